@@ -1,0 +1,179 @@
+/**
+ * analyze(): source text + path + settings in, findings out. One parse per file, one walk shared by all
+ * rules; no I/O, no LSP. Hosts call `initParser()` once before the first analysis.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import { isUnderMainGuard, rangeOf } from './ast';
+import { effectiveSeverity, isRuleEnabled } from './config';
+import { NameResolver } from './names';
+import { parsePython } from './parser';
+import { classifyFile, collectFileFacts } from './roles';
+import type { Listeners, Report, Rule, RuleContext } from './rule';
+import { collectSuppressions, findSuppression } from './suppressions';
+import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, SuppressedFinding } from './types';
+
+export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
+
+/** Why a text cannot be analysed as Python source, or undefined when it can. */
+export function unanalysableReason(source: string, settings: AnalysisSettings = {}): string | undefined {
+  const max = settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (source.length > max) return `file too large to analyse (${source.length} characters, limit ${max})`;
+  if (source.includes('\0')) return 'file contains NUL bytes: binary data, not Python source';
+  return undefined;
+}
+
+function emptyResult(input: AnalysisInput, error?: string): AnalysisResult {
+  return { path: input.path, role: 'code-under-test', findings: [], suppressed: [], suppressions: [], syntaxErrors: false, ruleErrors: [], error };
+}
+
+/** Parses and analyses one file. */
+export function analyze(input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
+  const reason = unanalysableReason(input.source, input.settings);
+  if (reason) return emptyResult(input, reason);
+  const tree = parsePython(input.source);
+  try {
+    return analyzeTree(tree, input, rules);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Analyses an already parsed tree (the language server keeps trees per document). */
+export function analyzeTree(tree: Tree, input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
+  const settings = input.settings ?? {};
+  const root = tree.rootNode;
+  const names = new NameResolver(root);
+  const facts = collectFileFacts(input.path, input.source, root);
+  const role = classifyFile(facts, root, names, settings);
+  const raw: Finding[] = [];
+  const ruleErrors: AnalysisResult['ruleErrors'] = [];
+
+  const active = rules.filter((r) => !r.meta.reviewOnly && isRuleEnabled(r.meta, settings));
+  const listenersByType = new Map<string, { rule: Rule; listener: (n: Node) => void }[]>();
+  const exits: { rule: Rule; listener: () => void }[] = [];
+  const failed = new Set<Rule>();
+  const fail = (rule: Rule, err: unknown) => {
+    if (failed.has(rule)) return;
+    failed.add(rule);
+    ruleErrors.push({ rule: rule.meta.code, message: err instanceof Error ? err.message : String(err) });
+  };
+
+  const roleAt = (node: Node): FileRole => (role === 'code-under-test' || role === 'entry-point') && isUnderMainGuard(node) ? 'entry-point' : role;
+
+  for (const rule of active) {
+    const context: RuleContext = {
+      source: input.source,
+      path: input.path,
+      role,
+      root,
+      names,
+      facts,
+      roleAt,
+      report: (r: Report) => raw.push(toFinding(rule, r, settings)),
+    };
+    let listeners: Listeners;
+    try {
+      listeners = rule.create(context);
+    } catch (err) {
+      fail(rule, err);
+      continue;
+    }
+    for (const [type, listener] of Object.entries(listeners)) {
+      if (!listener) continue;
+      if (type === 'module:exit') exits.push({ rule, listener: listener as () => void });
+      else {
+        let list = listenersByType.get(type);
+        if (!list) listenersByType.set(type, (list = []));
+        list.push({ rule, listener: listener as (n: Node) => void });
+      }
+    }
+  }
+
+  walk(root, listenersByType, failed, fail);
+  for (const { rule, listener } of exits) {
+    if (failed.has(rule)) continue;
+    try {
+      listener();
+    } catch (err) {
+      fail(rule, err);
+    }
+  }
+
+  const suppressions = collectSuppressions(root);
+  const lines = input.source.split('\n');
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const f of dedupe(raw)) {
+    const s = findSuppression(f, suppressions, lines);
+    if (s) suppressed.push({ ...f, justification: s.justification, suppressionLine: s.line });
+    else findings.push(f);
+  }
+  findings.sort(compareFindings);
+  return { path: input.path, role, findings, suppressed, suppressions, syntaxErrors: root.hasError, ruleErrors };
+}
+
+/** One pre-order walk with a cursor; listeners are looked up by node type. */
+function walk(
+  root: Node,
+  listenersByType: Map<string, { rule: Rule; listener: (n: Node) => void }[]>,
+  failed: Set<Rule>,
+  fail: (rule: Rule, err: unknown) => void,
+): void {
+  if (listenersByType.size === 0) return;
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const list = cursor.nodeIsNamed ? listenersByType.get(cursor.nodeType) : undefined;
+      if (list) {
+        const node = cursor.currentNode;
+        for (const { rule, listener } of list) {
+          if (failed.has(rule)) continue;
+          try {
+            listener(node);
+          } catch (err) {
+            fail(rule, err);
+          }
+        }
+      }
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+function toFinding(rule: Rule, r: Report, settings: AnalysisSettings): Finding {
+  const range = r.range ?? (r.node ? rangeOf(r.node) : { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } });
+  const finding: Finding = {
+    rule: rule.meta.code,
+    name: rule.meta.name,
+    severity: effectiveSeverity(rule.meta, r.severity, settings),
+    message: r.message,
+    range,
+  };
+  if (r.related?.length) {
+    finding.related = r.related.map((rel) => ({ message: rel.message, range: rel.range ?? (rel.node ? rangeOf(rel.node) : range) }));
+  }
+  if (r.fix) finding.fix = r.fix;
+  if (r.tags?.length) finding.tags = r.tags;
+  return finding;
+}
+
+/** Two reports of the same rule at the same place collapse into the more severe one. */
+function dedupe(findings: Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  const rank = { hint: 0, info: 1, warning: 2, error: 3 } as const;
+  for (const f of findings) {
+    const key = `${f.rule}:${f.range.start.line}:${f.range.start.column}:${f.range.end.line}:${f.range.end.column}`;
+    const prev = byKey.get(key);
+    if (!prev || rank[f.severity] > rank[prev.severity]) byKey.set(key, f);
+  }
+  return [...byKey.values()];
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.rule.localeCompare(b.rule);
+}

@@ -1,0 +1,237 @@
+/**
+ * Small, rule-agnostic helpers over tree-sitter-python nodes. Rules use these instead of poking at
+ * child indices so that grammar details live in one place.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Range } from './types';
+
+export type { Node };
+
+export function rangeOf(node: Node): Range {
+  return {
+    start: { line: node.startPosition.row, column: node.startPosition.column },
+    end: { line: node.endPosition.row, column: node.endPosition.column },
+  };
+}
+
+/** Strips parentheses: `((x))` → `x`. */
+export function unparen(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  return n;
+}
+
+/**
+ * The value of a plain string literal (`"x"`, `'x'`, `r"x"`, implicit concatenation), or undefined for
+ * f-strings with interpolations, bytes and anything that is not a literal.
+ */
+export function stringValue(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  const n = unparen(node);
+  if (n.type === 'concatenated_string') {
+    let out = '';
+    for (const part of n.namedChildren) {
+      const v = stringValue(part);
+      if (v === undefined) return undefined;
+      out += v;
+    }
+    return out;
+  }
+  if (n.type !== 'string') return undefined;
+  const start = n.child(0);
+  if (start && /[bB]/.test(start.text)) return undefined;
+  let out = '';
+  for (const child of n.namedChildren) {
+    if (child.type === 'string_content') out += child.text;
+    else if (child.type === 'escape_sequence') out += unescape(child.text);
+    else if (child.type === 'interpolation') return undefined;
+  }
+  return out;
+}
+
+function unescape(seq: string): string {
+  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+  return simple[seq.slice(1)] ?? seq;
+}
+
+export interface CallArguments {
+  positional: Node[];
+  keywords: Map<string, Node>;
+  /** True when `*args` or `**kwargs` make the argument list unknowable. */
+  hasSplat: boolean;
+}
+
+export function callArguments(call: Node): CallArguments {
+  const result: CallArguments = { positional: [], keywords: new Map(), hasSplat: false };
+  const args = call.childForFieldName('arguments');
+  if (!args) return result;
+  if (args.type === 'generator_expression') {
+    result.positional.push(args);
+    return result;
+  }
+  for (const arg of args.namedChildren) {
+    if (arg.type === 'comment') continue;
+    if (arg.type === 'keyword_argument') {
+      const name = arg.childForFieldName('name');
+      const value = arg.childForFieldName('value');
+      if (name && value) result.keywords.set(name.text, value);
+    } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') {
+      result.hasSplat = true;
+    } else {
+      result.positional.push(arg);
+    }
+  }
+  return result;
+}
+
+/** The argument at `index` or passed by `keyword`, as Python would bind it. */
+export function argument(call: Node, index: number, keyword?: string): Node | undefined {
+  const args = callArguments(call);
+  if (keyword && args.keywords.has(keyword)) return args.keywords.get(keyword);
+  return args.positional[index];
+}
+
+export function isFunction(node: Node): boolean {
+  return node.type === 'function_definition' || node.type === 'lambda';
+}
+
+/** Nearest enclosing `def` (not lambda), or null at module level / class body. */
+export function enclosingFunction(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') return p;
+    if (p.type === 'class_definition') return null;
+  }
+  return null;
+}
+
+export function enclosingClass(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'class_definition') return p;
+  return null;
+}
+
+export function ancestors(node: Node): Node[] {
+  const out: Node[] = [];
+  for (let p = node.parent; p; p = p.parent) out.push(p);
+  return out;
+}
+
+export function functionName(fn: Node): string {
+  return fn.childForFieldName('name')?.text ?? '';
+}
+
+/** The decorators of a function or class definition (the `@...` expressions, without the `@`). */
+export function decoratorsOf(def: Node): Node[] {
+  const parent = def.parent;
+  if (!parent || parent.type !== 'decorated_definition') return [];
+  return parent.namedChildren.filter((c) => c.type === 'decorator').map((d) => d.namedChild(0)!).filter(Boolean);
+}
+
+/** Parameter names of a function or lambda, in order, without `*`/`**` markers. */
+export function parameterNames(fn: Node): string[] {
+  const params = fn.childForFieldName('parameters');
+  if (!params) return [];
+  const names: string[] = [];
+  for (const p of params.namedChildren) {
+    if (p.type === 'identifier') names.push(p.text);
+    else {
+      const id = p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier');
+      if (id && id.type === 'identifier') names.push(id.text);
+    }
+  }
+  return names;
+}
+
+/**
+ * Visits `root`'s descendants depth-first without recursion (deeply nested input must not overflow
+ * the stack). Returning false from `visit` skips that node's children.
+ */
+export function forEachDescendant(root: Node, visit: (node: Node) => boolean | void): void {
+  const stack: Node[] = [];
+  for (let i = root.namedChildCount - 1; i >= 0; i--) stack.push(root.namedChild(i)!);
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (visit(node) === false) continue;
+    for (let i = node.namedChildCount - 1; i >= 0; i--) stack.push(node.namedChild(i)!);
+  }
+}
+
+/** Descendants of a function body that belong to it, not to nested functions, lambdas or classes. */
+export function forEachInScope(root: Node, visit: (node: Node) => boolean | void): void {
+  forEachDescendant(root, (n) => {
+    const r = visit(n);
+    if (r === false) return false;
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
+    return true;
+  });
+}
+
+/** `return` statements that belong to this function (not to nested ones). */
+export function returnsOf(fn: Node): Node[] {
+  const out: Node[] = [];
+  const body = fn.childForFieldName('body');
+  if (body) forEachInScope(body, (n) => void (n.type === 'return_statement' && out.push(n)));
+  return out;
+}
+
+/** True when `node` sits under `if __name__ == "__main__":` (either operand order). */
+export function isUnderMainGuard(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'if_statement' && isMainGuardCondition(p.childForFieldName('condition'))) {
+      const consequence = p.childForFieldName('consequence');
+      if (consequence && consequence.startIndex <= node.startIndex && node.endIndex <= consequence.endIndex) return true;
+    }
+  }
+  return false;
+}
+
+export function isMainGuardCondition(cond: Node | null): boolean {
+  if (!cond) return false;
+  const c = unparen(cond);
+  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return false;
+  const [a, b] = c.namedChildren as [Node, Node];
+  const op = c.child(1)?.type;
+  if (op !== '==') return false;
+  const isName = (n: Node) => n.type === 'identifier' && n.text === '__name__';
+  const isMain = (n: Node) => stringValue(n) === '__main__';
+  return (isName(a) && isMain(b)) || (isName(b) && isMain(a));
+}
+
+/** The statement that contains `node` directly inside a block (or the module). */
+export function enclosingStatement(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type !== 'block' && n.parent.type !== 'module') n = n.parent;
+  return n;
+}
+
+/** Does any descendant (or the node itself) satisfy `pred`? Nested scopes included. */
+export function containsNode(root: Node, pred: (n: Node) => boolean): boolean {
+  if (pred(root)) return true;
+  let found = false;
+  forEachDescendant(root, (n) => {
+    if (found) return false;
+    if (pred(n)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Identifiers read anywhere under `root`. */
+export function identifiersIn(root: Node): Set<string> {
+  const out = new Set<string>();
+  if (root.type === 'identifier') out.add(root.text);
+  forEachDescendant(root, (n) => void (n.type === 'identifier' && out.add(n.text)));
+  return out;
+}
+
+/** `a.b.c` as text for identifier/attribute chains, else undefined. */
+export function dottedName(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  const n = unparen(node);
+  if (n.type === 'identifier') return n.text;
+  if (n.type === 'attribute') {
+    const obj = dottedName(n.childForFieldName('object'));
+    const attr = n.childForFieldName('attribute');
+    return obj && attr ? `${obj}.${attr.text}` : undefined;
+  }
+  return undefined;
+}

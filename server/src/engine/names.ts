@@ -1,0 +1,223 @@
+/**
+ * Name resolution through imports and aliases, so that rules match what a name *is*, not how it is
+ * spelt: `import sys as s; s.exit()`, `from os import _exit as bye`, `getattr(sys, "exit")`,
+ * `__import__("os")._exit`, `e = sys.exit; e(0)`.
+ *
+ * Scoping is deliberately file-wide (one table for the module): agents' hacks are short and local, and
+ * a name bound to two different things in one file is treated as unknown rather than guessed.
+ */
+import { forEachDescendant, stringValue, unparen, type Node } from './ast';
+
+/** Builtins rules care about. Names shadowed anywhere in the file stop resolving to the builtin. */
+const BUILTINS = new Set([
+  'exit', 'quit', 'SystemExit', 'getattr', 'setattr', 'delattr', 'hasattr', 'isinstance', 'issubclass',
+  'len', 'sorted', 'type', '__import__', 'open', 'print', 'vars', 'globals', 'locals', 'eval', 'exec',
+  'compile', 'any', 'all', 'callable', 'id', 'hash', 'repr', 'str', 'int', 'float', 'bool', 'list', 'dict',
+  'set', 'tuple', 'frozenset', 'bytes', 'object', 'super', 'max', 'min', 'sum', 'abs', 'round', 'range',
+  'enumerate', 'zip', 'map', 'filter', 'iter', 'next', 'reversed', 'format', 'input',
+  'Exception', 'BaseException', 'AssertionError', 'KeyboardInterrupt', 'NotImplemented',
+  'NotImplementedError', 'RuntimeError', 'ValueError', 'TypeError', 'ImportError', 'StopIteration',
+]);
+
+const UNKNOWN = Symbol('unknown');
+type Binding = string | typeof UNKNOWN;
+
+export class NameResolver {
+  /** Local name → qualified name (or UNKNOWN when bound to more than one thing). */
+  private readonly aliases = new Map<string, Binding>();
+  /** Names bound by def/class/assignment/parameters anywhere: they shadow builtins. */
+  private readonly locallyBound = new Set<string>();
+  private readonly cache = new Map<number, string | undefined>();
+
+  constructor(root: Node) {
+    const assignments: Node[] = [];
+    forEachDescendant(root, (n) => {
+      switch (n.type) {
+        case 'import_statement':
+          this.collectImport(n);
+          return false;
+        case 'import_from_statement':
+          this.collectFromImport(n);
+          return false;
+        case 'future_import_statement':
+          return false;
+        case 'function_definition':
+        case 'class_definition': {
+          const name = n.childForFieldName('name');
+          if (name) this.bindUnknown(name.text);
+          if (n.type === 'function_definition') this.collectParameters(n);
+          return true;
+        }
+        case 'lambda':
+          this.collectParameters(n);
+          return true;
+        case 'assignment':
+        case 'augmented_assignment':
+          assignments.push(n);
+          return true;
+        case 'for_statement':
+        case 'for_in_clause':
+          this.collectTargets(n.childForFieldName('left'));
+          return true;
+        case 'as_pattern':
+          this.collectTargets(n.childForFieldName('alias'));
+          return true;
+        case 'except_clause':
+          for (const c of n.namedChildren) if (c.type === 'identifier' && c.previousSibling?.type === 'as') this.locallyBound.add(c.text);
+          return true;
+        case 'global_statement':
+        case 'nonlocal_statement':
+          return false;
+        default:
+          return true;
+      }
+    });
+    // Aliases made by plain assignment (`e = sys.exit`) resolve after imports are known.
+    for (const a of assignments) {
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (left?.type === 'identifier' && right && a.type === 'assignment') {
+        const q = this.qualify(right);
+        if (q) this.bind(left.text, q);
+        else this.bindUnknown(left.text);
+      } else {
+        this.collectTargets(left);
+      }
+    }
+    this.cache.clear();
+  }
+
+  private bind(local: string, qualified: string): void {
+    const existing = this.aliases.get(local);
+    if (existing === undefined) this.aliases.set(local, qualified);
+    else if (existing !== qualified) this.aliases.set(local, UNKNOWN);
+    this.locallyBound.add(local);
+  }
+
+  private bindUnknown(local: string): void {
+    this.locallyBound.add(local);
+    if (this.aliases.has(local)) this.aliases.set(local, UNKNOWN);
+  }
+
+  private collectParameters(fn: Node): void {
+    const params = fn.childForFieldName('parameters');
+    if (!params) return;
+    for (const p of params.namedChildren) {
+      const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier'));
+      if (id?.type === 'identifier') this.locallyBound.add(id.text);
+    }
+  }
+
+  private collectTargets(target: Node | null): void {
+    if (!target) return;
+    if (target.type === 'identifier') {
+      this.bindUnknown(target.text);
+      return;
+    }
+    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern'].includes(target.type)) {
+      for (const c of target.namedChildren) this.collectTargets(c);
+    }
+  }
+
+  private collectImport(stmt: Node): void {
+    for (const item of stmt.namedChildren) {
+      if (item.type === 'dotted_name') {
+        // `import a.b.c` binds `a`.
+        const first = item.namedChild(0)?.text;
+        if (first) this.bind(first, first);
+      } else if (item.type === 'aliased_import') {
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (name && alias) this.bind(alias, name);
+      }
+    }
+  }
+
+  private collectFromImport(stmt: Node): void {
+    const moduleNode = stmt.childForFieldName('module_name');
+    if (!moduleNode) return;
+    const module = moduleNode.text.replace(/\s+/g, '');
+    for (const item of stmt.childrenForFieldName('name')) {
+      if (!item) continue;
+      if (item.type === 'dotted_name') this.bind(item.text, `${module}.${item.text}`);
+      else if (item.type === 'aliased_import') {
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (name && alias) this.bind(alias, `${module}.${name}`);
+      }
+    }
+  }
+
+  /** What a local name is bound to, when known (`s` → `sys` after `import sys as s`). */
+  lookup(name: string): string | undefined {
+    const b = this.aliases.get(name);
+    if (typeof b === 'string') return b;
+    if (b === undefined && BUILTINS.has(name) && !this.locallyBound.has(name)) return `builtins.${name}`;
+    if (b === undefined && name === '__builtins__') return 'builtins';
+    return undefined;
+  }
+
+  /**
+   * The fully qualified name an expression refers to, or undefined when it is not a resolvable
+   * module attribute: `s.exit` → `sys.exit`, `getattr(os, "_exit")` → `os._exit`,
+   * `__import__("os")` → `os`, `sys.modules["os"]` → `os`.
+   */
+  qualify(node: Node | null | undefined): string | undefined {
+    if (!node) return undefined;
+    const cached = this.cache.get(node.id);
+    if (cached !== undefined || this.cache.has(node.id)) return cached;
+    const value = this.computeQualified(node);
+    this.cache.set(node.id, value);
+    return value;
+  }
+
+  private computeQualified(node: Node): string | undefined {
+    const n = unparen(node);
+    switch (n.type) {
+      case 'identifier':
+        return this.lookup(n.text);
+      case 'attribute': {
+        const obj = this.qualify(n.childForFieldName('object'));
+        const attr = n.childForFieldName('attribute')?.text;
+        return obj && attr ? `${obj}.${attr}` : undefined;
+      }
+      case 'call': {
+        const fn = this.qualify(n.childForFieldName('function'));
+        const args = n.childForFieldName('arguments');
+        const positional = args?.namedChildren.filter((c) => c.type !== 'keyword_argument' && c.type !== 'comment') ?? [];
+        if (fn === 'builtins.getattr' && positional.length >= 2) {
+          const obj = this.qualify(positional[0]);
+          const attr = stringValue(positional[1]);
+          return obj && attr && /^[A-Za-z_]\w*$/.test(attr) ? `${obj}.${attr}` : undefined;
+        }
+        if ((fn === 'builtins.__import__' || fn === 'importlib.import_module') && positional.length >= 1) {
+          const mod = stringValue(positional[0]);
+          if (!mod) return undefined;
+          // `__import__("os.path")` returns the top package; import_module returns the leaf.
+          return fn === 'builtins.__import__' ? mod.split('.')[0] : mod;
+        }
+        return undefined;
+      }
+      case 'subscript': {
+        const value = this.qualify(n.childForFieldName('value'));
+        const key = stringValue(n.childForFieldName('subscript'));
+        if (value === 'sys.modules' && key) return key;
+        if (value === 'builtins.vars' || value === 'builtins.globals') return undefined;
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** True when `node` resolves to one of `names` (qualified). */
+  is(node: Node | null | undefined, ...names: string[]): boolean {
+    const q = this.qualify(node);
+    return q !== undefined && names.includes(q);
+  }
+
+  /** The qualified name of a call's callee. */
+  callee(call: Node): string | undefined {
+    return call.type === 'call' ? this.qualify(call.childForFieldName('function')) : undefined;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The one place that knows how tree-sitter is loaded. The host (CLI, language server, tests) says where
+ * the two `.wasm` files are; the engine itself never looks at the file system.
+ */
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+
+export interface WasmLocation {
+  /** Path or bytes of `web-tree-sitter.wasm`. */
+  runtime: string;
+  /** Path or bytes of `tree-sitter-python.wasm`. */
+  python: string | Uint8Array;
+}
+
+let language: Language | undefined;
+let loading: Promise<Language> | undefined;
+
+/** Loads the runtime and the Python grammar once per process; later calls return the same language. */
+export function initParser(wasm: WasmLocation): Promise<Language> {
+  if (language) return Promise.resolve(language);
+  loading ??= (async () => {
+    await Parser.init({ locateFile: () => wasm.runtime });
+    language = await Language.load(wasm.python);
+    return language;
+  })();
+  return loading;
+}
+
+export function isParserReady(): boolean {
+  return language !== undefined;
+}
+
+/** A new parser for the loaded Python grammar; callers that keep trees (the editor) own one each. */
+export function createParser(): Parser {
+  if (!language) throw new Error('tree-sitter is not initialised: call initParser() first');
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+let sharedParser: Parser | undefined;
+
+/** Parses with a process-wide parser; the caller must delete the tree when done. */
+export function parsePython(source: string, oldTree?: Tree | null): Tree {
+  sharedParser ??= createParser();
+  const tree = sharedParser.parse(source, oldTree ?? null);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}

@@ -1,0 +1,101 @@
+/**
+ * File roles. Severity depends on what a file is for, so every file is classified first: from
+ * configurable globs, then from structure (pytest hooks make a plugin, a shebang makes an entry point).
+ */
+import picomatch from 'picomatch';
+import { forEachDescendant, type Node } from './ast';
+import type { FileFacts } from './rule';
+import type { NameResolver } from './names';
+import type { AnalysisSettings, FileRole } from './types';
+
+export const DEFAULT_TEST_GLOBS = ['**/test_*.py', '**/*_test.py', '**/tests/**', '**/test/**'];
+export const DEFAULT_TEST_INFRASTRUCTURE_GLOBS = ['**/conftest.py'];
+
+const matcherCache = new Map<string, (path: string) => boolean>();
+
+function matcher(globs: readonly string[]): (path: string) => boolean {
+  const key = globs.join('\0');
+  let m = matcherCache.get(key);
+  if (!m) {
+    m = picomatch(globs as string[], { dot: true });
+    matcherCache.set(key, m);
+  }
+  return m;
+}
+
+/** Forward slashes, no drive letter, no leading slash: globs then match absolute and relative paths alike. */
+export function normalisePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^[A-Za-z]:/, '').replace(/^\/+/, '');
+}
+
+export function matchesGlobs(path: string, globs: readonly string[]): boolean {
+  return globs.length > 0 && matcher(globs)(normalisePath(path));
+}
+
+export function collectFileFacts(path: string, source: string, root: Node): FileFacts {
+  const normal = path.replace(/\\/g, '/');
+  const basename = normal.slice(normal.lastIndexOf('/') + 1);
+  const pytestHooks: Node[] = [];
+  let importsTestFramework = false;
+  for (const stmt of root.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition') {
+      const name = def.childForFieldName('name')?.text ?? '';
+      if (name.startsWith('pytest_')) pytestHooks.push(def);
+    }
+  }
+  forEachDescendant(root, (n) => {
+    if (n.type === 'import_statement' || n.type === 'import_from_statement') {
+      if (/\b(pytest|_pytest|unittest)\b/.test(n.text)) importsTestFramework = true;
+      return false;
+    }
+    return true;
+  });
+  return {
+    path: normal,
+    basename,
+    isConftest: basename === 'conftest.py',
+    hasShebang: source.startsWith('#!'),
+    pytestHooks,
+    importsTestFramework,
+  };
+}
+
+/** Classes deriving from unittest's TestCase (resolved through imports). */
+function definesTestCase(root: Node, names: NameResolver): boolean {
+  for (const stmt of root.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type !== 'class_definition') continue;
+    const bases = def.childForFieldName('superclasses');
+    for (const b of bases?.namedChildren ?? []) {
+      const q = names.qualify(b);
+      if (q && /^unittest(\.case)?\.(TestCase|IsolatedAsyncioTestCase)$/.test(q)) return true;
+    }
+  }
+  return false;
+}
+
+function definesPytestTests(root: Node): boolean {
+  for (const stmt of root.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition' && /^test_?/.test(def.childForFieldName('name')?.text ?? '')) return true;
+    if (def?.type === 'class_definition' && /^Test/.test(def.childForFieldName('name')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+export function classifyFile(facts: FileFacts, root: Node, names: NameResolver, settings: AnalysisSettings): FileRole {
+  const infraGlobs = settings.testInfrastructureFiles ?? DEFAULT_TEST_INFRASTRUCTURE_GLOBS;
+  const testGlobs = settings.testFiles ?? DEFAULT_TEST_GLOBS;
+  if (facts.isConftest || matchesGlobs(facts.path, infraGlobs)) return 'test-infrastructure';
+  if (facts.pytestHooks.length > 0) return 'test-infrastructure';
+  if (matchesGlobs(facts.path, testGlobs)) return 'test';
+  if (facts.importsTestFramework && (definesTestCase(root, names) || definesPytestTests(root))) return 'test';
+  if (facts.basename === '__main__.py' || facts.hasShebang) return 'entry-point';
+  return 'code-under-test';
+}
+
+/** Roles where test-only constructs (always-equal sentinels, monkeypatching) are normal. */
+export function isTestSide(role: FileRole): boolean {
+  return role === 'test' || role === 'test-infrastructure';
+}

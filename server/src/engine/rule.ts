@@ -1,0 +1,93 @@
+/**
+ * What a rule is: metadata (which becomes its documentation page) plus a `create` function that returns
+ * node-type listeners, ESLint-style. The engine walks each tree once and calls every rule's listeners,
+ * so adding a rule never adds a walk.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { NameResolver } from './names';
+import type { FileRole, Fix, FindingTag, Range, Severity } from './types';
+
+export interface RuleDocs {
+  /** One sentence: what the rule finds. */
+  summary: string;
+  /** Why the construct games a test run (markdown). */
+  why: string;
+  /** A minimal example that the rule flags (Python source). */
+  example: string;
+  /** What to do instead (markdown). */
+  instead: string;
+  /** Legitimate look-alikes the rule leaves alone or reports lower (markdown list items). */
+  lookAlikes: string[];
+}
+
+export interface RuleMeta {
+  /** Stable code, e.g. `RH101`. */
+  code: string;
+  /** Stable kebab-case name, e.g. `forced-success-exit`. */
+  name: string;
+  /** Family code, e.g. `RH1` (see families.ts). */
+  family: string;
+  /** Severity in the role where the construct is a hack. */
+  defaultSeverity: Severity;
+  /** Which roles the severity table in the docs describes, e.g. `{ 'code-under-test': 'error', test: 'info' }`. */
+  severityByRole?: Partial<Record<FileRole, Severity | 'off'>>;
+  docs: RuleDocs;
+  /** True when the rule can offer a fix for some findings. */
+  fixable?: boolean;
+  /** Rules that only make sense on a patch (RH9) are not run by `analyze()`. */
+  reviewOnly?: boolean;
+}
+
+export interface ReportRelated {
+  node?: Node;
+  range?: Range;
+  message: string;
+}
+
+export interface Report {
+  /** Where the finding is; give `node` or `range`. */
+  node?: Node;
+  range?: Range;
+  message: string;
+  /** Severity for this finding in this context (role, confidence); settings may still change it. */
+  severity: Severity;
+  related?: ReportRelated[];
+  fix?: Fix;
+  tags?: FindingTag[];
+}
+
+/** Facts about the whole file, computed once, that rules and role detection share. */
+export interface FileFacts {
+  /** The path as given, with forward slashes. */
+  path: string;
+  /** Last path segment. */
+  basename: string;
+  isConftest: boolean;
+  hasShebang: boolean;
+  /** Module-level functions named `pytest_*` (hook implementations). */
+  pytestHooks: Node[];
+  /** The file imports pytest or unittest (or a submodule). */
+  importsTestFramework: boolean;
+}
+
+export interface RuleContext {
+  readonly source: string;
+  readonly path: string;
+  readonly role: FileRole;
+  readonly root: Node;
+  readonly names: NameResolver;
+  readonly facts: FileFacts;
+  /** The role at a node: code under `if __name__ == "__main__":` is an entry point in any file. */
+  roleAt(node: Node): FileRole;
+  report(report: Report): void;
+}
+
+export type Listener = (node: Node) => void;
+
+/** Keys are tree-sitter node types (`call`, `function_definition`…), plus `module:exit`. */
+export type Listeners = Partial<Record<string, Listener>> & { 'module:exit'?: () => void };
+
+export interface Rule {
+  meta: RuleMeta;
+  create(context: RuleContext): Listeners;
+}

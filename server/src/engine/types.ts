@@ -1,0 +1,117 @@
+/**
+ * The engine's public vocabulary. Everything here is plain data so that the CLI, the language server
+ * and the tests can share it without depending on LSP or the file system.
+ */
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export const SEVERITIES: readonly Severity[] = ['hint', 'info', 'warning', 'error'];
+
+/** Rank used to compare severities: hint < info < warning < error. */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+export function isSeverity(value: unknown): value is Severity {
+  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+}
+
+/** 0-based line and column; columns count UTF-16 code units, as LSP does. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Safe fixes keep the program's legitimate behaviour; only those are applied in bulk. */
+  safe: boolean;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+}
+
+export type FindingTag = 'unnecessary';
+
+export interface Finding {
+  rule: string;
+  name: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  related?: RelatedLocation[];
+  fix?: Fix;
+  tags?: FindingTag[];
+}
+
+export interface SuppressedFinding extends Finding {
+  /** The text after `--` in the suppression comment, or '' when none was given. */
+  justification: string;
+  suppressionLine: number;
+}
+
+/**
+ * What a file is for. Severity depends on it: the same construct can be a hack in code under test and
+ * normal in a test.
+ */
+export type FileRole = 'test' | 'test-infrastructure' | 'entry-point' | 'code-under-test';
+
+export interface Suppression {
+  kind: 'line' | 'file';
+  /** Rule codes or names as written; empty means every rule. */
+  rules: string[];
+  justification: string;
+  /** 0-based line of the comment. */
+  line: number;
+  range: Range;
+}
+
+export interface AnalysisSettings {
+  /** Rule code, rule name, family code (`RH1`) or family name (`exit`) mapped to a severity or `off`. */
+  rules?: Record<string, SeveritySetting>;
+  /** Globs (matched against the path relative to the project root) that mark test files. */
+  testFiles?: string[];
+  /** Globs that mark test infrastructure (conftest.py, plugins). */
+  testInfrastructureFiles?: string[];
+  /** Only these rules run, when given (codes, names or families). */
+  select?: string[];
+  /** These rules never run (codes, names or families). */
+  ignore?: string[];
+  /** Files larger than this many characters are skipped with an error. */
+  maxFileSize?: number;
+}
+
+export interface AnalysisInput {
+  source: string;
+  /** Path used for role detection and messages; forward slashes, relative to the project root when known. */
+  path: string;
+  settings?: AnalysisSettings;
+}
+
+export interface AnalysisResult {
+  path: string;
+  role: FileRole;
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  suppressions: Suppression[];
+  /** Set when the file could not be analysed (too large, binary...). Findings are then empty. */
+  error?: string;
+  /** True when the parse contained syntax errors; analysis still ran on the recovered tree. */
+  syntaxErrors: boolean;
+  /** Rules that threw while checking this file; the other rules' findings are still reported. */
+  ruleErrors: { rule: string; message: string }[];
+}

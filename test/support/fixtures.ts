@@ -1,0 +1,59 @@
+/**
+ * Fixture files with inline expectations.
+ *
+ *   # fixture: path=tests/conftest.py        (optional first-lines header: the path used for file roles)
+ *   sys.exit(0)  # expect: RH101:error       (a finding of RH101 with severity error starts on this line)
+ *   x = 1        # expect: RH201:info RH202:error
+ *
+ * Every finding of every rule must be expected and every expectation met, so a fixture written for one
+ * rule also guards the others against false positives.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const FIXTURE_ROOT = path.join(__dirname, '..', 'fixtures');
+
+export interface Expectation {
+  line: number;
+  rule: string;
+  severity: string;
+}
+
+export interface Fixture {
+  file: string;
+  /** The path the engine sees (decides the file role). */
+  virtualPath: string;
+  source: string;
+  expectations: Expectation[];
+}
+
+const EXPECT = /#\s*expect:\s*((?:RH\d{3}:(?:error|warning|info|hint)\s*)+)/;
+
+export function parseFixture(file: string): Fixture {
+  const source = fs.readFileSync(file, 'utf8');
+  const lines = source.split('\n');
+  let virtualPath = `src/${path.basename(file)}`;
+  const header = /^#\s*fixture:\s*path=(\S+)/.exec(lines[0] ?? '') ?? /^#\s*fixture:\s*path=(\S+)/.exec(lines[1] ?? '');
+  if (header) virtualPath = header[1]!;
+  const expectations: Expectation[] = [];
+  lines.forEach((text, line) => {
+    const m = EXPECT.exec(text);
+    if (!m) return;
+    for (const item of m[1]!.trim().split(/\s+/)) {
+      const [rule, severity] = item.split(':') as [string, string];
+      expectations.push({ line, rule, severity });
+    }
+  });
+  return { file, virtualPath, source, expectations };
+}
+
+export function listFixtures(): string[] {
+  if (!fs.existsSync(FIXTURE_ROOT)) return [];
+  const out: string[] = [];
+  for (const dir of fs.readdirSync(FIXTURE_ROOT).sort()) {
+    const full = path.join(FIXTURE_ROOT, dir);
+    if (!fs.statSync(full).isDirectory()) continue;
+    for (const f of fs.readdirSync(full).sort()) if (f.endsWith('.py')) out.push(path.join(full, f));
+  }
+  return out;
+}
