@@ -42,7 +42,9 @@ export function analyze(input: AnalysisInput, rules: readonly Rule[]): AnalysisR
 export function analyzeTree(tree: Tree, input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
   const settings = input.settings ?? {};
   const root = tree.rootNode;
-  const names = new NameResolver(root);
+  // Built on first use: many files never need a name resolved.
+  let resolver: NameResolver | undefined;
+  const names = () => (resolver ??= new NameResolver(root));
   const facts = collectFileFacts(input.path, input.source, root);
   const role = classifyFile(facts, root, names, settings);
   const raw: Finding[] = [];
@@ -66,7 +68,9 @@ export function analyzeTree(tree: Tree, input: AnalysisInput, rules: readonly Ru
       path: input.path,
       role,
       root,
-      names,
+      get names() {
+        return names();
+      },
       facts,
       roleAt,
       report: (r: Report) => raw.push(toFinding(rule, r, settings)),
@@ -99,7 +103,8 @@ export function analyzeTree(tree: Tree, input: AnalysisInput, rules: readonly Ru
     }
   }
 
-  const suppressions = collectSuppressions(root);
+  // Most files have no suppression comment; skip the comment search for them.
+  const suppressions = input.source.includes('reward-hack') ? collectSuppressions(root) : [];
   const lines = input.source.split('\n');
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];

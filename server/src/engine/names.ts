@@ -137,13 +137,15 @@ export class NameResolver {
     const moduleNode = stmt.childForFieldName('module_name');
     if (!moduleNode) return;
     const module = moduleNode.text.replace(/\s+/g, '');
+    // `from . import x` names `.x`, not `..x`.
+    const prefix = module.endsWith('.') ? module : `${module}.`;
     for (const item of stmt.childrenForFieldName('name')) {
       if (!item) continue;
-      if (item.type === 'dotted_name') this.bind(item.text, `${module}.${item.text}`);
+      if (item.type === 'dotted_name') this.bind(item.text, `${prefix}${item.text}`);
       else if (item.type === 'aliased_import') {
         const name = item.childForFieldName('name')?.text;
         const alias = item.childForFieldName('alias')?.text;
-        if (name && alias) this.bind(alias, `${module}.${name}`);
+        if (name && alias) this.bind(alias, `${prefix}${name}`);
       }
     }
   }

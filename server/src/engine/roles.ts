@@ -84,13 +84,13 @@ function definesPytestTests(root: Node): boolean {
   return false;
 }
 
-export function classifyFile(facts: FileFacts, root: Node, names: NameResolver, settings: AnalysisSettings): FileRole {
+export function classifyFile(facts: FileFacts, root: Node, names: () => NameResolver, settings: AnalysisSettings): FileRole {
   const infraGlobs = settings.testInfrastructureFiles ?? DEFAULT_TEST_INFRASTRUCTURE_GLOBS;
   const testGlobs = settings.testFiles ?? DEFAULT_TEST_GLOBS;
   if (facts.isConftest || matchesGlobs(facts.path, infraGlobs)) return 'test-infrastructure';
   if (facts.pytestHooks.length > 0) return 'test-infrastructure';
   if (matchesGlobs(facts.path, testGlobs)) return 'test';
-  if (facts.importsTestFramework && (definesTestCase(root, names) || definesPytestTests(root))) return 'test';
+  if (facts.importsTestFramework && (definesPytestTests(root) || definesTestCase(root, names()))) return 'test';
   if (facts.basename === '__main__.py' || facts.hasShebang) return 'entry-point';
   return 'code-under-test';
 }

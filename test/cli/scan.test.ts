@@ -1,0 +1,131 @@
+/** The `scan` command end to end: the bundled CLI in a subprocess over real files. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { makeTree, runCli } from '../support/cli';
+
+const HACK = 'import sys\n\n\ndef solve(n):\n    sys.exit(0)\n';
+const CLEAN = 'def solve(n):\n    return n * 2\n';
+
+describe('reward-hack-detector scan', () => {
+  const dirs: string[] = [];
+  const tree = (files: Record<string, string | Uint8Array>) => {
+    const d = makeTree(files);
+    dirs.push(d);
+    return d;
+  };
+  after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  it('prints findings as path:line:col: CODE [severity] message with a summary, exit 1', () => {
+    const dir = tree({ 'solution.py': HACK, 'clean.py': CLEAN });
+    const r = runCli(['scan', '.'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^solution\.py:5:5: RH101 \[error\] .+$/m);
+    assert.match(r.stdout, /^Found 1 finding \(1 error\) in 2 files\.$/m);
+  });
+
+  it('exits 0 with a clean summary when nothing is found', () => {
+    const dir = tree({ 'clean.py': CLEAN });
+    const r = runCli(['scan'], dir);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /No findings in 1 file\./);
+  });
+
+  it('writes the version 1 JSON contract with 1-based positions', () => {
+    const dir = tree({ 'pkg/solution.py': HACK });
+    const r = runCli(['scan', 'pkg', '--format', 'json'], dir);
+    assert.equal(r.status, 1);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(out), ['version', 'files', 'findings', 'errors']);
+    assert.equal(out.version, 1);
+    assert.equal(out.files, 1);
+    const f = out.findings[0];
+    assert.deepEqual(Object.keys(f), ['path', 'line', 'column', 'endLine', 'endColumn', 'rule', 'name', 'severity', 'message']);
+    assert.deepEqual([f.path, f.line, f.column, f.endLine, f.rule, f.name, f.severity], [path.join('pkg', 'solution.py'), 5, 5, 5, 'RH101', 'forced-success-exit', 'error']);
+  });
+
+  it('honours --fail-on, --severity, --select and --ignore', () => {
+    const dir = tree({ 'solution.py': HACK });
+    assert.equal(runCli(['scan', '--fail-on', 'never'], dir).status, 0);
+    const lowered = runCli(['scan', '--severity', 'RH101=info', '--format', 'json'], dir);
+    assert.equal(lowered.status, 0, 'info is below the default --fail-on warning');
+    assert.equal(JSON.parse(lowered.stdout).findings[0].severity, 'info');
+    assert.equal(runCli(['scan', '--severity', 'RH101=info', '--fail-on', 'info'], dir).status, 1);
+    assert.equal(JSON.parse(runCli(['scan', '--ignore', 'exit', '--format', 'json'], dir).stdout).findings.length, 0);
+    assert.equal(JSON.parse(runCli(['scan', '--select', 'RH2', '--format', 'json'], dir).stdout).findings.length, 0);
+    assert.equal(JSON.parse(runCli(['scan', '--select', 'RH1,RH2', '--format', 'json'], dir).stdout).findings.length, 1);
+  });
+
+  it('rejects bad usage with exit 2 and a clear message', () => {
+    const dir = tree({ 'a.py': CLEAN });
+    for (const args of [['scan', '--format', 'xml'], ['scan', '--nope'], ['scan', '--select', 'RH999'], ['scan', '--severity', 'RH101=loud'], ['frobnicate']]) {
+      const r = runCli(args, dir);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, /^reward-hack-detector: .+/, args.join(' '));
+    }
+  });
+
+  it('reports unreadable, binary and non-UTF-8 files as errors and keeps scanning', () => {
+    const dir = tree({
+      'bin.py': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]),
+      'latin.py': new Uint8Array([0x78, 0x20, 0x3d, 0x20, 0x22, 0xe9, 0x22, 0x0a]),
+      'solution.py': HACK,
+    });
+    const r = runCli(['scan', '.', 'missing.py', '--format', 'json'], dir);
+    assert.equal(r.status, 1);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.errors.map((e: { path: string }) => e.path).sort(), ['bin.py', 'latin.py', 'missing.py']);
+    assert.equal(out.findings.length, 1);
+  });
+
+  it('skips .git, node_modules, virtual environments and .gitignored paths when walking', () => {
+    const dir = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.git/hooks/x.py': HACK,
+      'node_modules/pkg/x.py': HACK,
+      'env/pyvenv.cfg': 'home = /usr\n',
+      'env/lib/x.py': HACK,
+      '.gitignore': 'build/\nsecret_*.py\n',
+      'build/x.py': HACK,
+      'src/secret_x.py': HACK,
+      'src/solution.py': HACK,
+    });
+    const out = JSON.parse(runCli(['scan', '--format', 'json'], dir).stdout);
+    assert.equal(out.files, 1);
+    assert.deepEqual(out.findings.map((f: { path: string }) => f.path), [path.join('src', 'solution.py')]);
+  });
+
+  it('always scans files named on the command line, even ignored ones', () => {
+    const dir = tree({ '.gitignore': 'build/\n', 'build/x.py': HACK });
+    assert.equal(JSON.parse(runCli(['scan', 'build/x.py', '--format', 'json'], dir).stdout).findings.length, 1);
+  });
+
+  it('does not follow symbolic links out of the scanned tree', () => {
+    const outside = tree({ 'evil.py': HACK });
+    const dir = tree({ 'src/solution.py': CLEAN });
+    fs.symlinkSync(outside, path.join(dir, 'src', 'linked'));
+    fs.symlinkSync(path.join(outside, 'evil.py'), path.join(dir, 'src', 'evil_link.py'));
+    fs.symlinkSync(path.join(dir, 'src'), path.join(dir, 'src', 'loop'));
+    const out = JSON.parse(runCli(['scan', 'src', '--format', 'json'], dir).stdout);
+    assert.equal(out.files, 1);
+    assert.equal(out.findings.length, 0);
+  });
+
+  it('scans hundreds of files named at once', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) files[`f${i}.py`] = i % 100 === 0 ? HACK : CLEAN;
+    const dir = tree(files);
+    const r = runCli(['scan', '--format', 'json', ...Object.keys(files)], dir);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.files, 400);
+    assert.equal(out.findings.length, 4);
+  });
+
+  it('lists the rules', () => {
+    const r = runCli(['rules', '--format', 'json']);
+    assert.equal(r.status, 0);
+    const rules = JSON.parse(r.stdout);
+    assert.ok(rules.some((x: { code: string }) => x.code === 'RH101'));
+  });
+});

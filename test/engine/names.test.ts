@@ -1,0 +1,46 @@
+/** Name resolution through imports and aliases, on real tree-sitter parses. */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { parsePython } from '../../server/src/engine';
+import { forEachDescendant, type Node } from '../../server/src/engine/ast';
+import { NameResolver } from '../../server/src/engine/names';
+import { ensureParser } from '../support/engine';
+
+/** The qualified name of the callee of the last call in `source`. */
+function lastCallee(source: string): string | undefined {
+  const tree = parsePython(source);
+  try {
+    const names = new NameResolver(tree.rootNode);
+    let last: Node | undefined;
+    forEachDescendant(tree.rootNode, (n) => void (n.type === 'call' && n.parent?.type === 'expression_statement' && (last = n)));
+    return last ? names.callee(last) : undefined;
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('NameResolver', () => {
+  before(ensureParser);
+  const cases: [string, string | undefined][] = [
+    ['import sys\nsys.exit(0)', 'sys.exit'],
+    ['import sys as s\ns.exit(0)', 'sys.exit'],
+    ['from sys import exit\nexit(0)', 'sys.exit'],
+    ['from os import _exit as bye\nbye(0)', 'os._exit'],
+    ['import os.path\nos.path.join("a")', 'os.path.join'],
+    ['import os.path as p\np.join("a")', 'os.path.join'],
+    ['import sys\ngetattr(sys, "exit")(0)', 'sys.exit'],
+    ['__import__("os")._exit(0)', 'os._exit'],
+    ['import importlib\nimportlib.import_module("os.path").join("x")', 'os.path.join'],
+    ['import sys\ne = sys.exit\ne(0)', 'sys.exit'],
+    ['import sys\nsys.modules["os"]._exit(0)', 'os._exit'],
+    ['exit(0)', 'builtins.exit'],
+    ['def exit(code):\n    pass\nexit(0)', undefined],
+    ['def f(exit):\n    exit(0)\nf(1)\nexit(0)', undefined],
+    ['from . import helpers\nhelpers.run()', '.helpers.run'],
+    ['import sys\nx = "sys.exit(0)"\nprint(x)', 'builtins.print'],
+    ['import sys\nimport os as sys\nsys.exit(0)', undefined],
+  ];
+  for (const [source, expected] of cases) {
+    it(`${JSON.stringify(source)} → ${expected}`, () => assert.equal(lastCallee(source), expected));
+  }
+});
