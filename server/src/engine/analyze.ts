@@ -117,7 +117,10 @@ export function analyzeTree(tree: Tree, input: AnalysisInput, rules: readonly Ru
   return { path: input.path, role, findings, suppressed, suppressions, syntaxErrors: root.hasError, ruleErrors };
 }
 
-/** One pre-order walk with a cursor; listeners are looked up by node type. */
+/**
+ * One pass over the tree: tree-sitter collects the nodes of every listened-to type inside the Wasm module
+ * (much cheaper than stepping a cursor through every node from JavaScript), in document order.
+ */
 function walk(
   root: Node,
   listenersByType: Map<string, { rule: Rule; listener: (n: Node) => void }[]>,
@@ -125,28 +128,17 @@ function walk(
   fail: (rule: Rule, err: unknown) => void,
 ): void {
   if (listenersByType.size === 0) return;
-  const cursor = root.walk();
-  try {
-    for (;;) {
-      const list = cursor.nodeIsNamed ? listenersByType.get(cursor.nodeType) : undefined;
-      if (list) {
-        const node = cursor.currentNode;
-        for (const { rule, listener } of list) {
-          if (failed.has(rule)) continue;
-          try {
-            listener(node);
-          } catch (err) {
-            fail(rule, err);
-          }
-        }
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return;
+  // Includes the root itself when a rule listens to `module`.
+  for (const node of root.descendantsOfType([...listenersByType.keys()])) {
+    if (!node) continue;
+    for (const { rule, listener } of listenersByType.get(node.type) ?? []) {
+      if (failed.has(rule)) continue;
+      try {
+        listener(node);
+      } catch (err) {
+        fail(rule, err);
       }
     }
-  } finally {
-    cursor.delete();
   }
 }
 

@@ -6,8 +6,18 @@ import type { Rule, RuleMeta } from '../engine/rule';
 import { exitRules } from './exit';
 import { equalityRules } from './equality';
 import { frameworkRules } from './framework';
+import { testRules } from './tests';
+import { awarenessRules } from './awareness';
+import { harnessRules } from './harness';
 
-export const ALL_RULES: readonly Rule[] = [...exitRules, ...equalityRules, ...frameworkRules].sort((a, b) =>
+export const ALL_RULES: readonly Rule[] = [
+  ...exitRules,
+  ...equalityRules,
+  ...frameworkRules,
+  ...testRules,
+  ...awarenessRules,
+  ...harnessRules,
+].sort((a, b) =>
   a.meta.code.localeCompare(b.meta.code),
 );
 
