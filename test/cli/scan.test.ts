@@ -122,6 +122,41 @@ describe('reward-hack-detector scan', () => {
     assert.equal(out.findings.length, 4);
   });
 
+  it('reads [tool.reward-hack-detector] from the nearest pyproject.toml; flags win over it', () => {
+    const dir = tree({
+      'pyproject.toml': '[tool.reward-hack-detector]\nrules = { RH101 = "info" }\nexclude = ["generated/**"]\ntest-files = ["checks/**"]\n',
+      'src/solution.py': HACK,
+      'generated/x.py': HACK,
+      // An always-equal helper is an error in code under test and at most info in tests.
+      'checks/verify.py': 'class AnyValue:\n    def __eq__(self, other):\n        return True\n',
+    });
+    const out = JSON.parse(runCli(['scan', '--format', 'json'], dir).stdout);
+    const loud = out.findings.filter((f: { severity: string }) => f.severity === 'error' || f.severity === 'warning');
+    assert.deepEqual(loud, [], 'checks/ is test code by the configured glob');
+    assert.deepEqual(out.findings.filter((f: { rule: string }) => f.rule === 'RH101').map((f: { path: string; severity: string }) => `${f.path} ${f.severity}`), [`${path.join('src', 'solution.py')} info`]);
+    assert.equal(out.files, 2, 'excluded files are not walked');
+    const flagged = JSON.parse(runCli(['scan', 'src', '--severity', 'RH101=error', '--format', 'json'], dir).stdout);
+    assert.equal(flagged.findings[0].severity, 'error');
+    // From a subfolder, the configuration above still applies.
+    assert.equal(JSON.parse(runCli(['scan', '.', '--format', 'json'], path.join(dir, 'src')).stdout).findings[0].severity, 'info');
+  });
+
+  it('reports a malformed pyproject.toml once and scans on with the defaults', () => {
+    const dir = tree({
+      'pyproject.toml': '[tool.reward-hack-detector]\nrules = { RH101 = "loud" }\nbogus = 1\n',
+      'src/solution.py': HACK,
+      'src/other.py': HACK,
+    });
+    const out = JSON.parse(runCli(['scan', '--format', 'json'], dir).stdout);
+    assert.equal(out.findings.length, 2);
+    assert.equal(out.errors.length, 2);
+    assert.match(out.errors.map((e: { message: string }) => e.message).join('\n'), /RH101 must be one of.*\n.*unknown key 'bogus'/s);
+    const broken = tree({ 'pyproject.toml': '[tool.reward-hack-detector\nrules = {', 'a.py': HACK });
+    const r = runCli(['scan', '--format', 'json'], broken);
+    assert.equal(r.status, 1);
+    assert.match(JSON.parse(r.stdout).errors[0].message, /invalid TOML/);
+  });
+
   it('lists the rules', () => {
     const r = runCli(['rules', '--format', 'json']);
     assert.equal(r.status, 0);

@@ -1,9 +1,11 @@
 /** Output formats of `scan`. JSON is a stable contract (version 1); text is for people. */
-import type { Finding, Severity } from '../engine';
+import type { Finding, Severity, SuppressedFinding } from '../engine';
 
 export interface FileFindings {
   path: string;
   findings: Finding[];
+  /** Findings silenced by a suppression comment (SARIF reports them as suppressed). */
+  suppressed?: SuppressedFinding[];
 }
 
 export interface ScanReport {

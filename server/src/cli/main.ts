@@ -3,15 +3,22 @@
  * the language server: it finds files, reads them, calls analyze() and prints.
  * Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage error or crash.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, initParser, isSeverity, severityRank, type AnalysisSettings, type Severity, type SeveritySetting } from '../engine';
+import { analyze, initParser, isKnownRuleKey, isSeverity, severityRank, type Severity, type SeveritySetting } from '../engine';
+import { ConfigResolver, parseProjectConfig } from '../host/config';
+import { fileReaderAt, gitChanges, ReviewError } from '../host/git';
+import { patchChanges } from '../host/patch';
 import { readSourceFile } from '../host/read';
 import { locateWasm } from '../host/wasm';
+import type { FileChange } from '../review/changes';
+import { reviewChanges, type DiffScope } from '../review/review';
 import { ALL_META, ALL_RULES } from '../rules/registry';
-import { formatJson, formatText, type FileFindings } from './format';
+import { formatJson, formatText, type FileFindings, type ScanReport } from './format';
+import { formatSarif } from './sarif';
+import { SettingsBuilder } from './settings';
 import { collectFiles } from './walk';
-import { isKnownRuleKey } from '../engine';
 
 /** Injected by the bundler from package.json; 'dev' when running from source. */
 declare const RHD_VERSION: string | undefined;
@@ -26,13 +33,24 @@ Finds test-gaming code in Python: forced success exits, always-true equality,
 pytest report forgery and more. PATHs are files or folders (default: .).
 
 Options:
-  --format text|json        output format (default: text)
+  --format text|json|sarif  output format (default: text)
   --fail-on SEVERITY        exit 1 when a finding is at least this severe:
                             error, warning, info, hint, or never (default: warning)
   --select RULES            only run these rules (comma-separated codes, names or families: RH1, exit)
   --ignore RULES            do not run these rules
   --severity RULE=LEVEL     set a rule's severity (off, hint, info, warning, error); repeatable
   --test-files GLOB         mark files matching GLOB as tests (repeatable; replaces the defaults)
+
+Reviewing a change (report only what the change adds):
+  --diff [BASE]             files changed between BASE (default HEAD) and the working tree
+  --staged                  with --diff: compare BASE with the index instead
+  --diff-scope lines|files  report findings on changed lines (default) or in whole changed files
+  --patch FILE|-            review a unified diff applied to the files on disk (- reads stdin)
+  In these modes suppressions added by the change are not honoured and are reported (RH901),
+  and so are configuration changes that silence rules and deleted tests (RH902).
+
+Configuration: [tool.reward-hack-detector] in the nearest pyproject.toml (rules, test-files,
+exclude); command-line flags win over it.
   -h, --help                show this help
   -v, --version             show the version
 `;
@@ -67,13 +85,6 @@ function parseSeverities(values: string[] | undefined): Record<string, SeverityS
   return out;
 }
 
-/** Path given to the engine for role detection: relative to the working folder when inside it. */
-function rolePath(fsPath: string, cwd: string): string {
-  const abs = path.resolve(cwd, fsPath);
-  const rel = path.relative(cwd, abs);
-  return (rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel).split(path.sep).join('/');
-}
-
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
@@ -87,10 +98,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (command === 'rules') return listRules(rest, io);
   if (command !== 'scan') throw new UsageError(`unknown command '${command}' (expected 'scan' or 'rules')`);
 
+  // `--diff [BASE]`: the value is optional, so take it out before parseArgs sees it.
+  const { args: scanArgs, base } = extractDiffBase(rest, io.cwd);
   let parsed;
   try {
     parsed = parseArgs({
-      args: rest,
+      args: scanArgs,
       allowPositionals: true,
       options: {
         format: { type: 'string', default: 'text' },
@@ -99,6 +112,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         ignore: { type: 'string', multiple: true },
         severity: { type: 'string', multiple: true },
         'test-files': { type: 'string', multiple: true },
+        diff: { type: 'boolean' },
+        staged: { type: 'boolean' },
+        'diff-scope': { type: 'string', default: 'lines' },
+        patch: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -111,39 +128,144 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = opts.format!;
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
   const failOn = opts['fail-on']!;
   if (failOn !== 'never' && !isSeverity(failOn)) throw new UsageError(`--fail-on must be error, warning, info, hint or never, not '${failOn}'`);
+  const scope = opts['diff-scope']!;
+  if (scope !== 'lines' && scope !== 'files') throw new UsageError(`--diff-scope must be lines or files, not '${scope}'`);
+  if (opts.diff && opts.patch !== undefined) throw new UsageError('--diff and --patch cannot be combined');
+  if (opts.staged && !opts.diff) throw new UsageError('--staged goes with --diff');
   const select = splitList(opts.select);
   const ignored = splitList(opts.ignore);
   checkRuleKeys(select, '--select');
   checkRuleKeys(ignored, '--ignore');
-  const settings: AnalysisSettings = { rules: parseSeverities(opts.severity), select, ignore: ignored };
-  if (opts['test-files']) settings.testFiles = opts['test-files'];
+  const overrides = { rules: parseSeverities(opts.severity), select, ignore: ignored, testFiles: opts['test-files'] };
 
-  const inputs = parsed.positionals.length ? parsed.positionals : ['.'];
-  const walked = collectFiles(inputs.map((p) => p));
   await initParser(locateWasm());
+  const inputs = parsed.positionals.length ? parsed.positionals : ['.'];
+  let report: ScanReport;
+  let reviewFailed = false;
+  if (opts.diff || opts.patch !== undefined) {
+    let changes: FileChange[];
+    let root: string;
+    // A change is judged by the configuration it started from: the base commit's, or (for a patch) the files on disk.
+    let builder: SettingsBuilder;
+    try {
+      if (opts.diff) {
+        const git = gitChanges(io.cwd, { base: base ?? 'HEAD', staged: !!opts.staged });
+        ({ root, changes } = git);
+        builder = new SettingsBuilder(io.cwd, overrides, new ConfigResolver(fileReaderAt(git.root, git.commit)));
+      } else {
+        root = io.cwd;
+        changes = patchChanges(readPatch(opts.patch!), io.cwd);
+        builder = new SettingsBuilder(io.cwd, overrides);
+      }
+    } catch (err) {
+      if (err instanceof ReviewError) throw new UsageError(err.message);
+      throw err;
+    }
+    report = reviewReport(changes, root, inputs, scope, builder, io.cwd);
+    // An incomplete review must not pass a gate: a patch that does not apply is a usage error.
+    reviewFailed = report.errors.some((e) => /does not apply|does not exist|not a unified diff/.test(e.message));
+  } else {
+    report = scanReport(inputs, new SettingsBuilder(io.cwd, overrides), io.cwd);
+  }
 
+  if (format === 'json') io.stdout(formatJson(report));
+  else if (format === 'sarif') io.stdout(formatSarif({ version, rules: ALL_META, results: report.results, errors: report.errors, lineText: lineReader(io.cwd) }));
+  else io.stdout(formatText(report));
+
+  if (reviewFailed) {
+    io.stderr(`reward-hack-detector: the review is incomplete: ${report.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}\n`);
+    return 2;
+  }
+  if (failOn === 'never') return 0;
+  const threshold = severityRank(failOn as Severity);
+  return report.results.some((r) => r.findings.some((f) => severityRank(f.severity) >= threshold)) ? 1 : 0;
+}
+
+/** Takes `--diff` and its optional BASE out of the arguments: the next word is BASE unless it is an option or an existing path. */
+function extractDiffBase(args: string[], cwd: string): { args: string[]; base?: string } {
+  const out: string[] = [];
+  let base: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('--diff=')) {
+      out.push('--diff');
+      base = a.slice('--diff='.length);
+    } else if (a === '--diff') {
+      out.push(a);
+      const next = args[i + 1];
+      if (next !== undefined && !next.startsWith('-') && !fs.existsSync(path.resolve(cwd, next))) {
+        base = next;
+        i++;
+      }
+    } else out.push(a);
+  }
+  if (base !== undefined && base.trim() === '') throw new UsageError('--diff needs a non-empty BASE');
+  return { args: out, base };
+}
+
+function readPatch(file: string): string {
+  try {
+    return file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read patch ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+function scanReport(inputs: string[], builder: SettingsBuilder, cwd: string): ScanReport {
+  const walked = collectFiles(inputs, (fsPath) => builder.isExcluded(fsPath));
   const results: FileFindings[] = [];
   const errors = [...walked.errors];
   for (const file of walked.files) {
-    const read = readSourceFile(path.resolve(io.cwd, file.fsPath));
+    const read = readSourceFile(path.resolve(cwd, file.fsPath));
     if ('error' in read) {
       errors.push({ path: file.displayPath, message: read.error });
       continue;
     }
-    const result = analyze({ source: read.source, path: rolePath(file.fsPath, io.cwd), settings }, ALL_RULES);
+    const { settings, rolePath, config } = builder.forFile(file.fsPath);
+    errors.push(...builder.takeProblems(config));
+    const result = analyze({ source: read.source, path: rolePath, settings }, ALL_RULES);
     if (result.error) errors.push({ path: file.displayPath, message: result.error });
     for (const e of result.ruleErrors) errors.push({ path: file.displayPath, message: `internal error in ${e.rule}: ${e.message}` });
-    if (result.findings.length) results.push({ path: file.displayPath, findings: result.findings });
+    if (result.findings.length || result.suppressed.length) results.push({ path: file.displayPath, findings: result.findings, suppressed: result.suppressed });
   }
-  const report = { files: walked.files.length, results, errors };
-  io.stdout(format === 'json' ? formatJson(report) : formatText(report));
+  return { files: walked.files.length, results, errors };
+}
 
-  if (failOn === 'never') return 0;
-  const threshold = severityRank(failOn as Severity);
-  return results.some((r) => r.findings.some((f) => severityRank(f.severity) >= threshold)) ? 1 : 0;
+/** Review results, with paths shown relative to the working folder and restricted to the given PATHs. */
+function reviewReport(changes: FileChange[], root: string, inputs: string[], scope: DiffScope, builder: SettingsBuilder, cwd: string): ScanReport {
+  const toDisplay = (rel: string) => path.relative(cwd, path.join(root, rel)) || rel;
+  const within = inputs.map((p) => path.resolve(cwd, p));
+  const wanted = (rel: string | undefined) => {
+    if (!rel) return false;
+    const abs = path.join(root, rel);
+    return within.some((w) => abs === w || abs.startsWith(w.endsWith(path.sep) ? w : w + path.sep));
+  };
+  const selected = changes.filter((c) => wanted(c.newPath) || wanted(c.oldPath));
+  const review = reviewChanges(selected, ALL_RULES, {
+    scope,
+    settingsFor: (rel) => builder.forFile(path.join(root, rel)).settings,
+    parseConfig: (text, rel) => parseProjectConfig(text, path.join(root, rel)),
+  });
+  return {
+    files: review.files,
+    results: review.results.map((r) => ({ path: toDisplay(r.path), findings: r.findings, suppressed: r.suppressed })),
+    errors: review.errors.map((e) => ({ path: toDisplay(e.path), message: e.message })),
+  };
+}
+
+/** Line text for SARIF fingerprints, read lazily from disk. */
+function lineReader(cwd: string): (file: string, line: number) => string | undefined {
+  const cache = new Map<string, string[] | undefined>();
+  return (file, line) => {
+    if (!cache.has(file)) {
+      const read = readSourceFile(path.resolve(cwd, file));
+      cache.set(file, 'source' in read ? read.source.split('\n') : undefined);
+    }
+    return cache.get(file)?.[line];
+  };
 }
 
 function listRules(args: string[], io: CliIO): number {

@@ -52,8 +52,8 @@ function isVirtualEnv(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'pyvenv.cfg'));
 }
 
-/** Walks the given paths; missing paths become errors. */
-export function collectFiles(inputs: string[]): WalkResult {
+/** Walks the given paths; missing paths become errors. `excluded` drops walked (not named) files. */
+export function collectFiles(inputs: string[], excluded: (fsPath: string) => boolean = () => false): WalkResult {
   const files: WalkedFile[] = [];
   const errors: WalkResult['errors'] = [];
   const seen = new Set<string>();
@@ -85,7 +85,7 @@ export function collectFiles(inputs: string[]): WalkResult {
       if (rules && d !== path.resolve(input)) layers.push({ dir: d, rules });
       if (d === top) break;
     }
-    walkDir(input, input, rootReal, layers, add, errors);
+    walkDir(input, input, rootReal, layers, (fsPath, shown) => excluded(fsPath) || add(fsPath, shown), errors);
   }
   return { files, errors };
 }

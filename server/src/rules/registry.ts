@@ -9,6 +9,7 @@ import { frameworkRules } from './framework';
 import { testRules } from './tests';
 import { awarenessRules } from './awareness';
 import { harnessRules } from './harness';
+import { reviewRules } from './review';
 
 export const ALL_RULES: readonly Rule[] = [
   ...exitRules,
@@ -17,6 +18,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...testRules,
   ...awarenessRules,
   ...harnessRules,
+  ...reviewRules,
 ].sort((a, b) =>
   a.meta.code.localeCompare(b.meta.code),
 );

@@ -1,0 +1,63 @@
+/**
+ * Settings for one file on the command line: the project's pyproject.toml configuration, then the
+ * command-line flags on top (flags win). Also the path the engine sees, relative to the project root,
+ * so that test globs mean the same thing wherever the scan starts.
+ */
+import * as path from 'node:path';
+import type { AnalysisSettings, SeveritySetting } from '../engine';
+import { matchesGlobs } from '../engine';
+import { ConfigResolver, type ProjectConfig } from '../host/config';
+
+export interface CliOverrides {
+  rules: Record<string, SeveritySetting>;
+  select: string[];
+  ignore: string[];
+  testFiles?: string[];
+}
+
+export interface FileSettings {
+  settings: AnalysisSettings;
+  /** Path for role detection: relative to the project configuration's folder, or to the working folder. */
+  rolePath: string;
+  config?: ProjectConfig;
+}
+
+export class SettingsBuilder {
+  /** Problems already reported, so each malformed file is reported once. */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly cwd: string,
+    private readonly overrides: CliOverrides,
+    private readonly configs = new ConfigResolver(),
+  ) {}
+
+  forFile(fsPath: string): FileSettings {
+    const abs = path.resolve(this.cwd, fsPath);
+    const config = this.configs.forFile(abs);
+    const base = config ? config.root : this.cwd;
+    const rel = path.relative(base, abs);
+    const rolePath = (rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel).split(path.sep).join('/');
+    const settings: AnalysisSettings = {
+      rules: { ...(config?.rules ?? {}), ...this.overrides.rules },
+      select: this.overrides.select,
+      ignore: this.overrides.ignore,
+    };
+    const testFiles = this.overrides.testFiles ?? config?.testFiles;
+    if (testFiles) settings.testFiles = testFiles;
+    return { settings, rolePath, config };
+  }
+
+  /** True when the project configuration excludes this (walked) file. */
+  isExcluded(fsPath: string): boolean {
+    const { config, rolePath } = this.forFile(fsPath);
+    return !!config && config.exclude.length > 0 && matchesGlobs(rolePath, config.exclude);
+  }
+
+  /** Configuration problems not yet reported. */
+  takeProblems(config: ProjectConfig | undefined): { path: string; message: string }[] {
+    if (!config || !config.problems.length || this.reported.has(config.file)) return [];
+    this.reported.add(config.file);
+    return config.problems.map((message) => ({ path: config.file, message }));
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * A patch as the reviewer sees it: per file, the old and new text and which new lines the change added.
+ * Built from unified diffs (git's or any other) parsed by jsdiff.
+ */
+import type { StructuredPatch } from 'diff';
+
+export interface FileChange {
+  /** Repository-relative path before the change (undefined for a new file). */
+  oldPath?: string;
+  /** Repository-relative path after the change (undefined for a deleted file). */
+  newPath?: string;
+  oldSource?: string;
+  newSource?: string;
+  /** 0-based lines of the new text that the change added or modified. */
+  addedLines: Set<number>;
+  /** Maps a 0-based old line to the new line at the same place (deleted lines map to where they were). */
+  oldToNew: (oldLine: number) => number;
+  /** Set when the file could not be reviewed (binary, undecodable, patch does not apply). */
+  error?: string;
+}
+
+/** Strips git's `a/`, `b/` prefixes; `/dev/null` means no file. */
+export function patchPath(name: string | undefined, prefix: 'a/' | 'b/', stripPrefix: boolean): string | undefined {
+  if (!name || name === '/dev/null') return undefined;
+  const clean = name.replace(/\t.*$/, '');
+  return stripPrefix && clean.startsWith(prefix) ? clean.slice(2) : clean;
+}
+
+/** Added lines and the old→new line map of one file's hunks. */
+export function lineMapping(patch: StructuredPatch): Pick<FileChange, 'addedLines' | 'oldToNew'> {
+  const addedLines = new Set<number>();
+  // Anchors (old line, new line) at the start of each hunk and after each run, for oldToNew.
+  const anchors: { old: number; new: number; deleted: boolean }[] = [];
+  for (const hunk of patch.hunks) {
+    // jsdiff numbers an empty side like a non-empty one (git's `+5,0` reads as newStart 6), so
+    // `start - 1` is the 0-based line where the hunk begins on both sides.
+    let oldLine = hunk.oldStart - 1;
+    let newLine = hunk.newStart - 1;
+
+    for (const line of hunk.lines) {
+      const kind = line[0];
+      if (kind === '+') {
+        addedLines.add(newLine);
+        newLine++;
+      } else if (kind === '-') {
+        // Deleted lines are shown on the last line kept before them.
+        anchors.push({ old: oldLine, new: Math.max(0, newLine - 1), deleted: true });
+        oldLine++;
+      } else if (kind === ' ') {
+        anchors.push({ old: oldLine, new: newLine, deleted: false });
+        oldLine++;
+        newLine++;
+      }
+    }
+    anchors.push({ old: oldLine, new: newLine, deleted: false });
+  }
+  const oldToNew = (old: number): number => {
+    let best: { old: number; new: number; deleted: boolean } | undefined;
+    for (const a of anchors) if (a.old <= old && (!best || a.old >= best.old)) best = a;
+    if (!best) return old;
+    return best.deleted && best.old === old ? best.new : best.new + (old - best.old);
+  };
+  return { addedLines, oldToNew };
+}
+
+/** Every line of a text, as added (new files). */
+export function allLinesAdded(source: string): Pick<FileChange, 'addedLines' | 'oldToNew'> {
+  const count = source.split('\n').length;
+  return { addedLines: new Set(Array.from({ length: count }, (_, i) => i)), oldToNew: (l) => l };
+}

@@ -1,0 +1,140 @@
+/**
+ * Reviewing a change: analyse the changed Python files, keep the findings on lines the change touched
+ * (or whole files), refuse to honour suppressions the change itself adds, and add the review rules'
+ * findings (RH901 suppressions and weakened configuration, RH902 deleted tests). Pure: the hosts
+ * (git, patch files, the editor) build the FileChanges.
+ */
+import { analyze, effectiveSeverity, isRuleEnabled, parsePython, compareFindings } from '../engine';
+import type { AnalysisSettings, Finding, Rule, SuppressedFinding } from '../engine';
+import { addedSuppressionFindings, suppressionAdded, weakenedConfigFindings, type ConfigSnapshot } from '../rules/review/RH901-suppression-added';
+import { collectTests, deletedTestFindings, testDeleted, type TestFileChange } from '../rules/review/RH902-test-deleted';
+import { classifyFile, collectFileFacts } from '../engine/roles';
+import { NameResolver } from '../engine/names';
+import type { FileChange } from './changes';
+
+export type DiffScope = 'lines' | 'files';
+
+export interface ReviewOptions {
+  scope: DiffScope;
+  /** Settings for a file (repository-relative path). */
+  settingsFor: (path: string) => AnalysisSettings;
+  /** Reads project configuration out of a pyproject.toml text (undefined when it has none). */
+  parseConfig: (text: string, path: string) => ConfigSnapshot | undefined;
+}
+
+export interface ReviewedFile {
+  path: string;
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+}
+
+export interface ReviewResult {
+  files: number;
+  results: ReviewedFile[];
+  errors: { path: string; message: string }[];
+}
+
+function touches(f: Finding, lines: Set<number>): boolean {
+  for (let l = f.range.start.line; l <= f.range.end.line; l++) if (lines.has(l)) return true;
+  return false;
+}
+
+function isPython(path: string | undefined): boolean {
+  return !!path && path.endsWith('.py');
+}
+
+function isConfig(path: string | undefined): boolean {
+  return !!path && /(^|\/)pyproject\.toml$/.test(path);
+}
+
+export function reviewChanges(changes: FileChange[], rules: readonly Rule[], options: ReviewOptions): ReviewResult {
+  const byPath = new Map<string, ReviewedFile>();
+  const fileFor = (path: string) => {
+    let r = byPath.get(path);
+    if (!r) byPath.set(path, (r = { path, findings: [], suppressed: [] }));
+    return r;
+  };
+  const errors: ReviewResult['errors'] = [];
+  const testChanges: TestFileChange[] = [];
+  let files = 0;
+
+  for (const change of changes) {
+    const path = change.newPath ?? change.oldPath ?? '';
+    if (change.error) {
+      if (isPython(path) || isConfig(path)) errors.push({ path, message: change.error });
+      continue;
+    }
+    const settings = options.settingsFor(path);
+    const review = (rule: Rule, list: Finding[]) =>
+      isRuleEnabled(rule.meta, settings) ? list.map((f) => ({ ...f, severity: effectiveSeverity(rule.meta, f.severity, settings) })) : [];
+
+    if (isConfig(path) && change.newSource !== undefined) {
+      const before = change.oldSource !== undefined ? options.parseConfig(change.oldSource, change.oldPath!) : undefined;
+      const after = options.parseConfig(change.newSource, path);
+      const found = review(suppressionAdded, weakenedConfigFindings(before, after, change.newSource));
+      if (found.length) fileFor(path).findings.push(...found);
+      continue;
+    }
+    if (!isPython(change.newPath) && !isPython(change.oldPath)) continue;
+
+    if (change.oldSource !== undefined && isPython(change.oldPath)) {
+      const oldTests = testsIn(change.oldSource, change.oldPath!, settings);
+      if (oldTests) {
+        testChanges.push({
+          oldPath: change.oldPath,
+          newPath: change.newPath,
+          oldTests,
+          newTests: change.newSource !== undefined ? (testsIn(change.newSource, change.newPath!, settings, true) ?? []) : undefined,
+          oldToNew: change.oldToNew,
+        });
+      }
+    }
+    if (change.newSource === undefined || !isPython(change.newPath)) continue;
+    files++;
+    const result = analyze({ source: change.newSource, path, settings }, rules);
+    if (result.error) {
+      errors.push({ path, message: result.error });
+      continue;
+    }
+    // A suppression the change adds does not count: the finding it hides is reported.
+    const unhonoured = result.suppressed.filter((s) => change.addedLines.has(s.suppressionLine));
+    const honoured = result.suppressed.filter((s) => !change.addedLines.has(s.suppressionLine));
+    let findings = [...result.findings, ...unhonoured.map(({ justification: _j, suppressionLine: _l, ...f }) => f)];
+    if (options.scope === 'lines') findings = findings.filter((f) => touches(f, change.addedLines));
+    findings.push(...review(suppressionAdded, addedSuppressionFindings(result.suppressions, change.addedLines)));
+    const file = fileFor(path);
+    file.findings.push(...findings);
+    file.suppressed.push(...honoured);
+  }
+
+  for (const d of deletedTestFindings(testChanges)) {
+    const settings = options.settingsFor(d.path);
+    if (!isRuleEnabled(testDeleted.meta, settings)) continue;
+    fileFor(d.path).findings.push({ ...d.finding, severity: effectiveSeverity(testDeleted.meta, d.finding.severity, settings) });
+  }
+
+  const results = [...byPath.values()].filter((r) => r.findings.length || r.suppressed.length);
+  for (const r of results) r.findings.sort(compareFindings);
+  results.sort((a, b) => a.path.localeCompare(b.path));
+  return { files, results, errors };
+}
+
+/** The tests a Python file defines, when it is a test file (by role); undefined otherwise. */
+function testsIn(source: string, path: string, settings: AnalysisSettings, always = false) {
+  let tree;
+  try {
+    tree = parsePython(source);
+  } catch {
+    return undefined;
+  }
+  try {
+    const root = tree.rootNode;
+    const facts = collectFileFacts(path, source, root);
+    let names: NameResolver | undefined;
+    const role = classifyFile(facts, root, () => (names ??= new NameResolver(root)), settings);
+    if (role !== 'test' && !always) return undefined;
+    return collectTests(root);
+  } finally {
+    tree.delete();
+  }
+}

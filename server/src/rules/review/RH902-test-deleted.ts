@@ -1,0 +1,127 @@
+/**
+ * RH902 test-deleted: in a patch review, a test function, test class or test file that the change removes
+ * (and does not move elsewhere in the same change). Deleting the failing test is the bluntest hack.
+ */
+import { functionName, type Node } from '../../engine/ast';
+import type { Rule } from '../../engine/rule';
+import type { Finding } from '../../engine/types';
+
+export const testDeleted: Rule = {
+  meta: {
+    code: 'RH902',
+    name: 'test-deleted',
+    family: 'RH9',
+    defaultSeverity: 'warning',
+    reviewOnly: true,
+    docs: {
+      summary: 'A change deletes a test function, a test class or a whole test file.',
+      why:
+        'The bluntest way to make a test suite pass is to remove the tests that fail. In a patch written to "make the ' +
+        'tests pass", a deleted test is a red flag unless the change says why (the feature it tested was removed, or the ' +
+        'test moved).',
+      example: '# before\ndef test_parse_negative():\n    assert parse("-1") == -1\n# after: the function is gone\n',
+      instead: 'Keep the test and fix the code, or explain in the change why the behaviour it tested no longer exists.',
+      lookAlikes: [
+        'A test moved to another file or class in the same change (same function name) is not reported.',
+        'A renamed test file whose tests survive is not reported.',
+        'Helper functions and fixtures in test files are not tests.',
+      ],
+    },
+  },
+  create: () => ({}),
+};
+
+export interface TestDefinition {
+  /** `test_x` or `TestClass.test_x`, or `TestClass` for the class itself. */
+  qualifiedName: string;
+  /** The function or class name alone (to recognise moves). */
+  name: string;
+  line: number;
+  isClass: boolean;
+}
+
+function definitionOf(stmt: Node): Node | null {
+  return stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+}
+
+/** Tests defined in a module: `test*` functions, and classes that hold `test*` methods. */
+export function collectTests(root: Node): TestDefinition[] {
+  const out: TestDefinition[] = [];
+  for (const stmt of root.namedChildren) {
+    const def = definitionOf(stmt);
+    if (!def) continue;
+    if (def.type === 'function_definition' && functionName(def).startsWith('test')) {
+      out.push({ qualifiedName: functionName(def), name: functionName(def), line: def.startPosition.row, isClass: false });
+    } else if (def.type === 'class_definition') {
+      const className = def.childForFieldName('name')?.text ?? '';
+      const methods: TestDefinition[] = [];
+      for (const member of def.childForFieldName('body')?.namedChildren ?? []) {
+        const m = definitionOf(member);
+        if (m?.type === 'function_definition' && functionName(m).startsWith('test')) {
+          methods.push({ qualifiedName: `${className}.${functionName(m)}`, name: functionName(m), line: m.startPosition.row, isClass: false });
+        }
+      }
+      if (methods.length || className.startsWith('Test')) {
+        out.push({ qualifiedName: className, name: className, line: def.startPosition.row, isClass: true }, ...methods);
+      }
+    }
+  }
+  return out;
+}
+
+export interface TestFileChange {
+  oldPath?: string;
+  newPath?: string;
+  oldTests: TestDefinition[];
+  /** Undefined when the file was deleted. */
+  newTests?: TestDefinition[];
+  oldToNew: (line: number) => number;
+}
+
+export interface DeletedTestFinding {
+  path: string;
+  finding: Finding;
+}
+
+/** Tests present before and absent after, unless the same name appears in a file the change touched. */
+export function deletedTestFindings(files: TestFileChange[]): DeletedTestFinding[] {
+  const survivingNames = new Set(files.flatMap((f) => (f.newTests ?? []).map((t) => t.name)));
+  const out: DeletedTestFinding[] = [];
+  for (const f of files) {
+    const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
+    const gone = f.oldTests.filter((t) => !after.has(t.qualifiedName) && !survivingNames.has(t.name));
+    if (!gone.length) continue;
+    const goneClasses = new Set(gone.filter((t) => t.isClass).map((t) => t.qualifiedName));
+    // A deleted class is reported once, not once per method.
+    const reported = gone.filter((t) => t.isClass || !goneClasses.has(t.qualifiedName.split('.')[0]!) || !t.qualifiedName.includes('.'));
+    if (!f.newTests) {
+      const path = f.oldPath!;
+      const tests = f.oldTests.filter((t) => !t.isClass).length;
+      out.push({
+        path,
+        finding: {
+          rule: 'RH902',
+          name: 'test-deleted',
+          severity: 'warning',
+          message: `This change deletes the test file ${path} (${tests} test${tests === 1 ? '' : 's'}: ${gone.filter((t) => !t.isClass).slice(0, 5).map((t) => t.qualifiedName).join(', ')}${tests > 5 ? ', …' : ''})`,
+          range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
+        },
+      });
+      continue;
+    }
+    for (const t of reported) {
+      const line = f.oldToNew(t.line);
+      out.push({
+        path: f.newPath!,
+        finding: {
+          rule: 'RH902',
+          name: 'test-deleted',
+          severity: 'warning',
+          message: t.isClass ? `This change deletes the test class ${t.qualifiedName} and its tests` : `This change deletes the test ${t.qualifiedName}`,
+          range: { start: { line, column: 0 }, end: { line, column: 0 } },
+        },
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,205 @@
+/**
+ * Patch review end to end: real git repositories in temporary folders, an agent-like change that adds a
+ * hack, a suppression, a configuration change and deletes a test; the bundled CLI in a subprocess.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import { makeTree, runCli } from '../support/cli';
+
+const BASE_FILES = {
+  'pyproject.toml': '[project]\nname = "demo"\n\n[tool.reward-hack-detector]\nrules = { RH504 = "warning" }\n',
+  'src/solution.py': 'import sys\n\n\ndef solve(n):\n    return n * 2\n',
+  'src/legacy.py': 'import sys\n\n\ndef old_entry():\n    sys.exit(0)\n',
+  'tests/test_solution.py': 'from src.solution import solve\n\n\ndef test_double():\n    assert solve(2) == 4\n\n\ndef test_negative():\n    assert solve(-1) == -2\n',
+  'tests/test_other.py': 'def test_one():\n    assert 1 + 1 == 2\n',
+};
+
+/** The agent's change: a hack with a suppression, a config that turns the exit family off, a deleted test, a deleted test file, a new file. */
+const AGENT_FILES = {
+  'pyproject.toml': '[project]\nname = "demo"\n\n[tool.reward-hack-detector]\nrules = { RH504 = "warning", RH1 = "off" }\n',
+  'src/solution.py': 'import sys\n\n\ndef solve(n):\n    sys.exit(0)  # reward-hack: ignore[RH101] -- flaky test\n    return n * 2\n',
+  'tests/test_solution.py': 'from src.solution import solve\n\n\ndef test_double():\n    assert solve(2) == 4\n',
+  'src/helper.py': 'def helper():\n    return 1  # reward-hack: ignore-file\n',
+};
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+}
+
+function makeRepo(): string {
+  const dir = makeTree(BASE_FILES);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'base');
+  for (const [rel, text] of Object.entries(AGENT_FILES)) fs.writeFileSync(path.join(dir, rel), text);
+  fs.rmSync(path.join(dir, 'tests', 'test_other.py'));
+  return dir;
+}
+
+type JsonFinding = { path: string; line: number; rule: string; severity: string; message: string };
+const summary = (findings: JsonFinding[]) => findings.map((f) => `${f.path}:${f.line} ${f.rule} ${f.severity}`).sort();
+
+const EXPECTED = [
+  'pyproject.toml:5 RH901 warning',
+  `${path.join('src', 'helper.py')}:2 RH901 warning`,
+  `${path.join('src', 'solution.py')}:5 RH101 error`,
+  `${path.join('src', 'solution.py')}:5 RH901 warning`,
+  `${path.join('tests', 'test_other.py')}:1 RH902 warning`,
+  `${path.join('tests', 'test_solution.py')}:5 RH902 warning`,
+].sort();
+
+describe('scan --diff / --patch', () => {
+  let repo: string;
+  before(() => {
+    repo = makeRepo();
+  });
+  after(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it('reports exactly the hack, the suppression, the config change and the deleted tests (JSON)', () => {
+    const r = runCli(['scan', '--diff', '--format', 'json'], repo);
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(summary(out.findings), EXPECTED);
+    const deleted = out.findings.filter((f: JsonFinding) => f.rule === 'RH902').map((f: JsonFinding) => f.message).join('\n');
+    assert.match(deleted, /test_negative/);
+    assert.match(deleted, /test_other\.py/);
+    // Unchanged code (src/legacy.py's exit) is not part of the review.
+    assert.ok(!out.findings.some((f: JsonFinding) => f.path.includes('legacy')));
+  });
+
+  it('prints the same findings as text', () => {
+    const r = runCli(['scan', '--diff', 'HEAD'], repo);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^src\/solution\.py:5:5: RH101 \[error\] /m);
+    assert.match(r.stdout, /^Found 6 findings \(1 error, 5 warnings\)/m);
+  });
+
+  it('reviews the index with --staged', () => {
+    const dir = makeRepo();
+    try {
+      assert.equal(JSON.parse(runCli(['scan', '--diff', '--staged', '--format', 'json'], dir).stdout).findings.length, 0);
+      git(dir, 'add', 'src/solution.py');
+      const staged = JSON.parse(runCli(['scan', '--diff', '--staged', '--format', 'json'], dir).stdout);
+      assert.deepEqual(summary(staged.findings), [`${path.join('src', 'solution.py')}:5 RH101 error`, `${path.join('src', 'solution.py')}:5 RH901 warning`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports whole changed files with --diff-scope files', () => {
+    fs.appendFileSync(path.join(repo, 'src', 'legacy.py'), '\n\ndef unrelated():\n    return 1\n');
+    try {
+      const out = JSON.parse(runCli(['scan', '--diff', '--diff-scope', 'files', '--select', 'RH101', '--format', 'json'], repo).stdout);
+      assert.ok(out.findings.some((f: JsonFinding) => f.path.endsWith('legacy.py') && f.line === 5));
+      const lines = JSON.parse(runCli(['scan', '--diff', '--select', 'RH101', '--format', 'json'], repo).stdout);
+      assert.ok(!lines.findings.some((f: JsonFinding) => f.path.endsWith('legacy.py')));
+    } finally {
+      git(repo, 'checkout', '-q', '--', 'src/legacy.py');
+    }
+  });
+
+  it('handles renames without calling the moved tests deleted', () => {
+    const dir = makeRepo();
+    try {
+      git(dir, 'checkout', '-q', '--', '.');
+      git(dir, 'clean', '-fdq');
+      git(dir, 'mv', 'tests/test_other.py', 'tests/test_renamed.py');
+      const out = JSON.parse(runCli(['scan', '--diff', '--format', 'json'], dir).stdout);
+      assert.deepEqual(out.findings, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects refs that do not resolve and hostile ref names with exit 2', () => {
+    for (const ref of ['no-such-branch', '--output=/tmp/pwned', 'HEAD;touch pwned', '$(touch pwned)', '-p']) {
+      const r = runCli(['scan', `--diff=${ref}`], repo);
+      assert.equal(r.status, 2, `${ref}: ${r.stdout}`);
+      assert.match(r.stderr, /does not name a commit|needs a non-empty/, ref);
+    }
+    assert.ok(!fs.existsSync(path.join(repo, 'pwned')));
+    assert.ok(!fs.existsSync('/tmp/pwned'));
+  });
+
+  it('says clearly when the folder is not a git repository', () => {
+    const dir = makeTree({ 'a.py': 'x = 1\n' });
+    try {
+      const r = runCli(['scan', '--diff'], dir);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /not inside a git repository/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reviews a patch file against the files on disk (--patch FILE and stdin)', () => {
+    const patch = git(repo, 'diff');
+    const base = makeTree(BASE_FILES);
+    try {
+      const patchFile = path.join(base, 'agent.patch');
+      fs.writeFileSync(patchFile, patch);
+      const r = runCli(['scan', '--patch', 'agent.patch', '--format', 'json'], base);
+      assert.equal(r.status, 1, r.stderr);
+      const fromFile = summary(JSON.parse(r.stdout).findings);
+      assert.deepEqual(fromFile, EXPECTED.filter((e) => !e.includes('helper.py')), 'untracked files are not in git diff');
+      const stdin = runCli(['scan', '--patch', '-', '--format', 'json'], base, patch);
+      assert.deepEqual(summary(JSON.parse(stdin.stdout).findings), fromFile);
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('analyses the added content of new files in a patch with no files on disk', () => {
+    const dir = makeTree({});
+    try {
+      const patch = ['--- /dev/null', '+++ b/src/new_solution.py', '@@ -0,0 +1,4 @@', '+import os', '+', '+def solve():', '+    os._exit(0)', ''].join('\n');
+      const out = JSON.parse(runCli(['scan', '--patch', '-', '--format', 'json'], dir, patch).stdout);
+      assert.deepEqual(summary(out.findings), [`${path.join('src', 'new_solution.py')}:4 RH101 error`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 with a clear message when a patch does not apply', () => {
+    const dir = makeTree({ 'src/solution.py': 'def solve(n):\n    return n + 100\n' });
+    try {
+      const patch = ['--- a/src/solution.py', '+++ b/src/solution.py', '@@ -1,2 +1,3 @@', ' def solve(n):', '-    return n * 2', '+    import sys', '+    sys.exit(0)', ''].join('\n');
+      const r = runCli(['scan', '--patch', '-'], dir, patch);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /does not apply to src\/solution\.py/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes SARIF 2.1.0 that validates against the schema, with rules, fingerprints and suppressions', () => {
+    const r = runCli(['scan', '--diff', '--format', 'sarif'], repo);
+    assert.equal(r.status, 1);
+    const log = JSON.parse(r.stdout);
+    const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    const run = log.runs[0];
+    assert.ok(run.tool.driver.rules.find((x: { id: string }) => x.id === 'RH101').help.markdown.includes('RH101'));
+    assert.equal(run.results.length, 6);
+    for (const res of run.results) assert.match(res.partialFingerprints.primaryLocationLineHash, /^[0-9a-f]{32}:\d+$/);
+    assert.equal(run.results.find((x: { ruleId: string }) => x.ruleId === 'RH101').locations[0].physicalLocation.artifactLocation.uri, 'src/solution.py');
+  });
+
+  it('reports in-source suppressions in SARIF with their justification', () => {
+    const dir = makeTree({ 'src/tool.py': 'import os\n\n\ndef stop():\n    os._exit(0)  # reward-hack: ignore[RH101] -- worker process, parent checks results\n' });
+    try {
+      const r = runCli(['scan', '.', '--format', 'sarif'], dir);
+      assert.equal(r.status, 0);
+      const result = JSON.parse(r.stdout).runs[0].results[0];
+      assert.deepEqual(result.suppressions, [{ kind: 'inSource', justification: 'worker process, parent checks results' }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
