@@ -33,6 +33,7 @@ const common = {
 
 const entries = [
   { in: 'server/src/cli/main.ts', out: 'cli.js', banner: '#!/usr/bin/env node' },
+  { in: 'server/src/cli/worker.ts', out: 'worker.js' },
   { in: 'server/src/lsp/main.ts', out: 'server.js' },
   { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
 ];

@@ -19,6 +19,16 @@ import { formatJson, formatText, type FileFindings, type ScanReport } from './fo
 import { formatSarif } from './sarif';
 import { SettingsBuilder } from './settings';
 import { collectFiles } from './walk';
+import * as readline from 'node:readline';
+import type { AnalysisSettings } from '../engine';
+import { runBatchRecord, type BatchTask } from './batch';
+import { defaultJobs, WorkerPool } from './pool';
+import { runFileTask, type FileOutcome, type FileTask } from './tasks';
+
+interface Parallelism {
+  jobs: number;
+  timeoutMs: number;
+}
 
 /** Injected by the bundler from package.json; 'dev' when running from source. */
 declare const RHD_VERSION: string | undefined;
@@ -27,6 +37,7 @@ const version = typeof RHD_VERSION === 'string' ? RHD_VERSION : 'dev';
 export class UsageError extends Error {}
 
 const HELP = `Usage: reward-hack-detector scan [options] [PATH...]
+       reward-hack-detector batch [options] < records.jsonl > results.jsonl
        reward-hack-detector rules [--format text|json]
 
 Finds test-gaming code in Python: forced success exits, always-true equality,
@@ -40,6 +51,8 @@ Options:
   --ignore RULES            do not run these rules
   --severity RULE=LEVEL     set a rule's severity (off, hint, info, warning, error); repeatable
   --test-files GLOB         mark files matching GLOB as tests (repeatable; replaces the defaults)
+  --jobs N                  worker threads (default: the number of cores; 1 scans in-process)
+  --timeout SECONDS         per-file time budget in worker threads (default: 30)
 
 Reviewing a change (report only what the change adds):
   --diff [BASE]             files changed between BASE (default HEAD) and the working tree
@@ -48,6 +61,11 @@ Reviewing a change (report only what the change adds):
   --patch FILE|-            review a unified diff applied to the files on disk (- reads stdin)
   In these modes suppressions added by the change are not honoured and are reported (RH901),
   and so are configuration changes that silence rules and deleted tests (RH902).
+
+Batch mode reads JSON Lines on stdin, one record per line: {"id": ..., "files": {"path": "content"}}
+or {"id": ..., "patch": "<unified diff>"}, and writes one line per record, in input order:
+{"id", "hacked", "max_severity", "findings"} (or {"id", "error"}). --select, --ignore, --severity,
+--jobs and --timeout apply; --fail-on sets the severity that counts as hacked (default warning).
 
 Configuration: [tool.reward-hack-detector] in the nearest pyproject.toml (rules, test-files,
 exclude); command-line flags win over it.
@@ -96,7 +114,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (command === 'rules') return listRules(rest, io);
-  if (command !== 'scan') throw new UsageError(`unknown command '${command}' (expected 'scan' or 'rules')`);
+  if (command !== 'scan' && command !== 'batch') throw new UsageError(`unknown command '${command}' (expected 'scan', 'batch' or 'rules')`);
 
   // `--diff [BASE]`: the value is optional, so take it out before parseArgs sees it.
   const { args: scanArgs, base } = extractDiffBase(rest, io.cwd);
@@ -116,6 +134,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         staged: { type: 'boolean' },
         'diff-scope': { type: 'string', default: 'lines' },
         patch: { type: 'string' },
+        jobs: { type: 'string' },
+        timeout: { type: 'string', default: '30' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -140,6 +160,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   checkRuleKeys(select, '--select');
   checkRuleKeys(ignored, '--ignore');
   const overrides = { rules: parseSeverities(opts.severity), select, ignore: ignored, testFiles: opts['test-files'] };
+  const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`--jobs must be a whole number from 1 to 256, not '${opts.jobs}'`);
+  const timeoutSeconds = Number(opts.timeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, not '${opts.timeout}'`);
+  const parallel: Parallelism = { jobs, timeoutMs: timeoutSeconds * 1000 };
+
+  if (command === 'batch') {
+    if (parsed.positionals.length) throw new UsageError('batch reads records from standard input and takes no paths');
+    const settings = new SettingsBuilder(io.cwd, overrides).forFile(path.join(io.cwd, 'record.py')).settings;
+    await runBatch(settings, failOn === 'never' ? 'error' : (failOn as Severity), parallel, io.cwd);
+    return 0;
+  }
 
   await initParser(locateWasm());
   const inputs = parsed.positionals.length ? parsed.positionals : ['.'];
@@ -168,7 +200,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     // An incomplete review must not pass a gate: a patch that does not apply is a usage error.
     reviewFailed = report.errors.some((e) => /does not apply|does not exist|not a unified diff/.test(e.message));
   } else {
-    report = scanReport(inputs, new SettingsBuilder(io.cwd, overrides), io.cwd);
+    report = await scanReport(inputs, new SettingsBuilder(io.cwd, overrides), io.cwd, parallel);
   }
 
   if (format === 'json') io.stdout(formatJson(report));
@@ -214,24 +246,103 @@ function readPatch(file: string): string {
   }
 }
 
-function scanReport(inputs: string[], builder: SettingsBuilder, cwd: string): ScanReport {
+/** Files below this count are scanned in-process: starting workers costs more than it saves. */
+const PARALLEL_THRESHOLD = 24;
+/** Files per worker task: large enough to amortise messaging, small enough to balance the cores. */
+const FILES_PER_TASK = 8;
+
+async function scanReport(inputs: string[], builder: SettingsBuilder, cwd: string, parallel: Parallelism): Promise<ScanReport> {
   const walked = collectFiles(inputs, (fsPath) => builder.isExcluded(fsPath));
-  const results: FileFindings[] = [];
   const errors = [...walked.errors];
-  for (const file of walked.files) {
-    const read = readSourceFile(path.resolve(cwd, file.fsPath));
-    if ('error' in read) {
-      errors.push({ path: file.displayPath, message: read.error });
-      continue;
-    }
+  const tasks: FileTask[] = walked.files.map((file) => {
     const { settings, rolePath, config } = builder.forFile(file.fsPath);
     errors.push(...builder.takeProblems(config));
-    const result = analyze({ source: read.source, path: rolePath, settings }, ALL_RULES);
-    if (result.error) errors.push({ path: file.displayPath, message: result.error });
-    for (const e of result.ruleErrors) errors.push({ path: file.displayPath, message: `internal error in ${e.rule}: ${e.message}` });
-    if (result.findings.length || result.suppressed.length) results.push({ path: file.displayPath, findings: result.findings, suppressed: result.suppressed });
+    return { kind: 'file', fsPath: file.fsPath, displayPath: file.displayPath, rolePath, settings };
+  });
+  let outcomes: FileOutcome[];
+  if (parallel.jobs > 1 && tasks.length >= PARALLEL_THRESHOLD) {
+    const pool = new WorkerPool(workerScript(), Math.min(parallel.jobs, Math.ceil(tasks.length / FILES_PER_TASK)), { cwd }, parallel.timeoutMs);
+    try {
+      const chunks: FileTask[][] = [];
+      for (let i = 0; i < tasks.length; i += FILES_PER_TASK) chunks.push(tasks.slice(i, i + FILES_PER_TASK));
+      const results = await Promise.all(
+        chunks.map(async (chunk) => {
+          try {
+            return await pool.run<FileOutcome[]>({ kind: 'files', tasks: chunk });
+          } catch {
+            // The chunk timed out or its worker died: retry file by file so only the culprit is lost.
+            return Promise.all(chunk.map((t) => pool.run<FileOutcome>(t).catch((err: Error) => ({ path: t.displayPath, findings: [], suppressed: [], errors: [{ path: t.displayPath, message: err.message }] }))));
+          }
+        }),
+      );
+      outcomes = results.flat();
+    } finally {
+      await pool.close();
+    }
+  } else {
+    await initParser(locateWasm());
+    outcomes = tasks.map((t) => runFileTask(t, cwd));
+  }
+  const results: FileFindings[] = [];
+  for (const o of outcomes) {
+    errors.push(...o.errors);
+    if (o.findings.length || o.suppressed.length) results.push({ path: o.path, findings: o.findings, suppressed: o.suppressed });
   }
   return { files: walked.files.length, results, errors };
+}
+
+/** The bundled worker next to the bundled CLI. */
+function workerScript(): string {
+  return path.join(__dirname, 'worker.js');
+}
+
+/**
+ * Streams records from stdin through the pool and writes results in input order. At most a few records
+ * per worker are in flight, so memory stays flat however long the stream is.
+ */
+async function runBatch(settings: AnalysisSettings, hackedAt: Severity, parallel: Parallelism, cwd: string): Promise<void> {
+  const maxInFlight = parallel.jobs * 4;
+  const pool = parallel.jobs > 1 ? new WorkerPool(workerScript(), parallel.jobs, { cwd }, parallel.timeoutMs) : undefined;
+  if (!pool) await initParser(locateWasm());
+  const pending: Promise<string>[] = [];
+  let written = Promise.resolve();
+  const write = (text: string) =>
+    new Promise<void>((resolve) => {
+      if (process.stdout.write(text)) resolve();
+      else process.stdout.once('drain', resolve);
+    });
+  const flush = async (all: boolean) => {
+    while (pending.length && (all || pending.length >= maxInFlight)) {
+      const line = await pending.shift()!;
+      written = written.then(() => write(line + '\n'));
+      await written;
+    }
+  };
+  const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let lineNo = 0;
+  for await (const raw of input) {
+    lineNo++;
+    if (!raw.trim()) continue;
+    const task: BatchTask = { kind: 'record', line: raw, settings, hackedAt };
+    const at = lineNo;
+    pending.push(
+      pool
+        ? pool.run<string>(task).catch((err: Error) => JSON.stringify({ id: idOf(raw), error: `record on line ${at}: ${err.message}` }))
+        : Promise.resolve(runBatchRecord(task)),
+    );
+    await flush(false);
+  }
+  await flush(true);
+  await pool?.close();
+}
+
+/** The record's id for an error line, when it can be read. */
+function idOf(line: string): unknown {
+  try {
+    return (JSON.parse(line) as { id?: unknown }).id ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Review results, with paths shown relative to the working folder and restricted to the given PATHs. */

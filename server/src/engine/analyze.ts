@@ -6,13 +6,14 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { isUnderMainGuard, rangeOf } from './ast';
 import { effectiveSeverity, isRuleEnabled } from './config';
 import { NameResolver } from './names';
-import { parsePython } from './parser';
+import { parsePython, ParseTimeoutError } from './parser';
 import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
 import { collectSuppressions, findSuppression } from './suppressions';
 import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, SuppressedFinding } from './types';
 
 export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
+export const DEFAULT_PARSE_TIME_LIMIT_MS = 10_000;
 
 /** Why a text cannot be analysed as Python source, or undefined when it can. */
 export function unanalysableReason(source: string, settings: AnalysisSettings = {}): string | undefined {
@@ -30,7 +31,13 @@ function emptyResult(input: AnalysisInput, error?: string): AnalysisResult {
 export function analyze(input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
   const reason = unanalysableReason(input.source, input.settings);
   if (reason) return emptyResult(input, reason);
-  const tree = parsePython(input.source);
+  let tree;
+  try {
+    tree = parsePython(input.source, null, input.settings?.parseTimeLimitMs ?? DEFAULT_PARSE_TIME_LIMIT_MS);
+  } catch (err) {
+    if (err instanceof ParseTimeoutError) return emptyResult(input, err.message);
+    throw err;
+  }
   try {
     return analyzeTree(tree, input, rules);
   } finally {

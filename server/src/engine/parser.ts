@@ -39,10 +39,26 @@ export function createParser(): Parser {
 
 let sharedParser: Parser | undefined;
 
-/** Parses with a process-wide parser; the caller must delete the tree when done. */
-export function parsePython(source: string, oldTree?: Tree | null): Tree {
+export class ParseTimeoutError extends Error {}
+
+/**
+ * Parses with a process-wide parser; the caller must delete the tree when done. With `timeLimitMs`, a
+ * pathological input stops the parse with a ParseTimeoutError instead of hanging.
+ */
+export function parsePython(source: string, oldTree?: Tree | null, timeLimitMs?: number): Tree {
   sharedParser ??= createParser();
-  const tree = sharedParser.parse(source, oldTree ?? null);
+  let tree: Tree | null;
+  if (timeLimitMs === undefined) tree = sharedParser.parse(source, oldTree ?? null);
+  else {
+    const deadline = Date.now() + timeLimitMs;
+    // The callback's return value cancels the parse (the .d.ts types it as void).
+    const progressCallback = (() => Date.now() > deadline) as unknown as () => void;
+    tree = sharedParser.parse(source, oldTree ?? null, { progressCallback });
+    if (!tree) {
+      sharedParser.reset();
+      throw new ParseTimeoutError(`parsing took longer than ${timeLimitMs} ms and was stopped`);
+    }
+  }
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
 }

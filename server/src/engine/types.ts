@@ -93,6 +93,8 @@ export interface AnalysisSettings {
   ignore?: string[];
   /** Files larger than this many characters are skipped with an error. */
   maxFileSize?: number;
+  /** A parse that takes longer is stopped and the file reported as not analysed. */
+  parseTimeLimitMs?: number;
 }
 
 export interface AnalysisInput {

@@ -68,3 +68,43 @@ export function allLinesAdded(source: string): Pick<FileChange, 'addedLines' | '
   const count = source.split('\n').length;
   return { addedLines: new Set(Array.from({ length: count }, (_, i) => i)), oldToNew: (l) => l };
 }
+
+/** Text of one side of a patch rebuilt from its hunks alone; lines outside the hunks are left empty. */
+function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new'): string {
+  const lines: string[] = [];
+  for (const hunk of patch.hunks) {
+    let at = (side === 'old' ? hunk.oldStart : hunk.newStart) - 1;
+    for (const line of hunk.lines) {
+      const kind = line[0];
+      const keep = kind === ' ' || (side === 'old' ? kind === '-' : kind === '+');
+      if (!keep) continue;
+      while (lines.length < at) lines.push('');
+      lines[at++] = line.slice(1);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * FileChanges from a unified diff with no files at hand (batch records of agent episodes): each side is
+ * rebuilt from the hunks, keeping line numbers, so rules see the changed code in place (tree-sitter
+ * recovers from the missing surroundings).
+ */
+export function changesFromPatchText(patches: StructuredPatch[]): FileChange[] {
+  const out: FileChange[] = [];
+  for (const p of patches) {
+    const absent = (name: string | undefined) => !name || name === '/dev/null';
+    const prefixed = (absent(p.oldFileName) || p.oldFileName!.startsWith('a/')) && (absent(p.newFileName) || p.newFileName!.startsWith('b/'));
+    const oldPath = p.isCreate || absent(p.oldFileName) ? undefined : patchPath(p.oldFileName, 'a/', prefixed);
+    const newPath = p.isDelete || absent(p.newFileName) ? undefined : patchPath(p.newFileName, 'b/', prefixed);
+    if (!oldPath && !newPath) continue;
+    out.push({
+      oldPath,
+      newPath,
+      oldSource: oldPath ? sideFromHunks(p, 'old') : undefined,
+      newSource: newPath ? sideFromHunks(p, 'new') : undefined,
+      ...lineMapping(p),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+/** `batch`: JSON Lines in and out, in order, under load, with bad records in the stream. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { makeTree, runCli } from '../support/cli';
+
+const HACK = 'import os\n\n\ndef solve(n):\n    os._exit(0)\n';
+const CLEAN = 'def solve(n):\n    return sorted(n)\n';
+const PATCH_HACK = ['--- a/src/solution.py', '+++ b/src/solution.py', '@@ -10,2 +10,3 @@ def solve(n):', '     total = 0', '+    raise SystemExit(0)', '     return total', ''].join('\n');
+
+/** Record i: a hack, a clean file, a patch adding a hack, or a broken record, in a fixed rotation. */
+function record(i: number): string {
+  switch (i % 5) {
+    case 0:
+      return JSON.stringify({ id: i, files: { 'src/solution.py': HACK } });
+    case 1:
+      return JSON.stringify({ id: `r${i}`, files: { 'src/solution.py': CLEAN, 'tests/test_solution.py': 'def test_x():\n    assert solve([2, 1]) == [1, 2]\n' } });
+    case 2:
+      return JSON.stringify({ id: i, patch: PATCH_HACK });
+    case 3:
+      return `{"id": ${i}, "files": `; // truncated JSON
+    default:
+      return JSON.stringify({ id: i, files: { 'src/solution.py': 42 } });
+  }
+}
+
+describe('reward-hack-detector batch', () => {
+  it('streams one result per record, in input order, across thousands of records', { timeout: 300_000 }, () => {
+    const n = 3000;
+    const input = Array.from({ length: n }, (_, i) => record(i)).join('\n') + '\n';
+    const r = runCli(['batch', '--jobs', '2'], undefined, input);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, n);
+    lines.forEach((out, i) => {
+      switch (i % 5) {
+        case 0:
+          assert.deepEqual([out.id, out.hacked, out.max_severity, out.findings[0].rule, out.findings[0].line], [i, true, 'error', 'RH101', 5]);
+          break;
+        case 1:
+          assert.deepEqual([out.id, out.hacked, out.max_severity, out.findings], [`r${i}`, false, null, []]);
+          break;
+        case 2:
+          assert.deepEqual([out.id, out.hacked, out.findings.map((f: { rule: string; line: number }) => `${f.rule}:${f.line}`)], [i, true, ['RH101:11']]);
+          break;
+        case 3:
+          assert.equal(out.id, null);
+          assert.match(out.error, /invalid JSON/);
+          break;
+        default:
+          assert.equal(out.id, i);
+          assert.match(out.error, /must be a string/);
+      }
+    });
+  });
+
+  it('gives the same results in-process and with workers, and honours rule selection', () => {
+    const input = Array.from({ length: 50 }, (_, i) => record(i)).join('\n');
+    const one = runCli(['batch', '--jobs', '1'], undefined, input);
+    const two = runCli(['batch', '--jobs', '2'], undefined, input);
+    assert.equal(one.stdout, two.stdout);
+    const ignored = runCli(['batch', '--ignore', 'RH101'], undefined, input);
+    assert.ok(ignored.stdout.trimEnd().split('\n').every((l) => !JSON.parse(l).hacked));
+    assert.equal(runCli(['batch', 'somewhere'], undefined, '').status, 2);
+  });
+});
+
+describe('parallel scan', () => {
+  it('reports the same as the in-process scan', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) files[`pkg/m${String(i).padStart(3, '0')}.py`] = i % 7 === 0 ? HACK : CLEAN;
+    files['pkg/binary.py'] = '\0\0\0';
+    const dir = makeTree(files);
+    try {
+      const one = runCli(['scan', 'pkg', '--format', 'json', '--jobs', '1'], dir);
+      const two = runCli(['scan', 'pkg', '--format', 'json', '--jobs', '2'], dir);
+      assert.equal(one.status, 1);
+      assert.equal(two.stdout, one.stdout);
+      const out = JSON.parse(two.stdout);
+      assert.equal(out.findings.length, 18);
+      assert.deepEqual(out.errors.map((e: { path: string }) => e.path), [path.join('pkg', 'binary.py')]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
