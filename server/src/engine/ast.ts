@@ -223,15 +223,19 @@ export function identifiersIn(root: Node): Set<string> {
   return out;
 }
 
-/** `a.b.c` as text for identifier/attribute chains, else undefined. */
+/** `a.b.c` as text for identifier/attribute chains, else undefined. Iterative: chains can be very long. */
 export function dottedName(node: Node | null | undefined): string | undefined {
   if (!node) return undefined;
-  const n = unparen(node);
-  if (n.type === 'identifier') return n.text;
-  if (n.type === 'attribute') {
-    const obj = dottedName(n.childForFieldName('object'));
+  const parts: string[] = [];
+  let n = unparen(node);
+  while (n.type === 'attribute') {
     const attr = n.childForFieldName('attribute');
-    return obj && attr ? `${obj}.${attr.text}` : undefined;
+    const obj = n.childForFieldName('object');
+    if (!attr || !obj) return undefined;
+    parts.push(attr.text);
+    n = unparen(obj);
   }
-  return undefined;
+  if (n.type !== 'identifier') return undefined;
+  parts.push(n.text);
+  return parts.reverse().join('.');
 }

@@ -173,16 +173,37 @@ export class NameResolver {
     return value;
   }
 
+  /** Resolution depth beyond which an expression is treated as unknown (hostile input nests thousands deep). */
+  private depth = 0;
+
   private computeQualified(node: Node): string | undefined {
-    const n = unparen(node);
+    if (this.depth > 64) return undefined;
+    this.depth++;
+    try {
+      return this.computeQualifiedAt(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private computeQualifiedAt(node: Node): string | undefined {
+    let n = unparen(node);
+    // Attribute chains are walked iteratively: `a.b.c...` can be thousands of links long.
+    const attrs: string[] = [];
+    while (n.type === 'attribute') {
+      const attr = n.childForFieldName('attribute')?.text;
+      const obj = n.childForFieldName('object');
+      if (!attr || !obj) return undefined;
+      attrs.push(attr);
+      n = unparen(obj);
+    }
+    if (attrs.length) {
+      const base = this.qualify(n);
+      return base ? [base, ...attrs.reverse()].join('.') : undefined;
+    }
     switch (n.type) {
       case 'identifier':
         return this.lookup(n.text);
-      case 'attribute': {
-        const obj = this.qualify(n.childForFieldName('object'));
-        const attr = n.childForFieldName('attribute')?.text;
-        return obj && attr ? `${obj}.${attr}` : undefined;
-      }
       case 'call': {
         const fn = this.qualify(n.childForFieldName('function'));
         const args = n.childForFieldName('arguments');
@@ -203,9 +224,7 @@ export class NameResolver {
       case 'subscript': {
         const value = this.qualify(n.childForFieldName('value'));
         const key = stringValue(n.childForFieldName('subscript'));
-        if (value === 'sys.modules' && key) return key;
-        if (value === 'builtins.vars' || value === 'builtins.globals') return undefined;
-        return undefined;
+        return value === 'sys.modules' && key ? key : undefined;
       }
       default:
         return undefined;
