@@ -1,0 +1,69 @@
+/**
+ * Editing latency in the real language server: a 5,000-line Python file open in dist/server.js over
+ * stdio, 200 single-character edits; time from each didChange to the publishDiagnostics of that version
+ * (debounce off). Run with incremental parsing and with full re-parses for comparison.
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+
+const SERVER = path.join(__dirname, '..', 'dist', 'server.js');
+
+function makeDocument(lines: number): string {
+  const out: string[] = ['import os', 'import sys', ''];
+  let i = 0;
+  while (out.length < lines) {
+    out.push(`def compute_${i}(values, factor=${i % 7}):`, `    total = 0`, `    for v in values:`, `        if v % ${(i % 5) + 2} == 0:`, `            total += v * factor`, `    return total`, ``);
+    i++;
+  }
+  out.length = lines;
+  return out.join('\n') + '\n';
+}
+
+export async function measureLatency(incremental: boolean, edits = 200): Promise<{ p50: number; p95: number }> {
+  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const waiting = new Map<number, (t: number) => void>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: { version?: number }) => {
+    if (p.version !== undefined) waiting.get(p.version)?.(performance.now());
+  });
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ enable: true, run: 'onType' })));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions: { debounceMs: 0, incrementalParsing: incremental },
+  });
+  conn.sendNotification('initialized', {});
+  const uri = 'file:///bench/big_module.py';
+  const text = makeDocument(5000);
+  const opened = new Promise<number>((resolve) => waiting.set(1, resolve));
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+  await opened;
+  const samples: number[] = [];
+  for (let k = 0; k < edits; k++) {
+    const version = k + 2;
+    // Type a space at the start of a line, then delete it again: single-character edits all over the file.
+    const line = 3 + ((Math.floor(k / 2) * 37) % 4990);
+    const change =
+      k % 2 === 0
+        ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }
+        : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
+    const published = new Promise<number>((resolve) => waiting.set(version, resolve));
+    const sent = performance.now();
+    conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+    const at = await Promise.race([published, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no diagnostics for version ${version}`)), 10_000))]);
+    samples.push(at - sent);
+    waiting.delete(version);
+  }
+  await conn.sendRequest('shutdown');
+  conn.sendNotification('exit');
+  conn.dispose();
+  child.kill();
+  samples.sort((a, b) => a - b);
+  const pick = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  return { p50: pick(0.5), p95: pick(0.95) };
+}
