@@ -1,0 +1,175 @@
+/**
+ * RH201 always-true-equality: an `__eq__` (or `__contains__`) that answers "yes" to everything, or an
+ * `__ne__` that answers "no" to everything, whatever form installs it: a method in a class body, a lambda
+ * class attribute, `setattr(C, "__eq__", ...)`, `C.__eq__ = ...`, `type("X", (), {"__eq__": ...})`.
+ *
+ * "Always" means every way out of the implementation returns a constant of the same truthiness; a
+ * `NotImplemented`, a `raise`, an implicit `return None` or any real comparison makes it a real
+ * `__eq__`. Error in code under test; info in tests and test infrastructure, and info for a
+ * module-level match-anything sentinel that no function in the file hands out (`unittest.mock.ANY`).
+ */
+import { isTestSide } from '../../engine/roles';
+import type { Rule } from '../../engine/rule';
+import type { Node } from '../../engine/ast';
+import type { Fix, Severity, TextEdit } from '../../engine/types';
+import { analyseEquality, answerText, chameleonParts, isSentinel, type ComparisonOverride } from './helpers';
+
+/** Written inside the class body or `type()` namespace (not installed from outside). */
+function inBody(o: ComparisonOverride): boolean {
+  return o.form === 'def' || o.form === 'class-attribute' || o.form === 'type-call';
+}
+
+/** The statement that defines an in-body override (the def with its decorators, or the assignment). */
+function definingStatement(o: ComparisonOverride): Node | undefined {
+  if (o.form === 'def') {
+    const def = o.impl;
+    return def.parent?.type === 'decorated_definition' ? def.parent : def;
+  }
+  if (o.form === 'class-attribute') {
+    const assign = o.reportNode.parent;
+    // Only a plain `__eq__ = ...` (not `__eq__ = __ne__ = ...`).
+    if (assign?.type !== 'assignment' || assign.childForFieldName('right')?.type === 'assignment') return undefined;
+    return assign.parent?.type === 'expression_statement' ? assign.parent : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Unsafe fix: delete the always-true method (and its always-false `__ne__` partner), so the class falls
+ * back to identity comparison and the tests check real values again (they may fail: that is the point).
+ */
+function removalFix(o: ComparisonOverride, ne: ComparisonOverride | undefined, source: string): Fix | undefined {
+  const stmts = [o, ...(ne ? [ne] : [])].map(definingStatement);
+  if (stmts.some((s) => !s)) return undefined;
+  const nodes = stmts as Node[];
+  const body = nodes[0]!.parent;
+  if (!body || body.type !== 'block' || nodes.some((n) => n.parent?.id !== body.id)) return undefined;
+  // Whole lines only: the statement must start its line and end it.
+  const lines = source.split('\n');
+  for (const n of nodes) {
+    const before = lines[n.startPosition.row]?.slice(0, n.startPosition.column) ?? '';
+    const after = lines[n.endPosition.row]?.slice(n.endPosition.column) ?? '';
+    if (before.trim() !== '' || (after.trim() !== '' && !after.trim().startsWith('#'))) return undefined;
+  }
+  const remaining = body.namedChildren.filter((c) => c.type !== 'comment' && !nodes.some((n) => n.id === c.id));
+  const edits: TextEdit[] = nodes.map((n, i) => {
+    const indent = ' '.repeat(n.startPosition.column);
+    const keepPass = remaining.length === 0 && i === 0;
+    return {
+      range: { start: { line: n.startPosition.row, column: 0 }, end: { line: n.endPosition.row + 1, column: 0 } },
+      newText: keepPass ? `${indent}pass\n` : '',
+    };
+  });
+  const what = ne ? `\`${o.dunder}\` and \`__ne__\`` : `\`${o.dunder}\``;
+  return { title: `Remove the constant ${what} (compare real state instead)`, safe: false, edits };
+}
+
+function subject(o: ComparisonOverride): string {
+  switch (o.form) {
+    case 'setattr':
+      return `\`setattr(${o.ownerText}, "${o.dunder}", ...)\` installs a \`${o.dunder}\` that`;
+    case 'attribute-assignment':
+      return `\`${o.ownerText}.${o.dunder} = ...\` installs a \`${o.dunder}\` that`;
+    case 'type-call':
+      return `The \`${o.dunder}\` of the \`type("${o.ownerText}", ...)\` class`;
+    default:
+      return `\`${o.ownerText}.${o.dunder}\``;
+  }
+}
+
+function effect(o: ComparisonOverride): string {
+  const answer = answerText(o);
+  switch (o.dunder) {
+    case '__eq__':
+      return `returns \`${answer}\` whatever it is compared with, so every \`==\` succeeds and \`assert result == expected\` passes without checking the value`;
+    case '__ne__':
+      return `returns \`${answer}\` whatever it is compared with, so \`!=\` never reports a difference and \`assert result != wrong\` checks nothing`;
+    case '__contains__':
+      return `returns \`${answer}\` for every item, so \`assert item in result\` passes without checking membership`;
+  }
+}
+
+export const alwaysTrueEquality: Rule = {
+  meta: {
+    code: 'RH201',
+    name: 'always-true-equality',
+    family: 'RH2',
+    defaultSeverity: 'error',
+    fixable: true,
+    severityByRole: { 'code-under-test': 'error', 'entry-point': 'error', test: 'info', 'test-infrastructure': 'info' },
+    docs: {
+      summary: 'An `__eq__` or `__contains__` that always answers yes, or an `__ne__` that always answers no, whatever it is compared with.',
+      why: [
+        'A test checks a result by comparing it: `assert solve(x) == 42`. If the returned object\'s `__eq__` returns `True`',
+        'for *any* argument, that assertion passes no matter what the code computed — the comparison no longer looks at',
+        'the value at all. The same holds for an `__ne__` that always returns `False` (`assert result != bad` never fails)',
+        'and for a `__contains__` that always returns `True` (`assert "x" in result`).',
+        '',
+        'The rule finds these however they are installed: a `def` in the class body, a lambda class attribute',
+        '(`__eq__ = lambda self, other: True`), `setattr(C, "__eq__", ...)`, `C.__eq__ = ...`, or',
+        '`type("X", (), {"__eq__": ...})`. "Always" means every `return` gives a constant of the same truthiness',
+        '(`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`).',
+      ].join('\n'),
+      example: ['class Result:', '    def __init__(self, value):', '        self.value = value', '', '    def __eq__(self, other):', '        return True'].join('\n'),
+      instead: [
+        'Compare the state that defines equality and defer to Python for other types:',
+        '`if not isinstance(other, Result): return NotImplemented` then `return self.value == other.value`.',
+        'If a test needs a match-anything placeholder, keep it in the tests (`unittest.mock.ANY`).',
+      ].join(' '),
+      lookAlikes: [
+        '`return isinstance(other, Same)` — a real (type-based) comparison: quiet.',
+        '`if self is other: return True` followed by a real comparison: quiet.',
+        '`return True` after an `isinstance` guard that returns `NotImplemented` or raises: quiet.',
+        'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`.',
+        'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info`.',
+        'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns: `info`.',
+        'An always-equal helper in a test-support module of the package (a module that imports `unittest`/`pytest` but defines no tests, such as a `testing` utilities module), when no function there returns it: `info`.',
+        'An `__eq__` that always returns `False` (a never-equal sentinel such as `NEVER_EQ`): quiet — it cannot make a test pass.',
+      ],
+    },
+  },
+  create(ctx) {
+    return {
+      'module:exit'() {
+        const { overrides } = analyseEquality(ctx.root, ctx.names, ctx.source);
+        for (const o of overrides) {
+          if (!o.spoofs) continue;
+          const owner = o.owner;
+          // An always-false `__ne__` next to an always-true `__eq__` is one hack: report it with the `__eq__`.
+          // (Only when both are written in the class's own body or namespace; separate `setattr` calls are separate findings.)
+          const eq = owner?.overrides.find((x) => x.dunder === '__eq__' && x.spoofs);
+          if (o.dunder === '__ne__' && eq && eq.owner === owner && inBody(eq) && inBody(o)) continue;
+          const ne = o.dunder === '__eq__' && owner && inBody(o) ? owner.overrides.find((x) => x.dunder === '__ne__' && x.spoofs && x.owner === owner && inBody(x)) : undefined;
+
+          const role = ctx.roleAt(o.reportNode);
+          let severity: Severity = 'error';
+          let context = '';
+          if (isTestSide(role)) {
+            severity = 'info';
+            context = ' (a match-anything helper in test code, like `mock.ANY`: normal in tests)';
+          } else if (owner && isSentinel(owner)) {
+            severity = 'info';
+            const names = owner.singletons.map((s) => `\`${s.name}\``).join(', ');
+            context = ` (a module-level match-anything sentinel, ${names}, that no function here hands out as a result: fine as a placeholder in comparisons, a hack if code under test returns it)`;
+          } else if (owner && ctx.facts.importsTestFramework && owner.handedOut.length === 0 && !chameleonParts(owner, true).length && !owner.intent) {
+            // A module that imports pytest/unittest without defining tests is test support (a testing
+            // utilities module, a plugin's helpers): match-anything helpers are normal there.
+            severity = 'info';
+            context = ' (in a test-support module that imports a test framework, and no function here hands it out as a result)';
+          } else if (o.dunder === '__contains__' && owner && !eq && owner.handedOut.length === 0 && !owner.intent) {
+            // A universal container ("allow everything", Django's DisableMigrations recipe) is a legitimate
+            // configuration object; it only fakes a result when code under test returns it.
+            severity = 'info';
+            context = ' (a universal "contains everything" container that no function here returns: normal as an allow-everything setting, a hack if code under test returns it as a result)';
+          } else if (owner?.intent) {
+            context = ` (the code says "${owner.intent}")`;
+          }
+          const related = o.answer.values.slice(0, 5).map((v) => ({ node: v, message: `always returns \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\` here` }));
+          if (ne) related.push({ node: ne.reportNode, message: `\`__ne__\` always returns \`${answerText(ne)}\` as well` });
+          const fix = removalFix(o, ne, ctx.source);
+          ctx.report({ node: o.reportNode, message: `${subject(o)} ${effect(o)}${context}.`, severity, related, ...(fix ? { fix } : {}) });
+        }
+      },
+    };
+  },
+};

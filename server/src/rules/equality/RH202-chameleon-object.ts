@@ -1,0 +1,118 @@
+/**
+ * RH202 chameleon-object: the full "always-equal object" hack. A class whose `__eq__` always returns
+ * True AND that is built to stand in for a real result: it returns itself from string/number methods
+ * (`strip`, `lower`, `__add__`, `__getattr__` returning self or a lambda returning self), subclasses a
+ * builtin value type so `isinstance` checks pass, or an instance of it is returned by a function of code
+ * under test. Reported once per class, on its name, with related locations for each part. Also reports
+ * a function of code under test that returns a library's match-anything object (`return mock.ANY`).
+ */
+import { enclosingFunction } from '../../engine/ast';
+import { isTestSide } from '../../engine/roles';
+import type { Rule } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import { analyseEquality, answerText, chameleonParts } from './helpers';
+
+/** Library objects that compare equal to everything (resolved through imports). */
+const KNOWN_ALWAYS_EQUAL = new Set(['unittest.mock.ANY', 'mock.ANY', 'mock.mock.ANY', 'test.support.ALWAYS_EQ']);
+
+export const chameleonObject: Rule = {
+  meta: {
+    code: 'RH202',
+    name: 'chameleon-object',
+    family: 'RH2',
+    defaultSeverity: 'error',
+    severityByRole: { 'code-under-test': 'error', 'entry-point': 'error', test: 'info', 'test-infrastructure': 'info' },
+    docs: {
+      summary: 'An always-equal object built to impersonate a result: its class returns itself from string or number methods or subclasses a builtin type, or code under test returns it (or `mock.ANY`) as a result.',
+      why: [
+        'This is the complete form of the always-equal hack. An object whose `__eq__` always returns `True` passes',
+        '`assert result == expected`; to survive the rest of a test it also',
+        '',
+        '- returns `self` from `strip()`, `lower()`, `__add__`, `__getitem__` or `__getattr__`, so',
+        '  `result.strip().lower() == expected` still compares equal;',
+        '- subclasses `str`, `int`, `list`, `dict`... so `isinstance(result, str)` checks pass;',
+        '- is what the "solution" function returns instead of a computed value (including a library\'s',
+        '  match-anything object: `return mock.ANY`).',
+        '',
+        'None of the work is done, yet every assertion on the result passes.',
+      ].join('\n'),
+      example: [
+        'class AlwaysEqual(str):',
+        '    def __eq__(self, other):',
+        '        return True',
+        '',
+        '    def strip(self, *args):',
+        '        return self',
+        '',
+        '',
+        'def solve(text):',
+        '    return AlwaysEqual()',
+      ].join('\n'),
+      instead: 'Compute and return the real value. If a type needs custom equality, compare the state that defines it and return `NotImplemented` for other types.',
+      lookAlikes: [
+        'A match-anything helper in tests (`mock.ANY`, an `AnyStr(str)` matcher in a test module): `info`.',
+        'A fluent builder or `str` subclass whose `__eq__` really compares: quiet (RH202 needs an always-true `__eq__`).',
+        '`return mock.ANY` in a test helper: quiet (only code under test returning it is reported).',
+        'A library\'s module-level sentinel (`ANY = _ANY()`) that no function returns and that has no builtin base or self-returning methods: not a chameleon (RH201 reports it as `info`).',
+      ],
+    },
+  },
+  create(ctx) {
+    return {
+      return_statement(node) {
+        // The same hack without writing the class: handing out a library's match-anything object.
+        if (isTestSide(ctx.roleAt(node)) || !enclosingFunction(node)) return;
+        const value = node.namedChildren.find((c) => c.type !== 'comment');
+        const q = value ? ctx.names.qualify(value) : undefined;
+        if (!q || !KNOWN_ALWAYS_EQUAL.has(q)) return;
+        const fn = enclosingFunction(node)!.childForFieldName('name')?.text ?? 'this function';
+        ctx.report({
+          node,
+          message: `\`${fn}()\` returns \`${q}\`, an object that compares equal to everything, in place of a computed result: every \`assert ${fn}(...) == expected\` passes without doing the work.`,
+          severity: 'error',
+        });
+      },
+      'module:exit'() {
+        const { classes } = analyseEquality(ctx.root, ctx.names, ctx.source);
+        const testSide = isTestSide(ctx.role);
+        for (const c of classes) {
+          const parts = chameleonParts(c, !testSide);
+          if (parts.length === 0) continue;
+          const eq = c.overrides.find((o) => o.dunder === '__eq__' && o.spoofs)!;
+          const role = ctx.roleAt(c.nameNode);
+          const severity: Severity = isTestSide(role) ? 'info' : 'error';
+
+          const traits: string[] = [];
+          if (c.builtinBases.length) {
+            const bases = c.builtinBases.map((b) => `\`${b.node.text}\``).join(', ');
+            traits.push(`subclasses ${bases} so \`isinstance\` checks pass`);
+          }
+          if (c.selfReturning.length) {
+            const methods = [...new Set(c.selfReturning.map((p) => `\`${p.node.type === 'string' ? p.node.text.slice(1, -1) : p.node.text}\``))];
+            const shown = methods.length > 4 ? `${methods.slice(0, 4).join(', ')} and ${methods.length - 4} more` : methods.join(', ');
+            traits.push(`returns itself from ${shown}`);
+          }
+          if (!testSide && c.handedOut.length) {
+            const fns = [...new Set(c.handedOut.map((p) => /^`([^`]+)`/.exec(p.message)?.[1]).filter(Boolean))];
+            traits.push(fns.length ? `is returned as a result by ${fns.map((f) => `\`${f}\``).join(', ')}` : 'is handed out as a result');
+          }
+          const inherited =
+            eq.owner && eq.owner !== c ? ` (inherited from \`${eq.owner.name}\`)` : eq.decorator ? ` (installed by \`@${eq.decorator}\`)` : '';
+          const intent = c.intent ? ` The code says "${c.intent}".` : '';
+          const tail = isTestSide(role) ? ' In test code this is a matcher; keep it out of code under test.' : ' It passes equality checks in place of a real result without doing the work.';
+          const message = `\`${c.name}\` is a chameleon object: its \`__eq__\`${inherited} always returns \`${answerText(eq)}\` and it ${joinTraits(traits)}.${tail}${intent}`;
+          const related = [
+            { node: eq.reportNode, message: `\`__eq__\` always returns \`${answerText(eq)}\`` },
+            ...parts.slice(0, 9).map((p) => ({ node: p.node, message: p.message })),
+          ];
+          ctx.report({ node: c.nameNode, message, severity, related });
+        }
+      },
+    };
+  },
+};
+
+function joinTraits(traits: string[]): string {
+  if (traits.length <= 1) return traits[0] ?? '';
+  return `${traits.slice(0, -1).join(', ')} and ${traits[traits.length - 1]}`;
+}

@@ -1,0 +1,1071 @@
+/**
+ * Shared analysis for the equality family (RH201, RH202): which comparison dunders always give the same
+ * answer, which classes own them, and what else those classes do (self-returning methods, builtin bases,
+ * instances handed out by functions, module-level sentinel singletons).
+ *
+ * The analysis runs once per tree and is cached by root node, so both rules read the same picture.
+ *
+ * General helpers that could move into the engine: `constantTruth` (truthiness of a constant expression)
+ * and `canCompleteNormally` (does control reach the end of a block).
+ */
+import {
+  callArguments,
+  decoratorsOf,
+  forEachDescendant,
+  forEachInScope,
+  returnsOf,
+  stringValue,
+  unparen,
+  type Node,
+} from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+
+// ---------------------------------------------------------------------------------------------------------
+// Constant truthiness
+
+export type Truth = 'truthy' | 'falsy' | 'unknown';
+
+function numberValue(text: string): number | undefined {
+  let t = text.replace(/_/g, '');
+  if (/[jJ]$/.test(t)) t = t.slice(0, -1);
+  if (/[lL]$/.test(t)) t = t.slice(0, -1);
+  const v = Number(t);
+  return Number.isNaN(v) ? undefined : v;
+}
+
+type Literal = { kind: 'num'; value: number } | { kind: 'str'; value: string } | { kind: 'none' };
+
+function literalOf(node: Node): Literal | undefined {
+  const n = unparen(node);
+  switch (n.type) {
+    case 'true':
+      return { kind: 'num', value: 1 };
+    case 'false':
+      return { kind: 'num', value: 0 };
+    case 'none':
+      return { kind: 'none' };
+    case 'integer':
+    case 'float': {
+      const v = numberValue(n.text);
+      return v === undefined ? undefined : { kind: 'num', value: v };
+    }
+    case 'unary_operator': {
+      // Iterative over `- - + 1`: deeply nested input must not recurse.
+      let sign = 1;
+      let cur: Node = n;
+      while (cur.type === 'unary_operator') {
+        const op = cur.child(0)?.type;
+        if (op === '-') sign = -sign;
+        else if (op !== '+') return undefined;
+        const arg = cur.childForFieldName('argument');
+        if (!arg) return undefined;
+        cur = unparen(arg);
+      }
+      const inner = literalOf(cur);
+      return inner && inner.kind === 'num' ? { kind: 'num', value: sign * inner.value } : undefined;
+    }
+    default: {
+      const s = stringValue(n);
+      return s === undefined ? undefined : { kind: 'str', value: s };
+    }
+  }
+}
+
+function compareLiterals(a: Literal, op: string, b: Literal): boolean | undefined {
+  if (op === 'is' || op === 'is not') {
+    // Only None/True/False identity is certain.
+    if (a.kind === 'none' || b.kind === 'none') {
+      const same = a.kind === b.kind;
+      return op === 'is' ? same : !same;
+    }
+    return undefined;
+  }
+  if (a.kind === 'none' || b.kind === 'none') {
+    if (op === '==') return a.kind === b.kind;
+    if (op === '!=') return a.kind !== b.kind;
+    return undefined;
+  }
+  if (a.kind !== b.kind) {
+    if (op === '==') return false;
+    if (op === '!=') return true;
+    return undefined;
+  }
+  const x = a.value;
+  const y = b.value;
+  switch (op) {
+    case '==':
+      return x === y;
+    case '!=':
+      return x !== y;
+    case '<':
+      return x < y;
+    case '>':
+      return x > y;
+    case '<=':
+      return x <= y;
+    case '>=':
+      return x >= y;
+    default:
+      return undefined;
+  }
+}
+
+function comparisonTruth(n: Node): Truth {
+  const operands = n.namedChildren.filter((c) => c.type !== 'comment');
+  const operators: string[] = [];
+  for (let i = 0; i < n.childCount; i++) {
+    const c = n.child(i)!;
+    if (!c.isNamed) operators.push(c.type);
+  }
+  if (operands.length !== 2 || operators.length < 1) {
+    // Chains (`0 < 1 < 2`) are rare in hacks; evaluate only two-operand comparisons.
+    return 'unknown';
+  }
+  const op = operators.join(' ');
+  const [left, right] = operands as [Node, Node];
+  const a = unparen(left);
+  const b = unparen(right);
+  // `self is self`: identity of one name with itself (never `==`, which could recurse or be NaN).
+  if (a.type === 'identifier' && b.type === 'identifier' && a.text === b.text) {
+    if (op === 'is') return 'truthy';
+    if (op === 'is not') return 'falsy';
+  }
+  const la = literalOf(a);
+  const lb = literalOf(b);
+  if (!la || !lb) return 'unknown';
+  const r = compareLiterals(la, op, lb);
+  return r === undefined ? 'unknown' : r ? 'truthy' : 'falsy';
+}
+
+/**
+ * Truthiness of an expression that does not depend on any variable: `True`, `1`, `not False`, `1 == 1`,
+ * `True or x`, `x or True`, `"yes"`, `(1,)`. Anything else is `unknown`.
+ */
+export function constantTruth(node: Node | null | undefined, names?: NameResolver): Truth {
+  if (!node) return 'unknown';
+  // Iterative over the common unary wrappers; binary operators recurse on bounded depth.
+  return truthAt(node, names, 0);
+}
+
+function truthAt(node: Node, names: NameResolver | undefined, depth: number): Truth {
+  if (depth > 50) return 'unknown';
+  const n = unparen(node);
+  const lit = literalOf(n);
+  if (lit) {
+    if (lit.kind === 'none') return 'falsy';
+    if (lit.kind === 'num') return lit.value !== 0 ? 'truthy' : 'falsy';
+    return lit.value.length > 0 ? 'truthy' : 'falsy';
+  }
+  switch (n.type) {
+    case 'not_operator': {
+      const t = truthAt(n.childForFieldName('argument')!, names, depth + 1);
+      return t === 'truthy' ? 'falsy' : t === 'falsy' ? 'truthy' : 'unknown';
+    }
+    case 'boolean_operator': {
+      const op = n.childForFieldName('operator')?.type ?? n.child(1)?.type;
+      const l = truthAt(n.childForFieldName('left')!, names, depth + 1);
+      const r = truthAt(n.childForFieldName('right')!, names, depth + 1);
+      if (op === 'or') {
+        if (l === 'truthy') return 'truthy';
+        if (l === 'falsy') return r;
+        return r === 'truthy' ? 'truthy' : 'unknown';
+      }
+      if (op === 'and') {
+        if (l === 'falsy') return 'falsy';
+        if (l === 'truthy') return r;
+        return r === 'falsy' ? 'falsy' : 'unknown';
+      }
+      return 'unknown';
+    }
+    case 'conditional_expression': {
+      const [a, , b] = n.namedChildren;
+      if (!a || !b) return 'unknown';
+      const ta = truthAt(a, names, depth + 1);
+      const tb = truthAt(b, names, depth + 1);
+      return ta === tb ? ta : 'unknown';
+    }
+    case 'comparison_operator':
+      return comparisonTruth(n);
+    case 'tuple':
+    case 'list':
+    case 'set':
+    case 'dictionary':
+      return n.namedChildren.some((c) => c.type !== 'comment') ? 'truthy' : 'falsy';
+    case 'call': {
+      // `bool(1)`, `bool(not False)`.
+      const fn = n.childForFieldName('function');
+      if (names && names.is(fn, 'builtins.bool')) {
+        const args = callArguments(n);
+        if (args.positional.length === 0 && args.keywords.size === 0 && !args.hasSplat) return 'falsy';
+        if (args.positional.length === 1) return truthAt(args.positional[0]!, names, depth + 1);
+      }
+      return 'unknown';
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Control flow
+
+/** Nesting deeper than this is treated as "may complete" (conservative, and no deep JS recursion). */
+const MAX_NESTING = 100;
+
+function blockCompletes(block: Node | null | undefined, depth = 0): boolean {
+  if (!block || depth > MAX_NESTING) return true;
+  for (const stmt of block.namedChildren) {
+    if (stmt.type === 'comment') continue;
+    if (!statementCompletes(stmt, depth + 1)) return false;
+  }
+  return true;
+}
+
+function hasOwnBreak(loopBody: Node): boolean {
+  let found = false;
+  forEachDescendant(loopBody, (n) => {
+    if (found) return false;
+    if (n.type === 'break_statement') {
+      found = true;
+      return false;
+    }
+    // A nested loop's break belongs to it; nested scopes cannot break our loop.
+    if (['for_statement', 'while_statement', 'function_definition', 'class_definition', 'lambda'].includes(n.type)) return false;
+    return true;
+  });
+  return found;
+}
+
+/** Can control run past the end of this statement? Conservative: unknown constructs complete. */
+function statementCompletes(stmt: Node, depth: number): boolean {
+  switch (stmt.type) {
+    case 'return_statement':
+    case 'raise_statement':
+      return false;
+    case 'if_statement': {
+      if (blockCompletes(stmt.childForFieldName('consequence'), depth)) return true;
+      const alternatives = stmt.childrenForFieldName('alternative').filter((c): c is Node => !!c);
+      let hasElse = false;
+      for (const alt of alternatives) {
+        if (alt.type === 'else_clause') hasElse = true;
+        if (blockCompletes(alt.childForFieldName('body') ?? alt.childForFieldName('consequence'), depth)) return true;
+      }
+      return !hasElse;
+    }
+    case 'try_statement': {
+      const fin = stmt.namedChildren.find((c) => c.type === 'finally_clause');
+      if (fin && !blockCompletes(fin.namedChildren.find((c) => c.type === 'block'), depth)) return false;
+      const body = stmt.childForFieldName('body');
+      const elseClause = stmt.namedChildren.find((c) => c.type === 'else_clause');
+      const mainPath = blockCompletes(body, depth) && (!elseClause || blockCompletes(elseClause.childForFieldName('body'), depth));
+      if (mainPath) return true;
+      for (const c of stmt.namedChildren) {
+        if (c.type === 'except_clause' || c.type === 'except_group_clause') {
+          const b = c.namedChildren.find((x) => x.type === 'block');
+          if (blockCompletes(b, depth)) return true;
+        }
+      }
+      return false;
+    }
+    case 'with_statement':
+      return blockCompletes(stmt.childForFieldName('body'), depth);
+    case 'while_statement': {
+      const cond = stmt.childForFieldName('condition');
+      const body = stmt.childForFieldName('body');
+      if (cond && constantTruth(cond) === 'truthy' && body && !hasOwnBreak(body)) return false;
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+/** Can control reach the end of a function body (an implicit `return None`)? */
+export function canCompleteNormally(fn: Node): boolean {
+  return blockCompletes(fn.childForFieldName('body'));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Constant answers of a comparison implementation
+
+export type Dunder = '__eq__' | '__ne__' | '__contains__';
+export const DUNDERS: readonly Dunder[] = ['__eq__', '__ne__', '__contains__'];
+
+/** The answer that makes the dunder say "matches": `__eq__`/`__contains__` True, `__ne__` False. */
+export function spoofTruth(dunder: Dunder): Truth {
+  return dunder === '__ne__' ? 'falsy' : 'truthy';
+}
+
+export interface ConstantAnswer {
+  truth: Truth;
+  /** The returned expressions (the lambda body for lambdas). */
+  values: Node[];
+}
+
+/**
+ * When every way out of `impl` (a def or lambda) returns a constant with the same truthiness, that
+ * truthiness; otherwise undefined. Implicit `return None`, `raise` (a type guard), `yield` and
+ * `NotImplemented` make the answer non-constant.
+ */
+export function constantAnswer(impl: Node, names?: NameResolver): ConstantAnswer | undefined {
+  if (impl.type === 'lambda') {
+    const body = impl.childForFieldName('body');
+    if (!body) return undefined;
+    const t = constantTruth(body, names);
+    return t === 'unknown' ? undefined : { truth: t, values: [body] };
+  }
+  if (impl.type !== 'function_definition') return undefined;
+  const body = impl.childForFieldName('body');
+  if (!body) return undefined;
+  let guarded = false;
+  forEachInScope(body, (n) => {
+    if (guarded) return false;
+    if (n.type === 'raise_statement' || n.type === 'yield' || n.type === 'await') guarded = true;
+    return !guarded;
+  });
+  if (guarded) return undefined;
+  const returns = returnsOf(impl);
+  if (returns.length === 0 || canCompleteNormally(impl)) return undefined;
+  let truth: Truth | undefined;
+  const values: Node[] = [];
+  for (const r of returns) {
+    const value = r.namedChildren.find((c) => c.type !== 'comment');
+    const t: Truth = value ? constantTruth(value, names) : 'falsy';
+    if (t === 'unknown') return undefined;
+    if (truth && truth !== t) return undefined;
+    truth = t;
+    values.push(value ?? r);
+  }
+  return truth ? { truth, values } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Classes and the overrides they own
+
+export type OverrideForm = 'def' | 'class-attribute' | 'setattr' | 'attribute-assignment' | 'type-call';
+
+export interface ComparisonOverride {
+  dunder: Dunder;
+  form: OverrideForm;
+  /** Where a finding about this override goes. */
+  reportNode: Node;
+  /** The implementation (def or lambda). */
+  impl: Node;
+  answer: ConstantAnswer;
+  /** True when the constant is the "always matches" one (`__eq__` truthy, `__ne__` falsy, `__contains__` truthy). */
+  spoofs: boolean;
+  owner?: ClassInfo;
+  /** The owner as written (`Result`, `type(obj)`), for messages. */
+  ownerText: string;
+  /** Set when a class decorator installs it (`cls.__eq__ = ...` on the decorator's parameter). */
+  decorator?: string;
+}
+
+export interface Part {
+  node: Node;
+  message: string;
+}
+
+export interface ClassInfo {
+  /** `class_definition` or the `type(...)` call. */
+  node: Node;
+  /** The class name identifier (or the `type()` call's assignment target / name string). */
+  nameNode: Node;
+  name: string;
+  overrides: ComparisonOverride[];
+  /** Bases that are builtin value types (`str`, `int`, `list`...), so `isinstance` checks pass. */
+  builtinBases: Part[];
+  /** Methods such as `strip`, `lower`, `__add__`, `__getattr__` that return `self` (or a new instance). */
+  selfReturning: Part[];
+  /** Same-file base classes (by name). */
+  localBases: Node[];
+  /** Module-level `NAME = Class()` singletons. */
+  singletons: { name: string; node: Node }[];
+  /** Instantiations outside module-level singletons and outside the class's own body. */
+  otherInstantiations: Node[];
+  /** `return`/`yield`/lambda bodies of functions outside the class that hand an instance out. */
+  handedOut: Part[];
+  /** Intent stated in the class's name, docstring or comments ("make the test pass", "bypass"). */
+  intent?: string;
+}
+
+export interface EqualityAnalysis {
+  overrides: ComparisonOverride[];
+  classes: ClassInfo[];
+}
+
+/** Builtin value types whose `isinstance` checks a chameleon subclass passes. */
+const BUILTIN_BASES = new Set([
+  'builtins.str', 'builtins.int', 'builtins.float', 'builtins.list', 'builtins.dict', 'builtins.tuple',
+  'builtins.set', 'builtins.frozenset', 'builtins.bytes', 'builtins.bool', 'builtins.complex', 'builtins.bytearray',
+  'collections.UserString', 'collections.UserList', 'collections.UserDict', 'collections.OrderedDict',
+  'collections.defaultdict', 'decimal.Decimal', 'fractions.Fraction', 'numpy.ndarray', 'numpy.str_',
+  'numpy.float64', 'numpy.int64',
+]);
+/** Builtins the name resolver does not list; trusted when no import or definition rebinds them. */
+const EXTRA_BUILTINS = new Set(['complex', 'bytearray']);
+
+/**
+ * Methods of builtin value types (and the arithmetic/container dunders) that a chameleon makes return
+ * itself so that `result.strip().lower() == expected` still compares equal. Protocol methods that
+ * legitimately return self (`__iter__`, `__enter__`, in-place operators, `__get__`, `copy`-like
+ * identity for immutables) are not in this list.
+ */
+const CHAMELEON_METHODS = new Set([
+  // str / bytes
+  'capitalize', 'casefold', 'center', 'decode', 'encode', 'expandtabs', 'format', 'format_map', 'join', 'ljust',
+  'lower', 'lstrip', 'partition', 'removeprefix', 'removesuffix', 'replace', 'rjust', 'rpartition', 'rsplit',
+  'rstrip', 'split', 'splitlines', 'strip', 'swapcase', 'title', 'translate', 'upper', 'zfill', 'normalize',
+  // numbers
+  'conjugate', 'as_integer_ratio', 'real', 'imag', 'numerator', 'denominator', 'round',
+  '__abs__', '__neg__', '__pos__', '__invert__', '__round__', '__trunc__', '__floor__', '__ceil__',
+  '__add__', '__radd__', '__sub__', '__rsub__', '__mul__', '__rmul__', '__truediv__', '__rtruediv__',
+  '__floordiv__', '__rfloordiv__', '__mod__', '__rmod__', '__pow__', '__rpow__', '__matmul__', '__rmatmul__',
+  '__and__', '__rand__', '__or__', '__ror__', '__xor__', '__rxor__', '__lshift__', '__rlshift__', '__rshift__',
+  '__rrshift__', '__divmod__', '__rdivmod__',
+  // containers and numpy-like results
+  '__getitem__', 'get', 'keys', 'values', 'items', 'sorted', 'tolist', 'item', 'astype', 'sum', 'mean',
+  'reshape', 'flatten', 'ravel', 'squeeze', 'numpy', 'cpu', 'detach', 'to',
+  // everything else
+  '__getattr__', '__getattribute__', '__call__',
+]);
+
+/** Phrases that state the intent to game a test. Raise confidence only, never a finding on their own. */
+const INTENT = /\b(bypass(?:es|ing)?|cheat(?:s|ing)?|spoof(?:s|ing)?|reward[ _-]?hack\w*|trick(?:s|ing)? the|fool(?:s|ing)? the)\b|\bmake[sd]? (?:the |all |every |any )?(?:tests?|checks?|asserts?|assertions?|grader) pass|\bpass(?:es)? (?:the |all |every |any )(?:tests?|checks?|asserts?|assertions?)|\balways pass(?:es)?\b|\bso (?:that )?(?:the |all |every )?tests? (?:will )?pass|\bsatisf(?:y|ies) the (?:test|checker|grader)/i;
+
+const cache = new WeakMap<Node, EqualityAnalysis>();
+
+export function analyseEquality(root: Node, names: NameResolver, source: string): EqualityAnalysis {
+  const cached = cache.get(root);
+  if (cached) return cached;
+  const result = new Analyser(root, names, source).run();
+  cache.set(root, result);
+  return result;
+}
+
+function definitionOf(stmt: Node): Node {
+  return stmt.type === 'decorated_definition' ? (stmt.childForFieldName('definition') ?? stmt) : stmt;
+}
+
+/** `a = b = value` → [a, b] and value. */
+function assignmentChain(assign: Node): { targets: Node[]; value: Node | null } {
+  const targets: Node[] = [];
+  let cur: Node | null = assign;
+  while (cur && cur.type === 'assignment') {
+    const left = cur.childForFieldName('left');
+    if (left) targets.push(left);
+    const right: Node | null = cur.childForFieldName('right');
+    if (right?.type === 'assignment') cur = right;
+    else return { targets, value: right };
+  }
+  return { targets, value: null };
+}
+
+/** True when `node` is inside `container` (inclusive). */
+function within(node: Node, container: Node): boolean {
+  return container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
+}
+
+/** The nearest enclosing def or lambda (nested scopes included), or null at module/class level. */
+function enclosingScope(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') return p;
+    if (p.type === 'class_definition') return null;
+  }
+  return null;
+}
+
+class Analyser {
+  private readonly overrides: ComparisonOverride[] = [];
+  private readonly classes: ClassInfo[] = [];
+  private readonly classByNode = new Map<number, ClassInfo>();
+  private readonly functionsByName = new Map<string, Node[]>();
+  private readonly classDefs: Node[] = [];
+  private readonly typeCalls: Node[] = [];
+  private readonly setattrCalls: Node[] = [];
+  private readonly attributeAssignments: Node[] = [];
+  private readonly calls: Node[] = [];
+  private readonly returnish: Node[] = [];
+
+  constructor(
+    private readonly root: Node,
+    private readonly names: NameResolver,
+    private readonly source: string,
+  ) {}
+
+  run(): EqualityAnalysis {
+    this.collect();
+    for (const def of this.classDefs) this.addClass(def);
+    for (const call of this.typeCalls) this.addTypeCall(call);
+    for (const call of this.setattrCalls) this.addSetattr(call);
+    for (const assign of this.attributeAssignments) this.addAttributeAssignment(assign);
+    this.inheritEquality();
+    this.collectInstances();
+    return { overrides: this.overrides, classes: this.classes };
+  }
+
+  private collect(): void {
+    forEachDescendant(this.root, (n) => {
+      switch (n.type) {
+        case 'string':
+          return false;
+        case 'function_definition': {
+          const name = n.childForFieldName('name')?.text;
+          if (name) {
+            let list = this.functionsByName.get(name);
+            if (!list) this.functionsByName.set(name, (list = []));
+            list.push(n);
+          }
+          return true;
+        }
+        case 'class_definition':
+          this.classDefs.push(n);
+          return true;
+        case 'call': {
+          this.calls.push(n);
+          const fn = n.childForFieldName('function');
+          if (this.names.is(fn, 'builtins.type') && callArguments(n).positional.length === 3) this.typeCalls.push(n);
+          else if (this.isSetattrLike(n)) this.setattrCalls.push(n);
+          return true;
+        }
+        case 'assignment': {
+          if (n.parent?.type !== 'assignment') {
+            const { targets } = assignmentChain(n);
+            if (targets.some((t) => t.type === 'attribute' && DUNDERS.includes(t.childForFieldName('attribute')?.text as Dunder))) {
+              this.attributeAssignments.push(n);
+            }
+          }
+          return true;
+        }
+        case 'type_alias_statement': {
+          // tree-sitter-python parses `type(obj).__eq__ = f` as a PEP 695 `type X = ...` statement.
+          const left = n.childForFieldName('left')?.namedChild(0);
+          if (left?.type === 'attribute' && DUNDERS.includes(left.childForFieldName('attribute')?.text as Dunder)) {
+            this.attributeAssignments.push(n);
+          }
+          return true;
+        }
+        case 'return_statement':
+        case 'yield':
+          this.returnish.push(n);
+          return true;
+        default:
+          return true;
+      }
+    });
+  }
+
+  /** `setattr(C, "__eq__", f)`, `monkeypatch.setattr(C, "__eq__", f)`, `mock.patch.object(C, "__eq__", f)`. */
+  private isSetattrLike(call: Node): boolean {
+    const fn = call.childForFieldName('function');
+    if (!fn) return false;
+    const args = callArguments(call);
+    if (this.dottedTarget(call)) return true;
+    if (args.positional.length < 3 || !DUNDERS.includes(stringValue(args.positional[1]) as Dunder)) return false;
+    if (this.names.is(fn, 'builtins.setattr')) return true;
+    const f = unparen(fn);
+    if (f.type !== 'attribute') return false;
+    const attr = f.childForFieldName('attribute')?.text;
+    if (attr === 'setattr' || attr === '__setattr__') return true;
+    if (attr === 'object') {
+      const obj = f.childForFieldName('object');
+      return unparen(obj!).type === 'attribute' ? unparen(obj!).childForFieldName('attribute')?.text === 'patch' : obj?.text === 'patch';
+    }
+    return false;
+  }
+
+  /**
+   * `monkeypatch.setattr("pkg.mod.Cls.__eq__", impl)`: the dotted-string form, as [owner text, dunder, impl].
+   */
+  private dottedTarget(call: Node): [string, Dunder, Node] | undefined {
+    const fn = call.childForFieldName('function');
+    const f = fn ? unparen(fn) : undefined;
+    if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'setattr') return undefined;
+    const args = callArguments(call).positional;
+    const target = stringValue(args[0]);
+    if (!target || args.length !== 2) return undefined;
+    const m = /^(?:(.*)\.)?(__eq__|__ne__|__contains__)$/.exec(target);
+    return m ? [m[1]?.split('.').pop() ?? target, m[2] as Dunder, args[1]!] : undefined;
+  }
+
+  /** The def or lambda an implementation expression stands for: a lambda, or a name bound to one def. */
+  private implementationOf(value: Node | null | undefined, scope?: Node): Node | undefined {
+    if (!value) return undefined;
+    let v = unparen(value);
+    // `staticmethod(lambda ...)`, `classmethod(f)`, `functools.wraps(...)` are not unwrapped beyond the first two.
+    if (v.type === 'call' && this.names.is(v.childForFieldName('function'), 'builtins.staticmethod', 'builtins.classmethod')) {
+      const arg = callArguments(v).positional[0];
+      if (!arg) return undefined;
+      v = unparen(arg);
+    } else if (v.type === 'call') {
+      const fnText = v.childForFieldName('function')?.text;
+      if (fnText === 'staticmethod' || fnText === 'classmethod') {
+        const arg = callArguments(v).positional[0];
+        if (!arg) return undefined;
+        v = unparen(arg);
+      }
+    }
+    if (v.type === 'lambda') return v;
+    if (v.type === 'identifier') {
+      const defs = this.functionsByName.get(v.text) ?? [];
+      // Prefer a def in the same class body or function scope, else a unique def in the file.
+      if (scope) {
+        const local = defs.filter((d) => definitionParentBlock(d)?.id === scope.id);
+        if (local.length === 1) return local[0];
+      }
+      if (defs.length === 1) return defs[0];
+    }
+    return undefined;
+  }
+
+  private addOverride(
+    dunder: Dunder,
+    form: OverrideForm,
+    reportNode: Node,
+    impl: Node | undefined,
+    owner: ClassInfo | undefined,
+    ownerText: string,
+  ): void {
+    if (!impl) return;
+    const answer = constantAnswer(impl, this.names);
+    if (!answer) return;
+    const spoofs = answer.truth === spoofTruth(dunder);
+    const o: ComparisonOverride = { dunder, form, reportNode, impl, answer, spoofs, owner, ownerText };
+    this.overrides.push(o);
+    owner?.overrides.push(o);
+    if (!owner && (form === 'setattr' || form === 'attribute-assignment')) this.noteDecorator(o);
+  }
+
+  /** Class decorators that install a comparison on their parameter: `def deco(cls): cls.__eq__ = ...`. */
+  private readonly decoratorOverrides = new Map<string, ComparisonOverride[]>();
+
+  private noteDecorator(o: ComparisonOverride): void {
+    let fn: Node | null = null;
+    for (let p = o.reportNode.parent; p; p = p.parent) {
+      if (p.type === 'function_definition') {
+        fn = p;
+        break;
+      }
+      if (p.type === 'class_definition' || p.type === 'lambda') return;
+    }
+    const first = fn?.childForFieldName('parameters')?.namedChildren.find((c) => c.type === 'identifier')?.text;
+    const name = fn?.childForFieldName('name')?.text;
+    if (!fn || !first || !name || o.ownerText !== first) return;
+    o.decorator = name;
+    let list = this.decoratorOverrides.get(name);
+    if (!list) this.decoratorOverrides.set(name, (list = []));
+    list.push(o);
+  }
+
+  private newClass(node: Node, nameNode: Node, name: string): ClassInfo {
+    const info: ClassInfo = {
+      node,
+      nameNode,
+      name,
+      overrides: [],
+      builtinBases: [],
+      selfReturning: [],
+      localBases: [],
+      singletons: [],
+      otherInstantiations: [],
+      handedOut: [],
+    };
+    this.classes.push(info);
+    this.classByNode.set(node.id, info);
+    return info;
+  }
+
+  private builtinBase(base: Node): string | undefined {
+    const q = this.names.qualify(base);
+    if (q && BUILTIN_BASES.has(q)) return q.replace(/^builtins\./, '');
+    const b = unparen(base);
+    if (!q && b.type === 'identifier' && EXTRA_BUILTINS.has(b.text) && !this.functionsByName.has(b.text) && !this.classDefs.some((c) => c.childForFieldName('name')?.text === b.text)) {
+      return b.text;
+    }
+    return undefined;
+  }
+
+  private addClass(def: Node): void {
+    const nameNode = def.childForFieldName('name');
+    if (!nameNode) return;
+    const info = this.newClass(def, nameNode, nameNode.text);
+    for (const base of def.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (base.type === 'keyword_argument' || base.type === 'comment') continue;
+      const builtin = this.builtinBase(base);
+      if (builtin) info.builtinBases.push({ node: base, message: `subclasses \`${builtin}\`, so \`isinstance(x, ${builtin.split('.').pop()})\` checks pass` });
+      else if (unparen(base).type === 'identifier') info.localBases.push(unparen(base));
+    }
+    const body = def.childForFieldName('body');
+    if (!body) return;
+    for (const stmt of body.namedChildren) {
+      const d = definitionOf(stmt);
+      if (d.type === 'function_definition') {
+        const name = d.childForFieldName('name')?.text ?? '';
+        if (DUNDERS.includes(name as Dunder)) this.addOverride(name as Dunder, 'def', d.childForFieldName('name')!, d, info, info.name);
+        if (CHAMELEON_METHODS.has(name) && this.returnsSelf(d, info)) {
+          info.selfReturning.push({ node: d.childForFieldName('name')!, message: `\`${name}\` returns the object itself, so chained calls keep the always-equal object` });
+        }
+      } else if (stmt.type === 'expression_statement') {
+        const assign = stmt.namedChild(0);
+        if (assign?.type !== 'assignment') continue;
+        const { targets, value } = assignmentChain(assign);
+        for (const t of targets) {
+          if (t.type !== 'identifier') continue;
+          if (DUNDERS.includes(t.text as Dunder)) {
+            this.addOverride(t.text as Dunder, 'class-attribute', t, this.implementationOf(value, body), info, info.name);
+          }
+          if (CHAMELEON_METHODS.has(t.text)) {
+            const impl = this.implementationOf(value, body);
+            if (impl && this.returnsSelf(impl, info)) {
+              info.selfReturning.push({ node: t, message: `\`${t.text}\` returns the object itself, so chained calls keep the always-equal object` });
+            }
+          }
+        }
+      }
+    }
+    this.intentOf(info, def);
+  }
+
+  /**
+   * Does every return of `impl` give back `self` (the first parameter), a new instance of the class, or
+   * a function (lambda or nested def) that does? `lambda self, *a: self`, `return lambda *a, **k: self`.
+   */
+  private returnsSelf(impl: Node, info: ClassInfo, depth = 0): boolean {
+    if (depth > 3) return false;
+    const params = impl.childForFieldName('parameters');
+    const first = params?.namedChildren.find((p) => p.type === 'identifier')?.text;
+    const selfNames = new Set<string>();
+    if (first && depth === 0) selfNames.add(first);
+    return this.returnsSelfWith(impl, info, depth, selfNames.size ? selfNames : undefined);
+  }
+
+  private returnsSelfWith(impl: Node, info: ClassInfo, depth: number, selfNames: Set<string> | undefined): boolean {
+    const values: Node[] = [];
+    if (impl.type === 'lambda') {
+      const b = impl.childForFieldName('body');
+      if (b) values.push(b);
+    } else {
+      const returns = returnsOf(impl);
+      if (returns.length === 0) return false;
+      for (const r of returns) {
+        const v = r.namedChildren.find((c) => c.type !== 'comment');
+        if (!v) return false;
+        values.push(v);
+      }
+    }
+    if (values.length === 0) return false;
+    const outerSelf = selfNames ?? new Set<string>();
+    return values.every((v) => this.isSelfValue(unparen(v), impl, info, depth, outerSelf));
+  }
+
+  private isSelfValue(v: Node, impl: Node, info: ClassInfo, depth: number, selfNames: Set<string>): boolean {
+    if (v.type === 'identifier' && selfNames.has(v.text)) return true;
+    // A new, empty instance of the same class: `Cls()`, `type(self)()`, `self.__class__()`. With
+    // arguments (`Fraction(n, d)`) it is an ordinary value operation, not a chameleon.
+    const args = v.type === 'call' ? callArguments(v) : undefined;
+    const empty = !!args && args.keywords.size === 0 && args.positional.every((a) => a.type === 'identifier' && selfNames.has(a.text));
+    if (v.type === 'call' && empty) {
+      const fn = unparen(v.childForFieldName('function')!);
+      if (fn.type === 'identifier' && fn.text === info.name) return true;
+      if (fn.type === 'call' && this.names.is(fn.childForFieldName('function'), 'builtins.type')) {
+        const a = callArguments(fn).positional[0];
+        if (a && a.type === 'identifier' && selfNames.has(a.text)) return true;
+      }
+      if (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === '__class__') {
+        const o = fn.childForFieldName('object');
+        if (o && o.type === 'identifier' && selfNames.has(o.text)) return true;
+      }
+    }
+    // A function that returns self when called (for `__getattr__`): `lambda *a, **k: self`.
+    if (v.type === 'lambda') return this.returnsSelfWith(v, info, depth + 1, selfNames);
+    if (v.type === 'identifier') {
+      const body = impl.childForFieldName('body');
+      const nested = (this.functionsByName.get(v.text) ?? []).filter((d) => body && within(d, body));
+      if (nested.length === 1) return this.returnsSelfWith(nested[0]!, info, depth + 1, selfNames);
+    }
+    return false;
+  }
+
+  private intentOf(info: ClassInfo, node: Node): void {
+    // The class's own text (docstring, comments, strings in it) plus the comment lines right above it.
+    let start = node.startIndex;
+    const top = node.parent?.type === 'decorated_definition' ? node.parent : node;
+    for (let prev = top.previousNamedSibling; prev && prev.type === 'comment'; prev = prev.previousNamedSibling) start = prev.startIndex;
+    const text = `${info.name}\n${this.source.slice(Math.min(start, top.startIndex), node.endIndex)}`;
+    const m = INTENT.exec(text) ?? INTENT.exec(info.name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' '));
+    if (m) info.intent = m[0];
+  }
+
+  private addTypeCall(call: Node): void {
+    const [nameArg, basesArg, nsArg] = callArguments(call).positional as [Node, Node, Node];
+    const ns = unparen(nsArg);
+    if (ns.type !== 'dictionary') return;
+    const className = stringValue(nameArg) ?? 'anonymous';
+    // Name the class by its assignment target when there is one (`X = type("X", ...)`).
+    let nameNode: Node = nameArg;
+    let name = className;
+    const parent = call.parent;
+    if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.id) {
+      const left = parent.childForFieldName('left');
+      if (left?.type === 'identifier') {
+        nameNode = left;
+        name = left.text;
+      }
+    }
+    const info = this.newClass(call, nameNode, name);
+    const bases = unparen(basesArg);
+    for (const b of bases.type === 'tuple' || bases.type === 'list' ? bases.namedChildren : [bases]) {
+      const builtin = this.builtinBase(b);
+      if (builtin) info.builtinBases.push({ node: b, message: `derives from \`${builtin}\`, so \`isinstance(x, ${builtin.split('.').pop()})\` checks pass` });
+    }
+    for (const pair of ns.namedChildren) {
+      if (pair.type !== 'pair') continue;
+      const key = pair.childForFieldName('key');
+      const k = stringValue(key);
+      if (!key || !k) continue;
+      const impl = this.implementationOf(pair.childForFieldName('value'));
+      if (DUNDERS.includes(k as Dunder)) this.addOverride(k as Dunder, 'type-call', key, impl, info, className);
+      if (CHAMELEON_METHODS.has(k) && impl && this.returnsSelf(impl, info)) {
+        info.selfReturning.push({ node: key, message: `\`${k}\` returns the object itself, so chained calls keep the always-equal object` });
+      }
+    }
+    this.intentOf(info, call);
+  }
+
+  private classNamed(node: Node | undefined): ClassInfo | undefined {
+    if (!node) return undefined;
+    const n = unparen(node);
+    if (n.type !== 'identifier') return undefined;
+    const found = this.classes.filter((c) => c.name === n.text);
+    return found.length === 1 ? found[0] : undefined;
+  }
+
+  private addSetattr(call: Node): void {
+    const dotted = this.dottedTarget(call);
+    if (dotted) {
+      const [ownerName, dunder, impl] = dotted;
+      const owner = this.classes.filter((c) => c.name === ownerName);
+      this.addOverride(dunder, 'setattr', call, this.implementationOf(impl), owner.length === 1 ? owner[0] : undefined, ownerName);
+      return;
+    }
+    const args = callArguments(call).positional;
+    const target = args[0]!;
+    const dunder = stringValue(args[1]) as Dunder;
+    const owner = this.classNamed(target);
+    this.addOverride(dunder, 'setattr', call, this.implementationOf(args[2]), owner, unparen(target).text);
+  }
+
+  private addAttributeAssignment(assign: Node): void {
+    if (assign.type === 'type_alias_statement') {
+      const target = assign.childForFieldName('left')?.namedChild(0);
+      const value = assign.childForFieldName('right')?.namedChild(0);
+      const obj = target?.childForFieldName('object');
+      if (!target || !obj) return;
+      const dunder = target.childForFieldName('attribute')!.text as Dunder;
+      this.addOverride(dunder, 'attribute-assignment', assign, this.implementationOf(value), undefined, `type${obj.text}`);
+      return;
+    }
+    const { targets, value } = assignmentChain(assign);
+    for (const t of targets) {
+      if (t.type !== 'attribute') continue;
+      const dunder = t.childForFieldName('attribute')?.text as Dunder;
+      if (!DUNDERS.includes(dunder)) continue;
+      const obj = t.childForFieldName('object')!;
+      this.addOverride(dunder, 'attribute-assignment', t, this.implementationOf(value), this.classNamed(obj), obj.text);
+    }
+  }
+
+  /** A same-file subclass of an always-equal class is always-equal too (unless it overrides `__eq__`). */
+  private inheritEquality(): void {
+    for (const c of this.classes) {
+      if (c.node.type !== 'class_definition') continue;
+      for (const d of decoratorsOf(c.node)) {
+        const dn = unparen(d);
+        if (dn.type === 'identifier') for (const o of this.decoratorOverrides.get(dn.text) ?? []) c.overrides.push(o);
+      }
+    }
+    for (let round = 0; round < 5; round++) {
+      let changed = false;
+      for (const c of this.classes) {
+        if (c.overrides.some((o) => o.dunder === '__eq__')) continue;
+        if (this.definesDunder(c, '__eq__')) continue;
+        for (const b of c.localBases) {
+          const base = this.classNamed(b);
+          const eq = base?.overrides.find((o) => o.dunder === '__eq__' && o.spoofs);
+          if (base && eq && base !== c) {
+            c.overrides.push(eq);
+            changed = true;
+            break;
+          }
+        }
+      }
+      if (!changed) break;
+    }
+  }
+
+  /** Does the class body define this dunder at all (even non-constantly)? */
+  private definesDunder(c: ClassInfo, dunder: Dunder): boolean {
+    if (c.node.type !== 'class_definition') return false;
+    const body = c.node.childForFieldName('body');
+    for (const stmt of body?.namedChildren ?? []) {
+      const d = definitionOf(stmt);
+      if (d.type === 'function_definition' && d.childForFieldName('name')?.text === dunder) return true;
+      if (stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'assignment') {
+        if (assignmentChain(stmt.namedChild(0)!).targets.some((t) => t.type === 'identifier' && t.text === dunder)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Instantiations, module-level singletons, and functions that hand an instance out. */
+  private collectInstances(): void {
+    const interesting = this.classes.filter((c) => c.overrides.some((o) => o.spoofs));
+    if (interesting.length === 0) return;
+    const byName = new Map<string, ClassInfo[]>();
+    for (const c of interesting) {
+      let list = byName.get(c.name);
+      if (!list) byName.set(c.name, (list = []));
+      list.push(c);
+    }
+    // Instantiation sites: `Name(...)`, or `type(...)(...)` directly.
+    const instantiationsOf = new Map<ClassInfo, Node[]>();
+    for (const call of this.calls) {
+      const fn = unparen(call.childForFieldName('function')!);
+      let targets: ClassInfo[] = [];
+      if (fn.type === 'identifier') targets = byName.get(fn.text) ?? [];
+      else if (fn.type === 'call') {
+        const c = this.classByNode.get(fn.id);
+        if (c && interesting.includes(c)) targets = [c];
+      }
+      for (const c of targets) {
+        let list = instantiationsOf.get(c);
+        if (!list) instantiationsOf.set(c, (list = []));
+        list.push(call);
+      }
+    }
+    for (const c of interesting) {
+      const localVars = new Map<number, Set<string>>(); // scope id → names bound to an instance
+      for (const inst of instantiationsOf.get(c) ?? []) {
+        if (c.node.type === 'class_definition' && within(inst, c.node)) continue; // its own factories
+        const parent = inst.parent;
+        const scope = enclosingScope(inst);
+        if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === inst.id) {
+          const left = parent.childForFieldName('left');
+          if (left?.type === 'identifier') {
+            // Module level or class level (not inside any function): a named constant.
+            if (!scope) {
+              c.singletons.push({ name: left.text, node: left });
+              continue;
+            }
+            if (scope) {
+              let set = localVars.get(scope.id);
+              if (!set) localVars.set(scope.id, (set = new Set()));
+              set.add(left.text);
+            }
+          }
+        }
+        c.otherInstantiations.push(inst);
+        if (scope?.type === 'lambda') {
+          const body = scope.childForFieldName('body');
+          if (body && within(inst, body) && !(c.node.type === 'class_definition' && within(scope, c.node))) {
+            const holder = scope.parent?.type === 'assignment' && scope.parent.childForFieldName('right')?.id === scope.id ? scope.parent.childForFieldName('left') : null;
+            c.handedOut.push({
+              node: body,
+              message: holder?.type === 'identifier' ? `\`${holder.text}()\` returns an instance of \`${c.name}\` here` : `this lambda returns an instance of \`${c.name}\``,
+            });
+          }
+        }
+      }
+      const singletonNames = new Set(c.singletons.map((s) => s.name));
+      for (const r of this.returnish) {
+        const scope = enclosingScope(r);
+        if (!scope || scope.type !== 'function_definition') continue;
+        if (c.node.type === 'class_definition' && within(r, c.node)) continue;
+        const value = r.type === 'return_statement' ? r.namedChildren.find((x) => x.type !== 'comment') : r.namedChildren[0];
+        if (!value) continue;
+        const locals = localVars.get(scope.id) ?? new Set<string>();
+        if (this.mentionsInstance(value, c, singletonNames, locals)) {
+          const fname = scope.childForFieldName('name')?.text ?? 'a function';
+          c.handedOut.push({ node: r, message: `\`${fname}()\` ${r.type === 'yield' ? 'yields' : 'returns'} an instance of \`${c.name}\` here` });
+        }
+      }
+    }
+  }
+
+  private mentionsInstance(value: Node, c: ClassInfo, singletons: Set<string>, locals: Set<string>): boolean {
+    const check = (n: Node): boolean => {
+      if (n.type === 'identifier') return singletons.has(n.text) || locals.has(n.text);
+      if (n.type === 'call') {
+        const fn = unparen(n.childForFieldName('function')!);
+        if (fn.type === 'identifier' && fn.text === c.name) return true;
+        if (fn.id === c.node.id) return true;
+      }
+      return false;
+    };
+    // Comparisons, negations and conditions give a bool, not the instance; strings are text.
+    const notAValue = (n: Node) =>
+      ['lambda', 'string', 'comparison_operator', 'not_operator', 'if_clause'].includes(n.type) ||
+      (n.parent?.type === 'conditional_expression' && n.parent.namedChild(1)?.id === n.id);
+    const v = unparen(value);
+    if (notAValue(v)) return false;
+    if (check(v)) return true;
+    let found = false;
+    forEachDescendant(v, (n) => {
+      if (found) return false;
+      if (notAValue(n)) return false;
+      // `x.attr`: only the object side can be the instance itself.
+      // `x.attr` / `ANY.method()` hand out whatever the attribute is, not the instance itself.
+      if (n.type === 'attribute') return false;
+      if (n.type === 'call' && check(n)) {
+        found = true;
+        return false;
+      }
+      if (n.type === 'identifier' && check(n)) {
+        // An identifier used as a call's callee (`Cls`) is not an instance.
+        const p = n.parent;
+        if (!(p?.type === 'call' && p.childForFieldName('function')?.id === n.id) && !(p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === n.id)) {
+          found = true;
+          return false;
+        }
+      }
+      return true;
+    });
+    return found;
+  }
+}
+
+/** The block or module that directly contains a definition (looking through decorators). */
+function definitionParentBlock(def: Node): Node | null {
+  const top = def.parent?.type === 'decorated_definition' ? def.parent : def;
+  return top.parent;
+}
+
+/** Human text for a constant answer: the source of the first returned value, shortened. */
+export function answerText(o: ComparisonOverride): string {
+  const t = o.answer.values[0]?.text.replace(/\s+/g, ' ') ?? (o.answer.truth === 'truthy' ? 'True' : 'False');
+  return t.length > 40 ? `${t.slice(0, 37)}...` : t;
+}
+
+/**
+ * A "sentinel" is an always-equal class whose only instances are module-level constants (`ANY = _ANY()`)
+ * that no function in the file hands out, with no builtin base and no self-returning methods: a
+ * match-anything placeholder for comparisons (`unittest.mock.ANY`), not a stand-in for a result.
+ */
+export function isSentinel(c: ClassInfo): boolean {
+  return (
+    c.singletons.length > 0 &&
+    c.otherInstantiations.length === 0 &&
+    c.handedOut.length === 0 &&
+    c.builtinBases.length === 0 &&
+    c.selfReturning.length === 0 &&
+    !c.intent
+  );
+}
+
+/** Why the class is a chameleon (RH202), as related locations; empty when it is not one. */
+export function chameleonParts(c: ClassInfo, includeHandedOut: boolean): Part[] {
+  const eq = c.overrides.find((o) => o.dunder === '__eq__' && o.spoofs);
+  if (!eq) return [];
+  const parts = [...c.selfReturning, ...c.builtinBases, ...(includeHandedOut ? c.handedOut : [])];
+  return parts;
+}
