@@ -1,0 +1,538 @@
+/**
+ * RH301 report-forgery: turning a failed pytest report into a pass (or a skip).
+ *
+ * Three shapes:
+ * - rebinding pytest's report machinery (`TestReport.from_item_and_call`, `CallInfo.from_call`,
+ *   `_pytest.reports.*`, `_pytest.runner.*`) by assignment, `setattr`, `monkeypatch.setattr` or
+ *   `mock.patch`;
+ * - forging a report inside `pytest_runtest_makereport` / `pytest_runtest_logreport` (any hookimpl style):
+ *   `rep.outcome = "passed"`, `rep.longrepr = None`, `call.excinfo = None`, `outcome.force_result(...)`
+ *   or returning a report built as passed — unless the statement is gated on xfail (pytest's own xfail
+ *   handling) or on a skip request;
+ * - `pytest_report_teststatus` returning the "passed" status for reports that did not pass.
+ *
+ * The structural difference from pytest's xfail code is the gate: pytest only rewrites an outcome under
+ * a condition that requires an xfail marker or exception; a hack rewrites unconditionally, on
+ * `rep.failed`, on `call.when`, or by exception type.
+ */
+import { callArguments, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import {
+  defsByName,
+  describeGates,
+  describeRebinding,
+  enclosingCallable,
+  gatedBy,
+  gatesOf,
+  hookNameOf,
+  hookParameters,
+  hookStyle,
+  moduleStringConstants,
+  isMethod,
+  isNoOp,
+  mentionsMarker,
+  mentionsPassed,
+  mentionsSkipped,
+  mentionsSkipRequest,
+  mentionsXfail,
+  rebindingFromAssignment,
+  rebindingFromCall,
+  replacementFunction,
+  returnValue,
+  severityFor,
+  shownTarget,
+  snippet,
+  throughLocals,
+  type Gate,
+  type HookStyle,
+  type Rebinding,
+} from './helpers';
+
+const REPORT_HOOKS = new Set(['pytest_runtest_makereport', 'pytest_runtest_logreport', 'pytest_report_teststatus']);
+/** Outcomes that hide a failure. "failed" is stricter, "rerun" is pytest-rerunfailures' bookkeeping. */
+const FORGED = new Set(['passed', 'skipped']);
+/** Report attributes whose reading tells us a variable holds a report. */
+const REPORT_ATTRS = /^(longrepr|when|failed|nodeid|wasxfail|sections|passed|skipped|location|keywords|duration|caplog|capstdout|capstderr|head_line)$/;
+
+/** Report classes and report-building functions of pytest. */
+const CLASS_TARGET = /^(_pytest\.reports|_pytest\.runner|_pytest\.python|pytest)\.(TestReport|BaseReport|CollectReport|CallInfo)$/;
+const CLASS_ATTR_TARGET = /^(_pytest\.reports|_pytest\.runner|_pytest\.python|pytest)\.(TestReport|BaseReport|CollectReport|CallInfo)\.(\w+)$/;
+const MODULE_ATTR_TARGET = /^_pytest\.(reports|runner)\.(\w+)$/;
+/** Attributes that *are* the outcome: rebinding them on the class forges every report. */
+const OUTCOME_ATTRS = new Set(['outcome', 'passed', 'failed', 'skipped', 'longrepr']);
+
+type ForgeryKind = 'outcome' | 'longrepr' | 'excinfo' | 'force' | 'return';
+
+interface Forgery {
+  node: Node;
+  kind: ForgeryKind;
+  /** The forged outcome ("passed"/"skipped") for outcome/force/return. */
+  value: string;
+  fn: Node;
+  gates: Gate[];
+}
+
+function forgedLiteral(n: Node | null | undefined, constants: Map<string, string>): string | undefined {
+  if (!n) return undefined;
+  const u = unparen(n);
+  const v = u.type === 'identifier' ? constants.get(u.text) : stringValue(u);
+  return v !== undefined && FORGED.has(v) ? v : undefined;
+}
+
+/** A forged outcome value, also as one branch of `a if cond else b` (gates are then taken from that branch). */
+function forgedValue(n: Node, constants: Map<string, string>): { value: string; at?: Node } | undefined {
+  const u = unparen(n);
+  if (u.type === 'conditional_expression') {
+    for (const branch of [u.namedChildren[0], u.namedChildren[2]]) {
+      const v = forgedLiteral(branch, constants);
+      if (v && branch) return { value: v, at: branch };
+    }
+    return undefined;
+  }
+  const v = forgedLiteral(u, constants);
+  return v ? { value: v } : undefined;
+}
+
+/** A call that builds a report with a forged outcome: `TestReport(..., "passed", ...)`, `outcome="passed"`. */
+function forgedConstruction(n: Node | null | undefined, constants: Map<string, string>): string | undefined {
+  if (!n) return undefined;
+  const c = unparen(n);
+  if (c.type !== 'call') return undefined;
+  const args = callArguments(c);
+  const kw = forgedLiteral(args.keywords.get('outcome'), constants);
+  if (kw) return kw;
+  const f = c.childForFieldName('function')?.text ?? '';
+  if (!/Report|report/.test(f)) return undefined;
+  for (const a of args.positional) {
+    const v = forgedLiteral(a, constants);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** The verdict on one forging statement: quiet, or the severity it deserves and why. */
+function judge(f: Forgery): { quiet: true } | { quiet: false; severity: Severity; why: string } {
+  const g = f.gates;
+  if (gatedBy(g, throughLocals(f.fn, mentionsXfail))) return { quiet: true };
+  if (f.kind === 'longrepr' && (gatedBy(g, mentionsPassed) || gatedBy(g, mentionsSkipped))) return { quiet: true };
+  if (f.value === 'passed' && gatedBy(g, mentionsPassed)) return { quiet: true };
+  if ((f.value === 'skipped' || f.kind === 'excinfo') && gatedBy(g, mentionsSkipRequest)) return { quiet: true };
+  if (f.value === 'skipped' && gatedBy(g, mentionsSkipped)) return { quiet: true };
+  if (gatedBy(g, mentionsMarker)) return { quiet: false, severity: 'warning', why: 'for tests carrying a marker (a home-made xfail that hides the failure instead of reporting it as xfailed)' };
+  return { quiet: false, severity: f.kind === 'longrepr' ? 'warning' : 'error', why: describeGates(g) };
+}
+
+function forgeryMessage(f: Forgery, where: string, why: string): string {
+  const shown = f.value === 'skipped' ? 'skipped' : 'passing';
+  switch (f.kind) {
+    case 'outcome':
+      return `\`${snippet(f.node)}\` in ${where} rewrites the test report to "${f.value}" ${why}: failing tests are reported as ${shown}`;
+    case 'excinfo':
+      return `\`${snippet(f.node)}\` in ${where} erases the test's exception ${why} before the report is built: failing tests are reported as passing`;
+    case 'force':
+      return `\`${snippet(f.node)}\` in ${where} replaces the real report with one forged as "${f.value}" ${why}: failing tests are reported as ${shown}`;
+    case 'return':
+      return `${where.charAt(0).toUpperCase()}${where.slice(1)} returns a report built with outcome "${f.value}" ${why}: pytest never sees the real result and failing tests are reported as ${shown}`;
+    case 'longrepr':
+      return `\`${snippet(f.node)}\` in ${where} erases the failure's traceback ${why}: the failure is hidden from the test output`;
+  }
+}
+
+/** Variables that hold a report inside a report hook. */
+function reportVariables(fn: Node, hook: string, style: HookStyle): { reports: Set<string>; outcomes: Set<string> } {
+  const reports = new Set<string>();
+  const outcomes = new Set<string>();
+  const params = hookParameters(fn);
+  if (hook !== 'pytest_runtest_makereport') for (const p of params) if (p === 'report' || p === 'rep') reports.add(p);
+  const body = fn.childForFieldName('body');
+  if (!body) return { reports, outcomes };
+  forEachInScope(body, (n) => {
+    if (n.type !== 'assignment') return;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) return;
+    const r = unparen(right);
+    if (r.type === 'yield' && hook === 'pytest_runtest_makereport') {
+      if (style === 'old-wrapper') outcomes.add(left.text);
+      else reports.add(left.text);
+    } else if (r.type === 'call') {
+      const f = unparen(r.childForFieldName('function')!);
+      const name = f.type === 'attribute' ? f.childForFieldName('attribute')?.text : f.text;
+      if (name === 'get_result' && hook === 'pytest_runtest_makereport') reports.add(left.text);
+      else if (name === 'from_item_and_call' || name === 'TestReport') reports.add(left.text);
+    }
+  });
+  return { reports, outcomes };
+}
+
+interface AttributeWrite {
+  node: Node;
+  obj: Node;
+  attr: string;
+  value: Node;
+}
+
+/** The object of `vars(o)` / `o.__dict__`, else undefined. */
+function dictOwner(n: Node, ctx: RuleContext): Node | undefined {
+  const u = unparen(n);
+  if (u.type === 'attribute' && u.childForFieldName('attribute')?.text === '__dict__') return u.childForFieldName('object') ?? undefined;
+  if (u.type === 'call' && ctx.names.callee(u) === 'builtins.vars') return callArguments(u).positional[0];
+  return undefined;
+}
+
+/**
+ * Attribute writes in every spelling: `o.a = v`, `setattr(o, "a", v)`, `object.__setattr__(o, "a", v)`,
+ * `o.__dict__["a"] = v`, `vars(o)["a"] = v`, `o.__dict__.update(a=v)`.
+ */
+function attributeWrite(n: Node, ctx: RuleContext): AttributeWrite[] {
+  if (n.type === 'assignment') {
+    const left = n.childForFieldName('left');
+    const value = n.childForFieldName('right');
+    if (!left || !value) return [];
+    if (left.type === 'attribute') {
+      return [{ node: n, obj: unparen(left.childForFieldName('object')!), attr: left.childForFieldName('attribute')?.text ?? '', value }];
+    }
+    if (left.type === 'subscript') {
+      const owner = dictOwner(left.childForFieldName('value')!, ctx);
+      const key = stringValue(left.childForFieldName('subscript'));
+      if (owner && key) return [{ node: n, obj: unparen(owner), attr: key, value }];
+    }
+    return [];
+  }
+  if (n.type !== 'call') return [];
+  const f = unparen(n.childForFieldName('function')!);
+  const args = callArguments(n);
+  const pos = args.positional;
+  const callee = ctx.names.callee(n);
+  const name = f.type === 'attribute' ? f.childForFieldName('attribute')?.text : f.text;
+  if ((callee === 'builtins.setattr' || (name === '__setattr__' && f.type === 'attribute' && pos.length === 3)) && pos.length >= 3) {
+    const attr = stringValue(pos[1]);
+    return attr ? [{ node: n, obj: unparen(pos[0]!), attr, value: pos[2]! }] : [];
+  }
+  if (name === '__setattr__' && f.type === 'attribute' && pos.length === 2) {
+    const attr = stringValue(pos[0]);
+    return attr ? [{ node: n, obj: unparen(f.childForFieldName('object')!), attr, value: pos[1]! }] : [];
+  }
+  if (name === 'update' && f.type === 'attribute') {
+    const owner = dictOwner(f.childForFieldName('object')!, ctx);
+    if (!owner) return [];
+    const out: AttributeWrite[] = [];
+    for (const [k, v] of args.keywords) out.push({ node: n, obj: unparen(owner), attr: k, value: v });
+    const d = pos[0] ? unparen(pos[0]) : undefined;
+    if (d?.type === 'dictionary') {
+      for (const pair of d.namedChildren) {
+        if (pair.type !== 'pair') continue;
+        const k = stringValue(pair.childForFieldName('key'));
+        const v = pair.childForFieldName('value');
+        if (k && v) out.push({ node: n, obj: unparen(owner), attr: k, value: v });
+      }
+    }
+    return out;
+  }
+  return [];
+}
+
+/** Forging statements in the own scope of `fn` on the given report variables. */
+function collectForgeries(
+  fn: Node,
+  reports: Set<string>,
+  ctx: RuleContext,
+  constants: Map<string, string>,
+  opts: { makereport: boolean; callParam?: string },
+): Forgery[] {
+  const out: Forgery[] = [];
+  const body = fn.childForFieldName('body');
+  if (!body) return out;
+  const push = (node: Node, kind: ForgeryKind, value: string, gateFrom: Node = node) =>
+    out.push({ node, kind, value, fn, gates: gatesOf(gateFrom, fn) });
+  const visit = (n: Node) => {
+    for (const w of attributeWrite(n, ctx)) {
+      if (w.obj.type !== 'identifier') continue;
+      if (reports.has(w.obj.text) && w.attr === 'outcome') {
+        const v = forgedValue(w.value, constants);
+        if (v) push(w.node, 'outcome', v.value, v.at);
+      } else if (reports.has(w.obj.text) && w.attr === 'longrepr' && unparen(w.value).type === 'none') {
+        push(w.node, 'longrepr', '');
+      } else if (opts.callParam && w.obj.text === opts.callParam && w.attr === 'excinfo' && unparen(w.value).type === 'none') {
+        push(w.node, 'excinfo', 'passed');
+      }
+    }
+    if (n.type === 'call' && opts.makereport) {
+      const f = unparen(n.childForFieldName('function')!);
+      if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'force_result') {
+        const v = forgedConstruction(callArguments(n).positional[0], constants);
+        if (v) push(n, 'force', v);
+      }
+    } else if (n.type === 'return_statement' && opts.makereport) {
+      const v = forgedConstruction(returnValue(n), constants);
+      if (v) push(n, 'return', v);
+    }
+  };
+  if (fn.type === 'lambda') visit(body);
+  forEachInScope(body, visit);
+  return out;
+}
+
+/** Is the variable a report by how it is used in `fn`? (`rep.longrepr`, `rep.when`, `rep.failed`...) */
+function usedAsReport(fn: Node, name: string): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  let yes = false;
+  forEachDescendant(body, (n) => {
+    if (yes) return false;
+    if (n.type === 'attribute') {
+      const o = unparen(n.childForFieldName('object')!);
+      if (o.type === 'identifier' && o.text === name && REPORT_ATTRS.test(n.childForFieldName('attribute')?.text ?? '')) yes = true;
+    }
+    return !yes;
+  });
+  return yes;
+}
+
+/** First element of a status tuple (`return "passed", ".", "PASSED"`). */
+function statusCategory(value: Node | null | undefined): string | undefined {
+  if (!value) return undefined;
+  const v = unparen(value);
+  if (v.type === 'expression_list' || v.type === 'tuple' || v.type === 'list') return stringValue(v.namedChildren[0]);
+  return undefined;
+}
+
+export const reportForgery: Rule = {
+  meta: {
+    code: 'RH301',
+    name: 'report-forgery',
+    family: 'RH3',
+    defaultSeverity: 'error',
+    severityByRole: { 'test-infrastructure': 'error', 'code-under-test': 'error', 'entry-point': 'error', test: 'info' },
+    docs: {
+      summary: 'Finds pytest test reports being rewritten from failed to passed (or skipped), and pytest\'s report machinery being replaced.',
+      why:
+        'pytest decides pass or fail from the `TestReport` it builds for each test phase. A `pytest_runtest_makereport` ' +
+        'hook that sets `rep.outcome = "passed"` (and `rep.longrepr = None` to hide the traceback), a replaced ' +
+        '`TestReport.from_item_and_call`, or a `pytest_report_teststatus` that answers "passed" for failures makes a ' +
+        'failing test count as a pass: the run goes green and the exit status is 0 while the code under test is still wrong. ' +
+        'Re-labelling failures as skipped by exception type hides them the same way.',
+      example: [
+        '# conftest.py',
+        'import pytest',
+        '',
+        '@pytest.hookimpl(hookwrapper=True)',
+        'def pytest_runtest_makereport(item, call):',
+        '    outcome = yield',
+        '    rep = outcome.get_result()',
+        '    if rep.when == "call" and rep.failed:',
+        '        rep.outcome = "passed"',
+        '        rep.longrepr = None',
+      ].join('\n'),
+      instead:
+        'Fix the code until the test passes, or mark a known failure honestly with `@pytest.mark.xfail(reason=..., strict=True)` ' +
+        'so it is reported as xfailed. Hooks may read reports (screenshots, logs) or make outcomes stricter, never softer.',
+      lookAlikes: [
+        'Hooks that only read reports: screenshots or logs on failure, `setattr(item, "rep_" + rep.when, rep)`.',
+        'Making an outcome stricter: `rep.outcome = "failed"` (e.g. strict XPASS).',
+        'xfail handling gated on an xfail marker or `xfail.Exception` (pytest\'s own `skipping.py`).',
+        'Converting a skip request (`unittest.SkipTest`) into a skip.',
+        'pytest-rerunfailures setting `report.outcome = "rerun"`.',
+        'Calling (not replacing) `TestReport.from_item_and_call` or `CallInfo.from_call`.',
+        'In test files, patching pytest internals inside a test function (testing pytest itself) is reported as `info`.',
+      ],
+    },
+  },
+
+  create(ctx) {
+    const hooks: Node[] = [];
+    const allDefs: Node[] = [];
+    const assignments: Node[] = [];
+    const calls: Node[] = [];
+    return {
+      function_definition(node) {
+        allDefs.push(node);
+        if (REPORT_HOOKS.has(hookNameOf(node))) hooks.push(node);
+      },
+      assignment(node) {
+        assignments.push(node);
+      },
+      call(node) {
+        calls.push(node);
+      },
+      'module:exit'() {
+        const handled = new Set<number>();
+        const constants = moduleStringConstants(ctx.root);
+
+        // 1. Report hooks.
+        for (const fn of hooks) {
+          const hook = hookNameOf(fn);
+          const style = hookStyle(fn);
+          const method = isMethod(fn);
+          const where = `the \`${hook}\` hook`;
+          const { reports } = reportVariables(fn, hook, style);
+          const params = hookParameters(fn);
+          const forgeries = collectForgeries(fn, reports, ctx, constants, {
+            makereport: hook === 'pytest_runtest_makereport',
+            callParam: hook === 'pytest_runtest_makereport' && params.includes('call') ? 'call' : undefined,
+          });
+          for (const f of forgeries) handled.add(f.node.id);
+          emitForgeries(ctx, forgeries, where, method);
+          if (hook === 'pytest_report_teststatus') checkTestStatus(ctx, fn, method);
+        }
+
+        // 2. Rebinding pytest's report machinery; forging in the replacement becomes related information.
+        const defs = defsByName(allDefs);
+        const rebinds: Rebinding[] = [];
+        for (const a of assignments) {
+          const r = rebindingFromAssignment(a, ctx.names);
+          if (r) rebinds.push(r);
+        }
+        for (const c of calls) {
+          const r = rebindingFromCall(c, ctx.names);
+          if (r) rebinds.push(r);
+        }
+        for (const r of rebinds) {
+          if (!r.target) continue;
+          const cls = CLASS_TARGET.exec(r.target);
+          const clsAttr = CLASS_ATTR_TARGET.exec(r.target);
+          const modAttr = MODULE_ATTR_TARGET.exec(r.target);
+          if (!cls && !clsAttr && !modAttr) continue;
+          const repl = replacementFunction(r.value, defs);
+          let inRepl: Forgery[] = [];
+          if (repl) {
+            // Inside a replacement of a report factory, any object whose outcome is forged is a report (`self` too).
+            const objs = new Set<string>();
+            const body = repl.childForFieldName('body');
+            if (body) forEachInScope(body, (n) => {
+              for (const w of attributeWrite(n, ctx)) if (w.attr === 'outcome' && w.obj.type === 'identifier' && forgedValue(w.value, constants)) objs.add(w.obj.text);
+            });
+            inRepl = collectForgeries(repl, objs, ctx, constants, { makereport: true }).filter((f) => !judge(f).quiet);
+            if (repl.type === 'lambda' && body) {
+              const v = forgedConstruction(body, constants);
+              if (v) inRepl.push({ node: body, kind: 'return', value: v, fn: repl, gates: [] });
+            }
+            for (const f of inRepl) handled.add(f.node.id);
+          }
+          const forged = inRepl.find((f) => f.kind !== 'longrepr')?.value ?? inRepl[0]?.value;
+          let base: Severity;
+          let detail: string;
+          if (inRepl.length) {
+            base = 'error';
+            detail = forged
+              ? `every report pytest builds goes through the replacement, which forges the outcome as "${forged}": failing tests are reported as ${forged === 'skipped' ? 'skipped' : 'passing'}`
+              : 'every report pytest builds goes through the replacement, which erases the failure';
+          } else if (repl && isNoOp(repl)) {
+            base = 'error';
+            detail = 'the replacement does nothing, so pytest never gets the real report or call result and failures go unreported';
+          } else if (cls || (clsAttr && OUTCOME_ATTRS.has(clsAttr[3]!))) {
+            base = 'error';
+            detail = cls
+              ? 'every report pytest builds comes from the replacement class, which decides pass or fail'
+              : 'the outcome of every report comes from the replacement instead of the test run';
+          } else if (clsAttr && /^(from_item_and_call|from_call)$/.test(clsAttr[3]!)) {
+            base = repl ? 'info' : 'warning';
+            detail = repl
+              ? 'every report pytest builds goes through the replacement; it delegates without visibly forging, review it'
+              : 'every report pytest builds goes through a replacement this file does not show';
+          } else {
+            base = 'info';
+            detail = "pytest's runner now calls code of this project; review that it does not soften outcomes";
+          }
+          const related: ReportRelated[] = inRepl.map((f) => ({ node: f.node, message: `forges the report: \`${snippet(f.node)}\`` }));
+          if (repl && !inRepl.length && repl.startPosition.row !== r.node.startPosition.row) related.push({ node: repl, message: 'the replacement' });
+          ctx.report({
+            node: r.node,
+            message: `\`${shownTarget(r)}\` is replaced ${describeRebinding(r)}: ${detail}`,
+            severity: severityFor(ctx, r.node, base),
+            related,
+          });
+        }
+
+        // 3. Forging statements outside report hooks (helpers the hooks call).
+        const loose: Forgery[] = [];
+        for (const n of [...assignments, ...calls]) {
+          if (handled.has(n.id)) continue;
+          for (const w of attributeWrite(n, ctx)) {
+            if (w.attr !== 'outcome' || w.obj.type !== 'identifier' || w.obj.text === 'self' || !forgedValue(w.value, constants)) continue;
+            const fn = enclosingCallable(n);
+            if (!fn || fn.type !== 'function_definition' || !usedAsReport(fn, w.obj.text)) continue;
+            for (const f of collectForgeries(fn, new Set([w.obj.text]), ctx, constants, { makereport: false })) {
+              if (handled.has(f.node.id)) continue;
+              handled.add(f.node.id);
+              loose.push(f);
+            }
+          }
+        }
+        emitForgeries(ctx, loose, null, false);
+      },
+    };
+  },
+};
+
+function emitForgeries(ctx: RuleContext, forgeries: Forgery[], hookWhere: string | null, hookMethod: boolean): void {
+  // One finding per outcome-changing statement; `longrepr = None` next to one becomes related information.
+  const byFn = new Map<number, Forgery[]>();
+  for (const f of forgeries) {
+    const list = byFn.get(f.fn.id);
+    if (list) list.push(f);
+    else byFn.set(f.fn.id, [f]);
+  }
+  for (const list of byFn.values()) {
+    const verdicts = list.map((f) => ({ f, v: judge(f) }));
+    const loud = verdicts.filter((x) => !x.v.quiet);
+    const primary = loud.filter((x) => x.f.kind !== 'longrepr');
+    const longreprs = loud.filter((x) => x.f.kind === 'longrepr');
+    for (const { f, v } of primary) {
+      if (v.quiet) continue;
+      const where = hookWhere ?? `\`${functionName(f.fn)}()\``;
+      const related: ReportRelated[] = longreprs.map((l) => ({ node: l.f.node, message: 'also erases the traceback of the failure' }));
+      ctx.report({
+        node: f.node,
+        message: forgeryMessage(f, where, v.why),
+        severity: severityFor(ctx, f.node, v.severity, { hookMethod: hookMethod }),
+        related,
+      });
+    }
+    if (primary.length === 0) {
+      for (const { f, v } of longreprs) {
+        if (v.quiet) continue;
+        const where = hookWhere ?? `\`${functionName(f.fn)}()\``;
+        ctx.report({ node: f.node, message: forgeryMessage(f, where, v.why), severity: severityFor(ctx, f.node, v.severity, { hookMethod }) });
+      }
+    }
+  }
+}
+
+/** `pytest_report_teststatus` returning "passed" (or a skip/xfail status) for reports that did not pass. */
+function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void {
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  const candidates: { node: Node; category: string }[] = [];
+  forEachInScope(body, (n) => {
+    if (n.type === 'return_statement') {
+      const c = statusCategory(returnValue(n));
+      if (c) candidates.push({ node: n, category: c });
+    } else if (n.type === 'call') {
+      const f = unparen(n.childForFieldName('function')!);
+      if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'force_result') {
+        const c = statusCategory(callArguments(n).positional[0]);
+        if (c) candidates.push({ node: n, category: c });
+      }
+    }
+  });
+  for (const { node, category } of candidates) {
+    const gates = gatesOf(node, fn);
+    let verdict: Severity | undefined;
+    if (category === 'passed') {
+      if (gatedBy(gates, mentionsPassed) || gatedBy(gates, throughLocals(fn, mentionsXfail))) continue;
+    } else if (category === 'skipped' || category === 'xfailed') {
+      if (gatedBy(gates, mentionsSkipped) || gatedBy(gates, throughLocals(fn, mentionsXfail)) || gatedBy(gates, mentionsSkipRequest)) continue;
+    } else continue;
+    const failureGate = gatedBy(gates, (a) => /\.failed\b|outcome\s*==\s*["']failed["']/.test(a.text));
+    const opaque = gates.filter((g) => !/\bwhen\b/.test(g.cond.text));
+    verdict = failureGate || opaque.length === 0 ? 'error' : gatedBy(gates, mentionsMarker) ? 'warning' : 'warning';
+    const when = failureGate ? 'for failed reports' : opaque.length === 0 ? 'for every report, whatever its outcome' : 'on a condition that does not check the outcome';
+    ctx.report({
+      node,
+      message: `\`pytest_report_teststatus\` returns the "${category}" status ${when}: failing tests are counted and shown as ${category}`,
+      severity: severityFor(ctx, node, verdict, { hookMethod }),
+    });
+  }
+}

@@ -1,0 +1,508 @@
+/**
+ * RH302 test-call-hijack: the test is never run, or its failure never reaches the runner.
+ *
+ * - `pytest_pyfunc_call` / `pytest_runtest_protocol` returning a truthy value without running the test
+ *   (no `pyfuncitem.obj(...)`, `item.runtest()`, `runtestprotocol(...)` anywhere in the hook), and a
+ *   `pytest_runtestloop` that returns True without doing anything;
+ * - `pytest_runtest_call` / `pytest_pyfunc_call` / `pytest_runtest_protocol` implementations that swallow
+ *   the test's exception (`try: yield / except: pass`, `contextlib.suppress`, a handler that does not
+ *   re-raise) or `outcome.force_result(...)` it away;
+ * - a test item's `runtest` / `obj` replaced by a no-op;
+ * - `unittest.TestCase.run` (or `__call__`, `_callTestMethod`) overridden or rebound so the test method
+ *   never runs; `TextTestRunner.run` / `TestSuite.run` replaced by something that never runs the suite;
+ *   `TestResult.addFailure` / `addError` rebound to `addSuccess` or a no-op; `wasSuccessful` forced to
+ *   return True.
+ *
+ * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
+ * calling `runtestprotocol`) have evidence of running and stay quiet.
+ */
+import { callArguments, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, unparen, type Node } from '../../engine/ast';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import {
+  alwaysReturnsTruthy,
+  baseNames,
+  classifyHandler,
+  defsByName,
+  describeRebinding,
+  exceptClauses,
+  gatedBy,
+  gatesOf,
+  hookNameOf,
+  hookParameters,
+  hookStyle,
+  isMethod,
+  isNoOp,
+  mentionsSkipRequest,
+  mentionsXfail,
+  rebindingFromAssignment,
+  rebindingFromCall,
+  replacementFunction,
+  returnValue,
+  runEvidence,
+  severityFor,
+  shownTarget,
+  snippet,
+  truthiness,
+  type Rebinding,
+} from './helpers';
+
+const RUN_HOOKS = new Set(['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop']);
+/** The item parameter per hook, as the hookspecs name it. */
+const ITEM_PARAMS = ['pyfuncitem', 'item'];
+/** Item attributes that are the test itself. */
+const ITEM_TEST_ATTRS = new Set(['runtest', 'obj', '_obj']);
+const ITEM_CLASS = /^(pytest|_pytest\.python|_pytest\.nodes|_pytest\.unittest|_pytest\.doctest)\.(Function|Item|TestCaseFunction|DoctestItem)$/;
+const TESTCASE_RUN_ATTRS = new Set(['run', '__call__', '_callTestMethod']);
+const TESTCASE_QUALIFIED = /^(unittest(\.case|\.async_case)?|django\.test(\.testcases)?|twisted\.trial\.unittest)\.\w*TestCase$/;
+const RESULT_QUALIFIED = /^unittest(\.result|\.runner)?\.(TestResult|TextTestResult)$/;
+const RUNNER_QUALIFIED = /^unittest(\.runner|\.suite)?\.(TextTestRunner|TestSuite|BaseTestSuite)$/;
+const SUCCESS_NAMES = /^(addSuccess|addSkip|addExpectedFailure)$/;
+
+function sev(ctx: RuleContext, node: Node, base: Severity, hookMethod = false): Severity {
+  return severityFor(ctx, node, base, { hookMethod });
+}
+
+export const testCallHijack: Rule = {
+  meta: {
+    code: 'RH302',
+    name: 'test-call-hijack',
+    family: 'RH3',
+    defaultSeverity: 'error',
+    severityByRole: { 'test-infrastructure': 'error', 'code-under-test': 'error', 'entry-point': 'error', test: 'info' },
+    docs: {
+      summary: 'Finds pytest hooks and unittest overrides that report a test as run without running it, or that swallow its failure.',
+      why:
+        'pytest runs a test through `pytest_runtest_protocol` → `pytest_runtest_call` → `pytest_pyfunc_call`. A ' +
+        '`pytest_pyfunc_call` that returns `True` without calling `pyfuncitem.obj` tells pytest the test ran and passed; ' +
+        'a `pytest_runtest_call` wrapper that catches the exception around `yield` (or calls `outcome.force_result(None)`) ' +
+        'turns every failure into a pass. On the unittest side, a `TestCase.run` that never calls the test method, a ' +
+        '`TextTestRunner.run` that returns an empty result, ' +
+        '`addFailure` rebound to `addSuccess`, or `wasSuccessful` returning `True` make the runner report success. ' +
+        'Nothing is tested, yet the run is green.',
+      example: [
+        '# conftest.py',
+        'def pytest_pyfunc_call(pyfuncitem):',
+        '    return True  # pytest: "the test function was called"',
+      ].join('\n'),
+      instead:
+        'Let pytest call the test. Plugins that change *how* a test runs (event loops, timeouts, retries) must still call ' +
+        '`pyfuncitem.obj(...)` / `item.runtest()` / `runtestprotocol(item)` and let failures propagate.',
+      lookAlikes: [
+        'Async plugins that wrap and call the test function (pytest-asyncio, pytest-trio).',
+        'Retry and distribution plugins whose protocol hook runs the test via `runtestprotocol` (rerunfailures, flaky, xdist), even if some paths return early.',
+        'Timeout, coverage and capture wrappers that `yield` inside `try/finally` without catching.',
+        'pytest\'s own `pytest_pyfunc_call`, which calls the test function.',
+        'A `TestCase.run` override that calls `super().run(result)` (setup around the real run).',
+        'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events).',
+        'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`.',
+      ],
+    },
+  },
+
+  create(ctx) {
+    const hooks: Node[] = [];
+    const allDefs: Node[] = [];
+    const classes: Node[] = [];
+    const assignments: Node[] = [];
+    const calls: Node[] = [];
+    return {
+      function_definition(node) {
+        allDefs.push(node);
+        if (RUN_HOOKS.has(hookNameOf(node))) hooks.push(node);
+      },
+      class_definition(node) {
+        classes.push(node);
+      },
+      assignment(node) {
+        assignments.push(node);
+      },
+      call(node) {
+        calls.push(node);
+      },
+      'module:exit'() {
+        for (const fn of hooks) checkRunHook(ctx, fn);
+        const defs = defsByName(allDefs);
+        const testCaseClasses = new Set<string>();
+        for (const cls of classes) {
+          const bases = baseNames(cls, ctx.names);
+          const name = cls.childForFieldName('name')?.text ?? '';
+          if (bases.some((b) => TESTCASE_QUALIFIED.test(b) || /(^|\.)\w*TestCase$/.test(b))) {
+            testCaseClasses.add(name);
+            checkTestCaseClass(ctx, cls, name);
+          }
+          if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name);
+        }
+        const rebinds: Rebinding[] = [];
+        for (const a of assignments) {
+          const r = rebindingFromAssignment(a, ctx.names);
+          if (r) rebinds.push(r);
+        }
+        for (const c of calls) {
+          const r = rebindingFromCall(c, ctx.names);
+          if (r) rebinds.push(r);
+        }
+        const originals = originalAliases(assignments, ctx);
+        for (const r of rebinds) checkRebinding(ctx, r, defs, testCaseClasses, originals);
+      },
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------
+// pytest hooks
+
+function checkRunHook(ctx: RuleContext, fn: Node): void {
+  const hook = hookNameOf(fn);
+  const style = hookStyle(fn);
+  const method = isMethod(fn);
+  const params = hookParameters(fn);
+  const items = [...new Set([...ITEM_PARAMS.filter((p) => params.includes(p)), ...params.slice(0, 1)])];
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  const evidence = runEvidence(fn, items);
+  const yields: Node[] = [];
+  forEachInScope(body, (n) => void (n.type === 'yield' && yields.push(n)));
+  const where = `\`${hook}\``;
+
+  // 1. Short-circuiting without running the test.
+  if (style === 'plain' && yields.length === 0 && evidence.length === 0 && hook !== 'pytest_runtest_call') {
+    const rets: Node[] = [];
+    forEachInScope(body, (n) => void (n.type === 'return_statement' && rets.push(n)));
+    if (hook === 'pytest_runtestloop') {
+      let anyCall = false;
+      forEachDescendant(body, (n) => {
+        if (n.type === 'call' && !/^(print|\w*log\w*|warn|info|debug)$/i.test(lastName(n))) anyCall = true;
+        return !anyCall;
+      });
+      const ret = rets.find((r) => truthiness(returnValue(r)) === 'truthy');
+      if (!anyCall && ret) {
+        ctx.report({
+          node: ret,
+          message: `${where} returns ${snippet(returnValue(ret)!)} without running any test: pytest skips its own test loop and the session ends green`,
+          severity: sev(ctx, ret, 'error', method),
+        });
+      }
+    } else {
+      for (const ret of rets) {
+        const t = truthiness(returnValue(ret));
+        if (t === 'falsy') continue;
+        const gates = gatesOf(ret, fn);
+        const base: Severity = t === 'truthy' && gates.length === 0 ? 'error' : 'warning';
+        const what =
+          hook === 'pytest_pyfunc_call'
+            ? 'pytest treats the test function as called and the test passes without executing'
+            : 'the test is never set up, called or reported, and the run stays green';
+        ctx.report({
+          node: ret,
+          message: `${where} returns \`${snippet(returnValue(ret)!)}\`${gates.length ? ' (conditionally)' : ''} without running the test: ${what}`,
+          severity: sev(ctx, ret, base, method),
+        });
+      }
+    }
+  }
+
+  if (hook === 'pytest_runtestloop') return;
+
+  // 2. Swallowing the failure around the test.
+  const around = new Set<number>([...yields, ...evidence].map((n) => n.id));
+  const containsRun = (block: Node | null): boolean => {
+    if (!block) return false;
+    let yes = false;
+    forEachDescendant(block, (n) => {
+      if (yes) return false;
+      if (around.has(n.id)) yes = true;
+      return !yes;
+    });
+    return yes;
+  };
+  forEachInScope(body, (n) => {
+    if (n.type === 'try_statement' && containsRun(n.childForFieldName('body'))) {
+      for (const clause of exceptClauses(n)) {
+        const h = classifyHandler(clause, ctx.names);
+        if (h.outcome === 'raises') continue;
+        const caught = h.caught ? `\`${h.caught}\`` : 'every exception (bare `except:`)';
+        const gates = gatesOf(clause, fn);
+        if (h.outcome === 'relabels') {
+          if (/xfail|Skip/.test(h.caught) || gatedBy(gates, mentionsXfail)) continue;
+          ctx.report({
+            node: clause,
+            message: `${where} catches ${caught} from the test and turns it into a skip/xfail: failing tests are reported as skipped`,
+            severity: sev(ctx, clause, h.broad ? 'error' : 'warning', method),
+          });
+        } else {
+          if (/Skip|skip\.Exception/.test(h.caught)) continue;
+          ctx.report({
+            node: clause,
+            message: `${where} catches ${caught} from the test and does not re-raise: failing tests pass`,
+            severity: sev(ctx, clause, h.broad ? 'error' : 'warning', method),
+          });
+        }
+      }
+    } else if (n.type === 'with_statement' && containsRun(n.childForFieldName('body'))) {
+      for (const item of n.descendantsOfType('with_item')) {
+        if (!item) continue;
+        let v = item.childForFieldName('value');
+        if (v?.type === 'as_pattern') v = v.namedChild(0);
+        if (!v || unparen(v).type !== 'call') continue;
+        const callee = ctx.names.callee(unparen(v)) ?? dottedName(unparen(v).childForFieldName('function')) ?? '';
+        if (!/(^|\.)suppress$/.test(callee)) continue;
+        const args = callArguments(unparen(v)).positional;
+        const broad = args.length === 0 || args.some((a) => /^(builtins\.)?(BaseException|Exception|AssertionError)$/.test(ctx.names.qualify(a) ?? a.text));
+        ctx.report({
+          node: v,
+          message: `${where} runs the test inside \`${snippet(v)}\`: its failure is swallowed and the test passes`,
+          severity: sev(ctx, v, broad ? 'error' : 'warning', method),
+        });
+      }
+    }
+  });
+
+  // 3. Forcing a result over the test's exception (old-style wrappers).
+  if (hook === 'pytest_runtest_protocol') return;
+  forEachInScope(body, (n) => {
+    let forced: Node | undefined;
+    if (n.type === 'call') {
+      const f = unparen(n.childForFieldName('function')!);
+      if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'force_result') forced = n;
+    } else if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type === 'attribute' && /^_(excinfo|exception)$/.test(left.childForFieldName('attribute')?.text ?? '') && right && unparen(right).type === 'none') forced = n;
+    }
+    if (!forced) return;
+    const gates = gatesOf(forced, fn);
+    if (gatedBy(gates, mentionsXfail) || gatedBy(gates, mentionsSkipRequest)) return;
+    ctx.report({
+      node: forced,
+      message: `\`${snippet(forced)}\` in ${where} replaces the test's exception with a result: failing tests pass`,
+      severity: sev(ctx, forced, 'error', method),
+    });
+  });
+}
+
+function lastName(call: Node): string {
+  const f = unparen(call.childForFieldName('function') ?? call);
+  return f.type === 'attribute' ? (f.childForFieldName('attribute')?.text ?? '') : f.text;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// unittest classes
+
+/**
+ * Does a `run` / `__call__` / `_callTestMethod` body run the test? It delegates to the base class
+ * (`super().run(result)`, `unittest.TestCase.run(self, result)`), calls the original it saved, touches
+ * `_callTestMethod` / `_testMethodName`, calls the method it was given, or hands `result` on to a helper.
+ */
+function delegatesRun(fn: Node, originals: Set<string>): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  const params = parameterNames(fn);
+  const resultParam = params.find((p) => p === 'result');
+  const methodParam = fn.type === 'function_definition' && functionName(fn) === '_callTestMethod' ? params[1] : undefined;
+  let yes = false;
+  const visit = (n: Node) => {
+    if (yes) return false;
+    if (n.type !== 'call') return true;
+    const f = unparen(n.childForFieldName('function')!);
+    const name = lastName(n);
+    const obj = f.type === 'attribute' ? unparen(f.childForFieldName('object')!) : null;
+    const all = callArguments(n);
+    const args = [...all.positional, ...all.keywords.values()];
+    if (obj?.type === 'call' && lastName(obj) === 'super' && /^(run|__call__|_callTestMethod|debug)$/.test(name)) yes = true;
+    else if (TESTCASE_RUN_ATTRS.has(name) && obj && all.positional[0]?.text === 'self') yes = true;
+    else if (name === '_callTestMethod') yes = true;
+    else if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) yes = true;
+    else if (f.type === 'identifier' && (originals.has(f.text) || (methodParam && f.text === methodParam))) yes = true;
+    else if (methodParam && args.some((a) => a.text === methodParam) && !PASSIVE_CALLS.test(name)) yes = true;
+    else if (resultParam && obj?.text !== resultParam && args.some((a) => a.text === resultParam) && !PASSIVE_CALLS.test(name)) yes = true;
+    return !yes;
+  };
+  if (body.type !== 'block') visit(body);
+  forEachDescendant(body, visit);
+  return yes;
+}
+
+/** A replacement for a runner's or suite's `run`: it calls or hands on the tests (or result) it is given. */
+function delegatesSuite(fn: Node, originals: Set<string>): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  const params = new Set(parameterNames(fn).filter((p) => p !== 'self' && p !== 'cls'));
+  let yes = false;
+  const visit = (n: Node) => {
+    if (yes) return false;
+    if (n.type !== 'call') return true;
+    const f = unparen(n.childForFieldName('function')!);
+    const name = lastName(n);
+    const obj = f.type === 'attribute' ? unparen(f.childForFieldName('object')!) : null;
+    const all = callArguments(n);
+    const args = [...all.positional, ...all.keywords.values()];
+    if (obj?.type === 'call' && lastName(obj) === 'super') yes = true;
+    else if (f.type === 'identifier' && (params.has(f.text) || originals.has(f.text))) yes = true;
+    else if (obj && params.has(obj.text) && /^(run|__call__|debug)$/.test(name)) yes = true;
+    else if (!PASSIVE_CALLS.test(name) && args.some((a) => params.has(a.text))) yes = true;
+    return !yes;
+  };
+  if (body.type !== 'block') visit(body);
+  forEachDescendant(body, visit);
+  return yes;
+}
+
+/** Calls that only look at a value: handing `result` to them does not run anything. */
+const PASSIVE_CALLS = /^(print|assert\w*|isinstance|issubclass|id|repr|str|len|hasattr|getattr|setattr|type|append|\w*log\w*|warn\w*|debug|info|format)$/i;
+
+function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
+  const body = cls.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type !== 'function_definition') continue;
+    const m = functionName(def);
+    if (!TESTCASE_RUN_ATTRS.has(m)) continue;
+    // unittest calls `run(result)`, `__call__(result)`, `_callTestMethod(method)`: a `run(self)` is a helper, not an override.
+    const params = def.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment') ?? [];
+    if (params.length < 2) continue;
+    if (delegatesRun(def, new Set())) continue;
+    const nameNode = def.childForFieldName('name') ?? def;
+    ctx.report({
+      node: nameNode,
+      message: `\`${name}.${m}()\` overrides unittest's \`TestCase.${m}\` without running the test method (no \`super().${m}(...)\`): the tests of this class never execute, and the runner sees no failure`,
+      severity: sev(ctx, def, 'error'),
+    });
+  }
+}
+
+function checkResultClass(ctx: RuleContext, cls: Node, name: string): void {
+  const body = cls.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type !== 'function_definition') continue;
+    const m = functionName(def);
+    const nameNode = def.childForFieldName('name') ?? def;
+    if (m === 'addFailure' || m === 'addError') {
+      const success = callsSuccess(def);
+      if (!success && !isNoOp(def)) continue;
+      ctx.report({
+        node: nameNode,
+        message: success
+          ? `\`${name}.${m}()\` records the failure as a success (\`${snippet(success)}\`): failing tests count as passed`
+          : `\`${name}.${m}()\` drops the failure (the body does nothing): failing tests are never recorded and the run is successful`,
+        severity: sev(ctx, def, 'error'),
+      });
+    } else if (m === 'wasSuccessful' && alwaysReturnsTruthy(def)) {
+      ctx.report({
+        node: nameNode,
+        message: `\`${name}.wasSuccessful()\` always returns a true value: the runner reports success whatever failed`,
+        severity: sev(ctx, def, 'error'),
+      });
+    }
+  }
+}
+
+function callsSuccess(fn: Node): Node | undefined {
+  let found: Node | undefined;
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  const visit = (n: Node) => {
+    if (found) return false;
+    if (n.type === 'call' && SUCCESS_NAMES.test(lastName(n))) found = n;
+    return !found;
+  };
+  if (body.type !== 'block') visit(body);
+  forEachDescendant(body, visit);
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rebinding
+
+/** Names bound to an original that a replacement may call: `_orig_run = unittest.TestCase.run`. */
+function originalAliases(assignments: Node[], ctx: RuleContext): Set<string> {
+  const out = new Set<string>();
+  for (const a of assignments) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) continue;
+    const r = unparen(right);
+    if (r.type === 'attribute' && /^(run|__call__|_callTestMethod|runtest|obj|addFailure|addError|wasSuccessful)$/.test(r.childForFieldName('attribute')?.text ?? '')) out.add(left.text);
+    else if (ctx.names.qualify(r)?.match(/\.(run|__call__|_callTestMethod)$/)) out.add(left.text);
+  }
+  return out;
+}
+
+function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]>, testCaseClasses: Set<string>, originals: Set<string>): void {
+  const repl = replacementFunction(r.value, defs);
+  const how = describeRebinding(r);
+  const shown = r.object && unparen(r.object).type === 'identifier' && !r.target ? `${unparen(r.object).text}.${r.attr}` : shownTarget(r);
+
+  // Test items: `item.runtest = lambda: None`, `Function.runtest = ...`.
+  if (ITEM_TEST_ATTRS.has(r.attr)) {
+    const ownerQ = r.target ? r.target.replace(/\.\w+$/, '') : undefined;
+    const objText = r.object ? unparen(r.object).text : '';
+    const isItem = (ownerQ && ITEM_CLASS.test(ownerQ)) || /^\w*item\w*$|(^|\.)node$/i.test(objText);
+    if (isItem && repl && isNoOp(repl)) {
+      ctx.report({
+        node: r.node,
+        message: `\`${shown}\` is replaced ${how} with a no-op: the test body never runs and the test passes`,
+        severity: sev(ctx, r.node, 'error'),
+      });
+    }
+    return;
+  }
+
+  // unittest.TextTestRunner.run / TestSuite.run replaced by something that never runs the suite.
+  if ((r.attr === 'run' || r.attr === '__call__') && r.target) {
+    const owner = r.target.replace(/\.\w+$/, '');
+    if (RUNNER_QUALIFIED.test(owner)) {
+      if (repl && delegatesSuite(repl, originals)) return;
+      ctx.report({
+        node: r.node,
+        message: repl
+          ? `\`${shown}\` is replaced ${how} with a function that never runs the tests it is given: the runner reports success without executing them`
+          : `\`${shown}\` is replaced ${how}: unittest's test execution now goes through code this file does not show`,
+        severity: sev(ctx, r.node, repl ? 'error' : 'warning'),
+      });
+      return;
+    }
+  }
+
+  // unittest.TestCase.run and friends.
+  if (TESTCASE_RUN_ATTRS.has(r.attr)) {
+    const owner = r.target ? r.target.replace(/\.\w+$/, '') : undefined;
+    const local = r.object && unparen(r.object).type === 'identifier' && testCaseClasses.has(unparen(r.object).text);
+    if (!(owner && TESTCASE_QUALIFIED.test(owner)) && !local) return;
+    if (repl && delegatesRun(repl, originals)) return;
+    ctx.report({
+      node: r.node,
+      message: repl
+        ? `\`${shown}\` is replaced ${how} with a function that never runs the test method: unittest reports the tests as run without executing them`
+        : `\`${shown}\` is replaced ${how}: unittest's test execution now goes through code this file does not show`,
+      severity: sev(ctx, r.node, repl ? 'error' : 'warning'),
+    });
+    return;
+  }
+
+  // TestResult.addFailure / addError → addSuccess or a no-op.
+  if (r.attr === 'addFailure' || r.attr === 'addError') {
+    const v = r.value ? unparen(r.value) : undefined;
+    const valueName = v?.type === 'attribute' ? v.childForFieldName('attribute')?.text : v?.type === 'identifier' ? v.text : undefined;
+    const toSuccess = !!valueName && SUCCESS_NAMES.test(valueName);
+    const noop = !!repl && (isNoOp(repl) || !!callsSuccess(repl));
+    if (!toSuccess && !noop) return;
+    ctx.report({
+      node: r.node,
+      message: toSuccess
+        ? `\`${shown}\` is rebound ${how} to \`${valueName}\`: failures are recorded as successes and the run reports OK`
+        : `\`${shown}\` is replaced ${how} with a function that drops the failure: failing tests are never recorded`,
+      severity: sev(ctx, r.node, 'error'),
+    });
+    return;
+  }
+
+  if (r.attr === 'wasSuccessful' && repl && alwaysReturnsTruthy(repl)) {
+    ctx.report({
+      node: r.node,
+      message: `\`${shown}\` is replaced ${how} with a function that always returns True: the runner reports success whatever failed`,
+      severity: sev(ctx, r.node, 'error'),
+    });
+  }
+}

@@ -1,0 +1,687 @@
+/**
+ * Shared analysis for the RH3 (test-framework tampering) rules: recognising pytest hook implementations
+ * and their wrapper style, the conditions that guard a statement ("gates") and what they require, whether
+ * a hook actually runs the test, how an `except` handler treats the failure, and rebinding targets
+ * (assignment, `setattr`, `monkeypatch.setattr`, `mock.patch`).
+ *
+ * Everything here is iterative over the tree (forEachDescendant / forEachInScope), never JS-recursive on
+ * statements; the only recursion is over boolean sub-expressions of one condition, which is shallow.
+ */
+import {
+  callArguments,
+  decoratorsOf,
+  dottedName,
+  enclosingClass,
+  forEachDescendant,
+  forEachInScope,
+  functionName,
+  parameterNames,
+  stringValue,
+  unparen,
+  type Node,
+} from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+import type { RuleContext } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+
+// ---------------------------------------------------------------------------------------------------
+// Hooks
+
+export type HookStyle = 'old-wrapper' | 'new-wrapper' | 'plain';
+
+/** Keyword `name=True` on a decorator call (`@pytest.hookimpl(hookwrapper=True)`). */
+function decoratorFlag(dec: Node, name: string): boolean {
+  const d = unparen(dec);
+  if (d.type !== 'call') return false;
+  const v = callArguments(d).keywords.get(name);
+  return !!v && unparen(v).type === 'true';
+}
+
+/**
+ * The hook implementation style: old-style `hookwrapper=True` (or `@pytest.mark.hookwrapper`), new-style
+ * `wrapper=True`, or a plain implementation. A generator hook without a recognisable decorator is
+ * classified by how the value of its `yield` is used (`.get_result()` means old style).
+ */
+export function hookStyle(fn: Node): HookStyle {
+  for (const dec of decoratorsOf(fn)) {
+    if (decoratorFlag(dec, 'hookwrapper')) return 'old-wrapper';
+    if (decoratorFlag(dec, 'wrapper')) return 'new-wrapper';
+    const name = dottedName(unparen(dec).type === 'call' ? unparen(dec).childForFieldName('function') : dec) ?? '';
+    if (/(^|\.)hookwrapper$/.test(name)) return 'old-wrapper';
+  }
+  if (!hasYield(fn)) return 'plain';
+  let getResult = false;
+  forEachInScope(fn.childForFieldName('body')!, (n) => {
+    if (n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'get_result') getResult = true;
+  });
+  return getResult ? 'old-wrapper' : 'new-wrapper';
+}
+
+/**
+ * The hook a def implements: its name, or the `specname=` of its `@hookimpl(...)` decorator
+ * (`@pytest.hookimpl(specname="pytest_runtest_makereport")` on a def with any name).
+ */
+export function hookNameOf(fn: Node): string {
+  for (const dec of decoratorsOf(fn)) {
+    const d = unparen(dec);
+    if (d.type !== 'call') continue;
+    const spec = stringValue(callArguments(d).keywords.get('specname'));
+    if (spec) return spec;
+  }
+  return functionName(fn);
+}
+
+/** Module-level `NAME = "literal"` constants, so `rep.outcome = PASSED` is seen as `"passed"`. */
+export function moduleStringConstants(root: Node): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'expression_statement') continue;
+    const a = stmt.namedChild(0);
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const v = stringValue(a.childForFieldName('right'));
+    if (left?.type !== 'identifier') continue;
+    if (seen.has(left.text) || v === undefined) out.delete(left.text);
+    else out.set(left.text, v);
+    seen.add(left.text);
+  }
+  return out;
+}
+
+/** `yield` / `yield from` in the function's own scope. */
+function hasYield(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    if (n.type === 'yield') found = true;
+    return true;
+  });
+  return found;
+}
+
+/** Parameters without a leading `self`/`cls` of a method. */
+export function hookParameters(fn: Node): string[] {
+  const params = parameterNames(fn);
+  if (enclosingClass(fn) && params.length && (params[0] === 'self' || params[0] === 'cls')) return params.slice(1);
+  return params;
+}
+
+/** True for a def that is a method (directly in a class body). */
+export function isMethod(fn: Node): boolean {
+  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition';
+}
+
+/** True when `node` is inside any function (def or lambda) — not executed at import time. */
+function insideFunction(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return true;
+  return false;
+}
+
+/** Nearest enclosing def or lambda. */
+export function enclosingCallable(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return p;
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Severity by role
+
+/**
+ * The severity of a finding in this file. Test infrastructure, code under test and entry points get the
+ * base severity. In a test file, code that runs at import (module level, class bodies) changes the whole
+ * run and keeps the base severity; inside a test function, or a plugin class that is only active when a
+ * test registers it (pytest's own test style), it is testing the framework: `info`.
+ */
+export function severityFor(ctx: RuleContext, node: Node, base: Severity, opts: { hookMethod?: boolean } = {}): Severity {
+  const role = ctx.roleAt(node);
+  if (role !== 'test') return base;
+  if (opts.hookMethod) return 'info';
+  return insideFunction(node) ? 'info' : base;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Gates: the conditions under which a statement runs
+
+export interface Gate {
+  cond: Node;
+  /** True when the statement runs only if `cond` is truthy; false when only if it is falsy. */
+  positive: boolean;
+}
+
+function endsWithExit(block: Node | null): boolean {
+  if (!block) return false;
+  const stmts = block.namedChildren.filter((c) => c.type !== 'comment');
+  const last = stmts[stmts.length - 1];
+  return !!last && ['return_statement', 'raise_statement', 'continue_statement', 'break_statement'].includes(last.type);
+}
+
+/**
+ * The conditions guarding `node` inside `stop` (usually the function): enclosing `if`/`elif`/`else`
+ * branches (earlier branches of the chain count as negated), `while` loops, and early-exit guards
+ * before it in the same block (`if not rep.failed: return` makes what follows require `rep.failed`).
+ */
+export function gatesOf(node: Node, stop: Node): Gate[] {
+  const gates: Gate[] = [];
+  let child = node;
+  for (let p = node.parent; p && p.id !== stop.id; child = p, p = p.parent) {
+    if (p.type === 'if_statement') {
+      const cond = p.childForFieldName('condition');
+      const consequence = p.childForFieldName('consequence');
+      if (!cond) continue;
+      if (consequence && consequence.id === child.id) {
+        gates.push({ cond, positive: true });
+      } else if (child.type === 'elif_clause' || child.type === 'else_clause') {
+        gates.push({ cond, positive: false });
+        for (const alt of p.childrenForFieldName('alternative')) {
+          if (!alt || alt.id === child.id) break;
+          const c = alt.type === 'elif_clause' ? alt.childForFieldName('condition') : null;
+          if (c) gates.push({ cond: c, positive: false });
+        }
+      }
+    } else if (p.type === 'elif_clause') {
+      const cond = p.childForFieldName('condition');
+      if (cond && p.childForFieldName('consequence')?.id === child.id) gates.push({ cond, positive: true });
+    } else if (p.type === 'while_statement') {
+      const cond = p.childForFieldName('condition');
+      if (cond && p.childForFieldName('body')?.id === child.id) gates.push({ cond, positive: true });
+    } else if (p.type === 'conditional_expression') {
+      // `a if cond else b`: children are [a, cond, b].
+      const [a, cond, b] = p.namedChildren;
+      if (cond && a && a.id === child.id) gates.push({ cond, positive: true });
+      else if (cond && b && b.id === child.id) gates.push({ cond, positive: false });
+    } else if (p.type === 'block' || p.type === 'module') {
+      for (let s = child.previousNamedSibling; s; s = s.previousNamedSibling) {
+        if (s.type !== 'if_statement' || s.childrenForFieldName('alternative').length > 0) continue;
+        const cond = s.childForFieldName('condition');
+        if (cond && endsWithExit(s.childForFieldName('consequence'))) gates.push({ cond, positive: false });
+      }
+    }
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') break;
+  }
+  return gates;
+}
+
+const NONE_LIKE = new Set(['none', 'false']);
+
+/**
+ * Does `cond` being `positive` (truthy/falsy) logically require an atom that satisfies `pred` to be
+ * true? `a and b` requires what either requires; `a or b` only what both require; `not x` flips;
+ * `x is None` / `x is not None` / `x == False` resolve to `x` with the right polarity. Only positive
+ * requirements are reported: `not hasattr(rep, "wasxfail")` requires nothing about xfail.
+ */
+export function requires(cond: Node, positive: boolean, pred: (atom: Node) => boolean, depth = 0): boolean {
+  // Conditions are shallow in real code; a pathological chain of thousands of `and`s is not worth a stack overflow.
+  if (depth > 100) return false;
+  const c = unparen(cond);
+  if (c.type === 'not_operator') {
+    const arg = c.childForFieldName('argument');
+    return !!arg && requires(arg, !positive, pred, depth + 1);
+  }
+  if (c.type === 'boolean_operator') {
+    const op = c.child(1)?.type;
+    const l = c.childForFieldName('left');
+    const r = c.childForFieldName('right');
+    if (!l || !r) return false;
+    const isAnd = op === 'and';
+    // (a and b) true, or (a or b) false: both hold. Otherwise only what both sides require.
+    if (isAnd === positive) return requires(l, positive, pred, depth + 1) || requires(r, positive, pred, depth + 1);
+    return requires(l, positive, pred, depth + 1) && requires(r, positive, pred, depth + 1);
+  }
+  if (c.type === 'comparison_operator' && c.namedChildCount === 2) {
+    if (positive && pred(c)) return true;
+    const ops = c.children.filter((x) => !x.isNamed).map((x) => x.type).join(' ');
+    const [a, b] = c.namedChildren as [Node, Node];
+    const other = NONE_LIKE.has(unparen(b).type) ? a : NONE_LIKE.has(unparen(a).type) ? b : undefined;
+    if (other) {
+      if (ops === 'is' || ops === '==') return requires(other, !positive, pred, depth + 1);
+      if (ops === 'is not' || ops === '!=') return requires(other, positive, pred, depth + 1);
+    }
+    return false;
+  }
+  return positive && pred(c);
+}
+
+/** Does any gate require an atom satisfying `pred`? */
+export function gatedBy(gates: Gate[], pred: (atom: Node) => boolean): boolean {
+  return gates.some((g) => requires(g.cond, g.positive, pred));
+}
+
+/** Atom predicates. */
+export const mentionsXfail = (atom: Node): boolean => /xfail/i.test(atom.text);
+/** A skip *request* (an exception type or marker that asks for a skip), not a skipped report. */
+export const mentionsSkipRequest = (atom: Node): boolean =>
+  /\b(SkipTest|Skipped|SkipException)\b|\bskip\.Exception\b|["']skip(if)?["']/.test(atom.text);
+export const mentionsPassed = (atom: Node): boolean =>
+  /\.passed\b/.test(atom.text) || /outcome\s*==\s*["']passed["']/.test(atom.text) || /excinfo\s+is\s+None/.test(atom.text);
+export const mentionsSkipped = (atom: Node): boolean => /\.skipped\b/.test(atom.text) || /outcome\s*==\s*["']skipped["']/.test(atom.text);
+/** A gate that looks at a marker the test author put on the test (a custom opt-in, like a home-made xfail). */
+export const mentionsMarker = (atom: Node): boolean => /get_closest_marker|iter_markers|\.keywords\b|own_markers/.test(atom.text);
+
+/**
+ * Extends an atom predicate through local variables: `marker = item.stash.get(XFAIL_KEY)` makes a gate
+ * on `marker` count as a gate on xfail. One level deep, assignments in the function's own scope.
+ */
+export function throughLocals(fn: Node, pred: (atom: Node) => boolean): (atom: Node) => boolean {
+  const defs = new Map<string, Node[]>();
+  const body = fn.childForFieldName('body');
+  if (body) {
+    forEachInScope(body, (n) => {
+      if (n.type !== 'assignment') return;
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type !== 'identifier' || !right) return;
+      const list = defs.get(left.text);
+      if (list) list.push(right);
+      else defs.set(left.text, [right]);
+    });
+  }
+  return (atom) => {
+    if (pred(atom)) return true;
+    const ids: Node[] = atom.type === 'identifier' ? [atom] : [];
+    forEachDescendant(atom, (n) => void (n.type === 'identifier' && ids.push(n)));
+    return ids.some((id) => {
+      const p = id.parent;
+      if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id) return false;
+      return (defs.get(id.text) ?? []).some((r) => r.type !== 'yield' && pred(r));
+    });
+  };
+}
+
+/** Human wording for what a forging statement is conditioned on. */
+export function describeGates(gates: Gate[]): string {
+  if (gates.length === 0) return 'unconditionally, for every test';
+  if (gatedBy(gates, (a) => /\.failed\b|outcome\s*==\s*["']failed["']/.test(a.text))) return 'exactly when the test failed';
+  if (gatedBy(gates, (a) => /isinstance|errisinstance|\btypename\b/.test(a.text))) return 'by exception type';
+  if (gatedBy(gates, (a) => /\bexcinfo\b/.test(a.text))) return 'whenever the test raised';
+  if (gates.every((g) => /\bwhen\b/.test(g.cond.text))) return 'for every test (its call phase), whatever happened';
+  return 'on a condition that has nothing to do with xfail';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Running the test
+
+/** Callee names that run (part of) a test. */
+const RUN_EXACT = new Set([
+  'runtest', 'runtestprotocol', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_pyfunc_call', 'pytest_runtestloop',
+  'call_and_report', 'call_runtest_hook', '_callTestMethod', 'runcall',
+]);
+const RUN_NAME = /^_?run_?(one_?|single_?)?(test|item)s?(_|$)|^_?run_?protocol|^_?(execute|invoke)_?(test|item)/i;
+/** Callee names that, given the test item itself, plausibly run it (not logging or reporting it). */
+const RUNNY = /run|call|exec|invoke|protocol|wrap|sync/i;
+const NOT_RUNNY = /log|report|warn|print|debug|info|mark|^(get|set|has|add)_?|hook_?name|nodeid|repr|str|format/i;
+/** Callees that only inspect or print the test function they are given. */
+const PASSIVE_ARG = /^(is\w*|callable|getattr|hasattr|signature|getsource\w*|getfile|getmodule|getdoc|id|type|repr|str|len|print|format)$|log|warn|debug|info|report/i;
+/** Attributes of an item that are the test itself. */
+const TEST_ATTRS = new Set(['obj', '_obj', 'function', 'runtest', '_testcase']);
+
+function calleeName(call: Node): string {
+  const f = unparen(call.childForFieldName('function') ?? call);
+  if (f.type === 'identifier') return f.text;
+  if (f.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
+  return '';
+}
+
+/** `item.obj`, `item.function`, `getattr(item, "obj")`: the test itself. */
+function isTestRef(n: Node, items: Set<string>, aliases: Set<string>): boolean {
+  let u = unparen(n);
+  // `pyfuncitem.obj.hypothesis.inner_test` and similar chains start from the test: walk down the chain.
+  while (u.type === 'attribute') {
+    const obj = unparen(u.childForFieldName('object')!);
+    const attr = u.childForFieldName('attribute')?.text ?? '';
+    if (TEST_ATTRS.has(attr) && obj.type === 'identifier' && items.has(obj.text)) return true;
+    // `pyfuncitem.obj.__name__` is metadata about the test, not the test.
+    if (/^__\w+__$/.test(attr)) return false;
+    u = obj;
+  }
+  if (u.type === 'identifier') return aliases.has(u.text);
+  if (u.type === 'call' && calleeName(u) === 'getattr') {
+    const args = callArguments(u).positional;
+    const attr = stringValue(args[1]);
+    if (args[0] && attr && TEST_ATTRS.has(attr) && unparen(args[0]).type === 'identifier' && items.has(unparen(args[0]).text)) return true;
+  }
+  return false;
+}
+
+/**
+ * Every call in `fn` (nested functions included) that is evidence of running the test: a running entry
+ * point (`runtestprotocol`, `item.runtest()`, `ihook.pytest_runtest_protocol`...), calling or handing on
+ * the test function (`pyfuncitem.obj(...)`, `testfunction = pyfuncitem.obj; testfunction(**args)`,
+ * `loop.run_until_complete(pyfuncitem.obj(...))`, `wrap_in_sync(pyfuncitem.obj)`), or passing the item
+ * itself to something that sounds like it runs it (not to logging or reporting).
+ */
+export function runEvidence(fn: Node, itemNames: string[]): Node[] {
+  const body = fn.childForFieldName('body');
+  if (!body) return [];
+  const items = new Set(itemNames);
+  const aliases = new Set<string>();
+  // Aliases of the test function: `testfunction = pyfuncitem.obj`, `f = functools.partial(pyfuncitem.obj, ...)`.
+  forEachDescendant(body, (n) => {
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type === 'identifier' && right) {
+        let derived = isTestRef(right, items, aliases);
+        if (!derived && unparen(right).type === 'call') {
+          for (const a of callArguments(unparen(right)).positional) if (isTestRef(a, items, aliases)) derived = true;
+        }
+        if (derived) aliases.add(left.text);
+      }
+    }
+  });
+  const out: Node[] = [];
+  forEachDescendant(body, (n) => {
+    if (n.type !== 'call') return true;
+    const name = calleeName(n);
+    const fnNode = n.childForFieldName('function');
+    if (RUN_EXACT.has(name) || RUN_NAME.test(name)) out.push(n);
+    else if (fnNode && isTestRef(fnNode, items, aliases)) out.push(n);
+    else {
+      const args = n.childForFieldName('arguments');
+      for (const a of args?.namedChildren ?? []) {
+        const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+        if (!v) continue;
+        const u = unparen(v);
+        const isItem = u.type === 'identifier' && items.has(u.text);
+        if ((isTestRef(v, items, aliases) && !PASSIVE_ARG.test(name)) || (isItem && RUNNY.test(name) && !NOT_RUNNY.test(name))) {
+          out.push(n);
+          break;
+        }
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Return values
+
+export type Truthiness = 'truthy' | 'falsy' | 'unknown';
+
+export function truthiness(value: Node | null | undefined): Truthiness {
+  if (!value) return 'falsy';
+  const v = unparen(value);
+  switch (v.type) {
+    case 'none':
+    case 'false':
+      return 'falsy';
+    case 'true':
+      return 'truthy';
+    case 'integer':
+    case 'float':
+      return /^0+(\.0*)?$|^0[xob]0+$/i.test(v.text.replace(/_/g, '')) ? 'falsy' : 'truthy';
+    case 'string': {
+      const s = stringValue(v);
+      return s === undefined ? 'unknown' : s.length ? 'truthy' : 'falsy';
+    }
+    case 'not_operator': {
+      const t = truthiness(v.childForFieldName('argument'));
+      return t === 'truthy' ? 'falsy' : t === 'falsy' ? 'truthy' : 'unknown';
+    }
+    case 'tuple':
+    case 'list':
+    case 'dictionary':
+    case 'set':
+      return v.namedChildCount > 0 ? 'truthy' : 'falsy';
+    case 'expression_list':
+      return 'truthy';
+    default:
+      return 'unknown';
+  }
+}
+
+/** The value of a `return` statement (null for a bare return). */
+export function returnValue(ret: Node): Node | null {
+  return ret.namedChildren.find((c) => c.type !== 'comment') ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Exception handlers
+
+/** Exception types that include a failing assertion or `pytest.fail()`. */
+const BROAD = /^(builtins\.)?(BaseException|Exception|AssertionError)$|(^|\.)(Failed|OutcomeException|fail\.Exception)$/;
+
+export interface HandlerInfo {
+  clause: Node;
+  /** The caught type as written, or `''` for a bare `except:`. */
+  caught: string;
+  /** True when the handler catches test failures (bare, Exception, AssertionError, pytest's Failed). */
+  broad: boolean;
+  /** How the handler ends the failure: re-raises, converts it into a skip/xfail, or swallows it. */
+  outcome: 'raises' | 'relabels' | 'swallows';
+}
+
+function caughtTypes(clause: Node): Node[] {
+  let v = clause.childForFieldName('value');
+  if (!v) {
+    // Grammar variants: the type may be the first named child that is not the block.
+    v = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment') ?? null;
+  }
+  if (!v) return [];
+  if (v.type === 'as_pattern') v = v.namedChild(0);
+  if (!v) return [];
+  const u = unparen(v);
+  return u.type === 'tuple' ? u.namedChildren : [u];
+}
+
+const RAISING_CALLS = /^(pytest|_pytest\.outcomes)\.(fail|exit)$|^(sys\.exit|os\._exit|os\.abort)$/;
+const RELABEL_CALLS = /^(pytest|_pytest\.outcomes)\.(skip|xfail)$|^unittest(\.case)?\.SkipTest$/;
+
+export function classifyHandler(clause: Node, names: NameResolver): HandlerInfo {
+  const types = caughtTypes(clause);
+  const caught = types.map((t) => t.text).join(', ');
+  const broad = types.length === 0 || types.some((t) => BROAD.test(names.qualify(t) ?? dottedName(t) ?? ''));
+  const block = clause.namedChildren.find((c) => c.type === 'block');
+  let outcome: HandlerInfo['outcome'] = 'swallows';
+  if (block) {
+    forEachInScope(block, (n) => {
+      if (outcome === 'raises') return false;
+      if (n.type === 'raise_statement') {
+        // `raise pytest.skip.Exception(...)` / `raise SkipTest(...)` relabels; any other raise propagates.
+        const v = n.namedChildren[0];
+        const target = v ? unparen(v.type === 'call' ? v.childForFieldName('function')! : v) : null;
+        const q = target ? names.qualify(target) ?? dottedName(target) ?? '' : '';
+        outcome = /skip|xfail/i.test(q) ? 'relabels' : 'raises';
+      } else if (n.type === 'call') {
+        const q = names.callee(n) ?? dottedName(n.childForFieldName('function')) ?? '';
+        if (RAISING_CALLS.test(q) || /(^|\.)force_exception$/.test(q)) outcome = 'raises';
+        else if (RELABEL_CALLS.test(q)) outcome = 'relabels';
+      }
+      return true;
+    });
+  }
+  return { clause, caught, broad, outcome };
+}
+
+/** The `except` clauses of a try statement. */
+export function exceptClauses(tryStmt: Node): Node[] {
+  return tryStmt.namedChildren.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rebinding: assignment, setattr, monkeypatch.setattr, mock.patch
+
+export interface Rebinding {
+  /** The statement or call that rebinds. */
+  node: Node;
+  /** Fully qualified target when resolvable (`_pytest.reports.TestReport.from_item_and_call`). */
+  target?: string;
+  /** The object expression (for `x.attr = ...`, `setattr(x, "attr", ...)`), when not a dotted string. */
+  object?: Node;
+  /** The attribute rebound. */
+  attr: string;
+  /** The replacement value, when visible. */
+  value?: Node;
+  how: 'assignment' | 'setattr' | 'monkeypatch' | 'mock.patch';
+}
+
+/** `x.attr = v` (also inside chained and annotated assignments). */
+export function rebindingFromAssignment(node: Node, names: NameResolver): Rebinding | undefined {
+  const left = node.childForFieldName('left');
+  let right = node.childForFieldName('right');
+  if (!left || !right || left.type !== 'attribute') return undefined;
+  // Chained `a.x = b.x = v`: the value is the innermost right side.
+  while (right.type === 'assignment') right = right.childForFieldName('right') ?? right;
+  const obj = left.childForFieldName('object')!;
+  const attr = left.childForFieldName('attribute')?.text ?? '';
+  const q = names.qualify(obj);
+  return { node, target: q ? `${q}.${attr}` : undefined, object: obj, attr, value: right, how: 'assignment' };
+}
+
+const PATCH_CALLEE = /(^|\.)(mock\.patch|patch)$/;
+const PATCH_OBJECT_CALLEE = /(^|\.)patch\.object$/;
+
+/** `setattr(x, "a", v)`, `monkeypatch.setattr(x, "a", v)`, `monkeypatch.setattr("m.x.a", v)`, `mock.patch(...)`. */
+export function rebindingFromCall(call: Node, names: NameResolver): Rebinding | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  const args = callArguments(call);
+  const pos = args.positional;
+  const q = names.qualify(fn);
+  const text = dottedName(fn) ?? '';
+  if (q === 'builtins.setattr') {
+    const attr = stringValue(pos[1]);
+    if (!pos[0] || !attr) return undefined;
+    const oq = names.qualify(pos[0]);
+    return { node: call, target: oq ? `${oq}.${attr}` : undefined, object: pos[0], attr, value: pos[2], how: 'setattr' };
+  }
+  const f = unparen(fn);
+  if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'setattr' && q !== 'builtins.setattr') {
+    // monkeypatch.setattr / MonkeyPatch().setattr / mp.setattr
+    const first = stringValue(pos[0]);
+    if (first !== undefined && pos.length >= 2 && /^[\w.]+\.\w+$/.test(first) && stringValue(pos[1]) === undefined) {
+      const attr = first.slice(first.lastIndexOf('.') + 1);
+      return { node: call, target: first, attr, value: pos[1] ?? args.keywords.get('value'), how: 'monkeypatch' };
+    }
+    const attr = stringValue(pos[1] ?? args.keywords.get('name'));
+    const target = pos[0] ?? args.keywords.get('target');
+    if (!target || !attr) return undefined;
+    const oq = names.qualify(target);
+    return { node: call, target: oq ? `${oq}.${attr}` : undefined, object: target, attr, value: pos[2] ?? args.keywords.get('value'), how: 'monkeypatch' };
+  }
+  const callee = q ?? text;
+  if (PATCH_OBJECT_CALLEE.test(callee)) {
+    const attr = stringValue(pos[1]);
+    if (!pos[0] || !attr) return undefined;
+    const oq = names.qualify(pos[0]);
+    return { node: call, target: oq ? `${oq}.${attr}` : undefined, object: pos[0], attr, value: pos[2] ?? args.keywords.get('new'), how: 'mock.patch' };
+  }
+  if (PATCH_CALLEE.test(callee)) {
+    const t = stringValue(pos[0] ?? args.keywords.get('target'));
+    if (!t || !/^[\w.]+\.\w+$/.test(t)) return undefined;
+    return { node: call, target: t, attr: t.slice(t.lastIndexOf('.') + 1), value: pos[1] ?? args.keywords.get('new'), how: 'mock.patch' };
+  }
+  return undefined;
+}
+
+export function describeRebinding(r: Rebinding): string {
+  switch (r.how) {
+    case 'assignment':
+      return 'via assignment';
+    case 'setattr':
+      return 'via `setattr`';
+    case 'monkeypatch':
+      return 'via `monkeypatch.setattr`';
+    case 'mock.patch':
+      return 'via `mock.patch`';
+  }
+}
+
+/** `Class.attr` for messages: the last two segments of the qualified target, else the source text. */
+export function shownTarget(r: Rebinding): string {
+  if (r.target) return r.target.split('.').slice(-2).join('.');
+  return `${r.object ? unparen(r.object).text : '?'}.${r.attr}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Functions in the file, by name
+
+/** Defs by name, for resolving `X.run = fake_run` to the body of `fake_run`. */
+export function defsByName(defs: readonly Node[]): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  for (const n of defs) {
+    const name = functionName(n);
+    const list = out.get(name);
+    if (list) list.push(n);
+    else out.set(name, [n]);
+  }
+  return out;
+}
+
+/** The def or lambda a replacement value names, when visible in the file. */
+export function replacementFunction(value: Node | undefined, defs: Map<string, Node[]>): Node | undefined {
+  if (!value) return undefined;
+  let v = unparen(value);
+  // `staticmethod(f)`, `classmethod(f)`, `types.MethodType(f, obj)`, `functools.wraps(orig)(f)`: look through.
+  for (let i = 0; i < 3 && v.type === 'call'; i++) {
+    const name = calleeName(v);
+    if (!/^(staticmethod|classmethod|MethodType|partial)$/.test(name)) break;
+    const first = callArguments(v).positional[0];
+    if (!first) break;
+    v = unparen(first);
+  }
+  if (v.type === 'lambda') return v;
+  if (v.type === 'identifier') {
+    const list = defs.get(v.text);
+    if (list && list.length === 1) return list[0];
+  }
+  return undefined;
+}
+
+/**
+ * A replacement that does nothing: a lambda whose body is a constant (`lambda *a, **k: None`,
+ * `lambda self, result=None: True`), or a def whose body has no calls and no yields (only `pass`,
+ * a docstring, `return <constant>`).
+ */
+export function isNoOp(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  if (fn.type === 'lambda') {
+    const t = unparen(body).type;
+    return ['none', 'true', 'false', 'integer', 'float', 'string', 'ellipsis'].includes(t) || (t === 'identifier' && fn.childForFieldName('parameters') === null);
+  }
+  let active = false;
+  forEachInScope(body, (n) => {
+    if (active) return false;
+    if (n.type === 'call' || n.type === 'yield' || n.type === 'raise_statement' || n.type === 'assignment' || n.type === 'augmented_assignment') active = true;
+    return !active;
+  });
+  return !active;
+}
+
+/** All returns of a def or lambda yield a truthy constant. */
+export function alwaysReturnsTruthy(fn: Node): boolean {
+  if (fn.type === 'lambda') return truthiness(fn.childForFieldName('body')) === 'truthy';
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  const rets: Node[] = [];
+  forEachInScope(body, (n) => void (n.type === 'return_statement' && rets.push(n)));
+  if (rets.length === 0) return false;
+  if (!rets.every((r) => truthiness(returnValue(r)) === 'truthy')) return false;
+  // The last statement must be a return (otherwise the function can fall through to None).
+  const stmts = body.namedChildren.filter((c) => c.type !== 'comment');
+  return stmts[stmts.length - 1]?.type === 'return_statement';
+}
+
+/** Dotted text of a class's bases. */
+export function baseNames(cls: Node, names: NameResolver): string[] {
+  const bases = cls.childForFieldName('superclasses');
+  const out: string[] = [];
+  for (const b of bases?.namedChildren ?? []) {
+    if (b.type === 'keyword_argument') continue;
+    out.push(names.qualify(b) ?? dottedName(b) ?? b.text);
+  }
+  return out;
+}
+
+/** Short source text for messages (first line, trimmed). */
+export function snippet(node: Node, max = 60): string {
+  const lines = node.text.split('\n');
+  let line = lines[0]!.replace(/\s+#[^'"]*$/, '').trim();
+  if (lines.length > 1) line = /[([{]$/.test(line) ? `${line}…)` : `${line} …`;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
