@@ -41,6 +41,8 @@ describe('engine', () => {
       ['conftest.py', 'x = 1', 'test-infrastructure'],
       ['tests/conftest.py', 'x = 1', 'test-infrastructure'],
       ['pkg/plugin.py', 'def pytest_configure(config):\n    pass', 'test-infrastructure'],
+      ['pkg/xdist_like.py', 'import pytest\nclass Plugin:\n    @pytest.hookimpl(tryfirst=True)\n    def pytest_runtest_protocol(self, item):\n        pass', 'test-infrastructure'],
+      ['pkg/not_a_plugin.py', 'class Plugin:\n    def pytest_configure(self, config):\n        pass', 'code-under-test'],
       ['pkg/__main__.py', 'x = 1', 'entry-point'],
       ['pkg/tool.py', '#!/usr/bin/env python3\nx = 1', 'entry-point'],
       ['pkg/checks.py', 'import unittest\nclass T(unittest.TestCase):\n    pass', 'test'],

@@ -44,6 +44,18 @@ export function collectFileFacts(path: string, source: string, root: Node): File
       if (name.startsWith('pytest_')) pytestHooks.push(def);
     }
   }
+  // Hook implementations on a plugin class (`class Plugin: @pytest.hookimpl def pytest_...`) make a plugin too.
+  for (const stmt of root.namedChildren) {
+    const cls = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (cls?.type !== 'class_definition') continue;
+    for (const member of cls.childForFieldName('body')?.namedChildren ?? []) {
+      if (member.type !== 'decorated_definition') continue;
+      const def = member.childForFieldName('definition');
+      const name = def?.childForFieldName('name')?.text ?? '';
+      const isHookimpl = member.namedChildren.some((d) => d.type === 'decorator' && /\bhookimpl\b/.test(d.text));
+      if (def?.type === 'function_definition' && name.startsWith('pytest_') && isHookimpl) pytestHooks.push(def);
+    }
+  }
   forEachDescendant(root, (n) => {
     if (n.type === 'import_statement' || n.type === 'import_from_statement') {
       if (/\b(pytest|_pytest|unittest)\b/.test(n.text)) importsTestFramework = true;

@@ -64,7 +64,7 @@ export interface FileFacts {
   basename: string;
   isConftest: boolean;
   hasShebang: boolean;
-  /** Module-level functions named `pytest_*` (hook implementations). */
+  /** Hook implementations: module-level `pytest_*` functions and `@hookimpl` methods of plugin classes. */
   pytestHooks: Node[];
   /** The file imports pytest or unittest (or a submodule). */
   importsTestFramework: boolean;
