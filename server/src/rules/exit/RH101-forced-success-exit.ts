@@ -1,0 +1,621 @@
+/**
+ * RH101 forced-success-exit: `sys.exit(0)`, `exit()`, `quit()`, `raise SystemExit`, `os._exit(0)` where
+ * they can end a test run with status 0 — at module level of an importable module, in a function of code
+ * under test, in a test body or fixture, in a pytest hook, or in an `except` handler that swallows the
+ * failure of the real work. Command-line entry points, signal handlers, forked children and tests that
+ * expect the exit stay quiet.
+ */
+import {
+  decoratorsOf,
+  dottedName,
+  enclosingStatement,
+  forEachDescendant,
+  forEachInScope,
+  functionName,
+  isUnderMainGuard,
+  parameterNames,
+  rangeOf,
+  stringValue,
+  unparen,
+  type Node,
+} from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { Fix, Severity } from '../../engine/types';
+import {
+  callbackRegistry,
+  displayOf,
+  exitSiteOf,
+  functionsByName,
+  isSuccessStatus,
+  namesCalledUnderMainGuard,
+  registrationsOf,
+  simpleCallsIn,
+  type ExitSite,
+} from './helpers';
+
+const CLI_NAME = /^_*(main|cli|run|run_?cli|run_?main|console_?main|entry_?point|command|usage|print_?usage|help|version|self_?test|test|demo)$/i;
+const CLI_MODULES = /^(argparse|optparse|getopt|click|typer|docopt|fire)(\.|$)/;
+const UNITTEST_LIFECYCLE = /^(setUp|tearDown|setUpClass|tearDownClass|asyncSetUp|asyncTearDown|setUpModule|tearDownModule|run|debug|__call__)$/;
+const INTERACTIVE_EXCEPTIONS = new Set(['KeyboardInterrupt', 'BrokenPipeError', 'EOFError', 'SystemExit', 'GeneratorExit']);
+const IMPORT_EXCEPTIONS = new Set(['ImportError', 'ModuleNotFoundError']);
+const CATCHES_SYSTEM_EXIT = new Set(['SystemExit', 'BaseException']);
+
+type HandlerKind = 'swallow' | 'specific' | 'interactive' | 'import';
+const BROAD_EXCEPTIONS = new Set(['Exception', 'BaseException', 'AssertionError', 'object']);
+
+interface Verdict {
+  severity: Severity;
+  where: string;
+  /** Extra sentence after the main message. */
+  note?: string;
+  related?: { node: Node; message: string }[];
+}
+
+/** Names a type expression of an `except` clause (or a raises() argument) mentions. */
+function exceptionNames(node: Node | null | undefined, depth = 0): string[] {
+  if (!node) return [];
+  if (depth > 4) return ['?'];
+  const n = unparen(node);
+  if (n.type === 'tuple' || n.type === 'list') return n.namedChildren.flatMap((c) => exceptionNames(c, depth + 1));
+  if (n.type === 'as_pattern') return exceptionNames(n.namedChild(0), depth + 1);
+  const d = dottedName(n);
+  if (d) return [d.slice(d.lastIndexOf('.') + 1)];
+  return ['?'];
+}
+
+function handlerTypes(clause: Node): string[] | null {
+  const value = clause.childForFieldName('value');
+  if (!value) {
+    const first = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
+    if (!first) return null; // bare `except:`
+    return exceptionNames(first);
+  }
+  return exceptionNames(value);
+}
+
+function classifyHandler(clause: Node): HandlerKind {
+  const types = handlerTypes(clause);
+  if (!types) return 'swallow';
+  if (types.every((t) => INTERACTIVE_EXCEPTIONS.has(t))) return 'interactive';
+  if (types.every((t) => IMPORT_EXCEPTIONS.has(t) || INTERACTIVE_EXCEPTIONS.has(t))) return 'import';
+  return types.some((t) => BROAD_EXCEPTIONS.has(t)) ? 'swallow' : 'specific';
+}
+
+function handlerLabel(clause: Node): string {
+  const types = handlerTypes(clause);
+  return types ? `except ${types.length === 1 ? types[0] : `(${types.join(', ')})`}` : 'except';
+}
+
+function catchesSystemExit(clause: Node): boolean {
+  const types = handlerTypes(clause);
+  return !types || types.some((t) => CATCHES_SYSTEM_EXIT.has(t));
+}
+
+function isInside(node: Node, container: Node | null | undefined): boolean {
+  return !!container && container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
+}
+
+/** `with pytest.raises(SystemExit)`, `self.assertRaises(SystemExit)`, `contextlib.suppress(SystemExit)`. */
+function isExpectingExitCall(call: Node): boolean {
+  if (call.type !== 'call') return false;
+  const fn = dottedName(call.childForFieldName('function')) ?? '';
+  const last = fn.slice(fn.lastIndexOf('.') + 1);
+  if (!/^(raises|assertRaises|assertRaisesRegex|assertRaisesRegexp|suppress|failUnlessRaises)$/.test(last)) return false;
+  const args = call.childForFieldName('arguments');
+  return !!args && args.namedChildren.some((a) => exceptionNames(a).some((t) => CATCHES_SYSTEM_EXIT.has(t)));
+}
+
+function withExpectsExit(withStmt: Node): boolean {
+  let found = false;
+  forEachDescendant(withStmt, (n) => {
+    if (n.type === 'block') return false;
+    if (n.type === 'with_item') {
+      const v = n.childForFieldName('value');
+      const call = v?.type === 'as_pattern' ? v.namedChild(0) : v;
+      if (call && isExpectingExitCall(unparen(call))) found = true;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+/** Calls that fork the process. */
+function isForkCall(n: Node, names: NameResolver): boolean {
+  if (n.type !== 'call') return false;
+  const fnNode = n.childForFieldName('function');
+  const q = names.qualify(fnNode) ?? '';
+  if (/^(os|posix|pty)\.(fork|forkpty)$/.test(q)) return true;
+  const d = dottedName(fnNode) ?? '';
+  return /(^|\.)_?(fork|forkpty|fork_or_skip)$/.test(d);
+}
+
+/** Class bases, resolved. */
+function classBases(cls: Node, names: NameResolver): string[] {
+  const bases = cls.childForFieldName('superclasses');
+  return (bases?.namedChildren ?? []).map((b) => names.qualify(b) ?? dottedName(b) ?? '');
+}
+
+function decoratorNames(def: Node): string[] {
+  return decoratorsOf(def).map((d) => dottedName(d.type === 'call' ? d.childForFieldName('function') : d) ?? '');
+}
+
+function isFixture(def: Node): boolean {
+  return decoratorNames(def).some((d) => /(^|\.)fixture$/.test(d) || /(^|\.)yield_fixture$/.test(d));
+}
+
+class FileJudge {
+  private readonly names: NameResolver;
+  private registry?: ReturnType<typeof callbackRegistry>;
+  private mainCalled?: Set<string>;
+  private defsByName?: Map<string, Node[]>;
+  private hackRoots?: Map<number, string>;
+  private hasTests?: boolean;
+  private readonly forkScopes = new Map<number, boolean>();
+
+  constructor(private readonly ctx: RuleContext) {
+    this.names = ctx.names;
+  }
+
+  private reg() {
+    return (this.registry ??= callbackRegistry(this.ctx.root, this.names));
+  }
+
+  private defs() {
+    return (this.defsByName ??= functionsByName(this.ctx.root));
+  }
+
+  /** Functions called from the main guard, and (transitively, by simple name) from those. */
+  private calledFromMain(): Set<string> {
+    if (this.mainCalled) return this.mainCalled;
+    const out = new Set<string>();
+    const queue = [...namesCalledUnderMainGuard(this.ctx.root)];
+    while (queue.length) {
+      const name = queue.pop()!;
+      if (out.has(name)) continue;
+      const defs = this.defs().get(name);
+      if (!defs) continue;
+      out.add(name);
+      for (const d of defs) for (const c of simpleCallsIn(d)) if (!out.has(c)) queue.push(c);
+    }
+    return (this.mainCalled = out);
+  }
+
+  private testKind(def: Node): string | undefined {
+    const name = functionName(def);
+    if (isFixture(def)) return `fixture \`${name}()\``;
+    if (this.ctx.role === 'test-infrastructure' && name.startsWith('pytest_')) return `pytest hook \`${name}()\``;
+    const cls = def.parent?.parent?.type === 'class_definition' ? def.parent.parent : null;
+    if (this.ctx.role === 'test' || this.ctx.role === 'test-infrastructure') {
+      if (/^test/.test(name)) return `test \`${name}()\``;
+      if (/^(setUpModule|tearDownModule|setup_module|teardown_module|setup_function|teardown_function)$/.test(name) && !cls) return `\`${name}()\``;
+      if (cls && /^(setup|teardown)(_method|_class)?$/.test(name) && /^Test/.test(functionName(cls))) return `\`${name}()\` of test class \`${functionName(cls)}\``;
+      if (cls && UNITTEST_LIFECYCLE.test(name) && classBases(cls, this.names).some((b) => /TestCase$/.test(b))) return `\`${name}()\` of test class \`${functionName(cls)}\``;
+    }
+    return undefined;
+  }
+
+  /** Tests, fixtures and hooks of this file, plus module-level functions they call by name (transitively). */
+  private roots(): Map<number, string> {
+    if (this.hackRoots) return this.hackRoots;
+    const out = new Map<number, string>();
+    const queue: { def: Node; label: string }[] = [];
+    forEachDescendant(this.ctx.root, (n) => {
+      if (n.type === 'function_definition') {
+        const label = this.testKind(n);
+        if (label) {
+          out.set(n.id, label);
+          queue.push({ def: n, label });
+        }
+      }
+      return true;
+    });
+    while (queue.length) {
+      const { def, label } = queue.pop()!;
+      for (const name of simpleCallsIn(def)) {
+        for (const callee of this.defs().get(name) ?? []) {
+          if (out.has(callee.id) || callee.parent?.parent?.type !== 'module' && callee.parent?.type !== 'module') continue;
+          const calleeLabel = `\`${name}()\`, called from ${label}`;
+          out.set(callee.id, calleeLabel);
+          queue.push({ def: callee, label });
+        }
+      }
+    }
+    return (this.hackRoots = out);
+  }
+
+  private definesTests(): boolean {
+    if (this.hasTests === undefined) {
+      this.hasTests = false;
+      for (const [, label] of this.roots()) if (label.startsWith('test ') || label.includes('test class')) this.hasTests = true;
+    }
+    return this.hasTests;
+  }
+
+  private scopeForks(scope: Node): boolean {
+    const cached = this.forkScopes.get(scope.id);
+    if (cached !== undefined) return cached;
+    let found = false;
+    forEachInScope(scope.type === 'module' ? scope : scope.childForFieldName('body') ?? scope, (n) => {
+      if (found) return false;
+      if (isForkCall(n, this.names)) found = true;
+      return !found;
+    });
+    this.forkScopes.set(scope.id, found);
+    return found;
+  }
+
+  /** 'parent' when the exit is in the branch a fork's parent takes (`if pid:`, `if os.fork() > 0:`). */
+  private forkBranch(site: Node, scope: Node): 'parent' | 'child' | 'unknown' {
+    for (let p = site.parent; p && p.id !== scope.id; p = p.parent) {
+      if (p.type !== 'if_statement') continue;
+      const cond = p.childForFieldName('condition');
+      if (!cond) continue;
+      const c = unparen(cond);
+      const inConsequence = isInside(site, p.childForFieldName('consequence'));
+      let consequenceIsChild: boolean | undefined;
+      if (c.type === 'not_operator') consequenceIsChild = true;
+      else if (c.type === 'comparison_operator') {
+        const op = c.child(1)?.type;
+        const zero = c.namedChildren.some((x) => x.type === 'integer' && x.text === '0');
+        if (zero && op === '==') consequenceIsChild = true;
+        else if (zero && (op === '!=' || op === '>')) consequenceIsChild = false;
+      } else if (c.type === 'identifier' || c.type === 'call') consequenceIsChild = false;
+      if (consequenceIsChild === undefined) continue;
+      const mentionsPid = /pid|fork/i.test(c.text);
+      if (!mentionsPid) continue;
+      return inConsequence === consequenceIsChild ? 'child' : 'parent';
+    }
+    return 'unknown';
+  }
+
+  /** How strongly a function looks like a command-line entry point. */
+  private cliStrength(def: Node, site: Node): 'strong' | 'name' | 'none' {
+    const name = functionName(def);
+    if (this.calledFromMain().has(name) && def.parent?.parent?.type !== 'class_definition') return 'strong';
+    const cls = def.parent?.parent?.type === 'class_definition' ? def.parent.parent : null;
+    if (cls && (/^(do|help)_/.test(name) || classBases(cls, this.names).some((b) => b === 'cmd.Cmd'))) return 'strong';
+    if (decoratorNames(def).some((d) => /(^|\.)(command|group|main)$/.test(d) || /^(click|typer)\./.test(d))) return 'strong';
+    if (parameterNames(def).some((p) => p === 'argv')) return 'strong';
+    const body = def.childForFieldName('body');
+    let readsArgs = false;
+    if (body) {
+      forEachInScope(body, (n) => {
+        if (readsArgs) return false;
+        if (n.type === 'attribute' || n.type === 'identifier') {
+          const q = this.names.qualify(n) ?? '';
+          if (q === 'sys.argv' || q === 'sys.orig_argv' || CLI_MODULES.test(q)) readsArgs = true;
+          if (n.type === 'attribute' && /^(parse_args|parse_known_args|parse_intermixed_args|getopt|gnu_getopt)$/.test(n.childForFieldName('attribute')?.text ?? '')) readsArgs = true;
+        }
+        return !readsArgs;
+      });
+    }
+    if (readsArgs) return 'strong';
+    // A hand-written option parser: the body compares against several option literals ('--verbose', '-o').
+    if (body) {
+      let options = 0;
+      forEachInScope(body, (n) => {
+        if (options >= 2) return false;
+        if (n.type === 'string' && /^--?[A-Za-z][\w-]*=?$/.test(stringValue(n) ?? '')) options++;
+        return n.type !== 'string';
+      });
+      if (options >= 2) return 'strong';
+    }
+    if (this.isUsagePath(site, def)) return 'strong';
+    return CLI_NAME.test(name) ? 'name' : 'none';
+  }
+
+  /** The exit follows printing usage/help/version, or is guarded by a help/version/usage condition. */
+  private isUsagePath(site: Node, def: Node): boolean {
+    const stmt = enclosingStatement(site);
+    const printsUsage = /usage|print_help|format_help|__doc__|__version__|\bhelp\(|\bversion\b/i;
+    for (let prev = stmt.previousNamedSibling, i = 0; prev && i < 3; prev = prev.previousNamedSibling, i++) {
+      if (prev.type === 'expression_statement' && printsUsage.test(prev.text)) return true;
+    }
+    const optionTest = /\bargv\b|["']--?[A-Za-z]|\b(args|opts|options|namespace|parsed|ns)\.\w+|\.(help|usage|version)\b/;
+    for (let p = site.parent; p && p.id !== def.id; p = p.parent) {
+      if (p.type === 'if_statement' || p.type === 'elif_clause') {
+        const cond = p.childForFieldName('condition');
+        if (cond && optionTest.test(cond.text)) return true;
+      }
+    }
+    return false;
+  }
+
+  judge(site: ExitSite): Verdict | undefined {
+    const node = site.node;
+    const chain: Node[] = [];
+    let handler: Node | null = null;
+    let swallowedWork: Node | null = null;
+    let caught = false;
+    for (let p = node.parent, inner = true; p; p = p.parent) {
+      if (p.type === 'function_definition' || p.type === 'lambda') {
+        chain.push(p);
+        if (p.type === 'lambda' && inner && site.catchable) {
+          // `assertRaises(SystemExit, lambda: sys.exit(0))`
+          const call = p.parent?.type === 'argument_list' ? p.parent.parent : null;
+          if (call && isExpectingExitCall(call)) caught = true;
+        }
+        inner = false;
+        continue;
+      }
+      if (!inner) continue;
+      if (p.type === 'except_clause' && !handler) handler = p;
+      if (p.type === 'try_statement' && site.catchable) {
+        const body = p.childForFieldName('body');
+        if (isInside(node, body) && p.namedChildren.some((c) => c.type === 'except_clause' && catchesSystemExit(c))) caught = true;
+        if (handler && handler.parent?.id === p.id) swallowedWork = body;
+      }
+      if (p.type === 'with_statement' && site.catchable && isInside(node, p.childForFieldName('body')) && withExpectsExit(p)) caught = true;
+    }
+    if (caught) return undefined;
+    const handlerKind = handler ? classifyHandler(handler) : undefined;
+    if (handlerKind === 'interactive') return undefined;
+    const swallow = handlerKind === 'swallow' && handler ? handler : null;
+    const swallowWhere = swallow
+      ? `in an \`${handlerLabel(swallow)}\` handler that swallows the failure of the work in its \`try\` block`
+      : '';
+    const swallowRelated = swallow && swallowedWork ? [{ node: swallowedWork, message: 'the work whose failure the handler turns into a successful exit' }] : [];
+
+    // Code under `if __name__ == "__main__":` runs only as a script.
+    if (isUnderMainGuard(node)) {
+      return swallow ? { severity: 'info', where: `under \`if __name__ == "__main__":\` ${swallowWhere}`, related: swallowRelated } : undefined;
+    }
+
+    // Callbacks: atexit and excepthook functions are RH102's; signal handlers, thread/process targets are quiet.
+    for (const fn of chain) {
+      const regs = registrationsOf(fn, this.reg()).filter((r) => !(r.kind === 'thread' && site.kind === 'os._exit'));
+      if (regs.length) return undefined;
+      if (fn.type === 'function_definition' && looksLikeSignalHandler(fn)) return undefined;
+    }
+
+    // Forked children exit with os._exit / sys.exit by design.
+    const enclosingDefs = chain.filter((f) => f.type === 'function_definition');
+    const scopes = enclosingDefs.length ? enclosingDefs : [this.ctx.root];
+    for (const scope of scopes) {
+      if (this.scopeForks(scope)) {
+        if (this.forkBranch(node, scope) === 'parent') {
+          return { severity: 'info', where: 'in the parent branch after `os.fork()`', note: 'Daemonising code does this, but it also ends the process that a test runner waits on with status 0.' };
+        }
+        return undefined;
+      }
+    }
+
+    const role = this.ctx.role;
+    const defs = chain.filter((f) => f.type === 'function_definition');
+    const nearest = defs[0];
+    const top = defs[defs.length - 1];
+
+    if (!nearest) {
+      // Module level (or a class body, or a lambda at module level).
+      const inLambda = chain.length > 0;
+      if (role === 'test') {
+        if (!this.definesTests() || inLambda) return { severity: 'info', where: 'at module level of a test helper' };
+        return { severity: 'error', where: 'at module level of a test module', note: swallow ? undefined : 'Importing the module ends the run before any test is collected.' };
+      }
+      if (role === 'test-infrastructure') return { severity: 'error', where: this.ctx.facts.isConftest ? 'at module level of `conftest.py`' : 'at module level of a pytest plugin', note: 'Loading it ends the test session before any test runs.' };
+      if (role === 'entry-point') {
+        if (swallow) return { severity: 'info', where: `at module level of a script ${swallowWhere}`, related: swallowRelated };
+        if (inLambda || isLastStatement(node, this.ctx.root)) return undefined;
+        return { severity: 'info', where: 'at module level of a script, before its last statement' };
+      }
+      if (inLambda) return { severity: 'info', where: 'in a module-level lambda of code under test' };
+      return { severity: 'error', where: swallow ? `at module level ${swallowWhere}` : 'at module level of an importable module', note: swallow ? undefined : 'Importing the module (as a test does) ends the run.', related: swallowRelated };
+    }
+
+    if (role === 'test' || role === 'test-infrastructure') {
+      const roots = this.roots();
+      const topLabel = top ? roots.get(top.id) : undefined;
+      // A test that asserts the exit (`assertRaises(SystemExit, ...)`, `pytest.raises(SystemExit)`) expects it.
+      if (site.catchable && top && topLabel && containsExpectingExit(top)) return undefined;
+      const label = roots.get(nearest.id);
+      if (label) return { severity: 'error', where: swallow ? `in ${label}, ${swallowWhere}` : `in ${label}`, related: swallowRelated };
+      if (topLabel) {
+        const outer = defs[1]!;
+        const name = functionName(nearest);
+        if (simpleCallsIn(outer).has(name)) return { severity: 'error', where: `in \`${name}()\`, which ${topLabel} calls`, related: swallowRelated };
+        return { severity: 'info', where: `in \`${name}()\`, a function defined inside ${topLabel}` };
+      }
+      if (defs.some((d) => this.cliStrength(d, node) === 'strong')) return undefined;
+      return { severity: 'info', where: `in helper \`${functionName(nearest)}()\` of a ${role === 'test' ? 'test module' : 'test plugin'}`, note: 'No test, fixture or hook of this file calls it.' };
+    }
+
+    // Code under test or an entry point. A pytest hook implemented in a plugin class is still a hook.
+    if (defs.some((d) => functionName(d).startsWith('pytest_'))) {
+      const hook = defs.find((d) => functionName(d).startsWith('pytest_'))!;
+      return { severity: 'error', where: `in pytest hook \`${functionName(hook)}()\``, related: swallowRelated };
+    }
+    // Command-line functions exit on purpose.
+    let cli: 'strong' | 'name' | 'none' = 'none';
+    for (const def of defs) {
+      const s = this.cliStrength(def, node);
+      if (s === 'strong') {
+        cli = s;
+        break;
+      }
+      if (s === 'name') cli = 'name';
+    }
+    const fname = functionName(nearest);
+    if (cli === 'strong') return swallow ? { severity: 'info', where: `in command-line function \`${fname}()\` ${swallowWhere}`, related: swallowRelated } : undefined;
+    const returns = returnsValue(nearest);
+    const strong = returns || !!swallow;
+    if (cli === 'name' && !strong) return { severity: 'info', where: `in \`${fname}()\``, note: 'Fine for a command-line entry point; if a test calls it, the run ends as a success.' };
+    if (role === 'entry-point' && !strong) return { severity: 'info', where: `in \`${fname}()\` of a script` };
+    const cls = nearest.parent?.parent?.type === 'class_definition' ? nearest.parent.parent : null;
+    // Library methods sometimes end a server or GUI process with sys.exit(0); `os._exit(0)` outside a fork is never that.
+    if (cls && !strong && site.kind !== 'os._exit') return { severity: 'info', where: `in method \`${functionName(cls)}.${fname}()\`` };
+    const owner = cls ? `method \`${functionName(cls)}.${fname}()\`` : `\`${fname}()\``;
+    const where = swallow ? `in ${owner}, ${swallowWhere}` : `in ${owner}, a function of code under test`;
+    return { severity: 'error', where, related: swallowRelated, note: returns ? 'The function is expected to return a value; exiting instead ends the caller\'s test run.' : undefined };
+  }
+}
+
+/** The function (with its nested code) asserts that something raises SystemExit. */
+function containsExpectingExit(def: Node): boolean {
+  let found = false;
+  forEachDescendant(def, (n) => {
+    if (found) return false;
+    if (n.type === 'call' && isExpectingExitCall(n)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function looksLikeSignalHandler(def: Node): boolean {
+  const params = parameterNames(def).filter((p) => p !== 'self' && p !== 'cls');
+  if (params.length !== 2) return false;
+  return /^_*(frame|stack|stack_?frame|frm|curframe|f)$/.test(params[1]!) || /^_*(sig|signum|signo|signal|signalnum|sig_?num|signal_?number)$/.test(params[0]!);
+}
+
+function returnsValue(def: Node): boolean {
+  const body = def.childForFieldName('body');
+  let found = false;
+  if (body) {
+    forEachInScope(body, (n) => {
+      if (found) return false;
+      if (n.type === 'return_statement') {
+        const v = n.namedChildren.find((c) => c.type !== 'comment');
+        if (v && v.type !== 'none') found = true;
+      }
+      return !found;
+    });
+  }
+  return found;
+}
+
+/** The statement holding `node` is the module's last statement (after the script did its work). */
+function isLastStatement(node: Node, root: Node): boolean {
+  let stmt = node;
+  while (stmt.parent && stmt.parent.id !== root.id) stmt = stmt.parent;
+  const stmts = root.namedChildren.filter((c) => c.type !== 'comment');
+  return stmts.length > 1 && stmts[stmts.length - 1]?.id === stmt.id;
+}
+
+/**
+ * Local names that may be bound to an exit function or SystemExit (`e = sys.exit`, `import ... as bye`),
+ * found textually so that files without exits never pay for name resolution.
+ */
+function possibleExitAliases(source: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of source.matchAll(/\bas\s+([A-Za-z_]\w*)/g)) out.add(m[1]!);
+  for (const m of source.matchAll(/([A-Za-z_]\w*)\s*=\s*[\w.()"' ,]*\b(?:_?exit|quit|SystemExit)\b/g)) out.add(m[1]!);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const m of source.matchAll(/([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*$/gm)) {
+      if (out.has(m[2]!) && !out.has(m[1]!)) {
+        out.add(m[1]!);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** Cheap pre-filter before resolving names: could this call or raise be an exit? */
+function mayExit(n: Node, aliases: Set<string>): boolean {
+  let target: Node | null;
+  if (n.type === 'call') target = n.childForFieldName('function');
+  else {
+    target = n.namedChildren.find((c) => c.type !== 'comment') ?? null;
+    if (target?.type === 'call') target = target.childForFieldName('function');
+  }
+  if (!target) return false;
+  target = unparen(target);
+  if (target.type === 'identifier') return /^(_?exit|quit|SystemExit)$/.test(target.text) || aliases.has(target.text);
+  if (target.type === 'attribute') return /^(_?exit|quit|SystemExit)$/.test(target.childForFieldName('attribute')?.text ?? '');
+  return target.type === 'call' || target.type === 'subscript';
+}
+
+function removalFix(node: Node, source: string): Fix | undefined {
+  const stmt = enclosingStatement(node);
+  const parent = stmt.parent;
+  if (!parent || stmt.startPosition.row !== stmt.endPosition.row) return undefined;
+  const siblings = parent.namedChildren.filter((c) => c.type !== 'comment');
+  const range = rangeOf(stmt);
+  if (siblings.length === 1 && parent.type === 'block') {
+    return { title: 'Replace the forced exit with `pass`', safe: false, edits: [{ range, newText: 'pass' }] };
+  }
+  const lineText = source.split('\n')[range.start.line] ?? '';
+  const rest = lineText.trimStart();
+  if (!rest.startsWith(stmt.text) || !/^\s*(#.*)?$/.test(rest.slice(stmt.text.length))) return undefined;
+  if (stmt.previousSibling?.endPosition.row === range.start.line) return undefined; // `a; sys.exit(0)`
+  return {
+    title: 'Remove the forced exit',
+    safe: false,
+    edits: [{ range: { start: { line: range.start.line, column: 0 }, end: { line: range.start.line + 1, column: 0 } }, newText: '' }],
+  };
+}
+
+export const forcedSuccessExit: Rule = {
+  meta: {
+    code: 'RH101',
+    name: 'forced-success-exit',
+    family: 'RH1',
+    defaultSeverity: 'error',
+    severityByRole: { 'code-under-test': 'error', test: 'error', 'test-infrastructure': 'error', 'entry-point': 'info' },
+    fixable: true,
+    docs: {
+      summary: 'Finds `sys.exit(0)`, `exit()`, `quit()`, `raise SystemExit` and `os._exit(0)` placed where they end a test run with status 0 before anything is checked.',
+      why: [
+        'A test run is judged by its exit status. Code that exits with status 0 while the tests are running — at import time,',
+        'inside the function under test, in a test body, in a pytest hook or in an `except` handler that swallows the real',
+        'failure — makes the run report success without any assertion having been evaluated.',
+        '',
+        '`os._exit(0)` is the strongest form: it ends the process immediately, so neither pytest nor unittest can catch it,',
+        'no report is written, and the runner only sees status 0. `sys.exit(0)` / `raise SystemExit` fool script-style test',
+        'runs and graders that run `python solution.py` or import the module.',
+      ].join('\n'),
+      example: ['import os', '', 'def solve(numbers):', '    print(sum(numbers))', '    os._exit(0)  # the tests never get to compare the result'].join('\n'),
+      instead: 'Return the result and let the tests check it. If the code really is a command-line tool, keep the exit in `main()` and call it under `if __name__ == "__main__":` (`sys.exit(main())`).',
+      lookAlikes: [
+        '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
+        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard, `cmd.Cmd` commands — quiet (a function only *named* `main`/`run` is `info`).',
+        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets — quiet.',
+        '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code).',
+        'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)` — quiet.',
+        'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `try/except SystemExit` — quiet.',
+        '`except KeyboardInterrupt: sys.exit(0)` — quiet.',
+        'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`.',
+        'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`.',
+        '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values, is an `error`.',
+        '`atexit`/`sys.excepthook` callbacks that exit 0 are reported by RH102 instead.',
+      ],
+    },
+  },
+  create(ctx) {
+    // Every spelling the name resolver can follow mentions one of these names somewhere in the file.
+    if (!/exit|quit|SystemExit/.test(ctx.source)) return {};
+    const sites: ExitSite[] = [];
+    const aliases = possibleExitAliases(ctx.source);
+    const collect = (n: Node) => {
+      if (!mayExit(n, aliases)) return;
+      const site = exitSiteOf(n, ctx.names);
+      if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
+    };
+    return {
+      call: collect,
+      raise_statement: collect,
+      'module:exit'() {
+        if (sites.length === 0) return;
+        const judge = new FileJudge(ctx);
+        for (const site of sites) {
+          const verdict = judge.judge(site);
+          if (!verdict) continue;
+          const text = displayOf(site);
+          const effect =
+            site.kind === 'os._exit'
+              ? 'ends the process with status 0 before any test can fail; pytest and unittest cannot catch it, so the test run reports success without checking anything'
+              : 'raises SystemExit(0); wherever nothing catches it, the process ends with status 0 before the checks run, and the test run reports success without checking anything';
+          const note = verdict.note ? ` ${verdict.note}` : '';
+          const message =
+            verdict.severity === 'error'
+              ? `\`${text}\` ${verdict.where}: ${effect}.${note}`
+              : `\`${text}\` ${verdict.where} exits with status 0${site.kind === 'os._exit' ? ' (uncatchable)' : ''}; probably intended here, but if a test run reaches it, the run ends as a success.${note}`;
+          const fix = verdict.severity === 'error' ? removalFix(site.node, ctx.source) : undefined;
+          ctx.report({ node: site.node, message, severity: verdict.severity, related: verdict.related, fix });
+        }
+      },
+    };
+  },
+};

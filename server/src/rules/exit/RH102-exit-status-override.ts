@@ -1,0 +1,266 @@
+/**
+ * RH102 exit-status-override: forging the status a test run ends with instead of exiting early —
+ * `session.exitstatus = 0` / `ExitCode.OK`, `session.testsfailed = 0`, `atexit.register(os._exit, 0)` or
+ * an atexit function that exits 0, `sys.excepthook` replaced by a function that exits 0, and
+ * `pytest.exit(..., returncode=0)`. Setting a non-zero status, computing it, or initialising it before
+ * the work stay quiet.
+ */
+import { callArguments, dottedName, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import {
+  callbackRegistry,
+  displayOf,
+  exitFunctionKind,
+  functionsByName,
+  isSuccessLiteral,
+  successExitsIn,
+  type CallbackRegistration,
+  type ExitSite,
+} from './helpers';
+
+const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
+
+function where(node: Node): string {
+  const fn = enclosingFunction(node);
+  if (!fn) return 'at module level';
+  const name = functionName(fn);
+  return name.startsWith('pytest_') ? `in pytest hook \`${name}()\`` : `in \`${name}()\``;
+}
+
+function effectOf(attr: string): string {
+  return attr === 'testsfailed'
+    ? 'hides the failed-test count pytest derives its exit status from, so a failing run ends with status 0'
+    : 'forces the test run\'s exit status to success; failures are still printed, but the run reports status 0';
+}
+
+/** Is this success assignment only an initialisation (in `__init__`, or given a computed value later in the same function)? */
+function isInitialisation(assign: Node, left: Node, names: NameResolver): boolean {
+  const fn = enclosingFunction(assign);
+  if (!fn) return false;
+  if (functionName(fn) === '__init__') return true;
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  let later = false;
+  forEachInScope(body, (n) => {
+    if (later) return false;
+    if (n.type === 'assignment' && n.startIndex > assign.endIndex) {
+      const l = n.childForFieldName('left');
+      if (l && l.text === left.text && !isSuccessLiteral(n.childForFieldName('right'), names)) later = true;
+    }
+    return !later;
+  });
+  return later;
+}
+
+/** Guarded by `exitstatus == ExitCode.NO_TESTS_COLLECTED` (or `== 5`): "no tests collected is fine". */
+function isNoTestsCollectedGuard(node: Node): boolean {
+  for (let p = node.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type === 'if_statement' || p.type === 'elif_clause') {
+      const cond = p.childForFieldName('condition');
+      if (cond && /NO_TESTS_COLLECTED|==\s*5\b|\b5\s*==/.test(cond.text)) return true;
+    }
+  }
+  return false;
+}
+
+export const exitStatusOverride: Rule = {
+  meta: {
+    code: 'RH102',
+    name: 'exit-status-override',
+    family: 'RH1',
+    defaultSeverity: 'error',
+    severityByRole: { 'code-under-test': 'error', 'test-infrastructure': 'error', test: 'info', 'entry-point': 'error' },
+    docs: {
+      summary: 'Finds code that forces the test run\'s exit status to success: `session.exitstatus = 0`, atexit or excepthook callbacks that exit 0, `pytest.exit(returncode=0)`.',
+      why: [
+        'CI and graders read the exit status of the test command. Overwriting it with `0` (`session.exitstatus = 0` in',
+        '`pytest_sessionfinish`, zeroing `session.testsfailed`), registering `os._exit(0)` to run at interpreter shutdown, or',
+        'replacing `sys.excepthook` with a function that exits 0 turns a failing run into a "passing" one while the failures',
+        'may even still be printed.',
+      ].join('\n'),
+      example: ['# conftest.py', 'def pytest_sessionfinish(session, exitstatus):', '    session.exitstatus = 0'].join('\n'),
+      instead: 'Fix the failing tests. To accept "no tests collected" deliberately, say so in configuration (or compare against `ExitCode.NO_TESTS_COLLECTED` only); never overwrite a failing status.',
+      lookAlikes: [
+        'Setting a non-zero status (`session.exitstatus = ExitCode.TESTS_FAILED`) — stricter, quiet.',
+        'Computing the status (`session.exitstatus = doit(config, session) or 0`, `= exc.returncode`) — quiet.',
+        'Initialising it before the work (in `__init__`, or assigned again later in the same function, as pytest\'s own `wrap_session` does) — quiet.',
+        'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info`.',
+        'Hooks that write summaries without touching the status; excepthooks that log or exit non-zero — quiet.',
+        'In test modules (fake sessions in plugin tests) — `info`.',
+        '`atexit.register(sys.exit, 0)` and atexit functions that only raise SystemExit: CPython ignores SystemExit from atexit callbacks, so this is the intent without the effect — `warning` (`os._exit(0)` there is an `error`).',
+        '`threading.excepthook` replaced by a hook that calls `sys.exit(0)` (ends only that thread) — quiet; with `os._exit(0)` it is an `error`.',
+        '`pytest.exit("reason")` without a return code (the session ends as interrupted, status 2) or with a non-zero one — quiet.',
+      ],
+    },
+  },
+  create(ctx: RuleContext) {
+    if (!/exitstatus|testsfailed|excepthook|atexit|pytest/.test(ctx.source)) return {};
+    const names = ctx.names;
+    const role = ctx.role;
+    const roleSeverity = (s: Severity): Severity => (role === 'test' ? 'info' : s);
+
+    const checkStatusWrite = (node: Node, target: Node, attr: string, value: Node, display: string) => {
+      if (isUnderMainGuard(node)) return;
+      const v = unparen(value);
+      let severity: Severity;
+      if (isSuccessLiteral(v, names)) severity = 'error';
+      else if (v.type === 'conditional_expression' && v.namedChildren.some((c, i) => i !== 1 && isSuccessLiteral(c, names))) severity = 'info';
+      else return;
+      if (attr === 'exitstatus' && isNoTestsCollectedGuard(node)) severity = 'info';
+      if (node.type === 'assignment' && isInitialisation(node, target, names)) return;
+      const note = severity === 'info' && attr === 'exitstatus' && isNoTestsCollectedGuard(node) ? ' (only when no tests were collected — make sure that is intended)' : '';
+      ctx.report({ node, message: `\`${display}\` ${where(node)} ${effectOf(attr)}${note}.`, severity: roleSeverity(severity) });
+    };
+
+    // The callback registry costs a walk: only build it when the file registers atexit/excepthook callbacks.
+    let mayRegister = false;
+    return {
+      assignment(node) {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (!left || !right) return;
+        if (/excepthook$/.test(left.text)) mayRegister = true;
+        if (left.type === 'attribute') {
+          const attr = left.childForFieldName('attribute')?.text ?? '';
+          if (STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, left, attr, right, `${left.text} = ${right.text}`.replace(/\s+/g, ' '));
+        } else if (left.type === 'subscript') {
+          // session.__dict__["exitstatus"] = 0
+          const obj = left.childForFieldName('value');
+          const key = stringValue(left.childForFieldName('subscript'));
+          if (obj?.type === 'attribute' && obj.childForFieldName('attribute')?.text === '__dict__' && key && STATUS_ATTRIBUTES.has(key)) {
+            checkStatusWrite(node, left, key, right, `${left.text} = ${right.text}`);
+          }
+        }
+      },
+      augmented_assignment(node) {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        const op = node.childForFieldName('operator')?.text ?? node.child(1)?.text;
+        if (left?.type !== 'attribute' || !right || !(op === '*=' || op === '&=')) return;
+        const attr = left.childForFieldName('attribute')?.text ?? '';
+        if (STATUS_ATTRIBUTES.has(attr) && isSuccessLiteral(right, names) && !isUnderMainGuard(node)) {
+          ctx.report({ node, message: `\`${node.text}\` ${where(node)} ${effectOf(attr)}.`, severity: roleSeverity('error') });
+        }
+      },
+      call(node) {
+        const fnNode = node.childForFieldName('function');
+        const callee = names.qualify(fnNode) ?? '';
+        const dotted = dottedName(fnNode) ?? '';
+        if (/(^|\.)(register|setattr)$/.test(dotted) || callee === 'atexit.register') mayRegister = true;
+        const args = callArguments(node);
+        // setattr(session, "exitstatus", 0) / monkeypatch.setattr(session, "exitstatus", 0)
+        if ((callee === 'builtins.setattr' || /(^|\.)setattr$/.test(dotted)) && args.positional.length >= 3) {
+          const attr = stringValue(args.positional[1]);
+          if (attr && STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, args.positional[0]!, attr, args.positional[2]!, node.text.replace(/\s+/g, ' '));
+          return;
+        }
+        // pytest.exit("...", returncode=0)
+        if (callee === 'pytest.exit' || callee === '_pytest.outcomes.exit') {
+          const rc = args.keywords.get('returncode') ?? args.positional[1];
+          if (rc && isSuccessLiteral(rc, names) && !isUnderMainGuard(node)) {
+            const text = node.text.length <= 50 ? node.text : 'pytest.exit(..., returncode=0)';
+            ctx.report({
+              node,
+              message: `\`${text}\` ${where(node)} stops the test session and makes it end with status 0, whatever ran or failed before.`,
+              severity: roleSeverity('error'),
+            });
+          }
+        }
+      },
+      decorator(node) {
+        if (/register/.test(node.text)) mayRegister = true;
+      },
+      'module:exit'() {
+        // atexit and excepthook callbacks that exit 0.
+        if (!mayRegister) return;
+        const registry = callbackRegistry(ctx.root, names);
+        let defs: Map<string, Node[]> | undefined;
+        const reported = new Set<number>();
+        const short = (n: Node) => {
+          const t = n.text.replace(/\s+/g, ' ');
+          return t.length <= 60 ? t : `${t.slice(0, 57)}...`;
+        };
+        /** `callee` names the registered function when it is a def of this file. */
+        const report = (reg: CallbackRegistration, exits: ExitSite[], callee?: string) => {
+          if (reported.has(reg.at.id) || isUnderMainGuard(reg.at)) return;
+          reported.add(reg.at.id);
+          const os = exits.some((e) => e.kind === 'os._exit');
+          const registered = reg.at.type === 'decorator' ? `\`@${short(reg.at.namedChild(0) ?? reg.at)}\`` : `\`${short(reg.at)}\``;
+          const fn = callee ? ` (\`${callee}()\`)` : '';
+          let message: string;
+          let severity: Severity = 'error';
+          if (reg.kind === 'atexit') {
+            if (os) message = `${registered} makes the interpreter exit with status 0 at shutdown${fn}, so a failing test run reports success; \`os._exit\` overrides any status already set.`;
+            else {
+              // CPython ignores SystemExit raised by an atexit callback: the intent is plain, the effect is nil.
+              severity = 'warning';
+              message = `${registered} registers a shutdown callback${fn} that exits with status 0 to force a successful run; CPython ignores SystemExit from atexit callbacks, so it only shows the intent — remove it.`;
+            }
+          } else {
+            const threadHook = reg.at.type === 'assignment' ? names.qualify(reg.at.childForFieldName('left')) === 'threading.excepthook' : /threading/.test(reg.at.text);
+            if (threadHook && !os) return; // SystemExit in a thread's excepthook only ends that thread
+            message = `${registered} installs an excepthook${fn} that exits with status 0: an uncaught exception — a crash or a failed check — ends the run as a success.`;
+          }
+          ctx.report({
+            node: reg.at,
+            message,
+            severity: roleSeverity(severity),
+            related: exits.filter((e) => e.node.id !== reg.at.id).map((e) => ({ node: e.node, message: `exits with status 0: \`${displayOf(e)}\`` })),
+          });
+        };
+        const consider = (callback: Node, reg: CallbackRegistration) => {
+          if (reg.kind !== 'atexit' && reg.kind !== 'excepthook') return;
+          const c = unparen(callback);
+          if (c.type === 'lambda' || c.type === 'function_definition') {
+            const exits = successExitsIn(c, names);
+            if (exits.length) report(reg, exits, c.type === 'function_definition' ? functionName(c) : undefined);
+            return;
+          }
+          if (reg.kind === 'atexit') {
+            const kind = exitFunctionKind(c, names);
+            if (kind) {
+              const status = reg.args[0] ?? null;
+              const success = status ? isSuccessLiteral(status, names) : kind !== 'os._exit';
+              if (success) report(reg, [{ node: reg.at, kind, status, catchable: kind !== 'os._exit' }]);
+              return;
+            }
+          }
+          const name = c.type === 'identifier' ? c.text : c.type === 'attribute' ? c.childForFieldName('attribute')?.text : undefined;
+          if (!name) return;
+          defs ??= functionsByName(ctx.root);
+          for (const def of defs.get(name) ?? []) {
+            const exits = successExitsIn(def, names);
+            if (exits.length) report(reg, exits, name);
+          }
+        };
+        for (const { callback, registration } of registry.direct) consider(callback, registration);
+        for (const [id, regs] of registry.byNode) {
+          for (const reg of regs) {
+            if (reg.kind !== 'atexit' && reg.kind !== 'excepthook') continue;
+            const fn = findById(ctx.root, id, reg.at);
+            if (fn) consider(fn, reg);
+          }
+        }
+      },
+    };
+  },
+};
+
+/** The lambda/def registered at `at`: a lambda argument of the registering node, or the decorated def. */
+function findById(root: Node, id: number, at: Node): Node | undefined {
+  if (at.type === 'decorator') {
+    const def = at.parent?.childForFieldName('definition');
+    return def?.id === id ? def : undefined;
+  }
+  let found: Node | undefined;
+  const stack: Node[] = [at];
+  while (stack.length && !found) {
+    const n = stack.pop()!;
+    if (n.id === id) found = n;
+    else for (const c of n.namedChildren) stack.push(c);
+  }
+  void root;
+  return found;
+}

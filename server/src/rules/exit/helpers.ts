@@ -1,0 +1,349 @@
+/**
+ * Shared analysis for the RH1 (exit) family: recognising exit sites (`sys.exit(0)`, `os._exit(0)`,
+ * `raise SystemExit`...), deciding whether an exit status is "success", and a per-file registry of
+ * callbacks (signal handlers, atexit functions, excepthooks, thread/process targets) so that an exit
+ * inside a callback is judged by what the callback is for.
+ *
+ * General helpers that the engine may want later: `isSuccessStatus`, `callbackRegistry`,
+ * `functionsByName`, `namesCalledUnderMainGuard`.
+ */
+import {
+  callArguments,
+  dottedName,
+  forEachDescendant,
+  forEachInScope,
+  isMainGuardCondition,
+  parameterNames,
+  stringValue,
+  unparen,
+  type Node,
+} from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+
+export type ExitKind = 'sys.exit' | 'os._exit' | 'exit' | 'quit' | 'SystemExit';
+
+export interface ExitSite {
+  /** The `call` or `raise_statement` that exits. */
+  node: Node;
+  kind: ExitKind;
+  /** The status argument, or null when none is given. */
+  status: Node | null;
+  /** False for `os._exit`: no `except`, `pytest.raises` or test runner can catch it. */
+  catchable: boolean;
+}
+
+const EXIT_CALLEES: Record<string, ExitKind> = {
+  'sys.exit': 'sys.exit',
+  'os._exit': 'os._exit',
+  'posix._exit': 'os._exit',
+  'nt._exit': 'os._exit',
+  'builtins.exit': 'exit',
+  'builtins.quit': 'quit',
+  'site.exit': 'exit',
+};
+
+/** The kind of exit function an expression names (`sys.exit`, `bye` after `from os import _exit as bye`). */
+export function exitFunctionKind(node: Node | null | undefined, names: NameResolver): ExitKind | undefined {
+  const q = names.qualify(node);
+  return q ? EXIT_CALLEES[q] : undefined;
+}
+
+function isSystemExitClass(node: Node | null | undefined, names: NameResolver): boolean {
+  return names.qualify(node) === 'builtins.SystemExit';
+}
+
+/** An exit site at `node` (a `call` or a `raise_statement`), or undefined. */
+export function exitSiteOf(node: Node, names: NameResolver): ExitSite | undefined {
+  if (node.type === 'call') {
+    const kind = exitFunctionKind(node.childForFieldName('function'), names);
+    if (!kind) return undefined;
+    const args = callArguments(node);
+    if (args.hasSplat) return undefined;
+    const status = args.positional[0] ?? args.keywords.get('code') ?? args.keywords.get('status') ?? null;
+    if (kind === 'os._exit' && !status) return undefined; // `os._exit()` is a TypeError, not an exit
+    return { node, kind, status, catchable: kind !== 'os._exit' };
+  }
+  if (node.type === 'raise_statement') {
+    const raised = node.namedChildren.find((c) => c.type !== 'comment' && c.id !== node.childForFieldName('cause')?.id);
+    if (!raised) return undefined;
+    const r = unparen(raised);
+    if (isSystemExitClass(r, names)) return { node, kind: 'SystemExit', status: null, catchable: true };
+    if (r.type === 'call' && isSystemExitClass(r.childForFieldName('function'), names)) {
+      const args = callArguments(r);
+      if (args.hasSplat || args.positional.length > 1) return undefined; // a tuple code exits non-zero
+      return { node, kind: 'SystemExit', status: args.positional[0] ?? null, catchable: true };
+    }
+  }
+  return undefined;
+}
+
+/** True when a `SystemExit(...)` call is the direct operand of a `raise` (reported there, not as a call). */
+export function isRaisedSystemExitCall(call: Node): boolean {
+  return call.parent?.type === 'raise_statement';
+}
+
+/** Success values written literally: `0`, `0x0`, `False`, `None`, `-0`, `os.EX_OK`, `ExitCode.OK`, `int(0)`. */
+export function isSuccessLiteral(node: Node | null | undefined, names: NameResolver, depth = 0): boolean {
+  if (!node || depth > 8) return false;
+  const n = unparen(node);
+  switch (n.type) {
+    case 'integer':
+      return /^(0[xob])?[0_]+$/i.test(n.text) && /0/.test(n.text);
+    case 'false':
+    case 'none':
+      return true;
+    case 'unary_operator': {
+      const op = n.child(0)?.type;
+      return (op === '-' || op === '+') && isSuccessLiteral(n.childForFieldName('argument'), names, depth + 1);
+    }
+    case 'attribute':
+    case 'identifier': {
+      const q = names.qualify(n) ?? dottedName(n) ?? '';
+      return q === 'os.EX_OK' || q === 'posix.EX_OK' || /(^|\.)ExitCode\.OK$/.test(q);
+    }
+    case 'call': {
+      const fn = dottedName(n.childForFieldName('function')) ?? '';
+      const args = callArguments(n);
+      if ((fn === 'int' || /(^|\.)ExitCode$/.test(fn)) && args.positional.length === 1 && !args.hasSplat) {
+        return isSuccessLiteral(args.positional[0], names, depth + 1);
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+/** The function (or module) whose scope a node's names are looked up in. */
+function scopeOf(node: Node): Node {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') return p;
+    if (p.type === 'module') return p;
+  }
+  return node;
+}
+
+/**
+ * When `id` is a variable that its scope only ever binds to success literals (`status = 0 ...
+ * sys.exit(status)`), true; a parameter, a loop variable or any other binding makes it unknown.
+ */
+function isSuccessConstant(id: Node, names: NameResolver): boolean {
+  const name = id.text;
+  let scope: Node | null = scopeOf(id);
+  for (let depth = 0; scope && depth < 2; depth++) {
+    if (scope.type !== 'module' && parameterNames(scope).includes(name)) return false;
+    let assigned = 0;
+    let other = false;
+    const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+    if (!body) return false;
+    const visit = (n: Node): boolean | void => {
+      if (n.type === 'assignment') {
+        const left = n.childForFieldName('left');
+        if (left?.type === 'identifier' && left.text === name) {
+          if (isSuccessLiteral(n.childForFieldName('right'), names)) assigned++;
+          else other = true;
+        } else if (left && left.type !== 'identifier' && left.type !== 'attribute' && left.type !== 'subscript') {
+          forEachDescendant(left, (c) => void (c.type === 'identifier' && c.text === name && (other = true)));
+        }
+      } else if (n.type === 'augmented_assignment' || n.type === 'named_expression' || n.type === 'for_statement' || n.type === 'with_item' || n.type === 'global_statement' || n.type === 'nonlocal_statement') {
+        const target = n.type === 'with_item' ? n : n.childForFieldName('left') ?? n.childForFieldName('name') ?? n;
+        forEachDescendant(target, (c) => void (c.type === 'identifier' && c.text === name && (other = true)));
+        if (target.type === 'identifier' && target.text === name) other = true;
+      }
+    };
+    if (scope.type === 'module') forEachInScope(scope, visit);
+    else forEachInScope(body, visit);
+    if (other) return false;
+    if (assigned > 0) return true;
+    if (scope.type === 'module') return false;
+    scope = scopeOf(scope);
+  }
+  return false;
+}
+
+/** True when the exit status ends the process with status 0 (absent, a success literal, or a constant bound to one). */
+export function isSuccessStatus(site: ExitSite, names: NameResolver): boolean {
+  if (!site.status) return site.kind !== 'os._exit';
+  const s = unparen(site.status);
+  if (isSuccessLiteral(s, names)) return true;
+  if (s.type === 'identifier') return isSuccessConstant(s, names);
+  return false;
+}
+
+/** Source text for messages: the call as written, shortened when long. */
+export function displayOf(site: ExitSite): string {
+  const text = site.node.text.replace(/\s+/g, ' ');
+  if (text.length <= 40) return text;
+  if (site.node.type === 'raise_statement') return 'raise SystemExit(...)';
+  return `${site.node.childForFieldName('function')?.text ?? 'exit'}(...)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callbacks: what a function is registered for, per file.
+
+export type CallbackKind = 'signal' | 'atexit' | 'excepthook' | 'target' | 'thread';
+
+export interface CallbackRegistration {
+  kind: CallbackKind;
+  /** The registering call or assignment. */
+  at: Node;
+  /** Extra arguments given to the callback (atexit.register(f, 0)). */
+  args: Node[];
+}
+
+export interface CallbackRegistry {
+  /** By function name (identifier or attribute name used at the registration). */
+  byName: Map<string, CallbackRegistration[]>;
+  /** By lambda/function node id. */
+  byNode: Map<number, CallbackRegistration[]>;
+  /** Registrations whose callback is an expression (not a def or lambda in this file), e.g. `os._exit`. */
+  direct: { callback: Node; registration: CallbackRegistration }[];
+}
+
+const registries = new WeakMap<Node, CallbackRegistry>();
+
+/** The callback registry of a file, computed once (only when a rule asks). */
+export function callbackRegistry(root: Node, names: NameResolver): CallbackRegistry {
+  let reg = registries.get(root);
+  if (reg) return reg;
+  const r: CallbackRegistry = { byName: new Map(), byNode: new Map(), direct: [] };
+  reg = r;
+  const add = (callback: Node | undefined, registration: CallbackRegistration) => {
+    if (!callback) return;
+    let c = unparen(callback);
+    // functools.partial(f, *args)
+    if (c.type === 'call' && names.qualify(c.childForFieldName('function')) === 'functools.partial') {
+      const pa = callArguments(c);
+      if (!pa.positional[0]) return;
+      registration = { ...registration, args: [...pa.positional.slice(1), ...registration.args] };
+      c = unparen(pa.positional[0]);
+    }
+    if (c.type === 'lambda') push(r.byNode, c.id, registration);
+    else if (c.type === 'identifier') push(r.byName, c.text, registration);
+    else if (c.type === 'attribute') push(r.byName, c.childForFieldName('attribute')!.text, registration);
+    if (c.type !== 'lambda') r.direct.push({ callback: c, registration });
+  };
+  forEachDescendant(root, (n) => {
+    if (n.type === 'call') {
+      const fnNode = n.childForFieldName('function');
+      const callee = names.qualify(fnNode) ?? '';
+      const dotted = dottedName(fnNode) ?? '';
+      const args = callArguments(n);
+      if (callee === 'signal.signal' || /(^|\.)add_signal_handler$/.test(dotted)) {
+        add(args.positional[1] ?? args.keywords.get('handler'), { kind: 'signal', at: n, args: [] });
+      } else if (callee === 'atexit.register') {
+        add(args.positional[0], { kind: 'atexit', at: n, args: args.positional.slice(1) });
+      } else if (callee === 'os.register_at_fork') {
+        add(args.keywords.get('after_in_child'), { kind: 'target', at: n, args: [] });
+      } else if (callee === 'builtins.setattr' && args.positional.length >= 3) {
+        const target = names.qualify(args.positional[0]);
+        const attr = stringValue(args.positional[1]);
+        if ((target === 'sys' || target === 'threading') && attr === 'excepthook') add(args.positional[2], { kind: 'excepthook', at: n, args: [] });
+      }
+      const target = args.keywords.get('target');
+      if (target) {
+        // A thread shares the process: `os._exit` there still ends the whole run.
+        const thread = callee.startsWith('threading.') || /(^|\.)\w*Thread$/.test(dotted);
+        add(target, { kind: thread ? 'thread' : 'target', at: n, args: [] });
+      }
+    } else if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const q = names.qualify(left);
+      if (q === 'sys.excepthook' || q === 'threading.excepthook') add(n.childForFieldName('right') ?? undefined, { kind: 'excepthook', at: n, args: [] });
+    } else if (n.type === 'decorated_definition') {
+      const def = n.childForFieldName('definition');
+      if (def?.type === 'function_definition') {
+        for (const d of n.namedChildren) {
+          if (d.type === 'decorator' && names.qualify(d.namedChild(0)) === 'atexit.register') {
+            push(r.byNode, def.id, { kind: 'atexit', at: d, args: [] });
+          }
+        }
+      }
+    }
+    return true;
+  });
+  registries.set(root, r);
+  return r;
+}
+
+function push<K>(map: Map<K, CallbackRegistration[]>, key: K, value: CallbackRegistration): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Registrations of a `def` or `lambda` (by node, or by its name anywhere in the file). */
+export function registrationsOf(fn: Node, registry: CallbackRegistry): CallbackRegistration[] {
+  const out = [...(registry.byNode.get(fn.id) ?? [])];
+  if (fn.type === 'function_definition') {
+    const name = fn.childForFieldName('name')?.text;
+    if (name) out.push(...(registry.byName.get(name) ?? []));
+  }
+  return out;
+}
+
+/** Success exits that run when `fn` (a def or lambda) is called, not counting nested functions. */
+export function successExitsIn(fn: Node, names: NameResolver): ExitSite[] {
+  const body = fn.childForFieldName('body');
+  if (!body) return [];
+  const out: ExitSite[] = [];
+  const visit = (n: Node): boolean | void => {
+    if (n.type === 'call' && isRaisedSystemExitCall(n)) return;
+    const site = exitSiteOf(n, names);
+    if (site && isSuccessStatus(site, names)) out.push(site);
+  };
+  visit(body);
+  forEachInScope(body, visit);
+  return out;
+}
+
+/** Every `def` in the file, by name. */
+export function functionsByName(root: Node): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  forEachDescendant(root, (n) => {
+    if (n.type === 'function_definition') {
+      const name = n.childForFieldName('name')?.text;
+      if (name) {
+        const list = out.get(name);
+        if (list) list.push(n);
+        else out.set(name, [n]);
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+/** Names of functions called (directly, by simple name) under module-level `if __name__ == "__main__":`. */
+export function namesCalledUnderMainGuard(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'if_statement' || !isMainGuardCondition(stmt.childForFieldName('condition'))) continue;
+    const body = stmt.childForFieldName('consequence');
+    if (!body) continue;
+    forEachDescendant(body, (n) => {
+      if (n.type === 'call') {
+        const fn = n.childForFieldName('function');
+        if (fn?.type === 'identifier') out.add(fn.text);
+        // `sys.exit(main())`, `raise SystemExit(main())`, `main` passed as a callback
+      }
+      if (n.type === 'identifier') out.add(n.text);
+      return true;
+    });
+  }
+  return out;
+}
+
+/** Simple-name calls made by a function body (not by nested functions). */
+export function simpleCallsIn(fn: Node): Set<string> {
+  const out = new Set<string>();
+  const body = fn.childForFieldName('body');
+  if (!body) return out;
+  forEachInScope(body, (n) => {
+    if (n.type === 'call') {
+      const f = n.childForFieldName('function');
+      if (f?.type === 'identifier') out.add(f.text);
+    }
+  });
+  return out;
+}
