@@ -37,6 +37,8 @@ describe('NameResolver', () => {
     ['def exit(code):\n    pass\nexit(0)', undefined],
     ['def f(exit):\n    exit(0)\nf(1)\nexit(0)', undefined],
     ['from . import helpers\nhelpers.run()', '.helpers.run'],
+    ['try:\n    pass\nexcept Exception as exit:\n    pass\nexit(0)', undefined],
+    ['with open("f") as quit:\n    pass\nquit()', undefined],
     ['import sys\nx = "sys.exit(0)"\nprint(x)', 'builtins.print'],
     ['import sys\nimport os as sys\nsys.exit(0)', undefined],
   ];

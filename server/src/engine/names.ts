@@ -114,7 +114,8 @@ export class NameResolver {
       this.bindUnknown(target.text);
       return;
     }
-    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern'].includes(target.type)) {
+    // `as_pattern_target` wraps the name in `except E as e:` and `with f() as x:`.
+    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'as_pattern_target', 'parenthesized_expression'].includes(target.type)) {
       for (const c of target.namedChildren) this.collectTargets(c);
     }
   }
