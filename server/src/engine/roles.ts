@@ -100,8 +100,12 @@ export function classifyFile(facts: FileFacts, root: Node, names: () => NameReso
   const infraGlobs = settings.testInfrastructureFiles ?? DEFAULT_TEST_INFRASTRUCTURE_GLOBS;
   const testGlobs = settings.testFiles ?? DEFAULT_TEST_GLOBS;
   if (facts.isConftest || matchesGlobs(facts.path, infraGlobs)) return 'test-infrastructure';
-  if (facts.pytestHooks.length > 0) return 'test-infrastructure';
+  // Module-level hooks make a plugin even under tests/; hook methods of a class in a test file are the
+  // test's own plugin (pytester), so the test globs win over them.
+  const classHooks = facts.pytestHooks.filter((h) => h.parent?.type !== 'module' && h.parent?.parent?.type !== 'module');
+  if (facts.pytestHooks.length > classHooks.length) return 'test-infrastructure';
   if (matchesGlobs(facts.path, testGlobs)) return 'test';
+  if (classHooks.length > 0) return 'test-infrastructure';
   if (facts.importsTestFramework && (definesPytestTests(root) || definesTestCase(root, names()))) return 'test';
   if (facts.basename === '__main__.py' || facts.hasShebang) return 'entry-point';
   return 'code-under-test';
