@@ -4,9 +4,20 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { openRuleDocumentation, pickRule, scanWorkspace } from './commands';
 import { EXPLAIN_RULE_COMMAND, FileStatusNotification } from './protocol';
+import { RestartPolicy } from './restart';
+import { ReviewController } from './review';
 import { StatusItem } from './status';
 
 /** What `activate` returns: end-to-end tests use it to wait for the server. */
@@ -33,9 +44,22 @@ export function activate(context: vscode.ExtensionContext): RewardHackApi {
     ],
     diagnosticCollectionName: 'reward-hack',
     outputChannel: output,
-    initializationOptions: { clientHandlesExplainRule: true },
+    initializationOptions: { clientHandlesExplainRule: true, clientWatchesConfigFiles: true },
     // Hovers link to the rule documentation through our own command and nothing else.
     markdown: { isTrusted: { enabledCommands: [EXPLAIN_RULE_COMMAND] } },
+    // [tool.reward-hack-detector] lives there: the server re-reads it when one changes.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/pyproject.toml') },
+    errorHandler: crashHandler(output),
+    middleware: {
+      workspace: {
+        // Only the settings the user set, so pyproject.toml supplies the others (defaults would mask it).
+        configuration: async (params, token, next) => {
+          const answer = await next(params, token);
+          if (!Array.isArray(answer)) return answer;
+          return params.items.map((item, i) => (item.section === 'rewardHack' ? explicitSettings(item.scopeUri) : answer[i]));
+        },
+      },
+    },
   };
   // The id makes vscode-languageclient read `rewardHack.trace.server`.
   const languageClient = new LanguageClient('rewardHack', 'Reward Hack Detector', serverOptions, clientOptions);
@@ -47,6 +71,15 @@ export function activate(context: vscode.ExtensionContext): RewardHackApi {
   languageClient.onNotification(FileStatusNotification, (s) => status.fileStatus(s));
 
   const running = () => (languageClient.state === State.Running ? languageClient : undefined);
+  const review = new ReviewController(running, output);
+  context.subscriptions.push(review, review.onDidChange((summary) => status.review(summary)));
+  void vscode.commands.executeCommand('setContext', 'rewardHack.reviewActive', false);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('rewardHack.reviewChanges', () => review.reviewChanges()),
+    vscode.commands.registerCommand('rewardHack.reviewPatch', () => review.reviewPatch()),
+    vscode.commands.registerCommand('rewardHack.refreshReview', () => review.refresh()),
+    vscode.commands.registerCommand('rewardHack.stopReview', () => review.stop()),
+  );
   context.subscriptions.push(
     vscode.commands.registerCommand('rewardHack.scanWorkspace', () => withClient(running(), (c) => scanWorkspace(c))),
     vscode.commands.registerCommand('rewardHack.showRuleDocumentation', async (code?: unknown) => {
@@ -83,6 +116,51 @@ export async function deactivate(): Promise<void> {
   const c = client;
   client = undefined;
   if (c && c.state !== State.Stopped) await c.stop();
+}
+
+/** The `rewardHack` keys set anywhere (user, workspace, folder); unset ones are left out. */
+function explicitSettings(scopeUri: string | undefined): Record<string, unknown> {
+  let scope: vscode.Uri | undefined;
+  try {
+    scope = scopeUri ? vscode.Uri.parse(scopeUri) : undefined;
+  } catch {
+    scope = undefined;
+  }
+  const config = vscode.workspace.getConfiguration('rewardHack', scope);
+  const out: Record<string, unknown> = {};
+  for (const key of ['enable', 'run', 'rules', 'testFiles', 'exclude']) {
+    const i = config.inspect(key);
+    const values = i ? [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue] : [];
+    if (values.some((v) => v !== undefined)) out[key] = config.get(key);
+  }
+  return out;
+}
+
+/** Restarts a crashed server a bounded number of times; says so once, and once more on giving up. */
+function crashHandler(output: vscode.LogOutputChannel): ErrorHandler {
+  const policy = new RestartPolicy();
+  return {
+    // Read/write errors on a live connection are usually transient; the closed handler decides the rest.
+    error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
+    closed: () => {
+      const decision = policy.onCrash();
+      if (!decision.restart) {
+        const message = 'Reward Hack Detector: the language server keeps crashing and was not restarted. Run "Reward Hack: Restart Server" to try again.';
+        output.error(message);
+        void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => {
+          if (choice) output.show(true);
+        });
+        return { action: CloseAction.DoNotRestart, handled: true };
+      }
+      output.warn('The language server stopped unexpectedly; restarting it');
+      if (decision.notify) {
+        void vscode.window.showWarningMessage('Reward Hack Detector: the language server stopped unexpectedly and was restarted.', 'Show Output').then((choice) => {
+          if (choice) output.show(true);
+        });
+      }
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
 }
 
 function reportStartFailure(output: vscode.LogOutputChannel, err: unknown): void {

@@ -2,7 +2,7 @@
  * The server's own requests, as the client sees them. Mirrors server/src/lsp/protocol.ts (the two
  * TypeScript projects do not import each other); keep the two in step.
  */
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageclient/node';
+import { NotificationType, RequestType, RequestType0, type Diagnostic as LspDiagnostic } from 'vscode-languageclient/node';
 
 export interface RuleInfo {
   code: string;
@@ -43,3 +43,32 @@ export const FileStatusNotification = new NotificationType<FileStatus>('rewardHa
 
 export const EXPLAIN_RULE_COMMAND = 'rewardHack.explainRule';
 export const DIAGNOSTIC_SOURCE = 'reward-hack';
+
+export interface ReviewBases {
+  repository: boolean;
+  root?: string;
+  branch?: string;
+  head?: string;
+  defaultBranch?: string;
+  mergeBase?: string;
+  branches: string[];
+}
+export const ReviewBasesRequest = new RequestType<{ folderUri: string }, ReviewBases, void>('rewardHack/reviewBases');
+
+export interface ReviewChangesParams {
+  folderUri: string;
+  base?: string;
+  mergeBase?: boolean;
+  patchPath?: string;
+  scope?: 'lines' | 'files';
+}
+export interface ReviewChangesResult {
+  folderUri: string;
+  label: string;
+  commit?: string;
+  files: number;
+  results: { uri: string; path: string; diagnostics: LspDiagnostic[] }[];
+  errors: { path: string; uri?: string; message: string }[];
+}
+export const ReviewChangesRequest = new RequestType<ReviewChangesParams, ReviewChangesResult, void>('rewardHack/reviewChanges');
+export const REVIEW_ERROR = { notARepository: -32050, git: -32051, badRequest: -32052 } as const;

@@ -1,7 +1,11 @@
-/** The language status item: server state and the number of findings in the current file. */
+/**
+ * The language status items: server state and the number of findings in the current file, and while a
+ * review is active, the number of findings on changed lines.
+ */
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { DIAGNOSTIC_SOURCE, type FileStatus } from './protocol';
+import { type FileStatus } from './protocol';
+import type { ReviewSummary } from './review';
 
 const ROLE_LABEL: Record<string, string> = {
   test: 'test file',
@@ -12,6 +16,7 @@ const ROLE_LABEL: Record<string, string> = {
 
 export class StatusItem implements vscode.Disposable {
   private readonly item = vscode.languages.createLanguageStatusItem('rewardHack.status', { language: 'python' });
+  private reviewItem: vscode.LanguageStatusItem | undefined;
   private readonly statuses = new Map<string, FileStatus>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -58,7 +63,8 @@ export class StatusItem implements vscode.Disposable {
       this.item.command = { title: 'Show Output', command: 'rewardHack.showOutput' };
       return;
     }
-    const count = uri ? vscode.languages.getDiagnostics(uri).filter((d) => d.source === DIAGNOSTIC_SOURCE).length : 0;
+    // The live diagnostics only: a review's findings for the same file are counted by the review item.
+    const count = uri ? (this.client()?.diagnostics?.get(uri)?.length ?? 0) : 0;
     this.item.text = count === 0 ? '$(shield) Reward Hack: no findings' : `$(warning) Reward Hack: ${count} finding${count === 1 ? '' : 's'}`;
     const details = [status?.role ? ROLE_LABEL[status.role] ?? status.role : undefined];
     if (status?.suppressed) details.push(`${status.suppressed} suppressed`);
@@ -68,7 +74,24 @@ export class StatusItem implements vscode.Disposable {
     this.item.command = count === 0 ? { title: 'Scan Workspace', command: 'rewardHack.scanWorkspace' } : { title: 'Show Problems', command: 'workbench.actions.view.problems' };
   }
 
+  review(summary: ReviewSummary | undefined): void {
+    if (!summary) {
+      this.reviewItem?.dispose();
+      this.reviewItem = undefined;
+      return;
+    }
+    this.reviewItem ??= vscode.languages.createLanguageStatusItem('rewardHack.review', { language: 'python' });
+    const item = this.reviewItem;
+    item.name = 'Reward Hack Review';
+    item.busy = summary.running;
+    item.text = `$(checklist) Review: ${summary.findings} finding${summary.findings === 1 ? '' : 's'}`;
+    item.detail = `${summary.title} · ${summary.files} Python file${summary.files === 1 ? '' : 's'}`;
+    item.severity = summary.findings ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+    item.command = { title: 'Show', command: 'rewardHack.review.focus' };
+  }
+
   dispose(): void {
+    this.reviewItem?.dispose();
     this.item.dispose();
     for (const s of this.subscriptions) s.dispose();
   }

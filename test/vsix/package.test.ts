@@ -73,7 +73,7 @@ describe('VSIX', { timeout: 120_000 }, () => {
   it('the manifest matches what the client and the server expect', () => {
     assert.equal(manifest.main, './dist/client.js');
     assert.equal(manifest.engines.vscode, '^1.91.0');
-    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, true);
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited', 'only Review Changes (git) needs trust');
     assert.ok(manifest.activationEvents.includes('onLanguage:python'));
     const properties = manifest.contributes.configuration.properties;
     for (const key of ['rewardHack.enable', 'rewardHack.rules', 'rewardHack.testFiles', 'rewardHack.exclude', 'rewardHack.run', 'rewardHack.trace.server']) {
@@ -86,7 +86,16 @@ describe('VSIX', { timeout: 120_000 }, () => {
     assert.deepEqual(properties['rewardHack.trace.server'].enum, ['off', 'messages', 'verbose']);
     assert.deepEqual(properties['rewardHack.rules'].additionalProperties.enum, ['off', 'hint', 'info', 'warning', 'error']);
     const commands = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
-    assert.deepEqual(commands, ['rewardHack.restartServer', 'rewardHack.scanWorkspace', 'rewardHack.showOutput', 'rewardHack.showRuleDocumentation']);
+    assert.deepEqual(commands, [
+      'rewardHack.refreshReview',
+      'rewardHack.restartServer',
+      'rewardHack.reviewChanges',
+      'rewardHack.reviewPatch',
+      'rewardHack.scanWorkspace',
+      'rewardHack.showOutput',
+      'rewardHack.showRuleDocumentation',
+      'rewardHack.stopReview',
+    ]);
     // Every contributed command is registered by the client.
     const client = fs.readFileSync(path.join(ROOT, 'client', 'src', 'extension.ts'), 'utf8');
     for (const c of commands) assert.ok(client.includes(`'${c}'`), `${c} is not registered in client/src/extension.ts`);

@@ -14,7 +14,9 @@ export class ReviewError extends Error {}
 
 function git(cwd: string, args: string[], options: { allowFailure?: boolean } = {}): Buffer | undefined {
   try {
-    return execFileSync('git', ['-c', 'core.quotePath=false', ...args], { cwd, maxBuffer: 512 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+    // fsmonitor hooks and external diff/textconv drivers run programs named in the repository's config:
+    // a reviewed change must not be able to run code through them.
+    return execFileSync('git', ['-c', 'core.quotePath=false', '-c', 'core.fsmonitor=false', ...args], { cwd, maxBuffer: 512 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     if (options.allowFailure) return undefined;
     const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
@@ -51,7 +53,7 @@ export interface GitChangeOptions {
 export function gitChanges(cwd: string, options: GitChangeOptions): { root: string; commit: string; changes: FileChange[] } {
   const root = repositoryRoot(cwd);
   const sha = resolveCommit(root, options.base);
-  const diffArgs = ['diff', '--no-color', '--no-ext-diff', '--find-renames', '--unified=0', ...(options.staged ? ['--cached'] : []), sha, '--'];
+  const diffArgs = ['diff', '--no-color', '--no-ext-diff', '--no-textconv', '--find-renames', '--unified=0', ...(options.staged ? ['--cached'] : []), sha, '--'];
   const patchText = git(root, diffArgs)!.toString('utf8');
   const changes: FileChange[] = [];
   for (const p of parsePatch(patchText)) {

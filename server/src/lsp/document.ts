@@ -7,6 +7,15 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
 import { Edit, type Parser, type Point, type Tree } from 'web-tree-sitter';
 
+export interface ParseOptions {
+  /** Re-use the edited old tree (default). Off, every parse starts from scratch (for benchmarks). */
+  incremental?: boolean;
+  /** A parse that takes longer is stopped with a ParseTimeLimitError, so one file cannot hang the server. */
+  timeLimitMs?: number;
+}
+
+export class ParseTimeLimitError extends Error {}
+
 /** A `\r` not followed by `\n`: LSP counts it as a line break, tree-sitter does not, so rows would disagree. */
 const LONE_CARRIAGE_RETURN = /\r(?!\n)/;
 
@@ -63,12 +72,24 @@ export class SyntaxDocument {
   }
 
   /** The syntax tree of the current text. The document owns it: do not delete it. */
-  syntaxTree(parser: Parser): Tree {
+  syntaxTree(parser: Parser, options: ParseOptions = {}): Tree {
     if (this.disposed) throw new Error(`document ${this.uri} is closed`);
     if (this.tree && this.treeIsCurrent) return this.tree;
     const source = this.getText();
-    const old = LONE_CARRIAGE_RETURN.test(source) ? undefined : this.tree;
-    const next = parser.parse(source, old ?? null);
+    const old = options.incremental === false || LONE_CARRIAGE_RETURN.test(source) ? undefined : this.tree;
+    let next: Tree | null;
+    if (options.timeLimitMs === undefined) next = parser.parse(source, old ?? null);
+    else {
+      const deadline = Date.now() + options.timeLimitMs;
+      // Returning true from the callback cancels the parse (the .d.ts types it as void).
+      const progressCallback = (() => Date.now() > deadline) as unknown as () => void;
+      next = parser.parse(source, old ?? null, { progressCallback });
+      if (!next) {
+        parser.reset();
+        // The edited old tree stays valid, so the next attempt can still be incremental.
+        throw new ParseTimeLimitError(`parsing took longer than ${options.timeLimitMs} ms and was stopped`);
+      }
+    }
     if (!next) throw new Error('tree-sitter returned no tree');
     this.tree?.delete();
     this.tree = next;

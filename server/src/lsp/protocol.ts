@@ -2,7 +2,7 @@
  * The server's own requests and notifications, beyond LSP. The VS Code client repeats these shapes in
  * client/src/protocol.ts (the two projects do not import each other); keep them in step.
  */
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver';
+import { NotificationType, RequestType, RequestType0, type Diagnostic } from 'vscode-languageserver';
 
 export interface RuleInfo {
   code: string;
@@ -63,6 +63,69 @@ export const DebugSyntaxTreeRequest = new RequestType<DebugSyntaxTreeParams, { i
   'rewardHack/debugSyntaxTree',
 );
 
+export interface ReviewBasesParams {
+  /** A workspace folder (`file:` URI). */
+  folderUri: string;
+}
+export interface ReviewBases {
+  /** False when the folder is not inside a git repository (then nothing else is set). */
+  repository: boolean;
+  root?: string;
+  /** The current branch, when HEAD is on one. */
+  branch?: string;
+  head?: string;
+  /** `origin/HEAD`, else `main`, else `master`, when one exists. */
+  defaultBranch?: string;
+  /** The merge base of HEAD with the default branch. */
+  mergeBase?: string;
+  /** Local and remote branch names, most recently committed first. */
+  branches: string[];
+}
+/** What the base picker of Review Changes offers. */
+export const ReviewBasesRequest = new RequestType<ReviewBasesParams, ReviewBases, void>('rewardHack/reviewBases');
+
+export interface ReviewChangesParams {
+  folderUri: string;
+  /** A ref or commit to compare the working tree with (git mode). */
+  base?: string;
+  /** Instead of `base`: the merge base of HEAD with the default branch, resolved by the server. */
+  mergeBase?: boolean;
+  /** Instead of a base: a unified diff file (file-system path) applied to the folder's files. */
+  patchPath?: string;
+  /** `lines` (default): findings on changed lines; `files`: every finding in a changed file. */
+  scope?: 'lines' | 'files';
+}
+export interface ReviewedFileResult {
+  uri: string;
+  /** Relative to the repository root (git) or the folder (patch). */
+  path: string;
+  /** LSP diagnostics, source `reward-hack`. */
+  diagnostics: Diagnostic[];
+}
+export interface ReviewChangesResult {
+  folderUri: string;
+  /** What was reviewed, for display: `HEAD (1a2b3c4)`, `patch.diff`. */
+  label: string;
+  /** The resolved base commit (git mode). */
+  commit?: string;
+  /** Python files analysed. */
+  files: number;
+  results: ReviewedFileResult[];
+  /** Files that could not be reviewed (patch does not apply, binary...). */
+  errors: { path: string; uri?: string; message: string }[];
+}
+/** Error codes of ReviewChangesRequest failures; `message` says what went wrong in words. */
+export const REVIEW_ERROR = {
+  /** The folder is not inside a git repository. */
+  notARepository: -32050,
+  /** The base does not name a commit, or git failed. */
+  git: -32051,
+  /** The request itself is wrong (no folder, unreadable patch file...). */
+  badRequest: -32052,
+} as const;
+/** Findings of a change (git working tree against a base, or a patch file) on the lines it changed. */
+export const ReviewChangesRequest = new RequestType<ReviewChangesParams, ReviewChangesResult, void>('rewardHack/reviewChanges');
+
 /** Opens a rule's documentation. The VS Code client registers it; other clients get it from the server. */
 export const EXPLAIN_RULE_COMMAND = 'rewardHack.explainRule';
 export const FIX_ALL_KIND = 'source.fixAll.rewardHack';
@@ -75,4 +138,8 @@ export interface InitializationOptions {
   debounceMs?: number;
   /** Settings for clients that cannot answer `workspace/configuration` (same shape as `rewardHack`). */
   settings?: unknown;
+  /** False: re-parse documents from scratch on every change instead of incrementally (benchmarks). */
+  incrementalParsing?: boolean;
+  /** The client watches `**\/pyproject.toml` itself (synchronize.fileEvents); the server need not register. */
+  clientWatchesConfigFiles?: boolean;
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   MessageType,
   ShowMessageNotification,
   NotebookDocuments,
@@ -18,6 +19,7 @@ import {
   type CodeAction,
   type CodeActionParams,
   type Connection,
+  type DidChangeWatchedFilesParams,
   type Diagnostic,
   type Hover,
   type HoverParams,
@@ -30,18 +32,19 @@ import {
   analyzeTree,
   createParser,
   initParser,
-  matchesGlobs,
   unanalysableReason,
   type AnalysisResult,
   type Finding,
 } from '../engine';
+import { DEFAULT_PARSE_TIME_LIMIT_MS } from '../engine/analyze';
+import { ConfigResolver, type ProjectConfig } from '../host/config';
 import { readSourceFile } from '../host/read';
 import { locateWasm } from '../host/wasm';
 import { ALL_RULES } from '../rules/registry';
 import { actionsForDiagnostic, fixAllAction, kindRequested, type ActionContext } from './codeActions';
 import { isDiagnosticData, rangeContains, sameRange, toDiagnostic, toRange } from './convert';
 import { documentationMarkdown, documentationUri, findMeta, ruleInfos } from './docs';
-import { syntaxDocumentConfiguration, type SyntaxDocument } from './document';
+import { ParseTimeLimitError, syntaxDocumentConfiguration, type SyntaxDocument } from './document';
 import { hoverMarkdown } from './hover';
 import { fsPathOf, WorkspaceFolders } from './paths';
 import {
@@ -52,11 +55,15 @@ import {
   FileStatusNotification,
   FIX_ALL_KIND,
   RuleDocumentationRequest,
+  ReviewBasesRequest,
+  ReviewChangesRequest,
   RulesRequest,
   type AnalyzeFilesResult,
   type InitializationOptions,
 } from './protocol';
-import { SettingsCache, toAnalysisSettings, type EditorSettings } from './settings';
+import { effectiveSettings, type EffectiveSettings } from './project';
+import { reviewBases, reviewChanges } from './review';
+import { SettingsCache, type EditorSettings } from './settings';
 
 export const SERVER_NAME = 'reward-hack-detector';
 export const SERVER_VERSION = packageVersion();
@@ -71,7 +78,7 @@ export interface ServerHooks {
 /** The analysis of one document version under one settings object. */
 interface LiveResult {
   version: number;
-  settings: EditorSettings;
+  settings: EffectiveSettings;
   /** How long the analysis took. */
   durationMs?: number;
   /** Undefined when the document was not analysed; `skipped` says why. */
@@ -88,6 +95,13 @@ export class RewardHackServer {
   private capabilities: ClientCapabilities = {};
   private options: InitializationOptions = {};
   private debounceMs = DEFAULT_DEBOUNCE_MS;
+  private incrementalParsing = true;
+  /** Project configuration (pyproject.toml), read as the CLI reads it; cleared when such a file changes. */
+  private readonly configs = new ConfigResolver();
+  /** Editor settings merged with the project file, per resource; rebuilt when either changes. */
+  private readonly effective = new Map<string, { editor: EditorSettings; value: EffectiveSettings }>();
+  private readonly loggedConfigProblems = new Set<string>();
+  private readonly notifiedConfigFiles = new Set<string>();
 
   private readonly results = new Map<string, LiveResult>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -135,6 +149,15 @@ export class RewardHackServer {
     });
     c.onRequest(AnalyzeFilesRequest, (params, token) => this.analyzeFiles(Array.isArray(params?.uris) ? params.uris : [], token));
     c.onRequest(DebugSyntaxTreeRequest, (params) => this.debugSyntaxTree(String(params?.uri)));
+    c.onRequest(ReviewBasesRequest, (params) => reviewBases(params));
+    c.onRequest(ReviewChangesRequest, (params, token) =>
+      reviewChanges(params, token, {
+        editorSettings: (uri) => this.settings.get(uri),
+        workspacePath: (uri) => this.folders.analysisPath(uri),
+        log: (level, message) => this.log(level, message),
+      }),
+    );
+    c.onDidChangeWatchedFiles((params) => this.watchedFilesChanged(params));
 
     for (const docs of [this.documents, this.notebooks.cellTextDocuments]) {
       docs.onDidOpen((e) => this.publishSoon(e.document.uri, 0));
@@ -157,6 +180,7 @@ export class RewardHackServer {
     const options = params.initializationOptions;
     this.options = options && typeof options === 'object' ? (options as InitializationOptions) : {};
     if (typeof this.options.debounceMs === 'number' && this.options.debounceMs >= 0) this.debounceMs = this.options.debounceMs;
+    if (this.options.incrementalParsing === false) this.incrementalParsing = false;
     if (this.options.settings !== undefined) this.settings.setPushed(this.options.settings);
     if (Array.isArray(params.workspaceFolders)) this.folders.set(params.workspaceFolders.map((f) => f.uri));
     else if (typeof params.rootUri === 'string') this.folders.set([params.rootUri]);
@@ -182,6 +206,12 @@ export class RewardHackServer {
     if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       // Without the section the client sends nothing when our settings change (pull model).
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'rewardHack' }).catch(() => undefined);
+    }
+    if (!this.options.clientWatchesConfigFiles && this.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      // Clients other than ours learn this way that pyproject.toml changes matter to us.
+      void this.connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/pyproject.toml' }] })
+        .catch(() => undefined);
     }
     if (this.capabilities.workspace?.workspaceFolders) {
       this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
@@ -216,15 +246,16 @@ export class RewardHackServer {
   private contentChanged(doc: SyntaxDocument): void {
     // Opening also fires a content change; the open handler already scheduled the first analysis.
     if (this.results.get(doc.uri) === undefined && this.timers.has(doc.uri)) return;
-    void this.settings.get(this.resourceOf(doc.uri)).then((s) => {
+    void this.settingsFor(doc.uri).then((s) => {
       // A file that takes long to analyse waits longer, so typing is not stalled by back-to-back analyses.
-      const slow = Math.min(MAX_ADAPTIVE_DEBOUNCE_MS, this.results.get(doc.uri)?.durationMs ?? 0);
+      // A debounce of 0 (benchmarks, tests) means every change is analysed at once.
+      const slow = this.debounceMs === 0 ? 0 : Math.min(MAX_ADAPTIVE_DEBOUNCE_MS, this.results.get(doc.uri)?.durationMs ?? 0);
       if (s.run === 'onType') this.publishSoon(doc.uri, Math.max(this.debounceMs, slow));
     });
   }
 
   private saved(uri: string): void {
-    void this.settings.get(this.resourceOf(uri)).then((s) => {
+    void this.settingsFor(uri).then((s) => {
       if (s.run === 'onSave') this.publishSoon(uri, 0);
     });
   }
@@ -242,8 +273,52 @@ export class RewardHackServer {
 
   private settingsChanged(): void {
     this.settings.invalidate();
+    this.effective.clear();
     for (const doc of this.openDocuments()) this.publishSoon(doc.uri, 0);
     void this.rescanFromDisk();
+  }
+
+  private watchedFilesChanged(params: DidChangeWatchedFilesParams): void {
+    const changes = Array.isArray(params?.changes) ? params.changes : [];
+    if (!changes.some((c) => typeof c?.uri === 'string' && /(^|[/\\])pyproject\.toml$/i.test(c.uri))) return;
+    this.configs.clear();
+    this.settingsChanged();
+  }
+
+  /** The editor's settings for a document merged with its project file; cached until either changes. */
+  private async settingsFor(uri: string): Promise<EffectiveSettings> {
+    const resource = this.resourceOf(uri);
+    const editor = await this.settings.get(resource);
+    const cached = this.effective.get(resource);
+    if (cached?.editor === editor) return cached.value;
+    const fsPath = fsPathOf(resource);
+    let config: ProjectConfig | undefined;
+    if (fsPath) {
+      try {
+        config = this.configs.forFile(fsPath);
+      } catch (err) {
+        this.log('warn', `could not read the project configuration for ${fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    this.reportConfigProblems(config);
+    const value = effectiveSettings(editor, config, this.folders.analysisPath(resource), fsPath);
+    this.effective.set(resource, { editor, value });
+    return value;
+  }
+
+  /** Each problem once in the output, and one warning notification per file for the session. */
+  private reportConfigProblems(config: ProjectConfig | undefined): void {
+    if (!config?.problems.length) return;
+    const key = `${config.file}\0${config.problems.join('\0')}`;
+    if (this.loggedConfigProblems.has(key)) return;
+    this.loggedConfigProblems.add(key);
+    for (const problem of config.problems) this.log('warn', `${config.file}: ${problem}`);
+    if (this.notifiedConfigFiles.has(config.file)) return;
+    this.notifiedConfigFiles.add(config.file);
+    void this.connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `Reward Hack Detector: ${config.file} has problems in [tool.reward-hack-detector] (${config.problems[0]}${config.problems.length > 1 ? `, and ${config.problems.length - 1} more` : ''}); see the output for details.`,
+    });
   }
 
   // ---- analysis ------------------------------------------------------------------------------------
@@ -275,7 +350,7 @@ export class RewardHackServer {
   private async publish(uri: string): Promise<void> {
     const generation = this.bumpGeneration(uri);
     if (!this.document(uri)) return;
-    const settings = await this.settings.get(this.resourceOf(uri));
+    const settings = await this.settingsFor(uri);
     if (this.generations.get(uri) !== generation) return;
     const doc = this.document(uri);
     if (!doc) return;
@@ -298,7 +373,7 @@ export class RewardHackServer {
   /** The analysis of the document's current text, reusing the last one when nothing changed. */
   private async fresh(uri: string): Promise<{ doc: SyntaxDocument; live: LiveResult } | undefined> {
     if (!this.document(uri)) return undefined;
-    const settings = await this.settings.get(this.resourceOf(uri));
+    const settings = await this.settingsFor(uri);
     const doc = this.document(uri);
     if (!doc) return undefined;
     const cached = this.results.get(uri);
@@ -310,24 +385,27 @@ export class RewardHackServer {
     return doc.languageId === 'python' || /\.pyi?$/i.test(doc.uri.replace(/[?#].*$/, ''));
   }
 
-  private compute(doc: SyntaxDocument, settings: EditorSettings): LiveResult {
+  private compute(doc: SyntaxDocument, settings: EffectiveSettings): LiveResult {
     const live: LiveResult = { version: doc.version, settings };
-    const analysisPath = this.folders.analysisPath(this.resourceOf(doc.uri));
+    const analysisPath = settings.analysisPath;
     const source = doc.getText();
-    const analysisSettings = toAnalysisSettings(settings);
     if (!this.isPython(doc)) live.skipped = `not a Python document (${doc.languageId})`;
     else if (!settings.enable) live.skipped = 'disabled by rewardHack.enable';
-    else if (matchesGlobs(analysisPath, settings.exclude)) live.skipped = 'excluded by rewardHack.exclude';
-    else live.skipped = unanalysableReason(source, analysisSettings);
+    else if (settings.excluded) live.skipped = settings.excluded;
+    else live.skipped = unanalysableReason(source, settings.analysis);
     if (!live.skipped) {
       const started = performance.now();
       try {
         if (!this.parser) throw new Error('the server is not initialised');
-        live.result = analyzeTree(doc.syntaxTree(this.parser), { source, path: analysisPath, settings: analysisSettings }, ALL_RULES);
+        const tree = doc.syntaxTree(this.parser, { incremental: this.incrementalParsing, timeLimitMs: DEFAULT_PARSE_TIME_LIMIT_MS });
+        live.result = analyzeTree(tree, { source, path: analysisPath, settings: settings.analysis }, ALL_RULES);
         this.reportRuleErrors(analysisPath, live.result);
       } catch (err) {
-        live.skipped = `internal error: ${err instanceof Error ? err.message : String(err)}`;
-        this.log('error', `analysing ${doc.uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        if (err instanceof ParseTimeLimitError) live.skipped = err.message;
+        else {
+          live.skipped = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+          this.log('error', `analysing ${doc.uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        }
       }
       live.durationMs = performance.now() - started;
     }
@@ -369,18 +447,18 @@ export class RewardHackServer {
   private async analyzeFromDisk(uri: string): Promise<Omit<LiveResult, 'version' | 'settings'>> {
     const fsPath = fsPathOf(uri);
     if (!fsPath) return { skipped: 'not a file: URI' };
-    const settings = await this.settings.get(uri);
+    const settings = await this.settingsFor(uri);
     if (this.document(uri)) return { skipped: 'open in the editor' };
-    const analysisPath = this.folders.analysisPath(uri);
+    const analysisPath = settings.analysisPath;
     let outcome: Omit<LiveResult, 'version' | 'settings'>;
     if (!settings.enable) outcome = { skipped: 'disabled by rewardHack.enable' };
-    else if (matchesGlobs(analysisPath, settings.exclude)) outcome = { skipped: 'excluded by rewardHack.exclude' };
+    else if (settings.excluded) outcome = { skipped: settings.excluded };
     else {
       const read = readSourceFile(fsPath);
       if ('error' in read) outcome = { skipped: read.error };
       else {
         try {
-          const result = analyze({ source: read.source, path: analysisPath, settings: toAnalysisSettings(settings) }, ALL_RULES);
+          const result = analyze({ source: read.source, path: analysisPath, settings: settings.analysis }, ALL_RULES);
           outcome = result.error ? { skipped: result.error } : { result };
           if (!result.error) this.reportRuleErrors(analysisPath, result);
         } catch (err) {

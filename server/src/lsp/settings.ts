@@ -1,7 +1,8 @@
 /**
  * Editor settings (`rewardHack.*`), pulled per resource with `workspace/configuration` so multi-root
  * workspaces can differ per folder. Whatever the client sends is validated: a bad value falls back to
- * the default and is reported once, never thrown.
+ * the default and is reported once, never thrown. A key the client does not send is "not set", so the
+ * project's pyproject.toml can supply it (project.ts); the VS Code client sends only the keys the user set.
  */
 import { DEFAULT_TEST_GLOBS, isSeverity, type AnalysisSettings, type SeveritySetting } from '../engine';
 
@@ -11,8 +12,9 @@ export interface EditorSettings {
   enable: boolean;
   run: RunMode;
   rules: Record<string, SeveritySetting>;
-  testFiles: string[];
-  exclude: string[];
+  /** Undefined when the editor does not set them: the project file's, else the defaults, apply. */
+  testFiles?: string[];
+  exclude?: string[];
 }
 
 export const DEFAULT_EXCLUDE = [
@@ -26,7 +28,7 @@ export const DEFAULT_EXCLUDE = [
 ];
 
 export function defaultSettings(): EditorSettings {
-  return { enable: true, run: 'onType', rules: {}, testFiles: [...DEFAULT_TEST_GLOBS], exclude: [...DEFAULT_EXCLUDE] };
+  return { enable: true, run: 'onType', rules: {} };
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -67,8 +69,9 @@ export function normaliseSettings(raw: unknown, problems: (message: string) => v
   return out;
 }
 
+/** Engine settings from the editor's alone (no project file). */
 export function toAnalysisSettings(settings: EditorSettings): AnalysisSettings {
-  return { rules: settings.rules, testFiles: settings.testFiles };
+  return { rules: settings.rules, testFiles: settings.testFiles ?? [...DEFAULT_TEST_GLOBS] };
 }
 
 export interface SettingsSource {
