@@ -358,6 +358,8 @@ function reviewReport(changes: FileChange[], root: string, inputs: string[], sco
   const review = reviewChanges(selected, ALL_RULES, {
     scope,
     settingsFor: (rel) => builder.forFile(path.join(root, rel)).settings,
+    // Test globs in a pyproject.toml are relative to its folder, which need not be the repository root.
+    rolePathFor: (rel) => builder.forFile(path.join(root, rel)).rolePath,
     parseConfig: (text, rel) => parseProjectConfig(text, path.join(root, rel)),
   });
   return {

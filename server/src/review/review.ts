@@ -18,6 +18,8 @@ export interface ReviewOptions {
   scope: DiffScope;
   /** Settings for a file (repository-relative path). */
   settingsFor: (path: string) => AnalysisSettings;
+  /** The path the engine sees for roles (default: the repository-relative path). */
+  rolePathFor?: (path: string) => string;
   /** Reads project configuration out of a pyproject.toml text (undefined when it has none). */
   parseConfig: (text: string, path: string) => ConfigSnapshot | undefined;
 }
@@ -91,7 +93,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
     }
     if (change.newSource === undefined || !isPython(change.newPath)) continue;
     files++;
-    const result = analyze({ source: change.newSource, path, settings }, rules);
+    const result = analyze({ source: change.newSource, path: options.rolePathFor?.(path) ?? path, settings }, rules);
     if (result.error) {
       errors.push({ path, message: result.error });
       continue;
