@@ -3,7 +3,7 @@
  * rules; no I/O, no LSP. Hosts call `initParser()` once before the first analysis.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { isUnderMainGuard, rangeOf } from './ast';
+import { flatTree, isUnderMainGuard, rangeOf } from './ast';
 import { effectiveSeverity, isRuleEnabled } from './config';
 import { NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
@@ -135,9 +135,9 @@ function walk(
   fail: (rule: Rule, err: unknown) => void,
 ): void {
   if (listenersByType.size === 0) return;
-  // Includes the root itself when a rule listens to `module`.
-  for (const node of root.descendantsOfType([...listenersByType.keys()])) {
-    if (!node) continue;
+  // The flat pre-order list is shared with the rules' own subtree walks (ast.ts): one native pass per file.
+  for (const node of flatTree(root).nodes) {
+    if (!listenersByType.has(node.type)) continue;
     for (const { rule, listener } of listenersByType.get(node.type) ?? []) {
       if (failed.has(rule)) continue;
       try {

@@ -142,10 +142,92 @@ export function parameterNames(fn: Node): string[] {
 }
 
 /**
- * Visits `root`'s descendants depth-first without recursion (deeply nested input must not overflow
- * the stack). Returning false from `visit` skips that node's children.
+ * Every named node of a tree in document (pre-)order, fetched from tree-sitter in one native call and
+ * kept for the tree's lifetime. Rules walk subtrees many times; walking this array costs no Wasm calls,
+ * where stepping through `namedChild(i)` costs one per node.
+ */
+interface FlatTree {
+  nodes: Node[];
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+const flatTrees = new WeakMap<object, FlatTree>();
+let namedTypeNames: string[] | undefined;
+
+function namedTypes(node: Node): string[] {
+  if (!namedTypeNames) {
+    const language = node.tree.language;
+    const names = new Set<string>();
+    for (let id = 0; id < language.nodeTypeCount; id++) {
+      const name = language.nodeTypeForId(id);
+      if (name && language.nodeTypeIsNamed(id)) names.add(name);
+    }
+    namedTypeNames = [...names];
+  }
+  return namedTypeNames;
+}
+
+export function flatTree(anyNode: Node): FlatTree {
+  const tree = anyNode.tree;
+  let flat = flatTrees.get(tree);
+  if (!flat) {
+    const nodes = tree.rootNode.descendantsOfType(namedTypes(anyNode)).filter((n): n is Node => n !== null);
+    const starts = new Int32Array(nodes.length);
+    const ends = new Int32Array(nodes.length);
+    nodes.forEach((n, i) => {
+      starts[i] = n.startIndex;
+      ends[i] = n.endIndex;
+      // `type` is a getter that calls into Wasm every time; these nodes are visited by every rule, so
+      // read it once and keep it on the object.
+      Object.defineProperty(n, 'type', { value: n.type });
+    });
+    flat = { nodes, starts, ends };
+    flatTrees.set(tree, flat);
+  }
+  return flat;
+}
+
+/** Position of `node` in its flat tree, or -1. */
+function flatIndex(flat: FlatTree, node: Node): number {
+  let lo = 0;
+  let hi = flat.starts.length;
+  const start = node.startIndex;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (flat.starts[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < flat.starts.length && flat.starts[i] === start; i++) if (flat.nodes[i]!.id === node.id) return i;
+  return -1;
+}
+
+/**
+ * Visits `root`'s named descendants depth-first (pre-order) without recursion: deeply nested input must
+ * not overflow the stack. Returning false from `visit` skips that node's children.
  */
 export function forEachDescendant(root: Node, visit: (node: Node) => boolean | void): void {
+  const flat = flatTree(root);
+  const at = flatIndex(flat, root);
+  if (at < 0) return forEachDescendantSlow(root, visit);
+  const { nodes, starts, ends } = flat;
+  const rootStart = starts[at]!;
+  const rootEnd = ends[at]!;
+  let i = at + 1;
+  // In pre-order, the subtree is the run of following nodes that lie inside the root's range.
+  while (i < nodes.length && starts[i]! >= rootStart && ends[i]! <= rootEnd) {
+    if (visit(nodes[i]!) === false) {
+      const skipStart = starts[i]!;
+      const skipEnd = ends[i]!;
+      i++;
+      while (i < nodes.length && starts[i]! >= skipStart && ends[i]! <= skipEnd) i++;
+      continue;
+    }
+    i++;
+  }
+}
+
+function forEachDescendantSlow(root: Node, visit: (node: Node) => boolean | void): void {
   const stack: Node[] = [];
   for (let i = root.namedChildCount - 1; i >= 0; i--) stack.push(root.namedChild(i)!);
   while (stack.length) {
