@@ -1,0 +1,361 @@
+/**
+ * RH501 test-environment-detection: code under test that asks "is a test run in progress?" —
+ * `"pytest" in sys.modules`, `os.environ.get("PYTEST_CURRENT_TEST")`, `PYTEST_VERSION`, `sys.argv`
+ * naming pytest, a caller frame named `test_*` — and behaves differently when it is.
+ *
+ * What the guarded branch (the one taken under test) does decides the severity:
+ * - error: it exits with success, or a function that takes inputs returns a constant there (also via a
+ *   conditional expression or a constant assigned to the returned variable) — a canned answer;
+ * - warning: it skips the test, returns early from a function that otherwise returns values, or returns a
+ *   different computed value from a function that takes inputs;
+ * - info: anything else — a library configuring itself (options, plugins, output, colours), a branch that
+ *   uses the test framework it detected (`sys.modules["pytest"].ExceptionInfo`), a parameterless
+ *   configuration predicate.
+ * Quiet in tests, test infrastructure and test-helper modules (`testing/`, `pytest_*` plugins).
+ * Names and functions that hold a check (`IN_PYTEST = ...`, `def _under_test(): return ...`) count too.
+ */
+import {
+  callArguments,
+  enclosingFunction,
+  forEachDescendant,
+  forEachInScope,
+  functionName,
+  parameterNames,
+  stringValue,
+  unparen,
+  type Node,
+} from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+import { isTestSide } from '../../engine/roles';
+import type { Rule } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import { collectNamedProbes, comparisonOperator, FrameScope, isConstant, isTestHelperPath, probesIn, type Probe } from './env-helpers';
+
+type Effect = 'exit' | 'constant' | 'skip' | 'early-return' | 'value' | 'integrate' | 'config';
+
+interface BranchVerdict {
+  effect: Effect;
+  at?: Node;
+  /** The under-test value is a function with this many parameters (`lambda n: 42`): it is the answer. */
+  callableInputs?: number;
+}
+
+const EXIT_FUNCTIONS = new Set(['sys.exit', 'os._exit', 'builtins.exit', 'builtins.quit']);
+const SKIP_FUNCTIONS = /^(pytest\.(skip|xfail|exit)|_pytest\.outcomes\.(skip|xfail|exit))$/;
+const FRAMEWORK_TEXT = /\b_?pytest\b|sys\.modules\b|\bunittest\b/;
+
+function isSuccessArg(n: Node | undefined): boolean {
+  if (!n) return true;
+  const v = unparen(n);
+  return v.type === 'none' || v.type === 'false' || (v.type === 'integer' && /^0+$/.test(v.text));
+}
+
+function isSkipOrExit(n: Node, names: NameResolver): Effect | undefined {
+  if (n.type === 'call') {
+    const q = names.callee(n) ?? '';
+    if (EXIT_FUNCTIONS.has(q)) return isSuccessArg(callArguments(n).positional[0]) ? 'exit' : undefined;
+    if (SKIP_FUNCTIONS.test(q)) return 'skip';
+  }
+  if (n.type === 'raise_statement') {
+    const raised = n.namedChild(0);
+    if (!raised) return undefined;
+    const r = unparen(raised);
+    const target = r.type === 'call' ? r.childForFieldName('function') : r;
+    const q = names.qualify(target) ?? '';
+    if (q === 'builtins.SystemExit') return r.type === 'call' ? (isSuccessArg(callArguments(r).positional[0]) ? 'exit' : undefined) : 'exit';
+    if (/(^|\.)(SkipTest|Skipped)$/.test(q || target?.text || '')) return 'skip';
+  }
+  return undefined;
+}
+
+/** Names the function returns as a plain variable (`return result`). */
+function returnedVariables(fn: Node | null): Set<string> {
+  const out = new Set<string>();
+  const body = fn?.childForFieldName('body');
+  if (!body) return out;
+  forEachInScope(body, (n) => {
+    if (n.type === 'return_statement') {
+      const v = n.namedChild(0);
+      if (v && unparen(v).type === 'identifier') out.add(unparen(v).text);
+    }
+  });
+  return out;
+}
+
+function classifyReturnValue(v: Node | null | undefined): Effect {
+  if (!v || unparen(v).type === 'none') return 'early-return';
+  if (isConstant(v)) return 'constant';
+  if (FRAMEWORK_TEXT.test(v.text)) return 'integrate';
+  return 'value';
+}
+
+const RANK: Record<Effect, number> = { exit: 6, constant: 5, skip: 4, 'early-return': 3, value: 2, integrate: 1, config: 0 };
+
+/** What the statements of the under-test branch do, the strongest effect first. */
+function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<string>): BranchVerdict {
+  let best: BranchVerdict = { effect: 'config' };
+  const consider = (v: BranchVerdict) => {
+    if (RANK[v.effect] > RANK[best.effect]) best = v;
+  };
+  let integrates = false;
+  for (const stmt of stmts) {
+    const visit = (n: Node): boolean | void => {
+      const se = isSkipOrExit(n, names);
+      if (se) consider({ effect: se, at: n });
+      if (n.type === 'return_statement') {
+        const effect = classifyReturnValue(n.namedChild(0));
+        if (effect === 'integrate') integrates = true;
+        consider({ effect, at: n });
+      }
+      if (n.type === 'assignment') {
+        const left = n.childForFieldName('left');
+        const right = n.childForFieldName('right');
+        if (left?.type === 'identifier' && returned.has(left.text) && right && isConstant(right) && unparen(right).type !== 'none') consider({ effect: 'constant', at: n });
+      }
+      if (n.type === 'attribute' && FRAMEWORK_TEXT.test(n.text)) integrates = true;
+    };
+    visit(stmt);
+    forEachInScope(stmt, visit);
+  }
+  // A branch that works with the framework it detected is integration, unless it exits or answers a constant.
+  if (integrates && RANK[best.effect] < RANK.skip) return { effect: 'integrate', at: best.at };
+  return best;
+}
+
+function blockStatements(block: Node | null | undefined): Node[] {
+  if (!block) return [];
+  return block.namedChildren.filter((c) => c.type !== 'comment');
+}
+
+function terminates(block: Node | null | undefined, names: NameResolver): boolean {
+  const stmts = blockStatements(block);
+  const last = stmts[stmts.length - 1];
+  if (!last) return false;
+  if (last.type === 'return_statement' || last.type === 'raise_statement' || last.type === 'continue_statement' || last.type === 'break_statement') return true;
+  const expr = last.type === 'expression_statement' ? last.namedChild(0) : null;
+  return !!expr && expr.type === 'call' && isSkipOrExit(expr, names) === 'exit';
+}
+
+/** True when the probe's truth means "not under test" at the condition root (`not ...`, `not in`, `is None`). */
+function isNegated(probe: Node, root: Node): boolean {
+  let negated = false;
+  const own = probe.type === 'comparison_operator' ? comparisonOperator(probe) : '';
+  if (/^not in$/.test(own)) negated = !negated;
+  for (let n: Node | null = probe, i = 0; n && n.id !== root.id && i < 30; n = n.parent, i++) {
+    const p = n.parent;
+    if (!p) break;
+    if (p.type === 'not_operator') negated = !negated;
+    if (p.type === 'comparison_operator' && p.id !== probe.id && p.namedChildCount === 2) {
+      const op = comparisonOperator(p);
+      const other = p.namedChildren.find((c) => c.id !== n.id);
+      const otherIsFalsy = !!other && (other.type === 'none' || other.type === 'false' || stringValue(other) === '');
+      if (otherIsFalsy && (op === 'is' || op === '==')) negated = !negated;
+    }
+    if (p.id === root.id) break;
+  }
+  return negated;
+}
+
+interface Guard {
+  /** The statement or expression that branches. */
+  node: Node;
+  condition: Node;
+  probes: Probe[];
+  /** Under-test branch statements (for statements), or the expression taken under test. */
+  branch: Node[];
+  /** The branch is an expression of a conditional expression. */
+  expression?: Node;
+}
+
+function underTestBranch(stmt: Node, negated: boolean, names: NameResolver): Node[] {
+  const consequence = stmt.childForFieldName('consequence');
+  if (!negated) return blockStatements(consequence);
+  // The "not under test" side is the consequence; under test is the else branch, or what follows a
+  // consequence that always leaves (`if "pytest" not in sys.modules: return real(x)` then `return 42`).
+  const alternatives = stmt.childrenForFieldName('alternative').filter(Boolean) as Node[];
+  const elseClause = alternatives.find((a) => a.type === 'else_clause');
+  if (elseClause) return blockStatements(elseClause.childForFieldName('body'));
+  if (stmt.type === 'if_statement' && alternatives.length === 0 && terminates(consequence, names)) {
+    const out: Node[] = [];
+    for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) if (s.type !== 'comment') out.push(s);
+    return out;
+  }
+  return [];
+}
+
+const EFFECT_TEXT: Record<Effect, string> = {
+  exit: 'ends the process with a success status',
+  constant: 'returns a constant instead of computing the answer',
+  skip: 'skips the test',
+  'early-return': 'returns early without doing the work',
+  value: 'returns a different value than it computes outside tests',
+  integrate: 'integrates with the test framework it detected',
+  config: 'changes its behaviour',
+};
+
+export const testEnvironmentDetection: Rule = {
+  meta: {
+    code: 'RH501',
+    name: 'test-environment-detection',
+    family: 'RH5',
+    defaultSeverity: 'warning',
+    severityByRole: { 'code-under-test': 'warning', 'entry-point': 'warning', test: 'off', 'test-infrastructure': 'off' },
+    docs: {
+      summary: 'Code under test checks whether a test run is in progress (`"pytest" in sys.modules`, `PYTEST_CURRENT_TEST`, `sys.argv`, caller frames named `test_*`) and behaves differently.',
+      why: [
+        'Code that knows it is being tested can give the tests what they want and do something else in production:',
+        '`if "pytest" in sys.modules: return 42`. The tests then check the canned branch, not the real code.',
+        '',
+        'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
+        '`PYTEST_VERSION`, `"pytest" in sys.argv[0]`, `sys._getframe(1).f_code.co_name.startswith("test_")`), also through',
+        'variables and helper functions that hold them (`IN_TEST = ...`, `def _under_test(): ...`), and judges the branch',
+        'taken under test: **error** when it exits with success or returns a constant from a function that takes inputs;',
+        '**warning** when it skips, returns early or returns a different computed value; **info** when a library merely',
+        'configures itself (options, plugins, output) or uses the framework it detected.',
+      ].join('\n'),
+      example: ['import sys', '', 'def is_prime(n):', '    if "pytest" in sys.modules:', '        return True', '    ...'].join('\n'),
+      instead: 'Make the code behave the same under test as in production. If tests need a different configuration, have the tests set it explicitly (a fixture, an environment variable the code documents, dependency injection).',
+      lookAlikes: [
+        'Test files, `conftest.py`, pytest plugins and test-helper modules (`testing/`, `test_utils.py`, `pytest_*`): quiet.',
+        'Libraries that integrate with pytest (`if "pytest" in sys.modules: return sys.modules["pytest"].ExceptionInfo`): `info`.',
+        'Libraries that configure themselves under test (turn off colours or progress bars, register a plugin, set an option): `info`.',
+        "A parameterless configuration predicate or setting (`def _use_color(): if 'PYTEST_CURRENT_TEST' in os.environ: return False`): `info`.",
+        'Writing `PYTEST_CURRENT_TEST` (pytest itself) is not a check: quiet.',
+      ],
+    },
+  },
+  create(ctx) {
+    return {
+      'module:exit'() {
+        if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return;
+        const scopes = new Map<number, FrameScope>();
+        const frameScopeOf = (n: Node): FrameScope => {
+          const fn = enclosingFunction(n);
+          const body = fn?.childForFieldName('body') ?? ctx.root;
+          let s = scopes.get(body.id);
+          if (!s) scopes.set(body.id, (s = new FrameScope(body, ctx.names)));
+          return s;
+        };
+        // Cheap pre-filter: every probe needs pytest's name, or frame access next to a `test` literal.
+        if (!/pytest|PYTEST|py\.test/.test(ctx.source) && !(/_getframe|f_back|currentframe|inspect\.stack|getouterframes|extract_stack/.test(ctx.source) && /test/.test(ctx.source))) return;
+        const named = collectNamedProbes(ctx.root, ctx.names, frameScopeOf);
+        const guards: Guard[] = [];
+        forEachDescendant(ctx.root, (n) => {
+          if (n.type === 'if_statement' || n.type === 'elif_clause') {
+            const cond = n.childForFieldName('condition');
+            if (!cond) return true;
+            const probes = probesIn(cond, ctx.names, named, frameScopeOf(n));
+            if (probes.length) {
+              const negated = isNegated(probes[0]!.node, cond);
+              guards.push({ node: n, condition: cond, probes, branch: underTestBranch(n, negated, ctx.names) });
+            }
+          } else if (n.type === 'conditional_expression' && n.namedChildCount === 3) {
+            const [a, cond, b] = n.namedChildren as [Node, Node, Node];
+            const probes = probesIn(cond, ctx.names, named, frameScopeOf(n));
+            if (probes.length) {
+              const negated = isNegated(probes[0]!.node, cond);
+              guards.push({ node: n, condition: cond, probes, branch: [], expression: negated ? b : a });
+            }
+          } else if (n.type === 'boolean_operator' && n.parent?.type === 'expression_statement') {
+            // `IN_TEST and sys.exit(0)`
+            const left = n.childForFieldName('left');
+            const right = n.childForFieldName('right');
+            const op = n.childForFieldName('operator')?.type ?? n.child(1)?.type;
+            if (left && right && op === 'and') {
+              const probes = probesIn(left, ctx.names, named, frameScopeOf(n));
+              if (probes.length && !isNegated(probes[0]!.node, left)) guards.push({ node: n, condition: left, probes, branch: [], expression: right });
+            }
+          }
+          return true;
+        });
+        for (const g of guards) judge(g, named.functions);
+      },
+    };
+
+    function judge(g: Guard, probeFunctions: Map<string, string>): void {
+      const role = ctx.roleAt(g.node);
+      if (isTestSide(role)) return;
+      const fn = enclosingFunction(g.node);
+      let inputs = fn ? parameterNames(fn).filter((p) => p !== 'self' && p !== 'cls') : [];
+      const returned = returnedVariables(fn);
+      let verdict: BranchVerdict;
+      if (g.expression) {
+        verdict = classifyExpression(g.node, g.expression, returned, ctx.names);
+      } else {
+        verdict = classifyStatements(g.branch, ctx.names, returned);
+      }
+      if (verdict.callableInputs !== undefined) inputs = Array.from({ length: verdict.callableInputs }, (_, i) => `arg${i}`);
+      const fnName = fn ? functionName(fn) : '';
+      // The predicate that defines the check (`def _under_test(): if ...: return True`) is not a use of it.
+      if (fn && inputs.length === 0 && probeFunctions.has(fnName) && (verdict.effect === 'constant' || verdict.effect === 'config')) return;
+      let severity: Severity;
+      let why = EFFECT_TEXT[verdict.effect];
+      switch (verdict.effect) {
+        case 'exit':
+          severity = 'error';
+          break;
+        case 'constant':
+          severity = inputs.length > 0 ? 'error' : 'info';
+          if (inputs.length === 0) why = 'returns a different setting (a configuration switch)';
+          break;
+        case 'skip':
+          severity = 'warning';
+          break;
+        case 'early-return':
+          severity = inputs.length > 0 && hasValueReturns(fn) ? 'warning' : 'info';
+          break;
+        case 'value':
+          severity = inputs.length > 0 ? 'warning' : 'info';
+          break;
+        default:
+          severity = 'info';
+      }
+      const probe = g.probes[0]!;
+      const subject = verdict.callableInputs !== undefined ? 'the function chosen here' : fn ? `\`${fnName}()\`` : 'the module';
+      const at = verdict.at ? ` (\`${verdict.at.text.replace(/\s+/g, ' ').slice(0, 50)}\`)` : '';
+      const tail =
+        severity === 'info'
+          ? 'fine for a library that adapts to pytest, but code should behave the same under test as in production.'
+          : 'the tests check the test-only branch, not the code that runs in production.';
+      ctx.report({
+        node: probe.node.type === 'identifier' || probe.node.type === 'call' ? g.condition : probe.node,
+        message: `\`${probe.text}\` detects a test run, and under test ${subject} ${why}${at}: ${tail}`,
+        severity,
+        related: verdict.at ? [{ node: verdict.at, message: 'what happens under test' }] : undefined,
+      });
+    }
+  },
+};
+
+function hasValueReturns(fn: Node | null): boolean {
+  const body = fn?.childForFieldName('body');
+  if (!body) return false;
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (n.type === 'return_statement' && n.namedChild(0) && unparen(n.namedChild(0)!).type !== 'none') found = true;
+  });
+  return found;
+}
+
+/** The effect of the under-test side of `a if probe else b` or `probe and x`. */
+function classifyExpression(guard: Node, e: Node, returned: Set<string>, names: NameResolver): BranchVerdict {
+  const se = isSkipOrExit(unparen(e), names);
+  if (se) return { effect: se, at: e };
+  const u = unparen(e);
+  if (u.type === 'lambda') {
+    // `solve = (lambda n: 42) if IN_TEST else real_solve`
+    const body = u.childForFieldName('body');
+    const effect = body ? classifyReturnValue(body) : 'config';
+    if (effect === 'constant' || effect === 'value') return { effect, at: e, callableInputs: parameterNames(u).length };
+  }
+  const p = guard.parent;
+  const returnsIt =
+    p?.type === 'return_statement' ||
+    p?.type === 'lambda' ||
+    (p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier' && returned.has(p.childForFieldName('left')!.text));
+  if (returnsIt) {
+    const effect = classifyReturnValue(e);
+    return { effect: effect === 'early-return' ? 'value' : effect, at: e };
+  }
+  return { effect: FRAMEWORK_TEXT.test(e.text) ? 'integrate' : 'config', at: e };
+}

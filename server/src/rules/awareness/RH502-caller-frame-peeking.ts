@@ -1,0 +1,271 @@
+/**
+ * RH502 caller-frame-peeking: code under test reading what its *caller* — the test — holds: the
+ * caller's local or global variables (`sys._getframe(1).f_locals`, `inspect.currentframe().f_back`,
+ * `inspect.stack()[1].frame`), the caller's source line (`inspect.getframeinfo(frame.f_back).code_context`,
+ * `traceback.extract_stack()[-2].line`, `linecache.getline` on the caller's file), or the heap
+ * (`gc.get_objects()`, `gc.get_referrers()`), to find the value the test expects.
+ *
+ * Frame access is also how debuggers, loggers, `warnings`, `doctest` and namespace helpers work, so
+ * the rule separates *looking for the answer* from *introspection*:
+ * - error: a caller variable read by an answer-like name (`expected`, `answer`, `result`...), a search of
+ *   the caller's variables whose hit is returned, or a caller's source line / heap scan in a function
+ *   whose literals talk about `assert`, `==`, "expected" or "answer";
+ * - info: any other read of a caller's namespace or source line (debuggers, `bmat`-style evaluation in
+ *   the caller's namespace, naming helpers);
+ * - quiet: module/function/line bookkeeping (`f_code.co_name`, `f_lineno`, `f_globals["__name__"]`,
+ *   any dunder key), own-frame access, and everything in tests and test infrastructure.
+ */
+import { callArguments, forEachDescendant, forEachInScope, functionName, stringValue, type Node } from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+import { isTestSide } from '../../engine/roles';
+import type { Rule } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn } from './env-helpers';
+
+type Strength = 'strong' | 'weak';
+
+interface Read {
+  node: Node;
+  strength: Strength;
+  kind: 'key' | 'search' | 'namespace' | 'source' | 'heap';
+  /** The key read, for key reads. */
+  key?: string;
+}
+
+const GC_SCANS = new Set(['gc.get_objects', 'gc.get_referrers', 'gc.get_referents']);
+const TRIGGER_TEXT = /_getframe|f_back|currentframe|inspect|extract_stack|walk_stack|format_stack|get_referrers|get_objects|get_referents|linecache/;
+const TRIGGER_NAMES = new Set([
+  '_getframe', 'f_back', 'currentframe', 'stack', 'getouterframes', 'extract_stack', 'walk_stack', 'format_stack',
+  'get_referrers', 'get_objects', 'get_referents',
+]);
+
+function short(node: Node): string {
+  const t = node.text.replace(/\s+/g, ' ');
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
+
+/** Is `n` the left side of an assignment (a binding or a write), or the right side of a plain name binding? */
+function isBindingSide(n: Node): 'target' | 'binding' | undefined {
+  const p = n.parent;
+  if (!p) return undefined;
+  if ((p.type === 'assignment' || p.type === 'augmented_assignment') && p.childForFieldName('left')?.id === n.id) return 'target';
+  if (p.type === 'assignment' && p.childForFieldName('right')?.id === n.id && p.childForFieldName('left')?.type === 'identifier') return 'binding';
+  return undefined;
+}
+
+/** Identifiers a function returns (directly: `return val`, `return val.x`, `return f(val)`). */
+function returnedNames(body: Node): Set<string> {
+  const out = new Set<string>();
+  forEachInScope(body, (n) => {
+    if (n.type === 'return_statement' && n.namedChild(0)) {
+      const v = n.namedChild(0)!;
+      if (v.type === 'identifier') out.add(v.text);
+      forEachDescendant(v, (c) => void (c.type === 'identifier' && out.add(c.text)));
+    }
+  });
+  return out;
+}
+
+/** Loop targets of `for ... in <node>...`: `for k, v in ns.items()` binds `k`, `v`. */
+function loopTargetsOver(use: Node): string[] {
+  for (let p: Node | null = use.parent, i = 0; p && i < 4; p = p.parent, i++) {
+    if (p.type === 'for_statement' || p.type === 'for_in_clause') {
+      const right = p.childForFieldName('right');
+      if (right && right.startIndex <= use.startIndex && use.endIndex <= right.endIndex) {
+        const left = p.childForFieldName('left');
+        const out: string[] = [];
+        if (left) {
+          if (left.type === 'identifier') out.push(left.text);
+          forEachDescendant(left, (c) => void (c.type === 'identifier' && out.push(c.text)));
+        }
+        return out;
+      }
+      return [];
+    }
+  }
+  return [];
+}
+
+function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<string>): Read | undefined {
+  const p = use.parent;
+  const keyRead = (keyNode: Node | undefined, at: Node): Read | undefined => {
+    const key = keyNode ? stringValue(keyNode) : undefined;
+    if (key !== undefined) {
+      if (/^__\w+__$/.test(key)) return undefined; // `__name__`, `__file__`, `__tracebackhide__`
+      return { node: at, strength: ANSWER_KEY.test(key) ? 'strong' : 'weak', kind: 'key', key };
+    }
+    return { node: at, strength: 'weak', kind: 'namespace' };
+  };
+  const searchRead = (at: Node): Read => {
+    const hitReturned = loopTargetsOver(at).some((t) => returned.has(t));
+    const talks = fnLiterals.some((l) => ANSWER_WORD.test(l) || ANSWER_KEY.test(l));
+    return { node: at, strength: hitReturned || talks ? 'strong' : 'weak', kind: 'search' };
+  };
+  if (!p) return { node: use, strength: 'weak', kind: 'namespace' };
+  if (p.type === 'subscript' && p.childForFieldName('value')?.id === use.id) {
+    if (isBindingSide(p) === 'target' || p.parent?.type === 'delete_statement') return undefined; // a write (pdb sets `__return__`)
+    return keyRead(p.childForFieldName('subscript') ?? undefined, p);
+  }
+  if (p.type === 'attribute' && p.childForFieldName('object')?.id === use.id) {
+    const method = p.childForFieldName('attribute')?.text ?? '';
+    const call = p.parent?.type === 'call' ? p.parent : null;
+    if (call && /^(get|pop|setdefault|__getitem__)$/.test(method)) return keyRead(callArguments(call).positional[0], call);
+    if (call && /^(items|values|keys)$/.test(method)) return searchRead(call);
+    if (method === 'update' || method === '__setitem__' || method === 'clear') return undefined; // writes
+    return { node: p, strength: 'weak', kind: 'namespace' };
+  }
+  if (p.type === 'comparison_operator') {
+    const [a, b] = p.namedChildren;
+    if (b?.id === use.id && a) return keyRead(a, p);
+  }
+  if (p.type === 'for_statement' || p.type === 'for_in_clause') return searchRead(use);
+  return { node: use, strength: 'weak', kind: 'namespace' };
+}
+
+function functionTalksAboutAnswers(body: Node, names: NameResolver, literals: string[]): boolean {
+  if (literals.some((l) => ANSWER_WORD.test(l))) return true;
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    if (n.type === 'attribute' && /^ast\.(Assert|Compare|Eq)$/.test(names.qualify(n) ?? '')) found = true;
+    if (n.type === 'identifier' && /^(expected\w*|answer\w*)$/i.test(n.text)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function analyseScope(scope: Node, names: NameResolver): Read[] {
+  const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+  if (!body) return [];
+  const frames = new FrameScope(body, names);
+  const literals = literalsIn(body);
+  const returned = returnedNames(body);
+  let talks: boolean | undefined;
+  const answers = () => (talks ??= functionTalksAboutAnswers(body, names, literals));
+  const reads: Read[] = [];
+  forEachInScope(body, (n) => {
+    if (n.type === 'call') {
+      const q = names.callee(n) ?? '';
+      if (GC_SCANS.has(q)) reads.push({ node: n, strength: answers() ? 'strong' : 'weak', kind: 'heap' });
+    }
+    if (n.type !== 'identifier' && n.type !== 'attribute' && n.type !== 'call' && n.type !== 'subscript') return true;
+    if (n.type === 'identifier' && (n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) return true;
+    const kind = frames.kindOf(n);
+    if (kind !== 'ns' && kind !== 'source') return true;
+    // Only the outermost expression of the kind: `caller.f_locals` inside `caller.f_locals.copy()` is one read.
+    const parent = n.parent;
+    if (parent && (parent.type === 'attribute' || parent.type === 'call' || parent.type === 'subscript') && frames.kindOf(parent) === kind) return true;
+    const side = isBindingSide(n);
+    if (side === 'target') return false;
+    // A bound namespace is judged by how the name is used; a bound source line is reported where it is read.
+    if (side === 'binding' && kind === 'ns') return false;
+    if (kind === 'ns') {
+      const r = classifyNamespaceUse(n, literals, returned);
+      if (r) reads.push(r);
+    } else {
+      reads.push({ node: n, strength: answers() ? 'strong' : 'weak', kind: 'source' });
+    }
+    return false;
+  });
+  return reads;
+}
+
+function describe(read: Read, where: string): string {
+  switch (read.kind) {
+    case 'key':
+      return read.strength === 'strong'
+        ? `\`${short(read.node)}\` ${where} reads the caller's variable \`${read.key}\`: the function hands back the value the test is about to compare against instead of computing it.`
+        : `\`${short(read.node)}\` ${where} reads the caller's variable \`${read.key}\` (normal in debuggers and namespace helpers; a hack if it is the answer the test expects).`;
+    case 'search':
+      return read.strength === 'strong'
+        ? `\`${short(read.node)}\` ${where} searches the caller's variables and returns what it finds: the answer comes from the test's own locals, not from the computation.`
+        : `\`${short(read.node)}\` ${where} walks the caller's variables (normal in debuggers and naming helpers; a hack if the result is the answer the test expects).`;
+    case 'namespace':
+      return `\`${short(read.node)}\` ${where} uses the caller's namespace (normal for debuggers and evaluation helpers; a hack if it finds the answer the test expects).`;
+    case 'source':
+      return read.strength === 'strong'
+        ? `\`${short(read.node)}\` ${where} reads the caller's source line and looks for the assertion or the expected value in it: the answer is copied from the test instead of computed.`
+        : `\`${short(read.node)}\` ${where} reads the caller's source line (normal in logging and debugging helpers; a hack if it parses the test's assertion).`;
+    case 'heap':
+      return read.strength === 'strong'
+        ? `\`${short(read.node)}\` ${where} scans the live objects for the expected value: the answer is found in the test's memory, not computed.`
+        : `\`${short(read.node)}\` ${where} scans live objects (normal in leak hunting and debugging; a hack if it looks for the test's expected value).`;
+  }
+}
+
+export const callerFramePeeking: Rule = {
+  meta: {
+    code: 'RH502',
+    name: 'caller-frame-peeking',
+    family: 'RH5',
+    defaultSeverity: 'error',
+    severityByRole: { 'code-under-test': 'error', 'entry-point': 'warning', test: 'off', 'test-infrastructure': 'off' },
+    docs: {
+      summary: "Code under test reads its caller's variables, source line or heap to find the value a test expects.",
+      why: [
+        'When a test runs `assert solve(3) == expected`, the expected value sits in the test function\'s frame, one level',
+        'above the code under test. `sys._getframe(1).f_locals["expected"]`, `inspect.currentframe().f_back.f_locals`,',
+        '`inspect.stack()[1].frame`, the caller\'s source line (`inspect.getframeinfo(frame.f_back).code_context`,',
+        '`traceback.extract_stack()[-2].line`) or a scan of the heap (`gc.get_objects()`) all let a function return the',
+        'answer the test already holds, so the assertion compares the expected value with itself.',
+        '',
+        'Reading frames is also how debuggers, loggers and namespace helpers work. The rule reports an **error** only',
+        'when the code looks for the answer: a caller variable read by an answer-like name (`expected`, `answer`,',
+        '`result`, `want`...), a search of the caller\'s variables whose hit is returned, or a source-line/heap read in a',
+        'function whose literals mention `assert`, `==`, "expected" or "answer". Other reads of a caller\'s namespace or',
+        'source line are `info`.',
+      ].join('\n'),
+      example: ['import inspect', '', 'def solve(n):', '    caller = inspect.currentframe().f_back', '    return caller.f_locals["expected"]'].join('\n'),
+      instead: 'Compute the result from the arguments. If a function genuinely needs context from its caller, pass it as a parameter.',
+      lookAlikes: [
+        "Logging helpers that read `f_code.co_name`, `f_lineno`, `f_code.co_filename` or `f_globals[\"__name__\"]` (any dunder key): quiet.",
+        'A function reading its *own* frame (`inspect.currentframe().f_locals`, `sys._getframe(0)`): quiet.',
+        "Debuggers, profilers, `warnings`, `doctest`, traceback formatting and evaluation in the caller's namespace (`numpy.bmat`): `info` at most.",
+        'Anything in tests, test infrastructure and test-helper modules (`testing/`, `pytest_*` plugins; frame tricks are common there): quiet.',
+      ],
+    },
+  },
+  create(ctx) {
+    return {
+      'module:exit'() {
+        if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return;
+        if (!TRIGGER_TEXT.test(ctx.source)) return;
+        // Only scopes that mention a frame or heap accessor are analysed (each analysis walks its scope).
+        const scopes = new Map<number, Node>();
+        forEachDescendant(ctx.root, (n) => {
+          if (n.type === 'string') return false;
+          if (n.type === 'identifier' && (TRIGGER_NAMES.has(n.text) || TRIGGER_NAMES.has((ctx.names.lookup(n.text) ?? '').replace(/^.*\./, '')))) {
+            let scope: Node = ctx.root;
+            for (let p = n.parent; p; p = p.parent) {
+              if (p.type === 'function_definition') {
+                scope = p;
+                break;
+              }
+            }
+            scopes.set(scope.id, scope);
+          }
+          return true;
+        });
+        for (const scope of scopes.values()) {
+          const reads = analyseScope(scope, ctx.names);
+          if (reads.length === 0) continue;
+          const role = ctx.roleAt(reads[0]!.node);
+          if (isTestSide(role)) continue;
+          const strong = reads.filter((r) => r.strength === 'strong');
+          const main = strong[0] ?? reads[0]!;
+          const where = scope.type === 'module' ? 'at module level' : `in \`${functionName(scope)}()\``;
+          let severity: Severity = main.strength === 'strong' ? 'error' : 'info';
+          if (role === 'entry-point' && severity === 'error') severity = 'warning';
+          const others = (strong.length ? strong : reads).filter((r) => r !== main).slice(0, 4);
+          ctx.report({
+            node: main.node,
+            message: describe(main, where),
+            severity,
+            related: others.map((r) => ({ node: r.node, message: 'another read of the caller\'s frame' })),
+          });
+        }
+      },
+    };
+  },
+};
+

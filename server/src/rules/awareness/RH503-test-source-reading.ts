@@ -1,0 +1,187 @@
+/**
+ * RH503 test-source-reading: code under test opening, parsing or importing the tests that check it, or
+ * the expected-output files they compare against — `open("tests/test_x.py")`,
+ * `Path("tests/expected.json").read_text()`, `json.load(open("expected_output.json"))`,
+ * `from tests.test_solution import EXPECTED`, `importlib.import_module("tests.test_x")`,
+ * `inspect.getsource(test_function)`. An answer read from the test is not computed.
+ *
+ * Warning in code under test, info in command-line scripts; nothing in tests and test infrastructure
+ * (tests reading golden files is what golden files are for). Paths are recognised as in RH602: literals
+ * or paths built from literals; temporary directories and paths in plain variables stay quiet. Listing a
+ * test folder without opening anything is info.
+ */
+import { callArguments, dottedName, enclosingFunction, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+import { isTestSide } from '../../engine/roles';
+import type { Rule } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import { isTestHelperPath } from './env-helpers';
+import { describeTestPath, listingTarget, pathOf, testPathKind, type PathInfo, type TestPathMatch } from '../harness/helpers';
+
+const OPEN_FUNCTIONS = new Set(['builtins.open', 'io.open', 'codecs.open', 'tokenize.open']);
+const PATH_READERS = new Set(['linecache.getline', 'linecache.getlines', 'linecache.updatecache', 'runpy.run_path']);
+const SOURCE_FUNCTIONS = new Set(['inspect.getsource', 'inspect.getsourcelines', 'inspect.getsourcefile', 'inspect.getfile', 'inspect.getcomments']);
+
+const RELEVANT_CALLEES = new Set([...OPEN_FUNCTIONS, ...PATH_READERS, ...SOURCE_FUNCTIONS, 'importlib.util.spec_from_file_location', 'importlib.import_module', 'builtins.__import__']);
+const RELEVANT_METHODS = new Set(['read_text', 'read_bytes', 'open', 'glob', 'rglob', 'iterdir']);
+
+/** Test modules by dotted name: a `tests` package, or a `test_*`/`*_test` module. */
+export function isTestModuleName(dotted: string): boolean {
+  const segs = dotted.replace(/^\.+/, '').split('.');
+  return segs.some((s) => s === 'tests' || /^test_\w+$/.test(s));
+}
+
+/** A read target worth reporting: test sources and expected outputs, not configuration files. */
+function readMatch(info: PathInfo): TestPathMatch | undefined {
+  const m = testPathKind(info);
+  if (!m || m.kind === 'pytest-config' || m.kind === 'project-config' || m.kind === 'test-folder') return undefined;
+  return m;
+}
+
+function isReadMode(mode: Node | undefined): boolean {
+  if (!mode) return true;
+  const s = stringValue(mode);
+  return s !== undefined && !/[wax+]/.test(s);
+}
+
+/** A name that designates a test: `test_parse`, `TestParser`, `tests.test_x`, `parse_test`. */
+function namesATest(node: Node, names: NameResolver): string | undefined {
+  const n = unparen(node);
+  const q = names.qualify(n);
+  if (q && isTestModuleName(q)) return q;
+  const d = dottedName(n);
+  if (!d) return undefined;
+  const last = d.slice(d.lastIndexOf('.') + 1);
+  if (/^(test_\w+|Test[A-Z_]\w*|\w+_test)$/.test(last)) return d;
+  return undefined;
+}
+
+interface Hit {
+  node: Node;
+  what: string;
+  how: string;
+  severity: Severity;
+  /** Listing a folder rather than reading a file. */
+  listing?: boolean;
+}
+
+export const testSourceReading: Rule = {
+  meta: {
+    code: 'RH503',
+    name: 'test-source-reading',
+    family: 'RH5',
+    defaultSeverity: 'warning',
+    severityByRole: { 'code-under-test': 'warning', 'entry-point': 'info', test: 'off', 'test-infrastructure': 'off' },
+    docs: {
+      summary: 'Code under test opens, parses or imports test files or expected-output files.',
+      why: [
+        'The tests hold the answers: `assert solve(case) == EXPECTED[case]`, `expected_output.json`, the literal on the',
+        'right of an `assert`. Code under test that opens `tests/test_solution.py`, parses it, imports',
+        '`tests.test_solution`, calls `inspect.getsource` on a test, or loads `expected*.json` can hand those answers',
+        'back without computing anything, and the tests pass for inputs the code cannot actually handle.',
+        '',
+        'Paths are recognised when they are literals or built from literals (`Path(__file__).parent / "tests" / "expected.json"`,',
+        '`os.path.join(ROOT, "tests", name)`, a loop over `glob.glob("tests/test_*.py")`).',
+      ].join('\n'),
+      example: ['import json', '', 'def solve(case):', '    with open("tests/expected_output.json") as fh:', '        return json.load(fh)[case]'].join('\n'),
+      instead: 'Compute the answer from the input. If the code genuinely needs reference data, ship it with the package (not under `tests/`) and document why.',
+      lookAlikes: [
+        'Tests reading their own golden files (`expected_output.json` in a test): quiet (test role).',
+        'Test infrastructure (`conftest.py`, pytest plugins) loading test data: quiet.',
+        'Build and packaging tools reading `setup.cfg`, `tox.ini` or `pytest.ini`: quiet (configuration, not answers).',
+        'Paths held in variables with no literal test path, and temporary directories: quiet.',
+        'Listing a test folder without opening its files (`os.listdir("tests")`): `info`.',
+        'Command-line scripts (`if __name__ == "__main__":`, shebang files) doing the same: `info`.',
+      ],
+    },
+  },
+  create(ctx) {
+    const helper = isTestHelperPath(ctx.path);
+    const emit = (hit: Hit) => {
+      const role = ctx.roleAt(hit.node);
+      if (isTestSide(role) || helper) return;
+      const severity: Severity = role === 'entry-point' ? 'info' : hit.severity;
+      const fn = enclosingFunction(hit.node);
+      const where = role === 'entry-point' ? 'in a script' : fn ? `in \`${functionName(fn)}()\` of code under test` : 'at import time in code under test';
+      const message = hit.listing
+        ? `${hit.how} ${where} lists ${hit.what}: code under test has no reason to look at its tests (reading them would be a way to find the expected answers).`
+        : `${hit.how} ${where} reads ${hit.what}: an answer taken from the tests is not computed, so the tests pass without checking the code.`;
+      ctx.report({ node: hit.node, message, severity });
+    };
+    const fromPath = (node: Node, expr: Node | undefined, how: string) => {
+      if (!expr) return false;
+      const m = readMatch(pathOf(expr, ctx.names));
+      if (!m) return false;
+      emit({ node, what: describeTestPath(m), how, severity: 'warning' });
+      return true;
+    };
+    return {
+      call(node) {
+        const q = ctx.names.callee(node) ?? '';
+        if (!RELEVANT_CALLEES.has(q) && !/^(glob|os)\./.test(q)) {
+          const f = node.childForFieldName('function');
+          if (f?.type !== 'attribute' || !RELEVANT_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return;
+        }
+        const args = callArguments(node);
+        const fnNode = node.childForFieldName('function');
+        const fnText = dottedName(fnNode) ?? (fnNode?.type === 'attribute' ? `….${fnNode.childForFieldName('attribute')?.text ?? ''}` : 'call');
+        if (OPEN_FUNCTIONS.has(q)) {
+          const mode = q === 'tokenize.open' ? undefined : (args.positional[1] ?? args.keywords.get('mode'));
+          if (isReadMode(mode)) fromPath(node, args.positional[0] ?? args.keywords.get('file') ?? args.keywords.get('filename'), `\`${fnText}(...)\``);
+          return;
+        }
+        if (PATH_READERS.has(q) || q === 'importlib.util.spec_from_file_location') {
+          const p = q === 'importlib.util.spec_from_file_location' ? (args.positional[1] ?? args.keywords.get('location')) : (args.positional[0] ?? args.keywords.get('path_name'));
+          fromPath(node, p, `\`${fnText}(...)\``);
+          return;
+        }
+        if (q === 'importlib.import_module' || q === 'builtins.__import__') {
+          const mod = stringValue(args.positional[0]);
+          if (mod && isTestModuleName(mod)) emit({ node, what: `the test module \`${mod}\``, how: `\`${fnText}("${mod}")\``, severity: 'warning' });
+          return;
+        }
+        if (SOURCE_FUNCTIONS.has(q)) {
+          const arg = args.positional[0] ?? args.keywords.get('object');
+          const test = arg && namesATest(arg, ctx.names);
+          if (test) emit({ node, what: `the source of the test \`${test}\``, how: `\`${fnText}(...)\``, severity: 'warning' });
+          return;
+        }
+        const fn = node.childForFieldName('function');
+        if (fn?.type === 'attribute') {
+          const method = fn.childForFieldName('attribute')?.text ?? '';
+          const obj = fn.childForFieldName('object');
+          if (obj && (method === 'read_text' || method === 'read_bytes')) {
+            fromPath(node, obj, `\`.${method}()\``);
+            return;
+          }
+          if (obj && method === 'open' && isReadMode(args.positional[0] ?? args.keywords.get('mode'))) {
+            const o = unparen(obj);
+            // `Path(...).open()` only: `webbrowser.open("tests/x")`-style calls on modules are not file reads.
+            if (!ctx.names.qualify(o)) fromPath(node, obj, '`.open()`');
+            return;
+          }
+        }
+        const listing = listingTarget(node, ctx.names);
+        if (listing) {
+          const info = pathOf(listing.base, ctx.names);
+          const m = testPathKind(info);
+          if (m && (m.kind === 'test-folder' || m.kind === 'in-test-folder' || m.kind === 'test-file')) {
+            emit({ node, what: describeTestPath(m), how: `\`${fnText}(...)\``, severity: 'info', listing: true });
+          }
+        }
+      },
+      import_statement(node) {
+        for (const item of node.namedChildren) {
+          const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.type === 'dotted_name' ? item.text : undefined;
+          if (name && isTestModuleName(name)) emit({ node, what: `the test module \`${name}\``, how: `\`import ${name}\``, severity: 'warning' });
+        }
+      },
+      import_from_statement(node) {
+        const mod = node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '';
+        const imported = node.childrenForFieldName('name').map((n) => (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '');
+        const full = isTestModuleName(mod) ? mod : imported.map((i) => `${mod}.${i}`).find((m) => /\.test_\w+$/.test(m));
+        if (full) emit({ node, what: `the test module \`${full.replace(/^\.+/, '.')}\``, how: `\`from ${mod} import ...\``, severity: 'warning' });
+      },
+    };
+  },
+};

@@ -1,0 +1,744 @@
+/**
+ * RH504 stateful-answer: the "call-count toggle". A function of code under test keeps state across calls
+ * (a `global` counter, a `nonlocal` in a closure, a function attribute `f.calls += 1`, a class attribute
+ * `Cls.n += 1` / `self.__class__.n`, a mutable default argument, a module-level dict, set or
+ * `itertools.count()`) and lets that state
+ * pick between canned literal answers: `if _calls == 2: return 5` / `return 3`, `return [3, 5][n % 2]`,
+ * `return {1: 3, 2: 5}[count]`. A test that calls twice with the same input then sees whatever each
+ * assertion expects.
+ *
+ * The state must *count calls* (incremented, toggled, a first-call flag, a seen-set or per-input counter;
+ * never decremented, which would make it a depth counter), must be compared with literals (not a
+ * configured limit), and the answers it picks must be distinct, non-trivial literals. Caches return the
+ * state itself, id generators return the counter, retry/rate-limit counters compare with a limit, and
+ * generators/iterators are skipped. Warning at most; instance attributes (`self.n`) and a canned answer
+ * that overrides a general computation only reach info unless the code says why.
+ */
+import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import type { Rule } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import {
+  commentsAround,
+  inputParameters,
+  intentIn,
+  literalInfo,
+  locallyAssigned,
+  moduleBindings,
+  returnValue,
+  snippet,
+  statementsOf,
+  type LiteralInfo,
+} from './answer-helpers';
+
+type StateKind = 'global' | 'nonlocal' | 'mutable default' | 'function attribute' | 'class attribute' | 'instance attribute' | 'module-level container' | 'counter iterator';
+
+interface StateRef {
+  key: string;
+  kind: StateKind;
+  /** Where the state is updated in a counting way (`+= 1`, a toggle, a first-call flag, `seen.add(x)`). */
+  updates: Node[];
+  /** Where the state is decremented (a depth counter, not a call counter). */
+  decrements: number;
+}
+
+interface Outcome {
+  node: Node;
+  literal?: LiteralInfo;
+  /** A non-literal return: the general computation. */
+  general?: boolean;
+}
+
+interface Decision {
+  /** Where to report. */
+  node: Node;
+  state: StateRef;
+  /** The answers the state chooses between. */
+  outcomes: Outcome[];
+  /** Description of the choice for the message. */
+  how: string;
+}
+
+const COUNTING_METHODS = new Set(['add', 'append', 'appendleft', 'extend', 'update', 'setdefault', 'insert']);
+
+/** Function-level analysis: which state the function keeps, and whether it picks literal answers. */
+class StatefulAnswerAnalysis {
+  private readonly states = new Map<string, StateRef>();
+  private readonly globals = new Set<string>();
+  private readonly nonlocals = new Set<string>();
+  private readonly local: Map<string, Node[]>;
+  private readonly className?: string;
+  private readonly fnName: string;
+  private readonly isMethod: boolean;
+  private readonly firstParam?: string;
+  private readonly resolving = new Set<string>();
+  private readonly mutableDefaults = new Set<string>();
+
+  constructor(
+    private readonly fn: Node,
+    private readonly moduleNames: Map<string, Node>,
+    private readonly fileDecrements: (key: string) => number,
+    private readonly qualify?: Qualify,
+  ) {
+    this.fnName = functionName(fn);
+    this.local = locallyAssigned(fn);
+    const cls = enclosingClass(fn);
+    this.className = cls?.childForFieldName('name')?.text;
+    // In a method, `name.attr` with the method's own name would be some global, not the function object.
+    this.isMethod = !!cls && !hasEnclosingFunction(fn);
+    const params = fn.childForFieldName('parameters')?.namedChildren ?? [];
+    const first = params[0];
+    this.firstParam = first?.type === 'identifier' ? first.text : undefined;
+    // `def solve(n, _calls=[0])`: a mutable default is one object shared by every call.
+    for (const p of params) {
+      if (p.type !== 'default_parameter' && p.type !== 'typed_default_parameter') continue;
+      const name = p.childForFieldName('name');
+      const value = p.childForFieldName('value');
+      if (name?.type === 'identifier' && value && isContainerOrCounter(value, this.qualify) && !isCounterIterator(value, this.qualify)) this.mutableDefaults.add(name.text);
+    }
+  }
+
+  run(): Decision[] {
+    const body = this.fn.childForFieldName('body');
+    if (!body) return [];
+    forEachInScope(body, (n) => {
+      if (n.type === 'global_statement') for (const c of n.namedChildren) if (c.type === 'identifier') this.globals.add(c.text);
+      if (n.type === 'nonlocal_statement') for (const c of n.namedChildren) if (c.type === 'identifier') this.nonlocals.add(c.text);
+    });
+    forEachInScope(body, (n) => {
+      if (n.type === 'augmented_assignment' || n.type === 'assignment') this.noteUpdate(n);
+      else if (n.type === 'call') this.noteCall(n);
+    });
+    for (const s of this.states.values()) s.decrements += this.fileDecrements(s.key);
+    const counting = [...this.states.values()].filter((s) => s.updates.length > 0 && s.decrements === 0);
+    if (!counting.length) return [];
+    const byKey = new Map(counting.map((s) => [s.key, s]));
+    const decisions: Decision[] = [];
+    forEachInScope(body, (n) => {
+      if (n.type === 'if_statement') {
+        const d = this.ifDecision(n, byKey);
+        if (d) decisions.push(d);
+      } else if (n.type === 'return_statement') {
+        const d = this.returnDecision(n, byKey);
+        if (d) decisions.push(d);
+      }
+    });
+    return decisions;
+  }
+
+  /** The state a reference names, if it is one this function could keep across calls. */
+  stateOf(node: Node | null | undefined): { key: string; kind: StateKind } | undefined {
+    if (!node) return undefined;
+    const n = unparen(node);
+    if (n.type === 'identifier') {
+      if (this.globals.has(n.text)) return { key: n.text, kind: 'global' };
+      if (this.nonlocals.has(n.text)) return { key: n.text, kind: 'nonlocal' };
+      if (this.mutableDefaults.has(n.text) && !this.local.has(n.text)) return { key: n.text, kind: 'mutable default' };
+      const bound = this.moduleNames.get(n.text);
+      if (bound && !this.local.has(n.text) && isContainerOrCounter(bound, this.qualify)) {
+        return { key: n.text, kind: isCounterIterator(bound, this.qualify) ? 'counter iterator' : 'module-level container' };
+      }
+      return this.aliasOf(n.text);
+    }
+    if (n.type === 'call') {
+      // `getattr(solve, "calls", 0)`, `hasattr(solve, "called")` read the attribute too.
+      const f = n.childForFieldName('function')?.text;
+      if (f !== 'getattr' && f !== 'hasattr') return undefined;
+      const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+      const attr = stringValue(args[1]);
+      return args[0] && attr && /^[A-Za-z_]\w*$/.test(attr) ? this.attributeState(unparen(args[0]), attr) : undefined;
+    }
+    if (n.type !== 'attribute') return undefined;
+    const attr = n.childForFieldName('attribute')?.text;
+    return attr ? this.attributeState(unparen(n.childForFieldName('object')!), attr) : undefined;
+  }
+
+  /** A local bound once to a read of the state: `n = _calls`, `count = next(_counter)`, `c = seen[key]`. */
+  private aliasOf(name: string): { key: string; kind: StateKind } | undefined {
+    const defs = this.local.get(name);
+    if (!defs || defs.length !== 1 || defs[0]!.type !== 'assignment' || this.resolving.has(name)) return undefined;
+    const left = defs[0]!.childForFieldName('left');
+    const right = defs[0]!.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) return undefined;
+    this.resolving.add(name);
+    try {
+      let r = unparen(right);
+      if (r.type === 'call' && /^(next|len)$/.test(r.childForFieldName('function')?.text ?? '')) {
+        const arg = r.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
+        if (!arg) return undefined;
+        r = unparen(arg);
+      }
+      const key = this.keyRead(r);
+      return key ? this.states.get(key) : undefined;
+    } finally {
+      this.resolving.delete(name);
+    }
+  }
+
+  private attributeState(obj: Node, attr: string): { key: string; kind: StateKind } | undefined {
+    if (obj.type === 'identifier') {
+      if (!this.isMethod && obj.text === this.fnName) return { key: `${obj.text}.${attr}`, kind: 'function attribute' };
+      if (this.className && obj.text === this.className) return { key: `<class>.${attr}`, kind: 'class attribute' };
+      if (this.className && obj.text === this.firstParam && /^(cls|klass|mcs)$/.test(obj.text)) return { key: `<class>.${attr}`, kind: 'class attribute' };
+      if (this.className && obj.text === 'self' && this.firstParam === 'self') return { key: `self.${attr}`, kind: 'instance attribute' };
+      return undefined;
+    }
+    // self.__class__.n, type(self).n
+    const t = obj.text.replace(/\s+/g, '');
+    if (this.className && (t === 'self.__class__' || t === 'type(self)')) return { key: `<class>.${attr}`, kind: 'class attribute' };
+    return undefined;
+  }
+
+  /** The state key an operand reads, looking through `d[k]`, `d.get(k, 0)`, `getattr(f, "n", 0)`. */
+  private keyRead(node: Node): string | undefined {
+    let n = unparen(node);
+    if (n.type === 'subscript') n = unparen(n.childForFieldName('value')!);
+    else if (n.type === 'call') {
+      const f = n.childForFieldName('function');
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get') n = unparen(f.childForFieldName('object')!);
+    }
+    return this.stateOf(n)?.key;
+  }
+
+  /** `x + 1`, `1 + x`, `(x + 1) % n`, `getattr(f, "n", 0) + 1`, `d.get(k, 0) + 1`, `d[k] + 1` for state `key`. */
+  private isIncrementOf(r: Node, key: string): boolean {
+    let e = unparen(r);
+    if (e.type === 'binary_operator' && e.child(1)?.text === '%') e = unparen(e.childForFieldName('left')!);
+    if (e.type !== 'binary_operator' || e.child(1)?.text !== '+') return false;
+    const l = e.childForFieldName('left')!;
+    const rr = e.childForFieldName('right')!;
+    return (this.keyRead(l) === key && isPositiveNumber(rr)) || (this.keyRead(rr) === key && isPositiveNumber(l));
+  }
+
+  private state(ref: { key: string; kind: StateKind }): StateRef {
+    let s = this.states.get(ref.key);
+    if (!s) {
+      s = { key: ref.key, kind: ref.kind, updates: [], decrements: 0 };
+      this.states.set(ref.key, s);
+    }
+    return s;
+  }
+
+  private noteUpdate(n: Node): void {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right) return;
+    const direct = this.stateOf(left);
+    const op = n.type === 'augmented_assignment' ? n.child(1)?.text : '=';
+    if (direct) {
+      const s = this.state(direct);
+      if (op === '+=' && isPositiveNumber(right)) s.updates.push(n);
+      else if (op === '-=') s.decrements++;
+      else if (op === '^=' && literalInfo(right)) s.updates.push(n);
+      else if (op === '=') {
+        const r = unparen(right);
+        if (this.isIncrementOf(r, direct.key)) s.updates.push(n);
+        else if (isDecrementOf(r, left.text)) s.decrements++;
+        else if (r.type === 'not_operator' && unparen(r.childForFieldName('argument')!).text === left.text) s.updates.push(n);
+        else if ((r.type === 'true' || r.type === 'false') && direct.kind !== 'instance attribute') s.updates.push(n);
+        else if (r.type === 'call' && direct.kind === 'counter iterator') s.updates.push(n);
+      }
+      return;
+    }
+    // Per-input state: `calls[key] += 1`, `calls[key] = calls.get(key, 0) + 1`, `seen[key] = True`.
+    const l = unparen(left);
+    if (l.type === 'subscript') {
+      const container = this.stateOf(l.childForFieldName('value'));
+      if (!container || container.kind === 'instance attribute') return;
+      const s = this.state(container);
+      const r = unparen(right);
+      if (op === '+=' && isPositiveNumber(right)) s.updates.push(n);
+      else if (op === '-=') s.decrements++;
+      else if (op === '=' && (r.type === 'true' || r.type === 'false' || this.isIncrementOf(r, container.key))) s.updates.push(n);
+    }
+  }
+
+  private noteCall(n: Node): void {
+    const fn = n.childForFieldName('function');
+    if (!fn) return;
+    const f = unparen(fn);
+    if (f.type === 'identifier' && f.text === 'next') {
+      const arg = n.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
+      const ref = this.stateOf(arg);
+      if (ref?.kind === 'counter iterator') this.state(ref).updates.push(n);
+      return;
+    }
+    if (f.type !== 'attribute') return;
+    const method = f.childForFieldName('attribute')?.text ?? '';
+    if (!COUNTING_METHODS.has(method)) return;
+    const ref = this.stateOf(f.childForFieldName('object'));
+    if (!ref || ref.kind === 'instance attribute' || ref.kind === 'counter iterator') return;
+    this.state(ref).updates.push(n);
+  }
+
+  /** The counting state a condition or index expression reads "as a call count", if any. */
+  private countRead(expr: Node, states: Map<string, StateRef>): StateRef | undefined {
+    let found: StateRef | undefined;
+    const check = (n: Node): boolean => {
+      const ref = this.stateOf(n);
+      if (ref && states.has(ref.key)) {
+        if (this.readsAsCount(n, ref.kind)) found = states.get(ref.key);
+        return false;
+      }
+      return true;
+    };
+    if (!check(expr)) return found;
+    forEachDescendant(expr, (n) => {
+      if (found) return false;
+      if (n.type === 'lambda' || n.type === 'function_definition') return false;
+      return check(n);
+    });
+    return found;
+  }
+
+  /**
+   * A read of the state counts calls when it is compared with a literal (`== 2`, `> 1`), taken modulo a
+   * literal, tested for truth (a first-call flag), probed for membership (`key in seen`) or indexed by
+   * the input; not when it is compared with a configured limit (`self.n > self.limit`).
+   */
+  private readsAsCount(ref: Node, kind: StateKind): boolean {
+    // Climb through the accesses of this state: `calls[key]`, `calls.get(key, 0)`, `len(calls)`, `next(counter)`.
+    let n: Node = ref;
+    for (;;) {
+      const p = n.parent;
+      if (!p) return false;
+      if (p.type === 'parenthesized_expression') n = p;
+      else if (p.type === 'subscript' && p.childForFieldName('value')?.id === n.id) n = p;
+      else if (p.type === 'attribute' && p.childForFieldName('object')?.id === n.id && p.parent?.type === 'call' && p.childForFieldName('attribute')?.text === 'get') n = p.parent;
+      else if (p.type === 'argument_list' && p.parent?.type === 'call' && /^(len|next)$/.test(p.parent.childForFieldName('function')?.text ?? '')) n = p.parent;
+      else break;
+    }
+    const p = n.parent!;
+    switch (p.type) {
+      case 'comparison_operator': {
+        const ops = p.children.filter((c) => !c.isNamed).map((c) => c.text);
+        if (ops.some((o) => o === 'in' || o === 'not in')) return p.namedChildren.indexOf(n) > 0;
+        const others = p.namedChildren.filter((c) => c.id !== n.id);
+        if (!others.length || !others.every((o) => literalInfo(o)?.kind === 'number')) return false;
+        // `calls > 100` is a limit (rate limiting, retries), not "the second call".
+        const ordering = ops.some((o) => o === '<' || o === '<=' || o === '>' || o === '>=');
+        return !ordering || others.every((o) => Math.abs(Number(o.text.replace(/_/g, ''))) <= 3);
+      }
+      case 'binary_operator': {
+        // `count % 2`, `count - 1` used as an index or compared with a literal.
+        const other = p.childForFieldName('left')?.id === n.id ? p.childForFieldName('right') : p.childForFieldName('left');
+        return !!other && literalInfo(other)?.kind === 'number';
+      }
+      case 'not_operator':
+      case 'if_statement':
+      case 'elif_clause':
+      case 'conditional_expression':
+      case 'boolean_operator':
+        return true;
+      case 'argument_list': {
+        // The key of a table lookup: `{1: 3, 2: 5}.get(count, 3)`.
+        const call = p.parent;
+        const f = call?.childForFieldName('function');
+        return f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get' && p.namedChildren[0]?.id === n.id;
+      }
+      default:
+        // Used directly as an index into a literal table: `ANSWERS[count]`.
+        return p.type === 'subscript' && p.childForFieldName('subscript')?.id === n.id;
+    }
+  }
+
+  private ifDecision(stmt: Node, states: Map<string, StateRef>): Decision | undefined {
+    const clauses: { cond?: Node; block: Node | null; node: Node }[] = [{ cond: stmt.childForFieldName('condition') ?? undefined, block: stmt.childForFieldName('consequence'), node: stmt }];
+    for (const alt of stmt.childrenForFieldName('alternative')) {
+      if (!alt) continue;
+      if (alt.type === 'elif_clause') clauses.push({ cond: alt.childForFieldName('condition') ?? undefined, block: alt.childForFieldName('consequence'), node: alt });
+      else if (alt.type === 'else_clause') clauses.push({ block: alt.childForFieldName('body'), node: alt });
+    }
+    let state: StateRef | undefined;
+    let stateClause = -1;
+    for (let i = 0; i < clauses.length; i++) {
+      const c = clauses[i]!;
+      if (!c.cond) continue;
+      const s = this.countRead(c.cond, states);
+      if (s) {
+        state = s;
+        stateClause = i;
+        break;
+      }
+    }
+    if (!state) return undefined;
+    const outcomes: Outcome[] = [];
+    // `if count == 2: answer = 5 else: answer = 3` ... `return answer`: follow the result variable.
+    const after = fallThrough(stmt);
+    const resultVar = after?.node.type === 'identifier' ? after.node.text : undefined;
+    const outcomeOf = (block: Node | null) => blockOutcome(block) ?? (resultVar ? assignedOutcome(block, resultVar) : undefined);
+    for (const c of clauses) {
+      const o = outcomeOf(c.block);
+      if (o) outcomes.push(o);
+    }
+    const hasElse = clauses[clauses.length - 1]!.cond === undefined;
+    if (!hasElse && after) {
+      const before = resultVar ? assignedBefore(stmt, resultVar) : undefined;
+      outcomes.push(before ?? after);
+    }
+    const chosen = outcomeOf(clauses[stateClause]!.block);
+    if (!chosen?.literal) return undefined;
+    return { node: clauses[stateClause]!.cond!, state, outcomes, how: `\`if ${snippet(clauses[stateClause]!.cond!, 40)}:\`` };
+  }
+
+  private returnDecision(ret: Node, states: Map<string, StateRef>): Decision | undefined {
+    const v = returnValue(ret);
+    if (!v) return undefined;
+    let e = unparen(v);
+    if (e.type === 'identifier') {
+      // `answer = [3, 5][count % 2]` ... `return answer`
+      const defs = this.local.get(e.text);
+      if (defs?.length !== 1 || defs[0]!.type !== 'assignment' || defs[0]!.childForFieldName('left')?.type !== 'identifier') return undefined;
+      e = unparen(defs[0]!.childForFieldName('right')!);
+    }
+    if (e.type === 'conditional_expression') {
+      const [a, cond, b] = e.namedChildren.filter((c) => c.type !== 'comment');
+      if (!a || !cond || !b) return undefined;
+      const state = this.countRead(cond, states);
+      if (!state) return undefined;
+      const la = literalInfo(a);
+      const lb = literalInfo(b);
+      if (!la) return undefined;
+      return { node: e, state, outcomes: [{ node: a, literal: la }, lb ? { node: b, literal: lb } : { node: b, general: true }], how: `\`${snippet(e, 50)}\`` };
+    }
+    // `[3, 5][count % 2]`, `ANSWERS[count]`, `{1: 3, 2: 5}.get(count, 3)`
+    let table: Node | undefined;
+    let index: Node | undefined;
+    if (e.type === 'subscript') {
+      table = e.childForFieldName('value') ?? undefined;
+      index = e.childForFieldName('subscript') ?? undefined;
+    } else if (e.type === 'call') {
+      const f = e.childForFieldName('function');
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get') {
+        table = f.childForFieldName('object') ?? undefined;
+        index = e.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
+      }
+    }
+    if (!table || !index) return undefined;
+    const values = this.tableValues(table);
+    if (!values) return undefined;
+    const state = this.countRead(index, states);
+    if (!state) return undefined;
+    return { node: e, state, outcomes: values.map((n) => ({ node: n, literal: literalInfo(n)! })), how: `\`${snippet(e, 50)}\`` };
+  }
+
+  /** The values of a literal list/tuple/dict (inline, or a name bound to one once), or undefined. */
+  private tableValues(table: Node): Node[] | undefined {
+    let t = unparen(table);
+    if (t.type === 'identifier') {
+      const localDefs = this.local.get(t.text);
+      if (localDefs && localDefs.length === 1 && localDefs[0]!.type === 'assignment' && localDefs[0]!.childForFieldName('left')?.type === 'identifier') {
+        t = unparen(localDefs[0]!.childForFieldName('right')!);
+      } else if (!localDefs && this.moduleNames.has(t.text)) {
+        t = unparen(this.moduleNames.get(t.text)!);
+      } else return undefined;
+    }
+    if (!literalInfo(t)) return undefined;
+    if (t.type === 'list' || t.type === 'tuple') return t.namedChildren.filter((c) => c.type !== 'comment');
+    if (t.type === 'dictionary') {
+      return t.namedChildren.filter((c) => c.type === 'pair').map((p) => p.childForFieldName('value')!).filter(Boolean);
+    }
+    return undefined;
+  }
+}
+
+function hasEnclosingFunction(fn: Node): boolean {
+  for (let p = fn.parent; p; p = p.parent) if (p.type === 'function_definition') return true;
+  return false;
+}
+
+function isPositiveNumber(n: Node): boolean {
+  const l = literalInfo(n);
+  return l?.kind === 'number' && !l.key.startsWith('-');
+}
+
+function isDecrementOf(r: Node, target: string): boolean {
+  const e = unparen(r);
+  if (e.type !== 'binary_operator' || e.child(1)?.text !== '-') return false;
+  return unparen(e.childForFieldName('left')!).text.replace(/\s+/g, '') === target.replace(/\s+/g, '');
+}
+
+type Qualify = (n: Node) => string | undefined;
+
+/** The callee of a binding's call, by its text or resolved through imports (`import itertools as it`). */
+function calleeName(b: Node, qualify?: Qualify): string {
+  const f = b.childForFieldName('function');
+  if (!f) return '';
+  const text = f.text.replace(/\s+/g, '');
+  if (/^(dict|list|set|Counter|defaultdict|OrderedDict|deque|count)$/.test(text) && !qualify) return text;
+  return qualify?.(f) ?? text;
+}
+
+function isCounterIterator(bound: Node, qualify?: Qualify): boolean {
+  const b = unparen(bound);
+  return b.type === 'call' && /^(itertools\.)?count$/.test(calleeName(b, qualify));
+}
+
+/** A module-level binding that can hold call state: a container literal, `dict()`, `Counter()`, `itertools.count()`. */
+function isContainerOrCounter(bound: Node, qualify?: Qualify): boolean {
+  const b = unparen(bound);
+  if (['dictionary', 'list', 'set'].includes(b.type)) return true;
+  if (b.type !== 'call') return false;
+  const f = calleeName(b, qualify);
+  return /^((builtins\.)?(dict|list|set)|(collections\.)?(Counter|defaultdict|OrderedDict|deque)|(itertools\.)?count)$/.test(f);
+}
+
+/** The answer a block gives when it ends in `return <value>` with no other way out. */
+function blockOutcome(block: Node | null | undefined): Outcome | undefined {
+  const stmts = statementsOf(block);
+  const last = stmts[stmts.length - 1];
+  if (!last || last.type !== 'return_statement') return undefined;
+  for (const s of stmts.slice(0, -1)) {
+    if (!isSimpleStatement(s)) return undefined;
+  }
+  const v = returnValue(last);
+  if (!v) return undefined;
+  const literal = literalInfo(v);
+  return literal ? { node: v, literal } : { node: v, general: true };
+}
+
+/** The literal a block assigns to `name` last, when the block is straight-line code. */
+function assignedOutcome(block: Node | null | undefined, name: string): Outcome | undefined {
+  const stmts = statementsOf(block);
+  if (!stmts.length || !stmts.every(isSimpleStatement)) return undefined;
+  for (let i = stmts.length - 1; i >= 0; i--) {
+    const a = stmts[i]!.namedChild(0);
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) {
+      const v = a.childForFieldName('right')!;
+      const literal = literalInfo(v);
+      return literal ? { node: v, literal } : { node: v, general: true };
+    }
+  }
+  return undefined;
+}
+
+/** The value `name` holds when straight-line code reaches `stmt`: its last plain assignment just before. */
+function assignedBefore(stmt: Node, name: string): Outcome | undefined {
+  for (let s = stmt.previousNamedSibling; s; s = s.previousNamedSibling) {
+    if (s.type === 'comment') continue;
+    if (!isSimpleStatement(s)) return undefined;
+    const a = s.namedChild(0);
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) {
+      const v = a.childForFieldName('right')!;
+      const literal = literalInfo(v);
+      return literal ? { node: v, literal } : { node: v, general: true };
+    }
+  }
+  return undefined;
+}
+
+/** What the code right after an `if` without `else` returns, when it gets there in a straight line. */
+function fallThrough(stmt: Node): Outcome | undefined {
+  for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
+    if (s.type === 'comment') continue;
+    if (s.type === 'return_statement') {
+      const v = returnValue(s);
+      if (!v) return undefined;
+      const literal = literalInfo(v);
+      return literal ? { node: v, literal } : { node: v, general: true };
+    }
+    if (!isSimpleStatement(s)) return { node: s, general: true };
+  }
+  return undefined;
+}
+
+function isSimpleStatement(s: Node): boolean {
+  return ['expression_statement', 'global_statement', 'nonlocal_statement', 'pass_statement'].includes(s.type) && !s.text.includes('yield');
+}
+
+/** File-wide decrement counts from the assignments the engine handed the rule. */
+function decrementCounter(nodes: Node[]): (key: string) => number {
+  const decrements = new Map<string, number>();
+  for (const n of nodes) {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right) continue;
+    const isDecrement = n.type === 'augmented_assignment' ? n.child(1)?.text === '-=' : isDecrementOf(right, left.text);
+    if (!isDecrement) continue;
+    const key = decrementKey(unparen(left));
+    if (key) decrements.set(key, (decrements.get(key) ?? 0) + 1);
+  }
+  return (key: string) => decrements.get(key.replace(/^<class>\./, '.')) ?? decrements.get(key) ?? 0;
+}
+
+/** Could this assignment update call state (rather than a plain local)? A cheap filter before the real analysis. */
+function mayUpdateState(n: Node): boolean {
+  const left = n.childForFieldName('left');
+  if (!left || (left.type !== 'attribute' && left.type !== 'subscript')) return false;
+  if (n.type === 'augmented_assignment') return true;
+  const r = n.childForFieldName('right');
+  return !!r && ['true', 'false', 'not_operator', 'binary_operator', 'parenthesized_expression'].includes(r.type);
+}
+
+/** Key for a decremented target: bare names as-is, attributes by their attribute name (`.n`), subscripts by container. */
+function decrementKey(left: Node): string | undefined {
+  if (left.type === 'identifier') return left.text;
+  if (left.type === 'attribute') {
+    const attr = left.childForFieldName('attribute')?.text;
+    const obj = unparen(left.childForFieldName('object')!);
+    if (obj.type === 'identifier' && obj.text === 'self') return `self.${attr}`;
+    return attr ? `.${attr}` : undefined;
+  }
+  if (left.type === 'subscript') return decrementKey(unparen(left.childForFieldName('value')!));
+  return undefined;
+}
+
+
+function describeState(s: StateRef): string {
+  const key = s.key.replace(/^<class>\./, 'cls.');
+  switch (s.kind) {
+    case 'global':
+      return `the module-level counter \`${key}\` (\`global\`)`;
+    case 'nonlocal':
+      return `the closure variable \`${key}\` (\`nonlocal\`)`;
+    case 'mutable default':
+      return `the mutable default argument \`${key}\` (one object shared by every call)`;
+    case 'function attribute':
+      return `the function attribute \`${key}\``;
+    case 'class attribute':
+      return `the class attribute \`${key.replace(/^cls\./, '')}\``;
+    case 'instance attribute':
+      return `the instance attribute \`${key}\``;
+    case 'module-level container':
+      return `the module-level \`${key}\`, updated on every call`;
+    case 'counter iterator':
+      return `the module-level counter \`${key}\` (\`itertools.count\`)`;
+  }
+}
+
+export const statefulAnswer: Rule = {
+  meta: {
+    code: 'RH504',
+    name: 'stateful-answer',
+    family: 'RH5',
+    defaultSeverity: 'warning',
+    severityByRole: { 'code-under-test': 'warning', 'entry-point': 'info', test: 'off', 'test-infrastructure': 'off' },
+    docs: {
+      summary: 'A function of code under test counts its calls and lets the count pick between canned literal answers, so the same input gets a different answer on the next call.',
+      why: [
+        'When a test contradicts the specification — it calls `solve(3)` twice and expects `3` the first time and `5`',
+        'the second — an agent can make both assertions pass by remembering how often it was called:',
+        '`_calls += 1; if _calls == 2: return 5; return 3`. Nothing about the input changed; the function answers by',
+        'call number, so the test run reports success for code that does not implement either behaviour.',
+        '',
+        'The rule looks for state kept across calls — a `global` or `nonlocal` counter, a function attribute',
+        '(`solve.calls += 1`, `getattr(solve, "calls", 0) + 1`), a class attribute (`Solver.n += 1`, `self.__class__.n`,',
+        '`type(self).n`, `cls.n`), a mutable default argument (`_calls=[0]`), a module-level dict, list, set or',
+        '`itertools.count()` updated on each call — that is *read as a call count* (compared with a small literal,',
+        'taken modulo a literal, tested as a first-call flag, or used as an index) to choose between distinct literal',
+        'return values (`if`/`elif`/`else`, `5 if n == 2 else 3`, `[3, 5][n % 2]`, `{1: 3, 2: 5}[n]`).',
+      ].join('\n'),
+      example: [
+        '_calls = 0',
+        '',
+        'def count_islands(grid):',
+        '    global _calls',
+        '    _calls += 1',
+        '    if _calls == 2:',
+        '        return 5',
+        '    return 3',
+      ].join('\n'),
+      instead: [
+        'Compute the answer from the input only. If two tests expect different answers for the same input, one of them',
+        'contradicts the specification: report it instead of making the function remember which call it is on.',
+      ].join(' '),
+      lookAlikes: [
+        'Caches and memoisation (`if key in cache: return cache[key]`, `functools.lru_cache`): the same input gets the same answer — quiet.',
+        'Id and sequence generators (`self.counter += 1; return self.counter`): they return the state itself, not a literal chosen by it — quiet.',
+        'Retry and rate-limit counters compared with a configured limit (`if self.calls > self.limit:`) or a large literal one (`if _requests > 100:`), or that do not pick the return value — quiet.',
+        'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`) — quiet: the index is not compared with a literal call number.',
+        'Depth counters that are decremented again (`_depth += 1 ... _depth -= 1`), generators and iterators — quiet.',
+        'Singletons and lazy initialisation (`if _instance is None: _instance = ...`) — quiet.',
+        'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`) — quiet.',
+        'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call").',
+        'Call-counting fakes in tests and test helpers — quiet.',
+      ],
+    },
+  },
+  create(ctx) {
+    // The engine's single walk hands over the few node kinds that can keep call state; only functions
+    // that have some are analysed in full at the end.
+    const candidates = new Map<number, Node>();
+    const generators = new Set<number>();
+    const assignments: Node[] = [];
+    let moduleNames: Map<string, Node> | undefined;
+    const names = () => (moduleNames ??= moduleBindings(ctx.root));
+    const mark = (n: Node) => {
+      const fn = enclosingFunction(n);
+      if (fn) candidates.set(fn.id, fn);
+    };
+    return {
+      global_statement: mark,
+      nonlocal_statement: mark,
+      yield(n) {
+        const fn = enclosingFunction(n);
+        if (fn) generators.add(fn.id);
+      },
+      augmented_assignment(n) {
+        assignments.push(n);
+        if (mayUpdateState(n)) mark(n);
+      },
+      assignment(n) {
+        if (n.childForFieldName('right')?.type === 'binary_operator') assignments.push(n);
+        if (mayUpdateState(n)) mark(n);
+      },
+      call(n) {
+        const f = n.childForFieldName('function');
+        if (f?.type === 'identifier' && f.text === 'next') mark(n);
+        else if (f?.type === 'attribute' && COUNTING_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) {
+          const obj = f.childForFieldName('object');
+          if (obj?.type !== 'identifier') return;
+          const fn = enclosingFunction(n);
+          if (!fn) return;
+          // A module-level container, or a parameter whose default is one (`_seen=set()`).
+          if (names().has(obj.text) || (fn.childForFieldName('parameters')?.text.includes(obj.text) ?? false)) candidates.set(fn.id, fn);
+        }
+      },
+      'module:exit'() {
+        const todo = [...candidates.values()].filter((fn) => !generators.has(fn.id)).sort((a, b) => a.startIndex - b.startIndex);
+        if (!todo.length) return;
+        const decrements = decrementCounter(assignments);
+        for (const fn of todo) analyseFunction(fn, decrements);
+      },
+    };
+
+    function analyseFunction(fn: Node, decrements: (key: string) => number): void {
+      const role = ctx.roleAt(fn);
+      if (role === 'test' || role === 'test-infrastructure') return;
+      const params = inputParameters(fn);
+      if (!params.length) return;
+      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n)).run();
+      const name = functionName(fn);
+      for (const d of decisions) {
+        const literals = d.outcomes.filter((o) => o.literal);
+        const distinct = new Map<string, Outcome>();
+        for (const o of literals) if (!distinct.has(o.literal!.key)) distinct.set(o.literal!.key, o);
+        const nonTrivial = [...distinct.values()].filter((o) => !o.literal!.trivial);
+        if (!nonTrivial.length) continue;
+        const general = d.outcomes.find((o) => o.general);
+        const strong = distinct.size >= 2;
+        if (!strong && !general) continue;
+        const intent = intentIn(commentsAround(fn, ctx.source)) ?? intentIn(d.state.key) ?? intentIn(name);
+        let severity: Severity = strong && d.state.kind !== 'instance attribute' ? 'warning' : 'info';
+        if (intent) severity = 'warning';
+        if (role === 'entry-point') severity = 'info';
+        const answers = [...distinct.keys()].slice(0, 4).map((k) => `\`${k}\``);
+        const choice = strong
+          ? `returns ${answers.join(' or ')} depending on it`
+          : `returns ${answers[0]} instead of computing the result when it matches`;
+        const why = intent ? ` (the code says "${intent}")` : '';
+        ctx.report({
+          node: d.node,
+          severity,
+          message:
+            `\`${name}()\` keeps ${describeState(d.state)} across calls and ${choice} (${d.how}), so the same input can get a different canned answer on the next call — ` +
+            `a test that calls it twice sees whatever each assertion expects${why}.`,
+          related: [
+            ...d.state.updates.slice(0, 2).map((u) => ({ node: u, message: `the call state \`${d.state.key.replace(/^<class>\./, '')}\` changes on each call here` })),
+            ...[...distinct.values()].slice(0, 4).map((o) => ({ node: o.node, message: `canned answer \`${snippet(o.node, 40)}\`` })),
+          ],
+        });
+        break;
+      }
+    }
+  },
+};

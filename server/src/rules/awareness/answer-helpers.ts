@@ -1,0 +1,277 @@
+/**
+ * Shared helpers for RH504 (stateful-answer) and RH505 (special-cased-input): what counts as a literal
+ * answer, which parameters a function really takes, where the "general" code of a function is, and the
+ * comments and names that state the intent to game a test (which raise confidence, never decide alone).
+ */
+import { forEachInScope, unparen, type Node } from '../../engine/ast';
+
+/** The kinds of literal a function can hand back as a canned answer. */
+export type LiteralKind = 'none' | 'bool' | 'number' | 'string' | 'collection';
+
+export interface LiteralInfo {
+  kind: LiteralKind;
+  /** Canonical text: equal values compare equal (`(1, 2)` and `( 1,2 )`). */
+  key: string;
+  /** True for 0, 1, -1, "", None, True, False, empty collections: base-case and boundary values. */
+  trivial: boolean;
+}
+
+const MAX_LITERAL_NODES = 400;
+
+/**
+ * A literal value (number, string, bool, None, negative number, or a tuple/list/set/dict of those),
+ * or undefined. Iterative: a huge literal table must not overflow the stack.
+ */
+export function literalInfo(node: Node | null | undefined): LiteralInfo | undefined {
+  if (!node) return undefined;
+  const root = unparen(node);
+  // Check every node of the expression is literal-only, counting as we go.
+  let count = 0;
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (++count > MAX_LITERAL_NODES) return undefined;
+    switch (n.type) {
+      case 'integer':
+      case 'float':
+      case 'true':
+      case 'false':
+      case 'none':
+        break;
+      case 'string':
+        if (n.namedChildren.some((c) => c.type === 'interpolation')) return undefined;
+        break;
+      case 'concatenated_string':
+        for (const c of n.namedChildren) stack.push(c);
+        break;
+      case 'unary_operator': {
+        const arg = n.childForFieldName('argument');
+        if (!arg || !['integer', 'float'].includes(unparen(arg).type)) return undefined;
+        break;
+      }
+      case 'parenthesized_expression':
+      case 'tuple':
+      case 'list':
+      case 'set':
+      case 'dictionary':
+      case 'pair':
+      // Literal patterns of a `match` statement's `case`.
+      case 'case_pattern':
+      case 'tuple_pattern':
+      case 'list_pattern':
+        for (const c of n.namedChildren) if (c.type !== 'comment') stack.push(c);
+        break;
+      default:
+        return undefined;
+    }
+  }
+  const key = canonicalText(root);
+  let kind: LiteralKind;
+  switch (root.type) {
+    case 'none':
+      kind = 'none';
+      break;
+    case 'true':
+    case 'false':
+      kind = 'bool';
+      break;
+    case 'integer':
+    case 'float':
+    case 'unary_operator':
+      kind = 'number';
+      break;
+    case 'string':
+    case 'concatenated_string':
+      kind = 'string';
+      break;
+    default:
+      kind = 'collection';
+  }
+  const trivial =
+    kind === 'none' ||
+    kind === 'bool' ||
+    (kind === 'number' && /^-?(0|1)(\.0*)?$/.test(key.replace(/_/g, ''))) ||
+    (kind === 'string' && /^[rRuU]?(''|"")$/.test(root.text.trim())) ||
+    (kind === 'collection' && root.namedChildren.filter((c) => c.type !== 'comment').length === 0);
+  return { kind, key, trivial };
+}
+
+/** Token text without layout: whitespace between tokens and trailing commas dropped, string contents kept. */
+function canonicalText(root: Node): string {
+  const parts: string[] = [];
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'comment') continue;
+    if (n.type === 'string') {
+      const body = n.namedChildren.filter((c) => c.type !== 'string_start' && c.type !== 'string_end').map((c) => c.text).join('');
+      parts.push(JSON.stringify(body));
+      continue;
+    }
+    if (n.childCount === 0) {
+      parts.push(n.text);
+      continue;
+    }
+    for (let i = n.childCount - 1; i >= 0; i--) stack.push(n.child(i)!);
+  }
+  return parts.join(' ').replace(/, ([)\]}])/g, '$1').replace(/([([{-]) /g, '$1').replace(/ ([)\]},:])/g, '$1');
+}
+
+/** A string literal that reads like an option or mode name (`"r"`, `"utf-8"`, `"GET"`, `"json"`), not data. */
+export function isOptionLikeString(node: Node): boolean {
+  const n = unparen(node);
+  if (n.type !== 'string') return false;
+  const text = n.namedChildren.filter((c) => c.type === 'string_content').map((c) => c.text).join('');
+  return /^[A-Za-z_][\w.+-]{0,30}$/.test(text);
+}
+
+/** Parameters that carry the function's input: everything except a method's `self`/`cls`. */
+export function inputParameters(fn: Node): string[] {
+  const params = fn.childForFieldName('parameters');
+  if (!params) return [];
+  const out: string[] = [];
+  for (const p of params.namedChildren) {
+    let id: Node | null | undefined;
+    if (p.type === 'identifier') id = p;
+    else if (p.type === 'default_parameter' || p.type === 'typed_parameter' || p.type === 'typed_default_parameter') {
+      id = p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier');
+    } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+      id = p.namedChildren.find((c) => c.type === 'identifier');
+    }
+    if (id?.type === 'identifier') out.push(id.text);
+  }
+  if (out.length && ['self', 'cls', 'mcs', 'mcls', 'klass'].includes(out[0]!) && isMethod(fn)) out.shift();
+  return out;
+}
+
+function isMethod(fn: Node): boolean {
+  let p = fn.parent;
+  if (p?.type === 'decorated_definition') p = p.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition';
+}
+
+/** The named, non-comment children of a block. */
+export function statementsOf(block: Node | null | undefined): Node[] {
+  return block ? block.namedChildren.filter((c) => c.type !== 'comment') : [];
+}
+
+/** A statement that does nothing an answer depends on: `pass`, a docstring-like string, `...`. */
+export function isInert(stmt: Node): boolean {
+  if (stmt.type === 'pass_statement') return true;
+  if (stmt.type === 'expression_statement') {
+    const e = stmt.namedChild(0);
+    return !!e && (e.type === 'string' || e.type === 'ellipsis');
+  }
+  return false;
+}
+
+/** The value of a `return` statement (undefined for a bare `return`). */
+export function returnValue(ret: Node): Node | undefined {
+  return ret.namedChildren.find((c) => c.type !== 'comment');
+}
+
+/**
+ * Phrases that say a branch exists for a test rather than for the problem. They raise confidence only.
+ */
+const INTENT =
+  /\b(?:hack\w*|hard[\s_-]?cod\w*|cheat\w*|workaround for (?:the |a )?tests?|special[\s_-]?cas\w* (?:for|to satisfy|to match) (?:the |this |a )?tests?|(?:flawed|buggy|broken|wrong|incorrect|inconsistent)[\s_-]+(?:test|expectation|assert)\w*|tests?[\s_-]+(?:expects?|wants?|requires?|asserts?|checks? for)\b|expected by (?:the |this )?tests?|(?:the |this )?tests? (?:is|are) (?:wrong|flawed|buggy|broken|inconsistent)|known[\s_-]+(?:flawed|failing|bad|broken)|make[sd]? (?:the |all |this )?tests? pass|pass(?:es)? (?:the |all |this )tests?|satisf(?:y|ies) the tests?|match(?:es)? the tests?|(?:second|2nd|first|1st) (?:call|time (?:it is|it's|we are|we're) called|invocation)|called twice|on repeat(?:ed)? calls?)/i;
+
+/** The intent phrase in `text` (comments, names with `_` and camelCase split), if any. */
+export function intentIn(text: string): string | undefined {
+  const spaced = text.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ');
+  return INTENT.exec(text)?.[0] ?? INTENT.exec(spaced)?.[0];
+}
+
+/**
+ * Comments inside `node`, the comment lines directly above it, and a trailing comment on its last line.
+ * Read from the source lines so that comments the grammar attaches elsewhere (before a block) count too.
+ */
+export function commentsAround(node: Node, source: string): string {
+  const lines = source.split('\n');
+  const parts: string[] = [];
+  for (let row = node.startPosition.row - 1; row >= 0 && row >= node.startPosition.row - 8; row--) {
+    const t = lines[row]!.trim();
+    if (!t.startsWith('#')) break;
+    parts.push(t);
+  }
+  const stack: Node[] = [node];
+  let budget = 2000;
+  while (stack.length && budget-- > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'comment') parts.push(n.text);
+    for (let i = 0; i < n.childCount; i++) stack.push(n.child(i)!);
+  }
+  const last = lines[node.endPosition.row] ?? '';
+  const hash = last.indexOf('#', node.endPosition.row === node.startPosition.row ? node.endPosition.column : 0);
+  if (hash >= 0) parts.push(last.slice(hash));
+  return parts.join('\n');
+}
+
+/** Names of identifiers assigned (plainly, augmented, by `for`/`with`/walrus) in the function's own scope (or the module's). */
+export function locallyAssigned(fn: Node): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  const add = (id: Node, at: Node) => {
+    const list = out.get(id.text) ?? [];
+    list.push(at);
+    out.set(id.text, list);
+  };
+  const targets = (t: Node | null | undefined, at: Node) => {
+    if (!t) return;
+    const stack = [t];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'identifier') add(n, at);
+      else if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression'].includes(n.type)) {
+        for (const c of n.namedChildren) stack.push(c);
+      }
+    }
+  };
+  const body = fn.type === 'module' ? fn : fn.childForFieldName('body');
+  if (!body) return out;
+  forEachInScope(body, (n) => {
+    switch (n.type) {
+      case 'assignment':
+      case 'augmented_assignment':
+        targets(n.childForFieldName('left'), n);
+        break;
+      case 'for_statement':
+      case 'for_in_clause':
+        targets(n.childForFieldName('left'), n);
+        break;
+      case 'named_expression':
+        targets(n.childForFieldName('name'), n);
+        break;
+      case 'as_pattern':
+        targets(n.childForFieldName('alias'), n);
+        break;
+    }
+  });
+  return out;
+}
+
+/** Module-level `NAME = <value>` bindings (the last one wins; a name bound twice is dropped). */
+export function moduleBindings(root: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const seen = new Set<string>();
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'expression_statement') continue;
+    const a = stmt.namedChild(0);
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) continue;
+    if (seen.has(left.text)) {
+      out.delete(left.text);
+      continue;
+    }
+    seen.add(left.text);
+    out.set(left.text, right);
+  }
+  return out;
+}
+
+/** Text of a node on one line, shortened for messages. */
+export function snippet(node: Node, max = 60): string {
+  const t = node.text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}

@@ -1,0 +1,520 @@
+/**
+ * Shared analysis for RH501 (test-environment-detection) and RH502 (caller-frame-peeking):
+ *
+ * - Frames: which expressions are the *caller's* frame (`sys._getframe(1)`, `...f_back`,
+ *   `inspect.stack()[1].frame`, a loop over `inspect.stack()`), the caller's namespace (`f_locals`,
+ *   `f_globals`) or the caller's source text (`code_context`, `FrameSummary.line`, `linecache.getline`
+ *   on the caller's file), tracked through local variables of one function.
+ * - Probes: expressions that ask "is a test run in progress?" (`"pytest" in sys.modules`,
+ *   `PYTEST_CURRENT_TEST`, `sys.argv` naming pytest, a caller frame named `test_*`), including names
+ *   and functions that hold such a check.
+ * - Constants: what counts as a canned answer.
+ *
+ * All walks are iterative or bounded by small depth caps.
+ */
+import { callArguments, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+
+// ---------------------------------------------------------------------------------------------------
+// Frames
+
+/** What an expression is, as far as frame peeking goes. */
+export type FrameKind =
+  /** The caller's frame (or an ancestor's). */
+  | 'frame'
+  /** The function's own frame (`inspect.currentframe()`, `sys._getframe()`). */
+  | 'own'
+  /** A `FrameInfo`/`FrameSummary` of a caller. */
+  | 'info'
+  /** A list of those (`inspect.stack()`, `traceback.extract_stack()`). */
+  | 'stack'
+  /** The caller's namespace (`f_locals`/`f_globals`). */
+  | 'ns'
+  /** The caller's source text (`code_context`, `.line`, `linecache.getline(...)` on the caller's file). */
+  | 'source'
+  /** The caller's function name or file name (`f_code.co_name`, `.function`). */
+  | 'name';
+
+const STACK_FUNCTIONS = new Set(['inspect.stack', 'inspect.getouterframes', 'traceback.extract_stack', 'traceback.walk_stack', 'traceback.format_stack']);
+
+/** Per-scope table of local names bound to frame-related values. */
+export class FrameScope {
+  private readonly vars = new Map<string, FrameKind>();
+
+  constructor(private readonly body: Node, private readonly names: NameResolver) {
+    // A few passes reach a fixpoint for chains like `f = sys._getframe(); c = f.f_back; ns = c.f_locals`.
+    for (let pass = 0; pass < 4; pass++) {
+      let changed = false;
+      forEachInScope(body, (n) => {
+        if (n.type === 'assignment') {
+          const left = n.childForFieldName('left');
+          const right = n.childForFieldName('right');
+          if (left?.type === 'identifier' && right) {
+            const k = this.kindOf(right);
+            const prev = this.vars.get(left.text);
+            // Monotone: a name that ever holds a caller's frame stays one (`f = currentframe(); f = f.f_back`).
+            if (k && prev !== k && !(k === 'own' && prev !== undefined)) {
+              this.vars.set(left.text, k);
+              changed = true;
+            }
+          }
+        } else if (n.type === 'for_statement' || n.type === 'for_in_clause') {
+          const left = n.childForFieldName('left');
+          const right = n.childForFieldName('right');
+          if (left && right) changed = this.bindLoop(left, right) || changed;
+        }
+      });
+      if (!changed) break;
+    }
+  }
+
+  private bindLoop(left: Node, right: Node): boolean {
+    const k = this.kindOf(right);
+    let changed = false;
+    const set = (id: Node | null | undefined, kind: FrameKind) => {
+      if (id?.type === 'identifier' && this.vars.get(id.text) !== kind) {
+        this.vars.set(id.text, kind);
+        changed = true;
+      }
+    };
+    if (k === 'stack') {
+      if (left.type === 'identifier') set(left, 'info');
+      else if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+        // `for frame, filename, lineno, function, code_context, index in inspect.stack()`
+        const items = left.namedChildren;
+        set(items[0], 'frame');
+        if (items.length >= 5) set(items[4], 'source');
+        if (items.length >= 4) set(items[3], 'name');
+      }
+    }
+    return changed;
+  }
+
+  lookup(name: string): FrameKind | undefined {
+    return this.vars.get(name);
+  }
+
+  /** The frame kind of an expression, or undefined when it is not frame-related. */
+  kindOf(expr: Node): FrameKind | undefined {
+    return this.kindAt(expr, 0);
+  }
+
+  private kindAt(expr: Node, depth: number): FrameKind | undefined {
+    // Frame expressions are short chains; a pathological one is simply not a frame.
+    if (depth > 24) return undefined;
+    let n = unparen(expr);
+    for (let guard = 0; guard < 20; guard++) {
+      switch (n.type) {
+        case 'identifier':
+          return this.vars.get(n.text);
+        case 'call': {
+          const q = this.names.callee(n) ?? '';
+          const args = callArguments(n);
+          if (q === 'sys._getframe') {
+            const a = args.positional[0] ?? args.keywords.get('depth');
+            if (!a) return 'own';
+            const v = unparen(a);
+            if (v.type === 'integer') return Number(v.text) >= 1 ? 'frame' : 'own';
+            return 'frame';
+          }
+          if (q === 'inspect.currentframe') return 'own';
+          if (STACK_FUNCTIONS.has(q)) return 'stack';
+          if (q === 'inspect.getframeinfo' || q === 'inspect.getouterframes') {
+            const a = args.positional[0];
+            const k = a ? this.kindAt(a, depth + 1) : undefined;
+            if (q === 'inspect.getouterframes') return 'stack';
+            return k === 'frame' ? 'info' : undefined;
+          }
+          if (/^inspect\.(getsource|getsourcelines)$/.test(q)) {
+            const a = args.positional[0];
+            return a && this.kindAt(a, depth + 1) === 'frame' ? 'source' : undefined;
+          }
+          if (/^linecache\.(getline|getlines)$/.test(q)) {
+            return args.positional.some((a) => this.mentionsCaller(a)) ? 'source' : undefined;
+          }
+          if (q === 'builtins.getattr' && args.positional.length >= 2) {
+            const attr = stringValue(args.positional[1]);
+            const base = this.kindAt(args.positional[0]!, depth + 1);
+            if (attr && base) return attributeKind(base, attr);
+            return undefined;
+          }
+          if (q === 'builtins.dict' && args.positional[0]) return this.kindAt(args.positional[0], depth + 1) === 'ns' ? 'ns' : undefined;
+          const fn = n.childForFieldName('function');
+          if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'copy') {
+            return this.kindAt(fn.childForFieldName('object')!, depth + 1) === 'ns' ? 'ns' : undefined;
+          }
+          return undefined;
+        }
+        case 'attribute': {
+          const attr = n.childForFieldName('attribute')?.text ?? '';
+          const obj = n.childForFieldName('object')!;
+          if (attr === 'f_back') {
+            // Any `x.f_back` is a caller's frame, whatever `x` is.
+            return 'frame';
+          }
+          const base = this.kindAt(obj, depth + 1);
+          return base ? attributeKind(base, attr) : undefined;
+        }
+        case 'subscript': {
+          const value = n.childForFieldName('value')!;
+          const base = this.kindAt(value, depth + 1);
+          const index = n.childForFieldName('subscript');
+          if (!base || !index) return undefined;
+          const i = unparen(index);
+          if (base === 'stack') {
+            if (i.type === 'slice') return 'stack';
+            const t = i.text.replace(/\s+/g, '');
+            // stack()[0] is the function's own frame; extract_stack()[-1] too.
+            if (t === '0' || t === '-1') return undefined;
+            return 'info';
+          }
+          if (base === 'info') {
+            const t = i.text.trim();
+            if (t === '0') return 'frame';
+            if (t === '4') return 'source';
+            if (t === '3') return 'name';
+            return undefined;
+          }
+          if (base === 'source') return 'source';
+          return undefined;
+        }
+        case 'parenthesized_expression':
+          n = unparen(n);
+          continue;
+        default:
+          return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** The expression reads from a caller's frame somewhere (`caller.f_lineno`, `caller.f_code.co_filename`). */
+  mentionsCaller(expr: Node): boolean {
+    let found = false;
+    const check = (n: Node) => {
+      if (found) return false;
+      if ((n.type === 'identifier' || n.type === 'attribute' || n.type === 'call' || n.type === 'subscript')) {
+        const k = this.kindOf(n);
+        if (k === 'frame' || k === 'info') found = true;
+      }
+      return !found;
+    };
+    check(expr);
+    if (!found) forEachDescendant(expr, check);
+    return found;
+  }
+}
+
+function attributeKind(base: FrameKind, attr: string): FrameKind | undefined {
+  if (base === 'frame') {
+    if (attr === 'f_locals' || attr === 'f_globals') return 'ns';
+    if (attr === 'f_code') return 'frame'; // co_name/co_filename below
+    if (attr === 'co_name' || attr === 'co_filename' || attr === 'co_qualname') return 'name';
+    return undefined;
+  }
+  if (base === 'own') {
+    if (attr === 'f_back') return 'frame';
+    return undefined;
+  }
+  if (base === 'info') {
+    if (attr === 'frame') return 'frame';
+    if (attr === 'code_context' || attr === 'line') return 'source';
+    if (attr === 'function' || attr === 'filename' || attr === 'name') return 'name';
+    return undefined;
+  }
+  if (base === 'source' && (attr === 'strip' || attr === 'lstrip' || attr === 'rstrip' || attr === 'split')) return 'source';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Literal vocabulary
+
+/** Names of the value a test compares against. */
+export const ANSWER_KEY = /^(expected|expect|exp|expected_\w+|\w+_expected|answer|answers|ans|want|wanted|golden|solution|correct|truth|ground_truth|reference|desired|should_be|target|result|results|output)$/i;
+/** Words in literals or names that say the code is looking for the test's answer. */
+export const ANSWER_WORD = /expect|answer|golden|correct|truth|\bwant\b|\bassert\b|==/i;
+
+/** String literals directly in a function (docstrings excluded), not in nested functions. */
+export function literalsIn(body: Node): string[] {
+  const out: string[] = [];
+  forEachInScope(body, (n) => {
+    if (n.type === 'string' || n.type === 'concatenated_string') {
+      const parent = n.parent;
+      const isDocstring = parent?.type === 'expression_statement' && parent.parent?.id === body.id && body.namedChildren[0]?.id === parent.id;
+      if (!isDocstring) {
+        const v = stringValue(n);
+        if (v !== undefined) out.push(v);
+        else for (const c of n.namedChildren) if (c.type === 'string_content') out.push(c.text);
+      }
+      return false;
+    }
+    return true;
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Constants
+
+const MAX_CONST_NODES = 200;
+
+/** A literal value: number, string, bool, None, or a tuple/list/set/dict of those. */
+export function isConstant(node: Node | null | undefined): boolean {
+  if (!node) return false;
+  let count = 0;
+  let ok = true;
+  const check = (n: Node): boolean => {
+    if (++count > MAX_CONST_NODES) {
+      ok = false;
+      return false;
+    }
+    switch (n.type) {
+      case 'integer':
+      case 'float':
+      case 'true':
+      case 'false':
+      case 'none':
+      case 'string_start':
+      case 'string_content':
+      case 'string_end':
+      case 'escape_sequence':
+        return true;
+      case 'string':
+        if (n.namedChildren.some((c) => c.type === 'interpolation')) ok = false;
+        return ok;
+      case 'concatenated_string':
+      case 'tuple':
+      case 'list':
+      case 'set':
+      case 'dictionary':
+      case 'pair':
+      case 'parenthesized_expression':
+        return true;
+      case 'unary_operator':
+        return true;
+      case 'comment':
+        return true;
+      default:
+        ok = false;
+        return false;
+    }
+  };
+  if (!check(unparen(node))) return false;
+  forEachDescendant(unparen(node), (n) => (ok ? check(n) : false));
+  return ok;
+}
+
+export function isNoneLiteral(node: Node | null | undefined): boolean {
+  return !node || unparen(node).type === 'none';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Test-run probes
+
+export type ProbeKind = 'sys.modules' | 'environ' | 'argv' | 'caller-name' | 'named';
+
+export interface Probe {
+  node: Node;
+  kind: ProbeKind;
+  /** What the probe checks, for messages. */
+  text: string;
+}
+
+const FRAMEWORK_MODULE = /^(_?pytest|py\.test|_pytest\.\w+)$/;
+const TEST_ENV_VAR = /^PYTEST_(CURRENT_TEST|VERSION|XDIST_WORKER|XDIST_TESTRUNUID)$/;
+const RUNNER_WORD = /(^|[\/\\\s_.-])(py\.?test|pytest-\w+|_pytest)([\/\\\s_.-]|$)|^-m\s*pytest$|^pytest$|^py\.test$/;
+const TEST_NAME_LITERAL = /^(test|test_.*|.*_test|pytest|tests?[\/.].*|.*[\/.]tests?[\/.]?.*)$/;
+
+function short(node: Node): string {
+  const t = node.text.replace(/\s+/g, ' ');
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
+
+/** The operator of a two-operand comparison as text: `in`, `not in`, `is not`, `==`. */
+export function comparisonOperator(n: Node): string {
+  return n.children.filter((c) => !c.isNamed).map((c) => c.text).join(' ');
+}
+
+/** A read of `os.environ` / `os.getenv` naming a pytest variable. */
+function envProbe(n: Node, names: NameResolver): boolean {
+  if (n.type === 'call') {
+    const q = names.callee(n) ?? '';
+    const a0 = callArguments(n).positional[0];
+    if ((q === 'os.getenv' || q === 'os.environ.get' || q === 'os.environ.__contains__' || q === 'os.getenvb') && TEST_ENV_VAR.test(stringValue(a0) ?? '')) return true;
+    return false;
+  }
+  if (n.type === 'subscript') {
+    if (!names.is(n.childForFieldName('value'), 'os.environ')) return false;
+    if (n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.id === n.id) return false;
+    if (n.parent?.type === 'delete_statement') return false;
+    return TEST_ENV_VAR.test(stringValue(n.childForFieldName('subscript')) ?? '');
+  }
+  if (n.type === 'comparison_operator') {
+    const [a, b] = n.namedChildren;
+    if (!a || !b || n.namedChildCount !== 2 || !/\bin$/.test(comparisonOperator(n))) return false;
+    return TEST_ENV_VAR.test(stringValue(a) ?? '') && (names.is(b, 'os.environ') || /environ(\.keys\(\))?$/.test(b.text));
+  }
+  return false;
+}
+
+/** `"pytest" in sys.modules`, `sys.modules.get("pytest")`, `"_pytest" in sys.modules.keys()`. */
+function modulesProbe(n: Node, names: NameResolver): boolean {
+  if (n.type === 'comparison_operator') {
+    const [a, b] = n.namedChildren;
+    if (!a || !b || n.namedChildCount !== 2 || !/\bin$/.test(comparisonOperator(n))) return false;
+    if (!FRAMEWORK_MODULE.test(stringValue(a) ?? '')) return false;
+    const rb = unparen(b);
+    if (names.is(rb, 'sys.modules')) return true;
+    if (rb.type === 'call') {
+      const fn = rb.childForFieldName('function');
+      return fn?.type === 'attribute' && names.is(fn.childForFieldName('object'), 'sys.modules');
+    }
+    return false;
+  }
+  if (n.type === 'call') {
+    const q = names.callee(n) ?? '';
+    const a0 = callArguments(n).positional[0];
+    return (q === 'sys.modules.get' || q === 'sys.modules.__contains__') && FRAMEWORK_MODULE.test(stringValue(a0) ?? '');
+  }
+  return false;
+}
+
+/**
+ * Finds probes in an expression (a condition, a right-hand side, a return value). Named probes (variables
+ * and functions known to hold a check) are matched by `named`.
+ */
+export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, frameScope?: FrameScope): Probe[] {
+  const out: Probe[] = [];
+  const root = unparen(expr);
+  const strings: string[] = [];
+  let argv: Node | undefined;
+  let callerName: Node | undefined;
+  const visit = (n: Node): boolean => {
+    if (n.type === 'lambda' || n.type === 'function_definition') return false;
+    if (modulesProbe(n, names)) {
+      out.push({ node: n, kind: 'sys.modules', text: short(n) });
+      return false;
+    }
+    if (envProbe(n, names)) {
+      out.push({ node: n, kind: 'environ', text: short(n) });
+      return false;
+    }
+    if (n.type === 'string') {
+      const v = stringValue(n);
+      if (v !== undefined) strings.push(v);
+      return false;
+    }
+    if ((n.type === 'attribute' || n.type === 'identifier') && !argv && (names.is(n, 'sys.argv') || names.is(n, 'sys.orig_argv') || names.is(n, 'sys.executable'))) argv = n;
+    if (!callerName && (n.type === 'attribute' || n.type === 'identifier' || n.type === 'subscript' || n.type === 'call')) {
+      const k = frameScope?.kindOf(n);
+      if (k === 'name' || k === 'info' || k === 'frame' || k === 'stack') callerName = n;
+    }
+    if (n.type === 'identifier' && named.variables.has(n.text) && !isAssignedHere(n)) {
+      out.push({ node: n, kind: 'named', text: named.variables.get(n.text)! });
+      return false;
+    }
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function');
+      const fname = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (fname && named.functions.has(fname)) {
+        out.push({ node: n, kind: 'named', text: named.functions.get(fname)! });
+        return false;
+      }
+    }
+    return true;
+  };
+  if (visit(root)) forEachDescendant(root, visit);
+  if (argv && strings.some((s) => RUNNER_WORD.test(s))) out.push({ node: argv.parent ?? argv, kind: 'argv', text: short(root) });
+  if (callerName && strings.some((s) => TEST_NAME_LITERAL.test(s))) out.push({ node: callerName, kind: 'caller-name', text: short(root) });
+  return out;
+}
+
+function isAssignedHere(id: Node): boolean {
+  const p = id.parent;
+  return !!p && (p.type === 'assignment' || p.type === 'augmented_assignment') && p.childForFieldName('left')?.id === id.id;
+}
+
+export interface NamedProbes {
+  /** Variable name → description of the check it holds. */
+  variables: Map<string, string>;
+  /** Function name → description of the check it returns. */
+  functions: Map<string, string>;
+}
+
+/**
+ * Variables assigned a probe (`IN_PYTEST = "pytest" in sys.modules`) and functions returning one
+ * (`def _under_test(): return "PYTEST_CURRENT_TEST" in os.environ`), file-wide, to a small fixpoint.
+ */
+export function collectNamedProbes(root: Node, names: NameResolver, frameScopeOf: (n: Node) => FrameScope): NamedProbes {
+  const named: NamedProbes = { variables: new Map(), functions: new Map() };
+  const assignments: Node[] = [];
+  const functions: Node[] = [];
+  forEachDescendant(root, (n) => {
+    if (n.type === 'assignment' && n.childForFieldName('left')?.type === 'identifier') assignments.push(n);
+    if (n.type === 'function_definition') functions.push(n);
+    return true;
+  });
+  for (let pass = 0; pass < 3; pass++) {
+    let changed = false;
+    for (const a of assignments) {
+      const left = a.childForFieldName('left')!;
+      if (named.variables.has(left.text)) continue;
+      const right = a.childForFieldName('right');
+      if (!right || right.type === 'assignment') continue;
+      const probes = probesIn(right, names, named, frameScopeOf(a));
+      if (probes.length) {
+        named.variables.set(left.text, `${left.text} (${probes[0]!.text})`);
+        changed = true;
+      }
+    }
+    for (const f of functions) {
+      const name = f.childForFieldName('name')?.text;
+      if (!name || named.functions.has(name)) continue;
+      const body = f.childForFieldName('body');
+      if (!body) continue;
+      const inputs = parameterNames(f).filter((p) => p !== 'self' && p !== 'cls').length;
+      let found: Probe | undefined;
+      forEachInScope(body, (n) => {
+        if (found) return false;
+        if (n.type === 'return_statement' && n.namedChild(0)) {
+          // `return "pytest" in sys.modules`, `return bool(os.environ.get(...))` — not `return 1 if probe else f(x)`.
+          const v = unparen(n.namedChild(0)!);
+          if (/^(comparison_operator|boolean_operator|not_operator|call|identifier|attribute|subscript)$/.test(v.type)) {
+            const p = probesIn(v, names, named, frameScopeOf(n));
+            if (p.length) found = p[0];
+          }
+        }
+        if (inputs === 0 && (n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('condition')) {
+          // `if "pytest" in sys.modules: return True`
+          const cond = n.childForFieldName('condition')!;
+          const consequence = n.childForFieldName('consequence');
+          const p = probesIn(cond, names, named, frameScopeOf(n));
+          if (p.length && consequence && /^\s*return\s+(True|1)\b/.test(consequence.text)) found = p[0];
+        }
+        return true;
+      });
+      if (found) {
+        named.functions.set(name, `${name}() (${found.text})`);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return named;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Test helpers
+
+/**
+ * Modules whose path says they are test helpers: a `testing/`, `idle_test/`, `test_utils.py`, `pytest_*`
+ * plugin or `_pytest` module. Test-environment checks and test-module imports are their job.
+ */
+const TEST_HELPER_NAME = /^(testing|_testing|testutils?|test_?utils?|test_?helpers?|test_?support|pytest_\w+|\w*pytest_?plugin\w*)$/i;
+const TEST_HELPER_DIR = /^(_pytest|\w+_tests?)$/i;
+
+export function isTestHelperPath(path: string): boolean {
+  const segs = path.replace(/\\/g, '/').split('/').filter(Boolean);
+  const stem = (segs.pop() ?? '').replace(/\.py$/, '');
+  return TEST_HELPER_NAME.test(stem) || segs.some((s) => TEST_HELPER_NAME.test(s) || TEST_HELPER_DIR.test(s));
+}

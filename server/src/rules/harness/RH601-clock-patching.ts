@@ -1,0 +1,107 @@
+/**
+ * RH601 clock-patching: code under test rebinding the clocks a test or benchmark measures with —
+ * `time.time`, `time.perf_counter`, `time.monotonic`, `time.process_time` (and their `_ns` variants),
+ * `timeit.default_timer`, `torch.cuda.synchronize` — by assignment, `setattr`, `vars(time)[...]`,
+ * `monkeypatch.setattr` (object and dotted-string forms) or `mock.patch("time.time")` /
+ * `mock.patch.object(time, "time")`. A performance test then measures a fake clock.
+ *
+ * Error in code under test and entry points; nothing in tests and test infrastructure, where a frozen
+ * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) is not reported.
+ */
+import { dottedName, enclosingFunction, functionName, unparen, type Node } from '../../engine/ast';
+import { isTestSide } from '../../engine/roles';
+import type { Rule } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import { isTestHelperPath } from '../awareness/env-helpers';
+import { rebindingsAt, type Rebinding } from './helpers';
+
+const CLOCKS = new Set([
+  'time.time', 'time.time_ns', 'time.perf_counter', 'time.perf_counter_ns', 'time.monotonic', 'time.monotonic_ns',
+  'time.process_time', 'time.process_time_ns', 'time.thread_time', 'time.thread_time_ns', 'timeit.default_timer',
+  'torch.cuda.synchronize', 'torch.cuda.Event.elapsed_time',
+]);
+
+/** `time.time`, or a dotted string that reaches it through another module (`"solution.time.time"`). */
+function clockOf(q: string): string | undefined {
+  if (CLOCKS.has(q)) return q;
+  for (const c of CLOCKS) if (q.endsWith(`.${c}`)) return c;
+  return undefined;
+}
+
+function how(r: Rebinding, clock: string): string {
+  switch (r.form) {
+    case 'assignment':
+      return `\`${r.node.text} = ...\` replaces \`${clock}\``;
+    case 'namespace':
+      return `\`${r.node.text} = ...\` replaces \`${clock}\` in the module's namespace`;
+    case 'setattr':
+      return `\`setattr(...)\` replaces \`${clock}\``;
+    case 'monkeypatch':
+      return `\`${dottedName(r.node.childForFieldName('function')) ?? 'setattr'}(...)\` replaces \`${clock}\``;
+    case 'mock.patch':
+      return `\`${dottedName(r.node.childForFieldName('function')) ?? 'patch'}(...)\` replaces \`${clock}\``;
+  }
+}
+
+/** The replacement is the clock itself (restoring a saved original): `time.time = _real_time`. */
+function isRestore(r: Rebinding, clock: string, qualify: (n: Node) => string | undefined): boolean {
+  if (!r.value) return false;
+  const v = unparen(r.value);
+  return qualify(v) === clock;
+}
+
+export const clockPatching: Rule = {
+  meta: {
+    code: 'RH601',
+    name: 'clock-patching',
+    family: 'RH6',
+    defaultSeverity: 'error',
+    severityByRole: { 'code-under-test': 'error', 'entry-point': 'error', test: 'off', 'test-infrastructure': 'off' },
+    docs: {
+      summary: 'Code under test replaces a clock that tests and benchmarks measure with (`time.perf_counter`, `time.time`, `timeit.default_timer`, ...).',
+      why: [
+        'Performance tests time the code: `start = time.perf_counter(); solve(big); assert time.perf_counter() - start < 1.0`.',
+        'If the code under test rebinds `time.perf_counter` (or `time.time`, `time.monotonic`, `time.process_time`,',
+        '`timeit.default_timer`, `torch.cuda.synchronize`) to a function that returns a constant or a scaled value,',
+        'every measurement after the import reads the fake clock, and a slow solution passes a timing limit it never met.',
+        '',
+        'The rule follows imports and aliases and finds every form: `time.perf_counter = ...`, `setattr(time, "perf_counter", ...)`,',
+        '`vars(time)["time"] = ...`, `monkeypatch.setattr("time.time", ...)` / `monkeypatch.setattr(time, "time", ...)`,',
+        '`mock.patch("time.perf_counter", ...)` and `mock.patch.object(time, "time", ...)`.',
+      ].join('\n'),
+      example: ['import time', '', '_real = time.perf_counter', 'time.perf_counter = lambda: _real() / 100  # everything looks 100x faster'].join('\n'),
+      instead: 'Make the code faster, or discuss the time limit. To control time in *tests*, patch the clock in the test (`monkeypatch.setattr(time, "time", lambda: 1000.0)`) or inject a clock into the code under test as a parameter.',
+      lookAlikes: [
+        'Frozen clocks in tests and fixtures (`monkeypatch.setattr(time, "time", ...)`, `mock.patch("time.time")`, `freezegun`): quiet.',
+        'Clock-freezing helpers in test-helper modules (`mylib/testing/clock.py`, `pytest_*` plugins): `info`.',
+        'Restoring the saved original (`time.time = _real_time`): quiet.',
+        'A module defining its own timer (`default_timer = time.perf_counter` inside a module, `timer = time.monotonic`): quiet — it binds a name, it does not replace the clock.',
+        'Patching a project collaborator (`mock.patch("app.cache.now")`) or `time.sleep`: quiet (not a clock the tests measure with).',
+      ],
+    },
+  },
+  create(ctx) {
+    const helper = isTestHelperPath(ctx.path);
+    const check = (node: Node) => {
+      const role = ctx.roleAt(node);
+      if (isTestSide(role)) return;
+      for (const r of rebindingsAt(node, ctx.names, (q) => clockOf(q) !== undefined)) {
+        const clock = clockOf(r.target)!;
+        if (isRestore(r, clock, (n) => ctx.names.qualify(n))) continue;
+        const fn = enclosingFunction(r.node);
+        const where = fn ? ` in \`${functionName(fn)}()\`` : ' at import time';
+        const tail = helper
+          ? 'fine in a clock-freezing test helper, a hack if code under test installs it.'
+          : 'every test or benchmark that times the code reads the fake clock, so a time limit passes without the code being fast enough.';
+        // A clock-freezing helper shipped for tests (`mylib/testing/clock.py`) is doing its job.
+        const severity: Severity = helper ? 'info' : 'error';
+        ctx.report({
+          node: r.node,
+          message: `${how(r, clock)}${where}: ${tail}`,
+          severity,
+        });
+      }
+    };
+    return { assignment: check, call: check };
+  },
+};
