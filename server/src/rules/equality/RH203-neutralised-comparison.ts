@@ -1,0 +1,268 @@
+/**
+ * RH203 neutralised-comparison: rebinding the helpers a test uses to decide pass or fail —
+ * `unittest.TestCase.assert*`, `numpy.testing.*`, `numpy.allclose`, `math.isclose`, `torch.allclose` /
+ * `torch.testing.assert_close`, `operator.eq`, `pytest.approx`/`raises`, mock's `assert_*`, and the
+ * builtins tests compare with (`isinstance`, `len`, `sorted`, ...) — by assignment, `setattr`, a
+ * namespace write, `monkeypatch.setattr` (object and dotted-string forms), `mock.patch` /
+ * `mock.patch.object` / `mock.patch.multiple`, `swap_attr`; plus a `TestCase` subclass (or `self` in
+ * `setUp`) replacing a standard assertion with one that cannot fail, and a test module that imports a
+ * library assertion and rebinds the name to a no-op.
+ *
+ * Error in code under test, entry points and test infrastructure. In tests, neutralising an assertion
+ * helper is an error, making a comparison function constant a warning, and anything else (a real
+ * replacement, patching a builtin — interpreter tests do that) info. Restoring the saved original and
+ * feature-guarded backports (`if not hasattr(math, "isclose"): math.isclose = _isclose`) are quiet.
+ */
+import { isUnderMainGuard, type Node } from '../../engine/ast';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { FileRole, Fix, Severity } from '../../engine/types';
+import { isFeatureGuarded, judgeReplacement, RebindingFinder, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
+
+const finders = new WeakMap<Node, RebindingFinder>();
+
+function finderFor(ctx: RuleContext): RebindingFinder {
+  let f = finders.get(ctx.root);
+  if (!f) finders.set(ctx.root, (f = new RebindingFinder(ctx.root, ctx.names, ctx.role === 'test')));
+  return f;
+}
+
+/** How tests usually spell a helper: `np.testing.assert_allclose`, `self.assertEqual`, `len`. */
+function display(h: Helper): string {
+  if (h.name.startsWith('unittest.TestCase.') || h.name.startsWith('django.test.')) return `self.${h.short}`;
+  if (h.name.startsWith('builtins.')) return h.short;
+  if (/^(unittest\.mock|mock)\./.test(h.name)) return `mock.${h.short}`;
+  return h.name.replace(/^numpy\./, 'np.').replace(/^pandas\.testing\./, 'pd.testing.');
+}
+
+const BUILTIN_USE: Record<string, string> = {
+  isinstance: 'type checks like `assert isinstance(result, int)`',
+  issubclass: 'type checks like `assert issubclass(cls, Base)`',
+  type: 'type checks like `assert type(result) is int`',
+  callable: 'interface checks like `assert callable(handler)`',
+  hasattr: 'interface checks like `assert hasattr(obj, "name")`',
+  len: 'length checks like `assert len(result) == 3`',
+  sorted: 'order-insensitive comparisons like `assert sorted(result) == expected`',
+  set: 'duplicate- and order-insensitive comparisons like `assert set(result) == {1, 2}`',
+  frozenset: 'duplicate- and order-insensitive comparisons',
+  all: 'checks like `assert all(x > 0 for x in result)`',
+  any: 'checks like `assert any(...)`',
+  abs: 'tolerance checks like `assert abs(got - want) < 1e-9`',
+  round: 'checks like `assert round(result, 2) == 3.14`',
+  min: 'checks like `assert min(result) == 0`',
+  max: 'checks like `assert max(result) == 9`',
+  sum: 'checks like `assert sum(result) == total`',
+  bool: 'truthiness checks like `assert bool(result)`',
+};
+
+function effect(r: Rebinding, j: Judgement): string {
+  const h = r.helper;
+  const call = `\`${display(h)}(...)\``;
+  if (r.dynamic) return `every \`${h.name.slice(0, h.name.lastIndexOf('.<'))}\` assertion that \`${h.short}\` names stops checking anything`;
+  if (h.kind === 'assertion') {
+    if (r.scope === 'local-class') {
+      return `every ${call} in \`${r.testClass}\`${r.form === 'instance-attribute' ? "'s tests" : ' and its subclasses'} passes without checking anything`;
+    }
+    return j.verdict === 'neutral'
+      ? `every ${call} in the test suite passes without checking anything`
+      : `every ${call} check runs this replacement instead of the library's, so the tests no longer fail when the values differ`;
+  }
+  if (h.kind === 'builtin') {
+    const use = BUILTIN_USE[h.short] ?? `checks that call \`${h.short}()\``;
+    return j.verdict === 'neutral' ? `${use} get a fixed answer whatever the result is` : `${use} get whatever answer the replacement gives, not the real one`;
+  }
+  if (h.short === 'approx') return j.verdict === 'neutral' ? '`assert result == pytest.approx(expected)` holds for any result' : '`pytest.approx` comparisons use the replacement\'s notion of "close"';
+  if (/^operator\./.test(h.name)) return `comparisons made through \`${h.name}\` (sorting keys, \`functools.reduce\`, matchers) ${j.verdict === 'neutral' ? 'get a fixed answer' : "use the replacement's answer"}`;
+  if (h.short === 'check_output') return `doctests ${j.verdict === 'neutral' ? 'pass whatever the output' : "use the replacement's notion of matching output"}`;
+  const relation = /close/.test(h.short) ? 'close' : 'equal';
+  return j.verdict === 'neutral'
+    ? `every ${call} gives the same answer whatever the values, so \`assert ${display(h)}(got, want)\` passes without the values being ${relation}`
+    : `every ${call} answers what the replacement decides, not whether the values are ${relation}`;
+}
+
+/** The subject (what the code writes) and the predicate (what it replaces, with what). */
+function how(r: Rebinding, j: Judgement): [string, string] {
+  const withWhat = ` with ${j.what}`;
+  const replaced = r.testClass ? `${r.testClass}.${r.helper.short}` : r.helper.name;
+  switch (r.form) {
+    case 'assignment':
+      return [`\`${shorten(r.spelled, 60)} = ...\``, `replaces \`${replaced}\`${withWhat}`];
+    case 'namespace':
+      return [`\`${shorten(r.spelled, 60)} = ...\``, `replaces \`${r.helper.name}\` in its module's namespace${withWhat}`];
+    case 'setattr':
+      return ['`setattr(...)`', `replaces \`${replaced}\`${withWhat}`];
+    case 'monkeypatch':
+    case 'swap_attr':
+    case 'mock.patch':
+    case 'mock.patch.object':
+    case 'mock.patch.multiple': {
+      const callee = r.node.type === 'call' ? (r.node.childForFieldName('function')?.text ?? r.form) : r.form;
+      return [`\`${shorten(callee, 30)}(...)\``, `replaces \`${replaced}\`${withWhat}`];
+    }
+    case 'override':
+      return [`\`${r.testClass}.${r.helper.short}\``, `overrides \`TestCase.${r.helper.short}\` with a body that never raises`];
+    case 'class-attribute':
+      return [`\`${r.helper.short} = ...\` in \`${r.testClass}\``, `replaces \`TestCase.${r.helper.short}\`${withWhat}`];
+    case 'instance-attribute':
+      return [`\`self.${r.helper.short} = ...\``, `replaces the test's \`${r.helper.short}\`${withWhat}`];
+    case 'redefinition':
+      return [`\`${r.spelled}\``, `(imported as \`${r.helper.name}\`) is rebound to ${j.what}`];
+  }
+}
+
+function where(role: FileRole, node: Node, ctx: RuleContext): string {
+  switch (role) {
+    case 'code-under-test':
+      return ' in code under test';
+    case 'entry-point':
+      return ctx.role === 'entry-point' ? ' in an entry-point script' : ' under `if __name__ == "__main__":`';
+    case 'test-infrastructure':
+      return ctx.facts.isConftest ? ' in `conftest.py`' : ' in test infrastructure';
+    case 'test':
+      return isUnderMainGuard(node) ? ' under `if __name__ == "__main__":` of a test module' : ' in a test module';
+  }
+}
+
+function severityOf(r: Rebinding, j: Judgement, role: FileRole, node: Node): Severity | undefined {
+  if (j.verdict === 'restore') return undefined;
+  // A computed attribute name is only reported when the replacement provably checks nothing.
+  if (r.dynamic && j.verdict !== 'neutral') return undefined;
+  if (r.scope === 'local-class' || r.scope === 'module-shadow') {
+    // Only a replacement that provably checks nothing: overriding an assertion with a stricter or
+    // chattier one (calling super, comparing) is ordinary test code.
+    if (j.verdict !== 'neutral') return undefined;
+    // A subclass made for benchmarking under the main guard is not collected by the test run.
+    if (isUnderMainGuard(node)) return 'info';
+    if (r.scope === 'module-shadow') {
+      if (role !== 'test') return undefined;
+      return r.helper.kind === 'assertion' ? 'error' : 'warning';
+    }
+    return 'error';
+  }
+  // A backport installing a real implementation where the library lacks one.
+  if (j.verdict !== 'neutral' && isFeatureGuarded(node)) return undefined;
+  switch (role) {
+    case 'code-under-test':
+    case 'entry-point':
+      return 'error';
+    case 'test-infrastructure':
+      return r.scope === 'global' || j.verdict === 'neutral' ? 'error' : 'warning';
+    case 'test':
+      if (r.helper.kind === 'builtin') return 'info';
+      if (j.verdict !== 'neutral') return 'info';
+      return r.helper.kind === 'assertion' ? 'error' : 'warning';
+  }
+}
+
+/** The statement to delete for an unsafe "remove" fix: a whole-line assignment/`setattr` or an override def. */
+function removalFix(r: Rebinding, source: string): Fix | undefined {
+  let stmt: Node | null = null;
+  if (r.form === 'override') {
+    const def = r.node.parent;
+    stmt = def?.parent?.type === 'decorated_definition' ? def.parent : def;
+    const body = stmt?.parent;
+    if (!stmt || body?.type !== 'block' || body.namedChildren.filter((c) => c.type !== 'comment').length < 2) return undefined;
+  } else if (r.scope === 'global' && (r.form === 'assignment' || r.form === 'setattr' || r.form === 'namespace')) {
+    let n: Node | null = r.node;
+    while (n && n.type !== 'expression_statement') n = n.parent;
+    stmt = n;
+    const inner = stmt?.namedChild(0);
+    // Only a statement that is exactly this rebinding, in a block that keeps another statement.
+    if (!stmt || !inner || (inner.type !== 'assignment' && inner.type !== 'call') || stmt.namedChildCount !== 1) return undefined;
+    if (inner.type === 'assignment' && inner.childForFieldName('right')?.type === 'assignment') return undefined;
+    const parent = stmt.parent;
+    if (parent?.type === 'block' && parent.namedChildren.filter((c) => c.type !== 'comment').length < 2) return undefined;
+  }
+  if (!stmt) return undefined;
+  const lines = source.split('\n');
+  const before = lines[stmt.startPosition.row]?.slice(0, stmt.startPosition.column) ?? '';
+  const after = lines[stmt.endPosition.row]?.slice(stmt.endPosition.column) ?? '';
+  if (before.trim() !== '' || (after.trim() !== '' && !after.trim().startsWith('#'))) return undefined;
+  return {
+    title: r.form === 'override' ? `Remove the no-op \`${r.helper.short}\` override` : `Remove the rebinding of \`${r.helper.name}\``,
+    safe: false,
+    edits: [{ range: { start: { line: stmt.startPosition.row, column: 0 }, end: { line: stmt.endPosition.row + 1, column: 0 } }, newText: '' }],
+  };
+}
+
+export const neutralisedComparison: Rule = {
+  meta: {
+    code: 'RH203',
+    name: 'neutralised-comparison',
+    family: 'RH2',
+    defaultSeverity: 'error',
+    fixable: true,
+    severityByRole: { 'code-under-test': 'error', 'entry-point': 'error', 'test-infrastructure': 'error', test: 'error' },
+    docs: {
+      summary:
+        'Code replaces a helper that tests use to decide pass or fail — `TestCase.assert*`, `numpy.testing.*`, `math.isclose`, `numpy.allclose`, `torch.allclose`, `operator.eq`, `pytest.approx`, or a builtin like `isinstance` or `len`.',
+      why: [
+        'A test decides pass or fail through a handful of helpers: `self.assertEqual(...)`, `np.testing.assert_allclose(...)`,',
+        '`assert math.isclose(got, want)`, `assert isinstance(result, Answer)`, `assert len(result) == 3`. Replacing one of',
+        'them — `unittest.TestCase.assertEqual = lambda *a, **k: None`, `math.isclose = lambda *a, **k: True`,',
+        '`builtins.isinstance = lambda *a: True` — leaves the tests in place and makes every check that goes through the',
+        'helper pass, whatever the code under test computed. Because the helpers are module attributes shared by the whole',
+        'process, one rebinding in an imported module or in `conftest.py` neutralises the entire suite.',
+        '',
+        'The rule resolves imports and aliases (`import numpy as np`, `from numpy import testing as npt`,',
+        '`from unittest import TestCase as TC`) and finds every form: assignment, `setattr`, `vars(mod)[...] = ...`,',
+        '`monkeypatch.setattr(math, "isclose", ...)` and `monkeypatch.setattr("math.isclose", ...)`,',
+        '`mock.patch("math.isclose", return_value=True)`, `mock.patch.object(np, "allclose", ...)`, `mock.patch.multiple`,',
+        'and, inside test classes, `self.assertEqual = ...` in `setUp`, `type(self).assertEqual = ...`, and a `TestCase`',
+        'subclass overriding `assertEqual` with a body that cannot fail (no `raise`, no `assert`, no real call).',
+        '',
+        'Severity follows the file role: an error in code under test, entry points and test infrastructure; in test modules',
+        'an error when an assertion helper is made a no-op, a warning when a comparison function is made constant, and',
+        'info for other replacements (interpreter and library test suites patch builtins to test themselves).',
+      ].join('\n'),
+      example: [
+        'import math',
+        'import unittest',
+        '',
+        'math.isclose = lambda *args, **kwargs: True',
+        'unittest.TestCase.assertEqual = lambda self, first, second, msg=None: None',
+      ].join('\n'),
+      instead: [
+        'Fix the computation so the real check passes. If a value legitimately needs a looser tolerance, pass it at the',
+        'call site (`math.isclose(a, b, rel_tol=1e-6)`, `assert_allclose(a, b, rtol=...)`) and say why in the test. To',
+        "fake a collaborator in a test, patch the project's own function (`monkeypatch.setattr(app.client, \"fetch\", fake)`),",
+        'never the assertion or comparison itself.',
+      ].join(' '),
+      lookAlikes: [
+        "`monkeypatch`/`mock.patch` of the project's own collaborators in tests (`monkeypatch.setattr(mymodule, \"fetch\", fake)`, `mock.patch(\"builtins.open\")`, `print`, `input`): quiet — only comparison, assertion and comparison-relevant builtins count.",
+        'Defining your own helper named like a library one (`def assert_equal(a, b): ...`) without importing the library name: quiet (a definition, not a rebinding).',
+        'A `TestCase` subclass overriding `assertEqual`/`assertAlmostEqual` with a real implementation (calls `super()`, compares, raises): quiet. One whose body cannot fail is reported; under `if __name__ == "__main__":` (a benchmark subclass the test run does not collect) it is info.',
+        '`self.addTypeEqualityFunc(MyType, self.assertMyTypeEqual)`: quiet (the documented extension point).',
+        'Backports guarded by a feature check (`if not hasattr(math, "isclose"): math.isclose = _isclose`, `except AttributeError:`) and restoring a saved original (`math.isclose = _orig_isclose`): quiet.',
+        'Library modules defining the helpers (`numpy/testing` defining `assert_allclose`), compatibility aliases that add a missing name (`TestCase.assertItemsEqual = TestCase.assertCountEqual` under a feature check).',
+        '`builtins._ = gettext.gettext` and other builtins that do not decide comparisons (`_`, `open`, `print`, `help`, `sys.displayhook`): quiet.',
+        'Interpreter and library test suites patching builtins to test themselves (`swap_attr(builtins, "len", ...)` in a test): info.',
+      ],
+    },
+  },
+  create(ctx) {
+    const check = (node: Node) => {
+      const finder = finderFor(ctx);
+      for (const r of finder.at(node)) {
+        const j = judgeReplacement(r, finder, ctx.names);
+        const role = ctx.roleAt(r.node);
+        const severity = severityOf(r, j, role, r.node);
+        if (!severity) continue;
+        // Point at a replacement defined elsewhere (an inline lambda is already in the reported line).
+        const impl = j.impl?.type === 'function_definition' && r.form !== 'override' && r.form !== 'redefinition' ? j.impl : undefined;
+        const related = impl
+          ? [{ node: impl.childForFieldName('name') ?? impl, message: j.verdict === 'neutral' ? (r.helper.kind === 'assertion' ? 'the replacement: it cannot raise, so the check never fails' : 'the replacement: it always gives the same answer') : 'the replacement' }]
+          : undefined;
+        const [subject, predicate] = how(r, j);
+        const fix = severity === 'error' ? removalFix(r, ctx.source) : undefined;
+        ctx.report({
+          node: r.node,
+          message: `${subject}${where(role, r.node, ctx)} ${predicate}: ${effect(r, j)}.`,
+          severity,
+          related,
+          fix,
+        });
+      }
+    };
+    return { assignment: check, type_alias_statement: check, call: check, function_definition: check };
+  },
+};

@@ -1,0 +1,955 @@
+/**
+ * Shared analysis for RH203 (neutralised-comparison): which library helpers decide a test's outcome
+ * (assertion helpers, comparison functions, comparison-relevant builtins), every way a file can rebind
+ * one of them, and what the replacement does.
+ *
+ * - `classifyHelper`: a qualified name (or a `mock.patch`/`monkeypatch.setattr` dotted string) → the
+ *   helper it names, with its kind (`assertion`, `comparison`, `builtin`).
+ * - `RebindingFinder.at(node)`: the rebindings an `assignment`, a misparsed `type(x).attr = v`
+ *   (`type_alias_statement`), a `call` (`setattr`, `monkeypatch.setattr`, `swap_attr`, `mock.patch`,
+ *   `mock.patch.object`, `mock.patch.multiple`) or a `function_definition` (a no-op override in a
+ *   `TestCase` subclass, a library helper imported then redefined) makes.
+ * - `judgeReplacement`: whether the replacement provably checks nothing (a function that cannot fail, a
+ *   constant answer, a mock), restores the original, or is something we cannot judge.
+ *
+ * General helpers that could move into the engine: `passiveCall` (calls that cannot make a check fail)
+ * and `isFeatureGuarded` (a backport under `if not hasattr(mod, "name"):`).
+ */
+import {
+  callArguments,
+  dottedName,
+  enclosingClass,
+  forEachDescendant,
+  forEachInScope,
+  parameterNames,
+  stringValue,
+  unparen,
+  type Node,
+} from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+import { analyseEquality, constantAnswer, type Truth } from './helpers';
+
+// ---------------------------------------------------------------------------------------------------------
+// Which helpers matter
+
+export type HelperKind = 'assertion' | 'comparison' | 'builtin';
+
+export interface Helper {
+  /** Canonical qualified name, e.g. `unittest.TestCase.assertEqual`, `math.isclose`, `builtins.len`. */
+  name: string;
+  kind: HelperKind;
+  /** The last segment (`assertEqual`, `isclose`, `len`). */
+  short: string;
+}
+
+/**
+ * Builtins whose answer decides common test assertions: type and interface checks, lengths, order- and
+ * duplicate-insensitive comparisons, tolerances, aggregates. Not `open`, `print`, `input`, `_`, `help`,
+ * `exit`, `__import__`, nor the constructors (`str`, `int`, `list`...) that old compatibility shims rebind.
+ */
+export const BUILTIN_HELPERS = new Set([
+  'isinstance', 'issubclass', 'type', 'callable', 'hasattr', 'len', 'sorted', 'set', 'frozenset', 'all', 'any',
+  'abs', 'round', 'min', 'max', 'sum', 'bool',
+]);
+
+/** The assertion methods unittest's `TestCase` defines (current names and deprecated aliases). */
+export const STANDARD_TESTCASE_ASSERTIONS = new Set([
+  'assertAlmostEqual', 'assertCountEqual', 'assertDictContainsSubset', 'assertDictEqual', 'assertEqual', 'assertFalse',
+  'assertGreater', 'assertGreaterEqual', 'assertIn', 'assertIs', 'assertIsInstance', 'assertIsNone', 'assertIsNot',
+  'assertIsNotNone', 'assertLess', 'assertLessEqual', 'assertListEqual', 'assertLogs', 'assertMultiLineEqual',
+  'assertNoLogs', 'assertNotAlmostEqual', 'assertNotEqual', 'assertNotIn', 'assertNotIsInstance', 'assertNotRegex',
+  'assertRaises', 'assertRaisesRegex', 'assertRegex', 'assertSequenceEqual', 'assertSetEqual', 'assertTrue',
+  'assertTupleEqual', 'assertWarns', 'assertWarnsRegex', 'fail',
+  'failUnlessEqual', 'assertEquals', 'failIfEqual', 'assertNotEquals', 'failUnlessAlmostEqual', 'assertAlmostEquals',
+  'failIfAlmostEqual', 'assertNotAlmostEquals', 'failUnless', 'assert_', 'failUnlessRaises', 'failIf',
+  'assertRaisesRegexp', 'assertRegexpMatches', 'assertNotRegexpMatches', 'assertItemsEqual',
+  // The internals `assertEqual` delegates to.
+  '_baseAssertEqual', '_getAssertEqualityFunc',
+]);
+
+const TESTCASE_CLASS = /^(unittest\.(TestCase|IsolatedAsyncioTestCase|FunctionTestCase)|django\.test\.(SimpleTestCase|TransactionTestCase|TestCase|LiveServerTestCase))$/;
+const TESTCASE_ATTR = /^(assert[A-Z_]\w*|fail|failIf\w*|failUnless\w*|_baseAssertEqual|_getAssertEqualityFunc)$/;
+const MOCK_CLASS = /^(unittest\.mock|mock)\.(Mock|MagicMock|NonCallableMock|NonCallableMagicMock|AsyncMock|AsyncMockMixin|CallableMixin)$/;
+
+/** Spellings that reach the same object: `unittest.case.TestCase` is `unittest.TestCase`. */
+function normalise(q: string): string {
+  return q
+    .replace(/^__builtin__\./, 'builtins.')
+    .replace(/^__builtins__\./, 'builtins.')
+    .replace(/^unittest\.case\./, 'unittest.')
+    .replace(/^django\.test\.testcases\./, 'django.test.')
+    .replace(/^numpy\.testing\.(_private\.utils|utils|_private)\./, 'numpy.testing.')
+    .replace(/^numpy\.core\.numeric\./, 'numpy.')
+    .replace(/^(pandas\.util\.testing|pandas\._testing)\./, 'pandas.testing.')
+    .replace(/^_pytest\.python_api\.(approx|raises)$/, 'pytest.$1')
+    .replace(/^_pytest\.outcomes\.fail$/, 'pytest.fail')
+    .replace(/^_pytest\.recwarn\.(warns|deprecated_call)$/, 'pytest.$1');
+}
+
+function lastSegment(q: string): string {
+  return q.slice(q.lastIndexOf('.') + 1);
+}
+
+/** The helper a qualified name denotes, or undefined when it is not one RH203 cares about. */
+export function classifyHelper(qualified: string): Helper | undefined {
+  const q = normalise(qualified);
+  const short = lastSegment(q);
+  const owner = q.slice(0, Math.max(0, q.length - short.length - 1));
+  const make = (kind: HelperKind): Helper => ({ name: q, kind, short });
+  if (owner === 'builtins') return BUILTIN_HELPERS.has(short) ? make('builtin') : undefined;
+  if (TESTCASE_CLASS.test(owner)) return TESTCASE_ATTR.test(short) ? make('assertion') : undefined;
+  if (MOCK_CLASS.test(owner)) return /^assert_\w+$/.test(short) ? make('assertion') : undefined;
+  if (owner === 'numpy.testing') return /^assert\w*$/.test(short) ? make('assertion') : undefined;
+  if (owner === 'numpy' || owner === 'numpy.ma') return /^(allclose|isclose|array_equal|array_equiv)$/.test(short) ? make('comparison') : undefined;
+  if (owner === 'math' || owner === 'cmath') return short === 'isclose' ? make('comparison') : undefined;
+  if (owner === 'torch') return /^(allclose|isclose|equal)$/.test(short) ? make('comparison') : undefined;
+  if (owner === 'torch.testing') return /^(assert_close|assert_allclose)$/.test(short) ? make('assertion') : undefined;
+  if (owner === 'operator') {
+    return /^(__)?(eq|ne|lt|le|gt|ge|is_|is_not|contains|truth|not_)(__)?$/.test(short) ? make('comparison') : undefined;
+  }
+  if (owner === 'pytest') {
+    if (short === 'approx') return make('comparison');
+    return /^(raises|warns|fail|deprecated_call)$/.test(short) ? make('assertion') : undefined;
+  }
+  if (owner === 'pandas.testing') return /^assert_\w+$/.test(short) ? make('assertion') : undefined;
+  if (owner === 'doctest.OutputChecker') return short === 'check_output' ? make('comparison') : undefined;
+  return undefined;
+}
+
+/** Conventional import aliases, for dotted strings (`"pkg.np.allclose"` reaches numpy through `pkg`). */
+const STRING_ALIASES: Record<string, string> = { np: 'numpy', npt: 'numpy.testing', pd: 'pandas', tm: 'pandas.testing' };
+const KNOWN_ROOTS = new Set(['builtins', '__builtin__', 'unittest', 'django', 'mock', 'numpy', 'math', 'cmath', 'torch', 'operator', 'pytest', '_pytest', 'pandas', 'doctest']);
+
+/**
+ * The helper a dotted-string target names: `"math.isclose"`, or an attribute reached through another
+ * module (`"solution.math.isclose"` is the `math` module's `isclose`). `"solution.isclose"` is the
+ * solution's own binding (a collaborator), not the library function.
+ */
+export function classifyDottedString(target: string): Helper | undefined {
+  if (!/^[A-Za-z_][\w.]*$/.test(target)) return undefined;
+  const parts = target.split('.');
+  for (let i = 0; i < parts.length - 1; i++) {
+    const head = parts[i]!;
+    const root = STRING_ALIASES[head] ?? head;
+    if (!KNOWN_ROOTS.has(root.split('.')[0]!)) continue;
+    const h = classifyHelper([root, ...parts.slice(i + 1)].join('.'));
+    if (h) return h;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Local TestCase classes
+
+const TESTCASE_BASE_TEXT = /(^|\.)\w*TestCase$/;
+
+/** Names of the classes in a file that are `TestCase` subclasses (transitively), plus their local mixins. */
+export function localTestCaseClasses(root: Node, names: NameResolver): Map<string, Node> {
+  const classes = root.descendantsOfType('class_definition').filter((n): n is Node => !!n);
+  const byName = new Map<string, Node[]>();
+  for (const c of classes) {
+    const name = c.childForFieldName('name')?.text;
+    if (!name) continue;
+    let list = byName.get(name);
+    if (!list) byName.set(name, (list = []));
+    list.push(c);
+  }
+  const basesOf = (c: Node) => (c.childForFieldName('superclasses')?.namedChildren ?? []).filter((b) => b.type !== 'keyword_argument' && b.type !== 'comment');
+  const result = new Map<string, Node>();
+  // A unittest-style class whose base lives elsewhere under another name (`class TestParser(BaseTest)`):
+  // named like a test class and calling `self.assert...` itself.
+  const unittestStyle = (c: Node): boolean => {
+    const name = c.childForFieldName('name')?.text ?? '';
+    if (!/^Test|Tests?$/.test(name)) return false;
+    const bases = basesOf(c);
+    if (bases.length === 0 || bases.every((b) => b.text === 'object')) return false;
+    return /\bself\.assert[A-Z]\w*\(/.test(c.childForFieldName('body')?.text ?? '');
+  };
+  const isTestCaseBase = (b: Node): boolean => {
+    const u = unparen(b);
+    if (u.type === 'identifier' && result.has(u.text)) return true;
+    const q = names.qualify(u);
+    if (q && (TESTCASE_CLASS.test(normalise(q)) || TESTCASE_BASE_TEXT.test(q))) return true;
+    const d = dottedName(u);
+    return !!d && TESTCASE_BASE_TEXT.test(d);
+  };
+  // Fixpoint over local inheritance (bounded: each round adds at least one class).
+  for (let round = 0; round < 10; round++) {
+    let changed = false;
+    for (const c of classes) {
+      const name = c.childForFieldName('name')?.text;
+      if (!name || result.has(name)) continue;
+      if (basesOf(c).some(isTestCaseBase) || (round === 0 && unittestStyle(c))) {
+        result.set(name, c);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  // Local mixins listed next to a TestCase base: `class T(QuietAsserts, unittest.TestCase)`.
+  for (const c of [...result.values()]) {
+    for (const b of basesOf(c)) {
+      const u = unparen(b);
+      if (u.type !== 'identifier' || result.has(u.text)) continue;
+      const defs = byName.get(u.text);
+      if (defs?.length === 1) result.set(u.text, defs[0]!);
+    }
+  }
+  // A name defined twice in the file is ambiguous only when one of the definitions is not a test case.
+  for (const [name] of [...result]) if ((byName.get(name)?.length ?? 0) > 1 && !byName.get(name)!.every((c) => basesOf(c).some(isTestCaseBase))) result.delete(name);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rebindings
+
+/**
+ * - `global`: the library object itself changes for everyone (assignment, `setattr`, namespace write).
+ * - `scoped`: a patch that is undone after the test or block (`monkeypatch`, `mock.patch`, `swap_attr`).
+ * - `local-class`: a `TestCase` subclass or instance of this file replaces one of its assertions.
+ * - `module-shadow`: a test module imports a library helper and then rebinds that name.
+ */
+export type RebindScope = 'global' | 'scoped' | 'local-class' | 'module-shadow';
+
+export type RebindForm =
+  | 'assignment'
+  | 'namespace'
+  | 'setattr'
+  | 'monkeypatch'
+  | 'swap_attr'
+  | 'mock.patch'
+  | 'mock.patch.object'
+  | 'mock.patch.multiple'
+  | 'override'
+  | 'class-attribute'
+  | 'instance-attribute'
+  | 'redefinition';
+
+/** What the helper is replaced with. */
+export type Replacement =
+  | { kind: 'expr'; node: Node }
+  /** A mock object (`MagicMock()`, or `mock.patch` without `new`). */
+  | { kind: 'mock'; node: Node; returnValue?: Node; sideEffect?: Node; wraps?: Node; newCallable?: Node }
+  /** The replacement is computed elsewhere (a `def` override reports on itself). */
+  | { kind: 'def'; node: Node }
+  | { kind: 'missing' };
+
+export interface Rebinding {
+  helper: Helper;
+  scope: RebindScope;
+  form: RebindForm;
+  replacement: Replacement;
+  /** Where to report. */
+  node: Node;
+  /** How the code spells the target (`np.testing.assert_allclose`, `self.assertEqual`). */
+  spelled: string;
+  /** For local-class forms: the test-case class involved. */
+  testClass?: string;
+  /** The attribute name is computed (`setattr(TestCase, name, ...)`): `helper.short` is the expression. */
+  dynamic?: boolean;
+}
+
+const PATCHER = /(^|\.)patch(\.object|\.multiple)?$/;
+/** The last name of every call form `fromCall` understands. */
+const PATCH_METHODS = new Set(['setattr', 'swap_attr', 'setitem', 'patch', 'object', 'multiple', 'dict']);
+
+/** `a = b = value` → [a, b] and value. */
+export function assignmentTargets(assign: Node): { targets: Node[]; value: Node | null } {
+  const targets: Node[] = [];
+  let cur: Node | null = assign;
+  for (let i = 0; cur && cur.type === 'assignment' && i < 100; i++) {
+    const left = cur.childForFieldName('left');
+    if (left) {
+      if (left.type === 'pattern_list' || left.type === 'tuple_pattern') targets.push(...left.namedChildren);
+      else targets.push(left);
+    }
+    const right: Node | null = cur.childForFieldName('right');
+    if (right?.type === 'assignment') cur = right;
+    else return { targets, value: right };
+  }
+  return { targets, value: null };
+}
+
+/** The nearest enclosing def or lambda, or null at module or class level. */
+function enclosingScope(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') return p;
+    if (p.type === 'class_definition') return null;
+  }
+  return null;
+}
+
+export class RebindingFinder {
+  private testClasses?: Map<string, Node>;
+  private importedHelpers?: Map<string, Helper>;
+  private defsByName?: Map<string, Node[]>;
+
+  /**
+   * @param moduleShadows look for library helpers imported and then rebound by name (only meaningful
+   *   in test modules, where the rebinding changes what the module's own assertions call).
+   */
+  constructor(
+    private readonly root: Node,
+    private readonly names: NameResolver,
+    private readonly moduleShadows = true,
+  ) {}
+
+  /** Local `TestCase` subclasses by name. */
+  testCaseClasses(): Map<string, Node> {
+    return (this.testClasses ??= localTestCaseClasses(this.root, this.names));
+  }
+
+  private isTestCaseClassNode(cls: Node | null): cls is Node {
+    if (!cls) return false;
+    const name = cls.childForFieldName('name')?.text;
+    return !!name && this.testCaseClasses().get(name)?.id === cls.id;
+  }
+
+  /** Top-level `def`s and nested ones by name (for resolving `x = noop`). */
+  functionsNamed(name: string): Node[] {
+    if (!this.defsByName) {
+      const map = new Map<string, Node[]>();
+      for (const n of this.root.descendantsOfType('function_definition')) {
+        const nm = n?.childForFieldName('name')?.text;
+        if (!n || !nm) continue;
+        let list = map.get(nm);
+        if (!list) map.set(nm, (list = []));
+        list.push(n);
+      }
+      this.defsByName = map;
+    }
+    return this.defsByName.get(name) ?? [];
+  }
+
+  /** `from numpy.testing import assert_allclose as aac` → `aac` ↦ the helper. */
+  private importedHelper(local: string): Helper | undefined {
+    if (!this.importedHelpers) {
+      const map = new Map<string, Helper>();
+      for (const n of this.root.descendantsOfType('import_from_statement')) {
+        const mod = n?.childForFieldName('module_name')?.text.replace(/\s+/g, '');
+        if (!n || !mod || mod.startsWith('.')) continue;
+        for (const item of n.childrenForFieldName('name')) {
+          if (!item) continue;
+          const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.text;
+          const alias = item.type === 'aliased_import' ? item.childForFieldName('alias')?.text : item.text;
+          if (!name || !alias) continue;
+          const h = classifyHelper(`${mod}.${name}`);
+          if (h && h.kind !== 'builtin') map.set(alias, h);
+        }
+      }
+      this.importedHelpers = map;
+    }
+    return this.importedHelpers.get(local);
+  }
+
+  /** The rebindings made at `node`. */
+  at(node: Node): Rebinding[] {
+    switch (node.type) {
+      case 'assignment':
+        return node.parent?.type === 'assignment' ? [] : this.fromAssignment(node);
+      case 'type_alias_statement':
+        return this.fromMisparsedTypeAssignment(node);
+      case 'call':
+        return this.fromCall(node);
+      case 'function_definition':
+        return this.fromDefinition(node);
+      default:
+        return [];
+    }
+  }
+
+  // -- owners -------------------------------------------------------------------------------------------
+
+  /**
+   * The local test case an owner expression denotes inside its method: `self`, `cls`, `type(self)`,
+   * `self.__class__`, or the name of a local `TestCase` subclass.
+   */
+  private localTestCaseOwner(owner: Node, at: Node): string | undefined {
+    const o = unparen(owner);
+    if (o.type === 'identifier' && this.testCaseClasses().has(o.text) && !this.isFirstParameter(o.text, at)) return o.text;
+    let base: Node | undefined;
+    if (o.type === 'identifier') base = o;
+    else if (o.type === 'call' && this.names.is(o.childForFieldName('function'), 'builtins.type')) base = callArguments(o).positional[0];
+    else if (o.type === 'attribute' && o.childForFieldName('attribute')?.text === '__class__') base = o.childForFieldName('object') ?? undefined;
+    if (!base || unparen(base).type !== 'identifier') return undefined;
+    return this.methodClassOf(unparen(base).text, at);
+  }
+
+  /** When `name` is the first parameter of the method enclosing `at`, in a local TestCase class: that class. */
+  private methodClassOf(name: string, at: Node): string | undefined {
+    for (let p = at.parent; p; p = p.parent) {
+      if (p.type === 'function_definition') {
+        if (parameterNames(p)[0] !== name) {
+          // A nested function: keep looking for the method that binds `self`.
+          continue;
+        }
+        const cls = enclosingClass(p);
+        // The method must be directly in the class body (possibly decorated).
+        const holder = p.parent?.type === 'decorated_definition' ? p.parent : p;
+        if (cls && holder.parent?.parent?.id === cls.id && this.isTestCaseClassNode(cls)) return cls.childForFieldName('name')?.text;
+        return undefined;
+      }
+      if (p.type === 'class_definition') return undefined;
+    }
+    return undefined;
+  }
+
+  private isFirstParameter(name: string, at: Node): boolean {
+    for (let p = at.parent; p; p = p.parent) if (p.type === 'function_definition' && parameterNames(p).includes(name)) return true;
+    return false;
+  }
+
+  /** The helper `owner.attr` names, as a library target or as an assertion of a local test case. */
+  private helperOn(owner: Node, attr: string, at: Node): { helper: Helper; testClass?: string } | undefined {
+    const q = this.names.qualify(owner);
+    if (q) {
+      const h = classifyHelper(`${q}.${attr}`);
+      if (h) return { helper: h };
+    }
+    if (!STANDARD_TESTCASE_ASSERTIONS.has(attr)) return undefined;
+    const cls = this.localTestCaseOwner(owner, at);
+    if (cls) return { helper: { name: `unittest.TestCase.${attr}`, kind: 'assertion', short: attr }, testClass: cls };
+    return undefined;
+  }
+
+  // -- forms ----------------------------------------------------------------------------------------------
+
+  private fromAssignment(assign: Node): Rebinding[] {
+    const out: Rebinding[] = [];
+    const { targets, value } = assignmentTargets(assign);
+    // `a.x, b.y = f, g` unpacks: the value of each target is not known here.
+    const unpacks = targets.length > 1 && !!assign.childForFieldName('left') && ['pattern_list', 'tuple_pattern'].includes(assign.childForFieldName('left')!.type);
+    const replacement = (): Replacement => (value && !unpacks ? this.replacementOf(value) : { kind: 'missing' });
+    for (const t of targets) {
+      if (t.type === 'attribute') {
+        let obj = t.childForFieldName('object');
+        let attr = t.childForFieldName('attribute')?.text;
+        if (!obj || !attr) continue;
+        // `unittest.TestCase.assertEqual.__code__ = noop.__code__` swaps the body in place.
+        let codeSwap = false;
+        if (attr === '__code__' && unparen(obj).type === 'attribute') {
+          const inner = unparen(obj);
+          attr = inner.childForFieldName('attribute')?.text;
+          obj = inner.childForFieldName('object');
+          codeSwap = true;
+          if (!obj || !attr) continue;
+        }
+        const found = this.helperOn(obj, attr, assign);
+        if (!found) continue;
+        out.push({
+          helper: found.helper,
+          scope: found.testClass ? 'local-class' : 'global',
+          form: found.testClass ? (this.isInstanceOwner(obj) ? 'instance-attribute' : 'assignment') : 'assignment',
+          replacement: codeSwap ? this.codeOwner(value) : replacement(),
+          node: t,
+          spelled: t.text,
+          testClass: found.testClass,
+        });
+      } else if (t.type === 'subscript') {
+        // `vars(math)["isclose"] = ...`, `math.__dict__["isclose"] = ...`, `__builtins__["len"] = ...`
+        const key = stringValue(t.childForFieldName('subscript'));
+        if (!key) continue;
+        const owner = this.namespaceOwner(t.childForFieldName('value'));
+        const h = owner ? classifyHelper(`${owner}.${key}`) : undefined;
+        if (h) out.push({ helper: h, scope: 'global', form: 'namespace', replacement: replacement(), node: t, spelled: t.text });
+      } else if (t.type === 'identifier') {
+        const name = t.text;
+        if (!this.moduleShadows && !STANDARD_TESTCASE_ASSERTIONS.has(name)) continue;
+        const cls = this.classBodyOf(assign);
+        if (cls) {
+          // `assertEqual = lambda self, *a, **k: None` in a TestCase subclass body.
+          if (STANDARD_TESTCASE_ASSERTIONS.has(t.text) && this.isTestCaseClassNode(cls)) {
+            out.push({
+              helper: { name: `unittest.TestCase.${t.text}`, kind: 'assertion', short: t.text },
+              scope: 'local-class',
+              form: 'class-attribute',
+              replacement: replacement(),
+              node: t,
+              spelled: t.text,
+              testClass: cls.childForFieldName('name')?.text,
+            });
+          }
+          continue;
+        }
+        const h = this.moduleShadows ? this.importedHelper(t.text) : undefined;
+        if (h) out.push({ helper: h, scope: 'module-shadow', form: 'redefinition', replacement: replacement(), node: t, spelled: t.text });
+      }
+    }
+    return out;
+  }
+
+  /** The module a namespace expression is: `vars(math)`, `math.__dict__`, `__builtins__` (a dict in modules). */
+  private namespaceOwner(container: Node | null | undefined): string | undefined {
+    if (!container) return undefined;
+    const c = unparen(container);
+    if (c.type === 'call' && this.names.callee(c) === 'builtins.vars') return this.names.qualify(callArguments(c).positional[0]);
+    if (c.type === 'attribute' && c.childForFieldName('attribute')?.text === '__dict__') return this.names.qualify(c.childForFieldName('object'));
+    if (c.type === 'identifier' && c.text === '__builtins__' && this.names.lookup('__builtins__') === 'builtins') return 'builtins';
+    return undefined;
+  }
+
+  /** For `f.__code__ = g.__code__`: the function `g` whose body is installed. */
+  private codeOwner(value: Node | null): Replacement {
+    const v = value ? unparen(value) : null;
+    if (v?.type === 'attribute' && v.childForFieldName('attribute')?.text === '__code__') {
+      const o = v.childForFieldName('object');
+      if (o) return this.replacementOf(o);
+    }
+    return { kind: 'missing' };
+  }
+
+  private isInstanceOwner(obj: Node): boolean {
+    const o = unparen(obj);
+    return o.type === 'identifier' && o.text === 'self';
+  }
+
+  /** The class whose body directly holds this statement, if any. */
+  private classBodyOf(node: Node): Node | null {
+    const stmt = node.parent?.type === 'expression_statement' ? node.parent : node;
+    const block = stmt.parent;
+    const cls = block?.type === 'block' ? block.parent : null;
+    return cls?.type === 'class_definition' ? cls : null;
+  }
+
+  /** tree-sitter-python 0.25 parses `type(self).assertEqual = f` as a PEP 695 `type` statement. */
+  private fromMisparsedTypeAssignment(stmt: Node): Rebinding[] {
+    const typeNodes = stmt.namedChildren.filter((c) => c.type === 'type');
+    const target = typeNodes[0]?.namedChild(0);
+    const value = typeNodes[1]?.namedChild(0);
+    if (target?.type !== 'attribute' || !value) return [];
+    const obj = target.childForFieldName('object');
+    const attr = target.childForFieldName('attribute')?.text;
+    if (!obj || !attr || unparen(obj).type !== 'identifier' || !STANDARD_TESTCASE_ASSERTIONS.has(attr)) return [];
+    // `type(x)` where x is the method's `self`.
+    const cls = this.methodClassOf(unparen(obj).text, stmt);
+    if (!cls) return [];
+    return [
+      {
+        helper: { name: `unittest.TestCase.${attr}`, kind: 'assertion', short: attr },
+        scope: 'local-class',
+        form: 'assignment',
+        replacement: this.replacementOf(value),
+        node: stmt,
+        spelled: `type${obj.text}.${attr}`,
+        testClass: cls,
+      },
+    ];
+  }
+
+  private fromCall(call: Node): Rebinding[] {
+    const fnNode = call.childForFieldName('function');
+    if (!fnNode) return [];
+    const fn = unparen(fnNode);
+    const fnAttr = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.type === 'identifier' ? fn.text : undefined;
+    // Cheap filter first (most calls are not patchers): a method call must be spelt like one of the forms;
+    // a bare name may be an alias (`from unittest.mock import patch as p`), which `lookup` resolves cheaply.
+    if (!fnAttr) return [];
+    if (fn.type === 'attribute' && !PATCH_METHODS.has(fnAttr)) return [];
+    if (fn.type === 'identifier' && !PATCH_METHODS.has(fnAttr) && !/(^builtins\.setattr|\.patch|\.swap_attr)$/.test(this.names.lookup(fnAttr) ?? '')) return [];
+    const callee = this.names.callee(call);
+    const args = callArguments(call);
+    const [a0, a1, a2] = args.positional;
+    const ownerForm = (form: RebindForm, scope: RebindScope, owner: Node | undefined, attrNode: Node | undefined, value: Replacement): Rebinding[] => {
+      const attr = stringValue(attrNode);
+      if (owner && attrNode && attr === undefined) return this.dynamicName(form, scope, owner, attrNode, value, call);
+      if (!owner || !attr) return [];
+      const found = this.helperOn(owner, attr, call);
+      if (!found) return [];
+      return [
+        {
+          helper: found.helper,
+          scope: found.testClass ? 'local-class' : scope,
+          form,
+          replacement: value,
+          node: call,
+          spelled: `${unparen(owner).text}.${attr}`,
+          testClass: found.testClass,
+        },
+      ];
+    };
+    const valueOf = (n: Node | undefined): Replacement => (n ? this.replacementOf(n) : { kind: 'missing' });
+
+    // setattr(owner, "name", value)
+    if (callee === 'builtins.setattr') return ownerForm('setattr', 'global', a0, a1, valueOf(a2));
+    // object.__setattr__ is rare; test.support.swap_attr(owner, "name", value) is scoped.
+    if (fnAttr === 'swap_attr' && callee !== 'builtins.setattr') return ownerForm('swap_attr', 'scoped', a0, a1, valueOf(a2 ?? args.keywords.get('new_val')));
+    // monkeypatch.setattr(owner, "name", value) / monkeypatch.setattr("mod.name", value)
+    if (fn.type === 'attribute' && fnAttr === 'setattr') {
+      const s = stringValue(a0);
+      if (s !== undefined) {
+        if (a2) return []; // setattr("literal", "name", v) on a string object is nonsense; ignore.
+        const h = classifyDottedString(s);
+        return h ? [{ helper: h, scope: 'scoped', form: 'monkeypatch', replacement: valueOf(a1 ?? args.keywords.get('value')), node: call, spelled: s }] : [];
+      }
+      return ownerForm('monkeypatch', 'scoped', a0, a1, valueOf(a2 ?? args.keywords.get('value')));
+    }
+    // monkeypatch.setitem(vars(math), "isclose", fake), monkeypatch.setitem(builtins.__dict__, "len", fake)
+    if (fn.type === 'attribute' && fnAttr === 'setitem') {
+      const owner = this.namespaceOwner(a0);
+      const key = stringValue(a1);
+      const h = owner && key ? classifyHelper(`${owner}.${key}`) : undefined;
+      return h ? [{ helper: h, scope: 'scoped', form: 'monkeypatch', replacement: valueOf(a2 ?? args.keywords.get('value')), node: call, spelled: `${owner}.${key}` }] : [];
+    }
+    // mock.patch.dict(vars(math), {"isclose": fake}) / mock.patch.dict("builtins.__dict__"...) is rare; the namespace form:
+    if (/(^|\.)patch\.dict$/.test(callee ?? dottedName(fnNode) ?? '')) {
+      const owner = this.namespaceOwner(a0);
+      const out: Rebinding[] = [];
+      if (!owner) return out;
+      const entries: [string, Node][] = [];
+      const values = a1 ? unparen(a1) : undefined;
+      if (values?.type === 'dictionary') {
+        for (const pair of values.namedChildren) {
+          const k = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
+          const v = pair.type === 'pair' ? pair.childForFieldName('value') : null;
+          if (k && v) entries.push([k, v]);
+        }
+      }
+      for (const [k, v] of args.keywords) if (k !== 'clear' && k !== 'values' && k !== 'in_dict') entries.push([k, v]);
+      for (const [k, v] of entries) {
+        const h = classifyHelper(`${owner}.${k}`);
+        if (h) out.push({ helper: h, scope: 'scoped', form: 'mock.patch', replacement: this.replacementOf(v), node: call, spelled: `${owner}.${k}` });
+      }
+      return out;
+    }
+    // mock.patch("mod.name", ...), mock.patch.object(owner, "name", ...), mock.patch.multiple(owner, name=...)
+    const dotted = dottedName(fnNode) ?? '';
+    const q = callee ?? dotted;
+    if (!(PATCHER.test(q) || PATCHER.test(dotted))) return [];
+    if (!this.isMockPatch(q, dotted)) return [];
+    if (/\.object$/.test(q) || /\.object$/.test(dotted)) {
+      return ownerForm('mock.patch.object', 'scoped', a0 ?? args.keywords.get('target'), a1 ?? args.keywords.get('attribute'), this.patchReplacement(call, a2));
+    }
+    if (/\.multiple$/.test(q) || /\.multiple$/.test(dotted)) {
+      const out: Rebinding[] = [];
+      const target = a0 ?? args.keywords.get('target');
+      if (!target) return out;
+      const s = stringValue(target);
+      for (const [name, value] of args.keywords) {
+        if (['target', 'spec', 'create', 'spec_set', 'autospec', 'new_callable'].includes(name)) continue;
+        const h = s !== undefined ? classifyDottedString(`${s}.${name}`) : undefined;
+        const found = h ? { helper: h, testClass: undefined } : s === undefined ? this.helperOn(target, name, call) : undefined;
+        if (!found) continue;
+        const isDefault = /(^|\.)DEFAULT$/.test(unparen(value).text);
+        out.push({
+          helper: found.helper,
+          scope: found.testClass ? 'local-class' : 'scoped',
+          form: 'mock.patch.multiple',
+          replacement: isDefault ? { kind: 'mock', node: value } : this.replacementOf(value),
+          node: call,
+          spelled: `${s ?? unparen(target).text}.${name}`,
+          testClass: found.testClass,
+        });
+      }
+      return out;
+    }
+    const s = stringValue(a0 ?? args.keywords.get('target'));
+    if (s === undefined) return [];
+    const h = classifyDottedString(s);
+    return h ? [{ helper: h, scope: 'scoped', form: 'mock.patch', replacement: this.patchReplacement(call, a1), node: call, spelled: s }] : [];
+  }
+
+  /**
+   * `for name in dir(TestCase): setattr(TestCase, name, noop)`: a computed name on a class or module
+   * that holds only assertions (`TestCase`, `numpy.testing`). Reported only when the replacement
+   * provably checks nothing (`dynamic` rebindings with another verdict are dropped by the rule).
+   */
+  private dynamicName(form: RebindForm, scope: RebindScope, owner: Node, attrNode: Node, value: Replacement, call: Node): Rebinding[] {
+    const q = this.names.qualify(owner);
+    const holder = q ? normalise(`${q}.x`).slice(0, -2) : undefined;
+    if (!holder || !(TESTCASE_CLASS.test(holder) || holder === 'numpy.testing')) return [];
+    const label = shorten(unparen(attrNode).text, 30);
+    return [{ helper: { name: `${holder}.<${label}>`, kind: 'assertion', short: label }, scope, form, replacement: value, node: call, spelled: `${unparen(owner).text}.<${label}>`, dynamic: true }];
+  }
+
+  /** `mock.patch`, `unittest.mock.patch`, `patch` imported from either, or a `mocker.patch` (pytest-mock). */
+  private isMockPatch(q: string, dotted: string): boolean {
+    if (/^(unittest\.mock|mock)\.patch(\.object|\.multiple)?$/.test(q)) return true;
+    // pytest-mock's fixture and unresolved spellings (`mocker.patch.object`, `mock.patch` without import).
+    return /^(\w+\.)?(mock|mocker|patch)(\.(object|multiple))?$/.test(dotted) || /(^|\.)mocker\.patch(\.object|\.multiple)?$/.test(dotted);
+  }
+
+  /** The replacement a `mock.patch...(...)` call installs: `new`, or a MagicMock configured by its keywords. */
+  private patchReplacement(call: Node, positionalNew: Node | undefined): Replacement {
+    const args = callArguments(call);
+    const nw = positionalNew ?? args.keywords.get('new');
+    if (nw && !/(^|\.)DEFAULT$/.test(unparen(nw).text)) return this.replacementOf(nw);
+    return {
+      kind: 'mock',
+      node: call,
+      returnValue: args.keywords.get('return_value'),
+      sideEffect: args.keywords.get('side_effect'),
+      wraps: args.keywords.get('wraps'),
+      newCallable: args.keywords.get('new_callable'),
+    };
+  }
+
+  /** A value expression, recognising mocks (`MagicMock(return_value=True)`) and `staticmethod(...)` wrappers. */
+  replacementOf(value: Node): Replacement {
+    let v = unparen(value);
+    if (v.type === 'call') {
+      const q = this.names.callee(v) ?? dottedName(v.childForFieldName('function')) ?? '';
+      const args = callArguments(v);
+      if (/(^|\.)(Mock|MagicMock|AsyncMock|NonCallableMock|NonCallableMagicMock|create_autospec)$/.test(q) || /^mocker\.(Mock|MagicMock|stub)$/.test(q)) {
+        return { kind: 'mock', node: v, returnValue: args.keywords.get('return_value'), sideEffect: args.keywords.get('side_effect'), wraps: args.keywords.get('wraps') };
+      }
+      if (/^(builtins\.)?(staticmethod|classmethod)$/.test(q) && args.positional[0]) v = unparen(args.positional[0]);
+    }
+    return { kind: 'expr', node: v };
+  }
+
+  /** `def assertEqual(self, *a, **k): pass` in a TestCase subclass; a library helper imported then redefined. */
+  private fromDefinition(def: Node): Rebinding[] {
+    const nameNode = def.childForFieldName('name');
+    const name = nameNode?.text;
+    if (!nameNode || !name) return [];
+    const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
+    const block = holder.parent;
+    if (block?.type === 'block' && block.parent?.type === 'class_definition') {
+      const cls = block.parent;
+      if (!STANDARD_TESTCASE_ASSERTIONS.has(name) || !this.isTestCaseClassNode(cls)) return [];
+      return [
+        {
+          helper: { name: `unittest.TestCase.${name}`, kind: 'assertion', short: name },
+          scope: 'local-class',
+          form: 'override',
+          replacement: { kind: 'def', node: def },
+          node: nameNode,
+          spelled: name,
+          testClass: cls.childForFieldName('name')?.text,
+        },
+      ];
+    }
+    const h = this.moduleShadows ? this.importedHelper(name) : undefined;
+    if (!h) return [];
+    return [{ helper: h, scope: 'module-shadow', form: 'redefinition', replacement: { kind: 'def', node: def }, node: nameNode, spelled: name }];
+  }
+
+  /** The function a name stands for: a unique `def` (preferring one in the same scope as `at`). */
+  resolveFunction(id: Node, at: Node): Node | undefined {
+    const defs = this.functionsNamed(id.text);
+    if (defs.length === 1) return defs[0];
+    const scope = enclosingScope(at);
+    const local = defs.filter((d) => enclosingScope(d)?.id === scope?.id && d.startIndex < at.startIndex);
+    return local.length === 1 ? local[0] : undefined;
+  }
+
+  /** The always-equal classes of the file (RH201's analysis), by name. */
+  alwaysEqualClass(name: string): boolean {
+    const analysis = analyseEquality(this.root, this.names, this.root.text);
+    return analysis.classes.some((c) => c.name === name && c.overrides.some((o) => o.dunder === '__eq__' && o.spoofs));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What the replacement does
+
+export type Verdict =
+  /** Provably checks nothing: cannot fail (assertions) or answers a constant (comparisons). */
+  | 'neutral'
+  /** Puts the original back (`math.isclose = _orig_isclose`). */
+  | 'restore'
+  /** A real function we cannot judge. */
+  | 'unknown';
+
+export interface Judgement {
+  verdict: Verdict;
+  /** Human text: "a lambda that always returns `True`", "a function that never raises". */
+  what: string;
+  /** The def or lambda behind the replacement, for related information. */
+  impl?: Node;
+}
+
+/** Builtins that never raise for ordinary arguments: used as an assertion, they check nothing. */
+const PASSIVE_BUILTINS = new Set(['print', 'repr', 'str', 'id', 'bool', 'type', 'len', 'hash', 'vars', 'dir', 'isinstance', 'callable', 'hasattr'].map((n) => `builtins.${n}`));
+
+const PASSIVE_NAMES = new Set([
+  'print', 'repr', 'str', 'format', 'len', 'isinstance', 'type', 'id', 'getattr', 'hasattr', 'vars', 'bool',
+  'nullcontext', 'suppress', 'ExitStack', '__import__', 'debug', 'info', 'warning', 'warn', 'log', 'write', 'flush',
+]);
+
+/** A call that cannot make a check fail: output, logging, string formatting, `nullcontext()`. */
+export function passiveCall(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn) return false;
+  const f = unparen(fn);
+  const last = f.type === 'identifier' ? f.text : f.type === 'attribute' ? (f.childForFieldName('attribute')?.text ?? '') : '';
+  if (!PASSIVE_NAMES.has(last)) return false;
+  // `self.log(...)`, `logger.info(...)`, `sys.stdout.write(...)`. Not `append`: soft-assertion helpers record
+  // failures in a list that `tearDown` checks.
+  return true;
+}
+
+/**
+ * Can a function body never make a check fail? No `raise`, no `assert`, no `yield`, no state recorded
+ * on an object (soft assertions check it later), and every call is passive (output, logging, formatting). `return` of anything is fine: an assertion that returns a
+ * value instead of raising checks nothing.
+ */
+export function cannotFail(impl: Node): boolean {
+  const body = impl.childForFieldName('body');
+  if (!body) return false;
+  let ok = true;
+  const visit = (n: Node): boolean => {
+    if (!ok) return false;
+    if (n.type === 'raise_statement' || n.type === 'assert_statement' || n.type === 'yield' || n.type === 'await') ok = false;
+    else if (n.type === 'call' && !passiveCall(n)) ok = false;
+    else if ((n.type === 'assignment' || n.type === 'augmented_assignment') && n.childForFieldName('left')?.type !== 'identifier') {
+      // `self.failures += [...]`, `self.failed = True`: a soft assertion that records the failure for later.
+      ok = false;
+    }
+    // A nested def or lambda only runs when called, and calls are already rejected.
+    return ok;
+  };
+  if (impl.type === 'lambda') {
+    if (!visit(body)) return ok;
+    forEachDescendant(body, visit);
+    return ok;
+  }
+  forEachInScope(body, visit);
+  return ok;
+}
+
+function constantText(t: Truth, values: Node[]): string {
+  const v = values[0]?.text.replace(/\s+/g, ' ');
+  if (v && v.length <= 30) return `\`${v}\``;
+  return t === 'truthy' ? 'a true value' : 'a false value';
+}
+
+/** unittest's deprecated spellings and the assertion each one means. */
+const DEPRECATED_ALIASES: Record<string, string> = {
+  assertEquals: 'assertEqual', failUnlessEqual: 'assertEqual', assertNotEquals: 'assertNotEqual', failIfEqual: 'assertNotEqual',
+  assertAlmostEquals: 'assertAlmostEqual', failUnlessAlmostEqual: 'assertAlmostEqual', assertNotAlmostEquals: 'assertNotAlmostEqual',
+  failIfAlmostEqual: 'assertNotAlmostEqual', failUnless: 'assertTrue', assert_: 'assertTrue', failIf: 'assertFalse',
+  failUnlessRaises: 'assertRaises', assertRaisesRegexp: 'assertRaisesRegex', assertRegexpMatches: 'assertRegex',
+  assertNotRegexpMatches: 'assertNotRegex', assertItemsEqual: 'assertCountEqual',
+  // torch.testing's deprecated name for `assert_close`.
+  assert_allclose: 'assert_close',
+};
+
+function modernName(name: string): string {
+  return DEPRECATED_ALIASES[name] ?? name;
+}
+
+function ownerOf(q: string): string {
+  return q.slice(0, q.lastIndexOf('.'));
+}
+
+/** Names that, by convention, hold a saved original: `_orig_isclose`, `old_len`, `saved`, `real_allclose`. */
+const SAVED_ORIGINAL = /^_*(orig|original|old|saved?|real|prev|previous|backup|builtin)(_|[A-Z]|$)/i;
+
+/**
+ * What a replacement does to the helper it replaces. Assertion helpers are neutralised by anything that
+ * cannot raise; comparison helpers and builtins by a constant answer (or a mock, whose answer is a
+ * truthy `MagicMock`).
+ */
+export function judgeReplacement(r: Rebinding, finder: RebindingFinder, names: NameResolver): Judgement {
+  const rep = r.replacement;
+  const kind = r.helper.kind;
+  switch (rep.kind) {
+    case 'missing':
+      return { verdict: 'unknown', what: 'another value' };
+    case 'mock':
+      // A spy around the original (`wraps=math.isclose`) still runs the real check.
+      if (rep.wraps && !rep.sideEffect && classifyHelper(names.qualify(rep.wraps) ?? '')?.name === r.helper.name) return { verdict: 'restore', what: 'a spy around the original' };
+      // Without `side_effect`/`wraps` a mock never raises and always returns the same object.
+      if (rep.sideEffect || rep.wraps || rep.newCallable) return { verdict: 'unknown', what: 'a configured mock' };
+      return {
+        verdict: 'neutral',
+        what: rep.returnValue ? `a mock that always returns \`${shorten(rep.returnValue.text)}\`` : 'a `MagicMock` (it never raises, and always answers a truthy mock)',
+      };
+    case 'def':
+      return judgeFunction(rep.node, kind, names, finder);
+    case 'expr': {
+      const v = unparen(rep.node);
+      const q = names.qualify(v);
+      if (q && classifyHelper(q)?.name === r.helper.name) return { verdict: 'restore', what: 'the original' };
+      // A compatibility alias between spellings of one assertion: `TestCase.assertEquals = TestCase.assertEqual`.
+      const same = q ? classifyHelper(q) : undefined;
+      if (same && same.kind === 'assertion' && r.helper.kind === 'assertion' && modernName(same.short) === modernName(r.helper.short) && ownerOf(same.name) === ownerOf(r.helper.name)) {
+        return { verdict: 'restore', what: `the equivalent \`${same.short}\`` };
+      }
+      if (r.scope === 'local-class' && v.type === 'attribute' && modernName(v.childForFieldName('attribute')?.text ?? '') === modernName(r.helper.short) && (v.childForFieldName('attribute')?.text ?? '') !== r.helper.short) {
+        return { verdict: 'restore', what: 'an equivalent assertion' };
+      }
+      if (r.scope === 'local-class' && v.type === 'attribute') {
+        // `self.assertEqual = self._saved_assert_equal`, `assertEqual = unittest.TestCase.assertEqual`
+        const attr = v.childForFieldName('attribute')?.text ?? '';
+        if (attr === r.helper.short || SAVED_ORIGINAL.test(attr)) return { verdict: 'restore', what: 'the original' };
+      }
+      if ((v.type === 'identifier' || v.type === 'attribute') && SAVED_ORIGINAL.test(lastSegment(v.text))) return { verdict: 'restore', what: 'a saved original' };
+      if (v.type === 'lambda') return judgeFunction(v, kind, names, finder);
+      if (kind === 'assertion' && q) {
+        // A function that answers instead of raising: `self.assertIn = print`, `assertEqual = operator.eq`.
+        const other = classifyHelper(q);
+        if (PASSIVE_BUILTINS.has(q) || (other && other.kind !== 'assertion')) return { verdict: 'neutral', what: `\`${shorten(v.text)}\`, which returns instead of raising` };
+      }
+      if (v.type === 'identifier') {
+        const def = finder.resolveFunction(v, rep.node);
+        if (def) return judgeFunction(def, kind, names, finder);
+      }
+      if (r.helper.short === 'approx' && v.type === 'call') {
+        const fn = unparen(v.childForFieldName('function')!);
+        if (fn.type === 'identifier' && finder.alwaysEqualClass(fn.text)) return { verdict: 'neutral', what: `\`${fn.text}\` (an always-equal class)` };
+      }
+      return { verdict: 'unknown', what: `\`${shorten(v.text)}\`` };
+    }
+  }
+}
+
+function judgeFunction(impl: Node, kind: HelperKind, names: NameResolver, finder: RebindingFinder): Judgement {
+  const label = impl.type === 'lambda' ? 'a lambda' : `\`${impl.childForFieldName('name')?.text ?? 'function'}()\``;
+  if (kind === 'assertion') {
+    if (cannotFail(impl)) {
+      return { verdict: 'neutral', what: impl.type === 'lambda' ? 'a lambda that never raises' : `${label}, which never raises`, impl };
+    }
+    return { verdict: 'unknown', what: label, impl };
+  }
+  // Comparisons and builtins: a constant answer.
+  const answer = constantAnswer(impl, names);
+  if (answer) return { verdict: 'neutral', what: `${impl.type === 'lambda' ? 'a lambda that' : `${label}, which`} always returns ${constantText(answer.truth, answer.values)}`, impl };
+  // `lambda *a, **k: ANY` or an always-equal instance (for `pytest.approx`).
+  const body = impl.type === 'lambda' ? impl.childForFieldName('body') : undefined;
+  if (body) {
+    const b = unparen(body);
+    if (names.is(b, 'unittest.mock.ANY', 'mock.ANY')) return { verdict: 'neutral', what: 'a lambda that returns `mock.ANY` (equal to everything)', impl };
+    if (b.type === 'call') {
+      const fn = unparen(b.childForFieldName('function')!);
+      if (fn.type === 'identifier' && finder.alwaysEqualClass(fn.text)) return { verdict: 'neutral', what: `a lambda that returns an always-equal \`${fn.text}\``, impl };
+    }
+  }
+  return { verdict: 'unknown', what: label, impl };
+}
+
+export function shorten(text: string, max = 40): string {
+  const t = text.replace(/\s+/g, ' ');
+  return t.length > max ? `${t.slice(0, max - 3)}...` : t;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Feature-check guards (backports)
+
+const MISSING_CHECK = /\bnot\s+hasattr\s*\(|\bgetattr\s*\([^)]*,\s*None\s*\)\s+is\s+None|\bnot\s+in\s+(dir|vars)\s*\(|\bversion_info\b|\bPY2\b|\bPY3\b|\bPY_?\d+\b/;
+
+/**
+ * Is this rebinding a backport: under `if not hasattr(mod, "name"):` (or a version check), or in an
+ * `except (AttributeError | ImportError | NameError)` handler, or the `else` of `if hasattr(...)`?
+ */
+export function isFeatureGuarded(node: Node): boolean {
+  for (let p: Node | null = node.parent, child: Node = node; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition') return false;
+    if (p.type === 'if_statement') {
+      const cond = p.childForFieldName('condition');
+      const cons = p.childForFieldName('consequence');
+      if (cond && cons && cons.id === child.id && MISSING_CHECK.test(cond.text)) return true;
+      if (cond && child.type === 'else_clause' && /^\s*hasattr\s*\(/.test(cond.text)) return true;
+    }
+    if (p.type === 'else_clause' && p.parent?.type === 'if_statement') {
+      const cond = p.parent.childForFieldName('condition');
+      if (cond && /^\s*hasattr\s*\(/.test(cond.text)) return true;
+    }
+    if (p.type === 'except_clause') {
+      const types = p.namedChildren.filter((c) => c.type !== 'block' && c.type !== 'comment').map((c) => c.text).join(' ');
+      if (/\b(AttributeError|ImportError|ModuleNotFoundError|NameError)\b/.test(types)) return true;
+    }
+  }
+  return false;
+}
