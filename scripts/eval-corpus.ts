@@ -12,6 +12,7 @@ import { analyze, initParser, severityRank, type Finding } from '../server/src/e
 import { locateWasm } from '../server/src/host/wasm';
 import { readSourceFile } from '../server/src/host/read';
 import { ALL_RULES } from '../server/src/rules/registry';
+import { listFixtures, parseFixture } from '../test/support/fixtures';
 
 const repo = path.join(__dirname, '..');
 
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     }
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const fixtures = fixtureResults();
   const triaged = (f: Finding & { path: string }) => triage.find((t) => t.path === f.path && t.line === f.range.start.line + 1 && t.rule === f.rule);
   const untriaged = loud.filter((f) => !triaged(f));
   const summary = {
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     loud: loud.length,
     untriaged: untriaged.length,
     rules: Object.fromEntries(bySeverity),
+    fixtures,
     findings: loud.map((f) => ({ path: f.path, line: f.range.start.line + 1, rule: f.rule, severity: f.severity, message: f.message, reason: triaged(f)?.reason })),
     errors,
   };
@@ -80,11 +83,31 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`corpus: ${files.length} files, ${lines} lines, scanned in ${seconds.toFixed(1)} s`);
-  console.log('rule    error warning  info  hint');
-  for (const [code, c] of bySeverity) console.log(`${code.padEnd(7)} ${String(c.error).padStart(5)} ${String(c.warning).padStart(7)} ${String(c.info).padStart(5)} ${String(c.hint).padStart(5)}`);
+  console.log('rule    fixtures  error warning  info  hint');
+  for (const [code, c] of bySeverity) {
+    const fx = fixtures[code] ?? { passed: 0, total: 0 };
+    console.log(`${code.padEnd(7)} ${`${fx.passed}/${fx.total}`.padStart(8)}  ${String(c.error).padStart(5)} ${String(c.warning).padStart(7)} ${String(c.info).padStart(5)} ${String(c.hint).padStart(5)}`);
+  }
   console.log(`warning+ findings: ${loud.length} (budget 5), untriaged: ${untriaged.length}`);
   for (const f of loud) console.log(`${f.path}:${f.range.start.line + 1}:${f.range.start.column + 1}: ${f.rule} [${f.severity}] ${f.message}${triaged(f) ? `  (triaged: ${triaged(f)!.reason})` : '  (UNTRIAGED)'}`);
   if (errors.length) console.log(`${errors.length} files skipped or with rule errors:`), errors.slice(0, 20).forEach((e) => console.log(`  ${e.path}: ${e.message}`));
+}
+
+/** Per rule folder of test/fixtures: how many fixture files give exactly their expected findings. */
+function fixtureResults(): Record<string, { passed: number; total: number }> {
+  const out: Record<string, { passed: number; total: number }> = {};
+  for (const file of listFixtures()) {
+    const code = path.basename(path.dirname(file));
+    const fixture = parseFixture(file);
+    const result = analyze({ source: fixture.source, path: fixture.virtualPath }, ALL_RULES);
+    const key = (line: number, rule: string, severity: string) => `${line}:${rule}:${severity}`;
+    const actual = result.findings.map((f) => key(f.range.start.line, f.rule, f.severity)).sort();
+    const expected = fixture.expectations.map((e) => key(e.line, e.rule, e.severity)).sort();
+    const entry = (out[code] ??= { passed: 0, total: 0 });
+    entry.total++;
+    if (JSON.stringify(actual) === JSON.stringify(expected) && result.ruleErrors.length === 0) entry.passed++;
+  }
+  return out;
 }
 
 main().catch((err) => {
