@@ -1,0 +1,1189 @@
+/**
+ * RH303 collection-sabotage: the tests are collected away, deselected or skipped wholesale, so the run
+ * has nothing left that could fail.
+ *
+ * - `pytest_collection_modifyitems` emptying `items` (`items.clear()`, `items[:] = []`, `del items[:]`, a
+ *   comprehension that keeps nothing, `for item in list(items): items.remove(item)`), keeping only a
+ *   hard-coded subset (`items[:] = [i for i in items if i.name == "test_ok"]`, `del items[1:]`), and
+ *   hooks that clear or rebind `session.items` (`pytest_collection_finish`, `pytest_sessionstart`);
+ * - skip/xfail marks added to every item (`for item in items: item.add_marker(pytest.mark.skip(...))`,
+ *   in `pytest_itemcollected`/`pytest_runtest_setup`, or `request.node.add_marker` in an autouse fixture);
+ * - an autouse fixture, `pytest_runtest_setup`, `pytest_runtest_call` or `pytest_pyfunc_call` that calls
+ *   `pytest.skip()`/`pytest.xfail()` (or raises a skip exception) for every test;
+ * - `pytest_ignore_collect` returning True for every path or for the test files, and
+ *   `pytest_pycollect_makeitem` returning `[]` for every test function;
+ * - `collect_ignore`/`collect_ignore_glob` in conftest.py covering the test files.
+ *
+ * What each of these applies to is worked out from its conditions (a small lattice: nothing / a category /
+ * named tests / all but a category / all but named tests / all). Conditions on the item's markers or
+ * keywords select a category the test author chose (the `--runslow` recipe) and stay quiet; conditions
+ * on options, platform, Python version, installed packages or environment make the sabotage conditional
+ * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
+ */
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, unparen, stringValue, type Node } from '../../engine/ast';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import { enclosingCallable, gatesOf, hookNameOf, hookParameters, isMethod, requires, returnValue, snippet, truthiness, type Gate } from './helpers';
+
+// ---------------------------------------------------------------------------------------------------
+// The selection lattice: which tests a condition picks.
+
+const DEAD = 0; // no test (the code never runs)
+const OTHER = 1; // a category the author chose (markers, keywords, non-test paths), or something opaque
+const NAMED = 2; // tests picked by hard-coded name
+const ALLBUT_CAT = 3; // every test except a category
+const ALLBUT = 4; // every test except a hard-coded few
+const ALL = 5; // every test
+type Sel = 0 | 1 | 2 | 3 | 4 | 5;
+const NEG: readonly Sel[] = [ALL, ALLBUT_CAT, ALLBUT, OTHER, NAMED, DEAD];
+
+interface Verdict {
+  sel: Sel;
+  /** Depends on an option, the platform, the environment, installed packages or plugin state. */
+  ext: boolean;
+  /** Depends on a CI environment variable (`CI`, `GITHUB_ACTIONS`...). */
+  ci: boolean;
+  /** Opaque verdicts do not change under negation (`not config.getoption(x)` is as conditional as its opposite). */
+  pure?: 'ext' | 'opaque';
+}
+
+const TRIVIAL: Verdict = { sel: ALL, ext: false, ci: false };
+const EXT = (ci = false): Verdict => ({ sel: ALL, ext: true, ci, pure: 'ext' });
+const OPAQUE: Verdict = { sel: OTHER, ext: false, ci: false, pure: 'opaque' };
+const sel = (s: Sel): Verdict => ({ sel: s, ext: false, ci: false });
+
+function neg(v: Verdict): Verdict {
+  return v.pure ? v : { ...v, sel: NEG[v.sel]! };
+}
+function and(a: Verdict, b: Verdict): Verdict {
+  return { sel: Math.min(a.sel, b.sel) as Sel, ext: a.ext || b.ext, ci: a.ci || b.ci, pure: a.pure === b.pure ? a.pure : undefined };
+}
+function or(a: Verdict, b: Verdict): Verdict {
+  return { sel: Math.max(a.sel, b.sel) as Sel, ext: a.ext || b.ext, ci: a.ci || b.ci, pure: a.pure === b.pure ? a.pure : undefined };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What a condition refers to.
+
+/** Conditions on the run's configuration or environment rather than on the tests. */
+const EXTERNAL =
+  /\b(config|getoption|getini|getvalue|option|options|environ|getenv|platform|version_info|hexversion|implementation|python_version|python_implementation|find_spec|find_loader|importorskip|which|modules|maxsize|byteorder|HAS_\w+|IS_\w+|has_\w+|\w+_AVAILABLE|available|installed)\b|\bos\.name\b/;
+const CI_NAMES = `["'](CI|GITHUB_ACTIONS|GITLAB_CI|TRAVIS|CIRCLECI|JENKINS_URL|BUILDKITE|TF_BUILD|TEAMCITY_VERSION|CONTINUOUS_INTEGRATION|BUILD_ID)["']`;
+const CI_VAR = new RegExp(`\\b(environ|getenv)\\b[\\s\\S]*${CI_NAMES}|${CI_NAMES}[\\s\\S]*\\b(environ|getenv)\\b`);
+/** A gate that holds only when the user asked for it on the command line or in the ini file. */
+const OPTION_ATOM = (atom: Node): boolean => /\b(getoption|getvalue|getini)\s*\(|\bconfig\.option\.\w+|\boption\.\w+/.test(atom.text);
+/** Attributes of an item (or path) that name the test. */
+const NAME_ATTR = /\b(name|nodeid|_nodeid|originalname|fspath|path|file_path|collection_path|location|basename|stem|strpath|__name__|__qualname__|module|function|cls|parent|fullname|__module__)\b/;
+/** Callables and modules that are neutral in a condition (they do not make it depend on the environment). */
+const NEUTRAL = new Set([
+  'str', 'len', 'any', 'all', 'isinstance', 'bool', 'list', 'set', 'tuple', 'frozenset', 'repr', 'getattr', 'hasattr', 'fnmatch',
+  're', 'os', 'posixpath', 'pathlib', 'Path', 'type', 'pytest', '_pytest', 'inspect', 'callable', 'safe_isclass', 'PurePath', 'lower', 'print',
+]);
+
+type Domain = 'item' | 'path';
+
+interface Scope {
+  /** Per-test names: the loop variable over `items`, the item parameter, `request`, the path parameter, and locals derived from them. */
+  v: Set<string>;
+  /** Those of `v` that stand for the test's name or path. */
+  nameVars: Set<string>;
+  /** Locals computed from options, platform or environment. */
+  extLocals: Set<string>;
+  /** Names bound to string literals or collections of them. */
+  literals: Map<string, string[]>;
+  /** Names that are the item list or session: conditions on them alone select nothing in particular. */
+  neutral: Set<string>;
+  domain: Domain;
+}
+
+/** String values of a literal or a literal collection (`"a"`, `("a", "b")`, `{"a"}`, `frozenset([...])`, a constant). */
+function literalsOf(node: Node | null | undefined, s: Scope, depth = 0): string[] | undefined {
+  if (!node || depth > 5) return undefined;
+  const n = unparen(node);
+  const v = stringValue(n);
+  if (v !== undefined) return [v];
+  if (n.type === 'list' || n.type === 'tuple' || n.type === 'set') {
+    const out: string[] = [];
+    for (const c of n.namedChildren) {
+      if (c.type === 'comment') continue;
+      const l = literalsOf(c, s, depth + 1);
+      if (!l) return undefined;
+      out.push(...l);
+    }
+    return out;
+  }
+  if (n.type === 'identifier') return s.literals.get(n.text);
+  if (n.type === 'call') {
+    const f = unparen(n.childForFieldName('function')!);
+    const args = callArguments(n);
+    if (f.type === 'identifier' && /^(frozenset|set|tuple|list)$/.test(f.text) && args.positional.length === 1) return literalsOf(args.positional[0], s, depth + 1);
+  }
+  return undefined;
+}
+
+function fnmatchRegex(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*') re += '.*';
+    else if (ch === '?') re += '.';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) re += '\\[';
+      else {
+        let body = glob.slice(i + 1, end);
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+/** Names a generic test file, test id or test directory would have. */
+const ITEM_SAMPLES = ['test_sample', 'tests/test_sample.py::test_sample', 'tests/test_sample.py', 'test_sample.py'];
+const PATH_SAMPLES = ['test_sample.py', 'sample_test.py', 'tests', 'test', 'tests/test_sample.py', 'test/test_sample.py', 'pkg/tests/test_sample.py'];
+const TEST_LIKE = /(^|[/\\:.])test_\w|\w_test(\.py)?$|(^|::)Test[A-Z_]|^tests?$/;
+
+type LiteralKind = 'eq' | 'contains' | 'prefix' | 'suffix' | 'glob' | 'regex';
+
+/** Which tests `<name> <kind> L` selects. */
+function classifyLiteral(l: string, kind: LiteralKind, domain: Domain): Sel {
+  const samples = domain === 'path' ? PATH_SAMPLES : ITEM_SAMPLES;
+  switch (kind) {
+    case 'contains':
+      if (/^(tests?_?|tests?\/|\.py|py|::|\/|_|)$/i.test(l)) return ALL;
+      break;
+    case 'prefix':
+      if (/^(tests?_?|Test|tests?\/|\.?\/?)$/i.test(l)) return ALL;
+      break;
+    case 'suffix':
+      if (/^(\.?py|)$/.test(l)) return ALL;
+      break;
+    case 'eq':
+      if (domain === 'path' && /^(tests?|\.py|py)$/.test(l)) return ALL;
+      break;
+    case 'glob': {
+      const re = fnmatchRegex(l);
+      if (samples.some((x) => re.test(x) || re.test(x.split('/').pop()!))) return ALL;
+      break;
+    }
+    case 'regex':
+      try {
+        const re = new RegExp(l);
+        if (samples.some((x) => re.test(x))) return ALL;
+      } catch {
+        return OTHER;
+      }
+      break;
+  }
+  // An exact item name is a specific test; a fragment of an id or path ("integration", "/e2e/") is a
+  // directory or category unless it looks like a test's own name.
+  if (domain === 'item' && kind === 'eq') return NAMED;
+  return TEST_LIKE.test(l) || /::/.test(l) ? NAMED : OTHER;
+}
+
+function classifyLiterals(ls: string[], kind: LiteralKind, domain: Domain): Sel {
+  let out: Sel = DEAD;
+  for (const l of ls) out = Math.max(out, classifyLiteral(l, kind, domain)) as Sel;
+  return out;
+}
+
+interface IdentInfo {
+  hasV: boolean;
+  /** A per-test name used for itself, not only to reach `item.config` / `item.session`. */
+  hasVDirect: boolean;
+  hasExt: boolean;
+  unknown: boolean;
+  any: boolean;
+}
+
+/** Root identifiers of a condition, classified. Attribute names and keyword names are not identifiers here. */
+function identInfo(c: Node, s: Scope, compLiterals: Map<string, string[]>, compV: Set<string>): IdentInfo {
+  const info: IdentInfo = { hasV: false, hasVDirect: false, hasExt: false, unknown: false, any: false };
+  const visit = (n: Node) => {
+    if (n.type !== 'identifier') return;
+    const p = n.parent;
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id) return;
+    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === n.id) return;
+    info.any = true;
+    const t = n.text;
+    if (s.v.has(t) || compV.has(t)) {
+      info.hasV = true;
+      const via = p?.type === 'attribute' && p.childForFieldName('object')?.id === n.id ? p.childForFieldName('attribute')?.text : undefined;
+      if (!via || !/^_?(config|session)$/.test(via)) info.hasVDirect = true;
+    }
+    else if (s.extLocals.has(t)) info.hasExt = true;
+    else if (s.literals.has(t) || compLiterals.has(t) || s.neutral.has(t) || NEUTRAL.has(t)) return;
+    else info.unknown = true;
+  };
+  visit(c);
+  forEachDescendant(c, (n) => void visit(n));
+  return info;
+}
+
+/** Comprehension variables inside a condition (`any(x in item.nodeid for x in NAMES)`): literal-bound or per-test. */
+function comprehensionBindings(c: Node, s: Scope): { lits: Map<string, string[]>; v: Set<string> } {
+  const lits = new Map<string, string[]>();
+  const v = new Set<string>();
+  forEachDescendant(c, (n) => {
+    if (n.type !== 'for_in_clause') return;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) return;
+    const l = literalsOf(right, s);
+    if (l) lits.set(left.text, l);
+    else if ([...identsOf(right)].some((i) => s.v.has(i))) v.add(left.text);
+  });
+  return { lits, v };
+}
+
+function identsOf(n: Node): Set<string> {
+  const out = new Set<string>();
+  if (n.type === 'identifier') out.add(n.text);
+  forEachDescendant(n, (d) => {
+    if (d.type !== 'identifier') return;
+    const p = d.parent;
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === d.id) return;
+    out.add(d.text);
+  });
+  return out;
+}
+
+function refersToV(n: Node, s: Scope, compV: Set<string>): boolean {
+  for (const i of identsOf(n)) if (s.v.has(i) || compV.has(i)) return true;
+  return false;
+}
+
+/** An expression that stands for the test's name, id or path (`item.nodeid`, `str(item.fspath)`, `collection_path.name`). */
+function isNameRef(n: Node, s: Scope, compV: Set<string>): boolean {
+  if (!refersToV(n, s, compV)) return false;
+  if (s.domain === 'path') return true;
+  for (const i of identsOf(n)) if (s.nameVars.has(i)) return true;
+  return NAME_ATTR.test(n.text);
+}
+
+function lastName(fn: Node): string {
+  const f = unparen(fn);
+  if (f.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
+  return f.type === 'identifier' ? f.text : '';
+}
+
+function evalCond(node: Node, s: Scope, depth = 0, compLits = new Map<string, string[]>(), compV = new Set<string>()): Verdict {
+  if (depth > 60) return OPAQUE;
+  const c = unparen(node);
+  if (c.type === 'not_operator') {
+    const a = c.childForFieldName('argument');
+    return a ? neg(evalCond(a, s, depth + 1, compLits, compV)) : OPAQUE;
+  }
+  if (c.type === 'boolean_operator') {
+    const l = c.childForFieldName('left');
+    const r = c.childForFieldName('right');
+    if (!l || !r) return OPAQUE;
+    const a = evalCond(l, s, depth + 1, compLits, compV);
+    const b = evalCond(r, s, depth + 1, compLits, compV);
+    return c.child(1)?.type === 'and' ? and(a, b) : or(a, b);
+  }
+  if (c.type === 'comparison_operator' && c.namedChildCount === 2) {
+    const op = c.children.filter((x) => !x.isNamed).map((x) => x.type).join(' ');
+    const [a, b] = c.namedChildren as [Node, Node];
+    const negated = op === 'not in' || op === '!=' || op === 'is not';
+    const positiveOp = op === 'in' || op === '==' || op === 'is' || negated;
+    if (positiveOp) {
+      const ua = unparen(a);
+      const ub = unparen(b);
+      // `x is None`, `x == False`: about x's truth.
+      const falsy = (n: Node) => n.type === 'none' || n.type === 'false';
+      if (op !== 'in' && op !== 'not in' && (falsy(ub) || falsy(ua))) {
+        const other = falsy(ub) ? a : b;
+        const v = evalCond(other, s, depth + 1, compLits, compV);
+        return negated ? v : neg(v);
+      }
+      if (op !== 'in' && op !== 'not in' && (ub.type === 'true' || ua.type === 'true')) {
+        const v = evalCond(ub.type === 'true' ? a : b, s, depth + 1, compLits, compV);
+        return negated ? neg(v) : v;
+      }
+      const v = compareAtom(c, a, b, op.includes('in') ? 'in' : 'eq', s, compLits, compV);
+      return negated ? neg(v) : v;
+    }
+  }
+  return atom(c, s, compLits, compV);
+}
+
+/** `name in LITERALS`, `"literal" in item.nodeid`, `item.name == "test_x"`. */
+function compareAtom(whole: Node, a: Node, b: Node, op: 'in' | 'eq', s: Scope, compLits: Map<string, string[]>, compV: Set<string>): Verdict {
+  const pre = precheck(whole, s, compLits, compV);
+  if (pre) return pre;
+  const withComp: Scope = compLits.size ? { ...s, literals: new Map([...s.literals, ...compLits]) } : s;
+  const lb = literalsOf(b, withComp);
+  const la = literalsOf(a, withComp);
+  if (lb && isNameRef(a, s, compV)) return sel(classifyLiterals(lb, 'eq', s.domain));
+  if (la && op === 'in' && isNameRef(b, s, compV)) return sel(classifyLiterals(la, 'contains', s.domain));
+  if (la && op === 'eq' && isNameRef(b, s, compV)) return sel(classifyLiterals(la, 'eq', s.domain));
+  return atom(whole, s, compLits, compV);
+}
+
+/** Conditions that are external, constant or about the item list alone; undefined when the condition is per test. */
+function precheck(c: Node, s: Scope, compLits: Map<string, string[]>, compV: Set<string>): Verdict | undefined {
+  const bindings = comprehensionBindings(c, s);
+  const lits = new Map([...compLits, ...bindings.lits]);
+  const vs = new Set([...compV, ...bindings.v]);
+  const info = identInfo(c, s, lits, vs);
+  // A per-test name checked against a configured list (`item.nodeid in config.getoption("deselect")`) is a
+  // selection the user made; a condition on the configuration alone switches the whole run.
+  if (EXTERNAL.test(c.text) || info.hasExt) return info.hasVDirect ? OPAQUE : EXT(CI_VAR.test(c.text));
+  if (!info.hasV) {
+    if (info.unknown) return EXT();
+    if (!info.any) {
+      const t = truthiness(c);
+      return t === 'falsy' ? sel(DEAD) : TRIVIAL;
+    }
+    return TRIVIAL;
+  }
+  if (info.unknown) return OPAQUE;
+  return undefined;
+}
+
+function atom(c: Node, s: Scope, compLits: Map<string, string[]>, compV: Set<string>): Verdict {
+  const pre = precheck(c, s, compLits, compV);
+  if (pre) return pre;
+  const lits = new Map([...compLits, ...comprehensionBindings(c, s).lits]);
+  const vs = new Set([...compV, ...comprehensionBindings(c, s).v]);
+  const withComp: Scope = { ...s, literals: new Map([...s.literals, ...lits]) };
+  if (c.type === 'call') {
+    const fn = unparen(c.childForFieldName('function')!);
+    const name = lastName(fn);
+    const args = callArguments(c).positional;
+    const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
+    // any(x in item.nodeid for x in NAMES) / all(...): the element condition over literal bindings.
+    if ((name === 'any' || name === 'all') && args[0]?.type === 'generator_expression') {
+      const body = args[0].childForFieldName('body');
+      if (body) return evalCond(body, s, 1, lits, vs);
+    }
+    if ((name === 'startswith' || name === 'endswith') && obj && isNameRef(obj, s, vs)) {
+      const l = literalsOf(args[0], withComp);
+      if (l) return sel(classifyLiterals(l, name === 'startswith' ? 'prefix' : 'suffix', s.domain));
+    }
+    if (/^(fnmatch|fnmatchcase)$/.test(name) && args.length >= 2 && isNameRef(args[0]!, s, vs)) {
+      const l = literalsOf(args[1], withComp);
+      if (l) return sel(classifyLiterals(l, 'glob', s.domain));
+    }
+    if ((name === 'match' || name === 'fnmatch') && obj && isNameRef(obj, s, vs) && args.length === 1 && !/^re$/.test(obj.text)) {
+      const l = literalsOf(args[0], withComp);
+      if (l) return sel(classifyLiterals(l, 'glob', s.domain));
+    }
+    if (/^(match|search|fullmatch)$/.test(name) && obj?.text === 're' && args.length >= 2 && isNameRef(args[1]!, s, vs)) {
+      const l = literalsOf(args[0], withComp);
+      if (l) return sel(classifyLiterals(l, 'regex', s.domain));
+    }
+    if (name === 'isinstance' && args.length === 2) return sel(/\b(Function|Item)\s*\)?$/.test(args[1]!.text) ? ALL : OTHER);
+    if (s.domain === 'path' && /^(is_dir|is_file|isdir|isfile|exists|check)$/.test(name) && obj && refersToV(obj, s, vs)) return TRIVIAL;
+    if (/^(is(function|class|method|routine|coroutinefunction)|callable|safe_isclass)$/.test(name) && args.some((a) => refersToV(a, s, vs))) return TRIVIAL;
+  }
+  return sel(OTHER);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Marks and skips
+
+type SkipKind = 'skip' | 'xfail';
+
+const MARK = /(^|\.)(mark|MARK_GEN)\.(skip|skipif|xfail)$/;
+
+/** Does `expr` (as passed to `add_marker`) skip or xfail unconditionally? Resolves local and module names. */
+function skipMarkOf(expr: Node | undefined, ctx: RuleContext, defs: (name: string) => Node[], depth = 0): SkipKind | undefined {
+  if (!expr || depth > 3) return undefined;
+  const e = unparen(expr);
+  const str = stringValue(e);
+  if (str === 'skip' || str === 'xfail') return str;
+  if (e.type === 'identifier') {
+    const rhs = defs(e.text);
+    if (rhs.length === 0) {
+      const m = (ctx.names.qualify(e) ?? '').match(MARK);
+      return m ? (m[3] === 'xfail' ? 'xfail' : m[3] === 'skip' ? 'skip' : undefined) : undefined;
+    }
+    const kinds = rhs.map((r) => skipMarkOf(r, ctx, defs, depth + 1));
+    return kinds.every((k) => k && k === kinds[0]) ? kinds[0] : undefined;
+  }
+  const target = e.type === 'call' ? e.childForFieldName('function') : e;
+  const q = ctx.names.qualify(target) ?? dottedName(target) ?? '';
+  const m = q.match(MARK);
+  if (!m) return undefined;
+  const kind = m[3]!;
+  if (e.type !== 'call') return kind === 'skipif' ? undefined : (kind as SkipKind);
+  const args = callArguments(e);
+  if (kind === 'skip') return 'skip';
+  // skipif(cond) / xfail(cond): only a constant true condition is unconditional.
+  const cond = args.positional[0] ?? args.keywords.get('condition');
+  if (!cond) return kind === 'xfail' ? 'xfail' : undefined;
+  if (truthiness(cond) !== 'truthy' || stringValue(cond) !== undefined) return undefined;
+  return kind === 'skipif' ? 'skip' : 'xfail';
+}
+
+/** `pytest.skip(...)`, `pytest.xfail(...)`, `raise pytest.skip.Exception(...)`, `raise unittest.SkipTest(...)`. */
+function imperativeSkip(n: Node, ctx: RuleContext): SkipKind | undefined {
+  if (n.type === 'call') {
+    const q = ctx.names.callee(n) ?? '';
+    if (/^(pytest|_pytest\.outcomes)\.skip$/.test(q)) return 'skip';
+    if (/^(pytest|_pytest\.outcomes)\.xfail$/.test(q)) return 'xfail';
+    return undefined;
+  }
+  if (n.type === 'raise_statement') {
+    const v = n.namedChildren[0];
+    if (!v) return undefined;
+    const u = unparen(v);
+    const target = u.type === 'call' ? u.childForFieldName('function') : u;
+    const q = ctx.names.qualify(target) ?? dottedName(target) ?? '';
+    if (/(^|\.)skip\.Exception$|(^|\.)(Skipped|SkipTest)$/.test(q)) return 'skip';
+    if (/(^|\.)xfail\.Exception$|(^|\.)XFailed$/.test(q)) return 'xfail';
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scopes
+
+/** Module-level names bound to string literals or literal collections. */
+function moduleLiterals(root: Node, base: Scope): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const stmt of root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    if (left?.type !== 'identifier') continue;
+    const l = literalsOf(a.childForFieldName('right'), { ...base, literals: out });
+    if (seen.has(left.text) || !l) out.delete(left.text);
+    else out.set(left.text, l);
+    seen.add(left.text);
+  }
+  return out;
+}
+
+/** Assignments `name = value` in a function body (nested scopes excluded), by name. */
+function localDefs(fn: Node): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  const body = fn.childForFieldName('body');
+  if (!body) return out;
+  forEachInScope(body, (n) => {
+    if (n.type !== 'assignment') return;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) return;
+    const list = out.get(left.text);
+    if (list) list.push(right);
+    else out.set(left.text, [right]);
+  });
+  return out;
+}
+
+function makeScope(fn: Node, perTest: string[], nameVars: string[], domain: Domain, modLits: Map<string, string[]>, neutral: string[] = []): Scope {
+  const s: Scope = {
+    v: new Set(perTest),
+    nameVars: new Set(nameVars),
+    extLocals: new Set(),
+    literals: new Map(modLits),
+    neutral: new Set(neutral),
+    domain,
+  };
+  const defs = localDefs(fn);
+  for (let round = 0; round < 3; round++) {
+    for (const [name, rhs] of defs) {
+      if (s.v.has(name) || s.extLocals.has(name)) continue;
+      for (const r of rhs) {
+        const ids = identsOf(r);
+        if (EXTERNAL.test(r.text) || [...ids].some((i) => s.extLocals.has(i))) s.extLocals.add(name);
+        else if ([...ids].some((i) => s.v.has(i))) {
+          s.v.add(name);
+          if (domain === 'path' || NAME_ATTR.test(r.text) || [...ids].some((i) => s.nameVars.has(i))) s.nameVars.add(name);
+        }
+      }
+    }
+  }
+  for (const [name, rhs] of defs) {
+    if (rhs.length !== 1 || s.v.has(name)) continue;
+    const l = literalsOf(rhs[0], s);
+    if (l) s.literals.set(name, l);
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reporting
+
+interface Site {
+  node: Node;
+  fn: Node | null;
+  /** Gates as given by `gatesOf`, plus extra verdicts (comprehension filters, except handlers). */
+  gates: Gate[];
+  extra: Verdict[];
+  scope: Scope;
+}
+
+function verdictOf(site: Site): Verdict {
+  let v: Verdict = TRIVIAL;
+  for (const g of site.gates) {
+    const e = evalCond(g.cond, site.scope);
+    v = and(v, g.positive ? e : neg(e));
+  }
+  for (const e of site.extra) v = and(v, e);
+  // Inside an `except` handler: the statement runs when something failed (an import, usually): a dependency gate.
+  for (let p = site.node.parent; p && p.id !== site.fn?.id; p = p.parent) {
+    if (p.type === 'except_clause' || p.type === 'except_group_clause') {
+      v = and(v, EXT());
+      break;
+    }
+  }
+  return v;
+}
+
+function baseSeverity(v: Verdict, gates: Gate[]): Severity | undefined {
+  switch (v.sel) {
+    case DEAD:
+    case OTHER:
+      return undefined;
+    case NAMED:
+    case ALLBUT_CAT:
+      return v.ext ? undefined : 'warning';
+    case ALLBUT:
+      return v.ext ? 'info' : 'error';
+    default:
+      if (!v.ext) return 'error';
+      if (gates.some((g) => requires(g.cond, g.positive, OPTION_ATOM))) return undefined;
+      return v.ci ? 'warning' : 'info';
+  }
+}
+
+const RANK: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
+
+/**
+ * Severity by role. In test files an autouse fixture at module level switches off that module's tests,
+ * like a blanket `pytestmark` skip (RH404): warning at most; plugin code nested in test functions or plugin
+ * classes in test files (pytest's own test style) is testing the framework: info.
+ */
+function roleSeverity(ctx: RuleContext, site: Site, base: Severity): Severity {
+  if (ctx.roleAt(site.node) !== 'test') return base;
+  const fn = site.fn;
+  if (!fn || enclosingCallable(fn) || (isMethod(fn) && hookNameOf(fn).startsWith('pytest_'))) return 'info';
+  return RANK[base] > RANK.warning ? 'warning' : base;
+}
+
+function conditionNote(v: Verdict, site: Site): string {
+  if (!v.ext) return '';
+  const g = site.gates.find((x) => EXTERNAL.test(x.cond.text));
+  if (v.ci) return g ? ` on CI only (\`${snippet(g.cond, 50)}\`), where the run is graded` : ' on CI only';
+  return g ? ` (when ${g.positive ? '' : 'not '}\`${snippet(g.cond, 50)}\`)` : ' (conditionally)';
+}
+
+function which(v: Verdict, what: 'test' | 'file'): string {
+  const t = what === 'test' ? 'test' : 'test file';
+  switch (v.sel) {
+    case NAMED:
+      return what === 'test' ? 'tests picked by hard-coded name' : 'test files picked by name';
+    case ALLBUT_CAT:
+      return `every ${t} outside one marker/keyword category`;
+    case ALLBUT:
+      return `every ${t} except a hard-coded few`;
+    default:
+      return `every ${t}`;
+  }
+}
+
+function report(ctx: RuleContext, site: Site, message: (v: Verdict, note: string) => string, soften?: (v: Verdict) => boolean): void {
+  const v = verdictOf(site);
+  let base = baseSeverity(v, site.gates);
+  if (!base) return;
+  if (soften?.(v) && RANK[base] > RANK.info) base = 'info';
+  ctx.report({ node: site.node, message: message(v, conditionNote(v, site)), severity: roleSeverity(ctx, site, base) });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// pytest_collection_modifyitems and session.items
+
+/** Hooks that run before the tests do: changing the items there changes what runs. */
+const SESSION_HOOKS = new Set(['pytest_collection_modifyitems', 'pytest_collection_finish', 'pytest_collection', 'pytest_sessionstart', 'pytest_runtestloop']);
+const ITEM_HOOKS_IMPERATIVE = new Set(['pytest_runtest_setup', 'pytest_runtest_call', 'pytest_pyfunc_call']);
+const ITEM_HOOKS_MARKER = new Set(['pytest_runtest_setup', 'pytest_itemcollected']);
+
+function isFullSlice(sub: Node): boolean {
+  // `x[:]`, `x[0:]`, `x[None:]`, `x[0:len(x)]`
+  const slice = sub.namedChildren.slice(1).find((c) => c.type === 'slice');
+  if (!slice || sub.namedChildren.length !== 2) return false;
+  const t = slice.text.replace(/\s+/g, '');
+  return /^(0|None)?:(len\(\w+(\.\w+)*\)|None)?(:1?)?$/.test(t);
+}
+
+/** `x[:N]`, `x[N:]`, `x[a:b]` with literal bounds: a fixed subset by position. */
+function literalSlice(sub: Node): 'head' | 'tail' | undefined {
+  const slice = sub.namedChildren.slice(1).find((c) => c.type === 'slice');
+  if (!slice || sub.namedChildren.length !== 2) return undefined;
+  const t = slice.text.replace(/\s+/g, '');
+  if (/^0?:-?\d+$/.test(t)) return 'head';
+  if (/^-?\d+:$/.test(t)) return 'tail';
+  if (/^-?\d+:-?\d+$/.test(t)) return 'head';
+  return undefined;
+}
+
+function isEmptyLiteral(n: Node): boolean {
+  const u = unparen(n);
+  if ((u.type === 'list' || u.type === 'tuple') && u.namedChildren.filter((c) => c.type !== 'comment').length === 0) return true;
+  if (u.type === 'call' && /^(list|tuple)$/.test(u.childForFieldName('function')?.text ?? '') && callArguments(u).positional.length === 0) return true;
+  return false;
+}
+
+class ItemsAnalysis {
+  private readonly itemsNames = new Set<string>();
+  private readonly defs: Map<string, Node[]>;
+
+  constructor(
+    private readonly ctx: RuleContext,
+    private readonly fn: Node,
+    private readonly hook: string,
+    private readonly modLits: Map<string, string[]>,
+    private readonly moduleDefs: Map<string, Node[]>,
+  ) {
+    if (hook === 'pytest_collection_modifyitems' && hookParameters(fn).includes('items')) this.itemsNames.add('items');
+    this.defs = localDefs(fn);
+    // Aliases: `lst = items`, `all_items = session.items`.
+    for (const [name, rhs] of this.defs) if (rhs.length === 1 && this.isItems(rhs[0]!)) this.itemsNames.add(name);
+  }
+
+  /** `items`, `session.items`, `self.session.items`, `item.session.items`. */
+  isItems(n: Node): boolean {
+    const u = unparen(n);
+    if (u.type === 'identifier') return this.itemsNames.has(u.text);
+    if (u.type === 'attribute' && u.childForFieldName('attribute')?.text === 'items') {
+      const obj = unparen(u.childForFieldName('object')!);
+      return /(^|\.)_?session$/.test(obj.text);
+    }
+    return false;
+  }
+
+  private mentionsItems(n: Node): boolean {
+    if (this.isItems(n)) return true;
+    let yes = false;
+    forEachDescendant(n, (d) => {
+      if (yes) return false;
+      if (this.isItems(d)) yes = true;
+      return !yes;
+    });
+    return yes;
+  }
+
+  /** Loop variables of the `for` statements over the items that enclose `node`. */
+  private loopVars(node: Node): { vars: string[]; loops: Node[] } {
+    const vars: string[] = [];
+    const loops: Node[] = [];
+    for (let p = node.parent; p && p.id !== this.fn.id; p = p.parent) {
+      if (p.type === 'for_statement') {
+        const right = p.childForFieldName('right');
+        const left = p.childForFieldName('left');
+        if (right && left && this.mentionsItems(right)) {
+          loops.push(p);
+          if (left.type === 'identifier') vars.push(left.text);
+          else forEachDescendant(left, (d) => void (d.type === 'identifier' && vars.push(d.text)));
+        }
+      }
+    }
+    return { vars, loops };
+  }
+
+  private scope(perTest: string[]): Scope {
+    return makeScope(this.fn, perTest, [], 'item', this.modLits, [...this.itemsNames, 'session']);
+  }
+
+  private site(node: Node, perTest: string[], extra: Verdict[] = []): Site {
+    return { node, fn: this.fn, gates: gatesOf(node, this.fn), extra, scope: this.scope(perTest) };
+  }
+
+  run(): void {
+    const body = this.fn.childForFieldName('body');
+    if (!body || !SESSION_HOOKS.has(this.hook)) return;
+    const where = `\`${this.hook}\``;
+    // In a wrapper around the run (`pytest_runtestloop`, `pytest_collection`), code after `yield` runs when it is over.
+    let firstYield = Infinity;
+    if (this.hook !== 'pytest_collection_modifyitems') forEachInScope(body, (n) => void (n.type === 'yield' && (firstYield = Math.min(firstYield, n.startIndex))));
+    forEachInScope(body, (n) => {
+      if (n.startIndex > firstYield) return false;
+      if (n.type === 'call') this.checkCall(n, where);
+      else if (n.type === 'assignment') this.checkAssignment(n, where);
+      else if (n.type === 'augmented_assignment') this.checkAugmented(n, where);
+      else if (n.type === 'delete_statement') this.checkDelete(n, where);
+    });
+  }
+
+  /** `items *= 0` empties the list in place. */
+  private checkAugmented(n: Node, where: string): void {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    const op = n.childForFieldName('operator')?.text ?? n.children.find((c) => !c.isNamed)?.text;
+    if (!left || !right || !this.isItems(left) || op !== '*=' || truthiness(right) !== 'falsy') return;
+    const shown = snippet(n);
+    report(this.ctx, this.site(n, []), (v, note) => `\`${shown}\` in ${where} removes every collected test${note}: nothing runs, so nothing can fail`);
+  }
+
+  private checkCall(n: Node, where: string): void {
+    const f = unparen(n.childForFieldName('function')!);
+    // `list.clear(items)`
+    if (f.text === 'list.clear' && callArguments(n).positional[0] && this.isItems(callArguments(n).positional[0]!)) {
+      const shown = snippet(n);
+      report(this.ctx, this.site(n, []), (v, note) => `\`${shown}\` in ${where} removes every collected test${note}: nothing runs, so nothing can fail`);
+      return;
+    }
+    if (f.type !== 'attribute') return;
+    const method = f.childForFieldName('attribute')?.text ?? '';
+    const obj = f.childForFieldName('object')!;
+    const args = callArguments(n).positional;
+    if (this.isItems(obj)) {
+      const shown = snippet(n);
+      if (method === 'clear') {
+        report(this.ctx, this.site(n, []), (v, note) =>
+          `\`${shown}\` in ${where} removes every collected test${note}: nothing runs, so nothing can fail`);
+      } else if (method === 'remove' || method === 'pop') {
+        const { vars, loops } = this.loopVars(n);
+        const inWhile = (() => {
+          for (let p = n.parent; p && p.id !== this.fn.id; p = p.parent) if (p.type === 'while_statement' && this.mentionsItems(p.childForFieldName('condition')!)) return true;
+          return false;
+        })();
+        const removesLoopVar = method === 'remove' && args[0] && vars.includes(unparen(args[0]).text);
+        if (!inWhile && !(loops.length && (removesLoopVar || method === 'pop'))) return;
+        report(this.ctx, this.site(n, vars), (v, note) =>
+          `\`${shown}\` in ${where} drops ${which(v, 'test')}${note} from the run: they never execute and their failures never show`);
+      }
+      return;
+    }
+    if (method === 'add_marker') this.checkAddMarker(n, obj, args[0], where);
+  }
+
+  private checkAddMarker(n: Node, obj: Node, mark: Node | undefined, where: string): void {
+    const kind = skipMarkOf(mark, this.ctx, (name) => this.defs.get(name) ?? this.moduleDefs.get(name) ?? []);
+    if (!kind) return;
+    const { vars, loops } = this.loopVars(n);
+    const o = unparen(obj);
+    // The marked object must be the loop variable (or `items[i]` with i the loop index).
+    const isLoopItem = (o.type === 'identifier' && vars.includes(o.text)) || (o.type === 'subscript' && this.isItems(o.namedChildren[0]!) && loops.length > 0);
+    if (!isLoopItem) return;
+    const text = [mark, ...(mark ? (this.defs.get(mark.text) ?? this.moduleDefs.get(mark.text) ?? []) : [])].map((x) => x?.text ?? '').join(' ');
+    reportMarker(this.ctx, this.site(n, vars), kind, where, text);
+  }
+
+  private checkAssignment(n: Node, where: string): void {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right) return;
+    const l = unparen(left);
+    let target: 'slice' | 'rebind' | undefined;
+    if (l.type === 'subscript' && this.isItems(l.namedChildren[0]!) && isFullSlice(l)) target = 'slice';
+    else if (l.type === 'attribute' && this.isItems(l)) target = 'rebind';
+    if (!target) return;
+    const shown = snippet(n);
+    const consequence =
+      target === 'rebind' && this.hook !== 'pytest_collection_modifyitems'
+        ? 'pytest reports the tests as collected but runs none of them'
+        : 'they never execute and their failures never show';
+    const r = unparen(right);
+    if (isEmptyLiteral(r)) {
+      report(this.ctx, this.site(n, []), (v, note) => `\`${shown}\` in ${where} removes every collected test${note}: ${consequence}`);
+      return;
+    }
+    const keep = this.keepVerdict(r, 0);
+    if (!keep) return;
+    const removal = keep.removal;
+    report(this.ctx, this.site(n, keep.vars, [removal]), (v, note) =>
+      `\`${shown}\` in ${where} drops ${which(v, 'test')}${note} from the run: ${consequence}`);
+  }
+
+  /** What an `items[:] = <expr>` keeps, as the verdict of what it removes. */
+  private keepVerdict(r: Node, depth: number): { removal: Verdict; vars: string[] } | undefined {
+    if (depth > 2) return undefined;
+    // [i for i in items if K], (… for …), list(<comprehension>), list(filter(lambda i: K, items))
+    let e = r;
+    if (e.type === 'call' && /^(list|tuple)$/.test(e.childForFieldName('function')?.text ?? '') && callArguments(e).positional.length === 1) {
+      e = unparen(callArguments(e).positional[0]!);
+    }
+    if (e.type === 'list_comprehension' || e.type === 'generator_expression') {
+      const clauses = e.namedChildren.filter((c) => c.type === 'for_in_clause');
+      if (clauses.length !== 1) return undefined;
+      const fc = clauses[0]!;
+      const right = fc.childForFieldName('right');
+      const left = fc.childForFieldName('left');
+      const bodyExpr = e.childForFieldName('body');
+      if (!right || !left || !this.mentionsItems(right) || left.type !== 'identifier' || bodyExpr?.text !== left.text) return undefined;
+      const ifs = e.namedChildren.filter((c) => c.type === 'if_clause');
+      if (ifs.length === 0) return undefined;
+      const vars = [left.text];
+      const s = this.scope(vars);
+      let k: Verdict = TRIVIAL;
+      for (const c of ifs) {
+        const cond = c.namedChildren[0];
+        if (cond) k = and(k, evalCond(cond, s));
+      }
+      return { removal: neg(k), vars };
+    }
+    if (e.type === 'call' && e.childForFieldName('function')?.text === 'filter') {
+      const [lam, src] = callArguments(e).positional;
+      if (lam?.type !== 'lambda' || !src || !this.mentionsItems(src)) return undefined;
+      const params = lam.childForFieldName('parameters')?.namedChildren.map((p) => p.text) ?? [];
+      const body = lam.childForFieldName('body');
+      if (params.length !== 1 || !body) return undefined;
+      return { removal: neg(evalCond(body, this.scope(params))), vars: params };
+    }
+    // items[:1], items[2:]
+    if (e.type === 'subscript' && this.isItems(e.namedChildren[0]!) && literalSlice(e)) return { removal: sel(ALLBUT), vars: [] };
+    // [items[0]]
+    if (e.type === 'list' && e.namedChildren.length > 0 && e.namedChildren.every((c) => c.type === 'subscript' && this.isItems(c.namedChildren[0]!))) {
+      return { removal: sel(ALLBUT), vars: [] };
+    }
+    // A local list: `kept = []` filled by `kept.append(item)` in a loop over the items.
+    if (e.type === 'identifier' && !this.itemsNames.has(e.text)) {
+      const rhs = this.defs.get(e.text) ?? [];
+      if (rhs.length !== 1) return undefined;
+      const init = unparen(rhs[0]!);
+      if (!isEmptyLiteral(init)) return this.keepVerdict(init, depth + 1);
+      return this.appendsVerdict(e.text);
+    }
+    return undefined;
+  }
+
+  private appendsVerdict(list: string): { removal: Verdict; vars: string[] } | undefined {
+    const body = this.fn.childForFieldName('body')!;
+    let kept: Verdict | undefined;
+    let opaque = false;
+    const allVars: string[] = [];
+    forEachInScope(body, (n) => {
+      if (opaque) return false;
+      if (n.type === 'augmented_assignment' && n.childForFieldName('left')?.text === list) opaque = true;
+      if (n.type !== 'call') return;
+      const f = unparen(n.childForFieldName('function')!);
+      if (f.type !== 'attribute' || f.childForFieldName('object')?.text !== list) return;
+      const m = f.childForFieldName('attribute')?.text ?? '';
+      if (!/^(append|extend|insert|add)$/.test(m)) return;
+      const arg = callArguments(n).positional[m === 'insert' ? 1 : 0];
+      const { vars, loops } = this.loopVars(n);
+      if (m !== 'append' || !arg || !loops.length || !vars.includes(unparen(arg).text)) {
+        opaque = true;
+        return;
+      }
+      allVars.push(...vars);
+      const s = this.scope(vars);
+      let v: Verdict = TRIVIAL;
+      for (const g of gatesOf(n, loops[loops.length - 1]!)) {
+        const e = evalCond(g.cond, s);
+        v = and(v, g.positive ? e : neg(e));
+      }
+      kept = kept ? or(kept, v) : v;
+    });
+    if (opaque) return undefined;
+    return { removal: kept ? neg(kept) : sel(ALL), vars: allVars };
+  }
+
+  private checkDelete(n: Node, where: string): void {
+    for (const t of n.namedChildren) {
+      const u = unparen(t);
+      const targets = u.type === 'expression_list' ? u.namedChildren : [u];
+      for (const x of targets) {
+        if (x.type !== 'subscript' || !this.isItems(x.namedChildren[0]!)) continue;
+        const shown = snippet(n);
+        if (isFullSlice(x)) {
+          report(this.ctx, this.site(n, []), (v, note) => `\`${shown}\` in ${where} removes every collected test${note}: nothing runs, so nothing can fail`);
+        } else {
+          const part = literalSlice(x);
+          if (!part) continue;
+          // `del items[1:]` keeps the first test only; `del items[:3]` drops a fixed few.
+          const slice = x.namedChildren[1]!.text.replace(/\s+/g, '');
+          const keepsHead = /^-?\d+:$/.test(slice);
+          report(this.ctx, this.site(n, [], [sel(keepsHead ? ALLBUT : NAMED)]), (v, note) =>
+            `\`${shown}\` in ${where} drops ${keepsHead ? 'every test after a fixed position' : 'a fixed number of tests by position'}${note}: they never execute and their failures never show`);
+        }
+      }
+    }
+  }
+}
+
+function reportMarker(ctx: RuleContext, site: Site, kind: SkipKind, where: string, markText: string): void {
+  const shown = snippet(site.node);
+  // `xfail(strict=True)` on a known-failure list is honest bookkeeping: a test that starts passing fails the run.
+  const strict = kind === 'xfail' && /\bstrict\s*=\s*True\b/.test(markText);
+  report(ctx, site, (v, note) =>
+    kind === 'skip'
+      ? `\`${shown}\` in ${where} skips ${which(v, 'test')}${note}: the run reports skips instead of failures`
+      : `\`${shown}\` in ${where} marks ${which(v, 'test')} as expected to fail${note}: failures are reported as xfail and the run stays green`,
+    (v) => strict && v.sel === NAMED);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Per-test hooks and autouse fixtures
+
+function isAutouseFixture(fn: Node, ctx: RuleContext): boolean {
+  for (const dec of decoratorsOf(fn)) {
+    const d = unparen(dec);
+    if (d.type !== 'call') continue;
+    // Cheap checks first: resolving names builds the file's resolver.
+    const auto = callArguments(d).keywords.get('autouse');
+    if (!auto || truthiness(auto) !== 'truthy') continue;
+    const f = d.childForFieldName('function');
+    const q = ctx.names.qualify(f) ?? dottedName(f) ?? '';
+    if (/(^|\.)fixture$/.test(q)) return true;
+  }
+  return false;
+}
+
+function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook: string, modLits: Map<string, string[]>, moduleDefs: Map<string, Node[]>): void {
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  const params = hookParameters(fn);
+  const perTest = kind === 'fixture' ? ['request', ...params.slice(0, 1).filter((p) => p === 'self')] : [...new Set([...params.filter((p) => p === 'item' || p === 'pyfuncitem'), ...params.slice(0, 1)])];
+  const scope = makeScope(fn, perTest, [], 'item', modLits, ['session']);
+  const defs = localDefs(fn);
+  const where = kind === 'fixture' ? `the autouse fixture \`${fn.childForFieldName('name')?.text ?? ''}\`` : `\`${hook}\``;
+  // A fixture's code after `yield` is teardown: a skip there does not hide the test's result.
+  let firstYield = Infinity;
+  forEachInScope(body, (n) => void (n.type === 'yield' && (firstYield = Math.min(firstYield, n.startIndex))));
+  const imperative = kind === 'fixture' || ITEM_HOOKS_IMPERATIVE.has(hook);
+  const markers = kind === 'fixture' || ITEM_HOOKS_MARKER.has(hook);
+  forEachInScope(body, (n) => {
+    if (kind === 'fixture' && n.startIndex > firstYield) return false;
+    // A skip in an `except` handler turns the test's own failure into a skip: that is RH302's relabelling.
+    if (n.type === 'except_clause' || n.type === 'except_group_clause') return false;
+    const site = (): Site => ({ node: n, fn, gates: gatesOf(n, fn), extra: [], scope });
+    if (imperative) {
+      const k = imperativeSkip(n, ctx);
+      if (k) {
+        const shown = snippet(n);
+        report(ctx, site(), (v, note) =>
+          k === 'skip'
+            ? `\`${shown}\` in ${where} skips ${which(v, 'test')} before the test body runs${note}: the run reports skips instead of failures`
+            : `\`${shown}\` in ${where} turns ${which(v, 'test')} into an expected failure before the test body runs${note}: nothing is tested and the run stays green`);
+        return;
+      }
+    }
+    if (markers && n.type === 'call') {
+      const f = unparen(n.childForFieldName('function')!);
+      if (f.type !== 'attribute') return;
+      const m = f.childForFieldName('attribute')?.text ?? '';
+      const obj = unparen(f.childForFieldName('object')!);
+      const isTarget =
+        (m === 'add_marker' && (kind === 'hook' ? obj.type === 'identifier' && perTest.includes(obj.text) : /^request\.node$/.test(obj.text))) ||
+        (m === 'applymarker' && kind === 'fixture' && obj.text === 'request');
+      if (!isTarget) return;
+      const mark = callArguments(n).positional[0];
+      const k = skipMarkOf(mark, ctx, (name) => defs.get(name) ?? moduleDefs.get(name) ?? []);
+      const text = [mark, ...(mark ? (defs.get(mark.text) ?? moduleDefs.get(mark.text) ?? []) : [])].map((x) => x?.text ?? '').join(' ');
+      if (k) reportMarker(ctx, site(), k, where, text);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// pytest_ignore_collect and pytest_pycollect_makeitem
+
+function checkIgnoreCollect(ctx: RuleContext, fn: Node, modLits: Map<string, string[]>): void {
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  const params = hookParameters(fn).filter((p) => p !== 'config');
+  const scope = makeScope(fn, params, params, 'path', modLits);
+  forEachInScope(body, (n) => {
+    if (n.type !== 'return_statement') return;
+    const value = returnValue(n);
+    const t = truthiness(value);
+    if (t === 'falsy') return;
+    const extra = t === 'unknown' && value ? [evalCond(value, scope)] : [];
+    const site: Site = { node: n, fn, gates: gatesOf(n, fn), extra, scope };
+    const conditional = site.gates.length > 0 || extra.length > 0;
+    report(ctx, site, (v, note) =>
+      `\`pytest_ignore_collect\` returns \`${snippet(value ?? n, 40)}\` for ${v.sel === ALL ? (conditional ? 'the test files' : 'every path, test files included') : which(v, 'file')}${note}: pytest never collects those tests, so they can never fail`);
+  });
+}
+
+function checkMakeItem(ctx: RuleContext, fn: Node, modLits: Map<string, string[]>): void {
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  const params = hookParameters(fn);
+  const scope = makeScope(fn, params.filter((p) => p !== 'collector'), params.filter((p) => p === 'name'), 'item', modLits, ['collector']);
+  forEachInScope(body, (n) => {
+    if (n.type !== 'return_statement') return;
+    const value = returnValue(n);
+    if (!value || !isEmptyLiteral(value)) return;
+    const site: Site = { node: n, fn, gates: gatesOf(n, fn), extra: [], scope };
+    report(ctx, site, (v, note) =>
+      `\`pytest_pycollect_makeitem\` returns \`${value.text}\` for ${which(v, 'test')}${note}: pytest takes the empty list as "no test here" and never runs them`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// collect_ignore / collect_ignore_glob in conftest.py
+
+type IgnoreLevel = 'all' | 'named' | 'subdir' | 'other';
+
+function ignoreLevel(entry: string, glob: boolean): IgnoreLevel {
+  const e = entry.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  if (glob) {
+    const re = fnmatchRegex(`/r/${e}`);
+    if (PATH_SAMPLES.some((p) => re.test(`/r/${p}`))) return 'all';
+  } else if (e === '' || e === '.' || /(^|\/)tests?$/.test(e)) return 'all';
+  const base = e.slice(e.lastIndexOf('/') + 1);
+  if (/^test_|_test(\.py)?$|^test[*?]/.test(base)) return 'named';
+  if (/(^|\/)tests?\//.test(e)) return 'subdir';
+  return 'other';
+}
+
+const IGNORE_VAR = /^collect_ignore(_glob)?$/;
+
+function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entries: Node[] } | undefined {
+  if (stmt.type === 'assignment' || stmt.type === 'augmented_assignment') {
+    const left = stmt.childForFieldName('left');
+    let right = stmt.childForFieldName('right');
+    if (left?.type !== 'identifier' || !IGNORE_VAR.test(left.text) || !right) return undefined;
+    while (right.type === 'assignment') right = right.childForFieldName('right') ?? right;
+    const r = unparen(right);
+    if (r.type === 'list' || r.type === 'tuple') return { variable: left.text, entries: r.namedChildren.filter((c) => stringValue(c) !== undefined) };
+    // collect_ignore = glob.glob("test_*.py"): the pattern.
+    if (r.type === 'call' && /^glob\.i?glob$/.test(ctx.names.callee(r) ?? '')) {
+      const p = callArguments(r).positional[0];
+      return p && stringValue(p) !== undefined ? { variable: `${left.text}_glob`, entries: [p] } : undefined;
+    }
+    return undefined;
+  }
+  if (stmt.type === 'call') {
+    const f = unparen(stmt.childForFieldName('function')!);
+    if (f.type !== 'attribute') return undefined;
+    const obj = f.childForFieldName('object');
+    const m = f.childForFieldName('attribute')?.text ?? '';
+    if (obj?.type !== 'identifier' || !IGNORE_VAR.test(obj.text)) return undefined;
+    const args = callArguments(stmt).positional;
+    if (m === 'append') return args[0] && stringValue(args[0]) !== undefined ? { variable: obj.text, entries: [args[0]] } : undefined;
+    if (m === 'insert') return args[1] && stringValue(args[1]) !== undefined ? { variable: obj.text, entries: [args[1]] } : undefined;
+    if (m === 'extend' && args[0]) {
+      const a = unparen(args[0]);
+      if (a.type === 'list' || a.type === 'tuple') return { variable: obj.text, entries: a.namedChildren.filter((c) => stringValue(c) !== undefined) };
+    }
+  }
+  return undefined;
+}
+
+function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): void {
+  const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits, neutral: new Set(), domain: 'path' };
+  forEachDescendant(ctx.root, (n) => {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
+    const found = ignoreEntries(n, ctx);
+    if (!found) return true;
+    const glob = found.variable.endsWith('_glob');
+    let worst: { node: Node; level: IgnoreLevel } | undefined;
+    const order: IgnoreLevel[] = ['other', 'subdir', 'named', 'all'];
+    for (const e of found.entries) {
+      const level = ignoreLevel(stringValue(e)!, glob);
+      if (!worst || order.indexOf(level) > order.indexOf(worst.level)) worst = { node: e, level };
+    }
+    if (!worst || worst.level === 'other') return true;
+    const stmt = n.parent?.type === 'expression_statement' ? n.parent : n;
+    const site: Site = { node: worst.node, fn: null, gates: gatesOf(stmt, ctx.root), extra: [], scope };
+    const v = verdictOf(site);
+    if (v.sel === DEAD) return true;
+    const conditional = v.ext || v.sel !== ALL;
+    let severity: Severity | undefined;
+    if (worst.level === 'all') severity = conditional ? (v.ci ? 'warning' : 'info') : 'error';
+    else if (worst.level === 'named') severity = conditional ? undefined : 'warning';
+    else severity = conditional ? undefined : 'info';
+    if (!severity) return true;
+    const entry = worst.node.text;
+    const scopeText =
+      worst.level === 'all'
+        ? 'covers the test files'
+        : worst.level === 'named'
+          ? glob
+            ? 'matches test files by name'
+            : 'names a test file'
+          : 'names a test directory';
+    ctx.report({
+      node: worst.node,
+      message: `\`${found.variable}\` entry ${entry} ${scopeText}${conditionNote(v, site)}: pytest silently skips collecting ${worst.level === 'all' ? 'them' : 'it'}, so those tests never run and cannot fail`,
+      severity,
+    });
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+export const collectionSabotage: Rule = {
+  meta: {
+    code: 'RH303',
+    name: 'collection-sabotage',
+    family: 'RH3',
+    defaultSeverity: 'error',
+    severityByRole: { 'test-infrastructure': 'error', 'code-under-test': 'error', 'entry-point': 'error', test: 'warning' },
+    docs: {
+      summary: 'Finds conftest and plugin code that removes, ignores or skips the collected tests wholesale, so nothing is left to fail.',
+      why:
+        'A test that is never collected, is deselected, or is skipped cannot fail. `pytest_collection_modifyitems` that empties ' +
+        '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop that adds ' +
+        '`pytest.mark.skip`/`xfail` to every item, an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
+        'for every test, `pytest_ignore_collect` returning `True` for the test files, or `collect_ignore_glob = ["test_*.py"]` ' +
+        'in conftest.py all make the run report success (or only skips) without any test doing its work. Clearing ' +
+        '`session.items` after collection is worse: pytest still prints "N collected" and runs none of them.',
+      example: [
+        '# conftest.py',
+        'import pytest',
+        '',
+        'def pytest_collection_modifyitems(config, items):',
+        '    for item in items:',
+        '        item.add_marker(pytest.mark.skip(reason="unstable"))',
+      ].join('\n'),
+      instead:
+        'Fix the failing tests. To leave out a category of tests, mark them and gate the skip on an option or the ' +
+        'environment (the documented `--runslow` recipe: `if config.getoption("--runslow"): return`, then skip only items ' +
+        'with `"slow" in item.keywords`); to leave out files that are not tests, list only those in `collect_ignore`.',
+      lookAlikes: [
+        'The `--runslow` recipe and other skips/deselections limited to items with a marker or keyword (`item.get_closest_marker("gpu")`).',
+        'Reordering items (`items.sort(...)`, `items[:] = sorted(items, key=...)`, `items.reverse()`, pytest-randomly, `--ff`/`--nf`).',
+        'Deselection driven by a user option (`-k`, `--deselect`, `--lf`, `--sw`) or plugin state, reported via `config.hook.pytest_deselected`.',
+        'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`): `info` at most.',
+        '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), and entries appended under a version or dependency condition.',
+        '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`.',
+        'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
+        'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
+        'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
+        'In test files, plugin code nested in test functions (pytester style) is `info`; a module-level autouse skip fixture is a warning, like `pytestmark = pytest.mark.skip`.',
+      ],
+    },
+  },
+
+  create(ctx) {
+    const defs: Node[] = [];
+    return {
+      function_definition(node) {
+        defs.push(node);
+      },
+      'module:exit'() {
+        const hooks = defs.filter((fn) => hookNameOf(fn).startsWith('pytest_') || decoratorsOf(fn).length > 0);
+        if (hooks.length === 0 && !ctx.facts.isConftest) return;
+        const base: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: new Map(), neutral: new Set(), domain: 'item' };
+        const modLits = moduleLiterals(ctx.root, base);
+        const moduleDefs = new Map<string, Node[]>();
+        for (const stmt of ctx.root.namedChildren) {
+          const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+          if (a?.type !== 'assignment') continue;
+          const left = a.childForFieldName('left');
+          const right = a.childForFieldName('right');
+          if (left?.type !== 'identifier' || !right) continue;
+          const list = moduleDefs.get(left.text);
+          if (list) list.push(right);
+          else moduleDefs.set(left.text, [right]);
+        }
+        for (const fn of hooks) {
+          const hook = hookNameOf(fn);
+          if (hook.startsWith('pytest_')) {
+            new ItemsAnalysis(ctx, fn, hook, modLits, moduleDefs).run();
+            if (ITEM_HOOKS_IMPERATIVE.has(hook) || ITEM_HOOKS_MARKER.has(hook)) checkPerTest(ctx, fn, 'hook', hook, modLits, moduleDefs);
+            if (hook === 'pytest_ignore_collect') checkIgnoreCollect(ctx, fn, modLits);
+            if (hook === 'pytest_pycollect_makeitem') checkMakeItem(ctx, fn, modLits);
+          } else if (isAutouseFixture(fn, ctx)) {
+            checkPerTest(ctx, fn, 'fixture', '', modLits, moduleDefs);
+          }
+        }
+        if (ctx.facts.isConftest) checkCollectIgnore(ctx, modLits);
+      },
+    };
+  },
+};
