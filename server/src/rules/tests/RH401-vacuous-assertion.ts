@@ -1,0 +1,416 @@
+/**
+ * RH401 vacuous-assertion: assertions that cannot fail — `assert True`, `assert 1`, `assert x == x`,
+ * `assert ... or True`, `self.assertTrue(True)`, `self.assertEqual(x, x)` — in tests that therefore no
+ * longer check anything. Judged per test: a vacuous assertion that is a test's only check is the hack
+ * (warning); `assert True` after calls is the "did not raise" idiom (info); a constant among real
+ * assertions is harmless (quiet); a self-comparison in a test about equality, comparison or NaN
+ * semantics is a real check and stays quiet. `... or True` disables a real check wherever it appears.
+ */
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, unparen, type Node } from '../../engine/ast';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { Fix, Severity } from '../../engine/types';
+import {
+  alwaysTrueOperand,
+  calleeLastName,
+  classHasSetUp,
+  effectiveCalleeName,
+  fileDefinesComparisons,
+  identifierWords,
+  isCheckingCall,
+  isDeliberateConstant,
+  isEqualityThemedName,
+  isExplicitFailure,
+  isTestFunction,
+  literalTruth,
+  ownerClass,
+  vacuityOf,
+  type VacuousKind,
+} from './helpers';
+
+interface Vacuous {
+  node: Node;
+  kind: VacuousKind;
+}
+
+/** Test names that say the test only checks that setup/construction/import works. */
+const SMOKE_WORDS = new Set(['init', 'setup', 'smoke', 'import', 'imports', 'create', 'creation', 'instantiate', 'instantiation', 'construct', 'construction', 'constructor', 'load', 'loads', 'fixture', 'fixtures', 'works', 'runs', 'starts', 'startup', 'sanity']);
+
+/** Deprecated unittest aliases: calling them with constants tests the alias (its deprecation warning), not the code. */
+const DEPRECATED_ALIASES = new Set(['failUnless', 'failIf', 'assert_', 'assertEquals', 'failUnlessEqual', 'assertAlmostEquals', 'failUnlessAlmostEqual']);
+
+/** A comment or docstring that says the test only checks that nothing crashes or raises. */
+const SMOKE_COMMENT = /crash|segfault|coverage|import (works|succeeds)|placeholder|no (exception|error)|(doesn't|does not|don't|do not|not) (raise|fail|throw|error)|without (raising|error|exception)|smoke|sanity|just (check|make sure|verify|ensure)|only (check|verify|make sure|ensure)/i;
+
+/** Test names about the assertion API or truthiness itself (`test_assert`, `test_fail`, `test_truth`, `test_bool`). */
+function isAssertionThemedName(name: string): boolean {
+  const words = identifierWords(name).filter((w) => w !== 'test');
+  return words.length > 0 && words.every((w) => /^(assert\w*|fail\w*|truth\w*|bool\w*|true|false|grammar|syntax|statement|stmt|literals?|constants?)$/.test(w));
+}
+
+/** The operand of a reflexive comparison (`x` in `assert x == x`, `self.assertEqual(x, x)`, `assertTrue(x == x)`). */
+function selfComparedOperand(node: Node): Node | undefined {
+  if (node.type === 'assert_statement') {
+    const cond = node.namedChildren.find((c) => c.type !== 'comment');
+    return cond && unparen(cond).type === 'comparison_operator' ? unparen(cond).namedChild(0) ?? undefined : undefined;
+  }
+  const args = callArguments(node).positional;
+  const first = args[0] ? unparen(args[0]) : undefined;
+  if (first?.type === 'comparison_operator') return first.namedChild(0) ?? undefined;
+  return first;
+}
+
+/** Test names that say the test is a scaffold (`test_placeholder`, `test_dummy`, `test_example`). */
+function isPlaceholderName(name: string): boolean {
+  return identifierWords(name).some((w) => /^(placeholder|dummy|example|template|noop|stub|scaffold|trivial|always|passes|pass)$/.test(w));
+}
+
+/** The test is decorated with a skip mark (`@pytest.mark.skip`, `@unittest.skip`): it does not run anyway. */
+function isSkipped(fn: Node, ctx: RuleContext): boolean {
+  return decoratorsOf(fn).some((d) => {
+    const target = d.type === 'call' ? d.childForFieldName('function') : d;
+    const q = ctx.names.qualify(target) ?? dottedName(target) ?? '';
+    return /(^|\.)(skip|skipIf|skipUnless|skipif|xfail)$/.test(q);
+  });
+}
+
+/**
+ * The attribute chain starts at a local of the test (`result.value == result.value` where `result` is assigned
+ * or a parameter): the test's own result compared with itself, not the stability of a shared object's attribute.
+ */
+function rootIsLocal(node: Node, fn: Node): boolean {
+  let root = unparen(node);
+  while (root.type === 'attribute' || root.type === 'subscript') root = unparen(root.childForFieldName(root.type === 'attribute' ? 'object' : 'value')!);
+  if (root.type !== 'identifier' || root.text === 'self' || root.text === 'cls') return false;
+  if (parameterNames(fn).includes(root.text)) return true;
+  const body = fn.childForFieldName('body');
+  let assigned = false;
+  if (body) {
+    forEachInScope(body, (n) => {
+      if (assigned) return false;
+      if (n.type === 'assignment' || n.type === 'for_statement' || n.type === 'with_item' || n.type === 'as_pattern') {
+        const target = n.type === 'assignment' || n.type === 'for_statement' ? n.childForFieldName('left') : n.type === 'as_pattern' ? n.childForFieldName('alias') : null;
+        if (target && targetNames(target).some((t) => t.text === root.text)) assigned = true;
+        if (n.type === 'as_pattern' && target && target.text === root.text) assigned = true;
+      }
+      return !assigned;
+    });
+  }
+  return assigned;
+}
+
+/** `obj.attr == obj.attr` reads an attribute twice: a property or `__getattr__` may compute it (a stability check). */
+function readsAttribute(node: Node): boolean {
+  let found = unparen(node).type === 'attribute';
+  forEachDescendant(node, (n) => void (n.type === 'attribute' && (found = true)));
+  return found;
+}
+
+const COMPARING_CALL = /^(assert(Not)?(Equal|Equals|AlmostEqual|Is|Less|LessEqual|Greater|GreaterEqual|CountEqual)|assert_(array_)?(equal|almost_equal|allclose)|assert_array_(less|equal)|assert_allclose)$/;
+
+/**
+ * Is `operand` also compared with something else in the test (`assertNotEqual(x, other)`, `x != y`, `x < y`)?
+ * Then the test exercises the comparison operators of `x`, and `x == x` checks reflexivity.
+ */
+function comparedWithOthers(body: Node, operand: Node): boolean {
+  const key = operand.text.replace(/\s+/g, '');
+  const same = (n: Node | undefined | null) => !!n && unparen(n).text.replace(/\s+/g, '') === key;
+  let found = false;
+  forEachDescendant(body, (n) => {
+    if (found) return false;
+    if (n.type === 'comparison_operator' && n.namedChildCount === 2) {
+      const [a, b] = n.namedChildren as [Node, Node];
+      if (same(a) !== same(b)) found = true;
+    } else if (n.type === 'call' && COMPARING_CALL.test(calleeLastName(n))) {
+      const [a, b] = callArguments(n).positional;
+      if (a && b && same(a) !== same(b)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+const IGNORED_WORK_CALLS = /^(print|pprint|breakpoint|locals|globals|vars|id|repr|str|len)$/;
+
+function shortText(node: Node): string {
+  const first = node.text.split('\n')[0]!.trim();
+  return first.length > 70 ? `${first.slice(0, 67)}...` : first;
+}
+
+function construct(v: Vacuous): string {
+  return `\`${shortText(v.node)}\``;
+}
+
+/** Names bound by an assignment target (identifiers, tuples and lists of them). */
+function targetNames(left: Node): Node[] {
+  const out: Node[] = [];
+  const stack = [left];
+  while (stack.length) {
+    const n = unparen(stack.pop()!);
+    if (n.type === 'identifier') out.push(n);
+    else if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern' || n.type === 'tuple' || n.type === 'list') {
+      for (const c of n.namedChildren) stack.push(c);
+    }
+  }
+  return out;
+}
+
+/** Results of calls assigned to a name that the function never reads afterwards. */
+function droppedResults(body: Node): string[] {
+  const assigned: Node[] = [];
+  const reads = new Map<string, number[]>();
+  forEachDescendant(body, (n) => {
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      let hasCall = false;
+      if (right) forEachDescendant(right, (c) => void (c.type === 'call' && (hasCall = true)));
+      if (right?.type === 'call') hasCall = true;
+      if (left && hasCall) for (const id of targetNames(left)) assigned.push(id);
+    }
+    if (n.type === 'identifier') {
+      const list = reads.get(n.text) ?? [];
+      list.push(n.startIndex);
+      reads.set(n.text, list);
+    }
+  });
+  const out: string[] = [];
+  for (const id of assigned) {
+    if (id.text.startsWith('_')) continue;
+    const later = (reads.get(id.text) ?? []).filter((i) => i !== id.startIndex);
+    if (later.length === 0 && !out.includes(id.text)) out.push(id.text);
+  }
+  return out;
+}
+
+/** `... or True` is deliberate (warning); `... or (a, b)` is most likely a precedence mistake (info). */
+function orTrueVerdict(v: Vacuous): { severity: Severity; detail: string } {
+  const cond = v.node.type === 'assert_statement' ? v.node.namedChildren.find((c) => c.type !== 'comment') : callArguments(v.node).positional[0];
+  const operand = cond ? alwaysTrueOperand(cond) : undefined;
+  if (!operand || isDeliberateConstant(operand)) {
+    return { severity: 'warning', detail: `the always-true operand${operand ? ` \`${operand.text}\`` : ''} of \`or\` disables the check` };
+  }
+  const shown = operand.text.length > 40 ? `${operand.text.slice(0, 37)}...` : operand.text;
+  return {
+    severity: 'info',
+    detail: `the operand \`${shown}\` of \`or\` is a non-empty literal, which is always true (did you mean \`in (...)\`?), so the check is disabled`,
+  };
+}
+
+function orTrueFix(v: Vacuous): Fix | undefined {
+  const cond = v.node.type === 'assert_statement' ? v.node.namedChildren.find((c) => c.type !== 'comment') : undefined;
+  if (!cond) return undefined;
+  const n = unparen(cond);
+  const left = n.childForFieldName('left');
+  const right = n.childForFieldName('right');
+  if (n.type !== 'boolean_operator' || !left || !right || literalTruth(right) !== true || literalTruth(left) !== undefined) return undefined;
+  return {
+    title: 'Remove `or True` so the assertion checks again',
+    safe: false,
+    edits: [{ range: rangeOf(n), newText: left.text }],
+  };
+}
+
+/** Cheap pre-filter: calls whose callee could be an assertion (identifiers may be aliases of one). */
+function mayBeVacuousCall(call: Node): boolean {
+  const f = call.childForFieldName('function');
+  if (!f) return false;
+  if (f.type === 'identifier' || f.type === 'call') return true;
+  if (f.type !== 'attribute') return false;
+  const attr = f.childForFieldName('attribute')?.text ?? '';
+  return /^(assert|fail)/.test(attr);
+}
+
+class TestJudge {
+  private comparisonsDefined?: boolean;
+  private readonly pending = new Map<number, { fn: Node; vacuous: Vacuous[] }>();
+
+  constructor(private readonly ctx: RuleContext) {}
+
+  private definesComparisons(): boolean {
+    this.comparisonsDefined ??= fileDefinesComparisons(this.ctx.root);
+    return this.comparisonsDefined;
+  }
+
+  /** Is this function's subject equality, comparison, identity or NaN semantics? */
+  private equalityThemed(fn: Node): boolean {
+    if (isEqualityThemedName(functionName(fn))) return true;
+    const cls = ownerClass(fn);
+    if (cls && isEqualityThemedName(cls.childForFieldName('name')?.text ?? '')) return true;
+    return this.definesComparisons();
+  }
+
+  /** A setup smoke test: its name says it checks construction, and setup work happens in setUp or fixtures. */
+  private isSmokeTest(fn: Node): boolean {
+    if (!identifierWords(functionName(fn)).some((w) => SMOKE_WORDS.has(w))) return false;
+    const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => !['self', 'cls'].includes(p.text));
+    return params.length > 0 || classHasSetUp(ownerClass(fn));
+  }
+
+  /** Records a vacuous assertion found by the engine's walk; functions are judged at the end of the file. */
+  collect(n: Node): void {
+    const kind = vacuityOf(n, this.ctx.names);
+    if (!kind) return;
+    if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
+    const fn = nearestDef(n);
+    if (!fn) {
+      if (kind === 'or-true') this.reportTopLevel({ node: n, kind });
+      return;
+    }
+    const list = this.pending.get(fn.id);
+    if (list) list.vacuous.push({ node: n, kind });
+    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind }] });
+  }
+
+  finish(): void {
+    for (const { fn, vacuous } of this.pending.values()) this.check(fn, vacuous);
+  }
+
+  private check(fn: Node, vacuous: Vacuous[]): void {
+    const body = fn.childForFieldName('body');
+    if (!body) return;
+    const isTest = isTestFunction(fn);
+
+    // What else the test does: real checks and other work (nested helpers included for tests).
+    let real = 0;
+    let work = 0;
+    const vacuousIds = new Set(vacuous.map((v) => v.node.id));
+    const walk = isTest ? forEachDescendant : forEachInScope;
+    walk(body, (n) => {
+      if (vacuousIds.has(n.id)) return false;
+      if (n.type === 'assert_statement' || n.type === 'raise_statement' || isExplicitFailure(n)) {
+        real++;
+        return false;
+      }
+      if (n.type === 'call') {
+        if (isCheckingCall(n, this.ctx.names)) {
+          real++;
+          return false;
+        }
+        const fnNode = n.childForFieldName('function');
+        if (!(fnNode?.type === 'identifier' && IGNORED_WORK_CALLS.test(fnNode.text))) work++;
+      }
+      if (n.type === 'await' || n.type === 'with_statement' || n.type === 'delete_statement' || n.type === 'import_statement' || n.type === 'import_from_statement') work++;
+      return true;
+    });
+
+    const name = functionName(fn);
+    const onlyCheck = real === 0;
+    const smokeIntent = SMOKE_COMMENT.test(fn.text);
+
+    for (const v of vacuous) {
+      let severity: Severity;
+      let message: string;
+      const what = construct(v);
+      if (v.kind === 'or-true') {
+        const verdict = orTrueVerdict(v);
+        severity = verdict.severity;
+        message = `${what} can never fail: ${verdict.detail} in \`${name}()\`.`;
+      } else if (v.kind === 'self-compare') {
+        const operand = selfComparedOperand(v.node);
+        if (this.equalityThemed(fn) || (operand && comparedWithOthers(body, operand))) continue;
+        const viaAttribute = !!operand && readsAttribute(operand) && !rootIsLocal(operand, fn);
+        if (onlyCheck && isTest && !viaAttribute && !smokeIntent) {
+          severity = 'warning';
+          message = `${what} compares \`${operand?.text ?? 'an expression'}\` with itself, so it cannot fail, and it is the only check in \`${name}()\`: the test no longer verifies anything.`;
+        } else {
+          severity = 'info';
+          message = viaAttribute
+            ? `${what} compares an expression with itself; unless the attribute is computed on each access, it cannot fail — compare it with an independent expected value.`
+            : `${what} compares \`${operand?.text ?? 'an expression'}\` with itself, so it cannot fail; compare the result with an independent expected value.`;
+        }
+      } else {
+        // A constant among real assertions is harmless (and often tests truthiness or the assertion API itself).
+        if (!onlyCheck || isAssertionThemedName(name)) continue;
+        if (!isTest) {
+          severity = 'info';
+          message = `${what} checks nothing, and it is the only check in helper \`${name}()\`.`;
+        } else {
+          const dropped = droppedResults(body);
+          if (dropped.length && !smokeIntent) {
+            severity = 'warning';
+            message = `\`${name}()\` computes \`${dropped.join('`, `')}\` but never checks it: ${what} is its only assertion and cannot fail.`;
+          } else if (work > 0) {
+            severity = 'info';
+            message = `${what} checks nothing: \`${name}()\` only verifies that the calls before it do not raise; assert on their results.`;
+          } else if (this.isSmokeTest(fn)) {
+            severity = 'info';
+            message = `${what} checks nothing: \`${name}()\` only verifies that its setup runs.`;
+          } else if (smokeIntent) {
+            severity = 'info';
+            message = `${what} checks nothing: as its comment says, \`${name}()\` only checks that the module imports and sets up; assert on something it provides.`;
+          } else if (isPlaceholderName(name)) {
+            severity = 'info';
+            message = `${what} checks nothing: \`${name}()\` is a placeholder test; replace it with a real test or delete it.`;
+          } else if (isSkipped(fn, this.ctx)) {
+            severity = 'info';
+            message = `${what} checks nothing: \`${name}()\` is a skipped placeholder.`;
+          } else {
+            severity = 'warning';
+            message = `${what} is the only check in \`${name}()\` and cannot fail: the test passes without exercising anything.`;
+          }
+        }
+      }
+      if (!isTest && v.kind !== 'or-true' && severity === 'warning') severity = 'info';
+      this.ctx.report({ node: v.node, message, severity, fix: v.kind === 'or-true' ? orTrueFix(v) : undefined });
+    }
+  }
+
+  /** Module-level and class-level `assert ... or True`. */
+  private reportTopLevel(v: Vacuous): void {
+    const verdict = orTrueVerdict(v);
+    this.ctx.report({ node: v.node, message: `${construct(v)} can never fail: ${verdict.detail}.`, severity: verdict.severity, fix: orTrueFix(v) });
+  }
+}
+
+/** The `def` whose own code contains `node` (lambdas belong to their enclosing def), or null at module/class level. */
+function nearestDef(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') return p;
+    if (p.type === 'class_definition') return null;
+  }
+  return null;
+}
+
+export const vacuousAssertion: Rule = {
+  meta: {
+    code: 'RH401',
+    name: 'vacuous-assertion',
+    family: 'RH4',
+    defaultSeverity: 'warning',
+    severityByRole: { test: 'warning', 'test-infrastructure': 'info', 'code-under-test': 'off', 'entry-point': 'off' },
+    fixable: true,
+    docs: {
+      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `self.assertTrue(True)`) in tests that therefore check nothing.',
+      why:
+        'A test whose assertions are all vacuous always passes: replacing `assert result == expected` with `assert True`, ' +
+        'comparing the result with itself, or appending `or True` turns a failing test green without fixing the code. ' +
+        'The test run reports success although nothing was verified.',
+      example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
+      instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
+      lookAlikes: [
+        '`assert True` after calls (the "did not raise" idiom) is `info`; a constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet.',
+        'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`) and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
+        '`self.assertEqual(x, x)` / `assert x == x` in tests about equality, comparison, identity or NaN semantics (test or class names such as `test_eq`, `test_reflexive`, `TestComparisons`, or files that define `__eq__`/`__lt__`) stay quiet.',
+        '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet.',
+        'Setup smoke tests (`def test_init(self): self.assertTrue(True)` in a class with `setUp`, or with fixture parameters) and tests whose comment says they only check that nothing crashes are `info`.',
+        '`obj.attr == obj.attr` (an attribute may be computed on each access: a stability check) is `info`.',
+        'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked.',
+      ],
+    },
+  },
+  create(ctx) {
+    if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure') return {};
+    const judge = new TestJudge(ctx);
+    return {
+      assert_statement(node) {
+        judge.collect(node);
+      },
+      call(node) {
+        if (mayBeVacuousCall(node)) judge.collect(node);
+      },
+      'module:exit'() {
+        judge.finish();
+      },
+    };
+  },
+};

@@ -1,0 +1,281 @@
+/**
+ * RH402 swallowed-assertion: an assertion whose failure is caught and dropped —
+ * `try: assert ... except AssertionError: pass` (or `except Exception` / bare `except`), and
+ * `with contextlib.suppress(AssertionError): assert ...`. The test reports success whether the assertion
+ * holds or not. Handlers that re-raise, fail, assert on the exception or record it stay quiet, as do
+ * `try/except/else: self.fail()` (a test that expects the assertion to fail), cleanup code in `tearDown`
+ * and `finally`, and `pytest.raises(AssertionError)`. Retry loops and the "expect an exception" idiom
+ * whose broad handler also swallows `self.fail()` drop to info.
+ */
+import { dottedName, forEachDescendant, forEachInScope, functionName, unparen, type Node } from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import { assertionsIn, classifyReason, isAssertion, isExplicitFailure, nearestFunction, skipSiteOf } from './helpers';
+
+const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
+const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
+const CLEANUP_FUNCTION = /^(tearDown|tearDownClass|asyncTearDown|tearDownModule|teardown\w*|\w*cleanup\w*|\w*clean_up\w*|close|__del__|__exit__|__aexit__|finali[sz]e\w*|dispose)$/i;
+const LOGGING_CALL = /^(print|pprint|(\w+\.)*(debug|info|warning|warn|error|exception|critical|log|print_exc|print_exception|format_exc)|warnings\.warn|(\w+\.)*(stderr|stdout)\.(write|flush))$/;
+
+type Catch = 'assertion' | 'broad' | 'none';
+
+/** Type names an `except` clause catches (as written), or null for a bare `except:`. */
+function caughtTypes(clause: Node): string[] | null {
+  const first = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
+  if (!first) return null;
+  const value = first.type === 'as_pattern' ? first.namedChild(0) : first;
+  if (!value) return null;
+  const out: string[] = [];
+  const stack = [unparen(value)];
+  while (stack.length) {
+    const n = unparen(stack.pop()!);
+    if (n.type === 'tuple' || n.type === 'list') for (const c of n.namedChildren) stack.push(c);
+    else out.push(dottedName(n) ?? '?');
+  }
+  return out;
+}
+
+function catchKind(dotted: string[] | null): Catch {
+  if (!dotted) return 'broad';
+  const types = dotted.map((d) => d.slice(d.lastIndexOf('.') + 1));
+  if (types.some((t) => ASSERTION_CATCHERS.has(t))) return 'assertion';
+  if (types.some((t) => BROAD_CATCHERS.has(t))) return 'broad';
+  return 'none';
+}
+
+function catchLabel(types: string[] | null): string {
+  if (!types) return 'except:';
+  return `except ${types.length === 1 ? types[0] : `(${types.join(', ')})`}:`;
+}
+
+type HandlerVerdict = { kind: 'swallow' } | { kind: 'skip'; display: string; reason?: Node } | { kind: 'handled' };
+
+/** What an `except` block does with the failure: drops it (pass, log, return), turns it into a skip, or handles it. */
+function judgeHandler(block: Node | null | undefined, names: NameResolver): HandlerVerdict {
+  if (!block) return { kind: 'handled' };
+  let skip: { display: string; reason?: Node } | undefined;
+  for (const stmt of block.namedChildren) {
+    switch (stmt.type) {
+      case 'comment':
+      case 'pass_statement':
+      case 'continue_statement':
+      case 'break_statement':
+        continue;
+      case 'return_statement': {
+        const value = stmt.namedChildren.find((c) => c.type !== 'comment');
+        if (!value || unparen(value).type === 'none') continue;
+        return { kind: 'handled' };
+      }
+      case 'expression_statement': {
+        const e = unparen(stmt.namedChild(0)!);
+        if (e.type === 'ellipsis' || e.type === 'string') continue;
+        if (e.type === 'call') {
+          const site = skipSiteOf(e, names);
+          if (site) {
+            skip = { display: site.display, reason: site.reason };
+            continue;
+          }
+          if (isAssertion(e)) return { kind: 'handled' };
+          const d = dottedName(e.childForFieldName('function')) ?? '';
+          if (LOGGING_CALL.test(d) || /^(time\.)?sleep$/.test(d)) continue;
+        }
+        return { kind: 'handled' };
+      }
+      case 'raise_statement': {
+        const site = skipSiteOf(stmt, names);
+        if (site) {
+          skip = { display: site.display, reason: site.reason };
+          continue;
+        }
+        return { kind: 'handled' };
+      }
+      default:
+        return { kind: 'handled' };
+    }
+  }
+  return skip ? { kind: 'skip', display: skip.display, reason: skip.reason } : { kind: 'swallow' };
+}
+
+/** Does the `else:` of a try fail, raise or assert (a test that expects the assertion to fail)? */
+function elseFails(tryStmt: Node): boolean {
+  const elseClause = tryStmt.namedChildren.find((c) => c.type === 'else_clause');
+  if (!elseClause) return false;
+  let fails = false;
+  forEachDescendant(elseClause, (n) => {
+    if (n.type === 'raise_statement' || isAssertion(n)) fails = true;
+    return !fails;
+  });
+  return fails;
+}
+
+/** The try block raises a (non-assertion) exception itself: the handler exists for that raise. */
+function raisesItself(body: Node): boolean {
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    if (n.type === 'raise_statement') {
+      const exc = n.namedChildren.find((c) => c.type !== 'comment');
+      const target = exc && unparen(exc).type === 'call' ? unparen(exc).childForFieldName('function') : exc;
+      const name = dottedName(target) ?? '';
+      if (name && !/(^|\.)(AssertionError|failureException)$/.test(name)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** Inside a loop of the same function (a retry loop). */
+function inLoop(node: Node, fn: Node | null): boolean {
+  for (let p = node.parent; p && p !== fn && p.type !== 'function_definition' && p.type !== 'class_definition'; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement') return true;
+  }
+  return false;
+}
+
+/** In a `finally:` clause or a cleanup function: errors there must not hide the test's real outcome. */
+function inCleanup(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'finally_clause') return true;
+    if (p.type === 'function_definition' && CLEANUP_FUNCTION.test(functionName(p))) return true;
+  }
+  return false;
+}
+
+function lineOf(node: Node): number {
+  return node.startPosition.row + 1;
+}
+
+function describeAssertions(asserts: Node[]): string {
+  const first = asserts[0]!;
+  const text = first.text.split('\n')[0]!.trim();
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const more = asserts.length > 1 ? ` and ${asserts.length - 1} more` : '';
+  return `\`${shown}\` (line ${lineOf(first)})${more}`;
+}
+
+function where(node: Node): string {
+  const fn = nearestFunction(node);
+  return fn ? `\`${functionName(fn)}()\`` : 'this module';
+}
+
+function checkTry(ctx: RuleContext, tryStmt: Node): void {
+  const body = tryStmt.childForFieldName('body');
+  if (!body) return;
+  const asserts = assertionsIn(body, ctx.names);
+  if (!asserts.length) return;
+  if (elseFails(tryStmt) || inCleanup(tryStmt)) return;
+  const onlyExplicitFailures = asserts.every((a) => isExplicitFailure(a));
+  const fn = nearestFunction(tryStmt);
+  // The first clause that matches an AssertionError is the one that runs: later handlers never see it.
+  let assertionClaimed = false;
+  for (const clause of tryStmt.namedChildren) {
+    if (clause.type !== 'except_clause') continue;
+    const types = caughtTypes(clause);
+    const kind = catchKind(types);
+    if (kind === 'none' || assertionClaimed) continue;
+    assertionClaimed = true;
+    const verdict = judgeHandler(clause.namedChildren.find((c) => c.type === 'block'), ctx.names);
+    if (verdict.kind === 'handled') continue;
+    const label = catchLabel(types);
+    let severity: Severity = 'warning';
+    let message: string;
+    if (verdict.kind === 'skip') {
+      // A failed probe of the environment ("the filesystem lacks short names") is a legitimate skip reason.
+      const external = classifyReason(verdict.reason) === 'external';
+      severity = kind === 'assertion' && !external ? 'warning' : 'info';
+      message = `\`${label}\` turns the failure of ${describeAssertions(asserts)} into \`${verdict.display}\`: a failing check in ${where(tryStmt)} is reported as skipped.`;
+      if (external) message += ' The reason names the environment; check that condition directly rather than through an assertion.';
+    } else {
+      message = `\`${label}\` swallows the failure of ${describeAssertions(asserts)}: ${where(tryStmt)} passes whether or not the assertion holds.`;
+      if (kind === 'broad' && onlyExplicitFailures) {
+        severity = 'info';
+        message = `\`${label}\` also catches the AssertionError of ${describeAssertions(asserts)}, so this "expect an exception" check can never fail; catch the specific exception instead.`;
+      } else if (raisesItself(body)) {
+        severity = 'info';
+        message = `\`${label}\` is there for the exception the try block raises itself, but it also swallows the failure of ${describeAssertions(asserts)}; catch that exception type only.`;
+      } else if (inLoop(tryStmt, fn)) {
+        severity = 'info';
+        message = `\`${label}\` swallows the failure of ${describeAssertions(asserts)} inside a loop; if this is a retry, fail after the last attempt.`;
+      }
+    }
+    ctx.report({
+      node: clause,
+      message,
+      severity,
+      related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
+    });
+  }
+}
+
+function suppressedKinds(withStmt: Node, names: NameResolver): string | undefined {
+  const clause = withStmt.namedChildren.find((c) => c.type === 'with_clause');
+  for (const item of clause?.namedChildren ?? []) {
+    if (item.type !== 'with_item') continue;
+    let value = item.childForFieldName('value');
+    if (value?.type === 'as_pattern') value = value.namedChild(0);
+    if (!value || unparen(value).type !== 'call') continue;
+    const call = unparen(value);
+    const q = names.callee(call) ?? '';
+    const d = dottedName(call.childForFieldName('function')) ?? '';
+    if (q !== 'contextlib.suppress' && !/(^|\.)suppress$/.test(d)) continue;
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    const caught = args.map((a) => dottedName(a) ?? '').map((t) => t.slice(t.lastIndexOf('.') + 1));
+    if (caught.some((t) => ASSERTION_CATCHERS.has(t) || BROAD_CATCHERS.has(t))) return `${d || 'suppress'}(${caught.join(', ')})`;
+  }
+  return undefined;
+}
+
+function checkWith(ctx: RuleContext, withStmt: Node): void {
+  const suppress = suppressedKinds(withStmt, ctx.names);
+  if (!suppress) return;
+  const body = withStmt.childForFieldName('body');
+  if (!body) return;
+  const asserts = assertionsIn(body, ctx.names);
+  if (!asserts.length || inCleanup(withStmt)) return;
+  ctx.report({
+    node: withStmt,
+    message: `\`with ${suppress}\` swallows the failure of ${describeAssertions(asserts)}: ${where(withStmt)} passes whether or not the assertion holds.`,
+    severity: inLoop(withStmt, nearestFunction(withStmt)) ? 'info' : 'warning',
+    related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
+  });
+}
+
+export const swallowedAssertion: Rule = {
+  meta: {
+    code: 'RH402',
+    name: 'swallowed-assertion',
+    family: 'RH4',
+    defaultSeverity: 'warning',
+    severityByRole: { test: 'warning', 'test-infrastructure': 'warning', 'code-under-test': 'off', 'entry-point': 'off' },
+    docs: {
+      summary: 'Finds assertions whose failure is caught and dropped (`try: assert ... except AssertionError: pass`, `contextlib.suppress(AssertionError)`).',
+      why:
+        'An `assert` inside `try` with a handler that catches `AssertionError` (or `Exception`, or everything) and does nothing ' +
+        'cannot fail the test: the failure is raised, caught and forgotten, and the run reports a pass. Turning the failure into ' +
+        '`pytest.skip()` hides it the same way.',
+      example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
+      instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
+      lookAlikes: [
+        '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet.',
+        'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet.',
+        'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet.',
+        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` stay quiet.',
+        'Retry loops and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`.',
+        'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`.',
+        'Code under test is not checked (a validation helper that turns an `AssertionError` into `False` is not a test).',
+      ],
+    },
+  },
+  create(ctx) {
+    if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure') return {};
+    return {
+      try_statement(node) {
+        checkTry(ctx, node);
+      },
+      with_statement(node) {
+        checkWith(ctx, node);
+      },
+    };
+  },
+};

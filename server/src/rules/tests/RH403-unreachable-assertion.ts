@@ -1,0 +1,216 @@
+/**
+ * RH403 unreachable-assertion: a test body that returns, skips (`pytest.skip()`, `self.skipTest()`,
+ * `raise unittest.SkipTest`) or imperatively xfails (`pytest.xfail()`) unconditionally before its
+ * assertions. The early exit is reported (warning); every assertion after it is reported as dead code
+ * (hint, tagged `unnecessary` so editors grey it out). Exits inside `if`/`try`/loops (environment
+ * gates, platform checks) and skips with nothing checked after them stay quiet; an exit that a comment or
+ * reason ties to the environment or a tracked issue, or that comes after the test already checked
+ * something, is info.
+ */
+import { forEachInScope, functionName, stringValue, type Node } from '../../engine/ast';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { Fix, Severity } from '../../engine/types';
+import { classifyReasonText, isAssertion, isCheckingCall, isTestFunction, quoteReason, skipSiteOf } from './helpers';
+
+interface Exit {
+  stmt: Node;
+  display: string;
+  kind: 'return' | 'skip' | 'xfail';
+  reason?: Node;
+}
+
+/** The statement ends the test unconditionally: `return`, a skip or xfail call, `raise SkipTest`. */
+function exitOf(stmt: Node, ctx: RuleContext): Exit | undefined {
+  if (stmt.type === 'return_statement') return { stmt, display: stmt.text.split('\n')[0]!.trim() === 'return' ? '`return`' : '`return ...`', kind: 'return' };
+  let target: Node | null = null;
+  if (stmt.type === 'raise_statement') target = stmt;
+  else if (stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'call') target = stmt.namedChild(0);
+  if (!target) return undefined;
+  const site = skipSiteOf(target, ctx.names);
+  if (!site) return undefined;
+  return { stmt, display: `\`${site.display}\``, kind: site.kind, reason: site.reason };
+}
+
+/**
+ * Walks the statements the test always executes (its body and the bodies of `with` blocks in it) and
+ * returns the first unconditional exit with the statements it makes unreachable.
+ */
+function firstExit(body: Node, ctx: RuleContext): { exit: Exit; dead: Node[] } | undefined {
+  // Each frame: a block and the index of the next statement; frames nest through `with` bodies.
+  const statements = (block: Node) => block.namedChildren.filter((c) => c.type !== 'comment');
+  const path: { block: Node; stmts: Node[]; index: number }[] = [{ block: body, stmts: statements(body), index: 0 }];
+  while (path.length) {
+    const frame = path[path.length - 1]!;
+    const stmts = frame.stmts;
+    if (frame.index >= stmts.length) {
+      path.pop();
+      continue;
+    }
+    const stmt = stmts[frame.index]!;
+    frame.index++;
+    const exit = exitOf(stmt, ctx);
+    if (exit) {
+      const dead: Node[] = [];
+      // Everything after the exit in its block and in every enclosing block. A skip is an exception, which a
+      // context manager may catch (`with self.subTest():` turns it into a skipped subtest), so it only
+      // makes the rest of its own block unreachable; a `return` leaves every block.
+      const outermost = exit.kind === 'return' ? 0 : path.length - 1;
+      for (let i = path.length - 1; i >= outermost; i--) {
+        const f = path[i]!;
+        dead.push(...f.stmts.slice(f.index));
+      }
+      return { exit, dead };
+    }
+    if (stmt.type === 'with_statement') {
+      const b = stmt.childForFieldName('body');
+      if (b) path.push({ block: b, stmts: statements(b), index: 0 });
+    }
+  }
+  return undefined;
+}
+
+/** Assertions and checking calls in the dead statements. */
+function deadChecks(dead: Node[], ctx: RuleContext): Node[] {
+  const out: Node[] = [];
+  for (const stmt of dead) {
+    if (isAssertion(stmt) || (stmt.type === 'call' && isCheckingCall(stmt, ctx.names))) out.push(stmt);
+    forEachInScope(stmt, (n) => {
+      if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, ctx.names))) {
+        out.push(n);
+        return false;
+      }
+      return true;
+    });
+  }
+  return out;
+}
+
+/** The comment lines directly above `stmt` and its trailing comment: where a disabled test says why. */
+function commentsAround(stmt: Node, lines: string[]): string {
+  const out: string[] = [];
+  const own = lines[stmt.startPosition.row] ?? '';
+  const hash = own.indexOf('#');
+  if (hash >= 0) out.push(own.slice(hash + 1));
+  for (let row = stmt.startPosition.row - 1; row >= 0 && row >= stmt.startPosition.row - 8; row--) {
+    const t = (lines[row] ?? '').trim();
+    if (!t.startsWith('#')) break;
+    out.push(t.slice(1));
+  }
+  return out.join(' ');
+}
+
+/** Does the test run an assertion before the exit (so it still checks something)? */
+function checksBefore(body: Node, exitStmt: Node, ctx: RuleContext): boolean {
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found || n.startIndex >= exitStmt.startIndex) return false;
+    if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, ctx.names))) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function lineSpan(a: Node, b: Node): string {
+  const s = a.startPosition.row + 1;
+  const e = b.endPosition.row + 1;
+  return s === e ? `line ${s}` : `lines ${s}-${e}`;
+}
+
+export const unreachableAssertion: Rule = {
+  meta: {
+    code: 'RH403',
+    name: 'unreachable-assertion',
+    family: 'RH4',
+    defaultSeverity: 'warning',
+    severityByRole: { test: 'warning', 'test-infrastructure': 'off', 'code-under-test': 'off', 'entry-point': 'off' },
+    fixable: true,
+    docs: {
+      summary: 'Finds tests that return or skip unconditionally before their assertions, so the assertions never run.',
+      why:
+        'A `return` at the top of a test makes it pass without running a single check; an unconditional `pytest.skip()` ' +
+        'or `self.skipTest()` turns a failing test into a skipped one. The assertions are still in the file, so the test ' +
+        'looks intact in review, but the run no longer executes them.',
+      example: 'def test_parse():\n    return\n    assert parse("1 + 2") == 3\n',
+      instead: 'Remove the early `return`. If the test cannot run in some environment, skip it under a condition that names the environment (`@pytest.mark.skipif(sys.platform == "win32", reason=...)`); if it fails, fix the code or mark it `xfail(strict=True)` with the issue.',
+      lookAlikes: [
+        '`if not HAS_NUMPY: self.skipTest(...)`, `if sys.platform == "win32": pytest.skip(...)` — skips under a condition stay quiet.',
+        'A skip or `return` with nothing checked after it (the last statement of a test) stays quiet.',
+        'An exit whose reason or comment names the environment or a tracked issue ("requires network", "# XXX until gh-105716 is fixed", an issue URL) is `info`.',
+        'An exit after the test has already run assertions (only the rest of the test is disabled) is `info`.',
+        'Early exits in helpers, fixtures and nested functions are not tests and stay quiet.',
+        'The unreachable assertions themselves are reported as `hint` with the `unnecessary` tag (greyed out in editors).',
+      ],
+    },
+  },
+  create(ctx) {
+    if (ctx.role !== 'test') return {};
+    return {
+      function_definition(fn) {
+        if (!isTestFunction(fn)) return;
+        const body = fn.childForFieldName('body');
+        if (!body) return;
+        const found = firstExit(body, ctx);
+        if (!found) return;
+        const checks = deadChecks(found.dead, ctx);
+        if (!checks.length) return;
+        const { exit } = found;
+        const name = functionName(fn);
+        const span = lineSpan(checks[0]!, checks[checks.length - 1]!);
+        const count = checks.length === 1 ? 'its assertion' : `its ${checks.length} assertions`;
+        let severity: Severity = 'warning';
+        let message: string;
+        const lines = ctx.source.split('\n');
+        const note = commentsAround(exit.stmt, lines);
+        const tracked = classifyReasonText(`${note} ${exit.reason ? stringValue(exit.reason) ?? exit.reason.text : ''} ${exit.kind === 'return' ? exit.stmt.text : ''}`) === 'external';
+        const checkedBefore = checksBefore(body, exit.stmt, ctx);
+        if (exit.kind === 'return') {
+          message = `${exit.display} ends \`${name}()\` before ${count} (${span}) can run: the test passes without checking anything after it.`;
+        } else {
+          const verb = exit.kind === 'xfail' ? 'marks it as an expected failure' : 'skips it';
+          const reason = exit.reason ? ` (reason: ${quoteReason(exit.reason)})` : ' without a reason';
+          message = `${exit.display} ${verb} unconditionally${reason} before ${count} (${span}) can run: \`${name}()\` can no longer fail.`;
+        }
+        if (tracked) {
+          severity = 'info';
+          message += ' The reason or comment names the environment or a tracked issue; skip under a condition, or mark it `xfail(strict=True)`, instead of hiding the assertions.';
+        } else if (checkedBefore) {
+          severity = 'info';
+          message += ` The assertions before line ${exit.stmt.startPosition.row + 1} still run, so only the rest of the test is disabled.`;
+        }
+        const lineText = lines[exit.stmt.startPosition.row] ?? '';
+        const aloneOnLine = lineText.replace(/#.*$/, '').trim() === exit.stmt.text.trim();
+        const fix: Fix | undefined =
+          exit.kind === 'return' && aloneOnLine
+            ? {
+                title: 'Remove the early `return`',
+                safe: false,
+                edits: [
+                  {
+                    range: {
+                      start: { line: exit.stmt.startPosition.row, column: 0 },
+                      end: { line: exit.stmt.endPosition.row + 1, column: 0 },
+                    },
+                    newText: '',
+                  },
+                ],
+              }
+            : undefined;
+        ctx.report({
+          node: exit.stmt,
+          message,
+          severity,
+          fix,
+          related: checks.slice(0, 5).map((c) => ({ node: c, message: 'unreachable assertion' })),
+        });
+        for (const c of checks) {
+          ctx.report({
+            node: c,
+            message: `Unreachable: \`${name}()\` ${exit.kind === 'return' ? 'returns' : exit.kind === 'xfail' ? 'xfails' : 'is skipped'} on line ${exit.stmt.startPosition.row + 1}, so this assertion never runs.`,
+            severity: 'hint',
+            tags: ['unnecessary'],
+          });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,411 @@
+/**
+ * RH404 blanket-skip: skips that switch off a whole module or class without a condition —
+ * `pytestmark = pytest.mark.skip(...)`, module-level `pytest.skip(..., allow_module_level=True)` or
+ * `raise unittest.SkipTest`, `@unittest.skip`/`@pytest.mark.skip` (or `skipIf(True)`) on a test class,
+ * an unconditional skip in `setUp`/`setUpClass`/`setUpModule`, `__unittest_skip__ = True` — and skips
+ * raised from code under test (`pytest.skip()`, `raise SkipTest`), which turn the tests that exercise
+ * that code into skips. Conditional marks (`skipif(<condition>)`), `importorskip`, environment gates
+ * (`if sys.platform ...`, `except ImportError:`) and skip helpers stay quiet; a blanket skip whose
+ * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info.
+ */
+import { callArguments, dottedName, forEachDescendant, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { Severity } from '../../engine/types';
+import {
+  classifyReason,
+  comparisonOperator,
+  definitionOf,
+  identifierWords,
+  isUnconditionalIn,
+  literalTruth,
+  nearestFunction,
+  ownerClass,
+  quoteReason,
+  SETUP_NAMES,
+  skipSiteOf,
+  type ReasonVerdict,
+} from './helpers';
+
+interface MarkSkip {
+  node: Node;
+  display: string;
+  reason?: Node;
+}
+
+/** A skip mark or decorator that applies unconditionally: `pytest.mark.skip(...)`, `unittest.skip(...)`, `skipif(True, ...)`. */
+function unconditionalSkipMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
+  const n = unparen(expr);
+  const target = n.type === 'call' ? n.childForFieldName('function') : n;
+  const q = ctx.names.qualify(target) ?? '';
+  const d = dottedName(target) ?? '';
+  const name = q || d;
+  const args = n.type === 'call' ? callArguments(n) : undefined;
+  if (/^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.skip$/.test(name) || /(^|\.)mark\.skip$/.test(d)) {
+    return { node: n, display: `${d || 'pytest.mark.skip'}`, reason: args?.keywords.get('reason') ?? args?.positional[0] };
+  }
+  if (/^unittest(\.case)?\.skip$/.test(q)) {
+    const first = args?.positional[0];
+    return { node: n, display: d || 'unittest.skip', reason: first ?? args?.keywords.get('reason') };
+  }
+  if (!args) return undefined;
+  const cond = args.positional[0] ?? args.keywords.get('condition');
+  if (/^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.skipif$/.test(name) || /(^|\.)mark\.skipif$/.test(d) || /^unittest(\.case)?\.skipIf$/.test(q)) {
+    if (cond && literalTruth(cond) === true && args.positional.length >= 1) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+  }
+  if (/^unittest(\.case)?\.skipUnless$/.test(q)) {
+    if (cond && literalTruth(cond) === false) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+  }
+  return undefined;
+}
+
+/** The marks in a `pytestmark = ...` value (a mark, or a list/tuple of marks). */
+function marksIn(value: Node): Node[] {
+  const v = unparen(value);
+  if (v.type === 'list' || v.type === 'tuple') return v.namedChildren.filter((c) => c.type !== 'comment');
+  return [v];
+}
+
+function severityFor(reason: ReasonVerdict): Severity {
+  return reason === 'external' || reason === 'unknown' ? 'info' : 'warning';
+}
+
+/** Severity and message parts from a skip's reason: `text` goes before the sentence's full stop, `tail` after it. */
+function reasonNote(reasonNode: Node | undefined): { severity: Severity; text: string; tail: string } {
+  const severity = severityFor(classifyReason(reasonNode));
+  const text = reasonNode ? ` (reason: ${quoteReason(reasonNode)})` : ' without a reason';
+  const tail =
+    severity === 'info'
+      ? ' The reason names the environment or a tracked issue; prefer a condition that checks it (`skipif(...)`, `requires(...)`).'
+      : ' Fix the failing tests or skip under a condition that names why they cannot run here.';
+  return { severity, text, tail };
+}
+
+function className(cls: Node): string {
+  return cls.childForFieldName('name')?.text ?? '?';
+}
+
+/** `__unittest_skip__ = True` in a class body, `C.__unittest_skip__ = True`, `setattr(C, "__unittest_skip__", True)`. */
+function isUnittestSkipFlag(node: Node): Node | undefined {
+  if (node.type === 'assignment') {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left || !right || literalTruth(right) !== true) return undefined;
+    const l = unparen(left);
+    const attr = l.type === 'attribute' ? l.childForFieldName('attribute')?.text : l.type === 'identifier' ? l.text : undefined;
+    return attr === '__unittest_skip__' ? node : undefined;
+  }
+  if (node.type === 'call') {
+    const fn = node.childForFieldName('function');
+    if (!(fn?.type === 'identifier' && fn.text === 'setattr')) return undefined;
+    const args = callArguments(node);
+    if (stringValue(args.positional[1]) === '__unittest_skip__' && args.positional[2] && literalTruth(args.positional[2]) === true) return node;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Test files
+
+function checkTestModule(ctx: RuleContext): void {
+  for (const stmt of ctx.root.namedChildren) {
+    // pytestmark = pytest.mark.skip(...)
+    if (stmt.type === 'expression_statement') {
+      const e = stmt.namedChild(0);
+      if (e?.type === 'assignment') {
+        checkPytestmark(ctx, e, 'module');
+        const right = e.childForFieldName('right');
+        if (right) checkAppliedDecorator(ctx, right);
+      } else if (e?.type === 'call' && checkAppliedDecorator(ctx, e)) {
+        // reported
+      } else if (e?.type === 'call') {
+        const site = skipSiteOf(e, ctx.names);
+        if (site && site.kind === 'skip' && site.moduleLevel) {
+          const note = reasonNote(site.reason);
+          ctx.report({
+            node: e,
+            message: `Module-level \`${site.display}\` with \`allow_module_level=True\` and no condition skips every test in this file${note.text}.${note.tail}`,
+            severity: note.severity,
+          });
+        }
+      }
+    } else if (stmt.type === 'raise_statement') {
+      const site = skipSiteOf(stmt, ctx.names);
+      if (site) {
+        const note = reasonNote(site.reason);
+        ctx.report({ node: stmt, message: `Module-level \`${site.display}\` with no condition skips every test in this file${note.text}.${note.tail}`, severity: note.severity });
+      }
+    }
+    const def = definitionOf(stmt);
+    if (def.type === 'class_definition') checkClass(ctx, def);
+    if (def.type === 'function_definition' && SETUP_NAMES.has(functionName(def)) && moduleDefinesTests(ctx.root)) checkSetUp(ctx, def, 'module');
+  }
+}
+
+/** `Tests = unittest.skip("...")(Tests)`: a skip decorator applied by hand to a test class. */
+function checkAppliedDecorator(ctx: RuleContext, expr: Node): boolean {
+  const call = unparen(expr);
+  if (call.type !== 'call') return false;
+  const decorator = call.childForFieldName('function');
+  if (!decorator || unparen(decorator).type !== 'call') return false;
+  const skip = unconditionalSkipMark(decorator, ctx);
+  if (!skip) return false;
+  const target = callArguments(call).positional[0];
+  const cls = target && target.type === 'identifier' ? findClass(ctx.root, target.text) : undefined;
+  if (!cls) return false;
+  const note = reasonNote(skip.reason);
+  ctx.report({ node: call, message: `\`${skip.display}(...)(${target!.text})\` skips every test of class \`${target!.text}\` unconditionally${note.text}.${note.tail}`, severity: note.severity });
+  return true;
+}
+
+function findClass(root: Node, name: string): Node | undefined {
+  for (const stmt of root.namedChildren) {
+    const d = definitionOf(stmt);
+    if (d.type === 'class_definition' && className(d) === name) return d;
+  }
+  return undefined;
+}
+
+function checkPytestmark(ctx: RuleContext, assign: Node, scope: 'module' | { cls: Node }): void {
+  const left = assign.childForFieldName('left');
+  const right = assign.childForFieldName('right');
+  if (left?.type !== 'identifier' || left.text !== 'pytestmark' || !right) return;
+  for (const mark of marksIn(right)) {
+    const skip = unconditionalSkipMark(mark, ctx);
+    if (!skip) continue;
+    const note = reasonNote(skip.reason);
+    const target = scope === 'module' ? 'every test in this file' : `every test of class \`${className(scope.cls)}\``;
+    ctx.report({ node: assign, message: `\`pytestmark = ${skip.display}\` skips ${target} unconditionally${note.text}.${note.tail}`, severity: note.severity });
+  }
+}
+
+function checkClass(ctx: RuleContext, cls: Node): void {
+  // Decorators.
+  const wrapper = cls.parent?.type === 'decorated_definition' ? cls.parent : null;
+  for (const dec of wrapper?.namedChildren.filter((c) => c.type === 'decorator') ?? []) {
+    const expr = dec.namedChild(0);
+    if (!expr) continue;
+    const skip = unconditionalSkipMark(expr, ctx);
+    if (!skip) continue;
+    const note = reasonNote(skip.reason);
+    ctx.report({
+      node: dec,
+      message: `\`@${skip.display}\` on class \`${className(cls)}\` skips all of its tests unconditionally${note.text}.${note.tail}`,
+      severity: note.severity,
+    });
+  }
+  const body = cls.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    if (stmt.type === 'expression_statement') {
+      const e = stmt.namedChild(0);
+      if (e?.type === 'assignment') {
+        checkPytestmark(ctx, e, { cls });
+        if (isUnittestSkipFlag(e)) {
+          ctx.report({ node: e, message: `\`__unittest_skip__ = True\` makes unittest skip every test of class \`${className(cls)}\` without a visible decorator.`, severity: 'warning' });
+        }
+      }
+    }
+    const def = definitionOf(stmt);
+    if (def.type === 'function_definition' && SETUP_NAMES.has(functionName(def)) && definesTests(cls) && !isSkipNamed(cls)) checkSetUp(ctx, def, { cls });
+  }
+}
+
+function moduleDefinesTests(root: Node): boolean {
+  return root.namedChildren.some((s) => {
+    const d = definitionOf(s);
+    return (d.type === 'function_definition' && /^test/.test(functionName(d))) || (d.type === 'class_definition' && definesTests(d));
+  });
+}
+
+/** The class body defines `test*` methods (a skip in its setUp then silences them). */
+function definesTests(cls: Node): boolean {
+  return (cls.childForFieldName('body')?.namedChildren ?? []).some((s) => {
+    const d = definitionOf(s);
+    return d.type === 'function_definition' && /^test/.test(functionName(d));
+  });
+}
+
+/** A class whose name says skipping is its purpose (`SkipDocTestCase`, `SkippedTest`). */
+function isSkipNamed(cls: Node): boolean {
+  return identifierWords(className(cls)).some((w) => w.startsWith('skip'));
+}
+
+/** An unconditional skip in `setUp`/`setUpClass`/`setUpModule` skips every test it prepares. */
+function checkSetUp(ctx: RuleContext, fn: Node, scope: 'module' | { cls: Node }): void {
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  for (const stmt of body.namedChildren) {
+    const target = stmt.type === 'raise_statement' ? stmt : stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'call' ? stmt.namedChild(0)! : null;
+    if (!target) continue;
+    const site = skipSiteOf(target, ctx.names);
+    if (!site || site.kind !== 'skip') continue;
+    const note = reasonNote(site.reason);
+    const what = scope === 'module' ? 'every test in this file' : `every test of class \`${className(scope.cls)}\``;
+    ctx.report({ node: stmt, message: `\`${site.display}\` in \`${functionName(fn)}()\` runs unconditionally and skips ${what}${note.text}.${note.tail}`, severity: note.severity });
+    return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Code under test
+
+const SKIP_HELPER_WORDS = new Set(['skip', 'skips', 'skipped', 'skipper', 'require', 'requires', 'required', 'requirement', 'need', 'needs', 'only', 'import', 'importorskip', 'available', 'availability', 'check', 'ensure', 'xfail', 'unsupported', 'precondition', 'guard']);
+
+/** A function that exists to skip: its name says so, or it forwards a reason it was given. */
+function isSkipHelper(fn: Node, reason: Node | undefined): boolean {
+  if (identifierWords(functionName(fn)).some((w) => SKIP_HELPER_WORDS.has(w))) return true;
+  const cls = ownerClass(fn);
+  if (cls && identifierWords(className(cls)).some((w) => SKIP_HELPER_WORDS.has(w) || w === 'test' || w === 'tests' || w === 'testcase')) return true;
+  if (reason) {
+    const params = new Set(parameterNames(fn));
+    let forwards = false;
+    forEachDescendant(reason, (n) => void (n.type === 'identifier' && params.has(n.text) && (forwards = true)));
+    if (unparen(reason).type === 'identifier' && params.has(unparen(reason).text)) forwards = true;
+    if (forwards) return true;
+  }
+  return false;
+}
+
+const DECORATED_PARAM = /^(f|fn|func|function|method|meth|test|test_?func|test_?item|wrapped|obj|cls|klass)$/;
+
+/**
+ * A wrapper defined inside a decorator (`def slow(func): def wrapper(): skip("too slow"); return wrapper`):
+ * a skip marker implemented by hand, which only affects the tests it decorates.
+ */
+function isDecoratorWrapper(fn: Node): boolean {
+  const outer = nearestFunction(fn);
+  if (!outer) return false;
+  if (isSkipHelper(outer, undefined)) return true;
+  return parameterNames(outer).some((p) => DECORATED_PARAM.test(p));
+}
+
+function inExceptHandler(node: Node, scope: Node | null): boolean {
+  for (let p = node.parent; p && p !== scope; p = p.parent) if (p.type === 'except_clause') return true;
+  return false;
+}
+
+interface InputGuard {
+  params: string[];
+  /** The guard compares an input with a value (`n > 1000`, `len(xs) == 0`, `name in ("a", "b")`), not just `is None` / truthiness. */
+  specialCases: boolean;
+}
+
+/** Parameters of `fn` read by the conditions (`if`/`elif`/`while`/ternary) that guard `node`. */
+function inputGuard(node: Node, fn: Node | null, scope: Node): InputGuard {
+  const result: InputGuard = { params: [], specialCases: false };
+  if (!fn) return result;
+  const params = new Set(parameterNames(fn).filter((p) => p !== 'self' && p !== 'cls'));
+  const out = new Set<string>();
+  const readsParam = (n: Node) => {
+    let hit = n.type === 'identifier' && params.has(n.text);
+    forEachDescendant(n, (c) => void (c.type === 'identifier' && params.has(c.text) && (hit = true)));
+    return hit;
+  };
+  for (let p = node.parent; p && p.id !== scope.id; p = p.parent) {
+    if (p.type !== 'if_statement' && p.type !== 'elif_clause' && p.type !== 'while_statement' && p.type !== 'conditional_expression') continue;
+    const cond = p.type === 'conditional_expression' ? p.namedChild(1) : p.childForFieldName('condition');
+    if (!cond || (cond.startIndex <= node.startIndex && node.endIndex <= cond.endIndex)) continue;
+    if (cond.type === 'identifier' && params.has(cond.text)) out.add(cond.text);
+    forEachDescendant(cond, (n) => void (n.type === 'identifier' && params.has(n.text) && out.add(n.text)));
+    const comparisons = unparen(cond).type === 'comparison_operator' ? [unparen(cond)] : [];
+    forEachDescendant(cond, (n) => void (n.type === 'comparison_operator' && comparisons.push(n)));
+    for (const cmp of comparisons) {
+      const op = comparisonOperator(cmp);
+      if (op === 'is' || op === 'is not') continue;
+      const operands = cmp.namedChildren;
+      if (operands.some((o) => readsParam(o)) && operands.every((o) => unparen(o).type !== 'none')) result.specialCases = true;
+    }
+  }
+  result.params = [...out];
+  return result;
+}
+
+function checkCodeUnderTestSite(ctx: RuleContext, node: Node): void {
+  const site = skipSiteOf(node, ctx.names);
+  if (!site) return;
+  const fn = nearestFunction(node);
+  const scope = fn?.childForFieldName('body') ?? ctx.root;
+  if (inExceptHandler(node, scope)) return;
+  if (fn && (isSkipHelper(fn, site.reason) || isDecoratorWrapper(fn))) return;
+  const where = fn ? `\`${functionName(fn)}()\`` : 'this module';
+  const verb = site.kind === 'xfail' ? 'marks every test that calls it as an expected failure' : 'skips every test that reaches it';
+  if (isUnconditionalIn(node, scope)) {
+    ctx.report({
+      node,
+      message: `\`${site.display}\` in code under test: ${where} ${verb}, so the tests of this code report ${site.kind === 'xfail' ? 'expected failures' : 'skips'} instead of failures.`,
+      severity: 'warning',
+    });
+    return;
+  }
+  // Conditional: an environment gate is fine; a skip chosen by the function's own inputs skips exactly the
+  // failing cases (warning when it compares an input with values, info for `is None` / truthiness checks).
+  const guard = inputGuard(node, fn, scope);
+  if (!guard.params.length) return;
+  ctx.report({
+    node,
+    message: guard.specialCases
+      ? `\`${site.display}\` in code under test, chosen by the input \`${guard.params.join('`, `')}\`: ${where} skips the tests that pass such inputs instead of handling them.`
+      : `\`${site.display}\` in code under test when \`${guard.params.join('`, `')}\` is missing or empty: raise a real error (\`ValueError\`) instead, so a test that passes such input fails rather than skips.`,
+    severity: guard.specialCases ? 'warning' : 'info',
+  });
+}
+
+export const blanketSkip: Rule = {
+  meta: {
+    code: 'RH404',
+    name: 'blanket-skip',
+    family: 'RH4',
+    defaultSeverity: 'warning',
+    severityByRole: { test: 'warning', 'code-under-test': 'warning', 'test-infrastructure': 'off', 'entry-point': 'off' },
+    docs: {
+      summary: 'Finds skips that switch off a whole test module or class without a condition, and skips raised from code under test.',
+      why:
+        'Skipped tests do not fail the run. `pytestmark = pytest.mark.skip(...)`, a module-level `pytest.skip(..., allow_module_level=True)`, ' +
+        '`@unittest.skip` on a test class or a skip in `setUp` silences every test in its scope at once; `pytest.skip()` or ' +
+        '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. The run ends green with the failures hidden.',
+      example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
+      instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
+      lookAlikes: [
+        '`pytest.mark.skipif(<condition>)`, `unittest.skipIf(<condition>)`, `pytest.importorskip(...)` stay quiet.',
+        'Environment gates: module-level skips under `if sys.platform ...:`, `if not HAS_X:` or in `except ImportError:` stay quiet.',
+        'Skips of single test functions (`@pytest.mark.skip` on one test) are not blanket skips and stay quiet.',
+        'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`.',
+        'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`), and skips in `except` handlers or under environment conditions, stay quiet in code under test.',
+        'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
+        'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
+      ],
+    },
+  },
+  create(ctx) {
+    if (ctx.role === 'test') {
+      return {
+        'module:exit'() {
+          checkTestModule(ctx);
+        },
+        call(node) {
+          const flag = isUnittestSkipFlag(node);
+          const fn = nearestFunction(node);
+          if (flag && isUnconditionalIn(node, fn?.childForFieldName('body') ?? ctx.root)) ctx.report({ node, message: '`setattr(..., "__unittest_skip__", True)` makes unittest skip every test of the class without a visible decorator.', severity: 'warning' });
+        },
+        assignment(node) {
+          // Class-body flags are reported by checkClass; this catches `SomeTest.__unittest_skip__ = True` elsewhere.
+          const left = node.childForFieldName('left');
+          const fn = nearestFunction(node);
+          if (left?.type === 'attribute' && isUnittestSkipFlag(node) && isUnconditionalIn(node.parent ?? node, fn?.childForFieldName('body') ?? ctx.root)) {
+            ctx.report({ node, message: `\`${left.text} = True\` makes unittest skip every test of the class without a visible decorator.`, severity: 'warning' });
+          }
+        },
+      };
+    }
+    if (ctx.role === 'code-under-test') {
+      return {
+        call(node) {
+          checkCodeUnderTestSite(ctx, node);
+        },
+        raise_statement(node) {
+          checkCodeUnderTestSite(ctx, node);
+        },
+      };
+    }
+    return {};
+  },
+};

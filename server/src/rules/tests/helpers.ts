@@ -1,0 +1,620 @@
+/**
+ * Shared vocabulary of the RH4 (neutralised tests) rules: what a test function is, what counts as an
+ * assertion, which expressions are vacuous (always true), which calls skip a test, and how to read a
+ * skip's reason. Everything here is syntactic and iterative (no JS recursion over the tree, except on
+ * small expression trees whose depth is bounded by the depth guards below).
+ */
+import {
+  callArguments,
+  dottedName,
+  forEachInScope,
+  functionName,
+  stringValue,
+  unparen,
+  type Node,
+} from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+
+/** Expression depth beyond which the small recursive expression helpers give up (pathological input). */
+const MAX_EXPR_DEPTH = 40;
+
+// ---------------------------------------------------------------------------------------------------
+// Tests and their classes
+
+/** The function definition a `decorated_definition` wraps, or the node itself. */
+export function definitionOf(stmt: Node): Node {
+  return stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') ?? stmt : stmt;
+}
+
+/** The class whose body directly contains `fn` (methods only), or null. */
+export function ownerClass(fn: Node): Node | null {
+  let p = fn.parent;
+  if (p?.type === 'decorated_definition') p = p.parent;
+  if (p?.type !== 'block') return null;
+  const cls = p.parent;
+  return cls?.type === 'class_definition' ? cls : null;
+}
+
+/** True when `fn` is defined at module level (possibly decorated). */
+export function isModuleLevel(fn: Node): boolean {
+  let p = fn.parent;
+  if (p?.type === 'decorated_definition') p = p.parent;
+  return p?.type === 'module';
+}
+
+/**
+ * A test function as pytest and unittest collect it: `test*` at module level, or a `test*` method of a
+ * class (unittest's `TestCase` subclasses, pytest's `Test*` classes and their mixins).
+ */
+export function isTestFunction(fn: Node): boolean {
+  if (fn.type !== 'function_definition') return false;
+  if (!/^test/.test(functionName(fn))) return false;
+  return isModuleLevel(fn) || ownerClass(fn) !== null;
+}
+
+/** The nearest enclosing `def` of any node, looking through lambdas but stopping at classes. */
+export function nearestFunction(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') return p;
+    if (p.type === 'class_definition') return null;
+  }
+  return null;
+}
+
+/** The outermost test function containing `node` (nested helpers inside a test belong to the test). */
+export function enclosingTest(node: Node): Node | null {
+  let found: Node | null = null;
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' && isTestFunction(p)) found = p;
+  }
+  return found;
+}
+
+/** Words of an identifier: `test_eqReflexive` → [test, eq, reflexive]. */
+export function identifierWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+const EQUALITY_WORD_PREFIXES = ['equal', 'compar', 'reflex', 'richcmp', 'richcompar', 'symmetr', 'transitiv', 'equival'];
+const EQUALITY_WORDS = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'cmp', 'eqne', 'inequality', 'identity', 'identical', 'nan', 'nans', 'ordering', 'orderings', 'equiv']);
+
+/** Does this name say the test is about equality, comparison, identity or NaN semantics? */
+export function isEqualityThemedName(name: string): boolean {
+  return identifierWords(name).some((w) => EQUALITY_WORDS.has(w) || EQUALITY_WORD_PREFIXES.some((p) => w.startsWith(p)));
+}
+
+const COMPARISON_DUNDERS = new Set(['__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__', '__hash__', '__cmp__']);
+
+/** Does the file define a class with comparison dunders (a test of equality semantics builds such classes)? */
+export function fileDefinesComparisons(root: Node): boolean {
+  let found = false;
+  const stack: Node[] = [root];
+  while (stack.length && !found) {
+    const n = stack.pop()!;
+    if (n.type === 'function_definition') {
+      const name = functionName(n);
+      if (COMPARISON_DUNDERS.has(name) && ownerClass(n)) found = true;
+      // Methods are looked into as well: local classes in tests count.
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i)!;
+      if (c.type === 'block' || c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'decorated_definition' || c.type === 'module' || c.type === 'if_statement' || c.type === 'try_statement' || c.type === 'with_statement' || c.type === 'for_statement' || c.type === 'else_clause' || c.type === 'elif_clause' || c.type === 'except_clause' || c.type === 'finally_clause') stack.push(c);
+    }
+  }
+  return found;
+}
+
+/** unittest setUp-style methods and module functions whose skip skips every test they prepare. */
+export const SETUP_NAMES = new Set(['setUp', 'setUpClass', 'asyncSetUp', 'setUpModule', 'setup_method', 'setup_class', 'setup_module', 'setup', 'setup_function']);
+
+/** Does the class (or file, for module functions) prepare state in setUp-style hooks? */
+export function classHasSetUp(cls: Node | null): boolean {
+  const body = cls?.childForFieldName('body');
+  if (!body) return false;
+  return body.namedChildren.some((s) => {
+    const d = definitionOf(s);
+    return d.type === 'function_definition' && SETUP_NAMES.has(functionName(d));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Assertions
+
+const ASSERT_CALL = /^_*(assert|fail)/i;
+/** Helper calls that, by name, check something (`self.check_roundtrip(x)`, `verify(out)`, `expect(...)`). */
+const CHECK_CALL = /^_*(assert|fail|check|verify|expect|ensure|validate|compare|should|must|do_?test|run_?test|_?test_|helper_?test)/i;
+
+/** The last segment of a call's callee: `self.assertEqual` → `assertEqual`. */
+export function calleeLastName(call: Node): string {
+  const fn = call.childForFieldName('function');
+  if (!fn) return '';
+  const f = unparen(fn);
+  if (f.type === 'identifier') return f.text;
+  if (f.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
+  if (f.type === 'call') {
+    // getattr(self, "assertTrue")(True)
+    const g = f.childForFieldName('function');
+    if (g?.type === 'identifier' && g.text === 'getattr') return stringValue(callArguments(f).positional[1]) ?? '';
+  }
+  return '';
+}
+
+/**
+ * A local alias of a method: `check = self.assertTrue` earlier in the same function (or at module level)
+ * makes `check(True)` an `assertTrue` call. Returns the aliased attribute name.
+ */
+export function localAliasTarget(ident: Node): string | undefined {
+  let scope: Node | null = null;
+  for (let p = ident.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') {
+      scope = p.childForFieldName('body');
+      break;
+    }
+    if (p.type === 'module') scope = p;
+  }
+  if (!scope) return undefined;
+  let found: string | undefined;
+  for (const stmt of scope.namedChildren) {
+    if (stmt.startIndex >= ident.startIndex) break;
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type !== 'identifier' || left.text !== ident.text || !right) continue;
+    const r = unparen(right);
+    if (r.type === 'attribute') found = r.childForFieldName('attribute')?.text;
+    else if (r.type === 'call') {
+      const g = r.childForFieldName('function');
+      if (g?.type === 'identifier' && g.text === 'getattr') found = stringValue(callArguments(r).positional[1]);
+    }
+  }
+  return found;
+}
+
+/** The callee's last name, seen through imports (`from numpy.testing import assert_equal as same` → `assert_equal`). */
+export function effectiveCalleeName(call: Node, names?: NameResolver): string {
+  const q = names?.callee(call);
+  if (q) return q.slice(q.lastIndexOf('.') + 1);
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return localAliasTarget(fn) ?? fn.text;
+  return calleeLastName(call);
+}
+
+/** `self.assertX(...)`, `assert_equal(...)`, `np.testing.assert_allclose(...)`, `mock.assert_called_with()`, `self.fail()`, `pytest.fail()`. */
+export function isAssertionCall(call: Node, names?: NameResolver): boolean {
+  return call.type === 'call' && (ASSERT_CALL.test(calleeLastName(call)) || ASSERT_CALL.test(effectiveCalleeName(call, names)));
+}
+
+/** Calls that check something by their name (assertions plus `check_*`/`verify*`/`expect*` helpers). */
+export function isCheckingCall(call: Node, names: NameResolver): boolean {
+  if (call.type !== 'call') return false;
+  if (CHECK_CALL.test(calleeLastName(call)) || CHECK_CALL.test(effectiveCalleeName(call, names))) return true;
+  const q = names.callee(call) ?? '';
+  return /^pytest\.(raises|warns|fail|deprecated_call|approx)$/.test(q);
+}
+
+/** An assertion in the sense of RH402/RH403: an `assert` statement or an assertion call. */
+export function isAssertion(node: Node, names?: NameResolver): boolean {
+  return node.type === 'assert_statement' || isAssertionCall(node, names);
+}
+
+/** The assertions that belong to `root` (not to nested functions, lambdas or classes). */
+export function assertionsIn(root: Node, names?: NameResolver): Node[] {
+  const out: Node[] = [];
+  if (isAssertion(root, names)) out.push(root);
+  forEachInScope(root, (n) => {
+    if (isAssertion(n, names)) out.push(n);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Vacuous expressions
+
+export type VacuousKind = 'constant' | 'self-compare' | 'or-true';
+
+/** Literal truthiness: true/false for literals Python evaluates without running code, else undefined. */
+export function literalTruth(node: Node | null | undefined, depth = 0): boolean | undefined {
+  if (!node || depth > MAX_EXPR_DEPTH) return undefined;
+  const n = unparen(node);
+  switch (n.type) {
+    case 'true':
+      return true;
+    case 'false':
+    case 'none':
+      return false;
+    case 'ellipsis':
+    case 'lambda':
+      return true;
+    case 'integer':
+    case 'float': {
+      const t = n.text.replace(/_/g, '').toLowerCase();
+      if (/^0[xob]/.test(t)) return Number(t) !== 0;
+      if (t.endsWith('j')) return Number(t.slice(0, -1)) !== 0;
+      const v = Number(t);
+      return Number.isNaN(v) ? undefined : v !== 0;
+    }
+    case 'string':
+    case 'concatenated_string': {
+      // f-strings and bytes: truthy when any literal text is present.
+      const v = stringValue(n);
+      if (v !== undefined) return v.length > 0;
+      if (n.type === 'string' && n.namedChildren.some((c) => c.type === 'string_content' || c.type === 'interpolation')) return true;
+      return undefined;
+    }
+    case 'tuple':
+    case 'list':
+    case 'set':
+    case 'dictionary':
+      return n.namedChildren.filter((c) => c.type !== 'comment').length > 0;
+    case 'not_operator': {
+      const v = literalTruth(n.childForFieldName('argument'), depth + 1);
+      return v === undefined ? undefined : !v;
+    }
+    case 'unary_operator': {
+      const op = n.child(0)?.type;
+      if (op === '-' || op === '+') return literalTruth(n.childForFieldName('argument'), depth + 1);
+      return undefined;
+    }
+    case 'boolean_operator': {
+      const left = literalTruth(n.childForFieldName('left'), depth + 1);
+      const right = literalTruth(n.childForFieldName('right'), depth + 1);
+      const op = n.child(1)?.type;
+      if (op === 'or') {
+        if (left === true || right === true) return true;
+        if (left === false && right === false) return false;
+      } else if (op === 'and') {
+        if (left === false || right === false) return false;
+        if (left === true && right === true) return true;
+      }
+      return undefined;
+    }
+    case 'comparison_operator': {
+      // `1 == 1`, `None is None`, `"a" != "b"`: two literals compared.
+      if (n.namedChildCount !== 2) return undefined;
+      const [a, b] = n.namedChildren as [Node, Node];
+      if (!isLiteral(a) || !isLiteral(b)) return undefined;
+      const op = comparisonOperator(n);
+      const same = normalise(a.text) === normalise(b.text);
+      if (op === '==' || op === 'is' || op === '<=' || op === '>=') return same ? true : undefined;
+      if (op === '!=' || op === 'is not' || op === '<' || op === '>') return same ? false : undefined;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function isLiteral(node: Node): boolean {
+  let n = unparen(node);
+  for (let depth = 0; n.type === 'unary_operator' && depth < MAX_EXPR_DEPTH; depth++) {
+    const arg = n.childForFieldName('argument');
+    if (!arg) return false;
+    n = unparen(arg);
+  }
+  if (['true', 'false', 'none', 'integer', 'float'].includes(n.type)) return true;
+  if (n.type === 'string') return stringValue(n) !== undefined;
+  return false;
+}
+
+function normalise(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+/** The operator of a two-operand comparison, with `is not` / `not in` joined. */
+export function comparisonOperator(cmp: Node): string {
+  const ops: string[] = [];
+  for (let i = 0; i < cmp.childCount; i++) {
+    const c = cmp.child(i)!;
+    if (!c.isNamed) ops.push(c.type);
+  }
+  return ops.join(' ').replace(/^\(\s*|\s*\)$/g, '');
+}
+
+/** Expressions whose evaluation cannot differ between two reads: names, attribute chains, literals, subscripts of those. */
+export function isPure(node: Node | null | undefined, depth = 0): boolean {
+  if (!node || depth > MAX_EXPR_DEPTH) return false;
+  const n = unparen(node);
+  switch (n.type) {
+    case 'identifier':
+    case 'true':
+    case 'false':
+    case 'none':
+    case 'integer':
+    case 'float':
+      return true;
+    case 'string':
+      return stringValue(n) !== undefined;
+    case 'attribute':
+      return isPure(n.childForFieldName('object'), depth + 1);
+    case 'subscript':
+      return isPure(n.childForFieldName('value'), depth + 1) && n.childrenForFieldName('subscript').every((s) => isPure(s, depth + 1));
+    case 'unary_operator':
+      return isPure(n.childForFieldName('argument'), depth + 1);
+    case 'tuple':
+      return n.namedChildren.every((c) => isPure(c, depth + 1));
+    default:
+      return false;
+  }
+}
+
+/** `x == x`, `x is x`, `x >= x`, `x <= x`: a reflexive comparison of the same pure expression. */
+export function isSelfComparison(node: Node | null | undefined, negated = false): boolean {
+  if (!node) return false;
+  const n = unparen(node);
+  if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return false;
+  const [a, b] = n.namedChildren as [Node, Node];
+  if (normalise(unparen(a).text) !== normalise(unparen(b).text) || !isPure(a)) return false;
+  const op = comparisonOperator(n);
+  // `x != x` / `x is not x` are NaN checks when asserted; only their negation (`assertFalse(x != x)`) is reflexive.
+  return negated ? op === '!=' || op === 'is not' : op === '==' || op === 'is' || op === '<=' || op === '>=';
+}
+
+/** `... or True`: a disjunction with an always-true operand. */
+export function isOrTrue(node: Node | null | undefined): boolean {
+  if (!node) return false;
+  const n = unparen(node);
+  if (n.type !== 'boolean_operator' || n.child(1)?.type !== 'or') return false;
+  return literalTruth(n) === true && !isLiteralOnly(n);
+}
+
+/** The always-true operand of an `or` chain (`True` in `x == 1 or True`). */
+export function alwaysTrueOperand(node: Node): Node | undefined {
+  const stack = [unparen(node)];
+  let found: Node | undefined;
+  while (stack.length) {
+    const n = unparen(stack.pop()!);
+    if (n.type === 'boolean_operator' && n.child(1)?.type === 'or') {
+      stack.push(n.childForFieldName('right')!, n.childForFieldName('left')!);
+    } else if (!found && literalTruth(n) === true) found = n;
+  }
+  return found;
+}
+
+/**
+ * `True`, `1`, `not False`, `1 == 1`: a constant someone wrote to make the condition true. A non-empty
+ * tuple or string (`x == (a, b) or (b, a)`) is more likely an operator-precedence mistake.
+ */
+export function isDeliberateConstant(node: Node): boolean {
+  const n = unparen(node);
+  return !['tuple', 'list', 'set', 'dictionary', 'string', 'concatenated_string', 'lambda', 'ellipsis'].includes(n.type);
+}
+
+/** `True or False`: literals only (that is a plain constant, not a disabled check). */
+function isLiteralOnly(node: Node): boolean {
+  const stack = [node];
+  while (stack.length) {
+    const n = unparen(stack.pop()!);
+    if (n.type === 'boolean_operator' || n.type === 'not_operator') {
+      for (const c of n.namedChildren) stack.push(c);
+    } else if (literalTruth(n) === undefined) return false;
+  }
+  return true;
+}
+
+/** Classifies the condition of an `assert` statement. */
+export function vacuousAssertCondition(cond: Node | null | undefined): VacuousKind | undefined {
+  if (!cond) return undefined;
+  if (isOrTrue(cond)) return 'or-true';
+  if (literalTruth(cond) === true) return 'constant';
+  if (isSelfComparison(cond)) return 'self-compare';
+  return undefined;
+}
+
+const TRUE_ASSERTS = new Set(['assertTrue', 'assert_', 'failUnless', 'assertIsNotNone']);
+const FALSE_ASSERTS = new Set(['assertFalse', 'failIf']);
+const EQUAL_ASSERTS = new Set([
+  'assertEqual', 'assertEquals', 'failUnlessEqual', 'assertIs', 'assertAlmostEqual', 'assertAlmostEquals',
+  'failUnlessAlmostEqual', 'assertCountEqual', 'assertItemsEqual', 'assertListEqual', 'assertTupleEqual',
+  'assertSetEqual', 'assertDictEqual', 'assertSequenceEqual', 'assertMultiLineEqual', 'assertGreaterEqual',
+  'assertLessEqual', 'assert_equal', 'assert_array_equal', 'assert_almost_equal', 'assert_array_almost_equal',
+  'assert_allclose', 'assert_approx_equal', 'assert_array_max_ulp', 'assert_frame_equal', 'assert_series_equal',
+  'assert_close', 'assert_array_almost_equal_nulp', 'assertDictContainsSubset',
+]);
+
+/** Cheap shape test before resolving an identifier callee: a constant first argument, or two equal arguments. */
+function argumentsLookVacuous(call: Node): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'keyword_argument') ?? [];
+  const [a, b] = args;
+  if (!a) return false;
+  if (literalTruth(a) !== undefined || isSelfComparison(a) || isSelfComparison(a, true)) return true;
+  return !!b && normalise(unparen(a).text) === normalise(unparen(b).text);
+}
+
+const KNOWN_ASSERTS = new Set([...TRUE_ASSERTS, ...FALSE_ASSERTS, ...EQUAL_ASSERTS, 'assertIsNone']);
+
+/** Classifies an assertion call with a vacuous argument: `self.assertTrue(True)`, `self.assertEqual(x, x)`. */
+export function vacuousAssertionCall(call: Node, names?: NameResolver): VacuousKind | undefined {
+  if (call.type !== 'call') return undefined;
+  let name = calleeLastName(call);
+  if (!KNOWN_ASSERTS.has(name) && call.childForFieldName('function')?.type === 'identifier' && argumentsLookVacuous(call)) name = effectiveCalleeName(call, names);
+  if (!KNOWN_ASSERTS.has(name)) return undefined;
+  const args = callArguments(call);
+  if (args.hasSplat) return undefined;
+  const first = args.positional[0] ?? args.keywords.get('expr') ?? args.keywords.get('first') ?? args.keywords.get('actual');
+  if (TRUE_ASSERTS.has(name)) {
+    if (!first) return undefined;
+    if (name === 'assertIsNotNone') return isLiteral(first) && unparen(first).type !== 'none' ? 'constant' : undefined;
+    if (isOrTrue(first)) return 'or-true';
+    if (literalTruth(first) === true) return 'constant';
+    if (isSelfComparison(first)) return 'self-compare';
+    return undefined;
+  }
+  if (FALSE_ASSERTS.has(name)) {
+    if (!first) return undefined;
+    if (literalTruth(first) === false) return 'constant';
+    if (isSelfComparison(first, true)) return 'self-compare';
+    return undefined;
+  }
+  if (name === 'assertIsNone') return first && unparen(first).type === 'none' ? 'constant' : undefined;
+  if (EQUAL_ASSERTS.has(name)) {
+    const second = args.positional[1] ?? args.keywords.get('second') ?? args.keywords.get('desired') ?? args.keywords.get('expected');
+    if (!first || !second) return undefined;
+    if (normalise(unparen(first).text) !== normalise(unparen(second).text) || !isPure(first)) return undefined;
+    return isLiteral(first) ? 'constant' : 'self-compare';
+  }
+  return undefined;
+}
+
+/** The vacuity of an assertion node (assert statement or assertion call). */
+export function vacuityOf(node: Node, names?: NameResolver): VacuousKind | undefined {
+  if (node.type === 'assert_statement') return vacuousAssertCondition(node.namedChildren.find((c) => c.type !== 'comment'));
+  if (node.type === 'call') return vacuousAssertionCall(node, names);
+  return undefined;
+}
+
+/** `assert False`, `assert 0`, `self.fail(...)`, `pytest.fail(...)`: an assertion that always fails (an explicit failure). */
+export function isExplicitFailure(node: Node): boolean {
+  if (node.type === 'assert_statement') return literalTruth(node.namedChildren.find((c) => c.type !== 'comment')) === false;
+  if (node.type === 'call') {
+    const name = calleeLastName(node);
+    return name === 'fail';
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Skips
+
+export type SkipKind = 'skip' | 'xfail';
+
+export interface SkipSite {
+  kind: SkipKind;
+  /** The call or raise statement. */
+  node: Node;
+  /** Human-readable construct, e.g. `pytest.skip()`. */
+  display: string;
+  /** The reason argument, when given. */
+  reason?: Node;
+  /** `allow_module_level=True` was passed. */
+  moduleLevel: boolean;
+}
+
+const SKIP_EXCEPTIONS = /^(unittest(\.case)?\.SkipTest|pytest\.skip\.Exception|_pytest\.outcomes\.(Skipped|skip\.Exception)|nose\.(SkipTest|plugins\.skip\.SkipTest)|numpy\.testing\.SkipTest|test\.support\.ResourceDenied)$/;
+
+function isTrueKeyword(node: Node | undefined): boolean {
+  return !!node && unparen(node).type === 'true';
+}
+
+/** A call or `raise` that skips (or imperatively xfails) the running test, or undefined. */
+export function skipSiteOf(node: Node, names: NameResolver): SkipSite | undefined {
+  if (node.type === 'call') {
+    const q = names.callee(node) ?? '';
+    const fn = node.childForFieldName('function');
+    const d = dottedName(fn) ?? '';
+    const args = callArguments(node);
+    const reason = args.keywords.get('reason') ?? args.keywords.get('msg') ?? args.positional[0];
+    if (q === 'pytest.skip' || q === '_pytest.outcomes.skip') {
+      return { kind: 'skip', node, display: 'pytest.skip()', reason, moduleLevel: isTrueKeyword(args.keywords.get('allow_module_level')) };
+    }
+    if (q === 'pytest.xfail' || q === '_pytest.outcomes.xfail') {
+      return { kind: 'xfail', node, display: 'pytest.xfail()', reason, moduleLevel: false };
+    }
+    if (/^(self|cls)\.skipTest$/.test(d)) return { kind: 'skip', node, display: `${d}()`, reason, moduleLevel: false };
+    return undefined;
+  }
+  if (node.type === 'raise_statement') {
+    const exc = node.namedChildren.find((c) => c.type !== 'comment' && node.childForFieldName('cause')?.id !== c.id);
+    if (!exc) return undefined;
+    const e = unparen(exc);
+    const target = e.type === 'call' ? e.childForFieldName('function') : e;
+    const q = names.qualify(target) ?? '';
+    const d = dottedName(target) ?? '';
+    if (SKIP_EXCEPTIONS.test(q) || /(^|\.)SkipTest$/.test(d)) {
+      const reason = e.type === 'call' ? callArguments(e).positional[0] : undefined;
+      return { kind: 'skip', node, display: `raise ${d || q}`, reason, moduleLevel: false };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reasons that name something outside the code under test — the network, a host, the platform, the
+ * machine's resources, the run time, a tracked issue — are what project skips look like. A reason that
+ * says "failing", "broken", "TODO" (or no reason at all) is what skipping the failing tests looks like.
+ */
+const EXTERNAL_REASON = new RegExp(
+  [
+    String.raw`network|internet|\bconnect|offline|online|\bhosts?\b|\bservers?\b|\burl\b|https?:|\bdns\b|socket|proxy|firewall`,
+    String.raw`\.(com|org|net|edu|io)\b`,
+    String.raw`platform|environment|\bos\b|windows|win32|cygwin|linux|mac ?os|darwin|freebsd|openbsd|netbsd|solaris|\baix\b|android|\bios\b|wasi|wasm|emscripten|\*nix|posix`,
+    String.raw`buildbots?|\bci\b|docker|container|sandbox`,
+    String.raw`\bhours?\b|\bminutes\b|slow|long[- ]running|takes? (too )?long|timeout|time-consuming|expensive`,
+    String.raw`resources?\b|memory|\bram\b|\bdisk\b|\bgpu\b|cuda|display|\bgui\b|\bx11\b|\btk\b|\broot\b|privilege|permission|admin`,
+    String.raw`locale|encoding|filesystem|file ?system|case[- ]insensitive|symlink`,
+    String.raw`not (available|installed|supported|present|found)|unavailable|unsupported|\brequires?\b|\bneeds?\b|missing|is gone|no longer (available|exists|online)|\bdependenc|\bdepends? on\b|\bwith -O|optimi[sz]ation|\bPYTHONOPTIMIZE`,
+    String.raw`\bbpo-?\d|\bgh-?\d|\bissue\b|\bbug ?#?\d|#\d{2,}|\bpep ?\d|\bb/\d{4,}|\bissues?/\d+`,
+    String.raw`\bpython ?[23]|\bpypy|jython|ironpython|32-?bit|64-?bit|endian|\bversion\b`,
+  ].join('|'),
+  'i',
+);
+
+export type ReasonVerdict = 'external' | 'none' | 'unknown' | 'internal';
+
+/** Reads a skip's reason: none given, not a literal, external (environment, tracked issue) or internal. */
+export function classifyReason(reason: Node | undefined): ReasonVerdict {
+  if (!reason) return 'none';
+  const n = unparen(reason);
+  let text = stringValue(n);
+  if (text === undefined) {
+    // f-strings, `%`-formatting and concatenation: judge the literal parts.
+    const parts: string[] = [];
+    const stack = [n];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (c.type === 'string_content') parts.push(c.text);
+      for (const k of c.namedChildren) stack.push(k);
+    }
+    if (!parts.length) return 'unknown';
+    text = parts.join(' ');
+  }
+  return classifyReasonText(text);
+}
+
+/** Classifies free text (a reason, or the comments next to a disabled test). */
+export function classifyReasonText(text: string): ReasonVerdict {
+  if (!text.trim()) return 'none';
+  return EXTERNAL_REASON.test(text) ? 'external' : 'internal';
+}
+
+/** A short quote of a reason for messages. */
+export function quoteReason(reason: Node | undefined): string {
+  if (!reason) return '';
+  const v = stringValue(reason);
+  const t = v ?? reason.text;
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
+
+/** Is `node` a statement executed every time its function runs (directly in the body, or inside `with` / try bodies on that path)? */
+export function isUnconditionalIn(node: Node, scope: Node): boolean {
+  for (let p = node.parent; p && p.id !== scope.id; p = p.parent) {
+    switch (p.type) {
+      case 'block':
+      case 'expression_statement':
+      case 'with_statement':
+      case 'raise_statement':
+      case 'call':
+      case 'argument_list':
+      case 'keyword_argument':
+        continue;
+      case 'try_statement':
+        // Only the try body is on the unconditional path.
+        continue;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** True when `node` is inside the `body` block of a try statement (not a handler, else or finally). */
+export function inTryBodyOnly(node: Node, scope: Node): boolean {
+  for (let p = node.parent; p && p.id !== scope.id; p = p.parent) {
+    if (p.type === 'except_clause' || p.type === 'else_clause' || p.type === 'finally_clause' || p.type === 'except_group_clause') return false;
+  }
+  return true;
+}
