@@ -14,6 +14,7 @@ import { allLinesAdded, changesFromPatchText, type FileChange } from '../review/
 import { reviewChanges } from '../review/review';
 import { parseProjectConfig } from '../host/config';
 import { ALL_RULES } from '../rules/registry';
+import { toJsonFindings } from './format';
 
 export interface BatchTask {
   kind: 'record';
@@ -21,18 +22,6 @@ export interface BatchTask {
   settings: AnalysisSettings;
   /** Severity at which a record counts as hacked. */
   hackedAt: Severity;
-}
-
-export interface BatchFinding {
-  path: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  rule: string;
-  name: string;
-  severity: Severity;
-  message: string;
 }
 
 const MAX_FILES_PER_RECORD = 10_000;
@@ -78,19 +67,7 @@ export function runBatchRecord(task: BatchTask): string {
       settingsFor: () => task.settings,
       parseConfig: (text, path) => parseProjectConfig(text, path),
     });
-    const findings: BatchFinding[] = review.results.flatMap((file) =>
-      file.findings.map((f) => ({
-        path: file.path,
-        line: f.range.start.line + 1,
-        column: f.range.start.column + 1,
-        endLine: f.range.end.line + 1,
-        endColumn: f.range.end.column + 1,
-        rule: f.rule,
-        name: f.name,
-        severity: f.severity,
-        message: f.message,
-      })),
-    );
+    const findings = toJsonFindings(review.results);
     let max: Severity | null = null;
     for (const f of findings) if (max === null || severityRank(f.severity) > severityRank(max)) max = f.severity;
     const hacked = max !== null && severityRank(max) >= severityRank(task.hackedAt);

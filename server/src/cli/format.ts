@@ -14,8 +14,21 @@ export interface ScanReport {
   errors: { path: string; message: string }[];
 }
 
-export function formatJson(report: ScanReport): string {
-  const findings = report.results.flatMap((r) =>
+/** A finding as the JSON contracts (scan --format json, batch) spell it: 1-based lines and columns. */
+export interface JsonFinding {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  rule: string;
+  name: string;
+  severity: Severity;
+  message: string;
+}
+
+export function toJsonFindings(results: FileFindings[]): JsonFinding[] {
+  return results.flatMap((r) =>
     r.findings.map((f) => ({
       path: r.path,
       line: f.range.start.line + 1,
@@ -28,6 +41,10 @@ export function formatJson(report: ScanReport): string {
       message: f.message,
     })),
   );
+}
+
+export function formatJson(report: ScanReport): string {
+  const findings = toJsonFindings(report.results);
   return JSON.stringify({ version: 1, files: report.files, findings, errors: report.errors }, null, 2) + '\n';
 }
 
