@@ -4,6 +4,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { flatTree, isUnderMainGuard, rangeOf } from './ast';
+import { activate, deactivate } from './fast';
 import { effectiveSeverity, isRuleEnabled } from './config';
 import { NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
@@ -47,8 +48,17 @@ export function analyze(input: AnalysisInput, rules: readonly Rule[]): AnalysisR
 
 /** Analyses an already parsed tree (the language server keeps trees per document). */
 export function analyzeTree(tree: Tree, input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
+  // Node accessors answer from a JS index of this tree while the rules run (fast.ts).
+  const { root } = activate(tree, input.source);
+  try {
+    return analyzeActiveTree(root, input, rules);
+  } finally {
+    deactivate(tree);
+  }
+}
+
+function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
   const settings = input.settings ?? {};
-  const root = tree.rootNode;
   // Built on first use: many files never need a name resolved.
   let resolver: NameResolver | undefined;
   const names = () => (resolver ??= new NameResolver(root));

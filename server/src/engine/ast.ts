@@ -3,6 +3,7 @@
  * child indices so that grammar details live in one place.
  */
 import type { Node } from 'web-tree-sitter';
+import { flatIndexOf, flatTree } from './fast';
 import type { Range } from './types';
 
 export type { Node };
@@ -141,66 +142,7 @@ export function parameterNames(fn: Node): string[] {
   return names;
 }
 
-/**
- * Every named node of a tree in document (pre-)order, fetched from tree-sitter in one native call and
- * kept for the tree's lifetime. Rules walk subtrees many times; walking this array costs no Wasm calls,
- * where stepping through `namedChild(i)` costs one per node.
- */
-interface FlatTree {
-  nodes: Node[];
-  starts: Int32Array;
-  ends: Int32Array;
-}
-
-const flatTrees = new WeakMap<object, FlatTree>();
-let namedTypeNames: string[] | undefined;
-
-function namedTypes(node: Node): string[] {
-  if (!namedTypeNames) {
-    const language = node.tree.language;
-    const names = new Set<string>();
-    for (let id = 0; id < language.nodeTypeCount; id++) {
-      const name = language.nodeTypeForId(id);
-      if (name && language.nodeTypeIsNamed(id)) names.add(name);
-    }
-    namedTypeNames = [...names];
-  }
-  return namedTypeNames;
-}
-
-export function flatTree(anyNode: Node): FlatTree {
-  const tree = anyNode.tree;
-  let flat = flatTrees.get(tree);
-  if (!flat) {
-    const nodes = tree.rootNode.descendantsOfType(namedTypes(anyNode)).filter((n): n is Node => n !== null);
-    const starts = new Int32Array(nodes.length);
-    const ends = new Int32Array(nodes.length);
-    nodes.forEach((n, i) => {
-      starts[i] = n.startIndex;
-      ends[i] = n.endIndex;
-      // `type` is a getter that calls into Wasm every time; these nodes are visited by every rule, so
-      // read it once and keep it on the object.
-      Object.defineProperty(n, 'type', { value: n.type });
-    });
-    flat = { nodes, starts, ends };
-    flatTrees.set(tree, flat);
-  }
-  return flat;
-}
-
-/** Position of `node` in its flat tree, or -1. */
-function flatIndex(flat: FlatTree, node: Node): number {
-  let lo = 0;
-  let hi = flat.starts.length;
-  const start = node.startIndex;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (flat.starts[mid]! < start) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < flat.starts.length && flat.starts[i] === start; i++) if (flat.nodes[i]!.id === node.id) return i;
-  return -1;
-}
+export { flatTree } from './fast';
 
 /**
  * Visits `root`'s named descendants depth-first (pre-order) without recursion: deeply nested input must
@@ -208,9 +150,16 @@ function flatIndex(flat: FlatTree, node: Node): number {
  */
 export function forEachDescendant(root: Node, visit: (node: Node) => boolean | void): void {
   const flat = flatTree(root);
-  const at = flatIndex(flat, root);
+  const at = flatIndexOf(flat, root);
   if (at < 0) return forEachDescendantSlow(root, visit);
   const { nodes, starts, ends } = flat;
+  if (flat.structured) {
+    // Subtree extents are known: skipping a subtree is one jump.
+    const { nexts } = flat;
+    const end = nexts[at]!;
+    for (let i = at + 1; i < end; ) i = visit(nodes[i]!) === false ? nexts[i]! : i + 1;
+    return;
+  }
   const rootStart = starts[at]!;
   const rootEnd = ends[at]!;
   let i = at + 1;

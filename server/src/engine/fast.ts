@@ -1,0 +1,450 @@
+/**
+ * A JavaScript-side index of a tree, so that rules stop paying for JS↔Wasm marshalling.
+ *
+ * Every web-tree-sitter `Node` accessor (`parent`, `childForFieldName`, `namedChildren`, `text`…)
+ * marshals the node into Wasm memory, calls into Wasm and allocates a fresh `Node` for the result;
+ * `parent` even walks down from the root. Profiles of a full scan were dominated by that, not by the
+ * rules' own logic. So, while `analyzeTree` runs, the tree being analysed is *active*:
+ *
+ * - one native call (`descendantsOfType`) fetches every named node in pre-order (the flat list);
+ * - parent/children structure is derived in JS from the nodes' ranges (exact when the tree has no
+ *   errors and no zero-width nodes; otherwise only the flat list and text are used);
+ * - the accessors above are patched on `Node.prototype` to answer from the index for nodes of the active
+ *   tree and to return one canonical `Node` object per tree position, so that what a rule fetches
+ *   once (types, fields, children) is not fetched again. Nodes of other trees, and any node once the
+ *   analysis has finished, take the original code path unchanged.
+ *
+ * The patches give exactly the answers web-tree-sitter would (see test/engine/fast-ast.test.ts and
+ * bench/verify-fast-ast.ts, which compares every accessor on the whole corpus).
+ */
+import { Node as TSNode, type Tree } from 'web-tree-sitter';
+
+type Node = TSNode;
+
+export interface FlatTree {
+  /** Every named node in document (pre-)order; includes the root. */
+  nodes: Node[];
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Parent index (-1 for the root), only when `structured`. */
+  parents: Int32Array;
+  /** Index just past the node's subtree, only when `structured`. */
+  nexts: Int32Array;
+  /** 1 for anonymous tokens whose name equals a named type (`lambda`, `await`…): they are in `nodes` too. */
+  anon: Uint8Array;
+  /** Range nesting is tree nesting: no syntax errors (whose nodes are not listed), no zero-width nodes. */
+  structured: boolean;
+  /** The source the tree was parsed from, once checked; enables `text` from slices. */
+  source?: string;
+  /** Lazily filled per-node caches. */
+  kids: (Node[] | undefined)[];
+  /** childForFieldName results, keyed by `index * fieldCount + fieldId`. */
+  fields: Map<number, Node | null>;
+  children: (Node[] | undefined)[];
+}
+
+/** Index of a node in its flat tree, stored on the canonical node objects. */
+const IDX = Symbol('flatIndex');
+type Indexed = Node & { [IDX]?: number };
+
+const flatTrees = new WeakMap<object, FlatTree>();
+let namedTypeNames: string[] | undefined;
+let collidingNames: Set<string> | undefined;
+
+function namedTypes(node: Node): string[] {
+  if (!namedTypeNames) {
+    const language = node.tree.language;
+    const names = new Set<string>();
+    const anonymous = new Set<string>();
+    for (let id = 0; id < language.nodeTypeCount; id++) {
+      const name = language.nodeTypeForId(id);
+      if (!name) continue;
+      if (language.nodeTypeIsNamed(id)) names.add(name);
+      else anonymous.add(name);
+    }
+    namedTypeNames = [...names];
+    collidingNames = new Set([...names].filter((n) => anonymous.has(n)));
+  }
+  return namedTypeNames;
+}
+
+export function flatTree(anyNode: Node): FlatTree {
+  const tree = anyNode.tree;
+  let flat = flatTrees.get(tree);
+  if (!flat) {
+    flat = buildFlatTree(tree);
+    flatTrees.set(tree, flat);
+  }
+  return flat;
+}
+
+function buildFlatTree(tree: Tree): FlatTree {
+  const root = tree.rootNode;
+  const types = namedTypes(root);
+  const nodes = root.descendantsOfType(types).filter((n): n is Node => n !== null);
+  const count = nodes.length;
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  const anon = new Uint8Array(count);
+  let structured = !original.hasError.call(root);
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i]! as Indexed;
+    const start = n.startIndex;
+    const end = original.endIndex.call(n) as number;
+    starts[i] = start;
+    ends[i] = end;
+    if (start === end) structured = false;
+    // `type` is a getter that calls into Wasm every time; these nodes are visited by every rule, so
+    // read it once and keep it on the object.
+    const type = n.type;
+    Object.defineProperty(n, 'type', { value: type });
+    n[IDX] = i;
+    if (collidingNames!.has(type) && !original.isNamed.call(n)) anon[i] = 1;
+  }
+  const parents = new Int32Array(structured ? count : 0);
+  const nexts = new Int32Array(structured ? count : 0);
+  if (structured) {
+    // Pre-order plus proper nesting: a node's parent is the nearest open ancestor whose range contains it.
+    const stack = new Int32Array(count);
+    let depth = 0;
+    for (let i = 0; i < count; i++) {
+      const s = starts[i]!;
+      const e = ends[i]!;
+      while (depth > 0) {
+        const top = stack[depth - 1]!;
+        if (starts[top]! <= s && e <= ends[top]!) break;
+        nexts[top] = i;
+        depth--;
+      }
+      parents[i] = depth > 0 ? stack[depth - 1]! : -1;
+      stack[depth++] = i;
+    }
+    while (depth > 0) nexts[stack[--depth]!] = count;
+  }
+  // Filled (not holey-sparse) arrays keep fast element access for the per-node caches.
+  const empty = () => new Array<Node[] | undefined>(count).fill(undefined);
+  return { nodes, starts, ends, parents, nexts, anon, structured, kids: empty(), fields: new Map(), children: empty() };
+}
+
+/** Position of `node` in its flat tree, or -1 (anonymous nodes, other trees). */
+export function flatIndexOf(flat: FlatTree, node: Node): number {
+  const i = (node as Indexed)[IDX];
+  if (i !== undefined && flat.nodes[i] === node) return i;
+  let lo = 0;
+  let hi = flat.starts.length;
+  const start = node.startIndex;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (flat.starts[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < flat.starts.length && flat.starts[k] === start; k++) if (flat.nodes[k]!.id === node.id && flat.nodes[k]!.tree === node.tree) return k;
+  return -1;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Activation and the Node.prototype patches.
+
+interface FastState {
+  tree: object | undefined;
+  flat: FlatTree | undefined;
+}
+
+/** Shared by every copy of this module that patches the same web-tree-sitter (bundles, test loaders). */
+const STATE_KEY = Symbol.for('reward-hack-detector.fastAst');
+const proto = TSNode.prototype as unknown as Record<PropertyKey, unknown>;
+
+function getter(name: string): (this: Node) => unknown {
+  return Object.getOwnPropertyDescriptor(TSNode.prototype, name)!.get! as (this: Node) => unknown;
+}
+function method(name: string): (this: Node, ...args: unknown[]) => unknown {
+  return Object.getOwnPropertyDescriptor(TSNode.prototype, name)!.value as (this: Node, ...args: unknown[]) => unknown;
+}
+
+interface Originals {
+  parent: (this: Node) => Node | null;
+  text: (this: Node) => string;
+  endIndex: (this: Node) => number;
+  hasError: (this: Node) => boolean;
+  isNamed: (this: Node) => boolean;
+  isMissing: (this: Node) => boolean;
+  isError: (this: Node) => boolean;
+  namedChildren: (this: Node) => (Node | null)[];
+  namedChildCount: (this: Node) => number;
+  children: (this: Node) => (Node | null)[];
+  nextNamedSibling: (this: Node) => Node | null;
+  previousNamedSibling: (this: Node) => Node | null;
+  nextSibling: (this: Node) => Node | null;
+  previousSibling: (this: Node) => Node | null;
+  namedChild: (this: Node, i: number) => Node | null;
+  child: (this: Node, i: number) => Node | null;
+  childForFieldName: (this: Node, name: string) => Node | null;
+  childrenForFieldName: (this: Node, name: string) => (Node | null)[];
+  descendantsOfType: (this: Node, ...args: unknown[]) => (Node | null)[];
+}
+
+let state: FastState;
+let original: Originals;
+
+if (proto[STATE_KEY]) {
+  const installed = proto[STATE_KEY] as { state: FastState; original: Originals };
+  state = installed.state;
+  original = installed.original;
+} else {
+  state = { tree: undefined, flat: undefined };
+  original = {
+    parent: getter('parent') as Originals['parent'],
+    text: getter('text') as Originals['text'],
+    endIndex: getter('endIndex') as Originals['endIndex'],
+    hasError: getter('hasError') as Originals['hasError'],
+    isNamed: getter('isNamed') as Originals['isNamed'],
+    isMissing: getter('isMissing') as Originals['isMissing'],
+    isError: getter('isError') as Originals['isError'],
+    namedChildren: getter('namedChildren') as Originals['namedChildren'],
+    namedChildCount: getter('namedChildCount') as Originals['namedChildCount'],
+    children: getter('children') as Originals['children'],
+    nextNamedSibling: getter('nextNamedSibling') as Originals['nextNamedSibling'],
+    previousNamedSibling: getter('previousNamedSibling') as Originals['previousNamedSibling'],
+    nextSibling: getter('nextSibling') as Originals['nextSibling'],
+    previousSibling: getter('previousSibling') as Originals['previousSibling'],
+    namedChild: method('namedChild') as Originals['namedChild'],
+    child: method('child') as Originals['child'],
+    childForFieldName: method('childForFieldName') as Originals['childForFieldName'],
+    childrenForFieldName: method('childrenForFieldName') as Originals['childrenForFieldName'],
+    descendantsOfType: method('descendantsOfType') as Originals['descendantsOfType'],
+  };
+  Object.defineProperty(proto, STATE_KEY, { value: { state, original } });
+  installPatches();
+}
+
+/** The active flat tree when `node` belongs to it. */
+function activeFor(node: Node): FlatTree | undefined {
+  return node.tree === state.tree ? state.flat : undefined;
+}
+
+/** The canonical object for `node` when it is listed in `flat`, else `node` itself. */
+function canon(flat: FlatTree, node: Node | null): Node | null {
+  if (!node) return node;
+  const i = flatIndexOf(flat, node);
+  return i >= 0 ? flat.nodes[i]! : node;
+}
+
+function canonAll(flat: FlatTree, list: (Node | null)[]): (Node | null)[] {
+  for (let k = 0; k < list.length; k++) list[k] = canon(flat, list[k]!);
+  return list;
+}
+
+function kidsOf(flat: FlatTree, i: number): Node[] {
+  let kids = flat.kids[i];
+  if (!kids) {
+    kids = [];
+    const { nodes, nexts, anon } = flat;
+    const end = nexts[i]!;
+    for (let j = i + 1; j < end; j = nexts[j]!) if (!anon[j]) kids.push(nodes[j]!);
+    flat.kids[i] = kids;
+  }
+  return kids;
+}
+
+/** Structured index of `node` in the active tree, or -1. */
+function structuredIndex(node: Node): number {
+  const flat = activeFor(node);
+  if (!flat || !flat.structured) return -1;
+  return flatIndexOf(flat, node);
+}
+
+function namedSibling(node: Node, step: 1 | -1): Node | null | undefined {
+  const flat = activeFor(node);
+  if (!flat || !flat.structured) return undefined;
+  const i = flatIndexOf(flat, node);
+  if (i < 0 || flat.anon[i]) return undefined;
+  const p = flat.parents[i]!;
+  if (p < 0) return null;
+  const kids = kidsOf(flat, p);
+  const at = kids.indexOf(flat.nodes[i]!);
+  return kids[at + step] ?? null;
+}
+
+function installPatches(): void {
+  const defineGetter = (name: string, get: (this: Node) => unknown) =>
+    Object.defineProperty(TSNode.prototype, name, { get, configurable: true, enumerable: false });
+  const defineMethod = (name: string, value: (this: Node, ...args: never[]) => unknown) =>
+    Object.defineProperty(TSNode.prototype, name, { value, configurable: true, writable: true, enumerable: false });
+
+  defineGetter('parent', function fast_parent(this: Node) {
+    const flat = activeFor(this);
+    if (!flat) return original.parent.call(this);
+    if (flat.structured) {
+      const i = flatIndexOf(flat, this);
+      if (i >= 0) {
+        const p = flat.parents[i]!;
+        return p >= 0 ? flat.nodes[p]! : null;
+      }
+    }
+    return canon(flat, original.parent.call(this));
+  });
+
+  defineGetter('text', function fast_text(this: Node) {
+    const flat = activeFor(this);
+    if (flat?.source !== undefined) {
+      const i = flatIndexOf(flat, this);
+      if (i >= 0) return flat.source.slice(flat.starts[i], flat.ends[i]);
+    }
+    return original.text.call(this);
+  });
+
+  defineGetter('endIndex', function fast_endIndex(this: Node) {
+    const flat = activeFor(this);
+    if (flat) {
+      const i = flatIndexOf(flat, this);
+      if (i >= 0) return flat.ends[i];
+    }
+    return original.endIndex.call(this);
+  });
+
+  // An error-free tree has no error or missing node anywhere.
+  defineGetter('hasError', function fast_hasError(this: Node) {
+    return structuredIndex(this) >= 0 ? false : original.hasError.call(this);
+  });
+  defineGetter('isMissing', function fast_isMissing(this: Node) {
+    return structuredIndex(this) >= 0 ? false : original.isMissing.call(this);
+  });
+  defineGetter('isError', function fast_isError(this: Node) {
+    return structuredIndex(this) >= 0 ? false : original.isError.call(this);
+  });
+
+  defineGetter('isNamed', function fast_isNamed(this: Node) {
+    const flat = activeFor(this);
+    if (flat) {
+      const i = flatIndexOf(flat, this);
+      if (i >= 0) return flat.anon[i] === 0;
+    }
+    return original.isNamed.call(this);
+  });
+
+  defineGetter('namedChildren', function fast_namedChildren(this: Node) {
+    const i = structuredIndex(this);
+    if (i >= 0) return kidsOf(state.flat!, i);
+    const flat = activeFor(this);
+    const list = original.namedChildren.call(this);
+    return flat ? canonAll(flat, list) : list;
+  });
+
+  defineGetter('namedChildCount', function fast_namedChildCount(this: Node) {
+    const i = structuredIndex(this);
+    return i >= 0 ? kidsOf(state.flat!, i).length : original.namedChildCount.call(this);
+  });
+
+  defineMethod('namedChild', function fast_namedChild(this: Node, index: number) {
+    const i = structuredIndex(this);
+    if (i >= 0) return kidsOf(state.flat!, i)[index] ?? null;
+    const flat = activeFor(this);
+    const n = original.namedChild.call(this, index);
+    return flat ? canon(flat, n) : n;
+  });
+
+  defineGetter('children', function fast_children(this: Node) {
+    const flat = activeFor(this);
+    if (!flat) return original.children.call(this);
+    const i = flatIndexOf(flat, this);
+    if (i >= 0) return (flat.children[i] ??= canonAll(flat, original.children.call(this)) as Node[]);
+    return canonAll(flat, original.children.call(this));
+  });
+
+  defineMethod('child', function fast_child(this: Node, index: number) {
+    const flat = activeFor(this);
+    const n = original.child.call(this, index);
+    return flat ? canon(flat, n) : n;
+  });
+
+  defineMethod('childForFieldName', function fast_childForFieldName(this: Node, name: string) {
+    const flat = activeFor(this);
+    if (!flat) return original.childForFieldName.call(this, name);
+    const i = flatIndexOf(flat, this);
+    const names = this.tree.language.fields;
+    const fieldId = names.indexOf(name);
+    if (i < 0 || fieldId < 0) return canon(flat, original.childForFieldName.call(this, name));
+    const key = i * names.length + fieldId;
+    let r = flat.fields.get(key);
+    if (r === undefined) {
+      r = canon(flat, original.childForFieldName.call(this, name));
+      flat.fields.set(key, r);
+    }
+    return r;
+  });
+
+  defineMethod('childrenForFieldName', function fast_childrenForFieldName(this: Node, name: string) {
+    const flat = activeFor(this);
+    const list = original.childrenForFieldName.call(this, name);
+    return flat ? canonAll(flat, list) : list;
+  });
+
+  defineGetter('nextNamedSibling', function fast_nextNamedSibling(this: Node) {
+    const r = namedSibling(this, 1);
+    if (r !== undefined) return r;
+    const flat = activeFor(this);
+    const n = original.nextNamedSibling.call(this);
+    return flat ? canon(flat, n) : n;
+  });
+  defineGetter('previousNamedSibling', function fast_previousNamedSibling(this: Node) {
+    const r = namedSibling(this, -1);
+    if (r !== undefined) return r;
+    const flat = activeFor(this);
+    const n = original.previousNamedSibling.call(this);
+    return flat ? canon(flat, n) : n;
+  });
+  defineGetter('nextSibling', function fast_nextSibling(this: Node) {
+    const flat = activeFor(this);
+    const n = original.nextSibling.call(this);
+    return flat ? canon(flat, n) : n;
+  });
+  defineGetter('previousSibling', function fast_previousSibling(this: Node) {
+    const flat = activeFor(this);
+    const n = original.previousSibling.call(this);
+    return flat ? canon(flat, n) : n;
+  });
+
+  defineMethod('descendantsOfType', function fast_descendantsOfType(this: Node, ...args: unknown[]) {
+    const flat = activeFor(this);
+    if (flat && flat.structured && args.length <= 1) {
+      const wanted = Array.isArray(args[0]) ? (args[0] as string[]) : [args[0] as string];
+      const i = flatIndexOf(flat, this);
+      // The flat list holds every node whose type name is a named type (the same symbols-by-name match
+      // descendantsOfType makes), so any other name must go to tree-sitter.
+      if (i >= 0 && wanted.every((t) => namedTypeNames!.includes(t))) {
+        const out: Node[] = [];
+        const { nodes } = flat;
+        const end = flat.nexts[i]!;
+        for (let j = i; j < end; j++) if (wanted.includes(nodes[j]!.type)) out.push(nodes[j]!);
+        return out;
+      }
+    }
+    const list = original.descendantsOfType.apply(this, args);
+    return flat ? canonAll(flat, list) : list;
+  });
+}
+
+/**
+ * Makes `tree` the active tree (see above) and returns its canonical root. `source` must be the text the
+ * tree was parsed from; it is checked, and `text` falls back to tree-sitter when it differs.
+ * Call `deactivate()` when done: after that, every node of the tree behaves as before.
+ */
+export function activate(tree: Tree, source: string): { root: Node; flat: FlatTree } {
+  // Always a fresh index: the tree may have been edited since an earlier one was built.
+  const flat = buildFlatTree(tree);
+  flatTrees.set(tree, flat);
+  const root = flat.nodes[0] && flat.nodes[0].id === tree.rootNode.id ? flat.nodes[0] : tree.rootNode;
+  if (flat.nodes.length && original.text.call(root) === source.slice(flat.starts[0], flat.ends[0])) flat.source = source;
+  state.tree = tree;
+  state.flat = flat;
+  return { root, flat };
+}
+
+export function deactivate(tree: Tree): void {
+  if (state.tree === tree) {
+    state.tree = undefined;
+    state.flat = undefined;
+  }
+  // Trees are edited in place (tree.edit) between analyses in the editor: never reuse the index.
+  flatTrees.delete(tree);
+}

@@ -1,0 +1,150 @@
+/**
+ * The JS-side tree index (server/src/engine/fast.ts) must answer every patched Node accessor exactly as
+ * web-tree-sitter does. bench/verify-fast-ast.ts runs the same comparison on the whole corpus.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { Node } from 'web-tree-sitter';
+import { parsePython } from '../../server/src/engine';
+import { forEachDescendant } from '../../server/src/engine/ast';
+import { activate, deactivate } from '../../server/src/engine/fast';
+import { ensureParser } from '../support/engine';
+
+const FIELDS = ['name', 'body', 'function', 'arguments', 'left', 'right', 'value', 'object', 'attribute', 'condition', 'consequence', 'alternative', 'parameters', 'operator', 'definition', 'module_name', 'alias', 'subscript', 'superclasses', 'return_type', 'type'];
+
+function signature(n: Node): Record<string, unknown> {
+  const ids = (l: (Node | null)[]) => l.map((c) => c?.id ?? null).join(',');
+  const sig: Record<string, unknown> = {
+    type: n.type,
+    parent: n.parent?.id ?? null,
+    text: n.text,
+    endIndex: n.endIndex,
+    isNamed: n.isNamed,
+    hasError: n.hasError,
+    isMissing: n.isMissing,
+    namedChildren: ids(n.namedChildren),
+    namedChildCount: n.namedChildCount,
+    namedChild0: n.namedChild(0)?.id ?? null,
+    lastNamedChild: n.lastNamedChild?.id ?? null,
+    children: ids(n.children),
+    child1: n.child(1)?.id ?? null,
+    nextNamed: n.nextNamedSibling?.id ?? null,
+    prevNamed: n.previousNamedSibling?.id ?? null,
+    next: n.nextSibling?.id ?? null,
+    prev: n.previousSibling?.id ?? null,
+    ofType: ids(n.descendantsOfType(['call', 'identifier', 'lambda', 'type'])),
+  };
+  for (const f of FIELDS) {
+    sig[`field ${f}`] = n.childForFieldName(f)?.id ?? null;
+    sig[`fields ${f}`] = ids(n.childrenForFieldName(f));
+  }
+  return sig;
+}
+
+function allNodes(root: Node): Node[] {
+  const out = [root];
+  const stack = [root];
+  while (stack.length) {
+    for (const c of stack.pop()!.children) {
+      if (!c) continue;
+      out.push(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}
+
+/** Signatures of every node (named and anonymous), indexed with and then without the JS index. */
+function compare(source: string): void {
+  const tree = parsePython(source);
+  try {
+    activate(tree, source);
+    let fast: Record<string, unknown>[];
+    try {
+      fast = allNodes(tree.rootNode).map(signature);
+    } finally {
+      deactivate(tree);
+    }
+    const slow = allNodes(tree.rootNode).map(signature);
+    assert.equal(fast.length, slow.length);
+    slow.forEach((s, i) => assert.deepEqual(fast[i], s, `node ${i} (${String(s.type)})`));
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('fast tree index', () => {
+  before(ensureParser);
+
+  const samples: [string, string][] = [
+    ['keywords that are also named types', 'f = lambda x: (yield x)\nasync def g():\n    await h()\ntype Alias = list[int]\nx: type = 1\n'],
+    ['non-ASCII text and surrogate pairs', 's = "héllo 😀 wörld"\n# ünïcode 😀 comment\nt = f"{s!r} 😀"\n'],
+    ['syntax errors', 'def f(:\n    return (1,\nclass\nx = [1, 2\n'],
+    ['missing nodes', 'if x\n    pass\n'],
+    ['CRLF and tabs', 'if x:\r\n\treturn 1\r\nelse:\r\n\tpass\r\n'],
+    ['empty file', ''],
+    ['decorators and comments', '@a.b(c)\n# c\ndef f(a, *b, c=1, **d) -> int:\n    """doc"""\n    return a\n'],
+  ];
+  for (const [name, source] of samples) it(name, () => compare(source));
+
+  it('every fixture and example', () => {
+    const root = path.join(__dirname, '..', '..');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.py')) files.push(p);
+      }
+    };
+    walk(path.join(root, 'test', 'fixtures'));
+    walk(path.join(root, 'examples'));
+    assert.ok(files.length > 50);
+    for (const f of files) compare(fs.readFileSync(f, 'utf8'));
+  });
+
+  it('forEachDescendant visits what a recursive walk visits, skipping included', () => {
+    const source = 'def f():\n    def g():\n        return lambda: 1\n    class C:\n        x = [i for i in y]\n    return g\n';
+    const tree = parsePython(source);
+    try {
+      const keep = (n: Node) => n.type !== 'class_definition';
+      const { root } = activate(tree, source);
+      const fast: string[] = [];
+      forEachDescendant(root, (n) => {
+        fast.push(`${n.type}@${n.startIndex}`);
+        return keep(n);
+      });
+      deactivate(tree);
+      const slow: string[] = [];
+      // The flat list has always matched node types by name, so keyword tokens spelt like a named type
+      // (`lambda`, `yield`, `await`, `type`) are visited too.
+      const listed = (c: Node) => c.isNamed || ['lambda', 'yield', 'await', 'type'].includes(c.type);
+      const rec = (n: Node) => {
+        for (const c of n.children.filter((x): x is Node => !!x && listed(x))) {
+          slow.push(`${c!.type}@${c!.startIndex}`);
+          if (keep(c!)) rec(c!);
+        }
+      };
+      rec(tree.rootNode);
+      assert.deepEqual(fast, slow);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('leaves nodes alone once the analysis is over', () => {
+    const source = 'x = 1\n';
+    const tree = parsePython(source);
+    try {
+      const { root } = activate(tree, source);
+      const stmt = root.namedChild(0)!;
+      deactivate(tree);
+      assert.equal(stmt.parent?.id, root.id);
+      assert.notEqual(stmt.parent, root);
+    } finally {
+      tree.delete();
+    }
+  });
+});
