@@ -24,6 +24,7 @@ async function batchThroughput(files: string[], records: number): Promise<number
   const lines: string[] = [];
   for (let i = 0; i < records; i++) lines.push(JSON.stringify({ id: i, files: { [`pkg/module_${i}.py`]: sources[i % sources.length] } }));
   const child = spawn(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'batch'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.on('error', (err) => console.error(`batch stdin: ${err.message}`));
   let out = 0;
   child.stdout.on('data', (d: Buffer) => {
     for (const b of d) if (b === 10) out++;
