@@ -115,6 +115,45 @@ describe('scan --diff / --patch', () => {
     }
   });
 
+  it('does not call a test moved into a new file deleted', () => {
+    const dir = makeRepo();
+    try {
+      git(dir, 'checkout', '-q', '--', '.');
+      git(dir, 'clean', '-fdq');
+      fs.writeFileSync(path.join(dir, 'tests', 'test_solution.py'), BASE_FILES['tests/test_solution.py'].replace(/\n\n\ndef test_negative[\s\S]*$/, '\n'));
+      fs.writeFileSync(path.join(dir, 'tests', 'test_negative.py'), 'from src.solution import solve\n\n\ndef test_negative():\n    assert solve(-1) == -2\n');
+      const out = JSON.parse(runCli(['scan', '--diff', '--format', 'json'], dir).stdout);
+      assert.deepEqual(out.findings, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports configuration that lowers a rule below its default, removes a raised rule, or deletes the table', () => {
+    const table = (rules: string) => `[tool.reward-hack-detector]\nrules = { ${rules} }\n`;
+    const cases: [string, string | null, RegExp][] = [
+      [table('RH504 = "warning"'), table('RH504 = "warning", RH101 = "warning"'), /RH101' to 'warning' \(default 'error'\)/],
+      [table('RH504 = "error"'), table(''), /removes rule 'RH504' = 'error'.*default 'warning'/],
+      [table('RH504 = "error"'), '[project]\nname = "demo"\n', /removes rule 'RH504' = 'error'/],
+      [table('RH504 = "error"'), null, /removes rule 'RH504' = 'error'/],
+    ];
+    for (const [base, next, expected] of cases) {
+      const dir = makeTree({ ...BASE_FILES, 'pyproject.toml': base });
+      try {
+        git(dir, 'init', '-q', '-b', 'main');
+        git(dir, 'add', '-A');
+        git(dir, 'commit', '-qm', 'base');
+        if (next === null) fs.rmSync(path.join(dir, 'pyproject.toml'));
+        else fs.writeFileSync(path.join(dir, 'pyproject.toml'), next);
+        const out = JSON.parse(runCli(['scan', '--diff', '--format', 'json'], dir).stdout);
+        const messages = out.findings.filter((f: JsonFinding) => f.rule === 'RH901').map((f: JsonFinding) => f.message).join('\n');
+        assert.match(messages, expected, next ?? 'deleted pyproject.toml');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it('rejects refs that do not resolve and hostile ref names with exit 2', () => {
     for (const ref of ['no-such-branch', '--output=/tmp/pwned', 'HEAD;touch pwned', '$(touch pwned)', '-p']) {
       const r = runCli(['scan', `--diff=${ref}`], repo);

@@ -54,3 +54,9 @@ export function isKnownRuleKey(key: string, metas: RuleMeta[]): boolean {
   const k = key.trim().toLowerCase();
   return metas.some((m) => keysFor(m).includes(k));
 }
+
+/** The rules a settings key names (a code, a name, a family, or `all`). */
+export function rulesForKey(key: string, metas: readonly RuleMeta[]): RuleMeta[] {
+  const k = key.trim().toLowerCase();
+  return metas.filter((m) => keysFor(m).includes(k));
+}

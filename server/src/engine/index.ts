@@ -3,7 +3,7 @@ export * from './types';
 export type { Rule, RuleMeta, RuleDocs, RuleContext, Report, Listeners, FileFacts } from './rule';
 export { analyze, analyzeTree, unanalysableReason, compareFindings, DEFAULT_MAX_FILE_SIZE } from './analyze';
 export { initParser, createParser, parsePython, isParserReady, ParseTimeoutError, type WasmLocation } from './parser';
-export { isRuleEnabled, effectiveSeverity, configuredSeverity, isKnownRuleKey } from './config';
+export { isRuleEnabled, effectiveSeverity, configuredSeverity, isKnownRuleKey, rulesForKey } from './config';
 export { FAMILIES, familyOf } from './families';
 export { DEFAULT_TEST_GLOBS, DEFAULT_TEST_INFRASTRUCTURE_GLOBS, matchesGlobs } from './roles';
 export { parseSuppression } from './suppressions';

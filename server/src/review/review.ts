@@ -4,7 +4,7 @@
  * findings (RH901 suppressions and weakened configuration, RH902 deleted tests). Pure: the hosts
  * (git, patch files, the editor) build the FileChanges.
  */
-import { analyze, effectiveSeverity, isRuleEnabled, parsePython, compareFindings } from '../engine';
+import { analyze, effectiveSeverity, isRuleEnabled, parsePython, compareFindings, rulesForKey } from '../engine';
 import type { AnalysisSettings, Finding, Rule, SuppressedFinding } from '../engine';
 import { addedSuppressionFindings, suppressionAdded, weakenedConfigFindings, type ConfigSnapshot } from '../rules/review/RH901-suppression-added';
 import { collectTests, deletedTestFindings, testDeleted, type TestFileChange } from '../rules/review/RH902-test-deleted';
@@ -58,6 +58,8 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
   };
   const errors: ReviewResult['errors'] = [];
   const testChanges: TestFileChange[] = [];
+  // Test names in files the change creates: a test moved there is not deleted.
+  const addedTests: string[] = [];
   let files = 0;
 
   for (const change of changes) {
@@ -70,10 +72,11 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
     const review = (rule: Rule, list: Finding[]) =>
       isRuleEnabled(rule.meta, settings) ? list.map((f) => ({ ...f, severity: effectiveSeverity(rule.meta, f.severity, settings) })) : [];
 
-    if (isConfig(path) && change.newSource !== undefined) {
+    if (isConfig(path)) {
+      // A deleted pyproject.toml counts as an empty configuration.
       const before = change.oldSource !== undefined ? options.parseConfig(change.oldSource, change.oldPath!) : undefined;
-      const after = options.parseConfig(change.newSource, path);
-      const found = review(suppressionAdded, weakenedConfigFindings(before, after, change.newSource));
+      const after = change.newSource !== undefined ? options.parseConfig(change.newSource, path) : undefined;
+      const found = review(suppressionAdded, weakenedConfigFindings(before, after, change.newSource ?? '', (key) => strictestDefault(key, rules)));
       if (found.length) fileFor(path).findings.push(...found);
       continue;
     }
@@ -92,6 +95,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
       }
     }
     if (change.newSource === undefined || !isPython(change.newPath)) continue;
+    if (change.oldSource === undefined) addedTests.push(...(testsIn(change.newSource, change.newPath!, settings, true) ?? []).map((t) => t.name));
     files++;
     const result = analyze({ source: change.newSource, path: options.rolePathFor?.(path) ?? path, settings }, rules);
     if (result.error) {
@@ -109,7 +113,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
     file.suppressed.push(...honoured);
   }
 
-  for (const d of deletedTestFindings(testChanges)) {
+  for (const d of deletedTestFindings(testChanges, addedTests)) {
     const settings = options.settingsFor(d.path);
     if (!isRuleEnabled(testDeleted.meta, settings)) continue;
     fileFor(d.path).findings.push({ ...d.finding, severity: effectiveSeverity(testDeleted.meta, d.finding.severity, settings) });
@@ -119,6 +123,14 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
   for (const r of results) r.findings.sort(compareFindings);
   results.sort((a, b) => a.path.localeCompare(b.path));
   return { files, results, errors };
+}
+
+/** The most severe default among the rules a settings key names: lowering any of them weakens the review. */
+function strictestDefault(key: string, rules: readonly Rule[]): string | undefined {
+  const order = ['hint', 'info', 'warning', 'error'];
+  let best: string | undefined;
+  for (const m of rulesForKey(key, rules.map((r) => r.meta))) if (!best || order.indexOf(m.defaultSeverity) > order.indexOf(best)) best = m.defaultSeverity;
+  return best;
 }
 
 /** The tests a Python file defines, when it is a test file (by role); undefined otherwise. */

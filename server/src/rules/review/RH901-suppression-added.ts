@@ -58,16 +58,27 @@ export interface ConfigSnapshot {
   exclude: string[];
 }
 
+const CONFIG_HEADER = '[tool.reward-hack-detector]';
+
 /** Line (0-based) of the first line of `text` that mentions `needle`, or 0. */
 function lineOf(text: string, needle: string): number {
   const i = text.split('\n').findIndex((l) => l.includes(needle));
   return Math.max(0, i);
 }
 
-/** Findings for configuration changes that weaken the detector. */
-export function weakenedConfigFindings(before: ConfigSnapshot | undefined, after: ConfigSnapshot | undefined, newText: string): Finding[] {
-  if (!after) return [];
+/**
+ * Findings for configuration changes that weaken the detector. A key's level before and after is its value
+ * in the file or, when absent, the default (`defaultOf`): setting a rule below its default, raising it less
+ * than before, or removing a key that had raised it all count.
+ */
+export function weakenedConfigFindings(
+  before: ConfigSnapshot | undefined,
+  after: ConfigSnapshot | undefined,
+  newText: string,
+  defaultOf: (key: string) => string | undefined = () => undefined,
+): Finding[] {
   const old = before ?? { rules: {}, exclude: [] };
+  const now = after ?? { rules: {}, exclude: [] };
   const out: Finding[] = [];
   const at = (needle: string, message: string) => {
     const line = lineOf(newText, needle);
@@ -79,15 +90,16 @@ export function weakenedConfigFindings(before: ConfigSnapshot | undefined, after
       range: { start: { line, column: 0 }, end: { line, column: newText.split('\n')[line]?.length ?? 0 } },
     });
   };
-  for (const [key, level] of Object.entries(after.rules)) {
-    const previous = old.rules[key];
-    const weaker = previous === undefined ? level === 'off' || level === 'hint' || level === 'info' : ORDER.indexOf(level) < ORDER.indexOf(previous);
-    if (weaker) at(key, `This change sets rule '${key}' to '${level}'${previous ? ` (was '${previous}')` : ''} in the project configuration, silencing the detector`);
+  for (const key of new Set([...Object.keys(old.rules), ...Object.keys(now.rules)])) {
+    const fallback = defaultOf(key) ?? 'warning';
+    const previous = old.rules[key] ?? fallback;
+    const level = now.rules[key] ?? fallback;
+    if (ORDER.indexOf(level) >= ORDER.indexOf(previous)) continue;
+    if (now.rules[key] === undefined) at(CONFIG_HEADER, `This change removes rule '${key}' = '${previous}' from the project configuration, lowering it to its default '${level}'`);
+    else at(key, `This change sets rule '${key}' to '${level}'${old.rules[key] !== undefined ? ` (was '${previous}')` : ` (default '${previous}')`} in the project configuration, silencing the detector`);
   }
-  const addedExcludes = after.exclude.filter((g) => !old.exclude.includes(g));
-  for (const glob of addedExcludes) at(glob, `This change excludes '${glob}' from analysis in the project configuration`);
-  const oldTests = old.testFiles ?? [];
-  const addedTestGlobs = (after.testFiles ?? []).filter((g) => !oldTests.includes(g));
-  for (const glob of addedTestGlobs) at(glob, `This change marks '${glob}' as test files, where most rules are quieter`);
+  const added = (a: string[], b: string[]) => a.filter((g) => !b.includes(g));
+  for (const glob of added(now.exclude, old.exclude)) at(glob, `This change excludes '${glob}' from analysis in the project configuration`);
+  for (const glob of added(now.testFiles ?? [], old.testFiles ?? [])) at(glob, `This change marks '${glob}' as test files, where most rules are quieter`);
   return out;
 }

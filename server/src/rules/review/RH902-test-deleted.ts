@@ -83,9 +83,12 @@ export interface DeletedTestFinding {
   finding: Finding;
 }
 
-/** Tests present before and absent after, unless the same name appears in a file the change touched. */
-export function deletedTestFindings(files: TestFileChange[]): DeletedTestFinding[] {
-  const survivingNames = new Set(files.flatMap((f) => (f.newTests ?? []).map((t) => t.name)));
+/**
+ * Tests present before and absent after, unless the same name appears in a file the change touched
+ * (`addedTests`: names defined in files the change creates, where a moved test may land).
+ */
+export function deletedTestFindings(files: TestFileChange[], addedTests: Iterable<string> = []): DeletedTestFinding[] {
+  const survivingNames = new Set([...files.flatMap((f) => (f.newTests ?? []).map((t) => t.name)), ...addedTests]);
   const out: DeletedTestFinding[] = [];
   for (const f of files) {
     const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
