@@ -28,6 +28,7 @@ import {
   snippet,
   statementsOf,
   type LiteralInfo,
+  tableLookup,
 } from './answer-helpers';
 
 type StateKind = 'global' | 'nonlocal' | 'mutable default' | 'function attribute' | 'class attribute' | 'instance attribute' | 'module-level container' | 'counter iterator';
@@ -401,19 +402,9 @@ class StatefulAnswerAnalysis {
       return { node: e, state, outcomes: [{ node: a, literal: la }, lb ? { node: b, literal: lb } : { node: b, general: true }], how: `\`${snippet(e, 50)}\`` };
     }
     // `[3, 5][count % 2]`, `ANSWERS[count]`, `{1: 3, 2: 5}.get(count, 3)`
-    let table: Node | undefined;
-    let index: Node | undefined;
-    if (e.type === 'subscript') {
-      table = e.childForFieldName('value') ?? undefined;
-      index = e.childForFieldName('subscript') ?? undefined;
-    } else if (e.type === 'call') {
-      const f = e.childForFieldName('function');
-      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get') {
-        table = f.childForFieldName('object') ?? undefined;
-        index = e.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
-      }
-    }
-    if (!table || !index) return undefined;
+    const lookup = tableLookup(e);
+    if (!lookup) return undefined;
+    const { table, index } = lookup;
     const values = this.tableValues(table);
     if (!values) return undefined;
     const state = this.countRead(index, states);

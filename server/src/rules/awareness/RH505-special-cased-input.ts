@@ -28,6 +28,7 @@ import {
   returnValue,
   snippet,
   statementsOf,
+  tableLookup,
 } from './answer-helpers';
 
 const EXIT_CALLS = new Set(['sys.exit', 'os._exit', 'builtins.exit', 'builtins.quit', 'pytest.exit']);
@@ -243,18 +244,9 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
     const e = unparen(v);
     // return TABLE[(n, k)] / TABLE[key] / TABLE.get(key)
     if (match.table) {
-      let tableRef: Node | undefined;
-      let index: Node | undefined;
-      if (e.type === 'subscript') {
-        tableRef = e.childForFieldName('value') ?? undefined;
-        index = e.childForFieldName('subscript') ?? undefined;
-      } else if (e.type === 'call') {
-        const f = e.childForFieldName('function');
-        if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get') {
-          tableRef = f.childForFieldName('object') ?? undefined;
-          index = e.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
-        }
-      }
+      const lookup = tableLookup(e);
+      const tableRef = lookup?.table;
+      const index = lookup?.index;
       const sameTable = tableRef && literalInfo(literalTable(scope, tableRef)?.node)?.key === literalInfo(match.table.node)?.key;
       if (sameTable && index && (paramTuple(scope, index, s, new Set()) || (unparen(index).type === 'identifier' && match.keyNames.has(unparen(index).text)))) {
         return { node: s, text: `returns the stored answer \`${snippet(e, 40)}\`` };

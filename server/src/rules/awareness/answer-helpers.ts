@@ -275,3 +275,20 @@ export function snippet(node: Node, max = 60): string {
   const t = node.text.replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
+
+/** `TABLE[key]` or `TABLE.get(key, ...)`: the table and the key expression, or undefined. */
+export function tableLookup(e: Node): { table: Node; index: Node } | undefined {
+  let table: Node | undefined;
+  let index: Node | undefined;
+  if (e.type === 'subscript') {
+    table = e.childForFieldName('value') ?? undefined;
+    index = e.childForFieldName('subscript') ?? undefined;
+  } else if (e.type === 'call') {
+    const f = e.childForFieldName('function');
+    if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get') {
+      table = f.childForFieldName('object') ?? undefined;
+      index = e.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
+    }
+  }
+  return table && index ? { table, index } : undefined;
+}
