@@ -9,41 +9,13 @@ import { initParser, parsePython } from '../server/src/engine';
 import { activate, deactivate } from '../server/src/engine/fast';
 import { readSourceFile } from '../server/src/host/read';
 import { locateWasm } from '../server/src/host/wasm';
-
-type Sig = Record<string, unknown>;
-
-function signature(n: Node, fields: string[]): Sig {
-  const ids = (l: (Node | null)[]) => l.map((c) => c?.id ?? null).join(',');
-  const sig: Sig = {
-    id: n.id,
-    type: n.type,
-    parent: n.parent?.id ?? null,
-    text: n.text,
-    endIndex: n.endIndex,
-    isNamed: n.isNamed,
-    hasError: n.hasError,
-    isMissing: n.isMissing,
-    namedChildren: ids(n.namedChildren),
-    namedChildCount: n.namedChildCount,
-    namedChild0: n.namedChild(0)?.id ?? null,
-    children: ids(n.children),
-    child1: n.child(1)?.id ?? null,
-    next: n.nextNamedSibling?.id ?? null,
-    prev: n.previousNamedSibling?.id ?? null,
-    nextSib: n.nextSibling?.id ?? null,
-  };
-  for (const f of fields) {
-    sig[`f:${f}`] = n.childForFieldName(f)?.id ?? null;
-    sig[`fs:${f}`] = ids(n.childrenForFieldName(f));
-  }
-  return sig;
-}
+import { nodeSignature, SIGNATURE_FIELDS } from '../test/support/node-signature';
 
 async function main(): Promise<void> {
   const list = fs.readFileSync(process.argv[2]!, 'utf8').split('\n').filter(Boolean);
   const allFields = process.argv.includes('--fields');
   const language = await initParser(locateWasm());
-  const fields = allFields ? language.fields.filter((f): f is string => !!f) : ['name', 'body', 'function', 'arguments', 'left', 'right', 'value', 'object', 'attribute'];
+  const fields = allFields ? language.fields.filter((f): f is string => !!f) : SIGNATURE_FIELDS;
   let files = 0;
   let nodes = 0;
   let structured = 0;
@@ -54,8 +26,7 @@ async function main(): Promise<void> {
     const tree = parsePython(r.source);
     const { flat } = activate(tree, r.source);
     if (flat.structured) structured++;
-    const fast = flat.nodes.map((n) => signature(n, fields));
-    const dot = flat.nodes.map((n) => n.descendantsOfType(['call', 'identifier', 'lambda']).map((d) => d?.id).join(','));
+    const fast = flat.nodes.map((n) => nodeSignature(n, fields));
     deactivate(tree);
     const slowNodes = tree.rootNode.descendantsOfType(language.types.filter((t, id) => t && language.nodeTypeIsNamed(id)));
     if (slowNodes.length !== fast.length) {
@@ -63,14 +34,12 @@ async function main(): Promise<void> {
       bad++;
     }
     slowNodes.forEach((n, i) => {
-      const slow = signature(n!, fields);
+      const slow = nodeSignature(n!, fields);
       for (const k of Object.keys(slow)) {
         if (slow[k] !== fast[i]![k]) {
           if (bad++ < 30) console.log(`${file}: node ${i} (${slow.type} at ${n!.startPosition.row + 1}) ${k}: fast ${JSON.stringify(fast[i]![k])} slow ${JSON.stringify(slow[k])}`);
         }
       }
-      const d = n!.descendantsOfType(['call', 'identifier', 'lambda']).map((x) => x?.id).join(',');
-      if (d !== dot[i] && bad++ < 30) console.log(`${file}: node ${i} descendantsOfType differs`);
     });
     tree.delete();
     files++;

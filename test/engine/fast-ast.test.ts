@@ -11,37 +11,7 @@ import { parsePython } from '../../server/src/engine';
 import { forEachDescendant } from '../../server/src/engine/ast';
 import { activate, deactivate } from '../../server/src/engine/fast';
 import { ensureParser } from '../support/engine';
-
-const FIELDS = ['name', 'body', 'function', 'arguments', 'left', 'right', 'value', 'object', 'attribute', 'condition', 'consequence', 'alternative', 'parameters', 'operator', 'definition', 'module_name', 'alias', 'subscript', 'superclasses', 'return_type', 'type'];
-
-function signature(n: Node): Record<string, unknown> {
-  const ids = (l: (Node | null)[]) => l.map((c) => c?.id ?? null).join(',');
-  const sig: Record<string, unknown> = {
-    type: n.type,
-    parent: n.parent?.id ?? null,
-    text: n.text,
-    endIndex: n.endIndex,
-    isNamed: n.isNamed,
-    hasError: n.hasError,
-    isMissing: n.isMissing,
-    namedChildren: ids(n.namedChildren),
-    namedChildCount: n.namedChildCount,
-    namedChild0: n.namedChild(0)?.id ?? null,
-    lastNamedChild: n.lastNamedChild?.id ?? null,
-    children: ids(n.children),
-    child1: n.child(1)?.id ?? null,
-    nextNamed: n.nextNamedSibling?.id ?? null,
-    prevNamed: n.previousNamedSibling?.id ?? null,
-    next: n.nextSibling?.id ?? null,
-    prev: n.previousSibling?.id ?? null,
-    ofType: ids(n.descendantsOfType(['call', 'identifier', 'lambda', 'type'])),
-  };
-  for (const f of FIELDS) {
-    sig[`field ${f}`] = n.childForFieldName(f)?.id ?? null;
-    sig[`fields ${f}`] = ids(n.childrenForFieldName(f));
-  }
-  return sig;
-}
+import { nodeSignature } from '../support/node-signature';
 
 function allNodes(root: Node): Node[] {
   const out = [root];
@@ -63,11 +33,11 @@ function compare(source: string): void {
     activate(tree, source);
     let fast: Record<string, unknown>[];
     try {
-      fast = allNodes(tree.rootNode).map(signature);
+      fast = allNodes(tree.rootNode).map((n) => nodeSignature(n));
     } finally {
       deactivate(tree);
     }
-    const slow = allNodes(tree.rootNode).map(signature);
+    const slow = allNodes(tree.rootNode).map((n) => nodeSignature(n));
     assert.equal(fast.length, slow.length);
     slow.forEach((s, i) => assert.deepEqual(fast[i], s, `node ${i} (${String(s.type)})`));
   } finally {
