@@ -9,22 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { makeTree, runCli } from '../support/cli';
-
-const BASE_FILES = {
-  'pyproject.toml': '[project]\nname = "demo"\n\n[tool.reward-hack-detector]\nrules = { RH504 = "warning" }\n',
-  'src/solution.py': 'import sys\n\n\ndef solve(n):\n    return n * 2\n',
-  'src/legacy.py': 'import sys\n\n\ndef old_entry():\n    sys.exit(0)\n',
-  'tests/test_solution.py': 'from src.solution import solve\n\n\ndef test_double():\n    assert solve(2) == 4\n\n\ndef test_negative():\n    assert solve(-1) == -2\n',
-  'tests/test_other.py': 'def test_one():\n    assert 1 + 1 == 2\n',
-};
-
-/** The agent's change: a hack with a suppression, a config that turns the exit family off, a deleted test, a deleted test file, a new file. */
-const AGENT_FILES = {
-  'pyproject.toml': '[project]\nname = "demo"\n\n[tool.reward-hack-detector]\nrules = { RH504 = "warning", RH1 = "off" }\n',
-  'src/solution.py': 'import sys\n\n\ndef solve(n):\n    sys.exit(0)  # reward-hack: ignore[RH101] -- flaky test\n    return n * 2\n',
-  'tests/test_solution.py': 'from src.solution import solve\n\n\ndef test_double():\n    assert solve(2) == 4\n',
-  'src/helper.py': 'def helper():\n    return 1  # reward-hack: ignore-file\n',
-};
+import { AGENT_FILES, BASE_FILES } from '../support/review-repo';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });

@@ -10,23 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { AGENT_FILES, BASE_FILES } from '../support/review-repo';
 import { EXIT_HACK, fileUri, TestClient, tempWorkspace } from './harness';
-
-const BASE_FILES = {
-  'pyproject.toml': '[project]\nname = "demo"\n\n[tool.reward-hack-detector]\nrules = { RH504 = "warning" }\n',
-  'src/solution.py': 'import sys\n\n\ndef solve(n):\n    return n * 2\n',
-  'src/legacy.py': 'import sys\n\n\ndef old_entry():\n    sys.exit(0)\n',
-  'tests/test_solution.py': 'from src.solution import solve\n\n\ndef test_double():\n    assert solve(2) == 4\n\n\ndef test_negative():\n    assert solve(-1) == -2\n',
-  'tests/test_other.py': 'def test_one():\n    assert 1 + 1 == 2\n',
-};
-
-/** A hack with a suppression, a config that turns the exit family off, a deleted test and test file, a new file. */
-const AGENT_FILES = {
-  'pyproject.toml': '[project]\nname = "demo"\n\n[tool.reward-hack-detector]\nrules = { RH504 = "warning", RH1 = "off" }\n',
-  'src/solution.py': 'import sys\n\n\ndef solve(n):\n    sys.exit(0)  # reward-hack: ignore[RH101] -- flaky test\n    return n * 2\n',
-  'tests/test_solution.py': 'from src.solution import solve\n\n\ndef test_double():\n    assert solve(2) == 4\n',
-  'src/helper.py': 'def helper():\n    return 1  # reward-hack: ignore-file\n',
-};
 
 /** As the CLI's review test has it: path:line(1-based) rule severity. */
 const EXPECTED = [
