@@ -63,15 +63,8 @@ export const CAPABILITIES: ClientCapabilities = {
 export const EXIT_HACK = ['import sys', '', 'def total(scores):', '    if not scores:', '        sys.exit(0)', '    return sum(scores)', ''].join('\n');
 export const EXIT_LINE = 4;
 
-export interface FileStatus {
-  uri: string;
-  version: number | null;
-  findings: number;
-  suppressed: number;
-  role?: string;
-  syntaxErrors: boolean;
-  skipped?: string;
-}
+import type { FileStatus } from '../../server/src/lsp/protocol';
+export type { FileStatus };
 
 export function tempWorkspace(files: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rhd-lsp-'));
