@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { AnalyzeFilesRequest, RuleDocumentationRequest, RulesRequest, type RuleInfo } from './protocol';
+import { AnalyzeFilesRequest, RuleDocumentationRequest, RulesRequest, type RuleInfo } from '../../shared/src/protocol';
 
 /** Files per request: small enough for a responsive progress bar and prompt cancellation. */
 const SCAN_CHUNK = 20;

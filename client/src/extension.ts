@@ -15,7 +15,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { openRuleDocumentation, pickRule, scanWorkspace } from './commands';
-import { EXPLAIN_RULE_COMMAND, FileStatusNotification } from './protocol';
+import { EXPLAIN_RULE_COMMAND, FileStatusNotification, type InitializationOptions } from '../../shared/src/protocol';
 import { RestartPolicy } from './restart';
 import { ReviewController } from './review';
 import { StatusItem } from './status';
@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): RewardHackApi {
     ],
     diagnosticCollectionName: 'reward-hack',
     outputChannel: output,
-    initializationOptions: { clientHandlesExplainRule: true, clientWatchesConfigFiles: true },
+    initializationOptions: { clientHandlesExplainRule: true, clientWatchesConfigFiles: true } satisfies InitializationOptions,
     // Hovers link to the rule documentation through our own command and nothing else.
     markdown: { isTrusted: { enabledCommands: [EXPLAIN_RULE_COMMAND] } },
     // [tool.reward-hack-detector] lives there: the server re-reads it when one changes.

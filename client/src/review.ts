@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { REVIEW_ERROR, ReviewBasesRequest, ReviewChangesRequest, type ReviewBases, type ReviewChangesParams, type ReviewChangesResult } from './protocol';
+import { REVIEW_ERROR, ReviewBasesRequest, ReviewChangesRequest, type ReviewBases, type ReviewChangesParams, type ReviewChangesResult } from '../../shared/src/protocol';
 
 export const REVIEW_VIEW = 'rewardHack.review';
 const ACTIVE_CONTEXT = 'rewardHack.reviewActive';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { type FileStatus } from './protocol';
+import { type FileStatus } from '../../shared/src/protocol';
 import type { ReviewSummary } from './review';
 
 const ROLE_LABEL: Record<string, string> = {

@@ -63,7 +63,7 @@ export const CAPABILITIES: ClientCapabilities = {
 export const EXIT_HACK = ['import sys', '', 'def total(scores):', '    if not scores:', '        sys.exit(0)', '    return sum(scores)', ''].join('\n');
 export const EXIT_LINE = 4;
 
-import type { FileStatus } from '../../server/src/lsp/protocol';
+import type { FileStatus } from '../../shared/src/protocol';
 export type { FileStatus };
 
 export function tempWorkspace(files: Record<string, string> = {}): string {

@@ -63,7 +63,7 @@ describe('VSIX', { timeout: 120_000 }, () => {
       for (const code of fs.existsSync(path.join(ROOT, 'docs', 'rules')) ? fs.readdirSync(path.join(ROOT, 'docs', 'rules')) : []) {
         if (code.endsWith('.md')) assert.ok(entries.includes(`extension/docs/rules/${code}`), `docs/rules/${code} missing`);
       }
-      const unwanted = entries.filter((e) => /node_modules|\.map$|\.ts$|^extension\/(server|client|test|scripts|corpus|out)\//.test(e));
+      const unwanted = entries.filter((e) => /node_modules|\.map$|\.ts$|^extension\/(shared|server|client|test|scripts|corpus|out)\//.test(e));
       assert.deepEqual(unwanted, []);
     } finally {
       fs.rmSync(path.dirname(out), { recursive: true, force: true });

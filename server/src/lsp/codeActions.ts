@@ -15,7 +15,7 @@ import type { Tree } from 'web-tree-sitter';
 import { parseSuppression, type Finding, type Fix } from '../engine';
 import { toTextEdit } from './convert';
 import type { SyntaxDocument } from './document';
-import { EXPLAIN_RULE_COMMAND, FIX_ALL_KIND } from './protocol';
+import { EXPLAIN_RULE_COMMAND, FIX_ALL_KIND } from '../../../shared/src/protocol';
 
 export const REASON_PLACEHOLDER = 'reason';
 

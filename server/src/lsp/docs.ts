@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { FAMILIES, familyOf, type RuleMeta } from '../engine';
 import { renderRuleDoc } from '../rules/docs';
 import { ALL_META } from '../rules/registry';
-import type { RuleInfo } from './protocol';
+import type { RuleInfo } from '../../../shared/src/protocol';
 
 /** `docs/rules` beside the bundle (dist/../docs) or in the source tree (server/src/lsp/../../../docs). */
 function findDocsFolder(): string | undefined {

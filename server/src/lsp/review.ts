@@ -20,7 +20,7 @@ import { ALL_RULES } from '../rules/registry';
 import { toDiagnostic } from './convert';
 import { fsPathOf } from './paths';
 import { effectiveSettings } from './project';
-import { REVIEW_ERROR, type ReviewBases, type ReviewBasesParams, type ReviewChangesParams, type ReviewChangesResult } from './protocol';
+import { REVIEW_ERROR, type ReviewBases, type ReviewBasesParams, type ReviewChangesParams, type ReviewChangesResult } from '../../../shared/src/protocol';
 import { defaultSettings, type EditorSettings } from './settings';
 
 /** Larger patch files are refused rather than read into memory. */

@@ -60,7 +60,7 @@ import {
   RulesRequest,
   type AnalyzeFilesResult,
   type InitializationOptions,
-} from './protocol';
+} from '../../../shared/src/protocol';
 import { effectiveSettings, type EffectiveSettings } from './project';
 import { reviewBases, reviewChanges } from './review';
 import { SettingsCache, type EditorSettings } from './settings';

@@ -1,8 +1,10 @@
 /**
- * The server's own requests and notifications, beyond LSP. The VS Code client repeats these shapes in
- * client/src/protocol.ts (the two projects do not import each other); keep them in step.
+ * The language server's own requests and notifications, beyond LSP: their one definition, imported by both
+ * the server and the VS Code client. It is its own TypeScript project (shared/, referenced by server/ and
+ * client/) and imports only vscode-languageserver-protocol, so either side can use it. esbuild bundles it
+ * into dist/server.js and dist/client.js; it never ships as a file of its own.
  */
-import { NotificationType, RequestType, RequestType0, type Diagnostic } from 'vscode-languageserver';
+import { NotificationType, RequestType, RequestType0, type Diagnostic } from 'vscode-languageserver-protocol';
 
 export interface RuleInfo {
   code: string;
