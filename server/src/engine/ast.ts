@@ -105,6 +105,15 @@ export function enclosingFunction(node: Node): Node | null {
   return null;
 }
 
+/** Nearest enclosing def or lambda, or null at module level / class body. */
+export function enclosingFunctionScope(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') return p;
+    if (p.type === 'class_definition') return null;
+  }
+  return null;
+}
+
 export function enclosingClass(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'class_definition') return p;
   return null;
@@ -118,6 +127,17 @@ export function ancestors(node: Node): Node[] {
 
 export function functionName(fn: Node): string {
   return fn.childForFieldName('name')?.text ?? '';
+}
+
+/** The definition a `decorated_definition` wraps, or the node itself. */
+export function definitionOf(stmt: Node): Node {
+  return stmt.type === 'decorated_definition' ? (stmt.childForFieldName('definition') ?? stmt) : stmt;
+}
+
+/** True for a def directly in a class body (possibly decorated). */
+export function isMethod(fn: Node): boolean {
+  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition';
 }
 
 /** The decorators of a function or class definition (the `@...` expressions, without the `@`). */
@@ -202,6 +222,11 @@ export function returnsOf(fn: Node): Node[] {
   const body = fn.childForFieldName('body');
   if (body) forEachInScope(body, (n) => void (n.type === 'return_statement' && out.push(n)));
   return out;
+}
+
+/** The value of a `return` statement (undefined for a bare `return`). */
+export function returnValue(ret: Node): Node | undefined {
+  return ret.namedChildren.find((c) => c.type !== 'comment');
 }
 
 /** True when `node` sits under `if __name__ == "__main__":` (either operand order). */

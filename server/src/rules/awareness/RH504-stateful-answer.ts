@@ -14,7 +14,7 @@
  * generators/iterators are skipped. Warning at most; instance attributes (`self.n`) and a canned answer
  * that overrides a general computation only reach info unless the code says why.
  */
-import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -24,7 +24,6 @@ import {
   literalInfo,
   locallyAssigned,
   moduleBindings,
-  returnValue,
   snippet,
   statementsOf,
   type LiteralInfo,

@@ -13,7 +13,7 @@
  * collection) are info; a comment or name that says why ("test expects", "hardcoded", "flawed test",
  * `known_flawed_tests`) raises them to warning, and is required for one parameter against one scalar.
  */
-import { forEachDescendant, forEachInScope, functionName, unparen, type Node } from '../../engine/ast';
+import { forEachDescendant, forEachInScope, functionName, returnValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -25,7 +25,6 @@ import {
   literalInfo,
   locallyAssigned,
   moduleBindings,
-  returnValue,
   snippet,
   statementsOf,
   tableLookup,

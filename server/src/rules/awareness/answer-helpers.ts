@@ -3,7 +3,7 @@
  * answer, which parameters a function really takes, where the "general" code of a function is, and the
  * comments and names that state the intent to game a test (which raise confidence, never decide alone).
  */
-import { forEachInScope, unparen, type Node } from '../../engine/ast';
+import { forEachInScope, isMethod, unparen, type Node } from '../../engine/ast';
 
 /** The kinds of literal a function can hand back as a canned answer. */
 export type LiteralKind = 'none' | 'bool' | 'number' | 'string' | 'collection';
@@ -144,12 +144,6 @@ export function inputParameters(fn: Node): string[] {
   return out;
 }
 
-function isMethod(fn: Node): boolean {
-  let p = fn.parent;
-  if (p?.type === 'decorated_definition') p = p.parent;
-  return p?.type === 'block' && p.parent?.type === 'class_definition';
-}
-
 /** The named, non-comment children of a block. */
 export function statementsOf(block: Node | null | undefined): Node[] {
   return block ? block.namedChildren.filter((c) => c.type !== 'comment') : [];
@@ -163,11 +157,6 @@ export function isInert(stmt: Node): boolean {
     return !!e && (e.type === 'string' || e.type === 'ellipsis');
   }
   return false;
-}
-
-/** The value of a `return` statement (undefined for a bare `return`). */
-export function returnValue(ret: Node): Node | undefined {
-  return ret.namedChildren.find((c) => c.type !== 'comment');
 }
 
 /**

@@ -11,6 +11,8 @@
 import {
   callArguments,
   decoratorsOf,
+  definitionOf,
+  enclosingFunctionScope,
   forEachDescendant,
   forEachInScope,
   returnsOf,
@@ -443,10 +445,6 @@ export function analyseEquality(root: Node, names: NameResolver, source: string)
   return result;
 }
 
-function definitionOf(stmt: Node): Node {
-  return stmt.type === 'decorated_definition' ? (stmt.childForFieldName('definition') ?? stmt) : stmt;
-}
-
 /** `a = b = value` → [a, b] and value. */
 function assignmentChain(assign: Node): { targets: Node[]; value: Node | null } {
   const targets: Node[] = [];
@@ -466,14 +464,6 @@ function within(node: Node, container: Node): boolean {
   return container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
 }
 
-/** The nearest enclosing def or lambda (nested scopes included), or null at module/class level. */
-function enclosingScope(node: Node): Node | null {
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'lambda') return p;
-    if (p.type === 'class_definition') return null;
-  }
-  return null;
-}
 
 class Analyser {
   private readonly overrides: ComparisonOverride[] = [];
@@ -948,7 +938,7 @@ class Analyser {
       for (const inst of instantiationsOf.get(c) ?? []) {
         if (c.node.type === 'class_definition' && within(inst, c.node)) continue; // its own factories
         const parent = inst.parent;
-        const scope = enclosingScope(inst);
+        const scope = enclosingFunctionScope(inst);
         if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === inst.id) {
           const left = parent.childForFieldName('left');
           if (left?.type === 'identifier') {
@@ -978,7 +968,7 @@ class Analyser {
       }
       const singletonNames = new Set(c.singletons.map((s) => s.name));
       for (const r of this.returnish) {
-        const scope = enclosingScope(r);
+        const scope = enclosingFunctionScope(r);
         if (!scope || scope.type !== 'function_definition') continue;
         if (c.node.type === 'class_definition' && within(r, c.node)) continue;
         const value = r.type === 'return_statement' ? r.namedChildren.find((x) => x.type !== 'comment') : r.namedChildren[0];

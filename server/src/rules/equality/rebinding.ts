@@ -8,7 +8,8 @@
  * - `RebindingFinder.at(node)`: the rebindings an `assignment`, a misparsed `type(x).attr = v`
  *   (`type_alias_statement`), a `call` (`setattr`, `monkeypatch.setattr`, `swap_attr`, `mock.patch`,
  *   `mock.patch.object`, `mock.patch.multiple`) or a `function_definition` (a no-op override in a
- *   `TestCase` subclass, a library helper imported then redefined) makes.
+ *   `TestCase` subclass, a library helper imported then redefined) makes. Assignments and calls are
+ *   recognised by the engine (`engine/rebinding.ts`); this file decides which targets are helpers.
  * - `judgeReplacement`: whether the replacement provably checks nothing (a function that cannot fail, a
  *   constant answer, a mock), restores the original, or is something we cannot judge.
  *
@@ -19,14 +20,15 @@ import {
   callArguments,
   dottedName,
   enclosingClass,
+  enclosingFunctionScope,
   forEachDescendant,
   forEachInScope,
   parameterNames,
-  stringValue,
   unparen,
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { assignmentRebindings, callRebindings, type RebindForm as SyntacticForm, type Rebinding as SyntacticRebinding } from '../../engine/rebinding';
 import { analyseEquality, constantAnswer, type Truth } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -225,6 +227,18 @@ export type RebindForm =
   | 'instance-attribute'
   | 'redefinition';
 
+/** The engine's call forms in this rule's terms: `monkeypatch.setitem` and `mock.patch.dict` are reported like their `setattr`/`patch` siblings. */
+const CALL_FORMS: Partial<Record<SyntacticForm, RebindForm>> = {
+  setattr: 'setattr',
+  swap_attr: 'swap_attr',
+  monkeypatch: 'monkeypatch',
+  'monkeypatch.setitem': 'monkeypatch',
+  'mock.patch': 'mock.patch',
+  'mock.patch.dict': 'mock.patch',
+  'mock.patch.object': 'mock.patch.object',
+  'mock.patch.multiple': 'mock.patch.multiple',
+};
+
 /** What the helper is replaced with. */
 export type Replacement =
   | { kind: 'expr'; node: Node }
@@ -247,36 +261,6 @@ export interface Rebinding {
   testClass?: string;
   /** The attribute name is computed (`setattr(TestCase, name, ...)`): `helper.short` is the expression. */
   dynamic?: boolean;
-}
-
-const PATCHER = /(^|\.)patch(\.object|\.multiple)?$/;
-/** The last name of every call form `fromCall` understands. */
-const PATCH_METHODS = new Set(['setattr', 'swap_attr', 'setitem', 'patch', 'object', 'multiple', 'dict']);
-
-/** `a = b = value` → [a, b] and value. */
-export function assignmentTargets(assign: Node): { targets: Node[]; value: Node | null } {
-  const targets: Node[] = [];
-  let cur: Node | null = assign;
-  for (let i = 0; cur && cur.type === 'assignment' && i < 100; i++) {
-    const left = cur.childForFieldName('left');
-    if (left) {
-      if (left.type === 'pattern_list' || left.type === 'tuple_pattern') targets.push(...left.namedChildren);
-      else targets.push(left);
-    }
-    const right: Node | null = cur.childForFieldName('right');
-    if (right?.type === 'assignment') cur = right;
-    else return { targets, value: right };
-  }
-  return { targets, value: null };
-}
-
-/** The nearest enclosing def or lambda, or null at module or class level. */
-function enclosingScope(node: Node): Node | null {
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'lambda') return p;
-    if (p.type === 'class_definition') return null;
-  }
-  return null;
 }
 
 export class RebindingFinder {
@@ -346,7 +330,7 @@ export class RebindingFinder {
   at(node: Node): Rebinding[] {
     switch (node.type) {
       case 'assignment':
-        return node.parent?.type === 'assignment' ? [] : this.fromAssignment(node);
+        return this.fromAssignment(node);
       case 'type_alias_statement':
         return this.fromMisparsedTypeAssignment(node);
       case 'call':
@@ -416,15 +400,12 @@ export class RebindingFinder {
 
   private fromAssignment(assign: Node): Rebinding[] {
     const out: Rebinding[] = [];
-    const { targets, value } = assignmentTargets(assign);
-    // `a.x, b.y = f, g` unpacks: the value of each target is not known here.
-    const unpacks = targets.length > 1 && !!assign.childForFieldName('left') && ['pattern_list', 'tuple_pattern'].includes(assign.childForFieldName('left')!.type);
-    const replacement = (): Replacement => (value && !unpacks ? this.replacementOf(value) : { kind: 'missing' });
-    for (const t of targets) {
-      if (t.type === 'attribute') {
-        let obj = t.childForFieldName('object');
-        let attr = t.childForFieldName('attribute')?.text;
-        if (!obj || !attr) continue;
+    for (const r of assignmentRebindings(assign, this.names)) {
+      const t = r.target;
+      const replacement = (): Replacement => (r.value ? this.replacementOf(r.value) : { kind: 'missing' });
+      if (t.kind === 'attribute') {
+        let obj: Node | null = t.owner;
+        let attr: string | undefined = t.attr;
         // `unittest.TestCase.assertEqual.__code__ = noop.__code__` swaps the body in place.
         let codeSwap = false;
         if (attr === '__code__' && unparen(obj).type === 'attribute') {
@@ -434,62 +415,51 @@ export class RebindingFinder {
           codeSwap = true;
           if (!obj || !attr) continue;
         }
+        if (!attr) continue;
         const found = this.helperOn(obj, attr, assign);
         if (!found) continue;
         out.push({
           helper: found.helper,
           scope: found.testClass ? 'local-class' : 'global',
           form: found.testClass ? (this.isInstanceOwner(obj) ? 'instance-attribute' : 'assignment') : 'assignment',
-          replacement: codeSwap ? this.codeOwner(value) : replacement(),
-          node: t,
-          spelled: t.text,
+          replacement: codeSwap ? this.codeOwner(r.value) : replacement(),
+          node: r.node,
+          spelled: r.node.text,
           testClass: found.testClass,
         });
-      } else if (t.type === 'subscript') {
+      } else if (t.kind === 'namespace') {
         // `vars(math)["isclose"] = ...`, `math.__dict__["isclose"] = ...`, `__builtins__["len"] = ...`
-        const key = stringValue(t.childForFieldName('subscript'));
-        if (!key) continue;
-        const owner = this.namespaceOwner(t.childForFieldName('value'));
-        const h = owner ? classifyHelper(`${owner}.${key}`) : undefined;
-        if (h) out.push({ helper: h, scope: 'global', form: 'namespace', replacement: replacement(), node: t, spelled: t.text });
-      } else if (t.type === 'identifier') {
-        const name = t.text;
+        const h = classifyHelper(`${t.module}.${t.key}`);
+        if (h) out.push({ helper: h, scope: 'global', form: 'namespace', replacement: replacement(), node: r.node, spelled: r.node.text });
+      } else if (t.kind === 'name') {
+        const name = t.name.text;
         if (!this.moduleShadows && !STANDARD_TESTCASE_ASSERTIONS.has(name)) continue;
+        // The head of the chain: its statement is what sits in a class body.
         const cls = this.classBodyOf(assign);
         if (cls) {
           // `assertEqual = lambda self, *a, **k: None` in a TestCase subclass body.
-          if (STANDARD_TESTCASE_ASSERTIONS.has(t.text) && this.isTestCaseClassNode(cls)) {
+          if (STANDARD_TESTCASE_ASSERTIONS.has(name) && this.isTestCaseClassNode(cls)) {
             out.push({
-              helper: { name: `unittest.TestCase.${t.text}`, kind: 'assertion', short: t.text },
+              helper: { name: `unittest.TestCase.${name}`, kind: 'assertion', short: name },
               scope: 'local-class',
               form: 'class-attribute',
               replacement: replacement(),
-              node: t,
-              spelled: t.text,
+              node: r.node,
+              spelled: name,
               testClass: cls.childForFieldName('name')?.text,
             });
           }
           continue;
         }
-        const h = this.moduleShadows ? this.importedHelper(t.text) : undefined;
-        if (h) out.push({ helper: h, scope: 'module-shadow', form: 'redefinition', replacement: replacement(), node: t, spelled: t.text });
+        const h = this.moduleShadows ? this.importedHelper(name) : undefined;
+        if (h) out.push({ helper: h, scope: 'module-shadow', form: 'redefinition', replacement: replacement(), node: r.node, spelled: name });
       }
     }
     return out;
   }
 
-  /** The module a namespace expression is: `vars(math)`, `math.__dict__`, `__builtins__` (a dict in modules). */
-  private namespaceOwner(container: Node | null | undefined): string | undefined {
-    if (!container) return undefined;
-    const c = unparen(container);
-    if (c.type === 'call' && this.names.callee(c) === 'builtins.vars') return this.names.qualify(callArguments(c).positional[0]);
-    if (c.type === 'attribute' && c.childForFieldName('attribute')?.text === '__dict__') return this.names.qualify(c.childForFieldName('object'));
-    if (c.type === 'identifier' && c.text === '__builtins__' && this.names.lookup('__builtins__') === 'builtins') return 'builtins';
-    return undefined;
-  }
-
   /** For `f.__code__ = g.__code__`: the function `g` whose body is installed. */
-  private codeOwner(value: Node | null): Replacement {
+  private codeOwner(value: Node | undefined): Replacement {
     const v = value ? unparen(value) : null;
     if (v?.type === 'attribute' && v.childForFieldName('attribute')?.text === '__code__') {
       const o = v.childForFieldName('object');
@@ -537,115 +507,57 @@ export class RebindingFinder {
   }
 
   private fromCall(call: Node): Rebinding[] {
-    const fnNode = call.childForFieldName('function');
-    if (!fnNode) return [];
-    const fn = unparen(fnNode);
-    const fnAttr = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.type === 'identifier' ? fn.text : undefined;
-    // Cheap filter first (most calls are not patchers): a method call must be spelt like one of the forms;
-    // a bare name may be an alias (`from unittest.mock import patch as p`), which `lookup` resolves cheaply.
-    if (!fnAttr) return [];
-    if (fn.type === 'attribute' && !PATCH_METHODS.has(fnAttr)) return [];
-    if (fn.type === 'identifier' && !PATCH_METHODS.has(fnAttr) && !/(^builtins\.setattr|\.patch|\.swap_attr)$/.test(this.names.lookup(fnAttr) ?? '')) return [];
-    const callee = this.names.callee(call);
-    const args = callArguments(call);
-    const [a0, a1, a2] = args.positional;
-    const ownerForm = (form: RebindForm, scope: RebindScope, owner: Node | undefined, attrNode: Node | undefined, value: Replacement): Rebinding[] => {
-      const attr = stringValue(attrNode);
-      if (owner && attrNode && attr === undefined) return this.dynamicName(form, scope, owner, attrNode, value, call);
-      if (!owner || !attr) return [];
-      const found = this.helperOn(owner, attr, call);
-      if (!found) return [];
-      return [
-        {
+    const out: Rebinding[] = [];
+    for (const r of callRebindings(call, this.names)) {
+      const form = CALL_FORMS[r.form];
+      if (!form) continue;
+      // `setattr` changes the object for everyone; the patching helpers undo their change afterwards.
+      const scope: RebindScope = r.form === 'setattr' ? 'global' : 'scoped';
+      const replacement = this.callReplacement(r, call);
+      const t = r.target;
+      if (t.kind === 'attribute') {
+        if (t.attr === undefined) {
+          if (t.attrNode) out.push(...this.dynamicName(form, scope, t.owner, t.attrNode, replacement, call));
+          continue;
+        }
+        const found = t.attr ? this.helperOn(t.owner, t.attr, call) : undefined;
+        if (!found) continue;
+        out.push({
           helper: found.helper,
           scope: found.testClass ? 'local-class' : scope,
           form,
-          replacement: value,
+          replacement,
           node: call,
-          spelled: `${unparen(owner).text}.${attr}`,
-          testClass: found.testClass,
-        },
-      ];
-    };
-    const valueOf = (n: Node | undefined): Replacement => (n ? this.replacementOf(n) : { kind: 'missing' });
-
-    // setattr(owner, "name", value)
-    if (callee === 'builtins.setattr') return ownerForm('setattr', 'global', a0, a1, valueOf(a2));
-    // object.__setattr__ is rare; test.support.swap_attr(owner, "name", value) is scoped.
-    if (fnAttr === 'swap_attr' && callee !== 'builtins.setattr') return ownerForm('swap_attr', 'scoped', a0, a1, valueOf(a2 ?? args.keywords.get('new_val')));
-    // monkeypatch.setattr(owner, "name", value) / monkeypatch.setattr("mod.name", value)
-    if (fn.type === 'attribute' && fnAttr === 'setattr') {
-      const s = stringValue(a0);
-      if (s !== undefined) {
-        if (a2) return []; // setattr("literal", "name", v) on a string object is nonsense; ignore.
-        const h = classifyDottedString(s);
-        return h ? [{ helper: h, scope: 'scoped', form: 'monkeypatch', replacement: valueOf(a1 ?? args.keywords.get('value')), node: call, spelled: s }] : [];
-      }
-      return ownerForm('monkeypatch', 'scoped', a0, a1, valueOf(a2 ?? args.keywords.get('value')));
-    }
-    // monkeypatch.setitem(vars(math), "isclose", fake), monkeypatch.setitem(builtins.__dict__, "len", fake)
-    if (fn.type === 'attribute' && fnAttr === 'setitem') {
-      const owner = this.namespaceOwner(a0);
-      const key = stringValue(a1);
-      const h = owner && key ? classifyHelper(`${owner}.${key}`) : undefined;
-      return h ? [{ helper: h, scope: 'scoped', form: 'monkeypatch', replacement: valueOf(a2 ?? args.keywords.get('value')), node: call, spelled: `${owner}.${key}` }] : [];
-    }
-    // mock.patch.dict(vars(math), {"isclose": fake}) / mock.patch.dict("builtins.__dict__"...) is rare; the namespace form:
-    if (/(^|\.)patch\.dict$/.test(callee ?? dottedName(fnNode) ?? '')) {
-      const owner = this.namespaceOwner(a0);
-      const out: Rebinding[] = [];
-      if (!owner) return out;
-      const entries: [string, Node][] = [];
-      const values = a1 ? unparen(a1) : undefined;
-      if (values?.type === 'dictionary') {
-        for (const pair of values.namedChildren) {
-          const k = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
-          const v = pair.type === 'pair' ? pair.childForFieldName('value') : null;
-          if (k && v) entries.push([k, v]);
-        }
-      }
-      for (const [k, v] of args.keywords) if (k !== 'clear' && k !== 'values' && k !== 'in_dict') entries.push([k, v]);
-      for (const [k, v] of entries) {
-        const h = classifyHelper(`${owner}.${k}`);
-        if (h) out.push({ helper: h, scope: 'scoped', form: 'mock.patch', replacement: this.replacementOf(v), node: call, spelled: `${owner}.${k}` });
-      }
-      return out;
-    }
-    // mock.patch("mod.name", ...), mock.patch.object(owner, "name", ...), mock.patch.multiple(owner, name=...)
-    const dotted = dottedName(fnNode) ?? '';
-    const q = callee ?? dotted;
-    if (!(PATCHER.test(q) || PATCHER.test(dotted))) return [];
-    if (!this.isMockPatch(q, dotted)) return [];
-    if (/\.object$/.test(q) || /\.object$/.test(dotted)) {
-      return ownerForm('mock.patch.object', 'scoped', a0 ?? args.keywords.get('target'), a1 ?? args.keywords.get('attribute'), this.patchReplacement(call, a2));
-    }
-    if (/\.multiple$/.test(q) || /\.multiple$/.test(dotted)) {
-      const out: Rebinding[] = [];
-      const target = a0 ?? args.keywords.get('target');
-      if (!target) return out;
-      const s = stringValue(target);
-      for (const [name, value] of args.keywords) {
-        if (['target', 'spec', 'create', 'spec_set', 'autospec', 'new_callable'].includes(name)) continue;
-        const h = s !== undefined ? classifyDottedString(`${s}.${name}`) : undefined;
-        const found = h ? { helper: h, testClass: undefined } : s === undefined ? this.helperOn(target, name, call) : undefined;
-        if (!found) continue;
-        const isDefault = /(^|\.)DEFAULT$/.test(unparen(value).text);
-        out.push({
-          helper: found.helper,
-          scope: found.testClass ? 'local-class' : 'scoped',
-          form: 'mock.patch.multiple',
-          replacement: isDefault ? { kind: 'mock', node: value } : this.replacementOf(value),
-          node: call,
-          spelled: `${s ?? unparen(target).text}.${name}`,
+          spelled: `${unparen(t.owner).text}.${t.attr}`,
           testClass: found.testClass,
         });
+      } else if (t.kind === 'dotted') {
+        const h = classifyDottedString(t.path);
+        if (h) out.push({ helper: h, scope, form, replacement, node: call, spelled: t.path });
+      } else if (t.kind === 'namespace') {
+        const spelled = `${t.module}.${t.key}`;
+        const h = classifyHelper(spelled);
+        if (h) out.push({ helper: h, scope, form, replacement, node: call, spelled });
       }
-      return out;
     }
-    const s = stringValue(a0 ?? args.keywords.get('target'));
-    if (s === undefined) return [];
-    const h = classifyDottedString(s);
-    return h ? [{ helper: h, scope: 'scoped', form: 'mock.patch', replacement: this.patchReplacement(call, a1), node: call, spelled: s }] : [];
+    return out;
+  }
+
+  /** What a patching call installs: `mock.patch` without `new` (or with `DEFAULT`) installs a MagicMock. */
+  private callReplacement(r: SyntacticRebinding, call: Node): Replacement {
+    switch (r.form) {
+      case 'mock.patch':
+      case 'mock.patch.object':
+        return this.patchReplacement(call, r.value);
+      case 'mock.patch.multiple':
+        return r.value && /(^|\.)DEFAULT$/.test(unparen(r.value).text) ? { kind: 'mock', node: r.value } : this.valueReplacement(r.value);
+      default:
+        return this.valueReplacement(r.value);
+    }
+  }
+
+  private valueReplacement(value: Node | undefined): Replacement {
+    return value ? this.replacementOf(value) : { kind: 'missing' };
   }
 
   /**
@@ -661,17 +573,9 @@ export class RebindingFinder {
     return [{ helper: { name: `${holder}.<${label}>`, kind: 'assertion', short: label }, scope, form, replacement: value, node: call, spelled: `${unparen(owner).text}.<${label}>`, dynamic: true }];
   }
 
-  /** `mock.patch`, `unittest.mock.patch`, `patch` imported from either, or a `mocker.patch` (pytest-mock). */
-  private isMockPatch(q: string, dotted: string): boolean {
-    if (/^(unittest\.mock|mock)\.patch(\.object|\.multiple)?$/.test(q)) return true;
-    // pytest-mock's fixture and unresolved spellings (`mocker.patch.object`, `mock.patch` without import).
-    return /^(\w+\.)?(mock|mocker|patch)(\.(object|multiple))?$/.test(dotted) || /(^|\.)mocker\.patch(\.object|\.multiple)?$/.test(dotted);
-  }
-
   /** The replacement a `mock.patch...(...)` call installs: `new`, or a MagicMock configured by its keywords. */
-  private patchReplacement(call: Node, positionalNew: Node | undefined): Replacement {
+  private patchReplacement(call: Node, nw: Node | undefined): Replacement {
     const args = callArguments(call);
-    const nw = positionalNew ?? args.keywords.get('new');
     if (nw && !/(^|\.)DEFAULT$/.test(unparen(nw).text)) return this.replacementOf(nw);
     return {
       kind: 'mock',
@@ -728,8 +632,8 @@ export class RebindingFinder {
   resolveFunction(id: Node, at: Node): Node | undefined {
     const defs = this.functionsNamed(id.text);
     if (defs.length === 1) return defs[0];
-    const scope = enclosingScope(at);
-    const local = defs.filter((d) => enclosingScope(d)?.id === scope?.id && d.startIndex < at.startIndex);
+    const scope = enclosingFunctionScope(at);
+    const local = defs.filter((d) => enclosingFunctionScope(d)?.id === scope?.id && d.startIndex < at.startIndex);
     return local.length === 1 ? local[0] : undefined;
   }
 

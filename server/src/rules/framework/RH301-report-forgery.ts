@@ -15,10 +15,11 @@
  * a condition that requires an xfail marker or exception; a hack rewrites unconditionally, on
  * `rep.failed`, on `call.when`, or by exception type.
  */
-import { callArguments, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, forEachDescendant, forEachInScope, functionName, isMethod, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
+  collectThenCheck,
   defsByName,
   describeGates,
   describeRebinding,
@@ -29,24 +30,20 @@ import {
   hookParameters,
   hookStyle,
   moduleStringConstants,
-  isMethod,
   isNoOp,
   mentionsMarker,
   mentionsPassed,
   mentionsSkipped,
   mentionsSkipRequest,
   mentionsXfail,
-  rebindingFromAssignment,
-  rebindingFromCall,
+  rebindingsIn,
   replacementFunction,
-  returnValue,
   severityFor,
   shownTarget,
   snippet,
   throughLocals,
   type Gate,
   type HookStyle,
-  type Rebinding,
 } from './helpers';
 
 const REPORT_HOOKS = new Set(['pytest_runtest_makereport', 'pytest_runtest_logreport', 'pytest_report_teststatus']);
@@ -341,128 +338,104 @@ export const reportForgery: Rule = {
   },
 
   create(ctx) {
-    const hooks: Node[] = [];
-    const allDefs: Node[] = [];
-    const assignments: Node[] = [];
-    const calls: Node[] = [];
-    return {
-      function_definition(node) {
-        allDefs.push(node);
-        if (REPORT_HOOKS.has(hookNameOf(node))) hooks.push(node);
-      },
-      assignment(node) {
-        assignments.push(node);
-      },
-      call(node) {
-        calls.push(node);
-      },
-      'module:exit'() {
-        const handled = new Set<number>();
-        const constants = moduleStringConstants(ctx.root);
+    return collectThenCheck((nodes) => {
+      const handled = new Set<number>();
+      const constants = moduleStringConstants(ctx.root);
 
-        // 1. Report hooks.
-        for (const fn of hooks) {
-          const hook = hookNameOf(fn);
-          const style = hookStyle(fn);
-          const method = isMethod(fn);
-          const where = `the \`${hook}\` hook`;
-          const { reports } = reportVariables(fn, hook, style);
-          const params = hookParameters(fn);
-          const forgeries = collectForgeries(fn, reports, ctx, constants, {
-            makereport: hook === 'pytest_runtest_makereport',
-            callParam: hook === 'pytest_runtest_makereport' && params.includes('call') ? 'call' : undefined,
+      // 1. Report hooks.
+      for (const fn of nodes.defs) {
+        const hook = hookNameOf(fn);
+        if (!REPORT_HOOKS.has(hook)) continue;
+        const style = hookStyle(fn);
+        const method = isMethod(fn);
+        const where = `the \`${hook}\` hook`;
+        const { reports } = reportVariables(fn, hook, style);
+        const params = hookParameters(fn);
+        const forgeries = collectForgeries(fn, reports, ctx, constants, {
+          makereport: hook === 'pytest_runtest_makereport',
+          callParam: hook === 'pytest_runtest_makereport' && params.includes('call') ? 'call' : undefined,
+        });
+        for (const f of forgeries) handled.add(f.node.id);
+        emitForgeries(ctx, forgeries, where, method);
+        if (hook === 'pytest_report_teststatus') checkTestStatus(ctx, fn, method);
+      }
+
+      // 2. Rebinding pytest's report machinery; forging in the replacement becomes related information.
+      const defs = defsByName(nodes.defs);
+      for (const r of rebindingsIn(nodes, ctx.names)) {
+        if (!r.target) continue;
+        const cls = CLASS_TARGET.exec(r.target);
+        const clsAttr = CLASS_ATTR_TARGET.exec(r.target);
+        const modAttr = MODULE_ATTR_TARGET.exec(r.target);
+        if (!cls && !clsAttr && !modAttr) continue;
+        const repl = replacementFunction(r.value, defs);
+        let inRepl: Forgery[] = [];
+        if (repl) {
+          // Inside a replacement of a report factory, any object whose outcome is forged is a report (`self` too).
+          const objs = new Set<string>();
+          const body = repl.childForFieldName('body');
+          if (body) forEachInScope(body, (n) => {
+            for (const w of attributeWrite(n, ctx)) if (w.attr === 'outcome' && w.obj.type === 'identifier' && forgedValue(w.value, constants)) objs.add(w.obj.text);
           });
-          for (const f of forgeries) handled.add(f.node.id);
-          emitForgeries(ctx, forgeries, where, method);
-          if (hook === 'pytest_report_teststatus') checkTestStatus(ctx, fn, method);
+          inRepl = collectForgeries(repl, objs, ctx, constants, { makereport: true }).filter((f) => !judge(f).quiet);
+          if (repl.type === 'lambda' && body) {
+            const v = forgedConstruction(body, constants);
+            if (v) inRepl.push({ node: body, kind: 'return', value: v, fn: repl, gates: [] });
+          }
+          for (const f of inRepl) handled.add(f.node.id);
         }
+        const forged = inRepl.find((f) => f.kind !== 'longrepr')?.value ?? inRepl[0]?.value;
+        let base: Severity;
+        let detail: string;
+        if (inRepl.length) {
+          base = 'error';
+          detail = forged
+            ? `every report pytest builds goes through the replacement, which forges the outcome as "${forged}": failing tests are reported as ${forged === 'skipped' ? 'skipped' : 'passing'}`
+            : 'every report pytest builds goes through the replacement, which erases the failure';
+        } else if (repl && isNoOp(repl)) {
+          base = 'error';
+          detail = 'the replacement does nothing, so pytest never gets the real report or call result and failures go unreported';
+        } else if (cls || (clsAttr && OUTCOME_ATTRS.has(clsAttr[3]!))) {
+          base = 'error';
+          detail = cls
+            ? 'every report pytest builds comes from the replacement class, which decides pass or fail'
+            : 'the outcome of every report comes from the replacement instead of the test run';
+        } else if (clsAttr && /^(from_item_and_call|from_call)$/.test(clsAttr[3]!)) {
+          base = repl ? 'info' : 'warning';
+          detail = repl
+            ? 'every report pytest builds goes through the replacement; it delegates without visibly forging, review it'
+            : 'every report pytest builds goes through a replacement this file does not show';
+        } else {
+          base = 'info';
+          detail = "pytest's runner now calls code of this project; review that it does not soften outcomes";
+        }
+        const related: ReportRelated[] = inRepl.map((f) => ({ node: f.node, message: `forges the report: \`${snippet(f.node)}\`` }));
+        if (repl && !inRepl.length && repl.startPosition.row !== r.node.startPosition.row) related.push({ node: repl, message: 'the replacement' });
+        ctx.report({
+          node: r.node,
+          message: `\`${shownTarget(r)}\` is replaced ${describeRebinding(r)}: ${detail}`,
+          severity: severityFor(ctx, r.node, base),
+          related,
+        });
+      }
 
-        // 2. Rebinding pytest's report machinery; forging in the replacement becomes related information.
-        const defs = defsByName(allDefs);
-        const rebinds: Rebinding[] = [];
-        for (const a of assignments) {
-          const r = rebindingFromAssignment(a, ctx.names);
-          if (r) rebinds.push(r);
-        }
-        for (const c of calls) {
-          const r = rebindingFromCall(c, ctx.names);
-          if (r) rebinds.push(r);
-        }
-        for (const r of rebinds) {
-          if (!r.target) continue;
-          const cls = CLASS_TARGET.exec(r.target);
-          const clsAttr = CLASS_ATTR_TARGET.exec(r.target);
-          const modAttr = MODULE_ATTR_TARGET.exec(r.target);
-          if (!cls && !clsAttr && !modAttr) continue;
-          const repl = replacementFunction(r.value, defs);
-          let inRepl: Forgery[] = [];
-          if (repl) {
-            // Inside a replacement of a report factory, any object whose outcome is forged is a report (`self` too).
-            const objs = new Set<string>();
-            const body = repl.childForFieldName('body');
-            if (body) forEachInScope(body, (n) => {
-              for (const w of attributeWrite(n, ctx)) if (w.attr === 'outcome' && w.obj.type === 'identifier' && forgedValue(w.value, constants)) objs.add(w.obj.text);
-            });
-            inRepl = collectForgeries(repl, objs, ctx, constants, { makereport: true }).filter((f) => !judge(f).quiet);
-            if (repl.type === 'lambda' && body) {
-              const v = forgedConstruction(body, constants);
-              if (v) inRepl.push({ node: body, kind: 'return', value: v, fn: repl, gates: [] });
-            }
-            for (const f of inRepl) handled.add(f.node.id);
-          }
-          const forged = inRepl.find((f) => f.kind !== 'longrepr')?.value ?? inRepl[0]?.value;
-          let base: Severity;
-          let detail: string;
-          if (inRepl.length) {
-            base = 'error';
-            detail = forged
-              ? `every report pytest builds goes through the replacement, which forges the outcome as "${forged}": failing tests are reported as ${forged === 'skipped' ? 'skipped' : 'passing'}`
-              : 'every report pytest builds goes through the replacement, which erases the failure';
-          } else if (repl && isNoOp(repl)) {
-            base = 'error';
-            detail = 'the replacement does nothing, so pytest never gets the real report or call result and failures go unreported';
-          } else if (cls || (clsAttr && OUTCOME_ATTRS.has(clsAttr[3]!))) {
-            base = 'error';
-            detail = cls
-              ? 'every report pytest builds comes from the replacement class, which decides pass or fail'
-              : 'the outcome of every report comes from the replacement instead of the test run';
-          } else if (clsAttr && /^(from_item_and_call|from_call)$/.test(clsAttr[3]!)) {
-            base = repl ? 'info' : 'warning';
-            detail = repl
-              ? 'every report pytest builds goes through the replacement; it delegates without visibly forging, review it'
-              : 'every report pytest builds goes through a replacement this file does not show';
-          } else {
-            base = 'info';
-            detail = "pytest's runner now calls code of this project; review that it does not soften outcomes";
-          }
-          const related: ReportRelated[] = inRepl.map((f) => ({ node: f.node, message: `forges the report: \`${snippet(f.node)}\`` }));
-          if (repl && !inRepl.length && repl.startPosition.row !== r.node.startPosition.row) related.push({ node: repl, message: 'the replacement' });
-          ctx.report({
-            node: r.node,
-            message: `\`${shownTarget(r)}\` is replaced ${describeRebinding(r)}: ${detail}`,
-            severity: severityFor(ctx, r.node, base),
-            related,
-          });
-        }
-
-        // 3. Forging statements outside report hooks (helpers the hooks call).
-        const loose: Forgery[] = [];
-        for (const n of [...assignments, ...calls]) {
-          if (handled.has(n.id)) continue;
-          for (const w of attributeWrite(n, ctx)) {
-            if (w.attr !== 'outcome' || w.obj.type !== 'identifier' || w.obj.text === 'self' || !forgedValue(w.value, constants)) continue;
-            const fn = enclosingCallable(n);
-            if (!fn || fn.type !== 'function_definition' || !usedAsReport(fn, w.obj.text)) continue;
-            for (const f of collectForgeries(fn, new Set([w.obj.text]), ctx, constants, { makereport: false })) {
-              if (handled.has(f.node.id)) continue;
-              handled.add(f.node.id);
-              loose.push(f);
-            }
+      // 3. Forging statements outside report hooks (helpers the hooks call).
+      const loose: Forgery[] = [];
+      for (const n of [...nodes.assignments, ...nodes.calls]) {
+        if (handled.has(n.id)) continue;
+        for (const w of attributeWrite(n, ctx)) {
+          if (w.attr !== 'outcome' || w.obj.type !== 'identifier' || w.obj.text === 'self' || !forgedValue(w.value, constants)) continue;
+          const fn = enclosingCallable(n);
+          if (!fn || fn.type !== 'function_definition' || !usedAsReport(fn, w.obj.text)) continue;
+          for (const f of collectForgeries(fn, new Set([w.obj.text]), ctx, constants, { makereport: false })) {
+            if (handled.has(f.node.id)) continue;
+            handled.add(f.node.id);
+            loose.push(f);
           }
         }
-        emitForgeries(ctx, loose, null, false);
-      },
-    };
+      }
+      emitForgeries(ctx, loose, null, false);
+    });
   },
 };
 

@@ -16,13 +16,14 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, unparen, type Node } from '../../engine/ast';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
   alwaysReturnsTruthy,
   baseNames,
   classifyHandler,
+  collectThenCheck,
   defsByName,
   describeRebinding,
   exceptClauses,
@@ -31,14 +32,11 @@ import {
   hookNameOf,
   hookParameters,
   hookStyle,
-  isMethod,
   isNoOp,
   mentionsSkipRequest,
   mentionsXfail,
-  rebindingFromAssignment,
-  rebindingFromCall,
+  rebindingsIn,
   replacementFunction,
-  returnValue,
   runEvidence,
   severityFor,
   shownTarget,
@@ -101,51 +99,22 @@ export const testCallHijack: Rule = {
   },
 
   create(ctx) {
-    const hooks: Node[] = [];
-    const allDefs: Node[] = [];
-    const classes: Node[] = [];
-    const assignments: Node[] = [];
-    const calls: Node[] = [];
-    return {
-      function_definition(node) {
-        allDefs.push(node);
-        if (RUN_HOOKS.has(hookNameOf(node))) hooks.push(node);
-      },
-      class_definition(node) {
-        classes.push(node);
-      },
-      assignment(node) {
-        assignments.push(node);
-      },
-      call(node) {
-        calls.push(node);
-      },
-      'module:exit'() {
-        for (const fn of hooks) checkRunHook(ctx, fn);
-        const defs = defsByName(allDefs);
-        const testCaseClasses = new Set<string>();
-        for (const cls of classes) {
-          const bases = baseNames(cls, ctx.names);
-          const name = cls.childForFieldName('name')?.text ?? '';
-          if (bases.some((b) => TESTCASE_QUALIFIED.test(b) || /(^|\.)\w*TestCase$/.test(b))) {
-            testCaseClasses.add(name);
-            checkTestCaseClass(ctx, cls, name);
-          }
-          if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name);
+    return collectThenCheck((nodes) => {
+      for (const fn of nodes.defs) if (RUN_HOOKS.has(hookNameOf(fn))) checkRunHook(ctx, fn);
+      const defs = defsByName(nodes.defs);
+      const testCaseClasses = new Set<string>();
+      for (const cls of nodes.classes) {
+        const bases = baseNames(cls, ctx.names);
+        const name = cls.childForFieldName('name')?.text ?? '';
+        if (bases.some((b) => TESTCASE_QUALIFIED.test(b) || /(^|\.)\w*TestCase$/.test(b))) {
+          testCaseClasses.add(name);
+          checkTestCaseClass(ctx, cls, name);
         }
-        const rebinds: Rebinding[] = [];
-        for (const a of assignments) {
-          const r = rebindingFromAssignment(a, ctx.names);
-          if (r) rebinds.push(r);
-        }
-        for (const c of calls) {
-          const r = rebindingFromCall(c, ctx.names);
-          if (r) rebinds.push(r);
-        }
-        const originals = originalAliases(assignments, ctx);
-        for (const r of rebinds) checkRebinding(ctx, r, defs, testCaseClasses, originals);
-      },
-    };
+        if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name);
+      }
+      const originals = originalAliases(nodes.assignments, ctx);
+      for (const r of rebindingsIn(nodes, ctx.names)) checkRebinding(ctx, r, defs, testCaseClasses, originals);
+    });
   },
 };
 
@@ -289,63 +258,77 @@ function lastName(call: Node): string {
 // ---------------------------------------------------------------------------------------------------
 // unittest classes
 
+/** A call taken apart: the callee (unparenthesised), its last name, the receiver of a method call, the arguments. */
+interface CallParts {
+  callee: Node;
+  name: string;
+  receiver: Node | null;
+  positional: Node[];
+  /** Positional and keyword argument values. */
+  args: Node[];
+}
+
+function callParts(call: Node): CallParts {
+  const callee = unparen(call.childForFieldName('function')!);
+  const all = callArguments(call);
+  return {
+    callee,
+    name: lastName(call),
+    receiver: callee.type === 'attribute' ? unparen(callee.childForFieldName('object')!) : null,
+    positional: all.positional,
+    args: [...all.positional, ...all.keywords.values()],
+  };
+}
+
+/** The first call in a def's or lambda's body (nested functions included) that satisfies `pred`. */
+function findCall(fn: Node, pred: (call: Node) => boolean): Node | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  let found: Node | undefined;
+  const visit = (n: Node) => {
+    if (found) return false;
+    if (n.type === 'call' && pred(n)) found = n;
+    return !found;
+  };
+  // A lambda's body is an expression, possibly the call itself.
+  if (body.type !== 'block') visit(body);
+  forEachDescendant(body, visit);
+  return found;
+}
+
 /**
  * Does a `run` / `__call__` / `_callTestMethod` body run the test? It delegates to the base class
  * (`super().run(result)`, `unittest.TestCase.run(self, result)`), calls the original it saved, touches
  * `_callTestMethod` / `_testMethodName`, calls the method it was given, or hands `result` on to a helper.
  */
 function delegatesRun(fn: Node, originals: Set<string>): boolean {
-  const body = fn.childForFieldName('body');
-  if (!body) return false;
   const params = parameterNames(fn);
   const resultParam = params.find((p) => p === 'result');
   const methodParam = fn.type === 'function_definition' && functionName(fn) === '_callTestMethod' ? params[1] : undefined;
-  let yes = false;
-  const visit = (n: Node) => {
-    if (yes) return false;
-    if (n.type !== 'call') return true;
-    const f = unparen(n.childForFieldName('function')!);
-    const name = lastName(n);
-    const obj = f.type === 'attribute' ? unparen(f.childForFieldName('object')!) : null;
-    const all = callArguments(n);
-    const args = [...all.positional, ...all.keywords.values()];
-    if (obj?.type === 'call' && lastName(obj) === 'super' && /^(run|__call__|_callTestMethod|debug)$/.test(name)) yes = true;
-    else if (TESTCASE_RUN_ATTRS.has(name) && obj && all.positional[0]?.text === 'self') yes = true;
-    else if (name === '_callTestMethod') yes = true;
-    else if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) yes = true;
-    else if (f.type === 'identifier' && (originals.has(f.text) || (methodParam && f.text === methodParam))) yes = true;
-    else if (methodParam && args.some((a) => a.text === methodParam) && !PASSIVE_CALLS.test(name)) yes = true;
-    else if (resultParam && obj?.text !== resultParam && args.some((a) => a.text === resultParam) && !PASSIVE_CALLS.test(name)) yes = true;
-    return !yes;
-  };
-  if (body.type !== 'block') visit(body);
-  forEachDescendant(body, visit);
-  return yes;
+  const delegating = findCall(fn, (call) => {
+    const { callee, name, receiver, positional, args } = callParts(call);
+    if (receiver?.type === 'call' && lastName(receiver) === 'super' && /^(run|__call__|_callTestMethod|debug)$/.test(name)) return true;
+    if (TESTCASE_RUN_ATTRS.has(name) && receiver && positional[0]?.text === 'self') return true;
+    if (name === '_callTestMethod') return true;
+    if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) return true;
+    if (callee.type === 'identifier' && (originals.has(callee.text) || (methodParam && callee.text === methodParam))) return true;
+    if (methodParam && args.some((a) => a.text === methodParam) && !PASSIVE_CALLS.test(name)) return true;
+    return !!resultParam && receiver?.text !== resultParam && args.some((a) => a.text === resultParam) && !PASSIVE_CALLS.test(name);
+  });
+  return !!delegating;
 }
 
 /** A replacement for a runner's or suite's `run`: it calls or hands on the tests (or result) it is given. */
 function delegatesSuite(fn: Node, originals: Set<string>): boolean {
-  const body = fn.childForFieldName('body');
-  if (!body) return false;
   const params = new Set(parameterNames(fn).filter((p) => p !== 'self' && p !== 'cls'));
-  let yes = false;
-  const visit = (n: Node) => {
-    if (yes) return false;
-    if (n.type !== 'call') return true;
-    const f = unparen(n.childForFieldName('function')!);
-    const name = lastName(n);
-    const obj = f.type === 'attribute' ? unparen(f.childForFieldName('object')!) : null;
-    const all = callArguments(n);
-    const args = [...all.positional, ...all.keywords.values()];
-    if (obj?.type === 'call' && lastName(obj) === 'super') yes = true;
-    else if (f.type === 'identifier' && (params.has(f.text) || originals.has(f.text))) yes = true;
-    else if (obj && params.has(obj.text) && /^(run|__call__|debug)$/.test(name)) yes = true;
-    else if (!PASSIVE_CALLS.test(name) && args.some((a) => params.has(a.text))) yes = true;
-    return !yes;
-  };
-  if (body.type !== 'block') visit(body);
-  forEachDescendant(body, visit);
-  return yes;
+  const delegating = findCall(fn, (call) => {
+    const { callee, name, receiver, args } = callParts(call);
+    if (receiver?.type === 'call' && lastName(receiver) === 'super') return true;
+    if (callee.type === 'identifier' && (params.has(callee.text) || originals.has(callee.text))) return true;
+    if (receiver && params.has(receiver.text) && /^(run|__call__|debug)$/.test(name)) return true;
+    return !PASSIVE_CALLS.test(name) && args.some((a) => params.has(a.text));
+  });
+  return !!delegating;
 }
 
 /** Calls that only look at a value: handing `result` to them does not run anything. */
@@ -399,17 +382,7 @@ function checkResultClass(ctx: RuleContext, cls: Node, name: string): void {
 }
 
 function callsSuccess(fn: Node): Node | undefined {
-  let found: Node | undefined;
-  const body = fn.childForFieldName('body');
-  if (!body) return undefined;
-  const visit = (n: Node) => {
-    if (found) return false;
-    if (n.type === 'call' && SUCCESS_NAMES.test(lastName(n))) found = n;
-    return !found;
-  };
-  if (body.type !== 'block') visit(body);
-  forEachDescendant(body, visit);
-  return found;
+  return findCall(fn, (call) => SUCCESS_NAMES.test(lastName(call)));
 }
 
 // ---------------------------------------------------------------------------------------------------

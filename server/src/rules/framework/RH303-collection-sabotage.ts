@@ -20,10 +20,10 @@
  * on options, platform, Python version, installed packages or environment make the sabotage conditional
  * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, unparen, stringValue, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, isMethod, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { enclosingCallable, gatesOf, hookNameOf, hookParameters, isMethod, requires, returnValue, snippet, truthiness, type Gate } from './helpers';
+import { enclosingCallable, gatesOf, hookNameOf, hookParameters, requires, snippet, truthiness, type Gate } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.

@@ -1,8 +1,9 @@
 /**
  * Shared analysis for the RH3 (test-framework tampering) rules: recognising pytest hook implementations
  * and their wrapper style, the conditions that guard a statement ("gates") and what they require, whether
- * a hook actually runs the test, how an `except` handler treats the failure, and rebinding targets
- * (assignment, `setattr`, `monkeypatch.setattr`, `mock.patch`).
+ * a hook actually runs the test, how an `except` handler treats the failure, rebinding targets
+ * (assignment, `setattr`, `monkeypatch.setattr`, `mock.patch`, recognised by `engine/rebinding.ts`), and
+ * the node collection RH301 and RH302 share (`collectThenCheck`).
  *
  * Everything here is iterative over the tree (forEachDescendant / forEachInScope), never JS-recursive on
  * statements; the only recursion is over boolean sub-expressions of one condition, which is shallow.
@@ -16,12 +17,14 @@ import {
   forEachInScope,
   functionName,
   parameterNames,
+  returnValue,
   stringValue,
   unparen,
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import type { RuleContext } from '../../engine/rule';
+import { rebindingsAt, type RebindForm, type Rebinding as EngineRebinding } from '../../engine/rebinding';
+import type { Listeners, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 
 // ---------------------------------------------------------------------------------------------------
@@ -109,12 +112,6 @@ export function hookParameters(fn: Node): string[] {
   return params;
 }
 
-/** True for a def that is a method (directly in a class body). */
-export function isMethod(fn: Node): boolean {
-  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
-  return p?.type === 'block' && p.parent?.type === 'class_definition';
-}
-
 /** True when `node` is inside any function (def or lambda) — not executed at import time. */
 function insideFunction(node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return true;
@@ -125,6 +122,29 @@ function insideFunction(node: Node): boolean {
 export function enclosingCallable(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return p;
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Whole-file passes
+
+/** What RH301 and RH302 look at once the whole file has been seen, in source order. */
+export interface CollectedNodes {
+  defs: Node[];
+  classes: Node[];
+  assignments: Node[];
+  calls: Node[];
+}
+
+/** Listeners that collect the file's defs, classes, assignments and calls and hand them to `check` at the end. */
+export function collectThenCheck(check: (nodes: CollectedNodes) => void): Listeners {
+  const nodes: CollectedNodes = { defs: [], classes: [], assignments: [], calls: [] };
+  return {
+    function_definition: (node) => void nodes.defs.push(node),
+    class_definition: (node) => void nodes.classes.push(node),
+    assignment: (node) => void nodes.assignments.push(node),
+    call: (node) => void nodes.calls.push(node),
+    'module:exit': () => check(nodes),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -434,11 +454,6 @@ export function truthiness(value: Node | null | undefined): Truthiness {
   }
 }
 
-/** The value of a `return` statement (null for a bare return). */
-export function returnValue(ret: Node): Node | null {
-  return ret.namedChildren.find((c) => c.type !== 'comment') ?? null;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Exception handlers
 
@@ -519,63 +534,45 @@ export interface Rebinding {
   how: 'assignment' | 'setattr' | 'monkeypatch' | 'mock.patch';
 }
 
-/** `x.attr = v` (also inside chained and annotated assignments). */
-export function rebindingFromAssignment(node: Node, names: NameResolver): Rebinding | undefined {
-  const left = node.childForFieldName('left');
-  let right = node.childForFieldName('right');
-  if (!left || !right || left.type !== 'attribute') return undefined;
-  // Chained `a.x = b.x = v`: the value is the innermost right side.
-  while (right.type === 'assignment') right = right.childForFieldName('right') ?? right;
-  const obj = left.childForFieldName('object')!;
-  const attr = left.childForFieldName('attribute')?.text ?? '';
-  const q = names.qualify(obj);
-  return { node, target: q ? `${q}.${attr}` : undefined, object: obj, attr, value: right, how: 'assignment' };
-}
+/** The engine's forms this family reports, in its own terms (`swap_attr`, `setitem`, `patch.multiple`/`.dict` and namespace writes are not). */
+const HOW: Partial<Record<RebindForm, Rebinding['how']>> = {
+  assignment: 'assignment',
+  setattr: 'setattr',
+  monkeypatch: 'monkeypatch',
+  'mock.patch': 'mock.patch',
+  'mock.patch.object': 'mock.patch',
+};
 
-const PATCH_CALLEE = /(^|\.)(mock\.patch|patch)$/;
-const PATCH_OBJECT_CALLEE = /(^|\.)patch\.object$/;
-
-/** `setattr(x, "a", v)`, `monkeypatch.setattr(x, "a", v)`, `monkeypatch.setattr("m.x.a", v)`, `mock.patch(...)`. */
-export function rebindingFromCall(call: Node, names: NameResolver): Rebinding | undefined {
-  const fn = call.childForFieldName('function');
-  if (!fn) return undefined;
-  const args = callArguments(call);
-  const pos = args.positional;
-  const q = names.qualify(fn);
-  const text = dottedName(fn) ?? '';
-  if (q === 'builtins.setattr') {
-    const attr = stringValue(pos[1]);
-    if (!pos[0] || !attr) return undefined;
-    const oq = names.qualify(pos[0]);
-    return { node: call, target: oq ? `${oq}.${attr}` : undefined, object: pos[0], attr, value: pos[2], how: 'setattr' };
+/**
+ * `x.attr = v` (also in chained and annotated assignments), `setattr(x, "a", v)`, `monkeypatch.setattr(x, "a", v)`,
+ * `monkeypatch.setattr("m.x.a", v)`, `mock.patch("m.x.a", v)`, `mock.patch.object(x, "a", v)`.
+ */
+function familyRebinding(r: EngineRebinding, names: NameResolver): Rebinding | undefined {
+  const how = HOW[r.form];
+  // An unpacked target's value is not visible.
+  if (!how || r.unpacked) return undefined;
+  const t = r.target;
+  if (t.kind === 'attribute') {
+    if (!t.attr) return undefined;
+    const q = names.qualify(t.owner);
+    return { node: r.statement, target: q ? `${q}.${t.attr}` : undefined, object: t.owner, attr: t.attr, value: r.value, how };
   }
-  const f = unparen(fn);
-  if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'setattr' && q !== 'builtins.setattr') {
-    // monkeypatch.setattr / MonkeyPatch().setattr / mp.setattr
-    const first = stringValue(pos[0]);
-    if (first !== undefined && pos.length >= 2 && /^[\w.]+\.\w+$/.test(first) && stringValue(pos[1]) === undefined) {
-      const attr = first.slice(first.lastIndexOf('.') + 1);
-      return { node: call, target: first, attr, value: pos[1] ?? args.keywords.get('value'), how: 'monkeypatch' };
-    }
-    const attr = stringValue(pos[1] ?? args.keywords.get('name'));
-    const target = pos[0] ?? args.keywords.get('target');
-    if (!target || !attr) return undefined;
-    const oq = names.qualify(target);
-    return { node: call, target: oq ? `${oq}.${attr}` : undefined, object: target, attr, value: pos[2] ?? args.keywords.get('value'), how: 'monkeypatch' };
-  }
-  const callee = q ?? text;
-  if (PATCH_OBJECT_CALLEE.test(callee)) {
-    const attr = stringValue(pos[1]);
-    if (!pos[0] || !attr) return undefined;
-    const oq = names.qualify(pos[0]);
-    return { node: call, target: oq ? `${oq}.${attr}` : undefined, object: pos[0], attr, value: pos[2] ?? args.keywords.get('new'), how: 'mock.patch' };
-  }
-  if (PATCH_CALLEE.test(callee)) {
-    const t = stringValue(pos[0] ?? args.keywords.get('target'));
-    if (!t || !/^[\w.]+\.\w+$/.test(t)) return undefined;
-    return { node: call, target: t, attr: t.slice(t.lastIndexOf('.') + 1), value: pos[1] ?? args.keywords.get('new'), how: 'mock.patch' };
+  if (t.kind === 'dotted' && /^[\w.]+\.\w+$/.test(t.path)) {
+    return { node: r.statement, target: t.path, attr: t.path.slice(t.path.lastIndexOf('.') + 1), value: r.value, how };
   }
   return undefined;
+}
+
+/** The rebindings at the collected assignments, then at the collected calls. */
+export function rebindingsIn(nodes: CollectedNodes, names: NameResolver): Rebinding[] {
+  const out: Rebinding[] = [];
+  for (const n of [...nodes.assignments, ...nodes.calls]) {
+    for (const r of rebindingsAt(n, names)) {
+      const fr = familyRebinding(r, names);
+      if (fr) out.push(fr);
+    }
+  }
+  return out;
 }
 
 export function describeRebinding(r: Rebinding): string {

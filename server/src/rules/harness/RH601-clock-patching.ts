@@ -9,11 +9,11 @@
  * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) is not reported.
  */
 import { dottedName, enclosingFunction, functionName, unparen, type Node } from '../../engine/ast';
+import { rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { isTestHelperPath } from '../awareness/env-helpers';
-import { rebindingsAt, type Rebinding } from './helpers';
 
 const CLOCKS = new Set([
   'time.time', 'time.time_ns', 'time.perf_counter', 'time.perf_counter_ns', 'time.monotonic', 'time.monotonic_ns',
@@ -28,10 +28,11 @@ function clockOf(q: string): string | undefined {
   return undefined;
 }
 
+/** The forms the rule covers: scoped test-support helpers (`swap_attr`, `setitem`, `patch.multiple`/`.dict`) are left out. */
+const CLOCK_FORMS = new Set<RebindForm>(['assignment', 'namespace', 'setattr', 'monkeypatch', 'mock.patch', 'mock.patch.object']);
+
 function how(r: Rebinding, clock: string): string {
   switch (r.form) {
-    case 'assignment':
-      return `\`${r.node.text} = ...\` replaces \`${clock}\``;
     case 'namespace':
       return `\`${r.node.text} = ...\` replaces \`${clock}\` in the module's namespace`;
     case 'setattr':
@@ -39,7 +40,11 @@ function how(r: Rebinding, clock: string): string {
     case 'monkeypatch':
       return `\`${dottedName(r.node.childForFieldName('function')) ?? 'setattr'}(...)\` replaces \`${clock}\``;
     case 'mock.patch':
+    case 'mock.patch.object':
       return `\`${dottedName(r.node.childForFieldName('function')) ?? 'patch'}(...)\` replaces \`${clock}\``;
+    case 'assignment':
+    default:
+      return `\`${r.node.text} = ...\` replaces \`${clock}\``;
   }
 }
 
@@ -85,8 +90,11 @@ export const clockPatching: Rule = {
     const check = (node: Node) => {
       const role = ctx.roleAt(node);
       if (isTestSide(role)) return;
-      for (const r of rebindingsAt(node, ctx.names, (q) => clockOf(q) !== undefined)) {
-        const clock = clockOf(r.target)!;
+      for (const r of rebindingsAt(node, ctx.names)) {
+        if (!CLOCK_FORMS.has(r.form)) continue;
+        const target = rebindTargetName(r, ctx.names);
+        const clock = target && clockOf(target);
+        if (!clock) continue;
         if (isRestore(r, clock, (n) => ctx.names.qualify(n))) continue;
         const fn = enclosingFunction(r.node);
         const where = fn ? ` in \`${functionName(fn)}()\`` : ' at import time';

@@ -7,8 +7,6 @@
  *   `shutil.rmtree(build_dir)` is not.
  * - `testPathKind`: whether such a path names a test file, a test folder, `conftest.py`, a pytest/tox
  *   configuration file or an expected-output file.
- * - `rebindingsAt`: the module attributes an assignment, `setattr`, `monkeypatch.setattr` (object and
- *   dotted-string forms), `mock.patch("a.b")` or `mock.patch.object(a, "b")` replaces.
  *
  * Expression walks are bounded (depth and fan-out caps): a path expression is small, and a pathological
  * one must not overflow the stack.
@@ -343,103 +341,4 @@ export function describeTestPath(m: TestPathMatch): string {
     case 'expected-output':
       return `the expected-output file \`${m.display}\``;
   }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Rebinding module attributes
-
-export type RebindForm = 'assignment' | 'setattr' | 'monkeypatch' | 'mock.patch' | 'namespace';
-
-export interface Rebinding {
-  /** Qualified attribute replaced, e.g. `time.perf_counter`. */
-  target: string;
-  form: RebindForm;
-  /** The replacement, when given. */
-  value?: Node;
-  /** The node to report. */
-  node: Node;
-}
-
-const PATCHER = /(^|\.)(patch|patch\.object)$/;
-
-/**
- * Attribute rebindings made at `node` (an `assignment` or a `call`). `targetOk` filters candidate
- * qualified names early (e.g. only clocks).
- */
-export function rebindingsAt(node: Node, names: NameResolver, targetOk: (q: string) => boolean): Rebinding[] {
-  const out: Rebinding[] = [];
-  if (node.type === 'assignment') {
-    const left = node.childForFieldName('left');
-    if (!left || (left.type !== 'attribute' && left.type !== 'subscript' && left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return out;
-    const right = node.childForFieldName('right') ?? undefined;
-    const value = right?.type === 'assignment' ? innermostValue(right) : right;
-    const targets = left ? (left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.namedChildren : [left]) : [];
-    for (const t of targets) {
-      if (t.type === 'attribute') {
-        const q = names.qualify(t);
-        if (q && targetOk(q)) out.push({ target: q, form: 'assignment', value: targets.length === 1 ? value : undefined, node: t });
-      } else if (t.type === 'subscript') {
-        // `vars(time)["time"] = ...`, `time.__dict__["time"] = ...`
-        const container = unparen(t.childForFieldName('value')!);
-        const key = stringValue(t.childForFieldName('subscript'));
-        let owner: string | undefined;
-        if (container.type === 'call' && names.callee(container) === 'builtins.vars') owner = names.qualify(callArguments(container).positional[0]);
-        if (container.type === 'attribute' && container.childForFieldName('attribute')?.text === '__dict__') owner = names.qualify(container.childForFieldName('object'));
-        if (owner && key && targetOk(`${owner}.${key}`)) out.push({ target: `${owner}.${key}`, form: 'namespace', value: targets.length === 1 ? value : undefined, node: t });
-      }
-    }
-    return out;
-  }
-  if (node.type !== 'call') return out;
-  const fnNode = node.childForFieldName('function');
-  if (!fnNode) return out;
-  // Cheap filter before resolving names: only `setattr`, `*.setattr`, `patch`, `*.patch`, `*.object` calls.
-  const last = fnNode.type === 'identifier' ? fnNode.text : fnNode.type === 'attribute' ? (fnNode.childForFieldName('attribute')?.text ?? '') : '';
-  if (last !== 'setattr' && last !== 'patch' && last !== 'object') {
-    if (fnNode.type !== 'identifier') return out;
-    const resolved = names.qualify(fnNode) ?? '';
-    if (resolved !== 'builtins.setattr' && !PATCHER.test(resolved)) return out;
-  }
-  const callee = names.callee(node);
-  const args = callArguments(node);
-  const [a0, a1, a2] = args.positional;
-  if (callee === 'builtins.setattr' && a0 && a1) {
-    const owner = names.qualify(a0);
-    const attr = stringValue(a1);
-    if (owner && attr && targetOk(`${owner}.${attr}`)) out.push({ target: `${owner}.${attr}`, form: 'setattr', value: a2, node });
-    return out;
-  }
-  const dotted = dottedName(fnNode) ?? '';
-  const isMonkeypatch = fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'setattr' && callee !== 'builtins.setattr';
-  if (isMonkeypatch && a0) {
-    const s = stringValue(a0);
-    if (s !== undefined) {
-      // monkeypatch.setattr("time.time", fake)
-      if (targetOk(s)) out.push({ target: s, form: 'monkeypatch', value: a1 ?? args.keywords.get('value'), node });
-    } else if (a1) {
-      const owner = names.qualify(a0);
-      const attr = stringValue(a1);
-      if (owner && attr && targetOk(`${owner}.${attr}`)) out.push({ target: `${owner}.${attr}`, form: 'monkeypatch', value: a2 ?? args.keywords.get('value'), node });
-    }
-    return out;
-  }
-  const q = callee ?? dotted;
-  if (PATCHER.test(q) || PATCHER.test(dotted)) {
-    const isObject = /patch\.object$/.test(q) || /patch\.object$/.test(dotted);
-    if (isObject && a0 && a1) {
-      const owner = names.qualify(a0);
-      const attr = stringValue(a1);
-      if (owner && attr && targetOk(`${owner}.${attr}`)) out.push({ target: `${owner}.${attr}`, form: 'mock.patch', value: a2 ?? args.keywords.get('new'), node });
-    } else if (!isObject) {
-      const s = stringValue(a0 ?? args.keywords.get('target'));
-      if (s !== undefined && targetOk(s)) out.push({ target: s, form: 'mock.patch', value: a1 ?? args.keywords.get('new'), node });
-    }
-  }
-  return out;
-}
-
-function innermostValue(assign: Node): Node | undefined {
-  let n: Node | null = assign;
-  for (let i = 0; n && n.type === 'assignment' && i < 50; i++) n = n.childForFieldName('right');
-  return n ?? undefined;
 }

@@ -8,13 +8,12 @@
  * (`if sys.platform ...`, `except ImportError:`) and skip helpers stay quiet; a blanket skip whose
  * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info.
  */
-import { callArguments, dottedName, forEachDescendant, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, definitionOf, dottedName, forEachDescendant, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
   classifyReason,
   comparisonOperator,
-  definitionOf,
   identifierWords,
   isUnconditionalIn,
   literalTruth,

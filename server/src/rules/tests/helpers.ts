@@ -6,6 +6,7 @@
  */
 import {
   callArguments,
+  definitionOf,
   dottedName,
   forEachInScope,
   functionName,
@@ -20,11 +21,6 @@ const MAX_EXPR_DEPTH = 40;
 
 // ---------------------------------------------------------------------------------------------------
 // Tests and their classes
-
-/** The function definition a `decorated_definition` wraps, or the node itself. */
-export function definitionOf(stmt: Node): Node {
-  return stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') ?? stmt : stmt;
-}
 
 /** The class whose body directly contains `fn` (methods only), or null. */
 export function ownerClass(fn: Node): Node | null {
