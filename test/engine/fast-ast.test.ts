@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { parsePython } from '../../server/src/engine';
 import { forEachDescendant } from '../../server/src/engine/ast';
-import { activate, deactivate } from '../../server/src/engine/fast';
+import { activate, deactivate, readsTreeMemory, useTreeReader } from '../../server/src/engine/fast';
 import { ensureParser } from '../support/engine';
 import { nodeSignature } from '../support/node-signature';
 
@@ -45,8 +45,15 @@ function compare(source: string): void {
   }
 }
 
-describe('fast tree index', () => {
-  before(ensureParser);
+for (const reader of ['auto', 'api'] as const)
+describe(`fast tree index (${reader === 'auto' ? 'read from the Wasm heap' : 'built through the API'})`, () => {
+  before(async () => {
+    await ensureParser();
+    useTreeReader(reader);
+  });
+  after(() => useTreeReader('auto'));
+
+  it('uses the intended builder', () => assert.equal(readsTreeMemory(), reader === 'auto', 'the heap reader disagrees with web-tree-sitter: see server/src/engine/tree-memory.ts'));
 
   const samples: [string, string][] = [
     ['keywords that are also named types', 'f = lambda x: (yield x)\nasync def g():\n    await h()\ntype Alias = list[int]\nx: type = 1\n'],

@@ -18,6 +18,8 @@
  * bench/verify-fast-ast.ts, which compares every accessor on the whole corpus).
  */
 import { Node as TSNode, type Tree } from 'web-tree-sitter';
+import { createParser, wasmHeap } from './parser';
+import { compareWithCursor, readTree, type WasmHeap } from './tree-memory';
 
 type Node = TSNode;
 
@@ -40,12 +42,19 @@ export interface FlatTree {
   kids: (Node[] | undefined)[];
   /** childForFieldName results, keyed by `index * fieldCount + fieldId`. */
   fields: Map<number, Node | null>;
+  /** Entries in the language's field table (the key stride of `fields`). */
+  fieldCount: number;
   children: (Node[] | undefined)[];
+  /** From the heap reader: each node's field in its parent, and fields its parent has on unlisted tokens. */
+  fieldIds?: Uint16Array;
+  unlistedFields?: Uint32Array;
 }
 
 /** Index of a node in its flat tree, stored on the canonical node objects. */
 const IDX = Symbol('flatIndex');
-type Indexed = Node & { [IDX]?: number };
+/** The node's type, stored on the canonical node objects (the `type` getter calls into Wasm otherwise). */
+const TYPE = Symbol.for('reward-hack-detector.nodeType');
+type Indexed = Node & { [IDX]?: number; [TYPE]?: string };
 
 const flatTrees = new WeakMap<object, FlatTree>();
 let namedTypeNames: string[] | undefined;
@@ -78,7 +87,170 @@ export function flatTree(anyNode: Node): FlatTree {
   return flat;
 }
 
+/** How flat trees are built: from the Wasm heap when its layout checks out, else through the API. */
+let reader: 'auto' | 'api' = 'auto';
+
+/** For tests and benchmarks: force the public-API builder, or go back to the automatic choice. */
+export function useTreeReader(choice: 'auto' | 'api'): void {
+  reader = choice;
+}
+
+/** Whether flat trees are being read from the Wasm heap. */
+export function readsTreeMemory(): boolean {
+  return reader === 'auto' && wasmHeap() !== undefined && treeReaderAgrees();
+}
+
 function buildFlatTree(tree: Tree): FlatTree {
+  const heap = wasmHeap();
+  if (reader === 'auto' && heap && treeReaderAgrees()) return flatTreeFromMemory(heap, tree);
+  return flatTreeFromApi(tree);
+}
+
+/**
+ * Sources that exercise what the heap reader must get right: aliases, fields on hidden and anonymous
+ * children, extras (comments) between children, decorators, non-ASCII text and surrogate pairs, CRLF,
+ * deep nesting, and a tree with ERROR and MISSING nodes.
+ */
+const READER_SAMPLES = [
+  [
+    'import os.path as p, sys',
+    'from . import (a as b, c)',
+    '@decorator(arg=1)  # comment',
+    'class K(Base, metaclass=M):',
+    '    """doc 😀 ünï"""',
+    '    x: int = 1',
+    '    def m(self, a, /, b=2, *args, c, **kw) -> "K":',
+    '        # between',
+    '        return [y for y in a if y] or {k: v for k, v in kw.items()} or (lambda q: q + 1)(b)',
+    'async def g():\r',
+    '    async with h() as (u, v):\r',
+    '        await u',
+    '    match v:',
+    '        case {"k": [1, *rest]} | Point(x=0) if rest:',
+    '            print(f"{rest!r:>{10}} {v}", end="")',
+    '        case _:',
+    '            pass',
+    'type Alias[T] = list[T]',
+    'z = not a and b or -c ** 2 if d else e[1:2, ...]',
+    'try:',
+    '    raise ValueError("x") from None',
+    'except* (TypeError, ValueError) as err:',
+    '    del err',
+    'finally:',
+    '    global q; nonlocal_ = [[[[[[1]]]]]]',
+    'print >> sys.stderr, "py2"',
+  ].join('\n') + '\n',
+  'def f(:\n    return (1,\nclass\nx = [1, 2\nif x\n    pass\n',
+];
+
+let readerAgrees: boolean | undefined;
+
+/** Whether the heap reader gives what web-tree-sitter gives, checked once per process on the samples. */
+function treeReaderAgrees(): boolean {
+  if (readerAgrees === undefined) {
+    const heap = wasmHeap();
+    readerAgrees = false;
+    if (heap) {
+      const parser = createParser();
+      try {
+        readerAgrees = READER_SAMPLES.every((source) => {
+          const sample = parser.parse(source)!;
+          try {
+            return compareWithCursor(heap, sample, listedSymbolsOf(sample)) === undefined;
+          } finally {
+            sample.delete();
+          }
+        });
+      } catch {
+        readerAgrees = false;
+      } finally {
+        parser.delete();
+      }
+    }
+  }
+  return readerAgrees;
+}
+
+/** Symbols listed in the flat tree, by public symbol id: those whose name is a named type's name. */
+let listedSymbols: Uint8Array | undefined;
+function listedSymbolsOf(tree: Tree): Uint8Array {
+  if (!listedSymbols) {
+    const names = new Set(namedTypes(tree.rootNode));
+    listedSymbols = new Uint8Array(65536);
+    tree.language.types.forEach((t, id) => {
+      if (t && names.has(t)) listedSymbols![id] = 1;
+    });
+  }
+  return listedSymbols;
+}
+
+/**
+ * Node objects made without web-tree-sitter's constructor (which only its own unmarshalling may call):
+ * the same own fields, with Node.prototype, one hidden class for all.
+ */
+interface NodeFields {
+  [TYPE]: string;
+  [IDX]: number;
+}
+const FastNode = function FastNode(this: Record<PropertyKey, unknown>, tree: Tree, id: number, alias: number, start: number, row: number, column: number, type: string, index: number) {
+  this._alias = alias;
+  this._children = undefined;
+  this._namedChildren = undefined;
+  this.id = id;
+  this.startIndex = start;
+  this.tree = tree;
+  this._startRow = row;
+  this._startColumn = column;
+  this[TYPE] = type;
+  this[IDX] = index;
+} as unknown as new (tree: Tree, id: number, alias: number, start: number, row: number, column: number, type: string, index: number) => Node & NodeFields;
+// `startPosition` is made when first read: most nodes never report a position. `node[0]` (the alias,
+// which web-tree-sitter passes to Wasm) is a getter too: an own indexed property costs an allocation.
+FastNode.prototype = Object.create(TSNode.prototype, {
+  0: {
+    get(this: { _alias: number }) {
+      return this._alias;
+    },
+  },
+  startPosition: {
+    get(this: { _startRow: number; _startColumn: number }) {
+      return { row: this._startRow, column: this._startColumn };
+    },
+  },
+}) as Node & NodeFields;
+
+/** The flat tree from one read of the Wasm heap (tree-memory.ts): no call into Wasm per node. */
+function flatTreeFromMemory(heap: WasmHeap, tree: Tree): FlatTree {
+  const a = readTree(heap, tree, listedSymbolsOf(tree));
+  const count = a.count;
+  const types = tree.language.types;
+  const nodes = new Array<Node>(count);
+  const anon = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    nodes[i] = new FastNode(tree, a.ids[i]!, a.aliases[i]!, a.starts[i]!, a.startRows[i]!, a.startColumns[i]!, types[a.symbols[i]!] || 'ERROR', i);
+    if (!a.named[i]) anon[i] = 1;
+  }
+  const empty = () => new Array<Node[] | undefined>(count).fill(undefined);
+  return {
+    nodes,
+    starts: a.starts,
+    ends: a.ends,
+    parents: a.parents,
+    nexts: a.nexts,
+    anon,
+    // Parents come from the tree itself, so only ERROR nodes (not listed) break the structure.
+    structured: !a.hasError,
+    kids: empty(),
+    fields: new Map(),
+    fieldCount: tree.language.fields.length,
+    children: empty(),
+    fieldIds: a.fieldIds,
+    unlistedFields: a.unlistedFields,
+  };
+}
+
+/** The flat tree through the public API, when the heap layout is not the one tree-memory.ts knows. */
+function flatTreeFromApi(tree: Tree): FlatTree {
   const root = tree.rootNode;
   const types = namedTypes(root);
   const nodes = root.descendantsOfType(types).filter((n): n is Node => n !== null);
@@ -94,10 +266,8 @@ function buildFlatTree(tree: Tree): FlatTree {
     starts[i] = start;
     ends[i] = end;
     if (start === end) structured = false;
-    // `type` is a getter that calls into Wasm every time; these nodes are visited by every rule, so
-    // read it once and keep it on the object.
     const type = n.type;
-    Object.defineProperty(n, 'type', { value: type });
+    n[TYPE] = type;
     n[IDX] = i;
     if (collidingNames!.has(type) && !original.isNamed.call(n)) anon[i] = 1;
   }
@@ -123,7 +293,7 @@ function buildFlatTree(tree: Tree): FlatTree {
   }
   // Filled (not holey-sparse) arrays keep fast element access for the per-node caches.
   const empty = () => new Array<Node[] | undefined>(count).fill(undefined);
-  return { nodes, starts, ends, parents, nexts, anon, structured, kids: empty(), fields: new Map(), children: empty() };
+  return { nodes, starts, ends, parents, nexts, anon, structured, kids: empty(), fields: new Map(), fieldCount: tree.language.fields.length, children: empty() };
 }
 
 /** Position of `node` in its flat tree, or -1 (anonymous nodes, other trees). */
@@ -162,6 +332,7 @@ function method(name: string): (this: Node, ...args: unknown[]) => unknown {
 }
 
 interface Originals {
+  type: (this: Node) => string;
   parent: (this: Node) => Node | null;
   text: (this: Node) => string;
   endIndex: (this: Node) => number;
@@ -193,6 +364,7 @@ if (proto[STATE_KEY]) {
 } else {
   state = { tree: undefined, flat: undefined };
   original = {
+    type: getter('type') as Originals['type'],
     parent: getter('parent') as Originals['parent'],
     text: getter('text') as Originals['text'],
     endIndex: getter('endIndex') as Originals['endIndex'],
@@ -246,6 +418,26 @@ function kidsOf(flat: FlatTree, i: number): Node[] {
   return kids;
 }
 
+/** Field ids by name, per language field table (`Language.fields`, indexed by id). */
+const fieldIds = new WeakMap<readonly (string | null)[], Map<string, number>>();
+function fieldIdOf(fields: readonly (string | null)[], name: string): number {
+  let byName = fieldIds.get(fields);
+  if (!byName) {
+    byName = new Map();
+    fields.forEach((f, id) => f !== null && !byName!.has(f) && byName!.set(f, id));
+    fieldIds.set(fields, byName);
+  }
+  return byName.get(name) ?? -1;
+}
+
+/** The first child of node `i` in field `fieldId`, when no unlisted token carries that field. */
+function listedChildWithField(flat: FlatTree, i: number, fieldId: number): Node | null {
+  const { nexts, fieldIds } = flat;
+  const end = nexts[i]!;
+  for (let j = i + 1; j < end; j = nexts[j]!) if (fieldIds![j] === fieldId) return flat.nodes[j]!;
+  return null;
+}
+
 /** Structured index of `node` in the active tree, or -1. */
 function structuredIndex(node: Node): number {
   const flat = activeFor(node);
@@ -270,6 +462,12 @@ function installPatches(): void {
     Object.defineProperty(TSNode.prototype, name, { get, configurable: true, enumerable: false });
   const defineMethod = (name: string, value: (this: Node, ...args: never[]) => unknown) =>
     Object.defineProperty(TSNode.prototype, name, { value, configurable: true, writable: true, enumerable: false });
+
+  // A node's type never changes, so the one kept on the node serves after the analysis too.
+  defineGetter('type', function fast_type(this: Indexed) {
+    const type = this[TYPE];
+    return type !== undefined ? type : original.type.call(this);
+  });
 
   defineGetter('parent', function fast_parent(this: Node) {
     const flat = activeFor(this);
@@ -361,10 +559,11 @@ function installPatches(): void {
     const flat = activeFor(this);
     if (!flat) return original.childForFieldName.call(this, name);
     const i = flatIndexOf(flat, this);
-    const names = this.tree.language.fields;
-    const fieldId = names.indexOf(name);
+    const fieldId = fieldIdOf(this.tree.language.fields, name);
     if (i < 0 || fieldId < 0) return canon(flat, original.childForFieldName.call(this, name));
-    const key = i * names.length + fieldId;
+    // From the heap reader: a scan of the node's few children beats any cache.
+    if (flat.structured && flat.fieldIds && !(flat.unlistedFields![i]! & (fieldId < 32 ? 1 << fieldId : 1))) return listedChildWithField(flat, i, fieldId);
+    const key = i * flat.fieldCount + fieldId;
     let r = flat.fields.get(key);
     if (r === undefined) {
       r = canon(flat, original.childForFieldName.call(this, name));

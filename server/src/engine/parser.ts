@@ -3,6 +3,7 @@
  * the two `.wasm` files are; the engine itself never looks at the file system.
  */
 import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type { WasmHeap } from './tree-memory';
 
 export interface WasmLocation {
   /** Path or bytes of `web-tree-sitter.wasm`. */
@@ -13,16 +14,29 @@ export interface WasmLocation {
 
 let language: Language | undefined;
 let loading: Promise<Language> | undefined;
+/** The Emscripten module: Parser.init() adds the heap views to the options object it is given. */
+let heap: WasmHeap | undefined;
 
 /** Loads the runtime and the Python grammar once per process; later calls return the same language. */
 export function initParser(wasm: WasmLocation): Promise<Language> {
   if (language) return Promise.resolve(language);
   loading ??= (async () => {
-    await Parser.init({ locateFile: () => wasm.runtime });
+    const moduleOptions = { locateFile: () => wasm.runtime };
+    await Parser.init(moduleOptions);
+    const views = moduleOptions as Partial<WasmHeap>;
+    if (views.HEAPU8 && views.HEAPU16 && views.HEAPU32) heap = moduleOptions as unknown as WasmHeap;
     language = await Language.load(wasm.python);
     return language;
   })();
   return loading;
+}
+
+/**
+ * The Wasm heap, for reading trees directly (tree-memory.ts). Read the views afresh each time: they are
+ * replaced when the memory grows.
+ */
+export function wasmHeap(): WasmHeap | undefined {
+  return heap;
 }
 
 export function isParserReady(): boolean {
