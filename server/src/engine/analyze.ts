@@ -122,7 +122,8 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
 
   // Most files have no suppression comment; skip the comment search for them.
   const suppressions = input.source.includes('reward-hack') ? collectSuppressions(root) : [];
-  const lines = input.source.split('\n');
+  // Only files with findings need their lines (suppression comments are matched by line).
+  const lines = raw.length ? input.source.split('\n') : [];
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const f of dedupe(raw)) {

@@ -39,8 +39,9 @@ export function stringValue(node: Node | null | undefined): string | undefined {
     return out;
   }
   if (n.type !== 'string') return undefined;
-  const start = n.child(0);
-  if (start && /[bB]/.test(start.text)) return undefined;
+  // The first child is the named `string_start` token (prefix and quote), so no call for anonymous children.
+  const start = n.namedChild(0);
+  if (start?.type === 'string_start' && /[bB]/.test(start.text)) return undefined;
   let out = '';
   for (const child of n.namedChildren) {
     if (child.type === 'string_content') out += child.text;
@@ -229,10 +230,16 @@ export function returnValue(ret: Node): Node | undefined {
   return ret.namedChildren.find((c) => c.type !== 'comment');
 }
 
+/** Main-guard answers per `if` statement: every node under an `if` asks about it again. */
+const mainGuards = new WeakMap<Node, boolean>();
+
 /** True when `node` sits under `if __name__ == "__main__":` (either operand order). */
 export function isUnderMainGuard(node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'if_statement' && isMainGuardCondition(p.childForFieldName('condition'))) {
+    if (p.type !== 'if_statement') continue;
+    let guard = mainGuards.get(p);
+    if (guard === undefined) mainGuards.set(p, (guard = isMainGuardCondition(p.childForFieldName('condition'))));
+    if (guard) {
       const consequence = p.childForFieldName('consequence');
       if (consequence && consequence.startIndex <= node.startIndex && node.endIndex <= consequence.endIndex) return true;
     }
@@ -245,11 +252,10 @@ export function isMainGuardCondition(cond: Node | null): boolean {
   const c = unparen(cond);
   if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return false;
   const [a, b] = c.namedChildren as [Node, Node];
-  const op = c.child(1)?.type;
-  if (op !== '==') return false;
   const isName = (n: Node) => n.type === 'identifier' && n.text === '__name__';
   const isMain = (n: Node) => stringValue(n) === '__main__';
-  return (isName(a) && isMain(b)) || (isName(b) && isMain(a));
+  // The operator is an anonymous token (a call into tree-sitter): ask only when the operands match.
+  return ((isName(a) && isMain(b)) || (isName(b) && isMain(a))) && c.child(1)?.type === '==';
 }
 
 /** The statement that contains `node` directly inside a block (or the module). */

@@ -56,13 +56,16 @@ export function collectFileFacts(path: string, source: string, root: Node): File
       if (def?.type === 'function_definition' && name.startsWith('pytest_') && isHookimpl) pytestHooks.push(def);
     }
   }
-  forEachDescendant(root, (n) => {
-    if (n.type === 'import_statement' || n.type === 'import_from_statement') {
-      if (/\b(pytest|_pytest|unittest)\b/.test(n.text)) importsTestFramework = true;
-      return false;
-    }
-    return true;
-  });
+  // An import naming the framework needs the name in the source: most files are settled without a walk.
+  if (TEST_FRAMEWORK.test(source)) {
+    forEachDescendant(root, (n) => {
+      if (n.type === 'import_statement' || n.type === 'import_from_statement') {
+        if (TEST_FRAMEWORK.test(n.text)) importsTestFramework = true;
+        return false;
+      }
+      return true;
+    });
+  }
   return {
     path: normal,
     basename,
@@ -72,6 +75,8 @@ export function collectFileFacts(path: string, source: string, root: Node): File
     importsTestFramework,
   };
 }
+
+const TEST_FRAMEWORK = /\b(pytest|_pytest|unittest)\b/;
 
 /** Classes deriving from unittest's TestCase (resolved through imports). */
 function definesTestCase(root: Node, names: NameResolver): boolean {
