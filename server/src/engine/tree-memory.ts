@@ -74,23 +74,10 @@ const F_BYTES = 9; // position of the next child, in bytes (UTF-16: two per code
 const F_ROW = 10;
 const F_COLUMN = 11;
 const F_OPENED = 12; // listed node whose subtree this frame is, -1 for none
-const F_PARENT_VISIBLE = 13; // index of the nearest *visible* ancestor is listed: fields are recorded
+const F_PARENT_VISIBLE = 13; // nearest visible ancestor when it is listed (where unlisted fields are noted), else -1
 const FRAME = 14;
 
-interface Columns {
-  ids: Uint32Array;
-  symbols: Uint16Array;
-  aliases: Uint16Array;
-  named: Uint8Array;
-  starts: Int32Array;
-  ends: Int32Array;
-  startRows: Int32Array;
-  startColumns: Int32Array;
-  parents: Int32Array;
-  nexts: Int32Array;
-  fieldIds: Uint16Array;
-  unlistedFields: Uint32Array;
-}
+type Columns = Omit<TreeArrays, 'count' | 'hasError'>;
 let stack = new Int32Array(FRAME * 256);
 
 function allocate(capacity: number): Columns {
