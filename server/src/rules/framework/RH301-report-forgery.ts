@@ -42,11 +42,17 @@ import {
   shownTarget,
   snippet,
   throughLocals,
+  whenMentioned,
   type Gate,
   type HookStyle,
 } from './helpers';
 
 const REPORT_HOOKS = new Set(['pytest_runtest_makereport', 'pytest_runtest_logreport', 'pytest_report_teststatus']);
+/**
+ * Every finding needs one of these: a report hook's name (def name or `specname=`), a rebound target with a
+ * `TestReport`/`BaseReport`/`CollectReport`/`CallInfo` or `_pytest` segment, or an `outcome` write.
+ */
+const MENTIONS = /pytest_runtest_makereport|pytest_runtest_logreport|pytest_report_teststatus|TestReport|BaseReport|CollectReport|CallInfo|_pytest|outcome/;
 /** Outcomes that hide a failure. "failed" is stricter, "rerun" is pytest-rerunfailures' bookkeeping. */
 const FORGED = new Set(['passed', 'skipped']);
 /** Report attributes whose reading tells us a variable holds a report. */
@@ -338,7 +344,7 @@ export const reportForgery: Rule = {
   },
 
   create(ctx) {
-    return collectThenCheck((nodes) => {
+    return whenMentioned(ctx, MENTIONS, () => collectThenCheck((nodes) => {
       const handled = new Set<number>();
       const constants = moduleStringConstants(ctx.root);
 
@@ -435,7 +441,7 @@ export const reportForgery: Rule = {
         }
       }
       emitForgeries(ctx, loose, null, false);
-    });
+    }));
   },
 };
 

@@ -16,7 +16,7 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -42,6 +42,8 @@ import {
   shownTarget,
   snippet,
   truthiness,
+  whenMentioned,
+  type CollectedNodes,
   type Rebinding,
 } from './helpers';
 
@@ -56,6 +58,21 @@ const TESTCASE_QUALIFIED = /^(unittest(\.case|\.async_case)?|django\.test(\.test
 const RESULT_QUALIFIED = /^unittest(\.result|\.runner)?\.(TestResult|TextTestResult)$/;
 const RUNNER_QUALIFIED = /^unittest(\.runner|\.suite)?\.(TextTestRunner|TestSuite|BaseTestSuite)$/;
 const SUCCESS_NAMES = /^(addSuccess|addSkip|addExpectedFailure)$/;
+/** The attributes whose rebinding `checkRebinding` looks at; it ignores every other. */
+const REBOUND_ATTRS = new Set([...ITEM_TEST_ATTRS, 'run', '__call__', ...TESTCASE_RUN_ATTRS, 'addFailure', 'addError', 'wasSuccessful']);
+/**
+ * Every finding needs one of these: a run hook's name (def name or `specname=`), a `TestCase`/`TestResult`
+ * base or owner, a `TestSuite`/`TextTestRunner` owner, or a rebound `addFailure`/`addError`/
+ * `wasSuccessful`/`runtest`/`obj`/`_obj` attribute.
+ */
+/**
+ * A call's rebinding names its attribute in a string: the whole value (`setattr(x, "run", f)`) or its last
+ * dotted segment (`mock.patch("m.C.run")`). Such a value is word characters and dots only, so a plain
+ * literal spells it as is: the attribute follows the opening quote or a dot and ends at the closing quote.
+ */
+const ATTR_STRING_END = /["'.](?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful)["']/;
+const ATTR_VALUE_END = /(?:^|\.)(?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful)$/;
+const MENTIONS = /pytest_pyfunc_call|pytest_runtest_protocol|pytest_runtest_call|pytest_runtestloop|TestCase|TestResult|TestSuite|TextTestRunner|addFailure|addError|wasSuccessful|runtest|\b_?obj\b/;
 
 function sev(ctx: RuleContext, node: Node, base: Severity, hookMethod = false): Severity {
   return severityFor(ctx, node, base, { hookMethod });
@@ -99,24 +116,45 @@ export const testCallHijack: Rule = {
   },
 
   create(ctx) {
-    return collectThenCheck((nodes) => {
-      for (const fn of nodes.defs) if (RUN_HOOKS.has(hookNameOf(fn))) checkRunHook(ctx, fn);
-      const defs = defsByName(nodes.defs);
-      const testCaseClasses = new Set<string>();
-      for (const cls of nodes.classes) {
-        const bases = baseNames(cls, ctx.names);
-        const name = cls.childForFieldName('name')?.text ?? '';
-        if (bases.some((b) => TESTCASE_QUALIFIED.test(b) || /(^|\.)\w*TestCase$/.test(b))) {
-          testCaseClasses.add(name);
-          checkTestCaseClass(ctx, cls, name);
-        }
-        if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name);
+    return whenMentioned(ctx, MENTIONS, () => {
+      // Calls matter only as rebindings, and a call names the attribute it rebinds in a string that ends in
+      // it (`setattr(x, "run", f)`, `mock.patch("m.C.run")`): where no string does, calls are not collected.
+      const callsMatter = ATTR_STRING_END.test(ctx.source);
+      let joined = false;
+      const listeners = collectThenCheck((nodes) => {
+        // An implicit concatenation joined such a string: take the calls from the file's node list (rare).
+        if (joined) nodes.calls = flatTree(ctx.root).nodes.filter((n) => n.type === 'call');
+        check(ctx, nodes);
+      });
+      if (!callsMatter) {
+        delete listeners.call;
+        listeners.concatenated_string = (node) => {
+          if (!joined && ATTR_VALUE_END.test(stringValue(node) ?? '')) joined = true;
+        };
       }
-      const originals = originalAliases(nodes.assignments, ctx);
-      for (const r of rebindingsIn(nodes, ctx.names)) checkRebinding(ctx, r, defs, testCaseClasses, originals);
+      return listeners;
     });
   },
 };
+
+function check(ctx: RuleContext, nodes: CollectedNodes): void {
+  for (const fn of nodes.defs) if (RUN_HOOKS.has(hookNameOf(fn))) checkRunHook(ctx, fn);
+  const defs = defsByName(nodes.defs);
+  const testCaseClasses = new Set<string>();
+  for (const cls of nodes.classes) {
+    const bases = baseNames(cls, ctx.names);
+    const name = cls.childForFieldName('name')?.text ?? '';
+    if (bases.some((b) => TESTCASE_QUALIFIED.test(b) || /(^|\.)\w*TestCase$/.test(b))) {
+      testCaseClasses.add(name);
+      checkTestCaseClass(ctx, cls, name);
+    }
+    if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name);
+  }
+  // Only replacements that are checked for delegation need the originals they may call.
+  let originals: Set<string> | undefined;
+  const getOriginals = () => (originals ??= originalAliases(nodes.assignments, ctx));
+  for (const r of rebindingsIn(nodes, ctx.names, REBOUND_ATTRS)) checkRebinding(ctx, r, defs, testCaseClasses, getOriginals);
+}
 
 // ---------------------------------------------------------------------------------------------------
 // pytest hooks
@@ -402,7 +440,7 @@ function originalAliases(assignments: Node[], ctx: RuleContext): Set<string> {
   return out;
 }
 
-function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]>, testCaseClasses: Set<string>, originals: Set<string>): void {
+function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]>, testCaseClasses: Set<string>, originals: () => Set<string>): void {
   const repl = replacementFunction(r.value, defs);
   const how = describeRebinding(r);
   const shown = r.object && unparen(r.object).type === 'identifier' && !r.target ? `${unparen(r.object).text}.${r.attr}` : shownTarget(r);
@@ -426,7 +464,7 @@ function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]
   if ((r.attr === 'run' || r.attr === '__call__') && r.target) {
     const owner = r.target.replace(/\.\w+$/, '');
     if (RUNNER_QUALIFIED.test(owner)) {
-      if (repl && delegatesSuite(repl, originals)) return;
+      if (repl && delegatesSuite(repl, originals())) return;
       ctx.report({
         node: r.node,
         message: repl
@@ -443,7 +481,7 @@ function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]
     const owner = r.target ? r.target.replace(/\.\w+$/, '') : undefined;
     const local = r.object && unparen(r.object).type === 'identifier' && testCaseClasses.has(unparen(r.object).text);
     if (!(owner && TESTCASE_QUALIFIED.test(owner)) && !local) return;
-    if (repl && delegatesRun(repl, originals)) return;
+    if (repl && delegatesRun(repl, originals())) return;
     ctx.report({
       node: r.node,
       message: repl

@@ -13,6 +13,7 @@ import {
   decoratorsOf,
   dottedName,
   enclosingClass,
+  flatTree,
   forEachDescendant,
   forEachInScope,
   functionName,
@@ -36,7 +37,7 @@ export type HookStyle = 'old-wrapper' | 'new-wrapper' | 'plain';
 function decoratorFlag(dec: Node, name: string): boolean {
   const d = unparen(dec);
   if (d.type !== 'call') return false;
-  const v = callArguments(d).keywords.get(name);
+  const v = keywordValue(d, name);
   return !!v && unparen(v).type === 'true';
 }
 
@@ -68,10 +69,26 @@ export function hookNameOf(fn: Node): string {
   for (const dec of decoratorsOf(fn)) {
     const d = unparen(dec);
     if (d.type !== 'call') continue;
-    const spec = stringValue(callArguments(d).keywords.get('specname'));
+    const spec = stringValue(keywordValue(d, 'specname'));
     if (spec) return spec;
   }
   return functionName(fn);
+}
+
+/**
+ * `callArguments(call).keywords.get(name)` without taking every argument apart (decorators such as
+ * `@pytest.mark.parametrize(...)` can have long argument lists): the last `name=value` wins, as there.
+ */
+function keywordValue(call: Node, name: string): Node | undefined {
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type === 'generator_expression') return undefined;
+  let value: Node | undefined;
+  for (const arg of args.namedChildren) {
+    if (arg.type !== 'keyword_argument') continue;
+    const v = arg.childForFieldName('value');
+    if (v && arg.childForFieldName('name')?.text === name) value = v;
+  }
+  return value;
 }
 
 /** Module-level `NAME = "literal"` constants, so `rep.outcome = PASSED` is seen as `"passed"`. */
@@ -122,6 +139,38 @@ function insideFunction(node: Node): boolean {
 export function enclosingCallable(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return p;
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Source prefilter
+
+/**
+ * The rule's listeners when the file can matter to it: `words` (a necessary condition the rule proves
+ * from its own logic) matches the source text, or the value of an implicitly concatenated string
+ * (`"pass" "ed"`, which `stringValue` joins). Identifiers, attribute names and plain string contents are
+ * source text, and escapes never decode to word characters, so a word the rule can match is either in the
+ * source or joined by a concatenation; that rare case replays the file's node list at the end.
+ * `words` must be one segment of a dotted name at most (qualified names are joined from several tokens).
+ */
+export function whenMentioned(ctx: RuleContext, words: RegExp, make: () => Listeners): Listeners {
+  if (words.test(ctx.source)) return make();
+  let joined = false;
+  return {
+    concatenated_string: (node) => {
+      if (!joined && words.test(stringValue(node) ?? '')) joined = true;
+    },
+    'module:exit': () => {
+      if (joined) replay(ctx.root, make());
+    },
+  };
+}
+
+/** Runs listeners over the file's nodes in the engine's order (the shared pre-order list), then `module:exit`. */
+function replay(root: Node, listeners: Listeners): void {
+  const byType = new Map<string, (node: Node) => void>();
+  for (const [type, listener] of Object.entries(listeners)) if (listener && type !== 'module:exit') byType.set(type, listener as (node: Node) => void);
+  if (byType.size) for (const node of flatTree(root).nodes) byType.get(node.type)?.(node);
+  listeners['module:exit']?.();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -547,32 +596,55 @@ const HOW: Partial<Record<RebindForm, Rebinding['how']>> = {
  * `x.attr = v` (also in chained and annotated assignments), `setattr(x, "a", v)`, `monkeypatch.setattr(x, "a", v)`,
  * `monkeypatch.setattr("m.x.a", v)`, `mock.patch("m.x.a", v)`, `mock.patch.object(x, "a", v)`.
  */
-function familyRebinding(r: EngineRebinding, names: NameResolver): Rebinding | undefined {
+function familyRebinding(r: EngineRebinding, names: NameResolver, attrs?: ReadonlySet<string>): Rebinding | undefined {
   const how = HOW[r.form];
   // An unpacked target's value is not visible.
   if (!how || r.unpacked) return undefined;
   const t = r.target;
   if (t.kind === 'attribute') {
-    if (!t.attr) return undefined;
+    if (!t.attr || (attrs && !attrs.has(t.attr))) return undefined;
     const q = names.qualify(t.owner);
     return { node: r.statement, target: q ? `${q}.${t.attr}` : undefined, object: t.owner, attr: t.attr, value: r.value, how };
   }
   if (t.kind === 'dotted' && /^[\w.]+\.\w+$/.test(t.path)) {
-    return { node: r.statement, target: t.path, attr: t.path.slice(t.path.lastIndexOf('.') + 1), value: r.value, how };
+    const attr = t.path.slice(t.path.lastIndexOf('.') + 1);
+    if (attrs && !attrs.has(attr)) return undefined;
+    return { node: r.statement, target: t.path, attr, value: r.value, how };
   }
   return undefined;
 }
 
-/** The rebindings at the collected assignments, then at the collected calls. */
-export function rebindingsIn(nodes: CollectedNodes, names: NameResolver): Rebinding[] {
+/**
+ * The rebindings at the collected assignments, then at the collected calls. With `attrs`, only those of
+ * these attributes (for a rule that ignores every other attribute: most assignments are then skipped
+ * without resolving anything).
+ */
+export function rebindingsIn(nodes: CollectedNodes, names: NameResolver, attrs?: ReadonlySet<string>): Rebinding[] {
   const out: Rebinding[] = [];
-  for (const n of [...nodes.assignments, ...nodes.calls]) {
+  const at = (n: Node) => {
     for (const r of rebindingsAt(n, names)) {
-      const fr = familyRebinding(r, names);
+      const fr = familyRebinding(r, names, attrs);
       if (fr) out.push(fr);
     }
-  }
+  };
+  for (const n of nodes.assignments) if (!attrs || assignsAttribute(n, attrs)) at(n);
+  for (const n of nodes.calls) at(n);
   return out;
+}
+
+/**
+ * Could the assignment chain starting here rebind one of `attrs`? The family takes an assignment's
+ * rebindings from links whose target is `x.attr` itself (unpacked targets are left out), so this looks at
+ * the same links: this assignment and the assignments nested as its value (`a.x = b.y = v`).
+ */
+function assignsAttribute(assign: Node, attrs: ReadonlySet<string>): boolean {
+  // An inner link rebinds nothing itself: its chain is reported at the head.
+  if (assign.parent?.type === 'assignment') return false;
+  for (let cur: Node | null = assign; cur?.type === 'assignment'; cur = cur.childForFieldName('right')) {
+    const left = cur.childForFieldName('left');
+    if (left?.type === 'attribute' && attrs.has(left.childForFieldName('attribute')?.text ?? '')) return true;
+  }
+  return false;
 }
 
 export function describeRebinding(r: Rebinding): string {

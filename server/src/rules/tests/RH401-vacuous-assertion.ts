@@ -9,6 +9,7 @@
 import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, unparen, type Node } from '../../engine/ast';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
+import { whenMentioned } from '../framework/helpers';
 import {
   alwaysTrueOperand,
   calleeLastName,
@@ -400,17 +401,20 @@ export const vacuousAssertion: Rule = {
   },
   create(ctx) {
     if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure') return {};
-    const judge = new TestJudge(ctx);
-    return {
-      assert_statement(node) {
-        judge.collect(node);
-      },
-      call(node) {
-        if (mayBeVacuousCall(node)) judge.collect(node);
-      },
-      'module:exit'() {
-        judge.finish();
-      },
-    };
+    // Every finding is an `assert` statement or a call of a known assertion (`assert*`, `fail*` names).
+    return whenMentioned(ctx, /assert|fail/i, () => {
+      const judge = new TestJudge(ctx);
+      return {
+        assert_statement(node) {
+          judge.collect(node);
+        },
+        call(node) {
+          if (mayBeVacuousCall(node)) judge.collect(node);
+        },
+        'module:exit'() {
+          judge.finish();
+        },
+      };
+    });
   },
 };

@@ -35,9 +35,12 @@ function exitOf(stmt: Node, ctx: RuleContext): Exit | undefined {
  * Walks the statements the test always executes (its body and the bodies of `with` blocks in it) and
  * returns the first unconditional exit with the statements it makes unreachable.
  */
+function statements(block: Node): Node[] {
+  return block.namedChildren.filter((c) => c.type !== 'comment');
+}
+
 function firstExit(body: Node, ctx: RuleContext): { exit: Exit; dead: Node[] } | undefined {
   // Each frame: a block and the index of the next statement; frames nest through `with` bodies.
-  const statements = (block: Node) => block.namedChildren.filter((c) => c.type !== 'comment');
   const path: { block: Node; stmts: Node[]; index: number }[] = [{ block: body, stmts: statements(body), index: 0 }];
   while (path.length) {
     const frame = path[path.length - 1]!;

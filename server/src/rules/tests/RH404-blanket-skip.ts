@@ -9,7 +9,8 @@
  * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info.
  */
 import { callArguments, definitionOf, dottedName, forEachDescendant, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
-import type { Rule, RuleContext } from '../../engine/rule';
+import type { Listeners, Rule, RuleContext } from '../../engine/rule';
+import { whenMentioned } from '../framework/helpers';
 import type { Severity } from '../../engine/types';
 import {
   classifyReason,
@@ -88,10 +89,10 @@ function isUnittestSkipFlag(node: Node): Node | undefined {
   if (node.type === 'assignment') {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
-    if (!left || !right || literalTruth(right) !== true) return undefined;
+    if (!left || !right) return undefined;
     const l = unparen(left);
     const attr = l.type === 'attribute' ? l.childForFieldName('attribute')?.text : l.type === 'identifier' ? l.text : undefined;
-    return attr === '__unittest_skip__' ? node : undefined;
+    return attr === '__unittest_skip__' && literalTruth(right) === true ? node : undefined;
   }
   if (node.type === 'call') {
     const fn = node.childForFieldName('function');
@@ -375,36 +376,45 @@ export const blanketSkip: Rule = {
     },
   },
   create(ctx) {
-    if (ctx.role === 'test') {
-      return {
-        'module:exit'() {
-          checkTestModule(ctx);
-        },
-        call(node) {
-          const flag = isUnittestSkipFlag(node);
-          const fn = nearestFunction(node);
-          if (flag && isUnconditionalIn(node, fn?.childForFieldName('body') ?? ctx.root)) ctx.report({ node, message: '`setattr(..., "__unittest_skip__", True)` makes unittest skip every test of the class without a visible decorator.', severity: 'warning' });
-        },
-        assignment(node) {
-          // Class-body flags are reported by checkClass; this catches `SomeTest.__unittest_skip__ = True` elsewhere.
-          const left = node.childForFieldName('left');
-          const fn = nearestFunction(node);
-          if (left?.type === 'attribute' && isUnittestSkipFlag(node) && isUnconditionalIn(node.parent ?? node, fn?.childForFieldName('body') ?? ctx.root)) {
-            ctx.report({ node, message: `\`${left.text} = True\` makes unittest skip every test of the class without a visible decorator.`, severity: 'warning' });
-          }
-        },
-      };
-    }
-    if (ctx.role === 'code-under-test') {
-      return {
-        call(node) {
-          checkCodeUnderTestSite(ctx, node);
-        },
-        raise_statement(node) {
-          checkCodeUnderTestSite(ctx, node);
-        },
-      };
-    }
-    return {};
+    // Every finding is a skip mark, skip call or skip exception (`skip`, `skipIf`, `SkipTest`, `Skipped`,
+    // `__unittest_skip__`...), an imperative `xfail`, or `test.support.ResourceDenied`.
+    if (ctx.role !== 'test' && ctx.role !== 'code-under-test') return {};
+    return whenMentioned(ctx, /skip|xfail|ResourceDenied/i, () => listeners(ctx));
   },
 };
+
+function listeners(ctx: RuleContext): Listeners {
+  if (ctx.role === 'test') {
+    return {
+      'module:exit'() {
+        checkTestModule(ctx);
+      },
+      call(node) {
+        const flag = isUnittestSkipFlag(node);
+        if (!flag) return;
+        const fn = nearestFunction(node);
+        if (isUnconditionalIn(node, fn?.childForFieldName('body') ?? ctx.root)) ctx.report({ node, message: '`setattr(..., "__unittest_skip__", True)` makes unittest skip every test of the class without a visible decorator.', severity: 'warning' });
+      },
+      assignment(node) {
+        // Class-body flags are reported by checkClass; this catches `SomeTest.__unittest_skip__ = True` elsewhere.
+        const left = node.childForFieldName('left');
+        if (left?.type !== 'attribute' || !isUnittestSkipFlag(node)) return;
+        const fn = nearestFunction(node);
+        if (isUnconditionalIn(node.parent ?? node, fn?.childForFieldName('body') ?? ctx.root)) {
+          ctx.report({ node, message: `\`${left.text} = True\` makes unittest skip every test of the class without a visible decorator.`, severity: 'warning' });
+        }
+      },
+    };
+  }
+  if (ctx.role === 'code-under-test') {
+    return {
+      call(node) {
+        checkCodeUnderTestSite(ctx, node);
+      },
+      raise_statement(node) {
+        checkCodeUnderTestSite(ctx, node);
+      },
+    };
+  }
+  return {};
+}

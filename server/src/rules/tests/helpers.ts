@@ -171,11 +171,19 @@ export function localAliasTarget(ident: Node): string | undefined {
   return found;
 }
 
+/**
+ * `names.callee(call)`: a bare name resolves through its binding alone, so it is looked up directly
+ * (the same answer, without a per-node cache entry for every call in the file).
+ */
+function resolvedCallee(call: Node, fn: Node | null, names: NameResolver): string | undefined {
+  return fn?.type === 'identifier' ? names.lookup(fn.text) : names.callee(call);
+}
+
 /** The callee's last name, seen through imports (`from numpy.testing import assert_equal as same` → `assert_equal`). */
 export function effectiveCalleeName(call: Node, names?: NameResolver): string {
-  const q = names?.callee(call);
-  if (q) return q.slice(q.lastIndexOf('.') + 1);
   const fn = call.childForFieldName('function');
+  const q = names && resolvedCallee(call, fn, names);
+  if (q) return q.slice(q.lastIndexOf('.') + 1);
   if (fn?.type === 'identifier') return localAliasTarget(fn) ?? fn.text;
   return calleeLastName(call);
 }
@@ -414,11 +422,27 @@ const EQUAL_ASSERTS = new Set([
 
 /** Cheap shape test before resolving an identifier callee: a constant first argument, or two equal arguments. */
 function argumentsLookVacuous(call: Node): boolean {
-  const args = call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'keyword_argument') ?? [];
-  const [a, b] = args;
+  // The first two arguments that are neither comments nor keywords.
+  let a: Node | undefined;
+  let b: Node | undefined;
+  for (const c of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (c.type === 'comment' || c.type === 'keyword_argument') continue;
+    if (a) {
+      b = c;
+      break;
+    }
+    a = c;
+  }
   if (!a) return false;
   if (literalTruth(a) !== undefined || isSelfComparison(a) || isSelfComparison(a, true)) return true;
-  return !!b && normalise(unparen(a).text) === normalise(unparen(b).text);
+  return !!b && sameText(unparen(a).text, unparen(b).text);
+}
+
+/** `normalise(x) === normalise(y)`, without normalising when neither text has whitespace to remove. */
+function sameText(x: string, y: string): boolean {
+  if (x === y) return true;
+  if (!/\s/.test(x) && !/\s/.test(y)) return false;
+  return normalise(x) === normalise(y);
 }
 
 const KNOWN_ASSERTS = new Set([...TRUE_ASSERTS, ...FALSE_ASSERTS, ...EQUAL_ASSERTS, 'assertIsNone']);
@@ -427,7 +451,16 @@ const KNOWN_ASSERTS = new Set([...TRUE_ASSERTS, ...FALSE_ASSERTS, ...EQUAL_ASSER
 export function vacuousAssertionCall(call: Node, names?: NameResolver): VacuousKind | undefined {
   if (call.type !== 'call') return undefined;
   let name = calleeLastName(call);
-  if (!KNOWN_ASSERTS.has(name) && call.childForFieldName('function')?.type === 'identifier' && argumentsLookVacuous(call)) name = effectiveCalleeName(call, names);
+  const fn = call.childForFieldName('function');
+  if (!KNOWN_ASSERTS.has(name) && fn?.type === 'identifier') {
+    // A bare name may be an alias of an assertion (`effectiveCalleeName`) when its arguments look vacuous.
+    // Both tests are pure: the cheaper goes first (most bare names resolve to a builtin or an import).
+    const q = names?.lookup(fn.text);
+    if (q !== undefined) {
+      if (!KNOWN_ASSERTS.has(q.slice(q.lastIndexOf('.') + 1)) || !argumentsLookVacuous(call)) return undefined;
+    } else if (!argumentsLookVacuous(call)) return undefined;
+    name = effectiveCalleeName(call, names);
+  }
   if (!KNOWN_ASSERTS.has(name)) return undefined;
   const args = callArguments(call);
   if (args.hasSplat) return undefined;
@@ -450,7 +483,8 @@ export function vacuousAssertionCall(call: Node, names?: NameResolver): VacuousK
   if (EQUAL_ASSERTS.has(name)) {
     const second = args.positional[1] ?? args.keywords.get('second') ?? args.keywords.get('desired') ?? args.keywords.get('expected');
     if (!first || !second) return undefined;
-    if (normalise(unparen(first).text) !== normalise(unparen(second).text) || !isPure(first)) return undefined;
+    // The structural test first: most compared values are calls, which never need their text compared.
+    if (!isPure(first) || !sameText(unparen(first).text, unparen(second).text)) return undefined;
     return isLiteral(first) ? 'constant' : 'self-compare';
   }
   return undefined;
@@ -496,28 +530,39 @@ function isTrueKeyword(node: Node | undefined): boolean {
   return !!node && unparen(node).type === 'true';
 }
 
+/** Last names of the skipping calls and exceptions below: a dotted callee or type ends in one of these. */
+const SKIP_CALL_LAST = new Set(['skip', 'xfail', 'skipTest']);
+const SKIP_EXCEPTION_LAST = new Set(['SkipTest', 'Exception', 'Skipped', 'ResourceDenied']);
+
+/** An `a.b.attr` node whose `attr` is not in `last`: neither its resolved nor its dotted name can end in one. */
+function attributeNotIn(n: Node | null, last: Set<string>): boolean {
+  return n?.type === 'attribute' && !last.has(n.childForFieldName('attribute')?.text ?? '');
+}
+
 /** A call or `raise` that skips (or imperatively xfails) the running test, or undefined. */
 export function skipSiteOf(node: Node, names: NameResolver): SkipSite | undefined {
   if (node.type === 'call') {
-    const q = names.callee(node) ?? '';
     const fn = node.childForFieldName('function');
+    // Most calls are method calls of other names: rejected without resolving anything.
+    if (attributeNotIn(fn, SKIP_CALL_LAST)) return undefined;
+    const q = resolvedCallee(node, fn, names) ?? '';
     const d = dottedName(fn) ?? '';
+    const pytestSkip = q === 'pytest.skip' || q === '_pytest.outcomes.skip';
+    const pytestXfail = q === 'pytest.xfail' || q === '_pytest.outcomes.xfail';
+    const skipTest = /^(self|cls)\.skipTest$/.test(d);
+    if (!pytestSkip && !pytestXfail && !skipTest) return undefined;
     const args = callArguments(node);
     const reason = args.keywords.get('reason') ?? args.keywords.get('msg') ?? args.positional[0];
-    if (q === 'pytest.skip' || q === '_pytest.outcomes.skip') {
-      return { kind: 'skip', node, display: 'pytest.skip()', reason, moduleLevel: isTrueKeyword(args.keywords.get('allow_module_level')) };
-    }
-    if (q === 'pytest.xfail' || q === '_pytest.outcomes.xfail') {
-      return { kind: 'xfail', node, display: 'pytest.xfail()', reason, moduleLevel: false };
-    }
-    if (/^(self|cls)\.skipTest$/.test(d)) return { kind: 'skip', node, display: `${d}()`, reason, moduleLevel: false };
-    return undefined;
+    if (pytestSkip) return { kind: 'skip', node, display: 'pytest.skip()', reason, moduleLevel: isTrueKeyword(args.keywords.get('allow_module_level')) };
+    if (pytestXfail) return { kind: 'xfail', node, display: 'pytest.xfail()', reason, moduleLevel: false };
+    return { kind: 'skip', node, display: `${d}()`, reason, moduleLevel: false };
   }
   if (node.type === 'raise_statement') {
     const exc = node.namedChildren.find((c) => c.type !== 'comment' && node.childForFieldName('cause')?.id !== c.id);
     if (!exc) return undefined;
     const e = unparen(exc);
     const target = e.type === 'call' ? e.childForFieldName('function') : e;
+    if (attributeNotIn(target, SKIP_EXCEPTION_LAST)) return undefined;
     const q = names.qualify(target) ?? '';
     const d = dottedName(target) ?? '';
     if (SKIP_EXCEPTIONS.test(q) || /(^|\.)SkipTest$/.test(d)) {
