@@ -25,6 +25,7 @@ import type { Fix, Severity } from '../../engine/types';
 import {
   callbackRegistry,
   displayOf,
+  exitKindOfQualified,
   exitSiteOf,
   functionsByName,
   isSuccessStatus,
@@ -363,12 +364,23 @@ class FileJudge {
       return swallow ? { severity: 'info', where: `under \`if __name__ == "__main__":\` ${swallowWhere}`, related: swallowRelated } : undefined;
     }
 
+    // The callback check below also ends in silence, so it is only asked (building the file's callback
+    // registry, a walk of the whole tree) when the placement would report.
+    const verdict = this.placement(site, chain, swallow, swallowWhere, swallowRelated);
+    if (!verdict) return undefined;
+
     // Callbacks: atexit and excepthook functions are RH102's; signal handlers, thread/process targets are quiet.
     for (const fn of chain) {
       const regs = registrationsOf(fn, this.reg()).filter((r) => !(r.kind === 'thread' && site.kind === 'os._exit'));
       if (regs.length) return undefined;
       if (fn.type === 'function_definition' && looksLikeSignalHandler(fn)) return undefined;
     }
+    return verdict;
+  }
+
+  /** The verdict by where the exit is (module level, test, hook, command-line function...), callbacks aside. */
+  private placement(site: ExitSite, chain: Node[], swallow: Node | null, swallowWhere: string, swallowRelated: { node: Node; message: string }[]): Verdict | undefined {
+    const node = site.node;
 
     // Forked children exit with os._exit / sys.exit by design.
     const enclosingDefs = chain.filter((f) => f.type === 'function_definition');
@@ -512,8 +524,14 @@ function possibleExitAliases(source: string): Set<string> {
   return out;
 }
 
-/** Cheap pre-filter before resolving names: could this call or raise be an exit? */
-function mayExit(n: Node, aliases: Set<string>): boolean {
+const EXIT_NAMES = new Set(['exit', '_exit', 'quit', 'SystemExit']);
+
+/**
+ * Cheap pre-filter before resolving names: could this call or raise be an exit? For a bare name not spelt
+ * like an exit, the name itself: it then counts only if `possibleExitAliases` has it, which the caller
+ * checks last because that scan of the source is costly.
+ */
+function mayExit(n: Node, names: NameResolver): boolean | string {
   let target: Node | null;
   if (n.type === 'call') target = n.childForFieldName('function');
   else {
@@ -522,8 +540,14 @@ function mayExit(n: Node, aliases: Set<string>): boolean {
   }
   if (!target) return false;
   target = unparen(target);
-  if (target.type === 'identifier') return /^(_?exit|quit|SystemExit)$/.test(target.text) || aliases.has(target.text);
-  if (target.type === 'attribute') return /^(_?exit|quit|SystemExit)$/.test(target.childForFieldName('attribute')?.text ?? '');
+  if (target.type === 'identifier') {
+    const name = target.text;
+    // A called bare name is an exit only if it resolves to an exit function, as `exitSiteOf` would find
+    // (its `qualify` of a bare name is this `lookup`): most calls stop here, before any caching work.
+    if (n.type === 'call' && !exitKindOfQualified(names.lookup(name))) return false;
+    return EXIT_NAMES.has(name) || name;
+  }
+  if (target.type === 'attribute') return EXIT_NAMES.has(target.childForFieldName('attribute')?.text ?? '');
   return target.type === 'call' || target.type === 'subscript';
 }
 
@@ -587,11 +611,15 @@ export const forcedSuccessExit: Rule = {
     // Every spelling the name resolver can follow mentions one of these names somewhere in the file.
     if (!/exit|quit|SystemExit/.test(ctx.source)) return {};
     const sites: ExitSite[] = [];
-    const aliases = possibleExitAliases(ctx.source);
+    let aliases: Set<string> | undefined;
     const collect = (n: Node) => {
-      if (!mayExit(n, aliases)) return;
+      const may = mayExit(n, ctx.names);
+      if (may === false) return;
       const site = exitSiteOf(n, ctx.names);
-      if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
+      if (!site) return;
+      // Same filter as before, in the other order: the textual alias scan runs only for a resolved exit.
+      if (typeof may === 'string' && !(aliases ??= possibleExitAliases(ctx.source)).has(may)) return;
+      if (isSuccessStatus(site, ctx.names)) sites.push(site);
     };
     return {
       call: collect,

@@ -10,7 +10,7 @@ import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
-  callbackRegistry,
+  CallbackCollector,
   displayOf,
   exitFunctionKind,
   functionsByName,
@@ -21,6 +21,8 @@ import {
 } from './helpers';
 
 const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
+/** Last names of the calls the `call` listener reacts to: `atexit.register`, `setattr`, `pytest.exit`. */
+const CALL_METHODS = new Set(['register', 'setattr', 'exit']);
 
 function where(node: Node): string {
   const fn = enclosingFunction(node);
@@ -114,10 +116,16 @@ export const exitStatusOverride: Rule = {
       ctx.report({ node, message: `\`${display}\` ${where(node)} ${effectOf(attr)}${note}.`, severity: roleSeverity(severity) });
     };
 
-    // The callback registry costs a walk: only build it when the file registers atexit/excepthook callbacks.
+    // The callback registry is collected during the shared walk; it is only read when the file may
+    // register atexit/excepthook callbacks.
+    const callbacks = new CallbackCollector(names, ctx.source);
     let mayRegister = false;
     return {
+      decorated_definition(node) {
+        callbacks.visit(node);
+      },
       assignment(node) {
+        callbacks.visit(node);
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
         if (!left || !right) return;
@@ -145,19 +153,26 @@ export const exitStatusOverride: Rule = {
         }
       },
       call(node) {
+        callbacks.visit(node);
         const fnNode = node.childForFieldName('function');
+        // `obj.method(...)`: resolved and dotted names both end in `.method`; only these methods matter below.
+        const f = fnNode && unparen(fnNode);
+        if (f?.type === 'attribute' && !CALL_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return;
         const callee = names.qualify(fnNode) ?? '';
         const dotted = dottedName(fnNode) ?? '';
         if (/(^|\.)(register|setattr)$/.test(dotted) || callee === 'atexit.register') mayRegister = true;
+        const isSetattr = callee === 'builtins.setattr' || /(^|\.)setattr$/.test(dotted);
+        const isPytestExit = callee === 'pytest.exit' || callee === '_pytest.outcomes.exit';
+        if (!isSetattr && !isPytestExit) return;
         const args = callArguments(node);
         // setattr(session, "exitstatus", 0) / monkeypatch.setattr(session, "exitstatus", 0)
-        if ((callee === 'builtins.setattr' || /(^|\.)setattr$/.test(dotted)) && args.positional.length >= 3) {
+        if (isSetattr && args.positional.length >= 3) {
           const attr = stringValue(args.positional[1]);
           if (attr && STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, args.positional[0]!, attr, args.positional[2]!, node.text.replace(/\s+/g, ' '));
           return;
         }
         // pytest.exit("...", returncode=0)
-        if (callee === 'pytest.exit' || callee === '_pytest.outcomes.exit') {
+        if (isPytestExit) {
           const rc = args.keywords.get('returncode') ?? args.positional[1];
           if (rc && isSuccessLiteral(rc, names) && !isUnderMainGuard(node)) {
             const text = node.text.length <= 50 ? node.text : 'pytest.exit(..., returncode=0)';
@@ -175,7 +190,7 @@ export const exitStatusOverride: Rule = {
       'module:exit'() {
         // atexit and excepthook callbacks that exit 0.
         if (!mayRegister) return;
-        const registry = callbackRegistry(ctx.root, names);
+        const registry = callbacks.registry;
         let defs: Map<string, Node[]> | undefined;
         const reported = new Set<number>();
         const short = (n: Node) => {

@@ -42,10 +42,15 @@ const EXIT_CALLEES: Record<string, ExitKind> = {
   'site.exit': 'exit',
 };
 
+/** The kind of exit function a qualified name is (`sys.exit`), as `exitFunctionKind` decides it. */
+export function exitKindOfQualified(q: string | undefined): ExitKind | undefined {
+  // Own keys only: a module named `constructor` or `toString` is not Object.prototype's.
+  return q && Object.hasOwn(EXIT_CALLEES, q) ? EXIT_CALLEES[q] : undefined;
+}
+
 /** The kind of exit function an expression names (`sys.exit`, `bye` after `from os import _exit as bye`). */
 export function exitFunctionKind(node: Node | null | undefined, names: NameResolver): ExitKind | undefined {
-  const q = names.qualify(node);
-  return q ? EXIT_CALLEES[q] : undefined;
+  return exitKindOfQualified(names.qualify(node));
 }
 
 function isSystemExitClass(node: Node | null | undefined, names: NameResolver): boolean {
@@ -206,13 +211,38 @@ const registries = new WeakMap<Node, CallbackRegistry>();
 export function callbackRegistry(root: Node, names: NameResolver): CallbackRegistry {
   let reg = registries.get(root);
   if (reg) return reg;
-  const r: CallbackRegistry = { byName: new Map(), byNode: new Map(), direct: [] };
-  reg = r;
-  const add = (callback: Node | undefined, registration: CallbackRegistration) => {
+  const collector = new CallbackCollector(names, root.text);
+  forEachDescendant(root, (n) => {
+    collector.visit(n);
+    return true;
+  });
+  reg = collector.registry;
+  registries.set(root, reg);
+  return reg;
+}
+
+/**
+ * Builds a file's callback registry from its `call`, `assignment` and `decorated_definition` nodes, given
+ * in document order: by `callbackRegistry`'s own walk, or by a rule's listeners during the shared walk.
+ */
+export class CallbackCollector {
+  readonly registry: CallbackRegistry = { byName: new Map(), byNode: new Map(), direct: [] };
+  /** A `target=` keyword spells `target` in the source: without it, no call needs its arguments scanned. */
+  private readonly mayTarget: boolean;
+
+  constructor(
+    private readonly names: NameResolver,
+    source: string,
+  ) {
+    this.mayTarget = source.includes('target');
+  }
+
+  private add(callback: Node | undefined, registration: CallbackRegistration): void {
     if (!callback) return;
+    const r = this.registry;
     let c = unparen(callback);
     // functools.partial(f, *args)
-    if (c.type === 'call' && names.qualify(c.childForFieldName('function')) === 'functools.partial') {
+    if (c.type === 'call' && this.names.qualify(c.childForFieldName('function')) === 'functools.partial') {
       const pa = callArguments(c);
       if (!pa.positional[0]) return;
       registration = { ...registration, args: [...pa.positional.slice(1), ...registration.args] };
@@ -222,48 +252,73 @@ export function callbackRegistry(root: Node, names: NameResolver): CallbackRegis
     else if (c.type === 'identifier') push(r.byName, c.text, registration);
     else if (c.type === 'attribute') push(r.byName, c.childForFieldName('attribute')!.text, registration);
     if (c.type !== 'lambda') r.direct.push({ callback: c, registration });
-  };
-  forEachDescendant(root, (n) => {
+  }
+
+  /** Records what `n` registers, if anything; other node types are ignored. */
+  visit(n: Node): void {
+    const names = this.names;
     if (n.type === 'call') {
       const fnNode = n.childForFieldName('function');
+      // Cheap skip for the common call that registers nothing: without a `target=` keyword, only a callee
+      // named like a registering function can register. For `obj.method(...)` both the resolved and the
+      // dotted name end in `method`; a bare name's dotted name is itself, its resolved name an alias.
+      const f = fnNode && unparen(fnNode);
+      const last = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.type === 'identifier' ? f.text : undefined;
+      if (last !== undefined && !REGISTERING_METHODS.has(last) && !(this.mayTarget && hasTargetKeyword(n))) {
+        if (f!.type === 'attribute' || !REGISTERING_CALLEES.has(names.qualify(fnNode) ?? '')) return;
+      }
       const callee = names.qualify(fnNode) ?? '';
       const dotted = dottedName(fnNode) ?? '';
       const args = callArguments(n);
       if (callee === 'signal.signal' || /(^|\.)add_signal_handler$/.test(dotted)) {
-        add(args.positional[1] ?? args.keywords.get('handler'), { kind: 'signal', at: n, args: [] });
+        this.add(args.positional[1] ?? args.keywords.get('handler'), { kind: 'signal', at: n, args: [] });
       } else if (callee === 'atexit.register') {
-        add(args.positional[0], { kind: 'atexit', at: n, args: args.positional.slice(1) });
+        this.add(args.positional[0], { kind: 'atexit', at: n, args: args.positional.slice(1) });
       } else if (callee === 'os.register_at_fork') {
-        add(args.keywords.get('after_in_child'), { kind: 'target', at: n, args: [] });
+        this.add(args.keywords.get('after_in_child'), { kind: 'target', at: n, args: [] });
       } else if (callee === 'builtins.setattr' && args.positional.length >= 3) {
         const target = names.qualify(args.positional[0]);
         const attr = stringValue(args.positional[1]);
-        if ((target === 'sys' || target === 'threading') && attr === 'excepthook') add(args.positional[2], { kind: 'excepthook', at: n, args: [] });
+        if ((target === 'sys' || target === 'threading') && attr === 'excepthook') this.add(args.positional[2], { kind: 'excepthook', at: n, args: [] });
       }
       const target = args.keywords.get('target');
       if (target) {
         // A thread shares the process: `os._exit` there still ends the whole run.
         const thread = callee.startsWith('threading.') || /(^|\.)\w*Thread$/.test(dotted);
-        add(target, { kind: thread ? 'thread' : 'target', at: n, args: [] });
+        this.add(target, { kind: thread ? 'thread' : 'target', at: n, args: [] });
       }
     } else if (n.type === 'assignment') {
       const left = n.childForFieldName('left');
+      // `a.b = ...` resolves (if at all) to a name ending in `.b`: only `.excepthook` can matter.
+      if (left?.type === 'attribute' && left.childForFieldName('attribute')?.text !== 'excepthook') return;
       const q = names.qualify(left);
-      if (q === 'sys.excepthook' || q === 'threading.excepthook') add(n.childForFieldName('right') ?? undefined, { kind: 'excepthook', at: n, args: [] });
+      if (q === 'sys.excepthook' || q === 'threading.excepthook') this.add(n.childForFieldName('right') ?? undefined, { kind: 'excepthook', at: n, args: [] });
     } else if (n.type === 'decorated_definition') {
       const def = n.childForFieldName('definition');
       if (def?.type === 'function_definition') {
         for (const d of n.namedChildren) {
           if (d.type === 'decorator' && names.qualify(d.namedChild(0)) === 'atexit.register') {
-            push(r.byNode, def.id, { kind: 'atexit', at: d, args: [] });
+            push(this.registry.byNode, def.id, { kind: 'atexit', at: d, args: [] });
           }
         }
       }
     }
-    return true;
-  });
-  registries.set(root, r);
-  return r;
+  }
+}
+
+/** Last names of the callees `callbackRegistry` recognises by name (`signal.signal`, `atexit.register`...). */
+const REGISTERING_METHODS = new Set(['signal', 'add_signal_handler', 'register', 'register_at_fork', 'setattr']);
+/** The resolved callees `callbackRegistry` recognises. */
+const REGISTERING_CALLEES = new Set(['signal.signal', 'atexit.register', 'os.register_at_fork', 'builtins.setattr']);
+
+/** The call has a `target=` keyword (what `callArguments(call).keywords.get('target')` would find). */
+function hasTargetKeyword(call: Node): boolean {
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type === 'generator_expression') return false;
+  for (const arg of args.namedChildren) {
+    if (arg.type === 'keyword_argument' && arg.childForFieldName('name')?.text === 'target' && arg.childForFieldName('value')) return true;
+  }
+  return false;
 }
 
 function push<K>(map: Map<K, CallbackRegistration[]>, key: K, value: CallbackRegistration): void {

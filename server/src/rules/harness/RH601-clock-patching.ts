@@ -21,6 +21,12 @@ const CLOCKS = new Set([
   'torch.cuda.synchronize', 'torch.cuda.Event.elapsed_time',
 ]);
 
+/** Every clock's last name contains one of these words. */
+const CLOCK_TEXT = /time|perf_counter|monotonic|default_timer|synchronize/;
+
+/** The last segments of the clocks: `clockOf` can only match a name ending in one of them. */
+const CLOCK_LAST_NAMES = new Set([...CLOCKS].map((c) => c.slice(c.lastIndexOf('.') + 1)));
+
 /** `time.time`, or a dotted string that reaches it through another module (`"solution.time.time"`). */
 function clockOf(q: string): string | undefined {
   if (CLOCKS.has(q)) return q;
@@ -86,18 +92,20 @@ export const clockPatching: Rule = {
     },
   },
   create(ctx) {
-    const helper = isTestHelperPath(ctx.path);
+    // `roleAt` only ever turns code under test into an entry point, so the file's role decides test-side.
+    if (isTestSide(ctx.role)) return {};
     const check = (node: Node) => {
-      const role = ctx.roleAt(node);
-      if (isTestSide(role)) return;
       for (const r of rebindingsAt(node, ctx.names)) {
         if (!CLOCK_FORMS.has(r.form)) continue;
+        // Cheap before resolving the owner: `owner.attr` names a clock only if attr ends in a clock's last name.
+        if (r.target.kind === 'attribute' && !(r.target.attr !== undefined && CLOCK_LAST_NAMES.has(r.target.attr.slice(r.target.attr.lastIndexOf('.') + 1)))) continue;
         const target = rebindTargetName(r, ctx.names);
         const clock = target && clockOf(target);
         if (!clock) continue;
         if (isRestore(r, clock, (n) => ctx.names.qualify(n))) continue;
         const fn = enclosingFunction(r.node);
         const where = fn ? ` in \`${functionName(fn)}()\`` : ' at import time';
+        const helper = isTestHelperPath(ctx.path);
         const tail = helper
           ? 'fine in a clock-freezing test helper, a hack if code under test installs it.'
           : 'every test or benchmark that times the code reads the fake clock, so a time limit passes without the code being fast enough.';
@@ -110,6 +118,35 @@ export const clockPatching: Rule = {
         });
       }
     };
-    return { assignment: check, call: check };
+    // A rebinding names the clock it replaces by an identifier or a string literal, and every clock's last
+    // name contains one of CLOCK_TEXT's words. Both are source text, except a string assembled by implicit
+    // concatenation (`"perf_" "counter"`): without the words, only a call or assignment holding a
+    // concatenated string can rebind a clock, so only those are checked (in document order, at the end).
+    if (!CLOCK_TEXT.test(ctx.source)) {
+      const holders = new Map<number, Node>();
+      return {
+        concatenated_string(node) {
+          for (let p = node.parent; p && !holders.has(p.id); p = p.parent) {
+            if (p.type === 'call' || p.type === 'assignment') holders.set(p.id, p);
+          }
+        },
+        'module:exit'() {
+          const preOrder = [...holders.values()].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+          for (const n of preOrder) check(n);
+        },
+      };
+    }
+    return {
+      assignment(node) {
+        // Not a chain: `name = value` rebinds only a name, `a.b = value` a clock only if `b` is a clock's name.
+        if (node.childForFieldName('right')?.type !== 'assignment') {
+          const left = node.childForFieldName('left');
+          if (left?.type === 'identifier') return;
+          if (left?.type === 'attribute' && !CLOCK_LAST_NAMES.has(left.childForFieldName('attribute')?.text ?? '')) return;
+        }
+        check(node);
+      },
+      call: check,
+    };
   },
 };

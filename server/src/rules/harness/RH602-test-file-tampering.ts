@@ -100,8 +100,15 @@ function shellTampering(words: string[]): ShellHit | undefined {
 
 const PATH_METHODS = new Set(['unlink', 'rmdir', 'write_text', 'write_bytes', 'rename', 'replace', 'open']);
 
-function targetsOf(call: Node, names: NameResolver): Target[] {
-  const q = names.callee(call) ?? '';
+/** Last names of every callee the rule knows: a method call named otherwise can be skipped unresolved. */
+const KNOWN_LAST_NAMES = new Set([
+  ...[...DELETE_FUNCTIONS, ...MOVE_FUNCTIONS, ...COPY_FUNCTIONS, ...OPEN_FUNCTIONS].map((q) => q.slice(q.lastIndexOf('.') + 1)),
+  'system', 'popen', 'run', 'call', 'check_call', 'check_output', 'Popen', 'getoutput', 'getstatusoutput',
+  ...PATH_METHODS,
+]);
+
+/** `q` is the call's resolved callee (`names.callee(call) ?? ''`). */
+function targetsOf(call: Node, q: string, names: NameResolver): Target[] {
   if (!DELETE_FUNCTIONS.has(q) && !MOVE_FUNCTIONS.has(q) && !COPY_FUNCTIONS.has(q) && !OPEN_FUNCTIONS.has(q)) {
     const f = call.childForFieldName('function');
     if (f?.type !== 'attribute' || !PATH_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return [];
@@ -230,10 +237,14 @@ export const testFileTampering: Rule = {
     },
   },
   create(ctx) {
+    // `roleAt` only ever turns code under test into an entry point, so the file's role decides test-side.
+    if (isTestSide(ctx.role)) return {};
     return {
       call(node) {
-        const role = ctx.roleAt(node);
-        if (isTestSide(role)) return;
+        // `obj.method(...)` resolves (if at all) to a name ending in `.method`; `targetsOf` looks at the method.
+        const callee = node.childForFieldName('function');
+        const f = callee && unparen(callee);
+        if (f?.type === 'attribute' && !KNOWN_LAST_NAMES.has(f.childForFieldName('attribute')?.text ?? '')) return;
         const q = ctx.names.callee(node) ?? '';
         const hits: { node: Node; action: Action; match: TestPathMatch; base?: PathInfo['base'] }[] = [];
         if (q.startsWith('os.') || q.startsWith('subprocess.') ? SHELL_FUNCTIONS.test(q) : false) {
@@ -241,7 +252,7 @@ export const testFileTampering: Rule = {
           const hit = words && shellTampering(words);
           if (hit) hits.push({ node, ...hit });
         } else {
-          for (const t of targetsOf(node, ctx.names)) {
+          for (const t of targetsOf(node, q, ctx.names)) {
             const info = pathOf(t.expr, ctx.names);
             const match = testPathKind(info);
             if (match) {
@@ -252,6 +263,7 @@ export const testFileTampering: Rule = {
         }
         const hit = hits[0];
         if (!hit) return;
+        const role = ctx.roleAt(node);
         let severity: Severity = 'error';
         if (hit.match.kind === 'project-config') {
           // `setup.cfg`/`tox.ini` are build configuration too: only writing a pytest section is a finding.
