@@ -12,7 +12,7 @@ import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Node } from '../../engine/ast';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answerText, chameleonParts, isSentinel, type ComparisonOverride } from './helpers';
+import { analyseEquality, answerText, chameleonParts, ConcatenatedStrings, DUNDER_TEXT, isSentinel, sourceMentions, type ComparisonOverride } from './helpers';
 
 /** Written inside the class body or `type()` namespace (not installed from outside). */
 function inBody(o: ComparisonOverride): boolean {
@@ -129,8 +129,14 @@ export const alwaysTrueEquality: Rule = {
     },
   },
   create(ctx) {
+    // Every override is named by a dunder, in an identifier (`def __eq__`, `C.__eq__ = ...`) or a string
+    // (`setattr(C, "__eq__", f)`, `{"__eq__": f}` for `type()`): without one there is nothing to analyse.
+    const named = sourceMentions(ctx.source, ctx.root, DUNDER_TEXT);
+    const concatenated = named ? undefined : new ConcatenatedStrings();
     return {
+      ...concatenated?.listeners,
       'module:exit'() {
+        if (concatenated && !concatenated.spells(DUNDER_TEXT)) return;
         const { overrides } = analyseEquality(ctx.root, ctx.names, ctx.source);
         for (const o of overrides) {
           if (!o.spoofs) continue;

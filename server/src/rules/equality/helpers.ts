@@ -375,7 +375,11 @@ export interface ClassInfo {
   nameNode: Node;
   name: string;
   overrides: ComparisonOverride[];
-  /** Bases that are builtin value types (`str`, `int`, `list`...), so `isinstance` checks pass. */
+  /**
+   * Bases that are builtin value types (`str`, `int`, `list`...), so `isinstance` checks pass. This and
+   * the fields below except `localBases` are only filled in for classes with an always-matching override:
+   * no rule reads them for any other class.
+   */
   builtinBases: Part[];
   /** Methods such as `strip`, `lower`, `__add__`, `__getattr__` that return `self` (or a new instance). */
   selfReturning: Part[];
@@ -437,12 +441,51 @@ const INTENT = /\b(bypass(?:es|ing)?|cheat(?:s|ing)?|spoof(?:s|ing)?|reward[ _-]
 
 const cache = new WeakMap<Node, EqualityAnalysis>();
 
+/** What `Analyser.collect` looks at ('string' to skip what is inside one). */
+const COLLECTED_TYPES = ['string', 'concatenated_string', 'function_definition', 'class_definition', 'call', 'assignment', 'type_alias_statement', 'return_statement', 'yield'];
+
 export function analyseEquality(root: Node, names: NameResolver, source: string): EqualityAnalysis {
   const cached = cache.get(root);
   if (cached) return cached;
   const result = new Analyser(root, names, source).run();
   cache.set(root, result);
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Text prefilters
+//
+// The rules of this family skip a file whose source cannot name what they look for. A single string
+// literal's value is its content as written (`stringValue` takes the `string_content` text verbatim), so a
+// name missing from the source text can still be spelt by implicit concatenation only (`"__e" "q__"`).
+
+/** A comparison dunder written anywhere in a text. Every override is named by one. */
+export const DUNDER_TEXT = /__(?:eq|ne|contains)__/;
+
+const sourceTests = new WeakMap<Node, Map<RegExp, boolean>>();
+
+/** `text.test(source)` for the file of `root`, searched once: the rules of the family share their prefilters. */
+export function sourceMentions(source: string, root: Node, text: RegExp): boolean {
+  let tests = sourceTests.get(root);
+  if (!tests) sourceTests.set(root, (tests = new Map()));
+  let found = tests.get(text);
+  if (found === undefined) tests.set(text, (found = text.test(source)));
+  return found;
+}
+
+/** For a prefilter checked at `module:exit`: listeners that note the values of concatenated strings during the walk. */
+export class ConcatenatedStrings {
+  private readonly values: string[] = [];
+  readonly listeners = {
+    concatenated_string: (n: Node): void => {
+      const v = stringValue(n);
+      if (v) this.values.push(v);
+    },
+  };
+
+  spells(text: RegExp): boolean {
+    return this.values.some((v) => text.test(v));
+  }
 }
 
 /** `a = b = value` → [a, b] and value. */
@@ -459,6 +502,18 @@ function assignmentChain(assign: Node): { targets: Node[]; value: Node | null } 
   return { targets, value: null };
 }
 
+/** Does one of these positions (ascending) fall inside the node's text? */
+function occursWithin(positions: number[], node: Node): boolean {
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (positions[mid]! < node.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < positions.length && positions[lo]! < node.endIndex;
+}
+
 /** True when `node` is inside `container` (inclusive). */
 function within(node: Node, container: Node): boolean {
   return container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
@@ -469,6 +524,8 @@ class Analyser {
   private readonly overrides: ComparisonOverride[] = [];
   private readonly classes: ClassInfo[] = [];
   private readonly classByNode = new Map<number, ClassInfo>();
+  /** `classes` by name, in the same order (files can hold hundreds of classes). */
+  private readonly classesByName = new Map<string, ClassInfo[]>();
   private readonly functionsByName = new Map<string, Node[]>();
   private readonly classDefs: Node[] = [];
   private readonly typeCalls: Node[] = [];
@@ -476,6 +533,8 @@ class Analyser {
   private readonly attributeAssignments: Node[] = [];
   private readonly calls: Node[] = [];
   private readonly returnish: Node[] = [];
+  /** A concatenated string literal spells a comparison dunder (one not written out in the source). */
+  private concatenatedDunder = false;
 
   constructor(
     private readonly root: Node,
@@ -489,60 +548,102 @@ class Analyser {
     for (const call of this.typeCalls) this.addTypeCall(call);
     for (const call of this.setattrCalls) this.addSetattr(call);
     for (const assign of this.attributeAssignments) this.addAttributeAssignment(assign);
+    // The rest describes classes with an always-matching override (inherited ones come from those too);
+    // the rules read nothing else. Most files with comparison dunders implement them for real.
+    if (!this.overrides.some((o) => o.spoofs)) return { overrides: this.overrides, classes: this.classes };
     this.inheritEquality();
+    const spoofing = this.classes.filter((c) => c.overrides.some((o) => o.spoofs));
+    for (const c of spoofing) if (c.node.type === 'class_definition') this.describeClass(c);
     this.collectInstances();
+    for (const c of spoofing) this.intentOf(c, c.node);
     return { overrides: this.overrides, classes: this.classes };
   }
 
   private collect(): void {
-    forEachDescendant(this.root, (n) => {
-      switch (n.type) {
-        case 'string':
-          return false;
-        case 'function_definition': {
-          const name = n.childForFieldName('name')?.text;
-          if (name) {
-            let list = this.functionsByName.get(name);
-            if (!list) this.functionsByName.set(name, (list = []));
-            list.push(n);
-          }
-          return true;
+    // Nothing inside a string literal counts (f-string interpolations).
+    if (this.root.hasError) {
+      // A tree with errors has no subtree index, so `descendantsOfType` would go to tree-sitter: walk it.
+      forEachDescendant(this.root, (n) => {
+        if (n.type === 'string') return false;
+        this.collectNode(n);
+        return true;
+      });
+    } else {
+    // One pass over the node types of interest, in document order. In pre-order, a string's descendants
+    // are the nodes that start before it ends.
+      let stringEnd = -1;
+      for (const n of this.root.descendantsOfType(COLLECTED_TYPES)) {
+        if (!n || n.startIndex < stringEnd) continue;
+        if (n.type === 'string') stringEnd = n.endIndex;
+        else this.collectNode(n);
+      }
+    }
+    this.classifyCalls();
+  }
+
+  /** `type(name, bases, namespace)` calls and the setattr-like forms, among all calls: cheap tests first. */
+  private classifyCalls(): void {
+    // Every setattr-like form names the dunder in a string argument: a string's value is its text, unless concatenated.
+    const dunders: number[] = [];
+    const re = new RegExp(DUNDER_TEXT.source, 'g');
+    for (let m = re.exec(this.source); m; m = re.exec(this.source)) dunders.push(m.index);
+    for (const call of this.calls) {
+      if (this.isTypeCall(call)) this.typeCalls.push(call);
+      else if ((this.concatenatedDunder || occursWithin(dunders, call)) && this.isSetattrLike(call)) this.setattrCalls.push(call);
+    }
+  }
+
+  private isTypeCall(call: Node): boolean {
+    const fn = call.childForFieldName('function');
+    if (!fn) return false;
+    // An attribute resolves to a name ending in its own: only `x.type` can be `builtins.type`.
+    const f = unparen(fn);
+    if (f.type === 'attribute' && f.childForFieldName('attribute')?.text !== 'type') return false;
+    return this.names.is(fn, 'builtins.type') && callArguments(call).positional.length === 3;
+  }
+
+  private collectNode(n: Node): void {
+    switch (n.type) {
+      case 'function_definition': {
+        const name = n.childForFieldName('name')?.text;
+        if (name) {
+          let list = this.functionsByName.get(name);
+          if (!list) this.functionsByName.set(name, (list = []));
+          list.push(n);
         }
-        case 'class_definition':
-          this.classDefs.push(n);
-          return true;
-        case 'call': {
-          this.calls.push(n);
-          const fn = n.childForFieldName('function');
-          if (this.names.is(fn, 'builtins.type') && callArguments(n).positional.length === 3) this.typeCalls.push(n);
-          else if (this.isSetattrLike(n)) this.setattrCalls.push(n);
-          return true;
-        }
-        case 'assignment': {
-          if (n.parent?.type !== 'assignment') {
-            const { targets } = assignmentChain(n);
-            if (targets.some((t) => t.type === 'attribute' && DUNDERS.includes(t.childForFieldName('attribute')?.text as Dunder))) {
-              this.attributeAssignments.push(n);
-            }
-          }
-          return true;
-        }
-        case 'type_alias_statement': {
-          // tree-sitter-python parses `type(obj).__eq__ = f` as a PEP 695 `type X = ...` statement.
-          const left = n.childForFieldName('left')?.namedChild(0);
-          if (left?.type === 'attribute' && DUNDERS.includes(left.childForFieldName('attribute')?.text as Dunder)) {
+        break;
+      }
+      case 'class_definition':
+        this.classDefs.push(n);
+        break;
+      case 'call':
+        this.calls.push(n);
+        break;
+      case 'concatenated_string':
+        if (!this.concatenatedDunder && DUNDER_TEXT.test(stringValue(n) ?? '')) this.concatenatedDunder = true;
+        break;
+      case 'assignment': {
+        if (n.parent?.type !== 'assignment') {
+          const { targets } = assignmentChain(n);
+          if (targets.some((t) => t.type === 'attribute' && DUNDERS.includes(t.childForFieldName('attribute')?.text as Dunder))) {
             this.attributeAssignments.push(n);
           }
-          return true;
         }
-        case 'return_statement':
-        case 'yield':
-          this.returnish.push(n);
-          return true;
-        default:
-          return true;
+        break;
       }
-    });
+      case 'type_alias_statement': {
+        // tree-sitter-python parses `type(obj).__eq__ = f` as a PEP 695 `type X = ...` statement.
+        const left = n.childForFieldName('left')?.namedChild(0);
+        if (left?.type === 'attribute' && DUNDERS.includes(left.childForFieldName('attribute')?.text as Dunder)) {
+          this.attributeAssignments.push(n);
+        }
+        break;
+      }
+      case 'return_statement':
+      case 'yield':
+        this.returnish.push(n);
+        break;
+    }
   }
 
   /** `setattr(C, "__eq__", f)`, `monkeypatch.setattr(C, "__eq__", f)`, `mock.patch.object(C, "__eq__", f)`. */
@@ -662,6 +763,9 @@ class Analyser {
     };
     this.classes.push(info);
     this.classByNode.set(node.id, info);
+    const named = this.classesByName.get(name);
+    if (named) named.push(info);
+    else this.classesByName.set(name, [info]);
     return info;
   }
 
@@ -681,9 +785,9 @@ class Analyser {
     const info = this.newClass(def, nameNode, nameNode.text);
     for (const base of def.childForFieldName('superclasses')?.namedChildren ?? []) {
       if (base.type === 'keyword_argument' || base.type === 'comment') continue;
-      const builtin = this.builtinBase(base);
-      if (builtin) info.builtinBases.push({ node: base, message: `subclasses \`${builtin}\`, so \`isinstance(x, ${builtin.split('.').pop()})\` checks pass` });
-      else if (unparen(base).type === 'identifier') info.localBases.push(unparen(base));
+      // Builtin bases are listed by `describeClass`, for the classes that need them.
+      const b = unparen(base);
+      if (b.type === 'identifier' && !this.builtinBase(base)) info.localBases.push(b);
     }
     const body = def.childForFieldName('body');
     if (!body) return;
@@ -692,6 +796,33 @@ class Analyser {
       if (d.type === 'function_definition') {
         const name = d.childForFieldName('name')?.text ?? '';
         if (DUNDERS.includes(name as Dunder)) this.addOverride(name as Dunder, 'def', d.childForFieldName('name')!, d, info, info.name);
+      } else if (stmt.type === 'expression_statement') {
+        const assign = stmt.namedChild(0);
+        if (assign?.type !== 'assignment') continue;
+        const { targets, value } = assignmentChain(assign);
+        for (const t of targets) {
+          if (t.type === 'identifier' && DUNDERS.includes(t.text as Dunder)) {
+            this.addOverride(t.text as Dunder, 'class-attribute', t, this.implementationOf(value, body), info, info.name);
+          }
+        }
+      }
+    }
+  }
+
+  /** The builtin bases and self-returning methods of a class statement. */
+  private describeClass(info: ClassInfo): void {
+    const def = info.node;
+    for (const base of def.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (base.type === 'keyword_argument' || base.type === 'comment') continue;
+      const builtin = this.builtinBase(base);
+      if (builtin) info.builtinBases.push({ node: base, message: `subclasses \`${builtin}\`, so \`isinstance(x, ${builtin.split('.').pop()})\` checks pass` });
+    }
+    const body = def.childForFieldName('body');
+    if (!body) return;
+    for (const stmt of body.namedChildren) {
+      const d = definitionOf(stmt);
+      if (d.type === 'function_definition') {
+        const name = d.childForFieldName('name')?.text ?? '';
         if (CHAMELEON_METHODS.has(name) && this.returnsSelf(d, info)) {
           info.selfReturning.push({ node: d.childForFieldName('name')!, message: `\`${name}\` returns the object itself, so chained calls keep the always-equal object` });
         }
@@ -700,20 +831,14 @@ class Analyser {
         if (assign?.type !== 'assignment') continue;
         const { targets, value } = assignmentChain(assign);
         for (const t of targets) {
-          if (t.type !== 'identifier') continue;
-          if (DUNDERS.includes(t.text as Dunder)) {
-            this.addOverride(t.text as Dunder, 'class-attribute', t, this.implementationOf(value, body), info, info.name);
-          }
-          if (CHAMELEON_METHODS.has(t.text)) {
-            const impl = this.implementationOf(value, body);
-            if (impl && this.returnsSelf(impl, info)) {
-              info.selfReturning.push({ node: t, message: `\`${t.text}\` returns the object itself, so chained calls keep the always-equal object` });
-            }
+          if (t.type !== 'identifier' || !CHAMELEON_METHODS.has(t.text)) continue;
+          const impl = this.implementationOf(value, body);
+          if (impl && this.returnsSelf(impl, info)) {
+            info.selfReturning.push({ node: t, message: `\`${t.text}\` returns the object itself, so chained calls keep the always-equal object` });
           }
         }
       }
     }
-    this.intentOf(info, def);
   }
 
   /**
@@ -819,14 +944,13 @@ class Analyser {
         info.selfReturning.push({ node: key, message: `\`${k}\` returns the object itself, so chained calls keep the always-equal object` });
       }
     }
-    this.intentOf(info, call);
   }
 
   private classNamed(node: Node | undefined): ClassInfo | undefined {
     if (!node) return undefined;
     const n = unparen(node);
     if (n.type !== 'identifier') return undefined;
-    const found = this.classes.filter((c) => c.name === n.text);
+    const found = this.classesByName.get(n.text) ?? [];
     return found.length === 1 ? found[0] : undefined;
   }
 
@@ -834,7 +958,7 @@ class Analyser {
     const dotted = this.dottedTarget(call);
     if (dotted) {
       const [ownerName, dunder, impl] = dotted;
-      const owner = this.classes.filter((c) => c.name === ownerName);
+      const owner = this.classesByName.get(ownerName) ?? [];
       this.addOverride(dunder, 'setattr', call, this.implementationOf(impl), owner.length === 1 ? owner[0] : undefined, ownerName);
       return;
     }

@@ -24,6 +24,7 @@ import {
   forEachDescendant,
   forEachInScope,
   parameterNames,
+  stringValue,
   unparen,
   type Node,
 } from '../../engine/ast';
@@ -116,6 +117,17 @@ export function classifyHelper(qualified: string): Helper | undefined {
   if (owner === 'pandas.testing') return /^assert_\w+$/.test(short) ? make('assertion') : undefined;
   if (owner === 'doctest.OutputChecker') return short === 'check_output' ? make('comparison') : undefined;
   return undefined;
+}
+
+/**
+ * Every last segment `classifyHelper` accepts, under any owner (a superset): lets callers pass over most
+ * names before building and normalising a qualified name.
+ */
+const HELPER_SHORT =
+  /^(assert\w*|fail\w*|_baseAssertEqual|_getAssertEqualityFunc|allclose|isclose|array_equal|array_equiv|equal|approx|raises|warns|deprecated_call|check_output|(__)?(eq|ne|lt|le|gt|ge|is_|is_not|contains|truth|not_)(__)?)$/;
+
+export function couldNameHelper(short: string): boolean {
+  return BUILTIN_HELPERS.has(short) || HELPER_SHORT.test(short);
 }
 
 /** Conventional import aliases, for dotted strings (`"pkg.np.allclose"` reaches numpy through `pkg`). */
@@ -263,6 +275,9 @@ export interface Rebinding {
   dynamic?: boolean;
 }
 
+/** What most nodes rebind: shared, so that the common answer allocates nothing. */
+const NONE: readonly Rebinding[] = Object.freeze([]);
+
 export class RebindingFinder {
   private testClasses?: Map<string, Node>;
   private importedHelpers?: Map<string, Helper>;
@@ -316,7 +331,7 @@ export class RebindingFinder {
           if (!item) continue;
           const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.text;
           const alias = item.type === 'aliased_import' ? item.childForFieldName('alias')?.text : item.text;
-          if (!name || !alias) continue;
+          if (!name || !alias || !couldNameHelper(lastSegment(name))) continue;
           const h = classifyHelper(`${mod}.${name}`);
           if (h && h.kind !== 'builtin') map.set(alias, h);
         }
@@ -327,7 +342,7 @@ export class RebindingFinder {
   }
 
   /** The rebindings made at `node`. */
-  at(node: Node): Rebinding[] {
+  at(node: Node): readonly Rebinding[] {
     switch (node.type) {
       case 'assignment':
         return this.fromAssignment(node);
@@ -338,7 +353,7 @@ export class RebindingFinder {
       case 'function_definition':
         return this.fromDefinition(node);
       default:
-        return [];
+        return NONE;
     }
   }
 
@@ -398,11 +413,47 @@ export class RebindingFinder {
 
   // -- forms ----------------------------------------------------------------------------------------------
 
-  private fromAssignment(assign: Node): Rebinding[] {
+  /**
+   * A cheap necessary condition for `fromAssignment` to find anything: a target that can name a helper
+   * (an attribute or namespace key named like one, a `__code__` swap, a plain name that is a standard
+   * assertion or, in test modules, an imported helper). Most assignments (`self.x = ...`, `x = ...`)
+   * stop here, before the engine describes their targets.
+   */
+  private mayRebindHelper(assign: Node): boolean {
+    // The engine reports a chain `a.x = b.y = v` at its head only.
+    if (assign.parent?.type === 'assignment') return false;
+    for (let cur: Node | null = assign; cur?.type === 'assignment'; cur = cur.childForFieldName('right')) {
+      const left = cur.childForFieldName('left');
+      if (!left) continue;
+      if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+        for (const t of left.namedChildren) if (this.mayBeHelperTarget(t)) return true;
+      } else if (this.mayBeHelperTarget(left)) return true;
+    }
+    return false;
+  }
+
+  private mayBeHelperTarget(t: Node): boolean {
+    switch (t.type) {
+      case 'attribute': {
+        const attr = t.childForFieldName('attribute')?.text;
+        return !!attr && (attr === '__code__' || couldNameHelper(attr));
+      }
+      case 'subscript': {
+        const key = stringValue(t.childForFieldName('subscript'));
+        return key !== undefined && couldNameHelper(lastSegment(key));
+      }
+      case 'identifier':
+        return STANDARD_TESTCASE_ASSERTIONS.has(t.text) || (this.moduleShadows && this.importedHelper(t.text) !== undefined);
+      default:
+        return false;
+    }
+  }
+
+  private fromAssignment(assign: Node): readonly Rebinding[] {
+    if (!this.mayRebindHelper(assign)) return NONE;
     const out: Rebinding[] = [];
     for (const r of assignmentRebindings(assign, this.names)) {
       const t = r.target;
-      const replacement = (): Replacement => (r.value ? this.replacementOf(r.value) : { kind: 'missing' });
       if (t.kind === 'attribute') {
         let obj: Node | null = t.owner;
         let attr: string | undefined = t.attr;
@@ -422,7 +473,7 @@ export class RebindingFinder {
           helper: found.helper,
           scope: found.testClass ? 'local-class' : 'global',
           form: found.testClass ? (this.isInstanceOwner(obj) ? 'instance-attribute' : 'assignment') : 'assignment',
-          replacement: codeSwap ? this.codeOwner(r.value) : replacement(),
+          replacement: codeSwap ? this.codeOwner(r.value) : this.valueReplacement(r.value),
           node: r.node,
           spelled: r.node.text,
           testClass: found.testClass,
@@ -430,7 +481,7 @@ export class RebindingFinder {
       } else if (t.kind === 'namespace') {
         // `vars(math)["isclose"] = ...`, `math.__dict__["isclose"] = ...`, `__builtins__["len"] = ...`
         const h = classifyHelper(`${t.module}.${t.key}`);
-        if (h) out.push({ helper: h, scope: 'global', form: 'namespace', replacement: replacement(), node: r.node, spelled: r.node.text });
+        if (h) out.push({ helper: h, scope: 'global', form: 'namespace', replacement: this.valueReplacement(r.value), node: r.node, spelled: r.node.text });
       } else if (t.kind === 'name') {
         const name = t.name.text;
         if (!this.moduleShadows && !STANDARD_TESTCASE_ASSERTIONS.has(name)) continue;
@@ -443,7 +494,7 @@ export class RebindingFinder {
               helper: { name: `unittest.TestCase.${name}`, kind: 'assertion', short: name },
               scope: 'local-class',
               form: 'class-attribute',
-              replacement: replacement(),
+              replacement: this.valueReplacement(r.value),
               node: r.node,
               spelled: name,
               testClass: cls.childForFieldName('name')?.text,
@@ -452,7 +503,7 @@ export class RebindingFinder {
           continue;
         }
         const h = this.moduleShadows ? this.importedHelper(name) : undefined;
-        if (h) out.push({ helper: h, scope: 'module-shadow', form: 'redefinition', replacement: replacement(), node: r.node, spelled: name });
+        if (h) out.push({ helper: h, scope: 'module-shadow', form: 'redefinition', replacement: this.valueReplacement(r.value), node: r.node, spelled: name });
       }
     }
     return out;
@@ -506,9 +557,11 @@ export class RebindingFinder {
     ];
   }
 
-  private fromCall(call: Node): Rebinding[] {
+  private fromCall(call: Node): readonly Rebinding[] {
+    const found = callRebindings(call, this.names);
+    if (found.length === 0) return NONE;
     const out: Rebinding[] = [];
-    for (const r of callRebindings(call, this.names)) {
+    for (const r of found) {
       const form = CALL_FORMS[r.form];
       if (!form) continue;
       // `setattr` changes the object for everyone; the patching helpers undo their change afterwards.
@@ -602,10 +655,12 @@ export class RebindingFinder {
   }
 
   /** `def assertEqual(self, *a, **k): pass` in a TestCase subclass; a library helper imported then redefined. */
-  private fromDefinition(def: Node): Rebinding[] {
+  private fromDefinition(def: Node): readonly Rebinding[] {
     const nameNode = def.childForFieldName('name');
     const name = nameNode?.text;
-    if (!nameNode || !name) return [];
+    if (!nameNode || !name) return NONE;
+    // Both forms below need one of these (most defs have neither).
+    if (!STANDARD_TESTCASE_ASSERTIONS.has(name) && !this.moduleShadows) return NONE;
     const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
     const block = holder.parent;
     if (block?.type === 'block' && block.parent?.type === 'class_definition') {
