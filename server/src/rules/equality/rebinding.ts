@@ -144,7 +144,8 @@ export function classifyDottedString(target: string): Helper | undefined {
   const parts = target.split('.');
   for (let i = 0; i < parts.length - 1; i++) {
     const head = parts[i]!;
-    const root = STRING_ALIASES[head] ?? head;
+    // Own keys only: `constructor` or `toString` in a string is a name, not Object.prototype's member.
+    const root = Object.hasOwn(STRING_ALIASES, head) ? STRING_ALIASES[head]! : head;
     if (!KNOWN_ROOTS.has(root.split('.')[0]!)) continue;
     const h = classifyHelper([root, ...parts.slice(i + 1)].join('.'));
     if (h) return h;
@@ -785,7 +786,7 @@ const DEPRECATED_ALIASES: Record<string, string> = {
 };
 
 function modernName(name: string): string {
-  return DEPRECATED_ALIASES[name] ?? name;
+  return Object.hasOwn(DEPRECATED_ALIASES, name) ? DEPRECATED_ALIASES[name]! : name;
 }
 
 function ownerOf(q: string): string {
