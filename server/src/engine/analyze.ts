@@ -77,7 +77,9 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
     ruleErrors.push({ rule: rule.meta.code, message: err instanceof Error ? err.message : String(err) });
   };
 
-  const roleAt = (node: Node): FileRole => (role === 'code-under-test' || role === 'entry-point') && isUnderMainGuard(node) ? 'entry-point' : role;
+  // A main guard compares the identifier `__name__`: files that never spell it need no walk up the tree.
+  const mayHaveMainGuard = input.source.includes('__name__');
+  const roleAt = (node: Node): FileRole => (role === 'code-under-test' || role === 'entry-point') && mayHaveMainGuard && isUnderMainGuard(node) ? 'entry-point' : role;
 
   for (const rule of active) {
     const context: RuleContext = {

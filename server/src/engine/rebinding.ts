@@ -54,11 +54,22 @@ export interface Rebinding {
   unpacked?: boolean;
 }
 
+/** Answers per file (one resolver each) and node: several rules ask about the same calls. */
+const answers = new WeakMap<NameResolver, WeakMap<Node, readonly Rebinding[]>>();
+
 /** The rebindings an `assignment` or a `call` makes. */
-export function rebindingsAt(node: Node, names: NameResolver): Rebinding[] {
+export function rebindingsAt(node: Node, names: NameResolver): readonly Rebinding[] {
   if (node.type === 'assignment') return assignmentRebindings(node, names);
   if (node.type === 'call') return callRebindings(node, names);
   return [];
+}
+
+function remembered(node: Node, names: NameResolver, compute: () => Rebinding[]): readonly Rebinding[] {
+  let byNode = answers.get(names);
+  if (!byNode) answers.set(names, (byNode = new WeakMap()));
+  let found = byNode.get(node);
+  if (!found) byNode.set(node, (found = compute()));
+  return found;
 }
 
 /** Chains longer than this (`a = b = c = ...`) are hostile input: their value is not looked for. */
@@ -68,7 +79,11 @@ const MAX_CHAIN = 100;
  * The targets of an assignment chain `a.x = b.y = v`, all reported at its head: an inner link returns
  * nothing. An annotation without a value (`x.attr: int`) rebinds nothing.
  */
-export function assignmentRebindings(assign: Node, names: NameResolver): Rebinding[] {
+export function assignmentRebindings(assign: Node, names: NameResolver): readonly Rebinding[] {
+  return remembered(assign, names, () => computeAssignmentRebindings(assign, names));
+}
+
+function computeAssignmentRebindings(assign: Node, names: NameResolver): Rebinding[] {
   if (assign.parent?.type === 'assignment') return [];
   if (!assign.childForFieldName('right')) return [];
   const links: Node[] = [];
@@ -126,7 +141,11 @@ const MULTIPLE_OPTIONS = new Set(['target', 'spec', 'create', 'spec_set', 'autos
 const DICT_OPTIONS = new Set(['clear', 'values', 'in_dict']);
 
 /** The rebindings a patching call makes (`setattr`, `monkeypatch.setattr`, `mock.patch`...), else none. */
-export function callRebindings(call: Node, names: NameResolver): Rebinding[] {
+export function callRebindings(call: Node, names: NameResolver): readonly Rebinding[] {
+  return remembered(call, names, () => computeCallRebindings(call, names));
+}
+
+function computeCallRebindings(call: Node, names: NameResolver): Rebinding[] {
   const fnNode = call.childForFieldName('function');
   if (!fnNode) return [];
   const fn = unparen(fnNode);
