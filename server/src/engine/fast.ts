@@ -45,6 +45,8 @@ export interface FlatTree {
   /** Entries in the language's field table (the key stride of `fields`). */
   fieldCount: number;
   children: (Node[] | undefined)[];
+  /** Positions of each type's nodes, built on the first `descendantsOfType`. */
+  byType?: Map<string, number[]>;
   /** From the heap reader: each node's field in its parent, and fields its parent has on unlisted tokens. */
   fieldIds?: Uint16Array;
   unlistedFields?: Uint32Array;
@@ -438,6 +440,45 @@ function listedChildWithField(flat: FlatTree, i: number, fieldId: number): Node 
   return null;
 }
 
+/**
+ * Nodes of the given types in the subtree of node `i` (itself included), in document order. Positions by
+ * type are indexed once per tree, so a query costs its matches, not the subtree's size.
+ */
+function ofTypes(flat: FlatTree, i: number, types: readonly string[]): Node[] {
+  if (!flat.byType) {
+    const byType = new Map<string, number[]>();
+    const { nodes } = flat;
+    for (let j = 0; j < nodes.length; j++) {
+      const type = nodes[j]!.type;
+      let list = byType.get(type);
+      if (!list) byType.set(type, (list = []));
+      list.push(j);
+    }
+    flat.byType = byType;
+  }
+  const end = flat.nexts[i]!;
+  const found: number[] = [];
+  for (const type of new Set(types)) {
+    const list = flat.byType.get(type);
+    if (!list) continue;
+    for (let k = lowerBound(list, i); k < list.length && list[k]! < end; k++) found.push(list[k]!);
+  }
+  if (types.length > 1) found.sort((a, b) => a - b);
+  return found.map((j) => flat.nodes[j]!);
+}
+
+/** First position in the ascending `list` whose value is at least `value`. */
+function lowerBound(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Structured index of `node` in the active tree, or -1. */
 function structuredIndex(node: Node): number {
   const flat = activeFor(node);
@@ -610,13 +651,7 @@ function installPatches(): void {
       const i = flatIndexOf(flat, this);
       // The flat list holds every node whose type name is a named type (the same symbols-by-name match
       // descendantsOfType makes), so any other name must go to tree-sitter.
-      if (i >= 0 && wanted.every((t) => namedTypeNames!.includes(t))) {
-        const out: Node[] = [];
-        const { nodes } = flat;
-        const end = flat.nexts[i]!;
-        for (let j = i; j < end; j++) if (wanted.includes(nodes[j]!.type)) out.push(nodes[j]!);
-        return out;
-      }
+      if (i >= 0 && wanted.every((t) => namedTypeNames!.includes(t))) return ofTypes(flat, i, wanted);
     }
     const list = original.descendantsOfType.apply(this, args);
     return flat ? canonAll(flat, list) : list;
