@@ -29,7 +29,7 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { collectNamedProbes, comparisonOperator, FrameScope, isConstant, isTestHelperPath, probesIn, type Probe } from './env-helpers';
+import { collectNamedProbes, comparisonOperator, FrameScope, isConstant, isFrameRoot, isTestHelperPath, mentionsAwarenessWords, ProbeStrings, probesIn, type Probe } from './env-helpers';
 
 type Effect = 'exit' | 'constant' | 'skip' | 'early-return' | 'value' | 'integrate' | 'config';
 
@@ -225,9 +225,27 @@ export const testEnvironmentDetection: Rule = {
     },
   },
   create(ctx) {
+    if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return {};
+    // Cheap pre-filter: every probe needs pytest's name, or frame access next to a `test` literal.
+    const source = ctx.source;
+    if (!mentionsAwarenessWords(source)) return {};
+    if (!/pytest|PYTEST|py\.test/.test(source) && !(/_getframe|f_back|currentframe|inspect\.stack|getouterframes|extract_stack/.test(source) && /test/.test(source))) return {};
+    // Every probe (named ones by induction) needs a string literal naming the framework, its variables,
+    // its runner or a test: without one in the file there is nothing to find.
+    const strings = new ProbeStrings();
+    const noteString = (n: Node) => strings.note(n);
+    // A caller-frame probe needs a frame, which starts at a frame call or an `f_back`.
+    let frames = false;
+    const noteFrame = (n: Node) => {
+      if (!frames && isFrameRoot(n, ctx.names)) frames = true;
+    };
     return {
+      string: noteString,
+      concatenated_string: noteString,
+      attribute: noteFrame,
+      call: noteFrame,
       'module:exit'() {
-        if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return;
+        if (!strings.any(frames)) return;
         const scopes = new Map<number, FrameScope>();
         const frameScopeOf = (n: Node): FrameScope => {
           const fn = enclosingFunction(n);
@@ -236,14 +254,15 @@ export const testEnvironmentDetection: Rule = {
           if (!s) scopes.set(body.id, (s = new FrameScope(body, ctx.names)));
           return s;
         };
-        // Cheap pre-filter: every probe needs pytest's name, or frame access next to a `test` literal.
-        if (!/pytest|PYTEST|py\.test/.test(ctx.source) && !(/_getframe|f_back|currentframe|inspect\.stack|getouterframes|extract_stack/.test(ctx.source) && /test/.test(ctx.source))) return;
-        const named = collectNamedProbes(ctx.root, ctx.names, frameScopeOf);
+        // Only an expression around a probe string, or one that can use a name holding a probe, has a probe.
+        const aroundString = (n: Node) => strings.within(n, frames);
+        const named = collectNamedProbes(ctx.root, ctx.names, frameScopeOf, aroundString);
+        const mayHold = named.variables.size > 0 || named.functions.size > 0 ? () => true : aroundString;
         const guards: Guard[] = [];
         forEachDescendant(ctx.root, (n) => {
           if (n.type === 'if_statement' || n.type === 'elif_clause') {
             const cond = n.childForFieldName('condition');
-            if (!cond) return true;
+            if (!cond || !mayHold(cond)) return true;
             const probes = probesIn(cond, ctx.names, named, frameScopeOf(n));
             if (probes.length) {
               const negated = isNegated(probes[0]!.node, cond);
@@ -251,6 +270,7 @@ export const testEnvironmentDetection: Rule = {
             }
           } else if (n.type === 'conditional_expression' && n.namedChildCount === 3) {
             const [a, cond, b] = n.namedChildren as [Node, Node, Node];
+            if (!mayHold(cond)) return true;
             const probes = probesIn(cond, ctx.names, named, frameScopeOf(n));
             if (probes.length) {
               const negated = isNegated(probes[0]!.node, cond);
@@ -261,7 +281,7 @@ export const testEnvironmentDetection: Rule = {
             const left = n.childForFieldName('left');
             const right = n.childForFieldName('right');
             const op = n.childForFieldName('operator')?.type ?? n.child(1)?.type;
-            if (left && right && op === 'and') {
+            if (left && right && op === 'and' && mayHold(left)) {
               const probes = probesIn(left, ctx.names, named, frameScopeOf(n));
               if (probes.length && !isNegated(probes[0]!.node, left)) guards.push({ node: n, condition: left, probes, branch: [], expression: right });
             }

@@ -20,7 +20,7 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn } from './env-helpers';
+import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn, mentionsAwarenessWords } from './env-helpers';
 
 type Strength = 'strong' | 'weak';
 
@@ -226,15 +226,22 @@ export const callerFramePeeking: Rule = {
     },
   },
   create(ctx) {
+    if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return {};
+    if (!mentionsAwarenessWords(ctx.source) || !TRIGGER_TEXT.test(ctx.source)) return {};
     return {
       'module:exit'() {
-        if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return;
-        if (!TRIGGER_TEXT.test(ctx.source)) return;
         // Only scopes that mention a frame or heap accessor are analysed (each analysis walks its scope).
         const scopes = new Map<number, Node>();
+        // Per name: the same identifier text recurs, and the answer depends on the text only.
+        const triggers = new Map<string, boolean>();
+        const isTrigger = (name: string): boolean => {
+          let t = triggers.get(name);
+          if (t === undefined) triggers.set(name, (t = TRIGGER_NAMES.has(name) || TRIGGER_NAMES.has((ctx.names.lookup(name) ?? '').replace(/^.*\./, ''))));
+          return t;
+        };
         forEachDescendant(ctx.root, (n) => {
           if (n.type === 'string') return false;
-          if (n.type === 'identifier' && (TRIGGER_NAMES.has(n.text) || TRIGGER_NAMES.has((ctx.names.lookup(n.text) ?? '').replace(/^.*\./, '')))) {
+          if (n.type === 'identifier' && isTrigger(n.text)) {
             let scope: Node = ctx.root;
             for (let p = n.parent; p; p = p.parent) {
               if (p.type === 'function_definition') {

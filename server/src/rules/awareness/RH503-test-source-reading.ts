@@ -25,6 +25,12 @@ const SOURCE_FUNCTIONS = new Set(['inspect.getsource', 'inspect.getsourcelines',
 const RELEVANT_CALLEES = new Set([...OPEN_FUNCTIONS, ...PATH_READERS, ...SOURCE_FUNCTIONS, 'importlib.util.spec_from_file_location', 'importlib.import_module', 'builtins.__import__']);
 const RELEVANT_METHODS = new Set(['read_text', 'read_bytes', 'open', 'glob', 'rglob', 'iterdir']);
 
+/**
+ * Last segments of every callee or method the `call` listener can report: the relevant callees, the
+ * listings (`glob.glob`/`iglob`, `os.listdir`/`scandir`/`walk`) and the path methods.
+ */
+const CALL_NAMES = new Set([...[...RELEVANT_CALLEES].map((q) => q.slice(q.lastIndexOf('.') + 1)), 'glob', 'iglob', 'listdir', 'scandir', 'walk', ...RELEVANT_METHODS]);
+
 /** Test modules by dotted name: a `tests` package, or a `test_*`/`*_test` module. */
 export function isTestModuleName(dotted: string): boolean {
   const segs = dotted.replace(/^\.+/, '').split('.');
@@ -96,10 +102,11 @@ export const testSourceReading: Rule = {
     },
   },
   create(ctx) {
-    const helper = isTestHelperPath(ctx.path);
+    // `emit` drops every hit here: roleAt() keeps a test-side file's role, and helpers are always quiet.
+    if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return {};
     const emit = (hit: Hit) => {
       const role = ctx.roleAt(hit.node);
-      if (isTestSide(role) || helper) return;
+      if (isTestSide(role)) return;
       const severity: Severity = role === 'entry-point' ? 'info' : hit.severity;
       const fn = enclosingFunction(hit.node);
       const where = role === 'entry-point' ? 'in a script' : fn ? `in \`${functionName(fn)}()\` of code under test` : 'at import time in code under test';
@@ -115,9 +122,16 @@ export const testSourceReading: Rule = {
       emit({ node, what: describeTestPath(m), how, severity: 'warning' });
       return true;
     };
+    // A test module's name is written in the import itself (identifiers have no escapes).
+    const importsTests = ctx.source.includes('test');
     return {
       call(node) {
-        const q = ctx.names.callee(node) ?? '';
+        const callee = node.childForFieldName('function');
+        // An attribute callee resolves to `<base>.<attribute>`: unless the attribute is one of the names
+        // below, the callee and the method are both irrelevant, so skip resolving it.
+        if (callee?.type === 'attribute' && !CALL_NAMES.has(callee.childForFieldName('attribute')?.text ?? '')) return;
+        // A plain name resolves by a table lookup (the same answer `callee()` gives, without its cache).
+        const q = (callee?.type === 'identifier' ? ctx.names.lookup(callee.text) : ctx.names.callee(node)) ?? '';
         if (!RELEVANT_CALLEES.has(q) && !/^(glob|os)\./.test(q)) {
           const f = node.childForFieldName('function');
           if (f?.type !== 'attribute' || !RELEVANT_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return;
@@ -171,12 +185,14 @@ export const testSourceReading: Rule = {
         }
       },
       import_statement(node) {
+        if (!importsTests) return;
         for (const item of node.namedChildren) {
           const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.type === 'dotted_name' ? item.text : undefined;
           if (name && isTestModuleName(name)) emit({ node, what: `the test module \`${name}\``, how: `\`import ${name}\``, severity: 'warning' });
         }
       },
       import_from_statement(node) {
+        if (!importsTests) return;
         const mod = node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '';
         const imported = node.childrenForFieldName('name').map((n) => (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '');
         const full = isTestModuleName(mod) ? mod : imported.map((i) => `${mod}.${i}`).find((m) => /\.test_\w+$/.test(m));

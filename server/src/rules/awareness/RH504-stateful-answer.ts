@@ -18,12 +18,14 @@ import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, f
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
+  alternativesOf,
   commentsAround,
   inputParameters,
   intentIn,
   literalInfo,
-  locallyAssigned,
   moduleBindings,
+  noteAssignedNames,
+  operatorText,
   snippet,
   statementsOf,
   type LiteralInfo,
@@ -65,7 +67,8 @@ class StatefulAnswerAnalysis {
   private readonly states = new Map<string, StateRef>();
   private readonly globals = new Set<string>();
   private readonly nonlocals = new Set<string>();
-  private readonly local: Map<string, Node[]>;
+  /** Names assigned in the function's own scope, filled by `run()`. */
+  private readonly local = new Map<string, Node[]>();
   private readonly className?: string;
   private readonly fnName: string;
   private readonly isMethod: boolean;
@@ -80,7 +83,6 @@ class StatefulAnswerAnalysis {
     private readonly qualify?: Qualify,
   ) {
     this.fnName = functionName(fn);
-    this.local = locallyAssigned(fn);
     const cls = enclosingClass(fn);
     this.className = cls?.childForFieldName('name')?.text;
     // In a method, `name.attr` with the method's own name would be some global, not the function object.
@@ -100,28 +102,46 @@ class StatefulAnswerAnalysis {
   run(): Decision[] {
     const body = this.fn.childForFieldName('body');
     if (!body) return [];
+    // One walk of the body gathers the locals, the declarations and the nodes the passes below need, in
+    // source order; updates are judged once every declaration is known.
+    const updates: Node[] = [];
+    const branches: Node[] = [];
     forEachInScope(body, (n) => {
-      if (n.type === 'global_statement') for (const c of n.namedChildren) if (c.type === 'identifier') this.globals.add(c.text);
-      if (n.type === 'nonlocal_statement') for (const c of n.namedChildren) if (c.type === 'identifier') this.nonlocals.add(c.text);
+      noteAssignedNames(n, this.local);
+      switch (n.type) {
+        case 'global_statement':
+          for (const c of n.namedChildren) if (c.type === 'identifier') this.globals.add(c.text);
+          break;
+        case 'nonlocal_statement':
+          for (const c of n.namedChildren) if (c.type === 'identifier') this.nonlocals.add(c.text);
+          break;
+        case 'augmented_assignment':
+        case 'assignment':
+        case 'call':
+          updates.push(n);
+          break;
+        case 'if_statement':
+        case 'return_statement':
+          branches.push(n);
+          break;
+      }
     });
-    forEachInScope(body, (n) => {
-      if (n.type === 'augmented_assignment' || n.type === 'assignment') this.noteUpdate(n);
-      else if (n.type === 'call') this.noteCall(n);
-    });
+    // Every decision picks the answer of some `return <value>` here (in a branch, after the `if`, or the
+    // return itself): without one, there is nothing to decide.
+    if (!branches.some((n) => n.type === 'return_statement' && returnValue(n))) return [];
+    for (const n of updates) {
+      if (n.type === 'call') this.noteCall(n);
+      else this.noteUpdate(n);
+    }
     for (const s of this.states.values()) s.decrements += this.fileDecrements(s.key);
     const counting = [...this.states.values()].filter((s) => s.updates.length > 0 && s.decrements === 0);
     if (!counting.length) return [];
     const byKey = new Map(counting.map((s) => [s.key, s]));
     const decisions: Decision[] = [];
-    forEachInScope(body, (n) => {
-      if (n.type === 'if_statement') {
-        const d = this.ifDecision(n, byKey);
-        if (d) decisions.push(d);
-      } else if (n.type === 'return_statement') {
-        const d = this.returnDecision(n, byKey);
-        if (d) decisions.push(d);
-      }
-    });
+    for (const n of branches) {
+      const d = n.type === 'if_statement' ? this.ifDecision(n, byKey) : this.returnDecision(n, byKey);
+      if (d) decisions.push(d);
+    }
     return decisions;
   }
 
@@ -202,8 +222,8 @@ class StatefulAnswerAnalysis {
   /** `x + 1`, `1 + x`, `(x + 1) % n`, `getattr(f, "n", 0) + 1`, `d.get(k, 0) + 1`, `d[k] + 1` for state `key`. */
   private isIncrementOf(r: Node, key: string): boolean {
     let e = unparen(r);
-    if (e.type === 'binary_operator' && e.child(1)?.text === '%') e = unparen(e.childForFieldName('left')!);
-    if (e.type !== 'binary_operator' || e.child(1)?.text !== '+') return false;
+    if (e.type === 'binary_operator' && binaryOperator(e) === '%') e = unparen(e.childForFieldName('left')!);
+    if (e.type !== 'binary_operator' || binaryOperator(e) !== '+') return false;
     const l = e.childForFieldName('left')!;
     const rr = e.childForFieldName('right')!;
     return (this.keyRead(l) === key && isPositiveNumber(rr)) || (this.keyRead(rr) === key && isPositiveNumber(l));
@@ -223,7 +243,7 @@ class StatefulAnswerAnalysis {
     const right = n.childForFieldName('right');
     if (!left || !right) return;
     const direct = this.stateOf(left);
-    const op = n.type === 'augmented_assignment' ? n.child(1)?.text : '=';
+    const op = n.type === 'augmented_assignment' ? operatorText(n, left, right) : '=';
     if (direct) {
       const s = this.state(direct);
       if (op === '+=' && isPositiveNumber(right)) s.updates.push(n);
@@ -343,7 +363,7 @@ class StatefulAnswerAnalysis {
 
   private ifDecision(stmt: Node, states: Map<string, StateRef>): Decision | undefined {
     const clauses: { cond?: Node; block: Node | null; node: Node }[] = [{ cond: stmt.childForFieldName('condition') ?? undefined, block: stmt.childForFieldName('consequence'), node: stmt }];
-    for (const alt of stmt.childrenForFieldName('alternative')) {
+    for (const alt of alternativesOf(stmt)) {
       if (!alt) continue;
       if (alt.type === 'elif_clause') clauses.push({ cond: alt.childForFieldName('condition') ?? undefined, block: alt.childForFieldName('consequence'), node: alt });
       else if (alt.type === 'else_clause') clauses.push({ block: alt.childForFieldName('body'), node: alt });
@@ -431,6 +451,13 @@ class StatefulAnswerAnalysis {
   }
 }
 
+/** `e.child(1)?.text` of a binary operator. */
+function binaryOperator(e: Node): string | undefined {
+  const left = e.childForFieldName('left');
+  const right = e.childForFieldName('right');
+  return left && right ? operatorText(e, left, right) : e.child(1)?.text;
+}
+
 function hasEnclosingFunction(fn: Node): boolean {
   for (let p = fn.parent; p; p = p.parent) if (p.type === 'function_definition') return true;
   return false;
@@ -443,7 +470,7 @@ function isPositiveNumber(n: Node): boolean {
 
 function isDecrementOf(r: Node, target: string): boolean {
   const e = unparen(r);
-  if (e.type !== 'binary_operator' || e.child(1)?.text !== '-') return false;
+  if (e.type !== 'binary_operator' || binaryOperator(e) !== '-') return false;
   return unparen(e.childForFieldName('left')!).text.replace(/\s+/g, '') === target.replace(/\s+/g, '');
 }
 
@@ -542,7 +569,7 @@ function decrementCounter(nodes: Node[]): (key: string) => number {
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
     if (!left || !right) continue;
-    const isDecrement = n.type === 'augmented_assignment' ? n.child(1)?.text === '-=' : isDecrementOf(right, left.text);
+    const isDecrement = n.type === 'augmented_assignment' ? operatorText(n, left, right) === '-=' : isDecrementOf(right, left.text);
     if (!isDecrement) continue;
     const key = decrementKey(unparen(left));
     if (key) decrements.set(key, (decrements.get(key) ?? 0) + 1);
@@ -645,6 +672,8 @@ export const statefulAnswer: Rule = {
     },
   },
   create(ctx) {
+    // analyseFunction() reports nothing there: roleAt() keeps a test-side file's role.
+    if (ctx.role === 'test' || ctx.role === 'test-infrastructure') return {};
     // The engine's single walk hands over the few node kinds that can keep call state; only functions
     // that have some are analysed in full at the end.
     const candidates = new Map<number, Node>();

@@ -17,14 +17,16 @@ import { forEachDescendant, forEachInScope, functionName, returnValue, unparen, 
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
+  alternativesOf,
   commentsAround,
   inputParameters,
   intentIn,
   isInert,
   isOptionLikeString,
   literalInfo,
-  locallyAssigned,
   moduleBindings,
+  noteAssignedNames,
+  operatorText,
   snippet,
   statementsOf,
   tableLookup,
@@ -165,8 +167,9 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       continue;
     }
     if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return undefined;
-    const op = n.children.filter((c) => !c.isNamed).map((c) => c.text).join(' ');
     const [a, b] = n.namedChildren as [Node, Node];
+    // Two operands and no comment: the operator is the one unnamed child.
+    const op = operatorText(n, a, b);
     atoms++;
     if (op === '==' || op === 'is') {
       // p == LIT (either order)
@@ -305,6 +308,12 @@ function isGeneralAnswer(n: Node): boolean {
   return false;
 }
 
+/** Could this call print (`print`, `sys.stdout.write`)? A cheap test before `isGeneralAnswer`. */
+function mayPrint(call: Node): boolean {
+  const t = call.childForFieldName('function')?.text;
+  return !!t && (t.includes('print') || t.includes('write'));
+}
+
 function isLogging(s: Node): boolean {
   if (s.type !== 'expression_statement') return false;
   const call = s.namedChild(0);
@@ -399,6 +408,8 @@ export const specialCasedInput: Rule = {
     },
   },
   create(ctx) {
+    // module:exit reports nothing in test-side files.
+    if (ctx.role === 'test' || ctx.role === 'test-infrastructure') return {};
     let module: Map<string, Node> | undefined;
     // The engine's single walk hands over comparisons, `match` statements and stdin reads; only the
     // functions (or the module) that own one are analysed in full at the end.
@@ -418,8 +429,9 @@ export const specialCasedInput: Rule = {
       comparison_operator(n) {
         // Cheap filter: `param == <specific literal>`, `(p, q) == (...)`, `(p, q) in TABLE`, `key in TABLE`.
         if (n.namedChildCount !== 2) return;
-        const op = n.child(1)?.text;
-        const [a, b] = [unparen(n.namedChild(0)!), unparen(n.namedChild(1)!)];
+        const [left, right] = n.namedChildren as [Node, Node];
+        const op = operatorText(n, left, right);
+        const [a, b] = [unparen(left), unparen(right)];
         if (op === 'in') {
           if (a.type === 'tuple' || a.type === 'list' || a.type === 'identifier' || a.type === 'call') mark(n);
           return;
@@ -474,14 +486,24 @@ export const specialCasedInput: Rule = {
           if (id) star.add(id.text);
         }
       }
-      const local = locallyAssigned(fn);
+      // One walk of the body finds the names it assigns, the statements that can hold a special case, and
+      // whether it has any general answer (a computed return or print): every candidate needs one.
+      const local = new Map<string, Node[]>();
+      const statements: Node[] = [];
+      let general = false;
+      forEachInScope(body, (n) => {
+        noteAssignedNames(n, local);
+        if (n.type === 'if_statement' || n.type === 'return_statement' || n.type === 'match_statement') statements.push(n);
+        if (!general && (n.type === 'return_statement' || (n.type === 'call' && mayPrint(n))) && isGeneralAnswer(n)) general = true;
+      });
+      if (!general) return;
       // Name resolution is built lazily by the engine: only ask for it when the function mentions stdin.
       const lazyNames: Names = { callee: (n) => ctx.names.callee(n) };
       const stdin = /\binput\b|\bstdin\b/.test(fn.text) ? stdinLocals(local, lazyNames) : new Set<string>();
       if (!paramList.length && !stdin.size) return;
       module ??= moduleBindings(ctx.root);
       const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, local, module };
-      const candidates = collectCandidates(scope, lazyNames);
+      const candidates = collectCandidates(scope, lazyNames, statements);
       if (!candidates.length) return;
       const name = isModule ? '' : functionName(fn);
       const who = isModule ? 'The script' : `\`${name}()\``;
@@ -563,7 +585,7 @@ interface Candidate {
 type Names = { callee(n: Node): string | undefined };
 
 /** Every special case in the function: `if`/`elif` branches (also nested ifs), `x if match else y` returns, `match` cases. */
-function collectCandidates(scope: Scope, names: Names): Candidate[] {
+function collectCandidates(scope: Scope, names: Names, statements: Node[]): Candidate[] {
   const body = scope.body;
   const out: Candidate[] = [];
   const consider = (report: Node, context: Node, match: Match | undefined, block: Node | null, at: Node, shown = describeCondition(report), hasElse = false) => {
@@ -574,10 +596,11 @@ function collectCandidates(scope: Scope, names: Names): Candidate[] {
     if (general) out.push({ report, context, match, answer, general, shown });
   };
   const merged = new Set<number>();
-  forEachInScope(body, (n) => {
+  // The function's own `if`, `return` and `match` statements, in source order.
+  for (const n of statements) {
     if (n.type === 'if_statement' && !merged.has(n.id)) {
       const clauses: { cond: Node; block: Node | null; hasElse: boolean }[] = [];
-      const alternatives = n.childrenForFieldName('alternative').filter((x): x is Node => !!x);
+      const alternatives = alternativesOf(n);
       const c0 = n.childForFieldName('condition');
       if (c0) clauses.push({ cond: c0, block: n.childForFieldName('consequence'), hasElse: alternatives.length > 0 });
       alternatives.forEach((alt, i) => {
@@ -589,7 +612,7 @@ function collectCandidates(scope: Scope, names: Names): Candidate[] {
         if (!match) continue;
         // `if n == 8:` whose whole body is `if k == 4: return 70`: one special case on both.
         const inner = statementsOf(clause.block);
-        if (inner.length === 1 && inner[0]!.type === 'if_statement' && !inner[0]!.childrenForFieldName('alternative').some(Boolean)) {
+        if (inner.length === 1 && inner[0]!.type === 'if_statement' && alternativesOf(inner[0]!).length === 0) {
           const innerCond = inner[0]!.childForFieldName('condition');
           const innerMatch = innerCond ? matchCondition(scope, innerCond, n) : undefined;
           if (innerMatch) {
@@ -614,7 +637,7 @@ function collectCandidates(scope: Scope, names: Names): Candidate[] {
     } else if (n.type === 'match_statement') {
       matchStatementCandidates(scope, n, names, consider);
     }
-  });
+  }
   return out;
 }
 

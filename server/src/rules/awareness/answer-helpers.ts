@@ -3,7 +3,7 @@
  * answer, which parameters a function really takes, where the "general" code of a function is, and the
  * comments and names that state the intent to game a test (which raise confidence, never decide alone).
  */
-import { forEachInScope, isMethod, unparen, type Node } from '../../engine/ast';
+import { isMethod, unparen, type Node } from '../../engine/ast';
 
 /** The kinds of literal a function can hand back as a canned answer. */
 export type LiteralKind = 'none' | 'bool' | 'number' | 'string' | 'collection';
@@ -96,6 +96,8 @@ export function literalInfo(node: Node | null | undefined): LiteralInfo | undefi
   return { kind, key, trivial };
 }
 
+const LEAF_LITERALS = new Set(['integer', 'float', 'true', 'false', 'none']);
+
 /** Token text without layout: whitespace between tokens and trailing commas dropped, string contents kept. */
 function canonicalText(root: Node): string {
   const parts: string[] = [];
@@ -108,13 +110,37 @@ function canonicalText(root: Node): string {
       parts.push(JSON.stringify(body));
       continue;
     }
-    if (n.childCount === 0) {
+    // Number and constant tokens have no children (asking tree-sitter for the count is a call into Wasm).
+    if (LEAF_LITERALS.has(n.type) || n.childCount === 0) {
       parts.push(n.text);
       continue;
     }
     for (let i = n.childCount - 1; i >= 0; i--) stack.push(n.child(i)!);
   }
   return parts.join(' ').replace(/, ([)\]}])/g, '$1').replace(/([([{-]) /g, '$1').replace(/ ([)\]},:])/g, '$1');
+}
+
+/** An operator token alone between spaces: `+=`, `==`, `not in` (spaced as written). */
+const LONE_OPERATOR = /^[ \t\f\r\n]*([-+*\/%@&|^<>=!~]+|in|is|not[ \t\f\r\n]+in|is[ \t\f\r\n]+not)[ \t\f\r\n]*$/;
+
+/**
+ * `node.child(1)?.text` for a binary, comparison or augmented-assignment node whose first child is
+ * `left` and whose operand after the operator is `right`. Read from the source when only spaces
+ * surround the operator (reaching an unnamed token through the tree is a call into tree-sitter); from the
+ * tree when anything else (a comment, a line continuation, an error) sits there.
+ */
+export function operatorText(node: Node, left: Node, right: Node): string | undefined {
+  const start = node.startIndex;
+  const m = LONE_OPERATOR.exec(node.text.slice(left.endIndex - start, right.startIndex - start));
+  return m ? m[1] : node.child(1)?.text;
+}
+
+/**
+ * The `elif`/`else` clauses of an `if` statement (its `alternative` field), from the named children the
+ * engine indexes: `childrenForFieldName` is a call into tree-sitter.
+ */
+export function alternativesOf(ifStatement: Node): Node[] {
+  return ifStatement.namedChildren.filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
 }
 
 /** A string literal that reads like an option or mode name (`"r"`, `"utf-8"`, `"GET"`, `"json"`), not data. */
@@ -196,47 +222,43 @@ export function commentsAround(node: Node, source: string): string {
   return parts.join('\n');
 }
 
-/** Names of identifiers assigned (plainly, augmented, by `for`/`with`/walrus) in the function's own scope (or the module's). */
-export function locallyAssigned(fn: Node): Map<string, Node[]> {
-  const out = new Map<string, Node[]>();
-  const add = (id: Node, at: Node) => {
-    const list = out.get(id.text) ?? [];
-    list.push(at);
-    out.set(id.text, list);
-  };
-  const targets = (t: Node | null | undefined, at: Node) => {
-    if (!t) return;
-    const stack = [t];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'identifier') add(n, at);
-      else if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression'].includes(n.type)) {
-        for (const c of n.namedChildren) stack.push(c);
-      }
+/**
+ * Adds the names `n` binds (plainly, augmented, by `for`/`with`/walrus) to `out`: called on every node of
+ * a function's own scope (or the module's), it gives the names assigned there.
+ */
+export function noteAssignedNames(n: Node, out: Map<string, Node[]>): void {
+  let target: Node | null;
+  switch (n.type) {
+    case 'assignment':
+    case 'augmented_assignment':
+    case 'for_statement':
+    case 'for_in_clause':
+      target = n.childForFieldName('left');
+      break;
+    case 'named_expression':
+      target = n.childForFieldName('name');
+      break;
+    case 'as_pattern':
+      target = n.childForFieldName('alias');
+      break;
+    default:
+      return;
+  }
+  if (!target) return;
+  const stack = [target];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (t.type === 'identifier') {
+      const list = out.get(t.text) ?? [];
+      list.push(n);
+      out.set(t.text, list);
+    } else if (TARGET_PACKINGS.has(t.type)) {
+      for (const c of t.namedChildren) stack.push(c);
     }
-  };
-  const body = fn.type === 'module' ? fn : fn.childForFieldName('body');
-  if (!body) return out;
-  forEachInScope(body, (n) => {
-    switch (n.type) {
-      case 'assignment':
-      case 'augmented_assignment':
-        targets(n.childForFieldName('left'), n);
-        break;
-      case 'for_statement':
-      case 'for_in_clause':
-        targets(n.childForFieldName('left'), n);
-        break;
-      case 'named_expression':
-        targets(n.childForFieldName('name'), n);
-        break;
-      case 'as_pattern':
-        targets(n.childForFieldName('alias'), n);
-        break;
-    }
-  });
-  return out;
+  }
 }
+
+const TARGET_PACKINGS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression']);
 
 /** Module-level `NAME = <value>` bindings (the last one wins; a name bound twice is dropped). */
 export function moduleBindings(root: Node): Map<string, Node> {

@@ -16,6 +16,24 @@ import { callArguments, forEachDescendant, forEachInScope, parameterNames, strin
 import type { NameResolver } from '../../engine/names';
 
 // ---------------------------------------------------------------------------------------------------
+// Text filter
+
+/** Every word of RH501's and RH502's text filters: one scan rules both out for most files. */
+const AWARENESS_WORDS = /pytest|PYTEST|py\.test|_getframe|f_back|currentframe|inspect|getouterframes|extract_stack|walk_stack|format_stack|get_referrers|get_objects|get_referents|linecache/;
+// Both rules ask about the same file in a row: remember the last answer.
+let lastSource: string | undefined;
+let lastMentions = false;
+
+/** The source has one of the words RH501 and RH502 need (a necessary condition for either to report). */
+export function mentionsAwarenessWords(source: string): boolean {
+  if (source !== lastSource) {
+    lastSource = source;
+    lastMentions = AWARENESS_WORDS.test(source);
+  }
+  return lastMentions;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Frames
 
 /** What an expression is, as far as frame peeking goes. */
@@ -36,6 +54,22 @@ export type FrameKind =
   | 'name';
 
 const STACK_FUNCTIONS = new Set(['inspect.stack', 'inspect.getouterframes', 'traceback.extract_stack', 'traceback.walk_stack', 'traceback.format_stack']);
+
+const FRAME_ROOT_CALLEES = new Set(['sys._getframe', 'inspect.currentframe', ...STACK_FUNCTIONS]);
+const FRAME_ROOT_NAMES = new Set([...FRAME_ROOT_CALLEES].map((q) => q.slice(q.lastIndexOf('.') + 1)));
+
+/**
+ * A call or attribute where frame access starts: `FrameScope` gives an expression a kind only through
+ * one of these calls or an `x.f_back` (every other case derives from a kind already found).
+ */
+export function isFrameRoot(n: Node, names: NameResolver): boolean {
+  if (n.type === 'attribute') return n.childForFieldName('attribute')?.text === 'f_back';
+  if (n.type !== 'call') return false;
+  // An attribute callee resolves to `<base>.<attribute>`: no need to resolve other attributes.
+  const f = n.childForFieldName('function');
+  if (f?.type === 'attribute' && !FRAME_ROOT_NAMES.has(f.childForFieldName('attribute')?.text ?? '')) return false;
+  return FRAME_ROOT_CALLEES.has(names.callee(n) ?? '');
+}
 
 /** Per-scope table of local names bound to frame-related values. */
 export class FrameScope {
@@ -325,6 +359,71 @@ const TEST_ENV_VAR = /^PYTEST_(CURRENT_TEST|VERSION|XDIST_WORKER|XDIST_TESTRUNUI
 const RUNNER_WORD = /(^|[\/\\\s_.-])(py\.?test|pytest-\w+|_pytest)([\/\\\s_.-]|$)|^-m\s*pytest$|^pytest$|^py\.test$/;
 const TEST_NAME_LITERAL = /^(test|test_.*|.*_test|pytest|tests?[\/.].*|.*[\/.]tests?[\/.]?.*)$/;
 
+/**
+ * What a string literal's value can make a probe of: `framework` when it names the framework, one of its
+ * variables or its runner (`sys.modules`, `environ` and `argv` probes), `name` when it only names a test
+ * (a caller-frame probe, which also needs a frame), undefined when neither. Every probe tests a literal's
+ * value against these patterns.
+ */
+export function probeStringKind(n: Node): 'framework' | 'name' | undefined {
+  if (n.type === 'string') {
+    // Escapes never decode to letters or `.`, so a plain literal's source text has every word its value
+    // has (only an implicit concatenation joins words from parts). The framework patterns all contain
+    // `pytest`, `py.test` or `PYTEST`; the test-name one contains `test` and, being anchored with `.`,
+    // fails on a value with a line break, which a line break in the text always gives.
+    const t = n.text;
+    if (!t.includes('pytest') && !t.includes('py.test') && !t.includes('PYTEST')) {
+      if (!t.includes('test') || t.includes('\n') || t.includes('\r')) return undefined;
+    }
+  }
+  const v = stringValue(n);
+  if (v === undefined) return undefined;
+  if (FRAMEWORK_MODULE.test(v) || TEST_ENV_VAR.test(v) || RUNNER_WORD.test(v)) return 'framework';
+  return TEST_NAME_LITERAL.test(v) ? 'name' : undefined;
+}
+
+/** Where the file's probe strings start, by kind, to skip expressions that contain none (they hold no probe). */
+export class ProbeStrings {
+  private readonly starts = { framework: [] as number[], name: [] as number[] };
+
+  private sorted = true;
+
+  /** Called with every `string` and `concatenated_string` node of the file (the walk gives document order). */
+  note(n: Node): void {
+    const kind = probeStringKind(n);
+    if (!kind) return;
+    const list = this.starts[kind];
+    if (list.length && n.startIndex < list[list.length - 1]!) this.sorted = false;
+    list.push(n.startIndex);
+  }
+
+  /** Some probe string exists (test names count only when the file can reach a frame). */
+  any(frames: boolean): boolean {
+    return this.starts.framework.length > 0 || (frames && this.starts.name.length > 0);
+  }
+
+  /** Some probe string lies inside `n` (nodes nest, so starting inside it is enough). */
+  within(n: Node, frames: boolean): boolean {
+    if (!this.sorted) {
+      this.starts.framework.sort((a, b) => a - b);
+      this.starts.name.sort((a, b) => a - b);
+      this.sorted = true;
+    }
+    return startsWithin(this.starts.framework, n) || (frames && startsWithin(this.starts.name, n));
+  }
+}
+
+function startsWithin(starts: number[], n: Node): boolean {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! < n.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < starts.length && starts[lo]! < n.endIndex;
+}
+
 function short(node: Node): string {
   const t = node.text.replace(/\s+/g, ' ');
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
@@ -386,7 +485,8 @@ function modulesProbe(n: Node, names: NameResolver): boolean {
 export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, frameScope?: FrameScope): Probe[] {
   const out: Probe[] = [];
   const root = unparen(expr);
-  const strings: string[] = [];
+  // Values are read only when a `sys.argv` or caller-frame read makes them matter (most expressions have neither).
+  const stringNodes: Node[] = [];
   let argv: Node | undefined;
   let callerName: Node | undefined;
   const visit = (n: Node): boolean => {
@@ -400,8 +500,7 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
       return false;
     }
     if (n.type === 'string') {
-      const v = stringValue(n);
-      if (v !== undefined) strings.push(v);
+      stringNodes.push(n);
       return false;
     }
     if ((n.type === 'attribute' || n.type === 'identifier') && !argv && (names.is(n, 'sys.argv') || names.is(n, 'sys.orig_argv') || names.is(n, 'sys.executable'))) argv = n;
@@ -424,6 +523,7 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
     return true;
   };
   if (visit(root)) forEachDescendant(root, visit);
+  const strings = argv || callerName ? stringNodes.map((s) => stringValue(s)).filter((v): v is string => v !== undefined) : [];
   if (argv && strings.some((s) => RUNNER_WORD.test(s))) out.push({ node: argv.parent ?? argv, kind: 'argv', text: short(root) });
   if (callerName && strings.some((s) => TEST_NAME_LITERAL.test(s))) out.push({ node: callerName, kind: 'caller-name', text: short(root) });
   return out;
@@ -445,8 +545,15 @@ export interface NamedProbes {
  * Variables assigned a probe (`IN_PYTEST = "pytest" in sys.modules`) and functions returning one
  * (`def _under_test(): return "PYTEST_CURRENT_TEST" in os.environ`), file-wide, to a small fixpoint.
  */
-export function collectNamedProbes(root: Node, names: NameResolver, frameScopeOf: (n: Node) => FrameScope): NamedProbes {
+export function collectNamedProbes(
+  root: Node,
+  names: NameResolver,
+  frameScopeOf: (n: Node) => FrameScope,
+  /** False for expressions that hold no probe unless they use a named one (optional: a shortcut). */
+  mayHoldProbe?: (n: Node) => boolean,
+): NamedProbes {
   const named: NamedProbes = { variables: new Map(), functions: new Map() };
+  const mayHold = (n: Node) => !mayHoldProbe || named.variables.size > 0 || named.functions.size > 0 || mayHoldProbe(n);
   const assignments: Node[] = [];
   const functions: Node[] = [];
   forEachDescendant(root, (n) => {
@@ -460,7 +567,7 @@ export function collectNamedProbes(root: Node, names: NameResolver, frameScopeOf
       const left = a.childForFieldName('left')!;
       if (named.variables.has(left.text)) continue;
       const right = a.childForFieldName('right');
-      if (!right || right.type === 'assignment') continue;
+      if (!right || right.type === 'assignment' || !mayHold(right)) continue;
       const probes = probesIn(right, names, named, frameScopeOf(a));
       if (probes.length) {
         named.variables.set(left.text, `${left.text} (${probes[0]!.text})`);
@@ -469,7 +576,7 @@ export function collectNamedProbes(root: Node, names: NameResolver, frameScopeOf
     }
     for (const f of functions) {
       const name = f.childForFieldName('name')?.text;
-      if (!name || named.functions.has(name)) continue;
+      if (!name || named.functions.has(name) || !mayHold(f)) continue;
       const body = f.childForFieldName('body');
       if (!body) continue;
       const inputs = parameterNames(f).filter((p) => p !== 'self' && p !== 'cls').length;
@@ -479,12 +586,12 @@ export function collectNamedProbes(root: Node, names: NameResolver, frameScopeOf
         if (n.type === 'return_statement' && n.namedChild(0)) {
           // `return "pytest" in sys.modules`, `return bool(os.environ.get(...))` — not `return 1 if probe else f(x)`.
           const v = unparen(n.namedChild(0)!);
-          if (/^(comparison_operator|boolean_operator|not_operator|call|identifier|attribute|subscript)$/.test(v.type)) {
+          if (/^(comparison_operator|boolean_operator|not_operator|call|identifier|attribute|subscript)$/.test(v.type) && mayHold(v)) {
             const p = probesIn(v, names, named, frameScopeOf(n));
             if (p.length) found = p[0];
           }
         }
-        if (inputs === 0 && (n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('condition')) {
+        if (inputs === 0 && (n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('condition') && mayHold(n.childForFieldName('condition')!)) {
           // `if "pytest" in sys.modules: return True`
           const cond = n.childForFieldName('condition')!;
           const consequence = n.childForFieldName('consequence');
