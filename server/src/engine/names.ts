@@ -6,7 +6,7 @@
  * Scoping is deliberately file-wide (one table for the module): agents' hacks are short and local, and
  * a name bound to two different things in one file is treated as unknown rather than guessed.
  */
-import { forEachDescendant, stringValue, unparen, type Node } from './ast';
+import { stringValue, unparen, type Node } from './ast';
 
 /** Builtins rules care about. Names shadowed anywhere in the file stop resolving to the builtin. */
 const BUILTINS = new Set([
@@ -18,6 +18,9 @@ const BUILTINS = new Set([
   'Exception', 'BaseException', 'AssertionError', 'KeyboardInterrupt', 'NotImplemented',
   'NotImplementedError', 'RuntimeError', 'ValueError', 'TypeError', 'ImportError', 'StopIteration',
 ]);
+
+/** The statements and expressions that bind names. */
+const BINDING_TYPES = ['import_statement', 'import_from_statement', 'function_definition', 'class_definition', 'lambda', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'as_pattern', 'except_clause'];
 
 const UNKNOWN = Symbol('unknown');
 type Binding = string | typeof UNKNOWN;
@@ -31,47 +34,43 @@ export class NameResolver {
 
   constructor(root: Node) {
     const assignments: Node[] = [];
-    forEachDescendant(root, (n) => {
+    // Only these statements bind names, and none of them sits inside an import or global statement, so
+    // visiting just them in document order (an indexed query) is the whole-tree walk without the walk.
+    for (const n of root.descendantsOfType(BINDING_TYPES)) {
+      if (!n) continue;
       switch (n.type) {
         case 'import_statement':
           this.collectImport(n);
-          return false;
+          break;
         case 'import_from_statement':
           this.collectFromImport(n);
-          return false;
-        case 'future_import_statement':
-          return false;
+          break;
         case 'function_definition':
         case 'class_definition': {
           const name = n.childForFieldName('name');
           if (name) this.bindUnknown(name.text);
           if (n.type === 'function_definition') this.collectParameters(n);
-          return true;
+          break;
         }
         case 'lambda':
           this.collectParameters(n);
-          return true;
+          break;
         case 'assignment':
         case 'augmented_assignment':
           assignments.push(n);
-          return true;
+          break;
         case 'for_statement':
         case 'for_in_clause':
           this.collectTargets(n.childForFieldName('left'));
-          return true;
+          break;
         case 'as_pattern':
           this.collectTargets(n.childForFieldName('alias'));
-          return true;
+          break;
         case 'except_clause':
           for (const c of n.namedChildren) if (c.type === 'identifier' && c.previousSibling?.type === 'as') this.locallyBound.add(c.text);
-          return true;
-        case 'global_statement':
-        case 'nonlocal_statement':
-          return false;
-        default:
-          return true;
+          break;
       }
-    });
+    }
     // Aliases made by plain assignment (`e = sys.exit`) resolve after imports are known.
     for (const a of assignments) {
       const left = a.childForFieldName('left');
