@@ -111,6 +111,24 @@ describe(`fast tree index (${reader === 'auto' ? 'read from the Wasm heap' : 'bu
     }
   });
 
+  it('answers descendantsOfType on a large file like tree-sitter', () => {
+    const source = Array.from({ length: 20000 }, (_, i) => `value_${i} = call_${i % 7}(a.b, [c for c in d], lambda e: e)\n`).join('');
+    const tree = parsePython(source);
+    try {
+      const types = ['call', 'identifier', 'lambda', 'list_comprehension'];
+      const { root } = activate(tree, source);
+      const fast = root.descendantsOfType(types).map((n) => n!.id);
+      const inner = root.namedChild(5)!;
+      const fastInner = inner.descendantsOfType('identifier').map((n) => n!.id);
+      deactivate(tree);
+      assert.ok(fast.length > 200000);
+      assert.deepEqual(fast, tree.rootNode.descendantsOfType(types).map((n) => n!.id));
+      assert.deepEqual(fastInner, tree.rootNode.namedChild(5)!.descendantsOfType('identifier').map((n) => n!.id));
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('leaves nodes alone once the analysis is over', () => {
     const source = 'x = 1\n';
     const tree = parsePython(source);

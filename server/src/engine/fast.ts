@@ -46,7 +46,9 @@ export interface FlatTree {
   fieldCount: number;
   children: (Node[] | undefined)[];
   /** Positions of each type's nodes, built on the first `descendantsOfType`. */
-  byType?: Map<string, number[]>;
+  byType?: Map<string, ArrayLike<number>>;
+  /** From the heap reader: each node's public symbol. */
+  symbols?: Uint16Array;
   /** From the heap reader: each node's field in its parent, and fields its parent has on unlisted tokens. */
   fieldIds?: Uint16Array;
   unlistedFields?: Uint32Array;
@@ -247,6 +249,7 @@ function flatTreeFromMemory(heap: WasmHeap, tree: Tree): FlatTree {
     fieldCount: tree.language.fields.length,
     children: empty(),
     fieldIds: a.fieldIds,
+    symbols: a.symbols,
     unlistedFields: a.unlistedFields,
   };
 }
@@ -445,21 +448,11 @@ function listedChildWithField(flat: FlatTree, i: number, fieldId: number): Node 
  * type are indexed once per tree, so a query costs its matches, not the subtree's size.
  */
 function ofTypes(flat: FlatTree, i: number, types: readonly string[]): Node[] {
-  if (!flat.byType) {
-    const byType = new Map<string, number[]>();
-    const { nodes } = flat;
-    for (let j = 0; j < nodes.length; j++) {
-      const type = nodes[j]!.type;
-      let list = byType.get(type);
-      if (!list) byType.set(type, (list = []));
-      list.push(j);
-    }
-    flat.byType = byType;
-  }
+  const byType = (flat.byType ??= indexByType(flat));
   const end = flat.nexts[i]!;
   const found: number[] = [];
   for (const type of new Set(types)) {
-    const list = flat.byType.get(type);
+    const list = byType.get(type);
     if (!list) continue;
     for (let k = lowerBound(list, i); k < list.length && list[k]! < end; k++) found.push(list[k]!);
   }
@@ -467,8 +460,40 @@ function ofTypes(flat: FlatTree, i: number, types: readonly string[]): Node[] {
   return found.map((j) => flat.nodes[j]!);
 }
 
+/** Positions of each type's nodes, ascending: a counting sort by symbol when the heap reader gave symbols. */
+function indexByType(flat: FlatTree): Map<string, ArrayLike<number>> {
+  const byType = new Map<string, ArrayLike<number>>();
+  const { nodes, symbols } = flat;
+  if (!symbols) {
+    for (let j = 0; j < nodes.length; j++) {
+      const type = nodes[j]!.type;
+      let list = byType.get(type) as number[] | undefined;
+      if (!list) byType.set(type, (list = []));
+      list.push(j);
+    }
+    return byType;
+  }
+  let symbolCount = 0;
+  for (let j = 0; j < symbols.length; j++) if (symbols[j]! >= symbolCount) symbolCount = symbols[j]! + 1;
+  const starts = new Int32Array(symbolCount + 1);
+  for (let j = 0; j < symbols.length; j++) starts[symbols[j]! + 1]!++;
+  for (let k = 0; k < symbolCount; k++) starts[k + 1]! += starts[k]!;
+  const order = new Int32Array(symbols.length);
+  const next = starts.slice(0, symbolCount);
+  for (let j = 0; j < symbols.length; j++) order[next[symbols[j]!]!++] = j;
+  for (let k = 0; k < symbolCount; k++) {
+    if (starts[k] === starts[k + 1]) continue;
+    const positions = order.subarray(starts[k]!, starts[k + 1]!);
+    const type = nodes[positions[0]!]!.type;
+    const known = byType.get(type);
+    // Two symbols can share a name (an alias and a rule): merge them, still ascending.
+    byType.set(type, known ? Int32Array.from([...Array.from(known), ...positions]).sort() : positions);
+  }
+  return byType;
+}
+
 /** First position in the ascending `list` whose value is at least `value`. */
-function lowerBound(list: readonly number[], value: number): number {
+function lowerBound(list: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -615,6 +640,16 @@ function installPatches(): void {
 
   defineMethod('childrenForFieldName', function fast_childrenForFieldName(this: Node, name: string) {
     const flat = activeFor(this);
+    if (flat?.structured && flat.fieldIds) {
+      const i = flatIndexOf(flat, this);
+      const fieldId = fieldIdOf(this.tree.language.fields, name);
+      // tree-sitter lists the visible children the cursor finds in the field: the heap reader's fields.
+      if (i >= 0 && fieldId > 0 && !(flat.unlistedFields![i]! & (fieldId < 32 ? 1 << fieldId : 1))) {
+        const out: Node[] = [];
+        for (let j = i + 1, end = flat.nexts[i]!; j < end; j = flat.nexts[j]!) if (flat.fieldIds[j] === fieldId) out.push(flat.nodes[j]!);
+        return out;
+      }
+    }
     const list = original.childrenForFieldName.call(this, name);
     return flat ? canonAll(flat, list) : list;
   });
