@@ -20,7 +20,8 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import type { Rule, RuleContext } from '../../engine/rule';
+import type { Listeners, Rule, RuleContext } from '../../engine/rule';
+import { whenMentioned } from '../framework/helpers';
 import type { Fix, Severity } from '../../engine/types';
 import {
   callbackRegistry,
@@ -610,40 +611,46 @@ export const forcedSuccessExit: Rule = {
   create(ctx) {
     // Every spelling the name resolver can follow mentions one of these names somewhere in the file.
     if (!/exit|quit|SystemExit/.test(ctx.source)) return {};
-    const sites: ExitSite[] = [];
-    let aliases: Set<string> | undefined;
-    const collect = (n: Node) => {
-      const may = mayExit(n, ctx.names);
-      if (may === false) return;
-      const site = exitSiteOf(n, ctx.names);
-      if (!site) return;
-      // Same filter as before, in the other order: the textual alias scan runs only for a resolved exit.
-      if (typeof may === 'string' && !(aliases ??= possibleExitAliases(ctx.source)).has(may)) return;
-      if (isSuccessStatus(site, ctx.names)) sites.push(site);
-    };
-    return {
-      call: collect,
-      raise_statement: collect,
-      'module:exit'() {
-        if (sites.length === 0) return;
-        const judge = new FileJudge(ctx);
-        for (const site of sites) {
-          const verdict = judge.judge(site);
-          if (!verdict) continue;
-          const text = displayOf(site);
-          const effect =
-            site.kind === 'os._exit'
-              ? 'ends the process with status 0 before any test can fail; pytest and unittest cannot catch it, so the test run reports success without checking anything'
-              : 'raises SystemExit(0); wherever nothing catches it, the process ends with status 0 before the checks run, and the test run reports success without checking anything';
-          const note = verdict.note ? ` ${verdict.note}` : '';
-          const message =
-            verdict.severity === 'error'
-              ? `\`${text}\` ${verdict.where}: ${effect}.${note}`
-              : `\`${text}\` ${verdict.where} exits with status 0${site.kind === 'os._exit' ? ' (uncatchable)' : ''}; probably intended here, but if a test run reaches it, the run ends as a success.${note}`;
-          const fix = verdict.severity === 'error' ? removalFix(site.node, ctx.source) : undefined;
-          ctx.report({ node: site.node, message, severity: verdict.severity, related: verdict.related, fix });
-        }
-      },
-    };
+    // ... and as a whole word (`sys.exit`, `os._exit`, `quit`, `SystemExit`: identifiers and string
+    // contents), or in a string joined by implicit concatenation, which `whenMentioned` looks at.
+    return whenMentioned(ctx, /\b(?:_?exit|quit|SystemExit)\b/, () => listeners(ctx));
   },
 };
+
+function listeners(ctx: RuleContext): Listeners {
+  const sites: ExitSite[] = [];
+  let aliases: Set<string> | undefined;
+  const collect = (n: Node) => {
+    const may = mayExit(n, ctx.names);
+    if (may === false) return;
+    const site = exitSiteOf(n, ctx.names);
+    if (!site) return;
+    // Same filter as before, in the other order: the textual alias scan runs only for a resolved exit.
+    if (typeof may === 'string' && !(aliases ??= possibleExitAliases(ctx.source)).has(may)) return;
+    if (isSuccessStatus(site, ctx.names)) sites.push(site);
+  };
+  return {
+    call: collect,
+    raise_statement: collect,
+    'module:exit'() {
+      if (sites.length === 0) return;
+      const judge = new FileJudge(ctx);
+      for (const site of sites) {
+        const verdict = judge.judge(site);
+        if (!verdict) continue;
+        const text = displayOf(site);
+        const effect =
+          site.kind === 'os._exit'
+            ? 'ends the process with status 0 before any test can fail; pytest and unittest cannot catch it, so the test run reports success without checking anything'
+            : 'raises SystemExit(0); wherever nothing catches it, the process ends with status 0 before the checks run, and the test run reports success without checking anything';
+        const note = verdict.note ? ` ${verdict.note}` : '';
+        const message =
+          verdict.severity === 'error'
+            ? `\`${text}\` ${verdict.where}: ${effect}.${note}`
+            : `\`${text}\` ${verdict.where} exits with status 0${site.kind === 'os._exit' ? ' (uncatchable)' : ''}; probably intended here, but if a test run reaches it, the run ends as a success.${note}`;
+        const fix = verdict.severity === 'error' ? removalFix(site.node, ctx.source) : undefined;
+        ctx.report({ node: site.node, message, severity: verdict.severity, related: verdict.related, fix });
+      }
+    },
+  };
+}

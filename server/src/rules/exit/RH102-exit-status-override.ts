@@ -7,7 +7,8 @@
  */
 import { callArguments, dottedName, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import type { Rule, RuleContext } from '../../engine/rule';
+import type { Listeners, Rule, RuleContext } from '../../engine/rule';
+import { whenMentioned } from '../framework/helpers';
 import type { Severity } from '../../engine/types';
 import {
   CallbackCollector,
@@ -99,169 +100,177 @@ export const exitStatusOverride: Rule = {
   },
   create(ctx: RuleContext) {
     if (!/exitstatus|testsfailed|excepthook|atexit|pytest/.test(ctx.source)) return {};
-    const names = ctx.names;
-    const role = ctx.role;
-    const roleSeverity = (s: Severity): Severity => (role === 'test' ? 'info' : s);
-
-    const checkStatusWrite = (node: Node, target: Node, attr: string, value: Node, display: string) => {
-      if (isUnderMainGuard(node)) return;
-      const v = unparen(value);
-      let severity: Severity;
-      if (isSuccessLiteral(v, names)) severity = 'error';
-      else if (v.type === 'conditional_expression' && v.namedChildren.some((c, i) => i !== 1 && isSuccessLiteral(c, names))) severity = 'info';
-      else return;
-      if (attr === 'exitstatus' && isNoTestsCollectedGuard(node)) severity = 'info';
-      if (node.type === 'assignment' && isInitialisation(node, target, names)) return;
-      const note = severity === 'info' && attr === 'exitstatus' && isNoTestsCollectedGuard(node) ? ' (only when no tests were collected — make sure that is intended)' : '';
-      ctx.report({ node, message: `\`${display}\` ${where(node)} ${effectOf(attr)}${note}.`, severity: roleSeverity(severity) });
-    };
-
-    // The callback registry is collected during the shared walk; it is only read when the file may
-    // register atexit/excepthook callbacks.
-    const callbacks = new CallbackCollector(names, ctx.source);
-    let mayRegister = false;
-    return {
-      decorated_definition(node) {
-        callbacks.visit(node);
-      },
-      assignment(node) {
-        callbacks.visit(node);
-        const left = node.childForFieldName('left');
-        const right = node.childForFieldName('right');
-        if (!left || !right) return;
-        if (/excepthook$/.test(left.text)) mayRegister = true;
-        if (left.type === 'attribute') {
-          const attr = left.childForFieldName('attribute')?.text ?? '';
-          if (STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, left, attr, right, `${left.text} = ${right.text}`.replace(/\s+/g, ' '));
-        } else if (left.type === 'subscript') {
-          // session.__dict__["exitstatus"] = 0
-          const obj = left.childForFieldName('value');
-          const key = stringValue(left.childForFieldName('subscript'));
-          if (obj?.type === 'attribute' && obj.childForFieldName('attribute')?.text === '__dict__' && key && STATUS_ATTRIBUTES.has(key)) {
-            checkStatusWrite(node, left, key, right, `${left.text} = ${right.text}`);
-          }
-        }
-      },
-      augmented_assignment(node) {
-        const left = node.childForFieldName('left');
-        const right = node.childForFieldName('right');
-        const op = node.childForFieldName('operator')?.text ?? node.child(1)?.text;
-        if (left?.type !== 'attribute' || !right || !(op === '*=' || op === '&=')) return;
-        const attr = left.childForFieldName('attribute')?.text ?? '';
-        if (STATUS_ATTRIBUTES.has(attr) && isSuccessLiteral(right, names) && !isUnderMainGuard(node)) {
-          ctx.report({ node, message: `\`${node.text}\` ${where(node)} ${effectOf(attr)}.`, severity: roleSeverity('error') });
-        }
-      },
-      call(node) {
-        callbacks.visit(node);
-        const fnNode = node.childForFieldName('function');
-        // `obj.method(...)`: resolved and dotted names both end in `.method`; only these methods matter below.
-        const f = fnNode && unparen(fnNode);
-        if (f?.type === 'attribute' && !CALL_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return;
-        const callee = names.qualify(fnNode) ?? '';
-        const dotted = dottedName(fnNode) ?? '';
-        if (/(^|\.)(register|setattr)$/.test(dotted) || callee === 'atexit.register') mayRegister = true;
-        const isSetattr = callee === 'builtins.setattr' || /(^|\.)setattr$/.test(dotted);
-        const isPytestExit = callee === 'pytest.exit' || callee === '_pytest.outcomes.exit';
-        if (!isSetattr && !isPytestExit) return;
-        const args = callArguments(node);
-        // setattr(session, "exitstatus", 0) / monkeypatch.setattr(session, "exitstatus", 0)
-        if (isSetattr && args.positional.length >= 3) {
-          const attr = stringValue(args.positional[1]);
-          if (attr && STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, args.positional[0]!, attr, args.positional[2]!, node.text.replace(/\s+/g, ' '));
-          return;
-        }
-        // pytest.exit("...", returncode=0)
-        if (isPytestExit) {
-          const rc = args.keywords.get('returncode') ?? args.positional[1];
-          if (rc && isSuccessLiteral(rc, names) && !isUnderMainGuard(node)) {
-            const text = node.text.length <= 50 ? node.text : 'pytest.exit(..., returncode=0)';
-            ctx.report({
-              node,
-              message: `\`${text}\` ${where(node)} stops the test session and makes it end with status 0, whatever ran or failed before.`,
-              severity: roleSeverity('error'),
-            });
-          }
-        }
-      },
-      decorator(node) {
-        if (/register/.test(node.text)) mayRegister = true;
-      },
-      'module:exit'() {
-        // atexit and excepthook callbacks that exit 0.
-        if (!mayRegister) return;
-        const registry = callbacks.registry;
-        let defs: Map<string, Node[]> | undefined;
-        const reported = new Set<number>();
-        const short = (n: Node) => {
-          const t = n.text.replace(/\s+/g, ' ');
-          return t.length <= 60 ? t : `${t.slice(0, 57)}...`;
-        };
-        /** `callee` names the registered function when it is a def of this file. */
-        const report = (reg: CallbackRegistration, exits: ExitSite[], callee?: string) => {
-          if (reported.has(reg.at.id) || isUnderMainGuard(reg.at)) return;
-          reported.add(reg.at.id);
-          const os = exits.some((e) => e.kind === 'os._exit');
-          const registered = reg.at.type === 'decorator' ? `\`@${short(reg.at.namedChild(0) ?? reg.at)}\`` : `\`${short(reg.at)}\``;
-          const fn = callee ? ` (\`${callee}()\`)` : '';
-          let message: string;
-          let severity: Severity = 'error';
-          if (reg.kind === 'atexit') {
-            if (os) message = `${registered} makes the interpreter exit with status 0 at shutdown${fn}, so a failing test run reports success; \`os._exit\` overrides any status already set.`;
-            else {
-              // CPython ignores SystemExit raised by an atexit callback: the intent is plain, the effect is nil.
-              severity = 'warning';
-              message = `${registered} registers a shutdown callback${fn} that exits with status 0 to force a successful run; CPython ignores SystemExit from atexit callbacks, so it only shows the intent — remove it.`;
-            }
-          } else {
-            const threadHook = reg.at.type === 'assignment' ? names.qualify(reg.at.childForFieldName('left')) === 'threading.excepthook' : /threading/.test(reg.at.text);
-            if (threadHook && !os) return; // SystemExit in a thread's excepthook only ends that thread
-            message = `${registered} installs an excepthook${fn} that exits with status 0: an uncaught exception — a crash or a failed check — ends the run as a success.`;
-          }
-          ctx.report({
-            node: reg.at,
-            message,
-            severity: roleSeverity(severity),
-            related: exits.filter((e) => e.node.id !== reg.at.id).map((e) => ({ node: e.node, message: `exits with status 0: \`${displayOf(e)}\`` })),
-          });
-        };
-        const consider = (callback: Node, reg: CallbackRegistration) => {
-          if (reg.kind !== 'atexit' && reg.kind !== 'excepthook') return;
-          const c = unparen(callback);
-          if (c.type === 'lambda' || c.type === 'function_definition') {
-            const exits = successExitsIn(c, names);
-            if (exits.length) report(reg, exits, c.type === 'function_definition' ? functionName(c) : undefined);
-            return;
-          }
-          if (reg.kind === 'atexit') {
-            const kind = exitFunctionKind(c, names);
-            if (kind) {
-              const status = reg.args[0] ?? null;
-              const success = status ? isSuccessLiteral(status, names) : kind !== 'os._exit';
-              if (success) report(reg, [{ node: reg.at, kind, status, catchable: kind !== 'os._exit' }]);
-              return;
-            }
-          }
-          const name = c.type === 'identifier' ? c.text : c.type === 'attribute' ? c.childForFieldName('attribute')?.text : undefined;
-          if (!name) return;
-          defs ??= functionsByName(ctx.root);
-          for (const def of defs.get(name) ?? []) {
-            const exits = successExitsIn(def, names);
-            if (exits.length) report(reg, exits, name);
-          }
-        };
-        for (const { callback, registration } of registry.direct) consider(callback, registration);
-        for (const [id, regs] of registry.byNode) {
-          for (const reg of regs) {
-            if (reg.kind !== 'atexit' && reg.kind !== 'excepthook') continue;
-            const fn = findById(ctx.root, id, reg.at);
-            if (fn) consider(fn, reg);
-          }
-        }
-      },
-    };
+    // Every finding also needs `exit` (`exitstatus`, `pytest.exit`, `atexit`), `testsfailed` or `excepthook`
+    // in an identifier or a string (a status attribute, the callee, the registering module or hook).
+    return whenMentioned(ctx, /exit|testsfailed|excepthook/, () => statusListeners(ctx));
   },
 };
+
+function statusListeners(ctx: RuleContext): Listeners {
+  const names = ctx.names;
+  const role = ctx.role;
+  const roleSeverity = (s: Severity): Severity => (role === 'test' ? 'info' : s);
+
+  const checkStatusWrite = (node: Node, target: Node, attr: string, value: Node, display: string) => {
+    if (isUnderMainGuard(node)) return;
+    const v = unparen(value);
+    let severity: Severity;
+    if (isSuccessLiteral(v, names)) severity = 'error';
+    else if (v.type === 'conditional_expression' && v.namedChildren.some((c, i) => i !== 1 && isSuccessLiteral(c, names))) severity = 'info';
+    else return;
+    if (attr === 'exitstatus' && isNoTestsCollectedGuard(node)) severity = 'info';
+    if (node.type === 'assignment' && isInitialisation(node, target, names)) return;
+    const note = severity === 'info' && attr === 'exitstatus' && isNoTestsCollectedGuard(node) ? ' (only when no tests were collected — make sure that is intended)' : '';
+    ctx.report({ node, message: `\`${display}\` ${where(node)} ${effectOf(attr)}${note}.`, severity: roleSeverity(severity) });
+  };
+
+  // The callback registry is collected during the shared walk; it is only read when the file may
+  // register atexit/excepthook callbacks.
+  const callbacks = new CallbackCollector(names, ctx.source);
+  let mayRegister = false;
+  return {
+    decorated_definition(node) {
+      callbacks.visit(node);
+    },
+    assignment(node) {
+      callbacks.visit(node);
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left || !right) return;
+      if (/excepthook$/.test(left.text)) mayRegister = true;
+      if (left.type === 'attribute') {
+        const attr = left.childForFieldName('attribute')?.text ?? '';
+        if (STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, left, attr, right, `${left.text} = ${right.text}`.replace(/\s+/g, ' '));
+      } else if (left.type === 'subscript') {
+        // session.__dict__["exitstatus"] = 0
+        const obj = left.childForFieldName('value');
+        const key = stringValue(left.childForFieldName('subscript'));
+        if (obj?.type === 'attribute' && obj.childForFieldName('attribute')?.text === '__dict__' && key && STATUS_ATTRIBUTES.has(key)) {
+          checkStatusWrite(node, left, key, right, `${left.text} = ${right.text}`);
+        }
+      }
+    },
+    augmented_assignment(node) {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const op = node.childForFieldName('operator')?.text ?? node.child(1)?.text;
+      if (left?.type !== 'attribute' || !right || !(op === '*=' || op === '&=')) return;
+      const attr = left.childForFieldName('attribute')?.text ?? '';
+      if (STATUS_ATTRIBUTES.has(attr) && isSuccessLiteral(right, names) && !isUnderMainGuard(node)) {
+        ctx.report({ node, message: `\`${node.text}\` ${where(node)} ${effectOf(attr)}.`, severity: roleSeverity('error') });
+      }
+    },
+    call(node) {
+      callbacks.visit(node);
+      const fnNode = node.childForFieldName('function');
+      // `obj.method(...)`: resolved and dotted names both end in `.method`; only these methods matter below.
+      const f = fnNode && unparen(fnNode);
+      if (f?.type === 'attribute' && !CALL_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return;
+      // A bare name's qualified name is its binding, its dotted name itself (no per-node caching needed).
+      const bare = f?.type === 'identifier';
+      const callee = (bare ? names.lookup(f.text) : names.qualify(fnNode)) ?? '';
+      const dotted = (bare ? f.text : dottedName(fnNode)) ?? '';
+      if (/(^|\.)(register|setattr)$/.test(dotted) || callee === 'atexit.register') mayRegister = true;
+      const isSetattr = callee === 'builtins.setattr' || /(^|\.)setattr$/.test(dotted);
+      const isPytestExit = callee === 'pytest.exit' || callee === '_pytest.outcomes.exit';
+      if (!isSetattr && !isPytestExit) return;
+      const args = callArguments(node);
+      // setattr(session, "exitstatus", 0) / monkeypatch.setattr(session, "exitstatus", 0)
+      if (isSetattr && args.positional.length >= 3) {
+        const attr = stringValue(args.positional[1]);
+        if (attr && STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, args.positional[0]!, attr, args.positional[2]!, node.text.replace(/\s+/g, ' '));
+        return;
+      }
+      // pytest.exit("...", returncode=0)
+      if (isPytestExit) {
+        const rc = args.keywords.get('returncode') ?? args.positional[1];
+        if (rc && isSuccessLiteral(rc, names) && !isUnderMainGuard(node)) {
+          const text = node.text.length <= 50 ? node.text : 'pytest.exit(..., returncode=0)';
+          ctx.report({
+            node,
+            message: `\`${text}\` ${where(node)} stops the test session and makes it end with status 0, whatever ran or failed before.`,
+            severity: roleSeverity('error'),
+          });
+        }
+      }
+    },
+    decorator(node) {
+      if (/register/.test(node.text)) mayRegister = true;
+    },
+    'module:exit'() {
+      // atexit and excepthook callbacks that exit 0.
+      if (!mayRegister) return;
+      const registry = callbacks.registry;
+      let defs: Map<string, Node[]> | undefined;
+      const reported = new Set<number>();
+      const short = (n: Node) => {
+        const t = n.text.replace(/\s+/g, ' ');
+        return t.length <= 60 ? t : `${t.slice(0, 57)}...`;
+      };
+      /** `callee` names the registered function when it is a def of this file. */
+      const report = (reg: CallbackRegistration, exits: ExitSite[], callee?: string) => {
+        if (reported.has(reg.at.id) || isUnderMainGuard(reg.at)) return;
+        reported.add(reg.at.id);
+        const os = exits.some((e) => e.kind === 'os._exit');
+        const registered = reg.at.type === 'decorator' ? `\`@${short(reg.at.namedChild(0) ?? reg.at)}\`` : `\`${short(reg.at)}\``;
+        const fn = callee ? ` (\`${callee}()\`)` : '';
+        let message: string;
+        let severity: Severity = 'error';
+        if (reg.kind === 'atexit') {
+          if (os) message = `${registered} makes the interpreter exit with status 0 at shutdown${fn}, so a failing test run reports success; \`os._exit\` overrides any status already set.`;
+          else {
+            // CPython ignores SystemExit raised by an atexit callback: the intent is plain, the effect is nil.
+            severity = 'warning';
+            message = `${registered} registers a shutdown callback${fn} that exits with status 0 to force a successful run; CPython ignores SystemExit from atexit callbacks, so it only shows the intent — remove it.`;
+          }
+        } else {
+          const threadHook = reg.at.type === 'assignment' ? names.qualify(reg.at.childForFieldName('left')) === 'threading.excepthook' : /threading/.test(reg.at.text);
+          if (threadHook && !os) return; // SystemExit in a thread's excepthook only ends that thread
+          message = `${registered} installs an excepthook${fn} that exits with status 0: an uncaught exception — a crash or a failed check — ends the run as a success.`;
+        }
+        ctx.report({
+          node: reg.at,
+          message,
+          severity: roleSeverity(severity),
+          related: exits.filter((e) => e.node.id !== reg.at.id).map((e) => ({ node: e.node, message: `exits with status 0: \`${displayOf(e)}\`` })),
+        });
+      };
+      const consider = (callback: Node, reg: CallbackRegistration) => {
+        if (reg.kind !== 'atexit' && reg.kind !== 'excepthook') return;
+        const c = unparen(callback);
+        if (c.type === 'lambda' || c.type === 'function_definition') {
+          const exits = successExitsIn(c, names);
+          if (exits.length) report(reg, exits, c.type === 'function_definition' ? functionName(c) : undefined);
+          return;
+        }
+        if (reg.kind === 'atexit') {
+          const kind = exitFunctionKind(c, names);
+          if (kind) {
+            const status = reg.args[0] ?? null;
+            const success = status ? isSuccessLiteral(status, names) : kind !== 'os._exit';
+            if (success) report(reg, [{ node: reg.at, kind, status, catchable: kind !== 'os._exit' }]);
+            return;
+          }
+        }
+        const name = c.type === 'identifier' ? c.text : c.type === 'attribute' ? c.childForFieldName('attribute')?.text : undefined;
+        if (!name) return;
+        defs ??= functionsByName(ctx.root);
+        for (const def of defs.get(name) ?? []) {
+          const exits = successExitsIn(def, names);
+          if (exits.length) report(reg, exits, name);
+        }
+      };
+      for (const { callback, registration } of registry.direct) consider(callback, registration);
+      for (const [id, regs] of registry.byNode) {
+        for (const reg of regs) {
+          if (reg.kind !== 'atexit' && reg.kind !== 'excepthook') continue;
+          const fn = findById(ctx.root, id, reg.at);
+          if (fn) consider(fn, reg);
+        }
+      }
+    },
+  };
+}
 
 /** The lambda/def registered at `at`: a lambda argument of the registering node, or the decorated def. */
 function findById(root: Node, id: number, at: Node): Node | undefined {

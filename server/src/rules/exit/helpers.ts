@@ -265,7 +265,8 @@ export class CallbackCollector {
       const f = fnNode && unparen(fnNode);
       const last = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.type === 'identifier' ? f.text : undefined;
       if (last !== undefined && !REGISTERING_METHODS.has(last) && !(this.mayTarget && hasTargetKeyword(n))) {
-        if (f!.type === 'attribute' || !REGISTERING_CALLEES.has(names.qualify(fnNode) ?? '')) return;
+        // A bare name qualifies to its binding (`qualify` would look it up the same way).
+        if (f!.type === 'attribute' || !REGISTERING_CALLEES.has(names.lookup(f!.text) ?? '')) return;
       }
       const callee = names.qualify(fnNode) ?? '';
       const dotted = dottedName(fnNode) ?? '';

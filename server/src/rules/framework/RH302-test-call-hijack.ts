@@ -139,7 +139,6 @@ export const testCallHijack: Rule = {
 
 function check(ctx: RuleContext, nodes: CollectedNodes): void {
   for (const fn of nodes.defs) if (RUN_HOOKS.has(hookNameOf(fn))) checkRunHook(ctx, fn);
-  const defs = defsByName(nodes.defs);
   const testCaseClasses = new Set<string>();
   for (const cls of nodes.classes) {
     const bases = baseNames(cls, ctx.names);
@@ -153,7 +152,10 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
   // Only replacements that are checked for delegation need the originals they may call.
   let originals: Set<string> | undefined;
   const getOriginals = () => (originals ??= originalAliases(nodes.assignments, ctx));
-  for (const r of rebindingsIn(nodes, ctx.names, REBOUND_ATTRS)) checkRebinding(ctx, r, defs, testCaseClasses, getOriginals);
+  const rebindings = rebindingsIn(nodes, ctx.names, REBOUND_ATTRS);
+  if (rebindings.length === 0) return;
+  const defs = defsByName(nodes.defs);
+  for (const r of rebindings) checkRebinding(ctx, r, defs, testCaseClasses, getOriginals);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { isTestHelperPath } from '../awareness/env-helpers';
+import { mayPatch } from '../framework/helpers';
 
 const CLOCKS = new Set([
   'time.time', 'time.time_ns', 'time.perf_counter', 'time.perf_counter_ns', 'time.monotonic', 'time.monotonic_ns',
@@ -146,7 +147,10 @@ export const clockPatching: Rule = {
         }
         check(node);
       },
-      call: check,
+      call(node) {
+        // CLOCK_FORMS has the call forms `mayPatch` looks for, and no other.
+        if (mayPatch(node, ctx.names)) check(node);
+      },
     };
   },
 };

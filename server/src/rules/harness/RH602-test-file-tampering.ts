@@ -107,6 +107,8 @@ const KNOWN_LAST_NAMES = new Set([
   ...PATH_METHODS,
 ]);
 
+const KNOWN_FUNCTIONS = new Set([...DELETE_FUNCTIONS, ...MOVE_FUNCTIONS, ...COPY_FUNCTIONS, ...OPEN_FUNCTIONS]);
+
 /** `q` is the call's resolved callee (`names.callee(call) ?? ''`). */
 function targetsOf(call: Node, q: string, names: NameResolver): Target[] {
   if (!DELETE_FUNCTIONS.has(q) && !MOVE_FUNCTIONS.has(q) && !COPY_FUNCTIONS.has(q) && !OPEN_FUNCTIONS.has(q)) {
@@ -245,7 +247,10 @@ export const testFileTampering: Rule = {
         const callee = node.childForFieldName('function');
         const f = callee && unparen(callee);
         if (f?.type === 'attribute' && !KNOWN_LAST_NAMES.has(f.childForFieldName('attribute')?.text ?? '')) return;
-        const q = ctx.names.callee(node) ?? '';
+        // A bare name resolves through its binding alone (`names.callee` would answer the same), and is a
+        // target only as one of the known functions: `targetsOf` needs a method call otherwise.
+        const q = (callee?.type === 'identifier' ? ctx.names.lookup(callee.text) : ctx.names.callee(node)) ?? '';
+        if (callee?.type === 'identifier' && !KNOWN_FUNCTIONS.has(q) && !SHELL_FUNCTIONS.test(q)) return;
         const hits: { node: Node; action: Action; match: TestPathMatch; base?: PathInfo['base'] }[] = [];
         if (q.startsWith('os.') || q.startsWith('subprocess.') ? SHELL_FUNCTIONS.test(q) : false) {
           const words = shellWords(callArguments(node).positional[0] ?? callArguments(node).keywords.get('args'));

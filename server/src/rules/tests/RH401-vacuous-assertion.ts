@@ -7,6 +7,7 @@
  * semantics is a real check and stays quiet. `... or True` disables a real check wherever it appears.
  */
 import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, unparen, type Node } from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
 import { whenMentioned } from '../framework/helpers';
@@ -21,7 +22,9 @@ import {
   isDeliberateConstant,
   isEqualityThemedName,
   isExplicitFailure,
+  isKnownAssertName,
   isTestFunction,
+  knownAssertAliases,
   literalTruth,
   ownerClass,
   vacuityOf,
@@ -211,19 +214,25 @@ function orTrueFix(v: Vacuous): Fix | undefined {
   };
 }
 
-/** Cheap pre-filter: calls whose callee could be an assertion (identifiers may be aliases of one). */
-function mayBeVacuousCall(call: Node): boolean {
+/**
+ * Cheap pre-filter, by the callee as `vacuousAssertionCall` reads it: a method call is an assertion only by
+ * its own name; a bare name by its name, by what it resolves to, or (unresolved) as a local alias of one.
+ */
+function mayBeVacuousCall(call: Node, names: NameResolver, aliases: () => ReadonlySet<string>): boolean {
   const f = call.childForFieldName('function');
   if (!f) return false;
-  if (f.type === 'identifier' || f.type === 'call') return true;
-  if (f.type !== 'attribute') return false;
-  const attr = f.childForFieldName('attribute')?.text ?? '';
-  return /^(assert|fail)/.test(attr);
+  if (f.type === 'call') return true;
+  if (f.type === 'attribute') return isKnownAssertName(f.childForFieldName('attribute')?.text ?? '');
+  if (f.type !== 'identifier' || isKnownAssertName(f.text)) return f.type === 'identifier';
+  const q = names.lookup(f.text);
+  return q !== undefined ? isKnownAssertName(q.slice(q.lastIndexOf('.') + 1)) : aliases().has(f.text);
 }
 
 class TestJudge {
   private comparisonsDefined?: boolean;
   private readonly pending = new Map<number, { fn: Node; vacuous: Vacuous[] }>();
+  private aliases?: Set<string>;
+  readonly knownAliases = () => (this.aliases ??= knownAssertAliases(this.ctx.root));
 
   constructor(private readonly ctx: RuleContext) {}
 
@@ -247,9 +256,9 @@ class TestJudge {
     return params.length > 0 || classHasSetUp(ownerClass(fn));
   }
 
-  /** Records a vacuous assertion found by the engine's walk; functions are judged at the end of the file. */
+  /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
   collect(n: Node): void {
-    const kind = vacuityOf(n, this.ctx.names);
+    const kind = vacuityOf(n, this.ctx.names, this.knownAliases);
     if (!kind) return;
     if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
     const fn = nearestDef(n);
@@ -403,15 +412,14 @@ export const vacuousAssertion: Rule = {
     if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure') return {};
     // Every finding is an `assert` statement or a call of a known assertion (`assert*`, `fail*` names).
     return whenMentioned(ctx, /assert|fail/i, () => {
-      const judge = new TestJudge(ctx);
       return {
-        assert_statement(node) {
-          judge.collect(node);
-        },
-        call(node) {
-          if (mayBeVacuousCall(node)) judge.collect(node);
-        },
         'module:exit'() {
+          const judge = new TestJudge(ctx);
+          // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
+          for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
+            if (!node) continue;
+            if (node.type === 'assert_statement' || mayBeVacuousCall(node, ctx.names, judge.knownAliases)) judge.collect(node);
+          }
           judge.finish();
         },
       };

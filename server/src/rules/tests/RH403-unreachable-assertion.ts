@@ -148,72 +148,77 @@ export const unreachableAssertion: Rule = {
   create(ctx) {
     if (ctx.role !== 'test') return {};
     return {
-      function_definition(fn) {
-        if (!isTestFunction(fn)) return;
-        const body = fn.childForFieldName('body');
-        if (!body) return;
-        const found = firstExit(body, ctx);
-        if (!found) return;
-        const checks = deadChecks(found.dead, ctx);
-        if (!checks.length) return;
-        const { exit } = found;
-        const name = functionName(fn);
-        const span = lineSpan(checks[0]!, checks[checks.length - 1]!);
-        const count = checks.length === 1 ? 'its assertion' : `its ${checks.length} assertions`;
-        let severity: Severity = 'warning';
-        let message: string;
-        const lines = ctx.source.split('\n');
-        const note = commentsAround(exit.stmt, lines);
-        const tracked = classifyReasonText(`${note} ${exit.reason ? stringValue(exit.reason) ?? exit.reason.text : ''} ${exit.kind === 'return' ? exit.stmt.text : ''}`) === 'external';
-        const checkedBefore = checksBefore(body, exit.stmt, ctx);
-        if (exit.kind === 'return') {
-          message = `${exit.display} ends \`${name}()\` before ${count} (${span}) can run: the test passes without checking anything after it.`;
-        } else {
-          const verb = exit.kind === 'xfail' ? 'marks it as an expected failure' : 'skips it';
-          const reason = exit.reason ? ` (reason: ${quoteReason(exit.reason)})` : ' without a reason';
-          message = `${exit.display} ${verb} unconditionally${reason} before ${count} (${span}) can run: \`${name}()\` can no longer fail.`;
-        }
-        if (tracked) {
-          severity = 'info';
-          message += ' The reason or comment names the environment or a tracked issue; skip under a condition, or mark it `xfail(strict=True)`, instead of hiding the assertions.';
-        } else if (checkedBefore) {
-          severity = 'info';
-          message += ` The assertions before line ${exit.stmt.startPosition.row + 1} still run, so only the rest of the test is disabled.`;
-        }
-        const lineText = lines[exit.stmt.startPosition.row] ?? '';
-        const aloneOnLine = lineText.replace(/#.*$/, '').trim() === exit.stmt.text.trim();
-        const fix: Fix | undefined =
-          exit.kind === 'return' && aloneOnLine
-            ? {
-                title: 'Remove the early `return`',
-                safe: false,
-                edits: [
-                  {
-                    range: {
-                      start: { line: exit.stmt.startPosition.row, column: 0 },
-                      end: { line: exit.stmt.endPosition.row + 1, column: 0 },
-                    },
-                    newText: '',
-                  },
-                ],
-              }
-            : undefined;
-        ctx.report({
-          node: exit.stmt,
-          message,
-          severity,
-          fix,
-          related: checks.slice(0, 5).map((c) => ({ node: c, message: 'unreachable assertion' })),
-        });
-        for (const c of checks) {
-          ctx.report({
-            node: c,
-            message: `Unreachable: \`${name}()\` ${exit.kind === 'return' ? 'returns' : exit.kind === 'xfail' ? 'xfails' : 'is skipped'} on line ${exit.stmt.startPosition.row + 1}, so this assertion never runs.`,
-            severity: 'hint',
-            tags: ['unnecessary'],
-          });
-        }
+      'module:exit'() {
+        // Each def in document order (the order a `function_definition` listener would see them).
+        for (const fn of ctx.root.descendantsOfType('function_definition')) if (fn) checkTest(ctx, fn);
       },
     };
   },
 };
+
+function checkTest(ctx: RuleContext, fn: Node): void {
+  if (!isTestFunction(fn)) return;
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  const found = firstExit(body, ctx);
+  if (!found) return;
+  const checks = deadChecks(found.dead, ctx);
+  if (!checks.length) return;
+  const { exit } = found;
+  const name = functionName(fn);
+  const span = lineSpan(checks[0]!, checks[checks.length - 1]!);
+  const count = checks.length === 1 ? 'its assertion' : `its ${checks.length} assertions`;
+  let severity: Severity = 'warning';
+  let message: string;
+  const lines = ctx.source.split('\n');
+  const note = commentsAround(exit.stmt, lines);
+  const tracked = classifyReasonText(`${note} ${exit.reason ? stringValue(exit.reason) ?? exit.reason.text : ''} ${exit.kind === 'return' ? exit.stmt.text : ''}`) === 'external';
+  const checkedBefore = checksBefore(body, exit.stmt, ctx);
+  if (exit.kind === 'return') {
+    message = `${exit.display} ends \`${name}()\` before ${count} (${span}) can run: the test passes without checking anything after it.`;
+  } else {
+    const verb = exit.kind === 'xfail' ? 'marks it as an expected failure' : 'skips it';
+    const reason = exit.reason ? ` (reason: ${quoteReason(exit.reason)})` : ' without a reason';
+    message = `${exit.display} ${verb} unconditionally${reason} before ${count} (${span}) can run: \`${name}()\` can no longer fail.`;
+  }
+  if (tracked) {
+    severity = 'info';
+    message += ' The reason or comment names the environment or a tracked issue; skip under a condition, or mark it `xfail(strict=True)`, instead of hiding the assertions.';
+  } else if (checkedBefore) {
+    severity = 'info';
+    message += ` The assertions before line ${exit.stmt.startPosition.row + 1} still run, so only the rest of the test is disabled.`;
+  }
+  const lineText = lines[exit.stmt.startPosition.row] ?? '';
+  const aloneOnLine = lineText.replace(/#.*$/, '').trim() === exit.stmt.text.trim();
+  const fix: Fix | undefined =
+    exit.kind === 'return' && aloneOnLine
+      ? {
+          title: 'Remove the early `return`',
+          safe: false,
+          edits: [
+            {
+              range: {
+                start: { line: exit.stmt.startPosition.row, column: 0 },
+                end: { line: exit.stmt.endPosition.row + 1, column: 0 },
+              },
+              newText: '',
+            },
+          ],
+        }
+      : undefined;
+  ctx.report({
+    node: exit.stmt,
+    message,
+    severity,
+    fix,
+    related: checks.slice(0, 5).map((c) => ({ node: c, message: 'unreachable assertion' })),
+  });
+  for (const c of checks) {
+    ctx.report({
+      node: c,
+      message: `Unreachable: \`${name}()\` ${exit.kind === 'return' ? 'returns' : exit.kind === 'xfail' ? 'xfails' : 'is skipped'} on line ${exit.stmt.startPosition.row + 1}, so this assertion never runs.`,
+      severity: 'hint',
+      tags: ['unnecessary'],
+    });
+  }
+}

@@ -385,10 +385,8 @@ export const blanketSkip: Rule = {
 
 function listeners(ctx: RuleContext): Listeners {
   if (ctx.role === 'test') {
-    return {
-      'module:exit'() {
-        checkTestModule(ctx);
-      },
+    // A class flag outside a class body spells `__unittest_skip__` as an attribute or a `setattr` string.
+    const flags = whenMentioned(ctx, /__unittest_skip__/, () => ({
       call(node) {
         const flag = isUnittestSkipFlag(node);
         if (!flag) return;
@@ -403,6 +401,14 @@ function listeners(ctx: RuleContext): Listeners {
         if (isUnconditionalIn(node.parent ?? node, fn?.childForFieldName('body') ?? ctx.root)) {
           ctx.report({ node, message: `\`${left.text} = True\` makes unittest skip every test of the class without a visible decorator.`, severity: 'warning' });
         }
+      },
+    }));
+    const replayFlags = flags['module:exit'];
+    return {
+      ...flags,
+      'module:exit'() {
+        replayFlags?.();
+        checkTestModule(ctx);
       },
     };
   }

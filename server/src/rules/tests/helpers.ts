@@ -335,8 +335,15 @@ export function isPure(node: Node | null | undefined, depth = 0): boolean {
       return stringValue(n) !== undefined;
     case 'attribute':
       return isPure(n.childForFieldName('object'), depth + 1);
-    case 'subscript':
-      return isPure(n.childForFieldName('value'), depth + 1) && n.childrenForFieldName('subscript').every((s) => isPure(s, depth + 1));
+    case 'subscript': {
+      if (!isPure(n.childForFieldName('value'), depth + 1)) return false;
+      if (n.hasError) return n.childrenForFieldName('subscript').every((s) => isPure(s, depth + 1));
+      // Without errors, the named children after `value` are the `subscript` fields and comments
+      // (`childrenForFieldName` would call into tree-sitter).
+      const kids = n.namedChildren;
+      for (let i = 1; i < kids.length; i++) if (kids[i]!.type !== 'comment' && !isPure(kids[i], depth + 1)) return false;
+      return true;
+    }
     case 'unary_operator':
       return isPure(n.childForFieldName('argument'), depth + 1);
     case 'tuple':
@@ -447,24 +454,90 @@ function sameText(x: string, y: string): boolean {
 
 const KNOWN_ASSERTS = new Set([...TRUE_ASSERTS, ...FALSE_ASSERTS, ...EQUAL_ASSERTS, 'assertIsNone']);
 
-/** Classifies an assertion call with a vacuous argument: `self.assertTrue(True)`, `self.assertEqual(x, x)`. */
-export function vacuousAssertionCall(call: Node, names?: NameResolver): VacuousKind | undefined {
+/** Is this the last name of an assertion `vacuousAssertionCall` knows? (They all start with `assert` or `fail`.) */
+export function isKnownAssertName(name: string): boolean {
+  return KNOWN_ASSERTS.has(name);
+}
+
+/**
+ * Names that some assignment in the file binds to a known assertion (`check = self.assertTrue`,
+ * `check = getattr(self, "assertTrue")`): every alias `localAliasTarget` finds for one is among them.
+ */
+export function knownAssertAliases(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const a of root.descendantsOfType('assignment')) {
+    const right = a?.childForFieldName('right');
+    if (!right) continue;
+    const r = unparen(right);
+    // Most values are neither: the target is looked at only for the rest.
+    if (r.type !== 'attribute' && r.type !== 'call') continue;
+    const left = a!.childForFieldName('left');
+    if (left?.type !== 'identifier') continue;
+    let target: string | undefined;
+    if (r.type === 'attribute') target = r.childForFieldName('attribute')?.text;
+    else if (r.type === 'call') {
+      const g = r.childForFieldName('function');
+      if (g?.type === 'identifier' && g.text === 'getattr') target = stringValue(callArguments(r).positional[1]);
+    }
+    if (target !== undefined && KNOWN_ASSERTS.has(target)) out.add(left.text);
+  }
+  return out;
+}
+
+/**
+ * Classifies an assertion call with a vacuous argument: `self.assertTrue(True)`, `self.assertEqual(x, x)`.
+ * `aliases` (from `knownAssertAliases`, asked for only when needed) lets a bare name that no assignment
+ * binds to an assertion go without looking at its arguments.
+ */
+export function vacuousAssertionCall(call: Node, names?: NameResolver, aliases?: () => ReadonlySet<string>): VacuousKind | undefined {
   if (call.type !== 'call') return undefined;
-  let name = calleeLastName(call);
   const fn = call.childForFieldName('function');
+  // A method call is an assertion by its own name alone (what `calleeLastName` gives for it).
+  if (fn?.type === 'attribute') return vacuousAssertionArguments(call, fn.childForFieldName('attribute')?.text ?? '');
+  let name = calleeLastName(call);
   if (!KNOWN_ASSERTS.has(name) && fn?.type === 'identifier') {
     // A bare name may be an alias of an assertion (`effectiveCalleeName`) when its arguments look vacuous.
     // Both tests are pure: the cheaper goes first (most bare names resolve to a builtin or an import).
     const q = names?.lookup(fn.text);
     if (q !== undefined) {
       if (!KNOWN_ASSERTS.has(q.slice(q.lastIndexOf('.') + 1)) || !argumentsLookVacuous(call)) return undefined;
-    } else if (!argumentsLookVacuous(call)) return undefined;
+    } else if ((aliases && !aliases().has(fn.text)) || !argumentsLookVacuous(call)) return undefined; // unresolved: known only through a local alias
     name = effectiveCalleeName(call, names);
   }
+  return vacuousAssertionArguments(call, name);
+}
+
+/** The arguments `vacuousAssertionArguments` reads, as `callArguments` would bind them; undefined with `*args`/`**kwargs`. */
+function assertionArguments(call: Node): { first?: Node; second?: Node } | undefined {
+  const args = call.childForFieldName('arguments');
+  if (!args) return {};
+  if (args.type === 'generator_expression') return { first: args };
+  let p0: Node | undefined;
+  let p1: Node | undefined;
+  // Keyword values by name; the last one given wins, as in `callArguments`.
+  const kw: Record<'expr' | 'first' | 'actual' | 'second' | 'desired' | 'expected', Node | undefined> = { expr: undefined, first: undefined, actual: undefined, second: undefined, desired: undefined, expected: undefined };
+  let splat = false;
+  for (const arg of args.namedChildren) {
+    const t = arg.type;
+    if (t === 'comment') continue;
+    if (t === 'keyword_argument') {
+      const name = arg.childForFieldName('name');
+      const value = arg.childForFieldName('value');
+      if (name && value && Object.hasOwn(kw, name.text)) kw[name.text as keyof typeof kw] = value;
+    } else if (t === 'list_splat' || t === 'dictionary_splat') splat = true;
+    else if (!p0) p0 = arg;
+    else p1 ??= arg;
+  }
+  if (splat) return undefined;
+  return { first: p0 ?? kw.expr ?? kw.first ?? kw.actual, second: p1 ?? kw.second ?? kw.desired ?? kw.expected };
+}
+
+/** The vacuity of a call of the assertion `name` (its last name as `vacuousAssertionCall` determined it). */
+function vacuousAssertionArguments(call: Node, name: string): VacuousKind | undefined {
   if (!KNOWN_ASSERTS.has(name)) return undefined;
-  const args = callArguments(call);
-  if (args.hasSplat) return undefined;
-  const first = args.positional[0] ?? args.keywords.get('expr') ?? args.keywords.get('first') ?? args.keywords.get('actual');
+  const args = assertionArguments(call);
+  if (!args) return undefined;
+  const first = args.first;
   if (TRUE_ASSERTS.has(name)) {
     if (!first) return undefined;
     if (name === 'assertIsNotNone') return isLiteral(first) && unparen(first).type !== 'none' ? 'constant' : undefined;
@@ -481,7 +554,7 @@ export function vacuousAssertionCall(call: Node, names?: NameResolver): VacuousK
   }
   if (name === 'assertIsNone') return first && unparen(first).type === 'none' ? 'constant' : undefined;
   if (EQUAL_ASSERTS.has(name)) {
-    const second = args.positional[1] ?? args.keywords.get('second') ?? args.keywords.get('desired') ?? args.keywords.get('expected');
+    const second = args.second;
     if (!first || !second) return undefined;
     // The structural test first: most compared values are calls, which never need their text compared.
     if (!isPure(first) || !sameText(unparen(first).text, unparen(second).text)) return undefined;
@@ -491,9 +564,9 @@ export function vacuousAssertionCall(call: Node, names?: NameResolver): VacuousK
 }
 
 /** The vacuity of an assertion node (assert statement or assertion call). */
-export function vacuityOf(node: Node, names?: NameResolver): VacuousKind | undefined {
+export function vacuityOf(node: Node, names?: NameResolver, aliases?: () => ReadonlySet<string>): VacuousKind | undefined {
   if (node.type === 'assert_statement') return vacuousAssertCondition(node.namedChildren.find((c) => c.type !== 'comment'));
-  if (node.type === 'call') return vacuousAssertionCall(node, names);
+  if (node.type === 'call') return vacuousAssertionCall(node, names, aliases);
   return undefined;
 }
 
@@ -546,9 +619,11 @@ export function skipSiteOf(node: Node, names: NameResolver): SkipSite | undefine
     // Most calls are method calls of other names: rejected without resolving anything.
     if (attributeNotIn(fn, SKIP_CALL_LAST)) return undefined;
     const q = resolvedCallee(node, fn, names) ?? '';
-    const d = dottedName(fn) ?? '';
     const pytestSkip = q === 'pytest.skip' || q === '_pytest.outcomes.skip';
     const pytestXfail = q === 'pytest.xfail' || q === '_pytest.outcomes.xfail';
+    // A bare name's dotted name has no dot: it is never `self.skipTest`.
+    if (!pytestSkip && !pytestXfail && fn?.type === 'identifier') return undefined;
+    const d = dottedName(fn) ?? '';
     const skipTest = /^(self|cls)\.skipTest$/.test(d);
     if (!pytestSkip && !pytestXfail && !skipTest) return undefined;
     const args = callArguments(node);
