@@ -423,16 +423,16 @@ function kidsOf(flat: FlatTree, i: number): Node[] {
   return kids;
 }
 
-/** Field ids by name, per language field table (`Language.fields`, indexed by id). */
-const fieldIds = new WeakMap<readonly (string | null)[], Map<string, number>>();
+/** Field ids by name for the language in use (`Language.fields`, indexed by id); rebuilt if another appears. */
+let fieldTable: readonly (string | null)[] | undefined;
+let fieldIdsByName = new Map<string, number>();
 function fieldIdOf(fields: readonly (string | null)[], name: string): number {
-  let byName = fieldIds.get(fields);
-  if (!byName) {
-    byName = new Map();
-    fields.forEach((f, id) => f !== null && !byName!.has(f) && byName!.set(f, id));
-    fieldIds.set(fields, byName);
+  if (fields !== fieldTable) {
+    fieldIdsByName = new Map();
+    fields.forEach((f, id) => f !== null && !fieldIdsByName.has(f) && fieldIdsByName.set(f, id));
+    fieldTable = fields;
   }
-  return byName.get(name) ?? -1;
+  return fieldIdsByName.get(name) ?? -1;
 }
 
 /** The first child of node `i` in field `fieldId`, when no unlisted token carries that field. */
