@@ -239,20 +239,21 @@ export const callerFramePeeking: Rule = {
           if (t === undefined) triggers.set(name, (t = TRIGGER_NAMES.has(name) || TRIGGER_NAMES.has((ctx.names.lookup(name) ?? '').replace(/^.*\./, ''))));
           return t;
         };
-        forEachDescendant(ctx.root, (n) => {
-          if (n.type === 'string') return false;
-          if (n.type === 'identifier' && isTrigger(n.text)) {
-            let scope: Node = ctx.root;
-            for (let p = n.parent; p; p = p.parent) {
-              if (p.type === 'function_definition') {
-                scope = p;
-                break;
-              }
+        // Identifiers in document order (as a walk gives them), from the engine's index of the tree.
+        identifiers: for (const n of ctx.root.descendantsOfType('identifier')) {
+          if (!isTrigger(n.text)) continue;
+          let scope: Node = ctx.root;
+          for (let p = n.parent; p; p = p.parent) {
+            // Names inside strings (f-string interpolations) do not count. A string holds no `def`, so
+            // one above the identifier is met before its function.
+            if (p.type === 'string') continue identifiers;
+            if (p.type === 'function_definition') {
+              scope = p;
+              break;
             }
-            scopes.set(scope.id, scope);
           }
-          return true;
-        });
+          scopes.set(scope.id, scope);
+        }
         for (const scope of scopes.values()) {
           const reads = analyseScope(scope, ctx.names);
           if (reads.length === 0) continue;

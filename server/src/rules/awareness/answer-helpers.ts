@@ -90,11 +90,14 @@ export function literalInfo(node: Node | null | undefined): LiteralInfo | undefi
   const trivial =
     kind === 'none' ||
     kind === 'bool' ||
-    (kind === 'number' && /^-?(0|1)(\.0*)?$/.test(key.replace(/_/g, ''))) ||
+    (kind === 'number' && TRIVIAL_NUMBER.test(key.replace(/_/g, ''))) ||
     (kind === 'string' && /^[rRuU]?(''|"")$/.test(root.text.trim())) ||
     (kind === 'collection' && root.namedChildren.filter((c) => c.type !== 'comment').length === 0);
   return { kind, key, trivial };
 }
+
+/** 0, 1, -1 (also as `1.0`, `-0.00`): boundary values, never a specific answer. */
+const TRIVIAL_NUMBER = /^-?(0|1)(\.0*)?$/;
 
 const LEAF_LITERALS = new Set(['integer', 'float', 'true', 'false', 'none']);
 
@@ -131,8 +134,16 @@ const LONE_OPERATOR = /^[ \t\f\r\n]*([-+*\/%@&|^<>=!~]+|in|is|not[ \t\f\r\n]+in|
  */
 export function operatorText(node: Node, left: Node, right: Node): string | undefined {
   const start = node.startIndex;
-  const m = LONE_OPERATOR.exec(node.text.slice(left.endIndex - start, right.startIndex - start));
-  return m ? m[1] : node.child(1)?.text;
+  const gap = node.text.slice(left.endIndex - start, right.startIndex - start);
+  const m = COMMON_GAPS.get(gap) ?? LONE_OPERATOR.exec(gap)?.[1];
+  return m !== undefined ? m : node.child(1)?.text;
+}
+
+/** What LONE_OPERATOR reads from the usual ` op ` gaps, looked up without running it. */
+const COMMON_GAPS = new Map<string, string>();
+for (const op of ['==', '!=', '<', '>', '<=', '>=', 'in', 'not in', 'is', 'is not', '+', '-', '*', '/', '//', '%', '**', '+=', '-=', '^=']) {
+  const m = LONE_OPERATOR.exec(` ${op} `);
+  if (m) COMMON_GAPS.set(` ${op} `, m[1]!);
 }
 
 /**

@@ -385,25 +385,47 @@ export function probeStringKind(n: Node): 'framework' | 'name' | undefined {
 /** Where the file's probe strings start, by kind, to skip expressions that contain none (they hold no probe). */
 export class ProbeStrings {
   private readonly starts = { framework: [] as number[], name: [] as number[] };
+  /**
+   * Strings that cannot name the framework, so at most a test: test names count only once the file
+   * reaches a frame, so these are classified only when first asked about then.
+   */
+  private pending: Node[] = [];
 
   private sorted = true;
 
   /** Called with every `string` and `concatenated_string` node of the file (the walk gives document order). */
   note(n: Node): void {
+    if (!mayNameFramework(n)) {
+      if (n.type === 'concatenated_string' || mayNameTest(n.text)) this.pending.push(n);
+      return;
+    }
     const kind = probeStringKind(n);
-    if (!kind) return;
+    if (kind) this.push(kind, n);
+  }
+
+  private push(kind: 'framework' | 'name', n: Node): void {
     const list = this.starts[kind];
     if (list.length && n.startIndex < list[list.length - 1]!) this.sorted = false;
     list.push(n.startIndex);
   }
 
+  /** Test-name strings, once `frames` makes them count. */
+  private names(): number[] {
+    if (this.pending.length) {
+      for (const n of this.pending) if (probeStringKind(n) === 'name') this.push('name', n);
+      this.pending = [];
+    }
+    return this.starts.name;
+  }
+
   /** Some probe string exists (test names count only when the file can reach a frame). */
   any(frames: boolean): boolean {
-    return this.starts.framework.length > 0 || (frames && this.starts.name.length > 0);
+    return this.starts.framework.length > 0 || (frames && this.names().length > 0);
   }
 
   /** Some probe string lies inside `n` (nodes nest, so starting inside it is enough). */
   within(n: Node, frames: boolean): boolean {
+    if (frames) this.names();
     if (!this.sorted) {
       this.starts.framework.sort((a, b) => a - b);
       this.starts.name.sort((a, b) => a - b);
@@ -411,6 +433,30 @@ export class ProbeStrings {
     }
     return startsWithin(this.starts.framework, n) || (frames && startsWithin(this.starts.name, n));
   }
+}
+
+/**
+ * Could probeStringKind() call this string `framework`? Those patterns all need `pytest`, `py.test` or
+ * `PYTEST` in the value. A plain literal's value has them only if its text does (see probeStringKind());
+ * an implicit concatenation joins its parts' values, so a word can also start in one part and end in a
+ * later one: then a part's value ends with the word's first letters, and (escapes never decoding to
+ * letters or `.`) its last piece of text ends with the same letter.
+ */
+function mayNameFramework(n: Node): boolean {
+  const t = n.text;
+  if (t.includes('pytest') || t.includes('py.test') || t.includes('PYTEST')) return true;
+  if (n.type !== 'concatenated_string') return false;
+  for (const part of n.namedChildren) {
+    // string_start, the pieces, string_end: the last piece is next to last (last, if string_end is missing).
+    const pieces = part.namedChildren;
+    for (let i = Math.max(0, pieces.length - 2); i < pieces.length; i++) if (/[pytes.PYTES]$/.test(pieces[i]!.text)) return true;
+  }
+  return false;
+}
+
+/** Can a plain literal with this text name a test (see probeStringKind())? */
+function mayNameTest(text: string): boolean {
+  return text.includes('test') && !text.includes('\n') && !text.includes('\r');
 }
 
 function startsWithin(starts: number[], n: Node): boolean {
