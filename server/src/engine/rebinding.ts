@@ -145,14 +145,25 @@ export function callRebindings(call: Node, names: NameResolver): readonly Rebind
   return remembered(call, names, () => computeCallRebindings(call, names));
 }
 
-function computeCallRebindings(call: Node, names: NameResolver): Rebinding[] {
+/**
+ * Whether `callRebindings` can find anything in `call`: its callee's last name is a patching method, or a
+ * bare name bound to a patcher. Cheap, and false for nearly every call; rules use it to skip the rest.
+ */
+export function mayRebindCall(call: Node, names: NameResolver): boolean {
   const fnNode = call.childForFieldName('function');
-  if (!fnNode) return [];
+  if (!fnNode) return false;
   const fn = unparen(fnNode);
-  const last = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.type === 'identifier' ? fn.text : undefined;
-  // Cheap filter first: most calls are not patchers, and `lookup` of a bare name is cheap.
-  if (!last) return [];
-  if (!PATCH_METHODS.has(last) && (fn.type !== 'identifier' || !ALIASED_PATCHER.test(names.lookup(last) ?? ''))) return [];
+  if (fn.type === 'attribute') return PATCH_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  if (fn.type !== 'identifier') return false;
+  const name = fn.text;
+  return PATCH_METHODS.has(name) || ALIASED_PATCHER.test(names.lookup(name) ?? '');
+}
+
+function computeCallRebindings(call: Node, names: NameResolver): Rebinding[] {
+  if (!mayRebindCall(call, names)) return [];
+  const fnNode = call.childForFieldName('function')!;
+  const fn = unparen(fnNode);
+  const last = fn.type === 'attribute' ? fn.childForFieldName('attribute')!.text : fn.text;
   const callee = names.callee(call);
   const args = callArguments(call);
   const [a0, a1, a2] = args.positional;

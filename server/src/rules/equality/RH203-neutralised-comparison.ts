@@ -14,7 +14,8 @@
  * feature-guarded backports (`if not hasattr(math, "isclose"): math.isclose = _isclose`) are quiet.
  */
 import { isUnderMainGuard, type Node } from '../../engine/ast';
-import type { Rule, RuleContext } from '../../engine/rule';
+import { mayRebindCall } from '../../engine/rebinding';
+import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import type { FileRole, Fix, Severity } from '../../engine/types';
 import { isFeatureGuarded, judgeReplacement, RebindingFinder, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
 
@@ -25,6 +26,9 @@ import { isFeatureGuarded, judgeReplacement, RebindingFinder, shorten, type Help
  * `getattr(...)`, `__import__(...)`, `import_module(...)` and `sys.modules[...]`.
  */
 const PATCHER_TEXT = /setattr|swap_attr|setitem|patch|getattr|__import__|import_module|modules/;
+
+/** Every name in `STANDARD_TESTCASE_ASSERTIONS` holds one of these. */
+const STANDARD_ASSERTION_TEXT = /assert|Assert|fail/;
 
 /** How tests usually spell a helper: `np.testing.assert_allclose`, `self.assertEqual`, `len`. */
 function display(h: Helper): string {
@@ -264,8 +268,13 @@ export const neutralisedComparison: Rule = {
         });
       }
     };
-    const listeners = { assignment: check, type_alias_statement: check, function_definition: check };
+    const listeners: Listeners = { assignment: check, type_alias_statement: check };
+    // Outside test modules a def rebinds only a standard assertion, whose name holds one of these words.
+    if (ctx.role === 'test' || STANDARD_ASSERTION_TEXT.test(ctx.source)) listeners.function_definition = check;
     // Calls are the commonest node: skip them all in a file that cannot name a patcher.
-    return PATCHER_TEXT.test(ctx.source) ? { ...listeners, call: check } : listeners;
+    if (!PATCHER_TEXT.test(ctx.source)) return listeners;
+    // Most calls cannot patch anything: ask the engine's cheap test before the rebinding analysis.
+    listeners.call = (node: Node) => void (mayRebindCall(node, ctx.names) && check(node));
+    return listeners;
   },
 };

@@ -20,6 +20,7 @@ import {
   unparen,
   type Node,
 } from '../../engine/ast';
+import { flatTree } from '../../engine/fast';
 import type { NameResolver } from '../../engine/names';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -514,6 +515,33 @@ function occursWithin(positions: number[], node: Node): boolean {
   return lo < positions.length && positions[lo]! < node.endIndex;
 }
 
+/**
+ * The nodes whose text holds one of these positions (ascending), each once; undefined when the tree's
+ * nesting is not known (syntax errors).
+ */
+function nodesHolding(root: Node, positions: number[]): Node[] | undefined {
+  const flat = flatTree(root);
+  if (!flat.structured) return undefined;
+  const seen = new Set<number>();
+  const out: Node[] = [];
+  for (const p of positions) {
+    // The last node in pre-order that starts at or before p: every node holding p is it or an ancestor.
+    let lo = 0;
+    let hi = flat.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (flat.starts[mid]! <= p) lo = mid + 1;
+      else hi = mid;
+    }
+    // An ancestor already seen has had its own ancestors looked at: any of them holding p held the earlier position too.
+    for (let n: Node | null = flat.nodes[lo - 1] ?? null; n && !seen.has(n.id); n = n.parent) {
+      seen.add(n.id);
+      if (n.endIndex > p) out.push(n);
+    }
+  }
+  return out;
+}
+
 /** True when `node` is inside `container` (inclusive). */
 function within(node: Node, container: Node): boolean {
   return container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
@@ -533,6 +561,8 @@ class Analyser {
   private readonly attributeAssignments: Node[] = [];
   private readonly calls: Node[] = [];
   private readonly returnish: Node[] = [];
+  /** `functionsByName` is complete (filled before `collect`). */
+  private functionsIndexed = false;
   /** A concatenated string literal spells a comparison dunder (one not written out in the source). */
   private concatenatedDunder = false;
 
@@ -543,6 +573,9 @@ class Analyser {
   ) {}
 
   run(): EqualityAnalysis {
+    // The rules read only always-matching overrides and what their classes do: most files with a
+    // comparison dunder implement it for real, and a look at the places that name one rules them out.
+    if (!this.root.hasError && !this.maySpoof()) return { overrides: [], classes: [] };
     this.collect();
     for (const def of this.classDefs) this.addClass(def);
     for (const call of this.typeCalls) this.addTypeCall(call);
@@ -557,6 +590,111 @@ class Analyser {
     this.collectInstances();
     for (const c of spoofing) this.intentOf(c, c.node);
     return { overrides: this.overrides, classes: this.classes };
+  }
+
+  /**
+   * A necessary condition for an always-matching override: one of the places `run` takes overrides
+   * from installs an implementation whose constant answer is the matching one. Every such place holds
+   * the dunder's name in its own text (a def or target identifier, a string argument or key: a single
+   * string's value is its text) or a concatenated string that spells it, so only the nodes around those
+   * positions are looked at (a superset of `run`'s places: interpolations and comments count too).
+   */
+  private maySpoof(): boolean {
+    const positions = [...this.dunderPositions()];
+    for (const n of this.root.descendantsOfType('concatenated_string')) {
+      if (n && DUNDER_TEXT.test(stringValue(n) ?? '')) positions.push(n.startIndex);
+    }
+    if (positions.length === 0) return false;
+    const around = nodesHolding(this.root, positions.sort((a, b) => a - b));
+    if (!around) return true;
+    const spoofing = (dunder: Dunder, impl: Node | undefined): boolean => !!impl && constantAnswer(impl, this.names)?.truth === spoofTruth(dunder);
+    const implementation = (value: Node | null | undefined, scope?: Node): Node | undefined => {
+      this.indexFunctions();
+      return this.implementationOf(value, scope);
+    };
+    for (const n of around) {
+      switch (n.type) {
+        case 'class_definition': {
+          // As in `addClass`.
+          const body = n.childForFieldName('body');
+          for (const stmt of body?.namedChildren ?? []) {
+            const d = definitionOf(stmt);
+            if (d.type === 'function_definition') {
+              const name = d.childForFieldName('name')?.text ?? '';
+              if (DUNDERS.includes(name as Dunder) && spoofing(name as Dunder, d)) return true;
+            } else if (stmt.type === 'expression_statement') {
+              const assign = stmt.namedChild(0);
+              if (assign?.type !== 'assignment') continue;
+              const { targets, value } = assignmentChain(assign);
+              for (const t of targets) {
+                if (t.type === 'identifier' && DUNDERS.includes(t.text as Dunder) && spoofing(t.text as Dunder, implementation(value, body!))) return true;
+              }
+            }
+          }
+          break;
+        }
+        case 'call':
+          if (this.isTypeCall(n)) {
+            // As in `addTypeCall`.
+            const ns = unparen(callArguments(n).positional[2]!);
+            if (ns.type !== 'dictionary') break;
+            for (const pair of ns.namedChildren) {
+              const k = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
+              if (k && DUNDERS.includes(k as Dunder) && spoofing(k as Dunder, implementation(pair.childForFieldName('value')))) return true;
+            }
+          } else if (this.isSetattrLike(n)) {
+            // As in `addSetattr`.
+            const dotted = this.dottedTarget(n);
+            const args = callArguments(n).positional;
+            if (dotted ? spoofing(dotted[1], implementation(dotted[2])) : spoofing(stringValue(args[1]) as Dunder, implementation(args[2]))) return true;
+          }
+          break;
+        case 'type_alias_statement': {
+          // As in `collectNode` and `addAttributeAssignment`.
+          const target = n.childForFieldName('left')?.namedChild(0);
+          const dunder = target?.type === 'attribute' ? target.childForFieldName('attribute')?.text : undefined;
+          if (DUNDERS.includes(dunder as Dunder) && spoofing(dunder as Dunder, implementation(n.childForFieldName('right')?.namedChild(0)))) return true;
+          break;
+        }
+        case 'assignment': {
+          if (n.parent?.type === 'assignment') break;
+          const { targets, value } = assignmentChain(n);
+          for (const t of targets) {
+            const dunder = t.type === 'attribute' ? t.childForFieldName('attribute')?.text : undefined;
+            if (DUNDERS.includes(dunder as Dunder) && spoofing(dunder as Dunder, implementation(value))) return true;
+          }
+          break;
+        }
+      }
+    }
+    return false;
+  }
+
+  private dunders?: number[];
+
+  /** Where `DUNDER_TEXT` matches in the source, ascending. */
+  private dunderPositions(): number[] {
+    if (!this.dunders) {
+      this.dunders = [];
+      const re = new RegExp(DUNDER_TEXT.source, 'g');
+      for (let m = re.exec(this.source); m; m = re.exec(this.source)) this.dunders.push(m.index);
+    }
+    return this.dunders;
+  }
+
+  /** Every def by name, in document order (no def is inside a string literal). */
+  private indexFunctions(): void {
+    if (this.functionsIndexed) return;
+    this.functionsIndexed = true;
+    for (const n of this.root.descendantsOfType('function_definition')) if (n) this.addFunction(n);
+  }
+
+  private addFunction(n: Node): void {
+    const name = n.childForFieldName('name')?.text;
+    if (!name) return;
+    let list = this.functionsByName.get(name);
+    if (!list) this.functionsByName.set(name, (list = []));
+    list.push(n);
   }
 
   private collect(): void {
@@ -584,9 +722,7 @@ class Analyser {
   /** `type(name, bases, namespace)` calls and the setattr-like forms, among all calls: cheap tests first. */
   private classifyCalls(): void {
     // Every setattr-like form names the dunder in a string argument: a string's value is its text, unless concatenated.
-    const dunders: number[] = [];
-    const re = new RegExp(DUNDER_TEXT.source, 'g');
-    for (let m = re.exec(this.source); m; m = re.exec(this.source)) dunders.push(m.index);
+    const dunders = this.dunderPositions();
     for (const call of this.calls) {
       if (this.isTypeCall(call)) this.typeCalls.push(call);
       else if ((this.concatenatedDunder || occursWithin(dunders, call)) && this.isSetattrLike(call)) this.setattrCalls.push(call);
@@ -604,15 +740,9 @@ class Analyser {
 
   private collectNode(n: Node): void {
     switch (n.type) {
-      case 'function_definition': {
-        const name = n.childForFieldName('name')?.text;
-        if (name) {
-          let list = this.functionsByName.get(name);
-          if (!list) this.functionsByName.set(name, (list = []));
-          list.push(n);
-        }
+      case 'function_definition':
+        if (!this.functionsIndexed) this.addFunction(n);
         break;
-      }
       case 'class_definition':
         this.classDefs.push(n);
         break;

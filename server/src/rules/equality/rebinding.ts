@@ -421,16 +421,19 @@ export class RebindingFinder {
    * stop here, before the engine describes their targets.
    */
   private mayRebindHelper(assign: Node): boolean {
-    // The engine reports a chain `a.x = b.y = v` at its head only.
-    if (assign.parent?.type === 'assignment') return false;
     for (let cur: Node | null = assign; cur?.type === 'assignment'; cur = cur.childForFieldName('right')) {
       const left = cur.childForFieldName('left');
       if (!left) continue;
       if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
-        for (const t of left.namedChildren) if (this.mayBeHelperTarget(t)) return true;
-      } else if (this.mayBeHelperTarget(left)) return true;
+        for (const t of left.namedChildren) if (this.mayBeHelperTarget(t)) return this.headOfChain(assign);
+      } else if (this.mayBeHelperTarget(left)) return this.headOfChain(assign);
     }
     return false;
+  }
+
+  /** The engine reports a chain `a.x = b.y = v` at its head only (asked last: most assignments stop before). */
+  private headOfChain(assign: Node): boolean {
+    return assign.parent?.type !== 'assignment';
   }
 
   private mayBeHelperTarget(t: Node): boolean {
@@ -443,8 +446,10 @@ export class RebindingFinder {
         const key = stringValue(t.childForFieldName('subscript'));
         return key !== undefined && couldNameHelper(lastSegment(key));
       }
-      case 'identifier':
-        return STANDARD_TESTCASE_ASSERTIONS.has(t.text) || (this.moduleShadows && this.importedHelper(t.text) !== undefined);
+      case 'identifier': {
+        const name = t.text;
+        return STANDARD_TESTCASE_ASSERTIONS.has(name) || (this.moduleShadows && this.importedHelper(name) !== undefined);
+      }
       default:
         return false;
     }
@@ -661,7 +666,7 @@ export class RebindingFinder {
     const name = nameNode?.text;
     if (!nameNode || !name) return NONE;
     // Both forms below need one of these (most defs have neither).
-    if (!STANDARD_TESTCASE_ASSERTIONS.has(name) && !this.moduleShadows) return NONE;
+    if (!STANDARD_TESTCASE_ASSERTIONS.has(name) && !(this.moduleShadows && this.importedHelper(name))) return NONE;
     const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
     const block = holder.parent;
     if (block?.type === 'block' && block.parent?.type === 'class_definition') {
