@@ -1,7 +1,7 @@
 /**
  * One benchmark phase per process, so each reports its own peak memory (maxRSS):
  *   node --import tsx bench/phases.ts parse|scan|parallel|batch LISTFILE
- * Prints one JSON line: {"phase", "ms", "maxRssMb", ...}.
+ * Prints one JSON line: {"phase", "ms", "cpuS", "maxRssMb", ...}.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,8 +9,8 @@ import { analyze, initParser, parsePython } from '../server/src/engine';
 import { readSourceFile } from '../server/src/host/read';
 import { locateWasm } from '../server/src/host/wasm';
 import { ALL_RULES } from '../server/src/rules/registry';
-import { defaultJobs, WorkerPool } from '../server/src/cli/pool';
-import type { FileOutcome, FileTask } from '../server/src/cli/tasks';
+import { defaultJobs } from '../server/src/cli/pool';
+import { scanFiles, type FileTask, type ScanStats } from '../server/src/cli/tasks';
 
 const REPO = path.join(__dirname, '..');
 const WORKER = path.join(REPO, 'dist', 'worker.js');
@@ -27,7 +27,8 @@ function readAll(list: string[]): { file: string; source: string }[] {
 async function main(): Promise<void> {
   const [phase, listFile] = process.argv.slice(2);
   const list = fs.readFileSync(listFile!, 'utf8').split('\n').filter(Boolean);
-  await initParser(locateWasm());
+  // Only the one-thread phases load the grammar here; the parallel one, like the CLI, loads it in the workers.
+  if (phase !== 'parallel') await initParser(locateWasm());
   const started = process.hrtime.bigint();
   const extra: Record<string, unknown> = {};
   if (phase === 'parse') {
@@ -38,20 +39,24 @@ async function main(): Promise<void> {
     for (const { file, source } of readAll(list)) findings += analyze({ source, path: file }, ALL_RULES).findings.length;
     extra.findings = findings;
   } else if (phase === 'parallel') {
+    // The CLI's own scheduling (largest files first, pipelined tasks, worker recycling): scanFiles().
     const jobs = defaultJobs();
-    const pool = new WorkerPool(WORKER, jobs, { cwd: REPO }, 60_000);
     const tasks: FileTask[] = list.map((f) => ({ kind: 'file', fsPath: f, displayPath: f, rolePath: f, settings: {} }));
-    const chunks: FileTask[][] = [];
-    for (let i = 0; i < tasks.length; i += 8) chunks.push(tasks.slice(i, i + 8));
-    const results = await Promise.all(chunks.map((c) => pool.run<FileOutcome[]>({ kind: 'files', tasks: c })));
-    await pool.close();
-    extra.findings = results.flat().reduce((n, r) => n + r.findings.length, 0);
+    const stats: ScanStats = { tasks: 0, workersStarted: 0, peakWorkerMemory: 0 };
+    const outcomes = await scanFiles(tasks, { jobs, timeoutMs: 60_000, workerScript: WORKER, cwd: REPO }, stats);
+    extra.findings = outcomes.reduce((n, r) => n + r.findings.length, 0);
     extra.jobs = jobs;
+    extra.tasks = stats.tasks;
+    extra.workersStarted = stats.workersStarted;
+    extra.peakWorkerMemoryMb = stats.peakWorkerMemory / 1048576;
   } else {
     throw new Error(`unknown phase ${phase}`);
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  process.stdout.write(JSON.stringify({ phase, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra }) + '\n');
+  const usage = process.resourceUsage();
+  // CPU time of every thread of the process (workers and V8's background compiler and GC threads included).
+  const cpuS = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  process.stdout.write(JSON.stringify({ phase, ms, cpuS, maxRssMb: usage.maxRSS / 1024, ...extra }) + '\n');
 }
 
 main().catch((err) => {

@@ -23,7 +23,7 @@ import * as readline from 'node:readline';
 import type { AnalysisSettings } from '../engine';
 import { runBatchRecord, type BatchTask } from './batch';
 import { defaultJobs, WorkerPool } from './pool';
-import { runFileTask, type FileOutcome, type FileTask } from './tasks';
+import { ANALYSIS_POOL, scanFiles, type FileTask } from './tasks';
 
 interface Parallelism {
   jobs: number;
@@ -173,7 +173,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
-  await initParser(locateWasm());
   const inputs = parsed.positionals.length ? parsed.positionals : ['.'];
   let report: ScanReport;
   let reviewFailed = false;
@@ -196,6 +195,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (err instanceof ReviewError) throw new UsageError(err.message);
       throw err;
     }
+    await initParser(locateWasm());
     report = reviewReport(changes, root, inputs, scope, builder, io.cwd);
     // An incomplete review must not pass a gate: a patch that does not apply is a usage error.
     reviewFailed = report.errors.some((e) => /does not apply|does not exist|not a unified diff/.test(e.message));
@@ -246,11 +246,6 @@ function readPatch(file: string): string {
   }
 }
 
-/** Files below this count are scanned in-process: starting workers costs more than it saves. */
-const PARALLEL_THRESHOLD = 24;
-/** Files per worker task: large enough to amortise messaging, small enough to balance the cores. */
-const FILES_PER_TASK = 8;
-
 async function scanReport(inputs: string[], builder: SettingsBuilder, cwd: string, parallel: Parallelism): Promise<ScanReport> {
   const walked = collectFiles(inputs, (fsPath) => builder.isExcluded(fsPath));
   const errors = [...walked.errors];
@@ -259,30 +254,8 @@ async function scanReport(inputs: string[], builder: SettingsBuilder, cwd: strin
     errors.push(...builder.takeProblems(config));
     return { kind: 'file', fsPath: file.fsPath, displayPath: file.displayPath, rolePath, settings };
   });
-  let outcomes: FileOutcome[];
-  if (parallel.jobs > 1 && tasks.length >= PARALLEL_THRESHOLD) {
-    const pool = new WorkerPool(workerScript(), Math.min(parallel.jobs, Math.ceil(tasks.length / FILES_PER_TASK)), { cwd }, parallel.timeoutMs);
-    try {
-      const chunks: FileTask[][] = [];
-      for (let i = 0; i < tasks.length; i += FILES_PER_TASK) chunks.push(tasks.slice(i, i + FILES_PER_TASK));
-      const results = await Promise.all(
-        chunks.map(async (chunk) => {
-          try {
-            return await pool.run<FileOutcome[]>({ kind: 'files', tasks: chunk });
-          } catch {
-            // The chunk timed out or its worker died: retry file by file so only the culprit is lost.
-            return Promise.all(chunk.map((t) => pool.run<FileOutcome>(t).catch((err: Error) => ({ path: t.displayPath, findings: [], suppressed: [], errors: [{ path: t.displayPath, message: err.message }] }))));
-          }
-        }),
-      );
-      outcomes = results.flat();
-    } finally {
-      await pool.close();
-    }
-  } else {
-    await initParser(locateWasm());
-    outcomes = tasks.map((t) => runFileTask(t, cwd));
-  }
+  // In workers unless there are only a few files; the grammar is loaded in this thread only for an in-process scan.
+  const outcomes = await scanFiles(tasks, { jobs: parallel.jobs, timeoutMs: parallel.timeoutMs, workerScript: workerScript(), cwd });
   const results: FileFindings[] = [];
   for (const o of outcomes) {
     errors.push(...o.errors);
@@ -302,7 +275,8 @@ function workerScript(): string {
  */
 async function runBatch(settings: AnalysisSettings, hackedAt: Severity, parallel: Parallelism, cwd: string): Promise<void> {
   const maxInFlight = parallel.jobs * 4;
-  const pool = parallel.jobs > 1 ? new WorkerPool(workerScript(), parallel.jobs, { cwd }, parallel.timeoutMs) : undefined;
+  const pool =
+    parallel.jobs > 1 ? new WorkerPool(workerScript(), { size: parallel.jobs, workerData: { cwd }, timeoutMs: parallel.timeoutMs, ...ANALYSIS_POOL }) : undefined;
   if (!pool) await initParser(locateWasm());
   const pending: Promise<string>[] = [];
   let written = Promise.resolve();
