@@ -301,3 +301,15 @@ export function dottedName(node: Node | null | undefined): string | undefined {
   parts.push(n.text);
   return parts.reverse().join('.');
 }
+
+/** Does one of these source positions (ascending) fall inside the node's text? A binary search. */
+export function anyPositionWithin(positions: readonly number[], node: Node): boolean {
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (positions[mid]! < node.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < positions.length && positions[lo]! < node.endIndex;
+}

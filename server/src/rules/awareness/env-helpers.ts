@@ -12,7 +12,7 @@
  *
  * All walks are iterative or bounded by small depth caps.
  */
-import { callArguments, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { anyPositionWithin, callArguments, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 
 // ---------------------------------------------------------------------------------------------------
@@ -431,7 +431,7 @@ export class ProbeStrings {
       this.starts.name.sort((a, b) => a - b);
       this.sorted = true;
     }
-    return startsWithin(this.starts.framework, n) || (frames && startsWithin(this.starts.name, n));
+    return anyPositionWithin(this.starts.framework, n) || (frames && anyPositionWithin(this.starts.name, n));
   }
 }
 
@@ -457,17 +457,6 @@ function mayNameFramework(n: Node): boolean {
 /** Can a plain literal with this text name a test (see probeStringKind())? */
 function mayNameTest(text: string): boolean {
   return text.includes('test') && !text.includes('\n') && !text.includes('\r');
-}
-
-function startsWithin(starts: number[], n: Node): boolean {
-  let lo = 0;
-  let hi = starts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (starts[mid]! < n.startIndex) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < starts.length && starts[lo]! < n.endIndex;
 }
 
 function short(node: Node): string {

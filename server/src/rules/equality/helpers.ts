@@ -9,6 +9,7 @@
  * and `canCompleteNormally` (does control reach the end of a block).
  */
 import {
+  anyPositionWithin,
   callArguments,
   decoratorsOf,
   definitionOf,
@@ -503,18 +504,6 @@ function assignmentChain(assign: Node): { targets: Node[]; value: Node | null } 
   return { targets, value: null };
 }
 
-/** Does one of these positions (ascending) fall inside the node's text? */
-function occursWithin(positions: number[], node: Node): boolean {
-  let lo = 0;
-  let hi = positions.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (positions[mid]! < node.startIndex) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < positions.length && positions[lo]! < node.endIndex;
-}
-
 /**
  * The nodes whose text holds one of these positions (ascending), each once; undefined when the tree's
  * nesting is not known (syntax errors).
@@ -725,7 +714,7 @@ class Analyser {
     const dunders = this.dunderPositions();
     for (const call of this.calls) {
       if (this.isTypeCall(call)) this.typeCalls.push(call);
-      else if ((this.concatenatedDunder || occursWithin(dunders, call)) && this.isSetattrLike(call)) this.setattrCalls.push(call);
+      else if ((this.concatenatedDunder || anyPositionWithin(dunders, call)) && this.isSetattrLike(call)) this.setattrCalls.push(call);
     }
   }
 
