@@ -24,7 +24,7 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { rebindingsAt, type RebindForm, type Rebinding as EngineRebinding } from '../../engine/rebinding';
+import { mayRebindCall, rebindingsAt, type RebindForm, type Rebinding as EngineRebinding } from '../../engine/rebinding';
 import type { Listeners, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 
@@ -628,26 +628,8 @@ export function rebindingsIn(nodes: CollectedNodes, names: NameResolver, attrs?:
     }
   };
   for (const n of nodes.assignments) if (!attrs || assignsAttribute(n, attrs)) at(n);
-  for (const n of nodes.calls) if (mayPatch(n, names)) at(n);
+  for (const n of nodes.calls) if (mayRebindCall(n, names)) at(n);
   return out;
-}
-
-/** Last names of the callees of the call forms in HOW (`setattr`, `monkeypatch.setattr`, `mock.patch`, `mock.patch.object`). */
-const PATCHING_LAST_NAMES = new Set(['setattr', 'patch', 'object']);
-
-/**
- * Could this call make a rebinding of a form in HOW? A method call only by its last name (its resolved
- * name ends in it too); a bare name only as `setattr`, `patch` or an alias resolving to one. Other calls
- * need no `rebindingsAt`.
- */
-export function mayPatch(call: Node, names: NameResolver): boolean {
-  const fnNode = call.childForFieldName('function');
-  const fn = fnNode && unparen(fnNode);
-  if (fn?.type === 'attribute') return PATCHING_LAST_NAMES.has(fn.childForFieldName('attribute')?.text ?? '');
-  if (fn?.type !== 'identifier') return false;
-  if (fn.text === 'patch') return true;
-  const q = names.lookup(fn.text) ?? '';
-  return q === 'builtins.setattr' || /(^|\.)patch(\.object)?$/.test(q);
 }
 
 /**

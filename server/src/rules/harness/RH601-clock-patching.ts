@@ -9,12 +9,11 @@
  * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) is not reported.
  */
 import { dottedName, enclosingFunction, functionName, unparen, type Node } from '../../engine/ast';
-import { rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
+import { mayRebindCall, rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { isTestHelperPath } from '../awareness/env-helpers';
-import { mayPatch } from '../framework/helpers';
 
 const CLOCKS = new Set([
   'time.time', 'time.time_ns', 'time.perf_counter', 'time.perf_counter_ns', 'time.monotonic', 'time.monotonic_ns',
@@ -148,8 +147,8 @@ export const clockPatching: Rule = {
         check(node);
       },
       call(node) {
-        // CLOCK_FORMS has the call forms `mayPatch` looks for, and no other.
-        if (mayPatch(node, ctx.names)) check(node);
+        // Most calls cannot patch anything: the engine's cheap test comes before the rebinding analysis.
+        if (mayRebindCall(node, ctx.names)) check(node);
       },
     };
   },
