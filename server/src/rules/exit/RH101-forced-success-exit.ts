@@ -21,7 +21,7 @@ import {
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
-import { whenMentioned } from '../framework/helpers';
+import { whenMentioned } from '../../engine/prefilter';
 import type { Fix, Severity } from '../../engine/types';
 import {
   callbackRegistry,

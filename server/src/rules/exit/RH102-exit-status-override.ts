@@ -8,7 +8,7 @@
 import { callArguments, dottedName, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
-import { whenMentioned } from '../framework/helpers';
+import { whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import {
   CallbackCollector,

@@ -16,6 +16,7 @@
  * `rep.failed`, on `call.when`, or by exception type.
  */
 import { callArguments, forEachDescendant, forEachInScope, functionName, isMethod, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { whenMentioned } from '../../engine/prefilter';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -42,7 +43,6 @@ import {
   shownTarget,
   snippet,
   throughLocals,
-  whenMentioned,
   type Gate,
   type HookStyle,
 } from './helpers';

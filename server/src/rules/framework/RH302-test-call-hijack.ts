@@ -17,6 +17,7 @@
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
 import { callArguments, dottedName, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -42,7 +43,6 @@ import {
   shownTarget,
   snippet,
   truthiness,
-  whenMentioned,
   type CollectedNodes,
   type Rebinding,
 } from './helpers';

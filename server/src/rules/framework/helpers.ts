@@ -13,7 +13,6 @@ import {
   decoratorsOf,
   dottedName,
   enclosingClass,
-  flatTree,
   forEachDescendant,
   forEachInScope,
   functionName,
@@ -139,38 +138,6 @@ function insideFunction(node: Node): boolean {
 export function enclosingCallable(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return p;
   return null;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Source prefilter
-
-/**
- * The rule's listeners when the file can matter to it: `words` (a necessary condition the rule proves
- * from its own logic) matches the source text, or the value of an implicitly concatenated string
- * (`"pass" "ed"`, which `stringValue` joins). Identifiers, attribute names and plain string contents are
- * source text, and escapes never decode to word characters, so a word the rule can match is either in the
- * source or joined by a concatenation; that rare case replays the file's node list at the end.
- * `words` must be one segment of a dotted name at most (qualified names are joined from several tokens).
- */
-export function whenMentioned(ctx: RuleContext, words: RegExp, make: () => Listeners): Listeners {
-  if (words.test(ctx.source)) return make();
-  let joined = false;
-  return {
-    concatenated_string: (node) => {
-      if (!joined && words.test(stringValue(node) ?? '')) joined = true;
-    },
-    'module:exit': () => {
-      if (joined) replay(ctx.root, make());
-    },
-  };
-}
-
-/** Runs listeners over the file's nodes in the engine's order (the shared pre-order list), then `module:exit`. */
-function replay(root: Node, listeners: Listeners): void {
-  const byType = new Map<string, (node: Node) => void>();
-  for (const [type, listener] of Object.entries(listeners)) if (listener && type !== 'module:exit') byType.set(type, listener as (node: Node) => void);
-  if (byType.size) for (const node of flatTree(root).nodes) byType.get(node.type)?.(node);
-  listeners['module:exit']?.();
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
  * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) is not reported.
  */
 import { dottedName, enclosingFunction, functionName, unparen, type Node } from '../../engine/ast';
+import { whenMentioned } from '../../engine/prefilter';
 import { mayRebindCall, rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -119,24 +120,8 @@ export const clockPatching: Rule = {
       }
     };
     // A rebinding names the clock it replaces by an identifier or a string literal, and every clock's last
-    // name contains one of CLOCK_TEXT's words. Both are source text, except a string assembled by implicit
-    // concatenation (`"perf_" "counter"`): without the words, only a call or assignment holding a
-    // concatenated string can rebind a clock, so only those are checked (in document order, at the end).
-    if (!CLOCK_TEXT.test(ctx.source)) {
-      const holders = new Map<number, Node>();
-      return {
-        concatenated_string(node) {
-          for (let p = node.parent; p && !holders.has(p.id); p = p.parent) {
-            if (p.type === 'call' || p.type === 'assignment') holders.set(p.id, p);
-          }
-        },
-        'module:exit'() {
-          const preOrder = [...holders.values()].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-          for (const n of preOrder) check(n);
-        },
-      };
-    }
-    return {
+    // name contains one of CLOCK_TEXT's words (`whenMentioned` also looks inside concatenated strings).
+    return whenMentioned(ctx, CLOCK_TEXT, () => ({
       assignment(node) {
         // Not a chain: `name = value` rebinds only a name, `a.b = value` a clock only if `b` is a clock's name.
         if (node.childForFieldName('right')?.type !== 'assignment') {
@@ -150,6 +135,6 @@ export const clockPatching: Rule = {
         // Most calls cannot patch anything: the engine's cheap test comes before the rebinding analysis.
         if (mayRebindCall(node, ctx.names)) check(node);
       },
-    };
+    }));
   },
 };

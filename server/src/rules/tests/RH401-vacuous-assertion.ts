@@ -10,7 +10,7 @@ import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInSc
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { whenMentioned } from '../framework/helpers';
+import { whenMentioned } from '../../engine/prefilter';
 import {
   alwaysTrueOperand,
   calleeLastName,

@@ -10,7 +10,7 @@
  */
 import { callArguments, definitionOf, dottedName, forEachDescendant, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
-import { whenMentioned } from '../framework/helpers';
+import { whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import {
   classifyReason,
