@@ -6,6 +6,10 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { initParser } from '../server/src/engine';
+import { createParser } from '../server/src/engine/parser';
+import { locateWasm } from '../server/src/host/wasm';
+import { SyntaxDocument } from '../server/src/lsp/document';
 
 const SERVER = path.join(__dirname, '..', 'dist', 'server.js');
 
@@ -18,6 +22,44 @@ function makeDocument(lines: number): string {
   }
   out.length = lines;
   return out.join('\n') + '\n';
+}
+
+/** Edit `k` of the script: type a space at the start of a line, then delete it again, all over the file. */
+function editNumber(k: number): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
+  const line = 3 + ((Math.floor(k / 2) * 37) % 4990);
+  return k % 2 === 0
+    ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }
+    : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
+}
+
+function percentiles(samples: number[]): { p50: number; p95: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50: pick(0.5), p95: pick(0.95) };
+}
+
+/**
+ * The floor under the editing latency: the same document and edits in this process, timing only the
+ * server's re-parse (SyntaxDocument.syntaxTree: tree.edit, then tree-sitter against the edited old tree).
+ */
+export async function measureParseLatency(edits = 200): Promise<{ p50: number; p95: number }> {
+  await initParser(locateWasm());
+  const parser = createParser();
+  const doc = new SyntaxDocument('file:///bench/big_module.py', 'python', 1, makeDocument(5000));
+  try {
+    doc.syntaxTree(parser);
+    const samples: number[] = [];
+    for (let k = 0; k < edits; k++) {
+      doc.applyChanges([editNumber(k)], k + 2);
+      const started = performance.now();
+      doc.syntaxTree(parser);
+      samples.push(performance.now() - started);
+    }
+    return percentiles(samples);
+  } finally {
+    doc.dispose();
+    parser.delete();
+  }
 }
 
 export async function measureLatency(incremental: boolean, edits = 200): Promise<{ p50: number; p95: number }> {
@@ -49,12 +91,7 @@ export async function measureLatency(incremental: boolean, edits = 200): Promise
   const samples: number[] = [];
   for (let k = 0; k < edits; k++) {
     const version = k + 2;
-    // Type a space at the start of a line, then delete it again: single-character edits all over the file.
-    const line = 3 + ((Math.floor(k / 2) * 37) % 4990);
-    const change =
-      k % 2 === 0
-        ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }
-        : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
+    const change = editNumber(k);
     const published = new Promise<number>((resolve) => waiting.set(version, resolve));
     const sent = performance.now();
     conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
@@ -69,7 +106,5 @@ export async function measureLatency(incremental: boolean, edits = 200): Promise
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
   conn.dispose();
   if (child.exitCode === null) child.kill();
-  samples.sort((a, b) => a - b);
-  const pick = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  return { p50: pick(0.5), p95: pick(0.95) };
+  return percentiles(samples);
 }
