@@ -68,7 +68,7 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   const ruleErrors: AnalysisResult['ruleErrors'] = [];
 
   const active = rules.filter((r) => !r.meta.reviewOnly && isRuleEnabled(r.meta, settings));
-  const listenersByType = new Map<string, { rule: Rule; listener: (n: Node) => void }[]>();
+  const listenersByType = new Map<string, Entry[]>();
   const exits: { rule: Rule; listener: () => void }[] = [];
   const failed = new Set<Rule>();
   const fail = (rule: Rule, err: unknown) => {
@@ -137,21 +137,19 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   return { path: input.path, role, findings, suppressed, suppressions, syntaxErrors: root.hasError, ruleErrors };
 }
 
+type Entry = { rule: Rule; listener: (n: Node) => void };
+
 /**
- * One pass over the tree: tree-sitter collects the nodes of every listened-to type inside the Wasm module
- * (much cheaper than stepping a cursor through every node from JavaScript), in document order.
+ * One pass over the tree's flat pre-order list (shared with the rules' own subtree walks, ast.ts), in
+ * document order. From the heap reader the list comes with each node's grammar symbol, so the pass looks
+ * listeners up by symbol in an array and touches only the nodes someone listens to.
  */
-function walk(
-  root: Node,
-  listenersByType: Map<string, { rule: Rule; listener: (n: Node) => void }[]>,
-  failed: Set<Rule>,
-  fail: (rule: Rule, err: unknown) => void,
-): void {
+function walk(root: Node, listenersByType: Map<string, Entry[]>, failed: Set<Rule>, fail: (rule: Rule, err: unknown) => void): void {
   if (listenersByType.size === 0) return;
-  // The flat pre-order list is shared with the rules' own subtree walks (ast.ts): one native pass per file.
-  for (const node of flatTree(root).nodes) {
-    if (!listenersByType.has(node.type)) continue;
-    for (const { rule, listener } of listenersByType.get(node.type) ?? []) {
+  const flat = flatTree(root);
+  const { nodes, symbols } = flat;
+  const dispatch = (node: Node, entries: Entry[]) => {
+    for (const { rule, listener } of entries) {
       if (failed.has(rule)) continue;
       try {
         listener(node);
@@ -159,6 +157,23 @@ function walk(
         fail(rule, err);
       }
     }
+  };
+  if (!symbols) {
+    for (const node of nodes) {
+      const entries = listenersByType.get(node.type);
+      if (entries) dispatch(node, entries);
+    }
+    return;
+  }
+  // Per symbol: its listeners, null for none, undefined until the symbol is first seen. ERROR nodes carry
+  // a symbol past the language's table and are looked up by name.
+  const symbolCount = root.tree.language.nodeTypeCount;
+  const bySymbol = new Array<Entry[] | null | undefined>(symbolCount).fill(undefined);
+  for (let j = 0; j < symbols.length; j++) {
+    const symbol = symbols[j]!;
+    let entries = symbol < symbolCount ? bySymbol[symbol] : listenersByType.get(nodes[j]!.type) ?? null;
+    if (entries === undefined) bySymbol[symbol] = entries = listenersByType.get(nodes[j]!.type) ?? null;
+    if (entries) dispatch(nodes[j]!, entries);
   }
 }
 
