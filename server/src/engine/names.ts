@@ -22,15 +22,23 @@ const BUILTINS = new Set([
 /** The statements and expressions that bind names. */
 const BINDING_TYPES = ['import_statement', 'import_from_statement', 'function_definition', 'class_definition', 'lambda', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'as_pattern', 'except_clause'];
 
+/** The expression types `computeQualifiedAt` can resolve (after parentheses are stripped). */
+const QUALIFIABLE = new Set(['attribute', 'identifier', 'call', 'subscript']);
+
 const UNKNOWN = Symbol('unknown');
+/** A cached `qualify` answer of undefined (so that a cache hit is one map lookup). */
+const NOT_QUALIFIED = Symbol('not qualified');
 type Binding = string | typeof UNKNOWN;
 
 export class NameResolver {
   /** Local name → qualified name (or UNKNOWN when bound to more than one thing). */
   private readonly aliases = new Map<string, Binding>();
-  /** Names bound by def/class/assignment/parameters anywhere: they shadow builtins. */
+  /**
+   * Builtins bound by def/class/assignment/parameters anywhere: they shadow the builtin. Only `BUILTINS`
+   * are kept (nothing else is asked), which spares a set entry per local name.
+   */
   private readonly locallyBound = new Set<string>();
-  private readonly cache = new Map<number, string | undefined>();
+  private readonly cache = new Map<number, string | typeof NOT_QUALIFIED>();
 
   constructor(root: Node) {
     const assignments: Node[] = [];
@@ -67,7 +75,10 @@ export class NameResolver {
           this.collectTargets(n.childForFieldName('alias'));
           break;
         case 'except_clause':
-          for (const c of n.namedChildren) if (c.type === 'identifier' && c.previousSibling?.type === 'as') this.locallyBound.add(c.text);
+          for (const c of n.namedChildren) {
+            // `except E as name:`. Only a builtin's binding is kept: ask for the sibling (a walk in tree-sitter) only then.
+            if (c.type === 'identifier' && BUILTINS.has(c.text) && c.previousSibling?.type === 'as') this.shadow(c.text);
+          }
           break;
       }
     }
@@ -76,7 +87,8 @@ export class NameResolver {
       const left = a.childForFieldName('left');
       const right = a.childForFieldName('right');
       if (left?.type === 'identifier' && right && a.type === 'assignment') {
-        const q = this.qualify(right);
+        // Only these expressions can name a module attribute: skip resolving (and caching) the rest.
+        const q = QUALIFIABLE.has(unparen(right).type) ? this.qualify(right) : undefined;
         if (q) this.bind(left.text, q);
         else this.bindUnknown(left.text);
       } else {
@@ -90,11 +102,16 @@ export class NameResolver {
     const existing = this.aliases.get(local);
     if (existing === undefined) this.aliases.set(local, qualified);
     else if (existing !== qualified) this.aliases.set(local, UNKNOWN);
-    this.locallyBound.add(local);
+    this.shadow(local);
+  }
+
+  /** Records a local binding of `name`, which matters only when it shadows a builtin. */
+  private shadow(name: string): void {
+    if (BUILTINS.has(name)) this.locallyBound.add(name);
   }
 
   private bindUnknown(local: string): void {
-    this.locallyBound.add(local);
+    this.shadow(local);
     if (this.aliases.has(local)) this.aliases.set(local, UNKNOWN);
   }
 
@@ -103,7 +120,7 @@ export class NameResolver {
     if (!params) return;
     for (const p of params.namedChildren) {
       const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier'));
-      if (id?.type === 'identifier') this.locallyBound.add(id.text);
+      if (id?.type === 'identifier') this.shadow(id.text);
     }
   }
 
@@ -159,6 +176,12 @@ export class NameResolver {
     return undefined;
   }
 
+  /** What an import or assignment binds `name` to, when known: `lookup` without the builtins. */
+  alias(name: string): string | undefined {
+    const b = this.aliases.get(name);
+    return typeof b === 'string' ? b : undefined;
+  }
+
   /**
    * The fully qualified name an expression refers to, or undefined when it is not a resolvable
    * module attribute: `s.exit` → `sys.exit`, `getattr(os, "_exit")` → `os._exit`,
@@ -167,9 +190,9 @@ export class NameResolver {
   qualify(node: Node | null | undefined): string | undefined {
     if (!node) return undefined;
     const cached = this.cache.get(node.id);
-    if (cached !== undefined || this.cache.has(node.id)) return cached;
+    if (cached !== undefined) return cached === NOT_QUALIFIED ? undefined : cached;
     const value = this.computeQualified(node);
-    this.cache.set(node.id, value);
+    this.cache.set(node.id, value ?? NOT_QUALIFIED);
     return value;
   }
 
@@ -206,6 +229,8 @@ export class NameResolver {
         return this.lookup(n.text);
       case 'call': {
         const fn = this.qualify(n.childForFieldName('function'));
+        // Only these callees make a call name a module (most calls stop here, before their arguments).
+        if (fn !== 'builtins.getattr' && fn !== 'builtins.__import__' && fn !== 'importlib.import_module') return undefined;
         const args = n.childForFieldName('arguments');
         const positional = args?.namedChildren.filter((c) => c.type !== 'keyword_argument' && c.type !== 'comment') ?? [];
         if (fn === 'builtins.getattr' && positional.length >= 2) {
@@ -223,8 +248,9 @@ export class NameResolver {
       }
       case 'subscript': {
         const value = this.qualify(n.childForFieldName('value'));
+        if (value !== 'sys.modules') return undefined;
         const key = stringValue(n.childForFieldName('subscript'));
-        return value === 'sys.modules' && key ? key : undefined;
+        return key ? key : undefined;
       }
       default:
         return undefined;

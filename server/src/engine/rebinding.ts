@@ -156,7 +156,8 @@ export function mayRebindCall(call: Node, names: NameResolver): boolean {
   if (fn.type === 'attribute') return PATCH_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
   if (fn.type !== 'identifier') return false;
   const name = fn.text;
-  return PATCH_METHODS.has(name) || ALIASED_PATCHER.test(names.lookup(name) ?? '');
+  // A builtin other than `setattr` (a patch method already) never matches: only aliases need the test.
+  return PATCH_METHODS.has(name) || ALIASED_PATCHER.test(names.alias(name) ?? '');
 }
 
 function computeCallRebindings(call: Node, names: NameResolver): Rebinding[] {
