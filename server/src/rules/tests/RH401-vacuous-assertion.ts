@@ -22,12 +22,13 @@ import {
   isDeliberateConstant,
   isEqualityThemedName,
   isExplicitFailure,
-  isKnownAssertName,
   isTestFunction,
   knownAssertAliases,
   literalTruth,
   ownerClass,
   vacuityOf,
+  vacuousAssertionArguments,
+  vacuousAssertionCall,
   type VacuousKind,
 } from './helpers';
 
@@ -215,17 +216,15 @@ function orTrueFix(v: Vacuous): Fix | undefined {
 }
 
 /**
- * Cheap pre-filter, by the callee as `vacuousAssertionCall` reads it: a method call is an assertion only by
- * its own name; a bare name by its name, by what it resolves to, or (unresolved) as a local alias of one.
+ * The vacuity of a call whose callee is a name, a method or a call (`getattr(self, "assertTrue")(True)`),
+ * as `vacuousAssertionCall` reads it. Most calls are method calls, judged by their own name alone: the
+ * name is read once and handed on.
  */
-function mayBeVacuousCall(call: Node, names: NameResolver, aliases: () => ReadonlySet<string>): boolean {
+function vacuousCall(call: Node, names: NameResolver, aliases: () => ReadonlySet<string>): VacuousKind | undefined {
   const f = call.childForFieldName('function');
-  if (!f) return false;
-  if (f.type === 'call') return true;
-  if (f.type === 'attribute') return isKnownAssertName(f.childForFieldName('attribute')?.text ?? '');
-  if (f.type !== 'identifier' || isKnownAssertName(f.text)) return f.type === 'identifier';
-  const q = names.lookup(f.text);
-  return q !== undefined ? isKnownAssertName(q.slice(q.lastIndexOf('.') + 1)) : aliases().has(f.text);
+  if (f?.type === 'attribute') return vacuousAssertionArguments(call, f.childForFieldName('attribute')?.text ?? '');
+  if (f?.type === 'identifier' || f?.type === 'call') return vacuousAssertionCall(call, names, aliases);
+  return undefined;
 }
 
 class TestJudge {
@@ -257,9 +256,7 @@ class TestJudge {
   }
 
   /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
-  collect(n: Node): void {
-    const kind = vacuityOf(n, this.ctx.names, this.knownAliases);
-    if (!kind) return;
+  collect(n: Node, kind: VacuousKind): void {
     if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
     const fn = nearestDef(n);
     if (!fn) {
@@ -418,7 +415,8 @@ export const vacuousAssertion: Rule = {
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
-            if (node.type === 'assert_statement' || mayBeVacuousCall(node, ctx.names, judge.knownAliases)) judge.collect(node);
+            const kind = node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases);
+            if (kind) judge.collect(node, kind);
           }
           judge.finish();
         },

@@ -454,11 +454,6 @@ function sameText(x: string, y: string): boolean {
 
 const KNOWN_ASSERTS = new Set([...TRUE_ASSERTS, ...FALSE_ASSERTS, ...EQUAL_ASSERTS, 'assertIsNone']);
 
-/** Is this the last name of an assertion `vacuousAssertionCall` knows? (They all start with `assert` or `fail`.) */
-export function isKnownAssertName(name: string): boolean {
-  return KNOWN_ASSERTS.has(name);
-}
-
 /**
  * Names that some assignment in the file binds to a known assertion (`check = self.assertTrue`,
  * `check = getattr(self, "assertTrue")`): every alias `localAliasTarget` finds for one is among them.
@@ -507,6 +502,9 @@ export function vacuousAssertionCall(call: Node, names?: NameResolver, aliases?:
   return vacuousAssertionArguments(call, name);
 }
 
+/** Keywords that can give the first or the second argument of an assertion. */
+const ASSERTION_KEYWORDS = new Set(['expr', 'first', 'actual', 'second', 'desired', 'expected']);
+
 /** The arguments `vacuousAssertionArguments` reads, as `callArguments` would bind them; undefined with `*args`/`**kwargs`. */
 function assertionArguments(call: Node): { first?: Node; second?: Node } | undefined {
   const args = call.childForFieldName('arguments');
@@ -514,26 +512,25 @@ function assertionArguments(call: Node): { first?: Node; second?: Node } | undef
   if (args.type === 'generator_expression') return { first: args };
   let p0: Node | undefined;
   let p1: Node | undefined;
-  // Keyword values by name; the last one given wins, as in `callArguments`.
-  const kw: Record<'expr' | 'first' | 'actual' | 'second' | 'desired' | 'expected', Node | undefined> = { expr: undefined, first: undefined, actual: undefined, second: undefined, desired: undefined, expected: undefined };
-  let splat = false;
+  // Keyword values by name, the last one given winning as in `callArguments`; most calls have none.
+  let kw: Partial<Record<string, Node>> | undefined;
   for (const arg of args.namedChildren) {
     const t = arg.type;
     if (t === 'comment') continue;
     if (t === 'keyword_argument') {
       const name = arg.childForFieldName('name');
       const value = arg.childForFieldName('value');
-      if (name && value && Object.hasOwn(kw, name.text)) kw[name.text as keyof typeof kw] = value;
-    } else if (t === 'list_splat' || t === 'dictionary_splat') splat = true;
+      if (name && value && ASSERTION_KEYWORDS.has(name.text)) (kw ??= {})[name.text] = value;
+    } else if (t === 'list_splat' || t === 'dictionary_splat') return undefined;
     else if (!p0) p0 = arg;
     else p1 ??= arg;
   }
-  if (splat) return undefined;
+  if (!kw) return { first: p0, second: p1 };
   return { first: p0 ?? kw.expr ?? kw.first ?? kw.actual, second: p1 ?? kw.second ?? kw.desired ?? kw.expected };
 }
 
-/** The vacuity of a call of the assertion `name` (its last name as `vacuousAssertionCall` determined it). */
-function vacuousAssertionArguments(call: Node, name: string): VacuousKind | undefined {
+/** The vacuity of a call of the assertion `name` (its last name as `vacuousAssertionCall` determines it). */
+export function vacuousAssertionArguments(call: Node, name: string): VacuousKind | undefined {
   if (!KNOWN_ASSERTS.has(name)) return undefined;
   const args = assertionArguments(call);
   if (!args) return undefined;
