@@ -14,12 +14,33 @@
  */
 import { anyPositionWithin, callArguments, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { MentionedWords } from '../../engine/prefilter';
 
 // ---------------------------------------------------------------------------------------------------
 // Text filter
 
-/** Every word of RH501's and RH502's text filters: one scan rules both out for most files. */
-const AWARENESS_WORDS = /pytest|PYTEST|py\.test|_getframe|f_back|currentframe|inspect|getouterframes|extract_stack|walk_stack|format_stack|get_referrers|get_objects|get_referents|linecache/;
+/**
+ * Every word of RH501's and RH502's text filters: one scan rules both out for most files. The regex
+ * `/pytest|PYTEST|py\.test|_getframe|f_back|currentframe|inspect|getouterframes|extract_stack|walk_stack|format_stack|get_referrers|get_objects|get_referents|linecache/`,
+ * searched by rare letters (one pass over `k` for the four words that have one) and shared parts.
+ */
+export const AWARENESS_WORDS = new MentionedWords([
+  ['pytest', 'y'],
+  ['py.test', 'y'],
+  ['inspect', 'pect'],
+  ['PYTEST', 'Y'],
+  ['f_back', 'k'],
+  ['extract_stack', 'k'],
+  ['walk_stack', 'k'],
+  ['format_stack', 'k'],
+  ['get_objects', 'j'],
+  ['_getframe', 'frame'],
+  ['currentframe', 'frame'],
+  ['getouterframes', 'frame'],
+  ['get_referrers', '_ref'],
+  ['get_referents', '_ref'],
+  ['linecache', 'h'],
+]);
 // Both rules ask about the same file in a row: remember the last answer.
 let lastSource: string | undefined;
 let lastMentions = false;

@@ -23,6 +23,7 @@ import {
 } from '../../engine/ast';
 import { flatTree } from '../../engine/fast';
 import type { NameResolver } from '../../engine/names';
+import { MentionedWords } from '../../engine/prefilter';
 
 // ---------------------------------------------------------------------------------------------------------
 // Constant truthiness
@@ -461,8 +462,16 @@ export function analyseEquality(root: Node, names: NameResolver, source: string)
 // literal's value is its content as written (`stringValue` takes the `string_content` text verbatim), so a
 // name missing from the source text can still be spelt by implicit concatenation only (`"__e" "q__"`).
 
-/** A comparison dunder written anywhere in a text. Every override is named by one. */
-export const DUNDER_TEXT = /__(?:eq|ne|contains)__/;
+/**
+ * A comparison dunder written anywhere in a text. Every override is named by one. The regex
+ * `/__(?:eq|ne|contains)__/` (the same matches, so `dunderPositions` can use the `source`), searched by
+ * `q` and the double underscores.
+ */
+export const DUNDER_TEXT = new MentionedWords([
+  ['__eq__', 'q__'],
+  ['__ne__', '__'],
+  ['__contains__', '__'],
+]);
 
 const sourceTests = new WeakMap<Node, Map<RegExp, boolean>>();
 

@@ -21,7 +21,7 @@ import {
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
-import { whenMentioned } from '../../engine/prefilter';
+import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Fix, Severity } from '../../engine/types';
 import {
   callbackRegistry,
@@ -572,6 +572,24 @@ function removalFix(node: Node, source: string): Fix | undefined {
   };
 }
 
+/**
+ * `/exit|quit|SystemExit/` and `/\b(?:_?exit|quit|SystemExit)\b/`, searched by their rare letters: `x`
+ * (`exit` and `SystemExit` share `xit`) and `q`.
+ */
+export const EXIT_TEXT = new MentionedWords([
+  ['exit', 'xit'],
+  ['SystemExit', 'xit'],
+  ['quit', 'qu'],
+]);
+export const EXIT_WORD = new MentionedWords([], {
+  wholeWords: [
+    ['exit', 'xit'],
+    ['_exit', 'xit'],
+    ['SystemExit', 'xit'],
+    ['quit', 'quit'],
+  ],
+});
+
 export const forcedSuccessExit: Rule = {
   meta: {
     code: 'RH101',
@@ -610,10 +628,10 @@ export const forcedSuccessExit: Rule = {
   },
   create(ctx) {
     // Every spelling the name resolver can follow mentions one of these names somewhere in the file.
-    if (!/exit|quit|SystemExit/.test(ctx.source)) return {};
+    if (!EXIT_TEXT.test(ctx.source)) return {};
     // ... and as a whole word (`sys.exit`, `os._exit`, `quit`, `SystemExit`: identifiers and string
     // contents), or in a string joined by implicit concatenation, which `whenMentioned` looks at.
-    return whenMentioned(ctx, /\b(?:_?exit|quit|SystemExit)\b/, () => listeners(ctx));
+    return whenMentioned(ctx, EXIT_WORD, () => listeners(ctx));
   },
 };
 

@@ -8,7 +8,7 @@
 import { callArguments, dottedName, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
-import { whenMentioned } from '../../engine/prefilter';
+import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import {
   CallbackCollector,
@@ -68,6 +68,20 @@ function isNoTestsCollectedGuard(node: Node): boolean {
   return false;
 }
 
+/** `/exitstatus|testsfailed|excepthook|atexit|pytest/` and `/exit|testsfailed|excepthook/`, searched by rare letters. */
+export const STATUS_TEXT = new MentionedWords([
+  ['pytest', 'ytest'],
+  ['exitstatus', 'x'],
+  ['excepthook', 'x'],
+  ['atexit', 'x'],
+  ['testsfailed', 'failed'],
+]);
+export const STATUS_WORDS = new MentionedWords([
+  ['exit', 'x'],
+  ['excepthook', 'x'],
+  ['testsfailed', 'failed'],
+]);
+
 export const exitStatusOverride: Rule = {
   meta: {
     code: 'RH102',
@@ -99,10 +113,10 @@ export const exitStatusOverride: Rule = {
     },
   },
   create(ctx: RuleContext) {
-    if (!/exitstatus|testsfailed|excepthook|atexit|pytest/.test(ctx.source)) return {};
+    if (!STATUS_TEXT.test(ctx.source)) return {};
     // Every finding also needs `exit` (`exitstatus`, `pytest.exit`, `atexit`), `testsfailed` or `excepthook`
     // in an identifier or a string (a status attribute, the callee, the registering module or hook).
-    return whenMentioned(ctx, /exit|testsfailed|excepthook/, () => statusListeners(ctx));
+    return whenMentioned(ctx, STATUS_WORDS, () => statusListeners(ctx));
   },
 };
 

@@ -16,7 +16,7 @@
  * `rep.failed`, on `call.when`, or by exception type.
  */
 import { callArguments, forEachDescendant, forEachInScope, functionName, isMethod, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
-import { whenMentioned } from '../../engine/prefilter';
+import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -52,7 +52,17 @@ const REPORT_HOOKS = new Set(['pytest_runtest_makereport', 'pytest_runtest_logre
  * Every finding needs one of these: a report hook's name (def name or `specname=`), a rebound target with a
  * `TestReport`/`BaseReport`/`CollectReport`/`CallInfo` or `_pytest` segment, or an `outcome` write.
  */
-const MENTIONS = /pytest_runtest_makereport|pytest_runtest_logreport|pytest_report_teststatus|TestReport|BaseReport|CollectReport|CallInfo|_pytest|outcome/;
+export const MENTIONS = new MentionedWords([
+  ['_pytest', 'ytest'],
+  ['pytest_runtest_makereport', 'ytest'],
+  ['pytest_runtest_logreport', 'ytest'],
+  ['pytest_report_teststatus', 'ytest'],
+  ['TestReport', 'Report'],
+  ['BaseReport', 'Report'],
+  ['CollectReport', 'Report'],
+  ['CallInfo', 'Info'],
+  ['outcome', 'utcome'],
+]);
 /** Outcomes that hide a failure. "failed" is stricter, "rerun" is pytest-rerunfailures' bookkeeping. */
 const FORGED = new Set(['passed', 'skipped']);
 /** Report attributes whose reading tells us a variable holds a report. */

@@ -17,7 +17,7 @@
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
 import { callArguments, dottedName, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
-import { whenMentioned } from '../../engine/prefilter';
+import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -61,18 +61,34 @@ const SUCCESS_NAMES = /^(addSuccess|addSkip|addExpectedFailure)$/;
 /** The attributes whose rebinding `checkRebinding` looks at; it ignores every other. */
 const REBOUND_ATTRS = new Set([...ITEM_TEST_ATTRS, 'run', '__call__', ...TESTCASE_RUN_ATTRS, 'addFailure', 'addError', 'wasSuccessful']);
 /**
- * Every finding needs one of these: a run hook's name (def name or `specname=`), a `TestCase`/`TestResult`
- * base or owner, a `TestSuite`/`TextTestRunner` owner, or a rebound `addFailure`/`addError`/
- * `wasSuccessful`/`runtest`/`obj`/`_obj` attribute.
- */
-/**
  * A call's rebinding names its attribute in a string: the whole value (`setattr(x, "run", f)`) or its last
  * dotted segment (`mock.patch("m.C.run")`). Such a value is word characters and dots only, so a plain
  * literal spells it as is: the attribute follows the opening quote or a dot and ends at the closing quote.
  */
 const ATTR_STRING_END = /["'.](?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful)["']/;
 const ATTR_VALUE_END = /(?:^|\.)(?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful)$/;
-const MENTIONS = /pytest_pyfunc_call|pytest_runtest_protocol|pytest_runtest_call|pytest_runtestloop|TestCase|TestResult|TestSuite|TextTestRunner|addFailure|addError|wasSuccessful|runtest|\b_?obj\b/;
+/**
+ * Every finding needs one of these: a run hook's name (def name or `specname=`), a `TestCase`/`TestResult`
+ * base or owner, a `TestSuite`/`TextTestRunner` owner, or a rebound `addFailure`/`addError`/
+ * `wasSuccessful`/`runtest`/`obj`/`_obj` attribute. The `Test` words go first: most files that match have one.
+ */
+export const MENTIONS = new MentionedWords(
+  [
+    ['TestCase', 'Test'],
+    ['TestResult', 'Test'],
+    ['TestSuite', 'Test'],
+    ['TextTestRunner', 'Test'],
+    ['pytest_pyfunc_call', 'yfunc'],
+    ['pytest_runtest_protocol', 'untest'],
+    ['pytest_runtest_call', 'untest'],
+    ['pytest_runtestloop', 'untest'],
+    ['runtest', 'untest'],
+    ['addFailure', 'Failu'],
+    ['addError', 'Error'],
+    ['wasSuccessful', 'Succes'],
+  ],
+  { wholeWords: [['obj', 'j'], ['_obj', 'j']] },
+);
 
 function sev(ctx: RuleContext, node: Node, base: Severity, hookMethod = false): Severity {
   return severityFor(ctx, node, base, { hookMethod });

@@ -1,0 +1,132 @@
+/**
+ * `MentionedWords`: the rules' source prefilters searched by anchors answer exactly as the regexes they
+ * replace, on generated texts built to reach every branch of `test` (every word, every word with each kind
+ * of neighbour, words split by one character, random texts over the words' own characters).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MentionedWords } from '../../server/src/engine/prefilter';
+import { AWARENESS_WORDS } from '../../server/src/rules/awareness/env-helpers';
+import { DUNDER_TEXT } from '../../server/src/rules/equality/helpers';
+import { EXIT_TEXT, EXIT_WORD } from '../../server/src/rules/exit/RH101-forced-success-exit';
+import { STATUS_TEXT, STATUS_WORDS } from '../../server/src/rules/exit/RH102-exit-status-override';
+import { MENTIONS as RH301_MENTIONS } from '../../server/src/rules/framework/RH301-report-forgery';
+import { MENTIONS as RH302_MENTIONS } from '../../server/src/rules/framework/RH302-test-call-hijack';
+import { CLOCK_TEXT } from '../../server/src/rules/harness/RH601-clock-patching';
+
+/** Each prefilter with the regex it replaces and the words of that regex (what the generated texts are made from). */
+const REPLACED: { name: string; old: RegExp; now: RegExp; words: string[] }[] = [
+  {
+    name: 'RH501/RH502 awareness words',
+    old: /pytest|PYTEST|py\.test|_getframe|f_back|currentframe|inspect|getouterframes|extract_stack|walk_stack|format_stack|get_referrers|get_objects|get_referents|linecache/,
+    now: AWARENESS_WORDS,
+    words: ['pytest', 'PYTEST', 'py.test', '_getframe', 'f_back', 'currentframe', 'inspect', 'getouterframes', 'extract_stack', 'walk_stack', 'format_stack', 'get_referrers', 'get_objects', 'get_referents', 'linecache'],
+  },
+  { name: 'equality dunders', old: /__(?:eq|ne|contains)__/, now: DUNDER_TEXT, words: ['__eq__', '__ne__', '__contains__'] },
+  { name: 'RH101 exit text', old: /exit|quit|SystemExit/, now: EXIT_TEXT, words: ['exit', 'quit', 'SystemExit'] },
+  { name: 'RH101 exit word', old: /\b(?:_?exit|quit|SystemExit)\b/, now: EXIT_WORD, words: ['exit', '_exit', 'quit', 'SystemExit'] },
+  {
+    name: 'RH102 status text',
+    old: /exitstatus|testsfailed|excepthook|atexit|pytest/,
+    now: STATUS_TEXT,
+    words: ['exitstatus', 'testsfailed', 'excepthook', 'atexit', 'pytest'],
+  },
+  { name: 'RH102 status words', old: /exit|testsfailed|excepthook/, now: STATUS_WORDS, words: ['exit', 'testsfailed', 'excepthook'] },
+  {
+    name: 'RH301 mentions',
+    old: /pytest_runtest_makereport|pytest_runtest_logreport|pytest_report_teststatus|TestReport|BaseReport|CollectReport|CallInfo|_pytest|outcome/,
+    now: RH301_MENTIONS,
+    words: ['pytest_runtest_makereport', 'pytest_runtest_logreport', 'pytest_report_teststatus', 'TestReport', 'BaseReport', 'CollectReport', 'CallInfo', '_pytest', 'outcome'],
+  },
+  {
+    name: 'RH302 mentions',
+    old: /pytest_pyfunc_call|pytest_runtest_protocol|pytest_runtest_call|pytest_runtestloop|TestCase|TestResult|TestSuite|TextTestRunner|addFailure|addError|wasSuccessful|runtest|\b_?obj\b/,
+    now: RH302_MENTIONS,
+    words: ['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop', 'TestCase', 'TestResult', 'TestSuite', 'TextTestRunner', 'addFailure', 'addError', 'wasSuccessful', 'runtest', 'obj', '_obj'],
+  },
+  {
+    name: 'RH601 clock text',
+    old: /time|perf_counter|monotonic|default_timer|synchronize/,
+    now: CLOCK_TEXT,
+    words: ['time', 'perf_counter', 'monotonic', 'default_timer', 'synchronize'],
+  },
+];
+
+/** One of each kind of neighbour: letters of both cases, a digit, `_`, punctuation, space, a non-ASCII letter. */
+const NEIGHBOURS = ['a', 'Z', 'x', '7', '_', '.', '"', "'", ' ', '\n', '(', 'é', 'ſ', 'K'];
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The texts the regexes are compared on, for one list of words. */
+function texts(words: string[]): string[] {
+  const out = ['', ...NEIGHBOURS];
+  for (const w of words) {
+    out.push(w);
+    // Each neighbour before, after and on both sides (the start and end of the text are the bare word).
+    for (const n of NEIGHBOURS) out.push(n + w, w + n, n + w + n);
+    for (const a of NEIGHBOURS) for (const b of NEIGHBOURS) out.push(a + w + b);
+    // Split, cut short or altered by one character at every position.
+    for (let i = 0; i <= w.length; i++) {
+      for (const n of NEIGHBOURS) out.push(w.slice(0, i) + n + w.slice(i));
+      if (i < w.length) {
+        out.push(w.slice(0, i) + w.slice(i + 1), w.slice(0, i), w.slice(i));
+        for (const n of NEIGHBOURS) out.push(w.slice(0, i) + n + w.slice(i + 1));
+      }
+    }
+    // Two words, overlapping or repeated: the anchor's later occurrences count.
+    for (const v of words) out.push(w + v, w + ' ' + v, w.slice(0, -1) + v, w + w.slice(1));
+  }
+  // Random texts over the words' characters and the neighbours, long enough to hold a word now and then.
+  const alphabet = [...new Set([...words.join(''), ...NEIGHBOURS])];
+  const next = random(words.length * 7919 + words[0]!.length);
+  for (let k = 0; k < 20000; k++) {
+    let t = '';
+    const length = 1 + Math.floor(next() * 24);
+    while (t.length < length) t += next() < 0.15 ? words[Math.floor(next() * words.length)]!.slice(0, 1 + Math.floor(next() * 12)) : alphabet[Math.floor(next() * alphabet.length)];
+    out.push(t);
+  }
+  return out;
+}
+
+describe('MentionedWords', () => {
+  for (const { name, old, now, words } of REPLACED) {
+    it(`${name}: answers as ${old.source}`, () => {
+      assert.ok(now instanceof MentionedWords);
+      let matched = 0;
+      for (const t of texts(words)) {
+        assert.equal(now.test(t), old.test(t), `${name} on ${JSON.stringify(t)}`);
+        if (old.test(t)) matched++;
+      }
+      assert.ok(matched > words.length, `${name}: the generated texts match sometimes`);
+    });
+  }
+
+  it('DUNDER_TEXT has the matches of the regex it replaces (`dunderPositions` runs its `source` with the `g` flag)', () => {
+    const positions = (re: RegExp, text: string) => [...text.matchAll(new RegExp(re.source, 'g'))].map((m) => `${m.index}:${m[0]}`);
+    const { old, now, words } = REPLACED.find((r) => r.now === DUNDER_TEXT)!;
+    for (const t of texts(words)) assert.deepEqual(positions(now, t), positions(old, t), JSON.stringify(t));
+  });
+
+  it('refuses an anchor outside its word, a whole word with non-word characters and a flagged extra pattern', () => {
+    assert.throws(() => new MentionedWords([['exit', 'q']]));
+    assert.throws(() => new MentionedWords([], { wholeWords: [['py.test', 'y']] }));
+    assert.throws(() => new MentionedWords([], { extra: { anchor: 'a', pattern: /a/i } }));
+  });
+
+  it('escapes words with regex characters in its source, and looks for `extra` only where its anchor is', () => {
+    const words = new MentionedWords([['py.test', 'y']], { extra: { anchor: 'ob', pattern: /ob\d/ } });
+    assert.equal(words.source, 'py\\.test|ob\\d');
+    assert.equal(words.test('pyxtest'), false);
+    assert.equal(words.test('a py.test'), true);
+    assert.equal(words.test('ob7'), true);
+    assert.equal(words.test('obx'), false);
+  });
+});
