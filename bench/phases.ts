@@ -1,6 +1,7 @@
 /**
- * One benchmark phase per process, so each reports its own peak memory (maxRSS):
- *   node --import tsx bench/phases.ts parse|scan|parallel|batch LISTFILE
+ * One benchmark phase per process, so each reports its own peak memory (maxRSS). bench.ts runs the bundle
+ * the build makes of this file (dist/bench-phases.js); from source it also runs as
+ *   node --import tsx bench/phases.ts parse|scan|parallel LISTFILE
  * Prints one JSON line: {"phase", "ms", "cpuS", "maxRssMb", ...}.
  */
 import * as fs from 'node:fs';
