@@ -26,6 +26,16 @@ export function whenMentioned(ctx: RuleContext, words: RegExp, make: () => Liste
   };
 }
 
+/**
+ * `whenMentioned`'s condition asked directly, for a rule that decides inside a listener or after the walk:
+ * `words` matches the source text or the value of an implicitly concatenated string (`"sk" "ip"`).
+ */
+export function mentionedInFile(ctx: Pick<RuleContext, 'source' | 'root'>, words: RegExp): boolean {
+  if (words.test(ctx.source)) return true;
+  for (const s of ctx.root.descendantsOfType('concatenated_string')) if (s && words.test(stringValue(s) ?? '')) return true;
+  return false;
+}
+
 /** Runs listeners over the file's nodes in the engine's order (the shared pre-order list), then `module:exit`. */
 function replay(root: Node, listeners: Listeners): void {
   const byType = new Map<string, (node: Node) => void>();

@@ -14,6 +14,7 @@
  * feature-guarded backports (`if not hasattr(math, "isclose"): math.isclose = _isclose`) are quiet.
  */
 import { isUnderMainGuard, type Node } from '../../engine/ast';
+import { mentionedInFile } from '../../engine/prefilter';
 import { mayRebindCall } from '../../engine/rebinding';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import type { FileRole, Fix, Severity } from '../../engine/types';
@@ -21,11 +22,28 @@ import { isFeatureGuarded, judgeReplacement, RebindingFinder, shorten, type Help
 
 /**
  * A necessary condition for a patching call: every form `callRebindings` recognises has `setattr`,
- * `swap_attr`, `setitem` or `patch` in its callee's written or resolved name. A resolved name holds text
- * that is not in the source only when `NameResolver` builds it from a string, which it reads only in
- * `getattr(...)`, `__import__(...)`, `import_module(...)` and `sys.modules[...]`.
+ * `swap_attr`, `setitem` or `patch` in its callee's written or resolved name.
  */
-const PATCHER_TEXT = /setattr|swap_attr|setitem|patch|getattr|__import__|import_module|modules/;
+const PATCHER_TEXT = /setattr|swap_attr|setitem|patch/;
+
+/**
+ * A resolved name holds text that is not in the source only when `NameResolver` builds it from a string,
+ * which it reads only in `getattr(...)`, `__import__(...)`, `import_module(...)` and `sys.modules[...]`.
+ */
+const STRING_RESOLVER_TEXT = /getattr|__import__|import_module|modules/;
+
+/**
+ * Can a call of this file patch anything? Its callee's name holds a `PATCHER_TEXT` word, and a name is
+ * source text except for the strings `NameResolver` reads; a string's value is its source text too
+ * (escapes never decode to word characters) unless an implicit concatenation joins pieces
+ * (`getattr(mock, "pat" "ch")`). Most files mention no patcher and have few concatenated strings.
+ */
+function mayHavePatchingCalls(ctx: RuleContext): boolean {
+  // Only a tree without syntax errors has the index that makes the concatenated-string query cheap (with
+  // errors it would be a walk in tree-sitter): such a file keeps the coarser text test.
+  if (ctx.root.hasError) return PATCHER_TEXT.test(ctx.source) || STRING_RESOLVER_TEXT.test(ctx.source);
+  return mentionedInFile(ctx, PATCHER_TEXT);
+}
 
 /** Every name in `STANDARD_TESTCASE_ASSERTIONS` holds one of these. */
 const STANDARD_ASSERTION_TEXT = /assert|Assert|fail/;
@@ -272,7 +290,7 @@ export const neutralisedComparison: Rule = {
     // Outside test modules a def rebinds only a standard assertion, whose name holds one of these words.
     if (ctx.role === 'test' || STANDARD_ASSERTION_TEXT.test(ctx.source)) listeners.function_definition = check;
     // Calls are the commonest node: skip them all in a file that cannot name a patcher.
-    if (!PATCHER_TEXT.test(ctx.source)) return listeners;
+    if (!mayHavePatchingCalls(ctx)) return listeners;
     // Most calls cannot patch anything: ask the engine's cheap test before the rebinding analysis.
     listeners.call = (node: Node) => void (mayRebindCall(node, ctx.names) && check(node));
     return listeners;
