@@ -29,7 +29,20 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { collectNamedProbes, comparisonOperator, FrameScope, isConstant, isFrameRoot, isTestHelperPath, mentionsAwarenessWords, ProbeStrings, probesIn, type Probe } from './env-helpers';
+import {
+  collectNamedProbes,
+  comparisonOperator,
+  FRAME_WORDS,
+  FrameScope,
+  isConstant,
+  isFrameRoot,
+  isTestHelperPath,
+  mentionsAwarenessWords,
+  ProbeStrings,
+  probesIn,
+  PYTEST_WORDS,
+  type Probe,
+} from './env-helpers';
 
 type Effect = 'exit' | 'constant' | 'skip' | 'early-return' | 'value' | 'integrate' | 'config';
 
@@ -229,7 +242,7 @@ export const testEnvironmentDetection: Rule = {
     // Cheap pre-filter: every probe needs pytest's name, or frame access next to a `test` literal.
     const source = ctx.source;
     if (!mentionsAwarenessWords(source)) return {};
-    if (!/pytest|PYTEST|py\.test/.test(source) && !(/_getframe|f_back|currentframe|inspect\.stack|getouterframes|extract_stack/.test(source) && /test/.test(source))) return {};
+    if (!PYTEST_WORDS.test(source) && !(FRAME_WORDS.test(source) && source.includes('test'))) return {};
     // Every probe (named ones by induction) needs a string literal naming the framework, its variables,
     // its runner or a test: without one in the file there is nothing to find.
     const strings = new ProbeStrings();

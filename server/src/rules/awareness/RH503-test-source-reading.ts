@@ -122,23 +122,27 @@ export const testSourceReading: Rule = {
       emit({ node, what: describeTestPath(m), how, severity: 'warning' });
       return true;
     };
-    // A test module's name is written in the import itself (identifiers have no escapes).
-    const importsTests = ctx.source.includes('test');
+    // A test module's name is written in the import itself (identifiers have no escapes): an import whose
+    // text lacks `test` names none, which is cheaper to ask of each import than of the whole file. With a
+    // syntax error, `module_name` (read without whitespace) may join stray tokens: ask the file instead.
+    let fileMentionsTest: boolean | undefined;
+    const mayImportTests = (node: Node) =>
+      ctx.root.hasError ? (fileMentionsTest ??= ctx.source.includes('test')) : node.text.includes('test');
     return {
       call(node) {
         const callee = node.childForFieldName('function');
+        // `x.open(...)` → `open`; undefined for any other callee.
+        const method = callee?.type === 'attribute' ? (callee.childForFieldName('attribute')?.text ?? '') : undefined;
         // An attribute callee resolves to `<base>.<attribute>`: unless the attribute is one of the names
         // below, the callee and the method are both irrelevant, so skip resolving it.
-        if (callee?.type === 'attribute' && !CALL_NAMES.has(callee.childForFieldName('attribute')?.text ?? '')) return;
+        if (method !== undefined && !CALL_NAMES.has(method)) return;
         // A plain name resolves by a table lookup (the same answer `callee()` gives, without its cache).
         const q = (callee?.type === 'identifier' ? ctx.names.lookup(callee.text) : ctx.names.callee(node)) ?? '';
-        if (!RELEVANT_CALLEES.has(q) && !/^(glob|os)\./.test(q)) {
-          const f = node.childForFieldName('function');
-          if (f?.type !== 'attribute' || !RELEVANT_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return;
+        if (!RELEVANT_CALLEES.has(q) && !q.startsWith('glob.') && !q.startsWith('os.')) {
+          if (method === undefined || !RELEVANT_METHODS.has(method)) return;
         }
         const args = callArguments(node);
-        const fnNode = node.childForFieldName('function');
-        const fnText = dottedName(fnNode) ?? (fnNode?.type === 'attribute' ? `….${fnNode.childForFieldName('attribute')?.text ?? ''}` : 'call');
+        const fnText = dottedName(callee) ?? (method !== undefined ? `….${method}` : 'call');
         if (OPEN_FUNCTIONS.has(q)) {
           const mode = q === 'tokenize.open' ? undefined : (args.positional[1] ?? args.keywords.get('mode'));
           if (isReadMode(mode)) fromPath(node, args.positional[0] ?? args.keywords.get('file') ?? args.keywords.get('filename'), `\`${fnText}(...)\``);
@@ -160,10 +164,8 @@ export const testSourceReading: Rule = {
           if (test) emit({ node, what: `the source of the test \`${test}\``, how: `\`${fnText}(...)\``, severity: 'warning' });
           return;
         }
-        const fn = node.childForFieldName('function');
-        if (fn?.type === 'attribute') {
-          const method = fn.childForFieldName('attribute')?.text ?? '';
-          const obj = fn.childForFieldName('object');
+        if (method !== undefined) {
+          const obj = callee!.childForFieldName('object');
           if (obj && (method === 'read_text' || method === 'read_bytes')) {
             fromPath(node, obj, `\`.${method}()\``);
             return;
@@ -185,14 +187,14 @@ export const testSourceReading: Rule = {
         }
       },
       import_statement(node) {
-        if (!importsTests) return;
+        if (!mayImportTests(node)) return;
         for (const item of node.namedChildren) {
           const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.type === 'dotted_name' ? item.text : undefined;
           if (name && isTestModuleName(name)) emit({ node, what: `the test module \`${name}\``, how: `\`import ${name}\``, severity: 'warning' });
         }
       },
       import_from_statement(node) {
-        if (!importsTests) return;
+        if (!mayImportTests(node)) return;
         const mod = node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '';
         const imported = node.childrenForFieldName('name').map((n) => (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '');
         const full = isTestModuleName(mod) ? mod : imported.map((i) => `${mod}.${i}`).find((m) => /\.test_\w+$/.test(m));

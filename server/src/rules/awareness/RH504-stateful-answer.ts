@@ -252,7 +252,7 @@ class StatefulAnswerAnalysis {
       else if (op === '=') {
         const r = unparen(right);
         if (this.isIncrementOf(r, direct.key)) s.updates.push(n);
-        else if (isDecrementOf(r, left.text)) s.decrements++;
+        else if (isDecrementOf(r, left)) s.decrements++;
         else if (r.type === 'not_operator' && unparen(r.childForFieldName('argument')!).text === left.text) s.updates.push(n);
         else if ((r.type === 'true' || r.type === 'false') && direct.kind !== 'instance attribute') s.updates.push(n);
         else if (r.type === 'call' && direct.kind === 'counter iterator') s.updates.push(n);
@@ -468,10 +468,11 @@ function isPositiveNumber(n: Node): boolean {
   return l?.kind === 'number' && !l.key.startsWith('-');
 }
 
-function isDecrementOf(r: Node, target: string): boolean {
+/** `target = target - n`: takes the target node, whose text is read only once the operator is `-`. */
+function isDecrementOf(r: Node, target: Node): boolean {
   const e = unparen(r);
   if (e.type !== 'binary_operator' || binaryOperator(e) !== '-') return false;
-  return unparen(e.childForFieldName('left')!).text.replace(/\s+/g, '') === target.replace(/\s+/g, '');
+  return unparen(e.childForFieldName('left')!).text.replace(/\s+/g, '') === target.text.replace(/\s+/g, '');
 }
 
 type Qualify = (n: Node) => string | undefined;
@@ -569,7 +570,7 @@ function decrementCounter(nodes: Node[]): (key: string) => number {
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
     if (!left || !right) continue;
-    const isDecrement = n.type === 'augmented_assignment' ? operatorText(n, left, right) === '-=' : isDecrementOf(right, left.text);
+    const isDecrement = n.type === 'augmented_assignment' ? operatorText(n, left, right) === '-=' : isDecrementOf(right, left);
     if (!isDecrement) continue;
     const key = decrementKey(unparen(left));
     if (key) decrements.set(key, (decrements.get(key) ?? 0) + 1);
@@ -707,7 +708,8 @@ export const statefulAnswer: Rule = {
           const obj = f.childForFieldName('object');
           if (obj?.type !== 'identifier') return;
           const fn = enclosingFunction(n);
-          if (!fn) return;
+          // Already a candidate (a loop of `.append`s): nothing to add.
+          if (!fn || candidates.has(fn.id)) return;
           // A module-level container, or a parameter whose default is one (`_seen=set()`).
           if (names().has(obj.text) || (fn.childForFieldName('parameters')?.text.includes(obj.text) ?? false)) candidates.set(fn.id, fn);
         }

@@ -157,6 +157,9 @@ function literalTable(scope: Scope, node: Node): { node: Node; name?: string; in
  * `p == LIT`, `(p, q) == (LIT, LIT)`, `(p, q) in TABLE`, and disjunctions of those.
  */
 function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
+  // Most conditions are names, calls or attributes: rule them out before allocating the match.
+  const top = unparen(cond);
+  if (top.type !== 'boolean_operator' && top.type !== 'comparison_operator') return undefined;
   const m: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set() };
   const stack: Node[] = [cond];
   let atoms = 0;
@@ -421,6 +424,17 @@ export const specialCasedInput: Rule = {
       if (!p) paramCache.set(fn.id, (p = new Set(inputParameters(fn))));
       return p;
     };
+    // Per function: does its text mention `input` or `stdin`? Asked for every comparison of a local with
+    // a literal, and each ask would scan the whole function's text.
+    const stdinMentions = new Map<number, boolean>();
+    const mentionsStdin = (fn: Node) => {
+      let m = stdinMentions.get(fn.id);
+      if (m === undefined) {
+        const text = fn.text;
+        stdinMentions.set(fn.id, (m = text.includes('input') || text.includes('stdin')));
+      }
+      return m;
+    };
     const mark = (n: Node) => {
       const owner = scopeOwner(n);
       if (owner && owner.type !== 'module') owners.set(owner.id, owner);
@@ -447,7 +461,7 @@ export const specialCasedInput: Rule = {
         const owner = scopeOwner(n);
         if (owner?.type === 'function_definition' && !paramsOf(owner).has(id.text) && !readsStdin.has(owner.id)) {
           // Could still be a stdin local read later in source order: keep it when the function reads stdin at all.
-          if (!owner.text.includes('input') && !owner.text.includes('stdin')) return;
+          if (!mentionsStdin(owner)) return;
         }
         mark(n);
       },
@@ -499,7 +513,8 @@ export const specialCasedInput: Rule = {
       if (!general) return;
       // Name resolution is built lazily by the engine: only ask for it when the function mentions stdin.
       const lazyNames: Names = { callee: (n) => ctx.names.callee(n) };
-      const stdin = /\binput\b|\bstdin\b/.test(fn.text) ? stdinLocals(local, lazyNames) : new Set<string>();
+      // `mentionsStdin` (cached, and a plain substring search) is a necessary condition for the regex.
+      const stdin = mentionsStdin(fn) && /\binput\b|\bstdin\b/.test(fn.text) ? stdinLocals(local, lazyNames) : new Set<string>();
       if (!paramList.length && !stdin.size) return;
       module ??= moduleBindings(ctx.root);
       const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, local, module };

@@ -45,6 +45,23 @@ export const AWARENESS_WORDS = new MentionedWords([
 let lastSource: string | undefined;
 let lastMentions = false;
 
+/** `/pytest|PYTEST|py\.test/` (RH501's framework names), searched by rare letters. */
+export const PYTEST_WORDS = new MentionedWords([
+  ['pytest', 'y'],
+  ['py.test', 'y'],
+  ['PYTEST', 'Y'],
+]);
+
+/** `/_getframe|f_back|currentframe|inspect\.stack|getouterframes|extract_stack/` (RH501's frame access), searched by rare letters. */
+export const FRAME_WORDS = new MentionedWords([
+  ['f_back', 'k'],
+  ['extract_stack', 'k'],
+  ['inspect.stack', 'k'],
+  ['_getframe', 'frame'],
+  ['currentframe', 'frame'],
+  ['getouterframes', 'frame'],
+]);
+
 /** The source has one of the words RH501 and RH502 need (a necessary condition for either to report). */
 export function mentionsAwarenessWords(source: string): boolean {
   if (source !== lastSource) {
@@ -676,7 +693,21 @@ export function collectNamedProbes(
 const TEST_HELPER_NAME = /^(testing|_testing|testutils?|test_?utils?|test_?helpers?|test_?support|pytest_\w+|\w*pytest_?plugin\w*)$/i;
 const TEST_HELPER_DIR = /^(_pytest|\w+_tests?)$/i;
 
+// Several rules ask about the same file in a row: remember the last answer.
+let lastHelperPath: string | undefined;
+let lastIsHelper = false;
+
 export function isTestHelperPath(path: string): boolean {
+  if (path !== lastHelperPath) {
+    lastHelperPath = path;
+    lastIsHelper = helperPath(path);
+  }
+  return lastIsHelper;
+}
+
+function helperPath(path: string): boolean {
+  // Every name either pattern accepts contains `test` (any case): most paths are settled by one search.
+  if (!/test/i.test(path)) return false;
   const segs = path.replace(/\\/g, '/').split('/').filter(Boolean);
   const stem = (segs.pop() ?? '').replace(/\.py$/, '');
   return TEST_HELPER_NAME.test(stem) || segs.some((s) => TEST_HELPER_NAME.test(s) || TEST_HELPER_DIR.test(s));
