@@ -20,10 +20,10 @@
  * on options, platform, Python version, installed packages or environment make the sabotage conditional
  * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, isMethod, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { enclosingCallable, gatesOf, hookNameOf, hookParameters, requires, snippet, truthiness, type Gate } from './helpers';
+import { enclosingCallable, gatesOf, hookNameOf, hookParameters, keywordValue, requires, snippet, truthiness, type Gate } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
@@ -457,6 +457,22 @@ function moduleLiterals(root: Node, base: Scope): Map<string, string[]> {
     if (seen.has(left.text) || !l) out.delete(left.text);
     else out.set(left.text, l);
     seen.add(left.text);
+  }
+  return out;
+}
+
+/** Module-level assignments `name = value`, by name. */
+function moduleAssignments(root: Node): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  for (const stmt of root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) continue;
+    const list = out.get(left.text);
+    if (list) list.push(right);
+    else out.set(left.text, [right]);
   }
   return out;
 }
@@ -920,7 +936,7 @@ function isAutouseFixture(fn: Node, ctx: RuleContext): boolean {
     const d = unparen(dec);
     if (d.type !== 'call') continue;
     // Cheap checks first: resolving names builds the file's resolver.
-    const auto = callArguments(d).keywords.get('autouse');
+    const auto = keywordValue(d, 'autouse');
     if (!auto || truthiness(auto) !== 'truthy') continue;
     const f = d.childForFieldName('function');
     const q = ctx.names.qualify(f) ?? dottedName(f) ?? '';
@@ -1156,33 +1172,33 @@ export const collectionSabotage: Rule = {
         defs.push(node);
       },
       'module:exit'() {
-        const hooks = defs.filter((fn) => hookNameOf(fn).startsWith('pytest_') || decoratorsOf(fn).length > 0);
-        if (hooks.length === 0 && !ctx.facts.isConftest) return;
-        const base: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: new Map(), neutral: new Set(), domain: 'item' };
-        const modLits = moduleLiterals(ctx.root, base);
-        const moduleDefs = new Map<string, Node[]>();
-        for (const stmt of ctx.root.namedChildren) {
-          const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-          if (a?.type !== 'assignment') continue;
-          const left = a.childForFieldName('left');
-          const right = a.childForFieldName('right');
-          if (left?.type !== 'identifier' || !right) continue;
-          const list = moduleDefs.get(left.text);
-          if (list) list.push(right);
-          else moduleDefs.set(left.text, [right]);
+        // Hook implementations and decorated defs (fixtures). An undecorated def is a hook by its own name
+        // (`hookNameOf` differs from `functionName` only through a decorator's `specname=`).
+        const hooks: { fn: Node; hook: string }[] = [];
+        for (const fn of defs) {
+          const decorated = fn.parent?.type === 'decorated_definition';
+          const hook = decorated ? hookNameOf(fn) : functionName(fn);
+          if (hook.startsWith('pytest_') || (decorated && decoratorsOf(fn).length > 0)) hooks.push({ fn, hook });
         }
-        for (const fn of hooks) {
-          const hook = hookNameOf(fn);
+        if (hooks.length === 0 && !ctx.facts.isConftest) return;
+        // Module-level literals and assignments, built on first use: most decorated defs are neither hooks
+        // nor autouse fixtures, and most hooks are none of those checked below.
+        let modLitsMemo: Map<string, string[]> | undefined;
+        const modLits = () => (modLitsMemo ??= moduleLiterals(ctx.root, { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: new Map(), neutral: new Set(), domain: 'item' }));
+        let moduleDefsMemo: Map<string, Node[]> | undefined;
+        const moduleDefs = () => (moduleDefsMemo ??= moduleAssignments(ctx.root));
+        for (const { fn, hook } of hooks) {
           if (hook.startsWith('pytest_')) {
-            new ItemsAnalysis(ctx, fn, hook, modLits, moduleDefs).run();
-            if (ITEM_HOOKS_IMPERATIVE.has(hook) || ITEM_HOOKS_MARKER.has(hook)) checkPerTest(ctx, fn, 'hook', hook, modLits, moduleDefs);
-            if (hook === 'pytest_ignore_collect') checkIgnoreCollect(ctx, fn, modLits);
-            if (hook === 'pytest_pycollect_makeitem') checkMakeItem(ctx, fn, modLits);
+            // `ItemsAnalysis.run` looks at session hooks only.
+            if (SESSION_HOOKS.has(hook)) new ItemsAnalysis(ctx, fn, hook, modLits(), moduleDefs()).run();
+            if (ITEM_HOOKS_IMPERATIVE.has(hook) || ITEM_HOOKS_MARKER.has(hook)) checkPerTest(ctx, fn, 'hook', hook, modLits(), moduleDefs());
+            if (hook === 'pytest_ignore_collect') checkIgnoreCollect(ctx, fn, modLits());
+            if (hook === 'pytest_pycollect_makeitem') checkMakeItem(ctx, fn, modLits());
           } else if (isAutouseFixture(fn, ctx)) {
-            checkPerTest(ctx, fn, 'fixture', '', modLits, moduleDefs);
+            checkPerTest(ctx, fn, 'fixture', '', modLits(), moduleDefs());
           }
         }
-        if (ctx.facts.isConftest) checkCollectIgnore(ctx, modLits);
+        if (ctx.facts.isConftest) checkCollectIgnore(ctx, modLits());
       },
     };
   },

@@ -78,7 +78,7 @@ export function hookNameOf(fn: Node): string {
  * `callArguments(call).keywords.get(name)` without taking every argument apart (decorators such as
  * `@pytest.mark.parametrize(...)` can have long argument lists): the last `name=value` wins, as there.
  */
-function keywordValue(call: Node, name: string): Node | undefined {
+export function keywordValue(call: Node, name: string): Node | undefined {
   const args = call.childForFieldName('arguments');
   if (!args || args.type === 'generator_expression') return undefined;
   let value: Node | undefined;

@@ -11,7 +11,7 @@ import { dottedName, forEachDescendant, forEachInScope, functionName, unparen, t
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { assertionsIn, classifyReason, isAssertion, isExplicitFailure, nearestFunction, skipSiteOf } from './helpers';
+import { assertionsIn, attributeNotIn, classifyReason, isAssertion, isExplicitFailure, nearestFunction, skipSiteOf } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
@@ -160,53 +160,61 @@ function where(node: Node): string {
 }
 
 function checkTry(ctx: RuleContext, tryStmt: Node): void {
+  // The first clause that matches an AssertionError is the one that runs: later handlers never see it, so
+  // only that clause can be reported. Finding and judging it is cheap (no walk of the try body), and most
+  // try statements catch something else or handle the failure: they are done before their assertions are sought.
+  let clause: Node | undefined;
+  let types: string[] | null = null;
+  let kind: Catch = 'none';
+  for (const c of tryStmt.namedChildren) {
+    if (c.type !== 'except_clause') continue;
+    types = caughtTypes(c);
+    kind = catchKind(types);
+    if (kind === 'none') continue;
+    clause = c;
+    break;
+  }
+  if (!clause) return;
   const body = tryStmt.childForFieldName('body');
   if (!body) return;
+  const verdict = judgeHandler(clause.namedChildren.find((c) => c.type === 'block'), ctx.names);
+  if (verdict.kind === 'handled') return;
   const asserts = assertionsIn(body, ctx.names);
   if (!asserts.length) return;
   if (elseFails(tryStmt) || inCleanup(tryStmt)) return;
   const onlyExplicitFailures = asserts.every((a) => isExplicitFailure(a));
   const fn = nearestFunction(tryStmt);
-  // The first clause that matches an AssertionError is the one that runs: later handlers never see it.
-  let assertionClaimed = false;
-  for (const clause of tryStmt.namedChildren) {
-    if (clause.type !== 'except_clause') continue;
-    const types = caughtTypes(clause);
-    const kind = catchKind(types);
-    if (kind === 'none' || assertionClaimed) continue;
-    assertionClaimed = true;
-    const verdict = judgeHandler(clause.namedChildren.find((c) => c.type === 'block'), ctx.names);
-    if (verdict.kind === 'handled') continue;
-    const label = catchLabel(types);
-    let severity: Severity = 'warning';
-    let message: string;
-    if (verdict.kind === 'skip') {
-      // A failed probe of the environment ("the filesystem lacks short names") is a legitimate skip reason.
-      const external = classifyReason(verdict.reason) === 'external';
-      severity = kind === 'assertion' && !external ? 'warning' : 'info';
-      message = `\`${label}\` turns the failure of ${describeAssertions(asserts)} into \`${verdict.display}\`: a failing check in ${where(tryStmt)} is reported as skipped.`;
-      if (external) message += ' The reason names the environment; check that condition directly rather than through an assertion.';
-    } else {
-      message = `\`${label}\` swallows the failure of ${describeAssertions(asserts)}: ${where(tryStmt)} passes whether or not the assertion holds.`;
-      if (kind === 'broad' && onlyExplicitFailures) {
-        severity = 'info';
-        message = `\`${label}\` also catches the AssertionError of ${describeAssertions(asserts)}, so this "expect an exception" check can never fail; catch the specific exception instead.`;
-      } else if (raisesItself(body)) {
-        severity = 'info';
-        message = `\`${label}\` is there for the exception the try block raises itself, but it also swallows the failure of ${describeAssertions(asserts)}; catch that exception type only.`;
-      } else if (inLoop(tryStmt, fn)) {
-        severity = 'info';
-        message = `\`${label}\` swallows the failure of ${describeAssertions(asserts)} inside a loop; if this is a retry, fail after the last attempt.`;
-      }
+  const label = catchLabel(types);
+  let severity: Severity = 'warning';
+  let message: string;
+  if (verdict.kind === 'skip') {
+    // A failed probe of the environment ("the filesystem lacks short names") is a legitimate skip reason.
+    const external = classifyReason(verdict.reason) === 'external';
+    severity = kind === 'assertion' && !external ? 'warning' : 'info';
+    message = `\`${label}\` turns the failure of ${describeAssertions(asserts)} into \`${verdict.display}\`: a failing check in ${where(tryStmt)} is reported as skipped.`;
+    if (external) message += ' The reason names the environment; check that condition directly rather than through an assertion.';
+  } else {
+    message = `\`${label}\` swallows the failure of ${describeAssertions(asserts)}: ${where(tryStmt)} passes whether or not the assertion holds.`;
+    if (kind === 'broad' && onlyExplicitFailures) {
+      severity = 'info';
+      message = `\`${label}\` also catches the AssertionError of ${describeAssertions(asserts)}, so this "expect an exception" check can never fail; catch the specific exception instead.`;
+    } else if (raisesItself(body)) {
+      severity = 'info';
+      message = `\`${label}\` is there for the exception the try block raises itself, but it also swallows the failure of ${describeAssertions(asserts)}; catch that exception type only.`;
+    } else if (inLoop(tryStmt, fn)) {
+      severity = 'info';
+      message = `\`${label}\` swallows the failure of ${describeAssertions(asserts)} inside a loop; if this is a retry, fail after the last attempt.`;
     }
-    ctx.report({
-      node: clause,
-      message,
-      severity,
-      related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
-    });
   }
+  ctx.report({
+    node: clause,
+    message,
+    severity,
+    related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
+  });
 }
+
+const SUPPRESS = new Set(['suppress']);
 
 function suppressedKinds(withStmt: Node, names: NameResolver): string | undefined {
   const clause = withStmt.namedChildren.find((c) => c.type === 'with_clause');
@@ -216,12 +224,16 @@ function suppressedKinds(withStmt: Node, names: NameResolver): string | undefine
     if (value?.type === 'as_pattern') value = value.namedChild(0);
     if (!value || unparen(value).type !== 'call') continue;
     const call = unparen(value);
-    const q = names.callee(call) ?? '';
-    const d = dottedName(call.childForFieldName('function')) ?? '';
-    if (q !== 'contextlib.suppress' && !/(^|\.)suppress$/.test(d)) continue;
+    // Cheap tests first, so that most context managers (`pytest.raises(...)`, `mock.patch(...)`) are left
+    // without resolving their callee: a dotted callee `a.b.f` (dotted or resolved) ends in `suppress` only
+    // when `f` is `suppress`, and the arguments must name an AssertionError or a broad exception.
+    const fn = call.childForFieldName('function');
+    if (attributeNotIn(fn, SUPPRESS)) continue;
     const args = call.childForFieldName('arguments')?.namedChildren ?? [];
     const caught = args.map((a) => dottedName(a) ?? '').map((t) => t.slice(t.lastIndexOf('.') + 1));
-    if (caught.some((t) => ASSERTION_CATCHERS.has(t) || BROAD_CATCHERS.has(t))) return `${d || 'suppress'}(${caught.join(', ')})`;
+    if (!caught.some((t) => ASSERTION_CATCHERS.has(t) || BROAD_CATCHERS.has(t))) continue;
+    const d = dottedName(fn) ?? '';
+    if (/(^|\.)suppress$/.test(d) || names.callee(call) === 'contextlib.suppress') return `${d || 'suppress'}(${caught.join(', ')})`;
   }
   return undefined;
 }

@@ -8,9 +8,10 @@
  * something, is info.
  */
 import { forEachInScope, functionName, stringValue, type Node } from '../../engine/ast';
+import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { classifyReasonText, isAssertion, isCheckingCall, isTestFunction, quoteReason, skipSiteOf } from './helpers';
+import { classifyReasonText, isAssertion, isCheckingCall, isTestFunction, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -19,9 +20,14 @@ interface Exit {
   reason?: Node;
 }
 
-/** The statement ends the test unconditionally: `return`, a skip or xfail call, `raise SkipTest`. */
-function exitOf(stmt: Node, ctx: RuleContext): Exit | undefined {
+/**
+ * The statement ends the test unconditionally: `return`, a skip or xfail call, `raise SkipTest`.
+ * `maySkip` says whether the file can have skip sites at all (most files cannot: only returns are asked about).
+ */
+function exitOf(stmt: Node, ctx: RuleContext, maySkip: () => boolean): Exit | undefined {
   if (stmt.type === 'return_statement') return { stmt, display: stmt.text.split('\n')[0]!.trim() === 'return' ? '`return`' : '`return ...`', kind: 'return' };
+  if (stmt.type !== 'raise_statement' && stmt.type !== 'expression_statement') return undefined;
+  if (!maySkip()) return undefined;
   let target: Node | null = null;
   if (stmt.type === 'raise_statement') target = stmt;
   else if (stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'call') target = stmt.namedChild(0);
@@ -31,27 +37,29 @@ function exitOf(stmt: Node, ctx: RuleContext): Exit | undefined {
   return { stmt, display: `\`${site.display}\``, kind: site.kind, reason: site.reason };
 }
 
+/** The statements of a block (its named children without comments). */
+function statements(children: readonly Node[]): Node[] {
+  return children.filter((c) => c.type !== 'comment');
+}
+
 /**
  * Walks the statements the test always executes (its body and the bodies of `with` blocks in it) and
  * returns the first unconditional exit with the statements it makes unreachable.
  */
-function statements(block: Node): Node[] {
-  return block.namedChildren.filter((c) => c.type !== 'comment');
-}
-
-function firstExit(body: Node, ctx: RuleContext): { exit: Exit; dead: Node[] } | undefined {
-  // Each frame: a block and the index of the next statement; frames nest through `with` bodies.
-  const path: { block: Node; stmts: Node[]; index: number }[] = [{ block: body, stmts: statements(body), index: 0 }];
+function firstExit(body: Node, ctx: RuleContext, maySkip: () => boolean): { exit: Exit; dead: Node[] } | undefined {
+  // Each frame: a block's named children (shared, not copied: comments are passed over as met) and the
+  // index of the next one; frames nest through `with` bodies.
+  const path: { children: readonly Node[]; index: number }[] = [{ children: body.namedChildren, index: 0 }];
   while (path.length) {
     const frame = path[path.length - 1]!;
-    const stmts = frame.stmts;
-    if (frame.index >= stmts.length) {
+    if (frame.index >= frame.children.length) {
       path.pop();
       continue;
     }
-    const stmt = stmts[frame.index]!;
+    const stmt = frame.children[frame.index]!;
     frame.index++;
-    const exit = exitOf(stmt, ctx);
+    if (stmt.type === 'comment') continue;
+    const exit = exitOf(stmt, ctx, maySkip);
     if (exit) {
       const dead: Node[] = [];
       // Everything after the exit in its block and in every enclosing block. A skip is an exception, which a
@@ -60,13 +68,13 @@ function firstExit(body: Node, ctx: RuleContext): { exit: Exit; dead: Node[] } |
       const outermost = exit.kind === 'return' ? 0 : path.length - 1;
       for (let i = path.length - 1; i >= outermost; i--) {
         const f = path[i]!;
-        dead.push(...f.stmts.slice(f.index));
+        dead.push(...statements(f.children.slice(f.index)));
       }
       return { exit, dead };
     }
     if (stmt.type === 'with_statement') {
       const b = stmt.childForFieldName('body');
-      if (b) path.push({ block: b, stmts: statements(b), index: 0 });
+      if (b) path.push({ children: b.namedChildren, index: 0 });
     }
   }
   return undefined;
@@ -149,18 +157,20 @@ export const unreachableAssertion: Rule = {
     if (ctx.role !== 'test') return {};
     return {
       'module:exit'() {
+        let skips: boolean | undefined;
+        const maySkip = () => (skips ??= mentionedInFile(ctx, SKIP_WORDS));
         // Each def in document order (the order a `function_definition` listener would see them).
-        for (const fn of ctx.root.descendantsOfType('function_definition')) if (fn) checkTest(ctx, fn);
+        for (const fn of ctx.root.descendantsOfType('function_definition')) if (fn) checkTest(ctx, fn, maySkip);
       },
     };
   },
 };
 
-function checkTest(ctx: RuleContext, fn: Node): void {
+function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
   if (!isTestFunction(fn)) return;
   const body = fn.childForFieldName('body');
   if (!body) return;
-  const found = firstExit(body, ctx);
+  const found = firstExit(body, ctx, maySkip);
   if (!found) return;
   const checks = deadChecks(found.dead, ctx);
   if (!checks.length) return;

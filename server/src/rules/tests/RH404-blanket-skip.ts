@@ -10,7 +10,7 @@
  */
 import { callArguments, definitionOf, dottedName, forEachDescendant, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
-import { whenMentioned } from '../../engine/prefilter';
+import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import {
   classifyReason,
@@ -22,6 +22,7 @@ import {
   ownerClass,
   quoteReason,
   SETUP_NAMES,
+  SKIP_WORDS,
   skipSiteOf,
   type ReasonVerdict,
 } from './helpers';
@@ -376,17 +377,21 @@ export const blanketSkip: Rule = {
     },
   },
   create(ctx) {
-    // Every finding is a skip mark, skip call or skip exception (`skip`, `skipIf`, `SkipTest`, `Skipped`,
-    // `__unittest_skip__`...), an imperative `xfail`, or `test.support.ResourceDenied`.
+    // Every finding is a skip site (`skipSiteOf`, which needs `SKIP_WORDS`) or a mark or flag whose name
+    // spells `skip` (`mark.skip`, `skipif`, `unittest.skip`, `skipIf`, `skipUnless`, `__unittest_skip__`).
+    // Names are case-sensitive, so the case-exact words (searched with indexOf) are enough.
     if (ctx.role !== 'test' && ctx.role !== 'code-under-test') return {};
-    return whenMentioned(ctx, /skip|xfail|ResourceDenied/i, () => listeners(ctx));
+    return whenMentioned(ctx, SKIP_WORDS, () => listeners(ctx));
   },
 };
+
+/** `/__unittest_skip__/`, searched from its rare `k` (see `MentionedWords`). */
+const UNITTEST_SKIP_FLAG = new MentionedWords([['__unittest_skip__', 'kip__']]);
 
 function listeners(ctx: RuleContext): Listeners {
   if (ctx.role === 'test') {
     // A class flag outside a class body spells `__unittest_skip__` as an attribute or a `setattr` string.
-    const flags = whenMentioned(ctx, /__unittest_skip__/, () => ({
+    const flags = whenMentioned(ctx, UNITTEST_SKIP_FLAG, () => ({
       call(node) {
         const flag = isUnittestSkipFlag(node);
         if (!flag) return;

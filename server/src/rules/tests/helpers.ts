@@ -15,6 +15,7 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { MentionedWords } from '../../engine/prefilter';
 
 /** Expression depth beyond which the small recursive expression helpers give up (pathological input). */
 const MAX_EXPR_DEPTH = 40;
@@ -605,9 +606,21 @@ const SKIP_CALL_LAST = new Set(['skip', 'xfail', 'skipTest']);
 const SKIP_EXCEPTION_LAST = new Set(['SkipTest', 'Exception', 'Skipped', 'ResourceDenied']);
 
 /** An `a.b.attr` node whose `attr` is not in `last`: neither its resolved nor its dotted name can end in one. */
-function attributeNotIn(n: Node | null, last: Set<string>): boolean {
+export function attributeNotIn(n: Node | null, last: ReadonlySet<string>): boolean {
   return n?.type === 'attribute' && !last.has(n.childForFieldName('attribute')?.text ?? '');
 }
+
+/**
+ * Every skip `skipSiteOf` accepts spells one of these words, case and all, in one segment of its name:
+ * `skip`, `skipTest`, `SkipTest`, `Skipped`, `skip.Exception`, `xfail`, `ResourceDenied`. A file that
+ * mentions none of them (see `mentionedInFile`) has no skip site.
+ */
+export const SKIP_WORDS = new MentionedWords([
+  ['skip', 'kip'],
+  ['Skip', 'kip'],
+  ['xfail', 'xfail'],
+  ['ResourceDenied', 'Denied'],
+]);
 
 /** A call or `raise` that skips (or imperatively xfails) the running test, or undefined. */
 export function skipSiteOf(node: Node, names: NameResolver): SkipSite | undefined {
