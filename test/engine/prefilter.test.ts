@@ -6,13 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MentionedWords } from '../../server/src/engine/prefilter';
-import { AWARENESS_WORDS } from '../../server/src/rules/awareness/env-helpers';
+import { AWARENESS_WORDS, FRAME_WORDS, PYTEST_WORDS, TRIGGER_WORDS } from '../../server/src/rules/awareness/env-helpers';
 import { DUNDER_TEXT } from '../../server/src/rules/equality/helpers';
 import { EXIT_TEXT, EXIT_WORD } from '../../server/src/rules/exit/RH101-forced-success-exit';
 import { STATUS_TEXT, STATUS_WORDS } from '../../server/src/rules/exit/RH102-exit-status-override';
 import { MENTIONS as RH301_MENTIONS } from '../../server/src/rules/framework/RH301-report-forgery';
 import { MENTIONS as RH302_MENTIONS } from '../../server/src/rules/framework/RH302-test-call-hijack';
 import { CLOCK_TEXT } from '../../server/src/rules/harness/RH601-clock-patching';
+import { SKIP_WORDS } from '../../server/src/rules/tests/helpers';
 
 /** Each prefilter with the regex it replaces and the words of that regex (what the generated texts are made from). */
 const REPLACED: { name: string; old: RegExp; now: RegExp; words: string[] }[] = [
@@ -22,6 +23,21 @@ const REPLACED: { name: string; old: RegExp; now: RegExp; words: string[] }[] = 
     now: AWARENESS_WORDS,
     words: ['pytest', 'PYTEST', 'py.test', '_getframe', 'f_back', 'currentframe', 'inspect', 'getouterframes', 'extract_stack', 'walk_stack', 'format_stack', 'get_referrers', 'get_objects', 'get_referents', 'linecache'],
   },
+  { name: 'RH501 framework names', old: /pytest|PYTEST|py\.test/, now: PYTEST_WORDS, words: ['pytest', 'PYTEST', 'py.test'] },
+  {
+    name: 'RH501 frame access',
+    old: /_getframe|f_back|currentframe|inspect\.stack|getouterframes|extract_stack/,
+    now: FRAME_WORDS,
+    words: ['_getframe', 'f_back', 'currentframe', 'inspect.stack', 'getouterframes', 'extract_stack'],
+  },
+  {
+    name: 'RH502 triggers',
+    old: /_getframe|f_back|currentframe|inspect|extract_stack|walk_stack|format_stack|get_referrers|get_objects|get_referents|linecache/,
+    now: TRIGGER_WORDS,
+    words: ['_getframe', 'f_back', 'currentframe', 'inspect', 'extract_stack', 'walk_stack', 'format_stack', 'get_referrers', 'get_objects', 'get_referents', 'linecache'],
+  },
+  // Case-exact on purpose (Python names are case-sensitive): the regex it stands for, not the old /i one.
+  { name: 'RH403/RH404 skip words', old: /skip|Skip|xfail|ResourceDenied/, now: SKIP_WORDS, words: ['skip', 'Skip', 'xfail', 'ResourceDenied'] },
   { name: 'equality dunders', old: /__(?:eq|ne|contains)__/, now: DUNDER_TEXT, words: ['__eq__', '__ne__', '__contains__'] },
   { name: 'RH101 exit text', old: /exit|quit|SystemExit/, now: EXIT_TEXT, words: ['exit', 'quit', 'SystemExit'] },
   { name: 'RH101 exit word', old: /\b(?:_?exit|quit|SystemExit)\b/, now: EXIT_WORD, words: ['exit', '_exit', 'quit', 'SystemExit'] },

@@ -17,11 +17,10 @@
  */
 import { callArguments, forEachDescendant, forEachInScope, functionName, stringValue, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { MentionedWords } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn, mentionsAwarenessWords } from './env-helpers';
+import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn, mentionsAwarenessWords, TRIGGER_WORDS } from './env-helpers';
 
 type Strength = 'strong' | 'weak';
 
@@ -34,23 +33,6 @@ interface Read {
 }
 
 const GC_SCANS = new Set(['gc.get_objects', 'gc.get_referrers', 'gc.get_referents']);
-/**
- * `/_getframe|f_back|currentframe|inspect|extract_stack|walk_stack|format_stack|get_referrers|get_objects|get_referents|linecache/`,
- * searched by rare letters (see MentionedWords).
- */
-const TRIGGER_TEXT = new MentionedWords([
-  ['inspect', 'pect'],
-  ['f_back', 'k'],
-  ['extract_stack', 'k'],
-  ['walk_stack', 'k'],
-  ['format_stack', 'k'],
-  ['get_objects', 'j'],
-  ['_getframe', 'frame'],
-  ['currentframe', 'frame'],
-  ['get_referrers', '_ref'],
-  ['get_referents', '_ref'],
-  ['linecache', 'h'],
-]);
 const TRIGGER_NAMES = new Set([
   '_getframe', 'f_back', 'currentframe', 'stack', 'getouterframes', 'extract_stack', 'walk_stack', 'format_stack',
   'get_referrers', 'get_objects', 'get_referents',
@@ -244,7 +226,7 @@ export const callerFramePeeking: Rule = {
   },
   create(ctx) {
     if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return {};
-    if (!mentionsAwarenessWords(ctx.source) || !TRIGGER_TEXT.test(ctx.source)) return {};
+    if (!mentionsAwarenessWords(ctx.source) || !TRIGGER_WORDS.test(ctx.source)) return {};
     return {
       'module:exit'() {
         // Only scopes that mention a frame or heap accessor are analysed (each analysis walks its scope).

@@ -14,21 +14,25 @@
  */
 import { anyPositionWithin, callArguments, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { MentionedWords } from '../../engine/prefilter';
+import { MentionedWords, type AnchoredWord } from '../../engine/prefilter';
 
 // ---------------------------------------------------------------------------------------------------
 // Text filter
 
-/**
- * Every word of RH501's and RH502's text filters: one scan rules both out for most files. The regex
- * `/pytest|PYTEST|py\.test|_getframe|f_back|currentframe|inspect|getouterframes|extract_stack|walk_stack|format_stack|get_referrers|get_objects|get_referents|linecache/`,
- * searched by rare letters (one pass over `k` for the four words that have one) and shared parts.
- */
-export const AWARENESS_WORDS = new MentionedWords([
+/** RH501's framework names: `/pytest|PYTEST|py\.test/`, searched by rare letters (see MentionedWords). */
+const FRAMEWORK_NAMES: readonly AnchoredWord[] = [
   ['pytest', 'y'],
   ['py.test', 'y'],
-  ['inspect', 'pect'],
   ['PYTEST', 'Y'],
+];
+
+/**
+ * RH502's frame and heap accessors:
+ * `/_getframe|f_back|currentframe|inspect|extract_stack|walk_stack|format_stack|get_referrers|get_objects|get_referents|linecache/`,
+ * searched by rare letters (one pass over `k` for the four words that have one) and shared parts.
+ */
+const ACCESSOR_NAMES: readonly AnchoredWord[] = [
+  ['inspect', 'pect'],
   ['f_back', 'k'],
   ['extract_stack', 'k'],
   ['walk_stack', 'k'],
@@ -36,21 +40,19 @@ export const AWARENESS_WORDS = new MentionedWords([
   ['get_objects', 'j'],
   ['_getframe', 'frame'],
   ['currentframe', 'frame'],
-  ['getouterframes', 'frame'],
   ['get_referrers', '_ref'],
   ['get_referents', '_ref'],
   ['linecache', 'h'],
-]);
+];
+
+export const PYTEST_WORDS = new MentionedWords(FRAMEWORK_NAMES);
+export const TRIGGER_WORDS = new MentionedWords(ACCESSOR_NAMES);
+
+/** Every word of RH501's and RH502's text filters: one scan rules both out for most files. */
+export const AWARENESS_WORDS = new MentionedWords([...FRAMEWORK_NAMES, ...ACCESSOR_NAMES, ['getouterframes', 'frame']]);
 // Both rules ask about the same file in a row: remember the last answer.
 let lastSource: string | undefined;
 let lastMentions = false;
-
-/** `/pytest|PYTEST|py\.test/` (RH501's framework names), searched by rare letters. */
-export const PYTEST_WORDS = new MentionedWords([
-  ['pytest', 'y'],
-  ['py.test', 'y'],
-  ['PYTEST', 'Y'],
-]);
 
 /** `/_getframe|f_back|currentframe|inspect\.stack|getouterframes|extract_stack/` (RH501's frame access), searched by rare letters. */
 export const FRAME_WORDS = new MentionedWords([
