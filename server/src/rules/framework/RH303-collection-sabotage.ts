@@ -23,7 +23,7 @@
 import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { enclosingCallable, gatesOf, hookNameOf, hookParameters, keywordValue, requires, snippet, truthiness, type Gate } from './helpers';
+import { enclosingCallable, gatesOf, hookNameOf, hookParameters, keywordValue, localAssignments, moduleAssignments, requires, snippet, truthiness, type Gate } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
@@ -461,39 +461,6 @@ function moduleLiterals(root: Node, base: Scope): Map<string, string[]> {
   return out;
 }
 
-/** Module-level assignments `name = value`, by name. */
-function moduleAssignments(root: Node): Map<string, Node[]> {
-  const out = new Map<string, Node[]>();
-  for (const stmt of root.namedChildren) {
-    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-    if (a?.type !== 'assignment') continue;
-    const left = a.childForFieldName('left');
-    const right = a.childForFieldName('right');
-    if (left?.type !== 'identifier' || !right) continue;
-    const list = out.get(left.text);
-    if (list) list.push(right);
-    else out.set(left.text, [right]);
-  }
-  return out;
-}
-
-/** Assignments `name = value` in a function body (nested scopes excluded), by name. */
-function localDefs(fn: Node): Map<string, Node[]> {
-  const out = new Map<string, Node[]>();
-  const body = fn.childForFieldName('body');
-  if (!body) return out;
-  forEachInScope(body, (n) => {
-    if (n.type !== 'assignment') return;
-    const left = n.childForFieldName('left');
-    const right = n.childForFieldName('right');
-    if (left?.type !== 'identifier' || !right) return;
-    const list = out.get(left.text);
-    if (list) list.push(right);
-    else out.set(left.text, [right]);
-  });
-  return out;
-}
-
 function makeScope(fn: Node, perTest: string[], nameVars: string[], domain: Domain, modLits: Map<string, string[]>, neutral: string[] = []): Scope {
   const s: Scope = {
     v: new Set(perTest),
@@ -503,7 +470,7 @@ function makeScope(fn: Node, perTest: string[], nameVars: string[], domain: Doma
     neutral: new Set(neutral),
     domain,
   };
-  const defs = localDefs(fn);
+  const defs = localAssignments(fn);
   for (let round = 0; round < 3; round++) {
     for (const [name, rhs] of defs) {
       if (s.v.has(name) || s.extLocals.has(name)) continue;
@@ -660,7 +627,7 @@ class ItemsAnalysis {
     private readonly moduleDefs: Map<string, Node[]>,
   ) {
     if (hook === 'pytest_collection_modifyitems' && hookParameters(fn).includes('items')) this.itemsNames.add('items');
-    this.defs = localDefs(fn);
+    this.defs = localAssignments(fn);
     // Aliases: `lst = items`, `all_items = session.items`.
     for (const [name, rhs] of this.defs) if (rhs.length === 1 && this.isItems(rhs[0]!)) this.itemsNames.add(name);
   }
@@ -951,7 +918,7 @@ function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook
   const params = hookParameters(fn);
   const perTest = kind === 'fixture' ? ['request', ...params.slice(0, 1).filter((p) => p === 'self')] : [...new Set([...params.filter((p) => p === 'item' || p === 'pyfuncitem'), ...params.slice(0, 1)])];
   const scope = makeScope(fn, perTest, [], 'item', modLits, ['session']);
-  const defs = localDefs(fn);
+  const defs = localAssignments(fn);
   const where = kind === 'fixture' ? `the autouse fixture \`${fn.childForFieldName('name')?.text ?? ''}\`` : `\`${hook}\``;
   // A fixture's code after `yield` is teardown: a skip there does not hide the test's result.
   let firstYield = Infinity;
