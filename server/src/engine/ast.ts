@@ -141,6 +141,11 @@ export function isMethod(fn: Node): boolean {
   return p?.type === 'block' && p.parent?.type === 'class_definition';
 }
 
+/** A class statement's base expressions: its `superclasses` without keyword arguments (`metaclass=`) and comments. */
+export function baseExpressions(cls: Node): Node[] {
+  return (cls.childForFieldName('superclasses')?.namedChildren ?? []).filter((b) => b.type !== 'keyword_argument' && b.type !== 'comment');
+}
+
 /** The decorators of a function or class definition (the `@...` expressions, without the `@`). */
 export function decoratorsOf(def: Node): Node[] {
   const parent = def.parent;

@@ -10,6 +10,7 @@
  */
 import {
   anyPositionWithin,
+  baseExpressions,
   callArguments,
   decoratorsOf,
   definitionOf,
@@ -499,6 +500,25 @@ export class ConcatenatedStrings {
   }
 }
 
+/**
+ * Each name a class body binds, in order: a `def` (decorated or not) with its definition, or a plain-name
+ * target of an assignment statement (`__eq__ = lambda s, o: True`, `a = b = f`) with the assigned value.
+ */
+function forEachClassMember(body: Node, visit: (name: Node, member: { def: Node } | { value: Node | null }) => void): void {
+  for (const stmt of body.namedChildren) {
+    const d = definitionOf(stmt);
+    if (d.type === 'function_definition') {
+      const name = d.childForFieldName('name');
+      if (name) visit(name, { def: d });
+    } else if (stmt.type === 'expression_statement') {
+      const assign = stmt.namedChild(0);
+      if (assign?.type !== 'assignment') continue;
+      const { targets, value } = assignmentChain(assign);
+      for (const t of targets) if (t.type === 'identifier') visit(t, { value });
+    }
+  }
+}
+
 /** `a = b = value` → [a, b] and value. */
 function assignmentChain(assign: Node): { targets: Node[]; value: Node | null } {
   const targets: Node[] = [];
@@ -911,62 +931,36 @@ class Analyser {
     const nameNode = def.childForFieldName('name');
     if (!nameNode) return;
     const info = this.newClass(def, nameNode, nameNode.text);
-    for (const base of def.childForFieldName('superclasses')?.namedChildren ?? []) {
-      if (base.type === 'keyword_argument' || base.type === 'comment') continue;
+    for (const base of baseExpressions(def)) {
       // Builtin bases are listed by `describeClass`, for the classes that need them.
       const b = unparen(base);
       if (b.type === 'identifier' && !this.builtinBase(base)) info.localBases.push(b);
     }
     const body = def.childForFieldName('body');
     if (!body) return;
-    for (const stmt of body.namedChildren) {
-      const d = definitionOf(stmt);
-      if (d.type === 'function_definition') {
-        const name = d.childForFieldName('name')?.text ?? '';
-        if (DUNDERS.includes(name as Dunder)) this.addOverride(name as Dunder, 'def', d.childForFieldName('name')!, d, info, info.name);
-      } else if (stmt.type === 'expression_statement') {
-        const assign = stmt.namedChild(0);
-        if (assign?.type !== 'assignment') continue;
-        const { targets, value } = assignmentChain(assign);
-        for (const t of targets) {
-          if (t.type === 'identifier' && DUNDERS.includes(t.text as Dunder)) {
-            this.addOverride(t.text as Dunder, 'class-attribute', t, this.implementationOf(value, body), info, info.name);
-          }
-        }
-      }
-    }
+    forEachClassMember(body, (name, member) => {
+      if (!DUNDERS.includes(name.text as Dunder)) return;
+      if ('def' in member) this.addOverride(name.text as Dunder, 'def', name, member.def, info, info.name);
+      else this.addOverride(name.text as Dunder, 'class-attribute', name, this.implementationOf(member.value, body), info, info.name);
+    });
   }
 
   /** The builtin bases and self-returning methods of a class statement. */
   private describeClass(info: ClassInfo): void {
     const def = info.node;
-    for (const base of def.childForFieldName('superclasses')?.namedChildren ?? []) {
-      if (base.type === 'keyword_argument' || base.type === 'comment') continue;
+    for (const base of baseExpressions(def)) {
       const builtin = this.builtinBase(base);
       if (builtin) info.builtinBases.push({ node: base, message: `subclasses \`${builtin}\`, so \`isinstance(x, ${builtin.split('.').pop()})\` checks pass` });
     }
     const body = def.childForFieldName('body');
     if (!body) return;
-    for (const stmt of body.namedChildren) {
-      const d = definitionOf(stmt);
-      if (d.type === 'function_definition') {
-        const name = d.childForFieldName('name')?.text ?? '';
-        if (CHAMELEON_METHODS.has(name) && this.returnsSelf(d, info)) {
-          info.selfReturning.push({ node: d.childForFieldName('name')!, message: `\`${name}\` returns the object itself, so chained calls keep the always-equal object` });
-        }
-      } else if (stmt.type === 'expression_statement') {
-        const assign = stmt.namedChild(0);
-        if (assign?.type !== 'assignment') continue;
-        const { targets, value } = assignmentChain(assign);
-        for (const t of targets) {
-          if (t.type !== 'identifier' || !CHAMELEON_METHODS.has(t.text)) continue;
-          const impl = this.implementationOf(value, body);
-          if (impl && this.returnsSelf(impl, info)) {
-            info.selfReturning.push({ node: t, message: `\`${t.text}\` returns the object itself, so chained calls keep the always-equal object` });
-          }
-        }
+    forEachClassMember(body, (name, member) => {
+      if (!CHAMELEON_METHODS.has(name.text)) return;
+      const impl = 'def' in member ? member.def : this.implementationOf(member.value, body);
+      if (impl && this.returnsSelf(impl, info)) {
+        info.selfReturning.push({ node: name, message: `\`${name.text}\` returns the object itself, so chained calls keep the always-equal object` });
       }
-    }
+    });
   }
 
   /**

@@ -17,6 +17,7 @@
  * and `isFeatureGuarded` (a backport under `if not hasattr(mod, "name"):`).
  */
 import {
+  baseExpressions,
   callArguments,
   dottedName,
   enclosingClass,
@@ -169,14 +170,13 @@ export function localTestCaseClasses(root: Node, names: NameResolver): Map<strin
     if (!list) byName.set(name, (list = []));
     list.push(c);
   }
-  const basesOf = (c: Node) => (c.childForFieldName('superclasses')?.namedChildren ?? []).filter((b) => b.type !== 'keyword_argument' && b.type !== 'comment');
   const result = new Map<string, Node>();
   // A unittest-style class whose base lives elsewhere under another name (`class TestParser(BaseTest)`):
   // named like a test class and calling `self.assert...` itself.
   const unittestStyle = (c: Node): boolean => {
     const name = c.childForFieldName('name')?.text ?? '';
     if (!/^Test|Tests?$/.test(name)) return false;
-    const bases = basesOf(c);
+    const bases = baseExpressions(c);
     if (bases.length === 0 || bases.every((b) => b.text === 'object')) return false;
     return /\bself\.assert[A-Z]\w*\(/.test(c.childForFieldName('body')?.text ?? '');
   };
@@ -194,7 +194,7 @@ export function localTestCaseClasses(root: Node, names: NameResolver): Map<strin
     for (const c of classes) {
       const name = c.childForFieldName('name')?.text;
       if (!name || result.has(name)) continue;
-      if (basesOf(c).some(isTestCaseBase) || (round === 0 && unittestStyle(c))) {
+      if (baseExpressions(c).some(isTestCaseBase) || (round === 0 && unittestStyle(c))) {
         result.set(name, c);
         changed = true;
       }
@@ -203,7 +203,7 @@ export function localTestCaseClasses(root: Node, names: NameResolver): Map<strin
   }
   // Local mixins listed next to a TestCase base: `class T(QuietAsserts, unittest.TestCase)`.
   for (const c of [...result.values()]) {
-    for (const b of basesOf(c)) {
+    for (const b of baseExpressions(c)) {
       const u = unparen(b);
       if (u.type !== 'identifier' || result.has(u.text)) continue;
       const defs = byName.get(u.text);
@@ -211,7 +211,7 @@ export function localTestCaseClasses(root: Node, names: NameResolver): Map<strin
     }
   }
   // A name defined twice in the file is ambiguous only when one of the definitions is not a test case.
-  for (const [name] of [...result]) if ((byName.get(name)?.length ?? 0) > 1 && !byName.get(name)!.every((c) => basesOf(c).some(isTestCaseBase))) result.delete(name);
+  for (const [name] of [...result]) if ((byName.get(name)?.length ?? 0) > 1 && !byName.get(name)!.every((c) => baseExpressions(c).some(isTestCaseBase))) result.delete(name);
   return result;
 }
 
