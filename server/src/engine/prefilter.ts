@@ -31,8 +31,12 @@ export function whenMentioned(ctx: RuleContext, words: RegExp, make: () => Liste
  * `words` matches the source text or the value of an implicitly concatenated string (`"sk" "ip"`).
  */
 export function mentionedInFile(ctx: Pick<RuleContext, 'source' | 'root'>, words: RegExp): boolean {
-  if (words.test(ctx.source)) return true;
-  for (const s of ctx.root.descendantsOfType('concatenated_string')) if (s && words.test(stringValue(s) ?? '')) return true;
+  return words.test(ctx.source) || spelledByConcatenation(ctx.root, words);
+}
+
+/** The second half of that condition, for a rule that has tested the source already: an implicitly concatenated string's value matches `words`. */
+export function spelledByConcatenation(root: Node, words: RegExp): boolean {
+  for (const s of root.descendantsOfType('concatenated_string')) if (s && words.test(stringValue(s) ?? '')) return true;
   return false;
 }
 

@@ -8,11 +8,12 @@
  * `__eq__`. Error in code under test; info in tests and test infrastructure, and info for a
  * module-level match-anything sentinel that no function in the file hands out (`unittest.mock.ANY`).
  */
+import { spelledByConcatenation } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Node } from '../../engine/ast';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answerText, chameleonParts, ConcatenatedStrings, DUNDER_TEXT, isSentinel, sourceMentions, type ComparisonOverride } from './helpers';
+import { analyseEquality, answerText, chameleonParts, DUNDER_TEXT, isSentinel, sourceMentions, type ComparisonOverride } from './helpers';
 
 /** Written inside the class body or `type()` namespace (not installed from outside). */
 function inBody(o: ComparisonOverride): boolean {
@@ -132,11 +133,10 @@ export const alwaysTrueEquality: Rule = {
     // Every override is named by a dunder, in an identifier (`def __eq__`, `C.__eq__ = ...`) or a string
     // (`setattr(C, "__eq__", f)`, `{"__eq__": f}` for `type()`): without one there is nothing to analyse.
     const named = sourceMentions(ctx.source, ctx.root, DUNDER_TEXT);
-    const concatenated = named ? undefined : new ConcatenatedStrings();
     return {
-      ...concatenated?.listeners,
       'module:exit'() {
-        if (concatenated && !concatenated.spells(DUNDER_TEXT)) return;
+        // Without a dunder in the source, only an implicit concatenation (`"__e" "q__"`) can spell one.
+        if (!named && !spelledByConcatenation(ctx.root, DUNDER_TEXT)) return;
         const { overrides } = analyseEquality(ctx.root, ctx.names, ctx.source);
         for (const o of overrides) {
           if (!o.spoofs) continue;

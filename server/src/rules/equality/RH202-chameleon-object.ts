@@ -7,10 +7,11 @@
  * a function of code under test that returns a library's match-anything object (`return mock.ANY`).
  */
 import { enclosingFunction, type Node } from '../../engine/ast';
+import { spelledByConcatenation } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { analyseEquality, answerText, chameleonParts, ConcatenatedStrings, DUNDER_TEXT, sourceMentions } from './helpers';
+import { analyseEquality, answerText, chameleonParts, DUNDER_TEXT, sourceMentions } from './helpers';
 
 /** Library objects that compare equal to everything (resolved through imports). */
 const KNOWN_ALWAYS_EQUAL = new Set(['unittest.mock.ANY', 'mock.ANY', 'mock.mock.ANY', 'test.support.ALWAYS_EQ']);
@@ -80,12 +81,11 @@ export const chameleonObject: Rule = {
     // Files that cannot name a known object, or a comparison dunder for a chameleon, skip that part.
     const known = sourceMentions(ctx.source, ctx.root, KNOWN_TEXT);
     const dunders = sourceMentions(ctx.source, ctx.root, DUNDER_TEXT);
-    const concatenated = dunders ? undefined : new ConcatenatedStrings();
     return {
-      ...concatenated?.listeners,
       ...(known ? { return_statement: returnsKnown } : {}),
       'module:exit'() {
-        if (concatenated && !concatenated.spells(DUNDER_TEXT)) return;
+        // Without a dunder in the source, only an implicit concatenation (`"__e" "q__"`) can spell one.
+        if (!dunders && !spelledByConcatenation(ctx.root, DUNDER_TEXT)) return;
         const { classes } = analyseEquality(ctx.root, ctx.names, ctx.source);
         const testSide = isTestSide(ctx.role);
         for (const c of classes) {

@@ -485,21 +485,6 @@ export function sourceMentions(source: string, root: Node, text: RegExp): boolea
   return found;
 }
 
-/** For a prefilter checked at `module:exit`: listeners that note the values of concatenated strings during the walk. */
-export class ConcatenatedStrings {
-  private readonly values: string[] = [];
-  readonly listeners = {
-    concatenated_string: (n: Node): void => {
-      const v = stringValue(n);
-      if (v) this.values.push(v);
-    },
-  };
-
-  spells(text: RegExp): boolean {
-    return this.values.some((v) => text.test(v));
-  }
-}
-
 /**
  * Each name a class body binds, in order: a `def` (decorated or not) with its definition, or a plain-name
  * target of an assignment statement (`__eq__ = lambda s, o: True`, `a = b = f`) with the assigned value.
