@@ -4,8 +4,10 @@
  * of neighbour, words split by one character, random texts over the words' own characters).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { MentionedWords } from '../../server/src/engine/prefilter';
+import { before, describe, it } from 'node:test';
+import { parsePython } from '../../server/src/engine';
+import { stringValue } from '../../server/src/engine/ast';
+import { mayHaveSpellingEscape, MentionedWords, spelledByValue, spellsByValue } from '../../server/src/engine/prefilter';
 import { AWARENESS_WORDS, FRAME_WORDS, PYTEST_WORDS, TRIGGER_WORDS } from '../../server/src/rules/awareness/env-helpers';
 import { DUNDER_TEXT } from '../../server/src/rules/equality/helpers';
 import { EXIT_TEXT, EXIT_WORD } from '../../server/src/rules/exit/RH101-forced-success-exit';
@@ -14,6 +16,7 @@ import { MENTIONS as RH301_MENTIONS } from '../../server/src/rules/framework/RH3
 import { MENTIONS as RH302_MENTIONS } from '../../server/src/rules/framework/RH302-test-call-hijack';
 import { CLOCK_TEXT } from '../../server/src/rules/harness/RH601-clock-patching';
 import { SKIP_WORDS } from '../../server/src/rules/tests/helpers';
+import { ensureParser } from '../support/engine';
 
 /** Each prefilter with the regex it replaces and the words of that regex (what the generated texts are made from). */
 const REPLACED: { name: string; old: RegExp; now: RegExp; words: string[] }[] = [
@@ -144,5 +147,96 @@ describe('MentionedWords', () => {
     assert.equal(words.test('a py.test'), true);
     assert.equal(words.test('ob7'), true);
     assert.equal(words.test('obx'), false);
+  });
+});
+
+/** The value `stringValue` gives the first expression of `source` (real tree-sitter parses). */
+function valueOf(source: string): string | undefined {
+  const tree = parsePython(source + '\n');
+  try {
+    return stringValue(tree.rootNode.namedChild(0)?.namedChild(0));
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('stringValue decodes escapes as Python does', () => {
+  before(ensureParser);
+  const cases: [string, string | undefined][] = [
+    ['"\\x65xit"', 'exit'],
+    ['"\\u0065xit"', 'exit'],
+    ['"\\U00000065xit"', 'exit'],
+    ['"\\N{LATIN SMALL LETTER E}xit"', 'exit'],
+    ['"\\N{latin capital letter e}\\N{LOW LINE}\\N{DIGIT SEVEN}\\N{FULL STOP}"', 'E_7.'],
+    ['"\\145xit"', 'exit'],
+    ['"\\1\\12\\1234"', '\x01\nS4'],
+    ['"\\18\\789"', '\x018\x0789'],
+    ['"\\a\\b\\f\\n\\r\\t\\v\\\\\\\'\\""', '\x07\b\f\n\r\t\v\\\'"'],
+    ['"\\d\\8\\z"', '\\d\\8\\z'],
+    ['"ex\\\nit"', 'exit'],
+    ["'''ex\\\r\nit'''", 'exit'],
+    ['f"\\x65xit"', 'exit'],
+    ['f"{{\\x65}}"', '{e}'],
+    ['"{{x}}"', '{{x}}'],
+    ['"\\x65x" "it"', 'exit'],
+    ['u"\\x65"', 'e'],
+    ['"é😀\\x65"', 'é😀e'],
+    // Raw strings keep every backslash (tree-sitter gives them no escape_sequence nodes).
+    ['r"\\x65xit"', '\\x65xit'],
+    ['R"\\N{LATIN SMALL LETTER E}"', '\\N{LATIN SMALL LETTER E}'],
+    ['rf"\\x65"', '\\x65'],
+    ['r"a\\\nb"', 'a\\\nb'],
+    // Values that cannot be known here.
+    ['"\\N{SNOWMAN}exit"', undefined],
+    ['"\\U00110000"', undefined],
+    ['b"\\x65"', undefined],
+    ['rb"\\x65"', undefined],
+    ['f"\\x65{x}"', undefined],
+  ];
+  for (const [source, expected] of cases) {
+    it(`${source} → ${JSON.stringify(expected)}`, () => assert.equal(valueOf(source), expected));
+  }
+});
+
+describe('prefilters see words spelt by escapes', () => {
+  before(ensureParser);
+  const EXIT = /\bexit\b/;
+  const spelled = (source: string, words = EXIT) => {
+    const tree = parsePython(source);
+    try {
+      return spelledByValue({ source, root: tree.rootNode }, words);
+    } finally {
+      tree.delete();
+    }
+  };
+  it('finds a word spelt by a hex, unicode, named or octal escape, or a line continuation', () => {
+    for (const s of ['getattr(sys, "\\x65xit")', 'f("\\u0065xit")', 'f("\\N{LATIN SMALL LETTER E}xit")', 'f("\\145xit")', 'f("ex\\\nit")', 'f("e" "\\x78it")']) {
+      assert.equal(spelled(s), true, s);
+    }
+  });
+  it('ignores raw strings, bytes, escapes that spell no word character, and files without such escapes', () => {
+    for (const s of ['f(r"\\x65xit")', 'f(b"\\x65xit")', 'f("\\nexit_code")', 'f("\\\\x65xit")', 'f("\\x65xits")', 'x = 1 + \\\n  2\nf("ex" "its")']) {
+      assert.equal(spelled(s), false, s);
+    }
+  });
+  it('spellsByValue: a concatenation, or a string with a spelling escape_sequence', () => {
+    const first = (source: string) => {
+      const tree = parsePython(source);
+      const n = tree.rootNode.namedChild(0)!.namedChild(0)!;
+      try {
+        return spellsByValue(n);
+      } finally {
+        tree.delete();
+      }
+    };
+    assert.equal(first('"a" "b"'), true);
+    assert.equal(first('"\\x61"'), true);
+    assert.equal(first('"a\\\nb"'), true);
+    assert.equal(first('r"\\x61"'), false);
+    assert.equal(first('"\\n\\t\\7"'), false);
+  });
+  it('mayHaveSpellingEscape gates on \\x \\u \\U \\N, two octal digits and a continuation before a non-space', () => {
+    for (const s of ['"\\x41"', '"\\u0041"', '"\\U00000041"', '"\\N{LOW LINE}"', '"\\101"', '"a\\\nb"']) assert.equal(mayHaveSpellingEscape(s), true, s);
+    for (const s of ['"\\n\\t\\0\\7"', 'x = 1 + \\\n    2', '"\\\\"']) assert.equal(mayHaveSpellingEscape(s), false, s);
   });
 });

@@ -23,8 +23,10 @@ export function unparen(node: Node): Node {
 }
 
 /**
- * The value of a plain string literal (`"x"`, `'x'`, `r"x"`, implicit concatenation), or undefined for
- * f-strings with interpolations, bytes and anything that is not a literal.
+ * The value of a plain string literal (`"x"`, `'x'`, `r"x"`, implicit concatenation) with its escapes
+ * decoded as Python decodes them, or undefined for f-strings with interpolations, bytes, anything that is
+ * not a literal, and a literal whose value cannot be known here (an out-of-range `\U`, a `\N{...}` name
+ * outside `NAMED_CHARACTERS`): a value that is not Python's must not be mistaken for a name.
  */
 export function stringValue(node: Node | null | undefined): string | undefined {
   if (!node) return undefined;
@@ -44,17 +46,84 @@ export function stringValue(node: Node | null | undefined): string | undefined {
   if (start?.type === 'string_start' && /[bB]/.test(start.text)) return undefined;
   let out = '';
   for (const child of n.namedChildren) {
-    if (child.type === 'string_content') out += child.text;
-    else if (child.type === 'escape_sequence') out += unescape(child.text);
-    else if (child.type === 'interpolation') return undefined;
+    if (child.type === 'string_content') {
+      const piece = contentValue(child);
+      if (piece === undefined) return undefined;
+      out += piece;
+    } else if (child.type === 'interpolation') return undefined;
   }
   return out;
 }
 
-function unescape(seq: string): string {
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
-  return simple[seq.slice(1)] ?? seq;
+/**
+ * The value of one `string_content` piece. tree-sitter-python makes each escape Python decodes an
+ * `escape_sequence` child of the piece (`{{`/`}}` of an f-string an `escape_interpolation`), and none in
+ * a raw string, whose text is its value; an escape Python keeps as written (`\d`) is an anonymous `\`.
+ */
+function contentValue(content: Node): string | undefined {
+  const text = content.text;
+  if (!text.includes('\\') && !text.includes('{{') && !text.includes('}}')) return text;
+  const base = content.startIndex; // node indices count UTF-16 units, as string indices do
+  let out = '';
+  let at = 0;
+  for (const child of content.namedChildren) {
+    const decoded = child.type === 'escape_sequence' ? decodeEscape(child.text) : child.type === 'escape_interpolation' ? child.text[0] : undefined;
+    if (decoded === undefined) {
+      if (child.type === 'escape_sequence') return undefined;
+      continue;
+    }
+    out += text.slice(at, child.startIndex - base) + decoded;
+    at = child.endIndex - base;
+  }
+  return out + text.slice(at);
 }
+
+/**
+ * Python's value for one `escape_sequence` token of a str literal, undefined when it cannot be known.
+ * The token's shapes (tree-sitter-python 0.25): `\` then a line break, one of `'"\\abfnrtv`, 1-3 digits
+ * (any, not only octal ones), `x` and 2 hex digits, `u` and 4, `U` and 8, or `N{...}`.
+ */
+function decodeEscape(seq: string): string | undefined {
+  const body = seq.slice(1);
+  const first = body[0] ?? '';
+  if (first === '\n' || first === '\r') return ''; // a line continuation inside the literal
+  const simple = SIMPLE_ESCAPES.get(first);
+  if (simple !== undefined) return simple;
+  if (first >= '0' && first <= '9') {
+    // Python reads up to 3 octal digits; the token may also hold 8s and 9s, which are text (`\18` is
+    // U+0001 then `8`), and `\8`/`\9` are not escapes at all, kept with their backslash.
+    const octal = /^[0-7]{1,3}/.exec(body)?.[0];
+    return octal ? String.fromCharCode(parseInt(octal, 8)) + body.slice(octal.length) : seq;
+  }
+  if (first === 'x' || first === 'u' || first === 'U') {
+    const code = parseInt(body.slice(1), 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : undefined; // Python rejects larger \U values
+  }
+  if (first === 'N') return NAMED_CHARACTERS.get(body.slice(2, -1).toUpperCase());
+  return seq;
+}
+
+const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map(
+  Object.entries({ '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' }),
+);
+
+/**
+ * The `\N{...}` names decoded (Python matches them in any case): those of the characters that spell
+ * identifiers and dotted names. Node has no Unicode name table, so any other name leaves the value unknown.
+ */
+const NAMED_CHARACTERS: ReadonlyMap<string, string> = (() => {
+  const names = new Map<string, string>([
+    ['LOW LINE', '_'],
+    ['FULL STOP', '.'],
+  ]);
+  for (let c = 0; c < 26; c++) {
+    const lower = String.fromCharCode(97 + c);
+    names.set(`LATIN SMALL LETTER ${lower.toUpperCase()}`, lower);
+    names.set(`LATIN CAPITAL LETTER ${lower.toUpperCase()}`, lower.toUpperCase());
+  }
+  ['ZERO', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE'].forEach((digit, i) => names.set(`DIGIT ${digit}`, String(i)));
+  return names;
+})();
 
 export interface CallArguments {
   positional: Node[];

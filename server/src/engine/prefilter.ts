@@ -1,43 +1,110 @@
 /**
  * Source-text prefilters for rules: a rule that can only fire when the file mentions certain words skips
- * all tree work on files that do not, without losing words spelt by implicit string concatenation.
+ * all tree work on files that do not, without losing words that only a string's value spells (by implicit
+ * concatenation or by escapes).
  */
 import { flatTree, stringValue, type Node } from './ast';
 import type { Listeners, RuleContext } from './rule';
 
 /**
  * The rule's listeners when the file can matter to it: `words` (a necessary condition the rule proves
- * from its own logic) matches the source text, or the value of an implicitly concatenated string
- * (`"pass" "ed"`, which `stringValue` joins). Identifiers, attribute names and plain string contents are
- * source text, and escapes never decode to word characters, so a word the rule can match is either in the
- * source or joined by a concatenation; that rare case replays the file's node list at the end.
+ * from its own logic) matches the source text, or the value of a string that spells words its text lacks
+ * (see `spellsByValue`). Identifiers and attribute names are source text, and a string's value has the
+ * runs of word characters (and `.`s) of its text unless it is an implicit concatenation (`"pass" "ed"`)
+ * or holds an escape that decodes to one or joins lines (`"\x65xit"`, see `SPELLING_ESCAPE`); the other
+ * escapes decode to control characters, quotes and backslashes, which no name holds. So a word the rule
+ * can match is either in the source or in the value of such a string; that rare case replays the file's
+ * node list at the end.
  * `words` must be one segment of a dotted name at most (qualified names are joined from several tokens).
  */
 export function whenMentioned(ctx: RuleContext, words: RegExp, make: () => Listeners): Listeners {
   if (words.test(ctx.source)) return make();
-  let joined = false;
-  return {
-    concatenated_string: (node) => {
-      if (!joined && words.test(stringValue(node) ?? '')) joined = true;
-    },
+  let spelled = false;
+  const test = (literal: Node | undefined) => {
+    if (!spelled && literal && words.test(stringValue(literal) ?? '')) spelled = true;
+  };
+  const listeners: Listeners = {
+    concatenated_string: test,
     'module:exit': () => {
-      if (joined) replay(ctx.root, make());
+      if (spelled) replay(ctx.root, make());
     },
   };
+  if (mayHaveSpellingEscape(ctx.source)) listeners.escape_sequence = (escape) => test(literalSpelledByEscape(escape));
+  return listeners;
 }
 
 /**
  * `whenMentioned`'s condition asked directly, for a rule that decides inside a listener or after the walk:
- * `words` matches the source text or the value of an implicitly concatenated string (`"sk" "ip"`).
+ * `words` matches the source text or the value of a string that spells words its text lacks (`"sk" "ip"`,
+ * `"\x73kip"`).
  */
 export function mentionedInFile(ctx: Pick<RuleContext, 'source' | 'root'>, words: RegExp): boolean {
-  return words.test(ctx.source) || spelledByConcatenation(ctx.root, words);
+  return words.test(ctx.source) || spelledByValue(ctx, words);
 }
 
-/** The second half of that condition, for a rule that has tested the source already: an implicitly concatenated string's value matches `words`. */
-export function spelledByConcatenation(root: Node, words: RegExp): boolean {
-  for (const s of root.descendantsOfType('concatenated_string')) if (s && words.test(stringValue(s) ?? '')) return true;
-  return false;
+/**
+ * The second half of that condition, for a rule that has tested the source already: the value of an
+ * implicitly concatenated string, or of a string with an escape that can spell a word, matches `words`.
+ */
+export function spelledByValue(ctx: Pick<RuleContext, 'source' | 'root'>, words: RegExp): boolean {
+  return !literalsSpelling(ctx, words).next().done;
+}
+
+/**
+ * The literals whose value matches `words` when their text may not: implicit concatenations, then lone
+ * strings with an escape that can spell a word (a string with several is given once per such escape).
+ */
+export function* literalsSpelling(ctx: Pick<RuleContext, 'source' | 'root'>, words: RegExp): Generator<Node> {
+  for (const s of ctx.root.descendantsOfType('concatenated_string')) if (s && words.test(stringValue(s) ?? '')) yield s;
+  if (!mayHaveSpellingEscape(ctx.source)) return;
+  for (const escape of ctx.root.descendantsOfType('escape_sequence')) {
+    const literal = escape && literalSpelledByEscape(escape);
+    if (literal && words.test(stringValue(literal) ?? '')) yield literal;
+  }
+}
+
+/**
+ * Can this literal's value hold a word its text does not: is it an implicit concatenation, or a string
+ * with an escape that decodes to a word character or joins lines? (For a rule that tests literals' text.)
+ */
+export function spellsByValue(literal: Node): boolean {
+  if (literal.type === 'concatenated_string') return true;
+  return literal.type === 'string' && SPELLING_ESCAPE.test(literal.text) && literal.descendantsOfType('escape_sequence').some((e) => !!e && SPELLING_ESCAPE_TOKEN.test(e.text));
+}
+
+/**
+ * The escapes that can put a word character (or `.`) in a value that its text lacks there: `\x`, `\u`,
+ * `\U` and `\N{...}` can decode to any, an octal escape to `0`-`9`, `A`-`Z`, `_`, `a`-`z` or `.` only
+ * with two or three digits (`\60`-`\172`; one digit gives a control character), and a line continuation
+ * (backslash, line break) decodes to nothing, joining the text around it, which matters only when the
+ * next line starts with a character a word can hold. Raw strings look the same in the text, so they can
+ * pass this test without spelling anything; the tree's `escape_sequence` nodes (none in a raw string) decide.
+ */
+const SPELLING_ESCAPE = /\\(?:[xuUN]|[0-7]{2}|\r?\n\S)/;
+/** The same, for the text of one `escape_sequence` token (which ends with the line break). */
+const SPELLING_ESCAPE_TOKEN = /^\\(?:[xuUN]|[0-7]{2}|\r?\n)/;
+
+// Several rules ask about the same file in a row: remember the last answer.
+let lastSource: string | undefined;
+let lastMayHaveSpellingEscape = false;
+
+/** Can the file hold a string that spells a word through an escape (a cheap text test most files fail)? */
+export function mayHaveSpellingEscape(source: string): boolean {
+  if (source !== lastSource) {
+    lastSource = source;
+    lastMayHaveSpellingEscape = SPELLING_ESCAPE.test(source);
+  }
+  return lastMayHaveSpellingEscape;
+}
+
+/**
+ * The literal whose value an escape that can spell a word is part of, when it is a lone string (the
+ * value of a concatenation is tested as a whole, from its own node); undefined for other escapes.
+ */
+function literalSpelledByEscape(escape: Node): Node | undefined {
+  if (!SPELLING_ESCAPE_TOKEN.test(escape.text)) return undefined;
+  const literal = escape.parent?.parent; // escape_sequence < string_content < string
+  return literal?.type === 'string' && literal.parent?.type !== 'concatenated_string' ? literal : undefined;
 }
 
 /** Runs listeners over the file's nodes in the engine's order (the shared pre-order list), then `module:exit`. */

@@ -14,7 +14,7 @@
  */
 import { anyPositionWithin, callArguments, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { MentionedWords, type AnchoredWord } from '../../engine/prefilter';
+import { MentionedWords, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
 
 // ---------------------------------------------------------------------------------------------------
 // Text filter
@@ -406,14 +406,14 @@ const TEST_NAME_LITERAL = /^(test|test_.*|.*_test|pytest|tests?[\/.].*|.*[\/.]te
  * value against these patterns.
  */
 export function probeStringKind(n: Node): 'framework' | 'name' | undefined {
-  if (n.type === 'string') {
-    // Escapes never decode to letters or `.`, so a plain literal's source text has every word its value
-    // has (only an implicit concatenation joins words from parts). The framework patterns all contain
+  if (n.type === 'string' && !spellsByValue(n)) {
+    // Without escapes that spell words (see `spellsByValue`), a literal's source text has every word its
+    // value has (only an implicit concatenation joins words from parts). The framework patterns all contain
     // `pytest`, `py.test` or `PYTEST`; the test-name one contains `test` and, being anchored with `.`,
-    // fails on a value with a line break, which a line break in the text always gives.
+    // fails on a value with a line break (see `mayNameTest`).
     const t = n.text;
     if (!t.includes('pytest') && !t.includes('py.test') && !t.includes('PYTEST')) {
-      if (!t.includes('test') || t.includes('\n') || t.includes('\r')) return undefined;
+      if (!mayNameTest(t)) return undefined;
     }
   }
   const v = stringValue(n);
@@ -479,14 +479,15 @@ export class ProbeStrings {
  * Could probeStringKind() call this string `framework`? Those patterns all need `pytest`, `py.test` or
  * `PYTEST` in the value. A plain literal's value has them only if its text does (see probeStringKind());
  * an implicit concatenation joins its parts' values, so a word can also start in one part and end in a
- * later one: then a part's value ends with the word's first letters, and (escapes never decoding to
- * letters or `.`) its last piece of text ends with the same letter.
+ * later one: then a part's value ends with the word's first letters, and (unless escapes spell words,
+ * see `spellsByValue`) its last piece of text ends with the same letter.
  */
 function mayNameFramework(n: Node): boolean {
   const t = n.text;
   if (t.includes('pytest') || t.includes('py.test') || t.includes('PYTEST')) return true;
-  if (n.type !== 'concatenated_string') return false;
+  if (n.type !== 'concatenated_string') return spellsByValue(n);
   for (const part of n.namedChildren) {
+    if (spellsByValue(part)) return true;
     // string_start, the pieces, string_end: the last piece is next to last (last, if string_end is missing).
     const pieces = part.namedChildren;
     for (let i = Math.max(0, pieces.length - 2); i < pieces.length; i++) if (/[pytes.PYTES]$/.test(pieces[i]!.text)) return true;
@@ -494,9 +495,14 @@ function mayNameFramework(n: Node): boolean {
   return false;
 }
 
-/** Can a plain literal with this text name a test (see probeStringKind())? */
+/**
+ * Can a plain literal with this text name a test (see probeStringKind())? Its value holds `test` and no
+ * line break, which a line break in the text gives unless a backslash continues the line (then it is
+ * looked at).
+ */
 function mayNameTest(text: string): boolean {
-  return text.includes('test') && !text.includes('\n') && !text.includes('\r');
+  if (!text.includes('test')) return false;
+  return (!text.includes('\n') && !text.includes('\r')) || /\\\r?\n/.test(text);
 }
 
 function short(node: Node): string {

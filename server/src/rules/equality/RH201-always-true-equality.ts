@@ -8,7 +8,7 @@
  * `__eq__`. Error in code under test; info in tests and test infrastructure, and info for a
  * module-level match-anything sentinel that no function in the file hands out (`unittest.mock.ANY`).
  */
-import { spelledByConcatenation } from '../../engine/prefilter';
+import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Node } from '../../engine/ast';
@@ -135,8 +135,8 @@ export const alwaysTrueEquality: Rule = {
     const named = sourceMentions(ctx.source, ctx.root, DUNDER_TEXT);
     return {
       'module:exit'() {
-        // Without a dunder in the source, only an implicit concatenation (`"__e" "q__"`) can spell one.
-        if (!named && !spelledByConcatenation(ctx.root, DUNDER_TEXT)) return;
+        // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`).
+        if (!named && !spelledByValue(ctx, DUNDER_TEXT)) return;
         const { overrides } = analyseEquality(ctx.root, ctx.names, ctx.source);
         for (const o of overrides) {
           if (!o.spoofs) continue;

@@ -7,7 +7,7 @@
  * a function of code under test that returns a library's match-anything object (`return mock.ANY`).
  */
 import { enclosingFunction, type Node } from '../../engine/ast';
-import { spelledByConcatenation } from '../../engine/prefilter';
+import { mayHaveSpellingEscape, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -79,13 +79,14 @@ export const chameleonObject: Rule = {
       });
     };
     // Files that cannot name a known object, or a comparison dunder for a chameleon, skip that part.
-    const known = sourceMentions(ctx.source, ctx.root, KNOWN_TEXT);
+    // (KNOWN_TEXT also sees concatenations; escapes that spell words (`getattr(mock, "\x41NY")`) keep it.)
+    const known = sourceMentions(ctx.source, ctx.root, KNOWN_TEXT) || mayHaveSpellingEscape(ctx.source);
     const dunders = sourceMentions(ctx.source, ctx.root, DUNDER_TEXT);
     return {
       ...(known ? { return_statement: returnsKnown } : {}),
       'module:exit'() {
-        // Without a dunder in the source, only an implicit concatenation (`"__e" "q__"`) can spell one.
-        if (!dunders && !spelledByConcatenation(ctx.root, DUNDER_TEXT)) return;
+        // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`).
+        if (!dunders && !spelledByValue(ctx, DUNDER_TEXT)) return;
         const { classes } = analyseEquality(ctx.root, ctx.names, ctx.source);
         const testSide = isTestSide(ctx.role);
         for (const c of classes) {

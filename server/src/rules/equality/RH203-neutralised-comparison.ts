@@ -34,9 +34,10 @@ const STRING_RESOLVER_TEXT = /getattr|__import__|import_module|modules/;
 
 /**
  * Can a call of this file patch anything? Its callee's name holds a `PATCHER_TEXT` word, and a name is
- * source text except for the strings `NameResolver` reads; a string's value is its source text too
- * (escapes never decode to word characters) unless an implicit concatenation joins pieces
- * (`getattr(mock, "pat" "ch")`). Most files mention no patcher and have few concatenated strings.
+ * source text except for the strings `NameResolver` reads; a string's value has the words of its source
+ * text too unless an implicit concatenation joins pieces (`getattr(mock, "pat" "ch")`) or escapes spell
+ * word characters (`"\x70atch"`), which `mentionedInFile` looks at. Most files mention no patcher and have
+ * few such strings.
  */
 function mayHavePatchingCalls(ctx: RuleContext): boolean {
   // Only a tree without syntax errors has the index that makes the concatenated-string query cheap (with

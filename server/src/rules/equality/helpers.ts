@@ -24,7 +24,7 @@ import {
 } from '../../engine/ast';
 import { flatTree } from '../../engine/fast';
 import type { NameResolver } from '../../engine/names';
-import { MentionedWords } from '../../engine/prefilter';
+import { literalsSpelling, mayHaveSpellingEscape, MentionedWords, spellsByValue } from '../../engine/prefilter';
 
 // ---------------------------------------------------------------------------------------------------------
 // Constant truthiness
@@ -459,9 +459,10 @@ export function analyseEquality(root: Node, names: NameResolver, source: string)
 // ---------------------------------------------------------------------------------------------------------
 // Text prefilters
 //
-// The rules of this family skip a file whose source cannot name what they look for. A single string
-// literal's value is its content as written (`stringValue` takes the `string_content` text verbatim), so a
-// name missing from the source text can still be spelt by implicit concatenation only (`"__e" "q__"`).
+// The rules of this family skip a file whose source cannot name what they look for. A string literal's
+// value has the words of its text, so a name missing from the source text can still be spelt only by an
+// implicit concatenation (`"__e" "q__"`) or by escapes that decode to word characters (`"__\x65q__"`):
+// see `spelledByValue` in the engine's prefilters.
 
 /**
  * A comparison dunder written anywhere in a text. Every override is named by one. The regex
@@ -566,14 +567,18 @@ class Analyser {
   private readonly returnish: Node[] = [];
   /** `functionsByName` is complete (filled before `collect`). */
   private functionsIndexed = false;
-  /** A concatenated string literal spells a comparison dunder (one not written out in the source). */
-  private concatenatedDunder = false;
+  /** A string literal's value spells a comparison dunder its text may lack (see `spellsByValue`). */
+  private spelledDunder = false;
+  /** The source has an escape that can spell a word, so lone strings are looked at too. */
+  private readonly escapesMaySpell: boolean;
 
   constructor(
     private readonly root: Node,
     private readonly names: NameResolver,
     private readonly source: string,
-  ) {}
+  ) {
+    this.escapesMaySpell = mayHaveSpellingEscape(source);
+  }
 
   run(): EqualityAnalysis {
     // The rules read only always-matching overrides and what their classes do: most files with a
@@ -598,15 +603,14 @@ class Analyser {
   /**
    * A necessary condition for an always-matching override: one of the places `run` takes overrides
    * from installs an implementation whose constant answer is the matching one. Every such place holds
-   * the dunder's name in its own text (a def or target identifier, a string argument or key: a single
-   * string's value is its text) or a concatenated string that spells it, so only the nodes around those
+   * the dunder's name in its own text (a def or target identifier, a string argument or key: a string's
+   * value has the words of its text) or a string whose value spells it (an implicit concatenation, escapes
+   * such as `\x65`: see `literalsSpelling`), so only the nodes around those
    * positions are looked at (a superset of `run`'s places: interpolations and comments count too).
    */
   private maySpoof(): boolean {
     const positions = [...this.dunderPositions()];
-    for (const n of this.root.descendantsOfType('concatenated_string')) {
-      if (n && DUNDER_TEXT.test(stringValue(n) ?? '')) positions.push(n.startIndex);
-    }
+    for (const n of literalsSpelling({ root: this.root, source: this.source }, DUNDER_TEXT)) positions.push(n.startIndex);
     if (positions.length === 0) return false;
     const around = nodesHolding(this.root, positions.sort((a, b) => a - b));
     if (!around) return true;
@@ -705,7 +709,10 @@ class Analyser {
     if (this.root.hasError) {
       // A tree with errors has no subtree index, so `descendantsOfType` would go to tree-sitter: walk it.
       forEachDescendant(this.root, (n) => {
-        if (n.type === 'string') return false;
+        if (n.type === 'string') {
+          if (this.escapesMaySpell) this.noteLiteral(n);
+          return false;
+        }
         this.collectNode(n);
         return true;
       });
@@ -715,20 +722,28 @@ class Analyser {
       let stringEnd = -1;
       for (const n of this.root.descendantsOfType(COLLECTED_TYPES)) {
         if (!n || n.startIndex < stringEnd) continue;
-        if (n.type === 'string') stringEnd = n.endIndex;
-        else this.collectNode(n);
+        if (n.type === 'string') {
+          stringEnd = n.endIndex;
+          if (this.escapesMaySpell) this.noteLiteral(n);
+        } else this.collectNode(n);
       }
     }
     this.classifyCalls();
   }
 
+  /** Notes a literal whose value spells a comparison dunder that its text may lack. */
+  private noteLiteral(n: Node): void {
+    if (!this.spelledDunder && spellsByValue(n) && DUNDER_TEXT.test(stringValue(n) ?? '')) this.spelledDunder = true;
+  }
+
   /** `type(name, bases, namespace)` calls and the setattr-like forms, among all calls: cheap tests first. */
   private classifyCalls(): void {
-    // Every setattr-like form names the dunder in a string argument: a string's value is its text, unless concatenated.
+    // Every setattr-like form names the dunder in a string argument: a string's value has the words of its
+    // text, unless concatenated or spelt by escapes.
     const dunders = this.dunderPositions();
     for (const call of this.calls) {
       if (this.isTypeCall(call)) this.typeCalls.push(call);
-      else if ((this.concatenatedDunder || anyPositionWithin(dunders, call)) && this.isSetattrLike(call)) this.setattrCalls.push(call);
+      else if ((this.spelledDunder || anyPositionWithin(dunders, call)) && this.isSetattrLike(call)) this.setattrCalls.push(call);
     }
   }
 
@@ -753,7 +768,7 @@ class Analyser {
         this.calls.push(n);
         break;
       case 'concatenated_string':
-        if (!this.concatenatedDunder && DUNDER_TEXT.test(stringValue(n) ?? '')) this.concatenatedDunder = true;
+        this.noteLiteral(n);
         break;
       case 'assignment': {
         if (n.parent?.type !== 'assignment') {

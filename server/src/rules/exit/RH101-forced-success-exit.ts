@@ -627,10 +627,10 @@ export const forcedSuccessExit: Rule = {
     },
   },
   create(ctx) {
-    // Every spelling the name resolver can follow mentions one of these names somewhere in the file.
-    if (!EXIT_TEXT.test(ctx.source)) return {};
-    // ... and as a whole word (`sys.exit`, `os._exit`, `quit`, `SystemExit`: identifiers and string
-    // contents), or in a string joined by implicit concatenation, which `whenMentioned` looks at.
+    // Every spelling the name resolver can follow mentions one of these names as a whole word (`sys.exit`,
+    // `os._exit`, `quit`, `SystemExit`: identifiers and string contents), or a string's value spells it
+    // (`"ex" "it"`, `"\x65xit"`), which `whenMentioned` looks at. (`EXIT_TEXT`, the words anywhere, is a
+    // source-only test: it would drop those strings.)
     return whenMentioned(ctx, EXIT_WORD, () => listeners(ctx));
   },
 };

@@ -8,7 +8,7 @@
 import { callArguments, dottedName, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
-import { MentionedWords, whenMentioned } from '../../engine/prefilter';
+import { MentionedWords, mentionedInFile, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import {
   CallbackCollector,
@@ -113,7 +113,8 @@ export const exitStatusOverride: Rule = {
     },
   },
   create(ctx: RuleContext) {
-    if (!STATUS_TEXT.test(ctx.source)) return {};
+    // The words in the source, or in a string's value (`__import__("\x61texit")`).
+    if (!mentionedInFile(ctx, STATUS_TEXT)) return {};
     // Every finding also needs `exit` (`exitstatus`, `pytest.exit`, `atexit`), `testsfailed` or `excepthook`
     // in an identifier or a string (a status attribute, the callee, the registering module or hook).
     return whenMentioned(ctx, STATUS_WORDS, () => statusListeners(ctx));

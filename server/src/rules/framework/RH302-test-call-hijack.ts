@@ -17,7 +17,7 @@
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
 import { callArguments, dottedName, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
-import { MentionedWords, whenMentioned } from '../../engine/prefilter';
+import { MentionedWords, mayHaveSpellingEscape, spellsByValue, whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -62,8 +62,9 @@ const SUCCESS_NAMES = /^(addSuccess|addSkip|addExpectedFailure)$/;
 const REBOUND_ATTRS = new Set([...ITEM_TEST_ATTRS, 'run', '__call__', ...TESTCASE_RUN_ATTRS, 'addFailure', 'addError', 'wasSuccessful']);
 /**
  * A call's rebinding names its attribute in a string: the whole value (`setattr(x, "run", f)`) or its last
- * dotted segment (`mock.patch("m.C.run")`). Such a value is word characters and dots only, so a plain
- * literal spells it as is: the attribute follows the opening quote or a dot and ends at the closing quote.
+ * dotted segment (`mock.patch("m.C.run")`). Such a value is word characters and dots only, so a literal
+ * without escapes that spell words (see `spellsByValue`) has it as is in its text: the attribute follows
+ * the opening quote or a dot and ends at the closing quote.
  */
 const ATTR_STRING_END = /["'.](?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful)["']/;
 const ATTR_VALUE_END = /(?:^|\.)(?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful)$/;
@@ -138,15 +139,18 @@ export const testCallHijack: Rule = {
       const callsMatter = ATTR_STRING_END.test(ctx.source);
       let joined = false;
       const listeners = collectThenCheck((nodes) => {
-        // An implicit concatenation joined such a string: take the calls from the file's node list (rare).
+        // An implicit concatenation or an escape spelt such a string: take the calls from the file's node list (rare).
         if (joined) nodes.calls = flatTree(ctx.root).nodes.filter((n) => n.type === 'call');
         check(ctx, nodes);
       });
       if (!callsMatter) {
         delete listeners.call;
-        listeners.concatenated_string = (node) => {
+        const spellsName = (node: Node) => {
           if (!joined && ATTR_VALUE_END.test(stringValue(node) ?? '')) joined = true;
         };
+        listeners.concatenated_string = spellsName;
+        // A string whose escapes spell words its text lacks (`"\x72un"`) can name the attribute too.
+        if (mayHaveSpellingEscape(ctx.source)) listeners.string = (node) => void (spellsByValue(node) && spellsName(node));
       }
       return listeners;
     });
