@@ -26,6 +26,7 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { mentionedInFile, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -40,6 +41,7 @@ import {
   mentionsAwarenessWords,
   ProbeStrings,
   probesIn,
+  AWARENESS_WORDS,
   PYTEST_WORDS,
   type Probe,
 } from './env-helpers';
@@ -55,6 +57,8 @@ interface BranchVerdict {
 
 const EXIT_FUNCTIONS = new Set(['sys.exit', 'os._exit', 'builtins.exit', 'builtins.quit']);
 const SKIP_FUNCTIONS = /^(pytest\.(skip|xfail|exit)|_pytest\.outcomes\.(skip|xfail|exit))$/;
+/** A caller-frame probe compares the frame's function name with a literal holding `test`. */
+const TEST_TEXT = /test/;
 const FRAMEWORK_TEXT = /\b_?pytest\b|sys\.modules\b|\bunittest\b/;
 
 function isSuccessArg(n: Node | undefined): boolean {
@@ -239,10 +243,11 @@ export const testEnvironmentDetection: Rule = {
   },
   create(ctx) {
     if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return {};
-    // Cheap pre-filter: every probe needs pytest's name, or frame access next to a `test` literal.
+    // Cheap pre-filter: every probe needs pytest's name, or frame access next to a `test` literal, in the
+    // source or in a string's value that its text lacks (`"py" "test"`, `"\x70ytest"`; see prefilter.ts).
     const source = ctx.source;
-    if (!mentionsAwarenessWords(source)) return {};
-    if (!PYTEST_WORDS.test(source) && !(FRAME_WORDS.test(source) && source.includes('test'))) return {};
+    if (!mentionsAwarenessWords(source) && !spelledByValue(ctx, AWARENESS_WORDS)) return {};
+    if (!mentionedInFile(ctx, PYTEST_WORDS) && !(mentionedInFile(ctx, FRAME_WORDS) && mentionedInFile(ctx, TEST_TEXT))) return {};
     // Every probe (named ones by induction) needs a string literal naming the framework, its variables,
     // its runner or a test: without one in the file there is nothing to find.
     const strings = new ProbeStrings();
