@@ -92,6 +92,22 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Makes the workspace copy a git repository with everything committed, so that "Review Changes" has a
+ * base: what the steps then change (a suppression comment, a settings file) is the change under review.
+ */
+function commitWorkspace(workspace: string): void {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: workspace,
+      stdio: 'pipe',
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'the workspace as the suite starts');
+}
+
 function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true });
 }
@@ -185,6 +201,7 @@ export async function start(opts: { vsix: string; codeServer: string }): Promise
   const profile = path.join(state, 'chromium-profile');
   for (const d of [home, userDataDir, extensionsDir, profile]) fs.mkdirSync(d, { recursive: true });
   copyDir(FIXTURE_WORKSPACE, workspace);
+  commitWorkspace(workspace);
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
 

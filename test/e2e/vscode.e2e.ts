@@ -22,6 +22,7 @@ import {
   openFile,
   problemRows,
   problemsText,
+  runCommand,
   screenshot,
   start,
   waitFor,
@@ -301,5 +302,33 @@ describe('Reward Hack Detector in code-server', { timeout: WATCHDOG_MS }, () => 
     assert.ok(text.includes('RH301'), `RH301 disappeared too: ${text}`);
     await openFile(s.page, 'models.py');
     await waitFor('no squiggle left in models.py', async () => (await activeEditor(s.page).locator(SQUIGGLES).count()) === 0, 10_000);
+  });
+
+  step('Review Changes reports what the session changed, not the hacks already committed', async (s) => {
+    const { page } = s;
+    // The workspace was committed as the suite started; since then the quick fix added a suppression
+    // comment to solution.py. A review against HEAD must report that suppression (RH901) and leave the
+    // unchanged hacks (RH301 in conftest.py) out.
+    await runCommand(page, 'Reward Hack: Review Changes');
+    const head = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'HEAD' }).first();
+    await head.waitFor({ state: 'visible', timeout: 15_000 });
+    await head.click();
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Reward Hack Review' }) });
+    const rows = await waitFor(
+      'RH901 in the Reward Hack Review view',
+      async () => {
+        const texts = (await pane.locator('.monaco-list-row').allInnerTexts().catch(() => [] as string[])).map((t) => t.replace(/\s+/g, ' ').trim());
+        return texts.some((t) => t.includes('RH901')) ? texts : null;
+      },
+      30_000,
+    ).catch(async (e: Error): Promise<never> => {
+      throw new Error(`${e.message}\n${await diagnosis(s)}`);
+    });
+    assert.ok(rows);
+    log(`review view: ${rows.join(' | ')}`);
+    assert.ok(rows.some((r) => r.includes('solution.py')), `no solution.py row in the review view: ${rows.join(' | ')}`);
+    const line = lineOf(path.join(s.workspace, 'solution.py'), 'reward-hack: ignore[RH101]') + 1;
+    assert.ok(rows.some((r) => r.includes('RH901') && r.includes(`line ${line}`)), `RH901 is not on line ${line}: ${rows.join(' | ')}`);
+    assert.ok(!rows.some((r) => r.includes('RH301') || r.includes('conftest.py')), `the review reports unchanged code: ${rows.join(' | ')}`);
   });
 });
