@@ -105,12 +105,16 @@ export function classifyFile(facts: FileFacts, root: Node, names: () => NameReso
   const infraGlobs = settings.testInfrastructureFiles ?? DEFAULT_TEST_INFRASTRUCTURE_GLOBS;
   const testGlobs = settings.testFiles ?? DEFAULT_TEST_GLOBS;
   if (facts.isConftest || matchesGlobs(facts.path, infraGlobs)) return 'test-infrastructure';
-  // Module-level hooks make a plugin even under tests/; hook methods of a class in a test file are the
-  // test's own plugin (pytester), so the test globs win over them.
-  const classHooks = facts.pytestHooks.filter((h) => h.parent?.type !== 'module' && h.parent?.parent?.type !== 'module');
-  if (facts.pytestHooks.length > classHooks.length) return 'test-infrastructure';
-  if (matchesGlobs(facts.path, testGlobs)) return 'test';
-  if (classHooks.length > 0) return 'test-infrastructure';
+  const testFile = matchesGlobs(facts.path, testGlobs);
+  // Hooks make a plugin even under tests/ (`tests/plugins/green.py`), module-level ones and hook methods of
+  // a plugin class alike. The exception is a plugin class in a test module that defines tests: that is the
+  // tests' own plugin, registered by a test (pytester), and the file stays a test.
+  if (facts.pytestHooks.length > 0) {
+    const onlyClassHooks = facts.pytestHooks.every((h) => h.parent?.type !== 'module' && h.parent?.parent?.type !== 'module');
+    const testsOwnPlugin = testFile && onlyClassHooks && (definesPytestTests(root) || definesTestCase(root, names()));
+    return testsOwnPlugin ? 'test' : 'test-infrastructure';
+  }
+  if (testFile) return 'test';
   if (facts.importsTestFramework && (definesPytestTests(root) || definesTestCase(root, names()))) return 'test';
   if (facts.basename === '__main__.py' || facts.hasShebang) return 'entry-point';
   return 'code-under-test';

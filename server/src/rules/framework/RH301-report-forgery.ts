@@ -8,7 +8,9 @@
  * - forging a report inside `pytest_runtest_makereport` / `pytest_runtest_logreport` (any hookimpl style):
  *   `rep.outcome = "passed"`, `rep.longrepr = None`, `call.excinfo = None`, `outcome.force_result(...)`
  *   or returning a report built as passed — unless the statement is gated on xfail (pytest's own xfail
- *   handling) or on a skip request;
+ *   handling) or on a skip request. The report may be a variable, written to without one
+ *   (`outcome.get_result().outcome = ...`, `(yield).outcome = ...`), or written by `setattr` in a loop
+ *   over a dict's entries (`for k, v in {"outcome": "passed"}.items(): setattr(rep, k, v)`);
  * - `pytest_report_teststatus` returning the "passed" status for reports that did not pass.
  *
  * The structural difference from pytest's xfail code is the gate: pytest only rewrites an outcome under
@@ -32,6 +34,8 @@ import {
   hookStyle,
   moduleStringConstants,
   isNoOp,
+  localAssignments,
+  moduleAssignments,
   mentionsMarker,
   mentionsPassed,
   mentionsSkipped,
@@ -194,11 +198,78 @@ function dictOwner(n: Node, ctx: RuleContext): Node | undefined {
   return undefined;
 }
 
+/** Resolves an expression to the dict literal it is (or names: `OVERRIDES = {...}` bound once), if any. */
+type DictResolver = (n: Node) => Node | undefined;
+
+const literalDict: DictResolver = (n) => {
+  const u = unparen(n);
+  return u.type === 'dictionary' ? u : undefined;
+};
+
+/** A resolver that also follows a name bound once, to a dict literal, in the function or at module level. */
+function dictResolver(fn: Node, root: Node): DictResolver {
+  let local: Map<string, Node[]> | undefined;
+  let module: Map<string, Node[]> | undefined;
+  return (n) => {
+    const u = unparen(n);
+    if (u.type !== 'identifier') return literalDict(u);
+    local ??= localAssignments(fn);
+    const values = local.get(u.text) ?? (module ??= moduleAssignments(root)).get(u.text) ?? [];
+    return values.length === 1 ? literalDict(values[0]!) : undefined;
+  };
+}
+
+/** The string-keyed entries of a dict literal. */
+function dictEntries(d: Node): { key: string; value: Node }[] {
+  const out: { key: string; value: Node }[] = [];
+  for (const pair of d.namedChildren) {
+    if (pair.type !== 'pair') continue;
+    const key = stringValue(pair.childForFieldName('key'));
+    const value = pair.childForFieldName('value');
+    if (key && value) out.push({ key, value });
+  }
+  return out;
+}
+
+/**
+ * The entries a `setattr(o, key, value)` writes when `key`/`value` are the variables of an enclosing loop
+ * over a dict: `for key, value in D.items()` or `for key in D` with `D[key]` as the value.
+ */
+function loopedEntries(call: Node, keyArg: Node, valueArg: Node, dicts: DictResolver): { key: string; value: Node }[] {
+  const key = unparen(keyArg);
+  if (key.type !== 'identifier') return [];
+  const value = unparen(valueArg);
+  for (let p = call.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    const left = p.childForFieldName('left');
+    const right = p.childForFieldName('right');
+    if (!left || !right) continue;
+    const vars = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.namedChildren : [left];
+    if (vars.length === 2 && vars[0]!.text === key.text && vars[1]!.text === value.text) {
+      // `for k, v in D.items()`
+      const r = unparen(right);
+      const f = r.type === 'call' ? unparen(r.childForFieldName('function')!) : undefined;
+      if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'items') return [];
+      const d = dicts(f.childForFieldName('object')!);
+      return d ? dictEntries(d) : [];
+    }
+    if (vars.length === 1 && vars[0]!.text === key.text && value.type === 'subscript') {
+      // `for k in D: setattr(o, k, D[k])`
+      const d = dicts(right);
+      const [of, index] = value.namedChildren;
+      if (!d || !of || index?.text !== key.text || dicts(of)?.id !== d.id) return [];
+      return dictEntries(d);
+    }
+  }
+  return [];
+}
+
 /**
  * Attribute writes in every spelling: `o.a = v`, `setattr(o, "a", v)`, `object.__setattr__(o, "a", v)`,
- * `o.__dict__["a"] = v`, `vars(o)["a"] = v`, `o.__dict__.update(a=v)`.
+ * `o.__dict__["a"] = v`, `vars(o)["a"] = v`, `o.__dict__.update(a=v)`, and `setattr(o, k, v)` in a loop
+ * over a dict's entries.
  */
-function attributeWrite(n: Node, ctx: RuleContext): AttributeWrite[] {
+function attributeWrite(n: Node, ctx: RuleContext, dicts: DictResolver = literalDict): AttributeWrite[] {
   if (n.type === 'assignment') {
     const left = n.childForFieldName('left');
     const value = n.childForFieldName('right');
@@ -221,7 +292,9 @@ function attributeWrite(n: Node, ctx: RuleContext): AttributeWrite[] {
   const name = f.type === 'attribute' ? f.childForFieldName('attribute')?.text : f.text;
   if ((callee === 'builtins.setattr' || (name === '__setattr__' && f.type === 'attribute' && pos.length === 3)) && pos.length >= 3) {
     const attr = stringValue(pos[1]);
-    return attr ? [{ node: n, obj: unparen(pos[0]!), attr, value: pos[2]! }] : [];
+    if (attr) return [{ node: n, obj: unparen(pos[0]!), attr, value: pos[2]! }];
+    // `for key, value in {"outcome": "passed"}.items(): setattr(rep, key, value)`: one write per entry.
+    return loopedEntries(n, pos[1]!, pos[2]!, dicts).map((e) => ({ node: n, obj: unparen(pos[0]!), attr: e.key, value: e.value }));
   }
   if (name === '__setattr__' && f.type === 'attribute' && pos.length === 2) {
     const attr = stringValue(pos[0]);
@@ -232,18 +305,22 @@ function attributeWrite(n: Node, ctx: RuleContext): AttributeWrite[] {
     if (!owner) return [];
     const out: AttributeWrite[] = [];
     for (const [k, v] of args.keywords) out.push({ node: n, obj: unparen(owner), attr: k, value: v });
-    const d = pos[0] ? unparen(pos[0]) : undefined;
-    if (d?.type === 'dictionary') {
-      for (const pair of d.namedChildren) {
-        if (pair.type !== 'pair') continue;
-        const k = stringValue(pair.childForFieldName('key'));
-        const v = pair.childForFieldName('value');
-        if (k && v) out.push({ node: n, obj: unparen(owner), attr: k, value: v });
-      }
-    }
+    const d = pos[0] ? dicts(pos[0]) : undefined;
+    for (const e of d ? dictEntries(d) : []) out.push({ node: n, obj: unparen(owner), attr: e.key, value: e.value });
     return out;
   }
   return [];
+}
+
+/**
+ * The report itself, written to without a variable in a makereport wrapper: `outcome.get_result()` (old
+ * style) or `(yield)` (new style, where the yield's value is the report).
+ */
+function isFreshReport(obj: Node, style: HookStyle): boolean {
+  if (obj.type === 'yield') return style !== 'old-wrapper' && obj.namedChildCount === 0;
+  if (obj.type !== 'call' || callArguments(obj).positional.length > 0) return false;
+  const f = unparen(obj.childForFieldName('function')!);
+  return f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get_result';
 }
 
 /** Forging statements in the own scope of `fn` on the given report variables. */
@@ -252,22 +329,26 @@ function collectForgeries(
   reports: Set<string>,
   ctx: RuleContext,
   constants: Map<string, string>,
-  opts: { makereport: boolean; callParam?: string },
+  opts: { makereport: boolean; callParam?: string; style?: HookStyle },
 ): Forgery[] {
   const out: Forgery[] = [];
   const body = fn.childForFieldName('body');
   if (!body) return out;
-  const push = (node: Node, kind: ForgeryKind, value: string, gateFrom: Node = node) =>
-    out.push({ node, kind, value, fn, gates: gatesOf(gateFrom, fn) });
+  // A branch of `a if c else b` gates the write when it is part of it (not a value taken from a dict elsewhere).
+  const within = (inner: Node | undefined, outer: Node) => !!inner && inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+  const push = (node: Node, kind: ForgeryKind, value: string, at?: Node) =>
+    out.push({ node, kind, value, fn, gates: gatesOf(within(at, node) ? at! : node, fn) });
+  const isReport = (obj: Node) =>
+    obj.type === 'identifier' ? reports.has(obj.text) : opts.makereport && isFreshReport(obj, opts.style ?? 'plain');
+  const dicts = dictResolver(fn, ctx.root);
   const visit = (n: Node) => {
-    for (const w of attributeWrite(n, ctx)) {
-      if (w.obj.type !== 'identifier') continue;
-      if (reports.has(w.obj.text) && w.attr === 'outcome') {
+    for (const w of attributeWrite(n, ctx, dicts)) {
+      if (isReport(w.obj) && w.attr === 'outcome') {
         const v = forgedValue(w.value, constants);
         if (v) push(w.node, 'outcome', v.value, v.at);
-      } else if (reports.has(w.obj.text) && w.attr === 'longrepr' && unparen(w.value).type === 'none') {
+      } else if (isReport(w.obj) && w.attr === 'longrepr' && unparen(w.value).type === 'none') {
         push(w.node, 'longrepr', '');
-      } else if (opts.callParam && w.obj.text === opts.callParam && w.attr === 'excinfo' && unparen(w.value).type === 'none') {
+      } else if (opts.callParam && w.obj.type === 'identifier' && w.obj.text === opts.callParam && w.attr === 'excinfo' && unparen(w.value).type === 'none') {
         push(w.node, 'excinfo', 'passed');
       }
     }
@@ -322,7 +403,9 @@ export const reportForgery: Rule = {
       summary: 'Finds pytest test reports being rewritten from failed to passed (or skipped), and pytest\'s report machinery being replaced.',
       why:
         'pytest decides pass or fail from the `TestReport` it builds for each test phase. A `pytest_runtest_makereport` ' +
-        'hook that sets `rep.outcome = "passed"` (and `rep.longrepr = None` to hide the traceback), a replaced ' +
+        'hook that sets `rep.outcome = "passed"` (and `rep.longrepr = None` to hide the traceback), in any spelling ' +
+        '(`outcome.get_result().outcome = "passed"`, `(yield).outcome = "passed"`, `setattr` in a loop over ' +
+        '`{"outcome": "passed"}.items()`), a replaced ' +
         '`TestReport.from_item_and_call`, or a `pytest_report_teststatus` that answers "passed" for failures makes a ' +
         'failing test count as a pass: the run goes green and the exit status is 0 while the code under test is still wrong. ' +
         'Re-labelling failures as skipped by exception type hides them the same way.',
@@ -343,7 +426,8 @@ export const reportForgery: Rule = {
         'so it is reported as xfailed. Hooks may read reports (screenshots, logs) or make outcomes stricter, never softer.',
       lookAlikes: [
         'Hooks that only read reports: screenshots or logs on failure, `setattr(item, "rep_" + rep.when, rep)`.',
-        'Making an outcome stricter: `rep.outcome = "failed"` (e.g. strict XPASS).',
+        'Making an outcome stricter: `rep.outcome = "failed"` (e.g. strict XPASS), also through `outcome.get_result()` or a dict of overrides.',
+        'In an old-style `hookwrapper=True` hook, `(yield)` is pluggy\'s result object, not the report.',
         'xfail handling gated on an xfail marker or `xfail.Exception` (pytest\'s own `skipping.py`).',
         'Converting a skip request (`unittest.SkipTest`) into a skip.',
         'pytest-rerunfailures setting `report.outcome = "rerun"`.',
@@ -370,6 +454,7 @@ export const reportForgery: Rule = {
         const forgeries = collectForgeries(fn, reports, ctx, constants, {
           makereport: hook === 'pytest_runtest_makereport',
           callParam: hook === 'pytest_runtest_makereport' && params.includes('call') ? 'call' : undefined,
+          style,
         });
         for (const f of forgeries) handled.add(f.node.id);
         emitForgeries(ctx, forgeries, where, method);

@@ -7,11 +7,12 @@
  * - `pytest_runtest_call` / `pytest_pyfunc_call` / `pytest_runtest_protocol` implementations that swallow
  *   the test's exception (`try: yield / except: pass`, `contextlib.suppress`, a handler that does not
  *   re-raise) or `outcome.force_result(...)` it away;
- * - a test item's `runtest` / `obj` replaced by a no-op;
+ * - a test item's `runtest` / `obj` replaced by a no-op, or by a wrapper that runs it but swallows its
+ *   failure (`item.runtest = safe_runtest`, `item.obj = tolerant(item.obj)` with `except Exception: pass`);
  * - `unittest.TestCase.run` (or `__call__`, `_callTestMethod`) overridden or rebound so the test method
  *   never runs; `TextTestRunner.run` / `TestSuite.run` replaced by something that never runs the suite;
  *   `TestResult.addFailure` / `addError` rebound to `addSuccess` or a no-op; `wasSuccessful` forced to
- *   return True.
+ *   return True; a runner script emptying the run's `failures`/`errors` before asking `wasSuccessful()`.
  *
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
@@ -108,9 +109,11 @@ export const testCallHijack: Rule = {
         'pytest runs a test through `pytest_runtest_protocol` → `pytest_runtest_call` → `pytest_pyfunc_call`. A ' +
         '`pytest_pyfunc_call` that returns `True` without calling `pyfuncitem.obj` tells pytest the test ran and passed; ' +
         'a `pytest_runtest_call` wrapper that catches the exception around `yield` (or calls `outcome.force_result(None)`) ' +
-        'turns every failure into a pass. On the unittest side, a `TestCase.run` that never calls the test method, a ' +
+        'turns every failure into a pass, and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
+        'that catches the failure (`item.runtest = safe_runtest`). On the unittest side, a `TestCase.run` that never calls the test method, a ' +
         '`TextTestRunner.run` that returns an empty result, ' +
-        '`addFailure` rebound to `addSuccess`, or `wasSuccessful` returning `True` make the runner report success. ' +
+        '`addFailure` rebound to `addSuccess`, `wasSuccessful` returning `True`, or a runner script that empties ' +
+        '`result.failures` / `result.errors` after the run make the runner report success. ' +
         'Nothing is tested, yet the run is green.',
       example: [
         '# conftest.py',
@@ -127,6 +130,8 @@ export const testCallHijack: Rule = {
         'pytest\'s own `pytest_pyfunc_call`, which calls the test function.',
         'A `TestCase.run` override that calls `super().run(result)` (setup around the real run).',
         'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events).',
+        'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`).',
+        'Retry loops that clear `result.failures` and run the failed tests into the same result again; result classes resetting their own lists.',
         'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`.',
       ],
     },
@@ -169,6 +174,7 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
     }
     if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name);
   }
+  if (RESULT_RECORDS.test(ctx.source)) checkClearedRecords(ctx);
   // Only replacements that are checked for delegation need the originals they may call.
   let originals: Set<string> | undefined;
   const getOriginals = () => (originals ??= originalAliases(nodes.assignments, ctx));
@@ -248,40 +254,15 @@ function checkRunHook(ctx: RuleContext, fn: Node): void {
   forEachInScope(body, (n) => {
     if (n.type === 'try_statement' && containsRun(n.childForFieldName('body'))) {
       for (const clause of exceptClauses(n)) {
-        const h = classifyHandler(clause, ctx.names);
-        if (h.outcome === 'raises') continue;
-        const caught = h.caught ? `\`${h.caught}\`` : 'every exception (bare `except:`)';
-        const gates = gatesOf(clause, fn);
-        if (h.outcome === 'relabels') {
-          if (/xfail|Skip/.test(h.caught) || gatedBy(gates, mentionsXfail)) continue;
-          ctx.report({
-            node: clause,
-            message: `${where} catches ${caught} from the test and turns it into a skip/xfail: failing tests are reported as skipped`,
-            severity: sev(ctx, clause, h.broad ? 'error' : 'warning', method),
-          });
-        } else {
-          if (/Skip|skip\.Exception/.test(h.caught)) continue;
-          ctx.report({
-            node: clause,
-            message: `${where} catches ${caught} from the test and does not re-raise: failing tests pass`,
-            severity: sev(ctx, clause, h.broad ? 'error' : 'warning', method),
-          });
-        }
+        const effect = handlerEffect(ctx, clause, fn);
+        if (effect) ctx.report({ node: clause, message: `${where} ${effect.what}`, severity: sev(ctx, clause, effect.severity, method) });
       }
     } else if (n.type === 'with_statement' && containsRun(n.childForFieldName('body'))) {
-      for (const item of n.descendantsOfType('with_item')) {
-        if (!item) continue;
-        let v = item.childForFieldName('value');
-        if (v?.type === 'as_pattern') v = v.namedChild(0);
-        if (!v || unparen(v).type !== 'call') continue;
-        const callee = ctx.names.callee(unparen(v)) ?? dottedName(unparen(v).childForFieldName('function')) ?? '';
-        if (!/(^|\.)suppress$/.test(callee)) continue;
-        const args = callArguments(unparen(v)).positional;
-        const broad = args.length === 0 || args.some((a) => /^(builtins\.)?(BaseException|Exception|AssertionError)$/.test(ctx.names.qualify(a) ?? a.text));
+      for (const s of suppressions(ctx, n)) {
         ctx.report({
-          node: v,
-          message: `${where} runs the test inside \`${snippet(v)}\`: its failure is swallowed and the test passes`,
-          severity: sev(ctx, v, broad ? 'error' : 'warning', method),
+          node: s.node,
+          message: `${where} runs the test inside \`${snippet(s.node)}\`: its failure is swallowed and the test passes`,
+          severity: sev(ctx, s.node, s.severity, method),
         });
       }
     }
@@ -308,6 +289,42 @@ function checkRunHook(ctx: RuleContext, fn: Node): void {
       severity: sev(ctx, forced, 'error', method),
     });
   });
+}
+
+/**
+ * What an `except` clause around the test does to its failure, when it hides it: swallowing it (the test
+ * passes) or re-labelling it as a skip. Clauses that re-raise, and skip or xfail handling (a skip request
+ * caught and turned into a skip, a relabelling gated on xfail), are not reported. Catching test failures
+ * broadly is an error, a narrow exception type a warning.
+ */
+function handlerEffect(ctx: RuleContext, clause: Node, fn: Node): { what: string; severity: Severity; relabels: boolean } | undefined {
+  const h = classifyHandler(clause, ctx.names);
+  if (h.outcome === 'raises') return undefined;
+  const caught = h.caught ? `\`${h.caught}\`` : 'every exception (bare `except:`)';
+  const severity: Severity = h.broad ? 'error' : 'warning';
+  if (h.outcome === 'relabels') {
+    if (/xfail|Skip/.test(h.caught) || gatedBy(gatesOf(clause, fn), mentionsXfail)) return undefined;
+    return { what: `catches ${caught} from the test and turns it into a skip/xfail: failing tests are reported as skipped`, severity, relabels: true };
+  }
+  if (/Skip|skip\.Exception/.test(h.caught)) return undefined;
+  return { what: `catches ${caught} from the test and does not re-raise: failing tests pass`, severity, relabels: false };
+}
+
+/** `with contextlib.suppress(...)` items of a with statement: broad ones (failures included) are errors. */
+function suppressions(ctx: RuleContext, withStmt: Node): { node: Node; severity: Severity }[] {
+  const out: { node: Node; severity: Severity }[] = [];
+  for (const item of withStmt.descendantsOfType('with_item')) {
+    if (!item) continue;
+    let v = item.childForFieldName('value');
+    if (v?.type === 'as_pattern') v = v.namedChild(0);
+    if (!v || unparen(v).type !== 'call') continue;
+    const callee = ctx.names.callee(unparen(v)) ?? dottedName(unparen(v).childForFieldName('function')) ?? '';
+    if (!/(^|\.)suppress$/.test(callee)) continue;
+    const args = callArguments(unparen(v)).positional;
+    const broad = args.length === 0 || args.some((a) => /^(builtins\.)?(BaseException|Exception|AssertionError)$/.test(ctx.names.qualify(a) ?? a.text));
+    out.push({ node: v, severity: broad ? 'error' : 'warning' });
+  }
+  return out;
 }
 
 function lastName(call: Node): string {
@@ -446,6 +463,117 @@ function callsSuccess(fn: Node): Node | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// A runner's result with its failures discarded
+
+/** The lists of a unittest result that make `wasSuccessful()` false. */
+const RESULT_RECORDS = /\.(failures|errors|unexpectedSuccesses)\b/;
+const RECORD_ATTRS = new Set(['failures', 'errors', 'unexpectedSuccesses']);
+
+/**
+ * Names bound to a unittest result after a run: `result = runner.run(suite)` with a `TextTestRunner` (or
+ * any `*TestRunner`), `result = unittest.TestResult()` (filled by `suite.run(result)`), `prog.result` of
+ * `prog = unittest.main(exit=False)`.
+ */
+function runResultNames(ctx: RuleContext, nodes: Node[]): { results: Set<string>; runners: Set<string> } {
+  const runners = new Set<string>();
+  const results = new Set<string>();
+  const isClass = (call: Node, pattern: RegExp) => pattern.test(ctx.names.callee(call) ?? dottedName(call.childForFieldName('function')) ?? '');
+  for (const n of nodes) {
+    if (n.type !== 'assignment') continue;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) continue;
+    const r = unparen(right);
+    if (r.type === 'call' && isClass(r, /TestRunner$|^unittest(\.main)?\.main$|^unittest\.(TestProgram|main\.TestProgram)$/)) {
+      runners.add(left.text);
+      continue;
+    }
+    if (r.type === 'call' && isClass(r, /(^|\.)\w*TestResult$/)) {
+      results.add(left.text);
+      continue;
+    }
+    const f = r.type === 'call' ? unparen(r.childForFieldName('function')!) : undefined;
+    if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'run') {
+      // `runner.run(suite)`, `unittest.TextTestRunner().run(suite)`
+      const receiver = unparen(f.childForFieldName('object')!);
+      if ((receiver.type === 'identifier' && runners.has(receiver.text)) || (receiver.type === 'call' && isClass(receiver, /TestRunner$/))) results.add(left.text);
+    } else if (r.type === 'attribute' && r.childForFieldName('attribute')?.text === 'result') {
+      // `result = prog.result`, `result = unittest.main(exit=False).result`
+      const owner = unparen(r.childForFieldName('object')!);
+      if ((owner.type === 'identifier' && runners.has(owner.text)) || (owner.type === 'call' && isClass(owner, /^unittest(\.main)?\.main$/))) results.add(left.text);
+    }
+  }
+  return { results, runners };
+}
+
+/** The result whose record list `n` is: `result.failures`, or `prog.result.failures` (`prog` ran the tests). */
+function resultRecord(n: Node, run: { results: Set<string>; runners: Set<string> }): Node | undefined {
+  const u = unparen(n);
+  if (u.type !== 'attribute' || !RECORD_ATTRS.has(u.childForFieldName('attribute')?.text ?? '')) return undefined;
+  const owner = unparen(u.childForFieldName('object')!);
+  if (owner.type === 'identifier') return run.results.has(owner.text) ? owner : undefined;
+  if (owner.type !== 'attribute' || owner.childForFieldName('attribute')?.text !== 'result') return undefined;
+  const program = unparen(owner.childForFieldName('object')!);
+  return program.type === 'identifier' && run.runners.has(program.text) ? owner : undefined;
+}
+
+/**
+ * Clearing a run's recorded failures (`result.failures.clear()`, `result.errors = []`, `del
+ * result.failures[:]`) makes `wasSuccessful()` true and the runner script exit 0 whatever failed. A retry
+ * loop that clears the list and then runs tests into the same result again is left alone.
+ */
+function checkClearedRecords(ctx: RuleContext): void {
+  const nodes = flatTree(ctx.root).nodes;
+  const run = runResultNames(ctx, nodes);
+  if (run.results.size === 0 && run.runners.size === 0) return;
+  const full = (sub: Node) => sub.type === 'subscript' && /^\[\s*(0|None)?\s*:\s*(None)?\s*\]$/.test(sub.text.slice(sub.namedChildren[0]!.text.length));
+  const emptied = (target: Node): Node | undefined => {
+    const t = unparen(target);
+    return resultRecord(t.type === 'subscript' && full(t) ? t.namedChildren[0]! : t, run);
+  };
+  for (const n of nodes) {
+    let result: Node | undefined;
+    if (n.type === 'call') {
+      const f = unparen(n.childForFieldName('function')!);
+      if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'clear' && callArguments(n).positional.length === 0) result = resultRecord(f.childForFieldName('object')!, run);
+    } else if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left && right && truthiness(right) === 'falsy' && !/^(none|false|integer|float|string)$/.test(unparen(right).type)) result = emptied(left);
+    } else if (n.type === 'delete_statement') {
+      for (const t of n.namedChildren) {
+        const targets = unparen(t).type === 'expression_list' ? unparen(t).namedChildren : [t];
+        for (const x of targets) result ??= unparen(x).type === 'subscript' ? emptied(x) : undefined;
+      }
+    }
+    // Clearing a result nobody looks at afterwards changes nothing; running tests into it again is a retry.
+    if (!result || !consultedAfter(nodes, n, result) || runsIntoAgain(n, result.text)) continue;
+    ctx.report({
+      node: n,
+      message: `\`${snippet(n)}\` discards the failures the test run recorded: \`${result.text}.wasSuccessful()\` and the exit status report success whatever failed`,
+      severity: sev(ctx, n, 'error'),
+    });
+  }
+}
+
+/** Is the result (`result`, `prog.result`) mentioned again after `stmt`? The first name of its text is enough. */
+function consultedAfter(nodes: Node[], stmt: Node, result: Node): boolean {
+  const name = result.text.split('.')[0];
+  return nodes.some((n) => n.type === 'identifier' && n.startIndex >= stmt.endIndex && n.text === name);
+}
+
+/** Is the result handed to something after `stmt` in the same block (`suite.run(result)`): a retry, not a cover-up. */
+function runsIntoAgain(stmt: Node, result: string): boolean {
+  let s: Node | null = stmt;
+  while (s && s.parent && s.parent.type !== 'block' && s.parent.type !== 'module') s = s.parent;
+  for (let next = s?.nextNamedSibling ?? null; next; next = next.nextNamedSibling) {
+    const again = findCallIn(next, (call) => callArguments(call).positional.some((a) => unparen(a).type === 'identifier' && unparen(a).text === result));
+    if (again && !PASSIVE_CALLS.test(lastName(again))) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Rebinding
 
 /** Names bound to an original that a replacement may call: `_orig_run = unittest.TestCase.run`. */
@@ -462,6 +590,78 @@ function originalAliases(assignments: Node[], ctx: RuleContext): Set<string> {
   return out;
 }
 
+/**
+ * The wrapper a decorator-like factory in this file returns, for `item.obj = tolerant(item.obj)`: the
+ * factory's `return wrapper` names a def nested in it (or returns a lambda).
+ */
+function wrapperMadeBy(value: Node | undefined, defs: Map<string, Node[]>): Node | undefined {
+  const v = value ? unparen(value) : undefined;
+  const f = v?.type === 'call' ? unparen(v.childForFieldName('function')!) : undefined;
+  if (f?.type !== 'identifier') return undefined;
+  const factory = defs.get(f.text);
+  if (factory?.length !== 1) return undefined;
+  const body = factory[0]!.childForFieldName('body');
+  if (!body) return undefined;
+  const nested = new Map<string, Node>();
+  let returned: Node | undefined;
+  forEachInScope(body, (n) => {
+    if (n.type === 'function_definition') nested.set(functionName(n), n);
+    else if (n.type === 'return_statement') {
+      const r = returnValue(n);
+      if (r) returned = unparen(r);
+    }
+  });
+  if (returned?.type === 'lambda') return returned;
+  return returned?.type === 'identifier' ? nested.get(returned.text) : undefined;
+}
+
+/**
+ * How a wrapper around the test hides its failure: an `except` clause that swallows or re-labels it, or
+ * `contextlib.suppress`, around a call of the original (a parameter of the wrapper or of its factory,
+ * `original = item.runtest`, `item.obj(...)`).
+ */
+function hiddenFailure(ctx: RuleContext, wrapper: Node, originals: Set<string>): { node: Node; what: string; severity: Severity } | undefined {
+  const body = wrapper.childForFieldName('body');
+  if (!body || body.type !== 'block') return undefined;
+  const candidates = new Set([...originals, ...parameterNames(wrapper)]);
+  for (let p = wrapper.parent; p; p = p.parent) if (p.type === 'function_definition') for (const name of parameterNames(p)) candidates.add(name);
+  const callsOriginal = (block: Node | null): boolean =>
+    !!block &&
+    !!findCallIn(block, (call) => {
+      const callee = unparen(call.childForFieldName('function')!);
+      if (callee.type === 'identifier') return candidates.has(callee.text);
+      return callee.type === 'attribute' && ITEM_TEST_ATTRS.has(callee.childForFieldName('attribute')?.text ?? '');
+    });
+  // The most severe way it hides the failure (the first of equals).
+  let found: { node: Node; what: string; severity: Severity } | undefined;
+  const note = (node: Node, what: string, severity: Severity) => {
+    if (!found || (found.severity === 'warning' && severity === 'error')) found = { node, what, severity };
+  };
+  forEachInScope(body, (n) => {
+    if (n.type === 'try_statement' && callsOriginal(n.childForFieldName('body'))) {
+      for (const clause of exceptClauses(n)) {
+        const effect = handlerEffect(ctx, clause, wrapper);
+        // Re-labelling one specific exception as a skip (`except ConnectionError: pytest.skip(...)`) is dependency gating.
+        if (effect && !(effect.relabels && effect.severity !== 'error')) note(clause, `runs the test but ${effect.what}`, effect.severity);
+      }
+    } else if (n.type === 'with_statement' && callsOriginal(n.childForFieldName('body'))) {
+      for (const s of suppressions(ctx, n)) note(s.node, `runs the test inside \`${snippet(s.node)}\`: its failure is swallowed and the test passes`, s.severity);
+    }
+  });
+  return found;
+}
+
+/** The first call under `root` (nested scopes included) that satisfies `pred`. */
+function findCallIn(root: Node, pred: (call: Node) => boolean): Node | undefined {
+  let found: Node | undefined;
+  forEachDescendant(root, (n) => {
+    if (found) return false;
+    if (n.type === 'call' && pred(n)) found = n;
+    return !found;
+  });
+  return found;
+}
+
 function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]>, testCaseClasses: Set<string>, originals: () => Set<string>): void {
   const repl = replacementFunction(r.value, defs);
   const how = describeRebinding(r);
@@ -472,11 +672,25 @@ function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]
     const ownerQ = r.target ? r.target.replace(/\.\w+$/, '') : undefined;
     const objText = r.object ? unparen(r.object).text : '';
     const isItem = (ownerQ && ITEM_CLASS.test(ownerQ)) || /^\w*item\w*$|(^|\.)node$/i.test(objText);
-    if (isItem && repl && isNoOp(repl)) {
+    if (!isItem) return;
+    if (repl && isNoOp(repl)) {
       ctx.report({
         node: r.node,
         message: `\`${shown}\` is replaced ${how} with a no-op: the test body never runs and the test passes`,
         severity: sev(ctx, r.node, 'error'),
+      });
+      return;
+    }
+    // A wrapper that runs the original but hides its failure: `item.runtest = safe_runtest`, `item.obj = tolerant(item.obj)`.
+    const wrapper = repl ?? wrapperMadeBy(r.value, defs);
+    const hidden = wrapper && hiddenFailure(ctx, wrapper, originals());
+    if (hidden) {
+      const name = wrapper.type === 'function_definition' ? `\`${functionName(wrapper)}\`` : 'a wrapper';
+      ctx.report({
+        node: r.node,
+        message: `\`${shown}\` is replaced ${how} with ${name}, which ${hidden.what}`,
+        severity: sev(ctx, r.node, hidden.severity),
+        related: [{ node: hidden.node, message: 'hides the failure' }],
       });
     }
     return;

@@ -6,8 +6,10 @@
  *   comprehension that keeps nothing, `for item in list(items): items.remove(item)`), keeping only a
  *   hard-coded subset (`items[:] = [i for i in items if i.name == "test_ok"]`, `del items[1:]`), and
  *   hooks that clear or rebind `session.items` (`pytest_collection_finish`, `pytest_sessionstart`);
- * - skip/xfail marks added to every item (`for item in items: item.add_marker(pytest.mark.skip(...))`,
- *   in `pytest_itemcollected`/`pytest_runtest_setup`, or `request.node.add_marker` in an autouse fixture);
+ * - skip/xfail marks added to every item (`for item in items: item.add_marker(pytest.mark.skip(...))`, or
+ *   the same loop written as a comprehension run for its side effect, whose `if` filters count like `if`
+ *   statements), in `pytest_itemcollected`/`pytest_runtest_setup`, or `request.node.add_marker` in an
+ *   autouse fixture;
  * - an autouse fixture, `pytest_runtest_setup`, `pytest_runtest_call` or `pytest_pyfunc_call` that calls
  *   `pytest.skip()`/`pytest.xfail()` (or raises a skip exception) for every test;
  * - `pytest_ignore_collect` returning True for every path or for the test files, and
@@ -584,6 +586,9 @@ function report(ctx: RuleContext, site: Site, message: (v: Verdict, note: string
 // ---------------------------------------------------------------------------------------------------
 // pytest_collection_modifyitems and session.items
 
+/** Comprehensions whose body runs once per element (a call there is a loop's body). */
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
 /** Hooks that run before the tests do: changing the items there changes what runs. */
 const SESSION_HOOKS = new Set(['pytest_collection_modifyitems', 'pytest_collection_finish', 'pytest_collection', 'pytest_sessionstart', 'pytest_runtestloop']);
 const ITEM_HOOKS_IMPERATIVE = new Set(['pytest_runtest_setup', 'pytest_runtest_call', 'pytest_pyfunc_call']);
@@ -654,22 +659,45 @@ class ItemsAnalysis {
     return yes;
   }
 
-  /** Loop variables of the `for` statements over the items that enclose `node`. */
-  private loopVars(node: Node): { vars: string[]; loops: Node[] } {
+  /**
+   * Loop variables of the `for` statements over the items that enclose `node`, and of the comprehensions
+   * run for their side effect (`[item.add_marker(skip) for item in items]`) with their `if` filters.
+   */
+  private loopVars(node: Node): { vars: string[]; loops: Node[]; filters: Node[] } {
     const vars: string[] = [];
     const loops: Node[] = [];
+    const filters: Node[] = [];
+    const addVars = (left: Node) => {
+      if (left.type === 'identifier') vars.push(left.text);
+      else forEachDescendant(left, (d) => void (d.type === 'identifier' && vars.push(d.text)));
+    };
     for (let p = node.parent; p && p.id !== this.fn.id; p = p.parent) {
       if (p.type === 'for_statement') {
         const right = p.childForFieldName('right');
         const left = p.childForFieldName('left');
         if (right && left && this.mentionsItems(right)) {
           loops.push(p);
-          if (left.type === 'identifier') vars.push(left.text);
-          else forEachDescendant(left, (d) => void (d.type === 'identifier' && vars.push(d.text)));
+          addVars(left);
+        }
+      } else if (COMPREHENSIONS.has(p.type)) {
+        const within = (outer: Node | null) => !!outer && outer.startIndex <= node.startIndex && node.endIndex <= outer.endIndex;
+        const clauses = p.namedChildren.filter((c) => c.type === 'for_in_clause');
+        // A loop over the items, with `node` run per element (not part of the iterable itself).
+        const overItems = clauses.some((c) => {
+          const right = c.childForFieldName('right');
+          return !!right && !within(right) && this.mentionsItems(right);
+        });
+        if (!overItems) continue;
+        loops.push(p);
+        for (const c of clauses) if (c.childForFieldName('left')) addVars(c.childForFieldName('left')!);
+        // The body runs only for the elements every filter keeps; a call in a later clause, after the earlier filters.
+        const inBody = within(p.childForFieldName('body'));
+        for (const c of p.namedChildren) {
+          if (c.type === 'if_clause' && c.namedChildren[0] && (inBody || c.endIndex <= node.startIndex)) filters.push(c.namedChildren[0]);
         }
       }
     }
-    return { vars, loops };
+    return { vars, loops, filters };
   }
 
   private scope(perTest: string[]): Scope {
@@ -724,14 +752,14 @@ class ItemsAnalysis {
         report(this.ctx, this.site(n, []), (v, note) =>
           `\`${shown}\` in ${where} removes every collected test${note}: nothing runs, so nothing can fail`);
       } else if (method === 'remove' || method === 'pop') {
-        const { vars, loops } = this.loopVars(n);
+        const { vars, loops, filters } = this.loopVars(n);
         const inWhile = (() => {
           for (let p = n.parent; p && p.id !== this.fn.id; p = p.parent) if (p.type === 'while_statement' && this.mentionsItems(p.childForFieldName('condition')!)) return true;
           return false;
         })();
         const removesLoopVar = method === 'remove' && args[0] && vars.includes(unparen(args[0]).text);
         if (!inWhile && !(loops.length && (removesLoopVar || method === 'pop'))) return;
-        report(this.ctx, this.site(n, vars), (v, note) =>
+        report(this.ctx, this.site(n, vars, this.filterVerdicts(filters, vars)), (v, note) =>
           `\`${shown}\` in ${where} drops ${which(v, 'test')}${note} from the run: they never execute and their failures never show`);
       }
       return;
@@ -742,13 +770,20 @@ class ItemsAnalysis {
   private checkAddMarker(n: Node, obj: Node, mark: Node | undefined, where: string): void {
     const kind = skipMarkOf(mark, this.ctx, (name) => this.defs.get(name) ?? this.moduleDefs.get(name) ?? []);
     if (!kind) return;
-    const { vars, loops } = this.loopVars(n);
+    const { vars, loops, filters } = this.loopVars(n);
     const o = unparen(obj);
     // The marked object must be the loop variable (or `items[i]` with i the loop index).
     const isLoopItem = (o.type === 'identifier' && vars.includes(o.text)) || (o.type === 'subscript' && this.isItems(o.namedChildren[0]!) && loops.length > 0);
     if (!isLoopItem) return;
     const text = [mark, ...(mark ? (this.defs.get(mark.text) ?? this.moduleDefs.get(mark.text) ?? []) : [])].map((x) => x?.text ?? '').join(' ');
-    reportMarker(this.ctx, this.site(n, vars), kind, where, text);
+    reportMarker(this.ctx, this.site(n, vars, this.filterVerdicts(filters, vars)), kind, where, text);
+  }
+
+  /** What the `if` filters of enclosing comprehensions select, as verdicts. */
+  private filterVerdicts(filters: Node[], vars: string[]): Verdict[] {
+    if (filters.length === 0) return [];
+    const s = this.scope(vars);
+    return filters.map((f) => evalCond(f, s));
   }
 
   private checkAssignment(n: Node, where: string): void {
@@ -843,7 +878,7 @@ class ItemsAnalysis {
       const m = f.childForFieldName('attribute')?.text ?? '';
       if (!/^(append|extend|insert|add)$/.test(m)) return;
       const arg = callArguments(n).positional[m === 'insert' ? 1 : 0];
-      const { vars, loops } = this.loopVars(n);
+      const { vars, loops, filters } = this.loopVars(n);
       if (m !== 'append' || !arg || !loops.length || !vars.includes(unparen(arg).text)) {
         opaque = true;
         return;
@@ -851,6 +886,7 @@ class ItemsAnalysis {
       allVars.push(...vars);
       const s = this.scope(vars);
       let v: Verdict = TRIVIAL;
+      for (const e of this.filterVerdicts(filters, vars)) v = and(v, e);
       for (const g of gatesOf(n, loops[loops.length - 1]!)) {
         const e = evalCond(g.cond, s);
         v = and(v, g.positive ? e : neg(e));
@@ -1100,7 +1136,7 @@ export const collectionSabotage: Rule = {
       summary: 'Finds conftest and plugin code that removes, ignores or skips the collected tests wholesale, so nothing is left to fail.',
       why:
         'A test that is never collected, is deselected, or is skipped cannot fail. `pytest_collection_modifyitems` that empties ' +
-        '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop that adds ' +
+        '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop (or a comprehension run for its effect) that adds ' +
         '`pytest.mark.skip`/`xfail` to every item, an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
         'for every test, `pytest_ignore_collect` returning `True` for the test files, or `collect_ignore_glob = ["test_*.py"]` ' +
         'in conftest.py all make the run report success (or only skips) without any test doing its work. Clearing ' +
