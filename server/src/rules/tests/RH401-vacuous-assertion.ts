@@ -2,7 +2,8 @@
  * RH401 vacuous-assertion: assertions that cannot fail — `assert True`, `assert 1`, `assert x == x`,
  * `assert ... or True`, `self.assertTrue(True)`, `self.assertEqual(x, x)` — in tests that therefore no
  * longer check anything. Judged per test: a vacuous assertion that is a test's only check is the hack
- * (warning); `assert True` after calls is the "did not raise" idiom (info); a constant among real
+ * (warning); `assert True` after calls is the "did not raise" idiom (info), while another constant after
+ * calls (`assert 1 == 1`, `self.assertEqual(6, 6)`) stands in for the result (warning); a constant among real
  * assertions is harmless (quiet); a self-comparison in a test about equality, comparison or NaN
  * semantics is a real check and stays quiet. `... or True` disables a real check wherever it appears.
  */
@@ -40,6 +41,11 @@ interface Vacuous {
 /** Test names that say the test only checks that setup/construction/import works. */
 const SMOKE_WORDS = new Set(['init', 'setup', 'smoke', 'import', 'imports', 'create', 'creation', 'instantiate', 'instantiation', 'construct', 'construction', 'constructor', 'load', 'loads', 'fixture', 'fixtures', 'works', 'runs', 'starts', 'startup', 'sanity']);
 
+/** The test's name says it checks that setup, import or construction works (`test_init`, `test_import_works`). */
+function isSmokeNamed(name: string): boolean {
+  return identifierWords(name).some((w) => SMOKE_WORDS.has(w));
+}
+
 /** Deprecated unittest aliases: calling them with constants tests the alias (its deprecation warning), not the code. */
 const DEPRECATED_ALIASES = new Set(['failUnless', 'failIf', 'assert_', 'assertEquals', 'failUnlessEqual', 'assertAlmostEquals', 'failUnlessAlmostEqual']);
 
@@ -62,6 +68,16 @@ function selfComparedOperand(node: Node): Node | undefined {
   const first = args[0] ? unparen(args[0]) : undefined;
   if (first?.type === 'comparison_operator') return first.namedChild(0) ?? undefined;
   return first;
+}
+
+/**
+ * `assert True` / `self.assertTrue(True)`: the spelling of the "did not raise" idiom. Other constants
+ * (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place
+ * of the result.
+ */
+function isPlainTrue(node: Node): boolean {
+  const cond = node.type === 'assert_statement' ? node.namedChildren.find((c) => c.type !== 'comment') : callArguments(node).positional[0];
+  return !!cond && unparen(cond).type === 'true';
 }
 
 /** Test names that say the test is a scaffold (`test_placeholder`, `test_dummy`, `test_example`). */
@@ -250,7 +266,7 @@ class TestJudge {
 
   /** A setup smoke test: its name says it checks construction, and setup work happens in setUp or fixtures. */
   private isSmokeTest(fn: Node): boolean {
-    if (!identifierWords(functionName(fn)).some((w) => SMOKE_WORDS.has(w))) return false;
+    if (!isSmokeNamed(functionName(fn))) return false;
     const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => !['self', 'cls'].includes(p.text));
     return params.length > 0 || classHasSetUp(ownerClass(fn));
   }
@@ -336,9 +352,14 @@ class TestJudge {
           if (dropped.length && !smokeIntent) {
             severity = 'warning';
             message = `\`${name}()\` computes \`${dropped.join('`, `')}\` but never checks it: ${what} is its only assertion and cannot fail.`;
-          } else if (work > 0) {
+          } else if (work > 0 && (isPlainTrue(v.node) || isSmokeNamed(name))) {
             severity = 'info';
             message = `${what} checks nothing: \`${name}()\` only verifies that the calls before it do not raise; assert on their results.`;
+          } else if (work > 0 && !smokeIntent && !isPlaceholderName(name) && !isSkipped(fn, this.ctx)) {
+            // `assert 1 == 1` / `self.assertEqual(6, 6)` after the calls: an expected value where the result should be
+            // (unless a comment or the name says the test only checks that nothing raises).
+            severity = 'warning';
+            message = `${what} is the only check in \`${name}()\` and cannot fail: a constant stands where the result of the calls before it should be checked.`;
           } else if (this.isSmokeTest(fn)) {
             severity = 'info';
             message = `${what} checks nothing: \`${name}()\` only verifies that its setup runs.`;
@@ -395,7 +416,7 @@ export const vacuousAssertion: Rule = {
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
       lookAlikes: [
-        '`assert True` after calls (the "did not raise" idiom) is `info`; a constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet.',
+        '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet.',
         'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`) and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
         '`self.assertEqual(x, x)` / `assert x == x` in tests about equality, comparison, identity or NaN semantics (test or class names such as `test_eq`, `test_reflexive`, `TestComparisons`, or files that define `__eq__`/`__lt__`) stay quiet.',
         '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet.',

@@ -4,19 +4,22 @@
  * `with contextlib.suppress(AssertionError): assert ...`. The test reports success whether the assertion
  * holds or not. Handlers that re-raise, fail, assert on the exception or record it stay quiet, as do
  * `try/except/else: self.fail()` (a test that expects the assertion to fail), cleanup code in `tearDown`
- * and `finally`, and `pytest.raises(AssertionError)`. Retry loops and the "expect an exception" idiom
- * whose broad handler also swallows `self.fail()` drop to info.
+ * and `finally`, and `pytest.raises(AssertionError)`. Retry loops (not loops over test cases) and the
+ * "expect an exception" idiom whose broad handler also swallows `self.fail()` drop to info. A decorator
+ * of the test file whose wrapper swallows what the decorated test raises is reported at its handler.
  */
-import { dottedName, forEachDescendant, forEachInScope, functionName, unparen, type Node } from '../../engine/ast';
+import { decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, identifiersIn, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { assertionsIn, attributeNotIn, classifyReason, isAssertion, isExplicitFailure, nearestFunction, skipSiteOf } from './helpers';
+import { assertionsIn, attributeNotIn, classifyReason, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nearestFunction, skipSiteOf } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
 const CLEANUP_FUNCTION = /^(tearDown|tearDownClass|asyncTearDown|tearDownModule|teardown\w*|\w*cleanup\w*|\w*clean_up\w*|close|__del__|__exit__|__aexit__|finali[sz]e\w*|dispose)$/i;
 const LOGGING_CALL = /^(print|pprint|(\w+\.)*(debug|info|warning|warn|error|exception|critical|log|print_exc|print_exception|format_exc)|warnings\.warn|(\w+\.)*(stderr|stdout)\.(write|flush))$/;
+/** A wait between attempts: `time.sleep()`, `asyncio.sleep()`, `backoff()`. */
+const SLEEP_CALL = /(^|\.)(sleep|backoff)$/;
 
 type Catch = 'assertion' | 'broad' | 'none';
 
@@ -68,8 +71,10 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
         return { kind: 'handled' };
       }
       case 'expression_statement': {
-        const e = unparen(stmt.namedChild(0)!);
+        let e = unparen(stmt.namedChild(0)!);
         if (e.type === 'ellipsis' || e.type === 'string') continue;
+        // `await asyncio.sleep(...)`: the awaited call is what the handler does.
+        if (e.type === 'await' && e.namedChild(0)) e = unparen(e.namedChild(0)!);
         if (e.type === 'call') {
           const site = skipSiteOf(e, names);
           if (site) {
@@ -78,7 +83,7 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
           }
           if (isAssertion(e)) return { kind: 'handled' };
           const d = dottedName(e.childForFieldName('function')) ?? '';
-          if (LOGGING_CALL.test(d) || /^(time\.)?sleep$/.test(d)) continue;
+          if (LOGGING_CALL.test(d) || SLEEP_CALL.test(d)) continue;
         }
         return { kind: 'handled' };
       }
@@ -125,10 +130,54 @@ function raisesItself(body: Node): boolean {
   return found;
 }
 
-/** Inside a loop of the same function (a retry loop). */
-function inLoop(node: Node, fn: Node | null): boolean {
-  for (let p = node.parent; p && p !== fn && p.type !== 'function_definition' && p.type !== 'class_definition'; p = p.parent) {
-    if (p.type === 'for_statement' || p.type === 'while_statement') return true;
+/** Words of a loop variable or `while` condition that count attempts or time (`for attempt in ...`, `while time.monotonic() < deadline`). */
+const RETRY_WORD = /^(attempts?|attempt\w+|retry|retries|retried|retrying|tries|try|tried|deadline|timeout|monotonic|elapsed|backoff|polls?|polling)$/;
+
+/** The nearest loop a `break` belongs to (in the same function). */
+function loopOf(node: Node): Node | null {
+  for (let p = node.parent; p && p.type !== 'function_definition' && p.type !== 'class_definition' && p.type !== 'lambda'; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement') return p;
+  }
+  return null;
+}
+
+/**
+ * Does this loop retry the guarded check rather than walk through cases? A retry loop leaves on success
+ * (`break` or `return` outside the handlers of `guard`), waits between attempts (`time.sleep()`), or names its
+ * attempts or its deadline (`for attempt in range(3)`, `while tries < 5`, `while time.time() < deadline`).
+ * A loop over test cases whose handler just moves on (`for xs, want in CASES: try: assert ... except: continue`)
+ * is none of these: every failing case is dropped.
+ */
+function retries(loop: Node, guard: Node): boolean {
+  const head = loop.type === 'for_statement' ? loop.childForFieldName('left') : loop.childForFieldName('condition');
+  if (head) {
+    for (const name of identifiersIn(head)) if (identifierWords(name).some((w) => RETRY_WORD.test(w))) return true;
+  }
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    // What the handler does after a failure (give up with `break`, `return`) is not a success exit; a sleep there is a wait.
+    if ((n.type === 'break_statement' && loopOf(n)?.id === loop.id) || n.type === 'return_statement') found = !inHandlerOf(n, guard);
+    else if (n.type === 'call' && SLEEP_CALL.test(dottedName(n.childForFieldName('function')) ?? '')) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Is `node` inside an `except` clause of the try statement `guard`? */
+function inHandlerOf(node: Node, guard: Node): boolean {
+  for (let p = node.parent; p && p.id !== guard.id; p = p.parent) {
+    if ((p.type === 'except_clause' || p.type === 'except_group_clause') && p.parent?.id === guard.id) return true;
+  }
+  return false;
+}
+
+/** Inside a retry loop of the same function (see `retries`). */
+function inRetryLoop(guard: Node): boolean {
+  for (let p = guard.parent; p && p.type !== 'function_definition' && p.type !== 'class_definition' && p.type !== 'lambda'; p = p.parent) {
+    if ((p.type === 'for_statement' || p.type === 'while_statement') && retries(p, guard)) return true;
   }
   return false;
 }
@@ -180,10 +229,12 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
   const verdict = judgeHandler(clause.namedChildren.find((c) => c.type === 'block'), ctx.names);
   if (verdict.kind === 'handled') return;
   const asserts = assertionsIn(body, ctx.names);
-  if (!asserts.length) return;
+  if (!asserts.length) {
+    checkSwallowingDecorator(ctx, tryStmt, body, clause, catchLabel(types), kind, verdict);
+    return;
+  }
   if (elseFails(tryStmt) || inCleanup(tryStmt)) return;
   const onlyExplicitFailures = asserts.every((a) => isExplicitFailure(a));
-  const fn = nearestFunction(tryStmt);
   const label = catchLabel(types);
   let severity: Severity = 'warning';
   let message: string;
@@ -201,7 +252,7 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
     } else if (raisesItself(body)) {
       severity = 'info';
       message = `\`${label}\` is there for the exception the try block raises itself, but it also swallows the failure of ${describeAssertions(asserts)}; catch that exception type only.`;
-    } else if (inLoop(tryStmt, fn)) {
+    } else if (inRetryLoop(tryStmt)) {
       severity = 'info';
       message = `\`${label}\` swallows the failure of ${describeAssertions(asserts)} inside a loop; if this is a retry, fail after the last attempt.`;
     }
@@ -212,6 +263,79 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
     severity,
     related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
   });
+}
+
+/**
+ * A decorator of this file whose wrapper calls the decorated function inside `try` and drops what it
+ * raises (`def tolerant(fn): def wrapper(*a, **k): try: return fn(*a, **k) except AssertionError: return None`):
+ * every test it decorates passes whether or not its assertions hold. Reported when the file applies it to
+ * a test; a retry decorator (a loop that returns on success or sleeps) is info.
+ */
+function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, clause: Node, label: string, kind: Catch, verdict: HandlerVerdict): void {
+  if (verdict.kind === 'handled' || elseFails(tryStmt) || inCleanup(tryStmt)) return;
+  const wrapper = nearestFunction(tryStmt);
+  if (!wrapper) return;
+  // The decorated function is a parameter of a function around the wrapper (the decorator, or a decorator factory).
+  const outerParams = new Set<string>();
+  let decorator: Node | undefined;
+  for (let p = wrapper.parent; p; p = p.parent) {
+    if (p.type === 'class_definition') return;
+    if (p.type === 'function_definition') {
+      for (const name of parameterNames(p)) outerParams.add(name);
+      decorator = p;
+    }
+  }
+  if (!decorator || !outerParams.size || !isModuleLevel(decorator)) return;
+  let call: Node | undefined;
+  forEachInScope(body, (n) => {
+    if (call) return false;
+    const f = n.type === 'call' ? n.childForFieldName('function') : null;
+    if (f?.type === 'identifier' && outerParams.has(f.text)) call = n;
+    return !call;
+  });
+  if (!call) return;
+  const tests = testsDecoratedWith(ctx.root, functionName(decorator));
+  if (!tests.length) return;
+  const name = functionName(decorator);
+  const shown = tests.slice(0, 3).map((t) => `\`${functionName(t)}\``).join(', ') + (tests.length > 3 ? ` and ${tests.length - 3} more` : '');
+  let severity: Severity = 'warning';
+  let message: string;
+  if (verdict.kind === 'skip') {
+    const external = classifyReason(verdict.reason) === 'external';
+    severity = kind === 'assertion' && !external ? 'warning' : 'info';
+    message = `\`${label}\` in decorator \`${name}()\` turns the failure of every test it wraps (${shown}) into \`${verdict.display}\`: failing checks are reported as skipped.`;
+  } else {
+    message = `\`${label}\` in decorator \`${name}()\` swallows what \`${call.text.split('(')[0]}(...)\` raises: the tests it wraps (${shown}) pass whether or not their assertions hold.`;
+    if (inRetryLoop(tryStmt)) {
+      severity = 'info';
+      message += ' If this is a retry, raise the last failure after the final attempt.';
+    }
+  }
+  ctx.report({
+    node: clause,
+    message,
+    severity,
+    related: tests.slice(0, 5).map((t) => ({ node: t.childForFieldName('name') ?? t, message: `decorated with \`@${name}\`` })),
+  });
+}
+
+/** Test functions and test methods decorated with `@name` or `@name(...)`. */
+function testsDecoratedWith(root: Node, name: string): Node[] {
+  const out: Node[] = [];
+  const applies = (d: Node) => {
+    const e = unparen(d);
+    const target = e.type === 'call' ? e.childForFieldName('function') : e;
+    return target?.type === 'identifier' && target.text === name;
+  };
+  const visit = (stmts: readonly Node[]) => {
+    for (const stmt of stmts) {
+      const def = definitionOf(stmt);
+      if (def.type === 'function_definition' && isTestFunction(def) && decoratorsOf(def).some(applies)) out.push(def);
+      else if (def.type === 'class_definition') visit(def.childForFieldName('body')?.namedChildren ?? []);
+    }
+  };
+  visit(root.namedChildren);
+  return out;
 }
 
 const SUPPRESS = new Set(['suppress']);
@@ -248,7 +372,7 @@ function checkWith(ctx: RuleContext, withStmt: Node): void {
   ctx.report({
     node: withStmt,
     message: `\`with ${suppress}\` swallows the failure of ${describeAssertions(asserts)}: ${where(withStmt)} passes whether or not the assertion holds.`,
-    severity: inLoop(withStmt, nearestFunction(withStmt)) ? 'info' : 'warning',
+    severity: inRetryLoop(withStmt) ? 'info' : 'warning',
     related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
   });
 }
@@ -265,7 +389,8 @@ export const swallowedAssertion: Rule = {
       why:
         'An `assert` inside `try` with a handler that catches `AssertionError` (or `Exception`, or everything) and does nothing ' +
         'cannot fail the test: the failure is raised, caught and forgotten, and the run reports a pass. Turning the failure into ' +
-        '`pytest.skip()` hides it the same way.',
+        '`pytest.skip()` hides it the same way, and so does a decorator whose wrapper catches what the decorated test raises ' +
+        '(`def tolerant(fn): ... try: return fn(*args) except AssertionError: return None`).',
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
@@ -273,7 +398,7 @@ export const swallowedAssertion: Rule = {
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet.',
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet.',
         '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` stay quiet.',
-        'Retry loops and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`.',
+        'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`.',
         'Code under test is not checked (a validation helper that turns an `AssertionError` into `False` is not a test).',
       ],

@@ -146,7 +146,7 @@ export const unreachableAssertion: Rule = {
       lookAlikes: [
         '`if not HAS_NUMPY: self.skipTest(...)`, `if sys.platform == "win32": pytest.skip(...)` — skips under a condition stay quiet.',
         'A skip or `return` with nothing checked after it (the last statement of a test) stays quiet.',
-        'An exit whose reason or comment names the environment or a tracked issue ("requires network", "# XXX until gh-105716 is fixed", an issue URL) is `info`.',
+        'An exit whose reason or comment names the environment or a tracked issue ("requires network", "needs numpy", "# XXX until gh-105716 is fixed", an issue URL) is `info`; "needs rework", "requires more work" or "needs to be fixed" name unfinished work, not the environment, and stay warnings.',
         'An exit after the test has already run assertions (only the rest of the test is disabled) is `info`.',
         'Early exits in helpers, fixtures and nested functions are not tests and stay quiet.',
         'The unreachable assertions themselves are reported as `hint` with the `unnecessary` tag (greyed out in editors).',

@@ -1,6 +1,8 @@
 /**
- * RH404 blanket-skip: skips that switch off a whole module or class without a condition —
- * `pytestmark = pytest.mark.skip(...)`, module-level `pytest.skip(..., allow_module_level=True)` or
+ * RH404 blanket-skip: skips and xfails that switch off a whole module or class without a condition —
+ * `pytestmark = pytest.mark.skip(...)` or `pytest.mark.xfail(...)` (non-strict, or `run=False`),
+ * `@pytest.mark.xfail` on a test class, module-level `pytest.skip(..., allow_module_level=True)` (also
+ * under a broad `except Exception:` around an import) or
  * `raise unittest.SkipTest`, `@unittest.skip`/`@pytest.mark.skip` (or `skipIf(True)`) on a test class,
  * an unconditional skip in `setUp`/`setUpClass`/`setUpModule`, `__unittest_skip__ = True` — and skips
  * raised from code under test (`pytest.skip()`, `raise SkipTest`), which turn the tests that exercise
@@ -31,6 +33,83 @@ interface MarkSkip {
   node: Node;
   display: string;
   reason?: Node;
+  /** For an `xfail` mark: how it neutralises the tests (`skip` marks leave this undefined). */
+  xfail?: XfailKind;
+}
+
+/**
+ * `never-run`: `xfail(run=False)`, the tests are not even run. `lenient`: a non-strict xfail, failures read as
+ * expected and passes as XPASS. `strict`: `strict=True` (a pass fails the run) or `raises=` a specific type
+ * (other failures still fail): the documented way to track known failures, but blanket.
+ */
+type XfailKind = 'never-run' | 'lenient' | 'strict';
+
+const BROAD_EXCEPTIONS = /(^|\.)(Exception|BaseException|AssertionError)$/;
+
+/** `pytest.mark.xfail(...)` without a condition (or with a literally true one), or undefined. */
+function unconditionalXfailMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
+  const n = unparen(expr);
+  const target = n.type === 'call' ? n.childForFieldName('function') : n;
+  // Cheap test first: the mark's last name is `xfail`.
+  if (target?.type !== 'attribute' || target.childForFieldName('attribute')?.text !== 'xfail') return undefined;
+  const d = dottedName(target) ?? '';
+  const q = ctx.names.qualify(target) ?? '';
+  if (!/^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.xfail$/.test(q) && !/(^|\.)mark\.xfail$/.test(d)) return undefined;
+  const args = n.type === 'call' ? callArguments(n) : undefined;
+  const cond = args?.positional[0] ?? args?.keywords.get('condition');
+  // A condition (an expression, or a string pytest evaluates) makes it a gate like `skipif`.
+  if (cond && (unparen(cond).type === 'string' || literalTruth(cond) !== true)) return undefined;
+  const reason = args?.keywords.get('reason') ?? args?.positional[1];
+  const run = args?.keywords.get('run');
+  const strict = args?.keywords.get('strict');
+  const raises = args?.keywords.get('raises');
+  let xfail: XfailKind = 'lenient';
+  if (run && literalTruth(run) === false) xfail = 'never-run';
+  else if (strict && literalTruth(strict) === true) xfail = 'strict';
+  else if (raises && !exceptionNames(raises).some((t) => BROAD_EXCEPTIONS.test(t))) xfail = 'strict';
+  return { node: n, display: `${d || 'pytest.mark.xfail'}${xfail === 'never-run' ? '(run=False)' : ''}`, reason, xfail };
+}
+
+/** The exception types named by `raises=` (a name or a tuple of names). */
+function exceptionNames(value: Node): string[] {
+  const v = unparen(value);
+  const items = v.type === 'tuple' || v.type === 'list' ? v.namedChildren.filter((c) => c.type !== 'comment') : [v];
+  return items.map((c) => dottedName(c) ?? '?');
+}
+
+/** A skip or xfail mark that neutralises every test in its scope. */
+function blanketMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
+  return unconditionalSkipMark(expr, ctx) ?? unconditionalXfailMark(expr, ctx);
+}
+
+/** What the mark does to `tests` ("every test in this file"), as a verb phrase. */
+function markEffect(mark: MarkSkip, tests: string): string {
+  switch (mark.xfail) {
+    case 'never-run':
+      return `marks ${tests} as expected to fail and does not run them`;
+    case 'lenient':
+      return `marks ${tests} as expected to fail, so their failures are reported as xfailed`;
+    case 'strict':
+      return `marks ${tests} as known failures`;
+    default:
+      return `skips ${tests} unconditionally`;
+  }
+}
+
+/** Severity and message parts for a blanket mark (see `reasonNote`); a strict xfail is info. */
+function markNote(mark: MarkSkip): { severity: Severity; text: string; tail: string } {
+  const note = reasonNote(mark.reason);
+  if (mark.xfail === 'strict') {
+    return {
+      severity: 'info',
+      text: note.text,
+      tail: ' A strict or type-specific xfail fails the run when a test passes or fails differently, but it still hides every matching failure in its scope; mark the known failures one by one.',
+    };
+  }
+  if (mark.xfail && note.severity === 'warning') {
+    return { ...note, tail: ' Fix the failing tests, or mark single known failures `xfail(strict=True)` with the issue.' };
+  }
+  return note;
 }
 
 /** A skip mark or decorator that applies unconditionally: `pytest.mark.skip(...)`, `unittest.skip(...)`, `skipif(True, ...)`. */
@@ -50,7 +129,10 @@ function unconditionalSkipMark(expr: Node, ctx: RuleContext): MarkSkip | undefin
   }
   if (!args) return undefined;
   const cond = args.positional[0] ?? args.keywords.get('condition');
-  if (/^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.skipif$/.test(name) || /(^|\.)mark\.skipif$/.test(d) || /^unittest(\.case)?\.skipIf$/.test(q)) {
+  const pytestSkipif = /^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.skipif$/.test(name) || /(^|\.)mark\.skipif$/.test(d);
+  if (pytestSkipif || /^unittest(\.case)?\.skipIf$/.test(q)) {
+    // pytest evaluates a string condition (`skipif("sys.platform == 'win32'")`): that is a gate, not a constant.
+    if (pytestSkipif && cond && unparen(cond).type === 'string') return undefined;
     if (cond && literalTruth(cond) === true && args.positional.length >= 1) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
   }
   if (/^unittest(\.case)?\.skipUnless$/.test(q)) {
@@ -136,9 +218,52 @@ function checkTestModule(ctx: RuleContext): void {
         ctx.report({ node: stmt, message: `Module-level \`${site.display}\` with no condition skips every test in this file${note.text}.${note.tail}`, severity: note.severity });
       }
     }
+    if (stmt.type === 'try_statement') checkGuardedImport(ctx, stmt);
     const def = definitionOf(stmt);
     if (def.type === 'class_definition') checkClass(ctx, def);
     if (def.type === 'function_definition' && SETUP_NAMES.has(functionName(def)) && moduleDefinesTests(ctx.root)) checkSetUp(ctx, def, 'module');
+  }
+}
+
+/** The clause catches everything: bare `except:`, `Exception`, `BaseException` (alone or in a tuple). */
+function catchesBroadly(clause: Node): boolean {
+  const first = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
+  if (!first) return true;
+  const value = first.type === 'as_pattern' ? first.namedChild(0) : first;
+  if (!value) return false;
+  const v = unparen(value);
+  const types = v.type === 'tuple' || v.type === 'list' ? v.namedChildren : [v];
+  return types.some((t) => /^(builtins\.)?(Exception|BaseException)$/.test(dottedName(t) ?? ''));
+}
+
+/**
+ * `try: from solution import total` / `except Exception: pytest.skip(..., allow_module_level=True)`: a broad
+ * handler turns any error of the imported code (a syntax error, an exception at import time) into a skip of
+ * the whole module, so a broken module under test reads as skipped tests. `except ImportError:` around an
+ * optional dependency is an environment gate and stays quiet; a reason that names the environment is info.
+ */
+function checkGuardedImport(ctx: RuleContext, tryStmt: Node): void {
+  const body = tryStmt.childForFieldName('body');
+  if (!body?.namedChildren.some((s) => s.type === 'import_statement' || s.type === 'import_from_statement')) return;
+  for (const clause of tryStmt.namedChildren) {
+    if (clause.type !== 'except_clause') continue;
+    if (!catchesBroadly(clause)) continue;
+    const block = clause.namedChildren.find((c) => c.type === 'block');
+    for (const stmt of block?.namedChildren ?? []) {
+      const target = stmt.type === 'raise_statement' ? stmt : stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'call' ? stmt.namedChild(0)! : null;
+      const site = target ? skipSiteOf(target, ctx.names) : undefined;
+      if (!site || site.kind !== 'skip' || (!site.moduleLevel && target!.type !== 'raise_statement')) continue;
+      const note = reasonNote(site.reason);
+      const header = clause.text.slice(0, clause.text.indexOf(':') + 1).replace(/\s+/g, ' ');
+      ctx.report({
+        node: stmt,
+        message:
+          `\`${site.display}\` under \`${header}\` skips every test in this file when the import fails for any reason${note.text}: ` +
+          `an error in the imported code reads as skipped tests.${note.severity === 'warning' ? ' Catch `ImportError` for an optional dependency, and let errors of the module under test fail the tests.' : note.tail}`,
+        severity: note.severity,
+      });
+      return;
+    }
   }
 }
 
@@ -148,13 +273,13 @@ function checkAppliedDecorator(ctx: RuleContext, expr: Node): boolean {
   if (call.type !== 'call') return false;
   const decorator = call.childForFieldName('function');
   if (!decorator || unparen(decorator).type !== 'call') return false;
-  const skip = unconditionalSkipMark(decorator, ctx);
+  const skip = blanketMark(decorator, ctx);
   if (!skip) return false;
   const target = callArguments(call).positional[0];
   const cls = target && target.type === 'identifier' ? findClass(ctx.root, target.text) : undefined;
   if (!cls) return false;
-  const note = reasonNote(skip.reason);
-  ctx.report({ node: call, message: `\`${skip.display}(...)(${target!.text})\` skips every test of class \`${target!.text}\` unconditionally${note.text}.${note.tail}`, severity: note.severity });
+  const note = markNote(skip);
+  ctx.report({ node: call, message: `\`${skip.display}(...)(${target!.text})\` ${markEffect(skip, `every test of class \`${target!.text}\``)}${note.text}.${note.tail}`, severity: note.severity });
   return true;
 }
 
@@ -171,11 +296,11 @@ function checkPytestmark(ctx: RuleContext, assign: Node, scope: 'module' | { cls
   const right = assign.childForFieldName('right');
   if (left?.type !== 'identifier' || left.text !== 'pytestmark' || !right) return;
   for (const mark of marksIn(right)) {
-    const skip = unconditionalSkipMark(mark, ctx);
+    const skip = blanketMark(mark, ctx);
     if (!skip) continue;
-    const note = reasonNote(skip.reason);
+    const note = markNote(skip);
     const target = scope === 'module' ? 'every test in this file' : `every test of class \`${className(scope.cls)}\``;
-    ctx.report({ node: assign, message: `\`pytestmark = ${skip.display}\` skips ${target} unconditionally${note.text}.${note.tail}`, severity: note.severity });
+    ctx.report({ node: assign, message: `\`pytestmark = ${skip.display}\` ${markEffect(skip, target)}${note.text}.${note.tail}`, severity: note.severity });
   }
 }
 
@@ -185,12 +310,12 @@ function checkClass(ctx: RuleContext, cls: Node): void {
   for (const dec of wrapper?.namedChildren.filter((c) => c.type === 'decorator') ?? []) {
     const expr = dec.namedChild(0);
     if (!expr) continue;
-    const skip = unconditionalSkipMark(expr, ctx);
+    const skip = blanketMark(expr, ctx);
     if (!skip) continue;
-    const note = reasonNote(skip.reason);
+    const note = markNote(skip);
     ctx.report({
       node: dec,
-      message: `\`@${skip.display}\` on class \`${className(cls)}\` skips all of its tests unconditionally${note.text}.${note.tail}`,
+      message: `\`@${skip.display}\` on class \`${className(cls)}\` ${markEffect(skip, 'all of its tests')}${note.text}.${note.tail}`,
       severity: note.severity,
     });
   }
@@ -358,16 +483,19 @@ export const blanketSkip: Rule = {
     defaultSeverity: 'warning',
     severityByRole: { test: 'warning', 'code-under-test': 'warning', 'test-infrastructure': 'off', 'entry-point': 'off' },
     docs: {
-      summary: 'Finds skips that switch off a whole test module or class without a condition, and skips raised from code under test.',
+      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition, and skips raised from code under test.',
       why:
         'Skipped tests do not fail the run. `pytestmark = pytest.mark.skip(...)`, a module-level `pytest.skip(..., allow_module_level=True)`, ' +
-        '`@unittest.skip` on a test class or a skip in `setUp` silences every test in its scope at once; `pytest.skip()` or ' +
+        '`@unittest.skip` on a test class or a skip in `setUp` silences every test in its scope at once. A blanket non-strict ' +
+        '`pytest.mark.xfail` makes every failure read as expected (with `run=False` the tests do not even run), and a ' +
+        'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
         '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
       lookAlikes: [
         '`pytest.mark.skipif(<condition>)`, `unittest.skipIf(<condition>)`, `pytest.importorskip(...)` stay quiet.',
-        'Environment gates: module-level skips under `if sys.platform ...:`, `if not HAS_X:` or in `except ImportError:` stay quiet.',
+        'Environment gates: module-level skips under `if sys.platform ...:`, `if not HAS_X:` or in `except ImportError:` stay quiet; under a broad `except Exception:` around an import they are warnings, or `info` when the reason names the environment.',
+        'Conditional `xfail(<condition>, ...)`, `skipif("<string condition>")` and xfail on single tests stay quiet; a blanket `xfail(strict=True)` or `xfail(raises=SpecificError)` (a pass or another failure still fails the run) is `info`.',
         'Skips of single test functions (`@pytest.mark.skip` on one test) are not blanket skips and stay quiet.',
         'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`.',
         'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`), and skips in `except` handlers or under environment conditions, stay quiet in code under test.',
