@@ -5,8 +5,10 @@
  *
  * "Always" means every way out of the implementation returns a constant of the same truthiness; a
  * `NotImplemented`, a `raise`, an implicit `return None` or any real comparison makes it a real
- * `__eq__`. Error in code under test; info in tests and test infrastructure, and info for a
- * module-level match-anything sentinel that no function in the file hands out (`unittest.mock.ANY`).
+ * `__eq__`; a returned name counts when it is bound once to a constant (`result = True; return result`,
+ * a module-level `ALWAYS = True` that nothing rebinds). Error in code under test; info in tests and test
+ * infrastructure, and info for a module-level match-anything sentinel that no function in the file hands
+ * out (`unittest.mock.ANY`).
  */
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
@@ -68,6 +70,7 @@ function removalFix(o: ComparisonOverride, ne: ComparisonOverride | undefined, s
 function subject(o: ComparisonOverride): string {
   switch (o.form) {
     case 'setattr':
+      if (o.nameText) return `\`setattr(${o.ownerText}, ${o.nameText}, ...)\` (with \`${o.nameText}\` = \`"${o.dunder}"\`) installs a \`${o.dunder}\` that`;
       return `\`setattr(${o.ownerText}, "${o.dunder}", ...)\` installs a \`${o.dunder}\` that`;
     case 'attribute-assignment':
       return `\`${o.ownerText}.${o.dunder} = ...\` installs a \`${o.dunder}\` that`;
@@ -107,9 +110,12 @@ export const alwaysTrueEquality: Rule = {
         'and for a `__contains__` that always returns `True` (`assert "x" in result`).',
         '',
         'The rule finds these however they are installed: a `def` in the class body, a lambda class attribute',
-        '(`__eq__ = lambda self, other: True`), `setattr(C, "__eq__", ...)`, `C.__eq__ = ...`, or',
-        '`type("X", (), {"__eq__": ...})`. "Always" means every `return` gives a constant of the same truthiness',
-        '(`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`).',
+        '(`__eq__ = lambda self, other: True`), `setattr(C, "__eq__", ...)` (also in a loop over literal names,',
+        '`for n in ("__eq__", "__le__"): setattr(C, n, ...)`), `C.__eq__ = ...`, or `type("X", (), {"__eq__": ...})`',
+        '(the namespace written inline or bound once to a name). "Always" means every `return` gives a constant of the',
+        'same truthiness (`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`),',
+        'directly or through a name bound once to one: `result = True` then `return result`, or a module-level',
+        '`ALWAYS = True` that nothing rebinds.',
       ].join('\n'),
       example: ['class Result:', '    def __init__(self, value):', '        self.value = value', '', '    def __eq__(self, other):', '        return True'].join('\n'),
       instead: [
@@ -121,6 +127,7 @@ export const alwaysTrueEquality: Rule = {
         '`return isinstance(other, Same)` — a real (type-based) comparison: quiet.',
         '`if self is other: return True` followed by a real comparison: quiet.',
         '`return True` after an `isinstance` guard that returns `NotImplemented` or raises: quiet.',
+        '`return flag` where the name is rebound (a second assignment, a loop, `global` in a function, a parameter): quiet — not a constant.',
         'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`.',
         'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info`.',
         'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns: `info`.',
@@ -171,6 +178,10 @@ export const alwaysTrueEquality: Rule = {
             context = ` (the code says "${owner.intent}")`;
           }
           const related = o.answer.values.slice(0, 5).map((v) => ({ node: v, message: `always returns \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\` here` }));
+          for (const v of o.answer.boundValues.slice(0, 3)) {
+            const name = v.parent?.childForFieldName('left')?.text ?? 'the returned name';
+            related.push({ node: v, message: `\`${name}\` is bound once, to \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\`, and never rebound` });
+          }
           if (ne) related.push({ node: ne.reportNode, message: `\`__ne__\` always returns \`${answerText(ne)}\` as well` });
           const fix = removalFix(o, ne, ctx.source);
           ctx.report({ node: o.reportNode, message: `${subject(o)} ${effect(o)}${context}.`, severity, related, ...(fix ? { fix } : {}) });

@@ -17,12 +17,14 @@ import {
   enclosingFunctionScope,
   forEachDescendant,
   forEachInScope,
+  parameterNames,
   returnsOf,
   stringValue,
   unparen,
   type Node,
 } from '../../engine/ast';
 import { flatTree } from '../../engine/fast';
+import { callRebindings, mayRebindCall } from '../../engine/rebinding';
 import type { NameResolver } from '../../engine/names';
 import { literalsSpelling, mayHaveSpellingEscape, MentionedWords, spellsByValue } from '../../engine/prefilter';
 
@@ -292,6 +294,126 @@ export function canCompleteNormally(fn: Node): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Names bound once
+
+/** What a binding target's name can sit in: `a, b = ...`, `for (k, v) in ...`, `with f() as (a, b):`, `del a, b`. */
+const TARGET_WRAPPERS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression', 'as_pattern_target', 'expression_list']);
+
+/**
+ * Does this identifier bind its name: an assignment or loop target, a walrus, `as`, an import, a def or
+ * class name, `global`/`nonlocal`/`del`, a `match` capture? Doubtful contexts count as bindings.
+ */
+function bindsName(id: Node): boolean {
+  let child = id;
+  let p = id.parent;
+  while (p && TARGET_WRAPPERS.has(p.type)) {
+    child = p;
+    p = p.parent;
+  }
+  if (!p) return false;
+  switch (p.type) {
+    case 'assignment':
+    case 'augmented_assignment':
+    case 'for_statement':
+    case 'for_in_clause':
+      return p.childForFieldName('left')?.id === child.id;
+    case 'named_expression':
+      return p.childForFieldName('name')?.id === child.id;
+    case 'as_pattern':
+      return p.childForFieldName('alias')?.id === child.id;
+    case 'function_definition':
+    case 'class_definition':
+      return p.childForFieldName('name')?.id === child.id;
+    case 'global_statement':
+    case 'nonlocal_statement':
+    case 'delete_statement':
+    case 'aliased_import':
+    case 'dotted_name':
+      return true;
+    default:
+      return p.type.endsWith('_pattern');
+  }
+}
+
+/** The identifiers that bind `name` in a scope's own code (a def's or lambda's parameters and body, or the module's statements). */
+function bindingsIn(scope: Node, name: string): Node[] {
+  const out: Node[] = [];
+  if (scope.type === 'function_definition' || scope.type === 'lambda') {
+    const params = scope.childForFieldName('parameters');
+    if (params && parameterNames(scope).includes(name)) out.push(params);
+  }
+  const code = scope.type === 'module' ? scope : scope.childForFieldName('body');
+  if (!code) return out;
+  if (code.type === 'identifier' && code.text === name) return out; // `lambda: name` reads it
+  forEachInScope(code, (n) => {
+    if (n.type === 'identifier') {
+      if (n.text === name && bindsName(n)) out.push(n);
+    } else if ((n.type === 'function_definition' || n.type === 'class_definition') && n.childForFieldName('name')?.text === name) {
+      out.push(n);
+    } else if (n.type === 'wildcard_import') {
+      out.push(n); // `from m import *` may bind any name
+    }
+  });
+  return out;
+}
+
+/** The value of `name = value` when `id` is that plain, single-target assignment's target. */
+function plainAssignmentValue(id: Node): Node | undefined {
+  const assign = id.parent;
+  if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.id !== id.id) return undefined;
+  const value = assign.childForFieldName('right');
+  if (!value || value.type === 'assignment' || assign.parent?.type !== 'expression_statement') return undefined;
+  return value;
+}
+
+/** Module-level bindings asked about, per module node and name. */
+const moduleBindings = new WeakMap<Node, Map<string, Node[]>>();
+
+/**
+ * The value `id` reads when its name is bound exactly once where `id` sees it, by a plain assignment that
+ * has run by then: `result = True` as a statement of the same function's body before `return result`, or
+ * a module-level `ALWAYS = True` that nothing in the file rebinds (no second binding, `global`, loop,
+ * import, parameter...). Undefined otherwise: names of enclosing functions (closures) and class bodies are
+ * not followed.
+ */
+export function valueBoundOnce(id: Node): Node | undefined {
+  const name = id.text;
+  // `NotImplemented` is what real comparisons return: not worth a look at the module.
+  if (id.type !== 'identifier' || name === 'NotImplemented') return undefined;
+  let innermost = true;
+  let module: Node | undefined;
+  for (let p = id.parent; p; p = p.parent) {
+    if (p.type === 'module') module = p;
+    if (p.type === 'class_definition' && innermost) return undefined; // a class body's own names
+    if (p.type !== 'function_definition' && p.type !== 'lambda') continue;
+    const bindings = bindingsIn(p, name);
+    if (innermost) {
+      innermost = false;
+      if (bindings.length === 0) continue;
+      const value = bindings.length === 1 ? plainAssignmentValue(bindings[0]!) : undefined;
+      const stmt = value?.parent?.parent;
+      const body = p.childForFieldName('body');
+      // Run unconditionally, before the read: a statement of the body itself, ending before `id`.
+      return value && body && stmt?.parent?.id === body.id && stmt.endIndex <= id.startIndex ? value : undefined;
+    }
+    if (bindings.length) return undefined;
+  }
+  if (!module) return undefined;
+  let byName = moduleBindings.get(module);
+  if (!byName) moduleBindings.set(module, (byName = new Map()));
+  let bindings = byName.get(name);
+  if (!bindings) {
+    bindings = bindingsIn(module, name);
+    // `global name` in a function rebinds the module's name from there.
+    for (const g of module.descendantsOfType('global_statement')) if (g?.namedChildren.some((c) => c.text === name)) bindings.push(g);
+    byName.set(name, bindings);
+  }
+  if (bindings.length !== 1) return undefined;
+  const value = plainAssignmentValue(bindings[0]!);
+  return value && value.parent?.parent?.parent?.id === module.id ? value : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Constant answers of a comparison implementation
 
 export type Dunder = '__eq__' | '__ne__' | '__contains__';
@@ -306,6 +428,22 @@ export interface ConstantAnswer {
   truth: Truth;
   /** The returned expressions (the lambda body for lambdas). */
   values: Node[];
+  /** The constants that returned names are bound to once (`ALWAYS = True` for `return ALWAYS`). */
+  boundValues: Node[];
+}
+
+/**
+ * The truthiness of a returned expression: a constant, or a name bound once to a constant (one step:
+ * `result = True; return result`, a module-level `ALWAYS = True`), noted in `bound`.
+ */
+function returnedTruth(value: Node, names: NameResolver | undefined, bound: Node[]): Truth {
+  const t = constantTruth(value, names);
+  if (t !== 'unknown') return t;
+  const v = unparen(value);
+  const constant = v.type === 'identifier' ? valueBoundOnce(v) : undefined;
+  const c = constant ? constantTruth(constant, names) : 'unknown';
+  if (c !== 'unknown') bound.push(constant!);
+  return c;
 }
 
 /**
@@ -314,11 +452,12 @@ export interface ConstantAnswer {
  * `NotImplemented` make the answer non-constant.
  */
 export function constantAnswer(impl: Node, names?: NameResolver): ConstantAnswer | undefined {
+  const boundValues: Node[] = [];
   if (impl.type === 'lambda') {
     const body = impl.childForFieldName('body');
     if (!body) return undefined;
-    const t = constantTruth(body, names);
-    return t === 'unknown' ? undefined : { truth: t, values: [body] };
+    const t = returnedTruth(body, names, boundValues);
+    return t === 'unknown' ? undefined : { truth: t, values: [body], boundValues };
   }
   if (impl.type !== 'function_definition') return undefined;
   const body = impl.childForFieldName('body');
@@ -336,13 +475,13 @@ export function constantAnswer(impl: Node, names?: NameResolver): ConstantAnswer
   const values: Node[] = [];
   for (const r of returns) {
     const value = r.namedChildren.find((c) => c.type !== 'comment');
-    const t: Truth = value ? constantTruth(value, names) : 'falsy';
+    const t: Truth = value ? returnedTruth(value, names, boundValues) : 'falsy';
     if (t === 'unknown') return undefined;
     if (truth && truth !== t) return undefined;
     truth = t;
     values.push(value ?? r);
   }
-  return truth ? { truth, values } : undefined;
+  return truth ? { truth, values, boundValues } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -365,6 +504,8 @@ export interface ComparisonOverride {
   ownerText: string;
   /** Set when a class decorator installs it (`cls.__eq__ = ...` on the decorator's parameter). */
   decorator?: string;
+  /** The variable a `setattr` names the dunder with (`for name in ("__eq__", ...): setattr(C, name, f)`). */
+  nameText?: string;
 }
 
 export interface Part {
@@ -640,16 +781,28 @@ class Analyser {
           }
           break;
         }
+        case 'for_statement': {
+          // A loop over dunder names that `setattr`s each: as in `addSetattr`.
+          let found = false;
+          forEachDescendant(n.childForFieldName('body') ?? n, (c) => {
+            if (found) return false;
+            const looped = c.type === 'call' ? this.loopedSetattr(c) : undefined;
+            if (looped?.dunders.some((d) => spoofing(d, implementation(looped.value)))) found = true;
+            return !found;
+          });
+          if (found) return true;
+          break;
+        }
+        case 'dictionary': {
+          // A `type()` namespace, inline or bound to a name first (`ns = {...}; type("X", (), ns)`): as in `addTypeCall`.
+          for (const pair of n.namedChildren) {
+            const k = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
+            if (k && DUNDERS.includes(k as Dunder) && spoofing(k as Dunder, implementation(pair.childForFieldName('value')))) return true;
+          }
+          break;
+        }
         case 'call':
-          if (this.isTypeCall(n)) {
-            // As in `addTypeCall`.
-            const ns = unparen(callArguments(n).positional[2]!);
-            if (ns.type !== 'dictionary') break;
-            for (const pair of ns.namedChildren) {
-              const k = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
-              if (k && DUNDERS.includes(k as Dunder) && spoofing(k as Dunder, implementation(pair.childForFieldName('value')))) return true;
-            }
-          } else if (this.isSetattrLike(n)) {
+          if (this.isSetattrLike(n)) {
             // As in `addSetattr`.
             const dotted = this.dottedTarget(n);
             const args = callArguments(n).positional;
@@ -744,7 +897,25 @@ class Analyser {
     for (const call of this.calls) {
       if (this.isTypeCall(call)) this.typeCalls.push(call);
       else if ((this.spelledDunder || anyPositionWithin(dunders, call)) && this.isSetattrLike(call)) this.setattrCalls.push(call);
+      else if (this.loopedSetattr(call)) this.setattrCalls.push(call);
     }
+  }
+
+  /**
+   * `for name in ("__eq__", "__ne__"): setattr(C, name, impl)`: a setattr-like call (as the engine's
+   * `callRebindings` recognises it, RH203's computed names) whose attribute name is the variable of a loop
+   * over literal strings, with the comparison dunders among them.
+   */
+  private loopedSetattr(call: Node): { owner: Node; nameNode: Node; dunders: Dunder[]; value: Node | undefined } | undefined {
+    if (!mayRebindCall(call, this.names)) return undefined;
+    for (const r of callRebindings(call, this.names)) {
+      const t = r.target;
+      if (t.kind !== 'attribute' || t.attr !== undefined || !t.attrNode || !LOOPED_SETATTR_FORMS.has(r.form)) continue;
+      const nameNode = unparen(t.attrNode);
+      const dunders = (nameNode.type === 'identifier' ? loopStrings(nameNode) : undefined)?.filter((n): n is Dunder => DUNDERS.includes(n as Dunder));
+      if (dunders?.length) return { owner: t.owner, nameNode, dunders, value: r.value };
+    }
+    return undefined;
   }
 
   private isTypeCall(call: Node): boolean {
@@ -864,12 +1035,13 @@ class Analyser {
     impl: Node | undefined,
     owner: ClassInfo | undefined,
     ownerText: string,
+    nameText?: string,
   ): void {
     if (!impl) return;
     const answer = constantAnswer(impl, this.names);
     if (!answer) return;
     const spoofs = answer.truth === spoofTruth(dunder);
-    const o: ComparisonOverride = { dunder, form, reportNode, impl, answer, spoofs, owner, ownerText };
+    const o: ComparisonOverride = { dunder, form, reportNode, impl, answer, spoofs, owner, ownerText, ...(nameText ? { nameText } : {}) };
     this.overrides.push(o);
     owner?.overrides.push(o);
     if (!owner && (form === 'setattr' || form === 'attribute-assignment')) this.noteDecorator(o);
@@ -1035,8 +1207,8 @@ class Analyser {
 
   private addTypeCall(call: Node): void {
     const [nameArg, basesArg, nsArg] = callArguments(call).positional as [Node, Node, Node];
-    const ns = unparen(nsArg);
-    if (ns.type !== 'dictionary') return;
+    const ns = namespaceDictionary(nsArg);
+    if (!ns) return;
     const className = stringValue(nameArg) ?? 'anonymous';
     // Name the class by its assignment target when there is one (`X = type("X", ...)`).
     let nameNode: Node = nameArg;
@@ -1077,6 +1249,12 @@ class Analyser {
   }
 
   private addSetattr(call: Node): void {
+    const looped = this.loopedSetattr(call);
+    if (looped) {
+      const owner = this.classNamed(looped.owner);
+      for (const dunder of looped.dunders) this.addOverride(dunder, 'setattr', call, this.implementationOf(looped.value), owner, unparen(looped.owner).text, looped.nameNode.text);
+      return;
+    }
     const dotted = this.dottedTarget(call);
     if (dotted) {
       const [ownerName, dunder, impl] = dotted;
@@ -1270,6 +1448,35 @@ class Analyser {
   }
 }
 
+/** The attribute forms of `callRebindings` that install a method on a class for good or for a test. */
+const LOOPED_SETATTR_FORMS = new Set(['setattr', 'monkeypatch', 'mock.patch.object', 'swap_attr']);
+
+/**
+ * The strings a loop variable takes when `id` reads it inside the body of `for id in ("a", "b"):` (a
+ * literal tuple, list or set of strings, in the same scope); undefined otherwise.
+ */
+function loopStrings(id: Node): string[] | undefined {
+  for (let child: Node = id, p = id.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return undefined;
+    if (p.type !== 'for_statement' || p.childForFieldName('body')?.id !== child.id) continue;
+    const left = p.childForFieldName('left');
+    if (left?.type !== 'identifier' || left.text !== id.text) continue;
+    const right = p.childForFieldName('right');
+    const items = right ? unparen(right) : undefined;
+    if (!items || !['tuple', 'list', 'set'].includes(items.type)) return undefined;
+    const values = items.namedChildren.filter((c) => c.type !== 'comment').map(stringValue);
+    return values.every((v): v is string => v !== undefined) ? values : undefined;
+  }
+  return undefined;
+}
+
+/** A `type()` call's namespace dict: written inline, or a name bound once to one (`ns = {...}; type("X", (), ns)`). */
+function namespaceDictionary(arg: Node): Node | undefined {
+  let ns = unparen(arg);
+  if (ns.type === 'identifier') ns = unparen(valueBoundOnce(ns) ?? ns);
+  return ns.type === 'dictionary' ? ns : undefined;
+}
+
 /** The block or module that directly contains a definition (looking through decorators). */
 function definitionParentBlock(def: Node): Node | null {
   const top = def.parent?.type === 'decorated_definition' ? def.parent : def;
@@ -1278,7 +1485,10 @@ function definitionParentBlock(def: Node): Node | null {
 
 /** Human text for a constant answer: the source of the first returned value, shortened. */
 export function answerText(o: ComparisonOverride): string {
-  const t = o.answer.values[0]?.text.replace(/\s+/g, ' ') ?? (o.answer.truth === 'truthy' ? 'True' : 'False');
+  const first = o.answer.values[0];
+  // A returned name bound once to a constant (`return ALWAYS`): the constant is the answer (resolved first).
+  const shown = first && unparen(first).type === 'identifier' && o.answer.boundValues.length ? o.answer.boundValues[0] : first;
+  const t = shown?.text.replace(/\s+/g, ' ') ?? (o.answer.truth === 'truthy' ? 'True' : 'False');
   return t.length > 40 ? `${t.slice(0, 37)}...` : t;
 }
 
