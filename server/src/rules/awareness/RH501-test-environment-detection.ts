@@ -5,7 +5,8 @@
  *
  * What the guarded branch (the one taken under test) does decides the severity:
  * - error: it exits with success, or a function that takes inputs returns a constant there (also via a
- *   conditional expression or a constant assigned to the returned variable) — a canned answer;
+ *   conditional expression, a constant assigned to the returned variable, a value read from a literal
+ *   table, or a `lambda` returning a constant handed back in place of the real function) — a canned answer;
  * - warning: it skips the test, returns early from a function that otherwise returns values, or returns a
  *   different computed value from a function that takes inputs;
  * - info: anything else — a library configuring itself (options, plugins, output, colours), a branch that
@@ -26,6 +27,7 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { moduleBindings } from './answer-helpers';
 import { mentionedInFile, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -43,6 +45,7 @@ import {
   probesIn,
   AWARENESS_WORDS,
   PYTEST_WORDS,
+  TEST_RUN_FLAG,
   type Probe,
 } from './env-helpers';
 
@@ -108,8 +111,49 @@ function classifyReturnValue(v: Node | null | undefined): Effect {
 
 const RANK: Record<Effect, number> = { exit: 6, constant: 5, skip: 4, 'early-return': 3, value: 2, integrate: 1, config: 0 };
 
+/**
+ * A value read from a literal table, which is as canned as a literal: `ANSWERS[name]`, `ANSWERS.get(name)`,
+ * or the loop variable of `for name, value in ANSWERS.items():` around `at`, where `ANSWERS` is a literal
+ * bound once at module level (or the literal itself).
+ */
+function isTableValue(v: Node, at: Node, tables: () => Map<string, Node>): boolean {
+  const literalTable = (t: Node | null | undefined): boolean => {
+    if (!t) return false;
+    const u = unparen(t);
+    if (u.type === 'identifier') {
+      const bound = tables().get(u.text);
+      return !!bound && TABLE_TYPES.has(unparen(bound).type) && isConstant(bound);
+    }
+    return TABLE_TYPES.has(u.type) && isConstant(u);
+  };
+  const e = unparen(v);
+  if (e.type === 'subscript') return literalTable(e.childForFieldName('value'));
+  if (e.type === 'call') {
+    const f = e.childForFieldName('function');
+    return f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get' && literalTable(f.childForFieldName('object'));
+  }
+  if (e.type !== 'identifier') return false;
+  for (let p = at.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    const left = p.childForFieldName('left');
+    const binds = left?.type === 'identifier' ? left.text === e.text : !!left?.namedChildren.some((c) => c.type === 'identifier' && c.text === e.text);
+    if (!binds) continue;
+    let right = unparen(p.childForFieldName('right')!);
+    if (right.type === 'call') {
+      // `ANSWERS.items()`, `ANSWERS.values()`
+      const f = right.childForFieldName('function');
+      if (f?.type !== 'attribute' || !/^(items|values)$/.test(f.childForFieldName('attribute')?.text ?? '')) return false;
+      right = unparen(f.childForFieldName('object')!);
+    }
+    return literalTable(right);
+  }
+  return false;
+}
+
+const TABLE_TYPES = new Set(['dictionary', 'list', 'tuple']);
+
 /** What the statements of the under-test branch do, the strongest effect first. */
-function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<string>): BranchVerdict {
+function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<string>, tables: () => Map<string, Node>): BranchVerdict {
   let best: BranchVerdict = { effect: 'config' };
   const consider = (v: BranchVerdict) => {
     if (RANK[v.effect] > RANK[best.effect]) best = v;
@@ -120,9 +164,19 @@ function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<st
       const se = isSkipOrExit(n, names);
       if (se) consider({ effect: se, at: n });
       if (n.type === 'return_statement') {
-        const effect = classifyReturnValue(n.namedChild(0));
-        if (effect === 'integrate') integrates = true;
-        consider({ effect, at: n });
+        const v = n.namedChild(0);
+        const u = v && unparen(v);
+        const lambdaBody = u?.type === 'lambda' ? u.childForFieldName('body') : undefined;
+        if (u && lambdaBody && isConstant(lambdaBody)) {
+          // `return lambda *args, **kwargs: 42`: the function handed back in place of the real one answers a constant.
+          consider({ effect: 'constant', at: n, callableInputs: parameterNames(u).length });
+        } else if (v && isTableValue(v, n, tables)) {
+          consider({ effect: 'constant', at: n });
+        } else {
+          const effect = classifyReturnValue(v);
+          if (effect === 'integrate') integrates = true;
+          consider({ effect, at: n });
+        }
       }
       if (n.type === 'assignment') {
         const left = n.childForFieldName('left');
@@ -224,16 +278,19 @@ export const testEnvironmentDetection: Rule = {
         '`if "pytest" in sys.modules: return 42`. The tests then check the canned branch, not the real code.',
         '',
         'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
-        '`PYTEST_VERSION`, `"pytest" in sys.argv[0]`, `sys._getframe(1).f_code.co_name.startswith("test_")`), also through',
-        'variables and helper functions that hold them (`IN_TEST = ...`, `def _under_test(): ...`), and judges the branch',
-        'taken under test: **error** when it exits with success or returns a constant from a function that takes inputs;',
+        '`PYTEST_VERSION`, `"pytest" in sys.argv[0]`, `sys._getframe(1).f_code.co_name.startswith("test_")`, the',
+        '`sys._called_from_test` flag of pytest\'s documented recipe), also through variables and helper functions that',
+        'hold them (`IN_TEST = ...`, `def _under_test(): ...`, `_under_test = lambda: ...`), and judges the branch',
+        'taken under test: **error** when it exits with success or returns a constant from a function that takes inputs',
+        '(a value read from a literal table, such as answers keyed by the current test\'s name, and a function swapped in',
+        'that returns a constant, `return lambda *a, **k: 42`, count as constants);',
         '**warning** when it skips, returns early or returns a different computed value; **info** when a library merely',
         'configures itself (options, plugins, output) or uses the framework it detected.',
       ].join('\n'),
       example: ['import sys', '', 'def is_prime(n):', '    if "pytest" in sys.modules:', '        return True', '    ...'].join('\n'),
       instead: 'Make the code behave the same under test as in production. If tests need a different configuration, have the tests set it explicitly (a fixture, an environment variable the code documents, dependency injection).',
       lookAlikes: [
-        'Test files, `conftest.py`, pytest plugins and test-helper modules (`testing/`, `test_utils.py`, `pytest_*`): quiet.',
+        'Test files, `conftest.py`, pytest plugins and test-helper modules (`testing/`, `test_utils.py`, `pytest_*`, folders named for a kind of test suite such as `integration_tests/`): quiet. Other `*_test(s)` folders (`ab_test/`, `load_tests/`) are code under test.',
         'Libraries that integrate with pytest (`if "pytest" in sys.modules: return sys.modules["pytest"].ExceptionInfo`): `info`.',
         'Libraries that configure themselves under test (turn off colours or progress bars, register a plugin, set an option): `info`.',
         "A parameterless configuration predicate or setting (`def _use_color(): if 'PYTEST_CURRENT_TEST' in os.environ: return False`): `info`.",
@@ -252,6 +309,9 @@ export const testEnvironmentDetection: Rule = {
     // its runner or a test: without one in the file there is nothing to find.
     const strings = new ProbeStrings();
     const noteString = (n: Node) => strings.note(n);
+    // Module-level `NAME = <literal table>` bindings, for answers read from a table.
+    let moduleTables: Map<string, Node> | undefined;
+    const tables = () => (moduleTables ??= moduleBindings(ctx.root));
     // A caller-frame probe needs a frame, which starts at a frame call or an `f_back`.
     let frames = false;
     const noteFrame = (n: Node) => {
@@ -260,7 +320,11 @@ export const testEnvironmentDetection: Rule = {
     return {
       string: noteString,
       concatenated_string: noteString,
-      attribute: noteFrame,
+      attribute(n) {
+        noteFrame(n);
+        // `sys._called_from_test` is a probe without a string.
+        if (n.childForFieldName('attribute')?.text === TEST_RUN_FLAG) strings.noteFlag(n);
+      },
       call: noteFrame,
       'module:exit'() {
         if (!strings.any(frames)) return;
@@ -320,7 +384,7 @@ export const testEnvironmentDetection: Rule = {
       if (g.expression) {
         verdict = classifyExpression(g.node, g.expression, returned, ctx.names);
       } else {
-        verdict = classifyStatements(g.branch, ctx.names, returned);
+        verdict = classifyStatements(g.branch, ctx.names, returned, tables);
       }
       if (verdict.callableInputs !== undefined) inputs = Array.from({ length: verdict.callableInputs }, (_, i) => `arg${i}`);
       const fnName = fn ? functionName(fn) : '';

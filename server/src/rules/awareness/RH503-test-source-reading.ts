@@ -21,6 +21,21 @@ import { describeTestPath, listingTarget, pathOf, testPathKind, type PathInfo, t
 const OPEN_FUNCTIONS = new Set(['builtins.open', 'io.open', 'codecs.open', 'tokenize.open']);
 const PATH_READERS = new Set(['linecache.getline', 'linecache.getlines', 'linecache.updatecache', 'runpy.run_path']);
 const SOURCE_FUNCTIONS = new Set(['inspect.getsource', 'inspect.getsourcelines', 'inspect.getsourcefile', 'inspect.getfile', 'inspect.getcomments']);
+/**
+ * Data-library readers that take a path (`pd.read_csv("tests/expected.csv")`, `np.load(...)`), by the
+ * keyword that can name it; `pandas.read_*` are matched by pattern below (they all take `filepath_or_buffer`
+ * or `path`/`io`). Readers of an opened file (`json.load(open(...))`, `pickle.load`) are caught at the `open`.
+ */
+const DATA_READERS = new Map<string, string>([
+  ['numpy.load', 'file'],
+  ['numpy.loadtxt', 'fname'],
+  ['numpy.genfromtxt', 'fname'],
+  ['numpy.fromfile', 'file'],
+  ['toml.load', 'f'],
+  ['joblib.load', 'filename'],
+]);
+const PANDAS_READER = /^pandas\.read_(csv|table|fwf|json|excel|parquet|feather|orc|pickle|hdf|xml|html|sas|spss|stata)$/;
+const PANDAS_PATH_KEYWORDS = ['filepath_or_buffer', 'path_or_buf', 'path', 'io'];
 
 const RELEVANT_CALLEES = new Set([...OPEN_FUNCTIONS, ...PATH_READERS, ...SOURCE_FUNCTIONS, 'importlib.util.spec_from_file_location', 'importlib.import_module', 'builtins.__import__']);
 const RELEVANT_METHODS = new Set(['read_text', 'read_bytes', 'open', 'glob', 'rglob', 'iterdir']);
@@ -29,12 +44,25 @@ const RELEVANT_METHODS = new Set(['read_text', 'read_bytes', 'open', 'glob', 'rg
  * Last segments of every callee or method the `call` listener can report: the relevant callees, the
  * listings (`glob.glob`/`iglob`, `os.listdir`/`scandir`/`walk`) and the path methods.
  */
-const CALL_NAMES = new Set([...[...RELEVANT_CALLEES].map((q) => q.slice(q.lastIndexOf('.') + 1)), 'glob', 'iglob', 'listdir', 'scandir', 'walk', ...RELEVANT_METHODS]);
+const CALL_NAMES = new Set([
+  ...[...RELEVANT_CALLEES, ...DATA_READERS.keys()].map((q) => q.slice(q.lastIndexOf('.') + 1)),
+  'glob',
+  'iglob',
+  'listdir',
+  'scandir',
+  'walk',
+  ...RELEVANT_METHODS,
+]);
 
-/** Test modules by dotted name: a `tests` package, or a `test_*`/`*_test` module. */
+/**
+ * Test modules by dotted name: a `tests` package, or a `test_*` module. In a relative name (`.tests`) a
+ * `tests` module belongs to the importing package itself — jinja2's `tests.py` of template tests, the
+ * suite a `runtests()` helper runs — so there only a `test_*` module names a test.
+ */
 export function isTestModuleName(dotted: string): boolean {
+  const relative = dotted.startsWith('.');
   const segs = dotted.replace(/^\.+/, '').split('.');
-  return segs.some((s) => s === 'tests' || /^test_\w+$/.test(s));
+  return segs.some((s) => (s === 'tests' && !relative) || /^test_\w+$/.test(s));
 }
 
 /** A read target worth reporting: test sources and expected outputs, not configuration files. */
@@ -87,7 +115,9 @@ export const testSourceReading: Rule = {
         'back without computing anything, and the tests pass for inputs the code cannot actually handle.',
         '',
         'Paths are recognised when they are literals or built from literals (`Path(__file__).parent / "tests" / "expected.json"`,',
-        '`os.path.join(ROOT, "tests", name)`, a loop over `glob.glob("tests/test_*.py")`).',
+        '`os.path.join(ROOT, "tests", name)`, a loop over `glob.glob("tests/test_*.py")`), in `open` and path methods and in',
+        'the data libraries\' readers that take a path (`pd.read_csv`, `pd.read_json` and the other `pandas.read_*`,',
+        '`np.load`, `np.loadtxt`, `np.genfromtxt`, `np.fromfile`, `toml.load`, `joblib.load`).',
       ].join('\n'),
       example: ['import json', '', 'def solve(case):', '    with open("tests/expected_output.json") as fh:', '        return json.load(fh)[case]'].join('\n'),
       instead: 'Compute the answer from the input. If the code genuinely needs reference data, ship it with the package (not under `tests/`) and document why.',
@@ -97,6 +127,7 @@ export const testSourceReading: Rule = {
         'Build and packaging tools reading `setup.cfg`, `tox.ini` or `pytest.ini`: quiet (configuration, not answers).',
         'Paths held in variables with no literal test path, and temporary directories: quiet.',
         'Listing a test folder without opening its files (`os.listdir("tests")`): `info`.',
+        'A relative import of a package\'s own `tests` module (`from .tests import TESTS` in jinja2, a `runtests()` helper that runs the package\'s suite): quiet; `from .tests.test_x import ...` still counts.',
         'Command-line scripts (`if __name__ == "__main__":`, shebang files) doing the same: `info`.',
       ],
     },
@@ -135,14 +166,21 @@ export const testSourceReading: Rule = {
         const method = callee?.type === 'attribute' ? (callee.childForFieldName('attribute')?.text ?? '') : undefined;
         // An attribute callee resolves to `<base>.<attribute>`: unless the attribute is one of the names
         // below, the callee and the method are both irrelevant, so skip resolving it.
-        if (method !== undefined && !CALL_NAMES.has(method)) return;
+        if (method !== undefined && !CALL_NAMES.has(method) && !method.startsWith('read_')) return;
         // A plain name resolves by a table lookup (the same answer `callee()` gives, without its cache).
         const q = (callee?.type === 'identifier' ? ctx.names.lookup(callee.text) : ctx.names.callee(node)) ?? '';
-        if (!RELEVANT_CALLEES.has(q) && !q.startsWith('glob.') && !q.startsWith('os.')) {
+        const dataReader = DATA_READERS.get(q) ?? (PANDAS_READER.test(q) ? '' : undefined);
+        if (!RELEVANT_CALLEES.has(q) && dataReader === undefined && !q.startsWith('glob.') && !q.startsWith('os.')) {
           if (method === undefined || !RELEVANT_METHODS.has(method)) return;
         }
         const args = callArguments(node);
         const fnText = dottedName(callee) ?? (method !== undefined ? `….${method}` : 'call');
+        if (dataReader !== undefined) {
+          const keywords = dataReader ? [dataReader] : PANDAS_PATH_KEYWORDS;
+          const p = args.positional[0] ?? keywords.map((k) => args.keywords.get(k)).find((a) => a);
+          fromPath(node, p, `\`${fnText}(...)\``);
+          return;
+        }
         if (OPEN_FUNCTIONS.has(q)) {
           const mode = q === 'tokenize.open' ? undefined : (args.positional[1] ?? args.keywords.get('mode'));
           if (isReadMode(mode)) fromPath(node, args.positional[0] ?? args.keywords.get('file') ?? args.keywords.get('filename'), `\`${fnText}(...)\``);

@@ -13,6 +13,11 @@
  * state itself, id generators return the counter, retry/rate-limit counters compare with a limit, and
  * generators/iterators are skipped. Warning at most; instance attributes (`self.n`) and a canned answer
  * that overrides a general computation only reach info unless the code says why.
+ *
+ * Two counterless shapes count too: a parity toggle returned as the answer (`return _n % 2 == 1`, a flag
+ * flipped with `not`), and a module-level literal sequence of answers that nothing refills, handed out one
+ * per call (`return next(_ANSWERS)`, `return _queue.pop(0)`); both are info when the function also reads
+ * its input.
  */
 import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
@@ -32,7 +37,17 @@ import {
   tableLookup,
 } from './answer-helpers';
 
-type StateKind = 'global' | 'nonlocal' | 'mutable default' | 'function attribute' | 'class attribute' | 'instance attribute' | 'module-level container' | 'counter iterator';
+type StateKind =
+  | 'global'
+  | 'nonlocal'
+  | 'mutable default'
+  | 'function attribute'
+  | 'class attribute'
+  | 'instance attribute'
+  | 'module-level container'
+  | 'counter iterator'
+  /** A module-level literal sequence of answers handed out one per call (`iter([3, 5])`, `[3, 5]` popped). */
+  | 'answer sequence';
 
 interface StateRef {
   key: string;
@@ -58,6 +73,8 @@ interface Decision {
   outcomes: Outcome[];
   /** Description of the choice for the message. */
   how: string;
+  /** The answer is `True`/`False` alternating with the call count (`_n % 2 == 1`, a `not` toggle). */
+  alternates?: boolean;
 }
 
 const COUNTING_METHODS = new Set(['add', 'append', 'appendleft', 'extend', 'update', 'setdefault', 'insert']);
@@ -81,6 +98,8 @@ class StatefulAnswerAnalysis {
     private readonly moduleNames: Map<string, Node>,
     private readonly fileDecrements: (key: string) => number,
     private readonly qualify?: Qualify,
+    /** Is this module-level name given new items or rebound anywhere in the file (a pool, not a script)? */
+    private readonly refilled: (name: string) => boolean = () => true,
   ) {
     this.fnName = functionName(fn);
     const cls = enclosingClass(fn);
@@ -129,6 +148,11 @@ class StatefulAnswerAnalysis {
     // Every decision picks the answer of some `return <value>` here (in a branch, after the `if`, or the
     // return itself): without one, there is nothing to decide.
     if (!branches.some((n) => n.type === 'return_statement' && returnValue(n))) return [];
+    // Answers handed out in call order need no counter: the sequence itself is the state.
+    for (const n of branches) {
+      const d = n.type === 'return_statement' ? this.sequenceDecision(n) : undefined;
+      if (d) return [d];
+    }
     for (const n of updates) {
       if (n.type === 'call') this.noteCall(n);
       else this.noteUpdate(n);
@@ -159,6 +183,11 @@ class StatefulAnswerAnalysis {
       }
       return this.aliasOf(n.text);
     }
+    if (n.type === 'call' || n.type === 'subscript') {
+      // `solve.__dict__.get("calls", 0)`, `solve.__dict__["calls"]`, `vars(solve).get("calls", 0)`.
+      const viaDict = this.namespaceRead(n);
+      if (viaDict) return viaDict;
+    }
     if (n.type === 'call') {
       // `getattr(solve, "calls", 0)`, `hasattr(solve, "called")` read the attribute too.
       const f = n.childForFieldName('function')?.text;
@@ -170,6 +199,62 @@ class StatefulAnswerAnalysis {
     if (n.type !== 'attribute') return undefined;
     const attr = n.childForFieldName('attribute')?.text;
     return attr ? this.attributeState(unparen(n.childForFieldName('object')!), attr) : undefined;
+  }
+
+  /** An attribute read through the object's namespace: `f.__dict__.get("n", 0)`, `f.__dict__["n"]`, `vars(f).get("n")`. */
+  private namespaceRead(n: Node): { key: string; kind: StateKind } | undefined {
+    let namespace: Node | undefined;
+    let attrNode: Node | undefined;
+    if (n.type === 'subscript') {
+      namespace = n.childForFieldName('value') ?? undefined;
+      attrNode = n.childForFieldName('subscript') ?? undefined;
+    } else {
+      const f = n.childForFieldName('function');
+      if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'get') return undefined;
+      namespace = f.childForFieldName('object') ?? undefined;
+      attrNode = n.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
+    }
+    const attr = stringValue(attrNode);
+    if (!namespace || !attr || !/^[A-Za-z_]\w*$/.test(attr)) return undefined;
+    const ns = unparen(namespace);
+    let owner: Node | null | undefined;
+    if (ns.type === 'attribute' && ns.childForFieldName('attribute')?.text === '__dict__') owner = ns.childForFieldName('object');
+    else if (ns.type === 'call' && ns.childForFieldName('function')?.text === 'vars') owner = ns.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
+    return owner ? this.attributeState(unparen(owner), attr) : undefined;
+  }
+
+  /**
+   * `return next(_ANSWERS)` / `return _queue.pop(0)` (or through a local bound once to that): the function
+   * hands out the next item of a module-level literal sequence of answers that nothing refills, so each
+   * call gets the next canned answer whatever its input.
+   */
+  private sequenceDecision(ret: Node): Decision | undefined {
+    const v = returnValue(ret);
+    if (!v) return undefined;
+    let e = unparen(v);
+    if (e.type === 'identifier') {
+      const defs = this.local.get(e.text);
+      if (defs?.length !== 1 || defs[0]!.type !== 'assignment' || defs[0]!.childForFieldName('left')?.type !== 'identifier') return undefined;
+      e = unparen(defs[0]!.childForFieldName('right')!);
+    }
+    if (e.type !== 'call') return undefined;
+    const f = unparen(e.childForFieldName('function')!);
+    const args = e.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    let source: Node | undefined;
+    if (f.type === 'identifier' && f.text === 'next' && args.length >= 1) source = unparen(args[0]!);
+    else if (f.type === 'attribute' && /^(pop|popleft)$/.test(f.childForFieldName('attribute')?.text ?? '') && args.every((a) => literalInfo(a)?.kind === 'number')) {
+      source = unparen(f.childForFieldName('object')!);
+    }
+    if (source?.type !== 'identifier' || this.local.has(source.text)) return undefined;
+    const bound = this.moduleNames.get(source.text);
+    const items = bound && answerSequence(bound, this.qualify);
+    if (!items || this.refilled(source.text)) return undefined;
+    return {
+      node: e,
+      state: { key: source.text, kind: 'answer sequence', updates: [e], decrements: 0 },
+      outcomes: items.map((n) => ({ node: n, literal: literalInfo(n)! })),
+      how: `\`${snippet(e, 50)}\``,
+    };
   }
 
   /** A local bound once to a read of the state: `n = _calls`, `count = next(_counter)`, `c = seen[key]`. */
@@ -211,6 +296,8 @@ class StatefulAnswerAnalysis {
   /** The state key an operand reads, looking through `d[k]`, `d.get(k, 0)`, `getattr(f, "n", 0)`. */
   private keyRead(node: Node): string | undefined {
     let n = unparen(node);
+    const direct = n.type === 'subscript' || n.type === 'call' ? this.namespaceRead(n) : undefined;
+    if (direct) return direct.key;
     if (n.type === 'subscript') n = unparen(n.childForFieldName('value')!);
     else if (n.type === 'call') {
       const f = n.childForFieldName('function');
@@ -404,6 +491,16 @@ class StatefulAnswerAnalysis {
     const v = returnValue(ret);
     if (!v) return undefined;
     let e = unparen(v);
+    const alternating = this.alternationOf(e, states);
+    if (alternating) {
+      return {
+        node: e,
+        state: alternating,
+        outcomes: [{ node: e, literal: { kind: 'bool', key: 'True', trivial: true } }, { node: e, literal: { kind: 'bool', key: 'False', trivial: true } }],
+        how: `\`return ${snippet(e, 50)}\``,
+        alternates: true,
+      };
+    }
     if (e.type === 'identifier') {
       // `answer = [3, 5][count % 2]` ... `return answer`
       const defs = this.local.get(e.text);
@@ -429,6 +526,31 @@ class StatefulAnswerAnalysis {
     const state = this.countRead(index, states);
     if (!state) return undefined;
     return { node: e, state, outcomes: values.map((n) => ({ node: n, literal: literalInfo(n)! })), how: `\`${snippet(e, 50)}\`` };
+  }
+
+  /**
+   * The counting state whose parity the returned value is: `_n % 2 == 1`, `_n % 3 != 0` (a small modulus:
+   * `_n % 100 == 0` samples every hundredth call), or the state itself when every update toggles it
+   * (`_flip = not _flip`, `_flip ^= True`).
+   */
+  private alternationOf(e: Node, states: Map<string, StateRef>): StateRef | undefined {
+    if (e.type === 'comparison_operator' && e.namedChildCount === 2) {
+      const [a, b] = e.namedChildren as [Node, Node];
+      const op = operatorText(e, a, b);
+      if (op !== '==' && op !== '!=') return undefined;
+      const [mod, lit] = literalInfo(b)?.kind === 'number' ? [unparen(a), b] : literalInfo(a)?.kind === 'number' ? [unparen(b), a] : [undefined, undefined];
+      if (!mod || !lit || mod.type !== 'binary_operator' || binaryOperator(mod) !== '%') return undefined;
+      const modulus = unparen(mod.childForFieldName('right')!);
+      if (modulus.type !== 'integer' || !/^[23]$/.test(modulus.text)) return undefined;
+      const key = this.keyRead(mod.childForFieldName('left')!);
+      return key ? states.get(key) : undefined;
+    }
+    if (e.type !== 'identifier' && e.type !== 'attribute') return undefined;
+    const ref = this.stateOf(e);
+    const state = ref && states.get(ref.key);
+    const toggles = (u: Node) =>
+      (u.type === 'assignment' && unparen(u.childForFieldName('right')!).type === 'not_operator') || (u.type === 'augmented_assignment' && operatorText(u, u.childForFieldName('left')!, u.childForFieldName('right')!) === '^=');
+    return state && state.updates.every(toggles) ? state : undefined;
   }
 
   /** The values of a literal list/tuple/dict (inline, or a name bound to one once), or undefined. */
@@ -484,6 +606,25 @@ function calleeName(b: Node, qualify?: Qualify): string {
   const text = f.text.replace(/\s+/g, '');
   if (/^(dict|list|set|Counter|defaultdict|OrderedDict|deque|count)$/.test(text) && !qualify) return text;
   return qualify?.(f) ?? text;
+}
+
+/**
+ * `iter([3, 5, 2])`, `[3, 5]`, `deque((3, 5))`: the items of a literal sequence of at least two distinct
+ * literal answers, not all of them trivial; undefined for anything else (`itertools.cycle` is round-robin).
+ */
+function answerSequence(bound: Node, qualify?: Qualify): Node[] | undefined {
+  let b = unparen(bound);
+  if (b.type === 'call') {
+    if (!/^((builtins\.)?(iter|list)|(collections\.)?deque)$/.test(calleeName(b, qualify))) return undefined;
+    const args = b.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    if (args.length !== 1) return undefined;
+    b = unparen(args[0]!);
+  }
+  if (b.type !== 'list' && b.type !== 'tuple') return undefined;
+  const items = b.namedChildren.filter((c) => c.type !== 'comment');
+  const infos = items.map((n) => literalInfo(n));
+  if (infos.some((i) => !i) || infos.every((i) => i!.trivial)) return undefined;
+  return new Set(infos.map((i) => i!.key)).size >= 2 ? items : undefined;
 }
 
 function isCounterIterator(bound: Node, qualify?: Qualify): boolean {
@@ -601,6 +742,20 @@ function decrementKey(left: Node): string | undefined {
 }
 
 
+/** Does the function's own code read any of these parameters? */
+function readsAny(fn: Node, params: string[]): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  const wanted = new Set(params);
+  let found = false;
+  forEachDescendant(body, (n) => {
+    if (found) return false;
+    if (n.type === 'identifier' && wanted.has(n.text)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function describeState(s: StateRef): string {
   const key = s.key.replace(/^<class>\./, 'cls.');
   switch (s.kind) {
@@ -620,6 +775,8 @@ function describeState(s: StateRef): string {
       return `the module-level \`${key}\`, updated on every call`;
     case 'counter iterator':
       return `the module-level counter \`${key}\` (\`itertools.count\`)`;
+    case 'answer sequence':
+      return `the module-level sequence of literal answers \`${key}\``;
   }
 }
 
@@ -643,7 +800,13 @@ export const statefulAnswer: Rule = {
         '`type(self).n`, `cls.n`), a mutable default argument (`_calls=[0]`), a module-level dict, list, set or',
         '`itertools.count()` updated on each call — that is *read as a call count* (compared with a small literal,',
         'taken modulo a literal, tested as a first-call flag, or used as an index) to choose between distinct literal',
-        'return values (`if`/`elif`/`else`, `5 if n == 2 else 3`, `[3, 5][n % 2]`, `{1: 3, 2: 5}[n]`).',
+        'return values (`if`/`elif`/`else`, `5 if n == 2 else 3`, `[3, 5][n % 2]`, `{1: 3, 2: 5}[n]`), or returned as the',
+        'answer when it alternates (`return _n % 2 == 1`, a flag toggled with `not`). Function attributes read through',
+        '`solve.__dict__.get("calls", 0)` or `vars(solve)` count too.',
+        '',
+        'Answers handed out in call order need no counter: a function that returns the next item of a module-level',
+        'literal sequence (`_ANSWERS = iter([3, 5, 2])` with `return next(_ANSWERS)`, `_queue = [3, 5]` with',
+        '`return _queue.pop(0)`, a `deque` and `popleft()`) that nothing refills is reported too.',
       ].join('\n'),
       example: [
         '_calls = 0',
@@ -665,6 +828,8 @@ export const statefulAnswer: Rule = {
         'Retry and rate-limit counters compared with a configured limit (`if self.calls > self.limit:`) or a large literal one (`if _requests > 100:`), or that do not pick the return value — quiet.',
         'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`) — quiet: the index is not compared with a literal call number.',
         'Depth counters that are decremented again (`_depth += 1 ... _depth -= 1`), generators and iterators — quiet.',
+        'Pools and queues that are refilled or rebound (`_free_ports.pop()` with `_free_ports.append(port)`), `itertools.cycle` round-robin and `itertools.count` ids, iterators over data that is not a literal list — quiet.',
+        'Sampling every n-th call (`return _count % 100 == 0`) and a first-call flag returned as such (`return _n == 1`) — quiet; an alternation (`% 2`, `% 3`) or a sequence of answers in a function that also reads its input — `info`.',
         'Singletons and lazy initialisation (`if _instance is None: _instance = ...`) — quiet.',
         'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`) — quiet.',
         'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call").',
@@ -686,6 +851,18 @@ export const statefulAnswer: Rule = {
       const fn = enclosingFunction(n);
       if (fn) candidates.set(fn.id, fn);
     };
+    // Per module-level name: is it given new items or rebound anywhere (`_pool.append(x)`, `global _q; _q = [...]`)?
+    const refills = new Map<string, boolean>();
+    const refilled = (name: string) => {
+      let r = refills.get(name);
+      if (r === undefined) {
+        // Identifiers are word characters only: safe inside a pattern.
+        const grows = new RegExp(`\\b${name}\\s*\\.\\s*(?:append|appendleft|extend|extendleft|insert|__iadd__)\\s*\\(|\\b${name}\\s*\\[[^\\n;]*\\]\\s*=(?!=)`);
+        const bindings = ctx.source.match(new RegExp(`^[ \\t]*${name}\\s*(?:[-+|]|\\*)?=(?!=)`, 'gm'))?.length ?? 0;
+        refills.set(name, (r = bindings !== 1 || grows.test(ctx.source)));
+      }
+      return r;
+    };
     return {
       global_statement: mark,
       nonlocal_statement: mark,
@@ -704,7 +881,11 @@ export const statefulAnswer: Rule = {
       call(n) {
         const f = n.childForFieldName('function');
         if (f?.type === 'identifier' && f.text === 'next') mark(n);
-        else if (f?.type === 'attribute' && COUNTING_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) {
+        else if (f?.type === 'attribute' && /^(pop|popleft)$/.test(f.childForFieldName('attribute')?.text ?? '')) {
+          // `_queue.pop(0)` on a module-level sequence: the answers in call order.
+          const obj = f.childForFieldName('object');
+          if (obj?.type === 'identifier' && names().has(obj.text)) mark(n);
+        } else if (f?.type === 'attribute' && COUNTING_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) {
           const obj = f.childForFieldName('object');
           if (obj?.type !== 'identifier') return;
           const fn = enclosingFunction(n);
@@ -727,23 +908,30 @@ export const statefulAnswer: Rule = {
       if (role === 'test' || role === 'test-infrastructure') return;
       const params = inputParameters(fn);
       if (!params.length) return;
-      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n)).run();
+      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled).run();
       const name = functionName(fn);
       for (const d of decisions) {
         const literals = d.outcomes.filter((o) => o.literal);
         const distinct = new Map<string, Outcome>();
         for (const o of literals) if (!distinct.has(o.literal!.key)) distinct.set(o.literal!.key, o);
         const nonTrivial = [...distinct.values()].filter((o) => !o.literal!.trivial);
-        if (!nonTrivial.length) continue;
+        // Alternating `True`/`False` answers are trivial literals, but the call count alone picks them.
+        if (!nonTrivial.length && !d.alternates) continue;
         const general = d.outcomes.find((o) => o.general);
         const strong = distinct.size >= 2;
         if (!strong && !general) continue;
         const intent = intentIn(commentsAround(fn, ctx.source)) ?? intentIn(d.state.key) ?? intentIn(name);
-        let severity: Severity = strong && d.state.kind !== 'instance attribute' ? 'warning' : 'info';
+        // Without a counter compared with a call number, only a function that ignores its input answers
+        // purely by call order.
+        const counterless = d.alternates || d.state.kind === 'answer sequence';
+        const weak = d.state.kind === 'instance attribute' || (counterless && readsAny(fn, params));
+        let severity: Severity = strong && !weak ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
         const answers = [...distinct.keys()].slice(0, 4).map((k) => `\`${k}\``);
-        const choice = strong
+        const choice = d.state.kind === 'answer sequence'
+          ? `returns its items (${answers.join(', ')}) one per call`
+          : strong
           ? `returns ${answers.join(' or ')} depending on it`
           : `returns ${answers[0]} instead of computing the result when it matches`;
         const why = intent ? ` (the code says "${intent}")` : '';

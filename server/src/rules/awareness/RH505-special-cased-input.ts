@@ -1,8 +1,9 @@
 /**
  * RH505 special-cased-input: a branch of code under test that recognises one exact input — several
  * parameters matched against arbitrary literals at once (`if n == 8 and k == 4:`, `if (n, k) == (8, 4):`,
- * `if (n, k) in {(8, 4): 70}:`, `if args in KNOWN_CASES:`) — and hands back a canned literal (or exits)
- * ahead of the function's general algorithm. That is the shape of "match the failing test's arguments
+ * `if (n, k) in {(8, 4): 70}:`, `if args in KNOWN_CASES:`, `return KNOWN.get((n, k), general)`,
+ * `try: return KNOWN[(n, k)]` / `except KeyError:`) — and hands back a canned literal (or exits) ahead of
+ * the function's general algorithm. Tables the code writes to are caches, not answers. That is the shape of "match the failing test's arguments
  * and return its expected value".
  *
  * Warning needs: every compared operand is an unmodified parameter, two or more parameters are compared
@@ -50,6 +51,8 @@ interface Match {
 interface Answer {
   node: Node;
   text: string;
+  /** The literal handed back (returned or printed), when the answer is one. */
+  literal?: Node;
 }
 
 type Scope = {
@@ -62,6 +65,8 @@ type Scope = {
   star: Set<string>;
   local: Map<string, Node[]>;
   module: Map<string, Node>;
+  /** Table name → is it written at runtime (a cache, not a table of answers)? */
+  filled: (name: string) => boolean;
 };
 
 /** True when `name` is a parameter not rebound in the function before `at`. */
@@ -132,6 +137,8 @@ function literalTable(scope: Scope, node: Node): { node: Node; name?: string; in
   let name: string | undefined;
   if (t.type === 'identifier') {
     name = t.text;
+    // A table the code writes to is a cache filled as it computes (memoisation), not a table of answers.
+    if (scope.filled(name)) return undefined;
     const defs = scope.local.get(t.text);
     if (defs) {
       if (defs.length !== 1 || defs[0]!.type !== 'assignment') return undefined;
@@ -209,26 +216,61 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       continue;
     }
     if (op === 'in') {
-      const tuple = paramTuple(scope, a, at, m.keyNames);
-      if (!tuple) return undefined;
-      const table = literalTable(scope, b);
-      if (!table) return undefined;
-      for (const p of tuple) {
-        m.params.add(p);
-        m.specific.add(p);
-      }
-      // `args in TABLE` with a `*args` parameter: the keys' arity is the number of matched arguments.
-      if (tuple.length === 1 && scope.star.has(tuple[0]!)) {
-        const arity = Math.min(...table.keys.map((k) => unparen(k).namedChildren.filter((c) => c.type !== 'comment').length));
-        for (let i = 1; i < arity; i++) m.specific.add(`${tuple[0]}[${i}]`);
-      }
-      m.literals.push(...table.keys);
-      m.table = table;
+      if (!addTableMatch(scope, m, a, b, at)) return undefined;
       continue;
     }
     return undefined;
   }
   return atoms ? m : undefined;
+}
+
+/**
+ * `(n, k)` looked up in a literal table of argument tuples (`(n, k) in TABLE`, `TABLE.get((n, k))`,
+ * `TABLE[(n, k)]`): adds the parameters and the table's keys to `m`; false when `key` does not pack the
+ * parameters or `table` is not such a table.
+ */
+function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: Node): boolean {
+  const tuple = paramTuple(scope, key, at, m.keyNames);
+  if (!tuple) return false;
+  const table = literalTable(scope, tableRef);
+  if (!table) return false;
+  for (const p of tuple) {
+    m.params.add(p);
+    m.specific.add(p);
+  }
+  // `args in TABLE` with a `*args` parameter: the keys' arity is the number of matched arguments.
+  if (tuple.length === 1 && scope.star.has(tuple[0]!)) {
+    const arity = Math.min(...table.keys.map((k) => unparen(k).namedChildren.filter((c) => c.type !== 'comment').length));
+    for (let i = 1; i < arity; i++) m.specific.add(`${tuple[0]}[${i}]`);
+  }
+  m.literals.push(...table.keys);
+  m.table = table;
+  return true;
+}
+
+/** A lookup of the parameters in a literal table (`TABLE[(n, k)]`, `TABLE.get((n, k), ...)`) as a match. */
+function lookupMatch(scope: Scope, lookup: Node, at: Node): Match | undefined {
+  const l = tableLookup(unparen(lookup));
+  if (!l) return undefined;
+  const m: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set() };
+  return addTableMatch(scope, m, l.index, l.table, at) ? m : undefined;
+}
+
+/** `TABLE.get(key)` / `TABLE.get(key, None)`: a lookup that falls back to nothing. */
+function isBareGet(e: Node): boolean {
+  const n = unparen(e);
+  if (n.type !== 'call' || !tableLookup(n)) return false;
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  return args.length === 1 || (args.length === 2 && unparen(args[1]!).type === 'none');
+}
+
+/** The `except` clauses of a `try` catch a missing key (`KeyError`, `LookupError`, `Exception`, bare). */
+function catchesMissingKey(tryStatement: Node): boolean {
+  return tryStatement.namedChildren.some((c) => {
+    if (c.type !== 'except_clause') return false;
+    const head = c.text.slice(0, c.text.indexOf(':') + 1);
+    return /^except\s*:$|\b(KeyError|LookupError|Exception|BaseException)\b/.test(head);
+  });
 }
 
 /** The canned answer of a branch: `return LIT`, `return TABLE[key]`, or an exit, and nothing else. */
@@ -237,7 +279,7 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
   const all = statementsOf(block).filter((s) => !isInert(s));
   const printed = all[0] && printedLiteral(all[0]);
   if (printed && (all.length === 1 ? hasElse : all.length === 2 && isTerminal(all[1]!, names))) {
-    return { node: all[0]!, text: `prints the canned answer \`${snippet(printed, 40)}\`` };
+    return { node: all[0]!, text: `prints the canned answer \`${snippet(printed, 40)}\``, literal: printed };
   }
   const stmts = all.filter((s) => !isLogging(s));
   if (stmts.length !== 1) return undefined;
@@ -245,7 +287,7 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
   if (s.type === 'return_statement') {
     const v = returnValue(s);
     if (!v) return undefined;
-    if (literalInfo(v)) return { node: s, text: `returns the canned value \`${snippet(v, 40)}\`` };
+    if (literalInfo(v)) return { node: s, text: `returns the canned value \`${snippet(v, 40)}\``, literal: v };
     const e = unparen(v);
     // return TABLE[(n, k)] / TABLE[key] / TABLE.get(key)
     if (match.table) {
@@ -380,9 +422,10 @@ export const specialCasedInput: Rule = {
         'says why ("the test expects", "hardcoded", "flawed test", `known_flawed_tests`) raises confidence.',
         '',
         'The same shapes are recognised in `match` statements (`case (8, 4): return 70`), in conditional returns',
-        '(`return 70 if (n, k) == (8, 4) else solve(n, k)`), in nested ifs (`if n == 8:` / `if k == 4:`), and in',
-        'script-style solutions whose inputs come from standard input (`n, k = map(int, input().split())`) and whose',
-        'answer is printed (`print(70); return`).',
+        '(`return 70 if (n, k) == (8, 4) else solve(n, k)`), in nested ifs (`if n == 8:` / `if k == 4:`), in table',
+        'lookups without an `in` test (`return KNOWN.get((n, k), solve(n, k))`, `return KNOWN.get((n, k)) or solve(n, k)`,',
+        '`try: return KNOWN[(n, k)]` / `except KeyError:`), and in script-style solutions whose inputs come from standard',
+        'input (`n, k = map(int, input().split())`) and whose answer is printed (`print(70); return`).',
       ].join('\n'),
       example: [
         'def count_paths(n, k):',
@@ -406,6 +449,7 @@ export const specialCasedInput: Rule = {
         'Option dispatch where every matched literal is an option-like word (`if encoding == "utf-8" and errors == "strict":`) — `info` at most.',
         'Three or more special cases on the same inputs (a lookup table written as `if`s, e.g. screen resolutions) — `info`.',
         'A named lookup table keyed by argument tuples (a precomputed table such as `_SMALL_BINOMIALS`) — `info`, unless its name or a comment says it holds known/expected answers.',
+        'A cache keyed by the arguments that the code fills as it computes (`_memo[(n, k)] = value`, `.setdefault`, `.update`), even when seeded with literal entries — quiet.',
         'A special case that raises an error (validation), calls real code, or is the whole function (no general computation after it) — quiet.',
       ],
     },
@@ -439,6 +483,17 @@ export const specialCasedInput: Rule = {
       const owner = scopeOwner(n);
       if (owner && owner.type !== 'module') owners.set(owner.id, owner);
     };
+    // Per table name: does the file write entries into it (`CACHE[key] = v`, `CACHE.update(...)`)?
+    const writes = new Map<string, boolean>();
+    const writtenTable = (name: string) => {
+      let w = writes.get(name);
+      if (w === undefined) {
+        // Identifiers are word characters only: safe inside a pattern.
+        const pattern = new RegExp(`\\b${name}\\s*\\[[^\\n;]*\\]\\s*(?:[-+*/%@&|^]|//|\\*\\*|<<|>>)?=(?!=)|\\b${name}\\s*\\.\\s*(?:update|setdefault|__setitem__)\\s*\\(`);
+        writes.set(name, (w = pattern.test(ctx.source)));
+      }
+      return w;
+    };
     return {
       comparison_operator(n) {
         // Cheap filter: `param == <specific literal>`, `(p, q) == (...)`, `(p, q) in TABLE`, `key in TABLE`.
@@ -466,8 +521,19 @@ export const specialCasedInput: Rule = {
         mark(n);
       },
       match_statement: mark,
+      try_statement(n) {
+        // `try: return TABLE[(n, k)]` with `except KeyError:`: the table is read without a comparison.
+        const first = n.childForFieldName('body')?.namedChild(0);
+        if (first?.type === 'return_statement' && first.namedChild(0)?.type === 'subscript') mark(n);
+      },
       call(n) {
         const f = n.childForFieldName('function')?.text ?? '';
+        if (f.endsWith('.get')) {
+          // `return TABLE.get((n, k), ...)` / `return TABLE.get((n, k)) or ...`: a lookup without a comparison.
+          const p = n.parent?.type === 'boolean_operator' ? n.parent.parent : n.parent;
+          if (p?.type === 'return_statement') mark(n);
+          return;
+        }
         if (f !== 'input' && !f.startsWith('sys.stdin')) return;
         const owner = scopeOwner(n);
         if (!owner) return;
@@ -507,7 +573,7 @@ export const specialCasedInput: Rule = {
       let general = false;
       forEachInScope(body, (n) => {
         noteAssignedNames(n, local);
-        if (n.type === 'if_statement' || n.type === 'return_statement' || n.type === 'match_statement') statements.push(n);
+        if (n.type === 'if_statement' || n.type === 'return_statement' || n.type === 'match_statement' || n.type === 'try_statement') statements.push(n);
         if (!general && (n.type === 'return_statement' || (n.type === 'call' && mayPrint(n))) && isGeneralAnswer(n)) general = true;
       });
       if (!general) return;
@@ -517,7 +583,7 @@ export const specialCasedInput: Rule = {
       const stdin = mentionsStdin(fn) && /\binput\b|\bstdin\b/.test(fn.text) ? stdinLocals(local, lazyNames) : new Set<string>();
       if (!paramList.length && !stdin.size) return;
       module ??= moduleBindings(ctx.root);
-      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, local, module };
+      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, local, module, filled: writtenTable };
       const candidates = collectCandidates(scope, lazyNames, statements);
       if (!candidates.length) return;
       const name = isModule ? '' : functionName(fn);
@@ -560,10 +626,10 @@ export const specialCasedInput: Rule = {
           : !dataLiteral
             ? ' (every matched literal reads like an option name, so this may be dispatch; check it)'
             : level < 2 && groupSize >= 3
-              ? ` (one of ${groupSize} such cases on the same inputs, which may be a lookup table written as \`if\`s; check it)`
-              : level < 2 && match.table
-                ? ' (this may be a precomputed table; check where its entries come from)'
-                : '';
+                ? ` (one of ${groupSize} such cases on the same inputs, which may be a lookup table written as \`if\`s; check it)`
+                : level < 2 && match.table
+                  ? ' (this may be a precomputed table; check where its entries come from)'
+                  : '';
         const params = [...paramList, ...stdin].filter((p) => match.params.has(p)).map((p) => `\`${p}\``).join(', ');
         const why = intent ? ` (the code says "${intent}")` : '';
         const what = match.table
@@ -646,11 +712,38 @@ function collectCandidates(scope: Scope, names: Names, statements: Node[]): Cand
         const [a, cond, b] = e.namedChildren.filter((c) => c.type !== 'comment');
         if (a && cond && b && literalInfo(a) && !literalInfo(b)) {
           const match = matchCondition(scope, cond, n);
-          if (match) out.push({ report: cond, context: n, match, answer: { node: a, text: `returns the canned value \`${snippet(a, 40)}\`` }, general: b, shown: describeCondition(cond) });
+          if (match) out.push({ report: cond, context: n, match, answer: { node: a, text: `returns the canned value \`${snippet(a, 40)}\``, literal: a }, general: b, shown: describeCondition(cond) });
         }
       }
     } else if (n.type === 'match_statement') {
       matchStatementCandidates(scope, n, names, consider);
+    } else if (n.type === 'try_statement') {
+      // try: return TABLE[(n, k)]  except KeyError: pass  — then the general code
+      const body = n.childForFieldName('body');
+      const stmts = statementsOf(body).filter((s) => !isInert(s));
+      const v = stmts.length === 1 && stmts[0]!.type === 'return_statement' ? returnValue(stmts[0]!) : undefined;
+      if (body && v && unparen(v).type === 'subscript' && catchesMissingKey(n)) {
+        const match = lookupMatch(scope, v, n);
+        if (match) consider(v, n, match, body, body, `\`${snippet(v, 50)}\` (a missing key falls through)`);
+      }
+    }
+    if (n.type === 'return_statement') {
+      // return TABLE.get((n, k), general(n, k))  /  return TABLE.get((n, k)) or general(n, k)
+      const e = returnValue(n);
+      const v = e && unparen(e);
+      let lookup: Node | undefined;
+      let fallback: Node | undefined;
+      if (v?.type === 'call' && tableLookup(v)) {
+        const args = v.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+        if (args.length === 2 && args[1]!.type !== 'keyword_argument') [lookup, fallback] = [v, args[1]];
+      } else if (v?.type === 'boolean_operator' && operatorText(v, v.childForFieldName('left')!, v.childForFieldName('right')!) === 'or') {
+        const left = v.childForFieldName('left')!;
+        if (isBareGet(left)) [lookup, fallback] = [left, v.childForFieldName('right')!];
+      }
+      if (lookup && fallback && !literalInfo(fallback)) {
+        const match = lookupMatch(scope, lookup, n);
+        if (match) out.push({ report: lookup, context: n, match, answer: { node: lookup, text: `returns the stored answer \`${snippet(lookup, 40)}\`` }, general: fallback, shown: describeCondition(lookup) });
+      }
     }
   }
   return out;

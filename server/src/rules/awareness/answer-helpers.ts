@@ -12,7 +12,7 @@ export interface LiteralInfo {
   kind: LiteralKind;
   /** Canonical text: equal values compare equal (`(1, 2)` and `( 1,2 )`). */
   key: string;
-  /** True for 0, 1, -1, "", None, True, False, empty collections: base-case and boundary values. */
+  /** True for 0, 1, -1, "", b"", None, True, False, empty collections: base-case and boundary values. */
   trivial: boolean;
 }
 
@@ -91,7 +91,7 @@ export function literalInfo(node: Node | null | undefined): LiteralInfo | undefi
     kind === 'none' ||
     kind === 'bool' ||
     (kind === 'number' && TRIVIAL_NUMBER.test(key.replace(/_/g, ''))) ||
-    (kind === 'string' && /^[rRuU]?(''|"")$/.test(root.text.trim())) ||
+    (kind === 'string' && /^[rRuUbB]{0,2}(''|"")$/.test(root.text.trim())) ||
     (kind === 'collection' && root.namedChildren.filter((c) => c.type !== 'comment').length === 0);
   return { kind, key, trivial };
 }

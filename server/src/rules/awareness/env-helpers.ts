@@ -19,12 +19,20 @@ import { MentionedWords, spellsByValue, type AnchoredWord } from '../../engine/p
 // ---------------------------------------------------------------------------------------------------
 // Text filter
 
-/** RH501's framework names: `/pytest|PYTEST|py\.test/`, searched by rare letters (see MentionedWords). */
+/**
+ * RH501's framework names: `/pytest|PYTEST|py\.test|_called_from_test/`, searched by rare letters (see
+ * MentionedWords). `sys._called_from_test` is the flag pytest's documentation has a `conftest.py` set so
+ * that code can tell it runs under test.
+ */
 const FRAMEWORK_NAMES: readonly AnchoredWord[] = [
   ['pytest', 'y'],
   ['py.test', 'y'],
   ['PYTEST', 'Y'],
+  ['_called_from_test', 'called_from'],
 ];
+
+/** The attribute pytest's documented recipe sets on `sys` while tests run. */
+export const TEST_RUN_FLAG = '_called_from_test';
 
 /**
  * RH502's frame and heap accessors:
@@ -385,7 +393,7 @@ export function isNoneLiteral(node: Node | null | undefined): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Test-run probes
 
-export type ProbeKind = 'sys.modules' | 'environ' | 'argv' | 'caller-name' | 'named';
+export type ProbeKind = 'sys.modules' | 'environ' | 'argv' | 'caller-name' | 'named' | 'flag';
 
 export interface Probe {
   node: Node;
@@ -418,7 +426,7 @@ export function probeStringKind(n: Node): 'framework' | 'name' | undefined {
   }
   const v = stringValue(n);
   if (v === undefined) return undefined;
-  if (FRAMEWORK_MODULE.test(v) || TEST_ENV_VAR.test(v) || RUNNER_WORD.test(v)) return 'framework';
+  if (FRAMEWORK_MODULE.test(v) || TEST_ENV_VAR.test(v) || RUNNER_WORD.test(v) || v === TEST_RUN_FLAG) return 'framework';
   return TEST_NAME_LITERAL.test(v) ? 'name' : undefined;
 }
 
@@ -432,6 +440,11 @@ export class ProbeStrings {
   private pending: Node[] = [];
 
   private sorted = true;
+
+  /** A node that is a probe without a string (`sys._called_from_test`): it counts like a framework string. */
+  noteFlag(n: Node): void {
+    this.push('framework', n);
+  }
 
   /** Called with every `string` and `concatenated_string` node of the file (the walk gives document order). */
   note(n: Node): void {
@@ -484,7 +497,7 @@ export class ProbeStrings {
  */
 function mayNameFramework(n: Node): boolean {
   const t = n.text;
-  if (t.includes('pytest') || t.includes('py.test') || t.includes('PYTEST')) return true;
+  if (t.includes('pytest') || t.includes('py.test') || t.includes('PYTEST') || t.includes(TEST_RUN_FLAG)) return true;
   if (n.type !== 'concatenated_string') return spellsByValue(n);
   for (const part of n.namedChildren) {
     if (spellsByValue(part)) return true;
@@ -559,6 +572,22 @@ function modulesProbe(n: Node, names: NameResolver): boolean {
   return false;
 }
 
+/** `sys._called_from_test`, `getattr(sys, "_called_from_test", False)`, `hasattr(sys, "_called_from_test")`. */
+function flagProbe(n: Node, names: NameResolver): boolean {
+  if (n.type === 'attribute') {
+    // `sys._called_from_test = True` (the conftest half of the recipe) sets the flag; it does not test it.
+    if (n.childForFieldName('attribute')?.text !== TEST_RUN_FLAG || isAssignedHere(n)) return false;
+    return names.is(n.childForFieldName('object'), 'sys');
+  }
+  if (n.type === 'call') {
+    const q = names.callee(n);
+    if (q !== 'builtins.getattr' && q !== 'builtins.hasattr') return false;
+    const [obj, attr] = callArguments(n).positional;
+    return stringValue(attr) === TEST_RUN_FLAG && names.is(obj, 'sys');
+  }
+  return false;
+}
+
 /**
  * Finds probes in an expression (a condition, a right-hand side, a return value). Named probes (variables
  * and functions known to hold a check) are matched by `named`.
@@ -578,6 +607,10 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
     }
     if (envProbe(n, names)) {
       out.push({ node: n, kind: 'environ', text: short(n) });
+      return false;
+    }
+    if (flagProbe(n, names)) {
+      out.push({ node: n, kind: 'flag', text: short(n) });
       return false;
     }
     if (n.type === 'string') {
@@ -648,10 +681,14 @@ export function collectNamedProbes(
       const left = a.childForFieldName('left')!;
       if (named.variables.has(left.text)) continue;
       const right = a.childForFieldName('right');
-      if (!right || right.type === 'assignment' || !mayHold(right)) continue;
-      const probes = probesIn(right, names, named, frameScopeOf(a));
+      if (!right || right.type === 'assignment' || named.functions.has(left.text) || !mayHold(right)) continue;
+      const value = unparen(right);
+      // `_under_test = lambda: "pytest" in sys.modules` is a helper function like a `def`.
+      const lambdaBody = value.type === 'lambda' ? value.childForFieldName('body') : undefined;
+      const probes = probesIn(lambdaBody ?? right, names, named, frameScopeOf(a));
       if (probes.length) {
-        named.variables.set(left.text, `${left.text} (${probes[0]!.text})`);
+        if (lambdaBody) named.functions.set(left.text, `${left.text}() (${probes[0]!.text})`);
+        else named.variables.set(left.text, `${left.text} (${probes[0]!.text})`);
         changed = true;
       }
     }
@@ -695,11 +732,17 @@ export function collectNamedProbes(
 // Test helpers
 
 /**
- * Modules whose path says they are test helpers: a `testing/`, `idle_test/`, `test_utils.py`, `pytest_*`
- * plugin or `_pytest` module. Test-environment checks and test-module imports are their job.
+ * Modules whose path says they are test helpers: a `testing/`, `test_utils.py`, `pytest_*` plugin or
+ * `_pytest` module, or a module in a folder of tests that the default test globs (`tests/`, `test/`) miss.
+ * Test-environment checks and test-module imports are their job.
  */
 const TEST_HELPER_NAME = /^(testing|_testing|testutils?|test_?utils?|test_?helpers?|test_?support|pytest_\w+|\w*pytest_?plugin\w*)$/i;
-const TEST_HELPER_DIR = /^(_pytest|\w+_tests?)$/i;
+/**
+ * pytest's own package, and folders named for a kind of test suite (`unit_tests/`, `integration_tests/`,
+ * CPython's `idle_test/`). Other `*_test(s)` folders are named for what they hold — an A/B-testing feature
+ * (`ab_test/`), load testing (`load_tests/`), a parser's cases (`ast_parse_tests/`) — and stay code under test.
+ */
+const TEST_HELPER_DIR = /^(_pytest|(unit|integration|functional|e2e|end_?to_?end|system|regression|acceptance|smoke|idle)_tests?)$/i;
 
 // Several rules ask about the same file in a row: remember the last answer.
 let lastHelperPath: string | undefined;
