@@ -41,6 +41,12 @@ describe('NameResolver', () => {
     ['with open("f") as quit:\n    pass\nquit()', undefined],
     ['import sys\nx = "sys.exit(0)"\nprint(x)', 'builtins.print'],
     ['import sys\nimport os as sys\nsys.exit(0)', undefined],
+    ['import os, sys\nstop, hard_stop = sys.exit, os._exit\nhard_stop(0)', 'os._exit'],
+    ['import os, sys\n(stop, hard_stop) = [sys.exit, os._exit]\nstop(0)', 'sys.exit'],
+    ['import os, sys\nstop, hard_stop = sys.exit, os._exit\nhard_stop = print\nhard_stop(0)', undefined],
+    ['import os, sys\nstop, *rest = sys.exit, os._exit\nstop(0)', 'sys.exit'],
+    ['import os, sys\nstop, *rest, last = sys.exit, os._exit\nlast(0)', undefined],
+    ['import os, sys\nstop, hard_stop = pair\nhard_stop(0)', undefined],
   ];
   for (const [source, expected] of cases) {
     it(`${JSON.stringify(source)} → ${expected}`, () => assert.equal(lastCallee(source), expected));

@@ -25,6 +25,17 @@ const BINDING_TYPES = ['import_statement', 'import_from_statement', 'function_de
 /** The expression types `computeQualifiedAt` can resolve (after parentheses are stripped). */
 const QUALIFIABLE = new Set(['attribute', 'identifier', 'call', 'subscript']);
 
+/** `a, b = x, y` (or `[a, b] = (x, y)`): as many plain targets as values, none starred. */
+function isUnpacking(left: Node, right: Node): boolean {
+  const l = unparen(left);
+  const r = unparen(right);
+  if (!['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list'].includes(l.type)) return false;
+  if (r.type !== 'expression_list' && r.type !== 'tuple' && r.type !== 'list') return false;
+  const targets = l.namedChildren.filter((c) => c.type !== 'comment');
+  const values = r.namedChildren.filter((c) => c.type !== 'comment');
+  return targets.length === values.length && !values.some((v) => v.type === 'list_splat' || v.type === 'parenthesized_list_splat');
+}
+
 const UNKNOWN = Symbol('unknown');
 /** A cached `qualify` answer of undefined (so that a cache hit is one map lookup). */
 const NOT_QUALIFIED = Symbol('not qualified');
@@ -87,15 +98,27 @@ export class NameResolver {
       const left = a.childForFieldName('left');
       const right = a.childForFieldName('right');
       if (left?.type === 'identifier' && right && a.type === 'assignment') {
-        // Only these expressions can name a module attribute: skip resolving (and caching) the rest.
-        const q = QUALIFIABLE.has(unparen(right).type) ? this.qualify(right) : undefined;
-        if (q) this.bind(left.text, q);
-        else this.bindUnknown(left.text);
+        this.bindValue(left.text, right);
+      } else if (left && right && a.type === 'assignment' && isUnpacking(left, right)) {
+        // `stop, hard_stop = sys.exit, os._exit` binds each name as its own assignment would.
+        const values = unparen(right).namedChildren.filter((c) => c.type !== 'comment');
+        unparen(left).namedChildren.filter((c) => c.type !== 'comment').forEach((target, i) => {
+          if (target.type === 'identifier') this.bindValue(target.text, values[i]!);
+          else this.collectTargets(target);
+        });
       } else {
         this.collectTargets(left);
       }
     }
     this.cache.clear();
+  }
+
+  /** `local = value`: an alias when the value names a module attribute, otherwise an unknown binding. */
+  private bindValue(local: string, value: Node): void {
+    // Only these expressions can name a module attribute: skip resolving (and caching) the rest.
+    const q = QUALIFIABLE.has(unparen(value).type) ? this.qualify(value) : undefined;
+    if (q) this.bind(local, q);
+    else this.bindUnknown(local);
   }
 
   private bind(local: string, qualified: string): void {

@@ -6,12 +6,16 @@
  * expect the exit stay quiet.
  */
 import {
+  containsNode,
   decoratorsOf,
+  definitionOf,
   dottedName,
   enclosingStatement,
   forEachDescendant,
   forEachInScope,
   functionName,
+  isMainGuardCondition,
+  isMethod,
   isUnderMainGuard,
   parameterNames,
   rangeOf,
@@ -25,12 +29,15 @@ import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Fix, Severity } from '../../engine/types';
 import {
   callbackRegistry,
+  boundExitSite,
   displayOf,
+  exitWrappers,
   exitKindOfQualified,
   exitSiteOf,
   functionsByName,
   isSuccessStatus,
-  namesCalledUnderMainGuard,
+  mainGuardCallees,
+  partialExit,
   registrationsOf,
   simpleCallsIn,
   type ExitSite,
@@ -143,6 +150,11 @@ function decoratorNames(def: Node): string[] {
   return decoratorsOf(def).map((d) => dottedName(d.type === 'call' ? d.childForFieldName('function') : d) ?? '');
 }
 
+/** The class a method (possibly decorated: `@classmethod def setUpClass`) is defined in, or null. */
+function classOfMethod(def: Node): Node | null {
+  return isMethod(def) ? (def.parent?.type === 'decorated_definition' ? def.parent : def).parent!.parent : null;
+}
+
 function isFixture(def: Node): boolean {
   return decoratorNames(def).some((d) => /(^|\.)fixture$/.test(d) || /(^|\.)yield_fixture$/.test(d));
 }
@@ -150,7 +162,7 @@ function isFixture(def: Node): boolean {
 class FileJudge {
   private readonly names: NameResolver;
   private registry?: ReturnType<typeof callbackRegistry>;
-  private mainCalled?: Set<string>;
+  private mainCalled?: Map<number, 'direct' | 'nested'>;
   private defsByName?: Map<string, Node[]>;
   private hackRoots?: Map<number, string>;
   private hasTests?: boolean;
@@ -168,18 +180,28 @@ class FileJudge {
     return (this.defsByName ??= functionsByName(this.ctx.root));
   }
 
-  /** Functions called from the main guard, and (transitively, by simple name) from those. */
-  private calledFromMain(): Set<string> {
+  /**
+   * Functions that run as the command line, by def: 'direct' for those the main guard calls (unless it
+   * uses their result as data and they return one: `print(solve(xs))` calls a library function), and
+   * 'nested' for the procedures they call (transitively, by simple name). A callee that returns a value
+   * is a library function the tests can import too, so its exits keep their severity.
+   */
+  private commandLineFunctions(): Map<number, 'direct' | 'nested'> {
     if (this.mainCalled) return this.mainCalled;
-    const out = new Set<string>();
-    const queue = [...namesCalledUnderMainGuard(this.ctx.root)];
+    const out = new Map<number, 'direct' | 'nested'>();
+    const queue: { def: Node; how: 'direct' | 'nested' }[] = [];
+    for (const [name, { resultUsed }] of mainGuardCallees(this.ctx.root, this.names)) {
+      for (const def of this.defs().get(name) ?? []) if (!(resultUsed && returnsValue(def))) queue.push({ def, how: 'direct' });
+    }
+    // Direct callees first, so that a function both called by the guard and by another callee is direct.
+    queue.reverse();
     while (queue.length) {
-      const name = queue.pop()!;
-      if (out.has(name)) continue;
-      const defs = this.defs().get(name);
-      if (!defs) continue;
-      out.add(name);
-      for (const d of defs) for (const c of simpleCallsIn(d)) if (!out.has(c)) queue.push(c);
+      const { def, how } = queue.pop()!;
+      if (out.has(def.id)) continue;
+      out.set(def.id, how);
+      for (const name of simpleCallsIn(def)) {
+        for (const callee of this.defs().get(name) ?? []) if (!out.has(callee.id) && !returnsValue(callee)) queue.unshift({ def: callee, how: 'nested' });
+      }
     }
     return (this.mainCalled = out);
   }
@@ -188,7 +210,7 @@ class FileJudge {
     const name = functionName(def);
     if (isFixture(def)) return `fixture \`${name}()\``;
     if (this.ctx.role === 'test-infrastructure' && name.startsWith('pytest_')) return `pytest hook \`${name}()\``;
-    const cls = def.parent?.parent?.type === 'class_definition' ? def.parent.parent : null;
+    const cls = classOfMethod(def);
     if (this.ctx.role === 'test' || this.ctx.role === 'test-infrastructure') {
       if (/^test/.test(name)) return `test \`${name}()\``;
       if (/^(setUpModule|tearDownModule|setup_module|teardown_module|setup_function|teardown_function)$/.test(name) && !cls) return `\`${name}()\``;
@@ -235,6 +257,25 @@ class FileJudge {
     return this.hasTests;
   }
 
+  /**
+   * For a module-level exit in a test-side file without tests: what makes the file a module the tests
+   * import rather than a script they run — a package's `__init__.py` (imported while collecting the
+   * package's tests), or a module of functions or classes with no shebang, main guard or `sys.argv`, whose
+   * exit is not its last statement (a helper script run as a subprocess ends with its exit).
+   */
+  private importedTestHelper(site: Node): string | undefined {
+    const facts = this.ctx.facts;
+    if (facts.basename === '__init__.py') return "a test package's `__init__.py`";
+    if (facts.hasShebang || isLastStatement(site, this.ctx.root) || /\bargv\b/.test(this.ctx.source)) return undefined;
+    let defines = false;
+    for (const stmt of this.ctx.root.namedChildren) {
+      if (stmt.type === 'if_statement' && isMainGuardCondition(stmt.childForFieldName('condition'))) return undefined;
+      const def = definitionOf(stmt);
+      if (def.type === 'function_definition' || def.type === 'class_definition') defines = true;
+    }
+    return defines ? 'a test helper module' : undefined;
+  }
+
   private scopeForks(scope: Node): boolean {
     const cached = this.forkScopes.get(scope.id);
     if (cached !== undefined) return cached;
@@ -273,10 +314,12 @@ class FileJudge {
   }
 
   /** How strongly a function looks like a command-line entry point. */
-  private cliStrength(def: Node, site: Node): 'strong' | 'name' | 'none' {
+  private cliStrength(def: Node, site: ExitSite): 'strong' | 'name' | 'none' {
     const name = functionName(def);
-    if (this.calledFromMain().has(name) && def.parent?.parent?.type !== 'class_definition') return 'strong';
-    const cls = def.parent?.parent?.type === 'class_definition' ? def.parent.parent : null;
+    // `os._exit(0)` deep in a command's procedures is not how a command line ends; in the guard's callee it can be.
+    const commandLine = isMethod(def) ? undefined : this.commandLineFunctions().get(def.id);
+    if (commandLine === 'direct' || (commandLine === 'nested' && site.kind !== 'os._exit')) return 'strong';
+    const cls = classOfMethod(def);
     if (cls && (/^(do|help)_/.test(name) || classBases(cls, this.names).some((b) => b === 'cmd.Cmd'))) return 'strong';
     if (decoratorNames(def).some((d) => /(^|\.)(command|group|main)$/.test(d) || /^(click|typer)\./.test(d))) return 'strong';
     if (parameterNames(def).some((p) => p === 'argv')) return 'strong';
@@ -304,7 +347,7 @@ class FileJudge {
       });
       if (options >= 2) return 'strong';
     }
-    if (this.isUsagePath(site, def)) return 'strong';
+    if (this.isUsagePath(site.node, def)) return 'strong';
     return CLI_NAME.test(name) ? 'name' : 'none';
   }
 
@@ -315,14 +358,7 @@ class FileJudge {
     for (let prev = stmt.previousNamedSibling, i = 0; prev && i < 3; prev = prev.previousNamedSibling, i++) {
       if (prev.type === 'expression_statement' && printsUsage.test(prev.text)) return true;
     }
-    const optionTest = /\bargv\b|["']--?[A-Za-z]|\b(args|opts|options|namespace|parsed|ns)\.\w+|\.(help|usage|version)\b/;
-    for (let p = site.parent; p && p.id !== def.id; p = p.parent) {
-      if (p.type === 'if_statement' || p.type === 'elif_clause') {
-        const cond = p.childForFieldName('condition');
-        if (cond && optionTest.test(cond.text)) return true;
-      }
-    }
-    return false;
+    return isOptionGuarded(site, def);
   }
 
   judge(site: ExitSite): Verdict | undefined {
@@ -372,9 +408,10 @@ class FileJudge {
 
     // Callbacks: atexit and excepthook functions are RH102's; signal handlers, thread/process targets are quiet.
     for (const fn of chain) {
-      const regs = registrationsOf(fn, this.reg()).filter((r) => !(r.kind === 'thread' && site.kind === 'os._exit'));
+      const named = fn.type === 'lambda' ? lambdaName(fn) : undefined;
+      const regs = [...registrationsOf(fn, this.reg()), ...(named ? (this.reg().byName.get(named) ?? []) : [])].filter((r) => !(r.kind === 'thread' && site.kind === 'os._exit'));
       if (regs.length) return undefined;
-      if (fn.type === 'function_definition' && looksLikeSignalHandler(fn)) return undefined;
+      if ((fn.type === 'function_definition' || named) && looksLikeSignalHandler(fn)) return undefined;
     }
     return verdict;
   }
@@ -403,8 +440,15 @@ class FileJudge {
     if (!nearest) {
       // Module level (or a class body, or a lambda at module level).
       const inLambda = chain.length > 0;
+      // `if sys.argv[-1] == "publish": ...; sys.exit()` (setup.py), `if "--version" in sys.argv:`: a command-line path.
+      if (!swallow && isOptionGuarded(node, this.ctx.root)) return undefined;
       if (role === 'test') {
-        if (!this.definesTests() || inLambda) return { severity: 'info', where: 'at module level of a test helper' };
+        if (inLambda) return { severity: 'info', where: 'at module level of a test helper' };
+        if (!this.definesTests()) {
+          const imported = this.importedTestHelper(node);
+          if (!imported) return { severity: 'info', where: 'at module level of a test helper' };
+          return { severity: 'error', where: `at module level of ${imported}`, note: swallow ? undefined : 'Importing it (as the test modules do) ends the run before any test runs.', related: swallowRelated };
+        }
         return { severity: 'error', where: 'at module level of a test module', note: swallow ? undefined : 'Importing the module ends the run before any test is collected.' };
       }
       if (role === 'test-infrastructure') return { severity: 'error', where: this.ctx.facts.isConftest ? 'at module level of `conftest.py`' : 'at module level of a pytest plugin', note: 'Loading it ends the test session before any test runs.' };
@@ -413,7 +457,12 @@ class FileJudge {
         if (inLambda || isLastStatement(node, this.ctx.root)) return undefined;
         return { severity: 'info', where: 'at module level of a script, before its last statement' };
       }
-      if (inLambda) return { severity: 'info', where: 'in a module-level lambda of code under test' };
+      if (inLambda) {
+        // `finish = lambda: os._exit(0)` is a function of code under test like its `def` spelling.
+        const named = lambdaName(chain[chain.length - 1]!);
+        if (named && !swallow) return { severity: 'error', where: `in \`${named}\`, a lambda of code under test`, note: `Whatever calls \`${named}()\` ends the run.` };
+        return { severity: 'info', where: 'in a module-level lambda of code under test' };
+      }
       return { severity: 'error', where: swallow ? `at module level ${swallowWhere}` : 'at module level of an importable module', note: swallow ? undefined : 'Importing the module (as a test does) ends the run.', related: swallowRelated };
     }
 
@@ -430,7 +479,7 @@ class FileJudge {
         if (simpleCallsIn(outer).has(name)) return { severity: 'error', where: `in \`${name}()\`, which ${topLabel} calls`, related: swallowRelated };
         return { severity: 'info', where: `in \`${name}()\`, a function defined inside ${topLabel}` };
       }
-      if (defs.some((d) => this.cliStrength(d, node) === 'strong')) return undefined;
+      if (defs.some((d) => this.cliStrength(d, site) === 'strong')) return undefined;
       return { severity: 'info', where: `in helper \`${functionName(nearest)}()\` of a ${role === 'test' ? 'test module' : 'test plugin'}`, note: 'No test, fixture or hook of this file calls it.' };
     }
 
@@ -439,10 +488,12 @@ class FileJudge {
       const hook = defs.find((d) => functionName(d).startsWith('pytest_'))!;
       return { severity: 'error', where: `in pytest hook \`${functionName(hook)}()\``, related: swallowRelated };
     }
+    // Interactive programs quit when their user asks (a window's close event, a menu's "quit" choice).
+    if (!swallow && isInteractiveQuit(node, chain, nearest, this.names)) return undefined;
     // Command-line functions exit on purpose.
     let cli: 'strong' | 'name' | 'none' = 'none';
     for (const def of defs) {
-      const s = this.cliStrength(def, node);
+      const s = this.cliStrength(def, site);
       if (s === 'strong') {
         cli = s;
         break;
@@ -451,17 +502,98 @@ class FileJudge {
     }
     const fname = functionName(nearest);
     if (cli === 'strong') return swallow ? { severity: 'info', where: `in command-line function \`${fname}()\` ${swallowWhere}`, related: swallowRelated } : undefined;
-    const returns = returnsValue(nearest);
+    const returns = returnsValue(nearest) || isValueAccessor(nearest);
     const strong = returns || !!swallow;
     if (cli === 'name' && !strong) return { severity: 'info', where: `in \`${fname}()\``, note: 'Fine for a command-line entry point; if a test calls it, the run ends as a success.' };
     if (role === 'entry-point' && !strong) return { severity: 'info', where: `in \`${fname}()\` of a script` };
-    const cls = nearest.parent?.parent?.type === 'class_definition' ? nearest.parent.parent : null;
+    const cls = classOfMethod(nearest);
     // Library methods sometimes end a server or GUI process with sys.exit(0); `os._exit(0)` outside a fork is never that.
     if (cls && !strong && site.kind !== 'os._exit') return { severity: 'info', where: `in method \`${functionName(cls)}.${fname}()\`` };
     const owner = cls ? `method \`${functionName(cls)}.${fname}()\`` : `\`${fname}()\``;
     const where = swallow ? `in ${owner}, ${swallowWhere}` : `in ${owner}, a function of code under test`;
     return { severity: 'error', where, related: swallowRelated, note: returns ? 'The function is expected to return a value; exiting instead ends the caller\'s test run.' : undefined };
   }
+}
+
+/** Modules of GUI and game toolkits: their event loops and widget callbacks are driven by a user. */
+const UI_MODULES = /^(tkinter|Tkinter|turtle|pygame|pyglet|arcade|sdl2|glfw|curses|wx|kivy|PyQt[456]|PySide[26]?|gi|toga|dearpygui|raylib|pyray)(\.|$)/;
+/** Methods that wire a callback to a user event (`widget.bind("<Escape>", ...)`, `signal.connect(...)`). */
+const EVENT_WIRING = /^(bind|bind_all|bind_class|protocol|connect|add_command)$/;
+
+/**
+ * The exit ends an interactive program at its user's request, which is what makes the program
+ * interactive, not what it is called: a branch on a GUI/game event read by an event loop (`for event in
+ * pygame.event.get(): if event.type == QUIT:`), a branch on the answer to a prompt (`choice =
+ * input("1) balance 2) quit: ")`), or a lambda handed to a toolkit widget or event binding
+ * (`tk.Button(root, command=lambda: sys.exit(0))`). A solution that reads its data with a bare
+ * `input()` is not prompting anyone, so it does not count.
+ */
+function isInteractiveQuit(site: Node, chain: Node[], def: Node, names: NameResolver): boolean {
+  const inner = chain[0];
+  if (inner?.type === 'lambda') {
+    const args = inner.parent?.type === 'keyword_argument' ? inner.parent.parent : inner.parent;
+    const call = args?.type === 'argument_list' ? args.parent : null;
+    if (call?.type === 'call') {
+      const fn = call.childForFieldName('function');
+      if (UI_MODULES.test(names.qualify(fn) ?? '')) return true;
+      if (fn?.type === 'attribute' && EVENT_WIRING.test(fn.childForFieldName('attribute')?.text ?? '')) return true;
+    }
+  }
+  let uiNames: Set<string> | undefined;
+  for (let p = site.parent; p && p.id !== def.id; p = p.parent) {
+    if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
+    if (!isInside(site, p.childForFieldName('consequence'))) continue;
+    const cond = p.childForFieldName('condition');
+    if (!cond) continue;
+    const bound = (uiNames ??= namesBoundFromUser(def, names));
+    if (containsNode(cond, (n) => (n.type === 'identifier' && bound.has(n.text)) || (n.type === 'call' && isUserInputCall(n, names)))) return true;
+  }
+  return false;
+}
+
+/** A call that asks the user: `input("prompt")` with a prompt, or a toolkit's event source (`pygame.event.get()`). */
+function isUserInputCall(call: Node, names: NameResolver): boolean {
+  const fn = call.childForFieldName('function');
+  const q = names.qualify(fn) ?? '';
+  if (q === 'builtins.input' || fn?.text === 'raw_input') return callArgumentCount(call) > 0;
+  return UI_MODULES.test(q) && /(^|\.)(event|events|get_events|poll|wait|getch|getkey|get_wch)(\.|$)/.test(q);
+}
+
+function callArgumentCount(call: Node): number {
+  return call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment').length ?? 0;
+}
+
+/** Names a function binds from what its user does: loop variables over toolkit events, answers to prompts. */
+function namesBoundFromUser(def: Node, names: NameResolver): Set<string> {
+  const out = new Set<string>();
+  const body = def.childForFieldName('body');
+  if (!body) return out;
+  const fromUser = (value: Node | null) => !!value && containsNode(value, (n) => n.type === 'call' && isUserInputCall(n, names));
+  const bind = (target: Node | null) => {
+    if (!target) return;
+    if (target.type === 'identifier') out.add(target.text);
+    else forEachDescendant(target, (n) => void (n.type === 'identifier' && out.add(n.text)));
+  };
+  forEachInScope(body, (n) => {
+    if (n.type === 'for_statement' && fromUser(n.childForFieldName('right'))) bind(n.childForFieldName('left'));
+    else if ((n.type === 'assignment' || n.type === 'named_expression') && fromUser(n.childForFieldName(n.type === 'assignment' ? 'right' : 'value'))) {
+      bind(n.childForFieldName(n.type === 'assignment' ? 'left' : 'name'));
+    }
+  });
+  return out;
+}
+
+/** The exit is guarded by a test of the command line: `if sys.argv[-1] == "publish":`, `if args.version:`, `if "--help" in argv:`. */
+function isOptionGuarded(site: Node, scope: Node): boolean {
+  const optionTest = /\bargv\b|["']--?[A-Za-z]|\b(args|opts|options|namespace|parsed|ns)\.\w+|\.(help|usage|version)\b/;
+  for (let p = site.parent; p && p.id !== scope.id; p = p.parent) {
+    if (p.type === 'if_statement' || p.type === 'elif_clause') {
+      const cond = p.childForFieldName('condition');
+      // `if "pytest" in sys.argv[0]:` asks whether a test runs (RH501), not which command was given.
+      if (cond && optionTest.test(cond.text) && !/pytest|unittest/i.test(cond.text)) return true;
+    }
+  }
+  return false;
 }
 
 /** The function (with its nested code) asserts that something raises SystemExit. */
@@ -473,6 +605,26 @@ function containsExpectingExit(def: Node): boolean {
     return !found;
   });
   return found;
+}
+
+/** The name a module or class statement `name = lambda ...: ...` gives its lambda. */
+function lambdaName(lambda: Node): string | undefined {
+  const assignment = lambda.parent;
+  if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== lambda.id) return undefined;
+  const left = assignment.childForFieldName('left');
+  const scope = assignment.parent?.type === 'expression_statement' ? assignment.parent.parent : null;
+  if (left?.type !== 'identifier' || !(scope?.type === 'module' || (scope?.type === 'block' && scope.parent?.type === 'class_definition'))) return undefined;
+  return left.text;
+}
+
+/** Dunders whose callers always use the result (comparisons, `len()`, `str()`...). */
+const VALUE_DUNDERS = /^__(eq|ne|lt|le|gt|ge|hash|len|bool|str|repr|contains|getitem|iter|next|int|float|index|add|sub|mul)__$/;
+
+/** A property getter or value dunder: a method whose caller wants a value even when its body has no `return`. */
+function isValueAccessor(def: Node): boolean {
+  if (!isMethod(def)) return false;
+  if (VALUE_DUNDERS.test(functionName(def))) return true;
+  return decoratorNames(def).some((d) => /(^|\.)(property|cached_property|getter)$/.test(d));
 }
 
 function looksLikeSignalHandler(def: Node): boolean {
@@ -513,6 +665,10 @@ function possibleExitAliases(source: string): Set<string> {
   const out = new Set<string>();
   for (const m of source.matchAll(/\bas\s+([A-Za-z_]\w*)/g)) out.add(m[1]!);
   for (const m of source.matchAll(/([A-Za-z_]\w*)\s*=\s*[\w.()"' ,]*\b(?:_?exit|quit|SystemExit)\b/g)) out.add(m[1]!);
+  // `stop, hard_stop = sys.exit, os._exit`: every name of an unpacking target.
+  for (const m of source.matchAll(/^[ \t]*([\w \t,()[\]*]+)=[^=\n][^\n]*\b(?:_?exit|quit|SystemExit)\b/gm)) {
+    if (m[1]!.includes(',')) for (const name of m[1]!.matchAll(/[A-Za-z_]\w*/g)) out.add(name[0]);
+  }
   for (let grew = true; grew; ) {
     grew = false;
     for (const m of source.matchAll(/([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*$/gm)) {
@@ -613,15 +769,20 @@ export const forcedSuccessExit: Rule = {
       instead: 'Return the result and let the tests check it. If the code really is a command-line tool, keep the exit in `main()` and call it under `if __name__ == "__main__":` (`sys.exit(main())`).',
       lookAlikes: [
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
-        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard, `cmd.Cmd` commands — quiet (a function only *named* `main`/`run` is `info`).',
+        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands — quiet (a function only *named* `main`/`run` is `info`).',
+        'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
+        'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
+        'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. A bare `input()` that reads data prompts no one and does not count.',
         'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets — quiet.',
         '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code).',
         'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)` — quiet.',
         'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `try/except SystemExit` — quiet.',
         '`except KeyboardInterrupt: sys.exit(0)` — quiet.',
         'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`.',
-        'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`.',
-        '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values, is an `error`.',
+        'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`. Class-level setup and teardown (`setUpClass`, `tearDownClass`, `setup_class`, `teardown_class`, decorated `@classmethod`) are run by the framework: `error`.',
+        'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
+        'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call.',
+        '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`.',
         '`atexit`/`sys.excepthook` callbacks that exit 0 are reported by RH102 instead.',
       ],
     },
@@ -635,13 +796,39 @@ export const forcedSuccessExit: Rule = {
   },
 };
 
+/** The source may bind a ready-made exit (`exitWrappers`): a partial, a `staticmethod`, a class attribute. */
+const MAY_WRAP_EXIT = /\bpartial\b|\bstaticmethod\b|^[ \t]+\w+\s*=\s*[\w.]*(?:exit|quit)\s*$/m;
+
 function listeners(ctx: RuleContext): Listeners {
   const sites: ExitSite[] = [];
   let aliases: Set<string> | undefined;
+  let wrappers: ReturnType<typeof exitWrappers> | undefined;
+  /** A call of a ready-made exit: `functools.partial(os._exit, 0)()`, `done()`, `self.stop(0)`. */
+  const wrappedExit = (n: Node): ExitSite | undefined => {
+    if (n.type !== 'call') return undefined;
+    const fn = unparen(n.childForFieldName('function')!);
+    if (fn.type === 'call') {
+      const exit = partialExit(fn, ctx.names);
+      return exit && boundExitSite(n, exit);
+    }
+    if (fn.type !== 'identifier' && fn.type !== 'attribute') return undefined;
+    wrappers ??= MAY_WRAP_EXIT.test(ctx.source) ? exitWrappers(ctx.root, ctx.names) : new Map();
+    if (wrappers.size === 0) return undefined;
+    const name = fn.type === 'identifier' ? fn.text : fn.childForFieldName('attribute')?.text ?? '';
+    const exit = wrappers.get(name);
+    if (!exit) return undefined;
+    // A class attribute is reached through the instance or the class (`self.stop`, `cls.stop`, `Solver.stop`).
+    if (exit.attribute !== (fn.type === 'attribute') || (fn.type === 'attribute' && fn.childForFieldName('object')?.type !== 'identifier')) return undefined;
+    return boundExitSite(n, exit);
+  };
   const collect = (n: Node) => {
     const may = mayExit(n, ctx.names);
-    if (may === false) return;
-    const site = exitSiteOf(n, ctx.names);
+    if (may === false) {
+      const site = wrappedExit(n);
+      if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
+      return;
+    }
+    const site = exitSiteOf(n, ctx.names) ?? wrappedExit(n);
     if (!site) return;
     // Same filter as before, in the other order: the textual alias scan runs only for a resolved exit.
     if (typeof may === 'string' && !(aliases ??= possibleExitAliases(ctx.source)).has(may)) return;

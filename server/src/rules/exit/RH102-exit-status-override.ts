@@ -22,6 +22,9 @@ import {
 } from './helpers';
 
 const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
+/** The exception `pytest.exit()` raises, by the names it is reachable under. */
+const EXIT_CLASS = /\bExit\b/;
+const PYTEST_EXIT_EXCEPTIONS = new Set(['_pytest.outcomes.Exit', 'pytest.exit.Exception', '_pytest.outcomes.exit.Exception', 'pytest.Exit']);
 /** Last names of the calls the `call` listener reacts to: `atexit.register`, `setattr`, `pytest.exit`. */
 const CALL_METHODS = new Set(['register', 'setattr', 'exit']);
 
@@ -55,6 +58,45 @@ function isInitialisation(assign: Node, left: Node, names: NameResolver): boolea
     return !later;
   });
   return later;
+}
+
+/**
+ * `0 if exitstatus == 1 else exitstatus`, `exitstatus if exitstatus == 0 else 0`: the success branch of a
+ * conditional status is the one taken when the status says the run failed. Other conditions (`0 if
+ * exitstatus == ExitCode.NO_TESTS_COLLECTED else ...`, or on anything but the status) stay unknown.
+ */
+function turnsFailureIntoSuccess(cond: Node, names: NameResolver): boolean {
+  const [whenTrue, test, whenFalse] = cond.namedChildren.filter((c) => c.type !== 'comment');
+  if (!whenTrue || !test || !whenFalse) return false;
+  const failing = statusTestSaysFailed(test, names);
+  if (failing === undefined) return false;
+  return failing ? isSuccessLiteral(whenTrue, names) && !isSuccessLiteral(whenFalse, names) : isSuccessLiteral(whenFalse, names) && !isSuccessLiteral(whenTrue, names);
+}
+
+/** True when `test` holds exactly for a failed run's status, false when for a passed one, undefined otherwise. */
+function statusTestSaysFailed(test: Node, names: NameResolver, depth = 0): boolean | undefined {
+  const t = unparen(test);
+  if (depth > 4 || /NO_TESTS_COLLECTED/.test(t.text)) return undefined;
+  const isStatus = (n: Node) => /^(session\.|\w+\.session\.)?(exitstatus|testsfailed)$/.test(unparen(n).text);
+  if (t.type === 'not_operator') {
+    const inner = t.childForFieldName('argument');
+    const r = inner ? statusTestSaysFailed(inner, names, depth + 1) : undefined;
+    return r === undefined ? undefined : !r;
+  }
+  if (isStatus(t)) return true; // a non-zero status or failure count is truthy
+  if (t.type !== 'comparison_operator' || t.namedChildCount !== 2) return undefined;
+  const [a, b] = t.namedChildren as [Node, Node];
+  const other = isStatus(a) ? b : isStatus(b) ? a : undefined;
+  if (!other) return undefined;
+  const op = t.child(1)?.type;
+  const o = unparen(other);
+  const zero = isSuccessLiteral(o, names);
+  // A named failure code, or a non-zero number other than 5 (NO_TESTS_COLLECTED: "nothing ran" is not a failure to hide).
+  const failure = /(^|\.)(TESTS_FAILED|INTERNAL_ERROR|USAGE_ERROR|INTERRUPTED)$/.test(o.text) || (o.type === 'integer' && !zero && !/^0*5$/.test(o.text));
+  if (op === '==' || op === 'is') return failure ? true : zero ? false : undefined;
+  if (op === '!=' || op === 'is not') return zero ? true : undefined;
+  if (op === '>' && zero && other.id === b.id) return true;
+  return undefined;
 }
 
 /** Guarded by `exitstatus == ExitCode.NO_TESTS_COLLECTED` (or `== 5`): "no tests collected is fine". */
@@ -103,12 +145,12 @@ export const exitStatusOverride: Rule = {
         'Setting a non-zero status (`session.exitstatus = ExitCode.TESTS_FAILED`) — stricter, quiet.',
         'Computing the status (`session.exitstatus = doit(config, session) or 0`, `= exc.returncode`) — quiet.',
         'Initialising it before the work (in `__init__`, or assigned again later in the same function, as pytest\'s own `wrap_session` does) — quiet.',
-        'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info`.',
+        'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info`; a conditional whose success branch is taken for a failed status (`0 if exitstatus == 1 else exitstatus`) is an `error`, one on anything else (`0 if flaky_only else exitstatus`) `info`.',
         'Hooks that write summaries without touching the status; excepthooks that log or exit non-zero — quiet.',
         'In test modules (fake sessions in plugin tests) — `info`.',
         '`atexit.register(sys.exit, 0)` and atexit functions that only raise SystemExit: CPython ignores SystemExit from atexit callbacks, so this is the intent without the effect — `warning` (`os._exit(0)` there is an `error`).',
         '`threading.excepthook` replaced by a hook that calls `sys.exit(0)` (ends only that thread) — quiet; with `os._exit(0)` it is an `error`.',
-        '`pytest.exit("reason")` without a return code (the session ends as interrupted, status 2) or with a non-zero one — quiet.',
+        '`pytest.exit("reason")` without a return code (the session ends as interrupted, status 2) or with a non-zero one — quiet. Raising its exception by hand (`raise Exit("...", returncode=0)` from `_pytest.outcomes`, `raise pytest.exit.Exception(...)`) is judged the same way.',
       ],
     },
   },
@@ -117,6 +159,8 @@ export const exitStatusOverride: Rule = {
     if (!mentionedInFile(ctx, STATUS_TEXT)) return {};
     // Every finding also needs `exit` (`exitstatus`, `pytest.exit`, `atexit`), `testsfailed` or `excepthook`
     // in an identifier or a string (a status attribute, the callee, the registering module or hook).
+    // `raise Exit(...)` after `from _pytest.outcomes import Exit` names the exception instead.
+    if (EXIT_CLASS.test(ctx.source)) return statusListeners(ctx);
     return whenMentioned(ctx, STATUS_WORDS, () => statusListeners(ctx));
   },
 };
@@ -131,12 +175,26 @@ function statusListeners(ctx: RuleContext): Listeners {
     const v = unparen(value);
     let severity: Severity;
     if (isSuccessLiteral(v, names)) severity = 'error';
-    else if (v.type === 'conditional_expression' && v.namedChildren.some((c, i) => i !== 1 && isSuccessLiteral(c, names))) severity = 'info';
+    else if (v.type === 'conditional_expression' && v.namedChildren.some((c, i) => i !== 1 && isSuccessLiteral(c, names))) {
+      severity = turnsFailureIntoSuccess(v, names) ? 'error' : 'info';
+    }
     else return;
     if (attr === 'exitstatus' && isNoTestsCollectedGuard(node)) severity = 'info';
     if (node.type === 'assignment' && isInitialisation(node, target, names)) return;
     const note = severity === 'info' && attr === 'exitstatus' && isNoTestsCollectedGuard(node) ? ' (only when no tests were collected — make sure that is intended)' : '';
     ctx.report({ node, message: `\`${display}\` ${where(node)} ${effectOf(attr)}${note}.`, severity: roleSeverity(severity) });
+  };
+
+  /** `pytest.exit(reason, returncode)` or its `Exit(reason, returncode)` exception: a success code ends the session with status 0. */
+  const reportSessionExit = (node: Node, args: ReturnType<typeof callArguments>, short: string) => {
+    const rc = args.keywords.get('returncode') ?? args.positional[1];
+    if (!rc || !isSuccessLiteral(rc, names) || isUnderMainGuard(node)) return;
+    const text = node.text.length <= 50 ? node.text : short;
+    ctx.report({
+      node,
+      message: `\`${text}\` ${where(node)} stops the test session and makes it end with status 0, whatever ran or failed before.`,
+      severity: roleSeverity('error'),
+    });
   };
 
   // The callback registry is collected during the shared walk; it is only read when the file may
@@ -197,17 +255,14 @@ function statusListeners(ctx: RuleContext): Listeners {
         return;
       }
       // pytest.exit("...", returncode=0)
-      if (isPytestExit) {
-        const rc = args.keywords.get('returncode') ?? args.positional[1];
-        if (rc && isSuccessLiteral(rc, names) && !isUnderMainGuard(node)) {
-          const text = node.text.length <= 50 ? node.text : 'pytest.exit(..., returncode=0)';
-          ctx.report({
-            node,
-            message: `\`${text}\` ${where(node)} stops the test session and makes it end with status 0, whatever ran or failed before.`,
-            severity: roleSeverity('error'),
-          });
-        }
-      }
+      if (isPytestExit) reportSessionExit(node, args, 'pytest.exit(..., returncode=0)');
+    },
+    raise_statement(node) {
+      // `raise Exit("...", returncode=0)`: what `pytest.exit()` raises, raised by hand.
+      const raised = node.namedChildren.find((c) => c.type !== 'comment');
+      const call = raised && unparen(raised);
+      if (call?.type !== 'call' || !PYTEST_EXIT_EXCEPTIONS.has(names.qualify(call.childForFieldName('function')) ?? '')) return;
+      reportSessionExit(node, callArguments(call), 'raise Exit(..., returncode=0)');
     },
     decorator(node) {
       if (/register/.test(node.text)) mayRegister = true;

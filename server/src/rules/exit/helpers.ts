@@ -82,6 +82,69 @@ export function exitSiteOf(node: Node, names: NameResolver): ExitSite | undefine
   return undefined;
 }
 
+/** An exit function with arguments bound in advance: `functools.partial(os._exit, 0)`. */
+export interface BoundExit {
+  kind: ExitKind;
+  /** Positional arguments bound before the call's own. */
+  bound: Node[];
+  keywords: Map<string, Node>;
+}
+
+/** `functools.partial(os._exit, 0)` (or a partial of such a partial): the exit it calls, with the bound arguments. */
+export function partialExit(node: Node | null | undefined, names: NameResolver, depth = 0): BoundExit | undefined {
+  if (!node || depth > 4) return undefined;
+  const c = unparen(node);
+  if (c.type !== 'call' || names.qualify(c.childForFieldName('function')) !== 'functools.partial') return undefined;
+  const args = callArguments(c);
+  const target = args.positional[0];
+  if (args.hasSplat || !target) return undefined;
+  const kind = exitFunctionKind(target, names);
+  if (kind) return { kind, bound: args.positional.slice(1), keywords: args.keywords };
+  const inner = partialExit(target, names, depth + 1);
+  return inner && { kind: inner.kind, bound: [...inner.bound, ...args.positional.slice(1)], keywords: new Map([...inner.keywords, ...args.keywords]) };
+}
+
+/** The exit a call makes through a `BoundExit`, with the status it ends up with. */
+export function boundExitSite(call: Node, exit: BoundExit): ExitSite | undefined {
+  const args = callArguments(call);
+  if (args.hasSplat) return undefined;
+  const positional = [...exit.bound, ...args.positional];
+  const status = positional[0] ?? args.keywords.get('code') ?? args.keywords.get('status') ?? exit.keywords.get('code') ?? exit.keywords.get('status') ?? null;
+  if (exit.kind === 'os._exit' && !status) return undefined;
+  return { node: call, kind: exit.kind, status, catchable: exit.kind !== 'os._exit' };
+}
+
+/**
+ * Names a file binds, once, to a ready-made exit, that are then called like any function: a module's
+ * `done = functools.partial(os._exit, 0)` (called as `done()`), and a class's `stop =
+ * staticmethod(sys.exit)`, `stop = sys.exit` or partial (called as `self.stop(0)`: a builtin function or a
+ * partial does not bind `self`). `attribute` tells the two apart.
+ */
+export function exitWrappers(root: Node, names: NameResolver): Map<string, BoundExit & { attribute: boolean }> {
+  const out = new Map<string, BoundExit & { attribute: boolean }>();
+  const assigned = new Map<string, number>();
+  for (const a of root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    if (!a || left?.type !== 'identifier') continue;
+    assigned.set(left.text, (assigned.get(left.text) ?? 0) + 1);
+    const stmt = a.parent?.type === 'expression_statement' ? a.parent : null;
+    const inClass = stmt?.parent?.type === 'block' && stmt.parent.parent?.type === 'class_definition';
+    if (!stmt || (stmt.parent?.type !== 'module' && !inClass)) continue;
+    let right = a.childForFieldName('right');
+    if (!right) continue;
+    // `staticmethod(f)` is `f` when read from a class or an instance.
+    const r = unparen(right);
+    if (inClass && r.type === 'call' && r.childForFieldName('function')?.text === 'staticmethod' && !names.alias('staticmethod')) {
+      right = callArguments(r).positional[0] ?? null;
+    }
+    const direct = inClass ? exitFunctionKind(right, names) : undefined;
+    const exit = direct ? { kind: direct, bound: [], keywords: new Map<string, Node>() } : partialExit(right, names);
+    if (exit) out.set(left.text, { ...exit, attribute: inClass });
+  }
+  for (const name of out.keys()) if ((assigned.get(name) ?? 0) > 1) out.delete(name);
+  return out;
+}
+
 /** True when a `SystemExit(...)` call is the direct operand of a `raise` (reported there, not as a call). */
 export function isRaisedSystemExitCall(call: Node): boolean {
   return call.parent?.type === 'raise_statement';
@@ -370,24 +433,82 @@ export function functionsByName(root: Node): Map<string, Node[]> {
   return out;
 }
 
-/** Names of functions called (directly, by simple name) under module-level `if __name__ == "__main__":`. */
-export function namesCalledUnderMainGuard(root: Node): Set<string> {
-  const out = new Set<string>();
+/**
+ * Names of functions the module-level `if __name__ == "__main__":` block calls by simple name (or passes on
+ * as a callback), each with whether the block uses a call's result as data (`print(solve(xs))`,
+ * `answer = solve(xs)`) rather than discarding it or handing it to the exit status (`main()`,
+ * `sys.exit(main())`, `raise SystemExit(main())`, `rc = main(); sys.exit(rc)`, `asyncio.run(main())`).
+ * A function whose result is used as data is a library function that the script also calls.
+ */
+export function mainGuardCallees(root: Node, names: NameResolver): Map<string, { resultUsed: boolean }> {
+  const out = new Map<string, { resultUsed: boolean }>();
   for (const stmt of root.namedChildren) {
     if (stmt.type !== 'if_statement' || !isMainGuardCondition(stmt.childForFieldName('condition'))) continue;
     const body = stmt.childForFieldName('consequence');
     if (!body) continue;
+    // Names handed to an exit (`sys.exit(rc)`): a call assigned to one of them is a status.
+    const statusNames = new Set<string>();
+    forEachDescendant(body, (n) => {
+      if (n.type === 'call' && isExitOrRunner(n, names)) {
+        for (const a of callArguments(n).positional) if (unparen(a).type === 'identifier') statusNames.add(unparen(a).text);
+      }
+      return true;
+    });
+    const record = (name: string, resultUsed: boolean) => {
+      const seen = out.get(name);
+      if (!seen) out.set(name, { resultUsed });
+      else seen.resultUsed ||= resultUsed;
+    };
     forEachDescendant(body, (n) => {
       if (n.type === 'call') {
         const fn = n.childForFieldName('function');
-        if (fn?.type === 'identifier') out.add(fn.text);
-        // `sys.exit(main())`, `raise SystemExit(main())`, `main` passed as a callback
+        if (fn?.type === 'identifier') record(fn.text, resultIsData(n, names, statusNames));
+      } else if (n.type === 'identifier' && !(n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id)) {
+        // `main` passed as a callback, or any other name: only names of defs matter to the caller.
+        record(n.text, false);
       }
-      if (n.type === 'identifier') out.add(n.text);
       return true;
     });
   }
   return out;
+}
+
+/** An exit (`sys.exit`, `SystemExit`) or a runner that returns its argument's status (`asyncio.run`). */
+function isExitOrRunner(call: Node, names: NameResolver): boolean {
+  const fn = call.childForFieldName('function');
+  if (exitFunctionKind(fn, names) || isSystemExitClass(fn, names)) return true;
+  return /(^|\.)(run|run_until_complete)$/.test(dottedName(fn) ?? '');
+}
+
+/** The main guard uses the call's result as data, not as a statement or an exit status. */
+function resultIsData(call: Node, names: NameResolver, statusNames: Set<string>): boolean {
+  let n = call;
+  for (let depth = 0; depth < 8; depth++) {
+    const p = n.parent;
+    if (!p) return false;
+    switch (p.type) {
+      case 'expression_statement':
+      case 'raise_statement':
+        return false;
+      case 'parenthesized_expression':
+      case 'await':
+        n = p;
+        continue;
+      case 'argument_list':
+        if (p.parent?.type === 'call' && isExitOrRunner(p.parent, names)) {
+          n = p.parent;
+          continue;
+        }
+        return true;
+      case 'assignment': {
+        const left = p.childForFieldName('left');
+        return !(left?.type === 'identifier' && statusNames.has(left.text));
+      }
+      default:
+        return true;
+    }
+  }
+  return true;
 }
 
 /** Simple-name calls made by a function body (not by nested functions). */
