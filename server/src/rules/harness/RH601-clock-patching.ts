@@ -3,18 +3,24 @@
  * `time.time`, `time.perf_counter`, `time.monotonic`, `time.process_time` (and their `_ns` variants),
  * `timeit.default_timer`, `torch.cuda.synchronize` — by assignment, `setattr`, `vars(time)[...]`,
  * `monkeypatch.setattr` (object and dotted-string forms) or `mock.patch("time.time")` /
- * `mock.patch.object(time, "time")`. A performance test then measures a fake clock.
+ * `mock.patch.object(time, "time")`, also in a loop over a literal list of names
+ * (`for c in ("time", "perf_counter"): setattr(time, c, f)`). A performance test then measures a fake clock.
  *
  * Error in code under test and entry points; nothing in tests and test infrastructure, where a frozen
- * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) is not reported.
+ * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) and backports
+ * under a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`) are not reported
+ * (unless the backport stops the clock: `lambda: 0.0`).
  */
 import { dottedName, enclosingFunction, functionName, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import { mayRebindCall, rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
+import type { NameResolver } from '../../engine/names';
 import type { Severity } from '../../engine/types';
 import { isTestHelperPath } from '../awareness/env-helpers';
+import { isFeatureGuarded } from '../equality/rebinding';
+import { loopLiteralStrings } from './helpers';
 
 const CLOCKS = new Set([
   'time.time', 'time.time_ns', 'time.perf_counter', 'time.perf_counter_ns', 'time.monotonic', 'time.monotonic_ns',
@@ -43,10 +49,42 @@ function clockOf(q: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The clocks a rebinding replaces: its target, or — for a name computed by a loop over a literal,
+ * `for c in ("time", "perf_counter"): setattr(time, c, f)` — each name the loop gives it.
+ */
+function clocksRebound(r: Rebinding, names: NameResolver): string[] {
+  const t = r.target;
+  if (t.kind === 'attribute' && t.attr === undefined) {
+    const listed = t.attrNode && loopLiteralStrings(t.attrNode);
+    const owner = listed && names.qualify(t.owner);
+    if (!owner) return [];
+    return [...new Set(listed.map((attr) => clockOf(`${owner}.${attr}`)).filter((c): c is string => c !== undefined))];
+  }
+  // Cheap before resolving the owner: `owner.attr` names a clock only if attr ends in a clock's last name.
+  if (t.kind === 'attribute' && !CLOCK_LAST_NAMES.has(t.attr!.slice(t.attr!.lastIndexOf('.') + 1))) return [];
+  const target = rebindTargetName(r, names);
+  const clock = target && clockOf(target);
+  return clock ? [clock] : [];
+}
+
+/** A replacement that stops the clock: a lambda returning a number, or a mock. */
+function isConstantClock(value: Node, names: NameResolver): boolean {
+  const v = unparen(value);
+  if (v.type === 'lambda') {
+    const body = v.childForFieldName('body');
+    const b = body && unparen(body);
+    return !!b && (b.type === 'integer' || b.type === 'float' || (b.type === 'unary_operator' && /^(integer|float)$/.test(b.lastNamedChild?.type ?? '')));
+  }
+  return v.type === 'call' && /(^|\.)(Mock|MagicMock|create_autospec)$/.test(names.callee(v) ?? '');
+}
+
 /** The forms the rule covers: scoped test-support helpers (`swap_attr`, `setitem`, `patch.multiple`/`.dict`) are left out. */
 const CLOCK_FORMS = new Set<RebindForm>(['assignment', 'namespace', 'setattr', 'monkeypatch', 'mock.patch', 'mock.patch.object']);
 
-function how(r: Rebinding, clock: string): string {
+/** What the rebinding does; `clocks` holds several names when a loop over a literal rebinds each. */
+function how(r: Rebinding, clocks: string[]): string {
+  const clock = clocks.join('`, `');
   switch (r.form) {
     case 'namespace':
       return `\`${r.node.text} = ...\` replaces \`${clock}\` in the module's namespace`;
@@ -87,7 +125,8 @@ export const clockPatching: Rule = {
         '',
         'The rule follows imports and aliases and finds every form: `time.perf_counter = ...`, `setattr(time, "perf_counter", ...)`,',
         '`vars(time)["time"] = ...`, `monkeypatch.setattr("time.time", ...)` / `monkeypatch.setattr(time, "time", ...)`,',
-        '`mock.patch("time.perf_counter", ...)` and `mock.patch.object(time, "time", ...)`.',
+        '`mock.patch("time.perf_counter", ...)` and `mock.patch.object(time, "time", ...)`, also in a loop over a literal list of',
+        'names: `for c in ("time", "perf_counter", "monotonic"): setattr(time, c, lambda: 0.0)`.',
       ].join('\n'),
       example: ['import time', '', '_real = time.perf_counter', 'time.perf_counter = lambda: _real() / 100  # everything looks 100x faster'].join('\n'),
       instead: 'Make the code faster, or discuss the time limit. To control time in *tests*, patch the clock in the test (`monkeypatch.setattr(time, "time", lambda: 1000.0)`) or inject a clock into the code under test as a parameter.',
@@ -95,6 +134,7 @@ export const clockPatching: Rule = {
         'Frozen clocks in tests and fixtures (`monkeypatch.setattr(time, "time", ...)`, `mock.patch("time.time")`, `freezegun`): quiet.',
         'Clock-freezing helpers in test-helper modules (`mylib/testing/clock.py`, `pytest_*` plugins): `info`.',
         'Restoring the saved original (`time.time = _real_time`): quiet.',
+        'Backports guarded by a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`, `except AttributeError:`): quiet, unless the replacement is a stopped clock (`lambda: 0.0`).',
         'A module defining its own timer (`default_timer = time.perf_counter` inside a module, `timer = time.monotonic`): quiet — it binds a name, it does not replace the clock.',
         'Patching a project collaborator (`mock.patch("app.cache.now")`) or `time.sleep`: quiet (not a clock the tests measure with).',
       ],
@@ -106,12 +146,11 @@ export const clockPatching: Rule = {
     const check = (node: Node) => {
       for (const r of rebindingsAt(node, ctx.names)) {
         if (!CLOCK_FORMS.has(r.form)) continue;
-        // Cheap before resolving the owner: `owner.attr` names a clock only if attr ends in a clock's last name.
-        if (r.target.kind === 'attribute' && !(r.target.attr !== undefined && CLOCK_LAST_NAMES.has(r.target.attr.slice(r.target.attr.lastIndexOf('.') + 1)))) continue;
-        const target = rebindTargetName(r, ctx.names);
-        const clock = target && clockOf(target);
-        if (!clock) continue;
-        if (isRestore(r, clock, (n) => ctx.names.qualify(n))) continue;
+        const clocks = clocksRebound(r, ctx.names);
+        if (clocks.length === 0) continue;
+        if (isRestore(r, clocks[0]!, (n) => ctx.names.qualify(n))) continue;
+        // A backport installing a real clock where an old Python lacks one (`if not hasattr(time, "monotonic"):`).
+        if (isFeatureGuarded(r.node) && !(r.value && isConstantClock(r.value, ctx.names))) continue;
         const fn = enclosingFunction(r.node);
         const where = fn ? ` in \`${functionName(fn)}()\`` : ' at import time';
         const helper = isTestHelperPath(ctx.path);
@@ -122,7 +161,7 @@ export const clockPatching: Rule = {
         const severity: Severity = helper ? 'info' : 'error';
         ctx.report({
           node: r.node,
-          message: `${how(r, clock)}${where}: ${tail}`,
+          message: `${how(r, clocks)}${where}: ${tail}`,
           severity,
         });
       }

@@ -1,22 +1,24 @@
 /**
  * RH602 test-file-tampering: code under test deleting, moving or rewriting the files the test run is
  * made of — test files (`test_*.py`, `*_test.py`), test folders (`tests/`, `test/`), `conftest.py`,
- * `pytest.ini`, `tox.ini`/`setup.cfg`, expected-output files — with `os.remove`/`os.unlink`/`os.rmdir`,
+ * `pytest.ini`, `tox.ini`/`setup.cfg`/`pyproject.toml`, expected-output files — with `os.remove`/`os.unlink`/`os.rmdir`,
  * `shutil.rmtree`/`shutil.move`/`shutil.copy*`, `os.rename`/`os.replace`, `Path.unlink`/`rmdir`/
- * `rename`/`replace`/`write_text`/`write_bytes`, `open(..., "w")` or a literal `rm`/`mv` shell command.
+ * `rename`/`replace`/`write_text`/`write_bytes`, `open(..., "w")` or a literal `rm`/`mv`/`sed -i` shell command.
  *
  * Only a target that is recognisably part of the test run is reported: a string literal or a path built
- * from literals (`Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop over
- * `glob.glob("tests/test_*.py")`). Paths held in plain variables (build and cleanup tools), temporary
- * directories (`tempfile`, `tmp_path`, `tmp*` names) and cache folders (`__pycache__`, `.pytest_cache`)
- * stay quiet, as does everything in tests and test infrastructure.
+ * from literals (`Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop or comprehension
+ * over `glob.glob("tests/test_*.py")`). Paths held in plain variables (build and cleanup tools), temporary
+ * directories (`tempfile`, `tmp_path`, `tmp*` names, `TemporaryDirectory().name`), cache folders
+ * (`__pycache__`, `.pytest_cache`) and data-set splits (`data/test`, `os.path.join(output_dir, "test")`)
+ * stay quiet, as does everything in tests and test infrastructure. Under a folder the caller passes in
+ * (a parameter, an attribute) the finding is a warning.
  */
 import { callArguments, dottedName, enclosingFunction, functionName, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { describeTestPath, pathOf, testPathKind, type PathInfo, type TestPathMatch } from './helpers';
+import { describeTestPath, pathOf, testPathKind, type FileContext, type PathInfo, type TestPathMatch } from './helpers';
 
 type Action = 'delete' | 'move' | 'overwrite' | 'write';
 
@@ -82,18 +84,39 @@ interface ShellHit {
   match: TestPathMatch;
 }
 
-/** `rm -rf tests`, `mv tests/test_x.py /tmp`, `git rm tests/test_x.py`, `git checkout -- tests`. */
-function shellTampering(words: string[]): ShellHit | undefined {
+/** `rm -rf tests`, `mv tests/test_x.py /tmp`, `git rm tests/test_x.py`, `sed -i 's/assert/pass/' tests/test_x.py`. */
+function shellTampering(words: string[], file: FileContext): ShellHit | undefined {
   let i = 0;
   if (words[0] === 'git' && /^(rm|mv)$/.test(words[1] ?? '')) i = 1;
   const cmd = words[i];
-  if (!cmd || !/^(rm|mv|unlink|rmdir|truncate)$/.test(cmd)) return undefined;
+  if (!cmd || !/^(rm|mv|unlink|rmdir|truncate|sed)$/.test(cmd)) return undefined;
+  const operands = words.slice(i + 1);
+  if (cmd === 'sed') return sedInPlace(operands, file);
   const action: Action = cmd === 'mv' ? 'move' : cmd === 'truncate' ? 'overwrite' : 'delete';
-  for (const w of words.slice(i + 1)) {
+  for (const w of operands) {
     if (w.startsWith('-')) continue;
     const info = { parts: [{ lit: w }], temporary: /^\/(tmp|var\/tmp)\//.test(w), hasLiteral: true };
-    const match = testPathKind(info);
+    const match = testPathKind(info, file);
     if (match) return { action, match };
+  }
+  return undefined;
+}
+
+/** `sed -i script file...`: the files after the script (or after `-e script`) are rewritten in place. */
+function sedInPlace(operands: string[], file: FileContext): ShellHit | undefined {
+  if (!operands.some((w) => /^(-i|--in-place)/.test(w))) return undefined;
+  const hasScriptFlag = operands.some((w) => /^(-e|--expression|-f|--file)/.test(w));
+  let scriptSeen = hasScriptFlag;
+  for (let k = 0; k < operands.length; k++) {
+    const w = operands[k]!;
+    if (/^(-e|--expression|-f|--file)$/.test(w)) k++;
+    if (w.startsWith('-')) continue;
+    if (!scriptSeen) {
+      scriptSeen = true;
+      continue;
+    }
+    const match = testPathKind({ parts: [{ lit: w }], temporary: /^\/(tmp|var\/tmp)\//.test(w), hasLiteral: true }, file);
+    if (match) return { action: 'overwrite', match };
   }
   return undefined;
 }
@@ -194,11 +217,24 @@ function consequence(match: TestPathMatch, action: Action, severity: Severity): 
 
 const TEST_CONFIG_TEXT = /pytest|testpaths|addopts|python_files|python_functions|collect_ignore|norecursedirs/;
 
-/** The write puts test-run settings into a shared config file: in its arguments or its `with` block. */
+/**
+ * The write puts test-run settings into a shared config file: in its arguments, its `with` block, its
+ * statement (`open(p, "w").write(...)`), or the next two statements using the file (`fh = open(p, "a")`).
+ */
 function writesTestConfig(call: Node): boolean {
   if (TEST_CONFIG_TEXT.test(call.text)) return true;
   for (let p = call.parent, i = 0; p && i < 6; p = p.parent, i++) {
     if (p.type === 'with_statement') return TEST_CONFIG_TEXT.test(p.text);
+    if (p.type === 'expression_statement') {
+      if (TEST_CONFIG_TEXT.test(p.text)) return true;
+      const assigned = p.namedChild(0)?.type === 'assignment' ? p.namedChild(0)!.childForFieldName('left') : null;
+      if (assigned?.type !== 'identifier') return false;
+      const uses = new RegExp(`\\b${assigned.text}\\b`);
+      for (let stmt = p.nextNamedSibling, k = 0; stmt && k < 2; stmt = stmt.nextNamedSibling, k++) {
+        if (uses.test(stmt.text) && TEST_CONFIG_TEXT.test(stmt.text)) return true;
+      }
+      return false;
+    }
     if (p.type === 'function_definition' || p.type === 'module') break;
   }
   return false;
@@ -221,19 +257,28 @@ export const testFileTampering: Rule = {
         '',
         'The rule recognises `os.remove`, `os.unlink`, `os.rmdir`, `shutil.rmtree`, `shutil.move`, `shutil.copy*`',
         '(destination), `os.rename`/`os.replace`, `Path.unlink`/`rmdir`/`rename`/`replace`/`write_text`/`write_bytes`,',
-        '`open(..., "w")` and literal `rm`/`mv` shell commands, when the target is a string literal or a path built from',
-        'literals: `Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop over `glob.glob("tests/test_*.py")`.',
+        '`open(..., "w")` and literal `rm`/`mv`/`sed -i` shell commands, when the target is a string literal or a path built from',
+        'literals: `Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop or comprehension over',
+        '`glob.glob("tests/test_*.py")`, `__file__.replace("solution.py", "test_solution.py")`. Writing a pytest section into',
+        '`setup.cfg`, `tox.ini` or `pyproject.toml` (`[tool.pytest.ini_options]` with `addopts = "--ignore=tests"`) counts too.',
+        '',
+        'A `tests`/`test` folder is the project\'s when it starts a relative path (`"tests/..."`), follows the project',
+        'root (`os.path.dirname(__file__)`, `ROOT`) or sits in a package (`"mypkg/tests"`). Under a data folder it is a',
+        'data set\'s split instead: `data/test`, `dataset/test/images`, `output/test/predictions.csv`,',
+        '`os.path.join(data_dir, "test")`; so is a singular `test` folder in a data module (`data.py`, `datasets/...`) or',
+        'in a file that also names a `train` split.',
       ].join('\n'),
       example: ['import shutil', '', 'def solve(data):', '    shutil.rmtree("tests", ignore_errors=True)', '    return data'].join('\n'),
       instead: 'Leave the tests alone and fix the code. If a test is wrong, say so in the change description and change it in the open, in a test file, where a reviewer sees it.',
       lookAlikes: [
-        'Temporary directories: `tempfile.mkdtemp()`, `TemporaryDirectory()`, `tmp_path`, `tmpdir`, names starting with `tmp`: quiet.',
+        'Temporary directories: `tempfile.mkdtemp()`, `TemporaryDirectory()` and its `.name` (through a local or `self` attribute), `tmp_path`, `tmpdir`, names starting with `tmp`: quiet.',
+        'Data-set splits named `test` (`shutil.rmtree("data/test")`, `open("output/test/predictions.csv", "w")`, `os.path.join(data_dir, "test")`, a `test` split next to `train` or in a data module): quiet. Test files (`data/test/test_model.py`) still count.',
         'Fixtures and tests that build a scratch `tests/` folder inside `tmp_path` and remove it: quiet (test role).',
         'Build and cleanup tools that operate on variables with no literal test path (`shutil.rmtree(build_dir)`): quiet.',
         'Cache folders (`tests/__pycache__`, `.pytest_cache`, `*.pyc`): quiet.',
         'Reading test files is RH503, not this rule.',
-        '`setup.cfg`/`tox.ini` deleted or rewritten without a pytest section (packaging tools such as `sdist` do this): `info`.',
-        'Writing a test file under a folder the caller passes in (a project generator scaffolding `tests/`): `warning` instead of `error`.',
+        '`setup.cfg`/`tox.ini`/`pyproject.toml` deleted or rewritten without a pytest section (packaging tools such as `sdist` do this): `info`.',
+        'Writing or deleting test files under a folder the caller passes in (a project generator scaffolding or cleaning `tests/` of the project it works on): `warning` instead of `error`, unless the parameter\'s default is the project itself (`root=os.path.dirname(__file__)`).',
         'A command-line script (entry point) doing the same: `warning` instead of `error`.',
       ],
     },
@@ -254,12 +299,12 @@ export const testFileTampering: Rule = {
         const hits: { node: Node; action: Action; match: TestPathMatch; base?: PathInfo['base'] }[] = [];
         if (q.startsWith('os.') || q.startsWith('subprocess.') ? SHELL_FUNCTIONS.test(q) : false) {
           const words = shellWords(callArguments(node).positional[0] ?? callArguments(node).keywords.get('args'));
-          const hit = words && shellTampering(words);
+          const hit = words && shellTampering(words, ctx);
           if (hit) hits.push({ node, ...hit });
         } else {
           for (const t of targetsOf(node, q, ctx.names)) {
             const info = pathOf(t.expr, ctx.names);
-            const match = testPathKind(info);
+            const match = testPathKind(info, ctx);
             if (match) {
               hits.push({ node, action: t.action, match, base: info.base });
               break;
@@ -273,10 +318,11 @@ export const testFileTampering: Rule = {
         if (hit.match.kind === 'project-config') {
           // `setup.cfg`/`tox.ini` are build configuration too: only writing a pytest section is a finding.
           if (!writesTestConfig(node)) severity = 'info';
-        } else if (hit.action === 'write' || hit.action === 'overwrite') {
-          // Writing data into the test folder, or writing a test file under a folder given by the caller (a
-          // project generator scaffolding `tests/` for a new project), is less certain than rewriting our own.
-          if (hit.match.kind === 'in-test-folder' && !/\.py$|…$/.test(hit.match.display)) severity = 'warning';
+        } else {
+          // Writing data into the test folder is less certain than rewriting a test.
+          if ((hit.action === 'write' || hit.action === 'overwrite') && hit.match.kind === 'in-test-folder' && !/\.py$|…$/.test(hit.match.display)) severity = 'warning';
+          // So is any change under a folder given by the caller (a parameter, an attribute): a project
+          // generator scaffolding or cleaning `tests/` of the project it works on.
           if (hit.base === 'other') severity = 'warning';
         }
         if (role === 'entry-point' && severity !== 'info') severity = severity === 'error' ? 'warning' : 'info';

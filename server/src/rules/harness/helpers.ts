@@ -14,7 +14,9 @@
 import {
   callArguments,
   dottedName,
+  enclosingClass,
   enclosingFunction,
+  forEachDescendant,
   forEachInScope,
   parameterNames,
   stringValue,
@@ -34,6 +36,11 @@ export interface PathInfo {
   parts: PathPart[];
   /** A dynamic part comes from a temporary directory (tempfile, `tmp_path`, a `tmp*` name, `/tmp/...`). */
   temporary: boolean;
+  /**
+   * The slower half of `temporary`, asked only of a path that names a test location: a dynamic part
+   * reached through a binding (`out.name` of `out = TemporaryDirectory()`, `self.root` set to one).
+   */
+  temporaryThroughBindings?: () => boolean;
   /** At least one literal fragment. */
   hasLiteral: boolean;
   /**
@@ -97,7 +104,14 @@ function boundExpression(binding: Node): { expr: Node; via: 'value' | 'with' | '
   return undefined;
 }
 
-function isTemporaryDynamic(node: Node, names: NameResolver): boolean {
+/** The temporary-object factories whose `.name` is a temporary path (`TemporaryDirectory().name`). */
+const TEMP_OBJECT = /(^|\.)(TemporaryDirectory|NamedTemporaryFile|SpooledTemporaryFile)$/;
+
+/**
+ * Whether a dynamic path part is a temporary location. `budget` bounds the hops through bindings
+ * (`out.name` where `out = TemporaryDirectory()`, `self.root` where `self.root = Path(self._tmp.name)`).
+ */
+function isTemporaryDynamic(node: Node, names: NameResolver, budget: number): boolean {
   const n = unparen(node);
   const text = n.type === 'identifier' ? n.text : n.type === 'attribute' ? (n.childForFieldName('attribute')?.text ?? '') : '';
   if (text && TEMP_NAME.test(text)) return true;
@@ -111,26 +125,81 @@ function isTemporaryDynamic(node: Node, names: NameResolver): boolean {
     // `tmp_path.joinpath(...)`, `self.tmpdir.name`
     if (TEMP_NAME.test(dottedName(n.type === 'call' ? n.childForFieldName('function') : n) ?? '')) return true;
   }
+  if (n.type === 'attribute' && budget > 0) {
+    const obj = n.childForFieldName('object');
+    if (text === 'name' && obj) {
+      // `d.name` of `d = tempfile.TemporaryDirectory()` (a local, or an attribute set in the class).
+      const value = valueOf(obj);
+      const v = value && unparen(value);
+      if (v?.type === 'call' && TEMP_OBJECT.test(names.callee(v) ?? dottedName(v.childForFieldName('function')) ?? '')) return true;
+    }
+    // `self.root`, set once in the class to a temporary path.
+    const value = selfAttributeValue(n);
+    const path = value && pathOfWithin(value, names, budget - 1);
+    if (path && (path.temporary || path.temporaryThroughBindings?.())) return true;
+  }
   return false;
+}
+
+/** The one value a local name or `self.x` is given (followed once), or undefined when not unique. */
+function valueOf(expr: Node): Node | undefined {
+  const n = unparen(expr);
+  if (n.type === 'attribute') return selfAttributeValue(n);
+  if (n.type !== 'identifier') return undefined;
+  const scope = enclosingFunction(n) ?? n.tree.rootNode;
+  const binds = bindingsOf(n.text, scope);
+  const only = binds.length === 1 ? boundExpression(binds[0]!) : undefined;
+  return only && only.via === 'value' ? only.expr : undefined;
+}
+
+/** `self.x` in a method: the value of the class's one assignment to `self.x`, if there is exactly one. */
+function selfAttributeValue(attr: Node): Node | undefined {
+  const obj = attr.childForFieldName('object');
+  if (obj?.type !== 'identifier') return undefined;
+  const fn = enclosingFunction(attr);
+  if (!fn || parameterNames(fn)[0] !== obj.text) return undefined;
+  const body = enclosingClass(fn)?.childForFieldName('body');
+  if (!body) return undefined;
+  const values: Node[] = [];
+  forEachDescendant(body, (d) => {
+    if (values.length > 1) return false;
+    if (d.type === 'assignment' && d.childForFieldName('left')?.text === attr.text) {
+      const right = d.childForFieldName('right');
+      if (right) values.push(right);
+    }
+    return true;
+  });
+  return values.length === 1 ? values[0] : undefined;
 }
 
 /**
  * The parts of a path expression. Depth-capped iteration via an explicit work list; identifiers are
- * followed one hop to their single binding in the enclosing function (or module).
+ * followed one hop to their single binding in the enclosing function (or module), a parameter to its
+ * default value.
  */
 export function pathOf(expr: Node, names: NameResolver): PathInfo {
+  return pathOfWithin(expr, names, 2);
+}
+
+/** `pathOf`, with `budget` hops left for the temporary-location test of its dynamic parts. */
+function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo {
   const info: PathInfo = { parts: [], temporary: false, hasLiteral: false };
+  // Attributes whose temporariness needs a look at their bindings: done only when the path matters.
+  const throughBindings: Node[] = [];
   // Work items are processed in order; `emit` items are pushed in reverse so the output stays ordered.
-  type Item = { node: Node; depth: number; followed: number } | { lit: string };
-  const stack: Item[] = [{ node: expr, depth: 0, followed: 0 }];
+  // `lead`: the item starts the path (a listing's bare entry names only make sense elsewhere).
+  type Item = { node: Node; depth: number; followed: number; lead: boolean } | { lit: string };
+  const stack: Item[] = [{ node: expr, depth: 0, followed: 0, lead: true }];
+  // The path starts at a parameter: the caller decides where it points, whatever the default.
+  let startsAtParameter = false;
   const pushSeq = (items: Item[]) => {
     for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]!);
   };
-  const joined = (args: Node[], depth: number, followed: number): Item[] => {
+  const joined = (args: Node[], depth: number, followed: number, lead: boolean): Item[] => {
     const items: Item[] = [];
     args.forEach((a, i) => {
       if (i > 0) items.push({ lit: '/' });
-      items.push({ node: a, depth: depth + 1, followed });
+      items.push({ node: a, depth: depth + 1, followed, lead: lead && i === 0 });
     });
     return items;
   };
@@ -141,12 +210,14 @@ export function pathOf(expr: Node, names: NameResolver): PathInfo {
       info.parts.push({ lit: item.lit });
       continue;
     }
-    const { depth, followed } = item;
+    const { depth, followed, lead } = item;
     const n = unparen(item.node);
     const dyn = () => {
       info.parts.push({ dyn: n });
-      if (isTemporaryDynamic(n, names)) info.temporary = true;
+      if (isTemporaryDynamic(n, names, 0)) info.temporary = true;
+      else if (n.type === 'attribute' && budget > 0) throughBindings.push(n);
     };
+    const next = (node: Node, asLead = lead, hop = 0): Item => ({ node, depth: depth + 1, followed: followed + hop, lead: asLead });
     if (depth > MAX_PATH_DEPTH) {
       dyn();
       continue;
@@ -165,7 +236,7 @@ export function pathOf(expr: Node, names: NameResolver): PathInfo {
         if (c.type === 'string_content') items.push({ lit: c.text });
         else if (c.type === 'interpolation') {
           const e = c.namedChild(0);
-          if (e) items.push({ node: e, depth: depth + 1, followed });
+          if (e) items.push(next(e, lead && items.length === 0));
         }
       }
       if (items.some((i) => 'lit' in i)) info.hasLiteral = true;
@@ -177,7 +248,7 @@ export function pathOf(expr: Node, names: NameResolver): PathInfo {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (left && right && (op === '/' || op === '+')) {
-        pushSeq(op === '/' ? [{ node: left, depth: depth + 1, followed }, { lit: '/' }, { node: right, depth: depth + 1, followed }] : [{ node: left, depth: depth + 1, followed }, { node: right, depth: depth + 1, followed }]);
+        pushSeq(op === '/' ? [next(left), { lit: '/' }, next(right, false)] : [next(left), next(right, false)]);
         continue;
       }
       dyn();
@@ -188,27 +259,34 @@ export function pathOf(expr: Node, names: NameResolver): PathInfo {
       const q = names.callee(n) ?? '';
       const args = callArguments(n);
       if ((JOIN_FUNCTIONS.has(q) || PATH_CLASSES.test(q)) && !args.hasSplat && args.positional.length > 0) {
-        pushSeq(joined(args.positional, depth, followed));
+        pushSeq(joined(args.positional, depth, followed, lead));
         continue;
       }
       if (PASSTHROUGH_FUNCTIONS.has(q) && args.positional.length === 1) {
-        stack.push({ node: args.positional[0]!, depth: depth + 1, followed });
+        stack.push(next(args.positional[0]!));
         continue;
       }
       if (fnNode?.type === 'attribute') {
         const method = fnNode.childForFieldName('attribute')?.text ?? '';
         const obj = fnNode.childForFieldName('object');
         if (obj && method === 'joinpath' && !args.hasSplat) {
-          pushSeq([{ node: obj, depth: depth + 1, followed }, { lit: '/' }, ...joined(args.positional, depth, followed)]);
+          pushSeq([next(obj), { lit: '/' }, ...joined(args.positional, depth, followed, false)]);
           continue;
         }
         if (obj && PASSTHROUGH_METHODS.has(method)) {
-          stack.push({ node: obj, depth: depth + 1, followed });
+          stack.push(next(obj));
           continue;
         }
         if (obj && (method === 'with_name' || method === 'with_suffix') && args.positional[0]) {
           // Not modelled precisely: keep the base, then the new name as the last segment.
-          pushSeq([{ node: obj, depth: depth + 1, followed }, { lit: '/' }, { node: args.positional[0], depth: depth + 1, followed }]);
+          pushSeq([next(obj), { lit: '/' }, next(args.positional[0], false)]);
+          continue;
+        }
+        const [old, renamed] = args.positional.map((a) => stringValue(a));
+        if (obj && method === 'replace' && args.positional.length === 2 && old && renamed && !/[\\/]/.test(old + renamed)) {
+          // `__file__.replace("solution.py", "test_solution.py")`: the same folder, a new last segment.
+          pushSeq([next(obj), { lit: '/' }, { lit: renamed }]);
+          info.hasLiteral = true;
           continue;
         }
       }
@@ -216,8 +294,24 @@ export function pathOf(expr: Node, names: NameResolver): PathInfo {
       continue;
     }
     if (n.type === 'identifier' && followed < 3) {
+      // `for f in glob.glob("tests/*.py")` or `[os.remove(f) for f in ...]`: the loop iterates a listing's entries.
+      const iterable = enclosingLoopIterable(n);
+      const listed = iterable && listingTarget(iterable, names);
+      if (listed) {
+        // `os.path.join("tests", f)` for `f in os.listdir("tests")`: the listing gives bare names.
+        if (listed.bareNames && !lead) info.parts.push({ lit: WILDCARD });
+        else pushSeq(listingItems(listed, next));
+        continue;
+      }
       const scope = enclosingFunction(n) ?? n.tree.rootNode;
       if (scope.type === 'function_definition' && parameterNames(scope).includes(n.text)) {
+        if (lead) startsAtParameter = true;
+        const fallback = parameterDefault(scope, n.text);
+        if (fallback && !iterable) stack.push(next(fallback, lead, 1));
+        else dyn();
+        continue;
+      }
+      if (iterable) {
         dyn();
         continue;
       }
@@ -225,22 +319,19 @@ export function pathOf(expr: Node, names: NameResolver): PathInfo {
       if (binds.length === 0 && scope.type !== 'module') binds = bindingsOf(n.text, n.tree.rootNode);
       const only = binds.length === 1 ? boundExpression(binds[0]!) : undefined;
       if (only && only.via !== 'for' && only.expr.startIndex < n.startIndex) {
-        if (only.via === 'with' && isTemporaryDynamic(only.expr, names)) {
+        if (only.via === 'with' && isTemporaryDynamic(only.expr, names, 0)) {
           info.temporary = true;
           dyn();
           continue;
         }
-        stack.push({ node: only.expr, depth: depth + 1, followed: followed + 1 });
+        stack.push(next(only.expr, lead, 1));
         continue;
       }
       if (only && only.via === 'for') {
-        // `for f in glob.glob("tests/test_*.py"): os.remove(f)` — the loop iterates the listing's entries.
-        const listed = listingTarget(only.expr, names);
-        if (listed) {
-          const items: Item[] = [{ node: listed.base, depth: depth + 1, followed: followed + 1 }];
-          if (listed.pattern) items.push({ lit: '/' }, { node: listed.pattern, depth: depth + 1, followed: followed + 1 });
-          if (listed.entry) items.push({ lit: '/' }, { lit: '\u0000' });
-          pushSeq(items);
+        // The loop variable used after its loop: the last entry of the listing.
+        const after = listingTarget(only.expr, names);
+        if (after) {
+          pushSeq(listingItems(after, next));
           continue;
         }
       }
@@ -250,22 +341,53 @@ export function pathOf(expr: Node, names: NameResolver): PathInfo {
     dyn();
   }
   const first = info.parts.find((p) => !('lit' in p && p.lit === '/'));
-  if (first) info.base = 'lit' in first ? 'literal' : /__file__|getcwd|\bcwd\(\)|\bhere\b|\bHERE\b|\bROOT\b|_ROOT\b|\broot_dir\b/.test(first.dyn.text) ? 'project' : 'other';
+  const projectRoot = (p: PathPart | undefined) => !!p && 'dyn' in p && /__file__|getcwd|\bcwd\(\)|\bhere\b|\bHERE\b|\bROOT\b|_ROOT\b|\broot_dir\b/.test(p.dyn.text);
+  if (first) info.base = projectRoot(first) ? 'project' : startsAtParameter || !('lit' in first) ? 'other' : 'literal';
+  if (throughBindings.length > 0) info.temporaryThroughBindings = () => throughBindings.some((d) => isTemporaryDynamic(d, names, budget));
   return info;
+}
+
+type ListingItem = { node: Node; depth: number; followed: number; lead: boolean } | { lit: string };
+
+/** The path of a listing's entry: `base/pattern` for a glob, `base/<entry>` for a folder listing. */
+function listingItems(listed: ListingTarget, next: (node: Node, lead?: boolean, hop?: number) => ListingItem): ListingItem[] {
+  const items: ListingItem[] = [next(listed.base, undefined, 1)];
+  if (listed.pattern) items.push({ lit: '/' }, next(listed.pattern, false, 1));
+  if (listed.entry) items.push({ lit: '/' }, { lit: WILDCARD });
+  return items;
+}
+
+/** The default value of parameter `name` of `fn` (`def prepare(root="data")`), if it has one. */
+function parameterDefault(fn: Node, name: string): Node | undefined {
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) {
+      return p.childForFieldName('value') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
+interface ListingTarget {
+  base: Node;
+  pattern?: Node;
+  /** The entries are the folder's children (`base/<entry>`), not the pattern's matches. */
+  entry: boolean;
+  /** The entries are bare names, not paths (`os.listdir`). */
+  bareNames?: boolean;
 }
 
 /**
  * What the entries of a listing are: `glob.glob("tests/test_*.py")` → the pattern itself;
  * `Path(p).glob("test_*.py")` → `p / pattern`; `os.listdir(p)`, `Path(p).iterdir()` → `p / <entry>`.
  */
-export function listingTarget(expr: Node, names: NameResolver): { base: Node; pattern?: Node; entry: boolean } | undefined {
+export function listingTarget(expr: Node, names: NameResolver): ListingTarget | undefined {
   const n = unparen(expr);
   if (n.type !== 'call') return undefined;
   const q = names.callee(n) ?? '';
   const args = callArguments(n);
   const first = args.positional[0] ?? args.keywords.get('pathname');
   if (/^glob\.(glob|iglob)$/.test(q) && first) return { base: first, entry: false };
-  if (/^os\.(listdir|scandir|walk)$/.test(q) && args.positional[0]) return { base: args.positional[0], entry: true };
+  if (/^os\.(listdir|scandir|walk)$/.test(q) && args.positional[0]) return { base: args.positional[0], entry: true, bareNames: q === 'os.listdir' };
   const fn = n.childForFieldName('function');
   if (fn?.type === 'attribute') {
     const method = fn.childForFieldName('attribute')?.text ?? '';
@@ -274,6 +396,38 @@ export function listingTarget(expr: Node, names: NameResolver): { base: Node; pa
     if (obj && method === 'iterdir') return { base: obj, entry: true };
   }
   return undefined;
+}
+
+/**
+ * The iterable of the loop that binds `id` at this point: a `for` statement whose body holds it, or a
+ * comprehension's `for` clause (`[os.remove(f) for f in glob.glob(...)]`). Only a loop in the same scope.
+ */
+export function enclosingLoopIterable(id: Node): Node | undefined {
+  const name = id.text;
+  for (let child: Node = id, p = id.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return undefined;
+    if (p.type === 'for_statement') {
+      const left = p.childForFieldName('left');
+      if (left?.type === 'identifier' && left.text === name && p.childForFieldName('body')?.id === child.id) return p.childForFieldName('right') ?? undefined;
+    } else if (/^(list_comprehension|set_comprehension|dictionary_comprehension|generator_expression)$/.test(p.type)) {
+      for (const clause of p.namedChildren) {
+        if (clause.type !== 'for_in_clause' || clause.id === child.id) continue;
+        const left = clause.childForFieldName('left');
+        if (left?.type === 'identifier' && left.text === name) return clause.childForFieldName('right') ?? undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The strings a loop variable takes when its loop runs over a literal: `for c in ("time", "monotonic"):`. */
+export function loopLiteralStrings(id: Node): string[] | undefined {
+  if (unparen(id).type !== 'identifier') return undefined;
+  const iterable = enclosingLoopIterable(unparen(id));
+  const seq = iterable && unparen(iterable);
+  if (!seq || !/^(tuple|list|set)$/.test(seq.type)) return undefined;
+  const values = seq.namedChildren.filter((c) => c.type !== 'comment').map((c) => stringValue(c));
+  return values.length > 0 && values.every((v) => v !== undefined) ? (values as string[]) : undefined;
 }
 
 /** The path as text, dynamic parts written as `\0`. */
@@ -299,9 +453,15 @@ function representative(segment: string): string {
 
 /**
  * Whether a path names something the test run depends on. Only literal text decides: a path with no
- * literal fragment, or one built on a temporary directory, never matches.
+ * literal fragment, or one built on a temporary directory, never matches. `file` (the file the path is
+ * written in) lets a `test` folder in a data module, or next to `train` splits, be read as a data split.
  */
-export function testPathKind(info: PathInfo): TestPathMatch | undefined {
+export function testPathKind(info: PathInfo, file?: FileContext): TestPathMatch | undefined {
+  const match = testPathKindOf(info, file);
+  return match && !info.temporaryThroughBindings?.() ? match : undefined;
+}
+
+function testPathKindOf(info: PathInfo, file: FileContext | undefined): TestPathMatch | undefined {
   if (!info.hasLiteral || info.temporary) return undefined;
   const text = pathText(info);
   const display = text.replace(/\u0000/g, '…');
@@ -315,13 +475,95 @@ export function testPathKind(info: PathInfo): TestPathMatch | undefined {
   if (last !== WILDCARD) {
     if (literal(last) && last === 'conftest.py') return { kind: 'conftest', display };
     if (literal(last) && /^\.?pytest\.ini$/.test(last)) return { kind: 'pytest-config', display };
-    if (literal(last) && /^(tox\.ini|setup\.cfg)$/.test(last)) return { kind: 'project-config', display };
+    if (literal(last) && /^(tox\.ini|setup\.cfg|pyproject\.toml)$/.test(last)) return { kind: 'project-config', display };
     if (/^(test_.*|.*_test)\.py$/.test(rep)) return { kind: 'test-file', display };
     if (/^(expected|golden)([_.\-].*)?$|[_.\-](expected|golden)(\.\w+)?$/i.test(rep)) return { kind: 'expected-output', display };
   }
-  if (literal(last) && /^tests?$/.test(last)) return { kind: 'test-folder', display };
-  if (dirs.some((d) => literal(d) && /^tests?$/.test(d))) return { kind: 'in-test-folder', display };
+  // A `test`/`tests` folder, unless it is a data set's split (`data/test`, `os.path.join(output_dir, "test")`).
+  const testFolderAt = (i: number) => literal(segments[i]!) && /^tests?$/.test(segments[i]!) && !isDataSplit(info, segments, i, file);
+  if (testFolderAt(segments.length - 1)) return { kind: 'test-folder', display };
+  if (dirs.some((_, i) => testFolderAt(i))) return { kind: 'in-test-folder', display };
   return undefined;
+}
+
+/** Words of folder and variable names that hold data rather than code: `data`, `output_dir`, `raw`. */
+const DATA_WORDS = new Set([
+  'data', 'dataset', 'datasets', 'datadir', 'raw', 'processed', 'interim', 'download', 'downloads',
+  'out', 'outdir', 'output', 'outputs', 'result', 'results', 'pred', 'preds', 'prediction', 'predictions',
+  'export', 'exports', 'artifact', 'artifacts', 'checkpoint', 'checkpoints', 'ckpt',
+]);
+
+/**
+ * Words that make a folder a data folder only for a singular `test` split (`images/test`): a package
+ * may well be called `features` or `labels` and hold its own `tests`.
+ */
+const SPLIT_PARENT_WORDS = new Set(['corpus', 'save', 'savedir', 'split', 'splits', 'image', 'images', 'img', 'imgs', 'feature', 'features', 'annotation', 'annotations', 'label', 'labels']);
+
+/** `output_dir`, `dataRoot`, `self.args.data` (its last name), `"raw_data"`: the name has a data word. */
+function isDataName(name: string, split: boolean): boolean {
+  const last = /(\w+)\W*$/.exec(name)?.[1] ?? '';
+  return last
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/_+/)
+    .some((w) => DATA_WORDS.has(w) || (split && SPLIT_PARENT_WORDS.has(w)));
+}
+
+/** The file a path is written in: its source text and its path. */
+export interface FileContext {
+  source: string;
+  path: string;
+}
+
+/** A string in the file names a training split (`"train"`, `"data/train/"`): `test` is then its sibling split. */
+const TRAIN_SPLIT = /["'/\\](train|training)["'/\\]/;
+let lastSource: string | undefined;
+let lastPath: string | undefined;
+let lastFileHandlesData = false;
+
+/** Module and package names of data-handling code: `data.py`, `datasets/mnist.py`, `data_utils.py`. */
+const DATA_MODULE_WORDS = new Set(['data', 'dataset', 'datasets', 'datamodule', 'dataloader', 'dataloaders', 'preprocess', 'preprocessing', 'download', 'split', 'splits']);
+
+/** A data module (its name or its package's) or a file that also names a `train` split. */
+function handlesDataSplits(file: FileContext): boolean {
+  if (file.source !== lastSource || file.path !== lastPath) {
+    lastSource = file.source;
+    lastPath = file.path;
+    // Only the module and its package: folders further up say where the checkout is, not what the code does.
+    const names = file.path.replace(/\\/g, '/').replace(/\.pyi?$/, '').split('/').slice(-2);
+    const words = names.flatMap((n) => n.toLowerCase().split(/_+/));
+    lastFileHandlesData = words.some((w) => DATA_MODULE_WORDS.has(w)) || TRAIN_SPLIT.test(file.source);
+  }
+  return lastFileHandlesData;
+}
+
+/**
+ * Is `segments[i]` (a `test`/`tests` folder) a data set's split rather than the project's tests? It is
+ * when a folder before it is a data folder (a literal like `data/`, `dataset/`, `output/`, or a variable
+ * named like one: `data_dir`, `self.output_root`; for a singular `test` also `images/`, `labels/`), or,
+ * for a singular `test` not anchored at the project root, when the file is a data module or also names a
+ * `train` split. The project's own tests are a `tests`/`test` folder at the start of a relative path, after
+ * the project root (`__file__`, `ROOT`), or inside a package.
+ */
+function isDataSplit(info: PathInfo, segments: string[], i: number, file: FileContext | undefined): boolean {
+  const split = segments[i] === 'test';
+  const before = segments.slice(0, i);
+  if (before.some((s) => !s.includes(WILDCARD) && isDataName(s, split))) return true;
+  // Dynamic parts up to this segment: the variables the folder is built on.
+  let soFar = '';
+  for (const p of info.parts) {
+    if ('lit' in p) {
+      soFar += p.lit.replace(/\\/g, '/');
+      continue;
+    }
+    // The segment this part falls in: a new one after a `/`, else the one being written.
+    const done = soFar.split('/').filter((s) => s !== '' && s !== '.').length;
+    const at = soFar === '' || soFar.endsWith('/') ? done : done - 1;
+    if (at >= i) break;
+    if (isDataName(p.dyn.text, split)) return true;
+    soFar += WILDCARD;
+  }
+  return split && info.base !== 'project' && file !== undefined && handlesDataSplits(file);
 }
 
 export function describeTestPath(m: TestPathMatch): string {
