@@ -19,18 +19,11 @@ import type { Listeners, RuleContext } from './rule';
  */
 export function whenMentioned(ctx: RuleContext, words: RegExp, make: () => Listeners): Listeners {
   if (words.test(ctx.source)) return make();
-  let spelled = false;
-  const test = (literal: Node | undefined) => {
-    if (!spelled && literal && words.test(stringValue(literal) ?? '')) spelled = true;
-  };
-  const listeners: Listeners = {
-    concatenated_string: test,
+  return {
     'module:exit': () => {
-      if (spelled) replay(ctx.root, make());
+      if (spelledByValue(ctx, words)) replay(ctx.root, make());
     },
   };
-  if (mayHaveSpellingEscape(ctx.source)) listeners.escape_sequence = (escape) => test(literalSpelledByEscape(escape));
-  return listeners;
 }
 
 /**
@@ -47,20 +40,49 @@ export function mentionedInFile(ctx: Pick<RuleContext, 'source' | 'root'>, words
  * implicitly concatenated string, or of a string with an escape that can spell a word, matches `words`.
  */
 export function spelledByValue(ctx: Pick<RuleContext, 'source' | 'root'>, words: RegExp): boolean {
-  return !literalsSpelling(ctx, words).next().done;
+  return spelledLiterals(ctx).some((l) => words.test(l.value));
 }
 
 /**
  * The literals whose value matches `words` when their text may not: implicit concatenations, then lone
- * strings with an escape that can spell a word (a string with several is given once per such escape).
+ * strings with an escape that can spell a word.
  */
 export function* literalsSpelling(ctx: Pick<RuleContext, 'source' | 'root'>, words: RegExp): Generator<Node> {
-  for (const s of ctx.root.descendantsOfType('concatenated_string')) if (s && words.test(stringValue(s) ?? '')) yield s;
-  if (!mayHaveSpellingEscape(ctx.source)) return;
-  for (const escape of ctx.root.descendantsOfType('escape_sequence')) {
-    const literal = escape && literalSpelledByEscape(escape);
-    if (literal && words.test(stringValue(literal) ?? '')) yield literal;
+  for (const l of spelledLiterals(ctx)) if (words.test(l.value)) yield l.node;
+}
+
+interface SpelledLiteral {
+  node: Node;
+  value: string;
+}
+
+/** Per file (its root node): most rules ask, with their own words, about the same few literals. */
+const spelledLiteralsOf = new WeakMap<Node, SpelledLiteral[]>();
+
+/**
+ * The literals whose value may hold words that their text lacks, with those values: implicit
+ * concatenations, then lone strings with an escape that can spell a word. Computed once per file.
+ */
+function spelledLiterals(ctx: Pick<RuleContext, 'source' | 'root'>): SpelledLiteral[] {
+  let literals = spelledLiteralsOf.get(ctx.root);
+  if (literals) return literals;
+  literals = [];
+  for (const s of ctx.root.descendantsOfType('concatenated_string')) {
+    const value = s ? stringValue(s) : undefined;
+    if (value !== undefined) literals.push({ node: s!, value });
   }
+  if (mayHaveSpellingEscape(ctx.source)) {
+    const seen = new Set<Node>();
+    for (const escape of ctx.root.descendantsOfType('escape_sequence')) {
+      const literal = escape ? literalSpelledByEscape(escape) : undefined;
+      if (!literal || seen.has(literal)) continue;
+      seen.add(literal);
+      const value = stringValue(literal);
+      if (value !== undefined) literals.push({ node: literal, value });
+    }
+  }
+  spelledLiteralsOf.set(ctx.root, literals);
+  return literals;
 }
 
 /**
