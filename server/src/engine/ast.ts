@@ -387,3 +387,35 @@ export function anyPositionWithin(positions: readonly number[], node: Node): boo
   }
   return lo < positions.length && positions[lo]! < node.endIndex;
 }
+
+/**
+ * The iterable of the loop that binds `id` at this point: a `for` statement whose body holds it, or a
+ * comprehension's `for` clause (`[os.remove(f) for f in glob.glob(...)]`). Only a loop in the same scope.
+ */
+export function enclosingLoopIterable(id: Node): Node | undefined {
+  const name = id.text;
+  for (let child: Node = id, p = id.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return undefined;
+    if (p.type === 'for_statement') {
+      const left = p.childForFieldName('left');
+      if (left?.type === 'identifier' && left.text === name && p.childForFieldName('body')?.id === child.id) return p.childForFieldName('right') ?? undefined;
+    } else if (/^(list_comprehension|set_comprehension|dictionary_comprehension|generator_expression)$/.test(p.type)) {
+      for (const clause of p.namedChildren) {
+        if (clause.type !== 'for_in_clause' || clause.id === child.id) continue;
+        const left = clause.childForFieldName('left');
+        if (left?.type === 'identifier' && left.text === name) return clause.childForFieldName('right') ?? undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The strings a loop variable takes when its loop runs over a literal: `for c in ("time", "monotonic"):`. */
+export function loopLiteralStrings(id: Node): string[] | undefined {
+  if (unparen(id).type !== 'identifier') return undefined;
+  const iterable = enclosingLoopIterable(unparen(id));
+  const seq = iterable && unparen(iterable);
+  if (!seq || !/^(tuple|list|set)$/.test(seq.type)) return undefined;
+  const values = seq.namedChildren.filter((c) => c.type !== 'comment').map((c) => stringValue(c));
+  return values.length > 0 && values.every((v) => v !== undefined) ? (values as string[]) : undefined;
+}

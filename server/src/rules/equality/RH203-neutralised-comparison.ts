@@ -15,10 +15,10 @@
  */
 import { isUnderMainGuard, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
-import { mayRebindCall } from '../../engine/rebinding';
+import { isFeatureGuarded, mayRebindCall } from '../../engine/rebinding';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import type { FileRole, Fix, Severity } from '../../engine/types';
-import { isFeatureGuarded, judgeReplacement, RebindingFinder, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
+import { judgeReplacement, RebindingFinder, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
 
 /**
  * A necessary condition for a patching call: every form `callRebindings` recognises has `setattr`,

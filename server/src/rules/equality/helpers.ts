@@ -17,6 +17,7 @@ import {
   enclosingFunctionScope,
   forEachDescendant,
   forEachInScope,
+  loopLiteralStrings,
   parameterNames,
   returnsOf,
   stringValue,
@@ -912,7 +913,7 @@ class Analyser {
       const t = r.target;
       if (t.kind !== 'attribute' || t.attr !== undefined || !t.attrNode || !LOOPED_SETATTR_FORMS.has(r.form)) continue;
       const nameNode = unparen(t.attrNode);
-      const dunders = (nameNode.type === 'identifier' ? loopStrings(nameNode) : undefined)?.filter((n): n is Dunder => DUNDERS.includes(n as Dunder));
+      const dunders = loopLiteralStrings(nameNode)?.filter((n): n is Dunder => DUNDERS.includes(n as Dunder));
       if (dunders?.length) return { owner: t.owner, nameNode, dunders, value: r.value };
     }
     return undefined;
@@ -1451,24 +1452,6 @@ class Analyser {
 /** The attribute forms of `callRebindings` that install a method on a class for good or for a test. */
 const LOOPED_SETATTR_FORMS = new Set(['setattr', 'monkeypatch', 'mock.patch.object', 'swap_attr']);
 
-/**
- * The strings a loop variable takes when `id` reads it inside the body of `for id in ("a", "b"):` (a
- * literal tuple, list or set of strings, in the same scope); undefined otherwise.
- */
-function loopStrings(id: Node): string[] | undefined {
-  for (let child: Node = id, p = id.parent; p; child = p, p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return undefined;
-    if (p.type !== 'for_statement' || p.childForFieldName('body')?.id !== child.id) continue;
-    const left = p.childForFieldName('left');
-    if (left?.type !== 'identifier' || left.text !== id.text) continue;
-    const right = p.childForFieldName('right');
-    const items = right ? unparen(right) : undefined;
-    if (!items || !['tuple', 'list', 'set'].includes(items.type)) return undefined;
-    const values = items.namedChildren.filter((c) => c.type !== 'comment').map(stringValue);
-    return values.every((v): v is string => v !== undefined) ? values : undefined;
-  }
-  return undefined;
-}
 
 /** A `type()` call's namespace dict: written inline, or a name bound once to one (`ns = {...}; type("X", (), ns)`). */
 function namespaceDictionary(arg: Node): Node | undefined {

@@ -13,8 +13,7 @@
  * - `judgeReplacement`: whether the replacement provably checks nothing (a function that cannot fail, a
  *   constant answer, a mock), restores the original, or is something we cannot judge.
  *
- * General helpers that could move into the engine: `passiveCall` (calls that cannot make a check fail)
- * and `isFeatureGuarded` (a backport under `if not hasattr(mod, "name"):`).
+ * A general helper that could move into the engine: `passiveCall` (calls that cannot make a check fail).
  */
 import {
   baseExpressions,
@@ -887,34 +886,4 @@ function judgeFunction(impl: Node, kind: HelperKind, names: NameResolver, finder
 export function shorten(text: string, max = 40): string {
   const t = text.replace(/\s+/g, ' ');
   return t.length > max ? `${t.slice(0, max - 3)}...` : t;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Feature-check guards (backports)
-
-const MISSING_CHECK = /\bnot\s+hasattr\s*\(|\bgetattr\s*\([^)]*,\s*None\s*\)\s+is\s+None|\bnot\s+in\s+(dir|vars)\s*\(|\bversion_info\b|\bPY2\b|\bPY3\b|\bPY_?\d+\b/;
-
-/**
- * Is this rebinding a backport: under `if not hasattr(mod, "name"):` (or a version check), or in an
- * `except (AttributeError | ImportError | NameError)` handler, or the `else` of `if hasattr(...)`?
- */
-export function isFeatureGuarded(node: Node): boolean {
-  for (let p: Node | null = node.parent, child: Node = node; p; child = p, p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'class_definition') return false;
-    if (p.type === 'if_statement') {
-      const cond = p.childForFieldName('condition');
-      const cons = p.childForFieldName('consequence');
-      if (cond && cons && cons.id === child.id && MISSING_CHECK.test(cond.text)) return true;
-      if (cond && child.type === 'else_clause' && /^\s*hasattr\s*\(/.test(cond.text)) return true;
-    }
-    if (p.type === 'else_clause' && p.parent?.type === 'if_statement') {
-      const cond = p.parent.childForFieldName('condition');
-      if (cond && /^\s*hasattr\s*\(/.test(cond.text)) return true;
-    }
-    if (p.type === 'except_clause') {
-      const types = p.namedChildren.filter((c) => c.type !== 'block' && c.type !== 'comment').map((c) => c.text).join(' ');
-      if (/\b(AttributeError|ImportError|ModuleNotFoundError|NameError)\b/.test(types)) return true;
-    }
-  }
-  return false;
 }

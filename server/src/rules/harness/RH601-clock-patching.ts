@@ -11,16 +11,14 @@
  * under a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`) are not reported
  * (unless the backport stops the clock: `lambda: 0.0`).
  */
-import { dottedName, enclosingFunction, functionName, unparen, type Node } from '../../engine/ast';
+import { dottedName, enclosingFunction, functionName, loopLiteralStrings, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
-import { mayRebindCall, rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
+import { isFeatureGuarded, mayRebindCall, rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { NameResolver } from '../../engine/names';
 import type { Severity } from '../../engine/types';
 import { isTestHelperPath } from '../awareness/env-helpers';
-import { isFeatureGuarded } from '../equality/rebinding';
-import { loopLiteralStrings } from './helpers';
 
 const CLOCKS = new Set([
   'time.time', 'time.time_ns', 'time.perf_counter', 'time.perf_counter_ns', 'time.monotonic', 'time.monotonic_ns',
