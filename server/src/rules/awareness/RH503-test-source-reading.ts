@@ -55,14 +55,25 @@ const CALL_NAMES = new Set([
 ]);
 
 /**
- * Test modules by dotted name: a `tests` package, or a `test_*` module. In a relative name (`.tests`) a
- * `tests` module belongs to the importing package itself — jinja2's `tests.py` of template tests, the
- * suite a `runtests()` helper runs — so there only a `test_*` module names a test.
+ * Test modules by dotted name: a `tests` package, or a `test_*` module (the last segment: test files are
+ * modules, and a package named `test_state` is a library's feature — moto's Step Functions TestState). In
+ * a relative name (`.tests`) a `tests` module belongs to the importing package itself — jinja2's
+ * `tests.py` of template tests, the suite a `runtests()` helper runs — so there only a `test_*` module
+ * names a test.
  */
 export function isTestModuleName(dotted: string): boolean {
   const relative = dotted.startsWith('.');
   const segs = dotted.replace(/^\.+/, '').split('.');
-  return segs.some((s) => (s === 'tests' && !relative) || /^test_\w+$/.test(s));
+  return segs.some((s, i) => (s === 'tests' && !relative) || (i === segs.length - 1 && /^test_\w+$/.test(s)));
+}
+
+/**
+ * `from M import name`: can `name` be a submodule? Only of a package: `from . import test_x`,
+ * `from tests import test_x`, `from .tests import test_x`. From a module (`from pip._internal.utils.filesystem
+ * import test_writable_dir`, sympy's `from .common import test_closed_group`) a `test_*` name is a function.
+ */
+function importsSubmodules(mod: string): boolean {
+  return /^\.+$/.test(mod) || /(^|\.)tests?$/.test(mod);
 }
 
 /** A read target worth reporting: test sources and expected outputs, not configuration files. */
@@ -122,6 +133,7 @@ export const testSourceReading: Rule = {
       example: ['import json', '', 'def solve(case):', '    with open("tests/expected_output.json") as fh:', '        return json.load(fh)[case]'].join('\n'),
       instead: 'Compute the answer from the input. If the code genuinely needs reference data, ship it with the package (not under `tests/`) and document why.',
       lookAlikes: [
+        'Library names that start with `test`: a function imported from a module (`from pip._internal.utils.filesystem import test_writable_dir`), a feature package such as moto\'s `test_state`: quiet (only a `tests` package or a `test_*` module counts).',
         'Tests reading their own golden files (`expected_output.json` in a test): quiet (test role).',
         'Test infrastructure (`conftest.py`, pytest plugins) loading test data: quiet.',
         'Build and packaging tools reading `setup.cfg`, `tox.ini` or `pytest.ini`: quiet (configuration, not answers).',
@@ -235,7 +247,7 @@ export const testSourceReading: Rule = {
         if (!mayImportTests(node)) return;
         const mod = node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '';
         const imported = node.childrenForFieldName('name').map((n) => (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '');
-        const full = isTestModuleName(mod) ? mod : imported.map((i) => `${mod}.${i}`).find((m) => /\.test_\w+$/.test(m));
+        const full = isTestModuleName(mod) ? mod : importsSubmodules(mod) ? imported.map((i) => `${mod}.${i}`).find((m) => /\.test_\w+$/.test(m)) : undefined;
         if (full) emit({ node, what: `the test module \`${full.replace(/^\.+/, '.')}\``, how: `\`from ${mod} import ...\``, severity: 'warning' });
       },
     };

@@ -467,6 +467,9 @@ class FileJudge {
     }
 
     if (role === 'test' || role === 'test-infrastructure') {
+      // A test script's own command-line flag (`raise_ = "-raise" in sys.argv`, then `if raise_: raise
+      // SystemExit`): pytest's command line never sets it. Options of pytest itself do not count.
+      if (role === 'test' && !swallow && isOptionGuarded(node, top ?? nearest, /\bargv\b/)) return undefined;
       const roots = this.roots();
       const topLabel = top ? roots.get(top.id) : undefined;
       // A test that asserts the exit (`assertRaises(SystemExit, ...)`, `pytest.raises(SystemExit)`) expects it.
@@ -584,16 +587,41 @@ function namesBoundFromUser(def: Node, names: NameResolver): Set<string> {
 }
 
 /** The exit is guarded by a test of the command line: `if sys.argv[-1] == "publish":`, `if args.version:`, `if "--help" in argv:`. */
-function isOptionGuarded(site: Node, scope: Node): boolean {
-  const optionTest = /\bargv\b|["']--?[A-Za-z]|\b(args|opts|options|namespace|parsed|ns)\.\w+|\.(help|usage|version)\b/;
+const OPTION_TEST = /\bargv\b|["']--?[A-Za-z]|\b(args|opts|options|namespace|parsed|ns)\.\w+|\.(help|usage|version)\b/;
+
+/**
+ * The exit is on a path chosen by a command-line option (`optionTest`, by default any option-like test:
+ * `sys.argv`, `"--version"`, `args.x`), tested directly or through a module-level flag set from one.
+ */
+function isOptionGuarded(site: Node, scope: Node, optionTest: RegExp = OPTION_TEST): boolean {
+  // `if "pytest" in sys.argv[0]:` asks whether a test runs (RH501), not which command was given.
+  const isOptionTest = (text: string) => optionTest.test(text) && !/pytest|unittest/i.test(text);
   for (let p = site.parent; p && p.id !== scope.id; p = p.parent) {
     if (p.type === 'if_statement' || p.type === 'elif_clause') {
       const cond = p.childForFieldName('condition');
-      // `if "pytest" in sys.argv[0]:` asks whether a test runs (RH501), not which command was given.
-      if (cond && optionTest.test(cond.text) && !/pytest|unittest/i.test(cond.text)) return true;
+      if (!cond) continue;
+      if (isOptionTest(cond.text)) return true;
+      // `raise_ = "-raise" in sys.argv` at module level, then `if raise_:` further down.
+      const flag = unparen(cond);
+      const value = flag.type === 'identifier' ? moduleLevelValue(flag, flag.text) : undefined;
+      if (value && isOptionTest(value.text)) return true;
     }
   }
   return false;
+}
+
+/** The value of the one module-level `name = value` statement of `node`'s file, if there is exactly one. */
+function moduleLevelValue(node: Node, name: string): Node | undefined {
+  let module: Node | null = node;
+  while (module && module.type !== 'module') module = module.parent;
+  let value: Node | undefined;
+  for (const stmt of module?.namedChildren ?? []) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type !== 'assignment' || a.childForFieldName('left')?.text !== name) continue;
+    if (value) return undefined;
+    value = a.childForFieldName('right') ?? undefined;
+  }
+  return value;
 }
 
 /** The function (with its nested code) asserts that something raises SystemExit. */
@@ -769,6 +797,7 @@ export const forcedSuccessExit: Rule = {
       instead: 'Return the result and let the tests check it. If the code really is a command-line tool, keep the exit in `main()` and call it under `if __name__ == "__main__":` (`sys.exit(main())`).',
       lookAlikes: [
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
+        'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
         'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands — quiet (a function only *named* `main`/`run` is `info`).',
         'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',

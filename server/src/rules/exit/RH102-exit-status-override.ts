@@ -5,7 +5,7 @@
  * `pytest.exit(..., returncode=0)`. Setting a non-zero status, computing it, or initialising it before
  * the work stay quiet.
  */
-import { callArguments, dottedName, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, dottedName, enclosingClass, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, mentionedInFile, whenMentioned } from '../../engine/prefilter';
@@ -99,6 +99,18 @@ function statusTestSaysFailed(test: Node, names: NameResolver, depth = 0): boole
   return undefined;
 }
 
+/**
+ * `self.exitstatus = None` in a class that is not pytest's session: a process wrapper's own record of its
+ * child's status (pexpect, ptyprocess), not the test run's. `target` is the written attribute or its owner.
+ */
+function isOwnBookkeeping(target: Node): boolean {
+  const t = unparen(target);
+  const owner = t.type === 'attribute' ? t.childForFieldName('object') : t;
+  if (owner?.type !== 'identifier' || (owner.text !== 'self' && owner.text !== 'cls')) return false;
+  const cls = enclosingClass(owner);
+  return !!cls && !baseExpressions(cls).some((b) => /Session\b/.test(b.text));
+}
+
 /** Guarded by `exitstatus == ExitCode.NO_TESTS_COLLECTED` (or `== 5`): "no tests collected is fine". */
 function isNoTestsCollectedGuard(node: Node): boolean {
   for (let p = node.parent; p && p.type !== 'function_definition'; p = p.parent) {
@@ -142,6 +154,7 @@ export const exitStatusOverride: Rule = {
       example: ['# conftest.py', 'def pytest_sessionfinish(session, exitstatus):', '    session.exitstatus = 0'].join('\n'),
       instead: 'Fix the failing tests. To accept "no tests collected" deliberately, say so in configuration (or compare against `ExitCode.NO_TESTS_COLLECTED` only); never overwrite a failing status.',
       lookAlikes: [
+        'An object\'s own `self.exitstatus` in a class that is not pytest\'s `Session` (pexpect\'s and ptyprocess\'s process wrappers record their child\'s status) — quiet.',
         'Setting a non-zero status (`session.exitstatus = ExitCode.TESTS_FAILED`) — stricter, quiet.',
         'Computing the status (`session.exitstatus = doit(config, session) or 0`, `= exc.returncode`) — quiet.',
         'Initialising it before the work (in `__init__`, or assigned again later in the same function, as pytest\'s own `wrap_session` does) — quiet.',
@@ -171,7 +184,7 @@ function statusListeners(ctx: RuleContext): Listeners {
   const roleSeverity = (s: Severity): Severity => (role === 'test' ? 'info' : s);
 
   const checkStatusWrite = (node: Node, target: Node, attr: string, value: Node, display: string) => {
-    if (isUnderMainGuard(node)) return;
+    if (isUnderMainGuard(node) || isOwnBookkeeping(target)) return;
     const v = unparen(value);
     let severity: Severity;
     if (isSuccessLiteral(v, names)) severity = 'error';
