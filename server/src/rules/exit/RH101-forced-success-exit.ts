@@ -320,7 +320,8 @@ class FileJudge {
     const commandLine = isMethod(def) ? undefined : this.commandLineFunctions().get(def.id);
     if (commandLine === 'direct' || (commandLine === 'nested' && site.kind !== 'os._exit')) return 'strong';
     const cls = classOfMethod(def);
-    if (cls && (/^(do|help)_/.test(name) || classBases(cls, this.names).some((b) => b === 'cmd.Cmd'))) return 'strong';
+    // Command interpreters (`cmd.Cmd`, the REPLs of `code`) quit when their user types the command.
+    if (cls && (/^(do|help)_/.test(name) || classBases(cls, this.names).some((b) => INTERPRETER_BASES.has(b)))) return 'strong';
     if (decoratorNames(def).some((d) => /(^|\.)(command|group|main)$/.test(d) || /^(click|typer)\./.test(d))) return 'strong';
     if (parameterNames(def).some((p) => p === 'argv')) return 'strong';
     const body = def.childForFieldName('body');
@@ -517,6 +518,8 @@ class FileJudge {
     return { severity: 'error', where, related: swallowRelated, note: returns ? 'The function is expected to return a value; exiting instead ends the caller\'s test run.' : undefined };
   }
 }
+
+const INTERPRETER_BASES = new Set(['cmd.Cmd', 'code.InteractiveConsole', 'code.InteractiveInterpreter']);
 
 /** Modules of GUI and game toolkits: their event loops and widget callbacks are driven by a user. */
 const UI_MODULES = /^(tkinter|Tkinter|turtle|pygame|pyglet|arcade|sdl2|glfw|curses|wx|kivy|PyQt[456]|PySide[26]?|gi|toga|dearpygui|raylib|pyray)(\.|$)/;
@@ -798,7 +801,7 @@ export const forcedSuccessExit: Rule = {
       lookAlikes: [
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
         'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
-        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands — quiet (a function only *named* `main`/`run` is `info`).',
+        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands and `code.InteractiveConsole` REPLs — quiet (a function only *named* `main`/`run` is `info`).',
         'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
         'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. A bare `input()` that reads data prompts no one and does not count.',
