@@ -27,7 +27,7 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { moduleBindings } from './answer-helpers';
+import { catchesMissingKey, moduleBindings } from './answer-helpers';
 import { mentionedInFile, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -193,6 +193,15 @@ function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<st
   return best;
 }
 
+/** The subscript a statement reads on its own or into a name (`os.environ["X"]`, `v = os.environ["X"]`). */
+function raisingRead(stmt: Node): Node | undefined {
+  if (stmt.type !== 'expression_statement') return undefined;
+  let e = stmt.namedChild(0);
+  if (e?.type === 'assignment') e = e.childForFieldName('right');
+  const u = e && unparen(e);
+  return u?.type === 'subscript' ? u : undefined;
+}
+
 function blockStatements(block: Node | null | undefined): Node[] {
   if (!block) return [];
   return block.namedChildren.filter((c) => c.type !== 'comment');
@@ -279,7 +288,8 @@ export const testEnvironmentDetection: Rule = {
         '',
         'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
         '`PYTEST_VERSION`, `"pytest" in sys.argv[0]`, `sys._getframe(1).f_code.co_name.startswith("test_")`, the',
-        '`sys._called_from_test` flag of pytest\'s documented recipe), also through variables and helper functions that',
+        '`sys._called_from_test` flag of pytest\'s documented recipe, `try: os.environ["PYTEST_CURRENT_TEST"]` with an `except KeyError:`',
+        'whose `try` body goes on under test), also through variables and helper functions that',
         'hold them (`IN_TEST = ...`, `def _under_test(): ...`, `_under_test = lambda: ...`), and judges the branch',
         'taken under test: **error** when it exits with success or returns a constant from a function that takes inputs',
         '(a value read from a literal table, such as answers keyed by the current test\'s name, and a function swapped in',
@@ -357,6 +367,15 @@ export const testEnvironmentDetection: Rule = {
             if (probes.length) {
               const negated = isNegated(probes[0]!.node, cond);
               guards.push({ node: n, condition: cond, probes, branch: [], expression: negated ? b : a });
+            }
+          } else if (n.type === 'try_statement') {
+            // `try: os.environ["PYTEST_CURRENT_TEST"]` then `except KeyError:`: the read raises outside a test
+            // run, so the rest of the `try` body is the branch taken under test.
+            const body = blockStatements(n.childForFieldName('body'));
+            const read = body.length > 1 ? raisingRead(body[0]!) : undefined;
+            if (read && mayHold(read) && catchesMissingKey(n)) {
+              const probes = probesIn(read, ctx.names, named, frameScopeOf(n)).filter((p) => p.node.id === read.id);
+              if (probes.length) guards.push({ node: n, condition: read, probes, branch: body.slice(1) });
             }
           } else if (n.type === 'boolean_operator' && n.parent?.type === 'expression_statement') {
             // `IN_TEST and sys.exit(0)`

@@ -14,11 +14,12 @@
  * collection) are info; a comment or name that says why ("test expects", "hardcoded", "flawed test",
  * `known_flawed_tests`) raises them to warning, and is required for one parameter against one scalar.
  */
-import { forEachDescendant, forEachInScope, functionName, returnValue, unparen, type Node } from '../../engine/ast';
+import { forEachDescendant, forEachInScope, functionName, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
   alternativesOf,
+  catchesMissingKey,
   commentsAround,
   inputParameters,
   intentIn,
@@ -28,6 +29,7 @@ import {
   moduleBindings,
   noteAssignedNames,
   operatorText,
+  OPTION_WORD,
   snippet,
   statementsOf,
   tableLookup,
@@ -43,9 +45,13 @@ interface Match {
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
-  table?: { node: Node; name?: string; inline: boolean };
+  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean };
   /** Local names holding the parameter tuple (`key = (n, k)`), usable to index the table. */
   keyNames: Set<string>;
+  /** Literal node id → the parameter it is compared with (where one parameter faces one literal). */
+  paramOf: Map<number, string>;
+  /** String keys (`"m,km"` for `f"{a},{b}"`) whose every piece is an option-like word: not data. */
+  wordKeys?: Set<number>;
 }
 
 interface Answer {
@@ -67,6 +73,8 @@ type Scope = {
   module: Map<string, Node>;
   /** Table name → is it written at runtime (a cache, not a table of answers)? */
   filled: (name: string) => boolean;
+  /** Parameters the function treats as sequences of data (computed on first use). */
+  sequences?: Set<string>;
 };
 
 /** True when `name` is a parameter not rebound in the function before `at`. */
@@ -131,8 +139,154 @@ function paramTuple(scope: Scope, node: Node, at: Node, keyNames: Set<string>): 
   return undefined;
 }
 
-/** A literal collection of literal keys (set/list/tuple of tuples, or a dict), inline or bound to a name once. */
-function literalTable(scope: Scope, node: Node): { node: Node; name?: string; inline: boolean; keys: Node[] } | undefined {
+/** The parameters a lookup key packs, and for a key built as a string, the pattern the table's keys must match. */
+interface PackedKey {
+  params: string[];
+  pattern?: RegExp;
+}
+
+/** `(n, k)`, `args`, or a string built from the parameters (`f"{n},{k}"`): a key that identifies one exact input. */
+function packedKey(scope: Scope, node: Node, at: Node, keyNames: Set<string>): PackedKey | undefined {
+  const params = paramTuple(scope, node, at, keyNames);
+  return params ? { params } : paramKeyString(scope, node, at, keyNames);
+}
+
+/**
+ * A string key built from two or more parameters and literal separators — `f"{n},{k}"`, `"%d,%d" % (n, k)`,
+ * `"{}-{}".format(n, k)`, `",".join(map(str, (n, k)))`, `str(n) + "," + str(k)`, or a local bound once to one:
+ * the parameters and a pattern that a literal key must match to be one of its values (`"8,4"`).
+ */
+function paramKeyString(scope: Scope, node: Node, at: Node, keyNames: Set<string>): PackedKey | undefined {
+  const n = unparen(node);
+  if (n.type === 'identifier') {
+    const defs = scope.local.get(n.text);
+    const def = defs?.length === 1 ? defs[0]! : undefined;
+    if (def?.type !== 'assignment' || def.startIndex >= at.startIndex || def.childForFieldName('left')?.type !== 'identifier') return undefined;
+    const built = paramKeyString(scope, def.childForFieldName('right')!, def, keyNames);
+    if (built) keyNames.add(n.text);
+    return built;
+  }
+  if (n.type !== 'string' && n.type !== 'binary_operator' && n.type !== 'call') return undefined;
+  const parts = keyParts(scope, n, at, 0);
+  if (!parts) return undefined;
+  const params = parts.filter((p): p is { param: string } => typeof p !== 'string').map((p) => p.param);
+  if (params.length < 2) return undefined;
+  // Parameters run together (`f"{a}{b}"`) match almost any string: a key needs a separator between them.
+  const pieces = parts.filter((p) => p !== '');
+  if (pieces.some((p, i) => i > 0 && typeof p !== 'string' && typeof pieces[i - 1] !== 'string')) return undefined;
+  const source = parts.map((p) => (typeof p === 'string' ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '(.+?)')).join('');
+  return { params, pattern: new RegExp(`^${source}$`, 's') };
+}
+
+/** Literal text or a parameter's value, in the order a key string is built from them. */
+type KeyPart = string | { param: string };
+
+const MAX_KEY_DEPTH = 8;
+
+/** The pieces of a string built from parameters and literals, or undefined when anything else goes into it. */
+function keyParts(scope: Scope, node: Node, at: Node, depth: number): KeyPart[] | undefined {
+  if (depth > MAX_KEY_DEPTH) return undefined;
+  const n = unparen(node);
+  const param = (e: Node | null | undefined): KeyPart[] | undefined => {
+    if (!e) return undefined;
+    const u = unparen(e);
+    // `str(n)` or `n` itself.
+    const inner = u.type === 'call' && u.childForFieldName('function')?.text === 'str' ? positional(u) : [u];
+    const p = inner.length === 1 ? isInput(scope, inner[0]!, at) : undefined;
+    return p ? [{ param: p }] : undefined;
+  };
+  /** `fmt` with each placeholder (matched by `placeholder`) replaced by the next argument. */
+  const fill = (fmt: string, placeholder: RegExp, args: Node[]): KeyPart[] | undefined => {
+    const pieces = fmt.split(placeholder);
+    if (pieces.length - 1 !== args.length) return undefined;
+    const out: KeyPart[] = [pieces[0]!];
+    for (let i = 0; i < args.length; i++) {
+      const p = param(args[i]);
+      if (!p) return undefined;
+      out.push(...p, pieces[i + 1]!);
+    }
+    return out;
+  };
+  if (n.type === 'string') {
+    const value = stringValue(n);
+    if (value !== undefined) return [value];
+    // An f-string: literal pieces and interpolated parameters (`f"{n},{k}"`, also `{n!r}`, `{n:>3}`).
+    const out: KeyPart[] = [];
+    for (const c of n.namedChildren) {
+      if (c.type === 'string_content') out.push(c.text);
+      else if (c.type === 'interpolation') {
+        const p = param(c.childForFieldName('expression'));
+        if (!p) return undefined;
+        out.push(...p);
+      }
+    }
+    return out;
+  }
+  if (n.type === 'binary_operator') {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right) return undefined;
+    const op = operatorText(n, left, right);
+    if (op === '+') {
+      const a = keyParts(scope, left, at, depth + 1) ?? param(left);
+      const b = a && (keyParts(scope, right, at, depth + 1) ?? param(right));
+      return a && b ? [...a, ...b] : undefined;
+    }
+    const fmt = stringValue(left);
+    if (op === '%' && fmt !== undefined && !fmt.includes('%%')) {
+      const r = unparen(right);
+      return fill(fmt, /%[-#0 +]*\d*(?:\.\d+)?[sdirfgxXo]/, r.type === 'tuple' ? r.namedChildren.filter((c) => c.type !== 'comment') : [r]);
+    }
+    return undefined;
+  }
+  if (n.type === 'call') {
+    const f = n.childForFieldName('function');
+    if (f?.type !== 'attribute') return param(n);
+    const text = stringValue(f.childForFieldName('object'));
+    const method = f.childForFieldName('attribute')?.text;
+    const args = positional(n);
+    if (text === undefined) return undefined;
+    if (method === 'format' && !/\{\{|\}\}/.test(text)) return fill(text, /\{[^{}]*\}/, args);
+    if (method === 'join' && args.length === 1) {
+      // `",".join(map(str, (n, k)))`, `",".join([str(n), str(k)])`
+      let items = unparen(args[0]!);
+      if (items.type === 'call' && items.childForFieldName('function')?.text === 'map') {
+        const [fn, seq] = positional(items);
+        if (fn?.text !== 'str' || !seq) return undefined;
+        items = unparen(seq);
+      }
+      if (items.type !== 'tuple' && items.type !== 'list') return undefined;
+      const out: KeyPart[] = [];
+      for (const [i, item] of items.namedChildren.filter((c) => c.type !== 'comment').entries()) {
+        const p = param(item);
+        if (!p) return undefined;
+        if (i) out.push(text);
+        out.push(...p);
+      }
+      return out;
+    }
+  }
+  return undefined;
+}
+
+/** Notes the string keys whose pieces (one per parameter) are all option-like words (`"m,km"`). */
+function noteWordKeys(m: Match, pattern: RegExp, keys: Node[]): void {
+  for (const k of keys) {
+    const pieces = pattern.exec(stringValue(k) ?? '')?.slice(1);
+    if (pieces?.every((p) => OPTION_WORD.test(p))) (m.wordKeys ??= new Set()).add(k.id);
+  }
+}
+
+/** The positional arguments of a call. */
+function positional(call: Node): Node[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'keyword_argument' && c.type !== 'list_splat' && c.type !== 'dictionary_splat') ?? [];
+}
+
+/**
+ * A literal collection of literal keys (set/list/tuple of tuples, or a dict), inline or bound to a name once.
+ * With `keyPattern` (a key built as a string), the keys must be strings of that shape instead of tuples.
+ */
+function literalTable(scope: Scope, node: Node, keyPattern?: RegExp): { node: Node; name?: string; inline: boolean; keys: Node[] } | undefined {
   let t = unparen(node);
   let name: string | undefined;
   if (t.type === 'identifier') {
@@ -154,8 +308,14 @@ function literalTable(scope: Scope, node: Node): { node: Node; name?: string; in
     ? t.namedChildren.filter((c) => c.type === 'pair').map((p) => p.childForFieldName('key')!)
     : t.namedChildren.filter((c) => c.type !== 'comment');
   if (!keys.length) return undefined;
-  // Every key must be a tuple/list: the table is keyed by argument tuples, not by single values.
-  if (!keys.every((k) => ['tuple', 'list'].includes(unparen(k).type))) return undefined;
+  // Every key must be a tuple/list: the table is keyed by argument tuples, not by single values (or, for a
+  // key built as a string, every key must be a string of the key's shape, such as `"8,4"` for `f"{n},{k}"`).
+  if (keyPattern) {
+    if (!keys.every((k) => {
+      const value = stringValue(k);
+      return value !== undefined && keyPattern.test(value);
+    })) return undefined;
+  } else if (!keys.every((k) => ['tuple', 'list'].includes(unparen(k).type))) return undefined;
   return { node: t, name, inline: !name, keys };
 }
 
@@ -167,7 +327,7 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
   // Most conditions are names, calls or attributes: rule them out before allocating the match.
   const top = unparen(cond);
   if (top.type !== 'boolean_operator' && top.type !== 'comparison_operator') return undefined;
-  const m: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set() };
+  const m: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
   const stack: Node[] = [cond];
   let atoms = 0;
   while (stack.length) {
@@ -190,17 +350,39 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
         const info = literalInfo(lit);
         if (!info) return undefined;
         m.params.add(p);
-        if (!info.trivial) {
+        const items = unparen(lit).type === 'tuple' ? unparen(lit).namedChildren.filter((c) => c.type !== 'comment') : [];
+        if (scope.star.has(p) && items.length >= 2) {
+          // `args == (8, 4)` with a `*args` parameter: each item is one argument matched against a literal.
+          items.forEach((item, i) => {
+            if (literalInfo(item)!.trivial) return;
+            m.specific.add(i ? `${p}[${i}]` : p);
+            m.literals.push(item);
+          });
+        } else if (!info.trivial) {
           m.specific.add(p);
           m.literals.push(lit);
+          m.paramOf.set(lit.id, p);
         }
         continue;
       }
       // (p, q) == (LIT, LIT)
-      const ta = paramTuple(scope, a, at, m.keyNames);
-      const tb = paramTuple(scope, b, at, m.keyNames);
-      const [tuple, other] = ta ? [ta, b] : tb ? [tb, a] : [undefined, undefined];
-      if (!tuple || !other) return undefined;
+      const ta = packedKey(scope, a, at, m.keyNames);
+      const tb = packedKey(scope, b, at, m.keyNames);
+      const [key, other] = ta ? [ta, b] : tb ? [tb, a] : [undefined, undefined];
+      if (!key || !other) return undefined;
+      const tuple = key.params;
+      if (key.pattern) {
+        // f"{n},{k}" == "8,4": the string names one value for each parameter.
+        const value = stringValue(other);
+        if (value === undefined || !key.pattern.test(value)) return undefined;
+        for (const p of tuple) {
+          m.params.add(p);
+          m.specific.add(p);
+        }
+        m.literals.push(other);
+        noteWordKeys(m, key.pattern, [other]);
+        continue;
+      }
       const o = unparen(other);
       if (!['tuple', 'list'].includes(o.type) || !literalInfo(o)) return undefined;
       const items = o.namedChildren.filter((c) => c.type !== 'comment');
@@ -211,6 +393,7 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
         if (!info.trivial) {
           m.specific.add(tuple[i]!);
           m.literals.push(item);
+          m.paramOf.set(item.id, tuple[i]!);
         }
       });
       continue;
@@ -230,21 +413,23 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
  * parameters or `table` is not such a table.
  */
 function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: Node): boolean {
-  const tuple = paramTuple(scope, key, at, m.keyNames);
-  if (!tuple) return false;
-  const table = literalTable(scope, tableRef);
+  const packed = packedKey(scope, key, at, m.keyNames);
+  if (!packed) return false;
+  const tuple = packed.params;
+  const table = literalTable(scope, tableRef, packed.pattern);
   if (!table) return false;
   for (const p of tuple) {
     m.params.add(p);
     m.specific.add(p);
   }
   // `args in TABLE` with a `*args` parameter: the keys' arity is the number of matched arguments.
-  if (tuple.length === 1 && scope.star.has(tuple[0]!)) {
+  if (!packed.pattern && tuple.length === 1 && scope.star.has(tuple[0]!)) {
     const arity = Math.min(...table.keys.map((k) => unparen(k).namedChildren.filter((c) => c.type !== 'comment').length));
     for (let i = 1; i < arity; i++) m.specific.add(`${tuple[0]}[${i}]`);
   }
   m.literals.push(...table.keys);
-  m.table = table;
+  if (packed.pattern) noteWordKeys(m, packed.pattern, table.keys);
+  m.table = { ...table, keyedByString: !!packed.pattern };
   return true;
 }
 
@@ -252,7 +437,7 @@ function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: No
 function lookupMatch(scope: Scope, lookup: Node, at: Node): Match | undefined {
   const l = tableLookup(unparen(lookup));
   if (!l) return undefined;
-  const m: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set() };
+  const m: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
   return addTableMatch(scope, m, l.index, l.table, at) ? m : undefined;
 }
 
@@ -262,15 +447,6 @@ function isBareGet(e: Node): boolean {
   if (n.type !== 'call' || !tableLookup(n)) return false;
   const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
   return args.length === 1 || (args.length === 2 && unparen(args[1]!).type === 'none');
-}
-
-/** The `except` clauses of a `try` catch a missing key (`KeyError`, `LookupError`, `Exception`, bare). */
-function catchesMissingKey(tryStatement: Node): boolean {
-  return tryStatement.namedChildren.some((c) => {
-    if (c.type !== 'except_clause') return false;
-    const head = c.text.slice(0, c.text.indexOf(':') + 1);
-    return /^except\s*:$|\b(KeyError|LookupError|Exception|BaseException)\b/.test(head);
-  });
 }
 
 /** The canned answer of a branch: `return LIT`, `return TABLE[key]`, or an exit, and nothing else. */
@@ -294,8 +470,9 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
       const lookup = tableLookup(e);
       const tableRef = lookup?.table;
       const index = lookup?.index;
-      const sameTable = tableRef && literalInfo(literalTable(scope, tableRef)?.node)?.key === literalInfo(match.table.node)?.key;
-      if (sameTable && index && (paramTuple(scope, index, s, new Set()) || (unparen(index).type === 'identifier' && match.keyNames.has(unparen(index).text)))) {
+      const ref = tableRef && unparen(tableRef);
+      const sameTable = ref && (match.table.name ? ref.type === 'identifier' && ref.text === match.table.name : literalInfo(ref)?.key === literalInfo(match.table.node)?.key);
+      if (sameTable && index && (packedKey(scope, index, s, new Set()) || (unparen(index).type === 'identifier' && match.keyNames.has(unparen(index).text)))) {
         return { node: s, text: `returns the stored answer \`${snippet(e, 40)}\`` };
       }
     }
@@ -396,6 +573,27 @@ function isDataLiteral(node: Node): boolean {
   return false;
 }
 
+/** Builtins whose argument is walked as a sequence of items. */
+const SEQUENCE_CALLS = new Set(['len', 'sorted', 'reversed', 'enumerate', 'zip', 'iter', 'set', 'frozenset', 'list', 'tuple', 'Counter', 'collections.Counter']);
+
+/**
+ * Parameters the function processes as sequences of data: `len(s)`, `sorted(s)`, `for c in s`, `[... for c in s]`.
+ * Indexing alone does not count: option strings are sliced too (`mode[:1]`).
+ */
+function sequenceParams(scope: Scope): Set<string> {
+  if (scope.sequences) return scope.sequences;
+  const out = (scope.sequences = new Set<string>());
+  const note = (e: Node | null | undefined) => {
+    const u = e && unparen(e);
+    if (u?.type === 'identifier' && scope.params.has(u.text)) out.add(u.text);
+  };
+  forEachInScope(scope.body, (n) => {
+    if (n.type === 'for_statement' || n.type === 'for_in_clause') note(n.childForFieldName('right'));
+    else if (n.type === 'call' && SEQUENCE_CALLS.has(n.childForFieldName('function')?.text ?? '')) positional(n).forEach(note);
+  });
+  return out;
+}
+
 function describeCondition(cond: Node): string {
   return `\`${snippet(cond, 50)}\``;
 }
@@ -425,7 +623,12 @@ export const specialCasedInput: Rule = {
         '(`return 70 if (n, k) == (8, 4) else solve(n, k)`), in nested ifs (`if n == 8:` / `if k == 4:`), in table',
         'lookups without an `in` test (`return KNOWN.get((n, k), solve(n, k))`, `return KNOWN.get((n, k)) or solve(n, k)`,',
         '`try: return KNOWN[(n, k)]` / `except KeyError:`), and in script-style solutions whose inputs come from standard',
-        'input (`n, k = map(int, input().split())`) and whose answer is printed (`print(70); return`).',
+        'input (`n, k = map(int, input().split())`) and whose answer is printed (`print(70); return`). `*args` compared with a',
+        'tuple (`args == (8, 4)`) matches each argument, and a key built as a string from the parameters (`f"{n},{k}"`,',
+        '`"%d:%d" % (n, k)`, `",".join(map(str, (n, k)))`) looked up in a table of string keys of that shape (`{"8,4": 70}`) or',
+        'compared with one (`f"{n},{k}" == "8,4"`) counts like a tuple key. Words are data, not option names, when every',
+        'parameter compared with one is processed as text (`len(s)`, `sorted(s)`, `for c in s`): `s == "intention" and',
+        't == "execution"` in an edit distance is a warning.',
       ].join('\n'),
       example: [
         'def count_paths(n, k):',
@@ -446,7 +649,8 @@ export const specialCasedInput: Rule = {
         'One parameter compared with one scalar (`if n == 2: return True`) — quiet unless a comment or name says it is there for a test; one parameter compared with a literal collection (`nums == [2, 7, 11, 15]`) — `info`.',
         'Domain tables keyed by single values that *are* the algorithm (roman numerals, HTTP status texts, unit factors) — quiet; tables keyed by option words (`("m", "km")`) — quiet.',
         'Version and platform checks (`sys.version_info >= (3, 8)`), comparisons of attributes (`self.rows == 8`) or of rebound/computed values rather than the parameters — quiet.',
-        'Option dispatch where every matched literal is an option-like word (`if encoding == "utf-8" and errors == "strict":`) — `info` at most.',
+        'Option dispatch where every matched literal is an option-like word (`if encoding == "utf-8" and errors == "strict":`) — `info` at most, unless every parameter compared with a word is processed as text (`len(s)`, `for c in s`); slicing alone (`mode[:1]`) does not count.',
+        'Caches keyed by a string built from the arguments (`_cache[f"{n},{k}"] = v`), and keys whose parameters run together without a separator (`f"{a}{b}"`) — quiet.',
         'Three or more special cases on the same inputs (a lookup table written as `if`s, e.g. screen resolutions) — `info`.',
         'A named lookup table keyed by argument tuples (a precomputed table such as `_SMALL_BINOMIALS`) — `info`, unless its name or a comment says it holds known/expected answers.',
         'A cache keyed by the arguments that the code fills as it computes (`_memo[(n, k)] = value`, `.setdefault`, `.update`), even when seeded with literal entries — quiet.',
@@ -509,6 +713,11 @@ export const specialCasedInput: Rule = {
         if (a.type === 'tuple' || a.type === 'list' || b.type === 'tuple' || b.type === 'list') {
           mark(n);
           return;
+        }
+        // `f"{n},{k}" == "8,4"`, `key == "8,4"`: a key string built from the parameters.
+        if ((a.type === 'string' && KEY_BUILDS.has(b.type)) || (b.type === 'string' && KEY_BUILDS.has(a.type))) {
+          if (KEY_SEPARATOR.test(a.type === 'string' ? a.text : b.text)) mark(n);
+          if (a.type !== 'identifier' && b.type !== 'identifier') return;
         }
         const [id, lit] = a.type === 'identifier' ? [a, b] : b.type === 'identifier' ? [b, a] : [undefined, undefined];
         if (!id || !lit || !SPECIFIC_LITERAL_TYPES.has(lit.type)) return;
@@ -597,7 +806,10 @@ export const specialCasedInput: Rule = {
       }
       for (const c of candidates) {
         const { match, answer, general } = c;
-        const dataLiteral = match.literals.some(isDataLiteral);
+        // Words are data, not option names, when every parameter compared with one is processed as a
+        // sequence (`len(s)`, `for c in s`, `sorted(s)`): `s == "intention" and t == "execution"` in an edit distance.
+        const words = match.literals.filter((l) => match.paramOf.has(l.id) && literalInfo(l)?.kind === 'string');
+        const dataLiteral = match.literals.some((l) => !match.wordKeys?.has(l.id) && isDataLiteral(l)) || (words.length > 0 && words.every((l) => sequenceParams(scope).has(match.paramOf.get(l.id)!)));
         const collectionLiteral = match.literals.some((l) => {
           const n = unparen(l);
           return ['list', 'tuple', 'set', 'dictionary'].includes(n.type) && n.namedChildren.filter((x) => x.type !== 'comment').length >= 2;
@@ -633,7 +845,7 @@ export const specialCasedInput: Rule = {
         const params = [...paramList, ...stdin].filter((p) => match.params.has(p)).map((p) => `\`${p}\``).join(', ');
         const why = intent ? ` (the code says "${intent}")` : '';
         const what = match.table
-          ? `looks its arguments up in ${tableName ? `\`${tableName}\`` : 'an inline table'} of literal argument tuples`
+          ? `looks its arguments up in ${tableName ? `\`${tableName}\`` : 'an inline table'} of literal argument ${match.table.keyedByString ? 'keys' : 'tuples'}`
           : `matches ${match.params.size > 1 ? 'its inputs' : 'its input'} ${params} against exact literals (${c.shown})`;
         ctx.report({
           node: c.report,
@@ -749,6 +961,11 @@ function collectCandidates(scope: Scope, names: Names, statements: Node[]): Cand
   return out;
 }
 
+/** Expressions that can build a key string from the parameters (or name one built earlier). */
+const KEY_BUILDS = new Set(['string', 'binary_operator', 'call', 'identifier']);
+/** The separators key strings are usually joined with (`"8,4"`, `"a:b"`). */
+const KEY_SEPARATOR = /[,;:|]/;
+
 /** Literal node types that can be a specific (non-trivial) value in `param == LIT`. */
 const SPECIFIC_LITERAL_TYPES = new Set(['integer', 'float', 'string', 'concatenated_string', 'unary_operator', 'set', 'dictionary']);
 
@@ -768,6 +985,8 @@ function mergeMatches(a: Match, b: Match): Match {
     literals: [...a.literals, ...b.literals],
     table: a.table ?? b.table,
     keyNames: new Set([...a.keyNames, ...b.keyNames]),
+    paramOf: new Map([...a.paramOf, ...b.paramOf]),
+    wordKeys: a.wordKeys || b.wordKeys ? new Set([...(a.wordKeys ?? []), ...(b.wordKeys ?? [])]) : undefined,
   };
 }
 
@@ -794,7 +1013,7 @@ function matchStatementCandidates(
     if (clause.childForFieldName('guard')) continue;
     const pattern = clause.namedChildren.find((c) => c.type === 'case_pattern');
     if (!pattern) continue;
-    const m: Match = { params: new Set(params), specific: new Set(), literals: [], keyNames: new Set() };
+    const m: Match = { params: new Set(params), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
     // Each alternative of the pattern must give a literal for every subject position.
     const alternatives = (() => {
       const inner = pattern.namedChildren[0];
@@ -822,6 +1041,7 @@ function matchStatementCandidates(
         if (!info.trivial) {
           m.specific.add(params![i]!);
           m.literals.push(lit);
+          m.paramOf.set(lit.id, params![i]!);
         }
       });
       if (!ok) break;

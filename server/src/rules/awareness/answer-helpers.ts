@@ -159,8 +159,11 @@ export function isOptionLikeString(node: Node): boolean {
   const n = unparen(node);
   if (n.type !== 'string') return false;
   const text = n.namedChildren.filter((c) => c.type === 'string_content').map((c) => c.text).join('');
-  return /^[A-Za-z_][\w.+-]{0,30}$/.test(text);
+  return OPTION_WORD.test(text);
 }
+
+/** The text of an option or mode name: a short identifier-like word (`r`, `utf-8`, `GET`, `json`). */
+export const OPTION_WORD = /^[A-Za-z_][\w.+-]{0,30}$/;
 
 /** Parameters that carry the function's input: everything except a method's `self`/`cls`. */
 export function inputParameters(fn: Node): string[] {
@@ -290,6 +293,15 @@ export function moduleBindings(root: Node): Map<string, Node> {
     out.set(left.text, right);
   }
   return out;
+}
+
+/** The `except` clauses of a `try` catch a missing key (`KeyError`, `LookupError`, `Exception`, bare). */
+export function catchesMissingKey(tryStatement: Node): boolean {
+  return tryStatement.namedChildren.some((c) => {
+    if (c.type !== 'except_clause') return false;
+    const head = c.text.slice(0, c.text.indexOf(':') + 1);
+    return /^except\s*:$|\b(KeyError|LookupError|Exception|BaseException)\b/.test(head);
+  });
 }
 
 /** Text of a node on one line, shortened for messages. */
