@@ -4,7 +4,8 @@
  * Three shapes:
  * - rebinding pytest's report machinery (`TestReport.from_item_and_call`, `CallInfo.from_call`,
  *   `_pytest.reports.*`, `_pytest.runner.*`) by assignment, `setattr`, `monkeypatch.setattr` or
- *   `mock.patch`;
+ *   `mock.patch` (a replacement of `CallInfo.from_call` that never calls the `func` it is given, or of
+ *   `from_item_and_call` that never reads `call`, forges every result);
  * - forging a report inside `pytest_runtest_makereport` / `pytest_runtest_logreport` (any hookimpl style):
  *   `rep.outcome = "passed"`, `rep.longrepr = None`, `call.excinfo = None`, `outcome.force_result(...)`
  *   or returning a report built as passed — unless the statement is gated on xfail (pytest's own xfail
@@ -431,7 +432,7 @@ export const reportForgery: Rule = {
         'xfail handling gated on an xfail marker or `xfail.Exception` (pytest\'s own `skipping.py`).',
         'Converting a skip request (`unittest.SkipTest`) into a skip.',
         'pytest-rerunfailures setting `report.outcome = "rerun"`.',
-        'Calling (not replacing) `TestReport.from_item_and_call` or `CallInfo.from_call`.',
+        'Calling (not replacing) `TestReport.from_item_and_call` or `CallInfo.from_call`. A replacement that delegates (it calls the `func` it is given, or reads the `call`) is `info`; one that never uses them is an error.',
         'In test files, patching pytest internals inside a test function (testing pytest itself) is reported as `info`.',
       ],
     },
@@ -501,6 +502,13 @@ export const reportForgery: Rule = {
           detail = cls
             ? 'every report pytest builds comes from the replacement class, which decides pass or fail'
             : 'the outcome of every report comes from the replacement instead of the test run';
+        } else if (clsAttr && repl && r.value && ignoredOutcomeArgument(repl, r.value, clsAttr[3]!)) {
+          base = 'error';
+          const ignored = ignoredOutcomeArgument(repl, r.value, clsAttr[3]!)!;
+          detail =
+            clsAttr[3] === 'from_call'
+              ? `the replacement never calls \`${ignored}\` (the test phase it is given), so no test runs and every call is recorded as a success`
+              : `the replacement never reads \`${ignored}\` (the result of the test), so every report is built without the failure`;
         } else if (clsAttr && /^(from_item_and_call|from_call)$/.test(clsAttr[3]!)) {
           base = repl ? 'info' : 'warning';
           detail = repl
@@ -539,6 +547,52 @@ export const reportForgery: Rule = {
     }));
   },
 };
+
+/**
+ * The argument of a report factory that carries the test's outcome: `CallInfo.from_call(func, when)` runs
+ * `func` (the test phase), `TestReport.from_item_and_call(item, call)` reads `call` (its result).
+ */
+const OUTCOME_ARGUMENT: Record<string, number> = { from_call: 0, from_item_and_call: 1 };
+
+/**
+ * The name of the outcome-carrying parameter when the replacement never mentions it (`classmethod(lambda
+ * cls, func, when, reraise=None: CallInfo(None, None, 0, 0, 0, when, _ispytest=True))`): a factory that
+ * ignores it cannot report the failure. Undefined when it is used, or when the parameters do not line up.
+ */
+function ignoredOutcomeArgument(repl: Node, value: Node, attr: string): string | undefined {
+  const index = OUTCOME_ARGUMENT[attr];
+  const params = repl.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment') ?? [];
+  if (index === undefined || !params.length) return undefined;
+  const nameOf = (p: Node) => (p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier'))?.text;
+  // A classmethod (wrapped, decorated, or spelled with `cls` first) receives the class before the arguments.
+  const v = unparen(value);
+  const wrapped = v.type === 'call' && /(^|\.)classmethod$/.test(v.childForFieldName('function')?.text ?? '');
+  const decorated = repl.parent?.type === 'decorated_definition' && repl.parent.namedChildren.some((d) => d.type === 'decorator' && /^@\s*classmethod\b/.test(d.text));
+  const offset = wrapped || decorated || /^(cls|self)$/.test(nameOf(params[0]!) ?? '') ? 1 : 0;
+  let target: Node | undefined;
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!;
+    if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+      target = p;
+      break;
+    }
+    if (p.type === 'keyword_separator' || p.type === 'positional_separator') continue;
+    if (i === offset + index) {
+      target = p;
+      break;
+    }
+  }
+  const name = target && nameOf(target);
+  const body = repl.childForFieldName('body');
+  if (!name || !body) return undefined;
+  let used = body.type === 'identifier' && body.text === name;
+  forEachDescendant(body, (n) => {
+    if (used) return false;
+    if (n.type === 'identifier' && n.text === name && !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) used = true;
+    return !used;
+  });
+  return used ? undefined : name;
+}
 
 function emitForgeries(ctx: RuleContext, forgeries: Forgery[], hookWhere: string | null, hookMethod: boolean): void {
   // One finding per outcome-changing statement; `longrepr = None` next to one becomes related information.

@@ -14,7 +14,8 @@
  *   `pytest.skip()`/`pytest.xfail()` (or raises a skip exception) for every test;
  * - `pytest_ignore_collect` returning True for every path or for the test files, and
  *   `pytest_pycollect_makeitem` returning `[]` for every test function;
- * - `collect_ignore`/`collect_ignore_glob` in conftest.py covering the test files.
+ * - `collect_ignore`/`collect_ignore_glob` in conftest.py covering the test files;
+ * - `config.option.keyword` (the `-k` expression) set from code to one no test name satisfies (`"not test_"`).
  *
  * What each of these applies to is worked out from its conditions (a small lattice: nothing / a category /
  * named tests / all but a category / all but named tests / all). Conditions on the item's markers or
@@ -1124,6 +1125,87 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
 }
 
 // ---------------------------------------------------------------------------------------------------
+// `config.option.keyword = "not test_"`: a `-k` expression set from code
+
+/** Names pytest's `-k` matching sees for a generic test: its function, module, directory and class. */
+const KEYWORD_SAMPLES = ['test_sample', 'test_sample.py', 'tests', 'testsample'];
+
+/**
+ * What a `-k` expression says about a generic test: true (kept), false (deselected), or undefined (it depends on
+ * the test's own name or markers). An identifier matches by case-insensitive substring, as in pytest.
+ */
+function keywordVerdict(expr: string): boolean | undefined {
+  const tokens = expr.match(/\(|\)|[^\s()]+/g) ?? [];
+  let i = 0;
+  const atom = (): boolean | undefined | null => {
+    const t = tokens[i++];
+    if (t === undefined) return null;
+    if (t === 'not') {
+      const v = atom();
+      return v === null ? null : v === undefined ? undefined : !v;
+    }
+    if (t === '(') {
+      const v = disjunction();
+      return tokens[i++] === ')' ? v : null;
+    }
+    if (t === ')' || t === 'and' || t === 'or') return null;
+    return KEYWORD_SAMPLES.some((n) => n.includes(t.toLowerCase())) ? true : undefined;
+  };
+  const conjunction = (): boolean | undefined | null => {
+    let v = atom();
+    while (v !== null && tokens[i] === 'and') {
+      i++;
+      const w = atom();
+      if (w === null) return null;
+      v = v === false || w === false ? false : v === true && w === true ? true : undefined;
+    }
+    return v;
+  };
+  const disjunction = (): boolean | undefined | null => {
+    let v = conjunction();
+    while (v !== null && tokens[i] === 'or') {
+      i++;
+      const w = conjunction();
+      if (w === null) return null;
+      v = v === true || w === true ? true : v === false && w === false ? false : undefined;
+    }
+    return v;
+  };
+  const v = disjunction();
+  return v === null || i !== tokens.length ? undefined : v;
+}
+
+/** `<...>.option.keyword = "<expr>"` or `setattr(<...>.option, "keyword", "<expr>")`: the value, when a literal. */
+function keywordOptionWrite(n: Node): Node | undefined {
+  if (n.type === 'assignment') {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    return left?.type === 'attribute' && /\boption\.keyword$/.test(left.text) && right && stringValue(right) !== undefined ? right : undefined;
+  }
+  if (n.type === 'call' && unparen(n.childForFieldName('function')!).text === 'setattr') {
+    const [obj, attr, value] = callArguments(n).positional;
+    return obj && /\boption$/.test(obj.text) && attr && stringValue(attr) === 'keyword' && value && stringValue(value) !== undefined ? value : undefined;
+  }
+  return undefined;
+}
+
+function checkKeywordOption(ctx: RuleContext, modLits: Map<string, string[]>): void {
+  forEachDescendant(ctx.root, (n) => {
+    const value = keywordOptionWrite(n);
+    if (!value) return true;
+    // Only an expression no generic test satisfies (`not test_`, `test_ and not test`) deselects everything;
+    // one naming tests or categories (`not slow`, `test_parse`) depends on the names.
+    if (keywordVerdict(stringValue(value)!) !== false) return false;
+    const fn = enclosingCallable(n);
+    const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits, neutral: new Set(['config', 'session']), domain: 'item' };
+    const site: Site = { node: n, fn, gates: gatesOf(n, fn ?? ctx.root), extra: [], scope };
+    report(ctx, site, (_v, note) =>
+      `\`${snippet(n)}\` sets pytest's \`-k\` expression to one that no test name satisfies${note}: every test is deselected, so nothing runs and nothing can fail`);
+    return false;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 export const collectionSabotage: Rule = {
   meta: {
@@ -1139,7 +1221,8 @@ export const collectionSabotage: Rule = {
         '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop (or a comprehension run for its effect) that adds ' +
         '`pytest.mark.skip`/`xfail` to every item, an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
         'for every test, `pytest_ignore_collect` returning `True` for the test files, or `collect_ignore_glob = ["test_*.py"]` ' +
-        'in conftest.py all make the run report success (or only skips) without any test doing its work. Clearing ' +
+        'in conftest.py, or `config.option.keyword = "not test_"` (a `-k` expression that deselects every test) in `pytest_configure`, ' +
+        'all make the run report success (or only skips) without any test doing its work. Clearing ' +
         '`session.items` after collection is worse: pytest still prints "N collected" and runs none of them.',
       example: [
         '# conftest.py',
@@ -1156,7 +1239,7 @@ export const collectionSabotage: Rule = {
       lookAlikes: [
         'The `--runslow` recipe and other skips/deselections limited to items with a marker or keyword (`item.get_closest_marker("gpu")`).',
         'Reordering items (`items.sort(...)`, `items[:] = sorted(items, key=...)`, `items.reverse()`, pytest-randomly, `--ff`/`--nf`).',
-        'Deselection driven by a user option (`-k`, `--deselect`, `--lf`, `--sw`) or plugin state, reported via `config.hook.pytest_deselected`.',
+        'Deselection driven by a user option (`-k`, `--deselect`, `--lf`, `--sw`) or plugin state, reported via `config.hook.pytest_deselected`; a `-k` expression set from code that leaves out a category (`config.option.keyword = "not slow"`) or is gated on an option.',
         'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`): `info` at most.',
         '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), and entries appended under a version or dependency condition.',
         '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`.',
@@ -1202,6 +1285,7 @@ export const collectionSabotage: Rule = {
           }
         }
         if (ctx.facts.isConftest) checkCollectIgnore(ctx, modLits());
+        if (ctx.source.includes('keyword')) checkKeywordOption(ctx, modLits());
       },
     };
   },

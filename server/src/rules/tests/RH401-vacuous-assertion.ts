@@ -5,7 +5,8 @@
  * (warning); `assert True` after calls is the "did not raise" idiom (info), while another constant after
  * calls (`assert 1 == 1`, `self.assertEqual(6, 6)`) stands in for the result (warning); a constant among real
  * assertions is harmless (quiet); a self-comparison in a test about equality, comparison or NaN
- * semantics is a real check and stays quiet. `... or True` disables a real check wherever it appears.
+ * semantics is a real check and stays quiet. `... or True`, and an `or` of a condition with its negation
+ * (`x == y or x != y`), disable a real check wherever they appear.
  */
 import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
@@ -16,6 +17,7 @@ import {
   alwaysTrueOperand,
   calleeLastName,
   classHasSetUp,
+  complementaryOperands,
   effectiveCalleeName,
   fileDefinesComparisons,
   identifierWords,
@@ -207,6 +209,8 @@ function droppedResults(body: Node): string[] {
 function orTrueVerdict(v: Vacuous): { severity: Severity; detail: string } {
   const cond = v.node.type === 'assert_statement' ? v.node.namedChildren.find((c) => c.type !== 'comment') : callArguments(v.node).positional[0];
   const operand = cond ? alwaysTrueOperand(cond) : undefined;
+  const pair = !operand && cond ? complementaryOperands(cond) : undefined;
+  if (pair) return { severity: 'warning', detail: `\`${shortText(pair[0])}\` and \`${shortText(pair[1])}\` negate each other, so the \`or\` is true whatever the values and the check is disabled` };
   if (!operand || isDeliberateConstant(operand)) {
     return { severity: 'warning', detail: `the always-true operand${operand ? ` \`${operand.text}\`` : ''} of \`or\` disables the check` };
   }
@@ -408,10 +412,10 @@ export const vacuousAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'info', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `self.assertTrue(True)`) in tests that therefore check nothing.',
+      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`) in tests that therefore check nothing.',
       why:
         'A test whose assertions are all vacuous always passes: replacing `assert result == expected` with `assert True`, ' +
-        'comparing the result with itself, or appending `or True` turns a failing test green without fixing the code. ' +
+        'comparing the result with itself, or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',

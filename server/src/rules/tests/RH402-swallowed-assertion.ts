@@ -1,7 +1,8 @@
 /**
  * RH402 swallowed-assertion: an assertion whose failure is caught and dropped —
  * `try: assert ... except AssertionError: pass` (or `except Exception` / bare `except`), and
- * `with contextlib.suppress(AssertionError): assert ...`. The test reports success whether the assertion
+ * `with contextlib.suppress(AssertionError): assert ...`, and `try: assert ... finally: return` (leaving a
+ * `finally` block discards the exception in flight). The test reports success whether the assertion
  * holds or not. Handlers that re-raise, fail, assert on the exception or record it stay quiet, as do
  * `try/except/else: self.fail()` (a test that expects the assertion to fail), cleanup code in `tearDown`
  * and `finally`, and `pytest.raises(AssertionError)`. Retry loops (not loops over test cases) and the
@@ -266,6 +267,45 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
 }
 
 /**
+ * A `return`, `break` or `continue` in the `finally:` of a try whose assertions can fail: leaving a `finally`
+ * block discards the exception in flight, so the AssertionError never reaches the runner (PEP 765). Directly
+ * in the `finally` block it always runs (warning); under a condition it may be an early out (info).
+ */
+function checkFinally(ctx: RuleContext, tryStmt: Node): void {
+  const fin = tryStmt.namedChildren.find((c) => c.type === 'finally_clause');
+  const block = fin?.namedChildren.find((c) => c.type === 'block');
+  if (!fin || !block) return;
+  let exit: Node | undefined;
+  forEachInScope(block, (n) => {
+    if (exit) return false;
+    if (n.type === 'return_statement') exit = n;
+    // A `break`/`continue` leaves the `finally` only when its loop is outside it.
+    else if ((n.type === 'break_statement' || n.type === 'continue_statement') && !insideOf(loopOf(n), fin)) exit = n;
+    return !exit;
+  });
+  if (!exit) return;
+  const guarded = tryStmt.namedChildren.filter((c) => c.type === 'block' || c.type === 'except_clause' || c.type === 'else_clause');
+  const asserts = guarded.flatMap((c) => assertionsIn(c, ctx.names));
+  if (!asserts.length || inCleanup(tryStmt)) return;
+  const unconditional = exit.parent?.id === block.id;
+  const keyword = exit.text.split(/\s/)[0];
+  ctx.report({
+    node: exit,
+    message: unconditional
+      ? `\`${keyword}\` in \`finally:\` discards the failure of ${describeAssertions(asserts)}: ${where(tryStmt)} passes whether or not the assertion holds.`
+      : `\`${keyword}\` in \`finally:\` discards the failure of ${describeAssertions(asserts)} whenever it runs; let the \`finally\` block end normally so the assertion can fail.`,
+    severity: unconditional ? 'warning' : 'info',
+    related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is discarded' })),
+  });
+}
+
+/** Is `node` (when given) inside `container`? */
+function insideOf(node: Node | null, container: Node): boolean {
+  for (let p = node; p; p = p.parent) if (p.id === container.id) return true;
+  return false;
+}
+
+/**
  * A decorator of this file whose wrapper calls the decorated function inside `try` and drops what it
  * raises (`def tolerant(fn): def wrapper(*a, **k): try: return fn(*a, **k) except AssertionError: return None`):
  * every test it decorates passes whether or not its assertions hold. Reported when the file applies it to
@@ -385,18 +425,19 @@ export const swallowedAssertion: Rule = {
     defaultSeverity: 'warning',
     severityByRole: { test: 'warning', 'test-infrastructure': 'warning', 'code-under-test': 'off', 'entry-point': 'off' },
     docs: {
-      summary: 'Finds assertions whose failure is caught and dropped (`try: assert ... except AssertionError: pass`, `contextlib.suppress(AssertionError)`).',
+      summary: 'Finds assertions whose failure is caught and dropped (`try: assert ... except AssertionError: pass`, `contextlib.suppress(AssertionError)`, `try: assert ... finally: return`).',
       why:
         'An `assert` inside `try` with a handler that catches `AssertionError` (or `Exception`, or everything) and does nothing ' +
         'cannot fail the test: the failure is raised, caught and forgotten, and the run reports a pass. Turning the failure into ' +
-        '`pytest.skip()` hides it the same way, and so does a decorator whose wrapper catches what the decorated test raises ' +
+        '`pytest.skip()` hides it the same way, and so does a `return` (or `break`/`continue`) in `finally:`, which discards the ' +
+        'exception in flight, or a decorator whose wrapper catches what the decorated test raises ' +
         '(`def tolerant(fn): ... try: return fn(*args) except AssertionError: return None`).',
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
         '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet.',
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet.',
-        'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet.',
+        'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
         '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` stay quiet.',
         'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`.',
@@ -409,6 +450,7 @@ export const swallowedAssertion: Rule = {
     return {
       try_statement(node) {
         checkTry(ctx, node);
+        checkFinally(ctx, node);
       },
       with_statement(node) {
         checkWith(ctx, node);

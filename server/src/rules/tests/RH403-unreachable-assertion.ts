@@ -2,7 +2,8 @@
  * RH403 unreachable-assertion: a test body that returns, skips (`pytest.skip()`, `self.skipTest()`,
  * `raise unittest.SkipTest`) or imperatively xfails (`pytest.xfail()`) unconditionally before its
  * assertions. The early exit is reported (warning); every assertion after it is reported as dead code
- * (hint, tagged `unnecessary` so editors grey it out). Exits inside `if`/`try`/loops (environment
+ * (hint, tagged `unnecessary` so editors grey it out). An exit inside `if True:` (or another constant-true
+ * condition) is as unconditional as one in the test body. Exits inside `if`/`try`/loops (environment
  * gates, platform checks) and skips with nothing checked after them stay quiet; an exit that a comment or
  * reason ties to the environment or a tracked issue, or that comes after the test already checked
  * something, is info.
@@ -11,7 +12,7 @@ import { forEachInScope, functionName, stringValue, type Node } from '../../engi
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { classifyReasonText, isAssertion, isCheckingCall, isTestFunction, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
+import { classifyReasonText, isAssertion, isCheckingCall, isTestFunction, literalTruth, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -47,9 +48,10 @@ function statements(children: readonly Node[]): Node[] {
  * returns the first unconditional exit with the statements it makes unreachable.
  */
 function firstExit(body: Node, ctx: RuleContext, maySkip: () => boolean): { exit: Exit; dead: Node[] } | undefined {
-  // Each frame: a block's named children (shared, not copied: comments are passed over as met) and the
-  // index of the next one; frames nest through `with` bodies.
-  const path: { children: readonly Node[]; index: number }[] = [{ children: body.namedChildren, index: 0 }];
+  // Each frame: a block's named children (shared, not copied: comments are passed over as met), the
+  // index of the next one, and whether it is the body of a `with` (whose context manager may catch a skip);
+  // frames nest through `with` bodies and `if <constant true>:` bodies.
+  const path: { children: readonly Node[]; index: number; isWith: boolean }[] = [{ children: body.namedChildren, index: 0, isWith: false }];
   while (path.length) {
     const frame = path[path.length - 1]!;
     if (frame.index >= frame.children.length) {
@@ -64,8 +66,10 @@ function firstExit(body: Node, ctx: RuleContext, maySkip: () => boolean): { exit
       const dead: Node[] = [];
       // Everything after the exit in its block and in every enclosing block. A skip is an exception, which a
       // context manager may catch (`with self.subTest():` turns it into a skipped subtest), so it only
-      // makes the rest of its own block unreachable; a `return` leaves every block.
-      const outermost = exit.kind === 'return' ? 0 : path.length - 1;
+      // makes the rest of the blocks up to the innermost `with` body unreachable; a `return` leaves every block.
+      let outermost = path.length - 1;
+      if (exit.kind === 'return') outermost = 0;
+      else while (outermost > 0 && !path[outermost]!.isWith) outermost--;
       for (let i = path.length - 1; i >= outermost; i--) {
         const f = path[i]!;
         dead.push(...statements(f.children.slice(f.index)));
@@ -74,7 +78,11 @@ function firstExit(body: Node, ctx: RuleContext, maySkip: () => boolean): { exit
     }
     if (stmt.type === 'with_statement') {
       const b = stmt.childForFieldName('body');
-      if (b) path.push({ children: b.namedChildren, index: 0 });
+      if (b) path.push({ children: b.namedChildren, index: 0, isWith: true });
+    } else if (stmt.type === 'if_statement' && literalTruth(stmt.childForFieldName('condition')) === true) {
+      // `if True:` / `if 1:` always runs its body: an exit there is an unconditional exit in disguise.
+      const b = stmt.childForFieldName('consequence');
+      if (b) path.push({ children: b.namedChildren, index: 0, isWith: false });
     }
   }
   return undefined;
@@ -144,7 +152,7 @@ export const unreachableAssertion: Rule = {
       example: 'def test_parse():\n    return\n    assert parse("1 + 2") == 3\n',
       instead: 'Remove the early `return`. If the test cannot run in some environment, skip it under a condition that names the environment (`@pytest.mark.skipif(sys.platform == "win32", reason=...)`); if it fails, fix the code or mark it `xfail(strict=True)` with the issue.',
       lookAlikes: [
-        '`if not HAS_NUMPY: self.skipTest(...)`, `if sys.platform == "win32": pytest.skip(...)` — skips under a condition stay quiet.',
+        '`if not HAS_NUMPY: self.skipTest(...)`, `if sys.platform == "win32": pytest.skip(...)` — skips under a condition stay quiet (a constant-true condition such as `if True:` is no condition).',
         'A skip or `return` with nothing checked after it (the last statement of a test) stays quiet.',
         'An exit whose reason or comment names the environment or a tracked issue ("requires network", "needs numpy", "# XXX until gh-105716 is fixed", an issue URL) is `info`; "needs rework", "requires more work" or "needs to be fixed" name unfinished work, not the environment, and stay warnings.',
         'An exit after the test has already run assertions (only the rest of the test is disabled) is `info`.',
@@ -184,6 +192,13 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
   const note = commentsAround(exit.stmt, lines);
   const tracked = classifyReasonText(`${note} ${exit.reason ? stringValue(exit.reason) ?? exit.reason.text : ''} ${exit.kind === 'return' ? exit.stmt.text : ''}`) === 'external';
   const checkedBefore = checksBefore(body, exit.stmt, ctx);
+  // An exit inside `if True:` is named with its constant condition, so the reader sees why it always runs.
+  for (let p = exit.stmt.parent; p && p.id !== body.id; p = p.parent) {
+    if (p.type === 'if_statement') {
+      exit.display += ` (under \`if ${p.childForFieldName('condition')?.text ?? ''}:\`)`;
+      break;
+    }
+  }
   if (exit.kind === 'return') {
     message = `${exit.display} ends \`${name}()\` before ${count} (${span}) can run: the test passes without checking anything after it.`;
   } else {
@@ -200,8 +215,10 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
   }
   const lineText = lines[exit.stmt.startPosition.row] ?? '';
   const aloneOnLine = lineText.replace(/#.*$/, '').trim() === exit.stmt.text.trim();
+  // Removing the only statement of an `if True:` body would leave an empty block: no fix there.
+  const inConstantIf = exit.stmt.parent?.parent?.type === 'if_statement';
   const fix: Fix | undefined =
-    exit.kind === 'return' && aloneOnLine
+    exit.kind === 'return' && aloneOnLine && !inConstantIf
       ? {
           title: 'Remove the early `return`',
           safe: false,

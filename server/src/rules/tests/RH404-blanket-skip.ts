@@ -4,13 +4,15 @@
  * `@pytest.mark.xfail` on a test class, module-level `pytest.skip(..., allow_module_level=True)` (also
  * under a broad `except Exception:` around an import) or
  * `raise unittest.SkipTest`, `@unittest.skip`/`@pytest.mark.skip` (or `skipIf(True)`) on a test class,
- * an unconditional skip in `setUp`/`setUpClass`/`setUpModule`, `__unittest_skip__ = True` — and skips
+ * an unconditional skip in `setUp`/`setUpClass`/`setUpModule`, `__unittest_skip__ = True`, a `load_tests`
+ * hook that returns an empty suite — and skips
  * raised from code under test (`pytest.skip()`, `raise SkipTest`), which turn the tests that exercise
- * that code into skips. Conditional marks (`skipif(<condition>)`), `importorskip`, environment gates
+ * that code into skips (also from a handler of the computation's own errors, `except ValueError:`).
+ * Conditional marks (`skipif(<condition>)`), `importorskip`, environment gates
  * (`if sys.platform ...`, `except ImportError:`) and skip helpers stay quiet; a blanket skip whose
  * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info.
  */
-import { callArguments, definitionOf, dottedName, forEachDescendant, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
@@ -225,6 +227,63 @@ function checkTestModule(ctx: RuleContext): void {
   }
 }
 
+/** A suite built with nothing in it: `unittest.TestSuite()`, `TestSuite([])`, `loader.suiteClass()`. */
+function isEmptySuite(value: Node, ctx: RuleContext): boolean {
+  const v = unparen(value);
+  if (v.type !== 'call') return false;
+  const f = v.childForFieldName('function');
+  const name = ctx.names.qualify(f) ?? dottedName(f) ?? '';
+  if (!/(^|\.)(TestSuite|suiteClass)$/.test(name)) return false;
+  const args = v.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  if (args.length === 0) return true;
+  const only = unparen(args[0]!);
+  return args.length === 1 && (only.type === 'list' || only.type === 'tuple') && only.namedChildren.every((c) => c.type === 'comment');
+}
+
+/**
+ * `def load_tests(loader, tests, pattern): return unittest.TestSuite()`: unittest asks a module's (or a
+ * package's) `load_tests` for its tests, and an empty suite means none of them run. Only a return on the
+ * unconditional path counts (one under `if sys.platform ...:` is a gate); a suite bound to a name counts
+ * when nothing else touches the name (no `addTest`, not passed anywhere).
+ */
+function checkLoadTests(ctx: RuleContext): void {
+  for (const stmt of ctx.root.namedChildren) {
+    const fn = definitionOf(stmt);
+    if (fn.type !== 'function_definition' || functionName(fn) !== 'load_tests') continue;
+    const body = fn.childForFieldName('body');
+    if (!body) continue;
+    forEachInScope(body, (n) => {
+      if (n.type !== 'return_statement') return true;
+      const value = n.namedChildren.find((c) => c.type !== 'comment');
+      if (!value || !isUnconditionalIn(n, body)) return false;
+      if (!isEmptySuite(value, ctx) && !(unparen(value).type === 'identifier' && boundOnlyToEmptySuite(unparen(value).text, body, ctx))) return false;
+      ctx.report({
+        node: n,
+        message: `\`load_tests()\` returns an empty suite: unittest runs none of the tests of this ${ctx.path.endsWith('__init__.py') ? 'package' : 'module'}, so they can never fail.`,
+        severity: 'warning',
+      });
+      return false;
+    });
+  }
+}
+
+/** `name` is assigned an empty suite and used nowhere else in `body` than that assignment and returns. */
+function boundOnlyToEmptySuite(name: string, body: Node, ctx: RuleContext): boolean {
+  let empty = false;
+  let otherUse = false;
+  forEachInScope(body, (n) => {
+    if (otherUse || n.type !== 'identifier' || n.text !== name) return !otherUse;
+    const p = n.parent;
+    if (p?.type === 'assignment' && p.childForFieldName('left')?.id === n.id) {
+      const right = p.childForFieldName('right');
+      if (right && isEmptySuite(right, ctx)) empty = true;
+      else otherUse = true;
+    } else if (p?.type !== 'return_statement') otherUse = true;
+    return true;
+  });
+  return empty && !otherUse;
+}
+
 /** The clause catches everything: bare `except:`, `Exception`, `BaseException` (alone or in a tuple). */
 function catchesBroadly(clause: Node): boolean {
   const first = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
@@ -404,10 +463,43 @@ function isDecoratorWrapper(fn: Node): boolean {
   return parameterNames(outer).some((p) => DECORATED_PARAM.test(p));
 }
 
-function inExceptHandler(node: Node, scope: Node | null): boolean {
-  for (let p = node.parent; p && p !== scope; p = p.parent) if (p.type === 'except_clause') return true;
-  return false;
+/** The `except` clause (within `scope`) whose handler contains `node`, if any. */
+function enclosingHandler(node: Node, scope: Node | null): Node | undefined {
+  for (let p = node.parent; p && p.id !== scope?.id; p = p.parent) {
+    if (p.type === 'except_clause' || p.type === 'except_group_clause') return p;
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return undefined;
+  }
+  return undefined;
 }
+
+/**
+ * Errors of the computation itself (bad input, wrong types, arithmetic, a failed assertion), never of the
+ * environment: a skip in their handler turns each test whose input makes the code fail into a skip.
+ * `ImportError`, `OSError`, `RuntimeError`, `KeyError` (environment lookups), `AttributeError` and
+ * `NotImplementedError` (feature probes) are how libraries detect what the machine lacks.
+ */
+const COMPUTATION_ERRORS = /^(ValueError|TypeError|ArithmeticError|ZeroDivisionError|OverflowError|FloatingPointError|IndexError|AssertionError|RecursionError|UnicodeError|UnicodeDecodeError|UnicodeEncodeError|JSONDecodeError|InvalidOperation|DecimalException)$/;
+
+/** The last names of the exception types an `except` clause catches (none for a bare `except:`). */
+function handledTypes(clause: Node): string[] {
+  const first = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
+  if (!first) return [];
+  const value = first.type === 'as_pattern' ? first.namedChild(0) : first;
+  const out: string[] = [];
+  const stack = value ? [value] : [];
+  while (stack.length) {
+    const n = unparen(stack.pop()!);
+    if (n.type === 'tuple' || n.type === 'list') for (const c of n.namedChildren) stack.push(c);
+    else {
+      const d = dottedName(n) ?? '';
+      out.push(d.slice(d.lastIndexOf('.') + 1));
+    }
+  }
+  return out;
+}
+
+/** Words of a skip reason that describe the data the code was given ("unsupported input"), not the machine. */
+const INPUT_WORDS = /\b(inputs?|values?|arguments?|args?|data|format|formats|cases?|parameters?|params?|strings?|numbers?)\b/i;
 
 interface InputGuard {
   params: string[];
@@ -450,9 +542,23 @@ function checkCodeUnderTestSite(ctx: RuleContext, node: Node): void {
   if (!site) return;
   const fn = nearestFunction(node);
   const scope = fn?.childForFieldName('body') ?? ctx.root;
-  if (inExceptHandler(node, scope)) return;
+  const handler = enclosingHandler(node, scope);
   if (fn && (isSkipHelper(fn, site.reason) || isDecoratorWrapper(fn))) return;
   const where = fn ? `\`${functionName(fn)}()\`` : 'this module';
+  if (handler) {
+    // A skip in a handler of an environment error (`except ImportError:`, `except OSError:`) is a gate; one in a
+    // handler of the computation's own errors turns the failing cases into skips.
+    const caught = handledTypes(handler).filter((t) => COMPUTATION_ERRORS.test(t));
+    if (!caught.length || site.kind !== 'skip') return;
+    const reasonText = site.reason ? stringValue(site.reason) ?? '' : '';
+    const environmental = classifyReason(site.reason) === 'external' && !INPUT_WORDS.test(reasonText);
+    ctx.report({
+      node,
+      message: `\`${site.display}\` in code under test turns a \`${caught.join('`/`')}\` of ${where} into a skip: every test whose input makes this code fail is reported as skipped instead of failed.${environmental ? ' The reason names the environment; check that condition directly instead of catching the error.' : ''}`,
+      severity: environmental ? 'info' : 'warning',
+    });
+    return;
+  }
   const verb = site.kind === 'xfail' ? 'marks every test that calls it as an expected failure' : 'skips every test that reaches it';
   if (isUnconditionalIn(node, scope)) {
     ctx.report({
@@ -483,13 +589,14 @@ export const blanketSkip: Rule = {
     defaultSeverity: 'warning',
     severityByRole: { test: 'warning', 'code-under-test': 'warning', 'test-infrastructure': 'off', 'entry-point': 'off' },
     docs: {
-      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition, and skips raised from code under test.',
+      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition (and `load_tests` hooks that return an empty suite), and skips raised from code under test.',
       why:
         'Skipped tests do not fail the run. `pytestmark = pytest.mark.skip(...)`, a module-level `pytest.skip(..., allow_module_level=True)`, ' +
         '`@unittest.skip` on a test class or a skip in `setUp` silences every test in its scope at once. A blanket non-strict ' +
         '`pytest.mark.xfail` makes every failure read as expected (with `run=False` the tests do not even run), and a ' +
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
-        '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. The run ends green with the failures hidden.',
+        '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. A `load_tests` hook that returns an empty ' +
+        '`unittest.TestSuite()` drops every test of its module without a word. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
       lookAlikes: [
@@ -498,9 +605,10 @@ export const blanketSkip: Rule = {
         'Conditional `xfail(<condition>, ...)`, `skipif("<string condition>")` and xfail on single tests stay quiet; a blanket `xfail(strict=True)` or `xfail(raises=SpecificError)` (a pass or another failure still fails the run) is `info`.',
         'Skips of single test functions (`@pytest.mark.skip` on one test) are not blanket skips and stay quiet.',
         'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`.',
-        'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`), and skips in `except` handlers or under environment conditions, stay quiet in code under test.',
+        'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
+        '`load_tests` hooks that add to the suite they return (`tests.addTest(doctest.DocTestSuite())`), and empty suites returned under a condition (`if sys.platform != "win32": return unittest.TestSuite()`), stay quiet.',
       ],
     },
   },
@@ -509,7 +617,17 @@ export const blanketSkip: Rule = {
     // spells `skip` (`mark.skip`, `skipif`, `unittest.skip`, `skipIf`, `skipUnless`, `__unittest_skip__`).
     // Names are case-sensitive, so the case-exact words (searched with indexOf) are enough.
     if (ctx.role !== 'test' && ctx.role !== 'code-under-test') return {};
-    return whenMentioned(ctx, SKIP_WORDS, () => listeners(ctx));
+    const skips = whenMentioned(ctx, SKIP_WORDS, () => listeners(ctx));
+    // A test module's `load_tests` hook can drop every test without any skip word.
+    if (ctx.role !== 'test' || !ctx.source.includes('load_tests')) return skips;
+    const skipsExit = skips['module:exit'];
+    return {
+      ...skips,
+      'module:exit'() {
+        skipsExit?.();
+        checkLoadTests(ctx);
+      },
+    };
   },
 };
 

@@ -306,8 +306,9 @@ function isLiteral(node: Node): boolean {
   return false;
 }
 
+/** Whitespace outside string literals removed (the spaces inside a literal are part of its value: `' '` is not `'  '`). */
 function normalise(text: string): string {
-  return text.replace(/\s+/g, '');
+  return text.replace(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|\s+/g, (_match, literal: string | undefined) => literal ?? '');
 }
 
 /** The operator of a two-operand comparison, with `is not` / `not in` joined. */
@@ -366,12 +367,49 @@ export function isSelfComparison(node: Node | null | undefined, negated = false)
   return negated ? op === '!=' || op === 'is not' : op === '==' || op === 'is' || op === '<=' || op === '>=';
 }
 
-/** `... or True`: a disjunction with an always-true operand. */
+/** `... or True`: a disjunction with an always-true operand, or with a condition and its negation (`x == y or x != y`). */
 export function isOrTrue(node: Node | null | undefined): boolean {
   if (!node) return false;
   const n = unparen(node);
   if (n.type !== 'boolean_operator' || n.child(1)?.type !== 'or') return false;
-  return literalTruth(n) === true && !isLiteralOnly(n);
+  return (literalTruth(n) === true && !isLiteralOnly(n)) || complementaryOperands(n) !== undefined;
+}
+
+/** Operators whose results are each other's negation for any operands (NaN included, unlike `<` and `>=`). */
+const COMPLEMENT: Record<string, string> = { '==': '!=', '!=': '==', is: 'is not', 'is not': 'is', in: 'not in', 'not in': 'in' };
+
+/** `a` is the negation of `b`: `not p` / `p`, or the same comparison with the complementary operator (`x != y` / `y == x`). */
+function negates(a: Node, b: Node): boolean {
+  if (a.type === 'not_operator') {
+    const arg = a.childForFieldName('argument');
+    return !!arg && sameText(unparen(arg).text, b.text);
+  }
+  if (a.type !== 'comparison_operator' || b.type !== 'comparison_operator' || a.namedChildCount !== 2 || b.namedChildCount !== 2) return false;
+  const opA = comparisonOperator(a);
+  if (COMPLEMENT[opA] !== comparisonOperator(b)) return false;
+  const [a0, a1] = a.namedChildren as [Node, Node];
+  const [b0, b1] = b.namedChildren as [Node, Node];
+  if (sameText(a0.text, b0.text) && sameText(a1.text, b1.text)) return true;
+  // `==`, `!=`, `is`, `is not` are symmetric; membership is not.
+  return !opA.includes('in') && sameText(a0.text, b1.text) && sameText(a1.text, b0.text);
+}
+
+/**
+ * The operands of an `or` chain that are a condition and its negation (`got == want or got != want`,
+ * `ok or not ok`): the disjunction is true whatever the values.
+ */
+export function complementaryOperands(node: Node): [Node, Node] | undefined {
+  const operands: Node[] = [];
+  const stack = [unparen(node)];
+  while (stack.length && operands.length <= 16) {
+    const n = stack.pop()!;
+    if (n.type === 'boolean_operator' && n.child(1)?.type === 'or') stack.push(unparen(n.childForFieldName('right')!), unparen(n.childForFieldName('left')!));
+    else operands.push(n);
+  }
+  for (let i = 0; i < operands.length; i++) {
+    for (let j = 0; j < operands.length; j++) if (i !== j && negates(operands[i]!, operands[j]!)) return i < j ? [operands[i]!, operands[j]!] : [operands[j]!, operands[i]!];
+  }
+  return undefined;
 }
 
 /** The always-true operand of an `or` chain (`True` in `x == 1 or True`). */
@@ -446,7 +484,10 @@ function argumentsLookVacuous(call: Node): boolean {
   return !!b && sameText(unparen(a).text, unparen(b).text);
 }
 
-/** `normalise(x) === normalise(y)`, without normalising when neither text has whitespace to remove. */
+/**
+ * The same expression up to whitespace, without normalising when neither text has whitespace to remove.
+ * Spaces inside string literals count: `s.startswith(' ')` is not `s.startswith('    ')`.
+ */
 function sameText(x: string, y: string): boolean {
   if (x === y) return true;
   if (!/\s/.test(x) && !/\s/.test(y)) return false;
