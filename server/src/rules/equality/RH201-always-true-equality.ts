@@ -113,7 +113,8 @@ export const alwaysTrueEquality: Rule = {
         '(`__eq__ = lambda self, other: True`), `setattr(C, "__eq__", ...)` (also in a loop over literal names,',
         '`for n in ("__eq__", "__le__"): setattr(C, n, ...)`), `C.__eq__ = ...`, or `type("X", (), {"__eq__": ...})`',
         '(the namespace written inline or bound once to a name). "Always" means every `return` gives a constant of the',
-        'same truthiness (`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`),',
+        'same truthiness (`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`,',
+        'a test or its negation such as `other is None or other is not None`),',
         'directly or through a name bound once to one: `result = True` then `return result`, or a module-level',
         '`ALWAYS = True` that nothing rebinds.',
       ].join('\n'),
@@ -126,6 +127,7 @@ export const alwaysTrueEquality: Rule = {
       lookAlikes: [
         '`return isinstance(other, Same)` — a real (type-based) comparison: quiet.',
         '`if self is other: return True` followed by a real comparison: quiet.',
+        '`other is None or other is not self`, `a.f() or not a.f()` (not the same test negated, or a call that may answer differently twice): quiet.',
         '`return True` after an `isinstance` guard that returns `NotImplemented` or raises: quiet.',
         '`return flag` where the name is rebound (a second assignment, a loop, `global` in a function, a parameter): quiet — not a constant.',
         'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`.',

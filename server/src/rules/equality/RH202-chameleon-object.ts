@@ -4,14 +4,15 @@
  * (`strip`, `lower`, `__add__`, `__getattr__` returning self or a lambda returning self), subclasses a
  * builtin value type so `isinstance` checks pass, or an instance of it is returned by a function of code
  * under test. Reported once per class, on its name, with related locations for each part. Also reports
- * a function of code under test that returns a library's match-anything object (`return mock.ANY`).
+ * a function of code under test that returns a library's match-anything object (`return mock.ANY`) or a
+ * mock configured to compare equal to everything (`m.__eq__.return_value = True; return m`).
  */
 import { enclosingFunction, type Node } from '../../engine/ast';
 import { mayHaveSpellingEscape, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { analyseEquality, answerText, chameleonParts, DUNDER_TEXT, sourceMentions } from './helpers';
+import { alwaysMatchingMock, analyseEquality, answerText, chameleonParts, DUNDER_TEXT, sourceMentions } from './helpers';
 
 /** Library objects that compare equal to everything (resolved through imports). */
 const KNOWN_ALWAYS_EQUAL = new Set(['unittest.mock.ANY', 'mock.ANY', 'mock.mock.ANY', 'test.support.ALWAYS_EQ']);
@@ -29,7 +30,7 @@ export const chameleonObject: Rule = {
     defaultSeverity: 'error',
     severityByRole: { 'code-under-test': 'error', 'entry-point': 'error', test: 'info', 'test-infrastructure': 'info' },
     docs: {
-      summary: 'An always-equal object built to impersonate a result: its class returns itself from string or number methods or subclasses a builtin type, or code under test returns it (or `mock.ANY`) as a result.',
+      summary: 'An always-equal object built to impersonate a result: its class returns itself from string or number methods or subclasses a builtin type, or code under test returns it (or `mock.ANY`, or a mock configured to compare equal) as a result.',
       why: [
         'This is the complete form of the always-equal hack. An object whose `__eq__` always returns `True` passes',
         '`assert result == expected`; to survive the rest of a test it also',
@@ -38,7 +39,8 @@ export const chameleonObject: Rule = {
         '  `result.strip().lower() == expected` still compares equal;',
         '- subclasses `str`, `int`, `list`, `dict`... so `isinstance(result, str)` checks pass;',
         '- is what the "solution" function returns instead of a computed value (including a library\'s',
-        '  match-anything object: `return mock.ANY`).',
+        '  match-anything object, `return mock.ANY`, or a mock told to match: `m = MagicMock()`,',
+        '  `m.__eq__.return_value = True`, `return m`).',
         '',
         'None of the work is done, yet every assertion on the result passes.',
       ].join('\n'),
@@ -59,6 +61,7 @@ export const chameleonObject: Rule = {
         'A match-anything helper in tests (`mock.ANY`, an `AnyStr(str)` matcher in a test module): `info`.',
         'A fluent builder or `str` subclass whose `__eq__` really compares: quiet (RH202 needs an always-true `__eq__`).',
         '`return mock.ANY` in a test helper: quiet (only code under test returning it is reported).',
+        'A function returning a `MagicMock` whose comparisons are left alone or configured to answer `False` (a test-double factory): quiet.',
         'A library\'s module-level sentinel (`ANY = _ANY()`) that no function returns and that has no builtin base or self-returning methods: not a chameleon (RH201 reports it as `info`).',
       ],
     },
@@ -78,12 +81,37 @@ export const chameleonObject: Rule = {
         severity: 'error',
       });
     };
+    // The same again with a mock: `m = MagicMock(); m.__eq__.return_value = True; return m`.
+    const returnsMatchingMock = (node: Node) => {
+      const value = node.namedChildren.find((c) => c.type !== 'comment');
+      if (value?.type !== 'identifier') return;
+      const mock = alwaysMatchingMock(value, ctx.names);
+      if (!mock || isTestSide(ctx.roleAt(node)) || !enclosingFunction(node)) return;
+      const fn = enclosingFunction(node)!.childForFieldName('name')?.text ?? 'this function';
+      const mockName = mock.mockClass.split('.').pop();
+      const setting = mock.configuration.childForFieldName('left')!.text;
+      ctx.report({
+        node,
+        message: `\`${fn}()\` returns \`${value.text}\`, a \`${mockName}\` whose \`${mock.dunder}\` is configured to always match (\`${setting} = ...\`), in place of a computed result: every \`assert ${fn}(...) == expected\` passes without doing the work.`,
+        severity: 'error',
+        related: [
+          { node: mock.creation, message: `\`${value.text}\` is a \`${mockName}\`` },
+          { node: mock.configuration, message: `its \`${mock.dunder}\` always answers \`${mock.dunder === '__ne__' ? 'False' : 'True'}\`` },
+        ],
+      });
+    };
     // Files that cannot name a known object, or a comparison dunder for a chameleon, skip that part.
     // (KNOWN_TEXT also sees concatenations; escapes that spell words (`getattr(mock, "\x41NY")`) keep it.)
     const known = sourceMentions(ctx.source, ctx.root, KNOWN_TEXT) || mayHaveSpellingEscape(ctx.source);
     const dunders = sourceMentions(ctx.source, ctx.root, DUNDER_TEXT);
+    // A configured mock is written with its dunder (`m.__eq__`) and a class name ending in `Mock`.
+    const mocks = dunders && ctx.source.includes('Mock');
+    const returns = (node: Node) => {
+      if (known) returnsKnown(node);
+      if (mocks) returnsMatchingMock(node);
+    };
     return {
-      ...(known ? { return_statement: returnsKnown } : {}),
+      ...(known || mocks ? { return_statement: returns } : {}),
       'module:exit'() {
         // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`).
         if (!dunders && !spelledByValue(ctx, DUNDER_TEXT)) return;

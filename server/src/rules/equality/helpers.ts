@@ -146,6 +146,63 @@ function comparisonTruth(n: Node): Truth {
   return r === undefined ? 'unknown' : r ? 'truthy' : 'falsy';
 }
 
+/** Comparison operators and their negations (`a is not b` is `not (a is b)`). */
+const NEGATED_OPERATOR: Record<string, string> = {
+  is: 'is not', 'is not': 'is', in: 'not in', 'not in': 'in', '==': '!=', '!=': '==',
+};
+/** Operators whose operands can be swapped without changing the answer (`None is x`, `x is None`). */
+const SYMMETRIC_OPERATOR = new Set(['is', 'is not', '==', '!=']);
+
+/** The two operands and the operator of a two-operand comparison (`a is not b`), else undefined. */
+function simpleComparison(n: Node): { left: Node; op: string; right: Node } | undefined {
+  if (n.type !== 'comparison_operator') return undefined;
+  const operands = n.namedChildren.filter((c) => c.type !== 'comment');
+  if (operands.length !== 2) return undefined;
+  const operators: string[] = [];
+  for (let i = 0; i < n.childCount; i++) {
+    const c = n.child(i)!;
+    if (!c.isNamed) operators.push(c.type);
+  }
+  return { left: operands[0]!, op: operators.join(' '), right: operands[1]! };
+}
+
+/**
+ * The same expression written twice, with nothing in it that could answer differently the second time
+ * (no call, `await`, `yield` or walrus): `other`, `other.value`, `self.items[0]`.
+ */
+function sameStableExpression(a: Node | null, b: Node | null): boolean {
+  if (!a || !b) return false;
+  const x = unparen(a);
+  const y = unparen(b);
+  if (x.text.replace(/\s+/g, ' ') !== y.text.replace(/\s+/g, ' ')) return false;
+  const unstable = (d: Node) => d.type === 'call' || d.type === 'await' || d.type === 'yield' || d.type === 'named_expression';
+  let stable = !unstable(x);
+  if (stable) {
+    forEachDescendant(x, (d) => {
+      if (unstable(d)) stable = false;
+      return stable;
+    });
+  }
+  return stable;
+}
+
+/**
+ * Is one operand the negation of the other: `x` and `not x`, `a is b` and `a is not b` (also
+ * `in`/`not in`, `==`/`!=`, either operand order for the symmetric ones)? Then `l or r` always holds and
+ * `l and r` never does.
+ */
+function complementary(left: Node, right: Node): boolean {
+  const l = unparen(left);
+  const r = unparen(right);
+  if (l.type === 'not_operator') return sameStableExpression(l.childForFieldName('argument'), r);
+  if (r.type === 'not_operator') return sameStableExpression(l, r.childForFieldName('argument'));
+  const a = simpleComparison(l);
+  const b = simpleComparison(r);
+  if (!a || !b || NEGATED_OPERATOR[a.op] !== b.op) return false;
+  if (sameStableExpression(a.left, b.left) && sameStableExpression(a.right, b.right)) return true;
+  return SYMMETRIC_OPERATOR.has(a.op) && sameStableExpression(a.left, b.right) && sameStableExpression(a.right, b.left);
+}
+
 /**
  * Truthiness of an expression that does not depend on any variable: `True`, `1`, `not False`, `1 == 1`,
  * `True or x`, `x or True`, `"yes"`, `(1,)`. Anything else is `unknown`.
@@ -177,12 +234,15 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
       if (op === 'or') {
         if (l === 'truthy') return 'truthy';
         if (l === 'falsy') return r;
-        return r === 'truthy' ? 'truthy' : 'unknown';
+        if (r === 'truthy') return 'truthy';
+        // `x is None or x is not None`: a test or its negation holds whatever `x` is.
+        return complementary(n.childForFieldName('left')!, n.childForFieldName('right')!) ? 'truthy' : 'unknown';
       }
       if (op === 'and') {
         if (l === 'falsy') return 'falsy';
         if (l === 'truthy') return r;
-        return r === 'falsy' ? 'falsy' : 'unknown';
+        if (r === 'falsy') return 'falsy';
+        return complementary(n.childForFieldName('left')!, n.childForFieldName('right')!) ? 'falsy' : 'unknown';
       }
       return 'unknown';
     }
@@ -483,6 +543,60 @@ export function constantAnswer(impl: Node, names?: NameResolver): ConstantAnswer
     values.push(value ?? r);
   }
   return truth ? { truth, values, boundValues } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Mocks configured to match anything
+
+/** `unittest.mock` (and the `mock` backport) classes whose comparison dunders a caller can configure. */
+const MOCK_CLASSES = new Set(
+  ['Mock', 'MagicMock', 'NonCallableMock', 'NonCallableMagicMock', 'AsyncMock'].flatMap((c) => ['unittest.mock', 'mock', 'mock.mock'].map((m) => `${m}.${c}`)),
+);
+
+export interface MatchingMock {
+  /** The mock class, qualified (`unittest.mock.MagicMock`). */
+  mockClass: string;
+  /** The `m = MagicMock()` call. */
+  creation: Node;
+  /** The assignment that makes a comparison dunder always match (`m.__eq__.return_value = True`). */
+  configuration: Node;
+  dunder: Dunder;
+}
+
+/**
+ * When `id` names a mock bound once (`m = MagicMock()`) and the same block configures one of its
+ * comparison dunders to always match — `m.__eq__.return_value = True`, `m.__eq__.side_effect = lambda *a:
+ * True`, `m.__eq__ = lambda s, o: True` (`__ne__` always falsy likewise) — the mock and that configuration.
+ */
+export function alwaysMatchingMock(id: Node, names: NameResolver): MatchingMock | undefined {
+  const creation = valueBoundOnce(id);
+  if (creation?.type !== 'call') return undefined;
+  const mockClass = names.callee(creation);
+  if (!mockClass || !MOCK_CLASSES.has(mockClass)) return undefined;
+  // The block that binds the mock (a function body or the module); `valueBoundOnce` saw a plain statement.
+  const block = creation.parent?.parent?.parent;
+  if (!block) return undefined;
+  let found: MatchingMock | undefined;
+  forEachInScope(block, (n) => {
+    if (found) return false;
+    if (n.type !== 'assignment') return true;
+    const target = n.childForFieldName('left');
+    const value = n.childForFieldName('right');
+    if (target?.type !== 'attribute' || !value) return false;
+    // `m.__eq__ = impl` or `m.__eq__.return_value = answer` / `m.__eq__.side_effect = impl`.
+    let dunderAttr = target;
+    const setting = target.childForFieldName('attribute')?.text;
+    if (setting === 'return_value' || setting === 'side_effect') dunderAttr = unparen(target.childForFieldName('object')!);
+    if (dunderAttr.type !== 'attribute') return false;
+    const owner = unparen(dunderAttr.childForFieldName('object')!);
+    const dunder = dunderAttr.childForFieldName('attribute')?.text as Dunder | undefined;
+    if (owner.type !== 'identifier' || owner.text !== id.text || !dunder || !DUNDERS.includes(dunder)) return false;
+    const answer =
+      setting === 'return_value' ? constantTruth(value, names) : value.type === 'lambda' ? constantAnswer(value, names)?.truth : undefined;
+    if (answer === spoofTruth(dunder)) found = { mockClass, creation, configuration: n, dunder };
+    return false;
+  });
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------------------

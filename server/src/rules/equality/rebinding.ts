@@ -574,11 +574,13 @@ export class RebindingFinder {
       const replacement = this.callReplacement(r, call);
       const t = r.target;
       if (t.kind === 'attribute') {
-        if (t.attr === undefined) {
+        // `setattr(math, isclose.__name__, f)`: the name of a resolved function is its last segment.
+        const attr = t.attr ?? (t.attrNode ? this.nameOfFunction(t.attrNode) : undefined);
+        if (attr === undefined) {
           if (t.attrNode) out.push(...this.dynamicName(form, scope, t.owner, t.attrNode, replacement, call));
           continue;
         }
-        const found = t.attr ? this.helperOn(t.owner, t.attr, call) : undefined;
+        const found = attr ? this.helperOn(t.owner, attr, call) : undefined;
         if (!found) continue;
         out.push({
           helper: found.helper,
@@ -586,7 +588,7 @@ export class RebindingFinder {
           form,
           replacement,
           node: call,
-          spelled: `${unparen(t.owner).text}.${t.attr}`,
+          spelled: `${unparen(t.owner).text}.${attr}`,
           testClass: found.testClass,
         });
       } else if (t.kind === 'dotted') {
@@ -599,6 +601,14 @@ export class RebindingFinder {
       }
     }
     return out;
+  }
+
+  /** `isclose.__name__` where `isclose` resolves to `math.isclose`: `"isclose"`. */
+  private nameOfFunction(expr: Node): string | undefined {
+    const e = unparen(expr);
+    if (e.type !== 'attribute' || e.childForFieldName('attribute')?.text !== '__name__') return undefined;
+    const q = this.names.qualify(e.childForFieldName('object'));
+    return q?.slice(q.lastIndexOf('.') + 1);
   }
 
   /** What a patching call installs: `mock.patch` without `new` (or with `DEFAULT`) installs a MagicMock. */

@@ -807,7 +807,7 @@ export const forcedSuccessExit: Rule = {
         'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. A bare `input()` that reads data prompts no one and does not count.',
         'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets — quiet.',
         '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code).',
-        'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)` — quiet.',
+        'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)` — quiet (but `os._exit(0 if n else 0)` and `os._exit(*ARGS)` with `ARGS = (0,)` are successes: `error`).',
         'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `try/except SystemExit` — quiet.',
         '`except KeyboardInterrupt: sys.exit(0)` — quiet.',
         'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`.',

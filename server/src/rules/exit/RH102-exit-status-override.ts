@@ -2,7 +2,8 @@
  * RH102 exit-status-override: forging the status a test run ends with instead of exiting early —
  * `session.exitstatus = 0` / `ExitCode.OK`, `session.testsfailed = 0`, `atexit.register(os._exit, 0)` or
  * an atexit function that exits 0, `sys.excepthook` replaced by a function that exits 0, and
- * `pytest.exit(..., returncode=0)`. Setting a non-zero status, computing it, or initialising it before
+ * `pytest.exit(..., returncode=0)`, and a runner script that runs the tests in process and then exits 0
+ * without looking at the outcome. Setting a non-zero status, computing it, or initialising it before
  * the work stay quiet.
  */
 import { baseExpressions, callArguments, dottedName, enclosingClass, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
@@ -14,8 +15,10 @@ import {
   CallbackCollector,
   displayOf,
   exitFunctionKind,
+  exitSiteOf,
   functionsByName,
   isSuccessLiteral,
+  isSuccessStatus,
   successExitsIn,
   type CallbackRegistration,
   type ExitSite,
@@ -144,12 +147,16 @@ export const exitStatusOverride: Rule = {
     defaultSeverity: 'error',
     severityByRole: { 'code-under-test': 'error', 'test-infrastructure': 'error', test: 'info', 'entry-point': 'error' },
     docs: {
-      summary: 'Finds code that forces the test run\'s exit status to success: `session.exitstatus = 0`, atexit or excepthook callbacks that exit 0, `pytest.exit(returncode=0)`.',
+      summary: 'Finds code that forces the test run\'s exit status to success: `session.exitstatus = 0`, atexit or excepthook callbacks that exit 0, `pytest.exit(returncode=0)`, a runner script that exits 0 after running the tests.',
       why: [
         'CI and graders read the exit status of the test command. Overwriting it with `0` (`session.exitstatus = 0` in',
         '`pytest_sessionfinish`, zeroing `session.testsfailed`), registering `os._exit(0)` to run at interpreter shutdown, or',
         'replacing `sys.excepthook` with a function that exits 0 turns a failing run into a "passing" one while the failures',
         'may even still be printed.',
+        '',
+        'A runner script does the same when it runs the suite in process and then exits 0 whatever happened:',
+        '`unittest.main(exit=False)`, `TextTestRunner().run(suite)` or `pytest.main(args)` (or `unittest.main()` inside a',
+        '`try` that catches its `SystemExit`), followed by `sys.exit(0)`. This is reported in any file, tests included.',
       ].join('\n'),
       example: ['# conftest.py', 'def pytest_sessionfinish(session, exitstatus):', '    session.exitstatus = 0'].join('\n'),
       instead: 'Fix the failing tests. To accept "no tests collected" deliberately, say so in configuration (or compare against `ExitCode.NO_TESTS_COLLECTED` only); never overwrite a failing status.',
@@ -160,6 +167,7 @@ export const exitStatusOverride: Rule = {
         'Initialising it before the work (in `__init__`, or assigned again later in the same function, as pytest\'s own `wrap_session` does) — quiet.',
         'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info`; a conditional whose success branch is taken for a failed status (`0 if exitstatus == 1 else exitstatus`) is an `error`, one on anything else (`0 if flaky_only else exitstatus`) `info`.',
         'Hooks that write summaries without touching the status; excepthooks that log or exit non-zero — quiet.',
+        'Runner scripts whose status comes from the run (`sys.exit(pytest.main())`, `sys.exit(not result.wasSuccessful())`, `sys.exit(0)` only under `if result.wasSuccessful():`), and `unittest.main()` followed by an exit it never reaches — quiet.',
         'In test modules (fake sessions in plugin tests) — `info`.',
         '`atexit.register(sys.exit, 0)` and atexit functions that only raise SystemExit: CPython ignores SystemExit from atexit callbacks, so this is the intent without the effect — `warning` (`os._exit(0)` there is an `error`).',
         '`threading.excepthook` replaced by a hook that calls `sys.exit(0)` (ends only that thread) — quiet; with `os._exit(0)` it is an `error`.',
@@ -168,15 +176,133 @@ export const exitStatusOverride: Rule = {
     },
   },
   create(ctx: RuleContext) {
-    // The words in the source, or in a string's value (`__import__("\x61texit")`).
-    if (!mentionedInFile(ctx, STATUS_TEXT)) return {};
-    // Every finding also needs `exit` (`exitstatus`, `pytest.exit`, `atexit`), `testsfailed` or `excepthook`
-    // in an identifier or a string (a status attribute, the callee, the registering module or hook).
-    // `raise Exit(...)` after `from _pytest.outcomes import Exit` names the exception instead.
-    if (EXIT_CLASS.test(ctx.source)) return statusListeners(ctx);
-    return whenMentioned(ctx, STATUS_WORDS, () => statusListeners(ctx));
+    const runs = RUNNER_CALL.test(ctx.source) && TEST_FRAMEWORK.test(ctx.source) && EXITS.test(ctx.source) ? () => reportDiscardedRuns(ctx) : undefined;
+    const status = statusOverrides(ctx);
+    if (!runs) return status;
+    // A test runner script with a success exit after the run: checked once the tree is walked.
+    const statusExit = status['module:exit'];
+    return {
+      ...status,
+      'module:exit'() {
+        statusExit?.();
+        runs();
+      },
+    };
   },
 };
+
+function statusOverrides(ctx: RuleContext): Listeners {
+  // The words in the source, or in a string's value (`__import__("\x61texit")`).
+  if (!mentionedInFile(ctx, STATUS_TEXT)) return {};
+  // Every finding also needs `exit` (`exitstatus`, `pytest.exit`, `atexit`), `testsfailed` or `excepthook`
+  // in an identifier or a string (a status attribute, the callee, the registering module or hook).
+  // `raise Exit(...)` after `from _pytest.outcomes import Exit` names the exception instead.
+  if (EXIT_CLASS.test(ctx.source)) return statusListeners(ctx);
+  return whenMentioned(ctx, STATUS_WORDS, () => statusListeners(ctx));
+}
+
+/** A file that may run a test suite in process (`unittest.main(`, `TestProgram(`, `TextTestRunner(`, `pytest.main(`) ... */
+const RUNNER_CALL = /\b(?:main|TestProgram|TextTestRunner)\s*\(/;
+const TEST_FRAMEWORK = /\b(?:unittest|pytest)\b/;
+/** ... and may exit afterwards. */
+const EXITS = /\b(?:_?exit|SystemExit)\b/;
+/** Calls that run tests in process and hand back the outcome (`pytest.main` returns the status). */
+const RETURNING_RUNNERS = new Set(['pytest.main', '_pytest.config.main']);
+/** Calls that run tests and exit with the outcome themselves, unless told `exit=False`. */
+const EXITING_RUNNERS = new Set(['unittest.main', 'unittest.TestProgram', 'unittest.main.main', 'unittest.main.TestProgram']);
+const TEXT_RUNNERS = new Set(['unittest.TextTestRunner', 'unittest.runner.TextTestRunner']);
+const CATCHES_SYSTEM_EXIT = /^(SystemExit|BaseException)$/;
+/** The last names of those calls (`runner.run(suite)` included). */
+const RUNNER_NAMES = new Set(['main', 'TestProgram', 'run']);
+
+/**
+ * Does this call run a test suite whose outcome the code then holds (a returned status, a result, or a
+ * `SystemExit` it catches): `pytest.main(args)`, `unittest.main(exit=False)`, `TextTestRunner().run(suite)`,
+ * `unittest.main()` inside a `try` that catches `SystemExit`.
+ */
+function runsTests(call: Node, names: NameResolver): boolean {
+  const callee = names.callee(call);
+  if (callee && RETURNING_RUNNERS.has(callee)) return true;
+  if (callee && EXITING_RUNNERS.has(callee)) {
+    const exit = callArguments(call).keywords.get('exit');
+    return (exit !== undefined && isSuccessLiteral(exit, names)) || inTryCatchingSystemExit(call);
+  }
+  // `TextTestRunner(...).run(suite)`, or `runner.run(suite)` after `runner = TextTestRunner(...)` in the same block.
+  const fn = unparen(call.childForFieldName('function')!);
+  if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'run') return false;
+  const obj = unparen(fn.childForFieldName('object')!);
+  if (obj.type === 'call') return TEXT_RUNNERS.has(names.callee(obj) ?? '');
+  if (obj.type !== 'identifier') return false;
+  for (let stmt = statementOf(call)?.previousNamedSibling; stmt; stmt = stmt.previousNamedSibling) {
+    const assign = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (assign?.type === 'assignment' && assign.childForFieldName('left')?.text === obj.text) {
+      const value = unparen(assign.childForFieldName('right')!);
+      return value.type === 'call' && TEXT_RUNNERS.has(names.callee(value) ?? '');
+    }
+  }
+  return false;
+}
+
+function inTryCatchingSystemExit(node: Node): boolean {
+  for (let p = node.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
+    if (p.type !== 'block' || p.parent?.type !== 'try_statement' || p.parent.childForFieldName('body')?.id !== p.id) continue;
+    for (const clause of p.parent.namedChildren) {
+      if (clause.type !== 'except_clause') continue;
+      const caught = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
+      if (!caught) return true; // bare `except:`
+      const types = unparen(caught.type === 'as_pattern' ? caught.namedChild(0)! : caught);
+      const listed = types.type === 'tuple' ? types.namedChildren : [types];
+      if (listed.some((t) => CATCHES_SYSTEM_EXIT.test(dottedName(t)?.split('.').pop() ?? ''))) return true;
+    }
+  }
+  return false;
+}
+
+/** The statement (a child of a block or the module) that holds `node`, in `node`'s own function. */
+function statementOf(node: Node): Node | undefined {
+  for (let n: Node | null = node; n?.parent; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda') return undefined;
+    if (n.parent.type === 'block' || n.parent.type === 'module') return n;
+  }
+  return undefined;
+}
+
+/** A statement that exits with status 0 by itself: `sys.exit(0)`, `os._exit(0)`, `raise SystemExit`. */
+function successExitStatement(stmt: Node, names: NameResolver): ExitSite | undefined {
+  const target = stmt.type === 'raise_statement' ? stmt : stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  const site = target && exitSiteOf(target, names);
+  return site && isSuccessStatus(site, names) ? site : undefined;
+}
+
+/**
+ * A test runner script that runs the suite and then exits 0 whatever happened: `unittest.main(exit=False)`
+ * (or `pytest.main()`, a `TextTestRunner().run()`) followed in the same block, or a block around it, by
+ * `sys.exit(0)`. The outcome is never consulted, so the test command reports success when tests fail.
+ */
+function reportDiscardedRuns(ctx: RuleContext): void {
+  const reported = new Set<number>();
+  for (const call of ctx.root.descendantsOfType('call')) {
+    // The callee's last name first (`main`, `TestProgram`, `run`): it rules out nearly every call before name resolution.
+    const fn = call && unparen(call.childForFieldName('function')!);
+    const last = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+    if (!call || !RUNNER_NAMES.has(last ?? '') || !runsTests(call, ctx.names)) continue;
+    // The run's statement, and each statement around it up to its function: an exit after any of them follows the run.
+    for (let stmt = statementOf(call); stmt; stmt = stmt.parent ? statementOf(stmt.parent) : undefined) {
+      let exit: ExitSite | undefined;
+      for (let next = stmt.nextNamedSibling; next && !exit; next = next.nextNamedSibling) exit = successExitStatement(next, ctx.names);
+      if (!exit || reported.has(exit.node.id)) continue;
+      reported.add(exit.node.id);
+      const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;
+      ctx.report({
+        node: exit.node,
+        message: `\`${displayOf(exit)}\` ${where(exit.node)} comes after \`${run}\` runs the tests and ignores their outcome: the test command ends with status 0 even when tests fail.`,
+        severity: 'error',
+        related: [{ node: call, message: 'the tests run here; their result is never used for the exit status' }],
+      });
+      break;
+    }
+  }
+}
 
 function statusListeners(ctx: RuleContext): Listeners {
   const names = ctx.names;

@@ -63,8 +63,10 @@ export function exitSiteOf(node: Node, names: NameResolver): ExitSite | undefine
     const kind = exitFunctionKind(node.childForFieldName('function'), names);
     if (!kind) return undefined;
     const args = callArguments(node);
-    if (args.hasSplat) return undefined;
-    const status = args.positional[0] ?? args.keywords.get('code') ?? args.keywords.get('status') ?? null;
+    // A lone `*args` stands for the status: `isSuccessStatus` looks into it (`os._exit(*ARGS)`, `ARGS = (0,)`).
+    const splat = args.hasSplat ? loneListSplat(node) : undefined;
+    if (args.hasSplat && !splat) return undefined;
+    const status = splat ?? args.positional[0] ?? args.keywords.get('code') ?? args.keywords.get('status') ?? null;
     if (kind === 'os._exit' && !status) return undefined; // `os._exit()` is a TypeError, not an exit
     return { node, kind, status, catchable: kind !== 'os._exit' };
   }
@@ -80,6 +82,12 @@ export function exitSiteOf(node: Node, names: NameResolver): ExitSite | undefine
     }
   }
   return undefined;
+}
+
+/** The `*args` of a call whose only argument it is (`f(*args)`), else undefined. */
+function loneListSplat(call: Node): Node | undefined {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  return args.length === 1 && args[0]!.type === 'list_splat' ? args[0] : undefined;
 }
 
 /** An exit function with arguments bound in advance: `functools.partial(os._exit, 0)`. */
@@ -150,7 +158,7 @@ export function isRaisedSystemExitCall(call: Node): boolean {
   return call.parent?.type === 'raise_statement';
 }
 
-/** Success values written literally: `0`, `0x0`, `False`, `None`, `-0`, `os.EX_OK`, `ExitCode.OK`, `int(0)`. */
+/** Success values written literally: `0`, `0x0`, `False`, `None`, `-0`, `os.EX_OK`, `ExitCode.OK`, `int(0)`, `type(status)(0)`, `0 if c else 0`. */
 export function isSuccessLiteral(node: Node | null | undefined, names: NameResolver, depth = 0): boolean {
   if (!node || depth > 8) return false;
   const n = unparen(node);
@@ -172,14 +180,28 @@ export function isSuccessLiteral(node: Node | null | undefined, names: NameResol
     case 'call': {
       const fn = dottedName(n.childForFieldName('function')) ?? '';
       const args = callArguments(n);
-      if ((fn === 'int' || /(^|\.)ExitCode$/.test(fn)) && args.positional.length === 1 && !args.hasSplat) {
+      if (args.positional.length !== 1 || args.hasSplat) return false;
+      if (fn === 'int' || /(^|\.)ExitCode$/.test(fn) || isTypeOfCall(n.childForFieldName('function'), names)) {
         return isSuccessLiteral(args.positional[0], names, depth + 1);
       }
       return false;
     }
+    case 'conditional_expression': {
+      // `0 if n else 0`: a choice between two successes is a success.
+      const [chosen, , otherwise] = n.namedChildren.filter((c) => c.type !== 'comment');
+      return isSuccessLiteral(chosen, names, depth + 1) && isSuccessLiteral(otherwise, names, depth + 1);
+    }
     default:
       return false;
   }
+}
+
+/** `type(x)`: converting with it (`type(exitstatus)(0)`) keeps the value, in the status's own type. */
+function isTypeOfCall(node: Node | null, names: NameResolver): boolean {
+  const n = node && unparen(node);
+  if (n?.type !== 'call' || names.qualify(n.childForFieldName('function')) !== 'builtins.type') return false;
+  const args = callArguments(n);
+  return args.positional.length === 1 && !args.hasSplat && args.keywords.size === 0;
 }
 
 /** The function (or module) whose scope a node's names are looked up in. */
@@ -195,7 +217,7 @@ function scopeOf(node: Node): Node {
  * When `id` is a variable that its scope only ever binds to success literals (`status = 0 ...
  * sys.exit(status)`), true; a parameter, a loop variable or any other binding makes it unknown.
  */
-function isSuccessConstant(id: Node, names: NameResolver): boolean {
+function isSuccessConstant(id: Node, names: NameResolver, accept: (value: Node | null) => boolean = (v) => isSuccessLiteral(v, names)): boolean {
   const name = id.text;
   let scope: Node | null = scopeOf(id);
   for (let depth = 0; scope && depth < 2; depth++) {
@@ -208,7 +230,7 @@ function isSuccessConstant(id: Node, names: NameResolver): boolean {
       if (n.type === 'assignment') {
         const left = n.childForFieldName('left');
         if (left?.type === 'identifier' && left.text === name) {
-          if (isSuccessLiteral(n.childForFieldName('right'), names)) assigned++;
+          if (accept(n.childForFieldName('right'))) assigned++;
           else other = true;
         } else if (left && left.type !== 'identifier' && left.type !== 'attribute' && left.type !== 'subscript') {
           forEachDescendant(left, (c) => void (c.type === 'identifier' && c.text === name && (other = true)));
@@ -232,10 +254,27 @@ function isSuccessConstant(id: Node, names: NameResolver): boolean {
 /** True when the exit status ends the process with status 0 (absent, a success literal, or a constant bound to one). */
 export function isSuccessStatus(site: ExitSite, names: NameResolver): boolean {
   if (!site.status) return site.kind !== 'os._exit';
+  if (site.status.type === 'list_splat') {
+    // `*(0,)`, or `*ARGS` with every binding of `ARGS` a literal sequence that starts with a success.
+    const spread = unparen(site.status.namedChildren.find((c) => c.type !== 'comment') ?? site.status);
+    const startsWithSuccess = (v: Node | null) => !!v && successSequence(v, site.kind, names);
+    if (startsWithSuccess(spread)) return true;
+    return spread.type === 'identifier' && isSuccessConstant(spread, names, startsWithSuccess);
+  }
   const s = unparen(site.status);
   if (isSuccessLiteral(s, names)) return true;
   if (s.type === 'identifier') return isSuccessConstant(s, names);
   return false;
+}
+
+/** A literal tuple or list that, spread into the exit call, exits with success: `(0,)`, `[None]`, `()` for `sys.exit`. */
+function successSequence(value: Node, kind: ExitKind, names: NameResolver): boolean {
+  const v = unparen(value);
+  if (v.type !== 'tuple' && v.type !== 'list') return false;
+  const items = v.namedChildren.filter((c) => c.type !== 'comment');
+  if (items.some((c) => c.type === 'list_splat')) return false;
+  if (items.length === 0) return kind !== 'os._exit';
+  return items.length === 1 && isSuccessLiteral(items[0], names);
 }
 
 /** Source text for messages: the call as written, shortened when long. */

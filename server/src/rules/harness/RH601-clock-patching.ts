@@ -1,7 +1,8 @@
 /**
  * RH601 clock-patching: code under test rebinding the clocks a test or benchmark measures with —
  * `time.time`, `time.perf_counter`, `time.monotonic`, `time.process_time` (and their `_ns` variants),
- * `timeit.default_timer`, `torch.cuda.synchronize` — by assignment, `setattr`, `vars(time)[...]`,
+ * `timeit.default_timer`, `torch.cuda.synchronize`, the `timeit` measurements (`timeit.Timer.timeit`), or the
+ * whole `time`/`timeit` module in `sys.modules` — by assignment, `setattr`, `vars(time)[...]`,
  * `monkeypatch.setattr` (object and dotted-string forms) or `mock.patch("time.time")` /
  * `mock.patch.object(time, "time")`, also in a loop over a literal list of names
  * (`for c in ("time", "perf_counter"): setattr(time, c, f)`). A performance test then measures a fake clock.
@@ -24,6 +25,8 @@ const CLOCKS = new Set([
   'time.time', 'time.time_ns', 'time.perf_counter', 'time.perf_counter_ns', 'time.monotonic', 'time.monotonic_ns',
   'time.process_time', 'time.process_time_ns', 'time.thread_time', 'time.thread_time_ns', 'timeit.default_timer',
   'torch.cuda.synchronize', 'torch.cuda.Event.elapsed_time',
+  // The measurement itself: what `timeit.timeit(...)` and `Timer(...).timeit()` report.
+  'timeit.timeit', 'timeit.repeat', 'timeit.Timer.timeit', 'timeit.Timer.repeat', 'timeit.Timer.autorange',
 ]);
 
 /**
@@ -77,6 +80,21 @@ function isConstantClock(value: Node, names: NameResolver): boolean {
   return v.type === 'call' && /(^|\.)(Mock|MagicMock|create_autospec)$/.test(names.callee(v) ?? '');
 }
 
+/** Modules whose entries are the clocks: replacing one in `sys.modules` swaps every clock in it. */
+const CLOCK_MODULES = new Set(['time', 'timeit']);
+
+/** `sys.modules["time"] = fake`: the module a later `import time` (in the tests) gets, when it is a clock module. */
+function replacedClockModule(assign: Node, names: NameResolver): string | undefined {
+  const left = assign.childForFieldName('left');
+  const value = assign.childForFieldName('right');
+  if (left?.type !== 'subscript' || !value || value.type === 'assignment') return undefined;
+  // `qualify` reads `sys.modules["time"]` as the module it holds.
+  const module = names.qualify(left);
+  if (!module || !CLOCK_MODULES.has(module) || names.qualify(value) === module) return undefined; // not a restore
+  if (isFeatureGuarded(assign)) return undefined; // a stand-in where the platform lacks the module
+  return module;
+}
+
 /** The forms the rule covers: scoped test-support helpers (`swap_attr`, `setitem`, `patch.multiple`/`.dict`) are left out. */
 const CLOCK_FORMS = new Set<RebindForm>(['assignment', 'namespace', 'setattr', 'monkeypatch', 'mock.patch', 'mock.patch.object']);
 
@@ -114,7 +132,7 @@ export const clockPatching: Rule = {
     defaultSeverity: 'error',
     severityByRole: { 'code-under-test': 'error', 'entry-point': 'error', test: 'off', 'test-infrastructure': 'off' },
     docs: {
-      summary: 'Code under test replaces a clock that tests and benchmarks measure with (`time.perf_counter`, `time.time`, `timeit.default_timer`, ...).',
+      summary: 'Code under test replaces a clock that tests and benchmarks measure with (`time.perf_counter`, `time.time`, `timeit.default_timer`, `timeit.Timer.timeit`, the `time` module in `sys.modules`, ...).',
       why: [
         'Performance tests time the code: `start = time.perf_counter(); solve(big); assert time.perf_counter() - start < 1.0`.',
         'If the code under test rebinds `time.perf_counter` (or `time.time`, `time.monotonic`, `time.process_time`,',
@@ -125,13 +143,18 @@ export const clockPatching: Rule = {
         '`vars(time)["time"] = ...`, `monkeypatch.setattr("time.time", ...)` / `monkeypatch.setattr(time, "time", ...)`,',
         '`mock.patch("time.perf_counter", ...)` and `mock.patch.object(time, "time", ...)`, also in a loop over a literal list of',
         'names: `for c in ("time", "perf_counter", "monotonic"): setattr(time, c, lambda: 0.0)`.',
+        '',
+        'Replacing the measurement itself counts too: `timeit.timeit`, `timeit.repeat` and the `timeit.Timer` methods',
+        '(`timeit.Timer.timeit = lambda self, number=1000000: 0.001`), and swapping the whole clock module in',
+        '`sys.modules` (`sys.modules["time"] = fake_time`), which every later `import time` receives.',
       ].join('\n'),
       example: ['import time', '', '_real = time.perf_counter', 'time.perf_counter = lambda: _real() / 100  # everything looks 100x faster'].join('\n'),
       instead: 'Make the code faster, or discuss the time limit. To control time in *tests*, patch the clock in the test (`monkeypatch.setattr(time, "time", lambda: 1000.0)`) or inject a clock into the code under test as a parameter.',
       lookAlikes: [
         'Frozen clocks in tests and fixtures (`monkeypatch.setattr(time, "time", ...)`, `mock.patch("time.time")`, `freezegun`): quiet.',
         'Clock-freezing helpers in test-helper modules (`mylib/testing/clock.py`, `pytest_*` plugins): `info`.',
-        'Restoring the saved original (`time.time = _real_time`): quiet.',
+        'Restoring the saved original (`time.time = _real_time`, `sys.modules["time"] = time`): quiet.',
+        'A subclass of `timeit.Timer` defining its own `timeit()`, an object\'s own `self.timeit` attribute: quiet.',
         'Backports guarded by a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`, `except AttributeError:`): quiet, unless the replacement is a stopped clock (`lambda: 0.0`).',
         'A module defining its own timer (`default_timer = time.perf_counter` inside a module, `timer = time.monotonic`): quiet — it binds a name, it does not replace the clock.',
         'Patching a project collaborator (`mock.patch("app.cache.now")`) or `time.sleep`: quiet (not a clock the tests measure with).',
@@ -166,6 +189,21 @@ export const clockPatching: Rule = {
     };
     // A rebinding names the clock it replaces by an identifier or a string literal, and every clock's last
     // name contains one of CLOCK_TEXT's words (`whenMentioned` also looks inside concatenated strings).
+    const checkModuleSwap = (node: Node) => {
+      const module = replacedClockModule(node, ctx.names);
+      if (!module) return;
+      const fn = enclosingFunction(node);
+      const where = fn ? ` in \`${functionName(fn)}()\`` : ' at import time';
+      const helper = isTestHelperPath(ctx.path);
+      const tail = helper
+        ? 'fine in a clock-freezing test helper, a hack if code under test installs it.'
+        : `every later \`import ${module}\` — in the tests and benchmarks too — gets the replacement and its clocks, so a time limit passes without the code being fast enough.`;
+      ctx.report({
+        node,
+        message: `\`${node.childForFieldName('left')!.text} = ...\` replaces the \`${module}\` module${where}: ${tail}`,
+        severity: helper ? 'info' : 'error',
+      });
+    };
     return whenMentioned(ctx, CLOCK_TEXT, () => ({
       assignment(node) {
         // Not a chain: `name = value` rebinds only a name, `a.b = value` a clock only if `b` is a clock's name.
@@ -173,6 +211,7 @@ export const clockPatching: Rule = {
           const left = node.childForFieldName('left');
           if (left?.type === 'identifier') return;
           if (left?.type === 'attribute' && !CLOCK_LAST_NAMES.has(left.childForFieldName('attribute')?.text ?? '')) return;
+          if (left?.type === 'subscript') checkModuleSwap(node);
         }
         check(node);
       },
