@@ -419,3 +419,61 @@ export function loopLiteralStrings(id: Node): string[] | undefined {
   const values = seq.namedChildren.filter((c) => c.type !== 'comment').map((c) => stringValue(c));
   return values.length > 0 && values.every((v) => v !== undefined) ? (values as string[]) : undefined;
 }
+
+/** Each comparison operator and the one that answers the opposite for the same operands. */
+const NEGATED_OPERATOR: Readonly<Record<string, string>> = { is: 'is not', 'is not': 'is', in: 'not in', 'not in': 'in', '==': '!=', '!=': '==' };
+/** Operators whose operands can be swapped without changing the answer (`None is x`, `x is None`). */
+const SYMMETRIC_OPERATOR = new Set(['is', 'is not', '==', '!=']);
+
+/**
+ * `a` and `b` are a condition and its negation, so `a or b` is always true and `a and b` always false:
+ * `p` / `not p`, or one comparison with the opposite operator (`x == y` / `x != y`, `y != x`, `in` / `not
+ * in`, `is` / `is not`). Both must be the same expression with nothing in it that could answer differently
+ * the second time (no call, `await`, `yield` or walrus). `<` / `>=` are not opposites: NaN fails both.
+ */
+export function negatesEachOther(a: Node, b: Node): boolean {
+  const l = unparen(a);
+  const r = unparen(b);
+  if (l.type === 'not_operator') return sameStableExpression(l.childForFieldName('argument'), r);
+  if (r.type === 'not_operator') return sameStableExpression(l, r.childForFieldName('argument'));
+  const x = twoOperandComparison(l);
+  const y = twoOperandComparison(r);
+  if (!x || !y || NEGATED_OPERATOR[x.op] !== y.op) return false;
+  if (sameStableExpression(x.left, y.left) && sameStableExpression(x.right, y.right)) return true;
+  return SYMMETRIC_OPERATOR.has(x.op) && sameStableExpression(x.left, y.right) && sameStableExpression(x.right, y.left);
+}
+
+/** The two operands and the operator of a two-operand comparison (`a is not b`), else undefined. */
+function twoOperandComparison(n: Node): { left: Node; op: string; right: Node } | undefined {
+  if (n.type !== 'comparison_operator') return undefined;
+  const operands = n.namedChildren.filter((c) => c.type !== 'comment');
+  if (operands.length !== 2) return undefined;
+  const operators: string[] = [];
+  for (let i = 0; i < n.childCount; i++) {
+    const c = n.child(i)!;
+    if (!c.isNamed) operators.push(c.type);
+  }
+  return { left: operands[0]!, op: operators.join(' '), right: operands[1]! };
+}
+
+/**
+ * The same expression written twice (spacing aside, outside string literals), with nothing in it that could
+ * answer differently the second time: `other`, `other.value`, `self.items[0]`.
+ */
+function sameStableExpression(a: Node | null, b: Node | null): boolean {
+  if (!a || !b) return false;
+  const x = unparen(a);
+  const y = unparen(b);
+  // Spacing inside a string literal is part of its value (`'  '` is not `' '`).
+  const spelling = (t: string) => (/["']/.test(t) ? t : t.replace(/\s+/g, ''));
+  if (spelling(x.text) !== spelling(y.text)) return false;
+  const unstable = (d: Node) => d.type === 'call' || d.type === 'await' || d.type === 'yield' || d.type === 'named_expression';
+  let stable = !unstable(x);
+  if (stable) {
+    forEachDescendant(x, (d) => {
+      if (unstable(d)) stable = false;
+      return stable;
+    });
+  }
+  return stable;
+}

@@ -18,6 +18,7 @@ import {
   forEachDescendant,
   forEachInScope,
   loopLiteralStrings,
+  negatesEachOther,
   parameterNames,
   returnsOf,
   stringValue,
@@ -146,62 +147,6 @@ function comparisonTruth(n: Node): Truth {
   return r === undefined ? 'unknown' : r ? 'truthy' : 'falsy';
 }
 
-/** Comparison operators and their negations (`a is not b` is `not (a is b)`). */
-const NEGATED_OPERATOR: Record<string, string> = {
-  is: 'is not', 'is not': 'is', in: 'not in', 'not in': 'in', '==': '!=', '!=': '==',
-};
-/** Operators whose operands can be swapped without changing the answer (`None is x`, `x is None`). */
-const SYMMETRIC_OPERATOR = new Set(['is', 'is not', '==', '!=']);
-
-/** The two operands and the operator of a two-operand comparison (`a is not b`), else undefined. */
-function simpleComparison(n: Node): { left: Node; op: string; right: Node } | undefined {
-  if (n.type !== 'comparison_operator') return undefined;
-  const operands = n.namedChildren.filter((c) => c.type !== 'comment');
-  if (operands.length !== 2) return undefined;
-  const operators: string[] = [];
-  for (let i = 0; i < n.childCount; i++) {
-    const c = n.child(i)!;
-    if (!c.isNamed) operators.push(c.type);
-  }
-  return { left: operands[0]!, op: operators.join(' '), right: operands[1]! };
-}
-
-/**
- * The same expression written twice, with nothing in it that could answer differently the second time
- * (no call, `await`, `yield` or walrus): `other`, `other.value`, `self.items[0]`.
- */
-function sameStableExpression(a: Node | null, b: Node | null): boolean {
-  if (!a || !b) return false;
-  const x = unparen(a);
-  const y = unparen(b);
-  if (x.text.replace(/\s+/g, ' ') !== y.text.replace(/\s+/g, ' ')) return false;
-  const unstable = (d: Node) => d.type === 'call' || d.type === 'await' || d.type === 'yield' || d.type === 'named_expression';
-  let stable = !unstable(x);
-  if (stable) {
-    forEachDescendant(x, (d) => {
-      if (unstable(d)) stable = false;
-      return stable;
-    });
-  }
-  return stable;
-}
-
-/**
- * Is one operand the negation of the other: `x` and `not x`, `a is b` and `a is not b` (also
- * `in`/`not in`, `==`/`!=`, either operand order for the symmetric ones)? Then `l or r` always holds and
- * `l and r` never does.
- */
-function complementary(left: Node, right: Node): boolean {
-  const l = unparen(left);
-  const r = unparen(right);
-  if (l.type === 'not_operator') return sameStableExpression(l.childForFieldName('argument'), r);
-  if (r.type === 'not_operator') return sameStableExpression(l, r.childForFieldName('argument'));
-  const a = simpleComparison(l);
-  const b = simpleComparison(r);
-  if (!a || !b || NEGATED_OPERATOR[a.op] !== b.op) return false;
-  if (sameStableExpression(a.left, b.left) && sameStableExpression(a.right, b.right)) return true;
-  return SYMMETRIC_OPERATOR.has(a.op) && sameStableExpression(a.left, b.right) && sameStableExpression(a.right, b.left);
-}
 
 /**
  * Truthiness of an expression that does not depend on any variable: `True`, `1`, `not False`, `1 == 1`,
@@ -236,13 +181,13 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
         if (l === 'falsy') return r;
         if (r === 'truthy') return 'truthy';
         // `x is None or x is not None`: a test or its negation holds whatever `x` is.
-        return complementary(n.childForFieldName('left')!, n.childForFieldName('right')!) ? 'truthy' : 'unknown';
+        return negatesEachOther(n.childForFieldName('left')!, n.childForFieldName('right')!) ? 'truthy' : 'unknown';
       }
       if (op === 'and') {
         if (l === 'falsy') return 'falsy';
         if (l === 'truthy') return r;
         if (r === 'falsy') return 'falsy';
-        return complementary(n.childForFieldName('left')!, n.childForFieldName('right')!) ? 'falsy' : 'unknown';
+        return negatesEachOther(n.childForFieldName('left')!, n.childForFieldName('right')!) ? 'falsy' : 'unknown';
       }
       return 'unknown';
     }

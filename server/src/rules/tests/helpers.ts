@@ -10,6 +10,7 @@ import {
   dottedName,
   forEachInScope,
   functionName,
+  negatesEachOther,
   stringValue,
   unparen,
   type Node,
@@ -375,25 +376,6 @@ export function isOrTrue(node: Node | null | undefined): boolean {
   return (literalTruth(n) === true && !isLiteralOnly(n)) || complementaryOperands(n) !== undefined;
 }
 
-/** Operators whose results are each other's negation for any operands (NaN included, unlike `<` and `>=`). */
-const COMPLEMENT: Record<string, string> = { '==': '!=', '!=': '==', is: 'is not', 'is not': 'is', in: 'not in', 'not in': 'in' };
-
-/** `a` is the negation of `b`: `not p` / `p`, or the same comparison with the complementary operator (`x != y` / `y == x`). */
-function negates(a: Node, b: Node): boolean {
-  if (a.type === 'not_operator') {
-    const arg = a.childForFieldName('argument');
-    return !!arg && sameText(unparen(arg).text, b.text);
-  }
-  if (a.type !== 'comparison_operator' || b.type !== 'comparison_operator' || a.namedChildCount !== 2 || b.namedChildCount !== 2) return false;
-  const opA = comparisonOperator(a);
-  if (COMPLEMENT[opA] !== comparisonOperator(b)) return false;
-  const [a0, a1] = a.namedChildren as [Node, Node];
-  const [b0, b1] = b.namedChildren as [Node, Node];
-  if (sameText(a0.text, b0.text) && sameText(a1.text, b1.text)) return true;
-  // `==`, `!=`, `is`, `is not` are symmetric; membership is not.
-  return !opA.includes('in') && sameText(a0.text, b1.text) && sameText(a1.text, b0.text);
-}
-
 /**
  * The operands of an `or` chain that are a condition and its negation (`got == want or got != want`,
  * `ok or not ok`): the disjunction is true whatever the values.
@@ -407,7 +389,7 @@ export function complementaryOperands(node: Node): [Node, Node] | undefined {
     else operands.push(n);
   }
   for (let i = 0; i < operands.length; i++) {
-    for (let j = 0; j < operands.length; j++) if (i !== j && negates(operands[i]!, operands[j]!)) return i < j ? [operands[i]!, operands[j]!] : [operands[j]!, operands[i]!];
+    for (let j = 0; j < operands.length; j++) if (i !== j && negatesEachOther(operands[i]!, operands[j]!)) return i < j ? [operands[i]!, operands[j]!] : [operands[j]!, operands[i]!];
   }
   return undefined;
 }
