@@ -1189,7 +1189,10 @@ function keywordOptionWrite(n: Node): Node | undefined {
   return undefined;
 }
 
-function checkKeywordOption(ctx: RuleContext, modLits: Map<string, string[]>): void {
+/** Text every `-k` option write holds: the attribute, or its name as a string next to a setattr. */
+const KEYWORD_OPTION_TEXT = /\.keyword\s*=|["']keyword["']/;
+
+function checkKeywordOption(ctx: RuleContext, modLits: () => Map<string, string[]>): void {
   forEachDescendant(ctx.root, (n) => {
     const value = keywordOptionWrite(n);
     if (!value) return true;
@@ -1197,7 +1200,7 @@ function checkKeywordOption(ctx: RuleContext, modLits: Map<string, string[]>): v
     // one naming tests or categories (`not slow`, `test_parse`) depends on the names.
     if (keywordVerdict(stringValue(value)!) !== false) return false;
     const fn = enclosingCallable(n);
-    const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits, neutral: new Set(['config', 'session']), domain: 'item' };
+    const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits(), neutral: new Set(['config', 'session']), domain: 'item' };
     const site: Site = { node: n, fn, gates: gatesOf(n, fn ?? ctx.root), extra: [], scope };
     report(ctx, site, (_v, note) =>
       `\`${snippet(n)}\` sets pytest's \`-k\` expression to one that no test name satisfies${note}: every test is deselected, so nothing runs and nothing can fail`);
@@ -1285,7 +1288,8 @@ export const collectionSabotage: Rule = {
           }
         }
         if (ctx.facts.isConftest) checkCollectIgnore(ctx, modLits());
-        if (ctx.source.includes('keyword')) checkKeywordOption(ctx, modLits());
+        // `config.option.keyword = ...` or `setattr(config.option, "keyword", ...)`: rare, so the walk is gated on its text.
+        if (KEYWORD_OPTION_TEXT.test(ctx.source)) checkKeywordOption(ctx, modLits);
       },
     };
   },
