@@ -10,10 +10,11 @@ import { stringValue } from '../../server/src/engine/ast';
 import { mayHaveSpellingEscape, MentionedWords, spelledByValue, spellsByValue } from '../../server/src/engine/prefilter';
 import { AWARENESS_WORDS, FRAME_WORDS, PYTEST_WORDS, TRIGGER_WORDS } from '../../server/src/rules/awareness/env-helpers';
 import { DUNDER_TEXT } from '../../server/src/rules/equality/helpers';
-import { EXIT_TEXT, EXIT_WORD } from '../../server/src/rules/exit/RH101-forced-success-exit';
-import { STATUS_TEXT, STATUS_WORDS } from '../../server/src/rules/exit/RH102-exit-status-override';
+import { EXIT_TEXT, EXIT_WORD, WRAPS_CALLABLE } from '../../server/src/rules/exit/RH101-forced-success-exit';
+import { STATUS_TEXT, STATUS_WORDS, TEST_FRAMEWORK } from '../../server/src/rules/exit/RH102-exit-status-override';
 import { MENTIONS as RH301_MENTIONS } from '../../server/src/rules/framework/RH301-report-forgery';
-import { MENTIONS as RH302_MENTIONS } from '../../server/src/rules/framework/RH302-test-call-hijack';
+import { MENTIONS as RH302_MENTIONS, RESULT_RECORDS } from '../../server/src/rules/framework/RH302-test-call-hijack';
+import { KEYWORD_OPTION_TEXT } from '../../server/src/rules/framework/RH303-collection-sabotage';
 import { CLOCK_TEXT } from '../../server/src/rules/harness/RH601-clock-patching';
 import { SKIP_WORDS } from '../../server/src/rules/tests/helpers';
 import { ensureParser } from '../support/engine';
@@ -63,6 +64,11 @@ const REPLACED: { name: string; old: RegExp; now: RegExp; words: string[] }[] = 
     now: RH302_MENTIONS,
     words: ['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop', 'TestCase', 'TestResult', 'TestSuite', 'TextTestRunner', 'addFailure', 'addError', 'wasSuccessful', 'runtest', 'obj', '_obj'],
   },
+  { name: 'RH101 callable wrappers', old: /\bpartial\b|\bstaticmethod\b/, now: WRAPS_CALLABLE, words: ['partial', 'staticmethod'] },
+  { name: 'RH102 test framework', old: /\b(?:unittest|pytest)\b/, now: TEST_FRAMEWORK, words: ['unittest', 'pytest'] },
+  // A gate: it stands for the attribute reads without their closing word boundary.
+  { name: 'RH302 result records', old: /\.(?:failures|errors|unexpectedSuccesses)/, now: RESULT_RECORDS, words: ['.failures', '.errors', '.unexpectedSuccesses'] },
+  { name: 'RH303 keyword option', old: /\.keyword\s*=|["']keyword["']/, now: KEYWORD_OPTION_TEXT, words: ['.keyword =', '.keyword=', '"keyword"', "'keyword'"] },
   {
     name: 'RH601 clock text',
     old: /time|perf_counter|monotonic|default_timer|synchronize/,
@@ -196,6 +202,25 @@ describe('stringValue decodes escapes as Python does', () => {
   for (const [source, expected] of cases) {
     it(`${source} → ${JSON.stringify(expected)}`, () => assert.equal(valueOf(source), expected));
   }
+});
+
+describe('mayHaveSpellingEscape', () => {
+  it('answers as the regular expression it stands for, on generated texts', () => {
+    const old = /\\(?:[xuUN]|[0-7]{2}|\r?\n\S)/;
+    const alphabet = ['\\', 'x', 'u', 'U', 'N', '0', '7', '8', '\n', '\r', ' ', 'a', '{'];
+    const next = random(4242);
+    let matched = 0;
+    for (let k = 0; k < 20000; k++) {
+      let t = '';
+      const length = 1 + Math.floor(next() * 12);
+      while (t.length < length) t += alphabet[Math.floor(next() * alphabet.length)];
+      // Each text twice in a row: the answer for the last source is remembered.
+      assert.equal(mayHaveSpellingEscape(t), old.test(t), JSON.stringify(t));
+      assert.equal(mayHaveSpellingEscape(t), old.test(t), JSON.stringify(t));
+      if (old.test(t)) matched++;
+    }
+    assert.ok(matched > 1000, 'the generated texts match sometimes');
+  });
 });
 
 describe('prefilters see words spelt by escapes', () => {

@@ -114,9 +114,27 @@ let lastMayHaveSpellingEscape = false;
 export function mayHaveSpellingEscape(source: string): boolean {
   if (source !== lastSource) {
     lastSource = source;
-    lastMayHaveSpellingEscape = SPELLING_ESCAPE.test(source);
+    lastMayHaveSpellingEscape = hasSpellingEscape(source);
   }
   return lastMayHaveSpellingEscape;
+}
+
+/**
+ * `SPELLING_ESCAPE.test(source)`, by visiting the backslashes: most files have some (`\n` in strings,
+ * regular expressions), and a regular expression that starts with one scans slower than `indexOf`.
+ */
+function hasSpellingEscape(source: string): boolean {
+  for (let i = source.indexOf('\\'); i >= 0; i = source.indexOf('\\', i + 1)) {
+    const c = source.charCodeAt(i + 1);
+    if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */ || c === 0x4e /* N */) return true;
+    if (c >= 0x30 && c <= 0x37) {
+      const d = source.charCodeAt(i + 2);
+      if (d >= 0x30 && d <= 0x37) return true;
+    }
+    const next = c === 0x0d && source.charCodeAt(i + 2) === 0x0a ? i + 3 : c === 0x0a ? i + 2 : -1;
+    if (next > 0 && next < source.length && !/\s/.test(source[next]!)) return true;
+  }
+  return false;
 }
 
 /**

@@ -829,7 +829,10 @@ export const forcedSuccessExit: Rule = {
 };
 
 /** The source may bind a ready-made exit (`exitWrappers`): a partial, a `staticmethod`, a class attribute. */
-const MAY_WRAP_EXIT = /\bpartial\b|\bstaticmethod\b|^[ \t]+\w+\s*=\s*[\w.]*(?:exit|quit)\s*$/m;
+export const WRAPS_CALLABLE = new MentionedWords([], { wholeWords: [['partial', 'rtial'], ['staticmethod', 'cmethod']] });
+/** An indented `name = sys.exit` (a class attribute bound to an exit). */
+const CLASS_EXIT_ALIAS = /^[ \t]+\w+\s*=\s*[\w.]*(?:exit|quit)\s*$/m;
+const mayWrapExit = (source: string) => WRAPS_CALLABLE.test(source) || CLASS_EXIT_ALIAS.test(source);
 
 function listeners(ctx: RuleContext): Listeners {
   const sites: ExitSite[] = [];
@@ -844,7 +847,7 @@ function listeners(ctx: RuleContext): Listeners {
       return exit && boundExitSite(n, exit);
     }
     if (fn.type !== 'identifier' && fn.type !== 'attribute') return undefined;
-    wrappers ??= MAY_WRAP_EXIT.test(ctx.source) ? exitWrappers(ctx.root, ctx.names) : new Map();
+    wrappers ??= mayWrapExit(ctx.source) ? exitWrappers(ctx.root, ctx.names) : new Map();
     if (wrappers.size === 0) return undefined;
     const name = fn.type === 'identifier' ? fn.text : fn.childForFieldName('attribute')?.text ?? '';
     const exit = wrappers.get(name);

@@ -176,8 +176,8 @@ export const exitStatusOverride: Rule = {
     },
   },
   create(ctx: RuleContext) {
-    // The runner call first: most files have none, and the regular expression rules them out in one scan.
-    const runs = RUNNER_CALL.test(ctx.source) && TEST_FRAMEWORK.test(ctx.source) && EXITS.test(ctx.source) ? () => reportDiscardedRuns(ctx) : undefined;
+    // The framework's name first (searched by rare letters), then the runner call and an exit.
+    const runs = TEST_FRAMEWORK.test(ctx.source) && RUNNER_CALL.test(ctx.source) && EXITS.test(ctx.source) ? () => reportDiscardedRuns(ctx) : undefined;
     const status = statusOverrides(ctx);
     if (!runs) return status;
     // A test runner script with a success exit after the run: checked once the tree is walked.
@@ -204,7 +204,7 @@ function statusOverrides(ctx: RuleContext): Listeners {
 
 /** A file that may run a test suite in process (`unittest.main(`, `TestProgram(`, `TextTestRunner(`, `pytest.main(`) ... */
 const RUNNER_CALL = /\b(?:main|TestProgram|TextTestRunner)\s*\(/;
-const TEST_FRAMEWORK = /\b(?:unittest|pytest)\b/;
+export const TEST_FRAMEWORK = new MentionedWords([], { wholeWords: [['unittest', 'ttest'], ['pytest', 'ytest']] });
 /** ... and may exit afterwards. */
 const EXITS = /\b(?:_?exit|SystemExit)\b/;
 /** Calls that run tests in process and hand back the outcome (`pytest.main` returns the status). */

@@ -466,7 +466,7 @@ function callsSuccess(fn: Node): Node | undefined {
 // A runner's result with its failures discarded
 
 /** The lists of a unittest result that make `wasSuccessful()` false. */
-const RESULT_RECORDS = /\.(failures|errors|unexpectedSuccesses)\b/;
+export const RESULT_RECORDS = new MentionedWords([['.failures', 'ailures'], ['.errors', 'rrors'], ['.unexpectedSuccesses', 'Successes']]);
 const RECORD_ATTRS = new Set(['failures', 'errors', 'unexpectedSuccesses']);
 
 /**

@@ -24,6 +24,7 @@
  * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
  */
 import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
+import { MentionedWords } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { enclosingCallable, gatesOf, hookNameOf, hookParameters, keywordValue, localAssignments, moduleAssignments, requires, snippet, truthiness, type Gate } from './helpers';
@@ -1190,7 +1191,7 @@ function keywordOptionWrite(n: Node): Node | undefined {
 }
 
 /** Text every `-k` option write holds: the attribute, or its name as a string next to a setattr. */
-const KEYWORD_OPTION_TEXT = /\.keyword\s*=|["']keyword["']/;
+export const KEYWORD_OPTION_TEXT = new MentionedWords([['"keyword"', 'keyword'], ["'keyword'", 'keyword'], ['"keyword\'', 'keyword'], ["'keyword\"", 'keyword']], { extra: { anchor: '.keyword', pattern: /\.keyword\s*=/ } });
 
 function checkKeywordOption(ctx: RuleContext, modLits: () => Map<string, string[]>): void {
   forEachDescendant(ctx.root, (n) => {
