@@ -28,7 +28,7 @@ import {
 import { flatTree } from '../../engine/fast';
 import { callRebindings, mayRebindCall } from '../../engine/rebinding';
 import type { NameResolver } from '../../engine/names';
-import { literalsSpelling, mayHaveSpellingEscape, MentionedWords, spellsByValue } from '../../engine/prefilter';
+import { literalsSpelling, MentionedWords, spelledByValue } from '../../engine/prefilter';
 
 // ---------------------------------------------------------------------------------------------------------
 // Constant truthiness
@@ -647,7 +647,7 @@ const INTENT = /\b(bypass(?:es|ing)?|cheat(?:s|ing)?|spoof(?:s|ing)?|reward[ _-]
 const cache = new WeakMap<Node, EqualityAnalysis>();
 
 /** What `Analyser.collect` looks at ('string' to skip what is inside one). */
-const COLLECTED_TYPES = ['string', 'concatenated_string', 'function_definition', 'class_definition', 'call', 'assignment', 'type_alias_statement', 'return_statement', 'yield'];
+const COLLECTED_TYPES = ['string', 'function_definition', 'class_definition', 'call', 'assignment', 'type_alias_statement', 'return_statement', 'yield'];
 
 export function analyseEquality(root: Node, names: NameResolver, source: string): EqualityAnalysis {
   const cached = cache.get(root);
@@ -768,18 +768,14 @@ class Analyser {
   private readonly returnish: Node[] = [];
   /** `functionsByName` is complete (filled before `collect`). */
   private functionsIndexed = false;
-  /** A string literal's value spells a comparison dunder its text may lack (see `spellsByValue`). */
-  private spelledDunder = false;
-  /** The source has an escape that can spell a word, so lone strings are looked at too. */
-  private readonly escapesMaySpell: boolean;
+  /** A string literal's value spells a comparison dunder its text may lack (asked on first need). */
+  private spelledDunder: boolean | undefined;
 
   constructor(
     private readonly root: Node,
     private readonly names: NameResolver,
     private readonly source: string,
-  ) {
-    this.escapesMaySpell = mayHaveSpellingEscape(source);
-  }
+  ) {}
 
   run(): EqualityAnalysis {
     // The rules read only always-matching overrides and what their classes do: most files with a
@@ -922,10 +918,7 @@ class Analyser {
     if (this.root.hasError) {
       // A tree with errors has no subtree index, so `descendantsOfType` would go to tree-sitter: walk it.
       forEachDescendant(this.root, (n) => {
-        if (n.type === 'string') {
-          if (this.escapesMaySpell) this.noteLiteral(n);
-          return false;
-        }
+        if (n.type === 'string') return false;
         this.collectNode(n);
         return true;
       });
@@ -935,18 +928,16 @@ class Analyser {
       let stringEnd = -1;
       for (const n of this.root.descendantsOfType(COLLECTED_TYPES)) {
         if (!n || n.startIndex < stringEnd) continue;
-        if (n.type === 'string') {
-          stringEnd = n.endIndex;
-          if (this.escapesMaySpell) this.noteLiteral(n);
-        } else this.collectNode(n);
+        if (n.type === 'string') stringEnd = n.endIndex;
+        else this.collectNode(n);
       }
     }
     this.classifyCalls();
   }
 
-  /** Notes a literal whose value spells a comparison dunder that its text may lack. */
-  private noteLiteral(n: Node): void {
-    if (!this.spelledDunder && spellsByValue(n) && DUNDER_TEXT.test(stringValue(n) ?? '')) this.spelledDunder = true;
+  /** A string literal's value spells a comparison dunder that its text may lack (the engine's prefilter fallback). */
+  private dunderSpelledByValue(): boolean {
+    return (this.spelledDunder ??= spelledByValue({ root: this.root, source: this.source }, DUNDER_TEXT));
   }
 
   /** `type(name, bases, namespace)` calls and the setattr-like forms, among all calls: cheap tests first. */
@@ -956,7 +947,7 @@ class Analyser {
     const dunders = this.dunderPositions();
     for (const call of this.calls) {
       if (this.isTypeCall(call)) this.typeCalls.push(call);
-      else if ((this.spelledDunder || anyPositionWithin(dunders, call)) && this.isSetattrLike(call)) this.setattrCalls.push(call);
+      else if ((anyPositionWithin(dunders, call) || this.dunderSpelledByValue()) && this.isSetattrLike(call)) this.setattrCalls.push(call);
       else if (this.loopedSetattr(call)) this.setattrCalls.push(call);
     }
   }
@@ -997,9 +988,6 @@ class Analyser {
         break;
       case 'call':
         this.calls.push(n);
-        break;
-      case 'concatenated_string':
-        this.noteLiteral(n);
         break;
       case 'assignment': {
         if (n.parent?.type !== 'assignment') {

@@ -17,8 +17,8 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
-import { MentionedWords, mayHaveSpellingEscape, spellsByValue, whenMentioned } from '../../engine/prefilter';
+import { callArguments, dottedName, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, unparen, type Node } from '../../engine/ast';
+import { MentionedWords, spelledByValue, whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -142,21 +142,13 @@ export const testCallHijack: Rule = {
       // Calls matter only as rebindings, and a call names the attribute it rebinds in a string that ends in
       // it (`setattr(x, "run", f)`, `mock.patch("m.C.run")`): where no string does, calls are not collected.
       const callsMatter = ATTR_STRING_END.test(ctx.source);
-      let joined = false;
       const listeners = collectThenCheck((nodes) => {
-        // An implicit concatenation or an escape spelt such a string: take the calls from the file's node list (rare).
-        if (joined) nodes.calls = flatTree(ctx.root).nodes.filter((n) => n.type === 'call');
+        // Without such a string in the text, only a string's value (an implicit concatenation, escapes:
+        // `"r" "un"`, `"\x72un"`) can name the attribute: then take the calls from the file's node list (rare).
+        if (!callsMatter && spelledByValue(ctx, ATTR_VALUE_END)) nodes.calls = flatTree(ctx.root).nodes.filter((n) => n.type === 'call');
         check(ctx, nodes);
       });
-      if (!callsMatter) {
-        delete listeners.call;
-        const spellsName = (node: Node) => {
-          if (!joined && ATTR_VALUE_END.test(stringValue(node) ?? '')) joined = true;
-        };
-        listeners.concatenated_string = spellsName;
-        // A string whose escapes spell words its text lacks (`"\x72un"`) can name the attribute too.
-        if (mayHaveSpellingEscape(ctx.source)) listeners.string = (node) => void (spellsByValue(node) && spellsName(node));
-      }
+      if (!callsMatter) delete listeners.call;
       return listeners;
     });
   },
