@@ -477,3 +477,32 @@ function sameStableExpression(a: Node | null, b: Node | null): boolean {
   }
   return stable;
 }
+
+/** Adds `a` to `out` when it assigns a plain name (`name = value`): the value, under the name. */
+function noteAssignment(a: Node, out: Map<string, Node[]>): void {
+  if (a.type !== 'assignment') return;
+  const left = a.childForFieldName('left');
+  const right = a.childForFieldName('right');
+  if (left?.type !== 'identifier' || !right) return;
+  const list = out.get(left.text);
+  if (list) list.push(right);
+  else out.set(left.text, [right]);
+}
+
+/** Assignments `name = value` in a function body (nested scopes excluded): values by name, in order. */
+export function localAssignments(fn: Node): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  const body = fn.childForFieldName('body');
+  if (body) forEachInScope(body, (n) => noteAssignment(n, out));
+  return out;
+}
+
+/** Module-level assignments `name = value` (statements of the module itself): values by name, in order. */
+export function moduleAssignments(root: Node): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  for (const stmt of root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a) noteAssignment(a, out);
+  }
+  return out;
+}

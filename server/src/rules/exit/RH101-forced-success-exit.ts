@@ -17,6 +17,7 @@ import {
   isMainGuardCondition,
   isMethod,
   isUnderMainGuard,
+  moduleAssignments,
   parameterNames,
   rangeOf,
   stringValue,
@@ -617,14 +618,8 @@ function isOptionGuarded(site: Node, scope: Node, optionTest: RegExp = OPTION_TE
 function moduleLevelValue(node: Node, name: string): Node | undefined {
   let module: Node | null = node;
   while (module && module.type !== 'module') module = module.parent;
-  let value: Node | undefined;
-  for (const stmt of module?.namedChildren ?? []) {
-    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-    if (a?.type !== 'assignment' || a.childForFieldName('left')?.text !== name) continue;
-    if (value) return undefined;
-    value = a.childForFieldName('right') ?? undefined;
-  }
-  return value;
+  const values = module ? moduleAssignments(module).get(name) : undefined;
+  return values?.length === 1 ? values[0] : undefined;
 }
 
 /** The function (with its nested code) asserts that something raises SystemExit. */

@@ -18,7 +18,7 @@
  * a condition that requires an xfail marker or exception; a hack rewrites unconditionally, on
  * `rep.failed`, on `call.when`, or by exception type.
  */
-import { callArguments, forEachDescendant, forEachInScope, functionName, isMethod, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -35,8 +35,6 @@ import {
   hookStyle,
   moduleStringConstants,
   isNoOp,
-  localAssignments,
-  moduleAssignments,
   mentionsMarker,
   mentionsPassed,
   mentionsSkipped,

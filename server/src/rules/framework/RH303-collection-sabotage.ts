@@ -23,11 +23,11 @@
  * on options, platform, Python version, installed packages or environment make the sabotage conditional
  * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
 import { MentionedWords } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { enclosingCallable, gatesOf, hookNameOf, hookParameters, keywordValue, localAssignments, moduleAssignments, requires, snippet, truthiness, type Gate } from './helpers';
+import { enclosingCallable, gatesOf, hookNameOf, hookParameters, keywordValue, requires, snippet, truthiness, type Gate } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
