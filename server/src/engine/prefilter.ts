@@ -106,18 +106,24 @@ const SPELLING_ESCAPE = /\\(?:[xuUN]|[0-7]{2}|\r?\n\S)/;
 /** The same, for the text of one `escape_sequence` token (which ends with the line break). */
 const SPELLING_ESCAPE_TOKEN = /^\\(?:[xuUN]|[0-7]{2}|\r?\n)/;
 
-// Several rules ask about the same file in a row: remember the last answer.
-let lastSource: string | undefined;
-let lastMayHaveSpellingEscape = false;
+/**
+ * `answer` with its last question and answer remembered: several rules ask the same question about the
+ * same file (its source or its path) one after another.
+ */
+export function rememberingLast<T>(answer: (text: string) => T): (text: string) => T {
+  let lastText: string | undefined;
+  let last: T;
+  return (text) => {
+    if (text !== lastText) {
+      lastText = text;
+      last = answer(text);
+    }
+    return last;
+  };
+}
 
 /** Can the file hold a string that spells a word through an escape (a cheap text test most files fail)? */
-export function mayHaveSpellingEscape(source: string): boolean {
-  if (source !== lastSource) {
-    lastSource = source;
-    lastMayHaveSpellingEscape = hasSpellingEscape(source);
-  }
-  return lastMayHaveSpellingEscape;
-}
+export const mayHaveSpellingEscape = rememberingLast(hasSpellingEscape);
 
 /**
  * `SPELLING_ESCAPE.test(source)`, by visiting the backslashes: most files have some (`\n` in strings,

@@ -14,7 +14,7 @@
  */
 import { anyPositionWithin, callArguments, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { MentionedWords, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
+import { MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
 
 // ---------------------------------------------------------------------------------------------------
 // Text filter
@@ -58,9 +58,6 @@ export const TRIGGER_WORDS = new MentionedWords(ACCESSOR_NAMES);
 
 /** Every word of RH501's and RH502's text filters: one scan rules both out for most files. */
 export const AWARENESS_WORDS = new MentionedWords([...FRAMEWORK_NAMES, ...ACCESSOR_NAMES, ['getouterframes', 'frame']]);
-// Both rules ask about the same file in a row: remember the last answer.
-let lastSource: string | undefined;
-let lastMentions = false;
 
 /** `/_getframe|f_back|currentframe|inspect\.stack|getouterframes|extract_stack/` (RH501's frame access), searched by rare letters. */
 export const FRAME_WORDS = new MentionedWords([
@@ -72,14 +69,8 @@ export const FRAME_WORDS = new MentionedWords([
   ['getouterframes', 'frame'],
 ]);
 
-/** The source has one of the words RH501 and RH502 need (a necessary condition for either to report). */
-export function mentionsAwarenessWords(source: string): boolean {
-  if (source !== lastSource) {
-    lastSource = source;
-    lastMentions = AWARENESS_WORDS.test(source);
-  }
-  return lastMentions;
-}
+/** The source has one of the words RH501 and RH502 need (a necessary condition for either to report); both ask in a row. */
+export const mentionsAwarenessWords = rememberingLast((source) => AWARENESS_WORDS.test(source));
 
 // ---------------------------------------------------------------------------------------------------
 // Frames
@@ -744,17 +735,8 @@ const TEST_HELPER_NAME = /^(testing|_testing|testutils?|test_?utils?|test_?helpe
  */
 const TEST_HELPER_DIR = /^(_pytest|(unit|integration|functional|e2e|end_?to_?end|system|regression|acceptance|smoke|idle)_tests?)$/i;
 
-// Several rules ask about the same file in a row: remember the last answer.
-let lastHelperPath: string | undefined;
-let lastIsHelper = false;
-
-export function isTestHelperPath(path: string): boolean {
-  if (path !== lastHelperPath) {
-    lastHelperPath = path;
-    lastIsHelper = helperPath(path);
-  }
-  return lastIsHelper;
-}
+/** Several rules ask about the same file in a row. */
+export const isTestHelperPath = rememberingLast(helperPath);
 
 function helperPath(path: string): boolean {
   // Every name either pattern accepts contains `test` (any case): most paths are settled by one search.

@@ -25,6 +25,7 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { rememberingLast } from '../../engine/prefilter';
 
 // ---------------------------------------------------------------------------------------------------
 // Path expressions
@@ -486,24 +487,20 @@ export interface FileContext {
 
 /** A string in the file names a training split (`"train"`, `"data/train/"`): `test` is then its sibling split. */
 const TRAIN_SPLIT = /["'/\\](train|training)["'/\\]/;
-let lastSource: string | undefined;
-let lastPath: string | undefined;
-let lastFileHandlesData = false;
 
 /** Module and package names of data-handling code: `data.py`, `datasets/mnist.py`, `data_utils.py`. */
 const DATA_MODULE_WORDS = new Set(['data', 'dataset', 'datasets', 'datamodule', 'dataloader', 'dataloaders', 'preprocess', 'preprocessing', 'download', 'split', 'splits']);
 
+/** The module or its package is a data module (folders further up say where the checkout is, not what the code does). */
+const isDataModulePath = rememberingLast((path) => {
+  const names = path.replace(/\\/g, '/').replace(/\.pyi?$/, '').split('/').slice(-2);
+  return names.flatMap((n) => n.toLowerCase().split(/_+/)).some((w) => DATA_MODULE_WORDS.has(w));
+});
+const namesTrainSplit = rememberingLast((source) => TRAIN_SPLIT.test(source));
+
 /** A data module (its name or its package's) or a file that also names a `train` split. */
 function handlesDataSplits(file: FileContext): boolean {
-  if (file.source !== lastSource || file.path !== lastPath) {
-    lastSource = file.source;
-    lastPath = file.path;
-    // Only the module and its package: folders further up say where the checkout is, not what the code does.
-    const names = file.path.replace(/\\/g, '/').replace(/\.pyi?$/, '').split('/').slice(-2);
-    const words = names.flatMap((n) => n.toLowerCase().split(/_+/));
-    lastFileHandlesData = words.some((w) => DATA_MODULE_WORDS.has(w)) || TRAIN_SPLIT.test(file.source);
-  }
-  return lastFileHandlesData;
+  return isDataModulePath(file.path) || namesTrainSplit(file.source);
 }
 
 /**
