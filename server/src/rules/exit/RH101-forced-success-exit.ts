@@ -31,11 +31,15 @@ import type { Fix, Severity } from '../../engine/types';
 import {
   callbackRegistry,
   boundExitSite,
+  catchesSystemExit,
+  CATCHES_SYSTEM_EXIT,
   displayOf,
   exitWrappers,
   exitKindOfQualified,
+  exceptionNames,
   exitSiteOf,
   functionsByName,
+  handlerTypes,
   isSuccessStatus,
   mainGuardCallees,
   partialExit,
@@ -49,7 +53,6 @@ const CLI_MODULES = /^(argparse|optparse|getopt|click|typer|docopt|fire)(\.|$)/;
 const UNITTEST_LIFECYCLE = /^(setUp|tearDown|setUpClass|tearDownClass|asyncSetUp|asyncTearDown|setUpModule|tearDownModule|run|debug|__call__)$/;
 const INTERACTIVE_EXCEPTIONS = new Set(['KeyboardInterrupt', 'BrokenPipeError', 'EOFError', 'SystemExit', 'GeneratorExit']);
 const IMPORT_EXCEPTIONS = new Set(['ImportError', 'ModuleNotFoundError']);
-const CATCHES_SYSTEM_EXIT = new Set(['SystemExit', 'BaseException']);
 
 type HandlerKind = 'swallow' | 'specific' | 'interactive' | 'import';
 const BROAD_EXCEPTIONS = new Set(['Exception', 'BaseException', 'AssertionError', 'object']);
@@ -60,28 +63,6 @@ interface Verdict {
   /** Extra sentence after the main message. */
   note?: string;
   related?: { node: Node; message: string }[];
-}
-
-/** Names a type expression of an `except` clause (or a raises() argument) mentions. */
-function exceptionNames(node: Node | null | undefined, depth = 0): string[] {
-  if (!node) return [];
-  if (depth > 4) return ['?'];
-  const n = unparen(node);
-  if (n.type === 'tuple' || n.type === 'list') return n.namedChildren.flatMap((c) => exceptionNames(c, depth + 1));
-  if (n.type === 'as_pattern') return exceptionNames(n.namedChild(0), depth + 1);
-  const d = dottedName(n);
-  if (d) return [d.slice(d.lastIndexOf('.') + 1)];
-  return ['?'];
-}
-
-function handlerTypes(clause: Node): string[] | null {
-  const value = clause.childForFieldName('value');
-  if (!value) {
-    const first = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
-    if (!first) return null; // bare `except:`
-    return exceptionNames(first);
-  }
-  return exceptionNames(value);
 }
 
 function classifyHandler(clause: Node): HandlerKind {
@@ -95,11 +76,6 @@ function classifyHandler(clause: Node): HandlerKind {
 function handlerLabel(clause: Node): string {
   const types = handlerTypes(clause);
   return types ? `except ${types.length === 1 ? types[0] : `(${types.join(', ')})`}` : 'except';
-}
-
-function catchesSystemExit(clause: Node): boolean {
-  const types = handlerTypes(clause);
-  return !types || types.some((t) => CATCHES_SYSTEM_EXIT.has(t));
 }
 
 function isInside(node: Node, container: Node | null | undefined): boolean {

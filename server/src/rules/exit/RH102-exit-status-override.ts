@@ -13,6 +13,7 @@ import { MentionedWords, mentionedInFile, whenMentioned } from '../../engine/pre
 import type { Severity } from '../../engine/types';
 import {
   CallbackCollector,
+  catchesSystemExit,
   displayOf,
   exitFunctionKind,
   exitSiteOf,
@@ -212,7 +213,6 @@ const RETURNING_RUNNERS = new Set(['pytest.main', '_pytest.config.main']);
 /** Calls that run tests and exit with the outcome themselves, unless told `exit=False`. */
 const EXITING_RUNNERS = new Set(['unittest.main', 'unittest.TestProgram', 'unittest.main.main', 'unittest.main.TestProgram']);
 const TEXT_RUNNERS = new Set(['unittest.TextTestRunner', 'unittest.runner.TextTestRunner']);
-const CATCHES_SYSTEM_EXIT = /^(SystemExit|BaseException)$/;
 /** The last names of those calls (`runner.run(suite)` included). */
 const RUNNER_NAMES = new Set(['main', 'TestProgram', 'run']);
 
@@ -247,14 +247,7 @@ function runsTests(call: Node, names: NameResolver): boolean {
 function inTryCatchingSystemExit(node: Node): boolean {
   for (let p = node.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
     if (p.type !== 'block' || p.parent?.type !== 'try_statement' || p.parent.childForFieldName('body')?.id !== p.id) continue;
-    for (const clause of p.parent.namedChildren) {
-      if (clause.type !== 'except_clause') continue;
-      const caught = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
-      if (!caught) return true; // bare `except:`
-      const types = unparen(caught.type === 'as_pattern' ? caught.namedChild(0)! : caught);
-      const listed = types.type === 'tuple' ? types.namedChildren : [types];
-      if (listed.some((t) => CATCHES_SYSTEM_EXIT.test(dottedName(t)?.split('.').pop() ?? ''))) return true;
-    }
+    if (p.parent.namedChildren.some((clause) => clause.type === 'except_clause' && catchesSystemExit(clause))) return true;
   }
   return false;
 }

@@ -563,3 +563,38 @@ export function simpleCallsIn(fn: Node): Set<string> {
   });
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// except clauses
+
+/** Exceptions whose handler catches a SystemExit. */
+export const CATCHES_SYSTEM_EXIT = new Set(['SystemExit', 'BaseException']);
+
+/** Names a type expression of an `except` clause (or a raises() argument) mentions. */
+export function exceptionNames(node: Node | null | undefined, depth = 0): string[] {
+  if (!node) return [];
+  if (depth > 4) return ['?'];
+  const n = unparen(node);
+  if (n.type === 'tuple' || n.type === 'list') return n.namedChildren.flatMap((c) => exceptionNames(c, depth + 1));
+  if (n.type === 'as_pattern') return exceptionNames(n.namedChild(0), depth + 1);
+  const d = dottedName(n);
+  if (d) return [d.slice(d.lastIndexOf('.') + 1)];
+  return ['?'];
+}
+
+/** The exception names an `except` clause catches, null for a bare `except:`. */
+export function handlerTypes(clause: Node): string[] | null {
+  const value = clause.childForFieldName('value');
+  if (!value) {
+    const first = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
+    if (!first) return null; // bare `except:`
+    return exceptionNames(first);
+  }
+  return exceptionNames(value);
+}
+
+/** The `except` clause catches SystemExit (itself, BaseException, or everything). */
+export function catchesSystemExit(clause: Node): boolean {
+  const types = handlerTypes(clause);
+  return !types || types.some((t) => CATCHES_SYSTEM_EXIT.has(t));
+}
