@@ -6,6 +6,7 @@
  * expect the exit stay quiet.
  */
 import {
+  callArguments,
   containsNode,
   decoratorsOf,
   definitionOf,
@@ -71,6 +72,11 @@ function classifyHandler(clause: Node): HandlerKind {
   if (types.every((t) => INTERACTIVE_EXCEPTIONS.has(t))) return 'interactive';
   if (types.every((t) => IMPORT_EXCEPTIONS.has(t) || INTERACTIVE_EXCEPTIONS.has(t))) return 'import';
   return types.some((t) => BROAD_EXCEPTIONS.has(t)) ? 'swallow' : 'specific';
+}
+
+/** The handler names `AssertionError`: it is there to catch a failed check. */
+function catchesAssertionError(clause: Node): boolean {
+  return !!handlerTypes(clause)?.includes('AssertionError');
 }
 
 function handlerLabel(clause: Node): string {
@@ -253,6 +259,19 @@ class FileJudge {
     return defines ? 'a test helper module' : undefined;
   }
 
+  /**
+   * The file is a module other code imports, not a script something runs: no shebang, no `sys.argv`, no
+   * main guard, and no statement at module level that calls something (a script's `main()`).
+   */
+  private isImportedModule(): boolean {
+    if (this.ctx.facts.hasShebang || /\bargv\b/.test(this.ctx.source)) return false;
+    for (const stmt of this.ctx.root.namedChildren) {
+      if (stmt.type === 'if_statement' && isMainGuardCondition(stmt.childForFieldName('condition'))) return false;
+      if (stmt.type === 'expression_statement' && containsNode(stmt, (n) => n.type === 'call')) return false;
+    }
+    return true;
+  }
+
   private scopeForks(scope: Node): boolean {
     const cached = this.forkScopes.get(scope.id);
     if (cached !== undefined) return cached;
@@ -388,6 +407,9 @@ class FileJudge {
     for (const fn of chain) {
       const named = fn.type === 'lambda' ? lambdaName(fn) : undefined;
       const regs = [...registrationsOf(fn, this.reg()), ...(named ? (this.reg().byName.get(named) ?? []) : [])].filter((r) => !(r.kind === 'thread' && site.kind === 'os._exit'));
+      // A handler of a timer the code arms itself (`signal.alarm(5)`) that exits 0 turns "too slow" into a pass.
+      const timer = regs.length > 0 && regs.every((r) => r.kind === 'signal') ? regs.map((r) => timerSignal(r.at)).find(Boolean) : undefined;
+      if (timer) return { ...verdict, note: `${verdict.note ? `${verdict.note} ` : ''}It is the \`${timer}\` handler: when the work outlasts its own timer, the run ends as a success.` };
       if (regs.length) return undefined;
       if ((fn.type === 'function_definition' || named) && looksLikeSignalHandler(fn)) return undefined;
     }
@@ -461,7 +483,13 @@ class FileJudge {
         return { severity: 'info', where: `in \`${name}()\`, a function defined inside ${topLabel}` };
       }
       if (defs.some((d) => this.cliStrength(d, site) === 'strong')) return undefined;
-      return { severity: 'info', where: `in helper \`${functionName(nearest)}()\` of a ${role === 'test' ? 'test module' : 'test plugin'}`, note: 'No test, fixture or hook of this file calls it.' };
+      const helper = `helper \`${functionName(nearest)}()\` of a ${role === 'test' ? 'test module' : 'test plugin'}`;
+      // A helper that turns a failed check into a successful exit is a hack whoever calls it: an
+      // `except AssertionError`, or any swallowing handler in a module the tests import (not a script).
+      if (swallow && (catchesAssertionError(swallow) || this.isImportedModule())) {
+        return { severity: 'error', where: `in ${helper}, ${swallowWhere}`, related: swallowRelated, note: 'Whatever test calls it passes when its check fails.' };
+      }
+      return { severity: 'info', where: `in ${helper}`, note: 'No test, fixture or hook of this file calls it.' };
     }
 
     // Code under test or an entry point. A pytest hook implemented in a plugin class is still a hook.
@@ -629,6 +657,14 @@ function isValueAccessor(def: Node): boolean {
   return decoratorNames(def).some((d) => /(^|\.)(property|cached_property|getter)$/.test(d));
 }
 
+/** The timer signal (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) a `signal.signal(...)`/`add_signal_handler(...)` call handles. */
+function timerSignal(registration: Node): string | undefined {
+  if (registration.type !== 'call') return undefined;
+  const args = callArguments(registration);
+  const sig = dottedName(args.positional[0] ?? args.keywords.get('signalnum') ?? args.keywords.get('sig')) ?? '';
+  return /(^|\.)(SIGALRM|SIGVTALRM|SIGPROF)$/.exec(sig)?.[2];
+}
+
 function looksLikeSignalHandler(def: Node): boolean {
   const params = parameterNames(def).filter((p) => p !== 'self' && p !== 'cls');
   if (params.length !== 2) return false;
@@ -776,13 +812,13 @@ export const forcedSuccessExit: Rule = {
         'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
         'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. A bare `input()` that reads data prompts no one and does not count.',
-        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets — quiet.',
+        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets — quiet. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet).',
         '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code).',
-        'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)` — quiet (but `os._exit(0 if n else 0)` and `os._exit(*ARGS)` with `ARGS = (0,)` are successes: `error`).',
+        'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)`, a plain `Enum` member (printed, status 1) — quiet (but `os._exit(0 if n else 0)`, `os._exit(*ARGS)` with `ARGS = (0,)`, and a class constant bound only to 0 in this file, `sys.exit(Codes.SUCCESS)` or an `IntEnum` member, are successes: `error`).',
         'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `try/except SystemExit` — quiet.',
         '`except KeyboardInterrupt: sys.exit(0)` — quiet.',
         'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`.',
-        'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`. Class-level setup and teardown (`setUpClass`, `tearDownClass`, `setup_class`, `teardown_class`, decorated `@classmethod`) are run by the framework: `error`.',
+        'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`; but in a handler that swallows a failure — `except AssertionError`, or any swallowing handler in a module the tests import (no shebang, main guard, `sys.argv` or module-level call) — `error`. Class-level setup and teardown (`setUpClass`, `tearDownClass`, `setup_class`, `teardown_class`, decorated `@classmethod`) are run by the framework: `error`.',
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
         'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call.',
         '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`.',

@@ -3,10 +3,10 @@
  * `session.exitstatus = 0` / `ExitCode.OK`, `session.testsfailed = 0`, `atexit.register(os._exit, 0)` or
  * an atexit function that exits 0, `sys.excepthook` replaced by a function that exits 0, and
  * `pytest.exit(..., returncode=0)`, and a runner script that runs the tests in process and then exits 0
- * without looking at the outcome. Setting a non-zero status, computing it, or initialising it before
- * the work stay quiet.
+ * without looking at the outcome (or forgives the failing status it got back). Setting a non-zero
+ * status, computing it, or initialising it before the work stay quiet.
  */
-import { baseExpressions, callArguments, dottedName, enclosingClass, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, containsNode, dottedName, enclosingClass, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, mentionedInFile, whenMentioned } from '../../engine/prefilter';
@@ -30,7 +30,7 @@ const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
 const EXIT_CLASS = /\bExit\b/;
 const PYTEST_EXIT_EXCEPTIONS = new Set(['_pytest.outcomes.Exit', 'pytest.exit.Exception', '_pytest.outcomes.exit.Exception', 'pytest.Exit']);
 /** Last names of the calls the `call` listener reacts to: `atexit.register`, `setattr`, `pytest.exit`. */
-const CALL_METHODS = new Set(['register', 'setattr', 'exit']);
+const CALL_METHODS = new Set(['register', 'setattr', '__setattr__', 'exit']);
 
 function where(node: Node): string {
   const fn = enclosingFunction(node);
@@ -69,22 +69,21 @@ function isInitialisation(assign: Node, left: Node, names: NameResolver): boolea
  * conditional status is the one taken when the status says the run failed. Other conditions (`0 if
  * exitstatus == ExitCode.NO_TESTS_COLLECTED else ...`, or on anything but the status) stay unknown.
  */
-function turnsFailureIntoSuccess(cond: Node, names: NameResolver): boolean {
+function turnsFailureIntoSuccess(cond: Node, names: NameResolver, isStatus: (n: Node) => boolean = isSessionStatus): boolean {
   const [whenTrue, test, whenFalse] = cond.namedChildren.filter((c) => c.type !== 'comment');
   if (!whenTrue || !test || !whenFalse) return false;
-  const failing = statusTestSaysFailed(test, names);
+  const failing = statusTestSaysFailed(test, names, isStatus);
   if (failing === undefined) return false;
   return failing ? isSuccessLiteral(whenTrue, names) && !isSuccessLiteral(whenFalse, names) : isSuccessLiteral(whenFalse, names) && !isSuccessLiteral(whenTrue, names);
 }
 
 /** True when `test` holds exactly for a failed run's status, false when for a passed one, undefined otherwise. */
-function statusTestSaysFailed(test: Node, names: NameResolver, depth = 0): boolean | undefined {
+function statusTestSaysFailed(test: Node, names: NameResolver, isStatus: (n: Node) => boolean = isSessionStatus, depth = 0): boolean | undefined {
   const t = unparen(test);
   if (depth > 4 || /NO_TESTS_COLLECTED/.test(t.text)) return undefined;
-  const isStatus = (n: Node) => /^(session\.|\w+\.session\.)?(exitstatus|testsfailed)$/.test(unparen(n).text);
   if (t.type === 'not_operator') {
     const inner = t.childForFieldName('argument');
-    const r = inner ? statusTestSaysFailed(inner, names, depth + 1) : undefined;
+    const r = inner ? statusTestSaysFailed(inner, names, isStatus, depth + 1) : undefined;
     return r === undefined ? undefined : !r;
   }
   if (isStatus(t)) return true; // a non-zero status or failure count is truthy
@@ -101,6 +100,11 @@ function statusTestSaysFailed(test: Node, names: NameResolver, depth = 0): boole
   if (op === '!=' || op === 'is not') return zero ? true : undefined;
   if (op === '>' && zero && other.id === b.id) return true;
   return undefined;
+}
+
+/** pytest's session status: `exitstatus`, `session.exitstatus`, `item.session.testsfailed`. */
+function isSessionStatus(n: Node): boolean {
+  return /^(session\.|\w+\.session\.)?(exitstatus|testsfailed)$/.test(unparen(n).text);
 }
 
 /**
@@ -148,16 +152,19 @@ export const exitStatusOverride: Rule = {
     defaultSeverity: 'error',
     severityByRole: { 'code-under-test': 'error', 'test-infrastructure': 'error', test: 'info', 'entry-point': 'error' },
     docs: {
-      summary: 'Finds code that forces the test run\'s exit status to success: `session.exitstatus = 0`, atexit or excepthook callbacks that exit 0, `pytest.exit(returncode=0)`, a runner script that exits 0 after running the tests.',
+      summary: 'Finds code that forces the test run\'s exit status to success: `session.exitstatus = 0`, atexit or excepthook callbacks that exit 0, `pytest.exit(returncode=0)`, a runner script that exits 0 after running the tests or turns their failing status into 0.',
       why: [
         'CI and graders read the exit status of the test command. Overwriting it with `0` (`session.exitstatus = 0` in',
         '`pytest_sessionfinish`, zeroing `session.testsfailed`), registering `os._exit(0)` to run at interpreter shutdown, or',
         'replacing `sys.excepthook` with a function that exits 0 turns a failing run into a "passing" one while the failures',
         'may even still be printed.',
         '',
-        'A runner script does the same when it runs the suite in process and then exits 0 whatever happened:',
-        '`unittest.main(exit=False)`, `TextTestRunner().run(suite)` or `pytest.main(args)` (or `unittest.main()` inside a',
-        '`try` that catches its `SystemExit`), followed by `sys.exit(0)`. This is reported in any file, tests included.',
+        'A runner script does the same when it runs the suite and then exits 0 whatever happened:',
+        '`unittest.main(exit=False)`, `TextTestRunner().run(suite)`, `pytest.main(args)` (or `unittest.main()` inside a',
+        '`try` that catches its `SystemExit`), or a test command through `subprocess.run`/`subprocess.call` without',
+        '`check=True`, followed by `sys.exit(0)`; or when it keeps the status the run returned but forgives failures',
+        '(`if rc == ExitCode.TESTS_FAILED: rc = 0`, `sys.exit(0 if rc == 1 else rc)`). This is reported in any file,',
+        'tests included.',
       ].join('\n'),
       example: ['# conftest.py', 'def pytest_sessionfinish(session, exitstatus):', '    session.exitstatus = 0'].join('\n'),
       instead: 'Fix the failing tests. To accept "no tests collected" deliberately, say so in configuration (or compare against `ExitCode.NO_TESTS_COLLECTED` only); never overwrite a failing status.',
@@ -169,6 +176,7 @@ export const exitStatusOverride: Rule = {
         'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info`; a conditional whose success branch is taken for a failed status (`0 if exitstatus == 1 else exitstatus`) is an `error`, one on anything else (`0 if flaky_only else exitstatus`) `info`.',
         'Hooks that write summaries without touching the status; excepthooks that log or exit non-zero — quiet.',
         'Runner scripts whose status comes from the run (`sys.exit(pytest.main())`, `sys.exit(not result.wasSuccessful())`, `sys.exit(0)` only under `if result.wasSuccessful():`), and `unittest.main()` followed by an exit it never reaches — quiet.',
+        'A final `sys.exit(0)` after the script leaves on a failed outcome (`if not result.wasSuccessful(): sys.exit(1)`, `if failed: raise SystemExit(1)` with `failed` computed from the result, `assert result.wasSuccessful()`, re-raising a caught SystemExit) — quiet; a branch on the outcome that only prints does not count. Forgiving only `ExitCode.NO_TESTS_COLLECTED` (`5`) — quiet.',
         'In test modules (fake sessions in plugin tests) — `info`.',
         '`atexit.register(sys.exit, 0)` and atexit functions that only raise SystemExit: CPython ignores SystemExit from atexit callbacks, so this is the intent without the effect — `warning` (`os._exit(0)` there is an `error`).',
         '`threading.excepthook` replaced by a hook that calls `sys.exit(0)` (ends only that thread) — quiet; with `os._exit(0)` it is an `error`.',
@@ -203,8 +211,8 @@ function statusOverrides(ctx: RuleContext): Listeners {
   return whenMentioned(ctx, STATUS_WORDS, () => statusListeners(ctx));
 }
 
-/** A file that may run a test suite in process (`unittest.main(`, `TestProgram(`, `TextTestRunner(`, `pytest.main(`) ... */
-const RUNNER_CALL = /\b(?:main|TestProgram|TextTestRunner)\s*\(/;
+/** A file that may run a test suite (`unittest.main(`, `TestProgram(`, `TextTestRunner(`, `pytest.main(`, `subprocess.run(`) ... */
+const RUNNER_CALL = /\b(?:main|TestProgram|TextTestRunner|run|call)\s*\(/;
 export const TEST_FRAMEWORK = new MentionedWords([], { wholeWords: [['unittest', 'ttest'], ['pytest', 'ytest']] });
 /** ... and may exit afterwards. */
 const EXITS = /\b(?:_?exit|SystemExit)\b/;
@@ -214,7 +222,23 @@ const RETURNING_RUNNERS = new Set(['pytest.main', '_pytest.config.main']);
 const EXITING_RUNNERS = new Set(['unittest.main', 'unittest.TestProgram', 'unittest.main.main', 'unittest.main.TestProgram']);
 const TEXT_RUNNERS = new Set(['unittest.TextTestRunner', 'unittest.runner.TextTestRunner']);
 /** The last names of those calls (`runner.run(suite)` included). */
-const RUNNER_NAMES = new Set(['main', 'TestProgram', 'run']);
+const RUNNER_NAMES = new Set(['main', 'TestProgram', 'run', 'call']);
+/** Calls that run a command and hand back its status without raising on failure (unlike `check_call`, `check=True`). */
+const COMMAND_RUNNERS = new Set(['subprocess.run', 'subprocess.call']);
+/** A test command: `pytest`, `python -m pytest`, `-m unittest`, `tox`, `nox`. */
+const TEST_COMMAND = /(^|[\s/])(pytest|py\.test|unittest|tox|nox)(\s|$)/;
+
+/** `subprocess.run([sys.executable, "-m", "pytest", ...])` or `subprocess.call("pytest -q", shell=True)`. */
+function launchesTestCommand(call: Node, names: NameResolver): boolean {
+  const args = callArguments(call);
+  const check = args.keywords.get('check');
+  if (check && !isSuccessLiteral(check, names)) return false;
+  const command = args.positional[0] ?? args.keywords.get('args');
+  if (!command) return false;
+  const c = unparen(command);
+  const words = c.type === 'list' || c.type === 'tuple' ? c.namedChildren : [c];
+  return words.some((w) => TEST_COMMAND.test(stringValue(w) ?? ''));
+}
 
 /**
  * Does this call run a test suite whose outcome the code then holds (a returned status, a result, or a
@@ -224,6 +248,7 @@ const RUNNER_NAMES = new Set(['main', 'TestProgram', 'run']);
 function runsTests(call: Node, names: NameResolver): boolean {
   const callee = names.callee(call);
   if (callee && RETURNING_RUNNERS.has(callee)) return true;
+  if (callee && COMMAND_RUNNERS.has(callee)) return launchesTestCommand(call, names);
   if (callee && EXITING_RUNNERS.has(callee)) {
     const exit = callArguments(call).keywords.get('exit');
     return (exit !== undefined && isSuccessLiteral(exit, names)) || inTryCatchingSystemExit(call);
@@ -280,11 +305,20 @@ function reportDiscardedRuns(ctx: RuleContext): void {
     const fn = call && unparen(call.childForFieldName('function')!);
     const last = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
     if (!call || !RUNNER_NAMES.has(last ?? '') || !runsTests(call, ctx.names)) continue;
+    const outcome = outcomeNames(call);
+    const runner = ctx.names.callee(call) ?? '';
+    if (RETURNING_RUNNERS.has(runner) || runner === 'subprocess.call') reportForgivenFailures(ctx, call, new Set(outcome));
     // The run's statement, and each statement around it up to its function: an exit after any of them follows the run.
-    for (let stmt = statementOf(call); stmt; stmt = stmt.parent ? statementOf(stmt.parent) : undefined) {
+    let consulted = false;
+    for (let stmt = statementOf(call); stmt && !consulted; stmt = stmt.parent ? statementOf(stmt.parent) : undefined) {
       let exit: ExitSite | undefined;
-      for (let next = stmt.nextNamedSibling; next && !exit; next = next.nextNamedSibling) exit = successExitStatement(next, ctx.names);
-      if (!exit || reported.has(exit.node.id)) continue;
+      // A branch on the outcome first (`if not result.wasSuccessful(): sys.exit(1)`): the exit after it is the passing path.
+      consulted = consultsOutcome(stmt, outcome, call);
+      for (let next = stmt.nextNamedSibling; next && !exit && !consulted; next = next.nextNamedSibling) {
+        consulted = consultsOutcome(next, outcome);
+        if (!consulted) exit = successExitStatement(next, ctx.names);
+      }
+      if (consulted || !exit || reported.has(exit.node.id)) continue;
       reported.add(exit.node.id);
       const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;
       ctx.report({
@@ -296,6 +330,119 @@ function reportDiscardedRuns(ctx: RuleContext): void {
       break;
     }
   }
+}
+
+/**
+ * A runner script that keeps the status the run returned but turns a failure into success before handing
+ * it on: `rc = pytest.main(); if rc == ExitCode.TESTS_FAILED: rc = 0`, `rc = 0 if rc == 1 else rc`,
+ * `sys.exit(0 if rc == 1 else rc)`. Forgiving only "no tests collected" stays quiet.
+ */
+function reportForgivenFailures(ctx: RuleContext, call: Node, status: Set<string>): void {
+  if (status.size === 0) return;
+  const names = ctx.names;
+  const isStatus = (n: Node) => unparen(n).type === 'identifier' && status.has(unparen(n).text);
+  const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;
+  const report = (node: Node) =>
+    ctx.report({
+      node,
+      message: `\`${node.text.replace(/\s+/g, ' ')}\` ${where(node)} turns the failing status of \`${run}\` into success: the test command ends with status 0 even when tests fail.`,
+      severity: 'error',
+      related: [{ node: call, message: 'the tests run here and return the status' }],
+    });
+  const start = statementOf(call);
+  if (!start) return;
+  for (let stmt = start.nextNamedSibling; stmt; stmt = stmt.nextNamedSibling) {
+    const visit = (n: Node): boolean => {
+      if ((n.type === 'if_statement' || n.type === 'elif_clause') && statusTestSaysFailed(n.childForFieldName('condition') ?? n, names, isStatus) === true) {
+        // `if rc == 1: rc = 0` (the branch taken for the failure resets the status).
+        const body = n.childForFieldName('consequence');
+        for (const s of body?.namedChildren ?? []) {
+          const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+          const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+          if (a && left && isStatus(left) && isSuccessLiteral(a.childForFieldName('right'), names)) report(a);
+        }
+      } else if (n.type === 'conditional_expression' && turnsFailureIntoSuccess(n, names, isStatus)) {
+        report(n);
+        return false;
+      }
+      return true;
+    };
+    if (visit(stmt)) forEachInScope(stmt, visit);
+  }
+}
+
+/**
+ * Names that hold a run's outcome: the target of `rc = pytest.main()`, `result = runner.run(suite)`,
+ * `program = unittest.main(exit=False)` (also through an attribute: `result = unittest.main(exit=False).result`),
+ * and the `as` name of the handler that catches `unittest.main()`'s SystemExit.
+ */
+function outcomeNames(call: Node): Set<string> {
+  const out = new Set<string>();
+  let n: Node = call;
+  while (n.parent && (n.parent.type === 'attribute' || n.parent.type === 'parenthesized_expression' || n.parent.type === 'await')) n = n.parent;
+  const assign = n.parent;
+  if (assign?.type === 'assignment' && assign.childForFieldName('right')?.id === n.id) {
+    const left = assign.childForFieldName('left');
+    if (left) forEachDescendantIdentifier(left, (id) => out.add(id));
+  }
+  for (let p = call.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
+    if (p.type !== 'try_statement') continue;
+    for (const clause of p.namedChildren) {
+      if (clause.type !== 'except_clause' || !catchesSystemExit(clause)) continue;
+      const pattern = clause.namedChildren.find((c) => c.type === 'as_pattern');
+      const alias = pattern?.childForFieldName('alias');
+      if (alias) forEachDescendantIdentifier(alias, (id) => out.add(id));
+    }
+  }
+  return out;
+}
+
+function forEachDescendantIdentifier(node: Node, visit: (name: string) => void): void {
+  if (node.type === 'identifier') visit(node.text);
+  for (const c of node.namedChildren) forEachDescendantIdentifier(c, visit);
+}
+
+/** The block ends the run or the function one way or another: a `raise`, a `return`, an exit call. */
+function leaves(block: Node | null): boolean {
+  return !!block && containsNode(block, (n) => n.type === 'raise_statement' || n.type === 'return_statement' || (n.type === 'call' && /(^|\.)(_?exit|quit)$/.test(dottedName(n.childForFieldName('function')) ?? '')));
+}
+
+/**
+ * Does `stmt` look at the run's outcome before the exit: a branch that leaves (`if not ok: sys.exit(1)`) or an
+ * `assert` on one of `outcome`'s names, or on one derived from them (`failed = not result.wasSuccessful()`
+ * adds `failed`), or a bare `raise` that passes a caught SystemExit on? `within`
+ * is the run itself when `stmt` holds it: only what follows the run counts.
+ */
+function consultsOutcome(stmt: Node, outcome: Set<string>, within?: Node): boolean {
+  if (outcome.size === 0) return false;
+  const mentions = (n: Node | null | undefined) => !!n && containsNode(n, (c) => c.type === 'identifier' && outcome.has(c.text));
+  let found = false;
+  const visit = (n: Node): boolean => {
+    // What encloses or precedes the run is evaluated before it: look inside, judge only what comes after.
+    if (within && n.startIndex < within.endIndex) return true;
+    switch (n.type) {
+      case 'if_statement':
+      case 'elif_clause':
+        // A branch on the outcome that leaves (`sys.exit(1)`, `raise`, `return rc`), in either arm; one that only prints does not count.
+        found = mentions(n.childForFieldName('condition')) && leaves(n);
+        break;
+      case 'assert_statement':
+        found = mentions(n);
+        break;
+      case 'raise_statement':
+        // A bare `raise` in the handler that caught the runner's SystemExit passes its status on.
+        found = !!within && n.namedChildren.every((c) => c.type === 'comment');
+        break;
+      case 'assignment': {
+        const left = n.childForFieldName('left');
+        if (left && mentions(n.childForFieldName('right'))) forEachDescendantIdentifier(left, (id) => outcome.add(id));
+        break;
+      }
+    }
+    return !found;
+  };
+  if (visit(stmt)) forEachInScope(stmt, visit);
+  return found;
 }
 
 function statusListeners(ctx: RuleContext): Listeners {
@@ -377,11 +524,11 @@ function statusListeners(ctx: RuleContext): Listeners {
       const callee = (bare ? names.lookup(f.text) : names.qualify(fnNode)) ?? '';
       const dotted = (bare ? f.text : dottedName(fnNode)) ?? '';
       if (/(^|\.)(register|setattr)$/.test(dotted) || callee === 'atexit.register') mayRegister = true;
-      const isSetattr = callee === 'builtins.setattr' || /(^|\.)setattr$/.test(dotted);
+      const isSetattr = callee === 'builtins.setattr' || /(^|\.)(setattr|__setattr__)$/.test(dotted);
       const isPytestExit = callee === 'pytest.exit' || callee === '_pytest.outcomes.exit';
       if (!isSetattr && !isPytestExit) return;
       const args = callArguments(node);
-      // setattr(session, "exitstatus", 0) / monkeypatch.setattr(session, "exitstatus", 0)
+      // setattr(session, "exitstatus", 0) / monkeypatch.setattr(...) / object.__setattr__(session, "exitstatus", 0)
       if (isSetattr && args.positional.length >= 3) {
         const attr = stringValue(args.positional[1]);
         if (attr && STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, args.positional[0]!, attr, args.positional[2]!, node.text.replace(/\s+/g, ' '));

@@ -264,7 +264,40 @@ export function isSuccessStatus(site: ExitSite, names: NameResolver): boolean {
   const s = unparen(site.status);
   if (isSuccessLiteral(s, names)) return true;
   if (s.type === 'identifier') return isSuccessConstant(s, names);
+  if (s.type === 'attribute') return isSuccessClassConstant(s, names);
   return false;
+}
+
+/**
+ * `Codes.SUCCESS` or `Status.OK` where `Codes`/`Status` is a class of this module whose body binds the name
+ * only to success literals (`SUCCESS = 0`), and nothing assigns `Codes.SUCCESS` elsewhere. A member of a
+ * plain `Enum` is not an int (`sys.exit` prints it and exits 1); an `IntEnum`'s is.
+ */
+function isSuccessClassConstant(attr: Node, names: NameResolver): boolean {
+  const owner = attr.childForFieldName('object');
+  const name = attr.childForFieldName('attribute')?.text;
+  if (owner?.type !== 'identifier' || !name) return false;
+  let root: Node = attr;
+  while (root.parent) root = root.parent;
+  const classes = root.namedChildren.map(definitionOfStatement).filter((d) => d.type === 'class_definition' && d.childForFieldName('name')?.text === owner.text);
+  if (classes.length !== 1) return false;
+  const cls = classes[0]!;
+  const bases = cls.childForFieldName('superclasses')?.namedChildren.map((b) => dottedName(b) ?? '') ?? [];
+  if (bases.some((b) => /(Enum|Flag)$/.test(b) && !/(^|\.)(IntEnum|IntFlag)$/.test(b))) return false;
+  // Reassigned from outside the class (`Codes.SUCCESS = 1`): unknown.
+  if (new RegExp(`\\b${owner.text}\\.${name}\\s*=[^=]`).test(root.text)) return false;
+  let success = 0;
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type !== 'assignment' || a.childForFieldName('left')?.text !== name) continue;
+    if (!isSuccessLiteral(a.childForFieldName('right'), names)) return false;
+    success++;
+  }
+  return success > 0;
+}
+
+function definitionOfStatement(stmt: Node): Node {
+  return stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') ?? stmt : stmt;
 }
 
 /** A literal tuple or list that, spread into the exit call, exits with success: `(0,)`, `[None]`, `()` for `sys.exit`. */
