@@ -114,9 +114,11 @@ export const alwaysTrueEquality: Rule = {
         '`for n in ("__eq__", "__le__"): setattr(C, n, ...)`), `C.__eq__ = ...`, or `type("X", (), {"__eq__": ...})`',
         '(the namespace written inline or bound once to a name). "Always" means every `return` gives a constant of the',
         'same truthiness (`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`,',
-        'a test or its negation such as `other is None or other is not None`),',
+        'a test or its negation such as `other is None or other is not None`, `isinstance(other, object)`),',
         'directly or through a name bound once to one: `result = True` then `return result`, or a module-level',
-        '`ALWAYS = True` that nothing rebinds.',
+        '`ALWAYS = True` that nothing rebinds, or through a call of code that always answers the same: a helper method',
+        '(`return self._same_shape(other)`) or module-level function that always returns `True`, or an instance of a class',
+        'whose `__bool__` always returns `True` (`return _Truthy()`).',
       ].join('\n'),
       example: ['class Result:', '    def __init__(self, value):', '        self.value = value', '', '    def __eq__(self, other):', '        return True'].join('\n'),
       instead: [
@@ -129,6 +131,7 @@ export const alwaysTrueEquality: Rule = {
         '`if self is other: return True` followed by a real comparison: quiet.',
         '`other is None or other is not self`, `a.f() or not a.f()` (not the same test negated, or a call that may answer differently twice): quiet.',
         '`return True` after an `isinstance` guard that returns `NotImplemented` or raises: quiet.',
+        '`return self.matches(other)` where another class in the file overrides `matches`, or a helper that really compares; `return Expression(self, other)` whose class has no constant `__bool__` (query builders, SQLAlchemy columns): quiet.',
         '`return flag` where the name is rebound (a second assignment, a loop, `global` in a function, a parameter): quiet — not a constant.',
         'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`.',
         'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info`.',
@@ -183,6 +186,9 @@ export const alwaysTrueEquality: Rule = {
           for (const v of o.answer.boundValues.slice(0, 3)) {
             const name = v.parent?.childForFieldName('left')?.text ?? 'the returned name';
             related.push({ node: v, message: `\`${name}\` is bound once, to \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\`, and never rebound` });
+          }
+          for (const v of o.answer.delegatedValues.slice(0, 3)) {
+            related.push({ node: v, message: `the called code always returns \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\` here` });
           }
           if (ne) related.push({ node: ne.reportNode, message: `\`__ne__\` always returns \`${answerText(ne)}\` as well` });
           const fix = removalFix(o, ne, ctx.source);

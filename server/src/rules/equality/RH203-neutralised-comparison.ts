@@ -18,7 +18,7 @@ import { mentionedInFile } from '../../engine/prefilter';
 import { isFeatureGuarded, mayRebindCall } from '../../engine/rebinding';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import type { FileRole, Fix, Severity } from '../../engine/types';
-import { judgeReplacement, RebindingFinder, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
+import { judgeReplacement, RebindingFinder, replacesLibraryAssertion, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
 
 /**
  * A necessary condition for a patching call: every form `callRebindings` recognises has `setattr`,
@@ -163,6 +163,9 @@ function severityOf(r: Rebinding, j: Judgement, role: FileRole, node: Node): Sev
   }
   // A backport installing a real implementation where the library lacks one.
   if (j.verdict !== 'neutral' && isFeatureGuarded(node)) return undefined;
+  // A real implementation of an assertion the library's `TestCase` does not have adds a check, it does
+  // not replace one (a plugin's `TestCase.assertFrameEqual = _assert_frame_equal`).
+  if (j.verdict !== 'neutral' && !replacesLibraryAssertion(r.helper)) return undefined;
   switch (role) {
     case 'code-under-test':
     case 'entry-point':
@@ -256,6 +259,7 @@ export const neutralisedComparison: Rule = {
         'Defining your own helper named like a library one (`def assert_equal(a, b): ...`) without importing the library name: quiet (a definition, not a rebinding).',
         'A `TestCase` subclass overriding `assertEqual`/`assertAlmostEqual` with a real implementation (calls `super()`, compares, raises): quiet. One whose body cannot fail is reported; under `if __name__ == "__main__":` (a benchmark subclass the test run does not collect) it is info.',
         '`self.addTypeEqualityFunc(MyType, self.assertMyTypeEqual)`: quiet (the documented extension point).',
+        'A plugin adding an assertion the library\'s `TestCase` does not have, with a real body (`unittest.TestCase.assertFrameEqual = _assert_frame_equal`): quiet — nothing is replaced. A no-op one is still reported.',
         'Backports guarded by a feature check (`if not hasattr(math, "isclose"): math.isclose = _isclose`, `except AttributeError:`) and restoring a saved original (`math.isclose = _orig_isclose`): quiet.',
         'Library modules defining the helpers (`numpy/testing` defining `assert_allclose`), compatibility aliases that add a missing name (`TestCase.assertItemsEqual = TestCase.assertCountEqual` under a feature check).',
         '`builtins._ = gettext.gettext` and other builtins that do not decide comparisons (`_`, `open`, `print`, `help`, `sys.displayhook`): quiet.',

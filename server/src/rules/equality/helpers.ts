@@ -213,6 +213,11 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
         if (args.positional.length === 0 && args.keywords.size === 0 && !args.hasSplat) return 'falsy';
         if (args.positional.length === 1) return truthAt(args.positional[0]!, names, depth + 1);
       }
+      // `isinstance(other, object)`: everything is an `object`.
+      if (names && names.is(fn, 'builtins.isinstance')) {
+        const args = callArguments(n);
+        if (args.positional.length === 2 && !args.hasSplat && names.is(unparen(args.positional[1]!), 'builtins.object')) return 'truthy';
+      }
       return 'unknown';
     }
     default:
@@ -375,6 +380,20 @@ function plainAssignmentValue(id: Node): Node | undefined {
 /** Module-level bindings asked about, per module node and name. */
 const moduleBindings = new WeakMap<Node, Map<string, Node[]>>();
 
+/** What binds `name` at module level: the module's own bindings and `global name` in its functions. */
+function moduleBindingsOf(module: Node, name: string): Node[] {
+  let byName = moduleBindings.get(module);
+  if (!byName) moduleBindings.set(module, (byName = new Map()));
+  let bindings = byName.get(name);
+  if (!bindings) {
+    bindings = bindingsIn(module, name);
+    // `global name` in a function rebinds the module's name from there.
+    for (const g of module.descendantsOfType('global_statement')) if (g?.namedChildren.some((c) => c.text === name)) bindings.push(g);
+    byName.set(name, bindings);
+  }
+  return bindings;
+}
+
 /**
  * The value `id` reads when its name is bound exactly once where `id` sees it, by a plain assignment that
  * has run by then: `result = True` as a statement of the same function's body before `return result`, or
@@ -405,15 +424,7 @@ export function valueBoundOnce(id: Node): Node | undefined {
     if (bindings.length) return undefined;
   }
   if (!module) return undefined;
-  let byName = moduleBindings.get(module);
-  if (!byName) moduleBindings.set(module, (byName = new Map()));
-  let bindings = byName.get(name);
-  if (!bindings) {
-    bindings = bindingsIn(module, name);
-    // `global name` in a function rebinds the module's name from there.
-    for (const g of module.descendantsOfType('global_statement')) if (g?.namedChildren.some((c) => c.text === name)) bindings.push(g);
-    byName.set(name, bindings);
-  }
+  const bindings = moduleBindingsOf(module, name);
   if (bindings.length !== 1) return undefined;
   const value = plainAssignmentValue(bindings[0]!);
   return value && value.parent?.parent?.parent?.id === module.id ? value : undefined;
@@ -436,16 +447,102 @@ export interface ConstantAnswer {
   values: Node[];
   /** The constants that returned names are bound to once (`ALWAYS = True` for `return ALWAYS`). */
   boundValues: Node[];
+  /**
+   * The constants behind a returned call (`return self._same(other)` where `_same` always returns `True`,
+   * `return _Truthy()` whose `__bool__` always returns `True`).
+   */
+  delegatedValues: Node[];
+}
+
+/** How many calls deep a constant answer is followed (`__eq__` -> `_same` -> `_always`). */
+const MAX_DELEGATION = 3;
+
+/** The module a node belongs to. */
+function moduleOf(node: Node): Node | undefined {
+  for (let p: Node | null = node; p; p = p.parent) if (p.type === 'module') return p;
+  return undefined;
+}
+
+/** The undecorated defs named `name` written directly in a class body. */
+function classMethods(cls: Node, name: string): Node[] {
+  const body = cls.childForFieldName('body');
+  return (body?.namedChildren ?? []).filter((c) => c.type === 'function_definition' && c.childForFieldName('name')?.text === name);
+}
+
+/**
+ * The function or class a returned call runs, when the file pins it down: `self.helper(...)` in a method
+ * (or class-body lambda) whose class defines `helper` once and no other def in the file shares the name
+ * (a subclass override would change the answer); or `helper(...)`/`Helper(...)` naming a module-level
+ * def or class that nothing else binds. Undefined otherwise.
+ */
+function calledDefinition(call: Node, impl: Node): Node | undefined {
+  const fn = unparen(call.childForFieldName('function')!);
+  const module = moduleOf(call);
+  if (!module || enclosingFunctionScope(call)?.id !== impl.id) return undefined;
+  if (fn.type === 'attribute') {
+    const receiver = unparen(fn.childForFieldName('object')!);
+    const method = fn.childForFieldName('attribute')?.text;
+    if (!method || receiver.type !== 'identifier' || parameterNames(impl)[0] !== receiver.text) return undefined;
+    // The implementation sits directly in the class body: a def, or `__eq__ = lambda self, other: ...`.
+    let owner = impl.parent;
+    while (owner && (owner.type === 'assignment' || owner.type === 'expression_statement' || owner.type === 'block')) owner = owner.parent;
+    if (owner?.type !== 'class_definition') return undefined;
+    const defs = classMethods(owner, method);
+    if (defs.length !== 1 || bindingsIn(owner, method).length !== 1) return undefined;
+    // One def by that name in the whole file: no subclass here overrides it.
+    let sameName = 0;
+    forEachDescendant(module, (n) => {
+      if (n.type === 'function_definition' && n.childForFieldName('name')?.text === method) sameName++;
+      return sameName < 2;
+    });
+    return sameName === 1 ? defs[0] : undefined;
+  }
+  if (fn.type !== 'identifier') return undefined;
+  // Not a parameter or local of an enclosing function, and bound once at module level by a def or class.
+  for (let p = call.parent; p; p = p.parent) {
+    if ((p.type === 'function_definition' || p.type === 'lambda') && bindingsIn(p, fn.text).length) return undefined;
+  }
+  const bindings = moduleBindingsOf(module, fn.text);
+  const only = bindings.length === 1 ? bindings[0]! : undefined;
+  return only && (only.type === 'function_definition' || only.type === 'class_definition') && only.parent?.id === module.id ? only : undefined;
+}
+
+/**
+ * The truthiness of a returned call, when the called code pins it: a helper that always answers the same,
+ * or an instance of a class whose `__bool__` always answers the same (the "numpy-like" result of `==`).
+ */
+function delegatedTruth(call: Node, impl: Node, names: NameResolver | undefined, depth: number, delegated: Node[]): Truth {
+  if (depth >= MAX_DELEGATION) return 'unknown';
+  const target = calledDefinition(call, impl);
+  if (!target) return 'unknown';
+  let answer: ConstantAnswer | undefined;
+  if (target.type === 'class_definition') {
+    const bools = classMethods(target, '__bool__');
+    answer = bools.length === 1 ? answerOf(bools[0]!, names, depth + 1) : undefined;
+  } else {
+    answer = answerOf(target, names, depth + 1);
+  }
+  if (!answer) return 'unknown';
+  delegated.push(...answer.boundValues, ...answer.delegatedValues, ...answer.values);
+  return answer.truth;
 }
 
 /**
  * The truthiness of a returned expression: a constant, or a name bound once to a constant (one step:
- * `result = True; return result`, a module-level `ALWAYS = True`), noted in `bound`.
+ * `result = True; return result`, a module-level `ALWAYS = True`), noted in `bound`, or a call of code
+ * that always answers the same (noted in `delegated`).
  */
-function returnedTruth(value: Node, names: NameResolver | undefined, bound: Node[]): Truth {
+function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined, depth: number, bound: Node[], delegated: Node[]): Truth {
   const t = constantTruth(value, names);
   if (t !== 'unknown') return t;
   const v = unparen(value);
+  if (v.type === 'call') return delegatedTruth(v, impl, names, depth, delegated);
+  // `return not self.__eq__(other)`-style negations of such a call (an `__ne__` built on a constant helper).
+  const negated = v.type === 'not_operator' ? unparen(v.childForFieldName('argument')!) : undefined;
+  if (negated?.type === 'call') {
+    const t = delegatedTruth(negated, impl, names, depth, delegated);
+    return t === 'truthy' ? 'falsy' : t === 'falsy' ? 'truthy' : 'unknown';
+  }
   const constant = v.type === 'identifier' ? valueBoundOnce(v) : undefined;
   const c = constant ? constantTruth(constant, names) : 'unknown';
   if (c !== 'unknown') bound.push(constant!);
@@ -458,12 +555,17 @@ function returnedTruth(value: Node, names: NameResolver | undefined, bound: Node
  * `NotImplemented` make the answer non-constant.
  */
 export function constantAnswer(impl: Node, names?: NameResolver): ConstantAnswer | undefined {
+  return answerOf(impl, names, 0);
+}
+
+function answerOf(impl: Node, names: NameResolver | undefined, depth: number): ConstantAnswer | undefined {
   const boundValues: Node[] = [];
+  const delegatedValues: Node[] = [];
   if (impl.type === 'lambda') {
     const body = impl.childForFieldName('body');
     if (!body) return undefined;
-    const t = returnedTruth(body, names, boundValues);
-    return t === 'unknown' ? undefined : { truth: t, values: [body], boundValues };
+    const t = returnedTruth(body, impl, names, depth, boundValues, delegatedValues);
+    return t === 'unknown' ? undefined : { truth: t, values: [body], boundValues, delegatedValues };
   }
   if (impl.type !== 'function_definition') return undefined;
   const body = impl.childForFieldName('body');
@@ -481,13 +583,13 @@ export function constantAnswer(impl: Node, names?: NameResolver): ConstantAnswer
   const values: Node[] = [];
   for (const r of returns) {
     const value = r.namedChildren.find((c) => c.type !== 'comment');
-    const t: Truth = value ? returnedTruth(value, names, boundValues) : 'falsy';
+    const t: Truth = value ? returnedTruth(value, impl, names, depth, boundValues, delegatedValues) : 'falsy';
     if (t === 'unknown') return undefined;
     if (truth && truth !== t) return undefined;
     truth = t;
     values.push(value ?? r);
   }
-  return truth ? { truth, values, boundValues } : undefined;
+  return truth ? { truth, values, boundValues, delegatedValues } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1517,7 +1619,13 @@ function definitionParentBlock(def: Node): Node | null {
 export function answerText(o: ComparisonOverride): string {
   const first = o.answer.values[0];
   // A returned name bound once to a constant (`return ALWAYS`): the constant is the answer (resolved first).
-  const shown = first && unparen(first).type === 'identifier' && o.answer.boundValues.length ? o.answer.boundValues[0] : first;
+  // A returned call of code that always answers the same (`return self._same(other)`): what that code returns.
+  const shown =
+    first && unparen(first).type === 'identifier' && o.answer.boundValues.length
+      ? o.answer.boundValues[0]
+      : first && unparen(first).type === 'call' && o.answer.delegatedValues.length
+        ? o.answer.delegatedValues[0]
+        : first;
   const t = shown?.text.replace(/\s+/g, ' ') ?? (o.answer.truth === 'truthy' ? 'True' : 'False');
   return t.length > 40 ? `${t.slice(0, 37)}...` : t;
 }

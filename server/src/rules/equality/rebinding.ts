@@ -70,6 +70,26 @@ export const STANDARD_TESTCASE_ASSERTIONS = new Set([
   '_baseAssertEqual', '_getAssertEqualityFunc',
 ]);
 
+/** The assertions Django's test case classes add to unittest's (current names and deprecated spellings). */
+const DJANGO_TESTCASE_ASSERTIONS = new Set([
+  'assertRedirects', 'assertURLEqual', 'assertContains', 'assertNotContains', 'assertFormError', 'assertFormSetError',
+  'assertFormsetError', 'assertTemplateUsed', 'assertTemplateNotUsed', 'assertRaisesMessage', 'assertWarnsMessage',
+  'assertFieldOutput', 'assertHTMLEqual', 'assertHTMLNotEqual', 'assertInHTML', 'assertNotInHTML', 'assertJSONEqual',
+  'assertJSONNotEqual', 'assertXMLEqual', 'assertXMLNotEqual', 'assertQuerySetEqual', 'assertQuerysetEqual',
+  'assertNumQueries', 'assertMessages', '_assert_contains', '_assert_template_used',
+]);
+
+/**
+ * Does the library's `TestCase` define this assertion, so that assigning it replaces a check the tests
+ * already run? `TestCase.assertFrameEqual = ...` adds a method the library does not have (a plugin's new
+ * assertion): nothing is replaced. Other helpers are always the library's own.
+ */
+export function replacesLibraryAssertion(h: Helper): boolean {
+  if (h.name.startsWith('unittest.')) return STANDARD_TESTCASE_ASSERTIONS.has(h.short);
+  if (h.name.startsWith('django.test.')) return STANDARD_TESTCASE_ASSERTIONS.has(h.short) || DJANGO_TESTCASE_ASSERTIONS.has(h.short);
+  return true;
+}
+
 const TESTCASE_CLASS = /^(unittest\.(TestCase|IsolatedAsyncioTestCase|FunctionTestCase)|django\.test\.(SimpleTestCase|TransactionTestCase|TestCase|LiveServerTestCase))$/;
 const TESTCASE_ATTR = /^(assert[A-Z_]\w*|fail|failIf\w*|failUnless\w*|_baseAssertEqual|_getAssertEqualityFunc)$/;
 const MOCK_CLASS = /^(unittest\.mock|mock)\.(Mock|MagicMock|NonCallableMock|NonCallableMagicMock|AsyncMock|AsyncMockMixin|CallableMixin)$/;
