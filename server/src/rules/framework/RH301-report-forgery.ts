@@ -177,6 +177,8 @@ function reportVariables(fn: Node, hook: string, style: HookStyle): { reports: S
       const name = f.type === 'attribute' ? f.childForFieldName('attribute')?.text : f.text;
       if (name === 'get_result' && hook === 'pytest_runtest_makereport') reports.add(left.text);
       else if (name === 'from_item_and_call' || name === 'TestReport') reports.add(left.text);
+    } else if (hook === 'pytest_runtest_makereport' && resultOfOutcome(r, outcomes)) {
+      reports.add(left.text);
     }
   });
   return { reports, outcomes };
@@ -315,11 +317,52 @@ function attributeWrite(n: Node, ctx: RuleContext, dicts: DictResolver = literal
  * The report itself, written to without a variable in a makereport wrapper: `outcome.get_result()` (old
  * style) or `(yield)` (new style, where the yield's value is the report).
  */
-function isFreshReport(obj: Node, style: HookStyle): boolean {
+function isFreshReport(obj: Node, style: HookStyle, outcomes: ReadonlySet<string>): boolean {
   if (obj.type === 'yield') return style !== 'old-wrapper' && obj.namedChildCount === 0;
+  if (obj.type === 'attribute') return resultOfOutcome(obj, outcomes);
   if (obj.type !== 'call' || callArguments(obj).positional.length > 0) return false;
   const f = unparen(obj.childForFieldName('function')!);
   return f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get_result';
+}
+
+/**
+ * pluggy's result object read directly instead of through `get_result()`: `outcome._result` (its storage)
+ * or the deprecated `outcome.result`, on the variable an old-style wrapper's `yield` was bound to.
+ */
+function resultOfOutcome(n: Node, outcomes: ReadonlySet<string>): boolean {
+  if (n.type !== 'attribute' || !/^_?result$/.test(n.childForFieldName('attribute')?.text ?? '')) return false;
+  const owner = unparen(n.childForFieldName('object')!);
+  return owner.type === 'identifier' && outcomes.has(owner.text);
+}
+
+/**
+ * String constants for outcome values: the module's, overridden by names the function binds once to a
+ * string (`status = "passed"; rep.outcome = status`). Built only when an outcome write names a variable.
+ */
+function constantsIn(fn: Node, constants: Map<string, string>): () => Map<string, string> {
+  let memo: Map<string, string> | undefined;
+  return () => {
+    if (memo) return memo;
+    memo = new Map(constants);
+    for (const [name, values] of localAssignments(fn)) {
+      const v = values.length === 1 ? stringValue(values[0]) : undefined;
+      if (v !== undefined) memo.set(name, v);
+      else memo.delete(name);
+    }
+    return memo;
+  };
+}
+
+/**
+ * A value that is, or names a local bound once to, a report built with a forged outcome
+ * (`report = TestReport(..., "passed", ...); return report`).
+ */
+function forgedReportValue(n: Node | null | undefined, locals: () => Map<string, Node[]>, constants: Map<string, string>): string | undefined {
+  if (!n) return undefined;
+  const u = unparen(n);
+  if (u.type !== 'identifier') return forgedConstruction(u, constants);
+  const values = locals().get(u.text) ?? [];
+  return values.length === 1 ? forgedConstruction(values[0], constants) : undefined;
 }
 
 /** Forging statements in the own scope of `fn` on the given report variables. */
@@ -328,7 +371,7 @@ function collectForgeries(
   reports: Set<string>,
   ctx: RuleContext,
   constants: Map<string, string>,
-  opts: { makereport: boolean; callParam?: string; style?: HookStyle },
+  opts: { makereport: boolean; callParam?: string; style?: HookStyle; outcomes?: ReadonlySet<string> },
 ): Forgery[] {
   const out: Forgery[] = [];
   const body = fn.childForFieldName('body');
@@ -338,12 +381,15 @@ function collectForgeries(
   const push = (node: Node, kind: ForgeryKind, value: string, at?: Node) =>
     out.push({ node, kind, value, fn, gates: gatesOf(within(at, node) ? at! : node, fn) });
   const isReport = (obj: Node) =>
-    obj.type === 'identifier' ? reports.has(obj.text) : opts.makereport && isFreshReport(obj, opts.style ?? 'plain');
+    obj.type === 'identifier' ? reports.has(obj.text) : opts.makereport && isFreshReport(obj, opts.style ?? 'plain', opts.outcomes ?? new Set());
   const dicts = dictResolver(fn, ctx.root);
+  const withLocals = constantsIn(fn, constants);
+  let localsMemo: Map<string, Node[]> | undefined;
+  const locals = () => (localsMemo ??= localAssignments(fn));
   const visit = (n: Node) => {
     for (const w of attributeWrite(n, ctx, dicts)) {
       if (isReport(w.obj) && w.attr === 'outcome') {
-        const v = forgedValue(w.value, constants);
+        const v = forgedValue(w.value, unparen(w.value).type === 'identifier' ? withLocals() : constants);
         if (v) push(w.node, 'outcome', v.value, v.at);
       } else if (isReport(w.obj) && w.attr === 'longrepr' && unparen(w.value).type === 'none') {
         push(w.node, 'longrepr', '');
@@ -353,12 +399,19 @@ function collectForgeries(
     }
     if (n.type === 'call' && opts.makereport) {
       const f = unparen(n.childForFieldName('function')!);
-      if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'force_result') {
-        const v = forgedConstruction(callArguments(n).positional[0], constants);
+      const method = f.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+      if (method === 'from_call' && opts.callParam) {
+        // `CallInfo.from_call(lambda: None, call.when)`: a call result of a phase that runs nothing, built
+        // to take the place of the real `call` in the report.
+        const phase = callArguments(n).positional[0];
+        if (phase && unparen(phase).type === 'lambda' && isNoOp(unparen(phase))) push(n, 'excinfo', 'passed');
+      }
+      if (method === 'force_result') {
+        const v = forgedReportValue(callArguments(n).positional[0], locals, constants);
         if (v) push(n, 'force', v);
       }
     } else if (n.type === 'return_statement' && opts.makereport) {
-      const v = forgedConstruction(returnValue(n), constants);
+      const v = forgedReportValue(returnValue(n), locals, constants);
       if (v) push(n, 'return', v);
     }
   };
@@ -403,8 +456,10 @@ export const reportForgery: Rule = {
       why:
         'pytest decides pass or fail from the `TestReport` it builds for each test phase. A `pytest_runtest_makereport` ' +
         'hook that sets `rep.outcome = "passed"` (and `rep.longrepr = None` to hide the traceback), in any spelling ' +
-        '(`outcome.get_result().outcome = "passed"`, `(yield).outcome = "passed"`, `setattr` in a loop over ' +
-        '`{"outcome": "passed"}.items()`), a replaced ' +
+        '(`outcome.get_result().outcome = "passed"`, `outcome._result.outcome = "passed"`, `(yield).outcome = "passed"`, ' +
+        '`setattr` in a loop over `{"outcome": "passed"}.items()`, a local `status = "passed"`), a report built as passed ' +
+        'and returned or forced (also through a variable), a report built from `CallInfo.from_call(lambda: None, ...)` ' +
+        'instead of the real call, a replaced ' +
         '`TestReport.from_item_and_call`, or a `pytest_report_teststatus` that answers "passed" for failures makes a ' +
         'failing test count as a pass: the run goes green and the exit status is 0 while the code under test is still wrong. ' +
         'Re-labelling failures as skipped by exception type hides them the same way.',
@@ -430,6 +485,7 @@ export const reportForgery: Rule = {
         'xfail handling gated on an xfail marker or `xfail.Exception` (pytest\'s own `skipping.py`).',
         'Converting a skip request (`unittest.SkipTest`) into a skip.',
         'pytest-rerunfailures setting `report.outcome = "rerun"`.',
+        'Locals that make an outcome stricter (`status = "failed"`) or are rebound from the report itself; `CallInfo.from_call` of a phase that runs something.',
         'Calling (not replacing) `TestReport.from_item_and_call` or `CallInfo.from_call`. A replacement that delegates (it calls the `func` it is given, or reads the `call`) is `info`; one that never uses them is an error.',
         'In test files, patching pytest internals inside a test function (testing pytest itself) is reported as `info`.',
       ],
@@ -448,12 +504,13 @@ export const reportForgery: Rule = {
         const style = hookStyle(fn);
         const method = isMethod(fn);
         const where = `the \`${hook}\` hook`;
-        const { reports } = reportVariables(fn, hook, style);
+        const { reports, outcomes } = reportVariables(fn, hook, style);
         const params = hookParameters(fn);
         const forgeries = collectForgeries(fn, reports, ctx, constants, {
           makereport: hook === 'pytest_runtest_makereport',
           callParam: hook === 'pytest_runtest_makereport' && params.includes('call') ? 'call' : undefined,
           style,
+          outcomes,
         });
         for (const f of forgeries) handled.add(f.node.id);
         emitForgeries(ctx, forgeries, where, method);

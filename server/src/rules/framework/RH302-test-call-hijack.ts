@@ -110,7 +110,8 @@ export const testCallHijack: Rule = {
         '`pytest_pyfunc_call` that returns `True` without calling `pyfuncitem.obj` tells pytest the test ran and passed; ' +
         'a `pytest_runtest_call` wrapper that catches the exception around `yield` (or calls `outcome.force_result(None)`) ' +
         'turns every failure into a pass, and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
-        'that catches the failure (`item.runtest = safe_runtest`). On the unittest side, a `TestCase.run` that never calls the test method, a ' +
+        'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
+        'On the unittest side, a `TestCase.run` that never calls the test method (or runs it and then empties `result.failures`), a ' +
         '`TextTestRunner.run` that returns an empty result, ' +
         '`addFailure` rebound to `addSuccess`, `wasSuccessful` returning `True`, or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success. ' +
@@ -131,7 +132,8 @@ export const testCallHijack: Rule = {
         'A `TestCase.run` override that calls `super().run(result)` (setup around the real run).',
         'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events).',
         'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`).',
-        'Retry loops that clear `result.failures` and run the failed tests into the same result again; result classes resetting their own lists.',
+        'Retry loops that clear `result.failures` and run the failed tests into the same result again (also in a `TestCase.run` override); result classes resetting their own lists.',
+        '`runtest` replacements that call the original or anything else (timing, logging wrappers).',
         'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`.',
       ],
     },
@@ -413,8 +415,19 @@ function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
     // unittest calls `run(result)`, `__call__(result)`, `_callTestMethod(method)`: a `run(self)` is a helper, not an override.
     const params = def.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment') ?? [];
     if (params.length < 2) continue;
-    if (delegatesRun(def, new Set())) continue;
     const nameNode = def.childForFieldName('name') ?? def;
+    if (delegatesRun(def, new Set())) {
+      // It runs the test, then wipes what the result recorded (`result.failures.clear()` in a `finally`).
+      const cleared = clearedRecordsOf(def, parameterNames(def)[1]);
+      if (cleared) {
+        ctx.report({
+          node: cleared,
+          message: `\`${name}.${m}()\` runs the test, then \`${snippet(cleared)}\` discards the failures it recorded: every test of this class counts as passed`,
+          severity: sev(ctx, cleared, 'error'),
+        });
+      }
+      continue;
+    }
     ctx.report({
       node: nameNode,
       message: `\`${name}.${m}()\` overrides unittest's \`TestCase.${m}\` without running the test method (no \`super().${m}(...)\`): the tests of this class never execute, and the runner sees no failure`,
@@ -548,6 +561,40 @@ function checkClearedRecords(ctx: RuleContext): void {
   }
 }
 
+/**
+ * A statement in `fn` that empties the `failures`/`errors` record of the result parameter (`result.failures.clear()`,
+ * `result.errors = []`, `del result.failures[:]`), unless tests are run into that result again after it (a retry).
+ */
+function clearedRecordsOf(fn: Node, resultName: string | undefined): Node | undefined {
+  const body = fn.childForFieldName('body');
+  if (!resultName || !body) return undefined;
+  const isRecord = (n: Node) => {
+    let u = unparen(n);
+    if (u.type === 'subscript' && /^\[\s*:\s*\]$/.test(u.text.slice(u.namedChildren[0]!.text.length))) u = unparen(u.namedChildren[0]!);
+    if (u.type !== 'attribute' || !RECORD_ATTRS.has(u.childForFieldName('attribute')?.text ?? '')) return false;
+    const owner = unparen(u.childForFieldName('object')!);
+    return owner.type === 'identifier' && owner.text === resultName;
+  };
+  let found: Node | undefined;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    let hit = false;
+    if (n.type === 'call') {
+      const f = unparen(n.childForFieldName('function')!);
+      hit = f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'clear' && isRecord(f.childForFieldName('object')!);
+    } else if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      hit = !!left && !!right && isRecord(left) && ['list', 'tuple'].includes(unparen(right).type) && unparen(right).namedChildCount === 0;
+    } else if (n.type === 'delete_statement') {
+      hit = n.namedChildren.some((t) => unparen(t).type === 'subscript' && isRecord(t));
+    }
+    if (hit && !runsIntoAgain(n, resultName)) found = n;
+    return !found;
+  });
+  return found;
+}
+
 /** Is the result (`result`, `prog.result`) mentioned again after `stmt`? The first name of its text is enough. */
 function consultedAfter(nodes: Node[], stmt: Node, result: Node): boolean {
   const name = result.text.split('.')[0];
@@ -643,6 +690,22 @@ function hiddenFailure(ctx: RuleContext, wrapper: Node, originals: Set<string>):
   return found;
 }
 
+/**
+ * A def that only binds names or attributes (`def runtest(self): self._testcase = None`): it calls, awaits,
+ * asserts, raises and yields nothing, so it cannot run a test or fail. Lambdas are left to `isNoOp`.
+ */
+function runsNothing(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (fn.type !== 'function_definition' || !body) return false;
+  let active = false;
+  forEachInScope(body, (n) => {
+    if (active) return false;
+    if (/^(call|await|yield|raise_statement|assert_statement)$/.test(n.type)) active = true;
+    return !active;
+  });
+  return !active;
+}
+
 /** The first call under `root` (nested scopes included) that satisfies `pred`. */
 function findCallIn(root: Node, pred: (call: Node) => boolean): Node | undefined {
   let found: Node | undefined;
@@ -665,7 +728,7 @@ function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]
     const objText = r.object ? unparen(r.object).text : '';
     const isItem = (ownerQ && ITEM_CLASS.test(ownerQ)) || /^\w*item\w*$|(^|\.)node$/i.test(objText);
     if (!isItem) return;
-    if (repl && isNoOp(repl)) {
+    if (repl && (isNoOp(repl) || runsNothing(repl))) {
       ctx.report({
         node: r.node,
         message: `\`${shown}\` is replaced ${how} with a no-op: the test body never runs and the test passes`,

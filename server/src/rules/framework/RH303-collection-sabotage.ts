@@ -15,7 +15,8 @@
  * - `pytest_ignore_collect` returning True for every path or for the test files, and
  *   `pytest_pycollect_makeitem` returning `[]` for every test function;
  * - `collect_ignore`/`collect_ignore_glob` in conftest.py covering the test files;
- * - `config.option.keyword` (the `-k` expression) set from code to one no test name satisfies (`"not test_"`).
+ * - `config.option.keyword` (the `-k` expression) set from code to one no test name satisfies (`"not test_"`),
+ *   and `config.option.collectonly` (`--collect-only`) switched on from code.
  *
  * What each of these applies to is worked out from its conditions (a small lattice: nothing / a category /
  * named tests / all but a category / all but named tests / all). Conditions on the item's markers or
@@ -1059,12 +1060,10 @@ function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entrie
     while (right.type === 'assignment') right = right.childForFieldName('right') ?? right;
     const r = unparen(right);
     if (r.type === 'list' || r.type === 'tuple') return { variable: left.text, entries: r.namedChildren.filter((c) => stringValue(c) !== undefined) };
-    // collect_ignore = glob.glob("test_*.py"): the pattern.
-    if (r.type === 'call' && /^glob\.i?glob$/.test(ctx.names.callee(r) ?? '')) {
-      const p = callArguments(r).positional[0];
-      return p && stringValue(p) !== undefined ? { variable: `${left.text}_glob`, entries: [p] } : undefined;
-    }
-    return undefined;
+    // collect_ignore = glob.glob("test_*.py"), [str(p) for p in HERE.glob("tests/test_*.py")]: the pattern.
+    const pattern = globPattern(r, ctx);
+    // The entries are then glob patterns, whichever variable they go to.
+    return pattern ? { variable: left.text.endsWith('_glob') ? left.text : `${left.text}_glob`, entries: [pattern] } : undefined;
   }
   if (stmt.type === 'call') {
     const f = unparen(stmt.childForFieldName('function')!);
@@ -1081,6 +1080,35 @@ function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entrie
     }
   }
   return undefined;
+}
+
+/**
+ * The literal pattern of a file listing: `glob.glob("p")`, `Path.glob("p")` / `.rglob("p")` on any path, also
+ * as the iterable of a comprehension or wrapped in `list(...)` / `sorted(...)` (the paths, turned to strings).
+ */
+function globPattern(n: Node, ctx: RuleContext): Node | undefined {
+  let u = unparen(n);
+  if (u.type === 'list_comprehension' || u.type === 'generator_expression') {
+    const clauses = u.namedChildren.filter((c) => c.type === 'for_in_clause');
+    const source = clauses.length === 1 ? clauses[0]!.childForFieldName('right') : null;
+    if (!source) return undefined;
+    u = unparen(source);
+  }
+  for (let i = 0; i < 2 && u.type === 'call' && /^(list|sorted|tuple)$/.test(unparen(u.childForFieldName('function')!).text); i++) {
+    const inner = callArguments(u).positional[0];
+    if (!inner) return undefined;
+    u = unparen(inner);
+  }
+  if (u.type !== 'call') return undefined;
+  const f = unparen(u.childForFieldName('function')!);
+  const p = callArguments(u).positional[0];
+  const value = p ? stringValue(p) : undefined;
+  if (!p || value === undefined) return undefined;
+  if (/^glob\.i?glob$/.test(ctx.names.callee(u) ?? '')) return p;
+  // A path's `.glob()` is relative to a directory this file may not show (`Path("examples").glob("*.py")`):
+  // only a pattern that itself names test files says what it lists.
+  const method = f.type === 'attribute' && /^r?glob$/.test(f.childForFieldName('attribute')?.text ?? '');
+  return method && /test/i.test(value) ? p : undefined;
 }
 
 function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): void {
@@ -1209,6 +1237,35 @@ function checkKeywordOption(ctx: RuleContext, modLits: () => Map<string, string[
   });
 }
 
+/**
+ * `<...>.option.collectonly = True` or `setattr(<...>.option, "collectonly", True)`: pytest's `--collect-only`
+ * switched on from code. The session then collects, runs nothing and exits 0.
+ */
+function collectOnlyWrite(n: Node): boolean {
+  if (n.type === 'assignment') {
+    const left = n.childForFieldName('left');
+    return left?.type === 'attribute' && /\boption\.collectonly$/.test(left.text) && truthiness(n.childForFieldName('right')) === 'truthy';
+  }
+  if (n.type === 'call' && unparen(n.childForFieldName('function')!).text === 'setattr') {
+    const [obj, attr, value] = callArguments(n).positional;
+    return !!obj && /\boption$/.test(obj.text) && !!attr && stringValue(attr) === 'collectonly' && truthiness(value) === 'truthy';
+  }
+  return false;
+}
+
+function checkCollectOnlyOption(ctx: RuleContext, modLits: () => Map<string, string[]>): void {
+  forEachDescendant(ctx.root, (n) => {
+    if (!collectOnlyWrite(n)) return true;
+    const fn = enclosingCallable(n);
+    const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits(), neutral: new Set(['config', 'session']), domain: 'item' };
+    const site: Site = { node: n, fn, gates: gatesOf(n, fn ?? ctx.root), extra: [], scope };
+    // Gated on an option of the project's own (`--list-only`) it is a listing mode the user asks for: quiet.
+    report(ctx, site, (_v, note) =>
+      `\`${snippet(n)}\` switches on pytest's \`--collect-only\`${note}: the tests are collected but none of them runs, and the session exits 0`);
+    return false;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 export const collectionSabotage: Rule = {
@@ -1225,7 +1282,8 @@ export const collectionSabotage: Rule = {
         '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop (or a comprehension run for its effect) that adds ' +
         '`pytest.mark.skip`/`xfail` to every item, an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
         'for every test, `pytest_ignore_collect` returning `True` for the test files, or `collect_ignore_glob = ["test_*.py"]` ' +
-        'in conftest.py, or `config.option.keyword = "not test_"` (a `-k` expression that deselects every test) in `pytest_configure`, ' +
+        'in conftest.py (also built from `Path.glob("tests/test_*.py")`), `config.option.keyword = "not test_"` (a `-k` expression that ' +
+        'deselects every test) or `config.option.collectonly = True` (`--collect-only`: nothing runs, exit 0) in `pytest_configure`, ' +
         'all make the run report success (or only skips) without any test doing its work. Clearing ' +
         '`session.items` after collection is worse: pytest still prints "N collected" and runs none of them.',
       example: [
@@ -1245,7 +1303,8 @@ export const collectionSabotage: Rule = {
         'Reordering items (`items.sort(...)`, `items[:] = sorted(items, key=...)`, `items.reverse()`, pytest-randomly, `--ff`/`--nf`).',
         'Deselection driven by a user option (`-k`, `--deselect`, `--lf`, `--sw`) or plugin state, reported via `config.hook.pytest_deselected`; a `-k` expression set from code that leaves out a category (`config.option.keyword = "not slow"`) or is gated on an option.',
         'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`): `info` at most.',
-        '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), and entries appended under a version or dependency condition.',
+        '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`).',
+        '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for).',
         '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`.',
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
@@ -1291,6 +1350,7 @@ export const collectionSabotage: Rule = {
         if (ctx.facts.isConftest) checkCollectIgnore(ctx, modLits());
         // `config.option.keyword = ...` or `setattr(config.option, "keyword", ...)`: rare, so the walk is gated on its text.
         if (KEYWORD_OPTION_TEXT.test(ctx.source)) checkKeywordOption(ctx, modLits);
+        if (ctx.source.includes('collectonly')) checkCollectOnlyOption(ctx, modLits);
       },
     };
   },
