@@ -6,7 +6,10 @@
  * calls (`assert 1 == 1`, `self.assertEqual(6, 6)`) stands in for the result (warning); a constant among real
  * assertions is harmless (quiet); a self-comparison in a test about equality, comparison or NaN
  * semantics is a real check and stays quiet. `... or True`, and an `or` of a condition with its negation
- * (`x == y or x != y`), disable a real check wherever they appear.
+ * (`x == y or x != y`), disable a real check wherever they appear. Conditions true of every value
+ * (`len(x) >= 0`, `isinstance(x, object)`) count as constants; a comparison with an alias of the same local
+ * (`expected = result; assert result == expected`) or membership in a literal that lists the value
+ * (`x in [x, y]`) counts as a self-comparison.
  */
 import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
@@ -17,6 +20,7 @@ import {
   alwaysTrueOperand,
   calleeLastName,
   classHasSetUp,
+  comparisonOperator,
   complementaryOperands,
   effectiveCalleeName,
   fileDefinesComparisons,
@@ -121,6 +125,16 @@ function rootIsLocal(node: Node, fn: Node): boolean {
   return assigned;
 }
 
+/** "itself", or, for `x in [x, ...]` and `assert x == alias` (`alias = x`), what the other side is. */
+function aliasNote(node: Node, operand: Node | undefined): string {
+  if (!operand) return 'itself';
+  const cond = node.type === 'assert_statement' ? node.namedChildren.find((c) => c.type !== 'comment') : undefined;
+  const c = cond ? unparen(cond) : undefined;
+  if (c?.type === 'comparison_operator' && comparisonOperator(c).endsWith('in')) return 'a collection that lists it';
+  const other = c?.type === 'comparison_operator' ? c.namedChild(1) : node.type === 'call' ? callArguments(node).positional[1] : undefined;
+  return other && unparen(other).text !== unparen(operand).text ? `\`${unparen(other).text}\`, which is bound to \`${unparen(operand).text}\` itself` : 'itself';
+}
+
 /** `obj.attr == obj.attr` reads an attribute twice: a property or `__getattr__` may compute it (a stability check). */
 function readsAttribute(node: Node): boolean {
   let found = unparen(node).type === 'attribute';
@@ -134,12 +148,13 @@ const COMPARING_CALL = /^(assert(Not)?(Equal|Equals|AlmostEqual|Is|Less|LessEqua
  * Is `operand` also compared with something else in the test (`assertNotEqual(x, other)`, `x != y`, `x < y`)?
  * Then the test exercises the comparison operators of `x`, and `x == x` checks reflexivity.
  */
-function comparedWithOthers(body: Node, operand: Node): boolean {
+function comparedWithOthers(body: Node, operand: Node, vacuous: Node): boolean {
   const key = operand.text.replace(/\s+/g, '');
   const same = (n: Node | undefined | null) => !!n && unparen(n).text.replace(/\s+/g, '') === key;
   let found = false;
   forEachDescendant(body, (n) => {
-    if (found) return false;
+    // The vacuous comparison itself (`x in [x, y]`, `x == alias_of_x`) is not another comparison.
+    if (found || n.id === vacuous.id) return false;
     if (n.type === 'comparison_operator' && n.namedChildCount === 2) {
       const [a, b] = n.namedChildren as [Node, Node];
       if (same(a) !== same(b)) found = true;
@@ -334,11 +349,11 @@ class TestJudge {
         message = `${what} can never fail: ${verdict.detail} in \`${name}()\`.`;
       } else if (v.kind === 'self-compare') {
         const operand = selfComparedOperand(v.node);
-        if (this.equalityThemed(fn) || (operand && comparedWithOthers(body, operand))) continue;
+        if (this.equalityThemed(fn) || (operand && comparedWithOthers(body, operand, v.node))) continue;
         const viaAttribute = !!operand && readsAttribute(operand) && !rootIsLocal(operand, fn);
         if (onlyCheck && isTest && !viaAttribute && !smokeIntent) {
           severity = 'warning';
-          message = `${what} compares \`${operand?.text ?? 'an expression'}\` with itself, so it cannot fail, and it is the only check in \`${name}()\`: the test no longer verifies anything.`;
+          message = `${what} compares \`${operand?.text ?? 'an expression'}\` with ${aliasNote(v.node, operand)}, so it cannot fail, and it is the only check in \`${name}()\`: the test no longer verifies anything.`;
         } else {
           severity = 'info';
           message = viaAttribute
@@ -394,6 +409,62 @@ class TestJudge {
   }
 }
 
+const EQUALITY_ASSERT_CALLS = new Set(['assertEqual', 'assertEquals', 'assertIs', 'assert_equal', 'assert_array_equal']);
+
+/**
+ * `expected = result` followed by `assert result == expected`: the expected value was replaced by the result
+ * itself, so the comparison is reflexive. Both names must be plain locals of the same function: the alias
+ * bound once, from the other name, which is not rebound after it (mutating the object changes both alike).
+ */
+function aliasSelfComparison(node: Node): VacuousKind | undefined {
+  let a: Node | undefined;
+  let b: Node | undefined;
+  if (node.type === 'assert_statement') {
+    const cond = node.namedChildren.find((c) => c.type !== 'comment');
+    const c = cond && unparen(cond);
+    if (c?.type !== 'comparison_operator' || c.namedChildCount !== 2 || !['==', 'is'].includes(comparisonOperator(c))) return undefined;
+    [a, b] = c.namedChildren as [Node, Node];
+  } else if (node.type === 'call' && EQUALITY_ASSERT_CALLS.has(calleeLastName(node))) {
+    [a, b] = callArguments(node).positional;
+  }
+  if (!a || !b) return undefined;
+  a = unparen(a);
+  b = unparen(b);
+  if (a.type !== 'identifier' || b.type !== 'identifier' || a.text === b.text) return undefined;
+  const fn = nearestDef(node);
+  const body = fn?.childForFieldName('body');
+  if (!fn || !body) return undefined;
+  return aliasOf(body, b.text, a.text, node) || aliasOf(body, a.text, b.text, node) ? 'self-compare' : undefined;
+}
+
+/** `alias = original` is the only binding of `alias` before `use`, and `original` is not rebound between them. */
+function aliasOf(body: Node, alias: string, original: string, use: Node): boolean {
+  let aliasAt = -1;
+  let aliasBindings = 0;
+  const originalBindings: number[] = [];
+  forEachInScope(body, (n) => {
+    if (n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement' || n.type === 'named_expression') {
+      const left = n.childForFieldName(n.type === 'named_expression' ? 'name' : 'left');
+      const names = left ? targetNames(left).map((t) => t.text) : [];
+      if (names.includes(alias)) {
+        aliasBindings++;
+        const right = n.childForFieldName('right');
+        if (n.type === 'assignment' && left?.type === 'identifier' && right && unparen(right).type === 'identifier' && unparen(right).text === original) aliasAt = n.startIndex;
+      }
+      if (names.includes(original)) originalBindings.push(n.startIndex);
+    } else if (n.type === 'global_statement' || n.type === 'nonlocal_statement') {
+      if (n.namedChildren.some((c) => c.text === alias || c.text === original)) aliasBindings += 2;
+    }
+    return true;
+  });
+  if (aliasBindings !== 1 || aliasAt < 0 || aliasAt > use.startIndex) return false;
+  // The original must be a local (bound in the function, or a parameter): a global may be rebound by the code
+  // the test runs (`original = Foo`, then `patch(...)`, then `assertIs(Foo, original)` checks it was restored).
+  const fn = body.parent;
+  if (!originalBindings.length && !(fn && parameterNames(fn).includes(original))) return false;
+  return !originalBindings.some((at) => at > aliasAt && at < use.startIndex);
+}
+
 /** The `def` whose own code contains `node` (lambdas belong to their enclosing def), or null at module/class level. */
 function nearestDef(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) {
@@ -412,10 +483,11 @@ export const vacuousAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'info', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`) in tests that therefore check nothing.',
+      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`) in tests that therefore check nothing.',
       why:
         'A test whose assertions are all vacuous always passes: replacing `assert result == expected` with `assert True`, ' +
-        'comparing the result with itself, or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +
+        'comparing the result with itself (directly, through an alias `expected = result`, or as `result in [result, ...]`), asserting something true of every value ' +
+        '(`len(x) >= 0`, `isinstance(x, object)`), or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
@@ -426,6 +498,8 @@ export const vacuousAssertion: Rule = {
         '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet.',
         'Setup smoke tests (`def test_init(self): self.assertTrue(True)` in a class with `setUp`, or with fixture parameters) and tests whose comment says they only check that nothing crashes are `info`.',
         '`obj.attr == obj.attr` (an attribute may be computed on each access: a stability check) is `info`.',
+        '`assert len(x) >= 0` or `isinstance(x, object)` next to real assertions stays quiet, like other constants; `assert total(xs) >= 0` (a bound on a computed value) is a real check.',
+        'An alias whose original is rebound before the comparison (`before = state; state = step(state); assert state == before`) is a real check and stays quiet.',
         'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked.',
       ],
     },
@@ -440,7 +514,7 @@ export const vacuousAssertion: Rule = {
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
-            const kind = node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases);
+            const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node);
             if (kind) judge.collect(node, kind);
           }
           judge.finish();

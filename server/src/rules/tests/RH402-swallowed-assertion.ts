@@ -8,12 +8,14 @@
  * and `finally`, and `pytest.raises(AssertionError)`. Retry loops (not loops over test cases) and the
  * "expect an exception" idiom whose broad handler also swallows `self.fail()` drop to info. A decorator
  * of the test file whose wrapper swallows what the decorated test raises is reported at its handler.
+ * A handler whose only assertion cannot fail (`assert True`, `assert exc is not None`) swallows too, and
+ * `with pytest.raises(Exception):` around the test's own `assert` passes exactly when the check fails.
  */
-import { decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, identifiersIn, parameterNames, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, identifiersIn, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { assertionsIn, attributeNotIn, classifyReason, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nearestFunction, skipSiteOf } from './helpers';
+import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nearestFunction, skipSiteOf } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
@@ -71,6 +73,10 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
         if (!value || unparen(value).type === 'none') continue;
         return { kind: 'handled' };
       }
+      case 'assert_statement':
+        // `assert True` / `assert exc is not None`: an assertion that cannot fail handles nothing.
+        if (cannotFailInHandler(stmt, block)) continue;
+        return { kind: 'handled' };
       case 'expression_statement': {
         let e = unparen(stmt.namedChild(0)!);
         if (e.type === 'ellipsis' || e.type === 'string') continue;
@@ -82,7 +88,10 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
             skip = { display: site.display, reason: site.reason };
             continue;
           }
-          if (isAssertion(e)) return { kind: 'handled' };
+          if (isAssertion(e)) {
+            if (cannotFailInHandler(e, block)) continue;
+            return { kind: 'handled' };
+          }
           const d = dottedName(e.childForFieldName('function')) ?? '';
           if (LOGGING_CALL.test(d) || SLEEP_CALL.test(d)) continue;
         }
@@ -101,6 +110,29 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
     }
   }
   return skip ? { kind: 'skip', display: skip.display, reason: skip.reason } : { kind: 'swallow' };
+}
+
+/**
+ * An assertion in a handler that cannot fail: a vacuous one (`assert True`, `self.assertTrue(1)`), or one that
+ * only says the caught exception exists (`assert exc is not None`, `assert exc`, `self.assertIsNotNone(exc)`).
+ */
+function cannotFailInHandler(node: Node, block: Node): boolean {
+  if (vacuityOf(node)) return true;
+  const clause = block.parent;
+  const pattern = clause?.namedChildren.find((c) => c.type === 'as_pattern');
+  const bound = pattern?.childForFieldName('alias')?.text ?? pattern?.namedChild(1)?.text;
+  if (!bound) return false;
+  let subject: Node | undefined;
+  if (node.type === 'assert_statement') {
+    const cond = node.namedChildren.find((c) => c.type !== 'comment');
+    const c = cond ? unparen(cond) : undefined;
+    if (c?.type === 'identifier') subject = c;
+    else if (c?.type === 'comparison_operator' && comparisonOperator(c) === 'is not' && unparen(c.namedChild(1)!).type === 'none') subject = unparen(c.namedChild(0)!);
+  } else if (node.type === 'call' && calleeLastName(node) === 'assertIsNotNone') {
+    const first = callArguments(node).positional[0];
+    subject = first ? unparen(first) : undefined;
+  }
+  return subject?.type === 'identifier' && subject.text === bound;
 }
 
 /** Does the `else:` of a try fail, raise or assert (a test that expects the assertion to fail)? */
@@ -402,7 +434,58 @@ function suppressedKinds(withStmt: Node, names: NameResolver): string | undefine
   return undefined;
 }
 
+const RAISES = new Set(['raises', 'assertRaises']);
+
+/**
+ * `with pytest.raises(Exception):` / `with self.assertRaises(AssertionError):` around an `assert` statement:
+ * the failure of the assertion is what the block expects, so the test passes exactly when the check fails
+ * (or anything raises). Returns the context manager's text and whether it catches broadly.
+ */
+function expectedFailureOf(withStmt: Node, ctx: RuleContext): { display: string; broad: boolean } | undefined {
+  const clause = withStmt.namedChildren.find((c) => c.type === 'with_clause');
+  for (const item of clause?.namedChildren ?? []) {
+    let value = item.type === 'with_item' ? item.childForFieldName('value') : null;
+    if (value?.type === 'as_pattern') value = value.namedChild(0);
+    const call = value ? unparen(value) : undefined;
+    if (call?.type !== 'call') continue;
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || !RAISES.has(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    const q = ctx.names.qualify(fn) ?? dottedName(fn) ?? '';
+    if (!/^(pytest\.raises|(self|cls)\.assertRaises)$/.test(q)) continue;
+    const first = callArguments(call).positional[0];
+    const types = first ? (unparen(first).type === 'tuple' ? unparen(first).namedChildren : [first]).map((t) => (dottedName(t) ?? '').replace(/^.*\./, '')) : [];
+    const broad = types.some((t) => BROAD_CATCHERS.has(t));
+    if (broad || types.includes('AssertionError')) return { display: call.text.split('\n')[0]!.trim(), broad };
+  }
+  return undefined;
+}
+
+/** The assertion's condition reads a name (a value computed by the test), not only literals. */
+function readsValues(assertStmt: Node): boolean {
+  const cond = assertStmt.namedChildren.find((c) => c.type !== 'comment');
+  return !!cond && (cond.type === 'identifier' || identifiersIn(cond).size > 0);
+}
+
+function checkExpectedFailure(ctx: RuleContext, withStmt: Node): void {
+  const expected = expectedFailureOf(withStmt, ctx);
+  const body = withStmt.childForFieldName('body');
+  if (!expected || !body) return;
+  // Assertion calls inside are usually the assertion helper under test (`assert_sorted([2, 1])`); `assert` statements are the test's own check.
+  // An assert of literals (`assert 1 == 2`) tests the assert statement itself.
+  const asserts = assertionsIn(body, ctx.names).filter((a) => a.type === 'assert_statement' && !isExplicitFailure(a) && readsValues(a));
+  if (!asserts.length) return;
+  ctx.report({
+    node: withStmt,
+    message: expected.broad
+      ? `\`with ${expected.display}\` catches the AssertionError of ${describeAssertions(asserts)}: ${where(withStmt)} passes when the assertion fails (or anything raises) and fails only when it holds.`
+      : `\`with ${expected.display}\` expects ${describeAssertions(asserts)} to fail: the check is inverted; write the negated condition (\`assert not ...\`) if that is the intent.`,
+    severity: expected.broad ? 'warning' : 'info',
+    related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is expected' })),
+  });
+}
+
 function checkWith(ctx: RuleContext, withStmt: Node): void {
+  checkExpectedFailure(ctx, withStmt);
   const suppress = suppressedKinds(withStmt, ctx.names);
   if (!suppress) return;
   const body = withStmt.childForFieldName('body');
@@ -425,20 +508,23 @@ export const swallowedAssertion: Rule = {
     defaultSeverity: 'warning',
     severityByRole: { test: 'warning', 'test-infrastructure': 'warning', 'code-under-test': 'off', 'entry-point': 'off' },
     docs: {
-      summary: 'Finds assertions whose failure is caught and dropped (`try: assert ... except AssertionError: pass`, `contextlib.suppress(AssertionError)`, `try: assert ... finally: return`).',
+      summary: 'Finds assertions whose failure is caught and dropped (`try: assert ... except AssertionError: pass`, `contextlib.suppress(AssertionError)`, `try: assert ... finally: return`) or expected (`with pytest.raises(Exception): assert ...`).',
       why:
         'An `assert` inside `try` with a handler that catches `AssertionError` (or `Exception`, or everything) and does nothing ' +
         'cannot fail the test: the failure is raised, caught and forgotten, and the run reports a pass. Turning the failure into ' +
         '`pytest.skip()` hides it the same way, and so does a `return` (or `break`/`continue`) in `finally:`, which discards the ' +
         'exception in flight, or a decorator whose wrapper catches what the decorated test raises ' +
-        '(`def tolerant(fn): ... try: return fn(*args) except AssertionError: return None`).',
+        '(`def tolerant(fn): ... try: return fn(*args) except AssertionError: return None`). A handler whose only check cannot fail ' +
+        '(`except AssertionError: assert True`, `except AssertionError as e: assert e is not None`) drops the failure as well, and ' +
+        '`with pytest.raises(Exception):` around the test\'s own `assert` turns it around: the test passes when the check fails.',
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
         '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet.',
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet.',
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
-        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` stay quiet.',
+        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values it is an inverted check (`info`); `pytest.raises(ValueError)` around an `assert` stays quiet.',
+        'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',
         'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`.',
         'Code under test is not checked (a validation helper that turns an `AssertionError` into `False` is not a test).',

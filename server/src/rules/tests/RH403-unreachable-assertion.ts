@@ -6,13 +6,15 @@
  * condition) is as unconditional as one in the test body. Exits inside `if`/`try`/loops (environment
  * gates, platform checks) and skips with nothing checked after them stay quiet; an exit that a comment or
  * reason ties to the environment or a tracked issue, or that comes after the test already checked
- * something, is info.
+ * something, is info. Assertions kept in code that never runs — `if False:` / `if 0:` / `while False:` bodies,
+ * loops over an empty literal, a nested `def` the test never names, a test whose `parametrize` list is
+ * empty — are reported the same way (warning when nothing else is checked, info otherwise).
  */
-import { forEachInScope, functionName, stringValue, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { classifyReasonText, isAssertion, isCheckingCall, isTestFunction, literalTruth, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
+import { assertionsIn, classifyReasonText, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -76,7 +78,8 @@ function firstExit(body: Node, ctx: RuleContext, maySkip: () => boolean): { exit
       }
       return { exit, dead };
     }
-    if (stmt.type === 'with_statement') {
+    if (stmt.type === 'with_statement' || stmt.type === 'try_statement') {
+      // A try body runs like a `with` body; a handler may catch a skip (a bare `except:`), as a context manager may.
       const b = stmt.childForFieldName('body');
       if (b) path.push({ children: b.namedChildren, index: 0, isWith: true });
     } else if (stmt.type === 'if_statement' && literalTruth(stmt.childForFieldName('condition')) === true) {
@@ -144,11 +147,12 @@ export const unreachableAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'off', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds tests that return or skip unconditionally before their assertions, so the assertions never run.',
+      summary: 'Finds tests that return or skip unconditionally before their assertions, or keep them in code that never runs (`if False:`, `for x in []:`, a nested check never called, an empty `parametrize` list).',
       why:
         'A `return` at the top of a test makes it pass without running a single check; an unconditional `pytest.skip()` ' +
         'or `self.skipTest()` turns a failing test into a skipped one. The assertions are still in the file, so the test ' +
-        'looks intact in review, but the run no longer executes them.',
+        'looks intact in review, but the run no longer executes them. The same holds for assertions moved under `if False:` / `if 0:` / `while False:`, ' +
+        'into a loop over an empty literal, into a nested function the test never calls, or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it).',
       example: 'def test_parse():\n    return\n    assert parse("1 + 2") == 3\n',
       instead: 'Remove the early `return`. If the test cannot run in some environment, skip it under a condition that names the environment (`@pytest.mark.skipif(sys.platform == "win32", reason=...)`); if it fails, fix the code or mark it `xfail(strict=True)` with the issue.',
       lookAlikes: [
@@ -157,6 +161,7 @@ export const unreachableAssertion: Rule = {
         'An exit whose reason or comment names the environment or a tracked issue ("requires network", "needs numpy", "# XXX until gh-105716 is fixed", an issue URL) is `info`; "needs rework", "requires more work" or "needs to be fixed" name unfinished work, not the environment, and stay warnings.',
         'An exit after the test has already run assertions (only the rest of the test is disabled) is `info`.',
         'Early exits in helpers, fixtures and nested functions are not tests and stay quiet.',
+        'Dead blocks without checks (`if 0: print(...)`), nested helpers the test calls or hands on (`monkeypatch.setattr(..., on_total)`) and parameter lists held in names stay quiet; a dead check next to checks that run (nested helpers the test calls included), under a comment naming the environment, or in a nested `def test_*()` (a test written one level too deep, which pytest does not collect), is `info`.',
         'The unreachable assertions themselves are reported as `hint` with the `unnecessary` tag (greyed out in editors).',
       ],
     },
@@ -179,6 +184,7 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
   const body = fn.childForFieldName('body');
   if (!body) return;
   const found = firstExit(body, ctx, maySkip);
+  checkDeadCode(ctx, fn, body, found?.exit.stmt);
   if (!found) return;
   const checks = deadChecks(found.dead, ctx);
   if (!checks.length) return;
@@ -247,5 +253,140 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
       severity: 'hint',
       tags: ['unnecessary'],
     });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Assertions that are present but never run: `if False:` blocks, loops over nothing, uncalled nested checks
+
+/** An empty literal iterable: `[]`, `()`, `{}`, `""`, `range(0)`. */
+function isEmptyIterable(node: Node | null | undefined): boolean {
+  if (!node) return false;
+  const n = unparen(node);
+  if (n.type === 'list' || n.type === 'tuple' || n.type === 'dictionary' || n.type === 'set') return n.namedChildren.every((c) => c.type === 'comment');
+  if (n.type === 'string') return stringValue(n) === '';
+  if (n.type === 'call' && n.childForFieldName('function')?.text === 'range') {
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    return args.length === 1 && literalTruth(args[0]) === false;
+  }
+  return false;
+}
+
+interface DeadRegion {
+  /** The statement that holds the dead code (the `if`, loop or nested `def`). */
+  holder: Node;
+  /** The dead block(s). */
+  blocks: Node[];
+  display: string;
+}
+
+/** Names read in `root` outside `except` (identifier nodes other than the definition's own name). */
+function isReferenced(name: string, root: Node, def: Node): boolean {
+  const own = def.childForFieldName('name');
+  let found = false;
+  forEachDescendant(root, (n) => {
+    if (found) return false;
+    if (n.type === 'identifier' && n.text === name && n.id !== own?.id) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Blocks of the test that can never run: the body of `if False:` / `if 0:` / `while False:` (and an `elif`
+ * chain behind it), a loop over an empty literal (`for case in []:`), and a nested undecorated `def` that
+ * the test never names (its assertions are never called).
+ */
+function deadRegions(body: Node): DeadRegion[] {
+  const out: DeadRegion[] = [];
+  forEachInScope(body, (n) => {
+    if (n.type === 'if_statement' || n.type === 'while_statement') {
+      const cond = n.childForFieldName('condition');
+      if (literalTruth(cond) === false) {
+        const block = n.childForFieldName(n.type === 'if_statement' ? 'consequence' : 'body');
+        if (block) out.push({ holder: n, blocks: [block], display: `\`${n.type === 'if_statement' ? 'if' : 'while'} ${cond!.text}:\`` });
+      }
+    } else if (n.type === 'for_statement' && isEmptyIterable(n.childForFieldName('right'))) {
+      const block = n.childForFieldName('body');
+      if (block) out.push({ holder: n, blocks: [block], display: `\`for ... in ${n.childForFieldName('right')!.text}:\`` });
+      return false;
+    } else if (n.type === 'function_definition' && n.parent?.type === 'block' && !isReferenced(functionName(n), body, n)) {
+      const block = n.childForFieldName('body');
+      if (block) out.push({ holder: n, blocks: [block], display: `the nested \`def ${functionName(n)}()\`, which the test never calls,` });
+    }
+    return true;
+  });
+  return out;
+}
+
+/** `@pytest.mark.parametrize("x", [])`: pytest skips a test with an empty parameter set. */
+function emptyParametrize(fn: Node, ctx: RuleContext): Node | undefined {
+  for (const d of decoratorsOf(fn)) {
+    const call = unparen(d);
+    if (call.type !== 'call') continue;
+    const f = call.childForFieldName('function');
+    if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'parametrize') continue;
+    const q = ctx.names.qualify(f) ?? dottedName(f) ?? '';
+    if (!/(^|\.)mark\.parametrize$/.test(q)) continue;
+    const args = callArguments(call);
+    if (isEmptyIterable(args.positional[1] ?? args.keywords.get('argvalues'))) return d;
+  }
+  return undefined;
+}
+
+/**
+ * Assertions in code that never runs. Warning when the test checks nothing anywhere else (it passes
+ * without checking anything); info when other checks still run, or when a comment names the environment.
+ */
+function checkDeadCode(ctx: RuleContext, fn: Node, body: Node, exit: Node | undefined): void {
+  const name = functionName(fn);
+  const lines = ctx.source.split('\n');
+  const param = emptyParametrize(fn, ctx);
+  if (param) {
+    const checks = deadChecks(statements(body.namedChildren), ctx);
+    if (checks.length) {
+      ctx.report({
+        node: param,
+        message: `\`${param.text.split('\n')[0]!.trim().replace(/^@/, '')}\` gives \`${name}()\` an empty parameter set: pytest skips the test, so its assertions (${lineSpan(checks[0]!, checks[checks.length - 1]!)}) never run.`,
+        severity: 'warning',
+        related: checks.slice(0, 5).map((c) => ({ node: c, message: 'assertion that never runs' })),
+      });
+      return;
+    }
+  }
+  const regions = deadRegions(body).filter((r) => !exit || r.holder.startIndex < exit.startIndex);
+  if (!regions.length) return;
+  const deadBlocks = regions.flatMap((r) => r.blocks);
+  const inDead = (n: Node) => deadBlocks.some((b) => b.startIndex <= n.startIndex && n.endIndex <= b.endIndex);
+  // Checks that still run: the test's own, outside the dead blocks.
+  // Nested helpers the test calls (`asyncio.run(main())`, `check(...)`) run their checks too.
+  let live = 0;
+  forEachDescendant(body, (n) => {
+    if (inDead(n) || n.type === 'class_definition' || n.type === 'lambda') return false;
+    if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, ctx.names))) live++;
+    return true;
+  });
+  for (const region of regions) {
+    const checks = region.blocks.flatMap((b) => (region.holder.type === 'function_definition' ? assertionsIn(b, ctx.names) : deadChecks(statements(b.namedChildren), ctx)));
+    // `if 0: self.fail("0 is true")` tests the condition itself: the failure is meant never to run.
+    if (!checks.length || checks.every((c) => isExplicitFailure(c))) continue;
+    const tracked = classifyReasonText(commentsAround(region.holder, lines)) === 'external';
+    const count = checks.length === 1 ? 'the assertion' : `the ${checks.length} assertions`;
+    let message = `${count[0]!.toUpperCase()}${count.slice(1)} in ${region.display} (${lineSpan(checks[0]!, checks[checks.length - 1]!)}) ${checks.length === 1 ? 'never runs' : 'never run'}`;
+    let severity: Severity = 'warning';
+    if (tracked) {
+      severity = 'info';
+      message += `; the comment names the environment: skip under a condition that checks it instead.`;
+    } else if (region.holder.type === 'function_definition' && /^test/.test(functionName(region.holder))) {
+      // A nested `def test_*` is a test written one level too deep (pytest does not collect it): a slip, not a disguise.
+      severity = 'info';
+      message += `; pytest does not collect tests nested in a test: move it to module level or call it.`;
+    } else if (live > 0) {
+      severity = 'info';
+      message += `; \`${name}()\` still checks something else, but this part of it is disabled.`;
+    } else {
+      message += `: \`${name}()\` checks nothing that runs, so it passes whatever the code does.`;
+    }
+    ctx.report({ node: region.holder.type === 'function_definition' ? region.holder.childForFieldName('name') ?? region.holder : region.holder, message, severity, related: checks.slice(0, 5).map((c) => ({ node: c, message: 'assertion that never runs' })) });
   }
 }

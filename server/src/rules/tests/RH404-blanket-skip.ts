@@ -10,9 +10,12 @@
  * that code into skips (also from a handler of the computation's own errors, `except ValueError:`).
  * Conditional marks (`skipif(<condition>)`), `importorskip`, environment gates
  * (`if sys.platform ...`, `except ImportError:`) and skip helpers stay quiet; a blanket skip whose
- * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info.
+ * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info. The same
+ * mark on every test of a file (one by one), a mark kept in a module-level name (`wip = pytest.mark.skip()`),
+ * a module skip under `if True:` and conditions every Python 3 meets (`sys.version_info >= (3,)`, `"True"`)
+ * are blanket skips too.
  */
-import { callArguments, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, moduleAssignments, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
@@ -60,7 +63,7 @@ function unconditionalXfailMark(expr: Node, ctx: RuleContext): MarkSkip | undefi
   const args = n.type === 'call' ? callArguments(n) : undefined;
   const cond = args?.positional[0] ?? args?.keywords.get('condition');
   // A condition (an expression, or a string pytest evaluates) makes it a gate like `skipif`.
-  if (cond && (unparen(cond).type === 'string' || literalTruth(cond) !== true)) return undefined;
+  if (cond && (unparen(cond).type === 'string' ? !isTrueConditionString(cond) : literalTruth(cond) !== true)) return undefined;
   const reason = args?.keywords.get('reason') ?? args?.positional[1];
   const run = args?.keywords.get('run');
   const strict = args?.keywords.get('strict');
@@ -81,7 +84,68 @@ function exceptionNames(value: Node): string[] {
 
 /** A skip or xfail mark that neutralises every test in its scope. */
 function blanketMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
-  return unconditionalSkipMark(expr, ctx) ?? unconditionalXfailMark(expr, ctx);
+  const mark = markValue(expr, ctx);
+  return unconditionalSkipMark(mark, ctx) ?? unconditionalXfailMark(mark, ctx);
+}
+
+/**
+ * A comparison of the running Python's major version that every Python 3 answers the same way:
+ * `sys.version_info >= (3,)`, `sys.version_info[0] > 2`, `sys.version_info.major >= 3` (true) or
+ * `sys.version_info < (3,)` (false). Comparisons that name a minor version are real gates.
+ */
+function versionTruth(cond: Node, ctx: RuleContext): boolean | undefined {
+  const c = unparen(cond);
+  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return undefined;
+  let [left, right] = c.namedChildren as [Node, Node];
+  let op = comparisonOperator(c);
+  const flipped: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+  if (!isVersionInfo(left, ctx)) {
+    if (!isVersionInfo(right, ctx) || !flipped[op]) return undefined;
+    [left, right] = [right, left];
+    op = flipped[op]!;
+  }
+  const r = unparen(right);
+  const parts = r.type === 'tuple' ? r.namedChildren.filter((x) => x.type !== 'comment') : [r];
+  const major = parts[0] && parts[0].type === 'integer' ? Number(parts[0].text) : NaN;
+  // Only `(3,)`, `(3, 0)` and plain majors: `(3, 8)` is a gate.
+  if (Number.isNaN(major) || parts.slice(1).some((x) => x.text !== '0')) return undefined;
+  if (op === '>=') return major <= 3 ? true : undefined;
+  if (op === '>') return major <= 2 ? true : undefined;
+  if (op === '<') return major <= 3 ? false : undefined;
+  if (op === '<=') return major <= 2 ? false : undefined;
+  return undefined;
+}
+
+/** `sys.version_info`, `sys.version_info[0]`, `sys.version_info.major` (through imports). */
+function isVersionInfo(node: Node, ctx: RuleContext): boolean {
+  let n = unparen(node);
+  if (n.type === 'subscript' && n.namedChildren[1]?.text === '0') n = unparen(n.childForFieldName('value')!);
+  else if (n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'major') n = unparen(n.childForFieldName('object')!);
+  return (ctx.names.qualify(n) ?? dottedName(n)) === 'sys.version_info';
+}
+
+/**
+ * pytest evaluates a string condition (`skipif("sys.platform == 'win32'")`); the strings `"True"` and `"1"`
+ * are no condition at all.
+ */
+function isTrueConditionString(cond: Node): boolean {
+  const text = stringValue(cond)?.trim();
+  return text === 'True' || text === '1';
+}
+
+const moduleNamesCache = new WeakMap<Node, Map<string, Node[]>>();
+
+/**
+ * A mark kept in a module-level name (`wip = pytest.mark.skip(reason="later")`, then `@wip`, or
+ * `pytestmark = _MARKS`) is the mark itself: the value of the name's only module-level assignment.
+ */
+function markValue(expr: Node, ctx: RuleContext): Node {
+  const n = unparen(expr);
+  if (n.type !== 'identifier') return n;
+  let assigned = moduleNamesCache.get(ctx.root);
+  if (!assigned) moduleNamesCache.set(ctx.root, (assigned = moduleAssignments(ctx.root)));
+  const values = assigned.get(n.text);
+  return values?.length === 1 && unparen(values[0]!).type !== 'identifier' ? unparen(values[0]!) : n;
 }
 
 /** What the mark does to `tests` ("every test in this file"), as a verb phrase. */
@@ -134,11 +198,11 @@ function unconditionalSkipMark(expr: Node, ctx: RuleContext): MarkSkip | undefin
   const pytestSkipif = /^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.skipif$/.test(name) || /(^|\.)mark\.skipif$/.test(d);
   if (pytestSkipif || /^unittest(\.case)?\.skipIf$/.test(q)) {
     // pytest evaluates a string condition (`skipif("sys.platform == 'win32'")`): that is a gate, not a constant.
-    if (pytestSkipif && cond && unparen(cond).type === 'string') return undefined;
-    if (cond && literalTruth(cond) === true && args.positional.length >= 1) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+    if (pytestSkipif && cond && unparen(cond).type === 'string' && !isTrueConditionString(cond)) return undefined;
+    if (cond && (literalTruth(cond) === true || isTrueConditionString(cond) || versionTruth(cond, ctx) === true) && args.positional.length >= 1) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
   }
   if (/^unittest(\.case)?\.skipUnless$/.test(q)) {
-    if (cond && literalTruth(cond) === false) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+    if (cond && (literalTruth(cond) === false || versionTruth(cond, ctx) === false)) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
   }
   return undefined;
 }
@@ -191,8 +255,22 @@ function isUnittestSkipFlag(node: Node): Node | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Test files
 
+/** The module's statements, with the bodies of `if True:` (a constant-true condition) in their place: they always run. */
+function moduleStatements(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack = [...root.namedChildren].reverse();
+  while (stack.length) {
+    const stmt = stack.pop()!;
+    const block = stmt.type === 'if_statement' && literalTruth(stmt.childForFieldName('condition')) === true ? stmt.childForFieldName('consequence') : null;
+    if (block) for (let i = block.namedChildCount - 1; i >= 0; i--) stack.push(block.namedChild(i)!);
+    else out.push(stmt);
+  }
+  return out;
+}
+
 function checkTestModule(ctx: RuleContext): void {
-  for (const stmt of ctx.root.namedChildren) {
+  checkSkippedOneByOne(ctx);
+  for (const stmt of moduleStatements(ctx.root)) {
     // pytestmark = pytest.mark.skip(...)
     if (stmt.type === 'expression_statement') {
       const e = stmt.namedChild(0);
@@ -354,7 +432,7 @@ function checkPytestmark(ctx: RuleContext, assign: Node, scope: 'module' | { cls
   const left = assign.childForFieldName('left');
   const right = assign.childForFieldName('right');
   if (left?.type !== 'identifier' || left.text !== 'pytestmark' || !right) return;
-  for (const mark of marksIn(right)) {
+  for (const mark of marksIn(markValue(right, ctx))) {
     const skip = blanketMark(mark, ctx);
     if (!skip) continue;
     const note = markNote(skip);
@@ -589,21 +667,23 @@ export const blanketSkip: Rule = {
     defaultSeverity: 'warning',
     severityByRole: { test: 'warning', 'code-under-test': 'warning', 'test-infrastructure': 'off', 'entry-point': 'off' },
     docs: {
-      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition (and `load_tests` hooks that return an empty suite), and skips raised from code under test.',
+      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition (also written out on every test of a file, or kept in a name), `load_tests` hooks that return an empty suite, and skips raised from code under test.',
       why:
         'Skipped tests do not fail the run. `pytestmark = pytest.mark.skip(...)`, a module-level `pytest.skip(..., allow_module_level=True)`, ' +
         '`@unittest.skip` on a test class or a skip in `setUp` silences every test in its scope at once. A blanket non-strict ' +
         '`pytest.mark.xfail` makes every failure read as expected (with `run=False` the tests do not even run), and a ' +
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
         '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. A `load_tests` hook that returns an empty ' +
-        '`unittest.TestSuite()` drops every test of its module without a word. The run ends green with the failures hidden.',
+        '`unittest.TestSuite()` drops every test of its module without a word. The same skip put on every test of a file one by one, a mark kept in a name ' +
+        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif("True")`) is no different. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
       lookAlikes: [
         '`pytest.mark.skipif(<condition>)`, `unittest.skipIf(<condition>)`, `pytest.importorskip(...)` stay quiet.',
         'Environment gates: module-level skips under `if sys.platform ...:`, `if not HAS_X:` or in `except ImportError:` stay quiet; under a broad `except Exception:` around an import they are warnings, or `info` when the reason names the environment.',
         'Conditional `xfail(<condition>, ...)`, `skipif("<string condition>")` and xfail on single tests stay quiet; a blanket `xfail(strict=True)` or `xfail(raises=SpecificError)` (a pass or another failure still fails the run) is `info`.',
-        'Skips of single test functions (`@pytest.mark.skip` on one test) are not blanket skips and stay quiet.',
+        'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment.',
+        'Version gates that name a minor version (`skipif(sys.version_info < (3, 10))`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet.',
         'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`.',
         'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
@@ -674,4 +754,53 @@ function listeners(ctx: RuleContext): Listeners {
     };
   }
   return {};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Every test skipped one by one
+
+/** The blanket mark among a test's decorators that would warn on a module (`reasonNote` warning, not a strict xfail). */
+function silencingMark(fn: Node, ctx: RuleContext): { decorator: Node; mark: MarkSkip } | undefined {
+  for (const d of decoratorsOf(fn)) {
+    const mark = blanketMark(d, ctx);
+    if (mark && mark.xfail !== 'strict' && markNote(mark).severity === 'warning') return { decorator: d, mark };
+  }
+  return undefined;
+}
+
+/**
+ * `@pytest.mark.skip` (or a non-strict xfail) on each test of a file, with no reason that names the
+ * environment: the blanket skip written out test by test (the same as `pytestmark = pytest.mark.skip`).
+ * Reported at each mark when the file has at least two tests and every one of them is silenced (tests of a
+ * class with a blanket mark count as silenced; that mark is reported on its own). Skipped tests among
+ * running ones, even a whole class of them, stay quiet: that is how single known failures are set aside.
+ */
+function checkSkippedOneByOne(ctx: RuleContext): void {
+  const tests: Node[] = [];
+  let silencedClasses = 0;
+  for (const stmt of ctx.root.namedChildren) {
+    const def = definitionOf(stmt);
+    if (def.type === 'function_definition' && /^test/.test(functionName(def))) tests.push(def);
+    else if (def.type === 'class_definition') {
+      const methods = (def.childForFieldName('body')?.namedChildren ?? []).map(definitionOf).filter((m) => m.type === 'function_definition' && /^test/.test(functionName(m)));
+      if (methods.length && decoratorsOf(def).some((d) => blanketMark(d, ctx))) silencedClasses += methods.length;
+      else tests.push(...methods);
+    }
+  }
+  if (tests.length + silencedClasses < 2 || !tests.length) return;
+  const marks = [];
+  for (const t of tests) {
+    const m = silencingMark(t, ctx);
+    if (!m) return;
+    marks.push(m);
+  }
+  const total = tests.length + silencedClasses;
+  for (const { decorator, mark } of marks) {
+    const note = markNote(mark);
+    ctx.report({
+      node: decorator,
+      message: `\`@${mark.display}\` is on every test of this file (${total} tests): a blanket skip written out test by test; it ${markEffect(mark, 'them')}${note.text}.${note.tail}`,
+      severity: 'warning',
+    });
+  }
 }

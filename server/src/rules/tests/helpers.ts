@@ -362,8 +362,15 @@ export function isSelfComparison(node: Node | null | undefined, negated = false)
   const n = unparen(node);
   if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return false;
   const [a, b] = n.namedChildren as [Node, Node];
-  if (normalise(unparen(a).text) !== normalise(unparen(b).text) || !isPure(a)) return false;
   const op = comparisonOperator(n);
+  // `x in [x, y]`: a value is always among a literal collection that lists it.
+  if (op === 'in' || op === 'not in') {
+    const r = unparen(b);
+    if (!isPure(a) || !['list', 'tuple', 'set'].includes(r.type)) return false;
+    const listed = r.namedChildren.some((c) => normalise(unparen(c).text) === normalise(unparen(a).text));
+    return listed && (negated ? op === 'not in' : op === 'in');
+  }
+  if (normalise(unparen(a).text) !== normalise(unparen(b).text) || !isPure(a)) return false;
   // `x != x` / `x is not x` are NaN checks when asserted; only their negation (`assertFalse(x != x)`) is reflexive.
   return negated ? op === '!=' || op === 'is not' : op === '==' || op === 'is' || op === '<=' || op === '>=';
 }
@@ -432,9 +439,54 @@ function isLiteralOnly(node: Node): boolean {
 export function vacuousAssertCondition(cond: Node | null | undefined): VacuousKind | undefined {
   if (!cond) return undefined;
   if (isOrTrue(cond)) return 'or-true';
-  if (literalTruth(cond) === true) return 'constant';
+  if (literalTruth(cond) === true || isTautology(cond)) return 'constant';
   if (isSelfComparison(cond)) return 'self-compare';
   return undefined;
+}
+
+/** A call of the builtin `name` (`len(x)`), with its arguments. */
+function builtinCall(node: Node, name: string): Node[] | undefined {
+  const n = unparen(node);
+  if (n.type !== 'call' || n.childForFieldName('function')?.text !== name) return undefined;
+  return n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+}
+
+/** `len(...)` and `abs(...)` are never negative. */
+function isNeverNegative(node: Node): boolean {
+  return !!(builtinCall(node, 'len') ?? builtinCall(node, 'abs'));
+}
+
+function isZero(node: Node): boolean {
+  const n = unparen(node);
+  return (n.type === 'integer' || n.type === 'float') && literalTruth(n) === false;
+}
+
+/** `object`, or a tuple that names it: every value is an instance. */
+function isObjectType(node: Node): boolean {
+  const n = unparen(node);
+  if (n.type === 'tuple') return n.namedChildren.some((c) => unparen(c).type === 'identifier' && unparen(c).text === 'object');
+  return n.type === 'identifier' && n.text === 'object';
+}
+
+/**
+ * Conditions true for every value, without being literals: `len(x) >= 0`, `0 <= abs(d)`, `isinstance(x, object)`,
+ * `bool(1)`, `all([])`. They read like checks but cannot fail.
+ */
+export function isTautology(node: Node): boolean {
+  const n = unparen(node);
+  if (n.type === 'comparison_operator' && n.namedChildCount === 2) {
+    const [a, b] = n.namedChildren as [Node, Node];
+    const op = comparisonOperator(n);
+    return (op === '>=' && isNeverNegative(a) && isZero(b)) || (op === '<=' && isZero(a) && isNeverNegative(b));
+  }
+  if (n.type !== 'call') return false;
+  const isinstanceArgs = builtinCall(n, 'isinstance');
+  if (isinstanceArgs) return isinstanceArgs.length === 2 && isObjectType(isinstanceArgs[1]!);
+  const boolArgs = builtinCall(n, 'bool');
+  if (boolArgs) return boolArgs.length === 1 && literalTruth(boolArgs[0]) === true;
+  const allArgs = builtinCall(n, 'all');
+  if (allArgs) return allArgs.length === 1 && ['list', 'tuple'].includes(unparen(allArgs[0]!).type) && literalTruth(allArgs[0]) === false;
+  return false;
 }
 
 const TRUE_ASSERTS = new Set(['assertTrue', 'assert_', 'failUnless', 'assertIsNotNone']);
@@ -462,7 +514,7 @@ function argumentsLookVacuous(call: Node): boolean {
     a = c;
   }
   if (!a) return false;
-  if (literalTruth(a) !== undefined || isSelfComparison(a) || isSelfComparison(a, true)) return true;
+  if (literalTruth(a) !== undefined || isSelfComparison(a) || isSelfComparison(a, true) || isTautology(a)) return true;
   return !!b && sameText(unparen(a).text, unparen(b).text);
 }
 
@@ -476,7 +528,7 @@ function sameText(x: string, y: string): boolean {
   return normalise(x) === normalise(y);
 }
 
-const KNOWN_ASSERTS = new Set([...TRUE_ASSERTS, ...FALSE_ASSERTS, ...EQUAL_ASSERTS, 'assertIsNone']);
+const KNOWN_ASSERTS = new Set([...TRUE_ASSERTS, ...FALSE_ASSERTS, ...EQUAL_ASSERTS, 'assertIsNone', 'assertIsInstance']);
 
 /**
  * Names that some assignment in the file binds to a known assertion (`check = self.assertTrue`,
@@ -563,10 +615,12 @@ export function vacuousAssertionArguments(call: Node, name: string): VacuousKind
     if (!first) return undefined;
     if (name === 'assertIsNotNone') return isLiteral(first) && unparen(first).type !== 'none' ? 'constant' : undefined;
     if (isOrTrue(first)) return 'or-true';
-    if (literalTruth(first) === true) return 'constant';
+    if (literalTruth(first) === true || isTautology(first)) return 'constant';
     if (isSelfComparison(first)) return 'self-compare';
     return undefined;
   }
+  if (name === 'assertIsInstance') return first && args.second && isObjectType(args.second) ? 'constant' : undefined;
+  if (name === 'assertGreaterEqual' && first && args.second && isNeverNegative(first) && isZero(args.second)) return 'constant';
   if (FALSE_ASSERTS.has(name)) {
     if (!first) return undefined;
     if (literalTruth(first) === false) return 'constant';
