@@ -37,6 +37,7 @@ import {
   comparisonOperator,
   FRAME_WORDS,
   FrameScope,
+  hasNamedProbes,
   isConstant,
   isFrameRoot,
   isTestHelperPath,
@@ -49,7 +50,7 @@ import {
   type Probe,
 } from './env-helpers';
 
-type Effect = 'exit' | 'constant' | 'skip' | 'early-return' | 'value' | 'integrate' | 'config';
+type Effect = 'exit' | 'constant' | 'skip' | 'early-return' | 'value' | 'passthrough' | 'integrate' | 'config';
 
 interface BranchVerdict {
   effect: Effect;
@@ -102,14 +103,22 @@ function returnedVariables(fn: Node | null): Set<string> {
   return out;
 }
 
-function classifyReturnValue(v: Node | null | undefined): Effect {
+/**
+ * What returning `v` under test does. `params` are the function's parameters: handing one back unchanged
+ * (`if "PYTEST_CURRENT_TEST" in os.environ: return iterable` in a progress-bar wrapper) switches a
+ * decoration off rather than answering.
+ */
+function classifyReturnValue(v: Node | null | undefined, params: ReadonlySet<string> = NO_PARAMS): Effect {
   if (!v || unparen(v).type === 'none') return 'early-return';
   if (isConstant(v)) return 'constant';
+  if (unparen(v).type === 'identifier' && params.has(unparen(v).text)) return 'passthrough';
   if (FRAMEWORK_TEXT.test(v.text)) return 'integrate';
   return 'value';
 }
 
-const RANK: Record<Effect, number> = { exit: 6, constant: 5, skip: 4, 'early-return': 3, value: 2, integrate: 1, config: 0 };
+const NO_PARAMS: ReadonlySet<string> = new Set();
+
+const RANK: Record<Effect, number> = { exit: 7, constant: 6, skip: 5, 'early-return': 4, value: 3, passthrough: 2, integrate: 1, config: 0 };
 
 /**
  * A value read from a literal table, which is as canned as a literal: `ANSWERS[name]`, `ANSWERS.get(name)`,
@@ -152,8 +161,56 @@ function isTableValue(v: Node, at: Node, tables: () => Map<string, Node>): boole
 
 const TABLE_TYPES = new Set(['dictionary', 'list', 'tuple']);
 
+/**
+ * Functions of the file that answer a constant whatever their arguments (`def _stub(values): return 55`),
+ * by name, with their parameter count: binding one in place of the real function under test
+ * (`solve = _stub`, `fib = _precomputed if IN_TEST else _fib`) is a canned answer.
+ */
+function constantFunctions(root: Node): Map<string, number> {
+  const out = new Map<string, number>();
+  const defined = new Set<string>();
+  forEachDescendant(root, (n) => {
+    if (n.type !== 'function_definition') return true;
+    const name = n.childForFieldName('name')?.text ?? '';
+    // A name defined twice is not known to be the stub.
+    if (defined.has(name)) out.delete(name);
+    else {
+      defined.add(name);
+      const body = n.childForFieldName('body');
+      let returns = 0;
+      let constant = true;
+      if (body) {
+        forEachInScope(body, (r) => {
+          if (r.type !== 'return_statement') return true;
+          const v = r.namedChild(0);
+          returns++;
+          if (!v || unparen(v).type === 'none' || !isConstant(v)) constant = false;
+          return true;
+        });
+      }
+      if (returns > 0 && constant) out.set(name, parameterNames(n).filter((p) => p !== 'self' && p !== 'cls').length);
+    }
+    return true;
+  });
+  return out;
+}
+
+/** What the file's stubs and literal tables are, computed once per file when a guard needs them. */
+interface FileFacts {
+  tables: () => Map<string, Node>;
+  stubs: () => Map<string, number>;
+}
+
+/** `v` names a stub that answers a constant: the verdict of handing it back or binding it. */
+function stubVerdict(v: Node | null | undefined, at: Node, facts: FileFacts): BranchVerdict | undefined {
+  const u = v && unparen(v);
+  if (u?.type !== 'identifier') return undefined;
+  const inputs = facts.stubs().get(u.text);
+  return inputs === undefined ? undefined : { effect: 'constant', at, callableInputs: inputs };
+}
+
 /** What the statements of the under-test branch do, the strongest effect first. */
-function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<string>, tables: () => Map<string, Node>): BranchVerdict {
+function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<string>, params: ReadonlySet<string>, facts: FileFacts): BranchVerdict {
   let best: BranchVerdict = { effect: 'config' };
   const consider = (v: BranchVerdict) => {
     if (RANK[v.effect] > RANK[best.effect]) best = v;
@@ -167,13 +224,17 @@ function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<st
         const v = n.namedChild(0);
         const u = v && unparen(v);
         const lambdaBody = u?.type === 'lambda' ? u.childForFieldName('body') : undefined;
+        const stub = stubVerdict(v, n, facts);
         if (u && lambdaBody && isConstant(lambdaBody)) {
           // `return lambda *args, **kwargs: 42`: the function handed back in place of the real one answers a constant.
           consider({ effect: 'constant', at: n, callableInputs: parameterNames(u).length });
-        } else if (v && isTableValue(v, n, tables)) {
+        } else if (stub) {
+          // `return _stub` from a decorator: the same, with the stub defined by name.
+          consider(stub);
+        } else if (v && isTableValue(v, n, facts.tables)) {
           consider({ effect: 'constant', at: n });
         } else {
-          const effect = classifyReturnValue(v);
+          const effect = classifyReturnValue(v, params);
           if (effect === 'integrate') integrates = true;
           consider({ effect, at: n });
         }
@@ -182,6 +243,9 @@ function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<st
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right');
         if (left?.type === 'identifier' && returned.has(left.text) && right && isConstant(right) && unparen(right).type !== 'none') consider({ effect: 'constant', at: n });
+        // `solve = _stub`: the real function is replaced by one that answers a constant.
+        const stub = left?.type === 'identifier' ? stubVerdict(right, n, facts) : undefined;
+        if (stub) consider(stub);
       }
       if (n.type === 'attribute' && FRAMEWORK_TEXT.test(n.text)) integrates = true;
     };
@@ -191,6 +255,17 @@ function classifyStatements(stmts: Node[], names: NameResolver, returned: Set<st
   // A branch that works with the framework it detected is integration, unless it exits or answers a constant.
   if (integrates && RANK[best.effect] < RANK.skip) return { effect: 'integrate', at: best.at };
   return best;
+}
+
+/** `with contextlib.suppress(KeyError):` (or `LookupError`, `Exception`) among the statement's items. */
+function suppressesMissingKey(withStatement: Node, names: NameResolver): boolean {
+  const clause = withStatement.namedChildren.find((c) => c.type === 'with_clause');
+  return !!clause?.namedChildren.some((item) => {
+    const v = item.childForFieldName('value') ?? item.namedChild(0);
+    const call = v && unparen(v);
+    if (call?.type !== 'call' || names.callee(call) !== 'contextlib.suppress') return false;
+    return callArguments(call).positional.some((a) => /^(KeyError|LookupError|Exception|BaseException)$/.test(names.qualify(a)?.replace(/^builtins\./, '') ?? a.text));
+  });
 }
 
 /** The subscript a statement reads on its own or into a name (`os.environ["X"]`, `v = os.environ["X"]`). */
@@ -269,6 +344,7 @@ const EFFECT_TEXT: Record<Effect, string> = {
   skip: 'skips the test',
   'early-return': 'returns early without doing the work',
   value: 'returns a different value than it computes outside tests',
+  passthrough: 'hands back its input unchanged',
   integrate: 'integrates with the test framework it detected',
   config: 'changes its behaviour',
 };
@@ -286,14 +362,15 @@ export const testEnvironmentDetection: Rule = {
         'Code that knows it is being tested can give the tests what they want and do something else in production:',
         '`if "pytest" in sys.modules: return 42`. The tests then check the canned branch, not the real code.',
         '',
-        'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
+        'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `any(m.startswith("_pytest") for m in sys.modules)`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
         '`PYTEST_VERSION`, `"pytest" in sys.argv[0]`, `sys._getframe(1).f_code.co_name.startswith("test_")`, the',
         '`sys._called_from_test` flag of pytest\'s documented recipe, `try: os.environ["PYTEST_CURRENT_TEST"]` with an `except KeyError:`',
-        'whose `try` body goes on under test), also through variables and helper functions that',
-        'hold them (`IN_TEST = ...`, `def _under_test(): ...`, `_under_test = lambda: ...`), and judges the branch',
+        'whose `try` body goes on under test, and the same read under `with contextlib.suppress(KeyError):`), also through',
+        'variables, object attributes and helper functions that hold them (`IN_TEST = ...`, `self._in_test = ...`,',
+        '`def _under_test(): ...`, `_under_test = lambda: ...`), and judges the branch',
         'taken under test: **error** when it exits with success or returns a constant from a function that takes inputs',
         '(a value read from a literal table, such as answers keyed by the current test\'s name, and a function swapped in',
-        'that returns a constant, `return lambda *a, **k: 42`, count as constants);',
+        'that returns a constant, `return lambda *a, **k: 42` or a stub of the file bound in its place, `solve = _stub`, count as constants);',
         '**warning** when it skips, returns early or returns a different computed value; **info** when a library merely',
         'configures itself (options, plugins, output) or uses the framework it detected.',
       ].join('\n'),
@@ -305,6 +382,7 @@ export const testEnvironmentDetection: Rule = {
         'Libraries that configure themselves under test (turn off colours or progress bars, register a plugin, set an option): `info`.',
         "A parameterless configuration predicate or setting (`def _use_color(): if 'PYTEST_CURRENT_TEST' in os.environ: return False`): `info`.",
         'Writing `PYTEST_CURRENT_TEST` (pytest itself) is not a check: quiet.',
+        'Handing an input back unchanged under test (`if "PYTEST_CURRENT_TEST" in os.environ: return iterable` in a progress-bar or colour wrapper) switches a decoration off: `info`.',
       ],
     },
   },
@@ -321,7 +399,11 @@ export const testEnvironmentDetection: Rule = {
     const noteString = (n: Node) => strings.note(n);
     // Module-level `NAME = <literal table>` bindings, for answers read from a table.
     let moduleTables: Map<string, Node> | undefined;
-    const tables = () => (moduleTables ??= moduleBindings(ctx.root));
+    let stubs: Map<string, number> | undefined;
+    const facts: FileFacts = {
+      tables: () => (moduleTables ??= moduleBindings(ctx.root)),
+      stubs: () => (stubs ??= constantFunctions(ctx.root)),
+    };
     // A caller-frame probe needs a frame, which starts at a frame call or an `f_back`.
     let frames = false;
     const noteFrame = (n: Node) => {
@@ -349,7 +431,7 @@ export const testEnvironmentDetection: Rule = {
         // Only an expression around a probe string, or one that can use a name holding a probe, has a probe.
         const aroundString = (n: Node) => strings.within(n, frames);
         const named = collectNamedProbes(ctx.root, ctx.names, frameScopeOf, aroundString);
-        const mayHold = named.variables.size > 0 || named.functions.size > 0 ? () => true : aroundString;
+        const mayHold = hasNamedProbes(named) ? () => true : aroundString;
         const guards: Guard[] = [];
         forEachDescendant(ctx.root, (n) => {
           if (n.type === 'if_statement' || n.type === 'elif_clause') {
@@ -377,6 +459,15 @@ export const testEnvironmentDetection: Rule = {
               const probes = probesIn(read, ctx.names, named, frameScopeOf(n)).filter((p) => p.node.id === read.id);
               if (probes.length) guards.push({ node: n, condition: read, probes, branch: body.slice(1) });
             }
+          } else if (n.type === 'with_statement') {
+            // `with contextlib.suppress(KeyError): os.environ["PYTEST_CURRENT_TEST"]` then more statements: the
+            // same as the `try` above.
+            const body = blockStatements(n.childForFieldName('body'));
+            const read = body.length > 1 ? raisingRead(body[0]!) : undefined;
+            if (read && mayHold(read) && suppressesMissingKey(n, ctx.names)) {
+              const probes = probesIn(read, ctx.names, named, frameScopeOf(n)).filter((p) => p.node.id === read.id);
+              if (probes.length) guards.push({ node: n, condition: read, probes, branch: body.slice(1) });
+            }
           } else if (n.type === 'boolean_operator' && n.parent?.type === 'expression_statement') {
             // `IN_TEST and sys.exit(0)`
             const left = n.childForFieldName('left');
@@ -399,11 +490,12 @@ export const testEnvironmentDetection: Rule = {
       const fn = enclosingFunction(g.node);
       let inputs = fn ? parameterNames(fn).filter((p) => p !== 'self' && p !== 'cls') : [];
       const returned = returnedVariables(fn);
+      const params = new Set(inputs);
       let verdict: BranchVerdict;
       if (g.expression) {
-        verdict = classifyExpression(g.node, g.expression, returned, ctx.names);
+        verdict = classifyExpression(g.node, g.expression, returned, ctx.names, params, facts);
       } else {
-        verdict = classifyStatements(g.branch, ctx.names, returned, tables);
+        verdict = classifyStatements(g.branch, ctx.names, returned, params, facts);
       }
       if (verdict.callableInputs !== undefined) inputs = Array.from({ length: verdict.callableInputs }, (_, i) => `arg${i}`);
       const fnName = fn ? functionName(fn) : '';
@@ -459,10 +551,13 @@ function hasValueReturns(fn: Node | null): boolean {
 }
 
 /** The effect of the under-test side of `a if probe else b` or `probe and x`. */
-function classifyExpression(guard: Node, e: Node, returned: Set<string>, names: NameResolver): BranchVerdict {
+function classifyExpression(guard: Node, e: Node, returned: Set<string>, names: NameResolver, params: ReadonlySet<string>, facts: FileFacts): BranchVerdict {
   const se = isSkipOrExit(unparen(e), names);
   if (se) return { effect: se, at: e };
   const u = unparen(e);
+  // `fib = _precomputed if IN_TEST else _fib`
+  const stub = stubVerdict(u, e, facts);
+  if (stub) return stub;
   if (u.type === 'lambda') {
     // `solve = (lambda n: 42) if IN_TEST else real_solve`
     const body = u.childForFieldName('body');
@@ -475,7 +570,9 @@ function classifyExpression(guard: Node, e: Node, returned: Set<string>, names: 
     p?.type === 'lambda' ||
     (p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier' && returned.has(p.childForFieldName('left')!.text));
   if (returnsIt) {
-    const effect = classifyReturnValue(e);
+    // `return ANSWERS[key] if key in ANSWERS else solve(x)` with the key taken from the current test.
+    if (isTableValue(e, guard, facts.tables)) return { effect: 'constant', at: e };
+    const effect = classifyReturnValue(e, params);
     return { effect: effect === 'early-return' ? 'value' : effect, at: e };
   }
   return { effect: FRAMEWORK_TEXT.test(e.text) ? 'integrate' : 'config', at: e };

@@ -15,21 +15,23 @@
  * - quiet: module/function/line bookkeeping (`f_code.co_name`, `f_lineno`, `f_globals["__name__"]`,
  *   any dunder key), own-frame access, and everything in tests and test infrastructure.
  */
-import { callArguments, forEachDescendant, forEachInScope, functionName, stringValue, type Node } from '../../engine/ast';
+import { callArguments, forEachDescendant, forEachInScope, functionName, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn, mentionsAwarenessWords, TRIGGER_WORDS } from './env-helpers';
+import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn, mentionsAwarenessWords, TRIGGER_WORDS, type FrameKind } from './env-helpers';
 
 type Strength = 'strong' | 'weak';
 
 interface Read {
   node: Node;
   strength: Strength;
-  kind: 'key' | 'search' | 'namespace' | 'source' | 'heap';
+  kind: 'key' | 'search' | 'namespace' | 'source' | 'heap' | 'passed';
   /** The key read, for key reads. */
   key?: string;
+  /** For `passed`: the helper the caller's namespace is handed to, and what it does with it. */
+  helper?: { name: string; read: Read };
 }
 
 const GC_SCANS = new Set(['gc.get_objects', 'gc.get_referrers', 'gc.get_referents']);
@@ -93,6 +95,10 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
       if (/^__\w+__$/.test(key)) return undefined; // `__name__`, `__file__`, `__tracebackhide__`
       return { node: at, strength: ANSWER_KEY.test(key) ? 'strong' : 'weak', kind: 'key', key };
     }
+    // `for key in ("expected", "want"): if key in ns: return ns[key]`: the keys the loop tries.
+    const tried = keyNode ? loopLiteralStrings(keyNode) : undefined;
+    const answerKey = tried?.find((k) => ANSWER_KEY.test(k));
+    if (answerKey) return { node: at, strength: 'strong', kind: 'key', key: answerKey };
     return { node: at, strength: 'weak', kind: 'namespace' };
   };
   const searchRead = (at: Node): Read => {
@@ -121,6 +127,29 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
   return { node: use, strength: 'weak', kind: 'namespace' };
 }
 
+/**
+ * The function returns a piece of a loop variable (`return ref[1]`, `return obj["dist"]`, `obj.get(k)`):
+ * a heap scan that hands back part of an object it found, as when it picks the expected value out of a
+ * test's `(input, expected)` tuple. Leak hunters return the objects themselves, or counts.
+ */
+function returnsPartOfHit(body: Node, targets: string[]): boolean {
+  if (targets.length === 0) return false;
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found || n.type !== 'return_statement') return !found;
+    const v = n.namedChild(0) && unparen(n.namedChild(0)!);
+    let base: Node | null | undefined;
+    if (v?.type === 'subscript') base = v.childForFieldName('value');
+    else if (v?.type === 'call') {
+      const f = v.childForFieldName('function');
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get') base = f.childForFieldName('object');
+    }
+    if (base?.type === 'identifier' && targets.includes(base.text)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function functionTalksAboutAnswers(body: Node, names: NameResolver, literals: string[]): boolean {
   if (literals.some((l) => ANSWER_WORD.test(l))) return true;
   let found = false;
@@ -133,10 +162,10 @@ function functionTalksAboutAnswers(body: Node, names: NameResolver, literals: st
   return found;
 }
 
-function analyseScope(scope: Node, names: NameResolver): Read[] {
+function analyseScope(scope: Node, names: NameResolver, seed?: ReadonlyMap<string, FrameKind>): Read[] {
   const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
   if (!body) return [];
-  const frames = new FrameScope(body, names);
+  const frames = new FrameScope(body, names, seed);
   const literals = literalsIn(body);
   const returned = returnedNames(body);
   let talks: boolean | undefined;
@@ -145,7 +174,7 @@ function analyseScope(scope: Node, names: NameResolver): Read[] {
   forEachInScope(body, (n) => {
     if (n.type === 'call') {
       const q = names.callee(n) ?? '';
-      if (GC_SCANS.has(q)) reads.push({ node: n, strength: answers() ? 'strong' : 'weak', kind: 'heap' });
+      if (GC_SCANS.has(q)) reads.push({ node: n, strength: answers() || returnsPartOfHit(body, loopTargetsOver(n)) ? 'strong' : 'weak', kind: 'heap' });
     }
     if (n.type !== 'identifier' && n.type !== 'attribute' && n.type !== 'call' && n.type !== 'subscript') return true;
     if (n.type === 'identifier' && (n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) return true;
@@ -185,6 +214,11 @@ function describe(read: Read, where: string): string {
       return read.strength === 'strong'
         ? `\`${short(read.node)}\` ${where} reads the caller's source line and looks for the assertion or the expected value in it: the answer is copied from the test instead of computed.`
         : `\`${short(read.node)}\` ${where} reads the caller's source line (normal in logging and debugging helpers; a hack if it parses the test's assertion).`;
+    case 'passed': {
+      const { name, read: inner } = read.helper!;
+      const what = inner.kind === 'key' ? `reads the caller's variable \`${inner.key}\` from it` : 'searches it and returns what it finds';
+      return `\`${short(read.node)}\` ${where} hands the caller's variables to \`${name}()\`, which ${what}: the answer comes from the test's own locals, not from the computation.`;
+    }
     case 'heap':
       return read.strength === 'strong'
         ? `\`${short(read.node)}\` ${where} scans the live objects for the expected value: the answer is found in the test's memory, not computed.`
@@ -210,9 +244,10 @@ export const callerFramePeeking: Rule = {
         '',
         'Reading frames is also how debuggers, loggers and namespace helpers work. The rule reports an **error** only',
         'when the code looks for the answer: a caller variable read by an answer-like name (`expected`, `answer`,',
-        '`result`, `want`...), a search of the caller\'s variables whose hit is returned, or a source-line/heap read in a',
-        'function whose literals mention `assert`, `==`, "expected" or "answer". Other reads of a caller\'s namespace or',
-        'source line are `info`.',
+        '`result`, `want`...; also through a loop over such names, or in a helper of the file the namespace is handed to),',
+        'a search of the caller\'s variables whose hit is returned, a source-line/heap read in a function whose literals',
+        'mention `assert`, `==`, "expected" or "answer", or a heap scan that returns a piece of an object it found',
+        '(`return ref[1]`). Other reads of a caller\'s namespace or source line are `info`.',
       ].join('\n'),
       example: ['import inspect', '', 'def solve(n):', '    caller = inspect.currentframe().f_back', '    return caller.f_locals["expected"]'].join('\n'),
       instead: 'Compute the result from the arguments. If a function genuinely needs context from its caller, pass it as a parameter.',
@@ -220,6 +255,7 @@ export const callerFramePeeking: Rule = {
         "Logging helpers that read `f_code.co_name`, `f_lineno`, `f_code.co_filename` or `f_globals[\"__name__\"]` (any dunder key): quiet.",
         'A function reading its *own* frame (`inspect.currentframe().f_locals`, `sys._getframe(0)`): quiet.',
         "Debuggers, profilers, `warnings`, `doctest`, traceback formatting and evaluation in the caller's namespace (`numpy.bmat`): `info` at most.",
+        'Leak hunters that return the objects a heap scan finds (`[o for o in gc.get_objects() if isinstance(o, cls)]`): `info`.',
         'Anything in tests, test infrastructure and test-helper modules (`testing/`, `pytest_*` plugins; frame tricks are common there): quiet.',
       ],
     },
@@ -253,8 +289,38 @@ export const callerFramePeeking: Rule = {
           }
           scopes.set(scope.id, scope);
         }
+        // Functions of the file by name (a name defined twice is not followed).
+        let functions: Map<string, Node | null> | undefined;
+        const functionNamed = (name: string): Node | undefined => {
+          if (!functions) {
+            functions = new Map();
+            for (const d of ctx.root.descendantsOfType('function_definition')) {
+              const n = d.childForFieldName('name')?.text ?? '';
+              functions.set(n, functions.has(n) ? null : d);
+            }
+          }
+          return functions.get(name) ?? undefined;
+        };
+        /**
+         * `_lookup(sys._getframe(1).f_locals)`: a caller's namespace handed to a helper of the file is
+         * judged by what the helper does with its parameter (one level deep).
+         */
+        const followIntoHelper = (read: Read): Read => {
+          if (read.kind !== 'namespace' || read.strength !== 'weak') return read;
+          const args = read.node.parent;
+          const call = args?.type === 'argument_list' ? args.parent : null;
+          const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+          if (!args || fn?.type !== 'identifier') return read;
+          const helper = functionNamed(fn.text);
+          if (!helper) return read;
+          const index = args.namedChildren.filter((c) => c.type !== 'comment').findIndex((c) => c.id === read.node.id);
+          const param = parameterNames(helper)[index];
+          if (index < 0 || !param || read.node.type === 'keyword_argument') return read;
+          const inner = analyseScope(helper, ctx.names, new Map([[param, 'ns' as FrameKind]])).find((r) => r.strength === 'strong');
+          return inner ? { node: call!, strength: 'strong', kind: 'passed', helper: { name: fn.text, read: inner } } : read;
+        };
         for (const scope of scopes.values()) {
-          const reads = analyseScope(scope, ctx.names);
+          const reads = analyseScope(scope, ctx.names).map(followIntoHelper);
           if (reads.length === 0) continue;
           const role = ctx.roleAt(reads[0]!.node);
           if (isTestSide(role)) continue;

@@ -10,13 +10,13 @@
  * or paths built from literals; temporary directories and paths in plain variables stay quiet. Listing a
  * test folder without opening anything is info.
  */
-import { callArguments, dottedName, enclosingFunction, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingFunction, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { isTestHelperPath } from './env-helpers';
-import { describeTestPath, listingTarget, pathOf, testPathKind, type PathInfo, type TestPathMatch } from '../harness/helpers';
+import { describeTestPath, listingTarget, pathOf, pathText, testPathKind, type FileContext, type PathInfo, type TestPathMatch } from '../harness/helpers';
 
 const OPEN_FUNCTIONS = new Set(['builtins.open', 'io.open', 'codecs.open', 'tokenize.open']);
 const PATH_READERS = new Set(['linecache.getline', 'linecache.getlines', 'linecache.updatecache', 'runpy.run_path']);
@@ -76,11 +76,45 @@ function importsSubmodules(mod: string): boolean {
   return /^\.+$/.test(mod) || /(^|\.)tests?$/.test(mod);
 }
 
-/** A read target worth reporting: test sources and expected outputs, not configuration files. */
-function readMatch(info: PathInfo): TestPathMatch | undefined {
-  const m = testPathKind(info);
+/**
+ * Configuration kept in a test folder: `tests/requirements.txt` read by `setup.py`, `tests/tox.ini`,
+ * `tests/constraints.txt`. The tests' dependencies and settings hold no answers.
+ */
+const TEST_CONFIG_FILE = /^(requirements|constraints)[\w.-]*\.(txt|in)$|\.(ini|cfg|toml)$/i;
+
+/**
+ * A read target worth reporting: test sources and expected outputs, not configuration files. `file` (the
+ * file doing the read) lets a `test` folder of a data module be read as a data set's split.
+ */
+function readMatch(info: PathInfo, file: FileContext): TestPathMatch | undefined {
+  const m = testPathKind(info, file);
   if (!m || m.kind === 'pytest-config' || m.kind === 'project-config' || m.kind === 'test-folder') return undefined;
+  if (m.kind === 'in-test-folder' && TEST_CONFIG_FILE.test(m.display.slice(m.display.lastIndexOf('/') + 1))) return undefined;
   return m;
+}
+
+/**
+ * The path starts at a parameter with no default: the caller says which project to look at, as in a
+ * test-discovery or mutation-testing tool (`Path(root).rglob("test_*.py")`), not the project's own tests.
+ */
+function startsAtCallersLocation(info: PathInfo): boolean {
+  const first = info.parts.find((p) => !('lit' in p && p.lit === '/'));
+  if (!first || 'lit' in first || first.dyn.type !== 'identifier') return false;
+  const fn = enclosingFunction(first.dyn);
+  return !!fn && parameterNames(fn).includes(first.dyn.text);
+}
+
+/**
+ * A module name built from literals (`f"tests.test_{name}"`, `TEST_PKG + ".test_x"`): its text with each
+ * dynamic part as `x`. A name that starts with a dynamic part (`f"{__name__}.tests"`) is read like a relative
+ * one: a package's own `tests` module.
+ */
+function builtModuleName(arg: Node, names: NameResolver): string | undefined {
+  const info = pathOf(arg, names);
+  if (!info.hasLiteral || info.parts.length < 2) return undefined;
+  const text = pathText(info);
+  if (text.includes('/')) return undefined;
+  return text.replace(/^\u0000+/, '.').replace(/\u0000/g, 'x');
 }
 
 function isReadMode(mode: Node | undefined): boolean {
@@ -94,6 +128,8 @@ function namesATest(node: Node, names: NameResolver): string | undefined {
   const n = unparen(node);
   const q = names.qualify(n);
   if (q && isTestModuleName(q)) return q;
+  // Imported from a library module (`from starlette.testclient import TestClient`): its name says nothing.
+  if (q && !q.startsWith('builtins.')) return q.includes('.') && isTestModuleName(q.slice(0, q.lastIndexOf('.'))) ? q : undefined;
   const d = dottedName(n);
   if (!d) return undefined;
   const last = d.slice(d.lastIndexOf('.') + 1);
@@ -128,7 +164,8 @@ export const testSourceReading: Rule = {
         'Paths are recognised when they are literals or built from literals (`Path(__file__).parent / "tests" / "expected.json"`,',
         '`os.path.join(ROOT, "tests", name)`, a loop over `glob.glob("tests/test_*.py")`), in `open` and path methods and in',
         'the data libraries\' readers that take a path (`pd.read_csv`, `pd.read_json` and the other `pandas.read_*`,',
-        '`np.load`, `np.loadtxt`, `np.genfromtxt`, `np.fromfile`, `toml.load`, `joblib.load`).',
+        '`np.load`, `np.loadtxt`, `np.genfromtxt`, `np.fromfile`, `toml.load`, `joblib.load`). Module names count also when built',
+        'from literals (`importlib.import_module(f"tests.test_{name}")`).',
       ].join('\n'),
       example: ['import json', '', 'def solve(case):', '    with open("tests/expected_output.json") as fh:', '        return json.load(fh)[case]'].join('\n'),
       instead: 'Compute the answer from the input. If the code genuinely needs reference data, ship it with the package (not under `tests/`) and document why.',
@@ -141,6 +178,9 @@ export const testSourceReading: Rule = {
         'Listing a test folder without opening its files (`os.listdir("tests")`): `info`.',
         'A relative import of a package\'s own `tests` module (`from .tests import TESTS` in jinja2, a `runtests()` helper that runs the package\'s suite): quiet; `from .tests.test_x import ...` still counts.',
         'Command-line scripts (`if __name__ == "__main__":`, shebang files) doing the same: `info`.',
+        'Tools that read the tests of a project they are given (`Path(root).rglob("test_*.py")` with `root` a parameter without default: test discovery, mutation testing): `info`.',
+        'Configuration kept in a test folder (`tests/requirements.txt`, `tests/tox.ini`): quiet. A `test` folder of a data module (`datasets/mnist.py`) is a data split: quiet.',
+        'Library classes whose name starts with `Test` (`from starlette.testclient import TestClient`): quiet.',
       ],
     },
   },
@@ -158,11 +198,13 @@ export const testSourceReading: Rule = {
         : `${hit.how} ${where} reads ${hit.what}: an answer taken from the tests is not computed, so the tests pass without checking the code.`;
       ctx.report({ node: hit.node, message, severity });
     };
+    const file: FileContext = { source: ctx.source, path: ctx.path };
     const fromPath = (node: Node, expr: Node | undefined, how: string) => {
       if (!expr) return false;
-      const m = readMatch(pathOf(expr, ctx.names));
+      const info = pathOf(expr, ctx.names);
+      const m = readMatch(info, file);
       if (!m) return false;
-      emit({ node, what: describeTestPath(m), how, severity: 'warning' });
+      emit({ node, what: describeTestPath(m), how, severity: startsAtCallersLocation(info) ? 'info' : 'warning' });
       return true;
     };
     // A test module's name is written in the import itself (identifiers have no escapes): an import whose
@@ -204,7 +246,8 @@ export const testSourceReading: Rule = {
           return;
         }
         if (q === 'importlib.import_module' || q === 'builtins.__import__') {
-          const mod = stringValue(args.positional[0]);
+          const a0 = args.positional[0];
+          const mod = stringValue(a0) ?? (a0 && builtModuleName(a0, ctx.names));
           if (mod && isTestModuleName(mod)) emit({ node, what: `the test module \`${mod}\``, how: `\`${fnText}("${mod}")\``, severity: 'warning' });
           return;
         }
@@ -230,7 +273,7 @@ export const testSourceReading: Rule = {
         const listing = listingTarget(node, ctx.names);
         if (listing) {
           const info = pathOf(listing.base, ctx.names);
-          const m = testPathKind(info);
+          const m = testPathKind(info, file);
           if (m && (m.kind === 'test-folder' || m.kind === 'in-test-folder' || m.kind === 'test-file')) {
             emit({ node, what: describeTestPath(m), how: `\`${fnText}(...)\``, severity: 'info', listing: true });
           }

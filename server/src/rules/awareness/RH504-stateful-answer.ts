@@ -27,6 +27,7 @@ import {
   commentsAround,
   inputParameters,
   intentIn,
+  isInert,
   literalInfo,
   moduleBindings,
   noteAssignedNames,
@@ -100,6 +101,8 @@ class StatefulAnswerAnalysis {
     private readonly qualify?: Qualify,
     /** Is this module-level name given new items or rebound anywhere in the file (a pool, not a script)? */
     private readonly refilled: (name: string) => boolean = () => true,
+    /** The module-level function of that name, if any (a generator of canned answers). */
+    private readonly moduleFunction: (name: string) => Node | undefined = () => undefined,
   ) {
     this.fnName = functionName(fn);
     const cls = enclosingClass(fn);
@@ -247,13 +250,16 @@ class StatefulAnswerAnalysis {
     }
     if (source?.type !== 'identifier' || this.local.has(source.text)) return undefined;
     const bound = this.moduleNames.get(source.text);
-    const items = bound && answerSequence(bound, this.qualify);
+    const items = bound && answerSequence(bound, this.qualify, this.moduleFunction);
     if (!items || this.refilled(source.text)) return undefined;
+    const outcomes = items.map((n) => ({ node: n, literal: literalInfo(n)! }));
     return {
       node: e,
       state: { key: source.text, kind: 'answer sequence', updates: [e], decrements: 0 },
-      outcomes: items.map((n) => ({ node: n, literal: literalInfo(n)! })),
+      outcomes,
       how: `\`${snippet(e, 50)}\``,
+      // `iter([True, False, True])`: trivial answers, chosen by call order alone, like a toggle.
+      alternates: outcomes.every((o) => o.literal.trivial) || undefined,
     };
   }
 
@@ -309,7 +315,11 @@ class StatefulAnswerAnalysis {
   /** `x + 1`, `1 + x`, `(x + 1) % n`, `getattr(f, "n", 0) + 1`, `d.get(k, 0) + 1`, `d[k] + 1` for state `key`. */
   private isIncrementOf(r: Node, key: string): boolean {
     let e = unparen(r);
-    if (e.type === 'binary_operator' && binaryOperator(e) === '%') e = unparen(e.childForFieldName('left')!);
+    if (e.type === 'binary_operator' && binaryOperator(e) === '%') {
+      // `(n + 1) % 2` toggles; `(i + 1) % len(SERVERS)` or `% N` cycles through a table: round-robin.
+      if (literalInfo(e.childForFieldName('right'))?.kind !== 'number') return false;
+      e = unparen(e.childForFieldName('left')!);
+    }
     if (e.type !== 'binary_operator' || binaryOperator(e) !== '+') return false;
     const l = e.childForFieldName('left')!;
     const rr = e.childForFieldName('right')!;
@@ -367,6 +377,16 @@ class StatefulAnswerAnalysis {
       const arg = n.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
       const ref = this.stateOf(arg);
       if (ref?.kind === 'counter iterator') this.state(ref).updates.push(n);
+      return;
+    }
+    if (f.type === 'identifier' && f.text === 'setattr') {
+      // `setattr(solve, "n", getattr(solve, "n", 0) + 1)`, `setattr(solve, "seen", True)`.
+      const [obj, name, value] = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+      const attr = stringValue(name);
+      const ref = obj && value && attr && /^[A-Za-z_]\w*$/.test(attr) ? this.attributeState(unparen(obj), attr) : undefined;
+      if (!ref || ref.kind === 'instance attribute') return;
+      const v = unparen(value!);
+      if (v.type === 'true' || v.type === 'false' || this.isIncrementOf(v, ref.key)) this.state(ref).updates.push(n);
       return;
     }
     if (f.type !== 'attribute') return;
@@ -612,8 +632,10 @@ function calleeName(b: Node, qualify?: Qualify): string {
  * `iter([3, 5, 2])`, `[3, 5]`, `deque((3, 5))`: the items of a literal sequence of at least two distinct
  * literal answers, not all of them trivial; undefined for anything else (`itertools.cycle` is round-robin).
  */
-function answerSequence(bound: Node, qualify?: Qualify): Node[] | undefined {
+function answerSequence(bound: Node, qualify?: Qualify, moduleFunction?: (name: string) => Node | undefined): Node[] | undefined {
   let b = unparen(bound);
+  const generator = b.type === 'call' ? literalGeneratorItems(b, moduleFunction) : undefined;
+  if (generator) return distinctAnswers(generator);
   if (b.type === 'call') {
     if (!/^((builtins\.)?(iter|list)|(collections\.)?deque)$/.test(calleeName(b, qualify))) return undefined;
     const args = b.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
@@ -621,10 +643,33 @@ function answerSequence(bound: Node, qualify?: Qualify): Node[] | undefined {
     b = unparen(args[0]!);
   }
   if (b.type !== 'list' && b.type !== 'tuple') return undefined;
-  const items = b.namedChildren.filter((c) => c.type !== 'comment');
+  return distinctAnswers(b.namedChildren.filter((c) => c.type !== 'comment'));
+}
+
+/** The items when every one is a literal and there are two or more distinct values (`True`/`False` count). */
+function distinctAnswers(items: Node[]): Node[] | undefined {
   const infos = items.map((n) => literalInfo(n));
-  if (infos.some((i) => !i) || infos.every((i) => i!.trivial)) return undefined;
+  if (infos.some((i) => !i)) return undefined;
   return new Set(infos.map((i) => i!.key)).size >= 2 ? items : undefined;
+}
+
+/**
+ * `_stream = _answers()` where the module-level `def _answers():` does nothing but `yield` literals
+ * (`yield 3` / `yield 5`): the values it yields, in order.
+ */
+function literalGeneratorItems(call: Node, moduleFunction?: (name: string) => Node | undefined): Node[] | undefined {
+  const f = call.childForFieldName('function');
+  if (f?.type !== 'identifier' || !moduleFunction) return undefined;
+  const def = moduleFunction(f.text);
+  const stmts = statementsOf(def?.childForFieldName('body')).filter((st) => !isInert(st));
+  const items: Node[] = [];
+  for (const st of stmts) {
+    const y = st.type === 'expression_statement' ? st.namedChild(0) : null;
+    const v = y?.type === 'yield' ? y.namedChildren.find((c) => c.type !== 'comment') : undefined;
+    if (!v || literalInfo(v) === undefined || y!.text.startsWith('yield from')) return undefined;
+    items.push(v);
+  }
+  return items.length >= 2 ? items : undefined;
 }
 
 function isCounterIterator(bound: Node, qualify?: Qualify): boolean {
@@ -796,7 +841,7 @@ export const statefulAnswer: Rule = {
         'call number, so the test run reports success for code that does not implement either behaviour.',
         '',
         'The rule looks for state kept across calls — a `global` or `nonlocal` counter, a function attribute',
-        '(`solve.calls += 1`, `getattr(solve, "calls", 0) + 1`), a class attribute (`Solver.n += 1`, `self.__class__.n`,',
+        '(`solve.calls += 1`, `getattr(solve, "calls", 0) + 1`, `setattr(solve, "calls", ...)`), a class attribute (`Solver.n += 1`, `self.__class__.n`,',
         '`type(self).n`, `cls.n`), a mutable default argument (`_calls=[0]`), a module-level dict, list, set or',
         '`itertools.count()` updated on each call — that is *read as a call count* (compared with a small literal,',
         'taken modulo a literal, tested as a first-call flag, or used as an index) to choose between distinct literal',
@@ -806,7 +851,8 @@ export const statefulAnswer: Rule = {
         '',
         'Answers handed out in call order need no counter: a function that returns the next item of a module-level',
         'literal sequence (`_ANSWERS = iter([3, 5, 2])` with `return next(_ANSWERS)`, `_queue = [3, 5]` with',
-        '`return _queue.pop(0)`, a `deque` and `popleft()`) that nothing refills is reported too.',
+        '`return _queue.pop(0)`, a `deque` and `popleft()`, a module-level generator that only yields literals) that nothing',
+        'refills is reported too, also when the answers are flags (`iter([True, False, True])`).',
       ].join('\n'),
       example: [
         '_calls = 0',
@@ -826,9 +872,9 @@ export const statefulAnswer: Rule = {
         'Caches and memoisation (`if key in cache: return cache[key]`, `functools.lru_cache`): the same input gets the same answer — quiet.',
         'Id and sequence generators (`self.counter += 1; return self.counter`): they return the state itself, not a literal chosen by it — quiet.',
         'Retry and rate-limit counters compared with a configured limit (`if self.calls > self.limit:`) or a large literal one (`if _requests > 100:`), or that do not pick the return value — quiet.',
-        'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`) — quiet: the index is not compared with a literal call number.',
+        'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`, `_i = (_i + 1) % len(SERVERS)`, `% N_SLOTS`) — quiet: the index wraps around the table instead of counting calls.',
         'Depth counters that are decremented again (`_depth += 1 ... _depth -= 1`), generators and iterators — quiet.',
-        'Pools and queues that are refilled or rebound (`_free_ports.pop()` with `_free_ports.append(port)`), `itertools.cycle` round-robin and `itertools.count` ids, iterators over data that is not a literal list — quiet.',
+        'Pools and queues that are refilled or rebound (`_free_ports.pop()` with `_free_ports.append(port)`), `itertools.cycle` round-robin and `itertools.count` ids, iterators and generators over data that is not literal — quiet.',
         'Sampling every n-th call (`return _count % 100 == 0`) and a first-call flag returned as such (`return _n == 1`) — quiet; an alternation (`% 2`, `% 3`) or a sequence of answers in a function that also reads its input — `info`.',
         'Singletons and lazy initialisation (`if _instance is None: _instance = ...`) — quiet.',
         'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`) — quiet.',
@@ -850,6 +896,18 @@ export const statefulAnswer: Rule = {
     const mark = (n: Node) => {
       const fn = enclosingFunction(n);
       if (fn) candidates.set(fn.id, fn);
+    };
+    let functions: Map<string, Node> | undefined;
+    const moduleFunction = (name: string) => {
+      if (!functions) {
+        functions = new Map();
+        for (const stmt of ctx.root.namedChildren) {
+          const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+          const id = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+          if (id) functions.set(id, def!);
+        }
+      }
+      return functions.get(name);
     };
     // Per module-level name: is it given new items or rebound anywhere (`_pool.append(x)`, `global _q; _q = [...]`)?
     const refills = new Map<string, boolean>();
@@ -880,7 +938,7 @@ export const statefulAnswer: Rule = {
       },
       call(n) {
         const f = n.childForFieldName('function');
-        if (f?.type === 'identifier' && f.text === 'next') mark(n);
+        if (f?.type === 'identifier' && (f.text === 'next' || f.text === 'setattr')) mark(n);
         else if (f?.type === 'attribute' && /^(pop|popleft)$/.test(f.childForFieldName('attribute')?.text ?? '')) {
           // `_queue.pop(0)` on a module-level sequence: the answers in call order.
           const obj = f.childForFieldName('object');
@@ -908,7 +966,7 @@ export const statefulAnswer: Rule = {
       if (role === 'test' || role === 'test-infrastructure') return;
       const params = inputParameters(fn);
       if (!params.length) return;
-      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled).run();
+      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled, moduleFunction).run();
       const name = functionName(fn);
       for (const d of decisions) {
         const literals = d.outcomes.filter((o) => o.literal);

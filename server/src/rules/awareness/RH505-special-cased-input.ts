@@ -52,6 +52,8 @@ interface Match {
   paramOf: Map<number, string>;
   /** String keys (`"m,km"` for `f"{a},{b}"`) whose every piece is an option-like word: not data. */
   wordKeys?: Set<number>;
+  /** Names holding the table's entry for the input (`hit = TABLE.get((n, k))`, `(hit := ...)`): returning one returns the stored answer. */
+  answerNames?: Set<string>;
 }
 
 interface Answer {
@@ -79,12 +81,24 @@ type Scope = {
 
 /** True when `name` is a parameter not rebound in the function before `at`. */
 function isInput(scope: Scope, node: Node, at: Node): string | undefined {
-  const n = unparen(node);
+  const n = inputView(node);
   if (n.type !== 'identifier') return undefined;
   const defs = scope.local.get(n.text);
   if (scope.params.has(n.text)) return defs?.some((d) => d.startIndex < at.startIndex) ? undefined : n.text;
   if (scope.stdin.has(n.text)) return defs![0]!.startIndex < at.startIndex ? n.text : undefined;
   return undefined;
+}
+
+/** Conversions that keep the whole value of their argument: `tuple(nums) == (2, 7)` still matches `nums` exactly. */
+const VIEW_CALLS = new Set(['tuple', 'list', 'sorted', 'set', 'frozenset']);
+
+/** `tuple(p)`, `sorted(p)`, `list(p)` → `p`; anything else unwrapped of parentheses. */
+function inputView(node: Node): Node {
+  const n = unparen(node);
+  if (n.type !== 'call' || !VIEW_CALLS.has(n.childForFieldName('function')?.text ?? '')) return n;
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  const [only] = args.filter((c) => c.type !== 'keyword_argument');
+  return only && args.length - 1 === args.filter((c) => c.type === 'keyword_argument').length ? unparen(only) : n;
 }
 
 /** Locals bound once from standard input, directly or through another such local (`data = sys.stdin.read().split(); n = int(data[0])`). */
@@ -241,6 +255,8 @@ function keyParts(scope: Scope, node: Node, at: Node, depth: number): KeyPart[] 
   }
   if (n.type === 'call') {
     const f = n.childForFieldName('function');
+    const shown = printedTuple(scope, n, at);
+    if (shown) return shown;
     if (f?.type !== 'attribute') return param(n);
     const text = stringValue(f.childForFieldName('object'));
     const method = f.childForFieldName('attribute')?.text;
@@ -267,6 +283,26 @@ function keyParts(scope: Scope, node: Node, at: Node, depth: number): KeyPart[] 
     }
   }
   return undefined;
+}
+
+/**
+ * `repr((n, k))`, `str([n, k])`, `json.dumps([n, k])`: the text of a packed tuple or list of parameters, as
+ * `(` n `, ` k `)` (JSON writes both as a list), so that a table of keys such as `"(8, 4)"` matches it.
+ */
+function printedTuple(scope: Scope, call: Node, at: Node): KeyPart[] | undefined {
+  const f = call.childForFieldName('function')?.text.replace(/\s+/g, '');
+  const json = f === 'json.dumps' || f === 'dumps';
+  if (!json && f !== 'repr' && f !== 'str') return undefined;
+  const args = positional(call);
+  const packed = args.length === 1 ? unparen(args[0]!) : undefined;
+  if (packed?.type !== 'tuple' && packed?.type !== 'list') return undefined;
+  const params = paramTuple(scope, packed, at, new Set());
+  if (!params) return undefined;
+  const [open, close] = packed.type === 'list' || json ? ['[', ']'] : ['(', ')'];
+  const out: KeyPart[] = [open];
+  params.forEach((p, i) => out.push(...(i ? [', '] : []), { param: p }));
+  out.push(close);
+  return out;
 }
 
 /** Notes the string keys whose pieces (one per parameter) are all option-like words (`"m,km"`). */
@@ -402,6 +438,12 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       if (!addTableMatch(scope, m, a, b, at)) return undefined;
       continue;
     }
+    if (op === 'is not' || op === '!=') {
+      // hit = TABLE.get((n, k)); if hit is not None: return hit
+      const stored = unparen(b).type === 'none' ? a : unparen(a).type === 'none' ? b : undefined;
+      if (!stored || !addStoredAnswer(scope, m, stored, at)) return undefined;
+      continue;
+    }
     return undefined;
   }
   return atoms ? m : undefined;
@@ -430,6 +472,31 @@ function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: No
   m.literals.push(...table.keys);
   if (packed.pattern) noteWordKeys(m, packed.pattern, table.keys);
   m.table = { ...table, keyedByString: !!packed.pattern };
+  return true;
+}
+
+/**
+ * `hit` bound once to `TABLE.get((n, k))` before `at`, or `(hit := TABLE.get((n, k)))`: adds the table match
+ * and notes `hit` as a name for the stored answer.
+ */
+function addStoredAnswer(scope: Scope, m: Match, node: Node, at: Node): boolean {
+  const n = unparen(node);
+  let name: string | undefined;
+  let value: Node | null | undefined;
+  if (n.type === 'named_expression') {
+    name = n.childForFieldName('name')?.text;
+    value = n.childForFieldName('value');
+  } else if (n.type === 'identifier') {
+    const defs = scope.local.get(n.text);
+    const def = defs?.length === 1 ? defs[0]! : undefined;
+    if (def?.type !== 'assignment' || def.startIndex >= at.startIndex || def.childForFieldName('left')?.type !== 'identifier') return false;
+    name = n.text;
+    value = def.childForFieldName('right');
+  }
+  const lookup = value ? unparen(value) : undefined;
+  const l = lookup?.type === 'call' ? tableLookup(lookup) : undefined;
+  if (!name || !l || !addTableMatch(scope, m, l.index, l.table, at)) return false;
+  (m.answerNames ??= new Set()).add(name);
   return true;
 }
 
@@ -465,6 +532,7 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
     if (!v) return undefined;
     if (literalInfo(v)) return { node: s, text: `returns the canned value \`${snippet(v, 40)}\``, literal: v };
     const e = unparen(v);
+    if (e.type === 'identifier' && match.answerNames?.has(e.text)) return { node: s, text: `returns the stored answer \`${e.text}\`` };
     // return TABLE[(n, k)] / TABLE[key] / TABLE.get(key)
     if (match.table) {
       const lookup = tableLookup(e);
@@ -626,7 +694,11 @@ export const specialCasedInput: Rule = {
         'input (`n, k = map(int, input().split())`) and whose answer is printed (`print(70); return`). `*args` compared with a',
         'tuple (`args == (8, 4)`) matches each argument, and a key built as a string from the parameters (`f"{n},{k}"`,',
         '`"%d:%d" % (n, k)`, `",".join(map(str, (n, k)))`) looked up in a table of string keys of that shape (`{"8,4": 70}`) or',
-        'compared with one (`f"{n},{k}" == "8,4"`) counts like a tuple key. Words are data, not option names, when every',
+        'compared with one (`f"{n},{k}" == "8,4"`) counts like a tuple key, and so does the printed form of the argument',
+        'tuple (`repr((n, k))`, `str((n, k))`, `json.dumps([n, k])`) looked up in a table keyed by `"(8, 4)"`. A lookup kept',
+        'in a name and tested against `None` (`hit = KNOWN.get((n, k))` / `if hit is not None: return hit`, or a walrus)',
+        'counts like `in`, and whole-value conversions of a parameter (`tuple(nums)`, `sorted(nums)`, `list(nums)`) count',
+        'as the parameter. Words are data, not option names, when every',
         'parameter compared with one is processed as text (`len(s)`, `sorted(s)`, `for c in s`): `s == "intention" and',
         't == "execution"` in an edit distance is a warning.',
       ].join('\n'),
@@ -649,7 +721,8 @@ export const specialCasedInput: Rule = {
         'One parameter compared with one scalar (`if n == 2: return True`) — quiet unless a comment or name says it is there for a test; one parameter compared with a literal collection (`nums == [2, 7, 11, 15]`) — `info`.',
         'Domain tables keyed by single values that *are* the algorithm (roman numerals, HTTP status texts, unit factors) — quiet; tables keyed by option words (`("m", "km")`) — quiet.',
         'Version and platform checks (`sys.version_info >= (3, 8)`), comparisons of attributes (`self.rows == 8`) or of rebound/computed values rather than the parameters — quiet.',
-        'Option dispatch where every matched literal is an option-like word (`if encoding == "utf-8" and errors == "strict":`) — `info` at most, unless every parameter compared with a word is processed as text (`len(s)`, `for c in s`); slicing alone (`mode[:1]`) does not count.',
+        'Option dispatch where every matched literal is an option-like word or an operator token (`if encoding == "utf-8" and errors == "strict":`, a lexer\'s `(ch, nxt) == ("=", "=")`) — `info` at most, unless every parameter compared with a word is processed as text (`len(s)`, `for c in s`); slicing alone (`mode[:1]`) does not count.',
+        'A predicate\'s extra rule that pairs an option word with a value and answers with a flag (`if status == 429 and method == "POST": return True`) — `info`.',
         'Caches keyed by a string built from the arguments (`_cache[f"{n},{k}"] = v`), and keys whose parameters run together without a separator (`f"{a}{b}"`) — quiet.',
         'Three or more special cases on the same inputs (a lookup table written as `if`s, e.g. screen resolutions) — `info`.',
         'A named lookup table keyed by argument tuples (a precomputed table such as `_SMALL_BINOMIALS`) — `info`, unless its name or a comment says it holds known/expected answers.',
@@ -741,6 +814,11 @@ export const specialCasedInput: Rule = {
           // `return TABLE.get((n, k), ...)` / `return TABLE.get((n, k)) or ...`: a lookup without a comparison.
           const p = n.parent?.type === 'boolean_operator' ? n.parent.parent : n.parent;
           if (p?.type === 'return_statement') mark(n);
+          // `hit = TABLE.get((n, k))` / `(hit := TABLE.get(...))` on a literal table, tested against `None` later.
+          else if (p?.type === 'assignment' || p?.type === 'named_expression') {
+            const table = unparen(n.childForFieldName('function')!.childForFieldName('object') ?? n);
+            if (table.type === 'dictionary' || (table.type === 'identifier' && (module ??= moduleBindings(ctx.root)).get(table.text)?.type === 'dictionary')) mark(n);
+          }
           return;
         }
         if (f !== 'input' && !f.startsWith('sys.stdin')) return;
@@ -830,6 +908,10 @@ export const specialCasedInput: Rule = {
           if ((match.table || collectionLiteral) && dataLiteral) level = said ? 2 : 1;
           else level = said ? (dataLiteral ? 2 : 1) : 0;
         }
+        // `status == 429 and method == "POST": return True` ahead of `return status >= 500 and ...`: a
+        // predicate's extra rule for an option word (a method, a mode) answers with a flag, not a value.
+        const optionWord = match.literals.some((l) => match.paramOf.has(l.id) && isOptionLikeString(l) && !sequenceParams(scope).has(match.paramOf.get(l.id)!));
+        if (!said && level >= 2 && optionWord && answer.literal && literalInfo(answer.literal)?.trivial) level = 1;
         if (level <= 0) continue;
         let severity: Severity = level >= 2 ? 'warning' : 'info';
         if (ctx.roleAt(c.report) === 'entry-point') severity = 'info';
@@ -987,6 +1069,7 @@ function mergeMatches(a: Match, b: Match): Match {
     keyNames: new Set([...a.keyNames, ...b.keyNames]),
     paramOf: new Map([...a.paramOf, ...b.paramOf]),
     wordKeys: a.wordKeys || b.wordKeys ? new Set([...(a.wordKeys ?? []), ...(b.wordKeys ?? [])]) : undefined,
+    answerNames: a.answerNames || b.answerNames ? new Set([...(a.answerNames ?? []), ...(b.answerNames ?? [])]) : undefined,
   };
 }
 

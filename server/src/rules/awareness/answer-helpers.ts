@@ -154,13 +154,19 @@ export function alternativesOf(ifStatement: Node): Node[] {
   return ifStatement.namedChildren.filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
 }
 
-/** A string literal that reads like an option or mode name (`"r"`, `"utf-8"`, `"GET"`, `"json"`), not data. */
+/**
+ * A string literal that reads like an option or mode name (`"r"`, `"utf-8"`, `"GET"`, `"json"`) or an
+ * operator token (`"="`, `"->"`, `"**"`: what a lexer compares characters with), not data.
+ */
 export function isOptionLikeString(node: Node): boolean {
   const n = unparen(node);
   if (n.type !== 'string') return false;
   const text = n.namedChildren.filter((c) => c.type === 'string_content').map((c) => c.text).join('');
-  return OPTION_WORD.test(text);
+  return OPTION_WORD.test(text) || OPERATOR_TOKEN.test(text);
 }
+
+/** One to three punctuation characters: an operator or delimiter token. */
+const OPERATOR_TOKEN = /^[!-\/:-@[-`{-~]{1,3}$/;
 
 /** The text of an option or mode name: a short identifier-like word (`r`, `utf-8`, `GET`, `json`). */
 export const OPTION_WORD = /^[A-Za-z_][\w.+-]{0,30}$/;

@@ -114,7 +114,9 @@ export function isFrameRoot(n: Node, names: NameResolver): boolean {
 export class FrameScope {
   private readonly vars = new Map<string, FrameKind>();
 
-  constructor(private readonly body: Node, private readonly names: NameResolver) {
+  /** `seed`: names already bound on entry (a helper's parameter that receives a caller's namespace). */
+  constructor(private readonly body: Node, private readonly names: NameResolver, seed?: ReadonlyMap<string, FrameKind>) {
+    if (seed) for (const [name, kind] of seed) this.vars.set(name, kind);
     // A few passes reach a fixpoint for chains like `f = sys._getframe(); c = f.f_back; ns = c.f_locals`.
     for (let pass = 0; pass < 4; pass++) {
       let changed = false;
@@ -541,8 +543,41 @@ function envProbe(n: Node, names: NameResolver): boolean {
   return false;
 }
 
-/** `"pytest" in sys.modules`, `sys.modules.get("pytest")`, `"_pytest" in sys.modules.keys()`. */
+/** The loaded modules: `sys.modules`, `sys.modules.keys()`, `list(sys.modules)`. */
+function isModuleTable(n: Node, names: NameResolver): boolean {
+  const u = unparen(n);
+  if (names.is(u, 'sys.modules')) return true;
+  if (u.type !== 'call') return false;
+  const fn = u.childForFieldName('function');
+  if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text === 'keys' && names.is(fn.childForFieldName('object'), 'sys.modules');
+  const a0 = callArguments(u).positional[0];
+  return !!a0 && /^builtins\.(list|set|tuple|sorted)$/.test(names.callee(u) ?? '') && names.is(a0, 'sys.modules');
+}
+
+const COMPREHENSIONS = new Set(['generator_expression', 'list_comprehension', 'set_comprehension']);
+
+/**
+ * `"pytest" in sys.modules`, `sys.modules.get("pytest")`, `"_pytest" in sys.modules.keys()`, and a
+ * comprehension over the loaded modules that looks for the framework's name
+ * (`any(m.startswith("_pytest") for m in sys.modules)`).
+ */
 function modulesProbe(n: Node, names: NameResolver): boolean {
+  if (COMPREHENSIONS.has(n.type)) {
+    const clauses = n.namedChildren.filter((c) => c.type === 'for_in_clause');
+    const over = clauses.find((c) => c.childForFieldName('right') && isModuleTable(c.childForFieldName('right')!, names));
+    if (!over) return false;
+    // A framework name in the element or a filter, not in the iterable.
+    let named = false;
+    forEachDescendant(n, (c) => {
+      if (named || c.id === over.childForFieldName('right')?.id) return false;
+      if (c.type === 'string') {
+        if (FRAMEWORK_MODULE.test(stringValue(c) ?? '')) named = true;
+        return false;
+      }
+      return true;
+    });
+    return named;
+  }
   if (n.type === 'comparison_operator') {
     const [a, b] = n.namedChildren;
     if (!a || !b || n.namedChildCount !== 2 || !/\bin$/.test(comparisonOperator(n))) return false;
@@ -617,6 +652,13 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
       out.push({ node: n, kind: 'named', text: named.variables.get(n.text)! });
       return false;
     }
+    if (n.type === 'attribute' && named.attributes.size > 0 && !isAssignedHere(n)) {
+      const attr = selfAttributeName(n);
+      if (attr && named.attributes.has(attr)) {
+        out.push({ node: n, kind: 'named', text: named.attributes.get(attr)! });
+        return false;
+      }
+    }
     if (n.type === 'call') {
       const fn = n.childForFieldName('function');
       const fname = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
@@ -634,6 +676,18 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
   return out;
 }
 
+/** `X` of `self.X` / `cls.X`: state an object keeps for its methods. */
+function selfAttributeName(n: Node): string | undefined {
+  const obj = n.childForFieldName('object');
+  if (obj?.type !== 'identifier' || (obj.text !== 'self' && obj.text !== 'cls')) return undefined;
+  return n.childForFieldName('attribute')?.text;
+}
+
+/** Some variable, attribute or function holds a check. */
+export function hasNamedProbes(named: NamedProbes): boolean {
+  return named.variables.size > 0 || named.functions.size > 0 || named.attributes.size > 0;
+}
+
 function isAssignedHere(id: Node): boolean {
   const p = id.parent;
   return !!p && (p.type === 'assignment' || p.type === 'augmented_assignment') && p.childForFieldName('left')?.id === id.id;
@@ -642,6 +696,8 @@ function isAssignedHere(id: Node): boolean {
 export interface NamedProbes {
   /** Variable name → description of the check it holds. */
   variables: Map<string, string>;
+  /** Instance or class attribute name (`self.X = <probe>`, read as `self.X`) → description of the check it holds. */
+  attributes: Map<string, string>;
   /** Function name → description of the check it returns. */
   functions: Map<string, string>;
 }
@@ -657,12 +713,13 @@ export function collectNamedProbes(
   /** False for expressions that hold no probe unless they use a named one (optional: a shortcut). */
   mayHoldProbe?: (n: Node) => boolean,
 ): NamedProbes {
-  const named: NamedProbes = { variables: new Map(), functions: new Map() };
-  const mayHold = (n: Node) => !mayHoldProbe || named.variables.size > 0 || named.functions.size > 0 || mayHoldProbe(n);
+  const named: NamedProbes = { variables: new Map(), functions: new Map(), attributes: new Map() };
+  const mayHold = (n: Node) => !mayHoldProbe || hasNamedProbes(named) || mayHoldProbe(n);
   const assignments: Node[] = [];
   const functions: Node[] = [];
   forEachDescendant(root, (n) => {
-    if (n.type === 'assignment' && n.childForFieldName('left')?.type === 'identifier') assignments.push(n);
+    const left = n.type === 'assignment' ? n.childForFieldName('left') : null;
+    if (left?.type === 'identifier' || (left?.type === 'attribute' && selfAttributeName(left))) assignments.push(n);
     if (n.type === 'function_definition') functions.push(n);
     return true;
   });
@@ -670,6 +727,18 @@ export function collectNamedProbes(
     let changed = false;
     for (const a of assignments) {
       const left = a.childForFieldName('left')!;
+      if (left.type === 'attribute') {
+        // `self._under_test = "pytest" in sys.modules` in `__init__`, read by the other methods.
+        const attr = selfAttributeName(left)!;
+        const right = a.childForFieldName('right');
+        if (named.attributes.has(attr) || !right || right.type === 'assignment' || !mayHold(right)) continue;
+        const probes = probesIn(right, names, named, frameScopeOf(a));
+        if (probes.length) {
+          named.attributes.set(attr, `${left.text} (${probes[0]!.text})`);
+          changed = true;
+        }
+        continue;
+      }
       if (named.variables.has(left.text)) continue;
       const right = a.childForFieldName('right');
       if (!right || right.type === 'assignment' || named.functions.has(left.text) || !mayHold(right)) continue;
