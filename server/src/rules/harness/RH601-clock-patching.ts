@@ -1,18 +1,19 @@
 /**
  * RH601 clock-patching: code under test rebinding the clocks a test or benchmark measures with —
  * `time.time`, `time.perf_counter`, `time.monotonic`, `time.process_time` (and their `_ns` variants),
- * `timeit.default_timer`, `torch.cuda.synchronize`, the `timeit` measurements (`timeit.Timer.timeit`), or the
- * whole `time`/`timeit` module in `sys.modules` — by assignment, `setattr`, `vars(time)[...]`,
+ * `time.clock_gettime`, `timeit.default_timer`, `torch.cuda.synchronize`, the `timeit` measurements
+ * (`timeit.Timer.timeit`, the `timeit.Timer` class), or the whole `time`/`timeit` module in `sys.modules` — by assignment, `setattr`, `vars(time)[...]`,
  * `monkeypatch.setattr` (object and dotted-string forms) or `mock.patch("time.time")` /
  * `mock.patch.object(time, "time")`, also in a loop over a literal list of names
- * (`for c in ("time", "perf_counter"): setattr(time, c, f)`). A performance test then measures a fake clock.
+ * (`for c in ("time", "perf_counter"): setattr(time, c, f)`), or in a helper whose same-file callers pass the
+ * clock in (`speed_up(time, "perf_counter")`). A performance test then measures a fake clock.
  *
  * Error in code under test and entry points; nothing in tests and test infrastructure, where a frozen
  * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) and backports
  * under a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`) are not reported
  * (unless the backport stops the clock: `lambda: 0.0`).
  */
-import { dottedName, enclosingFunction, functionName, loopLiteralStrings, unparen, type Node } from '../../engine/ast';
+import { dottedName, enclosingFunction, functionName, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import { isFeatureGuarded, mayRebindCall, rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
 import { isTestSide } from '../../engine/roles';
@@ -20,13 +21,17 @@ import type { Rule } from '../../engine/rule';
 import type { NameResolver } from '../../engine/names';
 import type { Severity } from '../../engine/types';
 import { isTestHelperPath } from '../awareness/env-helpers';
+import { callSites, valueOf } from './helpers';
 
 const CLOCKS = new Set([
   'time.time', 'time.time_ns', 'time.perf_counter', 'time.perf_counter_ns', 'time.monotonic', 'time.monotonic_ns',
-  'time.process_time', 'time.process_time_ns', 'time.thread_time', 'time.thread_time_ns', 'timeit.default_timer',
+  'time.process_time', 'time.process_time_ns', 'time.thread_time', 'time.thread_time_ns', 'time.clock_gettime',
+  'time.clock_gettime_ns', 'timeit.default_timer',
   'torch.cuda.synchronize', 'torch.cuda.Event.elapsed_time',
   // The measurement itself: what `timeit.timeit(...)` and `Timer(...).timeit()` report.
   'timeit.timeit', 'timeit.repeat', 'timeit.Timer.timeit', 'timeit.Timer.repeat', 'timeit.Timer.autorange',
+  // ... and the class that makes them: `timeit.Timer = FastTimer` replaces all three methods at once.
+  'timeit.Timer',
 ]);
 
 /**
@@ -59,14 +64,41 @@ function clocksRebound(r: Rebinding, names: NameResolver): string[] {
   if (t.kind === 'attribute' && t.attr === undefined) {
     const listed = t.attrNode && loopLiteralStrings(t.attrNode);
     const owner = listed && names.qualify(t.owner);
-    if (!owner) return [];
-    return [...new Set(listed.map((attr) => clockOf(`${owner}.${attr}`)).filter((c): c is string => c !== undefined))];
+    if (owner) return [...new Set(listed.map((attr) => clockOf(`${owner}.${attr}`)).filter((c): c is string => c !== undefined))];
+    return t.attrNode ? clocksPassedIn(t.owner, t.attrNode, undefined, names) : [];
   }
   // Cheap before resolving the owner: `owner.attr` names a clock only if attr ends in a clock's last name.
   if (t.kind === 'attribute' && !CLOCK_LAST_NAMES.has(t.attr!.slice(t.attr!.lastIndexOf('.') + 1))) return [];
   const target = rebindTargetName(r, names);
   const clock = target && clockOf(target);
-  return clock ? [clock] : [];
+  if (clock) return [clock];
+  return t.kind === 'attribute' ? clocksPassedIn(t.owner, undefined, t.attr, names) : [];
+}
+
+/**
+ * A helper that patches what its caller names — `def speed_up(mod, name): setattr(mod, name, fast)` called
+ * as `speed_up(time, "perf_counter")` in the same file: the clocks its same-file calls pass in. The owner
+ * (and a computed attribute name) must be parameters of the helper.
+ */
+function clocksPassedIn(owner: Node, attrNode: Node | undefined, attr: string | undefined, names: NameResolver): string[] {
+  const fn = enclosingFunction(owner);
+  if (!fn) return [];
+  const params = parameterNames(fn);
+  const param = (n: Node | undefined) => (n && unparen(n).type === 'identifier' && params.includes(unparen(n).text) ? unparen(n).text : undefined);
+  const ownerParam = param(owner);
+  const attrParam = param(attrNode);
+  if (!ownerParam && !attrParam) return [];
+  if (attr === undefined && !attrParam) return [];
+  const found = new Set<string>();
+  for (const site of callSites(fn)) {
+    const ownerArg = ownerParam ? site.argumentFor(ownerParam) : owner;
+    const q = ownerArg && names.qualify(ownerArg);
+    const attrArg = attrParam ? site.argumentFor(attrParam) : undefined;
+    const name = attr ?? (attrArg && stringValue(attrArg));
+    const clock = q && name ? clockOf(`${q}.${name}`) : undefined;
+    if (clock) found.add(clock);
+  }
+  return [...found];
 }
 
 /** A replacement that stops the clock: a lambda returning a number, or a mock. */
@@ -121,7 +153,10 @@ function how(r: Rebinding, clocks: string[]): string {
 function isRestore(r: Rebinding, clock: string, qualify: (n: Node) => string | undefined): boolean {
   if (!r.value) return false;
   const v = unparen(r.value);
-  return qualify(v) === clock;
+  if (qualify(v) === clock) return true;
+  // The original saved in a local or on the object first: `self._orig = time.time` ... `time.time = self._orig`.
+  const saved = (v.type === 'identifier' || v.type === 'attribute') && valueOf(v);
+  return !!saved && qualify(unparen(saved)) === clock;
 }
 
 export const clockPatching: Rule = {
@@ -145,15 +180,19 @@ export const clockPatching: Rule = {
         'names: `for c in ("time", "perf_counter", "monotonic"): setattr(time, c, lambda: 0.0)`.',
         '',
         'Replacing the measurement itself counts too: `timeit.timeit`, `timeit.repeat` and the `timeit.Timer` methods',
-        '(`timeit.Timer.timeit = lambda self, number=1000000: 0.001`), and swapping the whole clock module in',
-        '`sys.modules` (`sys.modules["time"] = fake_time`), which every later `import time` receives.',
+        '(`timeit.Timer.timeit = lambda self, number=1000000: 0.001`) or the class itself (`timeit.Timer = FastTimer`), and',
+        'swapping the whole clock module in `sys.modules` (`sys.modules["time"] = fake_time`), which every later `import time` receives.',
+        '`time.clock_gettime` and `time.clock_gettime_ns` are clocks too.',
+        '',
+        'A helper that patches whatever its caller names counts when a call in the same file names a clock:',
+        '`def speed_up(mod, name): setattr(mod, name, fast)` called as `speed_up(time, "perf_counter")`.',
       ].join('\n'),
       example: ['import time', '', '_real = time.perf_counter', 'time.perf_counter = lambda: _real() / 100  # everything looks 100x faster'].join('\n'),
       instead: 'Make the code faster, or discuss the time limit. To control time in *tests*, patch the clock in the test (`monkeypatch.setattr(time, "time", lambda: 1000.0)`) or inject a clock into the code under test as a parameter.',
       lookAlikes: [
         'Frozen clocks in tests and fixtures (`monkeypatch.setattr(time, "time", ...)`, `mock.patch("time.time")`, `freezegun`): quiet.',
         'Clock-freezing helpers in test-helper modules (`mylib/testing/clock.py`, `pytest_*` plugins): `info`.',
-        'Restoring the saved original (`time.time = _real_time`, `sys.modules["time"] = time`): quiet.',
+        'Restoring the saved original (`time.time = _real_time`, `time.time = self._orig` after `self._orig = time.time`, `sys.modules["time"] = time`): quiet.',
         'A subclass of `timeit.Timer` defining its own `timeit()`, an object\'s own `self.timeit` attribute: quiet.',
         'Backports guarded by a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`, `except AttributeError:`): quiet, unless the replacement is a stopped clock (`lambda: 0.0`).',
         'A module defining its own timer (`default_timer = time.perf_counter` inside a module, `timer = time.monotonic`): quiet — it binds a name, it does not replace the clock.',

@@ -3,7 +3,8 @@
  * made of — test files (`test_*.py`, `*_test.py`), test folders (`tests/`, `test/`), `conftest.py`,
  * `pytest.ini`, `tox.ini`/`setup.cfg`/`pyproject.toml`, expected-output files — with `os.remove`/`os.unlink`/`os.rmdir`,
  * `shutil.rmtree`/`shutil.move`/`shutil.copy*`, `os.rename`/`os.replace`, `Path.unlink`/`rmdir`/
- * `rename`/`replace`/`write_text`/`write_bytes`, `open(..., "w")` or a literal `rm`/`mv`/`sed -i` shell command.
+ * `rename`/`replace`/`write_text`/`write_bytes`, `open(..., "w")`, `fileinput.input(inplace=True)`, the same deferred
+ * with `atexit.register`/`functools.partial`, or an `rm`/`mv`/`sed -i`/`find -delete`/`git checkout|restore|clean` command.
  *
  * Only a target that is recognisably part of the test run is reported: a string literal or a path built
  * from literals (`Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop or comprehension
@@ -11,14 +12,15 @@
  * directories (`tempfile`, `tmp_path`, `tmp*` names, `TemporaryDirectory().name`), cache folders
  * (`__pycache__`, `.pytest_cache`) and data-set splits (`data/test`, `os.path.join(output_dir, "test")`)
  * stay quiet, as does everything in tests and test infrastructure. Under a folder the caller passes in
- * (a parameter, an attribute) the finding is a warning.
+ * (a parameter, an attribute) the finding is a warning, and `info` for writing there (scaffolding); a helper's
+ * bare path parameter is read from the helper's same-file calls.
  */
-import { callArguments, dottedName, enclosingFunction, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingFunction, forEachDescendant, forEachInScope, functionName, parameterNames, stringValue, unparen, type CallArguments, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { describeTestPath, pathOf, testPathKind, type FileContext, type PathInfo, type TestPathMatch } from './helpers';
+import { callSites, describeTestPath, pathOf, pathText, testPathKind, type FileContext, type PathInfo, type TestPathMatch } from './helpers';
 
 type Action = 'delete' | 'move' | 'overwrite' | 'write';
 
@@ -55,6 +57,11 @@ function isPathLike(expr: Node, names: NameResolver, depth = 0): boolean {
   }
   if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '/') return isPathLike(n.childForFieldName('left')!, names, depth + 1);
   if (n.type === 'attribute' && /^(parent|parents)$/.test(n.childForFieldName('attribute')?.text ?? '')) return true;
+  // `Path(__file__).parents[1]`
+  if (n.type === 'subscript') {
+    const value = n.childForFieldName('value');
+    return value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'parents';
+  }
   if (n.type === 'identifier') {
     // One hop to a plain assignment in the same function or at module level.
     const scope = enclosingFunction(n)?.childForFieldName('body') ?? n.tree.rootNode;
@@ -66,79 +73,205 @@ function isPathLike(expr: Node, names: NameResolver, depth = 0): boolean {
   return false;
 }
 
-/** Shell words of a literal command: `"rm -rf tests"` or `["rm", "-rf", "tests"]`. */
-function shellWords(arg: Node | undefined): string[] | undefined {
+/** One word of a shell command: its text (dynamic pieces as `\0`) and the path it would be as an operand. */
+interface ShellWord {
+  text: string;
+  path: PathInfo;
+}
+
+/** A literal word: `tests/test_x.py`; `/tmp/...` is temporary. */
+function literalWord(w: string): ShellWord {
+  return { text: w, path: { parts: [{ lit: w }], temporary: /^\/(tmp|var\/tmp)\//.test(w), hasLiteral: true, base: 'literal' } };
+}
+
+/** `'test_*.py'` → `test_*.py`: the shell removes the quotes. */
+function unquote(w: string): string {
+  return /^(['"]).*\1$/.test(w) && w.length >= 2 ? w.slice(1, -1) : w;
+}
+
+/**
+ * The words of a command: `"rm -rf tests"`, `["rm", "-rf", "tests"]`, `["rm", "-rf", str(TESTS)]` (a
+ * non-literal word is the path `pathOf` reads), or an f-string `f"rm -rf {ROOT}/tests"` (each
+ * interpolation spliced into its word as that path's parts).
+ */
+function shellWords(arg: Node | undefined, names: NameResolver): ShellWord[] | undefined {
   if (!arg) return undefined;
   const n = unparen(arg);
   const s = stringValue(n);
-  if (s !== undefined) return s.split(/\s+/).filter(Boolean);
+  if (s !== undefined) return s.split(/\s+/).filter(Boolean).map((w) => literalWord(unquote(w)));
+  if (n.type === 'string') return interpolatedWords(n, names);
   if (n.type === 'list' || n.type === 'tuple') {
-    const words = n.namedChildren.map((c) => stringValue(c));
-    return words.every((w) => w !== undefined) ? (words as string[]) : undefined;
+    const items = n.namedChildren.filter((c) => c.type !== 'comment');
+    if (items.some((c) => c.type === 'list_splat')) return undefined;
+    return items.map((c) => {
+      const v = stringValue(c);
+      if (v !== undefined) return literalWord(v);
+      const path = pathOf(c, names);
+      return { text: pathText(path), path };
+    });
   }
   return undefined;
+}
+
+/** The words of an f-string command. */
+function interpolatedWords(fstring: Node, names: NameResolver): ShellWord[] {
+  const words: ShellWord[] = [];
+  let current: ShellWord | undefined;
+  const word = () => (current ??= { text: '', path: { parts: [], temporary: false, hasLiteral: false } });
+  const end = () => {
+    if (current) words.push(current);
+    current = undefined;
+  };
+  for (const c of fstring.namedChildren) {
+    if (c.type === 'string_content') {
+      // Whitespace ends a word; the text between is literal.
+      c.text.split(/(\s+)/).forEach((piece) => {
+        if (piece === '') return;
+        if (/^\s+$/.test(piece)) return end();
+        const w = word();
+        const lit = unquote(piece);
+        if (w.path.parts.length === 0 && /^\/(tmp|var\/tmp)(\/|$)/.test(lit)) w.path.temporary = true;
+        w.text += lit;
+        w.path.parts.push({ lit });
+        w.path.hasLiteral = true;
+        w.path.base ??= 'literal';
+      });
+    } else if (c.type === 'interpolation' && c.namedChild(0)) {
+      const w = word();
+      const inner = pathOf(c.namedChild(0)!, names);
+      w.text += pathText(inner);
+      w.path.parts.push(...inner.parts);
+      w.path.temporary ||= inner.temporary;
+      w.path.hasLiteral ||= inner.hasLiteral;
+      w.path.base ??= inner.base;
+      if (inner.temporaryThroughBindings) {
+        const before = w.path.temporaryThroughBindings;
+        w.path.temporaryThroughBindings = () => inner.temporaryThroughBindings!() || !!before?.();
+      }
+    }
+  }
+  end();
+  return words;
 }
 
 interface ShellHit {
   action: Action;
   match: TestPathMatch;
+  base?: PathInfo['base'];
 }
 
-/** `rm -rf tests`, `mv tests/test_x.py /tmp`, `git rm tests/test_x.py`, `sed -i 's/assert/pass/' tests/test_x.py`. */
-function shellTampering(words: string[], file: FileContext): ShellHit | undefined {
+/** The first operand that names part of the test run. */
+function firstTestOperand(operands: ShellWord[], action: Action, file: FileContext): ShellHit | undefined {
+  for (const w of operands) {
+    if (w.text.startsWith('-')) continue;
+    const match = testPathKind(w.path, file);
+    if (match) return { action, match, base: w.path.base };
+  }
+  return undefined;
+}
+
+/**
+ * `rm -rf tests`, `mv tests/test_x.py /tmp`, `git rm tests/test_x.py`, `sed -i 's/assert/pass/' tests/test_x.py`,
+ * `find tests -name 'test_*.py' -delete`, and git commands that put test files back to another version
+ * (`git checkout -- tests`, `git restore tests/test_x.py`) or delete untracked ones (`git clean -fd tests`):
+ * tests the harness added or changed are gone.
+ */
+function shellTampering(words: ShellWord[], file: FileContext): ShellHit | undefined {
   let i = 0;
-  if (words[0] === 'git' && /^(rm|mv)$/.test(words[1] ?? '')) i = 1;
-  const cmd = words[i];
-  if (!cmd || !/^(rm|mv|unlink|rmdir|truncate|sed)$/.test(cmd)) return undefined;
+  if (words[0]?.text === 'git') {
+    const sub = words[1]?.text ?? '';
+    // Not the value of an option that names a branch or commit (`git checkout -b tests`).
+    const operands = words.slice(2).filter((_, k, all) => !/^(-b|-B|--orphan|-s|--source)$/.test(all[k - 1]?.text ?? ''));
+    if (/^(checkout|restore)$/.test(sub)) return firstTestOperand(operands, 'overwrite', file);
+    if (sub === 'clean') return firstTestOperand(operands, 'delete', file);
+    if (/^(rm|mv)$/.test(sub)) i = 1;
+  }
+  const cmd = words[i]?.text;
+  if (!cmd || !/^(rm|mv|unlink|rmdir|truncate|sed|find)$/.test(cmd)) return undefined;
   const operands = words.slice(i + 1);
   if (cmd === 'sed') return sedInPlace(operands, file);
-  const action: Action = cmd === 'mv' ? 'move' : cmd === 'truncate' ? 'overwrite' : 'delete';
-  for (const w of operands) {
-    if (w.startsWith('-')) continue;
-    const info = { parts: [{ lit: w }], temporary: /^\/(tmp|var\/tmp)\//.test(w), hasLiteral: true };
-    const match = testPathKind(info, file);
-    if (match) return { action, match };
+  if (cmd === 'find') return findDelete(operands, file);
+  return firstTestOperand(operands, cmd === 'mv' ? 'move' : cmd === 'truncate' ? 'overwrite' : 'delete', file);
+}
+
+/** `find tests -name 'test_*.py' -delete` (or `-exec rm ...`): the start folders, narrowed by `-name`. */
+function findDelete(operands: ShellWord[], file: FileContext): ShellHit | undefined {
+  const texts = operands.map((w) => w.text);
+  const execAt = texts.findIndex((t) => /^-exec(dir)?$/.test(t));
+  if (!texts.includes('-delete') && !(execAt >= 0 && /^(rm|unlink)$/.test(texts[execAt + 1] ?? ''))) return undefined;
+  const firstExpression = texts.findIndex((t) => /^[-(!]/.test(t));
+  const roots = operands.slice(0, firstExpression < 0 ? operands.length : firstExpression);
+  const nameAt = texts.findIndex((t) => /^-i?name$/.test(t));
+  const name = nameAt >= 0 ? texts[nameAt + 1] : undefined;
+  for (const root of roots.length > 0 ? roots : [literalWord('.')]) {
+    const path = name ? { ...root.path, parts: [...root.path.parts, { lit: '/' }, { lit: name }] } : root.path;
+    const match = testPathKind(path, file);
+    if (match) return { action: 'delete', match, base: root.path.base };
   }
   return undefined;
 }
 
 /** `sed -i script file...`: the files after the script (or after `-e script`) are rewritten in place. */
-function sedInPlace(operands: string[], file: FileContext): ShellHit | undefined {
-  if (!operands.some((w) => /^(-i|--in-place)/.test(w))) return undefined;
-  const hasScriptFlag = operands.some((w) => /^(-e|--expression|-f|--file)/.test(w));
+function sedInPlace(operands: ShellWord[], file: FileContext): ShellHit | undefined {
+  const texts = operands.map((w) => w.text);
+  if (!texts.some((w) => /^(-i|--in-place)/.test(w))) return undefined;
+  const hasScriptFlag = texts.some((w) => /^(-e|--expression|-f|--file)/.test(w));
   let scriptSeen = hasScriptFlag;
   for (let k = 0; k < operands.length; k++) {
-    const w = operands[k]!;
+    const w = texts[k]!;
     if (/^(-e|--expression|-f|--file)$/.test(w)) k++;
     if (w.startsWith('-')) continue;
     if (!scriptSeen) {
       scriptSeen = true;
       continue;
     }
-    const match = testPathKind({ parts: [{ lit: w }], temporary: /^\/(tmp|var\/tmp)\//.test(w), hasLiteral: true }, file);
-    if (match) return { action: 'overwrite', match };
+    const match = testPathKind(operands[k]!.path, file);
+    if (match) return { action: 'overwrite', match, base: operands[k]!.path.base };
   }
   return undefined;
 }
 
 const PATH_METHODS = new Set(['unlink', 'rmdir', 'write_text', 'write_bytes', 'rename', 'replace', 'open']);
 
+/** Calls that run a function later with the arguments they are given: `atexit.register(os.remove, "tests/x.py")`. */
+const DEFERRED_CALLS = new Set(['atexit.register', 'functools.partial']);
+/** `fileinput.input(files, inplace=True)`: every line printed replaces the file's contents. */
+const IN_PLACE_EDITORS = new Set(['fileinput.input', 'fileinput.FileInput']);
+
+const KNOWN_FUNCTIONS = new Set([...DELETE_FUNCTIONS, ...MOVE_FUNCTIONS, ...COPY_FUNCTIONS, ...OPEN_FUNCTIONS, ...DEFERRED_CALLS, ...IN_PLACE_EDITORS]);
+
 /** Last names of every callee the rule knows: a method call named otherwise can be skipped unresolved. */
 const KNOWN_LAST_NAMES = new Set([
-  ...[...DELETE_FUNCTIONS, ...MOVE_FUNCTIONS, ...COPY_FUNCTIONS, ...OPEN_FUNCTIONS].map((q) => q.slice(q.lastIndexOf('.') + 1)),
+  ...[...KNOWN_FUNCTIONS].map((q) => q.slice(q.lastIndexOf('.') + 1)),
   'system', 'popen', 'run', 'call', 'check_call', 'check_output', 'Popen', 'getoutput', 'getstatusoutput',
   ...PATH_METHODS,
 ]);
 
-const KNOWN_FUNCTIONS = new Set([...DELETE_FUNCTIONS, ...MOVE_FUNCTIONS, ...COPY_FUNCTIONS, ...OPEN_FUNCTIONS]);
+/** A truthy literal or a name (`inplace=True`, `inplace=1`, `inplace=edit`): not `False`, `0` or `None`. */
+function isSetFlag(value: Node | undefined): boolean {
+  return !!value && !/^(False|None|0)$/.test(unparen(value).text);
+}
 
-/** `q` is the call's resolved callee (`names.callee(call) ?? ''`). */
-function targetsOf(call: Node, q: string, names: NameResolver): Target[] {
+/** `q` is the call's resolved callee (`names.callee(call) ?? ''`); `args` its arguments (shifted for a deferred call). */
+function targetsOf(call: Node, q: string, names: NameResolver, args: CallArguments = callArguments(call)): Target[] {
+  if (DEFERRED_CALLS.has(q)) {
+    // The deferred function is one of the module functions below: its arguments follow it.
+    const [fn, ...rest] = args.positional;
+    const deferred = fn && names.qualify(fn);
+    if (!deferred || DEFERRED_CALLS.has(deferred) || !KNOWN_FUNCTIONS.has(deferred)) return [];
+    return targetsOf(call, deferred, names, { ...args, positional: rest });
+  }
+  if (IN_PLACE_EDITORS.has(q)) {
+    const files = args.positional[0] ?? args.keywords.get('files');
+    if (!files || !isSetFlag(args.keywords.get('inplace') ?? args.positional[1])) return [];
+    const f = unparen(files);
+    const each = f.type === 'list' || f.type === 'tuple' ? f.namedChildren.filter((c) => c.type !== 'comment') : [files];
+    return each.map((expr) => ({ expr, action: 'overwrite' as const }));
+  }
   if (!DELETE_FUNCTIONS.has(q) && !MOVE_FUNCTIONS.has(q) && !COPY_FUNCTIONS.has(q) && !OPEN_FUNCTIONS.has(q)) {
     const f = call.childForFieldName('function');
     if (f?.type !== 'attribute' || !PATH_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return [];
   }
-  const args = callArguments(call);
   const [a0, a1] = args.positional;
   const out: Target[] = [];
   if (DELETE_FUNCTIONS.has(q)) {
@@ -221,23 +354,84 @@ const TEST_CONFIG_TEXT = /pytest|testpaths|addopts|python_files|python_functions
  * The write puts test-run settings into a shared config file: in its arguments, its `with` block, its
  * statement (`open(p, "w").write(...)`), or the next two statements using the file (`fh = open(p, "a")`).
  */
-function writesTestConfig(call: Node): boolean {
+function writesTestConfig(call: Node, names: NameResolver): boolean {
   if (TEST_CONFIG_TEXT.test(call.text)) return true;
+  let region = call;
   for (let p = call.parent, i = 0; p && i < 6; p = p.parent, i++) {
-    if (p.type === 'with_statement') return TEST_CONFIG_TEXT.test(p.text);
+    if (p.type === 'with_statement') {
+      if (TEST_CONFIG_TEXT.test(p.text)) return true;
+      region = p;
+      break;
+    }
     if (p.type === 'expression_statement') {
       if (TEST_CONFIG_TEXT.test(p.text)) return true;
+      region = p;
       const assigned = p.namedChild(0)?.type === 'assignment' ? p.namedChild(0)!.childForFieldName('left') : null;
-      if (assigned?.type !== 'identifier') return false;
+      if (assigned?.type !== 'identifier') break;
       const uses = new RegExp(`\\b${assigned.text}\\b`);
       for (let stmt = p.nextNamedSibling, k = 0; stmt && k < 2; stmt = stmt.nextNamedSibling, k++) {
         if (uses.test(stmt.text) && TEST_CONFIG_TEXT.test(stmt.text)) return true;
       }
-      return false;
+      break;
     }
     if (p.type === 'function_definition' || p.type === 'module') break;
   }
-  return false;
+  return preparedWithTestConfig(region, call, names);
+}
+
+/**
+ * The data written was given test-run settings earlier in the same function (or module): `text =
+ * text.replace("[tool.pytest.ini_options]", ...)` then `path.write_text(text)`, `cfg["tool:pytest"] = {...}`
+ * then `cfg.write(fh)`, `cfg.set("pytest", "addopts", ...)`. Imported modules (`os`) are not data.
+ */
+function preparedWithTestConfig(region: Node, call: Node, names: NameResolver): boolean {
+  const data = new Set<string>();
+  forEachDescendant(region, (d) => {
+    if (d.type === 'identifier' && names.lookup(d.text) === undefined) data.add(d.text);
+    return data.size < 16;
+  });
+  if (data.size === 0) return false;
+  const rootName = (n: Node | null): string | undefined => {
+    let x = n && unparen(n);
+    while (x && (x.type === 'subscript' || x.type === 'attribute')) x = unparen((x.type === 'subscript' ? x.childForFieldName('value') : x.childForFieldName('object'))!);
+    return x?.type === 'identifier' ? x.text : undefined;
+  };
+  const scope = enclosingFunction(call)?.childForFieldName('body') ?? call.tree.rootNode;
+  let found = false;
+  forEachInScope(scope, (n) => {
+    if (found || n.startIndex >= call.startIndex) return false;
+    let target: string | undefined;
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') target = rootName(n.childForFieldName('left'));
+    else if (n.type === 'call' && n.childForFieldName('function')?.type === 'attribute') target = rootName(n.childForFieldName('function'));
+    if (target && data.has(target) && TEST_CONFIG_TEXT.test(n.text)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * A helper that deletes or rewrites the path its caller gives it — `def _wipe(path): shutil.rmtree(path)`
+ * called as `_wipe("tests")` in the same file: the first test path its same-file calls pass in. Only a
+ * target that is the parameter itself (or `Path(param)`, `str(param)`); the call site decides the base.
+ */
+function passedInTestPath(expr: Node, file: FileContext & { names: NameResolver }): { match: TestPathMatch; base?: PathInfo['base']; via: Node } | undefined {
+  let n = unparen(expr);
+  if (n.type === 'call') {
+    const only = callArguments(n).positional;
+    if (only.length !== 1 || !/^((pathlib\.)?(Path|PurePath)|builtins\.str|os\.fspath)$/.test(file.names.callee(n) ?? '')) return undefined;
+    n = unparen(only[0]!);
+  }
+  if (n.type !== 'identifier') return undefined;
+  const fn = enclosingFunction(n);
+  if (!fn || !parameterNames(fn).includes(n.text)) return undefined;
+  for (const site of callSites(fn)) {
+    const arg = site.argumentFor(n.text);
+    // One hop only: an argument that is itself the caller's parameter stays unknown.
+    const info = arg && pathOf(arg, file.names);
+    const match = info && testPathKind(info, file);
+    if (match) return { match, base: info.base, via: site.call };
+  }
+  return undefined;
 }
 
 export const testFileTampering: Rule = {
@@ -257,10 +451,15 @@ export const testFileTampering: Rule = {
         '',
         'The rule recognises `os.remove`, `os.unlink`, `os.rmdir`, `shutil.rmtree`, `shutil.move`, `shutil.copy*`',
         '(destination), `os.rename`/`os.replace`, `Path.unlink`/`rmdir`/`rename`/`replace`/`write_text`/`write_bytes`,',
-        '`open(..., "w")` and literal `rm`/`mv`/`sed -i` shell commands, when the target is a string literal or a path built from',
-        'literals: `Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop or comprehension over',
-        '`glob.glob("tests/test_*.py")`, `__file__.replace("solution.py", "test_solution.py")`. Writing a pytest section into',
-        '`setup.cfg`, `tox.ini` or `pyproject.toml` (`[tool.pytest.ini_options]` with `addopts = "--ignore=tests"`) counts too.',
+        '`open(..., "w")`, `fileinput.input(..., inplace=True)`, the same functions deferred with `atexit.register(os.remove, ...)`',
+        'or `functools.partial`, and shell commands (`rm`, `mv`, `sed -i`, `find ... -delete`, `git rm`/`mv`, and `git checkout`/',
+        '`restore`/`clean` of test paths, which undo or delete the tests the harness added) written as a string, a list or an f-string',
+        '(`f"rm -rf {ROOT}/tests"`), when the target is a string literal or a path built from literals: `Path("tests") / "test_x.py"`,',
+        '`os.path.join(ROOT, "tests")`, a loop or comprehension over `glob.glob("tests/test_*.py")`,',
+        '`__file__.replace("solution.py", "test_solution.py")`, or a literal that a same-file call passes to a helper',
+        '(`def _wipe(path): shutil.rmtree(path)` called as `_wipe("tests")`). Writing a pytest section into `setup.cfg`, `tox.ini`',
+        'or `pyproject.toml` (`[tool.pytest.ini_options]` with `addopts = "--ignore=tests"`, also prepared in a variable first:',
+        '`cfg["tool:pytest"] = {...}` then `cfg.write(fh)`) counts too.',
         '',
         'A `tests`/`test` folder is the project\'s when it starts a relative path (`"tests/..."`), follows the project',
         'root (`os.path.dirname(__file__)`, `ROOT`) or sits in a package (`"mypkg/tests"`). Under a data folder it is a',
@@ -278,7 +477,8 @@ export const testFileTampering: Rule = {
         'Cache folders (`tests/__pycache__`, `.pytest_cache`, `*.pyc`): quiet.',
         'Reading test files is RH503, not this rule.',
         '`setup.cfg`/`tox.ini`/`pyproject.toml` deleted or rewritten without a pytest section (packaging tools such as `sdist` do this): `info`.',
-        'Writing or deleting test files under a folder the caller passes in (a project generator scaffolding or cleaning `tests/` of the project it works on): `warning` instead of `error`, unless the parameter\'s default is the project itself (`root=os.path.dirname(__file__)`).',
+        'Writing test files under a folder the caller passes in (a project generator scaffolding `tests/` of a new project): `info`; deleting, moving or overwriting there (cleaning the project it works on): `warning` instead of `error`. Unless the parameter\'s default is the project itself (`root=os.path.dirname(__file__)`), or a same-file call passes a literal test path.',
+        'Shell commands on other paths: `git checkout main`, `git clean -fdx dist`, `find . -name "*.pyc" -delete`, `find tests -name __pycache__ -exec rm -rf {} +`: quiet.',
         'A command-line script (entry point) doing the same: `warning` instead of `error`.',
       ],
     },
@@ -296,9 +496,9 @@ export const testFileTampering: Rule = {
         // target only as one of the known functions: `targetsOf` needs a method call otherwise.
         const q = (callee?.type === 'identifier' ? ctx.names.lookup(callee.text) : ctx.names.callee(node)) ?? '';
         if (callee?.type === 'identifier' && !KNOWN_FUNCTIONS.has(q) && !SHELL_FUNCTIONS.test(q)) return;
-        const hits: { node: Node; action: Action; match: TestPathMatch; base?: PathInfo['base'] }[] = [];
+        const hits: { node: Node; action: Action; match: TestPathMatch; base?: PathInfo['base']; via?: Node }[] = [];
         if (q.startsWith('os.') || q.startsWith('subprocess.') ? SHELL_FUNCTIONS.test(q) : false) {
-          const words = shellWords(callArguments(node).positional[0] ?? callArguments(node).keywords.get('args'));
+          const words = shellWords(callArguments(node).positional[0] ?? callArguments(node).keywords.get('args'), ctx.names);
           const hit = words && shellTampering(words, ctx);
           if (hit) hits.push({ node, ...hit });
         } else {
@@ -309,6 +509,11 @@ export const testFileTampering: Rule = {
               hits.push({ node, action: t.action, match, base: info.base });
               break;
             }
+            const passed = passedInTestPath(t.expr, ctx);
+            if (passed) {
+              hits.push({ node, action: t.action, ...passed });
+              break;
+            }
           }
         }
         const hit = hits[0];
@@ -317,21 +522,23 @@ export const testFileTampering: Rule = {
         let severity: Severity = 'error';
         if (hit.match.kind === 'project-config') {
           // `setup.cfg`/`tox.ini` are build configuration too: only writing a pytest section is a finding.
-          if (!writesTestConfig(node)) severity = 'info';
+          if (!writesTestConfig(node, ctx.names)) severity = 'info';
         } else {
           // Writing data into the test folder is less certain than rewriting a test.
           if ((hit.action === 'write' || hit.action === 'overwrite') && hit.match.kind === 'in-test-folder' && !/\.py$|…$/.test(hit.match.display)) severity = 'warning';
           // So is any change under a folder given by the caller (a parameter, an attribute): a project
-          // generator scaffolding or cleaning `tests/` of the project it works on.
-          if (hit.base === 'other') severity = 'warning';
+          // generator cleaning `tests/` of the project it works on. Writing there is what scaffolding tools
+          // (cookiecutter-style generators, `startproject` commands) do for a new project: `info`.
+          if (hit.base === 'other') severity = hit.action === 'write' ? 'info' : 'warning';
         }
         if (role === 'entry-point' && severity !== 'info') severity = severity === 'error' ? 'warning' : 'info';
         const fn = enclosingFunction(node);
         const where = role === 'entry-point' ? 'in a script' : fn ? `in \`${functionName(fn)}()\` of code under test` : 'at import time in code under test';
         const callText = dottedName(node.childForFieldName('function')) ?? node.childForFieldName('function')?.text ?? 'call';
+        const via = hit.via ? ` (passed in by \`${hit.via.text.length > 60 ? `${hit.via.text.slice(0, 57)}...` : hit.via.text}\` on line ${hit.via.startPosition.row + 1})` : '';
         ctx.report({
           node,
-          message: `\`${callText}(...)\` ${where} ${verb(hit.action)} ${describeTestPath(hit.match)}: ${consequence(hit.match, hit.action, severity)}.`,
+          message: `\`${callText}(...)\` ${where} ${verb(hit.action)} ${describeTestPath(hit.match)}${via}: ${consequence(hit.match, hit.action, severity)}.`,
           severity,
         });
       },

@@ -144,7 +144,7 @@ function isTemporaryDynamic(node: Node, names: NameResolver, budget: number): bo
 }
 
 /** The one value a local name or `self.x` is given (followed once), or undefined when not unique. */
-function valueOf(expr: Node): Node | undefined {
+export function valueOf(expr: Node): Node | undefined {
   const n = unparen(expr);
   if (n.type === 'attribute') return selfAttributeValue(n);
   if (n.type !== 'identifier') return undefined;
@@ -343,10 +343,33 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
     dyn();
   }
   const first = info.parts.find((p) => !('lit' in p && p.lit === '/'));
-  const projectRoot = (p: PathPart | undefined) => !!p && 'dyn' in p && /__file__|getcwd|\bcwd\(\)|\bhere\b|\bHERE\b|\bROOT\b|_ROOT\b|\broot_dir\b/.test(p.dyn.text);
+  const projectRoot = (p: PathPart | undefined) => !!p && 'dyn' in p && (PROJECT_ROOT.test(p.dyn.text) || builtOnProjectRoot(p.dyn));
   if (first) info.base = projectRoot(first) ? 'project' : startsAtParameter || !('lit' in first) ? 'other' : 'literal';
   if (throughBindings.length > 0) info.temporaryThroughBindings = () => throughBindings.some((d) => isTemporaryDynamic(d, names, budget));
   return info;
+}
+
+/** Text of an expression that starts at the project: the module's own location, the working directory, a root constant. */
+const PROJECT_ROOT = /__file__|getcwd|\bcwd\(\)|\bhere\b|\bHERE\b|\bROOT\b|_ROOT\b|\broot_dir\b/;
+
+/**
+ * `_HERE.parent`, `BASE.parents[1]`, `SRC.resolve().parent` where the name holds the module's location
+ * (`_HERE = Path(__file__).parent`): the path starts at the project even though the name does not say so.
+ */
+function builtOnProjectRoot(expr: Node): boolean {
+  let n = unparen(expr);
+  for (let i = 0; i < 8 && n.type !== 'identifier'; i++) {
+    const inner = n.type === 'attribute' ? n.childForFieldName('object') : n.type === 'subscript' ? n.childForFieldName('value') : n.type === 'call' ? n.childForFieldName('function') : null;
+    if (!inner) return false;
+    n = unparen(inner);
+  }
+  if (n.type !== 'identifier' || n.id === unparen(expr).id) return false;
+  // The name's one binding, in its function or else at module level (a module constant used in a function).
+  const scope = enclosingFunction(n);
+  let binds = scope ? bindingsOf(n.text, scope) : [];
+  if (binds.length === 0) binds = bindingsOf(n.text, n.tree.rootNode);
+  const bound = binds.length === 1 ? boundExpression(binds[0]!) : undefined;
+  return bound?.via === 'value' && PROJECT_ROOT.test(bound.expr.text);
 }
 
 type ListingItem = { node: Node; depth: number; followed: number; lead: boolean } | { lit: string };
@@ -550,3 +573,46 @@ export function describeTestPath(m: TestPathMatch): string {
       return `the expected-output file \`${m.display}\``;
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Call sites
+
+/** At most this many same-file calls are read for a function's arguments. */
+const MAX_CALL_SITES = 8;
+
+export interface CallSite {
+  call: Node;
+  /** The argument the call passes for the parameter `name`, if it passes one (by position or keyword). */
+  argumentFor(name: string): Node | undefined;
+}
+
+/**
+ * The same-file calls of `fn`: `_wipe("tests")` for `def _wipe(path)` — a helper that deletes or patches
+ * what its caller names is the hack split over two functions. Calls by the plain name (module-level
+ * functions) or by `self.name(...)`/`cls.name(...)` (methods); a call with `*args`/`**kwargs` is left out.
+ */
+export function callSites(fn: Node): CallSite[] {
+  const name = fn.childForFieldName('name')?.text;
+  if (!name) return [];
+  const root = fn.tree.rootNode;
+  // Cheap first: most functions are never called by name in their own file.
+  if (!root.text.includes(`${name}(`)) return [];
+  const params = parameterNames(fn);
+  const method = enclosingClass(fn) !== null && fn.parent?.parent?.type === 'class_definition';
+  const out: CallSite[] = [];
+  for (const call of root.descendantsOfType('call')) {
+    if (!call || out.length >= MAX_CALL_SITES) break;
+    const callee = call.childForFieldName('function');
+    let bound: boolean;
+    if (!method && callee?.type === 'identifier' && callee.text === name) bound = false;
+    else if (method && callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === name && /^(self|cls)$/.test(callee.childForFieldName('object')?.text ?? '')) bound = true;
+    else continue;
+    const args = callArguments(call);
+    if (args.hasSplat) continue;
+    // A method's first parameter is the bound `self`: positional arguments start at the second.
+    const shift = bound ? 1 : 0;
+    out.push({ call, argumentFor: (p) => args.keywords.get(p) ?? (params.indexOf(p) >= shift ? args.positional[params.indexOf(p) - shift] : undefined) });
+  }
+  return out;
+}
+
