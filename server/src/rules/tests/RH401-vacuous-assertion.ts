@@ -437,27 +437,50 @@ function aliasSelfComparison(node: Node): VacuousKind | undefined {
   return aliasOf(body, b.text, a.text, node) || aliasOf(body, a.text, b.text, node) ? 'self-compare' : undefined;
 }
 
-/** `alias = original` is the only binding of `alias` before `use`, and `original` is not rebound between them. */
-function aliasOf(body: Node, alias: string, original: string, use: Node): boolean {
-  let aliasAt = -1;
-  let aliasBindings = 0;
-  const originalBindings: number[] = [];
+/** Where a function binds each name: positions of every binding, and the plain `name = other_name` ones. */
+interface FunctionBindings {
+  at: Map<string, number[]>;
+  /** `alias = original`: the alias's name → [original, position]. */
+  copies: Map<string, [string, number]>;
+  /** Names declared `global`/`nonlocal`: bound elsewhere too. */
+  shared: Set<string>;
+}
+
+/** One walk per function however many assertions ask (a test may hold hundreds of `assert a == b`). */
+const bindingsByFunction = new WeakMap<Node, FunctionBindings>();
+
+function bindingsOf(body: Node): FunctionBindings {
+  let b = bindingsByFunction.get(body);
+  if (b) return b;
+  b = { at: new Map(), copies: new Map(), shared: new Set() };
+  const found = b;
   forEachInScope(body, (n) => {
     if (n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement' || n.type === 'named_expression') {
       const left = n.childForFieldName(n.type === 'named_expression' ? 'name' : 'left');
-      const names = left ? targetNames(left).map((t) => t.text) : [];
-      if (names.includes(alias)) {
-        aliasBindings++;
-        const right = n.childForFieldName('right');
-        if (n.type === 'assignment' && left?.type === 'identifier' && right && unparen(right).type === 'identifier' && unparen(right).text === original) aliasAt = n.startIndex;
+      for (const t of left ? targetNames(left) : []) {
+        const list = found.at.get(t.text);
+        if (list) list.push(n.startIndex);
+        else found.at.set(t.text, [n.startIndex]);
       }
-      if (names.includes(original)) originalBindings.push(n.startIndex);
+      const right = n.type === 'assignment' ? n.childForFieldName('right') : null;
+      if (left?.type === 'identifier' && right && unparen(right).type === 'identifier') found.copies.set(left.text, [unparen(right).text, n.startIndex]);
     } else if (n.type === 'global_statement' || n.type === 'nonlocal_statement') {
-      if (n.namedChildren.some((c) => c.text === alias || c.text === original)) aliasBindings += 2;
+      for (const c of n.namedChildren) found.shared.add(c.text);
     }
     return true;
   });
-  if (aliasBindings !== 1 || aliasAt < 0 || aliasAt > use.startIndex) return false;
+  bindingsByFunction.set(body, b);
+  return b;
+}
+
+/** `alias = original` is the only binding of `alias` before `use`, and `original` is not rebound between them. */
+function aliasOf(body: Node, alias: string, original: string, use: Node): boolean {
+  const b = bindingsOf(body);
+  if (b.shared.has(alias) || b.shared.has(original)) return false;
+  const copy = b.copies.get(alias);
+  if (b.at.get(alias)?.length !== 1 || !copy || copy[0] !== original || copy[1] > use.startIndex) return false;
+  const aliasAt = copy[1];
+  const originalBindings = b.at.get(original) ?? [];
   // The original must be a local (bound in the function, or a parameter): a global may be rebound by the code
   // the test runs (`original = Foo`, then `patch(...)`, then `assertIs(Foo, original)` checks it was restored).
   const fn = body.parent;

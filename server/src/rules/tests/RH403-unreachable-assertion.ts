@@ -272,6 +272,8 @@ function isEmptyIterable(node: Node | null | undefined): boolean {
   return false;
 }
 
+const DEAD_REGION_HOLDERS = ['if_statement', 'while_statement', 'for_statement', 'function_definition'];
+
 interface DeadRegion {
   /** The statement that holds the dead code (the `if`, loop or nested `def`). */
   holder: Node;
@@ -299,6 +301,9 @@ function isReferenced(name: string, root: Node, def: Node): boolean {
  */
 function deadRegions(body: Node): DeadRegion[] {
   const out: DeadRegion[] = [];
+  // Most tests hold none of these: an indexed lookup of the candidate statements spares walking every test body.
+  const candidates = body.descendantsOfType(DEAD_REGION_HOLDERS);
+  if (!candidates.some((n) => !!n && (n.type === 'function_definition' || (n.type === 'for_statement' ? isEmptyIterable(n.childForFieldName('right')) : literalTruth(n.childForFieldName('condition')) === false)))) return out;
   forEachInScope(body, (n) => {
     if (n.type === 'if_statement' || n.type === 'while_statement') {
       const cond = n.childForFieldName('condition');
@@ -340,7 +345,6 @@ function emptyParametrize(fn: Node, ctx: RuleContext): Node | undefined {
  */
 function checkDeadCode(ctx: RuleContext, fn: Node, body: Node, exit: Node | undefined): void {
   const name = functionName(fn);
-  const lines = ctx.source.split('\n');
   const param = emptyParametrize(fn, ctx);
   if (param) {
     const checks = deadChecks(statements(body.namedChildren), ctx);
@@ -366,10 +370,13 @@ function checkDeadCode(ctx: RuleContext, fn: Node, body: Node, exit: Node | unde
     if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, ctx.names))) live++;
     return true;
   });
+  let lines: string[] | undefined;
   for (const region of regions) {
     const checks = region.blocks.flatMap((b) => (region.holder.type === 'function_definition' ? assertionsIn(b, ctx.names) : deadChecks(statements(b.namedChildren), ctx)));
     // `if 0: self.fail("0 is true")` tests the condition itself: the failure is meant never to run.
     if (!checks.length || checks.every((c) => isExplicitFailure(c))) continue;
+    // Split only here: most tests have no dead block, and splitting the file per test costs more than the rest of the check.
+    lines ??= ctx.source.split('\n');
     const tracked = classifyReasonText(commentsAround(region.holder, lines)) === 'external';
     const count = checks.length === 1 ? 'the assertion' : `the ${checks.length} assertions`;
     let message = `${count[0]!.toUpperCase()}${count.slice(1)} in ${region.display} (${lineSpan(checks[0]!, checks[checks.length - 1]!)}) ${checks.length === 1 ? 'never runs' : 'never run'}`;
