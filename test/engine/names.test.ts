@@ -38,6 +38,15 @@ describe('NameResolver', () => {
     ['def f(exit):\n    exit(0)\nf(1)\nexit(0)', undefined],
     ['from . import helpers\nhelpers.run()', '.helpers.run'],
     ['try:\n    pass\nexcept Exception as exit:\n    pass\nexit(0)', undefined],
+    // A method's name is bound in its class, not in the module.
+    ['import timeit\nclass T(timeit.Timer):\n    def timeit(self):\n        return 0\ntimeit.default_timer()', 'timeit.default_timer'],
+    ['import timeit\nclass T:\n    @staticmethod\n    def timeit():\n        return 0\ntimeit.default_timer()', 'timeit.default_timer'],
+    ['import timeit\ndef run():\n    def timeit():\n        return 0\ntimeit.default_timer()', undefined],
+    // `except ImportError: name = None` is the missing-module placeholder, not a second meaning of the name.
+    ['try:\n    import torch\nexcept ImportError:\n    torch = None\ntorch.cuda.synchronize()', 'torch.cuda.synchronize'],
+    ['try:\n    import torch\nexcept (ImportError, AttributeError):\n    torch = None\ntorch.cuda.synchronize()', 'torch.cuda.synchronize'],
+    ['import torch\ntry:\n    pass\nexcept ValueError:\n    torch = None\ntorch.cuda.synchronize()', undefined],
+    ['try:\n    import torch\nexcept ImportError:\n    torch = object()\ntorch.cuda.synchronize()', undefined],
     ['with open("f") as quit:\n    pass\nquit()', undefined],
     ['import sys\nx = "sys.exit(0)"\nprint(x)', 'builtins.print'],
     ['import sys\nimport os as sys\nsys.exit(0)', undefined],

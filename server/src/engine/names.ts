@@ -36,6 +36,13 @@ function isUnpacking(left: Node, right: Node): boolean {
   return targets.length === values.length && !values.some((v) => v.type === 'list_splat' || v.type === 'parenthesized_list_splat');
 }
 
+/** A `def` directly in a class body (decorated or not). */
+function isMethod(def: Node): boolean {
+  let p = def.parent;
+  if (p?.type === 'decorated_definition') p = p.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition';
+}
+
 const UNKNOWN = Symbol('unknown');
 /** A cached `qualify` answer of undefined (so that a cache hit is one map lookup). */
 const NOT_QUALIFIED = Symbol('not qualified');
@@ -67,7 +74,8 @@ export class NameResolver {
         case 'function_definition':
         case 'class_definition': {
           const name = n.childForFieldName('name');
-          if (name) this.bindUnknown(name.text);
+          // A method binds its name in the class, not in the module: `def timeit(self)` leaves `import timeit` alone.
+          if (name && !(n.type === 'function_definition' && isMethod(n))) this.bindUnknown(name.text);
           if (n.type === 'function_definition') this.collectParameters(n);
           break;
         }
@@ -97,6 +105,7 @@ export class NameResolver {
     for (const a of assignments) {
       const left = a.childForFieldName('left');
       const right = a.childForFieldName('right');
+      if (left?.type === 'identifier' && right && a.type === 'assignment' && this.isImportFallback(left.text, right, a)) continue;
       if (left?.type === 'identifier' && right && a.type === 'assignment') {
         this.bindValue(left.text, right);
       } else if (left && right && a.type === 'assignment' && isUnpacking(left, right)) {
@@ -111,6 +120,19 @@ export class NameResolver {
       }
     }
     this.cache.clear();
+  }
+
+  /**
+   * `try: import torch` / `except ImportError: torch = None`: the placeholder for a missing optional module
+   * does not make the name unknown (where the module exists, the name is the module).
+   */
+  private isImportFallback(local: string, value: Node, assign: Node): boolean {
+    if (unparen(value).type !== 'none' || typeof this.aliases.get(local) !== 'string') return false;
+    for (let p = assign.parent; p; p = p.parent) {
+      if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return false;
+      if (p.type === 'except_clause') return /\b(?:ImportError|ModuleNotFoundError)\b/.test(p.namedChildren.find((c) => c.type !== 'comment' && c.type !== 'block')?.text ?? '');
+    }
+    return false;
   }
 
   /** `local = value`: an alias when the value names a module attribute, otherwise an unknown binding. */
