@@ -416,7 +416,8 @@ const EQUALITY_ASSERT_CALLS = new Set(['assertEqual', 'assertEquals', 'assertIs'
  * itself, so the comparison is reflexive. Both names must be plain locals of the same function: the alias
  * bound once, from the other name, which is not rebound after it (mutating the object changes both alike).
  */
-function aliasSelfComparison(node: Node): VacuousKind | undefined {
+function aliasSelfComparison(node: Node, copies: ReadonlySet<string>): VacuousKind | undefined {
+  if (!copies.size) return undefined;
   let a: Node | undefined;
   let b: Node | undefined;
   if (node.type === 'assert_statement') {
@@ -430,11 +431,22 @@ function aliasSelfComparison(node: Node): VacuousKind | undefined {
   if (!a || !b) return undefined;
   a = unparen(a);
   b = unparen(b);
-  if (a.type !== 'identifier' || b.type !== 'identifier' || a.text === b.text) return undefined;
+  if (a.type !== 'identifier' || b.type !== 'identifier' || a.text === b.text || !(copies.has(a.text) || copies.has(b.text))) return undefined;
   const fn = nearestDef(node);
   const body = fn?.childForFieldName('body');
   if (!fn || !body) return undefined;
   return aliasOf(body, b.text, a.text, node) || aliasOf(body, a.text, b.text, node) ? 'self-compare' : undefined;
+}
+
+/** Names bound anywhere by a plain `name = other_name`: only they can be aliases (one indexed query per file). */
+function copiedNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const a of root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    const right = left?.type === 'identifier' ? a!.childForFieldName('right') : null;
+    if (left && right && unparen(right).type === 'identifier') out.add(left.text);
+  }
+  return out;
 }
 
 /** Where a function binds each name: positions of every binding, and the plain `name = other_name` ones. */
@@ -534,10 +546,11 @@ export const vacuousAssertion: Rule = {
       return {
         'module:exit'() {
           const judge = new TestJudge(ctx);
+          const copies = copiedNames(ctx.root);
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
-            const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node);
+            const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies);
             if (kind) judge.collect(node, kind);
           }
           judge.finish();

@@ -476,17 +476,19 @@ export function isTautology(node: Node): boolean {
   const n = unparen(node);
   if (n.type === 'comparison_operator' && n.namedChildCount === 2) {
     const [a, b] = n.namedChildren as [Node, Node];
-    const op = comparisonOperator(n);
-    return (op === '>=' && isNeverNegative(a) && isZero(b)) || (op === '<=' && isZero(a) && isNeverNegative(b));
+    // The zero side first: most comparisons have no literal 0 and stop here.
+    if (isZero(b)) return comparisonOperator(n) === '>=' && isNeverNegative(a);
+    return isZero(a) && comparisonOperator(n) === '<=' && isNeverNegative(b);
   }
   if (n.type !== 'call') return false;
-  const isinstanceArgs = builtinCall(n, 'isinstance');
-  if (isinstanceArgs) return isinstanceArgs.length === 2 && isObjectType(isinstanceArgs[1]!);
-  const boolArgs = builtinCall(n, 'bool');
-  if (boolArgs) return boolArgs.length === 1 && literalTruth(boolArgs[0]) === true;
-  const allArgs = builtinCall(n, 'all');
-  if (allArgs) return allArgs.length === 1 && ['list', 'tuple'].includes(unparen(allArgs[0]!).type) && literalTruth(allArgs[0]) === false;
-  return false;
+  const callee = n.childForFieldName('function');
+  if (callee?.type !== 'identifier') return false;
+  const name = callee.text;
+  if (name !== 'isinstance' && name !== 'bool' && name !== 'all') return false;
+  const args = builtinCall(n, name)!;
+  if (name === 'isinstance') return args.length === 2 && isObjectType(args[1]!);
+  if (name === 'bool') return args.length === 1 && literalTruth(args[0]) === true;
+  return args.length === 1 && ['list', 'tuple'].includes(unparen(args[0]!).type) && literalTruth(args[0]) === false;
 }
 
 const TRUE_ASSERTS = new Set(['assertTrue', 'assert_', 'failUnless', 'assertIsNotNone']);
