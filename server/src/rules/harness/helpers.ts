@@ -2,9 +2,10 @@
  * Shared analysis for the RH6 (harness tampering) rules, also used by RH503 (test-source-reading):
  *
  * - `pathOf`: what a path expression is made of — its literal fragments and its dynamic bases — through
- *   `os.path.join`, `pathlib.Path(...)`, the `/` operator, `+`, f-strings, `.joinpath()` and one-hop
- *   local variables (`p = Path("tests")`), so that `Path("tests") / "test_x.py"` is recognised and
- *   `shutil.rmtree(build_dir)` is not.
+ *   `os.path.join`, `pathlib.Path(...)`, the `/` operator, `+`, f-strings, `.joinpath()`, one-hop
+ *   local variables (`p = Path("tests")`), attributes the class sets once (`self.base = ...` in `__init__`,
+ *   `base = ...` in the class body) and one entry of a listing (`next(Path(".").rglob("test_*.py"))`),
+ *   so that `Path("tests") / "test_x.py"` is recognised and `shutil.rmtree(build_dir)` is not.
  * - `testPathKind`: whether such a path names a test file, a test folder, `conftest.py`, a pytest/tox
  *   configuration file or an expected-output file.
  *
@@ -154,24 +155,55 @@ export function valueOf(expr: Node): Node | undefined {
   return only && only.via === 'value' ? only.expr : undefined;
 }
 
-/** `self.x` in a method: the value of the class's one assignment to `self.x`, if there is exactly one. */
+/** Per class: the values given to each member, by `self.x = ...`/`cls.x = ...` in its methods or `x = ...` in its body. */
+const memberBindings = new WeakMap<Node, Map<string, Node[]>>();
+
+function memberBindingsOf(cls: Node): Map<string, Node[]> {
+  let out = memberBindings.get(cls);
+  if (out) return out;
+  out = new Map();
+  const note = (name: string, value: Node) => {
+    const list = out!.get(name);
+    if (list) list.push(value);
+    else out!.set(name, [value]);
+  };
+  const body = cls.childForFieldName('body');
+  // Class attributes: statements of the class body itself (`tests_dir = Path("tests")`).
+  for (const stmt of body?.namedChildren ?? []) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const right = a?.childForFieldName('right');
+    if (left?.type === 'identifier' && right) note(left.text, right);
+  }
+  // Instance and class attributes set in methods (`self.x = ...`, `cls.x = ...`; `self.x += ...` is a second value).
+  for (const a of cls.descendantsOfType(['assignment', 'augmented_assignment'])) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'attribute' || !right) continue;
+    const obj = left.childForFieldName('object');
+    const name = left.childForFieldName('attribute')?.text;
+    if (obj?.type !== 'identifier' || !name) continue;
+    const fn = enclosingFunction(a!);
+    if (fn && parameterNames(fn)[0] === obj.text && enclosingClass(fn)?.id === cls.id) note(name, right);
+  }
+  memberBindings.set(cls, out);
+  return out;
+}
+
+/**
+ * `self.x` (or `cls.x`) in a method: the one value the class gives `x` — in a method (`self.x = ...`) or in
+ * the class body (`x = ...`) — or undefined when there is none or more than one.
+ */
 function selfAttributeValue(attr: Node): Node | undefined {
   const obj = attr.childForFieldName('object');
-  if (obj?.type !== 'identifier') return undefined;
+  const name = attr.childForFieldName('attribute')?.text;
+  if (obj?.type !== 'identifier' || !name) return undefined;
   const fn = enclosingFunction(attr);
   if (!fn || parameterNames(fn)[0] !== obj.text) return undefined;
-  const body = enclosingClass(fn)?.childForFieldName('body');
-  if (!body) return undefined;
-  const values: Node[] = [];
-  forEachDescendant(body, (d) => {
-    if (values.length > 1) return false;
-    if (d.type === 'assignment' && d.childForFieldName('left')?.text === attr.text) {
-      const right = d.childForFieldName('right');
-      if (right) values.push(right);
-    }
-    return true;
-  });
-  return values.length === 1 ? values[0] : undefined;
+  const cls = enclosingClass(fn);
+  if (!cls) return undefined;
+  const values = memberBindingsOf(cls).get(name);
+  return values?.length === 1 ? values[0] : undefined;
 }
 
 /**
@@ -188,6 +220,8 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
   const info: PathInfo = { parts: [], temporary: false, hasLiteral: false };
   // Attributes whose temporariness needs a look at their bindings: done only when the path matters.
   const throughBindings: Node[] = [];
+  // The same test for the parts of followed `self.x` values.
+  const boundThroughBindings: (() => boolean)[] = [];
   // Work items are processed in order; `emit` items are pushed in reverse so the output stays ordered.
   // `lead`: the item starts the path (a listing's bare entry names only make sense elsewhere).
   type Item = { node: Node; depth: number; followed: number; lead: boolean } | { lit: string };
@@ -268,6 +302,13 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
         stack.push(next(args.positional[0]!));
         continue;
       }
+      // `next(Path(".").rglob("test_*.py"))`: one entry of the listing.
+      const picked = q === 'builtins.next' && args.positional[0] ? entriesListing(args.positional[0], names, true) : undefined;
+      if (picked) {
+        if (picked.bareNames && !lead) info.parts.push({ lit: WILDCARD });
+        else pushSeq(listingItems(picked, next));
+        continue;
+      }
       if (fnNode?.type === 'attribute') {
         const method = fnNode.childForFieldName('attribute')?.text ?? '';
         const obj = fnNode.childForFieldName('object');
@@ -295,10 +336,41 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
       dyn();
       continue;
     }
+    if (n.type === 'subscript') {
+      // `glob.glob("tests/test_*.py")[0]`, `sorted(tests.iterdir())[-1]`: one entry of the listing.
+      const value = n.childForFieldName('value');
+      const picked = value && n.childForFieldName('subscript')?.type !== 'slice' ? entriesListing(value, names, true) : undefined;
+      if (picked) {
+        if (picked.bareNames && !lead) info.parts.push({ lit: WILDCARD });
+        else pushSeq(listingItems(picked, next));
+        continue;
+      }
+      dyn();
+      continue;
+    }
+    if (n.type === 'attribute' && budget > 0 && followed < 3) {
+      // `self.tests = Path(__file__).parent / "tests"` in `__init__` (or `tests = ...` in the class body), then
+      // `self.tests`: its value, when that says more than the name does (a literal, the project root, a
+      // temporary folder). A name that already decides (`self.tmp_dir`, `self.data_dir`) is kept.
+      const member = n.childForFieldName('attribute')?.text ?? '';
+      const value = !isTemporaryDynamic(n, names, 0) && !isDataName(member, true) ? selfAttributeValue(n) : undefined;
+      const bound = value && pathOfWithin(value, names, budget - 1);
+      if (bound && (bound.hasLiteral || bound.temporary || bound.base === 'project')) {
+        info.parts.push(...bound.parts);
+        info.hasLiteral ||= bound.hasLiteral;
+        info.temporary ||= bound.temporary;
+        if (bound.temporaryThroughBindings) boundThroughBindings.push(bound.temporaryThroughBindings);
+        // `self.root = root` with `root="tests"` by default: the caller still decides.
+        if (lead && bound.base === 'other') startsAtParameter = true;
+        continue;
+      }
+      dyn();
+      continue;
+    }
     if (n.type === 'identifier' && followed < 3) {
       // `for f in glob.glob("tests/*.py")` or `[os.remove(f) for f in ...]`: the loop iterates a listing's entries.
       const iterable = enclosingLoopIterable(n);
-      const listed = iterable && listingTarget(iterable, names);
+      const listed = iterable && entriesListing(iterable, names, false);
       if (listed) {
         // `os.path.join("tests", f)` for `f in os.listdir("tests")`: the listing gives bare names.
         if (listed.bareNames && !lead) info.parts.push({ lit: WILDCARD });
@@ -331,7 +403,7 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
       }
       if (only && only.via === 'for') {
         // The loop variable used after its loop: the last entry of the listing.
-        const after = listingTarget(only.expr, names);
+        const after = entriesListing(only.expr, names, false);
         if (after) {
           pushSeq(listingItems(after, next));
           continue;
@@ -345,7 +417,9 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
   const first = info.parts.find((p) => !('lit' in p && p.lit === '/'));
   const projectRoot = (p: PathPart | undefined) => !!p && 'dyn' in p && (PROJECT_ROOT.test(p.dyn.text) || builtOnProjectRoot(p.dyn));
   if (first) info.base = projectRoot(first) ? 'project' : startsAtParameter || !('lit' in first) ? 'other' : 'literal';
-  if (throughBindings.length > 0) info.temporaryThroughBindings = () => throughBindings.some((d) => isTemporaryDynamic(d, names, budget));
+  if (throughBindings.length > 0 || boundThroughBindings.length > 0) {
+    info.temporaryThroughBindings = () => throughBindings.some((d) => isTemporaryDynamic(d, names, budget)) || boundThroughBindings.some((f) => f());
+  }
   return info;
 }
 
@@ -421,6 +495,27 @@ export function listingTarget(expr: Node, names: NameResolver): ListingTarget | 
     if (obj && method === 'iterdir') return { base: obj, entry: true };
   }
   return undefined;
+}
+
+/**
+ * The listing whose entries an expression goes through: `glob.glob(...)`, `Path(p).rglob(...)`, also
+ * through `sorted`/`list`/`iter`/`reversed` and a slice (`sorted(glob.glob(...))[:3]`). `picking`: one entry
+ * is taken (`next(...)`, `[0]`), which is never an `os.walk` entry, a `(folder, dirs, files)` tuple.
+ */
+function entriesListing(expr: Node, names: NameResolver, picking: boolean): ListingTarget | undefined {
+  let n = unparen(expr);
+  for (let i = 0; i < 3; i++) {
+    if (n.type === 'subscript' && n.childForFieldName('subscript')?.type === 'slice') {
+      n = unparen(n.childForFieldName('value')!);
+      continue;
+    }
+    if (n.type !== 'call') break;
+    const only = callArguments(n).positional;
+    if (only.length !== 1 || !/^builtins\.(iter|sorted|list|tuple|reversed)$/.test(names.callee(n) ?? '')) break;
+    n = unparen(only[0]!);
+  }
+  if (n.type !== 'call' || (picking && names.callee(n) === 'os.walk')) return undefined;
+  return listingTarget(n, names);
 }
 
 /** The path as text, dynamic parts written as `\0`. */
