@@ -48,6 +48,7 @@ import {
   simpleCallsIn,
   type ExitSite,
 } from './helpers';
+import { ignoredRuns, mayRunTests, testRuns } from './runner';
 
 const CLI_NAME = /^_*(main|cli|run|run_?cli|run_?main|console_?main|entry_?point|command|usage|print_?usage|help|version|self_?test|test|demo)$/i;
 const CLI_MODULES = /^(argparse|optparse|getopt|click|typer|docopt|fire)(\.|$)/;
@@ -400,7 +401,7 @@ class FileJudge {
 
     // The callback check below also ends in silence, so it is only asked (building the file's callback
     // registry, a walk of the whole tree) when the placement would report.
-    const verdict = this.placement(site, chain, swallow, swallowWhere, swallowRelated);
+    const verdict = this.placement(site, chain, handler, swallow, swallowWhere, swallowRelated);
     if (!verdict) return undefined;
 
     // Callbacks: atexit and excepthook functions are RH102's; signal handlers, thread/process targets are quiet.
@@ -417,7 +418,7 @@ class FileJudge {
   }
 
   /** The verdict by where the exit is (module level, test, hook, command-line function...), callbacks aside. */
-  private placement(site: ExitSite, chain: Node[], swallow: Node | null, swallowWhere: string, swallowRelated: { node: Node; message: string }[]): Verdict | undefined {
+  private placement(site: ExitSite, chain: Node[], handler: Node | null, swallow: Node | null, swallowWhere: string, swallowRelated: { node: Node; message: string }[]): Verdict | undefined {
     const node = site.node;
 
     // Forked children exit with os._exit / sys.exit by design.
@@ -511,6 +512,10 @@ class FileJudge {
     }
     const fname = functionName(nearest);
     if (cli === 'strong') return swallow ? { severity: 'info', where: `in command-line function \`${fname}()\` ${swallowWhere}`, related: swallowRelated } : undefined;
+    // A process that ends itself on purpose, saying why: a server's error callback, an exit hook, an abort
+    // after an environment error it reported.
+    const deliberate = deliberateProcessEnd(site, nearest, handler, this.names);
+    if (deliberate) return { severity: 'info', ...deliberate };
     const returns = returnsValue(nearest) || isValueAccessor(nearest);
     const strong = returns || !!swallow;
     if (cli === 'name' && !strong) return { severity: 'info', where: `in \`${fname}()\``, note: 'Fine for a command-line entry point; if a test calls it, the run ends as a success.' };
@@ -525,6 +530,74 @@ class FileJudge {
 }
 
 const INTERPRETER_BASES = new Set(['cmd.Cmd', 'code.InteractiveConsole', 'code.InteractiveInterpreter']);
+
+/** A server class (`socketserver.TCPServer`, a project's `RPCServer`) or an `asyncore` dispatcher. */
+const SERVER_BASE = /(^|\.)(\w*Server|dispatcher\w*)$/;
+/** A method named as the process's exit hook: `exithook`, `exit_hook`, `on_exit`, `on_quit`, `shutdown_hook`. */
+const EXIT_HOOK_NAME = /^_*((exit|quit|shutdown|terminate)_?hook|on_?(exit|quit|shutdown|terminate))$/i;
+/** Failures of the environment (files, directories, sockets), not of the work's logic. */
+const ENVIRONMENT_ERRORS = new Set(['OSError', 'IOError', 'EnvironmentError', 'PermissionError', 'FileNotFoundError', 'FileExistsError', 'NotADirectoryError', 'IsADirectoryError', 'ConnectionError']);
+/** A statement that reports an error to the user: on stderr, or through a logger. */
+const REPORTS_ERROR = /\bstderr\b|__stderr__|\b(log|logger|logging)\.(error|critical|exception|fatal)\(/;
+
+/**
+ * An exit in code under test that a process makes on purpose, with what it is: a server's `handle_error`
+ * callback ending a worker process whose request failed; a method that only exits and is named as the
+ * process's exit hook (`exithook`, `on_exit`: what the process does when its link closes, overridable);
+ * `raise SystemExit` in an `except OSError` handler after reporting the error on stderr (an abort, though
+ * with the wrong status). A handler that catches the work's failure (`except Exception`) is not this.
+ */
+function deliberateProcessEnd(site: ExitSite, def: Node, handler: Node | null, names: NameResolver): { where: string; note: string } | undefined {
+  const name = functionName(def);
+  const cls = classOfMethod(def);
+  if (cls && name === 'handle_error' && classBases(cls, names).some((b) => SERVER_BASE.test(b))) {
+    return {
+      where: `in \`${functionName(cls)}.handle_error()\`, the error callback of a server`,
+      note: 'A worker process may end itself this way when a request fails.',
+    };
+  }
+  if (cls && EXIT_HOOK_NAME.test(name) && onlyStatementOf(def, site.node) && !calledForAValue(cls, name)) {
+    return {
+      where: `in exit hook \`${functionName(cls)}.${name}()\``,
+      note: 'The method exists to end the process; its callers decide when.',
+    };
+  }
+  const types = handler ? handlerTypes(handler) : null;
+  if (site.catchable && handler && types?.every((t) => ENVIRONMENT_ERRORS.has(t)) && reportsErrorBefore(site.node, handler)) {
+    return {
+      where: `in an \`${handlerLabel(handler)}\` handler, after reporting the error`,
+      note: 'An abort after an error: exit with a non-zero status (`sys.exit(message)`) so that whoever runs it sees the failure.',
+    };
+  }
+  return undefined;
+}
+
+/** `def`'s body (docstring and comments aside) is the one statement that holds `node`. */
+function onlyStatementOf(def: Node, node: Node): boolean {
+  const stmts = (def.childForFieldName('body')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
+  if (stmts[0]?.type === 'expression_statement' && stmts[0].namedChild(0)?.type === 'string') stmts.shift();
+  return stmts.length === 1 && stmts[0]!.id === enclosingStatement(node).id;
+}
+
+/** A method of `cls` that calls `self.<method>()` returns a value: the exit cuts short a result someone waits for. */
+function calledForAValue(cls: Node, method: string): boolean {
+  const call = `.${method}(`;
+  for (const member of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const def = definitionOf(member);
+    if (def.type === 'function_definition' && functionName(def) !== method && def.text.includes(call) && returnsValue(def)) return true;
+  }
+  return false;
+}
+
+/** A statement before `node`, inside `handler`, reports an error (`print(..., file=sys.stderr)`, `log.error(...)`). */
+function reportsErrorBefore(node: Node, handler: Node): boolean {
+  for (let stmt: Node | null = enclosingStatement(node); stmt && stmt.id !== handler.id; stmt = stmt.parent) {
+    for (let prev = stmt.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+      if (REPORTS_ERROR.test(prev.text)) return true;
+    }
+  }
+  return false;
+}
 
 /** Modules of GUI and game toolkits: their event loops and widget callbacks are driven by a user. */
 const UI_MODULES = /^(tkinter|Tkinter|turtle|pygame|pyglet|arcade|sdl2|glfw|curses|wx|kivy|PyQt[456]|PySide[26]?|gi|toga|dearpygui|raylib|pyray)(\.|$)/;
@@ -746,6 +819,25 @@ function mayExit(n: Node, names: NameResolver): boolean | string {
   return target.type === 'call' || target.type === 'subscript';
 }
 
+/** The file's test runs, and the exits after them that RH102 reports. */
+function runnerExitsOf(ctx: RuleContext): { ignored: Set<number>; runs: Node[] } {
+  return {
+    ignored: new Set(ignoredRuns(ctx.root, ctx.names).map((r) => r.exit.node.id)),
+    runs: testRuns(ctx.root, ctx.names).map((r) => r.call),
+  };
+}
+
+/** `node` comes after `earlier` in the same function (or both at module level). */
+function followsInScope(node: Node, earlier: Node): boolean {
+  if (node.startIndex < earlier.endIndex) return false;
+  const scope = (n: Node) => {
+    let p = n.parent;
+    while (p && p.type !== 'function_definition' && p.type !== 'lambda') p = p.parent;
+    return p?.id ?? -1;
+  };
+  return scope(node) === scope(earlier);
+}
+
 function removalFix(node: Node, source: string): Fix | undefined {
   const stmt = enclosingStatement(node);
   const parent = stmt.parent;
@@ -822,7 +914,8 @@ export const forcedSuccessExit: Rule = {
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
         'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call.',
         '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`.',
-        '`atexit`/`sys.excepthook` callbacks that exit 0 are reported by RH102 instead.',
+        'A worker process ending itself on purpose: `os._exit(0)` in the `handle_error()` callback of a server class, a method named as the process\'s exit hook (`exithook`, `on_exit`) whose body is only the exit and that no method returning a value calls, `raise SystemExit` in an `except OSError` handler after reporting the error on stderr or in a log — `info`. A handler of the work\'s failure (`except Exception`, `except ValueError`) that prints and exits 0 stays an `error`, as does `os._exit(0)` after an environment error.',
+        '`atexit`/`sys.excepthook` callbacks that exit 0, and exits after a test run in a runner script (`pytest.main(...)` then `sys.exit(0)`), are reported by RH102 instead; outside test files, an exit after a test run in the same function is the runner\'s status, which RH102 judges.',
       ],
     },
   },
@@ -882,9 +975,15 @@ function listeners(ctx: RuleContext): Listeners {
     'module:exit'() {
       if (sites.length === 0) return;
       const judge = new FileJudge(ctx);
+      let runnerExits: { ignored: Set<number>; runs: Node[] } | undefined;
       for (const site of sites) {
         const verdict = judge.judge(site);
         if (!verdict) continue;
+        // An exit after a test run is a runner script's status: RH102 reports it when the run's outcome does not
+        // decide it (one finding per exit, with the runner's story). Outside tests, it is the runner's own business.
+        runnerExits ??= mayRunTests(ctx.source) ? runnerExitsOf(ctx) : { ignored: new Set(), runs: [] };
+        if (runnerExits.ignored.has(site.node.id)) continue;
+        if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure' && runnerExits.runs.some((run) => followsInScope(site.node, run))) continue;
         const text = displayOf(site);
         const effect =
           site.kind === 'os._exit'
