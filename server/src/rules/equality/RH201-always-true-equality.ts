@@ -1,7 +1,8 @@
 /**
  * RH201 always-true-equality: an `__eq__` (or `__contains__`) that answers "yes" to everything, or an
  * `__ne__` that answers "no" to everything, whatever form installs it: a method in a class body, a lambda
- * class attribute, `setattr(C, "__eq__", ...)`, `C.__eq__ = ...`, `type("X", (), {"__eq__": ...})`.
+ * class attribute, `setattr(C, "__eq__", ...)`, `C.__eq__ = ...`, `type("X", (), {"__eq__": ...})`, or a
+ * method decorator of the same file whose wrapper always answers the same.
  *
  * "Always" means every way out of the implementation returns a constant of the same truthiness; a
  * `NotImplemented`, a `raise`, an implicit `return None` or any real comparison makes it a real
@@ -15,7 +16,7 @@ import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Node } from '../../engine/ast';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answerText, chameleonParts, DUNDER_TEXT, isSentinel, sourceMentions, type ComparisonOverride } from './helpers';
+import { analyseEquality, answerText, chameleonParts, DUNDER_TEXT, enumeratesItems, isSentinel, sourceMentions, type ComparisonOverride } from './helpers';
 
 /** Written inside the class body or `type()` namespace (not installed from outside). */
 function inBody(o: ComparisonOverride): boolean {
@@ -76,6 +77,10 @@ function subject(o: ComparisonOverride): string {
       return `\`${o.ownerText}.${o.dunder} = ...\` installs a \`${o.dunder}\` that`;
     case 'type-call':
       return `The \`${o.dunder}\` of the \`type("${o.ownerText}", ...)\` class`;
+    case 'def':
+      // A method decorator of the file swaps the written comparison for its own wrapper.
+      if (o.decorator) return `\`${o.ownerText}.${o.dunder}\` is replaced by its decorator \`@${o.decorator}\` with a wrapper that`;
+      return `\`${o.ownerText}.${o.dunder}\``;
     default:
       return `\`${o.ownerText}.${o.dunder}\``;
   }
@@ -112,7 +117,9 @@ export const alwaysTrueEquality: Rule = {
         'The rule finds these however they are installed: a `def` in the class body, a lambda class attribute',
         '(`__eq__ = lambda self, other: True`), `setattr(C, "__eq__", ...)` (also in a loop over literal names,',
         '`for n in ("__eq__", "__le__"): setattr(C, n, ...)`), `C.__eq__ = ...`, or `type("X", (), {"__eq__": ...})`',
-        '(the namespace written inline or bound once to a name). "Always" means every `return` gives a constant of the',
+        '(the namespace written inline or bound once to a name), or a method decorator of the same file that replaces a',
+        'real `__eq__` with a wrapper that always agrees (`@tolerant` whose `wrapper(self, other)` returns `True`; also a',
+        'decorator factory, `@tolerant(0.1)`, and `__eq__ = tolerant(_eq)`). "Always" means every `return` gives a constant of the',
         'same truthiness (`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`,',
         'a test or its negation such as `other is None or other is not None`, `isinstance(other, object)`),',
         'directly or through a name bound once to one: `result = True` then `return result`, or a module-level',
@@ -134,8 +141,9 @@ export const alwaysTrueEquality: Rule = {
         '`return self.matches(other)` where another class in the file overrides `matches`, or a helper that really compares; `return Expression(self, other)` whose class has no constant `__bool__` (query builders, SQLAlchemy columns): quiet.',
         '`return flag` where the name is rebound (a second assignment, a loop, `global` in a function, a parameter): quiet — not a constant.',
         'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`.',
-        'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info`.',
-        'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns: `info`.',
+        'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info` (a demo instance under `if __name__ == "__main__":` does not make a class a sentinel).',
+        'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns and that does not list or count items (no `__iter__`/`__len__`): `info`. A real collection whose `__contains__` always says yes stays an error.',
+        'A method decorator that keeps the real comparison (a type guard returning `NotImplemented`, then `method(self, other)`), or one imported from another module: quiet.',
         'An always-equal helper in a test-support module of the package (a module that imports `unittest`/`pytest` but defines no tests, such as a `testing` utilities module), when no function there returns it: `info`.',
         'An `__eq__` that always returns `False` (a never-equal sentinel such as `NEVER_EQ`): quiet — it cannot make a test pass.',
       ],
@@ -174,7 +182,7 @@ export const alwaysTrueEquality: Rule = {
             // utilities module, a plugin's helpers): match-anything helpers are normal there.
             severity = 'info';
             context = ' (in a test-support module that imports a test framework, and no function here hands it out as a result)';
-          } else if (o.dunder === '__contains__' && owner && !eq && owner.handedOut.length === 0 && !owner.intent) {
+          } else if (o.dunder === '__contains__' && owner && !eq && owner.handedOut.length === 0 && !owner.intent && !enumeratesItems(owner)) {
             // A universal container ("allow everything", Django's DisableMigrations recipe) is a legitimate
             // configuration object; it only fakes a result when code under test returns it.
             severity = 'info';

@@ -17,6 +17,7 @@ import {
   enclosingFunctionScope,
   forEachDescendant,
   forEachInScope,
+  isUnderMainGuard,
   loopLiteralStrings,
   negatesEachOther,
   parameterNames,
@@ -593,6 +594,79 @@ function answerOf(impl: Node, names: NameResolver | undefined, depth: number): C
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Decorators that replace a method with a constant wrapper
+
+/**
+ * The def a decorator name stands for where a class body applies it: a def of the class body itself,
+ * or (when the class body does not bind the name) a module-level def that nothing else binds.
+ */
+function decoratorDefinition(id: Node, classBody: Node | undefined): Node | undefined {
+  if (id.type !== 'identifier') return undefined;
+  const cls = classBody?.parent;
+  if (cls?.type === 'class_definition') {
+    const local = bindingsIn(cls, id.text);
+    if (local.length) return local.length === 1 && local[0]!.type === 'function_definition' ? local[0] : undefined;
+  }
+  const module = moduleOf(id);
+  const bindings = module ? moduleBindingsOf(module, id.text) : [];
+  const only = bindings.length === 1 ? bindings[0]! : undefined;
+  return only?.type === 'function_definition' && definitionParentBlock(only)?.id === module!.id ? only : undefined;
+}
+
+/**
+ * The functions `fn` (a def or lambda) hands back, when every way out of it returns one: a lambda, or
+ * the name of a def written directly in its body and bound nowhere else there (`return wrapper`).
+ * Undefined when any return gives something else (the decorated function itself, a call...).
+ */
+function returnedFunctions(fn: Node): Node[] | undefined {
+  let values: (Node | undefined)[];
+  if (fn.type === 'lambda') values = [fn.childForFieldName('body') ?? undefined];
+  else if (fn.type === 'function_definition' && !canCompleteNormally(fn)) values = returnsOf(fn).map((r) => r.namedChildren.find((c) => c.type !== 'comment'));
+  else return undefined;
+  const body = fn.childForFieldName('body');
+  const out: Node[] = [];
+  for (const value of values) {
+    const v = value ? unparen(value) : undefined;
+    if (v?.type === 'lambda') out.push(v);
+    else if (v?.type === 'identifier' && fn.type === 'function_definition') {
+      const bindings = bindingsIn(fn, v.text);
+      const def = bindings.length === 1 ? bindings[0]! : undefined;
+      if (def?.type !== 'function_definition' || definitionParentBlock(def)?.id !== body?.id) return undefined;
+      if (!out.includes(def)) out.push(def);
+    } else return undefined;
+  }
+  return out.length ? out : undefined;
+}
+
+/**
+ * When a decorator written in the same file replaces what it decorates with a wrapper that always gives
+ * the same answer (`def tolerant(method): def wrapper(self, other): return True; return wrapper`), that
+ * wrapper and the decorator's name. The decorator is a name (`@tolerant`) or a factory call of one
+ * (`@tolerant(0.1)`, whose returned function returns the wrapper). Every returned wrapper must agree.
+ */
+export function constantWrapperOf(decorator: Node, classBody: Node | undefined, names?: NameResolver): { impl: Node; decorator: string } | undefined {
+  const d = unparen(decorator);
+  const factory = d.type === 'call' ? unparen(d.childForFieldName('function')!) : undefined;
+  const def = decoratorDefinition(factory ?? d, classBody);
+  if (!def) return undefined;
+  let wrappers = returnedFunctions(def);
+  if (factory) wrappers = wrappers?.map(returnedFunctions).every(Boolean) ? wrappers.flatMap((w) => returnedFunctions(w)!) : undefined;
+  if (!wrappers) return undefined;
+  const truths = new Set(wrappers.map((w) => constantAnswer(w, names)?.truth));
+  const truth = truths.size === 1 ? [...truths][0] : undefined;
+  return truth ? { impl: wrappers[0]!, decorator: (factory ?? d).text } : undefined;
+}
+
+/**
+ * What a method definition installs in its class: the def itself, or the constant wrapper its outermost
+ * decorator replaces it with (decorators apply from the bottom up, so the top one decides).
+ */
+export function installedImplementation(def: Node, classBody: Node | undefined, names?: NameResolver): { impl: Node; decorator?: string } {
+  const outermost = decoratorsOf(def)[0];
+  return (outermost && constantWrapperOf(outermost, classBody, names)) || { impl: def };
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Mocks configured to match anything
 
 /** `unittest.mock` (and the `mock` backport) classes whose comparison dunders a caller can configure. */
@@ -664,7 +738,10 @@ export interface ComparisonOverride {
   owner?: ClassInfo;
   /** The owner as written (`Result`, `type(obj)`), for messages. */
   ownerText: string;
-  /** Set when a class decorator installs it (`cls.__eq__ = ...` on the decorator's parameter). */
+  /**
+   * Set when a decorator installs it: a class decorator (`cls.__eq__ = ...` on the decorator's parameter),
+   * or, for a `def`, a method decorator that replaces it with a constant wrapper.
+   */
   decorator?: string;
   /** The variable a `setattr` names the dunder with (`for name in ("__eq__", ...): setattr(C, name, f)`). */
   nameText?: string;
@@ -927,7 +1004,7 @@ class Analyser {
             const d = definitionOf(stmt);
             if (d.type === 'function_definition') {
               const name = d.childForFieldName('name')?.text ?? '';
-              if (DUNDERS.includes(name as Dunder) && spoofing(name as Dunder, d)) return true;
+              if (DUNDERS.includes(name as Dunder) && spoofing(name as Dunder, installedImplementation(d, body!, this.names).impl)) return true;
             } else if (stmt.type === 'expression_statement') {
               const assign = stmt.namedChild(0);
               if (assign?.type !== 'assignment') continue;
@@ -1165,6 +1242,8 @@ class Analyser {
         v = unparen(arg);
       }
     }
+    // `__eq__ = tolerant(_eq)`: a same-file decorator called by hand, whose wrapper always answers the same.
+    if (v.type === 'call') return constantWrapperOf(v.childForFieldName('function')!, scope, this.names)?.impl;
     if (v.type === 'lambda') return v;
     if (v.type === 'identifier') {
       const defs = this.functionsByName.get(v.text) ?? [];
@@ -1186,15 +1265,16 @@ class Analyser {
     owner: ClassInfo | undefined,
     ownerText: string,
     nameText?: string,
-  ): void {
-    if (!impl) return;
+  ): ComparisonOverride | undefined {
+    if (!impl) return undefined;
     const answer = constantAnswer(impl, this.names);
-    if (!answer) return;
+    if (!answer) return undefined;
     const spoofs = answer.truth === spoofTruth(dunder);
     const o: ComparisonOverride = { dunder, form, reportNode, impl, answer, spoofs, owner, ownerText, ...(nameText ? { nameText } : {}) };
     this.overrides.push(o);
     owner?.overrides.push(o);
     if (!owner && (form === 'setattr' || form === 'attribute-assignment')) this.noteDecorator(o);
+    return o;
   }
 
   /** Class decorators that install a comparison on their parameter: `def deco(cls): cls.__eq__ = ...`. */
@@ -1262,8 +1342,11 @@ class Analyser {
     if (!body) return;
     forEachClassMember(body, (name, member) => {
       if (!DUNDERS.includes(name.text as Dunder)) return;
-      if ('def' in member) this.addOverride(name.text as Dunder, 'def', name, member.def, info, info.name);
-      else this.addOverride(name.text as Dunder, 'class-attribute', name, this.implementationOf(member.value, body), info, info.name);
+      if ('def' in member) {
+        const installed = installedImplementation(member.def, body, this.names);
+        const o = this.addOverride(name.text as Dunder, 'def', name, installed.impl, info, info.name);
+        if (o && installed.decorator) o.decorator = installed.decorator;
+      } else this.addOverride(name.text as Dunder, 'class-attribute', name, this.implementationOf(member.value, body), info, info.name);
     });
   }
 
@@ -1516,8 +1599,9 @@ class Analyser {
         if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === inst.id) {
           const left = parent.childForFieldName('left');
           if (left?.type === 'identifier') {
-            // Module level or class level (not inside any function): a named constant.
-            if (!scope) {
+            // Module level or class level (not inside any function): a named constant. (A demo instance
+            // under `if __name__ == "__main__":` is an ordinary use, not a placeholder the module offers.)
+            if (!scope && !isUnderMainGuard(inst)) {
               c.singletons.push({ name: left.text, node: left });
               continue;
             }
@@ -1644,6 +1728,23 @@ export function isSentinel(c: ClassInfo): boolean {
     c.selfReturning.length === 0 &&
     !c.intent
   );
+}
+
+/**
+ * Does the class list or count what it holds (`__iter__`, `__len__` in its body or `type()` namespace)?
+ * A universal "contains everything" object cannot; a collection that does and still answers yes to every
+ * membership test has had its check neutralised.
+ */
+export function enumeratesItems(c: ClassInfo): boolean {
+  const enumerating = (name: string | undefined) => name === '__iter__' || name === '__len__';
+  if (c.node.type === 'class_definition') {
+    const body = c.node.childForFieldName('body');
+    let found = false;
+    if (body) forEachClassMember(body, (name) => void (found ||= enumerating(name.text)));
+    return found;
+  }
+  const ns = namespaceDictionary(callArguments(c.node).positional[2] ?? c.node);
+  return !!ns?.namedChildren.some((pair) => pair.type === 'pair' && enumerating(stringValue(pair.childForFieldName('key'))));
 }
 
 /** Why the class is a chameleon (RH202), as related locations; empty when it is not one. */
