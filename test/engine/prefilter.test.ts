@@ -60,9 +60,9 @@ const REPLACED: { name: string; old: RegExp; now: RegExp; words: string[] }[] = 
   },
   {
     name: 'RH302 mentions',
-    old: /pytest_pyfunc_call|pytest_runtest_protocol|pytest_runtest_call|pytest_runtestloop|TestCase|TestResult|TestSuite|TextTestRunner|addFailure|addError|wasSuccessful|runtest|\b_?obj\b/,
+    old: /pytest_pyfunc_call|pytest_runtest_protocol|pytest_runtest_call|pytest_runtestloop|TestCase|TestResult|TestSuite|TextTestRunner|addFailure|addError|wasSuccessful|runtest|DiscoverRunner|run_suite|\b_?obj\b/,
     now: RH302_MENTIONS,
-    words: ['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop', 'TestCase', 'TestResult', 'TestSuite', 'TextTestRunner', 'addFailure', 'addError', 'wasSuccessful', 'runtest', 'obj', '_obj'],
+    words: ['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop', 'TestCase', 'TestResult', 'TestSuite', 'TextTestRunner', 'addFailure', 'addError', 'wasSuccessful', 'runtest', 'DiscoverRunner', 'run_suite', 'obj', '_obj'],
   },
   { name: 'RH101 callable wrappers', old: /\bpartial\b|\bstaticmethod\b/, now: WRAPS_CALLABLE, words: ['partial', 'staticmethod'] },
   { name: 'RH102 test framework', old: /\b(?:unittest|pytest)\b/, now: TEST_FRAMEWORK, words: ['unittest', 'pytest'] },

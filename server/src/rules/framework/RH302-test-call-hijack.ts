@@ -12,7 +12,9 @@
  * - `unittest.TestCase.run` (or `__call__`, `_callTestMethod`) overridden or rebound so the test method
  *   never runs; `TextTestRunner.run` / `TestSuite.run` replaced by something that never runs the suite;
  *   `TestResult.addFailure` / `addError` rebound to `addSuccess` or a no-op; `wasSuccessful` forced to
- *   return True; a runner script emptying the run's `failures`/`errors` before asking `wasSuccessful()`.
+ *   return True; a runner script emptying the run's `failures`/`errors` before asking `wasSuccessful()`;
+ * - a Django runner (`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns a falsy constant on
+ *   every path, or that empties the result's failures in `run_suite` / `suite_result`.
  *
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
@@ -71,8 +73,9 @@ const ATTR_STRING_END = /["'.](?:runtest|_?obj|run|__call__|_callTestMethod|addF
 const ATTR_VALUE_END = /(?:^|\.)(?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful)$/;
 /**
  * Every finding needs one of these: a run hook's name (def name or `specname=`), a `TestCase`/`TestResult`
- * base or owner, a `TestSuite`/`TextTestRunner` owner, or a rebound `addFailure`/`addError`/
- * `wasSuccessful`/`runtest`/`obj`/`_obj` attribute. The `Test` words go first: most files that match have one.
+ * base or owner, a `TestSuite`/`TextTestRunner` owner, a Django runner base or the result of its `run_suite`,
+ * or a rebound `addFailure`/`addError`/`wasSuccessful`/`runtest`/`obj`/`_obj` attribute. The `Test` words go
+ * first: most files that match have one.
  */
 export const MENTIONS = new MentionedWords(
   [
@@ -88,6 +91,8 @@ export const MENTIONS = new MentionedWords(
     ['addFailure', 'Failu'],
     ['addError', 'Error'],
     ['wasSuccessful', 'Succes'],
+    ['DiscoverRunner', 'Runner'],
+    ['run_suite', 'suite'],
   ],
   { wholeWords: [['obj', 'j'], ['_obj', 'j']] },
 );
@@ -114,7 +119,8 @@ export const testCallHijack: Rule = {
         'On the unittest side, a `TestCase.run` that never calls the test method (or runs it and then empties `result.failures`), a ' +
         '`TextTestRunner.run` that returns an empty result, ' +
         '`addFailure` rebound to `addSuccess`, `wasSuccessful` returning `True`, or a runner script that empties ' +
-        '`result.failures` / `result.errors` after the run make the runner report success. ' +
+        '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
+        '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns. ' +
         'Nothing is tested, yet the run is green.',
       example: [
         '# conftest.py',
@@ -133,6 +139,7 @@ export const testCallHijack: Rule = {
         'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events).',
         'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`).',
         'Retry loops that clear `result.failures` and run the failed tests into the same result again (also in a `TestCase.run` override); result classes resetting their own lists.',
+        'Django runners that report or list the tests and return `super().suite_result(...)` / `super().run_tests(...)` (a listing mode may return 0 on its own path).',
         '`runtest` replacements that call the original or anything else (timing, logging wrappers).',
         'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`.',
       ],
@@ -159,6 +166,8 @@ export const testCallHijack: Rule = {
 function check(ctx: RuleContext, nodes: CollectedNodes): void {
   for (const fn of nodes.defs) if (RUN_HOOKS.has(hookNameOf(fn))) checkRunHook(ctx, fn);
   const testCaseClasses = new Set<string>();
+  // Classes of this file that are pytest items (`class TestCaseFunction(Function)`): their `runtest` is the test.
+  const itemClasses = new Set<string>();
   for (const cls of nodes.classes) {
     const bases = baseNames(cls, ctx.names);
     const name = cls.childForFieldName('name')?.text ?? '';
@@ -167,6 +176,8 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
       checkTestCaseClass(ctx, cls, name);
     }
     if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name);
+    if (bases.some((b) => ITEM_CLASS.test(b))) itemClasses.add(name);
+    if (bases.some((b) => DJANGO_RUNNER.test(b))) checkDjangoRunnerClass(ctx, cls, name);
   }
   if (RESULT_RECORDS.test(ctx.source)) checkClearedRecords(ctx);
   // Only replacements that are checked for delegation need the originals they may call.
@@ -175,7 +186,7 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
   const rebindings = rebindingsIn(nodes, ctx.names, REBOUND_ATTRS);
   if (rebindings.length === 0) return;
   const defs = defsByName(nodes.defs);
-  for (const r of rebindings) checkRebinding(ctx, r, defs, testCaseClasses, getOriginals);
+  for (const r of rebindings) checkRebinding(ctx, r, defs, { testCase: testCaseClasses, item: itemClasses }, getOriginals);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -402,8 +413,8 @@ function delegatesSuite(fn: Node, originals: Set<string>): boolean {
   return !!delegating;
 }
 
-/** Calls that only look at a value: handing `result` to them does not run anything. */
-const PASSIVE_CALLS = /^(print|assert\w*|isinstance|issubclass|id|repr|str|len|hasattr|getattr|setattr|type|append|\w*log\w*|warn\w*|debug|info|format)$/i;
+/** Calls that only look at a value: handing `result` to them does not run anything (Django's `suite_result` counts its failures). */
+const PASSIVE_CALLS = /^(print|assert\w*|isinstance|issubclass|id|repr|str|len|hasattr|getattr|setattr|type|append|\w*log\w*|warn\w*|debug|info|format|suite_result)$/i;
 
 function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
   const body = cls.childForFieldName('body');
@@ -463,6 +474,51 @@ function checkResultClass(ctx: RuleContext, cls: Node, name: string): void {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Django test runners
+
+/** Django's runner classes: `manage.py test` exits with the failure count their `run_tests` returns. */
+const DJANGO_RUNNER = /(^|\.)(DiscoverRunner|DjangoTestSuiteRunner)$/;
+/** The runner methods whose return value is the failure count (`run_tests` returns what `suite_result` does). */
+const FAILURE_COUNT_METHODS = new Set(['suite_result', 'run_tests']);
+
+/**
+ * A Django runner subclass whose `suite_result` / `run_tests` returns a falsy constant on every path (`return 0`)
+ * reports no failures whatever ran; a `suite_result` that empties the result's `failures`/`errors` before
+ * counting does the same. (`run_suite` returning a result it emptied is `checkClearedRecords`'s.) A runner
+ * class is configuration (`settings.TEST_RUNNER`) even in a file named like a test (`test_runner.py`), so
+ * severity is judged at the method: only a class nested in a test function is `info`.
+ */
+function checkDjangoRunnerClass(ctx: RuleContext, cls: Node, name: string): void {
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type !== 'function_definition') continue;
+    const m = functionName(def);
+    if (!FAILURE_COUNT_METHODS.has(m)) continue;
+    const body = def.childForFieldName('body');
+    if (!body) continue;
+    const rets: Node[] = [];
+    forEachInScope(body, (n) => void (n.type === 'return_statement' && rets.push(n)));
+    if (rets.length > 0 && rets.every((r) => truthiness(returnValue(r)) === 'falsy')) {
+      const ret = rets[0]!;
+      ctx.report({
+        node: ret,
+        message: `\`${name}.${m}()\` returns \`${snippet(returnValue(ret) ?? ret)}\` as the failure count whatever ran: Django's test command exits 0 and the run is green`,
+        severity: sev(ctx, def, 'error'),
+      });
+      continue;
+    }
+    const cleared = m === 'suite_result' ? clearedRecordsOf(def, parameterNames(def)[2]) : undefined;
+    if (cleared) {
+      ctx.report({
+        node: cleared,
+        message: `\`${name}.suite_result()\` discards the failures the run recorded (\`${snippet(cleared)}\`) before counting them: Django's test command exits 0 whatever failed`,
+        severity: sev(ctx, def, 'error'),
+      });
+    }
+  }
+}
+
 function callsSuccess(fn: Node): Node | undefined {
   return findCall(fn, (call) => SUCCESS_NAMES.test(lastName(call)));
 }
@@ -498,7 +554,10 @@ function runResultNames(ctx: RuleContext, nodes: Node[]): { results: Set<string>
       continue;
     }
     const f = r.type === 'call' ? unparen(r.childForFieldName('function')!) : undefined;
-    if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'run') {
+    if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'run_suite') {
+      // Django's `result = super().run_suite(suite)`: the result of the run, which `run_tests` counts.
+      results.add(left.text);
+    } else if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'run') {
       // `runner.run(suite)`, `unittest.TextTestRunner().run(suite)`
       const receiver = unparen(f.childForFieldName('object')!);
       if ((receiver.type === 'identifier' && runners.has(receiver.text)) || (receiver.type === 'call' && isClass(receiver, /TestRunner$/))) results.add(left.text);
@@ -556,9 +615,19 @@ function checkClearedRecords(ctx: RuleContext): void {
     ctx.report({
       node: n,
       message: `\`${snippet(n)}\` discards the failures the test run recorded: \`${result.text}.wasSuccessful()\` and the exit status report success whatever failed`,
-      severity: sev(ctx, n, 'error'),
+      severity: sev(ctx, djangoRunnerMethodOf(ctx, n) ?? n, 'error'),
     });
   }
+}
+
+/** The method of a Django runner class that `n` is in (a `run_suite` override), for its severity. */
+function djangoRunnerMethodOf(ctx: RuleContext, n: Node): Node | undefined {
+  let def: Node | null = n.parent;
+  while (def && def.type !== 'function_definition') def = def.parent;
+  let cls = def?.parent ?? null;
+  if (cls?.type === 'decorated_definition') cls = cls.parent;
+  cls = cls?.type === 'block' ? cls.parent : null;
+  return cls?.type === 'class_definition' && baseNames(cls, ctx.names).some((b) => DJANGO_RUNNER.test(b)) ? def! : undefined;
 }
 
 /**
@@ -717,7 +786,13 @@ function findCallIn(root: Node, pred: (call: Node) => boolean): Node | undefined
   return found;
 }
 
-function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]>, testCaseClasses: Set<string>, originals: () => Set<string>): void {
+function checkRebinding(
+  ctx: RuleContext,
+  r: Rebinding,
+  defs: Map<string, Node[]>,
+  localClasses: { testCase: Set<string>; item: Set<string> },
+  originals: () => Set<string>,
+): void {
   const repl = replacementFunction(r.value, defs);
   const how = describeRebinding(r);
   const shown = r.object && unparen(r.object).type === 'identifier' && !r.target ? `${unparen(r.object).text}.${r.attr}` : shownTarget(r);
@@ -726,7 +801,7 @@ function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]
   if (ITEM_TEST_ATTRS.has(r.attr)) {
     const ownerQ = r.target ? r.target.replace(/\.\w+$/, '') : undefined;
     const objText = r.object ? unparen(r.object).text : '';
-    const isItem = (ownerQ && ITEM_CLASS.test(ownerQ)) || /^\w*item\w*$|(^|\.)node$/i.test(objText);
+    const isItem = (ownerQ && ITEM_CLASS.test(ownerQ)) || /^\w*item\w*$|(^|\.)node$/i.test(objText) || localClasses.item.has(objText);
     if (!isItem) return;
     if (repl && (isNoOp(repl) || runsNothing(repl))) {
       ctx.report({
@@ -770,7 +845,7 @@ function checkRebinding(ctx: RuleContext, r: Rebinding, defs: Map<string, Node[]
   // unittest.TestCase.run and friends.
   if (TESTCASE_RUN_ATTRS.has(r.attr)) {
     const owner = r.target ? r.target.replace(/\.\w+$/, '') : undefined;
-    const local = r.object && unparen(r.object).type === 'identifier' && testCaseClasses.has(unparen(r.object).text);
+    const local = r.object && unparen(r.object).type === 'identifier' && localClasses.testCase.has(unparen(r.object).text);
     if (!(owner && TESTCASE_QUALIFIED.test(owner)) && !local) return;
     if (repl && delegatesRun(repl, originals())) return;
     ctx.report({

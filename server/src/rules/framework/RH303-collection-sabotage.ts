@@ -16,7 +16,10 @@
  *   `pytest_pycollect_makeitem` returning `[]` for every test function;
  * - `collect_ignore`/`collect_ignore_glob` in conftest.py covering the test files;
  * - `config.option.keyword` (the `-k` expression) set from code to one no test name satisfies (`"not test_"`),
- *   and `config.option.collectonly` (`--collect-only`) switched on from code.
+ *   and `config.option.collectonly` (`--collect-only`) switched on from code; the same options put in the
+ *   argument list of `pytest_load_initial_conftests` / `pytest_cmdline_preparse` (`args[:] = ["-k", "not test_"]`);
+ * - a `pytest_collect_file` wrapper returning `[]` (or `force_result([])`) for the test files;
+ * - `unittest.TestLoader.testMethodPrefix` set to a prefix the `test*` methods do not have.
  *
  * What each of these applies to is worked out from its conditions (a small lattice: nothing / a category /
  * named tests / all but a category / all but named tests / all). Conditions on the item's markers or
@@ -28,7 +31,7 @@ import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInSc
 import { MentionedWords } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { enclosingCallable, gatesOf, hookNameOf, hookParameters, keywordValue, requires, snippet, truthiness, type Gate } from './helpers';
+import { enclosingCallable, gatesOf, hookNameOf, hookParameters, hookStyle, keywordValue, requires, snippet, truthiness, type Gate } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
@@ -61,6 +64,9 @@ function neg(v: Verdict): Verdict {
   return v.pure ? v : { ...v, sel: NEG[v.sel]! };
 }
 function and(a: Verdict, b: Verdict): Verdict {
+  // No condition is the identity: `and(TRIVIAL, opaque)` stays opaque (its negation too).
+  if (a === TRIVIAL) return b;
+  if (b === TRIVIAL) return a;
   return { sel: Math.min(a.sel, b.sel) as Sel, ext: a.ext || b.ext, ci: a.ci || b.ci, pure: a.pure === b.pure ? a.pure : undefined };
 }
 function or(a: Verdict, b: Verdict): Verdict {
@@ -99,6 +105,11 @@ interface Scope {
   /** Names that are the item list or session: conditions on them alone select nothing in particular. */
   neutral: Set<string>;
   domain: Domain;
+  /**
+   * Which items a local list derived from the items holds (`deselected = [i for i in items if K]` holds those
+   * where K), for `item in deselected`; undefined for other names.
+   */
+  members?: (name: string) => Verdict | undefined;
 }
 
 /** String values of a literal or a literal collection (`"a"`, `("a", "b")`, `{"a"}`, `frozenset([...])`, a constant). */
@@ -318,6 +329,13 @@ function evalCond(node: Node, s: Scope, depth = 0, compLits = new Map<string, st
 
 /** `name in LITERALS`, `"literal" in item.nodeid`, `item.name == "test_x"`. */
 function compareAtom(whole: Node, a: Node, b: Node, op: 'in' | 'eq', s: Scope, compLits: Map<string, string[]>, compV: Set<string>): Verdict {
+  // `item in deselected`, with `deselected` a subset of the items this hook built: the condition that built it.
+  const ua = unparen(a);
+  const ub = unparen(b);
+  if (op === 'in' && s.members && ub.type === 'identifier' && ua.type === 'identifier' && (s.v.has(ua.text) || compV.has(ua.text))) {
+    const held = s.members(ub.text);
+    if (held) return held;
+  }
   const pre = precheck(whole, s, compLits, compV);
   if (pre) return pre;
   const withComp: Scope = compLits.size ? { ...s, literals: new Map([...s.literals, ...compLits]) } : s;
@@ -578,11 +596,13 @@ function which(v: Verdict, what: 'test' | 'file'): string {
   }
 }
 
-function report(ctx: RuleContext, site: Site, message: (v: Verdict, note: string) => string, soften?: (v: Verdict) => boolean): void {
+/** `soften` drops the finding to `info` for some verdicts; `cap` is the most it can be. */
+function report(ctx: RuleContext, site: Site, message: (v: Verdict, note: string) => string, soften?: (v: Verdict) => boolean, cap: Severity = 'error'): void {
   const v = verdictOf(site);
   let base = baseSeverity(v, site.gates);
   if (!base) return;
   if (soften?.(v) && RANK[base] > RANK.info) base = 'info';
+  if (RANK[base] > RANK[cap]) base = cap;
   ctx.report({ node: site.node, message: message(v, conditionNote(v, site)), severity: roleSeverity(ctx, site, base) });
 }
 
@@ -704,7 +724,49 @@ class ItemsAnalysis {
   }
 
   private scope(perTest: string[]): Scope {
-    return makeScope(this.fn, perTest, [], 'item', this.modLits, [...this.itemsNames, 'session']);
+    const s = makeScope(this.fn, perTest, [], 'item', this.modLits, [...this.itemsNames, 'session']);
+    s.members = (name) => this.memberVerdict(name);
+    return s;
+  }
+
+  private readonly members = new Map<string, Verdict | undefined>();
+
+  /**
+   * Which items the local list `name` holds, when this hook built it from the items: all of them (`list(items)`,
+   * `items[:]`, `items.copy()`, a comprehension without filter), or those its filters or append loop keep.
+   */
+  private memberVerdict(name: string): Verdict | undefined {
+    if (this.members.has(name)) return this.members.get(name);
+    this.members.set(name, undefined); // while it is worked out (a list defined through itself)
+    const rhs = this.defs.get(name) ?? [];
+    let held: Verdict | undefined;
+    if (rhs.length === 1 && !this.itemsNames.has(name)) {
+      const init = unparen(rhs[0]!);
+      if (this.copiesItems(init)) held = TRIVIAL;
+      else {
+        const keep = isEmptyLiteral(init) ? this.appendsVerdict(name) : this.keepVerdict(init, 0);
+        held = keep && neg(keep.removal);
+      }
+    }
+    this.members.set(name, held);
+    return held;
+  }
+
+  /** `list(items)`, `sorted(items)`, `items[:]`, `items.copy()`, `[i for i in items]`: every item. */
+  private copiesItems(e: Node): boolean {
+    if (e.type === 'call') {
+      const f = unparen(e.childForFieldName('function')!);
+      const args = callArguments(e).positional;
+      if (f.type === 'identifier' && /^(list|tuple|set|sorted)$/.test(f.text)) return args.length === 1 && this.isItems(args[0]!);
+      return f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'copy' && args.length === 0 && this.isItems(f.childForFieldName('object')!);
+    }
+    if (e.type === 'subscript') return this.isItems(e.namedChildren[0]!) && isFullSlice(e);
+    if (e.type === 'list_comprehension' || e.type === 'generator_expression') {
+      const clauses = e.namedChildren.filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
+      const right = clauses[0]?.childForFieldName('right');
+      return clauses.length === 1 && clauses[0]!.type === 'for_in_clause' && !!right && this.isItems(right) && e.childForFieldName('body')?.text === clauses[0]!.childForFieldName('left')?.text;
+    }
+    return false;
   }
 
   private site(node: Node, perTest: string[], extra: Verdict[] = []): Site {
@@ -1033,6 +1095,137 @@ function checkMakeItem(ctx: RuleContext, fn: Node, modLits: Map<string, string[]
   });
 }
 
+/**
+ * A wrapper around `pytest_collect_file` decides what each file collects: returning `[]` after the `yield`
+ * (new style) or `outcome.force_result([])` (old style) leaves the files it applies to without tests. A plain
+ * implementation returning `[]` only adds nothing to what the other plugins collect, and is left alone.
+ */
+function checkCollectFileWrapper(ctx: RuleContext, fn: Node, modLits: Map<string, string[]>): void {
+  const style = hookStyle(fn);
+  const body = fn.childForFieldName('body');
+  if (style === 'plain' || !body) return;
+  const params = hookParameters(fn).filter((p) => p !== 'parent');
+  const scope = makeScope(fn, params, params, 'path', modLits, ['parent']);
+  forEachInScope(body, (n) => {
+    let empty: Node | undefined;
+    if (style === 'new-wrapper' && n.type === 'return_statement') {
+      const value = returnValue(n);
+      if (value && isEmptyLiteral(value)) empty = value;
+    } else if (style === 'old-wrapper' && n.type === 'call') {
+      const f = unparen(n.childForFieldName('function')!);
+      const arg = callArguments(n).positional[0];
+      if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'force_result' && arg && isEmptyLiteral(arg)) empty = arg;
+    }
+    if (!empty) return;
+    const site: Site = { node: n, fn, gates: gatesOf(n, fn), extra: [], scope };
+    report(ctx, site, (v, note) =>
+      `\`${snippet(n)}\` in a \`pytest_collect_file\` wrapper replaces what ${which(v, 'file')} collects with \`${empty!.text}\`${note}: pytest finds no test in them, so none runs`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Options put on pytest's command line from code
+
+/** Hooks that get the command-line arguments as a list they may change before pytest parses them. */
+const ARGS_HOOKS = new Set(['pytest_load_initial_conftests', 'pytest_cmdline_preparse', 'pytest_cmdline_parse']);
+
+/**
+ * The string literals a statement puts in the argument list `args`: `args[:] = [...]`, `args.extend([...])`,
+ * `args += [...]`, `args.append("...")`, `args.insert(i, "...")`.
+ */
+function argumentsAdded(n: Node, args: string): Node[] | undefined {
+  const strings = (list: Node | undefined) => {
+    const u = list ? unparen(list) : undefined;
+    return u && (u.type === 'list' || u.type === 'tuple') ? u.namedChildren.filter((c) => stringValue(c) !== undefined) : undefined;
+  };
+  if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+    const left = n.childForFieldName('left');
+    const l = left ? unparen(left) : undefined;
+    const whole = n.type === 'assignment' ? l?.type === 'subscript' && l.namedChildren[0]?.text === args && isFullSlice(l) : l?.text === args;
+    return whole ? strings(n.childForFieldName('right') ?? undefined) : undefined;
+  }
+  if (n.type !== 'call') return undefined;
+  const f = unparen(n.childForFieldName('function')!);
+  if (f.type !== 'attribute' || f.childForFieldName('object')?.text !== args) return undefined;
+  const method = f.childForFieldName('attribute')?.text;
+  const positional = callArguments(n).positional;
+  const value = method === 'append' ? positional[0] : method === 'insert' ? positional[1] : undefined;
+  if (value) return stringValue(value) !== undefined ? [value] : undefined;
+  return method === 'extend' ? strings(positional[0]) : undefined;
+}
+
+/**
+ * An argument-list hook that adds `--collect-only`, or a `-k` expression no test name satisfies, to the command
+ * line: pytest then runs nothing. Additions the user's own arguments decide (`if "--quick" in args:`) are theirs.
+ */
+function checkArgumentsHook(ctx: RuleContext, fn: Node, hook: string, modLits: Map<string, string[]>): void {
+  const body = fn.childForFieldName('body');
+  if (!body || !hookParameters(fn).includes('args')) return;
+  const added: { value: string; statement: Node }[] = [];
+  forEachInScope(body, (n) => {
+    for (const s of argumentsAdded(n, 'args') ?? []) added.push({ value: stringValue(s)!, statement: n });
+  });
+  const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits, neutral: new Set(hookParameters(fn)), domain: 'item' };
+  const reported = new Set<number>();
+  added.forEach(({ value, statement }, i) => {
+    let effect: { site: Node; what: string; consequence: string } | undefined;
+    if (/^--(collect-only|collectonly|co)$/.test(value)) {
+      effect = { site: statement, what: `switches on pytest's \`${value}\``, consequence: 'the tests are collected but none of them runs, and the session exits 0' };
+    }
+    // `-k EXPR` as two arguments (reported where the expression is added), `-kEXPR`, `--keyword=EXPR`.
+    const separate = value === '-k' || value === '--keyword' ? added[i + 1] : undefined;
+    const keyword = separate ? separate.value : /^(-k(?!-)|--keyword=)(.+)$/.exec(value)?.[2];
+    if (keyword !== undefined && keywordVerdict(keyword) === false) {
+      effect = { site: separate?.statement ?? statement, what: `sets pytest's \`-k\` expression to \`${keyword}\`, which no test name satisfies`, consequence: 'every test is deselected, so nothing runs and nothing can fail' };
+    }
+    if (!effect || reported.has(effect.site.id)) return;
+    const { site, what, consequence } = effect;
+    const gates = gatesOf(site, fn);
+    if (gates.some((g) => identsOf(g.cond).has('args'))) return;
+    reported.add(site.id);
+    report(ctx, { node: site, fn, gates, extra: [], scope }, (_v, note) => `\`${snippet(site)}\` in \`${hook}\` ${what}${note}: ${consequence}`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// unittest's test method prefix
+
+/**
+ * `unittest.TestLoader.testMethodPrefix = "check_"` (or on `unittest.defaultTestLoader`) changes which methods
+ * every loader collects, pytest's unittest support included: with a prefix the `test*` methods do not
+ * have, no test is collected and the run is empty. On a loader of the file's own it may be the project's
+ * naming convention: a warning; in a function of a test file (a test of the loader) `info`. Prefixes that
+ * start with `test` (`"test"`, `"test_"`) are left alone.
+ */
+function checkTestMethodPrefix(ctx: RuleContext, modLits: () => Map<string, string[]>): void {
+  for (const a of ctx.root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (!a || left?.type !== 'attribute' || left.childForFieldName('attribute')?.text !== 'testMethodPrefix' || !right) continue;
+    const prefix = stringValue(right);
+    if (!prefix || /^test/i.test(prefix)) continue;
+    const owner = left.childForFieldName('object')!;
+    const global = /^unittest(\.loader)?\.(TestLoader|defaultTestLoader)$/.test(ctx.names.qualify(owner) ?? dottedName(owner) ?? '');
+    const fn = enclosingCallable(a);
+    if (!global && !(unparen(owner).type === 'identifier' && isLoaderInstance(ctx, unparen(owner).text, fn))) continue;
+    const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits(), neutral: new Set(), domain: 'item' };
+    const site: Site = { node: a, fn, gates: gatesOf(a, fn ?? ctx.root), extra: [], scope };
+    const where = global ? 'every unittest loader (pytest\'s unittest collection included)' : 'this loader';
+    // In a test file, inside a function, it is a test of unittest's loader itself.
+    const cap: Severity = fn && ctx.roleAt(a) === 'test' ? 'info' : global ? 'error' : 'warning';
+    report(ctx, site, (_v, note) =>
+      `\`${snippet(a)}\` makes ${where} collect only methods named \`${prefix}*\`${note}: the \`test*\` methods are no longer collected, so they never run and cannot fail`,
+      undefined,
+      cap);
+  }
+}
+
+/** Is `name` bound (in `fn`, or at module level) to a new `TestLoader()` only? */
+function isLoaderInstance(ctx: RuleContext, name: string, fn: Node | null): boolean {
+  const rhs = (fn ? localAssignments(fn).get(name) : undefined) ?? moduleAssignments(ctx.root).get(name) ?? [];
+  return rhs.length > 0 && rhs.every((r) => unparen(r).type === 'call' && /(^|\.)TestLoader$/.test(ctx.names.callee(unparen(r)) ?? dottedName(unparen(r).childForFieldName('function')) ?? ''));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // collect_ignore / collect_ignore_glob in conftest.py
 
@@ -1283,7 +1476,10 @@ export const collectionSabotage: Rule = {
         '`pytest.mark.skip`/`xfail` to every item, an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
         'for every test, `pytest_ignore_collect` returning `True` for the test files, or `collect_ignore_glob = ["test_*.py"]` ' +
         'in conftest.py (also built from `Path.glob("tests/test_*.py")`), `config.option.keyword = "not test_"` (a `-k` expression that ' +
-        'deselects every test) or `config.option.collectonly = True` (`--collect-only`: nothing runs, exit 0) in `pytest_configure`, ' +
+        'deselects every test) or `config.option.collectonly = True` (`--collect-only`: nothing runs, exit 0) in `pytest_configure` ' +
+        '(or the same options added to `args` in `pytest_load_initial_conftests`), a `pytest_collect_file` wrapper that returns `[]`, ' +
+        'a deselected list that holds every item (`deselected = list(items)`, then keeping the items not in it), ' +
+        'or `unittest.TestLoader.testMethodPrefix = "check_"` (no `test*` method is collected any more), ' +
         'all make the run report success (or only skips) without any test doing its work. Clearing ' +
         '`session.items` after collection is worse: pytest still prints "N collected" and runs none of them.',
       example: [
@@ -1304,7 +1500,9 @@ export const collectionSabotage: Rule = {
         'Deselection driven by a user option (`-k`, `--deselect`, `--lf`, `--sw`) or plugin state, reported via `config.hook.pytest_deselected`; a `-k` expression set from code that leaves out a category (`config.option.keyword = "not slow"`) or is gated on an option.',
         'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`): `info` at most.',
         '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`).',
-        '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for).',
+        '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for); options added to `args` only when the user\'s own arguments ask for them (`if "--quick" in args:`).',
+        'Plain `pytest_collect_file` implementations returning `[]` for files they do not handle, and wrappers that drop generated or vendored files.',
+        'A `testMethodPrefix` that starts with `test` (`"test"`, `"test_smoke"`); another prefix on a loader of the file\'s own is a warning (it may be the project\'s naming), and `info` inside a test function (a test of the loader).',
         '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`.',
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
@@ -1321,6 +1519,8 @@ export const collectionSabotage: Rule = {
         defs.push(node);
       },
       'module:exit'() {
+        // Runner scripts and conftests alike (no hook needed); rare, so gated on the attribute's text.
+        if (ctx.source.includes('testMethodPrefix')) checkTestMethodPrefix(ctx, () => moduleLiterals(ctx.root, { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: new Map(), neutral: new Set(), domain: 'item' }));
         // Hook implementations and decorated defs (fixtures). An undecorated def is a hook by its own name
         // (`hookNameOf` differs from `functionName` only through a decorator's `specname=`).
         const hooks: { fn: Node; hook: string }[] = [];
@@ -1343,6 +1543,8 @@ export const collectionSabotage: Rule = {
             if (ITEM_HOOKS_IMPERATIVE.has(hook) || ITEM_HOOKS_MARKER.has(hook)) checkPerTest(ctx, fn, 'hook', hook, modLits(), moduleDefs());
             if (hook === 'pytest_ignore_collect') checkIgnoreCollect(ctx, fn, modLits());
             if (hook === 'pytest_pycollect_makeitem') checkMakeItem(ctx, fn, modLits());
+            if (hook === 'pytest_collect_file') checkCollectFileWrapper(ctx, fn, modLits());
+            if (ARGS_HOOKS.has(hook)) checkArgumentsHook(ctx, fn, hook, modLits());
           } else if (isAutouseFixture(fn, ctx)) {
             checkPerTest(ctx, fn, 'fixture', '', modLits(), moduleDefs());
           }
