@@ -9,9 +9,10 @@
  * (`x == y or x != y`), disable a real check wherever they appear. Conditions true of every value
  * (`len(x) >= 0`, `isinstance(x, object)`) count as constants; a comparison with an alias of the same local
  * (`expected = result; assert result == expected`) or membership in a literal that lists the value
- * (`x in [x, y]`) counts as a self-comparison.
+ * (`x in [x, y]`) counts as a self-comparison. A name whose only binding is a truthy literal
+ * (`PASSED = True; ... assert PASSED`) counts as that constant.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
@@ -32,6 +33,7 @@ import {
   isTestFunction,
   knownAssertAliases,
   literalTruth,
+  nameUse,
   ownerClass,
   vacuityOf,
   vacuousAssertionArguments,
@@ -42,6 +44,8 @@ import {
 interface Vacuous {
   node: Node;
   kind: VacuousKind;
+  /** For `assert PASSED`: the literal the name always holds (`True` in `PASSED = True`). */
+  constant?: Node;
 }
 
 /** Test names that say the test only checks that setup/construction/import works. */
@@ -175,7 +179,10 @@ function shortText(node: Node): string {
 }
 
 function construct(v: Vacuous): string {
-  return `\`${shortText(v.node)}\``;
+  const shown = `\`${shortText(v.node)}\``;
+  if (!v.constant) return shown;
+  const name = v.constant.parent?.childForFieldName('left')?.text ?? '';
+  return `${shown} (\`${name}\` is only ever bound to \`${shortText(v.constant)}\`)`;
 }
 
 /** Names bound by an assignment target (identifiers, tuples and lists of them). */
@@ -283,6 +290,13 @@ class TestJudge {
     return this.definesComparisons();
   }
 
+  /** The test or its class is named for equality (`test_eq`, `TestComparisons`): not merely in a file that defines `__eq__`. */
+  private equalityNamed(fn: Node): boolean {
+    if (isEqualityThemedName(functionName(fn))) return true;
+    const cls = ownerClass(fn);
+    return !!cls && isEqualityThemedName(cls.childForFieldName('name')?.text ?? '');
+  }
+
   /** A setup smoke test: its name says it checks construction, and setup work happens in setUp or fixtures. */
   private isSmokeTest(fn: Node): boolean {
     if (!isSmokeNamed(functionName(fn))) return false;
@@ -291,7 +305,7 @@ class TestJudge {
   }
 
   /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
-  collect(n: Node, kind: VacuousKind): void {
+  collect(n: Node, kind: VacuousKind, constant?: Node): void {
     if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
     const fn = nearestDef(n);
     if (!fn) {
@@ -299,8 +313,8 @@ class TestJudge {
       return;
     }
     const list = this.pending.get(fn.id);
-    if (list) list.vacuous.push({ node: n, kind });
-    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind }] });
+    if (list) list.vacuous.push({ node: n, kind, constant });
+    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind, constant }] });
   }
 
   finish(): void {
@@ -349,7 +363,10 @@ class TestJudge {
         message = `${what} can never fail: ${verdict.detail} in \`${name}()\`.`;
       } else if (v.kind === 'self-compare') {
         const operand = selfComparedOperand(v.node);
-        if (this.equalityThemed(fn) || (operand && comparedWithOthers(body, operand, v.node))) continue;
+        // In a file that defines `__eq__`, `x == x` may check reflexivity, unless the test's only check compares the
+        // result of the operation it is named for with itself (`result = Rat(10) // Rat(4); assertEqual(result, result)`).
+        const resultWithItself = onlyCheck && isTest && !!operand && !this.equalityNamed(fn) && isComputedLocal(operand, body, functionName(fn));
+        if ((this.equalityThemed(fn) && !resultWithItself) || (operand && comparedWithOthers(body, operand, v.node))) continue;
         const viaAttribute = !!operand && readsAttribute(operand) && !rootIsLocal(operand, fn);
         if (onlyCheck && isTest && !viaAttribute && !smokeIntent) {
           severity = 'warning';
@@ -438,15 +455,21 @@ function aliasSelfComparison(node: Node, copies: ReadonlySet<string>): VacuousKi
   return aliasOf(body, b.text, a.text, node) || aliasOf(body, a.text, b.text, node) ? 'self-compare' : undefined;
 }
 
-/** Names bound anywhere by a plain `name = other_name`: only they can be aliases (one indexed query per file). */
-function copiedNames(root: Node): Set<string> {
-  const out = new Set<string>();
+/**
+ * Names bound anywhere by a plain `name = other_name` (only they can be aliases) and by `name = True` (only they
+ * can be constants under a name): one indexed query per file.
+ */
+function plainAssignmentNames(root: Node): { copied: Set<string>; literal: Set<string> } {
+  const copied = new Set<string>();
+  const literal = new Set<string>();
   for (const a of root.descendantsOfType('assignment')) {
     const left = a?.childForFieldName('left');
     const right = left?.type === 'identifier' ? a!.childForFieldName('right') : null;
-    if (left && right && unparen(right).type === 'identifier') out.add(left.text);
+    if (!left || !right) continue;
+    if (unparen(right).type === 'identifier') copied.add(left.text);
+    else if (isImmutableTruthyLiteral(right)) literal.add(left.text);
   }
-  return out;
+  return { copied, literal };
 }
 
 /** Where a function binds each name: positions of every binding, and the plain `name = other_name` ones. */
@@ -456,6 +479,8 @@ interface FunctionBindings {
   copies: Map<string, [string, number]>;
   /** Names declared `global`/`nonlocal`: bound elsewhere too. */
   shared: Set<string>;
+  /** `name = True` (an immutable truthy literal): the name → the assigned value, as written. */
+  literals: Map<string, Node>;
 }
 
 /** One walk per function however many assertions ask (a test may hold hundreds of `assert a == b`). */
@@ -464,7 +489,7 @@ const bindingsByFunction = new WeakMap<Node, FunctionBindings>();
 function bindingsOf(body: Node): FunctionBindings {
   let b = bindingsByFunction.get(body);
   if (b) return b;
-  b = { at: new Map(), copies: new Map(), shared: new Set() };
+  b = { at: new Map(), copies: new Map(), shared: new Set(), literals: new Map() };
   const found = b;
   forEachInScope(body, (n) => {
     if (n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement' || n.type === 'named_expression') {
@@ -476,6 +501,7 @@ function bindingsOf(body: Node): FunctionBindings {
       }
       const right = n.type === 'assignment' ? n.childForFieldName('right') : null;
       if (left?.type === 'identifier' && right && unparen(right).type === 'identifier') found.copies.set(left.text, [unparen(right).text, n.startIndex]);
+      else if (left?.type === 'identifier' && right && isImmutableTruthyLiteral(right)) found.literals.set(left.text, right);
     } else if (n.type === 'global_statement' || n.type === 'nonlocal_statement') {
       for (const c of n.namedChildren) found.shared.add(c.text);
     }
@@ -500,6 +526,137 @@ function aliasOf(body: Node, alias: string, original: string, use: Node): boolea
   return !originalBindings.some((at) => at > aliasAt && at < use.startIndex);
 }
 
+/**
+ * `name` is a local bound once, to the result of an operator (`Rat(10) // Rat(4)`) or of the function the test is
+ * named for (`gcd(10, 12)` in `test_gcd`): not a fresh value (`Rat(1)`, `np.array([...])`), whose reflexivity,
+ * or an assertion helper's handling of it, a test may check.
+ */
+function isComputedLocal(operand: Node, body: Node, testName: string): boolean {
+  const id = unparen(operand);
+  if (id.type !== 'identifier') return false;
+  const b = bindingsOf(body);
+  if (b.at.get(id.text)?.length !== 1 || b.shared.has(id.text)) return false;
+  let value: Node | undefined;
+  forEachInScope(body, (n) => {
+    if (value) return false;
+    if (n.type === 'assignment' && n.childForFieldName('left')?.text === id.text) value = n.childForFieldName('right') ?? undefined;
+    return !value;
+  });
+  const v = value ? unparen(value) : undefined;
+  if (v?.type === 'binary_operator') return true;
+  if (v?.type !== 'call') return false;
+  const callee = v.childForFieldName('function');
+  const last = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.type === 'identifier' ? callee.text : undefined;
+  if (!last) return false;
+  const words = new Set(identifierWords(testName));
+  return identifierWords(last).every((w) => words.has(w));
+}
+
+/** Literals a name keeps as long as it is not rebound: `True`, `1`, `"done"` (not a list or dict, which can be emptied). */
+const IMMUTABLE_LITERALS = new Set(['true', 'integer', 'float', 'string', 'concatenated_string', 'unary_operator', 'not_operator']);
+
+function isImmutableTruthyLiteral(value: Node): boolean {
+  const v = unparen(value);
+  if (!IMMUTABLE_LITERALS.has(v.type) || literalTruth(v) !== true) return false;
+  // An f-string may format to nothing (`f"{x}"`): only plain strings have a known value.
+  return (v.type !== 'string' && v.type !== 'concatenated_string') || stringValue(v) !== undefined;
+}
+
+/** Assertions of truth whose first argument is the checked value. */
+const TRUTH_ASSERTS = new Set(['assertTrue', 'assert_', 'failUnless']);
+
+/** The bare name an assertion checks for truth: `PASSED` in `assert PASSED` and `self.assertTrue(PASSED)`. */
+function assertedName(node: Node): Node | undefined {
+  let value: Node | undefined;
+  if (node.type === 'assert_statement') value = node.namedChildren.find((c) => c.type !== 'comment');
+  else {
+    const f = node.childForFieldName('function');
+    if (f?.type !== 'attribute' || !TRUTH_ASSERTS.has(f.childForFieldName('attribute')?.text ?? '')) return undefined;
+    value = callArguments(node).positional[0];
+  }
+  const v = value ? unparen(value) : undefined;
+  return v?.type === 'identifier' ? v : undefined;
+}
+
+/**
+ * `PASSED = True` then `assert PASSED`: a name whose only binding is a truthy literal, either a module constant or
+ * a local of the test bound before the assertion, is that literal under another name. Any other binding of the
+ * name (a second assignment, a loop, `global`/`nonlocal`, an import, `del`) or the name spelled in a string
+ * (`setattr(module, "PASSED", False)`) keeps the assertion a check.
+ */
+class ConstantNames {
+  private moduleLiterals?: Map<string, Node>;
+  /** Verdicts by scope and name: the literal, or null when the name is not a constant there. */
+  private readonly verdicts = new Map<string, Node | null>();
+
+  /** `literalNames`: every name some assignment of the file binds to a truthy literal. */
+  constructor(private readonly ctx: RuleContext, private readonly literalNames: ReadonlySet<string>) {}
+
+  /** The literal an `assert NAME` / `self.assertTrue(NAME)` always sees, if any. */
+  literalAsserted(node: Node): Node | undefined {
+    if (!this.literalNames.size) return undefined;
+    const id = assertedName(node);
+    if (!id || !this.literalNames.has(id.text)) return undefined;
+    const name = id.text;
+    const fn = nearestDef(node);
+    const body = fn?.childForFieldName('body');
+    if (fn && body) {
+      if (parameterNames(fn).includes(name)) return undefined;
+      const b = bindingsOf(body);
+      if (b.shared.has(name)) return undefined;
+      const at = b.at.get(name);
+      if (at) {
+        const literal = b.literals.get(name);
+        if (at.length !== 1 || !literal || literal.startIndex > node.startIndex || !dominates(literal, node)) return undefined;
+        return this.soleBinding(body, name, literal);
+      }
+    }
+    this.moduleLiterals ??= moduleLiteralNames(this.ctx.root);
+    const literal = this.moduleLiterals.get(name);
+    return literal && this.soleBinding(this.ctx.root, name, literal);
+  }
+
+  /** `literal` (the value of `name = literal`) when that assignment is the only binding of `name` in `scope`. */
+  private soleBinding(scope: Node, name: string, literal: Node): Node | undefined {
+    const key = `${scope.id}:${name}`;
+    let verdict = this.verdicts.get(key);
+    if (verdict === undefined) {
+      const target = literal.parent?.childForFieldName('left');
+      const spelled = new RegExp(`['"]${name}['"]`).test(this.ctx.source);
+      const rebound = spelled || !target || scope.descendantsOfType('identifier').some((n) => n!.text === name && n!.id !== target.id && nameUse(n!) === 'bind');
+      verdict = rebound ? null : literal;
+      this.verdicts.set(key, verdict);
+    }
+    return verdict ?? undefined;
+  }
+}
+
+/**
+ * The assignment of `value` runs whenever `use` is reached: its statement sits in a block that contains `use`.
+ * A binding inside `with suppress(...)`, `try` or `if` that the assertion follows may never run, and then the
+ * assertion fails with an unbound name (`outer_continued = True` after a call that must not raise, then
+ * `self.assertTrue(outer_continued)`): that is a check that the binding was reached.
+ */
+function dominates(value: Node, use: Node): boolean {
+  const block = value.parent?.parent?.type === 'expression_statement' ? value.parent.parent.parent : null;
+  if (!block) return false;
+  for (let p = use.parent; p; p = p.parent) if (p.id === block.id) return true;
+  return false;
+}
+
+/** Module-level `NAME = <immutable truthy literal>` statements: the name → the value, as written. */
+function moduleLiteralNames(root: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const stmt of root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right && isImmutableTruthyLiteral(right)) out.set(left.text, right);
+  }
+  return out;
+}
+
 /** The `def` whose own code contains `node` (lambdas belong to their enclosing def), or null at module/class level. */
 function nearestDef(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) {
@@ -518,23 +675,25 @@ export const vacuousAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'info', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`) in tests that therefore check nothing.',
+      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `PASSED = True; assert PASSED`) in tests that therefore check nothing.',
       why:
         'A test whose assertions are all vacuous always passes: replacing `assert result == expected` with `assert True`, ' +
         'comparing the result with itself (directly, through an alias `expected = result`, or as `result in [result, ...]`), asserting something true of every value ' +
-        '(`len(x) >= 0`, `isinstance(x, object)`), or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +
+        '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
+        'or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
       lookAlikes: [
         '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet.',
         'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`) and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
-        '`self.assertEqual(x, x)` / `assert x == x` in tests about equality, comparison, identity or NaN semantics (test or class names such as `test_eq`, `test_reflexive`, `TestComparisons`, or files that define `__eq__`/`__lt__`) stay quiet.',
+        '`self.assertEqual(x, x)` / `assert x == x` in tests about equality, comparison, identity or NaN semantics (test or class names such as `test_eq`, `test_reflexive`, `TestComparisons`, or files that define `__eq__`/`__lt__`) stay quiet. In a file that defines them, a test named for another operation whose only check compares the result of an operator or function call with itself (`result = Rat(10) // Rat(4); self.assertEqual(result, result)` in `test_floordiv`) is still a warning; a fresh instance (`r = Rat(3, 4)`) stays quiet.',
         '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet.',
         'Setup smoke tests (`def test_init(self): self.assertTrue(True)` in a class with `setUp`, or with fixture parameters) and tests whose comment says they only check that nothing crashes are `info`.',
         '`obj.attr == obj.attr` (an attribute may be computed on each access: a stability check) is `info`.',
         '`assert len(x) >= 0` or `isinstance(x, object)` next to real assertions stays quiet, like other constants; `assert total(xs) >= 0` (a bound on a computed value) is a real check.',
         'An alias whose original is rebound before the comparison (`before = state; state = step(state); assert state == before`) is a real check and stays quiet.',
+        'A flag asserted after something may change it stays quiet, and so does one bound only inside a block the assertion follows (`with suppress(...): ...; reached = True`, then `assert reached`: a check that the binding ran): `ok = True` reset in a loop, a module flag cleared by `except ImportError:` or through `global`, a local changed through `nonlocal`, a name patched by its string (`monkeypatch.setattr(mod, "STRICT", False)`), and lists or dicts (which can be emptied).',
         'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked.',
       ],
     },
@@ -546,12 +705,17 @@ export const vacuousAssertion: Rule = {
       return {
         'module:exit'() {
           const judge = new TestJudge(ctx);
-          const copies = copiedNames(ctx.root);
+          const { copied: copies, literal } = plainAssignmentNames(ctx.root);
+          const constants = new ConstantNames(ctx, literal);
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
             const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies);
             if (kind) judge.collect(node, kind);
+            else {
+              const constant = constants.literalAsserted(node);
+              if (constant) judge.collect(node, 'constant', constant);
+            }
           }
           judge.finish();
         },

@@ -8,14 +8,16 @@
  * and `finally`, and `pytest.raises(AssertionError)`. Retry loops (not loops over test cases) and the
  * "expect an exception" idiom whose broad handler also swallows `self.fail()` drop to info. A decorator
  * of the test file whose wrapper swallows what the decorated test raises is reported at its handler.
- * A handler whose only assertion cannot fail (`assert True`, `assert exc is not None`) swallows too, and
- * `with pytest.raises(Exception):` around the test's own `assert` passes exactly when the check fails.
+ * A handler whose only assertion cannot fail (`assert True`, `assert exc is not None`) or that only sets a flag
+ * nothing reads (`failed = True`) swallows too, and `with pytest.raises(Exception):` around the test's own
+ * `assert` passes exactly when the check fails. A helper module's swallowing decorator (`tests/helpers.py`
+ * defines `tolerant`, the tests import it) is reported at its handler.
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, identifiersIn, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nearestFunction, skipSiteOf } from './helpers';
+import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nameUse, nearestFunction, skipSiteOf } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
@@ -55,12 +57,17 @@ function catchLabel(types: string[] | null): string {
   return `except ${types.length === 1 ? types[0] : `(${types.join(', ')})`}:`;
 }
 
-type HandlerVerdict = { kind: 'swallow' } | { kind: 'skip'; display: string; reason?: Node } | { kind: 'handled' };
+/**
+ * `flags`: names the handler sets (`failed = True`, `errors += 1`); the failure is dropped only if the function
+ * never reads them, which `unreadFlags` settles once the try is known to guard assertions.
+ */
+type HandlerVerdict = { kind: 'swallow'; flags?: Node[] } | { kind: 'skip'; display: string; reason?: Node; flags?: Node[] } | { kind: 'handled' };
 
 /** What an `except` block does with the failure: drops it (pass, log, return), turns it into a skip, or handles it. */
 function judgeHandler(block: Node | null | undefined, names: NameResolver): HandlerVerdict {
   if (!block) return { kind: 'handled' };
   let skip: { display: string; reason?: Node } | undefined;
+  let flags: Node[] | undefined;
   for (const stmt of block.namedChildren) {
     switch (stmt.type) {
       case 'comment':
@@ -80,6 +87,12 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
       case 'expression_statement': {
         let e = unparen(stmt.namedChild(0)!);
         if (e.type === 'ellipsis' || e.type === 'string') continue;
+        // `failed = True`: a flag records the failure, if something reads it later.
+        const set = e.type === 'assignment' || e.type === 'augmented_assignment' ? flagTargets(e) : undefined;
+        if (set) {
+          (flags ??= []).push(...set);
+          continue;
+        }
         // `await asyncio.sleep(...)`: the awaited call is what the handler does.
         if (e.type === 'await' && e.namedChild(0)) e = unparen(e.namedChild(0)!);
         if (e.type === 'call') {
@@ -109,7 +122,38 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
         return { kind: 'handled' };
     }
   }
-  return skip ? { kind: 'skip', display: skip.display, reason: skip.reason } : { kind: 'swallow' };
+  return skip ? { kind: 'skip', display: skip.display, reason: skip.reason, flags } : { kind: 'swallow', flags };
+}
+
+/** The plain names an assignment in a handler binds (`failed = True`, `ok, err = False, e`), or undefined for other targets (`self.failed = True`). */
+function flagTargets(assign: Node): Node[] | undefined {
+  const left = assign.childForFieldName('left');
+  if (!left) return undefined;
+  const l = unparen(left);
+  if (l.type === 'identifier') return [l];
+  if (l.type !== 'pattern_list' && l.type !== 'tuple_pattern') return undefined;
+  const names = l.namedChildren.map(unparen);
+  return names.every((n) => n.type === 'identifier') ? names : undefined;
+}
+
+/**
+ * The flags a handler sets that nothing reads: no read of the name anywhere in the function (nested functions
+ * included), no `global`/`nonlocal` sharing it, no `locals()`. Undefined when some flag is read: the failure is recorded.
+ */
+function unreadFlags(flags: Node[], tryStmt: Node): Node[] | undefined {
+  const fn = nearestFunction(tryStmt);
+  const scope = fn?.childForFieldName('body') ?? tryStmt.tree.rootNode;
+  if (/\b(locals|vars|globals)\s*\(/.test(scope.text)) return undefined;
+  const wanted = new Set(flags.map((f) => f.text));
+  for (const id of scope.descendantsOfType('identifier')) {
+    if (!id || !wanted.has(id.text)) continue;
+    const use = nameUse(id);
+    if (use === 'read') return undefined;
+    // `global failed` / `nonlocal failed`: another scope may read it.
+    if (use === 'bind' && (id.parent?.type === 'global_statement' || id.parent?.type === 'nonlocal_statement')) return undefined;
+  }
+  // Module-level flags can be read by other modules.
+  return fn ? flags : undefined;
 }
 
 /**
@@ -267,6 +311,8 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
     return;
   }
   if (elseFails(tryStmt) || inCleanup(tryStmt)) return;
+  if (verdict.flags && !unreadFlags(verdict.flags, tryStmt)) return;
+  const flagNote = verdict.flags ? ` (the handler sets \`${verdict.flags.map((f) => f.text).join('`, `')}\`, which nothing reads)` : '';
   const onlyExplicitFailures = asserts.every((a) => isExplicitFailure(a));
   const label = catchLabel(types);
   let severity: Severity = 'warning';
@@ -278,7 +324,7 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
     message = `\`${label}\` turns the failure of ${describeAssertions(asserts)} into \`${verdict.display}\`: a failing check in ${where(tryStmt)} is reported as skipped.`;
     if (external) message += ' The reason names the environment; check that condition directly rather than through an assertion.';
   } else {
-    message = `\`${label}\` swallows the failure of ${describeAssertions(asserts)}: ${where(tryStmt)} passes whether or not the assertion holds.`;
+    message = `\`${label}\` swallows the failure of ${describeAssertions(asserts)}${flagNote}: ${where(tryStmt)} passes whether or not the assertion holds.`;
     if (kind === 'broad' && onlyExplicitFailures) {
       severity = 'info';
       message = `\`${label}\` also catches the AssertionError of ${describeAssertions(asserts)}, so this "expect an exception" check can never fail; catch the specific exception instead.`;
@@ -345,6 +391,7 @@ function insideOf(node: Node | null, container: Node): boolean {
  */
 function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, clause: Node, label: string, kind: Catch, verdict: HandlerVerdict): void {
   if (verdict.kind === 'handled' || elseFails(tryStmt) || inCleanup(tryStmt)) return;
+  if (verdict.flags && !unreadFlags(verdict.flags, tryStmt)) return;
   const wrapper = nearestFunction(tryStmt);
   if (!wrapper) return;
   // The decorated function is a parameter of a function around the wrapper (the decorator, or a decorator factory).
@@ -365,10 +412,13 @@ function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, c
     if (f?.type === 'identifier' && outerParams.has(f.text)) call = n;
     return !call;
   });
-  if (!call) return;
-  const tests = testsDecoratedWith(ctx.root, functionName(decorator));
-  if (!tests.length) return;
+  if (!call || raisesAfter(tryStmt, wrapper)) return;
   const name = functionName(decorator);
+  const tests = testsDecoratedWith(ctx.root, name);
+  if (!tests.length) {
+    checkExportedSwallowingDecorator(ctx, tryStmt, clause, label, kind, verdict, decorator, call);
+    return;
+  }
   const shown = tests.slice(0, 3).map((t) => `\`${functionName(t)}\``).join(', ') + (tests.length > 3 ? ` and ${tests.length - 3} more` : '');
   let severity: Severity = 'warning';
   let message: string;
@@ -388,6 +438,44 @@ function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, c
     message,
     severity,
     related: tests.slice(0, 5).map((t) => ({ node: t.childForFieldName('name') ?? t, message: `decorated with \`@${name}\`` })),
+  });
+}
+
+/**
+ * The wrapper raises or fails after the try (`try: fn() except AssertionError: return` then
+ * `raise AssertionError("unexpectedly passed")`): an expected-failure decorator, which reports a test that passes.
+ */
+function raisesAfter(tryStmt: Node, wrapper: Node): boolean {
+  for (let stmt: Node | null = tryStmt; stmt && stmt.id !== wrapper.id; stmt = stmt.parent) {
+    for (let next = stmt.nextNamedSibling; next; next = next.nextNamedSibling) {
+      let fails = false;
+      forEachInScope(next, (n) => {
+        if (n.type === 'raise_statement' || isAssertion(n)) fails = true;
+        return !fails;
+      });
+      if (fails || next.type === 'raise_statement' || isAssertion(next)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A swallowing decorator that a helper module (a test-role file without tests) never applies itself, such as
+ * `tolerant` in `tests/helpers.py`, imported by the tests: reported at its handler when it names AssertionError and simply drops it (no skip, no retry), since the
+ * tests it decorates live in other files.
+ */
+function checkExportedSwallowingDecorator(ctx: RuleContext, tryStmt: Node, clause: Node, label: string, kind: Catch, verdict: HandlerVerdict, decorator: Node, call: Node): void {
+  if (kind !== 'assertion' || verdict.kind !== 'swallow' || inRetryLoop(tryStmt)) return;
+  const name = functionName(decorator);
+  // Only a helper module's decorators are meant for other files: a test module's unused one decorates nothing.
+  if (ctx.root.descendantsOfType('function_definition').some((f) => isTestFunction(f!))) return;
+  // Applied (or called) in this file: there it decorates helpers, not tests.
+  const nameId = decorator.childForFieldName('name');
+  if (ctx.root.descendantsOfType('identifier').some((n) => n!.text === name && n!.id !== nameId?.id)) return;
+  ctx.report({
+    node: clause,
+    message: `\`${label}\` in decorator \`${name}()\` swallows the AssertionError that \`${call.text.split('(')[0]}(...)\` raises: every test decorated with \`@${name}\` passes whether or not its assertions hold.`,
+    severity: 'warning',
   });
 }
 
@@ -514,14 +602,16 @@ export const swallowedAssertion: Rule = {
         'cannot fail the test: the failure is raised, caught and forgotten, and the run reports a pass. Turning the failure into ' +
         '`pytest.skip()` hides it the same way, and so does a `return` (or `break`/`continue`) in `finally:`, which discards the ' +
         'exception in flight, or a decorator whose wrapper catches what the decorated test raises ' +
-        '(`def tolerant(fn): ... try: return fn(*args) except AssertionError: return None`). A handler whose only check cannot fail ' +
-        '(`except AssertionError: assert True`, `except AssertionError as e: assert e is not None`) drops the failure as well, and ' +
+        '(`def tolerant(fn): ... try: return fn(*args) except AssertionError: return None`), whether the test file defines it or imports it ' +
+        'from a helper module. A handler whose only check cannot fail (`except AssertionError: assert True`, ' +
+        '`except AssertionError as e: assert e is not None`) or that only sets a flag nothing reads (`failed = True`) drops the failure as well, and ' +
         '`with pytest.raises(Exception):` around the test\'s own `assert` turns it around: the test passes when the check fails.',
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
         '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet.',
-        'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet.',
+        'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`.',
+        'Expected-failure decorators whose wrapper raises when the test passes (`except AssertionError: return`, then `raise AssertionError("passed unexpectedly")`) stay quiet. A helper module\'s decorator is reported only when it names AssertionError and drops it outright (not a retry, a skip or a broad `except Exception`) and the module does not apply it to its own helpers.',
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
         '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values it is an inverted check (`info`); `pytest.raises(ValueError)` around an `assert` stays quiet.',
         'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',

@@ -362,15 +362,19 @@ export function isSelfComparison(node: Node | null | undefined, negated = false)
   const n = unparen(node);
   if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return false;
   const [a, b] = n.namedChildren as [Node, Node];
-  const op = comparisonOperator(n);
-  // `x in [x, y]`: a value is always among a literal collection that lists it.
-  if (op === 'in' || op === 'not in') {
-    const r = unparen(b);
-    if (!isPure(a) || !['list', 'tuple', 'set'].includes(r.type)) return false;
-    const listed = r.namedChildren.some((c) => normalise(unparen(c).text) === normalise(unparen(a).text));
-    return listed && (negated ? op === 'not in' : op === 'in');
+  // `x in [x, y]`: a value is always among a literal collection that lists it. (The operator is read only
+  // for a literal collection on the right: most comparisons stop at the text check below.)
+  const r = unparen(b);
+  if (r.type === 'list' || r.type === 'tuple' || r.type === 'set') {
+    const op = comparisonOperator(n);
+    if (op === 'in' || op === 'not in') {
+      if (!isPure(a)) return false;
+      const listed = r.namedChildren.some((c) => normalise(unparen(c).text) === normalise(unparen(a).text));
+      return listed && (negated ? op === 'not in' : op === 'in');
+    }
   }
-  if (normalise(unparen(a).text) !== normalise(unparen(b).text) || !isPure(a)) return false;
+  if (normalise(unparen(a).text) !== normalise(r.text) || !isPure(a)) return false;
+  const op = comparisonOperator(n);
   // `x != x` / `x is not x` are NaN checks when asserted; only their negation (`assertFalse(x != x)`) is reflexive.
   return negated ? op === '!=' || op === 'is not' : op === '==' || op === 'is' || op === '<=' || op === '>=';
 }
@@ -830,4 +834,46 @@ export function inTryBodyOnly(node: Node, scope: Node): boolean {
     if (p.type === 'except_clause' || p.type === 'else_clause' || p.type === 'finally_clause' || p.type === 'except_group_clause') return false;
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Names: where an identifier binds and where it is read
+
+/** What an identifier occurrence does with its name. `neither`: it is an attribute or keyword name, not the variable. */
+export type NameUse = 'read' | 'bind' | 'neither';
+
+/** Nodes that group assignment targets (`a, b = ...`, `[a, *b] = ...`, `(a) = ...`). */
+const TARGET_GROUPS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'parenthesized_expression', 'tuple', 'list', 'expression_list']);
+/** Nodes whose identifiers all bind (imports, declarations, parameters, match captures). */
+const BINDING_PARENTS = new Set([
+  'as_pattern_target', 'aliased_import', 'dotted_name', 'global_statement', 'nonlocal_statement', 'parameters', 'lambda_parameters',
+  'list_splat_pattern', 'dictionary_splat_pattern', 'splat_pattern', 'keyword_pattern', 'case_pattern', 'typed_parameter', 'delete_statement',
+]);
+/** Statements and clauses whose `left` (or `name`) field binds what it holds. */
+const TARGET_OWNERS = new Set(['assignment', 'augmented_assignment', 'for_statement', 'for_in_clause']);
+
+/**
+ * How `id` uses its name: bound (assignment target, loop variable, `as` target, import, parameter, `del`,
+ * `global`), read, or neither (`obj.name`, `f(name=...)`). Unknown shapes count as reads.
+ */
+export function nameUse(id: Node): NameUse {
+  const p = id.parent;
+  if (!p) return 'read';
+  const t = p.type;
+  if (t === 'attribute') return p.childForFieldName('attribute')?.id === id.id ? 'neither' : 'read';
+  if (t === 'keyword_argument') return p.childForFieldName('name')?.id === id.id ? 'neither' : 'read';
+  if (t === 'default_parameter' || t === 'typed_default_parameter' || t === 'named_expression' || t === 'function_definition' || t === 'class_definition') {
+    return p.childForFieldName('name')?.id === id.id ? 'bind' : 'read';
+  }
+  if (t === 'as_pattern') return p.childForFieldName('alias')?.id === id.id ? 'bind' : 'read';
+  if (BINDING_PARENTS.has(t)) return 'bind';
+  // A target, possibly inside a tuple or list of targets: climb the groups to the statement that owns them.
+  let target: Node = id;
+  for (let q: Node | null = p; q; q = q.parent) {
+    if (TARGET_OWNERS.has(q.type)) return q.childForFieldName('left')?.id === target.id ? 'bind' : 'read';
+    if (q.type === 'delete_statement') return 'bind';
+    if (!TARGET_GROUPS.has(q.type)) return 'read';
+    target = q;
+  }
+  return 'read';
 }
