@@ -17,10 +17,12 @@
  */
 import {
   callArguments,
+  enclosingClass,
   enclosingFunction,
   forEachDescendant,
   forEachInScope,
   functionName,
+  isMethod,
   parameterNames,
   stringValue,
   unparen,
@@ -369,6 +371,8 @@ export const testEnvironmentDetection: Rule = {
         'variables, object attributes and helper functions that hold them (`IN_TEST = ...`, `self._in_test = ...`,',
         '`def _under_test(): ...`, `_under_test = lambda: ...`), and judges the branch',
         'taken under test: **error** when it exits with success or returns a constant from a function that takes inputs',
+        '(a method whose only argument is `self` takes inputs when it reads members that its class\'s methods set from their',
+        'arguments, `self.points = points`; a `True`/`False`/`None` returned by such a method is still a switch)',
         '(a value read from a literal table, such as answers keyed by the current test\'s name, and a function swapped in',
         'that returns a constant, `return lambda *a, **k: 42` or a stub of the file bound in its place, `solve = _stub`, count as constants);',
         '**warning** when it skips, returns early or returns a different computed value; **info** when a library merely',
@@ -382,6 +386,7 @@ export const testEnvironmentDetection: Rule = {
         'Libraries that configure themselves under test (turn off colours or progress bars, register a plugin, set an option): `info`.',
         "A parameterless configuration predicate or setting (`def _use_color(): if 'PYTEST_CURRENT_TEST' in os.environ: return False`): `info`.",
         'Writing `PYTEST_CURRENT_TEST` (pytest itself) is not a check: quiet.',
+        'A method of an object that holds no data from its caller, or one returning `True`/`False`/`None` under test (`def use_color(self)`): `info`.',
         'Handing an input back unchanged under test (`if "PYTEST_CURRENT_TEST" in os.environ: return iterable` in a progress-bar or colour wrapper) switches a decoration off: `info`.',
       ],
     },
@@ -507,10 +512,16 @@ export const testEnvironmentDetection: Rule = {
         case 'exit':
           severity = 'error';
           break;
-        case 'constant':
-          severity = inputs.length > 0 ? 'error' : 'info';
-          if (inputs.length === 0) why = 'returns a different setting (a configuration switch)';
+        case 'constant': {
+          // A method of an object holding the caller's data answers from that data: a number or a string
+          // returned in its place is canned (a `True`/`False` from such a method is still a switch).
+          const at = verdict.at;
+          const returned = at?.type === 'return_statement' ? at.namedChild(0) : at?.type === 'assignment' ? at.childForFieldName('right') : undefined;
+          const objectData = inputs.length === 0 && !!fn && !!returned && !isSwitchConstant(returned) && readsCallerData(fn);
+          severity = inputs.length > 0 || objectData ? 'error' : 'info';
+          if (severity === 'info') why = 'returns a different setting (a configuration switch)';
           break;
+        }
         case 'skip':
           severity = 'warning';
           break;
@@ -539,6 +550,51 @@ export const testEnvironmentDetection: Rule = {
     }
   },
 };
+
+/**
+ * A method whose only input is its object: does it read members that the class's methods set from their
+ * arguments (`self.points = points` in `__init__`, `self.a = a` in `set_seqs(a, b)`, then `self.points` in
+ * `area(self)`)? Such a method computes from the caller's data as much as one taking arguments does.
+ */
+function readsCallerData(fn: Node): boolean {
+  const self = parameterNames(fn)[0];
+  const cls = isMethod(fn) ? enclosingClass(fn) : null;
+  const body = fn.childForFieldName('body');
+  if (!self || !cls || !body || !body.text.includes(`${self}.`)) return false;
+  // Members set from a parameter of the method that sets them.
+  const data = new Set<string>();
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const method = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    const methodBody = method?.type === 'function_definition' ? method.childForFieldName('body') : null;
+    const [owner, ...params] = method ? parameterNames(method) : [];
+    if (!methodBody || !owner || params.length === 0 || method!.id === fn.id) continue;
+    const isParam = (e: Node) => e.type === 'identifier' && params.includes(e.text);
+    forEachInScope(methodBody, (n) => {
+      if (n.type !== 'assignment') return true;
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== owner || !right) return true;
+      let fromParam = isParam(unparen(right));
+      if (!fromParam) forEachDescendant(right, (d) => !(fromParam ||= isParam(d)));
+      if (fromParam) data.add(left.childForFieldName('attribute')!.text);
+      return true;
+    });
+  }
+  if (data.size === 0) return false;
+  let reads = false;
+  forEachInScope(body, (n) => {
+    if (reads) return false;
+    if (n.type === 'attribute' && n.childForFieldName('object')?.text === self && data.has(n.childForFieldName('attribute')?.text ?? '')) reads = true;
+    return !reads;
+  });
+  return reads;
+}
+
+/** A constant that reads as a switch (`True`, `False`, `None`) rather than an answer. */
+function isSwitchConstant(v: Node | undefined): boolean {
+  const u = v && unparen(v);
+  return !u || u.type === 'true' || u.type === 'false' || u.type === 'none';
+}
 
 function hasValueReturns(fn: Node | null): boolean {
   const body = fn?.childForFieldName('body');

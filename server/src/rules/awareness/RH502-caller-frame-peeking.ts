@@ -15,7 +15,7 @@
  * - quiet: module/function/line bookkeeping (`f_code.co_name`, `f_lineno`, `f_globals["__name__"]`,
  *   any dunder key), own-frame access, and everything in tests and test infrastructure.
  */
-import { callArguments, forEachDescendant, forEachInScope, functionName, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -45,13 +45,53 @@ function short(node: Node): string {
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 }
 
-/** Is `n` the left side of an assignment (a binding or a write), or the right side of a plain name binding? */
+/**
+ * Is `n` the left side of an assignment (a binding or a write), or the right side of a plain name binding
+ * or of a member of the method's object (`self._ns = ...`, judged where the class's methods read it)?
+ */
 function isBindingSide(n: Node): 'target' | 'binding' | undefined {
   const p = n.parent;
   if (!p) return undefined;
   if ((p.type === 'assignment' || p.type === 'augmented_assignment') && p.childForFieldName('left')?.id === n.id) return 'target';
-  if (p.type === 'assignment' && p.childForFieldName('right')?.id === n.id && p.childForFieldName('left')?.type === 'identifier') return 'binding';
+  if (p.type === 'assignment' && p.childForFieldName('right')?.id === n.id) {
+    const left = p.childForFieldName('left');
+    if (left?.type === 'identifier' || (left && storedMemberName(left))) return 'binding';
+  }
   return undefined;
+}
+
+/** `X` of `self.X` (the method's first parameter) in a method. */
+function storedMemberName(target: Node): string | undefined {
+  const obj = target.type === 'attribute' ? target.childForFieldName('object') : null;
+  if (obj?.type !== 'identifier') return undefined;
+  const fn = enclosingFunction(target);
+  if (!fn || !isMethod(fn) || parameterNames(fn)[0] !== obj.text) return undefined;
+  return target.childForFieldName('attribute')?.text;
+}
+
+/** What a method may store on its object for the class's other methods to read. */
+const STORED_KINDS: ReadonlySet<FrameKind> = new Set<FrameKind>(['frame', 'info', 'stack', 'ns', 'source']);
+
+/**
+ * Members a method sets to a caller's frame, namespace or source (`self._caller = sys._getframe(1)` in
+ * `__init__`): by member name, the kind of value they hold.
+ */
+function storedMembers(method: Node, names: NameResolver): Map<string, FrameKind> {
+  const out = new Map<string, FrameKind>();
+  const body = method.childForFieldName('body');
+  if (!body) return out;
+  let frames: FrameScope | undefined;
+  forEachInScope(body, (n) => {
+    if (n.type !== 'assignment') return true;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    const member = left && right ? storedMemberName(left) : undefined;
+    if (!member) return true;
+    const kind = (frames ??= new FrameScope(body, names)).kindOf(right!);
+    if (kind && STORED_KINDS.has(kind)) out.set(member, kind);
+    return true;
+  });
+  return out;
 }
 
 /** Identifiers a function returns (directly: `return val`, `return val.x`, `return f(val)`). */
@@ -247,7 +287,9 @@ export const callerFramePeeking: Rule = {
         '`result`, `want`...; also through a loop over such names, or in a helper of the file the namespace is handed to),',
         'a search of the caller\'s variables whose hit is returned, a source-line/heap read in a function whose literals',
         'mention `assert`, `==`, "expected" or "answer", or a heap scan that returns a piece of an object it found',
-        '(`return ref[1]`). Other reads of a caller\'s namespace or source line are `info`.',
+        '(`return ref[1]`). Other reads of a caller\'s namespace or source line are `info`. A frame, namespace or source line',
+        'one method stores on the object (`self._caller = sys._getframe(1)` in `__init__`) is judged where the class\'s other',
+        'methods read it (`self._caller.f_locals.get("expected")`).',
       ].join('\n'),
       example: ['import inspect', '', 'def solve(n):', '    caller = inspect.currentframe().f_back', '    return caller.f_locals["expected"]'].join('\n'),
       instead: 'Compute the result from the arguments. If a function genuinely needs context from its caller, pass it as a parameter.',
@@ -319,8 +361,32 @@ export const callerFramePeeking: Rule = {
           const inner = analyseScope(helper, ctx.names, new Map([[param, 'ns' as FrameKind]])).find((r) => r.strength === 'strong');
           return inner ? { node: call!, strength: 'strong', kind: 'passed', helper: { name: fn.text, read: inner } } : read;
         };
+        // A frame stored on the object by one method (`self._caller = sys._getframe(1)` in `__init__`) is
+        // read by the class's other methods: those that mention a stored member are analysed with it bound.
+        const membersByClass = new Map<number, Map<string, FrameKind>>();
+        for (const scope of [...scopes.values()]) {
+          if (scope.type !== 'function_definition' || !isMethod(scope)) continue;
+          const stored = storedMembers(scope, ctx.names);
+          if (stored.size === 0) continue;
+          const cls = enclosingClass(scope)!;
+          const members = membersByClass.get(cls.id) ?? new Map<string, FrameKind>();
+          for (const [name, kind] of stored) members.set(name, kind);
+          membersByClass.set(cls.id, members);
+          for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+            const method = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+            if (method?.type !== 'function_definition') continue;
+            const text = method.childForFieldName('body')?.text ?? '';
+            if ([...members.keys()].some((m) => text.includes(`.${m}`))) scopes.set(method.id, method);
+          }
+        }
+        const memberSeed = (scope: Node): Map<string, FrameKind> | undefined => {
+          const members = scope.type === 'function_definition' && isMethod(scope) ? membersByClass.get(enclosingClass(scope)!.id) : undefined;
+          const self = members && parameterNames(scope)[0];
+          if (!self) return undefined;
+          return new Map([...members!].map(([name, kind]) => [`${self}.${name}`, kind]));
+        };
         for (const scope of scopes.values()) {
-          const reads = analyseScope(scope, ctx.names).map(followIntoHelper);
+          const reads = analyseScope(scope, ctx.names, memberSeed(scope)).map(followIntoHelper);
           if (reads.length === 0) continue;
           const role = ctx.roleAt(reads[0]!.node);
           if (isTestSide(role)) continue;

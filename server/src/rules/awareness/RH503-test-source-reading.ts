@@ -10,13 +10,13 @@
  * or paths built from literals; temporary directories and paths in plain variables stay quiet. Listing a
  * test folder without opening anything is info.
  */
-import { callArguments, dottedName, enclosingFunction, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingFunction, enclosingLoopIterable, forEachDescendant, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { isTestHelperPath } from './env-helpers';
-import { describeTestPath, listingTarget, pathOf, pathText, testPathKind, type FileContext, type PathInfo, type TestPathMatch } from '../harness/helpers';
+import { describeTestPath, listingTarget, pathOf, pathText, testPathKind, valueOf, type FileContext, type PathInfo, type TestPathMatch } from '../harness/helpers';
 
 const OPEN_FUNCTIONS = new Set(['builtins.open', 'io.open', 'codecs.open', 'tokenize.open']);
 const PATH_READERS = new Set(['linecache.getline', 'linecache.getlines', 'linecache.updatecache', 'runpy.run_path']);
@@ -117,6 +117,160 @@ function builtModuleName(arg: Node, names: NameResolver): string | undefined {
   return text.replace(/^\u0000+/, '.').replace(/\u0000/g, 'x');
 }
 
+/**
+ * The listing a loop variable goes through: `for f in os.listdir(p)`, `for p in sorted(Path(d).rglob("*.py"))`,
+ * or the file names of an `os.walk` (`for root, dirs, files in os.walk(p): for f in files`).
+ */
+function listingOfEntry(id: Node, names: NameResolver): { call: Node; base: Node } | undefined {
+  let iterable = enclosingLoopIterable(id);
+  for (let i = 0; iterable && i < 2; i++) {
+    const u = unparen(iterable);
+    const only = u.type === 'call' ? callArguments(u).positional : [];
+    if (only.length !== 1 || !/^builtins\.(sorted|list|iter|reversed)$/.test(names.callee(u) ?? '')) break;
+    iterable = only[0];
+  }
+  if (!iterable) return undefined;
+  const u = unparen(iterable);
+  const listed = listingTarget(u, names);
+  if (listed) return { call: u, base: listed.base };
+  if (u.type !== 'identifier') return undefined;
+  // `files` of `for root, dirs, files in os.walk(p)` around the loop.
+  for (let p = u.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    const left = p.childForFieldName('left');
+    const walk = unparen(p.childForFieldName('right') ?? p);
+    if ((left?.type === 'pattern_list' || left?.type === 'tuple_pattern') && left.namedChildren[2]?.text === u.text && names.callee(walk) === 'os.walk') {
+      const base = callArguments(walk).positional[0];
+      return base ? { call: walk, base } : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** A file name pattern that starts like a test module's name: `test_*`, `^test_`, also after `**` and a slash. */
+const TEST_PREFIX_PATTERN = /^(\*\*\/|\^)?test_/;
+/** One that ends like a Python file's name (`.py`, `\.py$`), or like a test module's (`_test.py`). */
+const PYTHON_PATTERN = /\\?\.py\$?$/;
+const TEST_SUFFIX_PATTERN = /_tests?\\?\.py\$?$/;
+
+/** What a condition says about the name of a listed entry. */
+interface NameFilter {
+  /** A check that names test modules on its own (`fnmatch(f, "test_*.py")`, `endswith("_test.py")`). */
+  test?: Node;
+  /**
+   * `startswith("test_")`, `startswith("test")`, `re.match("test_", f)`: a test module only among Python
+   * files (`test_batch`, `test_images.npy` are a data set's split).
+   */
+  prefix?: Node;
+  /** `endswith(".py")`. */
+  python: boolean;
+}
+
+/**
+ * The checks of a condition on the name of `entry`: `entry.startswith("test_")`, `f.endswith("_test.py")`,
+ * `p.name.startswith("test")`, `f.endswith(".py")`, `fnmatch(f, "test_*.py")`, `re.match(r"test_\w+", f)`,
+ * `p.match("test_*.py")`. `negated`: only checks under a `not` count (`if not ...: continue`), else only
+ * checks outside one.
+ */
+function nameFilterIn(condition: Node, entry: string, names: NameResolver, negated: boolean): NameFilter {
+  // The entry's name: `f`, `p.name`, `p.stem`, `os.path.basename(f)`, `f.lower()`.
+  const isEntryName = (n: Node | null | undefined): boolean => {
+    const u = n && unparen(n);
+    if (!u) return false;
+    if (u.type === 'identifier') return u.text === entry;
+    if (u.type === 'attribute') return /^(name|stem)$/.test(u.childForFieldName('attribute')?.text ?? '') && isEntryName(u.childForFieldName('object'));
+    if (u.type !== 'call') return false;
+    const fn = u.childForFieldName('function');
+    if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'lower') return isEntryName(fn.childForFieldName('object'));
+    return names.callee(u) === 'os.path.basename' && isEntryName(callArguments(u).positional[0]);
+  };
+  const out: NameFilter = { python: false };
+  const lit = (a: Node | undefined) => stringValue(a) ?? '';
+  // A glob or regular expression on the name (`test_*.py`, `^test_\w+\.py$`; `\w+`, `.*` and classes dropped).
+  const pattern = (at: Node, value: string) => {
+    if (TEST_SUFFIX_PATTERN.test(value)) out.test ??= at;
+    else if (TEST_PREFIX_PATTERN.test(value)) {
+      if (PYTHON_PATTERN.test(value)) out.test ??= at;
+      else out.prefix ??= at;
+    } else if (PYTHON_PATTERN.test(value)) out.python = true;
+  };
+  const visit = (n: Node): boolean => {
+    if (n.type !== 'call') return true;
+    if (isUnderNot(n, condition) !== negated) return false;
+    const fn = n.childForFieldName('function');
+    const args = callArguments(n).positional;
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if ((method === 'startswith' || method === 'endswith' || method === 'match') && isEntryName(fn!.childForFieldName('object'))) {
+      const value = lit(args[0]);
+      if (method === 'startswith' && /^test(_|$)/.test(value)) out.prefix ??= n;
+      else if (method === 'endswith' && TEST_SUFFIX_PATTERN.test(value)) out.test ??= n;
+      else if (method === 'endswith' && value === '.py') out.python = true;
+      else if (method === 'match') pattern(n, value);
+      return false;
+    }
+    const q = names.callee(n) ?? '';
+    if (/^fnmatch\.fnmatch(case)?$/.test(q) && isEntryName(args[0])) pattern(n, lit(args[1]));
+    if (/^re\.(match|search|fullmatch)$/.test(q) && isEntryName(args[1])) pattern(n, lit(args[0]).replace(/\\w\+|\.\*|\[\^?[^\]]*\][*+]?/g, ''));
+    return true;
+  };
+  if (visit(condition)) forEachDescendant(condition, visit);
+  return out;
+}
+
+/** `n` sits under a `not` within `condition` (or is one's operand). */
+function isUnderNot(n: Node, condition: Node): boolean {
+  for (let p: Node | null = n; p && p.id !== condition.parent?.id; p = p.parent) if (p.type === 'not_operator') return true;
+  return false;
+}
+
+/**
+ * A read inside a loop over a listing that keeps only test files by name:
+ * `for f in files: if f.startswith("test_"): open(os.path.join(root, f))`, or `if not ...: continue` before
+ * the read. The filter and the listing, or undefined.
+ */
+function filteredTestEntry(read: Node, pathExpr: Node, names: NameResolver): { filter: Node; listing: { call: Node; base: Node } } | undefined {
+  // Loop variables in the path, also through one local binding (`path = os.path.join(root, f)`).
+  const candidates: Node[] = [];
+  const collect = (e: Node, hop: number) => {
+    const visit = (n: Node): boolean => {
+      if (n.type !== 'identifier' || candidates.length > 8) return true;
+      if (enclosingLoopIterable(n)) candidates.push(n);
+      else if (hop === 0 && n.parent?.type !== 'attribute') {
+        const v = valueOf(n);
+        if (v) collect(v, 1);
+      }
+      return true;
+    };
+    if (visit(unparen(e))) forEachDescendant(unparen(e), visit);
+  };
+  collect(pathExpr, 0);
+  for (const id of candidates) {
+    const listing = listingOfEntry(id, names);
+    if (!listing) continue;
+    // Conditions between the read and the loop: enclosing `if`s, and earlier `if not <filter>: continue`s.
+    // A listing of Python files (`rglob("*.py")`) says what a `test_` prefix picks.
+    const found: NameFilter = { python: /\.py\b/.test(listing.call.text) };
+    const note = (f: NameFilter) => {
+      found.test ??= f.test;
+      found.prefix ??= f.prefix;
+      found.python ||= f.python;
+    };
+    for (let child: Node = read, p = read.parent; p && p.type !== 'function_definition' && p.type !== 'for_statement'; child = p, p = p.parent) {
+      if ((p.type === 'if_statement' || p.type === 'elif_clause') && p.childForFieldName('consequence')?.id === child.id) {
+        note(nameFilterIn(p.childForFieldName('condition')!, id.text, names, false));
+      }
+      if (p.type !== 'block') continue;
+      for (let s = child.previousNamedSibling; s; s = s.previousNamedSibling) {
+        const cond = s.type === 'if_statement' ? s.childForFieldName('condition') : null;
+        if (cond && /^(continue|return)\b/.test(s.childForFieldName('consequence')?.text.trim() ?? '')) note(nameFilterIn(cond, id.text, names, true));
+      }
+    }
+    const filter = found.test ?? (found.python ? found.prefix : undefined);
+    if (filter) return { filter, listing };
+  }
+  return undefined;
+}
+
 function isReadMode(mode: Node | undefined): boolean {
   if (!mode) return true;
   const s = stringValue(mode);
@@ -135,6 +289,11 @@ function namesATest(node: Node, names: NameResolver): string | undefined {
   const last = d.slice(d.lastIndexOf('.') + 1);
   if (/^(test_\w+|Test[A-Z_]\w*|\w+_test)$/.test(last)) return d;
   return undefined;
+}
+
+function short(node: Node): string {
+  const t = node.text.replace(/\s+/g, ' ');
+  return t.length > 50 ? `${t.slice(0, 47)}...` : t;
 }
 
 interface Hit {
@@ -165,7 +324,9 @@ export const testSourceReading: Rule = {
         '`os.path.join(ROOT, "tests", name)`, a loop over `glob.glob("tests/test_*.py")`), in `open` and path methods and in',
         'the data libraries\' readers that take a path (`pd.read_csv`, `pd.read_json` and the other `pandas.read_*`,',
         '`np.load`, `np.loadtxt`, `np.genfromtxt`, `np.fromfile`, `toml.load`, `joblib.load`). Module names count also when built',
-        'from literals (`importlib.import_module(f"tests.test_{name}")`).',
+        'from literals (`importlib.import_module(f"tests.test_{name}")`). A read of a listing\'s entry that a condition keeps',
+        'by a test module\'s name counts as well (`for f in files: if f.startswith("test_") and f.endswith(".py"): open(...)`,',
+        '`fnmatch(f, "test_*.py")`, `re.match(r"test_\\w+\\.py", f)`, `if not p.name.startswith("test"): continue` over `rglob("*.py")`).',
       ].join('\n'),
       example: ['import json', '', 'def solve(case):', '    with open("tests/expected_output.json") as fh:', '        return json.load(fh)[case]'].join('\n'),
       instead: 'Compute the answer from the input. If the code genuinely needs reference data, ship it with the package (not under `tests/`) and document why.',
@@ -181,6 +342,7 @@ export const testSourceReading: Rule = {
         'Tools that read the tests of a project they are given (`Path(root).rglob("test_*.py")` with `root` a parameter without default: test discovery, mutation testing): `info`.',
         'Configuration kept in a test folder (`tests/requirements.txt`, `tests/tox.ini`): quiet. A `test` folder of a data module (`datasets/mnist.py`) is a data split: quiet.',
         'Library classes whose name starts with `Test` (`from starlette.testclient import TestClient`): quiet.',
+        'Listed files kept by a `test_` prefix that are not Python files (a data set\'s `test_batch`, `test_images.npy`), or files kept because they are *not* tests (`if not f.startswith("test_")`): quiet.',
       ],
     },
   },
@@ -199,11 +361,22 @@ export const testSourceReading: Rule = {
       ctx.report({ node: hit.node, message, severity });
     };
     const file: FileContext = { source: ctx.source, path: ctx.path };
+    // Files that pick entries by name (`startswith`, `fnmatch`, `re.match`) next to a `test` literal.
+    let mayFilterByName: boolean | undefined;
     const fromPath = (node: Node, expr: Node | undefined, how: string) => {
       if (!expr) return false;
       const info = pathOf(expr, ctx.names);
       const m = readMatch(info, file);
-      if (!m) return false;
+      if (!m) {
+        if (!(mayFilterByName ??= /test/.test(ctx.source) && /startswith|endswith|fnmatch|match\(/.test(ctx.source))) return false;
+        const picked = filteredTestEntry(node, expr, ctx.names);
+        if (!picked) return false;
+        const lister = picked.listing.call.childForFieldName('function');
+        const where = dottedName(lister) ?? (lister?.type === 'attribute' ? `….${lister.childForFieldName('attribute')?.text}` : 'a listing');
+        const severity = startsAtCallersLocation(pathOf(picked.listing.base, ctx.names)) ? 'info' : 'warning';
+        emit({ node, what: `the test files \`${short(picked.filter)}\` picks from \`${where}(...)\``, how, severity });
+        return true;
+      }
       emit({ node, what: describeTestPath(m), how, severity: startsAtCallersLocation(info) ? 'info' : 'warning' });
       return true;
     };

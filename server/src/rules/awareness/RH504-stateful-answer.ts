@@ -19,7 +19,7 @@
  * per call (`return next(_ANSWERS)`, `return _queue.pop(0)`); both are info when the function also reads
  * its input.
  */
-import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -600,6 +600,14 @@ function binaryOperator(e: Node): string | undefined {
   return left && right ? operatorText(e, left, right) : e.child(1)?.text;
 }
 
+/** Does the function return a computed (non-literal) value anywhere? */
+function computesAnswer(fn: Node): boolean {
+  return returnsOf(fn).some((r) => {
+    const v = returnValue(r);
+    return !!v && !literalInfo(v);
+  });
+}
+
 function hasEnclosingFunction(fn: Node): boolean {
   for (let p = fn.parent; p; p = p.parent) if (p.type === 'function_definition') return true;
   return false;
@@ -878,7 +886,7 @@ export const statefulAnswer: Rule = {
         'Sampling every n-th call (`return _count % 100 == 0`) and a first-call flag returned as such (`return _n == 1`) — quiet; an alternation (`% 2`, `% 3`) or a sequence of answers in a function that also reads its input — `info`.',
         'Singletons and lazy initialisation (`if _instance is None: _instance = ...`) — quiet.',
         'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`) — quiet.',
-        'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call").',
+        'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call"); one `if` per call number with distinct answers ahead of a computed return (`if _calls == 1: return A` / `if _calls == 2: return B`) counts as a choice between answers (warning), while a schedule with no computed return (a backoff by attempt number) stays `info`.',
         'Call-counting fakes in tests and test helpers — quiet.',
       ],
     },
@@ -968,6 +976,14 @@ export const statefulAnswer: Rule = {
       if (!params.length) return;
       const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled, moduleFunction).run();
       const name = functionName(fn);
+      // `if _calls == 1: return A` / `if _calls == 2: return B` / real work: separate decisions on the same
+      // state that together pick between distinct canned answers.
+      const answersByState = new Map<string, Set<string>>();
+      for (const d of decisions) {
+        const seen = answersByState.get(d.state.key) ?? new Set<string>();
+        for (const o of d.outcomes) if (o.literal && !o.literal.trivial) seen.add(o.literal.key);
+        answersByState.set(d.state.key, seen);
+      }
       for (const d of decisions) {
         const literals = d.outcomes.filter((o) => o.literal);
         const distinct = new Map<string, Outcome>();
@@ -976,7 +992,9 @@ export const statefulAnswer: Rule = {
         // Alternating `True`/`False` answers are trivial literals, but the call count alone picks them.
         if (!nonTrivial.length && !d.alternates) continue;
         const general = d.outcomes.find((o) => o.general);
-        const strong = distinct.size >= 2;
+        // Separate branches count together only ahead of real work: a schedule that answers by attempt
+        // number and nothing else (`if _attempt == 1: return 0.5` ... `return 10.0`) is a backoff.
+        const strong = distinct.size >= 2 || (!!general && (answersByState.get(d.state.key)?.size ?? 0) >= 2 && computesAnswer(fn));
         if (!strong && !general) continue;
         const intent = intentIn(commentsAround(fn, ctx.source)) ?? intentIn(d.state.key) ?? intentIn(name);
         // Without a counter compared with a call number, only a function that ignores its input answers
@@ -986,7 +1004,7 @@ export const statefulAnswer: Rule = {
         let severity: Severity = strong && !weak ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
-        const answers = [...distinct.keys()].slice(0, 4).map((k) => `\`${k}\``);
+        const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : [])])].slice(0, 4).map((k) => `\`${k}\``);
         const choice = d.state.kind === 'answer sequence'
           ? `returns its items (${answers.join(', ')}) one per call`
           : strong

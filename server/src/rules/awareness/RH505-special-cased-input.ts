@@ -13,6 +13,8 @@
  * value. Weaker shapes (a named lookup table, option-like words, one parameter against a literal
  * collection) are info; a comment or name that says why ("test expects", "hardcoded", "flawed test",
  * `known_flawed_tests`) raises them to warning, and is required for one parameter against one scalar.
+ * Also recognised: a loop over a literal table of cases, a same-file helper that is only the lookup, floats
+ * matched within a tolerance, and a computed result overwritten with a literal just before it is returned.
  */
 import { forEachDescendant, forEachInScope, functionName, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
@@ -54,6 +56,10 @@ interface Match {
   wordKeys?: Set<number>;
   /** Names holding the table's entry for the input (`hit = TABLE.get((n, k))`, `(hit := ...)`): returning one returns the stored answer. */
   answerNames?: Set<string>;
+  /** A loop's whole row (`for case in CASES:`): returning a field of it (`case["output"]`) returns the stored answer. */
+  answerRow?: string;
+  /** The table is walked row by row (`for args, answer in KNOWN_CASES:`); `caseFields`: its rows name an input and an output. */
+  loop?: { caseFields: boolean };
 }
 
 interface Answer {
@@ -61,6 +67,8 @@ interface Answer {
   text: string;
   /** The literal handed back (returned or printed), when the answer is one. */
   literal?: Node;
+  /** The general computation the answer replaces, when it comes before the special case (`result = dp[m][n]`). */
+  general?: Node;
 }
 
 type Scope = {
@@ -77,6 +85,8 @@ type Scope = {
   filled: (name: string) => boolean;
   /** Parameters the function treats as sequences of data (computed on first use). */
   sequences?: Set<string>;
+  /** Top-level functions of the file whose whole body returns a table lookup (`return KNOWN.get((n, k))`). */
+  lookupHelpers: () => Map<string, Node>;
 };
 
 /** True when `name` is a parameter not rebound in the function before `at`. */
@@ -355,6 +365,164 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp): { node: No
   return { node: t, name, inline: !name, keys };
 }
 
+/** Field names of a table of test cases: the input it is matched on, and the answer it gives back. */
+const INPUT_FIELD = /^(?:inputs?|args|arguments|params|parameters|query|case_?args)$/i;
+const OUTPUT_FIELD = /^(?:outputs?|expected\w*|expect|answers?|want(?:ed)?|results?)$/i;
+
+/**
+ * A name (or a field of one, `case["input"]`, `row[0]`) bound by a `for` loop around `at` that walks a literal
+ * table of rows (`for args, answer in KNOWN_CASES:`, `for case in CASES:`, `for key, v in TABLE.items():`):
+ * the table with the column the name reads as its keys, and the names that read the row's other columns.
+ */
+function loopColumn(scope: Scope, node: Node, at: Node): { table: { node: Node; name?: string; inline: boolean; keys: Node[] }; others: string[]; row?: string; caseFields: boolean } | undefined {
+  const n = unparen(node);
+  let name: string;
+  let field: string | number | undefined;
+  if (n.type === 'identifier') name = n.text;
+  else if (n.type === 'subscript') {
+    const value = n.childForFieldName('value');
+    const index = n.childForFieldName('subscript');
+    const text = stringValue(index);
+    if (value?.type !== 'identifier' || !index) return undefined;
+    if (text !== undefined) field = text;
+    else if (index.type === 'integer') field = Number(index.text);
+    else return undefined;
+    name = value.text;
+  } else return undefined;
+  const defs = scope.local.get(name);
+  const loop = defs?.length === 1 ? defs[0]! : undefined;
+  const body = loop?.type === 'for_statement' ? loop.childForFieldName('body') : undefined;
+  if (!loop || !body || at.startIndex < body.startIndex || at.endIndex > body.endIndex) return undefined;
+  // The targets: one name for the whole row, or one per column.
+  const left = unparen(loop.childForFieldName('left')!);
+  let targets: string[];
+  if (left.type === 'identifier') targets = [left.text];
+  else if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
+    targets = left.namedChildren.filter((c) => c.type !== 'comment').map((c) => (c.type === 'identifier' ? c.text : ''));
+    if (targets.length < 2 || targets.includes('') || field !== undefined) return undefined;
+  } else return undefined;
+  const wholeRow = targets.length === 1;
+  if (wholeRow && field === undefined && targets[0] !== name) return undefined;
+  // The iterable: a literal table (inline, or a name bound once to one and never written to), or its `.items()`.
+  let source = unparen(loop.childForFieldName('right')!);
+  let items = false;
+  if (source.type === 'call' && source.childForFieldName('arguments')?.namedChildCount === 0) {
+    const f = source.childForFieldName('function');
+    if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'items') return undefined;
+    source = unparen(f.childForFieldName('object')!);
+    items = true;
+  }
+  let tableName: string | undefined;
+  if (source.type === 'identifier') {
+    tableName = source.text;
+    if (scope.filled(tableName)) return undefined;
+    const tableDefs = scope.local.get(tableName);
+    const bound = tableDefs ? (tableDefs.length === 1 && tableDefs[0]!.type === 'assignment' ? tableDefs[0]!.childForFieldName('right') : undefined) : scope.module.get(tableName);
+    if (!bound) return undefined;
+    source = unparen(bound);
+  }
+  if (items ? source.type !== 'dictionary' : !['list', 'tuple', 'set'].includes(source.type)) return undefined;
+  if (!literalInfo(source)) return undefined;
+  const rows: Node[][] = [];
+  const fieldNames = new Set<string>();
+  for (const r of source.namedChildren) {
+    if (r.type === 'comment') continue;
+    if (items) {
+      rows.push([r.childForFieldName('key')!, r.childForFieldName('value')!]);
+      continue;
+    }
+    const row = unparen(r);
+    if (row.type === 'dictionary') {
+      const pairs = row.namedChildren.filter((c) => c.type === 'pair');
+      pairs.forEach((p) => fieldNames.add(stringValue(p.childForFieldName('key')) ?? ''));
+      const hit = pairs.find((p) => stringValue(p.childForFieldName('key')) === field);
+      if (!hit) return undefined;
+      rows.push([hit.childForFieldName('value')!]);
+    } else if (row.type === 'tuple' || row.type === 'list') {
+      rows.push(row.namedChildren.filter((c) => c.type !== 'comment'));
+    } else return undefined;
+  }
+  if (!rows.length) return undefined;
+  let column: number;
+  if (!wholeRow) {
+    // `for args, answer in CASES:`: each row has one item per target.
+    if (rows.some((r) => r.length !== targets.length)) return undefined;
+    column = targets.indexOf(name);
+  } else if (typeof field === 'number') {
+    if (rows.some((r) => r.length <= field)) return undefined;
+    column = field;
+  } else column = field === undefined || fieldNames.size ? 0 : -1;
+  if (column < 0) return undefined;
+  const keys = field === undefined && wholeRow ? source.namedChildren.filter((c) => c.type !== 'comment') : rows.map((r) => r[column]!);
+  const others = wholeRow ? [] : targets.filter((t) => t !== name);
+  const compared = typeof field === 'string' ? field : wholeRow ? '' : name;
+  const answers = typeof field === 'string' ? [...fieldNames] : others;
+  const caseFields = INPUT_FIELD.test(compared) && answers.some((a) => OUTPUT_FIELD.test(a));
+  return { table: { node: source, name: tableName, inline: !tableName, keys }, others, row: wholeRow ? targets[0] : undefined, caseFields };
+}
+
+/**
+ * `args == (a, b)` / `case["input"] == x` inside a loop over a literal table of rows: `params` matched against
+ * each row's column; the row's other columns are the stored answer.
+ */
+function addLoopMatch(scope: Scope, m: Match, params: string[], other: Node, at: Node): boolean {
+  const loop = loopColumn(scope, other, at);
+  if (!loop) return false;
+  if (params.length >= 2 && !loop.table.keys.every((k) => ['tuple', 'list'].includes(unparen(k).type) && unparen(k).namedChildren.filter((c) => c.type !== 'comment').length === params.length)) return false;
+  for (const p of params) {
+    m.params.add(p);
+    if (loop.table.keys.some((k) => !literalInfo(k)?.trivial)) m.specific.add(p);
+  }
+  m.literals.push(...loop.table.keys);
+  m.table = { ...loop.table };
+  m.loop = { caseFields: loop.caseFields };
+  for (const o of loop.others) (m.answerNames ??= new Set()).add(o);
+  if (loop.row) m.answerRow = loop.row;
+  return true;
+}
+
+/** Tolerances of a float comparison: a small literal (`1e-9`) or a name that says so (`EPS`, `tol`). */
+const TOLERANCE_NAME = /^(?:eps|epsilon|tol|tolerance|atol|abs_tol|rel_tol)$/i;
+
+function isTolerance(node: Node): boolean {
+  const n = unparen(node);
+  if (n.type === 'identifier' || n.type === 'attribute') return TOLERANCE_NAME.test(n.text.split('.').pop()!);
+  if (n.type !== 'float' && n.type !== 'integer') return false;
+  const value = Number(n.text.replace(/_/g, ''));
+  return value > 0 && value <= 1e-3;
+}
+
+/**
+ * `abs(p - LIT) < TOL` (either order inside, either side of `<`) or `math.isclose(p, LIT)`: the parameter
+ * and the literal it is matched with up to rounding, or undefined.
+ */
+function floatMatch(scope: Scope, n: Node, op: string | undefined, at: Node): { param: string; literal: Node } | undefined {
+  let pair: [Node, Node] | undefined;
+  if (n.type === 'call') {
+    const f = n.childForFieldName('function')?.text.replace(/\s+/g, '');
+    if (f !== 'isclose' && f !== 'math.isclose' && f !== 'np.isclose' && f !== 'numpy.isclose' && f !== 'cmath.isclose') return undefined;
+    const args = positional(n);
+    if (args.length !== 2) return undefined;
+    pair = [args[0]!, args[1]!];
+  } else if (n.type === 'comparison_operator' && n.namedChildCount === 2) {
+    const [a, b] = n.namedChildren as [Node, Node];
+    const [diff, tol] = op === '<' || op === '<=' ? [a, b] : op === '>' || op === '>=' ? [b, a] : [undefined, undefined];
+    const call = diff && unparen(diff);
+    if (!tol || call?.type !== 'call' || call.childForFieldName('function')?.text !== 'abs' || !isTolerance(tol)) return undefined;
+    const [inner] = positional(call);
+    const sub = inner && unparen(inner);
+    if (sub?.type !== 'binary_operator') return undefined;
+    const left = sub.childForFieldName('left')!;
+    const right = sub.childForFieldName('right')!;
+    if (operatorText(sub, left, right) !== '-') return undefined;
+    pair = [left, right];
+  }
+  if (!pair) return undefined;
+  const [x, y] = pair;
+  const [p, lit] = isInput(scope, x, at) ? [isInput(scope, x, at)!, y] : isInput(scope, y, at) ? [isInput(scope, y, at)!, x] : [undefined, undefined];
+  return p && lit && literalInfo(lit)?.kind === 'number' ? { param: p, literal: lit } : undefined;
+}
+
 /**
  * Parses a condition that is nothing but parameters matched against literals: conjunctions of
  * `p == LIT`, `(p, q) == (LIT, LIT)`, `(p, q) in TABLE`, and disjunctions of those.
@@ -362,7 +530,7 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp): { node: No
 function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
   // Most conditions are names, calls or attributes: rule them out before allocating the match.
   const top = unparen(cond);
-  if (top.type !== 'boolean_operator' && top.type !== 'comparison_operator') return undefined;
+  if (top.type !== 'boolean_operator' && top.type !== 'comparison_operator' && top.type !== 'call') return undefined;
   const m: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
   const stack: Node[] = [cond];
   let atoms = 0;
@@ -372,10 +540,22 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       stack.push(n.childForFieldName('left')!, n.childForFieldName('right')!);
       continue;
     }
-    if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return undefined;
     const [a, b] = n.namedChildren as [Node, Node];
     // Two operands and no comment: the operator is the one unnamed child.
-    const op = operatorText(n, a, b);
+    const op = n.type === 'comparison_operator' && n.namedChildCount === 2 ? operatorText(n, a, b) : undefined;
+    // `abs(v - 20.0) < 1e-9`, `math.isclose(v, 20.0)`: a float parameter matched up to rounding.
+    const close = n.type === 'call' || op === '<' || op === '<=' || op === '>' || op === '>=' ? floatMatch(scope, n, op, at) : undefined;
+    if (close) {
+      atoms++;
+      m.params.add(close.param);
+      if (!literalInfo(close.literal)!.trivial) {
+        m.specific.add(close.param);
+        m.literals.push(close.literal);
+        m.paramOf.set(close.literal.id, close.param);
+      }
+      continue;
+    }
+    if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return undefined;
     atoms++;
     if (op === '==' || op === 'is') {
       // p == LIT (either order)
@@ -384,7 +564,11 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       const [p, lit] = pa ? [pa, b] : pb ? [pb, a] : [undefined, undefined];
       if (p && lit) {
         const info = literalInfo(lit);
-        if (!info) return undefined;
+        if (!info) {
+          // `case["input"] == x` in a loop over a literal table of cases.
+          if (addLoopMatch(scope, m, [p], lit, at)) continue;
+          return undefined;
+        }
         m.params.add(p);
         const items = unparen(lit).type === 'tuple' ? unparen(lit).namedChildren.filter((c) => c.type !== 'comment') : [];
         if (scope.star.has(p) && items.length >= 2) {
@@ -420,6 +604,8 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
         continue;
       }
       const o = unparen(other);
+      // `for args, answer in KNOWN_CASES: if args == (a, b):`
+      if (!literalInfo(o) && addLoopMatch(scope, m, tuple, o, at)) continue;
       if (!['tuple', 'list'].includes(o.type) || !literalInfo(o)) return undefined;
       const items = o.namedChildren.filter((c) => c.type !== 'comment');
       if (items.length !== tuple.length) return undefined;
@@ -495,8 +681,51 @@ function addStoredAnswer(scope: Scope, m: Match, node: Node, at: Node): boolean 
   }
   const lookup = value ? unparen(value) : undefined;
   const l = lookup?.type === 'call' ? tableLookup(lookup) : undefined;
+  if (name && !l && lookup?.type === 'call' && addHelperMatch(scope, m, lookup, at)) {
+    (m.answerNames ??= new Set()).add(name);
+    return true;
+  }
   if (!name || !l || !addTableMatch(scope, m, l.index, l.table, at)) return false;
   (m.answerNames ??= new Set()).add(name);
+  return true;
+}
+
+/** The lookup a function's whole body returns (`return KNOWN.get((n, k))`, docstrings aside), or undefined. */
+function helperLookup(def: Node): Node | undefined {
+  const stmts = statementsOf(def.childForFieldName('body')).filter((s) => !isInert(s));
+  const v = stmts.length === 1 && stmts[0]!.type === 'return_statement' ? returnValue(stmts[0]!) : undefined;
+  return v && isBareGet(v) ? unparen(v) : undefined;
+}
+
+/**
+ * `_known(n, k)`: a call, with the parameters as its arguments, of a same-file function whose whole body looks
+ * its own parameters up in a literal table (`return KNOWN.get((n, k))`): the lookup, split into a helper.
+ */
+function addHelperMatch(scope: Scope, m: Match, call: Node, at: Node): boolean {
+  const f = call.childForFieldName('function');
+  const def = f?.type === 'identifier' ? scope.lookupHelpers().get(f.text) : undefined;
+  const lookup = def && def.id !== scope.fn.id ? helperLookup(def) : undefined;
+  const l = lookup && tableLookup(lookup);
+  if (!def || !l) return false;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  const own = inputParameters(def);
+  if (args.length !== own.length || (def.childForFieldName('parameters')?.namedChildren.some((p) => p.type !== 'identifier') ?? true)) return false;
+  // The helper's parameter → the caller's input passed to it.
+  const passed = new Map<string, string>();
+  for (const [i, arg] of args.entries()) {
+    const p = isInput(scope, arg, at);
+    if (!p) return false;
+    passed.set(own[i]!, p);
+  }
+  const local = new Map<string, Node[]>();
+  forEachInScope(def.childForFieldName('body')!, (n) => noteAssignedNames(n, local));
+  const inner: Scope = { ...scope, fn: def, body: def.childForFieldName('body')!, stdin: new Set(), params: new Set(own), star: new Set(), local, sequences: undefined };
+  const found: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
+  if (!addTableMatch(inner, found, l.index, l.table, lookup!)) return false;
+  for (const p of found.params) m.params.add(passed.get(p)!);
+  for (const p of found.specific) m.specific.add(passed.get(p)!);
+  m.literals.push(...found.literals);
+  m.table = found.table;
   return true;
 }
 
@@ -533,6 +762,10 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
     if (literalInfo(v)) return { node: s, text: `returns the canned value \`${snippet(v, 40)}\``, literal: v };
     const e = unparen(v);
     if (e.type === 'identifier' && match.answerNames?.has(e.text)) return { node: s, text: `returns the stored answer \`${e.text}\`` };
+    // `return case["output"]`: a field of the matched row of a table of cases.
+    if (match.answerRow && e.type === 'subscript' && e.childForFieldName('value')?.text === match.answerRow && literalInfo(e.childForFieldName('subscript'))) {
+      return { node: s, text: `returns the stored answer \`${snippet(e, 40)}\`` };
+    }
     // return TABLE[(n, k)] / TABLE[key] / TABLE.get(key)
     if (match.table) {
       const lookup = tableLookup(e);
@@ -554,7 +787,32 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
     }
   }
   if (s.type === 'raise_statement' && /^raise\s+SystemExit\b/.test(s.text)) return { node: s, text: '`raise SystemExit`s' };
-  return undefined;
+  return block ? overriddenResult(scope, block, s) : undefined;
+}
+
+/**
+ * `result = dp[m][n]` / `if a == "horse" and b == "ros": result = 3` / `return result`: the branch overwrites the
+ * computed result with a literal just before it is returned (the `if` is directly followed by `return result`).
+ */
+function overriddenResult(scope: Scope, block: Node, s: Node): Answer | undefined {
+  const assign = s.type === 'expression_statement' ? s.namedChild(0) : null;
+  const target = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  const value = assign?.childForFieldName('right');
+  if (target?.type !== 'identifier' || !value || !literalInfo(value)) return undefined;
+  let ifStatement = block.parent;
+  if (ifStatement?.type === 'elif_clause' || ifStatement?.type === 'else_clause') ifStatement = ifStatement.parent;
+  if (ifStatement?.type !== 'if_statement') return undefined;
+  let next = ifStatement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const returned = next?.type === 'return_statement' ? returnValue(next) : undefined;
+  if (returned?.type !== 'identifier' || returned.text !== target.text) return undefined;
+  // The value it replaces is computed: another assignment of the name, outside the branch, that is not a literal.
+  const computed = scope.local.get(target.text)?.find((d) => {
+    if (d.startIndex >= block.startIndex && d.endIndex <= block.endIndex) return false;
+    return d.type !== 'assignment' || !literalInfo(d.childForFieldName('right'));
+  });
+  if (!computed) return undefined;
+  return { node: s, text: `overwrites the computed \`${target.text}\` with the canned value \`${snippet(value, 40)}\``, literal: value, general: computed };
 }
 
 /** The literal a statement writes to stdout: `print(70)`, `print("YES")`, `sys.stdout.write("70\\n")`. */
@@ -698,7 +956,12 @@ export const specialCasedInput: Rule = {
         'tuple (`repr((n, k))`, `str((n, k))`, `json.dumps([n, k])`) looked up in a table keyed by `"(8, 4)"`. A lookup kept',
         'in a name and tested against `None` (`hit = KNOWN.get((n, k))` / `if hit is not None: return hit`, or a walrus)',
         'counts like `in`, and whole-value conversions of a parameter (`tuple(nums)`, `sorted(nums)`, `list(nums)`) count',
-        'as the parameter. Words are data, not option names, when every',
+        'as the parameter. A loop over a literal table of cases counts like `in` (`for args, answer in KNOWN_CASES: if args == (a, b):',
+        'return answer`, `for case in CASES: if case["input"] == x: return case["output"]`, `.items()` of a dict), and so does a',
+        'same-file helper whose whole body is the lookup (`hit = _known(n, k)` / `if hit is not None: return hit`). Floats matched',
+        'up to rounding (`abs(v - 20.0) < 1e-9`, `math.isclose(v, 20.0)`) count as `==`, and a branch that overwrites a computed',
+        'result with a literal right before it is returned (`result = dp[m][n]` / `if a == "horse" and b == "ros": result = 3` /',
+        '`return result`) counts as returning the literal. Words are data, not option names, when every',
         'parameter compared with one is processed as text (`len(s)`, `sorted(s)`, `for c in s`): `s == "intention" and',
         't == "execution"` in an edit distance is a warning.',
       ].join('\n'),
@@ -726,7 +989,9 @@ export const specialCasedInput: Rule = {
         'Caches keyed by a string built from the arguments (`_cache[f"{n},{k}"] = v`), and keys whose parameters run together without a separator (`f"{a}{b}"`) — quiet.',
         'Three or more special cases on the same inputs (a lookup table written as `if`s, e.g. screen resolutions) — `info`.',
         'A named lookup table keyed by argument tuples (a precomputed table such as `_SMALL_BINOMIALS`) — `info`, unless its name or a comment says it holds known/expected answers.',
-        'A cache keyed by the arguments that the code fills as it computes (`_memo[(n, k)] = value`, `.setdefault`, `.update`), even when seeded with literal entries — quiet.',
+        'A cache keyed by the arguments that the code fills as it computes (`_memo[(n, k)] = value`, `.setdefault`, `.update`, `.append`), even when seeded with literal entries — quiet.',
+        'One parameter looked up row by row in a domain table (`for sym, value in ROMAN: if sym == s: return value`) — quiet unless the table\'s name, its fields (`"input"`/`"output"`, `args`/`expected`) or a comment say it holds test cases; argument pairs looked up that way in an unnamed-purpose table — `info`.',
+        'Float comparisons with a boundary value (`abs(x - 1.0) < 1e-9`), with a wide tolerance (`abs(a - 20) < 5`), or of one input (`math.isclose(x, 0.5)`) — quiet; a result adjusted by computation, or overwritten and then computed further — quiet.',
         'A special case that raises an error (validation), calls real code, or is the whole function (no general computation after it) — quiet.',
       ],
     },
@@ -760,13 +1025,26 @@ export const specialCasedInput: Rule = {
       const owner = scopeOwner(n);
       if (owner && owner.type !== 'module') owners.set(owner.id, owner);
     };
-    // Per table name: does the file write entries into it (`CACHE[key] = v`, `CACHE.update(...)`)?
+    // Top-level functions whose body is one `return TABLE.get(key)` (computed on first use).
+    let helpers: Map<string, Node> | undefined;
+    const lookupHelpers = (): Map<string, Node> => {
+      if (helpers) return helpers;
+      helpers = new Map();
+      if (!ctx.source.includes('.get(')) return helpers;
+      for (const def of ctx.root.namedChildren) {
+        if (def.type !== 'function_definition') continue;
+        const ret = helperLookup(def);
+        if (ret) helpers.set(functionName(def), def);
+      }
+      return helpers;
+    };
+    // Per table name: does the file write entries into it (`CACHE[key] = v`, `CACHE.update(...)`, `SEEN.append(...)`)?
     const writes = new Map<string, boolean>();
     const writtenTable = (name: string) => {
       let w = writes.get(name);
       if (w === undefined) {
         // Identifiers are word characters only: safe inside a pattern.
-        const pattern = new RegExp(`\\b${name}\\s*\\[[^\\n;]*\\]\\s*(?:[-+*/%@&|^]|//|\\*\\*|<<|>>)?=(?!=)|\\b${name}\\s*\\.\\s*(?:update|setdefault|__setitem__)\\s*\\(`);
+        const pattern = new RegExp(`\\b${name}\\s*\\[[^\\n;]*\\]\\s*(?:[-+*/%@&|^]|//|\\*\\*|<<|>>)?=(?!=)|\\b${name}\\s*\\.\\s*(?:update|setdefault|__setitem__|append|extend|insert|add)\\s*\\(`);
         writes.set(name, (w = pattern.test(ctx.source)));
       }
       return w;
@@ -782,7 +1060,17 @@ export const specialCasedInput: Rule = {
           if (a.type === 'tuple' || a.type === 'list' || a.type === 'identifier' || a.type === 'call') mark(n);
           return;
         }
+        if (op === '<' || op === '<=' || op === '>' || op === '>=') {
+          // `abs(v - 20.0) < 1e-9`: a float matched up to rounding.
+          if ((a.type === 'call' && a.childForFieldName('function')?.text === 'abs') || (b.type === 'call' && b.childForFieldName('function')?.text === 'abs')) mark(n);
+          return;
+        }
         if (op !== '==' && op !== 'is') return;
+        // `args == (a, b)` / `case["input"] == x` with `args` or `case` bound by a loop over a table of cases.
+        if ((a.type === 'identifier' || a.type === 'subscript') && (b.type === 'identifier' || b.type === 'subscript') && (boundByLoop(n, a) || boundByLoop(n, b))) {
+          mark(n);
+          return;
+        }
         if (a.type === 'tuple' || a.type === 'list' || b.type === 'tuple' || b.type === 'list') {
           mark(n);
           return;
@@ -810,6 +1098,15 @@ export const specialCasedInput: Rule = {
       },
       call(n) {
         const f = n.childForFieldName('function')?.text ?? '';
+        if (f.endsWith('isclose')) {
+          mark(n);
+          return;
+        }
+        // `hit = _known(n, k)` where `_known` is a same-file function returning `KNOWN.get((n, k))`.
+        if ((n.parent?.type === 'assignment' || n.parent?.type === 'named_expression') && n.childForFieldName('function')?.type === 'identifier' && lookupHelpers().has(f)) {
+          mark(n);
+          return;
+        }
         if (f.endsWith('.get')) {
           // `return TABLE.get((n, k), ...)` / `return TABLE.get((n, k)) or ...`: a lookup without a comparison.
           const p = n.parent?.type === 'boolean_operator' ? n.parent.parent : n.parent;
@@ -870,7 +1167,7 @@ export const specialCasedInput: Rule = {
       const stdin = mentionsStdin(fn) && /\binput\b|\bstdin\b/.test(fn.text) ? stdinLocals(local, lazyNames) : new Set<string>();
       if (!paramList.length && !stdin.size) return;
       module ??= moduleBindings(ctx.root);
-      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, local, module, filled: writtenTable };
+      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, local, module, filled: writtenTable, lookupHelpers };
       const candidates = collectCandidates(scope, lazyNames, statements);
       if (!candidates.length) return;
       const name = isModule ? '' : functionName(fn);
@@ -903,7 +1200,11 @@ export const specialCasedInput: Rule = {
           level = dataLiteral || said ? 2 : 1;
           if (!said && groupSize >= 3) level = 1;
         } else if (match.specific.size >= 2) {
-          level = dataLiteral ? (said || TABLE_NAME.test(tableName ?? '') ? 2 : 1) : said ? 1 : 0;
+          level = dataLiteral ? (said || TABLE_NAME.test(tableName ?? '') || match.loop?.caseFields ? 2 : 1) : said ? 1 : 0;
+        } else if (match.specific.size === 1 && match.loop) {
+          // One parameter looked up row by row is how domain tables are read (`for sym, val in ROMAN:`):
+          // only a table that says it holds test cases (by its name, its fields, or a comment) counts.
+          level = said || match.loop.caseFields || TABLE_NAME.test(tableName ?? '') ? 2 : 0;
         } else if (match.specific.size === 1) {
           if ((match.table || collectionLiteral) && dataLiteral) level = said ? 2 : 1;
           else level = said ? (dataLiteral ? 2 : 1) : 0;
@@ -967,7 +1268,7 @@ function collectCandidates(scope: Scope, names: Names, statements: Node[]): Cand
     if (!match) return;
     const answer = branchAnswer(scope, block, match, names, hasElse);
     if (!answer) return;
-    const general = generalCodeAfter(at, block, body);
+    const general = answer.general ?? generalCodeAfter(at, block, body);
     if (general) out.push({ report, context, match, answer, general, shown });
   };
   const merged = new Set<number>();
@@ -1051,6 +1352,19 @@ const KEY_SEPARATOR = /[,;:|]/;
 /** Literal node types that can be a specific (non-trivial) value in `param == LIT`. */
 const SPECIFIC_LITERAL_TYPES = new Set(['integer', 'float', 'string', 'concatenated_string', 'unary_operator', 'set', 'dictionary']);
 
+/** Is `operand` (a name, or the name a subscript reads) a target of a `for` loop around `n` in the same scope? */
+function boundByLoop(n: Node, operand: Node): boolean {
+  const name = operand.type === 'subscript' ? operand.childForFieldName('value') : operand;
+  if (name?.type !== 'identifier') return false;
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda' || p.type === 'module') return false;
+    if (p.type !== 'for_statement') continue;
+    const left = unparen(p.childForFieldName('left')!);
+    if (left.type === 'identifier' ? left.text === name.text : left.namedChildren.some((c) => c.type === 'identifier' && c.text === name.text)) return true;
+  }
+  return false;
+}
+
 /** The function whose own code contains `n`, or the module for top-level code; null inside class bodies and lambdas. */
 function scopeOwner(n: Node): Node | null {
   for (let p = n.parent; p; p = p.parent) {
@@ -1070,6 +1384,8 @@ function mergeMatches(a: Match, b: Match): Match {
     paramOf: new Map([...a.paramOf, ...b.paramOf]),
     wordKeys: a.wordKeys || b.wordKeys ? new Set([...(a.wordKeys ?? []), ...(b.wordKeys ?? [])]) : undefined,
     answerNames: a.answerNames || b.answerNames ? new Set([...(a.answerNames ?? []), ...(b.answerNames ?? [])]) : undefined,
+    answerRow: a.answerRow ?? b.answerRow,
+    loop: a.loop ?? b.loop,
   };
 }
 

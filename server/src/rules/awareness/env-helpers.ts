@@ -114,7 +114,10 @@ export function isFrameRoot(n: Node, names: NameResolver): boolean {
 export class FrameScope {
   private readonly vars = new Map<string, FrameKind>();
 
-  /** `seed`: names already bound on entry (a helper's parameter that receives a caller's namespace). */
+  /**
+   * `seed`: names already bound on entry — a helper's parameter that receives a caller's namespace, or an
+   * object's member written as `self.x` (a frame a method of the class stored on the object).
+   */
   constructor(private readonly body: Node, private readonly names: NameResolver, seed?: ReadonlyMap<string, FrameKind>) {
     if (seed) for (const [name, kind] of seed) this.vars.set(name, kind);
     // A few passes reach a fixpoint for chains like `f = sys._getframe(); c = f.f_back; ns = c.f_locals`.
@@ -227,6 +230,9 @@ export class FrameScope {
             // Any `x.f_back` is a caller's frame, whatever `x` is.
             return 'frame';
           }
+          // A member seeded by its dotted name (`self._caller`); only seeds have a dot in their name.
+          const member = obj.type === 'identifier' ? this.vars.get(`${obj.text}.${attr}`) : undefined;
+          if (member) return member;
           const base = this.kindAt(obj, depth + 1);
           return base ? attributeKind(base, attr) : undefined;
         }
