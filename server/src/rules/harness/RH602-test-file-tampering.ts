@@ -43,19 +43,20 @@ export function isWriteMode(mode: Node | undefined): boolean {
 }
 
 /** An expression that is certainly a `pathlib` path (so `.replace()`/`.rename()` are not `str` methods). */
-function isPathLike(expr: Node, names: NameResolver, depth = 0): boolean {
+function isPathLike(expr: Node | null | undefined, names: NameResolver, depth = 0): boolean {
+  // A missing part (`x: Path` without a value, or a syntax error) is not a path.
+  if (!expr || depth > 8) return false;
   const n = unparen(expr);
-  if (depth > 8) return false;
   if (n.type === 'call') {
     const q = names.callee(n) ?? '';
     if (/^(pathlib\.)?(Path|PurePath|PosixPath|WindowsPath)$/.test(q)) return true;
     const fn = n.childForFieldName('function');
     if (fn?.type === 'attribute' && /^(joinpath|resolve|absolute|with_name|with_suffix|expanduser)$/.test(fn.childForFieldName('attribute')?.text ?? '')) {
-      return isPathLike(fn.childForFieldName('object')!, names, depth + 1);
+      return isPathLike(fn.childForFieldName('object'), names, depth + 1);
     }
     return false;
   }
-  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '/') return isPathLike(n.childForFieldName('left')!, names, depth + 1);
+  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '/') return isPathLike(n.childForFieldName('left'), names, depth + 1);
   if (n.type === 'attribute' && /^(parent|parents)$/.test(n.childForFieldName('attribute')?.text ?? '')) return true;
   // `Path(__file__).parents[1]`
   if (n.type === 'subscript') {
@@ -67,7 +68,7 @@ function isPathLike(expr: Node, names: NameResolver, depth = 0): boolean {
     const scope = enclosingFunction(n)?.childForFieldName('body') ?? n.tree.rootNode;
     for (const stmt of scope.namedChildren) {
       const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-      if (a?.type === 'assignment' && a.childForFieldName('left')?.text === n.text) return isPathLike(a.childForFieldName('right')!, names, depth + 1);
+      if (a?.type === 'assignment' && a.childForFieldName('left')?.text === n.text) return isPathLike(a.childForFieldName('right'), names, depth + 1);
     }
   }
   return false;
