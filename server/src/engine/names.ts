@@ -6,7 +6,7 @@
  * Scoping is deliberately file-wide (one table for the module): agents' hacks are short and local, and
  * a name bound to two different things in one file is treated as unknown rather than guessed.
  */
-import { stringValue, unparen, type Node } from './ast';
+import { isMethod, stringValue, unparen, type Node } from './ast';
 
 /** Builtins rules care about. Names shadowed anywhere in the file stop resolving to the builtin. */
 const BUILTINS = new Set([
@@ -34,13 +34,6 @@ function isUnpacking(left: Node, right: Node): boolean {
   const targets = l.namedChildren.filter((c) => c.type !== 'comment');
   const values = r.namedChildren.filter((c) => c.type !== 'comment');
   return targets.length === values.length && !values.some((v) => v.type === 'list_splat' || v.type === 'parenthesized_list_splat');
-}
-
-/** A `def` directly in a class body (decorated or not). */
-function isMethod(def: Node): boolean {
-  let p = def.parent;
-  if (p?.type === 'decorated_definition') p = p.parent;
-  return p?.type === 'block' && p.parent?.type === 'class_definition';
 }
 
 const UNKNOWN = Symbol('unknown');

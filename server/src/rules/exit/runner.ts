@@ -3,7 +3,7 @@
  * that follow them without the run's outcome deciding the status. RH102 reports those exits; RH101 leaves
  * them to RH102, so that an exit is reported once, with the runner's story.
  */
-import { callArguments, containsNode, dottedName, forEachInScope, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { MentionedWords } from '../../engine/prefilter';
 import { catchesSystemExit, exitSiteOf, isSuccessLiteral, isSuccessStatus, type ExitSite } from './helpers';
@@ -217,7 +217,7 @@ export function outcomeNames(call: Node): Set<string> {
   const assign = n.parent;
   if (assign?.type === 'assignment' && assign.childForFieldName('right')?.id === n.id) {
     const left = assign.childForFieldName('left');
-    if (left) forEachDescendantIdentifier(left, (id) => out.add(id));
+    if (left) for (const id of identifiersIn(left)) out.add(id);
   }
   for (let p = call.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
     if (p.type !== 'try_statement') continue;
@@ -225,15 +225,10 @@ export function outcomeNames(call: Node): Set<string> {
       if (clause.type !== 'except_clause' || !catchesSystemExit(clause)) continue;
       const pattern = clause.namedChildren.find((c) => c.type === 'as_pattern');
       const alias = pattern?.childForFieldName('alias');
-      if (alias) forEachDescendantIdentifier(alias, (id) => out.add(id));
+      if (alias) for (const id of identifiersIn(alias)) out.add(id);
     }
   }
   return out;
-}
-
-function forEachDescendantIdentifier(node: Node, visit: (name: string) => void): void {
-  if (node.type === 'identifier') visit(node.text);
-  for (const c of node.namedChildren) forEachDescendantIdentifier(c, visit);
 }
 
 /**
@@ -348,7 +343,7 @@ function consultsOutcome(stmt: Node, outcome: Outcome, within?: Node): boolean {
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right');
         if (left?.type === 'identifier' && right) outcome.values.set(left.text, right);
-        if (left && outcome.consults(right)) forEachDescendantIdentifier(left, (id) => outcome.names.add(id));
+        if (left && outcome.consults(right)) for (const id of identifiersIn(left)) outcome.names.add(id);
         break;
       }
     }

@@ -1373,26 +1373,21 @@ function keywordVerdict(expr: string): boolean | undefined {
     if (t === ')' || t === 'and' || t === 'or') return null;
     return KEYWORD_SAMPLES.some((n) => n.includes(t.toLowerCase())) ? true : undefined;
   };
-  const conjunction = (): boolean | undefined | null => {
-    let v = atom();
-    while (v !== null && tokens[i] === 'and') {
-      i++;
-      const w = atom();
-      if (w === null) return null;
-      v = v === false || w === false ? false : v === true && w === true ? true : undefined;
-    }
-    return v;
-  };
-  const disjunction = (): boolean | undefined | null => {
-    let v = conjunction();
-    while (v !== null && tokens[i] === 'or') {
-      i++;
-      const w = conjunction();
-      if (w === null) return null;
-      v = v === true || w === true ? true : v === false && w === false ? false : undefined;
-    }
-    return v;
-  };
+  // `and` and `or` chains differ only in the value that decides the whole chain (false for `and`, true for `or`).
+  const chain =
+    (op: 'and' | 'or', operand: () => boolean | undefined | null, decisive: boolean) =>
+    (): boolean | undefined | null => {
+      let v = operand();
+      while (v !== null && tokens[i] === op) {
+        i++;
+        const w = operand();
+        if (w === null) return null;
+        v = v === decisive || w === decisive ? decisive : v === !decisive && w === !decisive ? !decisive : undefined;
+      }
+      return v;
+    };
+  const conjunction = chain('and', atom, false);
+  const disjunction = chain('or', conjunction, true);
   const v = disjunction();
   return v === null || i !== tokens.length ? undefined : v;
 }
