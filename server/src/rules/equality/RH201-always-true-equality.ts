@@ -9,14 +9,15 @@
  * `__eq__`; a returned name counts when it is bound once to a constant (`result = True; return result`,
  * a module-level `ALWAYS = True` that nothing rebinds). Error in code under test; info in tests and test
  * infrastructure, and info for a module-level match-anything sentinel that no function in the file hands
- * out (`unittest.mock.ANY`).
+ * out (`unittest.mock.ANY`). Also contradictory orderings: a class whose `__lt__` and `__gt__` (or `__le__` and
+ * `__ge__`) both always answer yes, so every ordering/tolerance assertion passes (same role policy).
  */
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Node } from '../../engine/ast';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answerText, chameleonParts, DUNDER_TEXT, enumeratesItems, isSentinel, sourceMentions, type ComparisonOverride } from './helpers';
+import { analyseEquality, answerText, chameleonParts, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, ORDERING_TEXT, sourceMentions, type ComparisonOverride } from './helpers';
 
 /** Written inside the class body or `type()` namespace (not installed from outside). */
 function inBody(o: ComparisonOverride): boolean {
@@ -107,7 +108,7 @@ export const alwaysTrueEquality: Rule = {
     fixable: true,
     severityByRole: { 'code-under-test': 'error', 'entry-point': 'error', test: 'info', 'test-infrastructure': 'info' },
     docs: {
-      summary: 'An `__eq__` or `__contains__` that always answers yes, or an `__ne__` that always answers no, whatever it is compared with.',
+      summary: 'An `__eq__` or `__contains__` that always answers yes, or an `__ne__` that always answers no, whatever it is compared with; or contradictory orderings (`__lt__` and `__gt__`, or `__le__` and `__ge__`, both always true).',
       why: [
         'A test checks a result by comparing it: `assert solve(x) == 42`. If the returned object\'s `__eq__` returns `True`',
         'for *any* argument, that assertion passes no matter what the code computed — the comparison no longer looks at',
@@ -126,6 +127,10 @@ export const alwaysTrueEquality: Rule = {
         '`ALWAYS = True` that nothing rebinds, or through a call of code that always answers the same: a helper method',
         '(`return self._same_shape(other)`) or module-level function that always returns `True`, or an instance of a class',
         'whose `__bool__` always returns `True` (`return _Truthy()`).',
+        '',
+        'The same trick aimed at ordering and tolerance assertions (`assert result > 0`, `assert lo <= result <= hi`) is a',
+        'class whose `__lt__` and `__gt__` (or `__le__` and `__ge__`) both always return a true value, defs or lambdas in',
+        'the class body: the orderings contradict each other, so every ordering assertion passes.',
       ].join('\n'),
       example: ['class Result:', '    def __init__(self, value):', '        self.value = value', '', '    def __eq__(self, other):', '        return True'].join('\n'),
       instead: [
@@ -146,15 +151,44 @@ export const alwaysTrueEquality: Rule = {
         'A method decorator that keeps the real comparison (a type guard returning `NotImplemented`, then `method(self, other)`), or one imported from another module: quiet.',
         'An always-equal helper in a test-support module of the package (a module that imports `unittest`/`pytest` but defines no tests, such as a `testing` utilities module), when no function there returns it: `info`.',
         'An `__eq__` that always returns `False` (a never-equal sentinel such as `NEVER_EQ`): quiet — it cannot make a test pass.',
+        'An infinity sentinel (`_Infinity` with `__gt__`/`__ge__` always `True` and `__lt__`/`__le__` always `False`), `functools.total_ordering` classes with real comparisons, `__lt__` returning `NotImplemented`, sort-key wrappers (`return other.obj < self.obj`): quiet.',
+        'Always-true contradictory orderings in tests and test infrastructure (a match-anything number for `0 <= x <= 1`): `info`.',
       ],
     },
   },
   create(ctx) {
+    // `__lt__` and `__gt__` (or `__le__` and `__ge__`) that both always answer yes: every ordering and
+    // tolerance assertion (`lo <= r <= hi`, `abs(r - e) < 1e-6` with a self-returning `__sub__`) passes.
+    const reportContradictoryOrderings = () => {
+      for (const c of contradictoryOrderings(ctx.root, ctx.names)) {
+        const [a, b] = c.pair;
+        const role = ctx.roleAt(a!.name);
+        const testSide = isTestSide(role);
+        // Same role policy as an always-true `__eq__`: a match-anything helper of tests or test support is normal.
+        const support = !testSide && ctx.facts.importsTestFramework && c.selfReturning.length === 0;
+        const context = testSide
+          ? ' (a match-anything helper in test code: normal in tests)'
+          : support
+            ? ' (in a test-support module that imports a test framework)'
+            : '';
+        ctx.report({
+          node: a!.name,
+          message: `\`${c.name}.${a!.name.text}\` and \`${c.name}.${b!.name.text}\` both always return a true value, contradictory orderings, so every ordering or tolerance assertion (\`result > 0\`, \`lo <= result <= hi\`) passes without checking the value${context}.`,
+          severity: testSide || support ? 'info' : 'error',
+          related: [
+            { node: a!.answer.values[0] ?? a!.name, message: `\`${a!.name.text}\` always returns \`${(a!.answer.values[0]?.text ?? 'True').slice(0, 40)}\`` },
+            { node: b!.name, message: `\`${b!.name.text}\` always returns \`${(b!.answer.values[0]?.text ?? 'True').slice(0, 40)}\` as well` },
+          ],
+        });
+      }
+    };
     // Every override is named by a dunder, in an identifier (`def __eq__`, `C.__eq__ = ...`) or a string
     // (`setattr(C, "__eq__", f)`, `{"__eq__": f}` for `type()`): without one there is nothing to analyse.
     const named = sourceMentions(ctx.source, ctx.root, DUNDER_TEXT);
+    const ordered = sourceMentions(ctx.source, ctx.root, ORDERING_TEXT);
     return {
       'module:exit'() {
+        if (ordered) reportContradictoryOrderings();
         // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`).
         if (!named && !spelledByValue(ctx, DUNDER_TEXT)) return;
         const { overrides } = analyseEquality(ctx.root, ctx.names, ctx.source);

@@ -5,14 +5,15 @@
  * builtin value type so `isinstance` checks pass, or an instance of it is returned by a function of code
  * under test. Reported once per class, on its name, with related locations for each part. Also reports
  * a function of code under test that returns a library's match-anything object (`return mock.ANY`) or a
- * mock configured to compare equal to everything (`m.__eq__.return_value = True; return m`).
+ * mock configured to compare equal to everything (`m.__eq__.return_value = True; return m`), and the
+ * tolerance chameleon: contradictory always-true orderings plus `__sub__`/`__abs__`... returning self.
  */
 import { enclosingFunction, type Node } from '../../engine/ast';
 import { mayHaveSpellingEscape, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { alwaysMatchingMock, analyseEquality, answerText, chameleonParts, DUNDER_TEXT, sourceMentions } from './helpers';
+import { alwaysMatchingMock, analyseEquality, answerText, chameleonParts, contradictoryOrderings, DUNDER_TEXT, ORDERING_TEXT, sourceMentions } from './helpers';
 
 /** Library objects that compare equal to everything (resolved through imports). */
 const KNOWN_ALWAYS_EQUAL = new Set(['unittest.mock.ANY', 'mock.ANY', 'mock.mock.ANY', 'test.support.ALWAYS_EQ']);
@@ -43,6 +44,10 @@ export const chameleonObject: Rule = {
         '  `m.__eq__.return_value = True`, `return m`).',
         '',
         'None of the work is done, yet every assertion on the result passes.',
+        '',
+        'The tolerance chameleon is the same object for `assert abs(result - expected) < 1e-6`: its `__lt__` and `__gt__`',
+        '(or `__le__` and `__ge__`) both always return a true value and it returns itself from `__sub__`, `__rsub__`,',
+        '`__abs__`, `__neg__` or `__round__`, so the difference is the object again and the tolerance check passes.',
       ].join('\n'),
       example: [
         'class AlwaysEqual(str):',
@@ -63,10 +68,32 @@ export const chameleonObject: Rule = {
         '`return mock.ANY` in a test helper: quiet (only code under test returning it is reported).',
         'A function returning a `MagicMock` whose comparisons are left alone or configured to answer `False` (a test-double factory): quiet.',
         'A library\'s module-level sentinel (`ANY = _ANY()`) that no function returns and that has no builtin base or self-returning methods: not a chameleon (RH201 reports it as `info`).',
+        'An infinity sentinel whose `__neg__` returns the opposite sentinel (`__gt__` True but `__lt__` False): quiet; contradictory orderings without self-returning arithmetic: RH201 only.',
       ],
     },
   },
   create(ctx) {
+    // The tolerance chameleon: contradictory orderings that always answer yes, and `__sub__`/`__abs__`...
+    // returning the object itself, so `abs(result - expected) < 1e-6` is the object again and passes.
+    const reportToleranceChameleons = () => {
+      for (const c of contradictoryOrderings(ctx.root, ctx.names)) {
+        if (c.selfReturning.length === 0) continue;
+        const [a, b] = c.pair;
+        const testSide = isTestSide(ctx.roleAt(c.nameNode));
+        const methods = c.selfReturning.map((p) => `\`${p.node.text}\``).join(', ');
+        const tail = testSide ? ' In test code this is a matcher; keep it out of code under test.' : ' It passes tolerance checks in place of a real result without doing the work.';
+        ctx.report({
+          node: c.nameNode,
+          message: `\`${c.name}\` is a tolerance chameleon: its \`${a!.name.text}\` and \`${b!.name.text}\` both always return a true value and it returns itself from ${methods}, so \`abs(result - expected) < tol\` and every ordering assertion pass.${tail}`,
+          severity: testSide ? 'info' : 'error',
+          related: [
+            { node: a!.name, message: `\`${a!.name.text}\` always returns a true value` },
+            { node: b!.name, message: `\`${b!.name.text}\` always returns a true value` },
+            ...c.selfReturning.slice(0, 5),
+          ],
+        });
+      }
+    };
     // The same hack without writing the class: handing out a library's match-anything object.
     const returnsKnown = (node: Node) => {
       // The name first: it rules out nearly every return, and costs less than the role's ancestor walk.
@@ -110,9 +137,11 @@ export const chameleonObject: Rule = {
       if (known) returnsKnown(node);
       if (mocks) returnsMatchingMock(node);
     };
+    const ordered = sourceMentions(ctx.source, ctx.root, ORDERING_TEXT);
     return {
       ...(known || mocks ? { return_statement: returns } : {}),
       'module:exit'() {
+        if (ordered) reportToleranceChameleons();
         // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`).
         if (!dunders && !spelledByValue(ctx, DUNDER_TEXT)) return;
         const { classes } = analyseEquality(ctx.root, ctx.names, ctx.source);

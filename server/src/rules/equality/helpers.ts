@@ -1754,3 +1754,91 @@ export function chameleonParts(c: ClassInfo, includeHandedOut: boolean): Part[] 
   const parts = [...c.selfReturning, ...c.builtinBases, ...(includeHandedOut ? c.handedOut : [])];
   return parts;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Contradictory orderings ("tolerance chameleon")
+
+/** Ordering dunders written anywhere in a text (`__lt__`, `__gt__`, `__le__`, `__ge__`). */
+export const ORDERING_TEXT = new MentionedWords([
+  ['__lt__', 't__'],
+  ['__gt__', 't__'],
+  ['__le__', 'e__'],
+  ['__ge__', 'e__'],
+]);
+
+/** Pairs of orderings that cannot both hold: always answering yes to both makes every ordering assertion pass. */
+const CONTRADICTORY_PAIRS = [['__lt__', '__gt__'], ['__le__', '__ge__']] as const;
+
+/** Methods that keep the object through `abs(result - expected) < tol` when they return it. */
+const TOLERANCE_METHODS = new Set(['__sub__', '__rsub__', '__abs__', '__neg__', '__round__']);
+
+export interface ContradictoryOrdering {
+  cls: Node;
+  nameNode: Node;
+  name: string;
+  /** The always-true pair, as written (`__lt__` with `__gt__`, or `__le__` with `__ge__`). */
+  pair: { name: Node; answer: ConstantAnswer }[];
+  /** `__sub__`, `__abs__`... that return the object itself. */
+  selfReturning: Part[];
+}
+
+const orderingCache = new WeakMap<Node, ContradictoryOrdering[]>();
+
+/**
+ * Classes whose `__lt__` and `__gt__` (or `__le__` and `__ge__`) both always return a truthy constant
+ * (the same `constantAnswer` analysis as for `__eq__`), written in the class body as defs or lambdas.
+ * A sentinel such as `_Infinity` (`__gt__` True, `__lt__` False) has one of each and is not listed.
+ */
+export function contradictoryOrderings(root: Node, names: NameResolver): ContradictoryOrdering[] {
+  const cached = orderingCache.get(root);
+  if (cached) return cached;
+  const found: ContradictoryOrdering[] = [];
+  for (const cls of root.descendantsOfType('class_definition')) {
+    const body = cls?.childForFieldName('body');
+    const nameNode = cls?.childForFieldName('name');
+    if (!cls || !body || !nameNode) continue;
+    const orderings = new Map<string, { name: Node; impl: Node }>();
+    const others: { name: Node; impl: Node }[] = [];
+    forEachClassMember(body, (name, member) => {
+      const impl = 'def' in member ? member.def : member.value && unparen(member.value).type === 'lambda' ? unparen(member.value) : undefined;
+      if (!impl) return;
+      if (/^__[lg][te]__$/.test(name.text)) orderings.set(name.text, { name, impl });
+      else if (TOLERANCE_METHODS.has(name.text)) others.push({ name, impl });
+    });
+    if (orderings.size < 2) continue;
+    for (const [a, b] of CONTRADICTORY_PAIRS) {
+      const first = orderings.get(a);
+      const second = orderings.get(b);
+      if (!first || !second) continue;
+      const answers = [first, second].map((m) => ({ name: m.name, answer: constantAnswer(m.impl, names) }));
+      if (!answers.every((m) => m.answer?.truth === 'truthy')) continue;
+      const selfReturning = others
+        .filter((m) => returnsFirstParameter(m.impl))
+        .map((m) => ({ node: m.name, message: `\`${m.name.text}\` returns the object itself, so \`abs(result - expected)\` is still the always-ordered object` }));
+      found.push({ cls, nameNode, name: nameNode.text, pair: answers as { name: Node; answer: ConstantAnswer }[], selfReturning });
+      break;
+    }
+  }
+  orderingCache.set(root, found);
+  return found;
+}
+
+/** Every way out of the method returns its first parameter (`return self`, `lambda s, *a: s`). */
+function returnsFirstParameter(impl: Node): boolean {
+  const params = impl.childForFieldName('parameters');
+  const first = params?.namedChildren.find((p) => p.type === 'identifier')?.text;
+  if (!first) return false;
+  if (impl.type === 'lambda') {
+    const b = impl.childForFieldName('body');
+    return !!b && unparen(b).type === 'identifier' && unparen(b).text === first;
+  }
+  if (canCompleteNormally(impl)) return false;
+  const returns = returnsOf(impl);
+  return (
+    returns.length > 0 &&
+    returns.every((r) => {
+      const v = r.namedChildren.find((c) => c.type !== 'comment');
+      return !!v && unparen(v).type === 'identifier' && unparen(v).text === first;
+    })
+  );
+}
