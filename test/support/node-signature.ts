@@ -7,12 +7,18 @@ import type { Node } from 'web-tree-sitter';
 
 export const SIGNATURE_FIELDS = ['name', 'body', 'function', 'arguments', 'left', 'right', 'value', 'object', 'attribute', 'condition', 'consequence', 'alternative', 'parameters', 'operator', 'definition', 'module_name', 'alias', 'subscript', 'superclasses', 'return_type', 'type'];
 
-export function nodeSignature(n: Node, fields: readonly string[] = SIGNATURE_FIELDS): Record<string, unknown> {
-  const ids = (l: (Node | null)[]) => l.map((c) => c?.id ?? null).join(',');
+/** How a signature names other nodes: by id (one tree), or by type and range (trees of the same text). */
+export type NodeKey = (n: Node) => string | number;
+export const byId: NodeKey = (n) => n.id;
+export const byRange: NodeKey = (n) => `${n.type}@${n.startIndex}-${n.endIndex}`;
+
+export function nodeSignature(n: Node, fields: readonly string[] = SIGNATURE_FIELDS, key: NodeKey = byId): Record<string, unknown> {
+  const ids = (l: (Node | null)[]) => l.map((c) => (c ? key(c) : null)).join(',');
+  const one = (c: Node | null) => (c ? key(c) : null);
   const sig: Record<string, unknown> = {
-    id: n.id,
+    id: key(n),
     type: n.type,
-    parent: n.parent?.id ?? null,
+    parent: one(n.parent),
     text: n.text,
     endIndex: n.endIndex,
     isNamed: n.isNamed,
@@ -20,18 +26,25 @@ export function nodeSignature(n: Node, fields: readonly string[] = SIGNATURE_FIE
     isMissing: n.isMissing,
     namedChildren: ids(n.namedChildren),
     namedChildCount: n.namedChildCount,
-    namedChild0: n.namedChild(0)?.id ?? null,
-    lastNamedChild: n.lastNamedChild?.id ?? null,
+    namedChild0: one(n.namedChild(0)),
+    lastNamedChild: one(n.lastNamedChild),
     children: ids(n.children),
-    child1: n.child(1)?.id ?? null,
-    nextNamed: n.nextNamedSibling?.id ?? null,
-    prevNamed: n.previousNamedSibling?.id ?? null,
-    next: n.nextSibling?.id ?? null,
-    prev: n.previousSibling?.id ?? null,
+    child1: one(n.child(1)),
+    nextNamed: one(n.nextNamedSibling),
+    prevNamed: one(n.previousNamedSibling),
+    next: one(n.nextSibling),
+    prev: one(n.previousSibling),
     ofType: ids(n.descendantsOfType(['call', 'identifier', 'lambda', 'type'])),
+    ofTokens: ids(n.descendantsOfType(['=', 'def'])),
+    start: `${n.startPosition.row}:${n.startPosition.column}`,
+    end: `${n.endPosition.row}:${n.endPosition.column}`,
+    childCount: n.childCount,
+    firstChild: one(n.firstChild),
+    lastChild: one(n.lastChild),
+    firstNamedChild: one(n.firstNamedChild),
   };
   for (const f of fields) {
-    sig[`field ${f}`] = n.childForFieldName(f)?.id ?? null;
+    sig[`field ${f}`] = one(n.childForFieldName(f));
     sig[`fields ${f}`] = ids(n.childrenForFieldName(f));
   }
   return sig;

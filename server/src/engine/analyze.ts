@@ -4,7 +4,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { flatTree, isUnderMainGuard, rangeOf } from './ast';
-import { activate, deactivate } from './fast';
+import { activate, activateForest, deactivate, deactivateForest } from './fast';
 import { effectiveSeverity, isRuleEnabled } from './config';
 import { NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
@@ -54,6 +54,21 @@ export function analyzeTree(tree: Tree, input: AnalysisInput, rules: readonly Ru
     return analyzeActiveTree(root, input, rules);
   } finally {
     deactivate(tree);
+  }
+}
+
+/**
+ * Analyses a module parsed as consecutive pieces (chunks.ts; the editor re-parses only the piece an edit
+ * touched), with the same result as `analyzeTree` on a parse of the whole source. Undefined when the pieces
+ * cannot stand for the module (a piece with a syntax error): parse the whole file instead.
+ */
+export function analyzeForest(trees: readonly Tree[], input: AnalysisInput, rules: readonly Rule[]): AnalysisResult | undefined {
+  const active = activateForest(trees, input.source);
+  if (!active) return undefined;
+  try {
+    return analyzeActiveTree(active.root, input, rules);
+  } finally {
+    deactivateForest(trees);
   }
 }
 

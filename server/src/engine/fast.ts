@@ -17,11 +17,12 @@
  * The patches give exactly the answers web-tree-sitter would (see test/engine/fast-ast.test.ts and
  * bench/verify-fast-ast.ts, which compares every accessor on the whole corpus).
  */
-import { Node as TSNode, type Tree } from 'web-tree-sitter';
+import { Node as TSNode, Tree as TSTree } from 'web-tree-sitter';
 import { createParser, wasmHeap } from './parser';
-import { compareWithCursor, readTree, type WasmHeap } from './tree-memory';
+import { compareWithCursor, readTree, rootStart, type TreeArrays, type WasmHeap } from './tree-memory';
 
 type Node = TSNode;
+type Tree = TSTree;
 
 export interface FlatTree {
   /** Every named node in document (pre-)order; includes the root. */
@@ -52,6 +53,22 @@ export interface FlatTree {
   /** From the heap reader: each node's field in its parent, and fields its parent has on unlisted tokens. */
   fieldIds?: Uint16Array;
   unlistedFields?: Uint32Array;
+  /** The canonical root, once activated. */
+  root?: Node;
+  /** When the flat tree joins the pieces of one module parsed apart (see `activateForest`). */
+  forest?: ForestInfo;
+}
+
+interface ForestInfo {
+  /** The pieces' trees, in document order. */
+  trees: Tree[];
+  /** The pieces' own root nodes (web-tree-sitter's objects), which stand for the one module root. */
+  pieceRoots: Set<number>;
+  /** Where the module ends. */
+  endPosition: { row: number; column: number };
+  /** The module's children, anonymous tokens included, and each one's position among them. */
+  children?: Node[];
+  childIndex?: Map<Node, number>;
 }
 
 /** Index of a node in its flat tree, stored on the canonical node objects. */
@@ -323,6 +340,8 @@ export function flatIndexOf(flat: FlatTree, node: Node): number {
 interface FastState {
   tree: object | undefined;
   flat: FlatTree | undefined;
+  /** The other pieces' trees when the active flat tree is a forest. */
+  others: Set<object> | undefined;
 }
 
 /** Shared by every copy of this module that patches the same web-tree-sitter (bundles, test loaders). */
@@ -357,6 +376,13 @@ interface Originals {
   childForFieldName: (this: Node, name: string) => Node | null;
   childrenForFieldName: (this: Node, name: string) => (Node | null)[];
   descendantsOfType: (this: Node, ...args: unknown[]) => (Node | null)[];
+  endPosition: (this: Node) => { row: number; column: number };
+  childCount: (this: Node) => number;
+  firstChild: (this: Node) => Node | null;
+  lastChild: (this: Node) => Node | null;
+  firstNamedChild: (this: Node) => Node | null;
+  lastNamedChild: (this: Node) => Node | null;
+  rootNode: (this: Tree) => Node;
 }
 
 let state: FastState;
@@ -367,7 +393,7 @@ if (proto[STATE_KEY]) {
   state = installed.state;
   original = installed.original;
 } else {
-  state = { tree: undefined, flat: undefined };
+  state = { tree: undefined, flat: undefined, others: undefined };
   original = {
     type: getter('type') as Originals['type'],
     parent: getter('parent') as Originals['parent'],
@@ -389,6 +415,13 @@ if (proto[STATE_KEY]) {
     childForFieldName: method('childForFieldName') as Originals['childForFieldName'],
     childrenForFieldName: method('childrenForFieldName') as Originals['childrenForFieldName'],
     descendantsOfType: method('descendantsOfType') as Originals['descendantsOfType'],
+    endPosition: getter('endPosition') as Originals['endPosition'],
+    childCount: getter('childCount') as Originals['childCount'],
+    firstChild: getter('firstChild') as Originals['firstChild'],
+    lastChild: getter('lastChild') as Originals['lastChild'],
+    firstNamedChild: getter('firstNamedChild') as Originals['firstNamedChild'],
+    lastNamedChild: getter('lastNamedChild') as Originals['lastNamedChild'],
+    rootNode: Object.getOwnPropertyDescriptor(TSTree.prototype, 'rootNode')!.get! as Originals['rootNode'],
   };
   Object.defineProperty(proto, STATE_KEY, { value: { state, original } });
   installPatches();
@@ -396,14 +429,16 @@ if (proto[STATE_KEY]) {
 
 /** The active flat tree when `node` belongs to it. */
 function activeFor(node: Node): FlatTree | undefined {
-  return node.tree === state.tree ? state.flat : undefined;
+  const tree = node.tree;
+  return tree === state.tree || state.others?.has(tree) ? state.flat : undefined;
 }
 
 /** The canonical object for `node` when it is listed in `flat`, else `node` itself. */
 function canon(flat: FlatTree, node: Node | null): Node | null {
   if (!node) return node;
   const i = flatIndexOf(flat, node);
-  return i >= 0 ? flat.nodes[i]! : node;
+  if (i >= 0) return flat.nodes[i]!;
+  return flat.forest?.pieceRoots.has(node.id) && node.type === 'module' ? flat.nodes[0]! : node;
 }
 
 function canonAll(flat: FlatTree, list: (Node | null)[]): (Node | null)[] {
@@ -548,11 +583,13 @@ function installPatches(): void {
     return canon(flat, original.parent.call(this));
   });
 
+  // From the source for every node of the active tree, listed or not: a piece of a forest may keep the
+  // text callback of an older parse (its positions are edited, its text is not).
   defineGetter('text', function fast_text(this: Node) {
     const flat = activeFor(this);
     if (flat?.source !== undefined) {
       const i = flatIndexOf(flat, this);
-      if (i >= 0) return flat.source.slice(flat.starts[i], flat.ends[i]);
+      return i >= 0 ? flat.source.slice(flat.starts[i], flat.ends[i]) : flat.source.slice(this.startIndex, this.endIndex);
     }
     return original.text.call(this);
   });
@@ -611,14 +648,49 @@ function installPatches(): void {
     const flat = activeFor(this);
     if (!flat) return original.children.call(this);
     const i = flatIndexOf(flat, this);
+    if (i === 0 && flat.forest) return forestChildren(flat);
     if (i >= 0) return (flat.children[i] ??= canonAll(flat, original.children.call(this)) as Node[]);
     return canonAll(flat, original.children.call(this));
   });
 
   defineMethod('child', function fast_child(this: Node, index: number) {
     const flat = activeFor(this);
+    if (flat?.forest && flatIndexOf(flat, this) === 0) return forestChildren(flat)[index] ?? null;
     const n = original.child.call(this, index);
     return flat ? canon(flat, n) : n;
+  });
+
+  // The module root of a forest answers from all its pieces; other nodes as before, canonical.
+  defineGetter('childCount', function fast_childCount(this: Node) {
+    const flat = activeFor(this);
+    return flat?.forest && flatIndexOf(flat, this) === 0 ? forestChildren(flat).length : original.childCount.call(this);
+  });
+  const ends = (name: 'firstChild' | 'lastChild' | 'firstNamedChild' | 'lastNamedChild', pick: (flat: FlatTree) => Node | undefined) =>
+    defineGetter(name, function fast_end(this: Node) {
+      const flat = activeFor(this);
+      if (!flat) return original[name].call(this);
+      if (flat.forest && flatIndexOf(flat, this) === 0) return pick(flat) ?? null;
+      return canon(flat, original[name].call(this));
+    });
+  ends('firstChild', (flat) => forestChildren(flat)[0]);
+  ends('lastChild', (flat) => forestChildren(flat).at(-1));
+  ends('firstNamedChild', (flat) => kidsOf(flat, 0)[0]);
+  ends('lastNamedChild', (flat) => kidsOf(flat, 0).at(-1));
+
+  defineGetter('endPosition', function fast_endPosition(this: Node) {
+    const flat = activeFor(this);
+    if (flat?.forest && flatIndexOf(flat, this) === 0) return { ...flat.forest.endPosition };
+    return original.endPosition.call(this);
+  });
+
+  // A tree's root while it is active is the canonical one (for a forest's pieces: the module's).
+  Object.defineProperty(TSTree.prototype, 'rootNode', {
+    get: function fast_rootNode(this: Tree) {
+      const flat = this === state.tree || state.others?.has(this) ? state.flat : undefined;
+      return flat?.root ?? original.rootNode.call(this);
+    },
+    configurable: true,
+    enumerable: false,
   });
 
   defineMethod('childForFieldName', function fast_childForFieldName(this: Node, name: string) {
@@ -670,11 +742,19 @@ function installPatches(): void {
   });
   defineGetter('nextSibling', function fast_nextSibling(this: Node) {
     const flat = activeFor(this);
+    if (flat?.forest) {
+      const r = moduleSibling(flat, this, 1);
+      if (r !== undefined) return r;
+    }
     const n = original.nextSibling.call(this);
     return flat ? canon(flat, n) : n;
   });
   defineGetter('previousSibling', function fast_previousSibling(this: Node) {
     const flat = activeFor(this);
+    if (flat?.forest) {
+      const r = moduleSibling(flat, this, -1);
+      if (r !== undefined) return r;
+    }
     const n = original.previousSibling.call(this);
     return flat ? canon(flat, n) : n;
   });
@@ -688,9 +768,34 @@ function installPatches(): void {
       // descendantsOfType makes), so any other name must go to tree-sitter.
       if (i >= 0 && wanted.every((t) => namedTypeNames!.includes(t))) return ofTypes(flat, i, wanted);
     }
+    if (flat?.forest && flatIndexOf(flat, this) === 0) {
+      const all: (Node | null)[] = [];
+      for (const tree of flat.forest.trees) all.push(...original.descendantsOfType.apply(original.rootNode.call(tree), args));
+      return canonAll(flat, all);
+    }
     const list = original.descendantsOfType.apply(this, args);
     return flat ? canonAll(flat, list) : list;
   });
+}
+
+/** The children of a forest's module root, anonymous tokens included: its pieces' roots' children. */
+function forestChildren(flat: FlatTree): Node[] {
+  const forest = flat.forest!;
+  if (!forest.children) {
+    const all: Node[] = [];
+    for (const tree of forest.trees) for (const c of original.children.call(original.rootNode.call(tree))) if (c) all.push(canon(flat, c)!);
+    forest.children = all;
+    forest.childIndex = new Map(all.map((c, k) => [c, k]));
+  }
+  return forest.children;
+}
+
+/** For a child of a forest's module root: its sibling across pieces (null at the ends); else undefined. */
+function moduleSibling(flat: FlatTree, node: Node, step: 1 | -1): Node | null | undefined {
+  forestChildren(flat);
+  const at = flat.forest!.childIndex!.get(node);
+  if (at === undefined) return undefined;
+  return flat.forest!.children![at + step] ?? null;
 }
 
 /**
@@ -702,10 +807,13 @@ export function activate(tree: Tree, source: string): { root: Node; flat: FlatTr
   // Always a fresh index: the tree may have been edited since an earlier one was built.
   const flat = buildFlatTree(tree);
   flatTrees.set(tree, flat);
-  const root = flat.nodes[0] && flat.nodes[0].id === tree.rootNode.id ? flat.nodes[0] : tree.rootNode;
+  const treeRoot = original.rootNode.call(tree);
+  const root = flat.nodes[0] && flat.nodes[0].id === treeRoot.id ? flat.nodes[0] : treeRoot;
   if (flat.nodes.length && original.text.call(root) === source.slice(flat.starts[0], flat.ends[0])) flat.source = source;
+  flat.root = root;
   state.tree = tree;
   state.flat = flat;
+  state.others = undefined;
   return { root, flat };
 }
 
@@ -713,7 +821,132 @@ export function deactivate(tree: Tree): void {
   if (state.tree === tree) {
     state.tree = undefined;
     state.flat = undefined;
+    state.others = undefined;
   }
   // Trees are edited in place (tree.edit) between analyses in the editor: never reuse the index.
   flatTrees.delete(tree);
+}
+
+/**
+ * Makes the pieces of one module, parsed apart (chunks.ts: consecutive top-level statements, each tree over
+ * its own `includedRanges` of `source`, with current positions), the active tree: one flat index over all
+ * their nodes under one module root, which answers as the root of a single parse of `source` would. Only
+ * from the heap reader and for error-free pieces; otherwise undefined, and the caller parses the whole file.
+ * Call `deactivateForest()` when done.
+ */
+export function activateForest(trees: readonly Tree[], source: string): { root: Node; flat: FlatTree } | undefined {
+  const heap = wasmHeap();
+  if (trees.length === 0 || !heap || !readsTreeMemory()) return undefined;
+  const listed = listedSymbolsOf(trees[0]!);
+  const parts = trees.map((t) => readPiece(heap, t, listed));
+  if (parts.some((a) => a.hasError || a.count === 0)) return undefined;
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  if (last.ends[0]! > source.length) return undefined;
+  let count = 1;
+  for (const a of parts) count += a.count - 1;
+  const nodes = new Array<Node>(count);
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  const parents = new Int32Array(count);
+  const nexts = new Int32Array(count);
+  const symbols = new Uint16Array(count);
+  const fieldIds = new Uint16Array(count);
+  const unlistedFields = new Uint32Array(count);
+  const anon = new Uint8Array(count);
+  const types = trees[0]!.language.types;
+  // The module root: the first piece's root object, spanning all pieces.
+  nodes[0] = new FastNode(trees[0]!, first.ids[0]!, 0, first.starts[0]!, first.startRows[0]!, first.startColumns[0]!, 'module', 0);
+  starts[0] = first.starts[0]!;
+  ends[0] = last.ends[0]!;
+  parents[0] = -1;
+  nexts[0] = count;
+  symbols[0] = first.symbols[0]!;
+  let base = 1;
+  parts.forEach((a, k) => {
+    const tree = trees[k]!;
+    unlistedFields[0]! |= a.unlistedFields[0]!;
+    for (let i = 1; i < a.count; i++) {
+      const j = base + i - 1;
+      nodes[j] = new FastNode(tree, a.ids[i]!, a.aliases[i]!, a.starts[i]!, a.startRows[i]!, a.startColumns[i]!, types[a.symbols[i]!] || 'ERROR', j);
+      starts[j] = a.starts[i]!;
+      ends[j] = a.ends[i]!;
+      const p = a.parents[i]!;
+      parents[j] = p <= 0 ? 0 : base + p - 1;
+      nexts[j] = base + a.nexts[i]! - 1;
+      symbols[j] = a.symbols[i]!;
+      fieldIds[j] = a.fieldIds[i]!;
+      unlistedFields[j] = a.unlistedFields[i]!;
+      if (!a.named[i]) anon[j] = 1;
+    }
+    base += a.count - 1;
+  });
+  const empty = () => new Array<Node[] | undefined>(count).fill(undefined);
+  const flat: FlatTree = {
+    nodes,
+    starts,
+    ends,
+    parents,
+    nexts,
+    anon,
+    structured: true,
+    source,
+    kids: empty(),
+    fields: new Map(),
+    fieldCount: trees[0]!.language.fields.length,
+    children: empty(),
+    fieldIds,
+    symbols,
+    unlistedFields,
+    root: nodes[0],
+    forest: {
+      trees: [...trees],
+      pieceRoots: new Set(parts.map((a) => a.ids[0]!)),
+      endPosition: original.endPosition.call(original.rootNode.call(trees[trees.length - 1]!)),
+    },
+  };
+  for (const t of trees) flatTrees.set(t, flat);
+  state.tree = trees[0];
+  state.others = new Set(trees.slice(1));
+  state.flat = flat;
+  return { root: nodes[0]!, flat };
+}
+
+/** What the heap reader found in each piece's tree, with the positions it had then. */
+const pieceReads = new WeakMap<Tree, TreeArrays>();
+
+/**
+ * The heap reader's columns for one piece, read once per tree. An edit before a piece (`tree.edit`) moves
+ * all of its nodes by the same amount and leaves its memory where it was (tree-sitter edits a tree it owns
+ * alone in place), so later reads only shift the remembered positions: by the change in the root's start.
+ * A piece whose own text changed is parsed again (a new tree), never edited.
+ */
+function readPiece(heap: WasmHeap, tree: Tree, listed: Uint8Array): TreeArrays {
+  const known = pieceReads.get(tree);
+  if (!known || known.count === 0) {
+    const fresh = readTree(heap, tree, listed);
+    pieceReads.set(tree, fresh);
+    return fresh;
+  }
+  const now = rootStart(heap, tree);
+  const chars = now.index - known.starts[0]!;
+  const rows = now.row - known.startRows[0]!;
+  if (chars !== 0 || rows !== 0) {
+    const { starts, ends, startRows, count } = known;
+    for (let i = 0; i < count; i++) {
+      starts[i]! += chars;
+      ends[i]! += chars;
+      startRows[i]! += rows;
+    }
+  }
+  return known;
+}
+
+export function deactivateForest(trees: readonly Tree[]): void {
+  if (trees.length && state.tree === trees[0]) {
+    state.tree = undefined;
+    state.flat = undefined;
+    state.others = undefined;
+  }
+  for (const t of trees) flatTrees.delete(t);
 }

@@ -1,7 +1,7 @@
 /** The engine's public surface: what the CLI, the language server and the tests import. */
 export * from './types';
 export type { Rule, RuleMeta, RuleDocs, RuleContext, Report, Listeners, FileFacts } from './rule';
-export { analyze, analyzeTree, unanalysableReason, compareFindings, DEFAULT_MAX_FILE_SIZE } from './analyze';
+export { analyze, analyzeForest, analyzeTree, unanalysableReason, compareFindings, DEFAULT_MAX_FILE_SIZE } from './analyze';
 export { initParser, createParser, parsePython, isParserReady, ParseTimeoutError, type WasmLocation } from './parser';
 export { isRuleEnabled, effectiveSeverity, configuredSeverity, isKnownRuleKey, rulesForKey } from './config';
 export { FAMILIES, familyOf } from './families';

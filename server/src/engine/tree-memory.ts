@@ -345,6 +345,15 @@ export function readTree(heap: WasmHeap, tree: Tree, listed: Uint8Array): TreeAr
   return finish(cols, size, hasError);
 }
 
+/** Where the tree's root node starts (UTF-16 code units, row): the root's padding. */
+export function rootStart(heap: WasmHeap, tree: Tree): { index: number; row: number } {
+  const rootSlot = (tree as unknown as { [0]: number })[0];
+  const u8 = heap.HEAPU8;
+  if (u8[rootSlot]! & 1) return { index: u8[rootSlot + 6]! >>> 1, row: u8[rootSlot + 5]! & 0xf };
+  const rootPtr = heap.HEAPU32[rootSlot >>> 2]!;
+  return { index: heap.HEAPU32[(rootPtr + HEAP.paddingBytes) >>> 2]! >>> 1, row: heap.HEAPU32[(rootPtr + HEAP.paddingRow) >>> 2]! };
+}
+
 function finish(cols: Columns, n: number, hasError: boolean): TreeArrays {
   return {
     count: n,

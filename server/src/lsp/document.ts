@@ -2,10 +2,15 @@
  * An open document and its syntax tree. Edits from the client are applied to the tree as they arrive
  * (`tree.edit`), and the tree is re-parsed against the edited old tree only when someone needs it, so a
  * burst of keystrokes costs one incremental parse.
+ *
+ * For analysis the document is also kept as *pieces* (engine/chunks.ts): consecutive runs of top-level
+ * statements, each parsed on its own over its range of the text. An edit re-parses only the pieces it
+ * touched, where tree-sitter-python's own incremental parse re-parses most of the file.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
-import { Edit, type Parser, type Point, type Tree } from 'web-tree-sitter';
+import { Edit, type Parser, type Point, type Range, type Tree } from 'web-tree-sitter';
+import { pieceBoundaries, topLevelStatementStarts } from '../engine/chunks';
 
 export interface ParseOptions {
   /** Re-use the edited old tree (default). Off, every parse starts from scratch (for benchmarks). */
@@ -19,11 +24,26 @@ export class ParseTimeLimitError extends Error {}
 /** A `\r` not followed by `\n`: LSP counts it as a line break, tree-sitter does not, so rows would disagree. */
 const LONE_CARRIAGE_RETURN = /\r(?!\n)/;
 
+/**
+ * Pieces hold at least this many code units (about 100 lines): small enough that re-parsing one is cheap,
+ * few enough that shifting the trees after an edit costs little.
+ */
+export const MIN_PIECE_LENGTH = 4096;
+
+/** One piece: `[start, end)` of the current text and its tree (undefined once an edit touched it). */
+interface Piece {
+  start: number;
+  end: number;
+  tree: Tree | undefined;
+}
+
 export class SyntaxDocument {
   private text: TextDocument;
   /** Parsed for an earlier text, with every edit since applied: ready to be re-parsed incrementally. */
   private tree: Tree | undefined;
   private treeIsCurrent = false;
+  /** The text as pieces, edited along with `tree`; built on first use. */
+  private pieces: Piece[] | undefined;
   private disposed = false;
 
   constructor(uri: string, languageId: string, version: number, content: string) {
@@ -102,34 +122,123 @@ export class SyntaxDocument {
     this.dropTree();
   }
 
+  /**
+   * The current text as consecutive pieces, each parsed alone (their trees belong to the document: do not
+   * delete them); only the pieces that edits touched since the last call are parsed again. Undefined when
+   * pieces cannot stand for the text (a line break tree-sitter does not count, a piece with a syntax error):
+   * use `syntaxTree()` then.
+   */
+  syntaxPieces(parser: Parser, options: Pick<ParseOptions, 'timeLimitMs'> & { minPieceLength?: number } = {}): Tree[] | undefined {
+    if (this.disposed) throw new Error(`document ${this.uri} is closed`);
+    const source = this.getText();
+    if (source.length === 0 || LONE_CARRIAGE_RETURN.test(source)) {
+      this.dropPieces();
+      return undefined;
+    }
+    const deadline = options.timeLimitMs === undefined ? undefined : Date.now() + options.timeLimitMs;
+    const starts = topLevelStatementStarts(source);
+    const isStart = (offset: number) => offset === source.length || binarySearch(starts, offset);
+    const next: Piece[] = [];
+    // Pieces no edit touched are kept while they still start and end at statements (an edit before them
+    // can open a string or a bracket that swallows them); the others are parsed again, re-cut.
+    let pendingFrom = 0;
+    const flush = (until: number) => {
+      if (until <= pendingFrom) return;
+      const inside = starts.filter((s) => s > pendingFrom && s < until);
+      const cuts = pieceBoundaries([pendingFrom, ...inside].map((s) => s - pendingFrom), until - pendingFrom, options.minPieceLength ?? MIN_PIECE_LENGTH).map((c) => c + pendingFrom);
+      for (let k = 0; k + 1 < cuts.length; k++) next.push({ start: cuts[k]!, end: cuts[k + 1]!, tree: this.parsePiece(parser, source, cuts[k]!, cuts[k + 1]!, deadline) });
+      pendingFrom = until;
+    };
+    try {
+      for (const piece of this.pieces ?? []) {
+        if (piece.tree && piece.start === pendingFrom && piece.end > piece.start && isStart(piece.start) && isStart(piece.end)) {
+          next.push(piece);
+          pendingFrom = piece.end;
+        } else if (piece.tree && piece.start > pendingFrom && piece.end > piece.start && isStart(piece.start) && isStart(piece.end)) {
+          flush(piece.start);
+          next.push(piece);
+          pendingFrom = piece.end;
+        } else {
+          piece.tree?.delete();
+          piece.tree = undefined;
+        }
+      }
+      flush(source.length);
+    } catch (err) {
+      // Keep what is parsed; the rest is parsed again next time.
+      for (const piece of this.pieces ?? []) if (piece.tree && !next.includes(piece)) piece.tree.delete();
+      this.pieces = next;
+      throw err;
+    }
+    this.pieces = next;
+    const trees = next.map((p) => p.tree!);
+    return trees.some((t) => t.rootNode.hasError) ? undefined : trees;
+  }
+
+  private parsePiece(parser: Parser, source: string, start: number, end: number, deadline: number | undefined): Tree {
+    const range: Range = { startIndex: start, endIndex: end, startPosition: this.pointAt(start), endPosition: this.pointAt(end) };
+    const progressCallback = deadline === undefined ? undefined : ((() => Date.now() > deadline) as unknown as () => void);
+    const tree = parser.parse(source, null, { includedRanges: [range], progressCallback });
+    if (!tree) {
+      parser.reset();
+      throw new ParseTimeLimitError('parsing took longer than the time limit and was stopped');
+    }
+    return tree;
+  }
+
+  private dropPieces(): void {
+    for (const piece of this.pieces ?? []) piece.tree?.delete();
+    this.pieces = undefined;
+  }
+
   private dropTree(): void {
     this.tree?.delete();
     this.tree = undefined;
+    this.dropPieces();
   }
 
   private editTree(start: { line: number; character: number }, end: { line: number; character: number }, newText: string): void {
-    if (!this.tree) return;
+    if (!this.tree && !this.pieces) return;
     // Offsets are clamped to the document the same way TextDocument.update clamps them.
     const startIndex = this.text.offsetAt(start);
     const oldEndIndex = Math.max(startIndex, this.text.offsetAt(end));
     const startPosition = this.pointAt(startIndex);
     const oldEndPosition = this.pointAt(oldEndIndex);
-    this.tree.edit(
-      new Edit({
-        startIndex,
-        oldEndIndex,
-        newEndIndex: startIndex + newText.length,
-        startPosition,
-        oldEndPosition,
-        newEndPosition: advance(startPosition, newText),
-      }),
-    );
+    const newEndIndex = startIndex + newText.length;
+    const edit = new Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition: advance(startPosition, newText) });
+    this.tree?.edit(edit);
+    if (!this.pieces) return;
+    // Offsets in the replaced range collapse to its new end; those after it move with the text.
+    const map = (offset: number) => (offset <= startIndex ? offset : offset >= oldEndIndex ? offset + newEndIndex - oldEndIndex : newEndIndex);
+    for (const piece of this.pieces) {
+      const touched = startIndex === oldEndIndex ? piece.start <= startIndex && startIndex < piece.end : startIndex < piece.end && oldEndIndex > piece.start;
+      if (touched) {
+        piece.tree?.delete();
+        piece.tree = undefined;
+      } else if (piece.start >= oldEndIndex && piece.tree) piece.tree.edit(edit);
+      piece.start = map(piece.start);
+      piece.end = map(piece.end);
+    }
   }
 
   private pointAt(offset: number): Point {
     const p = this.text.positionAt(offset);
     return { row: p.line, column: p.character };
   }
+}
+
+/** Whether the ascending `list` holds `value`. */
+function binarySearch(list: readonly number[], value: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = list[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /** The point reached by writing `text` at `from`; columns count UTF-16 code units like tree-sitter's. */

@@ -29,6 +29,7 @@ import {
 import type { Parser } from 'web-tree-sitter';
 import {
   analyze,
+  analyzeForest,
   analyzeTree,
   createParser,
   initParser,
@@ -397,8 +398,12 @@ export class RewardHackServer {
       const started = performance.now();
       try {
         if (!this.parser) throw new Error('the server is not initialised');
-        const tree = doc.syntaxTree(this.parser, { incremental: this.incrementalParsing, timeLimitMs: DEFAULT_PARSE_TIME_LIMIT_MS });
-        live.result = analyzeTree(tree, { source, path: analysisPath, settings: settings.analysis }, ALL_RULES);
+        const input = { source, path: analysisPath, settings: settings.analysis };
+        // Incremental: the document's pieces, of which an edit re-parses only the one it touched; a file
+        // with a syntax error is parsed whole (against its edited old tree).
+        const pieces = this.incrementalParsing ? doc.syntaxPieces(this.parser, { timeLimitMs: DEFAULT_PARSE_TIME_LIMIT_MS }) : undefined;
+        live.result = pieces && analyzeForest(pieces, input, ALL_RULES);
+        live.result ??= analyzeTree(doc.syntaxTree(this.parser, { incremental: this.incrementalParsing, timeLimitMs: DEFAULT_PARSE_TIME_LIMIT_MS }), input, ALL_RULES);
         this.reportRuleErrors(analysisPath, live.result);
       } catch (err) {
         if (err instanceof ParseTimeLimitError) live.skipped = err.message;
@@ -501,9 +506,13 @@ export class RewardHackServer {
     if (!state?.live.result || !this.parser) return [];
     const { doc, live } = state;
     const findings = live.result!.findings;
+    const parser = this.parser;
     const ctx: ActionContext = {
       doc,
-      tree: doc.syntaxTree(this.parser),
+      // Parsed only for an action that needs it: most requests (each cursor move) have none of ours.
+      get tree() {
+        return doc.syntaxTree(parser);
+      },
       versionedEdits: this.capabilities.workspace?.workspaceEdit?.documentChanges === true,
     };
     const only = params.context?.only;

@@ -1,0 +1,124 @@
+/**
+ * Where a Python source can be cut into pieces that parse alone: the starts of its top-level statements.
+ *
+ * tree-sitter-python re-parses most of a file after an edit (its indentation tokens come from an external
+ * scanner, so old tokens are rarely reusable), which makes every keystroke in a large file cost most of a
+ * full parse. A top-level statement, though, parses the same inside the whole module as on its own, so the
+ * editor parses a file as consecutive pieces (each a tree over its own `includedRanges`) and, after an edit,
+ * parses again only the piece that changed. The engine analyses the pieces as one module (fast.ts).
+ *
+ * The cut points are found from the text alone, with a light scan that follows strings, brackets, comments
+ * and backslash continuations. It only has to be safe: a missed cut point only makes a piece larger, and a
+ * wrong one (text that fools the scan) leaves a piece that does not parse cleanly, which callers check.
+ */
+
+/** Clauses that continue the compound statement before them, even at column 0. */
+const CONTINUATION_CLAUSE = /^(?:else|elif|except|finally)\b/;
+
+/**
+ * Ascending offsets (UTF-16 code units) of the lines that start a new top-level statement; always starts
+ * with 0. A line qualifies when it begins at column 0 with a character that can start a statement (not a
+ * space, tab, form feed, line break, `#` or `\`), outside any string, bracket or backslash continuation, is not
+ * a continuation clause (`else:`...), and does not follow a decorator line (the decorated definition is one
+ * statement).
+ */
+export function topLevelStatementStarts(source: string): number[] {
+  const starts = [0];
+  const n = source.length;
+  let i = 0;
+  let depth = 0; // open brackets
+  let continued = false; // the previous line ended inside brackets or with a backslash
+  let afterDecorator = false; // the last statement line at column 0 was a decorator
+  let bareJoin = false; // the previous line was only a backslash at column 0: this one starts the statement
+  while (i < n) {
+    // At the start of a physical line.
+    const first = source.charCodeAt(i);
+    const logicalStart: boolean = depth === 0 && (!continued || bareJoin);
+    if (logicalStart && startsStatement(first)) {
+      if (!continued && i > 0 && !afterDecorator && !CONTINUATION_CLAUSE.test(source.slice(i, i + 8))) starts.push(i);
+      afterDecorator = first === 0x40; // @
+    }
+    bareJoin = logicalStart && first === 0x5c;
+    continued = false;
+    // The rest of the line: strings, brackets, comments, the line break.
+    for (;;) {
+      if (i >= n) break;
+      const c = source.charCodeAt(i);
+      if (c === 0x0a) {
+        i++;
+        continued = depth > 0;
+        break;
+      }
+      if (c === 0x0d) {
+        i += source.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+        continued = depth > 0;
+        break;
+      }
+      if (c === 0x23) {
+        // A comment runs to the end of the line.
+        while (i < n && source.charCodeAt(i) !== 0x0a && source.charCodeAt(i) !== 0x0d) i++;
+        continue;
+      }
+      if (c === 0x5c) {
+        // A backslash before a line break joins the next line to this one.
+        const next = source.charCodeAt(i + 1);
+        if (next === 0x0a || next === 0x0d) {
+          i += next === 0x0d && source.charCodeAt(i + 2) === 0x0a ? 3 : 2;
+          continued = true;
+          break;
+        }
+        i++;
+        continue;
+      }
+      if (c === 0x28 || c === 0x5b || c === 0x7b) depth++;
+      else if (c === 0x29 || c === 0x5d || c === 0x7d) depth = depth > 0 ? depth - 1 : 0;
+      else if (c === 0x22 || c === 0x27) {
+        i = skipString(source, i, c);
+        continue;
+      }
+      i++;
+    }
+  }
+  return starts;
+}
+
+/** Can a line starting with this character begin a statement? Not blanks, comments, or a backslash that joins the line to the next. */
+function startsStatement(c: number): boolean {
+  return c !== 0x20 && c !== 0x09 && c !== 0x0c && c !== 0x0a && c !== 0x0d && c !== 0x23 && c !== 0x5c;
+}
+
+/**
+ * The offset just past the string literal whose opening quote is at `i`. A single-quoted string also ends
+ * at an unescaped line break (unterminated: the parser will say so); a triple-quoted one at the end of
+ * the text. A backslash always skips the next character, which is what matters for finding the end.
+ */
+function skipString(source: string, i: number, quote: number): number {
+  const n = source.length;
+  const triple = source.charCodeAt(i + 1) === quote && source.charCodeAt(i + 2) === quote;
+  i += triple ? 3 : 1;
+  while (i < n) {
+    const c = source.charCodeAt(i);
+    if (c === 0x5c) {
+      i += source.charCodeAt(i + 1) === 0x0d && source.charCodeAt(i + 2) === 0x0a ? 3 : 2;
+      continue;
+    }
+    if (c === quote) {
+      if (!triple) return i + 1;
+      if (source.charCodeAt(i + 1) === quote && source.charCodeAt(i + 2) === quote) return i + 3;
+    } else if (!triple && (c === 0x0a || c === 0x0d)) return i;
+    i++;
+  }
+  return n;
+}
+
+/**
+ * Groups of consecutive top-level statements of at least `minLength` code units each (the last may be
+ * shorter), as `[start, end)` offset pairs covering the whole text. Fewer, larger pieces cost less to
+ * keep; smaller ones less to re-parse.
+ */
+export function pieceBoundaries(starts: readonly number[], length: number, minLength: number): number[] {
+  const cuts = [0];
+  for (const s of starts) if (s > 0 && s - cuts[cuts.length - 1]! >= minLength && length - s >= minLength / 4) cuts.push(s);
+  cuts.push(length);
+  return cuts;
+}
