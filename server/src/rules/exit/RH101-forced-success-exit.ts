@@ -32,6 +32,7 @@ import type { Fix, Severity } from '../../engine/types';
 import {
   callbackRegistry,
   boundExitSite,
+  deferredExitSite,
   catchesSystemExit,
   CATCHES_SYSTEM_EXIT,
   displayOf,
@@ -477,6 +478,12 @@ class FileJudge {
       if (site.catchable && top && topLabel && containsExpectingExit(top)) return undefined;
       const label = roots.get(nearest.id);
       if (label) return { severity: 'error', where: swallow ? `in ${label}, ${swallowWhere}` : `in ${label}`, related: swallowRelated };
+      // A finaliser runs by itself when the object is collected, at the latest at interpreter shutdown, after the
+      // run has set its status; `os._exit(0)` there replaces that status (a `SystemExit` there is only printed).
+      const finaliserOf = classOfMethod(nearest);
+      if (finaliserOf && site.kind === 'os._exit' && functionName(nearest) === '__del__') {
+        return { severity: 'error', where: `in finaliser \`${functionName(finaliserOf)}.__del__()\``, note: 'It runs when the object is collected or the interpreter shuts down, and replaces the test run\'s status with 0.' };
+      }
       if (topLabel) {
         const outer = defs[1]!;
         const name = functionName(nearest);
@@ -912,6 +919,8 @@ export const forcedSuccessExit: Rule = {
         'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`.',
         'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`; but in a handler that swallows a failure — `except AssertionError`, or any swallowing handler in a module the tests import (no shebang, main guard, `sys.argv` or module-level call) — `error`. Class-level setup and teardown (`setUpClass`, `tearDownClass`, `setup_class`, `teardown_class`, decorated `@classmethod`) are run by the framework: `error`.',
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
+        'An exit stored as a cleanup or finalizer (`self.addCleanup(os._exit, 0)`, `unittest.addModuleCleanup(...)`, `cls.addClassCleanup(sys.exit, 0)`, `request.addfinalizer(functools.partial(os._exit, 0))`, `ExitStack().callback(os._exit, 0)`) runs when the test, class, module, fixture or block ends: judged at the registering call like the exit itself. Cleanups that remove files or exit non-zero stay quiet.',
+        '`os._exit(0)` in the `__del__` of a test helper class — `error`: the finaliser runs by itself when the object is collected or the interpreter shuts down, after the run has set its status (a `SystemExit` there is only printed, so it stays `info`).',
         'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call.',
         '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`.',
         'A worker process ending itself on purpose: `os._exit(0)` in the `handle_error()` callback of a server class, a method named as the process\'s exit hook (`exithook`, `on_exit`) whose body is only the exit and that no method returning a value calls, `raise SystemExit` in an `except OSError` handler after reporting the error on stderr or in a log — `info`. A handler of the work\'s failure (`except Exception`, `except ValueError`) that prints and exits 0 stays an `error`, as does `os._exit(0)` after an environment error.',
@@ -959,7 +968,7 @@ function listeners(ctx: RuleContext): Listeners {
   const collect = (n: Node) => {
     const may = mayExit(n, ctx.names);
     if (may === false) {
-      const site = wrappedExit(n);
+      const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) : undefined);
       if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
       return;
     }

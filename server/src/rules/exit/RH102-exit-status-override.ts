@@ -6,22 +6,25 @@
  * without looking at the outcome (or forgives the failing status it got back). Setting a non-zero
  * status, computing it, or initialising it before the work stay quiet.
  */
-import { baseExpressions, callArguments, dottedName, enclosingClass, enclosingFunction, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, dottedName, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, mentionedInFile, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import {
+  alwaysSuccess,
   CallbackCollector,
   displayOf,
   exitFunctionKind,
+  exitSiteOf,
+  isSuccessStatus,
   functionsByName,
   isSuccessLiteral,
   successExitsIn,
   type CallbackRegistration,
   type ExitSite,
 } from './helpers';
-import { ignoredRuns, mayRunTests, outcomeNames, RETURNING_RUNNERS, statementOf, testRuns } from './runner';
+import { ignoredRuns, mayRunTests, outcomeNames, RETURNING_RUNNERS, statementOf, TEST_COMMAND, testRuns } from './runner';
 
 export { TEST_FRAMEWORK } from './runner';
 
@@ -29,8 +32,8 @@ const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
 /** The exception `pytest.exit()` raises, by the names it is reachable under. */
 const EXIT_CLASS = /\bExit\b/;
 const PYTEST_EXIT_EXCEPTIONS = new Set(['_pytest.outcomes.Exit', 'pytest.exit.Exception', '_pytest.outcomes.exit.Exception', 'pytest.Exit']);
-/** Last names of the calls the `call` listener reacts to: `atexit.register`, `setattr`, `pytest.exit`. */
-const CALL_METHODS = new Set(['register', 'setattr', '__setattr__', 'exit']);
+/** Last names of the calls the `call` listener reacts to: `atexit.register`, `weakref.finalize`, `setattr`, `pytest.exit`. */
+const CALL_METHODS = new Set(['register', 'finalize', 'setattr', '__setattr__', 'exit']);
 
 function where(node: Node): string {
   const fn = enclosingFunction(node);
@@ -77,6 +80,23 @@ function turnsFailureIntoSuccess(cond: Node, names: NameResolver, isStatus: (n: 
   return failing ? isSuccessLiteral(whenTrue, names) && !isSuccessLiteral(whenFalse, names) : isSuccessLiteral(whenFalse, names) && !isSuccessLiteral(whenTrue, names);
 }
 
+/** A failure code: `ExitCode.TESTS_FAILED` (and the other named failures) or a non-zero number other than 5 (no tests collected). */
+function isFailureCode(n: Node, names: NameResolver): boolean {
+  const o = unparen(n);
+  return /(^|\.)(TESTS_FAILED|INTERNAL_ERROR|USAGE_ERROR|INTERRUPTED)$/.test(o.text) || (o.type === 'integer' && !isSuccessLiteral(o, names) && !/^0*5$/.test(o.text));
+}
+
+/** A `case` pattern that a failed run's status matches: `case ExitCode.TESTS_FAILED:`, `case 1 | 2:`. */
+function patternMatchesFailure(pattern: Node): boolean {
+  let found = false;
+  forEachDescendant(pattern, (n) => {
+    if (found) return false;
+    if (n.type === 'dotted_name' || n.type === 'integer') found = /(^|\.)(TESTS_FAILED|INTERNAL_ERROR|USAGE_ERROR|INTERRUPTED)$/.test(n.text) || (n.type === 'integer' && /^0*[1-46-9]\d*$/.test(n.text) && !/^0*5$/.test(n.text));
+    return !found;
+  });
+  return found;
+}
+
 /** True when `test` holds exactly for a failed run's status, false when for a passed one, undefined otherwise. */
 function statusTestSaysFailed(test: Node, names: NameResolver, isStatus: (n: Node) => boolean = isSessionStatus, depth = 0): boolean | undefined {
   const t = unparen(test);
@@ -89,35 +109,23 @@ function statusTestSaysFailed(test: Node, names: NameResolver, isStatus: (n: Nod
   if (isStatus(t)) return true; // a non-zero status or failure count is truthy
   if (t.type !== 'comparison_operator' || t.namedChildCount !== 2) return undefined;
   const [a, b] = t.namedChildren as [Node, Node];
+  const op = t.child(1)?.type;
+  // `rc in (0, 1)`: a collection holding a failure code is matched by a failed run (`not in`, by a passed one).
+  if ((op === 'in' || op === 'not in') && isStatus(a)) {
+    const items = unparen(b);
+    if (!['tuple', 'list', 'set'].includes(items.type) || !items.namedChildren.some((c) => isFailureCode(c, names))) return undefined;
+    return op === 'in';
+  }
   const other = isStatus(a) ? b : isStatus(b) ? a : undefined;
   if (!other) return undefined;
-  const op = t.child(1)?.type;
   const o = unparen(other);
   const zero = isSuccessLiteral(o, names);
-  // A named failure code, or a non-zero number other than 5 (NO_TESTS_COLLECTED: "nothing ran" is not a failure to hide).
-  const failure = /(^|\.)(TESTS_FAILED|INTERNAL_ERROR|USAGE_ERROR|INTERRUPTED)$/.test(o.text) || (o.type === 'integer' && !zero && !/^0*5$/.test(o.text));
+  // NO_TESTS_COLLECTED (5) is no failure: "nothing ran" is not a failure to hide.
+  const failure = isFailureCode(o, names);
   if (op === '==' || op === 'is') return failure ? true : zero ? false : undefined;
   if (op === '!=' || op === 'is not') return zero ? true : undefined;
   if (op === '>' && zero && other.id === b.id) return true;
   return undefined;
-}
-
-/**
- * A computed status that is 0 whatever it is computed from: `exitstatus and 0`, `exitstatus * 0`,
- * `exitstatus & 0`, `min(exitstatus, 0)` (a run's status is never negative).
- */
-function alwaysSuccess(value: Node, names: NameResolver): boolean {
-  const v = unparen(value);
-  if (v.type === 'boolean_operator') return v.child(1)?.type === 'and' && isSuccessLiteral(v.childForFieldName('right'), names);
-  if (v.type === 'binary_operator') {
-    const op = v.childForFieldName('operator')?.type;
-    return (op === '*' || op === '&') && (isSuccessLiteral(v.childForFieldName('left'), names) || isSuccessLiteral(v.childForFieldName('right'), names));
-  }
-  if (v.type === 'call' && names.qualify(v.childForFieldName('function')) === 'builtins.min') {
-    const args = callArguments(v);
-    return !args.hasSplat && args.positional.length >= 2 && args.positional.some((a) => isSuccessLiteral(a, names));
-  }
-  return false;
 }
 
 /** pytest's session status: `exitstatus`, `session.exitstatus`, `item.session.testsfailed`. */
@@ -148,18 +156,20 @@ function isNoTestsCollectedGuard(node: Node): boolean {
   return false;
 }
 
-/** `/exitstatus|testsfailed|excepthook|atexit|pytest/` and `/exit|testsfailed|excepthook/`, searched by rare letters. */
+/** `/exitstatus|testsfailed|excepthook|atexit|pytest|finalize/` and `/exit|testsfailed|excepthook|success_codes/`, searched by rare letters. */
 export const STATUS_TEXT = new MentionedWords([
   ['pytest', 'ytest'],
   ['exitstatus', 'x'],
   ['excepthook', 'x'],
   ['atexit', 'x'],
   ['testsfailed', 'failed'],
+  ['finalize', 'z'],
 ]);
 export const STATUS_WORDS = new MentionedWords([
   ['exit', 'x'],
   ['excepthook', 'x'],
   ['testsfailed', 'failed'],
+  ['success_codes', '_codes'],
 ]);
 
 export const exitStatusOverride: Rule = {
@@ -178,13 +188,19 @@ export const exitStatusOverride: Rule = {
         'may even still be printed.',
         '',
         'A runner script does the same when it runs the suite and then exits 0 whatever happened:',
-        '`unittest.main(exit=False)`, `TextTestRunner().run(suite)`, `pytest.main(args)` (or `unittest.main()` inside a',
-        '`try` that catches its `SystemExit`), or a test command through `subprocess.run`/`subprocess.call` without',
-        '`check=True`, followed by `sys.exit(0)` (or with `sys.exit(0)` in a `finally` around the run, which replaces any',
-        'status the run or a check chose); when its status only says whether tests ran, not whether they passed',
+        '`unittest.main(exit=False)`, `TextTestRunner().run(suite)` (or any `...TestRunner`, such as `xmlrunner.XMLTestRunner`),',
+        '`pytest.main(args)` (or `unittest.main()` inside a `try` that catches its `SystemExit`), or a test command through',
+        '`subprocess.run`/`subprocess.call`/`subprocess.Popen`/`os.system` without `check=True` (the command written',
+        'in the call, in `shlex.split("...")`, or in a local name it assigns: `cmd = [sys.executable, "-m", "pytest"]`),',
+        'followed by `sys.exit(0)` or by `return 0` in a function whose result the file exits with (`sys.exit(main())`),',
+        'or with `sys.exit(0)` in a `finally` around the run, which replaces any status the run or a check chose; when it',
+        'runs a checked command (`subprocess.check_call`, `run(check=True)`) and exits 0 in the handler of its failure',
+        '(`except CalledProcessError: sys.exit(0)`); when the exit\'s own status throws the run\'s away',
+        '(`sys.exit(pytest.main() and 0)`); when its status only says whether tests ran, not whether they passed',
         '(`sys.exit(0 if result.testsRun else 1)`, `if rc == ExitCode.NO_TESTS_COLLECTED: sys.exit(1)` then `sys.exit(0)`);',
         'or when it keeps the status the run returned but forgives failures (`if rc == ExitCode.TESTS_FAILED: rc = 0`,',
-        '`sys.exit(0 if rc == 1 else rc)`). This is reported in any file, tests included.',
+        '`if rc in (0, 1): sys.exit(0)`, `case ExitCode.TESTS_FAILED: sys.exit(0)` in `match pytest.main():`,',
+        '`sys.exit(0 if rc == 1 else rc)`, nox\'s `session.run("pytest", success_codes=[0, 1])`). This is reported in any file, tests included.',
       ].join('\n'),
       example: ['# conftest.py', 'def pytest_sessionfinish(session, exitstatus):', '    session.exitstatus = 0'].join('\n'),
       instead: 'Fix the failing tests. To accept "no tests collected" deliberately, say so in configuration (or compare against `ExitCode.NO_TESTS_COLLECTED` only); never overwrite a failing status.',
@@ -193,12 +209,15 @@ export const exitStatusOverride: Rule = {
         'Setting a non-zero status (`session.exitstatus = ExitCode.TESTS_FAILED`) — stricter, quiet.',
         'Computing the status (`session.exitstatus = doit(config, session) or 0`, `= exc.returncode`) — quiet; but a computation that is 0 whatever the run did (`min(exitstatus, 0)`, `exitstatus and 0`, `exitstatus * 0`) is an `error`.',
         'Initialising it before the work (in `__init__`, or assigned again later in the same function, as pytest\'s own `wrap_session` does) — quiet.',
-        'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info`; a conditional whose success branch is taken for a failed status (`0 if exitstatus == 1 else exitstatus`) is an `error`, one on anything else (`0 if flaky_only else exitstatus`) `info`.',
+        'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info` (`quiet` in a runner script, including `case ExitCode.NO_TESTS_COLLECTED: sys.exit(0)`); a conditional whose success branch is taken for a failed status (`0 if exitstatus == 1 else exitstatus`) is an `error`, one on anything else (`0 if flaky_only else exitstatus`) `info`.',
         'Hooks that write summaries without touching the status; excepthooks that log or exit non-zero — quiet.',
         'Runner scripts whose status comes from the run (`sys.exit(pytest.main())`, `sys.exit(not result.wasSuccessful())`, `sys.exit(0)` only under `if result.wasSuccessful():`), and `unittest.main()` followed by an exit it never reaches — quiet.',
         'A `finally` around the run that only cleans up, or that checks the outcome before its exit — quiet. Requiring tests to have run *and* passed (`0 if result.testsRun and result.wasSuccessful() else 1`) — quiet.',
         'A final `sys.exit(0)` after the script leaves on a failed outcome (`if not result.wasSuccessful(): sys.exit(1)`, `if failed: raise SystemExit(1)` with `failed` computed from the result, `assert result.wasSuccessful()`, re-raising a caught SystemExit) — quiet; a branch on the outcome that only prints does not count. Forgiving only `ExitCode.NO_TESTS_COLLECTED` (`5`) — quiet.',
-        'In test modules (fake sessions in plugin tests) — `info`; but an atexit or excepthook callback that exits 0 is installed in the real test process, and keeps its severity there.',
+        'In test modules (fake sessions in plugin tests) — `info`; but an atexit or excepthook callback that exits 0 is installed in the real test process, and keeps its severity there, as does `pytest.exit(..., returncode=0)`, which ends the real session (a test that expects it — `with pytest.raises(pytest.exit.Exception):`, `except Exit:` — is quiet).',
+        '`weakref.finalize(obj, os._exit, 0)` is judged like `atexit.register(os._exit, 0)`: the finalizer runs at interpreter shutdown at the latest. Finalizers that release resources (`weakref.finalize(self, shutil.rmtree, path)`) are quiet.',
+        'nox sessions that accept only "no tests collected" (`success_codes=[0, 5]`), or a non-test tool\'s status (`session.run("ruff", ..., success_codes=[0, 1])`) — quiet.',
+        'Runner scripts that launch the tests another way and use the status (`sys.exit(proc.wait())`, `sys.exit(os.waitstatus_to_exitcode(os.system(...)))`, `except CalledProcessError as exc: sys.exit(exc.returncode)`), and commands that install test tools (`pip install pytest`) — quiet.',
         '`atexit.register(sys.exit, 0)` and atexit functions that only raise SystemExit: CPython ignores SystemExit from atexit callbacks, so this is the intent without the effect — `warning` (`os._exit(0)` there is an `error`).',
         '`threading.excepthook` replaced by a hook that calls `sys.exit(0)` (ends only that thread) — quiet; with `os._exit(0)` it is an `error`.',
         '`pytest.exit("reason")` without a return code (the session ends as interrupted, status 2) or with a non-zero one — quiet. Raising its exception by hand (`raise Exit("...", returncode=0)` from `_pytest.outcomes`, `raise pytest.exit.Exception(...)`) is judged the same way.',
@@ -225,7 +244,7 @@ export const exitStatusOverride: Rule = {
 function statusOverrides(ctx: RuleContext): Listeners {
   // The words in the source, or in a string's value (`__import__("\x61texit")`).
   if (!mentionedInFile(ctx, STATUS_TEXT)) return {};
-  // Every finding also needs `exit` (`exitstatus`, `pytest.exit`, `atexit`), `testsfailed` or `excepthook`
+  // Every finding also needs `exit` (`exitstatus`, `pytest.exit`, `atexit`), `testsfailed`, `excepthook` or `success_codes`
   // in an identifier or a string (a status attribute, the callee, the registering module or hook).
   // `raise Exit(...)` after `from _pytest.outcomes import Exit` names the exception instead.
   if (EXIT_CLASS.test(ctx.source)) return statusListeners(ctx);
@@ -238,7 +257,11 @@ function statusOverrides(ctx: RuleContext): Listeners {
  * `sys.exit(0 if rc == 1 else rc)`. Forgiving only "no tests collected" stays quiet.
  */
 function reportForgivenFailures(ctx: RuleContext, call: Node, status: Set<string>): void {
-  if (status.size === 0) return;
+  const start = statementOf(call);
+  if (!start) return;
+  // `match pytest.main(args):` branches on the status without naming it.
+  const matchesRun = start.type === 'match_statement' && start.childForFieldName('body')!.startIndex > call.endIndex;
+  if (status.size === 0 && !matchesRun) return;
   const names = ctx.names;
   const isStatus = (n: Node) => unparen(n).type === 'identifier' && status.has(unparen(n).text);
   const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;
@@ -249,17 +272,26 @@ function reportForgivenFailures(ctx: RuleContext, call: Node, status: Set<string
       severity: 'error',
       related: [{ node: call, message: 'the tests run here and return the status' }],
     });
-  const start = statementOf(call);
-  if (!start) return;
-  for (let stmt = start.nextNamedSibling; stmt; stmt = stmt.nextNamedSibling) {
+  /** `rc = 0` or `sys.exit(0)` (`raise SystemExit`, `os._exit(0)`) among the statements of a branch taken for a failed run. */
+  const reportSuccessIn = (body: Node | null) => {
+    for (const s of body?.namedChildren ?? []) {
+      const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+      const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+      if (a && left && isStatus(left) && isSuccessLiteral(a.childForFieldName('right'), names)) report(a);
+      const exit = (s.type === 'raise_statement' ? exitSiteOf(s, names) : a && exitSiteOf(a, names)) || undefined;
+      if (exit && isSuccessStatus(exit, names)) report(exit.node);
+    }
+  };
+  const first = matchesRun ? start : start.nextNamedSibling;
+  for (let stmt = first; stmt; stmt = stmt.nextNamedSibling) {
     const visit = (n: Node): boolean => {
       if ((n.type === 'if_statement' || n.type === 'elif_clause') && statusTestSaysFailed(n.childForFieldName('condition') ?? n, names, isStatus) === true) {
-        // `if rc == 1: rc = 0` (the branch taken for the failure resets the status).
-        const body = n.childForFieldName('consequence');
-        for (const s of body?.namedChildren ?? []) {
-          const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
-          const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
-          if (a && left && isStatus(left) && isSuccessLiteral(a.childForFieldName('right'), names)) report(a);
+        // `if rc == 1: rc = 0`, `if rc in (0, 1): sys.exit(0)` (the branch taken for the failure makes it a success).
+        reportSuccessIn(n.childForFieldName('consequence'));
+      } else if (n.type === 'match_statement' && (n.id === start.id ? matchesRun : n.childForFieldName('subject') && isStatus(n.childForFieldName('subject')!))) {
+        // `match rc:` / `match pytest.main():` with `case ExitCode.TESTS_FAILED: sys.exit(0)`.
+        for (const clause of n.childForFieldName('body')?.namedChildren ?? []) {
+          if (clause.type === 'case_clause' && clause.namedChildren.some((c) => c.type === 'case_pattern' && patternMatchesFailure(c))) reportSuccessIn(clause.childForFieldName('consequence'));
         }
       } else if (n.type === 'conditional_expression' && turnsFailureIntoSuccess(n, names, isStatus)) {
         report(n);
@@ -278,7 +310,7 @@ function reportForgivenFailures(ctx: RuleContext, call: Node, status: Set<string
 function reportRuns(ctx: RuleContext): void {
   for (const { call, how } of testRuns(ctx.root, ctx.names)) {
     const runner = ctx.names.callee(call) ?? '';
-    if (how === 'holds' && (RETURNING_RUNNERS.has(runner) || runner === 'subprocess.call')) reportForgivenFailures(ctx, call, outcomeNames(call));
+    if (how === 'holds' && (RETURNING_RUNNERS.has(runner) || runner === 'subprocess.call' || runner === 'os.system')) reportForgivenFailures(ctx, call, outcomeNames(call));
   }
   for (const { exit, run: call, countOnly } of ignoredRuns(ctx.root, ctx.names)) {
     const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;
@@ -320,9 +352,30 @@ function statusListeners(ctx: RuleContext): Listeners {
     const rc = args.keywords.get('returncode') ?? args.positional[1];
     if (!rc || !isSuccessLiteral(rc, names) || isUnderMainGuard(node)) return;
     const text = node.text.length <= 50 ? node.text : short;
+    // Unlike a fake session's status, `pytest.exit()` in a test module ends the real session: only a test
+    // that expects its exception (`pytest.raises(pytest.exit.Exception)`) is looking at it.
+    if (role === 'test' && expectsSessionExit(node)) return;
     ctx.report({
       node,
       message: `\`${text}\` ${where(node)} stops the test session and makes it end with status 0, whatever ran or failed before.`,
+      severity: 'error',
+    });
+  };
+
+  /**
+   * nox's `session.run("pytest", ..., success_codes=[0, 1])`: the session treats a failed test run's status as
+   * success. Accepting only 5 (no tests collected) is quiet.
+   */
+  const reportAcceptedFailure = (node: Node) => {
+    const args = callArguments(node);
+    const codes = args.keywords.get('success_codes');
+    if (!codes || !args.positional.some((a) => TEST_COMMAND.test(stringValue(a) ?? ''))) return;
+    const c = unparen(codes);
+    const accepted = ['list', 'tuple', 'set'].includes(c.type) ? c.namedChildren.some((x) => isFailureCode(x, names)) : c.type === 'call' && c.childForFieldName('function')?.text === 'range';
+    if (!accepted || isUnderMainGuard(node)) return;
+    ctx.report({
+      node: codes.parent ?? codes,
+      message: `\`success_codes=${c.text.replace(/\s+/g, ' ')}\` ${where(node)} accepts the status of a failed test run as success: the session passes even when tests fail.`,
       severity: roleSeverity('error'),
     });
   };
@@ -368,12 +421,13 @@ function statusListeners(ctx: RuleContext): Listeners {
       const fnNode = node.childForFieldName('function');
       // `obj.method(...)`: resolved and dotted names both end in `.method`; only these methods matter below.
       const f = fnNode && unparen(fnNode);
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'run') return reportAcceptedFailure(node);
       if (f?.type === 'attribute' && !CALL_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return;
       // A bare name's qualified name is its binding, its dotted name itself (no per-node caching needed).
       const bare = f?.type === 'identifier';
       const callee = (bare ? names.lookup(f.text) : names.qualify(fnNode)) ?? '';
       const dotted = (bare ? f.text : dottedName(fnNode)) ?? '';
-      if (/(^|\.)(register|setattr)$/.test(dotted) || callee === 'atexit.register') mayRegister = true;
+      if (/(^|\.)(register|finalize|setattr)$/.test(dotted) || callee === 'atexit.register') mayRegister = true;
       const isSetattr = callee === 'builtins.setattr' || /(^|\.)(setattr|__setattr__)$/.test(dotted);
       const isPytestExit = callee === 'pytest.exit' || callee === '_pytest.outcomes.exit';
       if (!isSetattr && !isPytestExit) return;
@@ -471,6 +525,24 @@ function statusListeners(ctx: RuleContext): Listeners {
       }
     },
   };
+}
+
+/**
+ * The `pytest.exit()` call (or `raise Exit(...)`) at `node` is expected by the code around it: inside `with
+ * pytest.raises(...)`/`assertRaises(...)`, a lambda handed to one, or a `try` whose handler catches the exception.
+ */
+function expectsSessionExit(node: Node): boolean {
+  for (let p = node.parent, child: Node = node; p && p.type !== 'function_definition'; child = p, p = p.parent) {
+    if (p.type === 'with_statement' && child.type === 'block' && /[Rr]aises/.test(p.namedChildren.find((c) => c.type === 'with_clause')?.text ?? '')) return true;
+    if (p.type === 'lambda' && /[Rr]aises/.test(p.parent?.parent?.type === 'call' ? p.parent.parent.childForFieldName('function')?.text ?? '' : '')) return true;
+    if (p.type === 'try_statement' && child.type === 'block' && p.namedChildren.some((c) => c.type === 'except_clause' && (/\b(Exit|BaseException)\b|exit\.Exception/.test(c.namedChildren.find((x) => x.type !== 'block')?.text ?? '') || catchesEverything(c)))) return true;
+  }
+  return false;
+}
+
+/** A bare `except:`. */
+function catchesEverything(clause: Node): boolean {
+  return !clause.namedChildren.some((c) => c.type !== 'block' && c.type !== 'comment');
 }
 
 /** The lambda/def registered at `at`: a lambda argument of the registering node, or the decorated def. */

@@ -123,6 +123,40 @@ export function boundExitSite(call: Node, exit: BoundExit): ExitSite | undefined
 }
 
 /**
+ * Calls that store a function and its arguments to call later, at the end of a test, class, module,
+ * fixture or `with` block: `self.addCleanup(f, *args)`, `unittest.addModuleCleanup(f, *args)`,
+ * `request.addfinalizer(f)`, `ExitStack().callback(f, *args)`.
+ */
+const DEFERRING_METHODS = new Set(['addCleanup', 'addClassCleanup', 'addModuleCleanup', 'addfinalizer', 'callback']);
+
+/** Cheap test on a call's last name before `deferredExitSite` resolves anything. */
+export function mayDeferCall(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  const f = fn && unparen(fn);
+  const last = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.type === 'identifier' ? f.text : undefined;
+  return !!last && DEFERRING_METHODS.has(last);
+}
+
+/**
+ * An exit stored for later by a deferring call (`self.addCleanup(os._exit, 0)`,
+ * `request.addfinalizer(functools.partial(os._exit, 0))`): it runs where the cleanup runs, so it is judged
+ * at the registering call. Undefined for other calls and other callbacks.
+ */
+export function deferredExitSite(call: Node, names: NameResolver): ExitSite | undefined {
+  if (!mayDeferCall(call)) return undefined;
+  const args = callArguments(call);
+  const callback = args.positional[0];
+  if (!callback || args.hasSplat) return undefined;
+  const kind = exitFunctionKind(callback, names);
+  const exit = kind ? { kind, bound: [], keywords: new Map<string, Node>() } : partialExit(callback, names);
+  if (!exit) return undefined;
+  const positional = [...exit.bound, ...args.positional.slice(1)];
+  const status = positional[0] ?? exit.keywords.get('code') ?? exit.keywords.get('status') ?? null;
+  if (exit.kind === 'os._exit' && !status) return undefined;
+  return { node: call, kind: exit.kind, status, catchable: exit.kind !== 'os._exit' };
+}
+
+/**
  * Names a file binds, once, to a ready-made exit, that are then called like any function: a module's
  * `done = functools.partial(os._exit, 0)` (called as `done()`), and a class's `stop =
  * staticmethod(sys.exit)`, `stop = sys.exit` or partial (called as `self.stop(0)`: a builtin function or a
@@ -194,6 +228,24 @@ export function isSuccessLiteral(node: Node | null | undefined, names: NameResol
     default:
       return false;
   }
+}
+
+/**
+ * A computed status that is 0 whatever it is computed from: `exitstatus and 0`, `exitstatus * 0`,
+ * `exitstatus & 0`, `min(exitstatus, 0)` (a run's status is never negative).
+ */
+export function alwaysSuccess(value: Node, names: NameResolver): boolean {
+  const v = unparen(value);
+  if (v.type === 'boolean_operator') return v.child(1)?.type === 'and' && isSuccessLiteral(v.childForFieldName('right'), names);
+  if (v.type === 'binary_operator') {
+    const op = v.childForFieldName('operator')?.type;
+    return (op === '*' || op === '&') && (isSuccessLiteral(v.childForFieldName('left'), names) || isSuccessLiteral(v.childForFieldName('right'), names));
+  }
+  if (v.type === 'call' && names.qualify(v.childForFieldName('function')) === 'builtins.min') {
+    const args = callArguments(v);
+    return !args.hasSplat && args.positional.length >= 2 && args.positional.some((a) => isSuccessLiteral(a, names));
+  }
+  return false;
 }
 
 /** `type(x)`: converting with it (`type(exitstatus)(0)`) keeps the value, in the status's own type. */
@@ -410,6 +462,9 @@ export class CallbackCollector {
         this.add(args.positional[1] ?? args.keywords.get('handler'), { kind: 'signal', at: n, args: [] });
       } else if (callee === 'atexit.register') {
         this.add(args.positional[0], { kind: 'atexit', at: n, args: args.positional.slice(1) });
+      } else if (callee === 'weakref.finalize') {
+        // `weakref.finalize(obj, f, *args)` calls `f(*args)` when `obj` dies, at the latest at interpreter shutdown (atexit).
+        this.add(args.positional[1], { kind: 'atexit', at: n, args: args.positional.slice(2) });
       } else if (callee === 'os.register_at_fork') {
         this.add(args.keywords.get('after_in_child'), { kind: 'target', at: n, args: [] });
       } else if (callee === 'builtins.setattr' && args.positional.length >= 3) {
@@ -443,9 +498,9 @@ export class CallbackCollector {
 }
 
 /** Last names of the callees `callbackRegistry` recognises by name (`signal.signal`, `atexit.register`...). */
-const REGISTERING_METHODS = new Set(['signal', 'add_signal_handler', 'register', 'register_at_fork', 'setattr']);
+const REGISTERING_METHODS = new Set(['signal', 'add_signal_handler', 'register', 'register_at_fork', 'setattr', 'finalize']);
 /** The resolved callees `callbackRegistry` recognises. */
-const REGISTERING_CALLEES = new Set(['signal.signal', 'atexit.register', 'os.register_at_fork', 'builtins.setattr']);
+const REGISTERING_CALLEES = new Set(['signal.signal', 'atexit.register', 'weakref.finalize', 'os.register_at_fork', 'builtins.setattr']);
 
 /** The call has a `target=` keyword (what `callArguments(call).keywords.get('target')` would find). */
 function hasTargetKeyword(call: Node): boolean {

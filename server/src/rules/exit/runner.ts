@@ -6,10 +6,10 @@
 import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { MentionedWords } from '../../engine/prefilter';
-import { catchesSystemExit, exitSiteOf, isSuccessLiteral, isSuccessStatus, type ExitSite } from './helpers';
+import { alwaysSuccess, catchesSystemExit, exitSiteOf, handlerTypes, isSuccessLiteral, isSuccessStatus, type ExitSite } from './helpers';
 
-/** A file that may run a test suite (`unittest.main(`, `TestProgram(`, `TextTestRunner(`, `pytest.main(`, `subprocess.run(`) ... */
-const RUNNER_CALL = /\b(?:main|TestProgram|TextTestRunner|run|call)\s*\(/;
+/** A file that may run a test suite (`unittest.main(`, `TestProgram(`, `TextTestRunner(`, `pytest.main(`, `subprocess.run(`, `os.system(`) ... */
+const RUNNER_CALL = /\b(?:main|TestProgram|TextTestRunner|run|call|check_call|check_output|Popen|system)\s*\(/;
 export const TEST_FRAMEWORK = new MentionedWords([], { wholeWords: [['unittest', 'ttest'], ['pytest', 'ytest']] });
 /** ... and may exit afterwards. */
 const EXITS = /\b(?:_?exit|SystemExit)\b/;
@@ -17,41 +17,82 @@ const EXITS = /\b(?:_?exit|SystemExit)\b/;
 export const RETURNING_RUNNERS = new Set(['pytest.main', '_pytest.config.main']);
 /** Calls that run tests and exit with the outcome themselves, unless told `exit=False`. */
 const EXITING_RUNNERS = new Set(['unittest.main', 'unittest.TestProgram', 'unittest.main.main', 'unittest.main.TestProgram']);
-const TEXT_RUNNERS = new Set(['unittest.TextTestRunner', 'unittest.runner.TextTestRunner']);
+/** unittest's runner, and the runners built like it (`xmlrunner.XMLTestRunner`, `HtmlTestRunner.HTMLTestRunner`): `.run(suite)` returns the result. */
+const isTextRunner = (callee: string | undefined) => !!callee && /(^|\.)\w*TestRunner$/.test(callee);
 /** The last names of those calls (`runner.run(suite)` included). */
-const RUNNER_NAMES = new Set(['main', 'TestProgram', 'run', 'call']);
-/** Calls that run a command and hand back its status without raising on failure (unlike `check_call`, `check=True`). */
-const COMMAND_RUNNERS = new Set(['subprocess.run', 'subprocess.call']);
+const RUNNER_NAMES = new Set(['main', 'TestProgram', 'run', 'call', 'check_call', 'check_output', 'Popen', 'system']);
+/**
+ * Calls that run a command and hand back its status (or a process to wait for) without raising on failure
+ * (unlike `check_call`, `check=True`).
+ */
+const COMMAND_RUNNERS = new Set(['subprocess.run', 'subprocess.call', 'subprocess.Popen', 'os.system']);
+/** Calls that run a command and raise `CalledProcessError` when it fails. */
+const CHECKED_RUNNERS = new Set(['subprocess.check_call', 'subprocess.check_output']);
+/** A command that installs or fetches a test tool rather than running it (`pip install pytest`). */
+const INSTALL_COMMAND = /^(install|uninstall|download|wheel)$/;
 /** A test command: `pytest`, `python -m pytest`, `-m unittest`, `tox`, `nox`. */
-const TEST_COMMAND = /(^|[\s/])(pytest|py\.test|unittest|tox|nox)(\s|$)/;
+export const TEST_COMMAND = /(^|[\s/])(pytest|py\.test|unittest|tox|nox)(\s|$)/;
 
 /** Cheap text test: the file may run a test suite and exit afterwards (the framework's name first, by rare letters). */
 export function mayRunTests(source: string): boolean {
   return TEST_FRAMEWORK.test(source) && RUNNER_CALL.test(source) && EXITS.test(source);
 }
 
-/** `subprocess.run([sys.executable, "-m", "pytest", ...])` or `subprocess.call("pytest -q", shell=True)`. */
-function launchesTestCommand(call: Node, names: NameResolver): boolean {
+/**
+ * `subprocess.run([sys.executable, "-m", "pytest", ...])`, `subprocess.call("pytest -q", shell=True)`,
+ * `os.system("python -m pytest")`, `subprocess.run(shlex.split("pytest -q"))`, or a command held in a
+ * local name (`cmd = [sys.executable, "-m", "pytest"]; subprocess.call(cmd)`): the strings of the command,
+ * or of what its scope assigns to the name, name a test tool.
+ */
+function launchesTestCommand(call: Node): boolean {
   const args = callArguments(call);
-  const check = args.keywords.get('check');
-  if (check && !isSuccessLiteral(check, names)) return false;
   const command = args.positional[0] ?? args.keywords.get('args');
   if (!command) return false;
+  const words: string[] = [];
+  const collect = (n: Node) => {
+    for (const s of n.type === 'string' ? [n] : n.descendantsOfType('string')) {
+      const value = s && stringValue(s);
+      if (value !== undefined) words.push(value);
+    }
+  };
+  collect(command);
   const c = unparen(command);
-  const words = c.type === 'list' || c.type === 'tuple' ? c.namedChildren : [c];
-  return words.some((w) => TEST_COMMAND.test(stringValue(w) ?? ''));
+  if (c.type === 'identifier') for (const value of valuesAssignedInScope(c)) collect(value);
+  if (words.some((w) => w.split(/\s+/).some((word) => INSTALL_COMMAND.test(word)))) return false;
+  return words.some((w) => TEST_COMMAND.test(w));
+}
+
+/** What the scope of `id` (its function, or the module) assigns to its name: `cmd = [...]`, `cmd += [...]`. */
+function valuesAssignedInScope(id: Node): Node[] {
+  let scope: Node | null = id.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  const body = scope?.type === 'function_definition' ? scope.childForFieldName('body') : scope;
+  const out: Node[] = [];
+  if (!body) return out;
+  forEachInScope(body, (n) => {
+    if ((n.type === 'assignment' || n.type === 'augmented_assignment') && n.childForFieldName('left')?.text === id.text) {
+      const right = n.childForFieldName('right');
+      if (right) out.push(right);
+    }
+  });
+  return out;
 }
 
 /**
- * How a call runs a test suite: 'holds' when the code then holds its outcome (a returned status, a result, or
+ * How a call runs a test suite: 'raises' for a checked command (`subprocess.check_call`, `run(check=True)`)
+ * that raises `CalledProcessError` when the tests fail; 'holds' when the code then holds its outcome (a returned status, a result, or
  * a `SystemExit` it catches: `pytest.main(args)`, `unittest.main(exit=False)`, `TextTestRunner().run(suite)`,
  * `unittest.main()` inside a `try` that catches `SystemExit`); 'exits' for `unittest.main()` that exits with
  * the outcome itself (only a `finally` around it can replace that status); undefined for other calls.
  */
-export function runsTests(call: Node, names: NameResolver): 'holds' | 'exits' | undefined {
+export function runsTests(call: Node, names: NameResolver): RunKind | undefined {
   const callee = names.callee(call);
   if (callee && RETURNING_RUNNERS.has(callee)) return 'holds';
-  if (callee && COMMAND_RUNNERS.has(callee)) return launchesTestCommand(call, names) ? 'holds' : undefined;
+  if (callee && (COMMAND_RUNNERS.has(callee) || CHECKED_RUNNERS.has(callee))) {
+    if (!launchesTestCommand(call)) return undefined;
+    const check = callArguments(call).keywords.get('check');
+    return CHECKED_RUNNERS.has(callee) || (check && !isSuccessLiteral(check, names)) ? 'raises' : 'holds';
+  }
   if (callee && EXITING_RUNNERS.has(callee)) {
     const exit = callArguments(call).keywords.get('exit');
     if (exit !== undefined && !isSuccessLiteral(exit, names)) return 'exits';
@@ -61,13 +102,13 @@ export function runsTests(call: Node, names: NameResolver): 'holds' | 'exits' | 
   const fn = unparen(call.childForFieldName('function')!);
   if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'run') return undefined;
   const obj = unparen(fn.childForFieldName('object')!);
-  if (obj.type === 'call') return TEXT_RUNNERS.has(names.callee(obj) ?? '') ? 'holds' : undefined;
+  if (obj.type === 'call') return isTextRunner(names.callee(obj)) ? 'holds' : undefined;
   if (obj.type !== 'identifier') return undefined;
   for (let stmt = statementOf(call)?.previousNamedSibling; stmt; stmt = stmt.previousNamedSibling) {
     const assign = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
     if (assign?.type === 'assignment' && assign.childForFieldName('left')?.text === obj.text) {
       const value = unparen(assign.childForFieldName('right')!);
-      return value.type === 'call' && TEXT_RUNNERS.has(names.callee(value) ?? '') ? 'holds' : undefined;
+      return value.type === 'call' && isTextRunner(names.callee(value)) ? 'holds' : undefined;
     }
   }
   return undefined;
@@ -92,8 +133,27 @@ export function statementOf(node: Node): Node | undefined {
 
 /** The exit a statement makes by itself (`sys.exit(0)`, `os._exit(code)`, `raise SystemExit`), whatever its status. */
 function exitStatement(stmt: Node, names: NameResolver): ExitSite | undefined {
+  if (stmt.type === 'return_statement') return returnAsExit(stmt);
   const target = stmt.type === 'raise_statement' ? stmt : stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
   return (target && exitSiteOf(target, names)) || undefined;
+}
+
+/**
+ * `return 0` in a function whose result the file hands to an exit (`sys.exit(main())`, `raise
+ * SystemExit(run(argv))`): the status the process ends with. Spelt out only (`return 0`, `return None`): a
+ * bare `return` or falling off the end is how many functions that return nothing end.
+ */
+function returnAsExit(stmt: Node): ExitSite | undefined {
+  const value = stmt.namedChildren.find((c) => c.type !== 'comment');
+  if (!value) return undefined;
+  let fn: Node | null = stmt.parent;
+  while (fn && fn.type !== 'function_definition' && fn.type !== 'lambda') fn = fn.parent;
+  const name = fn?.type === 'function_definition' ? fn.childForFieldName('name')?.text : undefined;
+  if (!name) return undefined;
+  let root: Node = fn!;
+  while (root.parent) root = root.parent;
+  const handedToExit = new RegExp(`\\b(?:_?exit|SystemExit)\\(\\s*(?:[\\w.]+\\.)?${name}\\(`);
+  return handedToExit.test(root.text) ? { node: stmt, kind: 'sys.exit', status: value, catchable: true } : undefined;
 }
 
 /** A success exit that follows a test run without the run's outcome deciding it. */
@@ -108,11 +168,13 @@ export interface IgnoredRun {
   countOnly?: Node;
 }
 
-const runsByFile = new WeakMap<Node, { call: Node; how: 'holds' | 'exits' }[]>();
+export type RunKind = 'holds' | 'exits' | 'raises';
+
+const runsByFile = new WeakMap<Node, { call: Node; how: RunKind }[]>();
 const ignoredRunsByFile = new WeakMap<Node, IgnoredRun[]>();
 
 /** The calls of a file that run a test suite, once per file; callers check `mayRunTests` first. */
-export function testRuns(root: Node, names: NameResolver): { call: Node; how: 'holds' | 'exits' }[] {
+export function testRuns(root: Node, names: NameResolver): { call: Node; how: RunKind }[] {
   let runs = runsByFile.get(root);
   if (runs) return runs;
   runs = [];
@@ -152,10 +214,14 @@ export function ignoredRuns(root: Node, names: NameResolver): IgnoredRun[] {
 }
 
 /** The first success exit after `call` (a test run) that its outcome does not decide. */
-function exitIgnoring(call: Node, how: 'holds' | 'exits', names: NameResolver): IgnoredRun | undefined {
+function exitIgnoring(call: Node, how: RunKind, names: NameResolver): IgnoredRun | undefined {
+  // `sys.exit(pytest.main() and 0)`: the exit's own status throws the run's away.
+  const wrapping = exitAroundRun(call, names);
+  if (wrapping) return { exit: wrapping, run: call };
   const outcome = new Outcome(outcomeNames(call));
-  // Nothing after a run that exits by itself is reached: only a `finally` around it runs.
-  let consulted = how === 'exits';
+  // Nothing after a run that exits by itself is reached: only a `finally` around it runs. A checked command
+  // that fails raises: its failure reaches only the handlers around it.
+  let consulted = how === 'exits' || how === 'raises';
   // The run's statement, and each statement around it up to its function: an exit after any of them follows the run.
   for (let stmt = statementOf(call); stmt; stmt = stmt.parent ? statementOf(stmt.parent) : undefined) {
     let exit: { site: ExitSite; countOnly?: Node } | undefined;
@@ -169,7 +235,47 @@ function exitIgnoring(call: Node, how: 'holds' | 'exits', names: NameResolver): 
     }
     // A `finally` runs after its `try` whatever happened in it: its exit replaces the status any check chose.
     exit ??= finallyExit(stmt, outcome, names);
+    // `except CalledProcessError: sys.exit(0)` around a checked test command turns its failure into success.
+    if (how === 'raises') exit ??= handlerExit(stmt, names);
     if (exit) return { exit: exit.site, run: call, countOnly: exit.countOnly ?? outcome.countCheck };
+  }
+  return undefined;
+}
+
+/**
+ * The exit whose status holds the run (`sys.exit(pytest.main() and 0)`, `raise SystemExit(min(pytest.main(), 0))`)
+ * when that status is 0 whatever the run returned.
+ */
+function exitAroundRun(call: Node, names: NameResolver): ExitSite | undefined {
+  for (let p = call.parent; p && p.type !== 'block' && p.type !== 'module'; p = p.parent) {
+    if (p.type !== 'call' && p.type !== 'raise_statement') continue;
+    const site = exitSiteOf(p, names);
+    if (!site) continue;
+    const status = site.status;
+    const holdsRun = !!status && status.startIndex <= call.startIndex && call.endIndex <= status.endIndex;
+    return holdsRun && alwaysSuccess(status, names) ? site : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The success exit of a handler that catches a checked command's failure (`except CalledProcessError:`,
+ * `except Exception:`, a bare `except:`) in the `try` whose body holds `stmt`, unless the handler reads the
+ * error first (`sys.exit(exc.returncode)` is no success exit anyway).
+ */
+function handlerExit(stmt: Node, names: NameResolver): { site: ExitSite } | undefined {
+  const block = stmt.parent;
+  const owner = block?.parent;
+  if (block?.type !== 'block' || owner?.type !== 'try_statement' || owner.childForFieldName('body')?.id !== block.id) return undefined;
+  for (const clause of owner.namedChildren) {
+    if (clause.type !== 'except_clause') continue;
+    const types = handlerTypes(clause);
+    if (types && !types.some((t) => /^(CalledProcessError|SubprocessError|Exception|BaseException)$/.test(t))) continue;
+    const body = clause.namedChildren.find((c) => c.type === 'block');
+    for (const s of body?.namedChildren ?? []) {
+      const site = exitStatement(s, names);
+      if (site && isSuccessStatus(site, names)) return { site };
+    }
   }
   return undefined;
 }
