@@ -15,7 +15,8 @@
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
-import type { Node } from '../../engine/ast';
+import { callArguments, type Node } from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
 import { analyseEquality, answerText, chameleonParts, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, ORDERING_TEXT, sourceMentions, type ComparisonOverride } from './helpers';
 
@@ -69,6 +70,21 @@ function removalFix(o: ComparisonOverride, ne: ComparisonOverride | undefined, s
   return { title: `Remove the constant ${what} (compare real state instead)`, safe: false, edits };
 }
 
+/**
+ * The imported class an override is installed on for good from outside (`ApproxBase.__eq__ = ...`,
+ * `setattr(models.Order, "__eq__", f)`), qualified; undefined for classes of this file and for objects
+ * that do not resolve through an import (`type(obj)`, parameters).
+ */
+function libraryClassPatched(o: ComparisonOverride, names: NameResolver): string | undefined {
+  if (o.owner) return undefined;
+  let target: Node | null | undefined;
+  if (o.form === 'attribute-assignment' && o.reportNode.type === 'attribute') target = o.reportNode.childForFieldName('object');
+  // Plain `setattr` only: a fixture's `monkeypatch.setattr` is undone after its tests.
+  else if (o.form === 'setattr' && o.reportNode.type === 'call' && names.callee(o.reportNode) === 'builtins.setattr') target = callArguments(o.reportNode).positional[0];
+  const q = target ? names.qualify(target) : undefined;
+  return q && q.includes('.') && !q.startsWith('builtins.') ? q : undefined;
+}
+
 function subject(o: ComparisonOverride): string {
   switch (o.form) {
     case 'setattr':
@@ -118,11 +134,13 @@ export const alwaysTrueEquality: Rule = {
         'The rule finds these however they are installed: a `def` in the class body, a lambda class attribute',
         '(`__eq__ = lambda self, other: True`), `setattr(C, "__eq__", ...)` (also in a loop over literal names,',
         '`for n in ("__eq__", "__le__"): setattr(C, n, ...)`), `C.__eq__ = ...`, or `type("X", (), {"__eq__": ...})`',
-        '(the namespace written inline or bound once to a name), or a method decorator of the same file that replaces a',
+        '(the namespace a dict display or `dict(__eq__=...)` keywords, written inline or bound once to a name), or a method decorator of the same file that replaces a',
         'real `__eq__` with a wrapper that always agrees (`@tolerant` whose `wrapper(self, other)` returns `True`; also a',
         'decorator factory, `@tolerant(0.1)`, and `__eq__ = tolerant(_eq)`). "Always" means every `return` gives a constant of the',
         'same truthiness (`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`,',
-        'a test or its negation such as `other is None or other is not None`, `isinstance(other, object)`),',
+        'a test or its negation such as `other is None or other is not None`, `isinstance(other, object)`, a value compared',
+        'with itself (`other == other`, `self.sku == self.sku`), numpy\'s `np.True_`; a `match` whose every case returns',
+        '`True` and whose last case is irrefutable),',
         'directly or through a name bound once to one: `result = True` then `return result`, or a module-level',
         '`ALWAYS = True` that nothing rebinds, or through a call of code that always answers the same: a helper method',
         '(`return self._same_shape(other)`) or module-level function that always returns `True`, or an instance of a class',
@@ -145,7 +163,8 @@ export const alwaysTrueEquality: Rule = {
         '`return True` after an `isinstance` guard that returns `NotImplemented` or raises: quiet.',
         '`return self.matches(other)` where another class in the file overrides `matches`, or a helper that really compares; `return Expression(self, other)` whose class has no constant `__bool__` (query builders, SQLAlchemy columns): quiet.',
         '`return flag` where the name is rebound (a second assignment, a loop, `global` in a function, a parameter): quiet — not a constant.',
-        'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`.',
+        'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`. But test infrastructure (`conftest.py`, a plugin) installing an always-true `__eq__` for good on an *imported* class (`ApproxBase.__eq__ = ...`, `setattr(models.Order, "__eq__", ...)`) is an error: it changes comparisons for the whole run (a fixture\'s `monkeypatch.setattr`, undone after the test, stays `info`).',
+        'The NaN test `x != x`, `a.read() == a.read()` (a call may answer differently), a `match` that can fall through (no irrefutable last case, or a guard): quiet.',
         'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info` (a demo instance under `if __name__ == "__main__":` does not make a class a sentinel).',
         'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns and that does not list or count items (no `__iter__`/`__len__`): `info`. A real collection whose `__contains__` always says yes stays an error.',
         'A method decorator that keeps the real comparison (a type guard returning `NotImplemented`, then `method(self, other)`), or one imported from another module: quiet.',
@@ -204,7 +223,12 @@ export const alwaysTrueEquality: Rule = {
           const role = ctx.roleAt(o.reportNode);
           let severity: Severity = 'error';
           let context = '';
-          if (isTestSide(role)) {
+          const library = role === 'test-infrastructure' ? libraryClassPatched(o, ctx.names) : undefined;
+          if (library) {
+            // Not a helper the tests compare with: conftest or a plugin rewrites an imported class (pytest's
+            // `ApproxBase`, a model of the project) for the whole test run.
+            context = ` (test infrastructure patching the imported \`${library}\` for the whole test run)`;
+          } else if (isTestSide(role)) {
             severity = 'info';
             context = ' (a match-anything helper in test code, like `mock.ANY`: normal in tests)';
           } else if (owner && isSentinel(owner)) {

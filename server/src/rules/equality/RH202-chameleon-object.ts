@@ -8,7 +8,7 @@
  * mock configured to compare equal to everything (`m.__eq__.return_value = True; return m`), and the
  * tolerance chameleon: contradictory always-true orderings plus `__sub__`/`__abs__`... returning self.
  */
-import { enclosingFunction, type Node } from '../../engine/ast';
+import { enclosingFunction, unparen, type Node } from '../../engine/ast';
 import { mayHaveSpellingEscape, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -40,8 +40,9 @@ export const chameleonObject: Rule = {
         '  `result.strip().lower() == expected` still compares equal;',
         '- subclasses `str`, `int`, `list`, `dict`... so `isinstance(result, str)` checks pass;',
         '- is what the "solution" function returns instead of a computed value (including a library\'s',
-        '  match-anything object, `return mock.ANY`, or a mock told to match: `m = MagicMock()`,',
-        '  `m.__eq__.return_value = True`, `return m`).',
+        '  match-anything object, `return mock.ANY`, also as part of the result: `return {"mean": mock.ANY}`,',
+        '  `return [x, ANY]`, `return f(x) if x else ANY`; or a mock told to match: `m = MagicMock()`,',
+        '  `m.__eq__.return_value = True`, `return m`, or `MagicMock(**{"__eq__.return_value": True})`).',
         '',
         'None of the work is done, yet every assertion on the result passes.',
         '',
@@ -67,6 +68,7 @@ export const chameleonObject: Rule = {
         'A fluent builder or `str` subclass whose `__eq__` really compares: quiet (RH202 needs an always-true `__eq__`).',
         '`return mock.ANY` in a test helper: quiet (only code under test returning it is reported).',
         'A function returning a `MagicMock` whose comparisons are left alone or configured to answer `False` (a test-double factory): quiet.',
+        '`ANY` inside a call that builds an expectation (`return [call(path, ANY)]`): quiet.',
         'A library\'s module-level sentinel (`ANY = _ANY()`) that no function returns and that has no builtin base or self-returning methods: not a chameleon (RH201 reports it as `info`).',
         'An infinity sentinel whose `__neg__` returns the opposite sentinel (`__gt__` True but `__lt__` False): quiet; contradictory orderings without self-returning arithmetic: RH201 only.',
       ],
@@ -95,17 +97,39 @@ export const chameleonObject: Rule = {
       }
     };
     // The same hack without writing the class: handing out a library's match-anything object.
+    // A returned value or a part of it (a branch of `a if c else b`, an item of a returned dict, list or
+    // tuple: `{"mean": ANY}` passes `assert summary(...) == {"mean": 2.0}`) that names a known object.
+    const knownIn = (value: Node, depth: number): { node: Node; name: string } | undefined => {
+      const v = unparen(value);
+      const q = ctx.names.qualify(v);
+      if (q && KNOWN_ALWAYS_EQUAL.has(q)) return { node: v, name: q };
+      if (depth >= 3) return undefined;
+      let parts: (Node | null)[] = [];
+      if (v.type === 'conditional_expression') parts = [v.namedChildren[0] ?? null, v.namedChildren[2] ?? null];
+      else if (v.type === 'dictionary') parts = v.namedChildren.map((p) => (p.type === 'pair' ? p.childForFieldName('value') : null));
+      else if (v.type === 'list' || v.type === 'tuple' || v.type === 'expression_list') parts = v.namedChildren;
+      for (const p of parts) {
+        const found = p && p.type !== 'comment' ? knownIn(p, depth + 1) : undefined;
+        if (found) return found;
+      }
+      return undefined;
+    };
     const returnsKnown = (node: Node) => {
       // The name first: it rules out nearly every return, and costs less than the role's ancestor walk.
       const value = node.namedChildren.find((c) => c.type !== 'comment');
-      const q = value ? ctx.names.qualify(value) : undefined;
-      if (!q || !KNOWN_ALWAYS_EQUAL.has(q)) return;
+      const known = value ? knownIn(value, 0) : undefined;
+      if (!known) return;
+      const q = known.name;
       if (isTestSide(ctx.roleAt(node)) || !enclosingFunction(node)) return;
       const fn = enclosingFunction(node)!.childForFieldName('name')?.text ?? 'this function';
+      const whole = known.node.id === unparen(value!).id;
       ctx.report({
         node,
-        message: `\`${fn}()\` returns \`${q}\`, an object that compares equal to everything, in place of a computed result: every \`assert ${fn}(...) == expected\` passes without doing the work.`,
+        message: whole
+          ? `\`${fn}()\` returns \`${q}\`, an object that compares equal to everything, in place of a computed result: every \`assert ${fn}(...) == expected\` passes without doing the work.`
+          : `\`${fn}()\` returns \`${q}\`, an object that compares equal to everything, as part of its result (\`${known.node.text}\`): an \`assert ${fn}(...) == expected\` passes whatever that part should have been.`,
         severity: 'error',
+        related: whole ? undefined : [{ node: known.node, message: `\`${known.node.text}\` is \`${q}\`` }],
       });
     };
     // The same again with a mock: `m = MagicMock(); m.__eq__.return_value = True; return m`.
@@ -116,10 +140,10 @@ export const chameleonObject: Rule = {
       if (!mock || isTestSide(ctx.roleAt(node)) || !enclosingFunction(node)) return;
       const fn = enclosingFunction(node)!.childForFieldName('name')?.text ?? 'this function';
       const mockName = mock.mockClass.split('.').pop();
-      const setting = mock.configuration.childForFieldName('left')!.text;
+      const setting = mock.configuration.type === 'assignment' ? `${mock.setting} = ...` : `${mock.setting}: ...`;
       ctx.report({
         node,
-        message: `\`${fn}()\` returns \`${value.text}\`, a \`${mockName}\` whose \`${mock.dunder}\` is configured to always match (\`${setting} = ...\`), in place of a computed result: every \`assert ${fn}(...) == expected\` passes without doing the work.`,
+        message: `\`${fn}()\` returns \`${value.text}\`, a \`${mockName}\` whose \`${mock.dunder}\` is configured to always match (\`${setting}\`), in place of a computed result: every \`assert ${fn}(...) == expected\` passes without doing the work.`,
         severity: 'error',
         related: [
           { node: mock.creation, message: `\`${value.text}\` is a \`${mockName}\`` },

@@ -81,6 +81,7 @@ function effect(r: Rebinding, j: Judgement): string {
   const h = r.helper;
   const call = `\`${display(h)}(...)\``;
   if (r.dynamic) return `every \`${h.name.slice(0, h.name.lastIndexOf('.<'))}\` assertion that \`${h.short}\` names stops checking anything`;
+  if (h.short === 'failureException') return 'every failed assertion raises it, so the runner reports a skip instead of a failure';
   if (h.kind === 'assertion') {
     if (r.scope === 'local-class') {
       return `every ${call} in \`${r.testClass}\`${r.form === 'instance-attribute' ? "'s tests" : ' and its subclasses'} passes without checking anything`;
@@ -235,7 +236,9 @@ export const neutralisedComparison: Rule = {
         '`monkeypatch.setattr(math, "isclose", ...)` and `monkeypatch.setattr("math.isclose", ...)`,',
         '`mock.patch("math.isclose", return_value=True)`, `mock.patch.object(np, "allclose", ...)`, `mock.patch.multiple`,',
         'and, inside test classes, `self.assertEqual = ...` in `setUp`, `type(self).assertEqual = ...`, and a `TestCase`',
-        'subclass overriding `assertEqual` with a body that cannot fail (no `raise`, no `assert`, no real call).',
+        'subclass overriding `assertEqual` with a body that cannot fail (no `raise`, no `assert`, no real call). Setting',
+        '`TestCase.failureException` (what every failed assertion raises) to a skip exception (`unittest.SkipTest`,',
+        '`pytest.skip.Exception`) counts too: each failure is then reported as a skip.',
         '',
         'Severity follows the file role: an error in code under test, entry points and test infrastructure; in test modules',
         'an error when an assertion helper is made a no-op, a warning when a comparison function is made constant, and',
@@ -259,6 +262,7 @@ export const neutralisedComparison: Rule = {
         'Defining your own helper named like a library one (`def assert_equal(a, b): ...`) without importing the library name: quiet (a definition, not a rebinding).',
         'A `TestCase` subclass overriding `assertEqual`/`assertAlmostEqual` with a real implementation (calls `super()`, compares, raises): quiet. One whose body cannot fail is reported; under `if __name__ == "__main__":` (a benchmark subclass the test run does not collect) it is info.',
         '`self.addTypeEqualityFunc(MyType, self.assertMyTypeEqual)`: quiet (the documented extension point).',
+        '`failureException = DetailedFailure` (an `AssertionError` subclass with richer messages): quiet — failures still fail.',
         'A plugin adding an assertion the library\'s `TestCase` does not have, with a real body (`unittest.TestCase.assertFrameEqual = _assert_frame_equal`): quiet — nothing is replaced. A no-op one is still reported.',
         'Backports guarded by a feature check (`if not hasattr(math, "isclose"): math.isclose = _isclose`, `except AttributeError:`) and restoring a saved original (`math.isclose = _orig_isclose`): quiet.',
         'Library modules defining the helpers (`numpy/testing` defining `assert_allclose`), compatibility aliases that add a missing name (`TestCase.assertItemsEqual = TestCase.assertCountEqual` under a feature check).',

@@ -121,6 +121,13 @@ function compareLiterals(a: Literal, op: string, b: Literal): boolean | undefine
   }
 }
 
+/** A name or an attribute chain of names (`other`, `self.item.sku`): reading it twice gives the same object. */
+function isPlainReference(n: Node): boolean {
+  let cur = n;
+  while (cur.type === 'attribute') cur = unparen(cur.childForFieldName('object')!);
+  return cur.type === 'identifier';
+}
+
 function comparisonTruth(n: Node): Truth {
   const operands = n.namedChildren.filter((c) => c.type !== 'comment');
   const operators: string[] = [];
@@ -136,11 +143,14 @@ function comparisonTruth(n: Node): Truth {
   const [left, right] = operands as [Node, Node];
   const a = unparen(left);
   const b = unparen(right);
-  // `self is self`: identity of one name with itself (never `==`, which could recurse or be NaN).
+  // `self is self`: identity of one name with itself.
   if (a.type === 'identifier' && b.type === 'identifier' && a.text === b.text) {
     if (op === 'is') return 'truthy';
     if (op === 'is not') return 'falsy';
   }
+  // `other == other`, `self.sku == self.sku`: a value equals itself (only NaN does not, and `x != x` is
+  // the NaN test, left alone). Plain names and attribute chains only: a call may answer differently twice.
+  if (op === '==' && isPlainReference(a) && a.text === b.text && isPlainReference(b)) return 'truthy';
   const la = literalOf(a);
   const lb = literalOf(b);
   if (!la || !lb) return 'unknown';
@@ -206,10 +216,16 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
     case 'set':
     case 'dictionary':
       return n.namedChildren.some((c) => c.type !== 'comment') ? 'truthy' : 'falsy';
+    case 'identifier':
+    case 'attribute': {
+      // numpy's boolean scalars (`np.True_`), what array-like `__eq__` methods return.
+      const q = names && (n.type === 'attribute' || n.text.endsWith('_')) ? names.qualify(n) : undefined;
+      return q === 'numpy.True_' ? 'truthy' : q === 'numpy.False_' ? 'falsy' : 'unknown';
+    }
     case 'call': {
-      // `bool(1)`, `bool(not False)`.
+      // `bool(1)`, `bool(not False)`, `np.bool_(True)`.
       const fn = n.childForFieldName('function');
-      if (names && names.is(fn, 'builtins.bool')) {
+      if (names && (names.is(fn, 'builtins.bool') || names.is(fn, 'numpy.bool_'))) {
         const args = callArguments(n);
         if (args.positional.length === 0 && args.keywords.size === 0 && !args.hasSplat) return 'falsy';
         if (args.positional.length === 1) return truthAt(args.positional[0]!, names, depth + 1);
@@ -289,6 +305,16 @@ function statementCompletes(stmt: Node, depth: number): boolean {
     }
     case 'with_statement':
       return blockCompletes(stmt.childForFieldName('body'), depth);
+    case 'match_statement': {
+      // Control passes a `match` when some case block completes, or when no case matches: only an
+      // irrefutable last case (`case _:` or a bare capture, without a guard) rules that out.
+      const cases = stmt.childForFieldName('body')?.namedChildren.filter((c) => c.type === 'case_clause') ?? [];
+      if (cases.some((c) => blockCompletes(c.childForFieldName('consequence'), depth))) return true;
+      const last = cases[cases.length - 1];
+      const patterns = last?.namedChildren.filter((c) => c.type === 'case_pattern') ?? [];
+      const irrefutable = patterns.length === 1 && /^(?:_|[A-Za-z_]\w*)$/.test(patterns[0]!.text);
+      return !(irrefutable && !last!.childForFieldName('guard'));
+    }
     case 'while_statement': {
       const cond = stmt.childForFieldName('condition');
       const body = stmt.childForFieldName('body');
@@ -397,7 +423,8 @@ function moduleBindingsOf(module: Node, name: string): Node[] {
 
 /**
  * The value `id` reads when its name is bound exactly once where `id` sees it, by a plain assignment that
- * has run by then: `result = True` as a statement of the same function's body before `return result`, or
+ * has run by then: `result = True` as a statement of the same function's body (or of the block holding
+ * the read) before `return result`, or
  * a module-level `ALWAYS = True` that nothing in the file rebinds (no second binding, `global`, loop,
  * import, parameter...). Undefined otherwise: names of enclosing functions (closures) and class bodies are
  * not followed.
@@ -418,9 +445,10 @@ export function valueBoundOnce(id: Node): Node | undefined {
       if (bindings.length === 0) continue;
       const value = bindings.length === 1 ? plainAssignmentValue(bindings[0]!) : undefined;
       const stmt = value?.parent?.parent;
-      const body = p.childForFieldName('body');
-      // Run unconditionally, before the read: a statement of the body itself, ending before `id`.
-      return value && body && stmt?.parent?.id === body.id && stmt.endIndex <= id.startIndex ? value : undefined;
+      const block = stmt?.parent;
+      // Run before the read on every path to it: a statement of a block that holds the read (the body
+      // itself, or the `if`/`except` block where both sit), ending before `id`.
+      return value && block?.type === 'block' && within(id, block) && !!stmt && stmt.endIndex <= id.startIndex ? value : undefined;
     }
     if (bindings.length) return undefined;
   }
@@ -679,8 +707,13 @@ export interface MatchingMock {
   mockClass: string;
   /** The `m = MagicMock()` call. */
   creation: Node;
-  /** The assignment that makes a comparison dunder always match (`m.__eq__.return_value = True`). */
+  /**
+   * What makes a comparison dunder always match: an assignment (`m.__eq__.return_value = True`), or a
+   * keyword or dict entry of the creation call (`MagicMock(**{"__eq__.return_value": True})`).
+   */
   configuration: Node;
+  /** How the configuration spells the setting (`m.__eq__.return_value`, `"__eq__.return_value"`). */
+  setting: string;
   dunder: Dunder;
 }
 
@@ -694,6 +727,8 @@ export function alwaysMatchingMock(id: Node, names: NameResolver): MatchingMock 
   if (creation?.type !== 'call') return undefined;
   const mockClass = names.callee(creation);
   if (!mockClass || !MOCK_CLASSES.has(mockClass)) return undefined;
+  const inCall = matchingConfigurationIn(creation, names);
+  if (inCall) return { mockClass, creation, ...inCall };
   // The block that binds the mock (a function body or the module); `valueBoundOnce` saw a plain statement.
   const block = creation.parent?.parent?.parent;
   if (!block) return undefined;
@@ -714,10 +749,43 @@ export function alwaysMatchingMock(id: Node, names: NameResolver): MatchingMock 
     if (owner.type !== 'identifier' || owner.text !== id.text || !dunder || !DUNDERS.includes(dunder)) return false;
     const answer =
       setting === 'return_value' ? constantTruth(value, names) : value.type === 'lambda' ? constantAnswer(value, names)?.truth : undefined;
-    if (answer === spoofTruth(dunder)) found = { mockClass, creation, configuration: n, dunder };
+    if (answer === spoofTruth(dunder)) found = { mockClass, creation, configuration: n, setting: target.text, dunder };
     return false;
   });
   return found;
+}
+
+/**
+ * A mock constructor's own configuration (what `configure_mock` applies) that makes a comparison dunder
+ * always match: `MagicMock(**{"__eq__.return_value": True})`, `MagicMock(__eq__=lambda s, o: True)`.
+ */
+function matchingConfigurationIn(creation: Node, names: NameResolver): Omit<MatchingMock, 'mockClass' | 'creation'> | undefined {
+  const settings: { node: Node; key: string; value: Node | null }[] = [];
+  for (const arg of creation.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (arg.type === 'keyword_argument') {
+      const name = arg.childForFieldName('name');
+      if (name) settings.push({ node: arg, key: name.text, value: arg.childForFieldName('value') });
+    } else if (arg.type === 'dictionary_splat') {
+      const dict = unparen(arg.namedChildren[0] ?? arg);
+      if (dict.type !== 'dictionary') continue;
+      for (const pair of dict.namedChildren) {
+        const key = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
+        if (key) settings.push({ node: pair, key, value: pair.childForFieldName('value') });
+      }
+    }
+  }
+  for (const { node, key, value } of settings) {
+    const [dunder, setting, ...rest] = key.split('.') as [Dunder, string | undefined];
+    if (!value || rest.length || !DUNDERS.includes(dunder)) continue;
+    const answer =
+      setting === 'return_value'
+        ? constantTruth(value, names)
+        : (setting === undefined || setting === 'side_effect') && unparen(value).type === 'lambda'
+          ? constantAnswer(unparen(value), names)?.truth
+          : undefined;
+    if (answer === spoofTruth(dunder)) return { configuration: node, setting: node.type === 'pair' ? `"${key}"` : key, dunder };
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1034,6 +1102,12 @@ class Analyser {
             const k = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
             if (k && DUNDERS.includes(k as Dunder) && spoofing(k as Dunder, implementation(pair.childForFieldName('value')))) return true;
           }
+          break;
+        }
+        case 'keyword_argument': {
+          // A `dict(__eq__=...)` namespace for `type()`: as in `addTypeCall`.
+          const k = n.childForFieldName('name')?.text;
+          if (DUNDERS.includes(k as Dunder) && spoofing(k as Dunder, implementation(n.childForFieldName('value')))) return true;
           break;
         }
         case 'call':
@@ -1440,8 +1514,8 @@ class Analyser {
 
   private addTypeCall(call: Node): void {
     const [nameArg, basesArg, nsArg] = callArguments(call).positional as [Node, Node, Node];
-    const ns = namespaceDictionary(nsArg);
-    if (!ns) return;
+    const entries = namespaceEntries(nsArg);
+    if (!entries) return;
     const className = stringValue(nameArg) ?? 'anonymous';
     // Name the class by its assignment target when there is one (`X = type("X", ...)`).
     let nameNode: Node = nameArg;
@@ -1460,12 +1534,8 @@ class Analyser {
       const builtin = this.builtinBase(b);
       if (builtin) info.builtinBases.push({ node: b, message: `derives from \`${builtin}\`, so \`isinstance(x, ${builtin.split('.').pop()})\` checks pass` });
     }
-    for (const pair of ns.namedChildren) {
-      if (pair.type !== 'pair') continue;
-      const key = pair.childForFieldName('key');
-      const k = stringValue(key);
-      if (!key || !k) continue;
-      const impl = this.implementationOf(pair.childForFieldName('value'));
+    for (const { key, name: k, value } of entries) {
+      const impl = this.implementationOf(value);
       if (DUNDERS.includes(k as Dunder)) this.addOverride(k as Dunder, 'type-call', key, impl, info, className);
       if (CHAMELEON_METHODS.has(k) && impl && this.returnsSelf(impl, info)) {
         info.selfReturning.push({ node: key, message: `\`${k}\` returns the object itself, so chained calls keep the always-equal object` });
@@ -1686,11 +1756,39 @@ class Analyser {
 const LOOPED_SETATTR_FORMS = new Set(['setattr', 'monkeypatch', 'mock.patch.object', 'swap_attr']);
 
 
-/** A `type()` call's namespace dict: written inline, or a name bound once to one (`ns = {...}; type("X", (), ns)`). */
-function namespaceDictionary(arg: Node): Node | undefined {
+/** One entry of a `type()` namespace: the node that names it, the name, and the value. */
+interface NamespaceEntry {
+  key: Node;
+  name: string;
+  value: Node | null;
+}
+
+/**
+ * The entries of a `type()` call's namespace: a dict display (`{"__eq__": f}`) or a `dict(__eq__=f)` call,
+ * written inline or bound once to a name (`ns = {...}; type("X", (), ns)`). Undefined for anything else.
+ */
+function namespaceEntries(arg: Node): NamespaceEntry[] | undefined {
   let ns = unparen(arg);
   if (ns.type === 'identifier') ns = unparen(valueBoundOnce(ns) ?? ns);
-  return ns.type === 'dictionary' ? ns : undefined;
+  if (ns.type === 'dictionary') {
+    const out: NamespaceEntry[] = [];
+    for (const pair of ns.namedChildren) {
+      const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+      const name = stringValue(key);
+      if (key && name) out.push({ key, name, value: pair.childForFieldName('value') });
+    }
+    return out;
+  }
+  // `dict(__eq__=f, ...)`: the keywords name the entries (a rebound `dict` is not worth resolving here).
+  if (ns.type === 'call' && ns.childForFieldName('function')?.text === 'dict') {
+    const out: NamespaceEntry[] = [];
+    for (const kw of ns.childForFieldName('arguments')?.namedChildren ?? []) {
+      const key = kw.type === 'keyword_argument' ? kw.childForFieldName('name') : null;
+      if (key) out.push({ key, name: key.text, value: kw.childForFieldName('value') });
+    }
+    return out;
+  }
+  return undefined;
 }
 
 /** The block or module that directly contains a definition (looking through decorators). */
@@ -1743,8 +1841,7 @@ export function enumeratesItems(c: ClassInfo): boolean {
     if (body) forEachClassMember(body, (name) => void (found ||= enumerating(name.text)));
     return found;
   }
-  const ns = namespaceDictionary(callArguments(c.node).positional[2] ?? c.node);
-  return !!ns?.namedChildren.some((pair) => pair.type === 'pair' && enumerating(stringValue(pair.childForFieldName('key'))));
+  return !!namespaceEntries(callArguments(c.node).positional[2] ?? c.node)?.some((e) => enumerating(e.name));
 }
 
 /** Why the class is a chameleon (RH202), as related locations; empty when it is not one. */

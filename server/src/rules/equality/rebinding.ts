@@ -68,6 +68,8 @@ export const STANDARD_TESTCASE_ASSERTIONS = new Set([
   'assertRaisesRegexp', 'assertRegexpMatches', 'assertNotRegexpMatches', 'assertItemsEqual',
   // The internals `assertEqual` delegates to.
   '_baseAssertEqual', '_getAssertEqualityFunc',
+  // (Not `failureException`: a replacement other than a skip exception still fails the test, so only a
+  // skip exception, judged neutral, is reported.)
 ]);
 
 /** The assertions Django's test case classes add to unittest's (current names and deprecated spellings). */
@@ -91,7 +93,13 @@ export function replacesLibraryAssertion(h: Helper): boolean {
 }
 
 const TESTCASE_CLASS = /^(unittest\.(TestCase|IsolatedAsyncioTestCase|FunctionTestCase)|django\.test\.(SimpleTestCase|TransactionTestCase|TestCase|LiveServerTestCase))$/;
-const TESTCASE_ATTR = /^(assert[A-Z_]\w*|fail|failIf\w*|failUnless\w*|_baseAssertEqual|_getAssertEqualityFunc)$/;
+const TESTCASE_ATTR = /^(assert[A-Z_]\w*|fail|failIf\w*|failUnless\w*|_baseAssertEqual|_getAssertEqualityFunc|failureException)$/;
+
+/**
+ * Exceptions a test runner reports as a skip, not a failure: a `TestCase.failureException` set to one
+ * turns every failed assertion into a skipped test.
+ */
+const SKIP_EXCEPTIONS = new Set(['unittest.SkipTest', 'unittest.case.SkipTest', '_pytest.outcomes.Skipped', 'pytest.skip.Exception', '_pytest.outcomes.skip.Exception']);
 const MOCK_CLASS = /^(unittest\.mock|mock)\.(Mock|MagicMock|NonCallableMock|NonCallableMagicMock|AsyncMock|AsyncMockMixin|CallableMixin)$/;
 
 /** Spellings that reach the same object: `unittest.case.TestCase` is `unittest.TestCase`. */
@@ -871,6 +879,10 @@ export function judgeReplacement(r: Rebinding, finder: RebindingFinder, names: N
       }
       if ((v.type === 'identifier' || v.type === 'attribute') && SAVED_ORIGINAL.test(lastSegment(v.text))) return { verdict: 'restore', what: 'a saved original' };
       if (v.type === 'lambda') return judgeFunction(v, kind, names, finder);
+      if (r.helper.short === 'failureException') {
+        // What failed assertions raise: a skip exception reports every failure as a skip.
+        return q && SKIP_EXCEPTIONS.has(q) ? { verdict: 'neutral', what: `\`${shorten(v.text)}\`, a skip exception` } : { verdict: 'unknown', what: `\`${shorten(v.text)}\`` };
+      }
       if (kind === 'assertion' && q) {
         // A function that answers instead of raising: `self.assertIn = print`, `assertEqual = operator.eq`.
         const other = classifyHelper(q);
