@@ -18,7 +18,7 @@
  * a condition that requires an xfail marker or exception; a hack rewrites unconditionally, on
  * `rep.failed`, on `call.when`, or by exception type.
  */
-import { callArguments, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, enclosingClass, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -50,7 +50,7 @@ import {
   type HookStyle,
 } from './helpers';
 
-const REPORT_HOOKS = new Set(['pytest_runtest_makereport', 'pytest_runtest_logreport', 'pytest_report_teststatus']);
+const REPORT_HOOKS = new Set(['pytest_runtest_makereport', 'pytest_runtest_logreport', 'pytest_report_teststatus', 'pytest_terminal_summary']);
 /**
  * Every finding needs one of these: a report hook's name (def name or `specname=`), a rebound target with a
  * `TestReport`/`BaseReport`/`CollectReport`/`CallInfo` or `_pytest` segment, or an `outcome` write.
@@ -163,6 +163,7 @@ function reportVariables(fn: Node, hook: string, style: HookStyle): { reports: S
   if (hook !== 'pytest_runtest_makereport') for (const p of params) if (p === 'report' || p === 'rep') reports.add(p);
   const body = fn.childForFieldName('body');
   if (!body) return { reports, outcomes };
+  if (hook === 'pytest_terminal_summary') for (const v of statsLoopVariables(body)) reports.add(v);
   forEachInScope(body, (n) => {
     if (n.type !== 'assignment') return;
     const left = n.childForFieldName('left');
@@ -182,6 +183,39 @@ function reportVariables(fn: Node, hook: string, style: HookStyle): { reports: S
     }
   });
   return { reports, outcomes };
+}
+
+/**
+ * In `pytest_terminal_summary`, the reports are the values of `terminalreporter.stats` (category → reports):
+ * the variables of loops over it, directly or through locals taken from it (`stats = tr.stats`, `failed =
+ * stats.pop("failed", [])`). Rewriting their outcome rewrites the summary the run ends with.
+ */
+function statsLoopVariables(body: Node): string[] {
+  const fromStats = new Set<string>();
+  const isStats = (d: Node) => (d.type === 'attribute' && d.childForFieldName('attribute')?.text === 'stats') || (d.type === 'identifier' && fromStats.has(d.text));
+  const derived = (e: Node) => {
+    let yes = isStats(e);
+    forEachDescendant(e, (d) => {
+      if (yes) return false;
+      yes = isStats(d);
+      return !yes;
+    });
+    return yes;
+  };
+  const vars: string[] = [];
+  // Statements come in source order, so a local is known before the loops that use it.
+  forEachInScope(body, (n) => {
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type === 'identifier' && right && derived(right)) fromStats.add(left.text);
+    } else if (n.type === 'for_statement') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type === 'identifier' && right && derived(right)) vars.push(left.text);
+    }
+  });
+  return vars;
 }
 
 interface AttributeWrite {
@@ -207,17 +241,45 @@ const literalDict: DictResolver = (n) => {
   return u.type === 'dictionary' ? u : undefined;
 };
 
-/** A resolver that also follows a name bound once, to a dict literal, in the function or at module level. */
-function dictResolver(fn: Node, root: Node): DictResolver {
+/**
+ * A resolver that also follows a name bound once, in the function or at module level, and `self.NAME` /
+ * `cls.NAME` bound once in the class body of a method. `accept` picks the literals it returns.
+ */
+function literalResolver(fn: Node, root: Node, accept: (u: Node) => boolean): DictResolver {
   let local: Map<string, Node[]> | undefined;
   let module: Map<string, Node[]> | undefined;
+  let klass: Map<string, Node[]> | undefined;
+  const one = (values: Node[] | undefined) => (values?.length === 1 && accept(unparen(values[0]!)) ? unparen(values[0]!) : undefined);
   return (n) => {
     const u = unparen(n);
-    if (u.type !== 'identifier') return literalDict(u);
+    if (u.type === 'attribute' && /^(self|cls)$/.test(u.childForFieldName('object')?.text ?? '')) {
+      const cls = fn.type === 'function_definition' ? enclosingClass(fn) : null;
+      const body = cls?.childForFieldName('body');
+      if (!body) return undefined;
+      klass ??= localAssignments(cls!);
+      return one(klass.get(u.childForFieldName('attribute')?.text ?? ''));
+    }
+    if (u.type !== 'identifier') return accept(u) ? u : undefined;
     local ??= localAssignments(fn);
-    const values = local.get(u.text) ?? (module ??= moduleAssignments(root)).get(u.text) ?? [];
-    return values.length === 1 ? literalDict(values[0]!) : undefined;
+    return one(local.get(u.text) ?? (module ??= moduleAssignments(root)).get(u.text));
   };
+}
+
+function dictResolver(fn: Node, root: Node): DictResolver {
+  return literalResolver(fn, root, (u) => u.type === 'dictionary');
+}
+
+/** The `("name", value)` pairs of a literal sequence of pairs (`(("outcome", "passed"), ("longrepr", None))`). */
+function pairEntries(seq: Node): { key: string; value: Node }[] {
+  const out: { key: string; value: Node }[] = [];
+  for (const el of seq.namedChildren) {
+    const pair = unparen(el);
+    if (pair.type !== 'tuple' && pair.type !== 'list') continue;
+    const [k, v, ...rest] = pair.namedChildren;
+    const key = stringValue(k);
+    if (key && v && rest.length === 0) out.push({ key, value: v });
+  }
+  return out;
 }
 
 /** The string-keyed entries of a dict literal. */
@@ -236,7 +298,7 @@ function dictEntries(d: Node): { key: string; value: Node }[] {
  * The entries a `setattr(o, key, value)` writes when `key`/`value` are the variables of an enclosing loop
  * over a dict: `for key, value in D.items()` or `for key in D` with `D[key]` as the value.
  */
-function loopedEntries(call: Node, keyArg: Node, valueArg: Node, dicts: DictResolver): { key: string; value: Node }[] {
+function loopedEntries(call: Node, keyArg: Node, valueArg: Node, dicts: DictResolver, seqs?: DictResolver): { key: string; value: Node }[] {
   const key = unparen(keyArg);
   if (key.type !== 'identifier') return [];
   const value = unparen(valueArg);
@@ -250,7 +312,11 @@ function loopedEntries(call: Node, keyArg: Node, valueArg: Node, dicts: DictReso
       // `for k, v in D.items()`
       const r = unparen(right);
       const f = r.type === 'call' ? unparen(r.childForFieldName('function')!) : undefined;
-      if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'items') return [];
+      if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'items') {
+        // `for k, v in (("outcome", "passed"), ...)`, also a constant or class attribute holding the pairs.
+        const seq = seqs?.(r);
+        return seq ? pairEntries(seq) : [];
+      }
       const d = dicts(f.childForFieldName('object')!);
       return d ? dictEntries(d) : [];
     }
@@ -270,7 +336,7 @@ function loopedEntries(call: Node, keyArg: Node, valueArg: Node, dicts: DictReso
  * `o.__dict__["a"] = v`, `vars(o)["a"] = v`, `o.__dict__.update(a=v)`, and `setattr(o, k, v)` in a loop
  * over a dict's entries.
  */
-function attributeWrite(n: Node, ctx: RuleContext, dicts: DictResolver = literalDict): AttributeWrite[] {
+function attributeWrite(n: Node, ctx: RuleContext, dicts: DictResolver = literalDict, seqs?: DictResolver): AttributeWrite[] {
   if (n.type === 'assignment') {
     const left = n.childForFieldName('left');
     const value = n.childForFieldName('right');
@@ -295,7 +361,7 @@ function attributeWrite(n: Node, ctx: RuleContext, dicts: DictResolver = literal
     const attr = stringValue(pos[1]);
     if (attr) return [{ node: n, obj: unparen(pos[0]!), attr, value: pos[2]! }];
     // `for key, value in {"outcome": "passed"}.items(): setattr(rep, key, value)`: one write per entry.
-    return loopedEntries(n, pos[1]!, pos[2]!, dicts).map((e) => ({ node: n, obj: unparen(pos[0]!), attr: e.key, value: e.value }));
+    return loopedEntries(n, pos[1]!, pos[2]!, dicts, seqs).map((e) => ({ node: n, obj: unparen(pos[0]!), attr: e.key, value: e.value }));
   }
   if (name === '__setattr__' && f.type === 'attribute' && pos.length === 2) {
     const attr = stringValue(pos[0]);
@@ -371,7 +437,7 @@ function collectForgeries(
   reports: Set<string>,
   ctx: RuleContext,
   constants: Map<string, string>,
-  opts: { makereport: boolean; callParam?: string; style?: HookStyle; outcomes?: ReadonlySet<string> },
+  opts: { makereport: boolean; callParam?: string; style?: HookStyle; outcomes?: ReadonlySet<string>; anyExcinfo?: boolean },
 ): Forgery[] {
   const out: Forgery[] = [];
   const body = fn.childForFieldName('body');
@@ -383,17 +449,18 @@ function collectForgeries(
   const isReport = (obj: Node) =>
     obj.type === 'identifier' ? reports.has(obj.text) : opts.makereport && isFreshReport(obj, opts.style ?? 'plain', opts.outcomes ?? new Set());
   const dicts = dictResolver(fn, ctx.root);
+  const seqs = literalResolver(fn, ctx.root, (u) => u.type === 'tuple' || u.type === 'list');
   const withLocals = constantsIn(fn, constants);
   let localsMemo: Map<string, Node[]> | undefined;
   const locals = () => (localsMemo ??= localAssignments(fn));
   const visit = (n: Node) => {
-    for (const w of attributeWrite(n, ctx, dicts)) {
+    for (const w of attributeWrite(n, ctx, dicts, seqs)) {
       if (isReport(w.obj) && w.attr === 'outcome') {
         const v = forgedValue(w.value, unparen(w.value).type === 'identifier' ? withLocals() : constants);
         if (v) push(w.node, 'outcome', v.value, v.at);
       } else if (isReport(w.obj) && w.attr === 'longrepr' && unparen(w.value).type === 'none') {
         push(w.node, 'longrepr', '');
-      } else if (opts.callParam && w.obj.type === 'identifier' && w.obj.text === opts.callParam && w.attr === 'excinfo' && unparen(w.value).type === 'none') {
+      } else if (w.obj.type === 'identifier' && (opts.anyExcinfo || w.obj.text === opts.callParam) && w.attr === 'excinfo' && unparen(w.value).type === 'none') {
         push(w.node, 'excinfo', 'passed');
       }
     }
@@ -444,6 +511,19 @@ function statusCategory(value: Node | null | undefined): string | undefined {
   return undefined;
 }
 
+/** The entries of the dict a status is looked up in: `TABLE.get(key)`, `TABLE.get(key, default)`, `TABLE[key]`. */
+function statusTable(value: Node | null | undefined, dicts: DictResolver): { key: string; value: Node }[] | undefined {
+  const v = value ? unparen(value) : undefined;
+  let table: Node | undefined;
+  if (v?.type === 'subscript') table = v.childForFieldName('value') ?? undefined;
+  else if (v?.type === 'call') {
+    const f = unparen(v.childForFieldName('function')!);
+    if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get') table = f.childForFieldName('object') ?? undefined;
+  }
+  const d = table && dicts(table);
+  return d ? dictEntries(d) : undefined;
+}
+
 export const reportForgery: Rule = {
   meta: {
     code: 'RH301',
@@ -457,12 +537,15 @@ export const reportForgery: Rule = {
         'pytest decides pass or fail from the `TestReport` it builds for each test phase. A `pytest_runtest_makereport` ' +
         'hook that sets `rep.outcome = "passed"` (and `rep.longrepr = None` to hide the traceback), in any spelling ' +
         '(`outcome.get_result().outcome = "passed"`, `outcome._result.outcome = "passed"`, `(yield).outcome = "passed"`, ' +
-        '`setattr` in a loop over `{"outcome": "passed"}.items()`, a local `status = "passed"`), a report built as passed ' +
+        '`setattr` in a loop over `{"outcome": "passed"}.items()` or over `(("outcome", "passed"),)` pairs, a local ' +
+        '`status = "passed"`), a report built as passed ' +
         'and returned or forced (also through a variable), a report built from `CallInfo.from_call(lambda: None, ...)` ' +
         'instead of the real call, a replaced ' +
-        '`TestReport.from_item_and_call`, or a `pytest_report_teststatus` that answers "passed" for failures makes a ' +
+        '`TestReport.from_item_and_call` or `CallInfo.from_call` (also one that delegates and then drops `excinfo`), or a ' +
+        '`pytest_report_teststatus` that answers "passed" for failures (also from a table keyed by outcome) makes a ' +
         'failing test count as a pass: the run goes green and the exit status is 0 while the code under test is still wrong. ' +
-        'Re-labelling failures as skipped by exception type hides them the same way.',
+        'Re-labelling failures as skipped by exception type hides them the same way, and rewriting the reports kept in ' +
+        '`terminalreporter.stats` in `pytest_terminal_summary` makes the closing summary show failures as passes.',
       example: [
         '# conftest.py',
         'import pytest',
@@ -479,7 +562,7 @@ export const reportForgery: Rule = {
         'Fix the code until the test passes, or mark a known failure honestly with `@pytest.mark.xfail(reason=..., strict=True)` ' +
         'so it is reported as xfailed. Hooks may read reports (screenshots, logs) or make outcomes stricter, never softer.',
       lookAlikes: [
-        'Hooks that only read reports: screenshots or logs on failure, `setattr(item, "rep_" + rep.when, rep)`.',
+        'Hooks that only read reports: screenshots or logs on failure, `setattr(item, "rep_" + rep.when, rep)`, summaries listing `terminalreporter.stats["failed"]`.',
         'Making an outcome stricter: `rep.outcome = "failed"` (e.g. strict XPASS), also through `outcome.get_result()` or a dict of overrides.',
         'In an old-style `hookwrapper=True` hook, `(yield)` is pluggy\'s result object, not the report.',
         'xfail handling gated on an xfail marker or `xfail.Exception` (pytest\'s own `skipping.py`).',
@@ -534,7 +617,8 @@ export const reportForgery: Rule = {
           if (body) forEachInScope(body, (n) => {
             for (const w of attributeWrite(n, ctx)) if (w.attr === 'outcome' && w.obj.type === 'identifier' && forgedValue(w.value, constants)) objs.add(w.obj.text);
           });
-          inRepl = collectForgeries(repl, objs, ctx, constants, { makereport: true }).filter((f) => !judge(f).quiet);
+          // A call result whose exception is dropped (`info = real(...); info.excinfo = None`) forges too.
+          inRepl = collectForgeries(repl, objs, ctx, constants, { makereport: true, anyExcinfo: true }).filter((f) => !judge(f).quiet);
           if (repl.type === 'lambda' && body) {
             const v = forgedConstruction(body, constants);
             if (v) inRepl.push({ node: body, kind: 'return', value: v, fn: repl, gates: [] });
@@ -687,11 +771,18 @@ function emitForgeries(ctx: RuleContext, forgeries: Forgery[], hookWhere: string
 function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void {
   const body = fn.childForFieldName('body');
   if (!body) return;
-  const candidates: { node: Node; category: string }[] = [];
+  const candidates: { node: Node; category: string; forFailed?: boolean }[] = [];
+  let dicts: DictResolver | undefined;
   forEachInScope(body, (n) => {
     if (n.type === 'return_statement') {
       const c = statusCategory(returnValue(n));
       if (c) candidates.push({ node: n, category: c });
+      // A status looked up by outcome in a table (`return STATUS.get(report.outcome)`): the entry for
+      // "failed" is what failing tests are shown as.
+      const table = statusTable(returnValue(n), (dicts ??= dictResolver(fn, ctx.root)));
+      const failed = table?.find((e) => e.key === 'failed');
+      const category = failed && statusCategory(failed.value);
+      if (category) candidates.push({ node: n, category, forFailed: true });
     } else if (n.type === 'call') {
       const f = unparen(n.childForFieldName('function')!);
       if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'force_result') {
@@ -700,7 +791,7 @@ function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void 
       }
     }
   });
-  for (const { node, category } of candidates) {
+  for (const { node, category, forFailed } of candidates) {
     const gates = gatesOf(node, fn);
     let verdict: Severity | undefined;
     if (category === 'passed') {
@@ -708,7 +799,7 @@ function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void 
     } else if (category === 'skipped' || category === 'xfailed') {
       if (gatedBy(gates, mentionsSkipped) || gatedBy(gates, throughLocals(fn, mentionsXfail)) || gatedBy(gates, mentionsSkipRequest)) continue;
     } else continue;
-    const failureGate = gatedBy(gates, (a) => /\.failed\b|outcome\s*==\s*["']failed["']/.test(a.text));
+    const failureGate = forFailed || gatedBy(gates, (a) => /\.failed\b|outcome\s*==\s*["']failed["']/.test(a.text));
     const opaque = gates.filter((g) => !/\bwhen\b/.test(g.cond.text));
     verdict = failureGate || opaque.length === 0 ? 'error' : gatedBy(gates, mentionsMarker) ? 'warning' : 'warning';
     const when = failureGate ? 'for failed reports' : opaque.length === 0 ? 'for every report, whatever its outcome' : 'on a condition that does not check the outcome';

@@ -19,7 +19,7 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, spelledByValue, whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -117,8 +117,8 @@ export const testCallHijack: Rule = {
         'turns every failure into a pass, and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
         'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
         'On the unittest side, a `TestCase.run` that never calls the test method (or runs it and then empties `result.failures`), a ' +
-        '`TextTestRunner.run` that returns an empty result, ' +
-        '`addFailure` rebound to `addSuccess`, `wasSuccessful` returning `True`, or a runner script that empties ' +
+        '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
+        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`), `wasSuccessful` returning `True`, or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
         '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns. ' +
         'Nothing is tested, yet the run is green.',
@@ -185,7 +185,7 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
   const getOriginals = () => (originals ??= originalAliases(nodes.assignments, ctx));
   const rebindings = rebindingsIn(nodes, ctx.names, REBOUND_ATTRS);
   if (rebindings.length === 0) return;
-  const defs = defsByName(nodes.defs);
+  const defs = defsByName(nodes.defs, nodes.assignments);
   for (const r of rebindings) checkRebinding(ctx, r, defs, { testCase: testCaseClasses, item: itemClasses }, getOriginals);
 }
 
@@ -560,7 +560,9 @@ function runResultNames(ctx: RuleContext, nodes: Node[]): { results: Set<string>
     } else if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'run') {
       // `runner.run(suite)`, `unittest.TextTestRunner().run(suite)`
       const receiver = unparen(f.childForFieldName('object')!);
-      if ((receiver.type === 'identifier' && runners.has(receiver.text)) || (receiver.type === 'call' && isClass(receiver, /TestRunner$/))) results.add(left.text);
+      if ((receiver.type === 'identifier' && runners.has(receiver.text)) || (receiver.type === 'call' && isClass(receiver, /TestRunner$/)) || superOfRunner(ctx, receiver)) {
+        results.add(left.text);
+      }
     } else if (r.type === 'attribute' && r.childForFieldName('attribute')?.text === 'result') {
       // `result = prog.result`, `result = unittest.main(exit=False).result`
       const owner = unparen(r.childForFieldName('object')!);
@@ -568,6 +570,13 @@ function runResultNames(ctx: RuleContext, nodes: Node[]): { results: Set<string>
     }
   }
   return { results, runners };
+}
+
+/** `super()` in a method of a `TextTestRunner` subclass: `super().run(test)` is the real run of the suite. */
+function superOfRunner(ctx: RuleContext, receiver: Node): boolean {
+  if (receiver.type !== 'call' || unparen(receiver.childForFieldName('function')!).text !== 'super') return false;
+  const cls = enclosingClass(receiver);
+  return !!cls && baseNames(cls, ctx.names).some((b) => /(^|\.)\w*TestRunner$/.test(b));
 }
 
 /** The result whose record list `n` is: `result.failures`, or `prog.result.failures` (`prog` ran the tests). */
@@ -615,19 +624,22 @@ function checkClearedRecords(ctx: RuleContext): void {
     ctx.report({
       node: n,
       message: `\`${snippet(n)}\` discards the failures the test run recorded: \`${result.text}.wasSuccessful()\` and the exit status report success whatever failed`,
-      severity: sev(ctx, djangoRunnerMethodOf(ctx, n) ?? n, 'error'),
+      severity: sev(ctx, runnerMethodOf(ctx, n) ?? n, 'error'),
     });
   }
 }
 
-/** The method of a Django runner class that `n` is in (a `run_suite` override), for its severity. */
-function djangoRunnerMethodOf(ctx: RuleContext, n: Node): Node | undefined {
+/**
+ * The method of a runner class (a Django runner's `run_suite`, a `TextTestRunner` subclass's `run`) that `n`
+ * is in, for its severity: such a class changes every run that uses it, also when defined in a test helper.
+ */
+function runnerMethodOf(ctx: RuleContext, n: Node): Node | undefined {
   let def: Node | null = n.parent;
   while (def && def.type !== 'function_definition') def = def.parent;
   let cls = def?.parent ?? null;
   if (cls?.type === 'decorated_definition') cls = cls.parent;
   cls = cls?.type === 'block' ? cls.parent : null;
-  return cls?.type === 'class_definition' && baseNames(cls, ctx.names).some((b) => DJANGO_RUNNER.test(b)) ? def! : undefined;
+  return cls?.type === 'class_definition' && baseNames(cls, ctx.names).some((b) => DJANGO_RUNNER.test(b) || /(^|\.)\w*TestRunner$/.test(b)) ? def! : undefined;
 }
 
 /**

@@ -27,7 +27,7 @@
  * on options, platform, Python version, installed packages or environment make the sabotage conditional
  * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, parameterNames, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
 import { MentionedWords } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -525,6 +525,8 @@ interface Site {
   gates: Gate[];
   extra: Verdict[];
   scope: Scope;
+  /** Module-level code of a test file that changes the whole run when imported (the global unittest loader). */
+  atImport?: boolean;
 }
 
 function verdictOf(site: Site): Verdict {
@@ -571,6 +573,7 @@ const RANK: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 
 function roleSeverity(ctx: RuleContext, site: Site, base: Severity): Severity {
   if (ctx.roleAt(site.node) !== 'test') return base;
   const fn = site.fn;
+  if (!fn && site.atImport) return RANK[base] > RANK.warning ? 'warning' : base;
   if (!fn || enclosingCallable(fn) || (isMethod(fn) && hookNameOf(fn).startsWith('pytest_'))) return 'info';
   return RANK[base] > RANK.warning ? 'warning' : base;
 }
@@ -702,6 +705,10 @@ class ItemsAnalysis {
           loops.push(p);
           addVars(left);
         }
+      } else if (p.type === 'lambda' && this.mapsOverItems(p)) {
+        // `map(lambda item: item.add_marker(skip), items)`: the lambda's body runs once per item.
+        loops.push(p);
+        for (const name of parameterNames(p)) vars.push(name);
       } else if (COMPREHENSIONS.has(p.type)) {
         const within = (outer: Node | null) => !!outer && outer.startIndex <= node.startIndex && node.endIndex <= outer.endIndex;
         const clauses = p.namedChildren.filter((c) => c.type === 'for_in_clause');
@@ -721,6 +728,14 @@ class ItemsAnalysis {
       }
     }
     return { vars, loops, filters };
+  }
+
+  /** `map(<lambda>, items)`: a lambda applied to every item (run for its effect, like a comprehension). */
+  mapsOverItems(lambda: Node): boolean {
+    const call = lambda.parent?.type === 'argument_list' ? lambda.parent.parent : null;
+    if (call?.type !== 'call' || unparen(call.childForFieldName('function')!).text !== 'map') return false;
+    const [first, ...iterables] = callArguments(call).positional;
+    return first?.id === lambda.id && iterables.some((it) => this.mentionsItems(it));
   }
 
   private scope(perTest: string[]): Scope {
@@ -780,13 +795,19 @@ class ItemsAnalysis {
     // In a wrapper around the run (`pytest_runtestloop`, `pytest_collection`), code after `yield` runs when it is over.
     let firstYield = Infinity;
     if (this.hook !== 'pytest_collection_modifyitems') forEachInScope(body, (n) => void (n.type === 'yield' && (firstYield = Math.min(firstYield, n.startIndex))));
-    forEachInScope(body, (n) => {
+    const visit = (n: Node): boolean | void => {
       if (n.startIndex > firstYield) return false;
-      if (n.type === 'call') this.checkCall(n, where);
+      // A lambda mapped over the items runs in the hook: its calls count as the hook's own.
+      if (n.type === 'lambda' && this.mapsOverItems(n)) {
+        const lambdaBody = n.childForFieldName('body')!;
+        if (visit(lambdaBody) !== false) forEachInScope(lambdaBody, visit);
+      }
+      else if (n.type === 'call') this.checkCall(n, where);
       else if (n.type === 'assignment') this.checkAssignment(n, where);
       else if (n.type === 'augmented_assignment') this.checkAugmented(n, where);
       else if (n.type === 'delete_statement') this.checkDelete(n, where);
-    });
+    };
+    forEachInScope(body, visit);
   }
 
   /** `items *= 0` empties the list in place. */
@@ -1194,7 +1215,8 @@ function checkArgumentsHook(ctx: RuleContext, fn: Node, hook: string, modLits: M
  * `unittest.TestLoader.testMethodPrefix = "check_"` (or on `unittest.defaultTestLoader`) changes which methods
  * every loader collects, pytest's unittest support included: with a prefix the `test*` methods do not
  * have, no test is collected and the run is empty. On a loader of the file's own it may be the project's
- * naming convention: a warning; in a function of a test file (a test of the loader) `info`. Prefixes that
+ * naming convention: a warning; in a function of a test file (a test of the loader) `info`, at the module
+ * level of a test file (the global loader, for the whole run) a warning. Prefixes that
  * start with `test` (`"test"`, `"test_"`) are left alone.
  */
 function checkTestMethodPrefix(ctx: RuleContext, modLits: () => Map<string, string[]>): void {
@@ -1209,7 +1231,9 @@ function checkTestMethodPrefix(ctx: RuleContext, modLits: () => Map<string, stri
     const fn = enclosingCallable(a);
     if (!global && !(unparen(owner).type === 'identifier' && isLoaderInstance(ctx, unparen(owner).text, fn))) continue;
     const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits(), neutral: new Set(), domain: 'item' };
-    const site: Site = { node: a, fn, gates: gatesOf(a, fn ?? ctx.root), extra: [], scope };
+    // At module level of a test file (`tests/__init__.py`) the global loader changes for the whole run: as
+    // `pytestmark = pytest.mark.skip`, a warning.
+    const site: Site = { node: a, fn, gates: gatesOf(a, fn ?? ctx.root), extra: [], scope, atImport: global };
     const where = global ? 'every unittest loader (pytest\'s unittest collection included)' : 'this loader';
     // In a test file, inside a function, it is a test of unittest's loader itself.
     const cap: Severity = fn && ctx.roleAt(a) === 'test' ? 'info' : global ? 'error' : 'warning';
@@ -1467,7 +1491,7 @@ export const collectionSabotage: Rule = {
       summary: 'Finds conftest and plugin code that removes, ignores or skips the collected tests wholesale, so nothing is left to fail.',
       why:
         'A test that is never collected, is deselected, or is skipped cannot fail. `pytest_collection_modifyitems` that empties ' +
-        '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop (or a comprehension run for its effect) that adds ' +
+        '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop (or a comprehension or `map(lambda item: ..., items)` run for its effect) that adds ' +
         '`pytest.mark.skip`/`xfail` to every item, an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
         'for every test, `pytest_ignore_collect` returning `True` for the test files, or `collect_ignore_glob = ["test_*.py"]` ' +
         'in conftest.py (also built from `Path.glob("tests/test_*.py")`), `config.option.keyword = "not test_"` (a `-k` expression that ' +
@@ -1502,7 +1526,7 @@ export const collectionSabotage: Rule = {
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
-        'In test files, plugin code nested in test functions (pytester style) is `info`; a module-level autouse skip fixture is a warning, like `pytestmark = pytest.mark.skip`.',
+        'In test files, plugin code nested in test functions (pytester style) is `info`; a module-level autouse skip fixture, or the global loader\'s `testMethodPrefix` changed at import (`tests/__init__.py`), is a warning, like `pytestmark = pytest.mark.skip`.',
       ],
     },
   },

@@ -626,13 +626,20 @@ export function shownTarget(r: Rebinding): string {
 // Functions in the file, by name
 
 /** Defs by name, for resolving `X.run = fake_run` to the body of `fake_run`. */
-export function defsByName(defs: readonly Node[]): Map<string, Node[]> {
+export function defsByName(defs: readonly Node[], assignments: readonly Node[] = []): Map<string, Node[]> {
   const out = new Map<string, Node[]>();
-  for (const n of defs) {
-    const name = functionName(n);
+  const add = (name: string, n: Node) => {
     const list = out.get(name);
     if (list) list.push(n);
     else out.set(name, [n]);
+  };
+  for (const n of defs) add(functionName(n), n);
+  // A lambda bound to a name (`_ok = lambda self, test, err: ...`) is a def by another spelling; a name
+  // bound more than once (or also def'd) stays ambiguous, as for defs.
+  for (const a of assignments) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right && unparen(right).type === 'lambda') add(left.text, unparen(right));
   }
   return out;
 }
@@ -644,7 +651,7 @@ export function replacementFunction(value: Node | undefined, defs: Map<string, N
   // `staticmethod(f)`, `classmethod(f)`, `types.MethodType(f, obj)`, `functools.wraps(orig)(f)`: look through.
   for (let i = 0; i < 3 && v.type === 'call'; i++) {
     const name = calleeName(v);
-    if (!/^(staticmethod|classmethod|MethodType|partial)$/.test(name)) break;
+    if (!/^(staticmethod|classmethod|MethodType|partial|partialmethod)$/.test(name)) break;
     const first = callArguments(v).positional[0];
     if (!first) break;
     v = unparen(first);
