@@ -10,7 +10,10 @@
  * (`len(x) >= 0`, `isinstance(x, object)`) count as constants; a comparison with an alias of the same local
  * (`expected = result; assert result == expected`) or membership in a literal that lists the value
  * (`x in [x, y]`) counts as a self-comparison. A name whose only binding is a truthy literal
- * (`PASSED = True; ... assert PASSED`) counts as that constant.
+ * (`PASSED = True; ... assert PASSED`) counts as that constant. So do a value compared with its copy
+ * (`out == out.copy()`), a walrus with its own name (`(got := f()) == got`), the same pure builtin of the same
+ * names (`sorted(got) == sorted(got)`), `all(True for ...)`, and an expected value recomputed by the same
+ * expression just before (`expected = parse("1h"); assert parse("1h") == expected`), outside tests about caching or determinism.
  */
 import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
@@ -23,6 +26,7 @@ import {
   classHasSetUp,
   comparisonOperator,
   complementaryOperands,
+  copiedValue,
   effectiveCalleeName,
   fileDefinesComparisons,
   identifierWords,
@@ -136,7 +140,26 @@ function aliasNote(node: Node, operand: Node | undefined): string {
   const c = cond ? unparen(cond) : undefined;
   if (c?.type === 'comparison_operator' && comparisonOperator(c).endsWith('in')) return 'a collection that lists it';
   const other = c?.type === 'comparison_operator' ? c.namedChild(1) : node.type === 'call' ? callArguments(node).positional[1] : undefined;
+  if (unparen(operand).type === 'named_expression') return `the name its \`:=\` just bound`;
+  if (other && /(\.copy\(\s*\)|^copy\.(deep)?copy\(.*\))$/s.test(unparen(other).text)) return `\`${unparen(other).text}\`, a copy of itself`;
   return other && unparen(other).text !== unparen(operand).text ? `\`${unparen(other).text}\`, which is bound to \`${unparen(operand).text}\` itself` : 'itself';
+}
+
+/** Is one side of the comparison a copy of the other (`out == out.copy()`, `copy.deepcopy(rows) == rows`)? */
+function comparesWithCopy(node: Node): boolean {
+  let sides: (Node | undefined)[];
+  if (node.type === 'assert_statement') {
+    const cond = node.namedChildren.find((c) => c.type !== 'comment');
+    const c = cond && unparen(cond);
+    sides = c?.type === 'comparison_operator' ? c.namedChildren : [];
+  } else sides = callArguments(node).positional.slice(0, 2);
+  return sides.some((side) => !!side && copiedValue(side) !== undefined);
+}
+
+/** The test or its class is named for copying (`test_copy`, `TestClone`): comparing a value with its copy is the check. */
+function isCopyThemed(fn: Node): boolean {
+  const cls = ownerClass(fn);
+  return [functionName(fn), cls?.childForFieldName('name')?.text ?? ''].some((n) => identifierWords(n).some((w) => /^(copy|copies|copied|copying|deepcopy|clone[sd]?|cloning|duplicate[sd]?|snapshot)$/.test(w)));
 }
 
 /** `obj.attr == obj.attr` reads an attribute twice: a property or `__getattr__` may compute it (a stability check). */
@@ -362,11 +385,15 @@ class TestJudge {
         severity = verdict.severity;
         message = `${what} can never fail: ${verdict.detail} in \`${name}()\`.`;
       } else if (v.kind === 'self-compare') {
-        const operand = selfComparedOperand(v.node);
+        const compared = selfComparedOperand(v.node);
+        // `copy.deepcopy(rows) == rows` compares `rows` with its copy: judge `rows`.
+        const operand = compared && (copiedValue(compared) ?? compared);
         // In a file that defines `__eq__`, `x == x` may check reflexivity, unless the test's only check compares the
         // result of the operation it is named for with itself (`result = Rat(10) // Rat(4); assertEqual(result, result)`).
         const resultWithItself = onlyCheck && isTest && !!operand && !this.equalityNamed(fn) && isComputedLocal(operand, body, functionName(fn));
         if ((this.equalityThemed(fn) && !resultWithItself) || (operand && comparedWithOthers(body, operand, v.node))) continue;
+        // `G.adj.copy() == G.adj` in `test_copy` checks the copy method; next to other checks it is one of them.
+        if (comparesWithCopy(v.node) && (!onlyCheck || isCopyThemed(fn))) continue;
         const viaAttribute = !!operand && readsAttribute(operand) && !rootIsLocal(operand, fn);
         if (onlyCheck && isTest && !viaAttribute && !smokeIntent) {
           severity = 'warning';
@@ -437,21 +464,29 @@ function aliasSelfComparison(node: Node, copies: ReadonlySet<string>): VacuousKi
   if (!copies.size) return undefined;
   let a: Node | undefined;
   let b: Node | undefined;
+  let identity = false;
   if (node.type === 'assert_statement') {
     const cond = node.namedChildren.find((c) => c.type !== 'comment');
     const c = cond && unparen(cond);
     if (c?.type !== 'comparison_operator' || c.namedChildCount !== 2 || !['==', 'is'].includes(comparisonOperator(c))) return undefined;
     [a, b] = c.namedChildren as [Node, Node];
-  } else if (node.type === 'call' && EQUALITY_ASSERT_CALLS.has(calleeLastName(node))) {
+    identity = comparisonOperator(c) === 'is';
+  } else if (node.type === 'call') {
+    const callee = calleeLastName(node);
+    if (!EQUALITY_ASSERT_CALLS.has(callee) && !RECOMPUTED_ASSERT_CALLS.has(callee)) return undefined;
     [a, b] = callArguments(node).positional;
+    identity = callee === 'assertIs';
   }
   if (!a || !b) return undefined;
   a = unparen(a);
   b = unparen(b);
-  if (a.type !== 'identifier' || b.type !== 'identifier' || a.text === b.text || !(copies.has(a.text) || copies.has(b.text))) return undefined;
+  if (!(copies.has(a.text) || copies.has(b.text)) || a.text === b.text) return undefined;
   const fn = nearestDef(node);
   const body = fn?.childForFieldName('body');
   if (!fn || !body) return undefined;
+  // `expected = f(x); assert f(x) == expected` (not `is`: the same object back is what a cache test checks).
+  if (a.type !== 'identifier' || b.type !== 'identifier') return !identity && recomputedExpected(a, b, node, fn, body) ? 'self-compare' : undefined;
+  if (!EQUALITY_ASSERT_CALLS.has(node.type === 'call' ? calleeLastName(node) : 'assertEqual')) return undefined;
   return aliasOf(body, b.text, a.text, node) || aliasOf(body, a.text, b.text, node) ? 'self-compare' : undefined;
 }
 
@@ -466,10 +501,62 @@ function plainAssignmentNames(root: Node): { copied: Set<string>; literal: Set<s
     const left = a?.childForFieldName('left');
     const right = left?.type === 'identifier' ? a!.childForFieldName('right') : null;
     if (!left || !right) continue;
-    if (unparen(right).type === 'identifier') copied.add(left.text);
+    if (unparen(right).type === 'identifier' || (isExpectedName(left.text) && isComputedValue(right))) copied.add(left.text);
     else if (isImmutableTruthyLiteral(right)) literal.add(left.text);
   }
   return { copied, literal };
+}
+
+/** Names that say they hold the expected value (`expected`, `want`, `expected_rows`, `golden`). */
+const EXPECTED_WORDS = new Set(['expected', 'expect', 'exp', 'want', 'wanted', 'desired', 'golden', 'correct', 'truth', 'answer', 'reference', 'ref']);
+
+function isExpectedName(name: string): boolean {
+  return identifierWords(name).some((w) => EXPECTED_WORDS.has(w));
+}
+
+/** A value computed by running code: a call, or a comprehension, collection or operation holding one. */
+function isComputedValue(value: Node): boolean {
+  const v = unparen(value);
+  if (v.type === 'call') return true;
+  if (!['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression', 'list', 'tuple', 'dictionary', 'binary_operator', 'subscript', 'attribute'].includes(v.type)) return false;
+  return v.descendantsOfType('call').length > 0;
+}
+
+/** Test (or class) names about caching, determinism or repeatability: computing the value twice is what they check. */
+const REPEAT_THEMED = /^(cache[sd]?|caching|memo\w*|lru|determinis\w*|stable|stability|idempot\w*|repeat\w*|consisten\w*|reproduc\w*|again|twice|reuse[sd]?|pure|purity|same|unchanged|persist\w*|roundtrip|reload\w*|restor\w*)$/;
+
+function isRepeatThemed(fn: Node): boolean {
+  const cls = ownerClass(fn);
+  return [functionName(fn), cls?.childForFieldName('name')?.text ?? ''].some((n) => identifierWords(n).some((w) => REPEAT_THEMED.test(w)));
+}
+
+/** Comparisons of a value with an expected one (the assertion calls a recomputed expected value can be handed to). */
+const RECOMPUTED_ASSERT_CALLS = new Set([...['assertEqual', 'assertEquals', 'assert_equal', 'assert_array_equal'], 'assertListEqual', 'assertDictEqual', 'assertTupleEqual', 'assertCountEqual', 'assertAlmostEqual', 'assert_allclose', 'assert_array_almost_equal', 'assert_almost_equal', 'assert_frame_equal', 'assert_series_equal']);
+
+/**
+ * `expected = parse("1h"); assert parse("1h") == expected`: the expected value is the code's own output,
+ * computed by the same expression just before, so the comparison cannot fail (a determinism check in disguise).
+ * Only a name that says it holds the expected value, bound once, in the statement right before the assertion's
+ * (or with only call-free statements between, so nothing can change what the expression computes), and not in a
+ * test about caching or repeatability.
+ */
+function recomputedExpected(a: Node, b: Node, use: Node, fn: Node, body: Node): boolean {
+  const [name, other] = unparen(a).type === 'identifier' && isExpectedName(unparen(a).text) ? [unparen(a), unparen(b)] : [unparen(b), unparen(a)];
+  if (name.type !== 'identifier' || other.type === 'identifier' || !isExpectedName(name.text)) return false;
+  const bindings = bindingsOf(body);
+  if (bindings.at.get(name.text)?.length !== 1 || bindings.shared.has(name.text)) return false;
+  const assignment = bindings.computed.get(name.text);
+  const value = assignment?.childForFieldName('right');
+  if (!assignment || !value || !isComputedValue(value) || value.text.replace(/\s+/g, '') !== other.text.replace(/\s+/g, '')) return false;
+  // The binding statement and the assertion's statement share a block, with only call-free statements between.
+  const bindingStmt = assignment.parent;
+  let useStmt: Node | null = use;
+  while (useStmt && useStmt.parent?.id !== bindingStmt?.parent?.id) useStmt = useStmt.parent;
+  if (!bindingStmt || !useStmt || useStmt.startIndex < bindingStmt.endIndex) return false;
+  for (let s = bindingStmt.nextNamedSibling; s && s.id !== useStmt.id; s = s.nextNamedSibling) {
+    if (s.type !== 'comment' && (s.type !== 'expression_statement' || s.descendantsOfType('call').length > 0)) return false;
+  }
+  return !isRepeatThemed(fn);
 }
 
 /** Where a function binds each name: positions of every binding, and the plain `name = other_name` ones. */
@@ -481,6 +568,8 @@ interface FunctionBindings {
   shared: Set<string>;
   /** `name = True` (an immutable truthy literal): the name → the assigned value, as written. */
   literals: Map<string, Node>;
+  /** `expected = f(x)` (a name that says it holds the expected value): the name → its assignment. */
+  computed: Map<string, Node>;
 }
 
 /** One walk per function however many assertions ask (a test may hold hundreds of `assert a == b`). */
@@ -489,7 +578,7 @@ const bindingsByFunction = new WeakMap<Node, FunctionBindings>();
 function bindingsOf(body: Node): FunctionBindings {
   let b = bindingsByFunction.get(body);
   if (b) return b;
-  b = { at: new Map(), copies: new Map(), shared: new Set(), literals: new Map() };
+  b = { at: new Map(), copies: new Map(), shared: new Set(), literals: new Map(), computed: new Map() };
   const found = b;
   forEachInScope(body, (n) => {
     if (n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement' || n.type === 'named_expression') {
@@ -502,6 +591,7 @@ function bindingsOf(body: Node): FunctionBindings {
       const right = n.type === 'assignment' ? n.childForFieldName('right') : null;
       if (left?.type === 'identifier' && right && unparen(right).type === 'identifier') found.copies.set(left.text, [unparen(right).text, n.startIndex]);
       else if (left?.type === 'identifier' && right && isImmutableTruthyLiteral(right)) found.literals.set(left.text, right);
+      else if (left?.type === 'identifier' && right && isExpectedName(left.text)) found.computed.set(left.text, n);
     } else if (n.type === 'global_statement' || n.type === 'nonlocal_statement') {
       for (const c of n.namedChildren) found.shared.add(c.text);
     }
@@ -675,10 +765,11 @@ export const vacuousAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'info', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `PASSED = True; assert PASSED`) in tests that therefore check nothing.',
+      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `expected = f(x); assert f(x) == expected`, `assert out == out.copy()`, `PASSED = True; assert PASSED`) in tests that therefore check nothing.',
       why:
         'A test whose assertions are all vacuous always passes: replacing `assert result == expected` with `assert True`, ' +
-        'comparing the result with itself (directly, through an alias `expected = result`, or as `result in [result, ...]`), asserting something true of every value ' +
+        'comparing the result with itself (directly, through an alias `expected = result`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, or as `result in [result, ...]`), ' +
+        'recomputing the expected value with the very call under test (`expected = parse("1h"); assert parse("1h") == expected`), asserting something true of every value ' +
         '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
         'or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
@@ -688,7 +779,8 @@ export const vacuousAssertion: Rule = {
         '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet.',
         'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`) and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
         '`self.assertEqual(x, x)` / `assert x == x` in tests about equality, comparison, identity or NaN semantics (test or class names such as `test_eq`, `test_reflexive`, `TestComparisons`, or files that define `__eq__`/`__lt__`) stay quiet. In a file that defines them, a test named for another operation whose only check compares the result of an operator or function call with itself (`result = Rat(10) // Rat(4); self.assertEqual(result, result)` in `test_floordiv`) is still a warning; a fresh instance (`r = Rat(3, 4)`) stays quiet.',
-        '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet.',
+        '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet. `expected = f(x); assert f(x) == expected` is reported only when the name says it holds the expected value, nothing with a call runs between the two, the comparison is `==` (not `is`: a cache returns the same object), and the test or its class is not named for caching, determinism or repeatability (`test_encode_is_deterministic`, `test_second_call_uses_cache`); `expected = reference(x); assert fast(x) == expected` is a real check.',
+        'A copy taken before the code runs (`before = x.copy(); normalize(x); assert_array_equal(x, before)`) is a real check; a value compared with its copy in the same assertion is vacuous only as the test\'s only check and outside tests named for copying (`test_copy`: `G.adj.copy() == G.adj` checks the copy method); `copy.copy(x) is x` (is the copy a new object?) stays quiet.',
         'Setup smoke tests (`def test_init(self): self.assertTrue(True)` in a class with `setUp`, or with fixture parameters) and tests whose comment says they only check that nothing crashes are `info`.',
         '`obj.attr == obj.attr` (an attribute may be computed on each access: a stability check) is `info`.',
         '`assert len(x) >= 0` or `isinstance(x, object)` next to real assertions stays quiet, like other constants; `assert total(xs) >= 0` (a bound on a computed value) is a real check.',

@@ -8,13 +8,16 @@
  * reason ties to the environment or a tracked issue, or that comes after the test already checked
  * something, is info. Assertions kept in code that never runs — `if False:` / `if 0:` / `while False:` bodies,
  * loops over an empty literal, a nested `def` the test never names, a test whose `parametrize` list is
- * empty — are reported the same way (warning when nothing else is checked, info otherwise).
+ * empty — are reported the same way (warning when nothing else is checked, info otherwise). A module name
+ * only ever bound to a false constant (`CHECK_VALUES = False`, then `if CHECK_VALUES:`) is that constant; a
+ * `parametrize` list held in a name bound only to `[]` and used nowhere else, or a comprehension with a
+ * constant-false filter, is empty.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, moduleAssignments, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { assertionsIn, classifyReasonText, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
+import { assertionsIn, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -147,12 +150,13 @@ export const unreachableAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'off', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds tests that return or skip unconditionally before their assertions, or keep them in code that never runs (`if False:`, `for x in []:`, a nested check never called, an empty `parametrize` list).',
+      summary: 'Finds tests that return or skip unconditionally before their assertions, or keep them in code that never runs (`if False:`, `if FLAG:` with `FLAG = False`, `for x in []:`, a nested check never called, an empty `parametrize` list).',
       why:
         'A `return` at the top of a test makes it pass without running a single check; an unconditional `pytest.skip()` ' +
         'or `self.skipTest()` turns a failing test into a skipped one. The assertions are still in the file, so the test ' +
-        'looks intact in review, but the run no longer executes them. The same holds for assertions moved under `if False:` / `if 0:` / `while False:`, ' +
-        'into a loop over an empty literal, into a nested function the test never calls, or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it).',
+        'looks intact in review, but the run no longer executes them. The same holds for assertions moved under `if False:` / `if 0:` / `while False:` (or `if CHECK:` with a module flag `CHECK = False` nothing else sets), ' +
+        'into a loop over an empty literal, into a nested function the test never calls, or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it), ' +
+        'also when the list is a name bound only to `[]` (`CASES = []`) or a comprehension that keeps nothing (`[c for c in CASES if False]`).',
       example: 'def test_parse():\n    return\n    assert parse("1 + 2") == 3\n',
       instead: 'Remove the early `return`. If the test cannot run in some environment, skip it under a condition that names the environment (`@pytest.mark.skipif(sys.platform == "win32", reason=...)`); if it fails, fix the code or mark it `xfail(strict=True)` with the issue.',
       lookAlikes: [
@@ -161,7 +165,9 @@ export const unreachableAssertion: Rule = {
         'An exit whose reason or comment names the environment or a tracked issue ("requires network", "needs numpy", "# XXX until gh-105716 is fixed", an issue URL) is `info`; "needs rework", "requires more work" or "needs to be fixed" name unfinished work, not the environment, and stay warnings.',
         'An exit after the test has already run assertions (only the rest of the test is disabled) is `info`.',
         'Early exits in helpers, fixtures and nested functions are not tests and stay quiet.',
-        'Dead blocks without checks (`if 0: print(...)`), nested helpers the test calls or hands on (`monkeypatch.setattr(..., on_total)`) and parameter lists held in names stay quiet; a dead check next to checks that run (nested helpers the test calls included), under a comment naming the environment, or in a nested `def test_*()` (a test written one level too deep, which pytest does not collect), is `info`.',
+        'Module flags that anything else may set stay quiet: a second binding (`HAVE_TZ = False` in `except ImportError:`), `global`, a name patched by its string (`monkeypatch.setattr("pkg.mod.STRICT", True)`); so do case lists filled after their binding (`CASES.append(...)`).',
+        '`with app.test_client() as client: return` is an exit before any check: a `test_*` method of another object (`app.test_client()`) builds what the test uses and is not a check; `self._test_x()` and `_test_x()` helpers are.',
+        'Dead blocks without checks (`if 0: print(...)`), nested helpers the test calls or hands on (`monkeypatch.setattr(..., on_total)`) and parameter lists held in names that may be filled stay quiet; a dead check next to checks that run (nested helpers the test calls included), under a comment naming the environment, or in a nested `def test_*()` (a test written one level too deep, which pytest does not collect), is `info`.',
         'The unreachable assertions themselves are reported as `hint` with the `unnecessary` tag (greyed out in editors).',
       ],
     },
@@ -299,17 +305,20 @@ function isReferenced(name: string, root: Node, def: Node): boolean {
  * chain behind it), a loop over an empty literal (`for case in []:`), and a nested undecorated `def` that
  * the test never names (its assertions are never called).
  */
-function deadRegions(body: Node): DeadRegion[] {
+function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
   const out: DeadRegion[] = [];
+  // A condition that is a literal, or a module name only ever bound to one (`CHECK_VALUES = False`, then `if CHECK_VALUES:`).
+  const isFalse = (cond: Node | null) => constantTruth(cond, ctx.root, ctx.source) === false;
   // Most tests hold none of these: an indexed lookup of the candidate statements spares walking every test body.
   const candidates = body.descendantsOfType(DEAD_REGION_HOLDERS);
-  if (!candidates.some((n) => !!n && (n.type === 'function_definition' || (n.type === 'for_statement' ? isEmptyIterable(n.childForFieldName('right')) : literalTruth(n.childForFieldName('condition')) === false)))) return out;
+  if (!candidates.some((n) => !!n && (n.type === 'function_definition' || (n.type === 'for_statement' ? isEmptyIterable(n.childForFieldName('right')) : isFalse(n.childForFieldName('condition')))))) return out;
   forEachInScope(body, (n) => {
     if (n.type === 'if_statement' || n.type === 'while_statement') {
       const cond = n.childForFieldName('condition');
-      if (literalTruth(cond) === false) {
+      if (isFalse(cond)) {
         const block = n.childForFieldName(n.type === 'if_statement' ? 'consequence' : 'body');
-        if (block) out.push({ holder: n, blocks: [block], display: `\`${n.type === 'if_statement' ? 'if' : 'while'} ${cond!.text}:\`` });
+        const named = literalTruth(cond) === undefined ? ` (\`${unparen(cond!).text.replace(/^not\s+/, '')}\` is only ever bound to a constant)` : '';
+        if (block) out.push({ holder: n, blocks: [block], display: `\`${n.type === 'if_statement' ? 'if' : 'while'} ${cond!.text}:\`${named}` });
       }
     } else if (n.type === 'for_statement' && isEmptyIterable(n.childForFieldName('right'))) {
       const block = n.childForFieldName('body');
@@ -334,9 +343,43 @@ function emptyParametrize(fn: Node, ctx: RuleContext): Node | undefined {
     const q = ctx.names.qualify(f) ?? dottedName(f) ?? '';
     if (!/(^|\.)mark\.parametrize$/.test(q)) continue;
     const args = callArguments(call);
-    if (isEmptyIterable(args.positional[1] ?? args.keywords.get('argvalues'))) return d;
+    if (isEmptyArgvalues(args.positional[1] ?? args.keywords.get('argvalues'), ctx)) return d;
   }
   return undefined;
+}
+
+/**
+ * Parameter values that are always empty: an empty literal, a comprehension that keeps nothing
+ * (`[c for c in CASES if False]`), or a module name bound only to an empty literal and used nowhere but in
+ * `parametrize` (`CASES = []`, never appended to).
+ */
+function isEmptyArgvalues(node: Node | undefined, ctx: RuleContext): boolean {
+  if (!node) return false;
+  if (isEmptyIterable(node)) return true;
+  const n = unparen(node);
+  if (n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension') {
+    return n.namedChildren.some((c) => (c.type === 'if_clause' && constantTruth(c.namedChildren.find((x) => x.type !== 'comment'), ctx.root, ctx.source) === false) || (c.type === 'for_in_clause' && isEmptyIterable(c.childForFieldName('right'))));
+  }
+  if (n.type !== 'identifier') return false;
+  const bindings = moduleAssignmentsOf(ctx.root).get(n.text);
+  if (bindings?.length !== 1 || !isEmptyIterable(bindings[0]!)) return false;
+  // Every other mention of the name hands it to `parametrize` (an `append`, `+=` or any other use may fill it).
+  return ctx.root.descendantsOfType('identifier').every((id) => {
+    if (id!.text !== n.text) return true;
+    const p = id!.parent;
+    if (p?.type === 'assignment' && p.childForFieldName('left')?.id === id!.id && p.parent?.parent?.type === 'module') return true;
+    const call = p?.type === 'argument_list' ? p.parent : p?.type === 'keyword_argument' ? p.parent?.parent : null;
+    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+    return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'parametrize';
+  });
+}
+
+const moduleAssignmentsCache = new WeakMap<Node, Map<string, Node[]>>();
+
+function moduleAssignmentsOf(root: Node): Map<string, Node[]> {
+  let m = moduleAssignmentsCache.get(root);
+  if (!m) moduleAssignmentsCache.set(root, (m = moduleAssignments(root)));
+  return m;
 }
 
 /**
@@ -358,7 +401,7 @@ function checkDeadCode(ctx: RuleContext, fn: Node, body: Node, exit: Node | unde
       return;
     }
   }
-  const regions = deadRegions(body).filter((r) => !exit || r.holder.startIndex < exit.startIndex);
+  const regions = deadRegions(body, ctx).filter((r) => !exit || r.holder.startIndex < exit.startIndex);
   if (!regions.length) return;
   const deadBlocks = regions.flatMap((r) => r.blocks);
   const inDead = (n: Node) => deadBlocks.some((b) => b.startIndex <= n.startIndex && n.endIndex <= b.endIndex);

@@ -13,7 +13,9 @@
  * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info. The same
  * mark on every test of a file (one by one), a mark kept in a module-level name (`wip = pytest.mark.skip()`),
  * a module skip under `if True:` and conditions every Python 3 meets (`sys.version_info >= (3,)`, `"True"`)
- * are blanket skips too.
+ * are blanket skips too, and so are conditions that are a module name only ever bound to a constant
+ * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), a fixture (in a test file or a conftest) that skips before
+ * it provides anything, and `@unittest.expectedFailure` on a test class (info: an unexpected success fails the run).
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, moduleAssignments, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
@@ -22,6 +24,7 @@ import type { Severity } from '../../engine/types';
 import {
   classifyReason,
   comparisonOperator,
+  constantTruth,
   identifierWords,
   isUnconditionalIn,
   literalTruth,
@@ -63,7 +66,7 @@ function unconditionalXfailMark(expr: Node, ctx: RuleContext): MarkSkip | undefi
   const args = n.type === 'call' ? callArguments(n) : undefined;
   const cond = args?.positional[0] ?? args?.keywords.get('condition');
   // A condition (an expression, or a string pytest evaluates) makes it a gate like `skipif`.
-  if (cond && (unparen(cond).type === 'string' ? !isTrueConditionString(cond) : literalTruth(cond) !== true)) return undefined;
+  if (cond && (unparen(cond).type === 'string' ? !isTrueConditionString(cond) : constantTruth(cond, ctx.root, ctx.source) !== true)) return undefined;
   const reason = args?.keywords.get('reason') ?? args?.positional[1];
   const run = args?.keywords.get('run');
   const strict = args?.keywords.get('strict');
@@ -85,7 +88,19 @@ function exceptionNames(value: Node): string[] {
 /** A skip or xfail mark that neutralises every test in its scope. */
 function blanketMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
   const mark = markValue(expr, ctx);
-  return unconditionalSkipMark(mark, ctx) ?? unconditionalXfailMark(mark, ctx);
+  return unconditionalSkipMark(mark, ctx) ?? unconditionalXfailMark(mark, ctx) ?? expectedFailureMark(mark, ctx);
+}
+
+/**
+ * `@unittest.expectedFailure`: on a class it marks every test as a known failure. An unexpected success
+ * fails the run (since Python 3.4), so it behaves like a strict xfail.
+ */
+function expectedFailureMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
+  const n = unparen(expr);
+  if (n.type !== 'attribute' && n.type !== 'identifier') return undefined;
+  if (!/(^|\.)expectedFailure$/.test(n.text)) return undefined;
+  if (!/^unittest(\.case)?\.expectedFailure$/.test(ctx.names.qualify(n) ?? '')) return undefined;
+  return { node: n, display: dottedName(n) ?? 'unittest.expectedFailure', xfail: 'strict' };
 }
 
 /**
@@ -199,10 +214,10 @@ function unconditionalSkipMark(expr: Node, ctx: RuleContext): MarkSkip | undefin
   if (pytestSkipif || /^unittest(\.case)?\.skipIf$/.test(q)) {
     // pytest evaluates a string condition (`skipif("sys.platform == 'win32'")`): that is a gate, not a constant.
     if (pytestSkipif && cond && unparen(cond).type === 'string' && !isTrueConditionString(cond)) return undefined;
-    if (cond && (literalTruth(cond) === true || isTrueConditionString(cond) || versionTruth(cond, ctx) === true) && args.positional.length >= 1) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+    if (cond && (constantTruth(cond, ctx.root, ctx.source) === true || isTrueConditionString(cond) || versionTruth(cond, ctx) === true) && args.positional.length >= 1) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
   }
   if (/^unittest(\.case)?\.skipUnless$/.test(q)) {
-    if (cond && (literalTruth(cond) === false || versionTruth(cond, ctx) === false)) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+    if (cond && (constantTruth(cond, ctx.root, ctx.source) === false || versionTruth(cond, ctx) === false)) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
   }
   return undefined;
 }
@@ -300,8 +315,59 @@ function checkTestModule(ctx: RuleContext): void {
     }
     if (stmt.type === 'try_statement') checkGuardedImport(ctx, stmt);
     const def = definitionOf(stmt);
+    if (def.type === 'function_definition') checkFixture(ctx, def);
     if (def.type === 'class_definition') checkClass(ctx, def);
     if (def.type === 'function_definition' && SETUP_NAMES.has(functionName(def)) && moduleDefinesTests(ctx.root)) checkSetUp(ctx, def, 'module');
+  }
+}
+
+/** The name a `@pytest.fixture` function provides, unless it is autouse (RH303 judges autouse fixtures) or not a fixture. */
+function requestableFixtureName(fn: Node, ctx: RuleContext): string | undefined {
+  for (const d of decoratorsOf(fn)) {
+    const n = unparen(d);
+    const target = n.type === 'call' ? n.childForFieldName('function') : n;
+    if (!target || !/(^|\.)fixture$/.test(target.text)) continue;
+    const q = ctx.names.qualify(target) ?? dottedName(target) ?? '';
+    if (!/^(pytest\.fixture|_pytest\.fixtures\.fixture|pytest_asyncio\.fixture)$/.test(q)) continue;
+    const args = n.type === 'call' ? callArguments(n) : undefined;
+    const autouse = args?.keywords.get('autouse');
+    if (autouse && literalTruth(autouse) !== false) return undefined;
+    return stringValue(args?.keywords.get('name')) ?? functionName(fn);
+  }
+  return undefined;
+}
+
+/** Test functions and methods of the file that request `fixture` as a parameter (or name it in `usefixtures`). */
+function testsRequesting(ctx: RuleContext, fixture: string): number {
+  let count = 0;
+  for (const def of ctx.root.descendantsOfType('function_definition')) {
+    if (def && /^test/.test(functionName(def)) && parameterNames(def).includes(fixture)) count++;
+  }
+  if (!count && new RegExp(`usefixtures\\([^)]*['"]${fixture}['"]`).test(ctx.source)) count++;
+  return count;
+}
+
+/**
+ * `@pytest.fixture def db(): pytest.skip("...")`: a fixture that skips before it provides anything skips every
+ * test that requests it. Only a skip on the fixture's unconditional path, before its `return`/`yield`; in a
+ * test file only when some test requests it (a conftest's fixtures serve tests elsewhere).
+ */
+function checkFixture(ctx: RuleContext, fn: Node): void {
+  const body = fn.childForFieldName('body');
+  if (!body || !decoratorsOf(fn).length) return;
+  for (const stmt of body.namedChildren) {
+    if (stmt.type === 'return_statement' || (stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'yield')) return;
+    const target = stmt.type === 'raise_statement' ? stmt : stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'call' ? stmt.namedChild(0)! : null;
+    const site = target ? skipSiteOf(target, ctx.names) : undefined;
+    if (!site || site.kind !== 'skip') continue;
+    const name = requestableFixtureName(fn, ctx);
+    if (!name) return;
+    const requested = ctx.role === 'test' ? testsRequesting(ctx, name) : undefined;
+    if (requested === 0) return;
+    const note = reasonNote(site.reason);
+    const who = requested === undefined ? 'every test that requests it' : `every test that requests it (${requested} in this file)`;
+    ctx.report({ node: stmt, message: `\`${site.display}\` in fixture \`${name}\` runs unconditionally, before the fixture provides anything: ${who} is skipped${note.text}.${note.tail}`, severity: note.severity });
+    return;
   }
 }
 
@@ -665,9 +731,9 @@ export const blanketSkip: Rule = {
     name: 'blanket-skip',
     family: 'RH4',
     defaultSeverity: 'warning',
-    severityByRole: { test: 'warning', 'code-under-test': 'warning', 'test-infrastructure': 'off', 'entry-point': 'off' },
+    severityByRole: { test: 'warning', 'code-under-test': 'warning', 'test-infrastructure': 'warning', 'entry-point': 'off' },
     docs: {
-      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition (also written out on every test of a file, or kept in a name), `load_tests` hooks that return an empty suite, and skips raised from code under test.',
+      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition (also written out on every test of a file, kept in a name, or gated on a constant), fixtures that always skip, `load_tests` hooks that return an empty suite, and skips raised from code under test.',
       why:
         'Skipped tests do not fail the run. `pytestmark = pytest.mark.skip(...)`, a module-level `pytest.skip(..., allow_module_level=True)`, ' +
         '`@unittest.skip` on a test class or a skip in `setUp` silences every test in its scope at once. A blanket non-strict ' +
@@ -675,11 +741,14 @@ export const blanketSkip: Rule = {
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
         '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. A `load_tests` hook that returns an empty ' +
         '`unittest.TestSuite()` drops every test of its module without a word. The same skip put on every test of a file one by one, a mark kept in a name ' +
-        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif("True")`) is no different. The run ends green with the failures hidden.',
+        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), is no different. ' +
+        'A fixture whose first act is `pytest.skip()` skips every test that requests it. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
       lookAlikes: [
-        '`pytest.mark.skipif(<condition>)`, `unittest.skipIf(<condition>)`, `pytest.importorskip(...)` stay quiet.',
+        '`pytest.mark.skipif(<condition>)`, `unittest.skipIf(<condition>)`, `pytest.importorskip(...)` stay quiet, also on a module flag that an import probe or the environment sets (`HAVE_TZ = True` then `HAVE_TZ = False` in `except ImportError:`, `RUN_SLOW = os.environ.get(...)`).',
+        'Fixtures that skip under a condition (`if not url: pytest.skip(...)`), after their `yield`/`return`, or that no test of the file requests stay quiet; autouse fixtures are RH303\'s. A conftest fixture that always skips is a warning, or `info` when its reason names the environment.',
+        '`@unittest.expectedFailure` on a single test method stays quiet; on a whole class it is `info` (an unexpected success fails the run, as with a strict xfail).',
         'Environment gates: module-level skips under `if sys.platform ...:`, `if not HAS_X:` or in `except ImportError:` stay quiet; under a broad `except Exception:` around an import they are warnings, or `info` when the reason names the environment.',
         'Conditional `xfail(<condition>, ...)`, `skipif("<string condition>")` and xfail on single tests stay quiet; a blanket `xfail(strict=True)` or `xfail(raises=SpecificError)` (a pass or another failure still fails the run) is `info`.',
         'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment.',
@@ -696,8 +765,19 @@ export const blanketSkip: Rule = {
     // Every finding is a skip site (`skipSiteOf`, which needs `SKIP_WORDS`) or a mark or flag whose name
     // spells `skip` (`mark.skip`, `skipif`, `unittest.skip`, `skipIf`, `skipUnless`, `__unittest_skip__`).
     // Names are case-sensitive, so the case-exact words (searched with indexOf) are enough.
+    if (ctx.role === 'test-infrastructure') {
+      // A conftest's fixtures serve the tests around it: one that always skips skips them all.
+      return whenMentioned(ctx, SKIP_WORDS, () => ({
+        'module:exit'() {
+          for (const stmt of ctx.root.namedChildren) {
+            const def = definitionOf(stmt);
+            if (def.type === 'function_definition') checkFixture(ctx, def);
+          }
+        },
+      }));
+    }
     if (ctx.role !== 'test' && ctx.role !== 'code-under-test') return {};
-    const skips = whenMentioned(ctx, SKIP_WORDS, () => listeners(ctx));
+    const skips = whenMentioned(ctx, ctx.role === 'test' ? TEST_FILE_WORDS : SKIP_WORDS, () => listeners(ctx));
     // A test module's `load_tests` hook can drop every test without any skip word.
     if (ctx.role !== 'test' || !ctx.source.includes('load_tests')) return skips;
     const skipsExit = skips['module:exit'];
@@ -710,6 +790,15 @@ export const blanketSkip: Rule = {
     };
   },
 };
+
+/** What a blanket skip in a test file spells: `SKIP_WORDS`, or `expectedFailure` on a class. */
+const TEST_FILE_WORDS = new MentionedWords([
+  ['skip', 'kip'],
+  ['Skip', 'kip'],
+  ['xfail', 'xfail'],
+  ['ResourceDenied', 'Denied'],
+  ['expectedFailure', 'edFailure'],
+]);
 
 /** `/__unittest_skip__/`, searched from its rare `k` (see `MentionedWords`). */
 const UNITTEST_SKIP_FLAG = new MentionedWords([['__unittest_skip__', 'kip__']]);

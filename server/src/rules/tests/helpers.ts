@@ -195,9 +195,21 @@ export function isAssertionCall(call: Node, names?: NameResolver): boolean {
   return call.type === 'call' && (ASSERT_CALL.test(calleeLastName(call)) || ASSERT_CALL.test(effectiveCalleeName(call, names)));
 }
 
+/**
+ * `app.test_client()`, `app.test_request_context()`: a `test_*` method of another object (not `self`/`cls`)
+ * builds a test double or context for the test; it is not one of the test's own checks (`self._test_x()`, `_test_x()`).
+ */
+function isFactoryOfAnotherObject(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || !/^test_/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
+  const obj = fn.childForFieldName('object');
+  return !(obj?.type === 'identifier' && (obj.text === 'self' || obj.text === 'cls'));
+}
+
 /** Calls that check something by their name (assertions plus `check_*`/`verify*`/`expect*` helpers). */
 export function isCheckingCall(call: Node, names: NameResolver): boolean {
   if (call.type !== 'call') return false;
+  if (isFactoryOfAnotherObject(call)) return false;
   if (CHECK_CALL.test(calleeLastName(call)) || CHECK_CALL.test(effectiveCalleeName(call, names))) return true;
   const q = names.callee(call) ?? '';
   return /^pytest\.(raises|warns|fail|deprecated_call|approx)$/.test(q);
@@ -351,9 +363,49 @@ export function isPure(node: Node | null | undefined, depth = 0): boolean {
       return isPure(n.childForFieldName('argument'), depth + 1);
     case 'tuple':
       return n.namedChildren.every((c) => isPure(c, depth + 1));
+    case 'call': {
+      // `sorted(x)`, `len(x)`: a builtin that computes its value from its arguments alone.
+      const callee = n.childForFieldName('function');
+      const args = n.childForFieldName('arguments');
+      if (callee?.type !== 'identifier' || !PURE_BUILTINS.has(callee.text) || args?.type !== 'argument_list') return false;
+      const given = args.namedChildren.filter((c) => c.type !== 'comment');
+      return given.length > 0 && given.every((c) => isPure(c, depth + 1));
+    }
     default:
       return false;
   }
+}
+
+/** Builtins whose result depends only on the value of their arguments (a comparison of two such calls on the same names is reflexive). */
+const PURE_BUILTINS = new Set(['sorted', 'len', 'list', 'tuple', 'set', 'frozenset', 'str', 'repr', 'abs', 'sum', 'min', 'max', 'bool', 'int', 'float', 'round', 'type', 'dict']);
+
+/** `x.copy()`, `copy.copy(x)`, `copy.deepcopy(x)`: the copied value `x`, which equals its copy. */
+export function copiedValue(node: Node): Node | undefined {
+  const n = unparen(node);
+  if (n.type !== 'call') return undefined;
+  const callee = n.childForFieldName('function');
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  if (callee?.type !== 'attribute') return undefined;
+  const method = callee.childForFieldName('attribute')?.text;
+  if (method === 'copy' && args.length === 0) return callee.childForFieldName('object') ?? undefined;
+  if ((method === 'copy' || method === 'deepcopy') && args.length === 1 && callee.childForFieldName('object')?.text === 'copy' && args[0]!.type !== 'keyword_argument') return args[0];
+  return undefined;
+}
+
+/**
+ * The two operands are the same pure value: the same text, a value and its copy (`out == out.copy()`, for an
+ * equality: `copy.copy(x) is x` asks whether the copy is a new object), or a walrus and its name
+ * (`(got := f()) == got`, where the right side reads what the left just bound).
+ */
+function sameValue(a: Node, b: Node, equality = true): boolean {
+  const x = unparen(a);
+  const y = unparen(b);
+  if (x.type === 'named_expression') return y.type === 'identifier' && x.childForFieldName('name')?.text === y.text;
+  if (sameText(x.text, y.text)) return isPure(x);
+  if (!equality) return false;
+  const copied = copiedValue(y) ?? copiedValue(x);
+  const other = copied && (copiedValue(y) ? x : y);
+  return !!copied && !!other && isPure(copied) && sameText(unparen(copied).text, unparen(other).text);
 }
 
 /** `x == x`, `x is x`, `x >= x`, `x <= x`: a reflexive comparison of the same pure expression. */
@@ -373,7 +425,8 @@ export function isSelfComparison(node: Node | null | undefined, negated = false)
       return listed && (negated ? op === 'not in' : op === 'in');
     }
   }
-  if (normalise(unparen(a).text) !== normalise(r.text) || !isPure(a)) return false;
+  // The operator is read only for the few comparisons that may hold a copy (`out == out.copy()`, not `copy.copy(x) is x`).
+  if (!sameValue(a, r, false) && !(/copy/.test(r.text + a.text) && !comparisonOperator(n).startsWith('is') && sameValue(a, r))) return false;
   const op = comparisonOperator(n);
   // `x != x` / `x is not x` are NaN checks when asserted; only their negation (`assertFalse(x != x)`) is reflexive.
   return negated ? op === '!=' || op === 'is not' : op === '==' || op === 'is' || op === '<=' || op === '>=';
@@ -492,6 +545,9 @@ export function isTautology(node: Node): boolean {
   const args = builtinCall(n, name)!;
   if (name === 'isinstance') return args.length === 2 && isObjectType(args[1]!);
   if (name === 'bool') return args.length === 1 && literalTruth(args[0]) === true;
+  // `all(True for _ in results)`: every element is a true constant.
+  const given = n.childForFieldName('arguments');
+  if (given?.type === 'generator_expression') return literalTruth(given.childForFieldName('body')) === true;
   return args.length === 1 && ['list', 'tuple'].includes(unparen(args[0]!).type) && literalTruth(args[0]) === false;
 }
 
@@ -521,7 +577,7 @@ function argumentsLookVacuous(call: Node): boolean {
   }
   if (!a) return false;
   if (literalTruth(a) !== undefined || isSelfComparison(a) || isSelfComparison(a, true) || isTautology(a)) return true;
-  return !!b && sameText(unparen(a).text, unparen(b).text);
+  return !!b && sameValue(a, b);
 }
 
 /**
@@ -638,7 +694,7 @@ export function vacuousAssertionArguments(call: Node, name: string): VacuousKind
     const second = args.second;
     if (!first || !second) return undefined;
     // The structural test first: most compared values are calls, which never need their text compared.
-    if (!isPure(first) || !sameText(unparen(first).text, unparen(second).text)) return undefined;
+    if (!sameValue(first, second, name !== 'assertIs')) return undefined;
     return isLiteral(first) ? 'constant' : 'self-compare';
   }
   return undefined;
@@ -876,4 +932,64 @@ export function nameUse(id: Node): NameUse {
     target = q;
   }
   return 'read';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Module constants
+
+/** Immutable literals whose truth a name keeps as long as nothing rebinds it. */
+const CONSTANT_VALUE_TYPES = new Set(['true', 'false', 'none', 'integer', 'float', 'string', 'concatenated_string', 'unary_operator', 'not_operator']);
+
+const moduleConstantsCache = new WeakMap<Node, Map<string, Node | null>>();
+
+/**
+ * The literal of `NAME = False` (or `True`, `0`, `None`, `"x"`) at module level, when that assignment is the only
+ * binding of `NAME` anywhere in the file (no second assignment, `global` rebinding, loop, import or `del`) and
+ * the name is not spelled in a string (`monkeypatch.setattr(mod, "NAME", True)`): the name always holds it.
+ */
+export function moduleConstant(root: Node, source: string, name: string): Node | undefined {
+  let cache = moduleConstantsCache.get(root);
+  if (!cache) moduleConstantsCache.set(root, (cache = new Map()));
+  let verdict = cache.get(name);
+  if (verdict === undefined) {
+    verdict = null;
+    let value: Node | undefined;
+    let target: Node | undefined;
+    for (const stmt of root.namedChildren) {
+      const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+      const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+      if (left?.type !== 'identifier' || left.text !== name) continue;
+      if (target) {
+        target = undefined;
+        break;
+      }
+      target = left;
+      const right = a!.childForFieldName('right');
+      value = right && CONSTANT_VALUE_TYPES.has(unparen(right).type) && literalTruth(right) !== undefined ? right : undefined;
+    }
+    // The name spelled in a string, alone or at the end of a dotted path (`setattr(mod, "NAME", ...)`, `patch("pkg.mod.NAME", ...)`).
+    if (target && value && !new RegExp(`['".]${name}['"]`).test(source)) {
+      const rebound = root.descendantsOfType('identifier').some((n) => n!.text === name && n!.id !== target!.id && nameUse(n!) === 'bind');
+      if (!rebound) verdict = value;
+    }
+    cache.set(name, verdict);
+  }
+  return verdict ?? undefined;
+}
+
+/** The truth of a condition made of literals and module constants (`False`, `CHECK_VALUES`, `not KNOWN_BROKEN`). */
+export function constantTruth(cond: Node | null | undefined, root: Node, source: string): boolean | undefined {
+  if (!cond) return undefined;
+  const literal = literalTruth(cond);
+  if (literal !== undefined) return literal;
+  const c = unparen(cond);
+  if (c.type === 'identifier') {
+    const value = moduleConstant(root, source, c.text);
+    return value ? literalTruth(value) : undefined;
+  }
+  if (c.type === 'not_operator') {
+    const inner = constantTruth(c.childForFieldName('argument'), root, source);
+    return inner === undefined ? undefined : !inner;
+  }
+  return undefined;
 }
