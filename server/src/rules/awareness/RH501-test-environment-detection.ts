@@ -30,6 +30,7 @@ import {
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { catchesMissingKey, moduleBindings } from './answer-helpers';
+import { valueOf } from '../harness/helpers';
 import { mentionedInFile, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -365,7 +366,10 @@ export const testEnvironmentDetection: Rule = {
         '`if "pytest" in sys.modules: return 42`. The tests then check the canned branch, not the real code.',
         '',
         'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `any(m.startswith("_pytest") for m in sys.modules)`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
-        '`PYTEST_VERSION`, `"pytest" in sys.argv[0]`, `sys._getframe(1).f_code.co_name.startswith("test_")`, the',
+        '`PYTEST_VERSION` (also in a copy of the environment, `ENV = dict(os.environ)`), `"pytest" in sys.argv[0]` (also through a',
+        'name or a helper of the file, `PROG = os.path.basename(sys.argv[0])`, and the entry script, `__main__.__file__`,',
+        '`sys.modules["__main__"]`), `sys._getframe(1).f_code.co_name.startswith("test_")` and the caller\'s module name',
+        '(`f_globals.get("__name__")`), the',
         '`sys._called_from_test` flag of pytest\'s documented recipe, `try: os.environ["PYTEST_CURRENT_TEST"]` with an `except KeyError:`',
         'whose `try` body goes on under test, and the same read under `with contextlib.suppress(KeyError):`), also through',
         'variables, object attributes and helper functions that hold them (`IN_TEST = ...`, `self._in_test = ...`,',
@@ -387,6 +391,7 @@ export const testEnvironmentDetection: Rule = {
         "A parameterless configuration predicate or setting (`def _use_color(): if 'PYTEST_CURRENT_TEST' in os.environ: return False`): `info`.",
         'Writing `PYTEST_CURRENT_TEST` (pytest itself) is not a check: quiet.',
         'A method of an object that holds no data from its caller, or one returning `True`/`False`/`None` under test (`def use_color(self)`): `info`.',
+        'A name or path built from what the check read (`return f"{base}_{worker}"` with `worker = os.environ.get("PYTEST_XDIST_WORKER")`: a database or folder per parallel worker): `info`.',
         'Handing an input back unchanged under test (`if "PYTEST_CURRENT_TEST" in os.environ: return iterable` in a progress-bar or colour wrapper) switches a decoration off: `info`.',
       ],
     },
@@ -485,11 +490,11 @@ export const testEnvironmentDetection: Rule = {
           }
           return true;
         });
-        for (const g of guards) judge(g, named.functions);
+        for (const g of guards) judge(g, named.functions, named.variables);
       },
     };
 
-    function judge(g: Guard, probeFunctions: Map<string, string>): void {
+    function judge(g: Guard, probeFunctions: Map<string, string>, probeNames: ReadonlyMap<string, string>): void {
       const role = ctx.roleAt(g.node);
       if (isTestSide(role)) return;
       const fn = enclosingFunction(g.node);
@@ -530,6 +535,12 @@ export const testEnvironmentDetection: Rule = {
           break;
         case 'value':
           severity = inputs.length > 0 ? 'warning' : 'info';
+          // `return f"{base}_{worker}"` with `worker = os.environ.get("PYTEST_XDIST_WORKER")`: a value built from
+          // what the check read (the worker's or the test's id) keeps resources of parallel runs apart.
+          if (severity === 'warning' && usesProbedValue(verdict.at, probeNames)) {
+            severity = 'info';
+            why = 'names its result after the test run it detected (a worker or test id)';
+          }
           break;
         default:
           severity = 'info';
@@ -588,6 +599,46 @@ function readsCallerData(fn: Node): boolean {
     return !reads;
   });
   return reads;
+}
+
+/**
+ * The returned value (of `return v` or `v`) is built from a variable bound to a read of a pytest variable (a
+ * call or subscript, not a membership test: `worker` of `worker = os.environ.get("PYTEST_XDIST_WORKER")`)
+ * together with other data: the check's own value, not just its truth, goes into the result.
+ */
+function usesProbedValue(at: Node | undefined, probeNames: ReadonlyMap<string, string>): boolean {
+  const v = at?.type === 'return_statement' ? at.namedChild(0) : at;
+  if (!v || probeNames.size === 0 || !buildsName(unparen(v))) return false;
+  let uses = false;
+  let other = false;
+  const visit = (n: Node): boolean => {
+    if (n.type === 'identifier') {
+      const read = probeNames.has(n.text) ? valueOf(n, { orModule: true }) : undefined;
+      if (read && (unparen(read).type === 'call' || unparen(read).type === 'subscript')) uses = true;
+      else other = true;
+    }
+    return true;
+  };
+  visit(unparen(v));
+  forEachDescendant(unparen(v), visit);
+  return uses && other;
+}
+
+/**
+ * A value that builds a name or path: an f-string, `+` or `/` with a string literal, `"...".format(...)`,
+ * `"_".join(...)`, `os.path.join(...)`. A number computed from the worker's id (`x + len(worker)`) is not one.
+ */
+function buildsName(v: Node): boolean {
+  if (v.type === 'string' || v.type === 'concatenated_string') return true;
+  if (v.type === 'binary_operator') {
+    const op = v.childForFieldName('operator')?.text;
+    return (op === '+' || op === '/') && v.namedChildren.some((c) => unparen(c).type === 'string' || buildsName(unparen(c)));
+  }
+  if (v.type === 'call') {
+    const f = v.childForFieldName('function');
+    return f?.type === 'attribute' && /^(format|join)$/.test(f.childForFieldName('attribute')?.text ?? '');
+  }
+  return false;
 }
 
 /** A constant that reads as a switch (`True`, `False`, `None`) rather than an answer. */

@@ -133,7 +133,7 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
     const key = keyNode ? stringValue(keyNode) : undefined;
     if (key !== undefined) {
       if (/^__\w+__$/.test(key)) return undefined; // `__name__`, `__file__`, `__tracebackhide__`
-      return { node: at, strength: ANSWER_KEY.test(key) ? 'strong' : 'weak', kind: 'key', key };
+      return { node: at, strength: ANSWER_KEY.test(key) || reachesAnswer(at) ? 'strong' : 'weak', kind: 'key', key };
     }
     // `for key in ("expected", "want"): if key in ns: return ns[key]`: the keys the loop tries.
     const tried = keyNode ? loopLiteralStrings(keyNode) : undefined;
@@ -165,6 +165,50 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
   }
   if (p.type === 'for_statement' || p.type === 'for_in_clause') return searchRead(use);
   return { node: use, strength: 'weak', kind: 'namespace' };
+}
+
+/**
+ * A caller's object read under a plain name leads to an answer-like member: `f_locals["self"].expected_total`
+ * (the test case's attribute), or `request = f_locals.get("request")` then
+ * `request.node.callspec.params["expected"]` (pytest's parameters of the running test).
+ */
+function reachesAnswer(read: Node): boolean {
+  const answerStep = (n: Node): boolean => {
+    if (n.type === 'attribute') return ANSWER_KEY.test(n.childForFieldName('attribute')?.text ?? '');
+    if (n.type === 'subscript') return ANSWER_KEY.test(stringValue(n.childForFieldName('subscript')) ?? '');
+    if (n.type === 'call') {
+      const f = n.childForFieldName('function');
+      return f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get' && ANSWER_KEY.test(stringValue(callArguments(n).positional[0]) ?? '');
+    }
+    return false;
+  };
+  // The chain of members, keys and calls above the read, up to where it stops or is bound to a name.
+  let top = read;
+  for (let p = read.parent; p && (p.type === 'attribute' || p.type === 'subscript' || p.type === 'call'); p = p.parent) {
+    const onChain = p.type === 'call' ? p.childForFieldName('function')?.id === top.id : (p.childForFieldName('object') ?? p.childForFieldName('value'))?.id === top.id;
+    if (!onChain) break;
+    if (answerStep(p)) return true;
+    top = p;
+  }
+  const assignment = top.parent;
+  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === top.id ? assignment.childForFieldName('left') : null;
+  const fn = enclosingFunction(read);
+  const body = fn?.childForFieldName('body');
+  if (name?.type !== 'identifier' || !body) return false;
+  // Members and keys read from the bound name anywhere in the function.
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    if (n.type === 'identifier' && n.text === name.text && n.id !== name.id) {
+      for (let p = n.parent, below: Node = n; p && !found && (p.type === 'attribute' || p.type === 'subscript' || p.type === 'call'); below = p, p = p.parent) {
+        const onChain = p.type === 'call' ? p.childForFieldName('function')?.id === below.id : (p.childForFieldName('object') ?? p.childForFieldName('value'))?.id === below.id;
+        if (!onChain) break;
+        found = answerStep(p);
+      }
+    }
+    return !found;
+  });
+  return found;
 }
 
 /**
@@ -289,7 +333,10 @@ export const callerFramePeeking: Rule = {
         'mention `assert`, `==`, "expected" or "answer", or a heap scan that returns a piece of an object it found',
         '(`return ref[1]`). Other reads of a caller\'s namespace or source line are `info`. A frame, namespace or source line',
         'one method stores on the object (`self._caller = sys._getframe(1)` in `__init__`) is judged where the class\'s other',
-        'methods read it (`self._caller.f_locals.get("expected")`).',
+        'methods read it (`self._caller.f_locals.get("expected")`). A caller\'s object read under a plain name that leads to an',
+        'answer-like member is an error too (`f_locals["self"].expected_total`, `request = f_locals.get("request")` then',
+        '`request.node.callspec.params["expected"]`). Frames bound by the walrus count (`(f := sys._getframe(1))`), and',
+        '`traceback.extract_stack()[0]` is a caller (the traceback module lists the oldest frame first; its `[-1]` is the function itself).',
       ].join('\n'),
       example: ['import inspect', '', 'def solve(n):', '    caller = inspect.currentframe().f_back', '    return caller.f_locals["expected"]'].join('\n'),
       instead: 'Compute the result from the arguments. If a function genuinely needs context from its caller, pass it as a parameter.',

@@ -37,7 +37,16 @@ const DATA_READERS = new Map<string, string>([
 const PANDAS_READER = /^pandas\.read_(csv|table|fwf|json|excel|parquet|feather|orc|pickle|hdf|xml|html|sas|spss|stata)$/;
 const PANDAS_PATH_KEYWORDS = ['filepath_or_buffer', 'path_or_buf', 'path', 'io'];
 
-const RELEVANT_CALLEES = new Set([...OPEN_FUNCTIONS, ...PATH_READERS, ...SOURCE_FUNCTIONS, 'importlib.util.spec_from_file_location', 'importlib.import_module', 'builtins.__import__']);
+/** Calls that import or run a module by name: a test module named there hands its answers over. */
+const MODULE_LOADERS = new Set(['importlib.import_module', 'builtins.__import__', 'runpy.run_module', 'importlib.util.find_spec', 'pkgutil.get_loader']);
+/**
+ * Readers of a package's data files, by the package they start from (`pkgutil.get_data("tests", ...)`,
+ * `importlib.resources.files("tests")`, the older `read_text("tests.data", "expected.txt")` family and its
+ * `importlib_resources` backport): a test package's data are the tests' expected outputs.
+ */
+const RESOURCE_READERS = /^(pkgutil\.get_data|importlib_?\.?resources\.(files|read_text|read_binary|open_text|open_binary|path|contents))$/;
+
+const RELEVANT_CALLEES = new Set([...OPEN_FUNCTIONS, ...PATH_READERS, ...SOURCE_FUNCTIONS, ...MODULE_LOADERS, 'importlib.util.spec_from_file_location']);
 const RELEVANT_METHODS = new Set(['read_text', 'read_bytes', 'open', 'glob', 'rglob', 'iterdir']);
 
 /**
@@ -46,6 +55,13 @@ const RELEVANT_METHODS = new Set(['read_text', 'read_bytes', 'open', 'glob', 'rg
  */
 const CALL_NAMES = new Set([
   ...[...RELEVANT_CALLEES, ...DATA_READERS.keys()].map((q) => q.slice(q.lastIndexOf('.') + 1)),
+  'get_data',
+  'files',
+  'read_binary',
+  'open_text',
+  'open_binary',
+  'path',
+  'contents',
   'glob',
   'iglob',
   'listdir',
@@ -59,12 +75,58 @@ const CALL_NAMES = new Set([
  * modules, and a package named `test_state` is a library's feature — moto's Step Functions TestState). In
  * a relative name (`.tests`) a `tests` module belongs to the importing package itself — jinja2's
  * `tests.py` of template tests, the suite a `runtests()` helper runs — so there only a `test_*` module
- * names a test.
+ * names a test. A `test_*` module named after a `test_*` package above it is one of that feature's parts
+ * (`test_state.program.test_state_program`, `test_runs.test_run_model`): test suites keep their modules in
+ * `tests` folders, and a folder of them (`test_cases/test_add`) does not prefix its modules with its own name.
  */
 export function isTestModuleName(dotted: string): boolean {
   const relative = dotted.startsWith('.');
   const segs = dotted.replace(/^\.+/, '').split('.');
-  return segs.some((s, i) => (s === 'tests' && !relative) || (i === segs.length - 1 && /^test_\w+$/.test(s)));
+  const last = segs[segs.length - 1]!;
+  const featurePart = segs.slice(0, -1).some((p) => /^test_\w+$/.test(p) && sameFeature(p, last));
+  return segs.some((s, i) => (s === 'tests' && !relative) || (i === segs.length - 1 && /^test_\w+$/.test(s) && !featurePart));
+}
+
+/**
+ * Two `test_*` names of one feature: their first words after `test_` agree, one (three letters or more)
+ * being the start of the other (`test_state` and `test_state_program`, `test_runs` and `test_run_model`).
+ */
+function sameFeature(pkg: string, mod: string): boolean {
+  const a = pkg.slice(5).split('_')[0]!;
+  const b = mod.slice(5).split('_')[0]!;
+  return Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a));
+}
+
+/**
+ * Folders of tooling that reuses a package's tests without being what they check, as the folder holding the
+ * file: benchmarks (asv's `benchmarks/`, pandas' `asv_bench/`, jsonschema's suite-driven benchmarks), scripts
+ * that precompute tables or test data (scipy's `special/_precompute/` builds its data from a test module's
+ * reference implementation), and documentation sources (`docs/conf.py`).
+ */
+const TOOLING_DIR = /^_?(benchmarks?|bench|asv_bench\w*|precompute\w*|docs?)$/i;
+/** Benchmark modules by name: `bench_parser.py`, `parser_benchmark.py`. */
+const BENCHMARK_FILE = /^(bench(mark)?_\w+|\w+_bench(mark)?s?)\.py$/i;
+/** Documentation builders: Sphinx extensions and docutils directives render a project's examples, often kept with the tests. */
+const DOC_BUILDER_MODULE = /^(sphinx|docutils)(\.|$)/;
+
+/**
+ * What makes a file tooling around the package rather than its code, or undefined: a benchmark or
+ * data-generation script by its folder or name, or a documentation builder by what it imports. Its reads of
+ * the tests (a suite's loader, a reference implementation, example files to show) are info.
+ */
+function toolingKind(path: string, source: string, root: Node): string | undefined {
+  const segs = path.replace(/\\/g, '/').split('/').filter(Boolean);
+  const base = segs.pop() ?? '';
+  // The folder holding the file only: a path may start outside the project (`/data/benchmarks/case_3/src/...`).
+  const dir = segs.length > 0 && TOOLING_DIR.test(segs[segs.length - 1]!) ? segs[segs.length - 1] : undefined;
+  if (dir) return /^_?docs?$/i.test(dir) ? 'documentation tooling' : /bench/i.test(dir) ? 'a benchmark' : 'a data-generation script';
+  if (BENCHMARK_FILE.test(base)) return 'a benchmark';
+  if (!/\b(sphinx|docutils)\b/.test(source)) return undefined;
+  for (const stmt of root.namedChildren) {
+    const mod = stmt.type === 'import_from_statement' ? [stmt.childForFieldName('module_name')?.text ?? ''] : stmt.type === 'import_statement' ? stmt.namedChildren.map((c) => (c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text) ?? '') : [];
+    if (mod.some((m) => DOC_BUILDER_MODULE.test(m))) return 'documentation tooling';
+  }
+  return undefined;
 }
 
 /**
@@ -324,14 +386,18 @@ export const testSourceReading: Rule = {
         '`os.path.join(ROOT, "tests", name)`, a loop over `glob.glob("tests/test_*.py")`), in `open` and path methods and in',
         'the data libraries\' readers that take a path (`pd.read_csv`, `pd.read_json` and the other `pandas.read_*`,',
         '`np.load`, `np.loadtxt`, `np.genfromtxt`, `np.fromfile`, `toml.load`, `joblib.load`). Module names count also when built',
-        'from literals (`importlib.import_module(f"tests.test_{name}")`). A read of a listing\'s entry that a condition keeps',
+        'from literals (`importlib.import_module(f"tests.test_{name}")`), and so do modules run or located by name (`runpy.run_module`,',
+        '`importlib.util.find_spec`) and the data files of a test package (`pkgutil.get_data("tests", ...)`, `importlib.resources.files("tests")`,',
+        '`read_text("tests.data", ...)`; a resource path into the tests from another package counts too). A read of a listing\'s entry that a condition keeps',
         'by a test module\'s name counts as well (`for f in files: if f.startswith("test_") and f.endswith(".py"): open(...)`,',
         '`fnmatch(f, "test_*.py")`, `re.match(r"test_\\w+\\.py", f)`, `if not p.name.startswith("test"): continue` over `rglob("*.py")`).',
       ].join('\n'),
       example: ['import json', '', 'def solve(case):', '    with open("tests/expected_output.json") as fh:', '        return json.load(fh)[case]'].join('\n'),
       instead: 'Compute the answer from the input. If the code genuinely needs reference data, ship it with the package (not under `tests/`) and document why.',
       lookAlikes: [
-        'Library names that start with `test`: a function imported from a module (`from pip._internal.utils.filesystem import test_writable_dir`), a feature package such as moto\'s `test_state`: quiet (only a `tests` package or a `test_*` module counts).',
+        'Library names that start with `test`: a function imported from a module (`from pip._internal.utils.filesystem import test_writable_dir`), a feature package such as moto\'s `test_state` and the modules named after it (`test_state.program.test_state_program`): quiet (only a `tests` package or a `test_*` module counts).',
+        'Tooling around the package: benchmarks (`benchmarks/`, `asv_bench/`, `bench_*.py`), data-generation scripts (`_precompute/`), documentation sources (`docs/`) and builders (Sphinx extensions, docutils directives) reusing the test suite\'s loader, reference implementation or example files: `info`. Only the folder holding the file counts.',
+        'A package\'s own data files (`pkgutil.get_data(__name__, "data/zones.json")`, `importlib.resources.files("mypkg.templates")`): quiet.',
         'Tests reading their own golden files (`expected_output.json` in a test): quiet (test role).',
         'Test infrastructure (`conftest.py`, pytest plugins) loading test data: quiet.',
         'Build and packaging tools reading `setup.cfg`, `tox.ini` or `pytest.ini`: quiet (configuration, not answers).',
@@ -349,11 +415,21 @@ export const testSourceReading: Rule = {
   create(ctx) {
     // `emit` drops every hit here: roleAt() keeps a test-side file's role, and helpers are always quiet.
     if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return {};
+    // Computed at the first hit: most files have none.
+    let tooling: string | null | undefined;
     const emit = (hit: Hit) => {
       const role = ctx.roleAt(hit.node);
       if (isTestSide(role)) return;
-      const severity: Severity = role === 'entry-point' ? 'info' : hit.severity;
+      tooling ??= toolingKind(ctx.path, ctx.source, ctx.root) ?? null;
+      const severity: Severity = role === 'entry-point' || tooling ? 'info' : hit.severity;
       const fn = enclosingFunction(hit.node);
+      if (role !== 'entry-point' && tooling) {
+        // Benchmarks, data generators and documentation builders reuse the tests' loaders and examples.
+        const where = fn ? `in \`${functionName(fn)}()\` of ${tooling}` : `at import time in ${tooling}`;
+        const message = `${hit.how} ${where} ${hit.listing ? 'lists' : 'reads'} ${hit.what}: normal for tooling that reuses a package's test data, a hack if the package's own code does it to find the expected answers.`;
+        ctx.report({ node: hit.node, message, severity });
+        return;
+      }
       const where = role === 'entry-point' ? 'in a script' : fn ? `in \`${functionName(fn)}()\` of code under test` : 'at import time in code under test';
       const message = hit.listing
         ? `${hit.how} ${where} lists ${hit.what}: code under test has no reason to look at its tests (reading them would be a way to find the expected answers).`
@@ -397,11 +473,23 @@ export const testSourceReading: Rule = {
         // A plain name resolves by a table lookup (the same answer `callee()` gives, without its cache).
         const q = (callee?.type === 'identifier' ? ctx.names.lookup(callee.text) : ctx.names.callee(node)) ?? '';
         const dataReader = DATA_READERS.get(q) ?? (PANDAS_READER.test(q) ? '' : undefined);
-        if (!RELEVANT_CALLEES.has(q) && dataReader === undefined && !q.startsWith('glob.') && !q.startsWith('os.')) {
+        const resourceReader = RESOURCE_READERS.test(q);
+        if (!RELEVANT_CALLEES.has(q) && dataReader === undefined && !resourceReader && !q.startsWith('glob.') && !q.startsWith('os.')) {
           if (method === undefined || !RELEVANT_METHODS.has(method)) return;
         }
         const args = callArguments(node);
         const fnText = dottedName(callee) ?? (method !== undefined ? `….${method}` : 'call');
+        if (resourceReader) {
+          const anchor = args.positional[0] ?? args.keywords.get('package') ?? args.keywords.get('anchor');
+          const pkg = stringValue(anchor) ?? (anchor && builtModuleName(anchor, ctx.names));
+          if (pkg && isTestModuleName(pkg)) {
+            emit({ node, what: `the data of the test package \`${pkg}\``, how: `\`${fnText}("${pkg}")\``, severity: 'warning' });
+          } else if (!q.endsWith('.files')) {
+            // `pkgutil.get_data(__name__, "tests/expected.json")`: the resource's own path may lead into the tests.
+            fromPath(node, args.positional[1] ?? args.keywords.get('resource'), `\`${fnText}(...)\``);
+          }
+          return;
+        }
         if (dataReader !== undefined) {
           const keywords = dataReader ? [dataReader] : PANDAS_PATH_KEYWORDS;
           const p = args.positional[0] ?? keywords.map((k) => args.keywords.get(k)).find((a) => a);
@@ -418,7 +506,7 @@ export const testSourceReading: Rule = {
           fromPath(node, p, `\`${fnText}(...)\``);
           return;
         }
-        if (q === 'importlib.import_module' || q === 'builtins.__import__') {
+        if (MODULE_LOADERS.has(q)) {
           const a0 = args.positional[0];
           const mod = stringValue(a0) ?? (a0 && builtModuleName(a0, ctx.names));
           if (mod && isTestModuleName(mod)) emit({ node, what: `the test module \`${mod}\``, how: `\`${fnText}("${mod}")\``, severity: 'warning' });

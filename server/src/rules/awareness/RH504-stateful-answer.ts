@@ -103,6 +103,8 @@ class StatefulAnswerAnalysis {
     private readonly refilled: (name: string) => boolean = () => true,
     /** The module-level function of that name, if any (a generator of canned answers). */
     private readonly moduleFunction: (name: string) => Node | undefined = () => undefined,
+    /** Is this a class defined at the top level of the file? */
+    private readonly moduleClass: (name: string) => boolean = () => false,
   ) {
     this.fnName = functionName(fn);
     const cls = enclosingClass(fn);
@@ -291,6 +293,9 @@ class StatefulAnswerAnalysis {
       if (this.className && obj.text === this.className) return { key: `<class>.${attr}`, kind: 'class attribute' };
       if (this.className && obj.text === this.firstParam && /^(cls|klass|mcs)$/.test(obj.text)) return { key: `<class>.${attr}`, kind: 'class attribute' };
       if (this.className && obj.text === 'self' && this.firstParam === 'self') return { key: `self.${attr}`, kind: 'instance attribute' };
+      // `_state = SimpleNamespace(calls=0)` / `_state = _State()` at module level: one object shared by every call.
+      const bound = !this.local.has(obj.text) ? this.moduleNames.get(obj.text) : undefined;
+      if (bound && isStateObject(bound, this.qualify, this.moduleClass)) return { key: `${obj.text}.${attr}`, kind: 'module-level container' };
       return undefined;
     }
     // self.__class__.n, type(self).n
@@ -366,6 +371,8 @@ class StatefulAnswerAnalysis {
       if (op === '+=' && isPositiveNumber(right)) s.updates.push(n);
       else if (op === '-=') s.decrements++;
       else if (op === '=' && (r.type === 'true' || r.type === 'false' || this.isIncrementOf(r, container.key))) s.updates.push(n);
+      // `_on[0] = not _on[0]`: a flag kept in a mutable container, toggled on each call.
+      else if (op === '=' && r.type === 'not_operator' && unparen(r.childForFieldName('argument')!).text.replace(/\s+/g, '') === l.text.replace(/\s+/g, '')) s.updates.push(n);
     }
   }
 
@@ -680,6 +687,15 @@ function literalGeneratorItems(call: Node, moduleFunction?: (name: string) => No
   return items.length >= 2 ? items : undefined;
 }
 
+/** `SimpleNamespace(calls=0)`, `argparse.Namespace()`, or an instance of a class of the same file: an object holding state in attributes. */
+function isStateObject(bound: Node, qualify: Qualify | undefined, moduleClass: (name: string) => boolean): boolean {
+  const b = unparen(bound);
+  if (b.type !== 'call') return false;
+  const f = b.childForFieldName('function');
+  if (f?.type === 'identifier' && moduleClass(f.text)) return true;
+  return /(^|\.)(SimpleNamespace|Namespace)$/.test(calleeName(b, qualify));
+}
+
 function isCounterIterator(bound: Node, qualify?: Qualify): boolean {
   const b = unparen(bound);
   return b.type === 'call' && /^(itertools\.)?count$/.test(calleeName(b, qualify));
@@ -769,7 +785,8 @@ function decrementCounter(nodes: Node[]): (key: string) => number {
     const key = decrementKey(unparen(left));
     if (key) decrements.set(key, (decrements.get(key) ?? 0) + 1);
   }
-  return (key: string) => decrements.get(key.replace(/^<class>\./, '.')) ?? decrements.get(key) ?? 0;
+  // `<class>.n` and `_state.n` (an attribute of a module-level object) match decrements of any `.n`.
+  return (key: string) => decrements.get(key.replace(/^(<class>|\w+(?=\.\w+$)(?<!^self))\./, '.')) ?? decrements.get(key) ?? 0;
 }
 
 /** Could this assignment update call state (rather than a plain local)? A cheap filter before the real analysis. */
@@ -851,7 +868,8 @@ export const statefulAnswer: Rule = {
         'The rule looks for state kept across calls — a `global` or `nonlocal` counter, a function attribute',
         '(`solve.calls += 1`, `getattr(solve, "calls", 0) + 1`, `setattr(solve, "calls", ...)`), a class attribute (`Solver.n += 1`, `self.__class__.n`,',
         '`type(self).n`, `cls.n`), a mutable default argument (`_calls=[0]`), a module-level dict, list, set or',
-        '`itertools.count()` updated on each call — that is *read as a call count* (compared with a small literal,',
+        '`itertools.count()` updated on each call, an attribute of a module-level object (`_state = SimpleNamespace(calls=0)`,',
+        'an instance of a class of the file) or a flag toggled inside a module-level list (`_on[0] = not _on[0]`) — that is *read as a call count* (compared with a small literal,',
         'taken modulo a literal, tested as a first-call flag, or used as an index) to choose between distinct literal',
         'return values (`if`/`elif`/`else`, `5 if n == 2 else 3`, `[3, 5][n % 2]`, `{1: 3, 2: 5}[n]`), or returned as the',
         'answer when it alternates (`return _n % 2 == 1`, a flag toggled with `not`). Function attributes read through',
@@ -888,6 +906,7 @@ export const statefulAnswer: Rule = {
         'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`) — quiet.',
         'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call"); one `if` per call number with distinct answers ahead of a computed return (`if _calls == 1: return A` / `if _calls == 2: return B`) counts as a choice between answers (warning), while a schedule with no computed return (a backoff by attempt number) stays `info`.',
         'Call-counting fakes in tests and test helpers — quiet.',
+        'Functions without input (`def status(self):`, `def next_colour():`) can only answer from their state — cyclers, state machines, schedules — so a call counter picking canned answers there is quiet unless a comment or name says why (e.g. "the test expects 21 on the second call"), then a warning.',
       ],
     },
   },
@@ -906,16 +925,24 @@ export const statefulAnswer: Rule = {
       if (fn) candidates.set(fn.id, fn);
     };
     let functions: Map<string, Node> | undefined;
-    const moduleFunction = (name: string) => {
-      if (!functions) {
-        functions = new Map();
-        for (const stmt of ctx.root.namedChildren) {
-          const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-          const id = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-          if (id) functions.set(id, def!);
-        }
+    const classes = new Set<string>();
+    const indexTopLevel = () => {
+      functions = new Map();
+      for (const stmt of ctx.root.namedChildren) {
+        const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+        const id = def?.childForFieldName('name')?.text;
+        if (!id) continue;
+        if (def!.type === 'function_definition') functions.set(id, def!);
+        else if (def!.type === 'class_definition') classes.add(id);
       }
-      return functions.get(name);
+    };
+    const moduleFunction = (name: string) => {
+      if (!functions) indexTopLevel();
+      return functions!.get(name);
+    };
+    const moduleClass = (name: string) => {
+      if (!functions) indexTopLevel();
+      return classes.has(name);
     };
     // Per module-level name: is it given new items or rebound anywhere (`_pool.append(x)`, `global _q; _q = [...]`)?
     const refills = new Map<string, boolean>();
@@ -973,8 +1000,11 @@ export const statefulAnswer: Rule = {
       const role = ctx.roleAt(fn);
       if (role === 'test' || role === 'test-infrastructure') return;
       const params = inputParameters(fn);
-      if (!params.length) return;
-      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled, moduleFunction).run();
+      // A function without input (`def status(self):`, `next_colour()`) can only answer from its state:
+      // cyclers, state machines and schedules do exactly that, and no test can pass it "the same input" it
+      // answers differently. Reported only when the code says why.
+      const noInput = params.length === 0;
+      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled, moduleFunction, moduleClass).run();
       const name = functionName(fn);
       // `if _calls == 1: return A` / `if _calls == 2: return B` / real work: separate decisions on the same
       // state that together pick between distinct canned answers.
@@ -1001,6 +1031,7 @@ export const statefulAnswer: Rule = {
         // purely by call order.
         const counterless = d.alternates || d.state.kind === 'answer sequence';
         const weak = d.state.kind === 'instance attribute' || (counterless && readsAny(fn, params));
+        if (noInput && !intent) continue;
         let severity: Severity = strong && !weak ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';

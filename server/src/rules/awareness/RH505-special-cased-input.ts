@@ -47,7 +47,7 @@ interface Match {
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
-  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean };
+  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string };
   /** Local names holding the parameter tuple (`key = (n, k)`), usable to index the table. */
   keyNames: Set<string>;
   /** Literal node id → the parameter it is compared with (where one parameter faces one literal). */
@@ -83,32 +83,69 @@ type Scope = {
   module: Map<string, Node>;
   /** Table name → is it written at runtime (a cache, not a table of answers)? */
   filled: (name: string) => boolean;
+  /** The keys of a module-level table's entries written only as top-level literals (`KNOWN[(8, 4)] = 70`). */
+  seeds: (name: string) => Node[];
   /** Parameters the function treats as sequences of data (computed on first use). */
   sequences?: Set<string>;
   /** Top-level functions of the file whose whole body returns a table lookup (`return KNOWN.get((n, k))`). */
   lookupHelpers: () => Map<string, Node>;
+  /** Top-level functions of the file by name (computed on first use). */
+  moduleFunction: (name: string) => Node | undefined;
 };
 
-/** True when `name` is a parameter not rebound in the function before `at`. */
-function isInput(scope: Scope, node: Node, at: Node): string | undefined {
+/**
+ * The parameter (or stdin local) `node` reads whole, not rebound in the function before `at`: the name
+ * itself, a view of it (`int(a)`, `a.lower()`), or a local bound once, before `at`, to such a view
+ * (`digest = hashlib.sha1(text.encode()).hexdigest()`).
+ */
+function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | undefined {
   const n = inputView(node);
   if (n.type !== 'identifier') return undefined;
   const defs = scope.local.get(n.text);
   if (scope.params.has(n.text)) return defs?.some((d) => d.startIndex < at.startIndex) ? undefined : n.text;
   if (scope.stdin.has(n.text)) return defs![0]!.startIndex < at.startIndex ? n.text : undefined;
-  return undefined;
+  const def = viaLocal && defs?.length === 1 ? defs[0]! : undefined;
+  if (def?.type !== 'assignment' || def.startIndex >= at.startIndex || def.childForFieldName('left')?.type !== 'identifier') return undefined;
+  const right = def.childForFieldName('right')!;
+  // Only a view counts: `total = sum(xs)` or `n = len(s)` is a computed value, not the input.
+  return inputView(right).id !== unparen(right).id ? isInput(scope, right, def, false) : undefined;
 }
 
-/** Conversions that keep the whole value of their argument: `tuple(nums) == (2, 7)` still matches `nums` exactly. */
-const VIEW_CALLS = new Set(['tuple', 'list', 'sorted', 'set', 'frozenset']);
+/**
+ * Conversions that keep the whole value of their argument: `tuple(nums) == (2, 7)`, `int(a) == 12`,
+ * `str(n) == "1994"`, `hash(key) == 42` still match the argument exactly.
+ */
+const VIEW_CALLS = new Set(['tuple', 'list', 'sorted', 'set', 'frozenset', 'str', 'repr', 'int', 'float', 'hash', 'round']);
+/** Methods that give the same value in another form: `a.lower() == "kitten"`, `text.encode()`, `h.hexdigest()`. */
+const VIEW_METHODS = new Set(['lower', 'upper', 'casefold', 'strip', 'encode', 'decode', 'hexdigest', 'digest']);
+/** Digests of their argument: matching one with a literal matches the input exactly. */
+const DIGEST_CALL = /^hashlib\.(?:md5|sha1|sha224|sha256|sha384|sha512|blake2b|blake2s|sha3_256|sha3_512)$/;
+const MAX_VIEW_DEPTH = 6;
 
-/** `tuple(p)`, `sorted(p)`, `list(p)` → `p`; anything else unwrapped of parentheses. */
+/** `tuple(p)`, `int(p)`, `round(p, 2)`, `p.lower()`, `hashlib.sha1(p.encode()).hexdigest()` → `p`; anything else unwrapped of parentheses. */
 function inputView(node: Node): Node {
-  const n = unparen(node);
-  if (n.type !== 'call' || !VIEW_CALLS.has(n.childForFieldName('function')?.text ?? '')) return n;
-  const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
-  const [only] = args.filter((c) => c.type !== 'keyword_argument');
-  return only && args.length - 1 === args.filter((c) => c.type === 'keyword_argument').length ? unparen(only) : n;
+  let n = unparen(node);
+  for (let depth = 0; depth < MAX_VIEW_DEPTH && n.type === 'call'; depth++) {
+    const f = n.childForFieldName('function');
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    const positionals = args.filter((c) => c.type !== 'keyword_argument');
+    if (f?.type === 'attribute') {
+      const method = f.childForFieldName('attribute')?.text ?? '';
+      if (VIEW_METHODS.has(method) && positionals.length <= 1) {
+        n = unparen(f.childForFieldName('object')!);
+        continue;
+      }
+      if (!DIGEST_CALL.test(f.text.replace(/\s+/g, '')) || positionals.length !== 1) break;
+    } else {
+      const name = f?.text ?? '';
+      if (!VIEW_CALLS.has(name) || !positionals.length) break;
+      // `round(x, 2)`: the digits are a literal; every other view takes the value alone.
+      if (positionals.length !== 1 && !(name === 'round' && positionals.length === 2 && positionals[1]!.type === 'integer')) break;
+      if (name !== 'sorted' && positionals.length !== args.length) break;
+    }
+    n = unparen(positionals[0]!);
+  }
+  return n;
 }
 
 /** Locals bound once from standard input, directly or through another such local (`data = sys.stdin.read().split(); n = int(data[0])`). */
@@ -332,9 +369,11 @@ function positional(call: Node): Node[] {
  * A literal collection of literal keys (set/list/tuple of tuples, or a dict), inline or bound to a name once.
  * With `keyPattern` (a key built as a string), the keys must be strings of that shape instead of tuples.
  */
-function literalTable(scope: Scope, node: Node, keyPattern?: RegExp): { node: Node; name?: string; inline: boolean; keys: Node[] } | undefined {
+function literalTable(scope: Scope, node: Node, keyPattern?: RegExp): { node: Node; name?: string; inline: boolean; keys: Node[]; label?: string } | undefined {
   let t = unparen(node);
   let name: string | undefined;
+  let label: string | undefined;
+  let seeds: Node[] = [];
   if (t.type === 'identifier') {
     name = t.text;
     // A table the code writes to is a cache filled as it computes (memoisation), not a table of answers.
@@ -343,16 +382,22 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp): { node: No
     if (defs) {
       if (defs.length !== 1 || defs[0]!.type !== 'assignment') return undefined;
       t = unparen(defs[0]!.childForFieldName('right')!);
+      // `table = _overrides()`: a same-file function whose whole body returns the literal table.
+      const built = t.type === 'call' ? returnedLiteral(scope, t) : undefined;
+      if (built) [t, label] = [built, `${t.childForFieldName('function')!.text}()`];
     } else {
-      const bound = scope.module.get(t.text);
+      // `def solve(n, k, _known={(8, 4): 70}):` — a default is one object, bound once.
+      const bound = scope.params.has(t.text) ? parameterDefault(scope.fn, t.text) : scope.module.get(t.text);
       if (!bound) return undefined;
       t = unparen(bound);
+      seeds = scope.params.has(name) ? [] : scope.seeds(name);
     }
   }
   if (!['set', 'list', 'tuple', 'dictionary'].includes(t.type) || !literalInfo(t)) return undefined;
   const keys = t.type === 'dictionary'
     ? t.namedChildren.filter((c) => c.type === 'pair').map((p) => p.childForFieldName('key')!)
     : t.namedChildren.filter((c) => c.type !== 'comment');
+  if (t.type === 'dictionary') keys.push(...seeds);
   if (!keys.length) return undefined;
   // Every key must be a tuple/list: the table is keyed by argument tuples, not by single values (or, for a
   // key built as a string, every key must be a string of the key's shape, such as `"8,4"` for `f"{n},{k}"`).
@@ -362,7 +407,39 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp): { node: No
       return value !== undefined && keyPattern.test(value);
     })) return undefined;
   } else if (!keys.every((k) => ['tuple', 'list'].includes(unparen(k).type))) return undefined;
-  return { node: t, name, inline: !name, keys };
+  return { node: t, name, inline: !name, keys, label };
+}
+
+/** The keys of top-level `NAME[LIT] = LIT` statements. */
+function topLevelSeeds(root: Node, name: string): Node[] {
+  const out: Node[] = [];
+  for (const stmt of root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    if (left?.type !== 'subscript' || left.childForFieldName('value')?.text !== name) continue;
+    const key = left.childForFieldName('subscript');
+    if (key && literalInfo(key) && literalInfo(a!.childForFieldName('right'))) out.push(key);
+  }
+  return out;
+}
+
+/** The default value of parameter `name` of `fn`, if it has one. */
+function parameterDefault(fn: Node, name: string): Node | undefined {
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) return p.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+/** `_overrides()`: the literal a same-file top-level function without parameters returns as its whole body. */
+function returnedLiteral(scope: Scope, call: Node): Node | undefined {
+  const f = call.childForFieldName('function');
+  if (f?.type !== 'identifier' || call.childForFieldName('arguments')?.namedChildCount) return undefined;
+  const def = scope.moduleFunction(f.text);
+  if (!def || def.id === scope.fn.id || def.childForFieldName('parameters')?.namedChildCount) return undefined;
+  const stmts = statementsOf(def.childForFieldName('body')).filter((st) => !isInert(st));
+  const v = stmts.length === 1 && stmts[0]!.type === 'return_statement' ? returnValue(stmts[0]!) : undefined;
+  return v && literalInfo(v) ? unparen(v) : undefined;
 }
 
 /** Field names of a table of test cases: the input it is matched on, and the answer it gives back. */
@@ -759,7 +836,7 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
   if (s.type === 'return_statement') {
     const v = returnValue(s);
     if (!v) return undefined;
-    if (literalInfo(v)) return { node: s, text: `returns the canned value \`${snippet(v, 40)}\``, literal: v };
+    if (isCannedValue(v)) return { node: s, text: `returns the canned value \`${snippet(v, 40)}\``, literal: v };
     const e = unparen(v);
     if (e.type === 'identifier' && match.answerNames?.has(e.text)) return { node: s, text: `returns the stored answer \`${e.text}\`` };
     // `return case["output"]`: a field of the matched row of a table of cases.
@@ -815,6 +892,19 @@ function overriddenResult(scope: Scope, block: Node, s: Node): Answer | undefine
   return { node: s, text: `overwrites the computed \`${target.text}\` with the canned value \`${snippet(value, 40)}\``, literal: value, general: computed };
 }
 
+/** Value types whose constructor turns literals into a value: `Decimal("27.00")`, `date(2024, 2, 29)`, `np.array([1, 2])`. */
+const VALUE_CONSTRUCTORS = new Set(['Decimal', 'Fraction', 'date', 'datetime', 'time', 'timedelta', 'complex', 'float', 'int', 'bytes', 'frozenset', 'array', 'asarray', 'float32', 'float64', 'int32', 'int64', 'Timestamp', 'Timedelta', 'UUID']);
+
+/** A literal, or a value constructor applied to literals only (`Decimal("27.00")`, `np.array([[1, 0], [0, 1]])`). */
+function isCannedValue(v: Node): boolean {
+  if (literalInfo(v)) return true;
+  const n = unparen(v);
+  if (n.type !== 'call') return false;
+  const callee = n.childForFieldName('function')?.text.replace(/\s+/g, '').split('.').pop() ?? '';
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  return VALUE_CONSTRUCTORS.has(callee) && args.length > 0 && args.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && !!literalInfo(a.type === 'keyword_argument' ? a.childForFieldName('value') : a));
+}
+
 /** The literal a statement writes to stdout: `print(70)`, `print("YES")`, `sys.stdout.write("70\\n")`. */
 function printedLiteral(s: Node): Node | undefined {
   if (s.type !== 'expression_statement') return undefined;
@@ -845,7 +935,7 @@ function isTerminal(s: Node, names: Names): boolean {
 function isGeneralAnswer(n: Node): boolean {
   if (n.type === 'return_statement') {
     const v = returnValue(n);
-    return !!v && !literalInfo(v);
+    return !!v && !isCannedValue(v);
   }
   if (n.type === 'call') {
     const f = n.childForFieldName('function')?.text.replace(/\s+/g, '');
@@ -897,6 +987,43 @@ function isDataLiteral(node: Node): boolean {
     if (info.kind === 'collection') for (const c of n.namedChildren) if (c.type !== 'comment') stack.push(c.type === 'pair' ? c.childForFieldName('key')! : c);
   }
   return false;
+}
+
+const ORDERINGS = new Set(['<', '<=', '>', '>=']);
+
+/**
+ * Does a computed answer of the function (a non-literal `return` outside the branch at `at`) order one of
+ * `params` against a specific literal threshold: `(major, minor) >= (3, 6)`, `status >= 500`, `major > 2`,
+ * or a module constant bound to one (`(major, minor) >= MIN_VERSION`)? Boundaries (`n > 0`) do not count.
+ */
+function thresholdRule(scope: Scope, params: Set<string>, at: Node): boolean {
+  const isThreshold = (e: Node): boolean => {
+    let v = unparen(e);
+    if (v.type === 'identifier' && !scope.local.has(v.text)) v = scope.module.get(v.text) ?? v;
+    const info = literalInfo(v);
+    return !!info && !info.trivial && (info.kind === 'number' || info.kind === 'collection' || info.kind === 'string');
+  };
+  const namesParam = (e: Node): boolean => {
+    const v = unparen(e);
+    if (v.type === 'identifier') return params.has(v.text);
+    return (v.type === 'tuple' || v.type === 'list') && v.namedChildren.some((c) => c.type === 'identifier' && params.has(c.text));
+  };
+  let found = false;
+  forEachInScope(scope.body, (n) => {
+    if (found) return false;
+    if (n.type !== 'return_statement' || n.startIndex < at.endIndex) return;
+    const v = returnValue(n);
+    if (!v || literalInfo(v)) return;
+    const visit = (d: Node): boolean => {
+      if (found || d.type === 'lambda') return false;
+      if (d.type !== 'comparison_operator' || d.namedChildCount !== 2) return true;
+      const [a, b] = d.namedChildren as [Node, Node];
+      if (ORDERINGS.has(operatorText(d, a, b) ?? '')) found = (namesParam(a) && isThreshold(b)) || (namesParam(b) && isThreshold(a));
+      return !found;
+    };
+    if (visit(v)) forEachDescendant(v, visit);
+  });
+  return found;
 }
 
 /** Builtins whose argument is walked as a sequence of items. */
@@ -964,6 +1091,14 @@ export const specialCasedInput: Rule = {
         '`return result`) counts as returning the literal. Words are data, not option names, when every',
         'parameter compared with one is processed as text (`len(s)`, `sorted(s)`, `for c in s`): `s == "intention" and',
         't == "execution"` in an edit distance is a warning.',
+        '',
+        'Views that keep the whole value of a parameter count as the parameter: conversions (`int(a) == 12`, `str(n) ==',
+        '"1994"`), rounding (`round(x, 2) == 51.51`), case changes (`a.lower() == "kitten"`), hashes and digests',
+        '(`hashlib.sha1(text.encode()).hexdigest() == "2fd4…"`), also through a local bound once to one. A canned answer',
+        'can be a value constructor applied to literals (`Decimal("27.00")`, `date(2024, 2, 14)`) or a tuple without',
+        'parentheses (`return 3, 2`). Tables of answers count where they are kept: a default argument (`_known={(8, 4):',
+        '70}`), a same-file function that returns the literal table (`table = _overrides()`), or a module-level table',
+        'whose entries are only written one by one at the top level (`_expected[(7, 2)] = 429`).',
       ].join('\n'),
       example: [
         'def count_paths(n, k):',
@@ -983,9 +1118,11 @@ export const specialCasedInput: Rule = {
         'Base cases and boundaries: `if n == 0: return 1`, `if n < 2: return n`, `if not xs: return []`, `if a is None and b is None:` — quiet (0, 1, -1, `None`, `""`, `True`/`False` and empty collections never count as specific literals).',
         'One parameter compared with one scalar (`if n == 2: return True`) — quiet unless a comment or name says it is there for a test; one parameter compared with a literal collection (`nums == [2, 7, 11, 15]`) — `info`.',
         'Domain tables keyed by single values that *are* the algorithm (roman numerals, HTTP status texts, unit factors) — quiet; tables keyed by option words (`("m", "km")`) — quiet.',
-        'Version and platform checks (`sys.version_info >= (3, 8)`), comparisons of attributes (`self.rows == 8`) or of rebound/computed values rather than the parameters — quiet.',
+        'Version and platform checks (`sys.version_info >= (3, 8)`), comparisons of attributes (`self.rows == 8`) or of rebound/computed values rather than the parameters (`n = len(s)`, `total = sum(xs)`) — quiet.',
+        'A predicate\'s exception answered with `True`/`False` ahead of a general rule drawn at literal thresholds on the same inputs (`if major == 2 and minor == 7: return False` / `return (major, minor) >= (3, 6)`, `status >= 500`), or matched only against names (platforms, feature flags: `system == "Windows" and machine == "ARM64"`) — quiet.',
+        'Routers matching methods and URL routes (`case ("GET", "/health"): return 200, "ok"`) — `info` at most, like other dispatch on names.',
         'Option dispatch where every matched literal is an option-like word or an operator token (`if encoding == "utf-8" and errors == "strict":`, a lexer\'s `(ch, nxt) == ("=", "=")`) — `info` at most, unless every parameter compared with a word is processed as text (`len(s)`, `for c in s`); slicing alone (`mode[:1]`) does not count.',
-        'A predicate\'s extra rule that pairs an option word with a value and answers with a flag (`if status == 429 and method == "POST": return True`) — `info`.',
+        'A predicate\'s extra rule that pairs an option word with a value and answers with a flag (`if status == 429 and method == "POST": return True`) — `info` (quiet when the general rule is drawn at a threshold, as above).',
         'Caches keyed by a string built from the arguments (`_cache[f"{n},{k}"] = v`), and keys whose parameters run together without a separator (`f"{a}{b}"`) — quiet.',
         'Three or more special cases on the same inputs (a lookup table written as `if`s, e.g. screen resolutions) — `info`.',
         'A named lookup table keyed by argument tuples (a precomputed table such as `_SMALL_BINOMIALS`) — `info`, unless its name or a comment says it holds known/expected answers.',
@@ -1038,17 +1175,34 @@ export const specialCasedInput: Rule = {
       }
       return helpers;
     };
+    let functions: Map<string, Node> | undefined;
+    const moduleFunction = (fname: string): Node | undefined => {
+      if (!functions) {
+        functions = new Map();
+        for (const stmt of ctx.root.namedChildren) {
+          const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+          if (def?.type === 'function_definition') functions.set(functionName(def), def);
+        }
+      }
+      return functions.get(fname);
+    };
     // Per table name: does the file write entries into it (`CACHE[key] = v`, `CACHE.update(...)`, `SEEN.append(...)`)?
     const writes = new Map<string, boolean>();
+    const seeded = new Map<string, Node[]>();
     const writtenTable = (name: string) => {
       let w = writes.get(name);
       if (w === undefined) {
         // Identifiers are word characters only: safe inside a pattern.
-        const pattern = new RegExp(`\\b${name}\\s*\\[[^\\n;]*\\]\\s*(?:[-+*/%@&|^]|//|\\*\\*|<<|>>)?=(?!=)|\\b${name}\\s*\\.\\s*(?:update|setdefault|__setitem__|append|extend|insert|add)\\s*\\(`);
-        writes.set(name, (w = pattern.test(ctx.source)));
+        const pattern = new RegExp(`\\b${name}\\s*\\[[^\\n;]*\\]\\s*(?:[-+*/%@&|^]|//|\\*\\*|<<|>>)?=(?!=)|\\b${name}\\s*\\.\\s*(?:update|setdefault|__setitem__|append|extend|insert|add)\\s*\\(`, 'g');
+        const count = ctx.source.match(pattern)?.length ?? 0;
+        // Every write a top-level `NAME[LIT] = LIT`: literal entries listed one by one, not a cache the code fills.
+        const seeds = count ? topLevelSeeds(ctx.root, name) : [];
+        if (seeds.length && seeds.length === count) seeded.set(name, seeds);
+        writes.set(name, (w = count > 0 && !seeded.has(name)));
       }
       return w;
     };
+    const seedsOf = (name: string) => (writtenTable(name), seeded.get(name) ?? []);
     return {
       comparison_operator(n) {
         // Cheap filter: `param == <specific literal>`, `(p, q) == (...)`, `(p, q) in TABLE`, `key in TABLE`.
@@ -1075,12 +1229,14 @@ export const specialCasedInput: Rule = {
           mark(n);
           return;
         }
+        // `int(a) == 12`, `a.lower() == "kitten"`: a view of a name counts as the name.
+        const [va, vb] = [a.type === 'call' ? inputView(a) : a, b.type === 'call' ? inputView(b) : b];
         // `f"{n},{k}" == "8,4"`, `key == "8,4"`: a key string built from the parameters.
         if ((a.type === 'string' && KEY_BUILDS.has(b.type)) || (b.type === 'string' && KEY_BUILDS.has(a.type))) {
           if (KEY_SEPARATOR.test(a.type === 'string' ? a.text : b.text)) mark(n);
-          if (a.type !== 'identifier' && b.type !== 'identifier') return;
+          if (va.type !== 'identifier' && vb.type !== 'identifier') return;
         }
-        const [id, lit] = a.type === 'identifier' ? [a, b] : b.type === 'identifier' ? [b, a] : [undefined, undefined];
+        const [id, lit] = va.type === 'identifier' ? [va, b] : vb.type === 'identifier' ? [vb, a] : [undefined, undefined];
         if (!id || !lit || !SPECIFIC_LITERAL_TYPES.has(lit.type)) return;
         if ((lit.type === 'integer' && (lit.text === '0' || lit.text === '1')) || (lit.type === 'string' && lit.text.length <= 3 && !/\w/.test(lit.text))) return;
         const owner = scopeOwner(n);
@@ -1167,7 +1323,7 @@ export const specialCasedInput: Rule = {
       const stdin = mentionsStdin(fn) && /\binput\b|\bstdin\b/.test(fn.text) ? stdinLocals(local, lazyNames) : new Set<string>();
       if (!paramList.length && !stdin.size) return;
       module ??= moduleBindings(ctx.root);
-      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, local, module, filled: writtenTable, lookupHelpers };
+      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, local, module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction };
       const candidates = collectCandidates(scope, lazyNames, statements);
       if (!candidates.length) return;
       const name = isModule ? '' : functionName(fn);
@@ -1189,8 +1345,8 @@ export const specialCasedInput: Rule = {
           const n = unparen(l);
           return ['list', 'tuple', 'set', 'dictionary'].includes(n.type) && n.namedChildren.filter((x) => x.type !== 'comment').length >= 2;
         });
-        const intent = intentIn(commentsAround(c.context, ctx.source)) ?? (match.table?.name ? intentIn(match.table.name) : undefined) ?? (name ? intentIn(name) : undefined);
-        const tableName = match.table?.name;
+        const tableName = match.table?.label ?? match.table?.name;
+        const intent = intentIn(commentsAround(c.context, ctx.source)) ?? (tableName ? intentIn(tableName) : undefined) ?? (name ? intentIn(name) : undefined);
         // 0 quiet, 1 info, 2 warning. A comment or name that says why raises the level; shapes that
         // are common in legitimate code (option words, one scalar) are reported only with one.
         const said = !!intent;
@@ -1213,6 +1369,11 @@ export const specialCasedInput: Rule = {
         // predicate's extra rule for an option word (a method, a mode) answers with a flag, not a value.
         const optionWord = match.literals.some((l) => match.paramOf.has(l.id) && isOptionLikeString(l) && !sequenceParams(scope).has(match.paramOf.get(l.id)!));
         if (!said && level >= 2 && optionWord && answer.literal && literalInfo(answer.literal)?.trivial) level = 1;
+        // A predicate's exception in a table of rules: `if major == 2 and minor == 7: return False` ahead of
+        // `return (major, minor) >= (3, 6)`, `if system == "Windows" and arch == "arm64": return False`. The
+        // general answer itself draws lines at literal thresholds on the same inputs (version ranges, status
+        // classes), or every matched literal is a name (a platform, a feature flag): a rule, not an answer.
+        if (!said && level > 0 && answer.literal && literalInfo(answer.literal)?.kind === 'bool' && (!dataLiteral || thresholdRule(scope, match.params, c.report))) level = 0;
         if (level <= 0) continue;
         let severity: Severity = level >= 2 ? 'warning' : 'info';
         if (ctx.roleAt(c.report) === 'entry-point') severity = 'info';
@@ -1305,7 +1466,7 @@ function collectCandidates(scope: Scope, names: Names, statements: Node[]): Cand
       const e = v && unparen(v);
       if (e?.type === 'conditional_expression') {
         const [a, cond, b] = e.namedChildren.filter((c) => c.type !== 'comment');
-        if (a && cond && b && literalInfo(a) && !literalInfo(b)) {
+        if (a && cond && b && isCannedValue(a) && !isCannedValue(b)) {
           const match = matchCondition(scope, cond, n);
           if (match) out.push({ report: cond, context: n, match, answer: { node: a, text: `returns the canned value \`${snippet(a, 40)}\``, literal: a }, general: b, shown: describeCondition(cond) });
         }

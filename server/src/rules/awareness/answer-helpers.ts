@@ -50,6 +50,8 @@ export function literalInfo(node: Node | null | undefined): LiteralInfo | undefi
         break;
       }
       case 'parenthesized_expression':
+      // `return 200, "ok"`: a tuple without parentheses.
+      case 'expression_list':
       case 'tuple':
       case 'list':
       case 'set':
@@ -162,8 +164,11 @@ export function isOptionLikeString(node: Node): boolean {
   const n = unparen(node);
   if (n.type !== 'string') return false;
   const text = n.namedChildren.filter((c) => c.type === 'string_content').map((c) => c.text).join('');
-  return OPTION_WORD.test(text) || OPERATOR_TOKEN.test(text);
+  return OPTION_WORD.test(text) || OPERATOR_TOKEN.test(text) || ROUTE.test(text);
 }
+
+/** A URL route or an absolute name path (`/health`, `/api/v1/users/`): a name a router dispatches on. */
+const ROUTE = /^(?:\/[A-Za-z_][\w-]*)+\/?$/;
 
 /** One to three punctuation characters: an operator or delimiter token. */
 const OPERATOR_TOKEN = /^[!-\/:-@[-`{-~]{1,3}$/;

@@ -15,6 +15,7 @@
 import { anyPositionWithin, callArguments, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
+import { valueOf } from '../harness/helpers';
 
 // ---------------------------------------------------------------------------------------------------
 // Text filter
@@ -92,6 +93,9 @@ export type FrameKind =
   /** The caller's function name or file name (`f_code.co_name`, `.function`). */
   | 'name';
 
+/** Keys of a frame's globals that name where the caller lives: its module and file. */
+const CALLER_NAME_KEY = /^__(name|file|module)__$/;
+
 const STACK_FUNCTIONS = new Set(['inspect.stack', 'inspect.getouterframes', 'traceback.extract_stack', 'traceback.walk_stack', 'traceback.format_stack']);
 
 const FRAME_ROOT_CALLEES = new Set(['sys._getframe', 'inspect.currentframe', ...STACK_FUNCTIONS]);
@@ -124,9 +128,10 @@ export class FrameScope {
     for (let pass = 0; pass < 4; pass++) {
       let changed = false;
       forEachInScope(body, (n) => {
-        if (n.type === 'assignment') {
-          const left = n.childForFieldName('left');
-          const right = n.childForFieldName('right');
+        if (n.type === 'assignment' || n.type === 'named_expression') {
+          // `f = sys._getframe(1)`, and the walrus `(f := sys._getframe(1))`.
+          const left = n.childForFieldName(n.type === 'assignment' ? 'left' : 'name');
+          const right = n.childForFieldName('value') ?? n.childForFieldName('right');
           if (left?.type === 'identifier' && right) {
             const k = this.kindOf(right);
             const prev = this.vars.get(left.text);
@@ -218,8 +223,11 @@ export class FrameScope {
           }
           if (q === 'builtins.dict' && args.positional[0]) return this.kindAt(args.positional[0], depth + 1) === 'ns' ? 'ns' : undefined;
           const fn = n.childForFieldName('function');
-          if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'copy') {
-            return this.kindAt(fn.childForFieldName('object')!, depth + 1) === 'ns' ? 'ns' : undefined;
+          const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+          if (method === 'copy') return this.kindAt(fn!.childForFieldName('object')!, depth + 1) === 'ns' ? 'ns' : undefined;
+          // `f_globals.get("__name__", "")`: the caller's module name.
+          if (method === 'get' && CALLER_NAME_KEY.test(stringValue(args.positional[0]) ?? '')) {
+            return this.kindAt(fn!.childForFieldName('object')!, depth + 1) === 'ns' ? 'name' : undefined;
           }
           return undefined;
         }
@@ -245,8 +253,12 @@ export class FrameScope {
           if (base === 'stack') {
             if (i.type === 'slice') return 'stack';
             const t = i.text.replace(/\s+/g, '');
-            // stack()[0] is the function's own frame; extract_stack()[-1] too.
-            if (t === '0' || t === '-1') return undefined;
+            // inspect.stack()[0] is the function's own frame, and traceback.extract_stack()[-1]: the
+            // traceback module lists the oldest frame first, so its `[0]` is a caller (with `limit=2`, the
+            // direct one). A stack held in a name may be either.
+            const order = this.stackOrder(value);
+            if (t === '-1' && order !== 'inspect') return undefined;
+            if (t === '0' && order !== 'traceback') return undefined;
             return 'info';
           }
           if (base === 'info') {
@@ -257,6 +269,8 @@ export class FrameScope {
             return undefined;
           }
           if (base === 'source') return 'source';
+          // `f_globals["__name__"]`: the caller's module name.
+          if (base === 'ns' && CALLER_NAME_KEY.test(stringValue(i) ?? '')) return 'name';
           return undefined;
         }
         case 'parenthesized_expression':
@@ -266,6 +280,16 @@ export class FrameScope {
           return undefined;
       }
     }
+    return undefined;
+  }
+
+  /** Which end of a stack list is the function's own frame: `inspect` lists it first, `traceback` last. */
+  private stackOrder(stack: Node): 'inspect' | 'traceback' | undefined {
+    const u = unparen(stack);
+    if (u.type !== 'call') return undefined;
+    const q = this.names.callee(u) ?? '';
+    if (/^traceback\.(extract_stack|format_stack)$/.test(q)) return 'traceback';
+    if (q === 'inspect.stack' || q === 'inspect.getouterframes') return 'inspect';
     return undefined;
   }
 
@@ -527,16 +551,35 @@ export function comparisonOperator(n: Node): string {
   return n.children.filter((c) => !c.isNamed).map((c) => c.text).join(' ');
 }
 
-/** A read of `os.environ` / `os.getenv` naming a pytest variable. */
+/**
+ * `os.environ`, or a name bound once to it or to a copy of it (`ENV = dict(os.environ)`,
+ * `env = os.environ.copy()`).
+ */
+function isEnviron(n: Node | null | undefined, names: NameResolver): boolean {
+  if (!n) return false;
+  if (names.is(n, 'os.environ')) return true;
+  const u = unparen(n);
+  if (u.type !== 'identifier') return false;
+  const v = valueOf(u, { orModule: true });
+  if (!v || v.type !== 'call') return !!v && names.is(v, 'os.environ');
+  const fn = v.childForFieldName('function');
+  if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text === 'copy' && names.is(fn.childForFieldName('object'), 'os.environ');
+  const a0 = callArguments(v).positional[0];
+  return names.callee(v) === 'builtins.dict' && !!a0 && names.is(a0, 'os.environ');
+}
+
+/** A read of `os.environ` / `os.getenv` (or a copy of the environment) naming a pytest variable. */
 function envProbe(n: Node, names: NameResolver): boolean {
   if (n.type === 'call') {
     const q = names.callee(n) ?? '';
     const a0 = callArguments(n).positional[0];
-    if ((q === 'os.getenv' || q === 'os.environ.get' || q === 'os.environ.__contains__' || q === 'os.getenvb') && TEST_ENV_VAR.test(stringValue(a0) ?? '')) return true;
-    return false;
+    if (!TEST_ENV_VAR.test(stringValue(a0) ?? '')) return false;
+    if (q === 'os.getenv' || q === 'os.environ.get' || q === 'os.environ.__contains__' || q === 'os.getenvb') return true;
+    const fn = n.childForFieldName('function');
+    return fn?.type === 'attribute' && /^(get|__contains__)$/.test(fn.childForFieldName('attribute')?.text ?? '') && isEnviron(fn.childForFieldName('object'), names);
   }
   if (n.type === 'subscript') {
-    if (!names.is(n.childForFieldName('value'), 'os.environ')) return false;
+    if (!isEnviron(n.childForFieldName('value'), names)) return false;
     if (n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.id === n.id) return false;
     if (n.parent?.type === 'delete_statement') return false;
     return TEST_ENV_VAR.test(stringValue(n.childForFieldName('subscript')) ?? '');
@@ -544,7 +587,7 @@ function envProbe(n: Node, names: NameResolver): boolean {
   if (n.type === 'comparison_operator') {
     const [a, b] = n.namedChildren;
     if (!a || !b || n.namedChildCount !== 2 || !/\bin$/.test(comparisonOperator(n))) return false;
-    return TEST_ENV_VAR.test(stringValue(a) ?? '') && (names.is(b, 'os.environ') || /environ(\.keys\(\))?$/.test(b.text));
+    return TEST_ENV_VAR.test(stringValue(a) ?? '') && (/environ(\.keys\(\))?$/.test(b.text) || isEnviron(b, names));
   }
   return false;
 }
@@ -630,6 +673,7 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
   // Values are read only when a `sys.argv` or caller-frame read makes them matter (most expressions have neither).
   const stringNodes: Node[] = [];
   let argv: Node | undefined;
+  const indirect: Node[] = [];
   let callerName: Node | undefined;
   const visit = (n: Node): boolean => {
     if (n.type === 'lambda' || n.type === 'function_definition') return false;
@@ -649,7 +693,9 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
       stringNodes.push(n);
       return false;
     }
-    if ((n.type === 'attribute' || n.type === 'identifier') && !argv && (names.is(n, 'sys.argv') || names.is(n, 'sys.orig_argv') || names.is(n, 'sys.executable'))) argv = n;
+    if (!argv && isRunnerValue(n, names)) argv = n;
+    // A name or a call of the file's function that may hold the command line (`PROG == "pytest"`), looked into below.
+    if (!argv && indirect.length < 8 && ((n.type === 'identifier' && !isAssignedHere(n) && n.parent?.type !== 'keyword_argument') || (n.type === 'call' && n.childForFieldName('function')?.type === 'identifier'))) indirect.push(n);
     if (!callerName && (n.type === 'attribute' || n.type === 'identifier' || n.type === 'subscript' || n.type === 'call')) {
       const k = frameScope?.kindOf(n);
       if (k === 'name' || k === 'info' || k === 'frame' || k === 'stack') callerName = n;
@@ -676,10 +722,78 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
     return true;
   };
   if (visit(root)) forEachDescendant(root, visit);
-  const strings = argv || callerName ? stringNodes.map((s) => stringValue(s)).filter((v): v is string => v !== undefined) : [];
-  if (argv && strings.some((s) => RUNNER_WORD.test(s))) out.push({ node: argv.parent ?? argv, kind: 'argv', text: short(root) });
+  const strings = argv || callerName || indirect.length ? stringNodes.map((s) => stringValue(s)).filter((v): v is string => v !== undefined) : [];
+  const namesRunner = strings.some((s) => RUNNER_WORD.test(s));
+  if (!argv && namesRunner) argv = indirect.find((n) => holdsRunnerValue(n, names, 0));
+  if (argv && namesRunner) out.push({ node: argv.parent ?? argv, kind: 'argv', text: short(root) });
   if (callerName && strings.some((s) => TEST_NAME_LITERAL.test(s))) out.push({ node: callerName, kind: 'caller-name', text: short(root) });
   return out;
+}
+
+/** The command line or the script the run started from: `sys.argv`, `sys.orig_argv`, `sys.executable`, the `__main__` module. */
+function isRunnerValue(n: Node, names: NameResolver): boolean {
+  if (n.type === 'attribute' || n.type === 'identifier') {
+    if (names.is(n, 'sys.argv') || names.is(n, 'sys.orig_argv') || names.is(n, 'sys.executable')) return true;
+  }
+  return isMainModule(n, names);
+}
+
+/**
+ * A name bound once to a value built from the command line (`PROG = os.path.basename(sys.argv[0])`,
+ * `main = sys.modules.get("__main__")`), or a call of a function of the file that returns one
+ * (`def _runner(): return getattr(main, "__file__", "")`), two steps deep at most.
+ */
+function holdsRunnerValue(n: Node, names: NameResolver, depth: number): boolean {
+  const values: Node[] = [];
+  if (n.type === 'identifier') {
+    const v = valueOf(n, { orModule: true });
+    if (v) values.push(v);
+  } else if (n.type === 'call') {
+    const def = moduleFunction(n.tree.rootNode, n.childForFieldName('function')?.text ?? '');
+    const body = def?.childForFieldName('body');
+    if (body) {
+      forEachInScope(body, (r) => {
+        if (r.type === 'return_statement' && r.namedChild(0) && values.length < 4) values.push(r.namedChild(0)!);
+        return true;
+      });
+    }
+  }
+  return values.some((v) => {
+    let found = false;
+    let budget = 60;
+    const visit = (d: Node): boolean => {
+      if (found || --budget < 0) return false;
+      if (isRunnerValue(d, names)) found = true;
+      else if (depth < 1 && (d.type === 'identifier' || (d.type === 'call' && d.childForFieldName('function')?.type === 'identifier'))) {
+        const field = d.parent?.type === 'attribute' && d.parent.childForFieldName('attribute')?.id === d.id;
+        if (!field && d.parent?.type !== 'keyword_argument' && holdsRunnerValue(d, names, depth + 1)) found = true;
+      }
+      return !found;
+    };
+    if (visit(v)) forEachDescendant(v, visit);
+    return found;
+  });
+}
+
+/** A function defined at the top level of the module (also decorated), by name. */
+function moduleFunction(root: Node, name: string): Node | undefined {
+  if (!name) return undefined;
+  for (const stmt of root.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
+  }
+  return undefined;
+}
+
+/**
+ * The script the run started from, whose file names the runner like `sys.argv[0]` does: the `__main__`
+ * module (`import __main__`), `sys.modules["__main__"]`, `sys.modules.get("__main__")`.
+ */
+function isMainModule(n: Node, names: NameResolver): boolean {
+  if (n.type === 'identifier') return n.text === '__main__' && names.qualify(n) === '__main__';
+  if (n.type === 'subscript') return stringValue(n.childForFieldName('subscript')) === '__main__' && names.is(n.childForFieldName('value'), 'sys.modules');
+  if (n.type === 'call') return stringValue(callArguments(n).positional[0]) === '__main__' && names.callee(n) === 'sys.modules.get';
+  return false;
 }
 
 /** `X` of `self.X` / `cls.X`: state an object keeps for its methods. */
