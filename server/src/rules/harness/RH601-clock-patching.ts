@@ -2,18 +2,21 @@
  * RH601 clock-patching: code under test rebinding the clocks a test or benchmark measures with —
  * `time.time`, `time.perf_counter`, `time.monotonic`, `time.process_time` (and their `_ns` variants),
  * `time.clock_gettime`, `timeit.default_timer`, `torch.cuda.synchronize`, the `timeit` measurements
- * (`timeit.Timer.timeit`, the `timeit.Timer` class), or the whole `time`/`timeit` module in `sys.modules` — by assignment, `setattr`, `vars(time)[...]`,
+ * (`timeit.Timer.timeit`, the `timeit.Timer` class), `datetime.datetime` (swapped for a subclass whose `now()`
+ * is fixed), `resource.getrusage`, `os.times`, or the whole `time`/`timeit` module in `sys.modules` — by
+ * assignment, `setattr`, `vars(time)[...]`, `vars(time).update(...)`,
  * `monkeypatch.setattr` (object and dotted-string forms) or `mock.patch("time.time")` /
  * `mock.patch.object(time, "time")`, also in a loop over a literal list of names
  * (`for c in ("time", "perf_counter"): setattr(time, c, f)`), or in a helper whose same-file callers pass the
- * clock in (`speed_up(time, "perf_counter")`). A performance test then measures a fake clock.
+ * clock in (`speed_up(time, "perf_counter")`); or a `freezegun.freeze_time(...)`/`time_machine.travel(...)` started
+ * with `.start()` and never stopped in the same function. A performance test then measures a fake clock.
  *
  * Error in code under test and entry points; nothing in tests and test infrastructure, where a frozen
  * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) and backports
  * under a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`) are not reported
  * (unless the backport stops the clock: `lambda: 0.0`).
  */
-import { dottedName, enclosingFunction, functionName, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingFunction, functionName, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import { isFeatureGuarded, mayRebindCall, rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
 import { isTestSide } from '../../engine/roles';
@@ -32,6 +35,10 @@ const CLOCKS = new Set([
   'timeit.timeit', 'timeit.repeat', 'timeit.Timer.timeit', 'timeit.Timer.repeat', 'timeit.Timer.autorange',
   // ... and the class that makes them: `timeit.Timer = FastTimer` replaces all three methods at once.
   'timeit.Timer',
+  // Other clocks a test times with: wall-clock time from `datetime.datetime.now()` (a C type whose methods
+  // cannot be reassigned, so the class itself is swapped for a subclass), CPU time from `resource.getrusage()`
+  // and `os.times()`.
+  'datetime.datetime', 'resource.getrusage', 'os.times',
 ]);
 
 /**
@@ -43,6 +50,7 @@ export const CLOCK_TEXT = new MentionedWords([
   ['perf_counter', 'f_c'],
   ['monotonic', 'mo'],
   ['synchronize', 'y'],
+  ['getrusage', 'rus'],
 ]);
 
 /** The last segments of the clocks: `clockOf` can only match a name ending in one of them. */
@@ -113,7 +121,60 @@ function isConstantClock(value: Node, names: NameResolver): boolean {
 }
 
 /** Modules whose entries are the clocks: replacing one in `sys.modules` swaps every clock in it. */
-const CLOCK_MODULES = new Set(['time', 'timeit']);
+const CLOCK_MODULES = new Set(['time', 'timeit', 'datetime', 'resource']);
+
+/**
+ * `vars(time).update(perf_counter=fast)`, `time.__dict__.update({"time": fast})`: a module's namespace
+ * updated with clocks, several at once. The clocks named by keyword or by a dict literal's string keys.
+ */
+function clocksUpdatedInNamespace(call: Node, names: NameResolver): string[] {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'update') return [];
+  const ns = unparen(fn.childForFieldName('object')!);
+  let owner: Node | undefined;
+  if (ns.type === 'call' && names.callee(ns) === 'builtins.vars') owner = callArguments(ns).positional[0];
+  else if (ns.type === 'attribute' && ns.childForFieldName('attribute')?.text === '__dict__') owner = ns.childForFieldName('object') ?? undefined;
+  const module = owner && names.qualify(owner);
+  if (!module) return [];
+  const args = callArguments(call);
+  const keys = [...args.keywords.keys()];
+  for (const a of args.positional) {
+    const d = unparen(a);
+    if (d.type !== 'dictionary') continue;
+    for (const pair of d.namedChildren) {
+      const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+      const k = key && stringValue(key);
+      if (k) keys.push(k);
+    }
+  }
+  return keys.map((k) => clockOf(`${module}.${k}`)).filter((c): c is string => c !== undefined && c.startsWith(`${module}.`));
+}
+
+/** The time-freezing factories whose `.start()` patches every clock (`time.time`, `time.monotonic`, `datetime.datetime`, ...). */
+const FREEZERS = /^(freezegun(\.api)?\.freeze_time|time_machine\.travel)$/;
+
+/**
+ * `freeze_time("2024-01-01").start()`, or `f = freeze_time(...)` then `f.start()`: time stays frozen until a
+ * `.stop()` that the same function (or module) never calls. A `with freeze_time(...)` block or the decorator
+ * ends with its block or call: not this.
+ */
+function unstoppedFreezer(call: Node, names: NameResolver): Node | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'start') return undefined;
+  const obj = unparen(fn.childForFieldName('object')!);
+  const made = obj.type === 'call' ? obj : valueOf(obj);
+  const factory = made && unparen(made);
+  if (factory?.type !== 'call' || !FREEZERS.test(names.callee(factory) ?? '')) return undefined;
+  if (obj.type !== 'call') {
+    const scope = enclosingFunction(call) ?? call.tree.rootNode;
+    const stopped = scope.descendantsOfType('call').some((c) => {
+      const f = c?.childForFieldName('function');
+      return f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'stop' && f.childForFieldName('object')?.text === obj.text;
+    });
+    if (stopped) return undefined;
+  }
+  return factory;
+}
 
 /** `sys.modules["time"] = fake`: the module a later `import time` (in the tests) gets, when it is a clock module. */
 function replacedClockModule(assign: Node, names: NameResolver): string | undefined {
@@ -159,6 +220,19 @@ function isRestore(r: Rebinding, clock: string, qualify: (n: Node) => string | u
   return !!saved && qualify(unparen(saved)) === clock;
 }
 
+/** Where a rebinding runs: in a named function, or at import. */
+function whereOf(node: Node): string {
+  const fn = enclosingFunction(node);
+  return fn ? ` in \`${functionName(fn)}()\`` : ' at import time';
+}
+
+/** Why it matters, by where it is written. */
+function tailFor(helper: boolean): string {
+  return helper
+    ? 'fine in a clock-freezing test helper, a hack if code under test installs it.'
+    : 'every test or benchmark that times the code reads the fake clock, so a time limit passes without the code being fast enough.';
+}
+
 export const clockPatching: Rule = {
   meta: {
     code: 'RH601',
@@ -182,7 +256,14 @@ export const clockPatching: Rule = {
         'Replacing the measurement itself counts too: `timeit.timeit`, `timeit.repeat` and the `timeit.Timer` methods',
         '(`timeit.Timer.timeit = lambda self, number=1000000: 0.001`) or the class itself (`timeit.Timer = FastTimer`), and',
         'swapping the whole clock module in `sys.modules` (`sys.modules["time"] = fake_time`), which every later `import time` receives.',
-        '`time.clock_gettime` and `time.clock_gettime_ns` are clocks too.',
+        '`time.clock_gettime` and `time.clock_gettime_ns` are clocks too, and so are the other clocks a test times with:',
+        '`datetime.datetime` (its methods cannot be reassigned, so the class is swapped for a subclass whose `now()` is fixed:',
+        '`datetime.datetime = FrozenDatetime`), `resource.getrusage` and `os.times` (CPU time). Updating a clock module\'s',
+        'namespace (`vars(time).update(perf_counter=fast)`, `time.__dict__.update({"time": fast})`) counts as well.',
+        '',
+        'Starting a time freezer in code under test — `freeze_time("2024-01-01").start()` (freezegun) or `time_machine.travel(...).start()`',
+        '— freezes `time.time`, `time.monotonic`, `time.perf_counter` and `datetime.datetime.now` for everything that runs after it,',
+        'the tests included, unless the same function (or module) stops it again.',
         '',
         'A helper that patches whatever its caller names counts when a call in the same file names a clock:',
         '`def speed_up(mod, name): setattr(mod, name, fast)` called as `speed_up(time, "perf_counter")`.',
@@ -194,6 +275,8 @@ export const clockPatching: Rule = {
         'Clock-freezing helpers in test-helper modules (`mylib/testing/clock.py`, `pytest_*` plugins): `info`.',
         'Restoring the saved original (`time.time = _real_time`, `time.time = self._orig` after `self._orig = time.time`, `sys.modules["time"] = time`): quiet.',
         'A subclass of `timeit.Timer` defining its own `timeit()`, an object\'s own `self.timeit` attribute: quiet.',
+        'A `datetime.datetime` subclass that is never installed in its place (`class Oracle_datetime(datetime.datetime)`), `vars(self).update(time=...)`: quiet.',
+        'A freezer scoped to a block or call (`with freeze_time(epoch):`, `@freeze_time(...)`, `.start()` followed by `.stop()` in the same function): quiet.',
         'Backports guarded by a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`, `except AttributeError:`): quiet, unless the replacement is a stopped clock (`lambda: 0.0`).',
         'A module defining its own timer (`default_timer = time.perf_counter` inside a module, `timer = time.monotonic`): quiet — it binds a name, it does not replace the clock.',
         'Patching a project collaborator (`mock.patch("app.cache.now")`) or `time.sleep`: quiet (not a clock the tests measure with).',
@@ -203,6 +286,9 @@ export const clockPatching: Rule = {
   create(ctx) {
     // `roleAt` only ever turns code under test into an entry point, so the file's role decides test-side.
     if (isTestSide(ctx.role)) return {};
+    // A clock-freezing helper shipped for tests (`mylib/testing/clock.py`) is doing its job: `info`.
+    const helper = isTestHelperPath(ctx.path);
+    const severity: Severity = helper ? 'info' : 'error';
     const check = (node: Node) => {
       for (const r of rebindingsAt(node, ctx.names)) {
         if (!CLOCK_FORMS.has(r.form)) continue;
@@ -211,38 +297,31 @@ export const clockPatching: Rule = {
         if (isRestore(r, clocks[0]!, (n) => ctx.names.qualify(n))) continue;
         // A backport installing a real clock where an old Python lacks one (`if not hasattr(time, "monotonic"):`).
         if (isFeatureGuarded(r.node) && !(r.value && isConstantClock(r.value, ctx.names))) continue;
-        const fn = enclosingFunction(r.node);
-        const where = fn ? ` in \`${functionName(fn)}()\`` : ' at import time';
-        const helper = isTestHelperPath(ctx.path);
-        const tail = helper
-          ? 'fine in a clock-freezing test helper, a hack if code under test installs it.'
-          : 'every test or benchmark that times the code reads the fake clock, so a time limit passes without the code being fast enough.';
-        // A clock-freezing helper shipped for tests (`mylib/testing/clock.py`) is doing its job.
-        const severity: Severity = helper ? 'info' : 'error';
-        ctx.report({
-          node: r.node,
-          message: `${how(r, clocks)}${where}: ${tail}`,
-          severity,
-        });
+        ctx.report({ node: r.node, message: `${how(r, clocks)}${whereOf(r.node)}: ${tailFor(helper)}`, severity });
       }
     };
-    // A rebinding names the clock it replaces by an identifier or a string literal, and every clock's last
-    // name contains one of CLOCK_TEXT's words (`whenMentioned` also looks inside concatenated strings).
     const checkModuleSwap = (node: Node) => {
       const module = replacedClockModule(node, ctx.names);
       if (!module) return;
-      const fn = enclosingFunction(node);
-      const where = fn ? ` in \`${functionName(fn)}()\`` : ' at import time';
-      const helper = isTestHelperPath(ctx.path);
       const tail = helper
-        ? 'fine in a clock-freezing test helper, a hack if code under test installs it.'
+        ? tailFor(helper)
         : `every later \`import ${module}\` — in the tests and benchmarks too — gets the replacement and its clocks, so a time limit passes without the code being fast enough.`;
+      ctx.report({ node, message: `\`${node.childForFieldName('left')!.text} = ...\` replaces the \`${module}\` module${whereOf(node)}: ${tail}`, severity });
+    };
+    // `freeze_time(...).start()` names no clock: asked only in files that name a freezer.
+    const mentionsFreezer = /freeze_time|time_machine/.test(ctx.source);
+    const checkFreezer = (node: Node) => {
+      const factory = unstoppedFreezer(node, ctx.names);
+      if (!factory) return;
+      const made = dottedName(factory.childForFieldName('function')) ?? 'freeze_time';
       ctx.report({
         node,
-        message: `\`${node.childForFieldName('left')!.text} = ...\` replaces the \`${module}\` module${where}: ${tail}`,
-        severity: helper ? 'info' : 'error',
+        message: `\`${made}(...).start()\`${whereOf(node)} freezes \`time.time\`, \`time.monotonic\`, \`time.perf_counter\` and \`datetime.datetime.now\` with no \`.stop()\`: ${tailFor(helper)}`,
+        severity,
       });
     };
+    // A rebinding names the clock it replaces by an identifier or a string literal, and every clock's last
+    // name contains one of CLOCK_TEXT's words (`whenMentioned` also looks inside concatenated strings).
     return whenMentioned(ctx, CLOCK_TEXT, () => ({
       assignment(node) {
         // Not a chain: `name = value` rebinds only a name, `a.b = value` a clock only if `b` is a clock's name.
@@ -257,6 +336,11 @@ export const clockPatching: Rule = {
       call(node) {
         // Most calls cannot patch anything: the engine's cheap test comes before the rebinding analysis.
         if (mayRebindCall(node, ctx.names)) check(node);
+        else if (mentionsFreezer && node.childForFieldName('function')?.type === 'attribute') checkFreezer(node);
+        const updated = clocksUpdatedInNamespace(node, ctx.names);
+        if (updated.length > 0) {
+          ctx.report({ node, message: `\`${dottedName(node.childForFieldName('function')) ?? 'update'}(...)\` replaces \`${updated.join('`, `')}\`${whereOf(node)}: ${tailFor(helper)}`, severity });
+        }
       },
     }));
   },

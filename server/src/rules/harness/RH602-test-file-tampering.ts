@@ -20,7 +20,7 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { callSites, describeTestPath, pathOf, pathText, testPathKind, type FileContext, type PathInfo, type TestPathMatch } from './helpers';
+import { callSites, describeTestPath, pathOf, pathText, testPathKind, valueOf, type FileContext, type PathInfo, type TestPathMatch } from './helpers';
 
 type Action = 'delete' | 'move' | 'overwrite' | 'write';
 
@@ -29,16 +29,20 @@ interface Target {
   action: Action;
 }
 
-const DELETE_FUNCTIONS = new Set(['os.remove', 'os.unlink', 'os.rmdir', 'os.removedirs', 'shutil.rmtree', 'os.truncate']);
-const MOVE_FUNCTIONS = new Set(['os.rename', 'os.renames', 'os.replace', 'shutil.move']);
+// `aiofiles.os.*` and `aiofiles.open`/`anyio.open_file`: the async spellings an async service uses.
+const DELETE_FUNCTIONS = new Set(['os.remove', 'os.unlink', 'os.rmdir', 'os.removedirs', 'shutil.rmtree', 'os.truncate', 'aiofiles.os.remove', 'aiofiles.os.unlink', 'aiofiles.os.rmdir']);
+const MOVE_FUNCTIONS = new Set(['os.rename', 'os.renames', 'os.replace', 'shutil.move', 'aiofiles.os.rename', 'aiofiles.os.replace']);
 const COPY_FUNCTIONS = new Set(['shutil.copy', 'shutil.copy2', 'shutil.copyfile', 'shutil.copytree']);
-const OPEN_FUNCTIONS = new Set(['builtins.open', 'io.open', 'codecs.open']);
+const OPEN_FUNCTIONS = new Set(['builtins.open', 'io.open', 'codecs.open', 'aiofiles.open', 'anyio.open_file']);
+/** `os.open(path, flags)`: a write when the flags say so (`os.O_WRONLY | os.O_TRUNC`). */
+const LOW_LEVEL_OPEN = 'os.open';
 const SHELL_FUNCTIONS = /^(os\.(system|popen)|subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput))$/;
 
-/** A mode that writes: `w`, `a`, `x` or `+`. */
+/** A mode that writes: `w`, `a`, `x` or `+`, also held in a name (`mode = "w"`, a module constant `_MODE = "w"`). */
 export function isWriteMode(mode: Node | undefined): boolean {
   if (!mode) return false;
-  const s = stringValue(mode);
+  const bound = unparen(mode).type === 'identifier' ? valueOf(mode, { orModule: true }) : undefined;
+  const s = stringValue(bound ?? mode);
   return s !== undefined && /[wax+]/.test(s);
 }
 
@@ -239,7 +243,7 @@ const DEFERRED_CALLS = new Set(['atexit.register', 'functools.partial']);
 /** `fileinput.input(files, inplace=True)`: every line printed replaces the file's contents. */
 const IN_PLACE_EDITORS = new Set(['fileinput.input', 'fileinput.FileInput']);
 
-const KNOWN_FUNCTIONS = new Set([...DELETE_FUNCTIONS, ...MOVE_FUNCTIONS, ...COPY_FUNCTIONS, ...OPEN_FUNCTIONS, ...DEFERRED_CALLS, ...IN_PLACE_EDITORS]);
+const KNOWN_FUNCTIONS = new Set([...DELETE_FUNCTIONS, ...MOVE_FUNCTIONS, ...COPY_FUNCTIONS, ...OPEN_FUNCTIONS, ...DEFERRED_CALLS, ...IN_PLACE_EDITORS, LOW_LEVEL_OPEN]);
 
 /** Last names of every callee the rule knows: a method call named otherwise can be skipped unresolved. */
 const KNOWN_LAST_NAMES = new Set([
@@ -268,6 +272,12 @@ function targetsOf(call: Node, q: string, names: NameResolver, args: CallArgumen
     const f = unparen(files);
     const each = f.type === 'list' || f.type === 'tuple' ? f.namedChildren.filter((c) => c.type !== 'comment') : [files];
     return each.map((expr) => ({ expr, action: 'overwrite' as const }));
+  }
+  if (q === LOW_LEVEL_OPEN) {
+    const file = args.positional[0] ?? args.keywords.get('path');
+    const flags = args.positional[1] ?? args.keywords.get('flags');
+    if (!file || !flags || !/\bO_(WRONLY|RDWR|TRUNC|APPEND)\b/.test(flags.text)) return [];
+    return [{ expr: file, action: /\bO_TRUNC\b/.test(flags.text) ? 'overwrite' : 'write' }];
   }
   if (!DELETE_FUNCTIONS.has(q) && !MOVE_FUNCTIONS.has(q) && !COPY_FUNCTIONS.has(q) && !OPEN_FUNCTIONS.has(q)) {
     const f = call.childForFieldName('function');
@@ -435,6 +445,41 @@ function passedInTestPath(expr: Node, file: FileContext & { names: NameResolver 
   return undefined;
 }
 
+/**
+ * Strings that narrow a folder's entries to files that are not tests: an extension other than `.py`
+ * (`.orig`, `.pyc`, `.log`) or a cache folder's name.
+ */
+const OTHER_FILE_KIND = /^(\.(?!py$)[\w.]+|__pycache__|\.pytest_cache|\.mypy_cache|htmlcov|\.coverage)$/i;
+
+/**
+ * The call runs only for entries that a condition narrows to other kinds of file — `if name.endswith(".orig"):`,
+ * `if d == "__pycache__":`, `[os.remove(f) for f in ... if f.endswith(".pyc")]` around a deletion of a test
+ * folder's entry: a condition on a name the target uses, whose strings are all other extensions or cache
+ * names (`if "edge" in name:` narrows to names, which may well be tests). A negated condition (`not`, `!=`)
+ * narrows to everything else, so it does not count.
+ */
+function narrowedToOtherFiles(call: Node, target: Node): boolean {
+  const used = new Set(target.descendantsOfType('identifier').map((i) => i?.text));
+  if (unparen(target).type === 'identifier') used.add(unparen(target).text);
+  const narrows = (cond: Node | null) => {
+    if (!cond || /\bnot\b|!=/.test(cond.text)) return false;
+    if (!cond.descendantsOfType('identifier').some((i) => used.has(i?.text))) return false;
+    const strings = cond.descendantsOfType('string').map((d) => (d ? stringValue(d) : undefined));
+    return strings.length > 0 && strings.every((v) => v !== undefined && OTHER_FILE_KIND.test(v));
+  };
+  for (let child: Node = call, p = call.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'module') break;
+    if (p.type === 'if_statement' && p.childForFieldName('consequence')?.id === child.id && narrows(p.childForFieldName('condition'))) return true;
+    if (/comprehension|generator_expression/.test(p.type) && p.namedChildren.some((c) => c.type === 'if_clause' && narrows(c.namedChild(0)))) return true;
+  }
+  return false;
+}
+
+/** A project template's generation hook (cookiecutter's `hooks/post_gen_project.py`): it edits the project it just generated. */
+function isGenerationHook(file: FileContext): boolean {
+  return /(^|[\\/])hooks[\\/](pre|post)_gen_project\.py$/.test(file.path) || /\{\{\s*cookiecutter\./.test(file.source);
+}
+
 export const testFileTampering: Rule = {
   meta: {
     code: 'RH602',
@@ -452,11 +497,13 @@ export const testFileTampering: Rule = {
         '',
         'The rule recognises `os.remove`, `os.unlink`, `os.rmdir`, `shutil.rmtree`, `shutil.move`, `shutil.copy*`',
         '(destination), `os.rename`/`os.replace`, `Path.unlink`/`rmdir`/`rename`/`replace`/`write_text`/`write_bytes`,',
-        '`open(..., "w")`, `fileinput.input(..., inplace=True)`, the same functions deferred with `atexit.register(os.remove, ...)`',
+        '`open(..., "w")` (also with the mode in a name: `open(p, MODE)`), `os.open(p, os.O_WRONLY | os.O_TRUNC)`, the async',
+        '`aiofiles.open`/`aiofiles.os.remove`/`anyio.open_file`, `fileinput.input(..., inplace=True)`, the same functions deferred with `atexit.register(os.remove, ...)`',
         'or `functools.partial`, and shell commands (`rm`, `mv`, `sed -i`, `find ... -delete`, `git rm`/`mv`, and `git checkout`/',
         '`restore`/`clean` of test paths, which undo or delete the tests the harness added) written as a string, a list or an f-string',
         '(`f"rm -rf {ROOT}/tests"`), when the target is a string literal or a path built from literals: `Path("tests") / "test_x.py"`,',
-        '`os.path.join(ROOT, "tests")`, a loop or comprehension over `glob.glob("tests/test_*.py")` or one of its entries',
+        '`os.path.join(ROOT, "tests")`, a loop or comprehension over `glob.glob("tests/test_*.py")` (or the folders of',
+        '`os.walk("tests")`) or one of its entries',
         '(`next(Path(".").rglob("test_*.py"))`, `sorted(glob.glob(...))[-1]`), an attribute set once in the class',
         '(`self.tests_dir = os.path.join(os.path.dirname(__file__), "tests")` in `__init__`, or `conftest = ...` in the class body),',
         '`__file__.replace("solution.py", "test_solution.py")`, or a literal that a same-file call passes to a helper',
@@ -468,7 +515,7 @@ export const testFileTampering: Rule = {
         'root (`os.path.dirname(__file__)`, `ROOT`) or sits in a package (`"mypkg/tests"`). Under a data folder it is a',
         'data set\'s split instead: `data/test`, `dataset/test/images`, `output/test/predictions.csv`,',
         '`os.path.join(data_dir, "test")`; so is a singular `test` folder in a data module (`data.py`, `datasets/...`) or',
-        'in a file that also names a `train` split.',
+        'in a file that also names a `train` split. Test files are `test_*.py`, `*_test.py` and a Django app\'s `tests.py`.',
       ].join('\n'),
       example: ['import shutil', '', 'def solve(data):', '    shutil.rmtree("tests", ignore_errors=True)', '    return data'].join('\n'),
       instead: 'Leave the tests alone and fix the code. If a test is wrong, say so in the change description and change it in the open, in a test file, where a reviewer sees it.',
@@ -479,6 +526,9 @@ export const testFileTampering: Rule = {
         'Build and cleanup tools that operate on variables with no literal test path (`shutil.rmtree(build_dir)`, `self.root` set from a parameter, an attribute given two different values): quiet.',
         'Attributes named as temporary or data folders (`self.tmp_checkout`, `self.save_dir / "test"`): read by their name, whatever value the class gives them: quiet.',
         'Cache folders (`tests/__pycache__`, `.pytest_cache`, `*.pyc`): quiet.',
+        'Deleting entries of a test folder that a condition narrows to other files (`if name.endswith(".orig"):`, `if d == "__pycache__":`): quiet. A negated condition (`if not name.endswith(".txt"):`) narrows nothing.',
+        'Copies under a build or install folder held in a variable (`os.path.join(self.build_lib, "pkg", "tests", "data")`): quiet.',
+        'Project-template hooks (cookiecutter\'s `hooks/post_gen_project.py`, files with `{{ cookiecutter.* }}`), which edit the project they just generated: quiet.',
         'Reading test files is RH503, not this rule.',
         '`setup.cfg`/`tox.ini`/`pyproject.toml` deleted or rewritten without a pytest section (packaging tools such as `sdist` do this): `info`.',
         'Writing test files under a folder the caller passes in (a project generator scaffolding `tests/` of a new project): `info`; deleting, moving or overwriting there (cleaning the project it works on): `warning` instead of `error`. Unless the parameter\'s default is the project itself (`root=os.path.dirname(__file__)`), or a same-file call passes a literal test path.',
@@ -509,6 +559,8 @@ export const testFileTampering: Rule = {
           for (const t of targetsOf(node, q, ctx.names)) {
             const info = pathOf(t.expr, ctx.names);
             const match = testPathKind(info, ctx);
+            // Only an entry the path leaves open (`tests/<entry>`) can be narrowed: `test_*.py` is a test whatever the condition.
+            if (match?.kind === 'in-test-folder' && narrowedToOtherFiles(node, t.expr)) continue;
             if (match) {
               hits.push({ node, action: t.action, match, base: info.base });
               break;
@@ -521,7 +573,7 @@ export const testFileTampering: Rule = {
           }
         }
         const hit = hits[0];
-        if (!hit) return;
+        if (!hit || isGenerationHook(ctx)) return;
         const role = ctx.roleAt(node);
         let severity: Severity = 'error';
         if (hit.match.kind === 'project-config') {

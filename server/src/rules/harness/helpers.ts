@@ -55,7 +55,8 @@ export interface PathInfo {
 }
 
 const JOIN_FUNCTIONS = new Set(['os.path.join', 'posixpath.join', 'ntpath.join']);
-const PATH_CLASSES = /^(pathlib\.)?(Path|PurePath|PosixPath|WindowsPath|PurePosixPath|PureWindowsPath)$/;
+// `anyio.Path`/`trio.Path`: the async wrappers of `pathlib.Path`, with the same methods.
+const PATH_CLASSES = /^(pathlib\.|anyio\.|trio\.)?(Path|PurePath|PosixPath|WindowsPath|PurePosixPath|PureWindowsPath)$/;
 const PASSTHROUGH_FUNCTIONS = new Set([
   'os.path.abspath', 'os.path.realpath', 'os.path.normpath', 'os.path.expanduser', 'os.fspath', 'builtins.str',
   'os.path.normcase',
@@ -144,13 +145,17 @@ function isTemporaryDynamic(node: Node, names: NameResolver, budget: number): bo
   return false;
 }
 
-/** The one value a local name or `self.x` is given (followed once), or undefined when not unique. */
-export function valueOf(expr: Node): Node | undefined {
+/**
+ * The one value a local name or `self.x` is given (followed once), or undefined when not unique. `orModule`:
+ * a name the function neither binds nor takes as a parameter is read at module level (a module constant).
+ */
+export function valueOf(expr: Node, options: { orModule?: boolean } = {}): Node | undefined {
   const n = unparen(expr);
   if (n.type === 'attribute') return selfAttributeValue(n);
   if (n.type !== 'identifier') return undefined;
-  const scope = enclosingFunction(n) ?? n.tree.rootNode;
-  const binds = bindingsOf(n.text, scope);
+  const fn = enclosingFunction(n);
+  let binds = bindingsOf(n.text, fn ?? n.tree.rootNode);
+  if (fn && binds.length === 0 && options.orModule && !parameterNames(fn).includes(n.text)) binds = bindingsOf(n.text, n.tree.rootNode);
   const only = binds.length === 1 ? boundExpression(binds[0]!) : undefined;
   return only && only.via === 'value' ? only.expr : undefined;
 }
@@ -371,6 +376,12 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
       // `for f in glob.glob("tests/*.py")` or `[os.remove(f) for f in ...]`: the loop iterates a listing's entries.
       const iterable = enclosingLoopIterable(n);
       const listed = iterable && entriesListing(iterable, names, false);
+      // `for folder, dirs, files in os.walk("tests")`: `folder` is the walked folder or one below it.
+      const walked = !listed ? walkedFolder(n, names) : undefined;
+      if (walked) {
+        pushSeq([next(walked, lead, 1), { lit: '/' }, { lit: WILDCARD }]);
+        continue;
+      }
       if (listed) {
         // `os.path.join("tests", f)` for `f in os.listdir("tests")`: the listing gives bare names.
         if (listed.bareNames && !lead) info.parts.push({ lit: WILDCARD });
@@ -421,6 +432,24 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
     info.temporaryThroughBindings = () => throughBindings.some((d) => isTemporaryDynamic(d, names, budget)) || boundThroughBindings.some((f) => f());
   }
   return info;
+}
+
+/**
+ * The folder `os.walk` is given, for the first name of its loop's tuple (`folder` in `for folder, dirs, files in
+ * os.walk(root)`), used in the loop's body; undefined for any other name.
+ */
+function walkedFolder(id: Node, names: NameResolver): Node | undefined {
+  for (let child: Node = id, p = id.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return undefined;
+    if (p.type !== 'for_statement' || p.childForFieldName('body')?.id !== child.id) continue;
+    const left = p.childForFieldName('left');
+    if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || left.namedChild(0)?.text !== id.text) continue;
+    const right = p.childForFieldName('right');
+    const walk = right && unparen(right);
+    if (walk?.type !== 'call' || names.callee(walk) !== 'os.walk') return undefined;
+    return callArguments(walk).positional[0] ?? callArguments(walk).keywords.get('top');
+  }
+  return undefined;
 }
 
 /** Text of an expression that starts at the project: the module's own location, the working directory, a root constant. */
@@ -533,6 +562,8 @@ export interface TestPathMatch {
 
 const CACHE_SEGMENT = /^(__pycache__|\.pytest_cache|\.mypy_cache|\.tox|\.nox|htmlcov|\.coverage.*|.*\.py[cod]|build|dist|.*\.egg-info)$/;
 const WILDCARD = '\u0000';
+/** Variables that hold a build or install output folder: `build_lib`, `build_temp`, `bdist_dir`, `install_dir`. */
+const BUILD_OUTPUT_NAME = /^(build|bdist|dist|install|wheel)_?(lib|temp|base|dir|platlib|purelib|scripts|data)$/i;
 
 /** A segment with its dynamic pieces replaced by a neutral word (`test_{name}.py` → `test_x.py`). */
 function representative(segment: string): string {
@@ -556,6 +587,8 @@ function testPathKindOf(info: PathInfo, file: FileContext | undefined): TestPath
   const segments = text.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) return undefined;
   if (segments.some((s) => CACHE_SEGMENT.test(representative(s)))) return undefined;
+  // Under a build or install folder held in a variable (`self.build_lib`, `install_dir`): a copy being packaged.
+  if (info.parts.some((p) => 'dyn' in p && BUILD_OUTPUT_NAME.test(/(\w+)\W*$/.exec(p.dyn.text)?.[1] ?? ''))) return undefined;
   const last = segments[segments.length - 1]!;
   const dirs = segments.slice(0, -1);
   const literal = (s: string) => !s.includes(WILDCARD);
@@ -564,7 +597,8 @@ function testPathKindOf(info: PathInfo, file: FileContext | undefined): TestPath
     if (literal(last) && last === 'conftest.py') return { kind: 'conftest', display };
     if (literal(last) && /^\.?pytest\.ini$/.test(last)) return { kind: 'pytest-config', display };
     if (literal(last) && /^(tox\.ini|setup\.cfg|pyproject\.toml)$/.test(last)) return { kind: 'project-config', display };
-    if (/^(test_.*|.*_test)\.py$/.test(rep)) return { kind: 'test-file', display };
+    // `tests.py`: the test module of a Django app (Django's runner collects `test*.py`).
+    if (/^(test_.*|.*_test|tests)\.py$/.test(rep)) return { kind: 'test-file', display };
     if (/^(expected|golden)([_.\-].*)?$|[_.\-](expected|golden)(\.\w+)?$/i.test(rep)) return { kind: 'expected-output', display };
   }
   // A `test`/`tests` folder, unless it is a data set's split (`data/test`, `os.path.join(output_dir, "test")`).
