@@ -371,6 +371,40 @@ function isTestRef(n: Node, items: Set<string>, aliases: Set<string>): boolean {
   return false;
 }
 
+/** Module-level functions of a file by name (the last definition wins, as at run time). */
+const moduleFunctions = new WeakMap<Node, Map<string, Node>>();
+
+function moduleFunctionNamed(root: Node, name: string): Node | undefined {
+  let byName = moduleFunctions.get(root);
+  if (!byName) {
+    byName = new Map();
+    for (const child of root.namedChildren) {
+      const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+      const defName = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+      if (defName) byName.set(defName, def!);
+    }
+    moduleFunctions.set(root, byName);
+  }
+  return byName.get(name);
+}
+
+/**
+ * `helper(item)` where `helper` is a function of the same file that runs the item it is given (its own
+ * run evidence, two levels deep at most): a plugin that runs the test elsewhere (a forked process, a
+ * thread) and logs the reports it gets back, such as pytest-forked's `forked_run_report(item)`.
+ */
+function runsThroughHelper(call: Node, arg: Node, depth: number): boolean {
+  if (depth >= 2 || arg.type === 'keyword_argument') return false;
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'identifier') return false;
+  const helper = moduleFunctionNamed(call.tree.rootNode, callee.text);
+  if (!helper) return false;
+  const position = call.childForFieldName('arguments')!.namedChildren.indexOf(arg);
+  const param = helper.childForFieldName('parameters')?.namedChildren[position];
+  const paramName = param?.type === 'identifier' ? param.text : param?.childForFieldName('name')?.text;
+  return !!paramName && runEvidence(helper, [paramName], depth + 1).length > 0;
+}
+
 /**
  * Every call in `fn` (nested functions included) that is evidence of running the test: a running entry
  * point (`runtestprotocol`, `item.runtest()`, `ihook.pytest_runtest_protocol`...), calling or handing on
@@ -378,7 +412,7 @@ function isTestRef(n: Node, items: Set<string>, aliases: Set<string>): boolean {
  * `loop.run_until_complete(pyfuncitem.obj(...))`, `wrap_in_sync(pyfuncitem.obj)`), or passing the item
  * itself to something that sounds like it runs it (not to logging or reporting).
  */
-export function runEvidence(fn: Node, itemNames: string[]): Node[] {
+export function runEvidence(fn: Node, itemNames: string[], depth = 0): Node[] {
   const body = fn.childForFieldName('body');
   if (!body) return [];
   const items = new Set(itemNames);
@@ -411,7 +445,7 @@ export function runEvidence(fn: Node, itemNames: string[]): Node[] {
         if (!v) continue;
         const u = unparen(v);
         const isItem = u.type === 'identifier' && items.has(u.text);
-        if ((isTestRef(v, items, aliases) && !PASSIVE_ARG.test(name)) || (isItem && RUNNY.test(name) && !NOT_RUNNY.test(name))) {
+        if ((isTestRef(v, items, aliases) && !PASSIVE_ARG.test(name)) || (isItem && RUNNY.test(name) && !NOT_RUNNY.test(name)) || (isItem && runsThroughHelper(n, a, depth))) {
           out.push(n);
           break;
         }
