@@ -39,20 +39,22 @@ function percentiles(samples: number[]): { p50: number; p95: number } {
 }
 
 /**
- * The floor under the editing latency: the same document and edits in this process, timing only the
- * server's re-parse (SyntaxDocument.syntaxTree: tree.edit, then tree-sitter against the edited old tree).
+ * The parsing part of the editing latency: the same document and edits in this process, timing only the
+ * re-parse: of the pieces the edit touched, as the server does (SyntaxDocument.syntaxPieces), or of the whole
+ * file by tree-sitter against the edited old tree (SyntaxDocument.syntaxTree).
  */
-export async function measureParseLatency(edits = 200): Promise<{ p50: number; p95: number }> {
+export async function measureParseLatency(what: 'pieces' | 'whole', edits = 200): Promise<{ p50: number; p95: number }> {
   await initParser(locateWasm());
   const parser = createParser();
   const doc = new SyntaxDocument('file:///bench/big_module.py', 'python', 1, makeDocument(5000));
   try {
-    doc.syntaxTree(parser);
+    const reparse = () => (what === 'pieces' ? doc.syntaxPieces(parser) : doc.syntaxTree(parser));
+    reparse();
     const samples: number[] = [];
     for (let k = 0; k < edits; k++) {
       doc.applyChanges([editNumber(k)], k + 2);
       const started = performance.now();
-      doc.syntaxTree(parser);
+      reparse();
       samples.push(performance.now() - started);
     }
     return percentiles(samples);
