@@ -11,20 +11,7 @@ import { parsePython } from '../../server/src/engine';
 import { forEachDescendant } from '../../server/src/engine/ast';
 import { activate, deactivate, readsTreeMemory, useTreeReader } from '../../server/src/engine/fast';
 import { ensureParser } from '../support/engine';
-import { nodeSignature } from '../support/node-signature';
-
-function allNodes(root: Node): Node[] {
-  const out = [root];
-  const stack = [root];
-  while (stack.length) {
-    for (const c of stack.pop()!.children) {
-      if (!c) continue;
-      out.push(c);
-      stack.push(c);
-    }
-  }
-  return out;
-}
+import { allNodes, nodeSignature } from '../support/node-signature';
 
 /** Signatures of every node (named and anonymous), indexed with and then without the JS index. */
 function compare(source: string): void {

@@ -13,7 +13,7 @@ import { pieceBoundaries, topLevelStatementStarts } from '../../server/src/engin
 import { activate, activateForest, deactivate, deactivateForest } from '../../server/src/engine/fast';
 import { ALL_RULES } from '../../server/src/rules/registry';
 import { ensureParser } from '../support/engine';
-import { byRange, nodeSignature } from '../support/node-signature';
+import { allNodes, byRange, nodeSignature } from '../support/node-signature';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
@@ -64,17 +64,9 @@ function parsePieces(source: string, minLength: number): Tree[] {
   return trees;
 }
 
-function allNodes(root: Node): Node[] {
-  const out = [root];
-  const stack = [root];
-  while (stack.length) {
-    for (const c of stack.pop()!.children) {
-      if (!c) continue;
-      out.push(c);
-      stack.push(c);
-    }
-  }
-  return out.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+/** All nodes in document order (pieces and the whole parse reach them in different orders). */
+function nodesInOrder(root: Node): Node[] {
+  return allNodes(root).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
 }
 
 describe('topLevelStatementStarts', () => {
@@ -120,7 +112,7 @@ describe('a module parsed as pieces', () => {
         }
         let fromPieces: Record<string, unknown>[];
         try {
-          fromPieces = allNodes(forest.root).map((n) => nodeSignature(n, undefined, byRange));
+          fromPieces = nodesInOrder(forest.root).map((n) => nodeSignature(n, undefined, byRange));
           assert.equal(pieces[pieces.length - 1]!.rootNode, forest.root, `${file}: every piece's rootNode is the module's`);
         } finally {
           deactivateForest(pieces);
@@ -128,7 +120,7 @@ describe('a module parsed as pieces', () => {
         const { root } = activate(whole, source);
         let fromWhole: Record<string, unknown>[];
         try {
-          fromWhole = allNodes(root).map((n) => nodeSignature(n, undefined, byRange));
+          fromWhole = nodesInOrder(root).map((n) => nodeSignature(n, undefined, byRange));
         } finally {
           deactivate(whole);
         }

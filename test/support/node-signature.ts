@@ -49,3 +49,17 @@ export function nodeSignature(n: Node, fields: readonly string[] = SIGNATURE_FIE
   }
   return sig;
 }
+
+/** Every node under `root`, named and anonymous (its own `children`), the root first. */
+export function allNodes(root: Node): Node[] {
+  const out = [root];
+  const stack = [root];
+  while (stack.length) {
+    for (const c of stack.pop()!.children) {
+      if (!c) continue;
+      out.push(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}
