@@ -90,12 +90,19 @@ function isInside(node: Node, container: Node | null | undefined): boolean {
   return !!container && container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
 }
 
-/** `with pytest.raises(SystemExit)`, `self.assertRaises(SystemExit)`, `contextlib.suppress(SystemExit)`. */
+/**
+ * Checks that expect an exception, by their last name in any test library's spelling: `raises`,
+ * `assertRaises(Regex)`, `failUnlessRaises`, `assert_raises` (nose), `ShouldRaise`/`should_raise`
+ * (testfixtures), `expect_raises`, and `contextlib.suppress`.
+ */
+const EXPECTS_EXCEPTION = /^(raises|suppress|(assert|should|expect|fail_?unless)_?raises?(_?regexp?)?)$/i;
+
+/** `with pytest.raises(SystemExit)`, `self.assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `contextlib.suppress(SystemExit)`. */
 function isExpectingExitCall(call: Node): boolean {
   if (call.type !== 'call') return false;
   const fn = dottedName(call.childForFieldName('function')) ?? '';
   const last = fn.slice(fn.lastIndexOf('.') + 1);
-  if (!/^(raises|assertRaises|assertRaisesRegex|assertRaisesRegexp|suppress|failUnlessRaises)$/.test(last)) return false;
+  if (!EXPECTS_EXCEPTION.test(last)) return false;
   const args = call.childForFieldName('arguments');
   return !!args && args.namedChildren.some((a) => exceptionNames(a).some((t) => CATCHES_SYSTEM_EXIT.has(t)));
 }
@@ -115,14 +122,17 @@ function withExpectsExit(withStmt: Node): boolean {
   return found;
 }
 
-/** Calls that fork the process. */
+/**
+ * Calls that fork the process: `os.fork()`, `pty.fork()`, and helpers named for forking (`_fork()`,
+ * `fork_or_skip()`, a server library's `fork_processes(3)`, `do_fork()`), whose callers run in both processes.
+ */
 function isForkCall(n: Node, names: NameResolver): boolean {
   if (n.type !== 'call') return false;
   const fnNode = n.childForFieldName('function');
   const q = names.qualify(fnNode) ?? '';
   if (/^(os|posix|pty)\.(fork|forkpty)$/.test(q)) return true;
   const d = dottedName(fnNode) ?? '';
-  return /(^|\.)_?(fork|forkpty|fork_or_skip)$/.test(d);
+  return /(^|\.)(\w+_)?_?(fork|forkpty)(_\w+)?$/.test(d);
 }
 
 /** Class bases, resolved. */
@@ -152,6 +162,7 @@ class FileJudge {
   private hackRoots?: Map<number, string>;
   private hasTests?: boolean;
   private readonly forkScopes = new Map<number, boolean>();
+  private installedOnInterpreter?: Set<string>;
 
   constructor(private readonly ctx: RuleContext) {
     this.names = ctx.names;
@@ -274,15 +285,30 @@ class FileJudge {
     return true;
   }
 
+  /**
+   * The scope forks: itself, or through a function nested in it that it calls (`def start_child(i): pid =
+   * os.fork() ...`, called in a loop by a process manager that then waits on its children).
+   */
   private scopeForks(scope: Node): boolean {
     const cached = this.forkScopes.get(scope.id);
     if (cached !== undefined) return cached;
     let found = false;
-    forEachInScope(scope.type === 'module' ? scope : scope.childForFieldName('body') ?? scope, (n) => {
+    const body = scope.type === 'module' ? scope : scope.childForFieldName('body') ?? scope;
+    forEachInScope(body, (n) => {
       if (found) return false;
       if (isForkCall(n, this.names)) found = true;
       return !found;
     });
+    if (!found && scope.type === 'function_definition') {
+      const called = simpleCallsIn(scope);
+      for (const nested of body.descendantsOfType('function_definition')) {
+        if (!nested || nested.id === scope.id || !called.has(functionName(nested)) || !nested.text.includes('fork')) continue;
+        if (this.scopeForks(nested)) {
+          found = true;
+          break;
+        }
+      }
+    }
     this.forkScopes.set(scope.id, found);
     return found;
   }
@@ -311,6 +337,26 @@ class FileJudge {
     return 'unknown';
   }
 
+  /** Names of functions the file installs on an interpreter or debugger class: `pdb.Pdb.set_quit = set_quit`, `setattr(cmd.Cmd, "do_x", f)`. */
+  private interpreterMethods(): Set<string> {
+    if (this.installedOnInterpreter) return this.installedOnInterpreter;
+    const out = new Set<string>();
+    const isInterpreter = (n: Node | null | undefined) => INTERPRETER_BASES.has(this.names.qualify(n) ?? '');
+    if (/\b(Pdb|Bdb|Cmd|Interactive\w+)\b/.test(this.ctx.source)) {
+      for (const a of this.ctx.root.descendantsOfType('assignment')) {
+        const left = a?.childForFieldName('left');
+        const right = a?.childForFieldName('right');
+        if (left?.type === 'attribute' && right?.type === 'identifier' && isInterpreter(left.childForFieldName('object'))) out.add(right.text);
+      }
+      for (const c of this.ctx.root.descendantsOfType('call')) {
+        if (!c || this.names.qualify(c.childForFieldName('function')) !== 'builtins.setattr') continue;
+        const args = callArguments(c).positional;
+        if (args.length === 3 && args[2]!.type === 'identifier' && isInterpreter(args[0])) out.add(args[2]!.text);
+      }
+    }
+    return (this.installedOnInterpreter = out);
+  }
+
   /** How strongly a function looks like a command-line entry point. */
   private cliStrength(def: Node, site: ExitSite): 'strong' | 'name' | 'none' {
     const name = functionName(def);
@@ -320,6 +366,10 @@ class FileJudge {
     const cls = classOfMethod(def);
     // Command interpreters (`cmd.Cmd`, the REPLs of `code`) quit when their user types the command.
     if (cls && (/^(do|help)_/.test(name) || classBases(cls, this.names).some((b) => INTERPRETER_BASES.has(b)))) return 'strong';
+    // A function installed as a method of one (`pdb.Pdb.set_quit = set_quit`): the debugger's user quits.
+    if (!cls && this.interpreterMethods().has(name)) return 'strong';
+    // An option handler that shows help, usage or a version (`opt_help_reactors`, twisted's `usage.Options`).
+    if (HELP_OPTION_HANDLER.test(name)) return 'strong';
     if (decoratorNames(def).some((d) => /(^|\.)(command|group|main)$/.test(d) || /^(click|typer)\./.test(d))) return 'strong';
     if (parameterNames(def).some((p) => p === 'argv')) return 'strong';
     const body = def.childForFieldName('body');
@@ -477,6 +527,13 @@ class FileJudge {
       // A test that asserts the exit (`assertRaises(SystemExit, ...)`, `pytest.raises(SystemExit)`) expects it.
       if (site.catchable && top && topLabel && containsExpectingExit(top)) return undefined;
       const label = roots.get(nearest.id);
+      // A test class nested in another class or a function is a sample that the enclosing tests run under
+      // their own runner (which catches SystemExit), not a test that discovery collects.
+      const sample = label && site.catchable && !swallow ? sampleTestContainer(nearest, this.names) : undefined;
+      if (sample) {
+        if (containsExpectingExit(sample)) return undefined;
+        return { severity: 'info', where: `in ${label}, of a sample test class nested in \`${functionName(sample)}\``, note: 'Test discovery does not collect it; the tests that run it see its SystemExit as an error.' };
+      }
       if (label) return { severity: 'error', where: swallow ? `in ${label}, ${swallowWhere}` : `in ${label}`, related: swallowRelated };
       // A finaliser runs by itself when the object is collected, at the latest at interpreter shutdown, after the
       // run has set its status; `os._exit(0)` there replaces that status (a `SystemExit` there is only printed).
@@ -536,7 +593,10 @@ class FileJudge {
   }
 }
 
-const INTERPRETER_BASES = new Set(['cmd.Cmd', 'code.InteractiveConsole', 'code.InteractiveInterpreter']);
+/** Command interpreters and debuggers: their methods run the commands their user types (`quit`, `EOF`). */
+const INTERPRETER_BASES = new Set(['cmd.Cmd', 'code.InteractiveConsole', 'code.InteractiveInterpreter', 'pdb.Pdb', 'bdb.Bdb']);
+/** Handlers of a command-line option that shows help, usage or a version and ends the command: `opt_help_reactors`, `print_usage`. */
+const HELP_OPTION_HANDLER = /^_*(opt|print|show|display)_(\w+_)?(help|usage|version)(_\w+)?$/i;
 
 /** A server class (`socketserver.TCPServer`, a project's `RPCServer`) or an `asyncore` dispatcher. */
 const SERVER_BASE = /(^|\.)(\w*Server|dispatcher\w*)$/;
@@ -704,6 +764,29 @@ function moduleLevelValue(node: Node, name: string): Node | undefined {
   while (module && module.type !== 'module') module = module.parent;
   const values = module ? moduleAssignments(module).get(name) : undefined;
   return values?.length === 1 ? values[0] : undefined;
+}
+
+/**
+ * For a method of a test class nested in another class or in a function, the outermost of those when
+ * neither unittest's loader nor pytest collects the nested class: unittest looks only at module-level
+ * classes, pytest at classes nested in `Test*` classes that are not `TestCase`s. Such a class is a sample
+ * that the enclosing tests run themselves (a test framework's own tests).
+ */
+function sampleTestContainer(method: Node, names: NameResolver): Node | undefined {
+  const cls = classOfMethod(method);
+  if (!cls) return undefined;
+  let outermost: Node | undefined;
+  let collected = true;
+  for (let p = cls.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') {
+      collected = false;
+      outermost = p;
+    } else if (p.type === 'class_definition') {
+      if (!/^Test/.test(functionName(p)) || classBases(p, names).some((b) => /TestCase$/.test(b))) collected = false;
+      outermost = p;
+    }
+  }
+  return outermost && !collected ? outermost : undefined;
 }
 
 /** The function (with its nested code) asserts that something raises SystemExit. */
@@ -907,14 +990,14 @@ export const forcedSuccessExit: Rule = {
       lookAlikes: [
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
         'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
-        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands and `code.InteractiveConsole` REPLs — quiet (a function only *named* `main`/`run` is `info`).',
+        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`).',
         'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
         'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. A bare `input()` that reads data prompts no one and does not count.',
-        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets — quiet. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet).',
-        '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code).',
+        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet).',
+        '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code). The same when the function forks through a nested function it calls or a helper named for forking (`number = fork_processes(3)`): a process manager\'s parent exiting after its children, a test\'s worker ending itself.',
         'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)`, a plain `Enum` member (printed, status 1) — quiet (but `os._exit(0 if n else 0)`, `os._exit(*ARGS)` with `ARGS = (0,)`, and a class constant bound only to 0 in this file, `sys.exit(Codes.SUCCESS)` or an `IntEnum` member, are successes: `error`).',
-        'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `try/except SystemExit` — quiet.',
+        'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `assert_raises(SystemExit, ...)`, `try/except SystemExit` — quiet. A test class nested in another class or a function, which discovery does not collect (a sample that a test framework\'s own tests run under their runner), is `info`, and quiet when its enclosing class or function expects the SystemExit (`os._exit(0)` there stays an `error`).',
         '`except KeyboardInterrupt: sys.exit(0)` — quiet.',
         'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`.',
         'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`; but in a handler that swallows a failure — `except AssertionError`, or any swallowing handler in a module the tests import (no shebang, main guard, `sys.argv` or module-level call) — `error`. Class-level setup and teardown (`setUpClass`, `tearDownClass`, `setup_class`, `teardown_class`, decorated `@classmethod`) are run by the framework: `error`.',

@@ -451,7 +451,7 @@ export class CallbackCollector {
       // dotted name end in `method`; a bare name's dotted name is itself, its resolved name an alias.
       const f = fnNode && unparen(fnNode);
       const last = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.type === 'identifier' ? f.text : undefined;
-      if (last !== undefined && !REGISTERING_METHODS.has(last) && !(this.mayTarget && hasTargetKeyword(n))) {
+      if (last !== undefined && !REGISTERING_METHODS.has(last) && !THREAD_STARTER.test(last) && !(this.mayTarget && hasTargetKeyword(n))) {
         // A bare name qualifies to its binding (`qualify` would look it up the same way).
         if (f!.type === 'attribute' || !REGISTERING_CALLEES.has(names.lookup(f!.text) ?? '')) return;
       }
@@ -471,6 +471,14 @@ export class CallbackCollector {
         const target = names.qualify(args.positional[0]);
         const attr = stringValue(args.positional[1]);
         if ((target === 'sys' || target === 'threading') && attr === 'excepthook') this.add(args.positional[2], { kind: 'excepthook', at: n, args: [] });
+      }
+      if (last !== undefined && startsThread(last, dotted, callee)) {
+        // `tc.start_thread_soon(job, deliver)`, `reactor.callInThread(f)`, `threading.Timer(5, f)`: every
+        // callable handed over runs in another thread, where a SystemExit ends only that thread.
+        for (const a of args.positional) {
+          const c = unparen(a);
+          if (c.type === 'lambda' || c.type === 'identifier' || c.type === 'attribute') this.add(a, { kind: 'thread', at: n, args: [] });
+        }
       }
       const target = args.keywords.get('target');
       if (target) {
@@ -495,6 +503,26 @@ export class CallbackCollector {
       }
     }
   }
+}
+
+/**
+ * Last names of calls that may run their callable arguments in another thread: `start_new_thread`,
+ * `start_thread_soon`, `deferToThread`, `callInThread`, `threading.Thread(None, f)`, `threading.Timer(5, f)`
+ * (checked further by `startsThread`).
+ */
+const THREAD_STARTER = /thread|^Timer$/i;
+
+/**
+ * The call runs its callable arguments in another thread, where a SystemExit ends only that thread. Not
+ * `callFromThread` (it runs them in the reactor's thread), and not the calls that hand the callable's
+ * exception back to the caller (`asyncio.to_thread`, `to_thread.run_sync`, an executor's `submit`), whose
+ * SystemExit reaches the caller after all.
+ */
+function startsThread(last: string, dotted: string, callee: string): boolean {
+  if (!THREAD_STARTER.test(last) || /from_?thread|^to_?thread$/i.test(last) || /(^|\.)to_thread\./.test(dotted)) return false;
+  if (last === 'Timer') return callee === 'threading.Timer';
+  // A thread is started, not looked up or named: `current_thread()`, `get_thread_name()` take no callable.
+  return !/^(current|main|get|set|is|active|enumerate)_?/i.test(last) && !/(ident|name|count|local|lock|id)$/i.test(last);
 }
 
 /** Last names of the callees `callbackRegistry` recognises by name (`signal.signal`, `atexit.register`...). */
