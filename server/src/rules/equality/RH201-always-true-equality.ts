@@ -18,7 +18,7 @@ import type { Rule } from '../../engine/rule';
 import { callArguments, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answerText, chameleonParts, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, ORDERING_TEXT, sourceMentions, type ComparisonOverride } from './helpers';
+import { analyseEquality, answersEveryKey, answerText, chameleonParts, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, ORDERING_TEXT, sourceMentions, type ComparisonOverride } from './helpers';
 
 /** Written inside the class body or `type()` namespace (not installed from outside). */
 function inBody(o: ComparisonOverride): boolean {
@@ -167,6 +167,7 @@ export const alwaysTrueEquality: Rule = {
         'The NaN test `x != x`, `a.read() == a.read()` (a call may answer differently), a `match` that can fall through (no irrefutable last case, or a guard): quiet.',
         'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info` (a demo instance under `if __name__ == "__main__":` does not make a class a sentinel).',
         'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns and that does not list or count items (no `__iter__`/`__len__`): `info`. A real collection whose `__contains__` always says yes stays an error.',
+        'A defaulting mapping whose lookups answer every key (a `defaultdict` base, a `__missing__` that returns, or a `__getitem__` that never raises and falls back to a default, `self.domains.get(name, self.default)`) and whose `__contains__` therefore always says yes: `info`, even when it lists and counts its entries, since membership agrees with `d[key]` (not for list, tuple, str or set subclasses, whose `in` asks about values).',
         'A method decorator that keeps the real comparison (a type guard returning `NotImplemented`, then `method(self, other)`), or one imported from another module: quiet.',
         'An always-equal helper in a test-support module of the package (a module that imports `unittest`/`pytest` but defines no tests, such as a `testing` utilities module), when no function there returns it: `info`.',
         'An `__eq__` that always returns `False` (a never-equal sentinel such as `NEVER_EQ`): quiet — it cannot make a test pass.',
@@ -240,6 +241,11 @@ export const alwaysTrueEquality: Rule = {
             // utilities module, a plugin's helpers): match-anything helpers are normal there.
             severity = 'info';
             context = ' (in a test-support module that imports a test framework, and no function here hands it out as a result)';
+          } else if (o.dunder === '__contains__' && owner && !eq && !owner.intent && owner.selfReturning.length === 0 && answersEveryKey(owner, ctx.names)) {
+            // A defaulting mapping (twisted's `DomainWithDefaultDict`): `d[key]` answers every key with a
+            // default, so "every key is in it" is what its lookups say too; membership is not faked.
+            severity = 'info';
+            context = ' (its lookups answer every key with a default, so membership agrees with `d[key]`: a defaulting mapping, not a faked membership check)';
           } else if (o.dunder === '__contains__' && owner && !eq && owner.handedOut.length === 0 && !owner.intent && !enumeratesItems(owner)) {
             // A universal container ("allow everything", Django's DisableMigrations recipe) is a legitimate
             // configuration object; it only fakes a result when code under test returns it.

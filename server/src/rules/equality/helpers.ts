@@ -22,6 +22,7 @@ import {
   negatesEachOther,
   parameterNames,
   returnsOf,
+  returnValue,
   stringValue,
   unparen,
   type Node,
@@ -1842,6 +1843,58 @@ export function enumeratesItems(c: ClassInfo): boolean {
     return found;
   }
   return !!namespaceEntries(callArguments(c.node).positional[2] ?? c.node)?.some((e) => enumerating(e.name));
+}
+
+/** Builtin bases whose `in` tests values (sequences, sets, strings), not keys. */
+const NOT_MAPPING_BASES = new Set([
+  'builtins.list', 'builtins.tuple', 'builtins.str', 'builtins.bytes', 'builtins.bytearray', 'builtins.set', 'builtins.frozenset',
+  'collections.UserList', 'collections.UserString', 'collections.deque',
+]);
+
+/**
+ * Does every key look up to a value, so an always-yes `__contains__` agrees with the lookups? A
+ * `defaultdict` base, a `__missing__` that answers instead of raising, or a `__getitem__` that never
+ * raises and falls back to a default (`self.data.get(key, self.default)`, `getattr(obj, key, default)`, a
+ * `try` whose `except` returns, an `if key in ...` branch). A "defaulting mapping" like this says yes to
+ * `name in d` because `d[name]` really answers for every name; a lookup that can refuse a key (a `raise`,
+ * or plain `return self.data[key]`) does not count.
+ */
+export function answersEveryKey(c: ClassInfo, names: NameResolver): boolean {
+  if (c.node.type !== 'class_definition') return false;
+  const bases = baseExpressions(c.node).map((b) => names.qualify(b));
+  // `in` on a sequence or set asks about its values, not about the positions `__getitem__` answers.
+  if (bases.some((q) => q && NOT_MAPPING_BASES.has(q))) return false;
+  if (bases.includes('collections.defaultdict')) return true;
+  const body = c.node.childForFieldName('body');
+  if (!body) return false;
+  let answers = false;
+  forEachClassMember(body, (name, member) => {
+    if (answers || !('def' in member) || (name.text !== '__getitem__' && name.text !== '__missing__')) return;
+    const def = member.def;
+    const key = parameterNames(def)[1];
+    const fnBody = def.childForFieldName('body');
+    if (!key || !fnBody) return;
+    let raises = false;
+    let falls = false;
+    forEachInScope(fnBody, (n) => {
+      if (n.type === 'raise_statement') raises = true;
+      else if (n.type === 'except_clause' && returnsOf(def).some((r) => returnValue(r) && within(r, n))) falls = true;
+      else if (n.type === 'call') {
+        // `<mapping>.get(key, default)` or `getattr(obj, key, default)`: the default answers a missing key.
+        const fn = unparen(n.childForFieldName('function')!);
+        const args = callArguments(n).positional;
+        const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.text;
+        const keyAt = method === 'get' && fn.type === 'attribute' ? 0 : method === 'getattr' && fn.type === 'identifier' ? 1 : -1;
+        if (keyAt >= 0 && args.length === keyAt + 2 && unparen(args[keyAt]!).text === key) falls = true;
+      } else if (n.type === 'comparison_operator' && unparen(n.namedChildren[0]!).text === key && n.children.some((t) => !t.isNamed && /^(not )?in$/.test(t.type))) {
+        falls = true;
+      }
+    });
+    // `__missing__` is only called for a key the mapping lacks: answering at all is the fallback.
+    const fallsBack = name.text === '__missing__' ? returnsOf(def).some((r) => returnValue(r)) : falls;
+    if (!raises && fallsBack) answers = true;
+  });
+  return answers;
 }
 
 /** Why the class is a chameleon (RH202), as related locations; empty when it is not one. */
