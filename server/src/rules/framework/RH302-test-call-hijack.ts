@@ -19,7 +19,7 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, spelledByValue, whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -116,7 +116,7 @@ export const testCallHijack: Rule = {
         'a `pytest_runtest_call` wrapper that catches the exception around `yield` (or calls `outcome.force_result(None)`) ' +
         'turns every failure into a pass, and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
         'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
-        'On the unittest side, a `TestCase.run` that never calls the test method (or runs it and then empties `result.failures`), a ' +
+        'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), or runs it and then empties `result.failures`, a ' +
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
         '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`), `wasSuccessful` returning `True`, or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
@@ -135,7 +135,9 @@ export const testCallHijack: Rule = {
         'Retry and distribution plugins whose protocol hook runs the test via `runtestprotocol` (rerunfailures, flaky, xdist), even if some paths return early.',
         'Timeout, coverage and capture wrappers that `yield` inside `try/finally` without catching.',
         'pytest\'s own `pytest_pyfunc_call`, which calls the test function.',
-        'A `TestCase.run` override that calls `super().run(result)` (setup around the real run).',
+        'A `TestCase.run` override that calls `super().run(result)` (setup around the real run), hands the result to a helper method that runs the test, or calls the test method the class is instantiated with (`Case("run_all")`).',
+        'A `TestCase.__call__` that forwards to `self.run(...)`, as unittest\'s own does (the `run` it reaches is checked on its own).',
+        'A `TestCase.run` that reports the test as an error or failure (a placeholder for a test that cannot run here): the runner sees it fail.',
         'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events).',
         'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`).',
         'Retry loops that clear `result.failures` and run the failed tests into the same result again (also in a `TestCase.run` override); result classes resetting their own lists.',
@@ -378,26 +380,79 @@ function findCall(fn: Node, pred: (call: Node) => boolean): Node | undefined {
   return found;
 }
 
+/** What a `TestCase` override's own class tells about its helpers: its methods, and its test methods by name. */
+interface TestCaseScope {
+  methods: Map<string, Node>;
+  /** Method names the file instantiates the class with (`Case("check_all")`): the test method `run` may call by name. */
+  testMethods: Set<string>;
+  /** Helpers already followed (a helper calling back into another stops the walk). */
+  seen: Set<Node>;
+}
+
 /**
  * Does a `run` / `__call__` / `_callTestMethod` body run the test? It delegates to the base class
  * (`super().run(result)`, `unittest.TestCase.run(self, result)`), calls the original it saved, touches
- * `_callTestMethod` / `_testMethodName`, calls the method it was given, or hands `result` on to a helper.
+ * `_callTestMethod` / `_testMethodName`, calls the method it was given, goes through the class's other entry
+ * point (`__call__` → `self.run(...)`, exactly what unittest's own `__call__` does; that `run` is checked on its
+ * own), or hands `result` on to a helper. With the class in view, a helper method of the same class that gets
+ * the result must itself run the test (`self._skip(result)` that only adds a success does not), and calling
+ * the test method the class is instantiated with (`self.check_all()` for `Case("check_all")`) runs it.
  */
-function delegatesRun(fn: Node, originals: Set<string>): boolean {
+function delegatesRun(fn: Node, originals: Set<string>, scope?: TestCaseScope): boolean {
   const params = parameterNames(fn);
-  const resultParam = params.find((p) => p === 'result');
-  const methodParam = fn.type === 'function_definition' && functionName(fn) === '_callTestMethod' ? params[1] : undefined;
+  const own = fn.type === 'function_definition' ? functionName(fn) : '';
+  const methodParam = own === '_callTestMethod' ? params[1] : undefined;
+  // The result is the parameter after `self` (`run(self, result_)`), whatever its name.
+  const resultParam = methodParam ? undefined : params.includes('result') ? 'result' : params[1];
   const delegating = findCall(fn, (call) => {
     const { callee, name, receiver, positional, args } = callParts(call);
     if (receiver?.type === 'call' && lastName(receiver) === 'super' && /^(run|__call__|_callTestMethod|debug)$/.test(name)) return true;
     if (TESTCASE_RUN_ATTRS.has(name) && receiver && positional[0]?.text === 'self') return true;
+    if (TESTCASE_RUN_ATTRS.has(name) && receiver?.text === 'self' && name !== own) return true;
     if (name === '_callTestMethod') return true;
     if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) return true;
     if (callee.type === 'identifier' && (originals.has(callee.text) || (methodParam && callee.text === methodParam))) return true;
     if (methodParam && args.some((a) => a.text === methodParam) && !PASSIVE_CALLS.test(name)) return true;
-    return !!resultParam && receiver?.text !== resultParam && args.some((a) => a.text === resultParam) && !PASSIVE_CALLS.test(name);
+    const helper = receiver?.text === 'self' ? scope?.methods.get(name) : undefined;
+    if (helper && scope?.testMethods.has(name)) return true;
+    if (!resultParam || receiver?.text === resultParam || !args.some((a) => a.text === resultParam) || PASSIVE_CALLS.test(name)) return false;
+    if (!helper || !scope) return true;
+    if (scope.seen.has(helper)) return false;
+    scope.seen.add(helper);
+    return delegatesRun(helper, originals, scope);
   });
   return !!delegating;
+}
+
+/**
+ * Does an override report the test as failed (`result.addError(self, ...)` with no success anywhere)? Then
+ * the runner sees the failure: a case that cannot run here says so (a remote test's placeholder).
+ */
+function reportsOnlyFailure(fn: Node): boolean {
+  return !!findCall(fn, (call) => /^(addError|addFailure)$/.test(lastName(call))) && !callsSuccess(fn);
+}
+
+/** The methods of a class body, by name. */
+function classMethods(cls: Node): Map<string, Node> {
+  const methods = new Map<string, Node>();
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition') methods.set(functionName(def), def);
+  }
+  return methods;
+}
+
+/** The method names a file instantiates a class with: `Case("check_all")`, `Case(methodName="check_all")`. */
+function instantiatedTestMethods(ctx: RuleContext, className: string): Set<string> {
+  const names = new Set<string>();
+  for (const call of ctx.root.descendantsOfType('call')) {
+    if (!call || unparen(call.childForFieldName('function')!).text !== className) continue;
+    const { positional, keywords } = callArguments(call);
+    const arg = positional[0] ?? keywords.get('methodName');
+    const value = arg?.type === 'string' ? stringValue(arg) : undefined;
+    if (value && /^\w+$/.test(value)) names.add(value);
+  }
+  return names;
 }
 
 /** A replacement for a runner's or suite's `run`: it calls or hands on the tests (or result) it is given. */
@@ -418,6 +473,8 @@ const PASSIVE_CALLS = /^(print|assert\w*|isinstance|issubclass|id|repr|str|len|h
 
 function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
   const body = cls.childForFieldName('body');
+  // Built on the first override: most TestCase classes have none.
+  let scope: TestCaseScope | undefined;
   for (const stmt of body?.namedChildren ?? []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type !== 'function_definition') continue;
@@ -427,7 +484,10 @@ function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
     const params = def.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment') ?? [];
     if (params.length < 2) continue;
     const nameNode = def.childForFieldName('name') ?? def;
-    if (delegatesRun(def, new Set())) {
+    if (reportsOnlyFailure(def)) continue;
+    scope ??= { methods: classMethods(cls), testMethods: instantiatedTestMethods(ctx, name), seen: new Set() };
+    scope.seen = new Set([def]);
+    if (delegatesRun(def, new Set(), scope)) {
       // It runs the test, then wipes what the result recorded (`result.failures.clear()` in a `finally`).
       const cleared = clearedRecordsOf(def, parameterNames(def)[1]);
       if (cleared) {
@@ -859,7 +919,7 @@ function checkRebinding(
     const owner = r.target ? r.target.replace(/\.\w+$/, '') : undefined;
     const local = r.object && unparen(r.object).type === 'identifier' && localClasses.testCase.has(unparen(r.object).text);
     if (!(owner && TESTCASE_QUALIFIED.test(owner)) && !local) return;
-    if (repl && delegatesRun(repl, originals())) return;
+    if (repl && (delegatesRun(repl, originals()) || reportsOnlyFailure(repl))) return;
     ctx.report({
       node: r.node,
       message: repl

@@ -1230,6 +1230,8 @@ function checkTestMethodPrefix(ctx: RuleContext, modLits: () => Map<string, stri
     const global = /^unittest(\.loader)?\.(TestLoader|defaultTestLoader)$/.test(ctx.names.qualify(owner) ?? dottedName(owner) ?? '');
     const fn = enclosingCallable(a);
     if (!global && !(unparen(owner).type === 'identifier' && isLoaderInstance(ctx, unparen(owner).text, fn))) continue;
+    // A loader whose every load is checked by an assertion is under test itself: its tests are never run.
+    if (!global && fn && onlyAsserted(unparen(owner).text, fn)) continue;
     const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits(), neutral: new Set(), domain: 'item' };
     // At module level of a test file (`tests/__init__.py`) the global loader changes for the whole run: as
     // `pytestmark = pytest.mark.skip`, a warning.
@@ -1242,6 +1244,38 @@ function checkTestMethodPrefix(ctx: RuleContext, modLits: () => Map<string, stri
       undefined,
       cap);
   }
+}
+
+/**
+ * Is every use of the loader `name` in `fn` (other than setting its attributes) inside an assertion
+ * (`self.assertEqual(loader.loadTestsFromTestCase(Foo), expected)`, `assert ...`)? Then the function tests
+ * the loader; nothing it loads reaches a runner.
+ */
+function onlyAsserted(name: string, fn: Node): boolean {
+  let uses = 0;
+  for (const id of fn.descendantsOfType('identifier')) {
+    if (id?.text !== name) continue;
+    const parent = id.parent;
+    // `loader = TestLoader()`, `loader.testMethodPrefix = ...`: the setup, not a use.
+    if (parent?.type === 'assignment' && parent.childForFieldName('left')?.id === id.id) continue;
+    if (parent?.type === 'attribute' && parent.parent?.type === 'assignment' && parent.parent.childForFieldName('left')?.id === parent.id) continue;
+    if (!insideAssertion(id, fn)) return false;
+    uses++;
+  }
+  return uses > 0;
+}
+
+function insideAssertion(node: Node, fn: Node): boolean {
+  for (let p = node.parent; p && p.id !== fn.id; p = p.parent) {
+    if (p.type === 'assert_statement') return true;
+    if (p.type === 'call' && /^(assert|fail)\w*$/.test(lastCalleeName(p))) return true;
+  }
+  return false;
+}
+
+function lastCalleeName(call: Node): string {
+  const f = unparen(call.childForFieldName('function')!);
+  return f.type === 'attribute' ? (f.childForFieldName('attribute')?.text ?? '') : f.text;
 }
 
 /** Is `name` bound (in `fn`, or at module level) to a new `TestLoader()` only? */
@@ -1521,7 +1555,7 @@ export const collectionSabotage: Rule = {
         '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`).',
         '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for); options added to `args` only when the user\'s own arguments ask for them (`if "--quick" in args:`).',
         'Plain `pytest_collect_file` implementations returning `[]` for files they do not handle, and wrappers that drop generated or vendored files.',
-        'A `testMethodPrefix` that starts with `test` (`"test"`, `"test_smoke"`); another prefix on a loader of the file\'s own is a warning (it may be the project\'s naming), and `info` inside a test function (a test of the loader).',
+        'A `testMethodPrefix` that starts with `test` (`"test"`, `"test_smoke"`); another prefix on a loader of the file\'s own is a warning (it may be the project\'s naming), and `info` inside a test function; quiet when everything the loader loads is only checked in assertions (a test of the loader).',
         '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`.',
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
