@@ -15,7 +15,7 @@
  * names (`sorted(got) == sorted(got)`), `all(True for ...)`, and an expected value recomputed by the same
  * expression just before (`expected = parse("1h"); assert parse("1h") == expected`), outside tests about caching or determinism.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
@@ -34,11 +34,16 @@ import {
   isDeliberateConstant,
   isEqualityThemedName,
   isExplicitFailure,
+  isFailingSample,
+  isLocalSampleTest,
+  isModuleLevel,
   isTestFunction,
   knownAssertAliases,
   literalTruth,
   nameUse,
   ownerClass,
+  testMethodsOf,
+  testsAssertionMethod,
   vacuityOf,
   vacuousAssertionArguments,
   vacuousAssertionCall,
@@ -295,6 +300,8 @@ function vacuousCall(call: Node, names: NameResolver, aliases: () => ReadonlySet
 class TestJudge {
   private comparisonsDefined?: boolean;
   private readonly pending = new Map<number, { fn: Node; vacuous: Vacuous[] }>();
+  /** By class or module node: does it hold a test that only fails (see `besideFailingSamples`)? */
+  private readonly failingSamples = new Map<number, boolean>();
   private aliases?: Set<string>;
   readonly knownAliases = () => (this.aliases ??= knownAssertAliases(this.ctx.root));
 
@@ -325,6 +332,24 @@ class TestJudge {
     if (!isSmokeNamed(functionName(fn))) return false;
     const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => !['self', 'cls'].includes(p.text));
     return params.length > 0 || classHasSetUp(ownerClass(fn));
+  }
+
+  /**
+   * A sibling test (same class, or module level) does nothing but fail (`raise Exception("should never run")`):
+   * the tests here are samples that a test framework's own tests run, skip or select, and a test that only
+   * asserts a constant is the control that shows it ran.
+   */
+  private besideFailingSamples(fn: Node): boolean {
+    const cls = ownerClass(fn);
+    const container = cls ?? (isModuleLevel(fn) ? this.ctx.root : null);
+    if (!container) return false;
+    let verdict = this.failingSamples.get(container.id);
+    if (verdict === undefined) {
+      const tests = cls ? testMethodsOf(cls) : this.ctx.root.namedChildren.map(definitionOf).filter((d) => d.type === 'function_definition' && /^test/.test(functionName(d)));
+      verdict = tests.some((t) => t.id !== fn.id && isFailingSample(t));
+      this.failingSamples.set(container.id, verdict);
+    }
+    return verdict;
   }
 
   /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
@@ -380,6 +405,10 @@ class TestJudge {
       let severity: Severity;
       let message: string;
       const what = construct(v);
+      // `self.assertIs(a, a)` in `test_assertIs`: a test of the assertion method itself, on arguments that must pass.
+      if (v.kind !== 'or-true' && isTest && testsAssertionMethod(fn, v.node)) continue;
+      // A test class built inside another test is a sample that the outer test runs and judges by its outcome.
+      if (v.kind !== 'or-true' && isTest && isLocalSampleTest(fn)) continue;
       if (v.kind === 'or-true') {
         const verdict = orTrueVerdict(v);
         severity = verdict.severity;
@@ -435,6 +464,9 @@ class TestJudge {
           } else if (isSkipped(fn, this.ctx)) {
             severity = 'info';
             message = `${what} checks nothing: \`${name}()\` is a skipped placeholder.`;
+          } else if (this.besideFailingSamples(fn)) {
+            severity = 'info';
+            message = `${what} checks nothing: \`${name}()\` sits beside tests that only fail (samples for tests of the test machinery), so it only shows that it ran.`;
           } else {
             severity = 'warning';
             message = `${what} is the only check in \`${name}()\` and cannot fail: the test passes without exercising anything.`;
@@ -777,7 +809,8 @@ export const vacuousAssertion: Rule = {
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
       lookAlikes: [
         '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet.',
-        'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`) and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
+        'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`), tests named for the assertion method they call (`self.assertIs(a, a)` or `self.assertIsNone(None)` in `test_assertIs`), and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
+        'A constant-only test beside tests that do nothing but fail (`raise Exception("should never run")`: samples for a test framework\'s own tests of skipping or selection) is the control that shows it ran: `info`. Tests of a class built inside another test (a sample the outer test runs and judges by its outcome) stay quiet.',
         '`self.assertEqual(x, x)` / `assert x == x` in tests about equality, comparison, identity or NaN semantics (test or class names such as `test_eq`, `test_reflexive`, `TestComparisons`, or files that define `__eq__`/`__lt__`) stay quiet. In a file that defines them, a test named for another operation whose only check compares the result of an operator or function call with itself (`result = Rat(10) // Rat(4); self.assertEqual(result, result)` in `test_floordiv`) is still a warning; a fresh instance (`r = Rat(3, 4)`) stays quiet.',
         '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet. `expected = f(x); assert f(x) == expected` is reported only when the name says it holds the expected value, nothing with a call runs between the two, the comparison is `==` (not `is`: a cache returns the same object), and the test or its class is not named for caching, determinism or repeatability (`test_encode_is_deterministic`, `test_second_call_uses_cache`); `expected = reference(x); assert fast(x) == expected` is a real check.',
         'A copy taken before the code runs (`before = x.copy(); normalize(x); assert_array_equal(x, before)`) is a real check; a value compared with its copy in the same assertion is vacuous only as the test\'s only check and outside tests named for copying (`test_copy`: `G.adj.copy() == G.adj` checks the copy method); `copy.copy(x) is x` (is the copy a new object?) stays quiet.',

@@ -17,7 +17,7 @@ import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendan
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nameUse, nearestFunction, skipSiteOf } from './helpers';
+import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
@@ -311,6 +311,10 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
     return;
   }
   if (elseFails(tryStmt) || inCleanup(tryStmt)) return;
+  // `test_assertNoResultSwallowsFailure` catching the failure of `self.assertNoResult(d)`: a test of what the
+  // assertion method does when it fails, not a check it drops.
+  const fn = nearestFunction(tryStmt);
+  if (fn && isTestFunction(fn) && asserts.every((a) => testsAssertionMethod(fn, a))) return;
   if (verdict.flags && !unreadFlags(verdict.flags, tryStmt)) return;
   const flagNote = verdict.flags ? ` (the handler sets \`${verdict.flags.map((f) => f.text).join('`, `')}\`, which nothing reads)` : '';
   const onlyExplicitFailures = asserts.every((a) => isExplicitFailure(a));
@@ -610,6 +614,7 @@ export const swallowedAssertion: Rule = {
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
         '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet.',
+        'A test named for the assertion method whose failure it catches (`test_assertNoResultConsumesFailure` around `self.assertNoResult(d)`) tests that method\'s behaviour on failure and stays quiet.',
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`.',
         'Expected-failure decorators whose wrapper raises when the test passes (`except AssertionError: return`, then `raise AssertionError("passed unexpectedly")`) stay quiet. A helper module\'s decorator is reported only when it names AssertionError and drops it outright (not a retry, a skip or a broad `except Exception`) and the module does not apply it to its own helpers.',
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',

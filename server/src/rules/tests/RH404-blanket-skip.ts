@@ -33,7 +33,9 @@ import {
   quoteReason,
   SETUP_NAMES,
   SKIP_WORDS,
+  isFailingSample,
   skipSiteOf,
+  testMethodsOf,
   type ReasonVerdict,
 } from './helpers';
 
@@ -267,6 +269,24 @@ function isUnittestSkipFlag(node: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * `def decorator(test_item): ...; test_item.__unittest_skip__ = True; return test_item`: the implementation of
+ * a skip decorator marks whatever it is given; the blanket skip, if any, is where the decorator is applied.
+ */
+function marksReturnedParameter(fn: Node, target: Node | null | undefined): boolean {
+  const t = target ? unparen(target) : undefined;
+  if (t?.type !== 'identifier' || !parameterNames(fn).includes(t.text)) return false;
+  const body = fn.childForFieldName('body');
+  let returned = false;
+  if (body) {
+    forEachInScope(body, (n) => {
+      if (n.type === 'return_statement') returned ||= n.namedChildren.some((c) => unparen(c).text === t.text);
+      return !returned;
+    });
+  }
+  return returned;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Test files
 
@@ -480,7 +500,7 @@ function checkAppliedDecorator(ctx: RuleContext, expr: Node): boolean {
   if (!skip) return false;
   const target = callArguments(call).positional[0];
   const cls = target && target.type === 'identifier' ? findClass(ctx.root, target.text) : undefined;
-  if (!cls) return false;
+  if (!cls || hidesNoCheck(cls, ctx)) return false;
   const note = markNote(skip);
   ctx.report({ node: call, message: `\`${skip.display}(...)(${target!.text})\` ${markEffect(skip, `every test of class \`${target!.text}\``)}${note.text}.${note.tail}`, severity: note.severity });
   return true;
@@ -507,7 +527,25 @@ function checkPytestmark(ctx: RuleContext, assign: Node, scope: 'module' | { cls
   }
 }
 
+/** Modules of test frameworks whose base classes define no tests of the project (`unittest.TestCase`). */
+const FRAMEWORK_BASES = /^(unittest|unittest2|twisted\.trial|testtools|django\.test|absl\.testing|tornado\.testing|asynctest|aiounittest)(\.|$)/;
+
+/**
+ * Skipping the class hides no check: it defines no tests, or only tests that do nothing but fail (samples for
+ * a test framework's own tests of skipping, `raise Exception("should never run")`), and it inherits from
+ * nothing but `object` and test framework base classes (a project mixin would bring tests of its own).
+ */
+function hidesNoCheck(cls: Node, ctx: RuleContext): boolean {
+  if (!testMethodsOf(cls).every(isFailingSample)) return false;
+  const bases = cls.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'comment' && b.type !== 'keyword_argument') ?? [];
+  if (!bases.every((b) => b.text === 'object' || FRAMEWORK_BASES.test(ctx.names.qualify(b) ?? ''))) return false;
+  // Subclasses inherit a class skip (`@skip class Base(TestCase): pass`, then `class TestParse(Base): ...`).
+  const name = className(cls);
+  return !ctx.root.descendantsOfType('class_definition').some((c) => c?.childForFieldName('superclasses')?.namedChildren.some((b) => b.text === name || b.text.endsWith(`.${name}`)));
+}
+
 function checkClass(ctx: RuleContext, cls: Node): void {
+  if (hidesNoCheck(cls, ctx)) return;
   // Decorators.
   const wrapper = cls.parent?.type === 'decorated_definition' ? cls.parent : null;
   for (const dec of wrapper?.namedChildren.filter((c) => c.type === 'decorator') ?? []) {
@@ -757,6 +795,7 @@ export const blanketSkip: Rule = {
         'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
+        'Skipped classes that hide no check stay quiet: no tests, or only tests that do nothing but fail (`raise Exception("should never run")`, samples for a framework\'s own tests of skipping), with no bases but `object` or test framework classes and no subclass in the file. So does `test_item.__unittest_skip__ = True` in the implementation of a skip decorator (on the parameter it returns).',
         '`load_tests` hooks that add to the suite they return (`tests.addTest(doctest.DocTestSuite())`), and empty suites returned under a condition (`if sys.platform != "win32": return unittest.TestSuite()`), stay quiet.',
       ],
     },
@@ -811,6 +850,7 @@ function listeners(ctx: RuleContext): Listeners {
         const flag = isUnittestSkipFlag(node);
         if (!flag) return;
         const fn = nearestFunction(node);
+        if (fn && marksReturnedParameter(fn, callArguments(node).positional[0])) return;
         if (isUnconditionalIn(node, fn?.childForFieldName('body') ?? ctx.root)) ctx.report({ node, message: '`setattr(..., "__unittest_skip__", True)` makes unittest skip every test of the class without a visible decorator.', severity: 'warning' });
       },
       assignment(node) {
@@ -818,6 +858,7 @@ function listeners(ctx: RuleContext): Listeners {
         const left = node.childForFieldName('left');
         if (left?.type !== 'attribute' || !isUnittestSkipFlag(node)) return;
         const fn = nearestFunction(node);
+        if (fn && marksReturnedParameter(fn, left.childForFieldName('object'))) return;
         if (isUnconditionalIn(node.parent ?? node, fn?.childForFieldName('body') ?? ctx.root)) {
           ctx.report({ node, message: `\`${left.text} = True\` makes unittest skip every test of the class without a visible decorator.`, severity: 'warning' });
         }

@@ -50,6 +50,64 @@ export function isTestFunction(fn: Node): boolean {
   return isModuleLevel(fn) || ownerClass(fn) !== null;
 }
 
+/**
+ * The test is named for the assertion method `call` invokes (`test_assertIs` calling `self.assertIs(a, a)` or
+ * `self.assertIsNone(None)`, `test_assertNoResultSwallowsFailure` calling `self.assertNoResult(d)`): a test of
+ * the assertion API itself, whose subject is what the assertion does with arguments that cannot fail, or how
+ * it fails. The name after `test` and the callee must extend one another, and the callee is an `assert*`/`fail*`.
+ */
+export function testsAssertionMethod(fn: Node, call: Node): boolean {
+  if (call.type !== 'call') return false;
+  const calleeWords = identifierWords(calleeLastName(call));
+  if (!/^(assert|fail)/.test(calleeWords[0] ?? '')) return false;
+  const nameWords = identifierWords(functionName(fn));
+  while (nameWords[0] === 'test' || nameWords[0] === 'tests') nameWords.shift();
+  if (!/^(assert|fail)/.test(nameWords[0] ?? '')) return false;
+  const subject = nameWords.join('');
+  const callee = calleeWords.join('');
+  // A bare `assert_`/`fail` names no particular method: only a test named exactly for it.
+  if (calleeWords.length < 2) return subject === callee;
+  return subject.startsWith(callee) || callee.startsWith(subject);
+}
+
+/** Statements of a function body other than its docstring, comments and `pass`. */
+function workingStatements(body: Node): Node[] {
+  return body.namedChildren.filter(
+    (s, i) => s.type !== 'comment' && s.type !== 'pass_statement' && !(i === 0 && s.type === 'expression_statement' && s.namedChild(0)?.type === 'string'),
+  );
+}
+
+/**
+ * A test that does nothing but fail (`raise Exception("should never run")`, `self.fail("not skipped")`): a
+ * sample for tests of the test machinery (skipping, selection, reporting), which fails if it is ever run.
+ * It checks no code, so skipping it hides nothing.
+ */
+export function isFailingSample(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  const stmts = body ? workingStatements(body) : [];
+  if (stmts.length !== 1) return false;
+  const only = stmts[0]!;
+  if (only.type === 'raise_statement') return only.namedChildren.some((c) => c.type !== 'comment');
+  if (only.type === 'assert_statement') return isExplicitFailure(only);
+  const call = only.type === 'expression_statement' ? only.namedChild(0) : null;
+  return call?.type === 'call' && isExplicitFailure(call);
+}
+
+/**
+ * A test method of a class defined inside a function (`def test_reports_success(self): class Sample(TestCase):
+ * def test_passes(self): ...`): a sample that the enclosing test builds and runs, and whose outcome it checks.
+ */
+export function isLocalSampleTest(fn: Node): boolean {
+  const cls = ownerClass(fn);
+  for (let p = cls?.parent; p; p = p.parent) if (p.type === 'function_definition') return true;
+  return false;
+}
+
+/** The `test*` methods a class body defines (decorated or not). */
+export function testMethodsOf(cls: Node): Node[] {
+  return (cls.childForFieldName('body')?.namedChildren ?? []).map(definitionOf).filter((d) => d.type === 'function_definition' && /^test/.test(functionName(d)));
+}
+
 /** The nearest enclosing `def` of any node, looking through lambdas but stopping at classes. */
 export function nearestFunction(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) {
