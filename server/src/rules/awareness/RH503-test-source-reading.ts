@@ -333,6 +333,39 @@ function filteredTestEntry(read: Node, pathExpr: Node, names: NameResolver): { f
   return undefined;
 }
 
+/**
+ * Module-level functions that hand a package's own test suite to a runner: setuptools' `test_suite` entry
+ * point, unittest's `load_tests` protocol, `additional_tests`, `suite()`, a `runtests()` helper. Importing or
+ * reading the tests is what they are for, and nothing the package computes comes from them.
+ */
+const SUITE_HOOK = /^(test_?suite|load_tests|additional_tests|suite|run_?tests)$/;
+
+function inSuiteHook(node: Node): boolean {
+  const fn = enclosingFunction(node);
+  if (!fn || !SUITE_HOOK.test(functionName(fn))) return false;
+  const holder = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return holder?.type === 'module';
+}
+
+/**
+ * Names a test's data would not have: classes (`CatFiles`, `AutoTimingTestResultDecorator`), not constants
+ * (`EXPECTED`, `CASES`), values or functions, and not test cases themselves (`TestSolver`, `SolverTests`).
+ */
+function isMachineryClassName(name: string): boolean {
+  return /^[A-Z]\w*[a-z]\w*$/.test(name) && !/^Test|Tests?$|TestCase$/.test(name);
+}
+
+/**
+ * `from subunit.test_results import CatFiles`: a `test_*` module inside a package rather than in a `tests`
+ * one, of which only classes are imported. Test-tooling libraries name modules after what they hold (the
+ * result classes of `test_results`); a test's answers are constants and values, not classes.
+ */
+function importsLibraryClasses(mod: string, imported: string[]): boolean {
+  const segs = mod.replace(/^\.+/, '').split('.');
+  const inPackage = segs.length > 1 || mod.startsWith('.');
+  return inPackage && !segs.some((s) => s === 'tests' || s === 'test') && imported.length > 0 && imported.every(isMachineryClassName);
+}
+
 function isReadMode(mode: Node | undefined): boolean {
   if (!mode) return true;
   const s = stringValue(mode);
@@ -365,6 +398,8 @@ interface Hit {
   severity: Severity;
   /** Listing a folder rather than reading a file. */
   listing?: boolean;
+  /** Why the read is probably harmless, said in place of what a read of the tests means. */
+  note?: string;
 }
 
 export const testSourceReading: Rule = {
@@ -408,6 +443,8 @@ export const testSourceReading: Rule = {
         'Tools that read the tests of a project they are given (`Path(root).rglob("test_*.py")` with `root` a parameter without default: test discovery, mutation testing): `info`.',
         'Configuration kept in a test folder (`tests/requirements.txt`, `tests/tox.ini`): quiet. A `test` folder of a data module (`datasets/mnist.py`) is a data split: quiet.',
         'Library classes whose name starts with `Test` (`from starlette.testclient import TestClient`): quiet.',
+        'Functions that hand the package\'s own suite to a runner (a module-level `test_suite()` for setuptools, `load_tests()`, `additional_tests()`, `suite()`, `runtests()`) importing or reading the tests: quiet.',
+        'Classes imported from a `test_*` module of a package outside any `tests` folder (`from subunit.test_results import CatFiles`: test tooling names modules after the result classes they hold): `info`. Constants, functions and test-case classes (`TestSolver`) imported from it still count.',
         'Listed files kept by a `test_` prefix that are not Python files (a data set\'s `test_batch`, `test_images.npy`), or files kept because they are *not* tests (`if not f.startswith("test_")`): quiet.',
       ],
     },
@@ -419,7 +456,7 @@ export const testSourceReading: Rule = {
     let tooling: string | null | undefined;
     const emit = (hit: Hit) => {
       const role = ctx.roleAt(hit.node);
-      if (isTestSide(role)) return;
+      if (isTestSide(role) || inSuiteHook(hit.node)) return;
       tooling ??= toolingKind(ctx.path, ctx.source, ctx.root) ?? null;
       const severity: Severity = role === 'entry-point' || tooling ? 'info' : hit.severity;
       const fn = enclosingFunction(hit.node);
@@ -431,7 +468,9 @@ export const testSourceReading: Rule = {
         return;
       }
       const where = role === 'entry-point' ? 'in a script' : fn ? `in \`${functionName(fn)}()\` of code under test` : 'at import time in code under test';
-      const message = hit.listing
+      const message = hit.note
+        ? `${hit.how} ${where} reads ${hit.what}: ${hit.note}`
+        : hit.listing
         ? `${hit.how} ${where} lists ${hit.what}: code under test has no reason to look at its tests (reading them would be a way to find the expected answers).`
         : `${hit.how} ${where} reads ${hit.what}: an answer taken from the tests is not computed, so the tests pass without checking the code.`;
       ctx.report({ node: hit.node, message, severity });
@@ -552,7 +591,13 @@ export const testSourceReading: Rule = {
         const mod = node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '';
         const imported = node.childrenForFieldName('name').map((n) => (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '');
         const full = isTestModuleName(mod) ? mod : importsSubmodules(mod) ? imported.map((i) => `${mod}.${i}`).find((m) => /\.test_\w+$/.test(m)) : undefined;
-        if (full) emit({ node, what: `the test module \`${full.replace(/^\.+/, '.')}\``, how: `\`from ${mod} import ...\``, severity: 'warning' });
+        if (!full) return;
+        if (full === mod && importsLibraryClasses(mod, imported)) {
+          const note = 'a library module named like a test, from which only classes are imported (test tooling names modules after the result classes or runners they hold; a test\'s answers are values, not classes).';
+          emit({ node, what: `the classes ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
+          return;
+        }
+        emit({ node, what: `the test module \`${full.replace(/^\.+/, '.')}\``, how: `\`from ${mod} import ...\``, severity: 'warning' });
       },
     };
   },

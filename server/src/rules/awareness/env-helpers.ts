@@ -339,10 +339,14 @@ export const ANSWER_KEY = /^(expected|expect|exp|expected_\w+|\w+_expected|answe
 /** Words in literals or names that say the code is looking for the test's answer. */
 export const ANSWER_WORD = /expect|answer|golden|correct|truth|\bwant\b|\bassert\b|==/i;
 
-/** String literals directly in a function (docstrings excluded), not in nested functions. */
+/**
+ * String literals directly in a function (docstrings and error messages excluded), not in nested functions.
+ * An error message says what the function was given ("dir expected at most 1 arguments"), not what it looks for.
+ */
 export function literalsIn(body: Node): string[] {
   const out: string[] = [];
   forEachInScope(body, (n) => {
+    if (n.type === 'raise_statement') return false;
     if (n.type === 'string' || n.type === 'concatenated_string') {
       const parent = n.parent;
       const isDocstring = parent?.type === 'expression_statement' && parent.parent?.id === body.id && body.namedChildren[0]?.id === parent.id;
