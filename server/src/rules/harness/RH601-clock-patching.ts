@@ -14,9 +14,10 @@
  * Error in code under test and entry points; nothing in tests and test infrastructure, where a frozen
  * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) and backports
  * under a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`) are not reported
- * (unless the backport stops the clock: `lambda: 0.0`).
+ * (unless the backport stops the clock: `lambda: 0.0`). A reversible patcher (a class with another method that
+ * puts the saved clocks back, like freezegun's `start()`/`stop()`) is `info`, unless the same file starts it for good.
  */
-import { callArguments, dottedName, enclosingFunction, functionName, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, enclosingFunction, enclosingLoopIterable, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import { isFeatureGuarded, mayRebindCall, rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
 import { isTestSide } from '../../engine/roles';
@@ -70,7 +71,7 @@ function clockOf(q: string): string | undefined {
 function clocksRebound(r: Rebinding, names: NameResolver): string[] {
   const t = r.target;
   if (t.kind === 'attribute' && t.attr === undefined) {
-    const listed = t.attrNode && loopLiteralStrings(t.attrNode);
+    const listed = t.attrNode && (loopLiteralStrings(t.attrNode) ?? loopConstantStrings(t.attrNode));
     const owner = listed && names.qualify(t.owner);
     if (owner) return [...new Set(listed.map((attr) => clockOf(`${owner}.${attr}`)).filter((c): c is string => c !== undefined))];
     return t.attrNode ? clocksPassedIn(t.owner, t.attrNode, undefined, names) : [];
@@ -81,6 +82,24 @@ function clocksRebound(r: Rebinding, names: NameResolver): string[] {
   const clock = target && clockOf(target);
   if (clock) return [clock];
   return t.kind === 'attribute' ? clocksPassedIn(t.owner, undefined, t.attr, names) : [];
+}
+
+/**
+ * The strings a loop variable takes when its loop runs over a named constant of literal names:
+ * `for c in _CLOCKS: setattr(time, c, fast)` with `_CLOCKS = ("time", "perf_counter")` in the module, or
+ * `for c in self.NAMES:` with `NAMES = (...)` in the class body.
+ */
+function loopConstantStrings(id: Node): string[] | undefined {
+  const v = unparen(id);
+  if (v.type !== 'identifier') return undefined;
+  const iterable = enclosingLoopIterable(v);
+  const it = iterable && unparen(iterable);
+  if (it?.type !== 'identifier' && it?.type !== 'attribute') return undefined;
+  const seq = valueOf(it, { orModule: true });
+  const items = seq && unparen(seq);
+  if (!items || !/^(tuple|list|set)$/.test(items.type)) return undefined;
+  const values = items.namedChildren.filter((c) => c.type !== 'comment').map((c) => stringValue(c));
+  return values.length > 0 && values.every((x) => x !== undefined) ? (values as string[]) : undefined;
 }
 
 /**
@@ -220,6 +239,97 @@ function isRestore(r: Rebinding, clock: string, qualify: (n: Node) => string | u
   return !!saved && qualify(unparen(saved)) === clock;
 }
 
+/**
+ * Per class: the clocks some method puts back (`time.time = real_time` in `stop()`), by method name, and the
+ * modules a method restores whatever it saved on (`for attr, orig in self._saved: setattr(time, attr, orig)`).
+ */
+interface Restorers {
+  clocks: Map<string, Set<string>>;
+  modules: Map<string, Set<string>>;
+}
+
+const restorersByClass = new WeakMap<Node, Restorers>();
+
+function restorersOf(cls: Node, names: NameResolver): Restorers {
+  let found = restorersByClass.get(cls);
+  if (found) return found;
+  found = { clocks: new Map(), modules: new Map() };
+  const note = (map: Map<string, Set<string>>, key: string, method: string) => {
+    const set = map.get(key) ?? new Set<string>();
+    set.add(method);
+    map.set(key, set);
+  };
+  for (const node of cls.descendantsOfType(['assignment', 'call'])) {
+    if (!node) continue;
+    const fn = enclosingFunction(node);
+    if (!fn || !isMethod(fn) || enclosingClass(fn)?.id !== cls.id) continue;
+    if (node.type === 'call' && !mayRebindCall(node, names)) continue;
+    for (const r of rebindingsAt(node, names)) {
+      if (!CLOCK_FORMS.has(r.form)) continue;
+      const t = r.target;
+      // `setattr(time, attr, original)` with a computed name: puts back what the patcher saved.
+      if (r.form === 'setattr' && t.kind === 'attribute' && t.attr === undefined && r.value && unparen(r.value).type !== 'lambda') {
+        const module = names.qualify(t.owner);
+        if (module && CLOCK_MODULES.has(module)) note(found.modules, module, functionName(fn));
+        continue;
+      }
+      for (const clock of clocksRebound(r, names)) if (isRestore(r, clock, (n) => names.qualify(n))) note(found.clocks, clock, functionName(fn));
+    }
+  }
+  restorersByClass.set(cls, found);
+  return found;
+}
+
+/**
+ * A patcher meant to be used around a test, like `monkeypatch`: the rebinding runs in a method whose class has
+ * another method that puts every clock it replaces back (`start()` installs, `stop()`/`__exit__()` restores).
+ * The installing method and the names of the methods that restore.
+ */
+function reversiblePatcher(r: Rebinding, clocks: string[], names: NameResolver): { cls: Node; install: string; restore: Set<string> } | undefined {
+  const fn = enclosingFunction(r.node);
+  if (!fn || !isMethod(fn)) return undefined;
+  const cls = enclosingClass(fn)!;
+  const install = functionName(fn);
+  const { clocks: restored, modules } = restorersOf(cls, names);
+  const restore = new Set<string>();
+  for (const clock of clocks) {
+    const module = clock.slice(0, clock.indexOf('.'));
+    const by = [...(restored.get(clock) ?? []), ...(modules.get(module) ?? [])].filter((m) => m !== install);
+    if (by.length === 0) return undefined;
+    for (const m of by) restore.add(m);
+  }
+  return { cls, install, restore };
+}
+
+/**
+ * Where the same file starts a reversible patcher for good: `FastClock().install()` at import, or
+ * `c = FastClock(); c.install()` in a function that never calls `c.uninstall()`. A `with FastClock():` block
+ * or calls through `self` inside the class are scoped.
+ */
+function startedForGood(patcher: { cls: Node; install: string; restore: Set<string> }): Node | undefined {
+  const className = patcher.cls.childForFieldName('name')?.text;
+  const root = patcher.cls.tree.rootNode;
+  if (!className || !root.text.includes(`.${patcher.install}(`)) return undefined;
+  const makesPatcher = (n: Node | undefined) => {
+    const v = n && unparen(n);
+    return v?.type === 'call' && v.childForFieldName('function')?.text === className;
+  };
+  for (const call of root.descendantsOfType('call')) {
+    const f = call?.childForFieldName('function');
+    if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== patcher.install) continue;
+    const obj = unparen(f.childForFieldName('object')!);
+    if (makesPatcher(obj)) return call!;
+    if (!makesPatcher(valueOf(obj, { orModule: true }))) continue;
+    const scope = enclosingFunction(call!) ?? root;
+    const stopped = scope.descendantsOfType('call').some((c) => {
+      const g = c?.childForFieldName('function');
+      return g?.type === 'attribute' && patcher.restore.has(g.childForFieldName('attribute')?.text ?? '') && g.childForFieldName('object')?.text === obj.text;
+    });
+    if (!stopped) return call!;
+  }
+  return undefined;
+}
+
 /** Where a rebinding runs: in a named function, or at import. */
 function whereOf(node: Node): string {
   const fn = enclosingFunction(node);
@@ -251,7 +361,8 @@ export const clockPatching: Rule = {
         'The rule follows imports and aliases and finds every form: `time.perf_counter = ...`, `setattr(time, "perf_counter", ...)`,',
         '`vars(time)["time"] = ...`, `monkeypatch.setattr("time.time", ...)` / `monkeypatch.setattr(time, "time", ...)`,',
         '`mock.patch("time.perf_counter", ...)` and `mock.patch.object(time, "time", ...)`, also in a loop over a literal list of',
-        'names: `for c in ("time", "perf_counter", "monotonic"): setattr(time, c, lambda: 0.0)`.',
+        'names: `for c in ("time", "perf_counter", "monotonic"): setattr(time, c, lambda: 0.0)` (or over a constant holding such a',
+        'list: `for c in _CLOCKS:` with `_CLOCKS = ("time", "perf_counter")`).',
         '',
         'Replacing the measurement itself counts too: `timeit.timeit`, `timeit.repeat` and the `timeit.Timer` methods',
         '(`timeit.Timer.timeit = lambda self, number=1000000: 0.001`) or the class itself (`timeit.Timer = FastTimer`), and',
@@ -273,6 +384,9 @@ export const clockPatching: Rule = {
       lookAlikes: [
         'Frozen clocks in tests and fixtures (`monkeypatch.setattr(time, "time", ...)`, `mock.patch("time.time")`, `freezegun`): quiet.',
         'Clock-freezing helpers in test-helper modules (`mylib/testing/clock.py`, `pytest_*` plugins): `info`.',
+        'A reversible patcher — a class whose one method installs the fake clock and another (`stop()`, `__exit__()`, `uninstall()`)',
+        'puts the saved original back, as freezegun\'s freezer does — is test machinery used around a test: `info`. It is an `error` when',
+        'the same file starts it and never stops it (`Accelerator().on()` at import, `c = Accelerator(); c.on()` with no `c.off()`).',
         'Restoring the saved original (`time.time = _real_time`, `time.time = self._orig` after `self._orig = time.time`, `sys.modules["time"] = time`): quiet.',
         'A subclass of `timeit.Timer` defining its own `timeit()`, an object\'s own `self.timeit` attribute: quiet.',
         'A `datetime.datetime` subclass that is never installed in its place (`class Oracle_datetime(datetime.datetime)`), `vars(self).update(time=...)`: quiet.',
@@ -297,6 +411,18 @@ export const clockPatching: Rule = {
         if (isRestore(r, clocks[0]!, (n) => ctx.names.qualify(n))) continue;
         // A backport installing a real clock where an old Python lacks one (`if not hasattr(time, "monotonic"):`).
         if (isFeatureGuarded(r.node) && !(r.value && isConstantClock(r.value, ctx.names))) continue;
+        // A patcher whose other method puts the clocks back (freezegun's `start()`/`stop()`) is test machinery:
+        // `info`, unless this file starts it and never stops it.
+        const patcher = reversiblePatcher(r, clocks, ctx.names);
+        if (patcher) {
+          const started = startedForGood(patcher);
+          const restorers = [...patcher.restore].map((m) => `\`${m}()\``).join(', ');
+          const tail = started
+            ? `${restorers} would put the original back, but line ${started.startPosition.row + 1} starts it and never stops it, so every test or benchmark that times the code reads the fake clock.`
+            : `${restorers} puts the original back: a patcher used around a test (like \`monkeypatch\`), a hack only if code under test starts it and never stops it.`;
+          ctx.report({ node: r.node, message: `${how(r, clocks)}${whereOf(r.node)}: ${tail}`, severity: started ? severity : 'info' });
+          continue;
+        }
         ctx.report({ node: r.node, message: `${how(r, clocks)}${whereOf(r.node)}: ${tailFor(helper)}`, severity });
       }
     };
