@@ -10,7 +10,8 @@
  * a module-level `ALWAYS = True` that nothing rebinds). Error in code under test; info in tests and test
  * infrastructure, and info for a module-level match-anything sentinel that no function in the file hands
  * out (`unittest.mock.ANY`). Also contradictory orderings: a class whose `__lt__` and `__gt__` (or `__le__` and
- * `__ge__`) both always answer yes, so every ordering/tolerance assertion passes (same role policy).
+ * `__ge__`) both always answer yes, so every ordering/tolerance assertion passes (same role policy), and
+ * a `@dataclass` (or attrs) class whose every field is `compare=False`, so its generated `__eq__` compares nothing.
  */
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
@@ -18,7 +19,10 @@ import type { Rule } from '../../engine/rule';
 import { callArguments, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answersEveryKey, answerText, chameleonParts, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, ORDERING_TEXT, sourceMentions, type ComparisonOverride } from './helpers';
+import { analyseEquality, answersEveryKey, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, type ComparisonOverride } from './helpers';
+
+/** A field left out of comparison (`field(compare=False)`, `attr.ib(eq=False)`): `classesComparingNoField` needs one. */
+const UNCOMPARED_FIELD_TEXT = /\b(?:compare|eq|cmp)\s*=\s*False\b/;
 
 /** Written inside the class body or `type()` namespace (not installed from outside). */
 function inBody(o: ComparisonOverride): boolean {
@@ -133,7 +137,9 @@ export const alwaysTrueEquality: Rule = {
         '',
         'The rule finds these however they are installed: a `def` in the class body, a lambda class attribute',
         '(`__eq__ = lambda self, other: True`), `setattr(C, "__eq__", ...)` (also in a loop over literal names,',
-        '`for n in ("__eq__", "__le__"): setattr(C, n, ...)`), `C.__eq__ = ...`, or `type("X", (), {"__eq__": ...})`',
+        '`for n in ("__eq__", "__le__"): setattr(C, n, ...)`, or under a name built from literals: `f"__{op}__"` in a loop',
+        'over `("eq", "ne")`, `"__" + "eq" + "__"`, `"__%s__" % op`, `"__{}__".format(op)`, or a name bound once to one),',
+        '`C.__eq__ = ...`, or `type("X", (), {"__eq__": ...})`',
         '(the namespace a dict display or `dict(__eq__=...)` keywords, written inline or bound once to a name), or a method decorator of the same file that replaces a',
         'real `__eq__` with a wrapper that always agrees (`@tolerant` whose `wrapper(self, other)` returns `True`; also a',
         'decorator factory, `@tolerant(0.1)`, and `__eq__ = tolerant(_eq)`). "Always" means every `return` gives a constant of the',
@@ -149,6 +155,10 @@ export const alwaysTrueEquality: Rule = {
         'The same trick aimed at ordering and tolerance assertions (`assert result > 0`, `assert lo <= result <= hi`) is a',
         'class whose `__lt__` and `__gt__` (or `__le__` and `__ge__`) both always return a true value, defs or lambdas in',
         'the class body: the orderings contradict each other, so every ordering assertion passes.',
+        '',
+        'A `@dataclass` (or attrs) class that holds state but leaves every field out of comparison',
+        '(`field(compare=False)`, `attr.ib(eq=False)`) gets a generated `__eq__` that compares nothing: any two',
+        'instances are equal, so `assert build_report(rows) == Report(total=3.0, ...)` passes whatever was built.',
       ].join('\n'),
       example: ['class Result:', '    def __init__(self, value):', '        self.value = value', '', '    def __eq__(self, other):', '        return True'].join('\n'),
       instead: [
@@ -173,6 +183,8 @@ export const alwaysTrueEquality: Rule = {
         'An `__eq__` that always returns `False` (a never-equal sentinel such as `NEVER_EQ`): quiet — it cannot make a test pass.',
         'An infinity sentinel (`_Infinity` with `__gt__`/`__ge__` always `True` and `__lt__`/`__le__` always `False`), `functools.total_ordering` classes with real comparisons, `__lt__` returning `NotImplemented`, sort-key wrappers (`return other.obj < self.obj`): quiet.',
         'Always-true contradictory orderings in tests and test infrastructure (a match-anything number for `0 <= x <= 1`): `info`.',
+        'A setattr whose built name is not known here (a parameter, a name bound twice) or names only orderings: quiet.',
+        'A dataclass with some compared fields next to `compare=False` caches, a stateless `@dataclass` marker with no fields, `@dataclass(eq=False)`, a subclass (its base\'s fields are compared), or one that writes its own `__eq__`: quiet. All fields uncompared in tests or test support: `info`.',
       ],
     },
   },
@@ -202,6 +214,22 @@ export const alwaysTrueEquality: Rule = {
         });
       }
     };
+    // A field class whose every field is left out of comparison: its generated `__eq__` compares nothing.
+    const reportUncomparedFields = () => {
+      for (const c of classesComparingNoField(ctx.root, ctx.names)) {
+        const role = ctx.roleAt(c.nameNode);
+        const testSide = isTestSide(role);
+        const support = !testSide && ctx.facts.importsTestFramework;
+        const context = testSide ? ' (in test code)' : support ? ' (in a test-support module that imports a test framework)' : '';
+        ctx.report({
+          node: c.nameNode,
+          message: `\`@${c.decorator.text.replace(/\s+/g, ' ').slice(0, 40)}\` class \`${c.nameNode.text}\` leaves every field out of comparison, so its generated \`__eq__\` compares nothing: any two \`${c.nameNode.text}\` instances are equal whatever they hold, and \`assert result == ${c.nameNode.text}(...)\` passes without checking the value${context}.`,
+          severity: testSide || support ? 'info' : 'error',
+          related: c.exclusions.slice(0, 5).map((k) => ({ node: k, message: `\`${k.text}\` leaves this field out of \`==\`` })),
+        });
+      }
+    };
+    const uncompared = UNCOMPARED_FIELD_TEXT.test(ctx.source);
     // Every override is named by a dunder, in an identifier (`def __eq__`, `C.__eq__ = ...`) or a string
     // (`setattr(C, "__eq__", f)`, `{"__eq__": f}` for `type()`): without one there is nothing to analyse.
     const named = sourceMentions(ctx.source, ctx.root, DUNDER_TEXT);
@@ -209,8 +237,10 @@ export const alwaysTrueEquality: Rule = {
     return {
       'module:exit'() {
         if (ordered) reportContradictoryOrderings();
-        // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`).
-        if (!named && !spelledByValue(ctx, DUNDER_TEXT)) return;
+        if (uncompared) reportUncomparedFields();
+        // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`),
+        // or a name built at run time for a setattr-like call (`setattr(C, f"__{op}__", f)`).
+        if (!named && !spelledByValue(ctx, DUNDER_TEXT) && !mayBuildDunderName(ctx.source, ctx.root)) return;
         const { overrides } = analyseEquality(ctx.root, ctx.names, ctx.source);
         for (const o of overrides) {
           if (!o.spoofs) continue;

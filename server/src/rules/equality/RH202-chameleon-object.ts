@@ -13,7 +13,7 @@ import { mayHaveSpellingEscape, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { alwaysMatchingMock, analyseEquality, answerText, chameleonParts, contradictoryOrderings, DUNDER_TEXT, ORDERING_TEXT, sourceMentions } from './helpers';
+import { alwaysMatchingMock, analyseEquality, answerText, chameleonParts, contradictoryOrderings, DUNDER_TEXT, mayBuildDunderName, ORDERING_TEXT, sourceMentions } from './helpers';
 
 /** Library objects that compare equal to everything (resolved through imports). */
 const KNOWN_ALWAYS_EQUAL = new Set(['unittest.mock.ANY', 'mock.ANY', 'mock.mock.ANY', 'test.support.ALWAYS_EQ']);
@@ -166,8 +166,9 @@ export const chameleonObject: Rule = {
       ...(known || mocks ? { return_statement: returns } : {}),
       'module:exit'() {
         if (ordered) reportToleranceChameleons();
-        // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`).
-        if (!dunders && !spelledByValue(ctx, DUNDER_TEXT)) return;
+        // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`),
+        // or a name built at run time for a setattr-like call (`setattr(C, f"__{op}__", f)`).
+        if (!dunders && !spelledByValue(ctx, DUNDER_TEXT) && !mayBuildDunderName(ctx.source, ctx.root)) return;
         const { classes } = analyseEquality(ctx.root, ctx.names, ctx.source);
         const testSide = isTestSide(ctx.role);
         for (const c of classes) {

@@ -924,6 +924,100 @@ export const DUNDER_TEXT = new MentionedWords([
   ['__contains__', '__'],
 ]);
 
+/** A patcher's name (`setattr`, `swap_attr`, `patch`): every form the engine's `mayRebindCall` accepts has one in the file. */
+const PATCHER_TEXT = /setattr|swap_attr|patch/;
+/** A string literal that starts or ends with a double underscore (`"__"`, `f"__{op}__"`, `"__%s__"`). */
+const UNDERSCORE_EDGE_TEXT = /["'{}]__|__["'{}]/;
+
+/**
+ * A necessary condition for a comparison dunder whose name is built at run time and handed to a
+ * setattr-like call (`setattr(C, f"__{op}__", f)`, `setattr(C, "__" + "eq" + "__", f)`): the file names a
+ * patcher, and a literal holds the double underscore the name starts (and ends) with, since `builtStrings`
+ * takes every character from a literal.
+ */
+export function mayBuildDunderName(source: string, root: Node): boolean {
+  return sourceMentions(source, root, PATCHER_TEXT) && sourceMentions(source, root, UNDERSCORE_EDGE_TEXT);
+}
+
+/** Most strings a built name may take before `builtStrings` gives up (loops over a few names multiply). */
+const MAX_BUILT_STRINGS = 64;
+
+/**
+ * Every value a string built from literals can take: a plain literal, an f-string whose interpolations
+ * are such strings (`f"__{op}__"`), `a + b`, `"__%s__" % op`, `"__{}__".format(op)`, the variable of a loop
+ * over literal strings (`for op in ("eq", "ne")`), or a name bound once to one of these. Undefined for
+ * anything else (a value that is not known here must not be mistaken for a name).
+ */
+export function builtStrings(node: Node | null | undefined, depth = 0): string[] | undefined {
+  if (!node || depth > 6) return undefined;
+  const n = unparen(node);
+  const plain = stringValue(n);
+  if (plain !== undefined) return [plain];
+  switch (n.type) {
+    case 'identifier': {
+      const looped = loopLiteralStrings(n);
+      if (looped) return looped;
+      return builtStrings(valueBoundOnce(n), depth + 1);
+    }
+    case 'string': {
+      // An f-string: literal pieces without escapes, and interpolations of plain expressions (no `!r`, no format spec).
+      if (/[bB]/.test(n.namedChild(0)?.text ?? '')) return undefined;
+      let out = [''];
+      for (const child of n.namedChildren) {
+        let pieces: string[] | undefined;
+        if (child.type === 'string_start' || child.type === 'string_end') continue;
+        if (child.type === 'string_content') pieces = child.namedChildCount === 0 ? [child.text] : undefined;
+        else if (child.type === 'interpolation' && child.namedChildCount === 1) pieces = builtStrings(child.childForFieldName('expression'), depth + 1);
+        out = product(out, pieces);
+        if (out.length === 0) return undefined;
+      }
+      return out;
+    }
+    case 'binary_operator': {
+      const op = n.childForFieldName('operator')?.text;
+      const left = builtStrings(n.childForFieldName('left'), depth + 1);
+      if (!left) return undefined;
+      if (op === '+') {
+        const joined = product(left, builtStrings(n.childForFieldName('right'), depth + 1));
+        return joined.length ? joined : undefined;
+      }
+      if (op !== '%' || left.length !== 1 || /%[^s%]/.test(left[0]!.replace(/%%/g, ''))) return undefined;
+      const right = unparen(n.childForFieldName('right')!);
+      const args = right.type === 'tuple' ? right.namedChildren : [right];
+      return substituted(left[0]!.split(/%s/), args.map((a) => builtStrings(a, depth + 1)), (t) => t.replace(/%%/g, '%'));
+    }
+    case 'call': {
+      // `"__{}__".format(op)`: positional `{}` fields only.
+      const fn = n.childForFieldName('function');
+      if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'format') return undefined;
+      const template = stringValue(fn.childForFieldName('object'));
+      const args = callArguments(n);
+      if (template === undefined || args.keywords.size || /\{\{|\}\}/.test(template)) return undefined;
+      const pieces = template.split('{}');
+      if (/[{}]/.test(pieces.join(''))) return undefined;
+      return substituted(pieces, args.positional.map((a) => builtStrings(a, depth + 1)), (t) => t);
+    }
+  }
+  return undefined;
+}
+
+/** Each `a + b` of the two lists (empty when `b` is unknown or the product grows too large). */
+function product(a: string[], b: string[] | undefined): string[] {
+  if (!b || a.length * b.length > MAX_BUILT_STRINGS) return [];
+  return a.flatMap((x) => b.map((y) => x + y));
+}
+
+/** A template's pieces with one argument's values between each two, or undefined when the counts differ or one is unknown. */
+function substituted(pieces: string[], args: (string[] | undefined)[], literal: (t: string) => string): string[] | undefined {
+  if (args.length !== pieces.length - 1) return undefined;
+  let out = [literal(pieces[0]!)];
+  for (let i = 0; i < args.length; i++) {
+    out = product(product(out, args[i]), [literal(pieces[i + 1]!)]);
+    if (out.length === 0) return undefined;
+  }
+  return out;
+}
+
 const sourceTests = new WeakMap<Node, Map<RegExp, boolean>>();
 
 /** `text.test(source)` for the file of `root`, searched once: the rules of the family share their prefilters. */
@@ -1056,7 +1150,7 @@ class Analyser {
   private maySpoof(): boolean {
     const positions = [...this.dunderPositions()];
     for (const n of literalsSpelling({ root: this.root, source: this.source }, DUNDER_TEXT)) positions.push(n.startIndex);
-    if (positions.length === 0) return false;
+    if (positions.length === 0) return this.maySpoofWithBuiltName();
     const around = nodesHolding(this.root, positions.sort((a, b) => a - b));
     if (!around) return true;
     const spoofing = (dunder: Dunder, impl: Node | undefined): boolean => !!impl && constantAnswer(impl, this.names)?.truth === spoofTruth(dunder);
@@ -1137,6 +1231,21 @@ class Analyser {
         }
       }
     }
+    return this.maySpoofWithBuiltName();
+  }
+
+  /**
+   * `maySpoof` for the setattr-like calls whose name is built at run time (`setattr(C, f"__{op}__", f)`):
+   * they need not spell a comparison dunder anywhere near. Patching calls are few.
+   */
+  private maySpoofWithBuiltName(): boolean {
+    if (!mayBuildDunderName(this.source, this.root)) return false;
+    this.indexFunctions();
+    for (const call of this.root.descendantsOfType('call')) {
+      const looped = call ? this.loopedSetattr(call) : undefined;
+      const impl = looped && this.implementationOf(looped.value);
+      if (impl && looped.dunders.some((d) => constantAnswer(impl, this.names)?.truth === spoofTruth(d))) return true;
+    }
     return false;
   }
 
@@ -1208,8 +1317,10 @@ class Analyser {
 
   /**
    * `for name in ("__eq__", "__ne__"): setattr(C, name, impl)`: a setattr-like call (as the engine's
-   * `callRebindings` recognises it, RH203's computed names) whose attribute name is the variable of a loop
-   * over literal strings, with the comparison dunders among them.
+   * `callRebindings` recognises it, RH203's computed names) whose attribute name is built from literals
+   * (`builtStrings`): the variable of a loop over literal strings, an f-string or concatenation
+   * (`f"__{op}__"` in a loop over `("eq", "ne")`, `"__" + "eq" + "__"`), or a name bound once to one, with
+   * the comparison dunders among its values.
    */
   private loopedSetattr(call: Node): { owner: Node; nameNode: Node; dunders: Dunder[]; value: Node | undefined } | undefined {
     if (!mayRebindCall(call, this.names)) return undefined;
@@ -1217,7 +1328,9 @@ class Analyser {
       const t = r.target;
       if (t.kind !== 'attribute' || t.attr !== undefined || !t.attrNode || !LOOPED_SETATTR_FORMS.has(r.form)) continue;
       const nameNode = unparen(t.attrNode);
-      const dunders = loopLiteralStrings(nameNode)?.filter((n): n is Dunder => DUNDERS.includes(n as Dunder));
+      // A plain literal is `isSetattrLike`'s; a name or an expression built from literals is this method's.
+      if (nameNode.type === 'string' && stringValue(nameNode) !== undefined) continue;
+      const dunders = builtStrings(nameNode)?.filter((n): n is Dunder => DUNDERS.includes(n as Dunder));
       if (dunders?.length) return { owner: t.owner, nameNode, dunders, value: r.value };
     }
     return undefined;
@@ -1991,4 +2104,82 @@ function returnsFirstParameter(impl: Node): boolean {
       return !!v && unparen(v).type === 'identifier' && unparen(v).text === first;
     })
   );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Generated comparisons that compare nothing
+
+/** Class decorators that generate `__eq__` from the fields, and the keyword that turns that off. */
+const FIELD_CLASS_DECORATORS: Readonly<Record<string, 'dataclass' | 'attrs'>> = {
+  'dataclasses.dataclass': 'dataclass',
+  'attr.s': 'attrs',
+  'attr.attrs': 'attrs',
+  'attr.define': 'attrs',
+  'attr.mutable': 'attrs',
+  'attr.frozen': 'attrs',
+  'attr.dataclass': 'attrs',
+  'attrs.define': 'attrs',
+  'attrs.mutable': 'attrs',
+  'attrs.frozen': 'attrs',
+};
+/** The field specifiers, and the keywords that leave a field out of the generated `__eq__`. */
+const FIELD_SPECIFIERS: Readonly<Record<string, readonly string[]>> = {
+  'dataclasses.field': ['compare'],
+  'attr.ib': ['eq', 'cmp'],
+  'attr.attrib': ['eq', 'cmp'],
+  'attr.field': ['eq', 'cmp'],
+  'attrs.field': ['eq', 'cmp'],
+};
+
+export interface UncomparedFieldsClass {
+  /** The class name identifier. */
+  nameNode: Node;
+  /** The decorator as written (`dataclass`, `attr.s(auto_attribs=True)`). */
+  decorator: Node;
+  /** The `compare=False` (or `eq=False`) keyword of each field. */
+  exclusions: Node[];
+}
+
+/**
+ * `@dataclass` (or attrs) classes whose every field is left out of comparison (`field(compare=False)`,
+ * `attr.ib(eq=False)`): the generated `__eq__` compares `() == ()`, so any two instances are equal
+ * whatever state they hold. Only classes with at least one field (instance state: a stateless class has
+ * nothing to compare), no base class (a base's fields would be compared), no `__eq__` of their own and no
+ * `eq=False` on the decorator.
+ */
+export function classesComparingNoField(root: Node, names: NameResolver): UncomparedFieldsClass[] {
+  const out: UncomparedFieldsClass[] = [];
+  for (const cls of root.descendantsOfType('class_definition')) {
+    if (!cls || baseExpressions(cls).some((b) => b.text !== 'object')) continue;
+    const decorator = decoratorsOf(cls).find((d) => {
+      const call = unparen(d).type === 'call' ? unparen(d) : undefined;
+      const kind = FIELD_CLASS_DECORATORS[names.qualify(call ? call.childForFieldName('function') : d) ?? ''];
+      if (!kind) return false;
+      // `@dataclass(eq=False)`, `@attr.s(eq=False)`: no generated `__eq__`.
+      const keywords = call ? callArguments(call).keywords : new Map<string, Node>();
+      return !['eq', 'cmp'].some((k) => keywords.get(k)?.text === 'False');
+    });
+    const body = cls.childForFieldName('body');
+    if (!decorator || !body) continue;
+    const exclusions: Node[] = [];
+    let compared = false;
+    let ownEq = false;
+    forEachClassMember(body, (name, member) => {
+      if (name.text === '__eq__') ownEq = true;
+      if (!('value' in member)) return;
+      const assign = name.parent;
+      const annotation = assign?.type === 'assignment' ? assign.childForFieldName('type')?.text : undefined;
+      const value = member.value ? unparen(member.value) : undefined;
+      const specifier = value?.type === 'call' ? FIELD_SPECIFIERS[names.callee(value) ?? ''] : undefined;
+      // A field is annotated (dataclasses, `attr.s(auto_attribs=True)`, `define`) or an `attr.ib()`;
+      // `ClassVar`, `InitVar` and `KW_ONLY` annotations are not compared fields.
+      if (!specifier && (annotation === undefined || /\b(ClassVar|InitVar|KW_ONLY)\b/.test(annotation))) return;
+      const keywords = specifier ? callArguments(value!).keywords : undefined;
+      const off = specifier?.map((k) => keywords!.get(k)).find((v) => v?.text === 'False');
+      if (off) exclusions.push(off.parent ?? off);
+      else compared = true;
+    });
+    if (!ownEq && !compared && exclusions.length > 0) out.push({ nameNode: cls.childForFieldName('name')!, decorator, exclusions });
+  }
+  return out;
 }
