@@ -228,10 +228,12 @@ function targetNames(left: Node): Node[] {
 }
 
 /** Results of calls assigned to a name that the function never reads afterwards. */
-function droppedResults(body: Node): string[] {
+function droppedResults(body: Node, vacuousIds: ReadonlySet<number>): string[] {
   const assigned: Node[] = [];
   const reads = new Map<string, number[]>();
   forEachDescendant(body, (n) => {
+    // `match cfg: case {...}: assert True  case _: assert True` reads `cfg` only to pick an assertion that cannot fail.
+    if (choosesOnlyVacuousArms(n, vacuousIds)) return false;
     if (n.type === 'assignment') {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
@@ -253,6 +255,30 @@ function droppedResults(body: Node): string[] {
     if (later.length === 0 && !out.includes(id.text)) out.push(id.text);
   }
   return out;
+}
+
+/** A statement that neither checks nor does anything: `pass`, `...`, a docstring, or one of the vacuous assertions. */
+function isInert(stmt: Node, vacuousIds: ReadonlySet<number>): boolean {
+  if (stmt.type === 'comment' || stmt.type === 'pass_statement' || vacuousIds.has(stmt.id)) return true;
+  const expr = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  return !!expr && (vacuousIds.has(expr.id) || expr.type === 'ellipsis' || expr.type === 'string');
+}
+
+/**
+ * An `if` or `match` whose every arm is inert (`if ok: assert True else: pass`, `match cfg: case ...: assert
+ * True`): the values its condition or subject reads decide nothing a test could fail on.
+ */
+function choosesOnlyVacuousArms(n: Node, vacuousIds: ReadonlySet<number>): boolean {
+  let arms: (Node | null)[];
+  if (n.type === 'if_statement') {
+    arms = [n.childForFieldName('consequence')];
+    for (const alt of n.childrenForFieldName('alternative')) arms.push(alt ? alt.childForFieldName(alt.type === 'else_clause' ? 'body' : 'consequence') : null);
+  } else if (n.type === 'match_statement') {
+    arms = (n.childForFieldName('body')?.namedChildren ?? []).filter((c) => c.type === 'case_clause').map((c) => c.childForFieldName('consequence'));
+  } else {
+    return false;
+  }
+  return arms.length > 0 && arms.every((arm) => arm?.type === 'block' && arm.namedChildren.every((s) => isInert(s, vacuousIds)));
 }
 
 /** `... or True` is deliberate (warning); `... or (a, b)` is most likely a precedence mistake (info). */
@@ -440,7 +466,7 @@ class TestJudge {
           severity = 'info';
           message = `${what} checks nothing, and it is the only check in helper \`${name}()\`.`;
         } else {
-          const dropped = droppedResults(body);
+          const dropped = droppedResults(body, vacuousIds);
           if (dropped.length && !smokeIntent) {
             severity = 'warning';
             message = `\`${name}()\` computes \`${dropped.join('`, `')}\` but never checks it: ${what} is its only assertion and cannot fail.`;
@@ -808,7 +834,7 @@ export const vacuousAssertion: Rule = {
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
       lookAlikes: [
-        '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet.',
+        '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`, unless the test computes a result and never checks it (it reads it at most in an `if` or `match` whose arms only hold vacuous assertions or `pass`): then it is a warning; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet.',
         'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`), tests named for the assertion method they call (`self.assertIs(a, a)` or `self.assertIsNone(None)` in `test_assertIs`), and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
         'A constant-only test beside tests that do nothing but fail (`raise Exception("should never run")`: samples for a test framework\'s own tests of skipping or selection) is the control that shows it ran: `info`. Tests of a class built inside another test (a sample the outer test runs and judges by its outcome) stay quiet.',
         '`self.assertEqual(x, x)` / `assert x == x` in tests about equality, comparison, identity or NaN semantics (test or class names such as `test_eq`, `test_reflexive`, `TestComparisons`, or files that define `__eq__`/`__lt__`) stay quiet. In a file that defines them, a test named for another operation whose only check compares the result of an operator or function call with itself (`result = Rat(10) // Rat(4); self.assertEqual(result, result)` in `test_floordiv`) is still a warning; a fresh instance (`r = Rat(3, 4)`) stays quiet.',

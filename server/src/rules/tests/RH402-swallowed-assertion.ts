@@ -15,9 +15,10 @@
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, identifiersIn, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod } from './helpers';
+import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod, testsAssertionNamed } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
@@ -558,13 +559,75 @@ function readsValues(assertStmt: Node): boolean {
   return !!cond && (cond.type === 'identifier' || identifiersIn(cond).size > 0);
 }
 
+/**
+ * unittest's own assertion methods: called on `self`, they are the test's check, not a helper under test
+ * (unless the file defines a method of that name, or the test is named for it).
+ */
+const UNITTEST_ASSERTS = new Set([
+  'assertEqual', 'assertEquals', 'assertNotEqual', 'assertNotEquals', 'assertTrue', 'assertFalse', 'assert_', 'assertIs', 'assertIsNot',
+  'assertIsNone', 'assertIsNotNone', 'assertIn', 'assertNotIn', 'assertIsInstance', 'assertNotIsInstance', 'assertAlmostEqual',
+  'assertAlmostEquals', 'assertNotAlmostEqual', 'assertGreater', 'assertGreaterEqual', 'assertLess', 'assertLessEqual', 'assertRegex',
+  'assertNotRegex', 'assertRegexpMatches', 'assertCountEqual', 'assertItemsEqual', 'assertMultiLineEqual', 'assertSequenceEqual',
+  'assertListEqual', 'assertTupleEqual', 'assertSetEqual', 'assertDictEqual', 'assertDictContainsSubset', 'failUnless', 'failIf',
+  'failUnlessEqual', 'failIfEqual', 'failUnlessAlmostEqual',
+]);
+
+/** Per file: the names of the functions it defines (a class overriding `assertEqual` tests its own method). */
+const definedFunctionNames = new WeakMap<Node, Set<string>>();
+function definesFunction(root: Node, name: string): boolean {
+  let names = definedFunctionNames.get(root);
+  if (!names) {
+    names = new Set(root.descendantsOfType('function_definition').map((d) => (d ? functionName(d) : '')));
+    definedFunctionNames.set(root, names);
+  }
+  return names.has(name);
+}
+
+/**
+ * `self.assertEqual` (the callee of a call, or passed as the callable) names unittest's own assertion method,
+ * used as the test's check: the file does not define a method of that name and the test is not named for it.
+ */
+function isOwnUnittestAssert(ctx: RuleContext, method: Node, call: Node): boolean {
+  if (method.type !== 'attribute' || method.childForFieldName('object')?.text !== 'self') return false;
+  const name = method.childForFieldName('attribute')?.text ?? '';
+  if (!UNITTEST_ASSERTS.has(name) || definesFunction(ctx.root, name)) return false;
+  const test = nearestFunction(call);
+  return !test || !testsAssertionNamed(test, name);
+}
+
+/** Some argument reads a name or calls something (a computed value), so the assertion is not one of literals. */
+function argumentsReadValues(args: Node[]): boolean {
+  return args.some((a) => a.type === 'identifier' || identifiersIn(a).size > 0);
+}
+
+/**
+ * `self.assertEqual(total(items), 5)` as a statement of the `with` body, before anything else runs in it: the
+ * test's own check on computed values (not the `as` target), whose failure the block expects.
+ */
+function ownAssertCallsIn(ctx: RuleContext, withStmt: Node, body: Node): Node[] {
+  const target = withStmt.namedChildren.find((c) => c.type === 'with_clause')?.descendantsOfType('as_pattern_target')[0]?.text;
+  const out: Node[] = [];
+  for (const stmt of body.namedChildren) {
+    if (stmt.type === 'comment') continue;
+    const call = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    // Anything else may be what raises (`cleanup()` then a check of the exception): the assertions after it may never run.
+    if (!call || !fn || !isOwnUnittestAssert(ctx, fn, call)) break;
+    const args = callArguments(call).positional;
+    if (argumentsReadValues(args) && !(target && args.some((a) => identifiersIn(a).has(target)))) out.push(call);
+  }
+  return out;
+}
+
 function checkExpectedFailure(ctx: RuleContext, withStmt: Node): void {
   const expected = expectedFailureOf(withStmt, ctx);
   const body = withStmt.childForFieldName('body');
   if (!expected || !body) return;
-  // Assertion calls inside are usually the assertion helper under test (`assert_sorted([2, 1])`); `assert` statements are the test's own check.
+  // Assertion calls inside are usually the assertion helper under test (`assert_sorted([2, 1])`); `assert` statements and
+  // unittest's own `self.assertEqual(...)` are the test's own check.
   // An assert of literals (`assert 1 == 2`) tests the assert statement itself.
-  const asserts = assertionsIn(body, ctx.names).filter((a) => a.type === 'assert_statement' && !isExplicitFailure(a) && readsValues(a));
+  const statements = assertionsIn(body, ctx.names).filter((a) => a.type === 'assert_statement' && !isExplicitFailure(a) && readsValues(a));
+  const asserts = [...statements, ...ownAssertCallsIn(ctx, withStmt, body)].sort((a, b) => a.startIndex - b.startIndex);
   if (!asserts.length) return;
   ctx.report({
     node: withStmt,
@@ -573,6 +636,28 @@ function checkExpectedFailure(ctx: RuleContext, withStmt: Node): void {
       : `\`with ${expected.display}\` expects ${describeAssertions(asserts)} to fail: the check is inverted; write the negated condition (\`assert not ...\`) if that is the intent.`,
     severity: expected.broad ? 'warning' : 'info',
     related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is expected' })),
+  });
+}
+
+/**
+ * The callable form, `self.assertRaises(Exception, self.assertEqual, parse("1d"), 86400)` or
+ * `pytest.raises(AssertionError, self.assertTrue, ok)`: the arguments are computed before the call, so the only
+ * failure expected is that of the test's own assertion; the check is inverted (`info`, whatever the type).
+ */
+function checkCallableExpectedFailure(ctx: RuleContext, call: Node): void {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || !RAISES.has(fn.childForFieldName('attribute')?.text ?? '')) return;
+  const [types, callable, ...args] = callArguments(call).positional;
+  if (!types || !callable || !isOwnUnittestAssert(ctx, unparen(callable), call) || !argumentsReadValues(args)) return;
+  const q = ctx.names.qualify(fn) ?? dottedName(fn) ?? '';
+  if (!/^(pytest\.raises|(self|cls)\.assertRaises)$/.test(q)) return;
+  const caught = (unparen(types).type === 'tuple' ? unparen(types).namedChildren : [types]).map((t) => (dottedName(t) ?? '').replace(/^.*\./, ''));
+  if (!caught.some((t) => t === 'AssertionError' || BROAD_CATCHERS.has(t))) return;
+  const shown = call.text.length > 80 ? `${call.text.slice(0, 77).split('\n')[0]}...` : call.text.split('\n')[0];
+  ctx.report({
+    node: call,
+    message: `\`${shown}\` expects \`${unparen(callable).text}(...)\` to fail: the check is inverted; call the assertion directly, or assert the negated condition if that is the intent.`,
+    severity: 'info',
   });
 }
 
@@ -618,7 +703,7 @@ export const swallowedAssertion: Rule = {
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`.',
         'Expected-failure decorators whose wrapper raises when the test passes (`except AssertionError: return`, then `raise AssertionError("passed unexpectedly")`) stay quiet. A helper module\'s decorator is reported only when it names AssertionError and drops it outright (not a retry, a skip or a broad `except Exception`) and the module does not apply it to its own helpers.',
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
-        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values it is an inverted check (`info`); `pytest.raises(ValueError)` around an `assert` stays quiet.',
+        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet.',
         'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',
         'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`.',
@@ -636,6 +721,11 @@ export const swallowedAssertion: Rule = {
       with_statement(node) {
         checkWith(ctx, node);
       },
+      ...whenMentioned(ctx, /\b(assertRaises|raises)\b/, () => ({
+        call(node: Node) {
+          checkCallableExpectedFailure(ctx, node);
+        },
+      })),
     };
   },
 };

@@ -57,8 +57,12 @@ export function isTestFunction(fn: Node): boolean {
  * it fails. The name after `test` and the callee must extend one another, and the callee is an `assert*`/`fail*`.
  */
 export function testsAssertionMethod(fn: Node, call: Node): boolean {
-  if (call.type !== 'call') return false;
-  const calleeWords = identifierWords(calleeLastName(call));
+  return call.type === 'call' && testsAssertionNamed(fn, calleeLastName(call));
+}
+
+/** `testsAssertionMethod` for the assertion method's name (`assertEqual`, also when passed as a callable). */
+export function testsAssertionNamed(fn: Node, method: string): boolean {
+  const calleeWords = identifierWords(method);
   if (!/^(assert|fail)/.test(calleeWords[0] ?? '')) return false;
   const nameWords = identifierWords(functionName(fn));
   while (nameWords[0] === 'test' || nameWords[0] === 'tests') nameWords.shift();
