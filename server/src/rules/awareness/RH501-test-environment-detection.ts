@@ -44,12 +44,15 @@ import {
   isConstant,
   isFrameRoot,
   isTestHelperPath,
+  bindingFunction,
   mentionsAwarenessWords,
+  namedVariable,
   ProbeStrings,
   probesIn,
   AWARENESS_WORDS,
   PYTEST_WORDS,
   TEST_RUN_FLAG,
+  type NamedProbes,
   type Probe,
 } from './env-helpers';
 
@@ -323,6 +326,8 @@ interface Guard {
   branch: Node[];
   /** The branch is an expression of a conditional expression. */
   expression?: Node;
+  /** Names a `case` pattern binds to the probed value (`case worker:`). */
+  captures?: ReadonlySet<string>;
 }
 
 function underTestBranch(stmt: Node, negated: boolean, names: NameResolver): Node[] {
@@ -339,6 +344,63 @@ function underTestBranch(stmt: Node, negated: boolean, names: NameResolver): Nod
     return out;
   }
   return [];
+}
+
+/** What a `case` pattern matches of a probe's value: only a falsy one (`None`, `False`, `""`, `0`), only truthy ones, or anything. */
+function casePatternKind(pattern: Node): 'falsy' | 'truthy' | 'any' | undefined {
+  if (pattern.type !== 'case_pattern') return patternKind(pattern);
+  const inner = pattern.namedChildren.filter((c) => c.type !== 'comment');
+  if (inner.length === 0) return 'any'; // `case _:`
+  return inner.length === 1 ? patternKind(inner[0]!) : undefined;
+}
+
+function patternKind(p: Node): 'falsy' | 'truthy' | 'any' | undefined {
+  switch (p.type) {
+    case 'case_pattern':
+      return casePatternKind(p);
+    case 'as_pattern':
+      return p.namedChild(0) ? casePatternKind(p.namedChild(0)!) : undefined;
+    case 'dotted_name':
+      // A capture (`case value:`), or a named constant (`case Mode.TEST:`).
+      return p.namedChildCount === 1 ? 'any' : 'truthy';
+    case 'union_pattern': {
+      const kinds = new Set(p.namedChildren.map(patternKind));
+      return kinds.size === 1 ? [...kinds][0] : undefined;
+    }
+    case 'none':
+    case 'false':
+      return 'falsy';
+    default:
+      return (p.type === 'integer' && /^0+$/.test(p.text)) || stringValue(p) === '' ? 'falsy' : 'truthy';
+  }
+}
+
+/** A name a pattern binds: a capture (`case worker:`, a one-part name) or an alias (`case str() as worker:`). */
+function isCaptureName(id: Node): boolean {
+  const p = id.parent;
+  return (p?.type === 'dotted_name' && p.namedChildCount === 1) || (p?.type === 'as_pattern' && p.namedChild(0)?.id !== id.id);
+}
+
+/**
+ * The statements of a `match` on a probe's value that run under test: the cases for a truthy value, and a
+ * catch-all (`case _:`) once an earlier case has taken the falsy one (the other way round when negated).
+ */
+function underTestCases(match: Node, negated: boolean, captures: Set<string>): Node[] {
+  const out: Node[] = [];
+  const underTest = negated ? 'falsy' : 'truthy';
+  let otherTaken = false;
+  for (const clause of match.childForFieldName('body')?.namedChildren ?? []) {
+    if (clause.type !== 'case_clause') continue;
+    const patterns = clause.namedChildren.filter((c) => c.type === 'case_pattern');
+    const kinds = new Set(patterns.map(casePatternKind));
+    const kind = kinds.size === 1 ? [...kinds][0] : undefined;
+    if (kind === underTest || (kind === 'any' && otherTaken)) {
+      out.push(...blockStatements(clause.childForFieldName('consequence')));
+      for (const p of patterns) for (const id of p.descendantsOfType('identifier')) if (id && isCaptureName(id)) captures.add(id.text);
+    }
+    else if (kind !== undefined && kind !== 'any') otherTaken = true;
+  }
+  return out;
 }
 
 const EFFECT_TEXT: Record<Effect, string> = {
@@ -373,12 +435,14 @@ export const testEnvironmentDetection: Rule = {
         '`sys._called_from_test` flag of pytest\'s documented recipe, `try: os.environ["PYTEST_CURRENT_TEST"]` with an `except KeyError:`',
         'whose `try` body goes on under test, and the same read under `with contextlib.suppress(KeyError):`), also through',
         'variables, object attributes and helper functions that hold them (`IN_TEST = ...`, `self._in_test = ...`,',
-        '`def _under_test(): ...`, `_under_test = lambda: ...`), and judges the branch',
-        'taken under test: **error** when it exits with success or returns a constant from a function that takes inputs',
+        '`def _under_test(): ...`, `_under_test = lambda: ...`; a name is resolved in the function that binds it), and judges the branch',
+        'taken under test (of an `if`, a conditional expression, or the cases of a `match` on the check\'s value):',
+        '**error** when it exits with success or returns a constant from a function that takes inputs',
         '(a method whose only argument is `self` takes inputs when it reads members that its class\'s methods set from their',
         'arguments, `self.points = points`; a `True`/`False`/`None` returned by such a method is still a switch)',
         '(a value read from a literal table, such as answers keyed by the current test\'s name, and a function swapped in',
-        'that returns a constant, `return lambda *a, **k: 42` or a stub of the file bound in its place, `solve = _stub`, count as constants);',
+        'that returns a constant, `return lambda *a, **k: 42` or a stub of the file bound in its place, `solve = _stub`, count as constants,',
+        'and so does a decorator factory\'s parameter returned by its wrapper when the file applies it with a literal, `@fast_under_ci(answer=[2, 3])`);',
         '**warning** when it skips, returns early or returns a different computed value; **info** when a library merely',
         'configures itself (options, plugins, output) or uses the framework it detected.',
       ].join('\n'),
@@ -389,7 +453,7 @@ export const testEnvironmentDetection: Rule = {
         'Libraries that integrate with pytest (`if "pytest" in sys.modules: return sys.modules["pytest"].ExceptionInfo`): `info`.',
         'Libraries that configure themselves under test (turn off colours or progress bars, register a plugin, set an option): `info`.',
         "A parameterless configuration predicate or setting (`def _use_color(): if 'PYTEST_CURRENT_TEST' in os.environ: return False`): `info`.",
-        'Writing `PYTEST_CURRENT_TEST` (pytest itself) is not a check: quiet.',
+        'Writing `PYTEST_CURRENT_TEST` (pytest itself) is not a check: quiet. Nor is building a command that runs pytest (`cmd = [sys.executable, "-m", "pytest"]`), or a variable of another function that shares a probe\'s name.',
         'A method of an object that holds no data from its caller, or one returning `True`/`False`/`None` under test (`def use_color(self)`): `info`.',
         'A name or path built from what the check read (`return f"{base}_{worker}"` with `worker = os.environ.get("PYTEST_XDIST_WORKER")`: a database or folder per parallel worker): `info`.',
         'Handing an input back unchanged under test (`if "PYTEST_CURRENT_TEST" in os.environ: return iterable` in a progress-bar or colour wrapper) switches a decoration off: `info`.',
@@ -460,6 +524,16 @@ export const testEnvironmentDetection: Rule = {
               const negated = isNegated(probes[0]!.node, cond);
               guards.push({ node: n, condition: cond, probes, branch: [], expression: negated ? b : a });
             }
+          } else if (n.type === 'match_statement') {
+            // `match os.environ.get("PYTEST_CURRENT_TEST"): case None: ... case _: return 20.0`
+            const subject = n.childForFieldName('subject');
+            if (!subject || !mayHold(subject)) return true;
+            const probes = probesIn(subject, ctx.names, named, frameScopeOf(n));
+            if (probes.length) {
+              const captures = new Set<string>();
+              const branch = underTestCases(n, isNegated(probes[0]!.node, subject), captures);
+              if (branch.length) guards.push({ node: n, condition: subject, probes, branch, captures });
+            }
           } else if (n.type === 'try_statement') {
             // `try: os.environ["PYTEST_CURRENT_TEST"]` then `except KeyError:`: the read raises outside a test
             // run, so the rest of the `try` body is the branch taken under test.
@@ -490,11 +564,12 @@ export const testEnvironmentDetection: Rule = {
           }
           return true;
         });
-        for (const g of guards) judge(g, named.functions, named.variables);
+        for (const g of guards) judge(g, named);
       },
     };
 
-    function judge(g: Guard, probeFunctions: Map<string, string>, probeNames: ReadonlyMap<string, string>): void {
+    function judge(g: Guard, named: NamedProbes): void {
+      const probeFunctions = named.functions;
       const role = ctx.roleAt(g.node);
       if (isTestSide(role)) return;
       const fn = enclosingFunction(g.node);
@@ -507,6 +582,8 @@ export const testEnvironmentDetection: Rule = {
       } else {
         verdict = classifyStatements(g.branch, ctx.names, returned, params, facts);
       }
+      // `return answer` in a decorator's wrapper, with `@fast_under_ci(answer=[2, 3, 5, 7])`: a literal, just from further away.
+      if (verdict.effect === 'value' && fn && suppliedAsLiteral(verdict.at, fn)) verdict = { effect: 'constant', at: verdict.at };
       if (verdict.callableInputs !== undefined) inputs = Array.from({ length: verdict.callableInputs }, (_, i) => `arg${i}`);
       const fnName = fn ? functionName(fn) : '';
       // The predicate that defines the check (`def _under_test(): if ...: return True`) is not a use of it.
@@ -537,7 +614,7 @@ export const testEnvironmentDetection: Rule = {
           severity = inputs.length > 0 ? 'warning' : 'info';
           // `return f"{base}_{worker}"` with `worker = os.environ.get("PYTEST_XDIST_WORKER")`: a value built from
           // what the check read (the worker's or the test's id) keeps resources of parallel runs apart.
-          if (severity === 'warning' && usesProbedValue(verdict.at, probeNames)) {
+          if (severity === 'warning' && usesProbedValue(verdict.at, named, g.captures)) {
             severity = 'info';
             why = 'names its result after the test run it detected (a worker or test id)';
           }
@@ -561,6 +638,30 @@ export const testEnvironmentDetection: Rule = {
     }
   },
 };
+
+/**
+ * The value returned under test (`return answer`) is a parameter of a function enclosing `fn` (a decorator
+ * factory, `def fast_under_ci(answer)`), and some call of that function in the file passes it a literal
+ * that is not a switch (`@fast_under_ci(answer=[2, 3, 5, 7])`): the canned answer is written at the call.
+ */
+function suppliedAsLiteral(at: Node | undefined, fn: Node): boolean {
+  const v = at?.type === 'return_statement' ? at.namedChild(0) : at;
+  const id = v && unparen(v);
+  if (id?.type !== 'identifier') return false;
+  const owner = bindingFunction(id.text, id);
+  if (!owner || owner.id === fn.id || enclosingClass(owner)) return false;
+  const params = parameterNames(owner);
+  const index = params.indexOf(id.text);
+  const ownerName = owner.childForFieldName('name')?.text;
+  if (index < 0 || !ownerName) return false;
+  return id.tree.rootNode.descendantsOfType('call').some((call) => {
+    const callee = call?.childForFieldName('function');
+    if (callee?.type !== 'identifier' || callee.text !== ownerName) return false;
+    const args = callArguments(call!);
+    const given = args.keywords.get(id.text) ?? args.positional[index];
+    return !!given && given.type !== 'list_splat' && isConstant(given) && !isSwitchConstant(given);
+  });
+}
 
 /**
  * A method whose only input is its object: does it read members that the class's methods set from their
@@ -606,15 +707,15 @@ function readsCallerData(fn: Node): boolean {
  * call or subscript, not a membership test: `worker` of `worker = os.environ.get("PYTEST_XDIST_WORKER")`)
  * together with other data: the check's own value, not just its truth, goes into the result.
  */
-function usesProbedValue(at: Node | undefined, probeNames: ReadonlyMap<string, string>): boolean {
+function usesProbedValue(at: Node | undefined, named: NamedProbes, captures: ReadonlySet<string> = new Set()): boolean {
   const v = at?.type === 'return_statement' ? at.namedChild(0) : at;
-  if (!v || probeNames.size === 0 || !buildsName(unparen(v))) return false;
+  if (!v || (named.variables.size === 0 && captures.size === 0) || !buildsName(unparen(v))) return false;
   let uses = false;
   let other = false;
   const visit = (n: Node): boolean => {
     if (n.type === 'identifier') {
-      const read = probeNames.has(n.text) ? valueOf(n, { orModule: true }) : undefined;
-      if (read && (unparen(read).type === 'call' || unparen(read).type === 'subscript')) uses = true;
+      const read = namedVariable(named, n) ? valueOf(n, { orModule: true }) : undefined;
+      if (captures.has(n.text) || (read && (unparen(read).type === 'call' || unparen(read).type === 'subscript'))) uses = true;
       else other = true;
     }
     return true;

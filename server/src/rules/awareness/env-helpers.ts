@@ -12,7 +12,7 @@
  *
  * All walks are iterative or bounded by small depth caps.
  */
-import { anyPositionWithin, callArguments, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { anyPositionWithin, callArguments, enclosingFunction, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
 import { valueOf } from '../harness/helpers';
@@ -697,15 +697,16 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
       stringNodes.push(n);
       return false;
     }
-    if (!argv && isRunnerValue(n, names)) argv = n;
+    if (!argv && isRunnerValue(n, names) && !isCommandItem(n)) argv = n;
     // A name or a call of the file's function that may hold the command line (`PROG == "pytest"`), looked into below.
-    if (!argv && indirect.length < 8 && ((n.type === 'identifier' && !isAssignedHere(n) && n.parent?.type !== 'keyword_argument') || (n.type === 'call' && n.childForFieldName('function')?.type === 'identifier'))) indirect.push(n);
+    if (!argv && indirect.length < 8 && ((n.type === 'identifier' && !isAssignedHere(n) && n.parent?.type !== 'keyword_argument') || (n.type === 'call' && n.childForFieldName('function')?.type === 'identifier')) && !isCommandItem(n)) indirect.push(n);
     if (!callerName && (n.type === 'attribute' || n.type === 'identifier' || n.type === 'subscript' || n.type === 'call')) {
       const k = frameScope?.kindOf(n);
       if (k === 'name' || k === 'info' || k === 'frame' || k === 'stack') callerName = n;
     }
-    if (n.type === 'identifier' && named.variables.has(n.text) && !isAssignedHere(n)) {
-      out.push({ node: n, kind: 'named', text: named.variables.get(n.text)! });
+    const variable = n.type === 'identifier' && !isAssignedHere(n) ? namedVariable(named, n) : undefined;
+    if (variable) {
+      out.push({ node: n, kind: 'named', text: variable });
       return false;
     }
     if (n.type === 'attribute' && named.attributes.size > 0 && !isAssignedHere(n)) {
@@ -732,6 +733,16 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
   if (argv && namesRunner) out.push({ node: argv.parent ?? argv, kind: 'argv', text: short(root) });
   if (callerName && strings.some((s) => TEST_NAME_LITERAL.test(s))) out.push({ node: callerName, kind: 'caller-name', text: short(root) });
   return out;
+}
+
+/**
+ * An item of a list or tuple display, also read from (`[sys.executable, "-m", "pytest"]`,
+ * `[sys.argv[0], "--verbose"]`): a command line being built to run, not a test of the current one.
+ */
+function isCommandItem(n: Node): boolean {
+  let item = n;
+  while (item.parent && (item.parent.type === 'parenthesized_expression' || ((item.parent.type === 'subscript' || item.parent.type === 'attribute') && item.parent.namedChild(0)?.id === item.id))) item = item.parent;
+  return item.parent?.type === 'list' || item.parent?.type === 'tuple' || item.parent?.type === 'set';
 }
 
 /** The command line or the script the run started from: `sys.argv`, `sys.orig_argv`, `sys.executable`, the `__main__` module. */
@@ -812,14 +823,95 @@ export function hasNamedProbes(named: NamedProbes): boolean {
   return named.variables.size > 0 || named.functions.size > 0 || named.attributes.size > 0;
 }
 
+/** The scope key of module-level (and class-body) names in `NamedProbes.variables`. */
+const MODULE_SCOPE = -1;
+
+/** Per function: the names its body binds as locals, and the ones it declares `global` or `nonlocal`. */
+interface LocalNames {
+  bound: Set<string>;
+  global: Set<string>;
+  nonlocal: Set<string>;
+}
+
+const localNamesCache = new WeakMap<Node, LocalNames>();
+
+function localNamesOf(fn: Node): LocalNames {
+  let out = localNamesCache.get(fn);
+  if (out) return out;
+  out = { bound: new Set(parameterNames(fn)), global: new Set(), nonlocal: new Set() };
+  const { bound } = out;
+  const bindTargets = (t: Node | null | undefined) => {
+    if (!t) return;
+    if (t.type === 'identifier') bound.add(t.text);
+    else if (/^(pattern_list|tuple_pattern|list_pattern|expression_list|tuple|list)$/.test(t.type)) for (const c of t.namedChildren) bindTargets(c);
+  };
+  const body = fn.childForFieldName('body');
+  if (body) {
+    forEachInScope(body, (n) => {
+      switch (n.type) {
+        case 'assignment':
+        case 'augmented_assignment':
+          bindTargets(n.childForFieldName('left'));
+          break;
+        case 'for_statement':
+          bindTargets(n.childForFieldName('left'));
+          break;
+        case 'named_expression':
+          bindTargets(n.childForFieldName('name'));
+          break;
+        case 'as_pattern': {
+          const alias = n.childForFieldName('alias');
+          bindTargets(alias?.type === 'as_pattern_target' ? alias.namedChild(0) : alias);
+          break;
+        }
+        case 'function_definition':
+        case 'class_definition':
+          bindTargets(n.childForFieldName('name'));
+          break;
+        case 'global_statement':
+        case 'nonlocal_statement':
+          for (const c of n.namedChildren) if (c.type === 'identifier') out![n.type === 'global_statement' ? 'global' : 'nonlocal'].add(c.text);
+          break;
+      }
+      return true;
+    });
+  }
+  localNamesCache.set(fn, out);
+  return out;
+}
+
+/** The function whose local (or parameter) `name` is, seen from `at`; null for a module-level name. */
+export function bindingFunction(name: string, at: Node): Node | null {
+  for (let fn = enclosingFunction(at); fn; fn = enclosingFunction(fn)) {
+    const local = localNamesOf(fn);
+    if (local.global.has(name)) return null;
+    if (local.bound.has(name) && !local.nonlocal.has(name)) return fn;
+  }
+  return null;
+}
+
+/** The scope key of the variable `name` seen from `at`: its function's node id, or MODULE_SCOPE. */
+function bindingScope(name: string, at: Node): number {
+  return bindingFunction(name, at)?.id ?? MODULE_SCOPE;
+}
+
+/** What check the variable read by `id` holds, if a named probe: resolved in the scope the read sees. */
+export function namedVariable(named: NamedProbes, id: Node): string | undefined {
+  const byScope = named.variables.get(id.text);
+  return byScope?.get(bindingScope(id.text, id));
+}
+
 function isAssignedHere(id: Node): boolean {
   const p = id.parent;
   return !!p && (p.type === 'assignment' || p.type === 'augmented_assignment') && p.childForFieldName('left')?.id === id.id;
 }
 
 export interface NamedProbes {
-  /** Variable name → description of the check it holds. */
-  variables: Map<string, string>;
+  /**
+   * Variable name → the scope that binds it (a function's node id, or MODULE_SCOPE) → description of the
+   * check it holds. A function's local named like another function's probe is a different variable.
+   */
+  variables: Map<string, Map<number, string>>;
   /** Instance or class attribute name (`self.X = <probe>`, read as `self.X`) → description of the check it holds. */
   attributes: Map<string, string>;
   /** Function name → description of the check it returns. */
@@ -863,7 +955,8 @@ export function collectNamedProbes(
         }
         continue;
       }
-      if (named.variables.has(left.text)) continue;
+      const scope = bindingScope(left.text, left);
+      if (named.variables.get(left.text)?.has(scope)) continue;
       const right = a.childForFieldName('right');
       if (!right || right.type === 'assignment' || named.functions.has(left.text) || !mayHold(right)) continue;
       const value = unparen(right);
@@ -872,7 +965,11 @@ export function collectNamedProbes(
       const probes = probesIn(lambdaBody ?? right, names, named, frameScopeOf(a));
       if (probes.length) {
         if (lambdaBody) named.functions.set(left.text, `${left.text}() (${probes[0]!.text})`);
-        else named.variables.set(left.text, `${left.text} (${probes[0]!.text})`);
+        else {
+          let byScope = named.variables.get(left.text);
+          if (!byScope) named.variables.set(left.text, (byScope = new Map()));
+          byScope.set(scope, `${left.text} (${probes[0]!.text})`);
+        }
         changed = true;
       }
     }
