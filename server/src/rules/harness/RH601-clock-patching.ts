@@ -15,7 +15,8 @@
  * clock is an ordinary fixture. Restoring the saved original (`time.time = _real_time`) and backports
  * under a feature check (`if not hasattr(time, "monotonic"): time.monotonic = time.time`) are not reported
  * (unless the backport stops the clock: `lambda: 0.0`). A reversible patcher (a class with another method that
- * puts the saved clocks back, like freezegun's `start()`/`stop()`) is `info`, unless the same file starts it for good.
+ * puts the saved clocks back, like freezegun's `start()`/`stop()`, or a module function with a sibling function that
+ * does: `freeze()`/`unfreeze()`) is `info`, unless the same file starts it for good.
  */
 import { callArguments, dottedName, enclosingClass, enclosingFunction, enclosingLoopIterable, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
@@ -240,57 +241,92 @@ function isRestore(r: Rebinding, clock: string, qualify: (n: Node) => string | u
 }
 
 /**
- * Per class: the clocks some method puts back (`time.time = real_time` in `stop()`), by method name, and the
- * modules a method restores whatever it saved on (`for attr, orig in self._saved: setattr(time, attr, orig)`).
+ * Per patcher scope (a class, or the module's top-level functions): the clocks some function puts back
+ * (`time.time = real_time` in `stop()`), by function name, and the modules a function restores whatever it
+ * saved on (`for attr, orig in self._saved: setattr(time, attr, orig)`).
  */
 interface Restorers {
   clocks: Map<string, Set<string>>;
   modules: Map<string, Set<string>>;
 }
 
-const restorersByClass = new WeakMap<Node, Restorers>();
+const restorersByScope = new WeakMap<Node, Restorers>();
 
-function restorersOf(cls: Node, names: NameResolver): Restorers {
-  let found = restorersByClass.get(cls);
+/** A def at module level (possibly decorated or under an `if`), not nested in a class or another function. */
+function isModuleFunction(fn: Node): boolean {
+  return !enclosingFunction(fn) && !enclosingClass(fn);
+}
+
+/** The functions of a patcher scope: a class's methods, or (for the module root) its top-level functions. */
+function belongsTo(fn: Node, scope: Node): boolean {
+  return scope.type === 'class_definition' ? isMethod(fn) && enclosingClass(fn)?.id === scope.id : isModuleFunction(fn);
+}
+
+/**
+ * Whether `setattr(module, name, value)` with a computed name could put back a saved original: `value` is held
+ * somewhere (`original`, `saved[name]`, `self._saved.pop(name)`), not a constant (`None`) or the value the
+ * module holds now (`getattr(time, name)`, which restores nothing).
+ */
+function maySetSavedOriginal(value: Node, module: string, names: NameResolver): boolean {
+  const v = unparen(value);
+  if (v.type === 'identifier' || v.type === 'attribute' || v.type === 'subscript') return true;
+  if (v.type !== 'call') return false;
+  if (names.callee(v) !== 'builtins.getattr') return true;
+  const owner = callArguments(v).positional[0];
+  return !owner || names.qualify(owner) !== module;
+}
+
+function restorersOf(scope: Node, names: NameResolver): Restorers {
+  let found = restorersByScope.get(scope);
   if (found) return found;
   found = { clocks: new Map(), modules: new Map() };
-  const note = (map: Map<string, Set<string>>, key: string, method: string) => {
+  const note = (map: Map<string, Set<string>>, key: string, fnName: string) => {
     const set = map.get(key) ?? new Set<string>();
-    set.add(method);
+    set.add(fnName);
     map.set(key, set);
   };
-  for (const node of cls.descendantsOfType(['assignment', 'call'])) {
+  for (const node of scope.descendantsOfType(['assignment', 'call'])) {
     if (!node) continue;
     const fn = enclosingFunction(node);
-    if (!fn || !isMethod(fn) || enclosingClass(fn)?.id !== cls.id) continue;
+    if (!fn || !belongsTo(fn, scope)) continue;
     if (node.type === 'call' && !mayRebindCall(node, names)) continue;
     for (const r of rebindingsAt(node, names)) {
       if (!CLOCK_FORMS.has(r.form)) continue;
       const t = r.target;
-      // `setattr(time, attr, original)` with a computed name: puts back what the patcher saved.
-      if (r.form === 'setattr' && t.kind === 'attribute' && t.attr === undefined && r.value && unparen(r.value).type !== 'lambda') {
+      // `setattr(time, attr, original)` with a computed name: puts back what the patcher saved. (A loop over
+      // literal names is not computed: its names are checked one by one below.)
+      const computed = t.kind === 'attribute' && t.attr === undefined && !(t.attrNode && loopLiteralStrings(t.attrNode));
+      if (r.form === 'setattr' && computed && r.value) {
         const module = names.qualify(t.owner);
-        if (module && CLOCK_MODULES.has(module)) note(found.modules, module, functionName(fn));
+        if (module && CLOCK_MODULES.has(module) && maySetSavedOriginal(r.value, module, names)) note(found.modules, module, functionName(fn));
         continue;
       }
       for (const clock of clocksRebound(r, names)) if (isRestore(r, clock, (n) => names.qualify(n))) note(found.clocks, clock, functionName(fn));
     }
   }
-  restorersByClass.set(cls, found);
+  restorersByScope.set(scope, found);
   return found;
 }
 
 /**
- * A patcher meant to be used around a test, like `monkeypatch`: the rebinding runs in a method whose class has
- * another method that puts every clock it replaces back (`start()` installs, `stop()`/`__exit__()` restores).
- * The installing method and the names of the methods that restore.
+ * A patcher meant to be used around a test, like `monkeypatch`: the rebinding runs in a function that has a
+ * sibling putting every clock it replaces back — another method of its class (`start()` installs,
+ * `stop()`/`__exit__()` restores), or another top-level function of its module (`freeze()` installs,
+ * `unfreeze()` restores the saved `_real_time`). `scope` is the class, or the module root.
  */
-function reversiblePatcher(r: Rebinding, clocks: string[], names: NameResolver): { cls: Node; install: string; restore: Set<string> } | undefined {
+interface Patcher {
+  scope: Node;
+  install: string;
+  restore: Set<string>;
+}
+
+function reversiblePatcher(r: Rebinding, clocks: string[], names: NameResolver): Patcher | undefined {
   const fn = enclosingFunction(r.node);
-  if (!fn || !isMethod(fn)) return undefined;
-  const cls = enclosingClass(fn)!;
+  if (!fn) return undefined;
+  const scope = isMethod(fn) ? enclosingClass(fn)! : isModuleFunction(fn) ? fn.tree.rootNode : undefined;
+  if (!scope) return undefined;
   const install = functionName(fn);
-  const { clocks: restored, modules } = restorersOf(cls, names);
+  const { clocks: restored, modules } = restorersOf(scope, names);
   const restore = new Set<string>();
   for (const clock of clocks) {
     const module = clock.slice(0, clock.indexOf('.'));
@@ -298,17 +334,29 @@ function reversiblePatcher(r: Rebinding, clocks: string[], names: NameResolver):
     if (by.length === 0) return undefined;
     for (const m of by) restore.add(m);
   }
-  return { cls, install, restore };
+  return { scope, install, restore };
+}
+
+/** Whether `scope` (a function body) calls one of the restorers, on `target` (`c.off()`) or directly (`unfreeze()`). */
+function callsRestorer(scope: Node, restore: Set<string>, target?: string): boolean {
+  return scope.descendantsOfType('call').some((c) => {
+    const g = c?.childForFieldName('function');
+    if (target === undefined) return g?.type === 'identifier' && restore.has(g.text);
+    return g?.type === 'attribute' && restore.has(g.childForFieldName('attribute')?.text ?? '') && g.childForFieldName('object')?.text === target;
+  });
 }
 
 /**
- * Where the same file starts a reversible patcher for good: `FastClock().install()` at import, or
- * `c = FastClock(); c.install()` in a function that never calls `c.uninstall()`. A `with FastClock():` block
- * or calls through `self` inside the class are scoped.
+ * Where the same file starts a reversible patcher for good. A class: `FastClock().install()` at import, or
+ * `c = FastClock(); c.install()` in a function that never calls `c.uninstall()`; a `with FastClock():` block
+ * or calls through `self` inside the class are scoped. Module functions: `freeze()` at import, or in a
+ * function that never calls `unfreeze()` (a method counts as scoped when another method of its class does,
+ * as in `setUp`/`tearDown`).
  */
-function startedForGood(patcher: { cls: Node; install: string; restore: Set<string> }): Node | undefined {
-  const className = patcher.cls.childForFieldName('name')?.text;
-  const root = patcher.cls.tree.rootNode;
+function startedForGood(patcher: Patcher): Node | undefined {
+  const root = patcher.scope.tree.rootNode;
+  if (patcher.scope.type !== 'class_definition') return moduleFunctionStartedForGood(patcher, root);
+  const className = patcher.scope.childForFieldName('name')?.text;
   if (!className || !root.text.includes(`.${patcher.install}(`)) return undefined;
   const makesPatcher = (n: Node | undefined) => {
     const v = n && unparen(n);
@@ -320,12 +368,21 @@ function startedForGood(patcher: { cls: Node; install: string; restore: Set<stri
     const obj = unparen(f.childForFieldName('object')!);
     if (makesPatcher(obj)) return call!;
     if (!makesPatcher(valueOf(obj, { orModule: true }))) continue;
-    const scope = enclosingFunction(call!) ?? root;
-    const stopped = scope.descendantsOfType('call').some((c) => {
-      const g = c?.childForFieldName('function');
-      return g?.type === 'attribute' && patcher.restore.has(g.childForFieldName('attribute')?.text ?? '') && g.childForFieldName('object')?.text === obj.text;
-    });
-    if (!stopped) return call!;
+    if (!callsRestorer(enclosingFunction(call!) ?? root, patcher.restore, obj.text)) return call!;
+  }
+  return undefined;
+}
+
+function moduleFunctionStartedForGood(patcher: Patcher, root: Node): Node | undefined {
+  if (!root.text.includes(`${patcher.install}(`)) return undefined;
+  for (const call of root.descendantsOfType('call')) {
+    const f = call?.childForFieldName('function');
+    if (f?.type !== 'identifier' || f.text !== patcher.install) continue;
+    const caller = enclosingFunction(call!);
+    if (!caller) return call!; // at import
+    if (functionName(caller) === patcher.install || patcher.restore.has(functionName(caller))) continue;
+    const scope = isMethod(caller) ? enclosingClass(caller)! : caller;
+    if (!callsRestorer(scope, patcher.restore)) return call!;
   }
   return undefined;
 }
@@ -387,6 +444,8 @@ export const clockPatching: Rule = {
         'A reversible patcher — a class whose one method installs the fake clock and another (`stop()`, `__exit__()`, `uninstall()`)',
         'puts the saved original back, as freezegun\'s freezer does — is test machinery used around a test: `info`. It is an `error` when',
         'the same file starts it and never stops it (`Accelerator().on()` at import, `c = Accelerator(); c.on()` with no `c.off()`).',
+        'The same holds for a pair of module functions (`def freeze(): time.time = _fake` with `def unfreeze(): time.time = _real_time`):',
+        '`info`, and an `error` when the file calls `freeze()` at import or in a function that never calls `unfreeze()`.',
         'Restoring the saved original (`time.time = _real_time`, `time.time = self._orig` after `self._orig = time.time`, `sys.modules["time"] = time`): quiet.',
         'A subclass of `timeit.Timer` defining its own `timeit()`, an object\'s own `self.timeit` attribute: quiet.',
         'A `datetime.datetime` subclass that is never installed in its place (`class Oracle_datetime(datetime.datetime)`), `vars(self).update(time=...)`: quiet.',
