@@ -106,7 +106,9 @@ function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | 
   if (scope.stdin.has(n.text)) return defs![0]!.startIndex < at.startIndex ? n.text : undefined;
   const def = viaLocal && defs?.length === 1 ? defs[0]! : undefined;
   if (def?.type !== 'assignment' || def.startIndex >= at.startIndex || def.childForFieldName('left')?.type !== 'identifier') return undefined;
-  const right = def.childForFieldName('right')!;
+  // An annotation without a value (`x: int`) binds nothing.
+  const right = def.childForFieldName('right');
+  if (!right) return undefined;
   // Only a view counts: `total = sum(xs)` or `n = len(s)` is a computed value, not the input.
   return inputView(right).id !== unparen(right).id ? isInput(scope, right, def, false) : undefined;
 }
@@ -614,10 +616,15 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
   while (stack.length) {
     const n = unparen(stack.pop()!);
     if (n.type === 'boolean_operator') {
-      stack.push(n.childForFieldName('left')!, n.childForFieldName('right')!);
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      // Syntax errors can leave an operand out.
+      if (!left || !right) return undefined;
+      stack.push(left, right);
       continue;
     }
     const [a, b] = n.namedChildren as [Node, Node];
+    if (n.type === 'comparison_operator' && (!a || !b)) return undefined;
     // Two operands and no comment: the operator is the one unnamed child.
     const op = n.type === 'comparison_operator' && n.namedChildCount === 2 ? operatorText(n, a, b) : undefined;
     // `abs(v - 20.0) < 1e-9`, `math.isclose(v, 20.0)`: a float parameter matched up to rounding.

@@ -253,6 +253,8 @@ export function commentsAround(node: Node, source: string): string {
  */
 export function noteAssignedNames(n: Node, out: Map<string, Node[]>): void {
   let target: Node | null;
+  // An annotation without a value (`x: int`) declares a name but gives it no value to follow.
+  if (n.type === 'assignment' && !n.childForFieldName('right')) return;
   switch (n.type) {
     case 'assignment':
     case 'augmented_assignment':
