@@ -55,7 +55,7 @@ function parsePieces(source: string, minLength: number): Tree[] {
     while (row + 1 < lineStarts.length && lineStarts[row + 1]! <= offset) row++;
     return { row, column: offset - lineStarts[row]! };
   };
-  const cuts = pieceBoundaries(topLevelStatementStarts(source), source.length, minLength);
+  const cuts = pieceBoundaries(topLevelStatementStarts(source), 0, source.length, minLength);
   const trees: Tree[] = [];
   for (let k = 0; k + 1 < cuts.length; k++) {
     const range = { startIndex: cuts[k]!, endIndex: cuts[k + 1]!, startPosition: point(cuts[k]!), endPosition: point(cuts[k + 1]!) };
@@ -87,8 +87,8 @@ describe('topLevelStatementStarts', () => {
     assert.deepEqual(topLevelStatementStarts(src), [0, src.indexOf('z =')]);
   });
   it('groups statements into pieces of a minimum length', () => {
-    assert.deepEqual(pieceBoundaries([0, 5, 12, 30], 40, 10), [0, 12, 30, 40]);
-    assert.deepEqual(pieceBoundaries([0], 0, 10), [0, 0]);
+    assert.deepEqual(pieceBoundaries([0, 5, 12, 30], 0, 40, 10), [0, 12, 30, 40]);
+    assert.deepEqual(pieceBoundaries([0], 0, 0, 10), [0, 0]);
   });
 });
 

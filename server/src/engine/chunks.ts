@@ -112,13 +112,14 @@ function skipString(source: string, i: number, quote: number): number {
 }
 
 /**
- * Groups of consecutive top-level statements of at least `minLength` code units each (the last may be
- * shorter), as `[start, end)` offset pairs covering the whole text. Fewer, larger pieces cost less to
+ * Where to cut `[from, to)` (which starts and ends at statements) into groups of consecutive top-level
+ * statements of at least `minLength` code units each (the last may be shorter): ascending offsets from
+ * `from` to `to`, taken from the ascending statement starts `starts`. Fewer, larger pieces cost less to
  * keep; smaller ones less to re-parse.
  */
-export function pieceBoundaries(starts: readonly number[], length: number, minLength: number): number[] {
-  const cuts = [0];
-  for (const s of starts) if (s > 0 && s - cuts[cuts.length - 1]! >= minLength && length - s >= minLength / 4) cuts.push(s);
-  cuts.push(length);
+export function pieceBoundaries(starts: readonly number[], from: number, to: number, minLength: number): number[] {
+  const cuts = [from];
+  for (const s of starts) if (s > from && s < to && s - cuts[cuts.length - 1]! >= minLength && to - s >= minLength / 4) cuts.push(s);
+  cuts.push(to);
   return cuts;
 }

@@ -647,15 +647,15 @@ function installPatches(): void {
   defineGetter('children', function fast_children(this: Node) {
     const flat = activeFor(this);
     if (!flat) return original.children.call(this);
+    if (isForestRoot(flat, this)) return forestChildren(flat);
     const i = flatIndexOf(flat, this);
-    if (i === 0 && flat.forest) return forestChildren(flat);
     if (i >= 0) return (flat.children[i] ??= canonAll(flat, original.children.call(this)) as Node[]);
     return canonAll(flat, original.children.call(this));
   });
 
   defineMethod('child', function fast_child(this: Node, index: number) {
     const flat = activeFor(this);
-    if (flat?.forest && flatIndexOf(flat, this) === 0) return forestChildren(flat)[index] ?? null;
+    if (isForestRoot(flat, this)) return forestChildren(flat)[index] ?? null;
     const n = original.child.call(this, index);
     return flat ? canon(flat, n) : n;
   });
@@ -663,13 +663,13 @@ function installPatches(): void {
   // The module root of a forest answers from all its pieces; other nodes as before, canonical.
   defineGetter('childCount', function fast_childCount(this: Node) {
     const flat = activeFor(this);
-    return flat?.forest && flatIndexOf(flat, this) === 0 ? forestChildren(flat).length : original.childCount.call(this);
+    return isForestRoot(flat, this) ? forestChildren(flat).length : original.childCount.call(this);
   });
   const ends = (name: 'firstChild' | 'lastChild' | 'firstNamedChild' | 'lastNamedChild', pick: (flat: FlatTree) => Node | undefined) =>
     defineGetter(name, function fast_end(this: Node) {
       const flat = activeFor(this);
       if (!flat) return original[name].call(this);
-      if (flat.forest && flatIndexOf(flat, this) === 0) return pick(flat) ?? null;
+      if (isForestRoot(flat, this)) return pick(flat) ?? null;
       return canon(flat, original[name].call(this));
     });
   ends('firstChild', (flat) => forestChildren(flat)[0]);
@@ -679,7 +679,7 @@ function installPatches(): void {
 
   defineGetter('endPosition', function fast_endPosition(this: Node) {
     const flat = activeFor(this);
-    if (flat?.forest && flatIndexOf(flat, this) === 0) return { ...flat.forest.endPosition };
+    if (isForestRoot(flat, this)) return { ...flat.forest.endPosition };
     return original.endPosition.call(this);
   });
 
@@ -768,7 +768,7 @@ function installPatches(): void {
       // descendantsOfType makes), so any other name must go to tree-sitter.
       if (i >= 0 && wanted.every((t) => namedTypeNames!.includes(t))) return ofTypes(flat, i, wanted);
     }
-    if (flat?.forest && flatIndexOf(flat, this) === 0) {
+    if (isForestRoot(flat, this)) {
       const all: (Node | null)[] = [];
       for (const tree of flat.forest.trees) all.push(...original.descendantsOfType.apply(original.rootNode.call(tree), args));
       return canonAll(flat, all);
@@ -776,6 +776,11 @@ function installPatches(): void {
     const list = original.descendantsOfType.apply(this, args);
     return flat ? canonAll(flat, list) : list;
   });
+}
+
+/** Is `node` the module root of the active forest (which answers from all the pieces)? */
+function isForestRoot(flat: FlatTree | undefined, node: Node): flat is FlatTree & { forest: ForestInfo } {
+  return flat?.forest !== undefined && flatIndexOf(flat, node) === 0;
 }
 
 /** The children of a forest's module root, anonymous tokens included: its pieces' roots' children. */
@@ -943,10 +948,5 @@ function readPiece(heap: WasmHeap, tree: Tree, listed: Uint8Array): TreeArrays {
 }
 
 export function deactivateForest(trees: readonly Tree[]): void {
-  if (trees.length && state.tree === trees[0]) {
-    state.tree = undefined;
-    state.flat = undefined;
-    state.others = undefined;
-  }
-  for (const t of trees) flatTrees.delete(t);
+  for (const t of trees) deactivate(t);
 }

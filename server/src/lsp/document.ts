@@ -144,17 +144,13 @@ export class SyntaxDocument {
     let pendingFrom = 0;
     const flush = (until: number) => {
       if (until <= pendingFrom) return;
-      const inside = starts.filter((s) => s > pendingFrom && s < until);
-      const cuts = pieceBoundaries([pendingFrom, ...inside].map((s) => s - pendingFrom), until - pendingFrom, options.minPieceLength ?? MIN_PIECE_LENGTH).map((c) => c + pendingFrom);
+      const cuts = pieceBoundaries(starts, pendingFrom, until, options.minPieceLength ?? MIN_PIECE_LENGTH);
       for (let k = 0; k + 1 < cuts.length; k++) next.push({ start: cuts[k]!, end: cuts[k + 1]!, tree: this.parsePiece(parser, source, cuts[k]!, cuts[k + 1]!, deadline) });
       pendingFrom = until;
     };
     try {
       for (const piece of this.pieces ?? []) {
-        if (piece.tree && piece.start === pendingFrom && piece.end > piece.start && isStart(piece.start) && isStart(piece.end)) {
-          next.push(piece);
-          pendingFrom = piece.end;
-        } else if (piece.tree && piece.start > pendingFrom && piece.end > piece.start && isStart(piece.start) && isStart(piece.end)) {
+        if (piece.tree && piece.start >= pendingFrom && piece.end > piece.start && isStart(piece.start) && isStart(piece.end)) {
           flush(piece.start);
           next.push(piece);
           pendingFrom = piece.end;
