@@ -11,7 +11,8 @@ import { mayHaveSpellingEscape, MentionedWords, spelledByValue, spellsByValue } 
 import { AWARENESS_WORDS, FRAME_WORDS, PYTEST_WORDS, TRIGGER_WORDS } from '../../server/src/rules/awareness/env-helpers';
 import { DUNDER_TEXT } from '../../server/src/rules/equality/helpers';
 import { EXIT_TEXT, EXIT_WORD, WRAPS_CALLABLE } from '../../server/src/rules/exit/RH101-forced-success-exit';
-import { STATUS_TEXT, STATUS_WORDS, TEST_FRAMEWORK } from '../../server/src/rules/exit/RH102-exit-status-override';
+import { STATUS_TEXT, STATUS_WORDS } from '../../server/src/rules/exit/RH102-exit-status-override';
+import { TEST_FRAMEWORK } from '../../server/src/rules/exit/runner';
 import { MENTIONS as RH301_MENTIONS } from '../../server/src/rules/framework/RH301-report-forgery';
 import { MENTIONS as RH302_MENTIONS, RESULT_RECORDS } from '../../server/src/rules/framework/RH302-test-call-hijack';
 import { KEYWORD_OPTION_TEXT } from '../../server/src/rules/framework/RH303-collection-sabotage';

@@ -204,6 +204,24 @@ export function definitionOf(stmt: Node): Node {
   return stmt.type === 'decorated_definition' ? (stmt.childForFieldName('definition') ?? stmt) : stmt;
 }
 
+/** Module-level functions of a file (per root) by name. */
+const moduleFunctions = new WeakMap<Node, Map<string, Node>>();
+
+/** The module-level function `name` of the file whose root is `root` (decorated or not; the last definition wins, as at run time). */
+export function moduleFunctionNamed(root: Node, name: string): Node | undefined {
+  let byName = moduleFunctions.get(root);
+  if (!byName) {
+    byName = new Map();
+    for (const child of root.namedChildren) {
+      const def = definitionOf(child);
+      const defName = def.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+      if (defName) byName.set(defName, def);
+    }
+    moduleFunctions.set(root, byName);
+  }
+  return byName.get(name);
+}
+
 /** True for a def directly in a class body (possibly decorated). */
 export function isMethod(fn: Node): boolean {
   const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;

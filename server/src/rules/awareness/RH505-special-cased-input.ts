@@ -16,7 +16,7 @@
  * Also recognised: a loop over a literal table of cases, a same-file helper that is only the lookup, floats
  * matched within a tolerance, and a computed result overwritten with a literal just before it is returned.
  */
-import { forEachDescendant, forEachInScope, functionName, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { forEachDescendant, forEachInScope, functionName, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -598,8 +598,9 @@ function floatMatch(scope: Scope, n: Node, op: string | undefined, at: Node): { 
   }
   if (!pair) return undefined;
   const [x, y] = pair;
-  const [p, lit] = isInput(scope, x, at) ? [isInput(scope, x, at)!, y] : isInput(scope, y, at) ? [isInput(scope, y, at)!, x] : [undefined, undefined];
-  return p && lit && literalInfo(lit)?.kind === 'number' ? { param: p, literal: lit } : undefined;
+  const px = isInput(scope, x, at);
+  const [p, lit] = px ? [px, y] : [isInput(scope, y, at), x];
+  return p && literalInfo(lit)?.kind === 'number' ? { param: p, literal: lit } : undefined;
 }
 
 /**
@@ -1182,17 +1183,7 @@ export const specialCasedInput: Rule = {
       }
       return helpers;
     };
-    let functions: Map<string, Node> | undefined;
-    const moduleFunction = (fname: string): Node | undefined => {
-      if (!functions) {
-        functions = new Map();
-        for (const stmt of ctx.root.namedChildren) {
-          const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-          if (def?.type === 'function_definition') functions.set(functionName(def), def);
-        }
-      }
-      return functions.get(fname);
-    };
+    const moduleFunction = (fname: string): Node | undefined => moduleFunctionNamed(ctx.root, fname);
     // Per table name: does the file write entries into it (`CACHE[key] = v`, `CACHE.update(...)`, `SEEN.append(...)`)?
     const writes = new Map<string, boolean>();
     const seeded = new Map<string, Node[]>();

@@ -650,7 +650,7 @@ function decoratorDefinition(id: Node, classBody: Node | undefined): Node | unde
 function returnedFunctions(fn: Node): Node[] | undefined {
   let values: (Node | undefined)[];
   if (fn.type === 'lambda') values = [fn.childForFieldName('body') ?? undefined];
-  else if (fn.type === 'function_definition' && !canCompleteNormally(fn)) values = returnsOf(fn).map((r) => r.namedChildren.find((c) => c.type !== 'comment'));
+  else if (fn.type === 'function_definition' && !canCompleteNormally(fn)) values = returnsOf(fn).map(returnValue);
   else return undefined;
   const body = fn.childForFieldName('body');
   const out: Node[] = [];
@@ -679,7 +679,10 @@ export function constantWrapperOf(decorator: Node, classBody: Node | undefined, 
   const def = decoratorDefinition(factory ?? d, classBody);
   if (!def) return undefined;
   let wrappers = returnedFunctions(def);
-  if (factory) wrappers = wrappers?.map(returnedFunctions).every(Boolean) ? wrappers.flatMap((w) => returnedFunctions(w)!) : undefined;
+  if (factory) {
+    const inner = wrappers?.map(returnedFunctions);
+    wrappers = inner?.every(Boolean) ? inner.flatMap((w) => w!) : undefined;
+  }
   if (!wrappers) return undefined;
   const truths = new Set(wrappers.map((w) => constantAnswer(w, names)?.truth));
   const truth = truths.size === 1 ? [...truths][0] : undefined;
@@ -2100,7 +2103,7 @@ function returnsFirstParameter(impl: Node): boolean {
   return (
     returns.length > 0 &&
     returns.every((r) => {
-      const v = r.namedChildren.find((c) => c.type !== 'comment');
+      const v = returnValue(r);
       return !!v && unparen(v).type === 'identifier' && unparen(v).text === first;
     })
   );

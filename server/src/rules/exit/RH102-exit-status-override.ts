@@ -26,7 +26,6 @@ import {
 } from './helpers';
 import { ignoredRuns, mayRunTests, outcomeNames, RETURNING_RUNNERS, statementOf, TEST_COMMAND, testRuns } from './runner';
 
-export { TEST_FRAMEWORK } from './runner';
 
 const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
 /** The exception `pytest.exit()` raises, by the names it is reachable under. */
@@ -80,10 +79,13 @@ function turnsFailureIntoSuccess(cond: Node, names: NameResolver, isStatus: (n: 
   return failing ? isSuccessLiteral(whenTrue, names) && !isSuccessLiteral(whenFalse, names) : isSuccessLiteral(whenFalse, names) && !isSuccessLiteral(whenTrue, names);
 }
 
+/** pytest's named failure statuses (`ExitCode.TESTS_FAILED`...). */
+const FAILURE_CODE_NAME = /(^|\.)(TESTS_FAILED|INTERNAL_ERROR|USAGE_ERROR|INTERRUPTED)$/;
+
 /** A failure code: `ExitCode.TESTS_FAILED` (and the other named failures) or a non-zero number other than 5 (no tests collected). */
 function isFailureCode(n: Node, names: NameResolver): boolean {
   const o = unparen(n);
-  return /(^|\.)(TESTS_FAILED|INTERNAL_ERROR|USAGE_ERROR|INTERRUPTED)$/.test(o.text) || (o.type === 'integer' && !isSuccessLiteral(o, names) && !/^0*5$/.test(o.text));
+  return FAILURE_CODE_NAME.test(o.text) || (o.type === 'integer' && !isSuccessLiteral(o, names) && !/^0*5$/.test(o.text));
 }
 
 /** A `case` pattern that a failed run's status matches: `case ExitCode.TESTS_FAILED:`, `case 1 | 2:`. */
@@ -91,7 +93,7 @@ function patternMatchesFailure(pattern: Node): boolean {
   let found = false;
   forEachDescendant(pattern, (n) => {
     if (found) return false;
-    if (n.type === 'dotted_name' || n.type === 'integer') found = /(^|\.)(TESTS_FAILED|INTERNAL_ERROR|USAGE_ERROR|INTERRUPTED)$/.test(n.text) || (n.type === 'integer' && /^0*[1-46-9]\d*$/.test(n.text) && !/^0*5$/.test(n.text));
+    if (n.type === 'dotted_name' || n.type === 'integer') found = FAILURE_CODE_NAME.test(n.text) || (n.type === 'integer' && /^0*[1-46-9]\d*$/.test(n.text));
     return !found;
   });
   return found;

@@ -3,7 +3,7 @@
  * that follow them without the run's outcome deciding the status. RH102 reports those exits; RH101 leaves
  * them to RH102, so that an exit is reported once, with the runner's story.
  */
-import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { MentionedWords } from '../../engine/prefilter';
 import { alwaysSuccess, catchesSystemExit, exitSiteOf, handlerTypes, isSuccessLiteral, isSuccessStatus, type ExitSite } from './helpers';
@@ -144,7 +144,7 @@ function exitStatement(stmt: Node, names: NameResolver): ExitSite | undefined {
  * bare `return` or falling off the end is how many functions that return nothing end.
  */
 function returnAsExit(stmt: Node): ExitSite | undefined {
-  const value = stmt.namedChildren.find((c) => c.type !== 'comment');
+  const value = returnValue(stmt);
   if (!value) return undefined;
   let fn: Node | null = stmt.parent;
   while (fn && fn.type !== 'function_definition' && fn.type !== 'lambda') fn = fn.parent;

@@ -18,7 +18,7 @@
  * a condition that requires an xfail marker or exception; a hack rewrites unconditionally, on
  * `rep.failed`, on `call.when`, or by exception type.
  */
-import { callArguments, enclosingClass, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, containsNode, enclosingClass, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -193,15 +193,7 @@ function reportVariables(fn: Node, hook: string, style: HookStyle): { reports: S
 function statsLoopVariables(body: Node): string[] {
   const fromStats = new Set<string>();
   const isStats = (d: Node) => (d.type === 'attribute' && d.childForFieldName('attribute')?.text === 'stats') || (d.type === 'identifier' && fromStats.has(d.text));
-  const derived = (e: Node) => {
-    let yes = isStats(e);
-    forEachDescendant(e, (d) => {
-      if (yes) return false;
-      yes = isStats(d);
-      return !yes;
-    });
-    return yes;
-  };
+  const derived = (e: Node) => containsNode(e, isStats);
   const vars: string[] = [];
   // Statements come in source order, so a local is known before the loops that use it.
   forEachInScope(body, (n) => {

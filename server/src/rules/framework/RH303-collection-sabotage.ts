@@ -1572,8 +1572,11 @@ export const collectionSabotage: Rule = {
         defs.push(node);
       },
       'module:exit'() {
+        // Module-level literals, built on first use: most files need none (shared by the checks below).
+        let modLitsMemo: Map<string, string[]> | undefined;
+        const modLits = () => (modLitsMemo ??= moduleLiterals(ctx.root, { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: new Map(), neutral: new Set(), domain: 'item' }));
         // Runner scripts and conftests alike (no hook needed); rare, so gated on the attribute's text.
-        if (ctx.source.includes('testMethodPrefix')) checkTestMethodPrefix(ctx, () => moduleLiterals(ctx.root, { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: new Map(), neutral: new Set(), domain: 'item' }));
+        if (ctx.source.includes('testMethodPrefix')) checkTestMethodPrefix(ctx, modLits);
         // Hook implementations and decorated defs (fixtures). An undecorated def is a hook by its own name
         // (`hookNameOf` differs from `functionName` only through a decorator's `specname=`).
         const hooks: { fn: Node; hook: string }[] = [];
@@ -1583,10 +1586,8 @@ export const collectionSabotage: Rule = {
           if (hook.startsWith('pytest_') || (decorated && decoratorsOf(fn).length > 0)) hooks.push({ fn, hook });
         }
         if (hooks.length === 0 && !ctx.facts.isConftest) return;
-        // Module-level literals and assignments, built on first use: most decorated defs are neither hooks
-        // nor autouse fixtures, and most hooks are none of those checked below.
-        let modLitsMemo: Map<string, string[]> | undefined;
-        const modLits = () => (modLitsMemo ??= moduleLiterals(ctx.root, { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: new Map(), neutral: new Set(), domain: 'item' }));
+        // Module-level assignments, built on first use: most decorated defs are neither hooks nor autouse
+        // fixtures, and most hooks are none of those checked below.
         let moduleDefsMemo: Map<string, Node[]> | undefined;
         const moduleDefs = () => (moduleDefsMemo ??= moduleAssignments(ctx.root));
         for (const { fn, hook } of hooks) {

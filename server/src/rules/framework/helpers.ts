@@ -17,6 +17,7 @@ import {
   forEachInScope,
   functionName,
   localAssignments,
+  moduleFunctionNamed,
   parameterNames,
   returnValue,
   stringValue,
@@ -369,23 +370,6 @@ function isTestRef(n: Node, items: Set<string>, aliases: Set<string>): boolean {
     if (args[0] && attr && TEST_ATTRS.has(attr) && unparen(args[0]).type === 'identifier' && items.has(unparen(args[0]).text)) return true;
   }
   return false;
-}
-
-/** Module-level functions of a file by name (the last definition wins, as at run time). */
-const moduleFunctions = new WeakMap<Node, Map<string, Node>>();
-
-function moduleFunctionNamed(root: Node, name: string): Node | undefined {
-  let byName = moduleFunctions.get(root);
-  if (!byName) {
-    byName = new Map();
-    for (const child of root.namedChildren) {
-      const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
-      const defName = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-      if (defName) byName.set(defName, def!);
-    }
-    moduleFunctions.set(root, byName);
-  }
-  return byName.get(name);
 }
 
 /**
