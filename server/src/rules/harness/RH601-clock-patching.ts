@@ -172,6 +172,8 @@ function clocksUpdatedInNamespace(call: Node, names: NameResolver): string[] {
 
 /** The time-freezing factories whose `.start()` patches every clock (`time.time`, `time.monotonic`, `datetime.datetime`, ...). */
 const FREEZERS = /^(freezegun(\.api)?\.freeze_time|time_machine\.travel)$/;
+/** What undoes a started freezer: `freezer.stop()`. */
+const STOP = new Set(['stop']);
 
 /**
  * `freeze_time("2024-01-01").start()`, or `f = freeze_time(...)` then `f.start()`: time stays frozen until a
@@ -186,12 +188,7 @@ function unstoppedFreezer(call: Node, names: NameResolver): Node | undefined {
   const factory = made && unparen(made);
   if (factory?.type !== 'call' || !FREEZERS.test(names.callee(factory) ?? '')) return undefined;
   if (obj.type !== 'call') {
-    const scope = enclosingFunction(call) ?? call.tree.rootNode;
-    const stopped = scope.descendantsOfType('call').some((c) => {
-      const f = c?.childForFieldName('function');
-      return f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'stop' && f.childForFieldName('object')?.text === obj.text;
-    });
-    if (stopped) return undefined;
+    if (callsRestorer(enclosingFunction(call) ?? call.tree.rootNode, STOP, obj.text)) return undefined;
   }
   return factory;
 }
