@@ -20,10 +20,10 @@ const BUILTINS = new Set([
 ]);
 
 /** The statements and expressions that bind names. */
-const BINDING_TYPES = ['import_statement', 'import_from_statement', 'function_definition', 'class_definition', 'lambda', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'as_pattern', 'except_clause'];
+const BINDING_TYPES = ['import_statement', 'import_from_statement', 'function_definition', 'class_definition', 'lambda', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'as_pattern', 'except_clause', 'named_expression'];
 
 /** The expression types `computeQualifiedAt` can resolve (after parentheses are stripped). */
-const QUALIFIABLE = new Set(['attribute', 'identifier', 'call', 'subscript']);
+const QUALIFIABLE = new Set(['attribute', 'identifier', 'call', 'subscript', 'named_expression']);
 
 /** `a, b = x, y` (or `[a, b] = (x, y)`): as many plain targets as values, none starred. */
 function isUnpacking(left: Node, right: Node): boolean {
@@ -77,6 +77,7 @@ export class NameResolver {
           break;
         case 'assignment':
         case 'augmented_assignment':
+        case 'named_expression':
           assignments.push(n);
           break;
         case 'for_statement':
@@ -96,6 +97,13 @@ export class NameResolver {
     }
     // Aliases made by plain assignment (`e = sys.exit`) resolve after imports are known.
     for (const a of assignments) {
+      // `(stop := sys.exit)` binds like `stop = sys.exit` (PEP 572), in the enclosing function or module.
+      if (a.type === 'named_expression') {
+        const name = a.childForFieldName('name');
+        const value = a.childForFieldName('value');
+        if (name?.type === 'identifier' && value) this.bindValue(name.text, value);
+        continue;
+      }
       const left = a.childForFieldName('left');
       const right = a.childForFieldName('right');
       if (left?.type === 'identifier' && right && a.type === 'assignment' && this.isImportFallback(left.text, right, a)) continue;
@@ -265,6 +273,9 @@ export class NameResolver {
     switch (n.type) {
       case 'identifier':
         return this.lookup(n.text);
+      case 'named_expression':
+        // `(stop := sys.exit)` is its value.
+        return this.qualify(n.childForFieldName('value'));
       case 'call': {
         const fn = this.qualify(n.childForFieldName('function'));
         // Only these callees make a call name a module (most calls stop here, before their arguments).

@@ -865,14 +865,15 @@ function isLastStatement(node: Node, root: Node): boolean {
 function possibleExitAliases(source: string): Set<string> {
   const out = new Set<string>();
   for (const m of source.matchAll(/\bas\s+([A-Za-z_]\w*)/g)) out.add(m[1]!);
-  for (const m of source.matchAll(/([A-Za-z_]\w*)\s*=\s*[\w.()"' ,]*\b(?:_?exit|quit|SystemExit)\b/g)) out.add(m[1]!);
+  // `stop = sys.exit`, and the walrus `(stop := sys.exit)`.
+  for (const m of source.matchAll(/([A-Za-z_]\w*)\s*:?=\s*[\w.()"' ,]*\b(?:_?exit|quit|SystemExit)\b/g)) out.add(m[1]!);
   // `stop, hard_stop = sys.exit, os._exit`: every name of an unpacking target.
   for (const m of source.matchAll(/^[ \t]*([\w \t,()[\]*]+)=[^=\n][^\n]*\b(?:_?exit|quit|SystemExit)\b/gm)) {
     if (m[1]!.includes(',')) for (const name of m[1]!.matchAll(/[A-Za-z_]\w*/g)) out.add(name[0]);
   }
   for (let grew = true; grew; ) {
     grew = false;
-    for (const m of source.matchAll(/([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*$/gm)) {
+    for (const m of source.matchAll(/([A-Za-z_]\w*)\s*:?=\s*([A-Za-z_]\w*)\s*\)?\s*$/gm)) {
       if (out.has(m[2]!) && !out.has(m[1]!)) {
         out.add(m[1]!);
         grew = true;
@@ -898,6 +899,12 @@ function mayExit(n: Node, names: NameResolver): boolean | string {
   }
   if (!target) return false;
   target = unparen(target);
+  // `(stop := sys.exit)(0)` calls the walrus's value.
+  while (target.type === 'named_expression') {
+    const value = target.childForFieldName('value');
+    if (!value) return false;
+    target = unparen(value);
+  }
   if (target.type === 'identifier') {
     const name = target.text;
     // A called bare name is an exit only if it resolves to an exit function, as `exitSiteOf` would find
