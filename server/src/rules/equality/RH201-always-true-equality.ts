@@ -19,7 +19,7 @@ import type { Rule } from '../../engine/rule';
 import { callArguments, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answersEveryKey, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, type ComparisonOverride } from './helpers';
+import { analyseEquality, answersEveryKey, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride } from './helpers';
 
 /** A field left out of comparison (`field(compare=False)`, `attr.ib(eq=False)`): `classesComparingNoField` needs one. */
 const UNCOMPARED_FIELD_TEXT = /\b(?:compare|eq|cmp)\s*=\s*False\b/;
@@ -138,7 +138,8 @@ export const alwaysTrueEquality: Rule = {
         'The rule finds these however they are installed: a `def` in the class body, a lambda class attribute',
         '(`__eq__ = lambda self, other: True`), `setattr(C, "__eq__", ...)` (also in a loop over literal names,',
         '`for n in ("__eq__", "__le__"): setattr(C, n, ...)`, or under a name built from literals: `f"__{op}__"` in a loop',
-        'over `("eq", "ne")`, `"__" + "eq" + "__"`, `"__%s__" % op`, `"__{}__".format(op)`, or a name bound once to one),',
+        'over `("eq", "ne")`, `"__" + "eq" + "__"`, `"__%s__" % op`, `"__{}__".format(op)`, or a name bound once to one,',
+        'also in the loop body: `for op in ("eq", "ne"): name = f"__{op}__"; setattr(C, name, ...)`),',
         '`C.__eq__ = ...`, or `type("X", (), {"__eq__": ...})`',
         '(the namespace a dict display or `dict(__eq__=...)` keywords, written inline or bound once to a name), or a method decorator of the same file that replaces a',
         'real `__eq__` with a wrapper that always agrees (`@tolerant` whose `wrapper(self, other)` returns `True`; also a',
@@ -147,7 +148,9 @@ export const alwaysTrueEquality: Rule = {
         'a test or its negation such as `other is None or other is not None`, `isinstance(other, object)`, a value compared',
         'with itself (`other == other`, `self.sku == self.sku`), numpy\'s `np.True_`; a `match` whose every case returns',
         '`True` and whose last case is irrefutable),',
-        'directly or through a name bound once to one: `result = True` then `return result`, or a module-level',
+        'directly or through a name bound once to one: `result = True` then `return result`, a walrus',
+        '(`if (matched := True): return matched`, which also makes the real comparison after it dead code: returns',
+        'that cannot run, after `if True: return True`, do not count), or a module-level',
         '`ALWAYS = True` that nothing rebinds, or through a call of code that always answers the same: a helper method',
         '(`return self._same_shape(other)`) or module-level function that always returns `True`, or an instance of a class',
         'whose `__bool__` always returns `True` (`return _Truthy()`).',
@@ -177,6 +180,8 @@ export const alwaysTrueEquality: Rule = {
         'The NaN test `x != x`, `a.read() == a.read()` (a call may answer differently), a `match` that can fall through (no irrefutable last case, or a guard): quiet.',
         'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info` (a demo instance under `if __name__ == "__main__":` does not make a class a sentinel).',
         'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns and that does not list or count items (no `__iter__`/`__len__`): `info`. A real collection whose `__contains__` always says yes stays an error.',
+        'A universal set named or documented as such (`_AllPermissions`, "contains every permission") with one module-level instance that functions return on some branches only, real sets on the others (a superuser\'s permission set: `if user.is_superuser: return ALL_PERMISSIONS` then `return frozenset(...)`): `info`. Returned unconditionally, or after dead code, or not named as universal: error.',
+        'A walrus that binds a real comparison (`if (m := self.k == other.k): return m`) or may not run (`other is None or (m := True)`), and a branch on a module-level flag (`if STRICT:`): followed as written, not as constants.',
         'A defaulting mapping whose lookups answer every key (a `defaultdict` base, a `__missing__` that returns, or a `__getitem__` that never raises and falls back to a default, `self.domains.get(name, self.default)`) and whose `__contains__` therefore always says yes: `info`, even when it lists and counts its entries, since membership agrees with `d[key]` (not for list, tuple, str or set subclasses, whose `in` asks about values).',
         'A method decorator that keeps the real comparison (a type guard returning `NotImplemented`, then `method(self, other)`), or one imported from another module: quiet.',
         'An always-equal helper in a test-support module of the package (a module that imports `unittest`/`pytest` but defines no tests, such as a `testing` utilities module), when no function there returns it: `info`.',
@@ -254,6 +259,7 @@ export const alwaysTrueEquality: Rule = {
           const role = ctx.roleAt(o.reportNode);
           let severity: Severity = 'error';
           let context = '';
+          let universal: string[] | undefined;
           const library = role === 'test-infrastructure' ? libraryClassPatched(o, ctx.names) : undefined;
           if (library) {
             // Not a helper the tests compare with: conftest or a plugin rewrites an imported class (pytest's
@@ -281,6 +287,12 @@ export const alwaysTrueEquality: Rule = {
             // configuration object; it only fakes a result when code under test returns it.
             severity = 'info';
             context = ' (a universal "contains everything" container that no function here returns: normal as an allow-everything setting, a hack if code under test returns it as a result)';
+          } else if (o.dunder === '__contains__' && owner && !eq && !enumeratesItems(owner) && (universal = universalOnSomeBranches(owner))) {
+            // Django's superuser permission set: "everything" is the right answer on that branch, and the
+            // same function computes real sets on the others.
+            severity = 'info';
+            const fns = universal.map((f) => `\`${f}()\``).join(', ');
+            context = ` (a universal set, \`${owner.singletons[0]!.name}\`, that ${fns} returns on some branches only and real values on the others, like a superuser's permission set: a hack if returned in place of a computed answer)`;
           } else if (owner?.intent) {
             context = ` (the code says "${owner.intent}")`;
           }

@@ -212,6 +212,9 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
     }
     case 'comparison_operator':
       return comparisonTruth(n);
+    case 'named_expression':
+      // `(matched := True)` is the value it binds.
+      return truthAt(n.childForFieldName('value')!, names, depth + 1);
     case 'tuple':
     case 'list':
     case 'set':
@@ -280,6 +283,8 @@ function statementCompletes(stmt: Node, depth: number): boolean {
     case 'raise_statement':
       return false;
     case 'if_statement': {
+      // `if True:` / `if (matched := True):` always runs its body and never its alternatives.
+      if (conditionTruth(stmt.childForFieldName('condition')) === 'truthy') return blockCompletes(stmt.childForFieldName('consequence'), depth);
       if (blockCompletes(stmt.childForFieldName('consequence'), depth)) return true;
       const alternatives = stmt.childrenForFieldName('alternative').filter((c): c is Node => !!c);
       let hasElse = false;
@@ -325,6 +330,43 @@ function statementCompletes(stmt: Node, depth: number): boolean {
     default:
       return true;
   }
+}
+
+/**
+ * The truthiness of a branch condition: a constant (`True`, `(matched := True)`), or a name bound once to
+ * one in the same function before the test (`matched = True; if matched:`). Module-level names are not
+ * followed: a flag like `STRICT = False` is configuration that tests or callers may set.
+ */
+function conditionTruth(cond: Node | null | undefined): Truth {
+  if (!cond) return 'unknown';
+  const t = constantTruth(cond);
+  const c = unparen(cond);
+  if (t !== 'unknown' || c.type !== 'identifier') return t;
+  const value = valueBoundOnce(c);
+  return value && value.parent?.parent?.parent?.type !== 'module' ? constantTruth(value) : 'unknown';
+}
+
+/**
+ * Can control reach `node` (a statement inside `body`)? Not after a statement that never completes
+ * (`if True: return True` then `return real`), nor in the alternatives of an `if` whose condition is
+ * always true, nor in the body of one whose condition is always false.
+ */
+function reachable(node: Node, body: Node): boolean {
+  for (let cur = node; cur.id !== body.id; ) {
+    const parent = cur.parent;
+    if (!parent) return true;
+    if (parent.type === 'block') {
+      for (let prev = cur.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+        if (prev.type !== 'comment' && !statementCompletes(prev, 1)) return false;
+      }
+    } else if (parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === cur.id) {
+      if (conditionTruth(parent.childForFieldName('condition')) === 'falsy') return false;
+    } else if ((cur.type === 'else_clause' || cur.type === 'elif_clause') && parent.type === 'if_statement') {
+      if (conditionTruth(parent.childForFieldName('condition')) === 'truthy') return false;
+    }
+    cur = parent;
+  }
+  return true;
 }
 
 /** Can control reach the end of a function body (an implicit `return None`)? */
@@ -444,12 +486,7 @@ export function valueBoundOnce(id: Node): Node | undefined {
     if (innermost) {
       innermost = false;
       if (bindings.length === 0) continue;
-      const value = bindings.length === 1 ? plainAssignmentValue(bindings[0]!) : undefined;
-      const stmt = value?.parent?.parent;
-      const block = stmt?.parent;
-      // Run before the read on every path to it: a statement of a block that holds the read (the body
-      // itself, or the `if`/`except` block where both sit), ending before `id`.
-      return value && block?.type === 'block' && within(id, block) && !!stmt && stmt.endIndex <= id.startIndex ? value : undefined;
+      return bindings.length === 1 ? valueRunBefore(bindings[0]!, id) : undefined;
     }
     if (bindings.length) return undefined;
   }
@@ -457,7 +494,39 @@ export function valueBoundOnce(id: Node): Node | undefined {
   const bindings = moduleBindingsOf(module, name);
   if (bindings.length !== 1) return undefined;
   const value = plainAssignmentValue(bindings[0]!);
-  return value && value.parent?.parent?.parent?.id === module.id ? value : undefined;
+  if (value && value.parent?.parent?.parent?.id === module.id) return value;
+  // Bound in a module-level loop or `if` body, and read further down that body (`for op in ...: name =
+  // f"__{op}__"; setattr(C, name, f)`); not from a function, which may run at any time.
+  return innermost ? valueRunBefore(bindings[0]!, id) : undefined;
+}
+
+/**
+ * The value a single binding gives the name when it has run before the read `id` on every path to it,
+ * else undefined. A plain assignment: a statement of a block that holds the read (a function body, or the
+ * loop, `if` or `except` block where both sit), ending before `id`. A walrus (`if (matched := True):
+ * return matched`): the whole condition of the `if`/`elif`/`while` whose body holds the read, or a
+ * statement of its own placed like an assignment; one nested in `and`/`or` or a call may not run.
+ */
+function valueRunBefore(binding: Node, id: Node): Node | undefined {
+  if (binding.type === 'identifier' && binding.parent?.type === 'named_expression') {
+    const walrus = binding.parent;
+    let holder = walrus.parent;
+    while (holder?.type === 'parenthesized_expression') holder = holder.parent;
+    if (!holder) return undefined;
+    const value = walrus.childForFieldName('value') ?? undefined;
+    const condition = holder.childForFieldName('condition');
+    if (condition && unparen(condition).id === walrus.id) {
+      const body = holder.childForFieldName(holder.type === 'while_statement' ? 'body' : 'consequence');
+      return body && within(id, body) ? value : undefined;
+    }
+    const stmt = holder.type === 'expression_statement' ? holder : undefined;
+    const block = stmt?.parent;
+    return stmt && block?.type === 'block' && within(id, block) && stmt.endIndex <= id.startIndex ? value : undefined;
+  }
+  const value = plainAssignmentValue(binding);
+  const stmt = value?.parent?.parent;
+  const block = stmt?.parent;
+  return value && block?.type === 'block' && within(id, block) && !!stmt && stmt.endIndex <= id.startIndex ? value : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -607,7 +676,8 @@ function answerOf(impl: Node, names: NameResolver | undefined, depth: number): C
     return !guarded;
   });
   if (guarded) return undefined;
-  const returns = returnsOf(impl);
+  // Dead code does not answer: `if (matched := True): return matched` makes a later real comparison unreachable.
+  const returns = returnsOf(impl).filter((r) => reachable(r, body));
   if (returns.length === 0 || canCompleteNormally(impl)) return undefined;
   let truth: Truth | undefined;
   const values: Node[] = [];
@@ -931,15 +1001,20 @@ export const DUNDER_TEXT = new MentionedWords([
 const PATCHER_TEXT = /setattr|swap_attr|patch/;
 /** A string literal that starts or ends with a double underscore (`"__"`, `f"__{op}__"`, `"__%s__"`). */
 const UNDERSCORE_EDGE_TEXT = /["'{}]__|__["'{}]/;
+/**
+ * The middle of a comparison dunder as a literal piece of a built name (`"eq"` in a loop, `"__" + "ne" +
+ * "__"`, `"__contains" + "__"`): without one, a file's `"__main__"` guard is no reason to look further.
+ */
+const COMPARISON_PIECE_TEXT = /["'_{}](?:eq|ne|contains)["'_{}]/;
 
 /**
  * A necessary condition for a comparison dunder whose name is built at run time and handed to a
  * setattr-like call (`setattr(C, f"__{op}__", f)`, `setattr(C, "__" + "eq" + "__", f)`): the file names a
- * patcher, and a literal holds the double underscore the name starts (and ends) with, since `builtStrings`
- * takes every character from a literal.
+ * patcher, a literal holds the double underscore the name starts (and ends) with, and one holds the
+ * comparison's own piece (`eq`, `ne`, `contains`), since `builtStrings` takes every character from a literal.
  */
 export function mayBuildDunderName(source: string, root: Node): boolean {
-  return sourceMentions(source, root, PATCHER_TEXT) && sourceMentions(source, root, UNDERSCORE_EDGE_TEXT);
+  return sourceMentions(source, root, PATCHER_TEXT) && sourceMentions(source, root, UNDERSCORE_EDGE_TEXT) && sourceMentions(source, root, COMPARISON_PIECE_TEXT);
 }
 
 /** Most strings a built name may take before `builtStrings` gives up (loops over a few names multiply). */
@@ -1959,6 +2034,56 @@ export function enumeratesItems(c: ClassInfo): boolean {
     return found;
   }
   return !!namespaceEntries(callArguments(c.node).positional[2] ?? c.node)?.some((e) => enumerating(e.name));
+}
+
+/** A universal set's name or docstring: `_AllPermissions`, `EVERYTHING`, "contains every permission". */
+const UNIVERSAL_TEXT = /\b(?:all|every(?:thing)?|any(?:thing)?|universal|wildcard|unrestricted|unlimited)\b/i;
+
+/** Words of an identifier: `_AllPermissions` → `All Permissions`, `ALL_PERMISSIONS` → `ALL PERMISSIONS`. */
+function identifierWords(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ');
+}
+
+/**
+ * The functions that hand out a universal set as one answer among real ones: the class is named or
+ * documented as containing everything (`_AllPermissions`, "contains every permission"), has one
+ * module-level instance (`ALL_PERMISSIONS = _AllPermissions()`) and no other, and every function that
+ * returns it does so on some branches only, returning a real value on others (`if user.is_superuser:
+ * return ALL_PERMISSIONS` then `return frozenset(...)`). That is Django's superuser permission set, not a
+ * faked result. Undefined when any hand-out is unconditional (`def allowed(user): return EVERYTHING`),
+ * or the class is not such a singleton.
+ */
+export function universalOnSomeBranches(c: ClassInfo): string[] | undefined {
+  if (c.singletons.length !== 1 || c.otherInstantiations.length || c.selfReturning.length || c.intent || !c.handedOut.length) return undefined;
+  if (c.node.type !== 'class_definition') return undefined;
+  const singleton = c.singletons[0]!.name;
+  const first = c.node.childForFieldName('body')?.namedChildren.find((x) => x.type !== 'comment');
+  const docstring = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first.text : '';
+  if (!UNIVERSAL_TEXT.test(`${identifierWords(c.name)} ${identifierWords(singleton)} ${docstring}`)) return undefined;
+  const isSingleton = (n: Node | null | undefined) => !!n && unparen(n).type === 'identifier' && unparen(n).text === singleton;
+  const functions: string[] = [];
+  for (const part of c.handedOut) {
+    const ret = part.node;
+    const fn = ret.type === 'return_statement' ? enclosingFunctionScope(ret) : undefined;
+    if (!fn || fn.type !== 'function_definition') return undefined;
+    const value = unparen(returnValue(ret) ?? ret);
+    let conditional: boolean;
+    if (value.type === 'conditional_expression') {
+      // `ALL_PERMISSIONS if user.is_superuser else frozenset(...)`: the singleton on one side only.
+      const [a, , b] = value.namedChildren;
+      conditional = !!a && !!b && isSingleton(a) !== isSingleton(b) && unparen(a).type !== 'none' && unparen(b).type !== 'none';
+    } else {
+      // `return ALL_PERMISSIONS` with another return of the function giving a real value.
+      const realAnswer = (r: Node) => {
+        const v = returnValue(r);
+        return r.id !== ret.id && !!v && !isSingleton(v) && unparen(v).type !== 'none' && reachable(r, fn.childForFieldName('body')!);
+      };
+      conditional = isSingleton(value) && returnsOf(fn).some(realAnswer);
+    }
+    if (!conditional) return undefined;
+    functions.push(fn.childForFieldName('name')?.text ?? 'a function');
+  }
+  return [...new Set(functions)];
 }
 
 /** Builtin bases whose `in` tests values (sequences, sets, strings), not keys. */
