@@ -20,7 +20,7 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn, mentionsAwarenessWords, TRIGGER_WORDS, type FrameKind } from './env-helpers';
+import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn, mentionsAwarenessWords, short, TRIGGER_WORDS, type FrameKind } from './env-helpers';
 
 type Strength = 'strong' | 'weak';
 
@@ -39,11 +39,6 @@ const TRIGGER_NAMES = new Set([
   '_getframe', 'f_back', 'currentframe', 'stack', 'getouterframes', 'extract_stack', 'walk_stack', 'format_stack',
   'get_referrers', 'get_objects', 'get_referents',
 ]);
-
-function short(node: Node): string {
-  const t = node.text.replace(/\s+/g, ' ');
-  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
-}
 
 /**
  * Is `n` the left side of an assignment (a binding or a write), or the right side of a plain name binding

@@ -15,7 +15,7 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { isTestHelperPath } from './env-helpers';
+import { isTestHelperPath, short } from './env-helpers';
 import { describeTestPath, listingTarget, pathOf, pathText, testPathKind, valueOf, type FileContext, type PathInfo, type TestPathMatch } from '../harness/helpers';
 
 const OPEN_FUNCTIONS = new Set(['builtins.open', 'io.open', 'codecs.open', 'tokenize.open']);
@@ -386,11 +386,6 @@ function namesATest(node: Node, names: NameResolver): string | undefined {
   return undefined;
 }
 
-function short(node: Node): string {
-  const t = node.text.replace(/\s+/g, ' ');
-  return t.length > 50 ? `${t.slice(0, 47)}...` : t;
-}
-
 interface Hit {
   node: Node;
   what: string;
@@ -489,7 +484,7 @@ export const testSourceReading: Rule = {
         const lister = picked.listing.call.childForFieldName('function');
         const where = dottedName(lister) ?? (lister?.type === 'attribute' ? `….${lister.childForFieldName('attribute')?.text}` : 'a listing');
         const severity = startsAtCallersLocation(pathOf(picked.listing.base, ctx.names)) ? 'info' : 'warning';
-        emit({ node, what: `the test files \`${short(picked.filter)}\` picks from \`${where}(...)\``, how, severity });
+        emit({ node, what: `the test files \`${short(picked.filter, 50)}\` picks from \`${where}(...)\``, how, severity });
         return true;
       }
       emit({ node, what: describeTestPath(m), how, severity: startsAtCallersLocation(info) ? 'info' : 'warning' });

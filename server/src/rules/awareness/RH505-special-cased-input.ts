@@ -33,6 +33,7 @@ import {
   operatorText,
   OPTION_WORD,
   snippet,
+  soleReturnValue,
   statementsOf,
   tableLookup,
 } from './answer-helpers';
@@ -439,8 +440,7 @@ function returnedLiteral(scope: Scope, call: Node): Node | undefined {
   if (f?.type !== 'identifier' || call.childForFieldName('arguments')?.namedChildCount) return undefined;
   const def = scope.moduleFunction(f.text);
   if (!def || def.id === scope.fn.id || def.childForFieldName('parameters')?.namedChildCount) return undefined;
-  const stmts = statementsOf(def.childForFieldName('body')).filter((st) => !isInert(st));
-  const v = stmts.length === 1 && stmts[0]!.type === 'return_statement' ? returnValue(stmts[0]!) : undefined;
+  const v = soleReturnValue(def.childForFieldName('body'));
   return v && literalInfo(v) ? unparen(v) : undefined;
 }
 
@@ -777,8 +777,7 @@ function addStoredAnswer(scope: Scope, m: Match, node: Node, at: Node): boolean 
 
 /** The lookup a function's whole body returns (`return KNOWN.get((n, k))`, docstrings aside), or undefined. */
 function helperLookup(def: Node): Node | undefined {
-  const stmts = statementsOf(def.childForFieldName('body')).filter((s) => !isInert(s));
-  const v = stmts.length === 1 && stmts[0]!.type === 'return_statement' ? returnValue(stmts[0]!) : undefined;
+  const v = soleReturnValue(def.childForFieldName('body'));
   return v && isBareGet(v) ? unparen(v) : undefined;
 }
 
@@ -1474,8 +1473,7 @@ function collectCandidates(scope: Scope, names: Names, statements: Node[]): Cand
     } else if (n.type === 'try_statement') {
       // try: return TABLE[(n, k)]  except KeyError: pass  — then the general code
       const body = n.childForFieldName('body');
-      const stmts = statementsOf(body).filter((s) => !isInert(s));
-      const v = stmts.length === 1 && stmts[0]!.type === 'return_statement' ? returnValue(stmts[0]!) : undefined;
+      const v = soleReturnValue(body);
       if (body && v && unparen(v).type === 'subscript' && catchesMissingKey(n)) {
         const match = lookupMatch(scope, v, n);
         if (match) consider(v, n, match, body, body, `\`${snippet(v, 50)}\` (a missing key falls through)`);

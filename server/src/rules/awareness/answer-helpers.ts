@@ -3,7 +3,7 @@
  * answer, which parameters a function really takes, where the "general" code of a function is, and the
  * comments and names that state the intent to game a test (which raise confidence, never decide alone).
  */
-import { isMethod, unparen, type Node } from '../../engine/ast';
+import { isMethod, returnValue, unparen, type Node } from '../../engine/ast';
 
 /** The kinds of literal a function can hand back as a canned answer. */
 export type LiteralKind = 'none' | 'bool' | 'number' | 'string' | 'collection';
@@ -208,6 +208,12 @@ export function isInert(stmt: Node): boolean {
     return !!e && (e.type === 'string' || e.type === 'ellipsis');
   }
   return false;
+}
+
+/** The value of a block made of one `return` statement, docstrings and `pass` aside (`return KNOWN.get(n)`), or undefined. */
+export function soleReturnValue(block: Node | null | undefined): Node | undefined {
+  const stmts = statementsOf(block).filter((s) => !isInert(s));
+  return stmts.length === 1 && stmts[0]!.type === 'return_statement' ? returnValue(stmts[0]!) : undefined;
 }
 
 /**

@@ -12,7 +12,7 @@
  *
  * All walks are iterative or bounded by small depth caps.
  */
-import { anyPositionWithin, callArguments, enclosingFunction, forEachDescendant, forEachInScope, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { anyPositionWithin, callArguments, enclosingFunction, forEachDescendant, forEachInScope, moduleFunctionNamed, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
 import { valueOf } from '../harness/helpers';
@@ -545,9 +545,10 @@ function mayNameTest(text: string): boolean {
   return (!text.includes('\n') && !text.includes('\r')) || /\\\r?\n/.test(text);
 }
 
-function short(node: Node): string {
+/** A node's text on one line for a message, cut to `max` characters with `...`. */
+export function short(node: Node, max = 60): string {
   const t = node.text.replace(/\s+/g, ' ');
-  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+  return t.length > max ? `${t.slice(0, max - 3)}...` : t;
 }
 
 /** The operator of a two-operand comparison as text: `in`, `not in`, `is not`, `==`. */
@@ -764,7 +765,7 @@ function holdsRunnerValue(n: Node, names: NameResolver, depth: number): boolean 
     const v = valueOf(n, { orModule: true });
     if (v) values.push(v);
   } else if (n.type === 'call') {
-    const def = moduleFunction(n.tree.rootNode, n.childForFieldName('function')?.text ?? '');
+    const def = moduleFunctionNamed(n.tree.rootNode, n.childForFieldName('function')?.text ?? '');
     const body = def?.childForFieldName('body');
     if (body) {
       forEachInScope(body, (r) => {
@@ -788,16 +789,6 @@ function holdsRunnerValue(n: Node, names: NameResolver, depth: number): boolean 
     if (visit(v)) forEachDescendant(v, visit);
     return found;
   });
-}
-
-/** A function defined at the top level of the module (also decorated), by name. */
-function moduleFunction(root: Node, name: string): Node | undefined {
-  if (!name) return undefined;
-  for (const stmt of root.namedChildren) {
-    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
-  }
-  return undefined;
 }
 
 /**
