@@ -32,7 +32,7 @@ import {
   identifierWords,
   isCheckingCall,
   isDeliberateConstant,
-  isEqualityThemedName,
+  isEqualityWord,
   isExplicitFailure,
   isFailingSample,
   isLocalSampleTest,
@@ -161,11 +161,14 @@ function comparesWithCopy(node: Node): boolean {
   return sides.some((side) => !!side && copiedValue(side) !== undefined);
 }
 
-/** The test or its class is named for copying (`test_copy`, `TestClone`): comparing a value with its copy is the check. */
-function isCopyThemed(fn: Node): boolean {
+/** Is the test or its class named for a theme: does a word of either name (`test_copy`, `TestClone`) pass `isThemeWord`? */
+function namedFor(fn: Node, isThemeWord: (word: string) => boolean): boolean {
   const cls = ownerClass(fn);
-  return [functionName(fn), cls?.childForFieldName('name')?.text ?? ''].some((n) => identifierWords(n).some((w) => /^(copy|copies|copied|copying|deepcopy|clone[sd]?|cloning|duplicate[sd]?|snapshot)$/.test(w)));
+  return [functionName(fn), cls?.childForFieldName('name')?.text ?? ''].some((n) => identifierWords(n).some(isThemeWord));
 }
+
+/** Words of names about copying (`test_copy`, `TestClone`): comparing a value with its copy is the check. */
+const COPY_THEMED = /^(copy|copies|copied|copying|deepcopy|clone[sd]?|cloning|duplicate[sd]?|snapshot)$/;
 
 /** `obj.attr == obj.attr` reads an attribute twice: a property or `__getattr__` may compute it (a stability check). */
 function readsAttribute(node: Node): boolean {
@@ -338,19 +341,9 @@ class TestJudge {
     return this.comparisonsDefined;
   }
 
-  /** Is this function's subject equality, comparison, identity or NaN semantics? */
+  /** Is this function's subject equality, comparison, identity or NaN semantics (by its name, its class's, or the file's `__eq__`)? */
   private equalityThemed(fn: Node): boolean {
-    if (isEqualityThemedName(functionName(fn))) return true;
-    const cls = ownerClass(fn);
-    if (cls && isEqualityThemedName(cls.childForFieldName('name')?.text ?? '')) return true;
-    return this.definesComparisons();
-  }
-
-  /** The test or its class is named for equality (`test_eq`, `TestComparisons`): not merely in a file that defines `__eq__`. */
-  private equalityNamed(fn: Node): boolean {
-    if (isEqualityThemedName(functionName(fn))) return true;
-    const cls = ownerClass(fn);
-    return !!cls && isEqualityThemedName(cls.childForFieldName('name')?.text ?? '');
+    return namedFor(fn, isEqualityWord) || this.definesComparisons();
   }
 
   /** A setup smoke test: its name says it checks construction, and setup work happens in setUp or fixtures. */
@@ -445,10 +438,10 @@ class TestJudge {
         const operand = compared && (copiedValue(compared) ?? compared);
         // In a file that defines `__eq__`, `x == x` may check reflexivity, unless the test's only check compares the
         // result of the operation it is named for with itself (`result = Rat(10) // Rat(4); assertEqual(result, result)`).
-        const resultWithItself = onlyCheck && isTest && !!operand && !this.equalityNamed(fn) && isComputedLocal(operand, body, functionName(fn));
+        const resultWithItself = onlyCheck && isTest && !!operand && !namedFor(fn, isEqualityWord) && isComputedLocal(operand, body, functionName(fn));
         if ((this.equalityThemed(fn) && !resultWithItself) || (operand && comparedWithOthers(body, operand, v.node))) continue;
         // `G.adj.copy() == G.adj` in `test_copy` checks the copy method; next to other checks it is one of them.
-        if (comparesWithCopy(v.node) && (!onlyCheck || isCopyThemed(fn))) continue;
+        if (comparesWithCopy(v.node) && (!onlyCheck || namedFor(fn, (w) => COPY_THEMED.test(w)))) continue;
         const viaAttribute = !!operand && readsAttribute(operand) && !rootIsLocal(operand, fn);
         if (onlyCheck && isTest && !viaAttribute && !smokeIntent) {
           severity = 'warning';
@@ -583,11 +576,6 @@ function isComputedValue(value: Node): boolean {
 /** Test (or class) names about caching, determinism or repeatability: computing the value twice is what they check. */
 const REPEAT_THEMED = /^(cache[sd]?|caching|memo\w*|lru|determinis\w*|stable|stability|idempot\w*|repeat\w*|consisten\w*|reproduc\w*|again|twice|reuse[sd]?|pure|purity|same|unchanged|persist\w*|roundtrip|reload\w*|restor\w*)$/;
 
-function isRepeatThemed(fn: Node): boolean {
-  const cls = ownerClass(fn);
-  return [functionName(fn), cls?.childForFieldName('name')?.text ?? ''].some((n) => identifierWords(n).some((w) => REPEAT_THEMED.test(w)));
-}
-
 /** Comparisons of a value with an expected one (the assertion calls a recomputed expected value can be handed to). */
 const RECOMPUTED_ASSERT_CALLS = new Set([...['assertEqual', 'assertEquals', 'assert_equal', 'assert_array_equal'], 'assertListEqual', 'assertDictEqual', 'assertTupleEqual', 'assertCountEqual', 'assertAlmostEqual', 'assert_allclose', 'assert_array_almost_equal', 'assert_almost_equal', 'assert_frame_equal', 'assert_series_equal']);
 
@@ -614,7 +602,7 @@ function recomputedExpected(a: Node, b: Node, use: Node, fn: Node, body: Node): 
   for (let s = bindingStmt.nextNamedSibling; s && s.id !== useStmt.id; s = s.nextNamedSibling) {
     if (s.type !== 'comment' && (s.type !== 'expression_statement' || s.descendantsOfType('call').length > 0)) return false;
   }
-  return !isRepeatThemed(fn);
+  return !namedFor(fn, (w) => REPEAT_THEMED.test(w));
 }
 
 /** Where a function binds each name: positions of every binding, and the plain `name = other_name` ones. */

@@ -13,11 +13,11 @@
  * `parametrize` list held in a name bound only to `[]` and used nowhere else, or a comprehension with a
  * constant-false filter, is empty.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, moduleAssignments, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { assertionsIn, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
+import { assertionsIn, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleAssignmentsOf, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -372,14 +372,6 @@ function isEmptyArgvalues(node: Node | undefined, ctx: RuleContext): boolean {
     const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
     return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'parametrize';
   });
-}
-
-const moduleAssignmentsCache = new WeakMap<Node, Map<string, Node[]>>();
-
-function moduleAssignmentsOf(root: Node): Map<string, Node[]> {
-  let m = moduleAssignmentsCache.get(root);
-  if (!m) moduleAssignmentsCache.set(root, (m = moduleAssignments(root)));
-  return m;
 }
 
 /**

@@ -17,7 +17,7 @@
  * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), a fixture (in a test file or a conftest) that skips before
  * it provides anything, and `@unittest.expectedFailure` on a test class (info: an unexpected success fails the run).
  */
-import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, moduleAssignments, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
@@ -28,6 +28,7 @@ import {
   identifierWords,
   isUnconditionalIn,
   literalTruth,
+  moduleAssignmentsOf,
   nearestFunction,
   ownerClass,
   quoteReason,
@@ -150,8 +151,6 @@ function isTrueConditionString(cond: Node): boolean {
   return text === 'True' || text === '1';
 }
 
-const moduleNamesCache = new WeakMap<Node, Map<string, Node[]>>();
-
 /**
  * A mark kept in a module-level name (`wip = pytest.mark.skip(reason="later")`, then `@wip`, or
  * `pytestmark = _MARKS`) is the mark itself: the value of the name's only module-level assignment.
@@ -159,9 +158,7 @@ const moduleNamesCache = new WeakMap<Node, Map<string, Node[]>>();
 function markValue(expr: Node, ctx: RuleContext): Node {
   const n = unparen(expr);
   if (n.type !== 'identifier') return n;
-  let assigned = moduleNamesCache.get(ctx.root);
-  if (!assigned) moduleNamesCache.set(ctx.root, (assigned = moduleAssignments(ctx.root)));
-  const values = assigned.get(n.text);
+  const values = moduleAssignmentsOf(ctx.root).get(n.text);
   return values?.length === 1 && unparen(values[0]!).type !== 'identifier' ? unparen(values[0]!) : n;
 }
 
@@ -540,8 +537,29 @@ function hidesNoCheck(cls: Node, ctx: RuleContext): boolean {
   const bases = cls.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'comment' && b.type !== 'keyword_argument') ?? [];
   if (!bases.every((b) => b.text === 'object' || FRAMEWORK_BASES.test(ctx.names.qualify(b) ?? ''))) return false;
   // Subclasses inherit a class skip (`@skip class Base(TestCase): pass`, then `class TestParse(Base): ...`).
-  const name = className(cls);
-  return !ctx.root.descendantsOfType('class_definition').some((c) => c?.childForFieldName('superclasses')?.namedChildren.some((b) => b.text === name || b.text.endsWith(`.${name}`)));
+  return !inheritedNames(ctx.root).has(className(cls));
+}
+
+const inheritedNamesCache = new WeakMap<Node, Set<string>>();
+
+/**
+ * The names some class of the file inherits from, as written (`Base`) and by their last dotted segment
+ * (`common.Base` → `Base`), computed once per file.
+ */
+function inheritedNames(root: Node): Set<string> {
+  let names = inheritedNamesCache.get(root);
+  if (!names) {
+    names = new Set();
+    for (const c of root.descendantsOfType('class_definition')) {
+      for (const b of c?.childForFieldName('superclasses')?.namedChildren ?? []) {
+        names.add(b.text);
+        const dot = b.text.lastIndexOf('.');
+        if (dot >= 0) names.add(b.text.slice(dot + 1));
+      }
+    }
+    inheritedNamesCache.set(root, names);
+  }
+  return names;
 }
 
 function checkClass(ctx: RuleContext, cls: Node): void {

@@ -10,6 +10,7 @@ import {
   dottedName,
   forEachInScope,
   functionName,
+  moduleAssignments,
   negatesEachOther,
   stringValue,
   unparen,
@@ -142,9 +143,9 @@ export function identifierWords(name: string): string[] {
 const EQUALITY_WORD_PREFIXES = ['equal', 'compar', 'reflex', 'richcmp', 'richcompar', 'symmetr', 'transitiv', 'equival'];
 const EQUALITY_WORDS = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'cmp', 'eqne', 'inequality', 'identity', 'identical', 'nan', 'nans', 'ordering', 'orderings', 'equiv']);
 
-/** Does this name say the test is about equality, comparison, identity or NaN semantics? */
-export function isEqualityThemedName(name: string): boolean {
-  return identifierWords(name).some((w) => EQUALITY_WORDS.has(w) || EQUALITY_WORD_PREFIXES.some((p) => w.startsWith(p)));
+/** Does this word of a name say the test is about equality, comparison, identity or NaN semantics? */
+export function isEqualityWord(word: string): boolean {
+  return EQUALITY_WORDS.has(word) || EQUALITY_WORD_PREFIXES.some((p) => word.startsWith(p));
 }
 
 const COMPARISON_DUNDERS = new Set(['__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__', '__hash__', '__cmp__']);
@@ -998,6 +999,15 @@ export function nameUse(id: Node): NameUse {
 
 // ---------------------------------------------------------------------------------------------------
 // Module constants
+
+const moduleAssignmentsCache = new WeakMap<Node, Map<string, Node[]>>();
+
+/** `moduleAssignments(root)` (module-level `name = value` values by name, in order), computed once per file. */
+export function moduleAssignmentsOf(root: Node): Map<string, Node[]> {
+  let assigned = moduleAssignmentsCache.get(root);
+  if (!assigned) moduleAssignmentsCache.set(root, (assigned = moduleAssignments(root)));
+  return assigned;
+}
 
 /** Immutable literals whose truth a name keeps as long as nothing rebinds it. */
 const CONSTANT_VALUE_TYPES = new Set(['true', 'false', 'none', 'integer', 'float', 'string', 'concatenated_string', 'unary_operator', 'not_operator']);
