@@ -11,7 +11,8 @@
  *   or returning a report built as passed — unless the statement is gated on xfail (pytest's own xfail
  *   handling) or on a skip request. The report may be a variable, written to without one
  *   (`outcome.get_result().outcome = ...`, `(yield).outcome = ...`), or written by `setattr` in a loop
- *   over a dict's entries (`for k, v in {"outcome": "passed"}.items(): setattr(rep, k, v)`);
+ *   over a dict's entries (`for k, v in {"outcome": "passed"}.items(): setattr(rep, k, v)`); the variable
+ *   may be bound by a walrus or alias another (`if (r := report).failed:`);
  * - `pytest_report_teststatus` returning the "passed" status for reports that did not pass.
  *
  * The structural difference from pytest's xfail code is the gate: pytest only rewrites an outcome under
@@ -34,7 +35,9 @@ import {
   hookParameters,
   hookStyle,
   moduleStringConstants,
+  nameBinding,
   isNoOp,
+  localBindings,
   mentionsMarker,
   mentionsPassed,
   mentionsSkipped,
@@ -164,13 +167,15 @@ function reportVariables(fn: Node, hook: string, style: HookStyle): { reports: S
   const body = fn.childForFieldName('body');
   if (!body) return { reports, outcomes };
   if (hook === 'pytest_terminal_summary') for (const v of statsLoopVariables(body)) reports.add(v);
+  // Statements come in source order: an alias (`r = report`, `if (r := report).failed`) follows what it names.
   forEachInScope(body, (n) => {
-    if (n.type !== 'assignment') return;
-    const left = n.childForFieldName('left');
-    const right = n.childForFieldName('right');
-    if (left?.type !== 'identifier' || !right) return;
-    const r = unparen(right);
-    if (r.type === 'yield' && hook === 'pytest_runtest_makereport') {
+    const b = nameBinding(n);
+    if (!b) return;
+    const left = b.name;
+    const r = unparen(b.value);
+    if (r.type === 'identifier' && (reports.has(r.text) || outcomes.has(r.text))) {
+      (reports.has(r.text) ? reports : outcomes).add(left.text);
+    } else if (r.type === 'yield' && hook === 'pytest_runtest_makereport') {
       if (style === 'old-wrapper') outcomes.add(left.text);
       else reports.add(left.text);
     } else if (r.type === 'call') {
@@ -252,7 +257,7 @@ function literalResolver(fn: Node, root: Node, accept: (u: Node) => boolean): Di
       return one(klass.get(u.childForFieldName('attribute')?.text ?? ''));
     }
     if (u.type !== 'identifier') return accept(u) ? u : undefined;
-    local ??= localAssignments(fn);
+    local ??= localBindings(fn);
     return one(local.get(u.text) ?? (module ??= moduleAssignments(root)).get(u.text));
   };
 }
@@ -402,7 +407,7 @@ function constantsIn(fn: Node, constants: Map<string, string>): () => Map<string
   return () => {
     if (memo) return memo;
     memo = new Map(constants);
-    for (const [name, values] of localAssignments(fn)) {
+    for (const [name, values] of localBindings(fn)) {
       const v = values.length === 1 ? stringValue(values[0]) : undefined;
       if (v !== undefined) memo.set(name, v);
       else memo.delete(name);
@@ -444,7 +449,7 @@ function collectForgeries(
   const seqs = literalResolver(fn, ctx.root, (u) => u.type === 'tuple' || u.type === 'list');
   const withLocals = constantsIn(fn, constants);
   let localsMemo: Map<string, Node[]> | undefined;
-  const locals = () => (localsMemo ??= localAssignments(fn));
+  const locals = () => (localsMemo ??= localBindings(fn));
   const visit = (n: Node) => {
     for (const w of attributeWrite(n, ctx, dicts, seqs)) {
       if (isReport(w.obj) && w.attr === 'outcome') {
@@ -530,7 +535,7 @@ export const reportForgery: Rule = {
         'hook that sets `rep.outcome = "passed"` (and `rep.longrepr = None` to hide the traceback), in any spelling ' +
         '(`outcome.get_result().outcome = "passed"`, `outcome._result.outcome = "passed"`, `(yield).outcome = "passed"`, ' +
         '`setattr` in a loop over `{"outcome": "passed"}.items()` or over `(("outcome", "passed"),)` pairs, a local ' +
-        '`status = "passed"`), a report built as passed ' +
+        '`status = "passed"`, a report bound by a walrus: `if (rep := outcome.get_result()).failed:`), a report built as passed ' +
         'and returned or forced (also through a variable), a report built from `CallInfo.from_call(lambda: None, ...)` ' +
         'instead of the real call, a replaced ' +
         '`TestReport.from_item_and_call` or `CallInfo.from_call` (also one that delegates and then drops `excinfo`), or a ' +

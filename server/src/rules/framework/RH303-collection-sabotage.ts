@@ -9,7 +9,8 @@
  * - skip/xfail marks added to every item (`for item in items: item.add_marker(pytest.mark.skip(...))`, or
  *   the same loop written as a comprehension run for its side effect, whose `if` filters count like `if`
  *   statements), in `pytest_itemcollected`/`pytest_runtest_setup`, or `request.node.add_marker` in an
- *   autouse fixture;
+ *   autouse fixture; a marker may be bound to a name or by a walrus first (`if (mark := pytest.mark.xfail()):`
+ *   is no condition: a MarkDecorator is always true);
  * - an autouse fixture, `pytest_runtest_setup`, `pytest_runtest_call` or `pytest_pyfunc_call` that calls
  *   `pytest.skip()`/`pytest.xfail()` (or raises a skip exception) for every test;
  * - `pytest_ignore_collect` returning True for every path or for the test files, and
@@ -27,11 +28,11 @@
  * on options, platform, Python version, installed packages or environment make the sabotage conditional
  * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, parameterNames, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, moduleAssignments, parameterNames, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
 import { MentionedWords } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { enclosingCallable, gatesOf, hookNameOf, hookParameters, hookStyle, keywordValue, requires, snippet, truthiness, type Gate } from './helpers';
+import { enclosingCallable, gatesOf, hookNameOf, hookParameters, hookStyle, keywordValue, localBindings, requires, snippet, truthiness, type Gate } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
@@ -289,6 +290,11 @@ function lastName(fn: Node): string {
 function evalCond(node: Node, s: Scope, depth = 0, compLits = new Map<string, string[]>(), compV = new Set<string>()): Verdict {
   if (depth > 60) return OPAQUE;
   const c = unparen(node);
+  // `(name := value)` is as true as its value; the name it binds plays no part.
+  if (c.type === 'named_expression') {
+    const value = c.childForFieldName('value');
+    return value ? evalCond(value, s, depth + 1, compLits, compV) : OPAQUE;
+  }
   if (c.type === 'not_operator') {
     const a = c.childForFieldName('argument');
     return a ? neg(evalCond(a, s, depth + 1, compLits, compV)) : OPAQUE;
@@ -414,10 +420,22 @@ type SkipKind = 'skip' | 'xfail';
 
 const MARK = /(^|\.)(mark|MARK_GEN)\.(skip|skipif|xfail)$/;
 
+/**
+ * `pytest.mark.NAME` or `pytest.mark.NAME(...)`: a MarkDecorator, which is always true, so `if mark:` (or
+ * `if (mark := pytest.mark.xfail(...)):`) around `add_marker(mark)` does not make the marking conditional.
+ */
+function isMarkDecorator(n: Node): boolean {
+  const u = unparen(n);
+  const target = u.type === 'call' ? u.childForFieldName('function') : u;
+  return /(^|\.)(mark|MARK_GEN)\.\w+$/.test(dottedName(target) ?? '');
+}
+
 /** Does `expr` (as passed to `add_marker`) skip or xfail unconditionally? Resolves local and module names. */
 function skipMarkOf(expr: Node | undefined, ctx: RuleContext, defs: (name: string) => Node[], depth = 0): SkipKind | undefined {
   if (!expr || depth > 3) return undefined;
-  const e = unparen(expr);
+  let e = unparen(expr);
+  // `item.add_marker(mark := pytest.mark.skip())`: the walrus passes its value on.
+  if (e.type === 'named_expression') e = unparen(e.childForFieldName('value') ?? e);
   const str = stringValue(e);
   if (str === 'skip' || str === 'xfail') return str;
   if (e.type === 'identifier') {
@@ -493,7 +511,7 @@ function makeScope(fn: Node, perTest: string[], nameVars: string[], domain: Doma
     neutral: new Set(neutral),
     domain,
   };
-  const defs = localAssignments(fn);
+  const defs = localBindings(fn);
   for (let round = 0; round < 3; round++) {
     for (const [name, rhs] of defs) {
       if (s.v.has(name) || s.extLocals.has(name)) continue;
@@ -508,7 +526,9 @@ function makeScope(fn: Node, perTest: string[], nameVars: string[], domain: Doma
     }
   }
   for (const [name, rhs] of defs) {
-    if (rhs.length !== 1 || s.v.has(name)) continue;
+    if (s.v.has(name)) continue;
+    if (!s.extLocals.has(name) && rhs.every(isMarkDecorator)) s.neutral.add(name);
+    if (rhs.length !== 1) continue;
     const l = literalsOf(rhs[0], s);
     if (l) s.literals.set(name, l);
   }
@@ -658,7 +678,7 @@ class ItemsAnalysis {
     private readonly moduleDefs: Map<string, Node[]>,
   ) {
     if (hook === 'pytest_collection_modifyitems' && hookParameters(fn).includes('items')) this.itemsNames.add('items');
-    this.defs = localAssignments(fn);
+    this.defs = localBindings(fn);
     // Aliases: `lst = items`, `all_items = session.items`.
     for (const [name, rhs] of this.defs) if (rhs.length === 1 && this.isItems(rhs[0]!)) this.itemsNames.add(name);
   }
@@ -1040,7 +1060,7 @@ function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook
   const params = hookParameters(fn);
   const perTest = kind === 'fixture' ? ['request', ...params.slice(0, 1).filter((p) => p === 'self')] : [...new Set([...params.filter((p) => p === 'item' || p === 'pyfuncitem'), ...params.slice(0, 1)])];
   const scope = makeScope(fn, perTest, [], 'item', modLits, ['session']);
-  const defs = localAssignments(fn);
+  const defs = localBindings(fn);
   const where = kind === 'fixture' ? `the autouse fixture \`${fn.childForFieldName('name')?.text ?? ''}\`` : `\`${hook}\``;
   // A fixture's code after `yield` is teardown: a skip there does not hide the test's result.
   let firstYield = Infinity;
@@ -1280,7 +1300,7 @@ function lastCalleeName(call: Node): string {
 
 /** Is `name` bound (in `fn`, or at module level) to a new `TestLoader()` only? */
 function isLoaderInstance(ctx: RuleContext, name: string, fn: Node | null): boolean {
-  const rhs = (fn ? localAssignments(fn).get(name) : undefined) ?? moduleAssignments(ctx.root).get(name) ?? [];
+  const rhs = (fn ? localBindings(fn).get(name) : undefined) ?? moduleAssignments(ctx.root).get(name) ?? [];
   return rhs.length > 0 && rhs.every((r) => unparen(r).type === 'call' && /(^|\.)TestLoader$/.test(ctx.names.callee(unparen(r)) ?? dottedName(unparen(r).childForFieldName('function')) ?? ''));
 }
 
@@ -1526,7 +1546,7 @@ export const collectionSabotage: Rule = {
       why:
         'A test that is never collected, is deselected, or is skipped cannot fail. `pytest_collection_modifyitems` that empties ' +
         '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop (or a comprehension or `map(lambda item: ..., items)` run for its effect) that adds ' +
-        '`pytest.mark.skip`/`xfail` to every item, an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
+        '`pytest.mark.skip`/`xfail` to every item (also a marker bound to a name or by a walrus: `if (mark := pytest.mark.xfail()):` conditions nothing, a marker is always true), an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
         'for every test, `pytest_ignore_collect` returning `True` for the test files, or `collect_ignore_glob = ["test_*.py"]` ' +
         'in conftest.py (also built from `Path.glob("tests/test_*.py")`), `config.option.keyword = "not test_"` (a `-k` expression that ' +
         'deselects every test) or `config.option.collectonly = True` (`--collect-only`: nothing runs, exit 0) in `pytest_configure` ' +

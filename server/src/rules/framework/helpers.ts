@@ -92,6 +92,46 @@ export function keywordValue(call: Node, name: string): Node | undefined {
   return value;
 }
 
+/**
+ * A binding of one plain name: `name = value` or the walrus `(name := value)`, which binds the same way
+ * (in the enclosing function, even from inside a comprehension) while its value is also used in place.
+ */
+export function nameBinding(n: Node): { name: Node; value: Node } | undefined {
+  const isWalrus = n.type === 'named_expression';
+  if (!isWalrus && n.type !== 'assignment') return undefined;
+  const name = n.childForFieldName(isWalrus ? 'name' : 'left');
+  const value = n.childForFieldName(isWalrus ? 'value' : 'right');
+  return name?.type === 'identifier' && value ? { name, value } : undefined;
+}
+
+/**
+ * `localAssignments` plus the names `fn` binds by walrus (`if (mark := pytest.mark.skip()): ...`): values
+ * by name, in source order. Walruses are found through the type index, so files without any cost nothing.
+ */
+export function localBindings(fn: Node): Map<string, Node[]> {
+  const out = localAssignments(fn);
+  const body = fn.childForFieldName('body');
+  if (!body) return out;
+  const touched = new Set<string>();
+  for (const w of body.descendantsOfType('named_expression')) {
+    if (!w || enclosingScope(w)?.id !== fn.id) continue;
+    const b = nameBinding(w);
+    if (!b) continue;
+    const list = out.get(b.name.text);
+    if (list) list.push(b.value);
+    else out.set(b.name.text, [b.value]);
+    touched.add(b.name.text);
+  }
+  for (const name of touched) out.get(name)!.sort((a, b) => a.startIndex - b.startIndex);
+  return out;
+}
+
+/** The def, lambda or class whose scope `node` belongs to (comprehensions do not count: a walrus there binds outside). */
+function enclosingScope(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return p;
+  return null;
+}
+
 /** Module-level `NAME = "literal"` constants, so `rep.outcome = PASSED` is seen as `"passed"`. */
 export function moduleStringConstants(root: Node): Map<string, string> {
   const out = new Map<string, string>();
@@ -304,7 +344,7 @@ export const mentionsMarker = (atom: Node): boolean => /get_closest_marker|iter_
  * on `marker` count as a gate on xfail. One level deep, assignments in the function's own scope.
  */
 export function throughLocals(fn: Node, pred: (atom: Node) => boolean): (atom: Node) => boolean {
-  const defs = localAssignments(fn);
+  const defs = localBindings(fn);
   return (atom) => {
     if (pred(atom)) return true;
     const ids: Node[] = atom.type === 'identifier' ? [atom] : [];
@@ -403,17 +443,13 @@ export function runEvidence(fn: Node, itemNames: string[], depth = 0): Node[] {
   const aliases = new Set<string>();
   // Aliases of the test function: `testfunction = pyfuncitem.obj`, `f = functools.partial(pyfuncitem.obj, ...)`.
   forEachDescendant(body, (n) => {
-    if (n.type === 'assignment') {
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (left?.type === 'identifier' && right) {
-        let derived = isTestRef(right, items, aliases);
-        if (!derived && unparen(right).type === 'call') {
-          for (const a of callArguments(unparen(right)).positional) if (isTestRef(a, items, aliases)) derived = true;
-        }
-        if (derived) aliases.add(left.text);
-      }
+    const b = nameBinding(n);
+    if (!b) return;
+    let derived = isTestRef(b.value, items, aliases);
+    if (!derived && unparen(b.value).type === 'call') {
+      for (const a of callArguments(unparen(b.value)).positional) if (isTestRef(a, items, aliases)) derived = true;
     }
+    if (derived) aliases.add(b.name.text);
   });
   const out: Node[] = [];
   forEachDescendant(body, (n) => {
