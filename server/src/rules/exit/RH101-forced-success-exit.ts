@@ -37,6 +37,8 @@ import {
   CATCHES_SYSTEM_EXIT,
   displayOf,
   exitWrappers,
+  forwardedExitSite,
+  statusForwardingExits,
   exitKindOfQualified,
   exceptionNames,
   exitSiteOf,
@@ -1011,7 +1013,7 @@ export const forcedSuccessExit: Rule = {
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
         'An exit stored as a cleanup or finalizer (`self.addCleanup(os._exit, 0)`, `unittest.addModuleCleanup(...)`, `cls.addClassCleanup(sys.exit, 0)`, `request.addfinalizer(functools.partial(os._exit, 0))`, `ExitStack().callback(os._exit, 0)`) runs when the test, class, module, fixture or block ends: judged at the registering call like the exit itself. Cleanups that remove files or exit non-zero stay quiet.',
         '`os._exit(0)` in the `__del__` of a test helper class — `error`: the finaliser runs by itself when the object is collected or the interpreter shuts down, after the run has set its status (a `SystemExit` there is only printed, so it stays `info`).',
-        'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call.',
+        'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call. So is a call of a helper that passes one of its parameters on as the status (`def finish(status=0): sys.exit(status)` called as `finish()`, `bail = lambda code: os._exit(code)` called as `bail(0)`), when the helper is bound once and its exit is a statement of its own body; the call is reported, with the exit it ends in.',
         '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`.',
         'A worker process ending itself on purpose: `os._exit(0)` in the `handle_error()` callback of a server class, a method named as the process\'s exit hook (`exithook`, `on_exit`) whose body is only the exit and that no method returning a value calls, `raise SystemExit` in an `except OSError` handler after reporting the error on stderr or in a log — `info`. A handler of the work\'s failure (`except Exception`, `except ValueError`) that prints and exits 0 stays an `error`, as does `os._exit(0)` after an environment error.',
         '`atexit`/`sys.excepthook` callbacks that exit 0, and exits after a test run in a runner script (`pytest.main(...)` then `sys.exit(0)`), are reported by RH102 instead; outside test files, an exit after a test run in the same function is the runner\'s status, which RH102 judges.',
@@ -1055,10 +1057,19 @@ function listeners(ctx: RuleContext): Listeners {
     if (exit.attribute !== (fn.type === 'attribute') || (fn.type === 'attribute' && fn.childForFieldName('object')?.type !== 'identifier')) return undefined;
     return boundExitSite(n, exit);
   };
+  let forwarders: ReturnType<typeof statusForwardingExits> | undefined;
+  /** `finish()` after `def finish(status=0): sys.exit(status)`: the exit the helper makes, judged here. */
+  const forwardedExit = (call: Node) => {
+    const fn = unparen(call.childForFieldName('function')!);
+    if (fn.type !== 'identifier') return undefined;
+    forwarders ??= statusForwardingExits(ctx.source, ctx.root, ctx.names);
+    const exit = forwarders.get(fn.text);
+    return exit && forwardedExitSite(call, exit);
+  };
   const collect = (n: Node) => {
     const may = mayExit(n, ctx.names);
     if (may === false) {
-      const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) : undefined);
+      const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) ?? forwardedExit(n) : undefined);
       if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
       return;
     }
@@ -1084,6 +1095,7 @@ function listeners(ctx: RuleContext): Listeners {
         if (runnerExits.ignored.has(site.node.id)) continue;
         if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure' && runnerExits.runs.some((run) => followsInScope(site.node, run))) continue;
         const text = displayOf(site);
+        const via = site.via ? ` (which ends in \`${site.via}\`)` : '';
         const effect =
           site.kind === 'os._exit'
             ? 'ends the process with status 0 before any test can fail; pytest and unittest cannot catch it, so the test run reports success without checking anything'
@@ -1091,8 +1103,8 @@ function listeners(ctx: RuleContext): Listeners {
         const note = verdict.note ? ` ${verdict.note}` : '';
         const message =
           verdict.severity === 'error'
-            ? `\`${text}\` ${verdict.where}: ${effect}.${note}`
-            : `\`${text}\` ${verdict.where} exits with status 0${site.kind === 'os._exit' ? ' (uncatchable)' : ''}; probably intended here, but if a test run reaches it, the run ends as a success.${note}`;
+            ? `\`${text}\`${via} ${verdict.where}: ${effect}.${note}`
+            : `\`${text}\`${via} ${verdict.where} exits with status 0${site.kind === 'os._exit' ? ' (uncatchable)' : ''}; probably intended here, but if a test run reaches it, the run ends as a success.${note}`;
         const fix = verdict.severity === 'error' ? removalFix(site.node, ctx.source) : undefined;
         ctx.report({ node: site.node, message, severity: verdict.severity, related: verdict.related, fix });
       }

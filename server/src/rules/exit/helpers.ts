@@ -28,6 +28,8 @@ export interface ExitSite {
   kind: ExitKind;
   /** The status argument, or null when none is given. */
   status: Node | null;
+  /** The exit a helper call makes, shown with the call (`sys.exit(status)` for `finish()`). */
+  via?: string;
   /** False for `os._exit`: no `except`, `pytest.raises` or test runner can catch it. */
   catchable: boolean;
 }
@@ -185,6 +187,119 @@ export function exitWrappers(root: Node, names: NameResolver): Map<string, Bound
   }
   for (const name of out.keys()) if ((assigned.get(name) ?? 0) > 1) out.delete(name);
   return out;
+}
+
+/** A function that hands one of its parameters to an exit as the status: `def finish(status=0): sys.exit(status)`. */
+export interface StatusForwardingExit {
+  kind: ExitKind;
+  /** The parameter's position among the positional parameters, or -1 when it is keyword-only. */
+  index: number;
+  param: string;
+  /** The parameter's default, the status of a call that leaves it out. */
+  fallback: Node | null;
+  /** The helper's exit call, as written (`sys.exit(status)`). */
+  exitText: string;
+}
+
+/**
+ * An exit call that passes on a bare name as its status (`sys.exit(status)`, `os._exit(code=rc)`): the
+ * necessary condition, on the source text, for `statusForwardingExits` to find anything.
+ */
+const FORWARDED_STATUS_TEXT = /\b(?:exit|_exit|quit)\s*\(\s*(?:(?:code|status)\s*=\s*)?[A-Za-z_]\w*\s*\)/;
+
+/**
+ * Functions a file binds once, by `def` at module level or as a named lambda anywhere, that always end in
+ * an exit whose status is one of their parameters, passed on unchanged: `def finish(status=0):
+ * sys.exit(status)`, `bail = lambda code: os._exit(code)`. A call of one (`finish()`, `bail(0)`) exits with
+ * the status the call gives, or the parameter's default, so it is judged like the exit written there.
+ * The exit must be a statement of the function's own body (not under a condition) and the parameter never
+ * rebound before it.
+ */
+export function statusForwardingExits(source: string, root: Node, names: NameResolver): Map<string, StatusForwardingExit> {
+  const out = new Map<string, StatusForwardingExit>();
+  if (!FORWARDED_STATUS_TEXT.test(source)) return out;
+  const bindings = new Map<string, number>();
+  const count = (name: string) => bindings.set(name, (bindings.get(name) ?? 0) + 1);
+  for (const a of root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    if (!a || left?.type !== 'identifier') continue;
+    count(left.text);
+    const right = a.childForFieldName('right');
+    const fn = right && unparen(right);
+    if (fn?.type !== 'lambda') continue;
+    const body = fn.childForFieldName('body');
+    const forwarded = body && unparen(body).type === 'call' ? forwardedStatus(fn, unparen(body), names) : undefined;
+    if (forwarded) out.set(left.text, forwarded);
+  }
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'function_definition') continue;
+    const name = stmt.childForFieldName('name')?.text;
+    if (!name) continue;
+    count(name);
+    for (const s of stmt.childForFieldName('body')?.namedChildren ?? []) {
+      const call = s.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+      const forwarded = call?.type === 'call' ? forwardedStatus(stmt, call, names) : undefined;
+      if (!forwarded) continue;
+      if (!rebindsBefore(stmt, forwarded.param, s)) out.set(name, forwarded);
+      break;
+    }
+  }
+  for (const name of out.keys()) if ((bindings.get(name) ?? 0) !== 1) out.delete(name);
+  return out;
+}
+
+/** `call` is an exit whose status is a bare parameter of `fn`: which one, where, and its default. */
+function forwardedStatus(fn: Node, call: Node, names: NameResolver): StatusForwardingExit | undefined {
+  const kind = exitFunctionKind(call.childForFieldName('function'), names);
+  if (!kind) return undefined;
+  const args = callArguments(call);
+  if (args.hasSplat) return undefined;
+  const status = args.positional[0] ?? args.keywords.get('code') ?? args.keywords.get('status');
+  const s = status && unparen(status);
+  if (s?.type !== 'identifier') return undefined;
+  let index = 0;
+  let keywordOnly = false;
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p.type === 'list_splat_pattern' || p.type === 'keyword_separator') {
+      keywordOnly = true;
+      continue;
+    }
+    if (p.type === 'dictionary_splat_pattern' || p.type === 'positional_separator' || p.type === 'comment') continue;
+    const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier');
+    if (id?.text === s.text) return { kind, index: keywordOnly ? -1 : index, param: s.text, fallback: p.childForFieldName('value'), exitText: call.text.replace(/\s+/g, ' ') };
+    index++;
+  }
+  return undefined;
+}
+
+/** Does `fn`'s body bind `name` (an assignment, a loop, a walrus...) anywhere before the statement `stmt`? */
+function rebindsBefore(fn: Node, name: string, stmt: Node): boolean {
+  let rebound = false;
+  forEachDescendant(fn.childForFieldName('body')!, (d) => {
+    if (rebound || d.startIndex >= stmt.startIndex) return false;
+    if (d.type === 'function_definition' || d.type === 'lambda' || d.type === 'class_definition') return false;
+    if (d.type === 'identifier' && d.text === name) {
+      const p = d.parent;
+      const isTarget =
+        (p?.type === 'assignment' || p?.type === 'augmented_assignment') && p.childForFieldName('left')?.id === d.id ||
+        p?.type === 'named_expression' && p.childForFieldName('name')?.id === d.id ||
+        (p?.type === 'for_statement' && p.childForFieldName('left')?.id === d.id) ||
+        p?.type === 'pattern_list' || p?.type === 'tuple_pattern' || p?.type === 'as_pattern_target' || p?.type === 'global_statement' || p?.type === 'nonlocal_statement';
+      if (isTarget) rebound = true;
+    }
+    return true;
+  });
+  return rebound;
+}
+
+/** The exit a call of a status-forwarding function makes (`finish()` after `def finish(status=0): sys.exit(status)`). */
+export function forwardedExitSite(call: Node, exit: StatusForwardingExit): ExitSite | undefined {
+  const args = callArguments(call);
+  if (args.hasSplat) return undefined;
+  const status = (exit.index >= 0 ? args.positional[exit.index] : undefined) ?? args.keywords.get(exit.param) ?? exit.fallback;
+  // Left out with no default: a TypeError, not an exit.
+  if (!status) return undefined;
+  return { node: call, kind: exit.kind, status, catchable: exit.kind !== 'os._exit', via: exit.exitText };
 }
 
 /** True when a `SystemExit(...)` call is the direct operand of a `raise` (reported there, not as a call). */
