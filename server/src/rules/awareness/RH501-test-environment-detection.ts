@@ -449,7 +449,8 @@ export const testEnvironmentDetection: Rule = {
       example: ['import sys', '', 'def is_prime(n):', '    if "pytest" in sys.modules:', '        return True', '    ...'].join('\n'),
       instead: 'Make the code behave the same under test as in production. If tests need a different configuration, have the tests set it explicitly (a fixture, an environment variable the code documents, dependency injection).',
       lookAlikes: [
-        'Test files, `conftest.py`, pytest plugins and test-helper modules (`testing/`, `test_utils.py`, `pytest_*`, folders named for a kind of test suite such as `integration_tests/`): quiet. Other `*_test(s)` folders (`ab_test/`, `load_tests/`) are code under test.',
+        'Test files, `conftest.py`, pytest plugins and test-helper modules (`testing/`, `test_utils.py`, `pytest_*` modules and the modules of a `pytest_*` package and its subpackages, folders named for a kind of test suite such as `integration_tests/`): quiet. Other `*_test(s)` folders (`ab_test/`, `load_tests/`) are code under test, and so is a project kept deeper below a `pytest_*` folder.',
+        'A skip under test only where the environment lacks something: in an `except ConnectionError:` (or `ImportError`, `TimeoutError`), before a `raise ModuleNotFoundError(...)`, or in a helper called only there (a data loader skipping the test that needs an offline download): `info`. A skip on the code\'s own errors (`except Exception:`, `except ValueError:`) stays a warning.',
         'Libraries that integrate with pytest (`if "pytest" in sys.modules: return sys.modules["pytest"].ExceptionInfo`): `info`.',
         'Libraries that configure themselves under test (turn off colours or progress bars, register a plugin, set an option): `info`.',
         "A parameterless configuration predicate or setting (`def _use_color(): if 'PYTEST_CURRENT_TEST' in os.environ: return False`): `info`.",
@@ -606,6 +607,12 @@ export const testEnvironmentDetection: Rule = {
         }
         case 'skip':
           severity = 'warning';
+          // A skip that stands in for a missing dependency's or the network's error: a visible skip where the
+          // run would fail for its environment, not a pass.
+          if (!g.expression && onlySkips(g.branch) && environmentGate(g.node, fn, ctx.root, ctx.names)) {
+            severity = 'info';
+            why = 'skips the test where a missing dependency or an unreachable network would fail it (an environment gate)';
+          }
           break;
         case 'early-return':
           severity = inputs.length > 0 && hasValueReturns(fn) ? 'warning' : 'info';
@@ -740,6 +747,67 @@ function buildsName(v: Node): boolean {
     return f?.type === 'attribute' && /^(format|join)$/.test(f.childForFieldName('attribute')?.text ?? '');
   }
   return false;
+}
+
+/**
+ * Errors that say the environment lacks something (a module, the network), not that the code is wrong:
+ * what a skip may stand in for. `Exception`, `OSError` and the like cover the code's own failures too.
+ */
+const ENVIRONMENT_ERROR = /(^|\.)(ImportError|ModuleNotFoundError|ConnectionError|Connection(Refused|Reset|Aborted)Error|TimeoutError|Timeout|URLError|gaierror|timeout)$/;
+
+/** The under-test branch skips and does nothing else that answers: no `return` of a value. */
+function onlySkips(branch: Node[]): boolean {
+  let answers = false;
+  for (const stmt of branch) {
+    forEachInScope(stmt, (n) => {
+      if (n.type === 'return_statement' && n.namedChild(0)) answers = true;
+      return !answers;
+    });
+    if (answers || (stmt.type === 'return_statement' && stmt.namedChild(0))) return false;
+  }
+  return true;
+}
+
+/**
+ * The statement `at` runs only when the environment lacks something: it sits in an `except` that catches
+ * only environment errors (`except ConnectionError:`), or the statements after it in its block go on to
+ * raise one (`raise ModuleNotFoundError(...)`) with no `return` before.
+ */
+function onEnvironmentErrorPath(at: Node, names: NameResolver): boolean {
+  for (let p: Node | null = at.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) {
+    if (p.type !== 'except_clause') continue;
+    const caught = p.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
+    const value = caught?.type === 'as_pattern' ? caught.namedChild(0) : caught;
+    const types = value && unparen(value).type === 'tuple' ? unparen(value).namedChildren : value ? [value] : [];
+    return types.length > 0 && types.every((t) => ENVIRONMENT_ERROR.test(names.qualify(t) ?? t.text));
+  }
+  let stmt: Node = at;
+  while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'module') stmt = stmt.parent;
+  for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
+    if (s.type === 'return_statement') return false;
+    if (s.type !== 'raise_statement') continue;
+    const raised = s.namedChild(0) && unparen(s.namedChild(0)!);
+    const target = raised?.type === 'call' ? raised.childForFieldName('function') : raised;
+    return !!target && ENVIRONMENT_ERROR.test(names.qualify(target) ?? target.text);
+  }
+  return false;
+}
+
+/**
+ * The guard runs only on an environment error path: itself, or, when it sits in a module-level helper
+ * (`def _skip_if_offline(name): if "PYTEST_CURRENT_TEST" in os.environ: pytest.skip(...)`), every call of
+ * that helper in the file (there must be one).
+ */
+function environmentGate(guard: Node, fn: Node | null, root: Node, names: NameResolver): boolean {
+  if (onEnvironmentErrorPath(guard, names)) return true;
+  const holder = fn?.parent?.type === 'decorated_definition' ? fn.parent.parent : fn?.parent;
+  if (!fn || holder?.type !== 'module') return false;
+  const name = functionName(fn);
+  const calls = root.descendantsOfType('call').filter((c) => {
+    const f = c?.childForFieldName('function');
+    return f?.type === 'identifier' && f.text === name;
+  });
+  return calls.length > 0 && calls.every((c) => !!c && onEnvironmentErrorPath(c, names));
 }
 
 /** A constant that reads as a switch (`True`, `False`, `None`) rather than an answer. */

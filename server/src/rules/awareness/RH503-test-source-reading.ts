@@ -366,6 +366,52 @@ function importsLibraryClasses(mod: string, imported: string[]): boolean {
   return inPackage && !segs.some((s) => s === 'tests' || s === 'test') && imported.length > 0 && imported.every(isMachineryClassName);
 }
 
+/**
+ * Names that say they hold or produce the tests' answers (`expected_for`, `load_golden`, `reference_solution`):
+ * called or not, what they give back is what the tests compare against.
+ */
+const ANSWER_NAME = /expect|answer|golden|solution|oracle|reference|fixture/i;
+
+/**
+ * `from astropy.coordinates.tests.helper import skycoord_equal`, `from numba.tests.support import
+ * captured_stdout`: names from a support module of a test package (not a `test_*` module, which holds the
+ * tests themselves), each used in this file only as a utility — called (`skycoord_equal(a, b)`,
+ * `with captured_stdout():`), applied as a decorator or subclassed. A comparison helper or a context manager
+ * computes nothing the tests expect; constants, tables and test cases (`EXPECTED`, `CASES`, `TestSolver`) are
+ * data, and a name passed around or read from (`CASES[0]`, `EXPECTED.get(n)`) is used as one.
+ */
+function importsTestUtilities(mod: string, node: Node, root: Node): boolean {
+  const last = mod.slice(mod.lastIndexOf('.') + 1);
+  if (/^test_\w+$|_tests?$/.test(last)) return false;
+  const locals = new Set<string>();
+  for (const n of node.childrenForFieldName('name')) {
+    const name = (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '';
+    const local = (n?.type === 'aliased_import' ? n.childForFieldName('alias')?.text : name) ?? '';
+    if (!/[a-z]/.test(name) || /^test_|^Test|Tests?$|TestCase$/.test(name) || ANSWER_NAME.test(name)) return false;
+    locals.add(local);
+  }
+  if (locals.size === 0) return false;
+  const used = new Set<string>();
+  for (const id of root.descendantsOfType('identifier')) {
+    if (!id || !locals.has(id.text) || isWithin(id, node)) continue;
+    const p = id.parent;
+    // Not a use of the imported name: another object's attribute, a keyword's name, a definition's own name.
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id) continue;
+    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === id.id) continue;
+    if ((p?.type === 'function_definition' || p?.type === 'class_definition') && p.childForFieldName('name')?.id === id.id) continue;
+    const called = p?.type === 'call' && p.childForFieldName('function')?.id === id.id;
+    const decorator = p?.type === 'decorator';
+    const base = p?.type === 'argument_list' && p.parent?.type === 'class_definition';
+    if (!called && !decorator && !base) return false;
+    used.add(id.text);
+  }
+  return used.size === locals.size;
+}
+
+function isWithin(n: Node, outer: Node): boolean {
+  return n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
+}
+
 function isReadMode(mode: Node | undefined): boolean {
   if (!mode) return true;
   const s = stringValue(mode);
@@ -440,6 +486,7 @@ export const testSourceReading: Rule = {
         'Library classes whose name starts with `Test` (`from starlette.testclient import TestClient`): quiet.',
         'Functions that hand the package\'s own suite to a runner (a module-level `test_suite()` for setuptools, `load_tests()`, `additional_tests()`, `suite()`, `runtests()`) importing or reading the tests: quiet.',
         'Classes imported from a `test_*` module of a package outside any `tests` folder (`from subunit.test_results import CatFiles`: test tooling names modules after the result classes they hold): `info`. Constants, functions and test-case classes (`TestSolver`) imported from it still count.',
+        'Helpers of a test package\'s support modules used only as utilities in the importing file (`from astropy.coordinates.tests.helper import skycoord_equal` then `skycoord_equal(a, b)`, `with captured_stdout():` from `numba.tests.support`, a decorator or a base class): `info`. Constants, test-case classes, names that say they give the answers (`expected_*`, `golden`, `reference`), names used as values, and anything from a `test_*` module still count.',
         'Listed files kept by a `test_` prefix that are not Python files (a data set\'s `test_batch`, `test_images.npy`), or files kept because they are *not* tests (`if not f.startswith("test_")`): quiet.',
       ],
     },
@@ -590,6 +637,11 @@ export const testSourceReading: Rule = {
         if (full === mod && importsLibraryClasses(mod, imported)) {
           const note = 'a library module named like a test, from which only classes are imported (test tooling names modules after the result classes or runners they hold; a test\'s answers are values, not classes).';
           emit({ node, what: `the classes ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
+          return;
+        }
+        if (full === mod && importsTestUtilities(mod, node, ctx.root)) {
+          const note = 'a support module of the tests, whose names are only called here (comparison helpers, context managers and decorators compute nothing the tests expect; constants and tables would).';
+          emit({ node, what: `the helpers ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
           return;
         }
         emit({ node, what: `the test module \`${full.replace(/^\.+/, '.')}\``, how: `\`from ${mod} import ...\``, severity: 'warning' });

@@ -1024,5 +1024,12 @@ function helperPath(path: string): boolean {
   if (!/test/i.test(path)) return false;
   const segs = path.replace(/\\/g, '/').split('/').filter(Boolean);
   const stem = (segs.pop() ?? '').replace(/\.py$/, '');
-  return TEST_HELPER_NAME.test(stem) || segs.some((s) => TEST_HELPER_NAME.test(s) || TEST_HELPER_DIR.test(s));
+  return TEST_HELPER_NAME.test(stem) || segs.some((s, i) => (TEST_HELPER_NAME.test(s) && !PLUGIN_PACKAGE.test(s)) || TEST_HELPER_DIR.test(s) || (PLUGIN_PACKAGE.test(s) && i >= segs.length - 2));
 }
+
+/**
+ * A `pytest_*` folder is a plugin's package (`pytest_django/fixtures.py`, `pytest_benchmark/storage/file.py`)
+ * for its modules and those of its subpackages, not for a project kept below a folder of that name
+ * (`pytest_offline_case/mylib/data/fetch.py`): a path may start outside the project.
+ */
+const PLUGIN_PACKAGE = /^pytest_\w+$/i;
