@@ -326,6 +326,22 @@ function vacuousCall(call: Node, names: NameResolver, aliases: () => ReadonlySet
   return undefined;
 }
 
+/** Warnings turned into errors: `@pytest.mark.filterwarnings("error")` on the test or its class, or `warnings.simplefilter("error")`. */
+const WARNINGS_AS_ERRORS = /\b(filterwarnings|simplefilter)\(\s*(action\s*=\s*)?["']error["']/;
+
+/** The test fails if its calls emit a warning: comparing a value with itself still checks that the comparison warns of nothing. */
+function failsOnWarnings(fn: Node): boolean {
+  const cls = ownerClass(fn);
+  return [...decoratorsOf(fn), ...(cls ? decoratorsOf(cls) : [])].some((d) => WARNINGS_AS_ERRORS.test(d.text)) || WARNINGS_AS_ERRORS.test(fn.text);
+}
+
+/** `assert 17, 19 == f(17, 19)`: the message of an assert statement is a comparison (the check the comma displaced). */
+function comparisonAsMessage(node: Node): Node | undefined {
+  if (node.type !== 'assert_statement') return undefined;
+  const message = node.namedChildren.filter((c) => c.type !== 'comment')[1];
+  return message && unparen(message).type === 'comparison_operator' ? message : undefined;
+}
+
 class TestJudge {
   private comparisonsDefined?: boolean;
   private readonly pending = new Map<number, { fn: Node; vacuous: Vacuous[] }>();
@@ -443,18 +459,28 @@ class TestJudge {
         // `G.adj.copy() == G.adj` in `test_copy` checks the copy method; next to other checks it is one of them.
         if (comparesWithCopy(v.node) && (!onlyCheck || namedFor(fn, (w) => COPY_THEMED.test(w)))) continue;
         const viaAttribute = !!operand && readsAttribute(operand) && !rootIsLocal(operand, fn);
-        if (onlyCheck && isTest && !viaAttribute && !smokeIntent) {
+        const warningsChecked = onlyCheck && isTest && failsOnWarnings(fn);
+        if (onlyCheck && isTest && !viaAttribute && !smokeIntent && !warningsChecked) {
           severity = 'warning';
           message = `${what} compares \`${operand?.text ?? 'an expression'}\` with ${aliasNote(v.node, operand)}, so it cannot fail, and it is the only check in \`${name}()\`: the test no longer verifies anything.`;
         } else {
           severity = 'info';
-          message = viaAttribute
+          message = warningsChecked
+            ? `${what} compares \`${operand?.text ?? 'an expression'}\` with itself, so it cannot fail; with warnings turned into errors, \`${name}()\` only checks that nothing warns.`
+            : viaAttribute
             ? `${what} compares an expression with itself; unless the attribute is computed on each access, it cannot fail — compare it with an independent expected value.`
             : `${what} compares \`${operand?.text ?? 'an expression'}\` with itself, so it cannot fail; compare the result with an independent expected value.`;
         }
       } else {
-        // A constant among real assertions is harmless (and often tests truthiness or the assertion API itself).
-        if (!onlyCheck || isAssertionThemedName(name)) continue;
+        // A constant among real assertions is harmless (and often tests truthiness or the assertion API itself),
+        // unless a comma turned the intended comparison into the message (`assert 17, 19 == f(17, 19)`): a slip, `info`.
+        if (!onlyCheck || isAssertionThemedName(name)) {
+          const message = comparisonAsMessage(v.node);
+          if (!onlyCheck && isTest && message) {
+            this.ctx.report({ node: v.node, message: `${what} asserts a constant: the comma makes \`${shortText(message)}\` its message, so that comparison is never checked; write it as the condition.`, severity: 'info' });
+          }
+          continue;
+        }
         if (!isTest) {
           severity = 'info';
           message = `${what} checks nothing, and it is the only check in helper \`${name}()\`.`;
@@ -822,14 +848,14 @@ export const vacuousAssertion: Rule = {
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
       lookAlikes: [
-        '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`, unless the test computes a result and never checks it (it reads it at most in an `if` or `match` whose arms only hold vacuous assertions or `pass`): then it is a warning; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet.',
-        'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`), tests named for the assertion method they call (`self.assertIs(a, a)` or `self.assertIsNone(None)` in `test_assertIs`), and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
+        '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`, unless the test computes a result and never checks it (it reads it at most in an `if` or `match` whose arms only hold vacuous assertions or `pass`): then it is a warning; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet; function-form `raises(ValueError, lambda: f(0))` / `pytest.raises(E, f, x)` calls count as such assertions. A constant whose message is the comparison a comma displaced (`assert 17, 19 == f(17, 19)`) next to real checks is `info`.',
+        'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`), tests named for the assertion method they call (`self.assertIs(a, a)` or `self.assertIsNone(None)` in `test_assertIs`; also in other words, with only words about its behaviour before it: `assert_allclose(ds, ds)` in `test_raise_no_warning_assert_close`), and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
         'A constant-only test beside tests that do nothing but fail (`raise Exception("should never run")`: samples for a test framework\'s own tests of skipping or selection) is the control that shows it ran: `info`. Tests of a class built inside another test (a sample the outer test runs and judges by its outcome) stay quiet.',
         '`self.assertEqual(x, x)` / `assert x == x` in tests about equality, comparison, identity or NaN semantics (test or class names such as `test_eq`, `test_reflexive`, `TestComparisons`, or files that define `__eq__`/`__lt__`) stay quiet. In a file that defines them, a test named for another operation whose only check compares the result of an operator or function call with itself (`result = Rat(10) // Rat(4); self.assertEqual(result, result)` in `test_floordiv`) is still a warning; a fresh instance (`r = Rat(3, 4)`) stays quiet.',
         '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet. `expected = f(x); assert f(x) == expected` is reported only when the name says it holds the expected value, nothing with a call runs between the two, the comparison is `==` (not `is`: a cache returns the same object), and the test or its class is not named for caching, determinism or repeatability (`test_encode_is_deterministic`, `test_second_call_uses_cache`); `expected = reference(x); assert fast(x) == expected` is a real check.',
         'A copy taken before the code runs (`before = x.copy(); normalize(x); assert_array_equal(x, before)`) is a real check; a value compared with its copy in the same assertion is vacuous only as the test\'s only check and outside tests named for copying (`test_copy`: `G.adj.copy() == G.adj` checks the copy method); `copy.copy(x) is x` (is the copy a new object?) stays quiet.',
         'Setup smoke tests (`def test_init(self): self.assertTrue(True)` in a class with `setUp`, or with fixture parameters) and tests whose comment says they only check that nothing crashes are `info`.',
-        '`obj.attr == obj.attr` (an attribute may be computed on each access: a stability check) is `info`.',
+        '`obj.attr == obj.attr` (an attribute may be computed on each access: a stability check) is `info`, and so is a self-comparison in a test that turns warnings into errors (`@pytest.mark.filterwarnings("error")`: it checks that nothing warns).',
         '`assert len(x) >= 0` or `isinstance(x, object)` next to real assertions stays quiet, like other constants; `assert total(xs) >= 0` (a bound on a computed value) is a real check.',
         'An alias whose original is rebound before the comparison (`before = state; state = step(state); assert state == before`) is a real check and stays quiet.',
         'A flag asserted after something may change it stays quiet, and so does one bound only inside a block the assertion follows (`with suppress(...): ...; reached = True`, then `assert reached`: a check that the binding ran): `ok = True` reset in a loop, a module flag cleared by `except ImportError:` or through `global`, a local changed through `nonlocal`, a name patched by its string (`monkeypatch.setattr(mod, "STRICT", False)`), and lists or dicts (which can be emptied).',

@@ -192,6 +192,62 @@ function elseFails(tryStmt: Node): boolean {
   return fails;
 }
 
+/** Last names of exception types that catch pytest's `Failed`, an outcome exception outside `Exception`. */
+const FAILED_CATCHERS = new Set(['BaseException', 'Failed', 'OutcomeException']);
+const FAIL = new Set(['fail']);
+/** Built-in exceptions that are no AssertionError (and no subclass of one): an `except AssertionError` lets them through. */
+const NON_ASSERTION_ERRORS = /^(builtins\.)?(Exception|RuntimeError|ValueError|TypeError|KeyError|LookupError|NotImplementedError)$/;
+
+/** Does some `except` clause of the try catch `pytest.fail()`'s `Failed` (bare `except:`, `except BaseException`, `except pytest.fail.Exception`)? */
+function catchesPytestFailure(tryStmt: Node): boolean {
+  for (const c of tryStmt.namedChildren) {
+    if (c.type !== 'except_clause') continue;
+    const types = caughtTypes(c);
+    if (!types || types.some((t) => FAILED_CATCHERS.has(t.slice(t.lastIndexOf('.') + 1)) || /(^|\.)fail\.Exception$/.test(t))) return true;
+  }
+  return false;
+}
+
+/** Every `except` clause of the try names only assertion failures (`except AssertionError`, `except self.failureException`). */
+function catchesOnlyAssertionErrors(tryStmt: Node): boolean {
+  return tryStmt.namedChildren.every((c) => c.type !== 'except_clause' || (caughtTypes(c)?.every((t) => /(^|\.)(AssertionError|failureException)$/.test(t)) ?? false));
+}
+
+/**
+ * A failure in the try body that its handlers let through: `pytest.fail()` raises `Failed`, which neither
+ * `except AssertionError` nor `except Exception` catches, and `raise RuntimeError(...)` escapes an `except AssertionError`.
+ * (`self.fail()` raises `self.failureException`, an AssertionError: it does not escape.)
+ */
+function escapesHandlers(node: Node, tryStmt: Node, names: NameResolver): boolean {
+  if (node.type === 'call') {
+    // Method calls other than `*.fail` are rejected without resolving anything.
+    if (attributeNotIn(node.childForFieldName('function'), FAIL)) return false;
+    const q = names.callee(node);
+    return (q === 'pytest.fail' || q === '_pytest.outcomes.fail') && !catchesPytestFailure(tryStmt);
+  }
+  if (node.type === 'raise_statement') {
+    const exc = node.namedChildren.find((c) => c.type !== 'comment');
+    const target = exc && unparen(exc).type === 'call' ? unparen(exc).childForFieldName('function') : exc;
+    return NON_ASSERTION_ERRORS.test(names.qualify(target) ?? dottedName(target) ?? '') && catchesOnlyAssertionErrors(tryStmt);
+  }
+  return false;
+}
+
+/**
+ * `try: assert_close(a, b); pytest.fail("accepted") except AssertionError: pass`: a statement of the try body
+ * after its last assertion fails in a way the handlers let through, so the test fails when the checks pass;
+ * it expects them to fail (the `try/except/else: fail` idiom with the failure inside the try).
+ */
+function failsAfterChecks(body: Node, asserts: Node[], tryStmt: Node, names: NameResolver): boolean {
+  const last = asserts[asserts.length - 1];
+  for (const stmt of body.namedChildren) {
+    if (last && stmt.startIndex <= last.startIndex) continue;
+    const e = stmt.type === 'expression_statement' ? unparen(stmt.namedChild(0)!) : stmt;
+    if (escapesHandlers(e, tryStmt, names)) return true;
+  }
+  return false;
+}
+
 /** The try block raises a (non-assertion) exception itself: the handler exists for that raise. */
 function raisesItself(body: Node): boolean {
   let found = false;
@@ -306,12 +362,14 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
   if (!body) return;
   const verdict = judgeHandler(clause.namedChildren.find((c) => c.type === 'block'), ctx.names);
   if (verdict.kind === 'handled') return;
-  const asserts = assertionsIn(body, ctx.names);
+  // A `pytest.fail()` the handler lets through is not swallowed: it is the test's failure when the checks before it pass.
+  const found = assertionsIn(body, ctx.names);
+  const asserts = found.filter((a) => !escapesHandlers(a, tryStmt, ctx.names));
   if (!asserts.length) {
-    checkSwallowingDecorator(ctx, tryStmt, body, clause, catchLabel(types), kind, verdict);
+    if (!found.length) checkSwallowingDecorator(ctx, tryStmt, body, clause, catchLabel(types), kind, verdict);
     return;
   }
-  if (elseFails(tryStmt) || inCleanup(tryStmt)) return;
+  if (elseFails(tryStmt) || failsAfterChecks(body, asserts, tryStmt, ctx.names) || inCleanup(tryStmt)) return;
   // `test_assertNoResultSwallowsFailure` catching the failure of `self.assertNoResult(d)`: a test of what the
   // assertion method does when it fails, not a check it drops.
   const fn = nearestFunction(tryStmt);
@@ -698,7 +756,7 @@ export const swallowedAssertion: Rule = {
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
-        '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet.',
+        '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet, and so does a failure inside the try that the handler lets through (`try: assert_close(a, b); pytest.fail("accepted") except AssertionError: pass`: `pytest.fail()` raises `Failed`, which neither `except AssertionError` nor `except Exception` catches; `raise RuntimeError(...)` under `except AssertionError`). `self.fail()` there raises an AssertionError and is swallowed with the rest.',
         'A test named for the assertion method whose failure it catches (`test_assertNoResultConsumesFailure` around `self.assertNoResult(d)`) tests that method\'s behaviour on failure and stays quiet.',
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`.',
         'Expected-failure decorators whose wrapper raises when the test passes (`except AssertionError: return`, then `raise AssertionError("passed unexpectedly")`) stay quiet. A helper module\'s decorator is reported only when it names AssertionError and drops it outright (not a retry, a skip or a broad `except Exception`) and the module does not apply it to its own helpers.',

@@ -23,6 +23,7 @@ import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import {
   classifyReason,
+  classifyReasonText,
   comparisonOperator,
   constantTruth,
   identifierWords,
@@ -562,6 +563,19 @@ function inheritedNames(root: Node): Set<string> {
   return names;
 }
 
+/** A reason that says the tests run somewhere else ("Tested in tests/reductions", "covered by test_io.py", "run separately"). */
+const TESTED_ELSEWHERE = /\b(tested|covered|exercised|checked|run|done)\b[^.;]{0,40}?\b(in|by)\s+\S*(test|\.py\b|\/)|\belsewhere\b|\bseparately\b/i;
+
+/** A class that inherits its tests and defines nothing itself (`class TestReduce(base.BaseReduceTests): pass`). */
+function isEmptySubclass(cls: Node): boolean {
+  const bases = cls.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'comment' && b.type !== 'keyword_argument') ?? [];
+  if (!bases.length) return false;
+  return (cls.childForFieldName('body')?.namedChildren ?? []).every((s) => {
+    const e = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    return s.type === 'comment' || s.type === 'pass_statement' || e?.type === 'string' || e?.type === 'ellipsis';
+  });
+}
+
 function checkClass(ctx: RuleContext, cls: Node): void {
   if (hidesNoCheck(cls, ctx)) return;
   // Decorators.
@@ -572,10 +586,13 @@ function checkClass(ctx: RuleContext, cls: Node): void {
     const skip = blanketMark(expr, ctx);
     if (!skip) continue;
     const note = markNote(skip);
+    // `@skip(reason="Tested in test_reductions.py") class TestReduce(base.BaseReduceTests): pass`: this copy of a shared
+    // suite is opted out because the suite runs elsewhere, which the reason says; the class adds nothing of its own.
+    const elsewhere = !skip.xfail && note.severity === 'warning' && TESTED_ELSEWHERE.test(skip.reason ? (stringValue(skip.reason) ?? skip.reason.text) : '') && isEmptySubclass(cls);
     ctx.report({
       node: dec,
-      message: `\`@${skip.display}\` on class \`${className(cls)}\` ${markEffect(skip, 'all of its tests')}${note.text}.${note.tail}`,
-      severity: note.severity,
+      message: `\`@${skip.display}\` on class \`${className(cls)}\` ${markEffect(skip, 'all of its tests')}${note.text}.${elsewhere ? ' The class only inherits a shared suite and the reason says it runs elsewhere; not subclassing it says the same without a skip.' : note.tail}`,
+      severity: elsewhere ? 'info' : note.severity,
     });
   }
   const body = cls.childForFieldName('body');
@@ -807,13 +824,13 @@ export const blanketSkip: Rule = {
         '`@unittest.expectedFailure` on a single test method stays quiet; on a whole class it is `info` (an unexpected success fails the run, as with a strict xfail).',
         'Environment gates: module-level skips under `if sys.platform ...:`, `if not HAS_X:` or in `except ImportError:` stay quiet; under a broad `except Exception:` around an import they are warnings, or `info` when the reason names the environment.',
         'Conditional `xfail(<condition>, ...)`, `skipif("<string condition>")` and xfail on single tests stay quiet; a blanket `xfail(strict=True)` or `xfail(raises=SpecificError)` (a pass or another failure still fails the run) is `info`.',
-        'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment.',
+        'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment; when every test also carries a mark naming what it needs (`@pytest.mark.network`, `@requires_gpu`), it is `info`.',
         'Version gates that name a minor version (`skipif(sys.version_info < (3, 10))`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet.',
         'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`.',
         'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
-        'Skipped classes that hide no check stay quiet: no tests, or only tests that do nothing but fail (`raise Exception("should never run")`, samples for a framework\'s own tests of skipping), with no bases but `object` or test framework classes and no subclass in the file. So does `test_item.__unittest_skip__ = True` in the implementation of a skip decorator (on the parameter it returns).',
+        'Skipped classes that hide no check stay quiet: no tests, or only tests that do nothing but fail (`raise Exception("should never run")`, samples for a framework\'s own tests of skipping), with no bases but `object` or test framework classes and no subclass in the file. So does `test_item.__unittest_skip__ = True` in the implementation of a skip decorator (on the parameter it returns). A skipped empty subclass of a shared suite whose reason says the suite runs elsewhere (`@skip(reason="Tested in tests/reductions/...") class TestReduce(base.BaseReduceTests): pass`) is `info`.',
         '`load_tests` hooks that add to the suite they return (`tests.addTest(doctest.DocTestSuite())`), and empty suites returned under a condition (`if sys.platform != "win32": return unittest.TestSuite()`), stay quiet.',
       ],
     },
@@ -916,6 +933,29 @@ function silencingMark(fn: Node, ctx: RuleContext): { decorator: Node; mark: Mar
   return undefined;
 }
 
+/** Marks that do not say what a test needs from its environment. */
+const NON_GATE_MARKS = new Set(['skip', 'skipif', 'xfail', 'parametrize', 'usefixtures', 'filterwarnings']);
+
+/**
+ * A custom pytest mark on the test or its class whose name says what the test needs from its environment
+ * (`@pytest.mark.network`, `network = pytest.mark.network` then `@network`, `@pytest.mark.requires_gpu`, an
+ * imported `@requires_internet`):
+ * the display name, or undefined.
+ */
+function environmentMarkOf(fn: Node, ctx: RuleContext): string | undefined {
+  const cls = ownerClass(fn);
+  for (const d of [...decoratorsOf(fn), ...(cls ? decoratorsOf(cls) : [])]) {
+    const mark = markValue(d, ctx);
+    const target = mark.type === 'call' ? mark.childForFieldName('function') : mark;
+    const name = ctx.names.qualify(target) ?? dottedName(target) ?? '';
+    const m = /^(?:pytest|_pytest\.mark\.MARK_GEN)\.mark\.(\w+)$/.exec(name) ?? /(?:^|\.)mark\.(\w+)$/.exec(dottedName(target) ?? '');
+    // A gate imported from a shared module (`from pkg.tests import network`, then `@network`) is judged by its name.
+    const gate = m?.[1] ?? (mark.type === 'identifier' || mark.type === 'attribute' ? mark.text.slice(mark.text.lastIndexOf('.') + 1) : undefined);
+    if (gate && !NON_GATE_MARKS.has(gate) && classifyReasonText(identifierWords(gate).join(' ')) === 'external') return unparen(d).text;
+  }
+  return undefined;
+}
+
 /**
  * `@pytest.mark.skip` (or a non-strict xfail) on each test of a file, with no reason that names the
  * environment: the blanket skip written out test by test (the same as `pytestmark = pytest.mark.skip`).
@@ -943,12 +983,16 @@ function checkSkippedOneByOne(ctx: RuleContext): void {
     marks.push(m);
   }
   const total = tests.length + silencedClasses;
+  // Tests that all carry a mark naming what they need (`@network`): that need is what the marks stand for.
+  const gates = tests.map((t) => environmentMarkOf(t, ctx));
+  const gate = gates.every(Boolean) ? gates[0] : undefined;
   for (const { decorator, mark } of marks) {
     const note = markNote(mark);
+    const tail = gate ? ` The tests are marked \`@${gate}\`: if that is why they fail, skip or xfail under that condition instead.` : note.tail;
     ctx.report({
       node: decorator,
-      message: `\`@${mark.display}\` is on every test of this file (${total} tests): a blanket skip written out test by test; it ${markEffect(mark, 'them')}${note.text}.${note.tail}`,
-      severity: 'warning',
+      message: `\`@${mark.display}\` is on every test of this file (${total} tests): a blanket skip written out test by test; it ${markEffect(mark, 'them')}${note.text}.${tail}`,
+      severity: gate ? 'info' : 'warning',
     });
   }
 }

@@ -67,12 +67,36 @@ export function testsAssertionNamed(fn: Node, method: string): boolean {
   if (!/^(assert|fail)/.test(calleeWords[0] ?? '')) return false;
   const nameWords = identifierWords(functionName(fn));
   while (nameWords[0] === 'test' || nameWords[0] === 'tests') nameWords.shift();
-  if (!/^(assert|fail)/.test(nameWords[0] ?? '')) return false;
-  const subject = nameWords.join('');
   const callee = calleeWords.join('');
-  // A bare `assert_`/`fail` names no particular method: only a test named exactly for it.
-  if (calleeWords.length < 2) return subject === callee;
-  return subject.startsWith(callee) || callee.startsWith(subject);
+  if (/^(assert|fail)/.test(nameWords[0] ?? '')) {
+    const subject = nameWords.join('');
+    // A bare `assert_`/`fail` names no particular method: only a test named exactly for it.
+    if (calleeWords.length < 2) return subject === callee;
+    if (subject.startsWith(callee) || callee.startsWith(subject)) return true;
+  }
+  return namesAssertionLoosely(nameWords, calleeWords);
+}
+
+/** Words of a test name that describe how an assertion behaves (`test_raise_no_warning_assert_close`), not what it checks. */
+const ASSERTION_BEHAVIOUR_WORDS = /^(raises?|raising|no|not|never|does|doesn|t|warns?|warnings?|errors?|emits?|from|silent|silently|quiet|quietly|without|passes|accepts|rejects|fails)$/;
+
+/**
+ * The test's name mentions the assertion in its own words: `test_assert_close_nan` or
+ * `test_raise_no_warning_assert_close` for `assert_allclose`. The name's `assert` word is the callee's, only
+ * words about the assertion's behaviour come before it, and the words after it start a suffix of the callee's
+ * remaining words (`close` ends `allclose`), so the test names the same kind of assertion. A subject before
+ * it (`test_render_assert_is`) makes it the test of that subject.
+ */
+function namesAssertionLoosely(nameWords: string[], calleeWords: string[]): boolean {
+  const at = nameWords.indexOf(calleeWords[0]!);
+  if (at < 0 || calleeWords.length < 2 || !nameWords.slice(0, at).every((w) => ASSERTION_BEHAVIOUR_WORDS.test(w))) return false;
+  const calleeRest = calleeWords.slice(1).join('');
+  let named = '';
+  for (const word of nameWords.slice(at + 1)) {
+    named += word;
+    if (calleeRest.endsWith(named)) return true;
+  }
+  return false;
 }
 
 /** Statements of a function body other than its docstring, comments and `pass`. */
@@ -275,7 +299,18 @@ export function isCheckingCall(call: Node, names: NameResolver): boolean {
   if (isFactoryOfAnotherObject(call)) return false;
   if (CHECK_CALL.test(calleeLastName(call)) || CHECK_CALL.test(effectiveCalleeName(call, names))) return true;
   const q = names.callee(call) ?? '';
-  return /^pytest\.(raises|warns|fail|deprecated_call|approx)$/.test(q);
+  return /^pytest\.(raises|warns|fail|deprecated_call|approx)$/.test(q) || isFunctionFormRaises(call, names);
+}
+
+/**
+ * `raises(ValueError, lambda: parse(""))`, `raises(KeyError, lookup, "x")`: the function form of a `raises`
+ * helper (sympy's `raises`, a project's own) calls the function and fails unless it raises: a check.
+ */
+function isFunctionFormRaises(call: Node, names: NameResolver): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text !== 'raises' : effectiveCalleeName(call, names) !== 'raises') return false;
+  const [, callable] = callArguments(call).positional;
+  return !!callable && ['lambda', 'identifier', 'attribute'].includes(unparen(callable).type);
 }
 
 /** An assertion in the sense of RH402/RH403: an `assert` statement or an assertion call. */
