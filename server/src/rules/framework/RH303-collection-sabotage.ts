@@ -1103,11 +1103,32 @@ function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook
 // ---------------------------------------------------------------------------------------------------
 // pytest_ignore_collect and pytest_pycollect_makeitem
 
+/** Folder names for bundled third-party code (`sklearn/externals`, `pip/_vendor`, `astropy/extern`). */
+const VENDORED_FOLDER = /^_*(externals|extern|vendor|vendored|third[_-]?party|3rd[_-]?party)$/i;
+/** Folder names that hold tests. */
+const TEST_FOLDER = /^(tests?|testing)$/i;
+
+/**
+ * A conftest's `pytest_ignore_collect` and `collect_ignore` only apply below its own folder. In a folder of
+ * vendored third-party code that is not under a test folder, ignoring everything keeps pytest from importing
+ * the bundled modules (or collecting their doctests, with `--pyargs`/`--doctest-modules`); it does not hide
+ * the project's tests. Only the path is known here, so the folder's name is the evidence: `info`, not quiet.
+ */
+function isVendoredFolderConftest(ctx: RuleContext): boolean {
+  if (!ctx.facts.isConftest) return false;
+  const folders = ctx.path.split(/[\\/]/).slice(0, -1);
+  const own = folders[folders.length - 1];
+  return own !== undefined && VENDORED_FOLDER.test(own) && !folders.some((f) => TEST_FOLDER.test(f));
+}
+
+const VENDORED_NOTE = ' (in the conftest of a vendored-code folder, so it applies to the bundled modules below it)';
+
 function checkIgnoreCollect(ctx: RuleContext, fn: Node, modLits: Map<string, string[]>): void {
   const body = fn.childForFieldName('body');
   if (!body) return;
   const params = hookParameters(fn).filter((p) => p !== 'config');
   const scope = makeScope(fn, params, params, 'path', modLits);
+  const vendored = isVendoredFolderConftest(ctx);
   forEachInScope(body, (n) => {
     if (n.type !== 'return_statement') return;
     const value = returnValue(n);
@@ -1116,8 +1137,15 @@ function checkIgnoreCollect(ctx: RuleContext, fn: Node, modLits: Map<string, str
     const extra = t === 'unknown' && value ? [evalCond(value, scope)] : [];
     const site: Site = { node: n, fn, gates: gatesOf(n, fn), extra, scope };
     const conditional = site.gates.length > 0 || extra.length > 0;
-    report(ctx, site, (v, note) =>
-      `\`pytest_ignore_collect\` returns \`${snippet(value ?? n, 40)}\` for ${v.sel === ALL ? (conditional ? 'the test files' : 'every path, test files included') : which(v, 'file')}${note}: pytest never collects those tests, so they can never fail`);
+    report(
+      ctx,
+      site,
+      (v, note) =>
+        vendored
+          ? `\`pytest_ignore_collect\` returns \`${snippet(value ?? n, 40)}\` in the conftest of a vendored-code folder${note}: this keeps pytest away from the bundled modules below it, but a test put there would never be collected`
+          : `\`pytest_ignore_collect\` returns \`${snippet(value ?? n, 40)}\` for ${v.sel === ALL ? (conditional ? 'the test files' : 'every path, test files included') : which(v, 'file')}${note}: pytest never collects those tests, so they can never fail`,
+      () => vendored,
+    );
   });
 }
 
@@ -1406,6 +1434,7 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
     else if (worst.level === 'named') severity = conditional ? undefined : 'warning';
     else severity = conditional ? undefined : 'info';
     if (!severity) return true;
+    if (isVendoredFolderConftest(ctx)) severity = 'info';
     const entry = worst.node.text;
     const scopeText =
       worst.level === 'all'
@@ -1417,7 +1446,7 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
           : 'names a test directory';
     ctx.report({
       node: worst.node,
-      message: `\`${found.variable}\` entry ${entry} ${scopeText}${conditionNote(v, site)}: pytest silently skips collecting ${worst.level === 'all' ? 'them' : 'it'}, so those tests never run and cannot fail`,
+      message: `\`${found.variable}\` entry ${entry} ${scopeText}${isVendoredFolderConftest(ctx) ? VENDORED_NOTE : ''}${conditionNote(v, site)}: pytest silently skips collecting ${worst.level === 'all' ? 'them' : 'it'}, so those tests never run and cannot fail`,
       severity,
     });
     return true;
@@ -1576,7 +1605,7 @@ export const collectionSabotage: Rule = {
         '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for); options added to `args` only when the user\'s own arguments ask for them (`if "--quick" in args:`).',
         'Plain `pytest_collect_file` implementations returning `[]` for files they do not handle, and wrappers that drop generated or vendored files.',
         'A `testMethodPrefix` that starts with `test` (`"test"`, `"test_smoke"`); another prefix on a loader of the file\'s own is a warning (it may be the project\'s naming), and `info` inside a test function; quiet when everything the loader loads is only checked in assertions (a test of the loader).',
-        '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`.',
+        '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`; in the conftest of a vendored-code folder (`externals/`, `_vendor/`, `third_party/`, not under a test folder), ignoring every path below it (`return True`, `collect_ignore_glob = ["*.py"]`) keeps pytest away from the bundled modules and is `info` (the same in `tests/unit/` stays an error).',
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
