@@ -36,7 +36,7 @@ function decodeDeclared(bytes: Uint8Array, declared: string): ReadResult {
   const hyphenated = declared.replace(/_/g, '-');
   const candidates = [declared, hyphenated, hyphenated.replace(/^iso(?=8859)/, 'iso-'), hyphenated.replace(/^cp(?=125\d$)/, 'windows-')];
   for (const label of candidates) {
-    let decoder: TextDecoder;
+    let decoder: InstanceType<typeof TextDecoder>;
     try {
       decoder = new TextDecoder(label, { fatal: true });
     } catch {
