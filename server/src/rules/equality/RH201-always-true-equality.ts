@@ -19,7 +19,7 @@ import type { Rule } from '../../engine/rule';
 import { callArguments, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answersEveryKey, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride } from './helpers';
+import { analyseEquality, answersEveryKey, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
 
 /** A field left out of comparison (`field(compare=False)`, `attr.ib(eq=False)`): `classesComparingNoField` needs one. */
 const UNCOMPARED_FIELD_TEXT = /\b(?:compare|eq|cmp)\s*=\s*False\b/;
@@ -181,6 +181,7 @@ export const alwaysTrueEquality: Rule = {
         'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info` (a demo instance under `if __name__ == "__main__":` does not make a class a sentinel).',
         'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns and that does not list or count items (no `__iter__`/`__len__`): `info`. A real collection whose `__contains__` always says yes stays an error.',
         'A universal set named or documented as such (`_AllPermissions`, "contains every permission") with one module-level instance that functions return on some branches only, real sets on the others (a superuser\'s permission set: `if user.is_superuser: return ALL_PERMISSIONS` then `return frozenset(...)`): `info`. Returned unconditionally, or after dead code, or not named as universal: error.',
+        'Likewise a "matches everything" value marked as one of a set algebra, whatever its name: a complement class in the file whose `__contains__` is always `False` (sphinx\'s `ALL`/`EMPTY` for `:members:` with no argument, webob\'s `AnyETag`/`NoETag`), a `__bool__` that is always `False`, or a `__str__`/`__repr__` printing the wildcard (`\'*\'`), when every function returning it (also wrapped, `IfRange(AnyETag)`) does so for one input only and real values for the others (`if value == "*": return AnyETag`): `info`. A class that lists items (`__iter__`/`__len__`) counts only when it is also falsy: webob\'s missing or invalid `Accept` header lists no ranges, is falsy and accepts every offer (RFC 7231), while its parsed sibling answers for real. Returned as a function\'s only answer, or listing items while truthy: error.',
         'A walrus that binds a real comparison (`if (m := self.k == other.k): return m`) or may not run (`other is None or (m := True)`), and a branch on a module-level flag (`if STRICT:`): followed as written, not as constants.',
         'A defaulting mapping whose lookups answer every key (a `defaultdict` base, a `__missing__` that returns, or a `__getitem__` that never raises and falls back to a default, `self.domains.get(name, self.default)`) and whose `__contains__` therefore always says yes: `info`, even when it lists and counts its entries, since membership agrees with `d[key]` (not for list, tuple, str or set subclasses, whose `in` asks about values).',
         'A method decorator that keeps the real comparison (a type guard returning `NotImplemented`, then `method(self, other)`), or one imported from another module: quiet.',
@@ -246,7 +247,7 @@ export const alwaysTrueEquality: Rule = {
         // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`),
         // or a name built at run time for a setattr-like call (`setattr(C, f"__{op}__", f)`).
         if (!named && !spelledByValue(ctx, DUNDER_TEXT) && !mayBuildDunderName(ctx.source, ctx.root)) return;
-        const { overrides } = analyseEquality(ctx.root, ctx.names, ctx.source);
+        const { overrides, classes } = analyseEquality(ctx.root, ctx.names, ctx.source);
         for (const o of overrides) {
           if (!o.spoofs) continue;
           const owner = o.owner;
@@ -259,7 +260,7 @@ export const alwaysTrueEquality: Rule = {
           const role = ctx.roleAt(o.reportNode);
           let severity: Severity = 'error';
           let context = '';
-          let universal: string[] | undefined;
+          let universal: UniversalSet | undefined;
           const library = role === 'test-infrastructure' ? libraryClassPatched(o, ctx.names) : undefined;
           if (library) {
             // Not a helper the tests compare with: conftest or a plugin rewrites an imported class (pytest's
@@ -287,12 +288,16 @@ export const alwaysTrueEquality: Rule = {
             // configuration object; it only fakes a result when code under test returns it.
             severity = 'info';
             context = ' (a universal "contains everything" container that no function here returns: normal as an allow-everything setting, a hack if code under test returns it as a result)';
-          } else if (o.dunder === '__contains__' && owner && !eq && !enumeratesItems(owner) && (universal = universalOnSomeBranches(owner))) {
-            // Django's superuser permission set: "everything" is the right answer on that branch, and the
-            // same function computes real sets on the others.
+          } else if (o.dunder === '__contains__' && owner && !eq && (universal = universalOnSomeBranches(owner, classes))) {
+            // Django's superuser permission set, sphinx's `:members:` with no argument, webob's ETag `*`:
+            // "everything" is the right answer on that branch, and the same code computes real sets on the others.
             severity = 'info';
-            const fns = universal.map((f) => `\`${f}()\``).join(', ');
-            context = ` (a universal set, \`${owner.singletons[0]!.name}\`, that ${fns} returns on some branches only and real values on the others, like a superuser's permission set: a hack if returned in place of a computed answer)`;
+            const what = owner.singletons.length === 1 ? `, \`${owner.singletons[0]!.name}\`,` : '';
+            const signs = universal.signals.join(', ');
+            const fns = universal.functions.map((f) => `\`${f}()\``).join(', ');
+            context = fns
+              ? ` (a universal set${what} that ${fns} returns on some branches only and real values on the others${signs ? `; ${signs}` : ''}, like a superuser's permission set or a parser's "no argument means all": a hack if returned in place of a computed answer)`
+              : ` (a deliberate "matches everything" value: ${signs}; no function here returns it: a hack if code under test returns it in place of a computed answer)`;
           } else if (owner?.intent) {
             context = ` (the code says "${owner.intent}")`;
           }

@@ -2044,23 +2044,100 @@ function identifierWords(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ');
 }
 
+/** A universal value met on some branches only: the functions handing it out and why it reads as "everything". */
+export interface UniversalSet {
+  /** Names of the functions that return it (next to real values); empty when none does. */
+  functions: string[];
+  /** What marks it as a deliberate "matches everything" value, for the message. */
+  signals: string[];
+}
+
+/** The single method a class body binds under one of `names`, following `__bool__ = __nonzero__`. */
+function ownMethod(cls: Node, names: string[]): Node | undefined {
+  const body = cls.childForFieldName('body');
+  if (!body) return undefined;
+  const defs = new Map<string, Node>();
+  const aliases = new Map<string, string>();
+  forEachClassMember(body, (name, member) => {
+    if ('def' in member) defs.set(name.text, member.def);
+    else if (member.value?.type === 'identifier') aliases.set(name.text, member.value.text);
+  });
+  for (const n of names) {
+    const def = defs.get(n) ?? defs.get(aliases.get(n) ?? '');
+    if (def) return def;
+  }
+  return undefined;
+}
+
+/** A printed form that names the wildcard: `'*'`, `'<ETag *>'`, `'all'`, `'<everything>'`. */
+const WILDCARD_PRINT = /^\W*\*\W*$|(?:^|\s)\*(?:\s|>|$)|^\W*(?:all|any|everything)\W*$/i;
+
 /**
- * The functions that hand out a universal set as one answer among real ones: the class is named or
- * documented as containing everything (`_AllPermissions`, "contains every permission"), has one
- * module-level instance (`ALL_PERMISSIONS = _AllPermissions()`) and no other, and every function that
- * returns it does so on some branches only, returning a real value on others (`if user.is_superuser:
- * return ALL_PERMISSIONS` then `return frozenset(...)`). That is Django's superuser permission set, not a
- * faked result. Undefined when any hand-out is unconditional (`def allowed(user): return EVERYTHING`),
- * or the class is not such a singleton.
+ * What marks a class with an always-true `__contains__` as a deliberate "matches everything" value of a
+ * set algebra rather than a faked result: a sibling class of the file whose `__contains__` is always false
+ * (sphinx's `_All`/`_Empty`, webob's `_AnyETag`/`_NoETag`); a `__bool__` that is always false (an absent
+ * or invalid header, the ETag `*`: a stand-in for a result would want to be truthy); a `__str__`/`__repr__`
+ * that prints the wildcard (`'*'`).
  */
-export function universalOnSomeBranches(c: ClassInfo): string[] | undefined {
-  if (c.singletons.length !== 1 || c.otherInstantiations.length || c.selfReturning.length || c.intent || !c.handedOut.length) return undefined;
-  if (c.node.type !== 'class_definition') return undefined;
-  const singleton = c.singletons[0]!.name;
-  const first = c.node.childForFieldName('body')?.namedChildren.find((x) => x.type !== 'comment');
-  const docstring = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first.text : '';
-  if (!UNIVERSAL_TEXT.test(`${identifierWords(c.name)} ${identifierWords(singleton)} ${docstring}`)) return undefined;
-  const isSingleton = (n: Node | null | undefined) => !!n && unparen(n).type === 'identifier' && unparen(n).text === singleton;
+function universalSignals(c: ClassInfo, classes: ClassInfo[]): { signals: string[]; falsy: boolean } {
+  const signals: string[] = [];
+  const empty = classes.find((k) => k !== c && k.overrides.some((o) => o.owner === k && o.dunder === '__contains__' && o.answer.truth === 'falsy'));
+  if (empty) signals.push(`its complement \`${empty.name}\` contains nothing`);
+  const bool = ownMethod(c.node, ['__bool__', '__nonzero__']);
+  const falsy = !!bool && constantAnswer(bool)?.truth === 'falsy';
+  if (falsy) signals.push('it is falsy');
+  for (const name of ['__str__', '__repr__']) {
+    const def = ownMethod(c.node, [name]);
+    const values = def ? returnsOf(def).map((r) => returnValue(r)) : [];
+    const printed = values.length > 0 && values.every((v) => v?.type === 'string' && WILDCARD_PRINT.test(stringContent(v)));
+    if (printed) {
+      signals.push(`it prints as \`${stringContent(values[0]!)}\``);
+      break;
+    }
+  }
+  return { signals, falsy };
+}
+
+/** The text between a plain string literal's quotes (prefixes and escapes left as written). */
+function stringContent(s: Node): string {
+  return s.namedChildren.filter((x) => x.type === 'string_content').map((x) => x.text).join('');
+}
+
+/**
+ * A universal set handed out as one answer among real ones, or marked as a deliberate "everything"
+ * value. The class must be named or documented as containing everything (`_AllPermissions`, "contains
+ * every permission") with one module-level instance and no other, or carry a set-algebra signal
+ * (`universalSignals`: an always-empty complement, always falsy, prints as `*`). Every function that
+ * returns it (the singleton, a new instance, or either wrapped in a call: `IfRange(AnyETag)`) must do so
+ * on some branches only, returning a real value on others (`if user.is_superuser: return
+ * ALL_PERMISSIONS` then `return frozenset(...)`; `if arg is None: return ALL` then the parsed list). That
+ * is Django's superuser permission set or a parser's "no argument means everything", not a faked result.
+ * A class that lists items (`__iter__`/`__len__`) qualifies only when it is also falsy (webob's
+ * no-header `Accept`: it lists nothing and says so). Undefined when any hand-out is unconditional
+ * (`def allowed(user): return EVERYTHING`), or the class returns itself from its methods.
+ */
+export function universalOnSomeBranches(c: ClassInfo, classes: ClassInfo[]): UniversalSet | undefined {
+  if (c.node.type !== 'class_definition' || c.selfReturning.length || c.intent) return undefined;
+  const { signals, falsy } = universalSignals(c, classes);
+  if (enumeratesItems(c) && !falsy) return undefined;
+  if (!signals.length) {
+    // Named as universal only: Django's `ALL_PERMISSIONS` singleton, handed out on some branches.
+    if (c.singletons.length !== 1 || c.otherInstantiations.length || !c.handedOut.length) return undefined;
+    const first = c.node.childForFieldName('body')?.namedChildren.find((x) => x.type !== 'comment');
+    const docstring = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first.text : '';
+    if (!UNIVERSAL_TEXT.test(`${identifierWords(c.name)} ${identifierWords(c.singletons[0]!.name)} ${docstring}`)) return undefined;
+  }
+  const singletons = new Set(c.singletons.map((s) => s.name));
+  // The instance itself, or a call handed it (`cls(AnyETag)`, `IfRange(_All())`).
+  const isInstance = (n: Node | null | undefined, depth = 0): boolean => {
+    if (!n) return false;
+    const v = unparen(n);
+    if (v.type === 'identifier') return singletons.has(v.text);
+    if (v.type !== 'call') return false;
+    const fn = unparen(v.childForFieldName('function')!);
+    if (fn.type === 'identifier' && fn.text === c.name) return true;
+    return depth === 0 && callArguments(v).positional.some((a) => isInstance(a, 1));
+  };
   const functions: string[] = [];
   for (const part of c.handedOut) {
     const ret = part.node;
@@ -2069,21 +2146,21 @@ export function universalOnSomeBranches(c: ClassInfo): string[] | undefined {
     const value = unparen(returnValue(ret) ?? ret);
     let conditional: boolean;
     if (value.type === 'conditional_expression') {
-      // `ALL_PERMISSIONS if user.is_superuser else frozenset(...)`: the singleton on one side only.
+      // `ALL_PERMISSIONS if user.is_superuser else frozenset(...)`: the universal set on one side only.
       const [a, , b] = value.namedChildren;
-      conditional = !!a && !!b && isSingleton(a) !== isSingleton(b) && unparen(a).type !== 'none' && unparen(b).type !== 'none';
+      conditional = !!a && !!b && isInstance(a) !== isInstance(b) && unparen(a).type !== 'none' && unparen(b).type !== 'none';
     } else {
       // `return ALL_PERMISSIONS` with another return of the function giving a real value.
       const realAnswer = (r: Node) => {
         const v = returnValue(r);
-        return r.id !== ret.id && !!v && !isSingleton(v) && unparen(v).type !== 'none' && reachable(r, fn.childForFieldName('body')!);
+        return r.id !== ret.id && !!v && !isInstance(v) && unparen(v).type !== 'none' && reachable(r, fn.childForFieldName('body')!);
       };
-      conditional = isSingleton(value) && returnsOf(fn).some(realAnswer);
+      conditional = isInstance(value) && returnsOf(fn).some(realAnswer);
     }
     if (!conditional) return undefined;
     functions.push(fn.childForFieldName('name')?.text ?? 'a function');
   }
-  return [...new Set(functions)];
+  return { functions: [...new Set(functions)], signals };
 }
 
 /** Builtin bases whose `in` tests values (sequences, sets, strings), not keys. */
