@@ -361,9 +361,33 @@ function isMachineryClassName(name: string): boolean {
  * result classes of `test_results`); a test's answers are constants and values, not classes.
  */
 function importsLibraryClasses(mod: string, imported: string[]): boolean {
+  return isPackageModule(mod) && imported.length > 0 && imported.every(isMachineryClassName);
+}
+
+/** A module inside a package and outside any `tests` folder: `subunit.test_results`, `.test_outcomes`. */
+function isPackageModule(mod: string): boolean {
   const segs = mod.replace(/^\.+/, '').split('.');
   const inPackage = segs.length > 1 || mod.startsWith('.');
-  return inPackage && !segs.some((s) => s === 'tests' || s === 'test') && imported.length > 0 && imported.every(isMachineryClassName);
+  return inPackage && !segs.some((s) => s === 'tests' || s === 'test');
+}
+
+/**
+ * A module of the importing file's own package: relative (`.test_properties`), or absolute from a package
+ * holding the file (`bandit.core.test_properties` from `bandit/__init__.py` or `bandit/plugins/calls.py`).
+ */
+function isOwnPackageModule(mod: string, path: string): boolean {
+  return mod.startsWith('.') || path.replace(/\\/g, '/').split('/').slice(0, -1).includes(mod.split('.')[0]!);
+}
+
+/**
+ * `from bandit.core.test_properties import *` in `bandit/__init__.py`: a package re-exporting, as its API,
+ * one of its own modules that is named like a test (bandit's "tests" are its security checks, and the
+ * module holds their decorators). A module of tests has nothing to re-export; code that wants a test's
+ * answers imports them where it uses them. A star import anywhere else, or of a `tests` package's module,
+ * still counts.
+ */
+function reExportsOwnModule(mod: string, node: Node, path: string): boolean {
+  return /(^|[\\/])__init__\.py$/.test(path) && node.namedChildren.some((c) => c?.type === 'wildcard_import') && isPackageModule(mod) && isOwnPackageModule(mod, path);
 }
 
 /**
@@ -380,14 +404,19 @@ const ANSWER_NAME = /expect|answer|golden|solution|oracle|reference|fixture/i;
  * computes nothing the tests expect; constants, tables and test cases (`EXPECTED`, `CASES`, `TestSolver`) are
  * data, and a name passed around or read from (`CASES[0]`, `EXPECTED.get(n)`) is used as one.
  */
-function importsTestUtilities(mod: string, node: Node, root: Node): boolean {
+function importsTestUtilities(mod: string, node: Node, root: Node, path: string): boolean {
   const last = mod.slice(mod.lastIndexOf('.') + 1);
-  if (/^test_\w+$|_tests?$/.test(last)) return false;
+  // A module named like a test holds tests and whatever they compare against, and a function of it may be
+  // the tests' reference implementation: only decorators count, and only from the importing package's own
+  // module outside a `tests` folder (`from bandit.core.test_properties import checks` then `@checks("Call")`).
+  const decoratorsOnly = /^test_\w+$|_tests?$/.test(last);
+  if (decoratorsOnly && !(isPackageModule(mod) && isOwnPackageModule(mod, path))) return false;
   const locals = new Set<string>();
   for (const n of node.childrenForFieldName('name')) {
     const name = (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '';
     const local = (n?.type === 'aliased_import' ? n.childForFieldName('alias')?.text : name) ?? '';
-    if (!/[a-z]/.test(name) || /^test_|^Test|Tests?$|TestCase$/.test(name) || ANSWER_NAME.test(name)) return false;
+    // A decorator is not a test even when named `test_id`: a test takes no function to wrap.
+    if (!/[a-z]/.test(name) || (decoratorsOnly ? /^Test|Tests?$|TestCase$/ : /^test_|^Test|Tests?$|TestCase$/).test(name) || ANSWER_NAME.test(name)) return false;
     locals.add(local);
   }
   if (locals.size === 0) return false;
@@ -400,9 +429,10 @@ function importsTestUtilities(mod: string, node: Node, root: Node): boolean {
     if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === id.id) continue;
     if ((p?.type === 'function_definition' || p?.type === 'class_definition') && p.childForFieldName('name')?.id === id.id) continue;
     const called = p?.type === 'call' && p.childForFieldName('function')?.id === id.id;
-    const decorator = p?.type === 'decorator';
+    // `@checks` or a decorator factory `@checks("Call")`.
+    const decorator = p?.type === 'decorator' || (called && p!.parent?.type === 'decorator');
     const base = p?.type === 'argument_list' && p.parent?.type === 'class_definition';
-    if (!called && !decorator && !base) return false;
+    if (decoratorsOnly ? !decorator : !called && !decorator && !base) return false;
     used.add(id.text);
   }
   return used.size === locals.size;
@@ -486,7 +516,8 @@ export const testSourceReading: Rule = {
         'Library classes whose name starts with `Test` (`from starlette.testclient import TestClient`): quiet.',
         'Functions that hand the package\'s own suite to a runner (a module-level `test_suite()` for setuptools, `load_tests()`, `additional_tests()`, `suite()`, `runtests()`) importing or reading the tests: quiet.',
         'Classes imported from a `test_*` module of a package outside any `tests` folder (`from subunit.test_results import CatFiles`: test tooling names modules after the result classes they hold): `info`. Constants, functions and test-case classes (`TestSolver`) imported from it still count.',
-        'Helpers of a test package\'s support modules used only as utilities in the importing file (`from astropy.coordinates.tests.helper import skycoord_equal` then `skycoord_equal(a, b)`, `with captured_stdout():` from `numba.tests.support`, a decorator or a base class): `info`. Constants, test-case classes, names that say they give the answers (`expected_*`, `golden`, `reference`), names used as values, and anything from a `test_*` module still count.',
+        'Helpers of a test package\'s support modules used only as utilities in the importing file (`from astropy.coordinates.tests.helper import skycoord_equal` then `skycoord_equal(a, b)`, `with captured_stdout():` from `numba.tests.support`, a decorator or a base class): `info`. Constants, test-case classes, names that say they give the answers (`expected_*`, `golden`, `reference`), names used as values, and anything else from a `test_*` module still count.',
+        'A package\'s own module that is only named like a test (bandit\'s "tests" are its security checks): re-exported by a package `__init__.py` (`from bandit.core.test_properties import *`) or with names used only as decorators (`@checks("Call")`): `info`. A star import elsewhere, functions called from it (a test\'s reference implementation), constants, and any module of a `tests` folder still count.',
         'Listed files kept by a `test_` prefix that are not Python files (a data set\'s `test_batch`, `test_images.npy`), or files kept because they are *not* tests (`if not f.startswith("test_")`): quiet.',
       ],
     },
@@ -639,7 +670,12 @@ export const testSourceReading: Rule = {
           emit({ node, what: `the classes ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
           return;
         }
-        if (full === mod && importsTestUtilities(mod, node, ctx.root)) {
+        if (full === mod && reExportsOwnModule(mod, node, ctx.path)) {
+          const note = 'a package re-exporting its own module named like a test as part of its API (a module of tests has nothing to export; code after a test\'s answers imports them where it uses them).';
+          emit({ node, what: `the names of its own module \`${mod}\``, how: `\`from ${mod} import *\``, severity: 'info', note });
+          return;
+        }
+        if (full === mod && importsTestUtilities(mod, node, ctx.root, ctx.path)) {
           const note = 'a support module of the tests, whose names are only called here (comparison helpers, context managers and decorators compute nothing the tests expect; constants and tables would).';
           emit({ node, what: `the helpers ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
           return;
