@@ -137,8 +137,10 @@ export const testCallHijack: Rule = {
         'pytest\'s own `pytest_pyfunc_call`, which calls the test function.',
         'A `TestCase.run` override that calls `super().run(result)` (setup around the real run), hands the result to a helper method that runs the test, or calls the test method the class is instantiated with (`Case("run_all")`).',
         'A `TestCase.__call__` that forwards to `self.run(...)`, as unittest\'s own does (the `run` it reaches is checked on its own).',
+        'A test framework\'s own `TestCase.__call__` / `run` that gets the test method from a helper of its class (`self._get_test_method()`) and runs it there or in another helper it hands it to (`self._proceed(result, method)`).',
         'A `TestCase.run` that reports the test as an error or failure (a placeholder for a test that cannot run here): the runner sees it fail.',
         'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events).',
+        'An `addError` that records a `SkipTest` error as a skip (`if isinstance(exc, SkipTest): self.addSkip(...)`), as unittest does, and records the other errors.',
         'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`).',
         'Retry loops that clear `result.failures` and run the failed tests into the same result again (also in a `TestCase.run` override); result classes resetting their own lists.',
         'Django runners that report or list the tests and return `super().suite_result(...)` / `super().run_tests(...)` (a listing mode may return 0 on its own path).',
@@ -397,13 +399,19 @@ interface TestCaseScope {
  * own), or hands `result` on to a helper. With the class in view, a helper method of the same class that gets
  * the result must itself run the test (`self._skip(result)` that only adds a success does not), and calling
  * the test method the class is instantiated with (`self.check_all()` for `Case("check_all")`) runs it.
+ * The test method may also come from a helper of the class (`method = self._get_test_method()`, which does the
+ * `getattr(self, self._testMethodName)`) and be run there or in another helper it is handed to
+ * (`self._proceed(result, method)` calling `method()`): `methods` holds the names bound to it in `fn`.
  */
-function delegatesRun(fn: Node, originals: Set<string>, scope?: TestCaseScope): boolean {
+function delegatesRun(fn: Node, originals: Set<string>, scope?: TestCaseScope, methods: Set<string> = new Set()): boolean {
   const params = parameterNames(fn);
   const own = fn.type === 'function_definition' ? functionName(fn) : '';
   const methodParam = own === '_callTestMethod' ? params[1] : undefined;
   // The result is the parameter after `self` (`run(self, result_)`), whatever its name.
   const resultParam = methodParam ? undefined : params.includes('result') ? 'result' : params[1];
+  if (methodParam) methods.add(methodParam);
+  if (scope) for (const name of testMethodLocals(fn, scope)) methods.add(name);
+  const holdsMethod = (a: Node) => a.type === 'identifier' && methods.has(a.text);
   const delegating = findCall(fn, (call) => {
     const { callee, name, receiver, positional, args } = callParts(call);
     if (receiver?.type === 'call' && lastName(receiver) === 'super' && /^(run|__call__|_callTestMethod|debug)$/.test(name)) return true;
@@ -411,17 +419,64 @@ function delegatesRun(fn: Node, originals: Set<string>, scope?: TestCaseScope): 
     if (TESTCASE_RUN_ATTRS.has(name) && receiver?.text === 'self' && name !== own) return true;
     if (name === '_callTestMethod') return true;
     if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) return true;
-    if (callee.type === 'identifier' && (originals.has(callee.text) || (methodParam && callee.text === methodParam))) return true;
-    if (methodParam && args.some((a) => a.text === methodParam) && !PASSIVE_CALLS.test(name)) return true;
+    if (callee.type === 'identifier' && (originals.has(callee.text) || methods.has(callee.text))) return true;
     const helper = receiver?.text === 'self' ? scope?.methods.get(name) : undefined;
     if (helper && scope?.testMethods.has(name)) return true;
-    if (!resultParam || receiver?.text === resultParam || !args.some((a) => a.text === resultParam) || PASSIVE_CALLS.test(name)) return false;
+    const handsMethod = args.some(holdsMethod);
+    // The test method handed to something that runs it; a predicate (`isgeneratorfunction(method)`) only looks.
+    if (handsMethod && !helper && !PASSIVE_CALLS.test(name) && !/^(is|has)[a-z_]/.test(name)) return true;
+    const handsResult = !!resultParam && receiver?.text !== resultParam && args.some((a) => a.text === resultParam) && !PASSIVE_CALLS.test(name);
+    if (!handsResult && !(helper && handsMethod)) return false;
     if (!helper || !scope) return true;
     if (scope.seen.has(helper)) return false;
     scope.seen.add(helper);
-    return delegatesRun(helper, originals, scope);
+    return delegatesRun(helper, originals, scope, helperParamsGiven(call, helper, holdsMethod));
   });
   return !!delegating;
+}
+
+/** The parameters of a method called as `self.helper(...)` that receive the arguments `given` picks (`self` skipped). */
+function helperParamsGiven(call: Node, helper: Node, given: (a: Node) => boolean): Set<string> {
+  const params = parameterNames(helper).slice(1);
+  const { positional, keywords } = callArguments(call);
+  const out = new Set<string>();
+  positional.forEach((a, i) => void (given(a) && params[i] && out.add(params[i])));
+  for (const [k, v] of keywords) if (given(v)) out.add(k);
+  return out;
+}
+
+/** Names a method binds to the test method through a helper of its class: `method = self._get_test_method()`. */
+function testMethodLocals(fn: Node, scope: TestCaseScope): Set<string> {
+  const names = new Set<string>();
+  const body = fn.childForFieldName('body');
+  if (!body) return names;
+  forEachInScope(body, (n) => {
+    if (n.type !== 'assignment') return;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left?.type !== 'identifier' || right?.type !== 'call') return;
+    const { name, receiver } = callParts(right);
+    const helper = receiver?.text === 'self' ? scope.methods.get(name) : undefined;
+    if (helper && returnsTestMethod(helper, scope.methods)) names.add(left.text);
+  });
+  return names;
+}
+
+/** Does a helper method return the test method (`return getattr(self, self._testMethodName)`), directly or through another helper (bounded)? */
+function returnsTestMethod(helper: Node, methods: Map<string, Node>, depth = 0): boolean {
+  const body = helper.childForFieldName('body');
+  if (!body || depth > 2) return false;
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found || n.type !== 'return_statement') return;
+    const value = returnValue(n);
+    if (value?.type !== 'call') return;
+    const { name, receiver, args } = callParts(value);
+    if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) found = true;
+    const next = receiver?.text === 'self' ? methods.get(name) : undefined;
+    if (next && next !== helper && returnsTestMethod(next, methods, depth + 1)) found = true;
+  });
+  return found;
 }
 
 /**
@@ -515,7 +570,7 @@ function checkResultClass(ctx: RuleContext, cls: Node, name: string): void {
     const m = functionName(def);
     const nameNode = def.childForFieldName('name') ?? def;
     if (m === 'addFailure' || m === 'addError') {
-      const success = callsSuccess(def);
+      const success = forgedSuccess(def);
       if (!success && !isNoOp(def)) continue;
       ctx.report({
         node: nameNode,
@@ -581,6 +636,57 @@ function checkDjangoRunnerClass(ctx: RuleContext, cls: Node, name: string): void
 
 function callsSuccess(fn: Node): Node | undefined {
   return findCall(fn, (call) => SUCCESS_NAMES.test(lastName(call)));
+}
+
+/** The skip exceptions: unittest's `SkipTest` (and its aliases), pytest's `Skipped` / `skip.Exception`. */
+const SKIP_EXCEPTION = /^([\w.]+\.)?(SkipTest|Skipped|SkipException|skip\.Exception)$/;
+
+/** `isinstance(exc, SkipTest)`, `issubclass(err[0], unittest.SkipTest)`, `exc_type is SkipTest`: the error is a skip. */
+function isSkipCheck(cond: Node): boolean {
+  const c = unparen(cond);
+  if (c.type === 'call') {
+    const { name, positional } = callParts(c);
+    const type = positional[1] ? unparen(positional[1]) : undefined;
+    if (!/^(isinstance|issubclass)$/.test(name) || positional.length !== 2 || !type) return false;
+    const types = type.type === 'tuple' ? type.namedChildren.filter((t) => t.type !== 'comment') : [type];
+    return types.length > 0 && types.every((t) => SKIP_EXCEPTION.test(t.text));
+  }
+  if (c.type === 'comparison_operator' && c.namedChildCount === 2) {
+    const op = c.children.filter((x) => !x.isNamed).map((x) => x.type).join(' ');
+    return (op === 'is' || op === '==') && c.namedChildren.some((x) => SKIP_EXCEPTION.test(x.text));
+  }
+  return false;
+}
+
+/** Is a call inside the body of an `if`/`elif` whose condition says the error is a skip? */
+function underSkipCheck(call: Node, fn: Node): boolean {
+  for (let child = call, p = call.parent; p && p.id !== fn.id; child = p, p = p.parent) {
+    if ((p.type === 'if_statement' || p.type === 'elif_clause') && p.childForFieldName('consequence')?.id === child.id) {
+      const cond = p.childForFieldName('condition');
+      if (cond && isSkipCheck(cond)) return true;
+    }
+    // `if not isinstance(exc, SkipTest): ... else: self.addSkip(...)`
+    if (p.type === 'else_clause' && p.parent?.type === 'if_statement') {
+      const cond = unparen(p.parent.childForFieldName('condition') ?? p);
+      const arg = cond.type === 'not_operator' ? cond.childForFieldName('argument') : null;
+      if (arg && isSkipCheck(arg)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The success an `addError` / `addFailure` records instead of the failure. Recording a `SkipTest` error as a
+ * skip (`if isinstance(exc, SkipTest): self.addSkip(...)`) is what unittest itself does, as long as the other
+ * errors are still recorded (`super().addError(test, err)` on the other branch).
+ */
+function forgedSuccess(fn: Node): Node | undefined {
+  const success = callsSuccess(fn);
+  if (!success) return undefined;
+  const forged = findCall(fn, (call) => SUCCESS_NAMES.test(lastName(call)) && !(lastName(call) === 'addSkip' && underSkipCheck(call, fn)));
+  if (forged) return forged;
+  const recordsOthers = findCall(fn, (call) => /^(addError|addFailure)$/.test(lastName(call)) && !underSkipCheck(call, fn));
+  return recordsOthers ? undefined : success;
 }
 
 // ---------------------------------------------------------------------------------------------------

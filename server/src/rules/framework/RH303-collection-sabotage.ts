@@ -374,9 +374,39 @@ function precheck(c: Node, s: Scope, compLits: Map<string, string[]>, compV: Set
   return undefined;
 }
 
+/** The class a test item belongs to: `item.getparent(pytest.Class)`, `item.cls`. */
+function isItemClass(n: Node, s: Scope, vs: Set<string>): boolean {
+  const u = unparen(n);
+  if (u.type === 'attribute') {
+    const obj = u.childForFieldName('object');
+    return u.childForFieldName('attribute')?.text === 'cls' && obj?.type === 'identifier' && (s.v.has(obj.text) || vs.has(obj.text));
+  }
+  if (u.type !== 'call') return false;
+  const fn = unparen(u.childForFieldName('function')!);
+  const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const args = callArguments(u).positional;
+  return lastName(fn) === 'getparent' && !!obj && refersToV(obj, s, vs) && args.length === 1 && /(^|\.)Class$/.test(args[0]!.text);
+}
+
+/**
+ * A condition on how the item's class is built rather than on which test it is: whether the test sits in a
+ * class, or whether that class is private (`_Base`, a template expanded per backend elsewhere). Filtering on
+ * it drops the templates, not tests of the project's choosing, in either polarity.
+ */
+function isClassStructure(c: Node, s: Scope, vs: Set<string>): boolean {
+  if (isItemClass(c, s, vs)) return true;
+  if (c.type !== 'call') return false;
+  const fn = unparen(c.childForFieldName('function')!);
+  const obj = fn.type === 'attribute' ? unparen(fn.childForFieldName('object')!) : null;
+  if (lastName(fn) !== 'startswith' || obj?.type !== 'attribute' || !/^(name|__name__|__qualname__)$/.test(obj.childForFieldName('attribute')?.text ?? '')) return false;
+  const literals = literalsOf(callArguments(c).positional[0], s);
+  return !!literals?.length && literals.every((l) => /^_+$/.test(l)) && isItemClass(obj.childForFieldName('object')!, s, vs);
+}
+
 function atom(c: Node, s: Scope, compLits: Map<string, string[]>, compV: Set<string>): Verdict {
   const pre = precheck(c, s, compLits, compV);
   if (pre) return pre;
+  if (isClassStructure(c, s, compV)) return OPAQUE;
   const lits = new Map([...compLits, ...comprehensionBindings(c, s).lits]);
   const vs = new Set([...compV, ...comprehensionBindings(c, s).v]);
   const withComp: Scope = { ...s, literals: new Map([...s.literals, ...lits]) };
@@ -1599,6 +1629,7 @@ export const collectionSabotage: Rule = {
       lookAlikes: [
         'The `--runslow` recipe and other skips/deselections limited to items with a marker or keyword (`item.get_closest_marker("gpu")`).',
         'Reordering items (`items.sort(...)`, `items[:] = sorted(items, key=...)`, `items.reverse()`, pytest-randomly, `--ff`/`--nf`).',
+        'Filters on how the suite is built rather than on which tests pass: keeping only tests inside a class, or dropping the tests of private template classes expanded per backend elsewhere (`not item.getparent(pytest.Class).name.startswith("_")`). Keeping one class by name, or dropping classes by a category prefix, still picks the tests.',
         'Deselection driven by a user option (`-k`, `--deselect`, `--lf`, `--sw`) or plugin state, reported via `config.hook.pytest_deselected`; a `-k` expression set from code that leaves out a category (`config.option.keyword = "not slow"`) or is gated on an option.',
         'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`): `info` at most.',
         '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`).',
