@@ -618,6 +618,37 @@ function readsValues(assertStmt: Node): boolean {
 }
 
 /**
+ * `assert is_valid_xml("<a>foo")`, or `async with Cluster(...) as cluster: assert cluster`, in a block that expects
+ * an exception: the assertion is only how the call expected to raise is written (the call raises before the
+ * assert can fail), not a check of a value computed before the block (`assert x == 2`, `assert result == expected`).
+ */
+function assertsCallResult(assertStmt: Node, body: Node): boolean {
+  const cond = assertStmt.namedChildren.find((c) => c.type !== 'comment');
+  if (!cond) return false;
+  const value = unparen(cond.type === 'await' ? cond.namedChild(0) ?? cond : cond);
+  if (value.type === 'call') return true;
+  return value.type === 'identifier' && boundToCallIn(body).has(value.text);
+}
+
+/** Names a block binds to the result of a call: `x = f(...)`, `x = await f(...)`, `with f(...) as x`. */
+function boundToCallIn(body: Node): Set<string> {
+  const out = new Set<string>();
+  const isCall = (n: Node | null) => {
+    const v = n ? unparen(n) : null;
+    return v?.type === 'call' || (v?.type === 'await' && unparen(v.namedChild(0) ?? v).type === 'call');
+  };
+  for (const a of body.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    if (a && left?.type === 'identifier' && isCall(a.childForFieldName('right'))) out.add(left.text);
+  }
+  for (const p of body.descendantsOfType('as_pattern')) {
+    const target = p?.childForFieldName('alias') ?? p?.namedChildren.find((c) => c.type === 'as_pattern_target');
+    if (p && p.parent?.type === 'with_item' && target && isCall(p.namedChild(0))) out.add(target.text);
+  }
+  return out;
+}
+
+/**
  * unittest's own assertion methods: called on `self`, they are the test's check, not a helper under test
  * (unless the file defines a method of that name, or the test is named for it).
  */
@@ -687,6 +718,15 @@ function checkExpectedFailure(ctx: RuleContext, withStmt: Node): void {
   const statements = assertionsIn(body, ctx.names).filter((a) => a.type === 'assert_statement' && !isExplicitFailure(a) && readsValues(a));
   const asserts = [...statements, ...ownAssertCallsIn(ctx, withStmt, body)].sort((a, b) => a.startIndex - b.startIndex);
   if (!asserts.length) return;
+  if (expected.broad && asserts.every((a) => a.type === 'assert_statement' && assertsCallResult(a, body))) {
+    ctx.report({
+      node: withStmt,
+      message: `\`with ${expected.display}\` around ${describeAssertions(asserts)}: the call is probably what is expected to raise, but the block also passes when it returns a false value; name the exception the call raises, and call it without \`assert\`.`,
+      severity: 'info',
+      related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion that carries the call' })),
+    });
+    return;
+  }
   ctx.report({
     node: withStmt,
     message: expected.broad
@@ -761,7 +801,7 @@ export const swallowedAssertion: Rule = {
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`.',
         'Expected-failure decorators whose wrapper raises when the test passes (`except AssertionError: return`, then `raise AssertionError("passed unexpectedly")`) stay quiet. A helper module\'s decorator is reported only when it names AssertionError and drops it outright (not a retry, a skip or a broad `except Exception`) and the module does not apply it to its own helpers.',
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
-        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet.',
+        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet. `pytest.raises(Exception)` around an `assert` whose operand is the call expected to raise, or what a call in the block built (`assert is_valid_xml("<a>")`, `async with Cluster(...) as c: assert c`), is `info`; a comparison, a negation or a value computed before the block stays a warning.',
         'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',
         'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`.',

@@ -675,9 +675,58 @@ const DECORATED_PARAM = /^(f|fn|func|function|method|meth|test|test_?func|test_?
  */
 function isDecoratorWrapper(fn: Node): boolean {
   const outer = nearestFunction(fn);
-  if (!outer) return false;
-  if (isSkipHelper(outer, undefined)) return true;
-  return parameterNames(outer).some((p) => DECORATED_PARAM.test(p));
+  if (outer && (isSkipHelper(outer, undefined) || parameterNames(outer).some((p) => DECORATED_PARAM.test(p)))) return true;
+  return enclosingFunctions(fn).some(returnsParameterWhenGated);
+}
+
+/** The functions `fn` is nested in, innermost first, also across a class defined inside a function (`class Skipped(target)`). */
+function enclosingFunctions(fn: Node): Node[] {
+  const out: Node[] = [];
+  for (let p = fn.parent; p && out.length < 3; p = p.parent) if (p.type === 'function_definition') out.push(p);
+  return out;
+}
+
+/**
+ * A conditional decorator (`def decorate(target): if not condition: return target` ... `return wrapper`): on
+ * some path it hands back what it was given unchanged, under a condition that is not a constant, so the
+ * skipping wrapper it builds on the other path is chosen by that condition (`skip_if(condition, reason)`).
+ * Under a constant condition (`if not True: return target`) the wrapper is always what it returns.
+ */
+function returnsParameterWhenGated(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  const params = new Set(parameterNames(fn));
+  const isParam = (n: Node | null | undefined) => !!n && unparen(n).type === 'identifier' && params.has(unparen(n).text);
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    if (n.type !== 'return_statement') return;
+    const value = n.namedChild(0);
+    const v = value ? unparen(value) : null;
+    // `return target if not condition else wrapper`
+    if (v?.type === 'conditional_expression') {
+      const [whenTrue, cond, whenFalse] = v.namedChildren;
+      found = (isParam(whenTrue) || isParam(whenFalse)) && literalTruth(cond) === undefined;
+    } else found = isParam(v) && reachedUnderCondition(n, body);
+  });
+  return found;
+}
+
+/** `node` runs only under some non-constant `if`/`elif` condition within `scope`, and no constant one excludes it. */
+function reachedUnderCondition(node: Node, scope: Node): boolean {
+  let gated = false;
+  for (let p: Node | null = node; p && p.parent && p.id !== scope.id; p = p.parent) {
+    const branch = p.parent;
+    if (branch.type !== 'if_statement' && branch.type !== 'elif_clause') continue;
+    const cond = branch.childForFieldName('condition');
+    if (!cond || p.id === cond.id) continue;
+    // The consequence runs when the condition holds; an `elif`/`else` of the `if` when it does not.
+    const runsWhen = branch.childForFieldName('consequence')?.id === p.id;
+    const truth = literalTruth(cond);
+    if (truth === undefined) gated = true;
+    else if (truth !== runsWhen) return false;
+  }
+  return gated;
 }
 
 /** The `except` clause (within `scope`) whose handler contains `node`, if any. */
@@ -827,7 +876,7 @@ export const blanketSkip: Rule = {
         'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment; when every test also carries a mark naming what it needs (`@pytest.mark.network`, `@requires_gpu`), it is `info`.',
         'Version gates that name a minor version (`skipif(sys.version_info < (3, 10))`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet.',
         'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`.',
-        'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment.',
+        'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`, or inside a conditional decorator that returns its target unchanged when a condition does not hold, `def skip_if(condition, reason): def decorate(target): if not condition: return target ...`; under a constant condition, `if not True:`, the wrapper is still reported), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
         'Skipped classes that hide no check stay quiet: no tests, or only tests that do nothing but fail (`raise Exception("should never run")`, samples for a framework\'s own tests of skipping), with no bases but `object` or test framework classes and no subclass in the file. So does `test_item.__unittest_skip__ = True` in the implementation of a skip decorator (on the parameter it returns). A skipped empty subclass of a shared suite whose reason says the suite runs elsewhere (`@skip(reason="Tested in tests/reductions/...") class TestReduce(base.BaseReduceTests): pass`) is `info`.',
