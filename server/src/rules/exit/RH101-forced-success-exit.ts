@@ -364,7 +364,16 @@ class FileJudge {
 
   /** Functions (by name) the file hands to a call as a `callback=`/`on_*=` keyword: see `handedCallbacks`. */
   private callbacks(): Map<string, HandedCallback> {
-    return (this.handed ??= handedCallbacks(this.ctx.root, this.ctx.source, (name) => this.definedHere(name)));
+    return (this.handed ??= handedCallbacks(this.ctx.root, this.ctx.source, (fn, name) => this.projectCallable(fn, name)));
+  }
+
+  /**
+   * The callable `fn` (last name `name`) belongs to the project: the file defines it, or imports it from its
+   * own package (`from etl.pipeline import Pipeline` in `src/etl/app.py`, `from .pipeline import Pipeline`).
+   * The project's own class runs a callback when its code says so, like a function would.
+   */
+  private projectCallable(fn: Node, name: string): boolean {
+    return this.definedHere(name) || isOwnPackageName(this.names.qualify(fn), this.ctx.facts.path);
   }
 
   /** The file defines a function or class of this name. */
@@ -394,7 +403,7 @@ class FileJudge {
   private inEventCallback(chain: Node[]): boolean {
     const inner = chain[0];
     if (!inner) return false;
-    if (inner.type === 'lambda') return inner.parent?.type === 'keyword_argument' && handedKind(inner.parent, (name) => this.definedHere(name)) === 'event';
+    if (inner.type === 'lambda') return inner.parent?.type === 'keyword_argument' && handedKind(inner.parent, (fn, name) => this.projectCallable(fn, name)) === 'event';
     const name = functionName(inner);
     return this.callbacks().get(name) === 'event' && !this.called().has(name);
   }
@@ -404,11 +413,15 @@ class FileJudge {
    * pytest does not collect) that reports the whole script as skipped before exiting: `except ImportError:
    * print("1..0 # SKIP no GLib"); raise SystemExit(0)`, the TAP protocol's plan for "skip everything".
    */
-  private isStandaloneSkipGate(site: Node, handler: Node | null): boolean {
-    if (!handler || classifyHandler(handler) !== 'import') return false;
+  private isStandaloneSkipGate(site: ExitSite, handler: Node | null): boolean {
+    // `os._exit(0)` is never a skip: should pytest collect the file after all (its `python_files` setting), it
+    // ends the session with status 0, where a SystemExit would be reported as a collection error.
+    if (!handler || !site.catchable || classifyHandler(handler) !== 'import') return false;
     if (PYTEST_COLLECTED_FILE.test(this.ctx.facts.basename)) return false;
+    // A missing dependency is an environment's; the project's own package failing to import is a broken build.
+    if (gatedImports(handler).some((mod) => isOwnPackageName(mod, this.ctx.facts.path))) return false;
     const standalone = this.ctx.facts.hasShebang || this.ctx.root.namedChildren.some((s) => s.type === 'if_statement' && isMainGuardCondition(s.childForFieldName('condition')));
-    return standalone && reportsSkipBefore(site, handler);
+    return standalone && reportsSkipBefore(site.node, handler);
   }
 
   /** How strongly a function looks like a command-line entry point. */
@@ -423,8 +436,9 @@ class FileJudge {
     // A function installed as a method of one (`pdb.Pdb.set_quit = set_quit`): the debugger's user quits.
     if (!cls && this.interpreterMethods().has(name)) return 'strong';
     // An option handler that shows help, usage or a version (`opt_help_reactors`, twisted's `usage.Options`),
-    // or any function registered as an option's callback (`add_option("--dbs", action="callback", callback=f)`).
-    if (HELP_OPTION_HANDLER.test(name) || this.callbacks().get(name) === 'option') return 'strong';
+    // or any function registered as an option's callback (`add_option("--dbs", action="callback", callback=f)`)
+    // that only the option runs: one the file also calls is library code whatever else it is registered for.
+    if (HELP_OPTION_HANDLER.test(name) || (this.callbacks().get(name) === 'option' && !this.called().has(name))) return 'strong';
     if (decoratorNames(def).some((d) => /(^|\.)(command|group|main)$/.test(d) || /^(click|typer)\./.test(d))) return 'strong';
     if (parameterNames(def).some((p) => p === 'argv')) return 'strong';
     const body = def.childForFieldName('body');
@@ -551,7 +565,7 @@ class FileJudge {
       if (!swallow && isOptionGuarded(node, this.ctx.root)) return undefined;
       if (role === 'test') {
         if (inLambda) return { severity: 'info', where: 'at module level of a test helper' };
-        if (!swallow && this.isStandaloneSkipGate(node, handler)) {
+        if (!swallow && this.isStandaloneSkipGate(site, handler)) {
           return { severity: 'info', where: 'in a dependency gate at module level of a standalone test script, after reporting a skip', note: 'A script run on its own may skip everything this way (a TAP `1..0 # SKIP` plan); pytest does not collect a file of this name.' };
         }
         if (!this.definesTests()) {
@@ -672,13 +686,13 @@ const PYTEST_COLLECTED_FILE = /^test_.*\.py$|_test\.py$/;
  * a class the file does not define (`Reloader(callback=on_change)`), which runs on that object's event.
  * A callback handed to the file's own class or function is called by this file's code, so it is neither.
  */
-function handedCallbacks(root: Node, source: string, definedHere: (name: string) => boolean): Map<string, HandedCallback> {
+function handedCallbacks(root: Node, source: string, projectCallable: (fn: Node, name: string) => boolean): Map<string, HandedCallback> {
   const out = new Map<string, HandedCallback>();
   if (!/callback|\bon_/.test(source)) return out;
   for (const kw of root.descendantsOfType('keyword_argument')) {
     const value = kw && unparen(kw.childForFieldName('value') ?? kw);
     if (!kw || (value.type !== 'identifier' && value.type !== 'attribute')) continue;
-    const kind = handedKind(kw, definedHere);
+    const kind = handedKind(kw, projectCallable);
     const name = value.type === 'identifier' ? value.text : value.childForFieldName('attribute')!.text;
     // An option's callback wins over an event's: it is the stronger reason.
     if (kind && out.get(name) !== 'option') out.set(name, kind);
@@ -687,7 +701,7 @@ function handedCallbacks(root: Node, source: string, definedHere: (name: string)
 }
 
 /** What the callback keyword argument `kw` registers its value as, if anything. */
-function handedKind(kw: Node, definedHere: (name: string) => boolean): HandedCallback | undefined {
+function handedKind(kw: Node, projectCallable: (fn: Node, name: string) => boolean): HandedCallback | undefined {
   if (!CALLBACK_KEYWORD.test(kw.childForFieldName('name')?.text ?? '')) return undefined;
   const call = kw.parent?.type === 'argument_list' ? kw.parent.parent : null;
   if (call?.type !== 'call') return undefined;
@@ -695,7 +709,38 @@ function handedKind(kw: Node, definedHere: (name: string) => boolean): HandedCal
   const last = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : fn.type === 'identifier' ? fn.text : '';
   const args = callArguments(call);
   if (OPTION_REGISTRATION.test(last) || stringValue(args.keywords.get('action')) === 'callback') return 'option';
-  return CONSTRUCTOR_NAME.test(last) && !definedHere(last) ? 'event' : undefined;
+  return CONSTRUCTOR_NAME.test(last) && !projectCallable(fn, last) ? 'event' : undefined;
+}
+
+/**
+ * A qualified name (or module) of the analysed file's own project: a relative import (`.pipeline.Pipeline`),
+ * or one whose top-level package is a folder of the file's path (`etl.pipeline` from `src/etl/app.py`, `geom_lib`
+ * from `geom-lib/tests/run.py`).
+ */
+function isOwnPackageName(qualified: string | undefined, path: string): boolean {
+  if (!qualified) return false;
+  if (qualified.startsWith('.')) return true;
+  const top = qualified.split('.')[0]!.toLowerCase();
+  const folders = path.split('/').slice(0, -1).map((f) => f.toLowerCase());
+  return folders.some((f) => f === top || f.replace(/-/g, '_') === top);
+}
+
+/** The modules the `try` block of an `except ImportError` handler imports (`import geom`, `from .geom import area`). */
+function gatedImports(handler: Node): string[] {
+  const body = handler.parent?.type === 'try_statement' ? handler.parent.childForFieldName('body') : null;
+  const out: string[] = [];
+  for (const stmt of body?.namedChildren ?? []) {
+    if (stmt.type === 'import_statement') {
+      for (const item of stmt.childrenForFieldName('name')) {
+        const mod = item?.type === 'aliased_import' ? item.childForFieldName('name') : item;
+        if (mod) out.push(mod.text);
+      }
+    } else if (stmt.type === 'import_from_statement') {
+      const mod = stmt.childForFieldName('module_name');
+      if (mod) out.push(mod.text.replace(/\s+/g, ''));
+    }
+  }
+  return out;
 }
 
 /** A statement before `node` inside `handler` reports a skip: `print("1..0 # SKIP no GLib")`, `sys.stderr.write("skipping")`. */
@@ -822,17 +867,23 @@ function isInteractiveQuit(site: Node, chain: Node[], def: Node, names: NameReso
 const QUIT_COMMAND = /^\s*(q|quit|exit|quit\(\)|exit\(\)|:q|bye|logout)\s*$/i;
 
 /**
- * The condition compares a value with a quit command (`answer == "exit()"`, `cmd.lower() in ("q", "quit")`):
+ * The condition asks whether a value is a quit command (`answer == "exit()"`, `cmd.lower() in ("q", "quit")`):
  * the value is what a user typed, however it got here (a prompt helper, an exception carrying the answer).
+ * The comparison must decide the branch: the whole condition or an operand of `and` (`warned and answer ==
+ * "exit()"`), never an `or` operand (`cmd == "quit" or state["errors"]` also exits on a failure), and only
+ * with `==`/`in` (`cmd != "exit"` exits on everything else).
  */
 function comparesWithQuitCommand(cond: Node): boolean {
   const isQuit = (n: Node) => n.type === 'string' && QUIT_COMMAND.test(stringValue(n) ?? '');
-  return containsNode(cond, (n) => {
-    if (n.type !== 'comparison_operator') return false;
-    const operands = n.namedChildren.map(unparen);
-    return operands.some((o) => isQuit(o) || ((o.type === 'tuple' || o.type === 'list' || o.type === 'set') && o.namedChildren.some(isQuit)))
-      && operands.some((o) => o.type !== 'string' && o.type !== 'tuple' && o.type !== 'list' && o.type !== 'set');
-  });
+  const c = unparen(cond);
+  if (c.type === 'boolean_operator' && c.childForFieldName('operator')?.type === 'and') {
+    return [c.childForFieldName('left'), c.childForFieldName('right')].some((o) => !!o && comparesWithQuitCommand(o));
+  }
+  if (c.type !== 'comparison_operator') return false;
+  if (!c.childrenForFieldName('operators').every((op) => op?.type === '==' || op?.type === 'in')) return false;
+  const operands = c.namedChildren.map(unparen);
+  return operands.some((o) => isQuit(o) || ((o.type === 'tuple' || o.type === 'list' || o.type === 'set') && o.namedChildren.some(isQuit)))
+    && operands.some((o) => o.type !== 'string' && o.type !== 'tuple' && o.type !== 'list' && o.type !== 'set');
 }
 
 /** A call that asks the user: `input("prompt")` with a prompt, or a toolkit's event source (`pygame.event.get()`). */
@@ -1130,16 +1181,16 @@ export const forcedSuccessExit: Rule = {
       lookAlikes: [
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
         'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
-        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`.',
+        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`, unless the file also calls them directly (a library path reaches the exit: `error`).',
         'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
-        'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), a comparison of what the user typed with a quit command, however the answer got there (`if err.answer == "exit()":`, `if cmd in ("q", "quit"):`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. A bare `input()` that reads data prompts no one and does not count.',
-        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). Likewise a function or lambda handed as a `callback=`/`on_*=` keyword to a constructor of a class the file does not define (`self.reloader_cls(callback=on_change)`) and never called directly, which that object runs on its event — quiet; but a callback handed to the file\'s own class or to a function (`minimize(f, x0, callback=stop)`), one the file also calls, and `os._exit(0)` in any of them stay `error`. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet).',
+        'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), a comparison of what the user typed with a quit command, however the answer got there (`if err.answer == "exit()":`, `if cmd in ("q", "quit"):`), when it decides the branch (the whole condition or an `and` operand, with `==`/`in`: `if cmd == "quit" or errors:` and `if cmd != "exit":` stay `error`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. A bare `input()` that reads data prompts no one and does not count.',
+        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). Likewise a function or lambda handed as a `callback=`/`on_*=` keyword to a constructor of a class the file neither defines nor imports from its own package (`self.reloader_cls(callback=on_change)`) and never called directly, which that object runs on its event — quiet; but a callback handed to the project\'s own class (`from etl.pipeline import Pipeline` in `src/etl/app.py`, or a relative import) or to a function (`minimize(f, x0, callback=stop)`), one the file also calls, and `os._exit(0)` in any of them stay `error`. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet).',
         '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code). The same when the function forks through a nested function it calls or a helper named for forking (`number = fork_processes(3)`): a process manager\'s parent exiting after its children, a test\'s worker ending itself.',
         'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)`, a plain `Enum` member (printed, status 1) — quiet (but `os._exit(0 if n else 0)`, `os._exit(*ARGS)` with `ARGS = (0,)`, and a class constant bound only to 0 in this file, `sys.exit(Codes.SUCCESS)` or an `IntEnum` member, are successes: `error`).',
         'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `assert_raises(SystemExit, ...)`, `try/except SystemExit` — quiet. A test class nested in another class or a function, which discovery does not collect (a sample that a test framework\'s own tests run under their runner), is `info`, and quiet when its enclosing class or function expects the SystemExit (`os._exit(0)` there stays an `error`).',
         '`except KeyboardInterrupt: sys.exit(0)` — quiet.',
-        'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`. So is a dependency gate at module level of a test script run on its own (shebang or main guard, a file name pytest does not collect) that reports a skip before exiting (`except ImportError: print("1..0 # SKIP no GLib"); raise SystemExit(0)`, TAP\'s plan for skipping everything); the same gate in a `test_*.py` module or in code under test stays `error`.',
+        'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`. So is a dependency gate at module level of a test script run on its own (shebang or main guard, a file name pytest does not collect) that reports a skip before exiting (`except ImportError: print("1..0 # SKIP no GLib"); raise SystemExit(0)`, TAP\'s plan for skipping everything); the same gate in a `test_*.py` module or in code under test, with `os._exit(0)`, or around the project\'s own package (a relative import, or a package named like a folder of the script\'s path) stays `error`.',
         'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`; but in a handler that swallows a failure — `except AssertionError`, or any swallowing handler in a module the tests import (no shebang, main guard, `sys.argv` or module-level call) — `error`. Class-level setup and teardown (`setUpClass`, `tearDownClass`, `setup_class`, `teardown_class`, decorated `@classmethod`) are run by the framework: `error`.',
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
         'An exit stored as a cleanup or finalizer (`self.addCleanup(os._exit, 0)`, `unittest.addModuleCleanup(...)`, `cls.addClassCleanup(sys.exit, 0)`, `request.addfinalizer(functools.partial(os._exit, 0))`, `ExitStack().callback(os._exit, 0)`) runs when the test, class, module, fixture or block ends: judged at the registering call like the exit itself. Cleanups that remove files or exit non-zero stay quiet.',
