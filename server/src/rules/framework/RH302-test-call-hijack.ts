@@ -116,9 +116,9 @@ export const testCallHijack: Rule = {
         'a `pytest_runtest_call` wrapper that catches the exception around `yield` (or calls `outcome.force_result(None)`) ' +
         'turns every failure into a pass, and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
         'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
-        'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), or runs it and then empties `result.failures`, a ' +
+        'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), runs it inside a `try` whose `except Exception: pass` drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
-        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`), `wasSuccessful` returning `True`, or a runner script that empties ' +
+        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True`, or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
         '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns. ' +
         'Nothing is tested, yet the run is green.',
@@ -137,7 +137,7 @@ export const testCallHijack: Rule = {
         'pytest\'s own `pytest_pyfunc_call`, which calls the test function.',
         'A `TestCase.run` override that calls `super().run(result)` (setup around the real run), hands the result to a helper method that runs the test, or calls the test method the class is instantiated with (`Case("run_all")`).',
         'A `TestCase.__call__` that forwards to `self.run(...)`, as unittest\'s own does (the `run` it reaches is checked on its own).',
-        'A test framework\'s own `TestCase.__call__` / `run` that gets the test method from a helper of its class (`self._get_test_method()`) and runs it there or in another helper it hands it to (`self._proceed(result, method)`).',
+        'A test framework\'s own `TestCase.__call__` / `run` that gets the test method from a helper of its class (`self._get_test_method()`) and runs it there or in another helper it hands it to (`self._proceed(result, method)`), where a failure is re-raised, recorded (`result.addFailure(...)`) or returned as a failure code (`return 1`) that blocks the success.',
         'A `TestCase.run` that reports the test as an error or failure (a placeholder for a test that cannot run here): the runner sees it fail.',
         'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events).',
         'An `addError` that records a `SkipTest` error as a skip (`if isinstance(exc, SkipTest): self.addSkip(...)`), as unittest does, and records the other errors.',
@@ -435,6 +435,99 @@ function delegatesRun(fn: Node, originals: Set<string>, scope?: TestCaseScope, m
   return !!delegating;
 }
 
+/**
+ * Where a `TestCase` override runs the test method inside a `try` whose handler drops the failure: it catches
+ * test failures broadly (`except Exception:`, `except AssertionError:`, `except self.failureException:`) and
+ * neither re-raises nor records them, only `pass`, logging or a falsy `return` (`return 0` to a caller that
+ * then adds a success). The call may be in the override (`method = getattr(self, self._testMethodName)`, or
+ * through a helper of the class) or in a helper the method is handed to (`self._proceed(result, method)`).
+ * A handler that records the failure (`result.addFailure(...)`) or returns a failure code (`return 1`) is
+ * how frameworks run tests. `run` / `__call__` must also record a success; `_callTestMethod` runs inside
+ * unittest's own `run`, which does.
+ */
+function swallowedTestRun(ctx: RuleContext, def: Node, scope: TestCaseScope): { clause: Node } | undefined {
+  const own = functionName(def);
+  const params = parameterNames(def);
+  const methods = testMethodLocals(def, scope);
+  for (const name of getattrTestMethodLocals(def)) methods.add(name);
+  if (own === '_callTestMethod' && params[1]) methods.add(params[1]);
+  if (methods.size === 0) return undefined;
+  const clause = swallowedCallOf(ctx, def, methods, scope, new Set([def]));
+  if (!clause) return undefined;
+  if (own !== '_callTestMethod' && !callsSuccess(def)) return undefined;
+  return { clause };
+}
+
+/** The swallowing handler around a call of one of `methods` in `fn`, or in a helper of the class it is handed to. */
+function swallowedCallOf(ctx: RuleContext, fn: Node, methods: Set<string>, scope: TestCaseScope, seen: Set<Node>): Node | undefined {
+  let clause: Node | undefined;
+  const holdsMethod = (a: Node) => a.type === 'identifier' && methods.has(a.text);
+  findCall(fn, (call) => {
+    const { callee, name, receiver, args } = callParts(call);
+    if (callee.type === 'identifier' && methods.has(callee.text)) {
+      clause = swallowingHandlerAround(ctx, call, fn);
+      return !!clause;
+    }
+    const helper = receiver?.text === 'self' ? scope.methods.get(name) : undefined;
+    if (!helper || seen.has(helper) || !args.some(holdsMethod)) return false;
+    seen.add(helper);
+    const given = helperParamsGiven(call, helper, holdsMethod);
+    clause = given.size > 0 ? swallowedCallOf(ctx, helper, given, scope, seen) : undefined;
+    return !!clause;
+  });
+  return clause;
+}
+
+/** Names bound straight to the test method: `method = getattr(self, self._testMethodName)`. */
+function getattrTestMethodLocals(fn: Node): Set<string> {
+  const names = new Set<string>();
+  const body = fn.childForFieldName('body');
+  if (!body) return names;
+  forEachInScope(body, (n) => {
+    if (n.type !== 'assignment') return;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left?.type !== 'identifier' || right?.type !== 'call') return;
+    const { name, args } = callParts(right);
+    if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) names.add(left.text);
+  });
+  return names;
+}
+
+/** Test failures: caught by these, a failing test method ends in the handler. */
+const CATCHES_FAILURES = /^(builtins\.)?(BaseException|Exception|AssertionError)$|(^|\.)failureException$/;
+
+/**
+ * The `except` clause of the innermost `try` around `call` (in `fn`) that catches test failures and drops them:
+ * its body only passes, logs, or returns nothing / a falsy constant.
+ */
+function swallowingHandlerAround(ctx: RuleContext, call: Node, fn: Node): Node | undefined {
+  for (let child = call, p = call.parent; p && p.id !== fn.id; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') return undefined;
+    if (p.type !== 'try_statement' || p.childForFieldName('body')?.id !== child.id) continue;
+    const clauses = exceptClauses(p);
+    if (clauses.length === 0) continue;
+    return clauses.find((c) => {
+      const types = c.namedChildren.filter((t) => t.type !== 'block' && t.type !== 'comment');
+      const caught = types.flatMap((t) => (t.type === 'as_pattern' ? [t.namedChild(0)!] : [t])).flatMap((t) => (unparen(t).type === 'tuple' ? unparen(t).namedChildren : [t]));
+      if (types.length > 0 && !caught.some((t) => CATCHES_FAILURES.test(ctx.names.qualify(t) ?? dottedName(t) ?? t.text))) return false;
+      const block = c.namedChildren.find((b) => b.type === 'block');
+      return !!block && block.namedChildren.every((stmt) => dropsFailure(stmt));
+    });
+  }
+  return undefined;
+}
+
+/** A handler statement that does nothing with the failure: `pass`, `...`, a log or print call, `return` / `return 0`. */
+function dropsFailure(stmt: Node): boolean {
+  if (stmt.type === 'pass_statement' || stmt.type === 'comment') return true;
+  if (stmt.type === 'return_statement') return truthiness(returnValue(stmt)) === 'falsy' || !returnValue(stmt);
+  if (stmt.type !== 'expression_statement') return false;
+  const e = unparen(stmt.namedChild(0) ?? stmt);
+  if (e.type === 'ellipsis' || e.type === 'string') return true;
+  return e.type === 'call' && /^(print|\w*log\w*|warn\w*|debug|info)$/i.test(lastName(e));
+}
+
 /** The parameters of a method called as `self.helper(...)` that receive the arguments `given` picks (`self` skipped). */
 function helperParamsGiven(call: Node, helper: Node, given: (a: Node) => boolean): Set<string> {
   const params = parameterNames(helper).slice(1);
@@ -543,6 +636,16 @@ function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
     scope ??= { methods: classMethods(cls), testMethods: instantiatedTestMethods(ctx, name), seen: new Set() };
     scope.seen = new Set([def]);
     if (delegatesRun(def, new Set(), scope)) {
+      // It runs the test method, but inside a `try` whose handler drops the failure, and then records a success.
+      const swallowed = swallowedTestRun(ctx, def, scope);
+      if (swallowed) {
+        ctx.report({
+          node: swallowed.clause,
+          message: `\`${name}.${m}()\` runs the test method inside \`try\` and \`${snippet(swallowed.clause)}\` drops its failure (no re-raise, nothing recorded): every test of this class counts as passed`,
+          severity: sev(ctx, def, 'error'),
+        });
+        continue;
+      }
       // It runs the test, then wipes what the result recorded (`result.failures.clear()` in a `finally`).
       const cleared = clearedRecordsOf(def, parameterNames(def)[1]);
       if (cleared) {
@@ -571,6 +674,15 @@ function checkResultClass(ctx: RuleContext, cls: Node, name: string): void {
     const nameNode = def.childForFieldName('name') ?? def;
     if (m === 'addFailure' || m === 'addError') {
       const success = forgedSuccess(def);
+      const dropped = success ? undefined : droppedErrorBranch(def);
+      if (dropped) {
+        ctx.report({
+          node: dropped,
+          message: `\`${name}.${m}()\` returns without recording the failure when \`${snippet(dropped)}\`: those failing tests count as passed`,
+          severity: sev(ctx, def, 'error'),
+        });
+        continue;
+      }
       if (!success && !isNoOp(def)) continue;
       ctx.report({
         node: nameNode,
@@ -673,6 +785,45 @@ function underSkipCheck(call: Node, fn: Node): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The condition of an `if` / `elif` in `addError` / `addFailure` that returns before recording the error when it
+ * is of some type (`if isinstance(err[1], NotImplementedError): return`): those failures are dropped. A skip
+ * check (`SkipTest`) is unittest's own behaviour and not reported.
+ */
+function droppedErrorBranch(fn: Node): Node | undefined {
+  const errParam = parameterNames(fn)[2];
+  const body = fn.childForFieldName('body');
+  if (!errParam || !body) return undefined;
+  // The names the error is unpacked into (`exc_type, exc, tb = err`).
+  const errNames = new Set([errParam]);
+  let found: Node | undefined;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    if (n.type === 'assignment' && n.childForFieldName('right')?.text === errParam) {
+      for (const id of n.childForFieldName('left')?.descendantsOfType('identifier') ?? []) if (id) errNames.add(id.text);
+    }
+    if (n.type !== 'if_statement' && n.type !== 'elif_clause') return true;
+    const cond = n.childForFieldName('condition');
+    const consequence = n.childForFieldName('consequence');
+    if (!cond || !consequence || !typeCheckOfError(cond, errNames) || isSkipCheck(cond)) return true;
+    const stmts = consequence.namedChildren.filter((c) => c.type !== 'comment');
+    if (stmts.length > 0 && stmts.every((c) => c.type === 'pass_statement' || c.type === 'return_statement') && stmts.some((c) => c.type === 'return_statement' && !returnValue(c))) found = cond;
+    return true;
+  });
+  return found;
+}
+
+/** `isinstance(err[1], T)` / `issubclass(exc_type, T)` on the error or a name unpacked from it. */
+function typeCheckOfError(cond: Node, errNames: Set<string>): boolean {
+  const c = unparen(cond);
+  if (c.type !== 'call') return false;
+  const { name, positional } = callParts(c);
+  if (!/^(isinstance|issubclass)$/.test(name) || positional.length !== 2) return false;
+  const subject = unparen(positional[0]!);
+  const base = subject.type === 'subscript' ? unparen(subject.childForFieldName('value')!) : subject;
+  return base.type === 'identifier' && errNames.has(base.text);
 }
 
 /**

@@ -1151,6 +1151,14 @@ function isVendoredFolderConftest(ctx: RuleContext): boolean {
   return own !== undefined && VENDORED_FOLDER.test(own) && !folders.some((f) => TEST_FOLDER.test(f));
 }
 
+/** Does the code deciding a return (the return and its gates in `fn`) spell a test file or folder name (`"test_"`, `"tests"`)? */
+function namesTestPaths(ret: Node, fn: Node): boolean {
+  for (const n of [ret, ...gatesOf(ret, fn).map((g) => g.cond)]) {
+    for (const str of n.descendantsOfType('string')) if (str && /\btests?\b|test_|_test\b/i.test(str.text)) return true;
+  }
+  return false;
+}
+
 const VENDORED_NOTE = ' (in the conftest of a vendored-code folder, so it applies to the bundled modules below it)';
 
 function checkIgnoreCollect(ctx: RuleContext, fn: Node, modLits: Map<string, string[]>): void {
@@ -1174,7 +1182,9 @@ function checkIgnoreCollect(ctx: RuleContext, fn: Node, modLits: Map<string, str
         vendored
           ? `\`pytest_ignore_collect\` returns \`${snippet(value ?? n, 40)}\` in the conftest of a vendored-code folder${note}: this keeps pytest away from the bundled modules below it, but a test put there would never be collected`
           : `\`pytest_ignore_collect\` returns \`${snippet(value ?? n, 40)}\` for ${v.sel === ALL ? (conditional ? 'the test files' : 'every path, test files included') : which(v, 'file')}${note}: pytest never collects those tests, so they can never fail`,
-      () => vendored,
+      // Only ignoring the whole folder (or by a category of its own) is the vendoring case: a return that picks
+      // test files by name hides tests, whatever the folder is called.
+      (v) => vendored && v.sel !== NAMED && !namesTestPaths(n, fn),
     );
   });
 }
@@ -1464,7 +1474,10 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
     else if (worst.level === 'named') severity = conditional ? undefined : 'warning';
     else severity = conditional ? undefined : 'info';
     if (!severity) return true;
-    if (isVendoredFolderConftest(ctx)) severity = 'info';
+    // Vendored folder: only ignoring everything below it keeps pytest out of the bundled modules; an entry that
+    // names a test file or a test directory hides tests there.
+    const vendored = worst.level === 'all' && isVendoredFolderConftest(ctx);
+    if (vendored) severity = 'info';
     const entry = worst.node.text;
     const scopeText =
       worst.level === 'all'
@@ -1476,7 +1489,7 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
           : 'names a test directory';
     ctx.report({
       node: worst.node,
-      message: `\`${found.variable}\` entry ${entry} ${scopeText}${isVendoredFolderConftest(ctx) ? VENDORED_NOTE : ''}${conditionNote(v, site)}: pytest silently skips collecting ${worst.level === 'all' ? 'them' : 'it'}, so those tests never run and cannot fail`,
+      message: `\`${found.variable}\` entry ${entry} ${scopeText}${vendored ? VENDORED_NOTE : ''}${conditionNote(v, site)}: pytest silently skips collecting ${worst.level === 'all' ? 'them' : 'it'}, so those tests never run and cannot fail`,
       severity,
     });
     return true;
@@ -1636,7 +1649,7 @@ export const collectionSabotage: Rule = {
         '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for); options added to `args` only when the user\'s own arguments ask for them (`if "--quick" in args:`).',
         'Plain `pytest_collect_file` implementations returning `[]` for files they do not handle, and wrappers that drop generated or vendored files.',
         'A `testMethodPrefix` that starts with `test` (`"test"`, `"test_smoke"`); another prefix on a loader of the file\'s own is a warning (it may be the project\'s naming), and `info` inside a test function; quiet when everything the loader loads is only checked in assertions (a test of the loader).',
-        '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`; in the conftest of a vendored-code folder (`externals/`, `_vendor/`, `third_party/`, not under a test folder), ignoring every path below it (`return True`, `collect_ignore_glob = ["*.py"]`) keeps pytest away from the bundled modules and is `info` (the same in `tests/unit/` stays an error).',
+        '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`; in the conftest of a vendored-code folder (`externals/`, `_vendor/`, `third_party/`, not under a test folder), ignoring every path below it (`return True`, `collect_ignore_glob = ["*.py"]`) keeps pytest away from the bundled modules and is `info` (the same in `tests/unit/` stays an error); entries that name test files (`collect_ignore = ["test_vendor.py"]`) or a return that picks test files by name keep their severity there.',
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
