@@ -459,7 +459,9 @@ class TestJudge {
         // `G.adj.copy() == G.adj` in `test_copy` checks the copy method; next to other checks it is one of them.
         if (comparesWithCopy(v.node) && (!onlyCheck || namedFor(fn, (w) => COPY_THEMED.test(w)))) continue;
         const viaAttribute = !!operand && readsAttribute(operand) && !rootIsLocal(operand, fn);
-        const warningsChecked = onlyCheck && isTest && failsOnWarnings(fn);
+        // Under warnings-as-errors a self-comparison checks that comparing emits no warning: the subject is the
+        // assertion helper on a given value (a fixture, a built input), not a result of the code under test.
+        const warningsChecked = onlyCheck && isTest && failsOnWarnings(fn) && (namedFor(fn, (w) => WARNING_WORDS.test(w)) || !(operand && (resultWithItself || isResultOfImportedCall(operand, body, this.ctx.names))));
         if (onlyCheck && isTest && !viaAttribute && !smokeIntent && !warningsChecked) {
           severity = 'warning';
           message = `${what} compares \`${operand?.text ?? 'an expression'}\` with ${aliasNote(v.node, operand)}, so it cannot fail, and it is the only check in \`${name}()\`: the test no longer verifies anything.`;
@@ -714,6 +716,36 @@ function isComputedLocal(operand: Node, body: Node, testName: string): boolean {
   return identifierWords(last).every((w) => words.has(w));
 }
 
+/** Words of a test name that say it is about warnings (`test_masked_grid_is_quiet`, `test_no_warning`). */
+const WARNING_WORDS = /^(warn|warns|warning|warnings|quiet|silent|silently|nowarn)$/;
+
+/** Libraries that build test inputs (`np.arange(4.0)`, `pd.DataFrame(...)`): their results are not results of the code under test. */
+const INPUT_LIBRARIES = new Set(['numpy', 'pandas', 'scipy', 'torch', 'xarray', 'dask', 'jax', 'tensorflow', 'cupy', 'sparse', 'array', 'collections', 'copy', 'datetime', 'decimal', 'fractions', 'itertools', 'math', 'random', 'pathlib', 'io', 'json', 'pytest', 'unittest', 'hypothesis']);
+
+/**
+ * `name` is a local bound once to the result of a function imported from elsewhere that is not an input builder
+ * (`out = resample(grid, factor=0.5)` with `from gridlib import resample`): a result of the code under test.
+ */
+function isResultOfImportedCall(operand: Node, body: Node, names: NameResolver): boolean {
+  const id = unparen(operand);
+  if (id.type !== 'identifier') return false;
+  const b = bindingsOf(body);
+  if (b.at.get(id.text)?.length !== 1 || b.shared.has(id.text)) return false;
+  let value: Node | undefined;
+  forEachInScope(body, (n) => {
+    if (value) return false;
+    if (n.type === 'assignment' && n.childForFieldName('left')?.text === id.text) value = n.childForFieldName('right') ?? undefined;
+    return !value;
+  });
+  const v = value ? unparen(value) : undefined;
+  const callee = v?.type === 'call' ? v.childForFieldName('function') : null;
+  const qualified = callee ? names.qualify(callee) : undefined;
+  if (!qualified || !qualified.includes('.')) return false;
+  const last = qualified.slice(qualified.lastIndexOf('.') + 1);
+  // A class (`Grid(...)`) builds an input; a function computes a result.
+  return !INPUT_LIBRARIES.has(qualified.split('.')[0]!) && !/^[A-Z]/.test(last);
+}
+
 /** Literals a name keeps as long as it is not rebound: `True`, `1`, `"done"` (not a list or dict, which can be emptied). */
 const IMMUTABLE_LITERALS = new Set(['true', 'integer', 'float', 'string', 'concatenated_string', 'unary_operator', 'not_operator']);
 
@@ -855,7 +887,7 @@ export const vacuousAssertion: Rule = {
         '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet. `expected = f(x); assert f(x) == expected` is reported only when the name says it holds the expected value, nothing with a call runs between the two, the comparison is `==` (not `is`: a cache returns the same object), and the test or its class is not named for caching, determinism or repeatability (`test_encode_is_deterministic`, `test_second_call_uses_cache`); `expected = reference(x); assert fast(x) == expected` is a real check.',
         'A copy taken before the code runs (`before = x.copy(); normalize(x); assert_array_equal(x, before)`) is a real check; a value compared with its copy in the same assertion is vacuous only as the test\'s only check and outside tests named for copying (`test_copy`: `G.adj.copy() == G.adj` checks the copy method); `copy.copy(x) is x` (is the copy a new object?) stays quiet.',
         'Setup smoke tests (`def test_init(self): self.assertTrue(True)` in a class with `setUp`, or with fixture parameters) and tests whose comment says they only check that nothing crashes are `info`.',
-        '`obj.attr == obj.attr` (an attribute may be computed on each access: a stability check) is `info`, and so is a self-comparison in a test that turns warnings into errors (`@pytest.mark.filterwarnings("error")`: it checks that nothing warns).',
+        '`obj.attr == obj.attr` (an attribute may be computed on each access: a stability check) is `info`, and so is a self-comparison of a given value (a fixture, a built input) in a test that turns warnings into errors (`@pytest.mark.filterwarnings("error")`: it checks that nothing warns); a self-comparison of a result of the code under test there (`out = resample(grid)`, then `assert_allclose(out, out)`) stays a warning unless the test is named for warnings.',
         '`assert len(x) >= 0` or `isinstance(x, object)` next to real assertions stays quiet, like other constants; `assert total(xs) >= 0` (a bound on a computed value) is a real check.',
         'An alias whose original is rebound before the comparison (`before = state; state = step(state); assert state == before`) is a real check and stays quiet.',
         'A flag asserted after something may change it stays quiet, and so does one bound only inside a block the assertion follows (`with suppress(...): ...; reached = True`, then `assert reached`: a check that the binding ran): `ok = True` reset in a loop, a module flag cleared by `except ImportError:` or through `global`, a local changed through `nonlocal`, a name patched by its string (`monkeypatch.setattr(mod, "STRICT", False)`), and lists or dicts (which can be emptied).',

@@ -630,6 +630,25 @@ function assertsCallResult(assertStmt: Node, body: Node): boolean {
   return value.type === 'identifier' && boundToCallIn(body).has(value.text);
 }
 
+/** Words of a test name that say the test expects the code to refuse something (`test_parse_rejects_garbage`). */
+const REJECTION_WORDS = /^(rejects?|rejected|invalid|bad|garbage|malformed|bogus|broken|corrupt(ed)?|wrong|illegal|errors?|raises?|raising|throws?|exceptions?|fails?|failure|failing|unimplemented|unsupported|unknown|missing|refuses?)$/;
+
+/**
+ * The test shows that it expects the call in a `pytest.raises(Exception)` block to be refused: its name says so
+ * (`test_parse_rejects_garbage`, `test_unimplemented_options`), or it also checks the same callee outside the block
+ * (`assert is_valid_xml("<a>foo</a>")` before `with ...: assert is_valid_xml("<a>foo")`). Otherwise a success test
+ * wrapped in "expect an exception" (`with pytest.raises(Exception): assert parse(valid_doc)`) is inverted.
+ */
+function expectsRejection(withStmt: Node, body: Node): boolean {
+  const test = nearestFunction(withStmt);
+  if (!test) return true;
+  if (identifierWords(functionName(test)).some((w) => REJECTION_WORDS.test(w))) return true;
+  const callees = new Set(body.descendantsOfType('call').map((c) => (c ? calleeLastName(c) : undefined)).filter(Boolean));
+  return (test.childForFieldName('body')?.descendantsOfType('assert_statement') ?? []).some(
+    (a) => !!a && !(a.startIndex >= body.startIndex && a.endIndex <= body.endIndex) && a.descendantsOfType('call').some((c) => !!c && callees.has(calleeLastName(c))),
+  );
+}
+
 /** Names a block binds to the result of a call: `x = f(...)`, `x = await f(...)`, `with f(...) as x`. */
 function boundToCallIn(body: Node): Set<string> {
   const out = new Set<string>();
@@ -718,7 +737,7 @@ function checkExpectedFailure(ctx: RuleContext, withStmt: Node): void {
   const statements = assertionsIn(body, ctx.names).filter((a) => a.type === 'assert_statement' && !isExplicitFailure(a) && readsValues(a));
   const asserts = [...statements, ...ownAssertCallsIn(ctx, withStmt, body)].sort((a, b) => a.startIndex - b.startIndex);
   if (!asserts.length) return;
-  if (expected.broad && asserts.every((a) => a.type === 'assert_statement' && assertsCallResult(a, body))) {
+  if (expected.broad && asserts.every((a) => a.type === 'assert_statement' && assertsCallResult(a, body)) && expectsRejection(withStmt, body)) {
     ctx.report({
       node: withStmt,
       message: `\`with ${expected.display}\` around ${describeAssertions(asserts)}: the call is probably what is expected to raise, but the block also passes when it returns a false value; name the exception the call raises, and call it without \`assert\`.`,
@@ -801,7 +820,7 @@ export const swallowedAssertion: Rule = {
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`.',
         'Expected-failure decorators whose wrapper raises when the test passes (`except AssertionError: return`, then `raise AssertionError("passed unexpectedly")`) stay quiet. A helper module\'s decorator is reported only when it names AssertionError and drops it outright (not a retry, a skip or a broad `except Exception`) and the module does not apply it to its own helpers.',
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
-        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet. `pytest.raises(Exception)` around an `assert` whose operand is the call expected to raise, or what a call in the block built (`assert is_valid_xml("<a>")`, `async with Cluster(...) as c: assert c`), is `info`; a comparison, a negation or a value computed before the block stays a warning.',
+        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet. `pytest.raises(Exception)` around an `assert` whose operand is the call expected to raise, or what a call in the block built (`assert is_valid_xml("<a>")`, `async with Cluster(...) as c: assert c`), is `info` when the test shows it expects a rejection (its name says so: `test_parse_rejects_garbage`, `test_unimplemented_options`; or it also asserts the same callee outside the block); otherwise (`def test_parse_nested(): with pytest.raises(Exception): assert parse(valid_doc)`) it is a success test inverted, a warning; a comparison, a negation or a value computed before the block stays a warning.',
         'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',
         'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`.',

@@ -216,6 +216,11 @@ function unconditionalSkipMark(expr: Node, ctx: RuleContext): MarkSkip | undefin
     if (pytestSkipif && cond && unparen(cond).type === 'string' && !isTrueConditionString(cond)) return undefined;
     if (cond && (constantTruth(cond, ctx.root, ctx.source) === true || isTrueConditionString(cond) || versionTruth(cond, ctx) === true) && args.positional.length >= 1) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
   }
+  // A project's own conditional skip factory (`from helpers import skip_if`, `@skip_if(True, "rounding bug")`): whatever
+  // its implementation, a condition that is always true makes it `skipIf(True)`.
+  if (!pytestSkipif && !/^unittest(\.case)?\./.test(q) && /^skip_?if$/i.test(name.slice(name.lastIndexOf('.') + 1))) {
+    if (cond && args.positional[0] && constantTruth(cond, ctx.root, ctx.source) === true) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+  }
   if (/^unittest(\.case)?\.skipUnless$/.test(q)) {
     if (cond && (constantTruth(cond, ctx.root, ctx.source) === false || versionTruth(cond, ctx) === false)) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
   }
@@ -563,8 +568,14 @@ function inheritedNames(root: Node): Set<string> {
   return names;
 }
 
-/** A reason that says the tests run somewhere else ("Tested in tests/reductions", "covered by test_io.py", "run separately"). */
-const TESTED_ELSEWHERE = /\b(tested|covered|exercised|checked|run|done)\b[^.;]{0,40}?\b(in|by)\s+\S*(test|\.py\b|\/)|\belsewhere\b|\bseparately\b/i;
+/**
+ * A reason that says the tests run somewhere else ("Tested in tests/reductions", "covered by test_io.py", "tests
+ * live in test_io.py", "run separately"): the tests are the subject, not a fix that happens elsewhere.
+ */
+const TESTED_ELSEWHERE = /\b(tested|covered|exercised|checked|run|done)\b[^.;]{0,40}?\b(in|by)\s+\S*(test|\.py\b|\/)|\btests?\s+(live|lives|are|is)\s+in\s+\S*(test|\.py\b|\/)|\b(tested|covered|run|exercised)\s+(elsewhere|separately)\b/i;
+
+/** A reason that names a failure ("off by a cent", "broken", "fails on ..."): the suite is skipped because it fails. */
+const NAMES_FAILURE = /\b(fail\w*|bugs?|buggy|broken|wrong|off by|incorrect|flaky|fix(ed|es)?|crash\w*|errors?|regression|todo|fixme|xxx)\b/i;
 
 /** A class that inherits its tests and defines nothing itself (`class TestReduce(base.BaseReduceTests): pass`). */
 function isEmptySubclass(cls: Node): boolean {
@@ -588,7 +599,8 @@ function checkClass(ctx: RuleContext, cls: Node): void {
     const note = markNote(skip);
     // `@skip(reason="Tested in test_reductions.py") class TestReduce(base.BaseReduceTests): pass`: this copy of a shared
     // suite is opted out because the suite runs elsewhere, which the reason says; the class adds nothing of its own.
-    const elsewhere = !skip.xfail && note.severity === 'warning' && TESTED_ELSEWHERE.test(skip.reason ? (stringValue(skip.reason) ?? skip.reason.text) : '') && isEmptySubclass(cls);
+    const reasonText = skip.reason ? (stringValue(skip.reason) ?? skip.reason.text) : '';
+    const elsewhere = !skip.xfail && note.severity === 'warning' && TESTED_ELSEWHERE.test(reasonText) && !NAMES_FAILURE.test(reasonText) && isEmptySubclass(cls);
     ctx.report({
       node: dec,
       message: `\`@${skip.display}\` on class \`${className(cls)}\` ${markEffect(skip, 'all of its tests')}${note.text}.${elsewhere ? ' The class only inherits a shared suite and the reason says it runs elsewhere; not subclassing it says the same without a skip.' : note.tail}`,
@@ -803,14 +815,61 @@ function inputGuard(node: Node, fn: Node | null, scope: Node): InputGuard {
   return result;
 }
 
+/** Per file: the calls of each module function whose first argument is a constant true (`skip_if(True, "known failure")`). */
+const constantTrueCalls = new WeakMap<Node, Map<string, Node>>();
+
+/**
+ * A call in this module of a function enclosing `fn` (a conditional skip factory, `def skip_if(condition, reason)`)
+ * with a condition that is always true: `known_failure = skip_if(True, "known failure")` makes its skipping
+ * wrapper unconditional, whatever the factory's own gate.
+ */
+function constantlyTrueApplication(fn: Node, ctx: RuleContext): Node | undefined {
+  // Module-level factories only: an inner helper's name may be reused for an unrelated call.
+  const factories = enclosingFunctions(fn).filter((f) => definitionParent(f)?.type === 'module');
+  if (!factories.length) return undefined;
+  let calls = constantTrueCalls.get(ctx.root);
+  if (!calls) {
+    calls = new Map();
+    for (const call of ctx.root.descendantsOfType('call')) {
+      const callee = call?.childForFieldName('function');
+      if (!call || callee?.type !== 'identifier' || calls.has(callee.text)) continue;
+      const cond = callArguments(call).positional[0];
+      if (cond && constantTruth(cond, ctx.root, ctx.source) === true) calls.set(callee.text, call);
+    }
+    constantTrueCalls.set(ctx.root, calls);
+  }
+  for (const f of factories) {
+    const call = calls.get(functionName(f));
+    if (call) return call;
+  }
+  return undefined;
+}
+
+function definitionParent(def: Node): Node | null {
+  return def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
+}
+
+function shortCall(call: Node): string {
+  return call.text.length > 60 ? `${call.text.slice(0, 57)}...` : call.text;
+}
+
 function checkCodeUnderTestSite(ctx: RuleContext, node: Node): void {
   const site = skipSiteOf(node, ctx.names);
   if (!site) return;
   const fn = nearestFunction(node);
   const scope = fn?.childForFieldName('body') ?? ctx.root;
   const handler = enclosingHandler(node, scope);
-  if (fn && (isSkipHelper(fn, site.reason) || isDecoratorWrapper(fn))) return;
+  const constantUse = fn ? constantlyTrueApplication(fn, ctx) : undefined;
+  if (fn && !constantUse && (isSkipHelper(fn, site.reason) || isDecoratorWrapper(fn))) return;
   const where = fn ? `\`${functionName(fn)}()\`` : 'this module';
+  if (constantUse) {
+    ctx.report({
+      node,
+      message: `\`${site.display}\` in \`${functionName(fn!)}()\`: the decorator factory around it is applied with a condition that is always true (\`${shortCall(constantUse)}\`), so every test it decorates is skipped instead of run.`,
+      severity: 'warning',
+    });
+    return;
+  }
   if (handler) {
     // A skip in a handler of an environment error (`except ImportError:`, `except OSError:`) is a gate; one in a
     // handler of the computation's own errors turns the failing cases into skips.
@@ -863,7 +922,7 @@ export const blanketSkip: Rule = {
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
         '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. A `load_tests` hook that returns an empty ' +
         '`unittest.TestSuite()` drops every test of its module without a word. The same skip put on every test of a file one by one, a mark kept in a name ' +
-        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), is no different. ' +
+        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`). ' +
         'A fixture whose first act is `pytest.skip()` skips every test that requests it. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
@@ -873,13 +932,13 @@ export const blanketSkip: Rule = {
         '`@unittest.expectedFailure` on a single test method stays quiet; on a whole class it is `info` (an unexpected success fails the run, as with a strict xfail).',
         'Environment gates: module-level skips under `if sys.platform ...:`, `if not HAS_X:` or in `except ImportError:` stay quiet; under a broad `except Exception:` around an import they are warnings, or `info` when the reason names the environment.',
         'Conditional `xfail(<condition>, ...)`, `skipif("<string condition>")` and xfail on single tests stay quiet; a blanket `xfail(strict=True)` or `xfail(raises=SpecificError)` (a pass or another failure still fails the run) is `info`.',
-        'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment; when every test also carries a mark naming what it needs (`@pytest.mark.network`, `@requires_gpu`), it is `info`.',
+        'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment; when every test also carries a mark naming what it needs (`@pytest.mark.network`, `@requires_gpu`) and the skip or xfail gives no reason of its own, it is `info` (a reason that does not name the environment, `xfail(reason="intermittent")`, keeps the warning).',
         'Version gates that name a minor version (`skipif(sys.version_info < (3, 10))`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet.',
         'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`.',
-        'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`, or inside a conditional decorator that returns its target unchanged when a condition does not hold, `def skip_if(condition, reason): def decorate(target): if not condition: return target ...`; under a constant condition, `if not True:`, the wrapper is still reported), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment.',
+        'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`, or inside a conditional decorator that returns its target unchanged when a condition does not hold, `def skip_if(condition, reason): def decorate(target): if not condition: return target ...`; under a constant condition, `if not True:`, or when the module applies the factory with a condition that is always true, `known_failure = skip_if(True, "known failure")`, the wrapper is still reported), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
-        'Skipped classes that hide no check stay quiet: no tests, or only tests that do nothing but fail (`raise Exception("should never run")`, samples for a framework\'s own tests of skipping), with no bases but `object` or test framework classes and no subclass in the file. So does `test_item.__unittest_skip__ = True` in the implementation of a skip decorator (on the parameter it returns). A skipped empty subclass of a shared suite whose reason says the suite runs elsewhere (`@skip(reason="Tested in tests/reductions/...") class TestReduce(base.BaseReduceTests): pass`) is `info`.',
+        'Skipped classes that hide no check stay quiet: no tests, or only tests that do nothing but fail (`raise Exception("should never run")`, samples for a framework\'s own tests of skipping), with no bases but `object` or test framework classes and no subclass in the file. So does `test_item.__unittest_skip__ = True` in the implementation of a skip decorator (on the parameter it returns). A skipped empty subclass of a shared suite whose reason says the suite\'s tests run elsewhere (`@skip(reason="Tested in tests/reductions/...") class TestReduce(base.BaseReduceTests): pass`, "covered by test_io.py", "tests live in ...") is `info`; a reason that says a fix happens elsewhere or names a failure ("off by a cent; will be fixed separately") stays a warning.',
         '`load_tests` hooks that add to the suite they return (`tests.addTest(doctest.DocTestSuite())`), and empty suites returned under a condition (`if sys.platform != "win32": return unittest.TestSuite()`), stay quiet.',
       ],
     },
@@ -1037,11 +1096,13 @@ function checkSkippedOneByOne(ctx: RuleContext): void {
   const gate = gates.every(Boolean) ? gates[0] : undefined;
   for (const { decorator, mark } of marks) {
     const note = markNote(mark);
-    const tail = gate ? ` The tests are marked \`@${gate}\`: if that is why they fail, skip or xfail under that condition instead.` : note.tail;
+    // A reason of its own that does not name the environment ("intermittent") says why the tests fail, and it is not the mark's need.
+    const excused = !!gate && !mark.reason;
+    const tail = excused ? ` The tests are marked \`@${gate}\`: if that is why they fail, skip or xfail under that condition instead.` : note.tail;
     ctx.report({
       node: decorator,
       message: `\`@${mark.display}\` is on every test of this file (${total} tests): a blanket skip written out test by test; it ${markEffect(mark, 'them')}${note.text}.${tail}`,
-      severity: gate ? 'info' : 'warning',
+      severity: excused ? 'info' : 'warning',
     });
   }
 }
