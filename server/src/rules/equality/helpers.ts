@@ -2143,24 +2143,133 @@ export function universalOnSomeBranches(c: ClassInfo, classes: ClassInfo[]): Uni
     const ret = part.node;
     const fn = ret.type === 'return_statement' ? enclosingFunctionScope(ret) : undefined;
     if (!fn || fn.type !== 'function_definition') return undefined;
+    const inputs = new Set(parameterNames(fn));
+    const fits = (g: Guard) => guardFitsEverything(g.cond, g.positive, inputs);
     const value = unparen(returnValue(ret) ?? ret);
     let conditional: boolean;
     if (value.type === 'conditional_expression') {
       // `ALL_PERMISSIONS if user.is_superuser else frozenset(...)`: the universal set on one side only.
-      const [a, , b] = value.namedChildren;
+      const [a, cond, b] = value.namedChildren;
       conditional = !!a && !!b && isInstance(a) !== isInstance(b) && unparen(a).type !== 'none' && unparen(b).type !== 'none';
+      conditional &&= !emptyAnswer(isInstance(a) ? b! : a!) && guardsOf(ret, fn).concat({ cond: cond!, positive: isInstance(a) }).some(fits);
     } else {
       // `return ALL_PERMISSIONS` with another return of the function giving a real value.
       const realAnswer = (r: Node) => {
         const v = returnValue(r);
         return r.id !== ret.id && !!v && !isInstance(v) && unparen(v).type !== 'none' && reachable(r, fn.childForFieldName('body')!);
       };
-      conditional = isInstance(value) && returnsOf(fn).some(realAnswer);
+      // A real answer that is only an empty set (`if user is None: return frozenset()`) does not count.
+      conditional = isInstance(value) && returnsOf(fn).some((r) => realAnswer(r) && !emptyAnswer(returnValue(r)!)) && guardsOf(ret, fn).some(fits);
     }
     if (!conditional) return undefined;
     functions.push(fn.childForFieldName('name')?.text ?? 'a function');
   }
   return { functions: [...new Set(functions)], signals };
+}
+
+/** A condition that leads to a return, and whether the return runs when it holds (`else` and fall-through: not). */
+interface Guard {
+  cond: Node;
+  positive: boolean;
+}
+
+/**
+ * The conditions a return depends on inside its function: the `if`/`elif` branches around it (and, for an
+ * `else`, the tests it follows, negated), and at each level the `if` statements before it (early returns,
+ * negated). An `except` clause or a loop adds none.
+ */
+function guardsOf(ret: Node, fn: Node): Guard[] {
+  const guards: Guard[] = [];
+  const testsOf = (ifStatement: Node) => [
+    ifStatement.childForFieldName('condition'),
+    ...ifStatement.namedChildren.filter((x) => x.type === 'elif_clause').map((x) => x.childForFieldName('condition')),
+  ];
+  const body = fn.childForFieldName('body');
+  for (let n: Node | null = ret; n && n.parent && n.id !== body?.id; n = n.parent) {
+    const p: Node = n.parent;
+    if ((p.type === 'if_statement' || p.type === 'elif_clause') && n.id === p.childForFieldName('consequence')?.id) {
+      guards.push({ cond: p.childForFieldName('condition')!, positive: true });
+    } else if (p.type === 'else_clause' && p.parent?.type === 'if_statement') {
+      for (const t of testsOf(p.parent)) if (t) guards.push({ cond: t, positive: false });
+    } else if (p.type === 'block') {
+      for (let prev = n.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+        if (prev.type === 'if_statement') for (const t of testsOf(prev)) if (t) guards.push({ cond: t, positive: false });
+      }
+    }
+  }
+  return guards;
+}
+
+/** Words of a test that name privilege or a wildcard: `user.is_superuser`, `config.get("allow_all")`, `ALLOW_ANY`. */
+const PRIVILEGE_WORD = /^(?:super(?:user)?s?|admins?|administrators?|staff|root|privileged|all|any|every(?:thing|one)?|wildcard|unrestricted|unlimited)$/i;
+
+/**
+ * Does a test fit handing out "everything" (when it holds, or when it fails for a negated guard)? It names
+ * privilege or a wildcard (`user.is_superuser`, `allow_all`, `value == "*"`, either way round), or it
+ * finds an input missing: `arg is None`, `arg in (None, True)`, `not value` (or present, for a negated
+ * guard). A numeric threshold (`n > 100`) or a table miss (`lang not in LOADED`) does not fit, nor a
+ * `user is None` test whose failure (every real user) gets everything.
+ */
+function guardFitsEverything(cond: Node, positive: boolean, inputs: Set<string>): boolean {
+  const c = unparen(cond);
+  // An input itself, or read through an attribute, item or call (`value`, `options.get("members")`).
+  const isInput = (n: Node): boolean => {
+    let v = unparen(n);
+    while (v.type === 'attribute' || v.type === 'subscript' || v.type === 'call') v = unparen(v.childForFieldName(v.type === 'call' ? 'function' : v.type === 'attribute' ? 'object' : 'value')!);
+    return v.type === 'identifier' && inputs.has(v.text);
+  };
+  if (c.type === 'not_operator') {
+    const arg = c.childForFieldName('argument');
+    if (!arg) return false;
+    return isInput(arg) && !namesPrivilege(arg) ? positive : guardFitsEverything(arg, !positive, inputs);
+  }
+  if (c.type === 'boolean_operator') return c.namedChildren.some((x) => guardFitsEverything(x, positive, inputs));
+  if (namesPrivilege(c)) return true;
+  if (c.type === 'comparison_operator' && c.namedChildren.length === 2) {
+    const [left, right] = c.namedChildren.map((x) => unparen(x)) as [Node, Node];
+    const op = c.children.find((t) => !t.isNamed)?.type ?? '';
+    const isNone = (x: Node) => x.type === 'none' || (['tuple', 'list', 'set'].includes(x.type) && x.namedChildren.some((e) => e.type === 'none'));
+    const missing = (x: Node, y: Node) => isInput(x) && isNone(y);
+    if (missing(left, right) || (op !== 'in' && op !== 'not in' && missing(right, left))) {
+      return ['is', '==', 'in'].includes(op) ? positive : ['is not', '!=', 'not in'].includes(op) ? !positive : false;
+    }
+    return false;
+  }
+  // A bare input (`if value:`): present, so the fall-through after it is the missing case.
+  return isInput(c) && !positive;
+}
+
+/** A test naming privilege or a wildcard in its identifiers or strings, leaving out `all(...)`/`any(...)` calls. */
+function namesPrivilege(cond: Node): boolean {
+  let found = false;
+  const visit = (n: Node) => {
+    if (found) return;
+    if (n.type === 'identifier') {
+      const p = n.parent;
+      if (p?.type === 'call' && p.childForFieldName('function')?.id === n.id && (n.text === 'all' || n.text === 'any')) return;
+      found = identifierWords(n.text).split(/\s+/).some((w) => PRIVILEGE_WORD.test(w));
+    } else if (n.type === 'string') {
+      const text = stringContent(n);
+      found = WILDCARD_PRINT.test(text) || identifierWords(text).split(/[\s\W]+/).some((w) => PRIVILEGE_WORD.test(w));
+    }
+  };
+  visit(unparen(cond));
+  forEachDescendant(cond, visit);
+  return found;
+}
+
+/** An empty answer: `frozenset()`, `[]`, `cls([])`, `""`, `0`, `False`. */
+function emptyAnswer(v: Node): boolean {
+  const x = unparen(v);
+  if (['list', 'tuple', 'dictionary', 'set'].includes(x.type)) return !x.namedChildren.some((e) => e.type !== 'comment');
+  if (x.type === 'false' || x.type === 'none') return true;
+  if (x.type === 'integer') return x.text === '0';
+  if (x.type === 'string') return stringContent(x) === '' && !x.namedChildren.some((e) => e.type === 'interpolation');
+  if (x.type === 'call') {
+    const args = x.childForFieldName('arguments')?.namedChildren.filter((e) => e.type !== 'comment') ?? [];
+    return args.length === 0 ? /^(?:frozenset|set|list|tuple|dict|str)$/.test(x.childForFieldName('function')?.text ?? '') : args.length === 1 && emptyAnswer(args[0]!);
+  }
+  return false;
 }
 
 /** Builtin bases whose `in` tests values (sequences, sets, strings), not keys. */
