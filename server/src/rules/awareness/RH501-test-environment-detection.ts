@@ -450,7 +450,7 @@ export const testEnvironmentDetection: Rule = {
       instead: 'Make the code behave the same under test as in production. If tests need a different configuration, have the tests set it explicitly (a fixture, an environment variable the code documents, dependency injection).',
       lookAlikes: [
         'Test files, `conftest.py`, pytest plugins and test-helper modules (`testing/`, `test_utils.py`, `pytest_*` modules and the modules of a `pytest_*` package and its subpackages, folders named for a kind of test suite such as `integration_tests/`): quiet. Other `*_test(s)` folders (`ab_test/`, `load_tests/`) are code under test, and so is a project kept deeper below a `pytest_*` folder.',
-        'A skip under test only where the environment lacks something: in an `except ConnectionError:` (or `ImportError`, `TimeoutError`), before a `raise ModuleNotFoundError(...)`, or in a helper called only there (a data loader skipping the test that needs an offline download): `info`. A skip on the code\'s own errors (`except Exception:`, `except ValueError:`) stays a warning.',
+        'A skip under test only where the environment lacks something: in an `except ConnectionError:` (or `ImportError`, `TimeoutError`), before a `raise ModuleNotFoundError(...)`, or in a helper called only there (a data loader skipping the test that needs an offline download): `info`. A skip on the code\'s own errors (`except Exception:`, `except ValueError:`), or on an `ImportError` of the project\'s own module (a relative import, or one of a package holding the file), stays a warning.',
         'Libraries that integrate with pytest (`if "pytest" in sys.modules: return sys.modules["pytest"].ExceptionInfo`): `info`.',
         'Libraries that configure themselves under test (turn off colours or progress bars, register a plugin, set an option): `info`.',
         "A parameterless configuration predicate or setting (`def _use_color(): if 'PYTEST_CURRENT_TEST' in os.environ: return False`): `info`.",
@@ -609,7 +609,7 @@ export const testEnvironmentDetection: Rule = {
           severity = 'warning';
           // A skip that stands in for a missing dependency's or the network's error: a visible skip where the
           // run would fail for its environment, not a pass.
-          if (!g.expression && onlySkips(g.branch) && environmentGate(g.node, fn, ctx.root, ctx.names)) {
+          if (!g.expression && onlySkips(g.branch) && environmentGate(g.node, fn, ctx.root, ctx.names, ctx.path)) {
             severity = 'info';
             why = 'skips the test where a missing dependency or an unreachable network would fail it (an environment gate)';
           }
@@ -754,6 +754,26 @@ function buildsName(v: Node): boolean {
  * what a skip may stand in for. `Exception`, `OSError` and the like cover the code's own failures too.
  */
 const ENVIRONMENT_ERROR = /(^|\.)(ImportError|ModuleNotFoundError|ConnectionError|Connection(Refused|Reset|Aborted)Error|TimeoutError|Timeout|URLError|gaierror|timeout)$/;
+const IMPORT_ERROR = /(^|\.)(ImportError|ModuleNotFoundError)$/;
+
+/**
+ * The `try` body imports one of the project's own modules: a relative import, or one of a package that holds
+ * the file (`from fastmath._kernels import dot` in `fastmath/__init__.py`). Its ImportError is the code's own
+ * failure (a name not written yet), not a missing optional dependency.
+ */
+function importsOwnModule(tryBody: Node, path: string): boolean {
+  const dirs = path.replace(/\\/g, '/').split('/').slice(0, -1);
+  for (const kind of ['import_from_statement', 'import_statement'] as const) {
+    for (const stmt of tryBody.descendantsOfType(kind)) {
+      if (!stmt) continue;
+      const mods = kind === 'import_from_statement'
+        ? [stmt.childForFieldName('module_name')?.text ?? '']
+        : stmt.namedChildren.map((c) => (c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text) ?? '');
+      if (mods.some((m) => m.startsWith('.') || (m !== '' && dirs.includes(m.split('.')[0]!)))) return true;
+    }
+  }
+  return false;
+}
 
 /** The under-test branch skips and does nothing else that answers: no `return` of a value. */
 function onlySkips(branch: Node[]): boolean {
@@ -773,13 +793,21 @@ function onlySkips(branch: Node[]): boolean {
  * only environment errors (`except ConnectionError:`), or the statements after it in its block go on to
  * raise one (`raise ModuleNotFoundError(...)`) with no `return` before.
  */
-function onEnvironmentErrorPath(at: Node, names: NameResolver): boolean {
+function onEnvironmentErrorPath(at: Node, names: NameResolver, path: string): boolean {
   for (let p: Node | null = at.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) {
     if (p.type !== 'except_clause') continue;
     const caught = p.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
     const value = caught?.type === 'as_pattern' ? caught.namedChild(0) : caught;
     const types = value && unparen(value).type === 'tuple' ? unparen(value).namedChildren : value ? [value] : [];
-    return types.length > 0 && types.every((t) => ENVIRONMENT_ERROR.test(names.qualify(t) ?? t.text));
+    const tryBody = p.parent?.type === 'try_statement' ? p.parent.childForFieldName('body') : null;
+    // An ImportError counts only for third-party imports: the project's own module failing is its own error.
+    let ownImport: boolean | undefined;
+    const environmental = (t: Node) => {
+      const q = names.qualify(t) ?? t.text;
+      if (!ENVIRONMENT_ERROR.test(q)) return false;
+      return !IMPORT_ERROR.test(q) || !tryBody || !(ownImport ??= importsOwnModule(tryBody, path));
+    };
+    return types.length > 0 && types.every(environmental);
   }
   let stmt: Node = at;
   while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'module') stmt = stmt.parent;
@@ -798,8 +826,8 @@ function onEnvironmentErrorPath(at: Node, names: NameResolver): boolean {
  * (`def _skip_if_offline(name): if "PYTEST_CURRENT_TEST" in os.environ: pytest.skip(...)`), every call of
  * that helper in the file (there must be one).
  */
-function environmentGate(guard: Node, fn: Node | null, root: Node, names: NameResolver): boolean {
-  if (onEnvironmentErrorPath(guard, names)) return true;
+function environmentGate(guard: Node, fn: Node | null, root: Node, names: NameResolver, path: string): boolean {
+  if (onEnvironmentErrorPath(guard, names, path)) return true;
   const holder = fn?.parent?.type === 'decorated_definition' ? fn.parent.parent : fn?.parent;
   if (!fn || holder?.type !== 'module') return false;
   const name = functionName(fn);
@@ -807,7 +835,7 @@ function environmentGate(guard: Node, fn: Node | null, root: Node, names: NameRe
     const f = c?.childForFieldName('function');
     return f?.type === 'identifier' && f.text === name;
   });
-  return calls.length > 0 && calls.every((c) => !!c && onEnvironmentErrorPath(c, names));
+  return calls.length > 0 && calls.every((c) => !!c && onEnvironmentErrorPath(c, names, path));
 }
 
 /** A constant that reads as a switch (`True`, `False`, `None`) rather than an answer. */

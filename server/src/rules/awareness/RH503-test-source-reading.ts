@@ -386,8 +386,67 @@ function isOwnPackageModule(mod: string, path: string): boolean {
  * answers imports them where it uses them. A star import anywhere else, or of a `tests` package's module,
  * still counts.
  */
-function reExportsOwnModule(mod: string, node: Node, path: string): boolean {
-  return /(^|[\\/])__init__\.py$/.test(path) && node.namedChildren.some((c) => c?.type === 'wildcard_import') && isPackageModule(mod) && isOwnPackageModule(mod, path);
+function reExportsOwnModule(mod: string, node: Node, root: Node, path: string): boolean {
+  if (!/(^|[\\/])__init__\.py$/.test(path) || !node.namedChildren.some((c) => c?.type === 'wildcard_import')) return false;
+  return isPackageModule(mod) && isOwnPackageModule(mod, path) && !readsUnboundConstant(root);
+}
+
+/** Constant-like names (`EXPECTED`, `CASES`): what a star import of a test module would bring in as data. */
+const CONSTANT_NAME = /^_*[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
+
+/**
+ * The file reads a constant-like name it never binds itself (`return EXPECTED[case]` under
+ * `from .test_solver import *`): a star import brought it in, so the package uses the module's data rather
+ * than re-exporting an API.
+ */
+function readsUnboundConstant(root: Node): boolean {
+  const bound = new Set<string>();
+  const read = new Set<string>();
+  for (const id of root.descendantsOfType('identifier')) {
+    if (!id || !CONSTANT_NAME.test(id.text)) continue;
+    const p = id.parent;
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id) continue;
+    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === id.id) continue;
+    if (isBindingName(id)) bound.add(id.text);
+    else read.add(id.text);
+  }
+  return [...read].some((name) => !bound.has(name));
+}
+
+/** `id` is bound where it stands: an assignment's or loop's target, an import, a definition's name, a parameter. */
+function isBindingName(id: Node): boolean {
+  let n: Node = id;
+  // Climb through target patterns (`A, B = ...`, `(A, B)`, `[A, *B]`).
+  while (n.parent && /^(pattern_list|tuple_pattern|list_pattern|list_splat_pattern|parenthesized_expression)$/.test(n.parent.type)) n = n.parent;
+  const p = n.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'assignment':
+    case 'augmented_assignment':
+    case 'for_statement':
+    case 'for_in_clause':
+      return p.childForFieldName('left')?.id === n.id;
+    case 'named_expression':
+      return p.childForFieldName('name')?.id === n.id;
+    case 'function_definition':
+    case 'class_definition':
+      return p.childForFieldName('name')?.id === n.id;
+    case 'as_pattern_target':
+    case 'global_statement':
+    case 'nonlocal_statement':
+    case 'parameters':
+    case 'lambda_parameters':
+    case 'default_parameter':
+    case 'typed_parameter':
+    case 'typed_default_parameter':
+      return true;
+    case 'dotted_name':
+      return /^(import_statement|import_from_statement|aliased_import)$/.test(p.parent?.type ?? '');
+    case 'aliased_import':
+      return p.childForFieldName('alias')?.id === n.id;
+    default:
+      return false;
+  }
 }
 
 /**
@@ -395,6 +454,12 @@ function reExportsOwnModule(mod: string, node: Node, path: string): boolean {
  * called or not, what they give back is what the tests compare against.
  */
 const ANSWER_NAME = /expect|answer|golden|solution|oracle|reference|fixture/i;
+/**
+ * Names of the tests' oracles: a slow, obviously correct implementation the tests compare against
+ * (`brute_force_shortest_path`, `naive_variance`, `slow_quantile`, `ground_truth_labels`, `sort_baseline`).
+ * The word must start or end a longer name: `slow` alone (sympy's `@slow`) is a test mark.
+ */
+const ORACLE_NAME = /^(brute_?force|brute|naive|slow|exhaustive|baseline|ground_?truth|truth|canonical|golden)_[a-z0-9]\w*$|^[a-z]\w*_(brute_?force|naive|oracle|baseline|ground_?truth)$/i;
 
 /**
  * `from astropy.coordinates.tests.helper import skycoord_equal`, `from numba.tests.support import
@@ -416,7 +481,7 @@ function importsTestUtilities(mod: string, node: Node, root: Node, path: string)
     const name = (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '';
     const local = (n?.type === 'aliased_import' ? n.childForFieldName('alias')?.text : name) ?? '';
     // A decorator is not a test even when named `test_id`: a test takes no function to wrap.
-    if (!/[a-z]/.test(name) || (decoratorsOnly ? /^Test|Tests?$|TestCase$/ : /^test_|^Test|Tests?$|TestCase$/).test(name) || ANSWER_NAME.test(name)) return false;
+    if (!/[a-z]/.test(name) || (decoratorsOnly ? /^Test|Tests?$|TestCase$/ : /^test_|^Test|Tests?$|TestCase$/).test(name) || ANSWER_NAME.test(name) || ORACLE_NAME.test(name)) return false;
     locals.add(local);
   }
   if (locals.size === 0) return false;
@@ -433,9 +498,30 @@ function importsTestUtilities(mod: string, node: Node, root: Node, path: string)
     const decorator = p?.type === 'decorator' || (called && p!.parent?.type === 'decorator');
     const base = p?.type === 'argument_list' && p.parent?.type === 'class_definition';
     if (decoratorsOnly ? !decorator : !called && !decorator && !base) return false;
+    // A decorator on a stub (`raise NotImplementedError`, `pass`) supplies the function's whole result.
+    if (decorator && decoratesStub(id)) return false;
     used.add(id.text);
   }
   return used.size === locals.size;
+}
+
+/**
+ * The function under the decorator `id` belongs to has a body that computes nothing: only a docstring,
+ * `pass`, `...`, `return`/`return None`, or `raise NotImplementedError`.
+ */
+function decoratesStub(id: Node): boolean {
+  let d: Node | null = id.parent;
+  while (d && d.type !== 'decorator') d = d.parent;
+  const def = d?.parent?.type === 'decorated_definition' ? d.parent.childForFieldName('definition') : null;
+  const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
+  if (!body) return false;
+  return body.namedChildren.every((stmt) => {
+    if (stmt.type === 'comment' || stmt.type === 'pass_statement') return true;
+    if (stmt.type === 'expression_statement') return /^(string|ellipsis)$/.test(stmt.namedChild(0)?.type ?? '');
+    if (stmt.type === 'return_statement') return !stmt.namedChild(0) || stmt.namedChild(0)!.type === 'none';
+    if (stmt.type === 'raise_statement') return /^NotImplementedError\b/.test(stmt.namedChild(0)?.text ?? '');
+    return false;
+  });
 }
 
 function isWithin(n: Node, outer: Node): boolean {
@@ -516,8 +602,8 @@ export const testSourceReading: Rule = {
         'Library classes whose name starts with `Test` (`from starlette.testclient import TestClient`): quiet.',
         'Functions that hand the package\'s own suite to a runner (a module-level `test_suite()` for setuptools, `load_tests()`, `additional_tests()`, `suite()`, `runtests()`) importing or reading the tests: quiet.',
         'Classes imported from a `test_*` module of a package outside any `tests` folder (`from subunit.test_results import CatFiles`: test tooling names modules after the result classes they hold): `info`. Constants, functions and test-case classes (`TestSolver`) imported from it still count.',
-        'Helpers of a test package\'s support modules used only as utilities in the importing file (`from astropy.coordinates.tests.helper import skycoord_equal` then `skycoord_equal(a, b)`, `with captured_stdout():` from `numba.tests.support`, a decorator or a base class): `info`. Constants, test-case classes, names that say they give the answers (`expected_*`, `golden`, `reference`), names used as values, and anything else from a `test_*` module still count.',
-        'A package\'s own module that is only named like a test (bandit\'s "tests" are its security checks): re-exported by a package `__init__.py` (`from bandit.core.test_properties import *`) or with names used only as decorators (`@checks("Call")`): `info`. A star import elsewhere, functions called from it (a test\'s reference implementation), constants, and any module of a `tests` folder still count.',
+        'Helpers of a test package\'s support modules used only as utilities in the importing file (`from astropy.coordinates.tests.helper import skycoord_equal` then `skycoord_equal(a, b)`, `with captured_stdout():` from `numba.tests.support`, a decorator or a base class): `info`. Constants, test-case classes, names that say they give the answers (`expected_*`, `golden`, `reference`) or name the tests\' oracle (`brute_force_*`, `naive_*`, `slow_*`, `*_baseline`, `ground_truth_*`), decorators on a function whose body computes nothing (`pass`, `...`, `raise NotImplementedError`: the decorator supplies the result), names used as values, and anything else from a `test_*` module still count.',
+        'A package\'s own module that is only named like a test (bandit\'s "tests" are its security checks): re-exported by a package `__init__.py` (`from bandit.core.test_properties import *`) or with names used only as decorators (`@checks("Call")`): `info`. A star import elsewhere, an `__init__.py` that reads a constant-like name it never binds (`return EXPECTED[case]`: data the star import brought in), functions called from it (a test\'s reference implementation), constants, and any module of a `tests` folder still count.',
         'Listed files kept by a `test_` prefix that are not Python files (a data set\'s `test_batch`, `test_images.npy`), or files kept because they are *not* tests (`if not f.startswith("test_")`): quiet.',
       ],
     },
@@ -670,7 +756,7 @@ export const testSourceReading: Rule = {
           emit({ node, what: `the classes ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
           return;
         }
-        if (full === mod && reExportsOwnModule(mod, node, ctx.path)) {
+        if (full === mod && reExportsOwnModule(mod, node, ctx.root, ctx.path)) {
           const note = 'a package re-exporting its own module named like a test as part of its API (a module of tests has nothing to export; code after a test\'s answers imports them where it uses them).';
           emit({ node, what: `the names of its own module \`${mod}\``, how: `\`from ${mod} import *\``, severity: 'info', note });
           return;
