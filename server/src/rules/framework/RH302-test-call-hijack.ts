@@ -478,8 +478,8 @@ function swallowedCallOf(ctx: RuleContext, fn: Node, methods: Set<string>, scope
   return clause;
 }
 
-/** Names bound straight to the test method: `method = getattr(self, self._testMethodName)`. */
-function getattrTestMethodLocals(fn: Node): Set<string> {
+/** The local names `fn` binds to a call's result (`name = f(...)`) for which `picks(call)` holds. */
+function localsBoundToCalls(fn: Node, picks: (call: Node) => boolean): Set<string> {
   const names = new Set<string>();
   const body = fn.childForFieldName('body');
   if (!body) return names;
@@ -487,11 +487,17 @@ function getattrTestMethodLocals(fn: Node): Set<string> {
     if (n.type !== 'assignment') return;
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
-    if (left?.type !== 'identifier' || right?.type !== 'call') return;
-    const { name, args } = callParts(right);
-    if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) names.add(left.text);
+    if (left?.type === 'identifier' && right?.type === 'call' && picks(right)) names.add(left.text);
   });
   return names;
+}
+
+/** Names bound straight to the test method: `method = getattr(self, self._testMethodName)`. */
+function getattrTestMethodLocals(fn: Node): Set<string> {
+  return localsBoundToCalls(fn, (call) => {
+    const { name, args } = callParts(call);
+    return name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text));
+  });
 }
 
 /** Test failures: caught by these, a failing test method ends in the handler. */
@@ -540,19 +546,11 @@ function helperParamsGiven(call: Node, helper: Node, given: (a: Node) => boolean
 
 /** Names a method binds to the test method through a helper of its class: `method = self._get_test_method()`. */
 function testMethodLocals(fn: Node, scope: TestCaseScope): Set<string> {
-  const names = new Set<string>();
-  const body = fn.childForFieldName('body');
-  if (!body) return names;
-  forEachInScope(body, (n) => {
-    if (n.type !== 'assignment') return;
-    const left = n.childForFieldName('left');
-    const right = n.childForFieldName('right');
-    if (left?.type !== 'identifier' || right?.type !== 'call') return;
-    const { name, receiver } = callParts(right);
+  return localsBoundToCalls(fn, (call) => {
+    const { name, receiver } = callParts(call);
     const helper = receiver?.text === 'self' ? scope.methods.get(name) : undefined;
-    if (helper && returnsTestMethod(helper, scope.methods)) names.add(left.text);
+    return !!helper && returnsTestMethod(helper, scope.methods);
   });
-  return names;
 }
 
 /** Does a helper method return the test method (`return getattr(self, self._testMethodName)`), directly or through another helper (bounded)? */

@@ -690,23 +690,28 @@ function aliasOf(body: Node, alias: string, original: string, use: Node): boolea
   return !originalBindings.some((at) => at > aliasAt && at < use.startIndex);
 }
 
-/**
- * `name` is a local bound once, to the result of an operator (`Rat(10) // Rat(4)`) or of the function the test is
- * named for (`gcd(10, 12)` in `test_gcd`): not a fresh value (`Rat(1)`, `np.array([...])`), whose reflexivity,
- * or an assertion helper's handling of it, a test may check.
- */
-function isComputedLocal(operand: Node, body: Node, testName: string): boolean {
+/** The value of `operand` when it is a local of `body` assigned exactly once (and not shared with other scopes). */
+function valueBoundOnceIn(operand: Node, body: Node): Node | undefined {
   const id = unparen(operand);
-  if (id.type !== 'identifier') return false;
+  if (id.type !== 'identifier') return undefined;
   const b = bindingsOf(body);
-  if (b.at.get(id.text)?.length !== 1 || b.shared.has(id.text)) return false;
+  if (b.at.get(id.text)?.length !== 1 || b.shared.has(id.text)) return undefined;
   let value: Node | undefined;
   forEachInScope(body, (n) => {
     if (value) return false;
     if (n.type === 'assignment' && n.childForFieldName('left')?.text === id.text) value = n.childForFieldName('right') ?? undefined;
     return !value;
   });
-  const v = value ? unparen(value) : undefined;
+  return value ? unparen(value) : undefined;
+}
+
+/**
+ * `name` is a local bound once, to the result of an operator (`Rat(10) // Rat(4)`) or of the function the test is
+ * named for (`gcd(10, 12)` in `test_gcd`): not a fresh value (`Rat(1)`, `np.array([...])`), whose reflexivity,
+ * or an assertion helper's handling of it, a test may check.
+ */
+function isComputedLocal(operand: Node, body: Node, testName: string): boolean {
+  const v = valueBoundOnceIn(operand, body);
   if (v?.type === 'binary_operator') return true;
   if (v?.type !== 'call') return false;
   const callee = v.childForFieldName('function');
@@ -727,17 +732,7 @@ const INPUT_LIBRARIES = new Set(['numpy', 'pandas', 'scipy', 'torch', 'xarray', 
  * (`out = resample(grid, factor=0.5)` with `from gridlib import resample`): a result of the code under test.
  */
 function isResultOfImportedCall(operand: Node, body: Node, names: NameResolver): boolean {
-  const id = unparen(operand);
-  if (id.type !== 'identifier') return false;
-  const b = bindingsOf(body);
-  if (b.at.get(id.text)?.length !== 1 || b.shared.has(id.text)) return false;
-  let value: Node | undefined;
-  forEachInScope(body, (n) => {
-    if (value) return false;
-    if (n.type === 'assignment' && n.childForFieldName('left')?.text === id.text) value = n.childForFieldName('right') ?? undefined;
-    return !value;
-  });
-  const v = value ? unparen(value) : undefined;
+  const v = valueBoundOnceIn(operand, body);
   const callee = v?.type === 'call' ? v.childForFieldName('function') : null;
   const qualified = callee ? names.qualify(callee) : undefined;
   if (!qualified || !qualified.includes('.')) return false;
