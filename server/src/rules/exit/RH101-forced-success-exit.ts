@@ -36,8 +36,10 @@ import {
   catchesSystemExit,
   CATCHES_SYSTEM_EXIT,
   displayOf,
+  execSuccessSite,
   exitWrappers,
   forwardedExitSite,
+  mayExec,
   statusForwardingExits,
   exitKindOfQualified,
   exceptionNames,
@@ -1154,6 +1156,15 @@ export const EXIT_WORD = new MentionedWords([], {
     ['_exit', 'xit'],
     ['SystemExit', 'xit'],
     ['quit', 'quit'],
+    // `os.execv("/bin/true", ...)`: the process becomes a program that exits 0.
+    ['execv', 'xecv'],
+    ['execve', 'xecv'],
+    ['execvp', 'xecv'],
+    ['execvpe', 'xecv'],
+    ['execl', 'xecl'],
+    ['execle', 'xecl'],
+    ['execlp', 'xecl'],
+    ['execlpe', 'xecl'],
   ],
 });
 
@@ -1196,6 +1207,7 @@ export const forcedSuccessExit: Rule = {
         'An exit stored as a cleanup or finalizer (`self.addCleanup(os._exit, 0)`, `unittest.addModuleCleanup(...)`, `cls.addClassCleanup(sys.exit, 0)`, `request.addfinalizer(functools.partial(os._exit, 0))`, `ExitStack().callback(os._exit, 0)`) runs when the test, class, module, fixture or block ends: judged at the registering call like the exit itself. Cleanups that remove files or exit non-zero stay quiet.',
         '`os._exit(0)` in the `__del__` of a test helper class — `error`: the finaliser runs by itself when the object is collected or the interpreter shuts down, after the run has set its status (a `SystemExit` there is only printed, so it stays `info`).',
         'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call. So is a call of a helper that passes one of its parameters on as the status (`def finish(status=0): sys.exit(status)` called as `finish()`, `bail = lambda code: os._exit(code)` called as `bail(0)`), when the helper is bound once and its exit is a statement of its own body; the call is reported, with the exit it ends in.',
+        'Replacing the process with a program that does nothing and exits 0 (`os.execv("/bin/true", ["true"])`, `os.execl(sys.executable, sys.executable, "-c", "pass")`) is judged like `os._exit(0)`; other programs (`os.execv(sys.executable, [sys.executable] + sys.argv)` restarting itself, `os.execvp("git", ...)`) are not exits of this kind.',
         '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`.',
         'A worker process ending itself on purpose: `os._exit(0)` in the `handle_error()` callback of a server class, a method named as the process\'s exit hook (`exithook`, `on_exit`) whose body is only the exit and that no method returning a value calls, `raise SystemExit` in an `except OSError` handler after reporting the error on stderr or in a log — `info`. A handler of the work\'s failure (`except Exception`, `except ValueError`) that prints and exits 0 stays an `error`, as does `os._exit(0)` after an environment error.',
         '`atexit`/`sys.excepthook` callbacks that exit 0, and exits after a test run in a runner script (`pytest.main(...)` then `sys.exit(0)`), are reported by RH102 instead; outside test files, an exit after a test run in the same function is the runner\'s status, which RH102 judges.',
@@ -1251,7 +1263,7 @@ function listeners(ctx: RuleContext): Listeners {
   const collect = (n: Node) => {
     const may = mayExit(n, ctx.names);
     if (may === false) {
-      const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) ?? forwardedExit(n) : undefined);
+      const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) ?? forwardedExit(n) ?? (mayExec(n, ctx.names) ? execSuccessSite(n, ctx.names) : undefined) : undefined);
       if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
       return;
     }
@@ -1277,7 +1289,7 @@ function listeners(ctx: RuleContext): Listeners {
         if (runnerExits.ignored.has(site.node.id)) continue;
         if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure' && runnerExits.runs.some((run) => followsInScope(site.node, run))) continue;
         const text = displayOf(site);
-        const via = site.via ? ` (which ends in \`${site.via}\`)` : '';
+        const via = site.via ? ` (${site.via})` : '';
         const effect =
           site.kind === 'os._exit'
             ? 'ends the process with status 0 before any test can fail; pytest and unittest cannot catch it, so the test run reports success without checking anything'

@@ -28,8 +28,10 @@ export interface ExitSite {
   kind: ExitKind;
   /** The status argument, or null when none is given. */
   status: Node | null;
-  /** The exit a helper call makes, shown with the call (`sys.exit(status)` for `finish()`). */
+  /** How the call exits, shown with it: `which ends in \`sys.exit(status)\`` for `finish()`. */
   via?: string;
+  /** The exit status is success whatever `status` says: the process is replaced by a program that exits 0. */
+  succeeds?: boolean;
   /** False for `os._exit`: no `except`, `pytest.raises` or test runner can catch it. */
   catchable: boolean;
 }
@@ -299,7 +301,62 @@ export function forwardedExitSite(call: Node, exit: StatusForwardingExit): ExitS
   const status = (exit.index >= 0 ? args.positional[exit.index] : undefined) ?? args.keywords.get(exit.param) ?? exit.fallback;
   // Left out with no default: a TypeError, not an exit.
   if (!status) return undefined;
-  return { node: call, kind: exit.kind, status, catchable: exit.kind !== 'os._exit', via: exit.exitText };
+  return { node: call, kind: exit.kind, status, catchable: exit.kind !== 'os._exit', via: `which ends in \`${exit.exitText}\`` };
+}
+
+/** The `os.exec*` functions: they replace the running process, so its exit status becomes the new program's. */
+const EXEC_FUNCTIONS = /^(?:os|posix)\.exec(?:l|le|lp|lpe|v|ve|vp|vpe)$/;
+/**
+ * Cheap test before `execSuccessSite` resolves anything: an attribute named like an exec function
+ * (`os.execv`), or a bare name bound to one (`from os import execl as replace_with`: a map lookup).
+ */
+export function mayExec(call: Node, names: NameResolver): boolean {
+  const fn = call.childForFieldName('function');
+  const f = fn && unparen(fn);
+  if (f?.type === 'identifier') return EXEC_FUNCTIONS.test(names.lookup(f.text) ?? '');
+  return /^exec(?:l|le|lp|lpe|v|ve|vp|vpe)$/.test(lastNameOf(f));
+}
+/** Programs that do nothing and exit 0. */
+const SUCCEEDING_PROGRAM = /(?:^|\/)true$/;
+/** Python code that does nothing and exits 0: `pass`, `""`, `import sys; sys.exit(0)`, `raise SystemExit`. */
+const SUCCEEDING_CODE = /^\s*(?:pass|None|0|(?:import sys\s*[;\n]\s*)?(?:sys\.)?exit\(\s*(?:0|None)?\s*\)|raise SystemExit(?:\(\s*0?\s*\))?)?\s*;?\s*$/;
+
+function lastNameOf(fn: Node | null | undefined): string {
+  const f = fn && unparen(fn);
+  if (f?.type === 'identifier') return f.text;
+  if (f?.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
+  return '';
+}
+
+/**
+ * `os.execv("/bin/true", ["true"])`, `os.execl(sys.executable, sys.executable, "-c", "pass")`: the process is
+ * replaced by a program that does nothing and exits 0, so the run ends with status 0 and nothing can catch
+ * it, as with `os._exit(0)`. Undefined for any other program (`os.execv(sys.executable, [sys.executable] +
+ * sys.argv)` restarts the program itself).
+ */
+export function execSuccessSite(call: Node, names: NameResolver): ExitSite | undefined {
+  const q = names.qualify(call.childForFieldName('function'));
+  if (!q || !EXEC_FUNCTIONS.test(q)) return undefined;
+  const { positional, hasSplat } = callArguments(call);
+  const program = positional[0];
+  if (!program) return undefined;
+  const path = stringValue(program);
+  let runs: string | undefined;
+  if (path !== undefined && SUCCEEDING_PROGRAM.test(path)) runs = path;
+  else if (path !== undefined ? /(?:^|\/)python[\d.]*$/.test(path) : names.qualify(program) === 'sys.executable') {
+    // The interpreter, told to run code that does nothing: `-c` followed by such code among the arguments
+    // (a list or tuple for the `v` forms, the remaining positionals for the `l` forms).
+    const q2 = q.slice(q.indexOf('.') + 1);
+    const argList = q2.startsWith('execv') ? positional[1] && unparen(positional[1]) : undefined;
+    if (q2.startsWith('execv') && (!argList || (argList.type !== 'list' && argList.type !== 'tuple'))) return undefined;
+    if (!q2.startsWith('execv') && hasSplat) return undefined;
+    const args = argList ? argList.namedChildren.filter((c) => c.type !== 'comment') : positional.slice(1);
+    const flag = args.findIndex((a) => stringValue(a) === '-c');
+    const code = flag >= 0 ? stringValue(args[flag + 1]) : undefined;
+    if (code !== undefined && SUCCEEDING_CODE.test(code)) runs = `python -c ${JSON.stringify(code)}`;
+  }
+  if (!runs) return undefined;
+  return { node: call, kind: 'os._exit', status: null, catchable: false, succeeds: true, via: `which replaces the process with \`${runs}\`, a program that exits 0` };
 }
 
 /** True when a `SystemExit(...)` call is the direct operand of a `raise` (reported there, not as a call). */
@@ -420,6 +477,7 @@ function isSuccessConstant(id: Node, names: NameResolver, accept: (value: Node |
 
 /** True when the exit status ends the process with status 0 (absent, a success literal, or a constant bound to one). */
 export function isSuccessStatus(site: ExitSite, names: NameResolver): boolean {
+  if (site.succeeds) return true;
   if (!site.status) return site.kind !== 'os._exit';
   if (site.status.type === 'list_splat') {
     // `*(0,)`, or `*ARGS` with every binding of `ARGS` a literal sequence that starts with a success.
