@@ -377,6 +377,14 @@ export function identifiersIn(root: Node): Set<string> {
   return out;
 }
 
+/** The last name of a callee or reference: `f` for `f`, `exit` for `os.exit` or `a.b().exit`; '' for anything else. */
+export function lastNameOf(node: Node | null | undefined): string {
+  const n = node && unparen(node);
+  if (n?.type === 'identifier') return n.text;
+  if (n?.type === 'attribute') return n.childForFieldName('attribute')?.text ?? '';
+  return '';
+}
+
 /** `a.b.c` as text for identifier/attribute chains, else undefined. Iterative: chains can be very long. */
 export function dottedName(node: Node | null | undefined): string | undefined {
   if (!node) return undefined;

@@ -18,6 +18,7 @@ import {
   isMainGuardCondition,
   isMethod,
   isUnderMainGuard,
+  lastNameOf,
   moduleAssignments,
   parameterNames,
   rangeOf,
@@ -391,8 +392,7 @@ class FileJudge {
     const out = new Set<string>();
     for (const call of this.ctx.root.descendantsOfType('call')) {
       const fn = call && unparen(call.childForFieldName('function')!);
-      if (fn?.type === 'identifier') out.add(fn.text);
-      else if (fn?.type === 'attribute') out.add(fn.childForFieldName('attribute')?.text ?? '');
+      if (fn?.type === 'identifier' || fn?.type === 'attribute') out.add(lastNameOf(fn));
     }
     return (this.calledNames = out);
   }
@@ -695,7 +695,7 @@ function handedCallbacks(root: Node, source: string, projectCallable: (fn: Node,
     const value = kw && unparen(kw.childForFieldName('value') ?? kw);
     if (!kw || (value.type !== 'identifier' && value.type !== 'attribute')) continue;
     const kind = handedKind(kw, projectCallable);
-    const name = value.type === 'identifier' ? value.text : value.childForFieldName('attribute')!.text;
+    const name = lastNameOf(value);
     // An option's callback wins over an event's: it is the stronger reason.
     if (kind && out.get(name) !== 'option') out.set(name, kind);
   }
@@ -708,7 +708,7 @@ function handedKind(kw: Node, projectCallable: (fn: Node, name: string) => boole
   const call = kw.parent?.type === 'argument_list' ? kw.parent.parent : null;
   if (call?.type !== 'call') return undefined;
   const fn = unparen(call.childForFieldName('function')!);
-  const last = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : fn.type === 'identifier' ? fn.text : '';
+  const last = lastNameOf(fn);
   const args = callArguments(call);
   if (OPTION_REGISTRATION.test(last) || stringValue(args.keywords.get('action')) === 'callback') return 'option';
   return CONSTRUCTOR_NAME.test(last) && !projectCallable(fn, last) ? 'event' : undefined;

@@ -13,6 +13,7 @@ import {
   forEachDescendant,
   forEachInScope,
   isMainGuardCondition,
+  lastNameOf,
   parameterNames,
   stringValue,
   unparen,
@@ -135,10 +136,7 @@ const DEFERRING_METHODS = new Set(['addCleanup', 'addClassCleanup', 'addModuleCl
 
 /** Cheap test on a call's last name before `deferredExitSite` resolves anything. */
 export function mayDeferCall(call: Node): boolean {
-  const fn = call.childForFieldName('function');
-  const f = fn && unparen(fn);
-  const last = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.type === 'identifier' ? f.text : undefined;
-  return !!last && DEFERRING_METHODS.has(last);
+  return DEFERRING_METHODS.has(lastNameOf(call.childForFieldName('function')));
 }
 
 /**
@@ -305,7 +303,9 @@ export function forwardedExitSite(call: Node, exit: StatusForwardingExit): ExitS
 }
 
 /** The `os.exec*` functions: they replace the running process, so its exit status becomes the new program's. */
-const EXEC_FUNCTIONS = /^(?:os|posix)\.exec(?:l|le|lp|lpe|v|ve|vp|vpe)$/;
+const EXEC_NAME = /^exec(?:l|le|lp|lpe|v|ve|vp|vpe)$/;
+const EXEC_FUNCTIONS = /^(?:os|posix)\.(exec\w+)$/;
+const isExecFunction = (qualified: string | undefined) => EXEC_NAME.test(EXEC_FUNCTIONS.exec(qualified ?? '')?.[1] ?? '');
 /**
  * Cheap test before `execSuccessSite` resolves anything: an attribute named like an exec function
  * (`os.execv`), or a bare name bound to one (`from os import execl as replace_with`: a map lookup).
@@ -313,20 +313,14 @@ const EXEC_FUNCTIONS = /^(?:os|posix)\.exec(?:l|le|lp|lpe|v|ve|vp|vpe)$/;
 export function mayExec(call: Node, names: NameResolver): boolean {
   const fn = call.childForFieldName('function');
   const f = fn && unparen(fn);
-  if (f?.type === 'identifier') return EXEC_FUNCTIONS.test(names.lookup(f.text) ?? '');
-  return /^exec(?:l|le|lp|lpe|v|ve|vp|vpe)$/.test(lastNameOf(f));
+  if (f?.type === 'identifier') return isExecFunction(names.lookup(f.text));
+  return EXEC_NAME.test(lastNameOf(f));
 }
+
 /** Programs that do nothing and exit 0. */
 const SUCCEEDING_PROGRAM = /(?:^|\/)true$/;
 /** Python code that does nothing and exits 0: `pass`, `""`, `import sys; sys.exit(0)`, `raise SystemExit`. */
 const SUCCEEDING_CODE = /^\s*(?:pass|None|0|(?:import sys\s*[;\n]\s*)?(?:sys\.)?exit\(\s*(?:0|None)?\s*\)|raise SystemExit(?:\(\s*0?\s*\))?)?\s*;?\s*$/;
-
-function lastNameOf(fn: Node | null | undefined): string {
-  const f = fn && unparen(fn);
-  if (f?.type === 'identifier') return f.text;
-  if (f?.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
-  return '';
-}
 
 /**
  * `os.execv("/bin/true", ["true"])`, `os.execl(sys.executable, sys.executable, "-c", "pass")`: the process is
@@ -336,7 +330,7 @@ function lastNameOf(fn: Node | null | undefined): string {
  */
 export function execSuccessSite(call: Node, names: NameResolver): ExitSite | undefined {
   const q = names.qualify(call.childForFieldName('function'));
-  if (!q || !EXEC_FUNCTIONS.test(q)) return undefined;
+  if (!q || !isExecFunction(q)) return undefined;
   const { positional, hasSplat } = callArguments(call);
   const program = positional[0];
   if (!program) return undefined;

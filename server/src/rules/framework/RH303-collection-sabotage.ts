@@ -28,7 +28,7 @@
  * on options, platform, Python version, installed packages or environment make the sabotage conditional
  * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, moduleAssignments, parameterNames, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, lastNameOf, moduleAssignments, parameterNames, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
 import { MentionedWords } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -281,12 +281,6 @@ function isNameRef(n: Node, s: Scope, compV: Set<string>): boolean {
   return NAME_ATTR.test(n.text);
 }
 
-function lastName(fn: Node): string {
-  const f = unparen(fn);
-  if (f.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
-  return f.type === 'identifier' ? f.text : '';
-}
-
 function evalCond(node: Node, s: Scope, depth = 0, compLits = new Map<string, string[]>(), compV = new Set<string>()): Verdict {
   if (depth > 60) return OPAQUE;
   const c = unparen(node);
@@ -385,7 +379,7 @@ function isItemClass(n: Node, s: Scope, vs: Set<string>): boolean {
   const fn = unparen(u.childForFieldName('function')!);
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
   const args = callArguments(u).positional;
-  return lastName(fn) === 'getparent' && !!obj && refersToV(obj, s, vs) && args.length === 1 && /(^|\.)Class$/.test(args[0]!.text);
+  return lastNameOf(fn) === 'getparent' && !!obj && refersToV(obj, s, vs) && args.length === 1 && /(^|\.)Class$/.test(args[0]!.text);
 }
 
 /**
@@ -398,7 +392,7 @@ function isClassStructure(c: Node, s: Scope, vs: Set<string>): boolean {
   if (c.type !== 'call') return false;
   const fn = unparen(c.childForFieldName('function')!);
   const obj = fn.type === 'attribute' ? unparen(fn.childForFieldName('object')!) : null;
-  if (lastName(fn) !== 'startswith' || obj?.type !== 'attribute' || !/^(name|__name__|__qualname__)$/.test(obj.childForFieldName('attribute')?.text ?? '')) return false;
+  if (lastNameOf(fn) !== 'startswith' || obj?.type !== 'attribute' || !/^(name|__name__|__qualname__)$/.test(obj.childForFieldName('attribute')?.text ?? '')) return false;
   const literals = literalsOf(callArguments(c).positional[0], s);
   return !!literals?.length && literals.every((l) => /^_+$/.test(l)) && isItemClass(obj.childForFieldName('object')!, s, vs);
 }
@@ -412,7 +406,7 @@ function atom(c: Node, s: Scope, compLits: Map<string, string[]>, compV: Set<str
   const withComp: Scope = { ...s, literals: new Map([...s.literals, ...lits]) };
   if (c.type === 'call') {
     const fn = unparen(c.childForFieldName('function')!);
-    const name = lastName(fn);
+    const name = lastNameOf(fn);
     const args = callArguments(c).positional;
     const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
     // any(x in item.nodeid for x in NAMES) / all(...): the element condition over literal bindings.
@@ -1152,8 +1146,8 @@ function isVendoredFolderConftest(ctx: RuleContext): boolean {
 }
 
 /** Does the code deciding a return (the return and its gates in `fn`) spell a test file or folder name (`"test_"`, `"tests"`)? */
-function namesTestPaths(ret: Node, fn: Node): boolean {
-  for (const n of [ret, ...gatesOf(ret, fn).map((g) => g.cond)]) {
+function namesTestPaths(ret: Node, gates: readonly Gate[]): boolean {
+  for (const n of [ret, ...gates.map((g) => g.cond)]) {
     for (const str of n.descendantsOfType('string')) if (str && /\btests?\b|test_|_test\b/i.test(str.text)) return true;
   }
   return false;
@@ -1184,7 +1178,7 @@ function checkIgnoreCollect(ctx: RuleContext, fn: Node, modLits: Map<string, str
           : `\`pytest_ignore_collect\` returns \`${snippet(value ?? n, 40)}\` for ${v.sel === ALL ? (conditional ? 'the test files' : 'every path, test files included') : which(v, 'file')}${note}: pytest never collects those tests, so they can never fail`,
       // Only ignoring the whole folder (or by a category of its own) is the vendoring case: a return that picks
       // test files by name hides tests, whatever the folder is called.
-      (v) => vendored && v.sel !== NAMED && !namesTestPaths(n, fn),
+      (v) => vendored && v.sel !== NAMED && !namesTestPaths(n, site.gates),
     );
   });
 }

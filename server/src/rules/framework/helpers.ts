@@ -13,9 +13,11 @@ import {
   decoratorsOf,
   dottedName,
   enclosingClass,
+  enclosingFunctionScope,
   forEachDescendant,
   forEachInScope,
   functionName,
+  lastNameOf,
   localAssignments,
   moduleFunctionNamed,
   parameterNames,
@@ -104,17 +106,25 @@ export function nameBinding(n: Node): { name: Node; value: Node } | undefined {
   return name?.type === 'identifier' && value ? { name, value } : undefined;
 }
 
+/** Per function: its bindings are asked for by several checks of a file (WeakMap: nothing outlives the tree). */
+const bindingsByFunction = new WeakMap<Node, Map<string, Node[]>>();
+
 /**
  * `localAssignments` plus the names `fn` binds by walrus (`if (mark := pytest.mark.skip()): ...`): values
  * by name, in source order. Walruses are found through the type index, so files without any cost nothing.
+ * Computed once per function; callers only read the map.
  */
 export function localBindings(fn: Node): Map<string, Node[]> {
+  const cached = bindingsByFunction.get(fn);
+  if (cached) return cached;
   const out = localAssignments(fn);
+  bindingsByFunction.set(fn, out);
   const body = fn.childForFieldName('body');
   if (!body) return out;
   const touched = new Set<string>();
   for (const w of body.descendantsOfType('named_expression')) {
-    if (!w || enclosingScope(w)?.id !== fn.id) continue;
+    // A walrus binds in the nearest def or lambda; one in a class body or at module level is not `fn`'s.
+    if (!w || enclosingFunctionScope(w)?.id !== fn.id) continue;
     const b = nameBinding(w);
     if (!b) continue;
     const list = out.get(b.name.text);
@@ -124,12 +134,6 @@ export function localBindings(fn: Node): Map<string, Node[]> {
   }
   for (const name of touched) out.get(name)!.sort((a, b) => a.startIndex - b.startIndex);
   return out;
-}
-
-/** The def, lambda or class whose scope `node` belongs to (comprehensions do not count: a walrus there binds outside). */
-function enclosingScope(node: Node): Node | null {
-  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return p;
-  return null;
 }
 
 /** Module-level `NAME = "literal"` constants, so `rep.outcome = PASSED` is seen as `"passed"`. */
@@ -385,10 +389,7 @@ const PASSIVE_ARG = /^(is\w*|callable|getattr|hasattr|signature|getsource\w*|get
 const TEST_ATTRS = new Set(['obj', '_obj', 'function', 'runtest', '_testcase']);
 
 function calleeName(call: Node): string {
-  const f = unparen(call.childForFieldName('function') ?? call);
-  if (f.type === 'identifier') return f.text;
-  if (f.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
-  return '';
+  return lastNameOf(call.childForFieldName('function') ?? call);
 }
 
 /** `item.obj`, `item.function`, `getattr(item, "obj")`: the test itself. */
