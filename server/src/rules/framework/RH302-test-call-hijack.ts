@@ -19,7 +19,7 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, spelledByValue, whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -418,7 +418,7 @@ function delegatesRun(fn: Node, originals: Set<string>, scope?: TestCaseScope, m
     if (TESTCASE_RUN_ATTRS.has(name) && receiver && positional[0]?.text === 'self') return true;
     if (TESTCASE_RUN_ATTRS.has(name) && receiver?.text === 'self' && name !== own) return true;
     if (name === '_callTestMethod') return true;
-    if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) return true;
+    if (looksUpTestMethod(name, args)) return true;
     if (callee.type === 'identifier' && (originals.has(callee.text) || methods.has(callee.text))) return true;
     const helper = receiver?.text === 'self' ? scope?.methods.get(name) : undefined;
     if (helper && scope?.testMethods.has(name)) return true;
@@ -478,17 +478,15 @@ function swallowedCallOf(ctx: RuleContext, fn: Node, methods: Set<string>, scope
   return clause;
 }
 
+/** `getattr(self, self._testMethodName)`: the test method itself, looked up by name (`name`, `args` from `callParts`). */
+function looksUpTestMethod(name: string, args: readonly Node[]): boolean {
+  return name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text));
+}
+
 /** The local names `fn` binds to a call's result (`name = f(...)`) for which `picks(call)` holds. */
 function localsBoundToCalls(fn: Node, picks: (call: Node) => boolean): Set<string> {
   const names = new Set<string>();
-  const body = fn.childForFieldName('body');
-  if (!body) return names;
-  forEachInScope(body, (n) => {
-    if (n.type !== 'assignment') return;
-    const left = n.childForFieldName('left');
-    const right = n.childForFieldName('right');
-    if (left?.type === 'identifier' && right?.type === 'call' && picks(right)) names.add(left.text);
-  });
+  for (const [name, values] of localAssignments(fn)) if (values.some((v) => v.type === 'call' && picks(v))) names.add(name);
   return names;
 }
 
@@ -496,7 +494,7 @@ function localsBoundToCalls(fn: Node, picks: (call: Node) => boolean): Set<strin
 function getattrTestMethodLocals(fn: Node): Set<string> {
   return localsBoundToCalls(fn, (call) => {
     const { name, args } = callParts(call);
-    return name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text));
+    return looksUpTestMethod(name, args);
   });
 }
 
@@ -563,7 +561,7 @@ function returnsTestMethod(helper: Node, methods: Map<string, Node>, depth = 0):
     const value = returnValue(n);
     if (value?.type !== 'call') return;
     const { name, receiver, args } = callParts(value);
-    if (name === 'getattr' && args.some((a) => /_testMethodName/.test(a.text))) found = true;
+    if (looksUpTestMethod(name, args)) found = true;
     const next = receiver?.text === 'self' ? methods.get(name) : undefined;
     if (next && next !== helper && returnsTestMethod(next, methods, depth + 1)) found = true;
   });
