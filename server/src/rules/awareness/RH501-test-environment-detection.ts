@@ -41,7 +41,9 @@ import {
   FRAME_WORDS,
   FrameScope,
   hasNamedProbes,
+  importedModules,
   isConstant,
+  isOwnPackageModule,
   isFrameRoot,
   isTestHelperPath,
   bindingFunction,
@@ -762,14 +764,9 @@ const IMPORT_ERROR = /(^|\.)(ImportError|ModuleNotFoundError)$/;
  * failure (a name not written yet), not a missing optional dependency.
  */
 function importsOwnModule(tryBody: Node, path: string): boolean {
-  const dirs = path.replace(/\\/g, '/').split('/').slice(0, -1);
   for (const kind of ['import_from_statement', 'import_statement'] as const) {
     for (const stmt of tryBody.descendantsOfType(kind)) {
-      if (!stmt) continue;
-      const mods = kind === 'import_from_statement'
-        ? [stmt.childForFieldName('module_name')?.text ?? '']
-        : stmt.namedChildren.map((c) => (c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text) ?? '');
-      if (mods.some((m) => m.startsWith('.') || (m !== '' && dirs.includes(m.split('.')[0]!)))) return true;
+      if (stmt && importedModules(stmt).some((m) => m !== '' && isOwnPackageModule(m, path))) return true;
     }
   }
   return false;

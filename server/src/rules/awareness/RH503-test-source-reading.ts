@@ -15,7 +15,8 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { isTestHelperPath, short } from './env-helpers';
+import { isInert, statementsOf } from './answer-helpers';
+import { importedModules, isOwnPackageModule, isTestHelperPath, short } from './env-helpers';
 import { describeTestPath, listingTarget, pathOf, pathText, testPathKind, valueOf, type FileContext, type PathInfo, type TestPathMatch } from '../harness/helpers';
 
 const OPEN_FUNCTIONS = new Set(['builtins.open', 'io.open', 'codecs.open', 'tokenize.open']);
@@ -123,7 +124,7 @@ function toolingKind(path: string, source: string, root: Node): string | undefin
   if (BENCHMARK_FILE.test(base)) return 'a benchmark';
   if (!/\b(sphinx|docutils)\b/.test(source)) return undefined;
   for (const stmt of root.namedChildren) {
-    const mod = stmt.type === 'import_from_statement' ? [stmt.childForFieldName('module_name')?.text ?? ''] : stmt.type === 'import_statement' ? stmt.namedChildren.map((c) => (c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text) ?? '') : [];
+    const mod = stmt.type === 'import_from_statement' || stmt.type === 'import_statement' ? importedModules(stmt) : [];
     if (mod.some((m) => DOC_BUILDER_MODULE.test(m))) return 'documentation tooling';
   }
   return undefined;
@@ -372,14 +373,6 @@ function isPackageModule(mod: string): boolean {
 }
 
 /**
- * A module of the importing file's own package: relative (`.test_properties`), or absolute from a package
- * holding the file (`bandit.core.test_properties` from `bandit/__init__.py` or `bandit/plugins/calls.py`).
- */
-function isOwnPackageModule(mod: string, path: string): boolean {
-  return mod.startsWith('.') || path.replace(/\\/g, '/').split('/').slice(0, -1).includes(mod.split('.')[0]!);
-}
-
-/**
  * `from bandit.core.test_properties import *` in `bandit/__init__.py`: a package re-exporting, as its API,
  * one of its own modules that is named like a test (bandit's "tests" are its security checks, and the
  * module holds their decorators). A module of tests has nothing to re-export; code that wants a test's
@@ -515,9 +508,8 @@ function decoratesStub(id: Node): boolean {
   const def = d?.parent?.type === 'decorated_definition' ? d.parent.childForFieldName('definition') : null;
   const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
   if (!body) return false;
-  return body.namedChildren.every((stmt) => {
-    if (stmt.type === 'comment' || stmt.type === 'pass_statement') return true;
-    if (stmt.type === 'expression_statement') return /^(string|ellipsis)$/.test(stmt.namedChild(0)?.type ?? '');
+  return statementsOf(body).every((stmt) => {
+    if (isInert(stmt)) return true;
     if (stmt.type === 'return_statement') return !stmt.namedChild(0) || stmt.namedChild(0)!.type === 'none';
     if (stmt.type === 'raise_statement') return /^NotImplementedError\b/.test(stmt.namedChild(0)?.text ?? '');
     return false;

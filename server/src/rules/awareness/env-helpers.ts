@@ -545,6 +545,20 @@ function mayNameTest(text: string): boolean {
   return (!text.includes('\n') && !text.includes('\r')) || /\\\r?\n/.test(text);
 }
 
+/** The modules an import statement names: `a.b` for `import a.b as c`, `.x` for `from .x import y`. */
+export function importedModules(stmt: Node): string[] {
+  if (stmt.type === 'import_from_statement') return [stmt.childForFieldName('module_name')?.text ?? ''];
+  return stmt.namedChildren.map((c) => (c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text) ?? '');
+}
+
+/**
+ * A module of the importing file's own package: relative (`.test_properties`), or absolute from a package
+ * holding the file (`bandit.core.test_properties` from `bandit/__init__.py` or `bandit/plugins/calls.py`).
+ */
+export function isOwnPackageModule(mod: string, path: string): boolean {
+  return mod.startsWith('.') || path.replace(/\\/g, '/').split('/').slice(0, -1).includes(mod.split('.')[0]!);
+}
+
 /** A node's text on one line for a message, cut to `max` characters with `...`. */
 export function short(node: Node, max = 60): string {
   const t = node.text.replace(/\s+/g, ' ');
