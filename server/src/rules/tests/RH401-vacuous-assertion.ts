@@ -27,6 +27,7 @@ import {
   comparisonOperator,
   complementaryOperands,
   copiedValue,
+  decoratorsOfTestAndClass,
   effectiveCalleeName,
   fileDefinesComparisons,
   identifierWords,
@@ -331,8 +332,7 @@ const WARNINGS_AS_ERRORS = /\b(filterwarnings|simplefilter)\(\s*(action\s*=\s*)?
 
 /** The test fails if its calls emit a warning: comparing a value with itself still checks that the comparison warns of nothing. */
 function failsOnWarnings(fn: Node): boolean {
-  const cls = ownerClass(fn);
-  return [...decoratorsOf(fn), ...(cls ? decoratorsOf(cls) : [])].some((d) => WARNINGS_AS_ERRORS.test(d.text)) || WARNINGS_AS_ERRORS.test(fn.text);
+  return decoratorsOfTestAndClass(fn).some((d) => WARNINGS_AS_ERRORS.test(d.text)) || WARNINGS_AS_ERRORS.test(fn.text);
 }
 
 /** `assert 17, 19 == f(17, 19)`: the message of an assert statement is a comparison (the check the comma displaced). */

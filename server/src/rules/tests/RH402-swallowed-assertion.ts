@@ -622,12 +622,12 @@ function readsValues(assertStmt: Node): boolean {
  * an exception: the assertion is only how the call expected to raise is written (the call raises before the
  * assert can fail), not a check of a value computed before the block (`assert x == 2`, `assert result == expected`).
  */
-function assertsCallResult(assertStmt: Node, body: Node): boolean {
+function assertsCallResult(assertStmt: Node, boundToCalls: () => Set<string>): boolean {
   const cond = assertStmt.namedChildren.find((c) => c.type !== 'comment');
   if (!cond) return false;
   const value = unparen(cond.type === 'await' ? cond.namedChild(0) ?? cond : cond);
   if (value.type === 'call') return true;
-  return value.type === 'identifier' && boundToCallIn(body).has(value.text);
+  return value.type === 'identifier' && boundToCalls().has(value.text);
 }
 
 /** Words of a test name that say the test expects the code to refuse something (`test_parse_rejects_garbage`). */
@@ -737,7 +737,10 @@ function checkExpectedFailure(ctx: RuleContext, withStmt: Node): void {
   const statements = assertionsIn(body, ctx.names).filter((a) => a.type === 'assert_statement' && !isExplicitFailure(a) && readsValues(a));
   const asserts = [...statements, ...ownAssertCallsIn(ctx, withStmt, body)].sort((a, b) => a.startIndex - b.startIndex);
   if (!asserts.length) return;
-  if (expected.broad && asserts.every((a) => a.type === 'assert_statement' && assertsCallResult(a, body)) && expectsRejection(withStmt, body)) {
+  // The names the block binds to calls, worked out once for all its asserts, and only if one needs them.
+  let bound: Set<string> | undefined;
+  const boundToCalls = () => (bound ??= boundToCallIn(body));
+  if (expected.broad && asserts.every((a) => a.type === 'assert_statement' && assertsCallResult(a, boundToCalls)) && expectsRejection(withStmt, body)) {
     ctx.report({
       node: withStmt,
       message: `\`with ${expected.display}\` around ${describeAssertions(asserts)}: the call is probably what is expected to raise, but the block also passes when it returns a false value; name the exception the call raises, and call it without \`assert\`.`,

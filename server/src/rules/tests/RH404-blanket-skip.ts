@@ -17,7 +17,7 @@
  * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), a fixture (in a test file or a conftest) that skips before
  * it provides anything, and `@unittest.expectedFailure` on a test class (info: an unexpected success fails the run).
  */
-import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
@@ -26,7 +26,9 @@ import {
   classifyReasonText,
   comparisonOperator,
   constantTruth,
+  decoratorsOfTestAndClass,
   identifierWords,
+  isModuleLevel,
   isUnconditionalIn,
   literalTruth,
   moduleAssignmentsOf,
@@ -210,19 +212,21 @@ function unconditionalSkipMark(expr: Node, ctx: RuleContext): MarkSkip | undefin
   }
   if (!args) return undefined;
   const cond = args.positional[0] ?? args.keywords.get('condition');
+  const constantSkip = (c: Node) => ({ node: n, display: `${d}(${c.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] });
   const pytestSkipif = /^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.skipif$/.test(name) || /(^|\.)mark\.skipif$/.test(d);
   if (pytestSkipif || /^unittest(\.case)?\.skipIf$/.test(q)) {
     // pytest evaluates a string condition (`skipif("sys.platform == 'win32'")`): that is a gate, not a constant.
     if (pytestSkipif && cond && unparen(cond).type === 'string' && !isTrueConditionString(cond)) return undefined;
-    if (cond && (constantTruth(cond, ctx.root, ctx.source) === true || isTrueConditionString(cond) || versionTruth(cond, ctx) === true) && args.positional.length >= 1) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+    if (cond && (constantTruth(cond, ctx.root, ctx.source) === true || isTrueConditionString(cond) || versionTruth(cond, ctx) === true) && args.positional.length >= 1) return constantSkip(cond);
   }
   // A project's own conditional skip factory (`from helpers import skip_if`, `@skip_if(True, "rounding bug")`): whatever
   // its implementation, a condition that is always true makes it `skipIf(True)`.
   if (!pytestSkipif && !/^unittest(\.case)?\./.test(q) && /^skip_?if$/i.test(name.slice(name.lastIndexOf('.') + 1))) {
-    if (cond && args.positional[0] && constantTruth(cond, ctx.root, ctx.source) === true) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+    const first = args.positional[0];
+    if (first && constantTruth(first, ctx.root, ctx.source) === true) return constantSkip(first);
   }
   if (/^unittest(\.case)?\.skipUnless$/.test(q)) {
-    if (cond && (constantTruth(cond, ctx.root, ctx.source) === false || versionTruth(cond, ctx) === false)) return { node: n, display: `${d}(${cond.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] };
+    if (cond && (constantTruth(cond, ctx.root, ctx.source) === false || versionTruth(cond, ctx) === false)) return constantSkip(cond);
   }
   return undefined;
 }
@@ -540,7 +544,7 @@ const FRAMEWORK_BASES = /^(unittest|unittest2|twisted\.trial|testtools|django\.t
  */
 function hidesNoCheck(cls: Node, ctx: RuleContext): boolean {
   if (!testMethodsOf(cls).every(isFailingSample)) return false;
-  const bases = cls.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'comment' && b.type !== 'keyword_argument') ?? [];
+  const bases = baseExpressions(cls);
   if (!bases.every((b) => b.text === 'object' || FRAMEWORK_BASES.test(ctx.names.qualify(b) ?? ''))) return false;
   // Subclasses inherit a class skip (`@skip class Base(TestCase): pass`, then `class TestParse(Base): ...`).
   return !inheritedNames(ctx.root).has(className(cls));
@@ -579,7 +583,7 @@ const NAMES_FAILURE = /\b(fail\w*|bugs?|buggy|broken|wrong|off by|incorrect|flak
 
 /** A class that inherits its tests and defines nothing itself (`class TestReduce(base.BaseReduceTests): pass`). */
 function isEmptySubclass(cls: Node): boolean {
-  const bases = cls.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'comment' && b.type !== 'keyword_argument') ?? [];
+  const bases = baseExpressions(cls);
   if (!bases.length) return false;
   return (cls.childForFieldName('body')?.namedChildren ?? []).every((s) => {
     const e = s.type === 'expression_statement' ? s.namedChild(0) : null;
@@ -825,7 +829,7 @@ const constantTrueCalls = new WeakMap<Node, Map<string, Node>>();
  */
 function constantlyTrueApplication(fn: Node, ctx: RuleContext): Node | undefined {
   // Module-level factories only: an inner helper's name may be reused for an unrelated call.
-  const factories = enclosingFunctions(fn).filter((f) => definitionParent(f)?.type === 'module');
+  const factories = enclosingFunctions(fn).filter(isModuleLevel);
   if (!factories.length) return undefined;
   let calls = constantTrueCalls.get(ctx.root);
   if (!calls) {
@@ -843,10 +847,6 @@ function constantlyTrueApplication(fn: Node, ctx: RuleContext): Node | undefined
     if (call) return call;
   }
   return undefined;
-}
-
-function definitionParent(def: Node): Node | null {
-  return def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
 }
 
 function shortCall(call: Node): string {
@@ -1051,8 +1051,7 @@ const NON_GATE_MARKS = new Set(['skip', 'skipif', 'xfail', 'parametrize', 'usefi
  * the display name, or undefined.
  */
 function environmentMarkOf(fn: Node, ctx: RuleContext): string | undefined {
-  const cls = ownerClass(fn);
-  for (const d of [...decoratorsOf(fn), ...(cls ? decoratorsOf(cls) : [])]) {
+  for (const d of decoratorsOfTestAndClass(fn)) {
     const mark = markValue(d, ctx);
     const target = mark.type === 'call' ? mark.childForFieldName('function') : mark;
     const name = ctx.names.qualify(target) ?? dottedName(target) ?? '';

@@ -6,6 +6,7 @@
  */
 import {
   callArguments,
+  decoratorsOf,
   definitionOf,
   dottedName,
   forEachInScope,
@@ -32,6 +33,12 @@ export function ownerClass(fn: Node): Node | null {
   if (p?.type !== 'block') return null;
   const cls = p.parent;
   return cls?.type === 'class_definition' ? cls : null;
+}
+
+/** The decorators of a test and then of its class (`@pytest.mark.network` on either). */
+export function decoratorsOfTestAndClass(fn: Node): Node[] {
+  const cls = ownerClass(fn);
+  return [...decoratorsOf(fn), ...(cls ? decoratorsOf(cls) : [])];
 }
 
 /** True when `fn` is defined at module level (possibly decorated). */
