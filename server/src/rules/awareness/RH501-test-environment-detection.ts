@@ -429,7 +429,7 @@ export const testEnvironmentDetection: Rule = {
         'Code that knows it is being tested can give the tests what they want and do something else in production:',
         '`if "pytest" in sys.modules: return 42`. The tests then check the canned branch, not the real code.',
         '',
-        'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `any(m.startswith("_pytest") for m in sys.modules)`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
+        'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `"unittest" in sys.modules`, `any(m.startswith("_pytest") for m in sys.modules)`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
         '`PYTEST_VERSION` (also in a copy of the environment, `ENV = dict(os.environ)`), `"pytest" in sys.argv[0]` (also through a',
         'name or a helper of the file, `PROG = os.path.basename(sys.argv[0])`, and the entry script, `__main__.__file__`,',
         '`sys.modules["__main__"]`), `sys._getframe(1).f_code.co_name.startswith("test_")` and the caller\'s module name',

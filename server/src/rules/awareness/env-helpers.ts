@@ -21,12 +21,13 @@ import { valueOf } from '../harness/helpers';
 // Text filter
 
 /**
- * RH501's framework names: `/pytest|PYTEST|py\.test|_called_from_test/`, searched by rare letters (see
- * MentionedWords). `sys._called_from_test` is the flag pytest's documentation has a `conftest.py` set so
- * that code can tell it runs under test.
+ * RH501's framework names: `/pytest|PYTEST|py\.test|unittest|_called_from_test/`, searched by rare letters
+ * (see MentionedWords). `sys._called_from_test` is the flag pytest's documentation has a `conftest.py` set
+ * so that code can tell it runs under test.
  */
 const FRAMEWORK_NAMES: readonly AnchoredWord[] = [
   ['pytest', 'y'],
+  ['unittest', 'unitt'],
   ['py.test', 'y'],
   ['PYTEST', 'Y'],
   ['_called_from_test', 'called_from'],
@@ -429,7 +430,8 @@ export interface Probe {
   text: string;
 }
 
-const FRAMEWORK_MODULE = /^(_?pytest|py\.test|_pytest\.\w+)$/;
+/** The test frameworks' module names: code that asks whether `unittest` is loaded asks the same question. */
+const FRAMEWORK_MODULE = /^(_?pytest|py\.test|_pytest\.\w+|unittest)$/;
 const TEST_ENV_VAR = /^PYTEST_(CURRENT_TEST|VERSION|XDIST_WORKER|XDIST_TESTRUNUID)$/;
 const RUNNER_WORD = /(^|[\/\\\s_.-])(py\.?test|pytest-\w+|_pytest)([\/\\\s_.-]|$)|^-m\s*pytest$|^pytest$|^py\.test$/;
 const TEST_NAME_LITERAL = /^(test|test_.*|.*_test|pytest|tests?[\/.].*|.*[\/.]tests?[\/.]?.*)$/;
@@ -444,10 +446,10 @@ export function probeStringKind(n: Node): 'framework' | 'name' | undefined {
   if (n.type === 'string' && !spellsByValue(n)) {
     // Without escapes that spell words (see `spellsByValue`), a literal's source text has every word its
     // value has (only an implicit concatenation joins words from parts). The framework patterns all contain
-    // `pytest`, `py.test` or `PYTEST`; the test-name one contains `test` and, being anchored with `.`,
-    // fails on a value with a line break (see `mayNameTest`).
+    // `pytest`, `py.test`, `PYTEST` or `unittest`; the test-name one contains `test` and, being anchored
+    // with `.`, fails on a value with a line break (see `mayNameTest`).
     const t = n.text;
-    if (!t.includes('pytest') && !t.includes('py.test') && !t.includes('PYTEST')) {
+    if (!t.includes('pytest') && !t.includes('py.test') && !t.includes('PYTEST') && !t.includes('unittest')) {
       if (!mayNameTest(t)) return undefined;
     }
   }
@@ -516,21 +518,21 @@ export class ProbeStrings {
 }
 
 /**
- * Could probeStringKind() call this string `framework`? Those patterns all need `pytest`, `py.test` or
- * `PYTEST` in the value. A plain literal's value has them only if its text does (see probeStringKind());
+ * Could probeStringKind() call this string `framework`? Those patterns all need `pytest`, `py.test`,
+ * `PYTEST` or `unittest` in the value. A plain literal's value has them only if its text does (see probeStringKind());
  * an implicit concatenation joins its parts' values, so a word can also start in one part and end in a
  * later one: then a part's value ends with the word's first letters, and (unless escapes spell words,
  * see `spellsByValue`) its last piece of text ends with the same letter.
  */
 function mayNameFramework(n: Node): boolean {
   const t = n.text;
-  if (t.includes('pytest') || t.includes('py.test') || t.includes('PYTEST') || t.includes(TEST_RUN_FLAG)) return true;
+  if (t.includes('pytest') || t.includes('py.test') || t.includes('PYTEST') || t.includes('unittest') || t.includes(TEST_RUN_FLAG)) return true;
   if (n.type !== 'concatenated_string') return spellsByValue(n);
   for (const part of n.namedChildren) {
     if (spellsByValue(part)) return true;
     // string_start, the pieces, string_end: the last piece is next to last (last, if string_end is missing).
     const pieces = part.namedChildren;
-    for (let i = Math.max(0, pieces.length - 2); i < pieces.length; i++) if (/[pytes.PYTES]$/.test(pieces[i]!.text)) return true;
+    for (let i = Math.max(0, pieces.length - 2); i < pieces.length; i++) if (/[pytes.PYTESuni]$/.test(pieces[i]!.text)) return true;
   }
   return false;
 }
