@@ -52,6 +52,7 @@ import {
   partialExit,
   registrationsOf,
   simpleCallsIn,
+  tableExitSite,
   type ExitSite,
 } from './helpers';
 import { ignoredRuns, mayRunTests, testRuns } from './runner';
@@ -1206,7 +1207,7 @@ export const forcedSuccessExit: Rule = {
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
         'An exit stored as a cleanup or finalizer (`self.addCleanup(os._exit, 0)`, `unittest.addModuleCleanup(...)`, `cls.addClassCleanup(sys.exit, 0)`, `request.addfinalizer(functools.partial(os._exit, 0))`, `ExitStack().callback(os._exit, 0)`) runs when the test, class, module, fixture or block ends: judged at the registering call like the exit itself. Cleanups that remove files or exit non-zero stay quiet.',
         '`os._exit(0)` in the `__del__` of a test helper class — `error`: the finaliser runs by itself when the object is collected or the interpreter shuts down, after the run has set its status (a `SystemExit` there is only printed, so it stays `info`).',
-        'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call. So is a call of a helper that passes one of its parameters on as the status (`def finish(status=0): sys.exit(status)` called as `finish()`, `bail = lambda code: os._exit(code)` called as `bail(0)`), when the helper is bound once and its exit is a statement of its own body; the call is reported, with the exit it ends in.',
+        'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call. So is a call of a helper that passes one of its parameters on as the status (`def finish(status=0): sys.exit(status)` called as `finish()`, `bail = lambda code: os._exit(code)` called as `bail(0)`), when the helper is bound once and its exit is a statement of its own body; the call is reported, with the exit it ends in. So is an exit kept in a dict, list or tuple bound once and picked by a literal key (`HANDLERS["done"](0)` after `HANDLERS = {"done": sys.exit}`); a key that is not a literal (a command dispatcher) is left alone.',
         'Replacing the process with a program that does nothing and exits 0 (`os.execv("/bin/true", ["true"])`, `os.execl(sys.executable, sys.executable, "-c", "pass")`) is judged like `os._exit(0)`; other programs (`os.execv(sys.executable, [sys.executable] + sys.argv)` restarting itself, `os.execvp("git", ...)`) are not exits of this kind.',
         '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`.',
         'A worker process ending itself on purpose: `os._exit(0)` in the `handle_error()` callback of a server class, a method named as the process\'s exit hook (`exithook`, `on_exit`) whose body is only the exit and that no method returning a value calls, `raise SystemExit` in an `except OSError` handler after reporting the error on stderr or in a log — `info`. A handler of the work\'s failure (`except Exception`, `except ValueError`) that prints and exits 0 stays an `error`, as does `os._exit(0)` after an environment error.',
@@ -1267,7 +1268,7 @@ function listeners(ctx: RuleContext): Listeners {
       if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
       return;
     }
-    const site = exitSiteOf(n, ctx.names) ?? wrappedExit(n);
+    const site = exitSiteOf(n, ctx.names) ?? wrappedExit(n) ?? (n.type === 'call' ? tableExitSite(n, ctx.names) : undefined);
     if (!site) return;
     // Same filter as before, in the other order: the textual alias scan runs only for a resolved exit.
     if (typeof may === 'string' && !(aliases ??= possibleExitAliases(ctx.source)).has(may)) return;

@@ -10,10 +10,13 @@
 import {
   callArguments,
   dottedName,
+  enclosingFunction,
   forEachDescendant,
   forEachInScope,
   isMainGuardCondition,
   lastNameOf,
+  localAssignments,
+  moduleAssignments,
   parameterNames,
   stringValue,
   unparen,
@@ -187,6 +190,65 @@ export function exitWrappers(root: Node, names: NameResolver): Map<string, Bound
   }
   for (const name of out.keys()) if ((assigned.get(name) ?? 0) > 1) out.delete(name);
   return out;
+}
+
+/**
+ * A call of an exit kept in a table and picked by a literal key: `HANDLERS["done"](0)` after
+ * `HANDLERS = {"done": sys.exit}`, `FINISHERS[0]()` after `FINISHERS = [sys.exit]` (or a partial of an exit).
+ * The table is the one binding of its name in the calling function, else at module level. A key that is not
+ * a literal (`ACTIONS[command]()`, a command dispatcher) picks nothing here.
+ */
+export function tableExitSite(call: Node, names: NameResolver): ExitSite | undefined {
+  const callee = call.childForFieldName('function');
+  const fn = callee && unparen(callee);
+  if (fn?.type !== 'subscript') return undefined;
+  const table = fn.childForFieldName('value');
+  const keys = fn.childrenForFieldName('subscript').filter((k): k is Node => !!k && k.type !== 'comment');
+  if (table?.type !== 'identifier' || keys.length !== 1) return undefined;
+  const value = tableBinding(call, table.text);
+  const element = value && tableElement(value, keys[0]!);
+  if (!element) return undefined;
+  const kind = exitFunctionKind(element, names);
+  const exit = kind ? { kind, bound: [], keywords: new Map<string, Node>() } : partialExit(element, names);
+  const site = exit && boundExitSite(call, exit);
+  return site && { ...site, via: `which calls \`${element.text.length > 40 ? `${element.text.slice(0, 37)}...` : element.text}\`` };
+}
+
+/** The value of the one `name = value` binding visible at `at`: in its function, else at module level. */
+function tableBinding(at: Node, name: string): Node | undefined {
+  const fn = enclosingFunction(at);
+  const local = fn ? localAssignments(fn).get(name) : undefined;
+  if (local) return local.length === 1 ? local[0] : undefined;
+  let module: Node | null = at;
+  while (module && module.type !== 'module') module = module.parent;
+  const values = module ? moduleAssignments(module).get(name) : undefined;
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+/** The element of a dict, list or tuple literal that a string or integer literal key picks. */
+function tableElement(table: Node, key: Node): Node | undefined {
+  const t = unparen(table);
+  const k = unparen(key);
+  if (t.type === 'dictionary') {
+    const wanted = k.type === 'integer' ? k.text : stringValue(k);
+    if (wanted === undefined) return undefined;
+    let found: Node | undefined;
+    for (const pair of t.namedChildren) {
+      if (pair.type !== 'pair') continue;
+      const pk = pair.childForFieldName('key');
+      const matches = pk && (k.type === 'integer' ? pk.type === 'integer' && pk.text === wanted : stringValue(pk) === wanted);
+      if (matches) found = pair.childForFieldName('value') ?? undefined; // the last of repeated keys wins
+    }
+    return found;
+  }
+  if (t.type !== 'list' && t.type !== 'tuple') return undefined;
+  const negative = k.type === 'unary_operator' && k.child(0)?.text === '-';
+  const digits = negative ? k.childForFieldName('argument') : k;
+  if (digits?.type !== 'integer' || !/^\d+$/.test(digits.text)) return undefined;
+  const items = t.namedChildren.filter((c) => c.type !== 'comment');
+  if (items.some((c) => c.type === 'list_splat')) return undefined;
+  const index = negative ? items.length - Number(digits.text) : Number(digits.text);
+  return items[index];
 }
 
 /** A function that hands one of its parameters to an exit as the status: `def finish(status=0): sys.exit(status)`. */
