@@ -188,6 +188,32 @@ describe('scan --diff / --patch', () => {
     }
   });
 
+  it('reports tests renamed out of collection as renames, and leaves a renamed helper alone', () => {
+    const before = ['from calc import add', '', '', 'def test_add():', '    assert add(1, 2) == 3', '', '', 'def helper_total():', '    return 3', ''].join('\n');
+    const dir = makeTree({ 'tests/test_calc.py': before });
+    try {
+      const patch = [
+        '--- a/tests/test_calc.py',
+        '+++ b/tests/test_calc.py',
+        '@@ -4,6 +4,6 @@',
+        '-def test_add():',
+        '+def _test_add():',
+        '     assert add(1, 2) == 3',
+        ' ',
+        ' ',
+        '-def helper_total():',
+        '+def total_helper():',
+        '     return 3',
+        '',
+      ].join('\n');
+      const out = JSON.parse(runCli(['scan', '--patch', '-', '--format', 'json'], dir, patch).stdout);
+      assert.deepEqual(summary(out.findings), [`${path.join('tests', 'test_calc.py')}:4 RH902 warning`]);
+      assert.match(out.findings[0].message, /renames the test test_add to _test_add, a name the test runner does not collect/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 with a clear message when a patch does not apply', () => {
     const dir = makeTree({ 'src/solution.py': 'def solve(n):\n    return n + 100\n' });
     try {

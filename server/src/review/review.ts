@@ -7,7 +7,7 @@
 import { analyze, effectiveSeverity, isRuleEnabled, parsePython, compareFindings, rulesForKey } from '../engine';
 import type { AnalysisSettings, Finding, Rule, SuppressedFinding } from '../engine';
 import { addedSuppressionFindings, suppressionAdded, weakenedConfigFindings, type ConfigSnapshot } from '../rules/review/RH901-suppression-added';
-import { collectTests, deletedTestFindings, testDeleted, type TestFileChange } from '../rules/review/RH902-test-deleted';
+import { collectTests, deletedTestFindings, testDeleted, uncollectedTestNames, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
 import { classifyFile, collectFileFacts } from '../engine/roles';
 import { NameResolver } from '../engine/names';
 import type { FileChange } from './changes';
@@ -90,6 +90,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
           newPath: change.newPath,
           oldTests,
           newTests: change.newSource !== undefined ? (testsIn(change.newSource, change.newPath!, settings, true) ?? []) : undefined,
+          newUncollected: change.newSource !== undefined ? uncollectedIn(change.newSource) : undefined,
           oldToNew: change.oldToNew,
         });
       }
@@ -148,6 +149,21 @@ function testsIn(source: string, path: string, settings: AnalysisSettings, alway
     const role = classifyFile(facts, root, () => (names ??= new NameResolver(root)), settings);
     if (role !== 'test' && !always) return undefined;
     return collectTests(root);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Definitions of a Python source named like tests that the runner does not collect (renamed-out tests land there). */
+function uncollectedIn(source: string): UncollectedDefinition[] {
+  let tree;
+  try {
+    tree = parsePython(source);
+  } catch {
+    return [];
+  }
+  try {
+    return uncollectedTestNames(tree.rootNode);
   } finally {
     tree.delete();
   }

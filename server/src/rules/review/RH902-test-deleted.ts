@@ -25,6 +25,7 @@ export const testDeleted: Rule = {
         'A test moved to another file or class in the same change (same function name) is not reported.',
         'A renamed test file whose tests survive is not reported.',
         'Helper functions and fixtures in test files are not tests.',
+        'A test renamed so that the runner no longer collects it (`test_parse` to `_test_parse` or `disabled_test_parse`) is reported as a rename.',
       ],
     },
   },
@@ -69,12 +70,46 @@ export function collectTests(root: Node): TestDefinition[] {
   return out;
 }
 
+/**
+ * Functions and classes whose names hold `test` but that the test runner does not collect: where a test
+ * renamed out of collection lands (`_test_parse`, `disabled_test_parse`, `xtest_parse`, `SkipTestParse`).
+ */
+export function uncollectedTestNames(root: Node): UncollectedDefinition[] {
+  const out: UncollectedDefinition[] = [];
+  const note = (def: Node | null, collected: (name: string) => boolean) => {
+    if (def?.type !== 'function_definition' && def?.type !== 'class_definition') return;
+    const name = def.childForFieldName('name')?.text ?? '';
+    if (/test/i.test(name) && !collected(name)) out.push({ name, line: def.startPosition.row });
+  };
+  for (const stmt of root.namedChildren) {
+    const def = definitionOf(stmt);
+    note(def, (name) => (def?.type === 'class_definition' ? name.startsWith('Test') : name.startsWith('test')));
+    if (def?.type !== 'class_definition') continue;
+    for (const member of def.childForFieldName('body')?.namedChildren ?? []) note(definitionOf(member), (name) => name.startsWith('test'));
+  }
+  return out;
+}
+
+export interface UncollectedDefinition {
+  name: string;
+  /** 0-based line of the definition in the new text. */
+  line: number;
+}
+
+/** Where a gone test was renamed to, out of collection: a definition whose name contains the old one (`_test_parse`). */
+function renamedOutOf(test: TestDefinition, uncollected: readonly UncollectedDefinition[]): UncollectedDefinition | undefined {
+  const bare = test.name.replace(/^test_?/i, '').toLowerCase();
+  return uncollected.find(({ name }) => name.includes(test.name) || (bare.length >= 3 && name.toLowerCase().endsWith(bare)));
+}
+
 export interface TestFileChange {
   oldPath?: string;
   newPath?: string;
   oldTests: TestDefinition[];
   /** Undefined when the file was deleted. */
   newTests?: TestDefinition[];
+  /** The new file's definitions named like tests that are not collected (`uncollectedTestNames`). */
+  newUncollected?: UncollectedDefinition[];
   oldToNew: (line: number) => number;
 }
 
@@ -113,18 +148,26 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
       continue;
     }
     for (const t of reported) {
-      const line = f.oldToNew(t.line);
+      // A rename is shown on the new definition; a deletion on the last line kept before it.
+      const renamed = renamedOutOf(t, f.newUncollected ?? []);
+      const line = renamed ? renamed.line : f.oldToNew(t.line);
       out.push({
         path: f.newPath!,
         finding: {
           rule: 'RH902',
           name: 'test-deleted',
           severity: 'warning',
-          message: t.isClass ? `This change deletes the test class ${t.qualifiedName} and its tests` : `This change deletes the test ${t.qualifiedName}`,
+          message: deletionMessage(t, renamed),
           range: { start: { line, column: 0 }, end: { line, column: 0 } },
         },
       });
     }
   }
   return out;
+}
+
+function deletionMessage(t: TestDefinition, renamed: UncollectedDefinition | undefined): string {
+  const what = t.isClass ? `test class ${t.qualifiedName}` : `test ${t.qualifiedName}`;
+  if (renamed) return `This change renames the ${what} to ${renamed.name}, a name the test runner does not collect: ${t.isClass ? 'its tests no longer run' : 'the test no longer runs'}`;
+  return t.isClass ? `This change deletes the test class ${t.qualifiedName} and its tests` : `This change deletes the test ${t.qualifiedName}`;
 }
