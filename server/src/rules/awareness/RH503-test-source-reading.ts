@@ -429,10 +429,12 @@ function isBindingName(id: Node): boolean {
     case 'nonlocal_statement':
     case 'parameters':
     case 'lambda_parameters':
-    case 'default_parameter':
     case 'typed_parameter':
-    case 'typed_default_parameter':
       return true;
+    // `def f(x=EXPECTED)` binds `x` and reads `EXPECTED`.
+    case 'default_parameter':
+    case 'typed_default_parameter':
+      return p.childForFieldName('name')?.id === n.id;
     case 'dotted_name':
       return /^(import_statement|import_from_statement|aliased_import)$/.test(p.parent?.type ?? '');
     case 'aliased_import':
