@@ -59,6 +59,8 @@ import { ignoredRuns, mayRunTests, testRuns } from './runner';
 
 const CLI_NAME = /^_*(main|cli|run|run_?cli|run_?main|console_?main|entry_?point|command|usage|print_?usage|help|version|self_?test|test|demo)$/i;
 const CLI_MODULES = /^(argparse|optparse|getopt|click|typer|docopt|fire)(\.|$)/;
+/** Decorators of task runners' commands: `invoke.task`, `fabric.task`, `fabric.api.task`. */
+const TASK_DECORATOR = /^(invoke|fabric\d?)(\.\w+)*\.task$/;
 const UNITTEST_LIFECYCLE = /^(setUp|tearDown|setUpClass|tearDownClass|asyncSetUp|asyncTearDown|setUpModule|tearDownModule|run|debug|__call__)$/;
 const INTERACTIVE_EXCEPTIONS = new Set(['KeyboardInterrupt', 'BrokenPipeError', 'EOFError', 'SystemExit', 'GeneratorExit']);
 const IMPORT_EXCEPTIONS = new Set(['ImportError', 'ModuleNotFoundError']);
@@ -172,6 +174,7 @@ class FileJudge {
   private handed?: Map<string, HandedCallback>;
   private calledNames?: Set<string>;
   private classNames?: Set<string>;
+  private programModule?: boolean;
 
   constructor(private readonly ctx: RuleContext) {
     this.names = ctx.names;
@@ -279,6 +282,30 @@ class FileJudge {
       if (def.type === 'function_definition' || def.type === 'class_definition') defines = true;
     }
     return defines ? 'a test helper module' : undefined;
+  }
+
+  /**
+   * `site` ends a method of a plain class (no base but `object`; a dataclass counts) under a condition on the
+   * method's arguments or `self`'s state, in a module that wires up no program (no GUI toolkit, server,
+   * event loop or process machinery), in a class and method not named as a program or its lifecycle, and
+   * the method exits with no failure status elsewhere (a program's `Run.__init__` reports its status).
+   */
+  private isValidationExitOfPlainClass(site: ExitSite, method: Node, cls: Node): boolean {
+    if (classBases(cls, this.names).some((b) => b !== 'object' && b !== 'builtins.object')) return false;
+    if (PROGRAM_CLASS_NAME.test(functionName(cls)) || LIFECYCLE_METHOD.test(functionName(method))) return false;
+    if ((this.programModule ??= PROGRAM_IMPORT.test(this.ctx.source))) return false;
+    if (!underConditionOnInput(site.node, method)) return false;
+    const body = method.childForFieldName('body');
+    let reportsFailure = false;
+    if (body) {
+      forEachInScope(body, (n) => {
+        if (reportsFailure) return false;
+        const other = n.id !== site.node.id ? exitSiteOf(n, this.names) : undefined;
+        if (other && !isSuccessStatus(other, this.names)) reportsFailure = true;
+        return !reportsFailure;
+      });
+    }
+    return !reportsFailure;
   }
 
   /**
@@ -443,6 +470,8 @@ class FileJudge {
     // that only the option runs: one the file also calls is library code whatever else it is registered for.
     if (HELP_OPTION_HANDLER.test(name) || (this.callbacks().get(name) === 'option' && !this.called().has(name))) return 'strong';
     if (decoratorNames(def).some((d) => /(^|\.)(command|group|main)$/.test(d) || /^(click|typer)\./.test(d))) return 'strong';
+    // A task-runner command (`@invoke.task`, fabric's `@task`): the command line runs it (`invoke release`).
+    if (decoratorsOf(def).some((d) => TASK_DECORATOR.test(this.names.qualify(d.type === 'call' ? d.childForFieldName('function') : d) ?? ''))) return 'strong';
     if (parameterNames(def).some((p) => p === 'argv')) return 'strong';
     const body = def.childForFieldName('body');
     let readsArgs = false;
@@ -664,7 +693,11 @@ class FileJudge {
     if (role === 'entry-point' && !strong) return { severity: 'info', where: `in \`${fname}()\` of a script` };
     const cls = classOfMethod(nearest);
     // Library methods sometimes end a server or GUI process with sys.exit(0); `os._exit(0)` outside a fork is never that.
-    if (cls && !strong && site.kind !== 'os._exit') return { severity: 'info', where: `in method \`${functionName(cls)}.${fname}()\`` };
+    // A plain class's method that quits on a check of its arguments or state is the class's API bailing out
+    // of its work (`Triangle.__init__` on degenerate sides, `MinStack.push` when full), judged like a function.
+    if (cls && !strong && site.kind !== 'os._exit' && !this.isValidationExitOfPlainClass(site, nearest, cls)) {
+      return { severity: 'info', where: `in method \`${functionName(cls)}.${fname}()\`` };
+    }
     const owner = cls ? `method \`${functionName(cls)}.${fname}()\`` : `\`${fname}()\``;
     const where = swallow ? `in ${owner}, ${swallowWhere}` : `in ${owner}, a function of code under test`;
     return { severity: 'error', where, related: swallowRelated, note: returns ? 'The function is expected to return a value; exiting instead ends the caller\'s test run.' : undefined };
@@ -827,6 +860,35 @@ function reportsErrorBefore(node: Node, handler: Node): boolean {
     }
   }
   return false;
+}
+
+/** Classes named as a program, server, window or its runner: their methods end the process on purpose. */
+const PROGRAM_CLASS_NAME = /(Server|Service|Daemon|App|Application|Worker|Window|Frame|Gui|GUI|Cli|CLI|Command|Runner|Run|Main|Shell|Console|Manager|Handler|Utility|Program|Launcher|Bot|Game|Loop|Process|Tool|Script|Wizard|Menu|Dialog)$/;
+/** Methods named as a program's lifecycle or an event's handler. */
+const LIFECYCLE_METHOD = /^_*(run\w*|serve\w*|start\w*|stop\w*|quit\w*|exit\w*|shutdown\w*|terminate|close|main\w*|loop|mainloop|execute|handle\w*|on_\w+|do_\w+|cmd_\w+|command\w*|daemoni[sz]e|kill|abort|die|bail\w*|finish|cleanup|signal\w*|interrupt\w*|__call__|__del__|__exit__)$/i;
+/** An import of a GUI or game toolkit, a server or event-loop framework, or process machinery. */
+const PROGRAM_IMPORT = /^[ \t]*(?:from|import)[ \t]+(?:tkinter|Tkinter|turtle|pygame|pyglet|arcade|curses|wx|kivy|PyQt\d|PySide\d?|gi|toga|socketserver|SocketServer|http\.server|asyncio|asyncore|twisted|tornado|gevent|eventlet|trio|anyio|aiohttp|flask|django|fastapi|uvicorn|gunicorn|zmq|multiprocessing|subprocess|signal|daemon|selectors|socket|threading|argparse|optparse|click|typer|cmd)\b/m;
+
+/**
+ * `node` sits in the body of an `if`/`elif` (inside `def`) whose condition reads one of `def`'s parameters
+ * or an attribute of its `self`: a check of the call's input or the object's state.
+ */
+function underConditionOnInput(node: Node, def: Node): boolean {
+  const params = new Set(parameterNames(def));
+  const self = isMethod(def) ? parameterNames(def)[0] : undefined;
+  for (let p = node.parent; p && p.id !== def.id; p = p.parent) {
+    if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
+    if (!isInside(node, p.childForFieldName('consequence'))) continue;
+    const cond = p.childForFieldName('condition');
+    if (!cond || comparesWithWord(cond)) continue;
+    if (containsNode(cond, (n) => n.type === 'identifier' && params.has(n.text) && (n.text !== self || n.parent?.type === 'attribute'))) return true;
+  }
+  return false;
+}
+
+/** `cond` compares with a word (`line == "halt"`, `cmd in ("stop", "bye")`): a command's dispatch, not a check. */
+function comparesWithWord(cond: Node): boolean {
+  return containsNode(cond, (n) => n.type === 'comparison_operator' && containsNode(n, (c) => c.type === 'string' && /\w/.test(stringValue(c) ?? '')));
 }
 
 /** Modules of GUI and game toolkits: their event loops and widget callbacks are driven by a user. */
@@ -1209,7 +1271,8 @@ export const forcedSuccessExit: Rule = {
         '`os._exit(0)` in the `__del__` of a test helper class — `error`: the finaliser runs by itself when the object is collected or the interpreter shuts down, after the run has set its status (a `SystemExit` there is only printed, so it stays `info`).',
         'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call. So is a call of a helper that passes one of its parameters on as the status (`def finish(status=0): sys.exit(status)` called as `finish()`, `bail = lambda code: os._exit(code)` called as `bail(0)`), when the helper is bound once and its exit is a statement of its own body; the call is reported, with the exit it ends in. So is an exit kept in a dict, list or tuple bound once and picked by a literal key (`HANDLERS["done"](0)` after `HANDLERS = {"done": sys.exit}`); a key that is not a literal (a command dispatcher) is left alone.',
         'Replacing the process with a program that does nothing and exits 0 (`os.execv("/bin/true", ["true"])`, `os.execl(sys.executable, sys.executable, "-c", "pass")`) is judged like `os._exit(0)`; other programs (`os.execv(sys.executable, [sys.executable] + sys.argv)` restarting itself, `os.execvp("git", ...)`) are not exits of this kind.',
-        '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`.',
+        '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`. So is an exit in a method of a plain class (no base but `object`; dataclasses too) under a check of the method\'s arguments or `self`\'s state — a constructor rejecting its input (`__init__`, `__post_init__`), a mutator refusing (`push()` on a full stack) — unless the class or method is named as a program or its lifecycle (`Server`, `Runner`, `stop()`, `handle_*`), the module imports a GUI, server, event-loop or process library, the condition compares with a command word (`line == "halt"`), or the method also exits with a failure status (a program\'s `Run.__init__` reporting its result): those stay `info`.',
+        'Task-runner commands (`@invoke.task`, fabric\'s `@task`), which the command line runs like click commands — quiet.',
         'A worker process ending itself on purpose: `os._exit(0)` in the `handle_error()` callback of a server class, a method named as the process\'s exit hook (`exithook`, `on_exit`) whose body is only the exit and that no method returning a value calls, `raise SystemExit` in an `except OSError` handler after reporting the error on stderr or in a log — `info`. A handler of the work\'s failure (`except Exception`, `except ValueError`) that prints and exits 0 stays an `error`, as does `os._exit(0)` after an environment error.',
         '`atexit`/`sys.excepthook` callbacks that exit 0, and exits after a test run in a runner script (`pytest.main(...)` then `sys.exit(0)`), are reported by RH102 instead; outside test files, an exit after a test run in the same function is the runner\'s status, which RH102 judges.',
       ],

@@ -6,7 +6,7 @@
  * without looking at the outcome (or forgives the failing status it got back). Setting a non-zero
  * status, computing it, or initialising it before the work stay quiet.
  */
-import { baseExpressions, callArguments, dottedName, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isUnderMainGuard, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, containsNode, dottedName, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isUnderMainGuard, moduleAssignments, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, mentionedInFile, whenMentioned } from '../../engine/prefilter';
@@ -24,7 +24,7 @@ import {
   type CallbackRegistration,
   type ExitSite,
 } from './helpers';
-import { ignoredRuns, mayRunTests, outcomeNames, RETURNING_RUNNERS, statementOf, TEST_COMMAND, testRuns } from './runner';
+import { ignoredRuns, mayRunTests, outcomeNames, RETURNING_RUNNERS, returnAsExit, statementOf, TEST_COMMAND, testRuns } from './runner';
 
 
 const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
@@ -32,7 +32,7 @@ const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
 const EXIT_CLASS = /\bExit\b/;
 const PYTEST_EXIT_EXCEPTIONS = new Set(['_pytest.outcomes.Exit', 'pytest.exit.Exception', '_pytest.outcomes.exit.Exception', 'pytest.Exit']);
 /** Last names of the calls the `call` listener reacts to: `atexit.register`, `weakref.finalize`, `setattr`, `pytest.exit`. */
-const CALL_METHODS = new Set(['register', 'finalize', 'setattr', '__setattr__', 'exit']);
+const CALL_METHODS = new Set(['register', 'finalize', 'setattr', '__setattr__', 'exit', 'update', 'force_result']);
 
 function where(node: Node): string {
   const fn = enclosingFunction(node);
@@ -130,6 +130,161 @@ function statusTestSaysFailed(test: Node, names: NameResolver, isStatus: (n: Nod
   return undefined;
 }
 
+/**
+ * The status expression `n` hands on, when `n` is an exit (`sys.exit(expr)`, `raise SystemExit(expr)`), a
+ * `return expr` in a function the file exits with, or an assignment to the status (`rc = expr`).
+ */
+function handedOnStatus(n: Node, names: NameResolver, isStatus: (n: Node) => boolean): Node | undefined {
+  if (n.type === 'return_statement') return returnAsExit(n)?.status ?? undefined;
+  if (n.type === 'call' || n.type === 'raise_statement') return exitSiteOf(n, names)?.status ?? undefined;
+  if (n.type === 'assignment' && n.childForFieldName('left') && isStatus(n.childForFieldName('left')!)) return n.childForFieldName('right') ?? undefined;
+  return undefined;
+}
+
+/** pytest's exit codes by name. */
+const EXIT_CODES: Record<string, number> = { OK: 0, TESTS_FAILED: 1, INTERRUPTED: 2, INTERNAL_ERROR: 3, USAGE_ERROR: 4, NO_TESTS_COLLECTED: 5 };
+
+/**
+ * `expr` reads the status and is 0 when the tests failed (status 1) yet not for every failing status: a
+ * mapping that forgives test failures (`0 if rc <= 1 else rc`, `{1: 0}.get(rc, rc)`, `max(0, rc - 1)`,
+ * `int(rc > 1)`). Mappings it cannot evaluate (a name it cannot resolve: `{NO_TESTS: 0}.get(rc, rc)` stays
+ * unknown unless `NO_TESTS` is bound to 5 in the module) stay quiet.
+ */
+function forgivesFailure(expr: Node, names: NameResolver, isStatus: (n: Node) => boolean): boolean {
+  if (!containsNode(expr, (c) => isStatus(c))) return false;
+  const at = (status: number) => evaluateStatus(expr, status, names, isStatus);
+  if (at(1) !== 0 || at(0) !== 0) return false;
+  return [2, 3, 4].some((s) => { const v = at(s); return v !== undefined && v !== 0; });
+}
+
+/** A small evaluator of status arithmetic with the run's status set to `status`; undefined for anything else. */
+function evaluateStatus(expr: Node, status: number, names: NameResolver, isStatus: (n: Node) => boolean, depth = 0): number | undefined {
+  if (depth > 12) return undefined;
+  const e = unparen(expr);
+  const ev = (n: Node | null | undefined) => (n ? evaluateStatus(n, status, names, isStatus, depth + 1) : undefined);
+  if (isStatus(e)) return status;
+  switch (e.type) {
+    case 'integer': return /^\d+$/.test(e.text) ? Number(e.text) : undefined;
+    case 'true': return 1;
+    case 'false': case 'none': return 0;
+    case 'attribute': case 'identifier': {
+      const code = EXIT_CODES[e.text.split('.').pop()!];
+      if (code !== undefined && (e.type === 'attribute' || /ExitCode/.test(names.qualify(e) ?? ''))) return code;
+      if (e.type !== 'identifier') return undefined;
+      // A module constant: `NO_TESTS = pytest.ExitCode.NO_TESTS_COLLECTED`.
+      let root: Node = e;
+      while (root.parent) root = root.parent;
+      const values = moduleAssignments(root).get(e.text);
+      return values?.length === 1 && values[0]!.id !== e.id ? ev(values[0]) : undefined;
+    }
+    case 'unary_operator': {
+      const v = ev(e.childForFieldName('argument'));
+      const op = e.child(0)?.type;
+      return v === undefined ? undefined : op === '-' ? -v : op === '+' ? v : undefined;
+    }
+    case 'not_operator': {
+      const v = ev(e.childForFieldName('argument'));
+      return v === undefined ? undefined : Number(!v);
+    }
+    case 'binary_operator': {
+      const a = ev(e.childForFieldName('left'));
+      const b = ev(e.childForFieldName('right'));
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.childForFieldName('operator')?.type) {
+        case '+': return a + b;
+        case '-': return a - b;
+        case '*': return a * b;
+        case '//': return b === 0 ? undefined : Math.floor(a / b);
+        case '%': return b === 0 ? undefined : ((a % b) + b) % b;
+        case '&': return a & b;
+        case '|': return a | b;
+        case '^': return a ^ b;
+        case '>>': return a >> b;
+        default: return undefined;
+      }
+    }
+    case 'boolean_operator': {
+      const a = ev(e.childForFieldName('left'));
+      if (a === undefined) return undefined;
+      const op = e.childForFieldName('operator')?.type;
+      if (op === 'and') return a ? ev(e.childForFieldName('right')) : a;
+      return a ? a : ev(e.childForFieldName('right'));
+    }
+    case 'comparison_operator': {
+      if (e.namedChildCount !== 2) return undefined;
+      const [l, r] = e.namedChildren as [Node, Node];
+      const op = e.child(1)?.type;
+      const a = ev(l);
+      if (a === undefined) return undefined;
+      if (op === 'in' || op === 'not in') {
+        const items = unparen(r);
+        if (!['tuple', 'list', 'set'].includes(items.type)) return undefined;
+        const vals = items.namedChildren.map((c) => ev(c));
+        if (vals.some((v) => v === undefined)) return undefined;
+        return Number(vals.includes(a) === (op === 'in'));
+      }
+      const b = ev(r);
+      if (b === undefined) return undefined;
+      switch (op) {
+        case '==': return Number(a === b);
+        case '!=': return Number(a !== b);
+        case '<': return Number(a < b);
+        case '<=': return Number(a <= b);
+        case '>': return Number(a > b);
+        case '>=': return Number(a >= b);
+        default: return undefined;
+      }
+    }
+    case 'conditional_expression': {
+      const [whenTrue, test, whenFalse] = e.namedChildren.filter((c) => c.type !== 'comment');
+      const t = ev(test);
+      return t === undefined ? undefined : t ? ev(whenTrue) : ev(whenFalse);
+    }
+    case 'call': {
+      const fn = e.childForFieldName('function');
+      const callee = fn && names.qualify(fn);
+      const args = callArguments(e);
+      // `{1: 0}.get(rc, rc)`, `{1: 0}[rc]`-style remaps of a dictionary literal.
+      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' && unparen(fn.childForFieldName('object')!).type === 'dictionary') {
+        const key = ev(args.positional[0]);
+        if (key === undefined) return undefined;
+        const hit = dictionaryValue(unparen(fn.childForFieldName('object')!), key, ev);
+        return hit === null ? ev(args.positional[1]) ?? (args.positional[1] ? undefined : 0) : hit;
+      }
+      if (args.keywords.size) return undefined;
+      const vals = args.positional.map((a) => ev(a));
+      if (vals.some((v) => v === undefined)) return undefined;
+      const v = vals as number[];
+      switch (callee) {
+        case 'builtins.int': return v.length === 1 ? Math.trunc(v[0]!) : undefined;
+        case 'builtins.bool': return v.length === 1 ? Number(!!v[0]) : undefined;
+        case 'builtins.abs': return v.length === 1 ? Math.abs(v[0]!) : undefined;
+        case 'builtins.max': return v.length >= 2 ? Math.max(...v) : undefined;
+        case 'builtins.min': return v.length >= 2 ? Math.min(...v) : undefined;
+        default: return undefined;
+      }
+    }
+    case 'subscript': {
+      const table = unparen(e.childForFieldName('value')!);
+      const key = ev(e.childForFieldName('subscript'));
+      if (table.type !== 'dictionary' || key === undefined) return undefined;
+      return dictionaryValue(table, key, ev) ?? undefined;
+    }
+    default: return undefined;
+  }
+}
+
+/** The value a dictionary literal maps `key` to; null when it has no such key, undefined when a key cannot be evaluated. */
+function dictionaryValue(dict: Node, key: number, ev: (n: Node | null | undefined) => number | undefined): number | null | undefined {
+  for (const pair of dict.namedChildren) {
+    if (pair.type !== 'pair') return undefined;
+    const k = ev(pair.childForFieldName('key'));
+    if (k === undefined) return undefined;
+    if (k === key) return ev(pair.childForFieldName('value'));
+  }
+  return null;
+}
+
 /** pytest's session status: `exitstatus`, `session.exitstatus`, `item.session.testsfailed`. */
 function isSessionStatus(n: Node): boolean {
   return /^(session\.|\w+\.session\.)?(exitstatus|testsfailed)$/.test(unparen(n).text);
@@ -172,6 +327,7 @@ export const STATUS_WORDS = new MentionedWords([
   ['excepthook', 'x'],
   ['testsfailed', 'failed'],
   ['success_codes', '_codes'],
+  ['cmdline_main', 'dline'],
 ]);
 
 export const exitStatusOverride: Rule = {
@@ -202,7 +358,15 @@ export const exitStatusOverride: Rule = {
         '(`sys.exit(0 if result.testsRun else 1)`, `if rc == ExitCode.NO_TESTS_COLLECTED: sys.exit(1)` then `sys.exit(0)`);',
         'or when it keeps the status the run returned but forgives failures (`if rc == ExitCode.TESTS_FAILED: rc = 0`,',
         '`if rc in (0, 1): sys.exit(0)`, `case ExitCode.TESTS_FAILED: sys.exit(0)` in `match pytest.main():`,',
-        '`sys.exit(0 if rc == 1 else rc)`, nox\'s `session.run("pytest", success_codes=[0, 1])`). This is reported in any file, tests included.',
+        '`sys.exit(0 if rc == 1 else rc)`, or any mapping that is 0 for status 1 but not for every status: `{1: 0}.get(rc, rc)`,',
+        '`max(0, rc - 1)`, `0 if rc <= 1 else rc`, `int(proc.returncode > 1)`; nox\'s `session.run("pytest", success_codes=[0, 1])`).',
+        'A `unittest.TestProgram` subclass whose `runTests()` calls `super().runTests()` with `self.exit = False` and then exits 0 is such a script too.',
+        'This is reported in any file, tests included.',
+        '',
+        'The status can be written other ways: lowered when the run failed (`if exitstatus == ExitCode.TESTS_FAILED: session.exitstatus -= 1`)',
+        'or cancelled (`session.testsfailed -= session.testsfailed`), through the attribute dictionary (`vars(session)["exitstatus"] = 0`,',
+        '`session.__dict__.update(exitstatus=0)`), or as the result of a `pytest_cmdline_main` hook wrapper, which pytest exits with',
+        '(`outcome.force_result(0)` after `outcome = yield`, or `return ExitCode.OK` after `status = yield`).',
       ].join('\n'),
       example: ['# conftest.py', 'def pytest_sessionfinish(session, exitstatus):', '    session.exitstatus = 0'].join('\n'),
       instead: 'Fix the failing tests. To accept "no tests collected" deliberately, say so in configuration (or compare against `ExitCode.NO_TESTS_COLLECTED` only); never overwrite a failing status.',
@@ -212,6 +376,7 @@ export const exitStatusOverride: Rule = {
         'Computing the status (`session.exitstatus = doit(config, session) or 0`, `= exc.returncode`) — quiet; but a computation that is 0 whatever the run did (`min(exitstatus, 0)`, `exitstatus and 0`, `exitstatus * 0`) is an `error`.',
         'Initialising it before the work (in `__init__`, or assigned again later in the same function, as pytest\'s own `wrap_session` does) — quiet.',
         'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info` (`quiet` in a runner script, including `case ExitCode.NO_TESTS_COLLECTED: sys.exit(0)`); a conditional whose success branch is taken for a failed status (`0 if exitstatus == 1 else exitstatus`) is an `error`, one on anything else (`0 if flaky_only else exitstatus`) `info`.',
+        'A plain `pytest_cmdline_main` (no `yield`) that handles its own option and returns 0, as pytest\'s `--fixtures` does — quiet; a wrapper that returns success only when no tests were collected, or on a condition other than the status — `info`. An unguarded `session.exitstatus -= n` — `info`.',
         'Hooks that write summaries without touching the status; excepthooks that log or exit non-zero — quiet.',
         'Runner scripts whose status comes from the run (`sys.exit(pytest.main())`, `sys.exit(not result.wasSuccessful())`, `sys.exit(0)` only under `if result.wasSuccessful():`), and `unittest.main()` followed by an exit it never reaches — quiet.',
         'A `finally` around the run that only cleans up, or that checks the outcome before its exit — quiet. Requiring tests to have run *and* passed (`0 if result.testsRun and result.wasSuccessful() else 1`) — quiet.',
@@ -258,14 +423,20 @@ function statusOverrides(ctx: RuleContext): Listeners {
  * it on: `rc = pytest.main(); if rc == ExitCode.TESTS_FAILED: rc = 0`, `rc = 0 if rc == 1 else rc`,
  * `sys.exit(0 if rc == 1 else rc)`. Forgiving only "no tests collected" stays quiet.
  */
-function reportForgivenFailures(ctx: RuleContext, call: Node, status: Set<string>): void {
+function reportForgivenFailures(ctx: RuleContext, call: Node, status: Set<string>, holdsProcess = false): void {
   const start = statementOf(call);
   if (!start) return;
   // `match pytest.main(args):` branches on the status without naming it.
   const matchesRun = start.type === 'match_statement' && start.childForFieldName('body')!.startIndex > call.endIndex;
   if (status.size === 0 && !matchesRun) return;
   const names = ctx.names;
-  const isStatus = (n: Node) => unparen(n).type === 'identifier' && status.has(unparen(n).text);
+  // `proc = subprocess.run(...)` holds a process whose status is `proc.returncode`; the others return the status.
+  const isStatus = holdsProcess
+    ? (n: Node) => {
+      const o = unparen(n);
+      return o.type === 'attribute' && o.childForFieldName('attribute')?.text === 'returncode' && status.has(o.childForFieldName('object')?.text ?? '');
+    }
+    : (n: Node) => unparen(n).type === 'identifier' && status.has(unparen(n).text);
   const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;
   const report = (node: Node) =>
     ctx.report({
@@ -298,6 +469,14 @@ function reportForgivenFailures(ctx: RuleContext, call: Node, status: Set<string
       } else if (n.type === 'conditional_expression' && turnsFailureIntoSuccess(n, names, isStatus)) {
         report(n);
         return false;
+      } else {
+        // `sys.exit({1: 0}.get(rc, rc))`, `raise SystemExit(max(0, rc - 1))`, `return int(rc > 1)`: a status
+        // handed on that is 0 for a failed run (status 1) but not for every status.
+        const handed = handedOnStatus(n, names, isStatus);
+        if (handed && forgivesFailure(handed, names, isStatus)) {
+          report(handed);
+          return false;
+        }
       }
       return true;
     };
@@ -313,6 +492,7 @@ function reportRuns(ctx: RuleContext): void {
   for (const { call, how } of testRuns(ctx.root, ctx.names)) {
     const runner = ctx.names.callee(call) ?? '';
     if (how === 'holds' && (RETURNING_RUNNERS.has(runner) || runner === 'subprocess.call' || runner === 'os.system')) reportForgivenFailures(ctx, call, outcomeNames(call));
+    else if (how === 'holds' && runner === 'subprocess.run') reportForgivenFailures(ctx, call, outcomeNames(call), true);
   }
   for (const { exit, run: call, countOnly } of ignoredRuns(ctx.root, ctx.names)) {
     const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;
@@ -382,6 +562,33 @@ function statusListeners(ctx: RuleContext): Listeners {
     });
   };
 
+  /**
+   * `value` becomes the result of a `pytest_cmdline_main` hook wrapper (through `force_result(value)` or
+   * `return value` after its `yield`), which pytest exits with: a success status there after a failed run
+   * (unconditionally, under `if status == ExitCode.TESTS_FAILED:`, or mapped: `0 if status == 1 else status`)
+   * forges the run's status. A success under another condition is `info`; plain hooks (no `yield`, such as
+   * one that handles its own option and returns 0) are not wrappers.
+   */
+  const reportCommandLineStatus = (node: Node, value: Node) => {
+    const hook = enclosingFunction(node);
+    if (!hook || functionName(hook) !== 'pytest_cmdline_main' || !isHookWrapper(hook)) return;
+    const status = wrappedResultNames(hook);
+    const isStatus = (n: Node) => unparen(n).type === 'identifier' && status.has(unparen(n).text);
+    const v = unparen(value);
+    let severity: Severity;
+    if (isSuccessLiteral(v, names) || alwaysSuccess(v, names)) {
+      const guard = innermostGuard(node, hook);
+      severity = !guard || statusTestSaysFailed(guard, names, isStatus) === true ? 'error' : 'info';
+    } else if (v.type === 'conditional_expression' && turnsFailureIntoSuccess(v, names, isStatus)) severity = 'error';
+    else if (forgivesFailure(v, names, isStatus)) severity = 'error';
+    else return;
+    ctx.report({
+      node,
+      message: `\`${node.text.replace(/\s+/g, ' ')}\` in pytest hook wrapper \`pytest_cmdline_main()\` replaces the status pytest exits with by success: a failing run ends with status 0.`,
+      severity: roleSeverity(severity),
+    });
+  };
+
   // The callback registry is collected during the shared walk; it is only read when the file may
   // register atexit/excepthook callbacks.
   const callbacks = new CallbackCollector(names, ctx.source);
@@ -400,10 +607,10 @@ function statusListeners(ctx: RuleContext): Listeners {
         const attr = left.childForFieldName('attribute')?.text ?? '';
         if (STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, left, attr, right, `${left.text} = ${right.text}`.replace(/\s+/g, ' '));
       } else if (left.type === 'subscript') {
-        // session.__dict__["exitstatus"] = 0
+        // session.__dict__["exitstatus"] = 0, vars(session)["exitstatus"] = 0
         const obj = left.childForFieldName('value');
         const key = stringValue(left.childForFieldName('subscript'));
-        if (obj?.type === 'attribute' && obj.childForFieldName('attribute')?.text === '__dict__' && key && STATUS_ATTRIBUTES.has(key)) {
+        if (obj && isAttributeDict(obj, names) && key && STATUS_ATTRIBUTES.has(key)) {
           checkStatusWrite(node, left, key, right, `${left.text} = ${right.text}`);
         }
       }
@@ -412,11 +619,20 @@ function statusListeners(ctx: RuleContext): Listeners {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
       const op = node.childForFieldName('operator')?.text ?? node.child(1)?.text;
-      if (left?.type !== 'attribute' || !right || !(op === '*=' || op === '&=')) return;
+      if (left?.type !== 'attribute' || !right || isUnderMainGuard(node) || isOwnBookkeeping(left)) return;
       const attr = left.childForFieldName('attribute')?.text ?? '';
-      if (STATUS_ATTRIBUTES.has(attr) && isSuccessLiteral(right, names) && !isUnderMainGuard(node)) {
-        ctx.report({ node, message: `\`${node.text}\` ${where(node)} ${effectOf(attr)}.`, severity: roleSeverity('error') });
+      if (!STATUS_ATTRIBUTES.has(attr)) return;
+      let severity: Severity | undefined;
+      // `*= 0`, `&= 0`: zero whatever the run did; `-= exitstatus`, `^= session.exitstatus`: the status cancels itself.
+      if ((op === '*=' || op === '&=') && isSuccessLiteral(right, names)) severity = 'error';
+      else if (LOWERING_OPERATORS.has(op ?? '') && !(op !== '//=' && op !== '%=' && isSuccessLiteral(right, names))) {
+        if ((op === '-=' || op === '^=') && sameStatus(right, left)) severity = 'error';
+        // `if exitstatus == ExitCode.TESTS_FAILED: session.exitstatus -= 1`: lowered exactly when the run failed.
+        else if (guardedByFailedStatus(node, names)) severity = 'error';
+        else if (op === '-=' || op === '//=' || op === '>>=') severity = 'info';
       }
+      if (!severity) return;
+      ctx.report({ node, message: `\`${node.text}\` ${where(node)} ${effectOf(attr)}.`, severity: roleSeverity(severity) });
     },
     call(node) {
       callbacks.visit(node);
@@ -424,7 +640,23 @@ function statusListeners(ctx: RuleContext): Listeners {
       // `obj.method(...)`: resolved and dotted names both end in `.method`; only these methods matter below.
       const f = fnNode && unparen(fnNode);
       if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'run') return reportAcceptedFailure(node);
+      // session.__dict__.update(exitstatus=0), vars(session).update({"testsfailed": 0})
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'update') {
+        const owner = f.childForFieldName('object');
+        if (owner && isAttributeDict(owner, names)) {
+          for (const [key, value] of keywordWrites(node)) {
+            if (STATUS_ATTRIBUTES.has(key)) checkStatusWrite(node, owner, key, value, node.text.replace(/\s+/g, ' '));
+          }
+        }
+        return;
+      }
       if (f?.type === 'attribute' && !CALL_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return;
+      // `outcome.force_result(0)` in a `pytest_cmdline_main` wrapper: the result pytest exits with.
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'force_result') {
+        const forced = callArguments(node).positional[0];
+        if (forced) reportCommandLineStatus(node, forced);
+        return;
+      }
       // A bare name's qualified name is its binding, its dotted name itself (no per-node caching needed).
       const bare = f?.type === 'identifier';
       const callee = (bare ? names.lookup(f.text) : names.qualify(fnNode)) ?? '';
@@ -452,6 +684,10 @@ function statusListeners(ctx: RuleContext): Listeners {
     },
     decorator(node) {
       if (/register/.test(node.text)) mayRegister = true;
+    },
+    return_statement(node) {
+      const value = node.namedChildren.find((c) => c.type !== 'comment');
+      if (value) reportCommandLineStatus(node, value);
     },
     'module:exit'() {
       // atexit and excepthook callbacks that exit 0.
@@ -527,6 +763,82 @@ function statusListeners(ctx: RuleContext): Listeners {
       }
     },
   };
+}
+
+/** A hook wrapper: its body yields (to the other implementations) once; `hookwrapper=True`/`wrapper=True` say so. */
+function isHookWrapper(hook: Node): boolean {
+  let found = false;
+  forEachInScope(hook.childForFieldName('body')!, (n) => {
+    if (n.type === 'yield') found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Names bound to a wrapper's result: `status = yield` (new style), `rc = outcome.get_result()` (old style). */
+function wrappedResultNames(hook: Node): Set<string> {
+  const out = new Set<string>();
+  forEachInScope(hook.childForFieldName('body')!, (n) => {
+    if (n.type !== 'assignment') return;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right') && unparen(n.childForFieldName('right')!);
+    const fromYield = right?.type === 'yield' && right.namedChildCount === 0;
+    const fromResult = right?.type === 'call' && /\.get_result$/.test(right.childForFieldName('function')?.text ?? '');
+    if (left?.type === 'identifier' && (fromYield || fromResult)) out.add(left.text);
+  });
+  return out;
+}
+
+/** The condition of the innermost `if`/`elif` (inside `fn`) whose branch holds `node`, if any. */
+function innermostGuard(node: Node, fn: Node): Node | undefined {
+  for (let p = node.parent, child: Node = node; p && p.id !== fn.id; child = p, p = p.parent) {
+    if (p.type === 'if_statement' || p.type === 'elif_clause' || p.type === 'else_clause' || p.type === 'while_statement') {
+      if (p.type === 'else_clause') return p; // the other branch of a condition: not a test of the failed status
+      if (child.id === p.childForFieldName('consequence')?.id || child.id === p.childForFieldName('body')?.id) return p.childForFieldName('condition') ?? p;
+    }
+  }
+  return undefined;
+}
+
+/** An object's attribute dictionary: `session.__dict__`, `vars(session)`. */
+function isAttributeDict(n: Node, names: NameResolver): boolean {
+  const o = unparen(n);
+  if (o.type === 'attribute') return o.childForFieldName('attribute')?.text === '__dict__';
+  return o.type === 'call' && names.callee(o) === 'builtins.vars' && callArguments(o).positional.length === 1;
+}
+
+/** The names and values a dictionary's `update(...)` call writes: `update(exitstatus=0)`, `update({"exitstatus": 0})`. */
+function keywordWrites(call: Node): [string, Node][] {
+  const args = callArguments(call);
+  const out: [string, Node][] = [...args.keywords];
+  const dict = args.positional[0] && unparen(args.positional[0]);
+  if (dict?.type === 'dictionary') {
+    for (const pair of dict.namedChildren) {
+      const key = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
+      const value = pair.childForFieldName('value');
+      if (key && value) out.push([key, value]);
+    }
+  }
+  return out;
+}
+
+/** Augmented operators that lower a status: `-=`, `//=`, `%=`, `>>=`, `^=`. */
+const LOWERING_OPERATORS = new Set(['-=', '//=', '%=', '>>=', '^=']);
+
+/** `value` is the status `target` holds, or the hook's `exitstatus` argument: `x.exitstatus -= exitstatus`. */
+function sameStatus(value: Node, target: Node): boolean {
+  const v = unparen(value).text;
+  return v === unparen(target).text || (isSessionStatus(value) && v.split('.').pop() === target.childForFieldName('attribute')?.text);
+}
+
+/** `node` runs only when the session status says the run failed: `if exitstatus == ExitCode.TESTS_FAILED:`. */
+function guardedByFailedStatus(node: Node, names: NameResolver): boolean {
+  for (let p = node.parent, child: Node = node; p && p.type !== 'function_definition'; child = p, p = p.parent) {
+    if ((p.type === 'if_statement' || p.type === 'elif_clause') && child.id === p.childForFieldName('consequence')?.id) {
+      if (statusTestSaysFailed(p.childForFieldName('condition') ?? p, names) === true) return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -9,7 +9,7 @@ import { MentionedWords } from '../../engine/prefilter';
 import { alwaysSuccess, catchesSystemExit, exitSiteOf, handlerTypes, isSuccessLiteral, isSuccessStatus, type ExitSite } from './helpers';
 
 /** A file that may run a test suite (`unittest.main(`, `TestProgram(`, `TextTestRunner(`, `pytest.main(`, `subprocess.run(`, `os.system(`) ... */
-const RUNNER_CALL = /\b(?:main|TestProgram|TextTestRunner|run|call|check_call|check_output|Popen|system)\s*\(/;
+const RUNNER_CALL = /\b(?:main|TestProgram|TextTestRunner|run|runTests|call|check_call|check_output|Popen|system)\s*\(/;
 export const TEST_FRAMEWORK = new MentionedWords([], { wholeWords: [['unittest', 'ttest'], ['pytest', 'ytest']] });
 /** ... and may exit afterwards. */
 const EXITS = /\b(?:_?exit|SystemExit)\b/;
@@ -20,7 +20,7 @@ const EXITING_RUNNERS = new Set(['unittest.main', 'unittest.TestProgram', 'unitt
 /** unittest's runner, and the runners built like it (`xmlrunner.XMLTestRunner`, `HtmlTestRunner.HTMLTestRunner`): `.run(suite)` returns the result. */
 const isTextRunner = (callee: string | undefined) => !!callee && /(^|\.)\w*TestRunner$/.test(callee);
 /** The last names of those calls (`runner.run(suite)` included). */
-const RUNNER_NAMES = new Set(['main', 'TestProgram', 'run', 'call', 'check_call', 'check_output', 'Popen', 'system']);
+const RUNNER_NAMES = new Set(['main', 'TestProgram', 'run', 'runTests', 'call', 'check_call', 'check_output', 'Popen', 'system']);
 /**
  * Calls that run a command and hand back its status (or a process to wait for) without raising on failure
  * (unlike `check_call`, `check=True`).
@@ -98,8 +98,19 @@ export function runsTests(call: Node, names: NameResolver): RunKind | undefined 
     if (exit !== undefined && !isSuccessLiteral(exit, names)) return 'exits';
     return exit !== undefined || inTryCatchingSystemExit(call) ? 'holds' : 'exits';
   }
-  // `TextTestRunner(...).run(suite)`, or `runner.run(suite)` after `runner = TextTestRunner(...)` in the same block.
   const fn = unparen(call.childForFieldName('function')!);
+  // `super().runTests()` in a `unittest.TestProgram` subclass runs the suite; it exits with the outcome itself
+  // unless the method set `self.exit = False` first.
+  if (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'runTests') {
+    const owner = unparen(fn.childForFieldName('object')!);
+    const method = enclosingFunctionOf(call);
+    const cls = method && enclosingClassOf(method);
+    if (owner.type !== 'call' || owner.childForFieldName('function')?.text !== 'super' || !cls) return undefined;
+    const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
+    if (!bases.some((b) => EXITING_RUNNERS.has(names.qualify(b) ?? ''))) return undefined;
+    return /\bself\.exit\s*=\s*False\b/.test(method.text) ? 'holds' : 'exits';
+  }
+  // `TextTestRunner(...).run(suite)`, or `runner.run(suite)` after `runner = TextTestRunner(...)` in the same block.
   if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'run') return undefined;
   const obj = unparen(fn.childForFieldName('object')!);
   if (obj.type === 'call') return isTextRunner(names.callee(obj)) ? 'holds' : undefined;
@@ -112,6 +123,18 @@ export function runsTests(call: Node, names: NameResolver): RunKind | undefined 
     }
   }
   return undefined;
+}
+
+/** The function `node` is in, if any. */
+function enclosingFunctionOf(node: Node): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
+  return undefined;
+}
+
+/** The class a method is defined in (decorated or not), if any. */
+function enclosingClassOf(def: Node): Node | undefined {
+  const stmt = def.parent?.type === 'decorated_definition' ? def.parent : def;
+  return stmt.parent?.type === 'block' && stmt.parent.parent?.type === 'class_definition' ? stmt.parent.parent : undefined;
 }
 
 function inTryCatchingSystemExit(node: Node): boolean {
@@ -143,7 +166,7 @@ function exitStatement(stmt: Node, names: NameResolver): ExitSite | undefined {
  * SystemExit(run(argv))`): the status the process ends with. Spelt out only (`return 0`, `return None`): a
  * bare `return` or falling off the end is how many functions that return nothing end.
  */
-function returnAsExit(stmt: Node): ExitSite | undefined {
+export function returnAsExit(stmt: Node): ExitSite | undefined {
   const value = returnValue(stmt);
   if (!value) return undefined;
   let fn: Node | null = stmt.parent;
