@@ -68,11 +68,17 @@ function isPathLike(expr: Node | null | undefined, names: NameResolver, depth = 
     return value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'parents';
   }
   if (n.type === 'identifier') {
-    // One hop to a plain assignment in the same function or at module level.
-    const scope = enclosingFunction(n)?.childForFieldName('body') ?? n.tree.rootNode;
-    for (const stmt of scope.namedChildren) {
-      const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-      if (a?.type === 'assignment' && a.childForFieldName('left')?.text === n.text) return isPathLike(a.childForFieldName('right'), names, depth + 1);
+    // One hop to a plain assignment in the same function, or else at module level (a global `ROOT = Path(...)`
+    // read inside a function).
+    const fn = enclosingFunction(n);
+    const scopes = fn ? [fn.childForFieldName('body'), n.tree.rootNode] : [n.tree.rootNode];
+    for (const scope of scopes) {
+      for (const stmt of scope?.namedChildren ?? []) {
+        const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+        if (a?.type === 'assignment' && a.childForFieldName('left')?.text === n.text) return isPathLike(a.childForFieldName('right'), names, depth + 1);
+      }
+      // A parameter of the function shadows the module's name.
+      if (fn && scope?.id !== n.tree.rootNode.id && parameterNames(fn).includes(n.text)) return false;
     }
   }
   return false;
@@ -445,6 +451,36 @@ function passedInTestPath(expr: Node, file: FileContext & { names: NameResolver 
   return undefined;
 }
 
+/** A caller's frame: `inspect.stack()[1]`, `inspect.getouterframes(f)[2]`, `sys._getframe(1)`, `frame.f_back`. */
+const CALLER_FRAME = /\b(?:stack|getouterframes|getinnerframes)\([^()]*\)\s*\[\s*[1-9]|\b_getframe\(\s*[1-9]|\bf_back\b/;
+/** A frame's file: `.filename`, `frame_info[1]`, `f_code.co_filename`, `f_globals["__file__"]`, `inspect.getfile(frame)`. */
+const FRAME_FILE = /\.filename\b|\]\s*\[\s*1\s*\]|\bco_filename\b|__file__|\bget(?:source)?file\(/;
+
+/**
+ * The path is the file of a caller's frame (`Path(inspect.stack()[1].filename)`, `sys._getframe(1).f_code.co_filename`),
+ * spelt in the expression or in what the function assigns to the names it reads (a few hops): code under test
+ * that writes there rewrites the test that called it. Returns the frame expression as written.
+ */
+function callerFrameFile(expr: Node): string | undefined {
+  const fn = enclosingFunction(expr);
+  const bound = new Map<string, string>();
+  if (fn && /frame|stack|f_back|filename/.test(fn.text)) {
+    forEachInScope(fn.childForFieldName('body')!, (n) => {
+      const left = n.type === 'assignment' ? n.childForFieldName('left') : null;
+      const right = n.type === 'assignment' ? n.childForFieldName('right') : null;
+      if (left?.type === 'identifier' && right) bound.set(left.text, bound.has(left.text) ? '' : right.text);
+    });
+  } else if (!fn) return undefined;
+  let text = unparen(expr).text;
+  for (let hop = 0; hop < 4 && !(CALLER_FRAME.test(text) && FRAME_FILE.test(text)); hop++) {
+    const expanded = text.replace(/\b[A-Za-z_]\w*\b/g, (id) => (bound.get(id) ? `(${bound.get(id)})` : id));
+    if (expanded === text) break;
+    text = expanded;
+  }
+  if (!CALLER_FRAME.test(text) || !FRAME_FILE.test(text)) return undefined;
+  return CALLER_FRAME.exec(text)![0].replace(/\s+/g, '');
+}
+
 /**
  * Strings that narrow a folder's entries to files that are not tests: an extension other than `.py`
  * (`.orig`, `.pyc`, `.log`) or a cache folder's name.
@@ -532,6 +568,8 @@ export const testFileTampering: Rule = {
         'Reading test files is RH503, not this rule.',
         '`setup.cfg`/`tox.ini`/`pyproject.toml` deleted or rewritten without a pytest section (packaging tools such as `sdist` do this): `info`.',
         'Writing test files under a folder the caller passes in (a project generator scaffolding `tests/` of a new project): `info`; deleting, moving or overwriting there (cleaning the project it works on): `warning` instead of `error`. Unless the parameter\'s default is the project itself (`root=os.path.dirname(__file__)`), or a same-file call passes a literal test path.',
+        'A path that goes on inside a folder named by a parameter (`Path.cwd() / name / "tests"`, `(where or Path.cwd()) / name`): a scaffolder creating a new project, `info` for writes like a caller-given folder. A parameter that only names the last part (`os.path.join(ROOT, "tests", test_name)`) is still the project\'s test folder.',
+        'Reading the caller\'s file through its frame (`Path(inspect.stack()[1].filename).read_text()`, to show a snippet): quiet; writing, deleting or moving it (the test that called the code) is an `error`.',
         'Shell commands on other paths: `git checkout main`, `git clean -fdx dist`, `find . -name "*.pyc" -delete`, `find tests -name __pycache__ -exec rm -rf {} +`: quiet.',
         'A command-line script (entry point) doing the same: `warning` instead of `error`.',
       ],
@@ -568,6 +606,12 @@ export const testFileTampering: Rule = {
             const passed = passedInTestPath(t.expr, ctx);
             if (passed) {
               hits.push({ node, action: t.action, ...passed });
+              break;
+            }
+            // `Path(inspect.stack()[1].filename).write_text(...)`: the file of the code that called it, the test.
+            const caller = callerFrameFile(t.expr);
+            if (caller) {
+              hits.push({ node, action: t.action, match: { kind: 'test-file', display: `${caller}, its caller's file` } });
               break;
             }
           }

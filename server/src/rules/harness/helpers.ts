@@ -233,6 +233,8 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
   const stack: Item[] = [{ node: expr, depth: 0, followed: 0, lead: true }];
   // The path starts at a parameter: the caller decides where it points, whatever the default.
   let startsAtParameter = false;
+  // The index of the part that is a parameter without a default, after the path's start (a folder the caller names).
+  let parameterFolderAt = -1;
   const pushSeq = (items: Item[]) => {
     for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]!);
   };
@@ -283,6 +285,16 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
       if (items.some((i) => 'lit' in i)) info.hasLiteral = true;
       pushSeq(items);
       continue;
+    }
+    if (n.type === 'boolean_operator' && n.childForFieldName('operator')?.type === 'or' && lead) {
+      // `(where or Path.cwd()) / name`: the caller's folder when it gives one, so the caller decides.
+      const left = n.childForFieldName('left');
+      const fn = enclosingFunction(n);
+      if (left && unparen(left).type === 'identifier' && fn && parameterNames(fn).includes(unparen(left).text)) {
+        startsAtParameter = true;
+        info.parts.push({ dyn: unparen(left) });
+        continue;
+      }
     }
     if (n.type === 'binary_operator') {
       const op = n.childForFieldName('operator')?.type;
@@ -393,7 +405,11 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
         if (lead) startsAtParameter = true;
         const fallback = parameterDefault(scope, n.text);
         if (fallback && !iterable) stack.push(next(fallback, lead, 1));
-        else dyn();
+        else {
+          // `cwd / name / "tests"`: a folder the caller names, inside which the path goes on.
+          if (!lead) parameterFolderAt = info.parts.length;
+          dyn();
+        }
         continue;
       }
       if (iterable) {
@@ -427,7 +443,10 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
   }
   const first = info.parts.find((p) => !('lit' in p && p.lit === '/'));
   const projectRoot = (p: PathPart | undefined) => !!p && 'dyn' in p && (PROJECT_ROOT.test(p.dyn.text) || builtOnProjectRoot(p.dyn));
-  if (first) info.base = projectRoot(first) ? 'project' : startsAtParameter || !('lit' in first) ? 'other' : 'literal';
+  // A path that goes on inside a folder its caller names (`Path.cwd() / name / "tests"`, a scaffolder's new
+  // project) is not the project's own folder.
+  const callerNamedFolder = parameterFolderAt >= 0 && parameterFolderAt < info.parts.length - 1;
+  if (first) info.base = projectRoot(first) && !callerNamedFolder ? 'project' : startsAtParameter || callerNamedFolder || !('lit' in first) ? 'other' : 'literal';
   if (throughBindings.length > 0 || boundThroughBindings.length > 0) {
     info.temporaryThroughBindings = () => throughBindings.some((d) => isTemporaryDynamic(d, names, budget)) || boundThroughBindings.some((f) => f());
   }
