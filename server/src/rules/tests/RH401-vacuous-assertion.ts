@@ -9,7 +9,7 @@
  * (`x == y or x != y`), disable a real check wherever they appear. Conditions true of every value
  * (`len(x) >= 0`, `isinstance(x, object)`) count as constants; a comparison with an alias of the same local
  * (`expected = result; assert result == expected`) or membership in a literal that lists the value
- * (`x in [x, y]`) counts as a self-comparison. A name whose only binding is a truthy literal
+ * (`x in [x, y]`, `assertIn(x, (x,))`) counts as a self-comparison, and so does `all(r == r for r in rs)`. A name whose only binding is a truthy literal
  * (`PASSED = True; ... assert PASSED`) counts as that constant. So do a value compared with its copy
  * (`out == out.copy()`), a walrus with its own name (`(got := f()) == got`), the same pure builtin of the same
  * names (`sorted(got) == sorted(got)`), `all(True for ...)`, and an expected value recomputed by the same
@@ -29,6 +29,7 @@ import {
   copiedValue,
   decoratorsOfTestAndClass,
   effectiveCalleeName,
+  elementwiseSelfComparison,
   fileDefinesComparisons,
   identifierWords,
   isCheckingCall,
@@ -82,10 +83,12 @@ function isAssertionThemedName(name: string): boolean {
 function selfComparedOperand(node: Node): Node | undefined {
   if (node.type === 'assert_statement') {
     const cond = node.namedChildren.find((c) => c.type !== 'comment');
-    return cond && unparen(cond).type === 'comparison_operator' ? unparen(cond).namedChild(0) ?? undefined : undefined;
+    // `all(r == r for r in rs)`: each element is compared with itself.
+    const c = cond && (elementwiseSelfComparison(cond) ?? unparen(cond));
+    return c?.type === 'comparison_operator' ? c.namedChild(0) ?? undefined : undefined;
   }
   const args = callArguments(node).positional;
-  const first = args[0] ? unparen(args[0]) : undefined;
+  const first = args[0] ? elementwiseSelfComparison(args[0]) ?? unparen(args[0]) : undefined;
   if (first?.type === 'comparison_operator') return first.namedChild(0) ?? undefined;
   return first;
 }
@@ -145,6 +148,8 @@ function aliasNote(node: Node, operand: Node | undefined): string {
   const cond = node.type === 'assert_statement' ? node.namedChildren.find((c) => c.type !== 'comment') : undefined;
   const c = cond ? unparen(cond) : undefined;
   if (c?.type === 'comparison_operator' && comparisonOperator(c).endsWith('in')) return 'a collection that lists it';
+  if (node.type === 'call' && calleeLastName(node) === 'assertIn') return 'a collection that lists it';
+  if (cond && elementwiseSelfComparison(cond)) return 'itself in every element of `all(...)`';
   const other = c?.type === 'comparison_operator' ? c.namedChild(1) : node.type === 'call' ? callArguments(node).positional[1] : undefined;
   if (unparen(operand).type === 'named_expression') return `the name its \`:=\` just bound`;
   if (other && /(\.copy\(\s*\)|^copy\.(deep)?copy\(.*\))$/s.test(unparen(other).text)) return `\`${unparen(other).text}\`, a copy of itself`;
@@ -867,7 +872,7 @@ export const vacuousAssertion: Rule = {
       summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `expected = f(x); assert f(x) == expected`, `assert out == out.copy()`, `PASSED = True; assert PASSED`) in tests that therefore check nothing.',
       why:
         'A test whose assertions are all vacuous always passes: replacing `assert result == expected` with `assert True`, ' +
-        'comparing the result with itself (directly, through an alias `expected = result`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, or as `result in [result, ...]`), ' +
+        'comparing the result with itself (directly, through an alias `expected = result`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, as `result in [result, ...]` or `self.assertIn(result, [result])`, or element by element: `all(r == r for r in results)`), ' +
         'recomputing the expected value with the very call under test (`expected = parse("1h"); assert parse("1h") == expected`), asserting something true of every value ' +
         '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
         'or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +

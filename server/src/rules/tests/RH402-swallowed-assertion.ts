@@ -11,14 +11,16 @@
  * A handler whose only assertion cannot fail (`assert True`, `assert exc is not None`) or that only sets a flag
  * nothing reads (`failed = True`) swallows too, and `with pytest.raises(Exception):` around the test's own
  * `assert` passes exactly when the check fails. A helper module's swallowing decorator (`tests/helpers.py`
- * defines `tolerant`, the tests import it) is reported at its handler.
+ * defines `tolerant`, the tests import it) is reported at its handler. The file's own context managers that
+ * swallow their block's failure (`__exit__` returning True, `@contextmanager` with `except AssertionError: pass`
+ * around `yield`) are reported at the `with` around the assertions.
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, identifiersIn, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod, testsAssertionNamed } from './helpers';
+import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, literalTruth, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod, testsAssertionNamed } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
@@ -585,6 +587,101 @@ function suppressedKinds(withStmt: Node, names: NameResolver): string | undefine
   return undefined;
 }
 
+/** `with lenient():` where the file's own `lenient` swallows every failure of its block: the manager and how it swallows. */
+function localSwallowingManager(withStmt: Node, ctx: RuleContext): { display: string; how: string } | undefined {
+  const clause = withStmt.namedChildren.find((c) => c.type === 'with_clause');
+  for (const item of clause?.namedChildren ?? []) {
+    if (item.type !== 'with_item') continue;
+    let value = item.childForFieldName('value');
+    if (value?.type === 'as_pattern') value = value.namedChild(0);
+    const call = value ? unparen(value) : undefined;
+    const callee = call?.type === 'call' ? call.childForFieldName('function') : undefined;
+    // A bare name only: the file's own class or generator (most managers are imported or methods).
+    if (callee?.type !== 'identifier' || ctx.names.alias(callee.text) !== undefined) continue;
+    const how = swallowingManagers(ctx.root, ctx.names).get(callee.text);
+    if (how) return { display: call!.text.length > 40 ? `${callee.text}(...)` : call!.text, how };
+  }
+  return undefined;
+}
+
+/** Per file: module-level context managers that swallow what their block raises, by name, with how they do it. */
+const swallowingManagersCache = new WeakMap<Node, Map<string, string>>();
+
+/**
+ * Context managers the file defines that swallow every failure of their block: a class whose `__exit__`
+ * (`__aexit__`) ends in `return True` (any truthy literal) without looking at the exception it is given
+ * (a manager that filters by type or records the exception handles it), and a `@contextmanager` generator
+ * whose `yield` sits in a `try` whose handler drops an AssertionError (`except AssertionError: pass`).
+ */
+function swallowingManagers(root: Node, names: NameResolver): Map<string, string> {
+  let found = swallowingManagersCache.get(root);
+  if (found) return found;
+  found = new Map();
+  for (const stmt of root.namedChildren) {
+    const def = definitionOf(stmt);
+    const name = def.childForFieldName('name')?.text;
+    if (!name) continue;
+    if (def.type === 'class_definition') {
+      for (const member of def.childForFieldName('body')?.namedChildren ?? []) {
+        const method = definitionOf(member);
+        if (method.type === 'function_definition' && /^__a?exit__$/.test(functionName(method)) && exitSwallows(method)) found.set(name, `\`${name}.${functionName(method)}\` returns a true value`);
+      }
+    } else if (def.type === 'function_definition' && decoratorsOf(def).some((d) => /(^|\.)(async)?contextmanager$/.test(dottedName(d) ?? ''))) {
+      const label = yieldSwallowedBy(def, names);
+      if (label) found.set(name, `its \`${label}\` around \`yield\` drops the failure`);
+    }
+  }
+  swallowingManagersCache.set(root, found);
+  return found;
+}
+
+/** `def __exit__(self, *exc): return True`: ends by returning a truthy literal and never reads the exception it is handed. */
+function exitSwallows(method: Node): boolean {
+  const body = method.childForFieldName('body');
+  const last = body?.namedChildren.filter((c) => c.type !== 'comment').pop();
+  const value = last?.type === 'return_statement' ? last.namedChildren.find((c) => c.type !== 'comment') : undefined;
+  if (!body || !value || literalTruth(value) !== true) return false;
+  const exceptionParams = new Set(parameterNames(method).slice(1));
+  let readsException = false;
+  forEachInScope(body, (n) => {
+    if (n.type === 'identifier' && exceptionParams.has(n.text) && nameUse(n) === 'read') readsException = true;
+    // `sys.exc_info()` is the exception too.
+    if (n.type === 'call' && /exc_info$/.test(dottedName(n.childForFieldName('function')) ?? '')) readsException = true;
+    return !readsException;
+  });
+  return !readsException;
+}
+
+/** The `except` of a `@contextmanager` generator that drops the failure raised at its `yield`, as written (`except AssertionError:`). */
+function yieldSwallowedBy(fn: Node, names: NameResolver): string | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  let label: string | undefined;
+  forEachInScope(body, (n) => {
+    if (label) return false;
+    if (n.type !== 'try_statement') return true;
+    const tryBody = n.childForFieldName('body');
+    let yields = false;
+    if (tryBody) {
+      forEachInScope(tryBody, (y) => {
+        if (y.type === 'yield') yields = true;
+        return !yields;
+      });
+    }
+    if (!yields) return true;
+    for (const c of n.namedChildren) {
+      if (c.type !== 'except_clause') continue;
+      const types = caughtTypes(c);
+      if (catchKind(types) === 'none') continue;
+      const verdict = judgeHandler(c.namedChildren.find((b) => b.type === 'block'), names);
+      if (verdict.kind === 'swallow' && !verdict.flags && !raisesAfter(n, fn)) label = catchLabel(types);
+      break;
+    }
+    return !label;
+  });
+  return label;
+}
+
 const RAISES = new Set(['raises', 'assertRaises']);
 
 /**
@@ -784,7 +881,10 @@ function checkCallableExpectedFailure(ctx: RuleContext, call: Node): void {
 function checkWith(ctx: RuleContext, withStmt: Node): void {
   checkExpectedFailure(ctx, withStmt);
   const suppress = suppressedKinds(withStmt, ctx.names);
-  if (!suppress) return;
+  if (!suppress) {
+    checkLocalManager(ctx, withStmt);
+    return;
+  }
   const body = withStmt.childForFieldName('body');
   if (!body) return;
   const asserts = assertionsIn(body, ctx.names);
@@ -792,6 +892,21 @@ function checkWith(ctx: RuleContext, withStmt: Node): void {
   ctx.report({
     node: withStmt,
     message: `\`with ${suppress}\` swallows the failure of ${describeAssertions(asserts)}: ${where(withStmt)} passes whether or not the assertion holds.`,
+    severity: inRetryLoop(withStmt) ? 'info' : 'warning',
+    related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
+  });
+}
+
+/** `with lenient(): assert ...` where the file's own context manager swallows every failure of its block. */
+function checkLocalManager(ctx: RuleContext, withStmt: Node): void {
+  const manager = localSwallowingManager(withStmt, ctx);
+  const body = withStmt.childForFieldName('body');
+  if (!manager || !body) return;
+  const asserts = assertionsIn(body, ctx.names);
+  if (!asserts.length || inCleanup(withStmt)) return;
+  ctx.report({
+    node: withStmt,
+    message: `\`with ${manager.display}\` swallows the failure of ${describeAssertions(asserts)} (${manager.how}): ${where(withStmt)} passes whether or not the assertion holds.`,
     severity: inRetryLoop(withStmt) ? 'info' : 'warning',
     related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
   });
@@ -814,7 +929,8 @@ export const swallowedAssertion: Rule = {
         '(`def tolerant(fn): ... try: return fn(*args) except AssertionError: return None`), whether the test file defines it or imports it ' +
         'from a helper module. A handler whose only check cannot fail (`except AssertionError: assert True`, ' +
         '`except AssertionError as e: assert e is not None`) or that only sets a flag nothing reads (`failed = True`) drops the failure as well, and ' +
-        '`with pytest.raises(Exception):` around the test\'s own `assert` turns it around: the test passes when the check fails.',
+        '`with pytest.raises(Exception):` around the test\'s own `assert` turns it around: the test passes when the check fails. ' +
+        'A context manager of the test file that swallows its block\'s failure (a class whose `__exit__` returns `True`, a `@contextmanager` whose `except AssertionError: pass` surrounds its `yield`) is `contextlib.suppress` under another name.',
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
@@ -825,6 +941,7 @@ export const swallowedAssertion: Rule = {
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
         '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet. `pytest.raises(Exception)` around an `assert` whose operand is the call expected to raise, or what a call in the block built (`assert is_valid_xml("<a>")`, `async with Cluster(...) as c: assert c`), is `info` when the test shows it expects a rejection (its name says so: `test_parse_rejects_garbage`, `test_unimplemented_options`; or it also asserts the same callee outside the block); otherwise (`def test_parse_nested(): with pytest.raises(Exception): assert parse(valid_doc)`) it is a success test inverted, a warning; a comparison, a negation or a value computed before the block stays a warning.',
         'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',
+        'Context managers of the file that let failures through stay quiet: an `__exit__` that returns `False`, filters by type (`return issubclass(exc_type, KeyError)`) or reads the exception it is given (a recorder whose errors the test asserts on later), and a `@contextmanager` whose handler re-raises or catches something else; a swallowing manager around code without assertions is not reported.',
         'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`.',
         'Code under test is not checked (a validation helper that turns an `AssertionError` into `False` is not a test).',

@@ -162,7 +162,7 @@ export const unreachableAssertion: Rule = {
       lookAlikes: [
         '`if not HAS_NUMPY: self.skipTest(...)`, `if sys.platform == "win32": pytest.skip(...)` — skips under a condition stay quiet (a constant-true condition such as `if True:` is no condition).',
         'A skip or `return` with nothing checked after it (the last statement of a test) stays quiet.',
-        'An exit whose reason or comment names the environment or a tracked issue ("requires network", "needs numpy", "# XXX until gh-105716 is fixed", an issue URL) is `info`; "needs rework", "requires more work" or "needs to be fixed" name unfinished work, not the environment, and stay warnings.',
+        'An exit whose reason or comment names the environment or a tracked issue ("requires network", "needs numpy", "# XXX until gh-105716 is fixed", an issue URL) is `info`; "needs rework", "requires more work" or "needs to be fixed" name unfinished work, not the environment, and stay warnings, and so do reasons that say the work is not done yet ("quotes not supported yet", "missing for now", "TODO") unless they also name a platform, the network or an issue number ("not supported on Windows yet").',
         'An exit after the test has already run assertions (only the rest of the test is disabled) is `info`.',
         'Early exits in helpers, fixtures and nested functions are not tests and stay quiet.',
         'Module flags that anything else may set stay quiet: a second binding (`HAVE_TZ = False` in `except ImportError:`), `global`, a name patched by its string (`monkeypatch.setattr("pkg.mod.STRICT", True)`); so do case lists filled after their binding (`CASES.append(...)`).',
