@@ -19,7 +19,7 @@
  * a condition that requires an xfail marker or exception; a hack rewrites unconditionally, on
  * `rep.failed`, on `call.when`, or by exception type.
  */
-import { callArguments, containsNode, enclosingClass, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, containsNode, enclosingClass, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, moduleFunctionNamed, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -31,7 +31,10 @@ import {
   enclosingCallable,
   gatedBy,
   gatesOf,
+  assignedHooks,
   hookNameOf,
+  hookScope,
+  returnedValues,
   hookParameters,
   hookStyle,
   moduleStringConstants,
@@ -99,9 +102,15 @@ function forgedLiteral(n: Node | null | undefined, constants: Map<string, string
   return v !== undefined && FORGED.has(v) ? v : undefined;
 }
 
-/** A forged outcome value, also as one branch of `a if cond else b` (gates are then taken from that branch). */
-function forgedValue(n: Node, constants: Map<string, string>): { value: string; at?: Node } | undefined {
+/**
+ * A forged outcome value: a literal or string constant, also as one branch of `a if cond else b` or as an
+ * operand `and`/`or` can yield (`rep.failed and "passed" or rep.outcome`); gates are then taken from that
+ * operand. With `dicts`, also an outcome looked up in a literal table (`NORMALISE.get(rep.outcome, ...)`,
+ * `TABLE[rep.outcome]`) whose entry for "failed" (or default, when it has none) is forged.
+ */
+function forgedValue(n: Node, constants: Map<string, string>, dicts?: DictResolver, depth = 0): { value: string; at?: Node } | undefined {
   const u = unparen(n);
+  if (depth > 20) return undefined;
   if (u.type === 'conditional_expression') {
     for (const branch of [u.namedChildren[0], u.namedChildren[2]]) {
       const v = forgedLiteral(branch, constants);
@@ -109,8 +118,43 @@ function forgedValue(n: Node, constants: Map<string, string>): { value: string; 
     }
     return undefined;
   }
+  if (u.type === 'boolean_operator') {
+    // `a and b` yields `b` whenever `a` is truthy; `a or b` yields either side.
+    const operands = u.child(1)?.type === 'and' ? [u.childForFieldName('right')] : [u.childForFieldName('left'), u.childForFieldName('right')];
+    for (const operand of operands) {
+      const v = operand ? forgedValue(operand, constants, dicts, depth + 1) : undefined;
+      if (v) return { value: v.value, at: v.at ?? operand! };
+    }
+    return undefined;
+  }
+  if (dicts && (u.type === 'subscript' || u.type === 'call')) {
+    const v = forgedLookup(u, constants, dicts);
+    return v ? { value: v } : undefined;
+  }
   const v = forgedLiteral(u, constants);
   return v ? { value: v } : undefined;
+}
+
+/** `TABLE[rep.outcome]` / `TABLE.get(rep.outcome, default)` mapping the "failed" outcome to a forged one. */
+function forgedLookup(u: Node, constants: Map<string, string>, dicts: DictResolver): string | undefined {
+  let table: Node | null | undefined;
+  let key: Node | undefined;
+  let fallback: Node | undefined;
+  if (u.type === 'subscript') {
+    table = u.childForFieldName('value');
+    key = u.childForFieldName('subscript') ?? undefined;
+  } else {
+    const f = unparen(u.childForFieldName('function')!);
+    if (f.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'get') return undefined;
+    table = f.childForFieldName('object');
+    [key, fallback] = callArguments(u).positional;
+  }
+  // Only a lookup keyed by the outcome translates outcomes.
+  if (!table || !key || !/\boutcome\b/.test(key.text)) return undefined;
+  const d = dicts(table);
+  if (!d) return undefined;
+  const failed = dictEntries(d).find((e) => e.key === 'failed');
+  return failed ? forgedLiteral(failed.value, constants) : forgedLiteral(fallback, constants);
 }
 
 /** A call that builds a report with a forged outcome: `TestReport(..., "passed", ...)`, `outcome="passed"`. */
@@ -453,7 +497,7 @@ function collectForgeries(
   const visit = (n: Node) => {
     for (const w of attributeWrite(n, ctx, dicts, seqs)) {
       if (isReport(w.obj) && w.attr === 'outcome') {
-        const v = forgedValue(w.value, unparen(w.value).type === 'identifier' ? withLocals() : constants);
+        const v = forgedValue(w.value, unparen(w.value).type === 'identifier' ? withLocals() : constants, dicts);
         if (v) push(w.node, 'outcome', v.value, v.at);
       } else if (isReport(w.obj) && w.attr === 'longrepr' && unparen(w.value).type === 'none') {
         push(w.node, 'longrepr', '');
@@ -482,6 +526,29 @@ function collectForgeries(
   if (fn.type === 'lambda') visit(body);
   forEachInScope(body, visit);
   return out;
+}
+
+/**
+ * Records, for each module-level function of the file a report hook calls with one of its report variables
+ * (`outcome.force_result(_soften(rep))`), the parameter that receives the report.
+ */
+function noteReportArguments(hook: Node, reports: ReadonlySet<string>, out: Map<number, Set<string>>): void {
+  const scope = hookScope(hook);
+  if (!scope || reports.size === 0) return;
+  forEachInScope(scope, (n) => {
+    if (n.type !== 'call') return;
+    const callee = n.childForFieldName('function');
+    if (callee?.type !== 'identifier') return;
+    const args = callArguments(n).positional;
+    const position = args.findIndex((a) => unparen(a).type === 'identifier' && reports.has(unparen(a).text));
+    if (position < 0) return;
+    const helper = moduleFunctionNamed(hook.tree.rootNode, callee.text);
+    const param = helper ? parameterNames(helper)[position] : undefined;
+    if (!helper || !param) return;
+    const set = out.get(helper.id);
+    if (set) set.add(param);
+    else out.set(helper.id, new Set([param]));
+  });
 }
 
 /** Is the variable a report by how it is used in `fn`? (`rep.longrepr`, `rep.when`, `rep.failed`...) */
@@ -560,7 +627,7 @@ export const reportForgery: Rule = {
         'so it is reported as xfailed. Hooks may read reports (screenshots, logs) or make outcomes stricter, never softer.',
       lookAlikes: [
         'Hooks that only read reports: screenshots or logs on failure, `setattr(item, "rep_" + rep.when, rep)`, summaries listing `terminalreporter.stats["failed"]`.',
-        'Making an outcome stricter: `rep.outcome = "failed"` (e.g. strict XPASS), also through `outcome.get_result()` or a dict of overrides.',
+        'Making an outcome stricter: `rep.outcome = "failed"` (e.g. strict XPASS), also through `outcome.get_result()`, a dict of overrides, a table keyed by the outcome that keeps "failed" failed, or `rep.passed and leaked and "failed" or rep.outcome`.',
         'In an old-style `hookwrapper=True` hook, `(yield)` is pluggy\'s result object, not the report.',
         'xfail handling gated on an xfail marker or `xfail.Exception` (pytest\'s own `skipping.py`).',
         'Converting a skip request (`unittest.SkipTest`) into a skip.',
@@ -576,15 +643,18 @@ export const reportForgery: Rule = {
     return whenMentioned(ctx, MENTIONS, () => collectThenCheck((nodes) => {
       const handled = new Set<number>();
       const constants = moduleStringConstants(ctx.root);
+      // Parameters of the file's functions that report hooks hand a report to (`force_result(_soften(rep))`).
+      const reportParams = new Map<number, Set<string>>();
 
       // 1. Report hooks.
-      for (const fn of nodes.defs) {
-        const hook = hookNameOf(fn);
+      const hooks = [...nodes.defs.map((fn) => ({ fn, hook: hookNameOf(fn), decorators: [] as Node[] })), ...assignedHooks(ctx.root)];
+      for (const { fn, hook, decorators } of hooks) {
         if (!REPORT_HOOKS.has(hook)) continue;
-        const style = hookStyle(fn);
+        const style = hookStyle(fn, decorators);
         const method = isMethod(fn);
         const where = `the \`${hook}\` hook`;
         const { reports, outcomes } = reportVariables(fn, hook, style);
+        noteReportArguments(fn, reports, reportParams);
         const params = hookParameters(fn);
         const forgeries = collectForgeries(fn, reports, ctx, constants, {
           makereport: hook === 'pytest_runtest_makereport',
@@ -668,10 +738,14 @@ export const reportForgery: Rule = {
       const loose: Forgery[] = [];
       for (const n of [...nodes.assignments, ...nodes.calls]) {
         if (handled.has(n.id)) continue;
-        for (const w of attributeWrite(n, ctx)) {
+        const owner = enclosingCallable(n);
+        // A `setattr(rep, name, value)` loop over literal pairs needs the function's constants resolved.
+        const seqs = n.type === 'call' && owner ? literalResolver(owner, ctx.root, (u) => u.type === 'tuple' || u.type === 'list') : undefined;
+        for (const w of attributeWrite(n, ctx, literalDict, seqs)) {
           if (w.attr !== 'outcome' || w.obj.type !== 'identifier' || w.obj.text === 'self' || !forgedValue(w.value, constants)) continue;
-          const fn = enclosingCallable(n);
-          if (!fn || fn.type !== 'function_definition' || !usedAsReport(fn, w.obj.text)) continue;
+          const fn = owner;
+          if (!fn || fn.type !== 'function_definition') continue;
+          if (!reportParams.get(fn.id)?.has(w.obj.text) && !usedAsReport(fn, w.obj.text)) continue;
           for (const f of collectForgeries(fn, new Set([w.obj.text]), ctx, constants, { makereport: false })) {
             if (handled.has(f.node.id)) continue;
             handled.add(f.node.id);
@@ -766,21 +840,23 @@ function emitForgeries(ctx: RuleContext, forgeries: Forgery[], hookWhere: string
 
 /** `pytest_report_teststatus` returning "passed" (or a skip/xfail status) for reports that did not pass. */
 function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void {
-  const body = fn.childForFieldName('body');
-  if (!body) return;
+  const scope = hookScope(fn);
+  if (!scope) return;
   const candidates: { node: Node; category: string; forFailed?: boolean }[] = [];
   let dicts: DictResolver | undefined;
-  forEachInScope(body, (n) => {
-    if (n.type === 'return_statement') {
-      const c = statusCategory(returnValue(n));
-      if (c) candidates.push({ node: n, category: c });
-      // A status looked up by outcome in a table (`return STATUS.get(report.outcome)`): the entry for
-      // "failed" is what failing tests are shown as.
-      const table = statusTable(returnValue(n), (dicts ??= dictResolver(fn, ctx.root)));
-      const failed = table?.find((e) => e.key === 'failed');
-      const category = failed && statusCategory(failed.value);
-      if (category) candidates.push({ node: n, category, forFailed: true });
-    } else if (n.type === 'call') {
+  // Returned statuses, each branch of a conditional one on its own (a lambda hook's body is its return).
+  for (const { node, value } of returnedValues(fn)) {
+    const c = statusCategory(value);
+    if (c) candidates.push({ node, category: c });
+    // A status looked up by outcome in a table (`return STATUS.get(report.outcome)`): the entry for
+    // "failed" is what failing tests are shown as.
+    const table = statusTable(value, (dicts ??= dictResolver(fn, ctx.root)));
+    const failed = table?.find((e) => e.key === 'failed');
+    const category = failed && statusCategory(failed.value);
+    if (category) candidates.push({ node, category, forFailed: true });
+  }
+  forEachInScope(scope, (n) => {
+    if (n.type === 'call') {
       const f = unparen(n.childForFieldName('function')!);
       if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'force_result') {
         const c = statusCategory(callArguments(n).positional[0]);

@@ -33,7 +33,10 @@ import {
   exceptClauses,
   gatedBy,
   gatesOf,
+  assignedHooks,
   hookNameOf,
+  hookScope,
+  returnedValues,
   hookParameters,
   hookStyle,
   isNoOp,
@@ -168,7 +171,8 @@ export const testCallHijack: Rule = {
 };
 
 function check(ctx: RuleContext, nodes: CollectedNodes): void {
-  for (const fn of nodes.defs) if (RUN_HOOKS.has(hookNameOf(fn))) checkRunHook(ctx, fn);
+  for (const fn of nodes.defs) if (RUN_HOOKS.has(hookNameOf(fn))) checkRunHook(ctx, fn, hookNameOf(fn), []);
+  for (const h of assignedHooks(ctx.root)) if (RUN_HOOKS.has(h.hook)) checkRunHook(ctx, h.fn, h.hook, h.decorators);
   const testCaseClasses = new Set<string>();
   // Classes of this file that are pytest items (`class TestCaseFunction(Function)`): their `runtest` is the test.
   const itemClasses = new Set<string>();
@@ -196,13 +200,13 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
 // ---------------------------------------------------------------------------------------------------
 // pytest hooks
 
-function checkRunHook(ctx: RuleContext, fn: Node): void {
-  const hook = hookNameOf(fn);
-  const style = hookStyle(fn);
+/** A hook that runs tests: a def (`hook` is its name or `specname=`), or a lambda or def bound to the hook's name. */
+function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorators: readonly Node[]): void {
+  const style = hookStyle(fn, appliedDecorators);
   const method = isMethod(fn);
   const params = hookParameters(fn);
   const items = [...new Set([...ITEM_PARAMS.filter((p) => params.includes(p)), ...params.slice(0, 1)])];
-  const body = fn.childForFieldName('body');
+  const body = hookScope(fn);
   if (!body) return;
   const evidence = runEvidence(fn, items);
   const yields: Node[] = [];
@@ -211,26 +215,28 @@ function checkRunHook(ctx: RuleContext, fn: Node): void {
 
   // 1. Short-circuiting without running the test.
   if (style === 'plain' && yields.length === 0 && evidence.length === 0 && hook !== 'pytest_runtest_call') {
-    const rets: Node[] = [];
-    forEachInScope(body, (n) => void (n.type === 'return_statement' && rets.push(n)));
+    const rets = returnedValues(fn);
     if (hook === 'pytest_runtestloop') {
       let anyCall = false;
       forEachDescendant(body, (n) => {
         if (n.type === 'call' && !/^(print|\w*log\w*|warn|info|debug)$/i.test(lastName(n))) anyCall = true;
         return !anyCall;
       });
-      const ret = rets.find((r) => truthiness(returnValue(r)) === 'truthy');
+      const ret = rets.find((r) => truthiness(r.value) === 'truthy');
       if (!anyCall && ret) {
         ctx.report({
-          node: ret,
-          message: `${where} returns ${snippet(returnValue(ret)!)} without running any test: pytest skips its own test loop and the session ends green`,
-          severity: sev(ctx, ret, 'error', method),
+          node: ret.node,
+          message: `${where} returns ${snippet(ret.value!)} without running any test: pytest skips its own test loop and the session ends green`,
+          severity: sev(ctx, ret.node, 'error', method),
         });
       }
     } else {
-      for (const ret of rets) {
-        const t = truthiness(returnValue(ret));
-        if (t === 'falsy') continue;
+      // One finding per return (`return True if x else 1` has two truthy branches).
+      const reported = new Set<number>();
+      for (const { node: ret, value, statement } of rets) {
+        const t = truthiness(value);
+        if (t === 'falsy' || reported.has(statement.id)) continue;
+        reported.add(statement.id);
         const gates = gatesOf(ret, fn);
         const base: Severity = t === 'truthy' && gates.length === 0 ? 'error' : 'warning';
         const what =
@@ -239,7 +245,7 @@ function checkRunHook(ctx: RuleContext, fn: Node): void {
             : 'the test is never set up, called or reported, and the run stays green';
         ctx.report({
           node: ret,
-          message: `${where} returns \`${snippet(returnValue(ret)!)}\`${gates.length ? ' (conditionally)' : ''} without running the test: ${what}`,
+          message: `${where} returns \`${snippet(value!)}\`${gates.length ? ' (conditionally)' : ''} without running the test: ${what}`,
           severity: sev(ctx, ret, base, method),
         });
       }

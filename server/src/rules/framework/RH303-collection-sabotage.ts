@@ -28,11 +28,11 @@
  * on options, platform, Python version, installed packages or environment make the sabotage conditional
  * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, lastNameOf, moduleAssignments, parameterNames, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, lastNameOf, moduleAssignments, moduleFunctionNamed, parameterNames, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
 import { MentionedWords } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { enclosingCallable, gatesOf, hookNameOf, hookParameters, hookStyle, keywordValue, localBindings, requires, snippet, truthiness, type Gate } from './helpers';
+import { assignedHooks, enclosingCallable, gatesOf, hookNameOf, hookScope, hookParameters, hookStyle, keywordValue, localBindings, requires, snippet, truthiness, type Gate } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
@@ -1078,8 +1078,31 @@ function isAutouseFixture(fn: Node, ctx: RuleContext): boolean {
   return false;
 }
 
+/**
+ * A call to a module-level function of the file that skips (or xfails) whatever it is given: a
+ * `pytest.skip(...)` / `raise SkipTest(...)` among its own top-level statements, so no condition guards it
+ * (`def _not_ready(reason): pytest.skip(reason)`). A helper that skips only under a condition
+ * (`if shutil.which("docker") is None:`) is not one.
+ */
+const SIMPLE_STATEMENTS = new Set(['expression_statement', 'raise_statement', 'pass_statement', 'import_statement', 'import_from_statement', 'comment']);
+
+function skipThroughHelper(n: Node, ctx: RuleContext): SkipKind | undefined {
+  if (n.type !== 'call') return undefined;
+  const callee = n.childForFieldName('function');
+  if (callee?.type !== 'identifier') return undefined;
+  const helper = moduleFunctionNamed(ctx.root, callee.text);
+  for (const stmt of helper?.childForFieldName('body')?.namedChildren ?? []) {
+    // Only simple statements may come first: an `if`, loop, `try` or `return` could leave the helper before the skip.
+    if (!SIMPLE_STATEMENTS.has(stmt.type)) return undefined;
+    const skip = stmt.type === 'expression_statement' ? stmt.namedChild(0) : stmt;
+    const k = skip ? imperativeSkip(skip, ctx) : undefined;
+    if (k) return k;
+  }
+  return undefined;
+}
+
 function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook: string, modLits: Map<string, string[]>, moduleDefs: Map<string, Node[]>): void {
-  const body = fn.childForFieldName('body');
+  const body = hookScope(fn);
   if (!body) return;
   const params = hookParameters(fn);
   const perTest = kind === 'fixture' ? ['request', ...params.slice(0, 1).filter((p) => p === 'self')] : [...new Set([...params.filter((p) => p === 'item' || p === 'pyfuncitem'), ...params.slice(0, 1)])];
@@ -1097,7 +1120,7 @@ function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook
     if (n.type === 'except_clause' || n.type === 'except_group_clause') return false;
     const site = (): Site => ({ node: n, fn, gates: gatesOf(n, fn), extra: [], scope });
     if (imperative) {
-      const k = imperativeSkip(n, ctx);
+      const k = imperativeSkip(n, ctx) ?? skipThroughHelper(n, ctx);
       if (k) {
         const shown = snippet(n);
         report(ctx, site(), (v, note) =>
@@ -1161,11 +1184,14 @@ function checkIgnoreCollect(ctx: RuleContext, fn: Node, modLits: Map<string, str
   const params = hookParameters(fn).filter((p) => p !== 'config');
   const scope = makeScope(fn, params, params, 'path', modLits);
   const vendored = isVendoredFolderConftest(ctx);
-  forEachInScope(body, (n) => {
-    if (n.type !== 'return_statement') return;
-    const value = returnValue(n);
+  // A def's returns, or a lambda hook's body (its one returned value).
+  const returns: Node[] = [];
+  if (fn.type === 'lambda') returns.push(body);
+  else forEachInScope(body, (n) => void (n.type === 'return_statement' && returns.push(n)));
+  for (const n of returns) {
+    const value = n.type === 'return_statement' ? returnValue(n) : n;
     const t = truthiness(value);
-    if (t === 'falsy') return;
+    if (t === 'falsy') continue;
     const extra = t === 'unknown' && value ? [evalCond(value, scope)] : [];
     const site: Site = { node: n, fn, gates: gatesOf(n, fn), extra, scope };
     const conditional = site.gates.length > 0 || extra.length > 0;
@@ -1180,7 +1206,7 @@ function checkIgnoreCollect(ctx: RuleContext, fn: Node, modLits: Map<string, str
       // test files by name hides tests, whatever the folder is called.
       (v) => vendored && v.sel !== NAMED && !namesTestPaths(n, site.gates),
     );
-  });
+  }
 }
 
 function checkMakeItem(ctx: RuleContext, fn: Node, modLits: Map<string, string[]>): void {
@@ -1644,6 +1670,7 @@ export const collectionSabotage: Rule = {
         'Plain `pytest_collect_file` implementations returning `[]` for files they do not handle, and wrappers that drop generated or vendored files.',
         'A `testMethodPrefix` that starts with `test` (`"test"`, `"test_smoke"`); another prefix on a loader of the file\'s own is a warning (it may be the project\'s naming), and `info` inside a test function; quiet when everything the loader loads is only checked in assertions (a test of the loader).',
         '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`; in the conftest of a vendored-code folder (`externals/`, `_vendor/`, `third_party/`, not under a test folder), ignoring every path below it (`return True`, `collect_ignore_glob = ["*.py"]`) keeps pytest away from the bundled modules and is `info` (the same in `tests/unit/` stays an error); entries that name test files (`collect_ignore = ["test_vendor.py"]`) or a return that picks test files by name keep their severity there.',
+        'An autouse fixture calling a helper that skips only under a condition (`if shutil.which("docker") is None: pytest.skip(...)`); a helper that always skips counts as a skip in the fixture.',
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
@@ -1672,6 +1699,8 @@ export const collectionSabotage: Rule = {
           const hook = decorated ? hookNameOf(fn) : functionName(fn);
           if (hook.startsWith('pytest_') || (decorated && decoratorsOf(fn).length > 0)) hooks.push({ fn, hook });
         }
+        // Hooks bound by assignment (`pytest_runtest_setup = lambda item: pytest.skip(...)`, `= _impl`).
+        if (ctx.source.includes('pytest_')) for (const { fn, hook } of assignedHooks(ctx.root)) hooks.push({ fn, hook });
         if (hooks.length === 0 && !ctx.facts.isConftest) return;
         // Module-level assignments, built on first use: most decorated defs are neither hooks nor autouse
         // fixtures, and most hooks are none of those checked below.

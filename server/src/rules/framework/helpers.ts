@@ -11,6 +11,7 @@
 import {
   callArguments,
   decoratorsOf,
+  definitionOf,
   dottedName,
   enclosingClass,
   enclosingFunctionScope,
@@ -45,12 +46,102 @@ function decoratorFlag(dec: Node, name: string): boolean {
 }
 
 /**
+ * A hook bound by assignment rather than by a def of its name: `pytest_x = lambda ...`,
+ * `pytest_x = pytest.hookimpl(tryfirst=True)(lambda ...)`, `pytest_x = some_function` (a def of this file),
+ * at module level or in a class body. `fn` is the lambda or def that runs as the hook; `decorators` are the
+ * `hookimpl(...)` calls applied to it by hand, which decide its wrapper style like decorators would.
+ */
+export interface AssignedHook {
+  hook: string;
+  fn: Node;
+  binding: Node;
+  decorators: Node[];
+}
+
+/** Per file: the assigned hooks are asked for by all three rules. */
+const assignedHooksByRoot = new WeakMap<Node, AssignedHook[]>();
+
+/**
+ * The hooks of the file bound by assignment (see `AssignedHook`). Only statements directly in the module
+ * or in a top-level class body are looked at: a hook is registered from there, and this keeps it cheap.
+ */
+export function assignedHooks(root: Node): AssignedHook[] {
+  const cached = assignedHooksByRoot.get(root);
+  if (cached) return cached;
+  const out: AssignedHook[] = [];
+  assignedHooksByRoot.set(root, out);
+  const scan = (block: Node, inClass: boolean) => {
+    for (const stmt of block.namedChildren) {
+      if (stmt.type === 'class_definition' && !inClass) {
+        const body = stmt.childForFieldName('body');
+        if (body) scan(body, true);
+        continue;
+      }
+      const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+      if (a?.type !== 'assignment') continue;
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (left?.type !== 'identifier' || !left.text.startsWith('pytest_') || !right) continue;
+      const decorators: Node[] = [];
+      let v = unparen(right);
+      // `hookimpl(...)(f)` (a decorator applied by hand), `staticmethod(f)`: look through to `f`.
+      for (let i = 0; i < 3 && v.type === 'call'; i++) {
+        const callee = unparen(v.childForFieldName('function')!);
+        const first = callArguments(v).positional[0];
+        if (!first) break;
+        if (callee.type === 'call' && /(^|\.)hookimpl$/.test(dottedName(callee.childForFieldName('function')) ?? '')) decorators.push(callee);
+        else if (!/^(staticmethod|classmethod)$/.test(dottedName(callee) ?? '')) break;
+        v = unparen(first);
+      }
+      let fn: Node | undefined;
+      if (v.type === 'lambda') fn = v;
+      else if (v.type === 'identifier' && v.text !== left.text) {
+        // A def of the module, or of the same class body (`pytest_x = _impl` beside `def _impl(self, ...)`).
+        const name = v.text;
+        fn = (inClass ? block.namedChildren.map(definitionOf).find((d) => d.type === 'function_definition' && functionName(d) === name) : undefined) ?? moduleFunctionNamed(root, name);
+      }
+      if (fn) out.push({ hook: left.text, fn, binding: a, decorators });
+    }
+  };
+  scan(root, false);
+  return out;
+}
+
+/**
+ * Where a hook's own statements are: a def's body, or a lambda itself (its body is one expression, and
+ * `forEachInScope` visits only what is below the node it is given).
+ */
+export function hookScope(fn: Node): Node | null {
+  return fn.type === 'lambda' ? fn : fn.childForFieldName('body');
+}
+
+/**
+ * The values a hook returns, as the nodes to report: a def's `return` statements with their values, or a
+ * lambda's body. A conditional value is split into its branches (`("passed", ...) if rep.failed else None`),
+ * so each is judged under its own condition (`gatesOf` sees the branch's test).
+ */
+export function returnedValues(fn: Node): { node: Node; value: Node | undefined; statement: Node }[] {
+  const out: { node: Node; value: Node | undefined; statement: Node }[] = [];
+  const split = (value: Node | undefined, node: Node, statement: Node) => {
+    const u = value ? unparen(value) : undefined;
+    if (u?.type === 'conditional_expression') {
+      for (const branch of [u.namedChildren[0], u.namedChildren[2]]) if (branch) split(branch, branch, statement);
+    } else out.push({ node, value: u, statement });
+  };
+  const body = fn.childForFieldName('body');
+  if (!body) return out;
+  if (fn.type === 'lambda') split(body, body, body);
+  else forEachInScope(body, (n) => void (n.type === 'return_statement' && split(returnValue(n), n, n)));
+  return out;
+}
+
+/**
  * The hook implementation style: old-style `hookwrapper=True` (or `@pytest.mark.hookwrapper`), new-style
  * `wrapper=True`, or a plain implementation. A generator hook without a recognisable decorator is
  * classified by how the value of its `yield` is used (`.get_result()` means old style).
  */
-export function hookStyle(fn: Node): HookStyle {
-  for (const dec of decoratorsOf(fn)) {
+export function hookStyle(fn: Node, appliedDecorators: readonly Node[] = []): HookStyle {
+  for (const dec of [...decoratorsOf(fn), ...appliedDecorators]) {
     if (decoratorFlag(dec, 'hookwrapper')) return 'old-wrapper';
     if (decoratorFlag(dec, 'wrapper')) return 'new-wrapper';
     const name = dottedName(unparen(dec).type === 'call' ? unparen(dec).childForFieldName('function') : dec) ?? '';
@@ -275,6 +366,11 @@ export function gatesOf(node: Node, stop: Node): Gate[] {
       const [a, cond, b] = p.namedChildren;
       if (cond && a && a.id === child.id) gates.push({ cond, positive: true });
       else if (cond && b && b.id === child.id) gates.push({ cond, positive: false });
+    } else if (p.type === 'boolean_operator') {
+      // `a and b` evaluates `b` only when `a` is truthy, `a or b` only when it is falsy.
+      const left = p.childForFieldName('left');
+      const op = p.child(1)?.type;
+      if (left && p.childForFieldName('right')?.id === child.id) gates.push({ cond: left, positive: op === 'and' });
     } else if (p.type === 'block' || p.type === 'module') {
       for (let s = child.previousNamedSibling; s; s = s.previousNamedSibling) {
         if (s.type !== 'if_statement' || s.childrenForFieldName('alternative').length > 0) continue;
@@ -438,7 +534,7 @@ function runsThroughHelper(call: Node, arg: Node, depth: number): boolean {
  * itself to something that sounds like it runs it (not to logging or reporting).
  */
 export function runEvidence(fn: Node, itemNames: string[], depth = 0): Node[] {
-  const body = fn.childForFieldName('body');
+  const body = hookScope(fn);
   if (!body) return [];
   const items = new Set(itemNames);
   const aliases = new Set<string>();
