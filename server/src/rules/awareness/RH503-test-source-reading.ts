@@ -49,6 +49,10 @@ const RESOURCE_READERS = /^(pkgutil\.get_data|importlib_?\.?resources\.(files|re
 
 const RELEVANT_CALLEES = new Set([...OPEN_FUNCTIONS, ...PATH_READERS, ...SOURCE_FUNCTIONS, ...MODULE_LOADERS, 'importlib.util.spec_from_file_location']);
 const RELEVANT_METHODS = new Set(['read_text', 'read_bytes', 'open', 'glob', 'rglob', 'iterdir']);
+/** Calls that run a command and hand its output back: `git show HEAD:tests/test_x.py` read that way is a read of the file. */
+const CAPTURING_COMMANDS = new Set(['subprocess.run', 'subprocess.check_output', 'subprocess.Popen', 'subprocess.getoutput', 'subprocess.getstatusoutput', 'os.popen']);
+/** Programs that print a file's text (`cat`, `head`, `git show REV:path`, `git cat-file -p REV:path`). */
+const FILE_PRINTERS = /^(?:cat|head|tail|less|more|type|grep|strings|git\s+(?:show|cat-file|grep|blame))$/;
 
 /**
  * Last segments of every callee or method the `call` listener can report: the relevant callees, the
@@ -69,6 +73,7 @@ const CALL_NAMES = new Set([
   'scandir',
   'walk',
   ...RELEVANT_METHODS,
+  ...[...CAPTURING_COMMANDS].map((q) => q.slice(q.lastIndexOf('.') + 1)),
 ]);
 
 /**
@@ -154,6 +159,98 @@ function readMatch(info: PathInfo, file: FileContext): TestPathMatch | undefined
   if (!m || m.kind === 'pytest-config' || m.kind === 'project-config' || m.kind === 'test-folder') return undefined;
   if (m.kind === 'in-test-folder' && TEST_CONFIG_FILE.test(m.display.slice(m.display.lastIndexOf('/') + 1))) return undefined;
   return m;
+}
+
+/**
+ * The words of a command given as a list of string literals (`["git", "show", "HEAD:tests/test_x.py"]`) or as one
+ * string (`"cat tests/test_x.py"`), or undefined when any word is computed.
+ */
+function commandWords(cmd: Node | undefined): string[] | undefined {
+  if (!cmd) return undefined;
+  const c = unparen(cmd);
+  const single = stringValue(c);
+  if (single !== undefined) return single.trim().split(/\s+/);
+  if (c.type !== 'list' && c.type !== 'tuple') return undefined;
+  const words = c.namedChildren.filter((w) => w.type !== 'comment').map((w) => stringValue(w));
+  return words.every((w): w is string => w !== undefined) ? words : undefined;
+}
+
+/** A command that prints a test file (`git show HEAD:tests/test_solution.py`): the file it names, if any. */
+function printedTestFile(cmd: Node | undefined, file: FileContext): TestPathMatch | undefined {
+  const words = commandWords(cmd);
+  if (!words?.length) return undefined;
+  const program = words[0] === 'git' ? `git ${words[1] ?? ''}` : words[0]!;
+  if (!FILE_PRINTERS.test(program.replace(/^.*\//, ''))) return undefined;
+  // `grep PATTERN FILE...`: the first operand is the pattern.
+  let operands = words.slice(words[0] === 'git' ? 2 : 1).filter((w) => !w.startsWith('-'));
+  if (/grep$/.test(program)) operands = operands.slice(1);
+  for (const w of operands) {
+    // `HEAD:tests/test_x.py`, `main:tests/...`: a revision before the path.
+    const path = w.replace(/^[\w.~^@{}\/-]*:(?!\/)/, '');
+    const m = readMatch({ parts: [{ lit: path }], temporary: false, hasLiteral: true }, file);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/**
+ * `importlib.resources.files("etl.schemas").joinpath(...)`: a resource of a package that is not a test package, the
+ * package name, or undefined. A package's own data file named `expected_*` is its configuration, not a test's answer.
+ */
+function ownPackageResource(obj: Node, names: NameResolver): string | undefined {
+  let n = unparen(obj);
+  for (let depth = 0; depth < 8; depth++) {
+    if (n.type === 'binary_operator') n = unparen(n.childForFieldName('left')!);
+    else if (n.type === 'call') {
+      const f = n.childForFieldName('function');
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'joinpath') {
+        n = unparen(f.childForFieldName('object')!);
+        continue;
+      }
+      if (!/^importlib_?\.?resources\.files$/.test(names.callee(n) ?? '')) return undefined;
+      const pkg = stringValue(callArguments(n).positional[0]);
+      return pkg && !isTestModuleName(pkg) ? pkg : undefined;
+    } else return undefined;
+  }
+  return undefined;
+}
+
+/** The first positional argument of a call, or its `args=` keyword. */
+function args0(call: Node): Node | undefined {
+  const a = callArguments(call);
+  return a.positional[0] ?? a.keywords.get('args') ?? a.keywords.get('cmd');
+}
+
+/** Module names that pick test modules: `"test_"`, `"tests"`, `"tests."`, `".tests"`. */
+const TEST_MODULE_FILTER = /^\.?tests?(?:_|\.)?$/;
+
+/**
+ * `for name, mod in sys.modules.items(): if name...startswith("test_"): return mod.EXPECTED`: a scan of the loaded
+ * modules that picks the test modules by name and reads their globals. The filter's call or comparison, or undefined.
+ */
+function loadedTestModuleRead(loop: Node, names: NameResolver): Node | undefined {
+  const right = loop.childForFieldName('right');
+  const left = loop.childForFieldName('left');
+  const body = loop.childForFieldName('body');
+  if (!right || !left || !body || !/\bmodules\b/.test(right.text)) return undefined;
+  let modulesRead = false;
+  forEachDescendant(right, (n) => {
+    if ((n.type === 'attribute' || n.type === 'identifier') && names.qualify(n) === 'sys.modules') modulesRead = true;
+    return !modulesRead;
+  });
+  if (!modulesRead) return undefined;
+  // The loop's module object: the last target (`name, mod` of `.items()`, or `mod` of `.values()`).
+  const targets = left.type === 'identifier' ? [left] : left.namedChildren.filter((c) => c.type === 'identifier');
+  const mod = /\.values\s*\(/.test(right.text) || /\.items\s*\(/.test(right.text) ? targets[targets.length - 1]?.text : undefined;
+  let filter: Node | undefined;
+  let readsGlobals = false;
+  forEachDescendant(body, (n) => {
+    if (n.type === 'string' && TEST_MODULE_FILTER.test(stringValue(n) ?? '')) filter ??= n.parent?.type === 'argument_list' ? (n.parent.parent ?? n) : (n.parent ?? n);
+    else if (mod && n.type === 'attribute' && n.childForFieldName('object')?.text === mod) readsGlobals = true;
+    else if (mod && n.type === 'call' && /^(?:getattr|vars)$/.test(n.childForFieldName('function')?.text ?? '') && unparen(callArguments(n).positional[0] ?? n).text === mod) readsGlobals = true;
+    return true;
+  });
+  return filter && readsGlobals ? filter : undefined;
 }
 
 /**
@@ -583,7 +680,8 @@ export const testSourceReading: Rule = {
       lookAlikes: [
         'Library names that start with `test`: a function imported from a module (`from pip._internal.utils.filesystem import test_writable_dir`), a feature package such as moto\'s `test_state` and the modules named after it (`test_state.program.test_state_program`): quiet (only a `tests` package or a `test_*` module counts).',
         'Tooling around the package: benchmarks (`benchmarks/`, `asv_bench/`, `bench_*.py`), data-generation scripts (`_precompute/`), documentation sources (`docs/`) and builders (Sphinx extensions, docutils directives) reusing the test suite\'s loader, reference implementation or example files: `info`. Only the folder holding the file counts.',
-        'A package\'s own data files (`pkgutil.get_data(__name__, "data/zones.json")`, `importlib.resources.files("mypkg.templates")`): quiet.',
+        'A package\'s own data files (`pkgutil.get_data(__name__, "data/zones.json")`, `importlib.resources.files("mypkg.templates")`): quiet; one named like an expected output among the package\'s own resources (`resources.files("etl.schemas").joinpath("expected_columns.json")`): `info`.',
+        'Commands that run the tests (`subprocess.run(["pytest", "tests/test_x.py"])`) or print other files (`git show HEAD:CHANGELOG.md`), and scans of `sys.modules` for other packages or that only collect test module names: quiet. A command that prints a test file with its output captured (`git show HEAD:tests/test_x.py`, `cat tests/test_x.py`), or a scan of `sys.modules` that picks the test modules by name and reads their globals, counts as a read.',
         'Tests reading their own golden files (`expected_output.json` in a test): quiet (test role).',
         'Test infrastructure (`conftest.py`, pytest plugins) loading test data: quiet.',
         'Build and packaging tools reading `setup.cfg`, `tox.ini` or `pytest.ini`: quiet (configuration, not answers).',
@@ -666,6 +764,14 @@ export const testSourceReading: Rule = {
         const q = (callee?.type === 'identifier' ? ctx.names.lookup(callee.text) : ctx.names.callee(node)) ?? '';
         const dataReader = DATA_READERS.get(q) ?? (PANDAS_READER.test(q) ? '' : undefined);
         const resourceReader = RESOURCE_READERS.test(q);
+        if (CAPTURING_COMMANDS.has(q)) {
+          // `subprocess.run`/`Popen` hand the output back only when asked to (`capture_output=True`, `stdout=PIPE`).
+          const keywords = callArguments(node).keywords;
+          if ((q === 'subprocess.run' || q === 'subprocess.Popen') && !keywords.has('capture_output') && !keywords.has('stdout')) return;
+          const m = printedTestFile(args0(node), file);
+          if (m) emit({ node, what: describeTestPath(m), how: `\`${dottedName(callee) ?? q}(...)\``, severity: 'warning' });
+          return;
+        }
         if (!RELEVANT_CALLEES.has(q) && dataReader === undefined && !resourceReader && !q.startsWith('glob.') && !q.startsWith('os.')) {
           if (method === undefined || !RELEVANT_METHODS.has(method)) return;
         }
@@ -713,6 +819,13 @@ export const testSourceReading: Rule = {
         if (method !== undefined) {
           const obj = callee!.childForFieldName('object');
           if (obj && (method === 'read_text' || method === 'read_bytes')) {
+            const pkg = ownPackageResource(obj, ctx.names);
+            const m = pkg ? readMatch(pathOf(obj, ctx.names), file) : undefined;
+            if (m?.kind === 'expected-output') {
+              const note = `a data file of the package's own resources (\`${pkg}\`), not of its tests: a package reads its schemas and defaults that way; check that the tests do not compare against it.`;
+              emit({ node, what: describeTestPath(m), how: `\`.${method}()\``, severity: 'info', note });
+              return;
+            }
             fromPath(node, obj, `\`.${method}()\``);
             return;
           }
@@ -731,6 +844,10 @@ export const testSourceReading: Rule = {
             emit({ node, what: describeTestPath(m), how: `\`${fnText}(...)\``, severity: 'info', listing: true });
           }
         }
+      },
+      for_statement(node) {
+        const filter = loadedTestModuleRead(node, ctx.names);
+        if (filter) emit({ node: filter, what: 'the globals of the loaded test modules', how: '`sys.modules`', severity: 'warning' });
       },
       import_statement(node) {
         if (!mayImportTests(node)) return;

@@ -25,6 +25,7 @@ import type { Severity } from '../../engine/types';
 import {
   alternativesOf,
   commentsAround,
+  constructorInputs,
   inputParameters,
   intentIn,
   isInert,
@@ -896,6 +897,7 @@ export const statefulAnswer: Rule = {
       ].join(' '),
       lookAlikes: [
         'Caches and memoisation (`if key in cache: return cache[key]`, `functools.lru_cache`): the same input gets the same answer — quiet.',
+        'A method without parameters is answered from its instance: when the constructor stored the caller\'s values (`self.cells = cells`) and the method reads them, state kept on the class (`Board._asked`) that picks between canned answers counts like a per-input seen-set; the instance\'s own state (`self.state`, a state machine) stays quiet.',
         'Id and sequence generators (`self.counter += 1; return self.counter`): they return the state itself, not a literal chosen by it — quiet.',
         'Retry and rate-limit counters compared with a configured limit (`if self.calls > self.limit:`) or a large literal one (`if _requests > 100:`), or that do not pick the return value — quiet.',
         'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`, `_i = (_i + 1) % len(SERVERS)`, `% N_SLOTS`) — quiet: the index wraps around the table instead of counting calls.',
@@ -980,8 +982,16 @@ export const statefulAnswer: Rule = {
           if (obj?.type === 'identifier' && names().has(obj.text)) mark(n);
         } else if (f?.type === 'attribute' && COUNTING_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) {
           const obj = f.childForFieldName('object');
-          if (obj?.type !== 'identifier') return;
           const fn = enclosingFunction(n);
+          // `Board._asked.add(key)`, `cls._seen.add(key)`: a container kept on the class, shared by every call.
+          if (obj?.type === 'attribute' && fn && !candidates.has(fn.id)) {
+            const owner = obj.childForFieldName('object')?.text.replace(/\s+/g, '') ?? '';
+            const cls = enclosingClass(fn);
+            const className = cls?.childForFieldName('name')?.text;
+            if (cls && (owner === className || owner === 'cls' || owner === 'self.__class__' || owner === 'type(self)')) candidates.set(fn.id, fn);
+            return;
+          }
+          if (obj?.type !== 'identifier') return;
           // Already a candidate (a loop of `.append`s): nothing to add.
           if (!fn || candidates.has(fn.id)) return;
           // A module-level container, or a parameter whose default is one (`_seen=set()`).
@@ -996,6 +1006,18 @@ export const statefulAnswer: Rule = {
       },
     };
 
+    /** Does the method read an attribute its class's `__init__` stored a parameter in (`self.cells`)? */
+    function readsConstructorInput(fn: Node): boolean {
+      const inputs = constructorInputs(fn);
+      if (!inputs.size) return false;
+      let reads = false;
+      forEachInScope(fn.childForFieldName('body')!, (n) => {
+        if (!reads && n.type === 'attribute' && inputs.has(n.text.replace(/\s+/g, ''))) reads = true;
+        return !reads;
+      });
+      return reads;
+    }
+
     function analyseFunction(fn: Node, decrements: (key: string) => number): void {
       const role = ctx.roleAt(fn);
       if (role === 'test' || role === 'test-infrastructure') return;
@@ -1003,7 +1025,10 @@ export const statefulAnswer: Rule = {
       // A function without input (`def status(self):`, `next_colour()`) can only answer from its state:
       // cyclers, state machines and schedules do exactly that, and no test can pass it "the same input" it
       // answers differently. Reported only when the code says why.
-      const noInput = params.length === 0;
+      // A method's instance is its input when the constructor stored the caller's values in it (`Board(cells).winner()`
+      // reads `self.cells`): state kept outside the instance then answers the same input differently.
+      const instanceInput = params.length === 0 && readsConstructorInput(fn);
+      const noInput = params.length === 0 && !instanceInput;
       const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled, moduleFunction, moduleClass).run();
       const name = functionName(fn);
       // `if _calls == 1: return A` / `if _calls == 2: return B` / real work: separate decisions on the same
@@ -1032,6 +1057,8 @@ export const statefulAnswer: Rule = {
         const counterless = d.alternates || d.state.kind === 'answer sequence';
         const weak = d.state.kind === 'instance attribute' || (counterless && readsAny(fn, params));
         if (noInput && !intent) continue;
+        // Per-instance state on an instance input is the object's own life cycle (a state machine), not a toggle.
+        if (instanceInput && !intent && d.state.kind === 'instance attribute') continue;
         let severity: Severity = strong && !weak ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';

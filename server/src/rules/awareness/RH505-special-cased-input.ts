@@ -16,13 +16,14 @@
  * Also recognised: a loop over a literal table of cases, a same-file helper that is only the lookup, floats
  * matched within a tolerance, and a computed result overwritten with a literal just before it is returned.
  */
-import { forEachDescendant, forEachInScope, functionName, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { forEachDescendant, forEachInScope, functionName, isMethod, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
   alternativesOf,
   catchesMissingKey,
   commentsAround,
+  constructorInputs,
   inputParameters,
   intentIn,
   isInert,
@@ -45,6 +46,8 @@ interface Match {
   params: Set<string>;
   /** Parameters compared with non-trivial literals. */
   specific: Set<string>;
+  /** Parameters compared with a trivial number or string (`first_row == 0`): a slot of the exact input, not a base case alone. */
+  zeroSlots?: Set<string>;
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
@@ -80,6 +83,8 @@ type Scope = {
   stdin: Set<string>;
   params: Set<string>;
   star: Set<string>;
+  /** `self.n` of a method, where `__init__` stores a parameter in it and the method never writes it: an input too. */
+  attrs?: Set<string>;
   local: Map<string, Node[]>;
   module: Map<string, Node>;
   /** Table name → is it written at runtime (a cache, not a table of answers)? */
@@ -101,9 +106,13 @@ type Scope = {
  */
 function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | undefined {
   const n = inputView(node);
+  if (n.type === 'attribute' && scope.attrs?.size) {
+    const text = n.text.replace(/\s+/g, '');
+    return scope.attrs.has(text) ? text : undefined;
+  }
   if (n.type !== 'identifier') return undefined;
   const defs = scope.local.get(n.text);
-  if (scope.params.has(n.text)) return defs?.some((d) => d.startIndex < at.startIndex) ? undefined : n.text;
+  if (scope.params.has(n.text)) return defs?.some((d) => d.startIndex < at.startIndex && !isDefaultFill(d, n.text)) ? undefined : n.text;
   if (scope.stdin.has(n.text)) return defs![0]!.startIndex < at.startIndex ? n.text : undefined;
   const def = viaLocal && defs?.length === 1 ? defs[0]! : undefined;
   if (def?.type !== 'assignment' || def.startIndex >= at.startIndex || def.childForFieldName('left')?.type !== 'identifier') return undefined;
@@ -112,6 +121,25 @@ function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | 
   if (!right) return undefined;
   // Only a view counts: `total = sum(xs)` or `n = len(s)` is a computed value, not the input.
   return inputView(right).id !== unparen(right).id ? isInput(scope, right, def, false) : undefined;
+}
+
+/**
+ * `m = n if m is None else m`, `m = m or n`, `if m is None: m = n`: a parameter given its default value, still
+ * the caller's input whenever the caller passed one.
+ */
+function isDefaultFill(def: Node, param: string): boolean {
+  if (def.type !== 'assignment' || def.childForFieldName('left')?.text !== param) return false;
+  const right = unparen(def.childForFieldName('right')!);
+  const isNoneTest = (c: Node | undefined, negated: boolean) => !!c && new RegExp(`^${param}\\s+is\\s+${negated ? 'not\\s+' : ''}None$`).test(unparen(c).text);
+  if (right.type === 'conditional_expression') {
+    const [a, cond, b] = right.namedChildren.filter((c) => c.type !== 'comment');
+    return (b?.text === param && isNoneTest(cond, false)) || (a?.text === param && isNoneTest(cond, true));
+  }
+  if (right.type === 'boolean_operator' && right.childForFieldName('left')?.text === param && /^\s*or\s*$/.test(right.text.slice(right.childForFieldName('left')!.endIndex - right.startIndex, right.childForFieldName('right')!.startIndex - right.startIndex))) return true;
+  // `if m is None: m = n`
+  const stmt = def.parent?.type === 'expression_statement' ? def.parent : undefined;
+  const ifStatement = stmt?.parent?.type === 'block' ? stmt.parent.parent : undefined;
+  return ifStatement?.type === 'if_statement' && statementsOf(stmt!.parent).length === 1 && isNoneTest(ifStatement.childForFieldName('condition') ?? undefined, false);
 }
 
 /**
@@ -355,10 +383,14 @@ function printedTuple(scope: Scope, call: Node, at: Node): KeyPart[] | undefined
   return out;
 }
 
-/** Notes the string keys whose pieces (one per parameter) are all option-like words (`"m,km"`). */
-function noteWordKeys(m: Match, pattern: RegExp, keys: Node[]): void {
+/**
+ * Notes the string keys whose pieces (one per parameter) are all option-like words (`"m,km"`). Words are data
+ * when every parameter of the key is processed as text (`len(a)`, `for c in a`): `f"{a}|{b}" == "AGGTAB|GXTXAYB"`.
+ */
+function noteWordKeys(scope: Scope, m: Match, key: PackedKey, keys: Node[]): void {
+  if (key.params.every((p) => sequenceParams(scope).has(p))) return;
   for (const k of keys) {
-    const pieces = pattern.exec(stringValue(k) ?? '')?.slice(1);
+    const pieces = key.pattern!.exec(stringValue(k) ?? '')?.slice(1);
     if (pieces?.every((p) => OPTION_WORD.test(p))) (m.wordKeys ??= new Set()).add(k.id);
   }
 }
@@ -372,7 +404,7 @@ function positional(call: Node): Node[] {
  * A literal collection of literal keys (set/list/tuple of tuples, or a dict), inline or bound to a name once.
  * With `keyPattern` (a key built as a string), the keys must be strings of that shape instead of tuples.
  */
-function literalTable(scope: Scope, node: Node, keyPattern?: RegExp): { node: Node; name?: string; inline: boolean; keys: Node[]; label?: string } | undefined {
+function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs = false): { node: Node; name?: string; inline: boolean; keys: Node[]; label?: string } | undefined {
   let t = unparen(node);
   let name: string | undefined;
   let label: string | undefined;
@@ -396,12 +428,20 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp): { node: No
       seeds = scope.params.has(name) ? [] : scope.seeds(name);
     }
   }
-  if (!['set', 'list', 'tuple', 'dictionary'].includes(t.type) || !literalInfo(t)) return undefined;
+  if (!['set', 'list', 'tuple', 'dictionary'].includes(t.type)) return undefined;
   const keys = t.type === 'dictionary'
     ? t.namedChildren.filter((c) => c.type === 'pair').map((p) => p.childForFieldName('key')!)
     : t.namedChildren.filter((c) => c.type !== 'comment');
   if (t.type === 'dictionary') keys.push(...seeds);
   if (!keys.length) return undefined;
+  if (wholeInputs) {
+    // Keys are whole inputs (`frozenset({(0, 1, 4), ...})`), values literals.
+    const values = t.type === 'dictionary' ? t.namedChildren.filter((c) => c.type === 'pair').map((p) => p.childForFieldName('value')) : [];
+    const inner = keys.map(wholeInputLiteral);
+    if (inner.some((k) => !k) || values.some((v) => !literalInfo(v))) return undefined;
+    return { node: t, name, inline: !name, keys: inner as Node[], label };
+  }
+  if (!literalInfo(t)) return undefined;
   // Every key must be a tuple/list: the table is keyed by argument tuples, not by single values (or, for a
   // key built as a string, every key must be a string of the key's shape, such as `"8,4"` for `f"{n},{k}"`).
   if (keyPattern) {
@@ -667,7 +707,7 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
           m.specific.add(p);
           m.literals.push(lit);
           m.paramOf.set(lit.id, p);
-        }
+        } else noteZeroSlot(m, p, info);
         continue;
       }
       // (p, q) == (LIT, LIT)
@@ -685,7 +725,7 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
           m.specific.add(p);
         }
         m.literals.push(other);
-        noteWordKeys(m, key.pattern, [other]);
+        noteWordKeys(scope, m, key, [other]);
         continue;
       }
       const o = unparen(other);
@@ -701,7 +741,7 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
           m.specific.add(tuple[i]!);
           m.literals.push(item);
           m.paramOf.set(item.id, tuple[i]!);
-        }
+        } else noteZeroSlot(m, tuple[i]!, info);
       });
       continue;
     }
@@ -720,6 +760,11 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
   return atoms ? m : undefined;
 }
 
+/** `first_row == 0`: a parameter pinned to a trivial number or string (never `None` or a flag, which are options and guards). */
+function noteZeroSlot(m: Match, param: string, info: { kind: string }): void {
+  if (info.kind === 'number' || info.kind === 'string') (m.zeroSlots ??= new Set()).add(param);
+}
+
 /**
  * `(n, k)` looked up in a literal table of argument tuples (`(n, k) in TABLE`, `TABLE.get((n, k))`,
  * `TABLE[(n, k)]`): adds the parameters and the table's keys to `m`; false when `key` does not pack the
@@ -727,7 +772,7 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
  */
 function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: Node): boolean {
   const packed = packedKey(scope, key, at, m.keyNames);
-  if (!packed) return false;
+  if (!packed) return addWholeInputMatch(scope, m, key, tableRef, at);
   const tuple = packed.params;
   const table = literalTable(scope, tableRef, packed.pattern);
   if (!table) return false;
@@ -741,8 +786,69 @@ function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: No
     for (let i = 1; i < arity; i++) m.specific.add(`${tuple[0]}[${i}]`);
   }
   m.literals.push(...table.keys);
-  if (packed.pattern) noteWordKeys(m, packed.pattern, table.keys);
+  if (packed.pattern) noteWordKeys(scope, m, packed, table.keys);
   m.table = { ...table, keyedByString: !!packed.pattern };
+  return true;
+}
+
+/**
+ * `frozenset(map(tuple, edges))`, `tuple(nums)`, `tuple(sorted(nums))`, or a local bound once to one before `at`:
+ * one composite input made into a hashable key of its whole value. The input it converts, or undefined.
+ */
+function wholeInputKey(scope: Scope, node: Node, at: Node, keyNames: Set<string>): string | undefined {
+  let n = unparen(node);
+  let local: string | undefined;
+  if (n.type === 'identifier' && !scope.params.has(n.text)) {
+    const defs = scope.local.get(n.text);
+    const def = defs?.length === 1 ? defs[0]! : undefined;
+    if (def?.type !== 'assignment' || def.startIndex >= at.startIndex || def.childForFieldName('left')?.type !== 'identifier') return undefined;
+    local = n.text;
+    n = unparen(def.childForFieldName('right')!);
+    at = def;
+  }
+  // An explicit conversion only: a parameter used as a key as it is is a scalar lookup (`s in ROMAN`).
+  if (n.type !== 'call' || !WHOLE_KEY_CALLS.has(n.childForFieldName('function')?.text ?? '')) return undefined;
+  const args = positional(n);
+  if (args.length !== 1) return undefined;
+  let inner = unparen(args[0]!);
+  // `map(tuple, edges)`: each item made hashable too.
+  if (inner.type === 'call' && inner.childForFieldName('function')?.text === 'map') {
+    const [fn, seq] = positional(inner);
+    if (!seq || !WHOLE_KEY_CALLS.has(fn?.text ?? '')) return undefined;
+    inner = unparen(seq);
+  }
+  const p = isInput(scope, inner, at);
+  if (p && local) keyNames.add(local);
+  return p;
+}
+
+const WHOLE_KEY_CALLS = new Set(['tuple', 'frozenset']);
+
+/** A key of a table of whole inputs: a literal collection of two or more items, or `frozenset(...)`/`tuple(...)` of one. */
+function wholeInputLiteral(key: Node): Node | undefined {
+  let k = unparen(key);
+  if (k.type === 'call' && WHOLE_KEY_CALLS.has(k.childForFieldName('function')?.text ?? '')) {
+    const args = positional(k);
+    if (args.length !== 1) return undefined;
+    k = unparen(args[0]!);
+  }
+  if (!['tuple', 'list', 'set'].includes(k.type) || k.namedChildren.filter((c) => c.type !== 'comment').length < 2) return undefined;
+  return literalInfo(k) ? k : undefined;
+}
+
+/**
+ * `frozenset(map(tuple, edges)) in KNOWN`: one composite input (a list, a graph) looked up whole in a literal
+ * table of such values. Counted as matching several values at once, like an argument tuple.
+ */
+function addWholeInputMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: Node): boolean {
+  const p = wholeInputKey(scope, key, at, m.keyNames);
+  const table = p ? literalTable(scope, tableRef, undefined, true) : undefined;
+  if (!p || !table) return false;
+  m.params.add(p);
+  m.specific.add(p);
+  m.specific.add(`${p}[*]`);
+  m.literals.push(...table.keys);
+  m.table = { ...table, keyedByString: false };
   return true;
 }
 
@@ -979,6 +1085,27 @@ function generalCodeAfter(cond: Node, block: Node | null, body: Node): Node | un
   return found;
 }
 
+/**
+ * A special case in an `except` clause (`except RecursionError: if n == 500 and m == 500: return ...`): the canned
+ * answer stands in when the general algorithm, in the `try` body, fails. That algorithm's computed answer, or undefined.
+ */
+function generalCodeBeforeHandler(at: Node, body: Node): Node | undefined {
+  for (let p = at.parent; p && p.id !== body.id; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return undefined;
+    if (p.type !== 'except_clause') continue;
+    const tryBody = p.parent?.type === 'try_statement' ? p.parent.childForFieldName('body') : null;
+    let found: Node | undefined;
+    if (tryBody) {
+      forEachInScope(tryBody, (n) => {
+        if (!found && isGeneralAnswer(n)) found = n;
+        return !found;
+      });
+    }
+    return found;
+  }
+  return undefined;
+}
+
 /** Names of answer tables that say they hold canned answers. */
 const TABLE_NAME = /known|special|expected|answer|hack|override|hard[\W_]*cod|cheat|flawed/i;
 
@@ -998,6 +1125,48 @@ function isDataLiteral(node: Node): boolean {
 
 const ORDERINGS = new Set(['<', '<=', '>', '>=']);
 
+/** `return f"{width}x{height}"`, `return "%sx%s" % (w, h)`: the general answer is the matched inputs written out, nothing computed. */
+function echoesInputs(general: Node, params: Set<string>): boolean {
+  const v = general.type === 'return_statement' ? returnValue(general) : undefined;
+  const e = v && unparen(v);
+  if (e?.type !== 'string') return false;
+  const pieces = e.namedChildren.filter((c) => c.type === 'interpolation');
+  return pieces.length > 0 && pieces.every((i) => {
+    const x = i.childForFieldName('expression');
+    return x?.type === 'identifier' && params.has(x.text);
+  });
+}
+
+/** Is a matched literal also a threshold the function orders the same input against (`year < 1752` for `year == 1752`)? */
+function literalIsBoundary(scope: Scope, match: Match): boolean {
+  const wanted = new Map<string, Set<string>>();
+  for (const l of match.literals) {
+    const p = match.paramOf.get(l.id);
+    const key = literalInfo(l)?.key;
+    if (p && key) wanted.set(p, (wanted.get(p) ?? new Set()).add(key));
+  }
+  if (!wanted.size) return false;
+  let found = false;
+  forEachInScope(scope.body, (n) => {
+    if (found) return false;
+    if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return;
+    const [a, b] = n.namedChildren as [Node, Node];
+    if (!ORDERINGS.has(operatorText(n, a, b) ?? '')) return;
+    const [x, y] = [unparen(a), unparen(b)];
+    found = (wanted.get(x.text)?.has(literalInfo(y)?.key ?? '') ?? false) || (wanted.get(y.text)?.has(literalInfo(x)?.key ?? '') ?? false);
+    return !found;
+  });
+  return found;
+}
+
+/** A number far from the base-case values (|v| >= 10): `12`, `14200`, `-37`. */
+function isArbitraryNumber(node: Node): boolean {
+  const info = literalInfo(node);
+  if (info?.kind !== 'number') return false;
+  const value = Number(unparen(node).text.replace(/_/g, ''));
+  return Number.isFinite(value) && Math.abs(value) >= 10;
+}
+
 /**
  * Does a computed answer of the function (a non-literal `return` outside the branch at `at`) order one of
  * `params` against a specific literal threshold: `(major, minor) >= (3, 6)`, `status >= 500`, `major > 2`,
@@ -1010,10 +1179,12 @@ function thresholdRule(scope: Scope, params: Set<string>, at: Node): boolean {
     const info = literalInfo(v);
     return !!info && !info.trivial && (info.kind === 'number' || info.kind === 'collection' || info.kind === 'string');
   };
+  // `major`, or `self.major` where the constructor stored a parameter.
+  const isParam = (v: Node) => (v.type === 'identifier' || v.type === 'attribute') && params.has(v.text.replace(/\s+/g, ''));
   const namesParam = (e: Node): boolean => {
     const v = unparen(e);
-    if (v.type === 'identifier') return params.has(v.text);
-    return (v.type === 'tuple' || v.type === 'list') && v.namedChildren.some((c) => c.type === 'identifier' && params.has(c.text));
+    if (isParam(v)) return true;
+    return (v.type === 'tuple' || v.type === 'list') && v.namedChildren.some(isParam);
   };
   let found = false;
   forEachInScope(scope.body, (n) => {
@@ -1046,6 +1217,7 @@ function sequenceParams(scope: Scope): Set<string> {
   const note = (e: Node | null | undefined) => {
     const u = e && unparen(e);
     if (u?.type === 'identifier' && scope.params.has(u.text)) out.add(u.text);
+    else if (u?.type === 'attribute' && scope.attrs?.has(u.text.replace(/\s+/g, ''))) out.add(u.text.replace(/\s+/g, ''));
   };
   forEachInScope(scope.body, (n) => {
     if (n.type === 'for_statement' || n.type === 'for_in_clause') note(n.childForFieldName('right'));
@@ -1106,6 +1278,13 @@ export const specialCasedInput: Rule = {
         'parentheses (`return 3, 2`). Tables of answers count where they are kept: a default argument (`_known={(8, 4):',
         '70}`), a same-file function that returns the literal table (`table = _overrides()`), or a module-level table',
         'whose entries are only written one by one at the top level (`_expected[(7, 2)] = 429`).',
+        '',
+        'Inputs also include the attributes a class\'s `__init__` stores its parameters in (`self.n == 30 and self.k == 15` in',
+        '`Combinations(n, k).count()`) and parameters only given a default (`m = n if m is None else m`). Lambdas bound to',
+        'a name count (`f = lambda n, k: 985525432 if (n, k) == (1000, 1000) else _paths(n, k)`), a special case in the `except`',
+        'clause of the general algorithm counts (`except RecursionError: if n == 500 and m == 500: return ...`), and a',
+        'parameter pinned to 0 next to an arbitrary number (`n == 12 and first_row == 0: return 14200`) counts as two. A string',
+        'key whose pieces are words (`f"{a}|{b}" == "AGGTAB|GXTXAYB"`) is data when every parameter in it is processed as text.',
       ].join('\n'),
       example: [
         'def count_paths(n, k):',
@@ -1123,15 +1302,18 @@ export const specialCasedInput: Rule = {
       ].join(' '),
       lookAlikes: [
         'Base cases and boundaries: `if n == 0: return 1`, `if n < 2: return n`, `if not xs: return []`, `if a is None and b is None:` — quiet (0, 1, -1, `None`, `""`, `True`/`False` and empty collections never count as specific literals).',
-        'One parameter compared with one scalar (`if n == 2: return True`) — quiet unless a comment or name says it is there for a test; one parameter compared with a literal collection (`nums == [2, 7, 11, 15]`) — `info`.',
+        'One parameter compared with one scalar (`if n == 2: return True`) — quiet unless a comment or name says it is there for a test; one parameter compared with a literal collection (`nums == [2, 7, 11, 15]`) — `info`, unless the parameter is processed as a sequence and the list has three or more items answered with a value (five or more when the answer is a label such as `"rotated"`).',
+        'A parameter pinned to 0 or 1 next to a small number (`width == 2 and offset == 0`), or to `None` (`lo is None`) — quiet; next to a number of 10 or more with a canned number of 10 or more (`n == 12 and first_row == 0: return 14200`) it counts as a second matched value.',
+        'A table keyed by the input as it is (`rgb in NAMED_COLORS`) — quiet; a whole composite input converted to a key (`frozenset(map(tuple, edges)) in _KNOWN`) counts like an argument tuple (a named table stays `info` unless its name or a comment says why); a cache the code fills under such a key — quiet.',
         'Domain tables keyed by single values that *are* the algorithm (roman numerals, HTTP status texts, unit factors) — quiet; tables keyed by option words (`("m", "km")`) — quiet.',
-        'Version and platform checks (`sys.version_info >= (3, 8)`), comparisons of attributes (`self.rows == 8`) or of rebound/computed values rather than the parameters (`n = len(s)`, `total = sum(xs)`) — quiet.',
+        'Version and platform checks (`sys.version_info >= (3, 8)`), comparisons of attributes that the constructor does not fill from its parameters, or that the method itself writes (`self.rows = self.rows + 1`), or of rebound/computed values rather than the parameters (`n = len(s)`, `total = sum(xs)`) — quiet.',
         'A predicate\'s exception answered with `True`/`False` ahead of a general rule drawn at literal thresholds on the same inputs (`if major == 2 and minor == 7: return False` / `return (major, minor) >= (3, 6)`, `status >= 500`), or matched only against names (platforms, feature flags: `system == "Windows" and machine == "ARM64"`) — quiet.',
         'Routers matching methods and URL routes (`case ("GET", "/health"): return 200, "ok"`) — `info` at most, like other dispatch on names.',
         'Option dispatch where every matched literal is an option-like word or an operator token (`if encoding == "utf-8" and errors == "strict":`, a lexer\'s `(ch, nxt) == ("=", "=")`) — `info` at most, unless every parameter compared with a word is processed as text (`len(s)`, `for c in s`); slicing alone (`mode[:1]`) does not count.',
         'A predicate\'s extra rule that pairs an option word with a value and answers with a flag (`if status == 429 and method == "POST": return True`) — `info` (quiet when the general rule is drawn at a threshold, as above).',
         'Caches keyed by a string built from the arguments (`_cache[f"{n},{k}"] = v`), and keys whose parameters run together without a separator (`f"{a}{b}"`) — quiet.',
         'Three or more special cases on the same inputs (a lookup table written as `if`s, e.g. screen resolutions) — `info`.',
+        'Domain facts written as `if`s: a matched value that the function also uses as a boundary on the same input (`year == 1752 and month == 9` next to `year < 1752`), or a general answer that only spells the inputs out (`return f"{width}x{height}"`) — `info`.',
         'A named lookup table keyed by argument tuples (a precomputed table such as `_SMALL_BINOMIALS`) — `info`, unless its name or a comment says it holds known/expected answers.',
         'A cache keyed by the arguments that the code fills as it computes (`_memo[(n, k)] = value`, `.setdefault`, `.update`, `.append`), even when seeded with literal entries — quiet.',
         'One parameter looked up row by row in a domain table (`for sym, value in ROMAN: if sym == s: return value`) — quiet unless the table\'s name, its fields (`"input"`/`"output"`, `args`/`expected`) or a comment say it holds test cases; argument pairs looked up that way in an unnamed-purpose table — `info`.',
@@ -1166,7 +1348,7 @@ export const specialCasedInput: Rule = {
       return m;
     };
     const mark = (n: Node) => {
-      const owner = scopeOwner(n);
+      const owner = scopeOwner(n) ?? lambdaOwner(n);
       if (owner && owner.type !== 'module') owners.set(owner.id, owner);
     };
     // Top-level functions whose body is one `return TABLE.get(key)` (computed on first use).
@@ -1208,7 +1390,7 @@ export const specialCasedInput: Rule = {
         const op = operatorText(n, left, right);
         const [a, b] = [unparen(left), unparen(right)];
         if (op === 'in') {
-          if (a.type === 'tuple' || a.type === 'list' || a.type === 'identifier' || a.type === 'call') mark(n);
+          if (a.type === 'tuple' || a.type === 'list' || a.type === 'identifier' || a.type === 'call' || isBuiltKeyString(a)) mark(n);
           return;
         }
         if (op === '<' || op === '<=' || op === '>' || op === '>=') {
@@ -1233,11 +1415,14 @@ export const specialCasedInput: Rule = {
           if (KEY_SEPARATOR.test(a.type === 'string' ? a.text : b.text)) mark(n);
           if (va.type !== 'identifier' && vb.type !== 'identifier') return;
         }
-        const [id, lit] = va.type === 'identifier' ? [va, b] : vb.type === 'identifier' ? [vb, a] : [undefined, undefined];
+        // `self.n == 30`: an attribute the constructor may have stored a parameter in.
+        const named = (x: Node) => x.type === 'identifier' || (x.type === 'attribute' && x.childForFieldName('object')?.text === 'self');
+        const [id, lit] = named(va) ? [va, b] : named(vb) ? [vb, a] : [undefined, undefined];
         if (!id || !lit || !SPECIFIC_LITERAL_TYPES.has(lit.type)) return;
         if ((lit.type === 'integer' && (lit.text === '0' || lit.text === '1')) || (lit.type === 'string' && lit.text.length <= 3 && !/\w/.test(lit.text))) return;
         const owner = scopeOwner(n);
-        if (owner?.type === 'function_definition' && !paramsOf(owner).has(id.text) && !readsStdin.has(owner.id)) {
+        if (id.type === 'attribute' && owner?.type === 'function_definition' && !isMethod(owner)) return;
+        if (id.type === 'identifier' && owner?.type === 'function_definition' && !paramsOf(owner).has(id.text) && !readsStdin.has(owner.id)) {
           // Could still be a stdin local read later in source order: keep it when the function reads stdin at all.
           if (!mentionsStdin(owner)) return;
         }
@@ -1285,10 +1470,14 @@ export const specialCasedInput: Rule = {
             check(owner, owner);
             continue;
           }
+          if (owner.type === 'lambda') {
+            if (!ctx.roleAt(owner).startsWith('test')) checkLambda(owner);
+            continue;
+          }
           const role = ctx.roleAt(owner);
           if (role === 'test' || role === 'test-infrastructure') continue;
           const body = owner.childForFieldName('body');
-          if (body && (readsStdin.has(owner.id) || inputParameters(owner).length)) check(owner, body);
+          if (body && (readsStdin.has(owner.id) || inputParameters(owner).length || isMethod(owner))) check(owner, body);
         }
       },
     };
@@ -1307,9 +1496,16 @@ export const specialCasedInput: Rule = {
       // whether it has any general answer (a computed return or print): every candidate needs one.
       const local = new Map<string, Node[]>();
       const statements: Node[] = [];
+      const method = !isModule && isMethod(fn);
+      // `self.n = ...` in the method itself: that attribute is the method's own state, not the constructor's input.
+      const writtenAttrs = new Set<string>();
       let general = false;
       forEachInScope(body, (n) => {
         noteAssignedNames(n, local);
+        if (method && (n.type === 'assignment' || n.type === 'augmented_assignment')) {
+          const left = n.childForFieldName('left');
+          if (left?.type === 'attribute') writtenAttrs.add(left.text.replace(/\s+/g, ''));
+        }
         if (n.type === 'if_statement' || n.type === 'return_statement' || n.type === 'match_statement' || n.type === 'try_statement') statements.push(n);
         if (!general && (n.type === 'return_statement' || (n.type === 'call' && mayPrint(n))) && isGeneralAnswer(n)) general = true;
       });
@@ -1318,13 +1514,36 @@ export const specialCasedInput: Rule = {
       const lazyNames: Names = { callee: (n) => ctx.names.callee(n) };
       // `mentionsStdin` (cached, and a plain substring search) is a necessary condition for the regex.
       const stdin = mentionsStdin(fn) && /\binput\b|\bstdin\b/.test(fn.text) ? stdinLocals(local, lazyNames) : new Set<string>();
-      if (!paramList.length && !stdin.size) return;
+      const attrs = method ? new Set([...constructorInputs(fn)].filter((a) => !writtenAttrs.has(a))) : undefined;
+      if (!paramList.length && !stdin.size && !attrs?.size) return;
       module ??= moduleBindings(ctx.root);
-      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, local, module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction };
+      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, attrs, local, module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction };
       const candidates = collectCandidates(scope, lazyNames, statements);
       if (!candidates.length) return;
       const name = isModule ? '' : functionName(fn);
-      const who = isModule ? 'The script' : `\`${name}()\``;
+      rate(scope, candidates, [...paramList, ...(attrs ?? [])], stdin, name, isModule ? 'The script' : `\`${name}()\``);
+    }
+
+    /** `count_paths = lambda n, k: 985525432 if (n, k) == (1000, 1000) else _paths(n, k)`: a lambda's conditional body. */
+    function checkLambda(fn: Node): void {
+      const body = fn.childForFieldName('body');
+      const e = body && unparen(body);
+      const paramList = inputParameters(fn);
+      if (e?.type !== 'conditional_expression' || !paramList.length) return;
+      module ??= moduleBindings(ctx.root);
+      const scope: Scope = { fn, body: e, stdin: new Set(), params: new Set(paramList), star: new Set(), local: new Map(), module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction };
+      // The statement the lambda is part of holds the comments that count.
+      let context = fn;
+      while (context.parent && context.parent.type !== 'module' && context.parent.type !== 'block') context = context.parent;
+      const candidate = conditionalCandidate(scope, e, context);
+      if (!candidate) return;
+      const target = fn.parent?.type === 'assignment' ? fn.parent.childForFieldName('left') : null;
+      const name = target?.type === 'identifier' ? target.text : '';
+      rate(scope, [candidate], paramList, new Set(), name, name ? `\`${name}()\`` : 'A lambda');
+    }
+
+    function rate(scope: Scope, candidates: Candidate[], inputs: string[], stdin: Set<string>, name: string, who: string): void {
+      const paramList = inputs;
       // Several special cases on the same parameters read like a table written as `if`s (screen
       // resolutions, status names): without a comment saying why, they stay at info.
       const groups = new Map<string, number>();
@@ -1348,18 +1567,30 @@ export const specialCasedInput: Rule = {
         // are common in legitimate code (option words, one scalar) are reported only with one.
         const said = !!intent;
         const groupSize = groups.get([...match.params].sort().join(',')) ?? 0;
+        // `n == 12 and first_row == 0: return 14200`: an arbitrary number next to a parameter pinned to 0 or 1 is
+        // one exact input all the same (a base case pins trivial values only, and answers with one).
+        const pinned = match.specific.size === 1 && [...(match.zeroSlots ?? [])].some((p) => !match.specific.has(p)) && match.literals.every(isArbitraryNumber) && !!answer.literal && isArbitraryNumber(answer.literal);
+        const specificCount = match.specific.size + (pinned ? 1 : 0);
+        // `nums == [2, 0, 2, 1, 1, 0]` where `nums` is processed as a sequence: a whole input of several values, answered
+        // with a value (a label such as `"rotated"` for a short list is how small classifiers read).
+        const labelAnswer = !answer.literal || ['string', 'bool', 'none'].includes(literalInfo(answer.literal)?.kind ?? '');
+        const wholeInput = match.literals.some((l) => {
+          const n = unparen(l);
+          const items = n.namedChildren.filter((x) => x.type !== 'comment').length;
+          return ['list', 'tuple'].includes(n.type) && items >= (labelAnswer ? 5 : 3) && match.paramOf.has(l.id) && sequenceParams(scope).has(match.paramOf.get(l.id)!);
+        });
         let level = 0;
-        if (match.specific.size >= 2 && !(match.table && !match.table.inline)) {
+        if (specificCount >= 2 && !(match.table && !match.table.inline)) {
           level = dataLiteral || said ? 2 : 1;
           if (!said && groupSize >= 3) level = 1;
-        } else if (match.specific.size >= 2) {
+        } else if (specificCount >= 2) {
           level = dataLiteral ? (said || TABLE_NAME.test(tableName ?? '') || match.loop?.caseFields ? 2 : 1) : said ? 1 : 0;
         } else if (match.specific.size === 1 && match.loop) {
           // One parameter looked up row by row is how domain tables are read (`for sym, val in ROMAN:`):
           // only a table that says it holds test cases (by its name, its fields, or a comment) counts.
           level = said || match.loop.caseFields || TABLE_NAME.test(tableName ?? '') ? 2 : 0;
         } else if (match.specific.size === 1) {
-          if ((match.table || collectionLiteral) && dataLiteral) level = said ? 2 : 1;
+          if ((match.table || collectionLiteral) && dataLiteral) level = said || wholeInput ? 2 : 1;
           else level = said ? (dataLiteral ? 2 : 1) : 0;
         }
         // `status == 429 and method == "POST": return True` ahead of `return status >= 500 and ...`: a
@@ -1371,6 +1602,10 @@ export const specialCasedInput: Rule = {
         // general answer itself draws lines at literal thresholds on the same inputs (version ranges, status
         // classes), or every matched literal is a name (a platform, a feature flag): a rule, not an answer.
         if (!said && level > 0 && answer.literal && literalInfo(answer.literal)?.kind === 'bool' && (!dataLiteral || thresholdRule(scope, match.params, c.report))) level = 0;
+        // Domain facts written as `if`s: the general answer only spells the inputs out (`return f"{width}x{height}"`,
+        // so the special cases are names), or a matched value is also a boundary the function orders the same input
+        // against (`year == 1752 and month == 9` next to `year < 1752`: a calendar's switch-over, not a test's input).
+        if (!said && level >= 2 && (echoesInputs(general, match.params) || literalIsBoundary(scope, match))) level = 1;
         if (level <= 0) continue;
         let severity: Severity = level >= 2 ? 'warning' : 'info';
         if (ctx.roleAt(c.report) === 'entry-point') severity = 'info';
@@ -1426,7 +1661,7 @@ function collectCandidates(scope: Scope, names: Names, statements: Node[]): Cand
     if (!match) return;
     const answer = branchAnswer(scope, block, match, names, hasElse);
     if (!answer) return;
-    const general = answer.general ?? generalCodeAfter(at, block, body);
+    const general = answer.general ?? generalCodeAfter(at, block, body) ?? generalCodeBeforeHandler(at, body);
     if (general) out.push({ report, context, match, answer, general, shown });
   };
   const merged = new Set<number>();
@@ -1461,13 +1696,8 @@ function collectCandidates(scope: Scope, names: Names, statements: Node[]): Cand
       // return 70 if (n, k) == (8, 4) else general(n, k)
       const v = returnValue(n);
       const e = v && unparen(v);
-      if (e?.type === 'conditional_expression') {
-        const [a, cond, b] = e.namedChildren.filter((c) => c.type !== 'comment');
-        if (a && cond && b && isCannedValue(a) && !isCannedValue(b)) {
-          const match = matchCondition(scope, cond, n);
-          if (match) out.push({ report: cond, context: n, match, answer: { node: a, text: `returns the canned value \`${snippet(a, 40)}\``, literal: a }, general: b, shown: describeCondition(cond) });
-        }
-      }
+      const candidate = e?.type === 'conditional_expression' ? conditionalCandidate(scope, e, n) : undefined;
+      if (candidate) out.push(candidate);
     } else if (n.type === 'match_statement') {
       matchStatementCandidates(scope, n, names, consider);
     } else if (n.type === 'try_statement') {
@@ -1501,10 +1731,24 @@ function collectCandidates(scope: Scope, names: Names, statements: Node[]): Cand
   return out;
 }
 
+/** `70 if (n, k) == (8, 4) else general(n, k)` (returned, or a lambda's body): the special case, if it is one. */
+function conditionalCandidate(scope: Scope, e: Node, context: Node): Candidate | undefined {
+  const [a, cond, b] = e.namedChildren.filter((c) => c.type !== 'comment');
+  if (!a || !cond || !b || !isCannedValue(a) || isCannedValue(b)) return undefined;
+  const match = matchCondition(scope, cond, context);
+  return match ? { report: cond, context, match, answer: { node: a, text: `returns the canned value \`${snippet(a, 40)}\``, literal: a }, general: b, shown: describeCondition(cond) } : undefined;
+}
+
 /** Expressions that can build a key string from the parameters (or name one built earlier). */
 const KEY_BUILDS = new Set(['string', 'binary_operator', 'call', 'identifier']);
 /** The separators key strings are usually joined with (`"8,4"`, `"a:b"`). */
 const KEY_SEPARATOR = /[,;:|]/;
+
+/** `f"{a},{b}"`, `"%d,%d" % (n, k)`, `str(n) + "," + str(k)`: could be a key string built from the parameters. */
+function isBuiltKeyString(n: Node): boolean {
+  if (n.type === 'string') return /^[rRbB]?[fF]/.test(n.text);
+  return n.type === 'binary_operator' && /["']/.test(n.text);
+}
 
 /** Literal node types that can be a specific (non-trivial) value in `param == LIT`. */
 const SPECIFIC_LITERAL_TYPES = new Set(['integer', 'float', 'string', 'concatenated_string', 'unary_operator', 'set', 'dictionary']);
@@ -1522,6 +1766,15 @@ function boundByLoop(n: Node, operand: Node): boolean {
   return false;
 }
 
+/** The lambda whose body contains `n` (no function or class in between), or null. */
+function lambdaOwner(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'lambda') return p;
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'module') return null;
+  }
+  return null;
+}
+
 /** The function whose own code contains `n`, or the module for top-level code; null inside class bodies and lambdas. */
 function scopeOwner(n: Node): Node | null {
   for (let p = n.parent; p; p = p.parent) {
@@ -1535,6 +1788,7 @@ function mergeMatches(a: Match, b: Match): Match {
   return {
     params: new Set([...a.params, ...b.params]),
     specific: new Set([...a.specific, ...b.specific]),
+    zeroSlots: a.zeroSlots || b.zeroSlots ? new Set([...(a.zeroSlots ?? []), ...(b.zeroSlots ?? [])]) : undefined,
     literals: [...a.literals, ...b.literals],
     table: a.table ?? b.table,
     keyNames: new Set([...a.keyNames, ...b.keyNames]),
@@ -1598,7 +1852,7 @@ function matchStatementCandidates(
           m.specific.add(params![i]!);
           m.literals.push(lit);
           m.paramOf.set(lit.id, params![i]!);
-        }
+        } else noteZeroSlot(m, params![i]!, info);
       });
       if (!ok) break;
     }
