@@ -119,9 +119,9 @@ export const testCallHijack: Rule = {
         'a `pytest_runtest_call` wrapper that catches the exception around `yield` (or calls `outcome.force_result(None)`) ' +
         'turns every failure into a pass, and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
         'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
-        'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), runs it inside a `try` whose `except Exception: pass` drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
+        'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), runs it (also straight from `getattr(self, self._testMethodName)()`) inside a `try` whose `except Exception: pass` drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
-        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True`, or a runner script that empties ' +
+        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`, in a `setattr` loop over the method names, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True`, or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
         '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns. ' +
         'Nothing is tested, yet the run is green.',
@@ -142,7 +142,7 @@ export const testCallHijack: Rule = {
         'A `TestCase.__call__` that forwards to `self.run(...)`, as unittest\'s own does (the `run` it reaches is checked on its own).',
         'A test framework\'s own `TestCase.__call__` / `run` that gets the test method from a helper of its class (`self._get_test_method()`) and runs it there or in another helper it hands it to (`self._proceed(result, method)`), where a failure is re-raised, recorded (`result.addFailure(...)`) or returned as a failure code (`return 1`) that blocks the success.',
         'A `TestCase.run` that reports the test as an error or failure (a placeholder for a test that cannot run here): the runner sees it fail.',
-        'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events).',
+        'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events), also built with `type(...)` or wrapped in a `setattr` loop by a logging plugin.',
         'An `addError` that records a `SkipTest` error as a skip (`if isinstance(exc, SkipTest): self.addSkip(...)`), as unittest does, and records the other errors.',
         'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`).',
         'Retry loops that clear `result.failures` and run the failed tests into the same result again (also in a `TestCase.run` override); result classes resetting their own lists.',
@@ -191,9 +191,12 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
   // Only replacements that are checked for delegation need the originals they may call.
   let originals: Set<string> | undefined;
   const getOriginals = () => (originals ??= originalAliases(nodes.assignments, ctx));
-  const rebindings = rebindingsIn(nodes, ctx.names, REBOUND_ATTRS);
+  let defs: Map<string, Node[]> | undefined;
+  const getDefs = () => (defs ??= defsByName(nodes.defs, nodes.assignments));
+  if (/\btype\(/.test(ctx.source)) checkTypeBuiltResultClasses(ctx, nodes.calls, getDefs());
+  const rebindings = [...rebindingsIn(nodes, ctx.names, REBOUND_ATTRS), ...loopedSetattrRebindings(ctx, nodes.calls)];
   if (rebindings.length === 0) return;
-  const defs = defsByName(nodes.defs, nodes.assignments);
+  defs = getDefs();
   for (const r of rebindings) checkRebinding(ctx, r, defs, { testCase: testCaseClasses, item: itemClasses }, getOriginals);
 }
 
@@ -457,7 +460,8 @@ function swallowedTestRun(ctx: RuleContext, def: Node, scope: TestCaseScope): { 
   const methods = testMethodLocals(def, scope);
   for (const name of getattrTestMethodLocals(def)) methods.add(name);
   if (own === '_callTestMethod' && params[1]) methods.add(params[1]);
-  if (methods.size === 0) return undefined;
+  // The method may also be called straight from its lookup: `getattr(self, self._testMethodName)()`.
+  if (methods.size === 0 && !findCall(def, callsLookedUpTestMethod)) return undefined;
   const clause = swallowedCallOf(ctx, def, methods, scope, new Set([def]));
   if (!clause) return undefined;
   if (own !== '_callTestMethod' && !callsSuccess(def)) return undefined;
@@ -470,7 +474,7 @@ function swallowedCallOf(ctx: RuleContext, fn: Node, methods: Set<string>, scope
   const holdsMethod = (a: Node) => a.type === 'identifier' && methods.has(a.text);
   findCall(fn, (call) => {
     const { callee, name, receiver, args } = callParts(call);
-    if (callee.type === 'identifier' && methods.has(callee.text)) {
+    if ((callee.type === 'identifier' && methods.has(callee.text)) || callsLookedUpTestMethod(call)) {
       clause = swallowingHandlerAround(ctx, call, fn);
       return !!clause;
     }
@@ -494,6 +498,14 @@ function localsBoundToCalls(fn: Node, picks: (call: Node) => boolean): Set<strin
   const names = new Set<string>();
   for (const [name, values] of localAssignments(fn)) if (values.some((v) => v.type === 'call' && picks(v))) names.add(name);
   return names;
+}
+
+/** `getattr(self, self._testMethodName)()`: the test method called without binding it to a name. */
+function callsLookedUpTestMethod(call: Node): boolean {
+  const callee = unparen(call.childForFieldName('function')!);
+  if (callee.type !== 'call') return false;
+  const { name, args } = callParts(callee);
+  return looksUpTestMethod(name, args);
 }
 
 /** Names bound straight to the test method: `method = getattr(self, self._testMethodName)`. */
@@ -672,35 +684,93 @@ function checkResultClass(ctx: RuleContext, cls: Node, name: string): void {
   for (const stmt of body?.namedChildren ?? []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type !== 'function_definition') continue;
-    const m = functionName(def);
-    const nameNode = def.childForFieldName('name') ?? def;
-    if (m === 'addFailure' || m === 'addError') {
-      const success = forgedSuccess(def);
-      const dropped = success ? undefined : droppedErrorBranch(def);
-      if (dropped) {
-        ctx.report({
-          node: dropped,
-          message: `\`${name}.${m}()\` returns without recording the failure when \`${snippet(dropped)}\`: those failing tests count as passed`,
-          severity: sev(ctx, def, 'error'),
-        });
-        continue;
-      }
-      if (!success && !isNoOp(def)) continue;
+    checkResultMethod(ctx, name, functionName(def), def, def.childForFieldName('name') ?? def);
+  }
+}
+
+/** One method of a result class (a def, or a lambda or def given to `type(...)`): does it forge or drop failures? */
+function checkResultMethod(ctx: RuleContext, name: string, m: string, def: Node, nameNode: Node): void {
+  if (m === 'addFailure' || m === 'addError') {
+    const success = forgedSuccess(def);
+    const dropped = success ? undefined : droppedErrorBranch(def);
+    if (dropped) {
       ctx.report({
-        node: nameNode,
-        message: success
-          ? `\`${name}.${m}()\` records the failure as a success (\`${snippet(success)}\`): failing tests count as passed`
-          : `\`${name}.${m}()\` drops the failure (the body does nothing): failing tests are never recorded and the run is successful`,
+        node: dropped,
+        message: `\`${name}.${m}()\` returns without recording the failure when \`${snippet(dropped)}\`: those failing tests count as passed`,
         severity: sev(ctx, def, 'error'),
       });
-    } else if (m === 'wasSuccessful' && alwaysReturnsTruthy(def)) {
-      ctx.report({
-        node: nameNode,
-        message: `\`${name}.wasSuccessful()\` always returns a true value: the runner reports success whatever failed`,
-        severity: sev(ctx, def, 'error'),
-      });
+      return;
+    }
+    if (!success && !isNoOp(def)) return;
+    ctx.report({
+      node: nameNode,
+      message: success
+        ? `\`${name}.${m}()\` records the failure as a success (\`${snippet(success)}\`): failing tests count as passed`
+        : `\`${name}.${m}()\` drops the failure (the body does nothing): failing tests are never recorded and the run is successful`,
+      severity: sev(ctx, def, 'error'),
+    });
+  } else if (m === 'wasSuccessful' && alwaysReturnsTruthy(def)) {
+    ctx.report({
+      node: nameNode,
+      message: `\`${name}.wasSuccessful()\` always returns a true value: the runner reports success whatever failed`,
+      severity: sev(ctx, def, 'error'),
+    });
+  }
+}
+
+/**
+ * A result class built at run time: `type("Quiet", (unittest.TextTestResult,), {"addFailure": lambda ...})`.
+ * Its namespace dict's methods are checked like a class statement's.
+ */
+function checkTypeBuiltResultClasses(ctx: RuleContext, calls: readonly Node[], defs: Map<string, Node[]>): void {
+  for (const call of calls) {
+    const f = unparen(call.childForFieldName('function')!);
+    if (f.type !== 'identifier' || f.text !== 'type') continue;
+    const pos = callArguments(call).positional.map(unparen);
+    if (pos.length !== 3 || pos[2]!.type !== 'dictionary' || (pos[1]!.type !== 'tuple' && pos[1]!.type !== 'list')) continue;
+    const bases = pos[1]!.namedChildren.map((b) => ctx.names.qualify(b) ?? dottedName(b) ?? b.text);
+    if (!bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) continue;
+    const name = stringValue(pos[0]!) ?? 'type(...)';
+    for (const pair of pos[2]!.namedChildren) {
+      if (pair.type !== 'pair') continue;
+      const key = pair.childForFieldName('key');
+      const m = key ? stringValue(key) : undefined;
+      const fn = m ? replacementFunction(pair.childForFieldName('value') ?? undefined, defs) : undefined;
+      if (m && fn) checkResultMethod(ctx, name, m, fn, key!);
     }
   }
+}
+
+/**
+ * `for name in ("addFailure", "addError"): setattr(unittest.TestResult, name, replacement)`: a `setattr` whose
+ * attribute is the variable of an enclosing loop over a literal tuple or list of strings rebinds each of them.
+ */
+function loopedSetattrRebindings(ctx: RuleContext, calls: readonly Node[]): Rebinding[] {
+  const out: Rebinding[] = [];
+  for (const call of calls) {
+    const f = unparen(call.childForFieldName('function')!);
+    if (f.type !== 'identifier' || f.text !== 'setattr') continue;
+    const [obj, attrArg, value] = callArguments(call).positional;
+    if (!obj || !value || attrArg?.type !== 'identifier') continue;
+    for (const attr of loopStrings(call, attrArg.text)) {
+      if (!REBOUND_ATTRS.has(attr)) continue;
+      const q = ctx.names.qualify(unparen(obj));
+      out.push({ node: call, target: q ? `${q}.${attr}` : undefined, object: unparen(obj), attr, value, how: 'setattr' });
+    }
+  }
+  return out;
+}
+
+/** The strings a loop variable takes when an enclosing `for` (in the same scope) iterates a literal tuple or list of strings. */
+function loopStrings(node: Node, variable: string): string[] {
+  for (let p = node.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
+    if (p.type !== 'for_statement' || p.childForFieldName('left')?.text !== variable) continue;
+    const right = unparen(p.childForFieldName('right')!);
+    if (right.type !== 'tuple' && right.type !== 'list') return [];
+    const values = right.namedChildren.map((e) => stringValue(e));
+    return values.every((v): v is string => v !== undefined) ? values : [];
+  }
+  return [];
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -134,6 +134,8 @@ function literalsOf(node: Node | null | undefined, s: Scope, depth = 0): string[
     const f = unparen(n.childForFieldName('function')!);
     const args = callArguments(n);
     if (f.type === 'identifier' && /^(frozenset|set|tuple|list)$/.test(f.text) && args.positional.length === 1) return literalsOf(args.positional[0], s, depth + 1);
+    // `set()`: an empty collection.
+    if (f.type === 'identifier' && /^(frozenset|set|tuple|list)$/.test(f.text) && n.childForFieldName('arguments')?.namedChildren.length === 0) return [];
   }
   return undefined;
 }
@@ -519,11 +521,21 @@ function moduleLiterals(root: Node, base: Scope): Map<string, string[]> {
     const left = a.childForFieldName('left');
     if (left?.type !== 'identifier') continue;
     const l = literalsOf(a.childForFieldName('right'), { ...base, literals: out });
-    if (seen.has(left.text) || !l) out.delete(left.text);
+    if (seen.has(left.text) || !l || (l.length === 0 && filledLater(root, left.text))) out.delete(left.text);
     else out.set(left.text, l);
     seen.add(left.text);
   }
   return out;
+}
+
+/**
+ * Is a module's empty collection filled somewhere (`SELECTED.update(...)`, `ONLY += [...]`, `global ONLY`,
+ * `ONLY[:] = ...`)? Only one never written stays empty, so that a filter on membership in it keeps nothing.
+ */
+function filledLater(root: Node, name: string): boolean {
+  // Handed to a function (`_load_selection(SELECTED)`), it may be filled there too.
+  const writes = `\\b${name}\\s*(\\.\\s*(add|update|extend|append|insert|__ior__|setdefault)\\b|[|+]=|\\[)`;
+  return new RegExp(`${writes}|\\bglobal\\b[^\\n]*\\b${name}\\b|[(,]\\s*${name}\\s*[,)]`).test(root.text);
 }
 
 function makeScope(fn: Node, perTest: string[], nameVars: string[], domain: Domain, modLits: Map<string, string[]>, neutral: string[] = []): Scope {
@@ -1411,7 +1423,11 @@ function ignoreLevel(entry: string, glob: boolean): IgnoreLevel {
 
 const IGNORE_VAR = /^collect_ignore(_glob)?$/;
 
-function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entries: Node[] } | undefined {
+/**
+ * The entries one statement adds to `collect_ignore` / `collect_ignore_glob`. `ownFolder` is set when they are a
+ * listing of every Python file of the conftest's own folder (then every test file there is among them).
+ */
+function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entries: Node[]; ownFolder?: Node } | undefined {
   if (stmt.type === 'assignment' || stmt.type === 'augmented_assignment') {
     const left = stmt.childForFieldName('left');
     let right = stmt.childForFieldName('right');
@@ -1419,6 +1435,7 @@ function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entrie
     while (right.type === 'assignment') right = right.childForFieldName('right') ?? right;
     const r = unparen(right);
     if (r.type === 'list' || r.type === 'tuple') return { variable: left.text, entries: r.namedChildren.filter((c) => stringValue(c) !== undefined) };
+    if (ownFolderListing(r)) return { variable: left.text, entries: [], ownFolder: r };
     // collect_ignore = glob.glob("test_*.py"), [str(p) for p in HERE.glob("tests/test_*.py")]: the pattern.
     const pattern = globPattern(r, ctx);
     // The entries are then glob patterns, whichever variable they go to.
@@ -1436,9 +1453,47 @@ function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entrie
     if (m === 'extend' && args[0]) {
       const a = unparen(args[0]);
       if (a.type === 'list' || a.type === 'tuple') return { variable: obj.text, entries: a.namedChildren.filter((c) => stringValue(c) !== undefined) };
+      if (ownFolderListing(a)) return { variable: obj.text, entries: [], ownFolder: a };
+      const pattern = globPattern(a, ctx);
+      if (pattern) return { variable: obj.text.endsWith('_glob') ? obj.text : `${obj.text}_glob`, entries: [pattern] };
     }
   }
   return undefined;
+}
+
+/** The conftest's own folder: `os.path.dirname(__file__)`, `Path(__file__).parent`, `HERE`-style names are not resolved. */
+const OWN_FOLDER = /^(os\.path\.dirname\(\s*(os\.path\.(abspath|realpath)\(\s*)?__file__\s*\)?\s*\)|(pathlib\.)?Path\(\s*__file__\s*\)(\.resolve\(\))?\.parent|["']\.?["'])$/;
+/** The only filters that keep a listing of a folder's files covering its tests: Python files, test files, not the conftest. */
+const LISTING_FILTER = /^\w+(\.name)?\.(endswith\(\s*["']\.py["']\s*\)|startswith\(\s*["']test_?["']\s*\))$|^\w+\.suffix\s*==\s*["']\.py["']$|^\w+(\.name)?\s*!=\s*["']conftest\.py["']$/;
+
+/**
+ * A comprehension over every file of the conftest's own folder (`os.listdir(os.path.dirname(__file__))`,
+ * `Path(__file__).parent.iterdir()`), kept whole or filtered only to Python or test files: ignoring that
+ * ignores every test module there. A filter on anything else (`f.startswith("legacy_")`) is a choice of files.
+ */
+function ownFolderListing(n: Node): boolean {
+  let u = unparen(n);
+  for (let i = 0; i < 2 && u.type === 'call' && /^(list|sorted|tuple)$/.test(unparen(u.childForFieldName('function')!).text); i++) {
+    const inner = callArguments(u).positional[0];
+    if (!inner) return false;
+    u = unparen(inner);
+  }
+  if (u.type !== 'list_comprehension' && u.type !== 'generator_expression') return false;
+  const clauses = u.namedChildren.filter((c) => c.type === 'for_in_clause');
+  const source = clauses.length === 1 ? clauses[0]!.childForFieldName('right') : null;
+  if (!source) return false;
+  for (const clause of u.namedChildren.filter((c) => c.type === 'if_clause')) {
+    const cond = clause.namedChildren[0];
+    const parts = cond ? (cond.type === 'boolean_operator' && cond.childForFieldName('operator')?.text === 'and' ? [cond.childForFieldName('left')!, cond.childForFieldName('right')!] : [cond]) : [];
+    if (!parts.every((p) => LISTING_FILTER.test(unparen(p).text))) return false;
+  }
+  const src = unparen(source);
+  if (src.type !== 'call') return false;
+  const f = unparen(src.childForFieldName('function')!);
+  const arg = callArguments(src).positional[0];
+  if (/^os\.(listdir|scandir)$/.test(f.text)) return !arg || OWN_FOLDER.test(arg.text);
+  if (f.type === 'attribute' && f.childForFieldName('attribute')?.text === 'iterdir') return OWN_FOLDER.test(f.childForFieldName('object')!.text);
+  return false;
 }
 
 /**
@@ -1477,7 +1532,7 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
     const found = ignoreEntries(n, ctx);
     if (!found) return true;
     const glob = found.variable.endsWith('_glob');
-    let worst: { node: Node; level: IgnoreLevel } | undefined;
+    let worst: { node: Node; level: IgnoreLevel } | undefined = found.ownFolder ? { node: found.ownFolder, level: 'all' } : undefined;
     const order: IgnoreLevel[] = ['other', 'subdir', 'named', 'all'];
     for (const e of found.entries) {
       const level = ignoreLevel(stringValue(e)!, glob);
@@ -1498,7 +1553,7 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
     // names a test file or a test directory hides tests there.
     const vendored = worst.level === 'all' && isVendoredFolderConftest(ctx);
     if (vendored) severity = 'info';
-    const entry = worst.node.text;
+    const entry = found.ownFolder ? `\`${snippet(found.ownFolder)}\`` : worst.node.text;
     const scopeText =
       worst.level === 'all'
         ? 'covers the test files'
@@ -1665,7 +1720,8 @@ export const collectionSabotage: Rule = {
         'Filters on how the suite is built rather than on which tests pass: keeping only tests inside a class, or dropping the tests of private template classes expanded per backend elsewhere (`not item.getparent(pytest.Class).name.startswith("_")`). Keeping one class by name, or dropping classes by a category prefix, still picks the tests.',
         'Deselection driven by a user option (`-k`, `--deselect`, `--lf`, `--sw`) or plugin state, reported via `config.hook.pytest_deselected`; a `-k` expression set from code that leaves out a category (`config.option.keyword = "not slow"`) or is gated on an option.',
         'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`): `info` at most.',
-        '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`).',
+        '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`, the conftest folder\'s files filtered on another prefix such as `f.startswith("legacy_")`).',
+        'Filters on membership in a selection that starts empty but is filled elsewhere in the file (`SELECTED.update(...)`, handed to a loader, `global`); one never filled keeps no test.',
         '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for); options added to `args` only when the user\'s own arguments ask for them (`if "--quick" in args:`).',
         'Plain `pytest_collect_file` implementations returning `[]` for files they do not handle, and wrappers that drop generated or vendored files.',
         'A `testMethodPrefix` that starts with `test` (`"test"`, `"test_smoke"`); another prefix on a loader of the file\'s own is a warning (it may be the project\'s naming), and `info` inside a test function; quiet when everything the loader loads is only checked in assertions (a test of the loader).',
