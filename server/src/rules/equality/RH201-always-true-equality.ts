@@ -145,13 +145,16 @@ export const alwaysTrueEquality: Rule = {
         'real `__eq__` with a wrapper that always agrees (`@tolerant` whose `wrapper(self, other)` returns `True`; also a',
         'decorator factory, `@tolerant(0.1)`, and `__eq__ = tolerant(_eq)`). "Always" means every `return` gives a constant of the',
         'same truthiness (`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`,',
-        'a test or its negation such as `other is None or other is not None`, `isinstance(other, object)`, a value compared',
-        'with itself (`other == other`, `self.sku == self.sku`), numpy\'s `np.True_`; a `match` whose every case returns',
+        'a test or its negation such as `other is None or other is not None`, also through `bool()` (`bool(other) or not bool(other)`),',
+        '`isinstance(other, object)`, a value compared with itself (`other == other`, `self.sku == self.sku`,',
+        '`type(other) is type(other)`), `operator.eq(1, 1)`, numpy\'s `np.True_`; a `match` whose every case returns',
         '`True` and whose last case is irrefutable),',
         'directly or through a name bound once to one: `result = True` then `return result`, a walrus',
         '(`if (matched := True): return matched`, which also makes the real comparison after it dead code: returns',
         'that cannot run, after `if True: return True`, do not count), or a module-level',
-        '`ALWAYS = True` that nothing rebinds, or through a call of code that always answers the same: a helper method',
+        '`ALWAYS = True` that nothing rebinds, or through a parameter that `functools.partialmethod`/`partial` fixes',
+        '(`__eq__ = functools.partialmethod(_cmp, op=operator.eq)` where `_cmp` returns `op(1, 1)`, or `result=True` returned as is),',
+        'or through a call of code that always answers the same: a helper method',
         '(`return self._same_shape(other)`) or module-level function that always returns `True`, or an instance of a class',
         'whose `__bool__` always returns `True` (`return _Truthy()`).',
         '',
@@ -172,7 +175,8 @@ export const alwaysTrueEquality: Rule = {
       lookAlikes: [
         '`return isinstance(other, Same)` — a real (type-based) comparison: quiet.',
         '`if self is other: return True` followed by a real comparison: quiet.',
-        '`other is None or other is not self`, `a.f() or not a.f()` (not the same test negated, or a call that may answer differently twice): quiet.',
+        '`other is None or other is not self`, `a.f() or not a.f()`, `bool(other) or not bool(self)` (not the same test negated, or a call that may answer differently twice; only `bool()`, `type()`, `id()`, `len()`, `str()`, `repr()` and `hash()` of one reference count as asked once): quiet.',
+        '`functools.partialmethod(_compare, op=operator.eq)` where `_compare` applies `op` to real state (`op(self.parts, other.parts)`), or leaves the returned parameter unfixed: quiet.',
         '`return True` after an `isinstance` guard that returns `NotImplemented` or raises: quiet.',
         '`return self.matches(other)` where another class in the file overrides `matches`, or a helper that really compares; `return Expression(self, other)` whose class has no constant `__bool__` (query builders, SQLAlchemy columns): quiet.',
         '`return flag` where the name is rebound (a second assignment, a loop, `global` in a function, a parameter): quiet — not a constant.',
@@ -304,6 +308,11 @@ export const alwaysTrueEquality: Rule = {
           }
           const related = o.answer.values.slice(0, 5).map((v) => ({ node: v, message: `always returns \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\` here` }));
           for (const v of o.answer.boundValues.slice(0, 3)) {
+            // An argument a `functools.partial`/`partialmethod` fixes (`op=operator.eq`).
+            if (v.parent?.type === 'keyword_argument' || v.parent?.type === 'argument_list') {
+              related.push({ node: v, message: `the partial fixes \`${v.parent.type === 'keyword_argument' ? v.parent.text.replace(/\s+/g, ' ').slice(0, 40) : v.text.replace(/\s+/g, ' ').slice(0, 40)}\`, so the call always gives the same answer` });
+              continue;
+            }
             const name = v.parent?.childForFieldName('left')?.text ?? 'the returned name';
             related.push({ node: v, message: `\`${name}\` is bound once, to \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\`, and never rebound` });
           }

@@ -129,7 +129,7 @@ function isPlainReference(n: Node): boolean {
   return cur.type === 'identifier';
 }
 
-function comparisonTruth(n: Node): Truth {
+function comparisonTruth(n: Node, names?: NameResolver): Truth {
   const operands = n.namedChildren.filter((c) => c.type !== 'comment');
   const operators: string[] = [];
   for (let i = 0; i < n.childCount; i++) {
@@ -152,6 +152,13 @@ function comparisonTruth(n: Node): Truth {
   // `other == other`, `self.sku == self.sku`: a value equals itself (only NaN does not, and `x != x` is
   // the NaN test, left alone). Plain names and attribute chains only: a call may answer differently twice.
   if (op === '==' && isPlainReference(a) && a.text === b.text && isPlainReference(b)) return 'truthy';
+  // `type(other) is type(other)`, `id(other) == id(other)`: a stable builtin of one reference, asked twice.
+  const fa = stableBuiltinArgument(a, names);
+  const fb = stableBuiltinArgument(b, names);
+  if (fa && fb && fa.text === fb.text && names!.qualify(a.childForFieldName('function')!) === names!.qualify(b.childForFieldName('function')!)) {
+    if (op === '==' || op === 'is') return 'truthy';
+    if (op === '!=' || op === 'is not') return 'falsy';
+  }
   const la = literalOf(a);
   const lb = literalOf(b);
   if (!la || !lb) return 'unknown';
@@ -159,6 +166,71 @@ function comparisonTruth(n: Node): Truth {
   return r === undefined ? 'unknown' : r ? 'truthy' : 'falsy';
 }
 
+
+/**
+ * Builtins whose answer for one object cannot change between two calls in one expression (`bool(other)`,
+ * `type(other)`), and which never give a float (so `f(x) == f(x)` is no NaN test).
+ */
+const STABLE_BUILTINS = ['builtins.bool', 'builtins.type', 'builtins.id', 'builtins.len', 'builtins.str', 'builtins.repr', 'builtins.hash'];
+
+/** `bool(other)` -> `other`: one stable builtin call of a plain reference, else undefined. */
+function stableBuiltinArgument(n: Node, names: NameResolver | undefined): Node | undefined {
+  if (!names || n.type !== 'call' || !names.is(n.childForFieldName('function'), ...STABLE_BUILTINS)) return undefined;
+  const args = callArguments(n);
+  const arg = args.positional.length === 1 && args.keywords.size === 0 && !args.hasSplat ? unparen(args.positional[0]!) : undefined;
+  return arg && isPlainReference(arg) ? arg : undefined;
+}
+
+/**
+ * Is `a` the negation of `b`, so that `a or b` always holds: a test and its negation
+ * (`x is None or x is not None`), also through `bool()` (`bool(other) or not bool(other)`, `other or not
+ * bool(other)`). Not for other calls: `a.f() or not a.f()` may ask twice and get two answers.
+ */
+function complementary(a: Node, b: Node, names: NameResolver | undefined): boolean {
+  if (negatesEachOther(a, b)) return true;
+  // Peel `not` and `bool()` down to the tested reference, counting negations.
+  const core = (n: Node): { ref: Node; negated: boolean } => {
+    let negated = false;
+    let cur = unparen(n);
+    for (let i = 0; i < 20; i++) {
+      if (cur.type === 'not_operator') {
+        negated = !negated;
+        cur = unparen(cur.childForFieldName('argument')!);
+        continue;
+      }
+      if (names && cur.type === 'call' && names.is(cur.childForFieldName('function'), 'builtins.bool')) {
+        const arg = stableBuiltinArgument(cur, names);
+        if (!arg) break;
+        cur = arg;
+        continue;
+      }
+      break;
+    }
+    return { ref: cur, negated };
+  };
+  const x = core(a);
+  const y = core(b);
+  return x.negated !== y.negated && isPlainReference(x.ref) && isPlainReference(y.ref) && x.ref.text.replace(/\s+/g, '') === y.ref.text.replace(/\s+/g, '');
+}
+
+/** The `operator` module's comparison functions, as the comparison operator they apply. */
+const OPERATOR_COMPARISONS: Record<string, string> = {
+  'operator.eq': '==', 'operator.ne': '!=', 'operator.lt': '<', 'operator.le': '<=', 'operator.gt': '>', 'operator.ge': '>=',
+  'operator.is_': 'is', 'operator.is_not': 'is not',
+  'operator.__eq__': '==', 'operator.__ne__': '!=', 'operator.__lt__': '<', 'operator.__le__': '<=', 'operator.__gt__': '>', 'operator.__ge__': '>=',
+};
+
+/** `operator.eq(1, 1)` (the function given by its qualified name): the comparison of two literals, else unknown. */
+function operatorCallTruth(call: Node, qualified: string | undefined): Truth {
+  const op = qualified ? OPERATOR_COMPARISONS[qualified] : undefined;
+  if (!op) return 'unknown';
+  const args = callArguments(call);
+  if (args.positional.length !== 2 || args.keywords.size || args.hasSplat) return 'unknown';
+  const a = literalOf(args.positional[0]!);
+  const b = literalOf(args.positional[1]!);
+  const r = a && b ? compareLiterals(a, op, b) : undefined;
+  return r === undefined ? 'unknown' : r ? 'truthy' : 'falsy';
+}
 
 /**
  * Truthiness of an expression that does not depend on any variable: `True`, `1`, `not False`, `1 == 1`,
@@ -193,13 +265,13 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
         if (l === 'falsy') return r;
         if (r === 'truthy') return 'truthy';
         // `x is None or x is not None`: a test or its negation holds whatever `x` is.
-        return negatesEachOther(n.childForFieldName('left')!, n.childForFieldName('right')!) ? 'truthy' : 'unknown';
+        return complementary(n.childForFieldName('left')!, n.childForFieldName('right')!, names) ? 'truthy' : 'unknown';
       }
       if (op === 'and') {
         if (l === 'falsy') return 'falsy';
         if (l === 'truthy') return r;
         if (r === 'falsy') return 'falsy';
-        return negatesEachOther(n.childForFieldName('left')!, n.childForFieldName('right')!) ? 'falsy' : 'unknown';
+        return complementary(n.childForFieldName('left')!, n.childForFieldName('right')!, names) ? 'falsy' : 'unknown';
       }
       return 'unknown';
     }
@@ -211,7 +283,7 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
       return ta === tb ? ta : 'unknown';
     }
     case 'comparison_operator':
-      return comparisonTruth(n);
+      return comparisonTruth(n, names);
     case 'named_expression':
       // `(matched := True)` is the value it binds.
       return truthAt(n.childForFieldName('value')!, names, depth + 1);
@@ -234,6 +306,9 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
         if (args.positional.length === 0 && args.keywords.size === 0 && !args.hasSplat) return 'falsy';
         if (args.positional.length === 1) return truthAt(args.positional[0]!, names, depth + 1);
       }
+      // `operator.eq(1, 1)`: the comparison function on two literals.
+      const compared = names ? operatorCallTruth(n, names.qualify(fn)) : 'unknown';
+      if (compared !== 'unknown') return compared;
       // `isinstance(other, object)`: everything is an `object`.
       if (names && names.is(fn, 'builtins.isinstance')) {
         const args = callArguments(n);
@@ -631,10 +706,18 @@ function delegatedTruth(call: Node, impl: Node, names: NameResolver | undefined,
  * `result = True; return result`, a module-level `ALWAYS = True`), noted in `bound`, or a call of code
  * that always answers the same (noted in `delegated`).
  */
-function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined, depth: number, bound: Node[], delegated: Node[]): Truth {
+function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined, depth: number, bound: Node[], delegated: Node[], partial?: PartialArguments): Truth {
   const t = constantTruth(value, names);
   if (t !== 'unknown') return t;
   const v = unparen(value);
+  // A parameter a `functools.partial`/`partialmethod` fixes: `return result` with `result=True`, or
+  // `return op(1, 1)` with `op=operator.eq`.
+  const fixed = partial && fixedArgument(v.type === 'call' ? unparen(v.childForFieldName('function')!) : v, impl, partial);
+  if (fixed) {
+    const f = v.type === 'call' ? operatorCallTruth(v, names?.qualify(fixed)) : constantTruth(fixed, names);
+    if (f !== 'unknown') bound.push(fixed);
+    return f;
+  }
   if (v.type === 'call') return delegatedTruth(v, impl, names, depth, delegated);
   // `return not self.__eq__(other)`-style negations of such a call (an `__ne__` built on a constant helper).
   const negated = v.type === 'not_operator' ? unparen(v.childForFieldName('argument')!) : undefined;
@@ -653,17 +736,27 @@ function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined,
  * truthiness; otherwise undefined. Implicit `return None`, `raise` (a type guard), `yield` and
  * `NotImplemented` make the answer non-constant.
  */
-export function constantAnswer(impl: Node, names?: NameResolver): ConstantAnswer | undefined {
-  return answerOf(impl, names, 0);
+export function constantAnswer(impl: Node, names?: NameResolver, partial?: PartialArguments): ConstantAnswer | undefined {
+  return answerOf(impl, names, 0, partial);
 }
 
-function answerOf(impl: Node, names: NameResolver | undefined, depth: number): ConstantAnswer | undefined {
+/** The arguments a `functools.partial(f, ...)`/`partialmethod(f, ...)` fixes, by parameter name of `f`. */
+export type PartialArguments = Map<string, Node>;
+
+/** The argument `partial` fixes for `ref`, when `ref` names a parameter of `impl` that its body never rebinds. */
+function fixedArgument(ref: Node, impl: Node, partial: PartialArguments): Node | undefined {
+  if (ref.type !== 'identifier') return undefined;
+  const arg = partial.get(ref.text);
+  return arg && parameterNames(impl).includes(ref.text) && bindingsIn(impl, ref.text).length === 1 ? arg : undefined;
+}
+
+function answerOf(impl: Node, names: NameResolver | undefined, depth: number, partial?: PartialArguments): ConstantAnswer | undefined {
   const boundValues: Node[] = [];
   const delegatedValues: Node[] = [];
   if (impl.type === 'lambda') {
     const body = impl.childForFieldName('body');
     if (!body) return undefined;
-    const t = returnedTruth(body, impl, names, depth, boundValues, delegatedValues);
+    const t = returnedTruth(body, impl, names, depth, boundValues, delegatedValues, partial);
     return t === 'unknown' ? undefined : { truth: t, values: [body], boundValues, delegatedValues };
   }
   if (impl.type !== 'function_definition') return undefined;
@@ -683,7 +776,7 @@ function answerOf(impl: Node, names: NameResolver | undefined, depth: number): C
   const values: Node[] = [];
   for (const r of returns) {
     const value = r.namedChildren.find((c) => c.type !== 'comment');
-    const t: Truth = value ? returnedTruth(value, impl, names, depth, boundValues, delegatedValues) : 'falsy';
+    const t: Truth = value ? returnedTruth(value, impl, names, depth, boundValues, delegatedValues, partial) : 'falsy';
     if (t === 'unknown') return undefined;
     if (truth && truth !== t) return undefined;
     truth = t;
@@ -1231,7 +1324,7 @@ class Analyser {
     if (positions.length === 0) return this.maySpoofWithBuiltName();
     const around = nodesHolding(this.root, positions.sort((a, b) => a - b));
     if (!around) return true;
-    const spoofing = (dunder: Dunder, impl: Node | undefined): boolean => !!impl && constantAnswer(impl, this.names)?.truth === spoofTruth(dunder);
+    const spoofing = (dunder: Dunder, impl: Node | undefined): boolean => !!impl && constantAnswer(impl, this.names, this.partialArguments.get(impl.id))?.truth === spoofTruth(dunder);
     const implementation = (value: Node | null | undefined, scope?: Node): Node | undefined => {
       this.indexFunctions();
       return this.implementationOf(value, scope);
@@ -1508,8 +1601,33 @@ class Analyser {
         v = unparen(arg);
       }
     }
+    // `__eq__ = functools.partialmethod(_cmp, op=operator.eq)`: `_cmp` with some arguments fixed.
+    if (v.type === 'call' && this.names.is(v.childForFieldName('function'), 'functools.partial', 'functools.partialmethod')) {
+      const args = callArguments(v);
+      const impl = args.hasSplat ? undefined : this.implementationOf(args.positional[0], scope);
+      if (!impl) return undefined;
+      // `partialmethod` fixes the parameters after `self`; a `partial` (not a descriptor) fixes the first ones.
+      const params = parameterNames(impl);
+      const skip = this.names.is(v.childForFieldName('function'), 'functools.partialmethod') ? 1 : 0;
+      // A partial of a partial keeps the inner one's arguments too.
+      const fixed: PartialArguments = new Map([...(this.partialArguments.get(impl.id) ?? []), ...args.keywords]);
+      args.positional.slice(1).forEach((a, i) => {
+        const p = params[skip + i];
+        if (p) fixed.set(p, a);
+      });
+      this.partialArguments.set(impl.id, fixed);
+      return impl;
+    }
     // `__eq__ = tolerant(_eq)`: a same-file decorator called by hand, whose wrapper always answers the same.
     if (v.type === 'call') return constantWrapperOf(v.childForFieldName('function')!, scope, this.names)?.impl;
+    const impl = this.plainImplementationOf(v, scope);
+    // Used as it is, not through a partial: no argument fixed.
+    if (impl) this.partialArguments.delete(impl.id);
+    return impl;
+  }
+
+  /** A lambda, or a name bound to one def (preferring a def in `scope`). */
+  private plainImplementationOf(v: Node, scope?: Node): Node | undefined {
     if (v.type === 'lambda') return v;
     if (v.type === 'identifier') {
       const defs = this.functionsByName.get(v.text) ?? [];
@@ -1523,6 +1641,12 @@ class Analyser {
     return undefined;
   }
 
+  /**
+   * The arguments a `functools.partial`/`partialmethod` fixes, by the id of the def or lambda it wraps, as
+   * the last `implementationOf` resolved them (each use of an implementation is analysed right after).
+   */
+  private readonly partialArguments = new Map<number, PartialArguments>();
+
   private addOverride(
     dunder: Dunder,
     form: OverrideForm,
@@ -1533,7 +1657,8 @@ class Analyser {
     nameText?: string,
   ): ComparisonOverride | undefined {
     if (!impl) return undefined;
-    const answer = constantAnswer(impl, this.names);
+    // The arguments a partial fixes when `implementationOf` just resolved one (`__eq__ = partialmethod(f, ...)`).
+    const answer = constantAnswer(impl, this.names, this.partialArguments.get(impl.id));
     if (!answer) return undefined;
     const spoofs = answer.truth === spoofTruth(dunder);
     const o: ComparisonOverride = { dunder, form, reportNode, impl, answer, spoofs, owner, ownerText, ...(nameText ? { nameText } : {}) };
