@@ -117,9 +117,10 @@ export const testCallHijack: Rule = {
         'pytest runs a test through `pytest_runtest_protocol` → `pytest_runtest_call` → `pytest_pyfunc_call`. A ' +
         '`pytest_pyfunc_call` that returns `True` without calling `pyfuncitem.obj` tells pytest the test ran and passed; ' +
         'a `pytest_runtest_call` wrapper that catches the exception around `yield` (or calls `outcome.force_result(None)`) ' +
-        'turns every failure into a pass, and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
+        'turns every failure into a pass (catching only `NotImplementedError`, what unfinished code under test raises, is as bad: ' +
+        'an error; another narrow type, or `NotImplementedError` turned into a skip, is a warning), and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
         'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
-        'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), runs it (also straight from `getattr(self, self._testMethodName)()`) inside a `try` whose `except Exception: pass` drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
+        'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), runs it (also straight from `getattr(self, self._testMethodName)()`) inside a `try` whose `except Exception: pass` (or `except NotImplementedError: pass`) drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
         '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`, in a `setattr` loop over the method names, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True`, or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
@@ -313,13 +314,16 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
  * What an `except` clause around the test does to its failure, when it hides it: swallowing it (the test
  * passes) or re-labelling it as a skip. Clauses that re-raise, and skip or xfail handling (a skip request
  * caught and turned into a skip, a relabelling gated on xfail), are not reported. Catching test failures
- * broadly is an error, a narrow exception type a warning.
+ * broadly is an error, a narrow exception type a warning (but swallowing `NotImplementedError` is an error).
  */
 function handlerEffect(ctx: RuleContext, clause: Node, fn: Node): { what: string; severity: Severity; relabels: boolean } | undefined {
   const h = classifyHandler(clause, ctx.names);
   if (h.outcome === 'raises') return undefined;
   const caught = h.caught ? `\`${h.caught}\`` : 'every exception (bare `except:`)';
-  const severity: Severity = h.broad ? 'error' : 'warning';
+  // `NotImplementedError` is what unfinished code under test raises: swallowing it lets every test of the
+  // missing work pass, as a broad catch would. Turned into a skip it stays a warning (a backend that lacks a
+  // feature skips its tests).
+  const severity: Severity = h.broad || (h.unfinished && h.outcome === 'swallows') ? 'error' : 'warning';
   if (h.outcome === 'relabels') {
     if (/xfail|Skip/.test(h.caught) || gatedBy(gatesOf(clause, fn), mentionsXfail)) return undefined;
     return { what: `catches ${caught} from the test and turns it into a skip/xfail: failing tests are reported as skipped`, severity, relabels: true };
@@ -328,7 +332,7 @@ function handlerEffect(ctx: RuleContext, clause: Node, fn: Node): { what: string
   return { what: `catches ${caught} from the test and does not re-raise: failing tests pass`, severity, relabels: false };
 }
 
-/** `with contextlib.suppress(...)` items of a with statement: broad ones (failures included) are errors. */
+/** `with contextlib.suppress(...)` items of a with statement: broad ones (failures included) and `NotImplementedError` are errors. */
 function suppressions(ctx: RuleContext, withStmt: Node): { node: Node; severity: Severity }[] {
   const out: { node: Node; severity: Severity }[] = [];
   for (const item of withStmt.descendantsOfType('with_item')) {
@@ -339,7 +343,8 @@ function suppressions(ctx: RuleContext, withStmt: Node): { node: Node; severity:
     const callee = ctx.names.callee(unparen(v)) ?? dottedName(unparen(v).childForFieldName('function')) ?? '';
     if (!/(^|\.)suppress$/.test(callee)) continue;
     const args = callArguments(unparen(v)).positional;
-    const broad = args.length === 0 || args.some((a) => /^(builtins\.)?(BaseException|Exception|AssertionError)$/.test(ctx.names.qualify(a) ?? a.text));
+    // Failures included, or `NotImplementedError` (what unfinished code under test raises).
+    const broad = args.length === 0 || args.some((a) => /^(builtins\.)?(BaseException|Exception|AssertionError|NotImplementedError)$/.test(ctx.names.qualify(a) ?? a.text));
     out.push({ node: v, severity: broad ? 'error' : 'warning' });
   }
   return out;
@@ -516,8 +521,11 @@ function getattrTestMethodLocals(fn: Node): Set<string> {
   });
 }
 
-/** Test failures: caught by these, a failing test method ends in the handler. */
-const CATCHES_FAILURES = /^(builtins\.)?(BaseException|Exception|AssertionError)$|(^|\.)failureException$/;
+/**
+ * Test failures: caught by these, a failing test method ends in the handler. `NotImplementedError` too: it is
+ * what the unfinished code under test raises, so dropping it passes the tests of the missing work.
+ */
+const CATCHES_FAILURES = /^(builtins\.)?(BaseException|Exception|AssertionError|NotImplementedError)$|(^|\.)failureException$/;
 
 /**
  * The `except` clause of the innermost `try` around `call` (in `fn`) that catches test failures and drops them:

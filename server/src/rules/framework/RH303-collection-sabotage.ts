@@ -1016,7 +1016,10 @@ class ItemsAnalysis {
       if (n.type === 'augmented_assignment' && n.childForFieldName('left')?.text === list) opaque = true;
       if (n.type !== 'call') return;
       const f = unparen(n.childForFieldName('function')!);
-      if (f.type !== 'attribute' || f.childForFieldName('object')?.text !== list) return;
+      if (f.type !== 'attribute') return;
+      // A partition, `(drop if C else keep).append(item)`: the list gets the items of its branch.
+      const target = this.appendTarget(f.childForFieldName('object')!, list);
+      if (!target) return;
       const m = f.childForFieldName('attribute')?.text ?? '';
       if (!/^(append|extend|insert|add)$/.test(m)) return;
       const arg = callArguments(n).positional[m === 'insert' ? 1 : 0];
@@ -1028,6 +1031,10 @@ class ItemsAnalysis {
       allVars.push(...vars);
       const s = this.scope(vars);
       let v: Verdict = TRIVIAL;
+      if (target.cond) {
+        const e = evalCond(target.cond, s);
+        v = target.positive ? e : neg(e);
+      }
       for (const e of this.filterVerdicts(filters, vars)) v = and(v, e);
       for (const g of gatesOf(n, loops[loops.length - 1]!)) {
         const e = evalCond(g.cond, s);
@@ -1037,6 +1044,23 @@ class ItemsAnalysis {
     });
     if (opaque) return undefined;
     return { removal: kept ? neg(kept) : sel(ALL), vars: allVars };
+  }
+
+  /**
+   * Does an `.append` on `obj` add to `list`: `list` itself, or a branch of `a if C else b` (then under `C`, or
+   * under `not C` for the `else` branch)? A branch naming `list` on both sides adds unconditionally.
+   */
+  private appendTarget(obj: Node, list: string): { cond?: Node; positive?: boolean } | undefined {
+    const o = unparen(obj);
+    if (o.text === list) return {};
+    if (o.type !== 'conditional_expression') return undefined;
+    const [then, cond, otherwise] = o.namedChildren.filter((c) => c.type !== 'comment');
+    if (!then || !cond || !otherwise) return undefined;
+    const inThen = unparen(then).text === list;
+    const inElse = unparen(otherwise).text === list;
+    if (inThen && inElse) return {};
+    if (inThen || inElse) return { cond, positive: inThen };
+    return undefined;
   }
 
   private checkDelete(n: Node, where: string): void {
@@ -1680,6 +1704,80 @@ function checkCollectOnlyOption(ctx: RuleContext, modLits: () => Map<string, str
 }
 
 // ---------------------------------------------------------------------------------------------------
+// `config._inicache["python_files"] = ["check_*.py"]`: the test-name patterns rewritten from code
+
+/** The ini options that say which files, functions and classes are tests, with a name of pytest's defaults for each. */
+const NAME_PATTERN_TEXT = /python_(files|functions|classes)/;
+const NAME_PATTERN_OPTIONS: Record<string, { samples: string[]; what: string }> = {
+  python_files: { samples: ['test_sample.py', 'sample_test.py'], what: 'no `test_*.py` / `*_test.py` file is collected any more' },
+  python_functions: { samples: ['test_sample'], what: 'no `test*` function is collected any more' },
+  python_classes: { samples: ['TestSample'], what: 'no `Test*` class is collected any more' },
+};
+
+/**
+ * Does one of `patterns` match the default test name `name`? As pytest: a `python_files` glob against the file
+ * name (or the path's tail when it has a `/`), a function or class pattern as a prefix or, with wildcards, a glob.
+ */
+function patternKeeps(option: string, patterns: string[], name: string): boolean {
+  return patterns.some((p) => {
+    if (option === 'python_files') return fnmatchRegex(p.includes('/') ? p.replace(/^.*\//, '') : p).test(name);
+    return name.startsWith(p) || (/[*?[]/.test(p) && fnmatchRegex(p).test(name));
+  });
+}
+
+/**
+ * Writes of the name-pattern options into the config's ini values, with the value written:
+ * `<...>._inicache["python_files"] = V`, `<...>.inicfg["python_files"] = V`, and `.update(python_files=V)` /
+ * `.update({"python_files": V})` on either. `config.addinivalue_line(...)` only adds a pattern: not a write.
+ */
+function namePatternWrites(n: Node): { option: string; value: Node }[] {
+  const isIniStore = (o: Node | null | undefined) => !!o && /(^|\.)(_inicache|inicfg)$/.test(unparen(o).text);
+  if (n.type === 'assignment') {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left?.type !== 'subscript' || !right || !isIniStore(left.childForFieldName('value'))) return [];
+    const option = stringValue(left.childForFieldName('subscript'));
+    return option && option in NAME_PATTERN_OPTIONS ? [{ option, value: right }] : [];
+  }
+  if (n.type !== 'call') return [];
+  const f = unparen(n.childForFieldName('function')!);
+  if (f.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'update' || !isIniStore(f.childForFieldName('object'))) return [];
+  const { positional, keywords } = callArguments(n);
+  const out: { option: string; value: Node }[] = [];
+  for (const [k, v] of keywords) if (k in NAME_PATTERN_OPTIONS) out.push({ option: k, value: v });
+  const dict = positional[0] && unparen(positional[0]);
+  if (dict?.type === 'dictionary') {
+    for (const pair of dict.namedChildren) {
+      const key = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
+      const value = pair.childForFieldName('value');
+      if (key && key in NAME_PATTERN_OPTIONS && value) out.push({ option: key, value });
+    }
+  }
+  return out;
+}
+
+function checkNamePatterns(ctx: RuleContext, modLits: () => Map<string, string[]>): void {
+  forEachDescendant(ctx.root, (n) => {
+    const writes = namePatternWrites(n);
+    if (writes.length === 0) return true;
+    for (const { option, value } of writes) {
+      const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits(), neutral: new Set(['config', 'session']), domain: 'item' };
+      // An ini value written as text (`"check_*.py test_*.py"`) holds several patterns; a computed one is not judged.
+      const patterns = literalsOf(value, scope)?.flatMap((l) => l.split(/\s+/).filter(Boolean));
+      const { samples, what } = NAME_PATTERN_OPTIONS[option]!;
+      if (!patterns || samples.some((name) => patternKeeps(option, patterns, name))) continue;
+      const fn = enclosingCallable(n);
+      const site: Site = { node: n, fn, gates: gatesOf(n, fn ?? ctx.root), extra: [], scope };
+      // Inside a test function it is a test of the option itself (pytester style); a class pattern alone
+      // leaves the module-level test functions and `unittest` cases collected: a warning.
+      const cap: Severity = fn && ctx.roleAt(n) === 'test' ? 'info' : option === 'python_classes' ? 'warning' : 'error';
+      report(ctx, site, (_v, note) => `\`${snippet(n)}\` rewrites pytest's \`${option}\` patterns${note}: ${what}, so those tests never run and cannot fail`, undefined, cap);
+    }
+    return false;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 export const collectionSabotage: Rule = {
   meta: {
@@ -1699,6 +1797,8 @@ export const collectionSabotage: Rule = {
         'deselects every test) or `config.option.collectonly = True` (`--collect-only`: nothing runs, exit 0) in `pytest_configure` ' +
         '(or the same options added to `args` in `pytest_load_initial_conftests`), a `pytest_collect_file` wrapper that returns `[]`, ' +
         'a deselected list that holds every item (`deselected = list(items)`, then keeping the items not in it), ' +
+        'a partition loop that puts every test on the dropped side (`(drop if item.name.startswith("test") else keep).append(item)`, then `items[:] = keep`), ' +
+        '`config._inicache["python_files"] = ["check_*.py"]` (also `inicfg`, `python_functions`; `python_classes` a warning) with patterns no default test name matches, ' +
         'or `unittest.TestLoader.testMethodPrefix = "check_"` (no `test*` method is collected any more), ' +
         'all make the run report success (or only skips) without any test doing its work. Clearing ' +
         '`session.items` after collection is worse: pytest still prints "N collected" and runs none of them.',
@@ -1724,6 +1824,7 @@ export const collectionSabotage: Rule = {
         'Filters on membership in a selection that starts empty but is filled elsewhere in the file (`SELECTED.update(...)`, handed to a loader, `global`); one never filled keeps no test.',
         '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for); options added to `args` only when the user\'s own arguments ask for them (`if "--quick" in args:`).',
         'Plain `pytest_collect_file` implementations returning `[]` for files they do not handle, and wrappers that drop generated or vendored files.',
+        'Name patterns that still match pytest\'s defaults (`["test_*.py", "check_*.py"]`, `"test check"`, `["*.py"]`), a pattern only added (`config.addinivalue_line("python_files", ...)`), a rewrite gated on a user option, or built from the current patterns.',
         'A `testMethodPrefix` that starts with `test` (`"test"`, `"test_smoke"`); another prefix on a loader of the file\'s own is a warning (it may be the project\'s naming), and `info` inside a test function; quiet when everything the loader loads is only checked in assertions (a test of the loader).',
         '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`; in the conftest of a vendored-code folder (`externals/`, `_vendor/`, `third_party/`, not under a test folder), ignoring every path below it (`return True`, `collect_ignore_glob = ["*.py"]`) keeps pytest away from the bundled modules and is `info` (the same in `tests/unit/` stays an error); entries that name test files (`collect_ignore = ["test_vendor.py"]`) or a return that picks test files by name keep their severity there.',
         'An autouse fixture calling a helper that skips only under a condition (`if shutil.which("docker") is None: pytest.skip(...)`); a helper that always skips counts as a skip in the fixture.',
@@ -1779,6 +1880,8 @@ export const collectionSabotage: Rule = {
         // `config.option.keyword = ...` or `setattr(config.option, "keyword", ...)`: rare, so the walk is gated on its text.
         if (KEYWORD_OPTION_TEXT.test(ctx.source)) checkKeywordOption(ctx, modLits);
         if (ctx.source.includes('collectonly')) checkCollectOnlyOption(ctx, modLits);
+        // `config._inicache["python_files"] = [...]` and the like: rare, so the walk is gated on the option names.
+        if (NAME_PATTERN_TEXT.test(ctx.source)) checkNamePatterns(ctx, modLits);
       },
     };
   },

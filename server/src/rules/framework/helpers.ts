@@ -201,8 +201,8 @@ export function nameBinding(n: Node): { name: Node; value: Node } | undefined {
 const bindingsByFunction = new WeakMap<Node, Map<string, Node[]>>();
 
 /**
- * `localAssignments` plus the names `fn` binds by walrus (`if (mark := pytest.mark.skip()): ...`): values
- * by name, in source order. Walruses are found through the type index, so files without any cost nothing.
+ * `localAssignments` plus the names `fn` binds by walrus (`if (mark := pytest.mark.skip()): ...`) or by
+ * pairwise unpacking (`keep, drop = [], []`): values by name, in source order. Walruses are found through the type index, so files without any cost nothing.
  * Computed once per function; callers only read the map.
  */
 export function localBindings(fn: Node): Map<string, Node[]> {
@@ -222,6 +222,21 @@ export function localBindings(fn: Node): Map<string, Node[]> {
     if (list) list.push(b.value);
     else out.set(b.name.text, [b.value]);
     touched.add(b.name.text);
+  }
+  // Pairwise unpacking, `keep, drop = [], []`: each name gets its own value (found through the type index).
+  for (const pattern of [...body.descendantsOfType('pattern_list'), ...body.descendantsOfType('tuple_pattern')]) {
+    const a = pattern?.parent;
+    if (!pattern || a?.type !== 'assignment' || a.childForFieldName('left')?.id !== pattern.id || enclosingFunctionScope(a)?.id !== fn.id) continue;
+    const right = a.childForFieldName('right');
+    const values = right && (right.type === 'expression_list' || right.type === 'tuple') ? right.namedChildren : [];
+    const names = pattern.namedChildren;
+    if (values.length !== names.length || !names.every((n) => n.type === 'identifier')) continue;
+    names.forEach((name, i) => {
+      const list = out.get(name.text);
+      if (list) list.push(values[i]!);
+      else out.set(name.text, [values[i]!]);
+      touched.add(name.text);
+    });
   }
   for (const name of touched) out.get(name)!.sort((a, b) => a.startIndex - b.startIndex);
   return out;
@@ -622,6 +637,8 @@ export interface HandlerInfo {
   caught: string;
   /** True when the handler catches test failures (bare, Exception, AssertionError, pytest's Failed). */
   broad: boolean;
+  /** True when the handler catches `NotImplementedError`, what unfinished code under test raises. */
+  unfinished: boolean;
   /** How the handler ends the failure: re-raises, converts it into a skip/xfail, or swallows it. */
   outcome: 'raises' | 'relabels' | 'swallows';
 }
@@ -646,6 +663,7 @@ export function classifyHandler(clause: Node, names: NameResolver): HandlerInfo 
   const types = caughtTypes(clause);
   const caught = types.map((t) => t.text).join(', ');
   const broad = types.length === 0 || types.some((t) => BROAD.test(names.qualify(t) ?? dottedName(t) ?? ''));
+  const unfinished = types.some((t) => /^(builtins\.)?NotImplementedError$/.test(names.qualify(t) ?? dottedName(t) ?? ''));
   const block = clause.namedChildren.find((c) => c.type === 'block');
   let outcome: HandlerInfo['outcome'] = 'swallows';
   if (block) {
@@ -665,7 +683,7 @@ export function classifyHandler(clause: Node, names: NameResolver): HandlerInfo 
       return true;
     });
   }
-  return { clause, caught, broad, outcome };
+  return { clause, caught, broad, unfinished, outcome };
 }
 
 /** The `except` clauses of a try statement. */
