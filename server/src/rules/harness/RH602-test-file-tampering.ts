@@ -7,7 +7,7 @@
  * with `atexit.register`/`functools.partial`, or an `rm`/`mv`/`sed -i`/`find -delete`/`git checkout|restore|clean` command.
  *
  * Only a target that is recognisably part of the test run is reported: a string literal or a path built
- * from literals (`Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop or comprehension
+ * from literals (`Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop over a literal table of strings, a loop or comprehension
  * over `glob.glob("tests/test_*.py")` or `next(...)` of it, a `self.tests_dir` set once in the class). Paths held in plain variables (build and cleanup tools), temporary
  * directories (`tempfile`, `tmp_path`, `tmp*` names, `TemporaryDirectory().name`), cache folders
  * (`__pycache__`, `.pytest_cache`) and data-set splits (`data/test`, `os.path.join(output_dir, "test")`)
@@ -20,7 +20,7 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { callSites, describeTestPath, pathOf, pathText, testPathKind, valueOf, type FileContext, type PathInfo, type TestPathMatch } from './helpers';
+import { callSites, describeTestPath, pathOf, pathsOverLiteralLoop, pathText, testPathKind, valueOf, type FileContext, type PathInfo, type TestPathMatch } from './helpers';
 
 type Action = 'delete' | 'move' | 'overwrite' | 'write';
 
@@ -451,6 +451,19 @@ function passedInTestPath(expr: Node, file: FileContext & { names: NameResolver 
   return undefined;
 }
 
+/**
+ * The first value of a literal table of strings, run over by a loop variable in the target, that makes the
+ * target a test path (`_CACHE_DIRS = (".cache", "tests/regressions")`, `for rel in _CACHE_DIRS`). Each value
+ * is judged as its own path, so a cache folder or a data split in the same table stays quiet.
+ */
+function firstTestPathOverLoop(call: Node, target: Node, file: FileContext & { names: NameResolver }): { match: TestPathMatch; base?: PathInfo['base'] } | undefined {
+  for (const info of pathsOverLiteralLoop(target, file.names)) {
+    const match = testPathKind(info, file);
+    if (match && !(match.kind === 'in-test-folder' && narrowedToOtherFiles(call, target))) return { match, base: info.base };
+  }
+  return undefined;
+}
+
 /** A caller's frame: `inspect.stack()[1]`, `inspect.getouterframes(f)[2]`, `sys._getframe(1)`, `frame.f_back`. */
 const CALLER_FRAME = /\b(?:stack|getouterframes|getinnerframes)\([^()]*\)\s*\[\s*[1-9]|\b_getframe\(\s*[1-9]|\bf_back\b/;
 /** A frame's file: `.filename`, `frame_info[1]`, `f_code.co_filename`, `f_globals["__file__"]`, `inspect.getfile(frame)`. */
@@ -538,6 +551,7 @@ export const testFileTampering: Rule = {
         'or `functools.partial`, and shell commands (`rm`, `mv`, `sed -i`, `find ... -delete`, `git rm`/`mv`, and `git checkout`/',
         '`restore`/`clean` of test paths, which undo or delete the tests the harness added) written as a string, a list or an f-string',
         '(`f"rm -rf {ROOT}/tests"`), when the target is a string literal or a path built from literals: `Path("tests") / "test_x.py"`,',
+        '`ROOT / rel` in a loop over a literal table of strings (`for rel in (".cache", "tests/regressions")`, also a table bound to a module-level name),',
         '`os.path.join(ROOT, "tests")`, a loop or comprehension over `glob.glob("tests/test_*.py")` (or the folders of',
         '`os.walk("tests")`) or one of its entries',
         '(`next(Path(".").rglob("test_*.py"))`, `sorted(glob.glob(...))[-1]`), an attribute set once in the class',
@@ -561,7 +575,7 @@ export const testFileTampering: Rule = {
         'Fixtures and tests that build a scratch `tests/` folder inside `tmp_path` and remove it: quiet (test role).',
         'Build and cleanup tools that operate on variables with no literal test path (`shutil.rmtree(build_dir)`, `self.root` set from a parameter, an attribute given two different values): quiet.',
         'Attributes named as temporary or data folders (`self.tmp_checkout`, `self.save_dir / "test"`): read by their name, whatever value the class gives them: quiet.',
-        'Cache folders (`tests/__pycache__`, `.pytest_cache`, `*.pyc`): quiet.',
+        'Cache folders (`tests/__pycache__`, `.pytest_cache`, `*.pyc`): quiet, also listed in a literal table a cleanup loop runs over (`for rel in ("build", "dist", ".pytest_cache"): shutil.rmtree(ROOT / rel)`); each entry of such a table is judged on its own.',
         'Deleting entries of a test folder that a condition narrows to other files (`if name.endswith(".orig"):`, `if d == "__pycache__":`): quiet. A negated condition (`if not name.endswith(".txt"):`) narrows nothing.',
         'Copies under a build or install folder held in a variable (`os.path.join(self.build_lib, "pkg", "tests", "data")`): quiet.',
         'Project-template hooks (cookiecutter\'s `hooks/post_gen_project.py`, files with `{{ cookiecutter.* }}`), which edit the project they just generated: quiet.',
@@ -601,6 +615,12 @@ export const testFileTampering: Rule = {
             if (match?.kind === 'in-test-folder' && narrowedToOtherFiles(node, t.expr)) continue;
             if (match) {
               hits.push({ node, action: t.action, match, base: info.base });
+              break;
+            }
+            // `for rel in _CACHE_DIRS: shutil.rmtree(ROOT / rel)`: each string of a literal table the loop runs over.
+            const listed = firstTestPathOverLoop(node, t.expr, ctx);
+            if (listed) {
+              hits.push({ node, action: t.action, ...listed });
               break;
             }
             const passed = passedInTestPath(t.expr, ctx);

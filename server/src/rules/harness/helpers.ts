@@ -216,12 +216,52 @@ function selfAttributeValue(attr: Node): Node | undefined {
  * followed one hop to their single binding in the enclosing function (or module), a parameter to its
  * default value.
  */
-export function pathOf(expr: Node, names: NameResolver): PathInfo {
-  return pathOfWithin(expr, names, 2);
+export function pathOf(expr: Node, names: NameResolver, choice?: LoopChoice): PathInfo {
+  return pathOfWithin(expr, names, 2, choice);
+}
+
+/** One value picked for a loop variable that runs over a literal table of strings (`rel` ← `"tests/x"`). */
+export interface LoopChoice {
+  name: string;
+  value: Node;
+}
+
+/**
+ * The string elements a loop variable takes when its loop runs over a literal tuple, list or set of
+ * strings — written in the loop (`for rel in (".cache", "tests")`) or bound once to a name, in the
+ * function or at module level (`_CACHE_DIRS = (".cache", "tests")` then `for rel in _CACHE_DIRS`).
+ */
+export function literalLoopValues(id: Node): Node[] | undefined {
+  const iterable = enclosingLoopIterable(id);
+  let seq = iterable && unparen(iterable);
+  if (seq?.type === 'identifier') {
+    const fn = enclosingFunction(seq);
+    if (fn && parameterNames(fn).includes(seq.text)) return undefined;
+    let binds = fn ? bindingsOf(seq.text, fn) : [];
+    if (binds.length === 0) binds = bindingsOf(seq.text, seq.tree.rootNode);
+    const only = binds.length === 1 ? boundExpression(binds[0]!) : undefined;
+    seq = only?.via === 'value' ? unparen(only.expr) : undefined;
+  }
+  if (!seq || !/^(tuple|list|set)$/.test(seq.type)) return undefined;
+  const items = seq.namedChildren.filter((c) => c.type !== 'comment');
+  return items.length > 0 && items.length <= 16 && items.every((c) => stringValue(c) !== undefined) ? items : undefined;
+}
+
+/**
+ * The paths an expression names for each value of the first loop variable in it that runs over a literal
+ * table of strings (`_PROJECT / rel` for `rel in (".cache", "tests/regressions")`); empty when there is none.
+ */
+export function pathsOverLiteralLoop(expr: Node, names: NameResolver): PathInfo[] {
+  const ids = unparen(expr).type === 'identifier' ? [unparen(expr)] : expr.descendantsOfType('identifier').filter((d): d is Node => !!d);
+  for (const id of ids.slice(0, 8)) {
+    const values = literalLoopValues(id);
+    if (values) return values.map((value) => pathOf(expr, names, { name: id.text, value }));
+  }
+  return [];
 }
 
 /** `pathOf`, with `budget` hops left for the temporary-location test of its dynamic parts. */
-function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo {
+function pathOfWithin(expr: Node, names: NameResolver, budget: number, choice?: LoopChoice): PathInfo {
   const info: PathInfo = { parts: [], temporary: false, hasLiteral: false };
   // Attributes whose temporariness needs a look at their bindings: done only when the path matters.
   const throughBindings: Node[] = [];
@@ -413,7 +453,9 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number): PathInfo
         continue;
       }
       if (iterable) {
-        dyn();
+        // `for rel in (".cache", "tests")`: the value the caller picked for this loop variable.
+        if (choice?.name === n.text && literalLoopValues(n)?.some((v) => v.id === choice.value.id)) stack.push(next(choice.value, lead, 1));
+        else dyn();
         continue;
       }
       let binds = bindingsOf(n.text, scope);
