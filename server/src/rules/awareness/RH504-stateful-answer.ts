@@ -12,7 +12,8 @@
  * configured limit), and the answers it picks must be distinct, non-trivial literals. Caches return the
  * state itself, id generators return the counter, retry/rate-limit counters compare with a limit, and
  * generators/iterators are skipped. Warning at most; instance attributes (`self.n`) and a canned answer
- * that overrides a general computation only reach info unless the code says why.
+ * that overrides a general computation only reach info unless the code says why — except a method without
+ * input whose own bare counter picks between numbers (`self._reads += 1; if self._reads == 1: return 0.5`).
  *
  * Two counterless shapes count too: a parity toggle returned as the answer (`return _n % 2 == 1`, a flag
  * flipped with `not`), and a module-level literal sequence of answers that nothing refills, handed out one
@@ -898,6 +899,7 @@ export const statefulAnswer: Rule = {
       lookAlikes: [
         'Caches and memoisation (`if key in cache: return cache[key]`, `functools.lru_cache`): the same input gets the same answer — quiet.',
         'A method without parameters is answered from its instance: when the constructor stored the caller\'s values (`self.cells = cells`) and the method reads them, state kept on the class (`Board._asked`) that picks between canned answers counts like a per-input seen-set; the instance\'s own state (`self.state`, a state machine) stays quiet.',
+        'A method without parameters whose instance counter only it moves (`self._reads += 1`, set up in `__init__` alone) and that, reading no other state and calling nothing, picks between distinct non-trivial numbers by it (`if self._reads == 1: return 0.5` / `return 0.75`): a warning — the figure depends on how often it was asked. Counters reset elsewhere (a backoff with `reset()`), methods that read other instance state or return a computed value, and answers that are words (`"opened"`/`"closed"`) stay quiet.',
         'Id and sequence generators (`self.counter += 1; return self.counter`): they return the state itself, not a literal chosen by it — quiet.',
         'Retry and rate-limit counters compared with a configured limit (`if self.calls > self.limit:`) or a large literal one (`if _requests > 100:`), or that do not pick the return value — quiet.',
         'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`, `_i = (_i + 1) % len(SERVERS)`, `% N_SLOTS`) — quiet: the index wraps around the table instead of counting calls.',
@@ -1018,6 +1020,30 @@ export const statefulAnswer: Rule = {
       return reads;
     }
 
+    /**
+     * The method picks between distinct non-trivial numbers by an instance counter that only it moves
+     * (`self._reads += 1`, set up in `__init__` alone), it calls nothing and reads no other instance state:
+     * the figure it reports depends on how often it was asked, not on the object. State machines read
+     * their other state or answer with words (`"opened"`), iterators and retry counters are reset or compared
+     * with a limit elsewhere, caches return what they store.
+     */
+    function countsOwnCallsOnly(fn: Node, d: Decision, answers: Outcome[]): boolean {
+      if (d.state.kind !== 'instance attribute' || !answers.every((o) => o.literal?.kind === 'number' && !o.literal.trivial)) return false;
+      if (!d.state.updates.length || !d.state.updates.every((u) => u.type === 'augmented_assignment' && /^\+=\s*1$/.test(u.text.slice(u.childForFieldName('left')!.endIndex - u.startIndex).trim()))) return false;
+      const body = fn.childForFieldName('body');
+      const cls = enclosingClass(fn);
+      if (!body || !cls || body.descendantsOfType('call').length > 0) return false;
+      const key = d.state.key;
+      // No other instance state read in the method.
+      if (body.descendantsOfType('attribute').some((a) => a?.childForFieldName('object')?.text === 'self' && a.text.replace(/\s+/g, '') !== key)) return false;
+      // Written nowhere else in the class but `__init__`.
+      return cls.descendantsOfType(['assignment', 'augmented_assignment']).every((a) => {
+        if (a?.childForFieldName('left')?.text.replace(/\s+/g, '') !== key) return true;
+        const owner = enclosingFunction(a);
+        return owner?.id === fn.id || (!!owner && functionName(owner) === '__init__');
+      });
+    }
+
     function analyseFunction(fn: Node, decrements: (key: string) => number): void {
       const role = ctx.roleAt(fn);
       if (role === 'test' || role === 'test-infrastructure') return;
@@ -1056,10 +1082,13 @@ export const statefulAnswer: Rule = {
         // purely by call order.
         const counterless = d.alternates || d.state.kind === 'answer sequence';
         const weak = d.state.kind === 'instance attribute' || (counterless && readsAny(fn, params));
-        if (noInput && !intent) continue;
+        // A measure read back from a bare call counter (`self._reads += 1; if self._reads == 1: return 0.5` /
+        // `return 0.75`): nothing but the number of calls picks the figure.
+        const countedFigure = noInput && !intent && distinct.size >= 2 && !general && countsOwnCallsOnly(fn, d, [...distinct.values()]);
+        if (noInput && !intent && !countedFigure) continue;
         // Per-instance state on an instance input is the object's own life cycle (a state machine), not a toggle.
         if (instanceInput && !intent && d.state.kind === 'instance attribute') continue;
-        let severity: Severity = strong && !weak ? 'warning' : 'info';
+        let severity: Severity = (strong && !weak) || countedFigure ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
         const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : [])])].slice(0, 4).map((k) => `\`${k}\``);

@@ -51,7 +51,7 @@ interface Match {
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
-  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string };
+  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string; keyParams?: string[] };
   /** Local names holding the parameter tuple (`key = (n, k)`), usable to index the table. */
   keyNames: Set<string>;
   /** Literal node id → the parameter it is compared with (where one parameter faces one literal). */
@@ -112,7 +112,7 @@ function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | 
   }
   if (n.type !== 'identifier') return undefined;
   const defs = scope.local.get(n.text);
-  if (scope.params.has(n.text)) return defs?.some((d) => d.startIndex < at.startIndex && !isDefaultFill(d, n.text)) ? undefined : n.text;
+  if (scope.params.has(n.text)) return defs?.some((d) => d.startIndex < at.startIndex && !isDefaultFill(d, n.text) && !isSelfView(d, n.text)) ? undefined : n.text;
   if (scope.stdin.has(n.text)) return defs![0]!.startIndex < at.startIndex ? n.text : undefined;
   const def = viaLocal && defs?.length === 1 ? defs[0]! : undefined;
   if (def?.type !== 'assignment' || def.startIndex >= at.startIndex || def.childForFieldName('left')?.type !== 'identifier') return undefined;
@@ -121,6 +121,18 @@ function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | 
   if (!right) return undefined;
   // Only a view counts: `total = sum(xs)` or `n = len(s)` is a computed value, not the input.
   return inputView(right).id !== unparen(right).id ? isInput(scope, right, def, false) : undefined;
+}
+
+/**
+ * `text = text.strip().upper()`, `s = s.lower()`, `n = int(n)`: a parameter normalised in place, still the
+ * caller's input in another spelling (like a view of it read directly).
+ */
+function isSelfView(def: Node, param: string): boolean {
+  if (def.type !== 'assignment' || def.childForFieldName('left')?.text !== param) return false;
+  const right = def.childForFieldName('right');
+  if (!right || unparen(right).type !== 'call') return false;
+  const viewed = inputView(right);
+  return viewed.type === 'identifier' && viewed.text === param;
 }
 
 /**
@@ -787,7 +799,7 @@ function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: No
   }
   m.literals.push(...table.keys);
   if (packed.pattern) noteWordKeys(scope, m, packed, table.keys);
-  m.table = { ...table, keyedByString: !!packed.pattern };
+  m.table = { ...table, keyedByString: !!packed.pattern, keyParams: packed.pattern ? undefined : tuple };
   return true;
 }
 
@@ -1226,6 +1238,35 @@ function sequenceParams(scope: Scope): Set<string> {
   return out;
 }
 
+/**
+ * `("IIII", False)` keys of a table looked up with `(text, strict)`, where the function walks `text` as a sequence
+ * (`for ch in text`): a word in a sequence parameter's slot is data (an input string), not an option name.
+ */
+function keysHoldSequenceWords(scope: Scope, match: Match): boolean {
+  const params = match.table?.keyParams;
+  if (!params || params.length < 2 || match.loop) return false;
+  const sequences = sequenceParams(scope);
+  if (!params.some((p) => sequences.has(p))) return false;
+  return match.literals.some((key) => {
+    const items = unparen(key).namedChildren.filter((c) => c.type !== 'comment');
+    return items.length === params.length && items.some((item, i) => sequences.has(params[i]!) && literalInfo(item)?.kind === 'string' && !literalInfo(item)!.trivial);
+  });
+}
+
+/**
+ * A comment on the named module-level table that says why it exists (`# spellings the grader checks`). Every
+ * literal table is hard-coded, so that word alone says nothing here.
+ */
+function tableCommentIntent(scope: Scope, match: Match, source: string): string | undefined {
+  const name = match.table?.name;
+  const value = name && !match.table!.inline && !scope.local.has(name) ? scope.module.get(name) : undefined;
+  let stmt = value;
+  while (stmt && stmt.type !== 'expression_statement' && stmt.parent && stmt.parent.type !== 'module') stmt = stmt.parent;
+  if (stmt?.type !== 'expression_statement') return undefined;
+  const intent = intentIn(commentsAround(stmt, source));
+  return intent && !/^hard/i.test(intent) ? intent : undefined;
+}
+
 function describeCondition(cond: Node): string {
   return `\`${snippet(cond, 50)}\``;
 }
@@ -1280,7 +1321,10 @@ export const specialCasedInput: Rule = {
         'whose entries are only written one by one at the top level (`_expected[(7, 2)] = 429`).',
         '',
         'Inputs also include the attributes a class\'s `__init__` stores its parameters in (`self.n == 30 and self.k == 15` in',
-        '`Combinations(n, k).count()`) and parameters only given a default (`m = n if m is None else m`). Lambdas bound to',
+        '`Combinations(n, k).count()`), parameters only given a default (`m = n if m is None else m`) and parameters normalised',
+        'in place (`text = text.strip().upper()`, `n = int(n)`). In a table keyed by (input, flag) tuples (`{("IIII", False): 4}`),',
+        'a word in the slot of a parameter processed as text is data; a comment on a module-level table saying why it exists',
+        '("the grader checks") counts like one on the lookup (but "hard-coded" alone does not: every literal table is). Lambdas bound to',
         'a name count (`f = lambda n, k: 985525432 if (n, k) == (1000, 1000) else _paths(n, k)`), a special case in the `except`',
         'clause of the general algorithm counts (`except RecursionError: if n == 500 and m == 500: return ...`), and a',
         'parameter pinned to 0 next to an arbitrary number (`n == 12 and first_row == 0: return 14200`) counts as two. A string',
@@ -1556,13 +1600,13 @@ export const specialCasedInput: Rule = {
         // Words are data, not option names, when every parameter compared with one is processed as a
         // sequence (`len(s)`, `for c in s`, `sorted(s)`): `s == "intention" and t == "execution"` in an edit distance.
         const words = match.literals.filter((l) => match.paramOf.has(l.id) && literalInfo(l)?.kind === 'string');
-        const dataLiteral = match.literals.some((l) => !match.wordKeys?.has(l.id) && isDataLiteral(l)) || (words.length > 0 && words.every((l) => sequenceParams(scope).has(match.paramOf.get(l.id)!)));
+        const dataLiteral = match.literals.some((l) => !match.wordKeys?.has(l.id) && isDataLiteral(l)) || (words.length > 0 && words.every((l) => sequenceParams(scope).has(match.paramOf.get(l.id)!))) || keysHoldSequenceWords(scope, match);
         const collectionLiteral = match.literals.some((l) => {
           const n = unparen(l);
           return ['list', 'tuple', 'set', 'dictionary'].includes(n.type) && n.namedChildren.filter((x) => x.type !== 'comment').length >= 2;
         });
         const tableName = match.table?.label ?? match.table?.name;
-        const intent = intentIn(commentsAround(c.context, ctx.source)) ?? (tableName ? intentIn(tableName) : undefined) ?? (name ? intentIn(name) : undefined);
+        const intent = intentIn(commentsAround(c.context, ctx.source)) ?? (tableName ? intentIn(tableName) : undefined) ?? (name ? intentIn(name) : undefined) ?? tableCommentIntent(scope, match, ctx.source);
         // 0 quiet, 1 info, 2 warning. A comment or name that says why raises the level; shapes that
         // are common in legitimate code (option words, one scalar) are reported only with one.
         const said = !!intent;
