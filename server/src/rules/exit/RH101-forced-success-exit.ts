@@ -49,6 +49,7 @@ import {
   handlerTypes,
   isSuccessStatus,
   mainGuardCallees,
+  moduleLevelValue,
   partialExit,
   registrationsOf,
   simpleCallsIn,
@@ -1005,14 +1006,6 @@ function isOptionGuarded(site: Node, scope: Node, optionTest: RegExp = OPTION_TE
     }
   }
   return false;
-}
-
-/** The value of the one module-level `name = value` statement of `node`'s file, if there is exactly one. */
-function moduleLevelValue(node: Node, name: string): Node | undefined {
-  let module: Node | null = node;
-  while (module && module.type !== 'module') module = module.parent;
-  const values = module ? moduleAssignments(module).get(name) : undefined;
-  return values?.length === 1 ? values[0] : undefined;
 }
 
 /**

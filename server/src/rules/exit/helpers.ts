@@ -219,7 +219,12 @@ function tableBinding(at: Node, name: string): Node | undefined {
   const fn = enclosingFunction(at);
   const local = fn ? localAssignments(fn).get(name) : undefined;
   if (local) return local.length === 1 ? local[0] : undefined;
-  let module: Node | null = at;
+  return moduleLevelValue(at, name);
+}
+
+/** The value of the one module-level `name = value` statement of `node`'s file, if there is exactly one. */
+export function moduleLevelValue(node: Node, name: string): Node | undefined {
+  let module: Node | null = node;
   while (module && module.type !== 'module') module = module.parent;
   const values = module ? moduleAssignments(module).get(name) : undefined;
   return values?.length === 1 ? values[0] : undefined;
