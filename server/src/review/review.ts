@@ -7,7 +7,7 @@
 import { analyze, effectiveSeverity, isRuleEnabled, parsePython, compareFindings, rulesForKey } from '../engine';
 import type { AnalysisSettings, Finding, Rule, SuppressedFinding } from '../engine';
 import { addedSuppressionFindings, suppressionAdded, weakenedConfigFindings, type ConfigSnapshot } from '../rules/review/RH901-suppression-added';
-import { collectTests, deletedTestFindings, testDeleted, uncollectedTestNames, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
+import { collectTests, deletedTestFindings, testDeleted, uncollectedTestNames, type TestDefinition, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
 import { classifyFile, collectFileFacts } from '../engine/roles';
 import { NameResolver } from '../engine/names';
 import type { FileChange } from './changes';
@@ -83,20 +83,21 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
     if (!isPython(change.newPath) && !isPython(change.oldPath)) continue;
 
     if (change.oldSource !== undefined && isPython(change.oldPath)) {
-      const oldTests = testsIn(change.oldSource, change.oldPath!, settings);
+      const oldTests = testsIn(change.oldSource, change.oldPath!, settings)?.tests;
       if (oldTests) {
+        const after = change.newSource !== undefined ? testsIn(change.newSource, change.newPath!, settings, true) : undefined;
         testChanges.push({
           oldPath: change.oldPath,
           newPath: change.newPath,
           oldTests,
-          newTests: change.newSource !== undefined ? (testsIn(change.newSource, change.newPath!, settings, true) ?? []) : undefined,
-          newUncollected: change.newSource !== undefined ? uncollectedIn(change.newSource) : undefined,
+          newTests: change.newSource !== undefined ? (after?.tests ?? []) : undefined,
+          newUncollected: after?.uncollected,
           oldToNew: change.oldToNew,
         });
       }
     }
     if (change.newSource === undefined || !isPython(change.newPath)) continue;
-    if (change.oldSource === undefined) addedTests.push(...(testsIn(change.newSource, change.newPath!, settings, true) ?? []).map((t) => t.name));
+    if (change.oldSource === undefined) addedTests.push(...(testsIn(change.newSource, change.newPath!, settings, true)?.tests ?? []).map((t) => t.name));
     files++;
     const result = analyze({ source: change.newSource, path: options.rolePathFor?.(path) ?? path, settings }, rules);
     if (result.error) {
@@ -134,8 +135,11 @@ function strictestDefault(key: string, rules: readonly Rule[]): string | undefin
   return best;
 }
 
-/** The tests a Python file defines, when it is a test file (by role); undefined otherwise. */
-function testsIn(source: string, path: string, settings: AnalysisSettings, always = false) {
+/**
+ * The tests a Python file defines, and its definitions named like tests that the runner does not collect
+ * (where a test renamed out of collection lands), when it is a test file (by role); undefined otherwise.
+ */
+function testsIn(source: string, path: string, settings: AnalysisSettings, always = false): { tests: TestDefinition[]; uncollected: UncollectedDefinition[] } | undefined {
   let tree;
   try {
     tree = parsePython(source);
@@ -148,22 +152,7 @@ function testsIn(source: string, path: string, settings: AnalysisSettings, alway
     let names: NameResolver | undefined;
     const role = classifyFile(facts, root, () => (names ??= new NameResolver(root)), settings);
     if (role !== 'test' && !always) return undefined;
-    return collectTests(root);
-  } finally {
-    tree.delete();
-  }
-}
-
-/** Definitions of a Python source named like tests that the runner does not collect (renamed-out tests land there). */
-function uncollectedIn(source: string): UncollectedDefinition[] {
-  let tree;
-  try {
-    tree = parsePython(source);
-  } catch {
-    return [];
-  }
-  try {
-    return uncollectedTestNames(tree.rootNode);
+    return { tests: collectTests(root), uncollected: uncollectedTestNames(root) };
   } finally {
     tree.delete();
   }

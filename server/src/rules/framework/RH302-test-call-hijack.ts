@@ -19,7 +19,7 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, loopLiteralStrings, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, spelledByValue, whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -760,25 +760,13 @@ function loopedSetattrRebindings(ctx: RuleContext, calls: readonly Node[]): Rebi
     if (f.type !== 'identifier' || f.text !== 'setattr') continue;
     const [obj, attrArg, value] = callArguments(call).positional;
     if (!obj || !value || attrArg?.type !== 'identifier') continue;
-    for (const attr of loopStrings(call, attrArg.text)) {
+    for (const attr of loopLiteralStrings(attrArg) ?? []) {
       if (!REBOUND_ATTRS.has(attr)) continue;
       const q = ctx.names.qualify(unparen(obj));
       out.push({ node: call, target: q ? `${q}.${attr}` : undefined, object: unparen(obj), attr, value, how: 'setattr' });
     }
   }
   return out;
-}
-
-/** The strings a loop variable takes when an enclosing `for` (in the same scope) iterates a literal tuple or list of strings. */
-function loopStrings(node: Node, variable: string): string[] {
-  for (let p = node.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
-    if (p.type !== 'for_statement' || p.childForFieldName('left')?.text !== variable) continue;
-    const right = unparen(p.childForFieldName('right')!);
-    if (right.type !== 'tuple' && right.type !== 'list') return [];
-    const values = right.namedChildren.map((e) => stringValue(e));
-    return values.every((v): v is string => v !== undefined) ? values : [];
-  }
-  return [];
 }
 
 // ---------------------------------------------------------------------------------------------------

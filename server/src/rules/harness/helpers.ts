@@ -235,12 +235,11 @@ export function literalLoopValues(id: Node): Node[] | undefined {
   const iterable = enclosingLoopIterable(id);
   let seq = iterable && unparen(iterable);
   if (seq?.type === 'identifier') {
+    // A parameter's table is the caller's, even when the function also rebinds it.
     const fn = enclosingFunction(seq);
     if (fn && parameterNames(fn).includes(seq.text)) return undefined;
-    let binds = fn ? bindingsOf(seq.text, fn) : [];
-    if (binds.length === 0) binds = bindingsOf(seq.text, seq.tree.rootNode);
-    const only = binds.length === 1 ? boundExpression(binds[0]!) : undefined;
-    seq = only?.via === 'value' ? unparen(only.expr) : undefined;
+    const value = valueOf(seq, { orModule: true });
+    seq = value && unparen(value);
   }
   if (!seq || !/^(tuple|list|set)$/.test(seq.type)) return undefined;
   const items = seq.namedChildren.filter((c) => c.type !== 'comment');
