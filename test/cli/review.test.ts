@@ -226,6 +226,50 @@ describe('scan --diff / --patch', () => {
     }
   });
 
+  it('exits 2 when the patch text is not a diff at all, instead of passing it with no findings', () => {
+    const dir = makeTree({ 'src/solution.py': 'def solve(n):\n    return n * 2\n' });
+    try {
+      const r = runCli(['scan', '--patch', '-'], dir, 'Traceback (most recent call last):\n  oops\n');
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /<patch>: not a unified diff: no file header/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reviews git format-patch output, whose email signature ends each message', () => {
+    const dir = makeTree({ 'tests/test_calc.py': 'from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n' });
+    try {
+      const patch = [
+        'From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001',
+        'From: Agent <agent@example.com>',
+        'Subject: [PATCH] make the test pass',
+        '',
+        '---',
+        ' tests/test_calc.py | 2 +-',
+        ' 1 file changed, 1 insertion(+), 1 deletion(-)',
+        '',
+        'diff --git a/tests/test_calc.py b/tests/test_calc.py',
+        'index 1111111..2222222 100644',
+        '--- a/tests/test_calc.py',
+        '+++ b/tests/test_calc.py',
+        '@@ -3,3 +3,3 @@ from calc import add',
+        ' ',
+        ' def test_add():',
+        '-    assert add(1, 2) == 3',
+        '+    assert True',
+        '-- ',
+        '2.43.0',
+        '',
+      ].join('\n');
+      const r = runCli(['scan', '--patch', '-', '--format', 'json'], dir, patch);
+      assert.equal(r.status, 1, r.stderr);
+      assert.deepEqual(summary(JSON.parse(r.stdout).findings), [`${path.join('tests', 'test_calc.py')}:5 RH401 warning`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes SARIF 2.1.0 that validates against the schema, with rules, fingerprints and suppressions', () => {
     const r = runCli(['scan', '--diff', '--format', 'sarif'], repo);
     assert.equal(r.status, 1);

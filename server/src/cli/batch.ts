@@ -9,6 +9,7 @@
  * suppression comments are reported, not honoured); a patch is reviewed on its added lines.
  */
 import { parsePatch } from 'diff';
+import { withoutEmailSignatures } from '../host/patch';
 import { severityRank, type AnalysisSettings, type Severity } from '../engine';
 import { allLinesAdded, changesFromPatchText, type FileChange } from '../review/changes';
 import { reviewChanges } from '../review/review';
@@ -54,7 +55,7 @@ export function runBatchRecord(task: BatchTask): string {
     }
   } else if (typeof r.patch === 'string') {
     try {
-      changes = changesFromPatchText(parsePatch(r.patch));
+      changes = changesFromPatchText(parsePatch(withoutEmailSignatures(r.patch)));
     } catch (err) {
       return fail(id, `invalid patch: ${(err as Error).message}`);
     }

@@ -4,6 +4,9 @@
  */
 import type { StructuredPatch } from 'diff';
 
+/** The path under which an error about a patch as a whole (not one of its files) is reported. */
+export const WHOLE_PATCH = '<patch>';
+
 export interface FileChange {
   /** Repository-relative path before the change (undefined for a new file). */
   oldPath?: string;

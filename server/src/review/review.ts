@@ -10,7 +10,7 @@ import { addedSuppressionFindings, suppressionAdded, weakenedConfigFindings, typ
 import { collectTests, deletedTestFindings, testDeleted, uncollectedTestNames, type TestDefinition, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
 import { classifyFile, collectFileFacts } from '../engine/roles';
 import { NameResolver } from '../engine/names';
-import type { FileChange } from './changes';
+import { WHOLE_PATCH, type FileChange } from './changes';
 
 export type DiffScope = 'lines' | 'files';
 
@@ -65,7 +65,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
   for (const change of changes) {
     const path = change.newPath ?? change.oldPath ?? '';
     if (change.error) {
-      if (isPython(path) || isConfig(path)) errors.push({ path, message: change.error });
+      if (isPython(path) || isConfig(path) || path === WHOLE_PATCH) errors.push({ path, message: change.error });
       continue;
     }
     const settings = options.settingsFor(path);
