@@ -214,6 +214,65 @@ describe('scan --diff / --patch', () => {
     }
   });
 
+  it('treats a test renamed with its body unchanged as a rename, and a method deleted beside a namesake in another class as a deletion', () => {
+    const before = [
+      'from calc import add, mul',
+      '',
+      '',
+      'def test_mul():',
+      '    assert mul(2, 3) == 6',
+      '',
+      '',
+      'class TestAdd:',
+      '    def test_negative(self):',
+      '        assert add(-1, -2) == -3',
+      '',
+      '',
+      'class TestMul:',
+      '    def test_negative(self):',
+      '        assert mul(-2, 3) == -6',
+      '',
+      '    def test_zero(self):',
+      '        assert mul(0, 3) == 0',
+      '',
+    ].join('\n');
+    const dir = makeTree({ 'tests/test_calc.py': before });
+    try {
+      const patch = [
+        '--- a/tests/test_calc.py',
+        '+++ b/tests/test_calc.py',
+        '@@ -1,18 +1,15 @@',
+        ' from calc import add, mul',
+        ' ',
+        ' ',
+        '-def test_mul():',
+        '+def test_mul_positive():',
+        '     assert mul(2, 3) == 6',
+        ' ',
+        ' ',
+        ' class TestAdd:',
+        '     def test_negative(self):',
+        '         assert add(-1, -2) == -3',
+        ' ',
+        ' ',
+        ' class TestMul:',
+        '-    def test_negative(self):',
+        '-        assert mul(-2, 3) == -6',
+        '-',
+        '     def test_zero(self):',
+        '         assert mul(0, 3) == 0',
+        '',
+      ].join('\n');
+      const out = JSON.parse(runCli(['scan', '--patch', '-', '--format', 'json'], dir, patch).stdout);
+      assert.deepEqual(
+        out.findings.map((f: { rule: string; message: string }) => `${f.rule} ${f.message.match(/test \S+/)?.[0]}`),
+        ['RH902 test TestMul.test_negative'],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 with a clear message when a patch does not apply', () => {
     const dir = makeTree({ 'src/solution.py': 'def solve(n):\n    return n + 100\n' });
     try {

@@ -24,6 +24,7 @@ export const testDeleted: Rule = {
       lookAlikes: [
         'A test moved to another file or class in the same change (same function name) is not reported.',
         'A renamed test file whose tests survive is not reported.',
+        'A test renamed to another collected name with its body unchanged is not reported.',
         'Helper functions and fixtures in test files are not tests.',
         'A test renamed so that the runner no longer collects it (`test_parse` to `_test_parse` or `disabled_test_parse`) is reported as a rename.',
       ],
@@ -39,6 +40,12 @@ export interface TestDefinition {
   name: string;
   line: number;
   isClass: boolean;
+  /** The body's text with runs of whitespace collapsed: the same body under a new name is a rename. */
+  body: string;
+}
+
+function bodyText(def: Node): string {
+  return (def.childForFieldName('body')?.text ?? '').replace(/\s+/g, ' ').trim();
 }
 
 function definitionOf(stmt: Node): Node | null {
@@ -52,18 +59,18 @@ export function collectTests(root: Node): TestDefinition[] {
     const def = definitionOf(stmt);
     if (!def) continue;
     if (def.type === 'function_definition' && functionName(def).startsWith('test')) {
-      out.push({ qualifiedName: functionName(def), name: functionName(def), line: def.startPosition.row, isClass: false });
+      out.push({ qualifiedName: functionName(def), name: functionName(def), line: def.startPosition.row, isClass: false, body: bodyText(def) });
     } else if (def.type === 'class_definition') {
       const className = def.childForFieldName('name')?.text ?? '';
       const methods: TestDefinition[] = [];
       for (const member of def.childForFieldName('body')?.namedChildren ?? []) {
         const m = definitionOf(member);
         if (m?.type === 'function_definition' && functionName(m).startsWith('test')) {
-          methods.push({ qualifiedName: `${className}.${functionName(m)}`, name: functionName(m), line: m.startPosition.row, isClass: false });
+          methods.push({ qualifiedName: `${className}.${functionName(m)}`, name: functionName(m), line: m.startPosition.row, isClass: false, body: bodyText(m) });
         }
       }
       if (methods.length || className.startsWith('Test')) {
-        out.push({ qualifiedName: className, name: className, line: def.startPosition.row, isClass: true }, ...methods);
+        out.push({ qualifiedName: className, name: className, line: def.startPosition.row, isClass: true, body: bodyText(def) }, ...methods);
       }
     }
   }
@@ -119,15 +126,23 @@ export interface DeletedTestFinding {
 }
 
 /**
- * Tests present before and absent after, unless the same name appears in a file the change touched
- * (`addedTests`: names defined in files the change creates, where a moved test may land).
+ * Tests present before and absent after, unless the change puts them elsewhere: a test that appears where it
+ * was not before (another file or class: the same name; the same file: another collected name with the same
+ * body) is a move or a rename. `addedTests` are the names defined in files the change creates. A test that
+ * already existed under the same name elsewhere (`TestAdd.test_negative` beside a deleted
+ * `TestMul.test_negative`) is not where the deleted one went.
  */
 export function deletedTestFindings(files: TestFileChange[], addedTests: Iterable<string> = []): DeletedTestFinding[] {
-  const survivingNames = new Set([...files.flatMap((f) => (f.newTests ?? []).map((t) => t.name)), ...addedTests]);
+  const landed = files.flatMap((f) => {
+    const before = new Set(f.oldTests.map((t) => t.qualifiedName));
+    return (f.newTests ?? []).filter((t) => !before.has(t.qualifiedName));
+  });
+  const landedNames = new Set([...landed.map((t) => t.name), ...addedTests]);
+  const landedBodies = new Set(landed.filter((t) => t.body).map((t) => t.body));
   const out: DeletedTestFinding[] = [];
   for (const f of files) {
     const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
-    const gone = f.oldTests.filter((t) => !after.has(t.qualifiedName) && !survivingNames.has(t.name));
+    const gone = f.oldTests.filter((t) => !after.has(t.qualifiedName) && !landedNames.has(t.name) && !(t.body && landedBodies.has(t.body)));
     if (!gone.length) continue;
     const goneClasses = new Set(gone.filter((t) => t.isClass).map((t) => t.qualifiedName));
     // A deleted class is reported once, not once per method.
