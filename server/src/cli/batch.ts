@@ -44,12 +44,15 @@ export function runBatchRecord(task: BatchTask): string {
   const id = r.id;
   if (id === undefined) return fail(null, 'record has no "id"');
   let changes: FileChange[];
+  // Which one to review would be a guess: the patch may or may not apply to the files.
+  if (r.files !== undefined && r.patch !== undefined) return fail(id, 'a record has "files" or "patch", not both');
   if (r.files !== undefined) {
     if (typeof r.files !== 'object' || r.files === null || Array.isArray(r.files)) return fail(id, '"files" must be an object of path: content');
     const entries = Object.entries(r.files as Record<string, unknown>);
     if (entries.length > MAX_FILES_PER_RECORD) return fail(id, `too many files (${entries.length}, limit ${MAX_FILES_PER_RECORD})`);
     changes = [];
     for (const [path, content] of entries) {
+      if (!path.trim()) return fail(id, 'a file path in "files" is empty');
       if (typeof content !== 'string') return fail(id, `content of "${path}" must be a string`);
       changes.push({ newPath: path, newSource: content, ...allLinesAdded(content) });
     }

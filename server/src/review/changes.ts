@@ -72,9 +72,28 @@ export function allLinesAdded(source: string): Pick<FileChange, 'addedLines' | '
   return { addedLines: new Set(Array.from({ length: count }, (_, i) => i)), oldToNew: (l) => l };
 }
 
+/**
+ * Standard modules whose attributes the rules look for (`sys.exit`, `os._exit`, `time.time`…). Test
+ * frameworks are left out: importing them would change the file's role.
+ */
+const STANDARD_MODULES = ['sys', 'os', 'time', 'subprocess', 'inspect', 'traceback', 'gc', 'shutil', 'builtins', 'atexit', 'signal'];
+
+/**
+ * A hunk rarely shows the file's imports, so in a side rebuilt from hunks `sys.exit(0)` would name an
+ * unknown `sys`. Code that uses a standard module's name with no binding of it in sight relies on an
+ * import outside the hunks: the import is written on the first line when that line lies outside them
+ * (it is empty there, so no line moves).
+ */
+function assumedImports(lines: string[]): string | undefined {
+  const text = lines.join('\n');
+  const used = STANDARD_MODULES.filter((m) => new RegExp(`(^|[^\\w.])${m}\\.\\w`).test(text) && !new RegExp(`\\b(import|as|def|class|global|nonlocal)\\s+${m}\\b|\\b${m}\\s*(=[^=]|,[^\\n]*=[^=])|\\bfor\\s+${m}\\b`).test(text));
+  return used.length ? `import ${used.join(', ')}` : undefined;
+}
+
 /** Text of one side of a patch rebuilt from its hunks alone; lines outside the hunks are left empty. */
 function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new'): string {
   const lines: string[] = [];
+  const firstStart = patch.hunks.length ? (side === 'old' ? patch.hunks[0]!.oldStart : patch.hunks[0]!.newStart) - 1 : 0;
   for (const hunk of patch.hunks) {
     let at = (side === 'old' ? hunk.oldStart : hunk.newStart) - 1;
     for (const line of hunk.lines) {
@@ -84,6 +103,10 @@ function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new'): string {
       while (lines.length < at) lines.push('');
       lines[at++] = line.slice(1);
     }
+  }
+  if (firstStart > 0) {
+    const imports = assumedImports(lines);
+    if (imports) lines[0] = imports;
   }
   return lines.join('\n') + '\n';
 }
