@@ -273,6 +273,53 @@ describe('scan --diff / --patch', () => {
     }
   });
 
+  it('reports findings on unchanged lines that the change brings about, and not those that were there before', () => {
+    const before = [
+      'import os',
+      'from os import getpid as stop',
+      '',
+      '',
+      'class Money:',
+      '    def __eq__(self, other):',
+      '        return self.cents == other.cents',
+      '',
+      '',
+      'def finish():',
+      '    stop(0)',
+      '',
+      '',
+      'def legacy():',
+      '    os._exit(0)',
+      '',
+    ].join('\n');
+    const dir = makeTree({ 'src/money.py': before });
+    try {
+      const patch = [
+        '--- a/src/money.py',
+        '+++ b/src/money.py',
+        '@@ -1,7 +1,7 @@',
+        ' import os',
+        '-from os import getpid as stop',
+        '+from os import _exit as stop',
+        ' ',
+        ' ',
+        ' class Money:',
+        '     def __eq__(self, other):',
+        '-        return self.cents == other.cents',
+        '+        return True',
+        '',
+      ].join('\n');
+      const out = JSON.parse(runCli(['scan', '--patch', '-', '--format', 'json'], dir, patch).stdout);
+      // The __eq__ finding is reported on its def line, the exit on the unchanged call; legacy()'s exit predates the change.
+      assert.deepEqual(
+        out.findings.map((f: { rule: string; line: number }) => `${f.rule}:${f.line}`),
+        ['RH201:6', 'RH101:11'],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 with a clear message when a patch does not apply', () => {
     const dir = makeTree({ 'src/solution.py': 'def solve(n):\n    return n + 100\n' });
     try {

@@ -57,7 +57,7 @@ Options:
 Reviewing a change (report only what the change adds):
   --diff [BASE]             files changed between BASE (default HEAD) and the working tree
   --staged                  with --diff: compare BASE with the index instead
-  --diff-scope lines|files  report findings on changed lines (default) or in whole changed files
+  --diff-scope lines|files  report the findings the change adds (default) or all in changed files
   --patch FILE|-            review a unified diff applied to the files on disk (- reads stdin)
   In these modes suppressions added by the change are not honoured and are reported (RH901),
   and so are configuration changes that silence rules and deleted tests (RH902).

@@ -107,8 +107,15 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
     // A suppression the change adds does not count: the finding it hides is reported.
     const unhonoured = result.suppressed.filter((s) => change.addedLines.has(s.suppressionLine));
     const honoured = result.suppressed.filter((s) => !change.addedLines.has(s.suppressionLine));
-    let findings = [...result.findings, ...unhonoured.map(({ justification: _j, suppressionLine: _l, ...f }) => f)];
-    if (options.scope === 'lines') findings = findings.filter((f) => touches(f, change.addedLines));
+    const revealed = unhonoured.map(({ justification: _j, suppressionLine: _l, ...f }) => f);
+    let findings = [...result.findings, ...revealed];
+    if (options.scope === 'lines') {
+      // A finding on an unchanged line is still the change's doing when the old text did not have it: the
+      // change rewrote the body of the `def` it is reported on, or the import that makes a call an exit.
+      const untouched = findings.filter((f) => !touches(f, change.addedLines) && !revealed.includes(f));
+      const before = untouched.length ? findingLinesBefore(change, options, rules) : undefined;
+      findings = findings.filter((f) => touches(f, change.addedLines) || revealed.includes(f) || (before !== undefined && !before.has(`${f.rule}:${f.range.start.line}`)));
+    }
     findings.push(...review(suppressionAdded, addedSuppressionFindings(result.suppressions, change.addedLines)));
     const file = fileFor(path);
     file.findings.push(...findings);
@@ -125,6 +132,18 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
   for (const r of results) r.findings.sort(compareFindings);
   results.sort((a, b) => a.path.localeCompare(b.path));
   return { files, results, errors };
+}
+
+/**
+ * `rule:line` of each finding of the old text, suppressed or not, at its line in the new text; undefined
+ * when there is no old Python text to compare with (a new file: every line is added anyway).
+ */
+function findingLinesBefore(change: FileChange, options: ReviewOptions, rules: readonly Rule[]): Set<string> | undefined {
+  if (change.oldSource === undefined || !isPython(change.oldPath)) return undefined;
+  const settings = options.settingsFor(change.oldPath!);
+  const old = analyze({ source: change.oldSource, path: options.rolePathFor?.(change.oldPath!) ?? change.oldPath!, settings }, rules);
+  if (old.error) return undefined;
+  return new Set([...old.findings, ...old.suppressed].map((f) => `${f.rule}:${change.oldToNew(f.range.start.line)}`));
 }
 
 /** The most severe default among the rules a settings key names: lowering any of them weakens the review. */
