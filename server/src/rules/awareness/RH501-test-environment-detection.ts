@@ -118,13 +118,24 @@ function returnedVariables(fn: Node | null): Set<string> {
  */
 function classifyReturnValue(v: Node | null | undefined, params: ReadonlySet<string> = NO_PARAMS): Effect {
   if (!v || unparen(v).type === 'none') return 'early-return';
-  if (isConstant(v)) return 'constant';
+  if (isConstant(v) || isLiteralConstruction(v)) return 'constant';
   if (unparen(v).type === 'identifier' && params.has(unparen(v).text)) return 'passthrough';
   if (FRAMEWORK_TEXT.test(v.text)) return 'integrate';
   return 'value';
 }
 
 const NO_PARAMS: ReadonlySet<string> = new Set();
+
+/** A value built from literals alone (`date(2020, 2, 29)`, `Decimal("9.99")`): as canned as the literals. */
+function isLiteralConstruction(v: Node): boolean {
+  const call = unparen(v);
+  if (call.type !== 'call') return false;
+  const callee = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments');
+  if (!callee || !args || args.type !== 'argument_list' || !['identifier', 'attribute'].includes(callee.type)) return false;
+  const values = args.namedChildren.filter((a) => a.type !== 'comment').map((a) => (a.type === 'keyword_argument' ? a.childForFieldName('value') : a));
+  return values.length > 0 && values.every((a) => !!a && a.type !== 'list_splat' && a.type !== 'dictionary_splat' && isConstant(a));
+}
 
 const RANK: Record<Effect, number> = { exit: 7, constant: 6, skip: 5, 'early-return': 4, value: 3, passthrough: 2, integrate: 1, config: 0 };
 
