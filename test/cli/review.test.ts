@@ -214,6 +214,122 @@ describe('scan --diff / --patch', () => {
     }
   });
 
+  /** Findings (`path:line message`) of `scan --diff` on a repository changed from `base` to `changed` (null deletes; `renames` first). */
+  function reviewOf(base: Record<string, string>, changed: Record<string, string | null>, renames: [string, string][] = []): string[] {
+    const dir = makeTree(base);
+    try {
+      git(dir, 'init', '-q', '-b', 'main');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-qm', 'base');
+      for (const [from, to] of renames) git(dir, 'mv', from, to);
+      for (const [rel, text] of Object.entries(changed)) {
+        if (text === null) fs.rmSync(path.join(dir, rel));
+        else fs.writeFileSync(path.join(dir, rel), text);
+      }
+      const r = runCli(['scan', '--diff', '--format', 'json'], dir);
+      assert.ok(r.status === 0 || r.status === 1, r.stderr);
+      return JSON.parse(r.stdout).findings.map((f: JsonFinding) => `${f.path.split(path.sep).join('/')}:${f.line} ${f.rule} ${f.message}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('reports pytest configuration that takes tests out of the run, in each file pytest reads, and leaves other options alone', () => {
+    const found = reviewOf(
+      {
+        'pytest.ini': '[pytest]\naddopts = -q --ignore=docs\ntestpaths = tests\n',
+        'setup.cfg': '[metadata]\nname = calc\n\n[flake8]\nignore = E501\n',
+        'pyproject.toml': '[project]\nname = "calc"\n',
+        'tox.ini': '[tox]\nenvlist = py311\n\n[pytest]\ntestpaths = tests\n',
+      },
+      {
+        'pytest.ini': '[pytest]\naddopts =\n    -q --ignore=docs\n    --ignore=build\n    --deselect tests/test_calc.py::test_refund\n    -k "not slow"\ntestpaths = tests\nnorecursedirs = .venv build\n',
+        'setup.cfg': '[metadata]\nname = calc\n\n[flake8]\nignore = E501\n\n[tool:pytest]\naddopts = --co\n',
+        'pyproject.toml': '[project]\nname = "calc"\n\n[tool.pytest.ini_options]\naddopts = ["-m", "not db", "--ignore-glob=tests/test_api*.py"]\npython_files = ["check_*.py"]\n',
+        'tox.ini': '[tox]\nenvlist = py311\n\n[pytest]\ntestpaths = tests/unit\nnorecursedirs = tests/integration\n',
+      },
+    );
+    const summarised = found.map((f) => f.replace(/ RH902 This change (adds|sets) /, ' ').replace(/ to pytest's.*| to [^,]*, leaving out.*/, ''));
+    assert.deepEqual(summarised.sort(), [
+      'pyproject.toml:5 -m "not db"',
+      'pyproject.toml:5 --ignore-glob=tests/test_api*.py',
+      "pyproject.toml:6 pytest's python_files",
+      'pytest.ini:5 --deselect tests/test_calc.py::test_refund',
+      'pytest.ini:6 -k "not slow"',
+      'setup.cfg:8 --co (--collect-only)',
+      "tox.ini:5 pytest's testpaths",
+      'tox.ini:6 tests/integration',
+    ].sort());
+    assert.ok(found.every((f) => / RH902 /.test(f)));
+    assert.ok(found.some((f) => /python_files to check_\*\.py, leaving out test_\*\.py \*_test\.py/.test(f)), found.join('\n'));
+  });
+
+  it('reports tests emptied or stripped of every check, but not checks moved into a helper', () => {
+    const before = [
+      'from calc import add',
+      'from .helpers import run_case',
+      '',
+      '',
+      'def _check(a, b, total):',
+      '    assert add(a, b) == total',
+      '',
+      '',
+      'def test_add():',
+      '    assert add(1, 2) == 3',
+      '',
+      '',
+      'def test_neg():',
+      '    result = add(-1, -2)',
+      '    assert result == -3',
+      '',
+      '',
+      'class TestZero:',
+      '    def test_zero(self):',
+      '        self.assertEqual(add(0, 0), 0)',
+      '',
+      '    def test_via_helper(self):',
+      '        assert add(0, 1) == 1',
+      '',
+      '',
+      'def test_imported_helper():',
+      '    assert add(2, 2) == 4',
+      '',
+      '',
+      'def test_placeholder():',
+      '    pass',
+      '',
+    ].join('\n');
+    const after = before
+      .replace('    assert add(1, 2) == 3', '    """Checked elsewhere."""\n    pass')
+      .replace('    assert result == -3', '    print(result)')
+      .replace('        self.assertEqual(add(0, 0), 0)', '        ...')
+      .replace('        assert add(0, 1) == 1', '        _check(0, 1, 1)')
+      .replace('    assert add(2, 2) == 4', '    run_case(2, 2, 4)');
+    const found = reviewOf({ 'tests/test_calc.py': before, 'tests/helpers.py': 'def run_case(a, b, total):\n    assert a + b == total\n' }, { 'tests/test_calc.py': after });
+    assert.deepEqual(found.map((f) => f.replace(/:(\d+) RH902 This change (\w+) .*?test (\S+).*/, ':$1 $2 $3')), [
+      'tests/test_calc.py:9 empties test_add:',
+      'tests/test_calc.py:14 removes test_neg',
+      'tests/test_calc.py:20 empties TestZero.test_zero:',
+    ]);
+  });
+
+  it('reports a test file renamed to a name pytest does not collect, with or without edits, and not a rename that stays collected', () => {
+    const tests = 'from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n\n\ndef test_sub():\n    assert add(3, -1) == 2\n';
+    const found = reviewOf(
+      { 'tests/test_calc.py': tests, 'tests/test_api.py': tests.replace(/add/g, 'mul'), 'tests/test_db.py': tests.replace(/add/g, 'put') },
+      {},
+      [
+        ['tests/test_calc.py', 'tests/calc_cases.py'],
+        ['tests/test_api.py', 'tests/test_api.py.bak'],
+        ['tests/test_db.py', 'tests/db_test.py'],
+      ],
+    );
+    assert.deepEqual(found, [
+      'tests/calc_cases.py:1 RH902 This change renames the test file tests/test_calc.py to tests/calc_cases.py, a name pytest does not collect (test_*.py, *_test.py): its 2 tests (test_add, test_sub) no longer run',
+      'tests/test_api.py.bak:1 RH902 This change renames the test file tests/test_api.py to tests/test_api.py.bak, a name pytest does not collect (test_*.py, *_test.py): its 2 tests (test_mul, test_sub) no longer run',
+    ]);
+  });
+
   it('treats a test renamed with its body unchanged as a rename, and a method deleted beside a namesake in another class as a deletion', () => {
     const before = [
       'from calc import add, mul',

@@ -20,6 +20,8 @@ export interface FileChange {
   oldToNew: (oldLine: number) => number;
   /** Set when the file could not be reviewed (binary, undecodable, patch does not apply). */
   error?: string;
+  /** Each side was rebuilt from the hunks alone (no files at hand): what lies outside them is unknown. */
+  fromHunks?: boolean;
 }
 
 /** Strips git's `a/`, `b/` prefixes; `/dev/null` means no file. */
@@ -130,6 +132,7 @@ export function changesFromPatchText(patches: StructuredPatch[]): FileChange[] {
       oldSource: oldPath ? sideFromHunks(p, 'old') : undefined,
       newSource: newPath ? sideFromHunks(p, 'new') : undefined,
       ...lineMapping(p),
+      fromHunks: true,
     });
   }
   return out;

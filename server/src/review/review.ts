@@ -7,7 +7,8 @@
 import { analyze, effectiveSeverity, isRuleEnabled, parsePython, compareFindings, rulesForKey } from '../engine';
 import type { AnalysisSettings, Finding, Rule, SuppressedFinding } from '../engine';
 import { addedSuppressionFindings, suppressionAdded, weakenedConfigFindings, type ConfigSnapshot } from '../rules/review/RH901-suppression-added';
-import { collectTests, deletedTestFindings, testDeleted, uncollectedTestNames, type TestDefinition, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
+import { collectTests, deletedTestFindings, narrowedRunFindings, testDeleted, uncollectedTestNames, type TestDefinition, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
+import { isPytestConfigPath, readPytestConfig } from './pytest-config';
 import { classifyFile, collectFileFacts } from '../engine/roles';
 import { NameResolver } from '../engine/names';
 import { WHOLE_PATCH, type FileChange } from './changes';
@@ -60,18 +61,28 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
   const testChanges: TestFileChange[] = [];
   // Test names in files the change creates: a test moved there is not deleted.
   const addedTests: string[] = [];
+  // pytest's python_files when the change sets it (a test file renamed to a name it no longer matches).
+  let pythonFiles: string[] | undefined;
   let files = 0;
 
   for (const change of changes) {
     const path = change.newPath ?? change.oldPath ?? '';
     if (change.error) {
-      if (isPython(path) || isConfig(path) || path === WHOLE_PATCH) errors.push({ path, message: change.error });
+      if (isPython(path) || isConfig(path) || isPytestConfigPath(path) || path === WHOLE_PATCH) errors.push({ path, message: change.error });
       continue;
     }
     const settings = options.settingsFor(path);
     const review = (rule: Rule, list: Finding[]) =>
       isRuleEnabled(rule.meta, settings) ? list.map((f) => ({ ...f, severity: effectiveSeverity(rule.meta, f.severity, settings) })) : [];
 
+    if (isPytestConfigPath(path)) {
+      // Options the change gives pytest that take tests out of the run (RH902).
+      const before = change.oldSource !== undefined ? readPytestConfig(change.oldSource, change.oldPath!) : undefined;
+      const after = change.newSource !== undefined ? readPytestConfig(change.newSource, path) : undefined;
+      if (after?.lists.python_files) pythonFiles = after.lists.python_files;
+      const found = review(testDeleted, narrowedRunFindings(before, after, change.newSource ?? ''));
+      if (found.length) fileFor(path).findings.push(...found);
+    }
     if (isConfig(path)) {
       // A deleted pyproject.toml counts as an empty configuration.
       const before = change.oldSource !== undefined ? options.parseConfig(change.oldSource, change.oldPath!) : undefined;
@@ -93,6 +104,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
           newTests: change.newSource !== undefined ? (after?.tests ?? []) : undefined,
           newUncollected: after?.uncollected,
           oldToNew: change.oldToNew,
+          oldUnseen: change.fromHunks,
         });
       }
     }
@@ -122,7 +134,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
     file.suppressed.push(...honoured);
   }
 
-  for (const d of deletedTestFindings(testChanges, addedTests)) {
+  for (const d of deletedTestFindings(testChanges, addedTests, pythonFiles)) {
     const settings = options.settingsFor(d.path);
     if (!isRuleEnabled(testDeleted.meta, settings)) continue;
     fileFor(d.path).findings.push({ ...d.finding, severity: effectiveSeverity(testDeleted.meta, d.finding.severity, settings) });

@@ -2,9 +2,13 @@
  * RH902 test-deleted: in a patch review, a test function, test class or test file that the change removes
  * (and does not move elsewhere in the same change). Deleting the failing test is the bluntest hack.
  */
-import { functionName, type Node } from '../../engine/ast';
+import picomatch from 'picomatch';
+import { forEachInScope, functionName, unparen, type Node } from '../../engine/ast';
+import { NameResolver } from '../../engine/names';
 import type { Rule } from '../../engine/rule';
 import type { Finding } from '../../engine/types';
+import { PYTEST_DEFAULTS, runNarrowingOptions, type ListKey, type PytestRunConfig, type RunNarrowingOption } from '../../review/pytest-config';
+import { isCheckingCall } from '../tests/helpers';
 
 export const testDeleted: Rule = {
   meta: {
@@ -14,11 +18,13 @@ export const testDeleted: Rule = {
     defaultSeverity: 'warning',
     reviewOnly: true,
     docs: {
-      summary: 'A change deletes a test function, a test class or a whole test file.',
+      summary: 'A change deletes a test function, a test class or a whole test file, empties a test, or takes tests out of the run.',
       why:
         'The bluntest way to make a test suite pass is to remove the tests that fail. In a patch written to "make the ' +
         'tests pass", a deleted test is a red flag unless the change says why (the feature it tested was removed, or the ' +
-        'test moved).',
+        'test moved). Emptying the test (`pass`), removing every check from it, renaming its file to a name pytest does ' +
+        'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m`, a ' +
+        'narrower `testpaths` or `python_files`) has the same effect while the test seems to stay.',
       example: '# before\ndef test_parse_negative():\n    assert parse("-1") == -1\n# after: the function is gone\n',
       instead: 'Keep the test and fix the code, or explain in the change why the behaviour it tested no longer exists.',
       lookAlikes: [
@@ -27,6 +33,9 @@ export const testDeleted: Rule = {
         'A test renamed to another collected name with its body unchanged is not reported.',
         'Helper functions and fixtures in test files are not tests.',
         'A test renamed so that the runner no longer collects it (`test_parse` to `_test_parse` or `disabled_test_parse`) is reported as a rename.',
+        'A test whose checks move into a helper of the same file or of the project\'s test support (`self._check_roundtrip(x)`, `run_case(x)` from `.helpers`) still checks: not reported.',
+        'pytest options that leave out paths without `test` in their name (`--ignore=docs`, `--ignore=setup.py`), and ' +
+          '`norecursedirs` entries such as `build` or `.venv`, do not leave out tests: not reported.',
       ],
     },
   },
@@ -42,6 +51,12 @@ export interface TestDefinition {
   isClass: boolean;
   /** The body's text with runs of whitespace collapsed: the same body under a new name is a rename. */
   body: string;
+  /** Functions: assertions and checking calls (`assert`, `self.assertEqual`, `pytest.raises`, `check_*`) in the body. */
+  checks?: number;
+  /** Functions: the body is `pass`, `...`, a docstring or a bare `return`. */
+  empty?: boolean;
+  /** Functions: the body calls a function or method the file defines, which may do the checking. */
+  callsLocalHelper?: boolean;
 }
 
 function bodyText(def: Node): string {
@@ -52,21 +67,68 @@ function definitionOf(stmt: Node): Node | null {
   return stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
 }
 
+/** A statement that does nothing: `pass`, `...`, a docstring, a bare `return`. */
+function isInert(stmt: Node): boolean {
+  if (stmt.type === 'pass_statement' || stmt.type === 'comment') return true;
+  if (stmt.type === 'return_statement') return !stmt.namedChildren.length || stmt.namedChildren[0]!.type === 'none';
+  if (stmt.type !== 'expression_statement' || stmt.namedChildren.length !== 1) return false;
+  const e = unparen(stmt.namedChildren[0]!);
+  return e.type === 'ellipsis' || e.type === 'string' || e.type === 'concatenated_string';
+}
+
+/** A name imported from the project's own test support (`from .helpers import run_case`, `from tests.utils import ...`). */
+function isTestSupportImport(qualified: string | undefined): boolean {
+  return !!qualified && (qualified.startsWith('.') || /(^|[._])(tests?|testing|helpers?|support|utils?|conftest)([._]|$)/.test(qualified.slice(0, qualified.lastIndexOf('.'))));
+}
+
+/** What a test function's body does, for comparing the two sides of a change. */
+function testShape(def: Node, localNames: ReadonlySet<string>, names: NameResolver): Pick<TestDefinition, 'checks' | 'empty' | 'callsLocalHelper'> {
+  const body = def.childForFieldName('body');
+  let checks = 0;
+  let callsLocalHelper = false;
+  if (body) {
+    forEachInScope(body, (n) => {
+      if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, names))) checks++;
+      else if (n.type === 'call') {
+        const fn = n.childForFieldName('function');
+        const called = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? '') ? fn.childForFieldName('attribute')?.text : undefined;
+        if (called && (localNames.has(called) || (fn!.type === 'identifier' && isTestSupportImport(names.alias(called))))) callsLocalHelper = true;
+      }
+    });
+  }
+  return { checks, empty: !!body && body.namedChildren.every(isInert), callsLocalHelper };
+}
+
 /** Tests defined in a module: `test*` functions, and classes that hold `test*` methods. */
 export function collectTests(root: Node): TestDefinition[] {
   const out: TestDefinition[] = [];
+  // Functions and methods the file defines (not tests): a test that calls one may check through it.
+  const localNames = new Set<string>();
+  for (const stmt of root.namedChildren) {
+    const def = definitionOf(stmt);
+    if (def?.type === 'function_definition') localNames.add(functionName(def));
+    else if (def?.type === 'class_definition') {
+      for (const member of def.childForFieldName('body')?.namedChildren ?? []) {
+        const m = definitionOf(member);
+        if (m?.type === 'function_definition' && !functionName(m).startsWith('test')) localNames.add(functionName(m));
+      }
+    }
+  }
+  for (const n of [...localNames]) if (n.startsWith('test')) localNames.delete(n);
+  let resolver: NameResolver | undefined;
+  const shape = (def: Node) => testShape(def, localNames, (resolver ??= new NameResolver(root)));
   for (const stmt of root.namedChildren) {
     const def = definitionOf(stmt);
     if (!def) continue;
     if (def.type === 'function_definition' && functionName(def).startsWith('test')) {
-      out.push({ qualifiedName: functionName(def), name: functionName(def), line: def.startPosition.row, isClass: false, body: bodyText(def) });
+      out.push({ qualifiedName: functionName(def), name: functionName(def), line: def.startPosition.row, isClass: false, body: bodyText(def), ...shape(def) });
     } else if (def.type === 'class_definition') {
       const className = def.childForFieldName('name')?.text ?? '';
       const methods: TestDefinition[] = [];
       for (const member of def.childForFieldName('body')?.namedChildren ?? []) {
         const m = definitionOf(member);
         if (m?.type === 'function_definition' && functionName(m).startsWith('test')) {
-          methods.push({ qualifiedName: `${className}.${functionName(m)}`, name: functionName(m), line: m.startPosition.row, isClass: false, body: bodyText(m) });
+          methods.push({ qualifiedName: `${className}.${functionName(m)}`, name: functionName(m), line: m.startPosition.row, isClass: false, body: bodyText(m), ...shape(m) });
         }
       }
       if (methods.length || className.startsWith('Test')) {
@@ -118,6 +180,18 @@ export interface TestFileChange {
   /** The new file's definitions named like tests that are not collected (`uncollectedTestNames`). */
   newUncollected?: UncollectedDefinition[];
   oldToNew: (line: number) => number;
+  /** The old text is known only where hunks show it (a patch with no files at hand). */
+  oldUnseen?: boolean;
+}
+
+/**
+ * A test file renamed (or moved) to a name pytest does not collect by default (`test_*.py`, `*_test.py`):
+ * `python_files` as the change leaves it when it sets it, else pytest's default.
+ */
+export function renamedOutOfCollection(oldPath: string | undefined, newPath: string | undefined, pythonFiles: readonly string[] = PYTEST_DEFAULTS.python_files!): boolean {
+  if (!oldPath || !newPath || oldPath === newPath) return false;
+  const collected = (p: string) => picomatch.isMatch(p.split('/').pop() ?? '', [...pythonFiles], { dot: true });
+  return collected(oldPath) && !collected(newPath);
 }
 
 export interface DeletedTestFinding {
@@ -132,15 +206,38 @@ export interface DeletedTestFinding {
  * already existed under the same name elsewhere (`TestAdd.test_negative` beside a deleted
  * `TestMul.test_negative`) is not where the deleted one went.
  */
-export function deletedTestFindings(files: TestFileChange[], addedTests: Iterable<string> = []): DeletedTestFinding[] {
-  const landed = files.flatMap((f) => {
+export function deletedTestFindings(files: TestFileChange[], addedTests: Iterable<string> = [], pythonFiles: readonly string[] = PYTEST_DEFAULTS.python_files!): DeletedTestFinding[] {
+  const out: DeletedTestFinding[] = [];
+  // A file renamed out of collection takes all its tests with it: one finding, and its tests land nowhere.
+  const uncollectedFiles = files.filter((f) => f.newTests && renamedOutOfCollection(f.oldPath, f.newPath, pythonFiles));
+  for (const f of uncollectedFiles) {
+    const tests = f.oldTests.filter((t) => !t.isClass);
+    // With the old text unseen (a rename with no hunks), the tests are unknown but the name says test file.
+    if (!tests.length && !f.oldUnseen) continue;
+    const which = tests.length
+      ? `its ${tests.length} test${tests.length === 1 ? '' : 's'} (${tests.slice(0, 5).map((t) => t.qualifiedName).join(', ')}${tests.length > 5 ? ', …' : ''}) no longer ${tests.length === 1 ? 'runs' : 'run'}`
+      : 'its tests no longer run';
+    out.push({
+      path: f.newPath!,
+      finding: {
+        rule: 'RH902',
+        name: 'test-deleted',
+        severity: 'warning',
+        message:
+          `This change renames the test file ${f.oldPath} to ${f.newPath}, a name pytest does not collect (${pythonFiles.join(', ')}): ${which}`,
+        range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
+      },
+    });
+  }
+  const collectedFiles = files.filter((f) => !uncollectedFiles.includes(f));
+  const landed = collectedFiles.flatMap((f) => {
     const before = new Set(f.oldTests.map((t) => t.qualifiedName));
     return (f.newTests ?? []).filter((t) => !before.has(t.qualifiedName));
   });
   const landedNames = new Set([...landed.map((t) => t.name), ...addedTests]);
   const landedBodies = new Set(landed.filter((t) => t.body).map((t) => t.body));
-  const out: DeletedTestFinding[] = [];
-  for (const f of files) {
+  for (const f of collectedFiles) {
+    out.push(...hollowedTestFindings(f));
     const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
     const gone = f.oldTests.filter((t) => !after.has(t.qualifiedName) && !landedNames.has(t.name) && !(t.body && landedBodies.has(t.body)));
     if (!gone.length) continue;
@@ -179,6 +276,76 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
     }
   }
   return out;
+}
+
+/**
+ * Tests that stay under their name but no longer test: emptied to `pass`/`...`/a docstring, or stripped of
+ * every check while the rest of the body stays (the call runs, nothing is compared).
+ */
+function hollowedTestFindings(f: TestFileChange): DeletedTestFinding[] {
+  if (!f.newTests) return [];
+  const before = new Map(f.oldTests.filter((t) => !t.isClass).map((t) => [t.qualifiedName, t]));
+  const out: DeletedTestFinding[] = [];
+  for (const now of f.newTests) {
+    const was = before.get(now.qualifiedName);
+    if (!was || now.isClass || was.empty) continue;
+    let message: string | undefined;
+    if (now.empty) message = `This change empties the test ${now.qualifiedName}: its body no longer does anything, so it passes whatever the code does`;
+    else if (was.checks && !now.checks && !now.callsLocalHelper) {
+      message = `This change removes every check from the test ${now.qualifiedName} (it had ${was.checks}): it still runs the code but no longer compares anything`;
+    }
+    if (message) out.push({ path: f.newPath!, finding: { rule: 'RH902', name: 'test-deleted', severity: 'warning', message, range: { start: { line: now.line, column: 0 }, end: { line: now.line, column: 0 } } } });
+  }
+  return out;
+}
+
+/** pytest options that a change adds to the configuration and that take tests out of the run. */
+export function narrowedRunFindings(before: PytestRunConfig | undefined, after: PytestRunConfig | undefined, newText: string): Finding[] {
+  if (!after) return [];
+  const out: Finding[] = [];
+  const lines = newText.split('\n');
+  const at = (needle: string, message: string) => {
+    const line = Math.max(0, lines.findIndex((l) => l.includes(needle)));
+    out.push({ rule: 'RH902', name: 'test-deleted', severity: 'warning', message, range: { start: { line, column: 0 }, end: { line, column: lines[line]?.length ?? 0 } } });
+  };
+  const key = (o: RunNarrowingOption) => `${o.option}\0${o.value ?? ''}`;
+  const old = new Set(runNarrowingOptions(before?.addopts ?? []).map(key));
+  for (const o of runNarrowingOptions(after.addopts)) {
+    if (old.has(key(o))) continue;
+    const message = narrowingMessage(o);
+    if (message) at(o.written, message);
+  }
+  // Collection patterns and test paths: what the old side (or pytest's default) had and the new side drops.
+  for (const k of ['testpaths', 'python_files', 'python_classes', 'python_functions'] as ListKey[]) {
+    const explicit = before?.lists[k];
+    const was = explicit ?? PYTEST_DEFAULTS[k];
+    const now = after.lists[k];
+    if (!was || !now) continue;
+    // Set for the first time, the patterns replace pytest's defaults; a project's own naming that still says
+    // "test" (`python_files = tests.py test_*.py`) is configuration, not a way out of the run.
+    if (!explicit && now.some((p) => /test/i.test(p))) continue;
+    const dropped = was.filter((p) => !now.includes(p));
+    if (dropped.length) at(k, `This change sets pytest's ${k} to ${now.join(' ') || '(nothing)'}, leaving out ${dropped.join(' ')}: tests there no longer run`);
+  }
+  const skipped = (after.lists.norecursedirs ?? []).filter((d) => !(before?.lists.norecursedirs ?? []).includes(d) && /test/i.test(d));
+  for (const d of skipped) at(d, `This change adds ${d} to pytest's norecursedirs: tests in those folders are no longer collected`);
+  return out;
+}
+
+function narrowingMessage(o: RunNarrowingOption): string | undefined {
+  switch (o.option) {
+    case '--deselect':
+      return `This change adds --deselect ${o.value} to pytest's addopts: that test no longer runs`;
+    case '--ignore':
+    case '--ignore-glob':
+      // Paths without "test" in them (docs, setup.py, build output) hold no tests pytest would collect by default.
+      return /test/i.test(o.value ?? '') ? `This change adds ${o.option}=${o.value} to pytest's addopts: the tests there no longer run` : undefined;
+    case '-k':
+    case '-m':
+      return `This change adds ${o.option} "${o.value}" to pytest's addopts: only the tests it selects run`;
+    default:
+      return `This change adds ${o.written === o.option ? o.option : `${o.written} (${o.option})`} to pytest's addopts: pytest then runs no test at all and reports success`;
+  }
 }
 
 function deletionMessage(t: TestDefinition, renamed: UncollectedDefinition | undefined): string {

@@ -1,0 +1,171 @@
+/**
+ * pytest's own configuration, as far as it decides which tests run: `addopts`, `testpaths`,
+ * `python_files`/`python_classes`/`python_functions` and `norecursedirs`, from `pytest.ini`, `.pytest.ini`,
+ * `tox.ini` (`[pytest]`), `setup.cfg` (`[tool:pytest]`) or `pyproject.toml` (`[tool.pytest.ini_options]`).
+ * A review compares the two sides of a change (RH902: tests taken out of the run by configuration).
+ */
+import { parse as parseShellWords } from 'shell-quote';
+import { parse as parseToml } from 'smol-toml';
+
+export interface PytestRunConfig {
+  /** `addopts` split the way pytest splits it (shell words). */
+  addopts: string[];
+  /** The other keys, as lists of words; absent keys are absent. */
+  lists: Partial<Record<ListKey, string[]>>;
+}
+
+export type ListKey = 'testpaths' | 'python_files' | 'python_classes' | 'python_functions' | 'norecursedirs';
+const LIST_KEYS: readonly ListKey[] = ['testpaths', 'python_files', 'python_classes', 'python_functions', 'norecursedirs'];
+
+/** pytest's defaults for the collection patterns: a key set for the first time replaces these. */
+export const PYTEST_DEFAULTS: Partial<Record<ListKey, string[]>> = {
+  python_files: ['test_*.py', '*_test.py'],
+  python_classes: ['Test'],
+  python_functions: ['test'],
+};
+
+/** The INI section pytest reads in a file of this name, or undefined when pytest reads no INI section there. */
+function iniSectionFor(path: string): string | undefined {
+  const base = path.split('/').pop() ?? '';
+  if (base === 'pytest.ini' || base === '.pytest.ini' || base === 'tox.ini') return 'pytest';
+  if (base === 'setup.cfg') return 'tool:pytest';
+  return undefined;
+}
+
+/** True for the files pytest reads its configuration from. */
+export function isPytestConfigPath(path: string | undefined): boolean {
+  return !!path && (iniSectionFor(path) !== undefined || /(^|\/)pyproject\.toml$/.test(path));
+}
+
+/** pytest's configuration in a file's text; undefined when the file holds none (or cannot be read). */
+export function readPytestConfig(text: string, path: string): PytestRunConfig | undefined {
+  const section = iniSectionFor(path);
+  const raw = section ? iniValues(text, section) : tomlValues(text);
+  if (!raw) return undefined;
+  const addopts = raw.addopts === undefined ? [] : typeof raw.addopts === 'string' ? shellWords(raw.addopts) : raw.addopts;
+  const config: PytestRunConfig = { addopts, lists: {} };
+  for (const key of LIST_KEYS) {
+    const value = raw[key];
+    if (value !== undefined) config.lists[key] = typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value;
+  }
+  return config;
+}
+
+type RawValues = Partial<Record<'addopts' | ListKey, string | string[]>>;
+
+/**
+ * The keys of one section of an INI file as pytest's reader (iniconfig) sees it: `key = value` or
+ * `key: value`, lines that start with whitespace continue the value, `#`/`;` lines are comments. The INI
+ * packages on npm do not join continuation lines, which is how multi-line `addopts` is written.
+ * Keys before any section header (a side of a patch rebuilt from hunks, whose header lies outside them)
+ * are read too: these key names are pytest's own.
+ */
+function iniValues(text: string, wanted: string): RawValues | undefined {
+  const values: Record<string, string> = {};
+  let section: string | undefined;
+  let key: string | undefined;
+  let found = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*([#;]|$)/.test(line)) continue;
+    const header = /^\[([^\]]*)\]/.exec(line);
+    if (header) {
+      section = header[1]!.trim();
+      key = undefined;
+      found ||= section === wanted;
+      continue;
+    }
+    const inScope = section === undefined || section === wanted;
+    if (/^\s/.test(line)) {
+      if (inScope && key) values[key] += `\n${line.trim()}`;
+      continue;
+    }
+    const entry = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+    key = entry && inScope ? entry[1]!.trim() : undefined;
+    if (key) {
+      values[key] = entry![2]!.trim();
+      found = true;
+    }
+  }
+  if (!found) return undefined;
+  const out: RawValues = {};
+  for (const k of ['addopts', ...LIST_KEYS] as const) if (values[k] !== undefined) out[k] = values[k];
+  return out;
+}
+
+/** `[tool.pytest.ini_options]` of a pyproject.toml, where values are strings or arrays of strings. */
+function tomlValues(text: string): RawValues | undefined {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const tool = doc.tool as Record<string, unknown> | undefined;
+  const pytest = tool?.pytest as Record<string, unknown> | undefined;
+  const options = pytest?.ini_options as Record<string, unknown> | undefined;
+  if (!options || typeof options !== 'object') return undefined;
+  const out: RawValues = {};
+  for (const k of ['addopts', ...LIST_KEYS] as const) {
+    const v = options[k];
+    if (typeof v === 'string') out[k] = v;
+    // A TOML array is pytest's list of words already (`addopts = ["-k", "not slow"]`).
+    else if (Array.isArray(v)) out[k] = v.map(String);
+  }
+  return out;
+}
+
+/** Shell words, as pytest's `shlex.split` makes them: globs and `$VARS` stay as written. */
+function shellWords(text: string): string[] {
+  return parseShellWords(text, (name) => `$${name}`).map((w) => (typeof w === 'string' ? w : 'pattern' in w ? w.pattern : 'op' in w ? String(w.op) : ''));
+}
+
+/** One `addopts` option that takes tests out of the run, in a form that compares across sides. */
+export interface RunNarrowingOption {
+  /** `--ignore`, `--deselect`, `-k`, `-m`, `--collect-only`… */
+  option: string;
+  value?: string;
+  /** The words as written, to find them in the file. */
+  written: string;
+}
+
+/** Options of pytest that take a value and narrow which tests run. */
+const VALUE_OPTIONS: Record<string, string> = {
+  '--ignore': '--ignore',
+  '--ignore-glob': '--ignore-glob',
+  '--deselect': '--deselect',
+  '-k': '-k',
+  '-m': '-m',
+};
+/** Options after which no test runs at all. */
+const NO_RUN_OPTIONS: Record<string, string> = {
+  '--collect-only': '--collect-only',
+  '--co': '--collect-only',
+  '--setup-only': '--setup-only',
+  '--setup-plan': '--setup-plan',
+};
+
+/** The narrowing options among `addopts` words (`--ignore=x`, `--ignore x`, `-kexpr`, `-k expr`). */
+export function runNarrowingOptions(words: readonly string[]): RunNarrowingOption[] {
+  const out: RunNarrowingOption[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (NO_RUN_OPTIONS[word]) {
+      out.push({ option: NO_RUN_OPTIONS[word]!, written: word });
+      continue;
+    }
+    const eq = word.indexOf('=');
+    const name = eq > 0 ? word.slice(0, eq) : word;
+    if (VALUE_OPTIONS[name] !== undefined) {
+      if (eq > 0) out.push({ option: VALUE_OPTIONS[name]!, value: word.slice(eq + 1), written: word });
+      else if (i + 1 < words.length) {
+        out.push({ option: VALUE_OPTIONS[name]!, value: words[i + 1]!, written: words[i + 1]! });
+        i++;
+      }
+      continue;
+    }
+    // Short options glued to their value: `-knot slow`, `-mnot db`.
+    const glued = /^-([km])(.+)$/.exec(word);
+    if (glued) out.push({ option: `-${glued[1]}`, value: glued[2]!, written: word });
+  }
+  return out;
+}
