@@ -199,6 +199,16 @@ export interface DeletedTestFinding {
   finding: Finding;
 }
 
+/** An RH902 finding at the start of a line. */
+function deletedTest(path: string, line: number, message: string): DeletedTestFinding {
+  return { path, finding: { rule: 'RH902', name: 'test-deleted', severity: 'warning', message, range: { start: { line, column: 0 }, end: { line, column: 0 } } } };
+}
+
+/** `test_a, test_b, …`: the first five names. */
+function testNames(tests: readonly TestDefinition[]): string {
+  return `${tests.slice(0, 5).map((t) => t.qualifiedName).join(', ')}${tests.length > 5 ? ', …' : ''}`;
+}
+
 /**
  * Tests present before and absent after, unless the change puts them elsewhere: a test that appears where it
  * was not before (another file or class: the same name; the same file: another collected name with the same
@@ -214,20 +224,8 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
     const tests = f.oldTests.filter((t) => !t.isClass);
     // With the old text unseen (a rename with no hunks), the tests are unknown but the name says test file.
     if (!tests.length && !f.oldUnseen) continue;
-    const which = tests.length
-      ? `its ${tests.length} test${tests.length === 1 ? '' : 's'} (${tests.slice(0, 5).map((t) => t.qualifiedName).join(', ')}${tests.length > 5 ? ', …' : ''}) no longer ${tests.length === 1 ? 'runs' : 'run'}`
-      : 'its tests no longer run';
-    out.push({
-      path: f.newPath!,
-      finding: {
-        rule: 'RH902',
-        name: 'test-deleted',
-        severity: 'warning',
-        message:
-          `This change renames the test file ${f.oldPath} to ${f.newPath}, a name pytest does not collect (${pythonFiles.join(', ')}): ${which}`,
-        range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
-      },
-    });
+    const which = tests.length ? `its ${tests.length} test${tests.length === 1 ? '' : 's'} (${testNames(tests)}) no longer ${tests.length === 1 ? 'runs' : 'run'}` : 'its tests no longer run';
+    out.push(deletedTest(f.newPath!, 0, `This change renames the test file ${f.oldPath} to ${f.newPath}, a name pytest does not collect (${pythonFiles.join(', ')}): ${which}`));
   }
   const collectedFiles = files.filter((f) => !uncollectedFiles.includes(f));
   const landed = collectedFiles.flatMap((f) => {
@@ -245,34 +243,14 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
     // A deleted class is reported once, not once per method.
     const reported = gone.filter((t) => t.isClass || !goneClasses.has(t.qualifiedName.split('.')[0]!) || !t.qualifiedName.includes('.'));
     if (!f.newTests) {
-      const path = f.oldPath!;
-      const tests = f.oldTests.filter((t) => !t.isClass).length;
-      out.push({
-        path,
-        finding: {
-          rule: 'RH902',
-          name: 'test-deleted',
-          severity: 'warning',
-          message: `This change deletes the test file ${path} (${tests} test${tests === 1 ? '' : 's'}: ${gone.filter((t) => !t.isClass).slice(0, 5).map((t) => t.qualifiedName).join(', ')}${tests > 5 ? ', …' : ''})`,
-          range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
-        },
-      });
+      const tests = f.oldTests.filter((t) => !t.isClass);
+      out.push(deletedTest(f.oldPath!, 0, `This change deletes the test file ${f.oldPath} (${tests.length} test${tests.length === 1 ? '' : 's'}: ${testNames(gone.filter((t) => !t.isClass))})`));
       continue;
     }
     for (const t of reported) {
       // A rename is shown on the new definition; a deletion on the last line kept before it.
       const renamed = renamedOutOf(t, f.newUncollected ?? []);
-      const line = renamed ? renamed.line : f.oldToNew(t.line);
-      out.push({
-        path: f.newPath!,
-        finding: {
-          rule: 'RH902',
-          name: 'test-deleted',
-          severity: 'warning',
-          message: deletionMessage(t, renamed),
-          range: { start: { line, column: 0 }, end: { line, column: 0 } },
-        },
-      });
+      out.push(deletedTest(f.newPath!, renamed ? renamed.line : f.oldToNew(t.line), deletionMessage(t, renamed)));
     }
   }
   return out;
@@ -294,7 +272,7 @@ function hollowedTestFindings(f: TestFileChange): DeletedTestFinding[] {
     else if (was.checks && !now.checks && !now.callsLocalHelper) {
       message = `This change removes every check from the test ${now.qualifiedName} (it had ${was.checks}): it still runs the code but no longer compares anything`;
     }
-    if (message) out.push({ path: f.newPath!, finding: { rule: 'RH902', name: 'test-deleted', severity: 'warning', message, range: { start: { line: now.line, column: 0 }, end: { line: now.line, column: 0 } } } });
+    if (message) out.push(deletedTest(f.newPath!, now.line, message));
   }
   return out;
 }
