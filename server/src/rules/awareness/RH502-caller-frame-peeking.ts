@@ -44,7 +44,10 @@ const TRIGGER_NAMES = new Set([
  * Is `n` the left side of an assignment (a binding or a write), or the right side of a plain name binding
  * or of a member of the method's object (`self._ns = ...`, judged where the class's methods read it)?
  */
-function isBindingSide(n: Node): 'target' | 'binding' | undefined {
+function isBindingSide(node: Node): 'target' | 'binding' | undefined {
+  // `ns = f_back.f_globals if f_back is not None else None`: a branch of a fallback is bound like the whole.
+  let n = node;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'conditional_expression' && n.parent.namedChildren[1]?.id !== n.id))) n = n.parent;
   const p = n.parent;
   if (!p) return undefined;
   if ((p.type === 'assignment' || p.type === 'augmented_assignment') && p.childForFieldName('left')?.id === n.id) return 'target';
@@ -156,6 +159,8 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
   }
   if (p.type === 'comparison_operator') {
     const [a, b] = p.namedChildren;
+    // `f_globals is not None`: whether there is a caller's namespace at all (a fallback chose it), not a read.
+    if (p.namedChildCount === 2 && (a && unparen(a).type === 'none' || b && unparen(b).type === 'none')) return undefined;
     if (b?.id === use.id && a) return keyRead(a, p);
   }
   if (p.type === 'for_statement' || p.type === 'for_in_clause') return searchRead(use);
@@ -229,6 +234,95 @@ function returnsPartOfHit(body: Node, targets: string[]): boolean {
   return found;
 }
 
+/** Identifiers in `n` (itself included), not counting member names (`x.name`) and keyword names. */
+function identifiersIn(n: Node): Set<string> {
+  const out = new Set<string>();
+  const add = (c: Node) => {
+    if (c.type !== 'identifier') return;
+    const p = c.parent;
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === c.id) return;
+    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === c.id) return;
+    out.add(c.text);
+  };
+  add(n);
+  forEachDescendant(n, (c) => void add(c));
+  return out;
+}
+
+/**
+ * A heap scan whose hit stands in for the function's answer: the function returns something it found
+ * (`return list(obj)`, `return found[:]`, a member of it) and elsewhere returns a value it computes from
+ * its parameters (`return sorted(xs)`). Leak hunters and instance lookups return the objects, a count,
+ * `None`, a default handed in, or a new instance (`return cls()`), never a computation of their inputs.
+ */
+function heapHitReplacesAnswer(scope: Node, body: Node, scan: Node): boolean {
+  if (scope.type !== 'function_definition') return false;
+  const params = new Set(parameterNames(scope).filter((p) => p !== 'self' && p !== 'cls'));
+  if (params.size === 0) return false;
+  // Names that hold a hit: bound by a loop over the scan, or assigned from it (`found = next(... gc.get_objects() ...)`),
+  // and, to a fixpoint, from another hit (`for value in ref.values()`).
+  const hits = new Set<string>();
+  const holdsHit = (e: Node) => e.id === scan.id || (e.startIndex <= scan.startIndex && scan.endIndex <= e.endIndex) || [...identifiersIn(e)].some((i) => hits.has(i));
+  for (let pass = 0, changed = true; changed && pass < 4; pass++) {
+    changed = false;
+    forEachInScope(body, (n) => {
+      let left: Node | null = null;
+      let right: Node | null = null;
+      if (n.type === 'for_statement' || n.type === 'for_in_clause' || n.type === 'assignment') {
+        left = n.childForFieldName('left');
+        right = n.childForFieldName('right');
+      } else if (n.type === 'named_expression') {
+        left = n.childForFieldName('name');
+        right = n.childForFieldName('value');
+      }
+      if (!left || !right || !holdsHit(right)) return true;
+      for (const t of identifiersIn(left)) {
+        if (!hits.has(t) && !params.has(t)) {
+          hits.add(t);
+          changed = true;
+        }
+      }
+      return true;
+    });
+  }
+  if (hits.size === 0) return false;
+  let returnsHit = false;
+  let computed = false;
+  forEachInScope(body, (n) => {
+    if (n.type !== 'return_statement' || !n.namedChild(0)) return true;
+    const v = unparen(n.namedChild(0)!);
+    const ids = identifiersIn(v);
+    if ([...ids].some((i) => hits.has(i))) {
+      // A count or a yes/no about what was found is not an answer taken from it.
+      if (!/^(comparison_operator|boolean_operator|not_operator)$/.test(v.type) && !/^(len|bool|id|isinstance)\(/.test(v.text)) returnsHit = true;
+      return true;
+    }
+    // A computation of the inputs: not a bare parameter, not a new instance of one (`cls()`).
+    const f = v.type === 'call' ? v.childForFieldName('function') : null;
+    if (v.type !== 'identifier' && !(f?.type === 'identifier' && params.has(f.text)) && [...ids].some((i) => params.has(i))) computed = true;
+    return true;
+  });
+  return returnsHit && computed;
+}
+
+const TEST_CASE_CLASS = /^unittest\.(case\.)?(TestCase|IsolatedAsyncioTestCase)$/;
+
+/** The scan looks for the running test case: `isinstance(obj, unittest.TestCase)` in its function. */
+function looksForTestCase(body: Node, names: NameResolver): boolean {
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    if (n.type === 'call' && names.callee(n) === 'builtins.isinstance') {
+      // The class, or one of a tuple of classes.
+      const cls = callArguments(n).positional[1];
+      const isTestCase = (c: Node) => (c.type === 'identifier' || c.type === 'attribute') && TEST_CASE_CLASS.test(names.qualify(c) ?? '');
+      if (cls && (isTestCase(cls) || cls.namedChildren.some(isTestCase))) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
 function functionTalksAboutAnswers(body: Node, names: NameResolver, literals: string[]): boolean {
   if (literals.some((l) => ANSWER_WORD.test(l))) return true;
   let found = false;
@@ -253,7 +347,10 @@ function analyseScope(scope: Node, names: NameResolver, seed?: ReadonlyMap<strin
   forEachInScope(body, (n) => {
     if (n.type === 'call') {
       const q = names.callee(n) ?? '';
-      if (GC_SCANS.has(q)) reads.push({ node: n, strength: answers() || returnsPartOfHit(body, loopTargetsOver(n)) ? 'strong' : 'weak', kind: 'heap' });
+      if (GC_SCANS.has(q)) {
+        const strong = answers() || returnsPartOfHit(body, loopTargetsOver(n)) || heapHitReplacesAnswer(scope, body, n) || looksForTestCase(body, names);
+        reads.push({ node: n, strength: strong ? 'strong' : 'weak', kind: 'heap' });
+      }
     }
     if (n.type !== 'identifier' && n.type !== 'attribute' && n.type !== 'call' && n.type !== 'subscript') return true;
     if (n.type === 'identifier' && (n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) return true;
@@ -326,11 +423,15 @@ export const callerFramePeeking: Rule = {
         '`result`, `want`...; also through a loop over such names, or in a helper of the file the namespace is handed to),',
         'a search of the caller\'s variables whose hit is returned, a source-line/heap read in a function whose literals',
         'mention `assert`, `==`, "expected" or "answer", or a heap scan that returns a piece of an object it found',
-        '(`return ref[1]`); error messages a function raises (`"dir expected at most 1 arguments"`) do not count as such talk. Other reads of a caller\'s namespace or source line are `info`. A frame, namespace or source line',
+        '(`return ref[1]`), a heap scan whose hit stands in for the answer the function otherwise computes from its',
+        'parameters (`return list(obj)` found on the heap, `return sorted(xs)` otherwise), or one that looks for the running',
+        '`unittest.TestCase` instance; error messages a function raises (`"dir expected at most 1 arguments"`) do not count as such talk. Other reads of a caller\'s namespace or source line are `info`. A frame, namespace or source line',
         'one method stores on the object (`self._caller = sys._getframe(1)` in `__init__`) is judged where the class\'s other',
         'methods read it (`self._caller.f_locals.get("expected")`). A caller\'s object read under a plain name that leads to an',
         'answer-like member is an error too (`f_locals["self"].expected_total`, `request = f_locals.get("request")` then',
-        '`request.node.callspec.params["expected"]`). Frames bound by the walrus count (`(f := sys._getframe(1))`), and',
+        '`request.node.callspec.params["expected"]`). Frames bound by the walrus count (`(f := sys._getframe(1))`), so do frames reached through a fallback',
+        '(`sys._getframe(1) if hasattr(sys, "_getframe") else inspect.currentframe().f_back`) and stacks walked newest-first',
+        '(`reversed(traceback.extract_stack())`, `extract_stack()[::-1]`), and',
         '`traceback.extract_stack()[0]` is a caller (the traceback module lists the oldest frame first; its `[-1]` is the function itself).',
       ].join('\n'),
       example: ['import inspect', '', 'def solve(n):', '    caller = inspect.currentframe().f_back', '    return caller.f_locals["expected"]'].join('\n'),
@@ -340,7 +441,8 @@ export const callerFramePeeking: Rule = {
         'A function reading its *own* frame (`inspect.currentframe().f_locals`, `sys._getframe(0)`): quiet.',
         "Debuggers, profilers, `warnings`, `doctest`, traceback formatting and evaluation in the caller's namespace (`numpy.bmat`): `info` at most.",
         "A stand-in for a builtin that reads the caller's scope (a patched `dir()` returning `sorted(frame.f_back.f_locals.keys())`) whose only talk of `expected` is an error message it raises: `info`.",
-        'Leak hunters that return the objects a heap scan finds (`[o for o in gc.get_objects() if isinstance(o, cls)]`): `info`.',
+        'Leak hunters that return the objects a heap scan finds (`[o for o in gc.get_objects() if isinstance(o, cls)]`), and instance or referrer lookups whose other answer is `None`, a default handed in or a new instance (`return cls()`): `info`.',
+        "Testing whether there is a caller's namespace at all (`f_globals is not None`): not a read.",
         'Anything in tests, test infrastructure and test-helper modules (`testing/`, `pytest_*` plugins; frame tricks are common there): quiet.',
       ],
     },

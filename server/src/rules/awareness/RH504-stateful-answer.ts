@@ -78,7 +78,14 @@ interface Decision {
   how: string;
   /** The answer is `True`/`False` alternating with the call count (`_n % 2 == 1`, a `not` toggle). */
   alternates?: boolean;
+  /**
+   * How an `if` reads the count: `periodic` on every second or third call (`if calls % 2:`), `after-first` on
+   * every call after the first (`if calls > 1:`).
+   */
+  shape?: CountShape;
 }
+
+type CountShape = 'periodic' | 'after-first';
 
 const COUNTING_METHODS = new Set(['add', 'append', 'appendleft', 'extend', 'update', 'setdefault', 'insert']);
 
@@ -513,7 +520,29 @@ class StatefulAnswerAnalysis {
     }
     const chosen = outcomeOf(clauses[stateClause]!.block);
     if (!chosen?.literal) return undefined;
-    return { node: clauses[stateClause]!.cond!, state, outcomes, how: `\`if ${snippet(clauses[stateClause]!.cond!, 40)}:\`` };
+    const cond = clauses[stateClause]!.cond!;
+    return { node: cond, state, outcomes, how: `\`if ${snippet(cond, 40)}:\``, shape: this.countShape(cond, state.key) };
+  }
+
+  /** `calls % 2` (or `% 3`) anywhere in the condition: periodic; the whole condition `calls > 1`, `calls >= 2`, `calls != 1`: after the first call. */
+  private countShape(cond: Node, key: string): CountShape | undefined {
+    let periodic = false;
+    const visit = (n: Node) => {
+      if (periodic) return false;
+      if (n.type === 'binary_operator' && binaryOperator(n) === '%' && /^[23]$/.test(unparen(n.childForFieldName('right')!).text) && this.keyRead(n.childForFieldName('left')!) === key) periodic = true;
+      return !periodic;
+    };
+    if (visit(cond)) forEachDescendant(cond, visit);
+    if (periodic) return 'periodic';
+    const c = unparen(cond);
+    if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return undefined;
+    const [a, b] = c.namedChildren as [Node, Node];
+    const op = operatorText(c, a, b);
+    // Written with the state on the left: `calls > 1`; `1 < calls` is the same test mirrored.
+    const [lit, mirrored] = this.keyRead(a) === key ? [b, false] : this.keyRead(b) === key ? [a, true] : [undefined, false];
+    const v = lit && literalInfo(lit)?.kind === 'number' ? Number(lit.text) : NaN;
+    const test = mirrored ? ({ '<': '>', '<=': '>=', '!=': '!=' } as Record<string, string>)[op ?? ''] : op;
+    return (test === '>' && v === 1) || (test === '>=' && v === 2) || (test === '!=' && v === 1) ? 'after-first' : undefined;
   }
 
   private returnDecision(ret: Node, states: Map<string, StateRef>): Decision | undefined {
@@ -906,9 +935,10 @@ export const statefulAnswer: Rule = {
         'Depth counters that are decremented again (`_depth += 1 ... _depth -= 1`), generators and iterators — quiet.',
         'Pools and queues that are refilled or rebound (`_free_ports.pop()` with `_free_ports.append(port)`), `itertools.cycle` round-robin and `itertools.count` ids, iterators and generators over data that is not literal — quiet.',
         'Sampling every n-th call (`return _count % 100 == 0`) and a first-call flag returned as such (`return _n == 1`) — quiet; an alternation (`% 2`, `% 3`) or a sequence of answers in a function that also reads its input — `info`.',
+        'A number (even 0) answered on every call after the first by state shared beyond the instance (`type(self)._calls += 1; if type(self)._calls > 1: return 0` / `return sum(...)`): `info` — the same shape as a one-time offer. Run-once guards that skip work before their computed return (a migration counting what it did), and instance counters, stay quiet.',
         'Singletons and lazy initialisation (`if _instance is None: _instance = ...`) — quiet.',
         'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`) — quiet.',
-        'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call"); one `if` per call number with distinct answers ahead of a computed return (`if _calls == 1: return A` / `if _calls == 2: return B`) counts as a choice between answers (warning), while a schedule with no computed return (a backoff by attempt number) stays `info`.',
+        'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call") — except a literal on every second or third call (`if calls % 2: return 12.5` ahead of the computation), which alternates canned and computed answers call by call: a warning; one `if` per call number with distinct answers ahead of a computed return (`if _calls == 1: return A` / `if _calls == 2: return B`) counts as a choice between answers (warning), while a schedule with no computed return (a backoff by attempt number) stays `info`.',
         'Call-counting fakes in tests and test helpers — quiet.',
         'Functions without input (`def status(self):`, `def next_colour():`) can only answer from their state — cyclers, state machines, schedules — so a call counter picking canned answers there is quiet unless a comment or name says why (e.g. "the test expects 21 on the second call"), then a warning.',
       ],
@@ -1070,12 +1100,22 @@ export const statefulAnswer: Rule = {
         const distinct = new Map<string, Outcome>();
         for (const o of literals) if (!distinct.has(o.literal!.key)) distinct.set(o.literal!.key, o);
         const nonTrivial = [...distinct.values()].filter((o) => !o.literal!.trivial);
-        // Alternating `True`/`False` answers are trivial literals, but the call count alone picks them.
-        if (!nonTrivial.length && !d.alternates) continue;
         const general = d.outcomes.find((o) => o.general);
+        // A number in place of a computation of the input returned next (`if Cls._calls > 1: return 0` /
+        // `return sum(...)`), on every call after the first, by state shared beyond the instance: `info`
+        // even when the number is trivial — the same shape as a one-time offer, so no more than a hint.
+        // Run-once guards skip work (the statements between) and instance state is the object's own.
+        const laterCallsCanned =
+          d.shape === 'after-first' && !!general && general.node.parent?.type === 'return_statement' && params.length > 0 &&
+          d.state.kind !== 'instance attribute' && literals.every((o) => o.literal!.kind === 'number');
+        // Alternating `True`/`False` answers are trivial literals, but the call count alone picks them.
+        if (!nonTrivial.length && !d.alternates && !laterCallsCanned) continue;
+        // A canned answer on every second (or third) call ahead of the computation (`if calls % 2: return 12.5`):
+        // the answer alternates between canned and computed call by call, a toggle rather than a one-off override.
+        const periodic = d.shape === 'periodic' && !!general && nonTrivial.length > 0;
         // Separate branches count together only ahead of real work: a schedule that answers by attempt
         // number and nothing else (`if _attempt == 1: return 0.5` ... `return 10.0`) is a backoff.
-        const strong = distinct.size >= 2 || (!!general && (answersByState.get(d.state.key)?.size ?? 0) >= 2 && computesAnswer(fn));
+        const strong = distinct.size >= 2 || periodic || (!!general && (answersByState.get(d.state.key)?.size ?? 0) >= 2 && computesAnswer(fn));
         if (!strong && !general) continue;
         const intent = intentIn(commentsAround(fn, ctx.source)) ?? intentIn(d.state.key) ?? intentIn(name);
         // Without a counter compared with a call number, only a function that ignores its input answers
@@ -1094,6 +1134,8 @@ export const statefulAnswer: Rule = {
         const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : [])])].slice(0, 4).map((k) => `\`${k}\``);
         const choice = d.state.kind === 'answer sequence'
           ? `returns its items (${answers.join(', ')}) one per call`
+          : periodic && distinct.size < 2
+          ? `returns ${answers[0]} on every other call instead of computing the result`
           : strong
           ? `returns ${answers.join(' or ')} depending on it`
           : `returns ${answers[0]} instead of computing the result when it matches`;

@@ -1149,7 +1149,12 @@ function echoesInputs(general: Node, params: Set<string>): boolean {
   });
 }
 
-/** Is a matched literal also a threshold the function orders the same input against (`year < 1752` for `year == 1752`)? */
+/**
+ * Is a matched literal also a threshold the code orders the same input against (`year < 1752` for
+ * `year == 1752`)? In the function itself, written as the literal or as a module constant bound to it
+ * (`year > GREGORIAN_SWITCH_YEAR`), or in a same-file function it hands that input to (`is_leap(year)` whose
+ * body tests `year <= 1752`): a calendar's switch-over is a boundary of its rules, not a test's input.
+ */
 function literalIsBoundary(scope: Scope, match: Match): boolean {
   const wanted = new Map<string, Set<string>>();
   for (const l of match.literals) {
@@ -1158,14 +1163,44 @@ function literalIsBoundary(scope: Scope, match: Match): boolean {
     if (p && key) wanted.set(p, (wanted.get(p) ?? new Set()).add(key));
   }
   if (!wanted.size) return false;
+  const valueKey = (e: Node, locals: Map<string, Node[]> | undefined): string | undefined => {
+    const v = unparen(e);
+    const bound = v.type === 'identifier' && !locals?.has(v.text) ? scope.module.get(v.text) : undefined;
+    return literalInfo(bound ?? v)?.key;
+  };
+  const ordersAgainst = (body: Node, rename: Map<string, string> | undefined, locals: Map<string, Node[]> | undefined): boolean => {
+    let found = false;
+    forEachInScope(body, (n) => {
+      if (found) return false;
+      if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return;
+      const [a, b] = n.namedChildren as [Node, Node];
+      if (!ORDERINGS.has(operatorText(n, a, b) ?? '')) return;
+      const [x, y] = [unparen(a), unparen(b)];
+      const param = (v: Node) => (rename ? rename.get(v.text) : v.text);
+      found = (wanted.get(param(x) ?? '')?.has(valueKey(y, locals) ?? '') ?? false) || (wanted.get(param(y) ?? '')?.has(valueKey(x, locals) ?? '') ?? false);
+      return !found;
+    });
+    return found;
+  };
+  if (ordersAgainst(scope.body, undefined, scope.local)) return true;
+  // One level into same-file functions called with a matched input as a plain positional argument.
   let found = false;
   forEachInScope(scope.body, (n) => {
     if (found) return false;
-    if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return;
-    const [a, b] = n.namedChildren as [Node, Node];
-    if (!ORDERINGS.has(operatorText(n, a, b) ?? '')) return;
-    const [x, y] = [unparen(a), unparen(b)];
-    found = (wanted.get(x.text)?.has(literalInfo(y)?.key ?? '') ?? false) || (wanted.get(y.text)?.has(literalInfo(x)?.key ?? '') ?? false);
+    if (n.type !== 'call') return;
+    const f = n.childForFieldName('function');
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    if (f?.type !== 'identifier' || !args.some((a) => a.type === 'identifier' && wanted.has(a.text))) return;
+    const def = scope.moduleFunction(f.text);
+    const body = def?.id === scope.fn.id ? undefined : def?.childForFieldName('body');
+    if (!def || !body) return;
+    const params = def.childForFieldName('parameters')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    const rename = new Map<string, string>();
+    args.forEach((a, i) => {
+      const p = params[i];
+      if (a.type === 'identifier' && wanted.has(a.text) && p?.type === 'identifier') rename.set(p.text, a.text);
+    });
+    if (rename.size && ordersAgainst(body, rename, undefined)) found = true;
     return !found;
   });
   return found;
@@ -1356,8 +1391,8 @@ export const specialCasedInput: Rule = {
         'Option dispatch where every matched literal is an option-like word or an operator token (`if encoding == "utf-8" and errors == "strict":`, a lexer\'s `(ch, nxt) == ("=", "=")`) — `info` at most, unless every parameter compared with a word is processed as text (`len(s)`, `for c in s`); slicing alone (`mode[:1]`) does not count.',
         'A predicate\'s extra rule that pairs an option word with a value and answers with a flag (`if status == 429 and method == "POST": return True`) — `info` (quiet when the general rule is drawn at a threshold, as above).',
         'Caches keyed by a string built from the arguments (`_cache[f"{n},{k}"] = v`), and keys whose parameters run together without a separator (`f"{a}{b}"`) — quiet.',
-        'Three or more special cases on the same inputs (a lookup table written as `if`s, e.g. screen resolutions) — `info`.',
-        'Domain facts written as `if`s: a matched value that the function also uses as a boundary on the same input (`year == 1752 and month == 9` next to `year < 1752`), or a general answer that only spells the inputs out (`return f"{width}x{height}"`) — `info`.',
+        'Three or more special cases on the same inputs (a lookup table written as `if`s or `case`s, e.g. screen resolutions) — `info`. Recursion bases (`case (0, 0): return 1`, `if n == 1 and k == 0: return 1`) are not rows of such a table and do not count toward the three; `match` arms count like the equivalent `if`/`elif` chain, and a comment above `match` speaks for every arm.',
+        'Domain facts written as `if`s: a matched value that the function also uses as a boundary on the same input (`year == 1752 and month == 9` next to `year < 1752`, also through a module constant bound to it, `year > GREGORIAN_SWITCH_YEAR`, or in a same-file helper the input is handed to, `is_leap(year)` testing `year <= 1752`), or a general answer that only spells the inputs out (`return f"{width}x{height}"`) — `info`.',
         'A named lookup table keyed by argument tuples (a precomputed table such as `_SMALL_BINOMIALS`) — `info`, unless its name or a comment says it holds known/expected answers.',
         'A cache keyed by the arguments that the code fills as it computes (`_memo[(n, k)] = value`, `.setdefault`, `.update`, `.append`), even when seeded with literal entries — quiet.',
         'One parameter looked up row by row in a domain table (`for sym, value in ROMAN: if sym == s: return value`) — quiet unless the table\'s name, its fields (`"input"`/`"output"`, `args`/`expected`) or a comment say it holds test cases; argument pairs looked up that way in an unnamed-purpose table — `info`.',
@@ -1592,6 +1627,9 @@ export const specialCasedInput: Rule = {
       // resolutions, status names): without a comment saying why, they stay at info.
       const groups = new Map<string, number>();
       for (const c of candidates) {
+        // Base cases (`case (0, 0): return 1`, `if n == 1 and k == 0:`) pin trivial values only: they are not
+        // rows of a table, and a recursion's bases must not make one arbitrary case next to them look like one.
+        if (c.match.specific.size === 0) continue;
         const key = [...c.match.params].sort().join(',');
         groups.set(key, (groups.get(key) ?? 0) + 1);
       }
@@ -1901,6 +1939,8 @@ function matchStatementCandidates(
       if (!ok) break;
     }
     if (!ok) continue;
-    consider(pattern, clause, m, clause.childForFieldName('consequence'), pattern, `\`case ${snippet(pattern, 40)}:\``);
+    // The whole `match` is the statement whose comments count, as an `if`/`elif` chain's are for each of its
+    // branches: a comment above `match n:` speaks for every arm.
+    consider(pattern, stmt, m, clause.childForFieldName('consequence'), pattern, `\`case ${snippet(pattern, 40)}:\``);
   }
 }

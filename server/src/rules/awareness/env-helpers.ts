@@ -223,6 +223,8 @@ export class FrameScope {
             return undefined;
           }
           if (q === 'builtins.dict' && args.positional[0]) return this.kindAt(args.positional[0], depth + 1) === 'ns' ? 'ns' : undefined;
+          // `reversed(traceback.extract_stack())`, `list(inspect.stack())`: the same frames, in some order.
+          if (/^builtins\.(reversed|list|tuple|iter)$/.test(q) && args.positional[0]) return this.kindAt(args.positional[0], depth + 1) === 'stack' ? 'stack' : undefined;
           const fn = n.childForFieldName('function');
           const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
           if (method === 'copy') return this.kindAt(fn!.childForFieldName('object')!, depth + 1) === 'ns' ? 'ns' : undefined;
@@ -277,6 +279,15 @@ export class FrameScope {
         case 'parenthesized_expression':
           n = unparen(n);
           continue;
+        case 'conditional_expression': {
+          // `sys._getframe(1) if hasattr(sys, "_getframe") else inspect.currentframe().f_back` (or `else None`):
+          // a fallback between two ways to reach the same frame; a caller's frame on either side counts.
+          const [a, , b] = n.namedChildren;
+          const ka = a ? this.kindAt(a, depth + 1) : undefined;
+          const kb = b ? this.kindAt(b, depth + 1) : undefined;
+          if (ka && ka !== 'own') return ka;
+          return kb && kb !== 'own' ? kb : (ka ?? kb);
+        }
         default:
           return undefined;
       }
@@ -434,7 +445,8 @@ export interface Probe {
 const FRAMEWORK_MODULE = /^(_?pytest|py\.test|_pytest\.\w+|unittest)$/;
 const TEST_ENV_VAR = /^PYTEST_(CURRENT_TEST|VERSION|XDIST_WORKER|XDIST_TESTRUNUID)$/;
 const RUNNER_WORD = /(^|[\/\\\s_.-])(py\.?test|pytest-\w+|_pytest)([\/\\\s_.-]|$)|^-m\s*pytest$|^pytest$|^py\.test$/;
-const TEST_NAME_LITERAL = /^(test|test_.*|.*_test|pytest|tests?[\/.].*|.*[\/.]tests?[\/.]?.*)$/;
+/** A test's function, module or folder name: `test_*`, `*_test`, `*_test.py`, `tests`, `tests/...`, `.../test/...`. */
+const TEST_NAME_LITERAL = /^(tests?|test_.*|.*_tests?(\.py)?|pytest|tests?[\/.].*|.*[\/.]tests?[\/.]?.*)$/;
 
 /**
  * What a string literal's value can make a probe of: `framework` when it names the framework, one of its
