@@ -15,11 +15,11 @@
  */
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
-import type { Rule } from '../../engine/rule';
+import type { ReportRelated, Rule } from '../../engine/rule';
 import { callArguments, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answersEveryKey, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
+import { analyseEquality, answersEveryKey, factoryHandOuts, type Part, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
 
 /** A field left out of comparison (`field(compare=False)`, `attr.ib(eq=False)`): `classesComparingNoField` needs one. */
 const UNCOMPARED_FIELD_TEXT = /\b(?:compare|eq|cmp)\s*=\s*False\b/;
@@ -183,7 +183,7 @@ export const alwaysTrueEquality: Rule = {
         'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`. But test infrastructure (`conftest.py`, a plugin) installing an always-true `__eq__` for good on an *imported* class (`ApproxBase.__eq__ = ...`, `setattr(models.Order, "__eq__", ...)`) is an error: it changes comparisons for the whole run (a fixture\'s `monkeypatch.setattr`, undone after the test, stays `info`).',
         'The NaN test `x != x`, `a.read() == a.read()` (a call may answer differently), a `match` that can fall through (no irrefutable last case, or a guard): quiet.',
         'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info` (a demo instance under `if __name__ == "__main__":` does not make a class a sentinel).',
-        'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns and that does not list or count items (no `__iter__`/`__len__`): `info`. A real collection whose `__contains__` always says yes stays an error.',
+        'A universal "contains everything" container (`__contains__` always `True`, e.g. Django\'s `DisableMigrations` settings recipe) that no function in the file returns and that does not list or count items (no `__iter__`/`__len__`): `info`, also with an accessor that builds its one instance from nothing (`@classmethod def get(cls): return cls()`). A real collection whose `__contains__` always says yes stays an error, and so does a container the class\'s own factory builds from the caller\'s input and hands out (`@classmethod def up_to(cls, n): return cls(n)`, `return PrimeSet.up_to(n)`).',
         'A universal set named or documented as such (`_AllPermissions`, "contains every permission") with one module-level instance that functions return on some branches only, real sets on the others (a superuser\'s permission set: `if user.is_superuser: return ALL_PERMISSIONS` then `return frozenset(...)`): `info`. Returned unconditionally, or after dead code, or not named as universal: error.',
         'Both of these need the branch that hands out the universal value to be guarded by a test that fits "everything": one naming privilege or a wildcard (`is_superuser`, `is_staff`, `admin`, `allow_all`, `value == "*"`, either way round), or one finding an input missing (`arg in (None, True)`, `if not value:`, or the fall-through after `if value:`); and the real answers on other branches must not all be empty (`frozenset()`, `[]`). `if user is None: return frozenset()` then `return ALL_PERMISSIONS` (everything for every real user), a size threshold (`if n > 100: return EVERYTHING`) or a table miss (`if lang not in LOADED: return ANY_WORD`): error.',
         'Likewise a "matches everything" value marked as one of a set algebra, whatever its name: a complement class in the file whose `__contains__` is always `False` (sphinx\'s `ALL`/`EMPTY` for `:members:` with no argument, webob\'s `AnyETag`/`NoETag`), a `__bool__` that is always `False`, or a `__str__`/`__repr__` printing the wildcard (`\'*\'`), when every function returning it (also wrapped, `IfRange(AnyETag)`) does so for one input only and real values for the others (`if value == "*": return AnyETag`): `info`. A class that lists items (`__iter__`/`__len__`) counts only when it is also falsy: webob\'s missing or invalid `Accept` header lists no ranges, is falsy and accepts every offer (RFC 7231), while its parsed sibling answers for real. Returned as a function\'s only answer, or listing items while truthy: error.',
@@ -266,6 +266,8 @@ export const alwaysTrueEquality: Rule = {
           let severity: Severity = 'error';
           let context = '';
           let universal: UniversalSet | undefined;
+          let factories: Part[] | undefined;
+          const related: ReportRelated[] = [];
           const library = role === 'test-infrastructure' ? libraryClassPatched(o, ctx.names) : undefined;
           if (library) {
             // Not a helper the tests compare with: conftest or a plugin rewrites an imported class (pytest's
@@ -288,6 +290,11 @@ export const alwaysTrueEquality: Rule = {
             // default, so "every key is in it" is what its lookups say too; membership is not faked.
             severity = 'info';
             context = ' (its lookups answer every key with a default, so membership agrees with `d[key]`: a defaulting mapping, not a faked membership check)';
+          } else if (o.dunder === '__contains__' && owner && !eq && (factories ??= factoryHandOuts(owner, ctx.root)).length) {
+            // Built from the caller's input by the class's own factory and handed out: an answer a test
+            // checks, not an allow-everything setting (neither exemption below applies).
+            related.push(...factories.slice(0, 3));
+            context = ' (its factory builds instances from the caller\'s input and hands them out as results: membership in the answer is faked)';
           } else if (o.dunder === '__contains__' && owner && !eq && owner.handedOut.length === 0 && !owner.intent && !enumeratesItems(owner)) {
             // A universal container ("allow everything", Django's DisableMigrations recipe) is a legitimate
             // configuration object; it only fakes a result when code under test returns it.
@@ -306,7 +313,7 @@ export const alwaysTrueEquality: Rule = {
           } else if (owner?.intent) {
             context = ` (the code says "${owner.intent}")`;
           }
-          const related = o.answer.values.slice(0, 5).map((v) => ({ node: v, message: `always returns \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\` here` }));
+          related.unshift(...o.answer.values.slice(0, 5).map((v) => ({ node: v, message: `always returns \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\` here` })));
           for (const v of o.answer.boundValues.slice(0, 3)) {
             // An argument a `functools.partial`/`partialmethod` fixes (`op=operator.eq`).
             if (v.parent?.type === 'keyword_argument' || v.parent?.type === 'argument_list') {

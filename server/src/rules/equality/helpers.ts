@@ -2161,6 +2161,68 @@ export function enumeratesItems(c: ClassInfo): boolean {
   return !!namespaceEntries(callArguments(c.node).positional[2] ?? c.node)?.some((e) => enumerating(e.name));
 }
 
+/**
+ * Instances a class's own factories build from their inputs and hand out as results: a classmethod or
+ * staticmethod returning `cls(...)` / `Name(...)` made from its arguments (`def up_to(cls, limit): return
+ * cls(limit)`), and functions outside the class returning what such a factory returns (`return
+ * PrimeSet.up_to(n)`). The instance is then an answer computed for the caller's input, which a test checks,
+ * not an "allow everything" setting; a sentinel's accessor (`def get(cls): return cls()`) builds from nothing.
+ */
+export function factoryHandOuts(c: ClassInfo, root: Node): Part[] {
+  const body = c.node.type === 'class_definition' ? c.node.childForFieldName('body') : null;
+  if (!body) return [];
+  const out: Part[] = [];
+  const factories = new Set<string>();
+  forEachClassMember(body, (name, member) => {
+    if (!('def' in member)) return;
+    const def = member.def;
+    const decorators = decoratorsOf(def).map((d) => d.text);
+    const classmethod = decorators.includes('classmethod');
+    if (!classmethod && !decorators.includes('staticmethod')) return;
+    const params = parameterNames(def);
+    const clsName = classmethod ? params[0] : undefined;
+    const inputs = new Set(params.slice(classmethod ? 1 : 0));
+    const builds = returnsOf(def).filter((r) => {
+      const v = returnValue(r);
+      const u = v ? unparen(v) : undefined;
+      if (u?.type !== 'call') return false;
+      const f = unparen(u.childForFieldName('function')!);
+      return f.type === 'identifier' && (f.text === clsName || f.text === c.name);
+    });
+    if (!builds.length) return;
+    factories.add(name.text);
+    const fromInputs = builds.find((r) => {
+      let uses = false;
+      forEachDescendant(unparen(returnValue(r)!).childForFieldName('arguments')!, (n) => {
+        if (n.type === 'identifier' && inputs.has(n.text)) uses = true;
+        return !uses;
+      });
+      return uses;
+    });
+    if (fromInputs) out.push({ node: fromInputs, message: `\`${c.name}.${name.text}()\` builds an instance from its arguments and returns it` });
+  });
+  if (!factories.size) return out;
+  const isFactoryCall = (n: Node | undefined) => {
+    const u = n ? unparen(n) : undefined;
+    const f = u?.type === 'call' ? unparen(u.childForFieldName('function')!) : undefined;
+    return f?.type === 'attribute' && f.childForFieldName('object')?.text === c.name && factories.has(f.childForFieldName('attribute')?.text ?? '');
+  };
+  for (const r of root.descendantsOfType('return_statement')) {
+    if (!r || (r.startIndex >= c.node.startIndex && r.endIndex <= c.node.endIndex)) continue;
+    const fn = enclosingFunctionScope(r);
+    if (fn?.type !== 'function_definition') continue;
+    let v = returnValue(r);
+    // `result = PrimeSet.up_to(n); return result`: a local bound once to the factory's result.
+    if (v && unparen(v).type === 'identifier') {
+      const name = unparen(v).text;
+      const bound = fn.descendantsOfType('assignment').filter((a) => a?.childForFieldName('left')?.text === name && enclosingFunctionScope(a)?.id === fn.id);
+      v = bound.length === 1 ? bound[0]!.childForFieldName('right') ?? undefined : undefined;
+    }
+    if (isFactoryCall(v)) out.push({ node: r, message: `\`${fn.childForFieldName('name')?.text ?? 'a function'}()\` returns an instance of \`${c.name}\` built by its factory` });
+  }
+  return out;
+}
+
 /** A universal set's name or docstring: `_AllPermissions`, `EVERYTHING`, "contains every permission". */
 const UNIVERSAL_TEXT = /\b(?:all|every(?:thing)?|any(?:thing)?|universal|wildcard|unrestricted|unlimited)\b/i;
 

@@ -36,6 +36,7 @@ import {
   hookScope,
   returnedValues,
   hookParameters,
+  requires,
   hookStyle,
   moduleStringConstants,
   nameBinding,
@@ -633,7 +634,7 @@ export const reportForgery: Rule = {
         'Converting a skip request (`unittest.SkipTest`) into a skip.',
         'pytest-rerunfailures setting `report.outcome = "rerun"`.',
         'Locals that make an outcome stricter (`status = "failed"`) or are rebound from the report itself; `CallInfo.from_call` of a phase that runs something.',
-        'Calling (not replacing) `TestReport.from_item_and_call` or `CallInfo.from_call`. A replacement that delegates (it calls the `func` it is given, or reads the `call`) is `info`; one that never uses them is an error.',
+        'Calling (not replacing) `TestReport.from_item_and_call` or `CallInfo.from_call`. A replacement that delegates (it calls the `func` it is given, or reads the `call`) is `info`; one that never uses them is an error, and so is one that runs the phase through the original and then hands back a call result built with `excinfo=None` (also from a `try/except` around the original). A re-implementation that calls `func()` itself and builds `excinfo=None` only on its success path, or a rebuild gated on `info.excinfo is None`, stays `info`.',
         'In test files, patching pytest internals inside a test function (testing pytest itself) is reported as `info`.',
       ],
     },
@@ -689,6 +690,10 @@ export const reportForgery: Rule = {
           if (repl.type === 'lambda' && body) {
             const v = forgedConstruction(body, constants);
             if (v) inRepl.push({ node: body, kind: 'return', value: v, fn: repl, gates: [] });
+          }
+          // A call result rebuilt without the exception the phase raised (`CallInfo(..., excinfo=None)`).
+          if (clsAttr?.[3] === 'from_call' && r.value) {
+            for (const c of callInfoWithoutException(repl, r.value, ctx)) inRepl.push({ node: c, kind: 'excinfo', value: 'passed', fn: repl, gates: [] });
           }
           for (const f of inRepl) handled.add(f.node.id);
         }
@@ -770,6 +775,108 @@ const OUTCOME_ARGUMENT: Record<string, number> = { from_call: 0, from_item_and_c
  * ignores it cannot report the failure. Undefined when it is used, or when the parameters do not line up.
  */
 function ignoredOutcomeArgument(repl: Node, value: Node, attr: string): string | undefined {
+  const name = outcomeParameter(repl, value, attr);
+  const body = repl.childForFieldName('body');
+  return name && body && !mentionsName(body, name) ? name : undefined;
+}
+
+/** Attributes of a `CallInfo`: reading them off a call's result shows the call built one. */
+const CALLINFO_ATTRS = /^(_?result|excinfo|start|stop|duration|when)$/;
+
+/**
+ * In a replacement of `CallInfo.from_call`, the call results it builds without an exception (`CallInfo(...,
+ * excinfo=None, ...)`, `cls(None, None, ...)`, `dataclasses.replace(info, excinfo=None)`) and returns where the
+ * phase may have failed: in an `except` handler around the phase, or after handing the phase to the original
+ * factory (whose result carried the exception), unless gated on the exception being absent. A re-implementation
+ * that calls `func()` itself and builds its success result with `excinfo=None` passes neither test.
+ */
+function callInfoWithoutException(repl: Node, value: Node, ctx: RuleContext): Node[] {
+  const body = repl.childForFieldName('body');
+  const func = outcomeParameter(repl, value, 'from_call');
+  if (!body || !func || func.startsWith('*')) return [];
+  const params = parameterNames(repl);
+  const clsParam = params[0] !== func ? params[0] : undefined;
+  const constructions: Node[] = [];
+  const runsPhase: Node[] = [];
+  const delegations: Node[] = [];
+  const returned = new Set<string>();
+  let locals: Map<string, Node[]> | undefined;
+  const visit = (n: Node) => {
+    if (n.type === 'return_statement') {
+      const v = returnValue(n);
+      if (v && unparen(v).type === 'identifier') returned.add(unparen(v).text);
+    }
+    if (n.type !== 'call') return;
+    const args = callArguments(n);
+    const callee = unparen(n.childForFieldName('function')!);
+    const calleeText = callee.text;
+    const builds = /(^|\.)CallInfo$/.test(calleeText) || (!!clsParam && calleeText === clsParam) || (callee.type === 'call' && /^type$/.test(callee.childForFieldName('function')?.text ?? ''));
+    const kw = args.keywords.get('excinfo');
+    if ((kw && unparen(kw).type === 'none') || (builds && !kw && args.positional[1] && unparen(args.positional[1]).type === 'none')) {
+      constructions.push(n);
+      return;
+    }
+    const argsNode = n.childForFieldName('arguments');
+    if (!argsNode || !(calleeText === func || mentionsName(argsNode, func))) return;
+    runsPhase.push(n);
+    // The original factory: named after it (`_orig_from_call(...)`, `real.from_call(...)`), bound to it, or its
+    // result read as a call result (`info = _real(cls, func, when); info.start`).
+    locals ??= localBindings(repl);
+    const boundTo = callee.type === 'identifier' ? (locals.get(calleeText) ?? moduleAssignments(ctx.root).get(calleeText) ?? []) : [];
+    if (/from_call/.test(calleeText) || boundTo.some((b) => /\bfrom_call\b/.test(b.text)) || resultReadAsCallInfo(n, body)) delegations.push(n);
+  };
+  if (repl.type === 'lambda') visit(body);
+  forEachInScope(body, visit);
+  if (!runsPhase.length) return [];
+  const within = (inner: Node, outer: Node) => inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+  return constructions.filter((c) => {
+    // It must be what the replacement hands back: returned, or bound to a name that is returned.
+    let stmt: Node = c;
+    while (stmt.parent && stmt.parent.id !== body.id && !['return_statement', 'assignment', 'expression_statement'].includes(stmt.type)) stmt = stmt.parent;
+    const isReturned =
+      repl.type === 'lambda' ||
+      stmt.type === 'return_statement' ||
+      (stmt.type === 'assignment' && stmt.childForFieldName('left')?.type === 'identifier' && returned.has(stmt.childForFieldName('left')!.text));
+    if (!isReturned) return false;
+    // In an `except` handler of a `try` that runs the phase: the failure is answered with a clean result.
+    for (let p = c.parent; p && p.id !== body.id; p = p.parent) {
+      if (p.type !== 'except_clause' && p.type !== 'except_group_clause') continue;
+      const tryBody = p.parent?.childForFieldName('body');
+      if (tryBody && runsPhase.some((r) => within(r, tryBody))) return true;
+    }
+    // After the original factory ran the phase, unless only when it recorded no exception.
+    if (!delegations.some((d) => d.startIndex < c.startIndex)) return false;
+    return !gatesOf(c, repl).some((g) => requires(g.cond, !g.positive, (a) => /\bexcinfo\b/.test(a.text)));
+  });
+}
+
+/** `info = call(...)` followed by reading `info.start`, `info.excinfo`, ...: the call returned a call result. */
+function resultReadAsCallInfo(call: Node, scope: Node): boolean {
+  const a = call.parent;
+  const left = a?.type === 'assignment' && a.childForFieldName('right')?.id === call.id ? a.childForFieldName('left') : null;
+  if (left?.type !== 'identifier') return false;
+  let read = false;
+  forEachDescendant(scope, (n) => {
+    if (read) return false;
+    if (n.type === 'attribute' && unparen(n.childForFieldName('object')!).text === left.text && CALLINFO_ATTRS.test(n.childForFieldName('attribute')?.text ?? '')) read = true;
+    return !read;
+  });
+  return read;
+}
+
+/** Is `name` read in `scope` (as a name, not as an attribute: `info.func` is not `func`)? */
+function mentionsName(scope: Node, name: string): boolean {
+  let used = scope.type === 'identifier' && scope.text === name;
+  forEachDescendant(scope, (n) => {
+    if (used) return false;
+    if (n.type === 'identifier' && n.text === name && !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) used = true;
+    return !used;
+  });
+  return used;
+}
+
+/** The replacement's parameter that receives the outcome-carrying argument (`func` of `from_call`), by position. */
+function outcomeParameter(repl: Node, value: Node, attr: string): string | undefined {
   const index = OUTCOME_ARGUMENT[attr];
   const params = repl.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment') ?? [];
   if (index === undefined || !params.length) return undefined;
@@ -792,16 +899,7 @@ function ignoredOutcomeArgument(repl: Node, value: Node, attr: string): string |
       break;
     }
   }
-  const name = target && nameOf(target);
-  const body = repl.childForFieldName('body');
-  if (!name || !body) return undefined;
-  let used = body.type === 'identifier' && body.text === name;
-  forEachDescendant(body, (n) => {
-    if (used) return false;
-    if (n.type === 'identifier' && n.text === name && !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) used = true;
-    return !used;
-  });
-  return used ? undefined : name;
+  return target && nameOf(target);
 }
 
 function emitForgeries(ctx: RuleContext, forgeries: Forgery[], hookWhere: string | null, hookMethod: boolean): void {

@@ -46,6 +46,7 @@ import {
   replacementFunction,
   runEvidence,
   severityFor,
+  isRunnerModuleNamedLikeTest,
   shownTarget,
   snippet,
   truthiness,
@@ -101,6 +102,8 @@ export const MENTIONS = new MentionedWords(
 );
 
 function sev(ctx: RuleContext, node: Node, base: Severity, hookMethod = false): Severity {
+  // A runner module named like a test (`test_runner.py` defining no test) is the project's runner, not a test.
+  if (ctx.roleAt(node) === 'test' && isRunnerModuleNamedLikeTest(ctx)) return base;
   return severityFor(ctx, node, base, { hookMethod });
 }
 
@@ -148,6 +151,8 @@ export const testCallHijack: Rule = {
         'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`).',
         'Retry loops that clear `result.failures` and run the failed tests into the same result again (also in a `TestCase.run` override); result classes resetting their own lists.',
         'Django runners that report or list the tests and return `super().suite_result(...)` / `super().run_tests(...)` (a listing mode may return 0 on its own path).',
+        'Runner overrides of `run_suite` (Django) or `run` (`TextTestRunner` subclasses) that run the suite they are given (another runner\'s `run(suite)`, `test(result)`, a pool over the suite) or only raise (abstract): quiet. One that returns a result without running the suite is an error.',
+        'Runner code in a real test module (one that defines tests) is `info` inside its test functions; a module named like a test that defines no test but a runner (`myproject/test_runner.py` for `settings.TEST_RUNNER`) is the project\'s runner and keeps the full severity.',
         '`runtest` replacements that call the original or anything else (timing, logging wrappers).',
         'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`.',
       ],
@@ -187,6 +192,7 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
     if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name);
     if (bases.some((b) => ITEM_CLASS.test(b))) itemClasses.add(name);
     if (bases.some((b) => DJANGO_RUNNER.test(b))) checkDjangoRunnerClass(ctx, cls, name);
+    if (bases.some((b) => DJANGO_RUNNER.test(b) || /(^|\.)\w*TestRunner$/.test(b))) checkRunnerRunsSuite(ctx, cls, name, bases.some((b) => DJANGO_RUNNER.test(b)) ? 'run_suite' : 'run');
   }
   if (RESULT_RECORDS.test(ctx.source)) checkClearedRecords(ctx);
   // Only replacements that are checked for delegation need the originals they may call.
@@ -812,6 +818,31 @@ function checkDjangoRunnerClass(ctx: RuleContext, cls: Node, name: string): void
       });
     }
   }
+}
+
+/**
+ * A runner subclass whose method that runs the suite (a Django runner's `run_suite(suite)`, a `TextTestRunner`
+ * subclass's `run(test)`) returns a result without running the suite it is given (`return unittest.TestResult()`):
+ * no test executes and the result has no failure to count.
+ */
+function checkRunnerRunsSuite(ctx: RuleContext, cls: Node, name: string, method: string): void {
+  const def = classMethods(cls).get(method);
+  const body = def?.childForFieldName('body');
+  // unittest and Django call it with the suite: a `run(self)` of another signature is something else.
+  if (!def || !body || parameterNames(def).length < 2 || delegatesSuite(def, new Set())) return;
+  const rets: Node[] = [];
+  let raises = false;
+  forEachInScope(body, (n) => {
+    if (n.type === 'return_statement' && returnValue(n) && truthiness(returnValue(n)) !== 'falsy') rets.push(n);
+    if (n.type === 'raise_statement') raises = true;
+  });
+  const ret = rets[0];
+  if (!ret || raises) return;
+  ctx.report({
+    node: ret,
+    message: `\`${name}.${method}()\` returns \`${snippet(returnValue(ret)!)}\` without running the tests it is given: no test executes and the result has no failure to report`,
+    severity: sev(ctx, def, 'error'),
+  });
 }
 
 function callsSuccess(fn: Node): Node | undefined {

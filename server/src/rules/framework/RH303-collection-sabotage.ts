@@ -107,6 +107,11 @@ interface Scope {
   neutral: Set<string>;
   domain: Domain;
   /**
+   * The names are those of the objects pytest is offered in a module or class (`pytest_pycollect_makeitem`),
+   * not of collected tests: a class-style prefix longer than `Test` there names a family of classes.
+   */
+  objectNames?: boolean;
+  /**
    * Which items a local list derived from the items holds (`deselected = [i for i in items if K]` holds those
    * where K), for `item in deselected`; undefined for other names.
    */
@@ -168,7 +173,12 @@ const TEST_LIKE = /(^|[/\\:.])test_\w|\w_test(\.py)?$|(^|::)Test[A-Z_]|^tests?$/
 type LiteralKind = 'eq' | 'contains' | 'prefix' | 'suffix' | 'glob' | 'regex';
 
 /** Which tests `<name> <kind> L` selects. */
-function classifyLiteral(l: string, kind: LiteralKind, domain: Domain): Sel {
+function classifyLiteral(l: string, kind: LiteralKind, domain: Domain, objectNames = false): Sel {
+  // Among the objects offered for collection, `name.startswith("TestData")` picks the helper and data classes
+  // named like tests (`TestDataFactory`): keeping them out stops pytest from collecting non-tests (its
+  // "cannot collect test class" warning), like `__test__ = False`. Dropping real tests needs the generic
+  // prefix (`"Test"`, `"test"`) or their exact names, which stay reported.
+  if (objectNames && kind === 'prefix' && /^Test[A-Z0-9]\w*$/.test(l)) return OTHER;
   const samples = domain === 'path' ? PATH_SAMPLES : ITEM_SAMPLES;
   switch (kind) {
     case 'contains':
@@ -203,9 +213,9 @@ function classifyLiteral(l: string, kind: LiteralKind, domain: Domain): Sel {
   return TEST_LIKE.test(l) || /::/.test(l) ? NAMED : OTHER;
 }
 
-function classifyLiterals(ls: string[], kind: LiteralKind, domain: Domain): Sel {
+function classifyLiterals(ls: string[], kind: LiteralKind, domain: Domain, objectNames = false): Sel {
   let out: Sel = DEAD;
-  for (const l of ls) out = Math.max(out, classifyLiteral(l, kind, domain)) as Sel;
+  for (const l of ls) out = Math.max(out, classifyLiteral(l, kind, domain, objectNames)) as Sel;
   return out;
 }
 
@@ -283,9 +293,47 @@ function isNameRef(n: Node, s: Scope, compV: Set<string>): boolean {
   return NAME_ATTR.test(n.text);
 }
 
+/**
+ * A call of a module-level function of the file that answers the same constant whatever happens
+ * (`def _backend_ready(): return False`): the condition it stands in is that constant. The function must be
+ * defined once, undecorated, never rebound at module level (`try: from flags import ready as _ready`), and
+ * end in a return, all its returns giving constants of one truthiness.
+ */
+function constantHelperCall(c: Node): 'truthy' | 'falsy' | undefined {
+  const callee = c.childForFieldName('function');
+  if (callee?.type !== 'identifier') return undefined;
+  const root = c.tree.rootNode;
+  const helper = moduleFunctionNamed(root, callee.text);
+  if (!helper || helper.parent?.type === 'decorated_definition' || moduleAssignments(root).has(callee.text)) return undefined;
+  // Defined once, and not also imported, assigned or declared global anywhere in the file.
+  const name = callee.text;
+  const defs = root.text.match(new RegExp(`\\b(def|class)\\s+${name}\\b`, 'g'))?.length ?? 0;
+  if (defs !== 1 || new RegExp(`\\b(import|as|global)\\s+${name}\\b|\\b${name}\\s*(=[^=]|:=)|\\bglobal\\b[^\\n]*\\b${name}\\b`).test(root.text)) return undefined;
+  const body = helper.childForFieldName('body');
+  const stmts = body?.namedChildren.filter((x) => x.type !== 'comment') ?? [];
+  if (!body || stmts[stmts.length - 1]?.type !== 'return_statement') return undefined;
+  let answer: Truthy | undefined;
+  let mixed = false;
+  forEachInScope(body, (n) => {
+    if (mixed) return false;
+    if (n.type === 'yield' || n.type === 'global_statement' || n.type === 'nonlocal_statement') mixed = true;
+    if (n.type !== 'return_statement') return;
+    const t = truthiness(returnValue(n));
+    // Only literal constants: `return None`/`return` count as falsy like `return False`.
+    if (t === 'unknown' || (answer && answer !== t)) mixed = true;
+    else answer = t;
+  });
+  return mixed ? undefined : answer;
+}
+type Truthy = 'truthy' | 'falsy';
+
 function evalCond(node: Node, s: Scope, depth = 0, compLits = new Map<string, string[]>(), compV = new Set<string>()): Verdict {
   if (depth > 60) return OPAQUE;
   const c = unparen(node);
+  if (c.type === 'call') {
+    const k = constantHelperCall(c);
+    if (k) return k === 'truthy' ? TRIVIAL : sel(DEAD);
+  }
   // `(name := value)` is as true as its value; the name it binds plays no part.
   if (c.type === 'named_expression') {
     const value = c.childForFieldName('value');
@@ -418,7 +466,7 @@ function atom(c: Node, s: Scope, compLits: Map<string, string[]>, compV: Set<str
     }
     if ((name === 'startswith' || name === 'endswith') && obj && isNameRef(obj, s, vs)) {
       const l = literalsOf(args[0], withComp);
-      if (l) return sel(classifyLiterals(l, name === 'startswith' ? 'prefix' : 'suffix', s.domain));
+      if (l) return sel(classifyLiterals(l, name === 'startswith' ? 'prefix' : 'suffix', s.domain, s.objectNames));
     }
     if (/^(fnmatch|fnmatchcase)$/.test(name) && args.length >= 2 && isNameRef(args[0]!, s, vs)) {
       const l = literalsOf(args[1], withComp);
@@ -432,6 +480,8 @@ function atom(c: Node, s: Scope, compLits: Map<string, string[]>, compV: Set<str
       const l = literalsOf(args[0], withComp);
       if (l) return sel(classifyLiterals(l, 'regex', s.domain));
     }
+    // `isinstance(obj, type)` is `inspect.isclass(obj)`: structural, it picks no test in particular.
+    if (name === 'isinstance' && args.length === 2 && /^(builtins\.)?type$/.test(args[1]!.text) && refersToV(args[0]!, s, vs)) return TRIVIAL;
     if (name === 'isinstance' && args.length === 2) return sel(/\b(Function|Item)\s*\)?$/.test(args[1]!.text) ? ALL : OTHER);
     if (s.domain === 'path' && /^(is_dir|is_file|isdir|isfile|exists|check)$/.test(name) && obj && refersToV(obj, s, vs)) return TRIVIAL;
     if (/^(is(function|class|method|routine|coroutinefunction)|callable|safe_isclass)$/.test(name) && args.some((a) => refersToV(a, s, vs))) return TRIVIAL;
@@ -464,6 +514,9 @@ function skipMarkOf(expr: Node | undefined, ctx: RuleContext, defs: (name: strin
   if (e.type === 'named_expression') e = unparen(e.childForFieldName('value') ?? e);
   const str = stringValue(e);
   if (str === 'skip' || str === 'xfail') return str;
+  // `pytest.mark.skip(...).mark`: the Mark inside the decorator, what `own_markers` holds.
+  if (e.type === 'attribute' && e.childForFieldName('attribute')?.text === 'mark') return skipMarkOf(e.childForFieldName('object')!, ctx, defs, depth + 1);
+  if (e.type === 'call' && /(^|\.)Mark$/.test(ctx.names.callee(e) ?? dottedName(e.childForFieldName('function')) ?? '')) return builtMarkKind(e);
   if (e.type === 'identifier') {
     const rhs = defs(e.text);
     if (rhs.length === 0) {
@@ -486,6 +539,39 @@ function skipMarkOf(expr: Node | undefined, ctx: RuleContext, defs: (name: strin
   if (!cond) return kind === 'xfail' ? 'xfail' : undefined;
   if (truthiness(cond) !== 'truthy' || stringValue(cond) !== undefined) return undefined;
   return kind === 'skipif' ? 'skip' : 'xfail';
+}
+
+/** `Mark("skip", (), {})`: a Mark built by hand; `skipif`/`xfail` are unconditional only without a condition or with a constant true one. */
+function builtMarkKind(call: Node): SkipKind | undefined {
+  const [nameArg, argsArg] = callArguments(call).positional;
+  const name = stringValue(nameArg ?? callArguments(call).keywords.get('name'));
+  if (name === 'skip') return 'skip';
+  if (name !== 'xfail' && name !== 'skipif') return undefined;
+  const args = argsArg ? unparen(argsArg) : undefined;
+  const cond = args && (args.type === 'tuple' || args.type === 'list') ? args.namedChildren.filter((c) => c.type !== 'comment')[0] : undefined;
+  if (args && !cond && args.type !== 'tuple' && args.type !== 'list') return undefined;
+  if (!cond) return name === 'xfail' ? 'xfail' : undefined;
+  if (truthiness(cond) !== 'truthy' || stringValue(cond) !== undefined) return undefined;
+  return name === 'skipif' ? 'skip' : 'xfail';
+}
+
+/**
+ * `X.own_markers.append(m)`, `.insert(i, m)`, `.extend([m, ...])`: the list `add_marker` appends to, written
+ * directly. Returns the owner `X` and the marks added.
+ */
+function ownMarkersPush(n: Node): { owner: Node; marks: Node[] } | undefined {
+  if (n.type !== 'call') return undefined;
+  const f = unparen(n.childForFieldName('function')!);
+  if (f.type !== 'attribute') return undefined;
+  const method = f.childForFieldName('attribute')?.text ?? '';
+  const list = unparen(f.childForFieldName('object')!);
+  if (!/^(append|insert|extend)$/.test(method) || list.type !== 'attribute' || list.childForFieldName('attribute')?.text !== 'own_markers') return undefined;
+  const args = callArguments(n).positional;
+  const arg = args[method === 'insert' ? 1 : 0];
+  if (!arg) return undefined;
+  const u = unparen(arg);
+  const marks = method !== 'extend' ? [arg] : u.type === 'list' || u.type === 'tuple' ? u.namedChildren.filter((c) => c.type !== 'comment') : [];
+  return { owner: unparen(list.childForFieldName('object')!), marks };
 }
 
 /** `pytest.skip(...)`, `pytest.xfail(...)`, `raise pytest.skip.Exception(...)`, `raise unittest.SkipTest(...)`. */
@@ -888,6 +974,12 @@ class ItemsAnalysis {
     const method = f.childForFieldName('attribute')?.text ?? '';
     const obj = f.childForFieldName('object')!;
     const args = callArguments(n).positional;
+    const pushed = ownMarkersPush(n);
+    if (pushed) {
+      // One finding per call, for the first skip/xfail mark it adds.
+      for (const mark of pushed.marks) if (this.checkAddMarker(n, pushed.owner, mark, where)) break;
+      return;
+    }
     if (this.isItems(obj)) {
       const shown = snippet(n);
       if (method === 'clear') {
@@ -909,16 +1001,17 @@ class ItemsAnalysis {
     if (method === 'add_marker') this.checkAddMarker(n, obj, args[0], where);
   }
 
-  private checkAddMarker(n: Node, obj: Node, mark: Node | undefined, where: string): void {
+  private checkAddMarker(n: Node, obj: Node, mark: Node | undefined, where: string): boolean {
     const kind = skipMarkOf(mark, this.ctx, (name) => this.defs.get(name) ?? this.moduleDefs.get(name) ?? []);
-    if (!kind) return;
+    if (!kind) return false;
     const { vars, loops, filters } = this.loopVars(n);
     const o = unparen(obj);
     // The marked object must be the loop variable (or `items[i]` with i the loop index).
     const isLoopItem = (o.type === 'identifier' && vars.includes(o.text)) || (o.type === 'subscript' && this.isItems(o.namedChildren[0]!) && loops.length > 0);
-    if (!isLoopItem) return;
+    if (!isLoopItem) return false;
     const text = [mark, ...(mark ? (this.defs.get(mark.text) ?? this.moduleDefs.get(mark.text) ?? []) : [])].map((x) => x?.text ?? '').join(' ');
     reportMarker(this.ctx, this.site(n, vars, this.filterVerdicts(filters, vars)), kind, where, text);
+    return true;
   }
 
   /** What the `if` filters of enclosing comprehensions select, as verdicts. */
@@ -1171,14 +1264,19 @@ function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook
       if (f.type !== 'attribute') return;
       const m = f.childForFieldName('attribute')?.text ?? '';
       const obj = unparen(f.childForFieldName('object')!);
-      const isTarget =
-        (m === 'add_marker' && (kind === 'hook' ? obj.type === 'identifier' && perTest.includes(obj.text) : /^request\.node$/.test(obj.text))) ||
-        (m === 'applymarker' && kind === 'fixture' && obj.text === 'request');
+      const isNode = (o: Node) => (kind === 'hook' ? o.type === 'identifier' && perTest.includes(o.text) : /^request\.node$/.test(o.text));
+      // `item.own_markers.append(mark)` is `add_marker` written by hand.
+      const pushed = ownMarkersPush(n);
+      const isTarget = pushed ? isNode(pushed.owner) : (m === 'add_marker' && isNode(obj)) || (m === 'applymarker' && kind === 'fixture' && obj.text === 'request');
       if (!isTarget) return;
-      const mark = callArguments(n).positional[0];
-      const k = skipMarkOf(mark, ctx, (name) => defs.get(name) ?? moduleDefs.get(name) ?? []);
-      const text = [mark, ...(mark ? (defs.get(mark.text) ?? moduleDefs.get(mark.text) ?? []) : [])].map((x) => x?.text ?? '').join(' ');
-      if (k) reportMarker(ctx, site(), k, where, text);
+      for (const mark of pushed ? pushed.marks : [callArguments(n).positional[0]]) {
+        const k = skipMarkOf(mark, ctx, (name) => defs.get(name) ?? moduleDefs.get(name) ?? []);
+        const text = [mark, ...(mark ? (defs.get(mark.text) ?? moduleDefs.get(mark.text) ?? []) : [])].map((x) => x?.text ?? '').join(' ');
+        if (k) {
+          reportMarker(ctx, site(), k, where, text);
+          break;
+        }
+      }
     }
   });
 }
@@ -1250,6 +1348,7 @@ function checkMakeItem(ctx: RuleContext, fn: Node, modLits: Map<string, string[]
   if (!body) return;
   const params = hookParameters(fn);
   const scope = makeScope(fn, params.filter((p) => p !== 'collector'), params.filter((p) => p === 'name'), 'item', modLits, ['collector']);
+  scope.objectNames = true;
   forEachInScope(body, (n) => {
     if (n.type !== 'return_statement') return;
     const value = returnValue(n);
@@ -1828,6 +1927,9 @@ export const collectionSabotage: Rule = {
         'A `testMethodPrefix` that starts with `test` (`"test"`, `"test_smoke"`); another prefix on a loader of the file\'s own is a warning (it may be the project\'s naming), and `info` inside a test function; quiet when everything the loader loads is only checked in assertions (a test of the loader).',
         '`pytest_ignore_collect` that ignores virtualenvs, build directories or paths from `--ignore`; in the conftest of a vendored-code folder (`externals/`, `_vendor/`, `third_party/`, not under a test folder), ignoring every path below it (`return True`, `collect_ignore_glob = ["*.py"]`) keeps pytest away from the bundled modules and is `info` (the same in `tests/unit/` stays an error); entries that name test files (`collect_ignore = ["test_vendor.py"]`) or a return that picks test files by name keep their severity there.',
         'An autouse fixture calling a helper that skips only under a condition (`if shutil.which("docker") is None: pytest.skip(...)`); a helper that always skips counts as a skip in the fixture.',
+        'A skip guarded by a helper that really checks something (`if not _backend_ready():` where `_backend_ready` probes a socket, an import or is rebound at import) is a dependency gate, `info`; a helper of the file that always answers the same constant (`def _backend_ready(): return False`) is no condition, and the skip is reported like an unconditional one.',
+        'A `pytest_pycollect_makeitem` that keeps classes named like tests but of a longer class-style prefix out of collection (`if inspect.isclass(obj) and name.startswith("TestData"): return []`: data builders and helpers pytest would otherwise try to collect, like `__test__ = False`): quiet. The generic prefix (`"Test"`, `"test"`), every class (`inspect.isclass(obj)`, `isinstance(obj, type)`) or exact test names stay reported.',
+        'Marks pushed into `item.own_markers` (what `add_marker` appends to) are judged like `add_marker`: a skip for a marker or option category is quiet, one for every item is reported.',
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',

@@ -331,6 +331,38 @@ export function severityFor(ctx: RuleContext, node: Node, base: Severity, opts: 
   return insideFunction(node) ? 'info' : base;
 }
 
+/** Per file: whether it is a runner module named like a test (asked for at every finding of the file). */
+const runnerModules = new WeakMap<Node, boolean>();
+/** Classes whose subclasses run a test suite: Django's runners, unittest's `TextTestRunner` and its kin. */
+const RUNNER_BASE = /(^|\.)(DiscoverRunner|DjangoTestSuiteRunner|\w*TestRunner)$/;
+
+/**
+ * A file that is a test by its name or folder (`myproject/test_runner.py`, `tests/runtests.py`) but defines no
+ * test (no top-level `test*` function, `Test*` class or `TestCase` subclass) and does define or drive a runner
+ * (a runner subclass, `run_suite(...)`, `TextTestRunner(...)`): it is the project's test runner, configuration
+ * like `settings.TEST_RUNNER`, not a test exercising one. Its hacks change every run, so they keep the base severity.
+ */
+export function isRunnerModuleNamedLikeTest(ctx: RuleContext): boolean {
+  const root = ctx.root;
+  const cached = runnerModules.get(root);
+  if (cached !== undefined) return cached;
+  let runner = false;
+  let tests = false;
+  for (const stmt of root.namedChildren) {
+    const def = definitionOf(stmt);
+    const name = def.childForFieldName('name')?.text ?? '';
+    if (def.type === 'function_definition' && /^test/.test(name)) tests = true;
+    if (def.type !== 'class_definition') continue;
+    const bases = (def.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => dottedName(b) ?? '');
+    if (/^Test/.test(name) || bases.some((b) => /(^|\.)\w*TestCase$/.test(b))) tests = true;
+    if (bases.some((b) => RUNNER_BASE.test(b))) runner = true;
+  }
+  runner ||= /\.run_suite\s*\(|\b\w*TestRunner\s*\(/.test(ctx.source);
+  const out = runner && !tests;
+  runnerModules.set(root, out);
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Gates: the conditions under which a statement runs
 
