@@ -286,16 +286,20 @@ class FileJudge {
   }
 
   /**
-   * `site` ends a method of a plain class (no base but `object`; a dataclass counts) under a condition on the
-   * method's arguments or `self`'s state, in a module that wires up no program (no GUI toolkit, server,
-   * event loop or process machinery), in a class and method not named as a program or its lifecycle, and
-   * the method exits with no failure status elsewhere (a program's `Run.__init__` reports its status).
+   * `site` (a SystemExit) ends a method of a class that belongs to a program, which ends itself there on
+   * purpose: the class or method is named as a program or its ending (`Server`, `Runner`, `stop()`,
+   * `handle_*`), it extends a framework's class (an `argparse.Action`, a server's worker: the framework calls
+   * the method), the module wires up a program (a GUI toolkit, server, event loop, process machinery or
+   * argument parsing; a main guard, `sys.argv` or a shebang), the exit answers a command word (`line ==
+   * "halt"`), or the method also exits with a failure status (a program's `Run.__init__` reporting its result).
+   * Any other class is a library's, named how it likes (`Scheduler.run_all`, `Pipeline.run`, `Job.execute`):
+   * its methods are what the tests call.
    */
-  private isValidationExitOfPlainClass(site: ExitSite, method: Node, cls: Node): boolean {
-    if (classBases(cls, this.names).some((b) => b !== 'object' && b !== 'builtins.object')) return false;
-    if (PROGRAM_CLASS_NAME.test(functionName(cls)) || LIFECYCLE_METHOD.test(functionName(method))) return false;
-    if ((this.programModule ??= PROGRAM_IMPORT.test(this.ctx.source))) return false;
-    if (!underConditionOnInput(site.node, method)) return false;
+  private isProgramMethod(site: ExitSite, method: Node, cls: Node): boolean {
+    if (PROGRAM_CLASS_NAME.test(functionName(cls)) || PROGRAM_METHOD.test(functionName(method))) return true;
+    if (classBases(cls, this.names).some((b) => this.isFrameworkBase(b))) return true;
+    if ((this.programModule ??= PROGRAM_IMPORT.test(this.ctx.source) || this.isCommandLineModule())) return true;
+    if (underCommandWord(site.node, method)) return true;
     const body = method.childForFieldName('body');
     let reportsFailure = false;
     if (body) {
@@ -306,7 +310,23 @@ class FileJudge {
         return !reportsFailure;
       });
     }
-    return !reportsFailure;
+    return reportsFailure;
+  }
+
+  /**
+   * A base class from another library, whose machinery calls the subclass's methods (`argparse.Action`,
+   * a server's `AsyncWorker`): not `object` or another builtin (`Exception`, `dict`), the language's own
+   * helpers (`abc`, `typing`, `enum`, `collections`), a class of this file or one of the project's own package.
+   */
+  private isFrameworkBase(base: string): boolean {
+    if (!base || base === 'object' || base.startsWith('builtins.') || /^(abc|typing|typing_extensions|enum|collections|dataclasses)\./.test(base)) return false;
+    return !this.definedHere(base.slice(base.lastIndexOf('.') + 1)) && !isOwnPackageName(base, this.ctx.facts.path);
+  }
+
+  /** The module is run as a command: a shebang, `sys.argv`, or a main guard. */
+  private isCommandLineModule(): boolean {
+    if (this.ctx.facts.hasShebang || /\bargv\b/.test(this.ctx.source)) return true;
+    return this.ctx.root.namedChildren.some((s) => s.type === 'if_statement' && isMainGuardCondition(s.childForFieldName('condition')));
   }
 
   /**
@@ -499,7 +519,8 @@ class FileJudge {
       if (options >= 2) return 'strong';
     }
     if (this.isUsagePath(site.node, def)) return 'strong';
-    return CLI_NAME.test(name) ? 'name' : 'none';
+    // A method only *named* `run`/`main` is judged with its class (`isProgramMethod`): libraries use the names too.
+    return CLI_NAME.test(name) && !isMethod(def) ? 'name' : 'none';
   }
 
   /** The exit follows printing usage/help/version, or is guarded by a help/version/usage condition. */
@@ -618,6 +639,19 @@ class FileJudge {
         // `finish = lambda: os._exit(0)` is a function of code under test like its `def` spelling.
         const named = lambdaName(chain[chain.length - 1]!);
         if (named && !swallow) return { severity: 'error', where: `in \`${named}\`, a lambda of code under test`, note: `Whatever calls \`${named}()\` ends the run.` };
+        // `ACTIONS = {"finish": lambda: os._exit(0)}`: an entry of a dispatch table, run by whatever picks it.
+        const entry = chain.length === 1 && !swallow ? tableEntryOf(chain[0]!) : undefined;
+        if (entry) {
+          // A menu's quit command (`"q": lambda: sys.exit(0)`) leaves an interactive program at its user's request.
+          if (entry.key !== undefined && QUIT_COMMAND.test(entry.key)) return undefined;
+          // A SystemExit in the table of a command-line or interactive program (one that prompts its user) may be
+          // its own way out; `os._exit(0)` never is.
+          const program = (this.programModule ??= PROGRAM_IMPORT.test(this.ctx.source) || this.isCommandLineModule()) || PROMPTS_USER.test(this.ctx.source);
+          if (site.kind === 'os._exit' || !program) {
+            const label = entry.key !== undefined ? `the \`${JSON.stringify(entry.key)}\` entry of \`${entry.table}\`` : `an entry of \`${entry.table}\``;
+            return { severity: 'error', where: `in a lambda kept in ${label}, a dispatch table of code under test`, note: `Whatever picks that entry and calls it ends the run.` };
+          }
+        }
         return { severity: 'info', where: 'in a module-level lambda of code under test' };
       }
       return { severity: 'error', where: swallow ? `at module level ${swallowWhere}` : 'at module level of an importable module', note: swallow ? undefined : 'Importing the module (as a test does) ends the run.', related: swallowRelated };
@@ -693,10 +727,10 @@ class FileJudge {
     if (cli === 'name' && !strong) return { severity: 'info', where: `in \`${fname}()\``, note: 'Fine for a command-line entry point; if a test calls it, the run ends as a success.' };
     if (role === 'entry-point' && !strong) return { severity: 'info', where: `in \`${fname}()\` of a script` };
     const cls = classOfMethod(nearest);
-    // Library methods sometimes end a server or GUI process with sys.exit(0); `os._exit(0)` outside a fork is never that.
-    // A plain class's method that quits on a check of its arguments or state is the class's API bailing out
-    // of its work (`Triangle.__init__` on degenerate sides, `MinStack.push` when full), judged like a function.
-    if (cls && !strong && site.kind !== 'os._exit' && !this.isValidationExitOfPlainClass(site, nearest, cls)) {
+    // A program's classes sometimes end a server or GUI process with sys.exit(0); `os._exit(0)` outside a fork
+    // is never that. Any other class's method (`Scheduler.run_all`, `Triangle.__init__` on degenerate sides,
+    // `MinStack.push` when full) is the library's API ending the caller's process, judged like a function.
+    if (cls && !strong && site.kind !== 'os._exit' && this.isProgramMethod(site, nearest, cls)) {
       return { severity: 'info', where: `in method \`${functionName(cls)}.${fname}()\`` };
     }
     const owner = cls ? `method \`${functionName(cls)}.${fname}()\`` : `\`${fname}()\``;
@@ -865,24 +899,20 @@ function reportsErrorBefore(node: Node, handler: Node): boolean {
 
 /** Classes named as a program, server, window or its runner: their methods end the process on purpose. */
 const PROGRAM_CLASS_NAME = /(Server|Service|Daemon|App|Application|Worker|Window|Frame|Gui|GUI|Cli|CLI|Command|Runner|Run|Main|Shell|Console|Manager|Handler|Utility|Program|Launcher|Bot|Game|Loop|Process|Tool|Script|Wizard|Menu|Dialog)$/;
-/** Methods named as a program's lifecycle or an event's handler. */
-const LIFECYCLE_METHOD = /^_*(run\w*|serve\w*|start\w*|stop\w*|quit\w*|exit\w*|shutdown\w*|terminate|close|main\w*|loop|mainloop|execute|handle\w*|on_\w+|do_\w+|cmd_\w+|command\w*|daemoni[sz]e|kill|abort|die|bail\w*|finish|cleanup|signal\w*|interrupt\w*|__call__|__del__|__exit__)$/i;
+/**
+ * Methods named as a process's ending, a server's or event loop's serving, or an event's handler. Not names
+ * of doing the work (`run`, `run_all`, `start`, `execute`, `main`): any library's classes use those.
+ */
+const PROGRAM_METHOD = /^_*(serve\w*|stop\w*|quit\w*|exit\w*|shutdown\w*|terminate|close|loop|mainloop|handle\w*|on_\w+|do_\w+|cmd_\w+|daemoni[sz]e|kill|abort|die|bail\w*|finish|cleanup|signal\w*|interrupt\w*|__del__|__exit__)$/i;
 /** An import of a GUI or game toolkit, a server or event-loop framework, or process machinery. */
 const PROGRAM_IMPORT = /^[ \t]*(?:from|import)[ \t]+(?:tkinter|Tkinter|turtle|pygame|pyglet|arcade|curses|wx|kivy|PyQt\d|PySide\d?|gi|toga|socketserver|SocketServer|http\.server|asyncio|asyncore|twisted|tornado|gevent|eventlet|trio|anyio|aiohttp|flask|django|fastapi|uvicorn|gunicorn|zmq|multiprocessing|subprocess|signal|daemon|selectors|socket|threading|argparse|optparse|click|typer|cmd)\b/m;
 
-/**
- * `node` sits in the body of an `if`/`elif` (inside `def`) whose condition reads one of `def`'s parameters
- * or an attribute of its `self`: a check of the call's input or the object's state.
- */
-function underConditionOnInput(node: Node, def: Node): boolean {
-  const params = new Set(parameterNames(def));
-  const self = isMethod(def) ? parameterNames(def)[0] : undefined;
+/** `node` sits in the body of an `if`/`elif` (inside `def`) whose condition compares with a command word. */
+function underCommandWord(node: Node, def: Node): boolean {
   for (let p = node.parent; p && p.id !== def.id; p = p.parent) {
     if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
-    if (!isInside(node, p.childForFieldName('consequence'))) continue;
     const cond = p.childForFieldName('condition');
-    if (!cond || comparesWithWord(cond)) continue;
-    if (containsNode(cond, (n) => n.type === 'identifier' && params.has(n.text) && (n.text !== self || n.parent?.type === 'attribute'))) return true;
+    if (cond && isInside(node, p.childForFieldName('consequence')) && comparesWithWord(cond)) return true;
   }
   return false;
 }
@@ -928,6 +958,9 @@ function isInteractiveQuit(site: Node, chain: Node[], def: Node, names: NameReso
   }
   return false;
 }
+
+/** A prompt for the user: `input("> ")`, `raw_input(prompt)` (a bare `input()` reads data). */
+const PROMPTS_USER = /\b(raw_)?input\(\s*[^)\s]/;
 
 /** What a user types to leave an interactive program: `q`, `quit`, `exit()`, `:q`, `bye`. */
 const QUIT_COMMAND = /^\s*(q|quit|exit|quit\(\)|exit\(\)|:q|bye|logout)\s*$/i;
@@ -1050,6 +1083,30 @@ function lambdaName(lambda: Node): string | undefined {
   const scope = assignment.parent?.type === 'expression_statement' ? assignment.parent.parent : null;
   if (left?.type !== 'identifier' || !(scope?.type === 'module' || (scope?.type === 'block' && scope.parent?.type === 'class_definition'))) return undefined;
   return left.text;
+}
+
+/**
+ * The table a lambda is an entry of: a value of a dict, or an element of a list, tuple or set, bound by a
+ * plain assignment at module level or in a class body (`ACTIONS = {"finish": lambda: os._exit(0)}`), with its
+ * key when it is a string.
+ */
+function tableEntryOf(lambda: Node): { table: string; key?: string } | undefined {
+  let container = lambda.parent;
+  let key: string | undefined;
+  if (container?.type === 'pair') {
+    if (container.childForFieldName('value')?.id !== lambda.id) return undefined;
+    key = stringValue(container.childForFieldName('key'));
+    container = container.parent;
+  }
+  if (!container || !/^(dictionary|list|tuple|set)$/.test(container.type)) return undefined;
+  let value: Node = container;
+  while (value.parent?.type === 'parenthesized_expression') value = value.parent;
+  const assignment = value.parent;
+  if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== value.id) return undefined;
+  const left = assignment.childForFieldName('left');
+  const scope = assignment.parent?.type === 'expression_statement' ? assignment.parent.parent : null;
+  if (left?.type !== 'identifier' || !(scope?.type === 'module' || (scope?.type === 'block' && scope.parent?.type === 'class_definition'))) return undefined;
+  return { table: left.text, key };
 }
 
 /** Dunders whose callers always use the result (comparisons, `len()`, `str()`...). */
@@ -1248,7 +1305,7 @@ export const forcedSuccessExit: Rule = {
       lookAlikes: [
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
         'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
-        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`, unless the file also calls them directly (a library path reaches the exit: `error`).',
+        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`; a method so named is judged with its class, below). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`, unless the file also calls them directly (a library path reaches the exit: `error`).',
         'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
         'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), a comparison of what the user typed with a quit command, however the answer got there (`if err.answer == "exit()":`, `if cmd in ("q", "quit"):`), when it decides the branch (the whole condition or an `and` operand, with `==`/`in`: `if cmd == "quit" or errors:` and `if cmd != "exit":` stay `error`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. A bare `input()` that reads data prompts no one and does not count.',
@@ -1262,9 +1319,9 @@ export const forcedSuccessExit: Rule = {
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
         'An exit stored as a cleanup or finalizer (`self.addCleanup(os._exit, 0)`, `unittest.addModuleCleanup(...)`, `cls.addClassCleanup(sys.exit, 0)`, `request.addfinalizer(functools.partial(os._exit, 0))`, `ExitStack().callback(os._exit, 0)`) runs when the test, class, module, fixture or block ends: judged at the registering call like the exit itself. Cleanups that remove files or exit non-zero stay quiet.',
         '`os._exit(0)` in the `__del__` of a test helper class — `error`: the finaliser runs by itself when the object is collected or the interpreter shuts down, after the run has set its status (a `SystemExit` there is only printed, so it stays `info`).',
-        'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call. So is a call of a helper that passes one of its parameters on as the status (`def finish(status=0): sys.exit(status)` called as `finish()`, `bail = lambda code: os._exit(code)` called as `bail(0)`), when the helper is bound once and its exit is a statement of its own body; the call is reported, with the exit it ends in. So is an exit kept in a dict, list or tuple bound once and picked by a literal key (`HANDLERS["done"](0)` after `HANDLERS = {"done": sys.exit}`); a key that is not a literal (a command dispatcher) is left alone.',
+        'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call. So is a call of a helper that passes one of its parameters on as the status (`def finish(status=0): sys.exit(status)` called as `finish()`, `bail = lambda code: os._exit(code)` called as `bail(0)`), when the helper is bound once and its exit is a statement of its own body; the call is reported, with the exit it ends in. So is an exit kept in a dict, list or tuple bound once and picked by a literal key (`HANDLERS["done"](0)` after `HANDLERS = {"done": sys.exit}`); a key that is not a literal (a command dispatcher) is left alone. A lambda that exits kept in such a table of code under test (`ACTIONS = {"finish": lambda: os._exit(0)}`) runs wherever an entry is picked, however: `error` (a SystemExit in a command-line program\'s table stays `info`, and a menu\'s quit command, `{"q": lambda: sys.exit(0)}`, is quiet).',
         'Replacing the process with a program that does nothing and exits 0 (`os.execv("/bin/true", ["true"])`, `os.execl(sys.executable, sys.executable, "-c", "pass")`) is judged like `os._exit(0)`; other programs (`os.execv(sys.executable, [sys.executable] + sys.argv)` restarting itself, `os.execvp("git", ...)`) are not exits of this kind.',
-        '`sys.exit(0)` in a method of a library class (a server\'s `serve_forever`, a GUI\'s exit-on-click) that returns nothing — `info`; `os._exit(0)` there, or in a method that returns values (a property getter or a value dunder such as `__eq__` counts), is an `error`. So is an exit in a method of a plain class (no base but `object`; dataclasses too) under a check of the method\'s arguments or `self`\'s state — a constructor rejecting its input (`__init__`, `__post_init__`), a mutator refusing (`push()` on a full stack) — unless the class or method is named as a program or its lifecycle (`Server`, `Runner`, `stop()`, `handle_*`), the module imports a GUI, server, event-loop or process library, the condition compares with a command word (`line == "halt"`), or the method also exits with a failure status (a program\'s `Run.__init__` reporting its result): those stay `info`.',
+        '`sys.exit(0)` in a method of a program\'s class that returns nothing — `info`: the class or method is named as a program or its ending (`Server`, `Runner`, `Application`, `stop()`, `close()`, `handle_*`, a server\'s `serve_forever`), the class extends another library\'s class whose machinery calls the method (an `argparse.Action`, a task framework\'s `Task.run`), the module imports a GUI, server, event-loop, process or argument-parsing library or runs as a command (main guard, `sys.argv`, shebang), the exit answers a command word (`line == "halt"`), or the method also exits with a failure status (a program\'s `Run.__init__` reporting its result). Any other class is a library\'s, whatever its methods are called: `sys.exit(0)` in `Scheduler.run_all()`, `Pipeline.run()`, `Job.execute()`, a constructor rejecting its input or a subclass of the project\'s own base class is an `error`, as are `os._exit(0)` in any method and an exit in a method that returns values (a property getter or a value dunder such as `__eq__` counts).',
         'Task-runner commands (`@invoke.task`, fabric\'s `@task`), which the command line runs like click commands — quiet.',
         'A worker process ending itself on purpose: `os._exit(0)` in the `handle_error()` callback of a server class, a method named as the process\'s exit hook (`exithook`, `on_exit`) whose body is only the exit and that no method returning a value calls, `raise SystemExit` in an `except OSError` handler after reporting the error on stderr or in a log — `info`. A handler of the work\'s failure (`except Exception`, `except ValueError`) that prints and exits 0 stays an `error`, as does `os._exit(0)` after an environment error.',
         '`atexit`/`sys.excepthook` callbacks that exit 0, and exits after a test run in a runner script (`pytest.main(...)` then `sys.exit(0)`), are reported by RH102 instead; outside test files, an exit after a test run in the same function is the runner\'s status, which RH102 judges.',

@@ -524,6 +524,46 @@ function narrowedToOtherFiles(call: Node, target: Node): boolean {
   return false;
 }
 
+/** A golden, expected-output or snapshot folder inside a test folder: `tests/golden/…`, `test/expected/…`, `tests/__snapshots__/…`. */
+const EXPECTED_FOLDER = /(^|\/)tests?\/(.+\/)?(goldens?|expected([_-]\w+)?|(__)?snapshots(__)?|baselines?)\//i;
+/** Words of an update switch for expected output: `--update-golden`, `UPDATE_SNAPSHOTS`, `args.regen`, `self.bless`. */
+const UPDATE_WORD = /update|regen|bless|rebaseline/i;
+/** Functions named for updating the expected output: `update_goldens()`, `regenerate_snapshots()`, `bless()`. */
+const UPDATE_FUNCTION = /^_*(update|regen(erate)?|bless|rebaseline)(_|$)/i;
+
+/**
+ * The call runs behind an explicit update gate: in the body of an `if` whose condition names an update switch
+ * (`if update_golden:`, `if os.environ.get("UPDATE_SNAPSHOTS"):`, `if "--update-golden" in sys.argv:`), after an
+ * early way out when the switch is off (`if not UPDATE: raise ...`), or in a function named for updating.
+ */
+function updateGated(call: Node): boolean {
+  for (let child: Node = call, p = call.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition') {
+      if (UPDATE_FUNCTION.test(functionName(p))) return true;
+      continue;
+    }
+    if ((p.type === 'if_statement' || p.type === 'elif_clause') && p.childForFieldName('consequence')?.id === child.id) {
+      const cond = p.childForFieldName('condition');
+      if (cond && UPDATE_WORD.test(cond.text) && unparen(cond).type !== 'not_operator') return true;
+    }
+    if (p.type === 'block' || p.type === 'module') {
+      for (let prev = child.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+        if (prev.type === 'if_statement' && isEarlyExitUnless(prev)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** `if not UPDATE: return ...` (or `raise`/`continue`), with no `else`: what follows runs only when updating. */
+function isEarlyExitUnless(stmt: Node): boolean {
+  const cond = stmt.childForFieldName('condition');
+  const c = cond && unparen(cond);
+  if (c?.type !== 'not_operator' || !UPDATE_WORD.test(c.text) || stmt.childForFieldName('alternative')) return false;
+  const last = stmt.childForFieldName('consequence')?.namedChildren.filter((n) => n.type !== 'comment').pop();
+  return !!last && /^(return_statement|raise_statement|continue_statement)$/.test(last.type);
+}
+
 /** A project template's generation hook (cookiecutter's `hooks/post_gen_project.py`): it edits the project it just generated. */
 function isGenerationHook(file: FileContext): boolean {
   return /(^|[\\/])hooks[\\/](pre|post)_gen_project\.py$/.test(file.path) || /\{\{\s*cookiecutter\./.test(file.source);
@@ -582,7 +622,8 @@ export const testFileTampering: Rule = {
         'Reading test files is RH503, not this rule.',
         '`setup.cfg`/`tox.ini`/`pyproject.toml` deleted or rewritten without a pytest section (packaging tools such as `sdist` do this): `info`.',
         'Writing test files under a folder the caller passes in (a project generator scaffolding `tests/` of a new project): `info`; deleting, moving or overwriting there (cleaning the project it works on): `warning` instead of `error`. Unless the parameter\'s default is the project itself (`root=os.path.dirname(__file__)`), or a same-file call passes a literal test path.',
-        'A path that goes on inside a folder named by a parameter (`Path.cwd() / name / "tests"`, `(where or Path.cwd()) / name`): a scaffolder creating a new project, `info` for writes like a caller-given folder. A parameter that only names the last part (`os.path.join(ROOT, "tests", test_name)`) is still the project\'s test folder.',
+        'A path that goes on inside a folder named by a parameter (`Path.cwd() / name / "tests"`, `(where or Path.cwd()) / name`): a scaffolder creating a new project, `info` for writes like a caller-given folder. A parameter that only names the last part (`os.path.join(ROOT, "tests", test_name)`) or part of the file name (`os.path.join("tests", f"test_{name}.py")`) is still the project\'s test folder.',
+        'Expected output (`tests/golden/*.txt`, `tests/expected/*.json`, `tests/snapshots/...`, `expected_*.json`) rewritten behind an explicit update gate (`if args.update_golden:`, `if os.environ.get("UPDATE_SNAPSHOTS"):`, `if not UPDATE: raise ...` before the write, a function named `update_*`/`regen*`/`bless*`): golden-file tooling, `info`. Without one it is an `error`: the code decides what its tests expect. Other data written into a test folder (`tests/data/input.txt`) is a `warning`.',
         'Reading the caller\'s file through its frame (`Path(inspect.stack()[1].filename).read_text()`, to show a snippet): quiet; writing, deleting or moving it (the test that called the code) is an `error`.',
         'Shell commands on other paths: `git checkout main`, `git clean -fdx dist`, `find . -name "*.pyc" -delete`, `find tests -name __pycache__ -exec rm -rf {} +`: quiet.',
         'A command-line script (entry point) doing the same: `warning` instead of `error`.',
@@ -644,8 +685,13 @@ export const testFileTampering: Rule = {
           // `setup.cfg`/`tox.ini` are build configuration too: only writing a pytest section is a finding.
           if (!writesTestConfig(node, ctx.names)) severity = 'info';
         } else {
+          // A file under a golden/expected/snapshot folder of the tests is the reference output, like `expected.json`.
+          if (hit.match.kind === 'in-test-folder' && EXPECTED_FOLDER.test(hit.match.display)) hit.match = { kind: 'expected-output', display: hit.match.display };
+          // Rewriting the reference behind an explicit update gate (`if args.update_golden:`, `UPDATE_SNAPSHOTS`,
+          // `def update_goldens()`) is golden-file tooling; without one, the code decides what its tests expect.
+          if (hit.match.kind === 'expected-output' && updateGated(node)) severity = 'info';
           // Writing data into the test folder is less certain than rewriting a test.
-          if ((hit.action === 'write' || hit.action === 'overwrite') && hit.match.kind === 'in-test-folder' && !/\.py$|…$/.test(hit.match.display)) severity = 'warning';
+          else if ((hit.action === 'write' || hit.action === 'overwrite') && hit.match.kind === 'in-test-folder' && !/\.py$|…$/.test(hit.match.display)) severity = 'warning';
           // So is any change under a folder given by the caller (a parameter, an attribute): a project
           // generator cleaning `tests/` of the project it works on. Writing there is what scaffolding tools
           // (cookiecutter-style generators, `startproject` commands) do for a new project: `info`.

@@ -272,7 +272,7 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number, choice?: 
   const stack: Item[] = [{ node: expr, depth: 0, followed: 0, lead: true }];
   // The path starts at a parameter: the caller decides where it points, whatever the default.
   let startsAtParameter = false;
-  // The index of the part that is a parameter without a default, after the path's start (a folder the caller names).
+  // The index of the first part after the path's start that is a parameter without a default (a folder the caller names, or part of a name).
   let parameterFolderAt = -1;
   const pushSeq = (items: Item[]) => {
     for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]!);
@@ -446,7 +446,7 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number, choice?: 
         if (fallback && !iterable) stack.push(next(fallback, lead, 1));
         else {
           // `cwd / name / "tests"`: a folder the caller names, inside which the path goes on.
-          if (!lead) parameterFolderAt = info.parts.length;
+          if (!lead && parameterFolderAt < 0) parameterFolderAt = info.parts.length;
           dyn();
         }
         continue;
@@ -485,8 +485,9 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number, choice?: 
   const first = info.parts.find((p) => !('lit' in p && p.lit === '/'));
   const projectRoot = (p: PathPart | undefined) => !!p && 'dyn' in p && (PROJECT_ROOT.test(p.dyn.text) || builtOnProjectRoot(p.dyn));
   // A path that goes on inside a folder its caller names (`Path.cwd() / name / "tests"`, a scaffolder's new
-  // project) is not the project's own folder.
-  const callerNamedFolder = parameterFolderAt >= 0 && parameterFolderAt < info.parts.length - 1;
+  // project) is not the project's own folder. A parameter inside the last segment names only part of the
+  // file (`f"test_{name}.py"` in `tests/`): no separator follows it, and the folder is still the project's.
+  const callerNamedFolder = parameterFolderAt >= 0 && info.parts.slice(parameterFolderAt + 1).some((p) => 'lit' in p && /[\\/]/.test(p.lit));
   if (first) info.base = projectRoot(first) && !callerNamedFolder ? 'project' : startsAtParameter || callerNamedFolder || !('lit' in first) ? 'other' : 'literal';
   if (throughBindings.length > 0 || boundThroughBindings.length > 0) {
     info.temporaryThroughBindings = () => throughBindings.some((d) => isTemporaryDynamic(d, names, budget)) || boundThroughBindings.some((f) => f());
