@@ -7,12 +7,13 @@
  * assertions is harmless (quiet); a self-comparison in a test about equality, comparison or NaN
  * semantics is a real check and stays quiet. `... or True`, and an `or` of a condition with its negation
  * (`x == y or x != y`), disable a real check wherever they appear. Conditions true of every value
- * (`len(x) >= 0`, `isinstance(x, object)`) count as constants; a comparison with an alias of the same local
+ * (`len(x) >= 0`, `(n := len(x)) >= 0`, `isinstance(x, object)`) count as constants; a comparison with an alias of the same local
  * (`expected = result; assert result == expected`) or membership in a literal that lists the value
  * (`x in [x, y]`, `assertIn(x, (x,))`) counts as a self-comparison, and so does `all(r == r for r in rs)`. A name whose only binding is a truthy literal
  * (`PASSED = True; ... assert PASSED`) counts as that constant. So do a value compared with its copy
  * (`out == out.copy()`), a walrus with its own name (`(got := f()) == got`), the same pure builtin of the same
- * names (`sorted(got) == sorted(got)`), `all(True for ...)`, and an expected value recomputed by the same
+ * names (`sorted(got) == sorted(got)`), attributes of the test's own objects (`order.total == order.total`,
+ * `self.order.total` with `self.order` set in setUp), `all(True for ...)`, and an expected value recomputed by the same
  * expression just before (`expected = parse("1h"); assert parse("1h") == expected`), outside tests about caching or determinism.
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
@@ -117,29 +118,76 @@ function isSkipped(fn: Node, ctx: RuleContext): boolean {
   });
 }
 
-/**
- * The attribute chain starts at a local of the test (`result.value == result.value` where `result` is assigned
- * or a parameter): the test's own result compared with itself, not the stability of a shared object's attribute.
- */
-function rootIsLocal(node: Node, fn: Node): boolean {
-  let root = unparen(node);
-  while (root.type === 'attribute' || root.type === 'subscript') root = unparen(root.childForFieldName(root.type === 'attribute' ? 'object' : 'value')!);
-  if (root.type !== 'identifier' || root.text === 'self' || root.text === 'cls') return false;
-  if (parameterNames(fn).includes(root.text)) return true;
+/** The names a function binds (assignments, loops, `with ... as`, `except ... as`, walrus): its locals. */
+function bindsLocally(fn: Node, name: string): boolean {
+  if (parameterNames(fn).includes(name)) return true;
   const body = fn.childForFieldName('body');
   let assigned = false;
   if (body) {
     forEachInScope(body, (n) => {
       if (assigned) return false;
-      if (n.type === 'assignment' || n.type === 'for_statement' || n.type === 'with_item' || n.type === 'as_pattern') {
-        const target = n.type === 'assignment' || n.type === 'for_statement' ? n.childForFieldName('left') : n.type === 'as_pattern' ? n.childForFieldName('alias') : null;
-        if (target && targetNames(target).some((t) => t.text === root.text)) assigned = true;
-        if (n.type === 'as_pattern' && target && target.text === root.text) assigned = true;
+      if (n.type === 'assignment' || n.type === 'for_statement' || n.type === 'with_item' || n.type === 'as_pattern' || n.type === 'named_expression') {
+        const target = n.type === 'assignment' || n.type === 'for_statement' ? n.childForFieldName('left') : n.type === 'as_pattern' ? n.childForFieldName('alias') : n.type === 'named_expression' ? n.childForFieldName('name') : null;
+        if (target && targetNames(target).some((t) => t.text === name)) assigned = true;
+        if (n.type === 'as_pattern' && target && target.text === name) assigned = true;
       }
       return !assigned;
     });
   }
   return assigned;
+}
+
+/** `self.order = ...` / `cls.order = ...` in a method of `cls` (its setUp, setup_class, the test itself): an object the test class builds. */
+function classSetsAttribute(cls: Node | null, attr: string): boolean {
+  const body = cls?.childForFieldName('body');
+  if (!body) return false;
+  const pattern = new RegExp(`\\b(self|cls)\\.${attr}\\s*=[^=]`);
+  if (!pattern.test(body.text)) return false;
+  return body.descendantsOfType('assignment').some((a) => {
+    const left = a?.childForFieldName('left');
+    return left?.type === 'attribute' && /^(self|cls)$/.test(left.childForFieldName('object')?.text ?? '') && left.childForFieldName('attribute')?.text === attr;
+  });
+}
+
+/** `NAME = ...` at module level (not an import, class or def): an object the test file builds itself. */
+function moduleBinds(root: Node, name: string): boolean {
+  return root.namedChildren.some((stmt) => {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    return !!left && targetNames(left).some((t) => t.text === name);
+  });
+}
+
+/**
+ * Every attribute chain the operand reads starts at an object the test owns: a local or parameter of the test
+ * (`result.value == result.value`), an attribute its class sets (`self.order.total`, with `self.order = ...` in
+ * setUp), or a module-level object the file builds (`BASKET = build_order(...)`); also inside pure builtins
+ * (`len(order.lines)`). Then it is the test's own result compared with itself, not the stability of a shared
+ * object's attribute (`sentinel.whatever`, a `self.sim` that subclasses set).
+ */
+function attributesOwned(node: Node, fn: Node, root: Node): boolean {
+  const chains: Node[] = [];
+  const op = unparen(node);
+  if (op.type === 'attribute' || op.type === 'subscript') chains.push(op);
+  forEachDescendant(op, (n) => {
+    // The outermost chain of each nesting: its root is what matters.
+    if ((n.type === 'attribute' || n.type === 'subscript') && n.parent?.type !== 'attribute' && !(n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.id === n.id)) chains.push(n);
+    return true;
+  });
+  return chains.length > 0 && chains.every((chain) => {
+    let base = unparen(chain);
+    let first: Node | null = null;
+    while (base.type === 'attribute' || base.type === 'subscript') {
+      first = base;
+      base = unparen(base.childForFieldName(base.type === 'attribute' ? 'object' : 'value')!);
+    }
+    if (base.type !== 'identifier') return false;
+    if (base.text === 'self' || base.text === 'cls') {
+      const attr = first?.type === 'attribute' ? first.childForFieldName('attribute')?.text : undefined;
+      return !!attr && classSetsAttribute(ownerClass(fn), attr);
+    }
+    return bindsLocally(fn, base.text) || moduleBinds(root, base.text);
+  });
 }
 
 /** "itself", or, for `x in [x, ...]` and `assert x == alias` (`alias = x`), what the other side is. */
@@ -154,6 +202,14 @@ function aliasNote(node: Node, operand: Node | undefined): string {
   if (unparen(operand).type === 'named_expression') return `the name its \`:=\` just bound`;
   if (other && /(\.copy\(\s*\)|^copy\.(deep)?copy\(.*\))$/s.test(unparen(other).text)) return `\`${unparen(other).text}\`, a copy of itself`;
   return other && unparen(other).text !== unparen(operand).text ? `\`${unparen(other).text}\`, which is bound to \`${unparen(operand).text}\` itself` : 'itself';
+}
+
+/** `a is b` / `self.assertIs(a, b)`: an identity comparison. */
+function isIdentity(node: Node): boolean {
+  if (node.type === 'call') return calleeLastName(node) === 'assertIs';
+  const cond = node.namedChildren.find((c) => c.type !== 'comment');
+  const c = cond && unparen(cond);
+  return c?.type === 'comparison_operator' && comparisonOperator(c) === 'is';
 }
 
 /** Is one side of the comparison a copy of the other (`out == out.copy()`, `copy.deepcopy(rows) == rows`)? */
@@ -463,7 +519,9 @@ class TestJudge {
         if ((this.equalityThemed(fn) && !resultWithItself) || (operand && comparedWithOthers(body, operand, v.node))) continue;
         // `G.adj.copy() == G.adj` in `test_copy` checks the copy method; next to other checks it is one of them.
         if (comparesWithCopy(v.node) && (!onlyCheck || namedFor(fn, (w) => COPY_THEMED.test(w)))) continue;
-        const viaAttribute = !!operand && readsAttribute(operand) && !rootIsLocal(operand, fn);
+        // Reading an attribute twice checks it when the object is not the test's own, when the comparison is `is`
+        // (a property or accessor cached on first access), or when the test is named for caching or stability.
+        const viaAttribute = !!operand && readsAttribute(operand) && (!attributesOwned(operand, fn, this.ctx.root) || isIdentity(v.node) || namedFor(fn, (w) => REPEAT_THEMED.test(w)));
         // Under warnings-as-errors a self-comparison checks that comparing emits no warning: the subject is the
         // assertion helper on a given value (a fixture, a built input), not a result of the code under test.
         const warningsChecked = onlyCheck && isTest && failsOnWarnings(fn) && (namedFor(fn, (w) => WARNING_WORDS.test(w)) || !(operand && (resultWithItself || isResultOfImportedCall(operand, body, this.ctx.names))));
@@ -887,8 +945,8 @@ export const vacuousAssertion: Rule = {
         '`assert x != x` (a NaN check) and `assert f() == f()` (a determinism check: the two calls are evaluated separately) stay quiet. `expected = f(x); assert f(x) == expected` is reported only when the name says it holds the expected value, nothing with a call runs between the two, the comparison is `==` (not `is`: a cache returns the same object), and the test or its class is not named for caching, determinism or repeatability (`test_encode_is_deterministic`, `test_second_call_uses_cache`); `expected = reference(x); assert fast(x) == expected` is a real check.',
         'A copy taken before the code runs (`before = x.copy(); normalize(x); assert_array_equal(x, before)`) is a real check; a value compared with its copy in the same assertion is vacuous only as the test\'s only check and outside tests named for copying (`test_copy`: `G.adj.copy() == G.adj` checks the copy method); `copy.copy(x) is x` (is the copy a new object?) stays quiet.',
         'Setup smoke tests (`def test_init(self): self.assertTrue(True)` in a class with `setUp`, or with fixture parameters) and tests whose comment says they only check that nothing crashes are `info`.',
-        '`obj.attr == obj.attr` (an attribute may be computed on each access: a stability check) is `info`, and so is a self-comparison of a given value (a fixture, a built input) in a test that turns warnings into errors (`@pytest.mark.filterwarnings("error")`: it checks that nothing warns); a self-comparison of a result of the code under test there (`out = resample(grid)`, then `assert_allclose(out, out)`) stays a warning unless the test is named for warnings.',
-        '`assert len(x) >= 0` or `isinstance(x, object)` next to real assertions stays quiet, like other constants; `assert total(xs) >= 0` (a bound on a computed value) is a real check.',
+        '`obj.attr == obj.attr` and `len(obj.items) == len(obj.items)` count like `x == x` when every object read is the test\'s own (a local or parameter, an attribute its class sets itself such as `self.order` from `setUp`, or a module-level object the file builds); on an object the test does not own (`sentinel.whatever`, an imported module, a `self.sim` that subclasses set), with `is` (`ds.accessor is ds.accessor`: an accessor or property cached on first access), or in a test named for caching or stability (`test_summary_is_cached`), the attribute may be computed on each access (a stability check): `info`. So is a self-comparison of a given value (a fixture, a built input) in a test that turns warnings into errors (`@pytest.mark.filterwarnings("error")`: it checks that nothing warns); a self-comparison of a result of the code under test there (`out = resample(grid)`, then `assert_allclose(out, out)`) stays a warning unless the test is named for warnings.',
+        '`assert len(x) >= 0` (also through a walrus: `(n := len(x)) >= 0`) or `isinstance(x, object)` next to real assertions stays quiet, like other constants; `assert total(xs) >= 0` (a bound on a computed value) is a real check.',
         'An alias whose original is rebound before the comparison (`before = state; state = step(state); assert state == before`) is a real check and stays quiet.',
         'A flag asserted after something may change it stays quiet, and so does one bound only inside a block the assertion follows (`with suppress(...): ...; reached = True`, then `assert reached`: a check that the binding ran): `ok = True` reset in a loop, a module flag cleared by `except ImportError:` or through `global`, a local changed through `nonlocal`, a name patched by its string (`monkeypatch.setattr(mod, "STRICT", False)`), and lists or dicts (which can be emptied).',
         'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked.',

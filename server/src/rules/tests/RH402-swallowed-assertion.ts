@@ -8,8 +8,9 @@
  * and `finally`, and `pytest.raises(AssertionError)`. Retry loops (not loops over test cases) and the
  * "expect an exception" idiom whose broad handler also swallows `self.fail()` drop to info. A decorator
  * of the test file whose wrapper swallows what the decorated test raises is reported at its handler.
- * A handler whose only assertion cannot fail (`assert True`, `assert exc is not None`) or that only sets a flag
- * nothing reads (`failed = True`) swallows too, and `with pytest.raises(Exception):` around the test's own
+ * A handler whose only assertion cannot fail (`assert True`, `assert exc is not None`), that only sets a flag
+ * nothing reads (`failed = True`), or that collects the failure in a local list that is at most printed or logged
+ * (`failures.append(e)`, then `print(failures)`; never asserted empty, raised or returned) swallows too, and `with pytest.raises(Exception):` around the test's own
  * `assert` passes exactly when the check fails. A helper module's swallowing decorator (`tests/helpers.py`
  * defines `tolerant`, the tests import it) is reported at its handler. The file's own context managers that
  * swallow their block's failure (`__exit__` returning True, `@contextmanager` with `except AssertionError: pass`
@@ -98,6 +99,12 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
         }
         // `await asyncio.sleep(...)`: the awaited call is what the handler does.
         if (e.type === 'await' && e.namedChild(0)) e = unparen(e.namedChild(0)!);
+        // `failures.append(e)`: the failure is recorded in a local list, if something checks it later.
+        const collector = e.type === 'call' ? collectorOf(e) : undefined;
+        if (collector) {
+          (flags ??= []).push(collector);
+          continue;
+        }
         if (e.type === 'call') {
           const site = skipSiteOf(e, names);
           if (site) {
@@ -139,22 +146,93 @@ function flagTargets(assign: Node): Node[] | undefined {
   return names.every((n) => n.type === 'identifier') ? names : undefined;
 }
 
+/** Methods that add to a collection (`failures.append(e)`, `errors.add(str(e))`). */
+const COLLECTING_METHODS = new Set(['append', 'appendleft', 'extend', 'add', 'insert']);
+
+/** `failures.append(e)`: the plain name of the collection the call adds to. */
+function collectorOf(call: Node): Node | undefined {
+  const f = call.childForFieldName('function');
+  if (f?.type !== 'attribute' || !COLLECTING_METHODS.has(f.childForFieldName('attribute')?.text ?? '')) return undefined;
+  const target = unparen(f.childForFieldName('object')!);
+  return target.type === 'identifier' ? target : undefined;
+}
+
+/** `failures.append(...)` as a statement: a read of `failures` that only adds to it. */
+function isCollectingRead(id: Node): boolean {
+  const call = id.parent?.type === 'attribute' ? id.parent.parent : null;
+  return call?.type === 'call' && collectorOf(call)?.id === id.id && call.parent?.type === 'expression_statement';
+}
+
+/** A statement that only reports (`print(...)`, `log.warning(...)`, `pass`), or an `if`/`for` whose every branch only reports. */
+function onlyReports(stmt: Node, depth = 0): boolean {
+  if (depth > 4) return false;
+  switch (stmt.type) {
+    case 'comment':
+    case 'pass_statement':
+    case 'continue_statement':
+    case 'break_statement':
+      return true;
+    case 'expression_statement': {
+      const e = unparen(stmt.namedChild(0)!);
+      return e.type === 'call' && LOGGING_CALL.test(dottedName(e.childForFieldName('function')) ?? '');
+    }
+    case 'if_statement':
+    case 'for_statement':
+    case 'elif_clause':
+    case 'else_clause': {
+      const blocks = [stmt.childForFieldName(stmt.type === 'elif_clause' || stmt.type === 'if_statement' ? 'consequence' : 'body'), ...stmt.childrenForFieldName('alternative')];
+      return blocks.every((b) => !b || (b.type === 'block' ? b.namedChildren.every((s) => onlyReports(s, depth + 1)) : onlyReports(b, depth + 1)));
+    }
+    default:
+      return false;
+  }
+}
+
 /**
- * The flags a handler sets that nothing reads: no read of the name anywhere in the function (nested functions
- * included), no `global`/`nonlocal` sharing it, no `locals()`. Undefined when some flag is read: the failure is recorded.
+ * A read of a recorded failure that only shows it: inside the arguments of a logging call (`print(failures)`,
+ * `log.error("%s", len(errors))`), the condition or loop of an `if`/`for` that only reports, or the value of a
+ * local (`summary = "\n".join(...)`) whose own reads only show it.
+ */
+function onlyShown(id: Node, scope: Node, depth = 0): boolean {
+  for (let p: Node | null = id.parent; p && p.id !== scope.id; p = p.parent) {
+    if (p.type === 'call' && LOGGING_CALL.test(dottedName(p.childForFieldName('function')) ?? '')) return true;
+    if (p.type === 'if_statement' || p.type === 'for_statement') {
+      const head = p.childForFieldName(p.type === 'if_statement' ? 'condition' : 'right');
+      return !!head && head.startIndex <= id.startIndex && id.endIndex <= head.endIndex && onlyReports(p);
+    }
+    if (p.type === 'assignment') {
+      const left = p.childForFieldName('left');
+      const right = p.childForFieldName('right');
+      if (depth > 2 || left?.type !== 'identifier' || !right || right.startIndex > id.startIndex || p.parent?.type !== 'expression_statement') return false;
+      const reads = scope.descendantsOfType('identifier').filter((n) => n!.text === left.text && n!.id !== left.id);
+      return reads.every((n) => nameUse(n!) === 'read' && onlyShown(n!, scope, depth + 1));
+    }
+    if (p.type.endsWith('_statement') || p.type === 'block') return false;
+  }
+  return false;
+}
+
+/**
+ * The flags a handler sets that nothing checks: no read of the name anywhere in the function (nested functions
+ * included) other than reads that only show it (`print(failures)`), no `global`/`nonlocal` sharing it, no
+ * `locals()`. A collection the handler adds to (`failures.append(e)`) must be a local the function binds (a
+ * module list or a fixture may be checked elsewhere). Undefined when some flag is checked: the failure is recorded.
  */
 function unreadFlags(flags: Node[], tryStmt: Node): Node[] | undefined {
   const fn = nearestFunction(tryStmt);
   const scope = fn?.childForFieldName('body') ?? tryStmt.tree.rootNode;
   if (/\b(locals|vars|globals)\s*\(/.test(scope.text)) return undefined;
   const wanted = new Set(flags.map((f) => f.text));
+  const bound = new Set<string>();
   for (const id of scope.descendantsOfType('identifier')) {
     if (!id || !wanted.has(id.text)) continue;
     const use = nameUse(id);
-    if (use === 'read') return undefined;
+    if (use === 'read' && !isCollectingRead(id) && !onlyShown(id, scope)) return undefined;
     // `global failed` / `nonlocal failed`: another scope may read it.
     if (use === 'bind' && (id.parent?.type === 'global_statement' || id.parent?.type === 'nonlocal_statement')) return undefined;
+    if (use === 'bind') bound.add(id.text);
   }
+  if (flags.some((f) => isCollectingRead(f) && !bound.has(f.text))) return undefined;
   // Module-level flags can be read by other modules.
   return fn ? flags : undefined;
 }
@@ -344,6 +422,16 @@ function where(node: Node): string {
   return fn ? `\`${functionName(fn)}()\`` : 'this module';
 }
 
+/** What the handler does with the failure instead of failing: sets a flag nobody reads, or collects it in a list that is at most shown. */
+function flagNoteOf(flags: Node[]): string {
+  const collected = flags.filter(isCollectingRead).map((f) => f.text);
+  const set = flags.filter((f) => !isCollectingRead(f)).map((f) => f.text);
+  const notes: string[] = [];
+  if (set.length) notes.push(`the handler sets \`${set.join('`, `')}\`, which nothing reads`);
+  if (collected.length) notes.push(`the handler collects it in \`${collected.join('`, `')}\`, which is never checked, only printed or logged at most`);
+  return ` (${notes.join('; ')})`;
+}
+
 function checkTry(ctx: RuleContext, tryStmt: Node): void {
   // The first clause that matches an AssertionError is the one that runs: later handlers never see it, so
   // only that clause can be reported. Finding and judging it is cheap (no walk of the try body), and most
@@ -377,7 +465,7 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
   const fn = nearestFunction(tryStmt);
   if (fn && isTestFunction(fn) && asserts.every((a) => testsAssertionMethod(fn, a))) return;
   if (verdict.flags && !unreadFlags(verdict.flags, tryStmt)) return;
-  const flagNote = verdict.flags ? ` (the handler sets \`${verdict.flags.map((f) => f.text).join('`, `')}\`, which nothing reads)` : '';
+  const flagNote = verdict.flags ? flagNoteOf(verdict.flags) : '';
   const onlyExplicitFailures = asserts.every((a) => isExplicitFailure(a));
   const label = catchLabel(types);
   let severity: Severity = 'warning';
@@ -928,7 +1016,7 @@ export const swallowedAssertion: Rule = {
         'exception in flight, or a decorator whose wrapper catches what the decorated test raises ' +
         '(`def tolerant(fn): ... try: return fn(*args) except AssertionError: return None`), whether the test file defines it or imports it ' +
         'from a helper module. A handler whose only check cannot fail (`except AssertionError: assert True`, ' +
-        '`except AssertionError as e: assert e is not None`) or that only sets a flag nothing reads (`failed = True`) drops the failure as well, and ' +
+        '`except AssertionError as e: assert e is not None`) or that only sets a flag nothing reads (`failed = True`) or collects the failure in a list that is only printed or logged (`failures.append(e)`, then `print(failures)`) drops the failure as well, and ' +
         '`with pytest.raises(Exception):` around the test\'s own `assert` turns it around: the test passes when the check fails. ' +
         'A context manager of the test file that swallows its block\'s failure (a class whose `__exit__` returns `True`, a `@contextmanager` whose `except AssertionError: pass` surrounds its `yield`) is `contextlib.suppress` under another name.',
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
@@ -936,7 +1024,7 @@ export const swallowedAssertion: Rule = {
       lookAlikes: [
         '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet, and so does a failure inside the try that the handler lets through (`try: assert_close(a, b); pytest.fail("accepted") except AssertionError: pass`: `pytest.fail()` raises `Failed`, which neither `except AssertionError` nor `except Exception` catches; `raise RuntimeError(...)` under `except AssertionError`). `self.fail()` there raises an AssertionError and is swallowed with the rest.',
         'A test named for the assertion method whose failure it catches (`test_assertNoResultConsumesFailure` around `self.assertNoResult(d)`) tests that method\'s behaviour on failure and stays quiet.',
-        'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`.',
+        'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`, and a list of collected failures that the test asserts empty, raises from, hands to `pytest.fail()`, returns or passes on (`failures.append(e)`, then `assert not failures`); a list the test does not bind itself (a fixture parameter, a module list) may be checked elsewhere and stays quiet too. Reads that only print or log the list (`print(failures)`, `if errors: log.warning(...)`, `summary = "\\n".join(...)` then `print(summary)`) do not check it.',
         'Expected-failure decorators whose wrapper raises when the test passes (`except AssertionError: return`, then `raise AssertionError("passed unexpectedly")`) stay quiet. A helper module\'s decorator is reported only when it names AssertionError and drops it outright (not a retry, a skip or a broad `except Exception`) and the module does not apply it to its own helpers.',
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
         '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet. `pytest.raises(Exception)` around an `assert` whose operand is the call expected to raise, or what a call in the block built (`assert is_valid_xml("<a>")`, `async with Cluster(...) as c: assert c`), is `info` when the test shows it expects a rejection (its name says so: `test_parse_rejects_garbage`, `test_unimplemented_options`; or it also asserts the same callee outside the block); otherwise (`def test_parse_nested(): with pytest.raises(Exception): assert parse(valid_doc)`) it is a success test inverted, a warning; a comparison, a negation or a value computed before the block stays a warning.',

@@ -3,7 +3,9 @@
  * `raise unittest.SkipTest`) or imperatively xfails (`pytest.xfail()`) unconditionally before its
  * assertions. The early exit is reported (warning); every assertion after it is reported as dead code
  * (hint, tagged `unnecessary` so editors grey it out). An exit inside `if True:` (or another constant-true
- * condition) is as unconditional as one in the test body. Exits inside `if`/`try`/loops (environment
+ * condition, such as `if not ENABLED:` with a module flag `ENABLED = False` that nothing else sets) is as
+ * unconditional as one in the test body; a comment of the file that names the flag as a switch for running the
+ * checks by hand (CPython's `RUN_ALL_HASH_TESTS`) makes it info. Exits inside `if`/`try`/loops (environment
  * gates, platform checks) and skips with nothing checked after them stay quiet; an exit that a comment or
  * reason ties to the environment or a tracked issue, or that comes after the test already checked
  * something, is info. Assertions kept in code that never runs — `if False:` / `if 0:` / `while False:` bodies,
@@ -17,7 +19,7 @@ import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInSc
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { assertionsIn, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleAssignmentsOf, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
+import { assertionsIn, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleAssignmentsOf, moduleConstant, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -85,8 +87,9 @@ function firstExit(body: Node, ctx: RuleContext, maySkip: () => boolean): { exit
       // A try body runs like a `with` body; a handler may catch a skip (a bare `except:`), as a context manager may.
       const b = stmt.childForFieldName('body');
       if (b) path.push({ children: b.namedChildren, index: 0, isWith: true });
-    } else if (stmt.type === 'if_statement' && literalTruth(stmt.childForFieldName('condition')) === true) {
-      // `if True:` / `if 1:` always runs its body: an exit there is an unconditional exit in disguise.
+    } else if (stmt.type === 'if_statement' && constantTruth(stmt.childForFieldName('condition'), ctx.root, ctx.source) === true) {
+      // `if True:` / `if 1:` always runs its body: an exit there is an unconditional exit in disguise. So does
+      // `if not ENABLED:` when the module binds `ENABLED = False` once and nothing else sets it.
       const b = stmt.childForFieldName('consequence');
       if (b) path.push({ children: b.namedChildren, index: 0, isWith: false });
     }
@@ -124,6 +127,18 @@ function commentsAround(stmt: Node, lines: string[]): string {
   return out.join(' ');
 }
 
+/** Words that say the checks are switched off because they fail ("until the rounding bug is fixed"). */
+const NAMES_FAILURE = /\b(fail\w*|bugs?|buggy|broken|wrong|flaky|fix(ed|es|me)?|crash\w*|errors?|regression|todo|xxx|re-?enable)\b/i;
+
+/**
+ * A comment of the file names `name` as a word (`# Set RUN_ALL_HASH_TESTS to run more anyway`) without saying the
+ * checks fail (`# ENABLED stays off until the rounding bug is fixed` is the hack explained, not a documented switch).
+ */
+function mentionedInComment(root: Node, name: string): boolean {
+  const word = new RegExp(`\\b${name}\\b`);
+  return root.descendantsOfType('comment').some((c) => word.test(c!.text) && !NAMES_FAILURE.test(c!.text));
+}
+
 /** Does the test run an assertion before the exit (so it still checks something)? */
 function checksBefore(body: Node, exitStmt: Node, ctx: RuleContext): boolean {
   let found = false;
@@ -150,7 +165,7 @@ export const unreachableAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'off', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds tests that return or skip unconditionally before their assertions, or keep them in code that never runs (`if False:`, `if FLAG:` with `FLAG = False`, `for x in []:`, a nested check never called, an empty `parametrize` list).',
+      summary: 'Finds tests that return or skip unconditionally (also behind `if not FLAG:` with `FLAG = False`) before their assertions, or keep them in code that never runs (`if False:`, `if FLAG:` with `FLAG = False`, `for x in []:`, a nested check never called, an empty `parametrize` list).',
       why:
         'A `return` at the top of a test makes it pass without running a single check; an unconditional `pytest.skip()` ' +
         'or `self.skipTest()` turns a failing test into a skipped one. The assertions are still in the file, so the test ' +
@@ -160,7 +175,7 @@ export const unreachableAssertion: Rule = {
       example: 'def test_parse():\n    return\n    assert parse("1 + 2") == 3\n',
       instead: 'Remove the early `return`. If the test cannot run in some environment, skip it under a condition that names the environment (`@pytest.mark.skipif(sys.platform == "win32", reason=...)`); if it fails, fix the code or mark it `xfail(strict=True)` with the issue.',
       lookAlikes: [
-        '`if not HAS_NUMPY: self.skipTest(...)`, `if sys.platform == "win32": pytest.skip(...)` — skips under a condition stay quiet (a constant-true condition such as `if True:` is no condition).',
+        '`if not HAS_NUMPY: self.skipTest(...)`, `if sys.platform == "win32": pytest.skip(...)` — skips under a condition stay quiet (a constant-true condition such as `if True:`, or `if not ENABLED:` with a module flag only ever bound to `ENABLED = False`, is no condition; a flag read from the environment or a config, set by an import probe or through `global`, is one). An exit behind such a flag that a comment of the file names, without saying the checks fail (`# Set RUN_ALL_HASH_TESTS to run more anyway`), is an opt-in switch for running expensive checks by hand: `info`.',
         'A skip or `return` with nothing checked after it (the last statement of a test) stays quiet.',
         'An exit whose reason or comment names the environment or a tracked issue ("requires network", "needs numpy", "# XXX until gh-105716 is fixed", an issue URL) is `info`; "needs rework", "requires more work" or "needs to be fixed" name unfinished work, not the environment, and stay warnings, and so do reasons that say the work is not done yet ("quotes not supported yet", "missing for now", "TODO") unless they also name a platform, the network or an issue number ("not supported on Windows yet").',
         'An exit after the test has already run assertions (only the rest of the test is disabled) is `info`.',
@@ -204,10 +219,17 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
   const note = commentsAround(exit.stmt, lines);
   const tracked = classifyReasonText(`${note} ${exit.reason ? stringValue(exit.reason) ?? exit.reason.text : ''} ${exit.kind === 'return' ? exit.stmt.text : ''}`) === 'external';
   const checkedBefore = checksBefore(body, exit.stmt, ctx);
+  /** `if not RUN_ALL:` with `RUN_ALL = False`, and a comment of the file names the flag: a switch documented for turning the checks on by hand. */
+  let documentedSwitch: string | undefined;
   // An exit inside `if True:` is named with its constant condition, so the reader sees why it always runs.
   for (let p = exit.stmt.parent; p && p.id !== body.id; p = p.parent) {
     if (p.type === 'if_statement') {
-      exit.display += ` (under \`if ${p.childForFieldName('condition')?.text ?? ''}:\`)`;
+      const cond = p.childForFieldName('condition');
+      // `if not ENABLED:`: say what the name always holds.
+      const named = cond && literalTruth(cond) === undefined ? unparen(cond).text.replace(/^not\s+/, '') : undefined;
+      const value = named ? moduleConstant(ctx.root, ctx.source, named) : undefined;
+      exit.display += ` (under \`if ${cond?.text ?? ''}:\`${value ? `, and \`${named}\` is only ever bound to \`${value.text}\`` : ''})`;
+      if (value && named && mentionedInComment(ctx.root, named)) documentedSwitch = named;
       break;
     }
   }
@@ -221,6 +243,10 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
   if (tracked) {
     severity = 'info';
     message += ' The reason or comment names the environment or a tracked issue; skip under a condition, or mark it `xfail(strict=True)`, instead of hiding the assertions.';
+  } else if (documentedSwitch) {
+    // "Set RUN_ALL_HASH_TESTS to run more anyway": an opt-in switch for checks run by hand, not a disguised exit.
+    severity = 'info';
+    message += ` A comment names \`${documentedSwitch}\` (a switch for running these checks by hand?); if they should run, skip under a real condition (an option or environment variable) instead.`;
   } else if (checkedBefore) {
     severity = 'info';
     message += ` The assertions before line ${exit.stmt.startPosition.row + 1} still run, so only the rest of the test is disabled.`;

@@ -16,12 +16,18 @@
  * are blanket skips too, and so are conditions that are a module name only ever bound to a constant
  * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), a fixture (in a test file or a conftest) that skips before
  * it provides anything, and `@unittest.expectedFailure` on a test class (info: an unexpected success fails the run).
+ * A skip inside a loop over a literal case list (`for item, price in CASES: if price is None: pytest.skip(...)`,
+ * `CASES` a literal nothing changes) whose condition some listed case meets always runs: at module level, in a
+ * fixture, in setUp and in code under test it counts as unconditional. Cases from data, a list that changes or a
+ * condition on anything else are real conditions.
  */
 import { baseExpressions, callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import {
+  alwaysTakenLoopGuard,
+  type SkipSite,
   classifyReason,
   classifyReasonText,
   comparisonOperator,
@@ -384,6 +390,14 @@ function checkTestModule(ctx: RuleContext): void {
       }
     }
     if (stmt.type === 'try_statement') checkGuardedImport(ctx, stmt);
+    if (stmt.type === 'for_statement') {
+      for (const { stmt: at, site, note: loopNote } of loopSkips(stmt, ctx)) {
+        // At module level only a module skip (`allow_module_level=True`, `raise SkipTest`) is valid.
+        if (at.type !== 'raise_statement' && !site.moduleLevel) continue;
+        const note = reasonNote(site.reason);
+        ctx.report({ node: at, message: `Module-level \`${site.display}\` ${loopNote}: it skips every test in this file${note.text}.${note.tail}`, severity: note.severity });
+      }
+    }
     const def = definitionOf(stmt);
     if (def.type === 'function_definition') checkFixture(ctx, def);
     if (def.type === 'class_definition') checkClass(ctx, def);
@@ -427,8 +441,10 @@ function checkFixture(ctx: RuleContext, fn: Node): void {
   if (!body || !decoratorsOf(fn).length) return;
   for (const stmt of body.namedChildren) {
     if (stmt.type === 'return_statement' || (stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'yield')) return;
+    // `for d in DISCOUNTS: if not d["ready"]: pytest.skip(...)` over a literal list that has such a case: as unconditional.
+    const looped = stmt.type === 'for_statement' ? loopSkips(stmt, ctx).find((l) => l.site.kind === 'skip') : undefined;
     const target = stmt.type === 'raise_statement' ? stmt : stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'call' ? stmt.namedChild(0)! : null;
-    const site = target ? skipSiteOf(target, ctx.names) : undefined;
+    const site = looped?.site ?? (target ? skipSiteOf(target, ctx.names) : undefined);
     if (!site || site.kind !== 'skip') continue;
     const name = requestableFixtureName(fn, ctx);
     if (!name) return;
@@ -436,7 +452,8 @@ function checkFixture(ctx: RuleContext, fn: Node): void {
     if (requested === 0) return;
     const note = reasonNote(site.reason);
     const who = requested === undefined ? 'every test that requests it' : `every test that requests it (${requested} in this file)`;
-    ctx.report({ node: stmt, message: `\`${site.display}\` in fixture \`${name}\` runs unconditionally, before the fixture provides anything: ${who} is skipped${note.text}.${note.tail}`, severity: note.severity });
+    const how = looped ? looped.note : 'runs unconditionally';
+    ctx.report({ node: looped?.stmt ?? stmt, message: `\`${site.display}\` in fixture \`${name}\` ${how}, before the fixture provides anything: ${who} is skipped${note.text}.${note.tail}`, severity: note.severity });
     return;
   }
 }
@@ -690,18 +707,40 @@ function isSkipNamed(cls: Node): boolean {
   return identifierWords(className(cls)).some((w) => w.startsWith('skip'));
 }
 
+/**
+ * Skips in `if` statements directly in the body of `loop` that always run (see `alwaysTakenLoopGuard`: the loop
+ * walks a literal case list and some listed case meets the condition), each with a phrase that says why.
+ */
+function loopSkips(loop: Node, ctx: RuleContext): { stmt: Node; site: SkipSite; note: string }[] {
+  const out: { stmt: Node; site: SkipSite; note: string }[] = [];
+  for (const ifStmt of loop.childForFieldName('body')?.namedChildren ?? []) {
+    if (ifStmt.type !== 'if_statement') continue;
+    for (const stmt of ifStmt.childForFieldName('consequence')?.namedChildren ?? []) {
+      const target = stmt.type === 'raise_statement' ? stmt : stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'call' ? stmt.namedChild(0)! : null;
+      const site = target ? skipSiteOf(target, ctx.names) : undefined;
+      const guard = site && alwaysTakenLoopGuard(stmt, ctx.root, ctx.source);
+      if (!site || !guard) continue;
+      const head = `for ${guard.loop.childForFieldName('left')?.text} in ${guard.loop.childForFieldName('right')?.text}:`;
+      const element = guard.element.text.length > 40 ? `${guard.element.text.slice(0, 37)}...` : guard.element.text;
+      out.push({ stmt, site, note: `runs under \`if ${guard.condition.text}:\` in \`${head}\`, and the listed case \`${element}\` meets that condition on every run` });
+    }
+  }
+  return out;
+}
+
 /** An unconditional skip in `setUp`/`setUpClass`/`setUpModule` skips every test it prepares. */
 function checkSetUp(ctx: RuleContext, fn: Node, scope: 'module' | { cls: Node }): void {
   const body = fn.childForFieldName('body');
   if (!body) return;
   for (const stmt of body.namedChildren) {
+    const looped = stmt.type === 'for_statement' ? loopSkips(stmt, ctx).find((l) => l.site.kind === 'skip') : undefined;
     const target = stmt.type === 'raise_statement' ? stmt : stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'call' ? stmt.namedChild(0)! : null;
-    if (!target) continue;
-    const site = skipSiteOf(target, ctx.names);
+    if (!target && !looped) continue;
+    const site = looped?.site ?? skipSiteOf(target!, ctx.names);
     if (!site || site.kind !== 'skip') continue;
     const note = reasonNote(site.reason);
     const what = scope === 'module' ? 'every test in this file' : `every test of class \`${className(scope.cls)}\``;
-    ctx.report({ node: stmt, message: `\`${site.display}\` in \`${functionName(fn)}()\` runs unconditionally and skips ${what}${note.text}.${note.tail}`, severity: note.severity });
+    ctx.report({ node: looped?.stmt ?? stmt, message: `\`${site.display}\` in \`${functionName(fn)}()\` ${looped ? `${looped.note}: it` : 'runs unconditionally and'} skips ${what}${note.text}.${note.tail}`, severity: note.severity });
     return;
   }
 }
@@ -980,6 +1019,18 @@ function checkCodeUnderTestSite(ctx: RuleContext, node: Node): void {
     });
     return;
   }
+  // `for code in ("eur", "usd"): if RATES[code] is None: pytest.skip(...)`: a loop over the code's own literal
+  // table that always reaches a case meeting the condition skips as surely as an unconditional call.
+  const stmt = node.type === 'raise_statement' ? node : node.parent?.type === 'expression_statement' ? node.parent : null;
+  const looped = stmt ? alwaysTakenLoopGuard(stmt, ctx.root, ctx.source) : undefined;
+  if (looped && isUnconditionalIn(looped.loop, scope)) {
+    ctx.report({
+      node,
+      message: `\`${site.display}\` in code under test runs under \`if ${looped.condition.text}:\` in a loop over a literal list whose case \`${looped.element.text}\` meets that condition: ${where} ${verb} on every call, so the tests of this code report ${site.kind === 'xfail' ? 'expected failures' : 'skips'} instead of failures.`,
+      severity: 'warning',
+    });
+    return;
+  }
   // Conditional: an environment gate is fine; a skip chosen by the function's own inputs skips exactly the
   // failing cases (warning when it compares an input with values, info for `is None` / truthiness checks).
   const guard = inputGuard(node, fn, scope);
@@ -1026,6 +1077,7 @@ export const blanketSkip: Rule = {
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
         'Skipped classes that hide no check stay quiet: no tests, or only tests that do nothing but fail (`raise Exception("should never run")`, samples for a framework\'s own tests of skipping), with no bases but `object` or test framework classes and no subclass in the file. So does `test_item.__unittest_skip__ = True` in the implementation of a skip decorator (on the parameter it returns). A skipped empty subclass of a shared suite whose reason says the suite\'s tests run elsewhere (`@skip(reason="Tested in tests/reductions/...") class TestReduce(base.BaseReduceTests): pass`, "covered by test_io.py", "tests live in ...") is `info`; a reason that says a fix happens elsewhere or names a failure ("off by a cent; will be fixed separately") stays a warning.',
+        'A skip in a loop over cases (`for case in CASES: if <condition on case>: pytest.skip(...)`) at module level, in a fixture, in `setUp` or in code under test stays quiet when the cases come from data (`load_cases(...)`, a parameter), the environment (`if name not in os.environ:`), a list that something changes (`CASES.append(...)`, `CASES.clear()`, a second binding), or when no listed case meets the condition; over a literal list (or a module name only ever bound to one) with a case that meets it, the skip always runs and is reported like an unconditional one.',
         '`load_tests` hooks that add to the suite they return (`tests.addTest(doctest.DocTestSuite())`), and empty suites returned under a condition (`if sys.platform != "win32": return unittest.TestSuite()`), stay quiet.',
       ],
     },

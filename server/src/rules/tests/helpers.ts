@@ -636,9 +636,11 @@ function builtinCall(node: Node, name: string): Node[] | undefined {
   return n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
 }
 
-/** `len(...)` and `abs(...)` are never negative. */
+/** `len(...)` and `abs(...)` are never negative, also when a walrus keeps them (`(n := len(items)) >= 0`). */
 function isNeverNegative(node: Node): boolean {
-  return !!(builtinCall(node, 'len') ?? builtinCall(node, 'abs'));
+  const n = unparen(node);
+  const value = n.type === 'named_expression' ? n.childForFieldName('value') : n;
+  return !!value && !!(builtinCall(value, 'len') ?? builtinCall(value, 'abs'));
 }
 
 function isZero(node: Node): boolean {
@@ -1148,6 +1150,299 @@ export function constantTruth(cond: Node | null | undefined, root: Node, source:
   if (c.type === 'not_operator') {
     const inner = constantTruth(c.childForFieldName('argument'), root, source);
     return inner === undefined ? undefined : !inner;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Loops over literal case lists: `for case in CASES: if <condition on case>: pytest.skip(...)`
+
+/** A Python value known without running code: None, bools, numbers, strings, tuples/lists, dicts with scalar keys. */
+type PyValue = null | boolean | number | string | PyValue[] | PyDict;
+class PyDict {
+  constructor(readonly entries: Map<string | number | boolean | null, PyValue>) {}
+}
+const UNKNOWN = Symbol('unknown');
+type Known = PyValue | typeof UNKNOWN;
+
+/** Methods that change a list or dict in place (a module name called with one is no constant case list). */
+const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'remove', 'pop', 'clear', 'sort', 'reverse', 'update', 'add', 'discard', 'setdefault', 'popitem']);
+/** Builtins that read a case list without changing it. */
+const READING_BUILTINS = new Set(['len', 'list', 'tuple', 'sorted', 'enumerate', 'zip', 'iter', 'reversed', 'set', 'dict', 'any', 'all', 'print', 'str', 'repr', 'min', 'max', 'sum']);
+
+const moduleLiteralCache = new WeakMap<Node, Map<string, Node | null>>();
+
+/**
+ * The literal a module name always holds (`CASES = [("apple", None)]`, `RATES = {"usd": None}`): its only binding
+ * is one module-level assignment, nothing mutates it (`CASES.append(...)`, `CASES[0] = ...`, `del CASES[0]`, a
+ * call that is handed it other than a reading builtin or `parametrize`) and no string spells its name (`setattr`).
+ */
+function moduleLiteral(root: Node, source: string, name: string): Node | undefined {
+  let cache = moduleLiteralCache.get(root);
+  if (!cache) moduleLiteralCache.set(root, (cache = new Map()));
+  let verdict = cache.get(name);
+  if (verdict === undefined) {
+    verdict = null;
+    const values = moduleAssignmentsOf(root).get(name);
+    const value = values?.length === 1 ? values[0]! : undefined;
+    const target = value?.parent?.type === 'assignment' ? value.parent.childForFieldName('left') : null;
+    if (value && target?.type === 'identifier' && !new RegExp(`['".]${name}['"]`).test(source)) {
+      const changed = root.descendantsOfType('identifier').some((id) => id!.text === name && id!.id !== target.id && mayChange(id!));
+      if (!changed) verdict = value;
+    }
+    cache.set(name, verdict);
+  }
+  return verdict ?? undefined;
+}
+
+/** Can this mention of a name rebind or change the value it holds? */
+function mayChange(id: Node): boolean {
+  if (nameUse(id) === 'bind') return true;
+  const p = id.parent;
+  if (p?.type === 'attribute') return p.childForFieldName('object')?.id === id.id && MUTATING_METHODS.has(p.childForFieldName('attribute')?.text ?? '');
+  if (p?.type === 'subscript' && p.childForFieldName('value')?.id === id.id) {
+    const owner = p.parent;
+    return owner?.type === 'delete_statement' || ((owner?.type === 'assignment' || owner?.type === 'augmented_assignment') && owner.childForFieldName('left')?.id === p.id);
+  }
+  if (p?.type === 'argument_list') {
+    const callee = p.parent?.childForFieldName('function');
+    const last = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
+    return !(last && (READING_BUILTINS.has(last) || last === 'parametrize'));
+  }
+  return false;
+}
+
+/** The value of a literal expression (module names bound to literals followed), or UNKNOWN. */
+function literalValue(node: Node, root: Node, source: string, depth = 0): Known {
+  if (depth > 8) return UNKNOWN;
+  const n = unparen(node);
+  switch (n.type) {
+    case 'none':
+      return null;
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'integer':
+    case 'float': {
+      const t = n.text.replace(/_/g, '').toLowerCase();
+      const v = t.endsWith('j') ? NaN : Number(t);
+      return Number.isNaN(v) ? UNKNOWN : v;
+    }
+    case 'string':
+    case 'concatenated_string':
+      return stringValue(n) ?? UNKNOWN;
+    case 'unary_operator': {
+      const v = literalValue(n.childForFieldName('argument')!, root, source, depth + 1);
+      const op = n.child(0)?.type;
+      return typeof v === 'number' && (op === '-' || op === '+') ? (op === '-' ? -v : v) : UNKNOWN;
+    }
+    case 'tuple':
+    case 'list': {
+      const out: PyValue[] = [];
+      for (const c of n.namedChildren) {
+        if (c.type === 'comment') continue;
+        const v = literalValue(c, root, source, depth + 1);
+        if (v === UNKNOWN) return UNKNOWN;
+        out.push(v);
+      }
+      return out;
+    }
+    case 'dictionary': {
+      const entries = new Map<string | number | boolean | null, PyValue>();
+      for (const c of n.namedChildren) {
+        if (c.type === 'comment') continue;
+        if (c.type !== 'pair') return UNKNOWN;
+        const k = literalValue(c.childForFieldName('key')!, root, source, depth + 1);
+        const v = literalValue(c.childForFieldName('value')!, root, source, depth + 1);
+        if (k === UNKNOWN || v === UNKNOWN || (k !== null && typeof k === 'object')) return UNKNOWN;
+        entries.set(k, v);
+      }
+      return new PyDict(entries);
+    }
+    case 'identifier': {
+      const bound = moduleLiteral(root, source, n.text);
+      return bound ? literalValue(bound, root, source, depth + 1) : UNKNOWN;
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+function pyTruth(v: PyValue): boolean {
+  if (v === null) return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof PyDict) return v.entries.size > 0;
+  return typeof v === 'string' ? v.length > 0 : typeof v === 'number' ? v !== 0 : v;
+}
+
+function pyEqual(a: PyValue, b: PyValue): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEqual(x, b[i]!));
+  if (a instanceof PyDict && b instanceof PyDict) return a.entries.size === b.entries.size && [...a.entries].every(([k, v]) => b.entries.has(k) && pyEqual(v, b.entries.get(k)!));
+  // `True == 1` in Python: compare bools as numbers.
+  const x = typeof a === 'boolean' ? Number(a) : a;
+  const y = typeof b === 'boolean' ? Number(b) : b;
+  return x === y;
+}
+
+/** One comparison `a <op> b`, or UNKNOWN where Python would raise or the types are not handled. */
+function compare(op: string, a: PyValue, b: PyValue): Known {
+  switch (op) {
+    case '==':
+      return pyEqual(a, b);
+    case '!=':
+      return !pyEqual(a, b);
+    case 'is':
+    case 'is not': {
+      // Identity is known for the singletons only.
+      const singleton = (v: PyValue) => v === null || typeof v === 'boolean';
+      if (!singleton(a) && !singleton(b)) return UNKNOWN;
+      return (a === b) === (op === 'is');
+    }
+    case 'in':
+    case 'not in': {
+      let found: boolean;
+      if (Array.isArray(b)) found = b.some((x) => pyEqual(a, x));
+      else if (b instanceof PyDict) found = (a === null || typeof a !== 'object') && [...b.entries.keys()].some((k) => pyEqual(a, k));
+      else if (typeof b === 'string' && typeof a === 'string') found = b.includes(a);
+      else return UNKNOWN;
+      return found === (op === 'in');
+    }
+    case '<':
+    case '>':
+    case '<=':
+    case '>=': {
+      const num = (v: PyValue) => (typeof v === 'boolean' ? Number(v) : v);
+      const x = num(a);
+      const y = num(b);
+      if (!((typeof x === 'number' && typeof y === 'number') || (typeof x === 'string' && typeof y === 'string'))) return UNKNOWN;
+      return op === '<' ? x < y : op === '>' ? x > y : op === '<=' ? x <= y : x >= y;
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** Evaluates a condition over known values (`price is None`, `case["ready"]`, `name in ("a", "b")`, `not ok`), or UNKNOWN. */
+function evaluate(node: Node, env: ReadonlyMap<string, PyValue>, root: Node, source: string, depth = 0): Known {
+  if (depth > MAX_EXPR_DEPTH) return UNKNOWN;
+  const n = unparen(node);
+  const sub = (c: Node | null) => (c ? evaluate(c, env, root, source, depth + 1) : UNKNOWN);
+  switch (n.type) {
+    case 'identifier':
+      return env.has(n.text) ? env.get(n.text)! : literalValue(n, root, source);
+    case 'not_operator': {
+      const v = sub(n.childForFieldName('argument'));
+      return v === UNKNOWN ? UNKNOWN : !pyTruth(v);
+    }
+    case 'boolean_operator': {
+      const left = sub(n.childForFieldName('left'));
+      if (left === UNKNOWN) return UNKNOWN;
+      const isOr = n.child(1)?.type === 'or';
+      return pyTruth(left) === isOr ? left : sub(n.childForFieldName('right'));
+    }
+    case 'comparison_operator': {
+      // A chain `a < b < c`: operands are the named children, operators the anonymous tokens between them.
+      const operands = n.namedChildren.filter((c) => c.type !== 'comment');
+      const ops: string[] = [];
+      let pending: string[] = [];
+      for (let i = 0; i < n.childCount; i++) {
+        const c = n.child(i)!;
+        if (c.isNamed) {
+          if (pending.length) ops.push(pending.join(' '));
+          pending = [];
+        } else pending.push(c.type);
+      }
+      if (ops.length !== operands.length - 1) return UNKNOWN;
+      let left = sub(operands[0]!);
+      for (let i = 0; i < ops.length; i++) {
+        const right = sub(operands[i + 1]!);
+        if (left === UNKNOWN || right === UNKNOWN) return UNKNOWN;
+        const r = compare(ops[i]!, left, right);
+        if (r !== true) return r;
+        left = right;
+      }
+      return true;
+    }
+    case 'subscript': {
+      const value = sub(n.childForFieldName('value'));
+      const index = n.childrenForFieldName('subscript');
+      if (value === UNKNOWN || index.length !== 1) return UNKNOWN;
+      const key = sub(index[0]!);
+      if (key === UNKNOWN) return UNKNOWN;
+      if (Array.isArray(value) && typeof key === 'number' && Number.isInteger(key)) {
+        const at = key < 0 ? value.length + key : key;
+        return at >= 0 && at < value.length ? value[at]! : UNKNOWN;
+      }
+      if (value instanceof PyDict && (key === null || typeof key !== 'object')) return value.entries.has(key) ? value.entries.get(key)! : UNKNOWN;
+      return UNKNOWN;
+    }
+    case 'call': {
+      // `len(case)`: the one builtin conditions on cases commonly use.
+      const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+      if (n.childForFieldName('function')?.text !== 'len' || args.length !== 1) return UNKNOWN;
+      const v = sub(args[0]!);
+      return Array.isArray(v) || typeof v === 'string' ? v.length : v instanceof PyDict ? v.entries.size : UNKNOWN;
+    }
+    default:
+      return literalValue(n, root, source, depth + 1);
+  }
+}
+
+export interface LoopGuard {
+  loop: Node;
+  condition: Node;
+  /** The listed case the condition holds for. */
+  element: Node;
+}
+
+/**
+ * `for item, price in CASES: if price is None: pytest.skip(...)` where `CASES` is a literal (or a module name only
+ * ever bound to one) and some listed case meets the condition: the loop reaches that case on every run, so the
+ * statement `stmt` (directly in the `if` body) always runs. The loop must not leave early (`break`, `continue`,
+ * `return`), and nothing before the `if` in the loop body may rebind a name the condition reads. Cases that come
+ * from data (`load_cases()`), a list that something changes, or a condition on anything else are real conditions.
+ */
+export function alwaysTakenLoopGuard(stmt: Node, root: Node, source: string): LoopGuard | undefined {
+  const ifBlock = stmt.parent;
+  const ifStmt = ifBlock?.parent;
+  if (ifBlock?.type !== 'block' || ifStmt?.type !== 'if_statement' || ifStmt.childForFieldName('consequence')?.id !== ifBlock.id) return undefined;
+  const loopBody = ifStmt.parent;
+  const loop = loopBody?.parent;
+  if (loopBody?.type !== 'block' || loop?.type !== 'for_statement' || loop.childForFieldName('body')?.id !== loopBody.id) return undefined;
+  const condition = ifStmt.childForFieldName('condition');
+  const target = loop.childForFieldName('left');
+  const iterable = loop.childForFieldName('right');
+  if (!condition || !target || !iterable) return undefined;
+  // The listed cases, as nodes (for the message) and values.
+  let list = unparen(iterable);
+  if (list.type === 'identifier') list = moduleLiteral(root, source, list.text) ?? list;
+  if (list.type !== 'list' && list.type !== 'tuple') return undefined;
+  let leaves = false;
+  forEachInScope(loopBody, (n) => {
+    if (n.type === 'break_statement' || n.type === 'continue_statement' || n.type === 'return_statement') leaves = true;
+    return !leaves;
+  });
+  if (leaves) return undefined;
+  const read = new Set(condition.descendantsOfType('identifier').map((id) => id!.text));
+  if (condition.type === 'identifier') read.add(condition.text);
+  for (let s: Node | null | undefined = loopBody.namedChildren[0]; s && s.id !== ifStmt.id; s = s.nextNamedSibling) {
+    if (s.descendantsOfType('identifier').some((id) => read.has(id!.text) && nameUse(id!) === 'bind')) return undefined;
+  }
+  const t = unparen(target);
+  const names = t.type === 'identifier' ? undefined : t.namedChildren.map(unparen);
+  if (names && (!['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple'].includes(t.type) || names.some((c) => c.type !== 'identifier'))) return undefined;
+  for (const element of list.namedChildren) {
+    if (element.type === 'comment') continue;
+    const value = literalValue(element, root, source);
+    if (value === UNKNOWN) return undefined;
+    const env = new Map<string, PyValue>();
+    if (!names) env.set(t.text, value);
+    else if (Array.isArray(value) && value.length === names.length) names.forEach((c, i) => env.set(c.text, value[i]!));
+    else return undefined;
+    const holds = evaluate(condition, env, root, source);
+    if (holds === UNKNOWN) return undefined;
+    if (pyTruth(holds)) return { loop, condition, element };
   }
   return undefined;
 }
