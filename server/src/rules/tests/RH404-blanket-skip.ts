@@ -27,6 +27,9 @@ import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import {
   alwaysTakenLoopGuard,
+  blanketMark,
+  markValue,
+  type MarkSkip,
   type SkipSite,
   classifyReason,
   classifyReasonText,
@@ -37,7 +40,6 @@ import {
   isModuleLevel,
   isUnconditionalIn,
   literalTruth,
-  moduleAssignmentsOf,
   nearestFunction,
   ownerClass,
   quoteReason,
@@ -48,128 +50,6 @@ import {
   testMethodsOf,
   type ReasonVerdict,
 } from './helpers';
-
-interface MarkSkip {
-  node: Node;
-  display: string;
-  reason?: Node;
-  /** For an `xfail` mark: how it neutralises the tests (`skip` marks leave this undefined). */
-  xfail?: XfailKind;
-}
-
-/**
- * `never-run`: `xfail(run=False)`, the tests are not even run. `lenient`: a non-strict xfail, failures read as
- * expected and passes as XPASS. `strict`: `strict=True` (a pass fails the run) or `raises=` a specific type
- * (other failures still fail): the documented way to track known failures, but blanket.
- */
-type XfailKind = 'never-run' | 'lenient' | 'strict';
-
-const BROAD_EXCEPTIONS = /(^|\.)(Exception|BaseException|AssertionError)$/;
-
-/** `pytest.mark.xfail(...)` without a condition (or with a literally true one), or undefined. */
-function unconditionalXfailMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
-  const n = unparen(expr);
-  const target = n.type === 'call' ? n.childForFieldName('function') : n;
-  // Cheap test first: the mark's last name is `xfail`.
-  if (target?.type !== 'attribute' || target.childForFieldName('attribute')?.text !== 'xfail') return undefined;
-  const d = dottedName(target) ?? '';
-  const q = ctx.names.qualify(target) ?? '';
-  if (!/^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.xfail$/.test(q) && !/(^|\.)mark\.xfail$/.test(d)) return undefined;
-  const args = n.type === 'call' ? callArguments(n) : undefined;
-  const cond = args?.positional[0] ?? args?.keywords.get('condition');
-  // A condition (an expression, or a string pytest evaluates) makes it a gate like `skipif`.
-  if (cond && (unparen(cond).type === 'string' ? !isTrueConditionString(cond) : constantTruth(cond, ctx.root, ctx.source) !== true)) return undefined;
-  const reason = args?.keywords.get('reason') ?? args?.positional[1];
-  const run = args?.keywords.get('run');
-  const strict = args?.keywords.get('strict');
-  const raises = args?.keywords.get('raises');
-  let xfail: XfailKind = 'lenient';
-  if (run && literalTruth(run) === false) xfail = 'never-run';
-  else if (strict && literalTruth(strict) === true) xfail = 'strict';
-  else if (raises && !exceptionNames(raises).some((t) => BROAD_EXCEPTIONS.test(t))) xfail = 'strict';
-  return { node: n, display: `${d || 'pytest.mark.xfail'}${xfail === 'never-run' ? '(run=False)' : ''}`, reason, xfail };
-}
-
-/** The exception types named by `raises=` (a name or a tuple of names). */
-function exceptionNames(value: Node): string[] {
-  const v = unparen(value);
-  const items = v.type === 'tuple' || v.type === 'list' ? v.namedChildren.filter((c) => c.type !== 'comment') : [v];
-  return items.map((c) => dottedName(c) ?? '?');
-}
-
-/** A skip or xfail mark that neutralises every test in its scope. */
-function blanketMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
-  const mark = markValue(expr, ctx);
-  return unconditionalSkipMark(mark, ctx) ?? unconditionalXfailMark(mark, ctx) ?? expectedFailureMark(mark, ctx);
-}
-
-/**
- * `@unittest.expectedFailure`: on a class it marks every test as a known failure. An unexpected success
- * fails the run (since Python 3.4), so it behaves like a strict xfail.
- */
-function expectedFailureMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
-  const n = unparen(expr);
-  if (n.type !== 'attribute' && n.type !== 'identifier') return undefined;
-  if (!/(^|\.)expectedFailure$/.test(n.text)) return undefined;
-  if (!/^unittest(\.case)?\.expectedFailure$/.test(ctx.names.qualify(n) ?? '')) return undefined;
-  return { node: n, display: dottedName(n) ?? 'unittest.expectedFailure', xfail: 'strict' };
-}
-
-/**
- * A comparison of the running Python's major version that every Python 3 answers the same way:
- * `sys.version_info >= (3,)`, `sys.version_info[0] > 2`, `sys.version_info.major >= 3` (true) or
- * `sys.version_info < (3,)` (false). Comparisons that name a minor version are real gates.
- */
-function versionTruth(cond: Node, ctx: RuleContext): boolean | undefined {
-  const c = unparen(cond);
-  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return undefined;
-  let [left, right] = c.namedChildren as [Node, Node];
-  let op = comparisonOperator(c);
-  const flipped: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-  if (!isVersionInfo(left, ctx)) {
-    if (!isVersionInfo(right, ctx) || !flipped[op]) return undefined;
-    [left, right] = [right, left];
-    op = flipped[op]!;
-  }
-  const r = unparen(right);
-  const parts = r.type === 'tuple' ? r.namedChildren.filter((x) => x.type !== 'comment') : [r];
-  const major = parts[0] && parts[0].type === 'integer' ? Number(parts[0].text) : NaN;
-  // Only `(3,)`, `(3, 0)` and plain majors: `(3, 8)` is a gate.
-  if (Number.isNaN(major) || parts.slice(1).some((x) => x.text !== '0')) return undefined;
-  if (op === '>=') return major <= 3 ? true : undefined;
-  if (op === '>') return major <= 2 ? true : undefined;
-  if (op === '<') return major <= 3 ? false : undefined;
-  if (op === '<=') return major <= 2 ? false : undefined;
-  return undefined;
-}
-
-/** `sys.version_info`, `sys.version_info[0]`, `sys.version_info.major` (through imports). */
-function isVersionInfo(node: Node, ctx: RuleContext): boolean {
-  let n = unparen(node);
-  if (n.type === 'subscript' && n.namedChildren[1]?.text === '0') n = unparen(n.childForFieldName('value')!);
-  else if (n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'major') n = unparen(n.childForFieldName('object')!);
-  return (ctx.names.qualify(n) ?? dottedName(n)) === 'sys.version_info';
-}
-
-/**
- * pytest evaluates a string condition (`skipif("sys.platform == 'win32'")`); the strings `"True"` and `"1"`
- * are no condition at all.
- */
-function isTrueConditionString(cond: Node): boolean {
-  const text = stringValue(cond)?.trim();
-  return text === 'True' || text === '1';
-}
-
-/**
- * A mark kept in a module-level name (`wip = pytest.mark.skip(reason="later")`, then `@wip`, or
- * `pytestmark = _MARKS`) is the mark itself: the value of the name's only module-level assignment.
- */
-function markValue(expr: Node, ctx: RuleContext): Node {
-  const n = unparen(expr);
-  if (n.type !== 'identifier') return n;
-  const values = moduleAssignmentsOf(ctx.root).get(n.text);
-  return values?.length === 1 && unparen(values[0]!).type !== 'identifier' ? unparen(values[0]!) : n;
-}
 
 /** What the mark does to `tests` ("every test in this file"), as a verb phrase. */
 function markEffect(mark: MarkSkip, tests: string): string {
@@ -199,42 +79,6 @@ function markNote(mark: MarkSkip): { severity: Severity; text: string; tail: str
     return { ...note, tail: ' Fix the failing tests, or mark single known failures `xfail(strict=True)` with the issue.' };
   }
   return note;
-}
-
-/** A skip mark or decorator that applies unconditionally: `pytest.mark.skip(...)`, `unittest.skip(...)`, `skipif(True, ...)`. */
-function unconditionalSkipMark(expr: Node, ctx: RuleContext): MarkSkip | undefined {
-  const n = unparen(expr);
-  const target = n.type === 'call' ? n.childForFieldName('function') : n;
-  const q = ctx.names.qualify(target) ?? '';
-  const d = dottedName(target) ?? '';
-  const name = q || d;
-  const args = n.type === 'call' ? callArguments(n) : undefined;
-  if (/^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.skip$/.test(name) || /(^|\.)mark\.skip$/.test(d)) {
-    return { node: n, display: `${d || 'pytest.mark.skip'}`, reason: args?.keywords.get('reason') ?? args?.positional[0] };
-  }
-  if (/^unittest(\.case)?\.skip$/.test(q)) {
-    const first = args?.positional[0];
-    return { node: n, display: d || 'unittest.skip', reason: first ?? args?.keywords.get('reason') };
-  }
-  if (!args) return undefined;
-  const cond = args.positional[0] ?? args.keywords.get('condition');
-  const constantSkip = (c: Node) => ({ node: n, display: `${d}(${c.text}, ...)`, reason: args.keywords.get('reason') ?? args.positional[1] });
-  const pytestSkipif = /^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.skipif$/.test(name) || /(^|\.)mark\.skipif$/.test(d);
-  if (pytestSkipif || /^unittest(\.case)?\.skipIf$/.test(q)) {
-    // pytest evaluates a string condition (`skipif("sys.platform == 'win32'")`): that is a gate, not a constant.
-    if (pytestSkipif && cond && unparen(cond).type === 'string' && !isTrueConditionString(cond)) return undefined;
-    if (cond && (constantTruth(cond, ctx.root, ctx.source) === true || isTrueConditionString(cond) || versionTruth(cond, ctx) === true) && args.positional.length >= 1) return constantSkip(cond);
-  }
-  // A project's own conditional skip factory (`from helpers import skip_if`, `@skip_if(True, "rounding bug")`): whatever
-  // its implementation, a condition that is always true makes it `skipIf(True)`.
-  if (!pytestSkipif && !/^unittest(\.case)?\./.test(q) && /^skip_?if$/i.test(name.slice(name.lastIndexOf('.') + 1))) {
-    const first = args.positional[0];
-    if (first && constantTruth(first, ctx.root, ctx.source) === true) return constantSkip(first);
-  }
-  if (/^unittest(\.case)?\.skipUnless$/.test(q)) {
-    if (cond && (constantTruth(cond, ctx.root, ctx.source) === false || versionTruth(cond, ctx) === false)) return constantSkip(cond);
-  }
-  return undefined;
 }
 
 /** The marks in a `pytestmark = ...` value (a mark, or a list/tuple of marks). */
