@@ -313,6 +313,63 @@ describe('scan --diff / --patch', () => {
     ]);
   });
 
+  it('reports unconditional skips and xfails a change puts on existing tests, once per mark, and leaves conditional ones alone', () => {
+    const before = [
+      'import sys',
+      'import unittest',
+      '',
+      'import pytest',
+      '',
+      '',
+      'def test_add():',
+      '    assert 1 + 2 == 3',
+      '',
+      '',
+      'def test_neg():',
+      '    assert -1 - 2 == -3',
+      '',
+      '',
+      'def test_posix():',
+      '    assert 2 + 2 == 4',
+      '',
+      '',
+      '@pytest.mark.skip(reason="slow")',
+      'def test_already_skipped():',
+      '    assert 3 * 3 == 9',
+      '',
+      '',
+      'class TestNet:',
+      '    def test_fetch(self):',
+      '        assert 1 == 1 + 0',
+      '',
+      '    def test_post(self):',
+      '        assert 2 == 2 + 0',
+      '',
+      '',
+      'class TestLegacy(unittest.TestCase):',
+      '    def test_old(self):',
+      '        self.assertEqual(1, 1 + 0)',
+      '',
+    ].join('\n');
+    const after = before
+      .replace('def test_add():', '@pytest.mark.skip(reason="flaky, fix later")\ndef test_add():')
+      .replace('def test_neg():', '@pytest.mark.xfail\ndef test_neg():')
+      .replace('def test_posix():', '@pytest.mark.skipif(sys.platform == "win32", reason="posix only")\ndef test_posix():')
+      .replace('class TestNet:', '@pytest.mark.skip(reason="needs network access")\nclass TestNet:')
+      .replace('    def test_old(self):', '    @unittest.expectedFailure\n    def test_old(self):');
+    const found = reviewOf({ 'tests/test_calc.py': before, 'tests/test_more.py': 'def test_one():\n    assert 1 == 1 + 0\n\n\ndef test_two():\n    assert 2 == 2 + 0\n' }, {
+      'tests/test_calc.py': after,
+      'tests/test_more.py': 'import pytest\n\npytestmark = pytest.mark.skip\n\n\ndef test_one():\n    assert 1 == 1 + 0\n\n\ndef test_two():\n    assert 2 == 2 + 0\n',
+    });
+    assert.deepEqual(found.filter((f) => / RH902 /.test(f)), [
+      'tests/test_calc.py:7 RH902 This change skips the test test_add (`pytest.mark.skip`, reason "flaky, fix later"): it no longer runs',
+      'tests/test_calc.py:12 RH902 This change marks the test test_neg as expected to fail (`pytest.mark.xfail`, no reason): a failure there no longer fails the run',
+      'tests/test_calc.py:27 RH902 This change skips the test class TestNet (`pytest.mark.skip`, reason "needs network access"): its tests no longer run (the reason names the environment or an issue)',
+      'tests/test_calc.py:37 RH902 This change marks the test TestLegacy.test_old as expected to fail (`unittest.expectedFailure`, no reason): a failure there no longer fails the run',
+      'tests/test_more.py:3 RH902 This change skips the 2 tests of this file (`pytest.mark.skip`, no reason): its tests no longer run',
+    ]);
+  });
+
   it('reports a test file renamed to a name pytest does not collect, with or without edits, and not a rename that stays collected', () => {
     const tests = 'from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n\n\ndef test_sub():\n    assert add(3, -1) == 2\n';
     const found = reviewOf(

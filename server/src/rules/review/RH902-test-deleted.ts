@@ -3,12 +3,12 @@
  * (and does not move elsewhere in the same change). Deleting the failing test is the bluntest hack.
  */
 import picomatch from 'picomatch';
-import { forEachInScope, functionName, unparen, type Node } from '../../engine/ast';
+import { decoratorsOf, forEachInScope, functionName, unparen, type Node } from '../../engine/ast';
 import { NameResolver } from '../../engine/names';
 import type { Rule } from '../../engine/rule';
 import type { Finding } from '../../engine/types';
 import { PYTEST_DEFAULTS, runNarrowingOptions, type ListKey, type PytestRunConfig, type RunNarrowingOption } from '../../review/pytest-config';
-import { isCheckingCall } from '../tests/helpers';
+import { blanketMark, classifyReason, isCheckingCall, quoteReason, type MarkContext } from '../tests/helpers';
 
 export const testDeleted: Rule = {
   meta: {
@@ -18,11 +18,12 @@ export const testDeleted: Rule = {
     defaultSeverity: 'warning',
     reviewOnly: true,
     docs: {
-      summary: 'A change deletes a test function, a test class or a whole test file, empties a test, or takes tests out of the run.',
+      summary: 'A change deletes a test function, a test class or a whole test file, empties or skips a test, or takes tests out of the run.',
       why:
         'The bluntest way to make a test suite pass is to remove the tests that fail. In a patch written to "make the ' +
         'tests pass", a deleted test is a red flag unless the change says why (the feature it tested was removed, or the ' +
-        'test moved). Emptying the test (`pass`), removing every check from it, renaming its file to a name pytest does ' +
+        'test moved). Emptying the test (`pass`), removing every check from it, putting an unconditional skip or xfail on it, ' +
+        'its class or its module, renaming its file to a name pytest does ' +
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m`, a ' +
         'narrower `testpaths` or `python_files`) has the same effect while the test seems to stay.',
       example: '# before\ndef test_parse_negative():\n    assert parse("-1") == -1\n# after: the function is gone\n',
@@ -34,6 +35,7 @@ export const testDeleted: Rule = {
         'Helper functions and fixtures in test files are not tests.',
         'A test renamed so that the runner no longer collects it (`test_parse` to `_test_parse` or `disabled_test_parse`) is reported as a rename.',
         'A test whose checks move into a helper of the same file or of the project\'s test support (`self._check_roundtrip(x)`, `run_case(x)` from `.helpers`) still checks: not reported.',
+        'Conditional skips a change adds (`skipif(sys.platform == "win32")`, `skipUnless(HAS_NUMPY)`) are not reported; an unconditional one whose reason names the environment or an issue ("needs network access", "bpo-1234") is `info`.',
         'pytest options that leave out paths without `test` in their name (`--ignore=docs`, `--ignore=setup.py`), and ' +
           '`norecursedirs` entries such as `build` or `.venv`, do not leave out tests: not reported.',
       ],
@@ -57,6 +59,21 @@ export interface TestDefinition {
   empty?: boolean;
   /** Functions: the body calls a function or method the file defines, which may do the checking. */
   callsLocalHelper?: boolean;
+  /** An unconditional skip or xfail mark on the test, its class (`@pytest.mark.skip`) or its module (`pytestmark = ...`). */
+  disabledBy?: DisablingMark;
+}
+
+export interface DisablingMark {
+  /** The mark as written, e.g. `pytest.mark.skip`. */
+  display: string;
+  /** Where it sits: on the test itself, its class, or the whole module. */
+  scope: 'test' | 'class' | 'module';
+  xfail: boolean;
+  /** Its reason names the environment or a tracked issue (the platform, the network, an issue number). */
+  external: boolean;
+  /** The reason as written, quoted, when there is one. */
+  reason?: string;
+  line: number;
 }
 
 function bodyText(def: Node): string {
@@ -116,27 +133,65 @@ export function collectTests(root: Node): TestDefinition[] {
   }
   for (const n of [...localNames]) if (n.startsWith('test')) localNames.delete(n);
   let resolver: NameResolver | undefined;
-  const shape = (def: Node) => testShape(def, localNames, (resolver ??= new NameResolver(root)));
+  const names = () => (resolver ??= new NameResolver(root));
+  const shape = (def: Node) => testShape(def, localNames, names());
+  const marks: MarkContext = { get names() { return names(); }, root, source: root.text };
+  const moduleMark = pytestmarkIn(root, 'module', marks);
   for (const stmt of root.namedChildren) {
     const def = definitionOf(stmt);
     if (!def) continue;
     if (def.type === 'function_definition' && functionName(def).startsWith('test')) {
-      out.push({ qualifiedName: functionName(def), name: functionName(def), line: def.startPosition.row, isClass: false, body: bodyText(def), ...shape(def) });
+      const disabledBy = markOn(def, 'test', marks) ?? moduleMark;
+      out.push({ qualifiedName: functionName(def), name: functionName(def), line: def.startPosition.row, isClass: false, body: bodyText(def), ...shape(def), disabledBy });
     } else if (def.type === 'class_definition') {
       const className = def.childForFieldName('name')?.text ?? '';
+      const body = def.childForFieldName('body');
+      const classMark = markOn(def, 'class', marks) ?? (body ? pytestmarkIn(body, 'class', marks) : undefined) ?? moduleMark;
       const methods: TestDefinition[] = [];
-      for (const member of def.childForFieldName('body')?.namedChildren ?? []) {
+      for (const member of body?.namedChildren ?? []) {
         const m = definitionOf(member);
         if (m?.type === 'function_definition' && functionName(m).startsWith('test')) {
-          methods.push({ qualifiedName: `${className}.${functionName(m)}`, name: functionName(m), line: m.startPosition.row, isClass: false, body: bodyText(m), ...shape(m) });
+          const disabledBy = markOn(m, 'test', marks) ?? classMark;
+          methods.push({ qualifiedName: `${className}.${functionName(m)}`, name: functionName(m), line: m.startPosition.row, isClass: false, body: bodyText(m), ...shape(m), disabledBy });
         }
       }
       if (methods.length || className.startsWith('Test')) {
-        out.push({ qualifiedName: className, name: className, line: def.startPosition.row, isClass: true, body: bodyText(def) }, ...methods);
+        out.push({ qualifiedName: className, name: className, line: def.startPosition.row, isClass: true, body: bodyText(def), disabledBy: classMark }, ...methods);
       }
     }
   }
   return out;
+}
+
+function disablingMark(expr: Node, scope: DisablingMark['scope'], marks: MarkContext): DisablingMark | undefined {
+  const mark = blanketMark(expr, marks);
+  if (!mark) return undefined;
+  return { display: mark.display, scope, xfail: !!mark.xfail, external: classifyReason(mark.reason) === 'external', reason: mark.reason ? quoteReason(mark.reason) : undefined, line: expr.startPosition.row };
+}
+
+/** The first unconditional skip or xfail among a definition's decorators. */
+function markOn(def: Node, scope: DisablingMark['scope'], marks: MarkContext): DisablingMark | undefined {
+  for (const d of decoratorsOf(def)) {
+    const mark = disablingMark(d, scope, marks);
+    if (mark) return mark;
+  }
+  return undefined;
+}
+
+/** An unconditional skip or xfail among the marks of `pytestmark = ...` directly in a module or class body. */
+function pytestmarkIn(body: Node, scope: DisablingMark['scope'], marks: MarkContext): DisablingMark | undefined {
+  for (const stmt of body.namedChildren) {
+    const assign = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.text !== 'pytestmark') continue;
+    const value = assign.childForFieldName('right');
+    if (!value) continue;
+    const v = unparen(value);
+    for (const m of v.type === 'list' || v.type === 'tuple' ? v.namedChildren : [v]) {
+      const mark = m.type === 'comment' ? undefined : disablingMark(m, scope, marks);
+      if (mark) return mark;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -235,7 +290,7 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
   const landedNames = new Set([...landed.map((t) => t.name), ...addedTests]);
   const landedBodies = new Set(landed.filter((t) => t.body).map((t) => t.body));
   for (const f of collectedFiles) {
-    out.push(...hollowedTestFindings(f));
+    out.push(...hollowedTestFindings(f), ...disabledTestFindings(f));
     const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
     const gone = f.oldTests.filter((t) => !after.has(t.qualifiedName) && !landedNames.has(t.name) && !(t.body && landedBodies.has(t.body)));
     if (!gone.length) continue;
@@ -273,6 +328,41 @@ function hollowedTestFindings(f: TestFileChange): DeletedTestFinding[] {
       message = `This change removes every check from the test ${now.qualifiedName} (it had ${was.checks}): it still runs the code but no longer compares anything`;
     }
     if (message) out.push(deletedTest(f.newPath!, now.line, message));
+  }
+  return out;
+}
+
+/**
+ * Tests that stay but no longer run, or no longer count: an unconditional skip or xfail the change puts on
+ * them, their class or their module. One finding per mark; a reason that names the environment or a tracked
+ * issue makes it info (a skip can be right there, but it still takes the test out of this run).
+ */
+function disabledTestFindings(f: TestFileChange): DeletedTestFinding[] {
+  if (!f.newTests) return [];
+  const before = new Map(f.oldTests.map((t) => [t.qualifiedName, t]));
+  const byMark = new Map<string, { mark: DisablingMark; tests: TestDefinition[] }>();
+  for (const now of f.newTests) {
+    const was = before.get(now.qualifiedName);
+    const mark = now.disabledBy;
+    if (!was || !mark || was.disabledBy || (now.isClass && mark.scope === 'test')) continue;
+    const key = `${mark.line}:${mark.display}`;
+    const entry = byMark.get(key) ?? { mark, tests: [] };
+    entry.tests.push(now);
+    byMark.set(key, entry);
+  }
+  const out: DeletedTestFinding[] = [];
+  for (const { mark, tests } of byMark.values()) {
+    const functions = tests.filter((t) => !t.isClass);
+    const cls = tests.find((t) => t.isClass);
+    const what = mark.scope === 'module' ? `the ${functions.length} test${functions.length === 1 ? '' : 's'} of this file` : mark.scope === 'class' && cls ? `the test class ${cls.qualifiedName}` : `the test ${functions[0]?.qualifiedName ?? tests[0]!.qualifiedName}`;
+    const how = `\`${mark.display}\`${mark.reason ? `, reason "${mark.reason}"` : ', no reason'}`;
+    const single = mark.scope === 'test';
+    const effect = mark.xfail
+      ? `marks ${what} as expected to fail (${how}): a failure there no longer fails the run`
+      : `skips ${what} (${how}): ${single ? 'it no longer runs' : 'its tests no longer run'}`;
+    const finding = deletedTest(f.newPath!, mark.line, `This change ${effect}${mark.external ? ' (the reason names the environment or an issue)' : ''}`);
+    if (mark.external) finding.finding.severity = 'info';
+    out.push(finding);
   }
   return out;
 }
