@@ -949,6 +949,8 @@ const EXTERNAL_REASON = new RegExp(
     String.raw`network|internet|\bconnect|offline|online|\bhosts?\b|\bservers?\b|\burl\b|https?:|\bdns\b|socket|proxy|firewall`,
     String.raw`\.(com|org|net|edu|io)\b`,
     String.raw`platform|environment|\bos\b|windows|win32|cygwin|linux|mac ?os|darwin|freebsd|openbsd|netbsd|solaris|\baix\b|android|\bios\b|wasi|wasm|emscripten|\*nix|posix`,
+    // Distributions and packagers: a downstream skip ("not working on Debian", "fails in the Fedora build root").
+    String.raw`\b(debian|ubuntu|fedora|centos|rhel|red ?hat|alpine|gentoo|opensuse|suse|nixos|homebrew|conda|buildd|build ?root|sbuild|pbuilder|autopkgtest)\b`,
     String.raw`buildbots?|\bci\b|docker|container|sandbox`,
     String.raw`\bhours?\b|\bminutes\b|slow|long[- ]running|takes? (too )?long|timeout|time-consuming|expensive`,
     String.raw`resources?\b|memory|\bram\b|\bdisk\b|\bgpu\b|cuda|display|\bgui\b|\bx11\b|\btk\b|\broot\b|privilege|permission|admin`,
@@ -967,7 +969,7 @@ const EXTERNAL_REASON = new RegExp(
 const SPECIFIC_EXTERNAL_REASON = new RegExp(
   [
     String.raw`network|internet|\bconnect|offline|online|\bhosts?\b|\bservers?\b|\burl\b|https?:|\bdns\b|socket|proxy|firewall`,
-    String.raw`windows|win32|cygwin|linux|mac ?os|darwin|freebsd|openbsd|netbsd|solaris|\baix\b|android|\bios\b|wasi|wasm|emscripten|\bpypy|jython|ironpython|32-?bit|64-?bit|endian`,
+    String.raw`windows|win32|cygwin|linux|mac ?os|darwin|freebsd|openbsd|netbsd|solaris|\baix\b|android|\bios\b|wasi|wasm|emscripten|\bpypy|jython|ironpython|32-?bit|64-?bit|endian|\b(debian|ubuntu|fedora|centos|rhel|alpine|gentoo|opensuse|nixos|autopkgtest)\b`,
     String.raw`\bbpo-?\d|\bgh-?\d|\bbug ?#?\d|#\d{2,}|\bpep ?\d|\bb/\d{4,}|\bissues?/\d+|\bpython ?[23]`,
   ].join('|'),
   'i',
