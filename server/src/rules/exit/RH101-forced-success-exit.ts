@@ -493,34 +493,82 @@ class FileJudge {
     if (decoratorNames(def).some((d) => /(^|\.)(command|group|main)$/.test(d) || /^(click|typer)\./.test(d))) return 'strong';
     // A task-runner command (`@invoke.task`, fabric's `@task`): the command line runs it (`invoke release`).
     if (decoratorsOf(def).some((d) => TASK_DECORATOR.test(this.names.qualify(d.type === 'call' ? d.childForFieldName('function') : d) ?? ''))) return 'strong';
-    if (parameterNames(def).some((p) => p === 'argv')) return 'strong';
-    const body = def.childForFieldName('body');
-    let readsArgs = false;
-    if (body) {
-      forEachInScope(body, (n) => {
-        if (readsArgs) return false;
-        if (n.type === 'attribute' || n.type === 'identifier') {
-          const q = this.names.qualify(n) ?? '';
-          if (q === 'sys.argv' || q === 'sys.orig_argv' || CLI_MODULES.test(q)) readsArgs = true;
-          if (n.type === 'attribute' && /^(parse_args|parse_known_args|parse_intermixed_args|getopt|gnu_getopt)$/.test(n.childForFieldName('attribute')?.text ?? '')) readsArgs = true;
-        }
-        return !readsArgs;
-      });
-    }
-    if (readsArgs) return 'strong';
-    // A hand-written option parser: the body compares against several option literals ('--verbose', '-o').
-    if (body) {
-      let options = 0;
-      forEachInScope(body, (n) => {
-        if (options >= 2) return false;
-        if (n.type === 'string' && /^--?[A-Za-z][\w-]*=?$/.test(stringValue(n) ?? '')) options++;
-        return n.type !== 'string';
-      });
-      if (options >= 2) return 'strong';
-    }
+    if (this.readsCommandLine(def)) return 'strong';
     if (this.isUsagePath(site.node, def)) return 'strong';
+    // `if as_list: print(...); sys.exit(0)`: a path only a command-line switch takes (`os._exit(0)` is never a switch's way out).
+    if (site.catchable && this.onSwitchPath(site.node, def)) return 'strong';
     // A method only *named* `run`/`main` is judged with its class (`isProgramMethod`): libraries use the names too.
     return CLI_NAME.test(name) && !isMethod(def) ? 'name' : 'none';
+  }
+
+  /**
+   * The function reads the command line: an `argv` parameter, `sys.argv`, an argument-parsing library, a call
+   * that parses arguments (`parser.parse_args()`, or the project's own `parse_args(cli_args)`), or a hand-written
+   * option parser comparing with several option literals (`'--verbose'`, `'-o'`).
+   */
+  private readsCommandLine(def: Node): boolean {
+    if (parameterNames(def).some((p) => p === 'argv')) return true;
+    const body = def.childForFieldName('body');
+    if (!body) return false;
+    let readsArgs = false;
+    forEachInScope(body, (n) => {
+      if (readsArgs) return false;
+      if (n.type === 'attribute' || n.type === 'identifier') {
+        const q = this.names.qualify(n) ?? '';
+        if (q === 'sys.argv' || q === 'sys.orig_argv' || CLI_MODULES.test(q)) readsArgs = true;
+        if (n.type === 'attribute' && PARSES_ARGUMENTS.test(n.childForFieldName('attribute')?.text ?? '')) readsArgs = true;
+      }
+      // A bare call of a function that parses the arguments: a command's own `parse_args(cli_args)` helper.
+      if (n.type === 'call') {
+        const fn = n.childForFieldName('function');
+        if (fn?.type === 'identifier' && PARSES_ARGUMENTS.test(fn.text)) readsArgs = true;
+      }
+      return !readsArgs;
+    });
+    if (readsArgs) return true;
+    let options = 0;
+    forEachInScope(body, (n) => {
+      if (options >= 2) return false;
+      if (n.type === 'string' && /^--?[A-Za-z][\w-]*=?$/.test(stringValue(n) ?? '')) options++;
+      return n.type !== 'string';
+    });
+    return options >= 2;
+  }
+
+  /**
+   * `site` is in the branch of an `if` that a switch parameter of `def` opens (`if as_list:`, `if dump > 1:`, or
+   * an `and` operand), where the parameter is only ever tested in `def` (never used as data) and is off unless
+   * a caller turns it on: its default is falsy (`as_list=None`), or every call of `def` in the file is made by a
+   * function that reads the command line (`main()` passing `dump` from `-D`). A test that calls the function
+   * does not take that path: it is a command-line option's, like `--help`.
+   */
+  private onSwitchPath(site: Node, def: Node): boolean {
+    const params = parameterNames(def);
+    for (let p = site.parent; p && p.id !== def.id; p = p.parent) {
+      if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
+      if (!isInside(site, p.childForFieldName('consequence'))) continue;
+      const cond = p.childForFieldName('condition');
+      const name = cond ? switchTested(cond) : undefined;
+      if (!name || !params.includes(name) || !usedOnlyAsSwitch(def, name)) continue;
+      if (FALSY_LITERAL.test(parameterDefault(def, name)?.text ?? '') || this.calledOnlyFromCommandLine(def)) return true;
+    }
+    return false;
+  }
+
+  /** `def` (a module-level function) is called in this file, and only from functions that read the command line. */
+  private calledOnlyFromCommandLine(def: Node): boolean {
+    if (isMethod(def)) return false;
+    const name = functionName(def);
+    let calls = 0;
+    for (const call of this.ctx.root.descendantsOfType('call')) {
+      const fn = call && unparen(call.childForFieldName('function')!);
+      if (fn?.type !== 'identifier' || fn.text !== name) continue;
+      let caller = call!.parent;
+      while (caller && caller.type !== 'function_definition') caller = caller.parent;
+      if (!caller || caller.id === def.id || !(this.commandLineFunctions().has(caller.id) || this.readsCommandLine(caller))) return false;
+      calls++;
+    }
+    return calls > 0;
   }
 
   /** The exit follows printing usage/help/version, or is guarded by a help/version/usage condition. */
@@ -824,6 +872,75 @@ function reportsSkipBefore(node: Node, handler: Node): boolean {
   return false;
 }
 
+/** Calls that parse the command line's arguments: `parser.parse_args()`, `getopt.getopt(...)`, a project's `parse_args(cli_args)`. */
+const PARSES_ARGUMENTS = /^(parse_args|parse_known_args|parse_intermixed_args|parse_arguments|parse_command_line|getopt|gnu_getopt)$/;
+/** A default that leaves a switch off: `None`, `False`, `0`, an empty string or container. */
+const FALSY_LITERAL = /^(None|False|0|''|""|\(\)|\[\]|\{\})$/;
+
+/** The default value of parameter `name` of `fn`, if it has one. */
+function parameterDefault(fn: Node, name: string): Node | undefined {
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) {
+      return p.childForFieldName('value') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
+/** A literal a switch is compared with: a number, `True`/`False`/`None`. */
+function isSwitchLiteral(n: Node): boolean {
+  return /^(integer|float|true|false|none)$/.test(unparen(n).type);
+}
+
+/**
+ * The name a condition tests as a switch, when the branch needs it on: the name itself (`if dump:`), its
+ * comparison with a number (`if dump > 1:`, `if level == 2:`), or an `and` operand of either. Not `not dump`
+ * or an `or`, which take the branch with the switch off.
+ */
+function switchTested(cond: Node): string | undefined {
+  const c = unparen(cond);
+  if (c.type === 'identifier') return c.text;
+  if (c.type === 'boolean_operator' && c.childForFieldName('operator')?.type === 'and') {
+    return switchTested(c.childForFieldName('left')!) ?? switchTested(c.childForFieldName('right')!);
+  }
+  if (c.type === 'comparison_operator') {
+    const ops = c.childrenForFieldName('operators');
+    const operands = c.namedChildren.map(unparen);
+    if (operands.length !== 2 || !ops.every((op) => op?.type === '>' || op?.type === '>=' || op?.type === '==')) return undefined;
+    const [a, b] = operands as [Node, Node];
+    if (a.type === 'identifier' && isSwitchLiteral(b) && !/^(0|None|False)$/.test(b.text)) return a.text;
+  }
+  return undefined;
+}
+
+/**
+ * Every use of `name` in `def`'s body only tests it (a condition, `not`, `and`/`or`, a comparison with a number
+ * or `True`/`None`): a switch, not data the function works on (`a + b == target`, `fetch(package)`).
+ */
+function usedOnlyAsSwitch(def: Node, name: string): boolean {
+  const body = def.childForFieldName('body');
+  if (!body) return false;
+  let ok = true;
+  forEachDescendant(body, (n) => {
+    if (!ok) return false;
+    if (n.type !== 'identifier' || n.text !== name) return true;
+    const parent = n.parent;
+    // `x.name`, `f(name=...)`: another name spelt the same.
+    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id) return false;
+    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id) return false;
+    let use: Node = n;
+    while (use.parent && /^(parenthesized_expression|not_operator|boolean_operator)$/.test(use.parent.type)) use = use.parent;
+    const holder = use.parent;
+    if (holder?.type === 'comparison_operator' && holder.namedChildren.every((o) => o.id === use.id || isSwitchLiteral(o))) return false;
+    if (holder && /^(if_statement|elif_clause|while_statement|conditional_expression)$/.test(holder.type) && holder.childForFieldName('condition')?.id === use.id) return false;
+    // `a if flag else b`: the condition is the middle operand.
+    if (holder?.type === 'conditional_expression' && holder.namedChildren[1]?.id === use.id) return false;
+    ok = false;
+    return false;
+  });
+  return ok;
+}
+
 /** Command interpreters and debuggers: their methods run the commands their user types (`quit`, `EOF`). */
 const INTERPRETER_BASES = new Set(['cmd.Cmd', 'code.InteractiveConsole', 'code.InteractiveInterpreter', 'pdb.Pdb', 'bdb.Bdb']);
 /** Handlers of a command-line option that shows help, usage or a version and ends the command: `opt_help_reactors`, `print_usage`. */
@@ -985,12 +1102,53 @@ function comparesWithQuitCommand(cond: Node): boolean {
     && operands.some((o) => o.type !== 'string' && o.type !== 'tuple' && o.type !== 'list' && o.type !== 'set');
 }
 
-/** A call that asks the user: `input("prompt")` with a prompt, or a toolkit's event source (`pygame.event.get()`). */
+/**
+ * A call that asks the user: `input("prompt")` with a prompt, a toolkit's event source (`pygame.event.get()`),
+ * or any other call given a question or a request for input (`ui.menu(..., "Choose the request type: ")`,
+ * `ui.get_string(prompt)` after `prompt = "Please enter the name: "`): a text interface's own prompt helpers.
+ */
 function isUserInputCall(call: Node, names: NameResolver): boolean {
   const fn = call.childForFieldName('function');
   const q = names.qualify(fn) ?? '';
   if (q === 'builtins.input' || fn?.text === 'raw_input') return callArgumentCount(call) > 0;
-  return UI_MODULES.test(q) && /(^|\.)(event|events|get_events|poll|wait|getch|getkey|get_wch)(\.|$)/.test(q);
+  if (UI_MODULES.test(q) && /(^|\.)(event|events|get_events|poll|wait|getch|getkey|get_wch)(\.|$)/.test(q)) return true;
+  return asksWithPrompt(call);
+}
+
+/** A prompt: at least two words, ending in a question mark or a colon (and the space before the answer). */
+const PROMPT_TEXT = /[A-Za-z]\w*\s+\w[^\n]*[?:]\s*$/;
+/** Methods of `str` and `re` that take text to look for, not a prompt to show (`line.removeprefix("Total due: ")`). */
+const TEXT_METHODS = /^(removeprefix|removesuffix|partition|rpartition|split|rsplit|startswith|endswith|find|rfind|index|rindex|count|replace|strip|lstrip|rstrip|format|join|encode|decode|match|search|fullmatch|sub|subn|findall|finditer|compile|get|print|write|info|debug|warning|warn|error|exception|critical|log)$/;
+
+/** `call` is given a prompt: a string argument that reads as one, or a name the function binds only to prompts. */
+function asksWithPrompt(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute') || TEXT_METHODS.test(lastNameOf(fn))) return false;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.some((a) => {
+    const v = unparen(a.type === 'keyword_argument' ? a.childForFieldName('value') ?? a : a);
+    if (v.type === 'string') return PROMPT_TEXT.test(stringValue(v) ?? '');
+    return v.type === 'identifier' && boundOnlyToPrompts(v);
+  });
+}
+
+/** The enclosing function assigns the name `id` only string literals that read as prompts (at least one). */
+function boundOnlyToPrompts(id: Node): boolean {
+  let def = id.parent;
+  while (def && def.type !== 'function_definition') def = def.parent;
+  if (!def) return false;
+  let prompts = 0;
+  let other = false;
+  forEachInScope(def.childForFieldName('body') ?? def, (n) => {
+    if (other) return false;
+    if (n.type === 'assignment' && n.childForFieldName('left')?.text === id.text) {
+      const right = n.childForFieldName('right');
+      if (right?.type === 'string' && PROMPT_TEXT.test(stringValue(right) ?? '')) prompts++;
+      else other = true;
+    }
+    return !other;
+  });
+  return prompts > 0 && !other;
 }
 
 function callArgumentCount(call: Node): number {
@@ -1305,10 +1463,11 @@ export const forcedSuccessExit: Rule = {
       lookAlikes: [
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
         'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
-        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt, `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`; a method so named is judged with its class, below). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`, unless the file also calls them directly (a library path reaches the exit: `error`).',
+        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt (or call the project\'s own `parse_args(cli_args)`), `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`; a method so named is judged with its class, below). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`, unless the file also calls them directly (a library path reaches the exit: `error`).',
         'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
-        'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), a comparison of what the user typed with a quit command, however the answer got there (`if err.answer == "exit()":`, `if cmd in ("q", "quit"):`), when it decides the branch (the whole condition or an `and` operand, with `==`/`in`: `if cmd == "quit" or errors:` and `if cmd != "exit":` stay `error`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. A bare `input()` that reads data prompts no one and does not count.',
+        'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), a comparison of what the user typed with a quit command, however the answer got there (`if err.answer == "exit()":`, `if cmd in ("q", "quit"):`), when it decides the branch (the whole condition or an `and` operand, with `==`/`in`: `if cmd == "quit" or errors:` and `if cmd != "exit":` stay `error`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. So is a branch on the answer to a text interface\'s own prompt helper, a call given a question or a request for input (`kind = ui.menu(..., "Choose the request type: ")`, `ui.get_string(prompt)` with `prompt = "Please enter the name: "`; not a `str`/`re` method such as `line.removeprefix("Total due: ")`). A bare `input()` that reads data prompts no one and does not count.',
+        'A path only a command-line switch takes: a branch on a parameter that the function only ever tests (`if as_list:`, `if dump > 1:`, never used as data) and that is off unless its caller turns it on — a falsy default (`as_list=None`), or every call of the function in the file made by a function that reads the command line (`main()` passing `dump` from `-D`) — quiet, like `--help`. A parameter the function also uses as data (`if target: ...` then `a + b == target`), one on by default (`fast=True`), a negated test (`if not strict:`), a switch some library function passes, and `os._exit(0)` stay `error`.',
         'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). Likewise a function or lambda handed as a `callback=`/`on_*=` keyword to a constructor of a class the file neither defines nor imports from its own package (`self.reloader_cls(callback=on_change)`) and never called directly, which that object runs on its event — quiet; but a callback handed to the project\'s own class (`from etl.pipeline import Pipeline` in `src/etl/app.py`, or a relative import) or to a function (`minimize(f, x0, callback=stop)`), one the file also calls, and `os._exit(0)` in any of them stay `error`. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet).',
         '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code). The same when the function forks through a nested function it calls or a helper named for forking (`number = fork_processes(3)`): a process manager\'s parent exiting after its children, a test\'s worker ending itself.',
         'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)`, a plain `Enum` member (printed, status 1) — quiet (but `os._exit(0 if n else 0)`, `os._exit(*ARGS)` with `ARGS = (0,)`, and a class constant bound only to 0 in this file, `sys.exit(Codes.SUCCESS)` or an `IntEnum` member, are successes: `error`).',
