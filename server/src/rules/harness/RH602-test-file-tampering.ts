@@ -10,7 +10,7 @@
  * from literals (`Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop over a literal table of strings, a loop or comprehension
  * over `glob.glob("tests/test_*.py")` or `next(...)` of it, a `self.tests_dir` set once in the class). Paths held in plain variables (build and cleanup tools), temporary
  * directories (`tempfile`, `tmp_path`, `tmp*` names, `TemporaryDirectory().name`), cache folders
- * (`__pycache__`, `.pytest_cache`) and data-set splits (`data/test`, `os.path.join(output_dir, "test")`)
+ * (`__pycache__`, `.pytest_cache`), folders below a hidden one (`~/.tool/test/...`) and data-set splits (`data/test`, `os.path.join(output_dir, "test")`)
  * stay quiet, as does everything in tests and test infrastructure. Under a folder the caller passes in
  * (a parameter, an attribute) the finding is a warning, and `info` for writing there (scaffolding); a helper's
  * bare path parameter is read from the helper's same-file calls.
@@ -615,6 +615,7 @@ export const testFileTampering: Rule = {
         'Fixtures and tests that build a scratch `tests/` folder inside `tmp_path` and remove it: quiet (test role).',
         'Build and cleanup tools that operate on variables with no literal test path (`shutil.rmtree(build_dir)`, `self.root` set from a parameter, an attribute given two different values): quiet.',
         'Attributes named as temporary or data folders (`self.tmp_checkout`, `self.save_dir / "test"`): read by their name, whatever value the class gives them: quiet.',
+        'A `test`/`tests` folder or test file below a hidden folder (`os.path.expanduser("~/.tool/test/instances/x")`, `Path.home() / ".cache" / "tool" / "tests"`): a tool\'s or a user\'s state, where pytest does not collect (its `norecursedirs` skips `.*`): quiet. `./tests` and `../tests` still count.',
         'Cache folders (`tests/__pycache__`, `.pytest_cache`, `*.pyc`): quiet, also listed in a literal table a cleanup loop runs over (`for rel in ("build", "dist", ".pytest_cache"): shutil.rmtree(ROOT / rel)`); each entry of such a table is judged on its own.',
         'Deleting entries of a test folder that a condition narrows to other files (`if name.endswith(".orig"):`, `if d == "__pycache__":`): quiet. A negated condition (`if not name.endswith(".txt"):`) narrows nothing.',
         'Copies under a build or install folder held in a variable (`os.path.join(self.build_lib, "pkg", "tests", "data")`): quiet.',

@@ -654,16 +654,19 @@ function testPathKindOf(info: PathInfo, file: FileContext | undefined): TestPath
   const dirs = segments.slice(0, -1);
   const literal = (s: string) => !s.includes(WILDCARD);
   const rep = representative(last);
+  // A folder below a hidden one (`~/.tool/test/instances/x`, `.venv/lib/.../tests`) holds a tool's or a user's
+  // state, not the project's tests: pytest does not collect there (its `norecursedirs` skips `.*`). `.`/`..` are not hidden.
+  const underHidden = (i: number) => segments.slice(0, i).some((s) => /^\.[^./]/.test(s));
   if (last !== WILDCARD) {
     if (literal(last) && last === 'conftest.py') return { kind: 'conftest', display };
     if (literal(last) && /^\.?pytest\.ini$/.test(last)) return { kind: 'pytest-config', display };
     if (literal(last) && /^(tox\.ini|setup\.cfg|pyproject\.toml)$/.test(last)) return { kind: 'project-config', display };
     // `tests.py`: the test module of a Django app (Django's runner collects `test*.py`).
-    if (/^(test_.*|.*_test|tests)\.py$/.test(rep)) return { kind: 'test-file', display };
+    if (/^(test_.*|.*_test|tests)\.py$/.test(rep) && !underHidden(segments.length - 1)) return { kind: 'test-file', display };
     if (/^(expected|golden)([_.\-].*)?$|[_.\-](expected|golden)(\.\w+)?$/i.test(rep)) return { kind: 'expected-output', display };
   }
   // A `test`/`tests` folder, unless it is a data set's split (`data/test`, `os.path.join(output_dir, "test")`).
-  const testFolderAt = (i: number) => literal(segments[i]!) && /^tests?$/.test(segments[i]!) && !isDataSplit(info, segments, i, file);
+  const testFolderAt = (i: number) => literal(segments[i]!) && /^tests?$/.test(segments[i]!) && !underHidden(i) && !isDataSplit(info, segments, i, file);
   if (testFolderAt(segments.length - 1)) return { kind: 'test-folder', display };
   if (dirs.some((_, i) => testFolderAt(i))) return { kind: 'in-test-folder', display };
   return undefined;
