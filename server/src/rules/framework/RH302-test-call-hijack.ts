@@ -142,7 +142,7 @@ export const testCallHijack: Rule = {
         'Retry and distribution plugins whose protocol hook runs the test via `runtestprotocol` (rerunfailures, flaky, xdist), even if some paths return early.',
         'Timeout, coverage and capture wrappers that `yield` inside `try/finally` without catching.',
         'pytest\'s own `pytest_pyfunc_call`, which calls the test function.',
-        'A `TestCase.run` override that calls `super().run(result)` (setup around the real run), hands the result to a helper method that runs the test, or calls the test method the class is instantiated with (`Case("run_all")`).',
+        'A `TestCase.run` override that calls `super().run(result)` (setup around the real run), hands the result to a helper method that runs the test, or calls the test method the class is instantiated with (`Case("run_all")`) or, in a class with no `test*` method, its `runTest` (a script-test runner re-implementing unittest\'s run loop and recording each outcome).',
         'A `TestCase.__call__` that forwards to `self.run(...)`, as unittest\'s own does (the `run` it reaches is checked on its own).',
         'A test framework\'s own `TestCase.__call__` / `run` that gets the test method from a helper of its class (`self._get_test_method()`) and runs it there or in another helper it hands it to (`self._proceed(result, method)`), where a failure is re-raised, recorded (`result.addFailure(...)`) or returned as a failure code (`return 1`) that blocks the success.',
         'A `TestCase.run` that reports the test as an error or failure (a placeholder for a test that cannot run here): the runner sees it fail.',
@@ -418,7 +418,8 @@ interface TestCaseScope {
  * point (`__call__` → `self.run(...)`, exactly what unittest's own `__call__` does; that `run` is checked on its
  * own), or hands `result` on to a helper. With the class in view, a helper method of the same class that gets
  * the result must itself run the test (`self._skip(result)` that only adds a success does not), and calling
- * the test method the class is instantiated with (`self.check_all()` for `Case("check_all")`) runs it.
+ * the test method the class is instantiated with (`self.check_all()` for `Case("check_all")`), or its `runTest`
+ * when it has no `test*` method, runs it.
  * The test method may also come from a helper of the class (`method = self._get_test_method()`, which does the
  * `getattr(self, self._testMethodName)`) and be run there or in another helper it is handed to
  * (`self._proceed(result, method)` calling `method()`): `methods` holds the names bound to it in `fn`.
@@ -472,7 +473,7 @@ function swallowedTestRun(ctx: RuleContext, def: Node, scope: TestCaseScope): { 
   for (const name of getattrTestMethodLocals(def)) methods.add(name);
   if (own === '_callTestMethod' && params[1]) methods.add(params[1]);
   // The method may also be called straight from its lookup: `getattr(self, self._testMethodName)()`.
-  if (methods.size === 0 && !findCall(def, callsLookedUpTestMethod)) return undefined;
+  if (methods.size === 0 && !findCall(def, (call) => callsLookedUpTestMethod(call) || callsOwnTestMethod(call, scope))) return undefined;
   const clause = swallowedCallOf(ctx, def, methods, scope, new Set([def]));
   if (!clause) return undefined;
   if (own !== '_callTestMethod' && !callsSuccess(def)) return undefined;
@@ -485,7 +486,7 @@ function swallowedCallOf(ctx: RuleContext, fn: Node, methods: Set<string>, scope
   const holdsMethod = (a: Node) => a.type === 'identifier' && methods.has(a.text);
   findCall(fn, (call) => {
     const { callee, name, receiver, args } = callParts(call);
-    if ((callee.type === 'identifier' && methods.has(callee.text)) || callsLookedUpTestMethod(call)) {
+    if ((callee.type === 'identifier' && methods.has(callee.text)) || callsLookedUpTestMethod(call) || callsOwnTestMethod(call, scope)) {
       clause = swallowingHandlerAround(ctx, call, fn);
       return !!clause;
     }
@@ -517,6 +518,12 @@ function callsLookedUpTestMethod(call: Node): boolean {
   if (callee.type !== 'call') return false;
   const { name, args } = callParts(callee);
   return looksUpTestMethod(name, args);
+}
+
+/** `self.runTest()`, `self.check_all()`: a test method of the class (see `testCaseScope`) called by its name. */
+function callsOwnTestMethod(call: Node, scope: TestCaseScope): boolean {
+  const { name, receiver } = callParts(call);
+  return receiver?.text === 'self' && scope.testMethods.has(name) && scope.methods.has(name);
 }
 
 /** Names bound straight to the test method: `method = getattr(self, self._testMethodName)`. */
@@ -608,6 +615,18 @@ function reportsOnlyFailure(fn: Node): boolean {
   return !!findCall(fn, (call) => /^(addError|addFailure)$/.test(lastName(call))) && !callsSuccess(fn);
 }
 
+/**
+ * A `TestCase` class's helpers and test methods: the methods the file instantiates it with, and unittest's
+ * default `runTest` when the class defines it and no `test*` method (a case per script or data file, made with
+ * `Case()`: `runTest` is then its one test method; beside `test*` methods it would not be the one to run).
+ */
+function testCaseScope(ctx: RuleContext, cls: Node, name: string): TestCaseScope {
+  const methods = classMethods(cls);
+  const testMethods = instantiatedTestMethods(ctx, name);
+  if (methods.has('runTest') && ![...methods.keys()].some((m) => m.startsWith('test'))) testMethods.add('runTest');
+  return { methods, testMethods, seen: new Set() };
+}
+
 /** The methods of a class body, by name. */
 function classMethods(cls: Node): Map<string, Node> {
   const methods = new Map<string, Node>();
@@ -661,7 +680,7 @@ function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
     if (params.length < 2) continue;
     const nameNode = def.childForFieldName('name') ?? def;
     if (reportsOnlyFailure(def)) continue;
-    scope ??= { methods: classMethods(cls), testMethods: instantiatedTestMethods(ctx, name), seen: new Set() };
+    scope ??= testCaseScope(ctx, cls, name);
     scope.seen = new Set([def]);
     if (delegatesRun(def, new Set(), scope)) {
       // It runs the test method, but inside a `try` whose handler drops the failure, and then records a success.
