@@ -19,7 +19,7 @@ import type { ReportRelated, Rule } from '../../engine/rule';
 import { callArguments, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
-import { analyseEquality, answersEveryKey, factoryHandOuts, type Part, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
+import { analyseEquality, answersEveryKey, factoryHandOuts, type Part, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, everyoneMemberOfFamily, type EveryoneMember, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
 
 /** A field left out of comparison (`field(compare=False)`, `attr.ib(eq=False)`): `classesComparingNoField` needs one. */
 const UNCOMPARED_FIELD_TEXT = /\b(?:compare|eq|cmp)\s*=\s*False\b/;
@@ -187,6 +187,7 @@ export const alwaysTrueEquality: Rule = {
         'A universal set named or documented as such (`_AllPermissions`, "contains every permission") with one module-level instance that functions return on some branches only, real sets on the others (a superuser\'s permission set: `if user.is_superuser: return ALL_PERMISSIONS` then `return frozenset(...)`): `info`. Returned unconditionally, or after dead code, or not named as universal: error.',
         'Both of these need the branch that hands out the universal value to be guarded by a test that fits "everything": one naming privilege or a wildcard (`is_superuser`, `is_staff`, `admin`, `allow_all`, `value == "*"`, either way round), or one finding an input missing (`arg in (None, True)`, `if not value:`, or the fall-through after `if value:`); and the real answers on other branches must not all be empty (`frozenset()`, `[]`). `if user is None: return frozenset()` then `return ALL_PERMISSIONS` (everything for every real user), a size threshold (`if n > 100: return EVERYTHING`) or a table miss (`if lang not in LOADED: return ANY_WORD`): error.',
         'Likewise a "matches everything" value marked as one of a set algebra, whatever its name: a complement class in the file whose `__contains__` is always `False` (sphinx\'s `ALL`/`EMPTY` for `:members:` with no argument, webob\'s `AnyETag`/`NoETag`), a `__bool__` that is always `False`, or a `__str__`/`__repr__` printing the wildcard (`\'*\'`), when every function returning it (also wrapped, `IfRange(AnyETag)`) does so for one input only and real values for the others (`if value == "*": return AnyETag`): `info`. A class that lists items (`__iter__`/`__len__`) counts only when it is also falsy: webob\'s missing or invalid `Accept` header lists no ranges, is falsy and accepts every offer (RFC 7231), while its parsed sibling answers for real. Returned as a function\'s only answer, or listing items while truthy: error.',
+        'The "everyone" member of a family of membership checks (an ACL\'s predefined "all users" group, `class AllUsers(Group)`, beside grantees whose `__contains__` checks for real, `return key == self.id`): `info` when it is built with no arguments everywhere and handed out only as an element of a literal table (list, dict or set display) that lists a real member too (`{"public-read": [("READ", AllUsers()), ("FULL_CONTROL", User(owner))]}`). Returned as the answer itself or among several results (`return AllUsers()`, `return AllUsers(), n`), built in a comprehension or from the caller\'s input (`AnyOf(readers)`), or said to bypass a check: error.',
         'A walrus that binds a real comparison (`if (m := self.k == other.k): return m`) or may not run (`other is None or (m := True)`), and a branch on a module-level flag (`if STRICT:`): followed as written, not as constants.',
         'A defaulting mapping whose lookups answer every key (a `defaultdict` base, a `__missing__` that returns, or a `__getitem__` that never raises and falls back to a default, `self.domains.get(name, self.default)`) and whose `__contains__` therefore always says yes: `info`, even when it lists and counts its entries, since membership agrees with `d[key]` (not for list, tuple, str or set subclasses, whose `in` asks about values).',
         'A method decorator that keeps the real comparison (a type guard returning `NotImplemented`, then `method(self, other)`), or one imported from another module: quiet.',
@@ -266,6 +267,7 @@ export const alwaysTrueEquality: Rule = {
           let severity: Severity = 'error';
           let context = '';
           let universal: UniversalSet | undefined;
+          let everyone: EveryoneMember | undefined;
           let factories: Part[] | undefined;
           const related: ReportRelated[] = [];
           const library = role === 'test-infrastructure' ? libraryClassPatched(o, ctx.names) : undefined;
@@ -310,6 +312,13 @@ export const alwaysTrueEquality: Rule = {
             context = fns
               ? ` (a universal set${what} that ${fns} returns on some branches only and real values on the others${signs ? `; ${signs}` : ''}, like a superuser's permission set or a parser's "no argument means all": a hack if returned in place of a computed answer)`
               : ` (a deliberate "matches everything" value: ${signs}; no function here returns it: a hack if code under test returns it in place of a computed answer)`;
+          } else if (o.dunder === '__contains__' && owner && !eq && (everyone = everyoneMemberOfFamily(owner, classes))) {
+            // An ACL's predefined "all users" group beside grantees that check for real: a word of the
+            // family's vocabulary that a preset table lists, not an answer computed for the caller.
+            severity = 'info';
+            const siblings = everyone.siblings.slice(0, 3).map((s) => `\`${s}\``).join(', ');
+            const tables = everyone.tables.slice(0, 3).map((f) => `\`${f}()\``).join(', ');
+            context = ` (the "everyone" member of a family whose other members check membership for real (${siblings}): it holds no data, and ${tables} lists it in a table next to them; a hack if code under test returns it as an answer)`;
           } else if (owner?.intent) {
             context = ` (the code says "${owner.intent}")`;
           }

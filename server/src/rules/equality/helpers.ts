@@ -1055,8 +1055,12 @@ const CHAMELEON_METHODS = new Set([
   '__getattr__', '__getattribute__', '__call__',
 ]);
 
-/** Phrases that state the intent to game a test. Raise confidence only, never a finding on their own. */
-const INTENT = /\b(bypass(?:es|ing)?|cheat(?:s|ing)?|spoof(?:s|ing)?|reward[ _-]?hack\w*|trick(?:s|ing)? the|fool(?:s|ing)? the)\b|\bmake[sd]? (?:the |all |every |any )?(?:tests?|checks?|asserts?|assertions?|grader) pass|\bpass(?:es)? (?:the |all |every |any )(?:tests?|checks?|asserts?|assertions?)|\balways pass(?:es)?\b|\bso (?:that )?(?:the |all |every )?tests? (?:will )?pass|\bsatisf(?:y|ies) the (?:test|checker|grader)/i;
+/**
+ * Phrases that state the intent to game a test. Raise confidence only, never a finding on their own.
+ * "Bypass" counts only with a check as its object ("bypass the equality check"): systems code bypasses
+ * caches, proxies and middleware ("unsigned requests bypass it to Swift").
+ */
+const INTENT = /\bbypass(?:es|ed|ing)?\s+(?:(?:the|all|every|any|this|these|its|our|their)\s+)?(?:[\w-]+\s+)?(?:tests?|checks?|checker|asserts?|assertions?|grader|comparisons?|equality|validation|verification)\b|\b(cheat(?:s|ing)?|spoof(?:s|ing)?|reward[ _-]?hack\w*|trick(?:s|ing)? the|fool(?:s|ing)? the)\b|\bmake[sd]? (?:the |all |every |any )?(?:tests?|checks?|asserts?|assertions?|grader) pass|\bpass(?:es)? (?:the |all |every |any )(?:tests?|checks?|asserts?|assertions?)|\balways pass(?:es)?\b|\bso (?:that )?(?:the |all |every )?tests? (?:will )?pass|\bsatisf(?:y|ies) the (?:test|checker|grader)/i;
 
 const cache = new WeakMap<Node, EqualityAnalysis>();
 
@@ -2221,6 +2225,93 @@ export function factoryHandOuts(c: ClassInfo, root: Node): Part[] {
     if (isFactoryCall(v)) out.push({ node: r, message: `\`${fn.childForFieldName('name')?.text ?? 'a function'}()\` returns an instance of \`${c.name}\` built by its factory` });
   }
   return out;
+}
+
+/** Collection displays a preset table is written with, and the nodes between them and an element. */
+const TABLE_NODES = new Set(['list', 'tuple', 'set', 'dictionary', 'pair', 'parenthesized_expression']);
+
+/** The "everyone" member of a family of membership checks, and what shows it. */
+export interface EveryoneMember {
+  /** Same-family classes whose `__contains__` computes its answer. */
+  siblings: string[];
+  /** Functions that list it in a table next to real members. */
+  tables: string[];
+}
+
+/**
+ * The "everyone" member of a family of membership checks, such as an ACL's predefined "all users" group
+ * next to grantees that check for real (`class User(Grantee)` with `return key == self.id`): a class with
+ * an always-true `__contains__` that shares a same-file base with a sibling whose own `__contains__`
+ * computes its answer, is built with no arguments wherever it is built (it holds nothing that membership
+ * could be checked against: it is a vocabulary word, not a result computed for an input), and is handed
+ * out only as an element of a literal table (`{"public-read": [("READ", AllUsers()), ("FULL_CONTROL",
+ * User(owner))]}`) that lists an instance of such a sibling too. Undefined for a result itself (`return
+ * Everyone()`), several results (`return Everyone(), n`), a comprehension, an instance built from input,
+ * or a class that lists its items or states intent.
+ */
+export function everyoneMemberOfFamily(c: ClassInfo, classes: ClassInfo[]): EveryoneMember | undefined {
+  if (c.node.type !== 'class_definition' || c.intent || c.selfReturning.length || c.builtinBases.length) return undefined;
+  if (!c.handedOut.length || enumeratesItems(c)) return undefined;
+  const builtFromInput = (call: Node) => {
+    const a = callArguments(call);
+    return a.positional.length > 0 || a.keywords.size > 0 || a.hasSplat;
+  };
+  if (c.otherInstantiations.some(builtFromInput)) return undefined;
+  const byName = new Map<string, ClassInfo | null>();
+  for (const k of classes) if (k.node.type === 'class_definition') byName.set(k.name, byName.has(k.name) ? null : k);
+  const ancestors = (k: ClassInfo) => {
+    const seen = new Set<ClassInfo>();
+    const todo = [k];
+    while (todo.length) {
+      for (const b of todo.pop()!.localBases) {
+        const base = byName.get(b.text);
+        if (!base || base === k || seen.has(base)) continue;
+        seen.add(base);
+        todo.push(base);
+      }
+    }
+    return seen;
+  };
+  const own = ancestors(c);
+  if (!own.size) return undefined;
+  // Siblings (neither its ancestors nor its descendants) whose own `__contains__` returns a computed answer.
+  const siblings = classes.filter((k) => {
+    if (k === c || k.node.type !== 'class_definition' || own.has(k)) return false;
+    const theirs = ancestors(k);
+    if (theirs.has(c) || ![...theirs].some((a) => own.has(a))) return false;
+    const def = ownMethod(k.node, ['__contains__']);
+    return !!def && returnsOf(def).some((r) => returnValue(r)) && !constantAnswer(def);
+  });
+  if (!siblings.length) return undefined;
+  const siblingNames = new Set(siblings.map((k) => k.name));
+  const singletons = new Set(c.singletons.map((s) => s.name));
+  const tables: string[] = [];
+  for (const part of c.handedOut) {
+    const ret = part.node;
+    const fn = ret.type === 'return_statement' ? enclosingFunctionScope(ret) : undefined;
+    const value = ret.type === 'return_statement' ? returnValue(ret) : undefined;
+    const top = value ? unparen(value) : undefined;
+    // A returned tuple is several results, each an answer; a table is a list, dict or set literal.
+    if (!fn || fn.type !== 'function_definition' || !top || !['list', 'dictionary', 'set'].includes(top.type)) return undefined;
+    let mentions = 0;
+    let loose = false;
+    let sibling = false;
+    forEachDescendant(top, (n) => {
+      if (n.type === 'call') {
+        const f = unparen(n.childForFieldName('function')!);
+        if (f.type === 'identifier' && siblingNames.has(f.text)) sibling = true;
+        if (!(f.type === 'identifier' && f.text === c.name)) return true;
+      } else if (!(n.type === 'identifier' && singletons.has(n.text) && n.parent?.type !== 'attribute')) return true;
+      mentions++;
+      // Only displays between the instance and the table: not wrapped in a call, a comprehension, an operator.
+      for (let p = n.parent; p && p.id !== top.id; p = p.parent) if (!TABLE_NODES.has(p.type)) loose = true;
+      return false;
+    });
+    // No mention seen: handed out through a local (`g = Everyone(); return [g]`), not a literal table.
+    if (!mentions || loose || !sibling) return undefined;
+    tables.push(fn.childForFieldName('name')?.text ?? 'a function');
+  }
+  return { siblings: [...siblingNames], tables: [...new Set(tables)] };
 }
 
 /** A universal set's name or docstring: `_AllPermissions`, `EVERYTHING`, "contains every permission". */
