@@ -144,6 +144,24 @@ function importsSubmodules(mod: string): boolean {
   return /^\.+$/.test(mod) || /(^|\.)tests?$/.test(mod);
 }
 
+/** A module's name with `test` as one of its words: `dns_test_common`, `smtp_test_utils_base`, `run_tests`. */
+const TEST_WORD_STEM = /(^|_)(tests?|testing)(_|$)/i;
+/** The test frameworks and their mocking library. */
+const TEST_FRAMEWORK_MODULE = /^(unittest|mock|pytest)(\.|$)/;
+
+/**
+ * `certbot/plugins/dns_test_common.py`: a module named as test support for a feature (a `test` word in its name)
+ * and built on a test framework (it imports `unittest`, `unittest.mock` or `pytest` at module level). Such a module
+ * holds base test classes and fixtures that other packages' test suites share, and importing the project's test
+ * utilities is its job. A module of the package under test is not named that way, nor is a feature module named for
+ * A/B tests that does not use a test framework.
+ */
+function isFeatureTestSupport(path: string, root: Node): boolean {
+  const base = path.replace(/\\/g, '/').split('/').pop() ?? '';
+  if (!TEST_WORD_STEM.test(base.replace(/\.py$/, ''))) return false;
+  return root.namedChildren.some((stmt) => (stmt.type === 'import_statement' || stmt.type === 'import_from_statement') && importedModules(stmt).some((m) => TEST_FRAMEWORK_MODULE.test(m)));
+}
+
 /**
  * Configuration kept in a test folder: `tests/requirements.txt` read by `setup.py`, `tests/tox.ini`,
  * `tests/constraints.txt`. The tests' dependencies and settings hold no answers.
@@ -457,9 +475,157 @@ function isMachineryClassName(name: string): boolean {
  * `from subunit.test_results import CatFiles`: a `test_*` module inside a package rather than in a `tests`
  * one, of which only classes are imported. Test-tooling libraries name modules after what they hold (the
  * result classes of `test_results`); a test's answers are constants and values, not classes.
+ *
+ * Other type names — test-case base classes (`AutomotiveTestCase`, `TestCaseGenerator` of a scanner whose
+ * probing strategies are its "test cases") and private type aliases (`_SocketUnion`) — count only from the
+ * importing package's own module and only where every use is as a type (see `usedOnlyAsType`): a test-case
+ * class read as a value (`TestSolve.expected[n]`) hands over the tests' data.
  */
-function importsLibraryClasses(mod: string, imported: string[]): boolean {
-  return isPackageModule(mod) && imported.length > 0 && imported.every(isMachineryClassName);
+function importsLibraryClasses(mod: string, node: Node, root: Node, path: string, source: string, names: NameResolver): boolean {
+  if (!isPackageModule(mod)) return false;
+  const items = importedItems(node);
+  if (items.length === 0) return false;
+  const typed = items.filter((i) => !isMachineryClassName(i.name));
+  if (typed.length === 0) return true;
+  if (!isOwnPackageModule(mod, path) || typed.some((i) => !TYPE_NAME.test(i.name) || ANSWER_NAME.test(i.name))) return false;
+  return typed.every((i) => usedOnlyAsType(i.local, node, root, source, names));
+}
+
+/** Class and type-alias names: `AutomotiveTestCase`, `_SocketUnion` (not constants such as `EXPECTED`). */
+const TYPE_NAME = /^_?[A-Z]\w*[a-z]\w*$/;
+
+/** The names an import brings in and the local names it binds them to (`from m import a as b`: a, b). */
+function importedItems(node: Node): { name: string; local: string }[] {
+  return node.childrenForFieldName('name').map((n) => {
+    const name = (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '';
+    return { name, local: (n?.type === 'aliased_import' ? n.childForFieldName('alias')?.text : name) ?? '' };
+  });
+}
+
+/**
+ * The uses of an imported name outside its import: identifiers that stand for it (not another object's
+ * attribute, a keyword's name or a definition's own name).
+ */
+function usesOf(local: string, node: Node, root: Node): Node[] {
+  const out: Node[] = [];
+  for (const id of root.descendantsOfType('identifier')) {
+    if (!id || id.text !== local || isWithin(id, node)) continue;
+    const p = id.parent;
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id) continue;
+    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === id.id) continue;
+    if ((p?.type === 'function_definition' || p?.type === 'class_definition') && p.childForFieldName('name')?.id === id.id) continue;
+    out.push(id);
+  }
+  return out;
+}
+
+/**
+ * Every use of the imported class is as a type, which computes nothing: in an annotation, as a base class, as the
+ * class an `isinstance`/`issubclass` checks against or a `cast` names, or read in the body of a class that derives from it
+ * (`_supported_kwargs = copy(AutomotiveTestCase._supported_kwargs)`: what the subclass inherits anyway). A name
+ * the code never uses must appear in a `# type:` comment or a string annotation.
+ */
+function usedOnlyAsType(local: string, node: Node, root: Node, source: string, names: NameResolver): boolean {
+  const uses = usesOf(local, node, root);
+  if (uses.length === 0) {
+    // Only in a `# type:` comment or a string annotation (`-> "_TransitionTuple"`).
+    const word = new RegExp(`\\b${local}\\b`);
+    return new RegExp(`#\\s*type:.*\\b${local}\\b`).test(source) || root.descendantsOfType('type').some((t) => !!t && word.test(t.text));
+  }
+  return uses.every((id) => {
+    for (let a: Node | null = id.parent; a && a.type !== 'block' && a.type !== 'module'; a = a.parent) if (a.type === 'type') return true;
+    const p = id.parent!;
+    if (p.type === 'argument_list' && p.parent?.type === 'class_definition') return true;
+    // `isinstance(x, Cls)`, `issubclass(c, (Cls, Other))`.
+    const arg = p.type === 'tuple' ? p : id;
+    const args = arg.parent;
+    if (args?.type === 'argument_list' && args.parent?.type === 'call' && /^(isinstance|issubclass)$/.test(args.parent.childForFieldName('function')?.text ?? '')) {
+      return callArguments(args.parent).positional[1]?.id === arg.id;
+    }
+    // `typing.cast(Cls, value)` (also imported through a module re-exporting it).
+    if (p.type === 'argument_list' && p.parent?.type === 'call' && /\.cast$/.test(names.callee(p.parent) ?? '')) {
+      return callArguments(p.parent).positional[0]?.id === id.id;
+    }
+    if (p.type === 'attribute' && p.childForFieldName('object')?.id === id.id) {
+      for (let c: Node | null = p.parent; c; c = c.parent) {
+        if (c.type !== 'class_definition') continue;
+        if (c.childForFieldName('superclasses')?.namedChildren.some((b) => b.type === 'identifier' && b.text === local)) return true;
+      }
+    }
+    return false;
+  });
+}
+
+/**
+ * `if TYPE_CHECKING:` (from `typing` or a module re-exporting it) around `node`, in the branch that runs only for
+ * the type checker: an import there never runs, so nothing is read from the module.
+ */
+function inTypeCheckingBlock(node: Node, names: NameResolver): boolean {
+  for (let child: Node = node, p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === 'if_statement' && p.childForFieldName('consequence')?.id === child.id && /(^|\.)TYPE_CHECKING$/.test(names.qualify(p.childForFieldName('condition')) ?? '')) return true;
+  }
+  return false;
+}
+
+/** Methods of the values a test module holds (tables, lists, strings): `cases.get(n)` uses a value, not a submodule. */
+const VALUE_METHODS = new Set([
+  'get', 'items', 'keys', 'values', 'pop', 'popitem', 'setdefault', 'update', 'copy', 'index', 'count', 'append', 'extend',
+  'format', 'split', 'strip', 'splitlines', 'encode', 'decode', 'read', 'readlines', 'tolist', 'loc', 'iloc',
+]);
+
+/**
+ * `from tempest.test_discover import plugins` then `plugins.TempestTestPluginManager()`: each imported name is a
+ * module (lower-case, used only through its attributes), so `test_discover` is a package, and a package named like a
+ * test is a library's feature (test files are modules: see `isTestModuleName`). Names that say they hold the answers,
+ * and names also called, indexed or used through a table's or a string's methods, are values of a test module.
+ */
+function importsPackageSubmodules(mod: string, node: Node, root: Node): boolean {
+  if (!isPackageModule(mod)) return false;
+  const items = importedItems(node);
+  if (items.length === 0) return false;
+  return items.every((i) => {
+    if (!/^[a-z][a-z0-9_]*$/.test(i.name) || /^test_|_tests?$/.test(i.name) || ANSWER_NAME.test(i.name) || ORACLE_NAME.test(i.name)) return false;
+    const uses = usesOf(i.local, node, root);
+    return uses.length > 0 && uses.every((id) => {
+      const p = id.parent;
+      return p?.type === 'attribute' && p.childForFieldName('object')?.id === id.id && !VALUE_METHODS.has(p.childForFieldName('attribute')?.text ?? '');
+    });
+  });
+}
+
+/**
+ * `from scapy.libs.test_pyx import PYX` in a file that imports `pyx` in a `try` that catches `ImportError`: a
+ * `test_<dependency>` module that tests whether an optional dependency is installed, not a module of tests (those
+ * test the project's own code, and a required dependency needs no check). The dependency, or undefined. Names
+ * that say they are answers or test cases still count.
+ */
+function probedOptionalDependency(mod: string, node: Node, root: Node, path: string): string | undefined {
+  const last = /(?:^|\.)test_(\w+)$/.exec(mod)?.[1];
+  if (!last || !isPackageModule(mod) || isOwnPackageModule(last, path) || last === mod.replace(/^\.+/, '').split('.')[0]) return undefined;
+  const items = importedItems(node);
+  if (items.length === 0 || items.some((i) => ANSWER_NAME.test(i.name) || ORACLE_NAME.test(i.name) || /^test_|^Test|Tests?$|TestCase$/.test(i.name))) return undefined;
+  let found = false;
+  forEachDescendant(root, (n) => {
+    if (found) return false;
+    if (n.type !== 'import_statement' && n.type !== 'import_from_statement') return true;
+    if (importedModules(n).some((m) => m.split('.')[0] === last) && inOptionalImportTry(n)) found = true;
+    return false;
+  });
+  return found ? last : undefined;
+}
+
+/** `node` is in the body of a `try` with a handler for a failed import (`ImportError`, `ModuleNotFoundError`, `Exception`, bare). */
+function inOptionalImportTry(node: Node): boolean {
+  for (let child: Node = node, p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition') return false;
+    if (p.type !== 'try_statement' || p.childForFieldName('body')?.id !== child.id) continue;
+    return p.namedChildren.some((h) => {
+      if (h.type !== 'except_clause') return false;
+      const caught = h.namedChildren.find((c) => c.type !== 'comment' && c.type !== 'block')?.text;
+      return caught === undefined || /\b(ImportError|ModuleNotFoundError|Exception|BaseException)\b/.test(caught);
+    });
+  }
+  return false;
 }
 
 /** A module inside a package and outside any `tests` folder: `subunit.test_results`, `.test_outcomes`. */
@@ -696,13 +862,18 @@ export const testSourceReading: Rule = {
         'Classes imported from a `test_*` module of a package outside any `tests` folder (`from subunit.test_results import CatFiles`: test tooling names modules after the result classes they hold): `info`. Constants, functions and test-case classes (`TestSolver`) imported from it still count.',
         'Helpers of a test package\'s support modules used only as utilities in the importing file (`from astropy.coordinates.tests.helper import skycoord_equal` then `skycoord_equal(a, b)`, `with captured_stdout():` from `numba.tests.support`, a decorator or a base class): `info`. Constants, test-case classes, names that say they give the answers (`expected_*`, `golden`, `reference`) or name the tests\' oracle (`brute_force_*`, `naive_*`, `slow_*`, `*_baseline`, `ground_truth_*`), decorators on a function whose body computes nothing (`pass`, `...`, `raise NotImplementedError`: the decorator supplies the result), names used as values, and anything else from a `test_*` module still count.',
         'A package\'s own module that is only named like a test (bandit\'s "tests" are its security checks): re-exported by a package `__init__.py` (`from bandit.core.test_properties import *`) or with names used only as decorators (`@checks("Call")`): `info`. A star import elsewhere, an `__init__.py` that reads a constant-like name it never binds (`return EXPECTED[case]`: data the star import brought in), functions called from it (a test\'s reference implementation), constants, and any module of a `tests` folder still count.',
+        'Imports under `if TYPE_CHECKING:` (from `typing` or a module re-exporting it): quiet, they never run. A flag the file sets itself, and the `else` branch, still count.',
+        'A package named like a test whose submodules are imported (`from tempest.test_discover import plugins`, then only `plugins.TempestTestPluginManager()`): quiet, a test file is a module. Names used as values (called, indexed, a table\'s `get`/`items`) or named like answers still count.',
+        'Base classes and type aliases from the package\'s own module named like a test (a scanner\'s `scanner/test_case.py` holding `AutomotiveTestCase`, `TestCaseGenerator`, `_SocketUnion`), used only as types (annotations, `# type:` comments, base classes, `isinstance` checks, a subclass reading what it inherits): `info`. A test-case class read as a value (`TestSolve.expected[n]`) still counts.',
+        'A `test_<dependency>` module that checks whether an optional dependency is installed (`from scapy.libs.test_pyx import PYX` in a file that imports `pyx` in a `try` catching `ImportError`): `info`. A required dependency, a module named after anything else, and answer-like or test-case names still count.',
+        'Test-support modules named for a feature and built on a test framework (`plugins/dns_test_common.py` importing `unittest.mock`, whose base test classes other packages\' suites share) importing the project\'s test utilities: quiet. A module named with a `test` word that does not import a test framework (an A/B-testing feature) still counts.',
         'Listed files kept by a `test_` prefix that are not Python files (a data set\'s `test_batch`, `test_images.npy`), or files kept because they are *not* tests (`if not f.startswith("test_")`): quiet.',
       ],
     },
   },
   create(ctx) {
     // `emit` drops every hit here: roleAt() keeps a test-side file's role, and helpers are always quiet.
-    if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return {};
+    if (isTestSide(ctx.role) || isTestHelperPath(ctx.path) || isFeatureTestSupport(ctx.path, ctx.root)) return {};
     // Computed at the first hit: most files have none.
     let tooling: string | null | undefined;
     const emit = (hit: Hit) => {
@@ -850,7 +1021,7 @@ export const testSourceReading: Rule = {
         if (filter) emit({ node: filter, what: 'the globals of the loaded test modules', how: '`sys.modules`', severity: 'warning' });
       },
       import_statement(node) {
-        if (!mayImportTests(node)) return;
+        if (!mayImportTests(node) || inTypeCheckingBlock(node, ctx.names)) return;
         for (const item of node.namedChildren) {
           const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.type === 'dotted_name' ? item.text : undefined;
           if (name && isTestModuleName(name)) emit({ node, what: `the test module \`${name}\``, how: `\`import ${name}\``, severity: 'warning' });
@@ -862,9 +1033,17 @@ export const testSourceReading: Rule = {
         const imported = node.childrenForFieldName('name').map((n) => (n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text) ?? '');
         const full = isTestModuleName(mod) ? mod : importsSubmodules(mod) ? imported.map((i) => `${mod}.${i}`).find((m) => /\.test_\w+$/.test(m)) : undefined;
         if (!full) return;
-        if (full === mod && importsLibraryClasses(mod, imported)) {
+        if (inTypeCheckingBlock(node, ctx.names)) return;
+        if (full === mod && importsPackageSubmodules(mod, node, ctx.root)) return;
+        if (full === mod && importsLibraryClasses(mod, node, ctx.root, ctx.path, ctx.source, ctx.names)) {
           const note = 'a library module named like a test, from which only classes are imported (test tooling names modules after the result classes or runners they hold; a test\'s answers are values, not classes).';
           emit({ node, what: `the classes ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
+          return;
+        }
+        const probed = full === mod ? probedOptionalDependency(mod, node, ctx.root, ctx.path) : undefined;
+        if (probed) {
+          const note = `a module that checks whether the optional dependency \`${probed}\` is installed (the file imports it where a failed import is caught): a module of tests checks the project's own code, not what is installed.`;
+          emit({ node, what: `the names ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
           return;
         }
         if (full === mod && reExportsOwnModule(mod, node, ctx.root, ctx.path)) {
