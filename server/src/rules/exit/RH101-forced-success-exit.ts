@@ -494,6 +494,8 @@ class FileJudge {
     // A task-runner command (`@invoke.task`, fabric's `@task`): the command line runs it (`invoke release`).
     if (decoratorsOf(def).some((d) => TASK_DECORATOR.test(this.names.qualify(d.type === 'call' ? d.childForFieldName('function') : d) ?? ''))) return 'strong';
     if (this.readsCommandLine(def)) return 'strong';
+    // A method of a command's application object, built from the parsed options (`MesonApp(options: argparse.Namespace)`).
+    if (cls && this.takesParsedOptions(classInit(cls))) return 'strong';
     if (this.isUsagePath(site.node, def)) return 'strong';
     // `if as_list: print(...); sys.exit(0)`: a path only a command-line switch takes (`os._exit(0)` is never a switch's way out).
     if (site.catchable && this.onSwitchPath(site.node, def)) return 'strong';
@@ -507,7 +509,7 @@ class FileJudge {
    * option parser comparing with several option literals (`'--verbose'`, `'-o'`).
    */
   private readsCommandLine(def: Node): boolean {
-    if (parameterNames(def).some((p) => p === 'argv')) return true;
+    if (parameterNames(def).some((p) => p === 'argv') || this.takesParsedOptions(def)) return true;
     const body = def.childForFieldName('body');
     if (!body) return false;
     let readsArgs = false;
@@ -533,6 +535,26 @@ class FileJudge {
       return n.type !== 'string';
     });
     return options >= 2;
+  }
+
+  /**
+   * A parameter of `def` is annotated as the command line's parsed options (`options: argparse.Namespace`,
+   * `'argparse.Namespace'`, `optparse.Values`, `click.Context`): a subcommand's handler, which the command line calls.
+   */
+  private takesParsedOptions(def: Node | undefined): boolean {
+    for (const p of def?.childForFieldName('parameters')?.namedChildren ?? []) {
+      const type = p.childForFieldName('type');
+      if (!type) continue;
+      let found = false;
+      forEachDescendant(type, (n) => {
+        if (found) return false;
+        if (n.type === 'string') found = PARSED_OPTIONS.test(stringValue(n) ?? '');
+        else if (n.type === 'attribute' || n.type === 'identifier') found = PARSED_OPTIONS.test(this.names.qualify(n) ?? '');
+        return !found && n.type !== 'string';
+      });
+      if (found) return true;
+    }
+    return false;
   }
 
   /**
@@ -872,6 +894,17 @@ function reportsSkipBefore(node: Node, handler: Node): boolean {
   return false;
 }
 
+/** The `__init__` defined in the body of class `cls`, if any. */
+function classInit(cls: Node): Node | undefined {
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const def = definitionOf(stmt);
+    if (def.type === 'function_definition' && functionName(def) === '__init__') return def;
+  }
+  return undefined;
+}
+
+/** The types of a command line's parsed options, as a parameter's annotation names them. */
+const PARSED_OPTIONS = /^(argparse\.Namespace|optparse\.Values|click\.(core\.)?Context|typer\.Context)$/;
 /** Calls that parse the command line's arguments: `parser.parse_args()`, `getopt.getopt(...)`, a project's `parse_args(cli_args)`. */
 const PARSES_ARGUMENTS = /^(parse_args|parse_known_args|parse_intermixed_args|parse_arguments|parse_command_line|getopt|gnu_getopt)$/;
 /** A default that leaves a switch off: `None`, `False`, `0`, an empty string or container. */
@@ -1463,7 +1496,7 @@ export const forcedSuccessExit: Rule = {
       lookAlikes: [
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
         'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
-        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt (or call the project\'s own `parse_args(cli_args)`), `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`; a method so named is judged with its class, below). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`, unless the file also calls them directly (a library path reaches the exit: `error`).',
+        'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt (or call the project\'s own `parse_args(cli_args)`), subcommand handlers given the parsed options (a parameter annotated `argparse.Namespace`, `optparse.Values` or `click.Context`) and the methods of a class built from them (`App(options: argparse.Namespace)`), `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`; a method so named is judged with its class, below). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`, unless the file also calls them directly (a library path reaches the exit: `error`).',
         'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
         'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), a comparison of what the user typed with a quit command, however the answer got there (`if err.answer == "exit()":`, `if cmd in ("q", "quit"):`), when it decides the branch (the whole condition or an `and` operand, with `==`/`in`: `if cmd == "quit" or errors:` and `if cmd != "exit":` stay `error`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. So is a branch on the answer to a text interface\'s own prompt helper, a call given a question or a request for input (`kind = ui.menu(..., "Choose the request type: ")`, `ui.get_string(prompt)` with `prompt = "Please enter the name: "`; not a `str`/`re` method such as `line.removeprefix("Total due: ")`). A bare `input()` that reads data prompts no one and does not count.',
