@@ -556,10 +556,19 @@ function builtMarkKind(call: Node): SkipKind | undefined {
 }
 
 /**
- * `X.own_markers.append(m)`, `.insert(i, m)`, `.extend([m, ...])`: the list `add_marker` appends to, written
+ * `X.own_markers.append(m)`, `.insert(i, m)`, `.extend([m, ...])`, `X.own_markers += [m]`: the list `add_marker` appends to, written
  * directly. Returns the owner `X` and the marks added.
  */
 function ownMarkersPush(n: Node): { owner: Node; marks: Node[] } | undefined {
+  // `X.own_markers += [m]`: `extend` spelt as an operator.
+  if (n.type === 'augmented_assignment') {
+    const left = unparen(n.childForFieldName('left')!);
+    const right = unparen(n.childForFieldName('right')!);
+    const op = n.childForFieldName('operator')?.text ?? n.children.find((c) => !c.isNamed)?.text;
+    if (op !== '+=' || left.type !== 'attribute' || left.childForFieldName('attribute')?.text !== 'own_markers') return undefined;
+    const marks = right.type === 'list' || right.type === 'tuple' ? right.namedChildren.filter((c) => c.type !== 'comment') : [];
+    return { owner: unparen(left.childForFieldName('object')!), marks };
+  }
   if (n.type !== 'call') return undefined;
   const f = unparen(n.childForFieldName('function')!);
   if (f.type !== 'attribute') return undefined;
@@ -954,6 +963,11 @@ class ItemsAnalysis {
 
   /** `items *= 0` empties the list in place. */
   private checkAugmented(n: Node, where: string): void {
+    const pushed = ownMarkersPush(n);
+    if (pushed) {
+      for (const mark of pushed.marks) if (this.checkAddMarker(n, pushed.owner, mark, where)) break;
+      return;
+    }
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
     const op = n.childForFieldName('operator')?.text ?? n.children.find((c) => !c.isNamed)?.text;
@@ -1259,11 +1273,11 @@ function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook
         return;
       }
     }
-    if (markers && n.type === 'call') {
-      const f = unparen(n.childForFieldName('function')!);
-      if (f.type !== 'attribute') return;
-      const m = f.childForFieldName('attribute')?.text ?? '';
-      const obj = unparen(f.childForFieldName('object')!);
+    if (markers && (n.type === 'call' || n.type === 'augmented_assignment')) {
+      const f = n.type === 'call' ? unparen(n.childForFieldName('function')!) : undefined;
+      if (f && f.type !== 'attribute') return;
+      const m = f?.childForFieldName('attribute')?.text ?? '';
+      const obj = f ? unparen(f.childForFieldName('object')!) : n;
       const isNode = (o: Node) => (kind === 'hook' ? o.type === 'identifier' && perTest.includes(o.text) : /^request\.node$/.test(o.text));
       // `item.own_markers.append(mark)` is `add_marker` written by hand.
       const pushed = ownMarkersPush(n);
@@ -1929,7 +1943,7 @@ export const collectionSabotage: Rule = {
         'An autouse fixture calling a helper that skips only under a condition (`if shutil.which("docker") is None: pytest.skip(...)`); a helper that always skips counts as a skip in the fixture.',
         'A skip guarded by a helper that really checks something (`if not _backend_ready():` where `_backend_ready` probes a socket, an import or is rebound at import) is a dependency gate, `info`; a helper of the file that always answers the same constant (`def _backend_ready(): return False`) is no condition, and the skip is reported like an unconditional one.',
         'A `pytest_pycollect_makeitem` that keeps classes named like tests but of a longer class-style prefix out of collection (`if inspect.isclass(obj) and name.startswith("TestData"): return []`: data builders and helpers pytest would otherwise try to collect, like `__test__ = False`): quiet. The generic prefix (`"Test"`, `"test"`), every class (`inspect.isclass(obj)`, `isinstance(obj, type)`) or exact test names stay reported.',
-        'Marks pushed into `item.own_markers` (what `add_marker` appends to) are judged like `add_marker`: a skip for a marker or option category is quiet, one for every item is reported.',
+        'Marks pushed into `item.own_markers` (what `add_marker` appends to, also with `+=`) are judged like `add_marker`: a skip for a marker or option category is quiet, one for every item is reported.',
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
