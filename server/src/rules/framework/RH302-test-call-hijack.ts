@@ -14,7 +14,8 @@
  *   `TestResult.addFailure` / `addError` rebound to `addSuccess` or a no-op; `wasSuccessful` forced to
  *   return True; a runner script emptying the run's `failures`/`errors` before asking `wasSuccessful()`;
  * - a Django runner (`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns a falsy constant on
- *   every path, or that empties the result's failures in `run_suite` / `suite_result`.
+ *   every path, or that empties the result's failures in `run_suite` / `suite_result`; the same methods
+ *   patched on `DiscoverRunner` itself (`DiscoverRunner.run_suite = lambda self, suite, **kw: TestResult()`).
  *
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
@@ -66,15 +67,15 @@ const RESULT_QUALIFIED = /^unittest(\.result|\.runner)?\.(TestResult|TextTestRes
 const RUNNER_QUALIFIED = /^unittest(\.runner|\.suite)?\.(TextTestRunner|TestSuite|BaseTestSuite)$/;
 const SUCCESS_NAMES = /^(addSuccess|addSkip|addExpectedFailure)$/;
 /** The attributes whose rebinding `checkRebinding` looks at; it ignores every other. */
-const REBOUND_ATTRS = new Set([...ITEM_TEST_ATTRS, 'run', '__call__', ...TESTCASE_RUN_ATTRS, 'addFailure', 'addError', 'wasSuccessful']);
+const REBOUND_ATTRS = new Set([...ITEM_TEST_ATTRS, 'run', '__call__', ...TESTCASE_RUN_ATTRS, 'addFailure', 'addError', 'wasSuccessful', 'run_suite', 'suite_result', 'run_tests']);
 /**
  * A call's rebinding names its attribute in a string: the whole value (`setattr(x, "run", f)`) or its last
  * dotted segment (`mock.patch("m.C.run")`). Such a value is word characters and dots only, so a literal
  * without escapes that spell words (see `spellsByValue`) has it as is in its text: the attribute follows
  * the opening quote or a dot and ends at the closing quote.
  */
-const ATTR_STRING_END = /["'.](?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful)["']/;
-const ATTR_VALUE_END = /(?:^|\.)(?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful)$/;
+const ATTR_STRING_END = /["'.](?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful|run_suite|suite_result|run_tests)["']/;
+const ATTR_VALUE_END = /(?:^|\.)(?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful|run_suite|suite_result|run_tests)$/;
 /**
  * Every finding needs one of these: a run hook's name (def name or `specname=`), a `TestCase`/`TestResult`
  * base or owner, a `TestSuite`/`TextTestRunner` owner, a Django runner base or the result of its `run_suite`,
@@ -127,7 +128,8 @@ export const testCallHijack: Rule = {
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
         '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`, in a `setattr` loop over the method names, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True`, or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
-        '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns. ' +
+        '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns; ' +
+        'likewise these methods patched on `DiscoverRunner` itself with a function that returns `0` or a result without running the suite. ' +
         'Nothing is tested, yet the run is green.',
       example: [
         '# conftest.py',
@@ -1287,6 +1289,28 @@ function checkRebinding(
       });
       return;
     }
+  }
+
+  // Django's runner patched on the class: `DiscoverRunner.run_suite = lambda self, suite, **kw: TestResult()`,
+  // `DiscoverRunner.suite_result = lambda *a, **k: 0` (what a subclass's override does, `checkDjangoRunnerClass`).
+  if ((r.attr === 'run_suite' || FAILURE_COUNT_METHODS.has(r.attr)) && r.target && DJANGO_RUNNER.test(r.target.replace(/\.\w+$/, ''))) {
+    if (!repl) return;
+    const rets = returnedValues(repl);
+    if (r.attr === 'run_suite') {
+      if (delegatesSuite(repl, originals()) || rets.every((x) => !x.value || truthiness(x.value) === 'falsy')) return;
+      ctx.report({
+        node: r.node,
+        message: `\`${shown}\` is replaced ${how} with a function that returns a result without running the tests it is given: no test executes and Django's test command reports no failure`,
+        severity: sev(ctx, r.node, 'error'),
+      });
+    } else if (rets.length > 0 && rets.every((x) => x.value && truthiness(x.value) === 'falsy')) {
+      ctx.report({
+        node: r.node,
+        message: `\`${shown}\` is replaced ${how} with a function that returns \`${snippet(rets[0]!.value!)}\` as the failure count whatever ran: Django's test command exits 0 and the run is green`,
+        severity: sev(ctx, r.node, 'error'),
+      });
+    }
+    return;
   }
 
   // unittest.TestCase.run and friends.
