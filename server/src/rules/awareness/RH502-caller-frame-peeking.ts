@@ -105,6 +105,30 @@ function returnedNames(body: Node): Set<string> {
   return out;
 }
 
+/** The expressions a function returns (`return k if k != "self" else ""`). */
+function returnedExpressions(body: Node): Node[] {
+  const out: Node[] = [];
+  forEachInScope(body, (n) => void (n.type === 'return_statement' && n.namedChild(0) && out.push(unparen(n.namedChild(0)!))));
+  return out;
+}
+
+/**
+ * `return name` or `return name if name != "self" else ""`: the expression hands back only the loop's key (the
+ * caller's variable's *name*), choosing at most between it and literals. `return ns[name]`, `return f(name)` and
+ * `return getattr(obj, name)` hand back what the name leads to.
+ */
+function returnsOnlyKey(expr: Node, keys: string[]): boolean {
+  const reaches = (c: Node) => /^(call|subscript|attribute|lambda|await|list_comprehension|generator_expression|dictionary_comprehension|set_comprehension)$/.test(c.type);
+  let plain = !reaches(expr);
+  if (plain) {
+    forEachDescendant(expr, (c) => {
+      if (reaches(c)) plain = false;
+      return plain;
+    });
+  }
+  return plain && [...identifiersIn(expr)].every((i) => keys.includes(i));
+}
+
 /** Loop targets of `for ... in <node>...`: `for k, v in ns.items()` binds `k`, `v`. */
 function loopTargetsOver(use: Node): string[] {
   for (let p: Node | null = use.parent, i = 0; p && i < 4; p = p.parent, i++) {
@@ -125,7 +149,7 @@ function loopTargetsOver(use: Node): string[] {
   return [];
 }
 
-function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<string>): Read | undefined {
+function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<string>, returns: Node[]): Read | undefined {
   const p = use.parent;
   const keyRead = (keyNode: Node | undefined, at: Node): Read | undefined => {
     const key = keyNode ? stringValue(keyNode) : undefined;
@@ -140,7 +164,14 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
     return { node: at, strength: 'weak', kind: 'namespace' };
   };
   const searchRead = (at: Node): Read => {
-    const hitReturned = loopTargetsOver(at).some((t) => returned.has(t));
+    const targets = loopTargetsOver(at);
+    // The caller's variable's name (`for name in ns`, the key of `ns.items()`), or its value. A naming helper
+    // returns the name of the variable holding an object (`if value is obj: return name`); a value returned, or
+    // anything the name leads to (`ns[name]`), is what the caller holds.
+    const fn = at.type === 'call' ? at.childForFieldName('function') : null;
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const keys = method === 'values' ? [] : method === 'items' ? (targets.length > 1 ? targets.slice(0, 1) : []) : targets;
+    const hitReturned = targets.some((t) => returned.has(t) && (!keys.includes(t) || returns.some((e) => identifiersIn(e).has(t) && !returnsOnlyKey(e, keys))));
     const talks = fnLiterals.some((l) => ANSWER_WORD.test(l) || ANSWER_KEY.test(l));
     return { node: at, strength: hitReturned || talks ? 'strong' : 'weak', kind: 'search' };
   };
@@ -341,6 +372,7 @@ function analyseScope(scope: Node, names: NameResolver, seed?: ReadonlyMap<strin
   const frames = new FrameScope(body, names, seed);
   const literals = literalsIn(body);
   const returned = returnedNames(body);
+  const returns = returnedExpressions(body);
   let talks: boolean | undefined;
   const answers = () => (talks ??= functionTalksAboutAnswers(body, names, literals));
   const reads: Read[] = [];
@@ -364,7 +396,7 @@ function analyseScope(scope: Node, names: NameResolver, seed?: ReadonlyMap<strin
     // A bound namespace is judged by how the name is used; a bound source line is reported where it is read.
     if (side === 'binding' && kind === 'ns') return false;
     if (kind === 'ns') {
-      const r = classifyNamespaceUse(n, literals, returned);
+      const r = classifyNamespaceUse(n, literals, returned, returns);
       if (r) reads.push(r);
     } else {
       reads.push({ node: n, strength: answers() ? 'strong' : 'weak', kind: 'source' });
@@ -421,7 +453,7 @@ export const callerFramePeeking: Rule = {
         'Reading frames is also how debuggers, loggers and namespace helpers work. The rule reports an **error** only',
         'when the code looks for the answer: a caller variable read by an answer-like name (`expected`, `answer`,',
         '`result`, `want`...; also through a loop over such names, or in a helper of the file the namespace is handed to),',
-        'a search of the caller\'s variables whose hit is returned, a source-line/heap read in a function whose literals',
+        'a search of the caller\'s variables whose hit is returned (a value, or what a name leads to; a search that returns only the variable\'s name is a naming helper), a source-line/heap read in a function whose literals',
         'mention `assert`, `==`, "expected" or "answer", or a heap scan that returns a piece of an object it found',
         '(`return ref[1]`), a heap scan whose hit stands in for the answer the function otherwise computes from its',
         'parameters (`return list(obj)` found on the heap, `return sorted(xs)` otherwise), or one that looks for the running',
@@ -442,6 +474,7 @@ export const callerFramePeeking: Rule = {
         "Debuggers, profilers, `warnings`, `doctest`, traceback formatting and evaluation in the caller's namespace (`numpy.bmat`): `info` at most.",
         "A stand-in for a builtin that reads the caller's scope (a patched `dir()` returning `sorted(frame.f_back.f_locals.keys())`) whose only talk of `expected` is an error message it raises: `info`.",
         'Leak hunters that return the objects a heap scan finds (`[o for o in gc.get_objects() if isinstance(o, cls)]`), and instance or referrer lookups whose other answer is `None`, a default handed in or a new instance (`return cls()`): `info`.',
+        "Naming helpers that return the *name* of the caller's variable holding an object (`for k, v in f_locals.items(): if v is obj: return k`, also `k if k != \"self\" else \"\"`): `info`. Returning the value, or anything the name leads to (`f_locals[k]`), is still an error.",
         "Testing whether there is a caller's namespace at all (`f_globals is not None`): not a read.",
         'Anything in tests, test infrastructure and test-helper modules (`testing/`, `pytest_*` plugins; frame tricks are common there): quiet.',
       ],

@@ -10,7 +10,7 @@
  * or paths built from literals; temporary directories and paths in plain variables stay quiet. Listing a
  * test folder without opening anything is info.
  */
-import { callArguments, dottedName, enclosingFunction, enclosingLoopIterable, forEachDescendant, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, functionName, isMethod, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -463,6 +463,137 @@ function inSuiteHook(node: Node): boolean {
   return holder?.type === 'module';
 }
 
+/** A word of a name that says it serves the tests: `get_test_permutations`, `cmd_selftest`, `makeTestServer`. */
+function hasTestWord(name: string): boolean {
+  return name.split(/_|(?<=[a-z0-9])(?=[A-Z])/).some((w) => /^(self)?tests?$|^testing$/i.test(w));
+}
+
+/**
+ * The function around `node` when it serves the package's own test suite rather than being its API: its name (or
+ * its class's) says so (`get_test_permutations()`, `get_foreign_tests_branch_factory()`, a `cmd_selftest` command),
+ * or it takes the running test case (`def make_tree(cls, test_case, tree)`: only a test calls it that way). Code
+ * under test is called by the API's names with the inputs, never with the test. `testCase`: that parameter.
+ */
+function testServingFunction(node: Node): { fn: Node; testCase?: string } | undefined {
+  const fn = enclosingFunction(node);
+  if (!fn) return undefined;
+  const testCase = parameterNames(fn).find((p) => /^test_?case$/i.test(p));
+  const cls = isMethod(fn) ? enclosingClass(fn) : null;
+  const clsName = cls?.childForFieldName('name')?.text ?? '';
+  return testCase || hasTestWord(functionName(fn)) || hasTestWord(clsName) ? { fn, testCase } : undefined;
+}
+
+/** A name the tests' data or oracle would have: constants, answer and oracle names. */
+function isDataName(name: string): boolean {
+  return CONSTANT_NAME.test(name) || ANSWER_NAME.test(name) || ORACLE_NAME.test(name);
+}
+
+/** `e` is read further: `e.x`, `e[k]`, `e(...)`. */
+function isDereferenced(e: Node): boolean {
+  const p = e.parent;
+  if (!p) return false;
+  if (p.type === 'attribute') return p.childForFieldName('object')?.id === e.id;
+  if (p.type === 'subscript') return p.childForFieldName('value')?.id === e.id;
+  return p.type === 'call' && p.childForFieldName('function')?.id === e.id;
+}
+
+/**
+ * A call given only constants (`certs.build_path("ca.pem")`, `Factory()`): configuration for the suite. A call given
+ * the function's inputs (`support.lookup(n)`) computes something from them, which may be the answer.
+ */
+function takesOnlyConstants(call: Node): boolean {
+  const args = call.childForFieldName('arguments');
+  return (args?.namedChildren ?? []).every((a) => {
+    const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    return a.type === 'comment' || (!!v && /^(string|concatenated_string|integer|float|true|false|none)$/.test(unparen(v).type));
+  });
+}
+
+/**
+ * A class taken from the tests (`ForeignTestsFactory`, `test_server.LoopbackServer`) used as machinery: referred
+ * to (handed to the suite), instantiated, subclassed; with `callable` (a support module's class, not a `test_*`
+ * module's) also asked through a method (`features.TLSFeature.available()`). A member read (`TestSolve.expected`),
+ * an index, or a member of the instance (`Oracle().solve(n)`) reads the tests' data or oracle.
+ */
+function classUsedAsMachinery(e: Node, callable: boolean): boolean {
+  const p = e.parent;
+  if (!p || !isDereferenced(e)) return true;
+  if (p.type === 'call') return !isDereferenced(p) && takesOnlyConstants(p);
+  if (p.type !== 'attribute' || !callable) return false;
+  const method = p.childForFieldName('attribute')?.text ?? '';
+  return p.parent?.type === 'call' && p.parent.childForFieldName('function')?.id === p.id && !isDataName(method) && !isDereferenced(p.parent) && takesOnlyConstants(p.parent);
+}
+
+/**
+ * In a function that serves the tests (see `testServingFunction`), every name `from mod import ...` brings in is
+ * machinery handed to the suite, not data: modules read only for classes (`test_server.LoopbackServer`) or, from a
+ * support module, functions called with constants (`certs.build_path("ca.pem")`); classes used as in `classUsedAsMachinery`; a
+ * value only passed to the running test case (`test_case.requireFeature(compiled_index_feature)`). Constants, answer
+ * and oracle names, tables indexed, values returned and functions of a `test_*` module (its reference
+ * implementation) still count. Uses are counted in the function (the import binds a local).
+ */
+function handsMachineryToTests(mod: string, node: Node, hook: { fn: Node; testCase?: string }): boolean {
+  const isTestsModule = (m: string) => /(^|\.)test_\w+$/.test(m);
+  const toTestCase = (id: Node) => {
+    const call = id.parent?.type === 'argument_list' ? id.parent.parent : null;
+    const f = call?.type === 'call' ? call.childForFieldName('function') : null;
+    return !!hook.testCase && f?.type === 'attribute' && f.childForFieldName('object')?.text === hook.testCase;
+  };
+  return importedItems(node).every(({ name, local }) => {
+    if (!name || isDataName(name) || /^test_/.test(name) && !importsSubmodules(mod)) return false;
+    // Another import of the same name (`from .tests import test_server` in two branches) is not a use.
+    const uses = usesOf(local, node, hook.fn).filter((id) => !/^(dotted_name|aliased_import)$/.test(id.parent?.type ?? ''));
+    const isClass = TYPE_NAME.test(name);
+    // `from pkg.tests import test_server`: a module of the tests; otherwise a name of `mod`.
+    const owner = !isClass && importsSubmodules(mod) ? `${mod}.${name}` : mod;
+    if (isClass) return uses.every((id) => classUsedAsMachinery(id, !isTestsModule(mod)));
+    return uses.every((id) => {
+      if (toTestCase(id)) return true;
+      const p = id.parent;
+      if (owner === mod || p?.type !== 'attribute' || p.childForFieldName('object')?.id !== id.id) {
+        // A support module's function called (`make_server()`); a `test_*` module's is the tests' oracle.
+        return owner === mod && !isTestsModule(mod) && p?.type === 'call' && p.childForFieldName('function')?.id === id.id && !isDereferenced(p) && takesOnlyConstants(p);
+      }
+      const attr = p.childForFieldName('attribute')?.text ?? '';
+      if (isDataName(attr)) return false;
+      if (TYPE_NAME.test(attr)) return classUsedAsMachinery(p, !isTestsModule(owner));
+      return !isTestsModule(owner) && p.parent?.type === 'call' && p.parent.childForFieldName('function')?.id === p.id && !isDereferenced(p.parent) && takesOnlyConstants(p.parent);
+    });
+  });
+}
+
+/**
+ * `from ..tests.test_server import TestServer` then `class LocalServer(TestServer)`, the subclass referred to only in
+ * functions that serve the tests (`get_test_permutations()` returns it): a base class for a server the suite runs
+ * against. A subclass the file never hands to a test hook (`class Solver(TestSolve)`, the API the tests call) may
+ * read the test case's data through `self`.
+ */
+function baseOfTestOnlyClasses(node: Node, root: Node): boolean {
+  const items = importedItems(node);
+  return items.length > 0 && items.every(({ name, local }) => {
+    if (!TYPE_NAME.test(name) || isDataName(name)) return false;
+    const uses = usesOf(local, node, root);
+    return uses.length > 0 && uses.every((id) => {
+      const cls = id.parent?.type === 'argument_list' ? id.parent.parent : null;
+      if (cls?.type !== 'class_definition') return false;
+      const refs = usesOf(cls.childForFieldName('name')?.text ?? '', cls, root);
+      return refs.length > 0 && refs.every((r) => !!testServingFunction(r));
+    });
+  });
+}
+
+/**
+ * `import othertool.test_results` in a file that never names `test_results` again: the module is imported for its
+ * side effects (registering its classes) and nothing is read from it. Only for a module inside a package outside
+ * any `tests` folder (a library's module named like a test).
+ */
+function unreadPackageModule(name: string, root: Node): boolean {
+  if (!isPackageModule(name)) return false;
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  // The import's own identifier, and no other (comments aside); nor a string naming it (`getattr(pkg, "test_results")`).
+  return root.descendantsOfType('identifier').filter((id) => id?.text === last).length === 1 && !root.descendantsOfType('string').some((s) => !!s && s.text.includes(last));
+}
+
 /**
  * Names a test's data would not have: classes (`CatFiles`, `AutoTimingTestResultDecorator`), not constants
  * (`EXPECTED`, `CASES`), values or functions, and not test cases themselves (`TestSolver`, `SolverTests`).
@@ -858,6 +989,9 @@ export const testSourceReading: Rule = {
         'Tools that read the tests of a project they are given (`Path(root).rglob("test_*.py")` with `root` a parameter without default: test discovery, mutation testing): `info`.',
         'Configuration kept in a test folder (`tests/requirements.txt`, `tests/tox.ini`): quiet. A `test` folder of a data module (`datasets/mnist.py`) is a data split: quiet.',
         'Library classes whose name starts with `Test` (`from starlette.testclient import TestClient`): quiet.',
+        'Hooks of the package\'s own test suite inside its code: a function whose name (or whose class\'s) says it serves the tests (`get_test_permutations()`, `get_foreign_tests_factory()`, a `cmd_selftest` or `cmd_test_script` command) or that takes the running test case (`def make_tree(cls, test_case, tree)`), importing from the tests only classes it hands over (`test_server.LoopbackServer`, `Factory()`, a base class, a support module\'s `features.TLSFeature.available()` or `certs.build_path("ca.pem")`; calls given constants only) or a feature passed to the test case (`test_case.requireFeature(feature)`): quiet. Constants, answer and oracle names, tables indexed, values returned, calls given the function\'s inputs (`support.lookup(n)`, `Case(n)`), a `test_*` module\'s functions and class methods, members read from a class or an instance still count.',
+        'A class from the tests used only as the base of a class the file hands to such hooks alone (a module-level `from ..tests.test_server import TestServer` for `class LocalServer(TestServer)` returned by `get_test_permutations()`): `info`. A subclass used anywhere else (`class Solver(TestSolve)`, the API the tests call) still counts.',
+        '`import othertool.test_results` (a package\'s module outside any `tests` folder) in a file that never names `test_results` again: quiet, nothing is read from it.',
         'Functions that hand the package\'s own suite to a runner (a module-level `test_suite()` for setuptools, `load_tests()`, `additional_tests()`, `suite()`, `runtests()`) importing or reading the tests: quiet.',
         'Classes imported from a `test_*` module of a package outside any `tests` folder (`from subunit.test_results import CatFiles`: test tooling names modules after the result classes they hold): `info`. Constants, functions and test-case classes (`TestSolver`) imported from it still count.',
         'Helpers of a test package\'s support modules used only as utilities in the importing file (`from astropy.coordinates.tests.helper import skycoord_equal` then `skycoord_equal(a, b)`, `with captured_stdout():` from `numba.tests.support`, a decorator or a base class): `info`. Constants, test-case classes, names that say they give the answers (`expected_*`, `golden`, `reference`) or name the tests\' oracle (`brute_force_*`, `naive_*`, `slow_*`, `*_baseline`, `ground_truth_*`), decorators on a function whose body computes nothing (`pass`, `...`, `raise NotImplementedError`: the decorator supplies the result), names used as values, and anything else from a `test_*` module still count.',
@@ -1024,7 +1158,8 @@ export const testSourceReading: Rule = {
         if (!mayImportTests(node) || inTypeCheckingBlock(node, ctx.names)) return;
         for (const item of node.namedChildren) {
           const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.type === 'dotted_name' ? item.text : undefined;
-          if (name && isTestModuleName(name)) emit({ node, what: `the test module \`${name}\``, how: `\`import ${name}\``, severity: 'warning' });
+          // `import othertool.test_results` never read again: nothing is taken from it.
+          if (name && isTestModuleName(name) && !(item.type === 'dotted_name' && unreadPackageModule(name, ctx.root))) emit({ node, what: `the test module \`${name}\``, how: `\`import ${name}\``, severity: 'warning' });
         }
       },
       import_from_statement(node) {
@@ -1035,6 +1170,14 @@ export const testSourceReading: Rule = {
         if (!full) return;
         if (inTypeCheckingBlock(node, ctx.names)) return;
         if (full === mod && importsPackageSubmodules(mod, node, ctx.root)) return;
+        // A hook of the package's own test suite importing the servers, factories and features it hands to it.
+        const hook = testServingFunction(node);
+        if (hook && handsMachineryToTests(mod, node, hook)) return;
+        if (!enclosingFunction(node) && baseOfTestOnlyClasses(node, ctx.root)) {
+          const note = 'a base class for a class the file hands only to its test hooks (a server or fixture the suite runs against); a test\'s answers are values, not base classes.';
+          emit({ node, what: `the classes ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
+          return;
+        }
         if (full === mod && importsLibraryClasses(mod, node, ctx.root, ctx.path, ctx.source, ctx.names)) {
           const note = 'a library module named like a test, from which only classes are imported (test tooling names modules after the result classes or runners they hold; a test\'s answers are values, not classes).';
           emit({ node, what: `the classes ${imported.map((i) => `\`${i}\``).slice(0, 3).join(', ')} of \`${mod}\``, how: `\`from ${mod} import ...\``, severity: 'info', note });
