@@ -4,8 +4,9 @@
  *
  * - `pytest_collection_modifyitems` emptying `items` (`items.clear()`, `items[:] = []`, `del items[:]`, a
  *   comprehension that keeps nothing, `for item in list(items): items.remove(item)`), keeping only a
- *   hard-coded subset (`items[:] = [i for i in items if i.name == "test_ok"]`, `del items[1:]`), and
- *   hooks that clear or rebind `session.items` (`pytest_collection_finish`, `pytest_sessionstart`);
+ *   hard-coded subset (`items[:] = [i for i in items if i.name == "test_ok"]`, `del items[1:]`), removing a
+ *   pick of the items one by one (`broken = [i for i in items if i.name in BROKEN]; for i in broken:
+ *   items.remove(i)`), and hooks that clear or rebind `session.items` (`pytest_collection_finish`, `pytest_sessionstart`);
  * - skip/xfail marks added to every item (`for item in items: item.add_marker(pytest.mark.skip(...))`, or
  *   the same loop written as a comprehension run for its side effect, whose `if` filters count like `if`
  *   statements), in `pytest_itemcollected`/`pytest_runtest_setup`, or `request.node.add_marker` in an
@@ -19,6 +20,9 @@
  * - `config.option.keyword` (the `-k` expression) set from code to one no test name satisfies (`"not test_"`),
  *   and `config.option.collectonly` (`--collect-only`) switched on from code; the same options put in the
  *   argument list of `pytest_load_initial_conftests` / `pytest_cmdline_preparse` (`args[:] = ["-k", "not test_"]`);
+ * - pytest's `--deselect` / `--ignore` / `--ignore-glob` options filled from code with hard-coded test ids or test
+ *   files (`config.option.deselect += ["tests/test_a.py::test_x"]`, also in the argument list), and `config.args`
+ *   set to hard-coded test files or ids only (nothing else is collected);
  * - a `pytest_collect_file` wrapper returning `[]` (or `force_result([])`) for the test files;
  * - `unittest.TestLoader.testMethodPrefix` set to a prefix the `test*` methods do not have.
  *
@@ -918,6 +922,47 @@ class ItemsAnalysis {
     return held;
   }
 
+  /**
+   * Which items an expression built from the items holds: a copy (every item), a filtering comprehension or
+   * `filter(...)` (those it keeps), or a local list of this hook (`memberVerdict`); undefined otherwise.
+   */
+  private heldBy(e: Node): Verdict | undefined {
+    const u = unparen(e);
+    if (u.type === 'identifier') return this.itemsNames.has(u.text) ? undefined : this.memberVerdict(u.text);
+    if (this.copiesItems(u)) return TRIVIAL;
+    const keep = isEmptyLiteral(u) ? undefined : this.keepVerdict(u, 0);
+    return keep && neg(keep.removal);
+  }
+
+  /**
+   * The `for` loop whose variable `name` is removed, when it iterates over a pick of the items rather than the
+   * items themselves, with what the pick holds.
+   */
+  private pickedLoop(node: Node, name: string): { loop: Node; held: Verdict } | undefined {
+    for (let p = node.parent; p && p.id !== this.fn.id; p = p.parent) {
+      if (p.type !== 'for_statement' || p.childForFieldName('left')?.text !== name) continue;
+      const right = p.childForFieldName('right');
+      if (!right || this.isItems(right)) return undefined;
+      const held = this.heldBy(right);
+      return held && { loop: p, held };
+    }
+    return undefined;
+  }
+
+  /** Does the loop put `name` back into the items (`items.remove(item); items.append(item)`)? A move, not a removal. */
+  private readds(loop: Node, name: string): boolean {
+    let yes = false;
+    forEachInScope(loop, (d) => {
+      if (yes || d.type !== 'call') return;
+      const f = unparen(d.childForFieldName('function')!);
+      if (f.type !== 'attribute' || !/^(append|insert)$/.test(f.childForFieldName('attribute')?.text ?? '') || !this.isItems(f.childForFieldName('object')!)) return;
+      const args = callArguments(d).positional;
+      const arg = args[f.childForFieldName('attribute')!.text === 'insert' ? 1 : 0];
+      if (arg && unparen(arg).text === name) yes = true;
+    });
+    return yes;
+  }
+
   /** `list(items)`, `sorted(items)`, `items[:]`, `items.copy()`, `[i for i in items]`: every item. */
   private copiesItems(e: Node): boolean {
     if (e.type === 'call') {
@@ -1005,9 +1050,16 @@ class ItemsAnalysis {
           for (let p = n.parent; p && p.id !== this.fn.id; p = p.parent) if (p.type === 'while_statement' && this.mentionsItems(p.childForFieldName('condition')!)) return true;
           return false;
         })();
-        const removesLoopVar = method === 'remove' && args[0] && vars.includes(unparen(args[0]).text);
-        if (!inWhile && !(loops.length && (removesLoopVar || method === 'pop'))) return;
-        report(this.ctx, this.site(n, vars, this.filterVerdicts(filters, vars)), (v, note) =>
+        const removed = method === 'remove' && args[0] ? unparen(args[0]).text : undefined;
+        const removesLoopVar = removed !== undefined && vars.includes(removed);
+        // `for item in broken: items.remove(item)`, with `broken` picked from the items (a list of this hook, a
+        // filtering comprehension, `filter(...)`): it removes the items the pick holds.
+        const picked = removed !== undefined ? this.pickedLoop(n, removed) : undefined;
+        if (!inWhile && !picked && !(loops.length && (removesLoopVar || method === 'pop'))) return;
+        const loop = picked?.loop ?? (removesLoopVar ? loops[0] : undefined);
+        if (loop && this.readds(loop, removed!)) return;
+        const extra = [...this.filterVerdicts(filters, vars), ...(picked ? [picked.held] : [])];
+        report(this.ctx, this.site(n, picked ? [...vars, removed!] : vars, extra), (v, note) =>
           `\`${shown}\` in ${where} drops ${which(v, 'test')}${note} from the run: they never execute and their failures never show`);
       }
       return;
@@ -1456,12 +1508,22 @@ function checkArgumentsHook(ctx: RuleContext, fn: Node, hook: string, modLits: M
     if (keyword !== undefined && keywordVerdict(keyword) === false) {
       effect = { site: separate?.statement ?? statement, what: `sets pytest's \`-k\` expression to \`${keyword}\`, which no test name satisfies`, consequence: 'every test is deselected, so nothing runs and nothing can fail' };
     }
+    // `--deselect ID`, `--ignore PATH`, `--ignore-glob GLOB` (or `--flag=VALUE`): judged like the option written in code.
+    const flag = /^--(deselect|ignore|ignore-glob)$/.exec(value)?.[1] ?? /^--(deselect|ignore|ignore-glob)=/.exec(value)?.[1];
+    const next = flag && value.startsWith(`--${flag}=`) ? undefined : added[i + 1];
+    const entry = flag ? (next ? next.value : value.slice(value.indexOf('=') + 1)) : undefined;
+    let level: Sel = ALL;
+    if (flag && entry !== undefined) {
+      const option = flag.replace('-', '_') as SelectionOption;
+      level = selectionEntryLevel(option, entry);
+      if (level > OTHER) effect = { site: next?.statement ?? statement, what: `adds \`--${flag} ${entry}\` to the command line`, consequence: 'pytest leaves those tests out of the run, so they never execute and cannot fail' };
+    }
     if (!effect || reported.has(effect.site.id)) return;
     const { site, what, consequence } = effect;
     const gates = gatesOf(site, fn);
     if (gates.some((g) => identsOf(g.cond).has('args'))) return;
     reported.add(site.id);
-    report(ctx, { node: site, fn, gates, extra: [], scope }, (_v, note) => `\`${snippet(site)}\` in \`${hook}\` ${what}${note}: ${consequence}`);
+    report(ctx, { node: site, fn, gates, extra: [sel(level)], scope }, (_v, note) => `\`${snippet(site)}\` in \`${hook}\` ${what}${note}: ${consequence}`);
   });
 }
 
@@ -1817,6 +1879,114 @@ function checkCollectOnlyOption(ctx: RuleContext, modLits: () => Map<string, str
 }
 
 // ---------------------------------------------------------------------------------------------------
+// `config.option.deselect += ["tests/test_a.py::test_x"]`: pytest's selection options filled from code
+
+type SelectionOption = 'deselect' | 'ignore' | 'ignore_glob' | 'args';
+
+/** Text every write checked below holds. */
+const SELECTION_OPTION_TEXT = /\b(deselect|ignore|ignore_glob)\b|\bconfig\.args\b/;
+
+/** Which tests one entry of an option leaves out (for `args`, the tests it runs). */
+function selectionEntryLevel(option: SelectionOption, entry: string): Sel {
+  // `--deselect` takes node-id prefixes: `"tests/"` (or `""`) is every test, a test file or id names tests,
+  // a folder of its own (`"benchmarks/"`, `"tests/integration"`) is a category.
+  if (option === 'deselect') return classifyLiteral(entry, 'prefix', 'item');
+  const level = /::/.test(entry) ? 'named' : ignoreLevel(entry, option === 'ignore_glob');
+  return level === 'all' ? ALL : level === 'named' ? NAMED : OTHER;
+}
+
+/**
+ * The string literals an expression adds to an option's list: list and tuple literals, names bound to them,
+ * and the operands of `+` (`(config.option.deselect or []) + [...]`, `list(config.option.ignore or []) + X`).
+ * Computed values (comprehensions, the environment) add nothing judged here.
+ */
+function optionEntries(n: Node | null | undefined, s: Scope, depth = 0): string[] {
+  if (!n || depth > 6) return [];
+  const u = unparen(n);
+  if (u.type === 'binary_operator' && u.child(1)?.type === '+') return [...optionEntries(u.childForFieldName('left'), s, depth + 1), ...optionEntries(u.childForFieldName('right'), s, depth + 1)];
+  if (u.type === 'list' || u.type === 'tuple') return u.namedChildren.flatMap((c) => (stringValue(c) !== undefined ? [stringValue(c)!] : []));
+  return literalsOf(u, s) ?? [];
+}
+
+/**
+ * A write of pytest's `--deselect`, `--ignore`, `--ignore-glob` option (`<...>.option.deselect = V`, `+= V`,
+ * `.append(s)` / `.extend(V)` / `.insert(i, s)`, `setattr(<...>.option, "deselect", V)`), or of the paths to
+ * collect (`config.args = V`, `config.args[:] = V`), with the entries it adds.
+ */
+function selectionOptionWrite(n: Node, s: Scope): { option: SelectionOption; entries: string[] } | undefined {
+  const optionOf = (target: Node | null | undefined): SelectionOption | undefined => {
+    const t = target ? unparen(target) : undefined;
+    if (t?.type !== 'attribute') return undefined;
+    const m = /\boption\.(deselect|ignore|ignore_glob)$/.exec(t.text);
+    if (m) return m[1] as SelectionOption;
+    return t.childForFieldName('attribute')?.text === 'args' && /(^|\.)_?config$/.test(unparen(t.childForFieldName('object')!).text) ? 'args' : undefined;
+  };
+  if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+    const left = n.childForFieldName('left');
+    const l = left ? unparen(left) : undefined;
+    // `config.args[:] = V` replaces the list in place.
+    const whole = l?.type === 'subscript' && isFullSlice(l) ? l.namedChildren[0] : l;
+    const option = optionOf(whole);
+    if (!option || (n.type === 'augmented_assignment' && (option === 'args' || n.childForFieldName('operator')?.text !== '+='))) return undefined;
+    if (option !== 'args' && whole !== l) return undefined;
+    return { option, entries: optionEntries(n.childForFieldName('right'), s) };
+  }
+  if (n.type !== 'call') return undefined;
+  const f = unparen(n.childForFieldName('function')!);
+  const args = callArguments(n).positional;
+  if (f.type === 'identifier' && f.text === 'setattr') {
+    const [obj, attr, value] = args;
+    const name = stringValue(attr);
+    if (!obj || !/\boption$/.test(unparen(obj).text) || !name || !/^(deselect|ignore|ignore_glob)$/.test(name)) return undefined;
+    return { option: name as SelectionOption, entries: optionEntries(value, s) };
+  }
+  if (f.type !== 'attribute') return undefined;
+  const option = optionOf(f.childForFieldName('object'));
+  const method = f.childForFieldName('attribute')?.text;
+  // Adding paths to `config.args` collects more, not less.
+  if (!option || option === 'args') return undefined;
+  const value = method === 'append' ? args[0] : method === 'insert' ? args[1] : method === 'extend' ? args[0] : undefined;
+  if (!value) return undefined;
+  const single = method !== 'extend' ? stringValue(value) : undefined;
+  return { option, entries: single !== undefined ? [single] : method === 'extend' ? optionEntries(value, s) : [] };
+}
+
+const SELECTION_OPTION_FLAG: Record<Exclude<SelectionOption, 'args'>, string> = { deselect: '--deselect', ignore: '--ignore', ignore_glob: '--ignore-glob' };
+
+/** What an option's entries leave out: the worst entry, or for `args` (the only paths collected) everything but them. */
+function selectionVerdict(option: SelectionOption, entries: string[]): Sel {
+  let worst: Sel = DEAD;
+  for (const e of entries) worst = Math.max(worst, selectionEntryLevel(option, e)) as Sel;
+  if (option !== 'args') return worst;
+  // Collecting only named test files or ids runs nothing else; a folder among them (`"tests"`) keeps the suite.
+  return entries.length > 0 && entries.every((e) => selectionEntryLevel(option, e) === NAMED) ? ALLBUT : DEAD;
+}
+
+function selectionMessage(option: SelectionOption, v: Verdict, shown: string, note: string): string {
+  if (option === 'args') return `\`${shown}\` makes pytest collect only hard-coded test files or ids${note}: every other test is left out of the run, so it cannot fail`;
+  const flag = SELECTION_OPTION_FLAG[option];
+  const what = option === 'deselect' ? (v.sel === ALL ? 'every test' : 'tests picked by hard-coded id') : v.sel === ALL ? 'the test files' : 'test files picked by name';
+  return `\`${shown}\` puts ${what} in pytest's \`${flag}\` option from code${note}: pytest leaves them out of the run, so they never execute and cannot fail`;
+}
+
+function checkSelectionOptions(ctx: RuleContext, modLits: () => Map<string, string[]>): void {
+  forEachDescendant(ctx.root, (n) => {
+    if (n.type !== 'assignment' && n.type !== 'augmented_assignment' && n.type !== 'call') return true;
+    const scope: Scope = { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: modLits(), neutral: new Set(['config', 'session', 'early_config']), domain: 'item' };
+    const write = selectionOptionWrite(n, scope);
+    if (!write) return true;
+    const fn = enclosingCallable(n);
+    // `config.args` is pytest's only inside a hook (other tools have configs with `args` too).
+    if (write.option === 'args' && !(fn && hookNameOf(fn).startsWith('pytest_'))) return false;
+    const level = selectionVerdict(write.option, write.entries);
+    if (level <= OTHER) return false;
+    const site: Site = { node: n, fn, gates: gatesOf(n, fn ?? ctx.root), extra: [sel(level)], scope };
+    report(ctx, site, (v, note) => selectionMessage(write.option, v, snippet(n), note));
+    return false;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
 // `config._inicache["python_files"] = ["check_*.py"]`: the test-name patterns rewritten from code
 
 /** The ini options that say which files, functions and classes are tests, with a name of pytest's defaults for each. */
@@ -1910,6 +2080,9 @@ export const collectionSabotage: Rule = {
         'deselects every test) or `config.option.collectonly = True` (`--collect-only`: nothing runs, exit 0) in `pytest_configure` ' +
         '(or the same options added to `args` in `pytest_load_initial_conftests`), a `pytest_collect_file` wrapper that returns `[]`, ' +
         'a deselected list that holds every item (`deselected = list(items)`, then keeping the items not in it), ' +
+        'tests picked by hard-coded name and removed one by one (`broken = [i for i in items if i.name in BROKEN]`, then `for i in broken: items.remove(i)`: a warning, like filtering on those names), ' +
+        'pytest\'s `--deselect` / `--ignore` options filled from code with hard-coded test ids or test files (`config.option.deselect += ["tests/test_a.py::test_x"]`, `.append(...)`, `setattr`, or `["--deselect", ID]` added to `args` in `pytest_load_initial_conftests`: a warning; `"tests/"` or `["test_*.py"]`, every test, an error), ' +
+        '`config.args[:] = ["tests/test_ok.py"]` in a hook (only hard-coded test files are collected), ' +
         'a partition loop that puts every test on the dropped side (`(drop if item.name.startswith("test") else keep).append(item)`, then `items[:] = keep`), ' +
         '`config._inicache["python_files"] = ["check_*.py"]` (also `inicfg`, `python_functions`; `python_classes` a warning) with patterns no default test name matches, ' +
         'or `unittest.TestLoader.testMethodPrefix = "check_"` (no `test*` method is collected any more), ' +
@@ -1932,6 +2105,8 @@ export const collectionSabotage: Rule = {
         'Reordering items (`items.sort(...)`, `items[:] = sorted(items, key=...)`, `items.reverse()`, pytest-randomly, `--ff`/`--nf`).',
         'Filters on how the suite is built rather than on which tests pass: keeping only tests inside a class, or dropping the tests of private template classes expanded per backend elsewhere (`not item.getparent(pytest.Class).name.startswith("_")`). Keeping one class by name, or dropping classes by a category prefix, still picks the tests.',
         'Deselection driven by a user option (`-k`, `--deselect`, `--lf`, `--sw`) or plugin state, reported via `config.hook.pytest_deselected`; a `-k` expression set from code that leaves out a category (`config.option.keyword = "not slow"`) or is gated on an option.',
+        '`--deselect` / `--ignore` entries written from code that name a folder of a category (`"tests/integration"`, `"benchmarks/"`, `"build"`), are computed (from the environment, a comprehension), or are added only when the user\'s option asks (`if not config.getoption("--run-network"):`); `config.args` defaulted to a folder (`["tests"]`) or added to.',
+        'Removal loops over a pick by marker, keyword, path category or user option (`for item in [i for i in items if "gpu" in i.keywords]: items.remove(item)`), and loops that put the removed item back (`items.remove(item); items.append(item)`: a move). A pick by a bare fragment of the node id (`"nested" in item.nodeid`) reads like a folder category (`"integration" in item.nodeid`) and stays quiet; test names (`test_...`, `::`) do not.',
         'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`): `info` at most.',
         '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`, the conftest folder\'s files filtered on another prefix such as `f.startswith("legacy_")`).',
         'Filters on membership in a selection that starts empty but is filled elsewhere in the file (`SELECTED.update(...)`, handed to a loader, `global`); one never filled keeps no test.',
@@ -1996,6 +2171,8 @@ export const collectionSabotage: Rule = {
         // `config.option.keyword = ...` or `setattr(config.option, "keyword", ...)`: rare, so the walk is gated on its text.
         if (KEYWORD_OPTION_TEXT.test(ctx.source)) checkKeywordOption(ctx, modLits);
         if (ctx.source.includes('collectonly')) checkCollectOnlyOption(ctx, modLits);
+        // `config.option.deselect += [...]`, `config.args[:] = [...]`: rare, so the walk is gated on the option names.
+        if (SELECTION_OPTION_TEXT.test(ctx.source)) checkSelectionOptions(ctx, modLits);
         // `config._inicache["python_files"] = [...]` and the like: rare, so the walk is gated on the option names.
         if (NAME_PATTERN_TEXT.test(ctx.source)) checkNamePatterns(ctx, modLits);
       },
