@@ -15,6 +15,7 @@
  * names (`sorted(got) == sorted(got)`), attributes of the test's own objects (`order.total == order.total`,
  * `self.order.total` with `self.order` set in setUp), `all(True for ...)`, and an expected value recomputed by the same
  * expression just before (`expected = parse("1h"); assert parse("1h") == expected`), outside tests about caching or determinism.
+ * The result compared as a whole with a value equal to everything (`assert parse(s) == mock.ANY`) is vacuous too.
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
@@ -509,6 +510,18 @@ class TestJudge {
         const verdict = orTrueVerdict(v);
         severity = verdict.severity;
         message = `${what} can never fail: ${verdict.detail} in \`${name}()\`.`;
+      } else if (v.kind === 'matches-any') {
+        const [value, wildcard] = comparedWithAnything(v.node, this.ctx.names)!;
+        // Tests of the wildcard itself (`test_call_any`), or of a mock's equality with it (`call == ANY`, `m == ANY`).
+        if (namedFor(fn, (w) => ANYTHING_THEMED.test(w)) || isMockObject(value, body, this.ctx.names)) continue;
+        const shown = `\`${shortText(value)}\` with \`${wildcard.text}\`, which equals every value`;
+        if (onlyCheck && isTest) {
+          severity = 'warning';
+          message = `${what} compares ${shown}, so it cannot fail, and it is the only check in \`${name}()\`: the test no longer verifies its result.`;
+        } else {
+          severity = 'info';
+          message = `${what} compares ${shown}, so it cannot fail: at most it checks that the expression evaluates; compare it with the expected value, or put \`ANY\` only in the parts that may vary.`;
+        }
       } else if (v.kind === 'self-compare') {
         const compared = selfComparedOperand(v.node);
         // `copy.deepcopy(rows) == rows` compares `rows` with its copy: judge `rows`.
@@ -909,6 +922,61 @@ function moduleLiteralNames(root: Node): Map<string, Node> {
   return out;
 }
 
+/** `unittest.mock.ANY` (also the `mock` backport and pytest-mock's `mocker.ANY`) and dirty-equals' `IsAnything`: values equal to every value. */
+const MATCH_ANYTHING = /^(unittest\.mock|mock)(\.mock)?\.ANY$|^dirty_equals(\.\w+)*\.(IsAnything|AnyThing)$/;
+
+function isAnything(node: Node, names: NameResolver): boolean {
+  let n = unparen(node);
+  // `IsAnything()` is an instance of the same.
+  if (n.type === 'call' && !callArguments(n).positional.length) n = unparen(n.childForFieldName('function')!);
+  if (n.type !== 'identifier' && n.type !== 'attribute') return false;
+  // Cheap test first: the last name.
+  if (!/(^|\.)(ANY|IsAnything|AnyThing)$/.test(n.text)) return false;
+  if (n.type === 'attribute' && /^mocker\.ANY$/.test(n.text)) return true;
+  return MATCH_ANYTHING.test(names.qualify(n) ?? '');
+}
+
+/** The equality assertions whose two sides are compared: `assertEqual(result, ANY)`. */
+const EQUALITY_CALLS = new Set([...EQUALITY_ASSERT_CALLS, ...RECOMPUTED_ASSERT_CALLS]);
+
+/**
+ * `assert result == ANY`, `self.assertEqual(result, mock.ANY)`, `self.assertTrue(result == ANY)`: a whole side of an
+ * equality is a value equal to everything, so the assertion cannot fail. Returns [the other side, the wildcard].
+ * `ANY` inside an expected structure (`{"id": ANY, "name": "x"}`, `call(ANY, 1)`) leaves the rest checked.
+ */
+function comparedWithAnything(node: Node, names: NameResolver): [Node, Node] | undefined {
+  let sides: (Node | undefined)[] | undefined;
+  const fromComparison = (cond: Node | undefined) => {
+    const c = cond && unparen(cond);
+    return c?.type === 'comparison_operator' && c.namedChildCount === 2 && comparisonOperator(c) === '==' ? c.namedChildren : undefined;
+  };
+  if (node.type === 'assert_statement') sides = fromComparison(node.namedChildren.find((c) => c.type !== 'comment'));
+  else if (node.type === 'call') {
+    const callee = calleeLastName(node);
+    if (EQUALITY_CALLS.has(callee) && callee !== 'assertIs') sides = callArguments(node).positional.slice(0, 2);
+    else if (callee === 'assertTrue') sides = fromComparison(callArguments(node).positional[0]);
+  }
+  const [a, b] = sides ?? [];
+  if (!a || !b) return undefined;
+  const [anyA, anyB] = [isAnything(a, names), isAnything(b, names)];
+  if (anyA === anyB) return undefined;
+  return anyA ? [b, a] : [a, b];
+}
+
+/** Test names about the wildcard or matchers themselves (`test_call_any`, `test_matchers`). */
+const ANYTHING_THEMED = /^(any|anything|wildcards?|matchers?)$/;
+
+/** `call`, `mock.sentinel.x`, or a local bound once to `mock.MagicMock()`: an object of the mock library, whose equality with `ANY` is the subject. */
+function isMockObject(value: Node, body: Node, names: NameResolver): boolean {
+  const v = unparen(value);
+  const bound = v.type === 'identifier' ? valueBoundOnceIn(v, body) : undefined;
+  let root = bound ?? v;
+  while (root.type === 'call' || root.type === 'attribute' || root.type === 'subscript') {
+    root = unparen(root.type === 'call' ? root.childForFieldName('function')! : root.type === 'attribute' ? root.childForFieldName('object')! : root.childForFieldName('value')!);
+  }
+  return root.type === 'identifier' && /^(unittest\.)?mock(\.|$)/.test(names.qualify(root) ?? '');
+}
+
 /** The `def` whose own code contains `node` (lambdas belong to their enclosing def), or null at module/class level. */
 function nearestDef(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) {
@@ -927,13 +995,13 @@ export const vacuousAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'info', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `expected = f(x); assert f(x) == expected`, `assert out == out.copy()`, `PASSED = True; assert PASSED`) in tests that therefore check nothing.',
+      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `expected = f(x); assert f(x) == expected`, `assert out == out.copy()`, `PASSED = True; assert PASSED`, `assert parse(s) == mock.ANY`) in tests that therefore check nothing.',
       why:
         'A test whose assertions are all vacuous always passes: replacing `assert result == expected` with `assert True`, ' +
         'comparing the result with itself (directly, through an alias `expected = result`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, as `result in [result, ...]` or `self.assertIn(result, [result])`, or element by element: `all(r == r for r in results)`), ' +
         'recomputing the expected value with the very call under test (`expected = parse("1h"); assert parse("1h") == expected`), asserting something true of every value ' +
         '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
-        'or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +
+        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
@@ -949,6 +1017,7 @@ export const vacuousAssertion: Rule = {
         '`assert len(x) >= 0` (also through a walrus: `(n := len(x)) >= 0`) or `isinstance(x, object)` next to real assertions stays quiet, like other constants; `assert total(xs) >= 0` (a bound on a computed value) is a real check.',
         'An alias whose original is rebound before the comparison (`before = state; state = step(state); assert state == before`) is a real check and stays quiet.',
         'A flag asserted after something may change it stays quiet, and so does one bound only inside a block the assertion follows (`with suppress(...): ...; reached = True`, then `assert reached`: a check that the binding ran): `ok = True` reset in a loop, a module flag cleared by `except ImportError:` or through `global`, a local changed through `nonlocal`, a name patched by its string (`monkeypatch.setattr(mod, "STRICT", False)`), and lists or dicts (which can be emptied).',
+        '`mock.ANY` (or `mocker.ANY`, dirty-equals\' `IsAnything`) as a part of an expected value (`{"id": ANY, "name": "x"}`, `call_args == call(ANY, 1)`, `assert_called_with(ANY)`) stays quiet; as a whole side of `==` / `assertEqual` it is a warning when it is the test\'s only check and `info` next to real checks (it checks at most that the expression evaluates, e.g. that a key exists). Tests of the wildcard itself (`test_call_any`) or of a mock\'s equality with it (`assertEqual(call, ANY)`, `m = MagicMock(); assert m == ANY`) stay quiet.',
         'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked.',
       ],
     },
@@ -965,7 +1034,7 @@ export const vacuousAssertion: Rule = {
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
-            const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies);
+            const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies) ?? (comparedWithAnything(node, ctx.names) ? 'matches-any' : undefined);
             if (kind) judge.collect(node, kind);
             else {
               const constant = constants.literalAsserted(node);

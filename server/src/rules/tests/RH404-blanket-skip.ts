@@ -12,7 +12,8 @@
  * (`if sys.platform ...`, `except ImportError:`) and skip helpers stay quiet; a blanket skip whose
  * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info. The same
  * mark on every test of a file (one by one), a mark kept in a module-level name (`wip = pytest.mark.skip()`),
- * a module skip under `if True:` or `if __name__ != "__main__":` and conditions every Python 3 meets (`sys.version_info >= (3,)`, `"True"`)
+ * a module skip under `if True:` or `if __name__ != "__main__":`, conditions every Python 3 meets (`sys.version_info >= (3,)`, `sys.version_info < (99,)`, `"True"`)
+ * and a parametrized test whose every case carries an unconditional skip (`pytest.param(..., marks=pytest.mark.skip(...))`)
  * are blanket skips too, and so are conditions that are a module name only ever bound to a constant
  * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), a fixture (in a test file or a conftest) that skips before
  * it provides anything, and `@unittest.expectedFailure` on a test class (info: an unexpected success fails the run).
@@ -38,6 +39,7 @@ import {
   decoratorsOfTestAndClass,
   identifierWords,
   isModuleLevel,
+  isTestFunction,
   isUnconditionalIn,
   literalTruth,
   nearestFunction,
@@ -68,6 +70,11 @@ function markEffect(mark: MarkSkip, tests: string): string {
 /** Severity and message parts for a blanket mark (see `reasonNote`); a strict xfail is info. */
 function markNote(mark: MarkSkip): { severity: Severity; text: string; tail: string } {
   const note = reasonNote(mark.reason);
+  // A version condition every Python meets: a reason that claims a need ("needs a newer interpreter") is what no
+  // release satisfies; only one naming the Python it is about ("Python 2 only", "py3.12 changed repr") is a gate.
+  if (mark.versionGate && note.severity === 'info' && !NAMES_PYTHON_VERSION.test(mark.reason ? stringValue(mark.reason) ?? mark.reason.text : '')) {
+    return { ...note, severity: 'warning', tail: ' No Python 3 release is outside that version condition: fix the failing tests, or gate on the version that really lacks what they need.' };
+  }
   if (mark.xfail === 'strict') {
     return {
       severity: 'info',
@@ -80,6 +87,9 @@ function markNote(mark: MarkSkip): { severity: Severity; text: string; tail: str
   }
   return note;
 }
+
+/** A reason that names a Python release: `Python 2 only`, `py2`, `py3k`, `3.12`, `PyPy`. */
+const NAMES_PYTHON_VERSION = /\bpy(thon)? ?[23]|\bpy[23]k?\b|\b[23]\.\d+\b|pypy|jython|ironpython/i;
 
 /** The marks in a `pytestmark = ...` value (a mark, or a list/tuple of marks). */
 function marksIn(value: Node): Node[] {
@@ -205,6 +215,7 @@ function moduleStatements(root: Node): Node[] {
 
 function checkTestModule(ctx: RuleContext): void {
   checkSkippedOneByOne(ctx);
+  for (const fn of ctx.root.descendantsOfType('function_definition')) if (fn && isTestFunction(fn)) checkEveryCaseSkipped(ctx, fn);
   for (const stmt of moduleStatements(ctx.root)) {
     // pytestmark = pytest.mark.skip(...)
     if (stmt.type === 'expression_statement') {
@@ -896,7 +907,7 @@ export const blanketSkip: Rule = {
     defaultSeverity: 'warning',
     severityByRole: { test: 'warning', 'code-under-test': 'warning', 'test-infrastructure': 'warning', 'entry-point': 'off' },
     docs: {
-      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition (also written out on every test of a file, kept in a name, or gated on a constant), fixtures that always skip, `load_tests` hooks that return an empty suite, and skips raised from code under test.',
+      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition (also written out on every test of a file or every case of a parametrized test, kept in a name, or gated on a constant or a version every Python meets), fixtures that always skip, `load_tests` hooks that return an empty suite, and skips raised from code under test.',
       why:
         'Skipped tests do not fail the run. `pytestmark = pytest.mark.skip(...)`, a module-level `pytest.skip(..., allow_module_level=True)`, ' +
         '`@unittest.skip` on a test class or a skip in `setUp` silences every test in its scope at once. A blanket non-strict ' +
@@ -904,8 +915,8 @@ export const blanketSkip: Rule = {
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
         '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. A `load_tests` hook that returns an empty ' +
         '`unittest.TestSuite()` drops every test of its module without a word. The same skip put on every test of a file one by one, a mark kept in a name ' +
-        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`). ' +
-        'A fixture whose first act is `pytest.skip()` skips every test that requests it. The run ends green with the failures hidden.',
+        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif(sys.version_info < (99,))`, `skipif(sys.version_info[0] > 1)`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`). ' +
+        'A fixture whose first act is `pytest.skip()` skips every test that requests it. A parametrize table whose every case is `pytest.param(..., marks=pytest.mark.skip(...))` reads as a list of cases but runs none of them. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
       lookAlikes: [
@@ -915,8 +926,9 @@ export const blanketSkip: Rule = {
         'Environment gates: module-level skips under `if sys.platform ...:`, `if not HAS_X:` or in `except ImportError:` stay quiet; under a broad `except Exception:` around an import they are warnings, or `info` when the reason names the environment. A skip under `if __name__ == "__main__":` never runs under the test runner and stays quiet; under `if __name__ != "__main__":` (or in the `else:` of a main guard) it always runs and is a blanket skip.',
         'Conditional `xfail(<condition>, ...)`, `skipif("<string condition>")` and xfail on single tests stay quiet; a blanket `xfail(strict=True)` or `xfail(raises=SpecificError)` (a pass or another failure still fails the run) is `info`.',
         'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment; when every test also carries a mark naming what it needs (`@pytest.mark.network`, `@requires_gpu`) and the skip or xfail gives no reason of its own, it is `info` (a reason that does not name the environment, `xfail(reason="intermittent")`, keeps the warning).',
-        'Version gates that name a minor version (`skipif(sys.version_info < (3, 10))`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet.',
-        'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`.',
+        'Version gates that some Python 3 release (3.0 to 3.99) meets and another does not (`skipif(sys.version_info < (3, 10))`, `skipif(sys.version_info >= (4,))`, `skipif(sys.version_info.minor < 11)`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet. A version condition every release meets is reported like `skipif(True)`; its reason lowers it to `info` only when it names the Python it is about ("Python 2 only", "py3k"): "needs a newer interpreter" under `sys.version_info < (99,)` stays a warning.',
+        'Parametrized tests where some cases run, where the case marks are conditional (`skipif(sys.platform == "win32")`) or strict xfails, with a single case, or whose cases are built by code stay quiet; when every case of a literal table carries an unconditional skip or non-strict xfail, it is a warning, or `info` when a reason names the environment or a tracked issue ("GH#22092").',
+        'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`; "known issue" without a reference and "flaky" (even "flaky on CI") are not reasons outside the code and keep the warning.',
         'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`, or inside a conditional decorator that returns its target unchanged when a condition does not hold, `def skip_if(condition, reason): def decorate(target): if not condition: return target ...`; under a constant condition, `if not True:`, or when the module applies the factory with a condition that is always true, `known_failure = skip_if(True, "known failure")`, the wrapper is still reported), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment and the try block calls no code of the project (`os.sysconf(...)`, `raw.decode(...)`); around the module\'s own functions (`return _flood(grid)`, `self._step(x)`, a relative import) the reason does not lower it.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
@@ -1085,6 +1097,72 @@ function checkSkippedOneByOne(ctx: RuleContext): void {
       node: decorator,
       message: `\`@${mark.display}\` is on every test of this file (${total} tests): a blanket skip written out test by test; it ${markEffect(mark, 'them')}${note.text}.${tail}`,
       severity: excused ? 'info' : 'warning',
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Every case of a parametrized test skipped
+
+/** The elements of a literal list or tuple (also one held in a module name bound only to it); undefined for anything built. */
+function literalCases(value: Node, ctx: RuleContext): Node[] | undefined {
+  const v = markValue(value, ctx);
+  if (v.type !== 'list' && v.type !== 'tuple') return undefined;
+  const items = v.namedChildren.filter((c) => c.type !== 'comment');
+  return items.some((c) => c.type === 'list_splat') ? undefined : items;
+}
+
+/** The blanket (non-strict) skip or xfail among the `marks=` of a `pytest.param(...)` case, or undefined (a plain tuple runs). */
+function caseSkip(item: Node, ctx: RuleContext): MarkSkip | undefined {
+  const c = unparen(item);
+  if (c.type !== 'call') return undefined;
+  const callee = c.childForFieldName('function');
+  const q = ctx.names.qualify(callee) ?? dottedName(callee) ?? '';
+  if (!/^(pytest|_pytest\.mark)\.param$/.test(q) && !/(^|\.)pytest\.param$/.test(dottedName(callee) ?? '')) return undefined;
+  const marks = callArguments(c).keywords.get('marks');
+  if (!marks) return undefined;
+  const value = markValue(marks, ctx);
+  const listed = value.type === 'list' || value.type === 'tuple' ? value.namedChildren.filter((m) => m.type !== 'comment') : [value];
+  for (const m of listed) {
+    const mark = blanketMark(m, ctx);
+    // A strict xfail fails the run when the case passes: a tracked known failure, as on a single test.
+    if (mark && mark.xfail !== 'strict') return mark;
+  }
+  return undefined;
+}
+
+/**
+ * `@pytest.mark.parametrize(..., [pytest.param(..., marks=pytest.mark.skip(...)), ...])` where every case (at least two,
+ * from a literal list) carries an unconditional skip or non-strict xfail: the test is switched off as a whole while it
+ * reads as a table of cases. Cases that run, conditional marks (`skipif(sys.platform == "win32")`) and cases built by
+ * code stay quiet.
+ */
+function checkEveryCaseSkipped(ctx: RuleContext, fn: Node): void {
+  for (const d of decoratorsOf(fn)) {
+    const call = unparen(d);
+    if (call.type !== 'call') continue;
+    const target = call.childForFieldName('function');
+    const dotted = dottedName(target) ?? '';
+    if (!/(^|\.)parametrize$/.test(dotted)) continue;
+    if (!/^(pytest\.mark|_pytest\.mark\.MARK_GEN)\.parametrize$/.test(ctx.names.qualify(target) ?? '') && !/(^|\.)mark\.parametrize$/.test(dotted)) continue;
+    const args = callArguments(call);
+    const values = args.positional[1] ?? args.keywords.get('argvalues');
+    const cases = values && literalCases(values, ctx);
+    if (!cases || cases.length < 2) continue;
+    const marks: MarkSkip[] = [];
+    for (const item of cases) {
+      const mark = caseSkip(item, ctx);
+      if (!mark) break;
+      marks.push(mark);
+    }
+    if (marks.length !== cases.length) continue;
+    const notes = marks.map(markNote);
+    const note = notes.find((n) => n.severity === 'info') ?? notes[0]!;
+    const first = marks[0]!;
+    ctx.report({
+      node: d,
+      message: `Every case of \`${functionName(fn)}()\` (${cases.length} of them) carries \`${first.display}\`: the parametrize table ${markEffect(first, 'all of its cases')}${note.text}, so none of them can fail the run.${note.tail}`,
+      severity: note.severity,
     });
   }
 }

@@ -339,7 +339,7 @@ export function assertionsIn(root: Node, names?: NameResolver): Node[] {
 // ---------------------------------------------------------------------------------------------------
 // Vacuous expressions
 
-export type VacuousKind = 'constant' | 'self-compare' | 'or-true';
+export type VacuousKind = 'constant' | 'self-compare' | 'or-true' | 'matches-any';
 
 /** Literal truthiness: true/false for literals Python evaluates without running code, else undefined. */
 export function literalTruth(node: Node | null | undefined, depth = 0): boolean | undefined {
@@ -956,7 +956,8 @@ const EXTERNAL_REASON = new RegExp(
     String.raw`resources?\b|memory|\bram\b|\bdisk\b|\bgpu\b|cuda|display|\bgui\b|\bx11\b|\btk\b|\broot\b|privilege|permission|admin`,
     String.raw`locale|encoding|filesystem|file ?system|case[- ]insensitive|symlink`,
     String.raw`not (available|installed|supported|present|found)|unavailable|unsupported|\b(requires?|needs?)\b(?!${DEVELOPMENT_WORK_OBJECT})|missing|is gone|no longer (available|exists|online)|\bdependenc|\bdepends? on\b|\bwith -O|optimi[sz]ation|\bPYTHONOPTIMIZE`,
-    String.raw`\bbpo-?\d|\bgh-?\d|\bissue\b|\bbug ?#?\d|#\d{2,}|\bpep ?\d|\bb/\d{4,}|\bissues?/\d+`,
+    // A tracked issue is a reference (`#1234`, `gh-12`, `issue 4012`, an issue URL); "known issue" alone is no reference.
+    String.raw`\bbpo-?\d|\bgh-?\d|\bissues? ?#?\d|\bbug ?#?\d|#\d{2,}|\bpep ?\d|\bb/\d{4,}|\bissues?/\d+`,
     String.raw`\bpython ?[23]|\bpypy|jython|ironpython|32-?bit|64-?bit|endian|\bversion\b`,
   ].join('|'),
   'i',
@@ -970,10 +971,26 @@ const SPECIFIC_EXTERNAL_REASON = new RegExp(
   [
     String.raw`network|internet|\bconnect|offline|online|\bhosts?\b|\bservers?\b|\burl\b|https?:|\bdns\b|socket|proxy|firewall`,
     String.raw`windows|win32|cygwin|linux|mac ?os|darwin|freebsd|openbsd|netbsd|solaris|\baix\b|android|\bios\b|wasi|wasm|emscripten|\bpypy|jython|ironpython|32-?bit|64-?bit|endian|\b(debian|ubuntu|fedora|centos|rhel|alpine|gentoo|opensuse|nixos|autopkgtest)\b`,
-    String.raw`\bbpo-?\d|\bgh-?\d|\bbug ?#?\d|#\d{2,}|\bpep ?\d|\bb/\d{4,}|\bissues?/\d+|\bpython ?[23]`,
+    String.raw`\bbpo-?\d|\bgh-?\d|\bissues? ?#?\d|\bbug ?#?\d|#\d{2,}|\bpep ?\d|\bb/\d{4,}|\bissues?/\d+|\bpython ?[23]`,
   ].join('|'),
   'i',
 );
+
+/**
+ * A tracker key (`PROJ-123`, `CSV-412`): capitals, a dash, a number. Spellings of standards and encodings
+ * (`UTF-8`, `ISO-8859`, `SHA-256`) are not issues.
+ */
+const TRACKER_KEY = /\b(?!(?:UTF|UCS|ISO|SHA|MD|CP|RFC|PEP|IEEE|ECMA|X|ANSI|TLS|SSL|HTTP|IPV|AES|DES|RSA|CRC|PY|COVID)-)[A-Z][A-Z0-9]{1,9}-\d+\b/;
+
+/** Downstream build farms: a packager's skip names the builder ("flaky on the buildds"). */
+const BUILD_FARM = /\b(buildds?|build ?farms?|build ?roots?|sbuild|pbuilder|autopkgtest|koji|obs)\b/i;
+
+/**
+ * "flaky", "intermittent", "sporadic": the test fails now and then, which says nothing about what this machine
+ * lacks. A skip for it hides the test everywhere, so only a named platform, build farm or tracked issue
+ * ("flaky on Windows", "intermittent, see gh-123") makes it a reason outside the code; "flaky on CI" does not.
+ */
+const FLAKY = /\bflak(?:y|ey|iness|es)\b|\bintermittent|\bsporadic|\bnon-?deterministic|\brandomly (?:fail|break|hang)/i;
 
 /** Words that say the reason is work left undone on the code itself: "not supported yet", "TODO", "for now". */
 const UNFINISHED_WORK = /\byet\b|\btodo\b|\bfixme\b|\bfor now\b|\bwip\b|work in progress|\b(?:not|un)[ -]?implemented\b/i;
@@ -1003,6 +1020,9 @@ export function classifyReason(reason: Node | undefined): ReasonVerdict {
 /** Classifies free text (a reason, or the comments next to a disabled test). */
 export function classifyReasonText(text: string): ReasonVerdict {
   if (!text.trim()) return 'none';
+  const tracked = TRACKER_KEY.test(text);
+  if (FLAKY.test(text)) return tracked || SPECIFIC_EXTERNAL_REASON.test(text) || BUILD_FARM.test(text) ? 'external' : 'internal';
+  if (tracked) return 'external';
   if (!EXTERNAL_REASON.test(text)) return 'internal';
   // "quotes not supported yet", "requires a rewrite, TODO": a generic need that is the project's unfinished work.
   return UNFINISHED_WORK.test(text) && !SPECIFIC_EXTERNAL_REASON.test(text) ? 'internal' : 'external';
@@ -1462,6 +1482,8 @@ export interface MarkSkip {
   reason?: Node;
   /** For an `xfail` mark: how it neutralises the tests (`skip` marks leave this undefined). */
   xfail?: XfailKind;
+  /** The condition is a version comparison every real Python 3 answers the same way (`sys.version_info < (99,)`). */
+  versionGate?: boolean;
 }
 
 /**
@@ -1523,9 +1545,10 @@ export function expectedFailureMark(expr: Node, ctx: MarkContext): MarkSkip | un
 }
 
 /**
- * A comparison of the running Python's major version that every Python 3 answers the same way:
- * `sys.version_info >= (3,)`, `sys.version_info[0] > 2`, `sys.version_info.major >= 3` (true) or
- * `sys.version_info < (3,)` (false). Comparisons that name a minor version are real gates.
+ * A comparison of the running Python's version that every real Python 3 (3.0 to 3.99) answers the same way:
+ * `sys.version_info >= (3,)`, `sys.version_info < (99,)`, `sys.version_info[:2] > (2, 7)`, `sys.version_info[0] > 1`,
+ * `sys.version_info.major >= 3` (true) or `sys.version_info < (3,)`, `sys.version_info >= (4,)` (false).
+ * Comparisons that some of those versions meet and others do not (`< (3, 10)`) are real gates.
  */
 export function versionTruth(cond: Node, ctx: MarkContext): boolean | undefined {
   const c = unparen(cond);
@@ -1533,29 +1556,70 @@ export function versionTruth(cond: Node, ctx: MarkContext): boolean | undefined 
   let [left, right] = c.namedChildren as [Node, Node];
   let op = comparisonOperator(c);
   const flipped: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-  if (!isVersionInfo(left, ctx)) {
-    if (!isVersionInfo(right, ctx) || !flipped[op]) return undefined;
+  let range = versionRange(left, ctx);
+  if (!range) {
+    range = versionRange(right, ctx);
+    if (!range || !flipped[op]) return undefined;
     [left, right] = [right, left];
     op = flipped[op]!;
   }
   const r = unparen(right);
-  const parts = r.type === 'tuple' ? r.namedChildren.filter((x) => x.type !== 'comment') : [r];
-  const major = parts[0] && parts[0].type === 'integer' ? Number(parts[0].text) : NaN;
-  // Only `(3,)`, `(3, 0)` and plain majors: `(3, 8)` is a gate.
-  if (Number.isNaN(major) || parts.slice(1).some((x) => x.text !== '0')) return undefined;
-  if (op === '>=') return major <= 3 ? true : undefined;
-  if (op === '>') return major <= 2 ? true : undefined;
-  if (op === '<') return major <= 3 ? false : undefined;
-  if (op === '<=') return major <= 2 ? false : undefined;
-  return undefined;
+  const items = r.type === 'tuple' ? r.namedChildren.filter((x) => x.type !== 'comment') : [r];
+  // Integer parts only: a release level (`"final"`) or a name makes it no constant.
+  if (!items.length || items.some((x) => x.type !== 'integer') || (r.type === 'tuple') !== range.tuple) return undefined;
+  const bound = items.map((x) => Number(x.text));
+  // `sys.version_info`'s fourth part is the release level, a string: no integer tuple reaches it without a TypeError.
+  if (bound.length > 3 && range.ends[0].length > 3) return undefined;
+  // The oldest and the newest version: a comparison is monotonic in the version, so what both ends answer, all do.
+  const [low, high] = range.ends.map((end) => compareVersions(op, end, bound));
+  return low !== undefined && low === high ? low : undefined;
 }
 
-/** `sys.version_info`, `sys.version_info[0]`, `sys.version_info.major` (through imports). */
-function isVersionInfo(node: Node, ctx: MarkContext): boolean {
+/**
+ * `a op b` for version tuples (Python's tuple ordering: the first differing part decides, then the longer
+ * tuple is the greater).
+ */
+function compareVersions(op: string, a: readonly number[], b: readonly number[]): boolean | undefined {
+  let d = 0;
+  for (let i = 0; i < Math.min(a.length, b.length) && d === 0; i++) d = Math.sign(a[i]! - b[i]!);
+  if (d === 0) d = Math.sign(a.length - b.length);
+  switch (op) {
+    case '<': return d < 0;
+    case '<=': return d <= 0;
+    case '>': return d > 0;
+    case '>=': return d >= 0;
+    default: return undefined;
+  }
+}
+
+/**
+ * The oldest and the newest value of a version expression on Python 3.0 to 3.99: `sys.version_info` (a 5-tuple,
+ * whose release level never decides against an integer tuple of at most three parts), `sys.version_info[:2]`,
+ * `sys.version_info[0]`, `sys.version_info.major` (through imports).
+ */
+function versionRange(node: Node, ctx: MarkContext): { ends: [number[], number[]]; tuple: boolean } | undefined {
   let n = unparen(node);
-  if (n.type === 'subscript' && n.namedChildren[1]?.text === '0') n = unparen(n.childForFieldName('value')!);
-  else if (n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'major') n = unparen(n.childForFieldName('object')!);
-  return (ctx.names.qualify(n) ?? dottedName(n)) === 'sys.version_info';
+  let ends: [number[], number[]] = [[3, 0, 0, 0, 0], [3, 99, 99, 99, 99]];
+  let tuple = true;
+  if (n.type === 'subscript') {
+    const index = n.namedChildren[1];
+    if (index?.text === '0') {
+      ends = [[3], [3]];
+      tuple = false;
+    } else {
+      // `[:2]`, `[:3]`: the first parts.
+      const m = index?.type === 'slice' ? /^:\s*([1-3])$/.exec(index.text) : null;
+      if (!m) return undefined;
+      ends = [ends[0].slice(0, Number(m[1])), ends[1].slice(0, Number(m[1]))];
+    }
+    n = unparen(n.childForFieldName('value')!);
+  } else if (n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'major') {
+    ends = [[3], [3]];
+    tuple = false;
+    n = unparen(n.childForFieldName('object')!);
+  }
+  if ((ctx.names.qualify(n) ?? dottedName(n)) !== 'sys.version_info') return undefined;
+  return { ends, tuple };
 }
 
 /**
@@ -1600,7 +1664,8 @@ export function unconditionalSkipMark(expr: Node, ctx: MarkContext): MarkSkip | 
   if (pytestSkipif || /^unittest(\.case)?\.skipIf$/.test(q)) {
     // pytest evaluates a string condition (`skipif("sys.platform == 'win32'")`): that is a gate, not a constant.
     if (pytestSkipif && cond && unparen(cond).type === 'string' && !isTrueConditionString(cond)) return undefined;
-    if (cond && (constantTruth(cond, ctx.root, ctx.source) === true || isTrueConditionString(cond) || versionTruth(cond, ctx) === true) && args.positional.length >= 1) return constantSkip(cond);
+    if (cond && (constantTruth(cond, ctx.root, ctx.source) === true || isTrueConditionString(cond)) && args.positional.length >= 1) return constantSkip(cond);
+    if (cond && versionTruth(cond, ctx) === true && args.positional.length >= 1) return { ...constantSkip(cond), versionGate: true };
   }
   // A project's own conditional skip factory (`from helpers import skip_if`, `@skip_if(True, "rounding bug")`): whatever
   // its implementation, a condition that is always true makes it `skipIf(True)`.
@@ -1609,7 +1674,8 @@ export function unconditionalSkipMark(expr: Node, ctx: MarkContext): MarkSkip | 
     if (first && constantTruth(first, ctx.root, ctx.source) === true) return constantSkip(first);
   }
   if (/^unittest(\.case)?\.skipUnless$/.test(q)) {
-    if (cond && (constantTruth(cond, ctx.root, ctx.source) === false || versionTruth(cond, ctx) === false)) return constantSkip(cond);
+    if (cond && constantTruth(cond, ctx.root, ctx.source) === false) return constantSkip(cond);
+    if (cond && versionTruth(cond, ctx) === false) return { ...constantSkip(cond), versionGate: true };
   }
   return undefined;
 }
