@@ -22,6 +22,60 @@ export interface FileChange {
   error?: string;
   /** Each side was rebuilt from the hunks alone (no files at hand): what lies outside them is unknown. */
   fromHunks?: boolean;
+  /** With `fromHunks`: the lines of the new text that the hunks show. */
+  newView?: SideView;
+}
+
+/** The part of one side of a file that a patch's hunks show. */
+export interface SideView {
+  /** 0-based lines the hunks show. */
+  shown: Set<number>;
+  /** The number of lines of the side when the last hunk reaches the end of the file. */
+  end?: number;
+}
+
+/**
+ * The new side's lines that the hunks show, and where the file ends when the last hunk shows it: git and
+ * diff -u show the same number of context lines after a change as before one, except at the end of the
+ * file, so a last hunk with fewer trailing context lines than the hunks' leading context ends there
+ * (as does one that says `\ No newline at end of file`).
+ */
+export function newSideView(patch: StructuredPatch): SideView {
+  const shown = new Set<number>();
+  let context = 0;
+  let end: number | undefined;
+  patch.hunks.forEach((hunk, i) => {
+    let line = hunk.newStart - 1;
+    for (const l of hunk.lines) if (l[0] === ' ' || l[0] === '+') shown.add(line++);
+    const body = hunk.lines.filter((l) => l[0] !== '\\');
+    const firstChange = body.findIndex((l) => l[0] === '+' || l[0] === '-');
+    if (firstChange < 0) return;
+    let trailing = 0;
+    while (trailing < body.length && body[body.length - 1 - trailing]![0] === ' ') trailing++;
+    const last = i === patch.hunks.length - 1;
+    // A hunk at the start of the file has fewer leading context lines; the largest count is the diff's.
+    context = Math.max(context, firstChange, last ? 0 : trailing);
+    const noNewline = hunk.lines.some((l, j) => l[0] === '\\' && hunk.lines[j - 1]?.[0] !== '-');
+    if (last && (noNewline || trailing < context)) end = line;
+  });
+  return { shown, end };
+}
+
+/**
+ * True when a side shows the whole of the block of lines `start..end` (a definition's extent in the text
+ * rebuilt from hunks): every line is shown, and after it a shown line that is not indented deeper than
+ * `start`'s, or the end of the file.
+ */
+export function showsWhole(view: SideView | undefined, lines: readonly string[], start: number, end: number): boolean {
+  if (!view) return true;
+  for (let l = start; l <= end; l++) if (!view.shown.has(l)) return false;
+  const indent = (s: string) => s.length - s.trimStart().length;
+  for (let l = end + 1; ; l++) {
+    if (view.end !== undefined && l >= view.end) return true;
+    if (!view.shown.has(l)) return false;
+    const text = lines[l] ?? '';
+    if (text.trim() && !text.trimStart().startsWith('#')) return indent(text) <= indent(lines[start] ?? '');
+  }
 }
 
 /** Strips git's `a/`, `b/` prefixes; `/dev/null` means no file. */
@@ -133,6 +187,7 @@ export function changesFromPatchText(patches: StructuredPatch[]): FileChange[] {
       newSource: newPath ? sideFromHunks(p, 'new') : undefined,
       ...lineMapping(p),
       fromHunks: true,
+      newView: newPath ? newSideView(p) : undefined,
     });
   }
   return out;

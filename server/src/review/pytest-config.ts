@@ -12,6 +12,16 @@ export interface PytestRunConfig {
   addopts: string[];
   /** The other keys, as lists of words; absent keys are absent. */
   lists: Partial<Record<ListKey, string[]>>;
+  /** The pytest commands of tox's environments (`[testenv] commands = pytest ...`). */
+  commands?: PytestCommand[];
+}
+
+/** One pytest invocation in a tox environment's `commands`. */
+export interface PytestCommand {
+  /** The environment's section (`testenv`, `testenv:py311`); empty when a hunk does not show it. */
+  env: string;
+  /** The words after `pytest` (`python -m pytest`, `coverage run -m pytest`). */
+  args: string[];
 }
 
 export type ListKey = 'testpaths' | 'python_files' | 'python_classes' | 'python_functions' | 'norecursedirs';
@@ -32,23 +42,97 @@ function iniSectionFor(path: string): string | undefined {
   return undefined;
 }
 
-/** True for the files pytest reads its configuration from. */
+/** True for the files pytest reads its configuration from, and tox's (whose commands run pytest). */
 export function isPytestConfigPath(path: string | undefined): boolean {
-  return !!path && (iniSectionFor(path) !== undefined || /(^|\/)pyproject\.toml$/.test(path));
+  return !!path && (iniSectionFor(path) !== undefined || /(^|\/)(pyproject|tox)\.toml$/.test(path));
 }
 
 /** pytest's configuration in a file's text; undefined when the file holds none (or cannot be read). */
 export function readPytestConfig(text: string, path: string): PytestRunConfig | undefined {
   const section = iniSectionFor(path);
-  const raw = section ? iniValues(text, section) : tomlValues(text);
-  if (!raw) return undefined;
+  const commands = toxCommands(text, path);
+  const raw = section ? iniValues(text, section) : /(^|\/)tox\.toml$/.test(path) ? undefined : tomlValues(text);
+  if (!raw) return commands.length ? { addopts: [], lists: {}, commands } : undefined;
   const addopts = raw.addopts === undefined ? [] : typeof raw.addopts === 'string' ? shellWords(raw.addopts) : raw.addopts;
   const config: PytestRunConfig = { addopts, lists: {} };
   for (const key of LIST_KEYS) {
     const value = raw[key];
     if (value !== undefined) config.lists[key] = typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value;
   }
+  if (commands.length) config.commands = commands;
   return config;
+}
+
+/**
+ * The pytest commands of tox's environments: `commands` of `[testenv]`/`[testenv:name]` in tox.ini or
+ * setup.cfg (or pyproject.toml's `legacy_tox_ini`), and of `env_run_base`/`env.<name>` in tox.toml or
+ * pyproject.toml's `[tool.tox]`. A `commands` key before any section header (a hunk that does not show
+ * it) counts, with the environment unknown.
+ */
+export function toxCommands(text: string, path: string): PytestCommand[] {
+  const base = path.split('/').pop() ?? '';
+  if (base === 'tox.ini' || base === 'setup.cfg') return iniToxCommands(text);
+  if (base !== 'tox.toml' && base !== 'pyproject.toml') return [];
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const tox = (base === 'tox.toml' ? doc : (doc.tool as Record<string, unknown> | undefined)?.tox) as Record<string, unknown> | undefined;
+  if (!tox || typeof tox !== 'object') return [];
+  if (typeof tox.legacy_tox_ini === 'string') return iniToxCommands(tox.legacy_tox_ini);
+  const out: PytestCommand[] = [];
+  const fromEnv = (env: string, table: unknown) => {
+    const commands = (table as Record<string, unknown> | undefined)?.commands;
+    if (!Array.isArray(commands)) return;
+    for (const c of commands) if (Array.isArray(c)) pushPytest(out, env, c.map((w) => (typeof w === 'string' ? w : '{replace}')));
+  };
+  fromEnv('env_run_base', tox.env_run_base);
+  const envs = tox.env as Record<string, unknown> | undefined;
+  if (envs && typeof envs === 'object') for (const [name, table] of Object.entries(envs)) fromEnv(`env.${name}`, table);
+  return out;
+}
+
+function iniToxCommands(text: string): PytestCommand[] {
+  const out: PytestCommand[] = [];
+  let section: string | undefined;
+  let inCommands = false;
+  let pending = '';
+  const flush = () => {
+    if (pending.trim()) pushPytest(out, section ?? '', shellWords(pending.trim().replace(/^-\s*/, '')));
+    pending = '';
+  };
+  const isEnv = () => section === undefined || section === 'testenv' || section.startsWith('testenv:');
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\[([^\]]*)\]/.exec(line);
+    if (header) {
+      flush();
+      section = header[1]!.trim();
+      inCommands = false;
+      continue;
+    }
+    if (/^\s*([#;]|$)/.test(line)) continue;
+    if (/^\s/.test(line)) {
+      if (!inCommands) continue;
+      // Each continuation line is a command of its own, unless the one before ends with `\`.
+      if (!pending.endsWith('\\')) flush();
+      pending = `${pending.replace(/\\$/, '')} ${line.trim()}`;
+      continue;
+    }
+    flush();
+    const entry = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+    inCommands = !!entry && entry[1]!.trim() === 'commands' && isEnv();
+    if (inCommands) pending = entry![2]!.trim();
+  }
+  flush();
+  return out;
+}
+
+/** Adds the command to `out` when it runs pytest: `pytest`, `py.test`, `{envbindir}/pytest`, `python -m pytest`. */
+function pushPytest(out: PytestCommand[], env: string, words: string[]): void {
+  const at = words.findIndex((w, i) => /(^|[/}])(py\.test|pytest)$/.test(w) && (i === 0 || words[i - 1] === '-m' || !words[i - 1]!.startsWith('-')));
+  if (at >= 0) out.push({ env, args: words.slice(at + 1) });
 }
 
 type RawValues = Partial<Record<'addopts' | ListKey, string | string[]>>;

@@ -7,11 +7,11 @@
 import { analyze, effectiveSeverity, isRuleEnabled, parsePython, compareFindings, rulesForKey } from '../engine';
 import type { AnalysisSettings, Finding, Rule, SuppressedFinding } from '../engine';
 import { addedSuppressionFindings, suppressionAdded, weakenedConfigFindings, type ConfigSnapshot } from '../rules/review/RH901-suppression-added';
-import { collectTests, deletedTestFindings, narrowedRunFindings, testDeleted, uncollectedTestNames, type TestDefinition, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
+import { collectTests, deletedTestFindings, narrowedRunFindings, squash, testDeleted, uncollectedTestNames, type ChangeTexts, type TestDefinition, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
 import { isPytestConfigPath, readPytestConfig } from './pytest-config';
 import { classifyFile, collectFileFacts } from '../engine/roles';
 import { NameResolver } from '../engine/names';
-import { WHOLE_PATCH, type FileChange } from './changes';
+import { showsWhole, WHOLE_PATCH, type FileChange } from './changes';
 
 export type DiffScope = 'lines' | 'files';
 
@@ -63,6 +63,8 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
   const addedTests: string[] = [];
   // pytest's python_files when the change sets it (a test file renamed to a name it no longer matches).
   let pythonFiles: string[] | undefined;
+  // Every Python file's text on each side: code a test loses that lands elsewhere in the change moved.
+  const texts: ChangeTexts = { old: '', new: '' };
   let files = 0;
 
   for (const change of changes) {
@@ -92,11 +94,14 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
       continue;
     }
     if (!isPython(change.newPath) && !isPython(change.oldPath)) continue;
+    if (change.oldSource !== undefined && isPython(change.oldPath)) texts.old += `${squash(change.oldSource)}\n`;
+    if (change.newSource !== undefined && isPython(change.newPath)) texts.new += `${squash(change.newSource)}\n`;
 
     if (change.oldSource !== undefined && isPython(change.oldPath)) {
       const oldTests = testsIn(change.oldSource, change.oldPath!, settings)?.tests;
       if (oldTests) {
         const after = change.newSource !== undefined ? testsIn(change.newSource, change.newPath!, settings, true) : undefined;
+        const newLines = change.newView ? (change.newSource ?? '').split('\n') : [];
         testChanges.push({
           oldPath: change.oldPath,
           newPath: change.newPath,
@@ -105,6 +110,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
           newUncollected: after?.uncollected,
           oldToNew: change.oldToNew,
           oldUnseen: change.fromHunks,
+          newInView: change.newView ? (t) => showsWhole(change.newView, newLines, t.line, t.endLine ?? t.line) : undefined,
         });
       }
     }
@@ -134,7 +140,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
     file.suppressed.push(...honoured);
   }
 
-  for (const d of deletedTestFindings(testChanges, addedTests, pythonFiles)) {
+  for (const d of deletedTestFindings(testChanges, addedTests, pythonFiles, texts)) {
     const settings = options.settingsFor(d.path);
     if (!isRuleEnabled(testDeleted.meta, settings)) continue;
     fileFor(d.path).findings.push({ ...d.finding, severity: effectiveSeverity(testDeleted.meta, d.finding.severity, settings) });

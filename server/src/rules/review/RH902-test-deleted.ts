@@ -3,12 +3,12 @@
  * (and does not move elsewhere in the same change). Deleting the failing test is the bluntest hack.
  */
 import picomatch from 'picomatch';
-import { decoratorsOf, forEachInScope, functionName, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, forEachInScope, functionName, localAssignments, moduleAssignments, unparen, type Node } from '../../engine/ast';
 import { NameResolver } from '../../engine/names';
 import type { Rule } from '../../engine/rule';
 import type { Finding } from '../../engine/types';
 import { PYTEST_DEFAULTS, runNarrowingOptions, type ListKey, type PytestRunConfig, type RunNarrowingOption } from '../../review/pytest-config';
-import { blanketMark, classifyReason, isCheckingCall, quoteReason, type MarkContext } from '../tests/helpers';
+import { blanketMark, calleeLastName, classifyReason, isCheckingCall, quoteReason, type MarkContext } from '../tests/helpers';
 
 export const testDeleted: Rule = {
   meta: {
@@ -18,13 +18,16 @@ export const testDeleted: Rule = {
     defaultSeverity: 'warning',
     reviewOnly: true,
     docs: {
-      summary: 'A change deletes a test function, a test class or a whole test file, empties or skips a test, or takes tests out of the run.',
+      summary: 'A change deletes a test function, a test class or a whole test file, empties, hollows out or skips a test, drops its parametrize cases, or takes tests out of the run.',
       why:
         'The bluntest way to make a test suite pass is to remove the tests that fail. In a patch written to "make the ' +
         'tests pass", a deleted test is a red flag unless the change says why (the feature it tested was removed, or the ' +
-        'test moved). Emptying the test (`pass`), removing every check from it, putting an unconditional skip or xfail on it, ' +
+        'test moved). Emptying the test (`pass`), removing every check from it or turning its checks into comments, ' +
+        'replacing a value check with one that passes for almost any result (`assert result is not None`, ' +
+        '`isinstance`, `len(x) > 0`), dropping rows of its `parametrize` list, putting an unconditional skip or xfail on it, ' +
         'its class or its module, renaming its file to a name pytest does ' +
-        'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m`, a ' +
+        'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
+        'configuration or in the pytest command of a tox environment, a ' +
         'narrower `testpaths` or `python_files`) has the same effect while the test seems to stay.',
       example: '# before\ndef test_parse_negative():\n    assert parse("-1") == -1\n# after: the function is gone\n',
       instead: 'Keep the test and fix the code, or explain in the change why the behaviour it tested no longer exists.',
@@ -38,6 +41,16 @@ export const testDeleted: Rule = {
         'Conditional skips a change adds (`skipif(sys.platform == "win32")`, `skipUnless(HAS_NUMPY)`) are not reported; an unconditional one whose reason names the environment or an issue ("needs network access", "bpo-1234") is `info`.',
         'pytest options that leave out paths without `test` in their name (`--ignore=docs`, `--ignore=setup.py`), and ' +
           '`norecursedirs` entries such as `build` or `.venv`, do not leave out tests: not reported.',
+        'A new tox environment that runs a subset (`[testenv:quick] commands = pytest -m "not slow"`) leaves the existing ones as they were: not reported.',
+        'Checks rewritten in an equivalent form (`assert x == True` to `assert x`, `!= None` to `is not None`, ' +
+          '`assertEqual(len(x), 0)` to `assertFalse(x)`, `==` to `assert_frame_equal` or `pytest.approx`, `assertEqual(r.status_code, 200)` ' +
+          'to `assert r.ok`) and checks made stricter are not reported; a value check that moves to another test of the change is not either.',
+        'A check commented out beside a new one (the old expected value kept as a note, as many checks as before) is `info`.',
+        'parametrize rows removed as duplicates, moved to another test or file of the change, or extended with a new column ' +
+          'are not reported; rows dropped from a list the change also adds rows to, or rows with their own marks, are `info`.',
+        'From the hunks of a patch alone, a test whose body goes on past the last line shown is not reported as emptied ' +
+          'or weakened (the checks may lie beyond), nor a parametrize list whose decorator lies outside the hunks.',
+        'An early `return` added at the top of a test is reported by RH403 on that line, not again here.',
       ],
     },
   },
@@ -61,6 +74,40 @@ export interface TestDefinition {
   callsLocalHelper?: boolean;
   /** An unconditional skip or xfail mark on the test, its class (`@pytest.mark.skip`) or its module (`pytestmark = ...`). */
   disabledBy?: DisablingMark;
+  /** 0-based last line of the definition. */
+  endLine?: number;
+  /** Functions: each check of the body, classified by what it pins. */
+  checkList?: Check[];
+  /** Functions: what the body's `==` checks compare (`parse(x)` of `assert parse(x) == {...}`), whitespace removed. */
+  compared?: string[];
+  /** Functions: the functions and methods the body calls (`parse`, `self._check`), whitespace removed. */
+  calls?: string[];
+  /** Functions: each comment line of the body with the rest of its run of comment lines (the text after `#`, whitespace removed). */
+  comments?: { text: string; line: number }[];
+  /** Functions: the rows of each `@pytest.mark.parametrize` list on the test. */
+  cases?: CaseList[];
+}
+
+/** One check of a test, whitespace removed. */
+export interface Check {
+  text: string;
+  /**
+   * `weak`: passes for almost any result (`is not None`, `isinstance`, `len(x) > 0`, `== True`); `truthy`: the
+   * truth of `subject` (`assert result`), weak when the old test compared that value; `strong`: the rest.
+   */
+  kind: 'strong' | 'weak' | 'truthy';
+  subject?: string;
+  /** The line the check starts on, as written. */
+  display: string;
+}
+
+/** The rows of one `parametrize` list. */
+export interface CaseList {
+  /** The argument names as written, whitespace removed (the key that matches a list across the change). */
+  argnames: string;
+  line: number;
+  /** Each row's values joined by commas, whitespace removed (`pytest.param(15, 3, id=...)` and `(15, 3)` are `15,3`). */
+  rows: { values: string; display: string; marked: boolean }[];
 }
 
 export interface DisablingMark {
@@ -98,22 +145,196 @@ function isTestSupportImport(qualified: string | undefined): boolean {
   return !!qualified && (qualified.startsWith('.') || /(^|[._])(tests?|testing|helpers?|support|utils?|conftest)([._]|$)/.test(qualified.slice(0, qualified.lastIndexOf('.'))));
 }
 
+/** Text with its whitespace removed, to compare code across the sides of a change whatever its layout. */
+export function squash(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
 /** What a test function's body does, for comparing the two sides of a change. */
-function testShape(def: Node, localNames: ReadonlySet<string>, names: NameResolver): Pick<TestDefinition, 'checks' | 'empty' | 'callsLocalHelper'> {
+function testShape(def: Node, localNames: ReadonlySet<string>, names: NameResolver, root: Node, lines: readonly string[]): Pick<TestDefinition, 'checks' | 'empty' | 'callsLocalHelper' | 'endLine' | 'checkList' | 'compared' | 'calls' | 'comments' | 'cases'> {
   const body = def.childForFieldName('body');
   let checks = 0;
   let callsLocalHelper = false;
+  const checkList: Check[] = [];
+  const compared: string[] = [];
+  const calls = new Set<string>();
+  const assigned = localAssignments(def);
   if (body) {
     forEachInScope(body, (n) => {
-      if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, names))) checks++;
-      else if (n.type === 'call') {
-        const fn = n.childForFieldName('function');
-        const called = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? '') ? fn.childForFieldName('attribute')?.text : undefined;
-        if (called && (localNames.has(called) || (fn!.type === 'identifier' && isTestSupportImport(names.alias(called))))) callsLocalHelper = true;
+      if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, names))) {
+        checks++;
+        checkList.push(classifyCheck(n, assigned, compared));
+        return;
       }
+      if (n.type !== 'call') return;
+      const fn = n.childForFieldName('function');
+      if (fn?.type === 'identifier' || (fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? ''))) calls.add(squash(fn.text));
+      const called = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? '') ? fn.childForFieldName('attribute')?.text : undefined;
+      if (called && (localNames.has(called) || (fn!.type === 'identifier' && isTestSupportImport(names.alias(called))))) callsLocalHelper = true;
     });
   }
-  return { checks, empty: !!body && body.namedChildren.every(isInert), callsLocalHelper };
+  return {
+    checks,
+    empty: !!body && body.namedChildren.every(isInert),
+    callsLocalHelper,
+    endLine: def.endPosition.row,
+    checkList,
+    compared,
+    calls: [...calls],
+    comments: commentRuns(def, lines),
+    cases: parametrizeCases(def, root),
+  };
+}
+
+/** Predicates that hold for almost any value of the right type. */
+const WEAK_PREDICATES = new Set(['isinstance', 'issubclass', 'hasattr', 'callable', 'bool']);
+/** Assertion methods that pin no value (`assertIsNotNone(x)`); `assertTrue` is the truth of its argument. */
+const WEAK_ASSERT_METHODS = new Set(['assertIsNotNone', 'assertIsInstance', 'assertNotIsInstance']);
+const TRUTH_ASSERT_METHODS = new Set(['assertTrue', 'assert_', 'failUnless']);
+const EQUALITY_ASSERT_METHODS = /^(assertEquals?|assertDictEqual|assertListEqual|assertTupleEqual|assertSetEqual|assertSequenceEqual|assertMultiLineEqual|assertCountEqual|assertAlmostEquals?|assertIs|assert_equal|assert_array_equal|assert_allclose|assert_frame_equal|assert_series_equal)$/;
+
+const isNone = (n: Node) => unparen(n).type === 'none';
+const isTrue = (n: Node) => unparen(n).type === 'true';
+const isBoolOrNone = (n: Node) => ['true', 'false', 'none'].includes(unparen(n).type);
+/** `len(x)`. */
+const isLen = (n: Node) => {
+  const u = unparen(n);
+  return u.type === 'call' && u.childForFieldName('function')?.text === 'len';
+};
+const isInt = (n: Node, value: number) => unparen(n).type === 'integer' && Number(unparen(n).text) === value;
+
+/**
+ * What a check pins. Records in `compared` the values that `==` checks compare with an expected value,
+ * so that the new side's `assert result` can be recognised as the truth of a value the old side compared.
+ */
+function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[]): Check {
+  const display = n.text.split('\n')[0]!.trim();
+  const text = squash(n.text);
+  // A name assigned once in the test stands for its value (`result = parse(x)`; `assert result`).
+  const resolve = (e: Node): Node => {
+    const u = unparen(e);
+    const values = u.type === 'identifier' ? assigned.get(u.text) : undefined;
+    return values?.length === 1 ? unparen(values[0]!) : u;
+  };
+  const compare = (a: Node, b: Node) => {
+    if (isBoolOrNone(a) || isBoolOrNone(b)) return;
+    compared.push(squash(resolve(a).text), squash(resolve(b).text));
+  };
+  const condition = (e: Node): Pick<Check, 'kind' | 'subject'> => {
+    const u = unparen(e);
+    if (u.type === 'boolean_operator' && u.childForFieldName('operator')?.text === 'and') {
+      const parts = [u.childForFieldName('left'), u.childForFieldName('right')].filter((p): p is Node => !!p).map(condition);
+      return parts.every((p) => p.kind === 'weak') ? { kind: 'weak' } : { kind: 'strong' };
+    }
+    if (u.type === 'comparison_operator') {
+      const operands = u.namedChildren.filter((c) => c.type !== 'comment');
+      const ops = u.children.filter((c) => !c.isNamed || c.type === 'is not' || c.type === 'not in').map((c) => c.text.replace(/\s+/g, ' '));
+      if (operands.length !== 2 || ops.length !== 1) return { kind: 'strong' };
+      const [a, b] = operands as [Node, Node];
+      const op = ops[0]!;
+      if ((op === 'is not' || op === '!=') && (isNone(a) || isNone(b))) return { kind: 'weak' };
+      if ((op === '==' || op === 'is') && (isTrue(a) || isTrue(b))) return { kind: 'weak' };
+      // A non-empty length: `len(x) > 0`, `len(x) >= 1`, `len(x) != 0`, `0 < len(x)`.
+      if ((isLen(a) && ((op === '>' && isInt(b, 0)) || (op === '>=' && isInt(b, 1)) || (op === '!=' && isInt(b, 0)))) || (isLen(b) && ((op === '<' && isInt(a, 0)) || (op === '<=' && isInt(a, 1))))) return { kind: 'weak' };
+      // `type(x) is dict`.
+      const isType = (x: Node) => unparen(x).type === 'call' && unparen(x).childForFieldName('function')?.text === 'type';
+      if ((op === 'is' || op === '==') && (isType(a) || isType(b))) return { kind: 'weak' };
+      if (op === '==') compare(a, b);
+      return { kind: 'strong' };
+    }
+    if (u.type === 'call') {
+      const fn = u.childForFieldName('function');
+      if (fn?.type === 'identifier' && WEAK_PREDICATES.has(fn.text)) return { kind: 'weak' };
+    }
+    if (['identifier', 'attribute', 'subscript', 'call'].includes(u.type)) {
+      const value = resolve(u);
+      // `ok = parse(x) == {...}; assert ok` still compares.
+      if (value.type === 'comparison_operator' || value.type === 'not_operator' || value.type === 'boolean_operator') return condition(value);
+      return { kind: 'truthy', subject: squash(value.text) };
+    }
+    return { kind: 'strong' };
+  };
+  if (n.type === 'assert_statement') {
+    const cond = n.namedChildren[0];
+    return { text, display, ...(cond ? condition(cond) : { kind: 'strong' }) };
+  }
+  const method = calleeLastName(n);
+  const [first, second] = callArguments(n).positional;
+  if (WEAK_ASSERT_METHODS.has(method)) return { text, display, kind: 'weak' };
+  if (TRUTH_ASSERT_METHODS.has(method) && first) return { text, display, ...condition(first) };
+  if (EQUALITY_ASSERT_METHODS.test(method) && first && second) {
+    if ((method.startsWith('assertEqual') || method === 'assertIs') && (isTrue(first) || isTrue(second))) return { text, display, kind: 'weak' };
+    compare(first, second);
+  }
+  if (/^assertGreater(Equal)?$/.test(method) && first && second && isLen(first) && isInt(second, method === 'assertGreater' ? 0 : 1)) return { text, display, kind: 'weak' };
+  if (method === 'assertNotEqual' && first && second && (isNone(first) || isNone(second))) return { text, display, kind: 'weak' };
+  return { text, display, kind: 'strong' };
+}
+
+/**
+ * Runs of comment lines in a function, including those after its last statement that are indented like its
+ * body (`# assert x == 1` left where the check was): the text after `#`, whitespace removed.
+ */
+function commentRuns(def: Node, lines: readonly string[]): { text: string; line: number }[] {
+  const indent = (s: string) => s.length - s.trimStart().length;
+  const defIndent = indent(lines[def.startPosition.row] ?? '');
+  let last = def.endPosition.row;
+  while (last + 1 < lines.length && (!lines[last + 1]!.trim() || (lines[last + 1]!.trimStart().startsWith('#') && indent(lines[last + 1]!) > defIndent))) last++;
+  // One entry per comment line: its text and that of the comment lines after it in the same run, so that a
+  // check commented out over several lines reads whole from its first line.
+  const out: { text: string; line: number }[] = [];
+  let run: { text: string; line: number }[] = [];
+  for (let l = def.startPosition.row + 1; l <= last; l++) {
+    const t = (lines[l] ?? '').trim();
+    if (t.startsWith('#')) {
+      const text = squash(t.replace(/^#+/, ''));
+      for (const r of run) r.text += text;
+      run.push({ text, line: l });
+      out.push(run[run.length - 1]!);
+    } else if (t) run = [];
+  }
+  return out;
+}
+
+/** A comment line that starts with the check's text, the whole of an expression (not `assert x` in `# assert xs are sorted`). */
+function commentsOut(comment: { text: string }, check: Check): boolean {
+  return comment.text.startsWith(check.text) && !/^[\w.([{'"]/.test(comment.text.slice(check.text.length));
+}
+
+/** The rows of the `parametrize` lists on a test, when written as a list (or a module constant holding one). */
+function parametrizeCases(def: Node, root: Node): CaseList[] {
+  const out: CaseList[] = [];
+  let constants: Map<string, Node[]> | undefined;
+  for (const d of decoratorsOf(def)) {
+    if (d.type !== 'call' || !/(^|\.)parametrize$/.test(d.childForFieldName('function')?.text ?? '')) continue;
+    const args = callArguments(d);
+    const argnames = args.positional[0] ?? args.keywords.get('argnames');
+    let values = args.positional[1] ?? args.keywords.get('argvalues');
+    if (!argnames || !values) continue;
+    values = unparen(values);
+    if (values.type === 'identifier') {
+      const bound = (constants ??= moduleAssignments(root)).get(values.text);
+      values = bound?.length === 1 ? unparen(bound[0]!) : values;
+    }
+    if (values.type !== 'list' && values.type !== 'tuple') continue;
+    const rows = values.namedChildren.filter((r) => r.type !== 'comment').map((r) => caseRow(r));
+    out.push({ argnames: squash(argnames.text), line: d.startPosition.row, rows });
+  }
+  return out;
+}
+
+function caseRow(row: Node): CaseList['rows'][number] {
+  const display = row.text.replace(/\s+/g, ' ');
+  const r = unparen(row);
+  if (r.type === 'call' && /(^|\.)param$/.test(r.childForFieldName('function')?.text ?? '')) {
+    const args = callArguments(r);
+    return { values: args.positional.map((a) => squash(a.text)).join(','), display, marked: args.keywords.has('marks') };
+  }
+  if (r.type === 'tuple' || (row.type === 'parenthesized_expression' && r.type !== 'tuple')) {
+    const items = r.type === 'tuple' ? r.namedChildren.filter((c) => c.type !== 'comment') : [r];
+    return { values: items.map((a) => squash(a.text)).join(','), display, marked: false };
+  }
+  return { values: squash(r.text), display, marked: false };
 }
 
 /** Tests defined in a module: `test*` functions, and classes that hold `test*` methods. */
@@ -134,7 +355,9 @@ export function collectTests(root: Node): TestDefinition[] {
   for (const n of [...localNames]) if (n.startsWith('test')) localNames.delete(n);
   let resolver: NameResolver | undefined;
   const names = () => (resolver ??= new NameResolver(root));
-  const shape = (def: Node) => testShape(def, localNames, names());
+  // The module node starts at its first token: the lines before it are blank.
+  const lines = `${'\n'.repeat(root.startPosition.row)}${root.text}`.split('\n');
+  const shape = (def: Node) => testShape(def, localNames, names(), root, lines);
   const marks: MarkContext = { get names() { return names(); }, root, source: root.text };
   const moduleMark = pytestmarkIn(root, 'module', marks);
   for (const stmt of root.namedChildren) {
@@ -156,7 +379,7 @@ export function collectTests(root: Node): TestDefinition[] {
         }
       }
       if (methods.length || className.startsWith('Test')) {
-        out.push({ qualifiedName: className, name: className, line: def.startPosition.row, isClass: true, body: bodyText(def), disabledBy: classMark }, ...methods);
+        out.push({ qualifiedName: className, name: className, line: def.startPosition.row, isClass: true, body: bodyText(def), disabledBy: classMark, endLine: def.endPosition.row }, ...methods);
       }
     }
   }
@@ -237,6 +460,24 @@ export interface TestFileChange {
   oldToNew: (line: number) => number;
   /** The old text is known only where hunks show it (a patch with no files at hand). */
   oldUnseen?: boolean;
+  /** With the text known only where hunks show it: whether they show the whole of a new-side definition. */
+  newInView?: (t: TestDefinition) => boolean;
+}
+
+/** The Python text of every file of the change, each side joined and whitespace removed: to tell code that moved from code that went. */
+export interface ChangeTexts {
+  old: string;
+  new: string;
+}
+
+/** Occurrences of `needle` in `hay`. */
+function occurrences(hay: string, needle: string): number {
+  return needle ? hay.split(needle).length - 1 : 0;
+}
+
+/** Code that the old side had and the new side has as often somewhere in the change: it moved, not went. */
+function landedElsewhere(texts: ChangeTexts | undefined, code: string): boolean {
+  return !!texts && occurrences(texts.new, code) >= occurrences(texts.old, code);
 }
 
 /**
@@ -271,7 +512,7 @@ function testNames(tests: readonly TestDefinition[]): string {
  * already existed under the same name elsewhere (`TestAdd.test_negative` beside a deleted
  * `TestMul.test_negative`) is not where the deleted one went.
  */
-export function deletedTestFindings(files: TestFileChange[], addedTests: Iterable<string> = [], pythonFiles: readonly string[] = PYTEST_DEFAULTS.python_files!): DeletedTestFinding[] {
+export function deletedTestFindings(files: TestFileChange[], addedTests: Iterable<string> = [], pythonFiles: readonly string[] = PYTEST_DEFAULTS.python_files!, texts?: ChangeTexts): DeletedTestFinding[] {
   const out: DeletedTestFinding[] = [];
   // A file renamed out of collection takes all its tests with it: one finding, and its tests land nowhere.
   const uncollectedFiles = files.filter((f) => f.newTests && renamedOutOfCollection(f.oldPath, f.newPath, pythonFiles));
@@ -290,7 +531,7 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
   const landedNames = new Set([...landed.map((t) => t.name), ...addedTests]);
   const landedBodies = new Set(landed.filter((t) => t.body).map((t) => t.body));
   for (const f of collectedFiles) {
-    out.push(...hollowedTestFindings(f), ...disabledTestFindings(f));
+    out.push(...hollowedTestFindings(f, texts), ...trimmedCaseFindings(f, texts), ...disabledTestFindings(f));
     const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
     const gone = f.oldTests.filter((t) => !after.has(t.qualifiedName) && !landedNames.has(t.name) && !(t.body && landedBodies.has(t.body)));
     if (!gone.length) continue;
@@ -311,24 +552,104 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
   return out;
 }
 
+/** Names a test may call that are not helpers doing its checking. */
+const BUILTINS = new Set(['print', 'len', 'str', 'repr', 'int', 'float', 'bool', 'list', 'dict', 'set', 'tuple', 'sorted', 'type', 'isinstance', 'range', 'enumerate', 'zip', 'getattr', 'hasattr', 'next', 'iter', 'open', 'vars', 'id', 'any', 'all', 'min', 'max', 'sum', 'abs', 'round', 'format', 'callable']);
+
 /**
- * Tests that stay under their name but no longer test: emptied to `pass`/`...`/a docstring, or stripped of
- * every check while the rest of the body stays (the call runs, nothing is compared).
+ * Calls the new side of a test makes that the old side did not and that may do its checking elsewhere:
+ * an inherited method (`self.check_roundtrip(x)` from a base class in another file), or, when only the hunks
+ * are known, any function defined out of sight.
  */
-function hollowedTestFindings(f: TestFileChange): DeletedTestFinding[] {
+function callsNewHelper(was: TestDefinition, now: TestDefinition, hunksOnly: boolean): boolean {
+  const before = new Set(was.calls ?? []);
+  return (now.calls ?? []).some((c) => !before.has(c) && !BUILTINS.has(c) && (hunksOnly || /^(self|cls)\./.test(c)));
+}
+
+/** A check pins no value: weak by its form, or the truth of a value the old test compared with an expected one. */
+function isWeak(c: Check, was: TestDefinition): boolean {
+  return c.kind === 'weak' || (c.kind === 'truthy' && !!c.subject && (was.compared ?? []).includes(c.subject));
+}
+
+/**
+ * Tests that stay under their name but no longer test: emptied to `pass`/`...`/a docstring, their checks
+ * turned into comments, stripped of every check while the rest of the body stays (the call runs, nothing is
+ * compared), or left with checks that pin no value (`assert result is not None` where the test compared
+ * the result with the expected one).
+ */
+function hollowedTestFindings(f: TestFileChange, texts?: ChangeTexts): DeletedTestFinding[] {
   if (!f.newTests) return [];
   const before = new Map(f.oldTests.filter((t) => !t.isClass).map((t) => [t.qualifiedName, t]));
   const out: DeletedTestFinding[] = [];
   for (const now of f.newTests) {
     const was = before.get(now.qualifiedName);
     if (!was || now.isClass || was.empty) continue;
+    // With only the hunks to go by, the body may go on past the last line shown.
+    const whole = f.newInView?.(now) ?? true;
+    const helper = now.callsLocalHelper || callsNewHelper(was, now, !!f.oldUnseen);
+    const oldChecks = was.checkList ?? [];
+    const newChecks = now.checkList ?? [];
+    // Checks the change leaves in the test as comments: each matched by its text.
+    const live = new Set(newChecks.map((c) => c.text));
+    const commented = oldChecks.filter((c) => !live.has(c.text) && (now.comments ?? []).some((r) => commentsOut(r, c)) && !(was.comments ?? []).some((r) => commentsOut(r, c)));
     let message: string | undefined;
-    if (now.empty) message = `This change empties the test ${now.qualifiedName}: its body no longer does anything, so it passes whatever the code does`;
-    // With only the hunks to go by, the checks may lie past the last line shown on both sides.
-    else if (was.checks && !now.checks && !now.callsLocalHelper && !f.oldUnseen) {
+    let line = now.line;
+    let severity: Finding['severity'] = 'warning';
+    if (now.empty && whole) message = `This change empties the test ${now.qualifiedName}: its body no longer does anything, so it passes whatever the code does`;
+    else if (commented.length) {
+      const count = commented.length === 1 ? 'a check' : `${commented.length} checks`;
+      message = `This change turns ${count} of the test ${now.qualifiedName} into comments (\`${commented[0]!.display}\`${commented.length > 1 ? ', …' : ''}): ${commented.length === 1 ? 'it no longer runs' : 'they no longer run'}`;
+      line = (now.comments ?? []).find((r) => commentsOut(r, commented[0]!))?.line ?? line;
+      // As many live checks as before: the commented one was replaced (an updated expected value), not dropped.
+      if ((now.checks ?? 0) >= (was.checks ?? 0)) {
+        severity = 'info';
+        message += ', though the test keeps as many checks as before';
+      }
+    } else if (was.checks && !now.checks && !helper && whole) {
       message = `This change removes every check from the test ${now.qualifiedName} (it had ${was.checks}): it still runs the code but no longer compares anything`;
+    } else if (newChecks.length && !helper && whole && newChecks.every((c) => isWeak(c, was))) {
+      // The old test pinned values; the new one only asks for a result of some kind. Quiet when the old
+      // value checks moved to another test or file of the change.
+      const pinned = oldChecks.filter((c) => !isWeak(c, was) && c.kind !== 'truthy' && !live.has(c.text));
+      if (pinned.length && !pinned.some((c) => landedElsewhere(texts, c.text))) {
+        message = `This change weakens the test ${now.qualifiedName}: it checked \`${pinned[0]!.display}\`${pinned.length > 1 ? ' and more' : ''}, now only \`${newChecks[0]!.display}\`, which passes for almost any result`;
+      }
     }
-    if (message) out.push(deletedTest(f.newPath!, now.line, message));
+    if (message) {
+      const d = deletedTest(f.newPath!, line, message);
+      d.finding.severity = severity;
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+/**
+ * Rows a change takes out of a test's `parametrize` list and puts nowhere else in the change: the test
+ * runs fewer cases (the failing ones, often). A row the list still holds (a duplicate removed) or that the
+ * change writes elsewhere (moved to another test) is not reported; a list the change also adds rows to or
+ * whose argument names change is being reworked, and a row with its own marks (`pytest.param(...,
+ * marks=skipif(...))`) may be retired with its condition: these are `info`.
+ */
+function trimmedCaseFindings(f: TestFileChange, texts?: ChangeTexts): DeletedTestFinding[] {
+  if (!f.newTests) return [];
+  const before = new Map(f.oldTests.filter((t) => !t.isClass).map((t) => [t.qualifiedName, t]));
+  const out: DeletedTestFinding[] = [];
+  for (const now of f.newTests) {
+    const was = before.get(now.qualifiedName);
+    if (!was?.cases?.length || now.isClass) continue;
+    for (const list of was.cases) {
+      const kept = now.cases?.find((c) => c.argnames === list.argnames);
+      const after = new Set((kept?.rows ?? []).map((r) => r.values));
+      const gone = list.rows.filter((r) => r.values && !after.has(r.values) && !landedElsewhere(texts, r.values));
+      if (!gone.length) continue;
+      const old = new Set(list.rows.map((r) => r.values));
+      const reworked = !kept || kept.rows.some((r) => !old.has(r.values)) || gone.every((r) => r.marked);
+      const shown = gone.slice(0, 3).map((r) => `\`${r.display}\``).join(', ') + (gone.length > 3 ? ', …' : '');
+      const message = `This change removes ${gone.length} of the ${list.rows.length} cases of the test ${now.qualifiedName} (${shown}) and adds ${gone.length === 1 ? 'it' : 'them'} nowhere else: the test no longer checks ${gone.length === 1 ? 'it' : 'them'}${reworked ? ' (the change also reworks the list)' : ''}`;
+      const d = deletedTest(f.newPath!, kept?.line ?? now.line, message);
+      if (reworked) d.finding.severity = 'info';
+      out.push(d);
+    }
   }
   return out;
 }
@@ -381,8 +702,24 @@ export function narrowedRunFindings(before: PytestRunConfig | undefined, after: 
   const old = new Set(runNarrowingOptions(before?.addopts ?? []).map(key));
   for (const o of runNarrowingOptions(after.addopts)) {
     if (old.has(key(o))) continue;
-    const message = narrowingMessage(o);
+    const message = narrowingMessage(o, "pytest's addopts");
     if (message) at(o.written, message);
+  }
+  // tox's pytest commands: options added to an environment that ran pytest before (a new environment, such
+  // as a quick `-m "not slow"` run beside the full one, leaves the others as they were).
+  for (const env of new Set((after.commands ?? []).map((c) => c.env))) {
+    const was = (before?.commands ?? []).filter((c) => c.env === env);
+    if (!was.length) continue;
+    const oldOptions = new Set([...runNarrowingOptions(before?.addopts ?? []), ...was.flatMap((c) => runNarrowingOptions(c.args))].map(key));
+    const reported = new Set<string>();
+    for (const c of after.commands!.filter((x) => x.env === env)) {
+      for (const o of runNarrowingOptions(c.args)) {
+        if (oldOptions.has(key(o)) || reported.has(key(o))) continue;
+        reported.add(key(o));
+        const message = narrowingMessage(o, env ? `the pytest command of tox's [${env}]` : "the pytest command of tox's commands");
+        if (message) at(o.written, message);
+      }
+    }
   }
   // Collection patterns and test paths: what the old side (or pytest's default) had and the new side drops.
   for (const k of ['testpaths', 'python_files', 'python_classes', 'python_functions'] as ListKey[]) {
@@ -401,19 +738,20 @@ export function narrowedRunFindings(before: PytestRunConfig | undefined, after: 
   return out;
 }
 
-function narrowingMessage(o: RunNarrowingOption): string | undefined {
+/** The message for a narrowing option added to `where` (pytest's addopts, a tox command). */
+function narrowingMessage(o: RunNarrowingOption, where: string): string | undefined {
   switch (o.option) {
     case '--deselect':
-      return `This change adds --deselect ${o.value} to pytest's addopts: that test no longer runs`;
+      return `This change adds --deselect ${o.value} to ${where}: that test no longer runs`;
     case '--ignore':
     case '--ignore-glob':
       // Paths without "test" in them (docs, setup.py, build output) hold no tests pytest would collect by default.
-      return /test/i.test(o.value ?? '') ? `This change adds ${o.option}=${o.value} to pytest's addopts: the tests there no longer run` : undefined;
+      return /test/i.test(o.value ?? '') ? `This change adds ${o.option}=${o.value} to ${where}: the tests there no longer run` : undefined;
     case '-k':
     case '-m':
-      return `This change adds ${o.option} "${o.value}" to pytest's addopts: only the tests it selects run`;
+      return `This change adds ${o.option} "${o.value}" to ${where}: only the tests it selects run`;
     default:
-      return `This change adds ${o.written === o.option ? o.option : `${o.written} (${o.option})`} to pytest's addopts: pytest then runs no test at all and reports success`;
+      return `This change adds ${o.written === o.option ? o.option : `${o.written} (${o.option})`} to ${where}: pytest then runs no test at all and reports success`;
   }
 }
 

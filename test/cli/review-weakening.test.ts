@@ -1,0 +1,318 @@
+/**
+ * RH902 on changes that keep a test but weaken it: checks turned into comments, value checks replaced by
+ * checks that pass for almost any result, `parametrize` rows dropped, and tox commands that leave tests out.
+ * Each change is a real `git diff` reviewed twice: with the files at hand (`scan --patch`) and from the hunks
+ * alone (`batch`). A corpus of legitimate test changes (refactors, renames, tightened checks, updated expected
+ * values) must give no finding at warning or above.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { makeTree, runCli } from '../support/cli';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+}
+
+interface Change {
+  name: string;
+  before: Record<string, string>;
+  after: Record<string, string>;
+}
+
+type Finding = { path: string; line: number; rule: string; severity: string; message: string };
+
+/** The change as `git diff` writes it (three lines of context). */
+function diffOf(c: Change): string {
+  const dir = makeTree(c.before);
+  try {
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'base');
+    for (const [rel, text] of Object.entries(c.after)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    git(dir, 'add', '-A');
+    return git(dir, 'diff', '--cached');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Findings of the change reviewed with the old files at hand, and from the hunks alone. */
+function review(c: Change): { files: Finding[]; hunks: Finding[] } {
+  const patch = diffOf(c);
+  const dir = makeTree(c.before);
+  try {
+    const r = runCli(['scan', '--patch', '-', '--format', 'json', '--fail-on', 'never'], dir, patch);
+    assert.equal(r.status, 0, r.stderr);
+    const files: Finding[] = JSON.parse(r.stdout).findings.map((f: Finding) => ({ ...f, path: f.path.split(path.sep).join('/') }));
+    const b = runCli(['batch'], dir, `${JSON.stringify({ id: c.name, patch })}\n`);
+    const out = JSON.parse(b.stdout.trim());
+    assert.ok(!out.error, out.error);
+    return { files, hunks: out.findings };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const show = (fs: Finding[]) => fs.map((f) => `${f.path}:${f.line} ${f.rule} ${f.severity} ${f.message}`);
+
+/** Asserts the RH902 findings (`path:line severity` and a message pattern) in both modes. */
+function expectRH902(c: Change, expected: [string, RegExp][], fromHunks = expected): void {
+  const { files, hunks } = review(c);
+  for (const [mode, found] of [['files', files], ['hunks', hunks]] as const) {
+    const rh902 = found.filter((f) => f.rule === 'RH902');
+    if (mode === 'hunks') expected = fromHunks;
+    assert.deepEqual(rh902.map((f) => `${f.path}:${f.line} ${f.severity}`), expected.map(([where]) => where), `${c.name} (${mode}):\n${show(found).join('\n')}`);
+    rh902.forEach((f, i) => assert.match(f.message, expected[i]![1], `${c.name} (${mode})`));
+  }
+}
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+const PARSER_TESTS = lines(
+  'import unittest',
+  '',
+  'from confparse import parse, parse_file',
+  '',
+  '',
+  'def test_simple():',
+  '    assert parse("a=1") == {"a": 1}',
+  '',
+  '',
+  'def test_nested():',
+  '    assert parse("a.b=1") == {"a": {"b": 1}}',
+  '    assert parse("a.b.c=2") == {"a": {"b": {"c": 2}}}',
+  '',
+  '',
+  'def test_list():',
+  '    assert parse("a=[1, 2]") == {',
+  '        "a": [1, 2],',
+  '    }',
+  '',
+  '',
+  'class TestFile(unittest.TestCase):',
+  '    def test_reads_sections(self):',
+  '        out = parse_file("tests/data/sections.ini")',
+  '        self.assertEqual(out["main"], {"x": "1"})',
+  '        self.assertEqual(len(out), 2)',
+  '',
+  '    def test_empty(self):',
+  '        out = parse_file("tests/data/empty.ini")',
+  '        self.assertEqual(out, {})',
+  '',
+  '    def test_keys(self):',
+  '        out = parse_file("tests/data/sections.ini")',
+  '        self.assertEqual(sorted(out), ["extra", "main"])',
+);
+
+describe('RH902: tests kept but weakened', () => {
+  it('reports checks turned into comments, whatever their spelling', () => {
+    const after = PARSER_TESTS.replace('    assert parse("a.b.c=2") == {"a": {"b": {"c": 2}}}', '    # assert parse("a.b.c=2") == {"a": {"b": {"c": 2}}}  # TODO')
+      .replace('    assert parse("a=[1, 2]") == {\n        "a": [1, 2],\n    }', '    result = parse("a=[1, 2]")\n    # assert parse("a=[1, 2]") == {\n    #     "a": [1, 2],\n    # }')
+      .replace('        self.assertEqual(out, {})', '        # self.assertEqual(out, {})\n        print(out)');
+    expectRH902({ name: 'commented', before: { 'tests/test_parse.py': PARSER_TESTS }, after: { 'tests/test_parse.py': after } }, [
+      ['tests/test_parse.py:12 warning', /turns a check of the test test_nested into comments \(`assert parse\("a\.b\.c=2"\)/],
+      ['tests/test_parse.py:17 warning', /turns a check of the test test_list into comments/],
+      ['tests/test_parse.py:30 warning', /turns a check of the test TestFile\.test_empty into comments \(`self\.assertEqual\(out, \{\}\)`\)/],
+    ]);
+  });
+
+  it('reports value checks replaced by checks that pass for almost any result', () => {
+    const after = PARSER_TESTS.replace('    assert parse("a=1") == {"a": 1}', '    result = parse("a=1")\n    assert result')
+      .replace('    assert parse("a.b=1") == {"a": {"b": 1}}\n    assert parse("a.b.c=2") == {"a": {"b": {"c": 2}}}', '    out = parse("a.b=1")\n    assert isinstance(out, dict) and len(out) > 0')
+      .replace('        self.assertEqual(out["main"], {"x": "1"})\n        self.assertEqual(len(out), 2)', '        self.assertIsNotNone(out)')
+      .replace('        self.assertEqual(sorted(out), ["extra", "main"])', '        self.assertTrue(sorted(out))');
+    expectRH902({ name: 'weakened', before: { 'tests/test_parse.py': PARSER_TESTS }, after: { 'tests/test_parse.py': after } }, [
+      ['tests/test_parse.py:6 warning', /weakens the test test_simple: it checked `assert parse\("a=1"\) == \{"a": 1\}`, now only `assert result`/],
+      ['tests/test_parse.py:11 warning', /weakens the test test_nested: .* now only `assert isinstance\(out, dict\) and len\(out\) > 0`/],
+      ['tests/test_parse.py:23 warning', /weakens the test TestFile\.test_reads_sections/],
+      ['tests/test_parse.py:31 warning', /weakens the test TestFile\.test_keys/],
+    ]);
+  });
+
+  it('reports parametrize rows the change drops and puts nowhere else', () => {
+    const before = lines(
+      'import pytest',
+      '',
+      'from mathx import isqrt, ilog',
+      '',
+      'LOG_CASES = [',
+      '    (1, 0),',
+      '    (8, 3),',
+      '    (9, 3),',
+      '    (2**64, 64),',
+      ']',
+      '',
+      '',
+      '@pytest.mark.parametrize(',
+      '    "n, want",',
+      '    [',
+      '        pytest.param(0, 0, id="zero"),',
+      '        pytest.param(15, 3, id="below-square"),',
+      '        pytest.param(16, 4, id="square"),',
+      '        pytest.param(10**20, 10**10, id="huge"),',
+      '    ],',
+      ')',
+      'def test_isqrt(n, want):',
+      '    assert isqrt(n) == want',
+      '',
+      '',
+      '@pytest.mark.parametrize("n, want", LOG_CASES)',
+      'def test_ilog(n, want):',
+      '    assert ilog(n) == want',
+    );
+    const after = before.replace('        pytest.param(15, 3, id="below-square"),\n', '').replace('        pytest.param(10**20, 10**10, id="huge"),\n', '').replace('    (2**64, 64),\n', '');
+    // From the hunks alone neither list can be tied to its test: the decorator and the test that uses
+    // LOG_CASES lie outside them.
+    expectRH902(
+      { name: 'trimmed', before: { 'tests/test_mathx.py': before }, after: { 'tests/test_mathx.py': after } },
+      [
+        ['tests/test_mathx.py:12 warning', /removes 2 of the 4 cases of the test test_isqrt \(`pytest\.param\(15, 3, id="below-square"\)`, `pytest\.param\(10\*\*20, 10\*\*10, id="huge"\)`\) and adds them nowhere else/],
+        ['tests/test_mathx.py:23 warning', /removes 1 of the 4 cases of the test test_ilog \(`\(2\*\*64, 64\)`\)/],
+      ],
+      [],
+    );
+    // A short list: the hunk shows the decorator, the rows and the test.
+    const short = lines('import pytest', '', 'from mathx import isqrt', '', '', '@pytest.mark.parametrize("n,want", [', '    (0, 0),', '    (1, 1),', '    (15, 3),', '    (16, 4),', '])', 'def test_isqrt(n, want):', '    assert isqrt(n) == want');
+    expectRH902({ name: 'trimmed-short', before: { 'tests/test_mathx.py': short }, after: { 'tests/test_mathx.py': short.replace('    (15, 3),\n', '') } }, [
+      ['tests/test_mathx.py:6 warning', /removes 1 of the 4 cases of the test test_isqrt \(`\(15, 3\)`\)/],
+    ]);
+  });
+
+  it('reports options that leave tests out added to the pytest command of an existing tox environment', () => {
+    const tox = lines('[tox]', 'envlist = py311, lint', '', '[testenv]', 'deps = pytest', 'commands =', '    python -m pytest {posargs}', '', '[testenv:lint]', 'commands = ruff check .');
+    const cfg = lines('[metadata]', 'name = confparse', '', '[testenv]', 'commands = pytest tests {posargs}');
+    const toml = lines('[env_run_base]', 'deps = ["pytest"]', 'commands = [["pytest", "{posargs}"]]');
+    expectRH902(
+      {
+        name: 'tox',
+        before: { 'tox.ini': tox, 'setup.cfg': cfg, 'tox.toml': toml },
+        after: {
+          'tox.ini': tox.replace('python -m pytest {posargs}', 'python -m pytest -k "not nested" \\\n        --ignore=docs {posargs}'),
+          'setup.cfg': cfg.replace('pytest tests {posargs}', 'pytest tests --ignore=tests/test_files.py {posargs}'),
+          'tox.toml': toml.replace('["pytest", "{posargs}"]', '["pytest", "--deselect", "tests/test_parse.py::test_nested", "{posargs}"]'),
+        },
+      },
+      [
+        ['setup.cfg:5 warning', /adds --ignore=tests\/test_files\.py to the pytest command of tox's \[testenv\]: the tests there no longer run/],
+        ['tox.ini:7 warning', /adds -k "not nested" to the pytest command of tox's \[testenv\]/],
+        ['tox.toml:3 warning', /adds --deselect tests\/test_parse\.py::test_nested to the pytest command of tox's \[env_run_base\]/],
+      ],
+    );
+  });
+
+  it('reports a test whose checks are commented out at the end of the file from the hunks alone', () => {
+    const before = lines('from confparse import parse', '', '', 'def test_simple():', '    assert parse("a=1") == {"a": 1}', '', '', 'def test_nested():', '    assert parse("a.b=1") == {"a": {"b": 1}}');
+    const after = before.replace('    assert parse("a.b=1") == {"a": {"b": 1}}', '    parse("a.b=1")\n    # assert parse("a.b=1") == {"a": {"b": 1}}');
+    expectRH902({ name: 'eof', before: { 'tests/test_parse.py': before }, after: { 'tests/test_parse.py': after } }, [['tests/test_parse.py:10 warning', /turns a check of the test test_nested into comments/]]);
+  });
+});
+
+/** Legitimate changes to tests: none may give a finding at warning or above. */
+const LEGIT: Change[] = [
+  {
+    name: 'checks moved into a helper of the file',
+    before: { 'tests/test_codec.py': lines('from codec import dumps, loads', '', '', 'def test_dict():', '    data = dumps({"a": 1})', '    assert loads(data) == {"a": 1}', '', '', 'def test_list():', '    data = dumps([1, 2])', '    assert loads(data) == [1, 2]') },
+    after: { 'tests/test_codec.py': lines('from codec import dumps, loads', '', '', 'def roundtrip(value):', '    assert loads(dumps(value)) == value', '', '', 'def test_dict():', '    roundtrip({"a": 1})', '', '', 'def test_list():', '    roundtrip([1, 2])') },
+  },
+  {
+    name: 'assert == replaced by assert_frame_equal',
+    before: { 'tests/test_frame.py': lines('import pandas as pd', '', 'from stats import summarize', '', '', 'def test_summary():', '    got = summarize(pd.DataFrame({"x": [1, 2]}))', '    expected = pd.DataFrame({"mean": [1.5]})', '    assert got.equals(expected)', '    assert (got.columns == expected.columns).all()') },
+    after: { 'tests/test_frame.py': lines('import pandas as pd', 'from pandas.testing import assert_frame_equal', '', 'from stats import summarize', '', '', 'def test_summary():', '    got = summarize(pd.DataFrame({"x": [1, 2]}))', '    expected = pd.DataFrame({"mean": [1.5]})', '    assert_frame_equal(got, expected)') },
+  },
+  {
+    name: 'tests renamed',
+    before: { 'tests/test_slug.py': lines('from slug import slugify', '', '', 'def test_1():', '    assert slugify("A B") == "a-b"', '', '', 'def test_2():', '    assert slugify("") == ""') },
+    after: { 'tests/test_slug.py': lines('from slug import slugify', '', '', 'def test_spaces_become_dashes():', '    assert slugify("A B") == "a-b"', '', '', 'def test_empty_string():', '    assert slugify("") == ""') },
+  },
+  {
+    name: 'parametrize ids switched to pytest.param',
+    before: { 'tests/test_slug.py': lines('import pytest', '', 'from slug import slugify', '', '', '@pytest.mark.parametrize("text, want", [("A B", "a-b"), ("", ""), ("Ünï", "uni")], ids=["space", "empty", "accents"])', 'def test_slugify(text, want):', '    assert slugify(text) == want') },
+    after: { 'tests/test_slug.py': lines('import pytest', '', 'from slug import slugify', '', '', '@pytest.mark.parametrize(', '    "text, want",', '    [', '        pytest.param("A B", "a-b", id="space"),', '        pytest.param("", "", id="empty"),', '        pytest.param("Ünï", "uni", id="accents"),', '    ],', ')', 'def test_slugify(text, want):', '    assert slugify(text) == want') },
+  },
+  {
+    name: 'assertions tightened',
+    before: { 'tests/test_api.py': lines('from api import fetch_user', '', '', 'def test_fetch():', '    user = fetch_user(1)', '    assert user', '    assert user.name is not None', '', '', 'def test_missing():', '    assert fetch_user(99) is None or True') },
+    after: { 'tests/test_api.py': lines('from api import fetch_user', '', '', 'def test_fetch():', '    user = fetch_user(1)', '    assert user.id == 1', '    assert user.name == "ada"', '', '', 'def test_missing():', '    assert fetch_user(99) is None') },
+  },
+  {
+    name: 'expected value updated with the code',
+    before: { 'src/pricing.py': lines('def total(items):', '    return sum(items)'), 'tests/test_pricing.py': lines('from pricing import total', '', '', 'def test_total():', '    assert total([1, 2]) == 3') },
+    after: { 'src/pricing.py': lines('def total(items, shipping=1):', '    return sum(items) + shipping'), 'tests/test_pricing.py': lines('from pricing import total', '', '', 'def test_total():', '    assert total([1, 2]) == 4', '    assert total([1, 2], shipping=0) == 3') },
+  },
+  {
+    name: 'lint fixes: == True, != None, assertEqual(x, True)',
+    before: { 'tests/test_flags.py': lines('import unittest', '', 'from flags import enabled, lookup', '', '', 'def test_enabled():', '    assert enabled("x") == True', '    assert lookup("x") != None', '', '', 'class TestFlags(unittest.TestCase):', '    def test_enabled(self):', '        self.assertEqual(enabled("y"), True)') },
+    after: { 'tests/test_flags.py': lines('import unittest', '', 'from flags import enabled, lookup', '', '', 'def test_enabled():', '    assert enabled("x")', '    assert lookup("x") is not None', '', '', 'class TestFlags(unittest.TestCase):', '    def test_enabled(self):', '        self.assertTrue(enabled("y"))') },
+  },
+  {
+    name: 'emptiness checks rewritten',
+    before: { 'tests/test_lint.py': lines('import unittest', '', 'from lint import check', '', '', 'def test_clean():', '    errors = check("x = 1")', '    assert len(errors) == 0', '', '', 'class TestLint(unittest.TestCase):', '    def test_clean(self):', '        self.assertEqual(len(check("y = 2")), 0)') },
+    after: { 'tests/test_lint.py': lines('import unittest', '', 'from lint import check', '', '', 'def test_clean():', '    errors = check("x = 1")', '    assert not errors', '', '', 'class TestLint(unittest.TestCase):', '    def test_clean(self):', '        self.assertFalse(check("y = 2"))') },
+  },
+  {
+    name: 'duplicate parametrize rows removed, rows reordered and added',
+    before: { 'tests/test_mathx.py': lines('import pytest', '', 'from mathx import isqrt', '', '', '@pytest.mark.parametrize("n, want", [', '    (0, 0),', '    (1, 1),', '    (16, 4),', '    (1, 1),', '    (15, 3),', '])', 'def test_isqrt(n, want):', '    assert isqrt(n) == want') },
+    after: { 'tests/test_mathx.py': lines('import pytest', '', 'from mathx import isqrt', '', '', '@pytest.mark.parametrize("n, want", [', '    (0, 0),', '    (1, 1),', '    (15, 3),', '    (16, 4),', '    (17, 4),', '])', 'def test_isqrt(n, want):', '    assert isqrt(n) == want') },
+  },
+  {
+    name: 'slow parametrize rows moved to their own test',
+    before: { 'tests/test_mathx.py': lines('import pytest', '', 'from mathx import isqrt', '', '', '@pytest.mark.parametrize("n, want", [', '    (0, 0),', '    (16, 4),', '    (10**20, 10**10),', '    (10**40, 10**20),', '])', 'def test_isqrt(n, want):', '    assert isqrt(n) == want') },
+    after: {
+      'tests/test_mathx.py': lines('import pytest', '', 'from mathx import isqrt', '', '', '@pytest.mark.parametrize("n, want", [', '    (0, 0),', '    (16, 4),', '])', 'def test_isqrt(n, want):', '    assert isqrt(n) == want'),
+      'tests/test_mathx_big.py': lines('import pytest', '', 'from mathx import isqrt', '', '', '@pytest.mark.slow', '@pytest.mark.parametrize("n, want", [(10**20, 10**10), (10**40, 10**20)])', 'def test_isqrt_big(n, want):', '    assert isqrt(n) == want'),
+    },
+  },
+  {
+    name: 'test split in two, the value check in the new one',
+    before: { 'tests/test_parse.py': lines('from confparse import parse', '', '', 'def test_parse():', '    assert parse("a=1") == {"a": 1}', '', '', 'def test_other():', '    assert parse("") == {}') },
+    after: { 'tests/test_parse.py': lines('from confparse import parse', '', '', 'def test_parse():', '    assert isinstance(parse("a=1"), dict)', '', '', 'def test_parse_values():', '    assert parse("a=1") == {"a": 1}', '', '', 'def test_other():', '    assert parse("") == {}') },
+  },
+  {
+    name: 'unittest assertions converted to pytest style',
+    before: { 'tests/test_http.py': lines('import unittest', '', 'from app import client', '', '', 'class TestHttp(unittest.TestCase):', '    def test_get(self):', '        resp = client.get("/")', '        self.assertEqual(resp.status_code, 200)', '        self.assertIn("hello", resp.text)', '', '    def test_post(self):', '        resp = client.post("/", json={})', '        self.assertEqual(resp.status_code, 201)') },
+    after: { 'tests/test_http.py': lines('from app import client', '', '', 'class TestHttp:', '    def test_get(self):', '        resp = client.get("/")', '        assert resp.ok', '        assert "hello" in resp.text', '', '    def test_post(self):', '        resp = client.post("/", json={})', '        assert resp.status_code == 201') },
+  },
+  {
+    name: 'commented-out check cleaned up, explanatory comments added',
+    before: { 'tests/test_parse.py': lines('from confparse import parse', '', '', 'def test_parse():', '    # assert parse("a") == {}  # old behaviour', '    assert parse("a=1") == {"a": 1}') },
+    after: { 'tests/test_parse.py': lines('from confparse import parse', '', '', 'def test_parse():', '    # The parser keeps the value a string until it is typed:', '    # assert that "1" becomes 1 here.', '    assert parse("a=1") == {"a": 1}') },
+  },
+  {
+    name: 'parametrize column added to every row',
+    before: { 'tests/test_slug.py': lines('import pytest', '', 'from slug import slugify', '', '', '@pytest.mark.parametrize("text, want", [', '    ("A B", "a-b"),', '    ("", ""),', '])', 'def test_slugify(text, want):', '    assert slugify(text) == want') },
+    after: { 'tests/test_slug.py': lines('import pytest', '', 'from slug import slugify', '', '', '@pytest.mark.parametrize("text, sep, want", [', '    ("A B", "-", "a-b"),', '    ("", "-", ""),', '    ("A B", "_", "a_b"),', '])', 'def test_slugify(text, sep, want):', '    assert slugify(text, sep=sep) == want') },
+  },
+  {
+    name: 'float comparison with approx, non-empty check strengthened',
+    before: { 'tests/test_geo.py': lines('import pytest', '', 'from geo import dist, neighbours', '', '', 'def test_dist():', '    assert dist((0, 0), (3, 4)) == 5.0', '', '', 'def test_neighbours():', '    assert len(neighbours("a")) > 0') },
+    after: { 'tests/test_geo.py': lines('import pytest', '', 'from geo import dist, neighbours', '', '', 'def test_dist():', '    assert dist((0, 0), (3, 4)) == pytest.approx(5.0)', '', '', 'def test_neighbours():', '    assert neighbours("a")') },
+  },
+  {
+    name: 'tox: a new quick environment, coverage and harmless options',
+    before: { 'tox.ini': lines('[tox]', 'envlist = py311', '', '[testenv]', 'deps = pytest', 'commands = pytest {posargs}') },
+    after: { 'tox.ini': lines('[tox]', 'envlist = py311, quick', '', '[testenv]', 'deps =', '    pytest', '    pytest-cov', 'commands = pytest --cov=confparse --ignore=docs -p no:cacheprovider {posargs}', '', '[testenv:quick]', 'commands = pytest -m "not slow" -x {posargs}') },
+  },
+  {
+    name: 'expected value updated with the old one left as a comment beside it',
+    before: { 'tests/test_pricing.py': lines('from pricing import total', '', '', 'def test_total():', '    assert total([1, 2]) == 3', '    assert total([]) == 0') },
+    after: { 'tests/test_pricing.py': lines('from pricing import total', '', '', 'def test_total():', '    # assert total([1, 2]) == 3  (before shipping was added)', '    assert total([1, 2]) == 4', '    assert total([]) == 0') },
+  },
+];
+
+describe('RH902: legitimate test changes', () => {
+  for (const c of LEGIT) {
+    it(`leaves alone: ${c.name}`, () => {
+      const { files, hunks } = review(c);
+      for (const [mode, found] of [['files', files], ['hunks', hunks]] as const) {
+        const strong = found.filter((f) => f.severity === 'warning' || f.severity === 'error');
+        assert.deepEqual(show(strong), [], `${c.name} (${mode})`);
+      }
+    });
+  }
+});
