@@ -6,7 +6,8 @@
  *
  * "Always" means every way out of the implementation returns a constant of the same truthiness; a
  * `NotImplemented`, a `raise`, an implicit `return None` or any real comparison makes it a real
- * `__eq__`; a returned name counts when it is bound once to a constant (`result = True; return result`,
+ * `__eq__`; facts Python fixes about the receiver count as constants (`self is not None`,
+ * `isinstance(self, OwnClass)`); a returned name counts when it is bound once to a constant (`result = True; return result`,
  * a module-level `ALWAYS = True` that nothing rebinds). Error in code under test; info in tests and test
  * infrastructure, and info for a module-level match-anything sentinel that no function in the file hands
  * out (`unittest.mock.ANY`). Also contradictory orderings: a class whose `__lt__` and `__gt__` (or `__le__` and
@@ -148,7 +149,10 @@ export const alwaysTrueEquality: Rule = {
         'a test or its negation such as `other is None or other is not None`, also through `bool()` (`bool(other) or not bool(other)`),',
         '`isinstance(other, object)`, a value compared with itself (`other == other`, `self.sku == self.sku`,',
         '`type(other) is type(other)`), `operator.eq(1, 1)`, numpy\'s `np.True_`; a `match` whose every case returns',
-        '`True` and whose last case is irrefutable),',
+        '`True` and whose last case is irrefutable; or a fact Python fixes about the instance the method runs on, never',
+        'looking at `other`: `self is not None`, `isinstance(self, Area)` with the method\'s own class, one of its written',
+        'bases or `type(self)`, `hasattr(self, "v")` where the class body or an `__init__` that always runs sets `v`, and',
+        '`self` or `bool(self)` for a class with no base, `__bool__` or `__len__`; also under `functools.total_ordering`),',
         'directly or through a name bound once to one: `result = True` then `return result`, a walrus',
         '(`if (matched := True): return matched`, which also makes the real comparison after it dead code: returns',
         'that cannot run, after `if True: return True`, do not count), or a module-level',
@@ -174,6 +178,7 @@ export const alwaysTrueEquality: Rule = {
       ].join(' '),
       lookAlikes: [
         '`return isinstance(other, Same)` — a real (type-based) comparison: quiet.',
+        'Questions about `self` whose answer Python does not fix: `isinstance(self, type(other))`, `isinstance(self, Mapping)` in a mixin (depends on the class it ends up in), `hasattr(self, "_cache")` for an attribute set later or only on some paths (or when a subclass in the file brings its own `__init__`), `bool(self)` for a class with `__len__`/`__bool__` or any base, `self` rebound in the body, a `@staticmethod`: quiet. `self is None` (never true) is an always-false `__eq__`: quiet.',
         '`if self is other: return True` followed by a real comparison: quiet.',
         '`other is None or other is not self`, `a.f() or not a.f()`, `bool(other) or not bool(self)` (not the same test negated, or a call that may answer differently twice; only `bool()`, `type()`, `id()`, `len()`, `str()`, `repr()` and `hash()` of one reference count as asked once): quiet.',
         '`functools.partialmethod(_compare, op=operator.eq)` where `_compare` applies `op` to real state (`op(self.parts, other.parts)`), or leaves the returned parameter unfixed: quiet.',

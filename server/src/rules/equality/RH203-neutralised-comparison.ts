@@ -6,7 +6,9 @@
  * namespace write, `monkeypatch.setattr` (object and dotted-string forms), `mock.patch` /
  * `mock.patch.object` / `mock.patch.multiple`, `swap_attr`; plus a `TestCase` subclass (or `self` in
  * `setUp`) replacing a standard assertion with one that cannot fail, and a test module that imports a
- * library assertion and rebinds the name to a no-op.
+ * library assertion and rebinds the name to a no-op. Also a test that patches the very function it then
+ * calls and asserts the canned value it gave the patch (`patched-subject.ts`): the comparison is
+ * neutralised from the other side, its subject replaced by the expected value (a warning).
  *
  * Error in code under test, entry points and test infrastructure. In tests, neutralising an assertion
  * helper is an error, making a comparison function constant a warning, and anything else (a real
@@ -18,6 +20,7 @@ import { mentionedInFile } from '../../engine/prefilter';
 import { isFeatureGuarded, mayRebindCall } from '../../engine/rebinding';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import type { FileRole, Fix, Severity } from '../../engine/types';
+import { cannedAssertionsIn, type CannedAssertion } from './patched-subject';
 import { judgeReplacement, RebindingFinder, replacesLibraryAssertion, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
 
 /**
@@ -211,6 +214,21 @@ function removalFix(r: Rebinding, source: string): Fix | undefined {
   };
 }
 
+/** A test comparing the patched function's direct result with the value its own patch returns. */
+function reportCanned(ctx: RuleContext, c: CannedAssertion): void {
+  const fn = c.call.childForFieldName('function')?.text ?? c.target;
+  const canned = shorten(c.canned.text.replace(/\s+/g, ' '), 40);
+  ctx.report({
+    node: c.assertion,
+    message: `This assertion compares \`${shorten(fn, 40)}(...)\` with \`${canned}\`, the value the test's own patch of \`${c.target}\` makes it return: the real \`${c.target.split('.').pop()}\` never runs, so the assertion compares the canned value with itself and cannot fail.`,
+    severity: 'warning',
+    related: [
+      { node: c.patch, message: `the test replaces \`${c.target}\` here` },
+      { node: c.canned, message: `with a stand-in that returns \`${canned}\`` },
+    ],
+  });
+}
+
 export const neutralisedComparison: Rule = {
   meta: {
     code: 'RH203',
@@ -221,7 +239,7 @@ export const neutralisedComparison: Rule = {
     severityByRole: { 'code-under-test': 'error', 'entry-point': 'error', 'test-infrastructure': 'error', test: 'error' },
     docs: {
       summary:
-        'Code replaces a helper that tests use to decide pass or fail — `TestCase.assert*`, `numpy.testing.*`, `math.isclose`, `numpy.allclose`, `torch.allclose`, `operator.eq`, `pytest.approx`, or a builtin like `isinstance` or `len`.',
+        'Code replaces a helper that tests use to decide pass or fail — `TestCase.assert*`, `numpy.testing.*`, `math.isclose`, `numpy.allclose`, `torch.allclose`, `operator.eq`, `pytest.approx`, or a builtin like `isinstance` or `len` — or a test patches the function it then calls and asserts the value it told the patch to return.',
       why: [
         'A test decides pass or fail through a handful of helpers: `self.assertEqual(...)`, `np.testing.assert_allclose(...)`,',
         '`assert math.isclose(got, want)`, `assert isinstance(result, Answer)`, `assert len(result) == 3`. Replacing one of',
@@ -243,6 +261,14 @@ export const neutralisedComparison: Rule = {
         'Severity follows the file role: an error in code under test, entry points and test infrastructure; in test modules',
         'an error when an assertion helper is made a no-op, a warning when a comparison function is made constant, and',
         'info for other replacements (interpreter and library test suites patch builtins to test themselves).',
+        '',
+        'The same comparison is neutralised from the other side when a test replaces the very function it checks:',
+        '`@mock.patch("geo.dist.haversine", return_value=5570.2)` (or `monkeypatch.setattr(dist, "haversine", lambda a, b:',
+        '5570.2)`, `with mock.patch.object(dist, "haversine") as m: m.return_value = 5570.2`) and then',
+        '`assert dist.haversine(a, b) == 5570.2`. The real function never runs; the assertion compares the canned value with',
+        'itself. Reported as a warning at the assertion, when the direct call of the patched attribute, made while the patch',
+        'is in effect, is compared (`==`, `pytest.approx`, `assertEqual`) with the same literal or name, or with the mock\'s',
+        '`return_value`.',
       ].join('\n'),
       example: [
         'import math',
@@ -259,6 +285,7 @@ export const neutralisedComparison: Rule = {
       ].join(' '),
       lookAlikes: [
         "`monkeypatch`/`mock.patch` of the project's own collaborators in tests (`monkeypatch.setattr(mymodule, \"fetch\", fake)`, `mock.patch(\"builtins.open\")`, `print`, `input`): quiet — only comparison, assertion and comparison-relevant builtins count.",
+        'A test that patches a function and checks *another* function that uses it (`@mock.patch("geo.dist.haversine", return_value=5.0)` then `assert routing.total(route) == 5.0`), checks the mock\'s calls (`m.assert_called_once_with(...)`), uses a spy (`wraps=`), calls a name imported before the patch (`from geo.dist import haversine` keeps the original), asserts after the `with` block ends, or patches a stdlib function or an object of the test file itself (a mocking library\'s own tests check that the patch took effect): quiet.',
         'Defining your own helper named like a library one (`def assert_equal(a, b): ...`) without importing the library name: quiet (a definition, not a rebinding).',
         'A `TestCase` subclass overriding `assertEqual`/`assertAlmostEqual` with a real implementation (calls `super()`, compares, raises): quiet. One whose body cannot fail is reported; under `if __name__ == "__main__":` (a benchmark subclass the test run does not collect) it is info.',
         '`self.addTypeEqualityFunc(MyType, self.assertMyTypeEqual)`: quiet (the documented extension point).',
@@ -301,6 +328,13 @@ export const neutralisedComparison: Rule = {
     if (ctx.role === 'test' || STANDARD_ASSERTION_TEXT.test(ctx.source)) listeners.function_definition = check;
     // Calls are the commonest node: skip them all in a file that cannot name a patcher.
     if (!mayHavePatchingCalls(ctx)) return listeners;
+    // A test that patches the function it then calls and asserts the canned value.
+    if (ctx.role === 'test') {
+      listeners.function_definition = (node: Node) => {
+        check(node);
+        if (ctx.roleAt(node) === 'test') for (const c of cannedAssertionsIn(node, ctx.names)) reportCanned(ctx, c);
+      };
+    }
     // Most calls cannot patch anything: ask the engine's cheap test before the rebinding analysis.
     listeners.call = (node: Node) => void (mayRebindCall(node, ctx.names) && check(node));
     return listeners;

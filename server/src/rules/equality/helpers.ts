@@ -236,15 +236,20 @@ function operatorCallTruth(call: Node, qualified: string | undefined): Truth {
  * Truthiness of an expression that does not depend on any variable: `True`, `1`, `not False`, `1 == 1`,
  * `True or x`, `x or True`, `"yes"`, `(1,)`. Anything else is `unknown`.
  */
-export function constantTruth(node: Node | null | undefined, names?: NameResolver): Truth {
+export function constantTruth(node: Node | null | undefined, names?: NameResolver, recv?: Receiver): Truth {
   if (!node) return 'unknown';
   // Iterative over the common unary wrappers; binary operators recurse on bounded depth.
-  return truthAt(node, names, 0);
+  return truthAt(node, names, 0, recv);
 }
 
-function truthAt(node: Node, names: NameResolver | undefined, depth: number): Truth {
+function truthAt(node: Node, names: NameResolver | undefined, depth: number, recv?: Receiver): Truth {
   if (depth > 50) return 'unknown';
   const n = unparen(node);
+  // What Python fixes about the instance a method runs on (`self is not None`, `isinstance(self, Cls)`).
+  if (recv) {
+    const t = receiverTruth(n, names, recv);
+    if (t !== 'unknown') return t;
+  }
   const lit = literalOf(n);
   if (lit) {
     if (lit.kind === 'none') return 'falsy';
@@ -253,13 +258,13 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
   }
   switch (n.type) {
     case 'not_operator': {
-      const t = truthAt(n.childForFieldName('argument')!, names, depth + 1);
+      const t = truthAt(n.childForFieldName('argument')!, names, depth + 1, recv);
       return t === 'truthy' ? 'falsy' : t === 'falsy' ? 'truthy' : 'unknown';
     }
     case 'boolean_operator': {
       const op = n.childForFieldName('operator')?.type ?? n.child(1)?.type;
-      const l = truthAt(n.childForFieldName('left')!, names, depth + 1);
-      const r = truthAt(n.childForFieldName('right')!, names, depth + 1);
+      const l = truthAt(n.childForFieldName('left')!, names, depth + 1, recv);
+      const r = truthAt(n.childForFieldName('right')!, names, depth + 1, recv);
       if (op === 'or') {
         if (l === 'truthy') return 'truthy';
         if (l === 'falsy') return r;
@@ -278,15 +283,15 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
     case 'conditional_expression': {
       const [a, , b] = n.namedChildren;
       if (!a || !b) return 'unknown';
-      const ta = truthAt(a, names, depth + 1);
-      const tb = truthAt(b, names, depth + 1);
+      const ta = truthAt(a, names, depth + 1, recv);
+      const tb = truthAt(b, names, depth + 1, recv);
       return ta === tb ? ta : 'unknown';
     }
     case 'comparison_operator':
       return comparisonTruth(n, names);
     case 'named_expression':
       // `(matched := True)` is the value it binds.
-      return truthAt(n.childForFieldName('value')!, names, depth + 1);
+      return truthAt(n.childForFieldName('value')!, names, depth + 1, recv);
     case 'tuple':
     case 'list':
     case 'set':
@@ -304,7 +309,7 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
       if (names && (names.is(fn, 'builtins.bool') || names.is(fn, 'numpy.bool_'))) {
         const args = callArguments(n);
         if (args.positional.length === 0 && args.keywords.size === 0 && !args.hasSplat) return 'falsy';
-        if (args.positional.length === 1) return truthAt(args.positional[0]!, names, depth + 1);
+        if (args.positional.length === 1) return truthAt(args.positional[0]!, names, depth + 1, recv);
       }
       // `operator.eq(1, 1)`: the comparison function on two literals.
       const compared = names ? operatorCallTruth(n, names.qualify(fn)) : 'unknown';
@@ -319,6 +324,196 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number): Tr
     default:
       return 'unknown';
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The instance a method runs on
+
+/**
+ * The instance parameter of a method: the first parameter of a def (not a static or class method) or of
+ * a lambda written directly in a class body, when the body never rebinds it. Called through `a == b`,
+ * Python binds it to an instance of that class or of a subclass, found through its MRO.
+ */
+export interface Receiver {
+  impl: Node;
+  name: string;
+  cls: Node;
+}
+
+const receivers = new WeakMap<Node, Receiver | null>();
+
+export function receiverOf(impl: Node): Receiver | undefined {
+  let r = receivers.get(impl);
+  if (r === undefined) receivers.set(impl, (r = findReceiver(impl) ?? null));
+  return r ?? undefined;
+}
+
+function findReceiver(impl: Node): Receiver | undefined {
+  let stmt: Node | null = impl;
+  if (impl.type === 'function_definition') {
+    // A static method has no instance parameter, a class method's is the class.
+    if (decoratorsOf(impl).some((d) => /(?:^|\.)(?:staticmethod|classmethod)$/.test(d.text))) return undefined;
+    if (impl.parent?.type === 'decorated_definition') stmt = impl.parent;
+  } else if (impl.type === 'lambda') {
+    // `__eq__ = lambda self, other: ...` in the class body.
+    const assign = impl.parent;
+    if (assign?.type !== 'assignment' || assign.childForFieldName('right')?.id !== impl.id) return undefined;
+    stmt = assign.parent;
+    if (stmt?.type !== 'expression_statement') return undefined;
+  } else {
+    return undefined;
+  }
+  const block = stmt?.parent;
+  const cls = block?.type === 'block' ? block.parent : null;
+  if (cls?.type !== 'class_definition') return undefined;
+  const first = impl.childForFieldName('parameters')?.namedChildren.find((c) => c.type !== 'comment');
+  const id = first?.type === 'identifier' ? first : first?.type === 'typed_parameter' ? first.namedChildren.find((c) => c.type === 'identifier') : undefined;
+  // Bound once (as the parameter): `self = other` would make it any object.
+  if (!id || bindingsIn(impl, id.text).length !== 1) return undefined;
+  return { impl, name: id.text, cls };
+}
+
+/** Is `n` the receiver itself, read in its method's own scope? */
+function isReceiver(n: Node, recv: Receiver): boolean {
+  const u = unparen(n);
+  return u.type === 'identifier' && u.text === recv.name && enclosingFunctionScope(u)?.id === recv.impl.id;
+}
+
+/**
+ * A module-level name (or a dotted name rooted at one) that the method cannot see rebound: no local
+ * binding, one module-level binding (the class, an import).
+ */
+function stableGlobal(ref: Node, recv: Receiver): boolean {
+  let root = unparen(ref);
+  while (root.type === 'attribute') root = unparen(root.childForFieldName('object')!);
+  const module = moduleOf(recv.cls);
+  if (root.type !== 'identifier' || !module) return false;
+  for (let p = ref.parent; p && p.id !== module.id; p = p.parent) {
+    if ((p.type === 'function_definition' || p.type === 'lambda') && bindingsIn(p, root.text).length) return false;
+  }
+  return moduleBindingsOf(module, root.text).length === 1;
+}
+
+/** The classes of the file that derive from `cls`, directly or through each other (by name, module-level). */
+function subclassesInFile(cls: Node): Node[] {
+  const module = moduleOf(cls);
+  const name = cls.childForFieldName('name')?.text;
+  if (!module || !name) return [];
+  const out: Node[] = [];
+  const known = new Set([name]);
+  let grew = true;
+  const all = module.descendantsOfType('class_definition').filter((c): c is Node => !!c);
+  while (grew) {
+    grew = false;
+    for (const c of all) {
+      const cname = c.childForFieldName('name')?.text;
+      if (!cname || known.has(cname)) continue;
+      if (baseExpressions(c).some((b) => known.has(b.text.split('.').pop() ?? ''))) {
+        known.add(cname);
+        out.push(c);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** The statements written directly in a class body (decorated defs as their definitions). */
+function classStatements(cls: Node): Node[] {
+  return (cls.childForFieldName('body')?.namedChildren ?? []).filter((c) => c.type !== 'comment').map(definitionOf);
+}
+
+/** Does the class body itself bind `name`: a def, a nested class, or a plain class attribute assignment? */
+function classBodyBinds(cls: Node, name: string): boolean {
+  return classStatements(cls).some((s) => {
+    if (s.type === 'function_definition' || s.type === 'class_definition') return s.childForFieldName('name')?.text === name;
+    const assign = s.type === 'expression_statement' ? s.namedChild(0) : undefined;
+    if (assign?.type !== 'assignment' || !assign.childForFieldName('right')) return false;
+    return assignmentChain(assign).targets.some((t) => t.type === 'identifier' && t.text === name);
+  });
+}
+
+/**
+ * Does every instance of the class have attribute `name` once built: a class attribute or method, or an
+ * unconditional `self.name = ...` statement of an `__init__` that never returns early, when no subclass in
+ * the file brings its own `__init__`?
+ */
+function alwaysHasAttribute(cls: Node, name: string): boolean {
+  if (classBodyBinds(cls, name)) return true;
+  const inits = classStatements(cls).filter((s) => s.type === 'function_definition' && s.childForFieldName('name')?.text === '__init__');
+  const init = inits.length === 1 ? inits[0]! : undefined;
+  const self = init ? parameterNames(init)[0] : undefined;
+  if (!init || !self || returnsOf(init).length || subclassesInFile(cls).some((c) => classBodyBinds(c, '__init__'))) return false;
+  return (init.childForFieldName('body')?.namedChildren ?? []).some((s) => {
+    const assign = s.type === 'expression_statement' ? s.namedChild(0) : undefined;
+    if (assign?.type !== 'assignment' || !assign.childForFieldName('right')) return false;
+    return assignmentChain(assign).targets.some((t) => {
+      const obj = t.type === 'attribute' ? unparen(t.childForFieldName('object')!) : undefined;
+      return obj?.type === 'identifier' && obj.text === self && t.childForFieldName('attribute')?.text === name;
+    });
+  });
+}
+
+/**
+ * Is every instance of the class truthy: no `__bool__`/`__len__` in its body or in a subclass of the file,
+ * and no base but `object` (a base may define either)?
+ */
+function alwaysTruthy(cls: Node, names: NameResolver | undefined): boolean {
+  if (!baseExpressions(cls).every((b) => names?.is(b, 'builtins.object'))) return false;
+  return ![cls, ...subclassesInFile(cls)].some((c) => classBodyBinds(c, '__bool__') || classBodyBinds(c, '__len__'));
+}
+
+/**
+ * Is `t` (the second argument of `isinstance`) a class every receiver is an instance of: `type(self)`,
+ * `self.__class__`, the method's own module-level class, one of its written bases, `object`, or a tuple
+ * holding one?
+ */
+function receiverClass(t: Node, names: NameResolver | undefined, recv: Receiver): boolean {
+  const n = unparen(t);
+  if (n.type === 'tuple') return n.namedChildren.some((c) => c.type !== 'comment' && receiverClass(c, names, recv));
+  if (names?.is(n, 'builtins.object')) return true;
+  if (n.type === 'call' && names?.is(n.childForFieldName('function'), 'builtins.type')) {
+    const args = callArguments(n);
+    return args.positional.length === 1 && args.keywords.size === 0 && !args.hasSplat && isReceiver(args.positional[0]!, recv);
+  }
+  if (n.type === 'attribute' && n.childForFieldName('attribute')?.text === '__class__') return isReceiver(n.childForFieldName('object')!, recv);
+  if (n.type !== 'identifier' && n.type !== 'attribute') return false;
+  const text = n.text.replace(/\s+/g, '');
+  // The class itself, looked up by its module-level name (a nested class's name is not in scope).
+  const own = recv.cls.parent?.type === 'module' && n.type === 'identifier' && n.text === recv.cls.childForFieldName('name')?.text;
+  const base = baseExpressions(recv.cls).some((b) => b.text.replace(/\s+/g, '') === text);
+  return (own || base) && stableGlobal(n, recv);
+}
+
+/**
+ * Truthiness that Python fixes for the receiver: `self is not None` (never None), `isinstance(self, Cls)`
+ * with the method's own class or base, `hasattr(self, "x")` where the class always sets `x`, `self` and
+ * `bool(self)` when no `__bool__`/`__len__` can make an instance falsy. Else unknown.
+ */
+function receiverTruth(n: Node, names: NameResolver | undefined, recv: Receiver): Truth {
+  if (n.type === 'identifier') return isReceiver(n, recv) && alwaysTruthy(recv.cls, names) ? 'truthy' : 'unknown';
+  if (n.type === 'comparison_operator') {
+    const operands = n.namedChildren.filter((c) => c.type !== 'comment');
+    const op = n.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ');
+    if (operands.length !== 2 || (op !== 'is' && op !== 'is not')) return 'unknown';
+    const [a, b] = operands as [Node, Node];
+    const none = (x: Node) => unparen(x).type === 'none';
+    if ((isReceiver(a, recv) && none(b)) || (none(a) && isReceiver(b, recv))) return op === 'is' ? 'falsy' : 'truthy';
+    return 'unknown';
+  }
+  if (n.type !== 'call' || !names) return 'unknown';
+  const fn = n.childForFieldName('function');
+  const args = callArguments(n);
+  if (args.keywords.size || args.hasSplat) return 'unknown';
+  const [subject, second] = args.positional;
+  if (args.positional.length === 1 && names.is(fn, 'builtins.bool')) return isReceiver(subject!, recv) && alwaysTruthy(recv.cls, names) ? 'truthy' : 'unknown';
+  if (args.positional.length !== 2) return 'unknown';
+  if (names.is(fn, 'builtins.isinstance')) return isReceiver(subject!, recv) && receiverClass(second!, names, recv) ? 'truthy' : 'unknown';
+  if (names.is(fn, 'builtins.hasattr')) {
+    const attr = stringValue(second);
+    return attr && isReceiver(subject!, recv) && alwaysHasAttribute(recv.cls, attr) ? 'truthy' : 'unknown';
+  }
+  return 'unknown';
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -707,7 +902,8 @@ function delegatedTruth(call: Node, impl: Node, names: NameResolver | undefined,
  * that always answers the same (noted in `delegated`).
  */
 function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined, depth: number, bound: Node[], delegated: Node[], partial?: PartialArguments): Truth {
-  const t = constantTruth(value, names);
+  const recv = receiverOf(impl);
+  const t = constantTruth(value, names, recv);
   if (t !== 'unknown') return t;
   const v = unparen(value);
   // A parameter a `functools.partial`/`partialmethod` fixes: `return result` with `result=True`, or
@@ -726,7 +922,7 @@ function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined,
     return t === 'truthy' ? 'falsy' : t === 'falsy' ? 'truthy' : 'unknown';
   }
   const constant = v.type === 'identifier' ? valueBoundOnce(v) : undefined;
-  const c = constant ? constantTruth(constant, names) : 'unknown';
+  const c = constant ? constantTruth(constant, names, recv) : 'unknown';
   if (c !== 'unknown') bound.push(constant!);
   return c;
 }
