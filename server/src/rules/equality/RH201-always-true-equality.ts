@@ -20,6 +20,7 @@ import type { ReportRelated, Rule } from '../../engine/rule';
 import { callArguments, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
+import { foreignTypeFallbacks } from './foreign-fallback';
 import { analyseEquality, answersEveryKey, factoryHandOuts, type Part, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, everyoneMemberOfFamily, type EveryoneMember, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
 
 /** A field left out of comparison (`field(compare=False)`, `attr.ib(eq=False)`): `classesComparingNoField` needs one. */
@@ -182,7 +183,7 @@ export const alwaysTrueEquality: Rule = {
         '`if self is other: return True` followed by a real comparison: quiet.',
         '`other is None or other is not self`, `a.f() or not a.f()`, `bool(other) or not bool(self)` (not the same test negated, or a call that may answer differently twice; only `bool()`, `type()`, `id()`, `len()`, `str()`, `repr()` and `hash()` of one reference count as asked once): quiet.',
         '`functools.partialmethod(_compare, op=operator.eq)` where `_compare` applies `op` to real state (`op(self.parts, other.parts)`), or leaves the returned parameter unfixed: quiet.',
-        '`return True` after an `isinstance` guard that returns `NotImplemented` or raises: quiet.',
+        '`return True` after an `isinstance` guard that returns `NotImplemented` or raises: quiet. But a guard that answers `True` for the other types (`if isinstance(other, Point): return ...` then `return True`, `if not isinstance(other, Point): return True`) makes the object equal to any tuple or dict a test compares it with: `error`; and `except AttributeError: return True` around the comparison is `info`, an `error` when the file hands the class out (`return Ratio(...)`). A `return True` that ends a real comparison after the guard (`for key in ...: if ...: return False` then `return True`): quiet.',
         '`return self.matches(other)` where another class in the file overrides `matches`, or a helper that really compares; `return Expression(self, other)` whose class has no constant `__bool__` (query builders, SQLAlchemy columns): quiet.',
         '`return flag` where the name is rebound (a second assignment, a loop, `global` in a function, a parameter): quiet — not a constant.',
         'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`. But test infrastructure (`conftest.py`, a plugin) installing an always-true `__eq__` for good on an *imported* class (`ApproxBase.__eq__ = ...`, `setattr(models.Order, "__eq__", ...)`) is an error: it changes comparisons for the whole run (a fixture\'s `monkeypatch.setattr`, undone after the test, stays `info`).',
@@ -246,6 +247,27 @@ export const alwaysTrueEquality: Rule = {
         });
       }
     };
+    // `if isinstance(other, Point): return ...` then `return True`: equal to every other type.
+    const reportForeignFallbacks = () => {
+      for (const f of foreignTypeFallbacks(ctx.root)) {
+        const role = ctx.roleAt(f.method);
+        const testSide = isTestSide(role);
+        const support = !testSide && ctx.facts.importsTestFramework;
+        const cls = f.method.parent?.parent?.type === 'class_definition' ? f.method.parent.parent : f.method.parent?.parent?.parent;
+        const name = cls?.childForFieldName('name')?.text ?? '?';
+        const how = f.kind === 'except' ? 'whenever the comparison raises' : 'for every operand that is not its own type';
+        // A lenient `except` is sometimes just careless (a stats counter's `__eq__`): an error only when code here
+        // hands the class out as a result (`return Ratio(...)`), where a test compares it.
+        const handedOut = new RegExp(`\\breturn\\s+${name}\\(`).test(ctx.source);
+        const weak = f.kind === 'except' && !handedOut;
+        ctx.report({
+          node: f.method.childForFieldName('name')!,
+          message: `\`${name}.__eq__\` returns \`True\` ${how}, so \`assert result == expected\` passes whenever \`expected\` is a tuple, dict, string or anything else${testSide ? ' (in test code)' : support ? ' (in a test-support module that imports a test framework)' : ''}. Return \`NotImplemented\` (or \`False\`) for other types.`,
+          severity: testSide || support || weak ? 'info' : 'error',
+          related: [{ node: f.guard, message: f.kind === 'except' ? 'the failed comparison lands here' : 'other types take this path' }, { node: f.fallback, message: 'answers `True` without comparing' }],
+        });
+      }
+    };
     const uncompared = UNCOMPARED_FIELD_TEXT.test(ctx.source);
     // Every override is named by a dunder, in an identifier (`def __eq__`, `C.__eq__ = ...`) or a string
     // (`setattr(C, "__eq__", f)`, `{"__eq__": f}` for `type()`): without one there is nothing to analyse.
@@ -255,6 +277,7 @@ export const alwaysTrueEquality: Rule = {
       'module:exit'() {
         if (ordered) reportContradictoryOrderings();
         if (uncompared) reportUncomparedFields();
+        if (ctx.source.includes('__eq__')) reportForeignFallbacks();
         // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`),
         // or a name built at run time for a setattr-like call (`setattr(C, f"__{op}__", f)`).
         if (!named && !spelledByValue(ctx, DUNDER_TEXT) && !mayBuildDunderName(ctx.source, ctx.root)) return;
