@@ -157,6 +157,23 @@ function forgivesFailure(expr: Node, names: NameResolver, isStatus: (n: Node) =>
   return [2, 3, 4].some((s) => { const v = at(s); return v !== undefined && v !== 0; });
 }
 
+/**
+ * A value written to the session's status that reads the status and evaluates to 0 when it is 1 (tests
+ * failed): `int(exitstatus > 1)`, `max(0, exitstatus - 1)`. Unlike `forgivesFailure`, a mapping that
+ * is 0 for every status counts too. Mappings that keep status 1 non-zero, or that read anything the
+ * evaluator cannot resolve, stay quiet.
+ */
+function mapsFailureToSuccess(value: Node, names: NameResolver): boolean {
+  if (!containsNode(value, (c) => isSessionStatus(c)) || evaluateStatus(value, 1, names, isSessionStatus) !== 0) return false;
+  // `if exitstatus == ExitCode.INTERRUPTED: session.exitstatus = exitstatus - 1`: never reached for status 1.
+  for (let p = value.parent, child: Node = value; p && p.type !== 'function_definition'; child = p, p = p.parent) {
+    if ((p.type === 'if_statement' || p.type === 'elif_clause') && child.id === p.childForFieldName('consequence')?.id) {
+      if (evaluateStatus(p.childForFieldName('condition')!, 1, names, isSessionStatus) === 0) return false;
+    }
+  }
+  return true;
+}
+
 /** A small evaluator of status arithmetic with the run's status set to `status`; undefined for anything else. */
 function evaluateStatus(expr: Node, status: number, names: NameResolver, isStatus: (n: Node) => boolean, depth = 0): number | undefined {
   if (depth > 12) return undefined;
@@ -363,6 +380,10 @@ export const exitStatusOverride: Rule = {
         'A `unittest.TestProgram` subclass whose `runTests()` calls `super().runTests()` with `self.exit = False` and then exits 0 is such a script too.',
         'This is reported in any file, tests included.',
         '',
+        'Overwriting the session status with a mapping of itself that is 0 for a failed run (status 1, `TESTS_FAILED`) forgives',
+        'failures the same way: `session.exitstatus = int(exitstatus not in (0, 1))`, `max(0, exitstatus - 1)`, `0 if exitstatus <= 1 else exitstatus`',
+        '(simple expressions of the status are evaluated for status 1: comparisons, `in` with literal tuples, `int()`/`bool()`/`max()`/`min()`, arithmetic, `and`/`or`, conditionals, `ExitCode` members).',
+        '',
         'The status can be written other ways: lowered when the run failed (`if exitstatus == ExitCode.TESTS_FAILED: session.exitstatus -= 1`)',
         'or cancelled (`session.testsfailed -= session.testsfailed`), through the attribute dictionary (`vars(session)["exitstatus"] = 0`,',
         '`session.__dict__.update(exitstatus=0)`), or as the result of a `pytest_cmdline_main` hook wrapper, which pytest exits with',
@@ -373,7 +394,7 @@ export const exitStatusOverride: Rule = {
       lookAlikes: [
         'An object\'s own `self.exitstatus` in a class that is not pytest\'s `Session` (pexpect\'s and ptyprocess\'s process wrappers record their child\'s status) — quiet.',
         'Setting a non-zero status (`session.exitstatus = ExitCode.TESTS_FAILED`) — stricter, quiet.',
-        'Computing the status (`session.exitstatus = doit(config, session) or 0`, `= exc.returncode`) — quiet; but a computation that is 0 whatever the run did (`min(exitstatus, 0)`, `exitstatus and 0`, `exitstatus * 0`) is an `error`.',
+        'Computing the status (`session.exitstatus = doit(config, session) or 0`, `= exc.returncode`), or recomputing it from itself so that a failed run (status 1) stays non-zero (`int(exitstatus != 0)`, `int(exitstatus not in (0, 5))`, `min(exitstatus, 1)`, or a remap only reached for other statuses: `if exitstatus == ExitCode.INTERRUPTED: session.exitstatus = exitstatus - 1`) — quiet; but a computation that is 0 whatever the run did (`min(exitstatus, 0)`, `exitstatus and 0`, `exitstatus * 0`) or 0 for status 1 (`int(exitstatus not in (0, 1))`, `max(0, exitstatus - 1)`, `0 if exitstatus <= ExitCode.TESTS_FAILED else exitstatus`) is an `error`.',
         'Initialising it before the work (in `__init__`, or assigned again later in the same function, as pytest\'s own `wrap_session` does) — quiet.',
         'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info` (`quiet` in a runner script, including `case ExitCode.NO_TESTS_COLLECTED: sys.exit(0)`); a conditional whose success branch is taken for a failed status (`0 if exitstatus == 1 else exitstatus`) is an `error`, one on anything else (`0 if flaky_only else exitstatus`) `info`.',
         'A plain `pytest_cmdline_main` (no `yield`) that handles its own option and returns 0, as pytest\'s `--fixtures` does — quiet; a wrapper that returns success only when no tests were collected, or on a condition other than the status — `info`. An unguarded `session.exitstatus -= n` — `info`.',
@@ -519,6 +540,9 @@ function statusListeners(ctx: RuleContext): Listeners {
     const v = unparen(value);
     let severity: Severity;
     if (isSuccessLiteral(v, names) || alwaysSuccess(v, names)) severity = 'error';
+    // `int(exitstatus not in (0, 1))`, `max(0, exitstatus - 1)`, `0 if exitstatus <= 1 else exitstatus`: the
+    // status recomputed from itself comes out 0 for a failed run (status 1, TESTS_FAILED).
+    else if (mapsFailureToSuccess(v, names)) severity = 'error';
     else if (v.type === 'conditional_expression' && v.namedChildren.some((c, i) => i !== 1 && isSuccessLiteral(c, names))) {
       severity = turnsFailureIntoSuccess(v, names) ? 'error' : 'info';
     }
