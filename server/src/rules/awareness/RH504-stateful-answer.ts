@@ -78,6 +78,8 @@ interface Decision {
   how: string;
   /** The answer is `True`/`False` alternating with the call count (`_n % 2 == 1`, a `not` toggle). */
   alternates?: boolean;
+  /** The answers come from an endless `itertools.cycle` of flags: reported only when the function ignores its input. */
+  cycled?: boolean;
   /**
    * How an `if` reads the count: `periodic` on every second or third call (`if calls % 2:`), `after-first` on
    * every call after the first (`if calls > 1:`).
@@ -261,7 +263,9 @@ class StatefulAnswerAnalysis {
     }
     if (source?.type !== 'identifier' || this.local.has(source.text)) return undefined;
     const bound = this.moduleNames.get(source.text);
-    const items = bound && answerSequence(bound, this.qualify, this.moduleFunction);
+    // `next(_flip)` with `_flip = itertools.cycle([True, False])`: a toggle that needs no counter.
+    const cycled = bound && f.type === 'identifier' ? cycledFlags(bound, this.qualify) : undefined;
+    const items = cycled ?? (bound && answerSequence(bound, this.qualify, this.moduleFunction));
     if (!items || this.refilled(source.text)) return undefined;
     const outcomes = items.map((n) => ({ node: n, literal: literalInfo(n)! }));
     return {
@@ -271,6 +275,7 @@ class StatefulAnswerAnalysis {
       how: `\`${snippet(e, 50)}\``,
       // `iter([True, False, True])`: trivial answers, chosen by call order alone, like a toggle.
       alternates: outcomes.every((o) => o.literal.trivial) || undefined,
+      cycled: !!cycled || undefined,
     };
   }
 
@@ -692,6 +697,21 @@ function answerSequence(bound: Node, qualify?: Qualify, moduleFunction?: (name: 
   return distinctAnswers(b.namedChildren.filter((c) => c.type !== 'comment'));
 }
 
+/**
+ * `itertools.cycle([True, False])`, `cycle((0, 1))`: an endless cycle of two or more distinct flags (trivial
+ * literals), so `next()` on it answers a yes/no question by call parity. A cycle of other values (`["10.0.0.1",
+ * "10.0.0.2"]`, colours) is round-robin, and left to `answerSequence` to refuse.
+ */
+function cycledFlags(bound: Node, qualify?: Qualify): Node[] | undefined {
+  const b = unparen(bound);
+  if (b.type !== 'call' || !/^(itertools\.)?cycle$/.test(calleeName(b, qualify))) return undefined;
+  const args = b.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  const seq = args.length === 1 ? unparen(args[0]!) : undefined;
+  if (seq?.type !== 'list' && seq?.type !== 'tuple') return undefined;
+  const items = distinctAnswers(seq.namedChildren.filter((c) => c.type !== 'comment'));
+  return items?.every((n) => literalInfo(n)!.trivial) ? items : undefined;
+}
+
 /** The items when every one is a literal and there are two or more distinct values (`True`/`False` count). */
 function distinctAnswers(items: Node[]): Node[] | undefined {
   const infos = items.map((n) => literalInfo(n));
@@ -909,7 +929,9 @@ export const statefulAnswer: Rule = {
         'Answers handed out in call order need no counter: a function that returns the next item of a module-level',
         'literal sequence (`_ANSWERS = iter([3, 5, 2])` with `return next(_ANSWERS)`, `_queue = [3, 5]` with',
         '`return _queue.pop(0)`, a `deque` and `popleft()`, a module-level generator that only yields literals) that nothing',
-        'refills is reported too, also when the answers are flags (`iter([True, False, True])`).',
+        'refills is reported too, also when the answers are flags (`iter([True, False, True])`), and so is an endless',
+        '`itertools.cycle` of flags (`_flip = itertools.cycle([True, False])` with `return next(_flip)`) in a function that',
+        'ignores its input.',
       ].join('\n'),
       example: [
         '_calls = 0',
@@ -933,7 +955,7 @@ export const statefulAnswer: Rule = {
         'Retry and rate-limit counters compared with a configured limit (`if self.calls > self.limit:`) or a large literal one (`if _requests > 100:`), or that do not pick the return value — quiet.',
         'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`, `_i = (_i + 1) % len(SERVERS)`, `% N_SLOTS`) — quiet: the index wraps around the table instead of counting calls.',
         'Depth counters that are decremented again (`_depth += 1 ... _depth -= 1`), generators and iterators — quiet.',
-        'Pools and queues that are refilled or rebound (`_free_ports.pop()` with `_free_ports.append(port)`), `itertools.cycle` round-robin and `itertools.count` ids, iterators and generators over data that is not literal — quiet.',
+        'Pools and queues that are refilled or rebound (`_free_ports.pop()` with `_free_ports.append(port)`), `itertools.cycle` round-robin over other values (hosts, colours, spinner frames), a cycle of flags in a function without input or one that also reads its input (a blinker), and `itertools.count` ids, iterators and generators over data that is not literal — quiet.',
         'Sampling every n-th call (`return _count % 100 == 0`) and a first-call flag returned as such (`return _n == 1`) — quiet; an alternation (`% 2`, `% 3`) or a sequence of answers in a function that also reads its input — `info`.',
         'A number (even 0) answered on every call after the first by state shared beyond the instance (`type(self)._calls += 1; if type(self)._calls > 1: return 0` / `return sum(...)`): `info` — the same shape as a one-time offer. Run-once guards that skip work before their computed return (a migration counting what it did), and instance counters, stay quiet.',
         'Singletons and lazy initialisation (`if _instance is None: _instance = ...`) — quiet.',
@@ -1110,6 +1132,8 @@ export const statefulAnswer: Rule = {
           d.state.kind !== 'instance attribute' && literals.every((o) => o.literal!.kind === 'number');
         // Alternating `True`/`False` answers are trivial literals, but the call count alone picks them.
         if (!nonTrivial.length && !d.alternates && !laterCallsCanned) continue;
+        // A cycle of flags mixed with the input (`next(_blink) and frame.visible`) is a blinker or a sampler.
+        if (d.cycled && readsAny(fn, params)) continue;
         // A canned answer on every second (or third) call ahead of the computation (`if calls % 2: return 12.5`):
         // the answer alternates between canned and computed call by call, a toggle rather than a one-off override.
         const periodic = d.shape === 'periodic' && !!general && nonTrivial.length > 0;
