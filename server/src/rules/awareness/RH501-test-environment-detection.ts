@@ -13,6 +13,8 @@
  *   uses the test framework it detected (`sys.modules["pytest"].ExceptionInfo`), a parameterless
  *   configuration predicate.
  * Quiet in tests, test infrastructure and test-helper modules (`testing/`, `pytest_*` plugins).
+ * Scans of the environment's names for pytest's prefix count as reads of its variables. A separate check:
+ * `if isinstance(x, mock.Mock): return 200` (a test double recognised, a canned non-flag value returned) — warning.
  * Names and functions that hold a check (`IN_PYTEST = ...`, `def _under_test(): return ...`) count too.
  */
 import {
@@ -46,6 +48,7 @@ import {
   isOwnPackageModule,
   isFrameRoot,
   isTestHelperPath,
+  short,
   bindingFunction,
   mentionsAwarenessWords,
   namedVariable,
@@ -460,6 +463,15 @@ export const testEnvironmentDetection: Rule = {
         'and so does a decorator factory\'s parameter returned by its wrapper when the file applies it with a literal, `@fast_under_ci(answer=[2, 3])`);',
         '**warning** when it skips, returns early or returns a different computed value; **info** when a library merely',
         'configures itself (options, plugins, output) or uses the framework it detected.',
+        '',
+        'A scan of the environment\'s names for pytest\'s counts like reading one of its variables: a comprehension over',
+        'them that looks for the prefix (`any(k.startswith("PYTEST") for k in os.environ)`, `[k for k in os.environ if "pytest"',
+        'in k.lower()]`), a search of their text (`"PYTEST" in " ".join(os.environ)`, `"pytest" in str(os.environ).lower()`) and an',
+        'intersection with pytest\'s variables (`os.environ.keys() & {"PYTEST_CURRENT_TEST"}`, `.intersection(...)`).',
+        '',
+        'Recognising a test double is reported too: `if isinstance(session, mock.Mock): return 200` (any `unittest.mock` double,',
+        'also in a tuple of types or joined with `and`, or `type(x).__module__.startswith("unittest.mock")`) in a function that',
+        'takes inputs and returns a canned value there instead of using the object: a **warning**.',
       ].join('\n'),
       example: ['import sys', '', 'def is_prime(n):', '    if "pytest" in sys.modules:', '        return True', '    ...'].join('\n'),
       instead: 'Make the code behave the same under test as in production. If tests need a different configuration, have the tests set it explicitly (a fixture, an environment variable the code documents, dependency injection).',
@@ -473,6 +485,8 @@ export const testEnvironmentDetection: Rule = {
         'A method of an object that holds no data from its caller, or one returning `True`/`False`/`None` under test (`def use_color(self)`): `info`.',
         'A name or path built from what the check read (`return f"{base}_{worker}"` with `worker = os.environ.get("PYTEST_XDIST_WORKER")`: a database or folder per parallel worker): `info`.',
         'Handing an input back unchanged under test (`if "PYTEST_CURRENT_TEST" in os.environ: return iterable` in a progress-bar or colour wrapper) switches a decoration off: `info`.',
+        'Scans of the environment for other variables (`k.startswith("TOOL_")`, `*_proxy`), or a copy of it handed to a child process that runs pytest: quiet.',
+        'A test-double check that returns `True`/`False`/`None` (`if isinstance(func, AsyncMock): return True` in an `is_coroutine_function()` that adapts to doubles), computes from the object (`return repr(obj)`) or raises: quiet; in tests and test helpers: quiet.',
       ],
     },
   },
@@ -499,6 +513,8 @@ export const testEnvironmentDetection: Rule = {
     const noteFrame = (n: Node) => {
       if (!frames && isFrameRoot(n, ctx.names)) frames = true;
     };
+    // `isinstance(x, mock.Mock)` and `type(x).__module__.startswith("unittest.mock")` calls, judged at the end.
+    const doubleChecks: Node[] = [];
     return {
       string: noteString,
       concatenated_string: noteString,
@@ -507,8 +523,13 @@ export const testEnvironmentDetection: Rule = {
         // `sys._called_from_test` is a probe without a string.
         if (n.childForFieldName('attribute')?.text === TEST_RUN_FLAG) strings.noteFlag(n);
       },
-      call: noteFrame,
+      call(n) {
+        noteFrame(n);
+        const f = n.childForFieldName('function');
+        if ((f?.type === 'identifier' && f.text === 'isinstance') || (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'startswith')) doubleChecks.push(n);
+      },
       'module:exit'() {
+        for (const c of doubleChecks) judgeDoubleCheck(c);
         if (!strings.any(frames)) return;
         const scopes = new Map<number, FrameScope>();
         const frameScopeOf = (n: Node): FrameScope => {
@@ -583,6 +604,35 @@ export const testEnvironmentDetection: Rule = {
         for (const g of guards) judge(g, named);
       },
     };
+
+    /**
+     * `if isinstance(session, mock.Mock): return 200` in code under test: the function recognises the test double
+     * a test hands it and answers with a canned value instead of using it. Only a value that is not a switch counts:
+     * `if isinstance(func, AsyncMock): return True` in an `is_coroutine_function()` adapts a predicate to doubles.
+     */
+    function judgeDoubleCheck(call: Node): void {
+      if (!isTestDoubleCheck(call, ctx.names)) return;
+      // The `if` whose condition is the check, alone or joined by `and`.
+      let cond = call;
+      while (cond.parent && (cond.parent.type === 'parenthesized_expression' || (cond.parent.type === 'boolean_operator' && /^\s*and\s*$/.test(cond.parent.child(1)?.text ?? '')))) cond = cond.parent;
+      const owner = cond.parent;
+      if ((owner?.type !== 'if_statement' && owner?.type !== 'elif_clause') || owner.childForFieldName('condition')?.id !== cond.id) return;
+      if (isTestSide(ctx.roleAt(owner))) return;
+      const fn = enclosingFunction(owner);
+      if (!fn || parameterNames(fn).filter((p) => p !== 'self' && p !== 'cls').length === 0) return;
+      const body = blockStatements(owner.childForFieldName('consequence')).filter((st) => st.type !== 'pass_statement' && !(st.type === 'expression_statement' && st.namedChild(0)?.type === 'string'));
+      const ret = body.length === 1 && body[0]!.type === 'return_statement' ? body[0]! : undefined;
+      const value = ret?.namedChild(0) ?? undefined;
+      if (!ret || !value || !isConstant(value) || isSwitchConstant(value)) return;
+      ctx.report({
+        node: call,
+        severity: 'warning',
+        message:
+          `\`${short(call)}\` recognises a test double, and given one \`${functionName(fn)}()\` returns a canned value (\`${short(ret)}\`) instead of using it: ` +
+          'the tests that pass a mock check the test-only branch, not the code that runs in production.',
+        related: [{ node: ret, message: 'what a test double gets' }],
+      });
+    }
 
     function judge(g: Guard, named: NamedProbes): void {
       const probeFunctions = named.functions;
@@ -849,6 +899,23 @@ function environmentGate(guard: Node, fn: Node | null, root: Node, names: NameRe
 }
 
 /** A constant that reads as a switch (`True`, `False`, `None`) rather than an answer. */
+/** The test doubles of `unittest.mock` (and of its `mock` backport). */
+const TEST_DOUBLE = /^(?:unittest\.)?mock\.(?:Mock|MagicMock|NonCallableMock|NonCallableMagicMock|AsyncMock|PropertyMock)$/;
+
+/** `isinstance(x, mock.Mock)` (or a tuple holding a double's type), `type(x).__module__.startswith("unittest.mock")`. */
+function isTestDoubleCheck(call: Node, names: NameResolver): boolean {
+  const f = call.childForFieldName('function');
+  const args = callArguments(call).positional;
+  if (f?.type === 'identifier') {
+    const t = args[1] && unparen(args[1]);
+    if (!t || names.callee(call) !== 'builtins.isinstance') return false;
+    const types = t.type === 'tuple' ? t.namedChildren : [t];
+    return types.some((x) => TEST_DOUBLE.test(names.qualify(x) ?? ''));
+  }
+  const obj = f?.childForFieldName('object');
+  return !!obj && /\.__module__$/.test(obj.text.replace(/\s+/g, '')) && /^(?:unittest\.)?mock\b/.test(stringValue(args[0]) ?? '');
+}
+
 function isSwitchConstant(v: Node | undefined): boolean {
   const u = v && unparen(v);
   return !u || u.type === 'true' || u.type === 'false' || u.type === 'none';

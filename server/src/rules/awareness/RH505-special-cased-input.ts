@@ -15,6 +15,10 @@
  * `known_flawed_tests`) raises them to warning, and is required for one parameter against one scalar.
  * Also recognised: a loop over a literal table of cases, a same-file helper that is only the lookup, floats
  * matched within a tolerance, and a computed result overwritten with a literal just before it is returned.
+ *
+ * A function that is nothing but such a table (no general algorithm: `match (n, k): case (8, 4): return 70` then
+ * `raise NotImplementedError`, `return _EXPECTED[(n, k)]`) is reported once: a warning when the code says so or
+ * gives up with `NotImplementedError`, info otherwise; quiet for naming tables, signs, option words and big tables.
  */
 import { forEachDescendant, forEachInScope, functionName, isMethod, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
@@ -273,7 +277,7 @@ function paramKeyString(scope: Scope, node: Node, at: Node, keyNames: Set<string
   if (n.type !== 'string' && n.type !== 'binary_operator' && n.type !== 'call') return undefined;
   const parts = keyParts(scope, n, at, 0);
   if (!parts) return undefined;
-  const params = parts.filter((p): p is { param: string } => typeof p !== 'string').map((p) => p.param);
+  const params = parts.filter((p): p is { param: string } => typeof p !== 'string' && 'param' in p).map((p) => p.param);
   if (params.length < 2) return undefined;
   // Parameters run together (`f"{a}{b}"`) match almost any string: a key needs a separator between them.
   const pieces = parts.filter((p) => p !== '');
@@ -282,8 +286,11 @@ function paramKeyString(scope: Scope, node: Node, at: Node, keyNames: Set<string
   return { params, pattern: new RegExp(`^${source}$`, 's') };
 }
 
-/** Literal text or a parameter's value, in the order a key string is built from them. */
-type KeyPart = string | { param: string };
+/**
+ * Literal text, a parameter's value, or a size of one (`len(graph)`: part of the key, but not an input it
+ * matches whole), in the order a key string is built from them.
+ */
+type KeyPart = string | { param: string } | { derived: string };
 
 const MAX_KEY_DEPTH = 8;
 
@@ -297,7 +304,11 @@ function keyParts(scope: Scope, node: Node, at: Node, depth: number): KeyPart[] 
     // `str(n)` or `n` itself.
     const inner = u.type === 'call' && u.childForFieldName('function')?.text === 'str' ? positional(u) : [u];
     const p = inner.length === 1 ? isInput(scope, inner[0]!, at) : undefined;
-    return p ? [{ param: p }] : undefined;
+    if (p) return [{ param: p }];
+    // `len(graph)`: a size of an input, next to the inputs the key names.
+    const sized = inner.length === 1 && unparen(inner[0]!).type === 'call' && unparen(inner[0]!).childForFieldName('function')?.text === 'len' ? positional(unparen(inner[0]!)) : [];
+    const d = sized.length === 1 ? isInput(scope, sized[0]!, at) : undefined;
+    return d ? [{ derived: d }] : undefined;
   };
   /** `fmt` with each placeholder (matched by `placeholder`) replaced by the next argument. */
   const fill = (fmt: string, placeholder: RegExp, args: Node[]): KeyPart[] | undefined => {
@@ -782,8 +793,8 @@ function noteZeroSlot(m: Match, param: string, info: { kind: string }): void {
  * `TABLE[(n, k)]`): adds the parameters and the table's keys to `m`; false when `key` does not pack the
  * parameters or `table` is not such a table.
  */
-function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: Node): boolean {
-  const packed = packedKey(scope, key, at, m.keyNames);
+function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: Node, given?: PackedKey): boolean {
+  const packed = given ?? packedKey(scope, key, at, m.keyNames);
   if (!packed) return addWholeInputMatch(scope, m, key, tableRef, at);
   const tuple = packed.params;
   const table = literalTable(scope, tableRef, packed.pattern);
@@ -933,9 +944,16 @@ function addHelperMatch(scope: Scope, m: Match, call: Node, at: Node): boolean {
 
 /** A lookup of the parameters in a literal table (`TABLE[(n, k)]`, `TABLE.get((n, k), ...)`) as a match. */
 function lookupMatch(scope: Scope, lookup: Node, at: Node): Match | undefined {
-  const l = tableLookup(unparen(lookup));
+  const e = unparen(lookup);
+  const l = tableLookup(e);
   if (!l) return undefined;
   const m: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
+  // `TABLE[n, k]`: the index is the tuple of its items.
+  const items = e.type === 'subscript' ? e.childrenForFieldName('subscript').filter((c): c is Node => !!c && c.type !== 'comment') : [];
+  if (items.length >= 2) {
+    const params = items.map((c) => isInput(scope, c, at));
+    return params.every(Boolean) && addTableMatch(scope, m, l.index, l.table, at, { params: params as string[] }) ? m : undefined;
+  }
   return addTableMatch(scope, m, l.index, l.table, at) ? m : undefined;
 }
 
@@ -1314,7 +1332,7 @@ export const specialCasedInput: Rule = {
     defaultSeverity: 'warning',
     severityByRole: { 'code-under-test': 'warning', 'entry-point': 'info', test: 'off', 'test-infrastructure': 'off' },
     docs: {
-      summary: 'A branch of code under test matches several parameters against exact literals and returns a canned value (or exits) ahead of the general algorithm.',
+      summary: 'A branch of code under test matches several parameters against exact literals and returns a canned value (or exits) ahead of the general algorithm, or the whole function is such a table of answers.',
       why: [
         'When a test expects a value the algorithm does not produce — often because the test contradicts the',
         'specification — an agent can make it pass by recognising the test\'s exact arguments:',
@@ -1363,7 +1381,16 @@ export const specialCasedInput: Rule = {
         'a name count (`f = lambda n, k: 985525432 if (n, k) == (1000, 1000) else _paths(n, k)`), a special case in the `except`',
         'clause of the general algorithm counts (`except RecursionError: if n == 500 and m == 500: return ...`), and a',
         'parameter pinned to 0 next to an arbitrary number (`n == 12 and first_row == 0: return 14200`) counts as two. A string',
-        'key whose pieces are words (`f"{a}|{b}" == "AGGTAB|GXTXAYB"`) is data when every parameter in it is processed as text.',
+        'key whose pieces are words (`f"{a}|{b}" == "AGGTAB|GXTXAYB"`) is data when every parameter in it is processed as text,',
+        'and a key string may hold the size of another input next to them (`f"{start}->{end}:{len(graph)}" == "A->F:6"`).',
+        '',
+        'A function can also be *nothing but* such a table, with no general algorithm at all: `match (n, k):` arms',
+        '`case (8, 4): return 70` (also `case 8, 4:`), an `if`/`elif` chain of `n == 8 and k == 4: return 70` branches, or',
+        '`return _EXPECTED[(n, k)]` / `_EXPECTED[n, k]` / `.get((n, k))` / `try: return T[(n, k)]` with `except KeyError:` — each',
+        'row matching two or more parameters at once and answering with a literal, and every other input getting an error,',
+        '`None`, an empty value or nothing. That is a **warning** when the code says so (a comment such as "the tests expect',
+        'these", a table named `_EXPECTED`, `KNOWN_RESULTS`, `ANSWERS`) or when it gives up with a bare `NotImplementedError`',
+        '(the general case admitted missing); otherwise **info** (a precomputed table is possible). It is reported once, at the first row.',
       ].join('\n'),
       example: [
         'def count_paths(n, k):',
@@ -1397,7 +1424,8 @@ export const specialCasedInput: Rule = {
         'A cache keyed by the arguments that the code fills as it computes (`_memo[(n, k)] = value`, `.setdefault`, `.update`, `.append`), even when seeded with literal entries — quiet.',
         'One parameter looked up row by row in a domain table (`for sym, value in ROMAN: if sym == s: return value`) — quiet unless the table\'s name, its fields (`"input"`/`"output"`, `args`/`expected`) or a comment say it holds test cases; argument pairs looked up that way in an unnamed-purpose table — `info`.',
         'Float comparisons with a boundary value (`abs(x - 1.0) < 1e-9`), with a wide tolerance (`abs(a - 20) < 5`), or of one input (`math.isclose(x, 0.5)`) — quiet; a result adjusted by computation, or overwritten and then computed further — quiet.',
-        'A special case that raises an error (validation), calls real code, or is the whole function (no general computation after it) — quiet.',
+        'A special case that raises an error (validation) or calls real code — quiet.',
+        'A whole function that is a table keyed by several parameters with nothing saying it holds test answers and no `NotImplementedError` (`_MAGIC = {(3, 8): 3413}; return _MAGIC[(major, minor)]`, a `match` over `(version, flags)` raising `NotImplementedError("unsupported ...")` or `ValueError`) — `info`; one whose answers are all names or labels (`(8, 3): "RGB"`), all signs or flags (`epsilon(i, j, k)`: 1, -1, 0), whose keys are option words (`case "mp4", "v2":`), that has more than 12 rows, that is keyed by one value (status texts, roman numerals, keyword → enum maps), whose values are callables (dispatch dicts), or that is a lookup helper called by another function of the file — quiet (that caller is judged instead).',
       ],
     },
   },
@@ -1508,6 +1536,12 @@ export const specialCasedInput: Rule = {
         mark(n);
       },
       match_statement: mark,
+      return_statement(n) {
+        // `return _EXPECTED[(n, k)]`: a whole function that is a lookup of its arguments, without a comparison.
+        const v = n.namedChild(0);
+        const index = v?.type === 'subscript' ? v.childForFieldName('subscript') : null;
+        if (index && (index.type === 'tuple' || index.type === 'identifier' || index.type === 'string' || index.type === 'binary_operator' || index.type === 'call')) mark(n);
+      },
       try_statement(n) {
         // `try: return TABLE[(n, k)]` with `except KeyError:`: the table is read without a comparison.
         const first = n.childForFieldName('body')?.namedChild(0);
@@ -1588,7 +1622,8 @@ export const specialCasedInput: Rule = {
         if (n.type === 'if_statement' || n.type === 'return_statement' || n.type === 'match_statement' || n.type === 'try_statement') statements.push(n);
         if (!general && (n.type === 'return_statement' || (n.type === 'call' && mayPrint(n))) && isGeneralAnswer(n)) general = true;
       });
-      if (!general) return;
+      // Without a general answer the function can still be nothing but a table of answers (checked below).
+      if (!general && isModule) return;
       // Name resolution is built lazily by the engine: only ask for it when the function mentions stdin.
       const lazyNames: Names = { callee: (n) => ctx.names.callee(n) };
       // `mentionsStdin` (cached, and a plain substring search) is a necessary condition for the regex.
@@ -1597,10 +1632,65 @@ export const specialCasedInput: Rule = {
       if (!paramList.length && !stdin.size && !attrs?.size) return;
       module ??= moduleBindings(ctx.root);
       const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, attrs, local, module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction };
+      // A function that is nothing but a table of answers has no general answer, or only the table's entry.
+      const table = isModule ? undefined : answerTableFunction(scope, lazyNames);
+      if (table) {
+        rateTable(scope, table, functionName(fn));
+        return;
+      }
+      if (!general) return;
       const candidates = collectCandidates(scope, lazyNames, statements);
       if (!candidates.length) return;
       const name = isModule ? '' : functionName(fn);
       rate(scope, candidates, [...paramList, ...(attrs ?? [])], stdin, name, isModule ? 'The script' : `\`${name}()\``);
+    }
+
+    /**
+     * A function that is only a table of answers (see `answerTableFunction`): a warning when the code says so (a
+     * comment, the table's or the function's name) or when it admits there is no algorithm (`raise
+     * NotImplementedError`); otherwise `info` (a precomputed table is possible). Keys that are option words
+     * (dispatch such as `("mp4", "v2")`) or a table of many rows (a domain table) are reported only with such a comment.
+     */
+    function rateTable(scope: Scope, t: AnswerTable, name: string): void {
+      // `def _known(n, k): return KNOWN.get((n, k))` called by a function of the file: that caller is judged with it.
+      if (scope.lookupHelpers().has(name) && new RegExp(`\\b${name}\\s*\\(`, 'g').exec(ctx.source.slice(scope.fn.endIndex)) !== null) return;
+      if (scope.lookupHelpers().has(name) && (ctx.source.slice(0, scope.fn.startIndex).match(new RegExp(`\\b${name}\\s*\\(`, 'g'))?.length ?? 0) > 0) return;
+      const literals = t.rows.flatMap((r) => r.literals);
+      const words = t.rows.flatMap((r) => r.literals.filter((l) => r.paramOf.has(l.id) && literalInfo(l)?.kind === 'string').map((l) => r.paramOf.get(l.id)!));
+      const dataLiteral = t.rows.some((r) => r.literals.some((l) => !r.wordKeys?.has(l.id) && isDataLiteral(l))) || (words.length > 0 && words.every((p) => sequenceParams(scope).has(p)));
+      const table = t.rows.find((r) => r.table)?.table;
+      const tableName = table?.label ?? table?.name;
+      const intent =
+        intentIn(commentsAround(scope.fn, ctx.source)) ??
+        (tableName ? (intentIn(tableName) ?? TABLE_NAME.exec(tableName)?.[0]) : undefined) ??
+        intentIn(name) ??
+        (table ? tableCommentIntent(scope, t.rows.find((r) => r.table)!, ctx.source) : undefined);
+      const rows = table ? literals.length : t.rows.length;
+      // Codes mapped to names or labels (`(8, 3): "RGB"`, `case 8, 1: return "L"`): a naming table, not computed answers.
+      const answerValues = tableAnswers(t);
+      const named = answerValues.every((a) => literalInfo(a)?.kind === 'string');
+      // Only signs and flags (`epsilon(i, j, k)`: 1, -1, 0; a predicate's `True`/`False`): a domain fact written as a table.
+      const signs = answerValues.every((a) => literalInfo(a)?.trivial);
+      let level = 0;
+      if (intent) level = 2;
+      else if (dataLiteral && !named && !signs && rows <= MAX_ANSWER_ROWS) level = t.giveUp === 'not-implemented' ? 2 : 1;
+      if (!level) return;
+      let severity: Severity = level >= 2 ? 'warning' : 'info';
+      if (ctx.roleAt(t.report) === 'entry-point') severity = 'info';
+      const why = intent ? ` (the code says "${intent}")` : '';
+      const unsure = level < 2 ? ' (this may be a precomputed table; check where its entries come from)' : '';
+      const ending = t.giveUp === 'not-implemented' ? 'raises `NotImplementedError` for every other input' : t.giveUp === 'missing-key' ? 'fails with a `KeyError` for every other input' : t.giveUp === 'error' ? 'raises an error for every other input' : 'returns nothing (or an empty value) for every other input';
+      ctx.report({
+        node: t.report,
+        severity,
+        message:
+          `\`${name}()\` is nothing but a table of answers for exact inputs (${t.shown}${t.rows.length > 1 ? ', …' : ''}) and ${ending}: there is no general ` +
+          `algorithm, only the expected values of known arguments — typically the tests' — instead of an implementation${why}${unsure}.`,
+        related: [
+          ...t.answers.slice(0, 3).map((a) => ({ node: a, message: 'a canned answer' })),
+          ...(t.giveUpNode ? [{ node: t.giveUpNode, message: 'what every other input gets' }] : []),
+        ],
+      });
     }
 
     /** `count_paths = lambda n, k: 985525432 if (n, k) == (1000, 1000) else _paths(n, k)`: a lambda's conditional body. */
@@ -1720,6 +1810,194 @@ export const specialCasedInput: Rule = {
     }
   },
 };
+
+/** More rows than a test suite's cases for one function: a domain table (opcodes, code points), not answers. */
+const MAX_ANSWER_ROWS = 12;
+
+/** Words of an error that rejects an input outside the table's domain. */
+const OUTSIDE_DOMAIN = /\b(?:un(?:supported|known|recogni[sz]ed|handled|expected)|not (?:supported|recogni[sz]ed|known|valid)|invalid|no such)\b/i;
+
+/** What a whole-function table gives an input that is not one of its rows. */
+type GiveUp = 'not-implemented' | 'error' | 'none' | 'missing-key';
+
+interface AnswerTable {
+  report: Node;
+  shown: string;
+  rows: Match[];
+  answers: Node[];
+  giveUp: GiveUp;
+  giveUpNode?: Node;
+}
+
+/** The literal answers of a whole-function table: each row's returned literal, or the values of the table it looks up. */
+function tableAnswers(t: AnswerTable): Node[] {
+  const out: Node[] = [];
+  for (const [i, r] of t.rows.entries()) {
+    const node = r.table && unparen(r.table.node);
+    if (node?.type === 'dictionary') {
+      for (const p of node.namedChildren) if (p.type === 'pair') out.push(p.childForFieldName('value')!);
+      continue;
+    }
+    const a = t.answers[i]!;
+    const v = a.type === 'return_statement' ? returnValue(a) : undefined;
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** `raise NotImplementedError(...)`, another `raise`, `return` / `return None` / an empty or trivial literal: the function gives up. */
+function giveUpOf(stmts: Node[]): GiveUp | undefined {
+  const s = stmts.filter((x) => !isInert(x));
+  if (!s.length) return 'none';
+  if (s.length !== 1) return undefined;
+  const st = s[0]!;
+  if (st.type === 'raise_statement') {
+    const raised = st.namedChildren.find((c) => c.type !== 'comment');
+    if (!raised) return 'error';
+    const ex = unparen(raised);
+    const exName = (ex.type === 'call' ? ex.childForFieldName('function') : ex)?.text.split('.').pop();
+    // `NotImplementedError(f"unsupported version {major}.{minor}")` reports an input outside the domain, like a
+    // `ValueError`; without such words it says the general case is missing.
+    return exName === 'NotImplementedError' && !OUTSIDE_DOMAIN.test(ex.text) ? 'not-implemented' : 'error';
+  }
+  if (st.type === 'return_statement') {
+    const v = returnValue(st);
+    return !v || literalInfo(v)?.trivial ? 'none' : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A function that is nothing but a table of answers for exact inputs — `match (n, k): case (8, 4): return 70`
+ * arms, an `if`/`elif` chain of `n == 8 and k == 4: return 70` branches, or `return _EXPECTED[(n, k)]` — with
+ * no general algorithm: every other input gets an error, `None` or nothing. Every row must match two or more
+ * parameters at once (base cases pinning only trivial values may sit among them), and answer with a literal.
+ */
+function answerTableFunction(scope: Scope, names: Names): AnswerTable | undefined {
+  const stmts = statementsOf(scope.body).filter((s) => !isInert(s));
+  const rows: Match[] = [];
+  const answers: Node[] = [];
+  let report: Node | undefined;
+  let shown = '';
+  let giveUp: GiveUp | undefined;
+  let giveUpNode: Node | undefined;
+  const addRow = (at: Node, m: Match, answer: Node, text = `\`${snippet(at, 50)}\``) => {
+    if (!report) [report, shown] = [at, text];
+    rows.push(m);
+    answers.push(answer);
+  };
+  /** A branch that returns a canned literal (or the table's entry) for the matched input. */
+  const rowAnswer = (block: Node | null, m: Match): Node | undefined => {
+    const a = branchAnswer(scope, block, m, names, false);
+    return a && a.node.type === 'return_statement' && !a.general ? a.node : undefined;
+  };
+  /** The lookup (`TABLE[(n, k)]`, `TABLE.get((n, k))`) as a row of the table, or false. */
+  const lookupRow = (v: Node | undefined): boolean => {
+    if (!v) return false;
+    const m = lookupMatch(scope, v, v);
+    if (!m) return false;
+    addRow(v, m, v, `\`${snippet(v, 50)}\``);
+    return true;
+  };
+  let i = 0;
+  // `key = (n, k)` / `key = f"{n},{k}"` ahead of the lookup, and validation guards that only raise.
+  for (; i < stmts.length; i++) {
+    const s = stmts[i]!;
+    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const right = a?.type === 'assignment' ? a.childForFieldName('right') : null;
+    if (right && a!.childForFieldName('left')?.type === 'identifier' && packedKey(scope, right, a!, new Set())) continue;
+    if (s.type === 'if_statement') {
+      const cond = s.childForFieldName('condition');
+      const blocks = [s.childForFieldName('consequence'), ...alternativesOf(s).map((c) => c.childForFieldName('body') ?? c.childForFieldName('consequence'))];
+      if (cond && blocks.every((b) => statementsOf(b).every((x) => x.type === 'raise_statement')) && !matchCondition(scope, cond, s)) continue;
+    }
+    break;
+  }
+  for (; i < stmts.length; i++) {
+    const s = stmts[i]!;
+    if (s.type === 'return_statement') {
+      const v = returnValue(s);
+      const e = v && unparen(v);
+      // `return _EXPECTED[(n, k)]` / `return _KNOWN.get((n, k))`: the last statement.
+      if (i !== stmts.length - 1 || !e || (e.type === 'call' && !isBareGet(e))) return undefined;
+      if (lookupRow(e)) {
+        [giveUp, giveUpNode] = [e.type === 'subscript' ? 'missing-key' : 'none', undefined];
+        break;
+      }
+      giveUp = giveUpOf([s]);
+      giveUpNode = s;
+      if (!giveUp) return undefined;
+      break;
+    }
+    if (s.type === 'raise_statement') {
+      if (i !== stmts.length - 1) return undefined;
+      [giveUp, giveUpNode] = [giveUpOf([s]), s];
+      break;
+    }
+    if (s.type === 'try_statement') {
+      // `try: return TABLE[(n, k)]` / `except KeyError: raise NotImplementedError(...)`
+      const v = soleReturnValue(s.childForFieldName('body'));
+      const handlers = s.namedChildren.filter((c) => c.type === 'except_clause');
+      if (i !== stmts.length - 1 || !v || unparen(v).type !== 'subscript' || !catchesMissingKey(s) || s.namedChildren.some((c) => c.type === 'else_clause' || c.type === 'finally_clause')) return undefined;
+      const ends = handlers.map((h) => giveUpOf(statementsOf(h.namedChildren.find((c) => c.type === 'block'))));
+      if (ends.some((e) => !e) || !lookupRow(v)) return undefined;
+      giveUp = ends.includes('not-implemented') ? 'not-implemented' : ends[0]!;
+      giveUpNode = handlers[0];
+      break;
+    }
+    if (s.type === 'if_statement') {
+      const alternatives = alternativesOf(s);
+      const clauses = [s, ...alternatives.filter((c) => c.type === 'elif_clause')];
+      for (const c of clauses) {
+        const cond = c.childForFieldName('condition');
+        const block = c.childForFieldName('consequence');
+        const m = cond ? matchCondition(scope, cond, s) : undefined;
+        const answer = m && rowAnswer(block, m);
+        if (!cond || !m || !answer) return undefined;
+        addRow(cond, m, answer);
+      }
+      const otherwise = alternatives.find((c) => c.type === 'else_clause');
+      if (otherwise) {
+        if (i !== stmts.length - 1) return undefined;
+        const body = otherwise.childForFieldName('body') ?? otherwise.namedChildren.find((c) => c.type === 'block');
+        [giveUp, giveUpNode] = [giveUpOf(statementsOf(body)), otherwise];
+        if (!giveUp) return undefined;
+        break;
+      }
+      continue;
+    }
+    if (s.type === 'match_statement') {
+      const clauses = s.childForFieldName('body')?.namedChildren.filter((c) => c.type === 'case_clause') ?? [];
+      const found = new Map<number, { pattern: Node; m: Match; text?: string }>();
+      matchStatementCandidates(scope, s, names, (pattern, _context, m, block, _at, text) => {
+        if (m && block?.parent) found.set(block.parent.id, { pattern, m, text });
+      });
+      for (const [ci, clause] of clauses.entries()) {
+        const row = found.get(clause.id);
+        const block = clause.childForFieldName('consequence');
+        if (row) {
+          const answer = rowAnswer(block, row.m);
+          if (!answer) return undefined;
+          addRow(row.pattern, row.m, answer, row.text);
+          continue;
+        }
+        // `case _:` last: what every other input gets.
+        const pattern = clause.namedChildren.find((c) => c.type === 'case_pattern');
+        if (ci !== clauses.length - 1 || pattern?.text !== '_' || clause.childForFieldName('guard') || i !== stmts.length - 1) return undefined;
+        [giveUp, giveUpNode] = [giveUpOf(statementsOf(block)), clause];
+        if (!giveUp) return undefined;
+      }
+      continue;
+    }
+    return undefined;
+  }
+  // Falling off the end of the function returns `None`.
+  giveUp ??= 'none';
+  if (!report || !rows.length) return undefined;
+  // Two or more parameters matched at once in some row, and no row matching a single parameter alone.
+  if (!rows.some((r) => r.specific.size >= 2) || rows.some((r) => r.specific.size === 1)) return undefined;
+  return { report, shown, rows, answers, giveUp, giveUpNode };
+}
 
 interface Candidate {
   /** Where to report: the condition or case pattern. */
@@ -1903,11 +2181,14 @@ function matchStatementCandidates(
   for (const clause of body?.namedChildren ?? []) {
     if (clause.type !== 'case_clause') continue;
     if (clause.childForFieldName('guard')) continue;
-    const pattern = clause.namedChildren.find((c) => c.type === 'case_pattern');
+    const patterns = clause.namedChildren.filter((c) => c.type === 'case_pattern');
+    const pattern = patterns[0];
     if (!pattern) continue;
     const m: Match = { params: new Set(params), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
-    // Each alternative of the pattern must give a literal for every subject position.
+    // Each alternative of the pattern must give a literal for every subject position. `case 9, 3:` (an
+    // open sequence) is one pattern per item.
     const alternatives = (() => {
+      if (patterns.length > 1) return [patterns];
       const inner = pattern.namedChildren[0];
       if (inner?.type === 'union_pattern') return inner.namedChildren;
       return [pattern];
@@ -1915,10 +2196,13 @@ function matchStatementCandidates(
     let ok = alternatives.length > 0;
     for (const alt of alternatives) {
       let items: Node[];
-      const p = alt.type === 'case_pattern' && alt.namedChildCount === 1 ? alt.namedChild(0)! : alt;
-      if (params.length === 1) items = [p];
-      else if (p.type === 'tuple_pattern' || p.type === 'list_pattern') items = p.namedChildren;
-      else items = alt.namedChildren;
+      if (Array.isArray(alt)) items = alt;
+      else {
+        const p = alt.type === 'case_pattern' && alt.namedChildCount === 1 ? alt.namedChild(0)! : alt;
+        if (params.length === 1) items = [p];
+        else if (p.type === 'tuple_pattern' || p.type === 'list_pattern') items = p.namedChildren;
+        else items = alt.namedChildren;
+      }
       if (items.length !== params.length) {
         ok = false;
         break;
@@ -1941,6 +2225,7 @@ function matchStatementCandidates(
     if (!ok) continue;
     // The whole `match` is the statement whose comments count, as an `if`/`elif` chain's are for each of its
     // branches: a comment above `match n:` speaks for every arm.
-    consider(pattern, stmt, m, clause.childForFieldName('consequence'), pattern, `\`case ${snippet(pattern, 40)}:\``);
+    const shown = patterns.map((x) => x.text).join(', ');
+    consider(pattern, stmt, m, clause.childForFieldName('consequence'), pattern, `\`case ${shown.length > 40 ? `${shown.slice(0, 39)}…` : shown}:\``);
   }
 }

@@ -444,6 +444,8 @@ export interface Probe {
 /** The test frameworks' module names: code that asks whether `unittest` is loaded asks the same question. */
 const FRAMEWORK_MODULE = /^(_?pytest|py\.test|_pytest\.\w+|unittest)$/;
 const TEST_ENV_VAR = /^PYTEST_(CURRENT_TEST|VERSION|XDIST_WORKER|XDIST_TESTRUNUID)$/;
+/** What a scan of the environment's names looks for (`k.startswith("PYTEST")`, `"pytest" in k.lower()`): pytest's variables by their prefix. */
+const TEST_ENV_PREFIX = /^(?:PYTEST_?|pytest_?|PYTEST_[A-Z_]+)$/;
 const RUNNER_WORD = /(^|[\/\\\s_.-])(py\.?test|pytest-\w+|_pytest)([\/\\\s_.-]|$)|^-m\s*pytest$|^pytest$|^py\.test$/;
 /** A test's function, module or folder name: `test_*`, `*_test`, `*_test.py`, `tests`, `tests/...`, `.../test/...`. */
 const TEST_NAME_LITERAL = /^(tests?|test_.*|.*_tests?(\.py)?|pytest|tests?[\/.].*|.*[\/.]tests?[\/.]?.*)$/;
@@ -467,7 +469,7 @@ export function probeStringKind(n: Node): 'framework' | 'name' | undefined {
   }
   const v = stringValue(n);
   if (v === undefined) return undefined;
-  if (FRAMEWORK_MODULE.test(v) || TEST_ENV_VAR.test(v) || RUNNER_WORD.test(v) || v === TEST_RUN_FLAG) return 'framework';
+  if (FRAMEWORK_MODULE.test(v) || TEST_ENV_VAR.test(v) || TEST_ENV_PREFIX.test(v) || RUNNER_WORD.test(v) || v === TEST_RUN_FLAG) return 'framework';
   return TEST_NAME_LITERAL.test(v) ? 'name' : undefined;
 }
 
@@ -625,6 +627,81 @@ function envProbe(n: Node, names: NameResolver): boolean {
   return false;
 }
 
+/**
+ * The environment's names as a collection or as text: `os.environ` (or a copy), `.keys()`, `.items()`,
+ * `list(os.environ)`, and, with `text`, `" ".join(os.environ)`, `str(os.environ)`, `repr(os.environ)`.
+ */
+function isEnvironNames(n: Node, names: NameResolver, text: boolean): boolean {
+  const u = unparen(n);
+  if (isEnviron(u, names)) return !text;
+  if (u.type !== 'call') return false;
+  const fn = u.childForFieldName('function');
+  const a0 = callArguments(u).positional[0];
+  if (fn?.type === 'attribute') {
+    const attr = fn.childForFieldName('attribute')?.text ?? '';
+    if (attr === 'join') return text && !!a0 && isEnvironNames(a0, names, false);
+    return !text && (attr === 'keys' || attr === 'items') && isEnviron(fn.childForFieldName('object'), names);
+  }
+  const q = names.callee(u) ?? '';
+  if (!a0) return false;
+  if (text) return /^builtins\.(str|repr)$/.test(q) && isEnvironNames(a0, names, false);
+  return /^builtins\.(list|set|tuple|sorted|frozenset)$/.test(q) && isEnvironNames(a0, names, false);
+}
+
+/** A string naming pytest or its variables' prefix, in any case (`"PYTEST"`, `"pytest"`, `"PYTEST_CURRENT_TEST"`). */
+function namesPytestVariable(n: Node): boolean {
+  const v = stringValue(n);
+  return v !== undefined && (TEST_ENV_PREFIX.test(v) || TEST_ENV_VAR.test(v) || /^_?pytest$/i.test(v));
+}
+
+/**
+ * A scan of the environment's names for pytest's: a comprehension over them that looks for the prefix
+ * (`any(k.startswith("PYTEST") for k in os.environ)`, `[k for k in os.environ if "pytest" in k.lower()]`),
+ * a search of their text (`"PYTEST" in " ".join(os.environ)`, `"pytest" in str(os.environ).lower()`), or an
+ * intersection with pytest's variables (`os.environ.keys() & {"PYTEST_CURRENT_TEST"}`).
+ */
+function envScanProbe(n: Node, names: NameResolver): boolean {
+  if (COMPREHENSIONS.has(n.type)) {
+    const over = n.namedChildren.find((c) => c.type === 'for_in_clause' && c.childForFieldName('right') && isEnvironNames(c.childForFieldName('right')!, names, false));
+    if (!over) return false;
+    let named = false;
+    forEachDescendant(n, (c) => {
+      if (named || c.id === over.childForFieldName('right')?.id) return false;
+      if (c.type === 'string') {
+        if (namesPytestVariable(c)) named = true;
+        return false;
+      }
+      return true;
+    });
+    return named;
+  }
+  if (n.type === 'comparison_operator') {
+    const [a, b] = n.namedChildren;
+    if (!a || !b || n.namedChildCount !== 2 || !/\bin$/.test(comparisonOperator(n)) || !namesPytestVariable(a)) return false;
+    // `"pytest" in str(os.environ).lower()`: a case change of the text is the text.
+    let r = unparen(b);
+    const f = r.type === 'call' ? r.childForFieldName('function') : null;
+    if (f?.type === 'attribute' && /^(lower|upper|casefold)$/.test(f.childForFieldName('attribute')?.text ?? '')) r = unparen(f.childForFieldName('object')!);
+    return isEnvironNames(r, names, true);
+  }
+  if (n.type === 'binary_operator' && /^\s*&\s*$/.test(n.text.slice(n.childForFieldName('left')!.endIndex - n.startIndex, n.childForFieldName('right')!.startIndex - n.startIndex))) {
+    const sides = [n.childForFieldName('left')!, n.childForFieldName('right')!].map(unparen);
+    const literal = (x: Node) => (x.type === 'set' || x.type === 'list' || x.type === 'tuple') && x.namedChildren.some(namesPytestVariable);
+    return (isEnvironNames(sides[0]!, names, false) && literal(sides[1]!)) || (isEnvironNames(sides[1]!, names, false) && literal(sides[0]!));
+  }
+  if (n.type === 'call') {
+    // `os.environ.keys().intersection({...})`, `{...}.intersection(os.environ)`
+    const f = n.childForFieldName('function');
+    if (f?.type !== 'attribute' || !/^intersection$/.test(f.childForFieldName('attribute')?.text ?? '')) return false;
+    const obj = unparen(f.childForFieldName('object')!);
+    const a0 = callArguments(n).positional[0];
+    if (!a0) return false;
+    const literal = (x: Node) => { const u = unparen(x); return (u.type === 'set' || u.type === 'list' || u.type === 'tuple') && u.namedChildren.some(namesPytestVariable); };
+    return (isEnvironNames(obj, names, false) && literal(a0)) || (literal(obj) && isEnvironNames(a0, names, false));
+  }
+  return false;
+}
+
 /** The loaded modules: `sys.modules`, `sys.modules.keys()`, `list(sys.modules)`. */
 function isModuleTable(n: Node, names: NameResolver): boolean {
   const u = unparen(n);
@@ -714,7 +791,7 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
       out.push({ node: n, kind: 'sys.modules', text: short(n) });
       return false;
     }
-    if (envProbe(n, names)) {
+    if (envProbe(n, names) || envScanProbe(n, names)) {
       out.push({ node: n, kind: 'environ', text: short(n) });
       return false;
     }
