@@ -100,6 +100,10 @@ function subject(o: ComparisonOverride): string {
       return `\`${o.ownerText}.${o.dunder} = ...\` installs a \`${o.dunder}\` that`;
     case 'type-call':
       return `The \`${o.dunder}\` of the \`type("${o.ownerText}", ...)\` class`;
+    case 'namespace-entry':
+      // A metaclass's `ns["__eq__"] = f`, or a mapping whose entries end up on a class.
+      if (o.reportNode.type === 'subscript') return `\`${o.ownerText}["${o.dunder}"] = ...\` puts a \`${o.dunder}\` into a class namespace that`;
+      return `The \`"${o.dunder}"\` entry of ${o.ownerText === 'a class namespace' ? 'a mapping of class members' : `\`${o.ownerText}\``} installs a \`${o.dunder}\` that`;
     case 'def':
       // A method decorator of the file swaps the written comparison for its own wrapper.
       if (o.decorator) return `\`${o.ownerText}.${o.dunder}\` is replaced by its decorator \`@${o.decorator}\` with a wrapper that`;
@@ -142,14 +146,16 @@ export const alwaysTrueEquality: Rule = {
         '`for n in ("__eq__", "__le__"): setattr(C, n, ...)`, or under a name built from literals: `f"__{op}__"` in a loop',
         'over `("eq", "ne")`, `"__" + "eq" + "__"`, `"__%s__" % op`, `"__{}__".format(op)`, or a name bound once to one,',
         'also in the loop body: `for op in ("eq", "ne"): name = f"__{op}__"; setattr(C, name, ...)`),',
-        '`C.__eq__ = ...`, or `type("X", (), {"__eq__": ...})`',
-        '(the namespace a dict display or `dict(__eq__=...)` keywords, written inline or bound once to a name), or a method decorator of the same file that replaces a',
+        '`C.__eq__ = ...`, `type("X", (), {"__eq__": ...})`',
+        '(the namespace a dict display or `dict(__eq__=...)` keywords, written inline or bound once to a name), a mapping that',
+        'becomes a class namespace some other way (a metaclass\'s `ns["__eq__"] = ...`, `{"__eq__": ...}` whose items a loop',
+        '`setattr`s, `ns.update(__eq__=...)` in `types.new_class`), or a method decorator of the same file that replaces a',
         'real `__eq__` with a wrapper that always agrees (`@tolerant` whose `wrapper(self, other)` returns `True`; also a',
         'decorator factory, `@tolerant(0.1)`, and `__eq__ = tolerant(_eq)`). "Always" means every `return` gives a constant of the',
         'same truthiness (`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`,',
         'a test or its negation such as `other is None or other is not None`, also through `bool()` (`bool(other) or not bool(other)`),',
         '`isinstance(other, object)`, a value compared with itself (`other == other`, `self.sku == self.sku`,',
-        '`type(other) is type(other)`), `operator.eq(1, 1)`, numpy\'s `np.True_`; a `match` whose every case returns',
+        '`type(other) is type(other)`), `operator.eq(1, 1)`, numpy\'s `np.True_`, an array of ones or of `True` (`np.ones_like(self.data)`, `np.full(shape, True)`); a `match` whose every case returns',
         '`True` and whose last case is irrefutable; or a fact Python fixes about the instance the method runs on, never',
         'looking at `other`: `self is not None`, `isinstance(self, Area)` with the method\'s own class, one of its written',
         'bases or `type(self)`, `hasattr(self, "v")` where the class body or an `__init__` that always runs sets `v`, and',

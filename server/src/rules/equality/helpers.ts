@@ -220,6 +220,21 @@ const OPERATOR_COMPARISONS: Record<string, string> = {
   'operator.__eq__': '==', 'operator.__ne__': '!=', 'operator.__lt__': '<', 'operator.__le__': '<=', 'operator.__gt__': '>', 'operator.__ge__': '>=',
 };
 
+const ONES = new Set(['numpy.ones', 'numpy.ones_like', 'torch.ones', 'torch.ones_like']);
+const FULL = new Set(['numpy.full', 'numpy.full_like', 'torch.full', 'torch.full_like']);
+
+/** `np.ones(...)`, `np.ones_like(x)`, `np.full(shape, True)`, torch's alike: an array with every element truthy. */
+function allTrueArray(call: Node, names: NameResolver): boolean {
+  const q = names.qualify(call.childForFieldName('function'));
+  if (!q) return false;
+  if (ONES.has(q)) return true;
+  if (!FULL.has(q)) return false;
+  const args = callArguments(call);
+  const fill = args.positional[1] ?? args.keywords.get('fill_value');
+  const lit = fill ? literalOf(unparen(fill)) : undefined;
+  return !!lit && (lit.kind === 'num' ? lit.value !== 0 : lit.kind !== 'none' && lit.value.length > 0);
+}
+
 /** `operator.eq(1, 1)` (the function given by its qualified name): the comparison of two literals, else unknown. */
 function operatorCallTruth(call: Node, qualified: string | undefined): Truth {
   const op = qualified ? OPERATOR_COMPARISONS[qualified] : undefined;
@@ -314,6 +329,9 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
       // `operator.eq(1, 1)`: the comparison function on two literals.
       const compared = names ? operatorCallTruth(n, names.qualify(fn)) : 'unknown';
       if (compared !== 'unknown') return compared;
+      // An array of ones or of `True` (`np.ones_like(self.data, dtype=bool)`, `np.full(shape, True)`): every
+      // element compares equal, so `(a == b).all()` holds whatever `b` is.
+      if (names && allTrueArray(n, names)) return 'truthy';
       // `isinstance(other, object)`: everything is an `object`.
       if (names && names.is(fn, 'builtins.isinstance')) {
         const args = callArguments(n);
@@ -1154,7 +1172,12 @@ function matchingConfigurationIn(creation: Node, names: NameResolver): Omit<Matc
 // ---------------------------------------------------------------------------------------------------------
 // Classes and the overrides they own
 
-export type OverrideForm = 'def' | 'class-attribute' | 'setattr' | 'attribute-assignment' | 'type-call';
+/**
+ * Where an override is written. `namespace-entry`: a class namespace built as a mapping outside a `type()`
+ * call that consumes it here (a metaclass's `ns["__eq__"] = f`, `{"__eq__": f}` whose items a loop
+ * `setattr`s, `types.new_class(..., exec_body=lambda ns: ns.update(__eq__=f))`).
+ */
+export type OverrideForm = 'def' | 'class-attribute' | 'setattr' | 'attribute-assignment' | 'type-call' | 'namespace-entry';
 
 export interface ComparisonOverride {
   dunder: Dunder;
@@ -1261,7 +1284,7 @@ const INTENT = /\bbypass(?:es|ed|ing)?\s+(?:(?:the|all|every|any|this|these|its|
 const cache = new WeakMap<Node, EqualityAnalysis>();
 
 /** What `Analyser.collect` looks at ('string' to skip what is inside one). */
-const COLLECTED_TYPES = ['string', 'function_definition', 'class_definition', 'call', 'assignment', 'type_alias_statement', 'return_statement', 'yield'];
+const COLLECTED_TYPES = ['string', 'function_definition', 'class_definition', 'call', 'assignment', 'type_alias_statement', 'return_statement', 'yield', 'dictionary'];
 
 export function analyseEquality(root: Node, names: NameResolver, source: string): EqualityAnalysis {
   const cached = cache.get(root);
@@ -1477,6 +1500,9 @@ class Analyser {
   private readonly typeCalls: Node[] = [];
   private readonly setattrCalls: Node[] = [];
   private readonly attributeAssignments: Node[] = [];
+  /** `ns["__eq__"] = f` and dictionaries with a comparison dunder key (some are `type()` namespaces). */
+  private readonly namespaceAssignments: Node[] = [];
+  private readonly namespaceDicts: Node[] = [];
   private readonly calls: Node[] = [];
   private readonly returnish: Node[] = [];
   /** `functionsByName` is complete (filled before `collect`). */
@@ -1499,6 +1525,7 @@ class Analyser {
     for (const call of this.typeCalls) this.addTypeCall(call);
     for (const call of this.setattrCalls) this.addSetattr(call);
     for (const assign of this.attributeAssignments) this.addAttributeAssignment(assign);
+    this.addNamespaceEntries();
     // The rest describes classes with an always-matching override (inherited ones come from those too);
     // the rules read nothing else. Most files with comparison dunders implement them for real.
     if (!this.overrides.some((o) => o.spoofs)) return { overrides: this.overrides, classes: this.classes };
@@ -1595,7 +1622,7 @@ class Analyser {
           if (n.parent?.type === 'assignment') break;
           const { targets, value } = assignmentChain(n);
           for (const t of targets) {
-            const dunder = t.type === 'attribute' ? t.childForFieldName('attribute')?.text : undefined;
+            const dunder = t.type === 'attribute' ? t.childForFieldName('attribute')?.text : dunderSubscript(t);
             if (DUNDERS.includes(dunder as Dunder) && spoofing(dunder as Dunder, implementation(value))) return true;
           }
           break;
@@ -1733,9 +1760,13 @@ class Analyser {
           if (targets.some((t) => t.type === 'attribute' && DUNDERS.includes(t.childForFieldName('attribute')?.text as Dunder))) {
             this.attributeAssignments.push(n);
           }
+          if (targets.some((t) => dunderSubscript(t))) this.namespaceAssignments.push(n);
         }
         break;
       }
+      case 'dictionary':
+        if (n.namedChildren.some((p) => p.type === 'pair' && DUNDERS.includes(stringValue(p.childForFieldName('key')) as Dunder))) this.namespaceDicts.push(n);
+        break;
       case 'type_alias_statement': {
         // tree-sitter-python parses `type(obj).__eq__ = f` as a PEP 695 `type X = ...` statement.
         const left = n.childForFieldName('left')?.namedChild(0);
@@ -2109,6 +2140,47 @@ class Analyser {
     }
   }
 
+  /**
+   * Comparison dunders put in a mapping that becomes a class namespace by some other road than a `type()`
+   * call of this file (`addTypeCall` has those): a metaclass's `ns["__eq__"] = f`, a dict whose items a loop
+   * `setattr`s onto a class, `ns.update(__eq__=f)` in an `exec_body`. Outside class machinery a mapping
+   * keyed by a comparison dunder to an always-true function has no other use.
+   */
+  private addNamespaceEntries(): void {
+    const taken = new Set(this.overrides.map((o) => o.reportNode.id));
+    for (const assign of this.namespaceAssignments) {
+      const { targets, value } = assignmentChain(assign);
+      for (const t of targets) {
+        const dunder = dunderSubscript(t);
+        if (!dunder) continue;
+        const obj = t.childForFieldName('value')!;
+        this.addOverride(dunder, 'namespace-entry', t, this.implementationOf(value), undefined, obj.text);
+      }
+    }
+    for (const dict of this.namespaceDicts) {
+      const bound = dict.parent?.type === 'assignment' && dict.parent.childForFieldName('right')?.id === dict.id ? dict.parent.childForFieldName('left') : undefined;
+      const ownerText = bound?.type === 'identifier' ? bound.text : 'a class namespace';
+      // A name bound more than once may hand a different mapping to the class: only one bound once counts.
+      if (bound?.type === 'identifier' && valueBoundOnce(bound)?.id !== dict.id) continue;
+      for (const pair of dict.namedChildren) {
+        const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+        const dunder = stringValue(key) as Dunder;
+        if (!key || taken.has(key.id) || !DUNDERS.includes(dunder)) continue;
+        this.addOverride(dunder, 'namespace-entry', key, this.implementationOf(pair.childForFieldName('value')), undefined, ownerText);
+      }
+    }
+    // `ns.update(__eq__=f)`.
+    for (const call of this.calls) {
+      const fn = call.childForFieldName('function');
+      if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'update') continue;
+      for (const kw of call.childForFieldName('arguments')?.namedChildren ?? []) {
+        const key = kw.type === 'keyword_argument' ? kw.childForFieldName('name') : null;
+        if (!key || !DUNDERS.includes(key.text as Dunder)) continue;
+        this.addOverride(key.text as Dunder, 'namespace-entry', key, this.implementationOf(kw.childForFieldName('value')), undefined, fn.childForFieldName('object')!.text);
+      }
+    }
+  }
+
   /** A same-file subclass of an always-equal class is always-equal too (unless it overrides `__eq__`). */
   private inheritEquality(): void {
     for (const c of this.classes) {
@@ -2306,6 +2378,14 @@ function namespaceEntries(arg: Node): NamespaceEntry[] | undefined {
     return out;
   }
   return undefined;
+}
+
+/** The comparison dunder a subscript target names (`ns["__eq__"]`), if it names one. */
+function dunderSubscript(t: Node): Dunder | undefined {
+  if (t.type !== 'subscript') return undefined;
+  const key = t.childForFieldName('subscript');
+  const name = key ? stringValue(key) : undefined;
+  return DUNDERS.includes(name as Dunder) ? (name as Dunder) : undefined;
 }
 
 /** The block or module that directly contains a definition (looking through decorators). */
