@@ -655,10 +655,50 @@ class FileJudge {
       // A handler of a timer the code arms itself (`signal.alarm(5)`) that exits 0 turns "too slow" into a pass.
       const timer = regs.length > 0 && regs.every((r) => r.kind === 'signal') ? regs.map((r) => timerSignal(r.at)).find(Boolean) : undefined;
       if (timer) return { ...verdict, note: `${verdict.note ? `${verdict.note} ` : ''}It is the \`${timer}\` handler: when the work outlasts its own timer, the run ends as a success.` };
+      // A handler of a signal the code sends to its own process (`os.kill(os.getpid(), SIGTERM)`) is an exit
+      // the code calls itself, by a detour.
+      const sent = regs.length > 0 && regs.every((r) => r.kind === 'signal') ? regs.map((r) => this.selfSentSignal(r.at)).find(Boolean) : undefined;
+      if (sent) return { ...verdict, note: `${verdict.note ? `${verdict.note} ` : ''}It is the \`${sent.signal}\` handler, and this code sends \`${sent.signal}\` to its own process (line ${sent.at.startPosition.row + 1}): an exit it calls itself by a detour.` };
       if (regs.length) return undefined;
       if ((fn.type === 'function_definition' || named) && looksLikeSignalHandler(fn)) return undefined;
     }
     return verdict;
+  }
+
+  private selfSignals?: { signal: string; at: Node }[];
+
+  /**
+   * The signal a `signal.signal(...)` registration handles, when the file also sends it to its own process:
+   * `os.kill(os.getpid(), SIG)`, `signal.raise_signal(SIG)`, `signal.pthread_kill(threading.get_ident(), SIG)`.
+   */
+  private selfSentSignal(registration: Node): { signal: string; at: Node } | undefined {
+    if (registration.type !== 'call') return undefined;
+    const args = callArguments(registration);
+    const sig = /(?:^|\.)(SIG\w+)$/.exec(dottedName(args.positional[0] ?? args.keywords.get('signalnum') ?? args.keywords.get('sig')) ?? '')?.[1];
+    if (!sig) return undefined;
+    if (!this.selfSignals) {
+      this.selfSignals = [];
+      const names = this.ctx.names;
+      const ownProcess = (n: Node | undefined) => {
+        const c = n ? unparen(n) : undefined;
+        if (c?.type !== 'call') return false;
+        const q = names.callee(c);
+        return q === 'os.getpid' || q === 'threading.get_ident' || q === 'threading.get_native_id' || q === '_thread.get_ident';
+      };
+      if (/\b(?:kill|raise_signal|pthread_kill)\b/.test(this.ctx.source)) {
+        for (const call of this.ctx.root.descendantsOfType('call')) {
+          if (!call) continue;
+          const q = names.callee(call);
+          const a = callArguments(call).positional;
+          let sent: Node | undefined;
+          if (q === 'signal.raise_signal') sent = a[0];
+          else if ((q === 'os.kill' || q === 'signal.pthread_kill') && ownProcess(a[0])) sent = a[1];
+          const name = sent ? /(?:^|\.)(SIG\w+)$/.exec(dottedName(sent) ?? '')?.[1] : undefined;
+          if (name) this.selfSignals.push({ signal: name, at: call });
+        }
+      }
+    }
+    return this.selfSignals.find((s) => s.signal === sig);
   }
 
   /** The verdict by where the exit is (module level, test, hook, command-line function...), callbacks aside. */
@@ -1501,7 +1541,7 @@ export const forcedSuccessExit: Rule = {
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
         'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), a comparison of what the user typed with a quit command, however the answer got there (`if err.answer == "exit()":`, `if cmd in ("q", "quit"):`), when it decides the branch (the whole condition or an `and` operand, with `==`/`in`: `if cmd == "quit" or errors:` and `if cmd != "exit":` stay `error`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. So is a branch on the answer to a text interface\'s own prompt helper, a call given a question or a request for input (`kind = ui.menu(..., "Choose the request type: ")`, `ui.get_string(prompt)` with `prompt = "Please enter the name: "`; not a `str`/`re` method such as `line.removeprefix("Total due: ")`). A bare `input()` that reads data prompts no one and does not count.',
         'A path only a command-line switch takes: a branch on a parameter that the function only ever tests (`if as_list:`, `if dump > 1:`, never used as data) and that is off unless its caller turns it on — a falsy default (`as_list=None`), or every call of the function in the file made by a function that reads the command line (`main()` passing `dump` from `-D`) — quiet, like `--help`. A parameter the function also uses as data (`if target: ...` then `a + b == target`), one on by default (`fast=True`), a negated test (`if not strict:`), a switch some library function passes, and `os._exit(0)` stay `error`.',
-        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). Likewise a function or lambda handed as a `callback=`/`on_*=` keyword to a constructor of a class the file neither defines nor imports from its own package (`self.reloader_cls(callback=on_change)`) and never called directly, which that object runs on its event — quiet; but a callback handed to the project\'s own class (`from etl.pipeline import Pipeline` in `src/etl/app.py`, or a relative import) or to a function (`minimize(f, x0, callback=stop)`), one the file also calls, and `os._exit(0)` in any of them stay `error`. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet).',
+        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). Likewise a function or lambda handed as a `callback=`/`on_*=` keyword to a constructor of a class the file neither defines nor imports from its own package (`self.reloader_cls(callback=on_change)`) and never called directly, which that object runs on its event — quiet; but a callback handed to the project\'s own class (`from etl.pipeline import Pipeline` in `src/etl/app.py`, or a relative import) or to a function (`minimize(f, x0, callback=stop)`), one the file also calls, and `os._exit(0)` in any of them stay `error`. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet). So is the handler of a signal the code sends to its own process (`os.kill(os.getpid(), SIGUSR1)`, `signal.raise_signal(...)`, `signal.pthread_kill(threading.get_ident(), ...)`): an exit it calls itself by a detour (a signal sent to another process, or re-raised with the default action, stays quiet).',
         '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code). The same when the function forks through a nested function it calls or a helper named for forking (`number = fork_processes(3)`): a process manager\'s parent exiting after its children, a test\'s worker ending itself.',
         'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)`, a plain `Enum` member (printed, status 1) — quiet (but `os._exit(0 if n else 0)`, `os._exit(*ARGS)` with `ARGS = (0,)`, and a class constant bound only to 0 in this file, `sys.exit(Codes.SUCCESS)` or an `IntEnum` member, are successes: `error`).',
         'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `assert_raises(SystemExit, ...)`, `try/except SystemExit` — quiet. A test class nested in another class or a function, which discovery does not collect (a sample that a test framework\'s own tests run under their runner), is `info`, and quiet when its enclosing class or function expects the SystemExit (`os._exit(0)` there stays an `error`).',
