@@ -23,6 +23,7 @@ import { callArguments, containsNode, enclosingClass, forEachDescendant, forEach
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
+import { statsTamperings } from './summary-stats';
 import {
   collectThenCheck,
   defsByName,
@@ -72,6 +73,7 @@ export const MENTIONS = new MentionedWords([
   ['CollectReport', 'Report'],
   ['CallInfo', 'Info'],
   ['outcome', 'utcome'],
+  ['terminalreporter', 'reporter'],
 ]);
 /** Outcomes that hide a failure. "failed" is stricter, "rerun" is pytest-rerunfailures' bookkeeping. */
 const FORGED = new Set(['passed', 'skipped']);
@@ -610,7 +612,9 @@ export const reportForgery: Rule = {
         '`pytest_report_teststatus` that answers "passed" for failures (also from a table keyed by outcome) makes a ' +
         'failing test count as a pass: the run goes green and the exit status is 0 while the code under test is still wrong. ' +
         'Re-labelling failures as skipped by exception type hides them the same way, and rewriting the reports kept in ' +
-        '`terminalreporter.stats` in `pytest_terminal_summary` makes the closing summary show failures as passes.',
+        '`terminalreporter.stats` in `pytest_terminal_summary` makes the closing summary show failures as passes; so does ' +
+        'taking the failure categories out of it (`terminalreporter.stats.pop("failed")`, `del tr.stats["error"]`, ' +
+        '`stats["failed"] = []`, `stats.clear()`), which leaves a summary line without failures for whoever reads the output.',
       example: [
         '# conftest.py',
         'import pytest',
@@ -627,7 +631,7 @@ export const reportForgery: Rule = {
         'Fix the code until the test passes, or mark a known failure honestly with `@pytest.mark.xfail(reason=..., strict=True)` ' +
         'so it is reported as xfailed. Hooks may read reports (screenshots, logs) or make outcomes stricter, never softer.',
       lookAlikes: [
-        'Hooks that only read reports: screenshots or logs on failure, `setattr(item, "rep_" + rep.when, rep)`, summaries listing `terminalreporter.stats["failed"]`.',
+        'Hooks that only read reports: screenshots or logs on failure, `setattr(item, "rep_" + rep.when, rep)`, summaries listing `terminalreporter.stats["failed"]`; editing the other categories of `terminalreporter.stats` (warnings, deselected, a plugin\'s own "rerun").',
         'Making an outcome stricter: `rep.outcome = "failed"` (e.g. strict XPASS), also through `outcome.get_result()`, a dict of overrides, a table keyed by the outcome that keeps "failed" failed, or `rep.passed and leaked and "failed" or rep.outcome`.',
         'In an old-style `hookwrapper=True` hook, `(yield)` is pluggy\'s result object, not the report.',
         'xfail handling gated on an xfail marker or `xfail.Exception` (pytest\'s own `skipping.py`).',
@@ -646,6 +650,8 @@ export const reportForgery: Rule = {
       const constants = moduleStringConstants(ctx.root);
       // Parameters of the file's functions that report hooks hand a report to (`force_result(_soften(rep))`).
       const reportParams = new Map<number, Set<string>>();
+      // Report hooks with a forgery reported: taking the forged reports out of the summary is the same hack.
+      const forgingHooks = new Set<number>();
 
       // 1. Report hooks.
       const hooks = [...nodes.defs.map((fn) => ({ fn, hook: hookNameOf(fn), decorators: [] as Node[] })), ...assignedHooks(ctx.root)];
@@ -664,6 +670,7 @@ export const reportForgery: Rule = {
           outcomes,
         });
         for (const f of forgeries) handled.add(f.node.id);
+        if (forgeries.length) forgingHooks.add(fn.id);
         emitForgeries(ctx, forgeries, where, method);
         if (hook === 'pytest_report_teststatus') checkTestStatus(ctx, fn, method);
       }
@@ -759,6 +766,16 @@ export const reportForgery: Rule = {
         }
       }
       emitForgeries(ctx, loose, null, false);
+
+      // 4. Failures taken out of the terminal summary (`terminalreporter.stats.pop("failed")`).
+      for (const t of statsTamperings(ctx.root, ctx.source)) {
+        if (forgingHooks.has(enclosingCallable(t.node)?.id ?? -1)) continue;
+        ctx.report({
+          node: t.node,
+          message: `\`${snippet(t.node)}\` removes ${t.what === 'every category' ? 'every category, failures included,' : `the ${t.what} reports`} from \`terminalreporter.stats\`, which pytest's closing summary is printed from: the output reads as a run without failures (to a grader or reviewer reading it) while the tests still fail`,
+          severity: severityFor(ctx, t.node, 'error'),
+        });
+      }
     }));
   },
 };
