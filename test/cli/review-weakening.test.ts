@@ -135,6 +135,20 @@ describe('RH902: tests kept but weakened', () => {
     ]);
   });
 
+  it('reports value checks rewritten to compare the result with itself', () => {
+    const after = PARSER_TESTS.replace('    assert parse("a=1") == {"a": 1}', '    assert parse("a=1") == parse("a=1")')
+      .replace('        self.assertEqual(out, {})', '        self.assertEqual(out, parse_file("tests/data/empty.ini"))')
+      .replace('        self.assertEqual(sorted(out), ["extra", "main"])', '        expected = sorted(out)\n        self.assertEqual(sorted(out), expected)');
+    expectRH902({ name: 'self-compared', before: { 'tests/test_parse.py': PARSER_TESTS }, after: { 'tests/test_parse.py': after } }, [
+      ['tests/test_parse.py:6 warning', /weakens the test test_simple: it checked `assert parse\("a=1"\) == \{"a": 1\}`, now only `assert parse\("a=1"\) == parse\("a=1"\)`/],
+      ['tests/test_parse.py:27 warning', /weakens the test TestFile\.test_empty/],
+      ['tests/test_parse.py:31 warning', /weakens the test TestFile\.test_keys/],
+    ], [
+      // From the hunks alone the methods' bodies may go on past what is shown.
+      ['tests/test_parse.py:6 warning', /weakens the test test_simple/],
+    ]);
+  });
+
   it('reports parametrize rows the change drops and puts nowhere else', () => {
     const before = lines(
       'import pytest',

@@ -24,7 +24,7 @@ export const testDeleted: Rule = {
         'tests pass", a deleted test is a red flag unless the change says why (the feature it tested was removed, or the ' +
         'test moved). Emptying the test (`pass`), removing every check from it or turning its checks into comments, ' +
         'replacing a value check with one that passes for almost any result (`assert result is not None`, ' +
-        '`isinstance`, `len(x) > 0`), dropping rows of its `parametrize` list, putting an unconditional skip or xfail on it, ' +
+        '`isinstance`, `len(x) > 0`) or with a comparison of the result with itself (`assert f(x) == f(x)`), dropping rows of its `parametrize` list, putting an unconditional skip or xfail on it, ' +
         'its class or its module, renaming its file to a name pytest does ' +
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
         'configuration or in the pytest command of a tox environment, a ' +
@@ -216,6 +216,7 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
     const values = u.type === 'identifier' ? assigned.get(u.text) : undefined;
     return values?.length === 1 ? unparen(values[0]!) : u;
   };
+  const sameValue = (a: Node, b: Node) => squash(resolve(a).text) === squash(resolve(b).text);
   const compare = (a: Node, b: Node) => {
     if (isBoolOrNone(a) || isBoolOrNone(b)) return;
     compared.push(squash(resolve(a).text), squash(resolve(b).text));
@@ -234,6 +235,8 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
       const op = ops[0]!;
       if ((op === 'is not' || op === '!=') && (isNone(a) || isNone(b))) return { kind: 'weak' };
       if ((op === '==' || op === 'is') && (isTrue(a) || isTrue(b))) return { kind: 'weak' };
+      // The result compared with itself (`assert f(x) == f(x)`, `expected = f(x); assert f(x) == expected`).
+      if (['==', 'is', '<=', '>='].includes(op) && sameValue(a, b)) return { kind: 'weak' };
       // A non-empty length: `len(x) > 0`, `len(x) >= 1`, `len(x) != 0`, `0 < len(x)`.
       if ((isLen(a) && ((op === '>' && isInt(b, 0)) || (op === '>=' && isInt(b, 1)) || (op === '!=' && isInt(b, 0)))) || (isLen(b) && ((op === '<' && isInt(a, 0)) || (op === '<=' && isInt(a, 1))))) return { kind: 'weak' };
       // `type(x) is dict`.
@@ -264,6 +267,7 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
   if (TRUTH_ASSERT_METHODS.has(method) && first) return { text, display, ...condition(first) };
   if (EQUALITY_ASSERT_METHODS.test(method) && first && second) {
     if ((method.startsWith('assertEqual') || method === 'assertIs') && (isTrue(first) || isTrue(second))) return { text, display, kind: 'weak' };
+    if (!/Not/.test(method) && sameValue(first, second)) return { text, display, kind: 'weak' };
     compare(first, second);
   }
   if (/^assertGreater(Equal)?$/.test(method) && first && second && isLen(first) && isInt(second, method === 'assertGreater' ? 0 : 1)) return { text, display, kind: 'weak' };
