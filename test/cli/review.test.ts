@@ -264,6 +264,20 @@ describe('scan --diff / --patch', () => {
     assert.ok(found.some((f) => /python_files to check_\*\.py, leaving out test_\*\.py \*_test\.py/.test(f)), found.join('\n'));
   });
 
+  it('reports options after which pytest runs nothing or ignores failures, and ignores wide enough to take in every test', () => {
+    const found = reviewOf(
+      { 'pytest.ini': '[pytest]\naddopts = -q\ntestpaths = tests\n' },
+      { 'pytest.ini': '[pytest]\naddopts = -q\n    --ignore-glob=*.py\n    --ignore-glob=docs/*.py\n    --ignore=build\n    --suppress-tests-failed-exit-code\n    --markers\ntestpaths = tests\n' },
+    );
+    assert.deepEqual(found.map((f) => f.replace(/ to pytest's addopts.*/, '')), [
+      'pytest.ini:3 RH902 This change adds --ignore-glob=*.py',
+      'pytest.ini:6 RH902 This change adds --suppress-tests-failed-exit-code',
+      'pytest.ini:7 RH902 This change adds --markers',
+    ]);
+    assert.match(found[1]!, /exits with status 0 even when tests fail/);
+    assert.match(found[2]!, /runs no test at all/);
+  });
+
   it('reports tests emptied or stripped of every check, but not checks moved into a helper', () => {
     const before = [
       'from calc import add',

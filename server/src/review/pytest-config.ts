@@ -226,6 +226,17 @@ const NO_RUN_OPTIONS: Record<string, string> = {
   '--co': '--collect-only',
   '--setup-only': '--setup-only',
   '--setup-plan': '--setup-plan',
+  // Information that pytest prints instead of running the tests, exiting 0.
+  '--fixtures': '--fixtures',
+  '--funcargs': '--fixtures',
+  '--fixtures-per-test': '--fixtures-per-test',
+  '--markers': '--markers',
+  '--version': '--version',
+  '-V': '--version',
+  '--help': '--help',
+  '-h': '--help',
+  // pytest-custom_exit_code: failing tests no longer fail the run.
+  '--suppress-tests-failed-exit-code': '--suppress-tests-failed-exit-code',
 };
 
 /** The narrowing options among `addopts` words (`--ignore=x`, `--ignore x`, `-kexpr`, `-k expr`). */

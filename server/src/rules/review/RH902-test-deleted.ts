@@ -28,7 +28,9 @@ export const testDeleted: Rule = {
         'its class or its module, renaming its file to a name pytest does ' +
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
         'configuration or in the pytest command of a tox environment, a ' +
-        'narrower `testpaths` or `python_files`) has the same effect while the test seems to stay.',
+        'narrower `testpaths` or `python_files`, an `--ignore-glob=*.py` wide enough for every test file) has the same effect while the test seems to stay. ' +
+        'So do options after which pytest runs nothing and exits 0 (`--collect-only`, `--setup-plan`, `--fixtures`, ' +
+        '`--markers`, `--version`) or exits 0 whatever fails (`--suppress-tests-failed-exit-code`).',
       example: '# before\ndef test_parse_negative():\n    assert parse("-1") == -1\n# after: the function is gone\n',
       instead: 'Keep the test and fix the code, or explain in the change why the behaviour it tested no longer exists.',
       lookAlikes: [
@@ -742,6 +744,17 @@ export function narrowedRunFindings(before: PytestRunConfig | undefined, after: 
   return out;
 }
 
+/** Where pytest's default patterns find tests: an ignore that matches these leaves tests out whatever its name. */
+const TYPICAL_TEST_PATHS = ['test_app.py', 'app_test.py', 'tests/test_app.py', 'src/pkg/tests/test_app.py'];
+
+/** `--ignore-glob=*.py`, `--ignore=.`: an ignore wide enough to take in every test file. */
+function coversTestFiles(option: string, value: string): boolean {
+  const v = value.replace(/^\.\//, '');
+  if (option === '--ignore') return v === '' || v === '.' || v === '*';
+  const matches = picomatch(v, { dot: true });
+  return TYPICAL_TEST_PATHS.some((p) => matches(p) || matches(`./${p}`));
+}
+
 /** The message for a narrowing option added to `where` (pytest's addopts, a tox command). */
 function narrowingMessage(o: RunNarrowingOption, where: string): string | undefined {
   switch (o.option) {
@@ -750,7 +763,9 @@ function narrowingMessage(o: RunNarrowingOption, where: string): string | undefi
     case '--ignore':
     case '--ignore-glob':
       // Paths without "test" in them (docs, setup.py, build output) hold no tests pytest would collect by default.
-      return /test/i.test(o.value ?? '') ? `This change adds ${o.option}=${o.value} to ${where}: the tests there no longer run` : undefined;
+      return /test/i.test(o.value ?? '') || coversTestFiles(o.option, o.value ?? '') ? `This change adds ${o.option}=${o.value} to ${where}: the tests there no longer run` : undefined;
+    case '--suppress-tests-failed-exit-code':
+      return `This change adds ${o.option} to ${where}: the run exits with status 0 even when tests fail`;
     case '-k':
     case '-m':
       return `This change adds ${o.option} "${o.value}" to ${where}: only the tests it selects run`;
