@@ -3,7 +3,7 @@
  * rules; no I/O, no LSP. Hosts call `initParser()` once before the first analysis.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { flatTree, isUnderMainGuard, rangeOf } from './ast';
+import { flatTree, isUnderMainGuard, rangeOf, stringValue } from './ast';
 import { activate, activateForest, deactivate, deactivateForest } from './fast';
 import { effectiveSeverity, isRuleEnabled } from './config';
 import { NameResolver } from './names';
@@ -11,7 +11,7 @@ import { parsePython, ParseTimeoutError } from './parser';
 import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
 import { collectSuppressions, findSuppression } from './suppressions';
-import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, SuppressedFinding } from './types';
+import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, Range, SuppressedFinding } from './types';
 
 export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 export const DEFAULT_PARSE_TIME_LIMIT_MS = 10_000;
@@ -50,11 +50,14 @@ export function analyze(input: AnalysisInput, rules: readonly Rule[]): AnalysisR
 export function analyzeTree(tree: Tree, input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
   // Node accessors answer from a JS index of this tree while the rules run (fast.ts).
   const { root } = activate(tree, input.source);
+  const execs: ExecString[] = [];
+  let result: AnalysisResult;
   try {
-    return analyzeActiveTree(root, input, rules);
+    result = analyzeActiveTree(root, input, rules, execs);
   } finally {
     deactivate(tree);
   }
+  return execs.length ? withExecFindings(result, execs, input, rules) : result;
 }
 
 /**
@@ -65,14 +68,61 @@ export function analyzeTree(tree: Tree, input: AnalysisInput, rules: readonly Ru
 export function analyzeForest(trees: readonly Tree[], input: AnalysisInput, rules: readonly Rule[]): AnalysisResult | undefined {
   const active = activateForest(trees, input.source);
   if (!active) return undefined;
+  const execs: ExecString[] = [];
+  let result: AnalysisResult;
   try {
-    return analyzeActiveTree(active.root, input, rules);
+    result = analyzeActiveTree(active.root, input, rules, execs);
   } finally {
     deactivateForest(trees);
   }
+  return execs.length ? withExecFindings(result, execs, input, rules) : result;
 }
 
-function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
+/** A string literal that `exec()` runs, and where it is. */
+interface ExecString {
+  value: string;
+  range: Range;
+}
+
+/** Code in a string that `exec()` runs is code: longer strings than this are not analysed again. */
+const MAX_EXEC_STRING = 200_000;
+
+/**
+ * `exec("import sys; sys.exit(0)")` runs the string as code: the string is analysed as a module of the same
+ * file (one level deep), and its findings are reported on the string. Only in code under test and test
+ * infrastructure: a test or a script that execs a snippet is exercising it.
+ */
+function collectExecStrings(root: Node, names: () => NameResolver, roleAt: (n: Node) => FileRole, out: ExecString[]): void {
+  for (const call of root.descendantsOfType('call')) {
+    if (!call) continue;
+    const fn = call.childForFieldName('function');
+    if (!fn || !/(^|\.)exec$/.test(fn.text) || names().callee(call) !== 'builtins.exec') continue;
+    const arg = call.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
+    const value = arg && arg.type !== 'keyword_argument' ? stringValue(arg) : undefined;
+    if (!value || value.length > MAX_EXEC_STRING || !/\S/.test(value)) continue;
+    const role = roleAt(call);
+    if (role !== 'code-under-test' && role !== 'test-infrastructure') continue;
+    out.push({ value, range: rangeOf(arg!) });
+  }
+}
+
+function withExecFindings(result: AnalysisResult, execs: ExecString[], input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
+  const lines = input.source.split('\n');
+  const findings = [...result.findings];
+  const suppressed = [...result.suppressed];
+  for (const e of execs) {
+    const inner = analyze({ source: e.value, path: input.path, settings: input.settings, fromExec: true }, rules);
+    for (const f of inner.findings) {
+      const mapped: Finding = { rule: f.rule, name: f.name, severity: f.severity, message: `In the code that \`exec()\` runs from this string: ${f.message}`, range: e.range };
+      const s = findSuppression(mapped, result.suppressions, lines);
+      if (s) suppressed.push({ ...mapped, justification: s.justification, suppressionLine: s.line });
+      else findings.push(mapped);
+    }
+  }
+  return { ...result, findings: dedupe(findings).sort(compareFindings), suppressed };
+}
+
+function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rule[], execs: ExecString[]): AnalysisResult {
   const settings = input.settings ?? {};
   // Built on first use: many files never need a name resolved.
   let resolver: NameResolver | undefined;
@@ -136,6 +186,9 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
       fail(rule, err);
     }
   }
+
+  // Strings that `exec()` runs are analysed after this tree is put away (one active tree at a time, fast.ts).
+  if (!input.fromExec && input.source.includes('exec(')) collectExecStrings(root, names, roleAt, execs);
 
   // Most files have no suppression comment; skip the comment search for them.
   const suppressions = input.source.includes('reward-hack') ? collectSuppressions(root) : [];

@@ -102,6 +102,8 @@ export interface AnalysisInput {
   /** Path used for role detection and messages; forward slashes, relative to the project root when known. */
   path: string;
   settings?: AnalysisSettings;
+  /** The source is a string that an `exec()` of the file runs: its own `exec()` strings are not followed. */
+  fromExec?: boolean;
 }
 
 export interface AnalysisResult {
