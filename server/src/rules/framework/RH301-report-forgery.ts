@@ -377,24 +377,45 @@ function loopedEntries(call: Node, keyArg: Node, valueArg: Node, dicts: DictReso
 
 /**
  * Attribute writes in every spelling: `o.a = v`, `setattr(o, "a", v)`, `object.__setattr__(o, "a", v)`,
- * `o.__dict__["a"] = v`, `vars(o)["a"] = v`, `o.__dict__.update(a=v)`, and `setattr(o, k, v)` in a loop
- * over a dict's entries.
+ * `o.__dict__["a"] = v`, `vars(o)["a"] = v`, `o.__dict__.update(a=v)`, `o.a, o.b = x, y` (pairwise), and
+ * `setattr(o, k, v)` in a loop over a dict's entries.
  */
 function attributeWrite(n: Node, ctx: RuleContext, dicts: DictResolver = literalDict, seqs?: DictResolver): AttributeWrite[] {
   if (n.type === 'assignment') {
     const left = n.childForFieldName('left');
     const value = n.childForFieldName('right');
     if (!left || !value) return [];
-    if (left.type === 'attribute') {
-      return [{ node: n, obj: unparen(left.childForFieldName('object')!), attr: left.childForFieldName('attribute')?.text ?? '', value }];
-    }
-    if (left.type === 'subscript') {
-      const owner = dictOwner(left.childForFieldName('value')!, ctx);
-      const key = stringValue(left.childForFieldName('subscript'));
-      if (owner && key) return [{ node: n, obj: unparen(owner), attr: key, value }];
-    }
-    return [];
+    return targetWrites(n, left, value, ctx);
   }
+  return callWrites(n, ctx, dicts, seqs);
+}
+
+/** Pattern-list targets of a `a, b = x, y` assignment (also parenthesised or bracketed). */
+const TARGET_LISTS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern']);
+const VALUE_LISTS = new Set(['expression_list', 'tuple', 'list']);
+
+/** The writes of one assignment target; `rep.outcome, rep.longrepr = "passed", None` writes pairwise. */
+function targetWrites(n: Node, left: Node, value: Node, ctx: RuleContext, depth = 0): AttributeWrite[] {
+  if (TARGET_LISTS.has(left.type)) {
+    const v = unparen(value);
+    const targets = left.namedChildren.filter((c) => c.type !== 'comment');
+    const values = v.namedChildren.filter((c) => c.type !== 'comment');
+    // Only an element-for-element unpacking of a literal sequence pairs targets with values.
+    if (depth > 5 || !VALUE_LISTS.has(v.type) || targets.length !== values.length || targets.some((t) => t.type === 'list_splat_pattern') || values.some((x) => x.type === 'list_splat')) return [];
+    return targets.flatMap((t, i) => targetWrites(n, t, values[i]!, ctx, depth + 1));
+  }
+  if (left.type === 'attribute') {
+    return [{ node: n, obj: unparen(left.childForFieldName('object')!), attr: left.childForFieldName('attribute')?.text ?? '', value }];
+  }
+  if (left.type === 'subscript') {
+    const owner = dictOwner(left.childForFieldName('value')!, ctx);
+    const key = stringValue(left.childForFieldName('subscript'));
+    if (owner && key) return [{ node: n, obj: unparen(owner), attr: key, value }];
+  }
+  return [];
+}
+
+function callWrites(n: Node, ctx: RuleContext, dicts: DictResolver, seqs?: DictResolver): AttributeWrite[] {
   if (n.type !== 'call') return [];
   const f = unparen(n.childForFieldName('function')!);
   const args = callArguments(n);
@@ -604,7 +625,8 @@ export const reportForgery: Rule = {
         'pytest decides pass or fail from the `TestReport` it builds for each test phase. A `pytest_runtest_makereport` ' +
         'hook that sets `rep.outcome = "passed"` (and `rep.longrepr = None` to hide the traceback), in any spelling ' +
         '(`outcome.get_result().outcome = "passed"`, `outcome._result.outcome = "passed"`, `(yield).outcome = "passed"`, ' +
-        '`setattr` in a loop over `{"outcome": "passed"}.items()` or over `(("outcome", "passed"),)` pairs, a local ' +
+        '`setattr` in a loop over `{"outcome": "passed"}.items()` or over `(("outcome", "passed"),)` pairs, a tuple assignment ' +
+        '`rep.outcome, rep.longrepr = "passed", None`, a local ' +
         '`status = "passed"`, a report bound by a walrus: `if (rep := outcome.get_result()).failed:`), a report built as passed ' +
         'and returned or forced (also through a variable), a report built from `CallInfo.from_call(lambda: None, ...)` ' +
         'instead of the real call, a replaced ' +

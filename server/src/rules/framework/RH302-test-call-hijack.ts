@@ -20,8 +20,9 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, loopLiteralStrings, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, spelledByValue, whenMentioned } from '../../engine/prefilter';
+import { callRebindings, mayRebindCall } from '../../engine/rebinding';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -41,6 +42,7 @@ import {
   hookParameters,
   hookStyle,
   isNoOp,
+  localBindings,
   mentionsSkipRequest,
   mentionsXfail,
   rebindingsIn,
@@ -54,6 +56,7 @@ import {
   type CollectedNodes,
   type Rebinding,
 } from './helpers';
+import { builtStrings } from '../equality/helpers';
 
 const RUN_HOOKS = new Set(['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop']);
 /** The item parameter per hook, as the hookspecs name it. */
@@ -76,6 +79,8 @@ const REBOUND_ATTRS = new Set([...ITEM_TEST_ATTRS, 'run', '__call__', ...TESTCAS
  */
 const ATTR_STRING_END = /["'.](?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful|run_suite|suite_result|run_tests)["']/;
 const ATTR_VALUE_END = /(?:^|\.)(?:runtest|_?obj|run|__call__|_callTestMethod|addFailure|addError|wasSuccessful|run_suite|suite_result|run_tests)$/;
+/** The last piece of a recording method's name built from literals: `"add" + kind`, `f"add{kind}"` over `("Failure", "Error")`. */
+const BUILT_NAME_END = /["'](?:Failure|Error)["']/;
 /**
  * Every finding needs one of these: a run hook's name (def name or `specname=`), a `TestCase`/`TestResult`
  * base or owner, a `TestSuite`/`TextTestRunner` owner, a Django runner base or the result of its `run_suite`,
@@ -119,14 +124,15 @@ export const testCallHijack: Rule = {
       summary: 'Finds pytest hooks and unittest overrides that report a test as run without running it, or that swallow its failure.',
       why:
         'pytest runs a test through `pytest_runtest_protocol` → `pytest_runtest_call` → `pytest_pyfunc_call`. A ' +
-        '`pytest_pyfunc_call` that returns `True` without calling `pyfuncitem.obj` tells pytest the test ran and passed; ' +
+        '`pytest_pyfunc_call` that returns `True` without calling `pyfuncitem.obj` tells pytest the test ran and passed (a `pytest_runtest_protocol` ' +
+        'that returns `True` without running the item does the same, also when it logs reports built with `TestReport.from_item_and_call` from `CallInfo.from_call(lambda: None, ...)`); ' +
         'a `pytest_runtest_call` wrapper that catches the exception around `yield` (or calls `outcome.force_result(None)`) ' +
         'turns every failure into a pass (catching only `NotImplementedError`, what unfinished code under test raises, is as bad: ' +
         'an error; another narrow type, or `NotImplementedError` turned into a skip, is a warning), and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
         'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
         'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), runs it (also straight from `getattr(self, self._testMethodName)()`) inside a `try` whose `except Exception: pass` (or `except NotImplementedError: pass`) drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
-        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`, in a `setattr` loop over the method names, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True`, or a runner script that empties ' +
+        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`, an alias such as a parameter default `_ok=TestResult.addSuccess`, in a `setattr` loop over the method names or names built from literals, bound in a result class body, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True` (also `wasSuccessful = lambda self: True` in a result subclass handed to `TextTestRunner(resultclass=...)`), or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
         '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns; ' +
         'likewise these methods patched on `DiscoverRunner` itself with a function that returns `0` or a result without running the suite. ' +
@@ -148,7 +154,8 @@ export const testCallHijack: Rule = {
         'A `TestCase.__call__` that forwards to `self.run(...)`, as unittest\'s own does (the `run` it reaches is checked on its own).',
         'A test framework\'s own `TestCase.__call__` / `run` that gets the test method from a helper of its class (`self._get_test_method()`) and runs it there or in another helper it hands it to (`self._proceed(result, method)`), where a failure is re-raised, recorded (`result.addFailure(...)`) or returned as a failure code (`return 1`) that blocks the success.',
         'A `TestCase.run` that reports the test as an error or failure (a placeholder for a test that cannot run here): the runner sees it fail.',
-        'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events), also built with `type(...)` or wrapped in a `setattr` loop by a logging plugin.',
+        'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events), also built with `type(...)`, bound in the class body to a recording method or a wrapper that calls one, or wrapped in a `setattr` loop by a logging plugin.',
+        'Protocol hooks that build their reports with `CallInfo.from_call` of the real phases (`item.runtest`, `ihook.pytest_runtest_call(item=item)`): building a report (`from_item_and_call(item, call)`) is not running the test, the phase it wraps is.',
         'An `addError` that records a `SkipTest` error as a skip (`if isinstance(exc, SkipTest): self.addSkip(...)`), as unittest does, and records the other errors.',
         'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`).',
         'Retry loops that clear `result.failures` and run the failed tests into the same result again (also in a `TestCase.run` override); result classes resetting their own lists.',
@@ -165,7 +172,8 @@ export const testCallHijack: Rule = {
     return whenMentioned(ctx, MENTIONS, () => {
       // Calls matter only as rebindings, and a call names the attribute it rebinds in a string that ends in
       // it (`setattr(x, "run", f)`, `mock.patch("m.C.run")`): where no string does, calls are not collected.
-      const callsMatter = ATTR_STRING_END.test(ctx.source);
+      // A name built from literals (`"add" + kind` over `("Failure", "Error")`) has its last piece in a string.
+      const callsMatter = ATTR_STRING_END.test(ctx.source) || BUILT_NAME_END.test(ctx.source);
       const listeners = collectThenCheck((nodes) => {
         // Without such a string in the text, only a string's value (an implicit concatenation, escapes:
         // `"r" "un"`, `"\x72un"`) can name the attribute: then take the calls from the file's node list (rare).
@@ -181,6 +189,8 @@ export const testCallHijack: Rule = {
 function check(ctx: RuleContext, nodes: CollectedNodes): void {
   for (const fn of nodes.defs) if (RUN_HOOKS.has(hookNameOf(fn))) checkRunHook(ctx, fn, hookNameOf(fn), []);
   for (const h of assignedHooks(ctx.root)) if (RUN_HOOKS.has(h.hook)) checkRunHook(ctx, h.fn, h.hook, h.decorators);
+  let defs: Map<string, Node[]> | undefined;
+  const getDefs = () => (defs ??= defsByName(nodes.defs, nodes.assignments));
   const testCaseClasses = new Set<string>();
   // Classes of this file that are pytest items (`class TestCaseFunction(Function)`): their `runtest` is the test.
   const itemClasses = new Set<string>();
@@ -191,7 +201,7 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
       testCaseClasses.add(name);
       checkTestCaseClass(ctx, cls, name);
     }
-    if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name);
+    if (bases.some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*TestResult$/.test(b))) checkResultClass(ctx, cls, name, getDefs);
     if (bases.some((b) => ITEM_CLASS.test(b))) itemClasses.add(name);
     if (bases.some((b) => DJANGO_RUNNER.test(b))) checkDjangoRunnerClass(ctx, cls, name);
     if (bases.some((b) => DJANGO_RUNNER.test(b) || /(^|\.)\w*TestRunner$/.test(b))) checkRunnerRunsSuite(ctx, cls, name, bases.some((b) => DJANGO_RUNNER.test(b)) ? 'run_suite' : 'run');
@@ -200,8 +210,6 @@ function check(ctx: RuleContext, nodes: CollectedNodes): void {
   // Only replacements that are checked for delegation need the originals they may call.
   let originals: Set<string> | undefined;
   const getOriginals = () => (originals ??= originalAliases(nodes.assignments, ctx));
-  let defs: Map<string, Node[]> | undefined;
-  const getDefs = () => (defs ??= defsByName(nodes.defs, nodes.assignments));
   if (/\btype\(/.test(ctx.source)) checkTypeBuiltResultClasses(ctx, nodes.calls, getDefs());
   const rebindings = [...rebindingsIn(nodes, ctx.names, REBOUND_ATTRS), ...loopedSetattrRebindings(ctx, nodes.calls)];
   if (rebindings.length === 0) return;
@@ -254,7 +262,7 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
         const what =
           hook === 'pytest_pyfunc_call'
             ? 'pytest treats the test function as called and the test passes without executing'
-            : 'the test is never set up, called or reported, and the run stays green';
+            : 'the test is never set up or called (reports logged for it are not of a run), and the run stays green';
         ctx.report({
           node: ret,
           message: `${where} returns \`${snippet(value!)}\`${gates.length ? ' (conditionally)' : ''} without running the test: ${what}`,
@@ -714,12 +722,45 @@ function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
   }
 }
 
-function checkResultClass(ctx: RuleContext, cls: Node, name: string): void {
+function checkResultClass(ctx: RuleContext, cls: Node, name: string, defs: () => Map<string, Node[]>): void {
   const body = cls.childForFieldName('body');
   for (const stmt of body?.namedChildren ?? []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-    if (def?.type !== 'function_definition') continue;
-    checkResultMethod(ctx, name, functionName(def), def, def.childForFieldName('name') ?? def);
+    if (def?.type === 'function_definition') checkResultMethod(ctx, name, functionName(def), def, def.childForFieldName('name') ?? def);
+    else if (stmt.type === 'expression_statement') checkResultClassAssignment(ctx, stmt.namedChildren[0], name, defs);
+  }
+}
+
+/**
+ * A method bound by assignment in a result class body: `wasSuccessful = lambda self: True`, `addError =
+ * _record_pass` (a def of the file), `addFailure = TestResult.addSuccess` (also `addFailure = addError = ...`).
+ */
+function checkResultClassAssignment(ctx: RuleContext, assign: Node | undefined, name: string, defs: () => Map<string, Node[]>): void {
+  const targets: Node[] = [];
+  let value: Node | null | undefined = assign;
+  for (let i = 0; value?.type === 'assignment' && i < 20; i++) {
+    const left = value.childForFieldName('left');
+    if (left?.type === 'identifier') targets.push(left);
+    value = value.childForFieldName('right');
+  }
+  if (!value) return;
+  for (const target of targets) {
+    const m = target.text;
+    if (m !== 'addFailure' && m !== 'addError' && m !== 'wasSuccessful') continue;
+    const fn = replacementFunction(value, defs());
+    if (fn) {
+      checkResultMethod(ctx, name, m, fn, target);
+      continue;
+    }
+    const v = unparen(value);
+    const valueName = v.type === 'attribute' ? v.childForFieldName('attribute')?.text : v.type === 'identifier' ? v.text : undefined;
+    if (m !== 'wasSuccessful' && valueName && SUCCESS_NAMES.test(valueName)) {
+      ctx.report({
+        node: target,
+        message: `\`${name}.${m}\` is bound to \`${valueName}\`: failures are recorded as successes and the run reports OK`,
+        severity: sev(ctx, target, 'error'),
+      });
+    }
   }
 }
 
@@ -776,21 +817,29 @@ function checkTypeBuiltResultClasses(ctx: RuleContext, calls: readonly Node[], d
   }
 }
 
+/** The setattr-like forms (as `callRebindings` names them) whose attribute may be computed, in this family's terms. */
+const COMPUTED_NAME_FORMS: Record<string, Rebinding['how']> = { setattr: 'setattr', monkeypatch: 'monkeypatch', 'mock.patch.object': 'mock.patch' };
+
 /**
- * `for name in ("addFailure", "addError"): setattr(unittest.TestResult, name, replacement)`: a `setattr` whose
- * attribute is the variable of an enclosing loop over a literal tuple or list of strings rebinds each of them.
+ * `for name in ("addFailure", "addError"): setattr(unittest.TestResult, name, replacement)`: a setattr-like call
+ * whose attribute name is built from literals (`builtStrings`: the variable of a loop over literal strings, an
+ * f-string or concatenation of them, a name bound once to one) rebinds each name it can take.
  */
 function loopedSetattrRebindings(ctx: RuleContext, calls: readonly Node[]): Rebinding[] {
   const out: Rebinding[] = [];
   for (const call of calls) {
-    const f = unparen(call.childForFieldName('function')!);
-    if (f.type !== 'identifier' || f.text !== 'setattr') continue;
-    const [obj, attrArg, value] = callArguments(call).positional;
-    if (!obj || !value || attrArg?.type !== 'identifier') continue;
-    for (const attr of loopLiteralStrings(attrArg) ?? []) {
-      if (!REBOUND_ATTRS.has(attr)) continue;
-      const q = ctx.names.qualify(unparen(obj));
-      out.push({ node: call, target: q ? `${q}.${attr}` : undefined, object: unparen(obj), attr, value, how: 'setattr' });
+    if (!mayRebindCall(call, ctx.names)) continue;
+    for (const r of callRebindings(call, ctx.names)) {
+      const t = r.target;
+      const how = COMPUTED_NAME_FORMS[r.form];
+      // A literal name is `rebindingsIn`'s.
+      if (!how || t.kind !== 'attribute' || t.attr !== undefined || !t.attrNode || !r.value) continue;
+      const owner = unparen(t.owner);
+      const q = ctx.names.qualify(owner);
+      for (const attr of new Set(builtStrings(t.attrNode) ?? [])) {
+        if (!REBOUND_ATTRS.has(attr)) continue;
+        out.push({ node: call, target: q ? `${q}.${attr}` : undefined, object: owner, attr, value: r.value, how });
+      }
     }
   }
   return out;
@@ -867,7 +916,27 @@ function checkRunnerRunsSuite(ctx: RuleContext, cls: Node, name: string, method:
 }
 
 function callsSuccess(fn: Node): Node | undefined {
-  return findCall(fn, (call) => SUCCESS_NAMES.test(lastName(call)));
+  return findCall(fn, (call) => SUCCESS_NAMES.test(recordName(call, fn)));
+}
+
+/**
+ * The method a call in `fn` records through: its last name, or, for a bare name, the last name of the method
+ * it aliases: a parameter default (`lambda self, test, err, _ok=TestResult.addSuccess: _ok(self, test)`) or a
+ * local bound once (`ok = self.addSuccess; ok(test)`).
+ */
+function recordName(call: Node, fn: Node): string {
+  const f = unparen(call.childForFieldName('function') ?? call);
+  if (f.type !== 'identifier') return lastName(call);
+  let bound: Node | undefined;
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === f.text) bound = p.childForFieldName('value') ?? undefined;
+  }
+  if (!bound) {
+    const values = localBindings(fn).get(f.text);
+    if (values?.length === 1) bound = values[0];
+  }
+  const b = bound ? unparen(bound) : undefined;
+  return b?.type === 'attribute' ? (b.childForFieldName('attribute')?.text ?? f.text) : f.text;
 }
 
 /** The skip exceptions: unittest's `SkipTest` (and its aliases), pytest's `Skipped` / `skip.Exception`. */
@@ -954,9 +1023,9 @@ function typeCheckOfError(cond: Node, errNames: Set<string>): boolean {
 function forgedSuccess(fn: Node): Node | undefined {
   const success = callsSuccess(fn);
   if (!success) return undefined;
-  const forged = findCall(fn, (call) => SUCCESS_NAMES.test(lastName(call)) && !(lastName(call) === 'addSkip' && underSkipCheck(call, fn)));
+  const forged = findCall(fn, (call) => SUCCESS_NAMES.test(recordName(call, fn)) && !(recordName(call, fn) === 'addSkip' && underSkipCheck(call, fn)));
   if (forged) return forged;
-  const recordsOthers = findCall(fn, (call) => /^(addError|addFailure)$/.test(lastName(call)) && !underSkipCheck(call, fn));
+  const recordsOthers = findCall(fn, (call) => /^(addError|addFailure)$/.test(recordName(call, fn)) && !underSkipCheck(call, fn));
   return recordsOthers ? undefined : success;
 }
 

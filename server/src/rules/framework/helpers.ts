@@ -525,7 +525,8 @@ const RUN_EXACT = new Set([
 const RUN_NAME = /^_?run_?(one_?|single_?)?(test|item)s?(_|$)|^_?run_?protocol|^_?(execute|invoke)_?(test|item)/i;
 /** Callee names that, given the test item itself, plausibly run it (not logging or reporting it). */
 const RUNNY = /run|call|exec|invoke|protocol|wrap|sync/i;
-const NOT_RUNNY = /log|report|warn|print|debug|info|mark|^(get|set|has|add)_?|hook_?name|nodeid|repr|str|format/i;
+/** `from_*` builds an object from the item (`TestReport.from_item_and_call(item, call)`, `from_parent`): it runs nothing. */
+const NOT_RUNNY = /log|report|warn|print|debug|info|mark|^(get|set|has|add)_?|^from_|hook_?name|nodeid|repr|str|format/i;
 /** Callees that only inspect or print the test function they are given. */
 const PASSIVE_ARG = /^(is\w*|callable|getattr|hasattr|signature|getsource\w*|getfile|getmodule|getdoc|id|type|repr|str|len|print|format)$|log|warn|debug|info|report/i;
 /** Attributes of an item that are the test itself. */
