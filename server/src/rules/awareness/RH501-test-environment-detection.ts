@@ -57,6 +57,7 @@ import {
   AWARENESS_WORDS,
   PYTEST_WORDS,
   TEST_RUN_FLAG,
+  testEnvVarNames,
   type NamedProbes,
   type Probe,
 } from './env-helpers';
@@ -444,7 +445,8 @@ export const testEnvironmentDetection: Rule = {
         '`if "pytest" in sys.modules: return 42`. The tests then check the canned branch, not the real code.',
         '',
         'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `"unittest" in sys.modules`, `any(m.startswith("_pytest") for m in sys.modules)`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
-        '`PYTEST_VERSION` (also in a copy of the environment, `ENV = dict(os.environ)`), `"pytest" in sys.argv[0]` (also through a',
+        '`PYTEST_VERSION` (also in a copy of the environment, `ENV = dict(os.environ)`, and with the variable\'s name held by a name bound once',
+        'to a string built from literals, `_MARK = "_".join(["PYTEST", "CURRENT", "TEST"])`, `"PYTEST" + "_VERSION"`, an f-string of such pieces), `"pytest" in sys.argv[0]` (also through a',
         'name or a helper of the file, `PROG = os.path.basename(sys.argv[0])`, and the entry script, `__main__.__file__`,',
         '`sys.modules["__main__"]`), `sys._getframe(1).f_code.co_name.startswith("test_")` and the caller\'s module name',
         '(`f_globals.get("__name__")`) or file (`"tests" in frame.f_code.co_filename`, `.endswith("_test.py")`), also with the frame',
@@ -453,7 +455,9 @@ export const testEnvironmentDetection: Rule = {
         '`sys._called_from_test` flag of pytest\'s documented recipe, `try: os.environ["PYTEST_CURRENT_TEST"]` with an `except KeyError:`',
         'whose `try` body goes on under test, and the same read under `with contextlib.suppress(KeyError):`), also through',
         'variables, object attributes and helper functions that hold them (`IN_TEST = ...`, `self._in_test = ...`,',
-        '`def _under_test(): ...`, `_under_test = lambda: ...`; a name is resolved in the function that binds it), and judges the branch',
+        '`def _under_test(): ...`, `_under_test = lambda: ...`; a name is resolved in the function that binds it, and a module-level helper',
+        'that compares the caller frames\' names with its parameter, `def _called_from(prefix): return any(fi.function.startswith(prefix) ...)`,',
+        'counts where the file calls it with a test\'s name, `_called_from("test_")`), and judges the branch',
         'taken under test (of an `if`, a conditional expression, or the cases of a `match` on the check\'s value):',
         '**error** when it exits with success or returns a constant from a function that takes inputs',
         '(a method whose only argument is `self` takes inputs when it reads members that its class\'s methods set from their',
@@ -481,6 +485,7 @@ export const testEnvironmentDetection: Rule = {
         'Libraries that integrate with pytest (`if "pytest" in sys.modules: return sys.modules["pytest"].ExceptionInfo`): `info`.',
         'Libraries that configure themselves under test (turn off colours or progress bars, register a plugin, set an option): `info`.',
         "A parameterless configuration predicate or setting (`def _use_color(): if 'PYTEST_CURRENT_TEST' in os.environ: return False`): `info`.",
+        'A helper comparing the caller frames\' names with its parameter, called with another name (`_called_from("_internal_")` in a deprecation shim): quiet. A name bound to another variable\'s name, or bound twice: quiet.',
         'Writing `PYTEST_CURRENT_TEST` (pytest itself) is not a check: quiet. Nor is building a command that runs pytest (`cmd = [sys.executable, "-m", "pytest"]`), or a variable of another function that shares a probe\'s name.',
         'A method of an object that holds no data from its caller, or one returning `True`/`False`/`None` under test (`def use_color(self)`): `info`.',
         'A name or path built from what the check read (`return f"{base}_{worker}"` with `worker = os.environ.get("PYTEST_XDIST_WORKER")`: a database or folder per parallel worker): `info`.',
@@ -530,7 +535,10 @@ export const testEnvironmentDetection: Rule = {
       },
       'module:exit'() {
         for (const c of doubleChecks) judgeDoubleCheck(c);
-        if (!strings.any(frames)) return;
+        // Names holding a pytest variable's name (`_MARK = "_".join([...])`): their reads count like the string.
+        const envNames = testEnvVarNames(ctx.root);
+        if (!strings.any(frames) && envNames.size === 0) return;
+        const readsEnvName = envNames.size === 0 ? undefined : new RegExp(`\\b(?:${[...envNames].join('|')})\\b`);
         const scopes = new Map<number, FrameScope>();
         const frameScopeOf = (n: Node): FrameScope => {
           const fn = enclosingFunction(n);
@@ -540,7 +548,7 @@ export const testEnvironmentDetection: Rule = {
           return s;
         };
         // Only an expression around a probe string, or one that can use a name holding a probe, has a probe.
-        const aroundString = (n: Node) => strings.within(n, frames);
+        const aroundString = (n: Node) => strings.within(n, frames) || (!!readsEnvName && readsEnvName.test(n.text));
         const named = collectNamedProbes(ctx.root, ctx.names, frameScopeOf, aroundString);
         const mayHold = hasNamedProbes(named) ? () => true : aroundString;
         const guards: Guard[] = [];

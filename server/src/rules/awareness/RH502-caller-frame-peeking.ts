@@ -247,12 +247,12 @@ function reachesAnswer(read: Node): boolean {
  * a heap scan that hands back part of an object it found, as when it picks the expected value out of a
  * test's `(input, expected)` tuple. Leak hunters return the objects themselves, or counts.
  */
-function returnsPartOfHit(body: Node, targets: string[]): boolean {
+function returnsPartOfHit(body: Node, targets: string[], names: NameResolver): boolean {
   if (targets.length === 0) return false;
   let found = false;
   forEachInScope(body, (n) => {
     if (found || n.type !== 'return_statement') return !found;
-    const v = n.namedChild(0) && unparen(n.namedChild(0)!);
+    const v = n.namedChild(0) && copiedValue(n.namedChild(0)!, names);
     let base: Node | null | undefined;
     if (v?.type === 'subscript') base = v.childForFieldName('value');
     else if (v?.type === 'call') {
@@ -263,6 +263,39 @@ function returnsPartOfHit(body: Node, targets: string[]): boolean {
     return !found;
   });
   return found;
+}
+
+/** Calls that hand back a copy of their argument: `list(x)`, `sorted(x)`, `copy.deepcopy(x)`. */
+const COPIES = /^(builtins\.(list|tuple|dict|set|frozenset|sorted)|copy\.(copy|deepcopy))$/;
+
+/**
+ * What `e` copies, unwrapped (`list(obj["ranking"])`, `obj["ranking"].copy()`, `obj["ranking"][:]` are
+ * `obj["ranking"]`): a copy of a piece of a hit is that piece.
+ */
+function copiedValue(e: Node, names: NameResolver): Node {
+  let v = unparen(e);
+  for (let i = 0; i < 4; i++) {
+    if (v.type === 'call') {
+      const args = callArguments(v);
+      const f = v.childForFieldName('function');
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'copy' && args.positional.length === 0) {
+        v = unparen(f.childForFieldName('object')!);
+        continue;
+      }
+      if (args.positional.length === 1 && COPIES.test(names.callee(v) ?? '')) {
+        v = unparen(args.positional[0]!);
+        continue;
+      }
+    } else if (v.type === 'subscript') {
+      const index = v.childForFieldName('subscript');
+      if (index?.type === 'slice' && index.namedChildCount === 0) {
+        v = unparen(v.childForFieldName('value')!);
+        continue;
+      }
+    }
+    break;
+  }
+  return v;
 }
 
 /** Identifiers in `n` (itself included), not counting member names (`x.name`) and keyword names. */
@@ -380,7 +413,7 @@ function analyseScope(scope: Node, names: NameResolver, seed?: ReadonlyMap<strin
     if (n.type === 'call') {
       const q = names.callee(n) ?? '';
       if (GC_SCANS.has(q)) {
-        const strong = answers() || returnsPartOfHit(body, loopTargetsOver(n)) || heapHitReplacesAnswer(scope, body, n) || looksForTestCase(body, names);
+        const strong = answers() || returnsPartOfHit(body, loopTargetsOver(n), names) || heapHitReplacesAnswer(scope, body, n) || looksForTestCase(body, names);
         reads.push({ node: n, strength: strong ? 'strong' : 'weak', kind: 'heap' });
       }
     }
@@ -455,7 +488,7 @@ export const callerFramePeeking: Rule = {
         '`result`, `want`...; also through a loop over such names, or in a helper of the file the namespace is handed to),',
         'a search of the caller\'s variables whose hit is returned (a value, or what a name leads to; a search that returns only the variable\'s name is a naming helper), a source-line/heap read in a function whose literals',
         'mention `assert`, `==`, "expected" or "answer", or a heap scan that returns a piece of an object it found',
-        '(`return ref[1]`), a heap scan whose hit stands in for the answer the function otherwise computes from its',
+        '(`return ref[1]`, also as a copy, `list(obj["ranking"])`, `copy.deepcopy(obj.get("x"))`, `obj["x"][:]`), a heap scan whose hit stands in for the answer the function otherwise computes from its',
         'parameters (`return list(obj)` found on the heap, `return sorted(xs)` otherwise), or one that looks for the running',
         '`unittest.TestCase` instance; error messages a function raises (`"dir expected at most 1 arguments"`) do not count as such talk. Other reads of a caller\'s namespace or source line are `info`. A frame, namespace or source line',
         'one method stores on the object (`self._caller = sys._getframe(1)` in `__init__`) is judged where the class\'s other',
@@ -473,7 +506,7 @@ export const callerFramePeeking: Rule = {
         'A function reading its *own* frame (`inspect.currentframe().f_locals`, `sys._getframe(0)`): quiet.',
         "Debuggers, profilers, `warnings`, `doctest`, traceback formatting and evaluation in the caller's namespace (`numpy.bmat`): `info` at most.",
         "A stand-in for a builtin that reads the caller's scope (a patched `dir()` returning `sorted(frame.f_back.f_locals.keys())`) whose only talk of `expected` is an error message it raises: `info`.",
-        'Leak hunters that return the objects a heap scan finds (`[o for o in gc.get_objects() if isinstance(o, cls)]`), and instance or referrer lookups whose other answer is `None`, a default handed in or a new instance (`return cls()`): `info`.',
+        'Leak hunters that return the objects a heap scan finds, or copies of them (`[o for o in gc.get_objects() if isinstance(o, cls)]`, `return list(obj)`), and instance or referrer lookups whose other answer is `None`, a default handed in or a new instance (`return cls()`): `info`.',
         "Naming helpers that return the *name* of the caller's variable holding an object (`for k, v in f_locals.items(): if v is obj: return k`, also `k if k != \"self\" else \"\"`): `info`. Returning the value, or anything the name leads to (`f_locals[k]`), is still an error.",
         "Testing whether there is a caller's namespace at all (`f_globals is not None`): not a read.",
         'Anything in tests, test infrastructure and test-helper modules (`testing/`, `pytest_*` plugins; frame tricks are common there): quiet.',

@@ -244,9 +244,10 @@ const TEST_MODULE_FILTER = /^\.?tests?(?:_|\.)?$/;
 
 /**
  * `for name, mod in sys.modules.items(): if name...startswith("test_"): return mod.EXPECTED`: a scan of the loaded
- * modules that picks the test modules by name and reads their globals. The filter's call or comparison, or undefined.
+ * modules that picks the test modules by name and reads their globals, or their source (`inspect.getsource(mod)`).
+ * The filter's call or comparison and what is read, or undefined.
  */
-function loadedTestModuleRead(loop: Node, names: NameResolver): Node | undefined {
+function loadedTestModuleRead(loop: Node, names: NameResolver): { filter: Node; what: string } | undefined {
   const right = loop.childForFieldName('right');
   const left = loop.childForFieldName('left');
   const body = loop.childForFieldName('body');
@@ -262,13 +263,18 @@ function loadedTestModuleRead(loop: Node, names: NameResolver): Node | undefined
   const mod = /\.values\s*\(/.test(right.text) || /\.items\s*\(/.test(right.text) ? targets[targets.length - 1]?.text : undefined;
   let filter: Node | undefined;
   let readsGlobals = false;
+  let readsSource = false;
   forEachDescendant(body, (n) => {
     if (n.type === 'string' && TEST_MODULE_FILTER.test(stringValue(n) ?? '')) filter ??= n.parent?.type === 'argument_list' ? (n.parent.parent ?? n) : (n.parent ?? n);
     else if (mod && n.type === 'attribute' && n.childForFieldName('object')?.text === mod) readsGlobals = true;
-    else if (mod && n.type === 'call' && /^(?:getattr|vars)$/.test(n.childForFieldName('function')?.text ?? '') && unparen(callArguments(n).positional[0] ?? n).text === mod) readsGlobals = true;
+    else if (mod && n.type === 'call' && unparen(callArguments(n).positional[0] ?? n).text === mod) {
+      if (/^(?:getattr|vars)$/.test(n.childForFieldName('function')?.text ?? '')) readsGlobals = true;
+      else if (/^inspect\.(getsource|getsourcelines|getcomments)$/.test(names.callee(n) ?? '')) readsSource = true;
+    }
     return true;
   });
-  return filter && readsGlobals ? filter : undefined;
+  if (!filter || !(readsGlobals || readsSource)) return undefined;
+  return { filter, what: readsGlobals ? 'the globals of the loaded test modules' : 'the source of the loaded test modules' };
 }
 
 /**
@@ -978,7 +984,7 @@ export const testSourceReading: Rule = {
         'Library names that start with `test`: a function imported from a module (`from pip._internal.utils.filesystem import test_writable_dir`), a feature package such as moto\'s `test_state` and the modules named after it (`test_state.program.test_state_program`): quiet (only a `tests` package or a `test_*` module counts).',
         'Tooling around the package: benchmarks (`benchmarks/`, `asv_bench/`, `bench_*.py`), data-generation scripts (`_precompute/`), documentation sources (`docs/`) and builders (Sphinx extensions, docutils directives) reusing the test suite\'s loader, reference implementation or example files: `info`. Only the folder holding the file counts.',
         'A package\'s own data files (`pkgutil.get_data(__name__, "data/zones.json")`, `importlib.resources.files("mypkg.templates")`): quiet; one named like an expected output among the package\'s own resources (`resources.files("etl.schemas").joinpath("expected_columns.json")`): `info`.',
-        'Commands that run the tests (`subprocess.run(["pytest", "tests/test_x.py"])`) or print other files (`git show HEAD:CHANGELOG.md`), and scans of `sys.modules` for other packages or that only collect test module names: quiet. A command that prints a test file with its output captured (`git show HEAD:tests/test_x.py`, `cat tests/test_x.py`), or a scan of `sys.modules` that picks the test modules by name and reads their globals, counts as a read.',
+        'Commands that run the tests (`subprocess.run(["pytest", "tests/test_x.py"])`) or print other files (`git show HEAD:CHANGELOG.md`), and scans of `sys.modules` for other packages or that only collect test module names: quiet. A command that prints a test file with its output captured (`git show HEAD:tests/test_x.py`, `cat tests/test_x.py`), or a scan of `sys.modules` that picks the test modules by name and reads their globals or their source (`inspect.getsource(mod)`), counts as a read.',
         'Tests reading their own golden files (`expected_output.json` in a test): quiet (test role).',
         'Test infrastructure (`conftest.py`, pytest plugins) loading test data: quiet.',
         'Build and packaging tools reading `setup.cfg`, `tox.ini` or `pytest.ini`: quiet (configuration, not answers).',
@@ -1151,8 +1157,8 @@ export const testSourceReading: Rule = {
         }
       },
       for_statement(node) {
-        const filter = loadedTestModuleRead(node, ctx.names);
-        if (filter) emit({ node: filter, what: 'the globals of the loaded test modules', how: '`sys.modules`', severity: 'warning' });
+        const read = loadedTestModuleRead(node, ctx.names);
+        if (read) emit({ node: read.filter, what: read.what, how: '`sys.modules`', severity: 'warning' });
       },
       import_statement(node) {
         if (!mayImportTests(node) || inTypeCheckingBlock(node, ctx.names)) return;

@@ -603,28 +603,116 @@ function isEnviron(n: Node | null | undefined, names: NameResolver): boolean {
   return names.callee(v) === 'builtins.dict' && !!a0 && names.is(a0, 'os.environ');
 }
 
+/** Expression types `builtText` can fold (besides plain literals). */
+const BUILT_TEXT_TYPES = new Set(['identifier', 'binary_operator', 'call', 'string']);
+
+/**
+ * The value of a string built from literals: a literal, `"A" + "B"`, `"_".join(["A", "B"])`, an f-string
+ * whose pieces are such strings, or a name bound once to one (`_MARK = "_".join([...])`), a few steps deep.
+ * Undefined when any piece is computed.
+ */
+export function builtText(n: Node | null | undefined, depth = 0): string | undefined {
+  if (!n || depth > 4) return undefined;
+  const u = unparen(n);
+  const literal = stringValue(u);
+  if (literal !== undefined || !BUILT_TEXT_TYPES.has(u.type)) return literal;
+  if (u.type === 'identifier') {
+    const v = valueOf(u, { orModule: true });
+    return v && v.id !== u.id ? builtText(v, depth + 1) : undefined;
+  }
+  if (u.type === 'binary_operator') {
+    if (u.childForFieldName('operator')?.text !== '+') return undefined;
+    const a = builtText(u.childForFieldName('left'), depth + 1);
+    const b = a === undefined ? undefined : builtText(u.childForFieldName('right'), depth + 1);
+    return b === undefined ? undefined : a! + b;
+  }
+  if (u.type === 'call') {
+    // `"_".join(["PYTEST", "CURRENT", "TEST"])`
+    const f = u.childForFieldName('function');
+    const args = callArguments(u).positional;
+    const items = args.length === 1 && args[0] ? unparen(args[0]) : undefined;
+    if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'join' || !items || !/^(list|tuple)$/.test(items.type)) return undefined;
+    const sep = builtText(f.childForFieldName('object'), depth + 1);
+    if (sep === undefined) return undefined;
+    const parts: string[] = [];
+    for (const item of items.namedChildren) {
+      if (item.type === 'comment') continue;
+      const v = builtText(item, depth + 1);
+      if (v === undefined) return undefined;
+      parts.push(v);
+    }
+    return parts.join(sep);
+  }
+  // An f-string: plain pieces and interpolations of built strings (`f"{PREFIX}_CURRENT_TEST"`).
+  let out = '';
+  for (const c of u.namedChildren) {
+    if (c.type === 'string_start') {
+      if (/[bB]/.test(c.text)) return undefined;
+    } else if (c.type === 'string_content') {
+      if (/[\\{}]/.test(c.text)) return undefined;
+      out += c.text;
+    } else if (c.type === 'interpolation') {
+      const inner = c.namedChildren.filter((x) => x.type !== 'comment');
+      const v = inner.length === 1 ? builtText(inner[0], depth + 1) : undefined;
+      if (v === undefined) return undefined;
+      out += v;
+    } else if (c.type !== 'string_end') return undefined;
+  }
+  return out;
+}
+
+/** The environment variable an argument names, if one of pytest's (also when built from literals; see builtText). */
+function namesTestEnvVar(n: Node | null | undefined): boolean {
+  return TEST_ENV_VAR.test(builtText(n) ?? '');
+}
+
 /** A read of `os.environ` / `os.getenv` (or a copy of the environment) naming a pytest variable. */
 function envProbe(n: Node, names: NameResolver): boolean {
   if (n.type === 'call') {
-    const q = names.callee(n) ?? '';
     const a0 = callArguments(n).positional[0];
-    if (!TEST_ENV_VAR.test(stringValue(a0) ?? '')) return false;
-    if (q === 'os.getenv' || q === 'os.environ.get' || q === 'os.environ.__contains__' || q === 'os.getenvb') return true;
-    const fn = n.childForFieldName('function');
-    return fn?.type === 'attribute' && /^(get|__contains__)$/.test(fn.childForFieldName('attribute')?.text ?? '') && isEnviron(fn.childForFieldName('object'), names);
+    // A literal is settled first; a name or a built string only for a read of the environment.
+    const literal = stringValue(a0);
+    if (literal !== undefined ? !TEST_ENV_VAR.test(literal) : !a0 || !BUILT_TEXT_TYPES.has(unparen(a0).type)) return false;
+    const q = names.callee(n) ?? '';
+    let reads = q === 'os.getenv' || q === 'os.environ.get' || q === 'os.environ.__contains__' || q === 'os.getenvb';
+    if (!reads) {
+      const fn = n.childForFieldName('function');
+      reads = fn?.type === 'attribute' && /^(get|__contains__)$/.test(fn.childForFieldName('attribute')?.text ?? '') && isEnviron(fn.childForFieldName('object'), names);
+    }
+    return reads && (literal !== undefined || namesTestEnvVar(a0));
   }
   if (n.type === 'subscript') {
     if (!isEnviron(n.childForFieldName('value'), names)) return false;
     if (n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.id === n.id) return false;
     if (n.parent?.type === 'delete_statement') return false;
-    return TEST_ENV_VAR.test(stringValue(n.childForFieldName('subscript')) ?? '');
+    return namesTestEnvVar(n.childForFieldName('subscript'));
   }
   if (n.type === 'comparison_operator') {
     const [a, b] = n.namedChildren;
     if (!a || !b || n.namedChildCount !== 2 || !/\bin$/.test(comparisonOperator(n))) return false;
-    return TEST_ENV_VAR.test(stringValue(a) ?? '') && (/environ(\.keys\(\))?$/.test(b.text) || isEnviron(b, names));
+    if (!(/environ(\.keys\(\))?$/.test(b.text) || isEnviron(b, names))) return false;
+    return namesTestEnvVar(a);
   }
   return false;
+}
+
+/**
+ * Names bound to a pytest variable's name built from pieces (`_MARK = "_".join(["PYTEST", "CURRENT", "TEST"])`,
+ * `_MARK = "PYTEST_CURRENT_TEST"`): a read through one holds no probe string where it is written.
+ */
+export function testEnvVarNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const a of root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    // Built from literals: the value's text has a quote (most assignments are settled by that).
+    if (left?.type !== 'identifier' || !right || right.type === 'identifier' || right.text.length > 300 || out.has(left.text) || !/["']/.test(right.text)) continue;
+    if (!TEST_ENV_VAR.test(builtText(right) ?? '')) continue;
+    // Bound once: the name holds that value wherever it is read.
+    const bound = valueOf(left, { orModule: true });
+    if (bound && unparen(bound).id === unparen(right).id) out.add(left.text);
+  }
+  return out;
 }
 
 /**
@@ -829,6 +917,16 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
         out.push({ node: n, kind: 'named', text: named.functions.get(fname)! });
         return false;
       }
+      // `_called_from("test_")`: a helper comparing the caller's frame names with its parameter, given a test name.
+      const param = fn?.type === 'identifier' ? named.parametric.get(fn.text) : undefined;
+      if (param) {
+        const args = callArguments(n);
+        const given = builtText(args.keywords.get(param.name) ?? args.positional[param.index]);
+        if (given !== undefined && TEST_NAME_LITERAL.test(given)) {
+          out.push({ node: n, kind: 'named', text: short(n) });
+          return false;
+        }
+      }
     }
     return true;
   };
@@ -916,7 +1014,7 @@ function selfAttributeName(n: Node): string | undefined {
 
 /** Some variable, attribute or function holds a check. */
 export function hasNamedProbes(named: NamedProbes): boolean {
-  return named.variables.size > 0 || named.functions.size > 0 || named.attributes.size > 0;
+  return named.variables.size > 0 || named.functions.size > 0 || named.attributes.size > 0 || named.parametric.size > 0;
 }
 
 /** The scope key of module-level (and class-body) names in `NamedProbes.variables`. */
@@ -1012,6 +1110,12 @@ export interface NamedProbes {
   attributes: Map<string, string>;
   /** Function name → description of the check it returns. */
   functions: Map<string, string>;
+  /**
+   * Module-level function name → its parameter that the function compares with a caller's frame name
+   * (`def _called_from(prefix): return any(fi.function.startswith(prefix) for fi in inspect.stack())`): a
+   * call of it in the file that passes a test's name there (`_called_from("test_")`) is a probe.
+   */
+  parametric: Map<string, { name: string; index: number }>;
 }
 
 /**
@@ -1025,7 +1129,7 @@ export function collectNamedProbes(
   /** False for expressions that hold no probe unless they use a named one (optional: a shortcut). */
   mayHoldProbe?: (n: Node) => boolean,
 ): NamedProbes {
-  const named: NamedProbes = { variables: new Map(), functions: new Map(), attributes: new Map() };
+  const named: NamedProbes = { variables: new Map(), functions: new Map(), attributes: new Map(), parametric: new Map() };
   const mayHold = (n: Node) => !mayHoldProbe || hasNamedProbes(named) || mayHoldProbe(n);
   const assignments: Node[] = [];
   const functions: Node[] = [];
@@ -1102,7 +1206,66 @@ export function collectNamedProbes(
     }
     if (!changed) break;
   }
+  for (const f of functions) {
+    const name = f.childForFieldName('name')?.text;
+    if (!name || named.functions.has(name) || named.parametric.has(name)) continue;
+    const param = comparedFrameNameParameter(f, frameScopeOf);
+    if (param) named.parametric.set(name, param);
+  }
   return named;
+}
+
+/**
+ * The parameter of a module-level function that it compares with a caller's frame name and answers with:
+ * `return any(fi.function.startswith(prefix) for fi in inspect.stack()[1:])`, `return prefix in frame.f_back.f_code.co_name`,
+ * or `if fi.function.startswith(prefix): return True`. The test name is given at the call (see `parametric`).
+ */
+function comparedFrameNameParameter(f: Node, frameScopeOf: (n: Node) => FrameScope): { name: string; index: number } | undefined {
+  const holder = f.parent?.type === 'decorated_definition' ? f.parent.parent : f.parent;
+  const body = f.childForFieldName('body');
+  const params = parameterNames(f);
+  if (holder?.type !== 'module' || !body || params.length === 0 || !FRAME_WORDS.test(body.text)) return undefined;
+  let found: { name: string; index: number } | undefined;
+  const compared = (e: Node, scope: FrameScope): string | undefined => {
+    let hit: string | undefined;
+    const isName = (x: Node | null | undefined) => {
+      const k = x ? scope.kindOf(x) : undefined;
+      return k === 'name';
+    };
+    const param = (x: Node | null | undefined) => {
+      const u = x && unparen(x);
+      return u?.type === 'identifier' && params.includes(u.text) ? u.text : undefined;
+    };
+    const visit = (n: Node): boolean => {
+      if (hit) return false;
+      if (n.type === 'call') {
+        // `fi.function.startswith(prefix)`
+        const fn = n.childForFieldName('function');
+        const args = callArguments(n).positional;
+        if (fn?.type === 'attribute' && /^(startswith|endswith)$/.test(fn.childForFieldName('attribute')?.text ?? '') && args.length === 1 && isName(fn.childForFieldName('object'))) hit = param(args[0]);
+      } else if (n.type === 'comparison_operator' && n.namedChildCount === 2 && /^(==|in)$/.test(comparisonOperator(n))) {
+        // `fi.function == name`, `prefix in fi.function`
+        const [a, b] = n.namedChildren as [Node, Node];
+        hit = (isName(b) ? param(a) : undefined) ?? (isName(a) ? param(b) : undefined);
+      }
+      return !hit;
+    };
+    if (visit(e)) forEachDescendant(e, visit);
+    return hit;
+  };
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    let hit: string | undefined;
+    if (n.type === 'return_statement' && n.namedChild(0)) {
+      hit = compared(n.namedChild(0)!, frameScopeOf(n));
+    } else if (n.type === 'if_statement' && n.childForFieldName('condition')) {
+      const consequence = n.childForFieldName('consequence');
+      if (consequence && /^\s*return\s+(True|1)\b/.test(consequence.text)) hit = compared(n.childForFieldName('condition')!, frameScopeOf(n));
+    }
+    if (hit) found = { name: hit, index: params.indexOf(hit) };
+    return !found;
+  });
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------------
