@@ -8,20 +8,21 @@
  * `setUp`) replacing a standard assertion with one that cannot fail, and a test module that imports a
  * library assertion and rebinds the name to a no-op. Also a test that patches the very function it then
  * calls and asserts the canned value it gave the patch (`patched-subject.ts`): the comparison is
- * neutralised from the other side, its subject replaced by the expected value (a warning).
+ * neutralised from the other side, its subject replaced by the expected value (a warning). And
+ * `addTypeEqualityFunc(T, f)` with an `f` that cannot fail: `assertEqual` on two `T`s checks nothing.
  *
  * Error in code under test, entry points and test infrastructure. In tests, neutralising an assertion
  * helper is an error, making a comparison function constant a warning, and anything else (a real
  * replacement, patching a builtin — interpreter tests do that) info. Restoring the saved original and
  * feature-guarded backports (`if not hasattr(math, "isclose"): math.isclose = _isclose`) are quiet.
  */
-import { isUnderMainGuard, type Node } from '../../engine/ast';
+import { callArguments, isUnderMainGuard, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import { isFeatureGuarded, mayRebindCall } from '../../engine/rebinding';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import type { FileRole, Fix, Severity } from '../../engine/types';
 import { cannedAssertionsIn, type CannedAssertion } from './patched-subject';
-import { judgeReplacement, RebindingFinder, replacesLibraryAssertion, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
+import { cannotFail, judgeReplacement, RebindingFinder, replacesLibraryAssertion, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
 
 /**
  * A necessary condition for a patching call: every form `callRebindings` recognises has `setattr`,
@@ -145,11 +146,35 @@ function where(role: FileRole, node: Node, ctx: RuleContext): string {
     case 'test-infrastructure':
       return ctx.facts.isConftest ? ' in `conftest.py`' : ' in test infrastructure';
     case 'test':
-      return isUnderMainGuard(node) ? ' under `if __name__ == "__main__":` of a test module' : ' in a test module';
+      if (isUnderMainGuard(node)) return ' under `if __name__ == "__main__":` of a test module';
+      return ctx.facts.basename === '__init__.py' ? " in a test package's `__init__.py`" : ' in a test module';
   }
 }
 
-function severityOf(r: Rebinding, j: Judgement, role: FileRole, node: Node): Severity | undefined {
+/**
+ * A test-side module that defines no tests itself (a test package's `__init__.py`, a helpers module): what it
+ * does at import time, it does for every test that imports it, like `conftest.py`.
+ */
+function isTestSupportModule(ctx: RuleContext): boolean {
+  if (ctx.facts.basename === '__init__.py') return true;
+  for (const stmt of ctx.root.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    const name = def?.childForFieldName('name')?.text ?? '';
+    if (def?.type === 'function_definition' && /^test/.test(name)) return false;
+    if (def?.type === 'class_definition' && (/^Test|Test$|Tests$/.test(name) || /TestCase/.test(def.childForFieldName('superclasses')?.text ?? ''))) return false;
+  }
+  return true;
+}
+
+/** Run when the module is imported: not inside a function or class, nor under the main guard. */
+function atImportTime(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
+  }
+  return !isUnderMainGuard(node);
+}
+
+function severityOf(r: Rebinding, j: Judgement, role: FileRole, node: Node, ctx: RuleContext): Severity | undefined {
   if (j.verdict === 'restore') return undefined;
   // A computed attribute name is only reported when the replacement provably checks nothing.
   if (r.dynamic && j.verdict !== 'neutral') return undefined;
@@ -178,6 +203,9 @@ function severityOf(r: Rebinding, j: Judgement, role: FileRole, node: Node): Sev
       return r.scope === 'global' || j.verdict === 'neutral' ? 'error' : 'warning';
     case 'test':
       if (r.helper.kind === 'builtin') return 'info';
+      // A library assertion rebound for good when a test package's `__init__.py` or a support module is
+      // imported: every test of the suite runs the replacement (a test patching in its own body stays info).
+      if (r.helper.kind === 'assertion' && r.scope === 'global' && atImportTime(node) && isTestSupportModule(ctx)) return 'error';
       if (j.verdict !== 'neutral') return 'info';
       return r.helper.kind === 'assertion' ? 'error' : 'warning';
   }
@@ -212,6 +240,61 @@ function removalFix(r: Rebinding, source: string): Fix | undefined {
     safe: false,
     edits: [{ range: { start: { line: stmt.startPosition.row, column: 0 }, end: { line: stmt.endPosition.row + 1, column: 0 } }, newText: '' }],
   };
+}
+
+/** `addTypeEqualityFunc` is named in the file (unittest's hook for a per-type `assertEqual`). */
+const TYPE_EQUALITY_TEXT = /addTypeEqualityFunc/;
+
+/** The def or lambda a registered function stands for: a lambda, a unique def, or a method of the enclosing class. */
+function registeredFunction(value: Node, call: Node, finder: RebindingFinder): Node | undefined {
+  const v = unparen(value);
+  if (v.type === 'lambda') return v;
+  if (v.type === 'identifier') return finder.resolveFunction(v, call);
+  if (v.type !== 'attribute' || unparen(v.childForFieldName('object')!).type !== 'identifier') return undefined;
+  const name = v.childForFieldName('attribute')?.text;
+  for (let p = call.parent; p; p = p.parent) {
+    if (p.type !== 'class_definition') continue;
+    const defs = (p.childForFieldName('body')?.namedChildren ?? [])
+      .map((st) => (st.type === 'decorated_definition' ? st.childForFieldName('definition') : st))
+      .filter((d): d is Node => d?.type === 'function_definition' && d.childForFieldName('name')?.text === name);
+    return defs.length === 1 ? defs[0] : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Inside a `test*` function: the registration lasts for that test only (unittest's own tests of the hook
+ * register a dummy type's function there), unlike one in `setUp` or a base class.
+ */
+function inTestMethod(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' && /^test/.test(p.childForFieldName('name')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/**
+ * `self.addTypeEqualityFunc(Result, lambda first, second, msg=None: None)`: `assertEqual` on two objects of
+ * the type calls the registered function instead of comparing, so one that cannot fail (no raise, no
+ * `self.fail`, no assertion call) makes every such check pass.
+ */
+function reportNoOpTypeEquality(ctx: RuleContext, call: Node, finder: RebindingFinder): void {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'addTypeEqualityFunc') return;
+  const args = callArguments(call);
+  const type = args.positional[0] ?? args.keywords.get('typeobj');
+  const value = args.positional[1] ?? args.keywords.get('function');
+  if (args.hasSplat || !type || !value) return;
+  const impl = registeredFunction(value, call, finder);
+  if (!impl || !cannotFail(impl)) return;
+  const label = impl.type === 'lambda' ? 'a lambda' : `\`${impl.childForFieldName('name')?.text ?? 'function'}()\``;
+  const typeText = shorten(unparen(type).text, 30);
+  ctx.report({
+    node: call,
+    message: `\`addTypeEqualityFunc(${typeText}, ...)\`${where(ctx.roleAt(call), call, ctx)} registers ${label} that never raises as the equality check for \`${typeText}\`: every \`self.assertEqual(a, b)\` on two \`${typeText}\` objects calls it instead of comparing, so it passes whatever the values are.`,
+    severity: isUnderMainGuard(call) || inTestMethod(call) ? 'info' : 'error',
+    related: impl.type === 'function_definition' ? [{ node: impl.childForFieldName('name') ?? impl, message: 'the registered function: it cannot raise, so the check never fails' }] : undefined,
+  });
 }
 
 /** A test comparing the patched function's direct result with the value its own patch returns. */
@@ -260,7 +343,14 @@ export const neutralisedComparison: Rule = {
         '',
         'Severity follows the file role: an error in code under test, entry points and test infrastructure; in test modules',
         'an error when an assertion helper is made a no-op, a warning when a comparison function is made constant, and',
-        'info for other replacements (interpreter and library test suites patch builtins to test themselves).',
+        'info for other replacements (interpreter and library test suites patch builtins to test themselves). A library',
+        'assertion rebound at import time by a test package\'s `__init__.py` or a test support module that defines no tests',
+        '(`setattr(unittest.TestCase, "assertEqual", unittest.TestCase.assertIsNotNone)`) is an error whatever the',
+        'replacement: like `conftest.py`, it changes the assertion for every test of the suite.',
+        '',
+        '`self.addTypeEqualityFunc(Result, lambda first, second, msg=None: None)` (in `setUp`, a base class, at module level)',
+        'is reported too: `assertEqual` on two `Result` objects calls the registered function instead of comparing, so one',
+        'that cannot fail (no `raise`, no `self.fail`, no assertion call; returning a comparison is not failing) checks nothing.',
         '',
         'The same comparison is neutralised from the other side when a test replaces the very function it checks:',
         '`@mock.patch("geo.dist.haversine", return_value=5570.2)` (or `monkeypatch.setattr(dist, "haversine", lambda a, b:',
@@ -288,7 +378,8 @@ export const neutralisedComparison: Rule = {
         'A test that patches a function and checks *another* function that uses it (`@mock.patch("geo.dist.haversine", return_value=5.0)` then `assert routing.total(route) == 5.0`), checks the mock\'s calls (`m.assert_called_once_with(...)`), uses a spy (`wraps=`), calls a name imported before the patch (`from geo.dist import haversine` keeps the original), asserts after the `with` block ends, or patches a stdlib function or an object of the test file itself (a mocking library\'s own tests check that the patch took effect): quiet.',
         'Defining your own helper named like a library one (`def assert_equal(a, b): ...`) without importing the library name: quiet (a definition, not a rebinding).',
         'A `TestCase` subclass overriding `assertEqual`/`assertAlmostEqual` with a real implementation (calls `super()`, compares, raises): quiet. One whose body cannot fail is reported; under `if __name__ == "__main__":` (a benchmark subclass the test run does not collect) it is info.',
-        '`self.addTypeEqualityFunc(MyType, self.assertMyTypeEqual)`: quiet (the documented extension point).',
+        '`self.addTypeEqualityFunc(MyType, self.assertMyTypeEqual)` whose function compares and fails (`self.fail(...)`, `raise self.failureException(...)`, `self.assertAlmostEqual(...)`), or a function that is not resolved here (`self.assertDictEqual`): quiet (the documented extension point). A no-op one registered inside a `test*` method (unittest\'s own tests of the hook, on a dummy type): info.',
+        'A test module rebinding an assertion at module level, or a helper of a test package\'s `__init__.py` doing it inside a function: stays info for a real replacement (only import-time rebinding in a module that defines no tests counts as suite-wide).',
         '`failureException = DetailedFailure` (an `AssertionError` subclass with richer messages): quiet — failures still fail.',
         'A plugin adding an assertion the library\'s `TestCase` does not have, with a real body (`unittest.TestCase.assertFrameEqual = _assert_frame_equal`): quiet — nothing is replaced. A no-op one is still reported.',
         'Backports guarded by a feature check (`if not hasattr(math, "isclose"): math.isclose = _isclose`, `except AttributeError:`) and restoring a saved original (`math.isclose = _orig_isclose`): quiet.',
@@ -305,7 +396,7 @@ export const neutralisedComparison: Rule = {
       for (const r of finder.at(node)) {
         const j = judgeReplacement(r, finder, ctx.names);
         const role = ctx.roleAt(r.node);
-        const severity = severityOf(r, j, role, r.node);
+        const severity = severityOf(r, j, role, r.node, ctx);
         if (!severity) continue;
         // Point at a replacement defined elsewhere (an inline lambda is already in the reported line).
         const impl = j.impl?.type === 'function_definition' && r.form !== 'override' && r.form !== 'redefinition' ? j.impl : undefined;
@@ -327,6 +418,13 @@ export const neutralisedComparison: Rule = {
     // Outside test modules a def rebinds only a standard assertion, whose name holds one of these words.
     if (ctx.role === 'test' || STANDARD_ASSERTION_TEXT.test(ctx.source)) listeners.function_definition = check;
     // Calls are the commonest node: skip them all in a file that cannot name a patcher.
+    const typeEquality = TYPE_EQUALITY_TEXT.test(ctx.source);
+    if (typeEquality) {
+      listeners.call = (node: Node) => {
+        finder ??= new RebindingFinder(ctx.root, ctx.names, ctx.role === 'test');
+        reportNoOpTypeEquality(ctx, node, finder);
+      };
+    }
     if (!mayHavePatchingCalls(ctx)) return listeners;
     // A test that patches the function it then calls and asserts the canned value.
     if (ctx.role === 'test') {
@@ -336,7 +434,13 @@ export const neutralisedComparison: Rule = {
       };
     }
     // Most calls cannot patch anything: ask the engine's cheap test before the rebinding analysis.
-    listeners.call = (node: Node) => void (mayRebindCall(node, ctx.names) && check(node));
+    listeners.call = (node: Node) => {
+      if (mayRebindCall(node, ctx.names)) check(node);
+      if (typeEquality) {
+        finder ??= new RebindingFinder(ctx.root, ctx.names, ctx.role === 'test');
+        reportNoOpTypeEquality(ctx, node, finder);
+      }
+    };
     return listeners;
   },
 };

@@ -326,6 +326,15 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
         if (args.positional.length === 0 && args.keywords.size === 0 && !args.hasSplat) return 'falsy';
         if (args.positional.length === 1) return truthAt(args.positional[0]!, names, depth + 1, recv);
       }
+      // `operator.truth(1)` is `bool(1)`; `operator.not_(0)` is `not 0`.
+      if (names && (names.is(fn, 'operator.truth') || names.is(fn, 'operator.not_') || names.is(fn, 'operator.__not__'))) {
+        const args = callArguments(n);
+        if (args.positional.length === 1 && args.keywords.size === 0 && !args.hasSplat) {
+          const t = truthAt(args.positional[0]!, names, depth + 1, recv);
+          if (names.is(fn, 'operator.truth') || t === 'unknown') return t;
+          return t === 'truthy' ? 'falsy' : 'truthy';
+        }
+      }
       // `operator.eq(1, 1)`: the comparison function on two literals.
       const compared = names ? operatorCallTruth(n, names.qualify(fn)) : 'unknown';
       if (compared !== 'unknown') return compared;
@@ -924,13 +933,23 @@ function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined,
   const t = constantTruth(value, names, recv);
   if (t !== 'unknown') return t;
   const v = unparen(value);
-  // A parameter a `functools.partial`/`partialmethod` fixes: `return result` with `result=True`, or
-  // `return op(1, 1)` with `op=operator.eq`.
-  const fixed = partial && fixedArgument(v.type === 'call' ? unparen(v.childForFieldName('function')!) : v, impl, partial);
+  if (v.type === 'comparison_operator') {
+    const same = operandBlindComparison(v, impl, recv);
+    if (same !== 'unknown') return same;
+  }
+  // A parameter a `functools.partial`/`partialmethod` fixes: `return result` with `result=True`,
+  // `return not strict` with `strict=False`, or `return op(1, 1)` with `op=operator.eq`.
+  let core = v;
+  let flipped = false;
+  while (partial && core.type === 'not_operator') {
+    flipped = !flipped;
+    core = unparen(core.childForFieldName('argument')!);
+  }
+  const fixed = partial && fixedArgument(core.type === 'call' ? unparen(core.childForFieldName('function')!) : core, impl, partial);
   if (fixed) {
-    const f = v.type === 'call' ? operatorCallTruth(v, names?.qualify(fixed)) : constantTruth(fixed, names);
+    const f = core.type === 'call' ? operatorCallTruth(core, names?.qualify(fixed)) : constantTruth(fixed, names);
     if (f !== 'unknown') bound.push(fixed);
-    return f;
+    return !flipped || f === 'unknown' ? f : f === 'truthy' ? 'falsy' : 'truthy';
   }
   if (v.type === 'call') return delegatedTruth(v, impl, names, depth, delegated);
   // `return not self.__eq__(other)`-style negations of such a call (an `__ne__` built on a constant helper).
@@ -958,6 +977,39 @@ export function constantAnswer(impl: Node, names?: NameResolver, partial?: Parti
 export type PartialArguments = Map<string, Node>;
 
 /** The argument `partial` fixes for `ref`, when `ref` names a parameter of `impl` that its body never rebinds. */
+/**
+ * `self.normalized() == self.normalized()` in a comparison method: one expression on both sides that reads
+ * only the instance and names from outside the method, never the compared operand nor a local (which may
+ * derive from it). A call may answer differently twice in general, but a method that never looks at what
+ * it is compared with compares nothing.
+ */
+function operandBlindComparison(n: Node, impl: Node, recv: Receiver | undefined): Truth {
+  const operands = n.namedChildren.filter((c) => c.type !== 'comment');
+  const operators: string[] = [];
+  for (let i = 0; i < n.childCount; i++) if (!n.child(i)!.isNamed) operators.push(n.child(i)!.type);
+  if (operands.length !== 2) return 'unknown';
+  const op = operators.join(' ');
+  // Not `!=`: `x != x` is the NaN test.
+  const truth: Truth = op === '==' || op === 'is' ? 'truthy' : op === 'is not' ? 'falsy' : 'unknown';
+  const [a, b] = operands.map((o) => unparen(o)) as [Node, Node];
+  if (truth === 'unknown' || a.text.replace(/\s+/g, '') !== b.text.replace(/\s+/g, '')) return 'unknown';
+  let blind = true;
+  const visit = (c: Node): boolean => {
+    if (!blind) return false;
+    // Names bound inside the operand (comprehensions, lambdas, walrus) are not worth following.
+    if (/comprehension|lambda|named_expression|generator_expression/.test(c.type)) blind = false;
+    else if (c.type === 'identifier') {
+      const p = c.parent;
+      const member = p?.type === 'attribute' && p.childForFieldName('attribute')?.id === c.id;
+      const keyword = p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === c.id;
+      if (!member && !keyword && c.text !== recv?.name && bindingsIn(impl, c.text).length > 0) blind = false;
+    }
+    return blind;
+  };
+  if (visit(a)) forEachDescendant(a, visit);
+  return blind ? truth : 'unknown';
+}
+
 function fixedArgument(ref: Node, impl: Node, partial: PartialArguments): Node | undefined {
   if (ref.type !== 'identifier') return undefined;
   const arg = partial.get(ref.text);
@@ -1313,8 +1365,6 @@ export const DUNDER_TEXT = new MentionedWords([
   ['__contains__', '__'],
 ]);
 
-/** A patcher's name (`setattr`, `swap_attr`, `patch`): every form the engine's `mayRebindCall` accepts has one in the file. */
-const PATCHER_TEXT = /setattr|swap_attr|patch/;
 /** A string literal that starts or ends with a double underscore (`"__"`, `f"__{op}__"`, `"__%s__"`). */
 const UNDERSCORE_EDGE_TEXT = /["'{}]__|__["'{}]/;
 /**
@@ -1325,12 +1375,12 @@ const COMPARISON_PIECE_TEXT = /["'_{}](?:eq|ne|contains)["'_{}]/;
 
 /**
  * A necessary condition for a comparison dunder whose name is built at run time and handed to a
- * setattr-like call (`setattr(C, f"__{op}__", f)`, `setattr(C, "__" + "eq" + "__", f)`): the file names a
- * patcher, a literal holds the double underscore the name starts (and ends) with, and one holds the
- * comparison's own piece (`eq`, `ne`, `contains`), since `builtStrings` takes every character from a literal.
+ * setattr-like call or used as a namespace key (`setattr(C, f"__{op}__", f)`, `{"__" + "eq" + "__": f}`):
+ * a literal holds the double underscore the name starts (and ends) with, and one holds the comparison's
+ * own piece (`eq`, `ne`, `contains`), since `builtStrings` takes every character from a literal.
  */
 export function mayBuildDunderName(source: string, root: Node): boolean {
-  return sourceMentions(source, root, PATCHER_TEXT) && sourceMentions(source, root, UNDERSCORE_EDGE_TEXT) && sourceMentions(source, root, COMPARISON_PIECE_TEXT);
+  return sourceMentions(source, root, UNDERSCORE_EDGE_TEXT) && sourceMentions(source, root, COMPARISON_PIECE_TEXT);
 }
 
 /** Most strings a built name may take before `builtStrings` gives up (loops over a few names multiply). */
@@ -1603,7 +1653,9 @@ class Analyser {
           if (DUNDERS.includes(k as Dunder) && spoofing(k as Dunder, implementation(n.childForFieldName('value')))) return true;
           break;
         }
-        case 'call':
+        case 'call': {
+          const set = setdefaultEntry(n);
+          if (set && spoofing(set.dunder, implementation(set.value))) return true;
           if (this.isSetattrLike(n)) {
             // As in `addSetattr`.
             const dotted = this.dottedTarget(n);
@@ -1611,6 +1663,7 @@ class Analyser {
             if (dotted ? spoofing(dotted[1], implementation(dotted[2])) : spoofing(stringValue(args[1]) as Dunder, implementation(args[2]))) return true;
           }
           break;
+        }
         case 'type_alias_statement': {
           // As in `collectNode` and `addAttributeAssignment`.
           const target = n.childForFieldName('left')?.namedChild(0);
@@ -1639,10 +1692,31 @@ class Analyser {
   private maySpoofWithBuiltName(): boolean {
     if (!mayBuildDunderName(this.source, this.root)) return false;
     this.indexFunctions();
-    for (const call of this.root.descendantsOfType('call')) {
-      const looped = call ? this.loopedSetattr(call) : undefined;
-      const impl = looped && this.implementationOf(looped.value);
-      if (impl && looped.dunders.some((d) => constantAnswer(impl, this.names)?.truth === spoofTruth(d))) return true;
+    const spoofing = (dunders: Dunder[], value: Node | null | undefined): boolean => {
+      const impl = this.implementationOf(value);
+      return !!impl && dunders.some((d) => constantAnswer(impl, this.names)?.truth === spoofTruth(d));
+    };
+    // A key built from literals also names a namespace entry: `{"__" + "eq" + "__": f}`, `ns[f"__{op}__"] = f`.
+    const built = (key: Node | null | undefined): Dunder | undefined => (key && stringValue(key) === undefined ? dunderKey(key) : undefined);
+    for (const n of this.root.descendantsOfType(['call', 'dictionary', 'assignment'])) {
+      if (!n) continue;
+      if (n.type === 'call') {
+        const looped = this.loopedSetattr(n);
+        if (looped && spoofing(looped.dunders, looped.value)) return true;
+        const set = setdefaultEntry(n);
+        if (set && spoofing([set.dunder], set.value)) return true;
+      } else if (n.type === 'dictionary') {
+        for (const pair of n.namedChildren) {
+          const d = pair.type === 'pair' ? built(pair.childForFieldName('key')) : undefined;
+          if (d && spoofing([d], pair.childForFieldName('value'))) return true;
+        }
+      } else if (n.parent?.type !== 'assignment') {
+        const { targets, value } = assignmentChain(n);
+        for (const t of targets) {
+          const d = t.type === 'subscript' ? built(t.childForFieldName('subscript')) : undefined;
+          if (d && spoofing([d], value)) return true;
+        }
+      }
     }
     return false;
   }
@@ -1765,7 +1839,7 @@ class Analyser {
         break;
       }
       case 'dictionary':
-        if (n.namedChildren.some((p) => p.type === 'pair' && DUNDERS.includes(stringValue(p.childForFieldName('key')) as Dunder))) this.namespaceDicts.push(n);
+        if (n.namedChildren.some((p) => p.type === 'pair' && dunderKey(p.childForFieldName('key')))) this.namespaceDicts.push(n);
         break;
       case 'type_alias_statement': {
         // tree-sitter-python parses `type(obj).__eq__ = f` as a PEP 695 `type X = ...` statement.
@@ -1868,6 +1942,9 @@ class Analyser {
         if (local.length === 1) return local[0];
       }
       if (defs.length === 1) return defs[0];
+      // `_accept = lambda *_: True` bound once, then `{"__eq__": _accept}`.
+      const bound = defs.length === 0 ? valueBoundOnce(v) : undefined;
+      if (bound && unparen(bound).type === 'lambda') return unparen(bound);
     }
     return undefined;
   }
@@ -2164,14 +2241,19 @@ class Analyser {
       if (bound?.type === 'identifier' && valueBoundOnce(bound)?.id !== dict.id) continue;
       for (const pair of dict.namedChildren) {
         const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
-        const dunder = stringValue(key) as Dunder;
-        if (!key || taken.has(key.id) || !DUNDERS.includes(dunder)) continue;
+        const dunder = dunderKey(key);
+        if (!key || !dunder || taken.has(key.id)) continue;
         this.addOverride(dunder, 'namespace-entry', key, this.implementationOf(pair.childForFieldName('value')), undefined, ownerText);
       }
     }
-    // `ns.update(__eq__=f)`.
+    // `ns.update(__eq__=f)`, `ns.setdefault("__eq__", f)`.
     for (const call of this.calls) {
       const fn = call.childForFieldName('function');
+      const set = setdefaultEntry(call);
+      if (set && !taken.has(set.key.id)) {
+        this.addOverride(set.dunder, 'namespace-entry', set.key, this.implementationOf(set.value), undefined, fn!.childForFieldName('object')!.text);
+        continue;
+      }
       if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'update') continue;
       for (const kw of call.childForFieldName('arguments')?.namedChildren ?? []) {
         const key = kw.type === 'keyword_argument' ? kw.childForFieldName('name') : null;
@@ -2363,7 +2445,7 @@ function namespaceEntries(arg: Node): NamespaceEntry[] | undefined {
     const out: NamespaceEntry[] = [];
     for (const pair of ns.namedChildren) {
       const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
-      const name = stringValue(key);
+      const name = keyName(key);
       if (key && name) out.push({ key, name, value: pair.childForFieldName('value') });
     }
     return out;
@@ -2380,12 +2462,38 @@ function namespaceEntries(arg: Node): NamespaceEntry[] | undefined {
   return undefined;
 }
 
+/** `ns.setdefault("__eq__", f)`: the dunder key (a literal or built from literals), its node and the value. */
+function setdefaultEntry(call: Node): { dunder: Dunder; key: Node; value: Node } | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'setdefault') return undefined;
+  const args = callArguments(call);
+  if (args.positional.length !== 2 || args.keywords.size || args.hasSplat) return undefined;
+  const key = args.positional[0]!;
+  const dunder = dunderKey(key);
+  return dunder ? { dunder, key, value: args.positional[1]! } : undefined;
+}
+
+/**
+ * A mapping key's string: a literal, or one built from literals with a single value (`"__" + "eq" + "__"`,
+ * a name bound once to one: see `builtStrings`).
+ */
+function keyName(key: Node | null | undefined): string | undefined {
+  if (!key) return undefined;
+  const plain = stringValue(key);
+  if (plain !== undefined) return plain;
+  const built = builtStrings(key);
+  return built?.length === 1 ? built[0] : undefined;
+}
+
+/** The comparison dunder a mapping key names, if it names one (`keyName`). */
+function dunderKey(key: Node | null | undefined): Dunder | undefined {
+  const name = keyName(key);
+  return DUNDERS.includes(name as Dunder) ? (name as Dunder) : undefined;
+}
+
 /** The comparison dunder a subscript target names (`ns["__eq__"]`), if it names one. */
 function dunderSubscript(t: Node): Dunder | undefined {
-  if (t.type !== 'subscript') return undefined;
-  const key = t.childForFieldName('subscript');
-  const name = key ? stringValue(key) : undefined;
-  return DUNDERS.includes(name as Dunder) ? (name as Dunder) : undefined;
+  return t.type === 'subscript' ? dunderKey(t.childForFieldName('subscript')) : undefined;
 }
 
 /** The block or module that directly contains a definition (looking through decorators). */
