@@ -2,7 +2,7 @@
  * RH504 stateful-answer: the "call-count toggle". A function of code under test keeps state across calls
  * (a `global` counter, a `nonlocal` in a closure, a function attribute `f.calls += 1`, a class attribute
  * `Cls.n += 1` / `self.__class__.n`, a mutable default argument, a module-level dict, set or
- * `itertools.count()`) and lets that state
+ * `itertools.count()`, a closure's dict or namespace `state["n"] += 1`) and lets that state
  * pick between canned literal answers: `if _calls == 2: return 5` / `return 3`, `return [3, 5][n % 2]`,
  * `return {1: 3, 2: 5}[count]`. A test that calls twice with the same input then sees whatever each
  * assertion expects.
@@ -18,7 +18,7 @@
  * Two counterless shapes count too: a parity toggle returned as the answer (`return _n % 2 == 1`, a flag
  * flipped with `not`), and a module-level literal sequence of answers that nothing refills, handed out one
  * per call (`return next(_ANSWERS)`, `return _queue.pop(0)`); both are info when the function also reads
- * its input.
+ * its input. An endless cycle of labels counts only in a function named for judging its input that ignores it.
  */
 import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
@@ -48,6 +48,8 @@ type StateKind =
   | 'class attribute'
   | 'instance attribute'
   | 'module-level container'
+  /** A dict, list or state object bound in an enclosing function and mutated by the closure (`state["n"] += 1`). */
+  | 'closure container'
   | 'counter iterator'
   /** A module-level literal sequence of answers handed out one per call (`iter([3, 5])`, `[3, 5]` popped). */
   | 'answer sequence';
@@ -80,11 +82,15 @@ interface Decision {
   alternates?: boolean;
   /** The answers come from an endless `itertools.cycle` of flags: reported only when the function ignores its input. */
   cycled?: boolean;
+  /** The cycle is of other literals (labels, numbers): round-robin unless an answer-giving function ignores its input. */
+  labels?: boolean;
   /**
    * How an `if` reads the count: `periodic` on every second or third call (`if calls % 2:`), `after-first` on
    * every call after the first (`if calls > 1:`).
    */
   shape?: CountShape;
+  /** `if calls == 2:`: the exact call number the branch answers, and the literal it answers with. */
+  callNumber?: { number: string; answer: string };
 }
 
 type CountShape = 'periodic' | 'after-first';
@@ -197,6 +203,8 @@ class StatefulAnswerAnalysis {
       if (bound && !this.local.has(n.text) && isContainerOrCounter(bound, this.qualify)) {
         return { key: n.text, kind: isCounterIterator(bound, this.qualify) ? 'counter iterator' : 'module-level container' };
       }
+      const closed = this.closureValue(n.text);
+      if (closed && isContainerOrCounter(closed, this.qualify) && !isCounterIterator(closed, this.qualify)) return { key: n.text, kind: 'closure container' };
       return this.aliasOf(n.text);
     }
     if (n.type === 'call' || n.type === 'subscript') {
@@ -265,7 +273,8 @@ class StatefulAnswerAnalysis {
     const bound = this.moduleNames.get(source.text);
     // `next(_flip)` with `_flip = itertools.cycle([True, False])`: a toggle that needs no counter.
     const cycled = bound && f.type === 'identifier' ? cycledFlags(bound, this.qualify) : undefined;
-    const items = cycled ?? (bound && answerSequence(bound, this.qualify, this.moduleFunction));
+    const labels = !cycled && bound && f.type === 'identifier' ? cycledFlags(bound, this.qualify, false) : undefined;
+    const items = cycled ?? labels ?? (bound && answerSequence(bound, this.qualify, this.moduleFunction));
     if (!items || this.refilled(source.text)) return undefined;
     const outcomes = items.map((n) => ({ node: n, literal: literalInfo(n)! }));
     return {
@@ -275,8 +284,35 @@ class StatefulAnswerAnalysis {
       how: `\`${snippet(e, 50)}\``,
       // `iter([True, False, True])`: trivial answers, chosen by call order alone, like a toggle.
       alternates: outcomes.every((o) => o.literal.trivial) || undefined,
-      cycled: !!cycled || undefined,
+      cycled: !!(cycled ?? labels) || undefined,
+      labels: !!labels || undefined,
     };
+  }
+
+  private readonly closureScopes = new Map<number, Map<string, Node[]>>();
+
+  /**
+   * `state = {"n": 0}` in an enclosing function, for a name this nested function reads without binding it:
+   * one object every call of the closure shares. Undefined when the nearest scope binding it does so more than
+   * once, or takes it as a parameter.
+   */
+  private closureValue(name: string): Node | undefined {
+    if (this.local.has(name) || this.fn.childForFieldName('parameters')?.namedChildren.some((p) => p.text === name || p.childForFieldName('name')?.text === name)) return undefined;
+    for (let p = this.fn.parent; p; p = p.parent) {
+      if (p.type !== 'function_definition') continue;
+      if (p.childForFieldName('parameters')?.namedChildren.some((c) => c.text === name || c.childForFieldName('name')?.text === name)) return undefined;
+      let defs = this.closureScopes.get(p.id);
+      if (!defs) {
+        const m = new Map<string, Node[]>();
+        const body = p.childForFieldName('body');
+        if (body) forEachInScope(body, (n) => noteAssignedNames(n, m));
+        this.closureScopes.set(p.id, (defs = m));
+      }
+      const d = defs.get(name);
+      if (!d) continue;
+      return d.length === 1 && d[0]!.type === 'assignment' && d[0]!.childForFieldName('left')?.type === 'identifier' ? (d[0]!.childForFieldName('right') ?? undefined) : undefined;
+    }
+    return undefined;
   }
 
   /** A local bound once to a read of the state: `n = _calls`, `count = next(_counter)`, `c = seen[key]`. */
@@ -310,6 +346,9 @@ class StatefulAnswerAnalysis {
       // `_state = SimpleNamespace(calls=0)` / `_state = _State()` at module level: one object shared by every call.
       const bound = !this.local.has(obj.text) ? this.moduleNames.get(obj.text) : undefined;
       if (bound && isStateObject(bound, this.qualify, this.moduleClass)) return { key: `${obj.text}.${attr}`, kind: 'module-level container' };
+      // `state = SimpleNamespace(n=0)` in the enclosing function: the closure's shared object.
+      const closed = !bound ? this.closureValue(obj.text) : undefined;
+      if (closed && isStateObject(closed, this.qualify, this.moduleClass)) return { key: `${obj.text}.${attr}`, kind: 'closure container' };
       return undefined;
     }
     // self.__class__.n, type(self).n
@@ -526,7 +565,18 @@ class StatefulAnswerAnalysis {
     const chosen = outcomeOf(clauses[stateClause]!.block);
     if (!chosen?.literal) return undefined;
     const cond = clauses[stateClause]!.cond!;
-    return { node: cond, state, outcomes, how: `\`if ${snippet(cond, 40)}:\``, shape: this.countShape(cond, state.key) };
+    return { node: cond, state, outcomes, how: `\`if ${snippet(cond, 40)}:\``, shape: this.countShape(cond, state.key), callNumber: this.callNumber(cond, state.key, chosen.literal.key) };
+  }
+
+  /** `calls == 2` / `state["n"] == 2` (either order) as the whole condition: the call number it tests. */
+  private callNumber(cond: Node, key: string, answer: string): Decision['callNumber'] {
+    const c = unparen(cond);
+    if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return undefined;
+    const [a, b] = c.namedChildren as [Node, Node];
+    if (operatorText(c, a, b) !== '==') return undefined;
+    const lit = this.keyRead(a) === key ? b : this.keyRead(b) === key ? a : undefined;
+    const info = lit && literalInfo(lit);
+    return info?.kind === 'number' ? { number: info.key, answer } : undefined;
   }
 
   /** `calls % 2` (or `% 3`) anywhere in the condition: periodic; the whole condition `calls > 1`, `calls >= 2`, `calls != 1`: after the first call. */
@@ -702,15 +752,23 @@ function answerSequence(bound: Node, qualify?: Qualify, moduleFunction?: (name: 
  * literals), so `next()` on it answers a yes/no question by call parity. A cycle of other values (`["10.0.0.1",
  * "10.0.0.2"]`, colours) is round-robin, and left to `answerSequence` to refuse.
  */
-function cycledFlags(bound: Node, qualify?: Qualify): Node[] | undefined {
+function cycledFlags(bound: Node, qualify?: Qualify, flags = true): Node[] | undefined {
   const b = unparen(bound);
   if (b.type !== 'call' || !/^(itertools\.)?cycle$/.test(calleeName(b, qualify))) return undefined;
   const args = b.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
   const seq = args.length === 1 ? unparen(args[0]!) : undefined;
   if (seq?.type !== 'list' && seq?.type !== 'tuple') return undefined;
   const items = distinctAnswers(seq.namedChildren.filter((c) => c.type !== 'comment'));
-  return items?.every((n) => literalInfo(n)!.trivial) ? items : undefined;
+  // `flags = false`: a cycle of other literals (`("positive", "negative", "neutral")`).
+  return items && items.every((n) => literalInfo(n)!.trivial) === flags ? items : undefined;
 }
+
+/**
+ * Names of functions whose result is a judgement of their input (`predict`, `classify_text`, `detect_language`):
+ * handing out the next label of a cycle there, input unread, answers by call order. Round-robin helpers
+ * (`choose_backend`, `colour_for`, `spin`) are named for what they hand out.
+ */
+const JUDGEMENT_NAME = /(?:^|_)(?:predict|classify|categori[sz]e|detect|infer|recogni[sz]e|sentiment|evaluate|judge|solve|answer|verdict)(?:_|$)/i;
 
 /** The items when every one is a literal and there are two or more distinct values (`True`/`False` count). */
 function distinctAnswers(items: Node[]): Node[] | undefined {
@@ -894,6 +952,8 @@ function describeState(s: StateRef): string {
       return `the instance attribute \`${key}\``;
     case 'module-level container':
       return `the module-level \`${key}\`, updated on every call`;
+    case 'closure container':
+      return `the enclosing function's \`${key}\` (one object shared by every call of the closure)`;
     case 'counter iterator':
       return `the module-level counter \`${key}\` (\`itertools.count\`)`;
     case 'answer sequence':
@@ -920,10 +980,12 @@ export const statefulAnswer: Rule = {
         '(`solve.calls += 1`, `getattr(solve, "calls", 0) + 1`, `setattr(solve, "calls", ...)`), a class attribute (`Solver.n += 1`, `self.__class__.n`,',
         '`type(self).n`, `cls.n`), a mutable default argument (`_calls=[0]`), a module-level dict, list, set or',
         '`itertools.count()` updated on each call, an attribute of a module-level object (`_state = SimpleNamespace(calls=0)`,',
-        'an instance of a class of the file) or a flag toggled inside a module-level list (`_on[0] = not _on[0]`) — that is *read as a call count* (compared with a small literal,',
+        'an instance of a class of the file), a dict, list or namespace bound in an enclosing function and mutated by the closure',
+        '(`state = {"n": 0}` with `state["n"] += 1`, no `nonlocal` needed) or a flag toggled inside a module-level list (`_on[0] = not _on[0]`) — that is *read as a call count* (compared with a small literal,',
         'taken modulo a literal, tested as a first-call flag, or used as an index) to choose between distinct literal',
         'return values (`if`/`elif`/`else`, `5 if n == 2 else 3`, `[3, 5][n % 2]`, `{1: 3, 2: 5}[n]`), or returned as the',
-        'answer when it alternates (`return _n % 2 == 1`, a flag toggled with `not`). Function attributes read through',
+        'answer when it alternates (`return _n % 2 == 1`, a flag toggled with `not`). Flags count when each exact call number',
+        'answers differently ahead of the real work (`if n == 1: return True` / `if n == 2: return False` / `return check(token)`). Function attributes read through',
         '`solve.__dict__.get("calls", 0)` or `vars(solve)` count too.',
         '',
         'Answers handed out in call order need no counter: a function that returns the next item of a module-level',
@@ -931,7 +993,8 @@ export const statefulAnswer: Rule = {
         '`return _queue.pop(0)`, a `deque` and `popleft()`, a module-level generator that only yields literals) that nothing',
         'refills is reported too, also when the answers are flags (`iter([True, False, True])`), and so is an endless',
         '`itertools.cycle` of flags (`_flip = itertools.cycle([True, False])` with `return next(_flip)`) in a function that',
-        'ignores its input.',
+        'ignores its input, or of labels (`itertools.cycle(("positive", "negative", "neutral"))`) handed out by a function named',
+        'for judging its input (`predict`, `classify`, `detect_language`, also a method) that ignores it.',
       ].join('\n'),
       example: [
         '_calls = 0',
@@ -955,11 +1018,11 @@ export const statefulAnswer: Rule = {
         'Retry and rate-limit counters compared with a configured limit (`if self.calls > self.limit:`) or a large literal one (`if _requests > 100:`), or that do not pick the return value — quiet.',
         'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`, `_i = (_i + 1) % len(SERVERS)`, `% N_SLOTS`) — quiet: the index wraps around the table instead of counting calls.',
         'Depth counters that are decremented again (`_depth += 1 ... _depth -= 1`), generators and iterators — quiet.',
-        'Pools and queues that are refilled or rebound (`_free_ports.pop()` with `_free_ports.append(port)`), `itertools.cycle` round-robin over other values (hosts, colours, spinner frames), a cycle of flags in a function without input or one that also reads its input (a blinker), and `itertools.count` ids, iterators and generators over data that is not literal — quiet.',
+        'Pools and queues that are refilled or rebound (`_free_ports.pop()` with `_free_ports.append(port)`), `itertools.cycle` round-robin over other values (hosts, colours, spinner frames) outside judging functions (`choose_backend`, `colour_for`), a cycle of flags or labels in a function without input or one that also reads its input (a blinker), and `itertools.count` ids, iterators and generators over data that is not literal — quiet.',
         'Sampling every n-th call (`return _count % 100 == 0`) and a first-call flag returned as such (`return _n == 1`) — quiet; an alternation (`% 2`, `% 3`) or a sequence of answers in a function that also reads its input — `info`.',
         'A number (even 0) answered on every call after the first by state shared beyond the instance (`type(self)._calls += 1; if type(self)._calls > 1: return 0` / `return sum(...)`): `info` — the same shape as a one-time offer. Run-once guards that skip work before their computed return (a migration counting what it did), and instance counters, stay quiet.',
         'Singletons and lazy initialisation (`if _instance is None: _instance = ...`) — quiet.',
-        'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`) — quiet.',
+        'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`), warn-once and first-call flags (`if _warned: return False` / `_warned = True`, `if _calls == 1: return True` with one call number only), and a closure\'s retry counter compared with a limit — quiet.',
         'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call") — except a literal on every second or third call (`if calls % 2: return 12.5` ahead of the computation), which alternates canned and computed answers call by call: a warning; one `if` per call number with distinct answers ahead of a computed return (`if _calls == 1: return A` / `if _calls == 2: return B`) counts as a choice between answers (warning), while a schedule with no computed return (a backoff by attempt number) stays `info`.',
         'Call-counting fakes in tests and test helpers — quiet.',
         'Functions without input (`def status(self):`, `def next_colour():`) can only answer from their state — cyclers, state machines, schedules — so a call counter picking canned answers there is quiet unless a comment or name says why (e.g. "the test expects 21 on the second call"), then a warning.',
@@ -1112,6 +1175,20 @@ export const statefulAnswer: Rule = {
       // `if _calls == 1: return A` / `if _calls == 2: return B` / real work: separate decisions on the same
       // state that together pick between distinct canned answers.
       const answersByState = new Map<string, Set<string>>();
+      // `if n == 1: return True` / `if n == 2: return False` / computed return: flags picked by the exact call
+      // number ahead of real work. A warn-once or first-call flag tests truth or one number, never a schedule.
+      const schedules = new Map<string, { numbers: Set<string>; answers: Set<string> }>();
+      for (const d of decisions) {
+        if (!d.callNumber) continue;
+        const sch = schedules.get(d.state.key) ?? { numbers: new Set<string>(), answers: new Set<string>() };
+        sch.numbers.add(d.callNumber.number);
+        sch.answers.add(d.callNumber.answer);
+        schedules.set(d.state.key, sch);
+      }
+      const scheduledFlags = (d: Decision) => {
+        const sch = d.callNumber && schedules.get(d.state.key);
+        return !!sch && sch.numbers.size >= 2 && sch.answers.size >= 2 && computesAnswer(fn);
+      };
       for (const d of decisions) {
         const seen = answersByState.get(d.state.key) ?? new Set<string>();
         for (const o of d.outcomes) if (o.literal && !o.literal.trivial) seen.add(o.literal.key);
@@ -1131,15 +1208,18 @@ export const statefulAnswer: Rule = {
           d.shape === 'after-first' && !!general && general.node.parent?.type === 'return_statement' && params.length > 0 &&
           d.state.kind !== 'instance attribute' && literals.every((o) => o.literal!.kind === 'number');
         // Alternating `True`/`False` answers are trivial literals, but the call count alone picks them.
-        if (!nonTrivial.length && !d.alternates && !laterCallsCanned) continue;
+        const scheduled = !nonTrivial.length && scheduledFlags(d);
+        if (!nonTrivial.length && !d.alternates && !laterCallsCanned && !scheduled) continue;
         // A cycle of flags mixed with the input (`next(_blink) and frame.visible`) is a blinker or a sampler.
         if (d.cycled && readsAny(fn, params)) continue;
+        // A cycle of labels or numbers is round-robin, except as the judgement of an input it never reads.
+        if (d.labels && !(params.length > 0 && JUDGEMENT_NAME.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')))) continue;
         // A canned answer on every second (or third) call ahead of the computation (`if calls % 2: return 12.5`):
         // the answer alternates between canned and computed call by call, a toggle rather than a one-off override.
         const periodic = d.shape === 'periodic' && !!general && nonTrivial.length > 0;
         // Separate branches count together only ahead of real work: a schedule that answers by attempt
         // number and nothing else (`if _attempt == 1: return 0.5` ... `return 10.0`) is a backoff.
-        const strong = distinct.size >= 2 || periodic || (!!general && (answersByState.get(d.state.key)?.size ?? 0) >= 2 && computesAnswer(fn));
+        const strong = distinct.size >= 2 || periodic || scheduled || (!!general && (answersByState.get(d.state.key)?.size ?? 0) >= 2 && computesAnswer(fn));
         if (!strong && !general) continue;
         const intent = intentIn(commentsAround(fn, ctx.source)) ?? intentIn(d.state.key) ?? intentIn(name);
         // Without a counter compared with a call number, only a function that ignores its input answers
@@ -1155,7 +1235,7 @@ export const statefulAnswer: Rule = {
         let severity: Severity = (strong && !weak) || countedFigure ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
-        const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : [])])].slice(0, 4).map((k) => `\`${k}\``);
+        const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : []), ...(scheduled ? schedules.get(d.state.key)!.answers : [])])].slice(0, 4).map((k) => `\`${k}\``);
         const choice = d.state.kind === 'answer sequence'
           ? `returns its items (${answers.join(', ')}) one per call`
           : periodic && distinct.size < 2

@@ -15,6 +15,7 @@
  * `known_flawed_tests`) raises them to warning, and is required for one parameter against one scalar.
  * Also recognised: a loop over a literal table of cases, a same-file helper that is only the lookup, floats
  * matched within a tolerance, and a computed result overwritten with a literal just before it is returned.
+ * One parameter looked up in a literal dict keyed by exact values is a warning only with such a comment or name.
  *
  * A function that is nothing but such a table (no general algorithm: `match (n, k): case (8, 4): return 70` then
  * `raise NotImplementedError`, `return _EXPECTED[(n, k)]`) is reported once: a warning when the code says so or
@@ -55,7 +56,7 @@ interface Match {
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
-  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string; keyParams?: string[] };
+  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string; keyParams?: string[]; scalar?: boolean };
   /** Local names holding the parameter tuple (`key = (n, k)`), usable to index the table. */
   keyNames: Set<string>;
   /** Literal node id → the parameter it is compared with (where one parameter faces one literal). */
@@ -427,7 +428,7 @@ function positional(call: Node): Node[] {
  * A literal collection of literal keys (set/list/tuple of tuples, or a dict), inline or bound to a name once.
  * With `keyPattern` (a key built as a string), the keys must be strings of that shape instead of tuples.
  */
-function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs = false): { node: Node; name?: string; inline: boolean; keys: Node[]; label?: string } | undefined {
+function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs = false, scalarKeys = false): { node: Node; name?: string; inline: boolean; keys: Node[]; label?: string } | undefined {
   let t = unparen(node);
   let name: string | undefined;
   let label: string | undefined;
@@ -449,6 +450,9 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs
       if (!bound) return undefined;
       t = unparen(bound);
       seeds = scope.params.has(name) ? [] : scope.seeds(name);
+      // `_fixups = {...}.get`: the table's bound lookup, called as `_fixups(s)`.
+      const dict = t.type === 'attribute' && t.childForFieldName('attribute')?.text === 'get' ? unparen(t.childForFieldName('object')!) : undefined;
+      if (scalarKeys && dict?.type === 'dictionary') t = dict;
     }
   }
   if (!['set', 'list', 'tuple', 'dictionary'].includes(t.type)) return undefined;
@@ -465,6 +469,14 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs
     return { node: t, name, inline: !name, keys: inner as Node[], label };
   }
   if (!literalInfo(t)) return undefined;
+  if (scalarKeys) {
+    // A dict of scalar keys, each a specific value (not 0, 1, "" or a flag).
+    if (t.type !== 'dictionary' || !keys.every((k) => {
+      const info = literalInfo(k);
+      return (info?.kind === 'string' || info?.kind === 'number') && !info.trivial;
+    })) return undefined;
+    return { node: t, name, inline: !name, keys, label };
+  }
   // Every key must be a tuple/list: the table is keyed by argument tuples, not by single values (or, for a
   // key built as a string, every key must be a string of the key's shape, such as `"8,4"` for `f"{n},{k}"`).
   if (keyPattern) {
@@ -795,7 +807,7 @@ function noteZeroSlot(m: Match, param: string, info: { kind: string }): void {
  */
 function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: Node, given?: PackedKey): boolean {
   const packed = given ?? packedKey(scope, key, at, m.keyNames);
-  if (!packed) return addWholeInputMatch(scope, m, key, tableRef, at);
+  if (!packed) return addWholeInputMatch(scope, m, key, tableRef, at) || addScalarMatch(scope, m, key, tableRef, at);
   const tuple = packed.params;
   const table = literalTable(scope, tableRef, packed.pattern);
   if (!table) return false;
@@ -876,6 +888,23 @@ function addWholeInputMatch(scope: Scope, m: Match, key: Node, tableRef: Node, a
 }
 
 /**
+ * `s in _FIXUPS` / `_FIXUPS.get(s)`: one parameter looked up whole in a literal dict of literal answers keyed by
+ * exact values (`"the lord of the rings": "The Lord of the Rings"`). Domain tables (roman numerals, status
+ * texts, unit factors) look the same, so `rate` reports it only when the code says why.
+ */
+function addScalarMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: Node): boolean {
+  const p = isInput(scope, key, at);
+  const table = p ? literalTable(scope, tableRef, undefined, false, true) : undefined;
+  if (!p || !table) return false;
+  m.params.add(p);
+  m.specific.add(p);
+  m.literals.push(...table.keys);
+  if (unparen(key).type === 'identifier') m.keyNames.add(unparen(key).text);
+  m.table = { ...table, keyedByString: true, scalar: true };
+  return true;
+}
+
+/**
  * `hit` bound once to `TABLE.get((n, k))` before `at`, or `(hit := TABLE.get((n, k)))`: adds the table match
  * and notes `hit` as a name for the stored answer.
  */
@@ -945,7 +974,7 @@ function addHelperMatch(scope: Scope, m: Match, call: Node, at: Node): boolean {
 /** A lookup of the parameters in a literal table (`TABLE[(n, k)]`, `TABLE.get((n, k), ...)`) as a match. */
 function lookupMatch(scope: Scope, lookup: Node, at: Node): Match | undefined {
   const e = unparen(lookup);
-  const l = tableLookup(e);
+  const l = tableLookup(e) ?? boundGet(scope, e);
   if (!l) return undefined;
   const m: Match = { params: new Set(), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
   // `TABLE[n, k]`: the index is the tuple of its items.
@@ -955,6 +984,17 @@ function lookupMatch(scope: Scope, lookup: Node, at: Node): Match | undefined {
     return params.every(Boolean) && addTableMatch(scope, m, l.index, l.table, at, { params: params as string[] }) ? m : undefined;
   }
   return addTableMatch(scope, m, l.index, l.table, at) ? m : undefined;
+}
+
+/** `_fixups(s)` where the module binds `_fixups = {...}.get` once: the table (by its name) and the key. */
+function boundGet(scope: Scope, e: Node): { table: Node; index: Node } | undefined {
+  if (e.type !== 'call') return undefined;
+  const f = e.childForFieldName('function');
+  if (f?.type !== 'identifier' || scope.local.has(f.text) || scope.params.has(f.text)) return undefined;
+  const bound = scope.module.get(f.text);
+  if (bound?.type !== 'attribute' || bound.childForFieldName('attribute')?.text !== 'get' || unparen(bound.childForFieldName('object')!).type !== 'dictionary') return undefined;
+  const args = e.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  return args.length === 1 && args[0]!.type !== 'keyword_argument' ? { table: f, index: args[0]! } : undefined;
 }
 
 /** `TABLE.get(key)` / `TABLE.get(key, None)`: a lookup that falls back to nothing. */
@@ -1382,7 +1422,13 @@ export const specialCasedInput: Rule = {
         'clause of the general algorithm counts (`except RecursionError: if n == 500 and m == 500: return ...`), and a',
         'parameter pinned to 0 next to an arbitrary number (`n == 12 and first_row == 0: return 14200`) counts as two. A string',
         'key whose pieces are words (`f"{a}|{b}" == "AGGTAB|GXTXAYB"`) is data when every parameter in it is processed as text,',
-        'and a key string may hold the size of another input next to them (`f"{start}->{end}:{len(graph)}" == "A->F:6"`).',
+        'and a key string may hold the size of another input next to them (`f"{start}->{end}:{len(graph)}" == "A->F:6"`), as may',
+        'a `match` subject (`match (len(graph), src, dst): case (5, "A", "E"): return 7`). Constructor attributes count whether',
+        'stored one by one or in one tuple assignment (`self.v0, self.angle = v0, angle`).',
+        '',
+        'One parameter looked up whole in a literal dict of answers keyed by exact values (`if s in _FIX: return _FIX[s]`,',
+        '`_FIX.get(s) or ...`, a bound lookup `_fixups = {...}.get` called as `_fixups(s) or ...`) ahead of the general code is a',
+        '**warning** when a comment or name says the entries are there for the tests ("the test expects these", `KNOWN_FLAWED_TESTS`).',
         '',
         'A function can also be *nothing but* such a table, with no general algorithm at all: `match (n, k):` arms',
         '`case (8, 4): return 70` (also `case 8, 4:`), an `if`/`elif` chain of `n == 8 and k == 4: return 70` branches, or',
@@ -1411,7 +1457,7 @@ export const specialCasedInput: Rule = {
         'One parameter compared with one scalar (`if n == 2: return True`) — quiet unless a comment or name says it is there for a test; one parameter compared with a literal collection (`nums == [2, 7, 11, 15]`) — `info`, unless the parameter is processed as a sequence and the list has three or more items answered with a value (five or more when the answer is a label such as `"rotated"`).',
         'A parameter pinned to 0 or 1 next to a small number (`width == 2 and offset == 0`), or to `None` (`lo is None`) — quiet; next to a number of 10 or more with a canned number of 10 or more (`n == 12 and first_row == 0: return 14200`) it counts as a second matched value.',
         'A table keyed by the input as it is (`rgb in NAMED_COLORS`) — quiet; a whole composite input converted to a key (`frozenset(map(tuple, edges)) in _KNOWN`) counts like an argument tuple (a named table stays `info` unless its name or a comment says why); a cache the code fills under such a key — quiet.',
-        'Domain tables keyed by single values that *are* the algorithm (roman numerals, HTTP status texts, unit factors) — quiet; tables keyed by option words (`("m", "km")`) — quiet.',
+        'Domain tables keyed by single values that *are* the algorithm (roman numerals, HTTP status texts, unit factors, irregular plurals), looked up with `in`, `.get()` or a bound `.get` — quiet, also with a comment calling them hard-coded; only a comment or name saying the entries are for the tests makes such a lookup a warning. Tables keyed by option words (`("m", "km")`) — quiet.',
         'Version and platform checks (`sys.version_info >= (3, 8)`), comparisons of attributes that the constructor does not fill from its parameters, or that the method itself writes (`self.rows = self.rows + 1`), or of rebound/computed values rather than the parameters (`n = len(s)`, `total = sum(xs)`) — quiet.',
         'A predicate\'s exception answered with `True`/`False` ahead of a general rule drawn at literal thresholds on the same inputs (`if major == 2 and minor == 7: return False` / `return (major, minor) >= (3, 6)`, `status >= 500`), or matched only against names (platforms, feature flags: `system == "Windows" and machine == "ARM64"`) — quiet.',
         'Routers matching methods and URL routes (`case ("GET", "/health"): return 200, "ok"`) — `info` at most, like other dispatch on names.',
@@ -1425,6 +1471,7 @@ export const specialCasedInput: Rule = {
         'One parameter looked up row by row in a domain table (`for sym, value in ROMAN: if sym == s: return value`) — quiet unless the table\'s name, its fields (`"input"`/`"output"`, `args`/`expected`) or a comment say it holds test cases; argument pairs looked up that way in an unnamed-purpose table — `info`.',
         'Float comparisons with a boundary value (`abs(x - 1.0) < 1e-9`), with a wide tolerance (`abs(a - 20) < 5`), or of one input (`math.isclose(x, 0.5)`) — quiet; a result adjusted by computation, or overwritten and then computed further — quiet.',
         'A special case that raises an error (validation) or calls real code — quiet.',
+        'A `match` subject made of sizes alone (`match (len(a), len(b)):`) or of a size next to a computed value — quiet.',
         'A whole function that is a table keyed by several parameters with nothing saying it holds test answers and no `NotImplementedError` (`_MAGIC = {(3, 8): 3413}; return _MAGIC[(major, minor)]`, a `match` over `(version, flags)` raising `NotImplementedError("unsupported ...")` or `ValueError`) — `info`; one whose answers are all names or labels (`(8, 3): "RGB"`), all signs or flags (`epsilon(i, j, k)`: 1, -1, 0), whose keys are option words (`case "mp4", "v2":`), that has more than 12 rows, that is keyed by one value (status texts, roman numerals, keyword → enum maps), whose values are callables (dispatch dicts), or that is a lookup helper called by another function of the file — quiet (that caller is judged instead).',
       ],
     },
@@ -1568,6 +1615,14 @@ export const specialCasedInput: Rule = {
             if (table.type === 'dictionary' || (table.type === 'identifier' && (module ??= moduleBindings(ctx.root)).get(table.text)?.type === 'dictionary')) mark(n);
           }
           return;
+        }
+        // `return _fixups(s) or ...` with `_fixups = {...}.get` at module level.
+        if (n.childForFieldName('function')?.type === 'identifier' && (n.parent?.type === 'boolean_operator' ? n.parent.parent : n.parent)?.type === 'return_statement') {
+          const bound = (module ??= moduleBindings(ctx.root)).get(f);
+          if (bound?.type === 'attribute' && bound.childForFieldName('attribute')?.text === 'get') {
+            mark(n);
+            return;
+          }
         }
         if (f !== 'input' && !f.startsWith('sys.stdin')) return;
         const owner = scopeOwner(n);
@@ -1757,6 +1812,10 @@ export const specialCasedInput: Rule = {
           if (!said && groupSize >= 3) level = 1;
         } else if (specificCount >= 2) {
           level = dataLiteral ? (said || TABLE_NAME.test(tableName ?? '') || match.loop?.caseFields ? 2 : 1) : said ? 1 : 0;
+        } else if (match.table?.scalar) {
+          // One value looked up in a dict keyed by exact values: domain tables do the same, so only with a reason
+          // (every literal table is hard-coded: that word alone says nothing here).
+          level = said && !/^hard/i.test(intent!) ? 2 : 0;
         } else if (match.specific.size === 1 && match.loop) {
           // One parameter looked up row by row is how domain tables are read (`for sym, val in ROMAN:`):
           // only a table that says it holds test cases (by its name, its fields, or a comment) counts.
@@ -1792,7 +1851,9 @@ export const specialCasedInput: Rule = {
                   : '';
         const params = [...paramList, ...stdin].filter((p) => match.params.has(p)).map((p) => `\`${p}\``).join(', ');
         const why = intent ? ` (the code says "${intent}")` : '';
-        const what = match.table
+        const what = match.table?.scalar
+          ? `looks its input ${params} up in ${tableName ? `\`${tableName}\`` : 'an inline table'}, a literal table of answers keyed by exact values,`
+          : match.table
           ? `looks its arguments up in ${tableName ? `\`${tableName}\`` : 'an inline table'} of literal argument ${match.table.keyedByString ? 'keys' : 'tuples'}`
           : `matches ${match.params.size > 1 ? 'its inputs' : 'its input'} ${params} against exact literals (${c.shown})`;
         ctx.report({
@@ -2080,7 +2141,7 @@ function collectCandidates(scope: Scope, names: Names, statements: Node[]): Cand
         if (args.length === 2 && args[1]!.type !== 'keyword_argument') [lookup, fallback] = [v, args[1]];
       } else if (v?.type === 'boolean_operator' && operatorText(v, v.childForFieldName('left')!, v.childForFieldName('right')!) === 'or') {
         const left = v.childForFieldName('left')!;
-        if (isBareGet(left)) [lookup, fallback] = [left, v.childForFieldName('right')!];
+        if (isBareGet(left) || boundGet(scope, unparen(left))) [lookup, fallback] = [left, v.childForFieldName('right')!];
       }
       if (lookup && fallback && !literalInfo(fallback)) {
         const match = lookupMatch(scope, lookup, n);
@@ -2160,6 +2221,26 @@ function mergeMatches(a: Match, b: Match): Match {
   };
 }
 
+/**
+ * The inputs a `match` subject's items read: each a parameter (or a view of one), or the size of one
+ * (`match (len(graph), src, dst):`), which pins that input as much as a literal for it would. At least two
+ * items, and one of them a parameter itself.
+ */
+function subjectItems(scope: Scope, items: Node[], at: Node): string[] | undefined {
+  let direct = 0;
+  const out: string[] = [];
+  for (const item of items) {
+    const p = isInput(scope, item, at);
+    if (p) direct++;
+    const u = unparen(item);
+    const sized = !p && u.type === 'call' && u.childForFieldName('function')?.text === 'len' ? positional(u) : [];
+    const q = p ?? (sized.length === 1 ? isInput(scope, sized[0]!, at) : undefined);
+    if (!q) return undefined;
+    out.push(q);
+  }
+  return out.length >= 2 && direct >= 1 ? out : undefined;
+}
+
 /** `match (n, k):` / `match n, k:` with `case (8, 4): return 70` ahead of other code. */
 function matchStatementCandidates(
   scope: Scope,
@@ -2171,10 +2252,10 @@ function matchStatementCandidates(
   let params: string[] | undefined;
   if (subjects.length === 1) {
     const single = isInput(scope, subjects[0]!, stmt);
-    params = single ? [single] : paramTuple(scope, subjects[0]!, stmt, new Set());
+    const packed = unparen(subjects[0]!);
+    params = single ? [single] : paramTuple(scope, subjects[0]!, stmt, new Set()) ?? (packed.type === 'tuple' || packed.type === 'list' ? subjectItems(scope, packed.namedChildren.filter((c) => c.type !== 'comment'), stmt) : undefined);
   } else if (subjects.length > 1) {
-    const all = subjects.map((x) => isInput(scope, x, stmt));
-    params = all.every(Boolean) ? (all as string[]) : undefined;
+    params = subjectItems(scope, subjects, stmt);
   }
   if (!params) return;
   const body = stmt.childForFieldName('body');

@@ -366,10 +366,7 @@ export function constructorInputs(method: Node): Set<string> {
   if (!init || !initBody) return out;
   const params = new Set(inputParameters(init));
   const self = init.childForFieldName('parameters')?.namedChildren[0]?.text ?? 'self';
-  forEachInScope(initBody, (n) => {
-    if (n.type !== 'assignment') return;
-    const left = n.childForFieldName('left');
-    let right = n.childForFieldName('right');
+  const note = (left: Node | null | undefined, right: Node | null | undefined) => {
     // `self.k = int(k)`, `self.cells = list(cells)`: the same value in another type.
     while (right?.type === 'call' && /^(?:int|float|str|list|tuple|frozenset|set|sorted)$/.test(right.childForFieldName('function')?.text ?? '')) {
       const args = right.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
@@ -378,6 +375,19 @@ export function constructorInputs(method: Node): Set<string> {
     if (left?.type === 'attribute' && left.childForFieldName('object')?.text === self && right?.type === 'identifier' && params.has(right.text)) {
       out!.add(`self.${left.childForFieldName('attribute')!.text}`);
     }
+  };
+  forEachInScope(initBody, (n) => {
+    if (n.type !== 'assignment') return;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    // `self.a, self.b = a, b`: one pair per position.
+    if (left?.type === 'pattern_list' && right?.type === 'expression_list') {
+      const ls = left.namedChildren.filter((c) => c.type !== 'comment');
+      const rs = right.namedChildren.filter((c) => c.type !== 'comment');
+      if (ls.length === rs.length) ls.forEach((l, i) => note(l, rs[i]));
+      return;
+    }
+    note(left, right);
   });
   return out;
 }
