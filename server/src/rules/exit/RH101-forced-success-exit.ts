@@ -11,6 +11,7 @@ import {
   decoratorsOf,
   definitionOf,
   dottedName,
+  enclosingFunction,
   enclosingStatement,
   forEachDescendant,
   forEachInScope,
@@ -54,6 +55,7 @@ import {
   registrationsOf,
   simpleCallsIn,
   tableExitSite,
+  threadedExitSite,
   type ExitSite,
 } from './helpers';
 import { ignoredRuns, mayRunTests, testRuns } from './runner';
@@ -654,7 +656,16 @@ class FileJudge {
       const regs = [...registrationsOf(fn, this.reg()), ...(named ? (this.reg().byName.get(named) ?? []) : [])].filter((r) => !(r.kind === 'thread' && site.kind === 'os._exit'));
       // A handler of a timer the code arms itself (`signal.alarm(5)`) that exits 0 turns "too slow" into a pass.
       const timer = regs.length > 0 && regs.every((r) => r.kind === 'signal') ? regs.map((r) => timerSignal(r.at)).find(Boolean) : undefined;
-      if (timer) return { ...verdict, note: `${verdict.note ? `${verdict.note} ` : ''}It is the \`${timer}\` handler: when the work outlasts its own timer, the run ends as a success.` };
+      if (timer) {
+        // Armed by the file itself (`signal.alarm(120)` next to the registration): "too slow" becomes a pass
+        // wherever the handler is defined, as for a lambda written in the registering hook or test.
+        const armed = regs.find((r) => timerSignal(r.at) && this.armsOwnTimer(r.at));
+        if (armed && verdict.severity === 'info' && fn.type === 'function_definition') {
+          const label = functionName(fn);
+          return { severity: 'error', where: `in \`${label}()\`, the \`${timer}\` handler of a timer this file arms (line ${armed.at.startPosition.row + 1})`, note: 'When the work outlasts the timer, the run ends as a success.', related: verdict.related };
+        }
+        return { ...verdict, note: `${verdict.note ? `${verdict.note} ` : ''}It is the \`${timer}\` handler: when the work outlasts its own timer, the run ends as a success.` };
+      }
       // A handler of a signal the code sends to its own process (`os.kill(os.getpid(), SIGTERM)`) is an exit
       // the code calls itself, by a detour.
       const sent = regs.length > 0 && regs.every((r) => r.kind === 'signal') ? regs.map((r) => this.selfSentSignal(r.at)).find(Boolean) : undefined;
@@ -666,6 +677,23 @@ class FileJudge {
   }
 
   private selfSignals?: { signal: string; at: Node }[];
+
+  /**
+   * The timer handler registered at `registration` is armed by this file, where the run goes through it: the
+   * file calls `signal.alarm(...)`/`signal.setitimer(...)`, and registers the handler in code under test, at
+   * module level, or (on the test side) in a test, fixture or hook. A test helper registered by another
+   * helper, and a script's own time limit, stay as they are.
+   */
+  private armsOwnTimer(registration: Node): boolean {
+    const role = this.ctx.role;
+    if (role === 'entry-point' || !/\b(?:alarm|setitimer)\s*\(/.test(this.ctx.source)) return false;
+    const arms = this.ctx.root.descendantsOfType('call').some((c) => !!c && /^signal\.(alarm|setitimer)$/.test(this.names.callee(c) ?? ''));
+    if (!arms) return false;
+    if (role === 'code-under-test') return true;
+    let fn = enclosingFunction(registration);
+    while (fn && !this.roots().has(fn.id)) fn = enclosingFunction(fn);
+    return !enclosingFunction(registration) || !!fn;
+  }
 
   /**
    * The signal a `signal.signal(...)` registration handles, when the file also sends it to its own process:
@@ -1530,6 +1558,11 @@ export const forcedSuccessExit: Rule = {
         '`os._exit(0)` is the strongest form: it ends the process immediately, so neither pytest nor unittest can catch it,',
         'no report is written, and the runner only sees status 0. `sys.exit(0)` / `raise SystemExit` fool script-style test',
         'runs and graders that run `python solution.py` or import the module.',
+        '',
+        'The exit can be spelt indirectly: `getattr(sys, "exit")`, or a name built from literal pieces (`getattr(sys, _NAME)` with',
+        '`_NAME = "ex" + "it"` bound once). `os._exit` handed to a new thread with its status (`threading.Thread(target=os._exit,',
+        'args=(0,))`, `threading.Timer(1, os._exit, [0])`, `_thread.start_new_thread(os._exit, (0,))`, or a `functools.partial` of it)',
+        'still ends the whole process: it is judged at that call like `os._exit(0)` written there.',
       ].join('\n'),
       example: ['import os', '', 'def solve(numbers):', '    print(sum(numbers))', '    os._exit(0)  # the tests never get to compare the result'].join('\n'),
       instead: 'Return the result and let the tests check it. If the code really is a command-line tool, keep the exit in `main()` and call it under `if __name__ == "__main__":` (`sys.exit(main())`).',
@@ -1541,7 +1574,7 @@ export const forcedSuccessExit: Rule = {
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
         'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), a comparison of what the user typed with a quit command, however the answer got there (`if err.answer == "exit()":`, `if cmd in ("q", "quit"):`), when it decides the branch (the whole condition or an `and` operand, with `==`/`in`: `if cmd == "quit" or errors:` and `if cmd != "exit":` stay `error`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. So is a branch on the answer to a text interface\'s own prompt helper, a call given a question or a request for input (`kind = ui.menu(..., "Choose the request type: ")`, `ui.get_string(prompt)` with `prompt = "Please enter the name: "`; not a `str`/`re` method such as `line.removeprefix("Total due: ")`). A bare `input()` that reads data prompts no one and does not count.',
         'A path only a command-line switch takes: a branch on a parameter that the function only ever tests (`if as_list:`, `if dump > 1:`, never used as data) and that is off unless its caller turns it on — a falsy default (`as_list=None`), or every call of the function in the file made by a function that reads the command line (`main()` passing `dump` from `-D`) — quiet, like `--help`. A parameter the function also uses as data (`if target: ...` then `a + b == target`), one on by default (`fast=True`), a negated test (`if not strict:`), a switch some library function passes, and `os._exit(0)` stay `error`.',
-        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). Likewise a function or lambda handed as a `callback=`/`on_*=` keyword to a constructor of a class the file neither defines nor imports from its own package (`self.reloader_cls(callback=on_change)`) and never called directly, which that object runs on its event — quiet; but a callback handed to the project\'s own class (`from etl.pipeline import Pipeline` in `src/etl/app.py`, or a relative import) or to a function (`minimize(f, x0, callback=stop)`), one the file also calls, and `os._exit(0)` in any of them stay `error`. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet). So is the handler of a signal the code sends to its own process (`os.kill(os.getpid(), SIGUSR1)`, `signal.raise_signal(...)`, `signal.pthread_kill(threading.get_ident(), ...)`): an exit it calls itself by a detour (a signal sent to another process, or re-raised with the default action, stays quiet).',
+        'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). Likewise a function or lambda handed as a `callback=`/`on_*=` keyword to a constructor of a class the file neither defines nor imports from its own package (`self.reloader_cls(callback=on_change)`) and never called directly, which that object runs on its event — quiet; but a callback handed to the project\'s own class (`from etl.pipeline import Pipeline` in `src/etl/app.py`, or a relative import) or to a function (`minimize(f, x0, callback=stop)`), one the file also calls, and `os._exit(0)` in any of them stay `error`. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet), and when the file arms the timer itself (`signal.alarm(...)`, `signal.setitimer(...)`) a `def` handler is an `error` even where an uncalled helper would be `info` (registered in code under test, at module level, or in a test, fixture or hook of a test-side file), as a lambda handler written there is. So is the handler of a signal the code sends to its own process (`os.kill(os.getpid(), SIGUSR1)`, `signal.raise_signal(...)`, `signal.pthread_kill(threading.get_ident(), ...)`): an exit it calls itself by a detour (a signal sent to another process, or re-raised with the default action, stays quiet).',
         '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code). The same when the function forks through a nested function it calls or a helper named for forking (`number = fork_processes(3)`): a process manager\'s parent exiting after its children, a test\'s worker ending itself.',
         'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)`, a plain `Enum` member (printed, status 1) — quiet (but `os._exit(0 if n else 0)`, `os._exit(*ARGS)` with `ARGS = (0,)`, and a class constant bound only to 0 in this file, `sys.exit(Codes.SUCCESS)` or an `IntEnum` member, are successes: `error`).',
         'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `assert_raises(SystemExit, ...)`, `try/except SystemExit` — quiet. A test class nested in another class or a function, which discovery does not collect (a sample that a test framework\'s own tests run under their runner), is `info`, and quiet when its enclosing class or function expects the SystemExit (`os._exit(0)` there stays an `error`).',
@@ -1565,9 +1598,15 @@ export const forcedSuccessExit: Rule = {
     // `os._exit`, `quit`, `SystemExit`: identifiers and string contents), or a string's value spells it
     // (`"ex" "it"`, `"\x65xit"`), which `whenMentioned` looks at. (`EXIT_TEXT`, the words anywhere, is a
     // source-only test: it would drop those strings.)
+    // `getattr(sys, _NAME)` with `_NAME = "ex" + "it"`: a name built from pieces spells no word in the file.
+    if (GETATTR_CALL.test(ctx.source) && BUILT_STRING.test(ctx.source)) return listeners(ctx);
     return whenMentioned(ctx, EXIT_WORD, () => listeners(ctx));
   },
 };
+
+const GETATTR_CALL = /\bgetattr\s*\(/;
+/** A string built from pieces, as `builtStrings` reads them: `"a" + "b"`, `"%s%s" % ...`, `"{}".format(...)`, an f-string. */
+const BUILT_STRING = /["']\s*[+%]|\+\s*[rRuU]?["']|["']\.format\(|\b[fF][rR]?["']/;
 
 /** The source may bind a ready-made exit (`exitWrappers`): a partial, a `staticmethod`, a class attribute. */
 export const WRAPS_CALLABLE = new MentionedWords([], { wholeWords: [['partial', 'rtial'], ['staticmethod', 'cmethod']] });
@@ -1609,7 +1648,7 @@ function listeners(ctx: RuleContext): Listeners {
   const collect = (n: Node) => {
     const may = mayExit(n, ctx.names);
     if (may === false) {
-      const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) ?? forwardedExit(n) ?? (mayExec(n, ctx.names) ? execSuccessSite(n, ctx.names) : undefined) : undefined);
+      const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) ?? threadedExitSite(n, ctx.names) ?? forwardedExit(n) ?? (mayExec(n, ctx.names) ? execSuccessSite(n, ctx.names) : undefined) : undefined);
       if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
       return;
     }

@@ -23,6 +23,7 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { builtStrings } from '../equality/helpers';
 
 export type ExitKind = 'sys.exit' | 'os._exit' | 'exit' | 'quit' | 'SystemExit';
 
@@ -58,7 +59,22 @@ export function exitKindOfQualified(q: string | undefined): ExitKind | undefined
 
 /** The kind of exit function an expression names (`sys.exit`, `bye` after `from os import _exit as bye`). */
 export function exitFunctionKind(node: Node | null | undefined, names: NameResolver): ExitKind | undefined {
-  return exitKindOfQualified(names.qualify(node));
+  return exitKindOfQualified(names.qualify(node) ?? builtAttribute(node, names));
+}
+
+/**
+ * `getattr(sys, NAME)` whose name is built from literals only (`"ex" + "it"`, `f"{A}{B}"`, a name bound once
+ * to such a string: `_TERMINATE = "ex" + "it"`): the attribute it reads, as `qualify` reads `getattr(sys, "exit")`.
+ * A name that may take several values (a loop over names) reads nothing here.
+ */
+function builtAttribute(node: Node | null | undefined, names: NameResolver): string | undefined {
+  const c = node && unparen(node);
+  if (c?.type !== 'call' || c.childForFieldName('function')?.text !== 'getattr' || names.qualify(c.childForFieldName('function')) !== 'builtins.getattr') return undefined;
+  const args = callArguments(c);
+  if (args.hasSplat || args.positional.length < 2) return undefined;
+  const owner = names.qualify(args.positional[0]);
+  const values = owner ? builtStrings(args.positional[1]) : undefined;
+  return values?.length === 1 && /^[A-Za-z_]\w*$/.test(values[0]!) ? `${owner}.${values[0]}` : undefined;
 }
 
 function isSystemExitClass(node: Node | null | undefined, names: NameResolver): boolean {
@@ -159,6 +175,57 @@ export function deferredExitSite(call: Node, names: NameResolver): ExitSite | un
   const status = positional[0] ?? exit.keywords.get('code') ?? exit.keywords.get('status') ?? null;
   if (exit.kind === 'os._exit' && !status) return undefined;
   return { node: call, kind: exit.kind, status, catchable: exit.kind !== 'os._exit' };
+}
+
+/** Cheap test before `threadedExitSite` resolves anything: a callee named like one that starts a thread. */
+export function mayStartThread(call: Node): boolean {
+  return /Thread$|^Timer$|^start_new_thread$/.test(lastNameOf(call.childForFieldName('function')));
+}
+
+/**
+ * `os._exit` handed to a new thread with its status: `threading.Thread(target=os._exit, args=(0,))`,
+ * `threading.Timer(1, os._exit, args=(0,))`, `_thread.start_new_thread(os._exit, (0,))`, or a partial of it as
+ * the callable. `os._exit` in any thread ends the whole process (a SystemExit ends only the thread, so only
+ * `os._exit` counts); judged at the call that hands it over. Arguments not written as a literal tuple or
+ * list stay unknown.
+ */
+export function threadedExitSite(call: Node, names: NameResolver): ExitSite | undefined {
+  if (!mayStartThread(call)) return undefined;
+  const fn = call.childForFieldName('function');
+  const q = names.qualify(fn) ?? '';
+  const args = callArguments(call);
+  if (args.hasSplat) return undefined;
+  let callable: Node | undefined;
+  let passed: Node | undefined;
+  if (q === 'threading.Timer') {
+    callable = args.positional[1] ?? args.keywords.get('function');
+    passed = args.positional[2] ?? args.keywords.get('args');
+  } else if (q === '_thread.start_new_thread' || q === 'thread.start_new_thread') {
+    [callable, passed] = args.positional;
+  } else if (q === 'threading.Thread') {
+    // Thread(group, target, name, args)
+    callable = args.keywords.get('target') ?? args.positional[1];
+    passed = args.keywords.get('args') ?? args.positional[3];
+  } else if (/(^|\.)\w*Thread$/.test(dottedName(fn) ?? '')) {
+    // A Thread subclass that passes its `target=`/`args=` keywords on.
+    callable = args.keywords.get('target');
+    passed = args.keywords.get('args');
+  }
+  if (!callable) return undefined;
+  const kind = exitFunctionKind(callable, names);
+  const exit = kind ? { kind, bound: [], keywords: new Map<string, Node>() } : partialExit(callable, names);
+  if (exit?.kind !== 'os._exit') return undefined;
+  let items: Node[] = [];
+  if (passed) {
+    const p = unparen(passed);
+    if (p.type !== 'tuple' && p.type !== 'list') return undefined;
+    items = p.namedChildren.filter((c) => c.type !== 'comment');
+    if (items.some((c) => c.type === 'list_splat')) return undefined;
+  }
+  const status = [...exit.bound, ...items][0] ?? exit.keywords.get('status') ?? null;
+  if (!status) return undefined; // `os._exit()` is a TypeError in the thread, not an exit
+  const shown = callable.text.length > 40 ? `${callable.text.slice(0, 37)}...` : callable.text;
+  return { node: call, kind: 'os._exit', status, catchable: false, via: `which runs \`${shown}\` with status \`${status.text}\` in a new thread: \`os._exit\` there ends the whole process` };
 }
 
 /**
