@@ -26,6 +26,7 @@ import type { Rule } from '../../engine/rule';
 import type { NameResolver } from '../../engine/names';
 import type { Severity } from '../../engine/types';
 import { isTestHelperPath } from '../awareness/env-helpers';
+import { builtStrings } from '../equality/helpers';
 import { callSites, valueOf } from './helpers';
 
 const CLOCKS = new Set([
@@ -72,17 +73,67 @@ function clockOf(q: string): string | undefined {
 function clocksRebound(r: Rebinding, names: NameResolver): string[] {
   const t = r.target;
   if (t.kind === 'attribute' && t.attr === undefined) {
-    const listed = t.attrNode && (loopLiteralStrings(t.attrNode) ?? loopConstantStrings(t.attrNode));
-    const owner = listed && names.qualify(t.owner);
+    // A name built from literals (`"mono" + "tonic"`, a constant bound once to one) names its clocks too.
+    const listed = t.attrNode && (loopLiteralStrings(t.attrNode) ?? loopConstantStrings(t.attrNode) ?? builtStrings(t.attrNode));
+    const owner = listed && ownerModule(t.owner, names);
     if (owner) return [...new Set(listed.map((attr) => clockOf(`${owner}.${attr}`)).filter((c): c is string => c !== undefined))];
     return t.attrNode ? clocksPassedIn(t.owner, t.attrNode, undefined, names) : [];
   }
   // Cheap before resolving the owner: `owner.attr` names a clock only if attr ends in a clock's last name.
   if (t.kind === 'attribute' && !CLOCK_LAST_NAMES.has(t.attr!.slice(t.attr!.lastIndexOf('.') + 1))) return [];
-  const target = rebindTargetName(r, names);
+  const target = rebindTargetName(r, names) ?? (t.kind === 'attribute' ? qualifiedRead(t.owner, t.attr, names) : undefined);
   const clock = target && clockOf(target);
   if (clock) return [clock];
   return t.kind === 'attribute' ? clocksPassedIn(t.owner, undefined, t.attr, names) : [];
+}
+
+/**
+ * The module an owner expression holds: what `qualify` reads, or what a name bound once holds when it is
+ * taken from `sys.modules` (`_clock = sys.modules.get("time") or __import__("time")`: both sides must agree).
+ */
+function ownerModule(owner: Node, names: NameResolver, depth = 0): string | undefined {
+  const q = names.qualify(owner);
+  if (q || depth > 3) return q;
+  const o = unparen(owner);
+  if (o.type === 'identifier') {
+    const v = valueOf(o, { orModule: true });
+    return v && v.id !== o.id ? ownerModule(v, names, depth + 1) : undefined;
+  }
+  if (o.type === 'boolean_operator' && o.childForFieldName('operator')?.type === 'or') {
+    const a = ownerModule(o.childForFieldName('left')!, names, depth + 1);
+    return a && a === ownerModule(o.childForFieldName('right')!, names, depth + 1) ? a : undefined;
+  }
+  const fn = o.type === 'call' ? o.childForFieldName('function') : null;
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' && names.qualify(fn.childForFieldName('object')) === 'sys.modules') {
+    const mod = stringValue(callArguments(o).positional[0]);
+    return mod && /^[\w.]+$/.test(mod) ? mod : undefined;
+  }
+  return undefined;
+}
+
+/** `owner.attr` by `ownerModule`, only when `qualify` cannot read the owner (undefined without an attribute). */
+function qualifiedRead(owner: Node, attr: string | undefined, names: NameResolver): string | undefined {
+  if (!attr || names.qualify(owner)) return undefined;
+  const module = ownerModule(owner, names);
+  return module ? `${module}.${attr}` : undefined;
+}
+
+/**
+ * What an expression reads, as `qualify` names it, or `getattr(owner, NAME)` with an owner `ownerModule` reads
+ * and a name built from literals (`_real = getattr(_clock, "mono" + "tonic")`, a saved original).
+ */
+function qualifyRead(node: Node, names: NameResolver, depth = 0): string | undefined {
+  const q = names.qualify(node);
+  const n = unparen(node);
+  if (!q && n.type === 'identifier' && depth === 0) {
+    const v = valueOf(n, { orModule: true });
+    return v && v.id !== n.id ? qualifyRead(v, names, 1) : undefined;
+  }
+  if (q || n.type !== 'call' || names.callee(n) !== 'builtins.getattr') return q;
+  const [owner, name] = callArguments(n).positional;
+  const built = name && builtStrings(name);
+  const module = owner && built?.length === 1 ? ownerModule(owner, names) : undefined;
+  return module ? `${module}.${built![0]}` : undefined;
 }
 
 /**
@@ -292,13 +343,13 @@ function restorersOf(scope: Node, names: NameResolver): Restorers {
       const t = r.target;
       // `setattr(time, attr, original)` with a computed name: puts back what the patcher saved. (A loop over
       // literal names is not computed: its names are checked one by one below.)
-      const computed = t.kind === 'attribute' && t.attr === undefined && !(t.attrNode && loopLiteralStrings(t.attrNode));
+      const computed = t.kind === 'attribute' && t.attr === undefined && !(t.attrNode && (loopLiteralStrings(t.attrNode) ?? builtStrings(t.attrNode)));
       if (r.form === 'setattr' && computed && r.value) {
         const module = names.qualify(t.owner);
         if (module && CLOCK_MODULES.has(module) && maySetSavedOriginal(r.value, module, names)) note(found.modules, module, functionName(fn));
         continue;
       }
-      for (const clock of clocksRebound(r, names)) if (isRestore(r, clock, (n) => names.qualify(n))) note(found.clocks, clock, functionName(fn));
+      for (const clock of clocksRebound(r, names)) if (isRestore(r, clock, (n) => qualifyRead(n, names))) note(found.clocks, clock, functionName(fn));
     }
   }
   restorersByScope.set(scope, found);
@@ -416,7 +467,9 @@ export const clockPatching: Rule = {
         '`vars(time)["time"] = ...`, `monkeypatch.setattr("time.time", ...)` / `monkeypatch.setattr(time, "time", ...)`,',
         '`mock.patch("time.perf_counter", ...)` and `mock.patch.object(time, "time", ...)`, also in a loop over a literal list of',
         'names: `for c in ("time", "perf_counter", "monotonic"): setattr(time, c, lambda: 0.0)` (or over a constant holding such a',
-        'list: `for c in _CLOCKS:` with `_CLOCKS = ("time", "perf_counter")`).',
+        'list: `for c in _CLOCKS:` with `_CLOCKS = ("time", "perf_counter")`), or with a name built from literal pieces',
+        '(`setattr(time, "mono" + "tonic", fake)`, `_NAME = "perf_" + "counter"` bound once), on a module taken from',
+        '`sys.modules` (`_clock = sys.modules.get("time") or __import__("time")`).',
         '',
         'Replacing the measurement itself counts too: `timeit.timeit`, `timeit.repeat` and the `timeit.Timer` methods',
         '(`timeit.Timer.timeit = lambda self, number=1000000: 0.001`) or the class itself (`timeit.Timer = FastTimer`), and',
@@ -464,7 +517,7 @@ export const clockPatching: Rule = {
         if (!CLOCK_FORMS.has(r.form)) continue;
         const clocks = clocksRebound(r, ctx.names);
         if (clocks.length === 0) continue;
-        if (isRestore(r, clocks[0]!, (n) => ctx.names.qualify(n))) continue;
+        if (isRestore(r, clocks[0]!, (n) => qualifyRead(n, ctx.names))) continue;
         // A backport installing a real clock where an old Python lacks one (`if not hasattr(time, "monotonic"):`).
         if (isFeatureGuarded(r.node) && !(r.value && isConstantClock(r.value, ctx.names))) continue;
         // A patcher whose other method puts the clocks back (freezegun's `start()`/`stop()`) is test machinery:

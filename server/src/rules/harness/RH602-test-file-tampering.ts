@@ -591,7 +591,7 @@ export const testFileTampering: Rule = {
         'or `functools.partial`, and shell commands (`rm`, `mv`, `sed -i`, `find ... -delete`, `git rm`/`mv`, and `git checkout`/',
         '`restore`/`clean` of test paths, which undo or delete the tests the harness added) written as a string, a list or an f-string',
         '(`f"rm -rf {ROOT}/tests"`), when the target is a string literal or a path built from literals: `Path("tests") / "test_x.py"`,',
-        '`ROOT / rel` in a loop over a literal table of strings (`for rel in (".cache", "tests/regressions")`, also a table bound to a module-level name),',
+        '`ROOT / rel` in a loop over a literal table of strings (`for rel in (".cache", "tests/regressions")`, also a table bound to a module-level name, or holding paths joined from literals: `os.path.join("tests", "integration")`),',
         '`os.path.join(ROOT, "tests")`, a loop or comprehension over `glob.glob("tests/test_*.py")` (or the folders of',
         '`os.walk("tests")`) or one of its entries',
         '(`next(Path(".").rglob("test_*.py"))`, `sorted(glob.glob(...))[-1]`), an attribute set once in the class',

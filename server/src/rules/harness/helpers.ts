@@ -243,7 +243,23 @@ export function literalLoopValues(id: Node): Node[] | undefined {
   }
   if (!seq || !/^(tuple|list|set)$/.test(seq.type)) return undefined;
   const items = seq.namedChildren.filter((c) => c.type !== 'comment');
-  return items.length > 0 && items.length <= 16 && items.every((c) => stringValue(c) !== undefined) ? items : undefined;
+  return items.length > 0 && items.length <= 16 && items.every((c) => isLiteralPath(c)) ? items : undefined;
+}
+
+/**
+ * A path written with literals only: a string, or a join of such paths (`os.path.join("tests", "integration")`,
+ * `Path("tests", "unit")`, `Path("tests") / "unit"`), which `pathOf` reads like the string.
+ */
+function isLiteralPath(node: Node, depth = 0): boolean {
+  const n = unparen(node);
+  if (stringValue(n) !== undefined) return true;
+  if (depth > 4) return false;
+  if (n.type === 'binary_operator') {
+    return n.childForFieldName('operator')?.type === '/' && isLiteralPath(n.childForFieldName('left')!, depth + 1) && isLiteralPath(n.childForFieldName('right')!, depth + 1);
+  }
+  if (n.type !== 'call' || !/(^|\.)(join|Path|PurePath|PosixPath|PurePosixPath)$/.test(dottedName(n.childForFieldName('function')) ?? '')) return false;
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  return args.length > 0 && args.every((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && isLiteralPath(a, depth + 1));
 }
 
 /**
