@@ -4,7 +4,7 @@
  * Three shapes:
  * - rebinding pytest's report machinery (`TestReport.from_item_and_call`, `CallInfo.from_call`,
  *   `_pytest.reports.*`, `_pytest.runner.*`) by assignment, `setattr`, `monkeypatch.setattr` or
- *   `mock.patch` (a replacement of `CallInfo.from_call` that never calls the `func` it is given, or of
+ *   `mock.patch` (a replacement of `CallInfo.from_call` that never calls the `func` it is given or hands the original a no-op in its place, or of
  *   `from_item_and_call` that never reads `call`, forges every result);
  * - forging a report inside `pytest_runtest_makereport` / `pytest_runtest_logreport` (any hookimpl style):
  *   `rep.outcome = "passed"`, `rep.longrepr = None`, `call.excinfo = None`, `outcome.force_result(...)`
@@ -338,18 +338,26 @@ function dictEntries(d: Node): { key: string; value: Node }[] {
   return out;
 }
 
+/** A comprehension's `for` clauses loop like a `for` statement (`[setattr(r, k, v) for k, v in PAIRS]`). */
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'generator_expression', 'dictionary_comprehension']);
+
 /**
  * The entries a `setattr(o, key, value)` writes when `key`/`value` are the variables of an enclosing loop
- * over a dict: `for key, value in D.items()` or `for key in D` with `D[key]` as the value.
+ * over a dict: `for key, value in D.items()` or `for key in D` with `D[key]` as the value (a statement or a
+ * comprehension's `for` clause).
  */
 function loopedEntries(call: Node, keyArg: Node, valueArg: Node, dicts: DictResolver, seqs?: DictResolver): { key: string; value: Node }[] {
   const key = unparen(keyArg);
   if (key.type !== 'identifier') return [];
   const value = unparen(valueArg);
+  const loops: Node[] = [];
   for (let p = call.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
-    if (p.type !== 'for_statement') continue;
-    const left = p.childForFieldName('left');
-    const right = p.childForFieldName('right');
+    if (p.type === 'for_statement') loops.push(p);
+    else if (COMPREHENSIONS.has(p.type)) loops.push(...p.namedChildren.filter((c) => c.type === 'for_in_clause'));
+  }
+  for (const loop of loops) {
+    const left = loop.childForFieldName('left');
+    const right = loop.childForFieldName('right');
     if (!left || !right) continue;
     const vars = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.namedChildren : [left];
     if (vars.length === 2 && vars[0]!.text === key.text && vars[1]!.text === value.text) {
@@ -625,12 +633,13 @@ export const reportForgery: Rule = {
         'pytest decides pass or fail from the `TestReport` it builds for each test phase. A `pytest_runtest_makereport` ' +
         'hook that sets `rep.outcome = "passed"` (and `rep.longrepr = None` to hide the traceback), in any spelling ' +
         '(`outcome.get_result().outcome = "passed"`, `outcome._result.outcome = "passed"`, `(yield).outcome = "passed"`, ' +
-        '`setattr` in a loop over `{"outcome": "passed"}.items()` or over `(("outcome", "passed"),)` pairs, a tuple assignment ' +
+        '`setattr` in a loop or comprehension over `{"outcome": "passed"}.items()` or over `(("outcome", "passed"),)` pairs, a tuple assignment ' +
         '`rep.outcome, rep.longrepr = "passed", None`, a local ' +
         '`status = "passed"`, a report bound by a walrus: `if (rep := outcome.get_result()).failed:`), a report built as passed ' +
         'and returned or forced (also through a variable), a report built from `CallInfo.from_call(lambda: None, ...)` ' +
         'instead of the real call, a replaced ' +
-        '`TestReport.from_item_and_call` or `CallInfo.from_call` (also one that delegates and then drops `excinfo`), or a ' +
+        '`TestReport.from_item_and_call` or `CallInfo.from_call` (also one that delegates and then drops `excinfo`, or hands the ' +
+        'original a no-op such as `lambda: None` in place of the test phase `func`), or a ' +
         '`pytest_report_teststatus` that answers "passed" for failures (also from a table keyed by outcome) makes a ' +
         'failing test count as a pass: the run goes green and the exit status is 0 while the code under test is still wrong. ' +
         'Re-labelling failures as skipped by exception type hides them the same way, and rewriting the reports kept in ' +
@@ -661,7 +670,8 @@ export const reportForgery: Rule = {
         'pytest-rerunfailures setting `report.outcome = "rerun"`.',
         'Locals that make an outcome stricter (`status = "failed"`) or are rebound from the report itself; `CallInfo.from_call` of a phase that runs something.',
         'Calling (not replacing) `TestReport.from_item_and_call` or `CallInfo.from_call`. A replacement that delegates (it calls the `func` it is given, or reads the `call`) is `info`; one that never uses them is an error, and so is one that runs the phase through the original and then hands back a call result built with `excinfo=None` (also from a `try/except` around the original). A re-implementation that calls `func()` itself and builds `excinfo=None` only on its success path, or a rebuild gated on `info.excinfo is None`, stays `info`.',
-        'In test files, patching pytest internals inside a test function (testing pytest itself) is reported as `info`.',
+        'A `from_call` replacement that hands the original `func` itself, or a callable that calls `func` (timing, tracing), is `info`.',
+        'In test files, patching pytest internals inside a test function (testing pytest itself) is reported as `info`, and so are hook methods of plugin classes defined in a test module or inside a function; a plugin class in a support module under tests/ that defines no tests keeps the base severity.',
       ],
     },
   },
@@ -706,16 +716,22 @@ export const reportForgery: Rule = {
         const modAttr = MODULE_ATTR_TARGET.exec(r.target);
         if (!cls && !clsAttr && !modAttr) continue;
         const repl = replacementFunction(r.value, defs);
+        let noOpPhase: NoOpPhase[] | undefined;
         let inRepl: Forgery[] = [];
         if (repl) {
-          // Inside a replacement of a report factory, any object whose outcome is forged is a report (`self` too).
-          const objs = new Set<string>();
           const body = repl.childForFieldName('body');
-          if (body) forEachInScope(body, (n) => {
-            for (const w of attributeWrite(n, ctx)) if (w.attr === 'outcome' && w.obj.type === 'identifier' && forgedValue(w.value, constants)) objs.add(w.obj.text);
-          });
-          // A call result whose exception is dropped (`info = real(...); info.excinfo = None`) forges too.
-          inRepl = collectForgeries(repl, objs, ctx, constants, { makereport: true, anyExcinfo: true }).filter((f) => !judge(f).quiet);
+          // The replacement and the lambdas it calls on the spot (`(lambda r: ...)(_build(cls, item, call))`).
+          for (const fn of [repl, ...invokedLambdas(repl)]) {
+            // Inside a replacement of a report factory, any object whose outcome is forged is a report (`self` too).
+            const objs = new Set<string>();
+            const seqs = literalResolver(fn, ctx.root, (u) => u.type === 'tuple' || u.type === 'list');
+            const dicts = dictResolver(fn, ctx.root);
+            inScope(fn, (n) => {
+              for (const w of attributeWrite(n, ctx, dicts, seqs)) if (w.attr === 'outcome' && w.obj.type === 'identifier' && forgedValue(w.value, constants)) objs.add(w.obj.text);
+            });
+            // A call result whose exception is dropped (`info = real(...); info.excinfo = None`) forges too.
+            inRepl.push(...collectForgeries(fn, objs, ctx, constants, { makereport: true, anyExcinfo: true }).filter((f) => !judge(f).quiet));
+          }
           if (repl.type === 'lambda' && body) {
             const v = forgedConstruction(body, constants);
             if (v) inRepl.push({ node: body, kind: 'return', value: v, fn: repl, gates: [] });
@@ -742,6 +758,9 @@ export const reportForgery: Rule = {
           detail = cls
             ? 'every report pytest builds comes from the replacement class, which decides pass or fail'
             : 'the outcome of every report comes from the replacement instead of the test run';
+        } else if (clsAttr?.[3] === 'from_call' && repl && r.value && (noOpPhase ??= noOpPhaseDelegations(repl, r.value, defs)).length) {
+          base = 'error';
+          detail = `the replacement hands the original factory \`${snippet(noOpPhase[0]!.phase)}\` in place of \`${noOpPhase[0]!.func}\` (the test phase it is given), so the test never runs and its phase is recorded as a success`;
         } else if (clsAttr && repl && r.value && ignoredOutcomeArgument(repl, r.value, clsAttr[3]!)) {
           base = 'error';
           const ignored = ignoredOutcomeArgument(repl, r.value, clsAttr[3]!)!;
@@ -759,7 +778,8 @@ export const reportForgery: Rule = {
           detail = "pytest's runner now calls code of this project; review that it does not soften outcomes";
         }
         const related: ReportRelated[] = inRepl.map((f) => ({ node: f.node, message: `forges the report: \`${snippet(f.node)}\`` }));
-        if (repl && !inRepl.length && repl.startPosition.row !== r.node.startPosition.row) related.push({ node: repl, message: 'the replacement' });
+        for (const d of noOpPhase ?? []) related.push({ node: d.call, message: `runs \`${snippet(d.phase)}\` instead of \`${d.func}\`` });
+        if (repl && !inRepl.length && !noOpPhase?.length && repl.startPosition.row !== r.node.startPosition.row) related.push({ node: repl, message: 'the replacement' });
         ctx.report({
           node: r.node,
           message: `\`${shownTarget(r)}\` is replaced ${describeRebinding(r)}: ${detail}`,
@@ -817,6 +837,88 @@ function ignoredOutcomeArgument(repl: Node, value: Node, attr: string): string |
   const name = outcomeParameter(repl, value, attr);
   const body = repl.childForFieldName('body');
   return name && body && !mentionsName(body, name) ? name : undefined;
+}
+
+/** Visits the own scope of a def or lambda (a lambda's body expression included). */
+function inScope(fn: Node, visit: (n: Node) => void): void {
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  if (fn.type === 'lambda') visit(body);
+  forEachInScope(body, visit);
+}
+
+/** Lambdas called where they are written in the scope of `fn`, and in theirs: `(lambda r: ...)(value)`. */
+function invokedLambdas(fn: Node, depth = 0): Node[] {
+  const out: Node[] = [];
+  if (depth > 5) return out;
+  inScope(fn, (n) => {
+    const f = n.type === 'call' ? unparen(n.childForFieldName('function')!) : undefined;
+    if (f?.type === 'lambda') out.push(f, ...invokedLambdas(f, depth + 1));
+  });
+  return out;
+}
+
+interface NoOpPhase {
+  call: Node;
+  phase: Node;
+  func: string;
+}
+
+/**
+ * In a replacement of `CallInfo.from_call`, calls of the original factory (named after it or bound to it) that
+ * pass a callable doing nothing (`lambda: None`, a def with no calls) where the test phase goes, and whose
+ * result the replacement hands back: on that path the test never runs and the phase records no exception.
+ */
+function noOpPhaseDelegations(repl: Node, value: Node, defs: Map<string, Node[]>): NoOpPhase[] {
+  const body = repl.childForFieldName('body');
+  const func = outcomeParameter(repl, value, 'from_call');
+  if (!body || !func || func.startsWith('*')) return [];
+  const out: NoOpPhase[] = [];
+  const params = parameterNames(repl);
+  let locals: Map<string, Node[]> | undefined;
+  const noOp = (a: Node) => {
+    const u = unparen(a);
+    // A lambda returning a constant (not a captured name: `lambda: result` may hand back what `func` produced).
+    if (u.type === 'lambda') return isNoOp(u) && unparen(u.childForFieldName('body')!).type !== 'identifier';
+    const def = u.type === 'identifier' && !params.includes(u.text) ? defs.get(u.text) : undefined;
+    return def?.length === 1 && def[0]!.type === 'function_definition' && isNoOp(def[0]!);
+  };
+  // Also each branch of `_nothing if when == "call" else func`.
+  const noOpIn = (a: Node): Node | undefined => {
+    const u = unparen(a);
+    if (u.type === 'conditional_expression') return [u.namedChildren[0], u.namedChildren[2]].find((b) => b && noOp(b)) ?? undefined;
+    return noOp(u) ? u : undefined;
+  };
+  const returned = new Set<string>();
+  const calls: Node[] = [];
+  const visit = (n: Node) => {
+    if (n.type === 'return_statement') {
+      const v = returnValue(n);
+      if (v && unparen(v).type === 'identifier') returned.add(unparen(v).text);
+    }
+    if (n.type !== 'call') return;
+    const callee = unparen(n.childForFieldName('function')!);
+    locals ??= localBindings(repl);
+    const boundTo = callee.type === 'identifier' ? (locals.get(callee.text) ?? moduleAssignments(repl.tree.rootNode).get(callee.text) ?? []) : [];
+    if (/from_call/.test(callee.text) || boundTo.some((b) => /\bfrom_call\b/.test(b.text))) calls.push(n);
+  };
+  if (repl.type === 'lambda') visit(body);
+  forEachInScope(body, visit);
+  for (const n of calls) {
+    // Only a call result the replacement hands back stands for the phase (not one built on the side).
+    let up: Node = n;
+    while (up.parent && ['parenthesized_expression', 'conditional_expression', 'boolean_operator'].includes(up.parent.type)) up = up.parent;
+    const p = up.parent;
+    const left = p?.type === 'assignment' && p.childForFieldName('right')?.id === up.id ? p.childForFieldName('left') : null;
+    const handedBack = p?.type === 'return_statement' || (repl.type === 'lambda' && up.id === body.id) || (left?.type === 'identifier' && returned.has(left.text));
+    if (!handedBack) continue;
+    // The phase is the first argument of the bound factory, the second of its unbound `__func__` (after `cls`).
+    const args = callArguments(n);
+    const kw = args.keywords.get('func');
+    const phase = kw ? noOpIn(kw) : args.positional.slice(0, 2).map(noOpIn).find((x) => x);
+    if (phase) out.push({ call: n, phase, func });
+  }
+  return out;
 }
 
 /** Attributes of a `CallInfo`: reading them off a call's result shows the call built one. */

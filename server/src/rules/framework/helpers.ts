@@ -9,6 +9,7 @@
  * statements; the only recursion is over boolean sub-expressions of one condition, which is shallow.
  */
 import {
+  baseExpressions,
   callArguments,
   decoratorsOf,
   definitionOf,
@@ -322,13 +323,50 @@ export function collectThenCheck(check: (nodes: CollectedNodes) => void): Listen
  * The severity of a finding in this file. Test infrastructure, code under test and entry points get the
  * base severity. In a test file, code that runs at import (module level, class bodies) changes the whole
  * run and keeps the base severity; inside a test function, or a plugin class that is only active when a
- * test registers it (pytest's own test style), it is testing the framework: `info`.
+ * test registers it (pytest's own test style), it is testing the framework: `info`. A plugin class of a
+ * support module that defines no tests is the suite's own plugin and keeps the base severity.
  */
 export function severityFor(ctx: RuleContext, node: Node, base: Severity, opts: { hookMethod?: boolean } = {}): Severity {
   const role = ctx.roleAt(node);
   if (role !== 'test') return base;
-  if (opts.hookMethod) return 'info';
+  if (opts.hookMethod) return supportPluginClass(ctx.root, node) ? base : 'info';
   return insideFunction(node) ? 'info' : base;
+}
+
+/** Per file: whether it defines tests (a top-level `test*` function, `Test*` class or `*TestCase` subclass). */
+const testDefiningModules = new WeakMap<Node, boolean>();
+
+function definesTests(root: Node): boolean {
+  let out = testDefiningModules.get(root);
+  if (out !== undefined) return out;
+  out = false;
+  for (const stmt of root.namedChildren) {
+    const def = definitionOf(stmt);
+    const name = def.childForFieldName('name')?.text ?? '';
+    if (def.type === 'function_definition' && /^test/.test(name)) out = true;
+    if (def.type === 'class_definition' && (/^Test/.test(name) || baseExpressions(def).some((b) => /(^|\.)\w*TestCase$/.test(dottedName(b) ?? '')))) out = true;
+  }
+  testDefiningModules.set(root, out);
+  return out;
+}
+
+/**
+ * A hook method of a module-level plugin class (not a test class: no `Test*` name, no `test*` methods) in a
+ * test-folder module that defines no tests (`tests/support/terminal.py`): a support plugin the suite registers
+ * (pluggy takes any `pytest_*` method, decorated or not), like a hookimpl class there. Plugin classes in test
+ * modules or inside tests are pytest's own test style (registered by a test through pytester) and stay `info`.
+ */
+function supportPluginClass(root: Node, node: Node): boolean {
+  let cls: Node | null = null;
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'class_definition') cls = p;
+  if (!cls || definesTests(root)) return false;
+  const stmt = cls.parent?.type === 'decorated_definition' ? cls.parent : cls;
+  if (stmt.parent?.type !== 'module' || /^Test/.test(cls.childForFieldName('name')?.text ?? '')) return false;
+  const body = cls.childForFieldName('body');
+  return !(body?.namedChildren ?? []).some((m) => {
+    const def = definitionOf(m);
+    return def.type === 'function_definition' && /^test/.test(def.childForFieldName('name')?.text ?? '');
+  });
 }
 
 /** Per file: whether it is a runner module named like a test (asked for at every finding of the file). */
