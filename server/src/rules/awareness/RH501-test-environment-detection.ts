@@ -461,7 +461,8 @@ export const testEnvironmentDetection: Rule = {
         'taken under test (of an `if`, a conditional expression, or the cases of a `match` on the check\'s value):',
         '**error** when it exits with success or returns a constant from a function that takes inputs',
         '(a method whose only argument is `self` takes inputs when it reads members that its class\'s methods set from their',
-        'arguments, `self.points = points`; a `True`/`False`/`None` returned by such a method is still a switch)',
+        'arguments, `self.points = points`; a `True`/`False`/`None` returned by such a method is still a switch, and so is one',
+        'returned by a function whose every parameter is optional, `def should_show_progress(stream=sys.stderr)`)',
         '(a value read from a literal table, such as answers keyed by the current test\'s name, and a function swapped in',
         'that returns a constant, `return lambda *a, **k: 42` or a stub of the file bound in its place, `solve = _stub`, count as constants,',
         'and so does a decorator factory\'s parameter returned by its wrapper when the file applies it with a literal, `@fast_under_ci(answer=[2, 3])`);',
@@ -674,7 +675,10 @@ export const testEnvironmentDetection: Rule = {
           const at = verdict.at;
           const returned = at?.type === 'return_statement' ? at.namedChild(0) : at?.type === 'assignment' ? at.childForFieldName('right') : undefined;
           const objectData = inputs.length === 0 && !!fn && !!returned && !isSwitchConstant(returned) && readsCallerData(fn);
-          severity = inputs.length > 0 || objectData ? 'error' : 'info';
+          // `def should_show_progress(stream=sys.stderr): if <under test>: return False`: a yes/no answer of a
+          // function whose every parameter is optional is a setting it decides for itself, not an answer to a caller's input.
+          const optionalOnly = !!fn && !!returned && isSwitchConstant(returned) && inputs.length > 0 && !hasRequiredParameter(fn);
+          severity = (inputs.length > 0 && !optionalOnly) || objectData ? 'error' : 'info';
           if (severity === 'info') why = 'returns a different setting (a configuration switch)';
           break;
         }
@@ -922,6 +926,12 @@ function isTestDoubleCheck(call: Node, names: NameResolver): boolean {
   }
   const obj = f?.childForFieldName('object');
   return !!obj && /\.__module__$/.test(obj.text.replace(/\s+/g, '')) && /^(?:unittest\.)?mock\b/.test(stringValue(args[0]) ?? '');
+}
+
+/** A parameter a call must pass: positional or keyword-only without a default (not `*args`, `**kwargs`, `self`). */
+function hasRequiredParameter(fn: Node): boolean {
+  const params = fn.childForFieldName('parameters')?.namedChildren ?? [];
+  return params.some((p, i) => (p.type === 'identifier' || p.type === 'typed_parameter') && !(i === 0 && /^(self|cls)$/.test(p.type === 'identifier' ? p.text : (p.namedChild(0)?.text ?? ''))) && !(p.type === 'typed_parameter' && p.namedChild(0)?.type !== 'identifier'));
 }
 
 function isSwitchConstant(v: Node | undefined): boolean {
