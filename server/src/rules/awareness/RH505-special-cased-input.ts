@@ -1717,7 +1717,8 @@ export const specialCasedInput: Rule = {
       const tableName = table?.label ?? table?.name;
       const intent =
         intentIn(commentsAround(scope.fn, ctx.source)) ??
-        (tableName ? (intentIn(tableName) ?? TABLE_NAME.exec(tableName)?.[0]) : undefined) ??
+        // Flags keyed by exact inputs (`KNOWN_BROKEN` releases answered `False`) are a denylist: a table's name alone does not say "answers".
+        (tableName ? (intentIn(tableName) ?? (signsOnly(t) ? undefined : TABLE_NAME.exec(tableName)?.[0])) : undefined) ??
         intentIn(name) ??
         (table ? tableCommentIntent(scope, t.rows.find((r) => r.table)!, ctx.source) : undefined);
       const rows = table ? literals.length : t.rows.length;
@@ -1906,6 +1907,11 @@ function tableAnswers(t: AnswerTable): Node[] {
   return out;
 }
 
+/** Every answer of the table is a sign or a flag (`True`/`False`, `1`/`-1`/`0`). */
+function signsOnly(t: AnswerTable): boolean {
+  return tableAnswers(t).every((a) => literalInfo(a)?.trivial);
+}
+
 /** `raise NotImplementedError(...)`, another `raise`, `return` / `return None` / an empty or trivial literal: the function gives up. */
 function giveUpOf(stmts: Node[]): GiveUp | undefined {
   const s = stmts.filter((x) => !isInert(x));
@@ -1923,6 +1929,8 @@ function giveUpOf(stmts: Node[]): GiveUp | undefined {
   }
   if (st.type === 'return_statement') {
     const v = returnValue(st);
+    // `return True` for every other input is a predicate's answer (a denylist ahead of it), not giving up.
+    if (v && unparen(v).type === 'true') return undefined;
     return !v || literalInfo(v)?.trivial ? 'none' : undefined;
   }
   return undefined;
