@@ -13,9 +13,10 @@
  * empty — are reported the same way (warning when nothing else is checked, info otherwise). A module name
  * only ever bound to a false constant (`CHECK_VALUES = False`, then `if CHECK_VALUES:`) is that constant; a
  * `parametrize` list held in a name bound only to `[]` and used nowhere else, or a comprehension with a
- * constant-false filter, is empty.
+ * constant-false filter, is empty. A test whose body never runs at all is reported too: a bare `yield` in it
+ * (a generator test; nose-style `yield check, x` cases are info) and `async def` on a plain `unittest.TestCase`.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
@@ -165,13 +166,15 @@ export const unreachableAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'off', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds tests that return or skip unconditionally (also behind `if not FLAG:` with `FLAG = False`) before their assertions, or keep them in code that never runs (`if False:`, `if FLAG:` with `FLAG = False`, `for x in []:`, a nested check never called, an empty `parametrize` list).',
+      summary: 'Finds tests that return or skip unconditionally (also behind `if not FLAG:` with `FLAG = False`) before their assertions, or keep them in code that never runs (`if False:`, `if FLAG:` with `FLAG = False`, `for x in []:`, a nested check never called, an empty `parametrize` list), and tests whose body never runs (a `yield` in the test, `async def` on a plain `unittest.TestCase`).',
       why:
         'A `return` at the top of a test makes it pass without running a single check; an unconditional `pytest.skip()` ' +
         'or `self.skipTest()` turns a failing test into a skipped one. The assertions are still in the file, so the test ' +
         'looks intact in review, but the run no longer executes them. The same holds for assertions moved under `if False:` / `if 0:` / `while False:` (or `if CHECK:` with a module flag `CHECK = False` nothing else sets), ' +
         'into a loop over an empty literal, into a nested function the test never calls, or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it), ' +
-        'also when the list is a name bound only to `[]` (`CASES = []`) or a comprehension that keeps nothing (`[c for c in CASES if False]`).',
+        'also when the list is a name bound only to `[]` (`CASES = []`) or a comprehension that keeps nothing (`[c for c in CASES if False]`). ' +
+        'A `yield` anywhere in a test makes it a generator: unittest calls it, gets a generator and records a pass, and pytest does not run it (before 8.4 it reports an xfail), so none of the body runs. ' +
+        'An `async def` test on a plain `unittest.TestCase` likewise returns a coroutine nobody awaits.',
       example: 'def test_parse():\n    return\n    assert parse("1 + 2") == 3\n',
       instead: 'Remove the early `return`. If the test cannot run in some environment, skip it under a condition that names the environment (`@pytest.mark.skipif(sys.platform == "win32", reason=...)`); if it fails, fix the code or mark it `xfail(strict=True)` with the issue.',
       lookAlikes: [
@@ -184,6 +187,7 @@ export const unreachableAssertion: Rule = {
         '`with app.test_client() as client: return` is an exit before any check: a `test_*` method of another object (`app.test_client()`) builds what the test uses and is not a check; `self._test_x()` and `_test_x()` helpers are.',
         'Dead blocks without checks (`if 0: print(...)`), nested helpers the test calls or hands on (`monkeypatch.setattr(..., on_total)`) and parameter lists held in names that may be filled stay quiet; a dead check next to checks that run (nested helpers the test calls included), under a comment naming the environment, or in a nested `def test_*()` (a test written one level too deep, which pytest does not collect), is `info`.',
         'The unreachable assertions themselves are reported as `hint` with the `unnecessary` tag (greyed out in editors).',
+        'Generator and `async def` tests that something drives stay quiet: any decorator on the test (`@gen_test`, `@inlineCallbacks`, `@pytest.fixture`, `@contextmanager`), `unittest.IsolatedAsyncioTestCase`, and any base class other than `unittest.TestCase` or a class of the same file that reaches it (tornado, twisted, aiounittest or a project base may run coroutines), a class with a decorator, a metaclass or its own `run`/`_callTestMethod`/`__init__`; also a test name used elsewhere in the file (`test_x = deferredGenerator(test_x)`, a `test_cases()` generator called by `parametrize`), mixins and classes built inside a function (samples for a framework\'s own tests). `yield check, value` (nose-style generator cases) is `info`: legacy, not a disguise; a bare `yield` or `yield None` is a warning.',
       ],
     },
   },
@@ -204,6 +208,7 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
   if (!isTestFunction(fn)) return;
   const body = fn.childForFieldName('body');
   if (!body) return;
+  if (checkBodyNeverRuns(ctx, fn, body)) return;
   const found = firstExit(body, ctx, maySkip);
   checkDeadCode(ctx, fn, body, found?.exit.stmt);
   if (!found) return;
@@ -286,6 +291,134 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
       tags: ['unnecessary'],
     });
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Test bodies that never run: generator tests (`yield` in the body) and `async def` tests on a plain unittest.TestCase
+
+/** Methods that change how a TestCase calls its tests (an override may drive a generator or a coroutine). */
+const RUNNER_METHODS = new Set(['run', '__call__', '__init__', '__init_subclass__', '__getattribute__', '_callTestMethod', 'debug']);
+
+function classNamed(root: Node, name: string): Node | undefined {
+  for (const stmt of root.namedChildren) {
+    const d = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (d?.type === 'class_definition' && d.childForFieldName('name')?.text === name) return d;
+  }
+  return undefined;
+}
+
+/**
+ * The class runs its tests through the standard library's `unittest.TestCase` and nothing else: its bases are
+ * `unittest.TestCase` or classes of this file whose own bases are (no other base, no metaclass, no class decorator,
+ * no override of how a test is called). A project base class imported from elsewhere may run coroutines or generators.
+ */
+function isPlainUnittestCase(ctx: RuleContext, cls: Node, depth = 0): boolean {
+  if (depth > 8 || cls.parent?.type === 'decorated_definition') return false;
+  const supers = cls.childForFieldName('superclasses');
+  if (supers?.namedChildren.some((c) => c.type === 'keyword_argument')) return false;
+  const defines = (cls.childForFieldName('body')?.namedChildren ?? []).some((s) => {
+    const d = s.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
+    return d?.type === 'function_definition' && RUNNER_METHODS.has(functionName(d));
+  });
+  if (defines) return false;
+  const bases = (supers?.namedChildren ?? []).filter((b) => b.type !== 'comment');
+  if (!bases.length) return false;
+  return bases.every((b) => {
+    if (/^unittest(\.case)?\.TestCase$/.test(ctx.names.qualify(b) ?? '')) return true;
+    const local = b.type === 'identifier' ? classNamed(ctx.root, b.text) : undefined;
+    return !!local && local.id !== cls.id && isPlainUnittestCase(ctx, local, depth + 1);
+  });
+}
+
+/** A class pytest collects by itself: `class TestX:` (no bases, or `object`), not used as a base in the file. */
+function isPytestClass(ctx: RuleContext, cls: Node): boolean {
+  const name = cls.childForFieldName('name')?.text ?? '';
+  if (!/^Test/.test(name) || cls.parent?.type === 'decorated_definition') return false;
+  const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).filter((b) => b.type !== 'comment');
+  if (!bases.every((b) => b.text === 'object')) return false;
+  return !ctx.root.descendantsOfType('class_definition').some((c) => (c?.childForFieldName('superclasses')?.namedChildren ?? []).some((b) => b.text === name || b.text.endsWith(`.${name}`)));
+}
+
+/** The name is read somewhere else in the file (`test_x = wrap(test_x)`, `for case in test_cases():`, `self.test_x()`). */
+function nameUsedElsewhere(ctx: RuleContext, name: string): boolean {
+  for (const id of ctx.root.descendantsOfType('identifier')) {
+    // Definitions of the name (this one, a namesake in another class) are not uses.
+    if (id && id.text === name && !(id.parent?.type === 'function_definition' && id.parent.childForFieldName('name')?.id === id.id)) return true;
+  }
+  return false;
+}
+
+/** `yield` / `yield from` of the function itself (not of nested functions, lambdas or classes). */
+function ownYields(body: Node): Node[] {
+  const out: Node[] = [];
+  forEachInScope(body, (n) => {
+    // The walk also meets the anonymous `yield` keyword, which shares the node's type name.
+    if (n.type === 'yield' && n.isNamed) out.push(n);
+    // A generator expression is a scope of its own.
+    return n.type !== 'generator_expression';
+  });
+  return out;
+}
+
+/** `yield`, `yield None`: a value-less yield, the line that turns the test into a generator and nothing else. */
+function isBareYield(y: Node): boolean {
+  const value = y.namedChildren.filter((c) => c.type !== 'comment');
+  return value.length === 0 || (value.length === 1 && unparen(value[0]!).type === 'none');
+}
+
+/**
+ * A test whose body is never executed by its runner: a generator (`yield` in the body: calling it only builds a
+ * generator; unittest discards it and passes, pytest before 8.4 reports it as xfailed), or an `async def` method of a
+ * plain `unittest.TestCase` (calling it only builds a coroutine, which unittest discards). Decorated tests (`@gen_test`,
+ * `@inlineCallbacks`, `@pytest.fixture`, `@contextmanager`) and names used elsewhere in the file are left alone.
+ * Returns true when reported.
+ */
+function checkBodyNeverRuns(ctx: RuleContext, fn: Node, body: Node): boolean {
+  const isAsync = fn.children.some((c) => c.type === 'async');
+  const yields = ctx.source.includes('yield') ? ownYields(body) : [];
+  if (!isAsync && !yields.length) return false;
+  if (decoratorsOf(fn).length) return false;
+  const name = functionName(fn);
+  const cls = fn.parent?.parent?.type === 'class_definition' ? fn.parent.parent : undefined;
+  // A class built inside a function is a sample for a test of the framework itself (`Foo('test').run()`).
+  for (let p = cls?.parent; p; p = p.parent) if (p.type === 'function_definition') return false;
+  const unittestCase = !!cls && isPlainUnittestCase(ctx, cls);
+  if (cls && !unittestCase && !(yields.length && isPytestClass(ctx, cls))) return false;
+  if (nameUsedElsewhere(ctx, name)) return false;
+  const checks = assertionsIn(body, ctx.names);
+  const related = checks.slice(0, 5).map((c) => ({ node: c, message: 'assertion that never runs' }));
+  if (yields.length && !isAsync) {
+    const bare = yields.find(isBareYield);
+    const runner = unittestCase ? 'unittest calls it, gets a generator back and records a pass' : 'pytest does not run generator tests (before pytest 8.4 it reports them as xfailed, not failed)';
+    if (bare) {
+      ctx.report({
+        node: bare,
+        message: `\`${bare.text.split('\n')[0]}\` makes \`${name}()\` a generator: ${runner}, so its body${checks.length ? ', assertions included,' : ''} never runs. Remove the \`yield\`.`,
+        severity: 'warning',
+        related,
+      });
+    } else {
+      // `yield check, value`: a nose-style generator test, which unittest never supported and pytest dropped in 4.0.
+      ctx.report({
+        node: yields[0]!,
+        message: `\`${name}()\` yields its cases (a nose-style generator test): ${runner}, so none of them runs. Use \`@pytest.mark.parametrize\` or \`self.subTest()\`.`,
+        severity: 'info',
+        related,
+      });
+    }
+    return true;
+  }
+  if (isAsync && unittestCase) {
+    const base = baseExpressions(cls!).map((b) => b.text).join(', ');
+    ctx.report({
+      node: fn.childForFieldName('name') ?? fn,
+      message: `\`async def ${name}()\` on \`${cls!.childForFieldName('name')?.text}(${base})\`: unittest.TestCase calls it, gets a coroutine it never awaits and records a pass, so its body${checks.length ? ', assertions included,' : ''} never runs. Derive from \`unittest.IsolatedAsyncioTestCase\`.`,
+      severity: 'warning',
+      related,
+    });
+    return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@
  * and a parametrized test whose every case carries an unconditional skip (`pytest.param(..., marks=pytest.mark.skip(...))`)
  * are blanket skips too, and so are conditions that are a module name only ever bound to a constant
  * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), a fixture (in a test file or a conftest) that skips before
- * it provides anything, and `@unittest.expectedFailure` on a test class (info: an unexpected success fails the run).
+ * it provides anything, and `@unittest.expectedFailure` on a test class (info: an unexpected success fails the run),
+ * and module-level `__test__ = False` in a test module (pytest collects nothing from it). A reason that says the tests
+ * fail and names only the CI or an issue number ("timing-sensitive, see #412") keeps the warning.
  * A skip inside a loop over a literal case list (`for item, price in CASES: if price is None: pytest.skip(...)`,
  * `CASES` a literal nothing changes) whose condition some listed case meets always runs: at module level, in a
  * fixture, in setUp and in code under test it counts as unconditional. Cases from data, a list that changes or a
@@ -98,13 +100,47 @@ function marksIn(value: Node): Node[] {
   return [v];
 }
 
+/** A reason that says the tests fail: "flaky", "timing-sensitive", "broken", "fails", "race condition", "hangs". */
+const SAYS_TESTS_FAIL = /\bflak(?:y|ey|iness)\b|\bintermittent|\bsporadic|\btiming[- ](?:sensitive|dependent|related|issues?)|\btiming\b|\bbroken\b|\bbreaks?\b|\bfail(?:s|ing|ures?|ed)?\b|\brac(?:e|y|es)\b|\bhangs?\b|\bunstable\b|\bunreliable\b|\bdeadlocks?\b/i;
+
+/** Where the project's own test runs happen ("CI", "CI runners", "GitHub Actions"), and references to its tracker. */
+const CI_OR_ISSUE = /\bci\b(?:[- ]?(?:runners?|servers?|machines?|builds?|jobs?))?|\bgithub actions\b|\btravis\b|\bappveyor\b|\bbpo-?\d+|\bgh-?#?\s?\d+|\bissues? ?#?\d+|\bbug ?#?\d+|#\d{2,}|\bb\/\d{4,}|https?:\/\/github\.com\/\S*\/(?:issues|pull)\/\d+/gi;
+/** A tracker key (`PROJ-123`): capitals only. */
+const TRACKER_KEY_ANYWHERE = /\b[A-Z][A-Z0-9]{1,9}-\d+\b/g;
+
+/**
+ * `classifyReason` for a skip of a whole module or class. A reason that says the tests fail ("timing-sensitive, see
+ * #412", "flaky on CI", "broken on CI runners") and names nothing else outside the code than the project's CI or an
+ * issue number is the failure being hidden, with a ticket: it keeps the warning. The project's CI is where its tests
+ * are meant to run, and a ticket does not make a skip conditional. A platform, a distribution, the network or a
+ * resource ("fails on Windows", "flaky convergence, https://bugs.debian.org/944054") still makes it info, and so does
+ * a bare reference without a claim of failure ("see gh-1234").
+ */
+function blanketReasonVerdict(reason: Node | undefined): ReasonVerdict {
+  const verdict = classifyReason(reason);
+  if (verdict !== 'external' || !reason) return verdict;
+  const text = reasonText(reason);
+  if (!SAYS_TESTS_FAIL.test(text)) return verdict;
+  return classifyReasonText(text.replace(CI_OR_ISSUE, ' ').replace(TRACKER_KEY_ANYWHERE, ' ')) === 'external' ? 'external' : 'internal';
+}
+
+/** The literal text of a reason (the literal parts of an f-string or concatenation). */
+function reasonText(reason: Node): string {
+  const n = unparen(reason);
+  const v = stringValue(n);
+  if (v !== undefined) return v;
+  const parts: string[] = [];
+  forEachDescendant(n, (c) => void (c.type === 'string_content' && parts.push(c.text)));
+  return parts.join(' ');
+}
+
 function severityFor(reason: ReasonVerdict): Severity {
   return reason === 'external' || reason === 'unknown' ? 'info' : 'warning';
 }
 
 /** Severity and message parts from a skip's reason: `text` goes before the sentence's full stop, `tail` after it. */
 function reasonNote(reasonNode: Node | undefined): { severity: Severity; text: string; tail: string } {
-  const severity = severityFor(classifyReason(reasonNode));
+  const severity = severityFor(blanketReasonVerdict(reasonNode));
   const text = reasonNode ? ` (reason: ${quoteReason(reasonNode)})` : ' without a reason';
   const tail =
     severity === 'info'
@@ -222,6 +258,7 @@ function checkTestModule(ctx: RuleContext): void {
       const e = stmt.namedChild(0);
       if (e?.type === 'assignment') {
         checkPytestmark(ctx, e, 'module');
+        checkModuleTestFlag(ctx, e, stmt);
         const right = e.childForFieldName('right');
         if (right) checkAppliedDecorator(ctx, right);
       } else if (e?.type === 'call' && checkAppliedDecorator(ctx, e)) {
@@ -258,6 +295,26 @@ function checkTestModule(ctx: RuleContext): void {
     if (def.type === 'class_definition') checkClass(ctx, def);
     if (def.type === 'function_definition' && SETUP_NAMES.has(functionName(def)) && moduleDefinesTests(ctx.root)) checkSetUp(ctx, def, 'module');
   }
+}
+
+/**
+ * `__test__ = False` at module level: pytest (and nose) collect nothing from a module whose `__test__` is false, so
+ * every test of the file silently stops running. Only in a module that defines tests; on a class it marks a helper
+ * or an abstract base (subclasses set it back), and `__test__ = {...}` is doctest's table of extra tests.
+ */
+function checkModuleTestFlag(ctx: RuleContext, assign: Node, stmt: Node): void {
+  const left = assign.childForFieldName('left');
+  const right = assign.childForFieldName('right');
+  if (left?.type !== 'identifier' || left.text !== '__test__' || !right) return;
+  // `False`, `None`, `0`; an empty `{}` is how doctest's own copies start their table of extra tests.
+  const v = unparen(right);
+  if (!(v.type === 'false' || v.type === 'none' || (v.type === 'integer' && literalTruth(v) === false))) return;
+  if (!moduleDefinesTests(ctx.root)) return;
+  ctx.report({
+    node: assign,
+    message: `Module-level \`${assign.text.split('\n')[0]}\`${gateNote(stmt)} stops pytest from collecting any test in this file: none of them runs, and the run reports nothing missing. Remove it, or skip under a condition that names why the tests cannot run here.`,
+    severity: 'warning',
+  });
 }
 
 /** The name a `@pytest.fixture` function provides, unless it is autouse (RH303 judges autouse fixtures) or not a fixture. */
@@ -907,14 +964,14 @@ export const blanketSkip: Rule = {
     defaultSeverity: 'warning',
     severityByRole: { test: 'warning', 'code-under-test': 'warning', 'test-infrastructure': 'warning', 'entry-point': 'off' },
     docs: {
-      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition (also written out on every test of a file or every case of a parametrized test, kept in a name, or gated on a constant or a version every Python meets), fixtures that always skip, `load_tests` hooks that return an empty suite, and skips raised from code under test.',
+      summary: 'Finds skips and xfails that switch off a whole test module or class without a condition (also written out on every test of a file or every case of a parametrized test, kept in a name, or gated on a constant or a version every Python meets), fixtures that always skip, `load_tests` hooks that return an empty suite, module-level `__test__ = False`, and skips raised from code under test.',
       why:
         'Skipped tests do not fail the run. `pytestmark = pytest.mark.skip(...)`, a module-level `pytest.skip(..., allow_module_level=True)`, ' +
         '`@unittest.skip` on a test class or a skip in `setUp` silences every test in its scope at once. A blanket non-strict ' +
         '`pytest.mark.xfail` makes every failure read as expected (with `run=False` the tests do not even run), and a ' +
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
         '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. A `load_tests` hook that returns an empty ' +
-        '`unittest.TestSuite()` drops every test of its module without a word. The same skip put on every test of a file one by one, a mark kept in a name ' +
+        '`unittest.TestSuite()` drops every test of its module without a word, and so does `__test__ = False` at module level under pytest. The same skip put on every test of a file one by one, a mark kept in a name ' +
         '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif(sys.version_info < (99,))`, `skipif(sys.version_info[0] > 1)`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`). ' +
         'A fixture whose first act is `pytest.skip()` skips every test that requests it. A parametrize table whose every case is `pytest.param(..., marks=pytest.mark.skip(...))` reads as a list of cases but runs none of them. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
@@ -928,7 +985,8 @@ export const blanketSkip: Rule = {
         'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment; when every test also carries a mark naming what it needs (`@pytest.mark.network`, `@requires_gpu`) and the skip or xfail gives no reason of its own, it is `info` (a reason that does not name the environment, `xfail(reason="intermittent")`, keeps the warning).',
         'Version gates that some Python 3 release (3.0 to 3.99) meets and another does not (`skipif(sys.version_info < (3, 10))`, `skipif(sys.version_info >= (4,))`, `skipif(sys.version_info.minor < 11)`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet. A version condition every release meets is reported like `skipif(True)`; its reason lowers it to `info` only when it names the Python it is about ("Python 2 only", "py3k"): "needs a newer interpreter" under `sys.version_info < (99,)` stays a warning.',
         'Parametrized tests where some cases run, where the case marks are conditional (`skipif(sys.platform == "win32")`) or strict xfails, with a single case, or whose cases are built by code stay quiet; when every case of a literal table carries an unconditional skip or non-strict xfail, it is a warning, or `info` when a reason names the environment or a tracked issue ("GH#22092").',
-        'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`; "known issue" without a reference and "flaky" (even "flaky on CI") are not reasons outside the code and keep the warning.',
+        'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`; "known issue" without a reference and "flaky" (even "flaky on CI") are not reasons outside the code and keep the warning. A reason that says the tests fail ("timing-sensitive, see #412", "flaky on CI, see #412", "broken on CI runners", "race condition, gh-88") and names nothing else than the project\'s CI or an issue number keeps the warning too: the CI is where the tests are meant to run, and a ticket is no condition. A failure tied to a platform, a distribution, the network or a resource ("fails on Windows, see #412", "flaky convergence, https://bugs.debian.org/944054") stays `info`.',
+        '`__test__ = False` (or `None`, `0`) at module level in a test module that defines tests is a warning: pytest (and nose) collect nothing from it. On a class (`class TestData: __test__ = False`, an abstract base whose subclasses set it back), in a module without tests or in a conftest it stays quiet, and so does doctest\'s table `__test__ = {...}`.',
         'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`, or inside a conditional decorator that returns its target unchanged when a condition does not hold, `def skip_if(condition, reason): def decorate(target): if not condition: return target ...`; under a constant condition, `if not True:`, or when the module applies the factory with a condition that is always true, `known_failure = skip_if(True, "known failure")`, the wrapper is still reported), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment and the try block calls no code of the project (`os.sysconf(...)`, `raw.decode(...)`); around the module\'s own functions (`return _flood(grid)`, `self._step(x)`, a relative import) the reason does not lower it.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
@@ -975,6 +1033,7 @@ const TEST_FILE_WORDS = new MentionedWords([
   ['xfail', 'xfail'],
   ['ResourceDenied', 'Denied'],
   ['expectedFailure', 'edFailure'],
+  ['__test__', '_test__'],
 ]);
 
 /** `/__unittest_skip__/`, searched from its rare `k` (see `MentionedWords`). */
