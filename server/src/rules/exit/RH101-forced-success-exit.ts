@@ -38,6 +38,7 @@ import {
   catchesSystemExit,
   CATCHES_SYSTEM_EXIT,
   displayOf,
+  dynamicQualified,
   execSuccessSite,
   exitWrappers,
   forwardedExitSite,
@@ -46,6 +47,7 @@ import {
   exitKindOfQualified,
   exceptionNames,
   exitSiteOf,
+  ownSystemExitClass,
   functionsByName,
   handlerTypes,
   isSuccessStatus,
@@ -109,23 +111,23 @@ function isInside(node: Node, container: Node | null | undefined): boolean {
 const EXPECTS_EXCEPTION = /^(raises|suppress|(assert|should|expect|fail_?unless)_?raises?(_?regexp?)?)$/i;
 
 /** `with pytest.raises(SystemExit)`, `self.assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `contextlib.suppress(SystemExit)`. */
-function isExpectingExitCall(call: Node): boolean {
+function isExpectingExitCall(call: Node, exitClasses: readonly string[] = []): boolean {
   if (call.type !== 'call') return false;
   const fn = dottedName(call.childForFieldName('function')) ?? '';
   const last = fn.slice(fn.lastIndexOf('.') + 1);
   if (!EXPECTS_EXCEPTION.test(last)) return false;
   const args = call.childForFieldName('arguments');
-  return !!args && args.namedChildren.some((a) => exceptionNames(a).some((t) => CATCHES_SYSTEM_EXIT.has(t)));
+  return !!args && args.namedChildren.some((a) => exceptionNames(a).some((t) => CATCHES_SYSTEM_EXIT.has(t) || exitClasses.includes(t)));
 }
 
-function withExpectsExit(withStmt: Node): boolean {
+function withExpectsExit(withStmt: Node, exitClasses: readonly string[]): boolean {
   let found = false;
   forEachDescendant(withStmt, (n) => {
     if (n.type === 'block') return false;
     if (n.type === 'with_item') {
       const v = n.childForFieldName('value');
       const call = v?.type === 'as_pattern' ? v.namedChild(0) : v;
-      if (call && isExpectingExitCall(unparen(call))) found = true;
+      if (call && isExpectingExitCall(unparen(call), exitClasses)) found = true;
       return false;
     }
     return true;
@@ -607,6 +609,8 @@ class FileJudge {
 
   judge(site: ExitSite): Verdict | undefined {
     const node = site.node;
+    // A SystemExit subclass is also caught or expected by its own name or a base's (`pytest.raises(Aborted)`).
+    const exitClasses = site.exitClasses ?? [];
     const chain: Node[] = [];
     let handler: Node | null = null;
     let swallowedWork: Node | null = null;
@@ -617,7 +621,7 @@ class FileJudge {
         if (p.type === 'lambda' && inner && site.catchable) {
           // `assertRaises(SystemExit, lambda: sys.exit(0))`
           const call = p.parent?.type === 'argument_list' ? p.parent.parent : null;
-          if (call && isExpectingExitCall(call)) caught = true;
+          if (call && isExpectingExitCall(call, exitClasses)) caught = true;
         }
         inner = false;
         continue;
@@ -626,10 +630,10 @@ class FileJudge {
       if (p.type === 'except_clause' && !handler) handler = p;
       if (p.type === 'try_statement' && site.catchable) {
         const body = p.childForFieldName('body');
-        if (isInside(node, body) && p.namedChildren.some((c) => c.type === 'except_clause' && catchesSystemExit(c))) caught = true;
+        if (isInside(node, body) && p.namedChildren.some((c) => c.type === 'except_clause' && (catchesSystemExit(c) || !!handlerTypes(c)?.some((t) => exitClasses.includes(t))))) caught = true;
         if (handler && handler.parent?.id === p.id) swallowedWork = body;
       }
-      if (p.type === 'with_statement' && site.catchable && isInside(node, p.childForFieldName('body')) && withExpectsExit(p)) caught = true;
+      if (p.type === 'with_statement' && site.catchable && isInside(node, p.childForFieldName('body')) && withExpectsExit(p, exitClasses)) caught = true;
     }
     if (caught) return undefined;
     const handlerKind = handler ? classifyHandler(handler) : undefined;
@@ -802,13 +806,13 @@ class FileJudge {
       const roots = this.roots();
       const topLabel = top ? roots.get(top.id) : undefined;
       // A test that asserts the exit (`assertRaises(SystemExit, ...)`, `pytest.raises(SystemExit)`) expects it.
-      if (site.catchable && top && topLabel && containsExpectingExit(top)) return undefined;
+      if (site.catchable && top && topLabel && containsExpectingExit(top, site.exitClasses)) return undefined;
       const label = roots.get(nearest.id);
       // A test class nested in another class or a function is a sample that the enclosing tests run under
       // their own runner (which catches SystemExit), not a test that discovery collects.
       const sample = label && site.catchable && !swallow ? sampleTestContainer(nearest, this.names) : undefined;
       if (sample) {
-        if (containsExpectingExit(sample)) return undefined;
+        if (containsExpectingExit(sample, site.exitClasses)) return undefined;
         return { severity: 'info', where: `in ${label}, of a sample test class nested in \`${functionName(sample)}\``, note: 'Test discovery does not collect it; the tests that run it see its SystemExit as an error.' };
       }
       if (label) return { severity: 'error', where: swallow ? `in ${label}, ${swallowWhere}` : `in ${label}`, related: swallowRelated };
@@ -1324,11 +1328,11 @@ function sampleTestContainer(method: Node, names: NameResolver): Node | undefine
 }
 
 /** The function (with its nested code) asserts that something raises SystemExit. */
-function containsExpectingExit(def: Node): boolean {
+function containsExpectingExit(def: Node, exitClasses: readonly string[] = []): boolean {
   let found = false;
   forEachDescendant(def, (n) => {
     if (found) return false;
-    if (n.type === 'call' && isExpectingExitCall(n)) found = true;
+    if (n.type === 'call' && isExpectingExitCall(n, exitClasses)) found = true;
     return !found;
   });
   return found;
@@ -1467,11 +1471,42 @@ function mayExit(n: Node, names: NameResolver): boolean | string {
     const name = target.text;
     // A called bare name is an exit only if it resolves to an exit function, as `exitSiteOf` would find
     // (its `qualify` of a bare name is this `lookup`): most calls stop here, before any caching work.
-    if (n.type === 'call' && !exitKindOfQualified(names.lookup(name))) return false;
+    if (n.type === 'call' && !exitKindOfQualified(names.lookup(name))) {
+      // `_leave = getattr(_rt, "_" + "exit")` with `_rt = __import__("o" + "s")`: resolved here, past the alias scan.
+      return !names.lookup(name) && !!exitKindOfQualified(dynamicQualified(target, names));
+    }
     return EXIT_NAMES.has(name) || name;
   }
   if (target.type === 'attribute') return EXIT_NAMES.has(target.childForFieldName('attribute')?.text ?? '');
   return target.type === 'call' || target.type === 'subscript';
+}
+
+/** A class statement whose bases mention SystemExit. */
+const SUBCLASSES_SYSTEM_EXIT = /^class\s+\w+\s*\([^)]*\bSystemExit\b/m;
+
+/**
+ * A class of an importable library module that subclasses SystemExit and takes a reason, but whose
+ * constructor gives SystemExit no status (`def __init__(self, reason=""): super().__init__()`): raised from
+ * another module (as a failure, `raise ConversionAborted(str(exc))`), it ends the process with status 0.
+ * Raised in this file, the raise is judged instead; in a program's module (a main guard, `sys.argv`, a server
+ * or argument-parsing import) it is the program's own way out.
+ */
+function reportDisguisedExitClasses(ctx: RuleContext): void {
+  if (PROGRAM_IMPORT.test(ctx.source) || ctx.facts.hasShebang || /\bargv\b/.test(ctx.source)) return;
+  if (ctx.root.namedChildren.some((s) => s.type === 'if_statement' && isMainGuardCondition(s.childForFieldName('condition')))) return;
+  for (const stmt of ctx.root.namedChildren) {
+    const name = stmt.type === 'class_definition' ? stmt.childForFieldName('name') : null;
+    if (!name || ctx.names.lookup(name.text) !== undefined) continue;
+    const own = ownSystemExitClass(name, ctx.names);
+    if (!own?.forced || !own.init || own.cls.id !== stmt.id) continue;
+    const taken = parameterNames(own.init).slice(1);
+    if (taken.length === 0 || new RegExp(`\\braise\\s+${name.text}\\b`).test(ctx.source)) continue;
+    ctx.report({
+      node: name,
+      severity: 'warning',
+      message: `\`${name.text}\` subclasses SystemExit ${own.forced}, whatever it is given (\`${taken.join('`, `')}\`): raised as a failure by the code that imports it, it ends the process with status 0, and wherever nothing catches it the test run reports success.`,
+    });
+  }
 }
 
 /** The file's test runs, and the exits after them that RH102 reports. */
@@ -1560,7 +1595,8 @@ export const forcedSuccessExit: Rule = {
         'runs and graders that run `python solution.py` or import the module.',
         '',
         'The exit can be spelt indirectly: `getattr(sys, "exit")`, or a name built from literal pieces (`getattr(sys, _NAME)` with',
-        '`_NAME = "ex" + "it"` bound once). `os._exit` handed to a new thread with its status (`threading.Thread(target=os._exit,',
+        '`_NAME = "ex" + "it"` bound once), also for the module (`_rt = __import__("o" + "s")`, `importlib.import_module(...)`) and',
+        'for a name bound once to the lookup (`_leave = getattr(_rt, "_" + "exit")`, then `_leave(0)`). `os._exit` handed to a new thread with its status (`threading.Thread(target=os._exit,',
         'args=(0,))`, `threading.Timer(1, os._exit, [0])`, `_thread.start_new_thread(os._exit, (0,))`, or a `functools.partial` of it)',
         'still ends the whole process: it is judged at that call like `os._exit(0)` written there.',
       ].join('\n'),
@@ -1576,6 +1612,7 @@ export const forcedSuccessExit: Rule = {
         'A path only a command-line switch takes: a branch on a parameter that the function only ever tests (`if as_list:`, `if dump > 1:`, never used as data) and that is off unless its caller turns it on — a falsy default (`as_list=None`), or every call of the function in the file made by a function that reads the command line (`main()` passing `dump` from `-D`) — quiet, like `--help`. A parameter the function also uses as data (`if target: ...` then `a + b == target`), one on by default (`fast=True`), a negated test (`if not strict:`), a switch some library function passes, and `os._exit(0)` stay `error`.',
         'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). Likewise a function or lambda handed as a `callback=`/`on_*=` keyword to a constructor of a class the file neither defines nor imports from its own package (`self.reloader_cls(callback=on_change)`) and never called directly, which that object runs on its event — quiet; but a callback handed to the project\'s own class (`from etl.pipeline import Pipeline` in `src/etl/app.py`, or a relative import) or to a function (`minimize(f, x0, callback=stop)`), one the file also calls, and `os._exit(0)` in any of them stay `error`. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet), and when the file arms the timer itself (`signal.alarm(...)`, `signal.setitimer(...)`) a `def` handler is an `error` even where an uncalled helper would be `info` (registered in code under test, at module level, or in a test, fixture or hook of a test-side file), as a lambda handler written there is. So is the handler of a signal the code sends to its own process (`os.kill(os.getpid(), SIGUSR1)`, `signal.raise_signal(...)`, `signal.pthread_kill(threading.get_ident(), ...)`): an exit it calls itself by a detour (a signal sent to another process, or re-raised with the default action, stays quiet).',
         '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code). The same when the function forks through a nested function it calls or a helper named for forking (`number = fork_processes(3)`): a process manager\'s parent exiting after its children, a test\'s worker ending itself.',
+        'A class of this file that subclasses `SystemExit` (directly or through other classes of the file) is raised like `SystemExit`: judged by the status its constructor gives the base (`super().__init__()` or `super().__init__(0)` exits 0 whatever the raise passes, as does a class-level `code = 0`), or, without a constructor, by the raise\'s own argument (`raise Abort` exits 0, `raise Abort("bad input")` exits 1); one that passes its message on (`super().__init__(f"ERROR: {message}")`) or sets `code = 1` is a failure — quiet. The same placement rules as for `raise SystemExit` apply (a command line\'s own quiet exit in `main()` is quiet). Such a class defined in a library module and raised elsewhere, whose constructor takes a reason and still gives the base no status (`def __init__(self, reason=""): super().__init__()`), is a `warning` at the class; not in a program\'s module (main guard, `sys.argv`, a server, signal or argument-parsing import), nor when it takes nothing (`class Done(SystemExit)` exiting 0 by name).',
         'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)`, a plain `Enum` member (printed, status 1) — quiet (but `os._exit(0 if n else 0)`, `os._exit(*ARGS)` with `ARGS = (0,)`, and a class constant bound only to 0 in this file, `sys.exit(Codes.SUCCESS)` or an `IntEnum` member, are successes: `error`).',
         'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `assert_raises(SystemExit, ...)`, `try/except SystemExit` — quiet. A test class nested in another class or a function, which discovery does not collect (a sample that a test framework\'s own tests run under their runner), is `info`, and quiet when its enclosing class or function expects the SystemExit (`os._exit(0)` there stays an `error`).',
         '`except KeyboardInterrupt: sys.exit(0)` — quiet.',
@@ -1655,13 +1692,14 @@ function listeners(ctx: RuleContext): Listeners {
     const site = exitSiteOf(n, ctx.names) ?? wrappedExit(n) ?? (n.type === 'call' ? tableExitSite(n, ctx.names) : undefined);
     if (!site) return;
     // Same filter as before, in the other order: the textual alias scan runs only for a resolved exit.
-    if (typeof may === 'string' && !(aliases ??= possibleExitAliases(ctx.source)).has(may)) return;
+    if (typeof may === 'string' && !site.exitClasses && !(aliases ??= possibleExitAliases(ctx.source)).has(may)) return;
     if (isSuccessStatus(site, ctx.names)) sites.push(site);
   };
   return {
     call: collect,
     raise_statement: collect,
     'module:exit'() {
+      if (ctx.role === 'code-under-test' && SUBCLASSES_SYSTEM_EXIT.test(ctx.source)) reportDisguisedExitClasses(ctx);
       if (sites.length === 0) return;
       const judge = new FileJudge(ctx);
       let runnerExits: { ignored: Set<number>; runs: Node[] } | undefined;

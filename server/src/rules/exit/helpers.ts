@@ -13,6 +13,7 @@ import {
   enclosingFunction,
   forEachDescendant,
   forEachInScope,
+  functionName,
   isMainGuardCondition,
   lastNameOf,
   localAssignments,
@@ -23,7 +24,7 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { builtStrings } from '../equality/helpers';
+import { builtStrings, valueBoundOnce } from '../equality/helpers';
 
 export type ExitKind = 'sys.exit' | 'os._exit' | 'exit' | 'quit' | 'SystemExit';
 
@@ -39,6 +40,8 @@ export interface ExitSite {
   succeeds?: boolean;
   /** False for `os._exit`: no `except`, `pytest.raises` or test runner can catch it. */
   catchable: boolean;
+  /** The class of this file raised, and its bases up to SystemExit, when it subclasses SystemExit (`raise Aborted(reason)`). */
+  exitClasses?: string[];
 }
 
 const EXIT_CALLEES: Record<string, ExitKind> = {
@@ -59,22 +62,61 @@ export function exitKindOfQualified(q: string | undefined): ExitKind | undefined
 
 /** The kind of exit function an expression names (`sys.exit`, `bye` after `from os import _exit as bye`). */
 export function exitFunctionKind(node: Node | null | undefined, names: NameResolver): ExitKind | undefined {
-  return exitKindOfQualified(names.qualify(node) ?? builtAttribute(node, names));
+  return exitKindOfQualified(names.qualify(node) ?? dynamicQualified(node, names));
 }
 
 /**
- * `getattr(sys, NAME)` whose name is built from literals only (`"ex" + "it"`, `f"{A}{B}"`, a name bound once
- * to such a string: `_TERMINATE = "ex" + "it"`): the attribute it reads, as `qualify` reads `getattr(sys, "exit")`.
- * A name that may take several values (a loop over names) reads nothing here.
+ * What an expression names when its module or attribute is fetched by a name built from literals, which
+ * `qualify` does not read: `getattr(sys, "ex" + "it")`, `getattr(sys, _TERMINATE)` with `_TERMINATE = "ex" +
+ * "it"`, `__import__("o" + "s")`, `importlib.import_module(f"{A}{B}")`, an attribute of one of them, or a
+ * name bound once to one of them (`_rt = __import__("o" + "s")`, `_leave = getattr(_rt, "_" + "exit")`).
+ * A name that may take several values (a loop over names, two bindings) names nothing here.
  */
-function builtAttribute(node: Node | null | undefined, names: NameResolver): string | undefined {
-  const c = node && unparen(node);
-  if (c?.type !== 'call' || c.childForFieldName('function')?.text !== 'getattr' || names.qualify(c.childForFieldName('function')) !== 'builtins.getattr') return undefined;
-  const args = callArguments(c);
-  if (args.hasSplat || args.positional.length < 2) return undefined;
-  const owner = names.qualify(args.positional[0]);
-  const values = owner ? builtStrings(args.positional[1]) : undefined;
-  return values?.length === 1 && /^[A-Za-z_]\w*$/.test(values[0]!) ? `${owner}.${values[0]}` : undefined;
+export function dynamicQualified(node: Node | null | undefined, names: NameResolver, depth = 0): string | undefined {
+  if (!node || depth > 6) return undefined;
+  const n = unparen(node);
+  if (n.type === 'identifier') {
+    const known = names.lookup(n.text);
+    if (known || !namesBoundToFetches(n).has(n.text)) return known;
+    return dynamicQualified(valueBoundOnce(n), names, depth + 1);
+  }
+  if (n.type === 'attribute') {
+    const attr = n.childForFieldName('attribute')?.text;
+    const owner = attr ? names.qualify(n.childForFieldName('object')) ?? dynamicQualified(n.childForFieldName('object'), names, depth + 1) : undefined;
+    return owner && `${owner}.${attr}`;
+  }
+  if (n.type !== 'call') return undefined;
+  const fn = names.qualify(n.childForFieldName('function'));
+  if (fn !== 'builtins.getattr' && fn !== 'builtins.__import__' && fn !== 'importlib.import_module') return undefined;
+  const args = callArguments(n);
+  if (args.hasSplat) return undefined;
+  if (fn === 'builtins.getattr') {
+    if (args.positional.length < 2) return undefined;
+    const owner = names.qualify(args.positional[0]) ?? dynamicQualified(args.positional[0], names, depth + 1);
+    const values = owner ? builtStrings(args.positional[1]) : undefined;
+    return values?.length === 1 && /^[A-Za-z_]\w*$/.test(values[0]!) ? `${owner}.${values[0]}` : undefined;
+  }
+  const values = args.positional[0] ? builtStrings(args.positional[0]) : undefined;
+  if (values?.length !== 1 || !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(values[0]!)) return undefined;
+  // `__import__("os.path")` returns the top package; import_module returns the leaf.
+  return fn === 'builtins.__import__' ? values[0]!.split('.')[0] : values[0];
+}
+
+const fetchedNames = new WeakMap<Node, Set<string>>();
+/**
+ * Names the file assigns the result of `getattr(...)`, `__import__(...)` or `import_module(...)` to (a textual
+ * scan, once per file): only those can name a fetched module or attribute.
+ */
+function namesBoundToFetches(n: Node): Set<string> {
+  let root = n;
+  while (root.parent) root = root.parent;
+  let found = fetchedNames.get(root);
+  if (!found) {
+    found = new Set();
+    for (const m of root.text.matchAll(/\b([A-Za-z_]\w*)\s*:?=\s*(?:getattr|__import__|[\w.]*import_module)\s*\(/g)) found.add(m[1]!);
+    fetchedNames.set(root, found);
+  }
+  return found;
 }
 
 function isSystemExitClass(node: Node | null | undefined, names: NameResolver): boolean {
@@ -104,6 +146,127 @@ export function exitSiteOf(node: Node, names: NameResolver): ExitSite | undefine
       if (args.hasSplat || args.positional.length > 1) return undefined; // a tuple code exits non-zero
       return { node, kind: 'SystemExit', status: args.positional[0] ?? null, catchable: true };
     }
+    // A class of this file that subclasses SystemExit: `raise Aborted` / `raise Aborted(reason)`.
+    const cls = r.type === 'call' ? r.childForFieldName('function') : r;
+    const own = cls?.type === 'identifier' && names.lookup(cls.text) === undefined ? ownSystemExitClass(cls, names) : undefined;
+    if (!own) return undefined;
+    const exitClass = cls!.text;
+    const exitClasses = own.names;
+    if (own.forced) return { node, kind: 'SystemExit', status: null, catchable: true, exitClasses, via: `\`${exitClass}\` subclasses SystemExit ${own.forced}` };
+    if (r.type !== 'call') return { node, kind: 'SystemExit', status: null, catchable: true, exitClasses, via: `\`${exitClass}\` subclasses SystemExit` };
+    const args = callArguments(r);
+    if (args.hasSplat || args.positional.length > 1 || args.keywords.size) return undefined;
+    return { node, kind: 'SystemExit', status: args.positional[0] ?? null, catchable: true, exitClasses, via: `\`${exitClass}\` subclasses SystemExit` };
+  }
+  return undefined;
+}
+
+/**
+ * How a class of this file that subclasses SystemExit (directly or through other classes of the file, one
+ * base each) sets the exit status: `forced` says how its constructor exits 0 whatever it is given
+ * (`super().__init__()`, `super().__init__(0)`, a class-level `code = 0`); without it the class takes its
+ * arguments like SystemExit. Undefined for other classes, and where the status is set some other way (a
+ * constructor passing its arguments on, a `code` attribute that is not a success, `__new__`).
+ */
+export function ownSystemExitClass(id: Node, names: NameResolver): { forced?: string; init?: Node; cls: Node; names: string[] } | undefined {
+  const chain: Node[] = [];
+  let name = id.text;
+  for (let depth = 0; ; depth++) {
+    const cls = depth < 6 ? moduleClass(id, name) : undefined;
+    if (!cls || chain.includes(cls)) return undefined;
+    chain.push(cls);
+    const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).filter((b) => b.type !== 'comment');
+    if (bases.length !== 1) return undefined;
+    if (names.qualify(bases[0]) === 'builtins.SystemExit') break;
+    if (bases[0]!.type !== 'identifier' || names.lookup(bases[0]!.text) !== undefined) return undefined;
+    name = bases[0]!.text;
+  }
+  const classNames = chain.map(functionName);
+  for (let i = 0; i < chain.length; i++) {
+    const members = classMembers(chain[i]!);
+    if (members.has('__new__')) return undefined;
+    const code = members.get('code');
+    if (code) {
+      // A class attribute `code` is what the exit reads, whatever the constructor stores.
+      return code.type === 'assignment' && isSuccessLiteral(code.childForFieldName('right'), names) ? { forced: `with \`code = ${code.childForFieldName('right')!.text}\``, cls: chain[0]!, names: classNames } : undefined;
+    }
+    const init = members.get('__init__');
+    if (!init) continue;
+    // The constructor decides, unless a class further up has one of its own that it calls instead.
+    if (init.type !== 'function_definition' || chain.slice(i + 1).some((c) => classMembers(c).has('__init__') || classMembers(c).has('code'))) return undefined;
+    const forced = initForcingSuccess(init, names);
+    return forced ? { forced: `and its constructor calls \`${forced.replace(/\s+/g, ' ')}\``, init, cls: chain[0]!, names: classNames } : undefined;
+  }
+  return { cls: chain[0]!, names: classNames };
+}
+
+/** The one class of this name defined at module level of `node`'s file, and the name bound nowhere else there. */
+function moduleClass(node: Node, name: string): Node | undefined {
+  let root = node;
+  while (root.parent) root = root.parent;
+  let byName = moduleClasses.get(root);
+  if (!byName) {
+    byName = new Map();
+    for (const stmt of root.namedChildren) {
+      const d = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+      const n = d && (d.type === 'class_definition' || d.type === 'function_definition') ? d.childForFieldName('name')?.text : undefined;
+      if (n) byName.set(n, byName.has(n) ? null : d!.type === 'class_definition' && stmt.type === 'class_definition' ? d : null);
+    }
+    for (const [n] of moduleAssignments(root)) if (byName.has(n)) byName.set(n, null);
+    moduleClasses.set(root, byName);
+  }
+  return byName.get(name) ?? undefined;
+}
+const moduleClasses = new WeakMap<Node, Map<string, Node | null>>();
+
+/** The names a class body binds, each with its `def` or assignment (the last one). */
+function classMembers(cls: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const d = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (d?.type === 'function_definition') out.set(functionName(d), d);
+    else if (d?.type === 'class_definition') out.set(functionName(d), d);
+    else if (stmt.type === 'expression_statement') {
+      const a = stmt.namedChild(0);
+      const left = a?.type === 'assignment' || a?.type === 'augmented_assignment' ? a.childForFieldName('left') : undefined;
+      if (left?.type === 'identifier') out.set(left.text, a!);
+    }
+  }
+  return out;
+}
+
+/**
+ * The base constructor call of an `__init__` that always gives SystemExit a success status, as written:
+ * one statement of its body calling `super().__init__()`, `super().__init__(0)` or `SystemExit.__init__(self,
+ * None)`, no other base constructor call, and no `self.code = ...`.
+ */
+function initForcingSuccess(init: Node, names: NameResolver): string | undefined {
+  const body = init.childForFieldName('body');
+  const self = parameterNames(init)[0];
+  if (!body || !self) return undefined;
+  let calls = 0;
+  let setsCode = false;
+  forEachInScope(body, (n) => {
+    if (n.type === 'call' && lastNameOf(n.childForFieldName('function')) === '__init__') calls++;
+    if ((n.type === 'assignment' || n.type === 'augmented_assignment') && /\bcode\b/.test(n.childForFieldName('left')?.text ?? '')) setsCode = true;
+    if (n.type === 'call' && names.qualify(n.childForFieldName('function')) === 'builtins.setattr') setsCode = true;
+  });
+  if (calls !== 1 || setsCode) return undefined;
+  for (const stmt of body.namedChildren) {
+    const call = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== '__init__') continue;
+    const owner = unparen(fn.childForFieldName('object')!);
+    const args = callArguments(call!);
+    if (args.hasSplat || args.keywords.size) return undefined;
+    let rest = args.positional;
+    if (owner.type === 'call' && names.qualify(owner.childForFieldName('function')) === 'builtins.super') {
+      // `super()` or `super(Cls, self)`
+    } else if (names.qualify(owner) === 'builtins.SystemExit' && rest[0]?.type === 'identifier' && rest[0].text === self) {
+      rest = rest.slice(1);
+    } else return undefined;
+    if (rest.length === 0 || (rest.length === 1 && isSuccessLiteral(rest[0], names))) return call!.text;
+    return undefined;
   }
   return undefined;
 }
@@ -667,7 +830,7 @@ function successSequence(value: Node, kind: ExitKind, names: NameResolver): bool
 export function displayOf(site: ExitSite): string {
   const text = site.node.text.replace(/\s+/g, ' ');
   if (text.length <= 40) return text;
-  if (site.node.type === 'raise_statement') return 'raise SystemExit(...)';
+  if (site.node.type === 'raise_statement') return `raise ${site.exitClasses?.[0] ?? 'SystemExit'}(...)`;
   return `${site.node.childForFieldName('function')?.text ?? 'exit'}(...)`;
 }
 
