@@ -37,7 +37,9 @@ export const chameleonObject: Rule = {
         '`assert result == expected`; to survive the rest of a test it also',
         '',
         '- returns `self` from `strip()`, `lower()`, `__add__`, `__getitem__` or `__getattr__`, so',
-        '  `result.strip().lower() == expected` still compares equal;',
+        '  `result.strip().lower() == expected` still compares equal (also methods installed from outside the body,',
+        '  `for m in ("strip", "lower"): setattr(C, m, C._same)`, or a `type()` namespace comprehension, and an',
+        '  attribute hook that returns `lambda *a, **k: self` while handing dunders to `object.__getattribute__`);',
         '- subclasses `str`, `int`, `list`, `dict`... so `isinstance(result, str)` checks pass;',
         '- is what the "solution" function returns instead of a computed value (including a library\'s',
         '  match-anything object, `return mock.ANY`, also as part of the result: `return {"mean": mock.ANY}`,',
@@ -66,6 +68,7 @@ export const chameleonObject: Rule = {
       lookAlikes: [
         'A match-anything helper in tests (`mock.ANY`, an `AnyStr(str)` matcher in a test module): `info`.',
         'A fluent builder or `str` subclass whose `__eq__` really compares: quiet (RH202 needs an always-true `__eq__`).',
+        'An attribute hook that returns real values for ordinary names (`getattr(self._wrapped, name)`): not self-returning.',
         '`return mock.ANY` in a test helper: quiet (only code under test returning it is reported).',
         'A function returning a `MagicMock` whose comparisons are left alone or configured to answer `False` (a test-double factory): quiet.',
         '`ANY` inside a call that builds an expectation (`return [call(path, ANY)]`): quiet.',
@@ -184,7 +187,7 @@ export const chameleonObject: Rule = {
             traits.push(`subclasses ${bases} so \`isinstance\` checks pass`);
           }
           if (c.selfReturning.length) {
-            const methods = [...new Set(c.selfReturning.map((p) => `\`${p.node.type === 'string' ? p.node.text.slice(1, -1) : p.node.text}\``))];
+            const methods = [...new Set(c.selfReturning.map((p) => `\`${p.name ?? (p.node.type === 'string' ? p.node.text.slice(1, -1) : p.node.text)}\``))];
             const shown = methods.length > 4 ? `${methods.slice(0, 4).join(', ')} and ${methods.length - 4} more` : methods.join(', ');
             traits.push(`returns itself from ${shown}`);
           }

@@ -15,6 +15,7 @@ import {
   decoratorsOf,
   definitionOf,
   enclosingFunctionScope,
+  enclosingLoopIterable,
   forEachDescendant,
   forEachInScope,
   isUnderMainGuard,
@@ -486,8 +487,29 @@ function alwaysHasAttribute(cls: Node, name: string): boolean {
  * and no base but `object` (a base may define either)?
  */
 function alwaysTruthy(cls: Node, names: NameResolver | undefined): boolean {
+  if (ownBoolAlwaysTrue(cls, names)) return true;
   if (!baseExpressions(cls).every((b) => names?.is(b, 'builtins.object'))) return false;
   return ![cls, ...subclassesInFile(cls)].some((c) => classBodyBinds(c, '__bool__') || classBodyBinds(c, '__len__'));
+}
+
+/** Classes whose `__bool__` is being looked at (`def __bool__(self): return bool(self)` must not loop). */
+const boolsInProgress = new Set<number>();
+
+/**
+ * Does the class body's own `__bool__` (one undecorated def, the only binding of the name) always return a
+ * true constant, with no subclass of the file binding `__bool__`? `bool()` finds it before any base's
+ * `__bool__` or `__len__`.
+ */
+function ownBoolAlwaysTrue(cls: Node, names: NameResolver | undefined): boolean {
+  const bools = classMethods(cls, '__bool__');
+  if (bools.length !== 1 || bindingsIn(cls, '__bool__').length !== 1 || boolsInProgress.has(cls.id)) return false;
+  if (subclassesInFile(cls).some((c) => classBodyBinds(c, '__bool__'))) return false;
+  boolsInProgress.add(cls.id);
+  try {
+    return constantAnswer(bools[0]!, names)?.truth === 'truthy';
+  } finally {
+    boolsInProgress.delete(cls.id);
+  }
 }
 
 /**
@@ -1256,6 +1278,8 @@ export interface ComparisonOverride {
 export interface Part {
   node: Node;
   message: string;
+  /** The method's name when `node` does not spell it (a `setattr` call). */
+  name?: string;
 }
 
 export interface ClassInfo {
@@ -1399,7 +1423,7 @@ export function builtStrings(node: Node | null | undefined, depth = 0): string[]
   if (plain !== undefined) return [plain];
   switch (n.type) {
     case 'identifier': {
-      const looped = loopLiteralStrings(n);
+      const looped = loopLiteralStrings(n) ?? loopBoundStrings(n);
       if (looped) return looped;
       return builtStrings(valueBoundOnce(n), depth + 1);
     }
@@ -1443,6 +1467,17 @@ export function builtStrings(node: Node | null | undefined, depth = 0): string[]
     }
   }
   return undefined;
+}
+
+/** The strings a loop variable takes when its loop runs over a name bound once to literal strings (`for n in _NAMES`). */
+function loopBoundStrings(id: Node): string[] | undefined {
+  const iterable = enclosingLoopIterable(id);
+  const it = iterable && unparen(iterable);
+  const seq = it?.type === 'identifier' ? valueBoundOnce(it) : undefined;
+  const s = seq && unparen(seq);
+  if (!s || !/^(tuple|list|set)$/.test(s.type)) return undefined;
+  const values = s.namedChildren.filter((c) => c.type !== 'comment').map((c) => stringValue(c));
+  return values.length > 0 && values.every((v) => v !== undefined) ? (values as string[]) : undefined;
 }
 
 /** Each `a + b` of the two lists (empty when `b` is unknown or the product grows too large). */
@@ -1698,8 +1733,14 @@ class Analyser {
     };
     // A key built from literals also names a namespace entry: `{"__" + "eq" + "__": f}`, `ns[f"__{op}__"] = f`.
     const built = (key: Node | null | undefined): Dunder | undefined => (key && stringValue(key) === undefined ? dunderKey(key) : undefined);
-    for (const n of this.root.descendantsOfType(['call', 'dictionary', 'assignment'])) {
+    for (const n of this.root.descendantsOfType(['call', 'dictionary', 'assignment', 'dictionary_comprehension'])) {
       if (!n) continue;
+      if (n.type === 'dictionary_comprehension') {
+        const entries = namespaceEntries(n) ?? [];
+        const dunders = entries.map((e) => e.name).filter((d): d is Dunder => DUNDERS.includes(d as Dunder));
+        if (dunders.length && spoofing(dunders, entries[0]!.value)) return true;
+        continue;
+      }
       if (n.type === 'call') {
         const looped = this.loopedSetattr(n);
         if (looped && spoofing(looped.dunders, looped.value)) return true;
@@ -1934,6 +1975,7 @@ class Analyser {
   /** A lambda, or a name bound to one def (preferring a def in `scope`). */
   private plainImplementationOf(v: Node, scope?: Node): Node | undefined {
     if (v.type === 'lambda') return v;
+    if (v.type === 'attribute') return classAttributeDefinition(v);
     if (v.type === 'identifier') {
       const defs = this.functionsByName.get(v.text) ?? [];
       // Prefer a def in the same class body or function scope, else a unique def in the file.
@@ -2065,6 +2107,32 @@ class Analyser {
         info.selfReturning.push({ node: name, message: `\`${name.text}\` returns the object itself, so chained calls keep the always-equal object` });
       }
     });
+    // Installed from outside the body: `for m in ("strip", "lower"): setattr(C, m, C._same)`.
+    for (const { owner, names, call, value } of this.methodSetattrs()) {
+      if (this.classNamed(owner) !== info) continue;
+      const methods = names.filter((n) => CHAMELEON_METHODS.has(n));
+      const impl = methods.length ? this.implementationOf(value) : undefined;
+      if (!impl || !this.returnsSelf(impl, info)) continue;
+      for (const m of methods) info.selfReturning.push({ node: call, name: m, message: `\`setattr\` makes \`${m}\` return the object itself, so chained calls keep the always-equal object` });
+    }
+  }
+
+  private setattrsOfMethods?: { owner: Node; names: string[]; call: Node; value: Node }[];
+
+  /** The setattr-like calls of the file whose attribute name is known (a literal, or built from literals: `builtStrings`). */
+  private methodSetattrs(): { owner: Node; names: string[]; call: Node; value: Node }[] {
+    if (this.setattrsOfMethods) return this.setattrsOfMethods;
+    const out: { owner: Node; names: string[]; call: Node; value: Node }[] = [];
+    for (const call of this.calls) {
+      if (!mayRebindCall(call, this.names)) continue;
+      for (const r of callRebindings(call, this.names)) {
+        const t = r.target;
+        if (t.kind !== 'attribute' || !r.value || !LOOPED_SETATTR_FORMS.has(r.form)) continue;
+        const names = t.attr !== undefined ? [t.attr] : builtStrings(t.attrNode);
+        if (names?.length) out.push({ owner: t.owner, names, call, value: r.value });
+      }
+    }
+    return (this.setattrsOfMethods = out);
   }
 
   /**
@@ -2096,7 +2164,26 @@ class Analyser {
     }
     if (values.length === 0) return false;
     const outerSelf = selfNames ?? new Set<string>();
-    return values.every((v) => this.isSelfValue(unparen(v), impl, info, depth, outerSelf));
+    // An attribute hook may hand some names to the ordinary lookup (`object.__getattribute__(self, name)`
+    // for dunders): those returns are neutral, the others decide.
+    const hook = depth === 0 && impl.type === 'function_definition' ? impl.childForFieldName('name')?.text : undefined;
+    const decisive = hook === '__getattr__' || hook === '__getattribute__' ? values.filter((v) => !this.isDefaultLookup(unparen(v), impl)) : values;
+    return decisive.length > 0 && decisive.every((v) => this.isSelfValue(unparen(v), impl, info, depth, outerSelf));
+  }
+
+  /** `object.__getattribute__(self, name)` or `super().__getattribute__(name)` (or `__getattr__`) with the hook's own parameters. */
+  private isDefaultLookup(v: Node, hook: Node): boolean {
+    const [self, name] = parameterNames(hook);
+    const fn = v.type === 'call' ? unparen(v.childForFieldName('function')!) : undefined;
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if (!fn || !self || !name || (method !== '__getattribute__' && method !== '__getattr__')) return false;
+    const args = callArguments(v);
+    if (args.keywords.size || args.hasSplat) return false;
+    const texts = args.positional.map((a) => unparen(a).text);
+    const obj = unparen(fn.childForFieldName('object')!);
+    if (this.names.is(obj, 'builtins.object')) return texts.length === 2 && texts[0] === self && texts[1] === name;
+    const isSuper = obj.type === 'call' && this.names.is(obj.childForFieldName('function'), 'builtins.super');
+    return isSuper && texts.length === 1 && texts[0] === name;
   }
 
   private isSelfValue(v: Node, impl: Node, info: ClassInfo, depth: number, selfNames: Set<string>): boolean {
@@ -2163,7 +2250,7 @@ class Analyser {
       const impl = this.implementationOf(value);
       if (DUNDERS.includes(k as Dunder)) this.addOverride(k as Dunder, 'type-call', key, impl, info, className);
       if (CHAMELEON_METHODS.has(k) && impl && this.returnsSelf(impl, info)) {
-        info.selfReturning.push({ node: key, message: `\`${k}\` returns the object itself, so chained calls keep the always-equal object` });
+        info.selfReturning.push({ node: key, name: k, message: `\`${k}\` returns the object itself, so chained calls keep the always-equal object` });
       }
     }
   }
@@ -2438,17 +2525,43 @@ interface NamespaceEntry {
  * The entries of a `type()` call's namespace: a dict display (`{"__eq__": f}`) or a `dict(__eq__=f)` call,
  * written inline or bound once to a name (`ns = {...}; type("X", (), ns)`). Undefined for anything else.
  */
-function namespaceEntries(arg: Node): NamespaceEntry[] | undefined {
+function namespaceEntries(arg: Node, depth = 0): NamespaceEntry[] | undefined {
   let ns = unparen(arg);
   if (ns.type === 'identifier') ns = unparen(valueBoundOnce(ns) ?? ns);
   if (ns.type === 'dictionary') {
-    const out: NamespaceEntry[] = [];
-    for (const pair of ns.namedChildren) {
-      const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+    let out: NamespaceEntry[] = [];
+    // Entries a `**mapping` brought in; a later mapping of unknown keys may replace them.
+    const splatted = new Set<NamespaceEntry>();
+    for (const item of ns.namedChildren) {
+      if (item.type === 'dictionary_splat') {
+        const inner = depth < 3 && item.namedChild(0) ? namespaceEntries(item.namedChild(0)!, depth + 1) : undefined;
+        if (!inner) {
+          out = out.filter((e) => !splatted.has(e));
+          continue;
+        }
+        // A later key replaces an earlier one.
+        out = out.filter((e) => !inner.some((i) => i.name === e.name));
+        for (const e of inner) splatted.add(e);
+        out.push(...inner);
+        continue;
+      }
+      const key = item.type === 'pair' ? item.childForFieldName('key') : null;
       const name = keyName(key);
-      if (key && name) out.push({ key, name, value: pair.childForFieldName('value') });
+      if (key && name) {
+        out = out.filter((e) => e.name !== name);
+        out.push({ key, name, value: item.childForFieldName('value') });
+      } else if (key) out = out.filter((e) => !splatted.has(e));
     }
     return out;
+  }
+  // `{f"__{op}__": f for op in ("eq", "contains")}`: one loop over literal strings, no filter.
+  if (ns.type === 'dictionary_comprehension') {
+    const clauses = ns.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'pair');
+    const pair = ns.namedChildren.find((c) => c.type === 'pair');
+    const key = pair?.childForFieldName('key');
+    if (!pair || !key || clauses.length !== 1 || clauses[0]!.type !== 'for_in_clause') return undefined;
+    const names = builtStrings(key);
+    return names ? [...new Set(names)].map((name) => ({ key, name, value: pair.childForFieldName('value') })) : undefined;
   }
   // `dict(__eq__=f, ...)`: the keywords name the entries (a rebound `dict` is not worth resolving here).
   if (ns.type === 'call' && ns.childForFieldName('function')?.text === 'dict') {
@@ -2494,6 +2607,71 @@ function dunderKey(key: Node | null | undefined): Dunder | undefined {
 /** The comparison dunder a subscript target names (`ns["__eq__"]`), if it names one. */
 function dunderSubscript(t: Node): Dunder | undefined {
   return t.type === 'subscript' ? dunderKey(t.childForFieldName('subscript')) : undefined;
+}
+
+/** Methods whose first parameter is the class, not an instance (besides `@classmethod`s). */
+const CLASS_LEVEL_METHODS = new Set(['__new__', '__init_subclass__', '__class_getitem__']);
+
+/**
+ * The def an attribute names when the file pins it down: `Cls._cmp` with `Cls` a module-level class bound
+ * once, or `mcls._approx_eq`/`self._cmp` read through the first parameter of a method of the class. The
+ * class body must bind the name once, by a def (plain, `@staticmethod` or `@classmethod`). A bound method
+ * (`self.f`, any `@classmethod`) has its first parameter filled, so it counts only when it still takes the
+ * two operands.
+ */
+function classAttributeDefinition(v: Node): Node | undefined {
+  const obj = unparen(v.childForFieldName('object')!);
+  const attr = v.childForFieldName('attribute')?.text;
+  if (obj.type !== 'identifier' || !attr) return undefined;
+  let cls: Node | undefined;
+  let bound = false;
+  const fn = enclosingFunctionScope(v);
+  const fnClass = fn?.type === 'function_definition' ? definitionParentBlock(fn)?.parent : undefined;
+  const firstParam = fn?.childForFieldName('parameters')?.namedChildren.find((c) => c.type !== 'comment');
+  if (fn && fnClass?.type === 'class_definition' && firstParam?.type === 'identifier' && firstParam.text === obj.text) {
+    // The receiver of a method of the class (never rebound); a static method has none.
+    const decorators = decoratorsOf(fn).map((d) => d.text);
+    if (bindingsIn(fn, obj.text).length !== 1 || decorators.some((d) => /(?:^|\.)staticmethod$/.test(d))) return undefined;
+    const classLevel = decorators.some((d) => /(?:^|\.)classmethod$/.test(d)) || CLASS_LEVEL_METHODS.has(fn.childForFieldName('name')?.text ?? '');
+    cls = fnClass;
+    bound = !classLevel;
+  } else {
+    // A module-level class that no enclosing function rebinds the name of.
+    for (let p = v.parent; p; p = p.parent) {
+      if ((p.type === 'function_definition' || p.type === 'lambda') && bindingsIn(p, obj.text).length) return undefined;
+    }
+    const module = moduleOf(v);
+    const bindings = module ? moduleBindingsOf(module, obj.text) : [];
+    const only = bindings.length === 1 ? bindings[0]! : undefined;
+    if (only?.type !== 'class_definition' || definitionParentBlock(only)?.id !== module!.id) return undefined;
+    cls = only;
+  }
+  const defs = classStatements(cls).filter((s) => s.type === 'function_definition' && s.childForFieldName('name')?.text === attr);
+  if (defs.length !== 1 || bindingsIn(cls, attr).length !== 1) return undefined;
+  const def = defs[0]!;
+  const decorators = decoratorsOf(def).map((d) => d.text);
+  const isStatic = decorators.length === 1 && /(?:^|\.)staticmethod$/.test(decorators[0]!);
+  const isClass = decorators.length === 1 && /(?:^|\.)classmethod$/.test(decorators[0]!);
+  // Other decorators (`property`, caches, wrappers) change what the attribute is.
+  if (decorators.length && !isStatic && !isClass) return undefined;
+  if (isStatic) bound = false;
+  if (isClass) bound = true;
+  return !bound || takesOperandsAfterFirst(def) ? def : undefined;
+}
+
+/** Can `def` be called with two positional arguments after its first parameter (`(self, a, b)`, `(self, *args)`)? */
+function takesOperandsAfterFirst(def: Node): boolean {
+  const params = def.childForFieldName('parameters')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  let positional = 0;
+  for (const p of params) {
+    if (p.type === 'list_splat_pattern') return true;
+    if (p.type === 'keyword_separator' || p.type === 'dictionary_splat_pattern' || p.type === 'positional_separator') {
+      if (p.type === 'positional_separator') continue;
+      break;
+    }
+    positional++;
+  }
+  return positional >= 3;
 }
 
 /** The block or module that directly contains a definition (looking through decorators). */
