@@ -2721,10 +2721,33 @@ export function enumeratesItems(c: ClassInfo): boolean {
   if (c.node.type === 'class_definition') {
     const body = c.node.childForFieldName('body');
     let found = false;
-    if (body) forEachClassMember(body, (name) => void (found ||= enumerating(name.text)));
+    if (body) forEachClassMember(body, (name, member) => void (found ||= enumerating(name.text) && !('def' in member && iteratesNothing(member.def))));
     return found;
   }
   return !!namespaceEntries(callArguments(c.node).positional[2] ?? c.node)?.some((e) => enumerating(e.name));
+}
+
+/**
+ * An `__iter__` that lists nothing (`return iter(())`, `return iter([])`, `yield from ()`): a universal set
+ * that supports iteration only so that code can loop over it, not a collection of items.
+ */
+function iteratesNothing(def: Node): boolean {
+  if (def.childForFieldName('name')?.text !== '__iter__') return false;
+  const stmts = (def.childForFieldName('body')?.namedChildren ?? []).filter((c) => c.type !== 'comment' && !(c.type === 'expression_statement' && c.namedChild(0)?.type === 'string'));
+  if (stmts.length !== 1) return false;
+  const st = stmts[0]!;
+  const empty = (n: Node | null | undefined) => {
+    const u = n ? unparen(n) : undefined;
+    return !!u && ['tuple', 'list', 'set', 'dictionary'].includes(u.type) && !u.namedChildren.some((c) => c.type !== 'comment');
+  };
+  if (st.type === 'return_statement') {
+    const v = st.namedChild(0) ? unparen(st.namedChild(0)!) : undefined;
+    if (v?.type !== 'call' || v.childForFieldName('function')?.text !== 'iter') return false;
+    const args = v.childForFieldName('arguments')?.namedChildren ?? [];
+    return args.length === 1 && (empty(args[0]) || (unparen(args[0]!).type === 'call' && /^(set|list|tuple|frozenset)$/.test(unparen(args[0]!).childForFieldName('function')?.text ?? '') && !unparen(args[0]!).childForFieldName('arguments')?.namedChildren.length));
+  }
+  const y = st.type === 'expression_statement' ? st.namedChild(0) : undefined;
+  return y?.type === 'yield' && /^yield\s+from\b/.test(y.text) && empty(y.namedChild(0));
 }
 
 /**
