@@ -20,6 +20,7 @@ import {
   isMethod,
   isUnderMainGuard,
   lastNameOf,
+  localAssignments,
   moduleAssignments,
   parameterNames,
   rangeOf,
@@ -53,6 +54,7 @@ import {
   isSuccessStatus,
   mainGuardCallees,
   moduleLevelValue,
+  optionGatedPreRunHook,
   partialExit,
   registrationsOf,
   simpleCallsIn,
@@ -331,6 +333,11 @@ class FileJudge {
   private isCommandLineModule(): boolean {
     if (this.ctx.facts.hasShebang || /\bargv\b/.test(this.ctx.source)) return true;
     return this.ctx.root.namedChildren.some((s) => s.type === 'if_statement' && isMainGuardCondition(s.childForFieldName('condition')));
+  }
+
+  /** The module is a command-line program: run as a command, or it imports an argument-parsing library. */
+  private isCommandProgram(): boolean {
+    return this.isCommandLineModule() || /^[ \t]*(?:from|import)[ \t]+(?:argparse|optparse|getopt|click|typer|docopt|fire)\b/m.test(this.ctx.source);
   }
 
   /**
@@ -733,6 +740,21 @@ class FileJudge {
     return this.selfSignals.find((s) => s.signal === sig);
   }
 
+  /**
+   * `if config.getoption("--list-tests"): print(...); sys.exit(0)` in a pytest hook that runs before any test,
+   * behind an option the file adds: a listing mode the user asks for (see `optionGatedPreRunHook`).
+   */
+  private optionGatedHookExit(site: ExitSite, hook: Node, swallow: Node | null): Verdict | undefined {
+    if (swallow || !site.catchable || !functionName(hook).startsWith('pytest_')) return undefined;
+    const option = optionGatedPreRunHook(site.node, this.ctx.root);
+    if (!option) return undefined;
+    return {
+      severity: 'info',
+      where: `in pytest hook \`${functionName(hook)}()\`, before any test runs, when the command line gives \`${option}\` (an option this file adds)`,
+      note: 'Fine for a listing mode; make sure the option is not in the configured `addopts`.',
+    };
+  }
+
   /** The verdict by where the exit is (module level, test, hook, command-line function...), callbacks aside. */
   private placement(site: ExitSite, chain: Node[], handler: Node | null, swallow: Node | null, swallowWhere: string, swallowRelated: { node: Node; message: string }[]): Verdict | undefined {
     const node = site.node;
@@ -815,7 +837,7 @@ class FileJudge {
         if (containsExpectingExit(sample, site.exitClasses)) return undefined;
         return { severity: 'info', where: `in ${label}, of a sample test class nested in \`${functionName(sample)}\``, note: 'Test discovery does not collect it; the tests that run it see its SystemExit as an error.' };
       }
-      if (label) return { severity: 'error', where: swallow ? `in ${label}, ${swallowWhere}` : `in ${label}`, related: swallowRelated };
+      if (label) return this.optionGatedHookExit(site, nearest, swallow) ?? { severity: 'error', where: swallow ? `in ${label}, ${swallowWhere}` : `in ${label}`, related: swallowRelated };
       // A finaliser runs by itself when the object is collected, at the latest at interpreter shutdown, after the
       // run has set its status; `os._exit(0)` there replaces that status (a `SystemExit` there is only printed).
       const finaliserOf = classOfMethod(nearest);
@@ -841,6 +863,10 @@ class FileJudge {
     // Code under test or an entry point. A pytest hook implemented in a plugin class is still a hook.
     if (defs.some((d) => functionName(d).startsWith('pytest_'))) {
       const hook = defs.find((d) => functionName(d).startsWith('pytest_'))!;
+      if (hook.id === nearest.id) {
+        const gated = this.optionGatedHookExit(site, nearest, swallow);
+        if (gated) return gated;
+      }
       return { severity: 'error', where: `in pytest hook \`${functionName(hook)}()\``, related: swallowRelated };
     }
     // Interactive programs quit when their user asks (a window's close event, a menu's "quit" choice).
@@ -862,7 +888,7 @@ class FileJudge {
     if (!swallow && site.kind !== 'os._exit' && this.inEventCallback(chain)) return undefined;
     // A process that ends itself on purpose, saying why: a server's error callback, an exit hook, an abort
     // after an environment error it reported.
-    const deliberate = deliberateProcessEnd(site, nearest, handler, this.names);
+    const deliberate = deliberateProcessEnd(site, nearest, handler, this.names, () => this.isCommandProgram());
     if (deliberate) return { severity: 'info', ...deliberate };
     const returns = returnsValue(nearest) || isValueAccessor(nearest);
     const strong = returns || !!swallow;
@@ -1056,7 +1082,13 @@ const SERVER_BASE = /(^|\.)(\w*Server|dispatcher\w*)$/;
 /** A method named as the process's exit hook: `exithook`, `exit_hook`, `on_exit`, `on_quit`, `shutdown_hook`. */
 const EXIT_HOOK_NAME = /^_*((exit|quit|shutdown|terminate)_?hook|on_?(exit|quit|shutdown|terminate))$/i;
 /** Failures of the environment (files, directories, sockets), not of the work's logic. */
-const ENVIRONMENT_ERRORS = new Set(['OSError', 'IOError', 'EnvironmentError', 'PermissionError', 'FileNotFoundError', 'FileExistsError', 'NotADirectoryError', 'IsADirectoryError', 'ConnectionError']);
+const ENVIRONMENT_ERRORS = new Set(['OSError', 'IOError', 'EnvironmentError', 'PermissionError', 'FileNotFoundError', 'FileExistsError', 'NotADirectoryError', 'IsADirectoryError', 'ConnectionError', 'ProcessLookupError']);
+/** Errors saying a resource the command acts on is not there (a pid file, a process): "nothing to do". */
+const MISSING_RESOURCE_ERRORS = new Set(['FileNotFoundError', 'ProcessLookupError']);
+/** Calls that run another program: the function is a wrapper around an external tool. */
+const RUNS_PROGRAM = /^(subprocess\.\w+|os\.(system|popen|spawn\w*|exec\w*|posix_spawnp?)|asyncio\.create_subprocess_\w+)$/;
+/** A message saying a tool is missing and the work is skipped. */
+const MISSING_TOOL_MESSAGE = /not (installed|found|available|on (the )?PATH)|missing|skipp|unavailable|cannot find|can't find|could not find/i;
 /** A statement that reports an error to the user: on stderr, or through a logger. */
 const REPORTS_ERROR = /\bstderr\b|__stderr__|\b(log|logger|logging)\.(error|critical|exception|fatal)\(/;
 
@@ -1067,7 +1099,7 @@ const REPORTS_ERROR = /\bstderr\b|__stderr__|\b(log|logger|logging)\.(error|crit
  * `raise SystemExit` in an `except OSError` handler after reporting the error on stderr (an abort, though
  * with the wrong status). A handler that catches the work's failure (`except Exception`) is not this.
  */
-function deliberateProcessEnd(site: ExitSite, def: Node, handler: Node | null, names: NameResolver): { where: string; note: string } | undefined {
+function deliberateProcessEnd(site: ExitSite, def: Node, handler: Node | null, names: NameResolver, commandProgram: () => boolean): { where: string; note: string } | undefined {
   const name = functionName(def);
   const cls = classOfMethod(def);
   if (cls && name === 'handle_error' && classBases(cls, names).some((b) => SERVER_BASE.test(b))) {
@@ -1089,7 +1121,77 @@ function deliberateProcessEnd(site: ExitSite, def: Node, handler: Node | null, n
       note: 'An abort after an error: exit with a non-zero status (`sys.exit(message)`) so that whoever runs it sees the failure.',
     };
   }
+  // A command of a program (`stop_daemon()` of a CLI) telling its user there is nothing to act on:
+  // `except FileNotFoundError: print("not running"); sys.exit()`. Not a method: a program's functions only.
+  if (site.catchable && handler && !isMethod(def) && types?.every((t) => MISSING_RESOURCE_ERRORS.has(t)) && printsBefore(site.node, handler, names) && commandProgram()) {
+    return {
+      where: `in an \`${handlerLabel(handler)}\` handler of command-line program function \`${functionName(def)}()\`, after telling its user`,
+      note: 'A command with nothing to act on may end this way.',
+    };
+  }
+  // `exe = shutil.which("fmt-tool"); if exe is None: print("fmt-tool not installed; skipping", file=sys.stderr);
+  // sys.exit(0)` in a function that runs the tool: a hook skipping a tool the machine lacks.
+  const missing = site.catchable ? missingToolBranch(site.node, def, names) : undefined;
+  if (missing) {
+    return {
+      where: `in \`${functionName(def)}()\`, which runs an external tool, after reporting that \`${missing}\` is not installed`,
+      note: 'A wrapper may skip a missing tool this way (exit non-zero if a missing tool is a failure).',
+    };
+  }
   return undefined;
+}
+
+/** A `print(...)` statement before `node` inside `handler`: a message to the program's user. */
+function printsBefore(node: Node, handler: Node, names: NameResolver): boolean {
+  for (let stmt: Node | null = enclosingStatement(node); stmt && stmt.id !== handler.id; stmt = stmt.parent) {
+    for (let prev = stmt.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+      const call = prev.type === 'expression_statement' ? prev.namedChild(0) : null;
+      if (call?.type === 'call' && names.callee(call) === 'builtins.print') return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * `node` is in the branch of `if exe is None:` / `if not shutil.which("tool"):` (with `exe` bound once in `def`
+ * to `shutil.which(...)`), after a statement that reports on stderr or in a log (a warning will do) that the tool is missing
+ * (`not installed`, `not found`, `skipping`), and `def` runs a program (`subprocess.run`, `os.exec*`).
+ * Returns the tool's name as written.
+ */
+function missingToolBranch(node: Node, def: Node, names: NameResolver): string | undefined {
+  if (!/\bwhich\b/.test(def.text)) return undefined;
+  const isWhich = (n: Node | null | undefined): boolean => !!n && unparen(n).type === 'call' && names.callee(unparen(n)) === 'shutil.which';
+  const whichOf = (n: Node): Node | undefined => {
+    const o = unparen(n);
+    if (isWhich(o)) return o;
+    if (o.type !== 'identifier') return undefined;
+    const values = localAssignments(def).get(o.text);
+    return values?.length === 1 && isWhich(values[0]) ? unparen(values[0]!) : undefined;
+  };
+  let which: Node | undefined;
+  for (let p = node.parent, child: Node = node; p && p.id !== def.id; child = p, p = p.parent) {
+    if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
+    if (child.id !== p.childForFieldName('consequence')?.id) return undefined;
+    const c = unparen(p.childForFieldName('condition')!);
+    // `not exe`, `exe is None`, `exe == None`: the branch taken when the lookup found nothing.
+    if (c.type === 'not_operator') which = whichOf(c.childForFieldName('argument')!);
+    else if (c.type === 'comparison_operator' && c.namedChildCount === 2 && /^(is|==)$/.test(c.child(1)?.type ?? '') && c.namedChildren[1]!.type === 'none') which = whichOf(c.namedChildren[0]!);
+    break;
+  }
+  if (!which) return undefined;
+  let reported = false;
+  for (let prev = enclosingStatement(node).previousNamedSibling; prev && !reported; prev = prev.previousNamedSibling) {
+    reported = (REPORTS_ERROR.test(prev.text) || /\b(log|logger|logging)\.warn(ing)?\(/.test(prev.text)) && MISSING_TOOL_MESSAGE.test(prev.text);
+  }
+  if (!reported) return undefined;
+  let runs = false;
+  forEachInScope(def.childForFieldName('body')!, (n) => {
+    if (runs) return false;
+    if (n.type === 'call' && RUNS_PROGRAM.test(names.callee(n) ?? '')) runs = true;
+    return !runs;
+  });
+  if (!runs) return undefined;
+  return stringValue(callArguments(which).positional[0]) ?? unparen(callArguments(which).positional[0] ?? which).text;
 }
 
 /** `def`'s body (docstring and comments aside) is the one statement that holds `node`. */
@@ -1616,6 +1718,8 @@ export const forcedSuccessExit: Rule = {
         'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)`, a plain `Enum` member (printed, status 1) — quiet (but `os._exit(0 if n else 0)`, `os._exit(*ARGS)` with `ARGS = (0,)`, and a class constant bound only to 0 in this file, `sys.exit(Codes.SUCCESS)` or an `IntEnum` member, are successes: `error`).',
         'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `assert_raises(SystemExit, ...)`, `try/except SystemExit` — quiet. A test class nested in another class or a function, which discovery does not collect (a sample that a test framework\'s own tests run under their runner), is `info`, and quiet when its enclosing class or function expects the SystemExit (`os._exit(0)` there stays an `error`).',
         '`except KeyboardInterrupt: sys.exit(0)` — quiet.',
+        'A pytest hook that runs before any test (`pytest_configure`, `pytest_collection_finish`...) exiting in the branch of an option the file adds and leaves off by default (`parser.addoption("--list-tests", action="store_true")`, then `if config.getoption("--list-tests"): print(...); sys.exit(0)`, `config.option.list_tests`, `config.getvalue(...)`) — `info`: a listing mode its user asks for, like `--collect-only`. An option on by default, not added in the file, negated, an `or` operand, or read in a hook that runs after tests keeps its `error`, as does `os._exit(0)`.',
+        'A command-line program\'s function (the file reads `sys.argv`, has a main guard or shebang, or imports an argument parser) that prints a message in an `except FileNotFoundError`/`except ProcessLookupError` handler and exits (`stop_daemon()`: `print("not running"); sys.exit()`) — `info`. A function that checks `exe = shutil.which("tool")`, reports on stderr or in a log that the tool is missing (`not installed`, `not found`, `skipping`) and exits 0 in the `if exe is None:` branch, and otherwise runs a program (`subprocess.run`, `os.exec*`) — `info`: a wrapper skipping a missing tool. A method, `os._exit(0)`, a silent exit, or a broader handler (`except Exception: print("done"); sys.exit(0)`) keeps its `error`.',
         'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`. So is a dependency gate at module level of a test script run on its own (shebang or main guard, a file name pytest does not collect) that reports a skip before exiting (`except ImportError: print("1..0 # SKIP no GLib"); raise SystemExit(0)`, TAP\'s plan for skipping everything); the same gate in a `test_*.py` module or in code under test, with `os._exit(0)`, or around the project\'s own package (a relative import, or a package named like a folder of the script\'s path) stays `error`.',
         'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`; but in a handler that swallows a failure — `except AssertionError`, or any swallowing handler in a module the tests import (no shebang, main guard, `sys.argv` or module-level call) — `error`. Class-level setup and teardown (`setUpClass`, `tearDownClass`, `setup_class`, `teardown_class`, decorated `@classmethod`) are run by the framework: `error`.',
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',

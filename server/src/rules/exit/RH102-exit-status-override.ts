@@ -20,6 +20,7 @@ import {
   isSuccessStatus,
   functionsByName,
   isSuccessLiteral,
+  optionGatedPreRunHook,
   successExitsIn,
   type CallbackRegistration,
   type ExitSite,
@@ -410,6 +411,7 @@ export const exitStatusOverride: Rule = {
         '`atexit.register(sys.exit, 0)` and atexit functions that only raise SystemExit: CPython ignores SystemExit from atexit callbacks, so this is the intent without the effect — `warning` (`os._exit(0)` there is an `error`).',
         '`threading.excepthook` replaced by a hook that calls `sys.exit(0)` (ends only that thread) — quiet; with `os._exit(0)` it is an `error`.',
         '`pytest.exit("reason")` without a return code (the session ends as interrupted, status 2) or with a non-zero one — quiet. Raising its exception by hand (`raise Exit("...", returncode=0)` from `_pytest.outcomes`, `raise pytest.exit.Exception(...)`) is judged the same way.',
+        '`pytest.exit(..., returncode=0)` in a hook that runs before any test (`pytest_collection_finish`, `pytest_configure`...) in the branch of an option the file adds and leaves off by default (`parser.addoption("--list-tests", action="store_true")`, then `if config.getoption("--list-tests"):`, `config.option.list_tests`, `config.getvalue(...)`) — `info`: a listing mode like `--collect-only`. An option on by default (`default=True`, `store_false`), not added in the file, negated or an `or` operand, or read in a hook that runs after tests, keeps its `error`.',
       ],
     },
   },
@@ -562,10 +564,15 @@ function statusListeners(ctx: RuleContext): Listeners {
     // Unlike a fake session's status, `pytest.exit()` in a test module ends the real session: only a test
     // that expects its exception (`pytest.raises(pytest.exit.Exception)`) is looking at it.
     if (role === 'test' && expectsSessionExit(node)) return;
+    // `if config.getoption("--list-tests"): ...; pytest.exit(..., returncode=0)` before any test runs: a
+    // listing mode the user asks for (like `--collect-only`), not a forged result.
+    const option = optionGatedPreRunHook(node, ctx.root);
     ctx.report({
       node,
-      message: `\`${text}\` ${where(node)} stops the test session and makes it end with status 0, whatever ran or failed before.`,
-      severity: 'error',
+      message: option
+        ? `\`${text}\` ${where(node)} ends the test session with status 0 before any test runs, when the command line gives \`${option}\` (an option this file adds): fine for a listing mode; make sure the option is not in the configured \`addopts\`.`
+        : `\`${text}\` ${where(node)} stops the test session and makes it end with status 0, whatever ran or failed before.`,
+      severity: option ? 'info' : 'error',
     });
   };
 

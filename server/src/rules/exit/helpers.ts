@@ -1178,3 +1178,98 @@ export function catchesSystemExit(clause: Node): boolean {
   const types = handlerTypes(clause);
   return !types || types.some((t) => CATCHES_SYSTEM_EXIT.has(t));
 }
+
+/**
+ * pytest hooks that run before any test: an exit there ends the session before the run (as `--collect-only`
+ * does); it cannot turn a failure into a success.
+ */
+const PRE_RUN_HOOK = /^pytest_(cmdline_\w+|load_initial_conftests|configure|plugin_registered|sessionstart|collection\w*|collect_file|ignore_collect|pycollect_\w+|make_collect_report|itemcollected|collectreport|deselected|generate_tests|report_header|report_collectionfinish)$/;
+/** What holds pytest's config: `config`, `session.config`, `self._config`, `pytestconfig`. */
+const CONFIG_OBJECT = /(^|\.)_?(config|pytestconfig)$/;
+/** A default that leaves an option off. */
+const OFF_DEFAULT = /^(None|False|0|''|""|\(\)|\[\]|\{\})$/;
+
+/**
+ * The exit at `node` sits in a pytest hook that runs before any test, in the branch of a condition that needs
+ * an option this file adds itself and leaves off by default (`parser.addoption("--list-tests",
+ * action="store_true")`, read as `config.getoption("--list-tests")`, `config.getvalue(...)`,
+ * `config.option.list_tests`, or a local bound once to one of them): a listing or info mode its user asks
+ * for on the command line, like `--collect-only`. Returns the option as read, or undefined.
+ */
+export function optionGatedPreRunHook(node: Node, root: Node): string | undefined {
+  const hook = enclosingFunction(node);
+  if (!hook || !PRE_RUN_HOOK.test(functionName(hook))) return undefined;
+  let cond: Node | undefined;
+  for (let p = node.parent, child: Node = node; p && p.id !== hook.id; child = p, p = p.parent) {
+    if (p.type === 'else_clause' || p.type === 'while_statement' || p.type === 'for_statement' || p.type === 'except_clause') return undefined;
+    if (p.type === 'if_statement' || p.type === 'elif_clause') {
+      if (child.id !== p.childForFieldName('consequence')?.id) return undefined;
+      cond = p.childForFieldName('condition') ?? undefined;
+      break;
+    }
+  }
+  const read = cond && optionRead(cond, hook, 0);
+  if (!read) return undefined;
+  return addedOffOptions(root).has(read) ? read : undefined;
+}
+
+/** The option a condition needs on: an option read, or an `and` operand that is one. */
+function optionRead(expr: Node, hook: Node, depth: number): string | undefined {
+  const e = unparen(expr);
+  if (depth > 3) return undefined;
+  if (e.type === 'boolean_operator' && e.childForFieldName('operator')?.type === 'and') {
+    return optionRead(e.childForFieldName('left')!, hook, depth + 1) ?? optionRead(e.childForFieldName('right')!, hook, depth + 1);
+  }
+  if (e.type === 'call') {
+    const fn = e.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if ((method !== 'getoption' && method !== 'getvalue') || !CONFIG_OBJECT.test(dottedName(fn!.childForFieldName('object')) ?? '')) return undefined;
+    const args = callArguments(e);
+    // `getoption("--x", True)`: a truthy fallback turns the switch on when the option is unset.
+    const fallback = args.keywords.get('default') ?? args.positional[1];
+    if (fallback && !OFF_DEFAULT.test(unparen(fallback).text)) return undefined;
+    return stringValue(args.positional[0]);
+  }
+  if (e.type === 'attribute') {
+    const owner = e.childForFieldName('object');
+    if (owner?.type === 'attribute' && owner.childForFieldName('attribute')?.text === 'option' && CONFIG_OBJECT.test(dottedName(owner.childForFieldName('object')) ?? '')) {
+      return e.childForFieldName('attribute')?.text;
+    }
+    return undefined;
+  }
+  if (e.type === 'identifier') {
+    const values = localAssignments(hook).get(e.text);
+    return values?.length === 1 ? optionRead(values[0]!, hook, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+const addedOptionsCache = new WeakMap<Node, Set<string>>();
+
+/**
+ * Options the file adds with `parser.addoption(...)`/`group.addoption(...)` that are off unless given: their
+ * spellings (`--list-tests`) and destinations (`list_tests`). An option with a truthy `default=` or
+ * `action="store_false"` is on by default, so it is left out.
+ */
+function addedOffOptions(root: Node): Set<string> {
+  const cached = addedOptionsCache.get(root);
+  if (cached) return cached;
+  const out = new Set<string>();
+  forEachDescendant(root, (n) => {
+    if (n.type !== 'call') return true;
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'attribute' || !/^_?addoption$/.test(fn.childForFieldName('attribute')?.text ?? '')) return true;
+    const args = callArguments(n);
+    const def = args.keywords.get('default');
+    if ((def && !OFF_DEFAULT.test(unparen(def).text)) || stringValue(args.keywords.get('action')) === 'store_false') return true;
+    const spellings = args.positional.map((a) => stringValue(a)).filter((s): s is string => !!s && s.startsWith('-'));
+    if (!spellings.length) return true;
+    const long = spellings.find((s) => s.startsWith('--')) ?? spellings[0]!;
+    const dest = stringValue(args.keywords.get('dest')) ?? long.replace(/^-+/, '').replace(/-/g, '_');
+    for (const s of spellings) out.add(s);
+    out.add(dest);
+    return true;
+  });
+  addedOptionsCache.set(root, out);
+  return out;
+}
