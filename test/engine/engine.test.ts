@@ -65,6 +65,17 @@ describe('engine', () => {
     });
   });
 
+  describe('declared commands', () => {
+    it('treats the functions the project declares as commands as entry points, and only those', () => {
+      const source = ['def run_hook():', '    probe()', '', '@decorate', 'def other():', '    def inner():', '        probe()', '    probe()', '', 'probe()'].join('\n');
+      const roles = (settings: object) => run(source, 'src/hooks/precommit.py', settings).findings.map((f) => `${f.range.start.line} ${f.message}`);
+      assert.deepEqual(roles({ entryPointFunctions: ['run_hook', 'other'] }), ['1 probe in entry-point', '6 probe in entry-point', '7 probe in entry-point', '9 probe in code-under-test']);
+      assert.deepEqual(roles({}), ['1 probe in code-under-test', '6 probe in code-under-test', '7 probe in code-under-test', '9 probe in code-under-test']);
+      // A test file stays a test file whatever the project declares.
+      assert.deepEqual(run(source, 'tests/test_hooks.py', { entryPointFunctions: ['run_hook'] }).findings[0]!.message, 'probe in test');
+    });
+  });
+
   describe('suppressions', () => {
     it('parses codes, names and justifications', () => {
       assert.deepEqual(parseSuppression('# reward-hack: ignore[RH101, forced-success-exit] -- CLI exit'), {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { AnalysisSettings, SeveritySetting } from '../engine';
 import { matchesGlobs } from '../engine';
 import { ConfigResolver, type ProjectConfig } from '../host/config';
+import { EntryPointResolver } from '../host/scripts';
 
 export interface CliOverrides {
   rules: Record<string, SeveritySetting>;
@@ -30,6 +31,7 @@ export class SettingsBuilder {
     private readonly cwd: string,
     private readonly overrides: CliOverrides,
     private readonly configs = new ConfigResolver(),
+    private readonly entryPoints = new EntryPointResolver(),
   ) {}
 
   forFile(fsPath: string): FileSettings {
@@ -45,6 +47,9 @@ export class SettingsBuilder {
     };
     const testFiles = this.overrides.testFiles ?? config?.testFiles;
     if (testFiles) settings.testFiles = testFiles;
+    // Functions the project declares as commands (`[project.scripts]`) are entry points.
+    const commands = this.entryPoints.forFile(abs);
+    if (commands.length) settings.entryPointFunctions = commands;
     return { settings, rolePath, config };
   }
 

@@ -144,7 +144,11 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
 
   // A main guard compares the identifier `__name__`: files that never spell it need no walk up the tree.
   const mayHaveMainGuard = input.source.includes('__name__');
-  const roleAt = (node: Node): FileRole => (role === 'code-under-test' || role === 'entry-point') && mayHaveMainGuard && isUnderMainGuard(node) ? 'entry-point' : role;
+  const commands = role === 'code-under-test' && settings.entryPointFunctions?.length ? new Set(settings.entryPointFunctions) : undefined;
+  const roleAt = (node: Node): FileRole => {
+    if (commands && inDeclaredCommand(node, commands)) return 'entry-point';
+    return (role === 'code-under-test' || role === 'entry-point') && mayHaveMainGuard && isUnderMainGuard(node) ? 'entry-point' : role;
+  };
 
   for (const rule of active) {
     const context: RuleContext = {
@@ -203,6 +207,14 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   }
   findings.sort(compareFindings);
   return { path: input.path, role, findings, suppressed, suppressions, syntaxErrors: root.hasError, ruleErrors };
+}
+
+/** Inside a module-level function (or its nested code) that the project declares as a command. */
+function inDeclaredCommand(node: Node, commands: ReadonlySet<string>): boolean {
+  let top: Node | null = null;
+  for (let p: Node | null = node; p && p.type !== 'module'; p = p.parent) top = p;
+  const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+  return def?.type === 'function_definition' && commands.has(def.childForFieldName('name')?.text ?? '');
 }
 
 type Entry = { rule: Rule; listener: (n: Node) => void };

@@ -95,6 +95,11 @@ export interface AnalysisSettings {
   maxFileSize?: number;
   /** A parse that takes longer is stopped and the file reported as not analysed. */
   parseTimeLimitMs?: number;
+  /**
+   * Module-level functions of this file that the project declares as commands (`[project.scripts]` in its
+   * pyproject.toml): their code is an entry point's, like code under `if __name__ == "__main__":`.
+   */
+  entryPointFunctions?: string[];
 }
 
 export interface AnalysisInput {

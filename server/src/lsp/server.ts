@@ -39,6 +39,7 @@ import {
 } from '../engine';
 import { DEFAULT_PARSE_TIME_LIMIT_MS } from '../engine/analyze';
 import { ConfigResolver, type ProjectConfig } from '../host/config';
+import { EntryPointResolver } from '../host/scripts';
 import { readSourceFile } from '../host/read';
 import { locateWasm } from '../host/wasm';
 import { ALL_RULES } from '../rules/registry';
@@ -99,6 +100,7 @@ export class RewardHackServer {
   private incrementalParsing = true;
   /** Project configuration (pyproject.toml), read as the CLI reads it; cleared when such a file changes. */
   private readonly configs = new ConfigResolver();
+  private readonly entryPoints = new EntryPointResolver();
   /** Editor settings merged with the project file, per resource; rebuilt when either changes. */
   private readonly effective = new Map<string, { editor: EditorSettings; value: EffectiveSettings }>();
   private readonly loggedConfigProblems = new Set<string>();
@@ -283,6 +285,7 @@ export class RewardHackServer {
     const changes = Array.isArray(params?.changes) ? params.changes : [];
     if (!changes.some((c) => typeof c?.uri === 'string' && /(^|[/\\])pyproject\.toml$/i.test(c.uri))) return;
     this.configs.clear();
+    this.entryPoints.clear();
     this.settingsChanged();
   }
 
@@ -303,6 +306,11 @@ export class RewardHackServer {
     }
     this.reportConfigProblems(config);
     const value = effectiveSettings(editor, config, this.folders.analysisPath(resource), fsPath);
+    if (fsPath) {
+      // Functions the project declares as commands (`[project.scripts]`) are entry points.
+      const commands = this.entryPoints.forFile(fsPath);
+      if (commands.length) value.analysis = { ...value.analysis, entryPointFunctions: commands };
+    }
     this.effective.set(resource, { editor, value });
     return value;
   }

@@ -489,6 +489,8 @@ class FileJudge {
   /** How strongly a function looks like a command-line entry point. */
   private cliStrength(def: Node, site: ExitSite): 'strong' | 'name' | 'none' {
     const name = functionName(def);
+    // A command the project declares (`[project.scripts]` in its pyproject.toml): the engine says its code is an entry point's.
+    if (this.ctx.role === 'code-under-test' && !isMethod(def) && def.parent?.type !== 'block' && this.ctx.roleAt(def) === 'entry-point') return 'strong';
     // `os._exit(0)` deep in a command's procedures is not how a command line ends; in the guard's callee it can be.
     const commandLine = isMethod(def) ? undefined : this.commandLineFunctions().get(def.id);
     if (commandLine === 'direct' || (commandLine === 'nested' && site.kind !== 'os._exit')) return 'strong';
@@ -1707,6 +1709,7 @@ export const forcedSuccessExit: Rule = {
       lookAlikes: [
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
         'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
+        'Functions the project declares as commands in its `pyproject.toml` (`[project.scripts]`, `[project.gui-scripts]`, `[tool.poetry.scripts]`: `mirror-sync = "mirror.sync:sync_all"`), whatever their name: quiet, like `main()`.',
         'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt (or call the project\'s own `parse_args(cli_args)`), subcommand handlers given the parsed options (a parameter annotated `argparse.Namespace`, `optparse.Values` or `click.Context`) and the methods of a class built from them (`App(options: argparse.Namespace)`), `--help`/`--version`/usage paths, functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`; a method so named is judged with its class, below). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`, unless the file also calls them directly (a library path reaches the exit: `error`).',
         'But a function the main guard calls for its result (`print(solve(nums))`) or that a command calls for one (`return sorted(nums)` elsewhere in it) is a library function that tests import: its exits stay `error`, as does `os._exit(0)` in a procedure below the guard\'s own callee.',
         'Module-level exits on a command-line path: `if sys.argv[-1] == "publish": ...; sys.exit()` in `setup.py`, `if "--version" in sys.argv:` — quiet (a condition asking whether pytest runs is RH501\'s and stays an `error` here).',
