@@ -19,7 +19,8 @@ function git(cwd: string, ...args: string[]): string {
 interface Change {
   name: string;
   before: Record<string, string>;
-  after: Record<string, string>;
+  /** `null` deletes the file. */
+  after: Record<string, string | null>;
 }
 
 type Finding = { path: string; line: number; rule: string; severity: string; message: string };
@@ -33,7 +34,8 @@ function diffOf(c: Change): string {
     git(dir, 'commit', '-qm', 'base');
     for (const [rel, text] of Object.entries(c.after)) {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), text);
+      if (text === null) fs.rmSync(path.join(dir, rel));
+      else fs.writeFileSync(path.join(dir, rel), text);
     }
     git(dir, 'add', '-A');
     return git(dir, 'diff', '--cached');
@@ -311,6 +313,19 @@ const LEGIT: Change[] = [
     name: 'tox: a new quick environment, coverage and harmless options',
     before: { 'tox.ini': lines('[tox]', 'envlist = py311', '', '[testenv]', 'deps = pytest', 'commands = pytest {posargs}') },
     after: { 'tox.ini': lines('[tox]', 'envlist = py311, quick', '', '[testenv]', 'deps =', '    pytest', '    pytest-cov', 'commands = pytest --cov=confparse --ignore=docs -p no:cacheprovider {posargs}', '', '[testenv:quick]', 'commands = pytest -m "not slow" -x {posargs}') },
+  },
+  {
+    name: 'a feature removed together with its tests',
+    before: {
+      'src/pricing.py': lines('def total(items):', '    return sum(items)', '', '', 'def legacy_discount(total):', '    # Old promotion.', '    return total * 0.9'),
+      'tests/test_pricing.py': lines('from pricing import legacy_discount, total', '', '', 'def test_total():', '    assert total([1, 2]) == 3', '', '', 'def test_legacy_discount():', '    assert legacy_discount(10) == 9'),
+      'tests/test_legacy.py': lines('from pricing import legacy_discount', '', '', 'def test_rounding():', '    assert legacy_discount(1) == 0.9'),
+    },
+    after: {
+      'src/pricing.py': lines('def total(items):', '    return sum(items)'),
+      'tests/test_pricing.py': lines('from pricing import total', '', '', 'def test_total():', '    assert total([1, 2]) == 3'),
+      'tests/test_legacy.py': null,
+    },
   },
   {
     name: 'expected value updated with the old one left as a comment beside it',

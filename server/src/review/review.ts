@@ -94,8 +94,14 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
       continue;
     }
     if (!isPython(change.newPath) && !isPython(change.oldPath)) continue;
-    if (change.oldSource !== undefined && isPython(change.oldPath)) texts.old += `${squash(change.oldSource)}\n`;
-    if (change.newSource !== undefined && isPython(change.newPath)) texts.new += `${squash(change.newSource)}\n`;
+    if (change.oldSource !== undefined && isPython(change.oldPath)) {
+      texts.old += `${squash(change.oldSource)}\n`;
+      noteDefinitions(change.oldSource, (texts.oldDefinitions ??= new Set()));
+    }
+    if (change.newSource !== undefined && isPython(change.newPath)) {
+      texts.new += `${squash(change.newSource)}\n`;
+      noteDefinitions(change.newSource, (texts.newDefinitions ??= new Set()));
+    }
 
     if (change.oldSource !== undefined && isPython(change.oldPath)) {
       const oldTests = testsIn(change.oldSource, change.oldPath!, settings)?.tests;
@@ -193,4 +199,9 @@ function testsIn(source: string, path: string, settings: AnalysisSettings, alway
   } finally {
     tree.delete();
   }
+}
+
+/** The names of the functions and classes a Python text defines (`def parse_duration(`), at any depth. */
+function noteDefinitions(source: string, into: Set<string>): void {
+  for (const m of source.matchAll(/^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)/gm)) into.add(m[1]!);
 }

@@ -35,6 +35,7 @@ export const testDeleted: Rule = {
       instead: 'Keep the test and fix the code, or explain in the change why the behaviour it tested no longer exists.',
       lookAlikes: [
         'A test moved to another file or class in the same change (same function name) is not reported.',
+        'A test deleted together with the function or class it calls (the feature goes in the same change: `parse_duration` and `test_parse_duration`) is `info`.',
         'A renamed test file whose tests survive is not reported.',
         'A test renamed to another collected name with its body unchanged is not reported.',
         'Helper functions and fixtures in test files are not tests.',
@@ -474,6 +475,9 @@ export interface TestFileChange {
 export interface ChangeTexts {
   old: string;
   new: string;
+  /** Names of the functions and classes each side defines, across the change's Python files. */
+  oldDefinitions?: Set<string>;
+  newDefinitions?: Set<string>;
 }
 
 /** Occurrences of `needle` in `hay`. */
@@ -502,6 +506,23 @@ export interface DeletedTestFinding {
 }
 
 /** An RH902 finding at the start of a line. */
+/** Functions and classes (not tests) that the change takes out of the code: defined on the old side only. */
+function removedDefinitions(texts: ChangeTexts | undefined): Set<string> {
+  const after = texts?.newDefinitions ?? new Set<string>();
+  return new Set([...(texts?.oldDefinitions ?? [])].filter((n) => !after.has(n) && !/^_*(test|Test)/.test(n)));
+}
+
+/** The removed definition a deleted test called (`parse_duration` for `assert parse_duration("1h") == 3600`). */
+function removedFeature(t: TestDefinition, removed: ReadonlySet<string>): string | undefined {
+  return (t.calls ?? []).map((c) => c.split('.').pop()!).find((name) => removed.has(name));
+}
+
+/** A test deleted with the code it tested is a feature removed, not a failing test dropped: `info`. */
+function withFeatureRemoved(d: DeletedTestFinding, feature: string): void {
+  d.finding.severity = 'info';
+  d.finding.message += `, together with \`${feature}\`, which the change also removes (a feature deleted with its tests)`;
+}
+
 function deletedTest(path: string, line: number, message: string): DeletedTestFinding {
   return { path, finding: { rule: 'RH902', name: 'test-deleted', severity: 'warning', message, range: { start: { line, column: 0 }, end: { line, column: 0 } } } };
 }
@@ -536,6 +557,7 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
   });
   const landedNames = new Set([...landed.map((t) => t.name), ...addedTests]);
   const landedBodies = new Set(landed.filter((t) => t.body).map((t) => t.body));
+  const removed = removedDefinitions(texts);
   for (const f of collectedFiles) {
     out.push(...hollowedTestFindings(f, texts), ...trimmedCaseFindings(f, texts), ...disabledTestFindings(f));
     const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
@@ -546,13 +568,21 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
     const reported = gone.filter((t) => t.isClass || !goneClasses.has(t.qualifiedName.split('.')[0]!) || !t.qualifiedName.includes('.'));
     if (!f.newTests) {
       const tests = f.oldTests.filter((t) => !t.isClass);
-      out.push(deletedTest(f.oldPath!, 0, `This change deletes the test file ${f.oldPath} (${tests.length} test${tests.length === 1 ? '' : 's'}: ${testNames(gone.filter((t) => !t.isClass))})`));
+      const d = deletedTest(f.oldPath!, 0, `This change deletes the test file ${f.oldPath} (${tests.length} test${tests.length === 1 ? '' : 's'}: ${testNames(gone.filter((t) => !t.isClass))})`);
+      const feature = tests.map((t) => removedFeature(t, removed));
+      if (tests.length && feature.every(Boolean)) withFeatureRemoved(d, feature[0]!);
+      out.push(d);
       continue;
     }
     for (const t of reported) {
       // A rename is shown on the new definition; a deletion on the last line kept before it.
       const renamed = renamedOutOf(t, f.newUncollected ?? []);
-      out.push(deletedTest(f.newPath!, renamed ? renamed.line : f.oldToNew(t.line), deletionMessage(t, renamed)));
+      const d = deletedTest(f.newPath!, renamed ? renamed.line : f.oldToNew(t.line), deletionMessage(t, renamed));
+      // The code the test exercised goes in the same change: the feature is removed with its test.
+      const members = t.isClass ? gone.filter((m) => !m.isClass && m.qualifiedName.startsWith(`${t.qualifiedName}.`)) : [t];
+      const feature = members.map((m) => removedFeature(m, removed));
+      if (!renamed && members.length && feature.every(Boolean)) withFeatureRemoved(d, feature[0]!);
+      out.push(d);
     }
   }
   return out;
