@@ -151,6 +151,21 @@ describe('RH902: tests kept but weakened', () => {
     ]);
   });
 
+  it('reports tolerances widened to the size of the value checked', () => {
+    const before = lines('import math', 'import unittest', '', 'import pytest', '', 'from stats import mean, median', '', '', 'def test_mean():', '    assert mean([1, 2, 3, 4]) == 2.5', '', '', 'def test_median():', '    result = median([4, 1, 3, 2])', '    assert result == 2.5', '', '', 'def test_close():', '    assert median([1, 2]) == 1.5', '', '', 'class TestStats(unittest.TestCase):', '    def test_median(self):', '        self.assertEqual(median([10, 20, 30, 40]), 25)', '', '    def test_mean(self):', '        self.assertEqual(mean([1, 2]), 1.5)');
+    const after = before
+      .replace('    assert mean([1, 2, 3, 4]) == 2.5', '    assert mean([1, 2, 3, 4]) == pytest.approx(2.5, rel=1)')
+      .replace('    assert result == 2.5', '    assert abs(result - 2.5) < 10')
+      .replace('    assert median([1, 2]) == 1.5', '    assert math.isclose(median([1, 2]), 1.5, rel_tol=1e-9)')
+      .replace('        self.assertEqual(median([10, 20, 30, 40]), 25)', '        self.assertAlmostEqual(median([10, 20, 30, 40]), 25, delta=100)')
+      .replace('        self.assertEqual(mean([1, 2]), 1.5)', '        self.assertAlmostEqual(mean([1, 2]), 1.5, places=7)');
+    expectRH902({ name: 'tolerances', before: { 'tests/test_stats.py': before }, after: { 'tests/test_stats.py': after } }, [
+      ['tests/test_stats.py:9 warning', /weakens the test test_mean: .* now only `assert mean\(\[1, 2, 3, 4\]\) == pytest\.approx\(2\.5, rel=1\)`/],
+      ['tests/test_stats.py:13 warning', /weakens the test test_median: .* now only `assert abs\(result - 2\.5\) < 10`/],
+      ['tests/test_stats.py:23 warning', /weakens the test TestStats\.test_median: .*delta=100/],
+    ]);
+  });
+
   it('reports parametrize rows the change drops and puts nowhere else', () => {
     const before = lines(
       'import pytest',

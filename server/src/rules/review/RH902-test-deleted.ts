@@ -24,7 +24,7 @@ export const testDeleted: Rule = {
         'tests pass", a deleted test is a red flag unless the change says why (the feature it tested was removed, or the ' +
         'test moved). Emptying the test (`pass`), removing every check from it or turning its checks into comments, ' +
         'replacing a value check with one that passes for almost any result (`assert result is not None`, ' +
-        '`isinstance`, `len(x) > 0`) or with a comparison of the result with itself (`assert f(x) == f(x)`), dropping rows of its `parametrize` list, putting an unconditional skip or xfail on it, ' +
+        '`isinstance`, `len(x) > 0`), with a comparison of the result with itself (`assert f(x) == f(x)`) or with a tolerance as wide as the value (`pytest.approx(2.5, abs=1e9)`, `rel=1`, `assertAlmostEqual(r, 25, delta=100)`, `places=0`, `abs(r - 2.5) < 10`), dropping rows of its `parametrize` list, putting an unconditional skip or xfail on it, ' +
         'its class or its module, renaming its file to a name pytest does ' +
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
         'configuration or in the pytest command of a tox environment, a ' +
@@ -163,10 +163,13 @@ function testShape(def: Node, localNames: ReadonlySet<string>, names: NameResolv
   const calls = new Set<string>();
   const assigned = localAssignments(def);
   if (body) {
+    // A checking call inside a check (`assert r == pytest.approx(x)`) is part of it, not a check of its own.
+    let checkEnd = -1;
     forEachInScope(body, (n) => {
-      if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, names))) {
+      if (n.startIndex >= checkEnd && (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, names)))) {
         checks++;
         checkList.push(classifyCheck(n, assigned, compared));
+        checkEnd = n.endIndex;
         return;
       }
       if (n.type !== 'call') return;
@@ -240,6 +243,9 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
       if ((op === '==' || op === 'is') && (isTrue(a) || isTrue(b))) return { kind: 'weak' };
       // The result compared with itself (`assert f(x) == f(x)`, `expected = f(x); assert f(x) == expected`).
       if (['==', 'is', '<=', '>='].includes(op) && sameValue(a, b)) return { kind: 'weak' };
+      // A tolerance as wide as the value: `== pytest.approx(2.5, abs=1e9)`, `abs(result - 2.5) < 10`.
+      if (op === '==' && (looseApprox(a) || looseApprox(b))) return { kind: 'weak' };
+      if ((op === '<' || op === '<=') && looseDifference(a, b)) return { kind: 'weak' };
       // A non-empty length: `len(x) > 0`, `len(x) >= 1`, `len(x) != 0`, `0 < len(x)`.
       if ((isLen(a) && ((op === '>' && isInt(b, 0)) || (op === '>=' && isInt(b, 1)) || (op === '!=' && isInt(b, 0)))) || (isLen(b) && ((op === '<' && isInt(a, 0)) || (op === '<=' && isInt(a, 1))))) return { kind: 'weak' };
       // `type(x) is dict`.
@@ -251,6 +257,7 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
     if (u.type === 'call') {
       const fn = u.childForFieldName('function');
       if (fn?.type === 'identifier' && WEAK_PREDICATES.has(fn.text)) return { kind: 'weak' };
+      if (/(^|\.)isclose$/.test(fn?.text ?? '') && looseTolerance(u, 'rel_tol', 'abs_tol')) return { kind: 'weak' };
     }
     if (['identifier', 'attribute', 'subscript', 'call'].includes(u.type)) {
       const value = resolve(u);
@@ -271,6 +278,7 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
   if (EQUALITY_ASSERT_METHODS.test(method) && first && second) {
     if ((method.startsWith('assertEqual') || method === 'assertIs') && (isTrue(first) || isTrue(second))) return { text, display, kind: 'weak' };
     if (!/Not/.test(method) && sameValue(first, second)) return { text, display, kind: 'weak' };
+    if (/^assertAlmostEquals?$/.test(method) && looseTolerance(n, undefined, 'delta', 'places')) return { text, display, kind: 'weak' };
     compare(first, second);
   }
   if (/^assertGreater(Equal)?$/.test(method) && first && second && isLen(first) && isInt(second, method === 'assertGreater' ? 0 : 1)) return { text, display, kind: 'weak' };
@@ -506,6 +514,48 @@ export interface DeletedTestFinding {
 }
 
 /** An RH902 finding at the start of a line. */
+/** A number written as a literal (`2.5`, `-3`, `1e9`), else undefined. */
+function numberOf(n: Node | undefined): number | undefined {
+  if (!n) return undefined;
+  const u = unparen(n);
+  const t = u.type === 'unary_operator' ? u.text.replace(/\s+/g, '') : u.text;
+  if (!['integer', 'float', 'unary_operator'].includes(u.type) || !/^-?[\d_.]+(e[-+]?\d+)?$/i.test(t)) return undefined;
+  const v = Number(t.replace(/_/g, ''));
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * A closeness check whose tolerance is as wide as the value it checks (`approx(2.5, abs=1e9)`, `rel=1`,
+ * `isclose(r, 2.5, rel_tol=0.5)`, `assertAlmostEqual(r, 25, delta=100)`, `places=0`): almost any result passes.
+ */
+function looseTolerance(call: Node, rel: string | undefined, abs: string, places?: string): boolean {
+  const args = callArguments(call);
+  const values = args.positional.map(numberOf).filter((v): v is number => v !== undefined);
+  const scale = Math.max(1, ...values.map(Math.abs));
+  const relative = rel ? numberOf(args.keywords.get(rel)) : undefined;
+  const absolute = numberOf(args.keywords.get(abs));
+  const digits = places ? numberOf(args.keywords.get(places)) : undefined;
+  return (relative !== undefined && relative >= 0.5) || (absolute !== undefined && absolute >= scale) || (digits !== undefined && digits <= 0);
+}
+
+/** `pytest.approx(2.5, abs=1e9)`, `approx(x, rel=1)`. */
+function looseApprox(n: Node): boolean {
+  const u = unparen(n);
+  return u.type === 'call' && /(^|\.)approx$/.test(u.childForFieldName('function')?.text ?? '') && looseTolerance(u, 'rel', 'abs');
+}
+
+/** `abs(result - 2.5) < 10`: a bound on the difference at least as large as the value. */
+function looseDifference(a: Node, b: Node): boolean {
+  const u = unparen(a);
+  if (u.type !== 'call' || u.childForFieldName('function')?.text !== 'abs') return false;
+  const bound = numberOf(b);
+  const diff = callArguments(u).positional[0];
+  const d = diff ? unparen(diff) : undefined;
+  if (bound === undefined || d?.type !== 'binary_operator') return false;
+  const values = [d.childForFieldName('left'), d.childForFieldName('right')].map((x) => numberOf(x ?? undefined)).filter((v): v is number => v !== undefined);
+  return bound >= Math.max(1, ...values.map(Math.abs));
+}
+
 /** Functions and classes (not tests) that the change takes out of the code: defined on the old side only. */
 function removedDefinitions(texts: ChangeTexts | undefined): Set<string> {
   const after = texts?.newDefinitions ?? new Set<string>();
