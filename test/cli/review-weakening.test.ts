@@ -237,6 +237,22 @@ describe('RH902: tests kept but weakened', () => {
     );
   });
 
+  it('reports tox told to pass whatever pytest returns, in an environment that ran pytest before', () => {
+    const tox = lines('[tox]', 'envlist = py311, py312, docs', '', '[testenv]', 'deps = pytest', 'commands =', '    pytest {posargs}', '', '[testenv:py312]', 'commands = pytest tests', '', '[testenv:docs]', 'commands = sphinx-build docs out');
+    const after = tox
+      .replace('    pytest {posargs}', '    - pytest {posargs}')
+      .replace('commands = pytest tests', "commands = bash -c 'pytest tests || true'")
+      .replace('commands = sphinx-build docs out', 'ignore_outcome = true\ncommands = sphinx-build docs out');
+    expectRH902({ name: 'tox ignores failures', before: { 'tox.ini': tox }, after: { 'tox.ini': after } }, [
+      ['tox.ini:7 warning', /makes tox's \[testenv\] ignore pytest's exit status \(`- pytest`\): the run passes whatever the tests do/],
+      ['tox.ini:10 warning', /makes tox's \[testenv:py312\] ignore pytest's exit status \(`\|\| true`\)/],
+    ]);
+    const outcome = lines('[testenv]', 'commands = pytest', '', '[testenv:experimental]', 'commands = pytest --runxfail');
+    expectRH902({ name: 'ignore_outcome', before: { 'tox.ini': outcome }, after: { 'tox.ini': outcome.replace('[testenv]\n', '[testenv]\nignore_outcome = true\n') } }, [
+      ['tox.ini:2 warning', /makes tox's \[testenv\] ignore pytest's exit status \(`ignore_outcome = true`\)/],
+    ]);
+  });
+
   it('reports a test whose checks are commented out at the end of the file from the hunks alone', () => {
     const before = lines('from confparse import parse', '', '', 'def test_simple():', '    assert parse("a=1") == {"a": 1}', '', '', 'def test_nested():', '    assert parse("a.b=1") == {"a": {"b": 1}}');
     const after = before.replace('    assert parse("a.b=1") == {"a": {"b": 1}}', '    parse("a.b=1")\n    # assert parse("a.b=1") == {"a": {"b": 1}}');

@@ -22,6 +22,8 @@ export interface PytestCommand {
   env: string;
   /** The words after `pytest` (`python -m pytest`, `coverage run -m pytest`). */
   args: string[];
+  /** How tox is told to pass whatever pytest returns: `- pytest`, `pytest || true`, `ignore_outcome = true`. */
+  ignoresFailure?: string;
 }
 
 export type ListKey = 'testpaths' | 'python_files' | 'python_classes' | 'python_functions' | 'norecursedirs';
@@ -99,8 +101,12 @@ function iniToxCommands(text: string): PytestCommand[] {
   let section: string | undefined;
   let inCommands = false;
   let pending = '';
+  // Environments with `ignore_outcome = true`: tox reports their failures as passes.
+  const ignoring = new Set<string>();
   const flush = () => {
-    if (pending.trim()) pushPytest(out, section ?? '', shellWords(pending.trim().replace(/^-\s*/, '')));
+    const command = pending.trim();
+    // A leading `-` tells tox to ignore the command's exit code.
+    if (command) pushPytest(out, section ?? '', shellWords(command.replace(/^-\s*/, '')), command.startsWith('-') ? '- pytest' : undefined);
     pending = '';
   };
   const isEnv = () => section === undefined || section === 'testenv' || section.startsWith('testenv:');
@@ -124,15 +130,29 @@ function iniToxCommands(text: string): PytestCommand[] {
     const entry = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
     inCommands = !!entry && entry[1]!.trim() === 'commands' && isEnv();
     if (inCommands) pending = entry![2]!.trim();
+    if (entry && entry[1]!.trim() === 'ignore_outcome' && isEnv() && /^(true|1|yes)$/i.test(entry[2]!.trim())) ignoring.add(section ?? '');
   }
   flush();
+  for (const c of out) if (ignoring.has(c.env)) c.ignoresFailure ??= 'ignore_outcome = true';
   return out;
 }
 
 /** Adds the command to `out` when it runs pytest: `pytest`, `py.test`, `{envbindir}/pytest`, `python -m pytest`. */
-function pushPytest(out: PytestCommand[], env: string, words: string[]): void {
+function pushPytest(out: PytestCommand[], env: string, words: string[], ignoresFailure?: string): void {
   const at = words.findIndex((w, i) => /(^|[/}])(py\.test|pytest)$/.test(w) && (i === 0 || words[i - 1] === '-m' || !words[i - 1]!.startsWith('-')));
-  if (at >= 0) out.push({ env, args: words.slice(at + 1) });
+  if (at < 0) {
+    // `bash -c 'pytest {posargs} || true'`: the command a shell runs.
+    const script = words.findIndex((w, i) => i > 0 && words[i - 1] === '-c' && /\b(py\.test|pytest)\b/.test(w));
+    if (script > 0) pushPytest(out, env, shellWords(words[script]!), ignoresFailure);
+    return;
+  }
+  // `pytest ... || true`, `pytest ...; exit 0`: the shell turns a failure into success.
+  const rest = words.slice(at + 1);
+  const op = rest.findIndex((w) => w === '||' || w === ';');
+  const args = op >= 0 ? rest.slice(0, op) : rest;
+  const after = op >= 0 ? rest.slice(op + 1).join(' ') : '';
+  const swallowed = op >= 0 && /^(true|:|exit 0)\b/.test(after) ? `${rest[op]} ${after}` : undefined;
+  out.push({ env, args, ...(ignoresFailure || swallowed ? { ignoresFailure: ignoresFailure ?? swallowed } : {}) });
 }
 
 type RawValues = Partial<Record<'addopts' | ListKey, string | string[]>>;

@@ -29,6 +29,8 @@ export const testDeleted: Rule = {
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
         'configuration or in the pytest command of a tox environment, a ' +
         'narrower `testpaths` or `python_files`, an `--ignore-glob=*.py` wide enough for every test file) has the same effect while the test seems to stay. ' +
+        'So does telling tox to pass whatever pytest returns in an environment that ran it (`- pytest`, `pytest || true`, ' +
+        '`ignore_outcome = true`). ' +
         'So do options after which pytest runs nothing and exits 0 (`--collect-only`, `--setup-plan`, `--fixtures`, ' +
         '`--markers`, `--version`) or exits 0 whatever fails (`--suppress-tests-failed-exit-code`).',
       example: '# before\ndef test_parse_negative():\n    assert parse("-1") == -1\n# after: the function is gone\n',
@@ -798,6 +800,13 @@ export function narrowedRunFindings(before: PytestRunConfig | undefined, after: 
     if (!was.length) continue;
     const oldOptions = new Set([...runNarrowingOptions(before?.addopts ?? []), ...was.flatMap((c) => runNarrowingOptions(c.args))].map(key));
     const reported = new Set<string>();
+    // tox told to pass whatever pytest returns, where it did not before.
+    const ignored = after.commands!.find((c) => c.env === env && c.ignoresFailure);
+    if (ignored && !was.some((c) => c.ignoresFailure)) {
+      const where = env ? `tox's [${env}]` : "tox's commands";
+      const needle = /ignore_outcome/.test(ignored.ignoresFailure!) ? 'ignore_outcome' : /^- /.test(ignored.ignoresFailure!) ? '- ' : ignored.ignoresFailure!.split(' ')[0]!;
+      at(needle, `This change makes ${where} ignore pytest's exit status (\`${ignored.ignoresFailure}\`): the run passes whatever the tests do`);
+    }
     for (const c of after.commands!.filter((x) => x.env === env)) {
       for (const o of runNarrowingOptions(c.args)) {
         if (oldOptions.has(key(o)) || reported.has(key(o))) continue;
