@@ -278,6 +278,22 @@ describe('scan --diff / --patch', () => {
     assert.match(found[2]!, /runs no test at all/);
   });
 
+  it('reports collection patterns that only narrow pytest\'s defaults and plugins switched off that collect tests', () => {
+    const found = reviewOf(
+      { 'pytest.ini': '[pytest]\naddopts = -ra\n', 'setup.cfg': '[metadata]\nname = calc\n', 'tox.ini': '[tox]\nenvlist = py311\n' },
+      {
+        'pytest.ini': '[pytest]\naddopts = -ra -p no:unittest -p no:doctest\npython_functions = test_*_simple test_mean*\n',
+        'setup.cfg': '[metadata]\nname = calc\n\n[tool:pytest]\npython_files = test_u*.py\n',
+        'tox.ini': '[tox]\nenvlist = py311\n\n[pytest]\npython_functions = test_*\npython_files = test_*.py tests.py\n',
+      },
+    );
+    assert.deepEqual(found.map((f) => f.replace(/: .*/, '')).sort(), [
+      'pytest.ini:2 RH902 This change adds -p no:unittest to pytest\'s addopts',
+      "pytest.ini:3 RH902 This change sets pytest's python_functions to test_*_simple test_mean*, leaving out test",
+      "setup.cfg:5 RH902 This change sets pytest's python_files to test_u*.py, leaving out test_*.py *_test.py",
+    ]);
+  });
+
   it('reports tests emptied or stripped of every check, but not checks moved into a helper', () => {
     const before = [
       'from calc import add',

@@ -278,6 +278,13 @@ export function runNarrowingOptions(words: readonly string[]): RunNarrowingOptio
       }
       continue;
     }
+    // Plugins switched off that collect tests: `-p no:unittest` (TestCase classes), `-p no:python` (everything).
+    const plugin = word === '-p' ? words[i + 1] : /^-p(no:.+)$/.exec(word)?.[1];
+    if (plugin && /^no:(unittest|python|doctest)$/.test(plugin)) {
+      out.push({ option: '-p', value: plugin, written: word === '-p' ? plugin : word });
+      if (word === '-p') i++;
+      continue;
+    }
     // Short options glued to their value: `-knot slow`, `-mnot db`.
     const glued = /^-([km])(.+)$/.exec(word);
     if (glued) out.push({ option: `-${glued[1]}`, value: glued[2]!, written: word });

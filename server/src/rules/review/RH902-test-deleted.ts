@@ -28,7 +28,7 @@ export const testDeleted: Rule = {
         'its class or its module, renaming its file to a name pytest does ' +
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
         'configuration or in the pytest command of a tox environment, a ' +
-        'narrower `testpaths` or `python_files`, an `--ignore-glob=*.py` wide enough for every test file) has the same effect while the test seems to stay. ' +
+        'narrower `testpaths`, `python_files` or `python_functions` (also patterns that only narrow pytest\'s defaults, `python_files = test_u*.py`), `-p no:unittest`, an `--ignore-glob=*.py` wide enough for every test file) has the same effect while the test seems to stay. ' +
         'So does telling tox to pass whatever pytest returns in an environment that ran it (`- pytest`, `pytest || true`, ' +
         '`ignore_outcome = true`). ' +
         'So do options after which pytest runs nothing and exits 0 (`--collect-only`, `--setup-plan`, `--fixtures`, ' +
@@ -824,13 +824,25 @@ export function narrowedRunFindings(before: PytestRunConfig | undefined, after: 
     if (!was || !now) continue;
     // Set for the first time, the patterns replace pytest's defaults; a project's own naming that still says
     // "test" (`python_files = tests.py test_*.py`) is configuration, not a way out of the run.
-    if (!explicit && now.some((p) => /test/i.test(p))) continue;
+    if (!explicit && now.some((p) => /test/i.test(p)) && !narrowsDefaults(k, now)) continue;
     const dropped = was.filter((p) => !now.includes(p));
     if (dropped.length) at(k, `This change sets pytest's ${k} to ${now.join(' ') || '(nothing)'}, leaving out ${dropped.join(' ')}: tests there no longer run`);
   }
   const skipped = (after.lists.norecursedirs ?? []).filter((d) => !(before?.lists.norecursedirs ?? []).includes(d) && /test/i.test(d));
   for (const d of skipped) at(d, `This change adds ${d} to pytest's norecursedirs: tests in those folders are no longer collected`);
   return out;
+}
+
+/**
+ * Patterns set for the first time that only narrow pytest's defaults: each one is a default's literal start
+ * followed by more literal text (`test_u*.py`, `test_*_simple` for functions), so they collect a subset.
+ */
+function narrowsDefaults(key: ListKey, now: readonly string[]): boolean {
+  const defaults = PYTEST_DEFAULTS[key] ?? [];
+  if (!now.length || now.some((p) => defaults.includes(p))) return false;
+  const literal = (p: string) => p.replace(/\*/g, '');
+  // Prefix defaults (`test`, `Test`) allow a separator: `test_*` is how projects spell pytest's own default.
+  return now.every((p) => defaults.some((d) => p.startsWith(d.split('*')[0]!) && literal(p).length > literal(d).length + (d.includes('*') ? 0 : 1)));
 }
 
 /** Where pytest's default patterns find tests: an ignore that matches these leaves tests out whatever its name. */
@@ -853,6 +865,9 @@ function narrowingMessage(o: RunNarrowingOption, where: string): string | undefi
     case '--ignore-glob':
       // Paths without "test" in them (docs, setup.py, build output) hold no tests pytest would collect by default.
       return /test/i.test(o.value ?? '') || coversTestFiles(o.option, o.value ?? '') ? `This change adds ${o.option}=${o.value} to ${where}: the tests there no longer run` : undefined;
+    case '-p':
+      if (o.value === 'no:doctest') return undefined;
+      return `This change adds -p ${o.value} to ${where}: ${o.value === 'no:unittest' ? 'unittest.TestCase tests are' : 'tests are'} no longer collected`;
     case '--suppress-tests-failed-exit-code':
       return `This change adds ${o.option} to ${where}: the run exits with status 0 even when tests fail`;
     case '-k':
