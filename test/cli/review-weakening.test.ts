@@ -237,6 +237,14 @@ describe('RH902: tests kept but weakened', () => {
     );
   });
 
+  it('reports a unittest mark added far from the import, from the hunks alone too', () => {
+    const before = lines('import unittest', '', 'from stats import median', '', '', 'class MedianTests(unittest.TestCase):', '    def test_odd(self):', '        self.assertEqual(median([3, 1, 2]), 2)', '', '    def test_even(self):', '        self.assertEqual(median([4, 1, 3, 2]), 2.5)');
+    const after = before.replace('    def test_even(self):', '    @unittest.expectedFailure\n    def test_even(self):');
+    expectRH902({ name: 'expectedFailure', before: { 'tests/test_stats.py': before }, after: { 'tests/test_stats.py': after } }, [
+      ['tests/test_stats.py:10 warning', /marks the test (MedianTests\.)?test_even as expected to fail/],
+    ]);
+  });
+
   it('reports tox told to pass whatever pytest returns, in an environment that ran pytest before', () => {
     const tox = lines('[tox]', 'envlist = py311, py312, docs', '', '[testenv]', 'deps = pytest', 'commands =', '    pytest {posargs}', '', '[testenv:py312]', 'commands = pytest tests', '', '[testenv:docs]', 'commands = sphinx-build docs out');
     const after = tox

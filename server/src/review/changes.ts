@@ -140,14 +140,16 @@ const STANDARD_MODULES = ['sys', 'os', 'time', 'subprocess', 'inspect', 'traceba
  * import outside the hunks: the import is written on the first line when that line lies outside them
  * (it is empty there, so no line moves).
  */
-function assumedImports(lines: string[]): string | undefined {
+function assumedImports(lines: string[], testFile: boolean): string | undefined {
   const text = lines.join('\n');
-  const used = STANDARD_MODULES.filter((m) => new RegExp(`(^|[^\\w.])${m}\\.\\w`).test(text) && !new RegExp(`\\b(import|as|def|class|global|nonlocal)\\s+${m}\\b|\\b${m}\\s*(=[^=]|,[^\\n]*=[^=])|\\bfor\\s+${m}\\b`).test(text));
+  // In a file named as a test, the frameworks' names are the frameworks (the name already makes it a test).
+  const modules = testFile ? [...STANDARD_MODULES, 'unittest', 'pytest'] : STANDARD_MODULES;
+  const used = modules.filter((m) => new RegExp(`(^|[^\\w.])${m}\\.\\w`).test(text) && !new RegExp(`\\b(import|as|def|class|global|nonlocal)\\s+${m}\\b|\\b${m}\\s*(=[^=]|,[^\\n]*=[^=])|\\bfor\\s+${m}\\b`).test(text));
   return used.length ? `import ${used.join(', ')}` : undefined;
 }
 
 /** Text of one side of a patch rebuilt from its hunks alone; lines outside the hunks are left empty. */
-function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new'): string {
+function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new', path: string): string {
   const lines: string[] = [];
   const firstStart = patch.hunks.length ? (side === 'old' ? patch.hunks[0]!.oldStart : patch.hunks[0]!.newStart) - 1 : 0;
   for (const hunk of patch.hunks) {
@@ -161,7 +163,7 @@ function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new'): string {
     }
   }
   if (firstStart > 0) {
-    const imports = assumedImports(lines);
+    const imports = assumedImports(lines, /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(path));
     if (imports) lines[0] = imports;
   }
   return lines.join('\n') + '\n';
@@ -183,8 +185,8 @@ export function changesFromPatchText(patches: StructuredPatch[]): FileChange[] {
     out.push({
       oldPath,
       newPath,
-      oldSource: oldPath ? sideFromHunks(p, 'old') : undefined,
-      newSource: newPath ? sideFromHunks(p, 'new') : undefined,
+      oldSource: oldPath ? sideFromHunks(p, 'old', oldPath) : undefined,
+      newSource: newPath ? sideFromHunks(p, 'new', newPath) : undefined,
       ...lineMapping(p),
       fromHunks: true,
       newView: newPath ? newSideView(p) : undefined,
