@@ -86,17 +86,7 @@ export class ConfigResolver {
   }
 
   forDir(dir: string): ProjectConfig | undefined {
-    if (this.byDir.has(dir)) return this.byDir.get(dir);
-    let found: ProjectConfig | undefined;
-    const candidate = path.join(dir, 'pyproject.toml');
-    const text = this.readText(candidate);
-    if (text !== undefined) found = parseProjectConfig(text, candidate);
-    if (!found) {
-      const parent = path.dirname(dir);
-      found = parent === dir ? undefined : this.forDir(parent);
-    }
-    this.byDir.set(dir, found);
-    return found;
+    return nearestPyproject(dir, this.byDir, this.readText, parseProjectConfig);
   }
 
   clear(): void {
@@ -104,7 +94,25 @@ export class ConfigResolver {
   }
 }
 
-function readIfExists(file: string): string | undefined {
+/**
+ * What the nearest pyproject.toml up from `dir` gives (`parse` returning undefined passes on to the folder
+ * above), cached for every folder on the way.
+ */
+export function nearestPyproject<T>(dir: string, cache: Map<string, T | undefined>, readText: (file: string) => string | undefined, parse: (text: string, file: string) => T | undefined): T | undefined {
+  if (cache.has(dir)) return cache.get(dir);
+  let found: T | undefined;
+  const candidate = path.join(dir, 'pyproject.toml');
+  const text = readText(candidate);
+  if (text !== undefined) found = parse(text, candidate);
+  if (found === undefined) {
+    const parent = path.dirname(dir);
+    found = parent === dir ? undefined : nearestPyproject(parent, cache, readText, parse);
+  }
+  cache.set(dir, found);
+  return found;
+}
+
+export function readIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {

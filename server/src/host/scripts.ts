@@ -4,9 +4,9 @@
  * function is a program's main even when it is not named `main`, so its exits are a command line's.
  * The CLI and the language server read them the same way; a file that does not parse declares nothing.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { nearestPyproject, readIfExists } from './config';
 
 /** The `module:attr` targets a pyproject.toml's text declares as commands. */
 export function scriptTargets(text: string): string[] {
@@ -66,27 +66,11 @@ export class EntryPointResolver {
   }
 
   private forDir(dir: string): { root: string; targets: string[] } | undefined {
-    if (this.byDir.has(dir)) return this.byDir.get(dir);
-    const text = this.readText(path.join(dir, 'pyproject.toml'));
-    let found: { root: string; targets: string[] } | undefined;
-    if (text !== undefined) found = { root: dir, targets: scriptTargets(text) };
-    else {
-      const parent = path.dirname(dir);
-      found = parent === dir ? undefined : this.forDir(parent);
-    }
-    this.byDir.set(dir, found);
-    return found;
+    // The nearest pyproject.toml is the project's, whether or not it declares commands.
+    return nearestPyproject(dir, this.byDir, this.readText, (text, file) => ({ root: path.dirname(file), targets: scriptTargets(text) }));
   }
 
   clear(): void {
     this.byDir.clear();
-  }
-}
-
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.statSync(file).isFile() ? fs.readFileSync(file, 'utf8') : undefined;
-  } catch {
-    return undefined;
   }
 }
