@@ -1743,12 +1743,17 @@ export const forcedSuccessExit: Rule = {
     // (`"ex" "it"`, `"\x65xit"`), which `whenMentioned` looks at. (`EXIT_TEXT`, the words anywhere, is a
     // source-only test: it would drop those strings.)
     // `getattr(sys, _NAME)` with `_NAME = "ex" + "it"`: a name built from pieces spells no word in the file.
-    if (GETATTR_CALL.test(ctx.source) && BUILT_STRING.test(ctx.source)) return listeners(ctx);
+    if (GETATTR_CALL.test(ctx.source) && EXIT_PIECE.test(ctx.source) && BUILT_STRING.test(ctx.source)) return listeners(ctx);
     return whenMentioned(ctx, EXIT_WORD, () => listeners(ctx));
   },
 };
 
 const GETATTR_CALL = /\bgetattr\s*\(/;
+/**
+ * A literal piece of `exit`, `_exit` or `quit` between quotes or braces (`"ex"`, `'it'`, `{'_e'}`): a name built
+ * from literals takes every character from one, so without such a piece no built string spells an exit.
+ */
+const EXIT_PIECE = /["'{}](?:_?e(?:x(?:it?)?)?|x(?:it?)?|it?|t|q(?:u(?:it?)?)?|u(?:it?)?|_)["'{}]/;
 /** A string built from pieces, as `builtStrings` reads them: `"a" + "b"`, `"%s%s" % ...`, `"{}".format(...)`, an f-string. */
 const BUILT_STRING = /["']\s*[+%]|\+\s*[rRuU]?["']|["']\.format\(|\b[fF][rR]?["']/;
 

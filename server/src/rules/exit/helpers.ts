@@ -77,7 +77,7 @@ export function dynamicQualified(node: Node | null | undefined, names: NameResol
   const n = unparen(node);
   if (n.type === 'identifier') {
     const known = names.lookup(n.text);
-    if (known || !namesBoundToFetches(n).has(n.text)) return known;
+    if (known || !namesBoundToFetches(n, names).has(n.text)) return known;
     return dynamicQualified(valueBoundOnce(n), names, depth + 1);
   }
   if (n.type === 'attribute') {
@@ -102,19 +102,24 @@ export function dynamicQualified(node: Node | null | undefined, names: NameResol
   return fn === 'builtins.__import__' ? values[0]!.split('.')[0] : values[0];
 }
 
-const fetchedNames = new WeakMap<Node, Set<string>>();
+/** Per file (its resolver, asked at every call: finding the module node again each time would cost a walk up). */
+const fetchedNames = new WeakMap<NameResolver, Set<string>>();
 /**
  * Names the file assigns the result of `getattr(...)`, `__import__(...)` or `import_module(...)` to (a textual
  * scan, once per file): only those can name a fetched module or attribute.
  */
-function namesBoundToFetches(n: Node): Set<string> {
-  let root = n;
-  while (root.parent) root = root.parent;
-  let found = fetchedNames.get(root);
+function namesBoundToFetches(n: Node, names: NameResolver): Set<string> {
+  let found = fetchedNames.get(names);
   if (!found) {
+    let root = n;
+    while (root.parent) root = root.parent;
     found = new Set();
-    for (const m of root.text.matchAll(/\b([A-Za-z_]\w*)\s*:?=\s*(?:getattr|__import__|[\w.]*import_module)\s*\(/g)) found.add(m[1]!);
-    fetchedNames.set(root, found);
+    const text = root.text;
+    // Most files fetch nothing by name: skip the costlier pattern when none of the three names occurs.
+    if (text.includes('getattr') || text.includes('__import__') || text.includes('import_module')) {
+      for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*:?=\s*(?:getattr|__import__|[\w.]*import_module)\s*\(/g)) found.add(m[1]!);
+    }
+    fetchedNames.set(names, found);
   }
   return found;
 }
