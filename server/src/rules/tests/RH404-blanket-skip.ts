@@ -249,6 +249,49 @@ function moduleStatements(root: Node): Node[] {
   return out;
 }
 
+/**
+ * A test the module takes back after defining it: `del test_slugify`, `test_slugify = None`, `test_x = lambda: None`.
+ * The collector sees the module's names when it is done, so the test never runs. A rebinding that wraps the
+ * test itself (`test_x = deferredGenerator(test_x)`, `test_x = mark(test_x)`) keeps it.
+ */
+function checkTestTakenBack(ctx: RuleContext, stmt: Node, defined: Set<string>): void {
+  const report = (node: Node, name: string, how: string) =>
+    ctx.report({ node, message: `\`${name}\` is a test of this file, and ${how} takes it out of the module: pytest and unittest no longer collect it, so it never runs and nothing reports it missing.`, severity: 'warning' });
+  if (stmt.type === 'delete_statement') {
+    for (const t of stmt.namedChildren.flatMap((c) => (c.type === 'expression_list' ? c.namedChildren : [c]))) {
+      if (t.type === 'identifier' && defined.has(t.text)) report(stmt, t.text, `\`${stmt.text.split('\n')[0]}\``);
+    }
+    return;
+  }
+  const e = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  if (e?.type !== 'assignment') return;
+  const left = e.childForFieldName('left');
+  const right = e.childForFieldName('right');
+  if (left?.type !== 'identifier' || !right || !defined.has(left.text)) return;
+  // Wrapping the test keeps it (`test_x = gen_test(test_x)`), and so does any value that mentions it.
+  if (right.descendantsOfType('identifier').some((i) => i?.text === left.text) || (right.type === 'identifier' && right.text === left.text)) return;
+  const v = unparen(right);
+  if (!['none', 'false', 'true', 'integer', 'string', 'lambda', 'identifier'].includes(v.type)) return;
+  report(e, left.text, `rebinding it (\`${e.text.split('\n')[0].slice(0, 60)}\`)`);
+}
+
+/** A module-level `del` or rebinding of a name that looks like a test's: only then can a test be taken back. */
+const TAKES_BACK_TEXT = /^(?:del[ \t]+[\w, \t()]*\b[Tt]est|[Tt]est\w*[ \t]*=[^=])/m;
+
+function checkTestsTakenBack(ctx: RuleContext): void {
+  // Module-level tests defined so far, for the statements that take one back.
+  const defined = new Set<string>();
+  for (const stmt of moduleStatements(ctx.root)) {
+    checkTestTakenBack(ctx, stmt, defined);
+    const top = definitionOf(stmt);
+    if (top.type === 'function_definition' && isTestFunction(top)) defined.add(functionName(top));
+    if (top.type === 'class_definition' && /^Test/.test(top.childForFieldName('name')?.text ?? '')) defined.add(top.childForFieldName('name')!.text);
+    // A base of other test classes (`class TestTester(unittest.TestCase)` that the others extend): deleting it
+    // keeps the loader from running the base on its own, as trial's tests do.
+    for (const b of top.type === 'class_definition' ? (top.childForFieldName('superclasses')?.namedChildren ?? []) : []) defined.delete(unparen(b).text);
+  }
+}
+
 function checkTestModule(ctx: RuleContext): void {
   checkSkippedOneByOne(ctx);
   for (const fn of ctx.root.descendantsOfType('function_definition')) if (fn && isTestFunction(fn)) checkEveryCaseSkipped(ctx, fn);
@@ -971,12 +1014,13 @@ export const blanketSkip: Rule = {
         '`pytest.mark.xfail` makes every failure read as expected (with `run=False` the tests do not even run), and a ' +
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
         '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. A `load_tests` hook that returns an empty ' +
-        '`unittest.TestSuite()` drops every test of its module without a word, and so does `__test__ = False` at module level under pytest. The same skip put on every test of a file one by one, a mark kept in a name ' +
+        '`unittest.TestSuite()` drops every test of its module without a word, and so does `__test__ = False` at module level under pytest; a test the module takes back after defining it (`del test_slugify`, `test_slugify = lambda: None`) is never collected either. The same skip put on every test of a file one by one, a mark kept in a name ' +
         '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif(sys.version_info < (99,))`, `skipif(sys.version_info[0] > 1)`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`). ' +
         'A fixture whose first act is `pytest.skip()` skips every test that requests it. A parametrize table whose every case is `pytest.param(..., marks=pytest.mark.skip(...))` reads as a list of cases but runs none of them. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
       lookAlikes: [
+        'Rebindings that wrap the test itself (`test_x = deferredGenerator(test_x)`), attributes set on it (`test_x.todo = ...`), deletions under a condition, of helpers, or of a test class that other test classes of the file extend (a base kept from running alone): quiet.',
         '`pytest.mark.skipif(<condition>)`, `unittest.skipIf(<condition>)`, `pytest.importorskip(...)` stay quiet, also on a module flag that an import probe or the environment sets (`HAVE_TZ = True` then `HAVE_TZ = False` in `except ImportError:`, `RUN_SLOW = os.environ.get(...)`).',
         'Fixtures that skip under a condition (`if not url: pytest.skip(...)`), after their `yield`/`return`, or that no test of the file requests stay quiet; autouse fixtures are RH303\'s. A conftest fixture that always skips is a warning, or `info` when its reason names the environment.',
         '`@unittest.expectedFailure` on a single test method stays quiet; on a whole class it is `info` (an unexpected success fails the run, as with a strict xfail).',
@@ -1013,14 +1057,17 @@ export const blanketSkip: Rule = {
     }
     if (ctx.role !== 'test' && ctx.role !== 'code-under-test') return {};
     const skips = whenMentioned(ctx, ctx.role === 'test' ? TEST_FILE_WORDS : SKIP_WORDS, () => listeners(ctx));
-    // A test module's `load_tests` hook can drop every test without any skip word.
-    if (ctx.role !== 'test' || !ctx.source.includes('load_tests')) return skips;
+    // A test module's `load_tests` hook can drop every test without any skip word, and so can `del test_x`.
+    const loadTests = ctx.role === 'test' && ctx.source.includes('load_tests');
+    const takesBack = ctx.role === 'test' && TAKES_BACK_TEXT.test(ctx.source);
+    if (!loadTests && !takesBack) return skips;
     const skipsExit = skips['module:exit'];
     return {
       ...skips,
       'module:exit'() {
         skipsExit?.();
-        checkLoadTests(ctx);
+        if (loadTests) checkLoadTests(ctx);
+        if (takesBack) checkTestsTakenBack(ctx);
       },
     };
   },
