@@ -145,9 +145,6 @@ describe('RH902: tests kept but weakened', () => {
       ['tests/test_parse.py:6 warning', /weakens the test test_simple: it checked `assert parse\("a=1"\) == \{"a": 1\}`, now only `assert parse\("a=1"\) == parse\("a=1"\)`/],
       ['tests/test_parse.py:27 warning', /weakens the test TestFile\.test_empty/],
       ['tests/test_parse.py:31 warning', /weakens the test TestFile\.test_keys/],
-    ], [
-      // From the hunks alone the methods' bodies may go on past what is shown.
-      ['tests/test_parse.py:6 warning', /weakens the test test_simple/],
     ]);
   });
 

@@ -11,7 +11,7 @@
 import { parsePatch } from 'diff';
 import { withoutEmailSignatures } from '../host/patch';
 import { severityRank, type AnalysisSettings, type Severity } from '../engine';
-import { allLinesAdded, changesFromPatchText, type FileChange } from '../review/changes';
+import { allLinesAdded, changesFromPatchText, hunkHeadings, type FileChange } from '../review/changes';
 import { reviewChanges } from '../review/review';
 import { parseProjectConfig } from '../host/config';
 import { ALL_RULES } from '../rules/registry';
@@ -58,7 +58,8 @@ export function runBatchRecord(task: BatchTask): string {
     }
   } else if (typeof r.patch === 'string') {
     try {
-      changes = changesFromPatchText(parsePatch(withoutEmailSignatures(r.patch)));
+      const text = withoutEmailSignatures(r.patch);
+      changes = changesFromPatchText(parsePatch(text), hunkHeadings(text));
     } catch (err) {
       return fail(id, `invalid patch: ${(err as Error).message}`);
     }

@@ -148,8 +148,21 @@ function assumedImports(lines: string[], testFile: boolean): string | undefined 
   return used.length ? `import ${used.join(', ')}` : undefined;
 }
 
+/**
+ * The text after each hunk header's second `@@`, in the patch's order (`@@ -10,3 +10,4 @@ def median(xs):`):
+ * git writes there the nearest line before the hunk that starts a definition (its funcname line).
+ */
+export function hunkHeadings(patchText: string): string[] {
+  const out: string[] = [];
+  for (const m of patchText.matchAll(/^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$/gm)) out.push(m[1]!.replace(/\r$/, ''));
+  return out;
+}
+
+/** A hunk heading that opens a top-level function or class: `def median(xs):`, `class Cache(dict):`. */
+const DEFINITION_HEADING = /^(?:async[ \t]+)?def[ \t]+\w+[ \t]*\(.*\)[^:#]*:[ \t]*(?:#.*)?$|^class[ \t]+\w+[ \t]*(?:\(.*\))?[ \t]*:[ \t]*(?:#.*)?$/;
+
 /** Text of one side of a patch rebuilt from its hunks alone; lines outside the hunks are left empty. */
-function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new', path: string): string {
+function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new', path: string, headings: readonly (string | undefined)[] = []): string {
   const lines: string[] = [];
   const firstStart = patch.hunks.length ? (side === 'old' ? patch.hunks[0]!.oldStart : patch.hunks[0]!.newStart) - 1 : 0;
   for (const hunk of patch.hunks) {
@@ -166,6 +179,16 @@ function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new', path: string
     const imports = assumedImports(lines, /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(path));
     if (imports) lines[0] = imports;
   }
+  // A hunk inside a function whose `def` lies above it: the heading git wrote is put back on the empty line
+  // just before the hunk, so the hunk's code is read in its function (not as stray indented module code).
+  patch.hunks.forEach((hunk, i) => {
+    const heading = headings[i];
+    const at = (side === 'old' ? hunk.oldStart : hunk.newStart) - 2;
+    if (!heading || !DEFINITION_HEADING.test(heading) || at < 1 || lines[at]) return;
+    const first = hunk.lines.find((l) => (l[0] === ' ' || l[0] === (side === 'old' ? '-' : '+')) && l.slice(1).trim() !== '');
+    // Only a hunk that starts one level into the definition's body.
+    if (first && /^( {4}|\t)\S/.test(first.slice(1))) lines[at] = heading;
+  });
   return lines.join('\n') + '\n';
 }
 
@@ -174,9 +197,12 @@ function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new', path: string
  * rebuilt from the hunks, keeping line numbers, so rules see the changed code in place (tree-sitter
  * recovers from the missing surroundings).
  */
-export function changesFromPatchText(patches: StructuredPatch[]): FileChange[] {
+export function changesFromPatchText(patches: StructuredPatch[], headings: readonly string[] = []): FileChange[] {
   const out: FileChange[] = [];
+  let next = 0;
   for (const p of patches) {
+    const own = headings.slice(next, next + p.hunks.length);
+    next += p.hunks.length;
     const absent = (name: string | undefined) => !name || name === '/dev/null';
     const prefixed = (absent(p.oldFileName) || p.oldFileName!.startsWith('a/')) && (absent(p.newFileName) || p.newFileName!.startsWith('b/'));
     const oldPath = p.isCreate || absent(p.oldFileName) ? undefined : patchPath(p.oldFileName, 'a/', prefixed);
@@ -185,8 +211,8 @@ export function changesFromPatchText(patches: StructuredPatch[]): FileChange[] {
     out.push({
       oldPath,
       newPath,
-      oldSource: oldPath ? sideFromHunks(p, 'old', oldPath) : undefined,
-      newSource: newPath ? sideFromHunks(p, 'new', newPath) : undefined,
+      oldSource: oldPath ? sideFromHunks(p, 'old', oldPath, own) : undefined,
+      newSource: newPath ? sideFromHunks(p, 'new', newPath, own) : undefined,
       ...lineMapping(p),
       fromHunks: true,
       newView: newPath ? newSideView(p) : undefined,
