@@ -55,7 +55,9 @@ async function batchThroughput(files: string[], records: number): Promise<number
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(REPO, 'dist', 'bench-phases.js'))) throw new Error('run npm run build first');
   const files = execFileSync('bash', [path.join(REPO, 'corpus', 'files.sh')], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n').filter(Boolean);
-  const list = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rhd-bench-')), 'files.txt');
+  const listDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rhd-bench-'));
+  process.on('exit', () => fs.rmSync(listDir, { recursive: true, force: true }));
+  const list = path.join(listDir, 'files.txt');
   fs.writeFileSync(list, files.join('\n'));
   console.log(`corpus: ${files.length} files; ${os.cpus().length} cores; node ${process.version}`);
 

@@ -66,8 +66,15 @@ export const EXIT_LINE = 4;
 import type { FileStatus } from '../../shared/src/protocol';
 export type { FileStatus };
 
+/** Workspaces made by this test process, removed when it exits (tests keep them while a server may read them). */
+const workspaces = new Set<string>();
+process.on('exit', () => {
+  for (const dir of workspaces) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempWorkspace(files: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rhd-lsp-'));
+  workspaces.add(dir);
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);
