@@ -20,7 +20,7 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { callSites, describeTestPath, pathOf, pathsOverLiteralLoop, pathText, testPathKind, valueOf, type FileContext, type PathInfo, type TestPathMatch } from './helpers';
+import { callSites, describeTestPath, pathOf, pathsOverLiteralLoop, pathText, testPathKind, valueOf, type FileContext, type PathInfo, type TestPathKind, type TestPathMatch } from './helpers';
 
 type Action = 'delete' | 'move' | 'overwrite' | 'write';
 
@@ -339,6 +339,8 @@ function targetsOf(call: Node, q: string, names: NameResolver, args: CallArgumen
   return out;
 }
 
+const isConfig = (kind: TestPathKind): boolean => kind === 'pytest-config' || kind === 'project-config';
+
 function verb(action: Action): string {
   switch (action) {
     case 'delete':
@@ -632,12 +634,15 @@ export const testFileTampering: Rule = {
         'Reading the caller\'s file through its frame (`Path(inspect.stack()[1].filename).read_text()`, to show a snippet): quiet; writing, deleting or moving it (the test that called the code) is an `error`.',
         'Shell commands on other paths: `git checkout main`, `git clean -fdx dist`, `find . -name "*.pyc" -delete`, `find tests -name __pycache__ -exec rm -rf {} +`: quiet.',
         'A command-line script (entry point) doing the same: `warning` instead of `error`.',
+        'A configuration file deleted or moved after the same function wrote another one (a `pytest.ini` to `pyproject.toml` migration): `info`; the write that receives the settings is judged on its own.',
       ],
     },
   },
   create(ctx) {
     // `roleAt` only ever turns code under test into an entry point, so the file's role decides test-side.
     if (isTestSide(ctx.role)) return {};
+    // Reported at the end: a deletion is judged with the other writes of its function.
+    const found: { node: Node; fn: Node | null | undefined; hit: { match: TestPathMatch; action: Action }; severity: Severity; prefix: string }[] = [];
     return {
       call(node) {
         // `obj.method(...)` resolves (if at all) to a name ending in `.method`; `targetsOf` looks at the method.
@@ -710,11 +715,21 @@ export const testFileTampering: Rule = {
         const where = role === 'entry-point' ? 'in a script' : fn ? `in \`${functionName(fn)}()\` of code under test` : 'at import time in code under test';
         const callText = dottedName(node.childForFieldName('function')) ?? node.childForFieldName('function')?.text ?? 'call';
         const via = hit.via ? ` (passed in by \`${hit.via.text.length > 60 ? `${hit.via.text.slice(0, 57)}...` : hit.via.text}\` on line ${hit.via.startPosition.row + 1})` : '';
-        ctx.report({
-          node,
-          message: `\`${callText}(...)\` ${where} ${verb(hit.action)} ${describeTestPath(hit.match)}${via}: ${consequence(hit.match, hit.action, severity)}.`,
-          severity,
-        });
+        found.push({ node, fn, hit, severity, prefix: `\`${callText}(...)\` ${where} ${verb(hit.action)} ${describeTestPath(hit.match)}${via}` });
+      },
+      'module:exit'() {
+        for (const f of found) {
+          // A config file deleted or moved by a function that also writes another config file: the settings
+          // are moved (a pytest.ini -> pyproject.toml migration), and what they become is judged on that write.
+          const movedTo = isConfig(f.hit.match.kind) && (f.hit.action === 'delete' || f.hit.action === 'move') && f.severity !== 'info'
+            ? found.find((o) => o.fn === f.fn && o !== f && isConfig(o.hit.match.kind) && (o.hit.action === 'write' || o.hit.action === 'overwrite') && o.hit.match.display !== f.hit.match.display && o.node.startIndex < f.node.startIndex)
+            : undefined;
+          if (movedTo) {
+            ctx.report({ node: f.node, message: `${f.prefix} after writing \`${movedTo.hit.match.display}\` (line ${movedTo.node.startPosition.row + 1}): the settings move there, which is fine unless that file gets a weaker test configuration.`, severity: 'info' });
+            continue;
+          }
+          ctx.report({ node: f.node, message: `${f.prefix}: ${consequence(f.hit.match, f.hit.action, f.severity)}.`, severity: f.severity });
+        }
       },
     };
   },
