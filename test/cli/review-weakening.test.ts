@@ -195,21 +195,34 @@ describe('RH902: tests kept but weakened', () => {
       '    assert ilog(n) == want',
     );
     const after = before.replace('        pytest.param(15, 3, id="below-square"),\n', '').replace('        pytest.param(10**20, 10**10, id="huge"),\n', '').replace('    (2**64, 64),\n', '');
-    // From the hunks alone neither list can be tied to its test: the decorator and the test that uses
-    // LOG_CASES lie outside them.
+    // From the hunks alone, the hunk that starts inside test_isqrt's list and closes it right before the
+    // `def` is read as that list; LOG_CASES cannot be tied to its test (the test that uses it lies outside).
     expectRH902(
       { name: 'trimmed', before: { 'tests/test_mathx.py': before }, after: { 'tests/test_mathx.py': after } },
       [
         ['tests/test_mathx.py:12 warning', /removes 2 of the 4 cases of the test test_isqrt \(`pytest\.param\(15, 3, id="below-square"\)`, `pytest\.param\(10\*\*20, 10\*\*10, id="huge"\)`\) and adds them nowhere else/],
         ['tests/test_mathx.py:23 warning', /removes 1 of the 4 cases of the test test_ilog \(`\(2\*\*64, 64\)`\)/],
       ],
-      [],
+      [['tests/test_mathx.py:12 warning', /removes 2 of the 4 cases of the test test_isqrt \(`pytest\.param\(15, 3, id="below-square"\)`, `pytest\.param\(10\*\*20, 10\*\*10, id="huge"\)`\) and adds them nowhere else/]],
     );
     // A short list: the hunk shows the decorator, the rows and the test.
     const short = lines('import pytest', '', 'from mathx import isqrt', '', '', '@pytest.mark.parametrize("n,want", [', '    (0, 0),', '    (1, 1),', '    (15, 3),', '    (16, 4),', '])', 'def test_isqrt(n, want):', '    assert isqrt(n) == want');
     expectRH902({ name: 'trimmed-short', before: { 'tests/test_mathx.py': short }, after: { 'tests/test_mathx.py': short.replace('    (15, 3),\n', '') } }, [
       ['tests/test_mathx.py:6 warning', /removes 1 of the 4 cases of the test test_isqrt \(`\(15, 3\)`\)/],
     ]);
+  });
+
+  it('reads a hunk that starts inside a long parametrize list as that list, and leaves other decorators alone', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `        ("${i}h", ${i * 3600}),`);
+    const long = lines('import pytest', '', 'from durations import parse', '', '', '@pytest.mark.parametrize(', '    "text, seconds",', '    [', ...rows, '    ],', ')', 'def test_parse(text, seconds):', '    assert parse(text) == seconds');
+    expectRH902(
+      { name: 'long-list', before: { 'tests/test_durations.py': long }, after: { 'tests/test_durations.py': long.replace('        ("11h", 39600),\n', '') } },
+      [['tests/test_durations.py:6 warning', /removes 1 of the 12 cases of the test test_parse \(`\("11h", 39600\)`\)/]],
+      [['tests/test_durations.py:16 warning', /removes 1 case of the test test_parse \(`\("11h", 39600\)`\)/]],
+    );
+    // A strategy argument dropped from a hypothesis decorator is not a parametrize row.
+    const given = lines('from hypothesis import given, strategies as st', '', 'from durations import parse', '', '', '@given(', '    st.integers(min_value=0),', '    st.integers(min_value=0, max_value=59),', '    st.integers(min_value=0, max_value=59),', '    st.booleans(),', '    st.booleans(),', '    st.booleans(),', '    st.booleans(),', ')', 'def test_roundtrip(h, m, s, *flags):', '    assert parse(f"{h}h{m}m{s}s") == h * 3600 + m * 60 + s');
+    expectRH902({ name: 'given', before: { 'tests/test_durations.py': given }, after: { 'tests/test_durations.py': given.replace('    st.booleans(),\n)', ')') } }, []);
   });
 
   it('reports options that leave tests out added to the pytest command of an existing tox environment', () => {

@@ -189,7 +189,60 @@ function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new', path: string
     // Only a hunk that starts one level into the definition's body.
     if (first && /^( {4}|\t)\S/.test(first.slice(1))) lines[at] = heading;
   });
+  // A hunk inside a `parametrize` list whose decorator starts above it: the opening is put back on the empty
+  // line before the hunk, so the rows the hunk drops are read as the test's cases.
+  patch.hunks.forEach((hunk) => {
+    const at = (side === 'old' ? hunk.oldStart : hunk.newStart) - 2;
+    if (at < 1 || lines[at]) return;
+    const shown = hunk.lines.filter((l) => l[0] === ' ' || l[0] === (side === 'old' ? '-' : '+')).map((l) => l.slice(1));
+    const opening = decoratorOpening(shown);
+    if (opening) lines[at] = opening;
+  });
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The opening of a `@pytest.mark.parametrize(` decorator that a hunk starts inside, or undefined: the hunk
+ * closes a call at the margin right before a test's `def` (or another decorator), and what it leaves
+ * unclosed is the call alone with a string of argument names in it, or a list and then the call.
+ */
+function decoratorOpening(shown: string[]): string | undefined {
+  const close = shown.findIndex((l, i) => /^\)\s*(#.*)?$/.test(l) && /^(@|(async[ \t]+)?def[ \t]+test)/.test(shown[i + 1] ?? ''));
+  if (close < 1) return undefined;
+  const unclosed = unmatchedClosers(shown.slice(0, close + 1));
+  if (unclosed === ')' && /^\s*(['"]|\(\s*['"]|\[\s*['"])/.test(shown.find((l) => l.trim() !== '') ?? '')) return '@pytest.mark.parametrize(';
+  if (unclosed === '])' && /^\s*\],?\s*(#.*)?$/.test(shown[close - 1]!)) return '@pytest.mark.parametrize("…", [';
+  return undefined;
+}
+
+/** The closing brackets of `lines` that nothing in them opens, in order (strings and comments skipped). */
+function unmatchedClosers(lines: string[]): string {
+  const open: string[] = [];
+  let unmatched = '';
+  let quote = '';
+  for (const line of lines) {
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      if (quote) {
+        if (c === '\\') i++;
+        else if (line.startsWith(quote, i)) {
+          i += quote.length - 1;
+          quote = '';
+        }
+        continue;
+      }
+      if (c === '#') break;
+      if (c === '"' || c === "'") quote = line.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      else if ('([{'.includes(c)) open.push(c);
+      else if (')]}'.includes(c)) {
+        if (open.length) open.pop();
+        else unmatched += c;
+      }
+    }
+    // A one-quote string does not go on past its line.
+    if (quote.length === 1) quote = '';
+  }
+  return unmatched;
 }
 
 /**

@@ -54,7 +54,7 @@ export const testDeleted: Rule = {
         'parametrize rows removed as duplicates, moved to another test or file of the change, or extended with a new column ' +
           'are not reported; rows dropped from a list the change also adds rows to, or rows with their own marks, are `info`.',
         'From the hunks of a patch alone, a test whose body goes on past the last line shown is not reported as emptied ' +
-          'or weakened (the checks may lie beyond), nor a parametrize list whose decorator lies outside the hunks.',
+          'or weakened (the checks may lie beyond). A hunk that starts inside a `parametrize` list and closes it right before the test\'s `def` is read as that list: the rows it drops count.',
         'An early `return` added at the top of a test is reported by RH403 on that line, not again here.',
       ],
     },
@@ -733,7 +733,9 @@ function trimmedCaseFindings(f: TestFileChange, texts?: ChangeTexts): DeletedTes
       const old = new Set(list.rows.map((r) => r.values));
       const reworked = !kept || kept.rows.some((r) => !old.has(r.values)) || gone.every((r) => r.marked);
       const shown = gone.slice(0, 3).map((r) => `\`${r.display}\``).join(', ') + (gone.length > 3 ? ', …' : '');
-      const message = `This change removes ${gone.length} of the ${list.rows.length} cases of the test ${now.qualifiedName} (${shown}) and adds ${gone.length === 1 ? 'it' : 'them'} nowhere else: the test no longer checks ${gone.length === 1 ? 'it' : 'them'}${reworked ? ' (the change also reworks the list)' : ''}`;
+      // `"…"`: argument names put back from the hunks alone (changes.ts), with only the rows the hunk shows.
+      const of = list.argnames === '"…"' ? (gone.length === 1 ? 'case' : 'cases') : `of the ${list.rows.length} cases`;
+      const message = `This change removes ${gone.length} ${of} of the test ${now.qualifiedName} (${shown}) and adds ${gone.length === 1 ? 'it' : 'them'} nowhere else: the test no longer checks ${gone.length === 1 ? 'it' : 'them'}${reworked ? ' (the change also reworks the list)' : ''}`;
       const d = deletedTest(f.newPath!, kept?.line ?? now.line, message);
       if (reworked) d.finding.severity = 'info';
       out.push(d);
