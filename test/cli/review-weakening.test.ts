@@ -212,6 +212,16 @@ describe('RH902: tests kept but weakened', () => {
     ]);
   });
 
+  it('reports a test defined again under its name, which hides the earlier one', () => {
+    const before = lines('from statkit import median', '', '', 'def test_median_even():', '    assert median([1, 2, 3, 4]) == 2.5', '', '', 'def test_median_one():', '    assert median([7]) == 7');
+    const shadowed = `${before}\n\ndef test_median_even():\n    assert median([1, 2, 3, 4]) is not None\n`;
+    // From the hunks alone the earlier definition is not shown: nothing to compare with.
+    expectRH902({ name: 'shadowed', before: { 'tests/test_stats.py': before }, after: { 'tests/test_stats.py': shadowed } }, [['tests/test_stats.py:12 warning', /defines test_median_even again: Python keeps this definition, so the earlier test_median_even \(line 4\) and its checks no longer run/]], []);
+    // A new definition placed before the existing test is the dead one: a mistake rather than a lost check.
+    const deadNew = before.replace('def test_median_even', 'def test_median_even():\n    assert median([2, 4]) == 3\n\n\ndef test_median_even');
+    expectRH902({ name: 'dead-new', before: { 'tests/test_stats.py': before }, after: { 'tests/test_stats.py': deadNew } }, [['tests/test_stats.py:8 info', /adds a second test_median_even before the existing one \(line 8\): Python keeps the last definition, so the new test never runs/]]);
+  });
+
   it('reads a hunk that starts inside a long parametrize list as that list, and leaves other decorators alone', () => {
     const rows = Array.from({ length: 12 }, (_, i) => `        ("${i}h", ${i * 3600}),`);
     const long = lines('import pytest', '', 'from durations import parse', '', '', '@pytest.mark.parametrize(', '    "text, seconds",', '    [', ...rows, '    ],', ')', 'def test_parse(text, seconds):', '    assert parse(text) == seconds');

@@ -24,7 +24,7 @@ export const testDeleted: Rule = {
         'tests pass", a deleted test is a red flag unless the change says why (the feature it tested was removed, or the ' +
         'test moved). Emptying the test (`pass`), removing every check from it or turning its checks into comments, ' +
         'replacing a value check with one that passes for almost any result (`assert result is not None`, ' +
-        '`isinstance`, `len(x) > 0`), with a comparison of the result with itself (`assert f(x) == f(x)`) or with a tolerance as wide as the value (`pytest.approx(2.5, abs=1e9)`, `rel=1`, `assertAlmostEqual(r, 25, delta=100)`, `places=0`, `abs(r - 2.5) < 10`), dropping rows of its `parametrize` list, putting an unconditional skip or xfail on it, ' +
+        '`isinstance`, `len(x) > 0`), with a comparison of the result with itself (`assert f(x) == f(x)`) or with a tolerance as wide as the value (`pytest.approx(2.5, abs=1e9)`, `rel=1`, `assertAlmostEqual(r, 25, delta=100)`, `places=0`, `abs(r - 2.5) < 10`), dropping rows of its `parametrize` list, defining another test under its name after it (Python keeps the last definition, so the first never runs), putting an unconditional skip or xfail on it, ' +
         'its class or its module, renaming its file to a name pytest does ' +
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
         'configuration or in the pytest command of a tox environment, a ' +
@@ -39,6 +39,7 @@ export const testDeleted: Rule = {
         'A test moved to another file or class in the same change (same function name) is not reported.',
         'A test deleted together with the function or class it calls (the feature goes in the same change: `parse_duration` and `test_parse_duration`) is `info`.',
         'A renamed test file whose tests survive is not reported.',
+        'A new test added before an existing test of the same name (the new one is the dead one: a mistake, not a lost check) is `info`.',
         'A test renamed to another collected name with its body unchanged is not reported.',
         'Helper functions and fixtures in test files are not tests.',
         'A test renamed so that the runner no longer collects it (`test_parse` to `_test_parse` or `disabled_test_parse`) is reported as a rename.',
@@ -611,7 +612,7 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
   const landedBodies = new Set(landed.filter((t) => t.body).map((t) => t.body));
   const removed = removedDefinitions(texts);
   for (const f of collectedFiles) {
-    out.push(...hollowedTestFindings(f, texts), ...trimmedCaseFindings(f, texts), ...disabledTestFindings(f));
+    out.push(...hollowedTestFindings(f, texts), ...trimmedCaseFindings(f, texts), ...disabledTestFindings(f), ...shadowedTestFindings(f));
     const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
     const gone = f.oldTests.filter((t) => !after.has(t.qualifiedName) && !landedNames.has(t.name) && !(t.body && landedBodies.has(t.body)));
     if (!gone.length) continue;
@@ -707,6 +708,40 @@ function hollowedTestFindings(f: TestFileChange, texts?: ChangeTexts): DeletedTe
       d.finding.severity = severity;
       out.push(d);
     }
+  }
+  return out;
+}
+
+/**
+ * A test the change defines again under the same name in the same scope: Python keeps the last definition,
+ * so the earlier one is never collected. A new definition after the existing test replaces it (the old
+ * checks no longer run, and the new body is often weaker): `warning`. A new one placed before it is dead
+ * code itself: `info`.
+ */
+function shadowedTestFindings(f: TestFileChange): DeletedTestFinding[] {
+  if (!f.newTests) return [];
+  const count = (tests: readonly TestDefinition[]) => {
+    const byName = new Map<string, TestDefinition[]>();
+    for (const t of tests) if (!t.isClass) byName.set(t.qualifiedName, [...(byName.get(t.qualifiedName) ?? []), t]);
+    return byName;
+  };
+  const before = count(f.oldTests);
+  const out: DeletedTestFinding[] = [];
+  for (const [name, defs] of count(f.newTests)) {
+    const old = before.get(name) ?? [];
+    if (defs.length < 2 || defs.length <= old.length) continue;
+    const last = defs[defs.length - 1]!;
+    const earlier = defs[defs.length - 2]!;
+    const lastIsOld = old.some((t) => t.body === last.body);
+    const d = deletedTest(
+      f.newPath!,
+      last.line,
+      lastIsOld
+        ? `This change adds a second ${name} before the existing one (line ${last.line + 1}): Python keeps the last definition, so the new test never runs`
+        : `This change defines ${name} again: Python keeps this definition, so the earlier ${name} (line ${earlier.line + 1}) and its checks no longer run`,
+    );
+    if (lastIsOld) d.finding.severity = 'info';
+    out.push(d);
   }
   return out;
 }
