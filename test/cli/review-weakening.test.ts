@@ -288,8 +288,28 @@ describe('RH902: tests kept but weakened', () => {
   });
 });
 
+describe('RH902: tests taken out of the run by their surroundings', () => {
+  it('reports a test moved into a class pytest does not collect, and a check handed to a helper that checks nothing', () => {
+    const before = lines('from ranking import top_k', '', '', 'def test_top_k_order():', '    assert top_k([5, 1, 4], 2) == [5, 4]', '', '', 'def test_top_k_empty():', '    assert top_k([], 2) == []');
+    const moved = before.replace('def test_top_k_order():\n    assert', 'class OrderingChecks:\n    def test_top_k_order(self):\n        assert');
+    expectRH902({ name: 'plain-class', before: { 'tests/test_rank.py': before }, after: { 'tests/test_rank.py': moved } }, [['tests/test_rank.py:5 warning', /moves the test test_top_k_order into the class OrderingChecks, which pytest does not collect/]]);
+    const inert = before.replace('def test_top_k_order():\n    assert top_k([5, 1, 4], 2) == [5, 4]', 'def _same(got, want):\n    return sorted(got) == sorted(want)\n\n\ndef test_top_k_order():\n    _same(top_k([5, 1, 4], 2), [5, 4])');
+    expectRH902({ name: 'inert-helper', before: { 'tests/test_rank.py': before }, after: { 'tests/test_rank.py': inert } }, [['tests/test_rank.py:8 warning', /removes every check from the test test_top_k_order/]]);
+  });
+});
+
 /** Legitimate changes to tests: none may give a finding at warning or above. */
 const LEGIT: Change[] = [
+  {
+    name: 'test moved into a TestCase subclass and a mixin-based class',
+    before: { 'tests/test_rank.py': lines('from ranking import top_k', '', '', 'def test_top_k_order():', '    assert top_k([5, 1, 4], 2) == [5, 4]', '', '', 'def test_top_k_empty():', '    assert top_k([], 2) == []') },
+    after: { 'tests/test_rank.py': lines('import unittest', '', 'from ranking import top_k', '', '', 'class RankingCase(unittest.TestCase):', '    def test_top_k_order(self):', '        self.assertEqual(top_k([5, 1, 4], 2), [5, 4])', '', '', 'class EmptyCases(RankingMixin):', '    def test_top_k_empty(self):', '        assert top_k([], 2) == []') },
+  },
+  {
+    name: 'check handed to a helper that asserts through a library call',
+    before: { 'tests/test_frame2.py': lines('from stats import summarize', '', '', 'def test_summary():', '    assert summarize([1, 2]) == {"mean": 1.5}') },
+    after: { 'tests/test_frame2.py': lines('from stats import summarize', 'from helpers import compare_dicts', '', '', 'def _check(got, want):', '    compare_dicts(got, want)', '', '', 'def test_summary():', '    _check(summarize([1, 2]), {"mean": 1.5})') },
+  },
   {
     name: 'checks moved into a helper of the file',
     before: { 'tests/test_codec.py': lines('from codec import dumps, loads', '', '', 'def test_dict():', '    data = dumps({"a": 1})', '    assert loads(data) == {"a": 1}', '', '', 'def test_list():', '    data = dumps([1, 2])', '    assert loads(data) == [1, 2]') },

@@ -43,7 +43,8 @@ export const testDeleted: Rule = {
         'A test renamed to another collected name with its body unchanged is not reported.',
         'Helper functions and fixtures in test files are not tests.',
         'A test renamed so that the runner no longer collects it (`test_parse` to `_test_parse` or `disabled_test_parse`) is reported as a rename.',
-        'A test whose checks move into a helper of the same file or of the project\'s test support (`self._check_roundtrip(x)`, `run_case(x)` from `.helpers`) still checks: not reported.',
+        'A test whose checks move into a helper of the same file or of the project\'s test support (`self._check_roundtrip(x)`, `run_case(x)` from `.helpers`) still checks: not reported. A helper of the file that checks nothing (`def _same(a, b): return a == b`, no assert, raise or call that may check) does not count as one.',
+        'A test moved into a class pytest collects (`Test*`, or any class with a base such as `unittest.TestCase` or a mixin) is not reported; into a plain class of another name (`class OrderingHelpers:`) it no longer runs: `warning`.',
         'Conditional skips a change adds (`skipif(sys.platform == "win32")`, `skipUnless(HAS_NUMPY)`) are not reported; an unconditional one whose reason names the environment or an issue ("needs network access", "bpo-1234") is `info`.',
         'pytest options that leave out paths without `test` in their name (`--ignore=docs`, `--ignore=setup.py`), and ' +
           '`norecursedirs` entries such as `build` or `.venv`, do not leave out tests: not reported.',
@@ -157,7 +158,7 @@ export function squash(text: string): string {
 }
 
 /** What a test function's body does, for comparing the two sides of a change. */
-function testShape(def: Node, localNames: ReadonlySet<string>, names: NameResolver, root: Node, lines: readonly string[]): Pick<TestDefinition, 'checks' | 'empty' | 'callsLocalHelper' | 'endLine' | 'checkList' | 'compared' | 'calls' | 'comments' | 'cases'> {
+function testShape(def: Node, localNames: ReadonlySet<string>, inert: ReadonlySet<string>, names: NameResolver, root: Node, lines: readonly string[]): Pick<TestDefinition, 'checks' | 'empty' | 'callsLocalHelper' | 'endLine' | 'checkList' | 'compared' | 'calls' | 'comments' | 'cases'> {
   const body = def.childForFieldName('body');
   let checks = 0;
   let callsLocalHelper = false;
@@ -177,8 +178,10 @@ function testShape(def: Node, localNames: ReadonlySet<string>, names: NameResolv
       }
       if (n.type !== 'call') return;
       const fn = n.childForFieldName('function');
-      if (fn?.type === 'identifier' || (fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? ''))) calls.add(squash(fn.text));
       const called = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? '') ? fn.childForFieldName('attribute')?.text : undefined;
+      // A helper of the file that checks nothing (`def _same(a, b): return a == b`) only computes a value.
+      if (called && inert.has(called)) return;
+      if (fn?.type === 'identifier' || (fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? ''))) calls.add(squash(fn.text));
       if (called && (localNames.has(called) || (fn!.type === 'identifier' && isTestSupportImport(names.alias(called))))) callsLocalHelper = true;
     });
   }
@@ -360,22 +363,29 @@ export function collectTests(root: Node): TestDefinition[] {
   const out: TestDefinition[] = [];
   // Functions and methods the file defines (not tests): a test that calls one may check through it.
   const localNames = new Set<string>();
+  const helperDefs: Node[] = [];
   for (const stmt of root.namedChildren) {
     const def = definitionOf(stmt);
-    if (def?.type === 'function_definition') localNames.add(functionName(def));
-    else if (def?.type === 'class_definition') {
+    if (def?.type === 'function_definition') {
+      localNames.add(functionName(def));
+      helperDefs.push(def);
+    } else if (def?.type === 'class_definition') {
       for (const member of def.childForFieldName('body')?.namedChildren ?? []) {
         const m = definitionOf(member);
-        if (m?.type === 'function_definition' && !functionName(m).startsWith('test')) localNames.add(functionName(m));
+        if (m?.type === 'function_definition' && !functionName(m).startsWith('test')) {
+          localNames.add(functionName(m));
+          helperDefs.push(m);
+        }
       }
     }
   }
   for (const n of [...localNames]) if (n.startsWith('test')) localNames.delete(n);
+  const inert = inertHelpers(helperDefs.filter((d) => localNames.has(functionName(d))), localNames);
   let resolver: NameResolver | undefined;
   const names = () => (resolver ??= new NameResolver(root));
   // The module node starts at its first token: the lines before it are blank.
   const lines = `${'\n'.repeat(root.startPosition.row)}${root.text}`.split('\n');
-  const shape = (def: Node) => testShape(def, localNames, names(), root, lines);
+  const shape = (def: Node) => testShape(def, localNames, inert, names(), root, lines);
   const marks: MarkContext = { get names() { return names(); }, root, source: root.text };
   const moduleMark = pytestmarkIn(root, 'module', marks);
   for (const stmt of root.namedChildren) {
@@ -396,10 +406,41 @@ export function collectTests(root: Node): TestDefinition[] {
           methods.push({ qualifiedName: `${className}.${functionName(m)}`, name: functionName(m), line: m.startPosition.row, isClass: false, body: bodyText(m), ...shape(m), disabledBy });
         }
       }
+      // pytest collects `Test*` classes; a class of another name only as a unittest.TestCase (or other
+      // framework) subclass, which needs a base. Methods of a plain `class OrderingHelpers:` never run.
+      const bases = def.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'keyword_argument' && b.text !== 'object') ?? [];
+      if (!className.startsWith('Test') && !bases.length) continue;
       if (methods.length || className.startsWith('Test')) {
         out.push({ qualifiedName: className, name: className, line: def.startPosition.row, isClass: true, body: bodyText(def), disabledBy: classMark, endLine: def.endPosition.row }, ...methods);
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Helpers of a test file that check nothing: no `assert`, no `raise`, no call of an assertion, a test
+ * framework, a method of the test case or another helper of the file (which may check). A test that only
+ * calls one (`_same(result, want)` where `_same` returns `a == b`) compares and drops the answer.
+ */
+function inertHelpers(defs: Node[], localNames: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const def of defs) {
+    const body = def.childForFieldName('body');
+    if (!body || decoratorsOf(def).length) continue;
+    let checks = false;
+    forEachInScope(body, (n) => {
+      if (checks) return false;
+      if (n.type === 'assert_statement' || n.type === 'raise_statement' || n.type === 'yield' || n.type === 'await') checks = true;
+      else if (n.type === 'call') {
+        const fn = n.childForFieldName('function');
+        const text = fn?.text ?? '';
+        const last = calleeLastName(n) ?? '';
+        if (fn?.type !== 'identifier' || !BUILTINS.has(text) || localNames.has(text) || /assert|fail|check|verify|expect|raise|ensure/i.test(last)) checks = true;
+      }
+      return !checks;
+    });
+    if (!checks) out.add(functionName(def));
   }
   return out;
 }
@@ -441,16 +482,20 @@ function pytestmarkIn(body: Node, scope: DisablingMark['scope'], marks: MarkCont
  */
 export function uncollectedTestNames(root: Node): UncollectedDefinition[] {
   const out: UncollectedDefinition[] = [];
-  const note = (def: Node | null, collected: (name: string) => boolean) => {
+  const note = (def: Node | null, collected: (name: string) => boolean, prefix = '') => {
     if (def?.type !== 'function_definition' && def?.type !== 'class_definition') return;
     const name = def.childForFieldName('name')?.text ?? '';
-    if (/test/i.test(name) && !collected(name)) out.push({ name, line: def.startPosition.row });
+    if (/test/i.test(name) && !collected(name)) out.push({ name: `${prefix}${name}`, line: def.startPosition.row });
   };
   for (const stmt of root.namedChildren) {
     const def = definitionOf(stmt);
     note(def, (name) => (def?.type === 'class_definition' ? name.startsWith('Test') : name.startsWith('test')));
     if (def?.type !== 'class_definition') continue;
-    for (const member of def.childForFieldName('body')?.namedChildren ?? []) note(definitionOf(member), (name) => name.startsWith('test'));
+    // The methods of a class pytest does not collect (not `Test*`, no base to make it a TestCase) never run.
+    const className = def.childForFieldName('name')?.text ?? '';
+    const bases = def.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'keyword_argument' && b.text !== 'object') ?? [];
+    const classCollected = className.startsWith('Test') || bases.length > 0;
+    for (const member of def.childForFieldName('body')?.namedChildren ?? []) note(definitionOf(member), (name) => classCollected && name.startsWith('test'), classCollected ? '' : `${className}.`);
   }
   return out;
 }
@@ -917,6 +962,7 @@ function narrowingMessage(o: RunNarrowingOption, where: string): string | undefi
 
 function deletionMessage(t: TestDefinition, renamed: UncollectedDefinition | undefined): string {
   const what = t.isClass ? `test class ${t.qualifiedName}` : `test ${t.qualifiedName}`;
+  if (renamed?.name.includes('.') && !t.isClass) return `This change moves the ${what} into the class ${renamed.name.split('.')[0]}, which pytest does not collect (not named \`Test*\`, no \`TestCase\` base): the test no longer runs`;
   if (renamed) return `This change renames the ${what} to ${renamed.name}, a name the test runner does not collect: ${t.isClass ? 'its tests no longer run' : 'the test no longer runs'}`;
   return t.isClass ? `This change deletes the test class ${t.qualifiedName} and its tests` : `This change deletes the test ${t.qualifiedName}`;
 }
