@@ -294,6 +294,15 @@ describe('scan --diff / --patch', () => {
     ]);
   });
 
+  it('reads collection keys that addopts overrides with -o', () => {
+    const found = reviewOf(
+      { 'pytest.ini': '[pytest]\naddopts = -ra\n', 'setup.cfg': '[tool:pytest]\naddopts = -q\n' },
+      { 'pytest.ini': '[pytest]\naddopts = -ra -o python_files=test_u*.py\n', 'setup.cfg': '[tool:pytest]\naddopts = -q --override-ini=python_functions=test_*\n' },
+    );
+    // `python_functions = test_*` only spells the default's tests differently: nothing left out.
+    assert.deepEqual(found.map((f) => f.replace(/: .*/, '')), ["pytest.ini:2 RH902 This change sets pytest's python_files to test_u*.py, leaving out test_*.py *_test.py"]);
+  });
+
   it('reports tests emptied or stripped of every check, but not checks moved into a helper', () => {
     const before = [
       'from calc import add',

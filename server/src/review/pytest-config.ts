@@ -61,8 +61,26 @@ export function readPytestConfig(text: string, path: string): PytestRunConfig | 
     const value = raw[key];
     if (value !== undefined) config.lists[key] = typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value;
   }
+  // `-o python_files=test_u*.py` in addopts overrides the key for every run (pytest applies it over the INI value).
+  for (const [key, value] of overriddenKeys(addopts)) config.lists[key] = value.split(/\s+/).filter(Boolean);
   if (commands.length) config.commands = commands;
   return config;
+}
+
+/** The collection keys that `-o key=value` / `--override-ini=key=value` options set, in order. */
+function overriddenKeys(words: readonly string[]): [ListKey, string][] {
+  const out: [ListKey, string][] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    let setting: string | undefined;
+    if (word === '-o' || word === '--override-ini') setting = words[++i];
+    else if (word.startsWith('--override-ini=')) setting = word.slice('--override-ini='.length);
+    else if (word.startsWith('-o') && !word.startsWith('--')) setting = word.slice(2);
+    const eq = setting?.indexOf('=') ?? -1;
+    const key = eq > 0 ? setting!.slice(0, eq).trim() : '';
+    if ((LIST_KEYS as readonly string[]).includes(key)) out.push([key as ListKey, setting!.slice(eq + 1)]);
+  }
+  return out;
 }
 
 /**
