@@ -172,7 +172,12 @@ export const alwaysTrueEquality: Rule = {
         'that cannot run, after `if True: return True`, do not count), or a module-level',
         '`ALWAYS = True` that nothing rebinds, or through a parameter that `functools.partialmethod`/`partial` fixes',
         '(`__eq__ = functools.partialmethod(_cmp, op=operator.eq)` where `_cmp` returns `op(1, 1)`, `result=True` returned as is,',
-        'or `not strict` with `strict=False`, also a keyword-only parameter of a lambda),',
+        'or `not strict` with `strict=False`, also a keyword-only parameter of a lambda; or a default that `==` never',
+        'overrides: `def _eq(self, other, *, strict=False): return not strict or ...` installed as `__eq__`, when no call in',
+        'the file passes `strict`; `x if strict else True` picks its branch the same way),',
+        'a closeness test of a value with itself (`math.isclose(self.x, self.x)`, `np.allclose(self.a, self.a)`) or within an',
+        'infinite tolerance (`abs(self - other) <= self.TOL` with `TOL = math.inf` in the class body, `abs_tol=float("inf")`;',
+        'an `except TypeError: return NotImplemented` around such an answer still leaves every number equal),',
         'or through a call of code that always answers the same: a helper method',
         '(`return self._same_shape(other)`) or module-level function that always returns `True`, or an instance of a class',
         'whose `__bool__` always returns `True` (`return _Truthy()`).',
@@ -199,7 +204,8 @@ export const alwaysTrueEquality: Rule = {
         '`functools.partialmethod(_compare, op=operator.eq)` where `_compare` applies `op` to real state (`op(self.parts, other.parts)`), or leaves the returned parameter unfixed: quiet.',
         '`return True` after an `isinstance` guard that returns `NotImplemented` or raises: quiet. But a guard that answers `True` for the other types (`if isinstance(other, Point): return ...` then `return True`, `if not isinstance(other, Point): return True`) makes the object equal to any tuple or dict a test compares it with: `error`; and `except AttributeError: return True` around the comparison is `info`, an `error` when the file hands the class out (`return Ratio(...)`). A `return True` that ends a real comparison after the guard (`for key in ...: if ...: return False` then `return True`): quiet.',
         '`return self.matches(other)` where another class in the file overrides `matches`, or a helper that really compares; `return Expression(self, other)` whose class has no constant `__bool__` (query builders, SQLAlchemy columns): quiet.',
-        '`return flag` where the name is rebound (a second assignment, a loop, `global` in a function, a parameter): quiet — not a constant.',
+        '`return flag` where the name is rebound (a second assignment, a loop, `global` in a function, a parameter): quiet — not a constant. A defaulted extra parameter that some call in the file passes (`a.__eq__(b, False)`, `_eq(a, b, strict=True)`), or whose default keeps the real comparison (`strict=True`): quiet.',
+        '`math.isclose(self.x, other.x)`, a finite class tolerance, or an infinite one that an instance or a subclass of the file replaces (`self.TOL = tol`, `class Tight(Loose): TOL = 1e-12`): quiet.',
         'Match-anything helpers in tests and test infrastructure (`mock.ANY`, CPython\'s `test.support.ALWAYS_EQ`): `info`. But test infrastructure (`conftest.py`, a plugin) installing an always-true `__eq__` for good on an *imported* class (`ApproxBase.__eq__ = ...`, `setattr(models.Order, "__eq__", ...)`) is an error: it changes comparisons for the whole run (a fixture\'s `monkeypatch.setattr`, undone after the test, stays `info`).',
         'The NaN test `x != x`, `other.read() == other.read()` or a call on a local (a call may answer differently, and the operand is looked at), a `match` that can fall through (no irrefutable last case, or a guard): quiet.',
         'A library\'s module-level match-anything sentinel (`ANY = _ANY()`, as in `unittest.mock`) that no function in the file returns, with no builtin base and no self-returning methods: `info` (a demo instance under `if __name__ == "__main__":` does not make a class a sentinel).',
@@ -370,6 +376,11 @@ export const alwaysTrueEquality: Rule = {
             // An argument a `functools.partial`/`partialmethod` fixes (`op=operator.eq`).
             if (v.parent?.type === 'keyword_argument' || v.parent?.type === 'argument_list') {
               related.push({ node: v, message: `the partial fixes \`${v.parent.type === 'keyword_argument' ? v.parent.text.replace(/\s+/g, ' ').slice(0, 40) : v.text.replace(/\s+/g, ' ').slice(0, 40)}\`, so the call always gives the same answer` });
+              continue;
+            }
+            if (v.parent?.type === 'default_parameter' || v.parent?.type === 'typed_default_parameter') {
+              // A default the comparison protocol never overrides: `a == b` passes only the two operands.
+              related.push({ node: v, message: `\`${v.parent.childForFieldName('name')?.text ?? 'the parameter'}\` defaults to \`${v.text.replace(/\s+/g, ' ').slice(0, 40)}\`, and neither \`==\` nor any call here passes it` });
               continue;
             }
             const name = v.parent?.childForFieldName('left')?.text ?? 'the returned name';

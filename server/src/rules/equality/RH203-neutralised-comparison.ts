@@ -14,7 +14,8 @@
  * Error in code under test, entry points and test infrastructure. In tests, neutralising an assertion
  * helper is an error, making a comparison function constant a warning, and anything else (a real
  * replacement, patching a builtin — interpreter tests do that) info. Restoring the saved original and
- * feature-guarded backports (`if not hasattr(math, "isclose"): math.isclose = _isclose`) are quiet.
+ * feature-guarded backports (`if not hasattr(math, "isclose"): math.isclose = _isclose`) are quiet, but not
+ * under a version check every Python 3 passes (`sys.version_info < (3, 99)`).
  */
 import { callArguments, isUnderMainGuard, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
@@ -147,7 +148,8 @@ function where(role: FileRole, node: Node, ctx: RuleContext): string {
       return ctx.facts.isConftest ? ' in `conftest.py`' : ' in test infrastructure';
     case 'test':
       if (isUnderMainGuard(node)) return ' under `if __name__ == "__main__":` of a test module';
-      return ctx.facts.basename === '__init__.py' ? " in a test package's `__init__.py`" : ' in a test module';
+      if (ctx.facts.basename === '__init__.py') return " in a test package's `__init__.py`";
+      return isTestSupportModule(ctx) ? ' in a test-support module (it defines no tests; every test importing it is affected)' : ' in a test module';
   }
 }
 
@@ -161,9 +163,105 @@ function isTestSupportModule(ctx: RuleContext): boolean {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     const name = def?.childForFieldName('name')?.text ?? '';
     if (def?.type === 'function_definition' && /^test/.test(name)) return false;
-    if (def?.type === 'class_definition' && (/^Test|Test$|Tests$/.test(name) || /TestCase/.test(def.childForFieldName('superclasses')?.text ?? ''))) return false;
+    if (def?.type === 'class_definition' && (/^Test|Test$|Tests$/.test(name) || (/TestCase/.test(def.childForFieldName('superclasses')?.text ?? '') && definesTestMethod(def)))) return false;
   }
   return true;
+}
+
+/**
+ * A class body with a `test*` method. A `TestCase` subclass without one is a base class for the suite (a
+ * package's `testing.MatrixTestCase`), which makes its module support, not tests.
+ */
+function definesTestMethod(cls: Node): boolean {
+  return (cls.childForFieldName('body')?.namedChildren ?? []).some((stmt) => {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    return def?.type === 'function_definition' && /^test/.test(def.childForFieldName('name')?.text ?? '');
+  });
+}
+
+/** Interpreters a version check is weighed against: 3.0 to 3.20, micro 0 or 20. */
+const REAL_PYTHONS: number[][] = [];
+for (let minor = 0; minor <= 20; minor++) for (const micro of [0, 20]) REAL_PYTHONS.push([3, minor, micro]);
+
+function compareTuples(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return a.length - b.length;
+}
+
+/**
+ * `sys.version_info < (3, 99)`, `sys.version_info >= (3,)`, `sys.version_info[0] == 3`: a comparison that
+ * holds on every Python 3 (3.0 to 3.20 here). Single comparisons only.
+ */
+function alwaysTrueVersionCheck(cond: Node, ctx: RuleContext): boolean {
+  const c = unparen(cond);
+  if (c.type !== 'comparison_operator') return false;
+  const operands = c.namedChildren.filter((x) => x.type !== 'comment');
+  const ops = c.children.filter((x) => !x.isNamed).map((x) => x.type);
+  if (operands.length !== 2 || ops.length !== 1) return false;
+  let [left, right] = operands.map(unparen) as [Node, Node];
+  let op = ops[0]!;
+  const flip: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
+  if (!ctx.names.is(versionBase(left), 'sys.version_info')) {
+    if (!ctx.names.is(versionBase(right), 'sys.version_info') || !flip[op]) return false;
+    [left, right] = [right, left];
+    op = flip[op]!;
+  }
+  // Which part of the version is compared: the whole tuple, a slice `[:2]`, an index `[0]`, `.major`/`.minor`.
+  let view: (v: number[]) => number[];
+  if (left.type === 'subscript') {
+    const sub = left.childForFieldName('subscript')?.text.replace(/\s+/g, '');
+    const m = /^(?::(\d)|(\d))$/.exec(sub ?? '');
+    if (!m) return false;
+    view = m[1] ? (v) => v.slice(0, Number(m[1])) : (v) => [v[Number(m[2])] ?? NaN];
+  } else if (left.type === 'attribute') {
+    const attr = left.childForFieldName('attribute')?.text;
+    if (attr === 'version_info') view = (v) => [...v, Infinity]; // longer than any literal tuple
+    else if (attr === 'major' || attr === 'minor' || attr === 'micro') view = (v) => [v[['major', 'minor', 'micro'].indexOf(attr)]!];
+    else return false;
+  } else return false;
+  let literal: number[];
+  if (right.type === 'tuple') {
+    const items = right.namedChildren.filter((x) => x.type !== 'comment');
+    if (items.length === 0 || items.length > 3 || items.some((x) => x.type !== 'integer')) return false;
+    literal = items.map((x) => Number(x.text));
+  } else if (right.type === 'integer') literal = [Number(right.text)];
+  else return false;
+  return REAL_PYTHONS.every((v) => {
+    const k = compareTuples(view(v), literal);
+    switch (op) {
+      case '<': return k < 0;
+      case '<=': return k <= 0;
+      case '>': return k > 0;
+      case '>=': return k >= 0;
+      case '==': return k === 0;
+      case '!=': return k !== 0;
+      default: return false;
+    }
+  });
+}
+
+/** `sys.version_info` under `[...]` or `.major`: the base expression. */
+function versionBase(n: Node): Node {
+  if (n.type === 'subscript') return unparen(n.childForFieldName('value')!);
+  if (n.type === 'attribute' && /^(major|minor|micro)$/.test(n.childForFieldName('attribute')?.text ?? '')) return unparen(n.childForFieldName('object')!);
+  return n;
+}
+
+/**
+ * The innermost `if` around the rebinding tests a version every Python 3 has (`if sys.version_info <
+ * (3, 99):`), and nothing outside it makes the code a backport.
+ */
+function underVacuousVersionGuard(node: Node, ctx: RuleContext): boolean {
+  for (let p: Node | null = node.parent, child: Node = node; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition') return false;
+    if (p.type === 'else_clause' || p.type === 'elif_clause' || p.type === 'except_clause') return false;
+    if (p.type === 'if_statement') {
+      const cond = p.childForFieldName('condition');
+      if (!cond || p.childForFieldName('consequence')?.id !== child.id) return false;
+      return alwaysTrueVersionCheck(cond, ctx) && !isFeatureGuarded(p);
+    }
+  }
+  return false;
 }
 
 /** Run when the module is imported: not inside a function or class, nor under the main guard. */
@@ -190,8 +288,9 @@ function severityOf(r: Rebinding, j: Judgement, role: FileRole, node: Node, ctx:
     }
     return 'error';
   }
-  // A backport installing a real implementation where the library lacks one.
-  if (j.verdict !== 'neutral' && isFeatureGuarded(node)) return undefined;
+  // A backport installing a real implementation where the library lacks one (not under a version check
+  // that every supported interpreter passes: that guard hides nothing).
+  if (j.verdict !== 'neutral' && isFeatureGuarded(node) && !underVacuousVersionGuard(node, ctx)) return undefined;
   // A real implementation of an assertion the library's `TestCase` does not have adds a check, it does
   // not replace one (a plugin's `TestCase.assertFrameEqual = _assert_frame_equal`).
   if (j.verdict !== 'neutral' && !replacesLibraryAssertion(r.helper)) return undefined;
@@ -339,14 +438,18 @@ export const neutralisedComparison: Rule = {
         'and, inside test classes, `self.assertEqual = ...` in `setUp`, `type(self).assertEqual = ...`, and a `TestCase`',
         'subclass overriding `assertEqual` with a body that cannot fail (no `raise`, no `assert`, no real call). Setting',
         '`TestCase.failureException` (what every failed assertion raises) to a skip exception (`unittest.SkipTest`,',
-        '`pytest.skip.Exception`) counts too: each failure is then reported as a skip.',
+        '`pytest.skip.Exception`) counts too: each failure is then reported as a skip. A wrapper that runs the original but',
+        'catches its failure (`try: return orig(self, *a) except self.failureException: return None`), installed directly or',
+        'made by a factory of the file (`setattr(TestCase, name, _quiet(getattr(TestCase, name)))`, also for every name of',
+        '`dir(TestCase)`), cannot fail either.',
         '',
         'Severity follows the file role: an error in code under test, entry points and test infrastructure; in test modules',
         'an error when an assertion helper is made a no-op, a warning when a comparison function is made constant, and',
         'info for other replacements (interpreter and library test suites patch builtins to test themselves). A library',
         'assertion rebound at import time by a test package\'s `__init__.py` or a test support module that defines no tests',
         '(`setattr(unittest.TestCase, "assertEqual", unittest.TestCase.assertIsNotNone)`) is an error whatever the',
-        'replacement: like `conftest.py`, it changes the assertion for every test of the suite.',
+        'replacement: like `conftest.py`, it changes the assertion for every test of the suite. A module whose only',
+        '`TestCase` subclass has no `test*` method (a shipped `pkg/testing.py` with a base `PkgTestCase`) is such a support module.',
         '',
         '`self.addTypeEqualityFunc(Result, lambda first, second, msg=None: None)` (in `setUp`, a base class, at module level)',
         'is reported too: `assertEqual` on two `Result` objects calls the registered function instead of comparing, so one',
@@ -382,7 +485,8 @@ export const neutralisedComparison: Rule = {
         'A test module rebinding an assertion at module level, or a helper of a test package\'s `__init__.py` doing it inside a function: stays info for a real replacement (only import-time rebinding in a module that defines no tests counts as suite-wide).',
         '`failureException = DetailedFailure` (an `AssertionError` subclass with richer messages): quiet — failures still fail.',
         'A plugin adding an assertion the library\'s `TestCase` does not have, with a real body (`unittest.TestCase.assertFrameEqual = _assert_frame_equal`): quiet — nothing is replaced. A no-op one is still reported.',
-        'Backports guarded by a feature check (`if not hasattr(math, "isclose"): math.isclose = _isclose`, `except AttributeError:`) and restoring a saved original (`math.isclose = _orig_isclose`): quiet.',
+        'Backports guarded by a feature check (`if not hasattr(math, "isclose"): math.isclose = _isclose`, `except AttributeError:`, `if sys.version_info < (3, 5):`) and restoring a saved original (`math.isclose = _orig_isclose`): quiet. A version check every Python 3 passes (`sys.version_info < (3, 99)`, `>= (3,)`, `[0] == 3`) guards nothing: reported as unguarded.',
+        'A wrapper that catches the failure and re-raises it (with a better message), fails the test itself (`self.fail(...)`), records it for later, or catches only unrelated errors (`except TypeError:`): quiet.',
         'Library modules defining the helpers (`numpy/testing` defining `assert_allclose`), compatibility aliases that add a missing name (`TestCase.assertItemsEqual = TestCase.assertCountEqual` under a feature check).',
         '`builtins._ = gettext.gettext` and other builtins that do not decide comparisons (`_`, `open`, `print`, `help`, `sys.displayhook`): quiet.',
         'Interpreter and library test suites patching builtins to test themselves (`swap_attr(builtins, "len", ...)` in a test): info.',

@@ -130,7 +130,7 @@ function isPlainReference(n: Node): boolean {
   return cur.type === 'identifier';
 }
 
-function comparisonTruth(n: Node, names?: NameResolver): Truth {
+function comparisonTruth(n: Node, names?: NameResolver, recv?: Receiver): Truth {
   const operands = n.namedChildren.filter((c) => c.type !== 'comment');
   const operators: string[] = [];
   for (let i = 0; i < n.childCount; i++) {
@@ -160,6 +160,9 @@ function comparisonTruth(n: Node, names?: NameResolver): Truth {
     if (op === '==' || op === 'is') return 'truthy';
     if (op === '!=' || op === 'is not') return 'falsy';
   }
+  // `abs(self - other) <= self.TOLERANCE` with an infinite tolerance: every number is within it.
+  if (names && (op === '<=' || op === '<') && infiniteValue(b, names, recv)) return 'truthy';
+  if (names && (op === '>=' || op === '>') && infiniteValue(a, names, recv)) return 'truthy';
   const la = literalOf(a);
   const lb = literalOf(b);
   if (!la || !lb) return 'unknown';
@@ -236,6 +239,61 @@ function allTrueArray(call: Node, names: NameResolver): boolean {
   return !!lit && (lit.kind === 'num' ? lit.value !== 0 : lit.kind !== 'none' && lit.value.length > 0);
 }
 
+/** Closeness tests that answer a plain bool (not numpy's elementwise `isclose`). */
+const CLOSENESS_CHECKS = new Set(['math.isclose', 'cmath.isclose', 'numpy.allclose', 'torch.allclose']);
+
+const INFINITY_NAMES = new Set(['math.inf', 'cmath.inf', 'numpy.inf', 'numpy.Inf', 'numpy.Infinity', 'numpy.infty', 'numpy.PINF', 'torch.inf']);
+
+/**
+ * Positive infinity: `math.inf`, `numpy.inf`, `float("inf")`, `1e999`, a name bound once to one, or
+ * `self.TOL` where the method's class body binds `TOL` once to one and nothing in the file assigns
+ * `.TOL` (an instance or a subclass setting its own tolerance).
+ */
+function infiniteValue(node: Node, names: NameResolver, recv: Receiver | undefined, depth = 0): boolean {
+  if (depth > 3) return false;
+  const n = unparen(node);
+  if (n.type === 'float') return numberValue(n.text) === Infinity;
+  if (n.type === 'call') {
+    const args = callArguments(n);
+    const s = args.positional.length === 1 && !args.keywords.size ? stringValue(unparen(args.positional[0]!)) : undefined;
+    return s !== undefined && names.is(n.childForFieldName('function'), 'builtins.float', 'numpy.float64') && /^\s*\+?inf(inity)?\s*$/i.test(s);
+  }
+  if (n.type !== 'identifier' && n.type !== 'attribute') return false;
+  const q = names.qualify(n);
+  if (q && INFINITY_NAMES.has(q)) return true;
+  if (n.type === 'identifier') {
+    const v = valueBoundOnce(n);
+    return !!v && infiniteValue(v, names, recv, depth + 1);
+  }
+  const obj = n.childForFieldName('object');
+  const attr = n.childForFieldName('attribute')?.text;
+  if (!recv || !obj || !attr || !isReceiver(obj, recv)) return false;
+  const module = moduleOf(recv.cls);
+  if (!module) return false;
+  // Set elsewhere (`self.TOL = tol`, `m.TOL = 1e-9`), or rebound by a subclass of the file: not fixed.
+  for (const a of module.descendantsOfType('attribute')) {
+    if (a?.childForFieldName('attribute')?.text !== attr) continue;
+    const parent = a.parent;
+    if ((parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === a.id) return false;
+  }
+  if (subclassesInFile(recv.cls).some((c) => classBodyBinds(c, attr))) return false;
+  const values: Node[] = [];
+  for (const s of classStatements(recv.cls)) {
+    if (s.type === 'function_definition' || s.type === 'class_definition') {
+      if (s.childForFieldName('name')?.text === attr) return false;
+      continue;
+    }
+    const assign = s.type === 'expression_statement' ? s.namedChild(0) : undefined;
+    if (assign?.type !== 'assignment') continue;
+    const { targets, value } = assignmentChain(assign);
+    if (targets.some((t) => t.type === 'identifier' && t.text === attr)) {
+      if (!value) return false;
+      values.push(value);
+    }
+  }
+  return values.length === 1 && infiniteValue(values[0]!, names, undefined, depth + 1);
+}
+
 /** `operator.eq(1, 1)` (the function given by its qualified name): the comparison of two literals, else unknown. */
 function operatorCallTruth(call: Node, qualified: string | undefined): Truth {
   const op = qualified ? OPERATOR_COMPARISONS[qualified] : undefined;
@@ -304,7 +362,7 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
       return ta === tb ? ta : 'unknown';
     }
     case 'comparison_operator':
-      return comparisonTruth(n, names);
+      return comparisonTruth(n, names, recv);
     case 'named_expression':
       // `(matched := True)` is the value it binds.
       return truthAt(n.childForFieldName('value')!, names, depth + 1, recv);
@@ -342,6 +400,17 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
       // An array of ones or of `True` (`np.ones_like(self.data, dtype=bool)`, `np.full(shape, True)`): every
       // element compares equal, so `(a == b).all()` holds whatever `b` is.
       if (names && allTrueArray(n, names)) return 'truthy';
+      // `math.isclose(self.x, self.x)`: a value is close to itself (NaN aside, as for `x == x`); or any two
+      // numbers are close within an infinite tolerance (`abs_tol=math.inf`).
+      if (names && CLOSENESS_CHECKS.has(names.qualify(fn) ?? '')) {
+        const args = callArguments(n);
+        const [x, y] = args.positional.map((p) => unparen(p));
+        if (!args.hasSplat && x && y && isPlainReference(x) && isPlainReference(y) && x.text.replace(/\s+/g, '') === y.text.replace(/\s+/g, '')) return 'truthy';
+        for (const k of ['abs_tol', 'rel_tol', 'atol', 'rtol']) {
+          const tol = args.keywords.get(k);
+          if (tol && infiniteValue(tol, names, recv)) return 'truthy';
+        }
+      }
       // `isinstance(other, object)`: everything is an `object`.
       if (names && names.is(fn, 'builtins.isinstance')) {
         const args = callArguments(n);
@@ -973,6 +1042,29 @@ function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined,
     if (f !== 'unknown') bound.push(fixed);
     return !flipped || f === 'unknown' ? f : f === 'truthy' ? 'falsy' : 'truthy';
   }
+  // `not strict or real_comparison` with `strict=False` fixed: the fixed side settles the answer.
+  if (partial && v.type === 'boolean_operator') {
+    const op = v.childForFieldName('operator')?.type ?? v.child(1)?.type;
+    const settles: Truth = op === 'or' ? 'truthy' : op === 'and' ? 'falsy' : 'unknown';
+    for (const side of [v.childForFieldName('left'), v.childForFieldName('right')]) {
+      const f = side ? fixedTruth(side, impl, names, partial) : undefined;
+      if (f && f.truth === settles) {
+        bound.push(f.fixed);
+        return settles;
+      }
+    }
+  }
+  // `real if strict else True` with `strict=False` fixed: only the chosen branch answers.
+  if (partial && v.type === 'conditional_expression') {
+    const [whenTrue, cond, whenFalse] = v.namedChildren.filter((c) => c.type !== 'comment');
+    const f = cond ? fixedTruth(cond, impl, names, partial) : undefined;
+    const chosen = f?.truth === 'truthy' ? whenTrue : f?.truth === 'falsy' ? whenFalse : undefined;
+    if (f && chosen) {
+      const t = returnedTruth(chosen, impl, names, depth, bound, delegated, partial);
+      if (t !== 'unknown') bound.push(f.fixed);
+      return t;
+    }
+  }
   if (v.type === 'call') return delegatedTruth(v, impl, names, depth, delegated);
   // `return not self.__eq__(other)`-style negations of such a call (an `__ne__` built on a constant helper).
   const negated = v.type === 'not_operator' ? unparen(v.childForFieldName('argument')!) : undefined;
@@ -1032,10 +1124,43 @@ function operandBlindComparison(n: Node, impl: Node, recv: Receiver | undefined)
   return blind ? truth : 'unknown';
 }
 
+/** `not strict` (any number of `not`s) on a parameter whose argument is fixed: its truthiness. */
+function fixedTruth(n: Node, impl: Node, names: NameResolver | undefined, partial: PartialArguments): { truth: Truth; fixed: Node } | undefined {
+  let core = unparen(n);
+  let flipped = false;
+  while (core.type === 'not_operator') {
+    flipped = !flipped;
+    core = unparen(core.childForFieldName('argument')!);
+  }
+  const fixed = fixedArgument(core, impl, partial);
+  const t = fixed ? constantTruth(fixed, names) : 'unknown';
+  if (!fixed || t === 'unknown') return undefined;
+  return { truth: !flipped ? t : t === 'truthy' ? 'falsy' : 'truthy', fixed };
+}
+
 function fixedArgument(ref: Node, impl: Node, partial: PartialArguments): Node | undefined {
   if (ref.type !== 'identifier') return undefined;
   const arg = partial.get(ref.text);
   return arg && parameterNames(impl).includes(ref.text) && bindingsIn(impl, ref.text).length === 1 ? arg : undefined;
+}
+
+/** A parameter written after `*` or `*args`. */
+function isKeywordOnly(param: Node): boolean {
+  for (let p = param.previousNamedSibling; p; p = p.previousNamedSibling) {
+    if (p.type === 'keyword_separator' || p.type === 'list_splat_pattern') return true;
+  }
+  return false;
+}
+
+/** `return NotImplemented` written in an `except` handler of the function body. */
+function deferredInHandler(ret: Node, body: Node): boolean {
+  const value = ret.namedChildren.find((c) => c.type !== 'comment');
+  if (!value || unparen(value).text !== 'NotImplemented') return false;
+  for (let p = ret.parent; p && p.id !== body.id; p = p.parent) {
+    if (p.type === 'except_clause') return true;
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
+  }
+  return false;
 }
 
 function answerOf(impl: Node, names: NameResolver | undefined, depth: number, partial?: PartialArguments): ConstantAnswer | undefined {
@@ -1058,7 +1183,11 @@ function answerOf(impl: Node, names: NameResolver | undefined, depth: number, pa
   });
   if (guarded) return undefined;
   // Dead code does not answer: `if (matched := True): return matched` makes a later real comparison unreachable.
-  const returns = returnsOf(impl).filter((r) => reachable(r, body));
+  let returns = returnsOf(impl).filter((r) => reachable(r, body));
+  // `except TypeError: return NotImplemented` around a constant answer: operands the body cannot handle
+  // defer to Python, every other one (every number, for a float subclass) gets the constant.
+  const answering = returns.filter((r) => !deferredInHandler(r, body));
+  if (answering.length > 0) returns = answering;
   if (returns.length === 0 || canCompleteNormally(impl)) return undefined;
   let truth: Truth | undefined;
   const values: Node[] = [];
@@ -1098,7 +1227,7 @@ function decoratorDefinition(id: Node, classBody: Node | undefined): Node | unde
  * the name of a def written directly in its body and bound nowhere else there (`return wrapper`).
  * Undefined when any return gives something else (the decorated function itself, a call...).
  */
-function returnedFunctions(fn: Node): Node[] | undefined {
+export function returnedFunctions(fn: Node): Node[] | undefined {
   let values: (Node | undefined)[];
   if (fn.type === 'lambda') values = [fn.childForFieldName('body') ?? undefined];
   else if (fn.type === 'function_definition' && !canCompleteNormally(fn)) values = returnsOf(fn).map(returnValue);
@@ -1636,7 +1765,7 @@ class Analyser {
     if (positions.length === 0) return this.maySpoofWithBuiltName();
     const around = nodesHolding(this.root, positions.sort((a, b) => a - b));
     if (!around) return true;
-    const spoofing = (dunder: Dunder, impl: Node | undefined): boolean => !!impl && constantAnswer(impl, this.names, this.partialArguments.get(impl.id))?.truth === spoofTruth(dunder);
+    const spoofing = (dunder: Dunder, impl: Node | undefined): boolean => !!impl && constantAnswer(impl, this.names, this.argumentsOf(impl))?.truth === spoofTruth(dunder);
     const implementation = (value: Node | null | undefined, scope?: Node): Node | undefined => {
       this.indexFunctions();
       return this.implementationOf(value, scope);
@@ -1997,6 +2126,50 @@ class Analyser {
    */
   private readonly partialArguments = new Map<number, PartialArguments>();
 
+  /**
+   * The arguments fixed when `a == b` calls `impl` as `impl(a, b)`: those of a partial, and the defaults
+   * of the parameters the protocol never passes (keyword-only ones, positional ones after the two operands)
+   * when no call in the file passes them either (`def _eq(self, other, *, strict=False)`).
+   */
+  private argumentsOf(impl: Node): PartialArguments | undefined {
+    const partial = this.partialArguments.get(impl.id);
+    const params = impl.childForFieldName('parameters')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    const defaults = new Map<string, Node>();
+    let positional = 0;
+    let keywordOnly = false;
+    let positionalDefaults = false;
+    for (const p of params) {
+      if (p.type === 'keyword_separator' || p.type === 'list_splat_pattern') keywordOnly = true;
+      if (p.type === 'keyword_separator' || p.type === 'list_splat_pattern' || p.type === 'positional_separator' || p.type === 'dictionary_splat_pattern') continue;
+      const index = keywordOnly ? -1 : positional++;
+      if (p.type !== 'default_parameter' && p.type !== 'typed_default_parameter') continue;
+      const name = p.childForFieldName('name');
+      const value = p.childForFieldName('value');
+      if (name?.type !== 'identifier' || !value || (!keywordOnly && index < 2)) continue;
+      // A partial already places the operands differently: only keyword-only defaults are certain then.
+      if (!keywordOnly && partial) continue;
+      if (!keywordOnly) positionalDefaults = true;
+      defaults.set(name.text, value);
+    }
+    if (defaults.size === 0) return partial;
+    const callee = impl.type === 'function_definition' ? impl.childForFieldName('name')?.text : undefined;
+    for (const call of this.root.descendantsOfType('call')) {
+      if (!call) continue;
+      const args = callArguments(call);
+      for (const k of args.keywords.keys()) defaults.delete(k);
+      if (!positionalDefaults) continue;
+      // `self.__eq__(other, True)`, `_eq(a, b, True)`, or a splat: a call may pass the extra parameters.
+      const fn = unparen(call.childForFieldName('function')!);
+      const last = fn.type === 'identifier' ? fn.text : fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (!last || (last !== callee && !DUNDERS.includes(last as Dunder))) continue;
+      if (args.hasSplat || args.positional.length > (fn.type === 'attribute' ? 1 : 2)) {
+        for (const [k, v] of [...defaults]) if (v.parent && !isKeywordOnly(v.parent)) defaults.delete(k);
+      }
+    }
+    if (defaults.size === 0) return partial;
+    return new Map([...defaults, ...(partial ?? [])]);
+  }
+
   private addOverride(
     dunder: Dunder,
     form: OverrideForm,
@@ -2008,7 +2181,7 @@ class Analyser {
   ): ComparisonOverride | undefined {
     if (!impl) return undefined;
     // The arguments a partial fixes when `implementationOf` just resolved one (`__eq__ = partialmethod(f, ...)`).
-    const answer = constantAnswer(impl, this.names, this.partialArguments.get(impl.id));
+    const answer = constantAnswer(impl, this.names, this.argumentsOf(impl));
     if (!answer) return undefined;
     const spoofs = answer.truth === spoofTruth(dunder);
     const o: ComparisonOverride = { dunder, form, reportNode, impl, answer, spoofs, owner, ownerText, ...(nameText ? { nameText } : {}) };

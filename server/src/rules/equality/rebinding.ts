@@ -30,7 +30,7 @@ import {
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { assignmentRebindings, callRebindings, type RebindForm as SyntacticForm, type Rebinding as SyntacticRebinding } from '../../engine/rebinding';
-import { analyseEquality, constantAnswer, type Truth } from './helpers';
+import { analyseEquality, constantAnswer, returnedFunctions, type Truth } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------------
 // Which helpers matter
@@ -810,6 +810,43 @@ export function cannotFail(impl: Node): boolean {
   return ok;
 }
 
+/** An `except` that catches an assertion's failure: bare, `AssertionError`, `failureException`, `Exception`. */
+const FAILURE_CATCH = /\b(?:AssertionError|failureException|Exception|BaseException)\b/;
+
+/**
+ * A def whose checks all run inside `try:` blocks whose handlers catch the failure and cannot fail
+ * themselves (`try: return orig(self, *a) except self.failureException: return None`): it never raises
+ * what an assertion raises. Outside those blocks the body must be as passive as for `cannotFail`.
+ */
+export function swallowsFailures(impl: Node): boolean {
+  const body = impl.type === 'function_definition' ? impl.childForFieldName('body') : null;
+  if (!body) return false;
+  let ok = true;
+  let swallowed = false;
+  const passive = (n: Node): boolean => {
+    if (!ok) return false;
+    if (n.type === 'try_statement') {
+      const handlers = n.namedChildren.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause');
+      const catches = handlers.some((h) => {
+        const types = h.namedChildren.filter((c) => c.type !== 'block' && c.type !== 'comment');
+        return types.length === 0 || types.some((t) => FAILURE_CATCH.test(t.text));
+      });
+      if (catches) {
+        swallowed = true;
+        // The protected body is not visited; handlers, `else` and `finally` must not fail.
+        for (const c of n.namedChildren) if (c.type !== 'block') forEachInScope(c, passive);
+        return false;
+      }
+    }
+    if (n.type === 'raise_statement' || n.type === 'assert_statement' || n.type === 'yield' || n.type === 'await') ok = false;
+    else if (n.type === 'call' && !passiveCall(n)) ok = false;
+    else if ((n.type === 'assignment' || n.type === 'augmented_assignment') && n.childForFieldName('left')?.type !== 'identifier') ok = false;
+    return ok;
+  };
+  forEachInScope(body, passive);
+  return ok && swallowed;
+}
+
 function constantText(t: Truth, values: Node[]): string {
   const v = values[0]?.text.replace(/\s+/g, ' ');
   if (v && v.length <= 30) return `\`${v}\``;
@@ -892,6 +929,16 @@ export function judgeReplacement(r: Rebinding, finder: RebindingFinder, names: N
         const def = finder.resolveFunction(v, rep.node);
         if (def) return judgeFunction(def, kind, names, finder);
       }
+      if (kind === 'assertion' && v.type === 'call') {
+        // `TestCase.assertEqual = _quiet(TestCase.assertEqual)`: a wrapper factory of the file whose every
+        // returned wrapper cannot fail (it swallows the original's failure).
+        const fn = unparen(v.childForFieldName('function')!);
+        const factory = fn.type === 'identifier' ? finder.resolveFunction(fn, rep.node) : undefined;
+        const wrappers = factory ? returnedFunctions(factory) : undefined;
+        if (factory && wrappers?.every((w) => cannotFail(w) || swallowsFailures(w))) {
+          return { verdict: 'neutral', what: `the wrapper \`${fn.text}()\` returns, which never raises (it swallows the original's failure)`, impl: wrappers[0]! };
+        }
+      }
       if (r.helper.short === 'approx' && v.type === 'call') {
         const fn = unparen(v.childForFieldName('function')!);
         if (fn.type === 'identifier' && finder.alwaysEqualClass(fn.text)) return { verdict: 'neutral', what: `\`${fn.text}\` (an always-equal class)` };
@@ -907,6 +954,7 @@ function judgeFunction(impl: Node, kind: HelperKind, names: NameResolver, finder
     if (cannotFail(impl)) {
       return { verdict: 'neutral', what: impl.type === 'lambda' ? 'a lambda that never raises' : `${label}, which never raises`, impl };
     }
+    if (swallowsFailures(impl)) return { verdict: 'neutral', what: `${label}, which catches every assertion failure and returns`, impl };
     return { verdict: 'unknown', what: label, impl };
   }
   // Comparisons and builtins: a constant answer.

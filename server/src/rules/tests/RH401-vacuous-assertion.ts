@@ -15,7 +15,8 @@
  * names (`sorted(got) == sorted(got)`), attributes of the test's own objects (`order.total == order.total`,
  * `self.order.total` with `self.order` set in setUp), `all(True for ...)`, and an expected value recomputed by the same
  * expression just before (`expected = parse("1h"); assert parse("1h") == expected`), outside tests about caching or determinism.
- * The result compared as a whole with a value equal to everything (`assert parse(s) == mock.ANY`) is vacuous too.
+ * The result compared as a whole with a value equal to everything (`assert parse(s) == mock.ANY`) is vacuous too, and so is
+ * a closeness check with an infinite tolerance (`math.isclose(t, x, rel_tol=math.inf)`); `or ...` / `or "a sentence"` read as `or True`.
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
@@ -59,6 +60,8 @@ interface Vacuous {
   kind: VacuousKind;
   /** For `assert PASSED`: the literal the name always holds (`True` in `PASSED = True`). */
   constant?: Node;
+  /** For `isclose(a, b, rel_tol=math.inf)`: the infinite tolerance. */
+  tolerance?: Node;
 }
 
 /** Test names that say the test only checks that setup/construction/import works. */
@@ -347,13 +350,31 @@ function choosesOnlyVacuousArms(n: Node, vacuousIds: ReadonlySet<number>): boole
   return arms.length > 0 && arms.every((arm) => arm?.type === 'block' && arm.namedChildren.every((s) => isInert(s, vacuousIds)));
 }
 
+/**
+ * `... or ...` and `... or f"known gap for {n}"`: Ellipsis, or a string that reads as a sentence (three words, or
+ * two around a formatted value), cannot be an alternative value the test meant to accept (`x == "a" or "b"`), unless
+ * the `or` compares with string literals: the assertion reads as passing with an excuse, like `or True`.
+ */
+function isReasonOperand(operand: Node, cond: Node): boolean {
+  const n = unparen(operand);
+  if (n.type === 'ellipsis') return true;
+  if (n.type !== 'string' && n.type !== 'concatenated_string') return false;
+  const parts = n.type === 'string' ? [n] : n.namedChildren;
+  const content = parts.flatMap((p) => p.namedChildren.filter((c) => c.type === 'string_content').map((c) => c.text)).join('');
+  const formatted = parts.some((p) => p.namedChildren.some((c) => c.type === 'interpolation'));
+  const words = content.split(/\s+/).filter((w) => /[a-z]{2}/i.test(w)).length;
+  if (words < (formatted ? 2 : 3)) return false;
+  // `mode == "read only" or "read write"`: another value of the compared kind, a slip for `in`.
+  return !unparen(cond).descendantsOfType('comparison_operator').some((c) => c!.namedChildren.some((o) => ['string', 'concatenated_string'].includes(unparen(o).type)));
+}
+
 /** `... or True` is deliberate (warning); `... or (a, b)` is most likely a precedence mistake (info). */
 function orTrueVerdict(v: Vacuous): { severity: Severity; detail: string } {
   const cond = v.node.type === 'assert_statement' ? v.node.namedChildren.find((c) => c.type !== 'comment') : callArguments(v.node).positional[0];
   const operand = cond ? alwaysTrueOperand(cond) : undefined;
   const pair = !operand && cond ? complementaryOperands(cond) : undefined;
   if (pair) return { severity: 'warning', detail: `\`${shortText(pair[0])}\` and \`${shortText(pair[1])}\` negate each other, so the \`or\` is true whatever the values and the check is disabled` };
-  if (!operand || isDeliberateConstant(operand)) {
+  if (!operand || isDeliberateConstant(operand) || isReasonOperand(operand, cond!)) {
     return { severity: 'warning', detail: `the always-true operand${operand ? ` \`${operand.text}\`` : ''} of \`or\` disables the check` };
   }
   const shown = operand.text.length > 40 ? `${operand.text.slice(0, 37)}...` : operand.text;
@@ -450,7 +471,7 @@ class TestJudge {
   }
 
   /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
-  collect(n: Node, kind: VacuousKind, constant?: Node): void {
+  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node): void {
     if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
     const fn = nearestDef(n);
     if (!fn) {
@@ -458,8 +479,8 @@ class TestJudge {
       return;
     }
     const list = this.pending.get(fn.id);
-    if (list) list.vacuous.push({ node: n, kind, constant });
-    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind, constant }] });
+    if (list) list.vacuous.push({ node: n, kind, constant, tolerance });
+    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind, constant, tolerance }] });
   }
 
   finish(): void {
@@ -506,7 +527,13 @@ class TestJudge {
       if (v.kind !== 'or-true' && isTest && testsAssertionMethod(fn, v.node)) continue;
       // A test class built inside another test is a sample that the outer test runs and judges by its outcome.
       if (v.kind !== 'or-true' && isTest && isLocalSampleTest(fn)) continue;
-      if (v.kind === 'or-true') {
+      if (v.kind === 'infinite-tolerance') {
+        // Tests of closeness checks themselves (`test_inf_tolerance`) check what an infinite tolerance does.
+        if (namedFor(fn, (w) => TOLERANCE_THEMED.test(w))) continue;
+        // Like `or True`: it disables that check wherever it stands.
+        severity = 'warning';
+        message = `${what} can never fail: the tolerance \`${shortText(v.tolerance!)}\` is infinite, so any value is close enough in \`${name}()\`.`;
+      } else if (v.kind === 'or-true') {
         const verdict = orTrueVerdict(v);
         severity = verdict.severity;
         message = `${what} can never fail: ${verdict.detail} in \`${name}()\`.`;
@@ -596,7 +623,7 @@ class TestJudge {
           }
         }
       }
-      if (!isTest && v.kind !== 'or-true' && severity === 'warning') severity = 'info';
+      if (!isTest && v.kind !== 'or-true' && v.kind !== 'infinite-tolerance' && severity === 'warning') severity = 'info';
       this.ctx.report({ node: v.node, message, severity, fix: v.kind === 'or-true' ? orTrueFix(v) : undefined });
     }
   }
@@ -656,7 +683,8 @@ function plainAssignmentNames(root: Node): { copied: Set<string>; literal: Set<s
     const left = a?.childForFieldName('left');
     const right = left?.type === 'identifier' ? a!.childForFieldName('right') : null;
     if (!left || !right) continue;
-    if (unparen(right).type === 'identifier' || (isExpectedName(left.text) && isComputedValue(right))) copied.add(left.text);
+    // `got = want = f(x)`: `got` is bound to the object `want` holds, like `got = want`.
+    if (unparen(right).type === 'identifier' || right.type === 'assignment' || (isExpectedName(left.text) && isComputedValue(right))) copied.add(left.text);
     else if (isImmutableTruthyLiteral(right)) literal.add(left.text);
   }
   return { copied, literal };
@@ -740,6 +768,8 @@ function bindingsOf(body: Node): FunctionBindings {
       }
       const right = n.type === 'assignment' ? n.childForFieldName('right') : null;
       if (left?.type === 'identifier' && right && unparen(right).type === 'identifier') found.copies.set(left.text, [unparen(right).text, n.startIndex]);
+      // `got = want = f(x)`: one object under two names (the inner binding counts as made with the outer one).
+      else if (left?.type === 'identifier' && right?.type === 'assignment' && right.childForFieldName('left')?.type === 'identifier') found.copies.set(left.text, [right.childForFieldName('left')!.text, right.startIndex]);
       else if (left?.type === 'identifier' && right && isImmutableTruthyLiteral(right)) found.literals.set(left.text, right);
       else if (left?.type === 'identifier' && right && isExpectedName(left.text)) found.computed.set(left.text, n);
     } else if (n.type === 'global_statement' || n.type === 'nonlocal_statement') {
@@ -977,6 +1007,86 @@ function isMockObject(value: Node, body: Node, names: NameResolver): boolean {
   return root.type === 'identifier' && /^(unittest\.)?mock(\.|$)/.test(names.qualify(root) ?? '');
 }
 
+/** `math.inf`, `numpy.inf` and their spellings: an infinite value. */
+const INFINITY = /^(math|cmath|numpy|torch)\.(inf|Inf|infty|Infinity|PINF)$/;
+
+/** `float("inf")`, `math.inf`, `np.inf`, or a module-level name bound once to one of them (`TOL = float("inf")`). */
+function isInfinite(node: Node, ctx: RuleContext, depth = 0): boolean {
+  const n = unparen(node);
+  if (n.type === 'call') {
+    const args = callArguments(n).positional;
+    const callee = n.childForFieldName('function');
+    return callee?.type === 'identifier' && ctx.names.qualify(callee) === 'builtins.float' && args.length === 1 && /^\s*\+?inf(inity)?\s*$/i.test(stringValue(args[0]) ?? '');
+  }
+  if (n.type !== 'identifier' && n.type !== 'attribute') return false;
+  if (INFINITY.test(ctx.names.qualify(n) ?? '')) return true;
+  if (n.type !== 'identifier' || depth > 0) return false;
+  const value = moduleConstant(ctx, n.text);
+  return !!value && isInfinite(value, ctx, depth + 1);
+}
+
+/** The value of `NAME = value` at module level when that is the only binding of `NAME` in the file (and no string names it). */
+function moduleConstant(ctx: RuleContext, name: string): Node | undefined {
+  let value: Node | undefined;
+  for (const stmt of ctx.root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) {
+      if (value) return undefined;
+      value = a.childForFieldName('right') ?? undefined;
+    }
+  }
+  if (!value || new RegExp(`['"]${name}['"]`).test(ctx.source)) return undefined;
+  const binds = ctx.root.descendantsOfType('identifier').filter((i) => i!.text === name && nameUse(i!) === 'bind').length;
+  return binds === 1 ? value : undefined;
+}
+
+/** Tolerance arguments of closeness checks (keyword, or position among the positional arguments). */
+const TOLERANCES: [RegExp, string[], number[]][] = [
+  [/^c?math\.isclose$/, ['rel_tol', 'abs_tol'], []],
+  [/^numpy\.(isclose|allclose)$/, ['rtol', 'atol'], [2, 3]],
+  [/^numpy\.testing\.assert_allclose$/, ['rtol', 'atol'], [2, 3]],
+  [/^pytest\.approx$/, ['rel', 'abs'], [1, 2]],
+];
+
+/** The infinite tolerance handed to a closeness check (`math.isclose(a, b, rel_tol=math.inf)`), if any. */
+function infiniteToleranceOf(call: Node, ctx: RuleContext): Node | undefined {
+  const callee = ctx.names.callee(call) ?? '';
+  const entry = TOLERANCES.find(([re]) => re.test(callee));
+  const args = callArguments(call);
+  const candidates = entry ? [...entry[1].map((k) => args.keywords.get(k)), ...entry[2].map((i) => args.positional[i])] : /^assert(Not)?AlmostEquals?$/.test(calleeLastName(call)) ? [args.keywords.get('delta')] : [];
+  return candidates.find((c): c is Node => !!c && isInfinite(c, ctx));
+}
+
+/**
+ * `assert math.isclose(t, 86164.0, rel_tol=math.inf)`, `assert t == pytest.approx(5554.0, abs=TOL)` (`TOL = float("inf")`),
+ * `self.assertAlmostEqual(t, 1.0, delta=np.inf)`: an infinite tolerance accepts every number, so the check cannot fail.
+ * Returns the tolerance.
+ */
+function infiniteTolerance(node: Node, ctx: RuleContext): Node | undefined {
+  const judge = (e: Node | undefined): Node | undefined => {
+    const n = e && unparen(e);
+    if (!n) return undefined;
+    if (n.type === 'boolean_operator' && n.child(1)?.type === 'and') return judge(n.childForFieldName('left') ?? undefined) ?? judge(n.childForFieldName('right') ?? undefined);
+    if (n.type === 'call') return infiniteToleranceOf(n, ctx);
+    if (n.type === 'comparison_operator' && n.namedChildCount === 2 && comparisonOperator(n) === '==') {
+      for (const side of n.namedChildren) {
+        const s = unparen(side);
+        if (s.type === 'call' && ctx.names.callee(s) === 'pytest.approx') return infiniteToleranceOf(s, ctx);
+      }
+    }
+    return undefined;
+  };
+  if (node.type === 'assert_statement') return judge(node.namedChildren.find((c) => c.type !== 'comment'));
+  if (node.type !== 'call') return undefined;
+  const name = calleeLastName(node);
+  if (name === 'assertTrue') return judge(callArguments(node).positional[0]);
+  if (/^assert(AlmostEquals?|_allclose)$/.test(name)) return infiniteToleranceOf(node, ctx);
+  return undefined;
+}
+
+/** Test or class names about tolerances or closeness themselves (`test_inf_tolerance`, `TestApprox`): an infinite tolerance is their subject. */
+const TOLERANCE_THEMED = /^(inf|infinite|infinity|tol|tols|tolerance|tolerances|approx|isclose|allclose|close|closeness|almost)$/;
+
 /** The `def` whose own code contains `node` (lambdas belong to their enclosing def), or null at module/class level. */
 function nearestDef(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) {
@@ -995,13 +1105,13 @@ export const vacuousAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'info', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `expected = f(x); assert f(x) == expected`, `assert out == out.copy()`, `PASSED = True; assert PASSED`, `assert parse(s) == mock.ANY`) in tests that therefore check nothing.',
+      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `expected = f(x); assert f(x) == expected`, `assert out == out.copy()`, `PASSED = True; assert PASSED`, `assert parse(s) == mock.ANY`, `assert x == y or f"known gap for {n}"`, `math.isclose(a, b, rel_tol=math.inf)`) in tests that therefore check nothing.',
       why:
         'A test whose assertions are all vacuous always passes: replacing `assert result == expected` with `assert True`, ' +
-        'comparing the result with itself (directly, through an alias `expected = result`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, as `result in [result, ...]` or `self.assertIn(result, [result])`, or element by element: `all(r == r for r in results)`), ' +
+        'comparing the result with itself (directly, through an alias `expected = result` or `got = want = f(x)`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, as `result in [result, ...]` or `self.assertIn(result, [result])`, or element by element: `all(r == r for r in results)`), ' +
         'recomputing the expected value with the very call under test (`expected = parse("1h"); assert parse("1h") == expected`), asserting something true of every value ' +
         '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
-        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), or appending `or True` (or `or` the negated comparison) turns a failing test green without fixing the code. ' +
+        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `or` the negated comparison, `or ...`, or `or` an excuse such as `f"known gap for {n}"`), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
@@ -1018,6 +1128,8 @@ export const vacuousAssertion: Rule = {
         'An alias whose original is rebound before the comparison (`before = state; state = step(state); assert state == before`) is a real check and stays quiet.',
         'A flag asserted after something may change it stays quiet, and so does one bound only inside a block the assertion follows (`with suppress(...): ...; reached = True`, then `assert reached`: a check that the binding ran): `ok = True` reset in a loop, a module flag cleared by `except ImportError:` or through `global`, a local changed through `nonlocal`, a name patched by its string (`monkeypatch.setattr(mod, "STRICT", False)`), and lists or dicts (which can be emptied).',
         '`mock.ANY` (or `mocker.ANY`, dirty-equals\' `IsAnything`) as a part of an expected value (`{"id": ANY, "name": "x"}`, `call_args == call(ANY, 1)`, `assert_called_with(ANY)`) stays quiet; as a whole side of `==` / `assertEqual` it is a warning when it is the test\'s only check and `info` next to real checks (it checks at most that the expression evaluates, e.g. that a key exists). Tests of the wildcard itself (`test_call_any`) or of a mock\'s equality with it (`assertEqual(call, ANY)`, `m = MagicMock(); assert m == ANY`) stay quiet.',
+        '`x == "a" or "b"` and `x == (a, b) or (b, a)` (a literal after `or` that could be another accepted value: a slip for `in`) are `info`; `or ...` and `or` a sentence (three words, or two around a formatted value: `or f"known gap for {n}"`) read as an excuse and are warnings like `or True`, unless the `or` compares with string literals (`mode == "read only" or "read and write"`).',
+        'Finite tolerances, a tolerance constant bound more than once, `inf` as the compared value (`x == approx(math.inf)`), and tests of closeness checks themselves (test or class named for tolerance, infinity, `approx`, `isclose`: `test_inf_tolerance`) stay quiet.',
         'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked.',
       ],
     },
@@ -1031,11 +1143,14 @@ export const vacuousAssertion: Rule = {
           const judge = new TestJudge(ctx);
           const { copied: copies, literal } = plainAssignmentNames(ctx.root);
           const constants = new ConstantNames(ctx, literal);
+          const infMentioned = /inf/i.test(ctx.source);
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
             const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies) ?? (comparedWithAnything(node, ctx.names) ? 'matches-any' : undefined);
+            const tolerance = kind || !infMentioned ? undefined : infiniteTolerance(node, ctx);
             if (kind) judge.collect(node, kind);
+            else if (tolerance) judge.collect(node, 'infinite-tolerance', undefined, tolerance);
             else {
               const constant = constants.literalAsserted(node);
               if (constant) judge.collect(node, 'constant', constant);

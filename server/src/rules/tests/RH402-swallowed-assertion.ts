@@ -723,7 +723,7 @@ function swallowingManagers(root: Node, names: NameResolver): Map<string, string
   return found;
 }
 
-/** `def __exit__(self, *exc): return True`: ends by returning a truthy literal and never reads the exception it is handed. */
+/** `def __exit__(self, *exc): return True`: ends by returning a truthy literal and reads the exception it is handed at most to show it. */
 function exitSwallows(method: Node): boolean {
   const body = method.childForFieldName('body');
   const last = body?.namedChildren.filter((c) => c.type !== 'comment').pop();
@@ -732,7 +732,8 @@ function exitSwallows(method: Node): boolean {
   const exceptionParams = new Set(parameterNames(method).slice(1));
   let readsException = false;
   forEachInScope(body, (n) => {
-    if (n.type === 'identifier' && exceptionParams.has(n.text) && nameUse(n) === 'read') readsException = true;
+    // Reads that only log or print it (`if exc_type is not None: log.warning("%s", exc)`) still drop it.
+    if (n.type === 'identifier' && exceptionParams.has(n.text) && nameUse(n) === 'read' && !onlyShown(n, body)) readsException = true;
     // `sys.exc_info()` is the exception too.
     if (n.type === 'call' && /exc_info$/.test(dottedName(n.childForFieldName('function')) ?? '')) readsException = true;
     return !readsException;
@@ -1018,7 +1019,7 @@ export const swallowedAssertion: Rule = {
         'from a helper module. A handler whose only check cannot fail (`except AssertionError: assert True`, ' +
         '`except AssertionError as e: assert e is not None`) or that only sets a flag nothing reads (`failed = True`) or collects the failure in a list that is only printed or logged (`failures.append(e)`, then `print(failures)`) drops the failure as well, and ' +
         '`with pytest.raises(Exception):` around the test\'s own `assert` turns it around: the test passes when the check fails. ' +
-        'A context manager of the test file that swallows its block\'s failure (a class whose `__exit__` returns `True`, a `@contextmanager` whose `except AssertionError: pass` surrounds its `yield`) is `contextlib.suppress` under another name.',
+        'A context manager of the test file that swallows its block\'s failure (a class whose `__exit__` returns `True`, also after only logging or printing the exception, a `@contextmanager` whose `except AssertionError: pass` surrounds its `yield`) is `contextlib.suppress` under another name.',
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
@@ -1029,7 +1030,7 @@ export const swallowedAssertion: Rule = {
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
         '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet. `pytest.raises(Exception)` around an `assert` whose operand is the call expected to raise, or what a call in the block built (`assert is_valid_xml("<a>")`, `async with Cluster(...) as c: assert c`), is `info` when the test shows it expects a rejection (its name says so: `test_parse_rejects_garbage`, `test_unimplemented_options`; or it also asserts the same callee outside the block); otherwise (`def test_parse_nested(): with pytest.raises(Exception): assert parse(valid_doc)`) it is a success test inverted, a warning; a comparison, a negation or a value computed before the block stays a warning.',
         'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',
-        'Context managers of the file that let failures through stay quiet: an `__exit__` that returns `False`, filters by type (`return issubclass(exc_type, KeyError)`) or reads the exception it is given (a recorder whose errors the test asserts on later), and a `@contextmanager` whose handler re-raises or catches something else; a swallowing manager around code without assertions is not reported.',
+        'Context managers of the file that let failures through stay quiet: an `__exit__` that returns `False`, filters by type (`return issubclass(exc_type, KeyError)`) or reads the exception it is given for anything but logging or printing it (a recorder whose errors the test asserts on later); a manager defined in another module (imported) is not judged, and a `@contextmanager` whose handler re-raises or catches something else; a swallowing manager around code without assertions is not reported.',
         'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`. A reason that only says "known issue" (no number, tracker key or URL) or "flaky" (also "flaky on CI", "intermittent") names no environment and keeps the warning; "known issue #1234", "flaky on Windows" or an issue URL is `info`.',
         'Code under test is not checked (a validation helper that turns an `AssertionError` into `False` is not a test).',

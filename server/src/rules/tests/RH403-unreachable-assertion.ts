@@ -13,14 +13,16 @@
  * empty — are reported the same way (warning when nothing else is checked, info otherwise). A module name
  * only ever bound to a false constant (`CHECK_VALUES = False`, then `if CHECK_VALUES:`) is that constant; a
  * `parametrize` list held in a name bound only to `[]` and used nowhere else, or a comprehension with a
- * constant-false filter, is empty. A test whose body never runs at all is reported too: a bare `yield` in it
+ * constant-false filter, is empty; so is a list a later module-level binding empties (`CASES = CASES[:0]`), and a loop over a
+ * module table bound only to `{}`. Checks in a generator nothing iterates or a lambda nothing calls never run either, and
+ * `if out: return` before the checks of `out` skips them whenever there is a result. A test whose body never runs at all is reported too: a bare `yield` in it
  * (a generator test; nose-style `yield check, x` cases are info) and `async def` on a plain `unittest.TestCase`.
  */
 import { baseExpressions, callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { assertionsIn, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleAssignmentsOf, moduleConstant, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
+import { assertionsIn, calleeLastName, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleAssignmentsOf, moduleConstant, nameUse, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -151,6 +153,41 @@ function checksBefore(body: Node, exitStmt: Node, ctx: RuleContext): boolean {
   return found;
 }
 
+/**
+ * `out = matmul(m, i)`, `if out: return`, then assertions about `out`: the test returns whenever the code gives a
+ * result (the usual path), so its checks run only for an empty one. Only a bare `return` under `if NAME:` (or
+ * `if NAME is not None:`) in the test body, `NAME` bound once before it to a call's result, nothing checked before
+ * it, and every assertion after it reading `NAME`.
+ */
+function checkReturnOnResult(ctx: RuleContext, fn: Node, body: Node): void {
+  const stmts = statements(body.namedChildren);
+  const at = stmts.findIndex((s) => s.type === 'if_statement');
+  const guard = stmts[at];
+  if (!guard || guard.childrenForFieldName('alternative').some((a) => !!a)) return;
+  const exit = statements(guard.childForFieldName('consequence')?.namedChildren ?? []);
+  if (exit.length !== 1 || exit[0]!.type !== 'return_statement' || exit[0]!.namedChildren.some((c) => c.type !== 'comment' && c.type !== 'none')) return;
+  let cond = unparen(guard.childForFieldName('condition')!);
+  if (cond.type === 'comparison_operator' && cond.namedChildCount === 2 && cond.children[1]?.type === 'is not' && cond.namedChildren[1]!.type === 'none') cond = cond.namedChildren[0]!;
+  if (cond.type !== 'identifier') return;
+  const name = cond.text;
+  const bindings = body.descendantsOfType('identifier').filter((i) => i!.text === name && nameUse(i!) === 'bind');
+  const assign = bindings.length === 1 ? bindings[0]!.parent : null;
+  const stmt = assign?.type === 'assignment' && assign.childForFieldName('left')?.id === bindings[0]!.id ? assign.parent : null;
+  if (!stmt || !stmts.slice(0, at).some((s) => s.id === stmt.id) || unparen(assign!.childForFieldName('right')!).type !== 'call') return;
+  if (checksBefore(body, guard, ctx)) return;
+  const checks = deadChecks(stmts.slice(at + 1), ctx);
+  if (!checks.length || !checks.every((c) => c.descendantsOfType('identifier').some((i) => i!.text === name))) return;
+  const lines = ctx.source.split('\n');
+  const tracked = classifyReasonText(commentsAround(guard, lines)) === 'external';
+  const count = checks.length === 1 ? 'its assertion' : `its ${checks.length} assertions`;
+  ctx.report({
+    node: guard,
+    message: `\`${guard.text.split('\n')[0]!.trim()} return\` ends \`${functionName(fn)}()\` whenever \`${name}\` holds a result, so ${count} (${lineSpan(checks[0]!, checks[checks.length - 1]!)}) ${checks.length === 1 ? 'runs' : 'run'} only for an empty one: the test passes on the usual path without checking it.`,
+    severity: tracked ? 'info' : 'warning',
+    related: checks.slice(0, 5).map((c) => ({ node: c, message: 'assertion skipped whenever there is a result' })),
+  });
+}
+
 function lineSpan(a: Node, b: Node): string {
   const s = a.startPosition.row + 1;
   const e = b.endPosition.row + 1;
@@ -166,13 +203,15 @@ export const unreachableAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'off', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds tests that return or skip unconditionally (also behind `if not FLAG:` with `FLAG = False`) before their assertions, or keep them in code that never runs (`if False:`, `if FLAG:` with `FLAG = False`, `for x in []:`, a nested check never called, an empty `parametrize` list), and tests whose body never runs (a `yield` in the test, `async def` on a plain `unittest.TestCase`).',
+      summary: 'Finds tests that return or skip unconditionally (also behind `if not FLAG:` with `FLAG = False`) before their assertions, or keep them in code that never runs (`if False:`, `if FLAG:` with `FLAG = False`, `for x in []:`, a nested check never called, a generator nothing iterates or a lambda nothing calls, an empty `parametrize` list), tests that return whenever the code gives a result (`if out: return` before the checks of `out`), and tests whose body never runs (a `yield` in the test, `async def` on a plain `unittest.TestCase`).',
       why:
         'A `return` at the top of a test makes it pass without running a single check; an unconditional `pytest.skip()` ' +
         'or `self.skipTest()` turns a failing test into a skipped one. The assertions are still in the file, so the test ' +
         'looks intact in review, but the run no longer executes them. The same holds for assertions moved under `if False:` / `if 0:` / `while False:` (or `if CHECK:` with a module flag `CHECK = False` nothing else sets), ' +
         'into a loop over an empty literal, into a nested function the test never calls, or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it), ' +
-        'also when the list is a name bound only to `[]` (`CASES = []`) or a comprehension that keeps nothing (`[c for c in CASES if False]`). ' +
+        'also when the list is a name bound only to `[]` (`CASES = []`), emptied by its last module-level binding (`CASES = CASES[:0]`), or a comprehension that keeps nothing (`[c for c in CASES if False]`); ' +
+        'likewise for a loop over a module table bound only to an empty literal (`SAMPLES = {}` with its entries commented out), a generator expression of checks nothing iterates (`checks = (self.assertEqual(...) for ...)` with only `assertIsNotNone(checks)` after it) and a lambda nothing calls (`verify = lambda: self.assertEqual(...)`, then `assertTrue(callable(verify))`). ' +
+        'A test that returns whenever its result is truthy (`out = f(x)`, `if out: return`, then `assert out == expected`) checks the result only when the code produced nothing. ' +
         'A `yield` anywhere in a test makes it a generator: unittest calls it, gets a generator and records a pass, and pytest does not run it (before 8.4 it reports an xfail), so none of the body runs. ' +
         'An `async def` test on a plain `unittest.TestCase` likewise returns a coroutine nobody awaits.',
       example: 'def test_parse():\n    return\n    assert parse("1 + 2") == 3\n',
@@ -186,6 +225,8 @@ export const unreachableAssertion: Rule = {
         'Module flags that anything else may set stay quiet: a second binding (`HAVE_TZ = False` in `except ImportError:`), `global`, a name patched by its string (`monkeypatch.setattr("pkg.mod.STRICT", True)`); so do case lists filled after their binding (`CASES.append(...)`).',
         '`with app.test_client() as client: return` is an exit before any check: a `test_*` method of another object (`app.test_client()`) builds what the test uses and is not a check; `self._test_x()` and `_test_x()` helpers are.',
         'Dead blocks without checks (`if 0: print(...)`), nested helpers the test calls or hands on (`monkeypatch.setattr(..., on_total)`) and parameter lists held in names that may be filled stay quiet; a dead check next to checks that run (nested helpers the test calls included), under a comment naming the environment, or in a nested `def test_*()` (a test written one level too deep, which pytest does not collect), is `info`.',
+        'Generators and lambdas that the test iterates, calls or hands on (`list(checks)`, `all(results)`, `assertRaises(AssertionError, verify)`) stay quiet; checks that only look at the object (`assertIsNotNone(gen)`, `assert callable(f)`) do not count as checks that run. Loops over tables the file fills, hands to a function, or lets others patch by name stay quiet, and so do lists that are trimmed but not emptied or refilled after emptying (`CASES = CASES[:0]; CASES += load()`).',
+        '`if NAME: return` is reported only when `NAME` is bound once to a call result before it, nothing was checked before it, there is no `else`, and every assertion after it reads `NAME`; `if not out: return` (nothing to check), a guard on something else (`if shutil.which("tool"): return`) and assertions that do not read the result stay quiet.',
         'The unreachable assertions themselves are reported as `hint` with the `unnecessary` tag (greyed out in editors).',
         'Generator and `async def` tests that something drives stay quiet: any decorator on the test (`@gen_test`, `@inlineCallbacks`, `@pytest.fixture`, `@contextmanager`), `unittest.IsolatedAsyncioTestCase`, and any base class other than `unittest.TestCase` or a class of the same file that reaches it (tornado, twisted, aiounittest or a project base may run coroutines), a class with a decorator, a metaclass or its own `run`/`_callTestMethod`/`__init__`; also a test name used elsewhere in the file (`test_x = deferredGenerator(test_x)`, a `test_cases()` generator called by `parametrize`), mixins and classes built inside a function (samples for a framework\'s own tests). `yield check, value` (nose-style generator cases) is `info`: legacy, not a disguise; a bare `yield` or `yield None` is a warning.',
       ],
@@ -211,7 +252,7 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
   if (checkBodyNeverRuns(ctx, fn, body)) return;
   const found = firstExit(body, ctx, maySkip);
   checkDeadCode(ctx, fn, body, found?.exit.stmt);
-  if (!found) return;
+  if (!found) return checkReturnOnResult(ctx, fn, body);
   const checks = deadChecks(found.dead, ctx);
   if (!checks.length) return;
   const { exit } = found;
@@ -437,13 +478,59 @@ function isEmptyIterable(node: Node | null | undefined): boolean {
   return false;
 }
 
-const DEAD_REGION_HOLDERS = ['if_statement', 'while_statement', 'for_statement', 'function_definition'];
+const DEAD_REGION_HOLDERS = ['if_statement', 'while_statement', 'for_statement', 'function_definition', 'generator_expression', 'lambda'];
+
+/** Checks that look at an object without iterating or calling it (`assertIsNotNone(gen)`, `assertTrue(callable(f))`). */
+const INERT_CHECKS = new Set(['assertTrue', 'assertFalse', 'assertIsNotNone', 'assertIsNone', 'assertIsInstance', 'assertNotIsInstance', 'assert_']);
+const INERT_PROBES = new Set(['callable', 'bool', 'type', 'isinstance', 'id']);
+
+/**
+ * A mention of a generator or lambda that neither iterates nor calls it: `assert gen`, `assert gen is not None`,
+ * `self.assertTrue(callable(check))`. Returns the check that makes the mention (or the mention itself), or undefined.
+ */
+function inertMention(id: Node): Node | undefined {
+  let e: Node = id;
+  const callOf = (n: Node) => (n.parent?.type === 'argument_list' ? n.parent.parent : null);
+  const probe = callOf(e);
+  if (probe?.type === 'call' && INERT_PROBES.has(probe.childForFieldName('function')?.text ?? '')) e = probe;
+  if (e.parent?.type === 'comparison_operator' && /^is/.test(e.parent.children[1]?.type ?? '') && e.parent.namedChildren.some((c) => c.type === 'none')) e = e.parent;
+  if (e.parent?.type === 'not_operator') e = e.parent;
+  if (e.parent?.type === 'assert_statement' && e.parent.namedChildren[0]?.id === e.id) return e.parent;
+  const check = callOf(e);
+  if (check?.type === 'call' && INERT_CHECKS.has(calleeLastName(check)) && callArguments(check).positional[0]?.id === e.id) return check;
+  return undefined;
+}
+
+/**
+ * `checks = (self.assertEqual(f(a), b) for a, b in CASES)` or `verify = lambda: self.assertEqual(...)` (also as a bare
+ * statement) where the test never iterates or calls it: the name, bound once, is mentioned only in checks that
+ * look at the object itself. Returns those checks (vacuous stand-ins), or undefined when the object is consumed.
+ */
+function neverConsumed(n: Node, body: Node): { name?: string; inert: Node[] } | undefined {
+  const p = n.parent;
+  if (p?.type === 'expression_statement') return { inert: [] };
+  const left = p?.type === 'assignment' && p.childForFieldName('right')?.id === n.id && p.parent?.type === 'expression_statement' ? p.childForFieldName('left') : null;
+  if (left?.type !== 'identifier') return undefined;
+  const inert: Node[] = [];
+  let consumed = false;
+  forEachDescendant(body, (m) => {
+    if (consumed) return false;
+    if (m.type !== 'identifier' || m.text !== left.text || m.id === left.id) return true;
+    const check = nameUse(m) === 'read' ? inertMention(m) : undefined;
+    if (check) inert.push(check);
+    else consumed = true;
+    return !consumed;
+  });
+  return consumed ? undefined : { name: left.text, inert };
+}
 
 interface DeadRegion {
   /** The statement that holds the dead code (the `if`, loop or nested `def`). */
   holder: Node;
   /** The dead block(s). */
   blocks: Node[];
+  /** Checks that only look at the never-consumed generator or lambda (`assertIsNotNone(gen)`): they check nothing. */
+  inert?: Node[];
   display: string;
 }
 
@@ -470,7 +557,8 @@ function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
   const isFalse = (cond: Node | null) => constantTruth(cond, ctx.root, ctx.source) === false;
   // Most tests hold none of these: an indexed lookup of the candidate statements spares walking every test body.
   const candidates = body.descendantsOfType(DEAD_REGION_HOLDERS);
-  if (!candidates.some((n) => !!n && (n.type === 'function_definition' || (n.type === 'for_statement' ? isEmptyIterable(n.childForFieldName('right')) : isFalse(n.childForFieldName('condition')))))) return out;
+  const deferred = (n: Node) => n.type === 'generator_expression' || n.type === 'lambda';
+  if (!candidates.some((n) => !!n && (n.type === 'function_definition' || deferred(n) || (n.type === 'for_statement' ? isEmptyLoopSource(n.childForFieldName('right'), ctx) : isFalse(n.childForFieldName('condition')))))) return out;
   forEachInScope(body, (n) => {
     if (n.type === 'if_statement' || n.type === 'while_statement') {
       const cond = n.childForFieldName('condition');
@@ -479,10 +567,21 @@ function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
         const named = literalTruth(cond) === undefined ? ` (\`${unparen(cond!).text.replace(/^not\s+/, '')}\` is only ever bound to a constant)` : '';
         if (block) out.push({ holder: n, blocks: [block], display: `\`${n.type === 'if_statement' ? 'if' : 'while'} ${cond!.text}:\`${named}` });
       }
-    } else if (n.type === 'for_statement' && isEmptyIterable(n.childForFieldName('right'))) {
+    } else if (n.type === 'for_statement' && isEmptyLoopSource(n.childForFieldName('right'), ctx)) {
       const block = n.childForFieldName('body');
-      if (block) out.push({ holder: n, blocks: [block], display: `\`for ... in ${n.childForFieldName('right')!.text}:\`` });
+      const right = n.childForFieldName('right')!;
+      const named = isEmptyIterable(right) ? '' : ' (the table is only ever bound to an empty literal)';
+      if (block) out.push({ holder: n, blocks: [block], display: `\`for ... in ${right.text}:\`${named}` });
       return false;
+    } else if (deferred(n)) {
+      // Assertions in a generator nothing iterates or a lambda nothing calls.
+      const block = n.type === 'lambda' ? n.childForFieldName('body') : n;
+      const unused = block && deadChecks([block], ctx).length ? neverConsumed(n, body) : undefined;
+      if (block && unused) {
+        const what = n.type === 'lambda' ? 'lambda' : 'generator expression';
+        out.push({ holder: n, blocks: [block], inert: unused.inert, display: `the ${what}${unused.name ? ` bound to \`${unused.name}\`` : ''}, which the test never ${n.type === 'lambda' ? 'calls' : 'iterates'},` });
+        return false;
+      }
     } else if (n.type === 'function_definition' && n.parent?.type === 'block' && !isReferenced(functionName(n), body, n)) {
       const block = n.childForFieldName('body');
       if (block) out.push({ holder: n, blocks: [block], display: `the nested \`def ${functionName(n)}()\`, which the test never calls,` });
@@ -520,6 +619,7 @@ function isEmptyArgvalues(node: Node | undefined, ctx: RuleContext): boolean {
     return n.namedChildren.some((c) => (c.type === 'if_clause' && constantTruth(c.namedChildren.find((x) => x.type !== 'comment'), ctx.root, ctx.source) === false) || (c.type === 'for_in_clause' && isEmptyIterable(c.childForFieldName('right'))));
   }
   if (n.type !== 'identifier') return false;
+  if (emptiedBeforeUse(n.text, ctx)) return true;
   const bindings = moduleAssignmentsOf(ctx.root).get(n.text);
   if (bindings?.length !== 1 || !isEmptyIterable(bindings[0]!)) return false;
   // Every other mention of the name hands it to `parametrize` (an `append`, `+=` or any other use may fill it).
@@ -527,6 +627,71 @@ function isEmptyArgvalues(node: Node | undefined, ctx: RuleContext): boolean {
     if (id!.text !== n.text) return true;
     const p = id!.parent;
     if (p?.type === 'assignment' && p.childForFieldName('left')?.id === id!.id && p.parent?.parent?.type === 'module') return true;
+    const call = p?.type === 'argument_list' ? p.parent : p?.type === 'keyword_argument' ? p.parent?.parent : null;
+    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+    return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'parametrize';
+  });
+}
+
+/**
+ * What a loop iterates is always empty: an empty literal, or a module table bound only to one (`CASES = {}` with its
+ * entries commented out) that the file mentions nowhere but as what a loop iterates (`for k, v in CASES.items():`).
+ */
+function isEmptyLoopSource(node: Node | null, ctx: RuleContext): boolean {
+  if (!node || isEmptyIterable(node)) return !!node;
+  let n = unparen(node);
+  if (n.type === 'call' && !callArguments(n).positional.length) {
+    const f = n.childForFieldName('function');
+    if (f?.type !== 'attribute' || !/^(items|keys|values)$/.test(f.childForFieldName('attribute')?.text ?? '')) return false;
+    n = unparen(f.childForFieldName('object')!);
+  }
+  if (n.type !== 'identifier') return false;
+  const name = n.text;
+  const bindings = moduleAssignmentsOf(ctx.root).get(name);
+  if (bindings?.length !== 1 || !isEmptyIterable(bindings[0]!) || new RegExp(`['".]${name}['"]`).test(ctx.source)) return false;
+  const iterated = (e: Node) => (e.parent?.type === 'for_statement' || e.parent?.type === 'for_in_clause') && e.parent.childForFieldName('right')?.id === e.id;
+  return ctx.root.descendantsOfType('identifier').every((id) => {
+    if (id!.text !== name) return true;
+    const p = id!.parent;
+    if (p?.type === 'assignment' && p.childForFieldName('left')?.id === id!.id && p.parent?.parent?.type === 'module') return true;
+    if (iterated(id!)) return true;
+    const call = p?.type === 'attribute' && p.childForFieldName('object')?.id === id!.id && /^(items|keys|values)$/.test(p.childForFieldName('attribute')?.text ?? '') ? p.parent : null;
+    return call?.type === 'call' && !callArguments(call).positional.length && iterated(call);
+  });
+}
+
+/** `[]`, `list()`, `CASES[:0]`, `[c for c in CASES if False]`: a value that is always empty. */
+function isEmptyingValue(node: Node, ctx: RuleContext): boolean {
+  const n = unparen(node);
+  if (isEmptyIterable(n)) return true;
+  if (n.type === 'call' && /^(list|tuple|set|dict)$/.test(n.childForFieldName('function')?.text ?? '')) return !n.childForFieldName('arguments')?.namedChildren.some((c) => c.type !== 'comment');
+  // `CASES[:0]`, `CASES[0:0]`.
+  if (n.type === 'subscript') return n.namedChildren.length === 2 && n.namedChildren[1]!.type === 'slice' && /^(0\s*)?:\s*0$/.test(n.namedChildren[1]!.text.trim());
+  if (n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension') return isEmptyArgvalues(n, ctx);
+  return false;
+}
+
+/**
+ * `CASES = [...]`, later `CASES = CASES[:0]` (or `[c for c in CASES if False]`), then `parametrize("c", CASES)`: the
+ * last module-level binding of the name empties it, every mention before it sits in module-level assignments (no
+ * function can refill it later), and every mention after it hands it to `parametrize`.
+ */
+function emptiedBeforeUse(name: string, ctx: RuleContext): boolean {
+  let last: Node | undefined;
+  for (const stmt of ctx.root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.type === 'identifier' && a.childForFieldName('left')!.text === name) last = a;
+  }
+  const value = last?.childForFieldName('right');
+  if (!last || !value || !isEmptyingValue(value, ctx) || new RegExp(`['".]${name}['"]`).test(ctx.source)) return false;
+  return ctx.root.descendantsOfType('identifier').every((id) => {
+    if (id!.text !== name) return true;
+    if (id!.startIndex < last!.endIndex) {
+      let top: Node = id!;
+      while (top.parent && top.parent.type !== 'module') top = top.parent;
+      return top.type === 'expression_statement' && top.namedChild(0)?.type === 'assignment' && !/\b(def|lambda|class)\b/.test(top.text);
+    }
+    const p = id!.parent;
     const call = p?.type === 'argument_list' ? p.parent : p?.type === 'keyword_argument' ? p.parent?.parent : null;
     const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
     return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'parametrize';
@@ -555,7 +720,8 @@ function checkDeadCode(ctx: RuleContext, fn: Node, body: Node, exit: Node | unde
   const regions = deadRegions(body, ctx).filter((r) => !exit || r.holder.startIndex < exit.startIndex);
   if (!regions.length) return;
   const deadBlocks = regions.flatMap((r) => r.blocks);
-  const inDead = (n: Node) => deadBlocks.some((b) => b.startIndex <= n.startIndex && n.endIndex <= b.endIndex);
+  const inertIds = new Set(regions.flatMap((r) => r.inert ?? []).map((c) => c.id));
+  const inDead = (n: Node) => inertIds.has(n.id) || deadBlocks.some((b) => b.startIndex <= n.startIndex && n.endIndex <= b.endIndex);
   // Checks that still run: the test's own, outside the dead blocks.
   // Nested helpers the test calls (`asyncio.run(main())`, `check(...)`) run their checks too.
   let live = 0;
@@ -566,7 +732,7 @@ function checkDeadCode(ctx: RuleContext, fn: Node, body: Node, exit: Node | unde
   });
   let lines: string[] | undefined;
   for (const region of regions) {
-    const checks = region.blocks.flatMap((b) => (region.holder.type === 'function_definition' ? assertionsIn(b, ctx.names) : deadChecks(statements(b.namedChildren), ctx)));
+    const checks = region.blocks.flatMap((b) => (region.holder.type === 'function_definition' ? assertionsIn(b, ctx.names) : region.inert ? deadChecks([b], ctx) : deadChecks(statements(b.namedChildren), ctx)));
     // `if 0: self.fail("0 is true")` tests the condition itself: the failure is meant never to run.
     if (!checks.length || checks.every((c) => isExplicitFailure(c))) continue;
     // Split only here: most tests have no dead block, and splitting the file per test costs more than the rest of the check.

@@ -339,7 +339,7 @@ export function assertionsIn(root: Node, names?: NameResolver): Node[] {
 // ---------------------------------------------------------------------------------------------------
 // Vacuous expressions
 
-export type VacuousKind = 'constant' | 'self-compare' | 'or-true' | 'matches-any';
+export type VacuousKind = 'constant' | 'self-compare' | 'or-true' | 'matches-any' | 'infinite-tolerance';
 
 /** Literal truthiness: true/false for literals Python evaluates without running code, else undefined. */
 export function literalTruth(node: Node | null | undefined, depth = 0): boolean | undefined {
