@@ -18,7 +18,9 @@
  * Two counterless shapes count too: a parity toggle returned as the answer (`return _n % 2 == 1`, a flag
  * flipped with `not`), and a module-level literal sequence of answers that nothing refills, handed out one
  * per call (`return next(_ANSWERS)`, `return _queue.pop(0)`); both are info when the function also reads
- * its input. An endless cycle of labels counts only in a function named for judging its input that ignores it.
+ * its input (unless its one, unconditional return is that item). An endless cycle of labels counts only in a
+ * function named for judging its input that ignores it. Without input, a call-number schedule counts when the
+ * function ignores data its neighbouring closures or top-level functions fill.
  */
 import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
@@ -921,6 +923,78 @@ function decrementKey(left: Node): string | undefined {
 }
 
 
+/** A name that says the function judges its input: `is_fair`, `has_cycle`, `check_token`, `validate`. */
+const PREDICATE_NAME = /^(?:is|has|check|validate|verify)(?:_|$)|(?:^|_)(?:predict|classify|detect|judge|verdict|evaluate)(?:_|$)/i;
+
+/**
+ * The decision hands out the next item of a sequence, and that is the function's only answer: its one `return`
+ * with a value is a statement of the body itself (not under an `if`, a loop or a `try`), and the item is read
+ * there or in a statement of the body just as plain. Whatever the function reads of its input before
+ * (validation, a statistic it leaves unused), the answer does not depend on it.
+ */
+function answerIgnoresInput(fn: Node, d: Decision): boolean {
+  if (d.state.kind !== 'answer sequence') return false;
+  const body = fn.childForFieldName('body');
+  const returns = returnsOf(fn).filter((r) => returnValue(r));
+  if (!body || returns.length !== 1 || returns[0]!.parent?.id !== body.id) return false;
+  let s: Node | null = d.node;
+  while (s && s.parent?.id !== body.id) {
+    if (['if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement', 'match_statement', 'conditional_expression', 'boolean_operator'].includes(s.type)) return false;
+    s = s.parent;
+  }
+  return !!s;
+}
+
+const MUTATING_METHODS = /^(?:append|appendleft|extend|insert|add|update|setdefault|put|put_nowait|push)$/;
+
+/**
+ * Does a neighbour of `fn` fill data that `fn` never reads? For a closure: another function nested in the same
+ * factory that mutates one of the factory's locals (`jobs.append(job)`); for a top-level function: another
+ * top-level function of the file that mutates a module-level name. `stateKey` (the call counter) does not count.
+ */
+function ignoresSharedData(fn: Node, stateKey: string): boolean {
+  let owner: Node | null = fn.parent;
+  while (owner && owner.type !== 'function_definition' && owner.type !== 'module') owner = owner.parent;
+  if (!owner) return false;
+  const scopeBody = owner.type === 'module' ? owner : owner.childForFieldName('body');
+  if (!scopeBody) return false;
+  // The names the scope binds: a factory's locals and parameters, or the module's bindings.
+  const bound = new Set<string>();
+  if (owner.type === 'module') for (const k of moduleBindings(owner).keys()) bound.add(k);
+  else {
+    const local = new Map<string, Node[]>();
+    forEachInScope(scopeBody, (n) => noteAssignedNames(n, local));
+    for (const k of local.keys()) bound.add(k);
+    for (const p of inputParameters(owner)) bound.add(p);
+  }
+  bound.delete(stateKey);
+  const reads = new Set<string>();
+  forEachDescendant(fn.childForFieldName('body')!, (n) => void (n.type === 'identifier' && reads.add(n.text)));
+  // Sibling functions of `fn` in that scope.
+  const siblings: Node[] = [];
+  forEachInScope(scopeBody, (n) => {
+    const def = n.type === 'function_definition' ? n : undefined;
+    if (def && def.id !== fn.id) siblings.push(def);
+  });
+  return siblings.some((sib) => {
+    let fills = false;
+    forEachDescendant(sib.childForFieldName('body')!, (n) => {
+      if (fills) return false;
+      let target: Node | null | undefined;
+      if (n.type === 'call') {
+        const f = n.childForFieldName('function');
+        if (f?.type === 'attribute' && MUTATING_METHODS.test(f.childForFieldName('attribute')?.text ?? '')) target = f.childForFieldName('object');
+      } else if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+        const left = n.childForFieldName('left');
+        if (left?.type === 'subscript') target = left.childForFieldName('value');
+      }
+      if (target?.type === 'identifier' && bound.has(target.text) && !reads.has(target.text)) fills = true;
+      return !fills;
+    });
+    return fills;
+  });
+}
+
 /** Does the function's own code read any of these parameters? */
 function readsAny(fn: Node, params: string[]): boolean {
   const body = fn.childForFieldName('body');
@@ -994,7 +1068,15 @@ export const statefulAnswer: Rule = {
         'refills is reported too, also when the answers are flags (`iter([True, False, True])`), and so is an endless',
         '`itertools.cycle` of flags (`_flip = itertools.cycle([True, False])` with `return next(_flip)`) in a function that',
         'ignores its input, or of labels (`itertools.cycle(("positive", "negative", "neutral"))`) handed out by a function named',
-        'for judging its input (`predict`, `classify`, `detect_language`, also a method) that ignores it.',
+        'for judging its input (`predict`, `classify`, `detect_language`, also a method) that ignores it. A function whose one',
+        '`return` (a statement of its body, not under an `if`) hands out such an item ignores its input even if it computed',
+        'something first (`stat = ...; return next(_VERDICTS)` in `is_fair`); for a cycle of flags the name must say it judges',
+        '(`is_*`, `has_*`, `check*`, `validate*`).',
+        '',
+        'A function without input answers only from its state, so a call-number schedule there is reported only when its',
+        'neighbours keep data it ignores: a closure next to one that fills the factory\'s list (`submit()` appending to `jobs`)',
+        'or a top-level function next to ones filling a module-level container, answering `"pending"` / `"running"` / `"done"`',
+        'by exact poll number — the lifecycle a test walks through, faked by call count.',
       ].join('\n'),
       example: [
         '_calls = 0',
@@ -1025,7 +1107,8 @@ export const statefulAnswer: Rule = {
         'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`), warn-once and first-call flags (`if _warned: return False` / `_warned = True`, `if _calls == 1: return True` with one call number only), and a closure\'s retry counter compared with a limit — quiet.',
         'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call") — except a literal on every second or third call (`if calls % 2: return 12.5` ahead of the computation), which alternates canned and computed answers call by call: a warning; one `if` per call number with distinct answers ahead of a computed return (`if _calls == 1: return A` / `if _calls == 2: return B`) counts as a choice between answers (warning), while a schedule with no computed return (a backoff by attempt number) stays `info`.',
         'Call-counting fakes in tests and test helpers — quiet.',
-        'Functions without input (`def status(self):`, `def next_colour():`) can only answer from their state — cyclers, state machines, schedules — so a call counter picking canned answers there is quiet unless a comment or name says why (e.g. "the test expects 21 on the second call"), then a warning.',
+        'Functions without input (`def status(self):`, `def next_colour():`) can only answer from their state — cyclers, state machines, schedules — so a call counter picking canned answers there is quiet unless a comment or name says why (e.g. "the test expects 21 on the second call"), then a warning; or unless, by exact call numbers with distinct answers, it ignores data a neighbouring closure or top-level function fills (a warning). Schedules whose neighbours only reset the counter, or that read that data, stay quiet.',
+        'A flag cycle returned after work on the input by a function not named as a predicate (`stripe(row)`), or under a condition on the input — quiet.',
       ],
     },
   },
@@ -1210,8 +1293,12 @@ export const statefulAnswer: Rule = {
         // Alternating `True`/`False` answers are trivial literals, but the call count alone picks them.
         const scheduled = !nonTrivial.length && scheduledFlags(d);
         if (!nonTrivial.length && !d.alternates && !laterCallsCanned && !scheduled) continue;
-        // A cycle of flags mixed with the input (`next(_blink) and frame.visible`) is a blinker or a sampler.
-        if (d.cycled && readsAny(fn, params)) continue;
+        // A cycle of flags mixed with the input (`next(_blink) and frame.visible`) is a blinker or a sampler. A
+        // predicate whose one answer is the next item whatever it computed before (`stat = ...; return next(_VERDICTS)`)
+        // ignores its input all the same; so does any function handing out a literal sequence that runs out.
+        const ignoresInput = answerIgnoresInput(fn, d) && (!d.cycled || PREDICATE_NAME.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')));
+        const readsInput = readsAny(fn, params) && !ignoresInput;
+        if (d.cycled && readsInput) continue;
         // A cycle of labels or numbers is round-robin, except as the judgement of an input it never reads.
         if (d.labels && !(params.length > 0 && JUDGEMENT_NAME.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')))) continue;
         // A canned answer on every second (or third) call ahead of the computation (`if calls % 2: return 12.5`):
@@ -1225,14 +1312,20 @@ export const statefulAnswer: Rule = {
         // Without a counter compared with a call number, only a function that ignores its input answers
         // purely by call order.
         const counterless = d.alternates || d.state.kind === 'answer sequence';
-        const weak = d.state.kind === 'instance attribute' || (counterless && readsAny(fn, params));
+        const weak = d.state.kind === 'instance attribute' || (counterless && readsInput);
         // A measure read back from a bare call counter (`self._reads += 1; if self._reads == 1: return 0.5` /
         // `return 0.75`): nothing but the number of calls picks the figure.
         const countedFigure = noInput && !intent && distinct.size >= 2 && !general && countsOwnCallsOnly(fn, d, [...distinct.values()]);
-        if (noInput && !intent && !countedFigure) continue;
+        // A lifecycle faked by call number (`if polls == 1: return "pending"` / `if polls == 2: return "running"` /
+        // `return "done"`) in a function that ignores the data its siblings keep (a closure next to `submit()`
+        // appending to the factory's `jobs`, or module-level functions filling `_jobs`): its answers should come from
+        // that data. A cycler or state machine of its own has no such neighbours.
+        const fakedLifecycle = noInput && !intent && d.callNumber !== undefined && !general && (schedules.get(d.state.key)?.numbers.size ?? 0) >= 2 &&
+          (schedules.get(d.state.key)?.answers.size ?? 0) >= 2 && ignoresSharedData(fn, d.state.key);
+        if (noInput && !intent && !countedFigure && !fakedLifecycle) continue;
         // Per-instance state on an instance input is the object's own life cycle (a state machine), not a toggle.
         if (instanceInput && !intent && d.state.kind === 'instance attribute') continue;
-        let severity: Severity = (strong && !weak) || countedFigure ? 'warning' : 'info';
+        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
         const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : []), ...(scheduled ? schedules.get(d.state.key)!.answers : [])])].slice(0, 4).map((k) => `\`${k}\``);

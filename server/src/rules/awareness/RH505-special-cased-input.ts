@@ -17,6 +17,10 @@
  * matched within a tolerance, and a computed result overwritten with a literal just before it is returned.
  * One parameter looked up in a literal dict keyed by exact values is a warning only with such a comment or name.
  *
+ * Rows of numbers answered with numbers (3 to 8) stay warnings; a lone case among range rules on the same inputs, or
+ * whose answer is a threshold of the general code, is info. A decorator seeded with answers keyed by whole argument
+ * tuples, and a table keyed by a digest of the input, are warnings.
+ *
  * A function that is nothing but such a table (no general algorithm: `match (n, k): case (8, 4): return 70` then
  * `raise NotImplementedError`, `return _EXPECTED[(n, k)]`) is reported once: a warning when the code says so or
  * gives up with `NotImplementedError`, info otherwise; quiet for naming tables, signs, option words and big tables.
@@ -56,7 +60,7 @@ interface Match {
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
-  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string; keyParams?: string[]; scalar?: boolean };
+  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string; keyParams?: string[]; scalar?: boolean; hashed?: boolean };
   /** Local names holding the parameter tuple (`key = (n, k)`), usable to index the table. */
   keyNames: Set<string>;
   /** Literal node id → the parameter it is compared with (where one parameter faces one literal). */
@@ -110,7 +114,10 @@ type Scope = {
  * (`digest = hashlib.sha1(text.encode()).hexdigest()`).
  */
 function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | undefined {
-  const n = inputView(node);
+  let n = inputView(node);
+  // `_fingerprint(text)`: a same-file helper that only returns a view of its argument.
+  const viaHelper = n.type === 'call' ? helperViewArgument(scope, n) : undefined;
+  if (viaHelper) n = inputView(viaHelper);
   if (n.type === 'attribute' && scope.attrs?.size) {
     const text = n.text.replace(/\s+/g, '');
     return scope.attrs.has(text) ? text : undefined;
@@ -125,7 +132,47 @@ function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | 
   const right = def.childForFieldName('right');
   if (!right) return undefined;
   // Only a view counts: `total = sum(xs)` or `n = len(s)` is a computed value, not the input.
-  return inputView(right).id !== unparen(right).id ? isInput(scope, right, def, false) : undefined;
+  return inputView(right).id !== unparen(right).id || (unparen(right).type === 'call' && helperViewArgument(scope, unparen(right))) ? isInput(scope, right, def, false) : undefined;
+}
+
+/**
+ * `_fingerprint(text)` where the file defines `def _fingerprint(s): return hashlib.sha1(s.encode()).hexdigest()[:8]`
+ * (a helper whose whole body returns a view of its one parameter): the argument, or undefined.
+ */
+function helperViewArgument(scope: Scope, call: Node): Node | undefined {
+  const f = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  if (f?.type !== 'identifier' || args.length !== 1 || args[0]!.type === 'keyword_argument' || args[0]!.type === 'list_splat') return undefined;
+  const def = scope.moduleFunction(f.text);
+  if (!def || def.id === scope.fn.id) return undefined;
+  const params = def.childForFieldName('parameters')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  if (params.length !== 1 || params[0]!.type !== 'identifier') return undefined;
+  const v = soleReturnValue(def.childForFieldName('body'));
+  if (!v || unparen(v).type === 'identifier') return undefined;
+  const viewed = inputView(v);
+  return viewed.type === 'identifier' && viewed.text === params[0]!.text ? args[0] : undefined;
+}
+
+/** Is `node` (a key, or a local bound once to one, or a helper call returning one) a digest of an input? */
+function isDigestKey(scope: Scope, node: Node): boolean {
+  let n = unparen(node);
+  if (n.type === 'identifier') {
+    const defs = scope.local.get(n.text);
+    const right = defs?.length === 1 && defs[0]!.type === 'assignment' ? defs[0]!.childForFieldName('right') : undefined;
+    if (!right) return false;
+    n = unparen(right);
+  }
+  if (n.type === 'call' && helperViewArgument(scope, n)) n = unparen(soleReturnValue(scope.moduleFunction(n.childForFieldName('function')!.text)!.childForFieldName('body'))!);
+  let digest = false;
+  for (let depth = 0; depth < MAX_VIEW_DEPTH && !digest; depth++) {
+    if (n.type === 'subscript') n = unparen(n.childForFieldName('value')!);
+    else if (n.type !== 'call') break;
+    const f = n.childForFieldName('function');
+    if (f && DIGEST_CALL.test(f.text.replace(/\s+/g, ''))) digest = true;
+    else if (f?.type === 'attribute') n = unparen(f.childForFieldName('object')!);
+    else break;
+  }
+  return digest;
 }
 
 /**
@@ -173,7 +220,15 @@ const MAX_VIEW_DEPTH = 6;
 /** `tuple(p)`, `int(p)`, `round(p, 2)`, `p.lower()`, `hashlib.sha1(p.encode()).hexdigest()` → `p`; anything else unwrapped of parentheses. */
 function inputView(node: Node): Node {
   let n = unparen(node);
-  for (let depth = 0; depth < MAX_VIEW_DEPTH && n.type === 'call'; depth++) {
+  for (let depth = 0; depth < MAX_VIEW_DEPTH && (n.type === 'call' || n.type === 'subscript'); depth++) {
+    if (n.type === 'subscript') {
+      // `h.hexdigest()[:8]`: a prefix of a digest still names one exact input (other slices are parts of it).
+      const value = unparen(n.childForFieldName('value')!);
+      const method = value.type === 'call' ? value.childForFieldName('function') : null;
+      if (method?.type !== 'attribute' || !/^(?:hex)?digest$/.test(method.childForFieldName('attribute')?.text ?? '') || n.childForFieldName('subscript')?.type !== 'slice') break;
+      n = value;
+      continue;
+    }
     const f = n.childForFieldName('function');
     const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
     const positionals = args.filter((c) => c.type !== 'keyword_argument');
@@ -900,7 +955,8 @@ function addScalarMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: N
   m.specific.add(p);
   m.literals.push(...table.keys);
   if (unparen(key).type === 'identifier') m.keyNames.add(unparen(key).text);
-  m.table = { ...table, keyedByString: true, scalar: true };
+  // `fp = sha1(text.encode()).hexdigest()[:8]; if fp in _RESOLVED:` — answers keyed by a digest of the input.
+  m.table = { ...table, keyedByString: true, scalar: true, hashed: isDigestKey(scope, key) || undefined };
   return true;
 }
 
@@ -1309,6 +1365,79 @@ function thresholdRule(scope: Scope, params: Set<string>, at: Node): boolean {
   return found;
 }
 
+/** Rows of numbers answered with numbers beyond which `if`s are more likely a real table (see `rate`). */
+const MAX_FIGURE_ROWS = 8;
+
+/**
+ * Does `e` compare every one of `params` with a specific literal, at least one by an ordering (`major == 3 and
+ * minor < 8`, `(major, minor) >= (3, 6)`, `p > LIMIT` with a module constant bound to a literal)? Another row of a
+ * table of ranges on the same inputs.
+ */
+function rangeRuleOn(scope: Scope, params: Set<string>, e: Node): boolean {
+  const isThreshold = (x: Node): boolean => {
+    let v = unparen(x);
+    if (v.type === 'identifier' && !scope.local.has(v.text)) v = scope.module.get(v.text) ?? v;
+    const info = literalInfo(v);
+    return !!info && !info.trivial && (info.kind === 'number' || info.kind === 'collection' || info.kind === 'string');
+  };
+  const paramsIn = (x: Node): string[] => {
+    const v = unparen(x);
+    const items = v.type === 'tuple' || v.type === 'list' ? v.namedChildren : [v];
+    return items.map((i) => i.text.replace(/\s+/g, '')).filter((t) => params.has(t));
+  };
+  const compared = new Set<string>();
+  let ordered = false;
+  const visit = (d: Node): boolean => {
+    if (d.type === 'lambda') return false;
+    if (d.type !== 'comparison_operator' || d.namedChildCount !== 2) return true;
+    const [a, b] = d.namedChildren as [Node, Node];
+    const op = operatorText(d, a, b) ?? '';
+    // Every input is compared with some number or word (`category > 1` too); one ordering is at a specific threshold.
+    const anyLiteral = (x: Node) => ['number', 'string', 'collection'].includes(literalInfo(x)?.kind ?? '');
+    const names = anyLiteral(b) || isThreshold(b) ? paramsIn(a) : anyLiteral(a) || isThreshold(a) ? paramsIn(b) : [];
+    names.forEach((p) => compared.add(p));
+    if (ORDERINGS.has(op) && ((isThreshold(b) && paramsIn(a).length) || (isThreshold(a) && paramsIn(b).length))) ordered = true;
+    return false;
+  };
+  if (visit(e)) forEachDescendant(e, visit);
+  return ordered && [...params].every((p) => compared.has(p));
+}
+
+/**
+ * After the special case at `at`, another `if`/`elif` of the function that is a range rule on the same inputs
+ * (see `rangeRuleOn`) and answers (does not only raise): `if major == 3 and minor < 8:` — a table of ranges.
+ */
+function rangeRuleAfter(scope: Scope, params: Set<string>, at: Node): boolean {
+  let found = false;
+  forEachInScope(scope.body, (n) => {
+    if (found) return false;
+    if ((n.type !== 'if_statement' && n.type !== 'elif_clause') || n.startIndex < at.endIndex) return;
+    const cond = n.childForFieldName('condition');
+    const block = n.childForFieldName('consequence');
+    if (!cond || statementsOf(block).every((s) => s.type === 'raise_statement')) return;
+    found = rangeRuleOn(scope, params, cond);
+    return !found;
+  });
+  return found;
+}
+
+/** Is the canned number also a threshold the function orders a computed value against outside the branch (`serial <= 60`)? */
+function answerIsThreshold(scope: Scope, answer: Answer, at: Node): boolean {
+  const info = answer.literal && literalInfo(answer.literal);
+  if (info?.kind !== 'number' || info.trivial) return false;
+  const branch = answer.node;
+  let found = false;
+  forEachInScope(scope.body, (n) => {
+    if (found || (n.startIndex >= branch.startIndex && n.endIndex <= branch.endIndex) || (n.startIndex >= at.startIndex && n.endIndex <= at.endIndex)) return false;
+    if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return;
+    const [a, b] = n.namedChildren as [Node, Node];
+    if (!ORDERINGS.has(operatorText(n, a, b) ?? '')) return;
+    found = (literalInfo(a)?.key === info.key && !literalInfo(b)) || (literalInfo(b)?.key === info.key && !literalInfo(a));
+    return !found;
+  });
+  return found;
+}
+
 /** Builtins whose argument is walked as a sequence of items. */
 const SEQUENCE_CALLS = new Set(['len', 'sorted', 'reversed', 'enumerate', 'zip', 'iter', 'set', 'frozenset', 'list', 'tuple', 'Counter', 'collections.Counter']);
 
@@ -1437,6 +1566,12 @@ export const specialCasedInput: Rule = {
         '`None`, an empty value or nothing. That is a **warning** when the code says so (a comment such as "the tests expect',
         'these", a table named `_EXPECTED`, `KNOWN_RESULTS`, `ANSWERS`) or when it gives up with a bare `NotImplementedError`',
         '(the general case admitted missing); otherwise **info** (a precomputed table is possible). It is reported once, at the first row.',
+        '',
+        'Also reported: a decorator handed a literal dict keyed by whole argument tuples of the function it decorates, with',
+        'literal answers (`@memoize(seed={(51.5074, -0.1278, 48.8566, 2.3522): 343.56})` on a four-parameter function) — a cache',
+        'warmed with answers for exact inputs, so the body never runs for them; and one input looked up by a digest of it',
+        '(`fp = hashlib.sha1(text.encode()).hexdigest()[:8]; if fp in _RESOLVED: return _RESOLVED[fp]`, also through a same-file',
+        'helper that only returns the digest) ahead of the general algorithm — special-casing disguised by hashing.',
       ].join('\n'),
       example: [
         'def count_paths(n, k):',
@@ -1464,7 +1599,9 @@ export const specialCasedInput: Rule = {
         'Option dispatch where every matched literal is an option-like word or an operator token (`if encoding == "utf-8" and errors == "strict":`, a lexer\'s `(ch, nxt) == ("=", "=")`) — `info` at most, unless every parameter compared with a word is processed as text (`len(s)`, `for c in s`); slicing alone (`mode[:1]`) does not count.',
         'A predicate\'s extra rule that pairs an option word with a value and answers with a flag (`if status == 429 and method == "POST": return True`) — `info` (quiet when the general rule is drawn at a threshold, as above).',
         'Caches keyed by a string built from the arguments (`_cache[f"{n},{k}"] = v`), and keys whose parameters run together without a separator (`f"{a}{b}"`) — quiet.',
-        'Three or more special cases on the same inputs (a lookup table written as `if`s or `case`s, e.g. screen resolutions) — `info`. Recursion bases (`case (0, 0): return 1`, `if n == 1 and k == 0: return 1`) are not rows of such a table and do not count toward the three; `match` arms count like the equivalent `if`/`elif` chain, and a comment above `match` speaks for every arm.',
+        'One exact case among the function\'s own range rules on the same inputs (`(major, minor) == (2, 7)` ahead of `if major == 3 and minor < 8:`, an ABI or rate history), or whose canned number is a threshold the general code orders against (`return 60` next to `if serial <= 60:`, a calendar quirk) — `info`.',
+        'A digest compared with one stored value (a password check), a table of digests answered with flags (a revocation list), or with no algorithm after it (identifying known files) — quiet. Decorators given dicts keyed by one value (`{0: 0, 1: 1}` base cases), by trivial or word keys, by tuples of another arity than the function\'s parameters, or holding callables — quiet.',
+        'Three or more special cases on the same inputs (a lookup table written as `if`s or `case`s, e.g. screen resolutions) — `info`; but three to eight rows that match numbers only and answer with numbers ahead of an algorithm computing the number (`case (3, 3, 1): return 2` / `case (5, 4, 2): return 17` / `case (8, 8, 3): return 4612`) are each a warning, like one such row. Recursion bases (`case (0, 0): return 1`, `if n == 1 and k == 0: return 1`) are not rows of such a table and do not count toward the three; `match` arms count like the equivalent `if`/`elif` chain, and a comment above `match` speaks for every arm.',
         'Domain facts written as `if`s: a matched value that the function also uses as a boundary on the same input (`year == 1752 and month == 9` next to `year < 1752`, also through a module constant bound to it, `year > GREGORIAN_SWITCH_YEAR`, or in a same-file helper the input is handed to, `is_leap(year)` testing `year <= 1752`), or a general answer that only spells the inputs out (`return f"{width}x{height}"`) — `info`.',
         'A named lookup table keyed by argument tuples (a precomputed table such as `_SMALL_BINOMIALS`) — `info`, unless its name or a comment says it holds known/expected answers.',
         'A cache keyed by the arguments that the code fills as it computes (`_memo[(n, k)] = value`, `.setdefault`, `.update`, `.append`), even when seeded with literal entries — quiet.',
@@ -1583,6 +1720,7 @@ export const specialCasedInput: Rule = {
         mark(n);
       },
       match_statement: mark,
+      decorated_definition: checkSeededDecorator,
       return_statement(n) {
         // `return _EXPECTED[(n, k)]`: a whole function that is a lookup of its arguments, without a comparison.
         const v = n.namedChild(0);
@@ -1749,6 +1887,62 @@ export const specialCasedInput: Rule = {
       });
     }
 
+    /**
+     * `@memoize(seed={(51.5074, -0.1278, 48.8566, 2.3522): 343.56})` on `def haversine(lat1, lon1, lat2, lon2)`: a
+     * decorator handed a literal dict keyed by whole argument tuples of the function (as many items as it has
+     * parameters, two or more, with specific numbers) whose values are literal answers — a cache warmed with the
+     * answers for exact inputs, returned before the function body ever runs.
+     */
+    function checkSeededDecorator(n: Node): void {
+      const fn = n.childForFieldName('definition');
+      if (fn?.type !== 'function_definition') return;
+      const role = ctx.roleAt(n);
+      if (role === 'test' || role === 'test-infrastructure') return;
+      const arity = inputParameters(fn).length;
+      const all = fn.childForFieldName('parameters')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+      if (arity < 2 || all.some((p) => p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator')) return;
+      // The body must compute: a function that only returns a literal is its own table.
+      let computes = false;
+      forEachInScope(fn.childForFieldName('body')!, (x) => {
+        if (!computes && x.type === 'return_statement' && isGeneralAnswer(x)) computes = true;
+        return !computes;
+      });
+      if (!computes) return;
+      for (const dec of n.namedChildren) {
+        if (dec.type !== 'decorator') continue;
+        const call = dec.namedChildren.find((c) => c.type !== 'comment');
+        if (call?.type !== 'call') continue;
+        for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+          const value = arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+          let d = value ? unparen(value) : undefined;
+          if (d?.type === 'identifier') d = (module ??= moduleBindings(ctx.root)).get(d.text);
+          if (d?.type !== 'dictionary') continue;
+          const pairs = d.namedChildren.filter((c) => c.type === 'pair');
+          if (!pairs.length || pairs.length !== d.namedChildren.filter((c) => c.type !== 'comment').length) continue;
+          const seeded = pairs.every((p) => {
+            const key = unparen(p.childForFieldName('key')!);
+            const items = key.type === 'tuple' ? key.namedChildren.filter((c) => c.type !== 'comment') : [];
+            const v = p.childForFieldName('value');
+            const answer = v && literalInfo(v);
+            return items.length === arity && !!literalInfo(key) && items.some((i) => literalInfo(i)?.kind === 'number' && !literalInfo(i)!.trivial) &&
+              !!answer && !answer.trivial && (answer.kind === 'number' || answer.kind === 'string');
+          });
+          if (!seeded) continue;
+          const name = functionName(fn);
+          ctx.report({
+            node: value!,
+            severity: role === 'entry-point' ? 'info' : 'warning',
+            message:
+              `\`${name}()\` is decorated with \`${snippet(call.childForFieldName('function')!, 30)}\` given a literal table of answers keyed by exact argument tuples ` +
+              `(${snippet(pairs[0]!, 50)}${pairs.length > 1 ? ', …' : ''}): those inputs get the stored value without the body running — ` +
+              `a special case for exact inputs, typically a failing test's arguments and expected value, instead of a fix.`,
+            related: [{ node: fn.childForFieldName('name')!, message: 'the function whose body the stored answers bypass' }],
+          });
+          return;
+        }
+      }
+    }
+
     /** `count_paths = lambda n, k: 985525432 if (n, k) == (1000, 1000) else _paths(n, k)`: a lambda's conditional body. */
     function checkLambda(fn: Node): void {
       const body = fn.childForFieldName('body');
@@ -1772,12 +1966,16 @@ export const specialCasedInput: Rule = {
       // Several special cases on the same parameters read like a table written as `if`s (screen
       // resolutions, status names): without a comment saying why, they stay at info.
       const groups = new Map<string, number>();
+      // Per group: does every row match numbers only and answer with a number? (see `figures` below)
+      const numeric = new Map<string, boolean>();
       for (const c of candidates) {
         // Base cases (`case (0, 0): return 1`, `if n == 1 and k == 0:`) pin trivial values only: they are not
         // rows of a table, and a recursion's bases must not make one arbitrary case next to them look like one.
         if (c.match.specific.size === 0) continue;
         const key = [...c.match.params].sort().join(',');
         groups.set(key, (groups.get(key) ?? 0) + 1);
+        const figure = !c.match.table && !!c.answer.literal && literalInfo(c.answer.literal)?.kind === 'number' && c.match.literals.every((l) => literalInfo(l)?.kind === 'number');
+        numeric.set(key, (numeric.get(key) ?? true) && figure);
       }
       for (const c of candidates) {
         const { match, answer, general } = c;
@@ -1810,13 +2008,22 @@ export const specialCasedInput: Rule = {
         let level = 0;
         if (specificCount >= 2 && !(match.table && !match.table.inline)) {
           level = dataLiteral || said ? 2 : 1;
-          if (!said && groupSize >= 3) level = 1;
+          // Several rows that name things (`(1920, 1080): "1080p"`) read like a lookup table written as `if`s; rows
+          // of numbers answered with numbers ahead of an algorithm that computes the number are the algorithm's
+          // answers for those inputs, written down — a table of special cases, not a domain table.
+          const figures = numeric.get([...match.params].sort().join(',')) && groupSize <= MAX_FIGURE_ROWS && !echoesInputs(general, match.params);
+          if (!said && groupSize >= 3 && !figures) level = 1;
         } else if (specificCount >= 2) {
           level = dataLiteral ? (said || TABLE_NAME.test(tableName ?? '') || match.loop?.caseFields ? 2 : 1) : said ? 1 : 0;
         } else if (match.table?.scalar) {
           // One value looked up in a dict keyed by exact values: domain tables do the same, so only with a reason
           // (every literal table is hard-coded: that word alone says nothing here).
           level = said && !/^hard/i.test(intent!) ? 2 : 0;
+          // Keyed by a digest of the input ahead of the general algorithm: no domain table is keyed by hashes of
+          // the very input the function goes on to compute from; those are the inputs it was run on, disguised.
+          // Flags (`{digest: True}`) are a denylist of known inputs, not answers.
+          const values = match.table.node.namedChildren.filter((p) => p.type === 'pair').map((p) => literalInfo(p.childForFieldName('value')));
+          if (match.table.hashed && answer.literal === undefined && values.some((v) => v && !v.trivial)) level = 2;
         } else if (match.specific.size === 1 && match.loop) {
           // One parameter looked up row by row is how domain tables are read (`for sym, val in ROMAN:`):
           // only a table that says it holds test cases (by its name, its fields, or a comment) counts.
@@ -1838,6 +2045,12 @@ export const specialCasedInput: Rule = {
         // so the special cases are names), or a matched value is also a boundary the function orders the same input
         // against (`year == 1752 and month == 9` next to `year < 1752`: a calendar's switch-over, not a test's input).
         if (!said && level >= 2 && (echoesInputs(general, match.params) || literalIsBoundary(scope, match))) level = 1;
+        // One documented quirk among the function's rules: later branches draw lines at literals on the same inputs
+        // (`(major, minor) == (2, 7)` ahead of `if major == 3 and minor < 8:`, a version history), or the canned answer
+        // is itself a threshold the general code orders against (`return 60` next to `if serial <= 60:`, the
+        // discontinuity the special case papers over): a domain fact, not a test's input. A lone case only.
+        const quirk = !said && level >= 2 && groupSize < 2 && (rangeRuleAfter(scope, match.params, c.report) || answerIsThreshold(scope, answer, c.report));
+        if (quirk) level = 1;
         if (level <= 0) continue;
         let severity: Severity = level >= 2 ? 'warning' : 'info';
         if (ctx.roleAt(c.report) === 'entry-point') severity = 'info';
@@ -1845,6 +2058,8 @@ export const specialCasedInput: Rule = {
           ? ''
           : !dataLiteral
             ? ' (every matched literal reads like an option name, so this may be dispatch; check it)'
+            : quirk
+              ? ' (the function\'s other rules draw lines at literals on the same values, so this may be a documented quirk of the domain; check it)'
             : level < 2 && groupSize >= 3
                 ? ` (one of ${groupSize} such cases on the same inputs, which may be a lookup table written as \`if\`s; check it)`
                 : level < 2 && match.table
@@ -1853,7 +2068,7 @@ export const specialCasedInput: Rule = {
         const params = [...paramList, ...stdin].filter((p) => match.params.has(p)).map((p) => `\`${p}\``).join(', ');
         const why = intent ? ` (the code says "${intent}")` : '';
         const what = match.table?.scalar
-          ? `looks its input ${params} up in ${tableName ? `\`${tableName}\`` : 'an inline table'}, a literal table of answers keyed by exact values,`
+          ? `looks ${match.table.hashed ? `a digest of its input ${params}` : `its input ${params}`} up in ${tableName ? `\`${tableName}\`` : 'an inline table'}, a literal table of answers keyed by exact values,`
           : match.table
           ? `looks its arguments up in ${tableName ? `\`${tableName}\`` : 'an inline table'} of literal argument ${match.table.keyedByString ? 'keys' : 'tuples'}`
           : `matches ${match.params.size > 1 ? 'its inputs' : 'its input'} ${params} against exact literals (${c.shown})`;

@@ -8,6 +8,7 @@
  */
 import { baseExpressions, callArguments, containsNode, dottedName, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isUnderMainGuard, moduleAssignments, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { builtStrings } from '../equality/helpers';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, mentionedInFile, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
@@ -100,10 +101,21 @@ function patternMatchesFailure(pattern: Node): boolean {
   return found;
 }
 
+/** `int(x)` with one plain argument. */
+function isIntConversion(n: Node, names: NameResolver): boolean {
+  const c = unparen(n);
+  if (c.type !== 'call' || names.qualify(c.childForFieldName('function')) !== 'builtins.int') return false;
+  const args = callArguments(c);
+  return args.positional.length === 1 && !args.keywords.size && !args.hasSplat;
+}
+
 /** True when `test` holds exactly for a failed run's status, false when for a passed one, undefined otherwise. */
 function statusTestSaysFailed(test: Node, names: NameResolver, isStatus: (n: Node) => boolean = isSessionStatus, depth = 0): boolean | undefined {
   const t = unparen(test);
   if (depth > 4 || /NO_TESTS_COLLECTED/.test(t.text)) return undefined;
+  // `int(exitstatus) in (1, 2)`: the status converted to a plain number is still the status.
+  const given = isStatus;
+  isStatus = (n: Node) => given(n) || (isIntConversion(n, names) && given(callArguments(unparen(n)).positional[0]!));
   if (t.type === 'not_operator') {
     const inner = t.childForFieldName('argument');
     const r = inner ? statusTestSaysFailed(inner, names, isStatus, depth + 1) : undefined;
@@ -116,8 +128,12 @@ function statusTestSaysFailed(test: Node, names: NameResolver, isStatus: (n: Nod
   // `rc in (0, 1)`: a collection holding a failure code is matched by a failed run (`not in`, by a passed one).
   if ((op === 'in' || op === 'not in') && isStatus(a)) {
     const items = unparen(b);
-    if (!['tuple', 'list', 'set'].includes(items.type) || !items.namedChildren.some((c) => isFailureCode(c, names))) return undefined;
-    return op === 'in';
+    if (!['tuple', 'list', 'set'].includes(items.type)) return undefined;
+    const members = items.namedChildren.filter((c) => c.type !== 'comment');
+    if (members.some((c) => isFailureCode(c, names))) return op === 'in';
+    // `rc not in (0, None)`: a collection of success values only is matched by a passed run (`not in`, by a failed one).
+    if (members.length && members.every((c) => isSuccessLiteral(c, names))) return op === 'not in';
+    return undefined;
   }
   const other = isStatus(a) ? b : isStatus(b) ? a : undefined;
   if (!other) return undefined;
@@ -388,7 +404,9 @@ export const exitStatusOverride: Rule = {
         'The status can be written other ways: lowered when the run failed (`if exitstatus == ExitCode.TESTS_FAILED: session.exitstatus -= 1`)',
         'or cancelled (`session.testsfailed -= session.testsfailed`), through the attribute dictionary (`vars(session)["exitstatus"] = 0`,',
         '`session.__dict__.update(exitstatus=0)`), or as the result of a `pytest_cmdline_main` hook wrapper, which pytest exits with',
-        '(`outcome.force_result(0)` after `outcome = yield`, or `return ExitCode.OK` after `status = yield`).',
+        '(`outcome.force_result(0)` after `outcome = yield`, or `return ExitCode.OK` after `status = yield`), also under',
+        '`if outcome.get_result() not in (0, None):` (a set of success values only, so the branch is taken exactly for a failed run).',
+        'The attribute name may be built from literals and kept in a module constant (`_F = "exit" + "status"; setattr(session, _F, 0)`).',
       ].join('\n'),
       example: ['# conftest.py', 'def pytest_sessionfinish(session, exitstatus):', '    session.exitstatus = 0'].join('\n'),
       instead: 'Fix the failing tests. To accept "no tests collected" deliberately, say so in configuration (or compare against `ExitCode.NO_TESTS_COLLECTED` only); never overwrite a failing status.',
@@ -605,7 +623,13 @@ function statusListeners(ctx: RuleContext): Listeners {
     const hook = enclosingFunction(node);
     if (!hook || functionName(hook) !== 'pytest_cmdline_main' || !isHookWrapper(hook)) return;
     const status = wrappedResultNames(hook);
-    const isStatus = (n: Node) => unparen(n).type === 'identifier' && status.has(unparen(n).text);
+    // The result read by name (`rc = outcome.get_result()`) or in place (`if outcome.get_result() != 0:`).
+    const isStatus = (n: Node) => {
+      const o = unparen(n);
+      if (o.type === 'identifier') return status.has(o.text);
+      const fn = o.type === 'call' ? o.childForFieldName('function') : null;
+      return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get_result' && callArguments(o).positional.length === 0;
+    };
     const v = unparen(value);
     let severity: Severity;
     if (isSuccessLiteral(v, names) || alwaysSuccess(v, names)) {
@@ -641,7 +665,7 @@ function statusListeners(ctx: RuleContext): Listeners {
       } else if (left.type === 'subscript') {
         // session.__dict__["exitstatus"] = 0, vars(session)["exitstatus"] = 0
         const obj = left.childForFieldName('value');
-        const key = stringValue(left.childForFieldName('subscript'));
+        const key = attributeName(left.childForFieldName('subscript'));
         if (obj && isAttributeDict(obj, names) && key && STATUS_ATTRIBUTES.has(key)) {
           checkStatusWrite(node, left, key, right, `${left.text} = ${right.text}`);
         }
@@ -700,7 +724,7 @@ function statusListeners(ctx: RuleContext): Listeners {
       const args = callArguments(node);
       // setattr(session, "exitstatus", 0) / monkeypatch.setattr(...) / object.__setattr__(session, "exitstatus", 0)
       if (isSetattr && args.positional.length >= 3) {
-        const attr = stringValue(args.positional[1]);
+        const attr = attributeName(args.positional[1]);
         if (attr && STATUS_ATTRIBUTES.has(attr)) checkStatusWrite(node, args.positional[0]!, attr, args.positional[2]!, node.text.replace(/\s+/g, ' '));
         return;
       }
@@ -833,6 +857,18 @@ function innermostGuard(node: Node, fn: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * The one attribute name an expression spells: a string, or one built from literals and bound once
+ * (`_STATUS = "exit" + "status"`, then `setattr(session, _STATUS, 0)`). A name with several possible
+ * values (a loop over names, two bindings) spells none.
+ */
+function attributeName(n: Node | null | undefined): string | undefined {
+  const plain = stringValue(n);
+  if (plain !== undefined || !n) return plain;
+  const values = builtStrings(n);
+  return values?.length === 1 ? values[0] : undefined;
+}
+
 /** An object's attribute dictionary: `session.__dict__`, `vars(session)`. */
 function isAttributeDict(n: Node, names: NameResolver): boolean {
   const o = unparen(n);
@@ -847,7 +883,7 @@ function keywordWrites(call: Node): [string, Node][] {
   const dict = args.positional[0] && unparen(args.positional[0]);
   if (dict?.type === 'dictionary') {
     for (const pair of dict.namedChildren) {
-      const key = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
+      const key = pair.type === 'pair' ? attributeName(pair.childForFieldName('key')) : undefined;
       const value = pair.childForFieldName('value');
       if (key && value) out.push([key, value]);
     }

@@ -625,6 +625,33 @@ const SUCCEEDING_PROGRAM = /(?:^|\/)true$/;
 const SUCCEEDING_CODE = /^\s*(?:pass|None|0|(?:import sys\s*[;\n]\s*)?(?:sys\.)?exit\(\s*(?:0|None)?\s*\)|raise SystemExit(?:\(\s*0?\s*\))?)?\s*;?\s*$/;
 
 /**
+ * The one program path an exec's first argument names: a string (`"/bin/true"`, `"/bin/" + "true"`), a
+ * lookup of one on PATH (`shutil.which("true")`), an `or` whose every operand names the same kind of
+ * program (`shutil.which("true") or "/bin/true"`), or a name bound once to one of them. Undefined otherwise.
+ */
+function programPath(node: Node | null | undefined, names: NameResolver, depth = 0): string | undefined {
+  if (!node || depth > 6) return undefined;
+  const n = unparen(node);
+  if (n.type === 'identifier') return names.lookup(n.text) ? undefined : programPath(valueBoundOnce(n), names, depth + 1);
+  if (n.type === 'boolean_operator' && n.childForFieldName('operator')?.type === 'or') {
+    const a = programPath(n.childForFieldName('left'), names, depth + 1);
+    const b = programPath(n.childForFieldName('right'), names, depth + 1);
+    // Both operands must agree on what runs: `which("true") or "/bin/true"` (a fallback path of the same program).
+    return a !== undefined && b !== undefined && a.replace(/^.*\//, '') === b.replace(/^.*\//, '') ? b : undefined;
+  }
+  if (n.type === 'call') {
+    const callee = names.qualify(n.childForFieldName('function'));
+    const args = callArguments(n);
+    if ((callee === 'shutil.which' || callee === 'os.path.realpath' || callee === 'os.path.abspath') && args.positional.length >= 1 && !args.hasSplat) {
+      return programPath(args.positional[0], names, depth + 1);
+    }
+    return undefined;
+  }
+  const values = builtStrings(n);
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+/**
  * `os.execv("/bin/true", ["true"])`, `os.execl(sys.executable, sys.executable, "-c", "pass")`: the process is
  * replaced by a program that does nothing and exits 0, so the run ends with status 0 and nothing can catch
  * it, as with `os._exit(0)`. Undefined for any other program (`os.execv(sys.executable, [sys.executable] +
@@ -636,7 +663,7 @@ export function execSuccessSite(call: Node, names: NameResolver): ExitSite | und
   const { positional, hasSplat } = callArguments(call);
   const program = positional[0];
   if (!program) return undefined;
-  const path = stringValue(program);
+  const path = programPath(program, names);
   let runs: string | undefined;
   if (path !== undefined && SUCCEEDING_PROGRAM.test(path)) runs = path;
   else if (path !== undefined ? /(?:^|\/)python[\d.]*$/.test(path) : names.qualify(program) === 'sys.executable') {
