@@ -53,6 +53,7 @@ import {
   handlerTypes,
   isSuccessStatus,
   mainGuardCallees,
+  enclosingModule,
   moduleLevelValue,
   optionGatedPreRunHook,
   partialExit,
@@ -1394,6 +1395,8 @@ const OPTION_TEST = /\bargv\b|["']--?[A-Za-z]|\b(args|opts|options|namespace|par
 function isOptionGuarded(site: Node, scope: Node, optionTest: RegExp = OPTION_TEST): boolean {
   // `if "pytest" in sys.argv[0]:` asks whether a test runs (RH501), not which command was given.
   const isOptionTest = (text: string) => optionTest.test(text) && !/pytest|unittest/i.test(text);
+  // Found once: in a tree whose parents the engine cannot index (syntax errors), each step up is a walk.
+  let module: Node | null | undefined;
   for (let p = site.parent; p && p.id !== scope.id; p = p.parent) {
     if (p.type === 'if_statement' || p.type === 'elif_clause') {
       const cond = p.childForFieldName('condition');
@@ -1401,7 +1404,7 @@ function isOptionGuarded(site: Node, scope: Node, optionTest: RegExp = OPTION_TE
       if (isOptionTest(cond.text)) return true;
       // `raise_ = "-raise" in sys.argv` at module level, then `if raise_:` further down.
       const flag = unparen(cond);
-      const value = flag.type === 'identifier' ? moduleLevelValue(flag, flag.text) : undefined;
+      const value = flag.type === 'identifier' ? moduleLevelValue(flag, flag.text, (module ??= enclosingModule(scope))) : undefined;
       if (value && isOptionTest(value.text)) return true;
     }
   }

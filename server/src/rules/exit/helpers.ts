@@ -458,11 +458,16 @@ function tableBinding(at: Node, name: string): Node | undefined {
 }
 
 /** The value of the one module-level `name = value` statement of `node`'s file, if there is exactly one. */
-export function moduleLevelValue(node: Node, name: string): Node | undefined {
-  let module: Node | null = node;
-  while (module && module.type !== 'module') module = module.parent;
+export function moduleLevelValue(node: Node, name: string, module: Node | null = enclosingModule(node)): Node | undefined {
   const values = module ? moduleAssignments(module).get(name) : undefined;
   return values?.length === 1 ? values[0] : undefined;
+}
+
+/** The module node above `node` (callers that ask about many nodes of one walk find it once). */
+export function enclosingModule(node: Node): Node | null {
+  let module: Node | null = node;
+  while (module && module.type !== 'module') module = module.parent;
+  return module;
 }
 
 /** The element of a dict, list or tuple literal that a string or integer literal key picks. */
