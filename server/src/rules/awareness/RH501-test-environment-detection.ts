@@ -55,6 +55,8 @@ import {
   ProbeStrings,
   probesIn,
   AWARENESS_WORDS,
+  CAPTURE_WORDS,
+  captureTableNames,
   PYTEST_WORDS,
   TEST_RUN_FLAG,
   testEnvVarNames,
@@ -452,7 +454,10 @@ export const testEnvironmentDetection: Rule = {
         '(`f_globals.get("__name__")`) or file (`"tests" in frame.f_code.co_filename`, `.endswith("_test.py")`), also with the frame',
         'reached through a fallback (`sys._getframe(1) if hasattr(sys, "_getframe") else inspect.currentframe().f_back`) or a',
         'walk over the stack in either order (`reversed(traceback.extract_stack())`, `extract_stack()[::-1]`), the',
-        '`sys._called_from_test` flag of pytest\'s documented recipe, `try: os.environ["PYTEST_CURRENT_TEST"]` with an `except KeyError:`',
+        '`sys._called_from_test` flag of pytest\'s documented recipe, the class name of a standard stream compared with pytest\'s capturing classes',
+        '(`type(sys.stdout).__name__ in {"CaptureIO", "EncodedFile"}`, `sys.stdout.__class__.__name__ == "CaptureIO"`, also through a name bound once',
+        'to such a table), a caller\'s name returned by a helper of the file (`def _caller_module(): return os.path.basename(inspect.stack()[2].filename)`',
+        'then `_caller_module().startswith("test_")`), `try: os.environ["PYTEST_CURRENT_TEST"]` with an `except KeyError:`',
         'whose `try` body goes on under test, and the same read under `with contextlib.suppress(KeyError):`), also through',
         'variables, object attributes and helper functions that hold them (`IN_TEST = ...`, `self._in_test = ...`,',
         '`def _under_test(): ...`, `_under_test = lambda: ...`; a name is resolved in the function that binds it, and a module-level helper',
@@ -491,6 +496,7 @@ export const testEnvironmentDetection: Rule = {
         'A method of an object that holds no data from its caller, or one returning `True`/`False`/`None` under test (`def use_color(self)`): `info`.',
         'A name or path built from what the check read (`return f"{base}_{worker}"` with `worker = os.environ.get("PYTEST_XDIST_WORKER")`: a database or folder per parallel worker): `info`.',
         'Handing an input back unchanged under test (`if "PYTEST_CURRENT_TEST" in os.environ: return iterable` in a progress-bar or colour wrapper) switches a decoration off: `info`.',
+        'Stream class names compared with ordinary classes (`type(sys.stdout).__name__ == "StringIO"`), or another object\'s class compared with a capture class: quiet. A helper returning the caller\'s file name compared with names that are not tests\' (`== "cli.py"`): quiet.',
         'Scans of the environment for other variables (`k.startswith("TOOL_")`, `*_proxy`), or a copy of it handed to a child process that runs pytest: quiet.',
         'A test-double check that returns `True`/`False`/`None` (`if isinstance(func, AsyncMock): return True` in an `is_coroutine_function()` that adapts to doubles), computes from the object (`return repr(obj)`) or raises: quiet; in tests and test helpers: quiet.',
       ],
@@ -502,7 +508,7 @@ export const testEnvironmentDetection: Rule = {
     // source or in a string's value that its text lacks (`"py" "test"`, `"\x70ytest"`; see prefilter.ts).
     const source = ctx.source;
     if (!mentionsAwarenessWords(source) && !spelledByValue(ctx, AWARENESS_WORDS)) return {};
-    if (!mentionedInFile(ctx, PYTEST_WORDS) && !(mentionedInFile(ctx, FRAME_WORDS) && mentionedInFile(ctx, TEST_TEXT))) return {};
+    if (!mentionedInFile(ctx, PYTEST_WORDS) && !mentionedInFile(ctx, CAPTURE_WORDS) && !(mentionedInFile(ctx, FRAME_WORDS) && mentionedInFile(ctx, TEST_TEXT))) return {};
     // Every probe (named ones by induction) needs a string literal naming the framework, its variables,
     // its runner or a test: without one in the file there is nothing to find.
     const strings = new ProbeStrings();
@@ -537,7 +543,8 @@ export const testEnvironmentDetection: Rule = {
       'module:exit'() {
         for (const c of doubleChecks) judgeDoubleCheck(c);
         // Names holding a pytest variable's name (`_MARK = "_".join([...])`): their reads count like the string.
-        const envNames = testEnvVarNames(ctx.root);
+        // And names holding a table of pytest's capture classes (`_STREAMS = frozenset({"CaptureIO", ...})`).
+        const envNames = new Set([...testEnvVarNames(ctx.root), ...captureTableNames(ctx.root)]);
         if (!strings.any(frames) && envNames.size === 0) return;
         const readsEnvName = envNames.size === 0 ? undefined : new RegExp(`\\b(?:${[...envNames].join('|')})\\b`);
         const scopes = new Map<number, FrameScope>();

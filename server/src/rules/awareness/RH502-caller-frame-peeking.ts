@@ -20,6 +20,7 @@ import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
+import { valueOf } from '../harness/helpers';
 import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn, mentionsAwarenessWords, short, TRIGGER_WORDS, type FrameKind } from './env-helpers';
 
 type Strength = 'strong' | 'weak';
@@ -27,9 +28,11 @@ type Strength = 'strong' | 'weak';
 interface Read {
   node: Node;
   strength: Strength;
-  kind: 'key' | 'search' | 'namespace' | 'source' | 'heap' | 'passed';
+  kind: 'key' | 'search' | 'namespace' | 'source' | 'heap' | 'passed' | 'consts';
   /** The key read, for key reads. */
   key?: string;
+  /** For a namespace read by a name (`ns[name]`, `name in ns`): that name, judged at the function's calls when a parameter. */
+  keyVar?: string;
   /** For `passed`: the helper the caller's namespace is handed to, and what it does with it. */
   helper?: { name: string; read: Read };
 }
@@ -161,7 +164,8 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
     const tried = keyNode ? loopLiteralStrings(keyNode) : undefined;
     const answerKey = tried?.find((k) => ANSWER_KEY.test(k));
     if (answerKey) return { node: at, strength: 'strong', kind: 'key', key: answerKey };
-    return { node: at, strength: 'weak', kind: 'namespace' };
+    const u = keyNode && unparen(keyNode);
+    return { node: at, strength: 'weak', kind: 'namespace', keyVar: u?.type === 'identifier' ? u.text : undefined };
   };
   const searchRead = (at: Node): Read => {
     const targets = loopTargetsOver(at);
@@ -390,10 +394,79 @@ function looksForTestCase(body: Node, names: NameResolver): boolean {
 function functionTalksAboutAnswers(body: Node, names: NameResolver, literals: string[]): boolean {
   if (literals.some((l) => ANSWER_WORD.test(l))) return true;
   let found = false;
+  const seen = new Set<string>();
   forEachInScope(body, (n) => {
     if (found) return false;
     if (n.type === 'attribute' && /^ast\.(Assert|Compare|Eq)$/.test(names.qualify(n) ?? '')) found = true;
     if (n.type === 'identifier' && /^(expected\w*|answer\w*)$/i.test(n.text)) found = true;
+    // `m = _RHS.search(line)` with `_RHS = re.compile(r"==\s*(.+)")` at module level: the pattern talks, from further away.
+    if (!found && n.type === 'identifier' && !seen.has(n.text) && seen.size < 16 && !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) {
+      seen.add(n.text);
+      found = moduleLiteralsTalk(n);
+    }
+    // `return ast.literal_eval(m.group(1))`: a Python literal parsed out of what was read, handed back as the result.
+    if (!found && n.type === 'return_statement' && n.namedChild(0)?.type === 'call' && names.callee(n.namedChild(0)!) === 'ast.literal_eval') found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** A name bound once at module level to a small value whose string literals talk about answers (`re.compile(r"==\s*(.+)")`). */
+function moduleLiteralsTalk(id: Node): boolean {
+  const fn = enclosingFunction(id);
+  if (!fn) return false;
+  const v = valueOf(id, { orModule: true });
+  // Only a module-level binding: a local one is in the function's own literals already.
+  if (!v || enclosingFunction(v) || v.text.length > 300 || !/["']/.test(v.text)) return false;
+  let talks = false;
+  const check = (c: Node) => {
+    if (c.type === 'string') {
+      const t = stringValue(c) ?? c.namedChildren.filter((x) => x.type === 'string_content').map((x) => x.text).join('');
+      if (ANSWER_WORD.test(t)) talks = true;
+      return false;
+    }
+    return !talks;
+  };
+  if (check(v)) forEachDescendant(v, check);
+  return talks;
+}
+
+/**
+ * The function hands back a value built from `from` (`ints = [c for c in code.co_consts ...]` then
+ * `return max(ints)`): names bound from it, to a small fixpoint, reach a return.
+ */
+function returnsValueFrom(body: Node, from: Node): boolean {
+  const holds = (e: Node, tainted: Set<string>) => (e.startIndex <= from.startIndex && from.endIndex <= e.endIndex) || [...identifiersIn(e)].some((i) => tainted.has(i));
+  const tainted = new Set<string>();
+  for (let pass = 0, changed = true; changed && pass < 4; pass++) {
+    changed = false;
+    forEachInScope(body, (n) => {
+      let left: Node | null = null;
+      let right: Node | null = null;
+      if (n.type === 'for_statement' || n.type === 'assignment' || n.type === 'augmented_assignment') {
+        left = n.childForFieldName('left');
+        right = n.childForFieldName('right');
+      } else if (n.type === 'named_expression') {
+        left = n.childForFieldName('name');
+        right = n.childForFieldName('value');
+      }
+      if (!left || !right || !holds(right, tainted)) return true;
+      for (const t of identifiersIn(left)) {
+        if (!tainted.has(t)) {
+          tainted.add(t);
+          changed = true;
+        }
+      }
+      return true;
+    });
+  }
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (!found && n.type === 'return_statement' && n.namedChild(0)) {
+      const v = unparen(n.namedChild(0)!);
+      // A count or a yes/no about the constants is not one of them.
+      if (!/^(comparison_operator|boolean_operator|not_operator)$/.test(v.type) && !/^(len|bool|isinstance)\(/.test(v.text) && holds(v, tainted)) found = true;
+    }
     return !found;
   });
   return found;
@@ -416,6 +489,11 @@ function analyseScope(scope: Node, names: NameResolver, seed?: ReadonlyMap<strin
         const strong = answers() || returnsPartOfHit(body, loopTargetsOver(n), names) || heapHitReplacesAnswer(scope, body, n) || looksForTestCase(body, names);
         reads.push({ node: n, strength: strong ? 'strong' : 'weak', kind: 'heap' });
       }
+    }
+    // `sys._getframe(1).f_code.co_consts`: the literals of the caller's code, the test's expected value among them.
+    if (n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'co_consts' && frames.kindOf(n.childForFieldName('object')!) === 'frame') {
+      reads.push({ node: n, strength: returnsValueFrom(body, n) ? 'strong' : 'weak', kind: 'consts' });
+      return false;
     }
     if (n.type !== 'identifier' && n.type !== 'attribute' && n.type !== 'call' && n.type !== 'subscript') return true;
     if (n.type === 'identifier' && (n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) return true;
@@ -460,6 +538,10 @@ function describe(read: Read, where: string): string {
       const what = inner.kind === 'key' ? `reads the caller's variable \`${inner.key}\` from it` : 'searches it and returns what it finds';
       return `\`${short(read.node)}\` ${where} hands the caller's variables to \`${name}()\`, which ${what}: the answer comes from the test's own locals, not from the computation.`;
     }
+    case 'consts':
+      return read.strength === 'strong'
+        ? `\`${short(read.node)}\` ${where} reads the constants of the caller's code and returns one of them: the test's own literals, its expected value among them, stand in for the computation.`
+        : `\`${short(read.node)}\` ${where} reads the constants of the caller's code (normal in bytecode tools; a hack if one of them becomes the result).`;
     case 'heap':
       return read.strength === 'strong'
         ? `\`${short(read.node)}\` ${where} scans the live objects for the expected value: the answer is found in the test's memory, not computed.`
@@ -498,6 +580,12 @@ export const callerFramePeeking: Rule = {
         '(`sys._getframe(1) if hasattr(sys, "_getframe") else inspect.currentframe().f_back`) and stacks walked newest-first',
         '(`reversed(traceback.extract_stack())`, `extract_stack()[::-1]`), and',
         '`traceback.extract_stack()[0]` is a caller (the traceback module lists the oldest frame first; its `[-1]` is the function itself).',
+        'Frame members named by strings built from literals count like the plain members (`getattr(frame, "f_" + "locals")`). A caller\'s',
+        'variable read by a parameter (`def _lookup(name): ... return ns[name]`) is an error where the file calls the helper with an',
+        'answer-like name (`_lookup("expected")`). A source-line read also counts as looking for the answer when the function uses a',
+        'module-level pattern that talks about it (`_RHS = re.compile(r"==\\s*(.+)")`) or returns `ast.literal_eval(...)` of what it',
+        'found. Reading the caller\'s code constants (`sys._getframe(1).f_code.co_consts`, where the test\'s literals live) and returning',
+        'one of them (`return max(ints)` with `ints` built from them) is an error; other reads of them are `info`.',
       ].join('\n'),
       example: ['import inspect', '', 'def solve(n):', '    caller = inspect.currentframe().f_back', '    return caller.f_locals["expected"]'].join('\n'),
       instead: 'Compute the result from the arguments. If a function genuinely needs context from its caller, pass it as a parameter.',
@@ -509,6 +597,7 @@ export const callerFramePeeking: Rule = {
         'Leak hunters that return the objects a heap scan finds, or copies of them (`[o for o in gc.get_objects() if isinstance(o, cls)]`, `return list(obj)`), and instance or referrer lookups whose other answer is `None`, a default handed in or a new instance (`return cls()`): `info`.',
         "Naming helpers that return the *name* of the caller's variable holding an object (`for k, v in f_locals.items(): if v is obj: return k`, also `k if k != \"self\" else \"\"`): `info`. Returning the value, or anything the name leads to (`f_locals[k]`), is still an error.",
         "Testing whether there is a caller's namespace at all (`f_globals is not None`): not a read.",
+        "A helper reading the caller's variable its parameter names, called with other names (`_lookup(\"request\")`): `info`. A debug printer that finds the call's argument text in the caller's line with a pattern that says nothing of assertions, or parses it with `ast.parse` and returns its own argument: `info`. A yes/no or a count about the caller's code constants (`marker in code.co_consts`): `info`.",
         'Anything in tests, test infrastructure and test-helper modules (`testing/`, `pytest_*` plugins; frame tricks are common there): quiet.',
       ],
     },
@@ -596,8 +685,30 @@ export const callerFramePeeking: Rule = {
           if (!self) return undefined;
           return new Map([...members!].map(([name, kind]) => [`${self}.${name}`, kind]));
         };
+        /**
+         * `def _lookup(name): ... return ns[name]` called as `_lookup("expected")`: a caller's variable read by a
+         * parameter is read by the names the file passes there.
+         */
+        let calls: Node[] | undefined;
+        const keyAtCalls = (scope: Node, read: Read): Read => {
+          if (!read.keyVar || read.strength !== 'weak' || scope.type !== 'function_definition') return read;
+          const index = parameterNames(scope).indexOf(read.keyVar);
+          if (index < 0) return read;
+          const name = functionName(scope);
+          calls ??= ctx.root.descendantsOfType('call');
+          for (const c of calls) {
+            const f = c.childForFieldName('function');
+            const viaAttribute = f?.type === 'attribute' && f.childForFieldName('attribute')?.text === name;
+            if (!viaAttribute && !(f?.type === 'identifier' && f.text === name)) continue;
+            const args = callArguments(c);
+            const at = viaAttribute && isMethod(scope) ? index - 1 : index;
+            const key = stringValue(args.keywords.get(read.keyVar) ?? (at >= 0 ? args.positional[at] : undefined));
+            if (key !== undefined && ANSWER_KEY.test(key)) return { ...read, strength: 'strong', kind: 'key', key };
+          }
+          return read;
+        };
         for (const scope of scopes.values()) {
-          const reads = analyseScope(scope, ctx.names, memberSeed(scope)).map(followIntoHelper);
+          const reads = analyseScope(scope, ctx.names, memberSeed(scope)).map(followIntoHelper).map((r) => keyAtCalls(scope, r));
           if (reads.length === 0) continue;
           const role = ctx.roleAt(reads[0]!.node);
           if (isTestSide(role)) continue;

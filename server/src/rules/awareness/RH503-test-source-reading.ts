@@ -10,7 +10,7 @@
  * or paths built from literals; temporary directories and paths in plain variables stay quiet. Listing a
  * test folder without opening anything is info.
  */
-import { callArguments, dottedName, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, functionName, isMethod, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -972,7 +972,7 @@ export const testSourceReading: Rule = {
         '`os.path.join(ROOT, "tests", name)`, a loop over `glob.glob("tests/test_*.py")`), in `open` and path methods and in',
         'the data libraries\' readers that take a path (`pd.read_csv`, `pd.read_json` and the other `pandas.read_*`,',
         '`np.load`, `np.loadtxt`, `np.genfromtxt`, `np.fromfile`, `toml.load`, `joblib.load`). Module names count also when built',
-        'from literals (`importlib.import_module(f"tests.test_{name}")`), and so do modules run or located by name (`runpy.run_module`,',
+        'from literals (`importlib.import_module(f"tests.test_{name}")`) or taken from a loop over literals that names a test module among others (`for m in ("overrides", "tests.test_core"): import_module(m)`), and so do modules run or located by name (`runpy.run_module`,',
         '`importlib.util.find_spec`) and the data files of a test package (`pkgutil.get_data("tests", ...)`, `importlib.resources.files("tests")`,',
         '`read_text("tests.data", ...)`; a resource path into the tests from another package counts too). A read of a listing\'s entry that a condition keeps',
         'by a test module\'s name counts as well (`for f in files: if f.startswith("test_") and f.endswith(".py"): open(...)`,',
@@ -1117,7 +1117,8 @@ export const testSourceReading: Rule = {
         }
         if (MODULE_LOADERS.has(q)) {
           const a0 = args.positional[0];
-          const mod = stringValue(a0) ?? (a0 && builtModuleName(a0, ctx.names));
+          // `for name in ("overrides", "tests.test_core"): import_module(name)`: a test module among the names tried.
+          const mod = stringValue(a0) ?? (a0 && builtModuleName(a0, ctx.names)) ?? (a0 && loopLiteralStrings(a0)?.find(isTestModuleName));
           if (mod && isTestModuleName(mod)) emit({ node, what: `the test module \`${mod}\``, how: `\`${fnText}("${mod}")\``, severity: 'warning' });
           return;
         }

@@ -55,11 +55,19 @@ const ACCESSOR_NAMES: readonly AnchoredWord[] = [
   ['linecache', 'h'],
 ];
 
+/** Words of pytest's output-capturing classes' names (`CaptureIO`, `EncodedFile`, `DontReadFromInput`; see CAPTURE_CLASS). */
+const CAPTURE_NAMES: readonly AnchoredWord[] = [
+  ['Capture', 'Capt'],
+  ['EncodedFile', 'dedF'],
+  ['DontReadFromInput', 'tRead'],
+];
+
 export const PYTEST_WORDS = new MentionedWords(FRAMEWORK_NAMES);
 export const TRIGGER_WORDS = new MentionedWords(ACCESSOR_NAMES);
+export const CAPTURE_WORDS = new MentionedWords(CAPTURE_NAMES);
 
 /** Every word of RH501's and RH502's text filters: one scan rules both out for most files. */
-export const AWARENESS_WORDS = new MentionedWords([...FRAMEWORK_NAMES, ...ACCESSOR_NAMES, ['getouterframes', 'frame']]);
+export const AWARENESS_WORDS = new MentionedWords([...FRAMEWORK_NAMES, ...ACCESSOR_NAMES, ...CAPTURE_NAMES, ['getouterframes', 'frame']]);
 
 /** `/_getframe|f_back|currentframe|inspect\.stack|getouterframes|extract_stack/` (RH501's frame access), searched by rare letters. */
 export const FRAME_WORDS = new MentionedWords([
@@ -217,7 +225,8 @@ export class FrameScope {
             return args.positional.some((a) => this.mentionsCaller(a)) ? 'source' : undefined;
           }
           if (q === 'builtins.getattr' && args.positional.length >= 2) {
-            const attr = stringValue(args.positional[1]);
+            // `getattr(frame, "f_" + "locals")`: a member named by a string built from literals is that member.
+            const attr = stringValue(args.positional[1]) ?? builtText(args.positional[1]);
             const base = this.kindAt(args.positional[0]!, depth + 1);
             if (attr && base) return attributeKind(base, attr);
             return undefined;
@@ -432,7 +441,7 @@ export function isNoneLiteral(node: Node | null | undefined): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Test-run probes
 
-export type ProbeKind = 'sys.modules' | 'environ' | 'argv' | 'caller-name' | 'named' | 'flag';
+export type ProbeKind = 'sys.modules' | 'environ' | 'argv' | 'caller-name' | 'named' | 'flag' | 'capture';
 
 export interface Probe {
   node: Node;
@@ -449,6 +458,8 @@ const TEST_ENV_PREFIX = /^(?:PYTEST_?|pytest_?|PYTEST_[A-Z_]+)$/;
 const RUNNER_WORD = /(^|[\/\\\s_.-])(py\.?test|pytest-\w+|_pytest)([\/\\\s_.-]|$)|^-m\s*pytest$|^pytest$|^py\.test$/;
 /** A test's function, module or folder name: `test_*`, `*_test`, `*_test.py`, `tests`, `tests/...`, `.../test/...`. */
 const TEST_NAME_LITERAL = /^(tests?|test_.*|.*_tests?(\.py)?|pytest|tests?[\/.].*|.*[\/.]tests?[\/.]?.*)$/;
+/** pytest's output-capturing classes: what `type(sys.stdout).__name__` is while pytest captures a test's output. */
+const CAPTURE_CLASS = /^(CaptureIO|TeeCaptureIO|EncodedFile|CaptureFixture|DontReadFromInput|SysCapture(Binary)?|FDCapture(Binary)?|MultiCapture|CaptureManager)$/;
 
 /**
  * What a string literal's value can make a probe of: `framework` when it names the framework, one of its
@@ -463,13 +474,13 @@ export function probeStringKind(n: Node): 'framework' | 'name' | undefined {
     // `pytest`, `py.test`, `PYTEST` or `unittest`; the test-name one contains `test` and, being anchored
     // with `.`, fails on a value with a line break (see `mayNameTest`).
     const t = n.text;
-    if (!t.includes('pytest') && !t.includes('py.test') && !t.includes('PYTEST') && !t.includes('unittest')) {
+    if (!t.includes('pytest') && !t.includes('py.test') && !t.includes('PYTEST') && !t.includes('unittest') && !CAPTURE_WORDS.test(t)) {
       if (!mayNameTest(t)) return undefined;
     }
   }
   const v = stringValue(n);
   if (v === undefined) return undefined;
-  if (FRAMEWORK_MODULE.test(v) || TEST_ENV_VAR.test(v) || TEST_ENV_PREFIX.test(v) || RUNNER_WORD.test(v) || v === TEST_RUN_FLAG) return 'framework';
+  if (FRAMEWORK_MODULE.test(v) || TEST_ENV_VAR.test(v) || TEST_ENV_PREFIX.test(v) || RUNNER_WORD.test(v) || v === TEST_RUN_FLAG || CAPTURE_CLASS.test(v)) return 'framework';
   return TEST_NAME_LITERAL.test(v) ? 'name' : undefined;
 }
 
@@ -540,7 +551,7 @@ export class ProbeStrings {
  */
 function mayNameFramework(n: Node): boolean {
   const t = n.text;
-  if (t.includes('pytest') || t.includes('py.test') || t.includes('PYTEST') || t.includes('unittest') || t.includes(TEST_RUN_FLAG)) return true;
+  if (t.includes('pytest') || t.includes('py.test') || t.includes('PYTEST') || t.includes('unittest') || t.includes(TEST_RUN_FLAG) || CAPTURE_WORDS.test(t)) return true;
   if (n.type !== 'concatenated_string') return spellsByValue(n);
   for (const part of n.namedChildren) {
     if (spellsByValue(part)) return true;
@@ -845,6 +856,60 @@ function modulesProbe(n: Node, names: NameResolver): boolean {
   return false;
 }
 
+/** `type(sys.stdout).__name__`, `sys.stderr.__class__.__qualname__`: the class name of a standard stream. */
+function isStreamTypeName(x: Node, names: NameResolver): boolean {
+  const u = unparen(x);
+  if (u.type !== 'attribute' || !/^__(qual)?name__$/.test(u.childForFieldName('attribute')?.text ?? '')) return false;
+  const cls = unparen(u.childForFieldName('object')!);
+  let stream: Node | undefined;
+  if (cls.type === 'call' && names.callee(cls) === 'builtins.type' && callArguments(cls).positional.length === 1) stream = callArguments(cls).positional[0];
+  else if (cls.type === 'attribute' && cls.childForFieldName('attribute')?.text === '__class__') stream = cls.childForFieldName('object') ?? undefined;
+  return !!stream && (names.is(stream, 'sys.stdout') || names.is(stream, 'sys.stderr') || names.is(stream, 'sys.stdin'));
+}
+
+/** A pytest capture class's name, or a collection holding one (`frozenset({"CaptureIO", "StringIO"})`), also through a name bound once. */
+function namesCaptureClass(x: Node, depth = 0): boolean {
+  const u = unparen(x);
+  if (depth > 3) return false;
+  if (u.type === 'string') return CAPTURE_CLASS.test(stringValue(u) ?? '');
+  if (u.type === 'set' || u.type === 'list' || u.type === 'tuple') return u.namedChildren.some((c) => c.type === 'string' && CAPTURE_CLASS.test(stringValue(c) ?? ''));
+  if (u.type === 'call') {
+    const f = u.childForFieldName('function');
+    const args = callArguments(u).positional;
+    return f?.type === 'identifier' && /^(frozenset|set|tuple|list)$/.test(f.text) && args.length === 1 && namesCaptureClass(args[0]!, depth + 1);
+  }
+  if (u.type === 'identifier') {
+    const v = valueOf(u, { orModule: true });
+    return !!v && v.id !== u.id && namesCaptureClass(v, depth + 1);
+  }
+  return false;
+}
+
+/**
+ * `type(sys.stdout).__name__ in {"CaptureIO", "EncodedFile"}`, `sys.stdout.__class__.__name__ == "CaptureIO"`: the
+ * standard stream is one of pytest's capturing objects, so a test is running with its output captured.
+ */
+function captureProbe(n: Node, names: NameResolver): boolean {
+  if (n.type !== 'comparison_operator' || n.namedChildCount !== 2 || !/^(==|!=|in|not in)$/.test(comparisonOperator(n))) return false;
+  const [a, b] = n.namedChildren as [Node, Node];
+  return (isStreamTypeName(a, names) && namesCaptureClass(b)) || (comparisonOperator(n).endsWith('=') && isStreamTypeName(b, names) && namesCaptureClass(a));
+}
+
+/** Names bound once to a table of pytest's capture classes (`_STREAMS = frozenset({"CaptureIO", ...})`): their reads count like the strings. */
+export function captureTableNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  if (!CAPTURE_WORDS.test(root.text)) return out;
+  for (const a of root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || right.text.length > 400 || out.has(left.text) || !CAPTURE_WORDS.test(right.text)) continue;
+    if (!namesCaptureClass(right)) continue;
+    const bound = valueOf(left, { orModule: true });
+    if (bound && unparen(bound).id === unparen(right).id) out.add(left.text);
+  }
+  return out;
+}
+
 /** `sys._called_from_test`, `getattr(sys, "_called_from_test", False)`, `hasattr(sys, "_called_from_test")`. */
 function flagProbe(n: Node, names: NameResolver): boolean {
   if (n.type === 'attribute') {
@@ -887,6 +952,12 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
       out.push({ node: n, kind: 'flag', text: short(n) });
       return false;
     }
+    if (captureProbe(n, names)) {
+      out.push({ node: n, kind: 'capture', text: short(n) });
+      return false;
+    }
+    // `_caller_module().startswith("test_")`: a helper of the file that returns the caller's function, module or file name.
+    if (!callerName && n.type === 'call' && returnsCallerName(n, names)) callerName = n;
     if (n.type === 'string') {
       stringNodes.push(n);
       return false;
@@ -937,6 +1008,39 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
   if (argv && namesRunner) out.push({ node: argv.parent ?? argv, kind: 'argv', text: short(root) });
   if (callerName && strings.some((s) => TEST_NAME_LITERAL.test(s))) out.push({ node: callerName, kind: 'caller-name', text: short(root) });
   return out;
+}
+
+const callerNameHelpers = new WeakMap<Node, boolean>();
+
+/**
+ * A call of a module-level function of the file whose returns are a caller's name (`return os.path.basename(info.filename)`
+ * with `info = inspect.stack()[2]`, `return sys._getframe(2).f_code.co_name`), or built from one.
+ */
+function returnsCallerName(call: Node, names: NameResolver): boolean {
+  const f = call.childForFieldName('function');
+  if (f?.type !== 'identifier') return false;
+  const def = moduleFunctionNamed(call.tree.rootNode, f.text);
+  if (!def) return false;
+  let known = callerNameHelpers.get(def);
+  if (known !== undefined) return known;
+  known = false;
+  const body = def.childForFieldName('body');
+  if (body && FRAME_WORDS.test(body.text)) {
+    const scope = new FrameScope(body, names);
+    forEachInScope(body, (r) => {
+      if (known) return false;
+      if (r.type !== 'return_statement' || !r.namedChild(0)) return true;
+      const v = unparen(r.namedChild(0)!);
+      // A yes/no about the name is a probe of its own (or not), judged where it is defined.
+      if (/^(comparison_operator|boolean_operator|not_operator)$/.test(v.type)) return true;
+      const isName = (d: Node) => (d.type === 'identifier' || d.type === 'attribute' || d.type === 'subscript' || d.type === 'call') && scope.kindOf(d) === 'name';
+      if (isName(v)) known = true;
+      else forEachDescendant(v, (d) => !(known ||= isName(d)));
+      return !known;
+    });
+  }
+  callerNameHelpers.set(def, known);
+  return known;
 }
 
 /**
