@@ -130,9 +130,9 @@ export const testCallHijack: Rule = {
         'turns every failure into a pass (catching only `NotImplementedError`, what unfinished code under test raises, is as bad: ' +
         'an error; another narrow type, or `NotImplementedError` turned into a skip, is a warning), and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
         'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
-        'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), runs it (also straight from `getattr(self, self._testMethodName)()`) inside a `try` whose `except Exception: pass` (or `except NotImplementedError: pass`) drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
+        'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), that runs it on one branch only and records `addSuccess` on a branch that does not (`if available: return super().run(result)`, then `result.addSuccess(self)`: whatever the guard, the unrun test passes), runs it (also straight from `getattr(self, self._testMethodName)()`) inside a `try` whose `except Exception: pass` (or `except NotImplementedError: pass`) drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
-        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`, an alias such as a parameter default `_ok=TestResult.addSuccess`, in a `setattr` loop over the method names or names built from literals, bound in a result class body, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True` (also `wasSuccessful = lambda self: True` in a result subclass handed to `TextTestRunner(resultclass=...)`), or a runner script that empties ' +
+        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`, an alias such as a parameter default `_ok=TestResult.addSuccess`, in a `setattr` loop over the method names or names built from literals, bound in a result class body, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True` or an always-true expression (`... or True`; also `wasSuccessful = lambda self: True` in a result subclass handed to `TextTestRunner(resultclass=...)`), or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
         '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns; ' +
         'likewise these methods patched on `DiscoverRunner` itself with a function that returns `0` or a result without running the suite. ' +
@@ -154,6 +154,8 @@ export const testCallHijack: Rule = {
         'A `TestCase.__call__` that forwards to `self.run(...)`, as unittest\'s own does (the `run` it reaches is checked on its own).',
         'A test framework\'s own `TestCase.__call__` / `run` that gets the test method from a helper of its class (`self._get_test_method()`) and runs it there or in another helper it hands it to (`self._proceed(result, method)`), where a failure is re-raised, recorded (`result.addFailure(...)`) or returned as a failure code (`return 1`) that blocks the success.',
         'A `TestCase.run` that reports the test as an error or failure (a placeholder for a test that cannot run here): the runner sees it fail.',
+        'A `TestCase.run` gated on a service or the environment whose other branch records a skip (`result.addSkip`, `self.skipTest`) or a failure, or a success recorded only after the test ran (a retry into a scratch result).',
+        'A `wasSuccessful` whose value still depends on the run (`super().wasSuccessful() and not self.unexpectedSuccesses`).',
         'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events), also built with `type(...)`, bound in the class body to a recording method or a wrapper that calls one, or wrapped in a `setattr` loop by a logging plugin.',
         'Protocol hooks that build their reports with `CallInfo.from_call` of the real phases (`item.runtest`, `ihook.pytest_runtest_call(item=item)`): building a report (`from_item_and_call(item, call)`) is not running the test, the phase it wraps is.',
         'An `addError` that records a `SkipTest` error as a skip (`if isinstance(exc, SkipTest): self.addSkip(...)`), as unittest does, and records the other errors.',
@@ -435,6 +437,11 @@ interface TestCaseScope {
  * (`self._proceed(result, method)` calling `method()`): `methods` holds the names bound to it in `fn`.
  */
 function delegatesRun(fn: Node, originals: Set<string>, scope?: TestCaseScope, methods: Set<string> = new Set()): boolean {
+  return !!findCall(fn, runsTestCall(fn, originals, scope, methods));
+}
+
+/** The predicate behind `delegatesRun`: does this call in `fn` run the test? */
+function runsTestCall(fn: Node, originals: Set<string>, scope?: TestCaseScope, methods: Set<string> = new Set()): (call: Node) => boolean {
   const params = parameterNames(fn);
   const own = fn.type === 'function_definition' ? functionName(fn) : '';
   const methodParam = own === '_callTestMethod' ? params[1] : undefined;
@@ -443,7 +450,7 @@ function delegatesRun(fn: Node, originals: Set<string>, scope?: TestCaseScope, m
   if (methodParam) methods.add(methodParam);
   if (scope) for (const name of testMethodLocals(fn, scope)) methods.add(name);
   const holdsMethod = (a: Node) => a.type === 'identifier' && methods.has(a.text);
-  const delegating = findCall(fn, (call) => {
+  return (call) => {
     const { callee, name, receiver, positional, args } = callParts(call);
     if (receiver?.type === 'call' && lastName(receiver) === 'super' && /^(run|__call__|_callTestMethod|debug)$/.test(name)) return true;
     if (TESTCASE_RUN_ATTRS.has(name) && receiver && positional[0]?.text === 'self') return true;
@@ -462,8 +469,88 @@ function delegatesRun(fn: Node, originals: Set<string>, scope?: TestCaseScope, m
     if (scope.seen.has(helper)) return false;
     scope.seen.add(helper);
     return delegatesRun(helper, originals, scope, helperParamsGiven(call, helper, holdsMethod));
-  });
-  return !!delegating;
+  };
+}
+
+/** Calls that settle a test's outcome other than as a pass: a skip (`result.addSkip`, `self.skipTest`) or a failure. */
+const NON_SUCCESS_RECORDS = /^(_?addSkip|skipTest|addFailure|addError|addExpectedFailure|addUnexpectedSuccess|addSubTest)$/;
+
+/**
+ * `result.addSuccess(...)` reached on a path of `fn` that neither runs the test (`isRun`) nor records a skip or a
+ * failure: `if available: return super().run(result)` then `result.addSuccess(self)` passes the test unrun
+ * whatever the guard is. Walks the statements in order, tracking whether a "clean" path (no run, no other
+ * record) reaches each; loops are taken as running their body at least once.
+ */
+function successOffRunPath(fn: Node, isRun: (call: Node) => boolean): Node | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  let hit: Node | undefined;
+  const calls = (node: Node | null | undefined): Node[] => {
+    const out: Node[] = [];
+    if (node) forEachInScope(node, (n) => void (n.type === 'call' && out.push(n)));
+    if (node?.type === 'call') out.unshift(node);
+    return out;
+  };
+  // Does the node (deep, nested defs aside) run the test or record another outcome?
+  const settles = (node: Node | null | undefined) => calls(node).some((c) => isRun(c) || NON_SUCCESS_RECORDS.test(lastName(c)));
+  const stmts = (b: Node | null | undefined) => (b?.namedChildren ?? []).filter((c) => c.type !== 'comment');
+  const block = (b: Node | null | undefined, clean: boolean, depth: number): boolean => {
+    for (const st of stmts(b)) clean = stmt(st, clean, depth + 1);
+    return clean;
+  };
+  const stmt = (st: Node, clean: boolean, depth: number): boolean => {
+    if (depth > 40 || hit) return false;
+    switch (st.type) {
+      case 'if_statement': {
+        let cond = clean && !settles(st.childForFieldName('condition'));
+        let out = block(st.childForFieldName('consequence'), cond, depth);
+        let hasElse = false;
+        for (const alt of st.childrenForFieldName('alternative')) {
+          if (alt.type === 'elif_clause') {
+            cond = cond && !settles(alt.childForFieldName('condition'));
+            out = block(alt.childForFieldName('consequence'), cond, depth) || out;
+          } else {
+            hasElse = true;
+            out = block(alt.childForFieldName('body'), cond, depth) || out;
+          }
+        }
+        return out || (!hasElse && cond);
+      }
+      case 'for_statement':
+      case 'while_statement':
+      case 'with_statement': {
+        const head = st.namedChildren.filter((c) => c.type !== 'block' && c.type !== 'else_clause' && c.type !== 'comment');
+        const entry = clean && !head.some((h) => settles(h));
+        return block(st.childForFieldName('body'), entry, depth);
+      }
+      case 'try_statement': {
+        const tryBody = st.childForFieldName('body');
+        let out = block(tryBody, clean, depth);
+        const handlerEntry = clean && !settles(tryBody);
+        let fin: Node | undefined;
+        for (const c of st.namedChildren) {
+          if (c.type === 'except_clause' || c.type === 'except_group_clause') out = block(c.namedChildren.find((b) => b.type === 'block'), handlerEntry, depth) || out;
+          else if (c.type === 'else_clause') out = block(c.childForFieldName('body'), out, depth);
+          else if (c.type === 'finally_clause') fin = c;
+        }
+        return fin ? block(fin.namedChildren.find((b) => b.type === 'block'), out || handlerEntry, depth) && out : out;
+      }
+      case 'function_definition':
+      case 'class_definition':
+      case 'decorated_definition':
+        return clean;
+      case 'match_statement':
+        return clean && !settles(st);
+      default: {
+        if (settles(st)) return false;
+        // unittest's fallback for a result without `addSkip` (`if hasattr(result, "addSkip"): ... else: result.addSuccess(self)`).
+        if (clean) hit = calls(st).find((c) => lastName(c) === 'addSuccess' && !gatesOf(c, fn).some((g) => /\baddSkip\b/.test(g.cond.text)));
+        return clean && st.type !== 'return_statement' && st.type !== 'raise_statement';
+      }
+    }
+  };
+  block(body, true, 0);
+  return hit;
 }
 
 /**
@@ -693,6 +780,17 @@ function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
     scope ??= testCaseScope(ctx, cls, name);
     scope.seen = new Set([def]);
     if (delegatesRun(def, new Set(), scope)) {
+      // It runs the test on one path only, and records a success on another that never runs it.
+      scope.seen = new Set([def]);
+      const unrun = successOffRunPath(def, runsTestCall(def, new Set(), scope));
+      if (unrun) {
+        ctx.report({
+          node: unrun,
+          message: `\`${name}.${m}()\` reaches \`${snippet(unrun)}\` on a path that does not run the test method: those tests are reported as passed without executing`,
+          severity: sev(ctx, def, 'error'),
+        });
+        continue;
+      }
       // It runs the test method, but inside a `try` whose handler drops the failure, and then records a success.
       const swallowed = swallowedTestRun(ctx, def, scope);
       if (swallowed) {

@@ -730,14 +730,34 @@ function roleSeverity(ctx: RuleContext, site: Site, base: Severity): Severity {
   const fn = site.fn;
   if (!fn && site.atImport) return RANK[base] > RANK.warning ? 'warning' : base;
   if (!fn || enclosingCallable(fn) || (isMethod(fn) && hookNameOf(fn).startsWith('pytest_'))) return 'info';
+  // A fixtures module under tests/ that defines no test (`tests/fixtures/env.py` loaded by `pytest_plugins`):
+  // its autouse fixture reaches the tests of every module that loads it, as from a conftest.
+  if (!definesTests(ctx.root)) return base;
   return RANK[base] > RANK.warning ? 'warning' : base;
+}
+
+/** Module-level tests: a `test*` function, a `Test*` class, or a class deriving from a `...TestCase`. */
+function definesTests(root: Node): boolean {
+  return root.namedChildren.some((stmt) => {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    const name = def?.childForFieldName('name')?.text ?? '';
+    if (def?.type === 'function_definition') return /^test/.test(name);
+    if (def?.type !== 'class_definition') return false;
+    return /^Test/.test(name) || /TestCase\b/.test(def.childForFieldName('superclasses')?.text ?? '');
+  });
 }
 
 function conditionNote(v: Verdict, site: Site): string {
   if (!v.ext) return '';
   const g = site.gates.find((x) => EXTERNAL.test(x.cond.text));
   if (v.ci) return g ? ` on CI only (\`${snippet(g.cond, 50)}\`), where the run is graded` : ' on CI only';
-  return g ? ` (when ${g.positive ? '' : 'not '}\`${snippet(g.cond, 50)}\`)` : ' (conditionally)';
+  return ` (${gateClause(site, g)})`;
+}
+
+/** "when `cond`" for the gate that makes a finding conditional (an external one, else the innermost). */
+function gateClause(site: Site, g = site.gates.find((x) => EXTERNAL.test(x.cond.text))): string {
+  const gate = g ?? site.gates[0];
+  return gate ? `when ${gate.positive ? '' : 'not '}\`${snippet(gate.cond, 50)}\`` : 'conditionally';
 }
 
 function which(v: Verdict, what: 'test' | 'file'): string {
@@ -1319,7 +1339,10 @@ function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook
       if (k) {
         const shown = snippet(n);
         report(ctx, site(), (v, note) =>
-          k === 'skip'
+          k === 'skip' && v.ext && !v.ci
+            ? // An environment or availability gate: say that it is one rather than that everything is skipped.
+              `\`${shown}\` in ${where} skips ${which(v, 'test')} only ${gateClause(site())}, an environment or availability gate: where that holds, the run reports skips instead of failures`
+            : k === 'skip'
             ? `\`${shown}\` in ${where} skips ${which(v, 'test')} before the test body runs${note}: the run reports skips instead of failures`
             : `\`${shown}\` in ${where} turns ${which(v, 'test')} into an expected failure before the test body runs${note}: nothing is tested and the run stays green`);
         return;
@@ -1608,11 +1631,13 @@ function isLoaderInstance(ctx: RuleContext, name: string, fn: Node | null): bool
 
 type IgnoreLevel = 'all' | 'named' | 'subdir' | 'other';
 
-function ignoreLevel(entry: string, glob: boolean): IgnoreLevel {
+function ignoreLevel(entry: string, glob: boolean, listing = false): IgnoreLevel {
   const e = entry.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
   if (glob) {
     const re = fnmatchRegex(`/r/${e}`);
-    if (PATH_SAMPLES.some((p) => re.test(`/r/${p}`))) return 'all';
+    // In a file listing (`Path.glob`, `glob.glob(recursive=True)`) `**/` also matches no folder at all.
+    const flat = listing && e.includes('**/') ? fnmatchRegex(`/r/${e.replace(/\*\*\//g, '')}`) : undefined;
+    if (PATH_SAMPLES.some((p) => re.test(`/r/${p}`) || flat?.test(`/r/${p}`))) return 'all';
   } else if (e === '' || e === '.' || /(^|\/)tests?$/.test(e)) return 'all';
   const base = e.slice(e.lastIndexOf('/') + 1);
   if (/^test_|_test(\.py)?$|^test[*?]/.test(base)) return 'named';
@@ -1626,7 +1651,7 @@ const IGNORE_VAR = /^collect_ignore(_glob)?$/;
  * The entries one statement adds to `collect_ignore` / `collect_ignore_glob`. `ownFolder` is set when they are a
  * listing of every Python file of the conftest's own folder (then every test file there is among them).
  */
-function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entries: Node[]; ownFolder?: Node } | undefined {
+function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entries: Node[]; ownFolder?: Node; listing?: boolean } | undefined {
   if (stmt.type === 'assignment' || stmt.type === 'augmented_assignment') {
     const left = stmt.childForFieldName('left');
     let right = stmt.childForFieldName('right');
@@ -1638,7 +1663,7 @@ function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entrie
     // collect_ignore = glob.glob("test_*.py"), [str(p) for p in HERE.glob("tests/test_*.py")]: the pattern.
     const pattern = globPattern(r, ctx);
     // The entries are then glob patterns, whichever variable they go to.
-    return pattern ? { variable: left.text.endsWith('_glob') ? left.text : `${left.text}_glob`, entries: [pattern] } : undefined;
+    return pattern ? { variable: left.text, entries: [pattern], listing: true } : undefined;
   }
   if (stmt.type === 'call') {
     const f = unparen(stmt.childForFieldName('function')!);
@@ -1654,7 +1679,7 @@ function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entrie
       if (a.type === 'list' || a.type === 'tuple') return { variable: obj.text, entries: a.namedChildren.filter((c) => stringValue(c) !== undefined) };
       if (ownFolderListing(a)) return { variable: obj.text, entries: [], ownFolder: a };
       const pattern = globPattern(a, ctx);
-      if (pattern) return { variable: obj.text.endsWith('_glob') ? obj.text : `${obj.text}_glob`, entries: [pattern] };
+      if (pattern) return { variable: obj.text, entries: [pattern], listing: true };
     }
   }
   return undefined;
@@ -1730,11 +1755,11 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
     if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
     const found = ignoreEntries(n, ctx);
     if (!found) return true;
-    const glob = found.variable.endsWith('_glob');
+    const glob = found.listing || found.variable.endsWith('_glob');
     let worst: { node: Node; level: IgnoreLevel } | undefined = found.ownFolder ? { node: found.ownFolder, level: 'all' } : undefined;
     const order: IgnoreLevel[] = ['other', 'subdir', 'named', 'all'];
     for (const e of found.entries) {
-      const level = ignoreLevel(stringValue(e)!, glob);
+      const level = ignoreLevel(stringValue(e)!, glob, found.listing);
       if (!worst || order.indexOf(level) > order.indexOf(worst.level)) worst = { node: e, level };
     }
     if (!worst || worst.level === 'other') return true;
@@ -1763,7 +1788,7 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
           : 'names a test directory';
     ctx.report({
       node: worst.node,
-      message: `\`${found.variable}\` entry ${entry} ${scopeText}${vendored ? VENDORED_NOTE : ''}${conditionNote(v, site)}: pytest silently skips collecting ${worst.level === 'all' ? 'them' : 'it'}, so those tests never run and cannot fail`,
+      message: `\`${found.variable}\` ${found.listing ? `lists the files matching ${entry}, which ${scopeText.replace(/^covers/, 'cover').replace(/^matches/, 'match').replace(/^names a test/, 'name test')}` : `entry ${entry} ${scopeText}`}${vendored ? VENDORED_NOTE : ''}${conditionNote(v, site)}: pytest silently skips collecting ${worst.level === 'all' || found.listing ? 'them' : 'it'}, so those tests never run and cannot fail`,
       severity,
     });
     return true;
@@ -2076,7 +2101,7 @@ export const collectionSabotage: Rule = {
         '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop (or a comprehension or `map(lambda item: ..., items)` run for its effect) that adds ' +
         '`pytest.mark.skip`/`xfail` to every item (also a marker bound to a name or by a walrus: `if (mark := pytest.mark.xfail()):` conditions nothing, a marker is always true), an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
         'for every test, `pytest_ignore_collect` returning `True` for the test files, or `collect_ignore_glob = ["test_*.py"]` ' +
-        'in conftest.py (also built from `Path.glob("tests/test_*.py")`), `config.option.keyword = "not test_"` (a `-k` expression that ' +
+        'in conftest.py (also built from `Path.glob("tests/test_*.py")` or a recursive `"tests/**/test_*.py"`, where `**/` also matches no folder), `config.option.keyword = "not test_"` (a `-k` expression that ' +
         'deselects every test) or `config.option.collectonly = True` (`--collect-only`: nothing runs, exit 0) in `pytest_configure` ' +
         '(or the same options added to `args` in `pytest_load_initial_conftests`), a `pytest_collect_file` wrapper that returns `[]`, ' +
         'a deselected list that holds every item (`deselected = list(items)`, then keeping the items not in it), ' +
@@ -2107,7 +2132,7 @@ export const collectionSabotage: Rule = {
         'Deselection driven by a user option (`-k`, `--deselect`, `--lf`, `--sw`) or plugin state, reported via `config.hook.pytest_deselected`; a `-k` expression set from code that leaves out a category (`config.option.keyword = "not slow"`) or is gated on an option.',
         '`--deselect` / `--ignore` entries written from code that name a folder of a category (`"tests/integration"`, `"benchmarks/"`, `"build"`), are computed (from the environment, a comprehension), or are added only when the user\'s option asks (`if not config.getoption("--run-network"):`); `config.args` defaulted to a folder (`["tests"]`) or added to.',
         'Removal loops over a pick by marker, keyword, path category or user option (`for item in [i for i in items if "gpu" in i.keywords]: items.remove(item)`), and loops that put the removed item back (`items.remove(item); items.append(item)`: a move). A pick by a bare fragment of the node id (`"nested" in item.nodeid`) reads like a folder category (`"integration" in item.nodeid`) and stays quiet; test names (`test_...`, `::`) do not.',
-        'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`): `info` at most.',
+        'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`), and autouse fixtures that skip only when an environment variable is unset or a service is unreachable: `info` at most, with a message that names the gate.',
         '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`, the conftest folder\'s files filtered on another prefix such as `f.startswith("legacy_")`).',
         'Filters on membership in a selection that starts empty but is filled elsewhere in the file (`SELECTED.update(...)`, handed to a loader, `global`); one never filled keeps no test.',
         '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for); options added to `args` only when the user\'s own arguments ask for them (`if "--quick" in args:`).',
@@ -2122,7 +2147,7 @@ export const collectionSabotage: Rule = {
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
-        'In test files, plugin code nested in test functions (pytester style) is `info`; a module-level autouse skip fixture, or the global loader\'s `testMethodPrefix` changed at import (`tests/__init__.py`), is a warning, like `pytestmark = pytest.mark.skip`.',
+        'In test files, plugin code nested in test functions (pytester style) is `info`; a module-level autouse skip fixture, or the global loader\'s `testMethodPrefix` changed at import (`tests/__init__.py`), is a warning, like `pytestmark = pytest.mark.skip`. A fixtures module under the test folder that defines no test (`tests/fixtures/env.py` loaded by `pytest_plugins`) reaches every test that loads it, like a conftest: full severity.',
       ],
     },
   },

@@ -29,6 +29,7 @@ import {
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
+import { constantTruth } from '../equality/helpers';
 import { mayRebindCall, rebindingsAt, type RebindForm, type Rebinding as EngineRebinding } from '../../engine/rebinding';
 import type { Listeners, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -692,7 +693,8 @@ export function truthiness(value: Node | null | undefined): Truthiness {
     case 'expression_list':
       return 'truthy';
     default:
-      return 'unknown';
+      // `x or True`, `True or x`, `bool(y) or 1`, `1 if c else 2`: constant whatever the variables hold.
+      return constantTruth(v);
   }
 }
 
