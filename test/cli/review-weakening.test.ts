@@ -295,6 +295,9 @@ describe('RH902: tests taken out of the run by their surroundings', () => {
     expectRH902({ name: 'plain-class', before: { 'tests/test_rank.py': before }, after: { 'tests/test_rank.py': moved } }, [['tests/test_rank.py:5 warning', /moves the test test_top_k_order into the class OrderingChecks, which pytest does not collect/]]);
     const inert = before.replace('def test_top_k_order():\n    assert top_k([5, 1, 4], 2) == [5, 4]', 'def _same(got, want):\n    return sorted(got) == sorted(want)\n\n\ndef test_top_k_order():\n    _same(top_k([5, 1, 4], 2), [5, 4])');
     expectRH902({ name: 'inert-helper', before: { 'tests/test_rank.py': before }, after: { 'tests/test_rank.py': inert } }, [['tests/test_rank.py:8 warning', /removes every check from the test test_top_k_order/]]);
+    // Named like a check, but it only compares.
+    const named = inert.replace(/_same/g, '_check_order');
+    expectRH902({ name: 'inert-check-helper', before: { 'tests/test_rank.py': before }, after: { 'tests/test_rank.py': named } }, [['tests/test_rank.py:8 warning', /removes every check from the test test_top_k_order/]]);
   });
 });
 
