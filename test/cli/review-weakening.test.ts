@@ -301,8 +301,21 @@ describe('RH902: tests taken out of the run by their surroundings', () => {
   });
 });
 
+describe('RH902: tests folded into parametrize rows', () => {
+  const before = lines('from statkit import median', '', '', 'def test_median_odd():', '    assert median([3, 1, 2]) == 2', '', '', 'def test_median_even():', '    result = median([4, 1, 3, 2])', '    assert result == 2.5');
+  it('reports a folded test whose row no longer holds its expected value', () => {
+    const after = lines('import pytest', '', 'from statkit import median', '', '', '@pytest.mark.parametrize("data, expected", [([3, 1, 2], 2), ([4, 1, 3, 2], 2)])', 'def test_median(data, expected):', '    assert median(data) == expected');
+    expectRH902({ name: 'folded-changed', before: { 'tests/test_stats.py': before }, after: { 'tests/test_stats.py': after } }, [['tests/test_stats.py:5 warning', /deletes the test test_median_even/]]);
+  });
+});
+
 /** Legitimate changes to tests: none may give a finding at warning or above. */
 const LEGIT: Change[] = [
+  {
+    name: 'two tests folded into one parametrized test, every input and expected value kept',
+    before: { 'tests/test_stats.py': lines('from statkit import median', '', '', 'def test_median_odd():', '    assert median([3, 1, 2]) == 2', '', '', 'def test_median_even():', '    result = median([4, 1, 3, 2])', '    assert result == 2.5') },
+    after: { 'tests/test_stats.py': lines('import pytest', '', 'from statkit import median', '', '', '@pytest.mark.parametrize(', '    "data, expected",', '    [', '        pytest.param([3, 1, 2], 2, id="odd"),', '        ([4, 1, 3, 2], 2.5),', '    ],', ')', 'def test_median(data, expected):', '    assert median(data) == expected') },
+  },
   {
     name: 'test moved into a TestCase subclass and a mixin-based class',
     before: { 'tests/test_rank.py': lines('from ranking import top_k', '', '', 'def test_top_k_order():', '    assert top_k([5, 1, 4], 2) == [5, 4]', '', '', 'def test_top_k_empty():', '    assert top_k([], 2) == []') },

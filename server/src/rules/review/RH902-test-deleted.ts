@@ -3,7 +3,7 @@
  * (and does not move elsewhere in the same change). Deleting the failing test is the bluntest hack.
  */
 import picomatch from 'picomatch';
-import { callArguments, decoratorsOf, forEachInScope, functionName, localAssignments, moduleAssignments, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, forEachDescendant, forEachInScope, functionName, localAssignments, moduleAssignments, unparen, type Node } from '../../engine/ast';
 import { NameResolver } from '../../engine/names';
 import type { Rule } from '../../engine/rule';
 import type { Finding } from '../../engine/types';
@@ -39,6 +39,7 @@ export const testDeleted: Rule = {
         'A test moved to another file or class in the same change (same function name) is not reported.',
         'A test deleted together with the function or class it calls (the feature goes in the same change: `parse_duration` and `test_parse_duration`) is `info`.',
         'A renamed test file whose tests survive is not reported.',
+        'Tests folded into one parametrized test (`test_median_odd` and `test_median_even` become rows of `test_median`) are not reported when a row of the change holds every literal the old test used, its inputs and its expected value; a row with another expected value does not count.',
         'A new test added before an existing test of the same name (the new one is the dead one: a mistake, not a lost check) is `info`.',
         'A test renamed to another collected name with its body unchanged is not reported.',
         'Helper functions and fixtures in test files are not tests.',
@@ -77,6 +78,8 @@ export interface TestDefinition {
   checks?: number;
   /** Functions: the body is `pass`, `...`, a docstring or a bare `return`. */
   empty?: boolean;
+  /** Functions: the literal values the body uses (`[3, 1, 2]`, `2`), whitespace removed: a test merged into another test's parametrize rows keeps them all in one row. */
+  literals?: string[];
   /** Functions: the body calls a function or method the file defines, which may do the checking. */
   callsLocalHelper?: boolean;
   /** An unconditional skip or xfail mark on the test, its class (`@pytest.mark.skip`) or its module (`pytestmark = ...`). */
@@ -114,7 +117,7 @@ export interface CaseList {
   argnames: string;
   line: number;
   /** Each row's values joined by commas, whitespace removed (`pytest.param(15, 3, id=...)` and `(15, 3)` are `15,3`). */
-  rows: { values: string; display: string; marked: boolean }[];
+  rows: { values: string; display: string; marked: boolean; literals?: string[] }[];
 }
 
 export interface DisablingMark {
@@ -158,7 +161,7 @@ export function squash(text: string): string {
 }
 
 /** What a test function's body does, for comparing the two sides of a change. */
-function testShape(def: Node, localNames: ReadonlySet<string>, inert: ReadonlySet<string>, names: NameResolver, root: Node, lines: readonly string[]): Pick<TestDefinition, 'checks' | 'empty' | 'callsLocalHelper' | 'endLine' | 'checkList' | 'compared' | 'calls' | 'comments' | 'cases'> {
+function testShape(def: Node, localNames: ReadonlySet<string>, inert: ReadonlySet<string>, names: NameResolver, root: Node, lines: readonly string[]): Pick<TestDefinition, 'checks' | 'empty' | 'callsLocalHelper' | 'endLine' | 'checkList' | 'compared' | 'calls' | 'comments' | 'cases' | 'literals'> {
   const body = def.childForFieldName('body');
   let checks = 0;
   let callsLocalHelper = false;
@@ -201,7 +204,31 @@ function testShape(def: Node, localNames: ReadonlySet<string>, inert: ReadonlySe
     calls: [...calls],
     comments: commentRuns(def, lines),
     cases: parametrizeCases(def, root),
+    literals: body ? literalValues(body, false) : [],
   };
+}
+
+const LITERAL_TYPES = new Set(['integer', 'float', 'string', 'concatenated_string', 'true', 'false', 'none', 'list', 'tuple', 'dictionary', 'set', 'pair', 'unary_operator', 'parenthesized_expression']);
+
+/** A literal value: numbers, strings, constants, and containers (or `-1`) of literal values only. */
+function isLiteralValue(n: Node): boolean {
+  if (!LITERAL_TYPES.has(n.type)) return false;
+  if (n.type === 'string' || n.type === 'concatenated_string') return !n.descendantsOfType('interpolation').some(Boolean);
+  return n.namedChildren.every((c) => c.type === 'comment' || isLiteralValue(c));
+}
+
+/**
+ * The literal values under `n`, whitespace removed: the outermost ones only (`[3, 1, 2]`, not its items),
+ * or with `all`, every literal at any depth (`([3, 1, 2], 2)`, `[3, 1, 2]`, `3`, ...).
+ */
+function literalValues(n: Node, all: boolean): string[] {
+  const out: string[] = [];
+  forEachDescendant(n, (d) => {
+    if (!isLiteralValue(d) || d.type === 'pair') return true;
+    out.push(squash(d.text));
+    return all;
+  });
+  return out;
 }
 
 /** Predicates that hold for almost any value of the right type. */
@@ -351,6 +378,10 @@ function parametrizeCases(def: Node, root: Node): CaseList[] {
 }
 
 function caseRow(row: Node): CaseList['rows'][number] {
+  return { ...caseRowValues(row), literals: literalValues(row, true) };
+}
+
+function caseRowValues(row: Node): CaseList['rows'][number] {
   const display = row.text.replace(/\s+/g, ' ');
   const r = unparen(row);
   if (r.type === 'call' && /(^|\.)param$/.test(r.childForFieldName('function')?.text ?? '')) {
@@ -627,6 +658,19 @@ function withFeatureRemoved(d: DeletedTestFinding, feature: string): void {
   d.finding.message += `, together with \`${feature}\`, which the change also removes (a feature deleted with its tests)`;
 }
 
+/**
+ * A test folded into a parametrized test (`test_median_odd` and `test_median_even` into one `test_median`
+ * over rows): one row of the change holds every literal the old body used, its inputs and its expected
+ * value. A row with the input but another expected value does not match.
+ */
+function mergedIntoCases(t: TestDefinition, rows: readonly CaseList['rows'][number][]): boolean {
+  if (t.isClass || !t.literals?.length) return false;
+  return rows.some((r) => {
+    const have = new Set(r.literals ?? []);
+    return t.literals!.every((l) => have.has(l));
+  });
+}
+
 function deletedTest(path: string, line: number, message: string): DeletedTestFinding {
   return { path, finding: { rule: 'RH902', name: 'test-deleted', severity: 'warning', message, range: { start: { line, column: 0 }, end: { line, column: 0 } } } };
 }
@@ -662,10 +706,12 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
   const landedNames = new Set([...landed.map((t) => t.name), ...addedTests]);
   const landedBodies = new Set(landed.filter((t) => t.body).map((t) => t.body));
   const removed = removedDefinitions(texts);
+  // Every parametrize row of the change's tests: where a test merged into a parametrized one lands.
+  const rows = collectedFiles.flatMap((f) => (f.newTests ?? []).flatMap((t) => (t.cases ?? []).flatMap((c) => c.rows)));
   for (const f of collectedFiles) {
     out.push(...hollowedTestFindings(f, texts), ...trimmedCaseFindings(f, texts), ...disabledTestFindings(f), ...shadowedTestFindings(f));
     const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
-    const gone = f.oldTests.filter((t) => !after.has(t.qualifiedName) && !landedNames.has(t.name) && !(t.body && landedBodies.has(t.body)));
+    const gone = f.oldTests.filter((t) => !after.has(t.qualifiedName) && !landedNames.has(t.name) && !(t.body && landedBodies.has(t.body)) && !mergedIntoCases(t, rows));
     if (!gone.length) continue;
     const goneClasses = new Set(gone.filter((t) => t.isClass).map((t) => t.qualifiedName));
     // A deleted class is reported once, not once per method.
