@@ -18,7 +18,7 @@
  * `if out: return` before the checks of `out` skips them whenever there is a result. A test whose body never runs at all is reported too: a bare `yield` in it
  * (a generator test; nose-style `yield check, x` cases are info) and `async def` on a plain `unittest.TestCase`.
  */
-import { baseExpressions, callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunction, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
@@ -647,9 +647,14 @@ function isEmptyLoopSource(node: Node | null, ctx: RuleContext): boolean {
   }
   if (n.type !== 'identifier') return false;
   const name = n.text;
+  const iterated = (e: Node) => (e.parent?.type === 'for_statement' || e.parent?.type === 'for_in_clause') && e.parent.childForFieldName('right')?.id === e.id;
+  // `cases = []  # filled in CI` inside the test, then `for data, want in cases:`: a local bound once to an
+  // empty literal that the function only iterates.
+  const fn = enclosingFunction(n);
+  const local = fn ? localEmptyTable(fn, name, iterated) : undefined;
+  if (local !== undefined) return local;
   const bindings = moduleAssignmentsOf(ctx.root).get(name);
   if (bindings?.length !== 1 || !isEmptyIterable(bindings[0]!) || new RegExp(`['".]${name}['"]`).test(ctx.source)) return false;
-  const iterated = (e: Node) => (e.parent?.type === 'for_statement' || e.parent?.type === 'for_in_clause') && e.parent.childForFieldName('right')?.id === e.id;
   return ctx.root.descendantsOfType('identifier').every((id) => {
     if (id!.text !== name) return true;
     const p = id!.parent;
@@ -658,6 +663,26 @@ function isEmptyLoopSource(node: Node | null, ctx: RuleContext): boolean {
     const call = p?.type === 'attribute' && p.childForFieldName('object')?.id === id!.id && /^(items|keys|values)$/.test(p.childForFieldName('attribute')?.text ?? '') ? p.parent : null;
     return call?.type === 'call' && !callArguments(call).positional.length && iterated(call);
   });
+}
+
+/**
+ * Whether a name the function binds is always empty where it is iterated: true when its one binding is an
+ * empty literal and every other mention is what a loop iterates; undefined when the function does not bind it.
+ */
+function localEmptyTable(fn: Node, name: string, iterated: (e: Node) => boolean): boolean | undefined {
+  let bindings = 0;
+  let onlyIterated = true;
+  for (const id of fn.descendantsOfType('identifier')) {
+    if (id!.text !== name) continue;
+    const p = id!.parent;
+    if (p?.type === 'assignment' && p.childForFieldName('left')?.id === id!.id) {
+      bindings++;
+      if (!isEmptyIterable(p.childForFieldName('right'))) onlyIterated = false;
+    } else if (p?.type === 'parameters' || p?.type === 'default_parameter' || p?.type === 'typed_parameter' || p?.type === 'global_statement' || p?.type === 'nonlocal_statement') return false;
+    else if (!iterated(id!)) onlyIterated = false;
+  }
+  if (bindings === 0) return undefined;
+  return bindings === 1 && onlyIterated;
 }
 
 /** `[]`, `list()`, `CASES[:0]`, `[c for c in CASES if False]`: a value that is always empty. */
