@@ -294,6 +294,42 @@ describe('scan --diff / --patch', () => {
     ]);
   });
 
+  it('reports a conftest the change makes deselect tests or mark tests it picks by name, not the --runslow recipe', () => {
+    const conftest = [
+      'import sys',
+      '',
+      'import pytest',
+      '',
+      'KNOWN = ("test_median_even", "test_top_k_order")',
+      '',
+      '',
+      'def pytest_addoption(parser):',
+      '    parser.addoption("--runslow", action="store_true")',
+      '',
+      '',
+      'def pytest_configure(config):',
+      '    config.option.deselect = list(config.option.deselect or []) + ["tests/test_core.py::test_slugify"]',
+      '',
+      '',
+      'def pytest_collection_modifyitems(config, items):',
+      '    for item in items:',
+      '        if item.name in KNOWN:',
+      '            item.add_marker(pytest.mark.xfail(reason="flaky on CI", strict=False))',
+      '        if "slow" in item.keywords and not config.getoption("--runslow"):',
+      '            item.add_marker(pytest.mark.skip(reason="need --runslow"))',
+      '        if sys.platform == "win32" and item.name.endswith("_posix"):',
+      '            item.add_marker(pytest.mark.skip(reason="POSIX only"))',
+      '',
+    ].join('\n');
+    const found = reviewOf({ 'tests/test_core.py': 'def test_ok():\n    assert 1 + 1 == 2\n' }, { 'tests/conftest.py': conftest }).filter((f) => f.includes('RH902'));
+    assert.deepEqual(found.map((f) => f.replace(/ RH902 .*/, '')), ['tests/conftest.py:13', 'tests/conftest.py:19']);
+    assert.match(found[0]!, /deselects tests from a conftest/);
+    assert.match(found[1]!, /marks the tests a conftest picks by name \(`item\.name in KNOWN`\) as expected to fail/);
+    // Unchanged lines of an existing conftest are not the change's doing.
+    const kept = reviewOf({ 'tests/conftest.py': conftest, 'tests/test_core.py': 'def test_ok():\n    assert 1 + 1 == 2\n' }, { 'tests/conftest.py': `${conftest}\n\ndef pytest_report_header(config):\n    return "statkit"\n` });
+    assert.deepEqual(kept.filter((f) => f.includes('RH902')), []);
+  });
+
   it('reads collection keys that addopts overrides with -o', () => {
     const found = reviewOf(
       { 'pytest.ini': '[pytest]\naddopts = -ra\n', 'setup.cfg': '[tool:pytest]\naddopts = -q\n' },

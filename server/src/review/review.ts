@@ -8,6 +8,7 @@ import { analyze, effectiveSeverity, isRuleEnabled, parsePython, compareFindings
 import type { AnalysisSettings, Finding, Rule, SuppressedFinding } from '../engine';
 import { addedSuppressionFindings, suppressionAdded, weakenedConfigFindings, type ConfigSnapshot } from '../rules/review/RH901-suppression-added';
 import { collectTests, deletedTestFindings, narrowedRunFindings, squash, testDeleted, uncollectedTestNames, type ChangeTexts, type TestDefinition, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
+import { conftestExclusionFindings } from '../rules/review/conftest-exclusions';
 import { isPytestConfigPath, readPytestConfig } from './pytest-config';
 import { classifyFile, collectFileFacts } from '../engine/roles';
 import { NameResolver } from '../engine/names';
@@ -141,6 +142,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
       findings = findings.filter((f) => touches(f, change.addedLines) || revealed.includes(f) || (before !== undefined && !before.has(`${f.rule}:${f.range.start.line}`)));
     }
     findings.push(...review(suppressionAdded, addedSuppressionFindings(result.suppressions, change.addedLines)));
+    if (/(^|\/)conftest\.py$/.test(path)) findings.push(...review(testDeleted, conftestExclusions(change.newSource, change.addedLines)));
     const file = fileFor(path);
     file.findings.push(...findings);
     file.suppressed.push(...honoured);
@@ -196,6 +198,21 @@ function testsIn(source: string, path: string, settings: AnalysisSettings, alway
     const role = classifyFile(facts, root, () => (names ??= new NameResolver(root)), settings);
     if (role !== 'test' && !always) return undefined;
     return { tests: collectTests(root), uncollected: uncollectedTestNames(root) };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Code a change adds to a conftest that deselects or xfails/skips named tests (RH902). */
+function conftestExclusions(source: string, addedLines: ReadonlySet<number>): Finding[] {
+  let tree;
+  try {
+    tree = parsePython(source);
+  } catch {
+    return [];
+  }
+  try {
+    return conftestExclusionFindings(tree.rootNode, addedLines);
   } finally {
     tree.delete();
   }

@@ -28,7 +28,7 @@ export const testDeleted: Rule = {
         'its class or its module, renaming its file to a name pytest does ' +
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
         'configuration or in the pytest command of a tox environment, a ' +
-        'narrower `testpaths`, `python_files` or `python_functions` (also patterns that only narrow pytest\'s defaults, `python_files = test_u*.py`), `-p no:unittest`, an `--ignore-glob=*.py` wide enough for every test file) has the same effect while the test seems to stay. ' +
+        'conftest that the change makes deselect tests (`config.option.deselect += [...]`) or mark the tests it picks by name as xfail or skip in `pytest_collection_modifyitems`, a narrower `testpaths`, `python_files` or `python_functions` (also patterns that only narrow pytest\'s defaults, `python_files = test_u*.py`), `-p no:unittest`, an `--ignore-glob=*.py` wide enough for every test file) has the same effect while the test seems to stay. ' +
         'So does telling tox to pass whatever pytest returns in an environment that ran it (`- pytest`, `pytest || true`, ' +
         '`ignore_outcome = true`). ' +
         'So do options after which pytest runs nothing and exits 0 (`--collect-only`, `--setup-plan`, `--fixtures`, ' +
@@ -49,6 +49,7 @@ export const testDeleted: Rule = {
         'Conditional skips a change adds (`skipif(sys.platform == "win32")`, `skipUnless(HAS_NUMPY)`) are not reported; an unconditional one whose reason names the environment or an issue ("needs network access", "bpo-1234") is `info`.',
         'pytest options that leave out paths without `test` in their name (`--ignore=docs`, `--ignore=setup.py`), and ' +
           '`norecursedirs` entries such as `build` or `.venv`, do not leave out tests: not reported.',
+        'A conftest that skips or xfails tests by marker, keyword, option or platform (the `--runslow` recipe, `"slow" in item.keywords`, `sys.platform == "win32"`) is not reported; picking them by name (`item.name in KNOWN_FAILURES`) is.',
         'A new tox environment that runs a subset (`[testenv:quick] commands = pytest -m "not slow"`) leaves the existing ones as they were: not reported.',
         'Checks rewritten in an equivalent form (`assert x == True` to `assert x`, `!= None` to `is not None`, ' +
           '`assertEqual(len(x), 0)` to `assertFalse(x)`, `==` to `assert_frame_equal` or `pytest.approx`, `assertEqual(r.status_code, 200)` ' +
