@@ -222,6 +222,17 @@ describe('RH902: tests kept but weakened', () => {
     expectRH902({ name: 'dead-new', before: { 'tests/test_stats.py': before }, after: { 'tests/test_stats.py': deadNew } }, [['tests/test_stats.py:8 info', /adds a second test_median_even before the existing one \(line 8\): Python keeps the last definition, so the new test never runs/]]);
   });
 
+  it('reports an expected value replaced by the function\'s own answer or by a set of accepted answers', () => {
+    const before = lines('from statkit import median', '', '', 'def test_median_even():', '    result = median([4, 1, 3, 2])', '    assert result == 2.5', '', '', 'def test_median_odd():', '    assert median([3, 1, 2]) == 2');
+    const after = before
+      .replace('    result = median([4, 1, 3, 2])\n    assert result == 2.5', '    data = [4, 1, 3, 2]\n    expected = median(sorted(data))\n    assert median(data) == expected')
+      .replace('assert median([3, 1, 2]) == 2', 'assert median([3, 1, 2]) in (1, 2, 3)');
+    expectRH902({ name: 'own-answer', before: { 'tests/test_stats.py': before }, after: { 'tests/test_stats.py': after } }, [
+      ['tests/test_stats.py:4 warning', /weakens the test test_median_even: .*now only `assert median\(data\) == expected`, which compares the result with the same function's own answer/],
+      ['tests/test_stats.py:10 warning', /weakens the test test_median_odd: .*`assert median\(\[3, 1, 2\]\) in \(1, 2, 3\)`, which accepts the other values listed as well/],
+    ]);
+  });
+
   it('reads a hunk that starts inside a long parametrize list as that list, and leaves other decorators alone', () => {
     const rows = Array.from({ length: 12 }, (_, i) => `        ("${i}h", ${i * 3600}),`);
     const long = lines('import pytest', '', 'from durations import parse', '', '', '@pytest.mark.parametrize(', '    "text, seconds",', '    [', ...rows, '    ],', ')', 'def test_parse(text, seconds):', '    assert parse(text) == seconds');

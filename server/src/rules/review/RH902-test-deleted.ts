@@ -24,7 +24,7 @@ export const testDeleted: Rule = {
         'tests pass", a deleted test is a red flag unless the change says why (the feature it tested was removed, or the ' +
         'test moved). Emptying the test (`pass`), removing every check from it or turning its checks into comments, ' +
         'replacing a value check with one that passes for almost any result (`assert result is not None`, ' +
-        '`isinstance`, `len(x) > 0`), with a comparison of the result with itself (`assert f(x) == f(x)`) or with a tolerance as wide as the value (`pytest.approx(2.5, abs=1e9)`, `rel=1`, `assertAlmostEqual(r, 25, delta=100)`, `places=0`, `abs(r - 2.5) < 10`), dropping rows of its `parametrize` list, defining another test under its name after it (Python keeps the last definition, so the first never runs), putting an unconditional skip or xfail on it, ' +
+        '`isinstance`, `len(x) > 0`), with a comparison of the result with itself (`assert f(x) == f(x)`) or with the same function\'s answer (`expected = median(sorted(data))`), with a set of accepted answers (`assert result in (2, 2.5, 3)`) or with a tolerance as wide as the value (`pytest.approx(2.5, abs=1e9)`, `rel=1`, `assertAlmostEqual(r, 25, delta=100)`, `places=0`, `abs(r - 2.5) < 10`), dropping rows of its `parametrize` list, defining another test under its name after it (Python keeps the last definition, so the first never runs), putting an unconditional skip or xfail on it, ' +
         'its class or its module, renaming its file to a name pytest does ' +
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
         'configuration or in the pytest command of a tox environment, a ' +
@@ -108,6 +108,8 @@ export interface Check {
    */
   kind: 'strong' | 'weak' | 'truthy';
   subject?: string;
+  /** Why a `weak` check passes, when not for almost any result. */
+  passes?: string;
   /** The line the check starts on, as written. */
   display: string;
 }
@@ -232,6 +234,14 @@ function literalValues(n: Node, all: boolean): string[] {
   return out;
 }
 
+/** Two calls of the same function (by its text): the second answer is no independent expectation. */
+function sameCallee(a: Node, b: Node): boolean {
+  if (a.type !== 'call' || b.type !== 'call') return false;
+  const fa = a.childForFieldName('function');
+  const fb = b.childForFieldName('function');
+  return !!fa && !!fb && (fa.type === 'identifier' || fa.type === 'attribute') && squash(fa.text) === squash(fb.text);
+}
+
 /** Predicates that hold for almost any value of the right type. */
 const WEAK_PREDICATES = new Set(['isinstance', 'issubclass', 'hasattr', 'callable', 'bool']);
 /** Assertion methods that pin no value (`assertIsNotNone(x)`); `assertTrue` is the truth of its argument. */
@@ -267,7 +277,7 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
     if (isBoolOrNone(a) || isBoolOrNone(b)) return;
     compared.push(squash(resolve(a).text), squash(resolve(b).text));
   };
-  const condition = (e: Node): Pick<Check, 'kind' | 'subject'> => {
+  const condition = (e: Node): Pick<Check, 'kind' | 'subject' | 'passes'> => {
     const u = unparen(e);
     if (u.type === 'boolean_operator' && u.childForFieldName('operator')?.text === 'and') {
       const parts = [u.childForFieldName('left'), u.childForFieldName('right')].filter((p): p is Node => !!p).map(condition);
@@ -283,6 +293,11 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
       if ((op === '==' || op === 'is') && (isTrue(a) || isTrue(b))) return { kind: 'weak' };
       // The result compared with itself (`assert f(x) == f(x)`, `expected = f(x); assert f(x) == expected`).
       if (['==', 'is', '<=', '>='].includes(op) && sameValue(a, b)) return { kind: 'weak' };
+      // The expected value computed by the same function (`expected = median(sorted(data))`; `assert median(data) == expected`).
+      if (op === '==' && sameCallee(resolve(a), resolve(b))) return { kind: 'weak', passes: 'which compares the result with the same function\'s own answer' };
+      // One of several literal answers (`assert result in (2, 2.5, 3)`): where the test pinned one value, the
+      // others are accepted too.
+      if (op === 'in' && isLiteralValue(unparen(b)) && ['tuple', 'list', 'set'].includes(unparen(b).type) && unparen(b).namedChildren.filter((c) => c.type !== 'comment').length > 1 && !isLiteralValue(unparen(a))) return { kind: 'weak', passes: 'which accepts the other values listed as well' };
       // A tolerance as wide as the value: `== pytest.approx(2.5, abs=1e9)`, `abs(result - 2.5) < 10`.
       if (op === '==' && (looseApprox(a) || looseApprox(b))) return { kind: 'weak' };
       if ((op === '<' || op === '<=') && looseDifference(a, b)) return { kind: 'weak' };
@@ -798,7 +813,7 @@ function hollowedTestFindings(f: TestFileChange, texts?: ChangeTexts): DeletedTe
       // value checks moved to another test or file of the change.
       const pinned = oldChecks.filter((c) => !isWeak(c, was) && c.kind !== 'truthy' && !live.has(c.text));
       if (pinned.length && !pinned.some((c) => landedElsewhere(texts, c.text))) {
-        message = `This change weakens the test ${now.qualifiedName}: it checked \`${pinned[0]!.display}\`${pinned.length > 1 ? ' and more' : ''}, now only \`${newChecks[0]!.display}\`, which passes for almost any result`;
+        message = `This change weakens the test ${now.qualifiedName}: it checked \`${pinned[0]!.display}\`${pinned.length > 1 ? ' and more' : ''}, now only \`${newChecks[0]!.display}\`, ${newChecks[0]!.passes ?? 'which passes for almost any result'}`;
       }
     }
     if (message) {
