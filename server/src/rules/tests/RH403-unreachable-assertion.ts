@@ -210,7 +210,7 @@ export const unreachableAssertion: Rule = {
         'looks intact in review, but the run no longer executes them. The same holds for assertions moved under `if False:` / `if 0:` / `while False:` (or `if CHECK:` with a module flag `CHECK = False` nothing else sets), ' +
         'into a loop over an empty literal, into a nested function the test never calls, or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it), ' +
         'also when the list is a name bound only to `[]` (`CASES = []`), emptied by its last module-level binding (`CASES = CASES[:0]`), or a comprehension that keeps nothing (`[c for c in CASES if False]`); ' +
-        'likewise for a loop over a module table bound only to an empty literal (`SAMPLES = {}` with its entries commented out), a generator expression of checks nothing iterates (`checks = (self.assertEqual(...) for ...)` with only `assertIsNotNone(checks)` after it) and a lambda nothing calls (`verify = lambda: self.assertEqual(...)`, then `assertTrue(callable(verify))`). ' +
+        'likewise for a loop over a table bound only to an empty literal (a module\'s `SAMPLES = {}`, a test\'s `cases = []  # filled in CI`; `info` when the literal keeps its entries as comments, cases parked in plain sight), a generator expression of checks nothing iterates (`checks = (self.assertEqual(...) for ...)` with only `assertIsNotNone(checks)` after it) and a lambda nothing calls (`verify = lambda: self.assertEqual(...)`, then `assertTrue(callable(verify))`). ' +
         'A test that returns whenever its result is truthy (`out = f(x)`, `if out: return`, then `assert out == expected`) checks the result only when the code produced nothing. ' +
         'A `yield` anywhere in a test makes it a generator: unittest calls it, gets a generator and records a pass, and pytest does not run it (before 8.4 it reports an xfail), so none of the body runs. ' +
         'An `async def` test on a plain `unittest.TestCase` likewise returns a coroutine nobody awaits.',
@@ -531,6 +531,8 @@ interface DeadRegion {
   blocks: Node[];
   /** Checks that only look at the never-consumed generator or lambda (`assertIsNotNone(gen)`): they check nothing. */
   inert?: Node[];
+  /** The loop's empty literal keeps its entries as comments: cases visibly disabled, not hidden. */
+  commentedOut?: boolean;
   display: string;
 }
 
@@ -571,7 +573,9 @@ function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
       const block = n.childForFieldName('body');
       const right = n.childForFieldName('right')!;
       const named = isEmptyIterable(right) ? '' : ' (the table is only ever bound to an empty literal)';
-      if (block) out.push({ holder: n, blocks: [block], display: `\`for ... in ${right.text}:\`${named}` });
+      const literal = emptyLiteralOf(right, ctx);
+      const commentedOut = !!literal?.namedChildren.some((c) => c.type === 'comment');
+      if (block) out.push({ holder: n, blocks: [block], commentedOut, display: `\`for ... in ${right.text}:\`${named}` });
       return false;
     } else if (deferred(n)) {
       // Assertions in a generator nothing iterates or a lambda nothing calls.
@@ -663,6 +667,25 @@ function isEmptyLoopSource(node: Node | null, ctx: RuleContext): boolean {
     const call = p?.type === 'attribute' && p.childForFieldName('object')?.id === id!.id && /^(items|keys|values)$/.test(p.childForFieldName('attribute')?.text ?? '') ? p.parent : null;
     return call?.type === 'call' && !callArguments(call).positional.length && iterated(call);
   });
+}
+
+/** The empty literal a loop iterates: written in place, or the one binding of a local or module name. */
+function emptyLiteralOf(right: Node, ctx: RuleContext): Node | undefined {
+  let n = unparen(right);
+  if (n.type === 'call') {
+    const f = n.childForFieldName('function');
+    if (f?.type === 'attribute') n = unparen(f.childForFieldName('object')!);
+  }
+  if (n.type !== 'identifier') return isEmptyIterable(n) ? n : undefined;
+  const fn = enclosingFunction(n);
+  for (const scope of fn ? [fn, ctx.root] : [ctx.root]) {
+    for (const a of scope.descendantsOfType('assignment')) {
+      if (a?.childForFieldName('left')?.text !== n.text) continue;
+      const value = a.childForFieldName('right');
+      if (value && isEmptyIterable(value)) return unparen(value);
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -776,6 +799,10 @@ function checkDeadCode(ctx: RuleContext, fn: Node, body: Node, exit: Node | unde
     } else if (live > 0) {
       severity = 'info';
       message += `; \`${name}()\` still checks something else, but this part of it is disabled.`;
+    } else if (region.commentedOut) {
+      // `CASES = [  # (5, 2),  ]`: the entries are in plain sight as comments, a suite's way of parking cases.
+      severity = 'info';
+      message += `: its cases are commented out, so \`${name}()\` checks nothing; restore them or remove the test.`;
     } else {
       message += `: \`${name}()\` checks nothing that runs, so it passes whatever the code does.`;
     }
