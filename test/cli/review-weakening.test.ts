@@ -312,6 +312,17 @@ describe('RH902: tests taken out of the run by their surroundings', () => {
   });
 });
 
+describe('RH902: tests moved to another file', () => {
+  it('judges a moved test against what it was: emptied of its checks on the way is reported', () => {
+    const before = lines('from statkit import median', '', '', 'def test_median_odd():', '    assert median([3, 1, 2]) == 2', '', '', 'def test_median_even():', '    result = median([4, 1, 3, 2])', '    assert result == 2.5');
+    const kept = lines('from statkit import median', '', '', 'def test_median_odd():', '    assert median([3, 1, 2]) == 2');
+    const moved = lines('from statkit import median', '', '', 'def test_median_even():', '    median([4, 1, 3, 2])');
+    expectRH902({ name: 'moved-hollowed', before: { 'tests/test_stats.py': before }, after: { 'tests/test_stats.py': kept, 'tests/test_even.py': moved } }, [
+      ['tests/test_even.py:4 warning', /removes every check from the test test_median_even \(it had 1\).*\(the test moved here from tests\/test_stats\.py\)/],
+    ]);
+  });
+});
+
 describe('RH902: tests folded into parametrize rows', () => {
   const before = lines('from statkit import median', '', '', 'def test_median_odd():', '    assert median([3, 1, 2]) == 2', '', '', 'def test_median_even():', '    result = median([4, 1, 3, 2])', '    assert result == 2.5');
   it('reports a folded test whose row no longer holds its expected value', () => {

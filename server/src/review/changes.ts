@@ -58,6 +58,10 @@ export function newSideView(patch: StructuredPatch): SideView {
     const noNewline = hunk.lines.some((l, j) => l[0] === '\\' && hunk.lines[j - 1]?.[0] !== '-');
     if (last && (noNewline || trailing < context)) end = line;
   });
+  // A created file's one hunk (`@@ -0,0 +1,5 @@`, which jsdiff reads as old start 1) shows all of it.
+  const only = patch.hunks.length === 1 ? patch.hunks[0]! : undefined;
+  const created = patch.isCreate || patch.oldFileName === '/dev/null';
+  if (created && only && only.oldLines === 0) end = only.newStart - 1 + only.newLines;
   return { shown, end };
 }
 

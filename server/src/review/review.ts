@@ -122,7 +122,15 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
       }
     }
     if (change.newSource === undefined || !isPython(change.newPath)) continue;
-    if (change.oldSource === undefined) addedTests.push(...(testsIn(change.newSource, change.newPath!, settings, true)?.tests ?? []).map((t) => t.name));
+    if (change.oldSource === undefined) {
+      const created = testsIn(change.newSource, change.newPath!, settings, true);
+      addedTests.push(...(created?.tests ?? []).map((t) => t.name));
+      // A created test file: tests moved into it are compared with where they came from.
+      if (created?.tests.length) {
+        const newLines = change.newView ? change.newSource.split('\n') : [];
+        testChanges.push({ newPath: change.newPath, oldTests: [], newTests: created.tests, newUncollected: created.uncollected, oldToNew: change.oldToNew, oldUnseen: change.fromHunks, newInView: change.newView ? (t) => showsWhole(change.newView, newLines, t.line, t.endLine ?? t.line) : undefined });
+      }
+    }
     files++;
     const result = analyze({ source: change.newSource, path: options.rolePathFor?.(path) ?? path, settings }, rules);
     if (result.error) {

@@ -36,7 +36,7 @@ export const testDeleted: Rule = {
       example: '# before\ndef test_parse_negative():\n    assert parse("-1") == -1\n# after: the function is gone\n',
       instead: 'Keep the test and fix the code, or explain in the change why the behaviour it tested no longer exists.',
       lookAlikes: [
-        'A test moved to another file or class in the same change (same function name) is not reported.',
+        'A test moved to another file or class in the same change (same function name) is not reported as deleted; it is judged against what it was, so one emptied or weakened on the way is.',
         'A test deleted together with the function or class it calls (the feature goes in the same change: `parse_duration` and `test_parse_duration`) is `info`.',
         'A renamed test file whose tests survive is not reported.',
         'Tests folded into one parametrized test (`test_median_odd` and `test_median_even` become rows of `test_median`) are not reported when a row of the change holds every literal the old test used, its inputs and its expected value; a row with another expected value does not count.',
@@ -724,6 +724,20 @@ export function deletedTestFindings(files: TestFileChange[], addedTests: Iterabl
   const removed = removedDefinitions(texts);
   // Every parametrize row of the change's tests: where a test merged into a parametrized one lands.
   const rows = collectedFiles.flatMap((f) => (f.newTests ?? []).flatMap((t) => (t.cases ?? []).flatMap((c) => c.rows)));
+  // Tests that leave one file and land under their name in another: judged against what they were, as if they had stayed.
+  const landedIn = new Map<string, { test: TestDefinition; file: TestFileChange }>();
+  for (const f of collectedFiles) {
+    const before = new Set(f.oldTests.map((t) => t.qualifiedName));
+    for (const t of f.newTests ?? []) if (!t.isClass && !before.has(t.qualifiedName) && !landedIn.has(t.name)) landedIn.set(t.name, { test: t, file: f });
+  }
+  for (const f of collectedFiles) {
+    const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
+    for (const was of f.oldTests) {
+      const dest = was.isClass || after.has(was.qualifiedName) ? undefined : landedIn.get(was.name);
+      if (!dest || dest.file === f) continue;
+      out.push(...hollowedTestFindings({ ...dest.file, oldTests: [{ ...was, qualifiedName: dest.test.qualifiedName }], newTests: [dest.test] }, texts).map((d) => ({ ...d, finding: { ...d.finding, message: `${d.finding.message} (the test moved here from ${f.oldPath ?? f.newPath})` } })));
+    }
+  }
   for (const f of collectedFiles) {
     out.push(...hollowedTestFindings(f, texts), ...trimmedCaseFindings(f, texts), ...disabledTestFindings(f), ...shadowedTestFindings(f));
     const after = new Set((f.newTests ?? []).map((t) => t.qualifiedName));
