@@ -312,6 +312,14 @@ describe('RH902: tests taken out of the run by their surroundings', () => {
   });
 });
 
+describe('RH902: checks turned around', () => {
+  it('reports a check the change wraps in an expectation of AssertionError', () => {
+    const before = lines('from textkit import slugify', '', '', 'def test_slugify():', '    assert slugify("Hello, World!") == "hello-world"');
+    const after = lines('import pytest', '', 'from textkit import slugify', '', '', 'def test_slugify():', '    with pytest.raises(AssertionError):', '        assert slugify("Hello, World!") == "hello-world"');
+    expectRH902({ name: 'inverted', before: { 'tests/test_text.py': before }, after: { 'tests/test_text.py': after } }, [['tests/test_text.py:6 warning', /wraps the check `assert slugify\("Hello, World!"\) == "hello-world"` of the test test_slugify in an expectation of AssertionError/]]);
+  });
+});
+
 describe('RH902: tests moved to another file', () => {
   it('judges a moved test against what it was: emptied of its checks on the way is reported', () => {
     const before = lines('from statkit import median', '', '', 'def test_median_odd():', '    assert median([3, 1, 2]) == 2', '', '', 'def test_median_even():', '    result = median([4, 1, 3, 2])', '    assert result == 2.5');

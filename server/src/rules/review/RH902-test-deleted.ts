@@ -24,7 +24,7 @@ export const testDeleted: Rule = {
         'tests pass", a deleted test is a red flag unless the change says why (the feature it tested was removed, or the ' +
         'test moved). Emptying the test (`pass`), removing every check from it or turning its checks into comments, ' +
         'replacing a value check with one that passes for almost any result (`assert result is not None`, ' +
-        '`isinstance`, `len(x) > 0`), with a comparison of the result with itself (`assert f(x) == f(x)`) or with the same function\'s answer (`expected = median(sorted(data))`), with a set of accepted answers (`assert result in (2, 2.5, 3)`) or with a tolerance as wide as the value (`pytest.approx(2.5, abs=1e9)`, `rel=1`, `assertAlmostEqual(r, 25, delta=100)`, `places=0`, `abs(r - 2.5) < 10`), dropping rows of its `parametrize` list, defining another test under its name after it (Python keeps the last definition, so the first never runs), putting an unconditional skip or xfail on it, ' +
+        '`isinstance`, `len(x) > 0`), with a comparison of the result with itself (`assert f(x) == f(x)`) or with the same function\'s answer (`expected = median(sorted(data))`), with a set of accepted answers (`assert result in (2, 2.5, 3)`), wrapping a check in `pytest.raises(AssertionError)` (the test then passes only when the check fails) or with a tolerance as wide as the value (`pytest.approx(2.5, abs=1e9)`, `rel=1`, `assertAlmostEqual(r, 25, delta=100)`, `places=0`, `abs(r - 2.5) < 10`), dropping rows of its `parametrize` list, defining another test under its name after it (Python keeps the last definition, so the first never runs), putting an unconditional skip or xfail on it, ' +
         'its class or its module, renaming its file to a name pytest does ' +
         'not collect, or telling pytest to leave it out (`addopts = --deselect ...`, `--ignore`, `-k`, `-m` in the ' +
         'configuration or in the pytest command of a tox environment, a ' +
@@ -110,6 +110,8 @@ export interface Check {
   subject?: string;
   /** Why a `weak` check passes, when not for almost any result. */
   passes?: string;
+  /** Inside `pytest.raises(AssertionError)` / `assertRaises(AssertionError)`: expected to fail. */
+  inverted?: boolean;
   /** The line the check starts on, as written. */
   display: string;
 }
@@ -234,6 +236,20 @@ function literalValues(n: Node, all: boolean): string[] {
   return out;
 }
 
+/** The check sits in a `with` block that expects an AssertionError (`pytest.raises`, `self.assertRaises`). */
+function expectsItsFailure(check: Node): boolean {
+  for (let p = check.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type !== 'with_statement') continue;
+    for (const item of p.descendantsOfType('with_item')) {
+      const call = item?.childForFieldName('value');
+      const c = call && unparen(call);
+      if (c?.type !== 'call' || !/(^|\.)(raises|assertRaises)$/.test(c.childForFieldName('function')?.text ?? '')) continue;
+      if (/^(builtins\.)?AssertionError$/.test(callArguments(c).positional[0]?.text ?? '')) return true;
+    }
+  }
+  return false;
+}
+
 /** Two calls of the same function (by its text): the second answer is no independent expectation. */
 function sameCallee(a: Node, b: Node): boolean {
   if (a.type !== 'call' || b.type !== 'call') return false;
@@ -322,6 +338,8 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
     }
     return { kind: 'strong' };
   };
+  // `with pytest.raises(AssertionError): assert f(x) == 3`: the test passes exactly when the check fails.
+  if (expectsItsFailure(n)) return { text, display, kind: 'weak', inverted: true, passes: 'which passes only when that check fails' };
   if (n.type === 'assert_statement') {
     const cond = n.namedChildren[0];
     return { text, display, ...(cond ? condition(cond) : { kind: 'strong' }) };
@@ -820,6 +838,9 @@ function hollowedTestFindings(f: TestFileChange, texts?: ChangeTexts): DeletedTe
         severity = 'info';
         message += ', though the test keeps as many checks as before';
       }
+    } else if (newChecks.some((c) => c.inverted && oldChecks.some((o) => o.text === c.text && !o.inverted))) {
+      const c = newChecks.find((x) => x.inverted && oldChecks.some((o) => o.text === x.text && !o.inverted))!;
+      message = `This change wraps the check \`${c.display}\` of the test ${now.qualifiedName} in an expectation of AssertionError: the test now passes only when that check fails`;
     } else if (was.checks && !now.checks && !helper && whole) {
       message = `This change removes every check from the test ${now.qualifiedName} (it had ${was.checks}): it still runs the code but no longer compares anything`;
     } else if (newChecks.length && !helper && whole && newChecks.every((c) => isWeak(c, was))) {
