@@ -8,7 +8,8 @@ import type { FileFacts } from './rule';
 import type { NameResolver } from './names';
 import type { AnalysisSettings, FileRole } from './types';
 
-export const DEFAULT_TEST_GLOBS = ['**/test_*.py', '**/*_test.py', '**/tests/**', '**/test/**'];
+// `tests.py`: a Django app's test module (its runner's default pattern, `test*.py`, finds it).
+export const DEFAULT_TEST_GLOBS = ['**/test_*.py', '**/*_test.py', '**/tests.py', '**/tests/**', '**/test/**'];
 export const DEFAULT_TEST_INFRASTRUCTURE_GLOBS = ['**/conftest.py'];
 
 const matcherCache = new Map<string, (path: string) => boolean>();

@@ -37,6 +37,7 @@ import {
   classifyReason,
   classifyReasonText,
   comparisonOperator,
+  calleeLastName,
   constantTruth,
   decoratorsOfTestAndClass,
   identifierWords,
@@ -352,7 +353,8 @@ function checkModuleTestFlag(ctx: RuleContext, assign: Node, stmt: Node): void {
   // `False`, `None`, `0`; an empty `{}` is how doctest's own copies start their table of extra tests.
   const v = unparen(right);
   if (!(v.type === 'false' || v.type === 'none' || (v.type === 'integer' && literalTruth(v) === false))) return;
-  if (!moduleDefinesTests(ctx.root)) return;
+  // `test_data(seed)` helpers that return values and check nothing are why a helper module sets the flag.
+  if (!moduleDefinesTests(ctx.root, true)) return;
   ctx.report({
     node: assign,
     message: `Module-level \`${assign.text.split('\n')[0]}\`${gateNote(stmt)} stops pytest from collecting any test in this file: none of them runs, and the run reports nothing missing. Remove it, or skip under a condition that names why the tests cannot run here.`,
@@ -642,19 +644,28 @@ function checkClass(ctx: RuleContext, cls: Node): void {
   }
 }
 
-function moduleDefinesTests(root: Node): boolean {
+function moduleDefinesTests(root: Node, checking = false): boolean {
   return root.namedChildren.some((s) => {
     const d = definitionOf(s);
-    return (d.type === 'function_definition' && /^test/.test(functionName(d))) || (d.type === 'class_definition' && definesTests(d));
+    return (d.type === 'function_definition' && /^test/.test(functionName(d)) && (!checking || checksSomething(d))) || (d.type === 'class_definition' && definesTests(d, checking));
   });
 }
 
 /** The class body defines `test*` methods (a skip in its setUp then silences them). */
-function definesTests(cls: Node): boolean {
+function definesTests(cls: Node, checking = false): boolean {
   return (cls.childForFieldName('body')?.namedChildren ?? []).some((s) => {
     const d = definitionOf(s);
-    return d.type === 'function_definition' && /^test/.test(functionName(d));
+    return d.type === 'function_definition' && /^test/.test(functionName(d)) && (!checking || checksSomething(d));
   });
+}
+
+/** A function that asserts, fails or expects an exception somewhere in its body: a test, not a helper named like one. */
+function checksSomething(fn: Node): boolean {
+  for (const n of fn.descendantsOfType(['assert_statement', 'call'])) {
+    if (n?.type === 'assert_statement') return true;
+    if (n && /^(assert|fail|raises|check|verify|expect)/i.test(calleeLastName(n))) return true;
+  }
+  return false;
 }
 
 /** A class whose name says skipping is its purpose (`SkipDocTestCase`, `SkippedTest`). */
@@ -1030,7 +1041,7 @@ export const blanketSkip: Rule = {
         'Version gates that some Python 3 release (3.0 to 3.99) meets and another does not (`skipif(sys.version_info < (3, 10))`, `skipif(sys.version_info >= (4,))`, `skipif(sys.version_info.minor < 11)`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet. A version condition every release meets is reported like `skipif(True)`; its reason lowers it to `info` only when it names the Python it is about ("Python 2 only", "py3k"): "needs a newer interpreter" under `sys.version_info < (99,)` stays a warning.',
         'Parametrized tests where some cases run, where the case marks are conditional (`skipif(sys.platform == "win32")`) or strict xfails, with a single case, or whose cases are built by code stay quiet; when every case of a literal table carries an unconditional skip or non-strict xfail, it is a warning, or `info` when a reason names the environment or a tracked issue ("GH#22092").',
         'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`; "known issue" without a reference and "flaky" (even "flaky on CI") are not reasons outside the code and keep the warning. A reason that says the tests fail ("timing-sensitive, see #412", "flaky on CI, see #412", "broken on CI runners", "race condition, gh-88") and names nothing else than the project\'s CI or an issue number keeps the warning too: the CI is where the tests are meant to run, and a ticket is no condition. A failure tied to a platform, a distribution, the network or a resource ("fails on Windows, see #412", "flaky convergence, https://bugs.debian.org/944054") stays `info`.',
-        '`__test__ = False` (or `None`, `0`) at module level in a test module that defines tests is a warning: pytest (and nose) collect nothing from it. On a class (`class TestData: __test__ = False`, an abstract base whose subclasses set it back), in a module without tests or in a conftest it stays quiet, and so does doctest\'s table `__test__ = {...}`.',
+        '`__test__ = False` (or `None`, `0`) at module level in a test module that defines tests is a warning: pytest (and nose) collect nothing from it. On a class (`class TestData: __test__ = False`, an abstract base whose subclasses set it back), in a module without tests (or whose test-named functions check nothing: data helpers) or in a conftest it stays quiet, and so does doctest\'s table `__test__ = {...}`.',
         'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`, or inside a conditional decorator that returns its target unchanged when a condition does not hold, `def skip_if(condition, reason): def decorate(target): if not condition: return target ...`; under a constant condition, `if not True:`, or when the module applies the factory with a condition that is always true, `known_failure = skip_if(True, "known failure")`, the wrapper is still reported), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment and the try block calls no code of the project (`os.sysconf(...)`, `raw.decode(...)`); around the module\'s own functions (`return _flood(grid)`, `self._step(x)`, a relative import) the reason does not lower it.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
