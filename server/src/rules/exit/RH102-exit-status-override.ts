@@ -6,7 +6,7 @@
  * without looking at the outcome (or forgives the failing status it got back). Setting a non-zero
  * status, computing it, or initialising it before the work stay quiet.
  */
-import { baseExpressions, callArguments, containsNode, dottedName, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isUnderMainGuard, moduleAssignments, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, moduleFunctionNamed, parameterNames, returnsOf, returnValue, containsNode, dottedName, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isUnderMainGuard, moduleAssignments, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { builtStrings } from '../equality/helpers';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
@@ -416,7 +416,7 @@ export const exitStatusOverride: Rule = {
         'Computing the status (`session.exitstatus = doit(config, session) or 0`, `= exc.returncode`), or recomputing it from itself so that a failed run (status 1) stays non-zero (`int(exitstatus != 0)`, `int(exitstatus not in (0, 5))`, `min(exitstatus, 1)`, or a remap only reached for other statuses: `if exitstatus == ExitCode.INTERRUPTED: session.exitstatus = exitstatus - 1`) — quiet; but a computation that is 0 whatever the run did (`min(exitstatus, 0)`, `exitstatus and 0`, `exitstatus * 0`) or 0 for status 1 (`int(exitstatus not in (0, 1))`, `max(0, exitstatus - 1)`, `0 if exitstatus <= ExitCode.TESTS_FAILED else exitstatus`) is an `error`.',
         'Initialising it before the work (in `__init__`, or assigned again later in the same function, as pytest\'s own `wrap_session` does) — quiet.',
         'Turning only `ExitCode.NO_TESTS_COLLECTED` into success — `info` (`quiet` in a runner script, including `case ExitCode.NO_TESTS_COLLECTED: sys.exit(0)`); a conditional whose success branch is taken for a failed status (`0 if exitstatus == 1 else exitstatus`) is an `error`, one on anything else (`0 if flaky_only else exitstatus`) `info`.',
-        'A plain `pytest_cmdline_main` (no `yield`) that handles its own option and returns 0, as pytest\'s `--fixtures` does — quiet; a wrapper that returns success only when no tests were collected, or on a condition other than the status — `info`. An unguarded `session.exitstatus -= n` — `info`.',
+        'A plain `pytest_cmdline_main` (no `yield`) that handles its own option and returns 0, as pytest\'s `--fixtures` does — quiet; a wrapper that returns success only when no tests were collected, or on a condition other than the status — `info`. An unguarded `session.exitstatus -= n` — `info`; but `session.testsfailed -= len(_failed)` (or `= max(0, session.testsfailed - len(_failed))`) where the file fills `_failed` from every failed report (`if report.failed:`, or a helper true by default: `getattr(report, "flaky", report.when == "call")`) is an `error`; a list filled only for marked or listed tests stays quiet.',
         'Hooks that write summaries without touching the status; excepthooks that log or exit non-zero — quiet.',
         'Runner scripts whose status comes from the run (`sys.exit(pytest.main())`, `sys.exit(not result.wasSuccessful())`, `sys.exit(0)` only under `if result.wasSuccessful():`), and `unittest.main()` followed by an exit it never reaches — quiet.',
         'A `finally` around the run that only cleans up, or that checks the outcome before its exit — quiet. Requiring tests to have run *and* passed (`0 if result.testsRun and result.wasSuccessful() else 1`) — quiet.',
@@ -567,6 +567,8 @@ function statusListeners(ctx: RuleContext): Listeners {
     else if (v.type === 'conditional_expression' && v.namedChildren.some((c, i) => i !== 1 && isSuccessLiteral(c, names))) {
       severity = turnsFailureIntoSuccess(v, names) ? 'error' : 'info';
     }
+    // `testsfailed = max(0, testsfailed - len(_failures))`: lowered by a count the plugin took from every failed report.
+    else if (attr === 'testsfailed' && subtractsEveryFailure(v, target, ctx.root)) severity = 'error';
     else return;
     if (attr === 'exitstatus' && isNoTestsCollectedGuard(node)) severity = 'info';
     if (node.type === 'assignment' && isInitialisation(node, target, names)) return;
@@ -683,6 +685,7 @@ function statusListeners(ctx: RuleContext): Listeners {
       if ((op === '*=' || op === '&=') && isSuccessLiteral(right, names)) severity = 'error';
       else if (LOWERING_OPERATORS.has(op ?? '') && !(op !== '//=' && op !== '%=' && isSuccessLiteral(right, names))) {
         if ((op === '-=' || op === '^=') && sameStatus(right, left)) severity = 'error';
+        else if (op === '-=' && attr === 'testsfailed' && countsEveryFailure(right, ctx.root)) severity = 'error';
         // `if exitstatus == ExitCode.TESTS_FAILED: session.exitstatus -= 1`: lowered exactly when the run failed.
         else if (guardedByFailedStatus(node, names)) severity = 'error';
         else if (op === '-=' || op === '//=' || op === '>>=') severity = 'info';
@@ -943,4 +946,127 @@ function findById(root: Node, id: number, at: Node): Node | undefined {
   }
   void root;
   return found;
+}
+
+/** `status - len(x)`, optionally in `max(0, ...)`, where `x` is collected from every failed report (see `countsEveryFailure`). */
+function subtractsEveryFailure(value: Node, target: Node, root: Node): boolean {
+  let v = unparen(value);
+  if (v.type === 'call' && v.childForFieldName('function')?.text === 'max') {
+    const args = callArguments(v).positional;
+    if (args.length !== 2) return false;
+    const other = args.find((a) => unparen(a).type === 'binary_operator');
+    if (!other) return false;
+    v = unparen(other);
+  }
+  if (v.type !== 'binary_operator' || v.childForFieldName('operator')?.type !== '-') return false;
+  const l = v.childForFieldName('left');
+  const r = v.childForFieldName('right');
+  return !!l && !!r && unparen(l).text === unparen(target).text && countsEveryFailure(r, root);
+}
+
+/**
+ * `len(_failed)` where the module's `_failed` gets an `append`/`add` (in a report hook) under a condition that
+ * holds for every failed report and for no passed one: `if report.failed:`, `if report.failed and
+ * _is_flaky(report):` with `_is_flaky` true by default (`getattr(report, "flaky", report.when == "call")`).
+ * A condition on anything the evaluator does not know (a marker, a node id list) keeps it unknown.
+ */
+function countsEveryFailure(value: Node, root: Node): boolean {
+  const c = unparen(value);
+  if (c.type !== 'call' || c.childForFieldName('function')?.text !== 'len') return false;
+  const arg = callArguments(c).positional[0];
+  const name = arg && unparen(arg).type === 'identifier' ? unparen(arg).text : undefined;
+  if (!name) return false;
+  let found = false;
+  forEachDescendant(root, (m) => {
+    if (found) return false;
+    const f = m.type === 'call' ? m.childForFieldName('function') : null;
+    if (f?.type !== 'attribute' || f.childForFieldName('object')?.text !== name || !/^(append|add)$/.test(f.childForFieldName('attribute')?.text ?? '')) return true;
+    const fn = enclosingFunction(m);
+    if (!fn) return true;
+    const params = new Set(parameterNames(fn));
+    const conds: Node[] = [];
+    for (let p = m.parent, child: Node = m; p && p.id !== fn.id; child = p, p = p.parent) {
+      if (p.type === 'if_statement' && child.id === p.childForFieldName('consequence')?.id) conds.push(p.childForFieldName('condition')!);
+      else if (/^(else_clause|elif_clause|try_statement|for_statement|while_statement|with_statement)$/.test(p.type)) return true;
+    }
+    const holds = (failed: boolean) => conds.reduce<boolean | undefined>((acc, cond) => (acc === false ? false : and(acc, reportTest(cond, params, failed, root, 0))), true);
+    if (conds.length && holds(true) === true && holds(false) === false) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function and(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
+  if (a === false || b === false) return false;
+  return a === true && b === true ? true : undefined;
+}
+
+/** The value of `n` for a plain call-phase report (no extra attributes) that failed or passed; undefined when unknown. */
+function reportValue(n: Node, params: Set<string>, failed: boolean, root: Node, depth: number): boolean | string | undefined {
+  const o = unparen(n);
+  if (depth > 3) return undefined;
+  if (o.type === 'true') return true;
+  if (o.type === 'false') return false;
+  if (o.type === 'string') return stringValue(o);
+  if (o.type === 'attribute' && params.has(o.childForFieldName('object')?.text ?? '')) {
+    switch (o.childForFieldName('attribute')?.text) {
+      case 'failed': return failed;
+      case 'passed': return !failed;
+      case 'skipped': return false;
+      case 'when': return 'call';
+      case 'outcome': return failed ? 'failed' : 'passed';
+    }
+    return undefined;
+  }
+  if (o.type === 'not_operator') {
+    const a = reportValue(o.childForFieldName('argument')!, params, failed, root, depth);
+    return typeof a === 'boolean' ? !a : undefined;
+  }
+  if (o.type === 'boolean_operator') {
+    const a = reportValue(o.childForFieldName('left')!, params, failed, root, depth);
+    const b = reportValue(o.childForFieldName('right')!, params, failed, root, depth);
+    const isAnd = o.childForFieldName('operator')?.type === 'and';
+    if (typeof a !== 'boolean' || typeof b !== 'boolean') {
+      if (isAnd && (a === false || b === false)) return false;
+      if (!isAnd && (a === true || b === true)) return true;
+      return undefined;
+    }
+    return isAnd ? a && b : a || b;
+  }
+  if (o.type === 'comparison_operator' && o.namedChildCount === 2) {
+    const op = o.child(1)?.type;
+    const a = reportValue(o.namedChildren[0]!, params, failed, root, depth);
+    const b = reportValue(o.namedChildren[1]!, params, failed, root, depth);
+    if (typeof a !== 'string' || typeof b !== 'string') return undefined;
+    return op === '==' ? a === b : op === '!=' ? a !== b : undefined;
+  }
+  if (o.type === 'call') {
+    const fn = o.childForFieldName('function');
+    const args = callArguments(o);
+    if (args.hasSplat || args.keywords.size) return undefined;
+    // `getattr(report, "flaky", default)`: a plain report has no such attribute.
+    if (fn?.text === 'getattr' && args.positional.length === 3 && params.has(unparen(args.positional[0]!).text)) {
+      const attr = stringValue(args.positional[1]);
+      return attr && !['failed', 'passed', 'skipped', 'when', 'outcome', 'longrepr', 'nodeid', 'keywords'].includes(attr) ? reportValue(args.positional[2]!, params, failed, root, depth + 1) : undefined;
+    }
+    // A module function that returns one expression of the report it is given.
+    const def = fn?.type === 'identifier' ? moduleFunctionNamed(root, fn.text) : undefined;
+    if (!def) return undefined;
+    const rets = returnsOf(def);
+    const ret = rets.length === 1 ? returnValue(rets[0]!) : undefined;
+    const body = def.childForFieldName('body')?.namedChildren.filter((s) => s.type !== 'comment' && !(s.type === 'expression_statement' && s.namedChild(0)?.type === 'string'));
+    if (!ret || body?.length !== 1) return undefined;
+    const inner = new Set<string>();
+    parameterNames(def).forEach((p, i) => {
+      const a = args.positional[i];
+      if (a && params.has(unparen(a).text)) inner.add(p);
+    });
+    return inner.size ? reportValue(ret, inner, failed, root, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+function reportTest(cond: Node, params: Set<string>, failed: boolean, root: Node, depth: number): boolean | undefined {
+  const v = reportValue(cond, params, failed, root, depth);
+  return typeof v === 'boolean' ? v : undefined;
 }

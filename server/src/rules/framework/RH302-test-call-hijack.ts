@@ -20,7 +20,7 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, enclosingClass, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, moduleAssignments, moduleFunctionNamed, returnsOf, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, spelledByValue, whenMentioned } from '../../engine/prefilter';
 import { callRebindings, mayRebindCall } from '../../engine/rebinding';
 import type { Rule, RuleContext } from '../../engine/rule';
@@ -159,7 +159,7 @@ export const testCallHijack: Rule = {
         'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events), also built with `type(...)`, bound in the class body to a recording method or a wrapper that calls one, or wrapped in a `setattr` loop by a logging plugin.',
         'Protocol hooks that build their reports with `CallInfo.from_call` of the real phases (`item.runtest`, `ihook.pytest_runtest_call(item=item)`): building a report (`from_item_and_call(item, call)`) is not running the test, the phase it wraps is.',
         'An `addError` that records a `SkipTest` error as a skip (`if isinstance(exc, SkipTest): self.addSkip(...)`), as unittest does, and records the other errors.',
-        'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`).',
+        'Wrappers around `item.obj` / `item.runtest` that log and re-raise, time in `try/finally`, or turn one specific dependency error into a skip (`except ConnectionError: pytest.skip(...)`, or `except Exception as e:` with `if isinstance(e, (OSError, TimeoutError)): pytest.skip(...)` then `raise`); a type list there that admits test failures (`AssertionError`, `Exception`, also in a module tuple or a helper) skips every failing test and is an error.',
         'Retry loops that clear `result.failures` and run the failed tests into the same result again (also in a `TestCase.run` override); result classes resetting their own lists.',
         'Django runners that report or list the tests and return `super().suite_result(...)` / `super().run_tests(...)` (a listing mode may return 0 on its own path).',
         'Runner overrides of `run_suite` (Django) or `run` (`TextTestRunner` subclasses) that run the suite they are given (another runner\'s `run(suite)`, `test(result)`, a pool over the suite) or only raise (abstract): quiet. One that returns a result without running the suite is an error.',
@@ -336,6 +336,10 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
  */
 function handlerEffect(ctx: RuleContext, clause: Node, fn: Node): { what: string; severity: Severity; relabels: boolean } | undefined {
   const h = classifyHandler(clause, ctx.names);
+  // `except Exception as exc: if isinstance(exc, (OSError, AssertionError)): pytest.skip(...)` then `raise`:
+  // the skip is gated on a type list that admits test failures, so every failing test is skipped.
+  const gated = failureGatedSkip(ctx, clause);
+  if (gated) return { what: `turns the test's exception into a skip when \`${snippet(gated)}\` holds, and the types it admits include test failures (\`AssertionError\`): failing tests are reported as skipped`, severity: 'error', relabels: true };
   if (h.outcome === 'raises') return undefined;
   const caught = h.caught ? `\`${h.caught}\`` : 'every exception (bare `except:`)';
   // `NotImplementedError` is what unfinished code under test raises: swallowing it lets every test of the
@@ -1520,4 +1524,78 @@ function checkRebinding(
       severity: sev(ctx, r.node, 'error'),
     });
   }
+}
+
+/** Types that test failures are instances of. */
+const FAILURE_TYPES = /^(builtins\.)?(BaseException|Exception|AssertionError)$|(^|\.)(Failed|OutcomeException|fail\.Exception)$/;
+
+/**
+ * The condition of an `if` in `clause` whose branch calls `pytest.skip`/`xfail` (or raises a skip) when the
+ * caught exception is of a type list that admits test failures: `isinstance(exc, _ERRORS)` with a module
+ * tuple holding `AssertionError` (or `Exception`), also through a module helper returning such a test.
+ * Network plugins that skip on `(OSError, ConnectionError)` only stay quiet.
+ */
+function failureGatedSkip(ctx: RuleContext, clause: Node): Node | undefined {
+  const pattern = clause.namedChildren.find((c) => c.type === 'as_pattern');
+  const exc = pattern ? /\bas\s+(\w+)\s*$/.exec(pattern.text)?.[1] : undefined;
+  const block = clause.namedChildren.find((c) => c.type === 'block');
+  // The handler must catch failures in the first place (`except Exception as exc:`).
+  if (!exc || !block || !typesAdmitFailures(ctx, pattern!.namedChildren[0]!, 0)) return undefined;
+  let found: Node | undefined;
+  forEachInScope(block, (n) => {
+    if (found) return false;
+    if (n.type !== 'if_statement') return true;
+    const cond = n.childForFieldName('condition');
+    const consequence = n.childForFieldName('consequence');
+    if (cond && consequence && relabelsIn(ctx, consequence) && admitsFailures(ctx, cond, new Set([exc]), 0)) found = cond;
+    return !found;
+  });
+  return found;
+}
+
+/** A skip/xfail call or a raised skip exception directly in `block`. */
+function relabelsIn(ctx: RuleContext, block: Node): boolean {
+  let yes = false;
+  forEachInScope(block, (n) => {
+    if (yes) return false;
+    const call = n.type === 'call' ? n : n.type === 'raise_statement' && n.namedChildren[0] && unparen(n.namedChildren[0]).type === 'call' ? unparen(n.namedChildren[0]) : undefined;
+    const q = call ? ctx.names.callee(call) ?? dottedName(call.childForFieldName('function')) ?? '' : '';
+    if (/^(pytest|_pytest\.outcomes)\.(skip|xfail)$|^unittest(\.case)?\.SkipTest$|(^|\.)skip\.Exception$/.test(q)) yes = true;
+    return !yes;
+  });
+  return yes;
+}
+
+/** `cond` holds for a test failure caught as one of `exc`: `isinstance(exc, T)` with `T` admitting `AssertionError`. */
+function admitsFailures(ctx: RuleContext, cond: Node, exc: Set<string>, depth: number): boolean {
+  const c = unparen(cond);
+  if (depth > 3) return false;
+  if (c.type === 'boolean_operator') {
+    const l = admitsFailures(ctx, c.childForFieldName('left')!, exc, depth);
+    const r = admitsFailures(ctx, c.childForFieldName('right')!, exc, depth);
+    return c.childForFieldName('operator')?.type === 'and' ? l && r : l || r;
+  }
+  if (c.type !== 'call') return false;
+  const fn = c.childForFieldName('function');
+  const args = callArguments(c);
+  if (args.hasSplat || args.keywords.size) return false;
+  if (fn?.text === 'isinstance' && args.positional.length === 2 && exc.has(unparen(args.positional[0]!).text)) return typesAdmitFailures(ctx, args.positional[1]!, 0);
+  // A module helper returning one such test of its parameter: `def _is_transport(exc): return isinstance(exc, _ERRORS)`.
+  const def = fn?.type === 'identifier' ? moduleFunctionNamed(ctx.root, fn.text) : undefined;
+  const rets = def ? returnsOf(def) : [];
+  const value = rets.length === 1 ? returnValue(rets[0]!) : undefined;
+  if (!def || !value) return false;
+  const inner = new Set(parameterNames(def).filter((_, i) => args.positional[i] && exc.has(unparen(args.positional[i]!).text)));
+  return inner.size > 0 && admitsFailures(ctx, value, inner, depth + 1);
+}
+
+/** A type or tuple of types (also a module name bound once to one) that includes a type test failures are. */
+function typesAdmitFailures(ctx: RuleContext, types: Node, depth: number): boolean {
+  const t = unparen(types);
+  if (depth > 3) return false;
+  if (t.type === 'tuple') return t.namedChildren.some((e) => typesAdmitFailures(ctx, e, depth + 1));
+  if (FAILURE_TYPES.test(ctx.names.qualify(t) ?? dottedName(t) ?? '')) return true;
+  if (t.type !== 'identifier') return false;
+  const bound = moduleAssignments(ctx.root).get(t.text);
+  return bound?.length === 1 && typesAdmitFailures(ctx, bound[0]!, depth + 1);
 }

@@ -32,8 +32,9 @@
  * on options, platform, Python version, installed packages or environment make the sabotage conditional
  * and drop it to `info` or below; hard-coded test names give a warning; no condition gives an error.
  */
-import { callArguments, decoratorsOf, dottedName, forEachDescendant, forEachInScope, functionName, isMethod, lastNameOf, moduleAssignments, moduleFunctionNamed, parameterNames, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, dottedName, enclosingLoopIterable, forEachDescendant, forEachInScope, functionName, isMethod, lastNameOf, moduleAssignments, moduleFunctionNamed, parameterNames, returnValue, unparen, stringValue, type Node } from '../../engine/ast';
 import { MentionedWords } from '../../engine/prefilter';
+import { builtStrings } from '../equality/helpers';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { assignedHooks, enclosingCallable, gatesOf, hookNameOf, hookScope, hookParameters, hookStyle, keywordValue, localBindings, requires, snippet, truthiness, type Gate } from './helpers';
@@ -2111,6 +2112,7 @@ export const collectionSabotage: Rule = {
         'a partition loop that puts every test on the dropped side (`(drop if item.name.startswith("test") else keep).append(item)`, then `items[:] = keep`), ' +
         '`config._inicache["python_files"] = ["check_*.py"]` (also `inicfg`, `python_functions`; `python_classes` a warning) with patterns no default test name matches, ' +
         'or `unittest.TestLoader.testMethodPrefix = "check_"` (no `test*` method is collected any more), ' +
+        'or code outside the tests that registers an object under a test module\'s name (`sys.modules["tests.test_lexer"] = types.ModuleType(...)`, also through a loop over a constant tuple of names: pytest\'s import of that test file returns the placeholder and collects nothing from it), ' +
         'all make the run report success (or only skips) without any test doing its work. Clearing ' +
         '`session.items` after collection is worse: pytest still prints "N collected" and runs none of them.',
       example: [
@@ -2147,6 +2149,7 @@ export const collectionSabotage: Rule = {
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
+        '`sys.modules[...]` written for module names that are not test modules (`sys.modules["yaml"] = fake`, compatibility aliases of the package\'s own modules), or anything written from a test file — quiet.',
         'In test files, plugin code nested in test functions (pytester style) is `info`; a module-level autouse skip fixture, or the global loader\'s `testMethodPrefix` changed at import (`tests/__init__.py`), is a warning, like `pytestmark = pytest.mark.skip`. A fixtures module under the test folder that defines no test (`tests/fixtures/env.py` loaded by `pytest_plugins`) reaches every test that loads it, like a conftest: full severity.',
       ],
     },
@@ -2164,6 +2167,8 @@ export const collectionSabotage: Rule = {
         const modLits = () => (modLitsMemo ??= moduleLiterals(ctx.root, { v: new Set(), nameVars: new Set(), extLocals: new Set(), literals: new Map(), neutral: new Set(), domain: 'item' }));
         // Runner scripts and conftests alike (no hook needed); rare, so gated on the attribute's text.
         if (ctx.source.includes('testMethodPrefix')) checkTestMethodPrefix(ctx, modLits);
+        // `sys.modules["tests.test_x"] = types.ModuleType(...)` in package code: rare, so gated on the text.
+        if (ctx.source.includes('sys') && ctx.source.includes('modules') && ctx.role !== 'test') checkTestModuleAliases(ctx);
         // Hook implementations and decorated defs (fixtures). An undecorated def is a hook by its own name
         // (`hookNameOf` differs from `functionName` only through a decorator's `specname=`).
         const hooks: { fn: Node; hook: string }[] = [];
@@ -2204,3 +2209,65 @@ export const collectionSabotage: Rule = {
     };
   },
 };
+
+/** A test module's dotted name, by pytest's default file patterns: its last part is `test_*` or `*_test`. */
+const TEST_MODULE_NAME = /(^|\.)(test_\w+|\w+_test)$/;
+/** Test helper modules named like tests but holding no tests, by convention. */
+const HELPER_MODULE_NAME = /(^|\.)test_(support|utils?|helpers?|common|base|data|fixtures?)$/;
+
+/** The strings a `sys.modules` key takes: a literal, a built string, or the variable of a loop over a module constant of strings. */
+function moduleKeyStrings(key: Node, root: Node): string[] | undefined {
+  const built = builtStrings(key);
+  if (built) return built;
+  const k = unparen(key);
+  if (k.type !== 'identifier') return undefined;
+  const iterable = enclosingLoopIterable(k);
+  const seq = iterable && unparen(iterable);
+  if (seq?.type !== 'identifier') return undefined;
+  const bound = moduleAssignments(root).get(seq.text);
+  const value = bound?.length === 1 ? unparen(bound[0]!) : undefined;
+  if (!value || !/^(tuple|list|set)$/.test(value.type)) return undefined;
+  const values = value.namedChildren.filter((c) => c.type !== 'comment').map((c) => stringValue(c));
+  return values.length && values.every((v) => v !== undefined) ? (values as string[]) : undefined;
+}
+
+/**
+ * Code outside the tests that puts an object into `sys.modules` under a test module's name (`tests.test_lexer`):
+ * pytest's import of that test file then returns the placeholder (an empty module, given the file's
+ * `__file__` so the path check passes) and collects no test from it.
+ */
+function checkTestModuleAliases(ctx: RuleContext): void {
+  const isModules = (n: Node | null | undefined) => !!n && (ctx.names.qualify(unparen(n)) === 'sys.modules' || unparen(n).text === 'sys.modules');
+  const report = (node: Node, key: Node) => {
+    const names = moduleKeyStrings(key, ctx.root)?.filter((v) => TEST_MODULE_NAME.test(v) && !HELPER_MODULE_NAME.test(v));
+    if (!names?.length) return;
+    ctx.report({
+      node,
+      message: `\`${snippet(node)}\` registers an object under the test module name \`${names[0]}\` in \`sys.modules\`: pytest's import of that test file returns it, and the file's tests are never collected`,
+      severity: 'error',
+    });
+  };
+  forEachDescendant(ctx.root, (n) => {
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'subscript' && isModules(left.childForFieldName('value'))) {
+        const key = left.childForFieldName('subscript');
+        if (key) report(n, key);
+      }
+    } else if (n.type === 'call') {
+      const f = n.childForFieldName('function');
+      const attr = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+      if (!attr || !isModules(f!.childForFieldName('object'))) return true;
+      const args = callArguments(n);
+      if ((attr === 'setdefault' || attr === '__setitem__') && args.positional.length === 2) report(n, args.positional[0]!);
+      else if (attr === 'update') {
+        const d = args.positional[0] && unparen(args.positional[0]);
+        for (const pair of d?.type === 'dictionary' ? d.namedChildren : []) {
+          const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+          if (key) report(n, key);
+        }
+      }
+    }
+    return true;
+  });
+}
