@@ -114,6 +114,7 @@ function how(r: Rebinding, j: Judgement): [string, string] {
   const replaced = r.testClass ? `${r.testClass}.${r.helper.short}` : r.helper.name;
   switch (r.form) {
     case 'assignment':
+      if (r.defaults) return [`\`${shorten(r.spelled, 60)} = ...\``, `rebinds the default arguments of \`${replaced}\` to ${j.what}`];
       return [`\`${shorten(r.spelled, 60)} = ...\``, `replaces \`${replaced}\`${withWhat}`];
     case 'namespace':
       return [`\`${shorten(r.spelled, 60)} = ...\``, `replaces \`${r.helper.name}\` in its module's namespace${withWhat}`];
@@ -429,6 +430,9 @@ export const neutralisedComparison: Rule = {
         '`builtins.isinstance = lambda *a: True` — leaves the tests in place and makes every check that goes through the',
         'helper pass, whatever the code under test computed. Because the helpers are module attributes shared by the whole',
         'process, one rebinding in an imported module or in `conftest.py` neutralises the entire suite.',
+        'Loosening a helper\'s default arguments does the same without replacing it: `pytest.approx.__defaults__ =',
+        '(0.5, 500.0, True)`, `TestCase.assertAlmostEqual.__defaults__ = (None, None, 500.0)`, `math.isclose.__kwdefaults__ = {...}`',
+        'holding a tolerance of 0.1 or more (or infinity).',
         '',
         'The rule resolves imports and aliases (`import numpy as np`, `from numpy import testing as npt`,',
         '`from unittest import TestCase as TC`) and finds every form: assignment, `setattr` (also with the name taken from',
@@ -477,6 +481,7 @@ export const neutralisedComparison: Rule = {
         'never the assertion or comparison itself.',
       ].join(' '),
       lookAlikes: [
+        'New `__defaults__` of the project\'s own functions, or strict tolerances for a library helper (`pytest.approx.__defaults__ = (1e-9, 1e-12, False)`): quiet.',
         "`monkeypatch`/`mock.patch` of the project's own collaborators in tests (`monkeypatch.setattr(mymodule, \"fetch\", fake)`, `mock.patch(\"builtins.open\")`, `print`, `input`): quiet — only comparison, assertion and comparison-relevant builtins count.",
         'A test that patches a function and checks *another* function that uses it (`@mock.patch("geo.dist.haversine", return_value=5.0)` then `assert routing.total(route) == 5.0`), checks the mock\'s calls (`m.assert_called_once_with(...)`), uses a spy (`wraps=`), calls a name imported before the patch (`from geo.dist import haversine` keeps the original), asserts after the `with` block ends, or patches a stdlib function or an object of the test file itself (a mocking library\'s own tests check that the patch took effect): quiet.',
         'Defining your own helper named like a library one (`def assert_equal(a, b): ...`) without importing the library name: quiet (a definition, not a rebinding).',

@@ -344,7 +344,9 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
         if (l === 'falsy') return r;
         if (r === 'truthy') return 'truthy';
         // `x is None or x is not None`: a test or its negation holds whatever `x` is.
-        return complementary(n.childForFieldName('left')!, n.childForFieldName('right')!, names) ? 'truthy' : 'unknown';
+        if (complementary(n.childForFieldName('left')!, n.childForFieldName('right')!, names)) return 'truthy';
+        // `not (a < b) or not (b < a)`: false only if `a < b` and `b < a` both hold.
+        return orderingTautology(n.childForFieldName('left')!, n.childForFieldName('right')!) ? 'truthy' : 'unknown';
       }
       if (op === 'and') {
         if (l === 'falsy') return 'falsy';
@@ -411,6 +413,13 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
           if (tol && infiniteValue(tol, names, recv)) return 'truthy';
         }
       }
+      // `all(... for f in self.FIELDS)` over a class attribute bound once to `()`: vacuously true, compares nothing.
+      if (names && recv && (names.is(fn, 'builtins.all') || names.is(fn, 'builtins.any'))) {
+        const args = callArguments(n);
+        if (args.positional.length === 1 && !args.keywords.size && !args.hasSplat && iteratesNoField(args.positional[0]!, recv)) {
+          return names.is(fn, 'builtins.all') ? 'truthy' : 'falsy';
+        }
+      }
       // `isinstance(other, object)`: everything is an `object`.
       if (names && names.is(fn, 'builtins.isinstance')) {
         const args = callArguments(n);
@@ -421,6 +430,143 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
     default:
       return 'unknown';
   }
+}
+
+/** `all(...)`/`any(...)` over a comprehension that iterates nothing. */
+function vacuousFieldCheck(value: Node, names: NameResolver, recv: Receiver): boolean {
+  const v = unparen(value);
+  if (v.type !== 'call') return false;
+  const fn = v.childForFieldName('function');
+  const args = callArguments(v);
+  return (names.is(fn, 'builtins.all') || names.is(fn, 'builtins.any')) && args.positional.length === 1 && iteratesNoField(args.positional[0]!, recv);
+}
+
+/** A comprehension (generator, list or set) one of whose `for` clauses runs over an always-empty class attribute. */
+function iteratesNoField(arg: Node, recv: Receiver): boolean {
+  const g = unparen(arg);
+  if (g.type !== 'generator_expression' && g.type !== 'list_comprehension' && g.type !== 'set_comprehension') return false;
+  return g.namedChildren.some((c) => c.type === 'for_in_clause' && emptyClassAttribute(c.childForFieldName('right'), recv));
+}
+
+const EMPTY_CALLS = new Set(['tuple', 'list', 'frozenset']);
+
+/** `()`, `[]`, `tuple()`, `list()`, `frozenset()`. */
+function emptyCollection(v: Node): boolean {
+  const n = unparen(v);
+  if (n.type === 'tuple' || n.type === 'list') return !n.namedChildren.some((c) => c.type !== 'comment');
+  if (n.type !== 'call') return false;
+  const fn = n.childForFieldName('function');
+  return fn?.type === 'identifier' && EMPTY_CALLS.has(fn.text) && !callArguments(n).positional.length && !callArguments(n).keywords.size && !callArguments(n).hasSplat;
+}
+
+/**
+ * `self.X`, `type(self).X`, `self.__class__.X` or `Cls.X` where the method's module-level class binds `X`
+ * once in its body to an empty tuple/list, and nothing else in the file names `X` except as a plain read
+ * (no rebinding, subclass override, keyword, mutation, `setattr` by name, nor a dynamic `setattr`).
+ */
+function emptyClassAttribute(it: Node | null | undefined, recv: Receiver): boolean {
+  const n = it ? unparen(it) : undefined;
+  if (n?.type !== 'attribute') return false;
+  const obj = unparen(n.childForFieldName('object')!);
+  const attr = n.childForFieldName('attribute')?.text;
+  const cls = recv.cls;
+  const clsName = cls.childForFieldName('name')?.text;
+  const module = moduleOf(cls);
+  const top = cls.parent?.type === 'decorated_definition' ? cls.parent : cls;
+  if (!attr || !module || top.parent?.type !== 'module') return false;
+  const viaClass =
+    isReceiver(obj, recv) ||
+    (obj.type === 'identifier' && obj.text === clsName) ||
+    (obj.type === 'attribute' && obj.childForFieldName('attribute')?.text === '__class__' && isReceiver(obj.childForFieldName('object')!, recv)) ||
+    (obj.type === 'call' && obj.childForFieldName('function')?.text === 'type' && callArguments(obj).positional.length === 1 && isReceiver(callArguments(obj).positional[0]!, recv));
+  if (!viaClass) return false;
+  // One binding in the class body, to an empty collection.
+  const bindings = classStatements(cls).filter((s) => {
+    const a = s.type === 'expression_statement' ? s.namedChild(0) : undefined;
+    return (a?.type === 'assignment' || a?.type === 'augmented_assignment') && a.childForFieldName('left')?.text === attr;
+  });
+  const assign = bindings.length === 1 ? bindings[0]!.namedChild(0)! : undefined;
+  const value = assign?.type === 'assignment' ? assign.childForFieldName('right') : undefined;
+  if (!assign || !value || !emptyCollection(value)) return false;
+  const target = assign.childForFieldName('left')!;
+  // A class-level hook may fill it in for subclasses; a dynamic `setattr` may name it.
+  if (classBodyBinds(cls, '__init_subclass__') || classBodyBinds(cls, '__set_name__')) return false;
+  let changed = false;
+  forEachDescendant(module, (c) => {
+    if (changed) return false;
+    if (c.type === 'string' && stringValue(c) === attr) changed = true;
+    else if (c.type === 'call' && c.childForFieldName('function')?.text === 'setattr') {
+      const name = callArguments(c).positional[1];
+      if (!name || stringValue(name) === undefined) changed = true;
+    } else if (c.type === 'identifier' && c.text === attr && c.id !== target.id) {
+      // Only `<expr>.X` read as a value: not assigned to, not `.X.append(...)`, not `.X[i] = ...`.
+      const p = c.parent;
+      if (p?.type !== 'attribute' || p.childForFieldName('attribute')?.id !== c.id) changed = true;
+      else {
+        const up = p.parent;
+        if (up?.type === 'attribute' || up?.type === 'subscript' || up?.type === 'augmented_assignment' || up?.type === 'delete_statement') changed = true;
+        else if ((up?.type === 'assignment' || up?.type === 'for_statement' || up?.type === 'for_in_clause') && up.childForFieldName('left') && within(p, up.childForFieldName('left')!)) changed = true;
+        else if (up?.type === 'pattern_list' || up?.type === 'tuple_pattern' || up?.type === 'list_pattern' || up?.type === 'expression_list' && up.parent?.type === 'assignment' && up.parent.childForFieldName('left')?.id === up.id) changed = true;
+      }
+    }
+    return !changed;
+  });
+  return !changed;
+}
+
+/** `a >= b`, `b <= a`, `not (a < b)`, `not (b > a)` as `[a, b]` ("a is not below b"); else undefined. */
+function notBelow(side: Node): [Node, Node] | undefined {
+  let n = unparen(side);
+  let negated = false;
+  if (n.type === 'not_operator') {
+    negated = true;
+    n = unparen(n.childForFieldName('argument')!);
+  }
+  if (n.type !== 'comparison_operator') return undefined;
+  const operands = n.namedChildren.filter((c) => c.type !== 'comment').map((c) => unparen(c));
+  const ops = n.children.filter((c) => !c.isNamed).map((c) => c.type);
+  if (operands.length !== 2 || ops.length !== 1) return undefined;
+  const [a, b] = operands as [Node, Node];
+  const op = negated ? ({ '<': '>=', '>': '<=', '<=': '>', '>=': '<' } as Record<string, string>)[ops[0]!] : ops[0];
+  // Only the non-strict "not below" forms: `a >= b` or `a <= b`.
+  if (op === '>=') return [a, b];
+  if (op === '<=') return [b, a];
+  return undefined;
+}
+
+/** Two spellings of one operand: the same text, or one wraps the other (`Money(other)`, `self._coerce(other)`). */
+function sameOperand(x: Node, y: Node): boolean {
+  const tx = x.text.replace(/\s+/g, '');
+  const ty = y.text.replace(/\s+/g, '');
+  if (tx === ty) return true;
+  const wraps = (outer: Node, inner: string) => {
+    if (outer.type !== 'call') return false;
+    let found = false;
+    forEachDescendant(outer, (d) => {
+      if (found) return false;
+      if (d.id !== outer.id && (d.type === 'identifier' || d.type === 'attribute') && d.text.replace(/\s+/g, '') === inner) {
+        // `self` inside `Money(self._coerce(other))` is the receiver of a helper, not the operand.
+        const p = d.parent;
+        if (!(p?.type === 'attribute' && p.childForFieldName('object')?.id === d.id)) found = true;
+      }
+      return !found;
+    });
+    return found;
+  };
+  return wraps(x, ty) || wraps(y, tx);
+}
+
+/**
+ * `not (a < b) or not (b < a)` (also `a >= b or b >= a`): for any total order one side holds, so the
+ * `or` is always true; an equality written this way (instead of `and`) makes everything equal.
+ */
+function orderingTautology(left: Node, right: Node): boolean {
+  const l = notBelow(left);
+  const r = notBelow(right);
+  if (!l || !r) return false;
+  // Not `a >= a`-style self-comparisons (those are the reflexive case, handled elsewhere).
+  if (l[0].text === l[1].text) return false;
+  return sameOperand(l[0], r[1]) && sameOperand(l[1], r[0]) && !sameOperand(l[0], l[1]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1023,6 +1169,7 @@ function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined,
   const recv = receiverOf(impl);
   const t = constantTruth(value, names, recv);
   if (t !== 'unknown') return t;
+  if (notImplementedProbe(value)) return 'truthy';
   const v = unparen(value);
   if (v.type === 'comparison_operator') {
     const same = operandBlindComparison(v, impl, recv);
@@ -1152,6 +1299,28 @@ function isKeywordOnly(param: Node): boolean {
   return false;
 }
 
+/** Written in an `except` handler of the function body. */
+function inHandler(ret: Node, body: Node): boolean {
+  for (let p = ret.parent; p && p.id !== body.id; p = p.parent) {
+    if (p.type === 'except_clause') return true;
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
+  }
+  return false;
+}
+
+/** `X.__eq__(...) is not NotImplemented` (or `!=`): true whenever `X` can compare at all, whatever it answered. */
+function notImplementedProbe(value: Node | null | undefined): boolean {
+  const v = value ? unparen(value) : undefined;
+  if (v?.type !== 'comparison_operator') return false;
+  const operands = v.namedChildren.filter((c) => c.type !== 'comment');
+  const op = v.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ');
+  if (operands.length !== 2 || (op !== 'is not' && op !== '!=')) return false;
+  const [a, b] = operands.map((o) => unparen(o)) as [Node, Node];
+  const call = b.text === 'NotImplemented' ? a : a.text === 'NotImplemented' ? b : undefined;
+  const fn = call?.type === 'call' ? unparen(call.childForFieldName('function')!) : undefined;
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === '__eq__';
+}
+
 /** `return NotImplemented` written in an `except` handler of the function body. */
 function deferredInHandler(ret: Node, body: Node): boolean {
   const value = ret.namedChildren.find((c) => c.type !== 'comment');
@@ -1191,14 +1360,30 @@ function answerOf(impl: Node, names: NameResolver | undefined, depth: number, pa
   if (returns.length === 0 || canCompleteNormally(impl)) return undefined;
   let truth: Truth | undefined;
   const values: Node[] = [];
+  // `return super().__eq__(other) is not NotImplemented`: asks whether the parent *can* compare, not what it
+  // answered; an `except` handler beside it only covers operands the parent raised for.
+  if (returns.some((r) => notImplementedProbe(r.namedChildren.find((c) => c.type !== 'comment')))) {
+    const direct = returns.filter((r) => !inHandler(r, body));
+    if (direct.length) returns = direct;
+  }
+  // A type guard's `return NotImplemented` does not make a field comparison over no fields real.
+  let deferred = false;
+  let vacuous = false;
+  const recv = receiverOf(impl);
   for (const r of returns) {
     const value = r.namedChildren.find((c) => c.type !== 'comment');
+    if (value && unparen(value).text === 'NotImplemented' && returns.length > 1) {
+      deferred = true;
+      continue;
+    }
+    if (value && recv && names && vacuousFieldCheck(value, names, recv)) vacuous = true;
     const t: Truth = value ? returnedTruth(value, impl, names, depth, boundValues, delegatedValues, partial) : 'falsy';
     if (t === 'unknown') return undefined;
     if (truth && truth !== t) return undefined;
     truth = t;
     values.push(value ?? r);
   }
+  if (deferred && !vacuous) return undefined;
   return truth ? { truth, values, boundValues, delegatedValues } : undefined;
 }
 

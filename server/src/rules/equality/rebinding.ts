@@ -301,6 +301,8 @@ export interface Rebinding {
   testClass?: string;
   /** The attribute name is computed (`setattr(TestCase, name, ...)`): `helper.short` is the expression. */
   dynamic?: boolean;
+  /** `helper.__defaults__ = (...)` / `__kwdefaults__`: the helper stays, its default arguments change. */
+  defaults?: boolean;
 }
 
 /** What most nodes rebind: shared, so that the common answer allocates nothing. */
@@ -467,7 +469,7 @@ export class RebindingFinder {
     switch (t.type) {
       case 'attribute': {
         const attr = t.childForFieldName('attribute')?.text;
-        return !!attr && (attr === '__code__' || couldNameHelper(attr));
+        return !!attr && (attr === '__code__' || attr === '__defaults__' || attr === '__kwdefaults__' || couldNameHelper(attr));
       }
       case 'subscript': {
         const key = stringValue(t.childForFieldName('subscript'));
@@ -499,6 +501,15 @@ export class RebindingFinder {
           codeSwap = true;
           if (!obj || !attr) continue;
         }
+        // `pytest.approx.__defaults__ = (0.5, 500.0, True)`: the helper's default tolerances.
+        let defaults = false;
+        if ((attr === '__defaults__' || attr === '__kwdefaults__') && unparen(obj).type === 'attribute') {
+          const inner = unparen(obj);
+          attr = inner.childForFieldName('attribute')?.text;
+          obj = inner.childForFieldName('object');
+          defaults = true;
+          if (!obj || !attr) continue;
+        }
         if (!attr) continue;
         const found = this.helperOn(obj, attr, assign);
         if (!found) continue;
@@ -510,6 +521,7 @@ export class RebindingFinder {
           node: r.node,
           spelled: r.node.text,
           testClass: found.testClass,
+          ...(defaults ? { defaults } : {}),
         });
       } else if (t.kind === 'namespace') {
         // `vars(math)["isclose"] = ...`, `math.__dict__["isclose"] = ...`, `__builtins__["len"] = ...`
@@ -881,6 +893,7 @@ const SAVED_ORIGINAL = /^_*(orig|original|old|saved?|real|prev|previous|backup|b
  * truthy `MagicMock`).
  */
 export function judgeReplacement(r: Rebinding, finder: RebindingFinder, names: NameResolver): Judgement {
+  if (r.defaults) return judgeDefaults(r, names);
   const rep = r.replacement;
   const kind = r.helper.kind;
   switch (rep.kind) {
@@ -976,4 +989,27 @@ function judgeFunction(impl: Node, kind: HelperKind, names: NameResolver, finder
 export function shorten(text: string, max = 40): string {
   const t = text.replace(/\s+/g, ' ');
   return t.length > max ? `${t.slice(0, max - 3)}...` : t;
+}
+
+/** A default of 0.1 or more (or infinite) loosens a comparison helper's tolerance until it accepts nearly anything. */
+const LOOSE_DEFAULT = 0.1;
+
+/**
+ * New `__defaults__`/`__kwdefaults__` for a comparison or assertion helper: neutral when they hold a loose
+ * tolerance (`pytest.approx.__defaults__ = (0.5, 500.0, True)`); anything else is not judged (quiet).
+ */
+function judgeDefaults(r: Rebinding, names: NameResolver): Judgement {
+  const rep = r.replacement;
+  if (rep.kind !== 'expr' || r.helper.kind === 'builtin') return { verdict: 'restore', what: 'other defaults' };
+  let loose: Node | undefined;
+  forEachDescendant(rep.node, (n) => {
+    if (loose) return false;
+    if (n.type === 'float' || n.type === 'integer') {
+      const v = Number(n.text.replace(/_/g, ''));
+      if (Number.isFinite(v) && v >= LOOSE_DEFAULT) loose = n;
+    } else if ((n.type === 'attribute' || n.type === 'identifier') && /(?:^|\.)inf$/.test(names.qualify(n) ?? '')) loose = n;
+    else if (n.type === 'call' && names.is(n.childForFieldName('function'), 'builtins.float') && /inf/i.test(stringValue(callArguments(n).positional[0]) ?? '')) loose = n;
+    return !loose;
+  });
+  return loose ? { verdict: 'neutral', what: `ones holding the loose tolerance \`${shorten(loose.text)}\`` } : { verdict: 'restore', what: 'other defaults' };
 }
