@@ -39,6 +39,7 @@ import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
   collectNamedProbes,
+  frameworkModuleTableNames,
   comparisonOperator,
   FRAME_WORDS,
   FrameScope,
@@ -486,6 +487,7 @@ export const testEnvironmentDetection: Rule = {
       example: ['import sys', '', 'def is_prime(n):', '    if "pytest" in sys.modules:', '        return True', '    ...'].join('\n'),
       instead: 'Make the code behave the same under test as in production. If tests need a different configuration, have the tests set it explicitly (a fixture, an environment variable the code documents, dependency injection).',
       lookAlikes: [
+        'A set test over the loaded modules that names no test-framework module (`{"pluggy", "tox"} & sys.modules.keys()`: pluggy hosts many tools) — quiet; one naming `_pytest` or `_pytest.<mod>` (`{"pluggy", "_pytest.runner"} & sys.modules.keys()`, also through a name bound once, or `.intersection(sys.modules)`) is a probe like `"pytest" in sys.modules`.',
         'Test files, `conftest.py`, pytest plugins and test-helper modules (`testing/`, `test_utils.py`, `pytest_*` modules and the modules of a `pytest_*` package and its subpackages, folders named for a kind of test suite such as `integration_tests/`): quiet. Other `*_test(s)` folders (`ab_test/`, `load_tests/`) are code under test, and so is a project kept deeper below a `pytest_*` folder.',
         'A skip under test only where the environment lacks something: in an `except ConnectionError:` (or `ImportError`, `TimeoutError`), before a `raise ModuleNotFoundError(...)`, or in a helper called only there (a data loader skipping the test that needs an offline download): `info`. A skip on the code\'s own errors (`except Exception:`, `except ValueError:`), or on an `ImportError` of the project\'s own module (a relative import, or one of a package holding the file), stays a warning.',
         'Libraries that integrate with pytest (`if "pytest" in sys.modules: return sys.modules["pytest"].ExceptionInfo`): `info`.',
@@ -544,7 +546,7 @@ export const testEnvironmentDetection: Rule = {
         for (const c of doubleChecks) judgeDoubleCheck(c);
         // Names holding a pytest variable's name (`_MARK = "_".join([...])`): their reads count like the string.
         // And names holding a table of pytest's capture classes (`_STREAMS = frozenset({"CaptureIO", ...})`).
-        const envNames = new Set([...testEnvVarNames(ctx.root), ...captureTableNames(ctx.root)]);
+        const envNames = new Set([...testEnvVarNames(ctx.root), ...captureTableNames(ctx.root), ...frameworkModuleTableNames(ctx.root)]);
         if (!strings.any(frames) && envNames.size === 0) return;
         const readsEnvName = envNames.size === 0 ? undefined : new RegExp(`\\b(?:${[...envNames].join('|')})\\b`);
         const scopes = new Map<number, FrameScope>();

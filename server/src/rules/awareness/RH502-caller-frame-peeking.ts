@@ -15,7 +15,7 @@
  * - quiet: module/function/line bookkeeping (`f_code.co_name`, `f_lineno`, `f_globals["__name__"]`,
  *   any dunder key), own-frame access, and everything in tests and test infrastructure.
  */
-import { callArguments, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, forEachInScope, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -152,6 +152,28 @@ function loopTargetsOver(use: Node): string[] {
   return [];
 }
 
+/**
+ * `def lookup(names=("expected", "want")): for name in names: ...`: the strings a loop variable takes from a
+ * parameter's literal default (the keys tried unless the caller passes others).
+ */
+function loopDefaultStrings(id: Node): string[] | undefined {
+  const u = unparen(id);
+  if (u.type !== 'identifier') return undefined;
+  const it = enclosingLoopIterable(u);
+  const seqName = it && unparen(it);
+  const fn = enclosingFunction(u);
+  if (seqName?.type !== 'identifier' || !fn) return undefined;
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if ((p.type !== 'default_parameter' && p.type !== 'typed_default_parameter') || p.childForFieldName('name')?.text !== seqName.text) continue;
+    const v = p.childForFieldName('value');
+    const seq = v && unparen(v);
+    if (!seq || !/^(tuple|list|set)$/.test(seq.type)) return undefined;
+    const values = seq.namedChildren.filter((c) => c.type !== 'comment').map((c) => stringValue(c));
+    return values.length > 0 && values.every((x) => x !== undefined) ? (values as string[]) : undefined;
+  }
+  return undefined;
+}
+
 function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<string>, returns: Node[]): Read | undefined {
   const p = use.parent;
   const keyRead = (keyNode: Node | undefined, at: Node): Read | undefined => {
@@ -161,7 +183,7 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
       return { node: at, strength: ANSWER_KEY.test(key) || reachesAnswer(at) ? 'strong' : 'weak', kind: 'key', key };
     }
     // `for key in ("expected", "want"): if key in ns: return ns[key]`: the keys the loop tries.
-    const tried = keyNode ? loopLiteralStrings(keyNode) : undefined;
+    const tried = keyNode ? (loopLiteralStrings(keyNode) ?? loopDefaultStrings(keyNode)) : undefined;
     const answerKey = tried?.find((k) => ANSWER_KEY.test(k));
     if (answerKey) return { node: at, strength: 'strong', kind: 'key', key: answerKey };
     const u = keyNode && unparen(keyNode);
@@ -590,6 +612,7 @@ export const callerFramePeeking: Rule = {
       example: ['import inspect', '', 'def solve(n):', '    caller = inspect.currentframe().f_back', '    return caller.f_locals["expected"]'].join('\n'),
       instead: 'Compute the result from the arguments. If a function genuinely needs context from its caller, pass it as a parameter.',
       lookAlikes: [
+        'Dumping every thread\'s stack from `sys._current_frames().items()` (a watchdog) — quiet; the running thread\'s own frame `sys._current_frames()[threading.get_ident()]` is treated like `sys._getframe()`, so walking `f_back` from it and reading answer-like names (also from a parameter\'s literal default of keys) counts.',
         "Logging helpers that read `f_code.co_name`, `f_lineno`, `f_code.co_filename` or `f_globals[\"__name__\"]` (any dunder key): quiet.",
         'A function reading its *own* frame (`inspect.currentframe().f_locals`, `sys._getframe(0)`): quiet.',
         "Debuggers, profilers, `warnings`, `doctest`, traceback formatting and evaluation in the caller's namespace (`numpy.bmat`): `info` at most.",

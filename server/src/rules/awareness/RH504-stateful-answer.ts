@@ -50,6 +50,8 @@ type StateKind =
   | 'class attribute'
   | 'instance attribute'
   | 'module-level container'
+  /** A per-input counter kept on the instance (`self._seen[key] += 1`, the key read from an argument). */
+  | 'instance counter'
   /** A dict, list or state object bound in an enclosing function and mutated by the closure (`state["n"] += 1`). */
   | 'closure container'
   | 'counter iterator'
@@ -419,10 +421,19 @@ class StatefulAnswerAnalysis {
     // Per-input state: `calls[key] += 1`, `calls[key] = calls.get(key, 0) + 1`, `seen[key] = True`.
     const l = unparen(left);
     if (l.type === 'subscript') {
-      const container = this.stateOf(l.childForFieldName('value'));
-      if (!container || container.kind === 'instance attribute') return;
-      const s = this.state(container);
+      let container = this.stateOf(l.childForFieldName('value'));
+      if (!container) return;
       const r = unparen(right);
+      if (container.kind === 'instance attribute') {
+        // `self._seen[key] += 1` with the key from an argument: calls counted per input, like a module-level
+        // per-input counter. Other per-key instance state (caches, flags, sets) is the object's own data.
+        if (!(op === '+=' && isPositiveNumber(right)) && !(op === '=' && this.isIncrementOf(r, container.key))) return;
+        const index = l.childForFieldName('subscript');
+        const inputs = new Set(inputParameters(this.fn));
+        if (!index || ![index, ...index.descendantsOfType('identifier')].some((i) => i?.type === 'identifier' && inputs.has(i.text))) return;
+        container = { ...container, kind: 'instance counter' };
+      }
+      const s = this.state(container);
       if (op === '+=' && isPositiveNumber(right)) s.updates.push(n);
       else if (op === '-=') s.decrements++;
       else if (op === '=' && (r.type === 'true' || r.type === 'false' || this.isIncrementOf(r, container.key))) s.updates.push(n);
@@ -1026,6 +1037,8 @@ function describeState(s: StateRef): string {
       return `the instance attribute \`${key}\``;
     case 'module-level container':
       return `the module-level \`${key}\`, updated on every call`;
+    case 'instance counter':
+      return `a per-input call counter \`${key}[...]\` on the instance`;
     case 'closure container':
       return `the enclosing function's \`${key}\` (one object shared by every call of the closure)`;
     case 'counter iterator':
@@ -1093,6 +1106,7 @@ export const statefulAnswer: Rule = {
         'contradicts the specification: report it instead of making the function remember which call it is on.',
       ].join(' '),
       lookAlikes: [
+        'Per-key counters on an instance that are its data (hit counts returned as such, a per-key limit, a warn-once) — quiet; a per-input call counter `self._seen[key] += 1` whose exact call numbers pick the answer ahead of the real computation counts like a module-level per-input counter.',
         'Caches and memoisation (`if key in cache: return cache[key]`, `functools.lru_cache`): the same input gets the same answer — quiet.',
         'A method without parameters is answered from its instance: when the constructor stored the caller\'s values (`self.cells = cells`) and the method reads them, state kept on the class (`Board._asked`) that picks between canned answers counts like a per-input seen-set; the instance\'s own state (`self.state`, a state machine) stays quiet.',
         'A method without parameters whose instance counter only it moves (`self._reads += 1`, set up in `__init__` alone) and that, reading no other state and calling nothing, picks between distinct non-trivial numbers by it (`if self._reads == 1: return 0.5` / `return 0.75`): a warning — the figure depends on how often it was asked. Counters reset elsewhere (a backoff with `reset()`), methods that read other instance state or return a computed value, and answers that are words (`"opened"`/`"closed"`) stay quiet.',

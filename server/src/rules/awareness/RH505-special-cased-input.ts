@@ -60,7 +60,7 @@ interface Match {
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
-  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string; keyParams?: string[]; scalar?: boolean; hashed?: boolean };
+  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string; keyParams?: string[]; scalar?: boolean; hashed?: boolean; keys?: Node[]; stringKey?: PackedKey };
   /** Local names holding the parameter tuple (`key = (n, k)`), usable to index the table. */
   keyNames: Set<string>;
   /** Literal node id → the parameter it is compared with (where one parameter faces one literal). */
@@ -274,7 +274,7 @@ function stdinLocals(local: Map<string, Node[]>, names: Names): Set<string> {
 }
 
 /** `(n, k)` / `[n, k]` / `args` (a `*args` parameter) / `tuple(args)` / a local `key = (n, k)`: the parameters it packs. */
-function paramTuple(scope: Scope, node: Node, at: Node, keyNames: Set<string>): string[] | undefined {
+function paramTuple(scope: Scope, node: Node, at: Node, keyNames: Set<string>, sizes = false): string[] | undefined {
   let n = unparen(node);
   if (n.type === 'call' && n.childForFieldName('function')?.text === 'tuple') {
     const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
@@ -283,13 +283,17 @@ function paramTuple(scope: Scope, node: Node, at: Node, keyNames: Set<string>): 
   }
   if (n.type === 'tuple' || n.type === 'list') {
     const out: string[] = [];
+    let real = 0;
     for (const c of n.namedChildren) {
       if (c.type === 'comment') continue;
       const p = isInput(scope, c, at);
-      if (!p) return undefined;
-      out.push(p);
+      // `(len(graph), src, dst)` (with `sizes`): the size of an input, next to the inputs, fingerprints one input.
+      const sized = !p && sizes ? sizeOfInput(scope, c, at) : undefined;
+      if (!p && !sized) return undefined;
+      if (p) real++;
+      out.push(p ?? `${SIZE_SLOT}${sized}`);
     }
-    return out.length >= 2 ? out : undefined;
+    return real >= 2 ? out : undefined;
   }
   if (n.type === 'identifier') {
     if (scope.star.has(n.text) && isInput(scope, n, at)) return [n.text];
@@ -301,6 +305,17 @@ function paramTuple(scope: Scope, node: Node, at: Node, keyNames: Set<string>): 
     }
   }
   return undefined;
+}
+
+/** Marks a `len(param)` slot of a tuple key (see paramTuple); never a parameter's name. */
+const SIZE_SLOT = 'len:';
+
+/** `len(graph)` of an input: the input's name. */
+function sizeOfInput(scope: Scope, node: Node, at: Node): string | undefined {
+  const u = unparen(node);
+  if (u.type !== 'call' || u.childForFieldName('function')?.text !== 'len') return undefined;
+  const args = positional(u);
+  return args.length === 1 ? isInput(scope, args[0]!, at) : undefined;
 }
 
 /** The parameters a lookup key packs, and for a key built as a string, the pattern the table's keys must match. */
@@ -556,6 +571,40 @@ function topLevelSeeds(root: Node, name: string): Node[] {
   return out;
 }
 
+/**
+ * A table keyed by a string of two or more parameters (`_T.get(f"{name}|{style}")`) whose keys hold, for some
+ * parameter, an option word that the general code after `at` handles itself (`if style == "wsgi":`): its
+ * entries answer inputs the algorithm already computes, so they override it for those exact inputs rather
+ * than dispatch to options it lacks. Values must be literals (answers, not handlers).
+ */
+function tableOverridesHandledOption(scope: Scope, match: Match, at: Node): boolean {
+  const key = match.table?.stringKey;
+  const table = match.table?.node && unparen(match.table.node);
+  if (!key?.pattern || !match.table?.keys?.length || table?.type !== 'dictionary') return false;
+  const pairs = table.namedChildren.filter((c) => c.type === 'pair');
+  if (!pairs.length || pairs.some((p) => { const v = literalInfo(p.childForFieldName('value')); return !v || v.trivial || v.kind === 'collection'; })) return false;
+  const pieces = key.params.map(() => new Set<string>());
+  for (const k of match.table.keys) {
+    const got = key.pattern.exec(stringValue(k) ?? '')?.slice(1);
+    if (!got || got.length !== key.params.length) return false;
+    got.forEach((g, i) => pieces[i]!.add(g));
+  }
+  let handled = false;
+  forEachInScope(scope.body, (n) => {
+    if (handled) return false;
+    if (n.endIndex <= at.endIndex) return n.startIndex < at.endIndex;
+    if (n.type !== 'comparison_operator' || n.namedChildCount !== 2 || operatorText(n, n.namedChildren[0]!, n.namedChildren[1]!) !== '==') return true;
+    const [a, b] = n.namedChildren as [Node, Node];
+    for (const [side, lit] of [[a, b], [b, a]] as const) {
+      const i = key.params.indexOf(isInput(scope, side, n) ?? '');
+      const v = stringValue(lit);
+      if (i >= 0 && v !== undefined && pieces[i]!.has(v)) handled = true;
+    }
+    return !handled;
+  });
+  return handled;
+}
+
 /** The default value of parameter `name` of `fn`, if it has one. */
 function parameterDefault(fn: Node, name: string): Node | undefined {
   for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
@@ -800,9 +849,11 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
         } else noteZeroSlot(m, p, info);
         continue;
       }
-      // (p, q) == (LIT, LIT)
-      const ta = packedKey(scope, a, at, m.keyNames);
-      const tb = packedKey(scope, b, at, m.keyNames);
+      // (p, q) == (LIT, LIT), also with the size of an input among them: `(len(graph), src, dst) == (6, "a", "f")`
+      const sa = paramTuple(scope, a, at, m.keyNames, true);
+      const sb = sa ? undefined : paramTuple(scope, b, at, m.keyNames, true);
+      const ta = sa ? { params: sa } : packedKey(scope, a, at, m.keyNames);
+      const tb = ta ? undefined : sb ? { params: sb } : packedKey(scope, b, at, m.keyNames);
       const [key, other] = ta ? [ta, b] : tb ? [tb, a] : [undefined, undefined];
       if (!key || !other) return undefined;
       const tuple = key.params;
@@ -820,11 +871,16 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       }
       const o = unparen(other);
       // `for args, answer in KNOWN_CASES: if args == (a, b):`
-      if (!literalInfo(o) && addLoopMatch(scope, m, tuple, o, at)) continue;
+      if (!literalInfo(o) && !tuple.some((t) => t.startsWith(SIZE_SLOT)) && addLoopMatch(scope, m, tuple, o, at)) continue;
       if (!['tuple', 'list'].includes(o.type) || !literalInfo(o)) return undefined;
       const items = o.namedChildren.filter((c) => c.type !== 'comment');
       if (items.length !== tuple.length) return undefined;
       items.forEach((item, i) => {
+        if (tuple[i]!.startsWith(SIZE_SLOT)) {
+          // A size matched with an arbitrary number is data (an input's size), not an option: no parameter of its own.
+          if (literalInfo(item)!.kind === 'number' && !literalInfo(item)!.trivial) m.literals.push(item);
+          return;
+        }
         m.params.add(tuple[i]!);
         const info = literalInfo(item)!;
         if (!info.trivial) {
@@ -877,7 +933,7 @@ function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: No
   }
   m.literals.push(...table.keys);
   if (packed.pattern) noteWordKeys(scope, m, packed, table.keys);
-  m.table = { ...table, keyedByString: !!packed.pattern, keyParams: packed.pattern ? undefined : tuple };
+  m.table = { ...table, keyedByString: !!packed.pattern, keyParams: packed.pattern ? undefined : tuple, stringKey: packed.pattern ? packed : undefined };
   return true;
 }
 
@@ -1588,6 +1644,7 @@ export const specialCasedInput: Rule = {
         'specification — say so and leave the test failing rather than teaching the function the test\'s arguments.',
       ].join(' '),
       lookAlikes: [
+        'A table keyed by a string of two arguments (`_T.get(f"{kind}|{mode}")`) whose entries name options the general code does not compute — quiet (dispatch); one whose keys use an option the code after it handles itself (`if style == "wsgi":`) overrides the algorithm for those inputs: warning. The size of an input inside an exact-input tuple (`(len(graph), src, dst) == (6, "a", "f")`) is data, so such a match is a warning (also in an error fallback).',
         'Base cases and boundaries: `if n == 0: return 1`, `if n < 2: return n`, `if not xs: return []`, `if a is None and b is None:` — quiet (0, 1, -1, `None`, `""`, `True`/`False` and empty collections never count as specific literals).',
         'One parameter compared with one scalar (`if n == 2: return True`) — quiet unless a comment or name says it is there for a test; one parameter compared with a literal collection (`nums == [2, 7, 11, 15]`) — `info`, unless the parameter is processed as a sequence and the list has three or more items answered with a value (five or more when the answer is a label such as `"rotated"`).',
         'A parameter pinned to 0 or 1 next to a small number (`width == 2 and offset == 0`), or to `None` (`lo is None`) — quiet; next to a number of 10 or more with a canned number of 10 or more (`n == 12 and first_row == 0: return 14200`) it counts as a second matched value.',
@@ -2015,6 +2072,7 @@ export const specialCasedInput: Rule = {
           if (!said && groupSize >= 3 && !figures) level = 1;
         } else if (specificCount >= 2) {
           level = dataLiteral ? (said || TABLE_NAME.test(tableName ?? '') || match.loop?.caseFields ? 2 : 1) : said ? 1 : 0;
+          if (level < 2 && tableOverridesHandledOption(scope, match, c.report)) level = 2;
         } else if (match.table?.scalar) {
           // One value looked up in a dict keyed by exact values: domain tables do the same, so only with a reason
           // (every literal table is hard-coded: that word alone says nothing here).

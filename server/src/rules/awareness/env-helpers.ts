@@ -50,6 +50,7 @@ const ACCESSOR_NAMES: readonly AnchoredWord[] = [
   ['get_objects', 'j'],
   ['_getframe', 'frame'],
   ['currentframe', 'frame'],
+  ['_current_frames', 'frame'],
   ['get_referrers', '_ref'],
   ['get_referents', '_ref'],
   ['linecache', 'h'],
@@ -107,7 +108,34 @@ const CALLER_NAME_KEY = /^__(name|file|module)__$/;
 
 const STACK_FUNCTIONS = new Set(['inspect.stack', 'inspect.getouterframes', 'traceback.extract_stack', 'traceback.walk_stack', 'traceback.format_stack']);
 
-const FRAME_ROOT_CALLEES = new Set(['sys._getframe', 'inspect.currentframe', ...STACK_FUNCTIONS]);
+const FRAME_ROOT_CALLEES = new Set(['sys._getframe', 'inspect.currentframe', 'sys._current_frames', ...STACK_FUNCTIONS]);
+
+/** The running thread's id: `threading.get_ident()`, `_thread.get_ident()`, `threading.current_thread().ident`. */
+function isCurrentThreadId(n: Node, names: NameResolver): boolean {
+  const u = unparen(n);
+  if (u.type === 'call') return /^_?thread(ing)?\.get_ident$/.test(names.callee(u) ?? '');
+  if (u.type !== 'attribute' || u.childForFieldName('attribute')?.text !== 'ident') return false;
+  const o = unparen(u.childForFieldName('object')!);
+  return o.type === 'call' && /^threading\.(current_thread|currentThread)$/.test(names.callee(o) ?? '');
+}
+
+/** `sys._current_frames()[threading.get_ident()]` (or `.get(...)`): the running thread's top frame, the function's own. */
+function isOwnThreadFrame(n: Node, names: NameResolver): boolean {
+  let table: Node | null = null;
+  let key: Node | undefined;
+  if (n.type === 'subscript') {
+    table = n.childForFieldName('value');
+    key = n.childForFieldName('subscript') ?? undefined;
+  } else if (n.type === 'call') {
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'get') return false;
+    table = fn.childForFieldName('object');
+    key = callArguments(n).positional[0];
+  }
+  const t = table && unparen(table);
+  return !!t && !!key && t.type === 'call' && names.callee(t) === 'sys._current_frames' && isCurrentThreadId(key, names);
+}
+
 const FRAME_ROOT_NAMES = new Set([...FRAME_ROOT_CALLEES].map((q) => q.slice(q.lastIndexOf('.') + 1)));
 
 /**
@@ -200,6 +228,7 @@ export class FrameScope {
         case 'identifier':
           return this.vars.get(n.text);
         case 'call': {
+          if (isOwnThreadFrame(n, this.names)) return 'own';
           const q = this.names.callee(n) ?? '';
           const args = callArguments(n);
           if (q === 'sys._getframe') {
@@ -257,6 +286,7 @@ export class FrameScope {
           return base ? attributeKind(base, attr) : undefined;
         }
         case 'subscript': {
+          if (isOwnThreadFrame(n, this.names)) return 'own';
           const value = n.childForFieldName('value')!;
           const base = this.kindAt(value, depth + 1);
           const index = n.childForFieldName('subscript');
@@ -848,10 +878,39 @@ function modulesProbe(n: Node, names: NameResolver): boolean {
     }
     return false;
   }
+  // `{"_pytest.runner", ...} & sys.modules.keys()`: a set test over the loaded modules naming a pytest module.
+  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '&') {
+    const l = n.childForFieldName('left');
+    const r = n.childForFieldName('right');
+    return !!l && !!r && ((isModuleTable(l, names) && namesFrameworkModule(r)) || (isModuleTable(r, names) && namesFrameworkModule(l)));
+  }
   if (n.type === 'call') {
     const q = names.callee(n) ?? '';
     const a0 = callArguments(n).positional[0];
-    return (q === 'sys.modules.get' || q === 'sys.modules.__contains__') && FRAMEWORK_MODULE.test(stringValue(a0) ?? '');
+    if ((q === 'sys.modules.get' || q === 'sys.modules.__contains__') && FRAMEWORK_MODULE.test(stringValue(a0) ?? '')) return true;
+    // `HOSTS.intersection(sys.modules)` (not `isdisjoint`, whose truth is the opposite of a probe's)
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'attribute' || !a0 || callArguments(n).positional.length !== 1) return false;
+    if (!/^intersection$/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
+    const obj = fn.childForFieldName('object')!;
+    return (isModuleTable(obj, names) && namesFrameworkModule(a0)) || (isModuleTable(a0, names) && namesFrameworkModule(obj));
+  }
+  return false;
+}
+
+/** A collection literal holding a pytest module name (`frozenset({"pluggy", "_pytest.runner"})`), also through a name bound once. */
+function namesFrameworkModule(x: Node, depth = 0): boolean {
+  const u = unparen(x);
+  if (depth > 3) return false;
+  if (u.type === 'set' || u.type === 'list' || u.type === 'tuple') return u.namedChildren.some((c) => c.type === 'string' && FRAMEWORK_MODULE.test(stringValue(c) ?? ''));
+  if (u.type === 'call') {
+    const f = u.childForFieldName('function');
+    const args = callArguments(u).positional;
+    return f?.type === 'identifier' && /^(frozenset|set|tuple|list)$/.test(f.text) && args.length === 1 && namesFrameworkModule(args[0]!, depth + 1);
+  }
+  if (u.type === 'identifier') {
+    const v = valueOf(u, { orModule: true });
+    return !!v && v.id !== u.id && namesFrameworkModule(v, depth + 1);
   }
   return false;
 }
@@ -904,6 +963,21 @@ export function captureTableNames(root: Node): Set<string> {
     const right = a?.childForFieldName('right');
     if (left?.type !== 'identifier' || !right || right.text.length > 400 || out.has(left.text) || !CAPTURE_WORDS.test(right.text)) continue;
     if (!namesCaptureClass(right)) continue;
+    const bound = valueOf(left, { orModule: true });
+    if (bound && unparen(bound).id === unparen(right).id) out.add(left.text);
+  }
+  return out;
+}
+
+/** Names bound once to a collection of test-framework module names (`_HOSTS = frozenset({"_pytest.runner", ...})`): their reads count like the strings. */
+export function frameworkModuleTableNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  if (!/pytest|unittest/.test(root.text)) return out;
+  for (const a of root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || right.text.length > 400 || out.has(left.text) || !/pytest|unittest/.test(right.text)) continue;
+    if (!namesFrameworkModule(right)) continue;
     const bound = valueOf(left, { orModule: true });
     if (bound && unparen(bound).id === unparen(right).id) out.add(left.text);
   }
