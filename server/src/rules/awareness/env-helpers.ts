@@ -899,18 +899,27 @@ function modulesProbe(n: Node, names: NameResolver): boolean {
 }
 
 /** A collection literal holding a pytest module name (`frozenset({"pluggy", "_pytest.runner"})`), also through a name bound once. */
-function namesFrameworkModule(x: Node, depth = 0): boolean {
+function namesFrameworkModule(x: Node): boolean {
+  return holdsStringMatching(x, FRAMEWORK_MODULE, false);
+}
+
+/**
+ * A collection literal (`{...}`, `[...]`, `(...)`, `frozenset(...)`) with a string that `pattern` matches, or with
+ * `lone` such a string itself, also through a name bound once.
+ */
+function holdsStringMatching(x: Node, pattern: RegExp, lone: boolean, depth = 0): boolean {
   const u = unparen(x);
   if (depth > 3) return false;
-  if (u.type === 'set' || u.type === 'list' || u.type === 'tuple') return u.namedChildren.some((c) => c.type === 'string' && FRAMEWORK_MODULE.test(stringValue(c) ?? ''));
+  if (lone && u.type === 'string') return pattern.test(stringValue(u) ?? '');
+  if (u.type === 'set' || u.type === 'list' || u.type === 'tuple') return u.namedChildren.some((c) => c.type === 'string' && pattern.test(stringValue(c) ?? ''));
   if (u.type === 'call') {
     const f = u.childForFieldName('function');
     const args = callArguments(u).positional;
-    return f?.type === 'identifier' && /^(frozenset|set|tuple|list)$/.test(f.text) && args.length === 1 && namesFrameworkModule(args[0]!, depth + 1);
+    return f?.type === 'identifier' && /^(frozenset|set|tuple|list)$/.test(f.text) && args.length === 1 && holdsStringMatching(args[0]!, pattern, lone, depth + 1);
   }
   if (u.type === 'identifier') {
     const v = valueOf(u, { orModule: true });
-    return !!v && v.id !== u.id && namesFrameworkModule(v, depth + 1);
+    return !!v && v.id !== u.id && holdsStringMatching(v, pattern, lone, depth + 1);
   }
   return false;
 }
@@ -927,21 +936,8 @@ function isStreamTypeName(x: Node, names: NameResolver): boolean {
 }
 
 /** A pytest capture class's name, or a collection holding one (`frozenset({"CaptureIO", "StringIO"})`), also through a name bound once. */
-function namesCaptureClass(x: Node, depth = 0): boolean {
-  const u = unparen(x);
-  if (depth > 3) return false;
-  if (u.type === 'string') return CAPTURE_CLASS.test(stringValue(u) ?? '');
-  if (u.type === 'set' || u.type === 'list' || u.type === 'tuple') return u.namedChildren.some((c) => c.type === 'string' && CAPTURE_CLASS.test(stringValue(c) ?? ''));
-  if (u.type === 'call') {
-    const f = u.childForFieldName('function');
-    const args = callArguments(u).positional;
-    return f?.type === 'identifier' && /^(frozenset|set|tuple|list)$/.test(f.text) && args.length === 1 && namesCaptureClass(args[0]!, depth + 1);
-  }
-  if (u.type === 'identifier') {
-    const v = valueOf(u, { orModule: true });
-    return !!v && v.id !== u.id && namesCaptureClass(v, depth + 1);
-  }
-  return false;
+function namesCaptureClass(x: Node): boolean {
+  return holdsStringMatching(x, CAPTURE_CLASS, true);
 }
 
 /**
