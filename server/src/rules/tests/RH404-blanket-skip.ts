@@ -659,13 +659,18 @@ function definesTests(cls: Node, checking = false): boolean {
   });
 }
 
-/** A function that asserts, fails or expects an exception somewhere in its body: a test, not a helper named like one. */
+/**
+ * Not a data helper named like a test: a helper returns a value and checks nothing (`def test_data(seed): return
+ * [...]`). A body that asserts, fails or expects an exception, or returns nothing, is a test's.
+ */
 function checksSomething(fn: Node): boolean {
-  for (const n of fn.descendantsOfType(['assert_statement', 'call'])) {
+  let returnsValue = false;
+  for (const n of fn.descendantsOfType(['assert_statement', 'call', 'return_statement'])) {
     if (n?.type === 'assert_statement') return true;
-    if (n && /^(assert|fail|raises|check|verify|expect)/i.test(calleeLastName(n))) return true;
+    if (n?.type === 'return_statement') returnsValue ||= n.namedChildCount > 0;
+    else if (n && /^(assert|fail|raises|check|verify|expect)/i.test(calleeLastName(n))) return true;
   }
-  return false;
+  return !returnsValue;
 }
 
 /** A class whose name says skipping is its purpose (`SkipDocTestCase`, `SkippedTest`). */
