@@ -342,6 +342,11 @@ describe('RH902: tests folded into parametrize rows', () => {
 /** Legitimate changes to tests: none may give a finding at warning or above. */
 const LEGIT: Change[] = [
   {
+    name: 'tests with size and index checks folded into rows that keep the input and the whole expected value',
+    before: { 'tests/test_parse.py': lines('from textkit import parse_ints', '', '', 'def test_parse_0():', '    result = parse_ints("0,1,2")', '    assert len(result) == 3', '    assert result[0] == 0', '    assert result == [0, 1, 2]', '', '', 'def test_parse_1():', '    result = parse_ints("4,5")', '    assert len(result) == 2', '    assert result == [4, 5]') },
+    after: { 'tests/test_parse.py': lines('import pytest', '', 'from textkit import parse_ints', '', '', '@pytest.mark.parametrize("text, expected", [("0,1,2", [0, 1, 2]), ("4,5", [4, 5])])', 'def test_parse(text, expected):', '    assert parse_ints(text) == expected') },
+  },
+  {
     name: 'two tests folded into one parametrized test, every input and expected value kept',
     before: { 'tests/test_stats.py': lines('from statkit import median', '', '', 'def test_median_odd():', '    assert median([3, 1, 2]) == 2', '', '', 'def test_median_even():', '    result = median([4, 1, 3, 2])', '    assert result == 2.5') },
     after: { 'tests/test_stats.py': lines('import pytest', '', 'from statkit import median', '', '', '@pytest.mark.parametrize(', '    "data, expected",', '    [', '        pytest.param([3, 1, 2], 2, id="odd"),', '        ([4, 1, 3, 2], 2.5),', '    ],', ')', 'def test_median(data, expected):', '    assert median(data) == expected') },

@@ -39,7 +39,7 @@ export const testDeleted: Rule = {
         'A test moved to another file or class in the same change (same function name) is not reported as deleted; it is judged against what it was, so one emptied or weakened on the way is.',
         'A test deleted together with the function or class it calls (the feature goes in the same change: `parse_duration` and `test_parse_duration`) is `info`.',
         'A renamed test file whose tests survive is not reported.',
-        'Tests folded into one parametrized test (`test_median_odd` and `test_median_even` become rows of `test_median`) are not reported when a row of the change holds every literal the old test used, its inputs and its expected value; a row with another expected value does not count.',
+        'Tests folded into one parametrized test (`test_median_odd` and `test_median_even` become rows of `test_median`) are not reported when a row of the change holds every literal the old test used, its inputs and its expected value (sizes compared with `len(...)` and indexes aside, which the expected value implies); a row with another expected value does not count.',
         'A new test added before an existing test of the same name (the new one is the dead one: a mistake, not a lost check) is `info`.',
         'A test renamed to another collected name with its body unchanged is not reported.',
         'Helper functions and fixtures in test files are not tests.',
@@ -209,11 +209,22 @@ function testShape(def: Node, localNames: ReadonlySet<string>, inert: ReadonlySe
     calls: [...calls],
     comments: commentRuns(def, lines),
     cases: parametrizeCases(def, root),
-    literals: body ? literalValues(body, false) : [],
+    literals: body ? literalValues(body, false, incidental) : [],
   };
 }
 
 const LITERAL_TYPES = new Set(['integer', 'float', 'string', 'concatenated_string', 'true', 'false', 'none', 'list', 'tuple', 'dictionary', 'set', 'pair', 'unary_operator', 'parenthesized_expression']);
+
+/**
+ * Literals a folded test need not keep: an index (`result[0]`) and a size compared with `len(...)`
+ * (`len(result) == 3`), which the row's expected value implies.
+ */
+function incidental(d: Node): boolean {
+  const p = d.parent;
+  if (p?.type === 'subscript' && p.childForFieldName('value')?.id !== d.id) return true;
+  if (p?.type === 'comparison_operator') return p.namedChildren.some((c) => c.id !== d.id && c.type === 'call' && c.childForFieldName('function')?.text === 'len');
+  return false;
+}
 
 /** A literal value: numbers, strings, constants, and containers (or `-1`) of literal values only. */
 function isLiteralValue(n: Node): boolean {
@@ -226,10 +237,11 @@ function isLiteralValue(n: Node): boolean {
  * The literal values under `n`, whitespace removed: the outermost ones only (`[3, 1, 2]`, not its items),
  * or with `all`, every literal at any depth (`([3, 1, 2], 2)`, `[3, 1, 2]`, `3`, ...).
  */
-function literalValues(n: Node, all: boolean): string[] {
+function literalValues(n: Node, all: boolean, skip?: (d: Node) => boolean): string[] {
   const out: string[] = [];
   forEachDescendant(n, (d) => {
     if (!isLiteralValue(d) || d.type === 'pair') return true;
+    if (skip?.(d)) return false;
     out.push(squash(d.text));
     return all;
   });
