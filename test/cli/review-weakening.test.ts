@@ -312,6 +312,14 @@ describe('RH902: tests taken out of the run by their surroundings', () => {
   });
 });
 
+describe('RH902: checks that hold for every result', () => {
+  it('reports exact checks replaced by len(x) >= 0', () => {
+    const before = lines('from textkit import parse_ints', '', '', 'def test_parse():', '    result = parse_ints("1,,2")', '    assert result == [1, 2]');
+    const after = before.replace('    assert result == [1, 2]', '    assert len(result) >= 0');
+    expectRH902({ name: 'len-nonnegative', before: { 'tests/test_parse.py': before }, after: { 'tests/test_parse.py': after } }, [['tests/test_parse.py:4 warning', /weakens the test test_parse: .*now only `assert len\(result\) >= 0`, which holds for every result/]]);
+  });
+});
+
 describe('RH902: checks turned around', () => {
   it('reports a check the change wraps in an expectation of AssertionError', () => {
     const before = lines('from textkit import slugify', '', '', 'def test_slugify():', '    assert slugify("Hello, World!") == "hello-world"');

@@ -331,6 +331,8 @@ function classifyCheck(n: Node, assigned: Map<string, Node[]>, compared: string[
       if ((op === '<' || op === '<=') && looseDifference(a, b)) return { kind: 'weak' };
       // A non-empty length: `len(x) > 0`, `len(x) >= 1`, `len(x) != 0`, `0 < len(x)`.
       if ((isLen(a) && ((op === '>' && isInt(b, 0)) || (op === '>=' && isInt(b, 1)) || (op === '!=' && isInt(b, 0)))) || (isLen(b) && ((op === '<' && isInt(a, 0)) || (op === '<=' && isInt(a, 1))))) return { kind: 'weak' };
+      // `len(x) >= 0`, `0 <= len(x)`: true of every sized value.
+      if ((isLen(a) && op === '>=' && isInt(b, 0)) || (isLen(b) && op === '<=' && isInt(a, 0))) return { kind: 'weak', passes: 'which holds for every result' };
       // `type(x) is dict`.
       const isType = (x: Node) => unparen(x).type === 'call' && unparen(x).childForFieldName('function')?.text === 'type';
       if ((op === 'is' || op === '==') && (isType(a) || isType(b))) return { kind: 'weak' };
