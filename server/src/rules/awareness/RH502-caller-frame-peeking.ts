@@ -351,30 +351,7 @@ function heapHitReplacesAnswer(scope: Node, body: Node, scan: Node): boolean {
   if (params.size === 0) return false;
   // Names that hold a hit: bound by a loop over the scan, or assigned from it (`found = next(... gc.get_objects() ...)`),
   // and, to a fixpoint, from another hit (`for value in ref.values()`).
-  const hits = new Set<string>();
-  const holdsHit = (e: Node) => e.id === scan.id || (e.startIndex <= scan.startIndex && scan.endIndex <= e.endIndex) || [...identifiersIn(e)].some((i) => hits.has(i));
-  for (let pass = 0, changed = true; changed && pass < 4; pass++) {
-    changed = false;
-    forEachInScope(body, (n) => {
-      let left: Node | null = null;
-      let right: Node | null = null;
-      if (n.type === 'for_statement' || n.type === 'for_in_clause' || n.type === 'assignment') {
-        left = n.childForFieldName('left');
-        right = n.childForFieldName('right');
-      } else if (n.type === 'named_expression') {
-        left = n.childForFieldName('name');
-        right = n.childForFieldName('value');
-      }
-      if (!left || !right || !holdsHit(right)) return true;
-      for (const t of identifiersIn(left)) {
-        if (!hits.has(t) && !params.has(t)) {
-          hits.add(t);
-          changed = true;
-        }
-      }
-      return true;
-    });
-  }
+  const hits = namesBoundFrom(body, scan, HIT_BINDINGS, params);
   if (hits.size === 0) return false;
   let returnsHit = false;
   let computed = false;
@@ -458,40 +435,50 @@ function moduleLiteralsTalk(id: Node): boolean {
  * `return max(ints)`): names bound from it, to a small fixpoint, reach a return.
  */
 function returnsValueFrom(body: Node, from: Node): boolean {
-  const holds = (e: Node, tainted: Set<string>) => (e.startIndex <= from.startIndex && from.endIndex <= e.endIndex) || [...identifiersIn(e)].some((i) => tainted.has(i));
-  const tainted = new Set<string>();
+  const tainted = namesBoundFrom(body, from, VALUE_BINDINGS);
+  const holds = (e: Node) => (e.startIndex <= from.startIndex && from.endIndex <= e.endIndex) || [...identifiersIn(e)].some((i) => tainted.has(i));
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (!found && n.type === 'return_statement' && n.namedChild(0)) {
+      const v = unparen(n.namedChild(0)!);
+      // A count or a yes/no about the constants is not one of them.
+      if (!/^(comparison_operator|boolean_operator|not_operator)$/.test(v.type) && !/^(len|bool|isinstance)\(/.test(v.text) && holds(v)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** Statements that bind a heap hit (loops and comprehensions over it, assignments, walrus). */
+const HIT_BINDINGS = new Set(['for_statement', 'for_in_clause', 'assignment', 'named_expression']);
+/** Statements that bind a value built from another (loops over it, assignments, `+=`, walrus). */
+const VALUE_BINDINGS = new Set(['for_statement', 'assignment', 'augmented_assignment', 'named_expression']);
+
+/**
+ * Names (other than `exclude`) that `body` binds, through `bindings`, from an expression holding `source`
+ * or holding a name already bound from it: to a small fixpoint.
+ */
+function namesBoundFrom(body: Node, source: Node, bindings: ReadonlySet<string>, exclude: ReadonlySet<string> = new Set()): Set<string> {
+  const bound = new Set<string>();
+  const holds = (e: Node) => (e.startIndex <= source.startIndex && source.endIndex <= e.endIndex) || [...identifiersIn(e)].some((i) => bound.has(i));
   for (let pass = 0, changed = true; changed && pass < 4; pass++) {
     changed = false;
     forEachInScope(body, (n) => {
-      let left: Node | null = null;
-      let right: Node | null = null;
-      if (n.type === 'for_statement' || n.type === 'assignment' || n.type === 'augmented_assignment') {
-        left = n.childForFieldName('left');
-        right = n.childForFieldName('right');
-      } else if (n.type === 'named_expression') {
-        left = n.childForFieldName('name');
-        right = n.childForFieldName('value');
-      }
-      if (!left || !right || !holds(right, tainted)) return true;
+      if (!bindings.has(n.type)) return true;
+      const walrus = n.type === 'named_expression';
+      const left = n.childForFieldName(walrus ? 'name' : 'left');
+      const right = n.childForFieldName(walrus ? 'value' : 'right');
+      if (!left || !right || !holds(right)) return true;
       for (const t of identifiersIn(left)) {
-        if (!tainted.has(t)) {
-          tainted.add(t);
+        if (!bound.has(t) && !exclude.has(t)) {
+          bound.add(t);
           changed = true;
         }
       }
       return true;
     });
   }
-  let found = false;
-  forEachInScope(body, (n) => {
-    if (!found && n.type === 'return_statement' && n.namedChild(0)) {
-      const v = unparen(n.namedChild(0)!);
-      // A count or a yes/no about the constants is not one of them.
-      if (!/^(comparison_operator|boolean_operator|not_operator)$/.test(v.type) && !/^(len|bool|isinstance)\(/.test(v.text) && holds(v, tainted)) found = true;
-    }
-    return !found;
-  });
-  return found;
+  return bound;
 }
 
 function analyseScope(scope: Node, names: NameResolver, seed?: ReadonlyMap<string, FrameKind>): Read[] {
