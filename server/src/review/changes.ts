@@ -183,23 +183,17 @@ function sideFromHunks(patch: StructuredPatch, side: 'old' | 'new', path: string
     const imports = assumedImports(lines, /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(path));
     if (imports) lines[0] = imports;
   }
-  // A hunk inside a function whose `def` lies above it: the heading git wrote is put back on the empty line
-  // just before the hunk, so the hunk's code is read in its function (not as stray indented module code).
+  // What a hunk starts inside of is put back on the empty line just before it: the `def` git names in the
+  // hunk's heading, when the hunk starts one level into its body (so the code is read in its function, not
+  // as stray indented module code), or else the opening of a `parametrize` list the hunk closes (so the rows
+  // it drops are read as the test's cases).
   patch.hunks.forEach((hunk, i) => {
-    const heading = headings[i];
-    const at = (side === 'old' ? hunk.oldStart : hunk.newStart) - 2;
-    if (!heading || !DEFINITION_HEADING.test(heading) || at < 1 || lines[at]) return;
-    const first = hunk.lines.find((l) => (l[0] === ' ' || l[0] === (side === 'old' ? '-' : '+')) && l.slice(1).trim() !== '');
-    // Only a hunk that starts one level into the definition's body.
-    if (first && /^( {4}|\t)\S/.test(first.slice(1))) lines[at] = heading;
-  });
-  // A hunk inside a `parametrize` list whose decorator starts above it: the opening is put back on the empty
-  // line before the hunk, so the rows the hunk drops are read as the test's cases.
-  patch.hunks.forEach((hunk) => {
     const at = (side === 'old' ? hunk.oldStart : hunk.newStart) - 2;
     if (at < 1 || lines[at]) return;
     const shown = hunk.lines.filter((l) => l[0] === ' ' || l[0] === (side === 'old' ? '-' : '+')).map((l) => l.slice(1));
-    const opening = decoratorOpening(shown);
+    const heading = headings[i];
+    const first = shown.find((l) => l.trim() !== '');
+    const opening = heading && DEFINITION_HEADING.test(heading) && first && /^( {4}|\t)\S/.test(first) ? heading : decoratorOpening(shown);
     if (opening) lines[at] = opening;
   });
   return lines.join('\n') + '\n';

@@ -12,6 +12,7 @@ import { conftestExclusionFindings } from '../rules/review/conftest-exclusions';
 import { isPytestConfigPath, readPytestConfig } from './pytest-config';
 import { classifyFile, collectFileFacts } from '../engine/roles';
 import { NameResolver } from '../engine/names';
+import type { Node } from '../engine/ast';
 import { showsWhole, WHOLE_PATCH, type FileChange } from './changes';
 
 export type DiffScope = 'lines' | 'files';
@@ -193,6 +194,22 @@ function strictestDefault(key: string, rules: readonly Rule[]): string | undefin
  * (where a test renamed out of collection lands), when it is a test file (by role); undefined otherwise.
  */
 function testsIn(source: string, path: string, settings: AnalysisSettings, always = false): { tests: TestDefinition[]; uncollected: UncollectedDefinition[] } | undefined {
+  return withParsed(source, (root) => {
+    const facts = collectFileFacts(path, source, root);
+    let names: NameResolver | undefined;
+    const role = classifyFile(facts, root, () => (names ??= new NameResolver(root)), settings);
+    if (role !== 'test' && !always) return undefined;
+    return { tests: collectTests(root), uncollected: uncollectedTestNames(root) };
+  });
+}
+
+/** Code a change adds to a conftest that deselects or xfails/skips named tests (RH902). */
+function conftestExclusions(source: string, addedLines: ReadonlySet<number>): Finding[] {
+  return withParsed(source, (root) => conftestExclusionFindings(root, addedLines)) ?? [];
+}
+
+/** `read` of the parsed source, the tree freed afterwards; undefined when the source cannot be parsed. */
+function withParsed<T>(source: string, read: (root: Node) => T): T | undefined {
   let tree;
   try {
     tree = parsePython(source);
@@ -200,27 +217,7 @@ function testsIn(source: string, path: string, settings: AnalysisSettings, alway
     return undefined;
   }
   try {
-    const root = tree.rootNode;
-    const facts = collectFileFacts(path, source, root);
-    let names: NameResolver | undefined;
-    const role = classifyFile(facts, root, () => (names ??= new NameResolver(root)), settings);
-    if (role !== 'test' && !always) return undefined;
-    return { tests: collectTests(root), uncollected: uncollectedTestNames(root) };
-  } finally {
-    tree.delete();
-  }
-}
-
-/** Code a change adds to a conftest that deselects or xfails/skips named tests (RH902). */
-function conftestExclusions(source: string, addedLines: ReadonlySet<number>): Finding[] {
-  let tree;
-  try {
-    tree = parsePython(source);
-  } catch {
-    return [];
-  }
-  try {
-    return conftestExclusionFindings(tree.rootNode, addedLines);
+    return read(tree.rootNode);
   } finally {
     tree.delete();
   }

@@ -175,11 +175,7 @@ function testShape(def: Node, localNames: ReadonlySet<string>, inert: ReadonlySe
   const calls = new Set<string>();
   const assigned = localAssignments(def);
   // `_check_order(got, want)` named like a check, calling a helper of the file that checks nothing.
-  const callsInert = (call: Node) => {
-    const fn = call.childForFieldName('function');
-    const called = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? '') ? fn.childForFieldName('attribute')?.text : undefined;
-    return !!called && inert.has(called);
-  };
+  const callsInert = (call: Node) => inert.has(localCallee(call) ?? '');
   if (body) {
     // A checking call inside a check (`assert r == pytest.approx(x)`) is part of it, not a check of its own.
     let checkEnd = -1;
@@ -192,11 +188,11 @@ function testShape(def: Node, localNames: ReadonlySet<string>, inert: ReadonlySe
       }
       if (n.type !== 'call') return;
       const fn = n.childForFieldName('function');
-      const called = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? '') ? fn.childForFieldName('attribute')?.text : undefined;
+      const called = localCallee(n);
       // A helper of the file that checks nothing (`def _same(a, b): return a == b`) only computes a value.
-      if (called && inert.has(called)) return;
-      if (fn?.type === 'identifier' || (fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? ''))) calls.add(squash(fn.text));
-      if (called && (localNames.has(called) || (fn!.type === 'identifier' && isTestSupportImport(names.alias(called))))) callsLocalHelper = true;
+      if (!called || inert.has(called)) return;
+      calls.add(squash(fn!.text));
+      if (localNames.has(called) || (fn!.type === 'identifier' && isTestSupportImport(names.alias(called)))) callsLocalHelper = true;
     });
   }
   return {
@@ -268,6 +264,19 @@ function sameCallee(a: Node, b: Node): boolean {
   const fa = a.childForFieldName('function');
   const fb = b.childForFieldName('function');
   return !!fa && !!fb && (fa.type === 'identifier' || fa.type === 'attribute') && squash(fa.text) === squash(fb.text);
+}
+
+/** The name a call gives to a function or method of the file: `check(x)`, `self.check(x)`, `cls.check(x)`. */
+function localCallee(call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text;
+  return fn?.type === 'attribute' && ['self', 'cls'].includes(fn.childForFieldName('object')?.text ?? '') ? fn.childForFieldName('attribute')?.text : undefined;
+}
+
+/** pytest collects `Test*` classes, and others only as unittest.TestCase (or framework) subclasses, which need a base. */
+function isCollectedClass(cls: Node): boolean {
+  const bases = cls.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'keyword_argument' && b.text !== 'object') ?? [];
+  return (cls.childForFieldName('name')?.text ?? '').startsWith('Test') || bases.length > 0;
 }
 
 /** Predicates that hold for almost any value of the right type. */
@@ -491,10 +500,8 @@ export function collectTests(root: Node): TestDefinition[] {
           methods.push({ qualifiedName: `${className}.${functionName(m)}`, name: functionName(m), line: m.startPosition.row, isClass: false, body: bodyText(m), ...shape(m), disabledBy });
         }
       }
-      // pytest collects `Test*` classes; a class of another name only as a unittest.TestCase (or other
-      // framework) subclass, which needs a base. Methods of a plain `class OrderingHelpers:` never run.
-      const bases = def.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'keyword_argument' && b.text !== 'object') ?? [];
-      if (!className.startsWith('Test') && !bases.length) continue;
+      // Methods of a plain `class OrderingHelpers:` never run.
+      if (!isCollectedClass(def)) continue;
       if (methods.length || className.startsWith('Test')) {
         out.push({ qualifiedName: className, name: className, line: def.startPosition.row, isClass: true, body: bodyText(def), disabledBy: classMark, endLine: def.endPosition.row }, ...methods);
       }
@@ -578,8 +585,7 @@ export function uncollectedTestNames(root: Node): UncollectedDefinition[] {
     if (def?.type !== 'class_definition') continue;
     // The methods of a class pytest does not collect (not `Test*`, no base to make it a TestCase) never run.
     const className = def.childForFieldName('name')?.text ?? '';
-    const bases = def.childForFieldName('superclasses')?.namedChildren.filter((b) => b.type !== 'keyword_argument' && b.text !== 'object') ?? [];
-    const classCollected = className.startsWith('Test') || bases.length > 0;
+    const classCollected = isCollectedClass(def);
     for (const member of def.childForFieldName('body')?.namedChildren ?? []) note(definitionOf(member), (name) => classCollected && name.startsWith('test'), classCollected ? '' : `${className}.`);
   }
   return out;
@@ -839,6 +845,8 @@ function hollowedTestFindings(f: TestFileChange, texts?: ChangeTexts): DeletedTe
     // Checks the change leaves in the test as comments: each matched by its text.
     const live = new Set(newChecks.map((c) => c.text));
     const commented = oldChecks.filter((c) => !live.has(c.text) && (now.comments ?? []).some((r) => commentsOut(r, c)) && !(was.comments ?? []).some((r) => commentsOut(r, c)));
+    // A check the old test ran as it is, now expected to fail.
+    const inverted = newChecks.find((c) => c.inverted && oldChecks.some((o) => o.text === c.text && !o.inverted));
     let message: string | undefined;
     let line = now.line;
     let severity: Finding['severity'] = 'warning';
@@ -852,9 +860,8 @@ function hollowedTestFindings(f: TestFileChange, texts?: ChangeTexts): DeletedTe
         severity = 'info';
         message += ', though the test keeps as many checks as before';
       }
-    } else if (newChecks.some((c) => c.inverted && oldChecks.some((o) => o.text === c.text && !o.inverted))) {
-      const c = newChecks.find((x) => x.inverted && oldChecks.some((o) => o.text === x.text && !o.inverted))!;
-      message = `This change wraps the check \`${c.display}\` of the test ${now.qualifiedName} in an expectation of AssertionError: the test now passes only when that check fails`;
+    } else if (inverted) {
+      message = `This change wraps the check \`${inverted.display}\` of the test ${now.qualifiedName} in an expectation of AssertionError: the test now passes only when that check fails`;
     } else if (was.checks && !now.checks && !helper && whole) {
       message = `This change removes every check from the test ${now.qualifiedName} (it had ${was.checks}): it still runs the code but no longer compares anything`;
     } else if (newChecks.length && !helper && whole && newChecks.every((c) => isWeak(c, was))) {
@@ -884,7 +891,12 @@ function shadowedTestFindings(f: TestFileChange): DeletedTestFinding[] {
   if (!f.newTests) return [];
   const count = (tests: readonly TestDefinition[]) => {
     const byName = new Map<string, TestDefinition[]>();
-    for (const t of tests) if (!t.isClass) byName.set(t.qualifiedName, [...(byName.get(t.qualifiedName) ?? []), t]);
+    for (const t of tests) {
+      if (t.isClass) continue;
+      const same = byName.get(t.qualifiedName);
+      if (same) same.push(t);
+      else byName.set(t.qualifiedName, [t]);
+    }
     return byName;
   };
   const before = count(f.oldTests);

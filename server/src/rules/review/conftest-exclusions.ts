@@ -54,7 +54,7 @@ function markKind(arg: Node | undefined): 'xfail' | 'skip' | undefined {
   const callee = a.type === 'call' ? a.childForFieldName('function') : a;
   const m = /(?:^|\.)mark\.(xfail|skip)$/.exec(callee?.text ?? '');
   // `skipif(cond)` decides per item by its own condition.
-  return (m?.[1] as 'xfail' | 'skip' | undefined) ?? undefined;
+  return m?.[1] as 'xfail' | 'skip' | undefined;
 }
 
 /** The `if` above `n` (inside the hook) whose condition tests the item's name against something: the pick. */
