@@ -693,9 +693,9 @@ export const testFileTampering: Rule = {
         }
         const hit = hits[0];
         if (!hit || isGenerationHook(ctx)) return;
+        const callText = dottedName(node.childForFieldName('function')) ?? node.childForFieldName('function')?.text ?? 'call';
         if (infrastructure) {
           if (hit.match.kind !== 'test-file' || hit.base === 'other') return;
-          const callText = dottedName(node.childForFieldName('function')) ?? node.childForFieldName('function')?.text ?? 'call';
           ctx.report({
             node,
             message: `\`${callText}(...)\` in test infrastructure ${verb(hit.action)} ${describeTestPath(hit.match)}: the tests that run are no longer the tests that were written.`,
@@ -727,7 +727,6 @@ export const testFileTampering: Rule = {
         if (role === 'entry-point' && severity !== 'info') severity = severity === 'error' ? 'warning' : 'info';
         const fn = enclosingFunction(node);
         const where = role === 'entry-point' ? 'in a script' : fn ? `in \`${functionName(fn)}()\` of code under test` : 'at import time in code under test';
-        const callText = dottedName(node.childForFieldName('function')) ?? node.childForFieldName('function')?.text ?? 'call';
         const via = hit.via ? ` (passed in by \`${hit.via.text.length > 60 ? `${hit.via.text.slice(0, 57)}...` : hit.via.text}\` on line ${hit.via.startPosition.row + 1})` : '';
         found.push({ node, fn, hit, severity, prefix: `\`${callText}(...)\` ${where} ${verb(hit.action)} ${describeTestPath(hit.match)}${via}` });
       },

@@ -647,7 +647,7 @@ function checkClass(ctx: RuleContext, cls: Node): void {
 function moduleDefinesTests(root: Node, checking = false): boolean {
   return root.namedChildren.some((s) => {
     const d = definitionOf(s);
-    return (d.type === 'function_definition' && /^test/.test(functionName(d)) && (!checking || checksSomething(d))) || (d.type === 'class_definition' && definesTests(d, checking));
+    return (d.type === 'function_definition' && /^test/.test(functionName(d)) && (!checking || isTestNotDataHelper(d))) || (d.type === 'class_definition' && definesTests(d, checking));
   });
 }
 
@@ -655,7 +655,7 @@ function moduleDefinesTests(root: Node, checking = false): boolean {
 function definesTests(cls: Node, checking = false): boolean {
   return (cls.childForFieldName('body')?.namedChildren ?? []).some((s) => {
     const d = definitionOf(s);
-    return d.type === 'function_definition' && /^test/.test(functionName(d)) && (!checking || checksSomething(d));
+    return d.type === 'function_definition' && /^test/.test(functionName(d)) && (!checking || isTestNotDataHelper(d));
   });
 }
 
@@ -663,7 +663,7 @@ function definesTests(cls: Node, checking = false): boolean {
  * Not a data helper named like a test: a helper returns a value and checks nothing (`def test_data(seed): return
  * [...]`). A body that asserts, fails or expects an exception, or returns nothing, is a test's.
  */
-function checksSomething(fn: Node): boolean {
+function isTestNotDataHelper(fn: Node): boolean {
   let returnsValue = false;
   for (const n of fn.descendantsOfType(['assert_statement', 'call', 'return_statement'])) {
     if (n?.type === 'assert_statement') return true;
