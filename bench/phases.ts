@@ -6,10 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, initParser, parsePython } from '../server/src/engine';
+import { initParser, parsePython } from '../server/src/engine';
 import { readSourceFile } from '../server/src/host/read';
 import { locateWasm } from '../server/src/host/wasm';
-import { ALL_RULES } from '../server/src/rules/registry';
 import { defaultJobs } from '../server/src/cli/pool';
 import { scanFiles, type FileTask, type ScanStats } from '../server/src/cli/tasks';
 
@@ -30,19 +29,19 @@ async function main(): Promise<void> {
   const list = fs.readFileSync(listFile!, 'utf8').split('\n').filter(Boolean);
   // Only the one-thread phases load the grammar here; the parallel one, like the CLI, loads it in the workers.
   if (phase !== 'parallel') await initParser(locateWasm());
+  const tasks: FileTask[] = list.map((f) => ({ kind: 'file', fsPath: f, displayPath: f, rolePath: f, settings: {} }));
   const started = process.hrtime.bigint();
   const extra: Record<string, unknown> = {};
   if (phase === 'parse') {
     // The floor: read every file and parse it, one thread.
     for (const { source } of readAll(list)) parsePython(source).delete();
   } else if (phase === 'scan') {
-    let findings = 0;
-    for (const { file, source } of readAll(list)) findings += analyze({ source, path: file }, ALL_RULES).findings.length;
-    extra.findings = findings;
+    // The CLI's one-thread scan: every file, then the few whose imports other files answer (engine/project.ts).
+    const outcomes = await scanFiles(tasks, { jobs: 1, timeoutMs: 60_000, workerScript: WORKER, cwd: REPO });
+    extra.findings = outcomes.reduce((n, r) => n + r.findings.length, 0);
   } else if (phase === 'parallel') {
     // The CLI's own scheduling (largest files first, pipelined tasks, worker recycling): scanFiles().
     const jobs = defaultJobs();
-    const tasks: FileTask[] = list.map((f) => ({ kind: 'file', fsPath: f, displayPath: f, rolePath: f, settings: {} }));
     const stats: ScanStats = { tasks: 0, workersStarted: 0, peakWorkerMemory: 0 };
     const outcomes = await scanFiles(tasks, { jobs, timeoutMs: 60_000, workerScript: WORKER, cwd: REPO }, stats);
     extra.findings = outcomes.reduce((n, r) => n + r.findings.length, 0);

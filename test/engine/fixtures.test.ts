@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeSource } from '../support/engine';
-import { listFixtures, parseFixture, FIXTURE_ROOT } from '../support/fixtures';
+import { analyzeProject } from '../../server/src/engine';
+import { ALL_RULES } from '../../server/src/rules/registry';
+import { analyzeSource, ensureParser } from '../support/engine';
+import { listFixtures, listProjectFixtures, parseFixture, FIXTURE_ROOT } from '../support/fixtures';
 
 const key = (e: { line: number; rule: string; severity: string }) => `line ${e.line + 1}: ${e.rule}:${e.severity}`;
 
@@ -20,6 +22,25 @@ describe('rule fixtures', () => {
       const expected = fixture.expectations.map(key).sort();
       const detail = result.findings.map((f) => `  ${key({ line: f.range.start.line, rule: f.rule, severity: f.severity })} ${f.message}`).join('\n');
       assert.deepEqual(actual, expected, `findings differ in ${fixture.virtualPath}:\n${detail}`);
+    });
+  }
+
+  // Folders: small projects whose files are analysed together, so a fact of one module reaches another.
+  for (const project of listProjectFixtures()) {
+    it(`${path.relative(FIXTURE_ROOT, project.root)}/ (project)`, async () => {
+      await ensureParser();
+      const fixtures = project.files.map((f) => parseFixture(f, project.root));
+      assert.ok(fixtures.length > 0, 'an empty project fixture');
+      const results = analyzeProject(fixtures.map((f) => ({ source: f.source, path: f.virtualPath })), ALL_RULES);
+      results.forEach((result, i) => {
+        const fixture = fixtures[i]!;
+        assert.equal(result.error, undefined);
+        assert.deepEqual(result.ruleErrors, [], `a rule threw in ${fixture.virtualPath}`);
+        const actual = result.findings.map((f) => key({ line: f.range.start.line, rule: f.rule, severity: f.severity })).sort();
+        const expected = fixture.expectations.map(key).sort();
+        const detail = result.findings.map((f) => `  ${key({ line: f.range.start.line, rule: f.rule, severity: f.severity })} ${f.message}`).join('\n');
+        assert.deepEqual(actual, expected, `findings differ in ${fixture.virtualPath}:\n${detail}`);
+      });
     });
   }
 });

@@ -7,6 +7,10 @@
  *
  * Every finding of every rule must be expected and every expectation met, so a fixture written for one
  * rule also guards the others against false positives.
+ *
+ * A folder under a rule's fixtures (`test/fixtures/RH404/imported-constant/`) is a project: its `.py` files,
+ * at their paths inside the folder (which decide their roles), are analysed together like a scan of the
+ * folder does (engine/project.ts), each with its own inline expectations.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,12 +33,13 @@ export interface Fixture {
 
 const EXPECT = /#\s*expect:\s*((?:RH\d{3}:(?:error|warning|info|hint)\s*)+)/;
 
-export function parseFixture(file: string): Fixture {
+export function parseFixture(file: string, projectRoot?: string): Fixture {
   const source = fs.readFileSync(file, 'utf8');
   const lines = source.split('\n');
   let virtualPath = `src/${path.basename(file)}`;
   const header = /^#\s*fixture:\s*path=(\S+)/.exec(lines[0] ?? '') ?? /^#\s*fixture:\s*path=(\S+)/.exec(lines[1] ?? '');
   if (header) virtualPath = header[1]!;
+  if (projectRoot) virtualPath = path.relative(projectRoot, file).split(path.sep).join('/');
   const expectations: Expectation[] = [];
   lines.forEach((text, line) => {
     const m = EXPECT.exec(text);
@@ -54,6 +59,23 @@ export function listFixtures(): string[] {
     const full = path.join(FIXTURE_ROOT, dir);
     if (!fs.statSync(full).isDirectory()) continue;
     for (const f of fs.readdirSync(full).sort()) if (f.endsWith('.py')) out.push(path.join(full, f));
+  }
+  return out;
+}
+
+/** Project fixtures: folders of `.py` files under a rule's fixtures, each analysed as one project. */
+export function listProjectFixtures(): { root: string; files: string[] }[] {
+  if (!fs.existsSync(FIXTURE_ROOT)) return [];
+  const out: { root: string; files: string[] }[] = [];
+  for (const dir of fs.readdirSync(FIXTURE_ROOT).sort()) {
+    const full = path.join(FIXTURE_ROOT, dir);
+    if (!fs.statSync(full).isDirectory()) continue;
+    for (const entry of fs.readdirSync(full, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const root = path.join(full, entry.name);
+      const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.py')).sort().map((f) => path.join(root, f));
+      out.push({ root, files });
+    }
   }
   return out;
 }

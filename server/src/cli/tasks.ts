@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, initParser, type Finding, type SuppressedFinding } from '../engine';
+import { analyze, initParser, ProjectIndex, type Finding, type ModuleExports, type SuppressedFinding } from '../engine';
 import { readSourceFile } from '../host/read';
 import { locateWasm } from '../host/wasm';
 import { ALL_RULES } from '../rules/registry';
@@ -25,6 +25,9 @@ export interface FileOutcome {
   findings: Finding[];
   suppressed: SuppressedFinding[];
   errors: { path: string; message: string }[];
+  /** For the project pass (engine/project.ts): the module's facts and the names it imports. */
+  exports?: ModuleExports;
+  imports?: string[];
 }
 
 export function runFileTask(task: FileTask, cwd: string): FileOutcome {
@@ -39,6 +42,8 @@ export function runFileTask(task: FileTask, cwd: string): FileOutcome {
   for (const e of result.ruleErrors) out.errors.push({ path: task.displayPath, message: `internal error in ${e.rule}: ${e.message}` });
   out.findings = result.findings;
   out.suppressed = result.suppressed;
+  if (result.exports) out.exports = result.exports;
+  if (result.imports) out.imports = result.imports;
   return out;
 }
 
@@ -88,37 +93,41 @@ export const ANALYSIS_POOL: Pick<PoolOptions, 'recycleAboveBytes' | 'resourceLim
 };
 
 /**
- * Analyses the files and returns their outcomes in the order given. In workers, the largest files go
- * first (sizes from fs.stat): the scan then ends on small tasks, so no core idles while another finishes
- * a big file. A task that fails (time budget, crashed worker) is retried file by file, so only the file
- * at fault is reported as an error.
+ * Analyses the files and returns their outcomes in the order given, in two passes over the project: every
+ * file, then again, with the facts its imports have in the other files (engine/project.ts), each file whose
+ * imports have some. In workers, the largest files go first (sizes from fs.stat): the scan then ends on
+ * small tasks, so no core idles while another finishes a big file. A task that fails (time budget, crashed
+ * worker) is retried file by file, so only the file at fault is reported as an error.
  */
 export async function scanFiles(tasks: FileTask[], options: ScanOptions, stats?: ScanStats): Promise<FileOutcome[]> {
   const { cwd } = options;
   if (options.jobs <= 1 || tasks.length < PARALLEL_THRESHOLD) {
     await initParser(locateWasm());
-    return tasks.map((t) => runFileTask(t, cwd));
+    const run = async (list: FileTask[]) => list.map((t) => runFileTask(t, cwd));
+    return withProjectPass(tasks, run);
   }
-  const chunks = chunkBySize(tasks, cwd);
   const pool = new WorkerPool(options.workerScript, {
-    size: Math.min(options.jobs, chunks.length),
+    size: Math.min(options.jobs, Math.ceil(tasks.length / FILES_PER_TASK)),
     workerData: { cwd },
     timeoutMs: options.timeoutMs,
     ...ANALYSIS_POOL,
     ...options.pool,
   });
-  const outcomes: FileOutcome[] = new Array(tasks.length);
-  try {
+  let chunkCount = 0;
+  const run = async (list: FileTask[]): Promise<FileOutcome[]> => {
+    const chunks = chunkBySize(list, cwd);
+    chunkCount += chunks.length;
+    const outcomes: FileOutcome[] = new Array(list.length);
     await Promise.all(
       chunks.map(async (chunk) => {
         let results: FileOutcome[];
         try {
-          results = await pool.run<FileOutcome[]>({ kind: 'files', tasks: chunk.map((i) => tasks[i]!) });
+          results = await pool.run<FileOutcome[]>({ kind: 'files', tasks: chunk.map((i) => list[i]!) });
         } catch {
           // The chunk timed out or its worker died: retry file by file so only the culprit is lost.
           results = await Promise.all(
             chunk.map((i) => {
-              const t = tasks[i]!;
+              const t = list[i]!;
               return pool.run<FileOutcome>(t).catch((err: Error): FileOutcome => ({ path: t.displayPath, findings: [], suppressed: [], errors: [{ path: t.displayPath, message: err.message }] }));
             }),
           );
@@ -126,14 +135,38 @@ export async function scanFiles(tasks: FileTask[], options: ScanOptions, stats?:
         chunk.forEach((taskIndex, k) => (outcomes[taskIndex] = results[k]!));
       }),
     );
+    return outcomes;
+  };
+  try {
+    return await withProjectPass(tasks, run);
   } finally {
     if (stats) {
-      stats.tasks = chunks.length;
+      stats.tasks = chunkCount;
       stats.workersStarted = pool.workersStarted;
       stats.peakWorkerMemory = pool.peakWorkerMemory;
     }
     await pool.close();
   }
+}
+
+/**
+ * Runs the tasks, then again those whose imports other files answer, with the answers in their settings.
+ * Modules are named from the role paths (relative to the project root).
+ */
+async function withProjectPass(tasks: FileTask[], run: (tasks: FileTask[]) => Promise<FileOutcome[]>): Promise<FileOutcome[]> {
+  const outcomes = await run(tasks);
+  const index = new ProjectIndex();
+  outcomes.forEach((o, i) => index.add(tasks[i]!.rolePath, o.exports));
+  if (index.size === 0) return outcomes;
+  const again: number[] = [];
+  const retasks: FileTask[] = [];
+  outcomes.forEach((o, i) => {
+    const imported = index.factsFor(tasks[i]!.rolePath, o.imports);
+    if (!imported) return;
+    again.push(i);
+    retasks.push({ ...tasks[i]!, settings: { ...tasks[i]!.settings, imported } });
+  });
+  if (retasks.length) (await run(retasks)).forEach((o, k) => (outcomes[again[k]!] = o));
   return outcomes;
 }
 

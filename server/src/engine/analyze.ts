@@ -10,8 +10,9 @@ import { NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
 import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
+import { importedNames, moduleExports } from './exports';
 import { collectSuppressions, findSuppression } from './suppressions';
-import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, Range, SuppressedFinding } from './types';
+import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, ModuleExports, Range, SuppressedFinding } from './types';
 
 export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 export const DEFAULT_PARSE_TIME_LIMIT_MS = 10_000;
@@ -132,6 +133,8 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   const raw: Finding[] = [];
   const ruleErrors: AnalysisResult['ruleErrors'] = [];
 
+  const imported = settings.imported;
+  const ruleExports: ModuleExports = {};
   const active = rules.filter((r) => !r.meta.reviewOnly && isRuleEnabled(r.meta, settings));
   const listenersByType = new Map<string, Entry[]>();
   const exits: { rule: Rule; listener: () => void }[] = [];
@@ -162,6 +165,9 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
       facts,
       roleAt,
       report: (r: Report) => raw.push(toFinding(rule, r, settings)),
+      imported: (qualified) => (qualified && imported && Object.prototype.hasOwnProperty.call(imported, qualified) ? imported[qualified] : undefined),
+      importedWith: (kind) => (imported ? Object.keys(imported).filter((q) => imported[q]!.kind === kind) : []),
+      exportFact: (name, fact) => void (ruleExports[name] ??= fact),
     };
     let listeners: Listeners;
     try {
@@ -206,7 +212,15 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
     else findings.push(f);
   }
   findings.sort(compareFindings);
-  return { path: input.path, role, findings, suppressed, suppressions, syntaxErrors: root.hasError, ruleErrors };
+  const result: AnalysisResult = { path: input.path, role, findings, suppressed, suppressions, syntaxErrors: root.hasError, ruleErrors };
+  // Code that exec() runs is no module of its own: it neither exports nor imports for the project.
+  if (!input.fromExec) {
+    const exports = { ...moduleExports(root, input.source, input.path, names), ...ruleExports };
+    if (Object.keys(exports).length) result.exports = exports;
+    const imports = importedNames(root, input.source);
+    if (imports) result.imports = imports;
+  }
+  return result;
 }
 
 /** Inside a module-level function (or its nested code) that the project declares as a command. */

@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { NameResolver } from './names';
-import type { FileRole, Fix, FindingTag, Range, Severity } from './types';
+import type { FileRole, Fix, FindingTag, ImportedFact, Range, Severity } from './types';
 
 export interface RuleDocs {
   /** One sentence: what the rule finds. */
@@ -80,6 +80,15 @@ export interface RuleContext {
   /** The role at a node: code under `if __name__ == "__main__":` is an entry point in any file. */
   roleAt(node: Node): FileRole;
   report(report: Report): void;
+  /**
+   * What another module of the project binds an imported name to (`ctx.imported(ctx.names.qualify(id))`),
+   * when the host analysed the project together (project.ts); undefined otherwise.
+   */
+  imported(qualified: string | undefined): ImportedFact | undefined;
+  /** The qualified names this file imports that have a fact of this kind elsewhere in the project. */
+  importedWith(kind: ImportedFact['kind']): string[];
+  /** Tells the modules that import `name` from this file what it holds (a rule's own verdict, e.g. a probe). */
+  exportFact(name: string, fact: ImportedFact): void;
 }
 
 export type Listener = (node: Node) => void;

@@ -100,7 +100,30 @@ export interface AnalysisSettings {
    * pyproject.toml): their code is an entry point's, like code under `if __name__ == "__main__":`.
    */
   entryPointFunctions?: string[];
+  /**
+   * What other modules of the project bind names this file imports to, keyed by the qualified name as the
+   * file imports it (`._compat.HAS_TZDB`, `pkg.helpers.probe`). Filled by the host from the other files'
+   * `exports` (project.ts); rules read it through `RuleContext.imported`.
+   */
+  imported?: Record<string, ImportedFact>;
 }
+
+/**
+ * What a module-level name is known to hold, for the modules that import it:
+ * - `constant`: bound once to `True`, `False` or `None`;
+ * - `env-flag`: bound once to a test of an environment variable that is false while the variable is unset;
+ * - `test-run-probe`: a function whose result (`call`), or a name whose value, says whether a test run is in
+ *   progress (`detail`: how it tells);
+ * - `alias`: a package's `__init__.py` re-exports the name from `target` (followed by the project index).
+ */
+export type ImportedFact =
+  | { kind: 'constant'; literal: 'True' | 'False' | 'None' }
+  | { kind: 'env-flag'; variable: string }
+  | { kind: 'test-run-probe'; detail: string; call: boolean }
+  | { kind: 'alias'; target: string };
+
+/** A module's facts by module-level name. */
+export type ModuleExports = Record<string, ImportedFact>;
 
 export interface AnalysisInput {
   source: string;
@@ -123,4 +146,8 @@ export interface AnalysisResult {
   syntaxErrors: boolean;
   /** Rules that threw while checking this file; the other rules' findings are still reported. */
   ruleErrors: { rule: string; message: string }[];
+  /** Facts about this module's names for the modules that import them (see project.ts). */
+  exports?: ModuleExports;
+  /** The qualified names this file imports with `from ... import`, which other modules' exports may answer. */
+  imports?: string[];
 }

@@ -4,7 +4,7 @@
  * findings (RH901 suppressions and weakened configuration, RH902 deleted tests). Pure: the hosts
  * (git, patch files, the editor) build the FileChanges.
  */
-import { analyze, effectiveSeverity, isRuleEnabled, parsePython, compareFindings, rulesForKey } from '../engine';
+import { analyze, analyzeProject, effectiveSeverity, isRuleEnabled, parsePython, compareFindings, rulesForKey, type AnalysisInput, type AnalysisResult } from '../engine';
 import type { AnalysisSettings, Finding, Rule, SuppressedFinding } from '../engine';
 import { addedSuppressionFindings, suppressionAdded, weakenedConfigFindings, type ConfigSnapshot } from '../rules/review/RH901-suppression-added';
 import { collectTests, deletedTestFindings, narrowedRunFindings, squash, testDeleted, uncollectedTestNames, type ChangeTexts, type TestDefinition, type TestFileChange, type UncollectedDefinition } from '../rules/review/RH902-test-deleted';
@@ -68,6 +68,9 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
   // Every Python file's text on each side: code a test loses that lands elsewhere in the change moved.
   const texts: ChangeTexts = { old: '', new: '' };
   let files = 0;
+  // The changed Python files are analysed together first: a fact one of them defines (a constant, a probe)
+  // reaches the files that import it (engine/project.ts).
+  const analysed = analyseTogether(changes, rules, options);
 
   for (const change of changes) {
     const path = change.newPath ?? change.oldPath ?? '';
@@ -133,7 +136,7 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
       }
     }
     files++;
-    const result = analyze({ source: change.newSource, path: options.rolePathFor?.(path) ?? path, settings }, rules);
+    const result = analysed.get(change) ?? analyze({ source: change.newSource, path: options.rolePathFor?.(path) ?? path, settings }, rules);
     if (result.error) {
       errors.push({ path, message: result.error });
       continue;
@@ -167,6 +170,14 @@ export function reviewChanges(changes: FileChange[], rules: readonly Rule[], opt
   for (const r of results) r.findings.sort(compareFindings);
   results.sort((a, b) => a.path.localeCompare(b.path));
   return { files, results, errors };
+}
+
+/** The analyses of the change's new Python sources, made together (analyzeProject), by change. */
+function analyseTogether(changes: FileChange[], rules: readonly Rule[], options: ReviewOptions): Map<FileChange, AnalysisResult> {
+  const analysable = changes.filter((c) => !c.error && c.newSource !== undefined && isPython(c.newPath));
+  const inputs: AnalysisInput[] = analysable.map((c) => ({ source: c.newSource!, path: options.rolePathFor?.(c.newPath!) ?? c.newPath!, settings: options.settingsFor(c.newPath!) }));
+  const results = analyzeProject(inputs, rules);
+  return new Map(analysable.map((c, i) => [c, results[i]!]));
 }
 
 /**

@@ -480,7 +480,8 @@ export function collectTests(root: Node): TestDefinition[] {
   // The module node starts at its first token: the lines before it are blank.
   const lines = `${'\n'.repeat(root.startPosition.row)}${root.text}`.split('\n');
   const shape = (def: Node) => testShape(def, localNames, inert, names(), root, lines);
-  const marks: MarkContext = { get names() { return names(); }, root, source: root.text };
+  // A test file reviewed alone: no other module's facts.
+  const marks: MarkContext = { get names() { return names(); }, root, source: root.text, imported: () => undefined };
   const moduleMark = pytestmarkIn(root, 'module', marks);
   for (const stmt of root.namedChildren) {
     const def = definitionOf(stmt);

@@ -90,7 +90,7 @@ function firstExit(body: Node, ctx: RuleContext, maySkip: () => boolean): { exit
       // A try body runs like a `with` body; a handler may catch a skip (a bare `except:`), as a context manager may.
       const b = stmt.childForFieldName('body');
       if (b) path.push({ children: b.namedChildren, index: 0, isWith: true });
-    } else if (stmt.type === 'if_statement' && constantTruth(stmt.childForFieldName('condition'), ctx.root, ctx.source) === true) {
+    } else if (stmt.type === 'if_statement' && constantTruth(stmt.childForFieldName('condition'), ctx.root, ctx.source, ctx) === true) {
       // `if True:` / `if 1:` always runs its body: an exit there is an unconditional exit in disguise. So does
       // `if not ENABLED:` when the module binds `ENABLED = False` once and nothing else sets it.
       const b = stmt.childForFieldName('consequence');
@@ -556,7 +556,7 @@ function isReferenced(name: string, root: Node, def: Node): boolean {
 function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
   const out: DeadRegion[] = [];
   // A condition that is a literal, or a module name only ever bound to one (`CHECK_VALUES = False`, then `if CHECK_VALUES:`).
-  const isFalse = (cond: Node | null) => constantTruth(cond, ctx.root, ctx.source) === false;
+  const isFalse = (cond: Node | null) => constantTruth(cond, ctx.root, ctx.source, ctx) === false;
   // Most tests hold none of these: an indexed lookup of the candidate statements spares walking every test body.
   const candidates = body.descendantsOfType(DEAD_REGION_HOLDERS);
   const deferred = (n: Node) => n.type === 'generator_expression' || n.type === 'lambda';
@@ -620,7 +620,7 @@ function isEmptyArgvalues(node: Node | undefined, ctx: RuleContext): boolean {
   if (isEmptyIterable(node)) return true;
   const n = unparen(node);
   if (n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension') {
-    return n.namedChildren.some((c) => (c.type === 'if_clause' && constantTruth(c.namedChildren.find((x) => x.type !== 'comment'), ctx.root, ctx.source) === false) || (c.type === 'for_in_clause' && isEmptyIterable(c.childForFieldName('right'))));
+    return n.namedChildren.some((c) => (c.type === 'if_clause' && constantTruth(c.namedChildren.find((x) => x.type !== 'comment'), ctx.root, ctx.source, ctx) === false) || (c.type === 'for_in_clause' && isEmptyIterable(c.childForFieldName('right'))));
   }
   if (n.type !== 'identifier') return false;
   if (emptiedBeforeUse(n.text, ctx)) return true;

@@ -15,7 +15,7 @@
  * a module skip under `if True:` or `if __name__ != "__main__":`, conditions every Python 3 meets (`sys.version_info >= (3,)`, `sys.version_info < (99,)`, `"True"`)
  * and a parametrized test whose every case carries an unconditional skip (`pytest.param(..., marks=pytest.mark.skip(...))`)
  * are blanket skips too, and so are conditions that are a module name only ever bound to a constant
- * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), a fixture (in a test file or a conftest) that skips before
+ * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`, also in another module of the project that the test imports it from), a fixture (in a test file or a conftest) that skips before
  * it provides anything, and `@unittest.expectedFailure` on a test class (info: an unexpected success fails the run),
  * and module-level `__test__ = False` in a test module (pytest collects nothing from it). A reason that says the tests
  * fail and names only the CI or an issue number ("timing-sensitive, see #412") keeps the warning.
@@ -933,7 +933,7 @@ function constantlyTrueApplication(fn: Node, ctx: RuleContext): Node | undefined
       const callee = call?.childForFieldName('function');
       if (!call || callee?.type !== 'identifier' || calls.has(callee.text)) continue;
       const cond = callArguments(call).positional[0];
-      if (cond && constantTruth(cond, ctx.root, ctx.source) === true) calls.set(callee.text, call);
+      if (cond && constantTruth(cond, ctx.root, ctx.source, ctx) === true) calls.set(callee.text, call);
     }
     constantTrueCalls.set(ctx.root, calls);
   }
@@ -1031,7 +1031,7 @@ export const blanketSkip: Rule = {
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
         '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. A `load_tests` hook that returns an empty ' +
         '`unittest.TestSuite()` drops every test of its module without a word, and so does `__test__ = False` at module level under pytest; a test the module takes back after defining it (`del test_slugify`, `test_slugify = lambda: None`) is never collected either. The same skip put on every test of a file one by one, a mark kept in a name ' +
-        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif(sys.version_info < (99,))`, `skipif(sys.version_info[0] > 1)`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`). ' +
+        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif(sys.version_info < (99,))`, `skipif(sys.version_info[0] > 1)`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`; also a constant another module of the scanned project defines and the test imports, `from pkg._compat import HAS_TZDB` with `HAS_TZDB = False` there), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`). ' +
         'A fixture whose first act is `pytest.skip()` skips every test that requests it. A parametrize table whose every case is `pytest.param(..., marks=pytest.mark.skip(...))` reads as a list of cases but runs none of them. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',

@@ -1160,18 +1160,23 @@ export function moduleConstant(root: Node, source: string, name: string): Node |
   return verdict ?? undefined;
 }
 
-/** The truth of a condition made of literals and module constants (`False`, `CHECK_VALUES`, `not KNOWN_BROKEN`). */
-export function constantTruth(cond: Node | null | undefined, root: Node, source: string): boolean | undefined {
+/**
+ * The truth of a condition made of literals and module constants (`False`, `CHECK_VALUES`, `not KNOWN_BROKEN`),
+ * also constants another module of the project defines (`from ._compat import HAS_TZDB`), given `project`.
+ */
+export function constantTruth(cond: Node | null | undefined, root: Node, source: string, project?: Pick<RuleContext, 'names' | 'imported'>): boolean | undefined {
   if (!cond) return undefined;
   const literal = literalTruth(cond);
   if (literal !== undefined) return literal;
   const c = unparen(cond);
   if (c.type === 'identifier') {
     const value = moduleConstant(root, source, c.text);
-    return value ? literalTruth(value) : undefined;
+    if (value) return literalTruth(value);
+    const fact = project?.imported(project.names.alias(c.text));
+    return fact?.kind === 'constant' ? fact.literal === 'True' : undefined;
   }
   if (c.type === 'not_operator') {
-    const inner = constantTruth(c.childForFieldName('argument'), root, source);
+    const inner = constantTruth(c.childForFieldName('argument'), root, source, project);
     return inner === undefined ? undefined : !inner;
   }
   return undefined;
@@ -1474,7 +1479,7 @@ export function alwaysTakenLoopGuard(stmt: Node, root: Node, source: string): Lo
 // Skip and xfail marks
 
 /** What reading a mark needs: names resolved through imports, the module (for constants) and its text. */
-export type MarkContext = Pick<RuleContext, 'names' | 'root' | 'source'>;
+export type MarkContext = Pick<RuleContext, 'names' | 'root' | 'source' | 'imported'>;
 
 export interface MarkSkip {
   node: Node;
@@ -1507,7 +1512,7 @@ export function unconditionalXfailMark(expr: Node, ctx: MarkContext): MarkSkip |
   const args = n.type === 'call' ? callArguments(n) : undefined;
   const cond = args?.positional[0] ?? args?.keywords.get('condition');
   // A condition (an expression, or a string pytest evaluates) makes it a gate like `skipif`.
-  if (cond && (unparen(cond).type === 'string' ? !isTrueConditionString(cond) : constantTruth(cond, ctx.root, ctx.source) !== true)) return undefined;
+  if (cond && (unparen(cond).type === 'string' ? !isTrueConditionString(cond) : constantTruth(cond, ctx.root, ctx.source, ctx) !== true)) return undefined;
   const reason = args?.keywords.get('reason') ?? args?.positional[1];
   const run = args?.keywords.get('run');
   const strict = args?.keywords.get('strict');
@@ -1664,17 +1669,17 @@ export function unconditionalSkipMark(expr: Node, ctx: MarkContext): MarkSkip | 
   if (pytestSkipif || /^unittest(\.case)?\.skipIf$/.test(q)) {
     // pytest evaluates a string condition (`skipif("sys.platform == 'win32'")`): that is a gate, not a constant.
     if (pytestSkipif && cond && unparen(cond).type === 'string' && !isTrueConditionString(cond)) return undefined;
-    if (cond && (constantTruth(cond, ctx.root, ctx.source) === true || isTrueConditionString(cond)) && args.positional.length >= 1) return constantSkip(cond);
+    if (cond && (constantTruth(cond, ctx.root, ctx.source, ctx) === true || isTrueConditionString(cond)) && args.positional.length >= 1) return constantSkip(cond);
     if (cond && versionTruth(cond, ctx) === true && args.positional.length >= 1) return { ...constantSkip(cond), versionGate: true };
   }
   // A project's own conditional skip factory (`from helpers import skip_if`, `@skip_if(True, "rounding bug")`): whatever
   // its implementation, a condition that is always true makes it `skipIf(True)`.
   if (!pytestSkipif && !/^unittest(\.case)?\./.test(q) && /^skip_?if$/i.test(name.slice(name.lastIndexOf('.') + 1))) {
     const first = args.positional[0];
-    if (first && constantTruth(first, ctx.root, ctx.source) === true) return constantSkip(first);
+    if (first && constantTruth(first, ctx.root, ctx.source, ctx) === true) return constantSkip(first);
   }
   if (/^unittest(\.case)?\.skipUnless$/.test(q)) {
-    if (cond && constantTruth(cond, ctx.root, ctx.source) === false) return constantSkip(cond);
+    if (cond && constantTruth(cond, ctx.root, ctx.source, ctx) === false) return constantSkip(cond);
     if (cond && versionTruth(cond, ctx) === false) return { ...constantSkip(cond), versionGate: true };
   }
   return undefined;

@@ -1,0 +1,234 @@
+/**
+ * What a module tells the modules that import it (project.ts joins them): facts about its module-level
+ * names, and the names it imports. Computed by analyze() for every file, from the tree it already has.
+ */
+import { stringValue, unparen, type Node } from './ast';
+import type { NameResolver } from './names';
+import type { ImportedFact, ModuleExports } from './types';
+
+// ---------------------------------------------------------------------------------------------------
+// What a module exports
+
+/**
+ * Facts about the module-level names of a file: names bound once to `True`, `False` or `None`; names bound
+ * once to a test of an environment variable that is false while the variable is unset
+ * (`STRICT = os.environ.get("X") == "1"`); and, in a package's `__init__.py`, the names it imports from
+ * elsewhere (a re-export, followed by the index). A name spelled in a string (`setattr(mod, "NAME", ...)`)
+ * or bound anywhere else in the file has no fact.
+ */
+export function moduleExports(root: Node, source: string, path: string, names: () => NameResolver): ModuleExports | undefined {
+  let out: ModuleExports | undefined;
+  const put = (name: string, fact: ImportedFact) => ((out ??= {})[name] = fact);
+  const assigned = new Map<string, Node | null>();
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'expression_statement') continue;
+    const a = stmt.namedChild(0);
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type !== 'identifier') continue;
+    assigned.set(left.text, assigned.has(left.text) || !right ? null : right);
+  }
+  // The facts first (cheap), then whether the name keeps them (one pass over the file's identifiers).
+  const candidates = new Map<string, ImportedFact>();
+  for (const [name, value] of assigned) {
+    if (!value) continue;
+    const v = unparen(value);
+    if (v.type === 'true' || v.type === 'false' || v.type === 'none') candidates.set(name, { kind: 'constant', literal: v.type === 'true' ? 'True' : v.type === 'false' ? 'False' : 'None' });
+    else {
+      const variable = envFlagVariable(v, names);
+      if (variable) candidates.set(name, { kind: 'env-flag', variable });
+    }
+  }
+  if (candidates.size) {
+    const bindings = bindingCounts(root, candidates);
+    for (const [name, fact] of candidates) if (bindings.get(name) === 1 && !spelledElsewhere(name, source, assigned.get(name)!)) put(name, fact);
+  }
+  if (/(^|\/)__init__\.py$/.test(path)) {
+    for (const stmt of root.namedChildren) {
+      if (stmt.type !== 'import_from_statement') continue;
+      for (const [local, qualified] of fromImports(stmt)) if (!out?.[local]) put(local, { kind: 'alias', target: qualified });
+    }
+  }
+  return out;
+}
+
+/**
+ * Is the name spelled in a string (alone or at the end of a dotted path: `setattr(mod, "NAME", ...)`,
+ * `monkeypatch.setattr("pkg.mod.NAME", ...)`) outside its own value (`DEBUG = os.environ.get("DEBUG") == "1"`)?
+ */
+function spelledElsewhere(name: string, source: string, value: Node): boolean {
+  const spelled = new RegExp(`['".]${name}['"]`, 'g');
+  const count = (text: string) => text.match(spelled)?.length ?? 0;
+  return count(source) > count(value.text);
+}
+
+/** How many times the file binds each of `names` (assignment targets, loop targets, `global`/`del`, imports, defs). */
+function bindingCounts(root: Node, names: ReadonlyMap<string, unknown>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of root.descendantsOfType('identifier')) {
+    if (!names.has(id!.text) || !isBinding(id!)) continue;
+    counts.set(id!.text, (counts.get(id!.text) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const BINDING_PARENTS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'global_statement', 'nonlocal_statement', 'delete_statement', 'as_pattern_target', 'dotted_name', 'aliased_import']);
+
+function isBinding(id: Node): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (BINDING_PARENTS.has(p.type)) return true;
+  if (p.type === 'assignment' || p.type === 'augmented_assignment' || p.type === 'for_statement' || p.type === 'for_in_clause') return p.childForFieldName('left')?.id === id.id;
+  if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'named_expression') return p.childForFieldName('name')?.id === id.id;
+  return false;
+}
+
+/** `from m import a, b as c`: local name → qualified name (`m.a`, `m.b`); relative modules keep their dots. */
+export function fromImports(stmt: Node): [string, string][] {
+  const moduleNode = stmt.childForFieldName('module_name');
+  if (!moduleNode) return [];
+  const module = moduleNode.text.replace(/\s+/g, '');
+  if (module === '__future__') return [];
+  const prefix = module.endsWith('.') ? module : `${module}.`;
+  const out: [string, string][] = [];
+  for (const item of stmt.childrenForFieldName('name')) {
+    if (item?.type === 'dotted_name') out.push([item.text, `${prefix}${item.text}`]);
+    else if (item?.type === 'aliased_import') {
+      const name = item.childForFieldName('name')?.text;
+      const alias = item.childForFieldName('alias')?.text;
+      if (name && alias) out.push([alias, `${prefix}${name}`]);
+    }
+  }
+  return out;
+}
+
+/** The qualified names a file imports with `from ... import` anywhere in it (what `settings.imported` can answer). */
+export function importedNames(root: Node, source: string): string[] | undefined {
+  if (!source.includes('import')) return undefined;
+  const out = new Set<string>();
+  for (const stmt of root.descendantsOfType('import_from_statement')) for (const [, q] of fromImports(stmt!)) out.add(q);
+  return out.size ? [...out] : undefined;
+}
+
+// An environment switch: what an expression is while the variable it reads is unset.
+
+const UNKNOWN = Symbol('unknown');
+type Value = string | number | boolean | null | Value[] | typeof UNKNOWN;
+
+/**
+ * The variable an environment switch reads, when the expression is false while that variable is unset:
+ * `os.environ.get("X") == "1"`, `os.getenv("X", "0") != "0"`, `bool(os.environ.get("X"))`, `"X" in os.environ`,
+ * `os.environ.get("X", "").lower() in ("1", "true")`. A switch that is on by default is no such flag.
+ */
+function envFlagVariable(expr: Node, names: () => NameResolver): string | undefined {
+  if (!/environ|getenv/.test(expr.text)) return undefined;
+  const read: string[] = [];
+  const value = valueWhileUnset(expr, names, read, 0);
+  return value !== UNKNOWN && !truthy(value) && read.length === 1 ? read[0] : undefined;
+}
+
+function truthy(v: Exclude<Value, typeof UNKNOWN>): boolean {
+  return Array.isArray(v) ? v.length > 0 : !!v;
+}
+
+const STRING_METHODS = new Set(['lower', 'upper', 'strip', 'casefold', 'lstrip', 'rstrip']);
+
+function valueWhileUnset(node: Node, names: () => NameResolver, read: string[], depth: number): Value {
+  if (depth > 12) return UNKNOWN;
+  const n = unparen(node);
+  const recur = (c: Node | null | undefined) => (c ? valueWhileUnset(c, names, read, depth + 1) : UNKNOWN);
+  switch (n.type) {
+    case 'string': {
+      const s = stringValue(n);
+      return s === undefined ? UNKNOWN : s;
+    }
+    case 'integer':
+      return /^\d+$/.test(n.text) ? Number(n.text) : UNKNOWN;
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'none':
+      return null;
+    case 'tuple':
+    case 'list':
+    case 'set': {
+      const items = n.namedChildren.filter((c) => c.type !== 'comment').map(recur);
+      return items.includes(UNKNOWN) ? UNKNOWN : items;
+    }
+    case 'not_operator': {
+      const v = recur(n.childForFieldName('argument'));
+      return v === UNKNOWN ? UNKNOWN : !truthy(v);
+    }
+    case 'boolean_operator': {
+      const l = recur(n.childForFieldName('left'));
+      if (l === UNKNOWN) return UNKNOWN;
+      const or = n.child(1)?.type === 'or';
+      if (or ? truthy(l) : !truthy(l)) return l;
+      return recur(n.childForFieldName('right'));
+    }
+    case 'comparison_operator': {
+      if (n.namedChildCount !== 2) return UNKNOWN;
+      const op = n.children.filter((c) => !c!.isNamed).map((c) => c!.type).join(' ');
+      const right = n.namedChild(1)!;
+      // `"X" in os.environ`: false while X is unset.
+      if ((op === 'in' || op === 'not in') && isEnviron(right, names)) {
+        const key = stringValue(n.namedChild(0));
+        if (key === undefined) return UNKNOWN;
+        read.push(key);
+        return op === 'not in';
+      }
+      const a = recur(n.namedChild(0));
+      const b = recur(right);
+      if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+      if (op === '==' || op === 'is') return same(a, b);
+      if (op === '!=' || op === 'is not') return !same(a, b);
+      if (op === 'in' || op === 'not in') {
+        if (!Array.isArray(b)) return typeof a === 'string' && typeof b === 'string' ? (op === 'in') === b.includes(a) : UNKNOWN;
+        return (op === 'in') === b.some((x) => x !== UNKNOWN && same(a, x));
+      }
+      return UNKNOWN;
+    }
+    case 'call': {
+      const fn = n.childForFieldName('function');
+      const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
+      if (args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return UNKNOWN;
+      if (fn?.type === 'attribute') {
+        const attr = fn.childForFieldName('attribute')?.text ?? '';
+        const object = fn.childForFieldName('object')!;
+        if (attr === 'get' && isEnviron(object, names)) return envRead(args, read, recur);
+        if (STRING_METHODS.has(attr) && args.length === 0) {
+          const s = recur(object);
+          return typeof s === 'string' ? (attr === 'lower' || attr === 'casefold' ? s.toLowerCase() : attr === 'upper' ? s.toUpperCase() : s.trim()) : UNKNOWN;
+        }
+      }
+      const q = fn ? names().qualify(fn) : undefined;
+      if (q === 'os.getenv' || q === 'os.environ.get') return envRead(args, read, recur);
+      if (q === 'builtins.bool' && args.length === 1) {
+        const v = recur(args[0]);
+        return v === UNKNOWN ? UNKNOWN : truthy(v);
+      }
+      return UNKNOWN;
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** `environ.get(key[, default])` while the variable is unset: the default, else None. */
+function envRead(args: Node[], read: string[], recur: (c: Node) => Value): Value {
+  const key = args.length >= 1 && args.length <= 2 ? stringValue(args[0]) : undefined;
+  if (key === undefined) return UNKNOWN;
+  read.push(key);
+  return args.length === 2 ? recur(args[1]!) : null;
+}
+
+function isEnviron(n: Node, names: () => NameResolver): boolean {
+  return names().qualify(unparen(n)) === 'os.environ';
+}
+
+function same(a: Exclude<Value, typeof UNKNOWN>, b: Exclude<Value, typeof UNKNOWN>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
