@@ -16,9 +16,12 @@
  * `self.order.total` with `self.order` set in setUp), `all(True for ...)`, and an expected value recomputed by the same
  * expression just before (`expected = parse("1h"); assert parse("1h") == expected`), outside tests about caching or determinism.
  * The result compared as a whole with a value equal to everything (`assert parse(s) == mock.ANY`) is vacuous too, and so is
- * a closeness check with an infinite tolerance (`math.isclose(t, x, rel_tol=math.inf)`); `or ...` / `or "a sentence"` read as `or True`.
+ * a closeness check with an infinite tolerance (`math.isclose(t, x, rel_tol=math.inf)`); `or ...` / `or "a sentence"` read as `or True`,
+ * and so does `or not STRICT` when `STRICT` is `False` or an environment switch that is off by default (in this file or in
+ * the module it is imported from; a switch on by default, or bound twice, is no such excuse).
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
+import { moduleExports } from '../../engine/exports';
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
@@ -62,6 +65,13 @@ interface Vacuous {
   constant?: Node;
   /** For `isclose(a, b, rel_tol=math.inf)`: the infinite tolerance. */
   tolerance?: Node;
+  /** For `assert got == want or not STRICT`: the operand a switch that is off by default makes true, and why. */
+  switchOff?: SwitchOff;
+}
+
+interface SwitchOff {
+  operand: Node;
+  why: string;
 }
 
 /** Test names that say the test only checks that setup/construction/import works. */
@@ -370,6 +380,7 @@ function isReasonOperand(operand: Node, cond: Node): boolean {
 
 /** `... or True` is deliberate (warning); `... or (a, b)` is most likely a precedence mistake (info). */
 function orTrueVerdict(v: Vacuous): { severity: Severity; detail: string } {
+  if (v.switchOff) return { severity: 'warning', detail: `\`${shortText(v.switchOff.operand)}\` ${v.switchOff.why}, so the \`or\` disables the check` };
   const cond = v.node.type === 'assert_statement' ? v.node.namedChildren.find((c) => c.type !== 'comment') : callArguments(v.node).positional[0];
   const operand = cond ? alwaysTrueOperand(cond) : undefined;
   const pair = !operand && cond ? complementaryOperands(cond) : undefined;
@@ -471,16 +482,16 @@ class TestJudge {
   }
 
   /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
-  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node): void {
+  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node, switchOff?: SwitchOff): void {
     if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
     const fn = nearestDef(n);
     if (!fn) {
-      if (kind === 'or-true') this.reportTopLevel({ node: n, kind });
+      if (kind === 'or-true') this.reportTopLevel({ node: n, kind, switchOff });
       return;
     }
     const list = this.pending.get(fn.id);
-    if (list) list.vacuous.push({ node: n, kind, constant, tolerance });
-    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind, constant, tolerance }] });
+    if (list) list.vacuous.push({ node: n, kind, constant, tolerance, switchOff });
+    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind, constant, tolerance, switchOff }] });
   }
 
   finish(): void {
@@ -633,6 +644,66 @@ class TestJudge {
     const verdict = orTrueVerdict(v);
     this.ctx.report({ node: v.node, message: `${construct(v)} can never fail: ${verdict.detail}.`, severity: verdict.severity, fix: orTrueFix(v) });
   }
+}
+
+/**
+ * What the module-level names of this file, and those it imports, hold by default: constants (`STRICT = False`)
+ * and environment switches that are off while their variable is unset (`STRICT = os.environ.get("X") == "1"`),
+ * computed once per file.
+ */
+class ModuleSwitches {
+  private own?: ReturnType<typeof moduleExports> | null;
+  constructor(private readonly ctx: RuleContext) {}
+
+  /** Why `name` is false by default, or undefined when it may be true. */
+  offBecause(name: string): string | undefined {
+    const fact = this.factOf(name);
+    if (fact?.kind === 'constant' && fact.literal !== 'True') return `is always true: \`${name}\` is \`${fact.literal}\``;
+    if (fact?.kind === 'env-flag') return `is true unless the environment variable \`${fact.variable}\` is set`;
+    return undefined;
+  }
+
+  /** Why `name` is true by default, or undefined. */
+  onBecause(name: string): string | undefined {
+    const fact = this.factOf(name);
+    return fact?.kind === 'constant' && fact.literal === 'True' ? `is always \`True\`` : undefined;
+  }
+
+  private factOf(name: string) {
+    if (this.own === undefined) this.own = moduleExports(this.ctx.root, this.ctx.source, this.ctx.path, () => this.ctx.names) ?? null;
+    const own = this.own && Object.prototype.hasOwnProperty.call(this.own, name) ? this.own[name] : undefined;
+    if (own && own.kind !== 'alias') return own;
+    return this.ctx.imported(this.ctx.names.alias(name));
+  }
+}
+
+/**
+ * `assert got == want or not STRICT`: an operand of the condition's top-level `or` that a switch off by default
+ * makes true (`not STRICT` with `STRICT = False` or read from an unset environment variable, here or in the module it
+ * is imported from), so the assertion checks nothing unless someone turns the switch on.
+ */
+function switchedOffOperand(stmt: Node, switches: ModuleSwitches): SwitchOff | undefined {
+  const cond = stmt.namedChildren.find((c) => c.type !== 'comment');
+  if (!cond) return undefined;
+  const top = unparen(cond);
+  if (top.type !== 'boolean_operator' || top.child(1)?.type !== 'or') return undefined;
+  const stack = [top];
+  while (stack.length) {
+    const n = unparen(stack.pop()!);
+    if (n.type === 'boolean_operator' && n.child(1)?.type === 'or') {
+      stack.push(n.childForFieldName('right')!, n.childForFieldName('left')!);
+      continue;
+    }
+    if (n.type === 'identifier') {
+      const why = switches.onBecause(n.text);
+      if (why) return { operand: n, why };
+    } else if (n.type === 'not_operator') {
+      const arg = n.childForFieldName('argument');
+      const why = arg && unparen(arg).type === 'identifier' ? switches.offBecause(unparen(arg).text) : undefined;
+      if (why) return { operand: n, why };
+    }
+  }
+  return undefined;
 }
 
 const EQUALITY_ASSERT_CALLS = new Set(['assertEqual', 'assertEquals', 'assertIs', 'assert_equal', 'assert_array_equal']);
@@ -1111,11 +1182,12 @@ export const vacuousAssertion: Rule = {
         'comparing the result with itself (directly, through an alias `expected = result` or `got = want = f(x)`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, as `result in [result, ...]` or `self.assertIn(result, [result])`, or element by element: `all(r == r for r in results)`), ' +
         'recomputing the expected value with the very call under test (`expected = parse("1h"); assert parse("1h") == expected`), asserting something true of every value ' +
         '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
-        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `or` the negated comparison, `or ...`, or `or` an excuse such as `f"known gap for {n}"`), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`) turns a failing test green without fixing the code. ' +
+        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `or` the negated comparison, `or ...`, `or` an excuse such as `f"known gap for {n}"`, or `or not STRICT` with a switch that is off unless someone turns it on: `STRICT = False`, `STRICT = os.environ.get("STRICT") == "1"`, here or in a helper module the test imports it from), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
       lookAlikes: [
+        '`or not FLAG` where the flag is on by default (`ENFORCE = os.environ.get("LOOSE", "") == ""`), bound more than once (set per platform or in `try`/`except`), a parameter, or `or DEBUG` with `DEBUG = False` (the check holds while debugging is off): quiet.',
         '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`, unless the test computes a result and never checks it (it reads it at most in an `if` or `match` whose arms only hold vacuous assertions or `pass`): then it is a warning; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet; function-form `raises(ValueError, lambda: f(0))` / `pytest.raises(E, f, x)` calls count as such assertions. A constant whose message is the comparison a comma displaced (`assert 17, 19 == f(17, 19)`) next to real checks is `info`.',
         'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`), tests named for the assertion method they call (`self.assertIs(a, a)` or `self.assertIsNone(None)` in `test_assertIs`; also in other words, with only words about its behaviour before it: `assert_allclose(ds, ds)` in `test_raise_no_warning_assert_close`), and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
         'A constant-only test beside tests that do nothing but fail (`raise Exception("should never run")`: samples for a test framework\'s own tests of skipping or selection) is the control that shows it ran: `info`. Tests of a class built inside another test (a sample the outer test runs and judges by its outcome) stay quiet.',
@@ -1144,6 +1216,7 @@ export const vacuousAssertion: Rule = {
           const { copied: copies, literal } = plainAssignmentNames(ctx.root);
           const constants = new ConstantNames(ctx, literal);
           const infMentioned = /inf/i.test(ctx.source);
+          const switches = new ModuleSwitches(ctx);
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
@@ -1153,7 +1226,9 @@ export const vacuousAssertion: Rule = {
             else if (tolerance) judge.collect(node, 'infinite-tolerance', undefined, tolerance);
             else {
               const constant = constants.literalAsserted(node);
+              const switchOff = constant || node.type !== 'assert_statement' ? undefined : switchedOffOperand(node, switches);
               if (constant) judge.collect(node, 'constant', constant);
+              else if (switchOff) judge.collect(node, 'or-true', undefined, undefined, switchOff);
             }
           }
           judge.finish();
