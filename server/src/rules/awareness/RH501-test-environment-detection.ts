@@ -39,6 +39,8 @@ import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
   collectNamedProbes,
+  exportProbes,
+  importedProbes,
   frameworkModuleTableNames,
   comparisonOperator,
   FRAME_WORDS,
@@ -446,6 +448,7 @@ export const testEnvironmentDetection: Rule = {
       why: [
         'Code that knows it is being tested can give the tests what they want and do something else in production:',
         '`if "pytest" in sys.modules: return 42`. The tests then check the canned branch, not the real code.',
+        'The check may sit in another module of the scanned project: a helper `def under_test(): return "_pytest" in sys.modules` (or a name `UNDER_TEST = ...`) imported where the answer is faked counts like one written in place.',
         '',
         'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `"unittest" in sys.modules`, `any(m.startswith("_pytest") for m in sys.modules)`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
         '`PYTEST_VERSION` (also in a copy of the environment, `ENV = dict(os.environ)`, and with the variable\'s name held by a name bound once',
@@ -508,9 +511,13 @@ export const testEnvironmentDetection: Rule = {
     if (isTestSide(ctx.role) || isTestHelperPath(ctx.path)) return {};
     // Cheap pre-filter: every probe needs pytest's name, or frame access next to a `test` literal, in the
     // source or in a string's value that its text lacks (`"py" "test"`, `"\x70ytest"`; see prefilter.ts).
+    // A probe imported from another module of the project (`from ._env import under_test`) needs none of them.
     const source = ctx.source;
-    if (!mentionsAwarenessWords(source) && !spelledByValue(ctx, AWARENESS_WORDS)) return {};
-    if (!mentionedInFile(ctx, PYTEST_WORDS) && !mentionedInFile(ctx, CAPTURE_WORDS) && !(mentionedInFile(ctx, FRAME_WORDS) && mentionedInFile(ctx, TEST_TEXT))) return {};
+    const imported = importedProbes(ctx);
+    if (!imported) {
+      if (!mentionsAwarenessWords(source) && !spelledByValue(ctx, AWARENESS_WORDS)) return {};
+      if (!mentionedInFile(ctx, PYTEST_WORDS) && !mentionedInFile(ctx, CAPTURE_WORDS) && !(mentionedInFile(ctx, FRAME_WORDS) && mentionedInFile(ctx, TEST_TEXT))) return {};
+    }
     // Every probe (named ones by induction) needs a string literal naming the framework, its variables,
     // its runner or a test: without one in the file there is nothing to find.
     const strings = new ProbeStrings();
@@ -547,7 +554,7 @@ export const testEnvironmentDetection: Rule = {
         // Names holding a pytest variable's name (`_MARK = "_".join([...])`): their reads count like the string.
         // And names holding a table of pytest's capture classes (`_STREAMS = frozenset({"CaptureIO", ...})`).
         const envNames = new Set([...testEnvVarNames(ctx.root), ...captureTableNames(ctx.root), ...frameworkModuleTableNames(ctx.root)]);
-        if (!strings.any(frames) && envNames.size === 0) return;
+        if (!strings.any(frames) && envNames.size === 0 && !imported) return;
         const readsEnvName = envNames.size === 0 ? undefined : new RegExp(`\\b(?:${[...envNames].join('|')})\\b`);
         const scopes = new Map<number, FrameScope>();
         const frameScopeOf = (n: Node): FrameScope => {
@@ -559,7 +566,8 @@ export const testEnvironmentDetection: Rule = {
         };
         // Only an expression around a probe string, or one that can use a name holding a probe, has a probe.
         const aroundString = (n: Node) => strings.within(n, frames) || (!!readsEnvName && readsEnvName.test(n.text));
-        const named = collectNamedProbes(ctx.root, ctx.names, frameScopeOf, aroundString);
+        const named = collectNamedProbes(ctx.root, ctx.names, frameScopeOf, aroundString, imported);
+        exportProbes(ctx, named);
         const mayHold = hasNamedProbes(named) ? () => true : aroundString;
         const guards: Guard[] = [];
         forEachDescendant(ctx.root, (n) => {

@@ -13,7 +13,9 @@
  * All walks are iterative or bounded by small depth caps.
  */
 import { anyPositionWithin, callArguments, enclosingFunction, forEachDescendant, forEachInScope, moduleFunctionNamed, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { fromImports } from '../../engine/exports';
 import type { NameResolver } from '../../engine/names';
+import type { RuleContext } from '../../engine/rule';
 import { MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
 import { valueOf } from '../harness/helpers';
 
@@ -1194,6 +1196,47 @@ export function hasNamedProbes(named: NamedProbes): boolean {
 /** The scope key of module-level (and class-body) names in `NamedProbes.variables`. */
 const MODULE_SCOPE = -1;
 
+/** Probes another module of the project defines, by the local name this file imports them under. */
+export interface ImportedProbes {
+  functions: Map<string, string>;
+  variables: Map<string, string>;
+}
+
+/** The probes this file imports (`from ._env import under_test`), from the project's facts; undefined for none. */
+export function importedProbes(ctx: Pick<RuleContext, 'root' | 'imported' | 'importedWith'>): ImportedProbes | undefined {
+  if (!ctx.importedWith('test-run-probe').length) return undefined;
+  const out: ImportedProbes = { functions: new Map(), variables: new Map() };
+  for (const stmt of ctx.root.descendantsOfType('import_from_statement')) {
+    for (const [local, qualified] of fromImports(stmt!)) {
+      const fact = ctx.imported(qualified);
+      if (fact?.kind === 'test-run-probe') (fact.call ? out.functions : out.variables).set(local, `${local}${fact.call ? '()' : ''} (${fact.detail})`);
+    }
+  }
+  return out.functions.size || out.variables.size ? out : undefined;
+}
+
+/**
+ * Tells the modules that import them which module-level functions and names of this file are probes
+ * (`def under_test(): return "pytest" in sys.modules`): the description without the name, for their messages.
+ */
+export function exportProbes(ctx: Pick<RuleContext, 'root' | 'exportFact'>, named: NamedProbes): void {
+  const moduleLevel = new Set<string>();
+  for (const stmt of ctx.root.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition') moduleLevel.add(def.childForFieldName('name')?.text ?? '');
+  }
+  // Descriptions read `name() (how)` or `name (how)`: keep `how`.
+  const detail = (name: string, text: string) => {
+    for (const head of [`${name}() (`, `${name} (`]) if (text.startsWith(head) && text.endsWith(')')) return text.slice(head.length, -1);
+    return text;
+  };
+  for (const [name, text] of named.functions) if (moduleLevel.has(name)) ctx.exportFact(name, { kind: 'test-run-probe', detail: detail(name, text), call: true });
+  for (const [name, byScope] of named.variables) {
+    const text = byScope.get(MODULE_SCOPE);
+    if (text !== undefined) ctx.exportFact(name, { kind: 'test-run-probe', detail: detail(name, text), call: false });
+  }
+}
+
 /** Per function: the names its body binds as locals, and the ones it declares `global` or `nonlocal`. */
 interface LocalNames {
   bound: Set<string>;
@@ -1302,8 +1345,12 @@ export function collectNamedProbes(
   frameScopeOf: (n: Node) => FrameScope,
   /** False for expressions that hold no probe unless they use a named one (optional: a shortcut). */
   mayHoldProbe?: (n: Node) => boolean,
+  /** Probes imported from other modules of the project: local name → description, functions and variables. */
+  imported?: ImportedProbes,
 ): NamedProbes {
   const named: NamedProbes = { variables: new Map(), functions: new Map(), attributes: new Map(), parametric: new Map() };
+  for (const [name, text] of imported?.functions ?? []) named.functions.set(name, text);
+  for (const [name, text] of imported?.variables ?? []) named.variables.set(name, new Map([[MODULE_SCOPE, text]]));
   const mayHold = (n: Node) => !mayHoldProbe || hasNamedProbes(named) || mayHoldProbe(n);
   const assignments: Node[] = [];
   const functions: Node[] = [];
