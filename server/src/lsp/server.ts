@@ -34,6 +34,7 @@ import {
   createParser,
   initParser,
   unanalysableReason,
+  type AnalysisInput,
   type AnalysisResult,
   type Finding,
 } from '../engine';
@@ -48,6 +49,7 @@ import { isDiagnosticData, rangeContains, sameRange, toDiagnostic, toRange } fro
 import { documentationMarkdown, documentationUri, findMeta, ruleInfos } from './docs';
 import { ParseTimeLimitError, syntaxDocumentConfiguration, type SyntaxDocument } from './document';
 import { hoverMarkdown } from './hover';
+import { ImportedFacts } from './imports';
 import { fsPathOf, WorkspaceFolders } from './paths';
 import {
   AnalyzeFilesRequest,
@@ -107,6 +109,11 @@ export class RewardHackServer {
   private readonly notifiedConfigFiles = new Set<string>();
 
   private readonly results = new Map<string, LiveResult>();
+  /** Facts from the modules documents import (read from the editor when open, else from disk). */
+  private readonly importedFacts = new ImportedFacts((fsPath) => {
+    const doc = this.openDocuments().find((d) => fsPathOf(d.uri) === fsPath);
+    return doc ? { key: `${doc.uri}@${doc.version}`, text: doc.getText() } : undefined;
+  });
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Bumped by every publish request and by close: a publish that is no longer the newest gives up. */
   private readonly generations = new Map<string, number>();
@@ -406,12 +413,18 @@ export class RewardHackServer {
       const started = performance.now();
       try {
         if (!this.parser) throw new Error('the server is not initialised');
+        const parser = this.parser;
         const input = { source, path: analysisPath, settings: settings.analysis };
         // Incremental: the document's pieces, of which an edit re-parses only the one it touched; a file
         // with a syntax error is parsed whole (against its edited old tree).
-        const pieces = this.incrementalParsing ? doc.syntaxPieces(this.parser, { timeLimitMs: DEFAULT_PARSE_TIME_LIMIT_MS }) : undefined;
-        live.result = pieces && analyzeForest(pieces, input, ALL_RULES);
-        live.result ??= analyzeTree(doc.syntaxTree(this.parser, { incremental: this.incrementalParsing, timeLimitMs: DEFAULT_PARSE_TIME_LIMIT_MS }), input, ALL_RULES);
+        const pieces = this.incrementalParsing ? doc.syntaxPieces(parser, { timeLimitMs: DEFAULT_PARSE_TIME_LIMIT_MS }) : undefined;
+        const run = (what: AnalysisInput) =>
+          (pieces && analyzeForest(pieces, what, ALL_RULES)) ?? analyzeTree(doc.syntaxTree(parser, { incremental: this.incrementalParsing, timeLimitMs: DEFAULT_PARSE_TIME_LIMIT_MS }), what, ALL_RULES);
+        live.result = run(input);
+        // Again with what the modules it imports define, when they define something it imports (engine/project.ts).
+        const fsPath = fsPathOf(doc.uri);
+        const imported = fsPath ? this.importedFacts.factsFor(fsPath, analysisPath, live.result.imports) : undefined;
+        if (imported) live.result = run({ ...input, settings: { ...input.settings, imported } });
         this.reportRuleErrors(analysisPath, live.result);
       } catch (err) {
         if (err instanceof ParseTimeLimitError) live.skipped = err.message;
@@ -471,7 +484,9 @@ export class RewardHackServer {
       if ('error' in read) outcome = { skipped: read.error };
       else {
         try {
-          const result = analyze({ source: read.source, path: analysisPath, settings: settings.analysis }, ALL_RULES);
+          let result = analyze({ source: read.source, path: analysisPath, settings: settings.analysis }, ALL_RULES);
+          const imported = this.importedFacts.factsFor(fsPath, analysisPath, result.imports);
+          if (imported) result = analyze({ source: read.source, path: analysisPath, settings: { ...settings.analysis, imported } }, ALL_RULES);
           outcome = result.error ? { skipped: result.error } : { result };
           if (!result.error) this.reportRuleErrors(analysisPath, result);
         } catch (err) {

@@ -1,0 +1,121 @@
+/**
+ * Facts from the modules a document imports (engine/project.ts), so that the editor sees what `scan` sees of
+ * a hack split over two modules: `skipif(not HAS_TZDB)` with `HAS_TZDB = False` in the package's `_compat.py`.
+ * The imported modules are found on disk from the document's project root (relative imports from its folder,
+ * absolute ones under the root or its `src/`), read from the editor when open, and analysed once per content.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, ProjectIndex, type ImportedFact, type ModuleExports } from '../engine';
+import { readSourceFile } from '../host/read';
+import { ALL_RULES } from '../rules/registry';
+
+/** Re-exports followed at most this deep, like the index. */
+const MAX_DEPTH = 4;
+/** Module files whose exports are remembered (least recently used go first). */
+const MAX_CACHED = 500;
+
+export interface OpenText {
+  /** Changes when the text changes (the document's version). */
+  key: string;
+  text: string;
+}
+
+export class ImportedFacts {
+  private readonly cache = new Map<string, { key: string; exports?: ModuleExports }>();
+
+  /** @param openText the text of a file open in the editor, by file-system path; undefined when it is not open. */
+  constructor(private readonly openText: (fsPath: string) => OpenText | undefined) {}
+
+  /**
+   * The facts for the document's imports, or undefined for none.
+   * @param fsPath the document's file-system path
+   * @param analysisPath its path relative to the project root (what the engine sees)
+   */
+  factsFor(fsPath: string, analysisPath: string, imports: readonly string[] | undefined): Record<string, ImportedFact> | undefined {
+    if (!imports?.length) return undefined;
+    const rel = analysisPath.split('/');
+    const abs = fsPath.split(path.sep);
+    // The root is the document's path without its analysis path (which is relative to it).
+    if (rel.length >= abs.length || abs.slice(abs.length - rel.length).join('/') !== rel.join('/')) return undefined;
+    const root = abs.slice(0, abs.length - rel.length).join(path.sep) || path.sep;
+    const index = new ProjectIndex();
+    const added = new Set<string>();
+    const load = (fromRel: string, qualified: string, depth: number) => {
+      for (const file of moduleFiles(fromRel, qualified)) {
+        if (added.has(file)) continue;
+        const exports = this.exportsOf(path.join(root, ...file.split('/')), file);
+        if (exports === null) continue;
+        added.add(file);
+        index.add(file, exports);
+        if (depth < MAX_DEPTH) for (const fact of Object.values(exports ?? {})) if (fact.kind === 'alias') load(file, fact.target, depth + 1);
+      }
+    };
+    for (const q of imports) load(analysisPath, q, 0);
+    return index.factsFor(analysisPath, imports);
+  }
+
+  /** The module's exports; undefined when it has none, null when there is no such file. */
+  private exportsOf(fsPath: string, rel: string): ModuleExports | undefined | null {
+    const open = this.openText(fsPath);
+    let key: string;
+    if (open) key = `open:${open.key}`;
+    else {
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(fsPath);
+      } catch {
+        return null;
+      }
+      if (!stat.isFile()) return null;
+      key = `disk:${stat.mtimeMs}:${stat.size}`;
+    }
+    const cached = this.cache.get(fsPath);
+    if (cached?.key === key) {
+      this.cache.delete(fsPath);
+      this.cache.set(fsPath, cached);
+      return cached.exports;
+    }
+    let source = open?.text;
+    if (source === undefined) {
+      const read = readSourceFile(fsPath);
+      if ('error' in read) return null;
+      source = read.source;
+    }
+    let exports: ModuleExports | undefined;
+    try {
+      exports = analyze({ source, path: rel }, ALL_RULES).exports;
+    } catch {
+      exports = undefined;
+    }
+    this.cache.set(fsPath, { key, exports });
+    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    return exports;
+  }
+}
+
+/**
+ * The files (relative to the project root) that can be the module of an imported name: `._compat.X` from
+ * `pkg/core.py` is `pkg/_compat.py` or `pkg/_compat/__init__.py`; `pkg.X` is `pkg/__init__.py` or
+ * `src/pkg/__init__.py` (or `pkg.py`).
+ */
+export function moduleFiles(fromRel: string, qualified: string): string[] {
+  const dots = /^\.*/.exec(qualified)![0].length;
+  const parts = qualified.slice(dots).split('.').filter(Boolean);
+  parts.pop(); // the imported name
+  let bases: string[][];
+  if (dots > 0) {
+    const folder = fromRel.split('/').slice(0, -1);
+    if (dots - 1 > folder.length) return [];
+    bases = [[...folder.slice(0, folder.length - (dots - 1)), ...parts]];
+  } else {
+    if (!parts.length) return [];
+    bases = [parts, ['src', ...parts]];
+  }
+  const out: string[] = [];
+  for (const base of bases) {
+    if (base.length) out.push(`${base.join('/')}.py`);
+    out.push([...base, '__init__.py'].join('/'));
+  }
+  return out;
+}
