@@ -114,12 +114,14 @@ export interface AnalysisSettings {
  * - `env-flag`: bound once to a test of an environment variable that is false while the variable is unset;
  * - `test-run-probe`: a function whose result (`call`), or a name whose value, says whether a test run is in
  *   progress (`detail`: how it tells);
+ * - `always-true-function`: a test helper that returns `True` whatever it is given and does nothing else;
  * - `alias`: a package's `__init__.py` re-exports the name from `target` (followed by the project index).
  */
 export type ImportedFact =
   | { kind: 'constant'; literal: 'True' | 'False' | 'None' }
   | { kind: 'env-flag'; variable: string }
   | { kind: 'test-run-probe'; detail: string; call: boolean }
+  | { kind: 'always-true-function' }
   | { kind: 'alias'; target: string };
 
 /** A module's facts by module-level name. */

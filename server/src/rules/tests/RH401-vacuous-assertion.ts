@@ -18,7 +18,8 @@
  * The result compared as a whole with a value equal to everything (`assert parse(s) == mock.ANY`) is vacuous too, and so is
  * a closeness check with an infinite tolerance (`math.isclose(t, x, rel_tol=math.inf)`); `or ...` / `or "a sentence"` read as `or True`,
  * and so does `or not STRICT` when `STRICT` is `False` or an environment switch that is off by default (in this file or in
- * the module it is imported from; a switch on by default, or bound twice, is no such excuse).
+ * the module it is imported from; a switch on by default, or bound twice, is no such excuse). Asserting with a test helper
+ * that returns `True` whatever it is given (`assert close_enough(a, b)`, here or imported) is vacuous too.
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
 import { moduleExports } from '../../engine/exports';
@@ -65,13 +66,11 @@ interface Vacuous {
   constant?: Node;
   /** For `isclose(a, b, rel_tol=math.inf)`: the infinite tolerance. */
   tolerance?: Node;
-  /** For `assert got == want or not STRICT`: the operand a switch that is off by default makes true, and why. */
-  switchOff?: SwitchOff;
-}
-
-interface SwitchOff {
-  operand: Node;
-  why: string;
+  /**
+   * For `assert got == want or not STRICT` (a switch off by default) and `assert close_enough(a, b)` (a helper
+   * that returns `True` whatever it is given): what makes the check always pass, said in full.
+   */
+  excuse?: string;
 }
 
 /** Test names that say the test only checks that setup/construction/import works. */
@@ -380,7 +379,7 @@ function isReasonOperand(operand: Node, cond: Node): boolean {
 
 /** `... or True` is deliberate (warning); `... or (a, b)` is most likely a precedence mistake (info). */
 function orTrueVerdict(v: Vacuous): { severity: Severity; detail: string } {
-  if (v.switchOff) return { severity: 'warning', detail: `\`${shortText(v.switchOff.operand)}\` ${v.switchOff.why}, so the \`or\` disables the check` };
+  if (v.excuse) return { severity: 'warning', detail: v.excuse };
   const cond = v.node.type === 'assert_statement' ? v.node.namedChildren.find((c) => c.type !== 'comment') : callArguments(v.node).positional[0];
   const operand = cond ? alwaysTrueOperand(cond) : undefined;
   const pair = !operand && cond ? complementaryOperands(cond) : undefined;
@@ -482,16 +481,16 @@ class TestJudge {
   }
 
   /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
-  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node, switchOff?: SwitchOff): void {
+  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node, excuse?: string): void {
     if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
     const fn = nearestDef(n);
     if (!fn) {
-      if (kind === 'or-true') this.reportTopLevel({ node: n, kind, switchOff });
+      if (kind === 'or-true') this.reportTopLevel({ node: n, kind, excuse });
       return;
     }
     const list = this.pending.get(fn.id);
-    if (list) list.vacuous.push({ node: n, kind, constant, tolerance, switchOff });
-    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind, constant, tolerance, switchOff }] });
+    if (list) list.vacuous.push({ node: n, kind, constant, tolerance, excuse });
+    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind, constant, tolerance, excuse }] });
   }
 
   finish(): void {
@@ -680,11 +679,9 @@ class ModuleSwitches {
 /**
  * `assert got == want or not STRICT`: an operand of the condition's top-level `or` that a switch off by default
  * makes true (`not STRICT` with `STRICT = False` or read from an unset environment variable, here or in the module it
- * is imported from), so the assertion checks nothing unless someone turns the switch on.
+ * is imported from), so the assertion checks nothing unless someone turns the switch on. Returns the excuse in full.
  */
-function switchedOffOperand(stmt: Node, switches: ModuleSwitches): SwitchOff | undefined {
-  const cond = stmt.namedChildren.find((c) => c.type !== 'comment');
-  if (!cond) return undefined;
+function switchedOffOperand(cond: Node, switches: ModuleSwitches): string | undefined {
   const top = unparen(cond);
   if (top.type !== 'boolean_operator' || top.child(1)?.type !== 'or') return undefined;
   const stack = [top];
@@ -694,16 +691,62 @@ function switchedOffOperand(stmt: Node, switches: ModuleSwitches): SwitchOff | u
       stack.push(n.childForFieldName('right')!, n.childForFieldName('left')!);
       continue;
     }
-    if (n.type === 'identifier') {
-      const why = switches.onBecause(n.text);
-      if (why) return { operand: n, why };
-    } else if (n.type === 'not_operator') {
+    let why: string | undefined;
+    if (n.type === 'identifier') why = switches.onBecause(n.text);
+    else if (n.type === 'not_operator') {
       const arg = n.childForFieldName('argument');
-      const why = arg && unparen(arg).type === 'identifier' ? switches.offBecause(unparen(arg).text) : undefined;
-      if (why) return { operand: n, why };
+      why = arg && unparen(arg).type === 'identifier' ? switches.offBecause(unparen(arg).text) : undefined;
     }
+    if (why) return `\`${shortText(n)}\` ${why}, so the \`or\` disables the check`;
   }
   return undefined;
+}
+
+/**
+ * A helper of the tests that returns `True` whatever it is given and does nothing else (`def close_enough(a, b):
+ * return True`): module-level, in a test file or test infrastructure. A helper that checks (asserts, raises, calls
+ * anything) before returning `True` is the "assert helper(...)" idiom and is no such helper.
+ */
+function isAlwaysTrueHelper(def: Node): boolean {
+  const body = def.childForFieldName('body');
+  if (!body || !parameterNames(def).length) return false;
+  const statements = body.namedChildren.filter((c) => c.type !== 'comment');
+  const last = statements[statements.length - 1];
+  if (!last || last.type !== 'return_statement') return false;
+  const value = last.namedChildren.find((c) => c.type !== 'comment');
+  if (!value || unparen(value).type !== 'true') return false;
+  // Before it, only a docstring or `pass`.
+  return statements.slice(0, -1).every((st) => st.type === 'pass_statement' || (st.type === 'expression_statement' && ['string', 'concatenated_string'].includes(st.namedChild(0)?.type ?? '')));
+}
+
+/** The checked argument of `self.assertTrue(x)` (or `assert_`, `failUnless`), for the helper check. */
+function assertTrueArgument(call: Node): Node | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || !/^(assertTrue|assert_|failUnless)$/.test(fn.childForFieldName('attribute')?.text ?? '')) return undefined;
+  return callArguments(call).positional[0];
+}
+
+/** Module-level always-true helpers of a test-side file, by name. */
+function alwaysTrueHelpers(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of root.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? null : stmt;
+    if (def?.type === 'function_definition' && isAlwaysTrueHelper(def)) out.add(def.childForFieldName('name')!.text);
+  }
+  return out;
+}
+
+/**
+ * `assert close_enough(got, want)` with a helper that returns `True` whatever it is given, defined in this test
+ * file or imported from a test helper module of the project. Returns the excuse in full.
+ */
+function alwaysTrueHelperCall(cond: Node, local: ReadonlySet<string>, ctx: RuleContext): string | undefined {
+  const n = unparen(cond);
+  if (n.type !== 'call') return undefined;
+  const fn = n.childForFieldName('function');
+  if (fn?.type !== 'identifier') return undefined;
+  const helper = local.has(fn.text) && !ctx.names.alias(fn.text) ? 'defined in this file' : ctx.imported(ctx.names.alias(fn.text))?.kind === 'always-true-function' ? `imported from \`${ctx.names.alias(fn.text)!.replace(/\.[^.]*$/, '')}\`` : undefined;
+  return helper && `\`${fn.text}()\` (${helper}) returns \`True\` whatever it is given, so the assertion checks nothing`;
 }
 
 const EQUALITY_ASSERT_CALLS = new Set(['assertEqual', 'assertEquals', 'assertIs', 'assert_equal', 'assert_array_equal']);
@@ -1182,11 +1225,12 @@ export const vacuousAssertion: Rule = {
         'comparing the result with itself (directly, through an alias `expected = result` or `got = want = f(x)`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, as `result in [result, ...]` or `self.assertIn(result, [result])`, or element by element: `all(r == r for r in results)`), ' +
         'recomputing the expected value with the very call under test (`expected = parse("1h"); assert parse("1h") == expected`), asserting something true of every value ' +
         '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
-        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `or` the negated comparison, `or ...`, `or` an excuse such as `f"known gap for {n}"`, or `or not STRICT` with a switch that is off unless someone turns it on: `STRICT = False`, `STRICT = os.environ.get("STRICT") == "1"`, here or in a helper module the test imports it from), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`) turns a failing test green without fixing the code. ' +
+        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `or` the negated comparison, `or ...`, `or` an excuse such as `f"known gap for {n}"`, or `or not STRICT` with a switch that is off unless someone turns it on: `STRICT = False`, `STRICT = os.environ.get("STRICT") == "1"`, here or in a helper module the test imports it from), asserting with a helper that returns `True` whatever it is given (`def close_enough(a, b): return True`, in the test file or a test helper module it is imported from), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
       lookAlikes: [
+        'A helper that checks before it returns `True` (`assert abs(a - b) <= tol; return True`, a raise, any call), a fixture that returns `True`, and an always-true predicate handed to a filter rather than asserted: quiet.',
         '`or not FLAG` where the flag is on by default (`ENFORCE = os.environ.get("LOOSE", "") == ""`), bound more than once (set per platform or in `try`/`except`), a parameter, or `or DEBUG` with `DEBUG = False` (the check holds while debugging is off): quiet.',
         '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`, unless the test computes a result and never checks it (it reads it at most in an `if` or `match` whose arms only hold vacuous assertions or `pass`): then it is a warning; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet; function-form `raises(ValueError, lambda: f(0))` / `pytest.raises(E, f, x)` calls count as such assertions. A constant whose message is the comparison a comma displaced (`assert 17, 19 == f(17, 19)`) next to real checks is `info`.',
         'Tests of the assertion API or of truthiness (`test_assert`, `test_truth`), tests named for the assertion method they call (`self.assertIs(a, a)` or `self.assertIsNone(None)` in `test_assertIs`; also in other words, with only words about its behaviour before it: `assert_allclose(ds, ds)` in `test_raise_no_warning_assert_close`), and deprecated aliases called with constants (`self.failUnless(1)` in a test of the deprecation warning) stay quiet.',
@@ -1208,6 +1252,8 @@ export const vacuousAssertion: Rule = {
   },
   create(ctx) {
     if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure') return {};
+    // Tests elsewhere in the project that assert with this file's always-true helpers (`from tests._util import close_enough`).
+    for (const name of alwaysTrueHelpers(ctx.root)) ctx.exportFact(name, { kind: 'always-true-function' });
     // Every finding is an `assert` statement or a call of a known assertion (`assert*`, `fail*` names).
     return whenMentioned(ctx, /assert|fail/i, () => {
       return {
@@ -1217,6 +1263,7 @@ export const vacuousAssertion: Rule = {
           const constants = new ConstantNames(ctx, literal);
           const infMentioned = /inf/i.test(ctx.source);
           const switches = new ModuleSwitches(ctx);
+          const helpers = alwaysTrueHelpers(ctx.root);
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
@@ -1226,9 +1273,10 @@ export const vacuousAssertion: Rule = {
             else if (tolerance) judge.collect(node, 'infinite-tolerance', undefined, tolerance);
             else {
               const constant = constants.literalAsserted(node);
-              const switchOff = constant || node.type !== 'assert_statement' ? undefined : switchedOffOperand(node, switches);
+              const cond = constant ? undefined : node.type === 'assert_statement' ? node.namedChildren.find((c) => c.type !== 'comment') : assertTrueArgument(node);
+              const excuse = cond && ((node.type === 'assert_statement' ? switchedOffOperand(cond, switches) : undefined) ?? alwaysTrueHelperCall(cond, helpers, ctx));
               if (constant) judge.collect(node, 'constant', constant);
-              else if (switchOff) judge.collect(node, 'or-true', undefined, undefined, switchOff);
+              else if (excuse) judge.collect(node, 'or-true', undefined, undefined, excuse);
             }
           }
           judge.finish();
