@@ -39,9 +39,15 @@ describe('module exports', () => {
   it('records re-exports of a package, and the names a file imports', () => {
     const init = analyze({ source: 'from ._compat import HAS_X as X\nfrom . import util\n', path: 'pkg/__init__.py' }, ALL_RULES);
     assert.deepEqual(init.exports, { X: { kind: 'alias', target: '._compat.HAS_X' }, util: { kind: 'alias', target: '.util' } });
-    const mod = analyze({ source: 'from ._compat import HAS_X as X\nfrom __future__ import annotations\nimport os\n', path: 'pkg/mod.py' }, ALL_RULES);
-    assert.equal(mod.exports, undefined);
-    assert.deepEqual(mod.imports, ['._compat.HAS_X']);
+    // Outside a package's __init__.py, only what a module imports under another name, from the project or a watched module.
+    const mod = analyze({ source: 'from ._compat import HAS_X as X, Y\nfrom __future__ import annotations\nfrom os import _exit as stop\nfrom gettext import gettext as _\nimport os\n', path: 'pkg/mod.py' }, ALL_RULES);
+    assert.deepEqual(mod.exports, { X: { kind: 'alias', target: '._compat.HAS_X' }, stop: { kind: 'alias', target: 'os._exit' } });
+    assert.deepEqual(mod.imports, ['._compat.HAS_X', '._compat.Y', 'os._exit', 'gettext.gettext']);
+  });
+
+  it('records other names of watched things: `stop = sys.exit`, `done = getattr(sys, "exit")`', () => {
+    const out = exportsOf(['import sys, os, json', 'stop = sys.exit', 'done = getattr(sys, "exit")', 'dump = json.dumps', 'bye = os._exit', 'bye = None'].join('\n'));
+    assert.deepEqual(out, { stop: { kind: 'refers-to', qualified: 'sys.exit' }, done: { kind: 'refers-to', qualified: 'sys.exit' } });
   });
 });
 
@@ -60,6 +66,12 @@ describe('project index', () => {
     assert.equal(index.factsFor('tests/test_x.py', ['kg.HAS_X']), undefined);
     // Too many dots climb out of the project.
     assert.equal(index.factsFor('src/pkg/core.py', ['....x.Y']), undefined);
+  });
+
+  it('names what a re-export of a watched module stands for', () => {
+    const index = new ProjectIndex();
+    index.add('pkg/_compat.py', { stop: { kind: 'alias', target: 'os._exit' }, _: { kind: 'alias', target: 'gettext.gettext' } });
+    assert.deepEqual(index.factsFor('pkg/core.py', ['._compat.stop', '._compat._']), { '._compat.stop': { kind: 'refers-to', qualified: 'os._exit' } });
   });
 
   it('gives no answer when two modules disagree, and stops on re-export cycles', () => {

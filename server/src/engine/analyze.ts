@@ -10,9 +10,9 @@ import { NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
 import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
-import { importedNames, moduleExports } from './exports';
+import { fromImports, importedNames, moduleExports } from './exports';
 import { collectSuppressions, findSuppression } from './suppressions';
-import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, ModuleExports, Range, SuppressedFinding } from './types';
+import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, ImportedFact, ModuleExports, Range, SuppressedFinding } from './types';
 
 export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 export const DEFAULT_PARSE_TIME_LIMIT_MS = 10_000;
@@ -127,7 +127,7 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   const settings = input.settings ?? {};
   // Built on first use: many files never need a name resolved.
   let resolver: NameResolver | undefined;
-  const names = () => (resolver ??= new NameResolver(root));
+  const names = () => (resolver ??= new NameResolver(root, settings.imported));
   const facts = collectFileFacts(input.path, input.source, root);
   const role = classifyFile(facts, root, names, settings);
   const raw: Finding[] = [];
@@ -135,6 +135,9 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
 
   const imported = settings.imported;
   const ruleExports: ModuleExports = {};
+  // Rules pre-filter files by the words in their text; a file that calls `os._exit` under a name another module
+  // gave it (`from ._compat import hard_stop`) mentions it only there, so its rules read those names after the text.
+  const ruleSource = imported ? withImportedNames(input.source, root, imported) : input.source;
   const active = rules.filter((r) => !r.meta.reviewOnly && isRuleEnabled(r.meta, settings));
   const listenersByType = new Map<string, Entry[]>();
   const exits: { rule: Rule; listener: () => void }[] = [];
@@ -155,7 +158,7 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
 
   for (const rule of active) {
     const context: RuleContext = {
-      source: input.source,
+      source: ruleSource,
       path: input.path,
       role,
       root,
@@ -221,6 +224,21 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
     if (imports) result.imports = imports;
   }
   return result;
+}
+
+/**
+ * The source with a comment line per imported name that another module says stands for something else
+ * (`# imported: hard_stop = os._exit`), for rules that look for words and aliases in the text.
+ */
+function withImportedNames(source: string, root: Node, imported: Readonly<Record<string, ImportedFact>>): string {
+  const lines: string[] = [];
+  for (const stmt of root.descendantsOfType('import_from_statement')) {
+    for (const [local, qualified] of fromImports(stmt!)) {
+      const fact = Object.prototype.hasOwnProperty.call(imported, qualified) ? imported[qualified] : undefined;
+      if (fact?.kind === 'refers-to') lines.push(`# imported: ${local} = ${fact.qualified}`);
+    }
+  }
+  return lines.length ? `${source}\n${lines.join('\n')}\n` : source;
 }
 
 /** Inside a module-level function (or its nested code) that the project declares as a command. */

@@ -10,10 +10,18 @@ import type { ImportedFact, ModuleExports } from './types';
 // What a module exports
 
 /**
+ * The modules whose names the rules resolve (exits, pytest's and unittest's internals, clocks, frames, the
+ * environment, processes): another name of something in them (`hard_stop = os._exit`) is worth telling the
+ * modules that import it. Other names (`_ = gettext`) would only make files be analysed twice for nothing.
+ */
+export const WATCHED_MODULES = /^(builtins|sys|os|posix|nt|_pytest|pytest|pluggy|unittest|doctest|time|datetime|inspect|traceback|gc|atexit|signal|subprocess|importlib|threading|_thread|math|cmath|numpy|functools)(\.|$)/;
+
+/**
  * Facts about the module-level names of a file: names bound once to `True`, `False` or `None`; names bound
  * once to a test of an environment variable that is false while the variable is unset
- * (`STRICT = os.environ.get("X") == "1"`); and, in a package's `__init__.py`, the names it imports from
- * elsewhere (a re-export, followed by the index). A name spelled in a string (`setattr(mod, "NAME", ...)`)
+ * (`STRICT = os.environ.get("X") == "1"`); names bound once to another name (`stop = os._exit`); and the names
+ * it imports from elsewhere under another name (`from os import _exit as stop`) or, in a package's
+ * `__init__.py`, at all (re-exports, followed by the index). A name spelled in a string (`setattr(mod, "NAME", ...)`)
  * or bound anywhere else in the file has no fact.
  */
 export function moduleExports(root: Node, source: string, path: string, names: () => NameResolver): ModuleExports | undefined {
@@ -36,18 +44,25 @@ export function moduleExports(root: Node, source: string, path: string, names: (
     const v = unparen(value);
     if (v.type === 'true' || v.type === 'false' || v.type === 'none') candidates.set(name, { kind: 'constant', literal: v.type === 'true' ? 'True' : v.type === 'false' ? 'False' : 'None' });
     else {
-      const variable = envFlagVariable(v, names);
-      if (variable) candidates.set(name, { kind: 'env-flag', variable });
+      // `stop = os._exit`, `done = getattr(sys, "exit")`: another name of something the importing file can resolve.
+      const q = v.type === 'attribute' || v.type === 'identifier' || v.type === 'call' ? names().qualify(v) : undefined;
+      const variable = q ? undefined : envFlagVariable(v, names);
+      if (q && q !== name && (q.startsWith('.') || WATCHED_MODULES.test(q))) candidates.set(name, q.startsWith('.') ? { kind: 'alias', target: q } : { kind: 'refers-to', qualified: q });
+      else if (variable) candidates.set(name, { kind: 'env-flag', variable });
     }
   }
   if (candidates.size) {
     const bindings = bindingCounts(root, candidates);
     for (const [name, fact] of candidates) if (bindings.get(name) === 1 && !spelledElsewhere(name, source, assigned.get(name)!)) put(name, fact);
   }
-  if (/(^|\/)__init__\.py$/.test(path)) {
-    for (const stmt of root.namedChildren) {
-      if (stmt.type !== 'import_from_statement') continue;
-      for (const [local, qualified] of fromImports(stmt)) if (!out?.[local]) put(local, { kind: 'alias', target: qualified });
+  // A package re-exports what its `__init__.py` imports; any module re-exports what it imports under another name
+  // (`from os import _exit as hard_stop`).
+  const isPackage = /(^|\/)__init__\.py$/.test(path);
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'import_from_statement') continue;
+    for (const [local, qualified] of fromImports(stmt)) {
+      if (out?.[local] || (!isPackage && (qualified.endsWith(`.${local}`) || !(qualified.startsWith('.') || WATCHED_MODULES.test(qualified))))) continue;
+      put(local, { kind: 'alias', target: qualified });
     }
   }
   return out;

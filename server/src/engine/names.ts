@@ -7,6 +7,7 @@
  * a name bound to two different things in one file is treated as unknown rather than guessed.
  */
 import { isMethod, stringValue, unparen, type Node } from './ast';
+import type { ImportedFact } from './types';
 
 /** Builtins rules care about. Names shadowed anywhere in the file stop resolving to the builtin. */
 const BUILTINS = new Set([
@@ -51,7 +52,11 @@ export class NameResolver {
   private readonly locallyBound = new Set<string>();
   private readonly cache = new Map<number, string | typeof NOT_QUALIFIED>();
 
-  constructor(root: Node) {
+  /**
+   * @param imported what other modules of the project bind this file's imports to (`settings.imported`): a name
+   *   that is another name of something (`stop` for `os._exit`) resolves to that.
+   */
+  constructor(root: Node, private readonly imported?: Readonly<Record<string, ImportedFact>>) {
     const assignments: Node[] = [];
     // Only these statements bind names, and none of them sits inside an import or global statement, so
     // visiting just them in document order (an indexed query) is the whole-tree walk without the walk.
@@ -216,10 +221,16 @@ export class NameResolver {
   /** What a local name is bound to, when known (`s` → `sys` after `import sys as s`). */
   lookup(name: string): string | undefined {
     const b = this.aliases.get(name);
-    if (typeof b === 'string') return b;
+    if (typeof b === 'string') return this.referent(b);
     if (b === undefined && BUILTINS.has(name) && !this.locallyBound.has(name)) return `builtins.${name}`;
     if (b === undefined && name === '__builtins__') return 'builtins';
     return undefined;
+  }
+
+  /** What another module of the project says an imported name stands for, else the name itself. */
+  private referent(qualified: string): string {
+    const fact = this.imported && Object.prototype.hasOwnProperty.call(this.imported, qualified) ? this.imported[qualified] : undefined;
+    return fact?.kind === 'refers-to' ? fact.qualified : qualified;
   }
 
   /** What an import or assignment binds `name` to, when known: `lookup` without the builtins. */
@@ -268,7 +279,7 @@ export class NameResolver {
     }
     if (attrs.length) {
       const base = this.qualify(n);
-      return base ? [base, ...attrs.reverse()].join('.') : undefined;
+      return base ? this.referent([base, ...attrs.reverse()].join('.')) : undefined;
     }
     switch (n.type) {
       case 'identifier':

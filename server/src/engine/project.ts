@@ -8,6 +8,7 @@
  * scan runs the same two passes in its workers.
  */
 import { analyze } from './analyze';
+import { WATCHED_MODULES } from './exports';
 import type { Rule } from './rule';
 import type { AnalysisInput, AnalysisResult, ImportedFact, ModuleExports } from './types';
 
@@ -92,7 +93,8 @@ export class ProjectIndex {
     for (const { key, path } of candidates) {
       for (const exports of this.byModule.get(key)!) {
         let fact: ImportedFact | undefined = Object.prototype.hasOwnProperty.call(exports, name) ? exports[name] : undefined;
-        if (fact?.kind === 'alias') fact = this.resolve(path, fact.target, depth + 1);
+        // A re-export of something outside the project (`from os import _exit as stop`) names that thing.
+        if (fact?.kind === 'alias') fact = this.resolve(path, fact.target, depth + 1) ?? (WATCHED_MODULES.test(fact.target) ? { kind: 'refers-to', qualified: fact.target } : undefined);
         if (!fact) continue;
         const text = JSON.stringify(fact);
         if (answerText !== undefined && text !== answerText) return undefined;

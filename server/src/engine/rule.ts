@@ -71,6 +71,11 @@ export interface FileFacts {
 }
 
 export interface RuleContext {
+  /**
+   * The file's text; when it imports other names of things from the project (`from ._compat import hard_stop`
+   * with `hard_stop = os._exit` there), a comment line per such name after it says what it stands for
+   * (`# imported: hard_stop = os._exit`), for rules that look for words and aliases in the text.
+   */
   readonly source: string;
   readonly path: string;
   readonly role: FileRole;

@@ -115,6 +115,8 @@ export interface AnalysisSettings {
  * - `test-run-probe`: a function whose result (`call`), or a name whose value, says whether a test run is in
  *   progress (`detail`: how it tells);
  * - `always-true-function`: a test helper that returns `True` whatever it is given and does nothing else;
+ * - `refers-to`: the name is another name of `qualified` (`from os import _exit as stop`, `stop = os._exit`), which
+ *   the file importing it resolves it to;
  * - `alias`: a package's `__init__.py` re-exports the name from `target` (followed by the project index).
  */
 export type ImportedFact =
@@ -122,6 +124,7 @@ export type ImportedFact =
   | { kind: 'env-flag'; variable: string }
   | { kind: 'test-run-probe'; detail: string; call: boolean }
   | { kind: 'always-true-function' }
+  | { kind: 'refers-to'; qualified: string }
   | { kind: 'alias'; target: string };
 
 /** A module's facts by module-level name. */
