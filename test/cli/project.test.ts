@@ -66,6 +66,22 @@ describe('facts across modules', () => {
     assert.deepEqual(rules(lines[2]), []);
   });
 
+  it('judge a function a conftest binds to a hook as that hook, in-process and with workers', () => {
+    const files: Record<string, string> = {
+      'tests/conftest.py': 'from ._collect import drop_unstable\n\npytest_collection_modifyitems = drop_unstable\n',
+      'tests/__init__.py': '',
+      'tests/_collect.py': 'def drop_unstable(session, config, items):\n    del items[:]\n',
+      'tests/test_a.py': 'def test_a():\n    assert 1 + 1 == 2\n',
+    };
+    for (let i = 0; i < 40; i++) files[`pkg/m${i}.py`] = `def f${i}(x):\n    return x + ${i}\n`;
+    const dir = makeTree(files);
+    dirs.push(dir);
+    for (const jobs of ['1', '2']) {
+      const r = runCli(['scan', '.', '--format', 'json', '--jobs', jobs, '--fail-on', 'never'], dir);
+      assert.deepEqual(findings(r.stdout), ['tests/_collect.py:2 RH303 error'], r.stderr);
+    }
+  });
+
   it('give no answer when two modules of that name disagree', () => {
     const dir = makeTree({ ...PROJECT, 'vendor/clock/_compat.py': 'HAS_TZDB = True\n', 'vendor/clock/__init__.py': 'from ._compat import HAS_TZDB\n' });
     dirs.push(dir);

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, initParser, ProjectIndex, type Finding, type ModuleExports, type SuppressedFinding } from '../engine';
+import { analyze, initParser, projectSettings, type Finding, type HookBinding, type ModuleExports, type SuppressedFinding } from '../engine';
 import { readSourceFile } from '../host/read';
 import { locateWasm } from '../host/wasm';
 import { ALL_RULES } from '../rules/registry';
@@ -28,6 +28,7 @@ export interface FileOutcome {
   /** For the project pass (engine/project.ts): the module's facts and the names it imports. */
   exports?: ModuleExports;
   imports?: string[];
+  hookBindings?: HookBinding[];
 }
 
 export function runFileTask(task: FileTask, cwd: string): FileOutcome {
@@ -44,6 +45,7 @@ export function runFileTask(task: FileTask, cwd: string): FileOutcome {
   out.suppressed = result.suppressed;
   if (result.exports) out.exports = result.exports;
   if (result.imports) out.imports = result.imports;
+  if (result.hookBindings) out.hookBindings = result.hookBindings;
   return out;
 }
 
@@ -150,21 +152,19 @@ export async function scanFiles(tasks: FileTask[], options: ScanOptions, stats?:
 }
 
 /**
- * Runs the tasks, then again those whose imports other files answer, with the answers in their settings.
- * Modules are named from the role paths (relative to the project root).
+ * Runs the tasks, then again those that other files say something about (the facts their imports have, the
+ * hooks their functions are bound to: engine/project.ts). Modules are named from the role paths (relative to
+ * the project root).
  */
 async function withProjectPass(tasks: FileTask[], run: (tasks: FileTask[]) => Promise<FileOutcome[]>): Promise<FileOutcome[]> {
   const outcomes = await run(tasks);
-  const index = new ProjectIndex();
-  outcomes.forEach((o, i) => index.add(tasks[i]!.rolePath, o.exports));
-  if (index.size === 0) return outcomes;
+  const extra = projectSettings(outcomes.map((o, i) => ({ path: tasks[i]!.rolePath, exports: o.exports, imports: o.imports, hookBindings: o.hookBindings })));
   const again: number[] = [];
   const retasks: FileTask[] = [];
-  outcomes.forEach((o, i) => {
-    const imported = index.factsFor(tasks[i]!.rolePath, o.imports);
-    if (!imported) return;
+  extra.forEach((more, i) => {
+    if (!more) return;
     again.push(i);
-    retasks.push({ ...tasks[i]!, settings: { ...tasks[i]!.settings, imported } });
+    retasks.push({ ...tasks[i]!, settings: { ...tasks[i]!.settings, ...more } });
   });
   if (retasks.length) (await run(retasks)).forEach((o, k) => (outcomes[again[k]!] = o));
   return outcomes;

@@ -10,7 +10,7 @@ import { NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
 import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
-import { fromImports, importedNames, moduleExports } from './exports';
+import { fromImports, hookBindingsOf, importedNames, moduleExports } from './exports';
 import { collectSuppressions, findSuppression } from './suppressions';
 import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, ImportedFact, ModuleExports, Range, SuppressedFinding } from './types';
 
@@ -128,7 +128,7 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   // Built on first use: many files never need a name resolved.
   let resolver: NameResolver | undefined;
   const names = () => (resolver ??= new NameResolver(root, settings.imported));
-  const facts = collectFileFacts(input.path, input.source, root);
+  const facts = collectFileFacts(input.path, input.source, root, settings.boundHooks);
   const role = classifyFile(facts, root, names, settings);
   const raw: Finding[] = [];
   const ruleErrors: AnalysisResult['ruleErrors'] = [];
@@ -137,7 +137,9 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   const ruleExports: ModuleExports = {};
   // Rules pre-filter files by the words in their text; a file that calls `os._exit` under a name another module
   // gave it (`from ._compat import hard_stop`) mentions it only there, so its rules read those names after the text.
-  const ruleSource = imported ? withImportedNames(input.source, root, imported) : input.source;
+  let ruleSource = imported ? withImportedNames(input.source, root, imported) : input.source;
+  // Likewise for hooks another module binds this file's functions to.
+  if (facts.boundHooks.length) ruleSource = `${ruleSource}\n${facts.boundHooks.map((b) => `# pytest hook: ${b.hook} = ${b.fn.childForFieldName('name')!.text}`).join('\n')}\n`;
   const active = rules.filter((r) => !r.meta.reviewOnly && isRuleEnabled(r.meta, settings));
   const listenersByType = new Map<string, Entry[]>();
   const exits: { rule: Rule; listener: () => void }[] = [];
@@ -222,6 +224,8 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
     if (Object.keys(exports).length) result.exports = exports;
     const imports = importedNames(root, input.source);
     if (imports) result.imports = imports;
+    const hookBindings = hookBindingsOf(root, input.source, names);
+    if (hookBindings) result.hookBindings = hookBindings;
   }
   return result;
 }

@@ -4,7 +4,7 @@
  */
 import { stringValue, unparen, type Node } from './ast';
 import type { NameResolver } from './names';
-import type { ImportedFact, ModuleExports } from './types';
+import type { HookBinding, ImportedFact, ModuleExports } from './types';
 
 // ---------------------------------------------------------------------------------------------------
 // What a module exports
@@ -116,6 +116,29 @@ export function fromImports(stmt: Node): [string, string][] {
     }
   }
   return out;
+}
+
+/**
+ * The imported functions a file binds to pytest hook names at module level: `from ._plugin import f as
+ * pytest_runtest_makereport`, or `pytest_collection_modifyitems = f` with `f` imported. The module that defines
+ * `f` is then a plugin, and `f` that hook (project.ts hands it `settings.boundHooks`).
+ */
+export function hookBindingsOf(root: Node, source: string, names: () => NameResolver): HookBinding[] | undefined {
+  if (!source.includes('pytest_')) return undefined;
+  const out: HookBinding[] = [];
+  for (const stmt of root.namedChildren) {
+    if (stmt.type === 'import_from_statement') {
+      for (const [local, qualified] of fromImports(stmt)) if (local.startsWith('pytest_') && !qualified.endsWith(`.${local}`)) out.push({ qualified, hook: local });
+    } else if (stmt.type === 'expression_statement') {
+      const a = stmt.namedChild(0);
+      const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+      const right = a?.childForFieldName('right');
+      if (left?.type !== 'identifier' || !left.text.startsWith('pytest_') || right?.type !== 'identifier') continue;
+      const qualified = names().alias(right.text);
+      if (qualified && !qualified.startsWith('builtins.')) out.push({ qualified, hook: left.text });
+    }
+  }
+  return out.length ? out : undefined;
 }
 
 /** The qualified names a file imports with `from ... import` anywhere in it (what `settings.imported` can answer). */

@@ -10,7 +10,7 @@
 import { analyze } from './analyze';
 import { WATCHED_MODULES } from './exports';
 import type { Rule } from './rule';
-import type { AnalysisInput, AnalysisResult, ImportedFact, ModuleExports } from './types';
+import type { AnalysisInput, AnalysisResult, AnalysisSettings, HookBinding, ImportedFact, ModuleExports } from './types';
 
 // ---------------------------------------------------------------------------------------------------
 // Joining exports and imports over a project
@@ -25,19 +25,26 @@ function moduleSegments(path: string): string[] | undefined {
 /** Re-exports followed at most this deep (`pkg/__init__` → `pkg/_compat`). */
 const MAX_ALIAS_DEPTH = 4;
 
+/** One analysed module, as the index keeps it. */
+interface ModuleEntry {
+  path: string;
+  exports: ModuleExports;
+}
+
 /**
- * The project's module exports by module path, and the answers to a file's imports. A module is found by
+ * The project's modules by dotted path, with their exports, to answer a file's imports. A module is found by
  * its path's dotted name: relative imports from the importing file's folder, absolute ones by the longest
  * match at the end of a module's path (`tzparse` is `src/tzparse/__init__.py`). Two modules that answer one
  * import differently give no answer.
  */
 export class ProjectIndex {
-  private readonly byModule = new Map<string, ModuleExports[]>();
+  private readonly byModule = new Map<string, ModuleEntry[]>();
   /** Last segment → full module keys, for absolute imports whose root folder is not known. */
   private readonly byLast = new Map<string, string[]>();
+  private withExports = 0;
 
+  /** Registers a module (every file of the project, with or without exports: hooks may be bound to any). */
   add(path: string, exports: ModuleExports | undefined): void {
-    if (!exports) return;
     const segments = moduleSegments(path);
     if (!segments?.length) return;
     const key = segments.join('.');
@@ -49,16 +56,18 @@ export class ProjectIndex {
       if (!keys) this.byLast.set(last, (keys = []));
       keys.push(key);
     }
-    list.push(exports);
+    list.push({ path, exports: exports ?? {} });
+    if (exports && Object.keys(exports).length) this.withExports++;
   }
 
-  get size(): number {
-    return this.byModule.size;
+  /** Whether any module has exports (else no import has an answer). */
+  get hasExports(): boolean {
+    return this.withExports > 0;
   }
 
   /** The facts for a file's imported names (what `settings.imported` takes), or undefined when there are none. */
   factsFor(path: string, imports: readonly string[] | undefined): Record<string, ImportedFact> | undefined {
-    if (!imports || this.byModule.size === 0) return undefined;
+    if (!imports || !this.withExports) return undefined;
     let out: Record<string, ImportedFact> | undefined;
     for (const q of imports) {
       const fact = this.resolve(path, q, 0);
@@ -67,62 +76,105 @@ export class ProjectIndex {
     return out;
   }
 
-  private resolve(fromPath: string, qualified: string, depth: number): ImportedFact | undefined {
+  /**
+   * The module and name that define what a file imports (`._plugin.normalize` from `tests/conftest.py` is
+   * `normalize` in `tests/_plugin.py`), through re-exports; undefined when it is not in the project or ambiguous.
+   */
+  definer(fromPath: string, qualified: string, depth = 0): { path: string; name: string } | undefined {
     if (depth > MAX_ALIAS_DEPTH) return undefined;
+    const found = this.modulesOf(fromPath, qualified);
+    if (!found || found.entries.length !== 1) return undefined;
+    const { path, exports } = found.entries[0]!;
+    const fact = Object.prototype.hasOwnProperty.call(exports, found.name) ? exports[found.name] : undefined;
+    return fact?.kind === 'alias' ? this.definer(path, fact.target, depth + 1) : { path, name: found.name };
+  }
+
+  /** The modules an imported qualified name can come from, and the name in them. */
+  private modulesOf(fromPath: string, qualified: string): { entries: ModuleEntry[]; name: string } | undefined {
     const dots = /^\.*/.exec(qualified)![0].length;
     const parts = qualified.slice(dots).split('.').filter(Boolean);
     const name = parts.pop();
     if (!name) return undefined;
-    let candidates: { key: string; path: string }[];
+    let keys: string[];
     if (dots > 0) {
       const here = moduleSegments(fromPath);
       if (!here) return undefined;
       // A module's own folder is its package; an `__init__.py` is its package itself.
       const pkg = /(^|\/)__init__\.pyi?$/.test(fromPath) ? here : here.slice(0, -1);
-      const base = pkg.slice(0, pkg.length - (dots - 1));
       if (dots - 1 > pkg.length) return undefined;
-      const key = [...base, ...parts].join('.');
-      candidates = this.byModule.has(key) ? [{ key, path: modulePath(key) }] : [];
+      const key = [...pkg.slice(0, pkg.length - (dots - 1)), ...parts].join('.');
+      keys = this.byModule.has(key) ? [key] : [];
     } else {
       if (!parts.length) return undefined;
       const wanted = parts.join('.');
-      candidates = (this.byLast.get(parts[parts.length - 1]!) ?? []).filter((k) => k === wanted || k.endsWith(`.${wanted}`)).map((key) => ({ key, path: modulePath(key) }));
+      keys = (this.byLast.get(parts[parts.length - 1]!) ?? []).filter((k) => k === wanted || k.endsWith(`.${wanted}`));
     }
+    return { entries: keys.flatMap((k) => this.byModule.get(k)!), name };
+  }
+
+  private resolve(fromPath: string, qualified: string, depth: number): ImportedFact | undefined {
+    if (depth > MAX_ALIAS_DEPTH) return undefined;
+    const found = this.modulesOf(fromPath, qualified);
+    if (!found) return undefined;
     let answer: ImportedFact | undefined;
     let answerText: string | undefined;
-    for (const { key, path } of candidates) {
-      for (const exports of this.byModule.get(key)!) {
-        let fact: ImportedFact | undefined = Object.prototype.hasOwnProperty.call(exports, name) ? exports[name] : undefined;
-        // A re-export of something outside the project (`from os import _exit as stop`) names that thing.
-        if (fact?.kind === 'alias') fact = this.resolve(path, fact.target, depth + 1) ?? (WATCHED_MODULES.test(fact.target) ? { kind: 'refers-to', qualified: fact.target } : undefined);
-        if (!fact) continue;
-        const text = JSON.stringify(fact);
-        if (answerText !== undefined && text !== answerText) return undefined;
-        answer = fact;
-        answerText = text;
-      }
+    for (const { path, exports } of found.entries) {
+      let fact: ImportedFact | undefined = Object.prototype.hasOwnProperty.call(exports, found.name) ? exports[found.name] : undefined;
+      // A re-export of something outside the project (`from os import _exit as stop`) names that thing.
+      if (fact?.kind === 'alias') fact = this.resolve(path, fact.target, depth + 1) ?? (WATCHED_MODULES.test(fact.target) ? { kind: 'refers-to', qualified: fact.target } : undefined);
+      if (!fact) continue;
+      const text = JSON.stringify(fact);
+      if (answerText !== undefined && text !== answerText) return undefined;
+      answer = fact;
+      answerText = text;
     }
     return answer;
   }
 }
 
-/** A path standing for a module key, for resolving the relative imports of a re-export (`pkg.sub` → `pkg/sub/__init__.py`). */
-function modulePath(key: string): string {
-  return `${key.split('.').join('/')}/__init__.py`;
+/** What one file of a project tells the others, from its first analysis. */
+export interface ModuleReport {
+  path: string;
+  exports?: ModuleExports;
+  imports?: string[];
+  hookBindings?: HookBinding[];
 }
 
 /**
- * Analyses the files of one project together: every file once, then again, with the facts its imports
- * have elsewhere in the project, each file whose imports have some. Results in input order.
+ * The settings each file needs for its second analysis (the answers to its imports, the hooks other files bind
+ * its functions to), or undefined for a file that needs none; in the order given.
+ */
+export function projectSettings(reports: readonly ModuleReport[]): (Pick<AnalysisSettings, 'imported' | 'boundHooks'> | undefined)[] {
+  const index = new ProjectIndex();
+  for (const r of reports) index.add(r.path, r.exports);
+  const out: (Pick<AnalysisSettings, 'imported' | 'boundHooks'> | undefined)[] = reports.map((r) => {
+    const imported = index.factsFor(r.path, r.imports);
+    return imported ? { imported } : undefined;
+  });
+  if (!reports.some((r) => r.hookBindings)) return out;
+  const byPath = new Map(reports.map((r, i) => [r.path, i]));
+  for (const r of reports) {
+    for (const b of r.hookBindings ?? []) {
+      const target = index.definer(r.path, b.qualified);
+      const i = target && byPath.get(target.path);
+      if (i === undefined || !target) continue;
+      const settings = (out[i] ??= {});
+      (settings.boundHooks ??= {})[target.name] = b.hook;
+    }
+  }
+  return out;
+}
+
+/**
+ * Analyses the files of one project together: every file once, then again, with what the other files say about
+ * it (the facts its imports have, the hooks its functions are bound to), each file they say something about.
+ * Results in input order.
  */
 export function analyzeProject(inputs: readonly AnalysisInput[], rules: readonly Rule[]): AnalysisResult[] {
   const results = inputs.map((input) => analyze(input, rules));
-  const index = new ProjectIndex();
-  results.forEach((r, i) => index.add(inputs[i]!.path, r.exports));
-  if (index.size === 0) return results;
+  const extra = projectSettings(results.map((r, i) => ({ path: inputs[i]!.path, exports: r.exports, imports: r.imports, hookBindings: r.hookBindings })));
   return results.map((r, i) => {
-    const input = inputs[i]!;
-    const imported = index.factsFor(input.path, r.imports);
-    return imported ? analyze({ ...input, settings: { ...input.settings, imported } }, rules) : r;
+    const more = extra[i];
+    return more ? analyze({ ...inputs[i]!, settings: { ...inputs[i]!.settings, ...more } }, rules) : r;
   });
 }

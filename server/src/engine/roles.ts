@@ -33,16 +33,21 @@ export function matchesGlobs(path: string, globs: readonly string[]): boolean {
   return globs.length > 0 && matcher(globs)(normalisePath(path));
 }
 
-export function collectFileFacts(path: string, source: string, root: Node): FileFacts {
+export function collectFileFacts(path: string, source: string, root: Node, bound?: Readonly<Record<string, string>>): FileFacts {
   const normal = path.replace(/\\/g, '/');
   const basename = normal.slice(normal.lastIndexOf('/') + 1);
   const pytestHooks: Node[] = [];
+  const boundHooks: FileFacts['boundHooks'] = [];
   let importsTestFramework = false;
   for (const stmt of root.namedChildren) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type === 'function_definition') {
       const name = def.childForFieldName('name')?.text ?? '';
       if (name.startsWith('pytest_')) pytestHooks.push(def);
+      else if (bound && Object.prototype.hasOwnProperty.call(bound, name)) {
+        pytestHooks.push(def);
+        boundHooks.push({ fn: def, hook: bound[name]! });
+      }
     }
   }
   // Hook implementations on a plugin class (`class Plugin: @pytest.hookimpl def pytest_...`) make a plugin too.
@@ -73,6 +78,7 @@ export function collectFileFacts(path: string, source: string, root: Node): File
     isConftest: basename === 'conftest.py',
     hasShebang: source.startsWith('#!'),
     pytestHooks,
+    boundHooks,
     importsTestFramework,
   };
 }

@@ -64,8 +64,13 @@ export interface FileFacts {
   basename: string;
   isConftest: boolean;
   hasShebang: boolean;
-  /** Hook implementations: module-level `pytest_*` functions and `@hookimpl` methods of plugin classes. */
+  /**
+   * Hook implementations: module-level `pytest_*` functions, `@hookimpl` methods of plugin classes, and functions
+   * another module of the project binds to a hook name (also in `boundHooks`).
+   */
   pytestHooks: Node[];
+  /** Module-level functions of this file that another module binds to a pytest hook name, with that name. */
+  boundHooks: { fn: Node; hook: string }[];
   /** The file imports pytest or unittest (or a submodule). */
   importsTestFramework: boolean;
 }

@@ -106,6 +106,12 @@ export interface AnalysisSettings {
    * `exports` (project.ts); rules read it through `RuleContext.imported`.
    */
   imported?: Record<string, ImportedFact>;
+  /**
+   * Module-level functions of this file that another module binds to a pytest hook name (`from ._plugin import
+   * normalize as pytest_runtest_makereport` in a conftest): function name → hook name. Filled by the host from
+   * the other files' `hookBindings` (project.ts); such a function is a hook implementation like a `def pytest_*`.
+   */
+  boundHooks?: Record<string, string>;
 }
 
 /**
@@ -126,6 +132,12 @@ export type ImportedFact =
   | { kind: 'always-true-function' }
   | { kind: 'refers-to'; qualified: string }
   | { kind: 'alias'; target: string };
+
+/** An imported function (qualified as the binding file imports it) bound to a pytest hook name. */
+export interface HookBinding {
+  qualified: string;
+  hook: string;
+}
 
 /** A module's facts by module-level name. */
 export type ModuleExports = Record<string, ImportedFact>;
@@ -155,4 +167,6 @@ export interface AnalysisResult {
   exports?: ModuleExports;
   /** The qualified names this file imports with `from ... import`, which other modules' exports may answer. */
   imports?: string[];
+  /** Imported functions this file binds to pytest hook names (`from ._plugin import f as pytest_x`, `pytest_x = f`). */
+  hookBindings?: HookBinding[];
 }

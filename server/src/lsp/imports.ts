@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, ProjectIndex, type ImportedFact, type ModuleExports } from '../engine';
+import { analyze, ProjectIndex, type HookBinding, type ImportedFact, type ModuleExports } from '../engine';
 import { readSourceFile } from '../host/read';
 import { ALL_RULES } from '../rules/registry';
 
@@ -22,7 +22,7 @@ export interface OpenText {
 }
 
 export class ImportedFacts {
-  private readonly cache = new Map<string, { key: string; exports?: ModuleExports }>();
+  private readonly cache = new Map<string, { key: string; exports?: ModuleExports; hookBindings?: HookBinding[] }>();
 
   /** @param openText the text of a file open in the editor, by file-system path; undefined when it is not open. */
   constructor(private readonly openText: (fsPath: string) => OpenText | undefined) {}
@@ -34,11 +34,8 @@ export class ImportedFacts {
    */
   factsFor(fsPath: string, analysisPath: string, imports: readonly string[] | undefined): Record<string, ImportedFact> | undefined {
     if (!imports?.length) return undefined;
-    const rel = analysisPath.split('/');
-    const abs = fsPath.split(path.sep);
-    // The root is the document's path without its analysis path (which is relative to it).
-    if (rel.length >= abs.length || abs.slice(abs.length - rel.length).join('/') !== rel.join('/')) return undefined;
-    const root = abs.slice(0, abs.length - rel.length).join(path.sep) || path.sep;
+    const root = projectRoot(fsPath, analysisPath);
+    if (root === undefined) return undefined;
     const index = new ProjectIndex();
     const added = new Set<string>();
     const load = (fromRel: string, qualified: string, depth: number) => {
@@ -55,8 +52,39 @@ export class ImportedFacts {
     return index.factsFor(analysisPath, imports);
   }
 
+  /**
+   * The hooks that the conftest.py files of the document's folder and its parents (up to the project root) bind
+   * the document's functions to (`from ._reporting import normalize as pytest_runtest_makereport`), or undefined.
+   */
+  boundHooksFor(fsPath: string, analysisPath: string): Record<string, string> | undefined {
+    const root = projectRoot(fsPath, analysisPath);
+    if (root === undefined) return undefined;
+    const folders = analysisPath.split('/').slice(0, -1);
+    let out: Record<string, string> | undefined;
+    for (let depth = folders.length; depth >= 0; depth--) {
+      const rel = [...folders.slice(0, depth), 'conftest.py'].join('/');
+      if (rel === analysisPath) continue;
+      const bindings = this.moduleOf(path.join(root, ...rel.split('/')), rel)?.hookBindings;
+      if (!bindings) continue;
+      const index = new ProjectIndex();
+      index.add(rel, undefined);
+      index.add(analysisPath, undefined);
+      for (const b of bindings) {
+        const target = index.definer(rel, b.qualified);
+        if (target?.path === analysisPath) (out ??= {})[target.name] = b.hook;
+      }
+    }
+    return out;
+  }
+
   /** The module's exports; undefined when it has none, null when there is no such file. */
   private exportsOf(fsPath: string, rel: string): ModuleExports | undefined | null {
+    const module = this.moduleOf(fsPath, rel);
+    return module === null ? null : module.exports;
+  }
+
+  /** What the module tells others (analysed once per content), or null when there is no such file. */
+  private moduleOf(fsPath: string, rel: string): { exports?: ModuleExports; hookBindings?: HookBinding[] } | null {
     const open = this.openText(fsPath);
     let key: string;
     if (open) key = `open:${open.key}`;
@@ -74,7 +102,7 @@ export class ImportedFacts {
     if (cached?.key === key) {
       this.cache.delete(fsPath);
       this.cache.set(fsPath, cached);
-      return cached.exports;
+      return cached;
     }
     let source = open?.text;
     if (source === undefined) {
@@ -82,16 +110,26 @@ export class ImportedFacts {
       if ('error' in read) return null;
       source = read.source;
     }
-    let exports: ModuleExports | undefined;
+    const entry: { key: string; exports?: ModuleExports; hookBindings?: HookBinding[] } = { key };
     try {
-      exports = analyze({ source, path: rel }, ALL_RULES).exports;
+      const result = analyze({ source, path: rel }, ALL_RULES);
+      entry.exports = result.exports;
+      entry.hookBindings = result.hookBindings;
     } catch {
-      exports = undefined;
+      // An analysis that fails tells nothing.
     }
-    this.cache.set(fsPath, { key, exports });
+    this.cache.set(fsPath, entry);
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    return exports;
+    return entry;
   }
+}
+
+/** The project root: the document's path without its analysis path (which is relative to it). */
+function projectRoot(fsPath: string, analysisPath: string): string | undefined {
+  const rel = analysisPath.split('/');
+  const abs = fsPath.split(path.sep);
+  if (rel.length >= abs.length || abs.slice(abs.length - rel.length).join('/') !== rel.join('/')) return undefined;
+  return abs.slice(0, abs.length - rel.length).join(path.sep) || path.sep;
 }
 
 /**

@@ -424,7 +424,8 @@ export class RewardHackServer {
         // Again with what the modules it imports define, when they define something it imports (engine/project.ts).
         const fsPath = fsPathOf(doc.uri);
         const imported = fsPath ? this.importedFacts.factsFor(fsPath, analysisPath, live.result.imports) : undefined;
-        if (imported) live.result = run({ ...input, settings: { ...input.settings, imported } });
+        const boundHooks = fsPath ? this.importedFacts.boundHooksFor(fsPath, analysisPath) : undefined;
+        if (imported || boundHooks) live.result = run({ ...input, settings: { ...input.settings, imported, boundHooks } });
         this.reportRuleErrors(analysisPath, live.result);
       } catch (err) {
         if (err instanceof ParseTimeLimitError) live.skipped = err.message;
@@ -486,7 +487,8 @@ export class RewardHackServer {
         try {
           let result = analyze({ source: read.source, path: analysisPath, settings: settings.analysis }, ALL_RULES);
           const imported = this.importedFacts.factsFor(fsPath, analysisPath, result.imports);
-          if (imported) result = analyze({ source: read.source, path: analysisPath, settings: { ...settings.analysis, imported } }, ALL_RULES);
+          const boundHooks = this.importedFacts.boundHooksFor(fsPath, analysisPath);
+          if (imported || boundHooks) result = analyze({ source: read.source, path: analysisPath, settings: { ...settings.analysis, imported, boundHooks } }, ALL_RULES);
           outcome = result.error ? { skipped: result.error } : { result };
           if (!result.error) this.reportRuleErrors(analysisPath, result);
         } catch (err) {

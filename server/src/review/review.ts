@@ -206,7 +206,7 @@ function strictestDefault(key: string, rules: readonly Rule[]): string | undefin
  */
 function testsIn(source: string, path: string, settings: AnalysisSettings, always = false): { tests: TestDefinition[]; uncollected: UncollectedDefinition[] } | undefined {
   return withParsed(source, (root) => {
-    const facts = collectFileFacts(path, source, root);
+    const facts = collectFileFacts(path, source, root, settings.boundHooks);
     let names: NameResolver | undefined;
     const role = classifyFile(facts, root, () => (names ??= new NameResolver(root)), settings);
     if (role !== 'test' && !always) return undefined;

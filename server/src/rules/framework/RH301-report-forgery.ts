@@ -57,6 +57,7 @@ import {
   type Gate,
   type HookStyle,
 } from './helpers';
+import { hooksBoundElsewhere } from './bound-hooks';
 
 const REPORT_HOOKS = new Set(['pytest_runtest_makereport', 'pytest_runtest_logreport', 'pytest_report_teststatus', 'pytest_terminal_summary']);
 /**
@@ -686,7 +687,7 @@ export const reportForgery: Rule = {
       const forgingHooks = new Set<number>();
 
       // 1. Report hooks.
-      const hooks = [...nodes.defs.map((fn) => ({ fn, hook: hookNameOf(fn), decorators: [] as Node[] })), ...assignedHooks(ctx.root)];
+      const hooks = [...nodes.defs.map((fn) => ({ fn, hook: hookNameOf(fn), decorators: [] as Node[] })), ...assignedHooks(ctx.root), ...hooksBoundElsewhere(ctx)];
       for (const { fn, hook, decorators } of hooks) {
         if (!REPORT_HOOKS.has(hook)) continue;
         const style = hookStyle(fn, decorators);

@@ -56,6 +56,7 @@ import {
   type CollectedNodes,
   type Rebinding,
 } from './helpers';
+import { hooksBoundElsewhere } from './bound-hooks';
 import { builtStrings } from '../equality/helpers';
 
 const RUN_HOOKS = new Set(['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop']);
@@ -190,7 +191,7 @@ export const testCallHijack: Rule = {
 
 function check(ctx: RuleContext, nodes: CollectedNodes): void {
   for (const fn of nodes.defs) if (RUN_HOOKS.has(hookNameOf(fn))) checkRunHook(ctx, fn, hookNameOf(fn), []);
-  for (const h of assignedHooks(ctx.root)) if (RUN_HOOKS.has(h.hook)) checkRunHook(ctx, h.fn, h.hook, h.decorators);
+  for (const h of [...assignedHooks(ctx.root), ...hooksBoundElsewhere(ctx)]) if (RUN_HOOKS.has(h.hook)) checkRunHook(ctx, h.fn, h.hook, h.decorators);
   let defs: Map<string, Node[]> | undefined;
   const getDefs = () => (defs ??= defsByName(nodes.defs, nodes.assignments));
   const testCaseClasses = new Set<string>();

@@ -38,6 +38,7 @@ import { builtStrings } from '../equality/helpers';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { assignedHooks, enclosingCallable, gatesOf, hookNameOf, hookScope, hookParameters, hookStyle, keywordValue, localBindings, requires, snippet, truthiness, type Gate } from './helpers';
+import { hooksBoundElsewhere } from './bound-hooks';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
@@ -2178,7 +2179,7 @@ export const collectionSabotage: Rule = {
           if (hook.startsWith('pytest_') || (decorated && decoratorsOf(fn).length > 0)) hooks.push({ fn, hook });
         }
         // Hooks bound by assignment (`pytest_runtest_setup = lambda item: pytest.skip(...)`, `= _impl`).
-        if (ctx.source.includes('pytest_')) for (const { fn, hook } of assignedHooks(ctx.root)) hooks.push({ fn, hook });
+        if (ctx.source.includes('pytest_')) for (const { fn, hook } of [...assignedHooks(ctx.root), ...hooksBoundElsewhere(ctx)]) hooks.push({ fn, hook });
         if (hooks.length === 0 && !ctx.facts.isConftest) return;
         // Module-level assignments, built on first use: most decorated defs are neither hooks nor autouse
         // fixtures, and most hooks are none of those checked below.
