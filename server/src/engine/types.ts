@@ -123,7 +123,10 @@ export interface AnalysisSettings {
  * - `always-true-function`: a test helper that returns `True` whatever it is given and does nothing else;
  * - `refers-to`: the name is another name of `qualified` (`from os import _exit as stop`, `stop = os._exit`), which
  *   the file importing it resolves it to;
- * - `alias`: a package's `__init__.py` re-exports the name from `target` (followed by the project index).
+ * - `result-patching-function`: a function that rebinds the test framework's result or runner machinery so
+ *   failures are not reported (`detail`: what it does); calling it at import applies it to the whole run;
+ * - `alias`: the module imports the name from `target` (a package's re-export, or an import under another name),
+ *   followed by the project index.
  */
 export type ImportedFact =
   | { kind: 'constant'; literal: 'True' | 'False' | 'None' }
@@ -131,6 +134,7 @@ export type ImportedFact =
   | { kind: 'test-run-probe'; detail: string; call: boolean }
   | { kind: 'always-true-function' }
   | { kind: 'refers-to'; qualified: string }
+  | { kind: 'result-patching-function'; detail: string }
   | { kind: 'alias'; target: string };
 
 /** An imported function (qualified as the binding file imports it) bound to a pytest hook name. */

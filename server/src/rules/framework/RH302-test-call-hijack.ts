@@ -23,7 +23,7 @@
 import { callArguments, dottedName, enclosingClass, moduleAssignments, moduleFunctionNamed, returnsOf, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, spelledByValue, whenMentioned } from '../../engine/prefilter';
 import { callRebindings, mayRebindCall } from '../../engine/rebinding';
-import type { Rule, RuleContext } from '../../engine/rule';
+import type { Report, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
   alwaysReturnsTruthy,
@@ -111,7 +111,86 @@ export const MENTIONS = new MentionedWords(
 function sev(ctx: RuleContext, node: Node, base: Severity, hookMethod = false): Severity {
   // A runner module named like a test (`test_runner.py` defining no test) is the project's runner, not a test.
   if (ctx.roleAt(node) === 'test' && isRunnerModuleNamedLikeTest(ctx)) return base;
-  return severityFor(ctx, node, base, { hookMethod });
+  const out = severityFor(ctx, node, base, { hookMethod });
+  if (out !== 'info' || base === 'info' || hookMethod || ctx.roleAt(node) !== 'test') return out;
+  // In a module-level function of a test-folder module: the module's own import-time call of it applies the
+  // patch to the whole run, like module-level code; otherwise the modules that call it at import are told.
+  const fn = patchingFunctionAround(node);
+  if (!fn) return out;
+  if (calledAtImport(ctx.root, fn)) return base;
+  let pending = pendingPatchers.get(ctx);
+  if (!pending) pendingPatchers.set(ctx, (pending = new Set()));
+  pending.add(fn);
+  return out;
+}
+
+/** Per (wrapped) context: module-level functions whose findings were lowered to `info` for being in a function. */
+const pendingPatchers = new WeakMap<RuleContext, Set<string>>();
+
+/** The module-level, undecorated, non-test function that `node` is in (at any depth), by name. */
+function patchingFunctionAround(node: Node): string | undefined {
+  let top: Node | null = null;
+  for (let p = node.parent; p && p.type !== 'module'; p = p.parent) top = p;
+  if (top?.type !== 'function_definition') return undefined;
+  const name = functionName(top);
+  return name && !/^test/i.test(name) ? name : undefined;
+}
+
+/**
+ * Is the module-level function `name` (defined once) called by the module's own top-level code (also under
+ * a module-level `if`/`try`/`with`), so that importing the module runs it?
+ */
+function calledAtImport(root: Node, name: string): boolean {
+  if ((root.text.match(new RegExp(`\\bdef\\s+${name}\\b`, 'g'))?.length ?? 0) !== 1) return false;
+  return moduleLevelCalls(root).some((c) => unparen(c.childForFieldName('function')!).text === name);
+}
+
+/** Calls made by a module's top-level statements (not inside its functions or classes). */
+function moduleLevelCalls(root: Node): Node[] {
+  let out = topLevelCalls.get(root);
+  if (out) return out;
+  const found: Node[] = [];
+  forEachInScope(root, (n) => {
+    if (n.type === 'call') found.push(n);
+  });
+  topLevelCalls.set(root, (out = found));
+  return out;
+}
+const topLevelCalls = new WeakMap<Node, Node[]>();
+
+const PATCHER_FACT = 'result-patching-function';
+
+/**
+ * A module's top-level calls of functions imported from another module of the project that rebind the result
+ * or runner machinery (`from ._support import patch_result; patch_result()`): importing the module patches the run.
+ */
+function checkImportedPatchers(ctx: RuleContext): void {
+  for (const call of moduleLevelCalls(ctx.root)) {
+    const callee = unparen(call.childForFieldName('function')!);
+    if (callee.type !== 'identifier') continue;
+    const qualified = ctx.names.alias(callee.text);
+    const fact = ctx.imported(qualified);
+    if (fact?.kind !== PATCHER_FACT) continue;
+    ctx.report({
+      node: call,
+      message: `\`${snippet(call)}\` runs \`${qualified!.replace(/^\.+/, '')}\` when this module is imported, which patches the run for every test: ${fact.detail}`,
+      severity: sev(ctx, call, 'error'),
+    });
+  }
+}
+
+/** The context with its reports watched: a lowered finding in a function named in `pendingPatchers` is exported. */
+function exportingPatchers(ctx: RuleContext): RuleContext {
+  const wrapped: RuleContext = Object.create(ctx, {
+    report: {
+      value: (r: Report) => {
+        ctx.report(r);
+        const fn = r.severity === 'info' && r.node ? patchingFunctionAround(r.node) : undefined;
+        if (fn && pendingPatchers.get(wrapped)?.has(fn)) ctx.exportFact(fn, { kind: PATCHER_FACT, detail: r.message });
+      },
+    },
+  });
+  return wrapped;
 }
 
 export const testCallHijack: Rule = {
@@ -166,13 +245,15 @@ export const testCallHijack: Rule = {
         'Runner overrides of `run_suite` (Django) or `run` (`TextTestRunner` subclasses) that run the suite they are given (another runner\'s `run(suite)`, `test(result)`, a pool over the suite) or only raise (abstract): quiet. One that returns a result without running the suite is an error.',
         'Runner code in a real test module (one that defines tests) is `info` inside its test functions; a module named like a test that defines no test but a runner (`myproject/test_runner.py` for `settings.TEST_RUNNER`) is the project\'s runner and keeps the full severity.',
         '`runtest` replacements that call the original or anything else (timing, logging wrappers).',
-        'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`.',
+        'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`, and so are rebindings inside a helper function of a test-folder module; when that function is called by its module\'s top-level code, or at import by another module of the project (`tests/__init__.py`: `from ._support import patch_result; patch_result()`, reported at the call), the whole run is patched and it is an error. A helper called only inside tests stays `info`.',
       ],
     },
   },
 
-  create(ctx) {
-    return whenMentioned(ctx, MENTIONS, () => {
+  create(outer) {
+    const ctx = exportingPatchers(outer);
+    const imported = ctx.importedWith(PATCHER_FACT).length > 0;
+    const listeners = whenMentioned(ctx, MENTIONS, () => {
       // Calls matter only as rebindings, and a call names the attribute it rebinds in a string that ends in
       // it (`setattr(x, "run", f)`, `mock.patch("m.C.run")`): where no string does, calls are not collected.
       // A name built from literals (`"add" + kind` over `("Failure", "Error")`) has its last piece in a string.
@@ -186,6 +267,15 @@ export const testCallHijack: Rule = {
       if (!callsMatter) delete listeners.call;
       return listeners;
     });
+    if (!imported) return listeners;
+    const exit = listeners['module:exit'];
+    return {
+      ...listeners,
+      'module:exit': () => {
+        exit?.();
+        checkImportedPatchers(ctx);
+      },
+    };
   },
 };
 

@@ -532,8 +532,19 @@ function skipMarkOf(expr: Node | undefined, ctx: RuleContext, defs: (name: strin
     const kinds = rhs.map((r) => skipMarkOf(r, ctx, defs, depth + 1));
     return kinds.every((k) => k && k === kinds[0]) ? kinds[0] : undefined;
   }
+  if (e.type === 'call') {
+    const helper = markHelperReturns(e, defs);
+    if (helper) {
+      // Names in the helper are its own locals, else the module's.
+      const locals = localBindings(helper.fn);
+      const moduleDefs = moduleAssignments(e.tree.rootNode);
+      const helperDefs = (name: string) => locals.get(name) ?? moduleDefs.get(name) ?? [];
+      const kinds = helper.values.map((r) => skipMarkOf(r, ctx, helperDefs, depth + 1));
+      return kinds.every((k) => k && k === kinds[0]) ? kinds[0] : undefined;
+    }
+  }
   const target = e.type === 'call' ? e.childForFieldName('function') : e;
-  const q = ctx.names.qualify(target) ?? dottedName(target) ?? '';
+  const q = ctx.names.qualify(target) ?? builtGetattrName(target, ctx) ?? dottedName(target) ?? '';
   const m = q.match(MARK);
   if (!m) return undefined;
   const kind = m[3]!;
@@ -545,6 +556,45 @@ function skipMarkOf(expr: Node | undefined, ctx: RuleContext, defs: (name: strin
   if (!cond) return kind === 'xfail' ? 'xfail' : undefined;
   if (truthiness(cond) !== 'truthy' || stringValue(cond) !== undefined) return undefined;
   return kind === 'skipif' ? 'skip' : 'xfail';
+}
+
+/**
+ * `getattr(pytest.mark, KIND)` with KIND a string built from literals (`"x" + "fail"`, a module constant):
+ * the attribute it names, when the string takes one value.
+ */
+function builtGetattrName(target: Node | null, ctx: RuleContext): string | undefined {
+  const t = target && unparen(target);
+  if (t?.type !== 'call' || unparen(t.childForFieldName('function')!).text !== 'getattr') return undefined;
+  const [obj, attr] = callArguments(t).positional;
+  const names = attr && builtStrings(attr);
+  const base = obj && (ctx.names.qualify(obj) ?? dottedName(obj));
+  return base && names?.length === 1 && /^\w+$/.test(names[0]!) ? `${base}.${names[0]}` : undefined;
+}
+
+/**
+ * `_mark()` with `_mark` a module-level function of the file (defined once, undecorated, not bound otherwise)
+ * whose body ends in a return: the values it returns, so a marker made by a helper is that marker.
+ */
+function markHelperReturns(call: Node, defs: (name: string) => Node[]): { fn: Node; values: Node[] } | undefined {
+  const callee = unparen(call.childForFieldName('function')!);
+  if (callee.type !== 'identifier' || defs(callee.text).length) return undefined;
+  const root = call.tree.rootNode;
+  const helper = moduleFunctionNamed(root, callee.text);
+  if (!helper || helper.parent?.type === 'decorated_definition' || moduleAssignments(root).has(callee.text)) return undefined;
+  if ((root.text.match(new RegExp(`\\bdef\\s+${callee.text}\\b`, 'g'))?.length ?? 0) !== 1) return undefined;
+  const body = helper.childForFieldName('body');
+  const stmts = body?.namedChildren.filter((x) => x.type !== 'comment') ?? [];
+  if (!body || stmts[stmts.length - 1]?.type !== 'return_statement') return undefined;
+  const out: Node[] = [];
+  let bad = false;
+  forEachInScope(body, (n) => {
+    if (n.type === 'yield') bad = true;
+    if (n.type !== 'return_statement') return;
+    const v = returnValue(n);
+    if (v) out.push(v);
+    else bad = true;
+  });
+  return bad || !out.length ? undefined : { fn: helper, values: out };
 }
 
 /** `Mark("skip", (), {})`: a Mark built by hand; `skipif`/`xfail` are unconditional only without a condition or with a constant true one. */
@@ -796,6 +846,7 @@ const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dict
 const SESSION_HOOKS = new Set(['pytest_collection_modifyitems', 'pytest_collection_finish', 'pytest_collection', 'pytest_sessionstart', 'pytest_runtestloop']);
 const ITEM_HOOKS_IMPERATIVE = new Set(['pytest_runtest_setup', 'pytest_runtest_call', 'pytest_pyfunc_call']);
 const ITEM_HOOKS_MARKER = new Set(['pytest_runtest_setup', 'pytest_itemcollected']);
+const DOCTEST_TEXT = /\.examples\b/;
 
 function isFullSlice(sub: Node): boolean {
   // `x[:]`, `x[0:]`, `x[None:]`, `x[0:len(x)]`
@@ -1096,9 +1147,13 @@ class ItemsAnalysis {
     const o = unparen(obj);
     // The marked object must be the loop variable (or `items[i]` with i the loop index).
     const isLoopItem = (o.type === 'identifier' && vars.includes(o.text)) || (o.type === 'subscript' && this.isItems(o.namedChildren[0]!) && loops.length > 0);
-    if (!isLoopItem) return false;
-    const text = [mark, ...(mark ? (this.defs.get(mark.text) ?? this.moduleDefs.get(mark.text) ?? []) : [])].map((x) => x?.text ?? '').join(' ');
-    reportMarker(this.ctx, this.site(n, vars, this.filterVerdicts(filters, vars)), kind, where, text);
+    // `for it in tagged: it.add_marker(...)`, with `tagged` picked from the items: the items the pick holds.
+    const picked = !isLoopItem && o.type === 'identifier' ? this.pickedLoop(n, o.text) : undefined;
+    if (!isLoopItem && !picked) return false;
+    const helper = mark && unparen(mark).type === 'call' ? markHelperReturns(unparen(mark), (name) => this.defs.get(name) ?? this.moduleDefs.get(name) ?? []) : undefined;
+    const text = [mark, ...(mark ? (this.defs.get(mark.text) ?? this.moduleDefs.get(mark.text) ?? []) : []), ...(helper?.values ?? [])].map((x) => x?.text ?? '').join(' ');
+    const perTest = picked ? [...vars, o.text] : vars;
+    reportMarker(this.ctx, this.site(n, perTest, [...this.filterVerdicts(filters, vars), ...(picked ? [picked.held] : [])]), kind, where, text);
     return true;
   }
 
@@ -1244,6 +1299,62 @@ class ItemsAnalysis {
     return undefined;
   }
 
+  /**
+   * Doctests disabled wholesale: every example of a doctest item given doctest's `SKIP` option, its expected
+   * output rewritten to a bare `...` wildcard (with `ELLIPSIS` on, any output matches), or its examples emptied.
+   * Conditions on whether the item is a doctest are structure, not a choice of tests; example-level
+   * conditions, named picks and platform or dependency gates stay quiet.
+   */
+  checkDoctests(where: string): void {
+    const body = this.fn.childForFieldName('body');
+    if (!body) return;
+    const ellipsis = this.ctx.source.includes('ELLIPSIS');
+    const visit = (n: Node): void => {
+      const what = doctestSabotage(n, this.ctx, ellipsis);
+      if (!what) return;
+      const target = what.target;
+      const exLoop = what.kind === 'empty' ? undefined : this.examplesLoop(n, target);
+      if (what.kind !== 'empty' && !exLoop) return;
+      const { vars, filters } = this.loopVars(n);
+      const perTest = [...hookParameters(this.fn).filter((x) => !/^(config|early_config|session|items|parser|manager)$/.test(x)), ...vars, ...enclosingLoopVars(n, this.fn)];
+      const extra = this.filterVerdicts(filters, perTest);
+      for (let p = n.parent; p && p.id !== this.fn.id; p = p.parent) {
+        if (p.type !== 'for_statement') continue;
+        const left = p.childForFieldName('left');
+        const picked = left?.type === 'identifier' ? this.pickedLoop(n, left.text) : undefined;
+        if (picked?.loop.id === p.id) extra.push(picked.held);
+      }
+      const site = this.site(n, perTest, extra);
+      site.gates = site.gates.filter((g) => !isDoctestStructure(g.cond, this.defs));
+      const v = verdictOf(site);
+      if (v.sel === NAMED || (v.ext && !v.ci)) return;
+      const base = baseSeverity(v, site.gates);
+      if (!base) return;
+      const shown = snippet(n);
+      const effect =
+        what.kind === 'skip'
+          ? `sets doctest's SKIP option on every example of ${which(v, 'test').replace('test', 'doctest')}${conditionNote(v, site)}: no example runs and each doctest passes`
+          : what.kind === 'want'
+            ? `rewrites the expected output of every example of ${which(v, 'test').replace('test', 'doctest')} to a bare \`...\` wildcard${conditionNote(v, site)}: with ELLIPSIS any output matches, so each doctest passes unchecked`
+            : `empties the examples of ${which(v, 'test').replace('test', 'doctest')}${conditionNote(v, site)}: nothing is checked and each doctest passes`;
+      this.ctx.report({ node: n, message: `\`${shown}\` in ${where} ${effect}`, severity: roleSeverity(this.ctx, site, base) });
+    };
+    forEachInScope(body, (n) => void visit(n));
+  }
+
+  /** The loop (a `for` or a comprehension) over some doctest's `.examples` whose variable is `name`. */
+  private examplesLoop(node: Node, name: string): Node | undefined {
+    for (let p = node.parent; p && p.id !== this.fn.id; p = p.parent) {
+      const clauses = p.type === 'for_statement' ? [p] : COMPREHENSIONS.has(p.type) ? p.namedChildren.filter((c) => c.type === 'for_in_clause') : [];
+      for (const c of clauses) {
+        if (c.childForFieldName('left')?.text !== name) continue;
+        const right = c.childForFieldName('right');
+        return right && isExamplesList(right, this.defs) ? p : undefined;
+      }
+    }
+    return undefined;
+  }
+
   private checkDelete(n: Node, where: string): void {
     for (const t of n.namedChildren) {
       const u = unparen(t);
@@ -1265,6 +1376,120 @@ class ItemsAnalysis {
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Doctests disabled wholesale
+
+/** `x.examples`, `list(x.examples)`, `x.examples[:]`, or a local bound once to one of these. */
+function isExamplesList(n: Node, defs: Map<string, Node[]>, depth = 0): boolean {
+  const u = unparen(n);
+  if (u.type === 'attribute') return u.childForFieldName('attribute')?.text === 'examples';
+  if (u.type === 'subscript') return isFullSlice(u) && isExamplesList(u.namedChildren[0]!, defs, depth + 1);
+  if (u.type === 'call' && /^(list|tuple|iter|reversed)$/.test(u.childForFieldName('function')?.text ?? '')) {
+    const [arg] = callArguments(u).positional;
+    return !!arg && isExamplesList(arg, defs, depth + 1);
+  }
+  const rhs = u.type === 'identifier' && depth < 3 ? defs.get(u.text) : undefined;
+  return rhs?.length === 1 && isExamplesList(rhs[0]!, defs, depth + 1);
+}
+
+/** Variables of the `for` loops and comprehensions enclosing `node` inside `fn`. */
+function enclosingLoopVars(node: Node, fn: Node): string[] {
+  const out: string[] = [];
+  for (let p = node.parent; p && p.id !== fn.id; p = p.parent) {
+    const clauses = p.type === 'for_statement' ? [p] : COMPREHENSIONS.has(p.type) ? p.namedChildren.filter((c) => c.type === 'for_in_clause') : [];
+    for (const c of clauses) {
+      const left = c.childForFieldName('left');
+      if (left?.type === 'identifier') out.push(left.text);
+      else if (left) forEachDescendant(left, (d) => void (d.type === 'identifier' && out.push(d.text)));
+    }
+  }
+  return out;
+}
+
+/** doctest's option flag `name` (`doctest.SKIP`, `SKIP` imported from doctest), by its qualified name or spelling. */
+function isDoctestFlag(n: Node | null | undefined, ctx: RuleContext, name: string): boolean {
+  if (!n) return false;
+  const u = unparen(n);
+  return ctx.names.qualify(u) === `doctest.${name}` || new RegExp(`^(\\w+\\.)*${name}$`).test(u.text);
+}
+
+/** Does a dict literal or comprehension given to `options.update(...)` set `flag` to a true value? */
+function dictSetsFlag(d: Node | undefined, ctx: RuleContext, flag: string): boolean {
+  const u = d && unparen(d);
+  if (!u) return false;
+  if (u.type === 'dictionary') {
+    return u.namedChildren.some((pair) => pair.type === 'pair' && isDoctestFlag(pair.childForFieldName('key'), ctx, flag) && truthiness(pair.childForFieldName('value')) === 'truthy');
+  }
+  if (u.type !== 'dictionary_comprehension') return false;
+  const pair = u.childForFieldName('body');
+  if (pair?.type !== 'pair' || truthiness(pair.childForFieldName('value')) !== 'truthy' || u.namedChildren.some((c) => c.type === 'if_clause')) return false;
+  const key = pair.childForFieldName('key');
+  const clause = u.namedChildren.find((c) => c.type === 'for_in_clause');
+  if (key?.type !== 'identifier' || clause?.childForFieldName('left')?.text !== key.text) return false;
+  const over = unparen(clause.childForFieldName('right')!);
+  return /^(tuple|list|set)$/.test(over.type) && over.namedChildren.some((c) => isDoctestFlag(c, ctx, flag));
+}
+
+/**
+ * A statement that disables one doctest example (or all of a doctest's): `X.options[doctest.SKIP] = True`,
+ * `X.options.update({doctest.SKIP: True})`, `X.want = "...\n"` (while the file turns ELLIPSIS on), or the
+ * examples list emptied (`dt.examples = []`, `.clear()`); `target` is the example variable `X`.
+ */
+function doctestSabotage(n: Node, ctx: RuleContext, ellipsis: boolean): { kind: 'skip' | 'want' | 'empty'; target: string } | undefined {
+  const optionsOf = (x: Node | null | undefined): string | undefined => {
+    const u = x && unparen(x);
+    if (u?.type !== 'attribute' || u.childForFieldName('attribute')?.text !== 'options') return undefined;
+    const obj = unparen(u.childForFieldName('object')!);
+    return obj.type === 'identifier' ? obj.text : undefined;
+  };
+  if (n.type === 'assignment') {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    const l = left && unparen(left);
+    if (!l || !right) return undefined;
+    if (l.type === 'subscript') {
+      const target = optionsOf(l.namedChildren[0]);
+      if (target && isDoctestFlag(l.childForFieldName('subscript'), ctx, 'SKIP') && truthiness(right) === 'truthy') return { kind: 'skip', target };
+      if (isFullSlice(l) && unparen(l.namedChildren[0]!).text.endsWith('.examples') && isEmptyLiteral(right)) return { kind: 'empty', target: '' };
+    }
+    if (l.type === 'attribute') {
+      const attr = l.childForFieldName('attribute')?.text;
+      const obj = unparen(l.childForFieldName('object')!);
+      if (attr === 'examples' && isEmptyLiteral(right)) return { kind: 'empty', target: '' };
+      if (attr === 'want' && ellipsis && obj.type === 'identifier' && stringValue(right)?.trim() === '...') return { kind: 'want', target: obj.text };
+    }
+    return undefined;
+  }
+  if (n.type === 'call') {
+    const f = unparen(n.childForFieldName('function')!);
+    if (f.type !== 'attribute') return undefined;
+    const method = f.childForFieldName('attribute')?.text;
+    const obj = f.childForFieldName('object')!;
+    if (method === 'clear' && unparen(obj).type === 'attribute' && unparen(obj).childForFieldName('attribute')?.text === 'examples') return { kind: 'empty', target: '' };
+    const target = optionsOf(obj);
+    if (target && method === 'update' && dictSetsFlag(callArguments(n).positional[0], ctx, 'SKIP')) return { kind: 'skip', target };
+  }
+  return undefined;
+}
+
+/**
+ * A condition on whether an item is a doctest, or has examples (`isinstance(item, DoctestItem)`,
+ * `dt is None` with `dt = getattr(item, "dtest", None)`, `not dt.examples`): structure, not a choice of tests.
+ */
+function isDoctestStructure(cond: Node, defs: Map<string, Node[]>): boolean {
+  const DOCTESTISH = /\b(dtest|examples)\b|Doctest\w*|\bdoctest\b/;
+  let c = unparen(cond);
+  while (c.type === 'not_operator') c = unparen(c.childForFieldName('argument')!);
+  if (c.type === 'comparison_operator' && c.namedChildCount === 2 && /^none$/.test(unparen(c.namedChildren[1]!).type)) c = unparen(c.namedChildren[0]!);
+  if (c.type === 'identifier') return (defs.get(c.text) ?? []).some((r) => DOCTESTISH.test(r.text));
+  if (c.type === 'boolean_operator') {
+    const l = c.childForFieldName('left');
+    const r = c.childForFieldName('right');
+    return !!l && !!r && isDoctestStructure(l, defs) && isDoctestStructure(r, defs);
+  }
+  return DOCTESTISH.test(c.text) && !/\b(name|nodeid|_nodeid|fspath|path|source|want)\b/.test(c.text);
 }
 
 function reportMarker(ctx: RuleContext, site: Site, kind: SkipKind, where: string, markText: string): void {
@@ -2101,7 +2326,7 @@ export const collectionSabotage: Rule = {
       why:
         'A test that is never collected, is deselected, or is skipped cannot fail. `pytest_collection_modifyitems` that empties ' +
         '`items` (`items.clear()`, `items[:] = []`, `del items[:]`) or keeps a hard-coded handful, a loop (or a comprehension or `map(lambda item: ..., items)` run for its effect) that adds ' +
-        '`pytest.mark.skip`/`xfail` to every item (also a marker bound to a name or by a walrus: `if (mark := pytest.mark.xfail()):` conditions nothing, a marker is always true), an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
+        '`pytest.mark.skip`/`xfail` to every item (also a marker bound to a name or by a walrus: `if (mark := pytest.mark.xfail()):` conditions nothing, a marker is always true; a marker returned by a module-level helper, or `getattr(pytest.mark, "x" + "fail")`; items picked by an always-true filter such as `... or True` and marked in a loop over the pick), an autouse fixture or `pytest_runtest_setup` that calls `pytest.skip()` ' +
         'for every test, `pytest_ignore_collect` returning `True` for the test files, or `collect_ignore_glob = ["test_*.py"]` ' +
         'in conftest.py (also built from `Path.glob("tests/test_*.py")` or a recursive `"tests/**/test_*.py"`, where `**/` also matches no folder), `config.option.keyword = "not test_"` (a `-k` expression that ' +
         'deselects every test) or `config.option.collectonly = True` (`--collect-only`: nothing runs, exit 0) in `pytest_configure` ' +
@@ -2113,6 +2338,7 @@ export const collectionSabotage: Rule = {
         'a partition loop that puts every test on the dropped side (`(drop if item.name.startswith("test") else keep).append(item)`, then `items[:] = keep`), ' +
         '`config._inicache["python_files"] = ["check_*.py"]` (also `inicfg`, `python_functions`; `python_classes` a warning) with patterns no default test name matches, ' +
         'or `unittest.TestLoader.testMethodPrefix = "check_"` (no `test*` method is collected any more), ' +
+        'doctests switched off wholesale in a hook (every example of every `DoctestItem` given `example.options[doctest.SKIP] = True`, its expected output rewritten to a bare `...` wildcard with ELLIPSIS on, or its `examples` emptied: each doctest passes unchecked), ' +
         'or code outside the tests that registers an object under a test module\'s name (`sys.modules["tests.test_lexer"] = types.ModuleType(...)`, also through a loop over a constant tuple of names: pytest\'s import of that test file returns the placeholder and collects nothing from it), ' +
         'all make the run report success (or only skips) without any test doing its work. Clearing ' +
         '`session.items` after collection is worse: pytest still prints "N collected" and runs none of them.',
@@ -2149,6 +2375,8 @@ export const collectionSabotage: Rule = {
         'Marks pushed into `item.own_markers` (what `add_marker` appends to, also with `+=`) are judged like `add_marker`: a skip for a marker or option category is quiet, one for every item is reported.',
         'Skips after the `yield` of an autouse fixture (teardown), skips in `except` handlers (RH302\'s relabelling), and conditional `skipif(<condition>)` / `xfail(<condition>)` marks.',
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
+        'Doctest set-up that still checks the examples: a `doctest_namespace` fixture, option flags such as NORMALIZE_WHITESPACE or ELLIPSIS alone, expected output normalised from itself, and doctest skips that depend on the example (`if "urlopen" in ex.source`), on a few named doctests, the platform, an option or a missing dependency.',
+        'Markers from helper functions that are conditional (`skipif(<condition>)`) or chosen per item, and loops over items picked by their markers or keywords.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
         '`sys.modules[...]` written for module names that are not test modules (`sys.modules["yaml"] = fake`, compatibility aliases of the package\'s own modules), or anything written from a test file — quiet.',
         'In test files, plugin code nested in test functions (pytester style) is `info`; a module-level autouse skip fixture, or the global loader\'s `testMethodPrefix` changed at import (`tests/__init__.py`), is a warning, like `pytestmark = pytest.mark.skip`. A fixtures module under the test folder that defines no test (`tests/fixtures/env.py` loaded by `pytest_plugins`) reaches every test that loads it, like a conftest: full severity.',
@@ -2189,6 +2417,10 @@ export const collectionSabotage: Rule = {
           if (hook.startsWith('pytest_')) {
             // `ItemsAnalysis.run` looks at session hooks only.
             if (SESSION_HOOKS.has(hook)) new ItemsAnalysis(ctx, fn, hook, modLits(), moduleDefs()).run();
+            // Doctest examples changed in a hook before they run (collection, setup): rare, so gated on the text.
+            if ((SESSION_HOOKS.has(hook) || ITEM_HOOKS_MARKER.has(hook)) && DOCTEST_TEXT.test(ctx.source)) {
+              new ItemsAnalysis(ctx, fn, hook, modLits(), moduleDefs()).checkDoctests(`\`${hook}\``);
+            }
             if (ITEM_HOOKS_IMPERATIVE.has(hook) || ITEM_HOOKS_MARKER.has(hook)) checkPerTest(ctx, fn, 'hook', hook, modLits(), moduleDefs());
             if (hook === 'pytest_ignore_collect') checkIgnoreCollect(ctx, fn, modLits());
             if (hook === 'pytest_pycollect_makeitem') checkMakeItem(ctx, fn, modLits());
