@@ -120,13 +120,26 @@ export function fromImports(stmt: Node): [string, string][] {
 
 /**
  * The imported functions a file binds to pytest hook names at module level: `from ._plugin import f as
- * pytest_runtest_makereport`, or `pytest_collection_modifyitems = f` with `f` imported. The module that defines
- * `f` is then a plugin, and `f` that hook (project.ts hands it `settings.boundHooks`).
+ * pytest_runtest_makereport`, `pytest_collection_modifyitems = f` with `f` imported, or a hook whose body calls
+ * `f(...)` as a statement (the helper does the hook's work). The module that defines `f` is then a plugin, and
+ * `f` that hook (project.ts hands it `settings.boundHooks`).
  */
 export function hookBindingsOf(root: Node, source: string, names: () => NameResolver): HookBinding[] | undefined {
   if (!source.includes('pytest_')) return undefined;
   const out: HookBinding[] = [];
   for (const stmt of root.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text.startsWith('pytest_')) {
+      // `def pytest_sessionfinish(session, exitstatus): finish_run(session)`: the imported helper runs as the hook.
+      const hook = def.childForFieldName('name')!.text;
+      for (const st of def.childForFieldName('body')?.namedChildren ?? []) {
+        const call = st.type === 'expression_statement' ? st.namedChild(0) : null;
+        const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+        const qualified = fn?.type === 'identifier' ? names().alias(fn.text) : undefined;
+        if (qualified && !qualified.startsWith('builtins.') && importedByFrom(root, fn!.text)) out.push({ qualified, hook });
+      }
+      continue;
+    }
     if (stmt.type === 'import_from_statement') {
       for (const [local, qualified] of fromImports(stmt)) if (local.startsWith('pytest_') && !qualified.endsWith(`.${local}`)) out.push({ qualified, hook: local });
     } else if (stmt.type === 'expression_statement') {
@@ -139,6 +152,11 @@ export function hookBindingsOf(root: Node, source: string, names: () => NameReso
     }
   }
   return out.length ? out : undefined;
+}
+
+/** Is `local` bound by a module-level `from ... import` (a helper of another module, not a def of this one)? */
+function importedByFrom(root: Node, local: string): boolean {
+  return root.namedChildren.some((stmt) => stmt.type === 'import_from_statement' && fromImports(stmt).some(([name]) => name === local));
 }
 
 /** The qualified names a file imports with `from ... import` anywhere in it (what `settings.imported` can answer). */

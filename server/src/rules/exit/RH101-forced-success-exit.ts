@@ -226,6 +226,9 @@ class FileJudge {
     const name = functionName(def);
     if (isFixture(def)) return `fixture \`${name}()\``;
     if (this.ctx.role === 'test-infrastructure' && name.startsWith('pytest_')) return `pytest hook \`${name}()\``;
+    // A function that a conftest binds to a hook, or calls from one (`finish_run(session)` in `pytest_sessionfinish`).
+    const bound = this.ctx.facts.boundHooks.find((b) => b.fn.id === def.id);
+    if (bound) return `\`${name}()\`, which runs in pytest hook \`${bound.hook}\` (a conftest hands it that hook)`;
     const cls = classOfMethod(def);
     if (this.ctx.role === 'test' || this.ctx.role === 'test-infrastructure') {
       if (/^test/.test(name)) return `test \`${name}()\``;
