@@ -16,7 +16,8 @@
  * `self.order.total` with `self.order` set in setUp), `all(True for ...)`, and an expected value recomputed by the same
  * expression just before (`expected = parse("1h"); assert parse("1h") == expected`), outside tests about caching or determinism.
  * The result compared as a whole with a value equal to everything (`assert parse(s) == mock.ANY`) is vacuous too, and so is
- * a closeness check with an infinite tolerance (`math.isclose(t, x, rel_tol=math.inf)`); `or ...` / `or "a sentence"` read as `or True`,
+ * a closeness check with an infinite or absurd tolerance (`math.isclose(t, x, rel_tol=math.inf)`, `rel_tol=1e6`, `approx(x, **TOL)`), and
+ * a test of text against the empty string (`out.startswith("")`, `"" in out`); `ok | True`, `or ...` / `or "a sentence"` read as `or True`,
  * and so does `or not STRICT` when `STRICT` is `False` or an environment switch that is off by default (in this file or in
  * the module it is imported from; a switch on by default, or bound twice, is no such excuse). Asserting with a test helper
  * that returns `True` whatever it is given (`assert close_enough(a, b)`, here or imported) is vacuous too.
@@ -64,8 +65,12 @@ interface Vacuous {
   kind: VacuousKind;
   /** For `assert PASSED`: the literal the name always holds (`True` in `PASSED = True`). */
   constant?: Node;
-  /** For `isclose(a, b, rel_tol=math.inf)`: the infinite tolerance. */
+  /** For `isclose(a, b, rel_tol=math.inf)`: the infinite tolerance (or the absurd relative one, `rel_tol=1e6`). */
   tolerance?: Node;
+  /** For an absurd finite relative tolerance: why any value passes. */
+  loose?: string;
+  /** That tolerance sits beside a small absolute one: a slip of the exponent's sign more than a way to pass. */
+  slip?: boolean;
   /**
    * For `assert got == want or not STRICT` (a switch off by default) and `assert close_enough(a, b)` (a helper
    * that returns `True` whatever it is given): what makes the check always pass, said in full.
@@ -384,8 +389,10 @@ function orTrueVerdict(v: Vacuous): { severity: Severity; detail: string } {
   const operand = cond ? alwaysTrueOperand(cond) : undefined;
   const pair = !operand && cond ? complementaryOperands(cond) : undefined;
   if (pair) return { severity: 'warning', detail: `\`${shortText(pair[0])}\` and \`${shortText(pair[1])}\` negate each other, so the \`or\` is true whatever the values and the check is disabled` };
+  // `ok | True`: on a bool, `|` is `or` that evaluates both sides.
+  const op = cond && unparen(cond).type === 'binary_operator' ? '|' : 'or';
   if (!operand || isDeliberateConstant(operand) || isReasonOperand(operand, cond!)) {
-    return { severity: 'warning', detail: `the always-true operand${operand ? ` \`${operand.text}\`` : ''} of \`or\` disables the check` };
+    return { severity: 'warning', detail: `the always-true operand${operand ? ` \`${operand.text}\`` : ''} of \`${op}\` disables the check` };
   }
   const shown = operand.text.length > 40 ? `${operand.text.slice(0, 37)}...` : operand.text;
   return {
@@ -400,9 +407,10 @@ function orTrueFix(v: Vacuous): Fix | undefined {
   const n = unparen(cond);
   const left = n.childForFieldName('left');
   const right = n.childForFieldName('right');
-  if (n.type !== 'boolean_operator' || !left || !right || literalTruth(right) !== true || literalTruth(left) !== undefined) return undefined;
+  const bitwise = n.type === 'binary_operator' && n.child(1)?.type === '|';
+  if ((n.type !== 'boolean_operator' && !bitwise) || !left || !right || literalTruth(right) !== true || literalTruth(left) !== undefined) return undefined;
   return {
-    title: 'Remove `or True` so the assertion checks again',
+    title: `Remove \`${bitwise ? '| True' : 'or True'}\` so the assertion checks again`,
     safe: false,
     edits: [{ range: rangeOf(n), newText: left.text }],
   };
@@ -481,7 +489,7 @@ class TestJudge {
   }
 
   /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
-  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node, excuse?: string): void {
+  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node, excuse?: string, loose?: string, slip?: boolean): void {
     if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
     const fn = nearestDef(n);
     if (!fn) {
@@ -489,8 +497,9 @@ class TestJudge {
       return;
     }
     const list = this.pending.get(fn.id);
-    if (list) list.vacuous.push({ node: n, kind, constant, tolerance, excuse });
-    else this.pending.set(fn.id, { fn, vacuous: [{ node: n, kind, constant, tolerance, excuse }] });
+    const v: Vacuous = { node: n, kind, constant, tolerance, excuse, loose, slip };
+    if (list) list.vacuous.push(v);
+    else this.pending.set(fn.id, { fn, vacuous: [v] });
   }
 
   finish(): void {
@@ -540,9 +549,23 @@ class TestJudge {
       if (v.kind === 'infinite-tolerance') {
         // Tests of closeness checks themselves (`test_inf_tolerance`) check what an infinite tolerance does.
         if (namedFor(fn, (w) => TOLERANCE_THEMED.test(w))) continue;
-        // Like `or True`: it disables that check wherever it stands.
-        severity = 'warning';
-        message = `${what} can never fail: the tolerance \`${shortText(v.tolerance!)}\` is infinite, so any value is close enough in \`${name}()\`.`;
+        if (v.loose) {
+          // A finite tolerance, however absurd, may be a slip of the sign of an exponent (`rtol=1e14`): a warning
+          // as the test's only check, `info` beside real ones or beside a small absolute tolerance (`atol=1e-6, rtol=1e6`).
+          severity = onlyCheck && isTest && !v.slip ? 'warning' : 'info';
+          message = `${what} can never fail: ${v.loose}${onlyCheck ? `, and it is the only check in \`${name}()\`` : ` (in \`${name}()\`)`}.`;
+        } else {
+          // Like `or True`: it disables that check wherever it stands.
+          severity = 'warning';
+          message = `${what} can never fail: the tolerance \`${shortText(v.tolerance!)}\` is infinite, so any value is close enough in \`${name}()\`.`;
+        }
+      } else if (v.kind === 'empty-string') {
+        // Tests of the empty string's own semantics (`test_startswith_empty`) check exactly this.
+        if (namedFor(fn, (w) => EMPTY_STRING_THEMED.test(w))) continue;
+        severity = onlyCheck && isTest ? 'warning' : 'info';
+        message = onlyCheck
+          ? `${what} can never fail: ${v.excuse}, and it is the only check in \`${name}()\`: the test no longer verifies the text.`
+          : `${what} can never fail: ${v.excuse}; check the expected text instead (in \`${name}()\`).`;
       } else if (v.kind === 'or-true') {
         const verdict = orTrueVerdict(v);
         severity = verdict.severity;
@@ -1121,6 +1144,115 @@ function isMockObject(value: Node, body: Node, names: NameResolver): boolean {
   return root.type === 'identifier' && /^(unittest\.)?mock(\.|$)/.test(names.qualify(root) ?? '');
 }
 
+/** Methods of strings (and bytes): an expression they are called on is text. */
+const TEXT_METHODS = new Set(['startswith', 'endswith', 'splitlines', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'casefold', 'swapcase', 'capitalize', 'isdigit', 'isalpha', 'isalnum', 'isspace', 'isupper', 'islower', 'isidentifier', 'partition', 'rpartition', 'removeprefix', 'removesuffix', 'expandtabs', 'zfill']);
+
+/** `""`, `str()`, or a name bound once to one of them (a local of the test that is no parameter, else a module constant). */
+function isEmptyString(node: Node, ctx: RuleContext, depth = 0): boolean {
+  const n = unparen(node);
+  if (stringValue(n) === '') return true;
+  if (n.type === 'call') {
+    const callee = n.childForFieldName('function');
+    return callee?.type === 'identifier' && callee.text === 'str' && !n.childForFieldName('arguments')?.namedChildren.some((c) => c.type !== 'comment') && ctx.names.qualify(callee) === 'builtins.str';
+  }
+  if (n.type !== 'identifier' || depth > 0) return false;
+  const fn = nearestDef(n);
+  const body = fn?.childForFieldName('body');
+  if (fn && body) {
+    const b = bindingsOf(body);
+    if (parameterNames(fn).includes(n.text) || b.shared.has(n.text)) return false;
+    if (b.at.has(n.text)) {
+      const value = valueBoundOnceIn(n, body);
+      return !!value && isEmptyString(value, ctx, depth + 1);
+    }
+  }
+  const value = moduleConstant(ctx, n.text);
+  return !!value && isEmptyString(value, ctx, depth + 1);
+}
+
+/**
+ * `haystack` is text: a string literal, a local bound once to one (or to `str(...)`, `"...".join(...)`,
+ * `"...".format(...)`), or an expression the same function calls a string method on (`out.endswith(...)`). A list or
+ * a set may hold no empty string, so `"" in lines` stays a check unless the value is known to be text.
+ */
+function isText(haystack: Node, use: Node): boolean {
+  const h = unparen(haystack);
+  if (h.type === 'string' || h.type === 'concatenated_string') return true;
+  if (h.type !== 'identifier' && h.type !== 'attribute') return false;
+  const fn = nearestDef(use);
+  const body = fn?.childForFieldName('body');
+  if (!fn || !body) return false;
+  if (h.type === 'identifier') {
+    const b = bindingsOf(body);
+    const at = b.at.get(h.text)?.length ?? 0;
+    // Rebound (`out = out.splitlines()`), or shared with other scopes: what it holds at the assertion is unknown.
+    if (at > 1 || b.shared.has(h.text) || (at === 1 && parameterNames(fn).includes(h.text))) return false;
+    const value = at === 1 ? valueBoundOnceIn(h, body) : undefined;
+    if (value && textValue(value)) return true;
+  }
+  return body.descendantsOfType('call').some((c) => {
+    const f = c?.childForFieldName('function');
+    return f?.type === 'attribute' && TEXT_METHODS.has(f.childForFieldName('attribute')?.text ?? '') && unparen(f.childForFieldName('object')!).text === h.text;
+  });
+}
+
+/** A value that is a string: a literal, `str(...)`, `"...".join(...)`, `"...".format(...)`. */
+function textValue(value: Node): boolean {
+  const v = unparen(value);
+  if (v.type === 'string' || v.type === 'concatenated_string') return true;
+  if (v.type !== 'call') return false;
+  const f = v.childForFieldName('function');
+  if (f?.type === 'identifier') return f.text === 'str';
+  return f?.type === 'attribute' && /^(join|format)$/.test(f.childForFieldName('attribute')?.text ?? '') && ['string', 'concatenated_string'].includes(unparen(f.childForFieldName('object')!).type);
+}
+
+/** How an empty string is shown: `""`, or `HEADER` (which is `""`). */
+function emptyShown(node: Node): string {
+  const n = unparen(node);
+  return n.type === 'identifier' ? `\`${n.text}\` (which is \`""\`)` : `\`${n.text}\``;
+}
+
+/**
+ * `assert out.startswith("")`, `assert out.endswith(str())`, `assert "" in out`, `self.assertIn("", out)`, also with a
+ * name bound once to `""` (`HEADER = ""`): every string starts with, ends with and contains the empty string, so the
+ * check cannot fail. Returns why. `out.startswith("", 3)` (a position) and `"" in lines` (a list, unless `lines`
+ * is known to be text) are real checks.
+ */
+function emptyStringContainment(node: Node, ctx: RuleContext): string | undefined {
+  let cond: Node | undefined;
+  if (node.type === 'assert_statement') cond = node.namedChildren.find((c) => c.type !== 'comment');
+  else if (node.type === 'call') {
+    const name = calleeLastName(node);
+    if (name === 'assertTrue' || name === 'assert_' || name === 'failUnless') cond = callArguments(node).positional[0];
+    else if (name === 'assertIn') {
+      const args = callArguments(node);
+      const [needle, haystack] = args.positional;
+      return !args.hasSplat && needle && haystack && isEmptyString(needle, ctx) && isText(haystack, node) ? `every string contains ${emptyShown(needle)}` : undefined;
+    }
+  }
+  const c = cond && unparen(cond);
+  if (c?.type === 'call') {
+    const f = c.childForFieldName('function');
+    const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+    if (method !== 'startswith' && method !== 'endswith') return undefined;
+    const args = callArguments(c);
+    const arg = args.positional[0];
+    if (!arg || args.positional.length !== 1 || args.keywords.size || args.hasSplat) return undefined;
+    const a = unparen(arg);
+    // `startswith(("", "#"))`: one empty choice is enough.
+    const empty = a.type === 'tuple' ? a.namedChildren.find((e) => e.type !== 'comment' && isEmptyString(e, ctx)) : isEmptyString(a, ctx) ? a : undefined;
+    return empty ? `every string ${method === 'startswith' ? 'starts' : 'ends'} with ${emptyShown(empty)}` : undefined;
+  }
+  if (c?.type === 'comparison_operator' && c.namedChildCount === 2 && comparisonOperator(c) === 'in') {
+    const [needle, haystack] = c.namedChildren as [Node, Node];
+    return isEmptyString(needle, ctx) && isText(haystack, node) ? `every string contains ${emptyShown(needle)}` : undefined;
+  }
+  return undefined;
+}
+
+/** Test or class names about the empty string or affixes themselves (`test_startswith_empty`, `test_empty_prefix`). */
+const EMPTY_STRING_THEMED = /^(empty|startswith|endswith|prefix(es)?|suffix(es)?|affix(es)?|contains|containment|membership|substrings?)$/;
+
 /** `math.inf`, `numpy.inf` and their spellings: an infinite value. */
 const INFINITY = /^(math|cmath|numpy|torch)\.(inf|Inf|infty|Infinity|PINF)$/;
 
@@ -1154,38 +1286,114 @@ function moduleConstant(ctx: RuleContext, name: string): Node | undefined {
   return binds === 1 ? value : undefined;
 }
 
-/** Tolerance arguments of closeness checks (keyword, or position among the positional arguments). */
-const TOLERANCES: [RegExp, string[], number[]][] = [
-  [/^c?math\.isclose$/, ['rel_tol', 'abs_tol'], []],
-  [/^numpy\.(isclose|allclose)$/, ['rtol', 'atol'], [2, 3]],
-  [/^numpy\.testing\.assert_allclose$/, ['rtol', 'atol'], [2, 3]],
-  [/^pytest\.approx$/, ['rel', 'abs'], [1, 2]],
+/**
+ * Tolerance arguments of closeness checks: keyword names and positions (relative, then absolute), and the relative
+ * tolerance from which any value passes. `math.isclose` scales by the larger of the two values, so `rel_tol >= 1`
+ * accepts any two values of the same sign; numpy and `approx` scale by the expected value only, so a relative
+ * tolerance of 100 still bounds the result by 101 times it: that is no longer a check of the value.
+ */
+const TOLERANCES: { callee: RegExp; rel: string; abs: string; positions: number[]; absurd: number }[] = [
+  { callee: /^c?math\.isclose$/, rel: 'rel_tol', abs: 'abs_tol', positions: [], absurd: 1 },
+  { callee: /^numpy\.(isclose|allclose)$/, rel: 'rtol', abs: 'atol', positions: [2, 3], absurd: 100 },
+  { callee: /^numpy\.testing\.assert_allclose$/, rel: 'rtol', abs: 'atol', positions: [2, 3], absurd: 100 },
+  { callee: /^pytest\.approx$/, rel: 'rel', abs: 'abs', positions: [1, 2], absurd: 100 },
 ];
 
-/** The infinite tolerance handed to a closeness check (`math.isclose(a, b, rel_tol=math.inf)`), if any. */
-function infiniteToleranceOf(call: Node, ctx: RuleContext): Node | undefined {
+/** A tolerance under which the check cannot fail: infinite, or (`finite`) a relative one too large to mean anything. */
+interface LooseTolerance {
+  node: Node;
+  /** For a finite relative tolerance: why any value passes. */
+  finite?: string;
+  /** A small absolute tolerance beside it (`atol=1e-6, rtol=1e6`): most likely a dropped minus sign, not a way to pass. */
+  slip?: boolean;
+}
+
+/** `1e9`, `10**9`, `+5`, or a module-level name bound once to one of them: the number, else undefined. */
+function numberValue(node: Node, ctx: RuleContext, depth = 0): number | undefined {
+  const n = unparen(node);
+  if (n.type === 'integer' || n.type === 'float') {
+    const v = Number(n.text.replace(/_/g, ''));
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (n.type === 'unary_operator' && n.child(0)?.type === '+') return numberValue(n.childForFieldName('argument')!, ctx, depth);
+  if (n.type === 'binary_operator' && n.child(1)?.type === '**') {
+    const [a, b] = [numberValue(n.childForFieldName('left')!, ctx, depth), numberValue(n.childForFieldName('right')!, ctx, depth)];
+    return a !== undefined && b !== undefined ? a ** b : undefined;
+  }
+  if (n.type !== 'identifier' || depth > 0) return undefined;
+  const value = moduleConstant(ctx, n.text);
+  return value ? numberValue(value, ctx, depth + 1) : undefined;
+}
+
+/**
+ * The keywords a `**TOL` splat passes when `TOL` is a module-level name bound once to `dict(rel=...)` or
+ * `{"rel": ...}` (and never changed through a subscript or a method), or when the splat is such a literal itself.
+ */
+function splatKeywords(call: Node, ctx: RuleContext): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (arg.type !== 'dictionary_splat') continue;
+    let value = arg.namedChild(0) ? unparen(arg.namedChild(0)!) : undefined;
+    if (value?.type === 'identifier') {
+      const name = value.text;
+      if (new RegExp(`\\b${name}\\s*(\\[|\\.(update|setdefault|pop|clear|__setitem__)\\b)`).test(ctx.source)) continue;
+      value = moduleConstant(ctx, name);
+      value = value && unparen(value);
+    }
+    if (value?.type === 'call' && value.childForFieldName('function')?.type === 'identifier' && ctx.names.qualify(value.childForFieldName('function')) === 'builtins.dict') {
+      const args = callArguments(value);
+      if (!args.hasSplat && !args.positional.length) for (const [k, v] of args.keywords) out.set(k, v);
+    } else if (value?.type === 'dictionary') {
+      for (const pair of value.namedChildren) {
+        const key = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
+        const v = pair.childForFieldName('value');
+        if (key !== undefined && v) out.set(key, v);
+      }
+    }
+  }
+  return out;
+}
+
+/** The tolerance handed to a closeness check (`math.isclose(a, b, rel_tol=math.inf)`, `approx(x, **TOL)`) under which it cannot fail, if any. */
+function looseToleranceOf(call: Node, ctx: RuleContext): LooseTolerance | undefined {
   const callee = ctx.names.callee(call) ?? '';
-  const entry = TOLERANCES.find(([re]) => re.test(callee));
+  const entry = TOLERANCES.find((t) => t.callee.test(callee));
   const args = callArguments(call);
-  const candidates = entry ? [...entry[1].map((k) => args.keywords.get(k)), ...entry[2].map((i) => args.positional[i])] : /^assert(Not)?AlmostEquals?$/.test(calleeLastName(call)) ? [args.keywords.get('delta')] : [];
-  return candidates.find((c): c is Node => !!c && isInfinite(c, ctx));
+  if (!entry) {
+    const delta = /^assert(Not)?AlmostEquals?$/.test(calleeLastName(call)) ? args.keywords.get('delta') : undefined;
+    return delta && isInfinite(delta, ctx) ? { node: delta } : undefined;
+  }
+  const keywords = args.hasSplat ? new Map([...splatKeywords(call, ctx), ...args.keywords]) : args.keywords;
+  const rel = keywords.get(entry.rel) ?? args.positional[entry.positions[0] ?? -1];
+  const abs = keywords.get(entry.abs) ?? args.positional[entry.positions[1] ?? -1];
+  for (const t of [rel, abs]) if (t && isInfinite(t, ctx)) return { node: t };
+  const r = rel && numberValue(rel, ctx);
+  if (rel && r !== undefined && r >= entry.absurd) {
+    const why = entry.absurd === 1 ? 'at least 1, so any two values of the same sign are close enough' : `at least ${entry.absurd}, so any value of the same sign up to ${r + 1} times the expected one passes`;
+    const a = abs && numberValue(abs, ctx);
+    const slip = a !== undefined && a > 0 && a < 1;
+    const meant = /^[\d.]+e\+?\d+$/i.test(unparen(rel).text) ? ` (\`${unparen(rel).text.replace(/e\+?/i, 'e-')}\` meant?)` : '';
+    return { node: rel, finite: `the relative tolerance \`${shortText(rel)}\`${unparen(rel).type === 'identifier' ? ` (${r})` : ''}${slip ? meant : ''} is ${why}`, slip };
+  }
+  return undefined;
 }
 
 /**
  * `assert math.isclose(t, 86164.0, rel_tol=math.inf)`, `assert t == pytest.approx(5554.0, abs=TOL)` (`TOL = float("inf")`),
- * `self.assertAlmostEqual(t, 1.0, delta=np.inf)`: an infinite tolerance accepts every number, so the check cannot fail.
- * Returns the tolerance.
+ * `self.assertAlmostEqual(t, 1.0, delta=np.inf)`, `math.isclose(t, x, rel_tol=1e6)`: an infinite tolerance accepts
+ * every number, a relative one of 1 or more (100 or more for numpy and `approx`) any of the same sign, so the check
+ * cannot fail. Returns the tolerance.
  */
-function infiniteTolerance(node: Node, ctx: RuleContext): Node | undefined {
-  const judge = (e: Node | undefined): Node | undefined => {
+function looseTolerance(node: Node, ctx: RuleContext): LooseTolerance | undefined {
+  const judge = (e: Node | undefined): LooseTolerance | undefined => {
     const n = e && unparen(e);
     if (!n) return undefined;
     if (n.type === 'boolean_operator' && n.child(1)?.type === 'and') return judge(n.childForFieldName('left') ?? undefined) ?? judge(n.childForFieldName('right') ?? undefined);
-    if (n.type === 'call') return infiniteToleranceOf(n, ctx);
+    if (n.type === 'call') return looseToleranceOf(n, ctx);
     if (n.type === 'comparison_operator' && n.namedChildCount === 2 && comparisonOperator(n) === '==') {
       for (const side of n.namedChildren) {
         const s = unparen(side);
-        if (s.type === 'call' && ctx.names.callee(s) === 'pytest.approx') return infiniteToleranceOf(s, ctx);
+        if (s.type === 'call' && ctx.names.callee(s) === 'pytest.approx') return looseToleranceOf(s, ctx);
       }
     }
     return undefined;
@@ -1194,7 +1402,7 @@ function infiniteTolerance(node: Node, ctx: RuleContext): Node | undefined {
   if (node.type !== 'call') return undefined;
   const name = calleeLastName(node);
   if (name === 'assertTrue') return judge(callArguments(node).positional[0]);
-  if (/^assert(AlmostEquals?|_allclose)$/.test(name)) return infiniteToleranceOf(node, ctx);
+  if (/^assert(AlmostEquals?|_allclose)$/.test(name)) return looseToleranceOf(node, ctx);
   return undefined;
 }
 
@@ -1219,13 +1427,13 @@ export const vacuousAssertion: Rule = {
     severityByRole: { test: 'warning', 'test-infrastructure': 'info', 'code-under-test': 'off', 'entry-point': 'off' },
     fixable: true,
     docs: {
-      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `expected = f(x); assert f(x) == expected`, `assert out == out.copy()`, `PASSED = True; assert PASSED`, `assert parse(s) == mock.ANY`, `assert x == y or f"known gap for {n}"`, `math.isclose(a, b, rel_tol=math.inf)`) in tests that therefore check nothing.',
+      summary: 'Finds assertions that cannot fail (`assert True`, `assert x == x`, `assert ... or True`, `assert x == y or x != y`, `self.assertTrue(True)`, `assert len(x) >= 0`, `assert isinstance(x, object)`, `expected = result; assert result == expected`, `expected = f(x); assert f(x) == expected`, `assert out == out.copy()`, `PASSED = True; assert PASSED`, `assert parse(s) == mock.ANY`, `assert x == y or f"known gap for {n}"`, `assert ok | True`, `math.isclose(a, b, rel_tol=math.inf)`, `pytest.approx(x, rel=1e9)`, `assert out.startswith("")`) in tests that therefore check nothing.',
       why:
         'A test whose assertions are all vacuous always passes: replacing `assert result == expected` with `assert True`, ' +
         'comparing the result with itself (directly, through an alias `expected = result` or `got = want = f(x)`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, as `result in [result, ...]` or `self.assertIn(result, [result])`, or element by element: `all(r == r for r in results)`), ' +
         'recomputing the expected value with the very call under test (`expected = parse("1h"); assert parse("1h") == expected`), asserting something true of every value ' +
         '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
-        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `or` the negated comparison, `or ...`, `or` an excuse such as `f"known gap for {n}"`, or `or not STRICT` with a switch that is off unless someone turns it on: `STRICT = False`, `STRICT = os.environ.get("STRICT") == "1"`, here or in a helper module the test imports it from), asserting with a helper that returns `True` whatever it is given (`def close_enough(a, b): return True`, in the test file or a test helper module it is imported from), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`) turns a failing test green without fixing the code. ' +
+        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `| True`, or `or` the negated comparison, `or ...`, `or` an excuse such as `f"known gap for {n}"`, or `or not STRICT` with a switch that is off unless someone turns it on: `STRICT = False`, `STRICT = os.environ.get("STRICT") == "1"`, here or in a helper module the test imports it from), asserting with a helper that returns `True` whatever it is given (`def close_enough(a, b): return True`, in the test file or a test helper module it is imported from), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`), or with a relative tolerance that bounds nothing (`math.isclose(a, b, rel_tol=1e6)`: 1 or more accepts any two values of the same sign; `pytest.approx(x, rel=1e9)`, `rtol=` of 100 or more in numpy; also through `**TOL` with `TOL = dict(rel=1e9)` bound once), or checking text against the empty string (`out.startswith("")`, `out.endswith(str())`, `"" in out`, also with `HEADER = ""`) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
@@ -1245,7 +1453,10 @@ export const vacuousAssertion: Rule = {
         'A flag asserted after something may change it stays quiet, and so does one bound only inside a block the assertion follows (`with suppress(...): ...; reached = True`, then `assert reached`: a check that the binding ran): `ok = True` reset in a loop, a module flag cleared by `except ImportError:` or through `global`, a local changed through `nonlocal`, a name patched by its string (`monkeypatch.setattr(mod, "STRICT", False)`), and lists or dicts (which can be emptied).',
         '`mock.ANY` (or `mocker.ANY`, dirty-equals\' `IsAnything`) as a part of an expected value (`{"id": ANY, "name": "x"}`, `call_args == call(ANY, 1)`, `assert_called_with(ANY)`) stays quiet; as a whole side of `==` / `assertEqual` it is a warning when it is the test\'s only check and `info` next to real checks (it checks at most that the expression evaluates, e.g. that a key exists). Tests of the wildcard itself (`test_call_any`) or of a mock\'s equality with it (`assertEqual(call, ANY)`, `m = MagicMock(); assert m == ANY`) stay quiet.',
         '`x == "a" or "b"` and `x == (a, b) or (b, a)` (a literal after `or` that could be another accepted value: a slip for `in`) are `info`; `or ...` and `or` a sentence (three words, or two around a formatted value: `or f"known gap for {n}"`) read as an excuse and are warnings like `or True`, unless the `or` compares with string literals (`mode == "read only" or "read and write"`).',
-        'Finite tolerances, a tolerance constant bound more than once, `inf` as the compared value (`x == approx(math.inf)`), and tests of closeness checks themselves (test or class named for tolerance, infinity, `approx`, `isclose`: `test_inf_tolerance`) stay quiet.',
+        '`flags | MASK` and other `|` of values that are not the constant `True` (an integer mask: `flags | 1`) stay quiet; `ok | True` and `(x == y) | (not False)` are warnings like `or True`.',
+        'A relative tolerance that still bounds the value (`rel_tol` below 1 in `math.isclose`, `rel`/`rtol` below 100 in `approx` and numpy: `approx(x, rel=0.5)` for a noisy estimator) stays quiet; an absurd one (`rel_tol=1e6`, `rtol=1e14`, perhaps a slipped exponent sign) is a warning as the test\'s only check and `info` beside real checks or beside a small absolute tolerance (`atol=1e-6, rtol=1e6`: most likely a dropped minus sign). A tolerance dict changed after it is bound (`TOL["rel"] = 1e-3`) is not read.',
+        '`startswith(prefix)` with a prefix that is not known to be empty, `startswith("", 3)` (a position), and `"" in lines` where `lines` may be a list (a blank line kept) stay quiet: `"" in x` counts only when `x` is a string literal, bound once to text, or used as text in the same test (`x.endswith(...)`). An empty-string check is a warning as the test\'s only check and `info` beside real checks; tests named for the empty string or affixes (`test_startswith_empty`, `TestEmptyPrefix`) stay quiet.',
+        'Ordinary finite tolerances, a tolerance constant bound more than once, `inf` as the compared value (`x == approx(math.inf)`), and tests of closeness checks themselves (test or class named for tolerance, infinity, `approx`, `isclose`: `test_inf_tolerance`) stay quiet.',
         'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked.',
       ],
     },
@@ -1261,21 +1472,23 @@ export const vacuousAssertion: Rule = {
           const judge = new TestJudge(ctx);
           const { copied: copies, literal } = plainAssignmentNames(ctx.root);
           const constants = new ConstantNames(ctx, literal);
-          const infMentioned = /inf/i.test(ctx.source);
+          const tolMentioned = /inf|rel|rtol/i.test(ctx.source);
           const switches = new ModuleSwitches(ctx);
           const helpers = alwaysTrueHelpers(ctx.root);
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
             const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies) ?? (comparedWithAnything(node, ctx.names) ? 'matches-any' : undefined);
-            const tolerance = kind || !infMentioned ? undefined : infiniteTolerance(node, ctx);
+            const tolerance = kind || !tolMentioned ? undefined : looseTolerance(node, ctx);
             if (kind) judge.collect(node, kind);
-            else if (tolerance) judge.collect(node, 'infinite-tolerance', undefined, tolerance);
+            else if (tolerance) judge.collect(node, 'infinite-tolerance', undefined, tolerance.node, undefined, tolerance.finite, tolerance.slip);
             else {
               const constant = constants.literalAsserted(node);
-              const cond = constant ? undefined : node.type === 'assert_statement' ? node.namedChildren.find((c) => c.type !== 'comment') : assertTrueArgument(node);
+              const empty = constant ? undefined : emptyStringContainment(node, ctx);
+              const cond = constant || empty ? undefined : node.type === 'assert_statement' ? node.namedChildren.find((c) => c.type !== 'comment') : assertTrueArgument(node);
               const excuse = cond && ((node.type === 'assert_statement' ? switchedOffOperand(cond, switches) : undefined) ?? alwaysTrueHelperCall(cond, helpers, ctx));
               if (constant) judge.collect(node, 'constant', constant);
+              else if (empty) judge.collect(node, 'empty-string', undefined, undefined, empty);
               else if (excuse) judge.collect(node, 'or-true', undefined, undefined, excuse);
             }
           }

@@ -339,7 +339,7 @@ export function assertionsIn(root: Node, names?: NameResolver): Node[] {
 // ---------------------------------------------------------------------------------------------------
 // Vacuous expressions
 
-export type VacuousKind = 'constant' | 'self-compare' | 'or-true' | 'matches-any' | 'infinite-tolerance';
+export type VacuousKind = 'constant' | 'self-compare' | 'or-true' | 'matches-any' | 'infinite-tolerance' | 'empty-string';
 
 /** Literal truthiness: true/false for literals Python evaluates without running code, else undefined. */
 export function literalTruth(node: Node | null | undefined, depth = 0): boolean | undefined {
@@ -565,8 +565,34 @@ export function isSelfComparison(node: Node | null | undefined, negated = false)
 export function isOrTrue(node: Node | null | undefined): boolean {
   if (!node) return false;
   const n = unparen(node);
+  if (n.type === 'binary_operator') return bitwiseOrTrue(n) !== undefined;
   if (n.type !== 'boolean_operator' || n.child(1)?.type !== 'or') return false;
   return (literalTruth(n) === true && !isLiteralOnly(n)) || complementaryOperands(n) !== undefined;
+}
+
+/** `True`, `not False`, `not 0`: a boolean constant that is true (not an integer, which may be a bit mask: `flags | 1`). */
+function isTrueBoolean(node: Node): boolean {
+  const n = unparen(node);
+  if (n.type === 'true') return true;
+  return n.type === 'not_operator' && literalTruth(n.childForFieldName('argument')) === false;
+}
+
+/**
+ * `ok | True`, `(det(m) == 24) | (not False)`: a bitwise `|` chain with `True` among operands that are not all
+ * constants. For a bool (or an int) the result is true whatever the other side: `or True` spelled with `|`.
+ * Returns the `True` operand.
+ */
+export function bitwiseOrTrue(node: Node): Node | undefined {
+  const operands: Node[] = [];
+  const stack = [unparen(node)];
+  while (stack.length && operands.length <= 16) {
+    const n = stack.pop()!;
+    if (n.type === 'binary_operator' && n.child(1)?.type === '|') stack.push(unparen(n.childForFieldName('right')!), unparen(n.childForFieldName('left')!));
+    else operands.push(n);
+  }
+  if (operands.length < 2) return undefined;
+  const found = operands.find(isTrueBoolean);
+  return found && operands.some((o) => literalTruth(o) === undefined) ? found : undefined;
 }
 
 /**
@@ -589,6 +615,7 @@ export function complementaryOperands(node: Node): [Node, Node] | undefined {
 
 /** The always-true operand of an `or` chain (`True` in `x == 1 or True`). */
 export function alwaysTrueOperand(node: Node): Node | undefined {
+  if (unparen(node).type === 'binary_operator') return bitwiseOrTrue(unparen(node));
   const stack = [unparen(node)];
   let found: Node | undefined;
   while (stack.length) {
