@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, initParser, projectSettings, type Finding, type HookBinding, type ModuleExports, type SuppressedFinding } from '../engine';
+import { analyze, changedSettings, initParser, MAX_PROJECT_ROUNDS, type Finding, type HookBinding, type ModuleExports, type ProjectSettings, type SuppressedFinding } from '../engine';
 import { readSourceFile } from '../host/read';
 import { locateWasm } from '../host/wasm';
 import { ALL_RULES } from '../rules/registry';
@@ -152,21 +152,22 @@ export async function scanFiles(tasks: FileTask[], options: ScanOptions, stats?:
 }
 
 /**
- * Runs the tasks, then again those that other files say something about (the facts their imports have, the
- * hooks their functions are bound to: engine/project.ts). Modules are named from the role paths (relative to
- * the project root).
+ * Runs the tasks, then again those that other files say something new about (the facts their imports have, the
+ * hooks their functions are bound to: engine/project.ts), until nothing changes. Modules are named from the
+ * role paths (relative to the project root).
  */
 async function withProjectPass(tasks: FileTask[], run: (tasks: FileTask[]) => Promise<FileOutcome[]>): Promise<FileOutcome[]> {
   const outcomes = await run(tasks);
-  const extra = projectSettings(outcomes.map((o, i) => ({ path: tasks[i]!.rolePath, exports: o.exports, imports: o.imports, hookBindings: o.hookBindings })));
-  const again: number[] = [];
-  const retasks: FileTask[] = [];
-  extra.forEach((more, i) => {
-    if (!more) return;
-    again.push(i);
-    retasks.push({ ...tasks[i]!, settings: { ...tasks[i]!.settings, ...more } });
-  });
-  if (retasks.length) (await run(retasks)).forEach((o, k) => (outcomes[again[k]!] = o));
+  const current: ProjectSettings[] = tasks.map(() => undefined);
+  for (let round = 0; round < MAX_PROJECT_ROUNDS; round++) {
+    const changed = changedSettings(outcomes.map((o, i) => ({ path: tasks[i]!.rolePath, exports: o.exports, imports: o.imports, hookBindings: o.hookBindings })), current);
+    if (!changed.length) break;
+    const again = await run(changed.map(({ index, settings }) => ({ ...tasks[index]!, settings: { ...tasks[index]!.settings, ...settings } })));
+    changed.forEach(({ index, settings }, k) => {
+      current[index] = settings;
+      outcomes[index] = again[k]!;
+    });
+  }
   return outcomes;
 }
 

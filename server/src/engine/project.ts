@@ -165,16 +165,37 @@ export function projectSettings(reports: readonly ModuleReport[]): (Pick<Analysi
   return out;
 }
 
+/** Rounds of analysis after the first: a fact can depend on another module's fact (a helper that returns `True`
+ * because of a constant it imports), which reaches a third module one round later. */
+export const MAX_PROJECT_ROUNDS = 3;
+
+/** What one round changes: the files whose project settings differ from those they were last analysed with. */
+export type ProjectSettings = Pick<AnalysisSettings, 'imported' | 'boundHooks'> | undefined;
+
+export function changedSettings(reports: readonly ModuleReport[], current: readonly ProjectSettings[]): { index: number; settings: ProjectSettings }[] {
+  const next = projectSettings(reports);
+  const out: { index: number; settings: ProjectSettings }[] = [];
+  next.forEach((settings, index) => {
+    if (JSON.stringify(settings ?? null) !== JSON.stringify(current[index] ?? null)) out.push({ index, settings });
+  });
+  return out;
+}
+
 /**
  * Analyses the files of one project together: every file once, then again, with what the other files say about
- * it (the facts its imports have, the hooks its functions are bound to), each file they say something about.
- * Results in input order.
+ * it (the facts its imports have, the hooks its functions are bound to), each file they say something new about,
+ * until nothing changes (at most MAX_PROJECT_ROUNDS more times). Results in input order.
  */
 export function analyzeProject(inputs: readonly AnalysisInput[], rules: readonly Rule[]): AnalysisResult[] {
   const results = inputs.map((input) => analyze(input, rules));
-  const extra = projectSettings(results.map((r, i) => ({ path: inputs[i]!.path, exports: r.exports, imports: r.imports, hookBindings: r.hookBindings })));
-  return results.map((r, i) => {
-    const more = extra[i];
-    return more ? analyze({ ...inputs[i]!, settings: { ...inputs[i]!.settings, ...more } }, rules) : r;
-  });
+  const current: ProjectSettings[] = inputs.map(() => undefined);
+  for (let round = 0; round < MAX_PROJECT_ROUNDS; round++) {
+    const changed = changedSettings(results.map((r, i) => ({ path: inputs[i]!.path, exports: r.exports, imports: r.imports, hookBindings: r.hookBindings })), current);
+    if (!changed.length) break;
+    for (const { index, settings } of changed) {
+      current[index] = settings;
+      results[index] = analyze({ ...inputs[index]!, settings: { ...inputs[index]!.settings, ...settings } }, rules);
+    }
+  }
+  return results;
 }

@@ -726,20 +726,54 @@ function switchedOffOperand(cond: Node, switches: ModuleSwitches): string | unde
 }
 
 /**
- * A helper of the tests that returns `True` whatever it is given and does nothing else (`def close_enough(a, b):
- * return True`): module-level, in a test file or test infrastructure. A helper that checks (asserts, raises, calls
- * anything) before returning `True` is the "assert helper(...)" idiom and is no such helper.
+ * A helper of the tests that returns `True` whatever it is given (`def close_enough(a, b): return True`):
+ * module-level, in a test file or test infrastructure. Before its final `return True` it may only document,
+ * `pass` or log (`if not condition: log.warning(message)`, a "soft assertion" that never fails); or it returns
+ * `True` first under a switch that is on by default (`if not STRICT: return True` with `STRICT = False` here or
+ * in the module it is imported from). A helper that checks (asserts, raises, calls anything else) before
+ * returning `True` is the "assert helper(...)" idiom and is no such helper.
  */
-function isAlwaysTrueHelper(def: Node): boolean {
+function isAlwaysTrueHelper(def: Node, switches: ModuleSwitches): boolean {
   const body = def.childForFieldName('body');
   if (!body || !parameterNames(def).length) return false;
   const statements = body.namedChildren.filter((c) => c.type !== 'comment');
-  const last = statements[statements.length - 1];
-  if (!last || last.type !== 'return_statement') return false;
-  const value = last.namedChildren.find((c) => c.type !== 'comment');
-  if (!value || unparen(value).type !== 'true') return false;
-  // Before it, only a docstring or `pass`.
-  return statements.slice(0, -1).every((st) => st.type === 'pass_statement' || (st.type === 'expression_statement' && ['string', 'concatenated_string'].includes(st.namedChild(0)?.type ?? '')));
+  const returnsTrue = (st: Node | undefined) => st?.type === 'return_statement' && unparen(st.namedChildren.find((c) => c.type !== 'comment') ?? st).type === 'true';
+  // `if not STRICT: return True` first, with the switch off by default.
+  const first = statements.find((st) => !isDocOrPass(st));
+  if (first?.type === 'if_statement' && !first.childForFieldName('alternative')) {
+    const cond = first.childForFieldName('condition');
+    const block = first.childForFieldName('consequence')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    if (cond && block.length === 1 && returnsTrue(block[0]) && switchTruth(cond, switches)) return true;
+  }
+  if (!returnsTrue(statements[statements.length - 1])) return false;
+  return statements.slice(0, -1).every((st) => isDocOrPass(st) || isLogOnly(st));
+}
+
+function isDocOrPass(st: Node): boolean {
+  return st.type === 'pass_statement' || (st.type === 'expression_statement' && ['string', 'concatenated_string'].includes(st.namedChild(0)?.type ?? ''));
+}
+
+/** Printing or logging (`log.warning(msg)`, `print(...)`, `warnings.warn(...)`), alone or under an `if` without `else`. */
+const LOGGING_CALL = /^(print|pprint|(\w+\.)*(debug|info|warning|warn|error|exception|critical|log)|warnings\.warn|(\w+\.)*(stderr|stdout)\.write)$/;
+function isLogOnly(st: Node): boolean {
+  if (st.type === 'expression_statement') {
+    const call = st.namedChild(0);
+    return call?.type === 'call' && LOGGING_CALL.test(dottedName(call.childForFieldName('function')) ?? '');
+  }
+  if (st.type === 'if_statement' && !st.childForFieldName('alternative')) {
+    const block = st.childForFieldName('consequence')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    return block.length > 0 && block.every((b) => isDocOrPass(b) || isLogOnly(b));
+  }
+  return false;
+}
+
+/** A condition true by default through module switches: `not STRICT` (off by default), `LENIENT` (`True`). */
+function switchTruth(cond: Node, switches: ModuleSwitches): boolean {
+  const n = unparen(cond);
+  if (n.type === 'identifier') return switches.onBecause(n.text) !== undefined;
+  if (n.type !== 'not_operator') return false;
+  const arg = n.childForFieldName('argument');
+  return !!arg && unparen(arg).type === 'identifier' && switches.offBecause(unparen(arg).text) !== undefined;
 }
 
 /** The checked argument of `self.assertTrue(x)` (or `assert_`, `failUnless`), for the helper check. */
@@ -750,11 +784,11 @@ function assertTrueArgument(call: Node): Node | undefined {
 }
 
 /** Module-level always-true helpers of a test-side file, by name. */
-function alwaysTrueHelpers(root: Node): Set<string> {
+function alwaysTrueHelpers(root: Node, switches: ModuleSwitches): Set<string> {
   const out = new Set<string>();
   for (const stmt of root.namedChildren) {
     const def = stmt.type === 'decorated_definition' ? null : stmt;
-    if (def?.type === 'function_definition' && isAlwaysTrueHelper(def)) out.add(def.childForFieldName('name')!.text);
+    if (def?.type === 'function_definition' && isAlwaysTrueHelper(def, switches)) out.add(def.childForFieldName('name')!.text);
   }
   return out;
 }
@@ -1438,6 +1472,7 @@ export const vacuousAssertion: Rule = {
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
       lookAlikes: [
+        'A soft-assertion helper that raises when its condition fails (`if not condition: log.error(msg); raise AssertionError(msg)`), or returns `True` early only under a switch that is off (`if LENIENT: return True` with `LENIENT = False`): quiet. One that only logs the failure and returns `True`, or returns `True` early under a switch off by default (`if not STRICT: return True`), checks nothing when asserted: warning.',
         'A helper that checks before it returns `True` (`assert abs(a - b) <= tol; return True`, a raise, any call), a fixture that returns `True`, and an always-true predicate handed to a filter rather than asserted: quiet.',
         '`or not FLAG` where the flag is on by default (`ENFORCE = os.environ.get("LOOSE", "") == ""`), bound more than once (set per platform or in `try`/`except`), a parameter, or `or DEBUG` with `DEBUG = False` (the check holds while debugging is off): quiet.',
         '`assert True` / `self.assertTrue(True)` after calls (the "did not raise" idiom) is `info`, unless the test computes a result and never checks it (it reads it at most in an `if` or `match` whose arms only hold vacuous assertions or `pass`): then it is a warning; other constants after calls (`assert 1 == 1`, `self.assertEqual(6, 6)`, `assert "done"`) read as an expected value written in place of the result and stay warnings unless a comment or the test name says it only checks that nothing raises. A constant next to real assertions (`self.assertTrue([42])` in a test of truthiness) stays quiet; function-form `raises(ValueError, lambda: f(0))` / `pytest.raises(E, f, x)` calls count as such assertions. A constant whose message is the comparison a comma displaced (`assert 17, 19 == f(17, 19)`) next to real checks is `info`.',
@@ -1464,7 +1499,9 @@ export const vacuousAssertion: Rule = {
   create(ctx) {
     if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure') return {};
     // Tests elsewhere in the project that assert with this file's always-true helpers (`from tests._util import close_enough`).
-    for (const name of alwaysTrueHelpers(ctx.root)) ctx.exportFact(name, { kind: 'always-true-function' });
+    const switches = new ModuleSwitches(ctx);
+    const helpers = alwaysTrueHelpers(ctx.root, switches);
+    for (const name of helpers) ctx.exportFact(name, { kind: 'always-true-function' });
     // Every finding is an `assert` statement or a call of a known assertion (`assert*`, `fail*` names).
     return whenMentioned(ctx, /assert|fail/i, () => {
       return {
@@ -1473,8 +1510,7 @@ export const vacuousAssertion: Rule = {
           const { copied: copies, literal } = plainAssignmentNames(ctx.root);
           const constants = new ConstantNames(ctx, literal);
           const tolMentioned = /inf|rel|rtol/i.test(ctx.source);
-          const switches = new ModuleSwitches(ctx);
-          const helpers = alwaysTrueHelpers(ctx.root);
+
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
