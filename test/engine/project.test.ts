@@ -45,6 +45,11 @@ describe('module exports', () => {
     assert.deepEqual(mod.imports, ['._compat.HAS_X', '._compat.Y', 'os._exit', 'gettext.gettext']);
   });
 
+  it('records attributes read from imported names as imports', () => {
+    const r = analyze({ source: 'import vecmath\nfrom . import settings\nimport os.path as osp\n\nif settings.TESTING or vecmath.HAS_SIMD:\n    osp.join("a", "b")\n', path: 'pkg/mod.py' }, ALL_RULES);
+    assert.deepEqual([...(r.imports ?? [])].sort(), ['.settings', '.settings.TESTING', 'os.path.join', 'vecmath.HAS_SIMD']);
+  });
+
   it('records other names of watched things: `stop = sys.exit`, `done = getattr(sys, "exit")`', () => {
     const out = exportsOf(['import sys, os, json', 'stop = sys.exit', 'done = getattr(sys, "exit")', 'dump = json.dumps', 'bye = os._exit', 'bye = None'].join('\n'));
     assert.deepEqual(out, { stop: { kind: 'refers-to', qualified: 'sys.exit' }, done: { kind: 'refers-to', qualified: 'sys.exit' } });
@@ -72,6 +77,12 @@ describe('project index', () => {
     const index = new ProjectIndex();
     index.add('pkg/_compat.py', { stop: { kind: 'alias', target: 'os._exit' }, _: { kind: 'alias', target: 'gettext.gettext' } });
     assert.deepEqual(index.factsFor('pkg/core.py', ['._compat.stop', '._compat._']), { '._compat.stop': { kind: 'refers-to', qualified: 'os._exit' } });
+  });
+
+  it('leaves the names of watched modules alone, even when the project holds those modules', () => {
+    const index = new ProjectIndex();
+    index.add('site/pytest/__init__.py', { raises: { kind: 'alias', target: '_pytest.python_api.raises' } });
+    assert.equal(index.factsFor('tests/test_x.py', ['pytest.raises']), undefined);
   });
 
   it('gives no answer when two modules disagree, and stops on re-export cycles', () => {

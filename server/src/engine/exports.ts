@@ -160,10 +160,34 @@ function importedByFrom(root: Node, local: string): boolean {
 }
 
 /** The qualified names a file imports with `from ... import` anywhere in it (what `settings.imported` can answer). */
-export function importedNames(root: Node, source: string): string[] | undefined {
+export function importedNames(root: Node, source: string, names: () => NameResolver): string[] | undefined {
   if (!source.includes('import')) return undefined;
   const out = new Set<string>();
-  for (const stmt of root.descendantsOfType('import_from_statement')) for (const [, q] of fromImports(stmt!)) out.add(q);
+  // Module-level names an import binds (`from . import settings`, `import vecmath`), whose attributes the file may read.
+  const imported = new Set<string>();
+  for (const stmt of root.descendantsOfType('import_from_statement')) {
+    for (const [local, q] of fromImports(stmt!)) {
+      out.add(q);
+      imported.add(local);
+    }
+  }
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'import_statement') continue;
+    for (const item of stmt.namedChildren) {
+      const local = item.type === 'aliased_import' ? item.childForFieldName('alias')?.text : item.type === 'dotted_name' ? item.namedChild(0)?.text : undefined;
+      if (local) imported.add(local);
+    }
+  }
+  // `settings.TESTING`, `vecmath.HAS_SIMD`: one attribute of an imported name, as the importing file qualifies it.
+  if (imported.size) {
+    for (const attr of root.descendantsOfType('attribute')) {
+      const object = attr!.childForFieldName('object');
+      if (object?.type !== 'identifier' || !imported.has(object.text)) continue;
+      const q = names().alias(object.text);
+      const name = attr!.childForFieldName('attribute')?.text;
+      if (q && name) out.add(`${q}.${name}`);
+    }
+  }
   return out.size ? [...out] : undefined;
 }
 

@@ -70,6 +70,9 @@ export class ProjectIndex {
     if (!imports || !this.withExports) return undefined;
     let out: Record<string, ImportedFact> | undefined;
     for (const q of imports) {
+      // `pytest.raises`, `os._exit`: the rules' own names for these, even when the project holds pytest itself
+      // (whose `__init__.py` re-exports `_pytest.python_api.raises`).
+      if (WATCHED_MODULES.test(q)) continue;
       const fact = this.resolve(path, q, 0);
       if (fact && fact.kind !== 'alias') (out ??= {})[q] = fact;
     }

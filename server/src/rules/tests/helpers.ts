@@ -1202,6 +1202,11 @@ export function constantTruth(cond: Node | null | undefined, root: Node, source:
     const fact = project?.imported(project.names.alias(c.text));
     return fact?.kind === 'constant' ? fact.literal === 'True' : undefined;
   }
+  if (c.type === 'attribute' && project) {
+    // `vecmath.HAS_SIMD` after `import vecmath`: a constant of another module of the project.
+    const fact = project.imported(project.names.qualify(c));
+    return fact?.kind === 'constant' ? fact.literal === 'True' : undefined;
+  }
   if (c.type === 'not_operator') {
     const inner = constantTruth(c.childForFieldName('argument'), root, source, project);
     return inner === undefined ? undefined : !inner;
