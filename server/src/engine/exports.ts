@@ -58,7 +58,10 @@ export function moduleExports(root: Node, source: string, path: string, names: (
   // A package re-exports what its `__init__.py` imports; any module re-exports what it imports under another name
   // (`from os import _exit as hard_stop`).
   const isPackage = /(^|\/)__init__\.py$/.test(path);
-  for (const stmt of root.namedChildren) {
+  // Also the compatibility idiom `try: from pytest import skip as defer` / `except ImportError: ...`: the import is
+  // what the name holds wherever the module is installed (as it is under test).
+  const statements = root.namedChildren.flatMap((stmt) => (stmt.type === 'try_statement' ? (stmt.childForFieldName('body')?.namedChildren ?? []) : [stmt]));
+  for (const stmt of statements) {
     if (stmt.type !== 'import_from_statement') continue;
     for (const [local, qualified] of fromImports(stmt)) {
       if (out?.[local] || (!isPackage && (qualified.endsWith(`.${local}`) || !(qualified.startsWith('.') || WATCHED_MODULES.test(qualified))))) continue;
