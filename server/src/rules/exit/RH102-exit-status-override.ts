@@ -422,7 +422,7 @@ export const exitStatusOverride: Rule = {
         'A `finally` around the run that only cleans up, or that checks the outcome before its exit — quiet. Requiring tests to have run *and* passed (`0 if result.testsRun and result.wasSuccessful() else 1`) — quiet.',
         'A final `sys.exit(0)` after the script leaves on a failed outcome (`if not result.wasSuccessful(): sys.exit(1)`, `if failed: raise SystemExit(1)` with `failed` computed from the result, `assert result.wasSuccessful()`, re-raising a caught SystemExit) — quiet; a branch on the outcome that only prints does not count. Forgiving only `ExitCode.NO_TESTS_COLLECTED` (`5`) — quiet.',
         'In test modules (fake sessions in plugin tests) — `info`; but an atexit or excepthook callback that exits 0 is installed in the real test process, and keeps its severity there, as does `pytest.exit(..., returncode=0)`, which ends the real session (a test that expects it — `with pytest.raises(pytest.exit.Exception):`, `except Exit:` — is quiet).',
-        '`atexit.register(os._exit, EXIT_OK)` with a name bound only to success literals (`EXIT_OK = 0`) is judged like the literal; a name bound to anything else (`RC = compute()`, or rebound to `1`) — quiet.',
+        '`atexit.register(os._exit, EXIT_OK)` with a name bound only to success literals (`EXIT_OK = 0`) is judged like the literal, and so is a parameter whose default is a success (`def ensure_clean_shutdown(code=0): atexit.register(os._exit, code)`); a name bound to anything else (`RC = compute()`, or rebound to `1`), or a parameter without a success default — quiet.',
         '`weakref.finalize(obj, os._exit, 0)` is judged like `atexit.register(os._exit, 0)`: the finalizer runs at interpreter shutdown at the latest. Finalizers that release resources (`weakref.finalize(self, shutil.rmtree, path)`) are quiet.',
         'nox sessions that accept only "no tests collected" (`success_codes=[0, 5]`), or a non-test tool\'s status (`session.run("ruff", ..., success_codes=[0, 1])`) — quiet.',
         'Runner scripts that launch the tests another way and use the status (`sys.exit(proc.wait())`, `sys.exit(os.waitstatus_to_exitcode(os.system(...)))`, `except CalledProcessError as exc: sys.exit(exc.returncode)`), and commands that install test tools (`pip install pytest`) — quiet.',
@@ -801,7 +801,7 @@ function statusListeners(ctx: RuleContext): Listeners {
             const status = reg.args[0] ?? null;
             // `isSuccessStatus` also follows a name bound only to success literals (`EXIT_OK = 0`).
             const site: ExitSite = { node: reg.at, kind, status, catchable: kind !== 'os._exit' };
-            if (isSuccessStatus(site, names)) report(reg, [site]);
+            if (isSuccessStatus(site, names) || (status && defaultsToSuccess(status, reg.at, names))) report(reg, [site]);
             return;
           }
         }
@@ -823,6 +823,25 @@ function statusListeners(ctx: RuleContext): Listeners {
       }
     },
   };
+}
+
+/**
+ * `def ensure_clean_shutdown(code=0): atexit.register(os._exit, code)`: the status is a parameter whose default
+ * is a success, so every call that leaves it out (`ensure_clean_shutdown()` at import, here or in another module)
+ * registers a successful exit; the default is the intent.
+ */
+function defaultsToSuccess(status: Node, at: Node, names: NameResolver): boolean {
+  const s = unparen(status);
+  const fn = enclosingFunction(at);
+  if (s.type !== 'identifier' || !fn) return false;
+  const param = fn.childForFieldName('parameters')?.namedChildren.find((p) => (p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === s.text);
+  if (!param || !isSuccessLiteral(param.childForFieldName('value'), names)) return false;
+  // Rebound in the body: not the default any more.
+  let rebound = false;
+  forEachInScope(fn.childForFieldName('body')!, (n) => {
+    if ((n.type === 'assignment' || n.type === 'augmented_assignment') && n.childForFieldName('left')?.text === s.text) rebound = true;
+  });
+  return !rebound;
 }
 
 /** A hook wrapper: its body yields (to the other implementations) once; `hookwrapper=True`/`wrapper=True` say so. */
