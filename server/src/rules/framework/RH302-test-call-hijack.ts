@@ -104,6 +104,8 @@ export const MENTIONS = new MentionedWords(
     ['wasSuccessful', 'Succes'],
     ['DiscoverRunner', 'Runner'],
     ['run_suite', 'suite'],
+    // A `run` wrapper installed on a class it is handed (`case_cls.run = run`) that wipes `result.failures`.
+    ['.failures', 'ailures'],
   ],
   { wholeWords: [['obj', 'j'], ['_obj', 'j']] },
 );
@@ -226,6 +228,7 @@ export const testCallHijack: Rule = {
         'Let pytest call the test. Plugins that change *how* a test runs (event loops, timeouts, retries) must still call ' +
         '`pyfuncitem.obj(...)` / `item.runtest()` / `runtestprotocol(item)` and let failures propagate.',
       lookAlikes: [
+        'A `run(self, result)` wrapper installed on a class (`unittest.TestCase.run = run`, or `case_cls.run = run` on a class handed in) that runs the original and then clears `result.failures` / `result.errors` is an error wherever it stands; one that forgets a failure only to run the test again into the same result (a retry) stays quiet.',
         'Async plugins that wrap and call the test function (pytest-asyncio, pytest-trio).',
         'Retry and distribution plugins whose protocol hook runs the test via `runtestprotocol` (rerunfailures, flaky, xdist), even if some paths return early.',
         'Timeout, coverage and capture wrappers that `yield` inside `try/finally` without catching.',
@@ -1579,6 +1582,19 @@ function checkRebinding(
   if (TESTCASE_RUN_ATTRS.has(r.attr)) {
     const owner = r.target ? r.target.replace(/\.\w+$/, '') : undefined;
     const local = r.object && unparen(r.object).type === 'identifier' && localClasses.testCase.has(unparen(r.object).text);
+    // A `run(self, result)` that runs the original, then wipes what the result recorded (`result.failures.clear()`
+    // in a `finally`): whatever class it is installed on (`case_cls.run = run` with the class handed in), every
+    // failure it ran is discarded.
+    const cleared = repl && r.attr === 'run' && delegatesRun(repl, originals()) ? clearedRecordsOf(repl, parameterNames(repl)[1]) : undefined;
+    if (cleared) {
+      ctx.report({
+        node: cleared,
+        message: `\`${shown}\` is replaced ${how} with a function that runs the test, then \`${snippet(cleared)}\` discards the failures it recorded: every test counts as passed`,
+        severity: sev(ctx, r.node, 'error'),
+        related: [{ node: r.node, message: 'installed here' }],
+      });
+      return;
+    }
     if (!(owner && TESTCASE_QUALIFIED.test(owner)) && !local) return;
     if (repl && (delegatesRun(repl, originals()) || reportsOnlyFailure(repl))) return;
     ctx.report({
