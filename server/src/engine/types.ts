@@ -126,7 +126,12 @@ export interface AnalysisSettings {
  * - `result-patching-function`: a function that rebinds the test framework's result or runner machinery so
  *   failures are not reported (`detail`: what it does); calling it at import applies it to the whole run;
  * - `alias`: the module imports the name from `target` (a package's re-export, or an import under another name),
- *   followed by the project index.
+ *   followed by the project index;
+ * - `literal-table`: bound once, and never written, to a literal table keyed by literal argument tuples of `arity`
+ *   items (`KNOWN = {(8, 4): 70}`): its `rows`, whether a key holds data (numbers, free text), what a dict's values
+ *   are (`names`: all strings, `signs`: all flags or signs, else `values`), and the intent its comment states (RH505);
+ * - `call-counter`: bound once to an instance of a class whose `methods` return how many times they were called
+ *   (`def tick(self): self.n += 1; return self.n`), for RH504.
  */
 export type ImportedFact =
   | { kind: 'constant'; literal: 'True' | 'False' | 'None' }
@@ -135,7 +140,9 @@ export type ImportedFact =
   | { kind: 'always-true-function' }
   | { kind: 'refers-to'; qualified: string }
   | { kind: 'result-patching-function'; detail: string }
-  | { kind: 'alias'; target: string };
+  | { kind: 'alias'; target: string }
+  | { kind: 'call-counter'; methods: string[] }
+  | { kind: 'literal-table'; rows: number; arity: number; data: boolean; answers?: 'names' | 'signs' | 'values'; intent?: string };
 
 /** An imported function (qualified as the binding file imports it) bound to a pytest hook name. */
 export interface HookBinding {

@@ -60,6 +60,9 @@ import {
   AWARENESS_WORDS,
   CAPTURE_WORDS,
   captureTableNames,
+  callerDataMembers,
+  loadedModuleCases,
+  updatesCallerData,
   PYTEST_WORDS,
   TEST_RUN_FLAG,
   testEnvVarNames,
@@ -450,7 +453,7 @@ export const testEnvironmentDetection: Rule = {
         '`if "pytest" in sys.modules: return 42`. The tests then check the canned branch, not the real code.',
         'The check may sit in another module of the scanned project: a helper `def under_test(): return "_pytest" in sys.modules` (or a name `UNDER_TEST = ...`) imported where the answer is faked counts like one written in place.',
         '',
-        'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `"unittest" in sys.modules`, `any(m.startswith("_pytest") for m in sys.modules)`, `os.environ.get("PYTEST_CURRENT_TEST")`,',
+        'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `"unittest" in sys.modules`, `any(m.startswith("_pytest") for m in sys.modules)`, `any(m.split(".")[0] in ("_pytest", "pytest") for m in sys.modules)`, a `match sys.modules:` case whose mapping pattern names pytest (`case {"_pytest": _}:`, its body being the branch taken under test), `os.environ.get("PYTEST_CURRENT_TEST")`,',
         '`PYTEST_VERSION` (also in a copy of the environment, `ENV = dict(os.environ)`, and with the variable\'s name held by a name bound once',
         'to a string built from literals, `_MARK = "_".join(["PYTEST", "CURRENT", "TEST"])`, `"PYTEST" + "_VERSION"`, an f-string of such pieces), `"pytest" in sys.argv[0]` (also through a',
         'name or a helper of the file, `PROG = os.path.basename(sys.argv[0])`, and the entry script, `__main__.__file__`,',
@@ -470,7 +473,8 @@ export const testEnvironmentDetection: Rule = {
         'taken under test (of an `if`, a conditional expression, or the cases of a `match` on the check\'s value):',
         '**error** when it exits with success or returns a constant from a function that takes inputs',
         '(a method whose only argument is `self` takes inputs when it reads members that its class\'s methods set from their',
-        'arguments, `self.points = points`; a `True`/`False`/`None` returned by such a method is still a switch, and so is one',
+        'arguments, `self.points = points`; a `True`/`False`/`None` returned by such a method is still a switch, unless the method',
+        'writes that data back, `allow(self)` spending `self.tokens` set from `capacity`, which makes a `True`/`False` an answer; a switch is also one',
         'returned by a function whose every parameter is optional, `def should_show_progress(stream=sys.stderr)`)',
         '(a value read from a literal table, such as answers keyed by the current test\'s name, and a function swapped in',
         'that returns a constant, `return lambda *a, **k: 42` or a stub of the file bound in its place, `solve = _stub`, count as constants,',
@@ -590,6 +594,11 @@ export const testEnvironmentDetection: Rule = {
           } else if (n.type === 'match_statement') {
             // `match os.environ.get("PYTEST_CURRENT_TEST"): case None: ... case _: return 20.0`
             const subject = n.childForFieldName('subject');
+            // `match sys.modules: case {"_pytest": _}: return 42`: that case runs under test.
+            for (const { clause, probe } of loadedModuleCases(n, ctx.names)) {
+              const branch = blockStatements(clause.childForFieldName('consequence'));
+              if (branch.length) guards.push({ node: clause, condition: probe.node, probes: [probe], branch });
+            }
             if (!subject || !mayHold(subject)) return true;
             const probes = probesIn(subject, ctx.names, named, frameScopeOf(n));
             if (probes.length) {
@@ -691,7 +700,8 @@ export const testEnvironmentDetection: Rule = {
           // returned in its place is canned (a `True`/`False` from such a method is still a switch).
           const at = verdict.at;
           const returned = at?.type === 'return_statement' ? at.namedChild(0) : at?.type === 'assignment' ? at.childForFieldName('right') : undefined;
-          const objectData = inputs.length === 0 && !!fn && !!returned && !isSwitchConstant(returned) && readsCallerData(fn);
+          // So is a yes/no from a method that updates that data (`allow(self)` spending `self.tokens`) and skips it here.
+          const objectData = inputs.length === 0 && !!fn && !!returned && ((!isSwitchConstant(returned) && readsCallerData(fn)) || (isSwitchConstant(returned) && unparen(returned).type !== 'none' && updatesCallerData(fn)));
           // `def should_show_progress(stream=sys.stderr): if <under test>: return False`: a yes/no answer of a
           // function whose every parameter is optional is a setting it decides for itself, not an answer to a caller's input.
           const optionalOnly = !!fn && !!returned && isSwitchConstant(returned) && inputs.length > 0 && !hasRequiredParameter(fn);
@@ -775,24 +785,7 @@ function readsCallerData(fn: Node): boolean {
   const body = fn.childForFieldName('body');
   if (!self || !cls || !body || !body.text.includes(`${self}.`)) return false;
   // Members set from a parameter of the method that sets them.
-  const data = new Set<string>();
-  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
-    const method = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-    const methodBody = method?.type === 'function_definition' ? method.childForFieldName('body') : null;
-    const [owner, ...params] = method ? parameterNames(method) : [];
-    if (!methodBody || !owner || params.length === 0 || method!.id === fn.id) continue;
-    const isParam = (e: Node) => e.type === 'identifier' && params.includes(e.text);
-    forEachInScope(methodBody, (n) => {
-      if (n.type !== 'assignment') return true;
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== owner || !right) return true;
-      let fromParam = isParam(unparen(right));
-      if (!fromParam) forEachDescendant(right, (d) => !(fromParam ||= isParam(d)));
-      if (fromParam) data.add(left.childForFieldName('attribute')!.text);
-      return true;
-    });
-  }
+  const data = callerDataMembers(fn);
   if (data.size === 0) return false;
   let reads = false;
   forEachInScope(body, (n) => {

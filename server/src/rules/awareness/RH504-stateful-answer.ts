@@ -20,7 +20,8 @@
  * per call (`return next(_ANSWERS)`, `return _queue.pop(0)`); both are info when the function also reads
  * its input (unless its one, unconditional return is that item). An endless cycle of labels counts only in a
  * function named for judging its input that ignores it. Without input, a call-number schedule counts when the
- * function ignores data its neighbouring closures or top-level functions fill.
+ * function ignores data its neighbouring closures or top-level functions fill. A module-level counter object
+ * (`calls = _Seq()`, whose `tick()` increments and returns a count), of this file or imported, counts like a `global`.
  */
 import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
@@ -56,7 +57,9 @@ type StateKind =
   | 'closure container'
   | 'counter iterator'
   /** A module-level literal sequence of answers handed out one per call (`iter([3, 5])`, `[3, 5]` popped). */
-  | 'answer sequence';
+  | 'answer sequence'
+  /** A module-level object whose method counts its calls (`calls = _Seq()`, `def tick(self): self.n += 1; return self.n`). */
+  | 'counter object';
 
 interface StateRef {
   key: string;
@@ -126,6 +129,8 @@ class StatefulAnswerAnalysis {
     private readonly moduleFunction: (name: string) => Node | undefined = () => undefined,
     /** Is this a class defined at the top level of the file? */
     private readonly moduleClass: (name: string) => boolean = () => false,
+    /** Is `obj.method()` the counting method of a module-level counter object (`calls.tick()`)? */
+    private readonly counterCall: (obj: string, method: string) => boolean = () => false,
   ) {
     this.fnName = functionName(fn);
     const cls = enclosingClass(fn);
@@ -217,6 +222,13 @@ class StatefulAnswerAnalysis {
       if (viaDict) return viaDict;
     }
     if (n.type === 'call') {
+      // `calls.tick()` on a module-level counter object: each call counts, and its result is the count.
+      const callee = n.childForFieldName('function');
+      const obj = callee?.type === 'attribute' ? unparen(callee.childForFieldName('object')!) : undefined;
+      const method = callee?.childForFieldName('attribute')?.text;
+      if (obj?.type === 'identifier' && method && !this.local.has(obj.text) && !n.childForFieldName('arguments')?.namedChildren.some((c) => c.type !== 'comment') && this.counterCall(obj.text, method)) {
+        return { key: `${obj.text}.${method}()`, kind: 'counter object' };
+      }
       // `getattr(solve, "calls", 0)`, `hasattr(solve, "called")` read the attribute too.
       const f = n.childForFieldName('function')?.text;
       if (f !== 'getattr' && f !== 'hasattr') return undefined;
@@ -463,6 +475,11 @@ class StatefulAnswerAnalysis {
       return;
     }
     if (f.type !== 'attribute') return;
+    const counter = this.stateOf(n);
+    if (counter?.kind === 'counter object') {
+      this.state(counter).updates.push(n);
+      return;
+    }
     const method = f.childForFieldName('attribute')?.text ?? '';
     if (!COUNTING_METHODS.has(method)) return;
     const ref = this.stateOf(f.childForFieldName('object'));
@@ -809,6 +826,35 @@ function literalGeneratorItems(call: Node, moduleFunction?: (name: string) => No
   return items.length >= 2 ? items : undefined;
 }
 
+/**
+ * The methods of a class that count their calls: `def tick(self): self.n += 1; return self.n` (only `self`, an
+ * increment by a positive number, and every return handing back that attribute), with the attribute written
+ * nowhere else in the class but `__init__`, to a number. Each call returns the number of calls so far.
+ */
+function countingMethods(cls: Node): string[] {
+  const out: string[] = [];
+  const defs = (cls.childForFieldName('body')?.namedChildren ?? []).map((st) => (st.type === 'decorated_definition' ? st.childForFieldName('definition') : st)).filter((d): d is Node => d?.type === 'function_definition');
+  for (const def of defs) {
+    const params = def.childForFieldName('parameters')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    const body = def.childForFieldName('body');
+    if (params.length !== 1 || params[0]!.type !== 'identifier' || params[0]!.text !== 'self' || !body || def.parent?.type === 'decorated_definition') continue;
+    const stmts = statementsOf(body).filter((x) => !isInert(x));
+    if (stmts.length !== 2) continue;
+    const [first, last] = stmts as [Node, Node];
+    const inc = first.type === 'expression_statement' ? first.namedChild(0) : null;
+    const left = inc?.childForFieldName('left');
+    if (inc?.type !== 'augmented_assignment' || left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
+    if (operatorText(inc, left, inc.childForFieldName('right')!) !== '+=' || !isPositiveNumber(inc.childForFieldName('right')!)) continue;
+    const attr = left.text.replace(/\s+/g, '');
+    const v = last.type === 'return_statement' ? returnValue(last) : undefined;
+    if (!v || unparen(v).text.replace(/\s+/g, '') !== attr) continue;
+    // Written elsewhere only by `__init__`, to a number: no reset, no decrement.
+    const others = cls.descendantsOfType(['assignment', 'augmented_assignment']).filter((a) => a && a.id !== inc.id && a.childForFieldName('left')?.text.replace(/\s+/g, '') === attr);
+    if (others.every((a) => a!.type === 'assignment' && literalInfo(a!.childForFieldName('right'))?.kind === 'number' && enclosingFunction(a!) && functionName(enclosingFunction(a!)!) === '__init__')) out.push(functionName(def));
+  }
+  return out;
+}
+
 /** `SimpleNamespace(calls=0)`, `argparse.Namespace()`, or an instance of a class of the same file: an object holding state in attributes. */
 function isStateObject(bound: Node, qualify: Qualify | undefined, moduleClass: (name: string) => boolean): boolean {
   const b = unparen(bound);
@@ -1045,6 +1091,8 @@ function describeState(s: StateRef): string {
       return `the module-level counter \`${key}\` (\`itertools.count\`)`;
     case 'answer sequence':
       return `the module-level sequence of literal answers \`${key}\``;
+    case 'counter object':
+      return `a call counter (\`${key}\` returns how many times it was called)`;
   }
 }
 
@@ -1068,7 +1116,9 @@ export const statefulAnswer: Rule = {
         '`type(self).n`, `cls.n`), a mutable default argument (`_calls=[0]`), a module-level dict, list, set or',
         '`itertools.count()` updated on each call, an attribute of a module-level object (`_state = SimpleNamespace(calls=0)`,',
         'an instance of a class of the file), a dict, list or namespace bound in an enclosing function and mutated by the closure',
-        '(`state = {"n": 0}` with `state["n"] += 1`, no `nonlocal` needed) or a flag toggled inside a module-level list (`_on[0] = not _on[0]`) — that is *read as a call count* (compared with a small literal,',
+        '(`state = {"n": 0}` with `state["n"] += 1`, no `nonlocal` needed), a flag toggled inside a module-level list (`_on[0] = not _on[0]`), or the result of',
+        'a module-level counter object\'s counting method (`calls = _Seq()` with `def tick(self): self.n += 1; return self.n`, also imported',
+        'from another module of the project; `i = calls.tick()`) — that is *read as a call count* (compared with a small literal,',
         'taken modulo a literal, tested as a first-call flag, or used as an index) to choose between distinct literal',
         'return values (`if`/`elif`/`else`, `5 if n == 2 else 3`, `[3, 5][n % 2]`, `{1: 3, 2: 5}[n]`), or returned as the',
         'answer when it alternates (`return _n % 2 == 1`, a flag toggled with `not`). Flags count when each exact call number',
@@ -1110,7 +1160,7 @@ export const statefulAnswer: Rule = {
         'Caches and memoisation (`if key in cache: return cache[key]`, `functools.lru_cache`): the same input gets the same answer — quiet.',
         'A method without parameters is answered from its instance: when the constructor stored the caller\'s values (`self.cells = cells`) and the method reads them, state kept on the class (`Board._asked`) that picks between canned answers counts like a per-input seen-set; the instance\'s own state (`self.state`, a state machine) stays quiet.',
         'A method without parameters whose instance counter only it moves (`self._reads += 1`, set up in `__init__` alone) and that, reading no other state and calling nothing, picks between distinct non-trivial numbers by it (`if self._reads == 1: return 0.5` / `return 0.75`): a warning — the figure depends on how often it was asked. Counters reset elsewhere (a backoff with `reset()`), methods that read other instance state or return a computed value, and answers that are words (`"opened"`/`"closed"`) stay quiet.',
-        'Id and sequence generators (`self.counter += 1; return self.counter`): they return the state itself, not a literal chosen by it — quiet.',
+        'Id and sequence generators (`self.counter += 1; return self.counter`): they return the state itself, not a literal chosen by it — quiet. So are their callers that use the count as an id, a sampling rate (`% 100`) or a limit; a counter class that can be reset (`def reset(self): self.n = 0`) is no call counter.',
         'Retry and rate-limit counters compared with a configured limit (`if self.calls > self.limit:`) or a large literal one (`if _requests > 100:`), or that do not pick the return value — quiet.',
         'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`, `_i = (_i + 1) % len(SERVERS)`, `% N_SLOTS`) — quiet: the index wraps around the table instead of counting calls.',
         'Depth counters that are decremented again (`_depth += 1 ... _depth -= 1`), generators and iterators — quiet.',
@@ -1160,6 +1210,32 @@ export const statefulAnswer: Rule = {
       if (!functions) indexTopLevel();
       return classes.has(name);
     };
+    // Per `obj.method`: the counting method of a module-level counter object, of this file or imported.
+    const counterCalls = new Map<string, boolean>();
+    const counterCall = (obj: string, method: string): boolean => {
+      const key = `${obj}.${method}`;
+      let c = counterCalls.get(key);
+      if (c === undefined) {
+        const bound = names().get(obj);
+        if (bound) c = counterMethodsOf(obj, bound).includes(method);
+        else {
+          const fact = ctx.imported(ctx.names.alias(obj));
+          c = fact?.kind === 'call-counter' && fact.methods.includes(method);
+        }
+        counterCalls.set(key, c);
+      }
+      return c;
+    };
+    /** The counting methods of the same-file class that a module-level name is bound once to an instance of. */
+    const counterMethodsOf = (obj: string, bound: Node): string[] => {
+      const b = unparen(bound);
+      const f = b.type === 'call' ? b.childForFieldName('function') : null;
+      if (f?.type !== 'identifier' || !moduleClass(f.text)) return [];
+      // `global calls` somewhere rebinds it: not one object for the whole run.
+      if (new RegExp(`\\bglobal\\b[^\\n]*\\b${obj}\\b`).test(ctx.source)) return [];
+      const cls = ctx.root.namedChildren.map((st) => (st.type === 'decorated_definition' ? st.childForFieldName('definition') : st)).find((d) => d?.type === 'class_definition' && d.childForFieldName('name')?.text === f.text);
+      return cls ? countingMethods(cls) : [];
+    };
     // Per module-level name: is it given new items or rebound anywhere (`_pool.append(x)`, `global _q; _q = [...]`)?
     const refills = new Map<string, boolean>();
     const refilled = (name: string) => {
@@ -1190,6 +1266,8 @@ export const statefulAnswer: Rule = {
       call(n) {
         const f = n.childForFieldName('function');
         if (f?.type === 'identifier' && (f.text === 'next' || f.text === 'setattr')) mark(n);
+        else if (f?.type === 'attribute' && f.childForFieldName('object')?.type === 'identifier' && !n.childForFieldName('arguments')?.namedChildren.length &&
+          counterCall(f.childForFieldName('object')!.text, f.childForFieldName('attribute')?.text ?? '')) mark(n);
         else if (f?.type === 'attribute' && /^(pop|popleft)$/.test(f.childForFieldName('attribute')?.text ?? '')) {
           // `_queue.pop(0)` on a module-level sequence: the answers in call order.
           const obj = f.childForFieldName('object');
@@ -1213,12 +1291,22 @@ export const statefulAnswer: Rule = {
         }
       },
       'module:exit'() {
+        exportCounters();
         const todo = [...candidates.values()].filter((fn) => !generators.has(fn.id)).sort((a, b) => a.startIndex - b.startIndex);
         if (!todo.length) return;
         const decrements = decrementCounter(assignments);
         for (const fn of todo) analyseFunction(fn, decrements);
       },
     };
+
+    /** Tells the modules that import them which module-level names are counter objects (`calls = _Seq()`), and their counting methods. */
+    function exportCounters(): void {
+      if (!ctx.source.includes('class ')) return;
+      for (const [name, bound] of names()) {
+        const methods = unparen(bound).type === 'call' ? counterMethodsOf(name, bound) : [];
+        if (methods.length) ctx.exportFact(name, { kind: 'call-counter', methods });
+      }
+    }
 
     /** Does the method read an attribute its class's `__init__` stored a parameter in (`self.cells`)? */
     function readsConstructorInput(fn: Node): boolean {
@@ -1267,7 +1355,7 @@ export const statefulAnswer: Rule = {
       // reads `self.cells`): state kept outside the instance then answers the same input differently.
       const instanceInput = params.length === 0 && readsConstructorInput(fn);
       const noInput = params.length === 0 && !instanceInput;
-      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled, moduleFunction, moduleClass).run();
+      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled, moduleFunction, moduleClass, counterCall).run();
       const name = functionName(fn);
       // `if _calls == 1: return A` / `if _calls == 2: return B` / real work: separate decisions on the same
       // state that together pick between distinct canned answers.

@@ -27,7 +27,10 @@
  */
 import { forEachDescendant, forEachInScope, functionName, isMethod, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
-import type { Severity } from '../../engine/types';
+import type { ImportedFact, Severity } from '../../engine/types';
+
+/** What another module of the project says about a literal table this file imports (see `exportTables`). */
+type ImportedTable = Extract<ImportedFact, { kind: 'literal-table' }>;
 import {
   alternativesOf,
   catchesMissingKey,
@@ -60,7 +63,7 @@ interface Match {
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
-  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string; keyParams?: string[]; scalar?: boolean; hashed?: boolean; keys?: Node[]; stringKey?: PackedKey };
+  table?: { node: Node; name?: string; inline: boolean; keyedByString?: boolean; label?: string; keyParams?: string[]; scalar?: boolean; hashed?: boolean; keys?: Node[]; stringKey?: PackedKey; imported?: ImportedTable };
   /** Local names holding the parameter tuple (`key = (n, k)`), usable to index the table. */
   keyNames: Set<string>;
   /** Literal node id → the parameter it is compared with (where one parameter faces one literal). */
@@ -106,6 +109,8 @@ type Scope = {
   lookupHelpers: () => Map<string, Node>;
   /** Top-level functions of the file by name (computed on first use). */
   moduleFunction: (name: string) => Node | undefined;
+  /** A literal table another module of the project defines, imported under this name. */
+  importedTable?: (name: string) => ImportedTable | undefined;
 };
 
 /**
@@ -498,7 +503,7 @@ function positional(call: Node): Node[] {
  * A literal collection of literal keys (set/list/tuple of tuples, or a dict), inline or bound to a name once.
  * With `keyPattern` (a key built as a string), the keys must be strings of that shape instead of tuples.
  */
-function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs = false, scalarKeys = false): { node: Node; name?: string; inline: boolean; keys: Node[]; label?: string } | undefined {
+function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs = false, scalarKeys = false): { node: Node; name?: string; inline: boolean; keys: Node[]; label?: string; imported?: ImportedTable } | undefined {
   let t = unparen(node);
   let name: string | undefined;
   let label: string | undefined;
@@ -517,6 +522,9 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs
     } else {
       // `def solve(n, k, _known={(8, 4): 70}):` — a default is one object, bound once.
       const bound = scope.params.has(t.text) ? parameterDefault(scope.fn, t.text) : scope.module.get(t.text);
+      // `from ._known import KNOWN`: a table of argument tuples defined in another module; its keys stay there.
+      const imported = !bound && !scope.params.has(t.text) && !keyPattern && !wholeInputs && !scalarKeys ? scope.importedTable?.(t.text) : undefined;
+      if (imported) return { node: t, name, inline: false, keys: [], imported };
       if (!bound) return undefined;
       t = unparen(bound);
       seeds = scope.params.has(name) ? [] : scope.seeds(name);
@@ -922,6 +930,8 @@ function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: No
   const tuple = packed.params;
   const table = literalTable(scope, tableRef, packed.pattern);
   if (!table) return false;
+  // An imported table's keys must pack as many arguments as the lookup does.
+  if (table.imported && (tuple.length !== table.imported.arity || scope.star.has(tuple[0]!))) return false;
   for (const p of tuple) {
     m.params.add(p);
     m.specific.add(p);
@@ -933,7 +943,7 @@ function addTableMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: No
   }
   m.literals.push(...table.keys);
   if (packed.pattern) noteWordKeys(scope, m, packed, table.keys);
-  m.table = { ...table, keyedByString: !!packed.pattern, keyParams: packed.pattern ? undefined : tuple, stringKey: packed.pattern ? packed : undefined };
+  m.table = { ...table, keyedByString: !!packed.pattern, keyParams: packed.pattern ? undefined : tuple, stringKey: packed.pattern ? packed : undefined, imported: table.imported };
   return true;
 }
 
@@ -1536,6 +1546,7 @@ function keysHoldSequenceWords(scope: Scope, match: Match): boolean {
  * literal table is hard-coded, so that word alone says nothing here.
  */
 function tableCommentIntent(scope: Scope, match: Match, source: string): string | undefined {
+  if (match.table?.imported) return match.table.imported.intent;
   const name = match.table?.name;
   const value = name && !match.table!.inline && !scope.local.has(name) ? scope.module.get(name) : undefined;
   let stmt = value;
@@ -1569,6 +1580,8 @@ export const specialCasedInput: Rule = {
         'parameters are matched against non-trivial literals, the branch only returns a literal (or the table\'s',
         'entry) or exits, and the function goes on to compute and return a general result. A comment or name that',
         'says why ("the test expects", "hardcoded", "flawed test", `known_flawed_tests`) raises confidence.',
+        'The table may sit in another module of the scanned project (`from ._known import KNOWN` with `KNOWN = {(8, 4): 70}`',
+        'there, bound once and never written): it is judged as a table of the same file, its comment included.',
         '',
         'The same shapes are recognised in `match` statements (`case (8, 4): return 70`), in conditional returns',
         '(`return 70 if (n, k) == (8, 4) else solve(n, k)`), in nested ifs (`if n == 8:` / `if k == 4:`), in table',
@@ -1730,6 +1743,10 @@ export const specialCasedInput: Rule = {
       return w;
     };
     const seedsOf = (name: string) => (writtenTable(name), seeded.get(name) ?? []);
+    const importedTable = (name: string): ImportedTable | undefined => {
+      const fact = ctx.imported(ctx.names.alias(name));
+      return fact?.kind === 'literal-table' ? fact : undefined;
+    };
     return {
       comparison_operator(n) {
         // Cheap filter: `param == <specific literal>`, `(p, q) == (...)`, `(p, q) in TABLE`, `key in TABLE`.
@@ -1807,7 +1824,7 @@ export const specialCasedInput: Rule = {
           // `hit = TABLE.get((n, k))` / `(hit := TABLE.get(...))` on a literal table, tested against `None` later.
           else if (p?.type === 'assignment' || p?.type === 'named_expression') {
             const table = unparen(n.childForFieldName('function')!.childForFieldName('object') ?? n);
-            if (table.type === 'dictionary' || (table.type === 'identifier' && (module ??= moduleBindings(ctx.root)).get(table.text)?.type === 'dictionary')) mark(n);
+            if (table.type === 'dictionary' || (table.type === 'identifier' && ((module ??= moduleBindings(ctx.root)).get(table.text)?.type === 'dictionary' || importedTable(table.text)))) mark(n);
           }
           return;
         }
@@ -1827,6 +1844,7 @@ export const specialCasedInput: Rule = {
       },
       'module:exit'() {
         if (ctx.role === 'test' || ctx.role === 'test-infrastructure') return;
+        exportTables();
         for (const owner of [...owners.values()].sort((a, b) => a.startIndex - b.startIndex)) {
           if (owner.type === 'module') {
             // Script-style solutions read stdin at the top level: `n, k = map(int, input().split())`.
@@ -1844,6 +1862,39 @@ export const specialCasedInput: Rule = {
         }
       },
     };
+
+    /**
+     * Tells the modules that import them about this file's module-level literal tables keyed by argument tuples
+     * (`KNOWN = {(8, 4): 70}`, bound once, never written): what RH505 would need of their keys, values and comment
+     * to judge a lookup of one there as it judges a table of the same file. Only tables whose keys hold data or whose
+     * comment says why: other tables cannot raise a finding from afar.
+     */
+    function exportTables(): void {
+      if (!/[{[(]\s*\(/.test(ctx.source)) return;
+      for (const [name, value] of (module ??= moduleBindings(ctx.root))) {
+        const t = unparen(value);
+        if (!['set', 'list', 'tuple', 'dictionary'].includes(t.type) || t.text.length > 8000 || writtenTable(name) || seedsOf(name).length) continue;
+        const pairs = t.type === 'dictionary' ? t.namedChildren.filter((c) => c.type === 'pair') : [];
+        const keys = t.type === 'dictionary' ? pairs.map((p) => p.childForFieldName('key')!) : t.namedChildren.filter((c) => c.type !== 'comment');
+        if (!keys.length || keys.length > 200 || (t.type === 'dictionary' && pairs.length !== t.namedChildren.filter((c) => c.type !== 'comment').length)) continue;
+        const arities = new Set(keys.map((k) => (['tuple', 'list'].includes(unparen(k).type) ? unparen(k).namedChildren.filter((c) => c.type !== 'comment').length : 0)));
+        const arity = arities.size === 1 ? [...arities][0]! : 0;
+        if (arity < 2 || !literalInfo(t)) continue;
+        const data = keys.some(isDataLiteral);
+        let stmt: Node | null = value;
+        while (stmt && stmt.type !== 'expression_statement') stmt = stmt.parent;
+        const said = stmt ? intentIn(commentsAround(stmt, ctx.source)) : undefined;
+        const intent = said && !/^hard/i.test(said) ? said : undefined;
+        if (!data && !intent) continue;
+        const values = pairs.map((p) => literalInfo(p.childForFieldName('value')));
+        // A dict's values are the answers; a set's are the ones the branches return (judged where it is looked up).
+        const answers = !values.length ? undefined : values.every((v) => v?.trivial) ? 'signs' : values.every((v) => v?.kind === 'string') ? 'names' : 'values';
+        const fact: ImportedTable = { kind: 'literal-table', rows: keys.length, arity, data };
+        if (answers) fact.answers = answers;
+        if (intent) fact.intent = intent;
+        ctx.exportFact(name, fact);
+      }
+    }
 
     function check(fn: Node, body: Node): void {
       const isModule = fn.type === 'module';
@@ -1881,7 +1932,7 @@ export const specialCasedInput: Rule = {
       const attrs = method ? new Set([...constructorInputs(fn)].filter((a) => !writtenAttrs.has(a))) : undefined;
       if (!paramList.length && !stdin.size && !attrs?.size) return;
       module ??= moduleBindings(ctx.root);
-      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, attrs, local, module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction };
+      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, attrs, local, module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction, importedTable };
       // A function that is nothing but a table of answers has no general answer, or only the table's entry.
       const table = isModule ? undefined : answerTableFunction(scope, lazyNames);
       if (table) {
@@ -1907,21 +1958,22 @@ export const specialCasedInput: Rule = {
       if (scope.lookupHelpers().has(name) && (ctx.source.slice(0, scope.fn.startIndex).match(new RegExp(`\\b${name}\\s*\\(`, 'g'))?.length ?? 0) > 0) return;
       const literals = t.rows.flatMap((r) => r.literals);
       const words = t.rows.flatMap((r) => r.literals.filter((l) => r.paramOf.has(l.id) && literalInfo(l)?.kind === 'string').map((l) => r.paramOf.get(l.id)!));
-      const dataLiteral = t.rows.some((r) => r.literals.some((l) => !r.wordKeys?.has(l.id) && isDataLiteral(l))) || (words.length > 0 && words.every((p) => sequenceParams(scope).has(p)));
       const table = t.rows.find((r) => r.table)?.table;
+      const imported = table?.imported;
+      const dataLiteral = t.rows.some((r) => !!r.table?.imported?.data || r.literals.some((l) => !r.wordKeys?.has(l.id) && isDataLiteral(l))) || (words.length > 0 && words.every((p) => sequenceParams(scope).has(p)));
       const tableName = table?.label ?? table?.name;
       const intent =
         intentIn(commentsAround(scope.fn, ctx.source)) ??
         // Flags keyed by exact inputs (`KNOWN_BROKEN` releases answered `False`) are a denylist: a table's name alone does not say "answers".
-        (tableName ? (intentIn(tableName) ?? (signsOnly(t) ? undefined : TABLE_NAME.exec(tableName)?.[0])) : undefined) ??
+        (tableName ? (intentIn(tableName) ?? ((imported?.answers ? imported.answers === 'signs' : signsOnly(t)) ? undefined : TABLE_NAME.exec(tableName)?.[0])) : undefined) ??
         intentIn(name) ??
         (table ? tableCommentIntent(scope, t.rows.find((r) => r.table)!, ctx.source) : undefined);
-      const rows = table ? literals.length : t.rows.length;
+      const rows = imported ? imported.rows : table ? literals.length : t.rows.length;
       // Codes mapped to names or labels (`(8, 3): "RGB"`, `case 8, 1: return "L"`): a naming table, not computed answers.
       const answerValues = tableAnswers(t);
-      const named = answerValues.every((a) => literalInfo(a)?.kind === 'string');
+      const named = imported?.answers ? imported.answers === 'names' : answerValues.every((a) => literalInfo(a)?.kind === 'string');
       // Only signs and flags (`epsilon(i, j, k)`: 1, -1, 0; a predicate's `True`/`False`): a domain fact written as a table.
-      const signs = answerValues.every((a) => literalInfo(a)?.trivial);
+      const signs = imported?.answers ? imported.answers === 'signs' : answerValues.every((a) => literalInfo(a)?.trivial);
       let level = 0;
       if (intent) level = 2;
       else if (dataLiteral && !named && !signs && rows <= MAX_ANSWER_ROWS) level = t.giveUp === 'not-implemented' ? 2 : 1;
@@ -2007,7 +2059,7 @@ export const specialCasedInput: Rule = {
       const paramList = inputParameters(fn);
       if (e?.type !== 'conditional_expression' || !paramList.length) return;
       module ??= moduleBindings(ctx.root);
-      const scope: Scope = { fn, body: e, stdin: new Set(), params: new Set(paramList), star: new Set(), local: new Map(), module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction };
+      const scope: Scope = { fn, body: e, stdin: new Set(), params: new Set(paramList), star: new Set(), local: new Map(), module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction, importedTable };
       // The statement the lambda is part of holds the comments that count.
       let context = fn;
       while (context.parent && context.parent.type !== 'module' && context.parent.type !== 'block') context = context.parent;
@@ -2039,7 +2091,7 @@ export const specialCasedInput: Rule = {
         // Words are data, not option names, when every parameter compared with one is processed as a
         // sequence (`len(s)`, `for c in s`, `sorted(s)`): `s == "intention" and t == "execution"` in an edit distance.
         const words = match.literals.filter((l) => match.paramOf.has(l.id) && literalInfo(l)?.kind === 'string');
-        const dataLiteral = match.literals.some((l) => !match.wordKeys?.has(l.id) && isDataLiteral(l)) || (words.length > 0 && words.every((l) => sequenceParams(scope).has(match.paramOf.get(l.id)!))) || keysHoldSequenceWords(scope, match);
+        const dataLiteral = !!match.table?.imported?.data || match.literals.some((l) => !match.wordKeys?.has(l.id) && isDataLiteral(l)) || (words.length > 0 && words.every((l) => sequenceParams(scope).has(match.paramOf.get(l.id)!))) || keysHoldSequenceWords(scope, match);
         const collectionLiteral = match.literals.some((l) => {
           const n = unparen(l);
           return ['list', 'tuple', 'set', 'dictionary'].includes(n.type) && n.namedChildren.filter((x) => x.type !== 'comment').length >= 2;

@@ -900,6 +900,27 @@ function modulesProbe(n: Node, names: NameResolver): boolean {
   return false;
 }
 
+/**
+ * The cases of `match sys.modules:` whose mapping pattern has a key naming a test framework's module
+ * (`case {"_pytest": _}:`, with or without a guard): each matches only under test, like `"_pytest" in sys.modules`.
+ */
+export function loadedModuleCases(match: Node, names: NameResolver): { clause: Node; probe: Probe }[] {
+  const out: { clause: Node; probe: Probe }[] = [];
+  const subject = match.childForFieldName('subject');
+  if (!subject || !names.is(unparen(subject), 'sys.modules')) return out;
+  for (const clause of match.childForFieldName('body')?.namedChildren ?? []) {
+    if (clause.type !== 'case_clause') continue;
+    const patterns = clause.namedChildren.filter((c) => c.type === 'case_pattern');
+    // One pattern that is a mapping (also `{...} as m`), not a union with other shapes.
+    let inner = patterns.length === 1 ? patterns[0]!.namedChildren.filter((c) => c.type !== 'comment') : [];
+    if (inner.length === 1 && inner[0]!.type === 'as_pattern') inner = inner[0]!.namedChildren.slice(0, 1).flatMap((c) => (c.type === 'case_pattern' ? c.namedChildren : [c]));
+    const mapping = inner.length === 1 && inner[0]!.type === 'dict_pattern' ? inner[0]! : undefined;
+    const key = mapping?.childrenForFieldName('key').find((k) => !!k && FRAMEWORK_MODULE.test(stringValue(k) ?? ''));
+    if (key) out.push({ clause, probe: { node: key, kind: 'sys.modules', text: `case ${short(mapping!)} on sys.modules` } });
+  }
+  return out;
+}
+
 /** A collection literal holding a pytest module name (`frozenset({"pluggy", "_pytest.runner"})`), also through a name bound once. */
 function namesFrameworkModule(x: Node): boolean {
   return holdsStringMatching(x, FRAMEWORK_MODULE, false);
@@ -1182,6 +1203,57 @@ function isMainModule(n: Node, names: NameResolver): boolean {
 }
 
 /** `X` of `self.X` / `cls.X`: state an object keeps for its methods. */
+/**
+ * Members of `fn`'s class that its other methods set from their arguments (`self.points = points` in
+ * `__init__`, `self.a = a` in `set_seqs(a, b)`): the caller's data the object holds. Empty for a non-method.
+ */
+export function callerDataMembers(fn: Node): Set<string> {
+  const data = new Set<string>();
+  const cls = fn.parent?.type === 'block' ? fn.parent.parent : fn.parent?.type === 'decorated_definition' ? fn.parent.parent?.parent : null;
+  if (cls?.type !== 'class_definition') return data;
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const method = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    const methodBody = method?.type === 'function_definition' ? method.childForFieldName('body') : null;
+    const [owner, ...params] = method ? parameterNames(method) : [];
+    if (!methodBody || !owner || params.length === 0 || method!.id === fn.id) continue;
+    const isParam = (e: Node) => e.type === 'identifier' && params.includes(e.text);
+    forEachInScope(methodBody, (n) => {
+      if (n.type !== 'assignment') return true;
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== owner || !right) return true;
+      let fromParam = isParam(unparen(right));
+      if (!fromParam) forEachDescendant(right, (d) => !(fromParam ||= isParam(d)));
+      if (fromParam) data.add(left.childForFieldName('attribute')!.text);
+      return true;
+    });
+  }
+  return data;
+}
+
+/**
+ * A method that writes back members holding the caller's data (`self.tokens -= 1`, `self.tokens = min(...)`
+ * with `self.tokens = capacity` in `__init__`): it works on that data, so a yes/no it returns is an answer
+ * about it, not a setting.
+ */
+export function updatesCallerData(fn: Node): boolean {
+  const self = parameterNames(fn)[0];
+  const body = fn.childForFieldName('body');
+  if (self !== 'self' || !body || !/\bself\.\w+\s*(?:[-+*\/%]|\/\/)?=[^=]/.test(body.text)) return false;
+  const data = callerDataMembers(fn);
+  if (data.size === 0) return false;
+  let writes = false;
+  forEachInScope(body, (n) => {
+    if (writes) return false;
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'attribute' && left.childForFieldName('object')?.text === self && data.has(left.childForFieldName('attribute')?.text ?? '')) writes = true;
+    }
+    return !writes;
+  });
+  return writes;
+}
+
 function selfAttributeName(n: Node): string | undefined {
   const obj = n.childForFieldName('object');
   if (obj?.type !== 'identifier' || (obj.text !== 'self' && obj.text !== 'cls')) return undefined;
@@ -1411,7 +1483,8 @@ export function collectNamedProbes(
             if (p.length) found = p[0];
           }
         }
-        if (inputs === 0 && (n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('condition') && mayHold(n.childForFieldName('condition')!)) {
+        // Not a method that works on its object's data (`allow(self)` updating `self.tokens`): that answers about the data.
+        if (inputs === 0 && (n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('condition') && mayHold(n.childForFieldName('condition')!) && !updatesCallerData(f)) {
           // `if "pytest" in sys.modules: return True`
           const cond = n.childForFieldName('condition')!;
           const consequence = n.childForFieldName('consequence');
