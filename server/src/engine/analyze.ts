@@ -222,7 +222,7 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   if (!input.fromExec) {
     const exports = { ...moduleExports(root, input.source, input.path, names), ...ruleExports };
     if (Object.keys(exports).length) result.exports = exports;
-    const imports = importedNames(root, input.source, names);
+    const imports = importedNames(root, input.source);
     if (imports) result.imports = imports;
     const hookBindings = hookBindingsOf(root, input.source, names);
     if (hookBindings) result.hookBindings = hookBindings;

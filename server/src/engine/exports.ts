@@ -14,6 +14,9 @@ import type { HookBinding, ImportedFact, ModuleExports } from './types';
  * environment, processes): another name of something in them (`hard_stop = os._exit`) is worth telling the
  * modules that import it. Other names (`_ = gettext`) would only make files be analysed twice for nothing.
  */
+/** Text of a value that may name a watched module's attribute (`os._exit`, `getattr(_s, "exit")`, `__import__("sys")`). */
+const MAY_NAME_MODULE = /\b(builtins|sys|os|posix|nt|_pytest|pytest|pluggy|unittest|doctest|time|datetime|inspect|traceback|gc|atexit|signal|subprocess|importlib|threading|_thread|math|cmath|numpy|np|functools|getattr|__import__|import_module)\b|^\.|\b_\w+\b/;
+
 export const WATCHED_MODULES = /^(builtins|sys|os|posix|nt|_pytest|pytest|pluggy|unittest|doctest|time|datetime|inspect|traceback|gc|atexit|signal|subprocess|importlib|threading|_thread|math|cmath|numpy|functools)(\.|$)/;
 
 /**
@@ -45,7 +48,8 @@ export function moduleExports(root: Node, source: string, path: string, names: (
     if (v.type === 'true' || v.type === 'false' || v.type === 'none') candidates.set(name, { kind: 'constant', literal: v.type === 'true' ? 'True' : v.type === 'false' ? 'False' : 'None' });
     else {
       // `stop = os._exit`, `done = getattr(sys, "exit")`: another name of something the importing file can resolve.
-      const q = v.type === 'attribute' || v.type === 'identifier' || v.type === 'call' ? names().qualify(v) : undefined;
+      // Resolved only when it can name something of a module: an import's name in it, or a dynamic lookup.
+      const q = (v.type === 'attribute' || v.type === 'identifier' || v.type === 'call') && MAY_NAME_MODULE.test(v.text) ? names().qualify(v) : undefined;
       const variable = q ? undefined : envFlagVariable(v, names);
       if (q && q !== name && (q.startsWith('.') || WATCHED_MODULES.test(q))) candidates.set(name, q.startsWith('.') ? { kind: 'alias', target: q } : { kind: 'refers-to', qualified: q });
       else if (variable) candidates.set(name, { kind: 'env-flag', variable });
@@ -162,33 +166,51 @@ function importedByFrom(root: Node, local: string): boolean {
   return root.namedChildren.some((stmt) => stmt.type === 'import_from_statement' && fromImports(stmt).some(([name]) => name === local));
 }
 
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 /** The qualified names a file imports with `from ... import` anywhere in it (what `settings.imported` can answer). */
-export function importedNames(root: Node, source: string, names: () => NameResolver): string[] | undefined {
+export function importedNames(root: Node, source: string): string[] | undefined {
   if (!source.includes('import')) return undefined;
   const out = new Set<string>();
-  // Module-level names an import binds (`from . import settings`, `import vecmath`), whose attributes the file may read.
-  const imported = new Set<string>();
+  // Names an import binds (`from . import settings`, `import vecmath`) and what they stand for, whose attributes the
+  // file may read: `settings.TESTING`, `vecmath.HAS_SIMD`, found in the text (a mention in a comment costs a lookup).
+  const bound = new Map<string, string>();
   for (const stmt of root.descendantsOfType('import_from_statement')) {
     for (const [local, q] of fromImports(stmt!)) {
       out.add(q);
-      imported.add(local);
+      // Modules are named in lower case (`from . import settings`); `List`, `Path`, `HAS_X` are not read through.
+      if (/^[a-z_][a-z0-9_]*$/.test(local)) bound.set(local, q);
     }
   }
-  for (const stmt of root.namedChildren) {
-    if (stmt.type !== 'import_statement') continue;
-    for (const item of stmt.namedChildren) {
-      const local = item.type === 'aliased_import' ? item.childForFieldName('alias')?.text : item.type === 'dotted_name' ? item.namedChild(0)?.text : undefined;
-      if (local) imported.add(local);
+  for (const stmt of root.descendantsOfType('import_statement')) {
+    for (const item of stmt!.namedChildren) {
+      if (item.type === 'aliased_import') {
+        const alias = item.childForFieldName('alias')?.text;
+        const name = item.childForFieldName('name')?.text;
+        if (alias && name) bound.set(alias, name);
+      } else if (item.type === 'dotted_name') {
+        const first = item.namedChild(0)?.text;
+        if (first) bound.set(first, first);
+      }
     }
   }
-  // `settings.TESTING`, `vecmath.HAS_SIMD`: one attribute of an imported name, as the importing file qualifies it.
-  if (imported.size) {
-    for (const attr of root.descendantsOfType('attribute')) {
-      const object = attr!.childForFieldName('object');
-      if (object?.type !== 'identifier' || !imported.has(object.text)) continue;
-      const q = names().alias(object.text);
-      const name = attr!.childForFieldName('attribute')?.text;
-      if (q && name) out.add(`${q}.${name}`);
+  // One pass over the dots of the text: the name before each one, if an import bound it, and the name after.
+  if (bound.size) {
+    for (let dot = source.indexOf('.'); dot >= 0; dot = source.indexOf('.', dot + 1)) {
+      let start = dot;
+      while (start > 0 && isWordCode(source.charCodeAt(start - 1))) start--;
+      if (start === dot || (start > 0 && source.charCodeAt(start - 1) === 0x2e)) continue;
+      const q = bound.get(source.slice(start, dot));
+      if (q === undefined) continue;
+      let end = dot + 1;
+      while (end < source.length && isWordCode(source.charCodeAt(end))) end++;
+      if (end > dot + 1 && !isDigitCode(source.charCodeAt(dot + 1))) out.add(`${q}.${source.slice(dot + 1, end)}`);
     }
   }
   return out.size ? [...out] : undefined;

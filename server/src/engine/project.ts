@@ -42,6 +42,8 @@ export class ProjectIndex {
   /** Last segment → full module keys, for absolute imports whose root folder is not known. */
   private readonly byLast = new Map<string, string[]>();
   private withExports = 0;
+  /** Last segments of the modules that have exports: most imports name none of them and are settled by one lookup. */
+  private readonly exportingLast = new Set<string>();
 
   /** Registers a module (every file of the project, with or without exports: hooks may be bound to any). */
   add(path: string, exports: ModuleExports | undefined): void {
@@ -57,7 +59,10 @@ export class ProjectIndex {
       keys.push(key);
     }
     list.push({ path, exports: exports ?? {} });
-    if (exports && Object.keys(exports).length) this.withExports++;
+    if (exports && Object.keys(exports).length) {
+      this.withExports++;
+      this.exportingLast.add(segments[segments.length - 1]!);
+    }
   }
 
   /** Whether any module has exports (else no import has an answer). */
@@ -73,6 +78,11 @@ export class ProjectIndex {
       // `pytest.raises`, `os._exit`: the rules' own names for these, even when the project holds pytest itself
       // (whose `__init__.py` re-exports `_pytest.python_api.raises`).
       if (WATCHED_MODULES.test(q)) continue;
+      // An absolute name whose module ends in a segment no exporting module ends in has no answer.
+      if (q.charCodeAt(0) !== 0x2e) {
+        const last = q.lastIndexOf('.');
+        if (last < 0 || !this.exportingLast.has(q.slice(q.lastIndexOf('.', last - 1) + 1, last))) continue;
+      }
       const fact = this.resolve(path, q, 0);
       if (fact && fact.kind !== 'alias') (out ??= {})[q] = fact;
     }
