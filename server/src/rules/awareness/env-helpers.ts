@@ -1067,6 +1067,13 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
       out.push({ node: n, kind: 'named', text: variable });
       return false;
     }
+    if (n.type === 'attribute' && named.qualified?.size && !isAssignedHere(n)) {
+      const text = named.qualified.get(names.qualify(n) ?? '');
+      if (text) {
+        out.push({ node: n, kind: 'named', text });
+        return false;
+      }
+    }
     if (n.type === 'attribute' && named.attributes.size > 0 && !isAssignedHere(n)) {
       const attr = selfAttributeName(n);
       if (attr && named.attributes.has(attr)) {
@@ -1262,7 +1269,7 @@ function selfAttributeName(n: Node): string | undefined {
 
 /** Some variable, attribute or function holds a check. */
 export function hasNamedProbes(named: NamedProbes): boolean {
-  return named.variables.size > 0 || named.functions.size > 0 || named.attributes.size > 0 || named.parametric.size > 0;
+  return named.variables.size > 0 || named.functions.size > 0 || named.attributes.size > 0 || named.parametric.size > 0 || (named.qualified?.size ?? 0) > 0;
 }
 
 /** The scope key of module-level (and class-body) names in `NamedProbes.variables`. */
@@ -1272,19 +1279,33 @@ const MODULE_SCOPE = -1;
 export interface ImportedProbes {
   functions: Map<string, string>;
   variables: Map<string, string>;
+  /** Names read through their module (`settings.TESTING`), by the qualified name this file reads. */
+  qualified?: Map<string, string>;
 }
 
 /** The probes this file imports (`from ._env import under_test`), from the project's facts; undefined for none. */
 export function importedProbes(ctx: Pick<RuleContext, 'root' | 'imported' | 'importedWith'>): ImportedProbes | undefined {
-  if (!ctx.importedWith('test-run-probe').length) return undefined;
-  const out: ImportedProbes = { functions: new Map(), variables: new Map() };
+  const probes = ctx.importedWith('test-run-probe');
+  if (!probes.length) return undefined;
+  const out: ImportedProbes = { functions: new Map(), variables: new Map(), qualified: new Map() };
+  const imported = new Set<string>();
   for (const stmt of ctx.root.descendantsOfType('import_from_statement')) {
     for (const [local, qualified] of fromImports(stmt!)) {
       const fact = ctx.imported(qualified);
-      if (fact?.kind === 'test-run-probe') (fact.call ? out.functions : out.variables).set(local, `${local}${fact.call ? '()' : ''} (${fact.detail})`);
+      if (fact?.kind !== 'test-run-probe') continue;
+      imported.add(qualified);
+      (fact.call ? out.functions : out.variables).set(local, `${local}${fact.call ? '()' : ''} (${fact.detail})`);
     }
   }
-  return out.functions.size || out.variables.size ? out : undefined;
+  // Read through the module (`settings.TESTING`, `lintr._in_ci()` after `import lintr`).
+  for (const q of probes) {
+    const fact = ctx.imported(q);
+    if (imported.has(q) || fact?.kind !== 'test-run-probe') continue;
+    const name = q.slice(q.lastIndexOf('.') + 1);
+    if (fact.call) out.functions.set(name, `${name}() (${fact.detail})`);
+    else out.qualified!.set(q, `${q.replace(/^\.+/, '')} (${fact.detail})`);
+  }
+  return out.functions.size || out.variables.size || out.qualified!.size ? out : undefined;
 }
 
 /**
@@ -1405,6 +1426,8 @@ export interface NamedProbes {
    * call of it in the file that passes a test's name there (`_called_from("test_")`) is a probe.
    */
   parametric: Map<string, { name: string; index: number }>;
+  /** Probe names of another module read through its module (`settings.TESTING`), by qualified name → description. */
+  qualified?: Map<string, string>;
 }
 
 /**
@@ -1423,6 +1446,7 @@ export function collectNamedProbes(
   const named: NamedProbes = { variables: new Map(), functions: new Map(), attributes: new Map(), parametric: new Map() };
   for (const [name, text] of imported?.functions ?? []) named.functions.set(name, text);
   for (const [name, text] of imported?.variables ?? []) named.variables.set(name, new Map([[MODULE_SCOPE, text]]));
+  if (imported?.qualified?.size) named.qualified = imported.qualified;
   const mayHold = (n: Node) => !mayHoldProbe || hasNamedProbes(named) || mayHoldProbe(n);
   const assignments: Node[] = [];
   const functions: Node[] = [];
