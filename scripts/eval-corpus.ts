@@ -8,11 +8,11 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, initParser, severityRank, type Finding } from '../server/src/engine';
+import { analyze, analyzeProject, initParser, severityRank, type Finding } from '../server/src/engine';
 import { locateWasm } from '../server/src/host/wasm';
 import { readSourceFile } from '../server/src/host/read';
 import { ALL_RULES } from '../server/src/rules/registry';
-import { listFixtures, parseFixture } from '../test/support/fixtures';
+import { listFixtures, listProjectFixtures, parseFixture } from '../test/support/fixtures';
 
 const repo = path.join(__dirname, '..');
 
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   if (errors.length) console.log(`${errors.length} files skipped or with rule errors:`), errors.slice(0, 20).forEach((e) => console.log(`  ${e.path}: ${e.message}`));
 }
 
-/** Per rule folder of test/fixtures: how many fixture files give exactly their expected findings. */
+/** Per rule folder of test/fixtures: how many fixture files (and project folders) give exactly their expected findings. */
 function fixtureResults(): Record<string, { passed: number; total: number }> {
   const out: Record<string, { passed: number; total: number }> = {};
   for (const file of listFixtures()) {
@@ -106,6 +106,21 @@ function fixtureResults(): Record<string, { passed: number; total: number }> {
     const entry = (out[code] ??= { passed: 0, total: 0 });
     entry.total++;
     if (JSON.stringify(actual) === JSON.stringify(expected) && result.ruleErrors.length === 0) entry.passed++;
+  }
+  // A project fixture (a folder) counts once: it passes when every one of its files gives exactly its expectations.
+  for (const project of listProjectFixtures()) {
+    const code = path.basename(path.dirname(project.root));
+    const fixtures = project.files.map((f) => parseFixture(f, project.root));
+    const results = analyzeProject(fixtures.map((f) => ({ source: f.source, path: f.virtualPath })), ALL_RULES);
+    const key = (line: number, rule: string, severity: string) => `${line}:${rule}:${severity}`;
+    const ok = results.every((result, i) => {
+      const actual = result.findings.map((f) => key(f.range.start.line, f.rule, f.severity)).sort();
+      const expected = fixtures[i]!.expectations.map((e) => key(e.line, e.rule, e.severity)).sort();
+      return JSON.stringify(actual) === JSON.stringify(expected) && result.ruleErrors.length === 0;
+    });
+    const entry = (out[code] ??= { passed: 0, total: 0 });
+    entry.total++;
+    if (ok) entry.passed++;
   }
   return out;
 }
