@@ -236,11 +236,28 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
  */
 function withImportedNames(source: string, root: Node, imported: Readonly<Record<string, ImportedFact>>): string {
   const lines: string[] = [];
-  for (const stmt of root.descendantsOfType('import_from_statement')) {
-    for (const [local, qualified] of fromImports(stmt!)) {
-      const fact = Object.prototype.hasOwnProperty.call(imported, qualified) ? imported[qualified] : undefined;
-      if (fact?.kind === 'refers-to') lines.push(`# imported: ${local} = ${fact.qualified}`);
+  // What each import binds, by the qualified name it stands for: `from ._compat import hard_stop`, and modules
+  // read through (`from imgtool import platform_shims`, `import pkgx`) whose attributes may be imported names.
+  const byQualified = new Map<string, string>();
+  for (const stmt of root.descendantsOfType('import_from_statement')) for (const [local, qualified] of fromImports(stmt!)) byQualified.set(qualified, local);
+  for (const stmt of root.descendantsOfType('import_statement')) {
+    for (const item of stmt!.namedChildren) {
+      const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.type === 'dotted_name' ? item.namedChild(0)?.text : undefined;
+      const local = item.type === 'aliased_import' ? item.childForFieldName('alias')?.text : name;
+      if (name && local) byQualified.set(name, local);
     }
+  }
+  for (const [qualified, fact] of Object.entries(imported)) {
+    if (fact.kind !== 'refers-to') continue;
+    const local = byQualified.get(qualified);
+    if (local !== undefined) {
+      lines.push(`# imported: ${local} = ${fact.qualified}`);
+      continue;
+    }
+    // `platform_shims.halt`: an attribute of an imported module.
+    const dot = qualified.lastIndexOf('.');
+    const owner = dot > 0 ? byQualified.get(qualified.slice(0, dot)) : undefined;
+    if (owner !== undefined) lines.push(`# imported: ${owner}.${qualified.slice(dot + 1)} = ${fact.qualified}`);
   }
   return lines.length ? `${source}\n${lines.join('\n')}\n` : source;
 }

@@ -142,8 +142,14 @@ export function hookBindingsOf(root: Node, source: string, names: () => NameReso
       for (const st of def.childForFieldName('body')?.namedChildren ?? []) {
         const call = st.type === 'expression_statement' ? st.namedChild(0) : null;
         const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
-        const qualified = fn?.type === 'identifier' ? names().alias(fn.text) : undefined;
-        if (qualified && !qualified.startsWith('builtins.') && importedByFrom(root, fn!.text)) out.push({ qualified, hook });
+        if (fn?.type === 'identifier') {
+          const qualified = names().alias(fn.text);
+          if (qualified && !qualified.startsWith('builtins.') && importedByFrom(root, fn.text)) out.push({ qualified, hook });
+        } else if (fn?.type === 'attribute' && fn.childForFieldName('object')?.type === 'identifier') {
+          // `norm.normalize(report)` with `from tests import _normalize as norm`: a helper module's function.
+          const qualified = names().qualify(fn);
+          if (qualified && !qualified.startsWith('builtins.') && !WATCHED_MODULES.test(qualified)) out.push({ qualified, hook });
+        }
       }
       continue;
     }

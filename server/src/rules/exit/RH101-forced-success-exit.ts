@@ -1562,7 +1562,11 @@ const EXIT_NAMES = new Set(['exit', '_exit', 'quit', 'SystemExit']);
  * like an exit, the name itself: it then counts only if `possibleExitAliases` has it, which the caller
  * checks last because that scan of the source is costly.
  */
-function mayExit(n: Node, names: NameResolver): boolean | string {
+/**
+ * @param importsOtherNames the file imports other names of things from the project (`platform_shims.halt` for
+ *   `os._exit`, see `RuleContext.source`): an attribute call not spelt like an exit is resolved too.
+ */
+function mayExit(n: Node, names: NameResolver, importsOtherNames = false): boolean | string {
   let target: Node | null;
   if (n.type === 'call') target = n.childForFieldName('function');
   else {
@@ -1587,7 +1591,7 @@ function mayExit(n: Node, names: NameResolver): boolean | string {
     }
     return EXIT_NAMES.has(name) || name;
   }
-  if (target.type === 'attribute') return EXIT_NAMES.has(target.childForFieldName('attribute')?.text ?? '');
+  if (target.type === 'attribute') return EXIT_NAMES.has(target.childForFieldName('attribute')?.text ?? '') || (importsOtherNames && !!exitKindOfQualified(names.qualify(target)));
   return target.type === 'call' || target.type === 'subscript';
 }
 
@@ -1800,8 +1804,9 @@ function listeners(ctx: RuleContext): Listeners {
     const exit = forwarders.get(fn.text);
     return exit && forwardedExitSite(call, exit);
   };
+  const importsOtherNames = ctx.source.includes('\n# imported: ');
   const collect = (n: Node) => {
-    const may = mayExit(n, ctx.names);
+    const may = mayExit(n, ctx.names, importsOtherNames);
     if (may === false) {
       const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) ?? threadedExitSite(n, ctx.names) ?? forwardedExit(n) ?? (mayExec(n, ctx.names) ? execSuccessSite(n, ctx.names) : undefined) : undefined);
       if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
