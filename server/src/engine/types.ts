@@ -125,6 +125,7 @@ export interface AnalysisSettings {
  *   the file importing it resolves it to;
  * - `result-patching-function`: a function that rebinds the test framework's result or runner machinery so
  *   failures are not reported (`detail`: what it does); calling it at import applies it to the whole run;
+ * - `swallowing-manager`: a context manager whose block's failures are dropped (`how`: by what);
  * - `alias`: the module imports the name from `target` (a package's re-export, or an import under another name),
  *   followed by the project index;
  * - `literal-table`: bound once, and never written, to a literal table keyed by literal argument tuples of `arity`
@@ -140,6 +141,7 @@ export type ImportedFact =
   | { kind: 'always-true-function' }
   | { kind: 'refers-to'; qualified: string }
   | { kind: 'result-patching-function'; detail: string }
+  | { kind: 'swallowing-manager'; how: string }
   | { kind: 'alias'; target: string }
   | { kind: 'call-counter'; methods: string[] }
   | { kind: 'literal-table'; rows: number; arity: number; data: boolean; answers?: 'names' | 'signs' | 'values'; intent?: string };

@@ -675,6 +675,25 @@ function suppressedKinds(withStmt: Node, names: NameResolver): string | undefine
   return undefined;
 }
 
+/**
+ * An `__exit__` result that is true when the exception is an assertion failure: `issubclass(exc_type, AssertionError)`
+ * (or `Exception`), alone or after `exc_type is not None and`.
+ */
+function swallowsAssertionType(value: Node, excType: string | undefined): boolean {
+  if (!excType) return false;
+  let v = unparen(value);
+  if (v.type === 'boolean_operator' && v.child(1)?.type === 'and') {
+    const left = unparen(v.childForFieldName('left')!);
+    if (!(left.type === 'comparison_operator' && /^\s*\w+\s+is\s+not\s+None\s*$/.test(left.text) && left.namedChild(0)?.text === excType)) return false;
+    v = unparen(v.childForFieldName('right')!);
+  }
+  if (v.type !== 'call' || v.childForFieldName('function')?.text !== 'issubclass') return false;
+  const args = callArguments(v).positional;
+  if (args[0]?.text !== excType || !args[1]) return false;
+  const types = unparen(args[1]).type === 'tuple' ? unparen(args[1]).namedChildren : [unparen(args[1])];
+  return types.some((t) => ASSERTION_CATCHERS.has(t.text.slice(t.text.lastIndexOf('.') + 1)) || BROAD_CATCHERS.has(t.text));
+}
+
 /** `with lenient():` where the file's own `lenient` swallows every failure of its block: the manager and how it swallows. */
 function localSwallowingManager(withStmt: Node, ctx: RuleContext): { display: string; how: string } | undefined {
   const clause = withStmt.namedChildren.find((c) => c.type === 'with_clause');
@@ -684,9 +703,12 @@ function localSwallowingManager(withStmt: Node, ctx: RuleContext): { display: st
     if (value?.type === 'as_pattern') value = value.namedChild(0);
     const call = value ? unparen(value) : undefined;
     const callee = call?.type === 'call' ? call.childForFieldName('function') : undefined;
-    // A bare name only: the file's own class or generator (most managers are imported or methods).
-    if (callee?.type !== 'identifier' || ctx.names.alias(callee.text) !== undefined) continue;
-    const how = swallowingManagers(ctx.root, ctx.names).get(callee.text);
+    if (callee?.type !== 'identifier' && callee?.type !== 'attribute') continue;
+    // The file's own class or generator, or one a helper module of the project defines (`from tests.support import
+    // checkpoint`, `ctx.expected_drift()`), which that module's analysis reports.
+    const imported = ctx.imported(callee.type === 'identifier' ? ctx.names.alias(callee.text) : ctx.names.qualify(callee));
+    const own = callee.type === 'identifier' && ctx.names.alias(callee.text) === undefined ? swallowingManagers(ctx.root, ctx.names).get(callee.text) : undefined;
+    const how = own ?? (imported?.kind === 'swallowing-manager' ? imported.how : undefined);
     if (how) return { display: call!.text.length > 40 ? `${callee.text}(...)` : call!.text, how };
   }
   return undefined;
@@ -728,6 +750,8 @@ function exitSwallows(method: Node): boolean {
   const body = method.childForFieldName('body');
   const last = body?.namedChildren.filter((c) => c.type !== 'comment').pop();
   const value = last?.type === 'return_statement' ? last.namedChildren.find((c) => c.type !== 'comment') : undefined;
+  // `return exc_type is not None and issubclass(exc_type, AssertionError)`: true exactly for failed checks.
+  if (value && swallowsAssertionType(value, parameterNames(method)[1])) return true;
   if (!body || !value || literalTruth(value) !== true) return false;
   const exceptionParams = new Set(parameterNames(method).slice(1));
   let readsException = false;
@@ -1023,6 +1047,7 @@ export const swallowedAssertion: Rule = {
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
+        'A context manager of a test helper module that drops its block\'s assertion failures (a generator catching `AssertionError` around `yield`, an `__exit__` returning `True` or `issubclass(exc_type, AssertionError)`) counts where a test imports and uses it; one that re-raises with a better message, or swallows only the exception a test expects (`issubclass(exc_type, KeyError)`), stays quiet.',
         '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet, and so does a failure inside the try that the handler lets through (`try: assert_close(a, b); pytest.fail("accepted") except AssertionError: pass`: `pytest.fail()` raises `Failed`, which neither `except AssertionError` nor `except Exception` catches; `raise RuntimeError(...)` under `except AssertionError`). `self.fail()` there raises an AssertionError and is swallowed with the rest.',
         'A test named for the assertion method whose failure it catches (`test_assertNoResultConsumesFailure` around `self.assertNoResult(d)`) tests that method\'s behaviour on failure and stays quiet.',
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`, and a list of collected failures that the test asserts empty, raises from, hands to `pytest.fail()`, returns or passes on (`failures.append(e)`, then `assert not failures`); a list the test does not bind itself (a fixture parameter, a module list) may be checked elsewhere and stays quiet too. Reads that only print or log the list (`print(failures)`, `if errors: log.warning(...)`, `summary = "\\n".join(...)` then `print(summary)`) do not check it.',
@@ -1039,6 +1064,8 @@ export const swallowedAssertion: Rule = {
   },
   create(ctx) {
     if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure') return {};
+    // Tests elsewhere in the project that run their checks under this file's swallowing managers.
+    if (/contextmanager|__a?exit__/.test(ctx.source)) for (const [name, how] of swallowingManagers(ctx.root, ctx.names)) ctx.exportFact(name, { kind: 'swallowing-manager', how });
     return {
       try_statement(node) {
         checkTry(ctx, node);
