@@ -125,6 +125,8 @@ export interface AnalysisSettings {
  *   the file importing it resolves it to;
  * - `result-patching-function`: a function that rebinds the test framework's result or runner machinery so
  *   failures are not reported (`detail`: what it does); calling it at import applies it to the whole run;
+ * - `always-true-comparison`: a module-level function of two or more parameters that returns `True` and does
+ *   nothing else (`def amounts_match(self, other): return True`), for a class that installs it as `__eq__`;
  * - `swallowing-manager`: a context manager whose block's failures are dropped (`how`: by what);
  * - `alias`: the module imports the name from `target` (a package's re-export, or an import under another name),
  *   followed by the project index;
@@ -142,6 +144,7 @@ export type ImportedFact =
   | { kind: 'refers-to'; qualified: string }
   | { kind: 'result-patching-function'; detail: string }
   | { kind: 'swallowing-manager'; how: string }
+  | { kind: 'always-true-comparison' }
   | { kind: 'alias'; target: string }
   | { kind: 'call-counter'; methods: string[] }
   | { kind: 'literal-table'; rows: number; arity: number; data: boolean; answers?: 'names' | 'signs' | 'values'; intent?: string };

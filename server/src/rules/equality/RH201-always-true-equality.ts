@@ -16,8 +16,8 @@
  */
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
-import type { ReportRelated, Rule } from '../../engine/rule';
-import { callArguments, type Node } from '../../engine/ast';
+import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
+import { callArguments, definitionOf, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
 import { foreignTypeFallbacks } from './foreign-fallback';
@@ -202,6 +202,7 @@ export const alwaysTrueEquality: Rule = {
         'If a test needs a match-anything placeholder, keep it in the tests (`unittest.mock.ANY`).',
       ].join(' '),
       lookAlikes: [
+        '`__eq__ = amounts_match` where another module of the project (code under test) defines `amounts_match(self, other)` to only return `True`: an error like the same function written in the class; a comparator there that compares, or an always-true predicate not installed as `__eq__`, stays quiet.',
         '`return isinstance(other, Same)` — a real (type-based) comparison: quiet.',
         'Questions about `self` whose answer Python does not fix: `isinstance(self, type(other))`, `isinstance(self, Mapping)` in a mixin (depends on the class it ends up in), `hasattr(self, "_cache")` for an attribute set later or only on some paths (or when a subclass in the file brings its own `__init__`), `bool(self)` for a class with `__len__`/`__bool__` or any base, `self` rebound in the body, a `@staticmethod`: quiet. `self is None` (never true) is an always-false `__eq__`: quiet.',
         '`if self is other: return True` followed by a real comparison: quiet.',
@@ -234,6 +235,10 @@ export const alwaysTrueEquality: Rule = {
     },
   },
   create(ctx) {
+    // Classes of other modules that install this file's always-true two-argument functions as `__eq__` (code
+    // under test: a test helper's always-true predicate is RH401's to tell the tests about).
+    if (!isTestSide(ctx.role)) for (const name of alwaysTrueComparisons(ctx.root)) ctx.exportFact(name, { kind: 'always-true-comparison' });
+    if (ctx.importedWith('always-true-comparison').length) reportImportedComparisons(ctx);
     // `__lt__` and `__gt__` (or `__le__` and `__ge__`) that both always answer yes: every ordering and
     // tolerance assertion (`lo <= r <= hi`, `abs(r - e) < 1e-6` with a self-returning `__sub__`) passes.
     const reportContradictoryOrderings = () => {
@@ -403,3 +408,44 @@ export const alwaysTrueEquality: Rule = {
     };
   },
 };
+
+/** Module-level functions of two or more parameters whose body only returns `True` (a docstring aside). */
+function alwaysTrueComparisons(root: Node): string[] {
+  const out: string[] = [];
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'function_definition' || parameterNames(stmt).length < 2) continue;
+    const body = (stmt.childForFieldName('body')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
+    const last = body[body.length - 1];
+    const value = last?.type === 'return_statement' ? last.namedChildren.find((c) => c.type !== 'comment') : undefined;
+    const rest = body.slice(0, -1).every((st) => st.type === 'pass_statement' || (st.type === 'expression_statement' && st.namedChild(0)?.type === 'string'));
+    if (value && unparen(value).type === 'true' && rest) out.push(stmt.childForFieldName('name')!.text);
+  }
+  return out;
+}
+
+/**
+ * `class Money: __eq__ = amounts_match` (or `= _internal.amounts_match`) where another module of the project defines
+ * `amounts_match` to return `True` whatever it is given: the class's equality is always true, as if written here.
+ */
+function reportImportedComparisons(ctx: RuleContext): void {
+  for (const stmt of ctx.root.namedChildren) {
+    const cls = definitionOf(stmt);
+    if (cls.type !== 'class_definition') continue;
+    for (const member of cls.childForFieldName('body')?.namedChildren ?? []) {
+      const a = member.type === 'expression_statement' ? member.namedChild(0) : null;
+      const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+      const right = a?.childForFieldName('right');
+      if (left?.text !== '__eq__' || !right || (right.type !== 'identifier' && right.type !== 'attribute')) continue;
+      const qualified = right.type === 'identifier' ? ctx.names.alias(right.text) : ctx.names.qualify(right);
+      if (ctx.imported(qualified)?.kind !== 'always-true-comparison') continue;
+      const name = cls.childForFieldName('name')?.text ?? 'the class';
+      const testSide = isTestSide(ctx.roleAt(a!));
+      ctx.report({
+        node: left,
+        message: `\`${name}.__eq__\` is \`${right.text}\`, which ${qualified!.replace(/^\.+/, '').replace(/\.[^.]*$/, '')} defines to return \`True\` whatever it is compared with, so \`assert result == expected\` passes for any expected value${testSide ? ' (in test code)' : ''}.`,
+        severity: testSide ? 'info' : 'error',
+      });
+    }
+  }
+}
+
