@@ -2,7 +2,7 @@
  * What a module tells the modules that import it (project.ts joins them): facts about its module-level
  * names, and the names it imports. Computed by analyze() for every file, from the tree it already has.
  */
-import { stringValue, unparen, type Node } from './ast';
+import { moduleAssignments, stringValue, unparen, type Node } from './ast';
 import type { NameResolver } from './names';
 import type { HookBinding, ImportedFact, ModuleExports } from './types';
 
@@ -31,15 +31,7 @@ export function moduleExports(root: Node, source: string, path: string, names: (
   let out: ModuleExports | undefined;
   const put = (name: string, fact: ImportedFact) => ((out ??= {})[name] = fact);
   const assigned = new Map<string, Node | null>();
-  for (const stmt of root.namedChildren) {
-    if (stmt.type !== 'expression_statement') continue;
-    const a = stmt.namedChild(0);
-    if (a?.type !== 'assignment') continue;
-    const left = a.childForFieldName('left');
-    const right = a.childForFieldName('right');
-    if (left?.type !== 'identifier') continue;
-    assigned.set(left.text, assigned.has(left.text) || !right ? null : right);
-  }
+  for (const [name, values] of moduleAssignments(root)) assigned.set(name, values.length === 1 ? values[0]! : null);
   // The facts first (cheap), then whether the name keeps them (one pass over the file's identifiers).
   const candidates = new Map<string, ImportedFact>();
   for (const [name, value] of assigned) {
