@@ -341,10 +341,25 @@ function isNoTestsCollectedGuard(node: Node): boolean {
   for (let p = node.parent; p && p.type !== 'function_definition'; p = p.parent) {
     if (p.type === 'if_statement' || p.type === 'elif_clause') {
       const cond = p.childForFieldName('condition');
-      if (cond && /NO_TESTS_COLLECTED|==\s*5\b|\b5\s*==/.test(cond.text)) return true;
+      if (cond && (NO_TESTS_TEXT.test(cond.text) || comparesWithNoTestsConstant(cond))) return true;
     }
   }
   return false;
+}
+
+const NO_TESTS_TEXT = /NO_TESTS_COLLECTED|==\s*5\b|\b5\s*==/;
+
+/** `exitstatus == NO_TESTS` with `NO_TESTS = pytest.ExitCode.NO_TESTS_COLLECTED` (or `5`) bound once at module level. */
+function comparesWithNoTestsConstant(cond: Node): boolean {
+  const c = unparen(cond);
+  if (c.type !== 'comparison_operator' || !/==/.test(c.children.filter((x) => !x!.isNamed).map((x) => x!.type).join(' '))) return false;
+  let root: Node = c;
+  while (root.parent) root = root.parent;
+  return c.namedChildren.some((o) => {
+    if (o.type !== 'identifier') return false;
+    const values = moduleAssignments(root).get(o.text);
+    return values?.length === 1 && /^(\w+\.)*NO_TESTS_COLLECTED$|^5$/.test(values[0]!.text.trim());
+  });
 }
 
 /** `/exitstatus|testsfailed|excepthook|atexit|pytest|finalize/` and `/exit|testsfailed|excepthook|success_codes/`, searched by rare letters. */
