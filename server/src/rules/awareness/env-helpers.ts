@@ -864,6 +864,8 @@ function modulesProbe(n: Node, names: NameResolver): boolean {
         if (FRAMEWORK_MODULE.test(stringValue(c) ?? '')) named = true;
         return false;
       }
+      // A name bound once to such a string, also built (`_HARNESS = "_py" + "test"`).
+      if (c.type === 'identifier' && c.parent?.type !== 'attribute' && FRAMEWORK_MODULE.test(builtText(c) ?? '')) named = true;
       return true;
     });
     return named;
@@ -871,7 +873,7 @@ function modulesProbe(n: Node, names: NameResolver): boolean {
   if (n.type === 'comparison_operator') {
     const [a, b] = n.namedChildren;
     if (!a || !b || n.namedChildCount !== 2 || !/\bin$/.test(comparisonOperator(n))) return false;
-    if (!FRAMEWORK_MODULE.test(stringValue(a) ?? '')) return false;
+    if (!FRAMEWORK_MODULE.test(stringValue(a) ?? builtText(a) ?? '')) return false;
     const rb = unparen(b);
     if (names.is(rb, 'sys.modules')) return true;
     if (rb.type === 'call') {
@@ -991,12 +993,13 @@ export function captureTableNames(root: Node): Set<string> {
 /** Names bound once to a collection of test-framework module names (`_HOSTS = frozenset({"_pytest.runner", ...})`): their reads count like the strings. */
 export function frameworkModuleTableNames(root: Node): Set<string> {
   const out = new Set<string>();
-  if (!/pytest|unittest/.test(root.text)) return out;
+  // Also a lone name built from pieces (`_HARNESS = "_py" + "test"`), whose text spells no framework.
+  if (!/pytest|unittest|test["']/.test(root.text)) return out;
   for (const a of root.descendantsOfType('assignment')) {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');
-    if (left?.type !== 'identifier' || !right || right.text.length > 400 || out.has(left.text) || !/pytest|unittest/.test(right.text)) continue;
-    if (!namesFrameworkModule(right)) continue;
+    if (left?.type !== 'identifier' || !right || right.text.length > 400 || out.has(left.text) || !/pytest|unittest|test["']/.test(right.text)) continue;
+    if (!namesFrameworkModule(right) && !FRAMEWORK_MODULE.test(builtText(right) ?? '')) continue;
     const bound = valueOf(left, { orModule: true });
     if (bound && unparen(bound).id === unparen(right).id) out.add(left.text);
   }
