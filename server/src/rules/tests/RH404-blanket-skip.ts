@@ -28,6 +28,7 @@ import { baseExpressions, callArguments, decoratorsOf, definitionOf, dottedName,
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
+import { checkHypothesisPhases } from './hypothesis-phases';
 import {
   alwaysTakenLoopGuard,
   blanketMark,
@@ -1036,6 +1037,7 @@ export const blanketSkip: Rule = {
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
       lookAlikes: [
+        'Hypothesis settings that run no example are blanket skips too: `@settings(phases=[])` on a `@given` test, `phases=(Phase.explicit,)` on one without `@example` (also through a name, `_fast = settings(...)`), and a profile with `phases=[]` that the same file registers and loads (an explicit-only profile: info). Fewer examples (`max_examples=20`), phases that still generate, and profiles that are not loaded here stay quiet.',
         'Rebindings that wrap the test itself (`test_x = deferredGenerator(test_x)`), attributes set on it (`test_x.todo = ...`), deletions under a condition, of helpers, or of a test class that other test classes of the file extend (a base kept from running alone): quiet.',
         '`pytest.mark.skipif(<condition>)`, `unittest.skipIf(<condition>)`, `pytest.importorskip(...)` stay quiet, also on a module flag that an import probe or the environment sets (`HAVE_TZ = True` then `HAVE_TZ = False` in `except ImportError:`, `RUN_SLOW = os.environ.get(...)`).',
         'Fixtures that skip under a condition (`if not url: pytest.skip(...)`), after their `yield`/`return`, or that no test of the file requests stay quiet; autouse fixtures are RH303\'s. A conftest fixture that always skips is a warning, or `info` when its reason names the environment.',
@@ -1057,37 +1059,52 @@ export const blanketSkip: Rule = {
     },
   },
   create(ctx) {
-    // Every finding is a skip site (`skipSiteOf`, which needs `SKIP_WORDS`) or a mark or flag whose name
-    // spells `skip` (`mark.skip`, `skipif`, `unittest.skip`, `skipIf`, `skipUnless`, `__unittest_skip__`).
-    // Names are case-sensitive, so the case-exact words (searched with indexOf) are enough.
-    if (ctx.role === 'test-infrastructure') {
-      // A conftest's fixtures serve the tests around it: one that always skips skips them all.
-      return whenMentioned(ctx, SKIP_WORDS, () => ({
-        'module:exit'() {
-          for (const stmt of ctx.root.namedChildren) {
-            const def = definitionOf(stmt);
-            if (def.type === 'function_definition') checkFixture(ctx, def);
-          }
-        },
-      }));
-    }
-    if (ctx.role !== 'test' && ctx.role !== 'code-under-test') return {};
-    const skips = whenMentioned(ctx, ctx.role === 'test' ? TEST_FILE_WORDS : SKIP_WORDS, () => listeners(ctx));
-    // A test module's `load_tests` hook can drop every test without any skip word, and so can `del test_x`.
-    const loadTests = ctx.role === 'test' && ctx.source.includes('load_tests');
-    const takesBack = ctx.role === 'test' && TAKES_BACK_TEXT.test(ctx.source);
-    if (!loadTests && !takesBack) return skips;
-    const skipsExit = skips['module:exit'];
+    const listeners = blanketSkipListeners(ctx);
+    // Hypothesis settings that run no example (`phases=[]`): no skip word, so checked on their own.
+    if ((ctx.role !== 'test' && ctx.role !== 'test-infrastructure') || !/\bphases\s*=/.test(ctx.source)) return listeners;
+    const exit = listeners['module:exit'];
     return {
-      ...skips,
+      ...listeners,
       'module:exit'() {
-        skipsExit?.();
-        if (loadTests) checkLoadTests(ctx);
-        if (takesBack) checkTestsTakenBack(ctx);
+        exit?.();
+        checkHypothesisPhases(ctx);
       },
     };
   },
 };
+
+/** The blanket skips proper (the hypothesis check is added by `create`). */
+function blanketSkipListeners(ctx: RuleContext): Listeners {
+  // Every finding is a skip site (`skipSiteOf`, which needs `SKIP_WORDS`) or a mark or flag whose name
+  // spells `skip` (`mark.skip`, `skipif`, `unittest.skip`, `skipIf`, `skipUnless`, `__unittest_skip__`).
+  // Names are case-sensitive, so the case-exact words (searched with indexOf) are enough.
+  if (ctx.role === 'test-infrastructure') {
+    // A conftest's fixtures serve the tests around it: one that always skips skips them all.
+    return whenMentioned(ctx, SKIP_WORDS, () => ({
+      'module:exit'() {
+        for (const stmt of ctx.root.namedChildren) {
+          const def = definitionOf(stmt);
+          if (def.type === 'function_definition') checkFixture(ctx, def);
+        }
+      },
+    }));
+  }
+  if (ctx.role !== 'test' && ctx.role !== 'code-under-test') return {};
+  const skips = whenMentioned(ctx, ctx.role === 'test' ? TEST_FILE_WORDS : SKIP_WORDS, () => listeners(ctx));
+  // A test module's `load_tests` hook can drop every test without any skip word, and so can `del test_x`.
+  const loadTests = ctx.role === 'test' && ctx.source.includes('load_tests');
+  const takesBack = ctx.role === 'test' && TAKES_BACK_TEXT.test(ctx.source);
+  if (!loadTests && !takesBack) return skips;
+  const skipsExit = skips['module:exit'];
+  return {
+    ...skips,
+    'module:exit'() {
+      skipsExit?.();
+      if (loadTests) checkLoadTests(ctx);
+      if (takesBack) checkTestsTakenBack(ctx);
+    },
+  };
+}
 
 /** What a blanket skip in a test file spells: `SKIP_WORDS`, or `expectedFailure` on a class. */
 const TEST_FILE_WORDS = new MentionedWords([
