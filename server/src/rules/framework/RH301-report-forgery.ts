@@ -663,6 +663,7 @@ export const reportForgery: Rule = {
         'Fix the code until the test passes, or mark a known failure honestly with `@pytest.mark.xfail(reason=..., strict=True)` ' +
         'so it is reported as xfailed. Hooks may read reports (screenshots, logs) or make outcomes stricter, never softer.',
       lookAlikes: [
+        'A `pytest_report_teststatus` that hands back a status from a function of its file (`return _label(report)`) is judged by what that function returns and under which conditions: "passed" for failed reports is an error, "passed" only for passed reports stays quiet.',
         'Hooks that only read reports: screenshots or logs on failure, `setattr(item, "rep_" + rep.when, rep)`, summaries listing `terminalreporter.stats["failed"]`; editing the other categories of `terminalreporter.stats` (warnings, deselected, a plugin\'s own "rerun").',
         'Making an outcome stricter: `rep.outcome = "failed"` (e.g. strict XPASS), also through `outcome.get_result()`, a dict of overrides, a table keyed by the outcome that keeps "failed" failed, or `rep.passed and leaked and "failed" or rep.outcome`.',
         'In an old-style `hookwrapper=True` hook, `(yield)` is pluggy\'s result object, not the report.',
@@ -1082,12 +1083,20 @@ function emitForgeries(ctx: RuleContext, forgeries: Forgery[], hookWhere: string
 function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void {
   const scope = hookScope(fn);
   if (!scope) return;
-  const candidates: { node: Node; category: string; forFailed?: boolean }[] = [];
+  const candidates: { node: Node; category: string; forFailed?: boolean; within?: Node }[] = [];
   let dicts: DictResolver | undefined;
-  // Returned statuses, each branch of a conditional one on its own (a lambda hook's body is its return).
-  for (const { node, value } of returnedValues(fn)) {
+  // Returned statuses, each branch of a conditional one on its own (a lambda hook's body is its return); a status
+  // the hook hands back from a function of the file (`return _label(report)`) is judged in that function.
+  const returns = returnedValues(fn).map((r) => ({ ...r, within: undefined as Node | undefined }));
+  for (const r of [...returns]) {
+    const v = r.value && unparen(r.value);
+    const callee = v?.type === 'call' ? v.childForFieldName('function') : undefined;
+    const helper = callee?.type === 'identifier' ? moduleFunctionNamed(ctx.root, callee.text) : undefined;
+    if (helper && helper.id !== fn.id) for (const h of returnedValues(helper)) returns.push({ ...h, within: helper });
+  }
+  for (const { node, value, within } of returns) {
     const c = statusCategory(value);
-    if (c) candidates.push({ node, category: c });
+    if (c) candidates.push({ node, category: c, within });
     // A status looked up by outcome in a table (`return STATUS.get(report.outcome)`): the entry for
     // "failed" is what failing tests are shown as.
     const table = statusTable(value, (dicts ??= dictResolver(fn, ctx.root)));
@@ -1104,8 +1113,8 @@ function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void 
       }
     }
   });
-  for (const { node, category, forFailed } of candidates) {
-    const gates = gatesOf(node, fn);
+  for (const { node, category, forFailed, within } of candidates) {
+    const gates = gatesOf(node, within ?? fn);
     let verdict: Severity | undefined;
     if (category === 'passed') {
       if (gatedBy(gates, mentionsPassed) || gatedBy(gates, throughLocals(fn, mentionsXfail))) continue;
