@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): RewardHackApi {
     // Hovers link to the rule documentation through our own command and nothing else.
     markdown: { isTrusted: { enabledCommands: [EXPLAIN_RULE_COMMAND] } },
     // [tool.reward-hack-detector] lives there: the server re-reads it when one changes.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/pyproject.toml') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,pytest.ini,tox.ini,setup.cfg}') },
     errorHandler: crashHandler(output),
     middleware: {
       workspace: {

@@ -5,8 +5,9 @@
  */
 import * as path from 'node:path';
 import type { AnalysisSettings, SeveritySetting } from '../engine';
-import { matchesGlobs } from '../engine';
+import { DEFAULT_TEST_GLOBS, DEFAULT_TEST_INFRASTRUCTURE_GLOBS, matchesGlobs } from '../engine';
 import { ConfigResolver, type ProjectConfig } from '../host/config';
+import { PytestRolesResolver } from '../host/pytest-roles';
 import { EntryPointResolver } from '../host/scripts';
 
 export interface CliOverrides {
@@ -32,6 +33,7 @@ export class SettingsBuilder {
     private readonly overrides: CliOverrides,
     private readonly configs = new ConfigResolver(),
     private readonly entryPoints = new EntryPointResolver(),
+    private readonly pytestRoles = new PytestRolesResolver(),
   ) {}
 
   forFile(fsPath: string): FileSettings {
@@ -45,8 +47,12 @@ export class SettingsBuilder {
       select: this.overrides.select,
       ignore: this.overrides.ignore,
     };
-    const testFiles = this.overrides.testFiles ?? config?.testFiles;
+    // pytest's own configuration adds to the defaults: `python_files = check_*.py` are tests, `pytest11` plugins
+    // are test infrastructure (globs given on the command line or in our table replace the test defaults).
+    const roles = this.pytestRoles.forFile(abs);
+    const testFiles = this.overrides.testFiles ?? config?.testFiles ?? (roles?.testFiles.length ? [...DEFAULT_TEST_GLOBS, ...roles.testFiles] : undefined);
     if (testFiles) settings.testFiles = testFiles;
+    if (roles?.infrastructureFiles.length) settings.testInfrastructureFiles = [...DEFAULT_TEST_INFRASTRUCTURE_GLOBS, ...roles.infrastructureFiles];
     // Functions the project declares as commands (`[project.scripts]`) are entry points.
     const commands = this.entryPoints.forFile(abs);
     if (commands.length) settings.entryPointFunctions = commands;

@@ -32,6 +32,8 @@ import {
   analyzeForest,
   analyzeTree,
   createParser,
+  DEFAULT_TEST_GLOBS,
+  DEFAULT_TEST_INFRASTRUCTURE_GLOBS,
   initParser,
   unanalysableReason,
   type AnalysisInput,
@@ -40,6 +42,7 @@ import {
 } from '../engine';
 import { DEFAULT_PARSE_TIME_LIMIT_MS } from '../engine/analyze';
 import { ConfigResolver, type ProjectConfig } from '../host/config';
+import { PytestRolesResolver } from '../host/pytest-roles';
 import { EntryPointResolver } from '../host/scripts';
 import { readSourceFile } from '../host/read';
 import { locateWasm } from '../host/wasm';
@@ -103,6 +106,7 @@ export class RewardHackServer {
   /** Project configuration (pyproject.toml), read as the CLI reads it; cleared when such a file changes. */
   private readonly configs = new ConfigResolver();
   private readonly entryPoints = new EntryPointResolver();
+  private readonly pytestRoles = new PytestRolesResolver();
   /** Editor settings merged with the project file, per resource; rebuilt when either changes. */
   private readonly effective = new Map<string, { editor: EditorSettings; value: EffectiveSettings }>();
   private readonly loggedConfigProblems = new Set<string>();
@@ -290,9 +294,10 @@ export class RewardHackServer {
 
   private watchedFilesChanged(params: DidChangeWatchedFilesParams): void {
     const changes = Array.isArray(params?.changes) ? params.changes : [];
-    if (!changes.some((c) => typeof c?.uri === 'string' && /(^|[/\\])pyproject\.toml$/i.test(c.uri))) return;
+    if (!changes.some((c) => typeof c?.uri === 'string' && /(^|[/\\])(pyproject\.toml|pytest\.ini|tox\.ini|setup\.cfg)$/i.test(c.uri))) return;
     this.configs.clear();
     this.entryPoints.clear();
+    this.pytestRoles.clear();
     this.settingsChanged();
   }
 
@@ -317,6 +322,11 @@ export class RewardHackServer {
       // Functions the project declares as commands (`[project.scripts]`) are entry points.
       const commands = this.entryPoints.forFile(fsPath);
       if (commands.length) value.analysis = { ...value.analysis, entryPointFunctions: commands };
+      // pytest's configuration: `python_files` are tests, `pytest11` plugins test infrastructure (unless the editor
+      // or the project file sets the test globs).
+      const roles = this.pytestRoles.forFile(fsPath);
+      if (roles?.testFiles.length && !editor.testFiles && !config?.testFiles) value.analysis = { ...value.analysis, testFiles: [...(value.analysis.testFiles ?? DEFAULT_TEST_GLOBS), ...roles.testFiles] };
+      if (roles?.infrastructureFiles.length) value.analysis = { ...value.analysis, testInfrastructureFiles: [...DEFAULT_TEST_INFRASTRUCTURE_GLOBS, ...roles.infrastructureFiles] };
     }
     this.effective.set(resource, { editor, value });
     return value;
