@@ -385,6 +385,21 @@ class FileJudge {
     return found;
   }
 
+  /** Every call of the module-level function `fn` in this file (at least one) is in a fork's child branch. */
+  private calledOnlyInForkChild(fn: Node): boolean {
+    const name = functionName(fn);
+    let calls = 0;
+    let allChild = true;
+    for (const c of this.ctx.root.descendantsOfType('call')) {
+      const callee = c!.childForFieldName('function');
+      if (callee?.type !== 'identifier' || callee.text !== name) continue;
+      calls++;
+      const scope = enclosingFunction(c!) ?? this.ctx.root;
+      if (!this.scopeForks(scope) || this.forkBranch(c!, scope) !== 'child') allChild = false;
+    }
+    return calls > 0 && allChild;
+  }
+
   /** 'parent' when the exit is in the branch a fork's parent takes (`if pid:`, `if os.fork() > 0:`). */
   private forkBranch(site: Node, scope: Node): 'parent' | 'child' | 'unknown' {
     for (let p = site.parent; p && p.id !== scope.id; p = p.parent) {
@@ -776,6 +791,10 @@ class FileJudge {
         return undefined;
       }
     }
+    // A module-level function that the file calls only in a fork's child branch (`if pid == 0: child_main()`) is
+    // the child's main: its exit ends the child.
+    const outer = enclosingDefs[enclosingDefs.length - 1];
+    if (outer && outer.parent?.type === 'module' && this.ctx.source.includes('fork') && this.calledOnlyInForkChild(outer)) return undefined;
 
     const role = this.ctx.role;
     const defs = chain.filter((f) => f.type === 'function_definition');
