@@ -30,6 +30,7 @@ import type { Fix, Severity } from '../../engine/types';
 import { whenMentioned } from '../../engine/prefilter';
 import {
   alwaysTrueOperand,
+  chainOperands,
   calleeLastName,
   classHasSetUp,
   comparisonOperator,
@@ -47,6 +48,7 @@ import {
   isFailingSample,
   isLocalSampleTest,
   isModuleLevel,
+  isOrLink,
   isTestFunction,
   knownAssertAliases,
   literalTruth,
@@ -705,15 +707,8 @@ class ModuleSwitches {
  * is imported from), so the assertion checks nothing unless someone turns the switch on. Returns the excuse in full.
  */
 function switchedOffOperand(cond: Node, switches: ModuleSwitches): string | undefined {
-  const top = unparen(cond);
-  if (top.type !== 'boolean_operator' || top.child(1)?.type !== 'or') return undefined;
-  const stack = [top];
-  while (stack.length) {
-    const n = unparen(stack.pop()!);
-    if (n.type === 'boolean_operator' && n.child(1)?.type === 'or') {
-      stack.push(n.childForFieldName('right')!, n.childForFieldName('left')!);
-      continue;
-    }
+  if (!isOrLink(unparen(cond))) return undefined;
+  for (const n of chainOperands(cond, isOrLink)) {
     let why: string | undefined;
     if (n.type === 'identifier') why = switches.onBecause(n.text);
     else if (n.type === 'not_operator') {

@@ -577,19 +577,33 @@ function isTrueBoolean(node: Node): boolean {
   return n.type === 'not_operator' && literalTruth(n.childForFieldName('argument')) === false;
 }
 
+/** A link of an `or` chain (`a or b`). */
+export function isOrLink(n: Node): boolean {
+  return n.type === 'boolean_operator' && n.child(1)?.type === 'or';
+}
+
+/**
+ * The operands of a chain of one operator (`a or b or c`, `a | b | c`), parentheses stripped, in document order;
+ * iterative, since hostile input nests thousands deep. Stops once more than `max` operands are collected.
+ */
+export function chainOperands(node: Node, isLink: (n: Node) => boolean, max = Infinity): Node[] {
+  const operands: Node[] = [];
+  const stack = [unparen(node)];
+  while (stack.length && operands.length <= max) {
+    const n = stack.pop()!;
+    if (isLink(n)) stack.push(unparen(n.childForFieldName('right')!), unparen(n.childForFieldName('left')!));
+    else operands.push(n);
+  }
+  return operands;
+}
+
 /**
  * `ok | True`, `(det(m) == 24) | (not False)`: a bitwise `|` chain with `True` among operands that are not all
  * constants. For a bool (or an int) the result is true whatever the other side: `or True` spelled with `|`.
  * Returns the `True` operand.
  */
 export function bitwiseOrTrue(node: Node): Node | undefined {
-  const operands: Node[] = [];
-  const stack = [unparen(node)];
-  while (stack.length && operands.length <= 16) {
-    const n = stack.pop()!;
-    if (n.type === 'binary_operator' && n.child(1)?.type === '|') stack.push(unparen(n.childForFieldName('right')!), unparen(n.childForFieldName('left')!));
-    else operands.push(n);
-  }
+  const operands = chainOperands(node, (n) => n.type === 'binary_operator' && n.child(1)?.type === '|', 16);
   if (operands.length < 2) return undefined;
   const found = operands.find(isTrueBoolean);
   return found && operands.some((o) => literalTruth(o) === undefined) ? found : undefined;
@@ -600,13 +614,7 @@ export function bitwiseOrTrue(node: Node): Node | undefined {
  * `ok or not ok`): the disjunction is true whatever the values.
  */
 export function complementaryOperands(node: Node): [Node, Node] | undefined {
-  const operands: Node[] = [];
-  const stack = [unparen(node)];
-  while (stack.length && operands.length <= 16) {
-    const n = stack.pop()!;
-    if (n.type === 'boolean_operator' && n.child(1)?.type === 'or') stack.push(unparen(n.childForFieldName('right')!), unparen(n.childForFieldName('left')!));
-    else operands.push(n);
-  }
+  const operands = chainOperands(node, isOrLink, 16);
   for (let i = 0; i < operands.length; i++) {
     for (let j = 0; j < operands.length; j++) if (i !== j && negatesEachOther(operands[i]!, operands[j]!)) return i < j ? [operands[i]!, operands[j]!] : [operands[j]!, operands[i]!];
   }
@@ -616,15 +624,7 @@ export function complementaryOperands(node: Node): [Node, Node] | undefined {
 /** The always-true operand of an `or` chain (`True` in `x == 1 or True`). */
 export function alwaysTrueOperand(node: Node): Node | undefined {
   if (unparen(node).type === 'binary_operator') return bitwiseOrTrue(unparen(node));
-  const stack = [unparen(node)];
-  let found: Node | undefined;
-  while (stack.length) {
-    const n = unparen(stack.pop()!);
-    if (n.type === 'boolean_operator' && n.child(1)?.type === 'or') {
-      stack.push(n.childForFieldName('right')!, n.childForFieldName('left')!);
-    } else if (!found && literalTruth(n) === true) found = n;
-  }
-  return found;
+  return chainOperands(node, isOrLink).find((n) => literalTruth(n) === true);
 }
 
 /**
