@@ -6,11 +6,11 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { flatTree, isUnderMainGuard, rangeOf, stringValue } from './ast';
 import { activate, activateForest, deactivate, deactivateForest } from './fast';
 import { effectiveSeverity, isRuleEnabled } from './config';
-import { NameResolver } from './names';
+import { importBindings, NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
 import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
-import { fromImports, hookBindingsOf, importedNames, moduleExports } from './exports';
+import { hookBindingsOf, importedNames, moduleExports } from './exports';
 import { collectSuppressions, findSuppression } from './suppressions';
 import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, ImportedFact, ModuleExports, Range, SuppressedFinding } from './types';
 
@@ -239,14 +239,7 @@ function withImportedNames(source: string, root: Node, imported: Readonly<Record
   // What each import binds, by the qualified name it stands for: `from ._compat import hard_stop`, and modules
   // read through (`from imgtool import platform_shims`, `import pkgx`) whose attributes may be imported names.
   const byQualified = new Map<string, string>();
-  for (const stmt of root.descendantsOfType('import_from_statement')) for (const [local, qualified] of fromImports(stmt!)) byQualified.set(qualified, local);
-  for (const stmt of root.descendantsOfType('import_statement')) {
-    for (const item of stmt!.namedChildren) {
-      const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.type === 'dotted_name' ? item.namedChild(0)?.text : undefined;
-      const local = item.type === 'aliased_import' ? item.childForFieldName('alias')?.text : name;
-      if (name && local) byQualified.set(name, local);
-    }
-  }
+  for (const type of ['import_from_statement', 'import_statement']) for (const stmt of root.descendantsOfType(type)) for (const [local, qualified] of importBindings(stmt!)) byQualified.set(qualified, local);
   for (const [qualified, fact] of Object.entries(imported)) {
     if (fact.kind !== 'refers-to') continue;
     const local = byQualified.get(qualified);

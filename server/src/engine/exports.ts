@@ -3,7 +3,7 @@
  * names, and the names it imports. Computed by analyze() for every file, from the tree it already has.
  */
 import { moduleAssignments, stringValue, unparen, type Node } from './ast';
-import type { NameResolver } from './names';
+import { importBindings, type NameResolver } from './names';
 import type { HookBinding, ImportedFact, ModuleExports } from './types';
 
 // ---------------------------------------------------------------------------------------------------
@@ -100,21 +100,8 @@ function isBinding(id: Node): boolean {
 
 /** `from m import a, b as c`: local name → qualified name (`m.a`, `m.b`); relative modules keep their dots. */
 export function fromImports(stmt: Node): [string, string][] {
-  const moduleNode = stmt.childForFieldName('module_name');
-  if (!moduleNode) return [];
-  const module = moduleNode.text.replace(/\s+/g, '');
-  if (module === '__future__') return [];
-  const prefix = module.endsWith('.') ? module : `${module}.`;
-  const out: [string, string][] = [];
-  for (const item of stmt.childrenForFieldName('name')) {
-    if (item?.type === 'dotted_name') out.push([item.text, `${prefix}${item.text}`]);
-    else if (item?.type === 'aliased_import') {
-      const name = item.childForFieldName('name')?.text;
-      const alias = item.childForFieldName('alias')?.text;
-      if (name && alias) out.push([alias, `${prefix}${name}`]);
-    }
-  }
-  return out;
+  if (stmt.type !== 'import_from_statement' || stmt.childForFieldName('module_name')?.text === '__future__') return [];
+  return importBindings(stmt);
 }
 
 /**
@@ -186,18 +173,7 @@ export function importedNames(root: Node, source: string): string[] | undefined 
       if (/^[a-z_][a-z0-9_]*$/.test(local)) bound.set(local, q);
     }
   }
-  for (const stmt of root.descendantsOfType('import_statement')) {
-    for (const item of stmt!.namedChildren) {
-      if (item.type === 'aliased_import') {
-        const alias = item.childForFieldName('alias')?.text;
-        const name = item.childForFieldName('name')?.text;
-        if (alias && name) bound.set(alias, name);
-      } else if (item.type === 'dotted_name') {
-        const first = item.namedChild(0)?.text;
-        if (first) bound.set(first, first);
-      }
-    }
-  }
+  for (const stmt of root.descendantsOfType('import_statement')) for (const [local, q] of importBindings(stmt!)) bound.set(local, q);
   // One pass over the dots of the text: the name before each one, if an import bound it, and the name after.
   if (bound.size) {
     for (let dot = source.indexOf('.'); dot >= 0; dot = source.indexOf('.', dot + 1)) {

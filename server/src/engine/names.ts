@@ -42,6 +42,41 @@ const UNKNOWN = Symbol('unknown');
 const NOT_QUALIFIED = Symbol('not qualified');
 type Binding = string | typeof UNKNOWN;
 
+/**
+ * What an import statement binds, local name → qualified name: `import a.b.c` binds `a`, `import a.b as x` binds
+ * `x` to `a.b`, `from m import a, b as c` binds `a` and `c` to `m.a` and `m.b` (relative modules keep their dots:
+ * `from . import x` names `.x`).
+ */
+export function importBindings(stmt: Node): [string, string][] {
+  const out: [string, string][] = [];
+  if (stmt.type === 'import_statement') {
+    for (const item of stmt.namedChildren) {
+      if (item.type === 'dotted_name') {
+        const first = item.namedChild(0)?.text;
+        if (first) out.push([first, first]);
+      } else if (item.type === 'aliased_import') {
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (name && alias) out.push([alias, name]);
+      }
+    }
+  } else if (stmt.type === 'import_from_statement') {
+    const moduleNode = stmt.childForFieldName('module_name');
+    if (!moduleNode) return out;
+    const module = moduleNode.text.replace(/\s+/g, '');
+    const prefix = module.endsWith('.') ? module : `${module}.`;
+    for (const item of stmt.childrenForFieldName('name')) {
+      if (item?.type === 'dotted_name') out.push([item.text, `${prefix}${item.text}`]);
+      else if (item?.type === 'aliased_import') {
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (name && alias) out.push([alias, `${prefix}${name}`]);
+      }
+    }
+  }
+  return out;
+}
+
 export class NameResolver {
   /** Local name → qualified name (or UNKNOWN when bound to more than one thing). */
   private readonly aliases = new Map<string, Binding>();
@@ -67,7 +102,7 @@ export class NameResolver {
           this.collectImport(n);
           break;
         case 'import_from_statement':
-          this.collectFromImport(n);
+          this.collectImport(n);
           break;
         case 'function_definition':
         case 'class_definition': {
@@ -188,34 +223,7 @@ export class NameResolver {
   }
 
   private collectImport(stmt: Node): void {
-    for (const item of stmt.namedChildren) {
-      if (item.type === 'dotted_name') {
-        // `import a.b.c` binds `a`.
-        const first = item.namedChild(0)?.text;
-        if (first) this.bind(first, first);
-      } else if (item.type === 'aliased_import') {
-        const name = item.childForFieldName('name')?.text;
-        const alias = item.childForFieldName('alias')?.text;
-        if (name && alias) this.bind(alias, name);
-      }
-    }
-  }
-
-  private collectFromImport(stmt: Node): void {
-    const moduleNode = stmt.childForFieldName('module_name');
-    if (!moduleNode) return;
-    const module = moduleNode.text.replace(/\s+/g, '');
-    // `from . import x` names `.x`, not `..x`.
-    const prefix = module.endsWith('.') ? module : `${module}.`;
-    for (const item of stmt.childrenForFieldName('name')) {
-      if (!item) continue;
-      if (item.type === 'dotted_name') this.bind(item.text, `${prefix}${item.text}`);
-      else if (item.type === 'aliased_import') {
-        const name = item.childForFieldName('name')?.text;
-        const alias = item.childForFieldName('alias')?.text;
-        if (name && alias) this.bind(alias, `${prefix}${name}`);
-      }
-    }
+    for (const [local, qualified] of importBindings(stmt)) this.bind(local, qualified);
   }
 
   /** What a local name is bound to, when known (`s` → `sys` after `import sys as s`). */
