@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, ProjectIndex, type HookBinding, type ImportedFact, type ModuleExports } from '../engine';
+import { analyze, ProjectIndex, type HookBinding, type ImportedFact, type ModuleExports, type ProjectSettings } from '../engine';
 import { readSourceFile } from '../host/read';
 import { ALL_RULES } from '../rules/registry';
 
@@ -26,6 +26,16 @@ export class ImportedFacts {
 
   /** @param openText the text of a file open in the editor, by file-system path; undefined when it is not open. */
   constructor(private readonly openText: (fsPath: string) => OpenText | undefined) {}
+
+  /**
+   * What the project says about a document for its second analysis (engine/project.ts): the facts of its imports
+   * and the hooks conftests bind its functions to; undefined when it says nothing.
+   */
+  settingsFor(fsPath: string, analysisPath: string, imports: readonly string[] | undefined): ProjectSettings {
+    const imported = this.factsFor(fsPath, analysisPath, imports);
+    const boundHooks = this.boundHooksFor(fsPath, analysisPath);
+    return imported || boundHooks ? { ...(imported ? { imported } : {}), ...(boundHooks ? { boundHooks } : {}) } : undefined;
+  }
 
   /**
    * The facts for the document's imports, or undefined for none.

@@ -433,9 +433,8 @@ export class RewardHackServer {
         live.result = run(input);
         // Again with what the modules it imports define, when they define something it imports (engine/project.ts).
         const fsPath = fsPathOf(doc.uri);
-        const imported = fsPath ? this.importedFacts.factsFor(fsPath, analysisPath, live.result.imports) : undefined;
-        const boundHooks = fsPath ? this.importedFacts.boundHooksFor(fsPath, analysisPath) : undefined;
-        if (imported || boundHooks) live.result = run({ ...input, settings: { ...input.settings, imported, boundHooks } });
+        const project = fsPath ? this.importedFacts.settingsFor(fsPath, analysisPath, live.result.imports) : undefined;
+        if (project) live.result = run({ ...input, settings: { ...input.settings, ...project } });
         this.reportRuleErrors(analysisPath, live.result);
       } catch (err) {
         if (err instanceof ParseTimeLimitError) live.skipped = err.message;
@@ -496,9 +495,8 @@ export class RewardHackServer {
       else {
         try {
           let result = analyze({ source: read.source, path: analysisPath, settings: settings.analysis }, ALL_RULES);
-          const imported = this.importedFacts.factsFor(fsPath, analysisPath, result.imports);
-          const boundHooks = this.importedFacts.boundHooksFor(fsPath, analysisPath);
-          if (imported || boundHooks) result = analyze({ source: read.source, path: analysisPath, settings: { ...settings.analysis, imported, boundHooks } }, ALL_RULES);
+          const project = this.importedFacts.settingsFor(fsPath, analysisPath, result.imports);
+          if (project) result = analyze({ source: read.source, path: analysisPath, settings: { ...settings.analysis, ...project } }, ALL_RULES);
           outcome = result.error ? { skipped: result.error } : { result };
           if (!result.error) this.reportRuleErrors(analysisPath, result);
         } catch (err) {
