@@ -14,10 +14,12 @@ import type { HookBinding, ImportedFact, ModuleExports } from './types';
  * environment, processes): another name of something in them (`hard_stop = os._exit`) is worth telling the
  * modules that import it. Other names (`_ = gettext`) would only make files be analysed twice for nothing.
  */
-/** Text of a value that may name a watched module's attribute (`os._exit`, `getattr(_s, "exit")`, `__import__("sys")`). */
-const MAY_NAME_MODULE = /\b(builtins|sys|os|posix|nt|_pytest|pytest|pluggy|unittest|doctest|time|datetime|inspect|traceback|gc|atexit|signal|subprocess|importlib|threading|_thread|math|cmath|numpy|np|functools|getattr|__import__|import_module)\b|^\.|\b_\w+\b/;
+const WATCHED = ['builtins', 'sys', 'os', 'posix', 'nt', '_pytest', 'pytest', 'pluggy', 'unittest', 'doctest', 'time', 'datetime', 'inspect', 'traceback', 'gc', 'atexit', 'signal', 'subprocess', 'importlib', 'threading', '_thread', 'math', 'cmath', 'numpy', 'functools'];
 
-export const WATCHED_MODULES = /^(builtins|sys|os|posix|nt|_pytest|pytest|pluggy|unittest|doctest|time|datetime|inspect|traceback|gc|atexit|signal|subprocess|importlib|threading|_thread|math|cmath|numpy|functools)(\.|$)/;
+export const WATCHED_MODULES = new RegExp(`^(${WATCHED.join('|')})(\\.|$)`);
+
+/** Text of a value that may name a watched module's attribute (`os._exit`, `getattr(_s, "exit")`, `__import__("sys")`). */
+const MAY_NAME_MODULE = new RegExp(`\\b(${[...WATCHED, 'np', 'getattr', '__import__', 'import_module'].join('|')})\\b|^\\.|\\b_\\w+\\b`);
 
 /**
  * Facts about the module-level names of a file: names bound once to `True`, `False` or `None`; names bound
