@@ -7,4 +7,4 @@ export { isRuleEnabled, effectiveSeverity, configuredSeverity, isKnownRuleKey, r
 export { FAMILIES, familyOf } from './families';
 export { DEFAULT_TEST_GLOBS, DEFAULT_TEST_INFRASTRUCTURE_GLOBS, matchesGlobs } from './roles';
 export { parseSuppression } from './suppressions';
-export { analyzeProject, changedSettings, MAX_PROJECT_ROUNDS, projectSettings, ProjectIndex, type ProjectSettings } from './project';
+export { analyzeProject, changedSettings, importTarget, MAX_PROJECT_ROUNDS, projectSettings, ProjectIndex, type ProjectSettings } from './project';

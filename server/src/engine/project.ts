@@ -22,6 +22,25 @@ function moduleSegments(path: string): string[] | undefined {
   return m[1]!.split('/').filter((s) => s && s !== '.');
 }
 
+/**
+ * The module a qualified import names, and the name in it: a relative one (`.._compat.X` from `pkg/sub/core.py`) as the
+ * module's path segments from the importing file's package (`pkg._compat`), an absolute one as written (`tzparse`,
+ * which may sit anywhere under the project: the caller matches its end). Undefined when the dots climb out.
+ */
+export function importTarget(fromPath: string, qualified: string): { relative: boolean; module: string[]; name: string } | undefined {
+  const dots = /^\.*/.exec(qualified)![0].length;
+  const parts = qualified.slice(dots).split('.').filter(Boolean);
+  const name = parts.pop();
+  if (!name) return undefined;
+  if (dots === 0) return parts.length ? { relative: false, module: parts, name } : undefined;
+  const here = moduleSegments(fromPath);
+  if (!here) return undefined;
+  // A module's own folder is its package; an `__init__.py` is its package itself.
+  const pkg = /(^|\/)__init__\.pyi?$/.test(fromPath) ? here : here.slice(0, -1);
+  if (dots - 1 > pkg.length) return undefined;
+  return { relative: true, module: [...pkg.slice(0, pkg.length - (dots - 1)), ...parts], name };
+}
+
 /** Re-exports followed at most this deep (`pkg/__init__` → `pkg/_compat`). */
 const MAX_ALIAS_DEPTH = 4;
 
@@ -104,26 +123,19 @@ export class ProjectIndex {
 
   /** The modules an imported qualified name can come from, and the name in them. */
   private modulesOf(fromPath: string, qualified: string): { entries: ModuleEntry[]; name: string } | undefined {
-    const dots = /^\.*/.exec(qualified)![0].length;
-    const parts = qualified.slice(dots).split('.').filter(Boolean);
-    const name = parts.pop();
-    if (!name) return undefined;
+    const target = importTarget(fromPath, qualified);
+    if (!target) return undefined;
     let keys: string[];
-    if (dots > 0) {
-      const here = moduleSegments(fromPath);
-      if (!here) return undefined;
-      // A module's own folder is its package; an `__init__.py` is its package itself.
-      const pkg = /(^|\/)__init__\.pyi?$/.test(fromPath) ? here : here.slice(0, -1);
-      if (dots - 1 > pkg.length) return undefined;
-      const key = [...pkg.slice(0, pkg.length - (dots - 1)), ...parts].join('.');
+    if (target.relative) {
+      const key = target.module.join('.');
       keys = this.byModule.has(key) ? [key] : [];
     } else {
-      if (!parts.length) return undefined;
-      const wanted = parts.join('.');
-      keys = (this.byLast.get(parts[parts.length - 1]!) ?? []).filter((k) => k === wanted || k.endsWith(`.${wanted}`));
+      const wanted = target.module.join('.');
+      keys = (this.byLast.get(target.module[target.module.length - 1]!) ?? []).filter((k) => k === wanted || k.endsWith(`.${wanted}`));
     }
-    return { entries: keys.flatMap((k) => this.byModule.get(k)!), name };
+    return { entries: keys.flatMap((k) => this.byModule.get(k)!), name: target.name };
   }
+
 
   private resolve(fromPath: string, qualified: string, depth: number): ImportedFact | undefined {
     if (depth > MAX_ALIAS_DEPTH) return undefined;

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, ProjectIndex, type HookBinding, type ImportedFact, type ModuleExports, type ProjectSettings } from '../engine';
+import { analyze, importTarget, ProjectIndex, type HookBinding, type ImportedFact, type ModuleExports, type ProjectSettings } from '../engine';
 import { readSourceFile } from '../host/read';
 import { ALL_RULES } from '../rules/registry';
 
@@ -148,18 +148,9 @@ function projectRoot(fsPath: string, analysisPath: string): string | undefined {
  * `src/pkg/__init__.py` (or `pkg.py`).
  */
 export function moduleFiles(fromRel: string, qualified: string): string[] {
-  const dots = /^\.*/.exec(qualified)![0].length;
-  const parts = qualified.slice(dots).split('.').filter(Boolean);
-  parts.pop(); // the imported name
-  let bases: string[][];
-  if (dots > 0) {
-    const folder = fromRel.split('/').slice(0, -1);
-    if (dots - 1 > folder.length) return [];
-    bases = [[...folder.slice(0, folder.length - (dots - 1)), ...parts]];
-  } else {
-    if (!parts.length) return [];
-    bases = [parts, ['src', ...parts]];
-  }
+  const target = importTarget(fromRel, qualified);
+  if (!target) return [];
+  const bases = target.relative ? [target.module] : [target.module, ['src', ...target.module]];
   const out: string[] = [];
   for (const base of bases) {
     if (base.length) out.push(`${base.join('/')}.py`);
