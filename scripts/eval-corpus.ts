@@ -8,11 +8,11 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, analyzeProject, initParser, severityRank, type Finding } from '../server/src/engine';
+import { analyze, analyzeProject, initParser, severityRank, type AnalysisResult, type Finding } from '../server/src/engine';
 import { locateWasm } from '../server/src/host/wasm';
 import { readSourceFile } from '../server/src/host/read';
 import { ALL_RULES } from '../server/src/rules/registry';
-import { listFixtures, listProjectFixtures, parseFixture } from '../test/support/fixtures';
+import { expectedKeys, findingKeys, listFixtures, listProjectFixtures, parseFixture, type Fixture } from '../test/support/fixtures';
 
 const repo = path.join(__dirname, '..');
 
@@ -93,6 +93,11 @@ async function main(): Promise<void> {
   if (errors.length) console.log(`${errors.length} files skipped or with rule errors:`), errors.slice(0, 20).forEach((e) => console.log(`  ${e.path}: ${e.message}`));
 }
 
+/** The result gives exactly the fixture's expected findings, and no rule threw (what the fixture tests check). */
+function matches(fixture: Fixture, result: AnalysisResult): boolean {
+  return JSON.stringify(findingKeys(result.findings)) === JSON.stringify(expectedKeys(fixture)) && result.ruleErrors.length === 0;
+}
+
 /** Per rule folder of test/fixtures: how many fixture files (and project folders) give exactly their expected findings. */
 function fixtureResults(): Record<string, { passed: number; total: number }> {
   const out: Record<string, { passed: number; total: number }> = {};
@@ -100,27 +105,18 @@ function fixtureResults(): Record<string, { passed: number; total: number }> {
     const code = path.basename(path.dirname(file));
     const fixture = parseFixture(file);
     const result = analyze({ source: fixture.source, path: fixture.virtualPath }, ALL_RULES);
-    const key = (line: number, rule: string, severity: string) => `${line}:${rule}:${severity}`;
-    const actual = result.findings.map((f) => key(f.range.start.line, f.rule, f.severity)).sort();
-    const expected = fixture.expectations.map((e) => key(e.line, e.rule, e.severity)).sort();
     const entry = (out[code] ??= { passed: 0, total: 0 });
     entry.total++;
-    if (JSON.stringify(actual) === JSON.stringify(expected) && result.ruleErrors.length === 0) entry.passed++;
+    if (matches(fixture, result)) entry.passed++;
   }
   // A project fixture (a folder) counts once: it passes when every one of its files gives exactly its expectations.
   for (const project of listProjectFixtures()) {
     const code = path.basename(path.dirname(project.root));
     const fixtures = project.files.map((f) => parseFixture(f, project.root));
     const results = analyzeProject(fixtures.map((f) => ({ source: f.source, path: f.virtualPath })), ALL_RULES);
-    const key = (line: number, rule: string, severity: string) => `${line}:${rule}:${severity}`;
-    const ok = results.every((result, i) => {
-      const actual = result.findings.map((f) => key(f.range.start.line, f.rule, f.severity)).sort();
-      const expected = fixtures[i]!.expectations.map((e) => key(e.line, e.rule, e.severity)).sort();
-      return JSON.stringify(actual) === JSON.stringify(expected) && result.ruleErrors.length === 0;
-    });
     const entry = (out[code] ??= { passed: 0, total: 0 });
     entry.total++;
-    if (ok) entry.passed++;
+    if (results.every((result, i) => matches(fixtures[i]!, result))) entry.passed++;
   }
   return out;
 }

@@ -5,9 +5,16 @@ import { describe, it } from 'node:test';
 import { analyzeProject } from '../../server/src/engine';
 import { ALL_RULES } from '../../server/src/rules/registry';
 import { analyzeSource, ensureParser } from '../support/engine';
-import { listFixtures, listProjectFixtures, parseFixture, FIXTURE_ROOT } from '../support/fixtures';
+import type { AnalysisResult } from '../../server/src/engine';
+import { expectationKey, expectedKeys, findingKeys, listFixtures, listProjectFixtures, parseFixture, FIXTURE_ROOT, type Fixture } from '../support/fixtures';
 
-const key = (e: { line: number; rule: string; severity: string }) => `line ${e.line + 1}: ${e.rule}:${e.severity}`;
+/** The result has exactly the fixture's expected findings, and no rule threw. */
+function assertMatches(fixture: Fixture, result: AnalysisResult): void {
+  assert.equal(result.error, undefined);
+  assert.deepEqual(result.ruleErrors, [], `a rule threw in ${fixture.virtualPath}`);
+  const detail = result.findings.map((f) => `  ${expectationKey({ line: f.range.start.line, rule: f.rule, severity: f.severity })} ${f.message}`).join('\n');
+  assert.deepEqual(findingKeys(result.findings), expectedKeys(fixture), `findings differ in ${fixture.virtualPath}:\n${detail}`);
+}
 
 describe('rule fixtures', () => {
   const files = listFixtures();
@@ -15,13 +22,7 @@ describe('rule fixtures', () => {
   for (const file of files) {
     it(path.relative(FIXTURE_ROOT, file), async () => {
       const fixture = parseFixture(file);
-      const result = await analyzeSource(fixture.source, fixture.virtualPath);
-      assert.equal(result.error, undefined);
-      assert.deepEqual(result.ruleErrors, [], 'a rule threw');
-      const actual = result.findings.map((f) => key({ line: f.range.start.line, rule: f.rule, severity: f.severity })).sort();
-      const expected = fixture.expectations.map(key).sort();
-      const detail = result.findings.map((f) => `  ${key({ line: f.range.start.line, rule: f.rule, severity: f.severity })} ${f.message}`).join('\n');
-      assert.deepEqual(actual, expected, `findings differ in ${fixture.virtualPath}:\n${detail}`);
+      assertMatches(fixture, await analyzeSource(fixture.source, fixture.virtualPath));
     });
   }
 
@@ -32,15 +33,7 @@ describe('rule fixtures', () => {
       const fixtures = project.files.map((f) => parseFixture(f, project.root));
       assert.ok(fixtures.length > 0, 'an empty project fixture');
       const results = analyzeProject(fixtures.map((f) => ({ source: f.source, path: f.virtualPath })), ALL_RULES);
-      results.forEach((result, i) => {
-        const fixture = fixtures[i]!;
-        assert.equal(result.error, undefined);
-        assert.deepEqual(result.ruleErrors, [], `a rule threw in ${fixture.virtualPath}`);
-        const actual = result.findings.map((f) => key({ line: f.range.start.line, rule: f.rule, severity: f.severity })).sort();
-        const expected = fixture.expectations.map(key).sort();
-        const detail = result.findings.map((f) => `  ${key({ line: f.range.start.line, rule: f.rule, severity: f.severity })} ${f.message}`).join('\n');
-        assert.deepEqual(actual, expected, `findings differ in ${fixture.virtualPath}:\n${detail}`);
-      });
+      results.forEach((result, i) => assertMatches(fixtures[i]!, result));
     });
   }
 });

@@ -33,6 +33,21 @@ export interface Fixture {
 
 const EXPECT = /#\s*expect:\s*((?:RH\d{3}:(?:error|warning|info|hint)\s*)+)/;
 
+/** A finding or an expectation as the fixture checks compare them: `line 12: RH101:error` (1-based). */
+export function expectationKey(e: { line: number; rule: string; severity: string }): string {
+  return `line ${e.line + 1}: ${e.rule}:${e.severity}`;
+}
+
+/** A result's findings as sorted expectation keys. */
+export function findingKeys(findings: readonly { range: { start: { line: number } }; rule: string; severity: string }[]): string[] {
+  return findings.map((f) => expectationKey({ line: f.range.start.line, rule: f.rule, severity: f.severity })).sort();
+}
+
+/** A fixture's expectations as sorted keys. */
+export function expectedKeys(fixture: Fixture): string[] {
+  return fixture.expectations.map(expectationKey).sort();
+}
+
 export function parseFixture(file: string, projectRoot?: string): Fixture {
   const source = fs.readFileSync(file, 'utf8');
   const lines = source.split('\n');
