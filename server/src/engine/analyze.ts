@@ -135,6 +135,9 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
 
   const imported = settings.imported;
   const ruleExports: ModuleExports = {};
+  // What this module's names hold, computed once: asked by rules (RH401's switches) and reported at the end.
+  let ownExports: ModuleExports | null | undefined;
+  const ownFacts = () => (ownExports === undefined ? (ownExports = moduleExports(root, input.source, input.path, names) ?? null) : ownExports) ?? undefined;
   // Rules pre-filter files by the words in their text; a file that calls `os._exit` under a name another module
   // gave it (`from ._compat import hard_stop`) mentions it only there, so its rules read those names after the text.
   let ruleSource = imported ? withImportedNames(input.source, root, imported) : input.source;
@@ -173,6 +176,7 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
       imported: (qualified) => (qualified && imported && Object.prototype.hasOwnProperty.call(imported, qualified) ? imported[qualified] : undefined),
       importedWith: (kind) => (imported ? Object.keys(imported).filter((q) => imported[q]!.kind === kind) : []),
       exportFact: (name, fact) => void (ruleExports[name] ??= fact),
+      ownFacts,
     };
     let listeners: Listeners;
     try {
@@ -220,7 +224,7 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   const result: AnalysisResult = { path: input.path, role, findings, suppressed, suppressions, syntaxErrors: root.hasError, ruleErrors };
   // Code that exec() runs is no module of its own: it neither exports nor imports for the project.
   if (!input.fromExec) {
-    const exports = { ...moduleExports(root, input.source, input.path, names), ...ruleExports };
+    const exports = { ...ownFacts(), ...ruleExports };
     if (Object.keys(exports).length) result.exports = exports;
     const imports = importedNames(root, input.source);
     if (imports) result.imports = imports;

@@ -99,6 +99,8 @@ export interface RuleContext {
   importedWith(kind: ImportedFact['kind']): string[];
   /** Tells the modules that import `name` from this file what it holds (a rule's own verdict, e.g. a probe). */
   exportFact(name: string, fact: ImportedFact): void;
+  /** What this module's own names hold, as the engine reports them to importing modules (constants, switches...). */
+  ownFacts(): Readonly<Record<string, ImportedFact>> | undefined;
 }
 
 export type Listener = (node: Node) => void;

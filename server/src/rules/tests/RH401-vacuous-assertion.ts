@@ -23,7 +23,6 @@
  * that returns `True` whatever it is given (`assert close_enough(a, b)`, here or imported) is vacuous too.
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
-import { moduleExports } from '../../engine/exports';
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
@@ -676,7 +675,6 @@ class TestJudge {
  * computed once per file.
  */
 class ModuleSwitches {
-  private own?: ReturnType<typeof moduleExports> | null;
   constructor(private readonly ctx: RuleContext) {}
 
   /** Why `name` is false by default, or undefined when it may be true. */
@@ -694,8 +692,8 @@ class ModuleSwitches {
   }
 
   private factOf(name: string) {
-    if (this.own === undefined) this.own = moduleExports(this.ctx.root, this.ctx.source, this.ctx.path, () => this.ctx.names) ?? null;
-    const own = this.own && Object.prototype.hasOwnProperty.call(this.own, name) ? this.own[name] : undefined;
+    const facts = this.ctx.ownFacts();
+    const own = facts && Object.prototype.hasOwnProperty.call(facts, name) ? facts[name] : undefined;
     if (own && own.kind !== 'alias') return own;
     return this.ctx.imported(this.ctx.names.alias(name));
   }
