@@ -420,6 +420,9 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
           return names.is(fn, 'builtins.all') ? 'truthy' : 'falsy';
         }
       }
+      // `object()` or `Yes()`: a new instance, built from nothing the comparison saw, of a class of this file
+      // that no `__bool__`/`__len__` can make false. A DSL's `Condition(self, other)` carries its operands.
+      if (names && fn && freshTruthyInstance(n, fn, names)) return 'truthy';
       // `isinstance(other, object)`: everything is an `object`.
       if (names && names.is(fn, 'builtins.isinstance')) {
         const args = callArguments(n);
@@ -705,6 +708,34 @@ function alwaysTruthy(cls: Node, names: NameResolver | undefined): boolean {
   if (ownBoolAlwaysTrue(cls, names)) return true;
   if (!baseExpressions(cls).every((b) => names?.is(b, 'builtins.object'))) return false;
   return ![cls, ...subclassesInFile(cls)].some((c) => classBodyBinds(c, '__bool__') || classBodyBinds(c, '__len__'));
+}
+
+/**
+ * A call with no arguments that makes an always-truthy object: `object()`, or a module-level class of the
+ * file bound once, with no `__new__` and no metaclass (either may return something else), that `alwaysTruthy` accepts.
+ */
+function freshTruthyInstance(call: Node, fn: Node, names: NameResolver): boolean {
+  const args = callArguments(call);
+  if (args.positional.length || args.keywords.size || args.hasSplat) return false;
+  if (names.is(fn, 'builtins.object')) return true;
+  const module = fn.type === 'identifier' ? moduleOf(call) : undefined;
+  if (!module) return false;
+  const bindings = moduleBindingsOf(module, fn.text);
+  const cls = bindings.length === 1 ? bindings[0]! : undefined;
+  // Undecorated and at module level: a class decorator may return anything.
+  if (cls?.type !== 'class_definition' || cls.parent?.id !== module.id) return false;
+  if (cls.childForFieldName('superclasses')?.namedChildren.some((b) => b.type === 'keyword_argument')) return false;
+  if (classBodyBinds(cls, '__new__') || truthInstalledFromOutside(module)) return false;
+  return alwaysTruthy(cls, names);
+}
+
+/** `Cls.__bool__ = ...` or `setattr(Cls, "__len__", ...)` somewhere in the module: truth set from outside a class body. */
+function truthInstalledFromOutside(module: Node): boolean {
+  for (const a of module.descendantsOfType('attribute')) {
+    const attr = a?.childForFieldName('attribute')?.text;
+    if (attr === '__bool__' || attr === '__len__') return true;
+  }
+  return module.descendantsOfType('string_content').some((s) => s?.text === '__bool__' || s?.text === '__len__');
 }
 
 /** Classes whose `__bool__` is being looked at (`def __bool__(self): return bool(self)` must not loop). */
