@@ -540,7 +540,8 @@ function insideOf(node: Node | null, container: Node): boolean {
  * A decorator of this file whose wrapper calls the decorated function inside `try` and drops what it
  * raises (`def tolerant(fn): def wrapper(*a, **k): try: return fn(*a, **k) except AssertionError: return None`):
  * every test it decorates passes whether or not its assertions hold. Reported when the file applies it to
- * a test; a retry decorator (a loop that returns on success or sleeps) is info.
+ * a test; a retry decorator (a loop that returns on success or sleeps) is info, unless its attempts can run out
+ * with nothing raised or tried again after the loop (`retriesRunOut`): then an always-failing test passes too.
  */
 function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, clause: Node, label: string, kind: Catch, verdict: HandlerVerdict): void {
   if (verdict.kind === 'handled' || elseFails(tryStmt) || inCleanup(tryStmt)) return;
@@ -569,7 +570,7 @@ function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, c
   const name = functionName(decorator);
   const tests = testsDecoratedWith(ctx.root, name);
   if (!tests.length) {
-    checkExportedSwallowingDecorator(ctx, tryStmt, clause, label, kind, verdict, decorator, call);
+    checkExportedSwallowingDecorator(ctx, tryStmt, clause, label, kind, verdict, decorator, call, retriesRunOut(tryStmt, wrapper, outerParams));
     return;
   }
   const shown = tests.slice(0, 3).map((t) => `\`${functionName(t)}\``).join(', ') + (tests.length > 3 ? ` and ${tests.length - 3} more` : '');
@@ -582,8 +583,12 @@ function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, c
   } else {
     message = `\`${label}\` in decorator \`${name}()\` swallows what \`${call.text.split('(')[0]}(...)\` raises: the tests it wraps (${shown}) pass whether or not their assertions hold.`;
     if (inRetryLoop(tryStmt)) {
-      severity = 'info';
-      message += ' If this is a retry, raise the last failure after the final attempt.';
+      if (retriesRunOut(tryStmt, wrapper, outerParams)) {
+        message = `\`${label}\` in decorator \`${name}()\` swallows what \`${call.text.split('(')[0]}(...)\` raises on every attempt, and after the last one the wrapper returns normally: the tests it wraps (${shown}) pass even when they always fail. Raise the last failure after the final attempt.`;
+      } else {
+        severity = 'info';
+        message += ' If this is a retry, raise the last failure after the final attempt.';
+      }
     }
   }
   ctx.report({
@@ -592,6 +597,35 @@ function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, c
     severity,
     related: tests.slice(0, 5).map((t) => ({ node: t.childForFieldName('name') ?? t, message: `decorated with \`@${name}\`` })),
   });
+}
+
+/**
+ * A retry whose attempts can all fail quietly: the try sits in a `for` loop (or a `while` on a condition), and
+ * nothing after the loop calls the decorated function again (`return fn(*a, **kw)` as a last, unguarded attempt),
+ * so once the attempts are used up the wrapper returns normally. (`raisesAfter` has ruled out a raise there.)
+ */
+function retriesRunOut(tryStmt: Node, wrapper: Node, decorated: ReadonlySet<string>): boolean {
+  let loop: Node | undefined;
+  for (let p = tryStmt.parent; p && p.id !== wrapper.id; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement') {
+      loop = p;
+      break;
+    }
+  }
+  if (!loop) return false;
+  if (loop.type === 'while_statement' && /^(True|1)$/.test(loop.childForFieldName('condition')?.text ?? '')) return false;
+  for (let stmt: Node | null = loop; stmt && stmt.id !== wrapper.id; stmt = stmt.parent) {
+    for (let next = stmt.nextNamedSibling; next; next = next.nextNamedSibling) {
+      let callsAgain = false;
+      forEachInScope(next, (n) => {
+        const f = n.type === 'call' ? n.childForFieldName('function') : null;
+        if (f?.type === 'identifier' && decorated.has(f.text)) callsAgain = true;
+        return !callsAgain;
+      });
+      if (callsAgain) return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -614,11 +648,11 @@ function raisesAfter(tryStmt: Node, wrapper: Node): boolean {
 
 /**
  * A swallowing decorator that a helper module (a test-role file without tests) never applies itself, such as
- * `tolerant` in `tests/helpers.py`, imported by the tests: reported at its handler when it names AssertionError and simply drops it (no skip, no retry), since the
+ * `tolerant` in `tests/helpers.py`, imported by the tests: reported at its handler when it names AssertionError and simply drops it (no skip, no retry unless its attempts run out quietly), since the
  * tests it decorates live in other files.
  */
-function checkExportedSwallowingDecorator(ctx: RuleContext, tryStmt: Node, clause: Node, label: string, kind: Catch, verdict: HandlerVerdict, decorator: Node, call: Node): void {
-  if (kind !== 'assertion' || verdict.kind !== 'swallow' || inRetryLoop(tryStmt)) return;
+function checkExportedSwallowingDecorator(ctx: RuleContext, tryStmt: Node, clause: Node, label: string, kind: Catch, verdict: HandlerVerdict, decorator: Node, call: Node, runsOut: boolean): void {
+  if (kind !== 'assertion' || verdict.kind !== 'swallow' || (inRetryLoop(tryStmt) && !runsOut)) return;
   const name = functionName(decorator);
   // Only a helper module's decorators are meant for other files: a test module's unused one decorates nothing.
   if (ctx.root.descendantsOfType('function_definition').some((f) => isTestFunction(f!))) return;
@@ -1056,7 +1090,7 @@ export const swallowedAssertion: Rule = {
         '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet. `pytest.raises(Exception)` around an `assert` whose operand is the call expected to raise, or what a call in the block built (`assert is_valid_xml("<a>")`, `async with Cluster(...) as c: assert c`), is `info` when the test shows it expects a rejection (its name says so: `test_parse_rejects_garbage`, `test_unimplemented_options`; or it also asserts the same callee outside the block); otherwise (`def test_parse_nested(): with pytest.raises(Exception): assert parse(valid_doc)`) it is a success test inverted, a warning; a comparison, a negation or a value computed before the block stays a warning.',
         'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',
         'Context managers of the file that let failures through stay quiet: an `__exit__` that returns `False`, filters by type (`return issubclass(exc_type, KeyError)`) or reads the exception it is given for anything but logging or printing it (a recorder whose errors the test asserts on later); a manager defined in another module (imported) is not judged, and a `@contextmanager` whose handler re-raises or catches something else; a swallowing manager around code without assertions is not reported.',
-        'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
+        'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A retry *decorator* whose attempts can all fail and whose wrapper then returns normally (no raise after the loop, no last unguarded call of the test, a `for` loop or a `while` on a condition) is a warning: a test that always fails passes after its last attempt; one that re-raises on the last attempt, raises after the loop (`for ... else: raise last`) or calls the test once more unguarded stays quiet, and so does a `while True` that waits until the test passes. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`. A reason that only says "known issue" (no number, tracker key or URL) or "flaky" (also "flaky on CI", "intermittent") names no environment and keeps the warning; "known issue #1234", "flaky on Windows" or an issue URL is `info`.',
         'Code under test is not checked (a validation helper that turns an `AssertionError` into `False` is not a test).',
       ],
