@@ -57,6 +57,8 @@ import {
   moduleLevelValue,
   optionGatedPreRunHook,
   partialExit,
+  storedPartialExitSite,
+  type TableEntry,
   registrationsOf,
   simpleCallsIn,
   tableExitSite,
@@ -777,6 +779,20 @@ class FileJudge {
   }
 
   /** The verdict by where the exit is (module level, test, hook, command-line function...), callbacks aside. */
+  /**
+   * An exit kept in a dispatch table of code under test: an error, as whatever picks the entry ends the run; null
+   * for a menu's quit command (`"q": lambda: sys.exit(0)`, left at the user's request); undefined (info) for a
+   * SystemExit in the table of a command-line or interactive program (one that prompts its user), which may be
+   * its own way out (`os._exit(0)` never is).
+   */
+  private tableEntryVerdict(site: ExitSite, entry: TableEntry, holder: string): Verdict | null | undefined {
+    if (entry.key !== undefined && QUIT_COMMAND.test(entry.key)) return null;
+    const program = (this.programModule ??= PROGRAM_IMPORT.test(this.ctx.source) || this.isCommandLineModule()) || PROMPTS_USER.test(this.ctx.source);
+    if (site.kind !== 'os._exit' && program) return undefined;
+    const label = entry.key !== undefined ? `the \`${JSON.stringify(entry.key)}\` entry of \`${entry.table}\`` : `an entry of \`${entry.table}\``;
+    return { severity: 'error', where: `${holder} in ${label}, a dispatch table of code under test`, note: `Whatever picks that entry and calls it ends the run.` };
+  }
+
   private placement(site: ExitSite, chain: Node[], handler: Node | null, swallow: Node | null, swallowWhere: string, swallowRelated: { node: Node; message: string }[]): Verdict | undefined {
     const node = site.node;
 
@@ -830,18 +846,13 @@ class FileJudge {
         if (named && !swallow) return { severity: 'error', where: `in \`${named}\`, a lambda of code under test`, note: `Whatever calls \`${named}()\` ends the run.` };
         // `ACTIONS = {"finish": lambda: os._exit(0)}`: an entry of a dispatch table, run by whatever picks it.
         const entry = chain.length === 1 && !swallow ? tableEntryOf(chain[0]!) : undefined;
-        if (entry) {
-          // A menu's quit command (`"q": lambda: sys.exit(0)`) leaves an interactive program at its user's request.
-          if (entry.key !== undefined && QUIT_COMMAND.test(entry.key)) return undefined;
-          // A SystemExit in the table of a command-line or interactive program (one that prompts its user) may be
-          // its own way out; `os._exit(0)` never is.
-          const program = (this.programModule ??= PROGRAM_IMPORT.test(this.ctx.source) || this.isCommandLineModule()) || PROMPTS_USER.test(this.ctx.source);
-          if (site.kind === 'os._exit' || !program) {
-            const label = entry.key !== undefined ? `the \`${JSON.stringify(entry.key)}\` entry of \`${entry.table}\`` : `an entry of \`${entry.table}\``;
-            return { severity: 'error', where: `in a lambda kept in ${label}, a dispatch table of code under test`, note: `Whatever picks that entry and calls it ends the run.` };
-          }
-        }
-        return { severity: 'info', where: 'in a module-level lambda of code under test' };
+        const verdict = entry ? this.tableEntryVerdict(site, entry, 'in a lambda kept') : undefined;
+        return verdict === null ? undefined : verdict ?? { severity: 'info', where: 'in a module-level lambda of code under test' };
+      }
+      // `ACTIONS = {"abort": functools.partial(os._exit, 0)}`: the same, without a lambda.
+      if (site.storedIn) {
+        const verdict = swallow ? undefined : this.tableEntryVerdict(site, site.storedIn, 'kept');
+        return verdict === null ? undefined : verdict ?? { severity: 'info', where: 'in a module-level table of code under test' };
       }
       return { severity: 'error', where: swallow ? `at module level ${swallowWhere}` : 'at module level of an importable module', note: swallow ? undefined : 'Importing the module (as a test does) ends the run.', related: swallowRelated };
     }
@@ -1482,7 +1493,15 @@ function lambdaName(lambda: Node): string | undefined {
  * plain assignment at module level or in a class body (`ACTIONS = {"finish": lambda: os._exit(0)}`), with its
  * key when it is a string.
  */
-function tableEntryOf(lambda: Node): { table: string; key?: string } | undefined {
+/** The table a call picks its callee from (`HANDLERS["done"](0)`: `HANDLERS`). */
+function pickedTable(call: Node): string | undefined {
+  if (call.type !== 'call') return undefined;
+  const fn = unparen(call.childForFieldName('function')!);
+  const table = fn.type === 'subscript' ? fn.childForFieldName('value') : null;
+  return table?.type === 'identifier' ? table.text : undefined;
+}
+
+function tableEntryOf(lambda: Node): TableEntry | undefined {
   let container = lambda.parent;
   let key: string | undefined;
   if (container?.type === 'pair') {
@@ -1757,7 +1776,7 @@ export const forcedSuccessExit: Rule = {
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
         'An exit stored as a cleanup or finalizer (`self.addCleanup(os._exit, 0)`, `unittest.addModuleCleanup(...)`, `cls.addClassCleanup(sys.exit, 0)`, `request.addfinalizer(functools.partial(os._exit, 0))`, `ExitStack().callback(os._exit, 0)`) runs when the test, class, module, fixture or block ends: judged at the registering call like the exit itself. Cleanups that remove files or exit non-zero stay quiet.',
         '`os._exit(0)` in the `__del__` of a test helper class — `error`: the finaliser runs by itself when the object is collected or the interpreter shuts down, after the run has set its status (a `SystemExit` there is only printed, so it stays `info`).',
-        'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call. So is a call of a helper that passes one of its parameters on as the status (`def finish(status=0): sys.exit(status)` called as `finish()`, `bail = lambda code: os._exit(code)` called as `bail(0)`), when the helper is bound once and its exit is a statement of its own body; the call is reported, with the exit it ends in. So is an exit kept in a dict, list or tuple bound once and picked by a literal key (`HANDLERS["done"](0)` after `HANDLERS = {"done": sys.exit}`); a key that is not a literal (a command dispatcher) is left alone. A lambda that exits kept in such a table of code under test (`ACTIONS = {"finish": lambda: os._exit(0)}`) runs wherever an entry is picked, however: `error` (a SystemExit in a command-line program\'s table stays `info`, and a menu\'s quit command, `{"q": lambda: sys.exit(0)}`, is quiet).',
+        'Exits called through a `functools.partial(os._exit, 0)`, a named lambda (`finish = lambda: os._exit(0)`, reported at the lambda like a `def`), a tuple-unpacked alias or a class attribute (`stop = staticmethod(sys.exit)` called as `self.stop(0)`) are judged like the direct call. So is a call of a helper that passes one of its parameters on as the status (`def finish(status=0): sys.exit(status)` called as `finish()`, `bail = lambda code: os._exit(code)` called as `bail(0)`), when the helper is bound once and its exit is a statement of its own body; the call is reported, with the exit it ends in. So is an exit kept in a dict, list or tuple bound once and picked by a literal key (`HANDLERS["done"](0)` after `HANDLERS = {"done": sys.exit}`); a key that is not a literal (a command dispatcher) is left alone. A lambda that exits kept in such a table of code under test (`ACTIONS = {"finish": lambda: os._exit(0)}`), or a ready-made exit (`{"abort": functools.partial(os._exit, 0)}`), runs wherever an entry is picked, however: `error` (a SystemExit in a command-line program\'s table stays `info`, and a menu\'s quit command, `{"q": lambda: sys.exit(0)}`, is quiet).',
         'Replacing the process with a program that does nothing and exits 0 (`os.execv("/bin/true", ["true"])`, `os.execl(sys.executable, sys.executable, "-c", "pass")`) is judged like `os._exit(0)`, also when the program is looked up on PATH or bound to a local once (`prog = shutil.which("true") or "/bin/true"; os.execv(prog, [prog])`); other programs (or an `or` of different ones) (`os.execv(sys.executable, [sys.executable] + sys.argv)` restarting itself, `os.execvp("git", ...)`) are not exits of this kind.',
         '`sys.exit(0)` in a method of a program\'s class that returns nothing — `info`: the class or method is named as a program or its ending (`Server`, `Runner`, `Application`, `stop()`, `close()`, `handle_*`, a server\'s `serve_forever`), the class extends another library\'s class whose machinery calls the method (an `argparse.Action`, a task framework\'s `Task.run`), the module imports a GUI, server, event-loop, process or argument-parsing library or runs as a command (main guard, `sys.argv`, shebang), the exit answers a command word (`line == "halt"`), or the method also exits with a failure status (a program\'s `Run.__init__` reporting its result). Any other class is a library\'s, whatever its methods are called: `sys.exit(0)` in `Scheduler.run_all()`, `Pipeline.run()`, `Job.execute()`, a constructor rejecting its input or a subclass of the project\'s own base class is an `error`, as are `os._exit(0)` in any method and an exit in a method that returns values (a property getter or a value dunder such as `__eq__` counts).',
         'Task-runner commands (`@invoke.task`, fabric\'s `@task`), which the command line runs like click commands — quiet.',
@@ -1827,7 +1846,7 @@ function listeners(ctx: RuleContext): Listeners {
   const collect = (n: Node) => {
     const may = mayExit(n, ctx.names, importsOtherNames);
     if (may === false) {
-      const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) ?? threadedExitSite(n, ctx.names) ?? forwardedExit(n) ?? (mayExec(n, ctx.names) ? execSuccessSite(n, ctx.names) : undefined) : undefined);
+      const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) ?? threadedExitSite(n, ctx.names) ?? storedPartialExitSite(n, ctx.names, tableEntryOf) ?? forwardedExit(n) ?? (mayExec(n, ctx.names) ? execSuccessSite(n, ctx.names) : undefined) : undefined);
       if (site && isSuccessStatus(site, ctx.names)) sites.push(site);
       return;
     }
@@ -1844,8 +1863,11 @@ function listeners(ctx: RuleContext): Listeners {
       if (ctx.role === 'code-under-test' && SUBCLASSES_SYSTEM_EXIT.test(ctx.source)) reportDisguisedExitClasses(ctx);
       if (sites.length === 0) return;
       const judge = new FileJudge(ctx);
+      // A stored exit that a literal key picks (`_FINISH[0]()`) is reported at that call, with its story.
+      const picked = new Set(sites.map((s) => pickedTable(s.node)).filter((t) => t !== undefined));
       let runnerExits: { ignored: Set<number>; runs: Node[] } | undefined;
       for (const site of sites) {
+        if (site.storedIn && picked.has(site.storedIn.table)) continue;
         const verdict = judge.judge(site);
         if (!verdict) continue;
         // An exit after a test run is a runner script's status: RH102 reports it when the run's outcome does not

@@ -42,6 +42,14 @@ export interface ExitSite {
   catchable: boolean;
   /** The class of this file raised, and its bases up to SystemExit, when it subclasses SystemExit (`raise Aborted(reason)`). */
   exitClasses?: string[];
+  /** A ready-made exit kept in a table for later (`{"abort": functools.partial(os._exit, 0)}`): where it is kept. */
+  storedIn?: TableEntry;
+}
+
+/** An entry of a module- or class-level table: `ACTIONS = {"finish": ...}`, `STEPS = [..., ...]`. */
+export interface TableEntry {
+  table: string;
+  key?: string;
 }
 
 const EXIT_CALLEES: Record<string, ExitKind> = {
@@ -312,6 +320,19 @@ export function boundExitSite(call: Node, exit: BoundExit): ExitSite | undefined
   const status = positional[0] ?? args.keywords.get('code') ?? args.keywords.get('status') ?? exit.keywords.get('code') ?? exit.keywords.get('status') ?? null;
   if (exit.kind === 'os._exit' && !status) return undefined;
   return { node: call, kind: exit.kind, status, catchable: exit.kind !== 'os._exit' };
+}
+
+/**
+ * A `functools.partial(os._exit, 0)` kept as an entry of a table (`entryOf` says which), which whatever picks
+ * the entry calls: judged like a lambda that exits kept there.
+ */
+export function storedPartialExitSite(call: Node, names: NameResolver, entryOf: (n: Node) => TableEntry | undefined): ExitSite | undefined {
+  const exit = partialExit(call, names);
+  const storedIn = exit ? entryOf(call) : undefined;
+  if (!exit || !storedIn) return undefined;
+  const status = exit.bound[0] ?? exit.keywords.get('code') ?? exit.keywords.get('status') ?? null;
+  if (exit.kind === 'os._exit' && !status) return undefined;
+  return { node: call, kind: exit.kind, status, catchable: exit.kind !== 'os._exit', storedIn };
 }
 
 /**
