@@ -61,7 +61,8 @@ const spelledLiteralsOf = new WeakMap<Node, SpelledLiteral[]>();
 
 /**
  * The literals whose value may hold words that their text lacks, with those values: implicit
- * concatenations, then lone strings with an escape that can spell a word. Computed once per file.
+ * concatenations, lone strings with an escape that can spell a word, then sums of literals (`"_py" + "test"`).
+ * Computed once per file.
  */
 function spelledLiterals(ctx: Pick<RuleContext, 'source' | 'root'>): SpelledLiteral[] {
   let literals = spelledLiteralsOf.get(ctx.root);
@@ -81,8 +82,42 @@ function spelledLiterals(ctx: Pick<RuleContext, 'source' | 'root'>): SpelledLite
       if (value !== undefined) literals.push({ node: literal, value });
     }
   }
+  // `"PY" + "TEST_CURRENT_TEST"`: a sum of literals is one string to Python (constant folding), so its value counts.
+  if (mayHaveLiteralSums(ctx.source)) {
+    for (const sum of ctx.root.descendantsOfType('binary_operator')) {
+      const value = sum ? literalSumValue(sum) : undefined;
+      if (value !== undefined) literals.push({ node: sum!, value });
+    }
+  }
   spelledLiteralsOf.set(ctx.root, literals);
   return literals;
+}
+
+/** A string literal's closing quote, `+`, and the next one's opening quote (with an optional prefix). */
+const STRING_PLUS_STRING = /["']\s*\+\s*[rRuUbB]{0,2}["']/;
+
+/** Can the file hold a sum of string literals (`"_py" + "test"`)? A cheap text test most files fail. */
+export const mayHaveLiteralSums = rememberingLast((source: string) => STRING_PLUS_STRING.test(source));
+
+/** The value of a whole sum of string literals (`"PY" + "TEST_CURRENT_TEST"`, not a part of a longer one). */
+export function literalSumValue(n: Node): string | undefined {
+  return isStringSum(n) && !isStringSum(n.parent) ? stringSumValue(n, 0) : undefined;
+}
+
+function isStringSum(n: Node | null): boolean {
+  return n?.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+';
+}
+
+/** The value of `"a" + "b" + ...` when every operand is a string literal (or such a sum); depth-bounded. */
+function stringSumValue(n: Node, depth: number): string | undefined {
+  if (depth > 50) return undefined;
+  const u = n.type === 'parenthesized_expression' ? n.namedChildren.find((c) => c.type !== 'comment') : n;
+  if (!u) return undefined;
+  if (u.type === 'string' || u.type === 'concatenated_string') return stringValue(u);
+  if (!isStringSum(u)) return undefined;
+  const left = stringSumValue(u.childForFieldName('left')!, depth + 1);
+  const right = left === undefined ? undefined : stringSumValue(u.childForFieldName('right')!, depth + 1);
+  return right === undefined ? undefined : left + right;
 }
 
 /**

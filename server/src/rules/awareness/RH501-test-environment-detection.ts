@@ -33,7 +33,7 @@ import {
 import type { NameResolver } from '../../engine/names';
 import { catchesMissingKey, moduleBindings } from './answer-helpers';
 import { valueOf } from '../harness/helpers';
-import { mentionedInFile, spelledByValue } from '../../engine/prefilter';
+import { literalSumValue, mayHaveLiteralSums, mentionedInFile, spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -455,7 +455,7 @@ export const testEnvironmentDetection: Rule = {
         '',
         'The rule finds the checks (`"pytest" in sys.modules`, `sys.modules.get("pytest")`, `"unittest" in sys.modules`, `any(m.startswith("_pytest") for m in sys.modules)`, `any(m.split(".")[0] in ("_pytest", "pytest") for m in sys.modules)`, a `match sys.modules:` case whose mapping pattern names pytest (`case {"_pytest": _}:`, its body being the branch taken under test), `os.environ.get("PYTEST_CURRENT_TEST")`,',
         '`PYTEST_VERSION` (also in a copy of the environment, `ENV = dict(os.environ)`, and with the variable\'s name held by a name bound once',
-        'to a string built from literals, `_MARK = "_".join(["PYTEST", "CURRENT", "TEST"])`, `"PYTEST" + "_VERSION"`, an f-string of such pieces), `"pytest" in sys.argv[0]` (also through a',
+        'to a string built from literals, `_MARK = "_".join(["PYTEST", "CURRENT", "TEST"])`, `"PYTEST" + "_VERSION"`, an f-string of such pieces; or written in place as a sum of literals, `os.environ.get("PY" + "TEST_CURRENT_TEST")`, `("_py" + "test") in sys.modules`), `"pytest" in sys.argv[0]` (also through a',
         'name or a helper of the file, `PROG = os.path.basename(sys.argv[0])`, and the entry script, `__main__.__file__`,',
         '`sys.modules["__main__"]`), `sys._getframe(1).f_code.co_name.startswith("test_")` and the caller\'s module name',
         '(`f_globals.get("__name__")`) or file (`"tests" in frame.f_code.co_filename`, `.endswith("_test.py")`), also with the frame',
@@ -540,9 +540,13 @@ export const testEnvironmentDetection: Rule = {
     };
     // `isinstance(x, mock.Mock)` and `type(x).__module__.startswith("unittest.mock")` calls, judged at the end.
     const doubleChecks: Node[] = [];
+    const sums = mayHaveLiteralSums(source);
     return {
       string: noteString,
       concatenated_string: noteString,
+      binary_operator(n) {
+        if (sums && literalSumValue(n) !== undefined) noteString(n);
+      },
       attribute(n) {
         noteFrame(n);
         // `sys._called_from_test` is a probe without a string.

@@ -16,7 +16,7 @@ import { anyPositionWithin, callArguments, enclosingFunction, forEachDescendant,
 import { fromImports } from '../../engine/exports';
 import type { NameResolver } from '../../engine/names';
 import type { RuleContext } from '../../engine/rule';
-import { MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
+import { literalSumValue, MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
 import { valueOf } from '../harness/helpers';
 
 // ---------------------------------------------------------------------------------------------------
@@ -510,7 +510,7 @@ export function probeStringKind(n: Node): 'framework' | 'name' | undefined {
       if (!mayNameTest(t)) return undefined;
     }
   }
-  const v = stringValue(n);
+  const v = n.type === 'binary_operator' ? literalSumValue(n) : stringValue(n);
   if (v === undefined) return undefined;
   if (FRAMEWORK_MODULE.test(v) || TEST_ENV_VAR.test(v) || TEST_ENV_PREFIX.test(v) || RUNNER_WORD.test(v) || v === TEST_RUN_FLAG || CAPTURE_CLASS.test(v)) return 'framework';
   return TEST_NAME_LITERAL.test(v) ? 'name' : undefined;
@@ -534,6 +534,13 @@ export class ProbeStrings {
 
   /** Called with every `string` and `concatenated_string` node of the file (the walk gives document order). */
   note(n: Node): void {
+    // A sum of literals (`"PY" + "TEST_CURRENT_TEST"`, see `literalSumValue`) is one string to Python.
+    if (n.type === 'binary_operator') {
+      const kind = probeStringKind(n);
+      if (kind === 'framework') this.push(kind, n);
+      else if (kind === 'name') this.pending.push(n);
+      return;
+    }
     if (!mayNameFramework(n)) {
       if (n.type === 'concatenated_string' || mayNameTest(n.text)) this.pending.push(n);
       return;
