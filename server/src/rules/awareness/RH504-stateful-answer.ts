@@ -22,6 +22,7 @@
  * function named for judging its input that ignores it. Without input, a call-number schedule counts when the
  * function ignores data its neighbouring closures or top-level functions fill. A module-level counter object
  * (`calls = _Seq()`, whose `tick()` increments and returns a count), of this file or imported, counts like a `global`.
+ * Literal streams include `chain`/`repeat`/`islice` of literals and one stream per key of a module-level dict.
  */
 import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
@@ -98,6 +99,8 @@ interface Decision {
   shape?: CountShape;
   /** `if calls == 2:`: the exact call number the branch answers, and the literal it answers with. */
   callNumber?: { number: string; answer: string };
+  /** The input read only as the key of a per-key stream (`_progress.setdefault(job_id, ...)`): not read otherwise. */
+  key?: Node;
 }
 
 type CountShape = 'periodic' | 'after-first';
@@ -285,24 +288,68 @@ class StatefulAnswerAnalysis {
     else if (f.type === 'attribute' && /^(pop|popleft)$/.test(f.childForFieldName('attribute')?.text ?? '') && args.every((a) => literalInfo(a)?.kind === 'number')) {
       source = unparen(f.childForFieldName('object')!);
     }
+    // `states = _progress.setdefault(job_id, iter([...]))` / `next(states)`: one scripted stream per key.
+    if (source?.type === 'identifier' && f.type === 'identifier' && this.local.has(source.text)) {
+      const defs = this.local.get(source.text)!;
+      const right = defs.length === 1 && defs[0]!.type === 'assignment' && defs[0]!.childForFieldName('left')?.type === 'identifier' ? defs[0]!.childForFieldName('right') : null;
+      if (right) source = unparen(right);
+    }
+    const keyed = source && f.type === 'identifier' ? this.keyedStream(source) : undefined;
+    if (keyed) source = keyed.holder;
     if (source?.type !== 'identifier' || this.local.has(source.text)) return undefined;
-    const bound = this.moduleNames.get(source.text);
-    // `next(_flip)` with `_flip = itertools.cycle([True, False])`: a toggle that needs no counter.
-    const cycled = bound && f.type === 'identifier' ? cycledFlags(bound, this.qualify) : undefined;
-    const labels = !cycled && bound && f.type === 'identifier' ? cycledFlags(bound, this.qualify, false) : undefined;
-    const items = cycled ?? labels ?? (bound && answerSequence(bound, this.qualify, this.moduleFunction));
+    const bound = keyed?.builder ?? this.moduleNames.get(source.text);
+    let cycled: Node[] | undefined;
+    let labels: Node[] | undefined;
+    let items: Node[] | undefined;
+    if (bound && f.type === 'identifier') {
+      // `next(_flip)` with `_flip = itertools.cycle([True, False])`: a toggle that needs no counter; a cycle of
+      // other literals is round-robin, judged below.
+      const stream = literalStream(bound, this.qualify, this.moduleFunction);
+      items = stream && distinctAnswers(stream.items);
+      if (items && stream!.cycle) {
+        if (items.every((n) => literalInfo(n)!.trivial)) cycled = items;
+        else labels = items;
+      }
+    } else if (bound) items = answerSequence(bound, this.qualify, this.moduleFunction);
     if (!items || this.refilled(source.text)) return undefined;
     const outcomes = items.map((n) => ({ node: n, literal: literalInfo(n)! }));
     return {
       node: e,
-      state: { key: source.text, kind: 'answer sequence', updates: [e], decrements: 0 },
+      state: { key: keyed ? `${source.text}[${snippet(keyed.key, 30)}]` : source.text, kind: 'answer sequence', updates: [e], decrements: 0 },
       outcomes,
       how: `\`${snippet(e, 50)}\``,
       // `iter([True, False, True])`: trivial answers, chosen by call order alone, like a toggle.
       alternates: outcomes.every((o) => o.literal.trivial) || undefined,
       cycled: !!(cycled ?? labels) || undefined,
       labels: !!labels || undefined,
+      key: keyed?.key,
     };
+  }
+
+  /**
+   * `_progress.setdefault(key, <literal stream>)` on a module-level dict, or `_progress[key]` with
+   * `_progress = defaultdict(lambda: <literal stream>)`: the dict, the key and the stream each key starts.
+   */
+  private keyedStream(source: Node): { holder: Node; key: Node; builder: Node } | undefined {
+    if (source.type === 'call') {
+      const callee = unparen(source.childForFieldName('function')!);
+      const args = source.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+      if (callee.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'setdefault' || args.length !== 2) return undefined;
+      const holder = unparen(callee.childForFieldName('object')!);
+      const bound = holder.type === 'identifier' && !this.local.has(holder.text) ? this.moduleNames.get(holder.text) : undefined;
+      if (!bound || !isDict(bound, this.qualify)) return undefined;
+      return { holder, key: args[0]!, builder: args[1]! };
+    }
+    if (source.type !== 'subscript') return undefined;
+    const holder = unparen(source.childForFieldName('value')!);
+    const key = source.childForFieldName('subscript');
+    const bound = holder.type === 'identifier' && !this.local.has(holder.text) ? this.moduleNames.get(holder.text) : undefined;
+    const b = bound && unparen(bound);
+    if (!key || b?.type !== 'call' || !/^(collections\.)?defaultdict$/.test(calleeName(b, this.qualify))) return undefined;
+    const factory = b.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment');
+    const lambda = factory?.length === 1 ? unparen(factory[0]!) : undefined;
+    const builder = lambda?.type === 'lambda' && !lambda.childForFieldName('parameters') ? lambda.childForFieldName('body') : null;
+    return builder ? { holder, key, builder } : undefined;
   }
 
   private readonly closureScopes = new Map<number, Map<string, Node[]>>();
@@ -778,19 +825,63 @@ function answerSequence(bound: Node, qualify?: Qualify, moduleFunction?: (name: 
 }
 
 /**
- * `itertools.cycle([True, False])`, `cycle((0, 1))`: an endless cycle of two or more distinct flags (trivial
- * literals), so `next()` on it answers a yes/no question by call parity. A cycle of other values (`["10.0.0.1",
- * "10.0.0.2"]`, colours) is round-robin, and left to `answerSequence` to refuse.
+ * The literals an iterator built from literals hands out, in order: `iter([3, 5])`, `itertools.cycle((True, False))`,
+ * `itertools.chain(["queued", "running"], itertools.repeat("done"))`, `islice(cycle(...), 9)`, `(x for x in (1, 2))`,
+ * a module-level generator of `yield` literals. `cycle`: they come round endlessly (round-robin, unless judged).
  */
-function cycledFlags(bound: Node, qualify?: Qualify, flags = true): Node[] | undefined {
+function literalStream(bound: Node, qualify?: Qualify, moduleFunction?: (name: string) => Node | undefined, depth = 0): { items: Node[]; cycle: boolean } | undefined {
   const b = unparen(bound);
-  if (b.type !== 'call' || !/^(itertools\.)?cycle$/.test(calleeName(b, qualify))) return undefined;
+  if (depth > 4) return undefined;
+  if (b.type === 'list' || b.type === 'tuple') {
+    const items = b.namedChildren.filter((c) => c.type !== 'comment');
+    return items.length && items.every((n) => literalInfo(n) !== undefined) ? { items, cycle: false } : undefined;
+  }
+  if (b.type === 'generator_expression') {
+    // `(v for v in (True, False))`: the loop variable itself over a literal, no filter.
+    const body = b.childForFieldName('body');
+    const clauses = b.namedChildren.filter((c) => c.type !== 'comment' && c.id !== body?.id);
+    const loop = clauses.length === 1 && clauses[0]!.type === 'for_in_clause' ? clauses[0]! : undefined;
+    const seq = loop?.childForFieldName('right');
+    if (!loop || body?.type !== 'identifier' || loop.childForFieldName('left')?.text !== body.text || !seq) return undefined;
+    const s = unparen(seq);
+    return s.type === 'list' || s.type === 'tuple' ? literalStream(s, qualify, moduleFunction, depth + 1) : undefined;
+  }
+  if (b.type !== 'call') return undefined;
+  const generator = literalGeneratorItems(b, moduleFunction);
+  if (generator) return { items: generator, cycle: false };
+  const name = calleeName(b, qualify);
   const args = b.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
-  const seq = args.length === 1 ? unparen(args[0]!) : undefined;
-  if (seq?.type !== 'list' && seq?.type !== 'tuple') return undefined;
-  const items = distinctAnswers(seq.namedChildren.filter((c) => c.type !== 'comment'));
-  // `flags = false`: a cycle of other literals (`("positive", "negative", "neutral")`).
-  return items && items.every((n) => literalInfo(n)!.trivial) === flags ? items : undefined;
+  const first = args[0] ? unparen(args[0]) : undefined;
+  if (!first || first.type === 'keyword_argument') return undefined;
+  const literalSeq = first.type === 'list' || first.type === 'tuple';
+  if (/^((builtins\.)?(list)|(collections\.)?deque)$/.test(name)) return args.length === 1 && literalSeq ? literalStream(first, qualify, moduleFunction, depth + 1) : undefined;
+  if (/^(builtins\.)?iter$/.test(name)) return args.length === 1 ? literalStream(first, qualify, moduleFunction, depth + 1) : undefined;
+  if (/^(itertools\.)?cycle$/.test(name)) {
+    const inner = args.length === 1 && literalSeq ? literalStream(first, qualify, moduleFunction, depth + 1) : undefined;
+    return inner && { items: inner.items, cycle: true };
+  }
+  // `itertools.repeat("done")`: one literal, as the settled tail of a chain.
+  if (/^(itertools\.)?repeat$/.test(name)) return literalInfo(first) !== undefined && args.length <= 2 ? { items: [first], cycle: false } : undefined;
+  if (/^(itertools\.)?islice$/.test(name)) return args.length >= 2 ? literalStream(first, qualify, moduleFunction, depth + 1) : undefined;
+  if (/^(itertools\.)?chain$/.test(name)) {
+    const items: Node[] = [];
+    let cycle = false;
+    for (const a of args) {
+      const part = literalStream(a, qualify, moduleFunction, depth + 1);
+      if (!part) return undefined;
+      items.push(...part.items);
+      cycle = part.cycle;
+    }
+    return items.length ? { items, cycle } : undefined;
+  }
+  return undefined;
+}
+
+/** A module-level dict: `{}`, `dict()`, `OrderedDict()`. */
+function isDict(bound: Node, qualify?: Qualify): boolean {
+  const b = unparen(bound);
+  if (b.type === 'dictionary') return true;
+  return b.type === 'call' && /^((builtins\.)?dict|(collections\.)?OrderedDict)$/.test(calleeName(b, qualify));
 }
 
 /**
@@ -980,6 +1071,9 @@ function decrementKey(left: Node): string | undefined {
 }
 
 
+/** Names of delay schedules: `next_delay`, `_backoff`, `retry_wait`. */
+const SCHEDULE_NAME = /delay|backoff|back_off|wait|sleep|interval|timeout|retr(?:y|ies)|pause|cooldown|jitter/i;
+
 /** A name that says the function judges its input: `is_fair`, `has_cycle`, `check_token`, `validate`. */
 const PREDICATE_NAME = /^(?:is|has|check|validate|verify)(?:_|$)|(?:^|_)(?:predict|classify|detect|judge|verdict|evaluate)(?:_|$)/i;
 
@@ -989,10 +1083,11 @@ const PREDICATE_NAME = /^(?:is|has|check|validate|verify)(?:_|$)|(?:^|_)(?:predi
  * there or in a statement of the body just as plain. Whatever the function reads of its input before
  * (validation, a statistic it leaves unused), the answer does not depend on it.
  */
-function answerIgnoresInput(fn: Node, d: Decision): boolean {
+function answerIgnoresInput(fn: Node, d: Decision, params: string[]): boolean {
   if (d.state.kind !== 'answer sequence') return false;
   const body = fn.childForFieldName('body');
-  const returns = returnsOf(fn).filter((r) => returnValue(r));
+  // `if n < 2: return False` ahead of it answers only the degenerate inputs.
+  const returns = returnsOf(fn).filter((r) => returnValue(r) && !(body && isDegenerateGuard(r, body, params)));
   if (!body || returns.length !== 1 || returns[0]!.parent?.id !== body.id) return false;
   let s: Node | null = d.node;
   while (s && s.parent?.id !== body.id) {
@@ -1000,6 +1095,35 @@ function answerIgnoresInput(fn: Node, d: Decision): boolean {
     s = s.parent;
   }
   return !!s;
+}
+
+/**
+ * `if n < 2: return False`, `if not grid: return 0`: a body-level `if` (no `elif`/`else`) whose only statement
+ * returns a literal, under a condition that only compares a bare parameter (or its `len()`) with literals.
+ */
+function isDegenerateGuard(ret: Node, body: Node, params: string[]): boolean {
+  const block = ret.parent;
+  const guard = block?.parent;
+  if (block?.type !== 'block' || guard?.type !== 'if_statement' || guard.parent?.id !== body.id || alternativesOf(guard).length) return false;
+  if (statementsOf(block).filter((st) => !isInert(st)).length !== 1 || literalInfo(returnValue(ret)) === undefined) return false;
+  const wanted = new Set(params);
+  const bare = (n: Node): boolean => {
+    const e = unparen(n);
+    if (e.type === 'identifier') return wanted.has(e.text);
+    if (e.type !== 'call' || e.childForFieldName('function')?.text !== 'len') return false;
+    const args = e.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    return args.length === 1 && args[0]!.type === 'identifier' && wanted.has(args[0]!.text);
+  };
+  const check = (n: Node | null): boolean => {
+    if (!n) return false;
+    const e = unparen(n);
+    if (e.type === 'not_operator') return bare(e.childForFieldName('argument')!);
+    if (e.type === 'boolean_operator') return check(e.childForFieldName('left')) && check(e.childForFieldName('right'));
+    if (e.type !== 'comparison_operator') return false;
+    const operands = e.namedChildren.filter((c) => c.type !== 'comment');
+    return operands.length === 2 && operands.some(bare) && operands.some((o) => literalInfo(o) !== undefined);
+  };
+  return check(guard.childForFieldName('condition'));
 }
 
 const MUTATING_METHODS = /^(?:append|appendleft|extend|insert|add|update|setdefault|put|put_nowait|push)$/;
@@ -1053,13 +1177,13 @@ function ignoresSharedData(fn: Node, stateKey: string): boolean {
 }
 
 /** Does the function's own code read any of these parameters? */
-function readsAny(fn: Node, params: string[]): boolean {
+function readsAny(fn: Node, params: string[], skip?: Node): boolean {
   const body = fn.childForFieldName('body');
   if (!body) return false;
   const wanted = new Set(params);
   let found = false;
   forEachDescendant(body, (n) => {
-    if (found) return false;
+    if (found || n.id === skip?.id) return false;
     if (n.type === 'identifier' && wanted.has(n.text)) found = true;
     return !found;
   });
@@ -1090,7 +1214,7 @@ function describeState(s: StateRef): string {
     case 'counter iterator':
       return `the module-level counter \`${key}\` (\`itertools.count\`)`;
     case 'answer sequence':
-      return `the module-level sequence of literal answers \`${key}\``;
+      return key.endsWith(']') ? `a sequence of literal answers per key in \`${key}\`` : `the module-level sequence of literal answers \`${key}\``;
     case 'counter object':
       return `a call counter (\`${key}\` returns how many times it was called)`;
   }
@@ -1134,7 +1258,11 @@ export const statefulAnswer: Rule = {
         'for judging its input (`predict`, `classify`, `detect_language`, also a method) that ignores it. A function whose one',
         '`return` (a statement of its body, not under an `if`) hands out such an item ignores its input even if it computed',
         'something first (`stat = ...; return next(_VERDICTS)` in `is_fair`); for a cycle of flags the name must say it judges',
-        '(`is_*`, `has_*`, `check*`, `validate*`).',
+        '(`is_*`, `has_*`, `check*`, `validate*`). Guards that answer only degenerate inputs with a literal (`if n < 2: return',
+        'False`, `if not grid: return 0`) do not count as reading the input. The stream may be built from literals in other',
+        'ways (`itertools.chain(["queued", "running"], itertools.repeat("done"))`, `islice(cycle(...), n)`, `(v for v in (1, 2))`),',
+        'and may be kept per key of a module-level dict (`_progress.setdefault(job_id, iter([...]))`, a `defaultdict(lambda:',
+        'iter([...]))`): the key alone is not a use of the input.',
         '',
         'A function without input answers only from its state, so a call-number schedule there is reported only when its',
         'neighbours keep data it ignores: a closure next to one that fills the factory\'s list (`submit()` appending to `jobs`)',
@@ -1172,7 +1300,8 @@ export const statefulAnswer: Rule = {
         'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call") — except a literal on every second or third call (`if calls % 2: return 12.5` ahead of the computation), which alternates canned and computed answers call by call: a warning; one `if` per call number with distinct answers ahead of a computed return (`if _calls == 1: return A` / `if _calls == 2: return B`) counts as a choice between answers (warning), while a schedule with no computed return (a backoff by attempt number) stays `info`.',
         'Call-counting fakes in tests and test helpers — quiet.',
         'Functions without input (`def status(self):`, `def next_colour():`) can only answer from their state — cyclers, state machines, schedules — so a call counter picking canned answers there is quiet unless a comment or name says why (e.g. "the test expects 21 on the second call"), then a warning; or unless, by exact call numbers with distinct answers, it ignores data a neighbouring closure or top-level function fills (a warning). Schedules whose neighbours only reset the counter, or that read that data, stay quiet.',
-        'A flag cycle returned after work on the input by a function not named as a predicate (`stripe(row)`), or under a condition on the input — quiet.',
+        'A flag cycle returned after work on the input by a function not named as a predicate (`stripe(row)`), or under a condition on the input (`if lamp.broken: return False`, `if n % 2 == 0:`) — quiet.',
+        'Numeric streams handed out by delay schedules (`next_delay(err)` returning `next(_backoff)`, `chain([0.1, 0.5], repeat(5.0))` slept on), per-key `itertools.count` ids and per-axis palettes over configured colours — quiet.',
       ],
     },
   },
@@ -1398,8 +1527,11 @@ export const statefulAnswer: Rule = {
         // A cycle of flags mixed with the input (`next(_blink) and frame.visible`) is a blinker or a sampler. A
         // predicate whose one answer is the next item whatever it computed before (`stat = ...; return next(_VERDICTS)`)
         // ignores its input all the same; so does any function handing out a literal sequence that runs out.
-        const ignoresInput = answerIgnoresInput(fn, d) && (!d.cycled || PREDICATE_NAME.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')));
-        const readsInput = readsAny(fn, params) && !ignoresInput;
+        const ignoresInput = answerIgnoresInput(fn, d, params) && (!d.cycled || PREDICATE_NAME.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')));
+        // The input only as the key of its own stream (`_progress.setdefault(job_id, ...)`) does not decide the answer.
+        const readsInput = readsAny(fn, params, d.key) && !ignoresInput;
+        // A schedule of numbers handed out as delays (`next(_backoff)` in `next_delay(err)`) is a backoff.
+        if (d.state.kind === 'answer sequence' && literals.every((o) => o.literal!.kind === 'number') && SCHEDULE_NAME.test(`${name} ${d.state.key}`)) continue;
         if (d.cycled && readsInput) continue;
         // A cycle of labels or numbers is round-robin, except as the judgement of an input it never reads.
         if (d.labels && !(params.length > 0 && JUDGEMENT_NAME.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')))) continue;
