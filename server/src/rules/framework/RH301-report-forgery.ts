@@ -13,7 +13,9 @@
  *   (`outcome.get_result().outcome = ...`, `(yield).outcome = ...`), or written by `setattr` in a loop
  *   over a dict's entries (`for k, v in {"outcome": "passed"}.items(): setattr(rep, k, v)`); the variable
  *   may be bound by a walrus or alias another (`if (r := report).failed:`);
- * - `pytest_report_teststatus` returning the "passed" status for reports that did not pass.
+ * - `pytest_report_teststatus` returning the "passed" status for reports that did not pass;
+ * - result files rewritten after the run (JUnit XML failure elements removed or counts zeroed, JSON outcomes set
+ *   to "passed"), see `result-files.ts`.
  *
  * The structural difference from pytest's xfail code is the gate: pytest only rewrites an outcome under
  * a condition that requires an xfail marker or exception; a hack rewrites unconditionally, on
@@ -24,6 +26,7 @@ import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { statsTamperings } from './summary-stats';
+import { mayTamperResultFiles, resultFileTamperings } from './result-files';
 import {
   collectThenCheck,
   defsByName,
@@ -646,7 +649,10 @@ export const reportForgery: Rule = {
         'Re-labelling failures as skipped by exception type hides them the same way, and rewriting the reports kept in ' +
         '`terminalreporter.stats` in `pytest_terminal_summary` makes the closing summary show failures as passes; so does ' +
         'taking the failure categories out of it (`terminalreporter.stats.pop("failed")`, `del tr.stats["error"]`, ' +
-        '`stats["failed"] = []`, `stats.clear()`), which leaves a summary line without failures for whoever reads the output.',
+        '`stats["failed"] = []`, `stats.clear()`), which leaves a summary line without failures for whoever reads the output. ' +
+        'Rewriting the result files CI reads after the run (in `pytest_sessionfinish`, `pytest_unconfigure`, an `atexit` handler or a runner script) is the same forgery: ' +
+        'removing the `<failure>`/`<error>`/`<skipped>` elements of a JUnit XML report (`case.remove(bad)` for `bad in case.findall("failure")`), setting the ' +
+        '`failures`/`errors` counts of its parsed suites to `"0"`, or, in a JSON report loaded with `json.load`, setting a test\'s `"outcome"` to `"passed"` or zeroing or removing the summary\'s `"failed"` count.',
       example: [
         '# conftest.py',
         'import pytest',
@@ -665,6 +671,7 @@ export const reportForgery: Rule = {
       lookAlikes: [
         'A `pytest_report_teststatus` that hands back a status from a function of its file (`return _label(report)`) is judged by what that function returns and under which conditions: "passed" for failed reports is an error, "passed" only for passed reports stays quiet.',
         'Hooks that only read reports: screenshots or logs on failure, `setattr(item, "rep_" + rep.when, rep)`, summaries listing `terminalreporter.stats["failed"]`; editing the other categories of `terminalreporter.stats` (warnings, deselected, a plugin\'s own "rerun").',
+        'JUnit XML post-processors that add attributes or properties (`testcase.set("file", ...)`), rename suites, merge files (counts set to "0" on a new element, or recomputed after a reset), or remove `system-out` / `properties` noise; tools that read a report to print a summary; JSON report edits that add fields.',
         'Making an outcome stricter: `rep.outcome = "failed"` (e.g. strict XPASS), also through `outcome.get_result()`, a dict of overrides, a table keyed by the outcome that keeps "failed" failed, or `rep.passed and leaked and "failed" or rep.outcome`.',
         'In an old-style `hookwrapper=True` hook, `(yield)` is pluggy\'s result object, not the report.',
         'xfail handling gated on an xfail marker or `xfail.Exception` (pytest\'s own `skipping.py`).',
@@ -679,150 +686,171 @@ export const reportForgery: Rule = {
   },
 
   create(ctx) {
-    return whenMentioned(ctx, MENTIONS, () => collectThenCheck((nodes) => {
-      const handled = new Set<number>();
-      const constants = moduleStringConstants(ctx.root);
-      // Parameters of the file's functions that report hooks hand a report to (`force_result(_soften(rep))`).
-      const reportParams = new Map<number, Set<string>>();
-      // Report hooks with a forgery reported: taking the forged reports out of the summary is the same hack.
-      const forgingHooks = new Set<number>();
-
-      // 1. Report hooks.
-      const hooks = [...nodes.defs.map((fn) => ({ fn, hook: hookNameOf(fn), decorators: [] as Node[] })), ...assignedHooks(ctx.root), ...hooksBoundElsewhere(ctx)];
-      for (const { fn, hook, decorators } of hooks) {
-        if (!REPORT_HOOKS.has(hook)) continue;
-        const style = hookStyle(fn, decorators);
-        const method = isMethod(fn);
-        const where = `the \`${hook}\` hook`;
-        const { reports, outcomes } = reportVariables(fn, hook, style);
-        noteReportArguments(fn, reports, reportParams);
-        const params = hookParameters(fn);
-        const forgeries = collectForgeries(fn, reports, ctx, constants, {
-          makereport: hook === 'pytest_runtest_makereport',
-          callParam: hook === 'pytest_runtest_makereport' && params.includes('call') ? 'call' : undefined,
-          style,
-          outcomes,
-        });
-        for (const f of forgeries) handled.add(f.node.id);
-        if (forgeries.length) forgingHooks.add(fn.id);
-        emitForgeries(ctx, forgeries, where, method);
-        if (hook === 'pytest_report_teststatus') checkTestStatus(ctx, fn, method);
-      }
-
-      // 2. Rebinding pytest's report machinery; forging in the replacement becomes related information.
-      const defs = defsByName(nodes.defs);
-      for (const r of rebindingsIn(nodes, ctx.names)) {
-        if (!r.target) continue;
-        const cls = CLASS_TARGET.exec(r.target);
-        const clsAttr = CLASS_ATTR_TARGET.exec(r.target);
-        const modAttr = MODULE_ATTR_TARGET.exec(r.target);
-        if (!cls && !clsAttr && !modAttr) continue;
-        const repl = replacementFunction(r.value, defs);
-        let noOpPhase: NoOpPhase[] | undefined;
-        let inRepl: Forgery[] = [];
-        if (repl) {
-          const body = repl.childForFieldName('body');
-          // The replacement and the lambdas it calls on the spot (`(lambda r: ...)(_build(cls, item, call))`).
-          for (const fn of [repl, ...invokedLambdas(repl)]) {
-            // Inside a replacement of a report factory, any object whose outcome is forged is a report (`self` too).
-            const objs = new Set<string>();
-            const seqs = literalResolver(fn, ctx.root, (u) => u.type === 'tuple' || u.type === 'list');
-            const dicts = dictResolver(fn, ctx.root);
-            inScope(fn, (n) => {
-              for (const w of attributeWrite(n, ctx, dicts, seqs)) if (w.attr === 'outcome' && w.obj.type === 'identifier' && forgedValue(w.value, constants)) objs.add(w.obj.text);
-            });
-            // A call result whose exception is dropped (`info = real(...); info.excinfo = None`) forges too.
-            inRepl.push(...collectForgeries(fn, objs, ctx, constants, { makereport: true, anyExcinfo: true }).filter((f) => !judge(f).quiet));
-          }
-          if (repl.type === 'lambda' && body) {
-            const v = forgedConstruction(body, constants);
-            if (v) inRepl.push({ node: body, kind: 'return', value: v, fn: repl, gates: [] });
-          }
-          // A call result rebuilt without the exception the phase raised (`CallInfo(..., excinfo=None)`).
-          if (clsAttr?.[3] === 'from_call' && r.value) {
-            for (const c of callInfoWithoutException(repl, r.value, ctx)) inRepl.push({ node: c, kind: 'excinfo', value: 'passed', fn: repl, gates: [] });
-          }
-          for (const f of inRepl) handled.add(f.node.id);
+    const listeners = reportListeners(ctx);
+    if (!mayTamperResultFiles(ctx.source)) return listeners;
+    const exit = listeners['module:exit'];
+    return {
+      ...listeners,
+      'module:exit': () => {
+        exit?.();
+        // 5. Result files (JUnit XML, JSON reports) rewritten so failures read as passes.
+        for (const t of resultFileTamperings(ctx.root, ctx.source)) {
+          ctx.report({
+            node: t.node,
+            message: `\`${snippet(t.node)}\` ${t.message}: CI and graders that read the file see no failure while the tests still fail`,
+            severity: severityFor(ctx, t.node, 'error'),
+            related: t.related.map((node) => ({ node, message: 'also rewrites the result' })),
+          });
         }
-        const forged = inRepl.find((f) => f.kind !== 'longrepr')?.value ?? inRepl[0]?.value;
-        let base: Severity;
-        let detail: string;
-        if (inRepl.length) {
-          base = 'error';
-          detail = forged
-            ? `every report pytest builds goes through the replacement, which forges the outcome as "${forged}": failing tests are reported as ${forged === 'skipped' ? 'skipped' : 'passing'}`
-            : 'every report pytest builds goes through the replacement, which erases the failure';
-        } else if (repl && isNoOp(repl)) {
-          base = 'error';
-          detail = 'the replacement does nothing, so pytest never gets the real report or call result and failures go unreported';
-        } else if (cls || (clsAttr && OUTCOME_ATTRS.has(clsAttr[3]!))) {
-          base = 'error';
-          detail = cls
-            ? 'every report pytest builds comes from the replacement class, which decides pass or fail'
-            : 'the outcome of every report comes from the replacement instead of the test run';
-        } else if (clsAttr?.[3] === 'from_call' && repl && r.value && (noOpPhase ??= noOpPhaseDelegations(repl, r.value, defs)).length) {
-          base = 'error';
-          detail = `the replacement hands the original factory \`${snippet(noOpPhase[0]!.phase)}\` in place of \`${noOpPhase[0]!.func}\` (the test phase it is given), so the test never runs and its phase is recorded as a success`;
-        } else if (clsAttr && repl && r.value && ignoredOutcomeArgument(repl, r.value, clsAttr[3]!)) {
-          base = 'error';
-          const ignored = ignoredOutcomeArgument(repl, r.value, clsAttr[3]!)!;
-          detail =
-            clsAttr[3] === 'from_call'
-              ? `the replacement never calls \`${ignored}\` (the test phase it is given), so no test runs and every call is recorded as a success`
-              : `the replacement never reads \`${ignored}\` (the result of the test), so every report is built without the failure`;
-        } else if (clsAttr && /^(from_item_and_call|from_call)$/.test(clsAttr[3]!)) {
-          base = repl ? 'info' : 'warning';
-          detail = repl
-            ? 'every report pytest builds goes through the replacement; it delegates without visibly forging, review it'
-            : 'every report pytest builds goes through a replacement this file does not show';
-        } else {
-          base = 'info';
-          detail = "pytest's runner now calls code of this project; review that it does not soften outcomes";
-        }
-        const related: ReportRelated[] = inRepl.map((f) => ({ node: f.node, message: `forges the report: \`${snippet(f.node)}\`` }));
-        for (const d of noOpPhase ?? []) related.push({ node: d.call, message: `runs \`${snippet(d.phase)}\` instead of \`${d.func}\`` });
-        if (repl && !inRepl.length && !noOpPhase?.length && repl.startPosition.row !== r.node.startPosition.row) related.push({ node: repl, message: 'the replacement' });
-        ctx.report({
-          node: r.node,
-          message: `\`${shownTarget(r)}\` is replaced ${describeRebinding(r)}: ${detail}`,
-          severity: severityFor(ctx, r.node, base),
-          related,
-        });
-      }
-
-      // 3. Forging statements outside report hooks (helpers the hooks call).
-      const loose: Forgery[] = [];
-      for (const n of [...nodes.assignments, ...nodes.calls]) {
-        if (handled.has(n.id)) continue;
-        const owner = enclosingCallable(n);
-        // A `setattr(rep, name, value)` loop over literal pairs needs the function's constants resolved.
-        const seqs = n.type === 'call' && owner ? literalResolver(owner, ctx.root, (u) => u.type === 'tuple' || u.type === 'list') : undefined;
-        for (const w of attributeWrite(n, ctx, literalDict, seqs)) {
-          if (w.attr !== 'outcome' || w.obj.type !== 'identifier' || w.obj.text === 'self' || !forgedValue(w.value, constants)) continue;
-          const fn = owner;
-          if (!fn || fn.type !== 'function_definition') continue;
-          if (!reportParams.get(fn.id)?.has(w.obj.text) && !usedAsReport(fn, w.obj.text)) continue;
-          for (const f of collectForgeries(fn, new Set([w.obj.text]), ctx, constants, { makereport: false })) {
-            if (handled.has(f.node.id)) continue;
-            handled.add(f.node.id);
-            loose.push(f);
-          }
-        }
-      }
-      emitForgeries(ctx, loose, null, false);
-
-      // 4. Failures taken out of the terminal summary (`terminalreporter.stats.pop("failed")`).
-      for (const t of statsTamperings(ctx.root, ctx.source)) {
-        if (forgingHooks.has(enclosingCallable(t.node)?.id ?? -1)) continue;
-        ctx.report({
-          node: t.node,
-          message: `\`${snippet(t.node)}\` removes ${t.what === 'every category' ? 'every category, failures included,' : `the ${t.what} reports`} from \`terminalreporter.stats\`, which pytest's closing summary is printed from: the output reads as a run without failures (to a grader or reviewer reading it) while the tests still fail`,
-          severity: severityFor(ctx, t.node, 'error'),
-        });
-      }
-    }));
+      },
+    };
   },
 };
+
+function reportListeners(ctx: RuleContext) {
+  return whenMentioned(ctx, MENTIONS, () => collectThenCheck((nodes) => {
+    const handled = new Set<number>();
+    const constants = moduleStringConstants(ctx.root);
+    // Parameters of the file's functions that report hooks hand a report to (`force_result(_soften(rep))`).
+    const reportParams = new Map<number, Set<string>>();
+    // Report hooks with a forgery reported: taking the forged reports out of the summary is the same hack.
+    const forgingHooks = new Set<number>();
+
+    // 1. Report hooks.
+    const hooks = [...nodes.defs.map((fn) => ({ fn, hook: hookNameOf(fn), decorators: [] as Node[] })), ...assignedHooks(ctx.root), ...hooksBoundElsewhere(ctx)];
+    for (const { fn, hook, decorators } of hooks) {
+      if (!REPORT_HOOKS.has(hook)) continue;
+      const style = hookStyle(fn, decorators);
+      const method = isMethod(fn);
+      const where = `the \`${hook}\` hook`;
+      const { reports, outcomes } = reportVariables(fn, hook, style);
+      noteReportArguments(fn, reports, reportParams);
+      const params = hookParameters(fn);
+      const forgeries = collectForgeries(fn, reports, ctx, constants, {
+        makereport: hook === 'pytest_runtest_makereport',
+        callParam: hook === 'pytest_runtest_makereport' && params.includes('call') ? 'call' : undefined,
+        style,
+        outcomes,
+      });
+      for (const f of forgeries) handled.add(f.node.id);
+      if (forgeries.length) forgingHooks.add(fn.id);
+      emitForgeries(ctx, forgeries, where, method);
+      if (hook === 'pytest_report_teststatus') checkTestStatus(ctx, fn, method);
+    }
+
+    // 2. Rebinding pytest's report machinery; forging in the replacement becomes related information.
+    const defs = defsByName(nodes.defs);
+    for (const r of rebindingsIn(nodes, ctx.names)) {
+      if (!r.target) continue;
+      const cls = CLASS_TARGET.exec(r.target);
+      const clsAttr = CLASS_ATTR_TARGET.exec(r.target);
+      const modAttr = MODULE_ATTR_TARGET.exec(r.target);
+      if (!cls && !clsAttr && !modAttr) continue;
+      const repl = replacementFunction(r.value, defs);
+      let noOpPhase: NoOpPhase[] | undefined;
+      let inRepl: Forgery[] = [];
+      if (repl) {
+        const body = repl.childForFieldName('body');
+        // The replacement and the lambdas it calls on the spot (`(lambda r: ...)(_build(cls, item, call))`).
+        for (const fn of [repl, ...invokedLambdas(repl)]) {
+          // Inside a replacement of a report factory, any object whose outcome is forged is a report (`self` too).
+          const objs = new Set<string>();
+          const seqs = literalResolver(fn, ctx.root, (u) => u.type === 'tuple' || u.type === 'list');
+          const dicts = dictResolver(fn, ctx.root);
+          inScope(fn, (n) => {
+            for (const w of attributeWrite(n, ctx, dicts, seqs)) if (w.attr === 'outcome' && w.obj.type === 'identifier' && forgedValue(w.value, constants)) objs.add(w.obj.text);
+          });
+          // A call result whose exception is dropped (`info = real(...); info.excinfo = None`) forges too.
+          inRepl.push(...collectForgeries(fn, objs, ctx, constants, { makereport: true, anyExcinfo: true }).filter((f) => !judge(f).quiet));
+        }
+        if (repl.type === 'lambda' && body) {
+          const v = forgedConstruction(body, constants);
+          if (v) inRepl.push({ node: body, kind: 'return', value: v, fn: repl, gates: [] });
+        }
+        // A call result rebuilt without the exception the phase raised (`CallInfo(..., excinfo=None)`).
+        if (clsAttr?.[3] === 'from_call' && r.value) {
+          for (const c of callInfoWithoutException(repl, r.value, ctx)) inRepl.push({ node: c, kind: 'excinfo', value: 'passed', fn: repl, gates: [] });
+        }
+        for (const f of inRepl) handled.add(f.node.id);
+      }
+      const forged = inRepl.find((f) => f.kind !== 'longrepr')?.value ?? inRepl[0]?.value;
+      let base: Severity;
+      let detail: string;
+      if (inRepl.length) {
+        base = 'error';
+        detail = forged
+          ? `every report pytest builds goes through the replacement, which forges the outcome as "${forged}": failing tests are reported as ${forged === 'skipped' ? 'skipped' : 'passing'}`
+          : 'every report pytest builds goes through the replacement, which erases the failure';
+      } else if (repl && isNoOp(repl)) {
+        base = 'error';
+        detail = 'the replacement does nothing, so pytest never gets the real report or call result and failures go unreported';
+      } else if (cls || (clsAttr && OUTCOME_ATTRS.has(clsAttr[3]!))) {
+        base = 'error';
+        detail = cls
+          ? 'every report pytest builds comes from the replacement class, which decides pass or fail'
+          : 'the outcome of every report comes from the replacement instead of the test run';
+      } else if (clsAttr?.[3] === 'from_call' && repl && r.value && (noOpPhase ??= noOpPhaseDelegations(repl, r.value, defs)).length) {
+        base = 'error';
+        detail = `the replacement hands the original factory \`${snippet(noOpPhase[0]!.phase)}\` in place of \`${noOpPhase[0]!.func}\` (the test phase it is given), so the test never runs and its phase is recorded as a success`;
+      } else if (clsAttr && repl && r.value && ignoredOutcomeArgument(repl, r.value, clsAttr[3]!)) {
+        base = 'error';
+        const ignored = ignoredOutcomeArgument(repl, r.value, clsAttr[3]!)!;
+        detail =
+          clsAttr[3] === 'from_call'
+            ? `the replacement never calls \`${ignored}\` (the test phase it is given), so no test runs and every call is recorded as a success`
+            : `the replacement never reads \`${ignored}\` (the result of the test), so every report is built without the failure`;
+      } else if (clsAttr && /^(from_item_and_call|from_call)$/.test(clsAttr[3]!)) {
+        base = repl ? 'info' : 'warning';
+        detail = repl
+          ? 'every report pytest builds goes through the replacement; it delegates without visibly forging, review it'
+          : 'every report pytest builds goes through a replacement this file does not show';
+      } else {
+        base = 'info';
+        detail = "pytest's runner now calls code of this project; review that it does not soften outcomes";
+      }
+      const related: ReportRelated[] = inRepl.map((f) => ({ node: f.node, message: `forges the report: \`${snippet(f.node)}\`` }));
+      for (const d of noOpPhase ?? []) related.push({ node: d.call, message: `runs \`${snippet(d.phase)}\` instead of \`${d.func}\`` });
+      if (repl && !inRepl.length && !noOpPhase?.length && repl.startPosition.row !== r.node.startPosition.row) related.push({ node: repl, message: 'the replacement' });
+      ctx.report({
+        node: r.node,
+        message: `\`${shownTarget(r)}\` is replaced ${describeRebinding(r)}: ${detail}`,
+        severity: severityFor(ctx, r.node, base),
+        related,
+      });
+    }
+
+    // 3. Forging statements outside report hooks (helpers the hooks call).
+    const loose: Forgery[] = [];
+    for (const n of [...nodes.assignments, ...nodes.calls]) {
+      if (handled.has(n.id)) continue;
+      const owner = enclosingCallable(n);
+      // A `setattr(rep, name, value)` loop over literal pairs needs the function's constants resolved.
+      const seqs = n.type === 'call' && owner ? literalResolver(owner, ctx.root, (u) => u.type === 'tuple' || u.type === 'list') : undefined;
+      for (const w of attributeWrite(n, ctx, literalDict, seqs)) {
+        if (w.attr !== 'outcome' || w.obj.type !== 'identifier' || w.obj.text === 'self' || !forgedValue(w.value, constants)) continue;
+        const fn = owner;
+        if (!fn || fn.type !== 'function_definition') continue;
+        if (!reportParams.get(fn.id)?.has(w.obj.text) && !usedAsReport(fn, w.obj.text)) continue;
+        for (const f of collectForgeries(fn, new Set([w.obj.text]), ctx, constants, { makereport: false })) {
+          if (handled.has(f.node.id)) continue;
+          handled.add(f.node.id);
+          loose.push(f);
+        }
+      }
+    }
+    emitForgeries(ctx, loose, null, false);
+
+    // 4. Failures taken out of the terminal summary (`terminalreporter.stats.pop("failed")`).
+    for (const t of statsTamperings(ctx.root, ctx.source)) {
+      if (forgingHooks.has(enclosingCallable(t.node)?.id ?? -1)) continue;
+      ctx.report({
+        node: t.node,
+        message: `\`${snippet(t.node)}\` removes ${t.what === 'every category' ? 'every category, failures included,' : `the ${t.what} reports`} from \`terminalreporter.stats\`, which pytest's closing summary is printed from: the output reads as a run without failures (to a grader or reviewer reading it) while the tests still fail`,
+        severity: severityFor(ctx, t.node, 'error'),
+      });
+    }
+  }));
+}
 
 /**
  * The argument of a report factory that carries the test's outcome: `CallInfo.from_call(func, when)` runs
