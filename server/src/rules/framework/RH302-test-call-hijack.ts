@@ -214,7 +214,7 @@ export const testCallHijack: Rule = {
         'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
         'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), that runs it on one branch only and records `addSuccess` on a branch that does not (`if available: return super().run(result)`, then `result.addSuccess(self)`: whatever the guard, the unrun test passes), runs it (also straight from `getattr(self, self._testMethodName)()`) inside a `try` whose `except Exception: pass` (or `except NotImplementedError: pass`) drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
-        '`addFailure` rebound to `addSuccess` (also through a named lambda or `functools.partialmethod`, an alias such as a parameter default `_ok=TestResult.addSuccess`, in a `setattr` loop over the method names or names built from literals, bound in a result class body, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True` or an always-true expression (`... or True`; also `wasSuccessful = lambda self: True` in a result subclass handed to `TextTestRunner(resultclass=...)`), or a runner script that empties ' +
+        'a `_callTestMethod` replaced by a wrapper that runs the original inside a `try` whose `except self.failureException: pass` drops the failure, `addFailure` rebound to `addSuccess` or `addExpectedFailure` (also on the result a `TestCase.run` override is handed, `result.addFailure = result.addExpectedFailure`; in a base class of a test module that rewires every test of its subclasses, so it is an error there too; also through a named lambda or `functools.partialmethod`, an alias such as a parameter default `_ok=TestResult.addSuccess`, in a `setattr` loop over the method names or names built from literals, bound in a result class body, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True` or an always-true expression (`... or True`; also `wasSuccessful = lambda self: True` in a result subclass handed to `TextTestRunner(resultclass=...)`), or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
         '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns; ' +
         'likewise these methods patched on `DiscoverRunner` itself with a function that returns `0` or a result without running the suite. ' +
@@ -247,6 +247,7 @@ export const testCallHijack: Rule = {
         'Django runners that report or list the tests and return `super().suite_result(...)` / `super().run_tests(...)` (a listing mode may return 0 on its own path).',
         'Runner overrides of `run_suite` (Django) or `run` (`TextTestRunner` subclasses) that run the suite they are given (another runner\'s `run(suite)`, `test(result)`, a pool over the suite) or only raise (abstract): quiet. One that returns a result without running the suite is an error.',
         'Runner code in a real test module (one that defines tests) is `info` inside its test functions; a module named like a test that defines no test but a runner (`myproject/test_runner.py` for `settings.TEST_RUNNER`) is the project\'s runner and keeps the full severity.',
+        'A `_callTestMethod` wrapper that times the call in `try/finally`, logs and re-raises, or turns one dependency error into a skip; a `TestCase.run` override that wraps `result.addFailure` to log and then call the original.',
         '`runtest` replacements that call the original or anything else (timing, logging wrappers).',
         'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`, and so are rebindings inside a helper function of a test-folder module; when that function is called by its module\'s top-level code, or at import by another module of the project (`tests/__init__.py`: `from ._support import patch_result; patch_result()`, reported at the call), the whole run is patched and it is an error. A helper called only inside tests stays `info`.',
       ],
@@ -1596,6 +1597,18 @@ function checkRebinding(
       return;
     }
     if (!(owner && TESTCASE_QUALIFIED.test(owner)) && !local) return;
+    // A `_callTestMethod` wrapper that runs the test method inside a `try` whose handler drops the failure
+    // (`except self.failureException: pass`): unittest's `run` never sees it and records a success.
+    const swallowed = repl && r.attr === '_callTestMethod' ? swallowedCallTestMethod(ctx, repl, originals()) : undefined;
+    if (swallowed) {
+      ctx.report({
+        node: r.node,
+        message: `\`${shown}\` is replaced ${how} with a function that runs the test method but \`${snippet(swallowed)}\` drops its failure: every failing test counts as passed`,
+        severity: sev(ctx, r.node, 'error'),
+        related: [{ node: swallowed, message: 'drops the failure' }],
+      });
+      return;
+    }
     if (repl && (delegatesRun(repl, originals()) || reportsOnlyFailure(repl))) return;
     ctx.report({
       node: r.node,
@@ -1617,9 +1630,11 @@ function checkRebinding(
     ctx.report({
       node: r.node,
       message: toSuccess
-        ? `\`${shown}\` is rebound ${how} to \`${valueName}\`: failures are recorded as successes and the run reports OK`
+        ? `\`${shown}\` is rebound ${how} to \`${valueName}\`: failures are recorded as ${valueName === 'addExpectedFailure' ? 'expected failures' : valueName === 'addSkip' ? 'skips' : 'successes'} and the run reports OK`
         : `\`${shown}\` is replaced ${how} with a function that drops the failure: failing tests are never recorded`,
-      severity: sev(ctx, r.node, 'error'),
+      // In a `TestCase.run` override of a module-level class, the rewiring applies to every test of the class
+      // (and its subclasses), also in a test-folder module: not a test exercising unittest.
+      severity: inTestCaseRunOverride(ctx, r.node) ? 'error' : sev(ctx, r.node, 'error'),
     });
     return;
   }
@@ -1631,6 +1646,29 @@ function checkRebinding(
       severity: sev(ctx, r.node, 'error'),
     });
   }
+}
+
+/** The swallowing handler around the test-method call in a replacement `_callTestMethod(self, method)`. */
+function swallowedCallTestMethod(ctx: RuleContext, repl: Node, originals: Set<string>): Node | undefined {
+  const method = parameterNames(repl)[1];
+  const runs = runsTestCall(repl, originals, undefined, new Set(method ? [method] : []));
+  let clause: Node | undefined;
+  findCall(repl, (call) => !!(runs(call) && (clause = swallowingHandlerAround(ctx, call, repl))));
+  return clause;
+}
+
+/**
+ * Is `node` in a `run` / `__call__` / `_callTestMethod` method of a module-level `TestCase` subclass (not a
+ * class nested in a test function)?
+ */
+function inTestCaseRunOverride(ctx: RuleContext, node: Node): boolean {
+  let fn: Node | null = node.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  if (!fn || !TESTCASE_RUN_ATTRS.has(functionName(fn))) return false;
+  const cls = enclosingClass(fn);
+  const stmt = cls?.parent?.type === 'decorated_definition' ? cls.parent : cls;
+  if (!cls || stmt?.parent?.type !== 'module' || cls.childForFieldName('body')?.id !== (fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent)?.id) return false;
+  return baseNames(cls, ctx.names).some((b) => TESTCASE_QUALIFIED.test(b) || /(^|\.)\w*TestCase$/.test(b));
 }
 
 /** Types that test failures are instances of. */
