@@ -903,7 +903,31 @@ export function replacementFunction(value: Node | undefined, defs: Map<string, N
     const list = defs.get(v.text);
     if (list && list.length === 1) return list[0];
   }
+  // `_soft("Failure")` where `def _soft(kind): def record(...): ...; return record`: the function the factory makes.
+  if (v.type === 'call' && v.childForFieldName('function')?.type === 'identifier') {
+    const list = defs.get(v.childForFieldName('function')!.text);
+    return list?.length === 1 ? madeFunction(list[0]!) : undefined;
+  }
   return undefined;
+}
+
+/** The one nested def or lambda that every `return` of `factory` hands back, if any. */
+function madeFunction(factory: Node): Node | undefined {
+  const body = factory.childForFieldName('body');
+  if (factory.type !== 'function_definition' || !body) return undefined;
+  const returns: Node[] = [];
+  forEachInScope(body, (n) => void (n.type === 'return_statement' && returns.push(n)));
+  let made: Node | undefined;
+  for (const r of returns) {
+    const value = returnValue(r);
+    const u = value && unparen(value);
+    let fn: Node | undefined;
+    if (u?.type === 'lambda') fn = u;
+    else if (u?.type === 'identifier') fn = body.namedChildren.find((c) => c.type === 'function_definition' && c.childForFieldName('name')?.text === u.text);
+    if (!fn || (made && made.id !== fn.id)) return undefined;
+    made = fn;
+  }
+  return made;
 }
 
 /**
