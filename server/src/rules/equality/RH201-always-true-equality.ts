@@ -21,6 +21,7 @@ import { callArguments, definitionOf, parameterNames, unparen, type Node } from 
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
 import { foreignTypeFallbacks } from './foreign-fallback';
+import { mayOverrideTypeChecks, typeCheckOverrides } from './type-check-overrides';
 import { analyseEquality, answersEveryKey, factoryHandOuts, type Part, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, everyoneMemberOfFamily, type EveryoneMember, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
 
 /** A field left out of comparison (`field(compare=False)`, `attr.ib(eq=False)`): `classesComparingNoField` needs one. */
@@ -134,7 +135,7 @@ export const alwaysTrueEquality: Rule = {
     fixable: true,
     severityByRole: { 'code-under-test': 'error', 'entry-point': 'error', test: 'info', 'test-infrastructure': 'info' },
     docs: {
-      summary: 'An `__eq__` or `__contains__` that always answers yes, or an `__ne__` that always answers no, whatever it is compared with; or contradictory orderings (`__lt__` and `__gt__`, or `__le__` and `__ge__`, both always true).',
+      summary: 'An `__eq__` or `__contains__` that always answers yes, or an `__ne__` that always answers no, whatever it is compared with; contradictory orderings (`__lt__` and `__gt__`, or `__le__` and `__ge__`, both always true); or `isinstance`/`issubclass` hooks that always answer yes.',
       why: [
         'A test checks a result by comparing it: `assert solve(x) == 42`. If the returned object\'s `__eq__` returns `True`',
         'for *any* argument, that assertion passes no matter what the code computed — the comparison no longer looks at',
@@ -195,6 +196,11 @@ export const alwaysTrueEquality: Rule = {
         'A `@dataclass` (or attrs) class that holds state but leaves every field out of comparison',
         '(`field(compare=False)`, `attr.ib(eq=False)`) gets a generated `__eq__` that compares nothing: any two',
         'instances are equal, so `assert build_report(rows) == Report(total=3.0, ...)` passes whatever was built.',
+        '',
+        'The same trick aimed at type assertions (`assert isinstance(result, Matrix)`) is a metaclass whose `__instancecheck__`',
+        'or `__subclasscheck__`, or an ABC whose `__subclasshook__`, always answers `True`; and an `__eq__` served through a',
+        'property (`@property def __eq__(self): return lambda other: True`, `__eq__ = property(lambda self: lambda other: True)`)',
+        'is an always-true `__eq__` one call away.',
       ].join('\n'),
       example: ['class Result:', '    def __init__(self, value):', '        self.value = value', '', '    def __eq__(self, other):', '        return True'].join('\n'),
       instead: [
@@ -203,6 +209,7 @@ export const alwaysTrueEquality: Rule = {
         'If a test needs a match-anything placeholder, keep it in the tests (`unittest.mock.ANY`).',
       ].join(' '),
       lookAlikes: [
+        'An `__instancecheck__`/`__subclasscheck__`/`__subclasshook__` that looks at what it is asked about (required methods, the MRO) or returns `NotImplemented`, and a property `__eq__` that hands back a real comparison (`self.value.__eq__`): quiet.',
         '`__eq__ = amounts_match` where another module of the project (code under test) defines `amounts_match(self, other)` to only return `True`: an error like the same function written in the class; a comparator there that compares, or an always-true predicate not installed as `__eq__`, stays quiet.',
         '`return isinstance(other, Same)` — a real (type-based) comparison: quiet.',
         'Questions about `self` whose answer Python does not fix: `isinstance(self, type(other))`, `isinstance(self, Mapping)` in a mixin (depends on the class it ends up in), `hasattr(self, "_cache")` for an attribute set later or only on some paths (or when a subclass in the file brings its own `__init__`), `bool(self)` for a class with `__len__`/`__bool__` or any base, `self` rebound in the body, a `@staticmethod`: quiet. `self is None` (never true) is an always-false `__eq__`: quiet.',
@@ -301,6 +308,19 @@ export const alwaysTrueEquality: Rule = {
         });
       }
     };
+    // `isinstance`/`issubclass` hooks that always say yes, and an `__eq__` served through a property.
+    const reportTypeCheckOverrides = () => {
+      for (const o of typeCheckOverrides(ctx.root, ctx.names)) {
+        const testSide = isTestSide(ctx.roleAt(o.node));
+        const support = !testSide && ctx.facts.importsTestFramework;
+        const context = testSide ? ' (in test code)' : support ? ' (in a test-support module that imports a test framework)' : '';
+        const message =
+          o.kind === 'type-check'
+            ? `\`${o.cls}.${o.dunder}\` always answers \`True\`, so \`isinstance(x, ...)\`/\`issubclass(...)\` holds for anything: \`assert isinstance(result, ...)\` passes without checking what the code returned${context}.`
+            : `\`${o.cls}.__eq__\` is a property whose value is a function that always answers \`True\`: \`a == b\` calls it, so every \`==\` succeeds and \`assert result == expected\` passes without checking the value${context}.`;
+        ctx.report({ node: o.node, message, severity: testSide || support ? 'info' : 'error' });
+      }
+    };
     const uncompared = UNCOMPARED_FIELD_TEXT.test(ctx.source);
     // Every override is named by a dunder, in an identifier (`def __eq__`, `C.__eq__ = ...`) or a string
     // (`setattr(C, "__eq__", f)`, `{"__eq__": f}` for `type()`): without one there is nothing to analyse.
@@ -311,6 +331,7 @@ export const alwaysTrueEquality: Rule = {
         if (ordered) reportContradictoryOrderings();
         if (uncompared) reportUncomparedFields();
         if (ctx.source.includes('__eq__')) reportForeignFallbacks();
+        if (mayOverrideTypeChecks(ctx.source)) reportTypeCheckOverrides();
         // Without a dunder in the source, only a string's value can spell one (`"__e" "q__"`, `"__\x65q__"`),
         // or a name built at run time for a setattr-like call (`setattr(C, f"__{op}__", f)`).
         if (!named && !spelledByValue(ctx, DUNDER_TEXT) && !mayBuildDunderName(ctx.source, ctx.root)) return;

@@ -1,0 +1,83 @@
+/**
+ * Always-true answers that are not an `__eq__` method but do the same to assertions:
+ * - `isinstance`/`issubclass` hooks that always answer yes: a metaclass's `__instancecheck__` or
+ *   `__subclasscheck__`, or an ABC's `__subclasshook__` returning `True` whatever it is asked about, so
+ *   `assert isinstance(result, Matrix)` passes for any result;
+ * - an `__eq__` served through a property (`@property def __eq__(self): return lambda other: True`,
+ *   `__eq__ = property(lambda self: lambda other: True)`): `a == b` gets the property's value and calls it.
+ */
+import { definitionOf, decoratorsOf, forEachInScope, returnValue, unparen, type Node } from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
+import { constantAnswer } from './helpers';
+
+export interface TypeCheckOverride {
+  /** The name node of the method (or the class attribute) to report. */
+  node: Node;
+  cls: string;
+  dunder: string;
+  kind: 'type-check' | 'property-eq';
+}
+
+const TYPE_CHECK_HOOKS = new Set(['__instancecheck__', '__subclasscheck__', '__subclasshook__']);
+
+export function mayOverrideTypeChecks(source: string): boolean {
+  return source.includes('check__') || source.includes('__subclasshook__') || (source.includes('__eq__') && source.includes('property'));
+}
+
+export function typeCheckOverrides(root: Node, names: NameResolver): TypeCheckOverride[] {
+  const out: TypeCheckOverride[] = [];
+  for (const cls of root.descendantsOfType('class_definition')) {
+    const body = cls?.childForFieldName('body');
+    if (!cls || !body) continue;
+    const clsName = cls.childForFieldName('name')?.text ?? '?';
+    for (const stmt of body.namedChildren) {
+      const def = definitionOf(stmt);
+      if (def.type === 'function_definition') {
+        const name = def.childForFieldName('name')!;
+        if (TYPE_CHECK_HOOKS.has(name.text) && constantAnswer(def, names)?.truth === 'truthy') {
+          out.push({ node: name, cls: clsName, dunder: name.text, kind: 'type-check' });
+        } else if (name.text === '__eq__' && decoratorsOf(def).some((d) => isProperty(d, names)) && returnsAlwaysTrueFunction(def, names)) {
+          out.push({ node: name, cls: clsName, dunder: '__eq__', kind: 'property-eq' });
+        }
+        continue;
+      }
+      // `__eq__ = property(lambda self: lambda other: True)`
+      const assign = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+      const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+      const right = assign?.childForFieldName('right');
+      if (left?.text !== '__eq__' || right?.type !== 'call' || !isProperty(right.childForFieldName('function'), names)) continue;
+      const getter = right.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
+      if (getter?.type === 'lambda' && returnsAlwaysTrueFunction(getter, names)) out.push({ node: left, cls: clsName, dunder: '__eq__', kind: 'property-eq' });
+    }
+  }
+  return out;
+}
+
+/** The builtin `property` (the resolver qualifies only some builtins; a local rebinding of the name would be odd). */
+function isProperty(n: Node | null, names: NameResolver): boolean {
+  return !!n && (names.is(n, 'builtins.property') || (n.type === 'identifier' && n.text === 'property'));
+}
+
+/** Every way out of `getter` hands back a function (a lambda or a def of its body) that always answers yes. */
+function returnsAlwaysTrueFunction(getter: Node, names: NameResolver): boolean {
+  const body = getter.childForFieldName('body');
+  if (!body) return false;
+  let values: Node[];
+  if (getter.type === 'lambda') values = [body];
+  else {
+    const returns: Node[] = [];
+    forEachInScope(body, (n) => void (n.type === 'return_statement' && returns.push(n)));
+    const stmts = body.namedChildren.filter((c) => c.type !== 'comment');
+    // The last statement returns: the getter cannot fall through to `None`.
+    if (!returns.length || stmts[stmts.length - 1]?.type !== 'return_statement') return false;
+    values = returns.map((r) => returnValue(r)).filter((v): v is Node => !!v);
+    if (values.length !== returns.length) return false;
+  }
+  return values.every((v) => {
+    const u = unparen(v);
+    if (u.type === 'lambda') return constantAnswer(u, names)?.truth === 'truthy';
+    if (u.type !== 'identifier' || getter.type !== 'function_definition') return false;
+    const def = body.namedChildren.find((c) => c.type === 'function_definition' && c.childForFieldName('name')?.text === u.text);
+    return !!def && constantAnswer(def, names)?.truth === 'truthy';
+  });
+}
