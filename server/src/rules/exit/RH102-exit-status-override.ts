@@ -18,6 +18,7 @@ import {
   displayOf,
   exitFunctionKind,
   exitSiteOf,
+  forwardingExitOf,
   isSuccessStatus,
   functionsByName,
   isSuccessLiteral,
@@ -407,6 +408,7 @@ export const exitStatusOverride: Rule = {
         '(`sys.exit(0 if result.testsRun else 1)`, `if rc == ExitCode.NO_TESTS_COLLECTED: sys.exit(1)` then `sys.exit(0)`);',
         'or when it keeps the status the run returned but forgives failures (`if rc == ExitCode.TESTS_FAILED: rc = 0`,',
         '`if rc in (0, 1): sys.exit(0)`, `case ExitCode.TESTS_FAILED: sys.exit(0)` in `match pytest.main():`,',
+        '`if rc == 1: return 0` in a function whose result is the status: it returns the status elsewhere (`return int(rc)`) or the file exits with it,',
         '`sys.exit(0 if rc == 1 else rc)`, or any mapping that is 0 for status 1 but not for every status: `{1: 0}.get(rc, rc)`,',
         '`max(0, rc - 1)`, `0 if rc <= 1 else rc`, `int(proc.returncode > 1)`; nox\'s `session.run("pytest", success_codes=[0, 1])`).',
         'A `unittest.TestProgram` subclass whose `runTests()` calls `super().runTests()` with `self.exit = False` and then exits 0 is such a script too.',
@@ -435,9 +437,9 @@ export const exitStatusOverride: Rule = {
         'Hooks that write summaries without touching the status; excepthooks that log or exit non-zero — quiet.',
         'Runner scripts whose status comes from the run (`sys.exit(pytest.main())`, `sys.exit(not result.wasSuccessful())`, `sys.exit(0)` only under `if result.wasSuccessful():`), and `unittest.main()` followed by an exit it never reaches — quiet.',
         'A `finally` around the run that only cleans up, or that checks the outcome before its exit — quiet. Requiring tests to have run *and* passed (`0 if result.testsRun and result.wasSuccessful() else 1`) — quiet.',
-        'A final `sys.exit(0)` after the script leaves on a failed outcome (`if not result.wasSuccessful(): sys.exit(1)`, `if failed: raise SystemExit(1)` with `failed` computed from the result, `assert result.wasSuccessful()`, re-raising a caught SystemExit) — quiet; a branch on the outcome that only prints does not count. Forgiving only `ExitCode.NO_TESTS_COLLECTED` (`5`) — quiet.',
+        'A final `sys.exit(0)` after the script leaves on a failed outcome (`if not result.wasSuccessful(): sys.exit(1)`, `if failed: raise SystemExit(1)` with `failed` computed from the result, `assert result.wasSuccessful()`, re-raising a caught SystemExit) — quiet; a branch on the outcome that only prints does not count. Forgiving only `ExitCode.NO_TESTS_COLLECTED` (`5`), or only statuses other than 1 (`if rc == ExitCode.INTERRUPTED: return 0`) — quiet. Re-running the failures and returning the new status, or a function that returns a verdict (`if rc == 1: return False` with `return rc == 0`) — quiet.',
         'In test modules (fake sessions in plugin tests) — `info`; but an atexit or excepthook callback that exits 0 is installed in the real test process, and keeps its severity there, as does `pytest.exit(..., returncode=0)`, which ends the real session (a test that expects it — `with pytest.raises(pytest.exit.Exception):`, `except Exit:` — is quiet).',
-        '`atexit.register(os._exit, EXIT_OK)` with a name bound only to success literals (`EXIT_OK = 0`) is judged like the literal, and so is a parameter whose default is a success (`def ensure_clean_shutdown(code=0): atexit.register(os._exit, code)`); a name bound to anything else (`RC = compute()`, or rebound to `1`), or a parameter without a success default — quiet.',
+        '`atexit.register(os._exit, EXIT_OK)` with a name bound only to success literals (`EXIT_OK = 0`) is judged like the literal, and so is a parameter whose default is a success (`def ensure_clean_shutdown(code=0): atexit.register(os._exit, code)`); a name bound to anything else (`RC = compute()`, or rebound to `1`), or a parameter without a success default — quiet. A registered helper that passes a parameter on to its exit (`def _stop(code=0): ...; os._exit(code)`, as RH101\'s status-forwarding helpers) is judged with the arguments of the registration, or the default: `atexit.register(_stop)` is an `error`; `atexit.register(_stop, 1)`, a keyword argument, a method, or a helper exiting with a computed status or a module name some function rebinds (`global _STATUS`) — quiet.',
         '`weakref.finalize(obj, os._exit, 0)` is judged like `atexit.register(os._exit, 0)`: the finalizer runs at interpreter shutdown at the latest. Finalizers that release resources (`weakref.finalize(self, shutil.rmtree, path)`) are quiet.',
         'nox sessions that accept only "no tests collected" (`success_codes=[0, 5]`), or a non-test tool\'s status (`session.run("ruff", ..., success_codes=[0, 1])`) — quiet.',
         'Runner scripts that launch the tests another way and use the status (`sys.exit(proc.wait())`, `sys.exit(os.waitstatus_to_exitcode(os.system(...)))`, `except CalledProcessError as exc: sys.exit(exc.returncode)`), and commands that install test tools (`pip install pytest`) — quiet.',
@@ -510,12 +512,26 @@ function reportForgivenFailures(ctx: RuleContext, call: Node, status: Set<string
       if (a && left && isStatus(left) && isSuccessLiteral(a.childForFieldName('right'), names)) report(a);
       const exit = (s.type === 'raise_statement' ? exitSiteOf(s, names) : a && exitSiteOf(a, names)) || undefined;
       if (exit && isSuccessStatus(exit, names)) report(exit.node);
+      // `return 0` where the function's result is the status: it hands the status on elsewhere (`return rc`) or
+      // the file exits with it (`sys.exit(run())`). A function returning a verdict (`return rc == 0`) is not.
+      if (s.type === 'return_statement' && isSuccessLiteral(returnValue(s), names) && returnsStatus(s)) report(s);
     }
+  };
+  const returnsStatus = (ret: Node): boolean => {
+    const fn = enclosingFunction(ret);
+    if (!fn || !containsNode(fn, (c) => c.id === call.id)) return false;
+    const handsOn = (r: Node) => {
+      const v = r.id !== ret.id ? returnValue(r) : null;
+      return !!v && [2, 3, 4].every((code) => evaluateStatus(v, code, names, isStatus) === code);
+    };
+    return returnsOf(fn).some(handsOn) || !!returnAsExit(ret);
   };
   const first = matchesRun ? start : start.nextNamedSibling;
   for (let stmt = first; stmt; stmt = stmt.nextNamedSibling) {
     const visit = (n: Node): boolean => {
-      if ((n.type === 'if_statement' || n.type === 'elif_clause') && statusTestSaysFailed(n.childForFieldName('condition') ?? n, names, isStatus) === true) {
+      // A branch not taken for status 1 (`if rc == ExitCode.INTERRUPTED:`) forgives no test failure.
+      const condition = n.type === 'if_statement' || n.type === 'elif_clause' ? n.childForFieldName('condition') ?? n : null;
+      if (condition && statusTestSaysFailed(condition, names, isStatus) === true && evaluateStatus(condition, 1, names, isStatus) !== 0) {
         // `if rc == 1: rc = 0`, `if rc in (0, 1): sys.exit(0)` (the branch taken for the failure makes it a success).
         reportSuccessIn(n.childForFieldName('consequence'));
       } else if (n.type === 'match_statement' && (n.id === start.id ? matchesRun : n.childForFieldName('subject') && isStatus(n.childForFieldName('subject')!))) {
@@ -802,11 +818,32 @@ function statusListeners(ctx: RuleContext): Listeners {
           related: exits.filter((e) => e.node.id !== reg.at.id).map((e) => ({ node: e.node, message: `exits with status 0: \`${displayOf(e)}\`` })),
         });
       };
+      /**
+       * `def _stop(code=0): ...; os._exit(code)` registered as `atexit.register(_stop)`: called at shutdown with
+       * the registration's arguments, it exits with the one it forwards, or the parameter's success default.
+       * Methods (a bound `self` shifts the arguments) and registrations with keywords or splats are left alone.
+       */
+      const forwardedSuccess = (def: Node, reg: CallbackRegistration): ExitSite[] => {
+        if (reg.kind !== 'atexit' || enclosingClass(def)) return [];
+        if (reg.at.type === 'call') {
+          const regArgs = callArguments(reg.at);
+          if (regArgs.keywords.size || regArgs.hasSplat) return [];
+          const cb = regArgs.positional[0] && unparen(regArgs.positional[0]);
+          if (cb?.type === 'call' && (callArguments(cb).keywords.size || callArguments(cb).hasSplat)) return [];
+        } else if (reg.at.type !== 'decorator') return [];
+        const found = forwardingExitOf(def, names);
+        if (!found || found.exit.index < 0) return [];
+        const status = reg.args[found.exit.index] ?? (reg.args.length > found.exit.index ? null : found.exit.fallback);
+        if (!status) return [];
+        const site: ExitSite = { node: found.call, kind: found.exit.kind, status, catchable: found.exit.kind !== 'os._exit' };
+        return isSuccessStatus(site, names) ? [site] : [];
+      };
       const consider = (callback: Node, reg: CallbackRegistration) => {
         if (reg.kind !== 'atexit' && reg.kind !== 'excepthook') return;
         const c = unparen(callback);
         if (c.type === 'lambda' || c.type === 'function_definition') {
           const exits = successExitsIn(c, names);
+          if (c.type === 'function_definition' && !exits.length) exits.push(...forwardedSuccess(c, reg));
           if (exits.length) report(reg, exits, c.type === 'function_definition' ? functionName(c) : undefined);
           return;
         }
@@ -825,6 +862,7 @@ function statusListeners(ctx: RuleContext): Listeners {
         defs ??= functionsByName(ctx.root);
         for (const def of defs.get(name) ?? []) {
           const exits = successExitsIn(def, names);
+          if (!exits.length && c.type === 'identifier') exits.push(...forwardedSuccess(def, reg));
           if (exits.length) report(reg, exits, name);
         }
       };

@@ -576,6 +576,19 @@ export function statusForwardingExits(source: string, root: Node, names: NameRes
   return out;
 }
 
+/**
+ * `def`'s own body ends in an exit that passes one of its parameters on unchanged (`def _stop(code=0): ...;
+ * os._exit(code)`), as `statusForwardingExits` requires: the exit, and the call that makes it.
+ */
+export function forwardingExitOf(def: Node, names: NameResolver): { exit: StatusForwardingExit; call: Node } | undefined {
+  for (const s of def.childForFieldName('body')?.namedChildren ?? []) {
+    const call = s.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+    const exit = call?.type === 'call' ? forwardedStatus(def, call, names) : undefined;
+    if (exit) return rebindsBefore(def, exit.param, s) ? undefined : { exit, call: call! };
+  }
+  return undefined;
+}
+
 /** `call` is an exit whose status is a bare parameter of `fn`: which one, where, and its default. */
 function forwardedStatus(fn: Node, call: Node, names: NameResolver): StatusForwardingExit | undefined {
   const kind = exitFunctionKind(call.childForFieldName('function'), names);
@@ -814,8 +827,11 @@ function isSuccessConstant(id: Node, names: NameResolver, accept: (value: Node |
         if (target.type === 'identifier' && target.text === name) other = true;
       }
     };
-    if (scope.type === 'module') forEachInScope(scope, visit);
-    else forEachInScope(body, visit);
+    if (scope.type === 'module') {
+      forEachInScope(scope, visit);
+      // `global NAME` in a function: the program sets the status there (`def set_status(rc): global _STATUS; ...`).
+      for (const g of scope.descendantsOfType('global_statement')) if (g?.namedChildren.some((c) => c.text === name)) other = true;
+    } else forEachInScope(body, visit);
     if (other) return false;
     if (assigned > 0) return true;
     if (scope.type === 'module') return false;
