@@ -29,6 +29,7 @@ import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import { checkHypothesisPhases } from './hypothesis-phases';
+import { isTestHelperPath } from '../awareness/env-helpers';
 import {
   alwaysTakenLoopGuard,
   blanketMark,
@@ -71,9 +72,11 @@ function markEffect(mark: MarkSkip, tests: string): string {
   }
 }
 
-/** Severity and message parts for a blanket mark (see `reasonNote`); a strict xfail is info. */
-function markNote(mark: MarkSkip): { severity: Severity; text: string; tail: string } {
-  const note = reasonNote(mark.reason);
+/** Severity and message parts for a blanket mark (see `reasonNote`); a strict xfail is info. `scopeWide`: on a module or class. */
+function markNote(mark: MarkSkip, scopeWide = false): { severity: Severity; text: string; tail: string } {
+  // A non-strict xfail over a whole module or class says by itself that its tests fail: a reason naming only an
+  // issue does not lower it. (Per-case marks with an issue, `pytest.param(..., marks=xfail(reason="GH#22092"))`, stay info.)
+  const note = reasonNote(mark.reason, scopeWide && (mark.xfail === 'lenient' || mark.xfail === 'never-run'));
   // A version condition every Python meets: a reason that claims a need ("needs a newer interpreter") is what no
   // release satisfies; only one naming the Python it is about ("Python 2 only", "py3.12 changed repr") is a gate.
   if (mark.versionGate && note.severity === 'info' && !NAMES_PYTHON_VERSION.test(mark.reason ? stringValue(mark.reason) ?? mark.reason.text : '')) {
@@ -116,13 +119,14 @@ const TRACKER_KEY_ANYWHERE = /\b[A-Z][A-Z0-9]{1,9}-\d+\b/g;
  * issue number is the failure being hidden, with a ticket: it keeps the warning. The project's CI is where its tests
  * are meant to run, and a ticket does not make a skip conditional. A platform, a distribution, the network or a
  * resource ("fails on Windows", "flaky convergence, https://bugs.debian.org/944054") still makes it info, and so does
- * a bare reference without a claim of failure ("see gh-1234").
+ * a bare reference without a claim of failure ("see gh-1234"). A non-strict xfail (`marksFailure`) is such a claim
+ * by itself: `xfail(reason="rewrite in progress (#482)")` keeps the warning.
  */
-function blanketReasonVerdict(reason: Node | undefined): ReasonVerdict {
+function blanketReasonVerdict(reason: Node | undefined, marksFailure = false): ReasonVerdict {
   const verdict = classifyReason(reason);
   if (verdict !== 'external' || !reason) return verdict;
   const text = reasonText(reason);
-  if (!SAYS_TESTS_FAIL.test(text)) return verdict;
+  if (!marksFailure && !SAYS_TESTS_FAIL.test(text)) return verdict;
   return classifyReasonText(text.replace(CI_OR_ISSUE, ' ').replace(TRACKER_KEY_ANYWHERE, ' ')) === 'external' ? 'external' : 'internal';
 }
 
@@ -141,8 +145,8 @@ function severityFor(reason: ReasonVerdict): Severity {
 }
 
 /** Severity and message parts from a skip's reason: `text` goes before the sentence's full stop, `tail` after it. */
-function reasonNote(reasonNode: Node | undefined): { severity: Severity; text: string; tail: string } {
-  const severity = severityFor(blanketReasonVerdict(reasonNode));
+function reasonNote(reasonNode: Node | undefined, marksFailure = false): { severity: Severity; text: string; tail: string } {
+  const severity = severityFor(blanketReasonVerdict(reasonNode, marksFailure));
   const text = reasonNode ? ` (reason: ${quoteReason(reasonNode)})` : ' without a reason';
   const tail =
     severity === 'info'
@@ -526,7 +530,7 @@ function checkAppliedDecorator(ctx: RuleContext, expr: Node): boolean {
   const target = callArguments(call).positional[0];
   const cls = target && target.type === 'identifier' ? findClass(ctx.root, target.text) : undefined;
   if (!cls || hidesNoCheck(cls, ctx)) return false;
-  const note = markNote(skip);
+  const note = markNote(skip, true);
   ctx.report({ node: call, message: `\`${skip.display}(...)(${target!.text})\` ${markEffect(skip, `every test of class \`${target!.text}\``)}${note.text}.${note.tail}`, severity: note.severity });
   return true;
 }
@@ -546,7 +550,7 @@ function checkPytestmark(ctx: RuleContext, assign: Node, scope: 'module' | { cls
   for (const mark of marksIn(markValue(right, ctx))) {
     const skip = blanketMark(mark, ctx);
     if (!skip) continue;
-    const note = markNote(skip);
+    const note = markNote(skip, true);
     const target = scope === 'module' ? 'every test in this file' : `every test of class \`${className(scope.cls)}\``;
     ctx.report({ node: assign, message: `\`pytestmark = ${skip.display}\` ${markEffect(skip, target)}${note.text}.${note.tail}`, severity: note.severity });
   }
@@ -618,7 +622,7 @@ function checkClass(ctx: RuleContext, cls: Node): void {
     if (!expr) continue;
     const skip = blanketMark(expr, ctx);
     if (!skip) continue;
-    const note = markNote(skip);
+    const note = markNote(skip, true);
     // `@skip(reason="Tested in test_reductions.py") class TestReduce(base.BaseReduceTests): pass`: this copy of a shared
     // suite is opted out because the suite runs elsewhere, which the reason says; the class adds nothing of its own.
     const reasonText = skip.reason ? (stringValue(skip.reason) ?? skip.reason.text) : '';
@@ -816,6 +820,13 @@ function enclosingHandler(node: Node, scope: Node | null): Node | undefined {
  */
 const COMPUTATION_ERRORS = /^(ValueError|TypeError|ArithmeticError|ZeroDivisionError|OverflowError|FloatingPointError|IndexError|AssertionError|RecursionError|UnicodeError|UnicodeDecodeError|UnicodeEncodeError|JSONDecodeError|InvalidOperation|DecimalException)$/;
 
+/**
+ * DB-API errors of the statement the code runs (`sqlite3.OperationalError` on a malformed JSON path, a
+ * syntax error, a constraint): the work's own failures when the code runs its own query. Test-helper
+ * modules (`testing.py`, `testing/`) probe a server with them, and stay quiet.
+ */
+const STATEMENT_ERRORS = /^(OperationalError|ProgrammingError|IntegrityError|DataError|DatabaseError)$/;
+
 /** The last names of the exception types an `except` clause catches (none for a bare `except:`). */
 function handledTypes(clause: Node): string[] {
   const first = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
@@ -870,7 +881,24 @@ function guardsOwnCode(clause: Node, ctx: RuleContext): boolean {
     else if (callee?.type === 'attribute') {
       const obj = callee.childForFieldName('object');
       found = (obj?.text === 'self' || obj?.text === 'cls') && methods.has(callee.childForFieldName('attribute')?.text ?? '');
+      // `self.db.execute(...)`: the object's own resource, set up by its class, runs the method's own work.
+      if (!found && obj?.type === 'attribute' && obj.childForFieldName('object')?.text === 'self' && cls) {
+        found = assignsSelfAttribute(cls, obj.childForFieldName('attribute')?.text ?? '');
+      }
     }
+    return !found;
+  });
+  return found;
+}
+
+/** Some method of `cls` assigns `self.<attr>`. */
+function assignsSelfAttribute(cls: Node, attr: string): boolean {
+  let found = false;
+  forEachDescendant(cls, (n) => {
+    if (found) return false;
+    if (n.type !== 'assignment') return true;
+    const left = n.childForFieldName('left');
+    found = left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && left.childForFieldName('attribute')?.text === attr;
     return !found;
   });
   return found;
@@ -969,7 +997,7 @@ function checkCodeUnderTestSite(ctx: RuleContext, node: Node): void {
   if (handler) {
     // A skip in a handler of an environment error (`except ImportError:`, `except OSError:`) is a gate; one in a
     // handler of the computation's own errors turns the failing cases into skips.
-    const caught = handledTypes(handler).filter((t) => COMPUTATION_ERRORS.test(t));
+    const caught = handledTypes(handler).filter((t) => COMPUTATION_ERRORS.test(t) || (STATEMENT_ERRORS.test(t) && !isTestHelperPath(ctx.path)));
     if (!caught.length || site.kind !== 'skip') return;
     const reasonText = site.reason ? stringValue(site.reason) ?? '' : '';
     // The structure outweighs the wording: a handler around the project's own code (`return _flood(grid)`)
@@ -1047,9 +1075,9 @@ export const blanketSkip: Rule = {
         'Skips of single test functions (`@pytest.mark.skip` on one test, or on several tests among running ones) are not blanket skips and stay quiet; a skip on every test of a file is, unless the reasons name the environment; when every test also carries a mark naming what it needs (`@pytest.mark.network`, `@requires_gpu`) and the skip or xfail gives no reason of its own, it is `info` (a reason that does not name the environment, `xfail(reason="intermittent")`, keeps the warning).',
         'Version gates that some Python 3 release (3.0 to 3.99) meets and another does not (`skipif(sys.version_info < (3, 10))`, `skipif(sys.version_info >= (4,))`, `skipif(sys.version_info.minor < 11)`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet. A version condition every release meets is reported like `skipif(True)`; its reason lowers it to `info` only when it names the Python it is about ("Python 2 only", "py3k"): "needs a newer interpreter" under `sys.version_info < (99,)` stays a warning.',
         'Parametrized tests where some cases run, where the case marks are conditional (`skipif(sys.platform == "win32")`) or strict xfails, with a single case, or whose cases are built by code stay quiet; when every case of a literal table carries an unconditional skip or non-strict xfail, it is a warning, or `info` when a reason names the environment or a tracked issue ("GH#22092").',
-        'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info`; "known issue" without a reference and "flaky" (even "flaky on CI") are not reasons outside the code and keep the warning. A reason that says the tests fail ("timing-sensitive, see #412", "flaky on CI, see #412", "broken on CI runners", "race condition, gh-88") and names nothing else than the project\'s CI or an issue number keeps the warning too: the CI is where the tests are meant to run, and a ticket is no condition. A failure tied to a platform, a distribution, the network or a resource ("fails on Windows, see #412", "flaky convergence, https://bugs.debian.org/944054") stays `info`.',
+        'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info` (a non-strict xfail on a whole module or class already says its tests fail: one whose reason names only an issue, `pytestmark = [..., pytest.mark.xfail(reason="rewrite in progress (#482)")]`, keeps the warning); "known issue" without a reference and "flaky" (even "flaky on CI") are not reasons outside the code and keep the warning. A reason that says the tests fail ("timing-sensitive, see #412", "flaky on CI, see #412", "broken on CI runners", "race condition, gh-88") and names nothing else than the project\'s CI or an issue number keeps the warning too: the CI is where the tests are meant to run, and a ticket is no condition. A failure tied to a platform, a distribution, the network or a resource ("fails on Windows, see #412", "flaky convergence, https://bugs.debian.org/944054") stays `info`.',
         '`__test__ = False` (or `None`, `0`) at module level in a test module that defines tests is a warning: pytest (and nose) collect nothing from it. On a class (`class TestData: __test__ = False`, an abstract base whose subclasses set it back), in a module without tests (or whose test-named functions check nothing: data helpers) or in a conftest it stays quiet, and so does doctest\'s table `__test__ = {...}`.',
-        'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`, or inside a conditional decorator that returns its target unchanged when a condition does not hold, `def skip_if(condition, reason): def decorate(target): if not condition: return target ...`; under a constant condition, `if not True:`, or when the module applies the factory with a condition that is always true, `known_failure = skip_if(True, "known failure")`, the wrapper is still reported), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`) is a warning, or `info` when its reason names the environment and the try block calls no code of the project (`os.sysconf(...)`, `raw.decode(...)`); around the module\'s own functions (`return _flood(grid)`, `self._step(x)`, a relative import) the reason does not lower it.',
+        'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`, or inside a conditional decorator that returns its target unchanged when a condition does not hold, `def skip_if(condition, reason): def decorate(target): if not condition: return target ...`; under a constant condition, `if not True:`, or when the module applies the factory with a condition that is always true, `known_failure = skip_if(True, "known failure")`, the wrapper is still reported), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`, and outside test-helper modules such as `testing.py` the DB-API errors of the code\'s own query, `except sqlite3.OperationalError:`) is a warning, or `info` when its reason names the environment and the try block calls no code of the project (`os.sysconf(...)`, `raw.decode(...)`); around the module\'s own functions (`return _flood(grid)`, `self._step(x)`, a relative import) or the object\'s own resource (`self.db.execute(...)` with `self.db` set by its class) the reason does not lower it.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
         'Skipped classes that hide no check stay quiet: no tests, or only tests that do nothing but fail (`raise Exception("should never run")`, samples for a framework\'s own tests of skipping), with no bases but `object` or test framework classes and no subclass in the file. So does `test_item.__unittest_skip__ = True` in the implementation of a skip decorator (on the parameter it returns). A skipped empty subclass of a shared suite whose reason says the suite\'s tests run elsewhere (`@skip(reason="Tested in tests/reductions/...") class TestReduce(base.BaseReduceTests): pass`, "covered by test_io.py", "tests live in ...") is `info`; a reason that says a fix happens elsewhere or names a failure ("off by a cent; will be fixed separately") stays a warning.',
@@ -1295,7 +1323,7 @@ function checkEveryCaseSkipped(ctx: RuleContext, fn: Node): void {
       marks.push(mark);
     }
     if (marks.length !== cases.length) continue;
-    const notes = marks.map(markNote);
+    const notes = marks.map((m) => markNote(m));
     const note = notes.find((n) => n.severity === 'info') ?? notes[0]!;
     const first = marks[0]!;
     ctx.report({
