@@ -449,6 +449,11 @@ function passedInTestPath(expr: Node, file: FileContext & { names: NameResolver 
     const info = arg && pathOf(arg, file.names);
     const match = info && testPathKind(info, file);
     if (match) return { match, base: info.base, via: site.call };
+    // `for p in _LEGACY: _remove(p)`: each path of a literal table the caller's loop runs over.
+    for (const each of arg ? pathsOverLiteralLoop(arg, file.names) : []) {
+      const listed = testPathKind(each, file);
+      if (listed) return { match: listed, base: each.base, via: site.call };
+    }
   }
   return undefined;
 }
@@ -596,7 +601,7 @@ export const testFileTampering: Rule = {
         'or `functools.partial`, and shell commands (`rm`, `mv`, `sed -i`, `find ... -delete`, `git rm`/`mv`, and `git checkout`/',
         '`restore`/`clean` of test paths, which undo or delete the tests the harness added) written as a string, a list or an f-string',
         '(`f"rm -rf {ROOT}/tests"`), when the target is a string literal or a path built from literals: `Path("tests") / "test_x.py"`,',
-        '`ROOT / rel` in a loop over a literal table of strings (`for rel in (".cache", "tests/regressions")`, also a table bound to a module-level name, or holding paths joined from literals: `os.path.join("tests", "integration")`),',
+        '`ROOT / rel` in a loop over a literal table of strings (`for rel in (".cache", "tests/regressions")`, also a table bound to a module-level name, or holding paths joined from literals: `os.path.join("tests", "integration")`, or onto the module\'s own location: `_PKG.parent / "tests" / "test_x.py"` with `_PKG = Path(__file__).parent`; also when the loop hands each entry to a same-file helper that deletes, `for p in _LEGACY: _remove(p)`),',
         '`os.path.join(ROOT, "tests")`, a loop or comprehension over `glob.glob("tests/test_*.py")` (or the folders of',
         '`os.walk("tests")`) or one of its entries',
         '(`next(Path(".").rglob("test_*.py"))`, `sorted(glob.glob(...))[-1]`), an attribute set once in the class',

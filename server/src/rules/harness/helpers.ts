@@ -248,18 +248,31 @@ export function literalLoopValues(id: Node): Node[] | undefined {
 
 /**
  * A path written with literals only: a string, or a join of such paths (`os.path.join("tests", "integration")`,
- * `Path("tests", "unit")`, `Path("tests") / "unit"`), which `pathOf` reads like the string.
+ * `Path("tests", "unit")`, `Path("tests") / "unit"`), which `pathOf` reads like the string. The leftmost part
+ * may also be the module's own location (`_PKG.parent / "tests" / "test_x.py"` with `_PKG = Path(__file__).parent`,
+ * `os.path.join(HERE, "tests")`): a fixed path inside the project all the same.
  */
-function isLiteralPath(node: Node, depth = 0): boolean {
+function isLiteralPath(node: Node, depth = 0, leftmost = true): boolean {
   const n = unparen(node);
   if (stringValue(n) !== undefined) return true;
   if (depth > 4) return false;
   if (n.type === 'binary_operator') {
-    return n.childForFieldName('operator')?.type === '/' && isLiteralPath(n.childForFieldName('left')!, depth + 1) && isLiteralPath(n.childForFieldName('right')!, depth + 1);
+    return n.childForFieldName('operator')?.type === '/' && isLiteralPath(n.childForFieldName('left')!, depth + 1, leftmost) && isLiteralPath(n.childForFieldName('right')!, depth + 1, false);
   }
+  if (leftmost && depth > 0 && isProjectLocation(n)) return true;
   if (n.type !== 'call' || !/(^|\.)(join|Path|PurePath|PosixPath|PurePosixPath)$/.test(dottedName(n.childForFieldName('function')) ?? '')) return false;
   const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
-  return args.length > 0 && args.every((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && isLiteralPath(a, depth + 1));
+  return args.length > 0 && args.every((a, i) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && isLiteralPath(a, depth + 1, leftmost && i === 0));
+}
+
+/** `__file__`, `HERE`, `_PKG.parent` (`_PKG` bound to the module's location): where the module itself lives. */
+function isProjectLocation(n: Node): boolean {
+  if (n.type !== 'identifier' && n.type !== 'attribute' && n.type !== 'call' && n.type !== 'subscript') return false;
+  if (PROJECT_ROOT.test(n.text) || builtOnProjectRoot(n)) return true;
+  if (n.type !== 'identifier') return false;
+  const binds = bindingsOf(n.text, n.tree.rootNode);
+  const bound = binds.length === 1 ? boundExpression(binds[0]!) : undefined;
+  return bound?.via === 'value' && PROJECT_ROOT.test(bound.expr.text);
 }
 
 /**
