@@ -1758,6 +1758,7 @@ export const forcedSuccessExit: Rule = {
       example: ['import os', '', 'def solve(numbers):', '    print(sum(numbers))', '    os._exit(0)  # the tests never get to compare the result'].join('\n'),
       instead: 'Return the result and let the tests check it. If the code really is a command-line tool, keep the exit in `main()` and call it under `if __name__ == "__main__":` (`sys.exit(main())`).',
       lookAlikes: [
+        'A status read with a default from an attribute (`os._exit(getattr(config, "_final_status", 0))`) counts as that default only when the attribute is private and nothing in the file sets it (no `._final_status =`, no `setattr` naming it); a public one (`getattr(proc, "exitcode", 0)`) may be set by the library that owns the object: quiet.',
         '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
         'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
         'Functions the project declares as commands in its `pyproject.toml` (`[project.scripts]`, `[project.gui-scripts]`, `[tool.poetry.scripts]`: `mirror-sync = "mirror.sync:sync_all"`), whatever their name: quiet, like `main()`.',

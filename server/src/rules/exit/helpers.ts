@@ -855,7 +855,26 @@ export function isSuccessStatus(site: ExitSite, names: NameResolver): boolean {
   if (isSuccessLiteral(s, names)) return true;
   if (s.type === 'identifier') return isSuccessConstant(s, names);
   if (s.type === 'attribute') return isSuccessClassConstant(s, names);
+  if (s.type === 'call') return isUnsetPrivateWithSuccessDefault(s, names);
   return false;
+}
+
+/**
+ * `getattr(config, "_exit_code", 0)` where nothing in the file sets the private attribute (no `._exit_code =`,
+ * no `setattr(..., "_exit_code", ...)`): the default is what it reads. A public attribute may be set by the
+ * library that owns the object (`getattr(proc, "exitcode", 0)`), so only a private one counts.
+ */
+function isUnsetPrivateWithSuccessDefault(call: Node, names: NameResolver): boolean {
+  if (!names.is(call.childForFieldName('function'), 'builtins.getattr')) return false;
+  const args = callArguments(call);
+  if (args.positional.length !== 3 || args.keywords.size || args.hasSplat) return false;
+  const attr = stringValue(args.positional[1]);
+  if (!attr || !/^_[A-Za-z]\w*$/.test(attr) || attr.startsWith('__') || !isSuccessLiteral(unparen(args.positional[2]!), names)) return false;
+  let root: Node = call;
+  while (root.parent) root = root.parent;
+  // Set anywhere (`x._exit_code = 1`, `x._exit_code += 1`), or named in another string (`setattr(x, "_exit_code", 1)`).
+  if (new RegExp(`\\.${attr}\\s*(?:[-+|&*]?=)(?!=)`).test(root.text)) return false;
+  return root.text.split(`"${attr}"`).length + root.text.split(`'${attr}'`).length - 2 === 1;
 }
 
 /**
