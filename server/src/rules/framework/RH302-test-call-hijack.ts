@@ -16,7 +16,8 @@
  * - a Django runner (`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns a falsy constant on
  *   every path, or that empties the result's failures in `run_suite` / `suite_result`; the same methods
  *   patched on `DiscoverRunner` itself (`DiscoverRunner.run_suite = lambda self, suite, **kw: TestResult()`);
- * - test functions replaced by no-ops (`setattr(cls, name, lambda self: None)` for `test*` names), see `neutered-tests.ts`.
+ * - test functions replaced by no-ops (`setattr(cls, name, lambda self: None)` for `test*` names), see `neutered-tests.ts`;
+ * - the test runner started again under `python -O`, which strips asserts, see `stripped-assertions.ts`.
  *
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
@@ -59,6 +60,7 @@ import {
 } from './helpers';
 import { hooksBoundElsewhere } from './bound-hooks';
 import { mayNeuterTests, neuteredTests } from './neutered-tests';
+import { mayStripAssertions, strippedAssertionRuns } from './stripped-assertions';
 import { builtStrings } from '../equality/helpers';
 
 const RUN_HOOKS = new Set(['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop']);
@@ -221,6 +223,7 @@ export const testCallHijack: Rule = {
         '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns; ' +
         'likewise these methods patched on `DiscoverRunner` itself with a function that returns `0` or a result without running the suite. ' +
         'Test functions replaced by functions that do nothing (`setattr(cls, name, lambda self: None)` for every `test*` name, in `__init_subclass__`, a class decorator, a metaclass or a module-level loop; `TestX.test_y = lambda self: None`; `globals()[name] = lambda: None`) still run, and pass: an error in test files too. ' +
+        'Restarting the test run under Python\'s `-O`/`-OO` (`os.execv(sys.executable, [sys.executable, "-O", "-m", "pytest", *args])` in a conftest hook, or a runner script\'s `subprocess.run([python, "-O", "-m", "pytest"])`) strips every `assert` statement, so plain-`assert` tests cannot fail. ' +
         'Nothing is tested, yet the run is green.',
       example: [
         '# conftest.py',
@@ -231,6 +234,7 @@ export const testCallHijack: Rule = {
         'Let pytest call the test. Plugins that change *how* a test runs (event loops, timeouts, retries) must still call ' +
         '`pyfuncitem.obj(...)` / `item.runtest()` / `runtestprotocol(item)` and let failures propagate.',
       lookAlikes: [
+        'A test that runs a snippet or a tool under `-O` (`[sys.executable, "-OO", "-c", ...]`, `-O -m compileall`) to check optimised behaviour, and test runs without the flag: quiet.',
         'Tests generated with `setattr` from a case table (`setattr(TestTable, f"test_{label}", make_test(case))`), tests wrapped in `unittest.skip(...)` on a platform, no-ops installed on names that are not tests (`not name.startswith("test")`, `setattr(app, "testing", ...)`), or replacements that still assert: quiet.',
         'A `run(self, result)` wrapper installed on a class (`unittest.TestCase.run = run`, or `case_cls.run = run` on a class handed in) that runs the original and then clears `result.failures` / `result.errors` is an error wherever it stands; one that forgets a failure only to run the test again into the same result (a retry) stays quiet.',
         'Async plugins that wrap and call the test function (pytest-asyncio, pytest-trio).',
@@ -276,7 +280,8 @@ export const testCallHijack: Rule = {
       return listeners;
     });
     const neutering = mayNeuterTests(ctx.source);
-    if (!imported && !neutering) return listeners;
+    const stripping = mayStripAssertions(ctx.source);
+    if (!imported && !neutering && !stripping) return listeners;
     const exit = listeners['module:exit'];
     return {
       ...listeners,
@@ -285,6 +290,16 @@ export const testCallHijack: Rule = {
         if (imported) checkImportedPatchers(ctx);
         // Replacing test functions with no-ops is no normal test code either: the base severity in every role.
         if (neutering) for (const n of neuteredTests(ctx.root, ctx.source)) ctx.report({ node: n.node, message: n.message, severity: 'error' });
+        if (stripping) {
+          for (const r of strippedAssertionRuns(ctx.root, ctx.names)) {
+            ctx.report({
+              node: r.node,
+              message: `\`${snippet(r.node)}\` runs the tests under Python's \`${stringValue(r.flag)}\`, which strips every \`assert\` statement: plain-\`assert\` tests pass whatever the code does${r.replaces ? ', and this run is replaced by that one' : ''}.`,
+              severity: r.replaces || ctx.role === 'test-infrastructure' ? 'error' : 'warning',
+              related: [{ node: r.flag, message: 'optimisation flag: asserts are removed' }],
+            });
+          }
+        }
       },
     };
   },
