@@ -85,8 +85,10 @@ function spelledLiterals(ctx: Pick<RuleContext, 'source' | 'root'>): SpelledLite
   // `"PY" + "TEST_CURRENT_TEST"`: a sum of literals is one string to Python (constant folding), so its value counts.
   if (mayHaveLiteralSums(ctx.source)) {
     for (const sum of ctx.root.descendantsOfType('binary_operator')) {
-      const value = sum ? literalSumValue(sum) : undefined;
-      if (value !== undefined) literals.push({ node: sum!, value });
+      // A sum of literals starts with a quote, a string prefix or a parenthesis: skip `a + b` without a look at its children.
+      if (!sum || !STARTS_LITERAL.test(ctx.source[sum.startIndex] ?? '')) continue;
+      const value = literalSumValue(sum);
+      if (value !== undefined) literals.push({ node: sum, value });
     }
   }
   spelledLiteralsOf.set(ctx.root, literals);
@@ -95,6 +97,8 @@ function spelledLiterals(ctx: Pick<RuleContext, 'source' | 'root'>): SpelledLite
 
 /** A string literal's closing quote, `+`, and the next one's opening quote (with an optional prefix). */
 const STRING_PLUS_STRING = /["']\s*\+\s*[rRuUbB]{0,2}["']/;
+
+const STARTS_LITERAL = /["'(rRuUbBfF]/;
 
 /** Can the file hold a sum of string literals (`"_py" + "test"`)? A cheap text test most files fail. */
 export const mayHaveLiteralSums = rememberingLast((source: string) => STRING_PLUS_STRING.test(source));

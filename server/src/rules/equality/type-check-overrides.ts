@@ -21,7 +21,7 @@ export interface TypeCheckOverride {
 const TYPE_CHECK_HOOKS = new Set(['__instancecheck__', '__subclasscheck__', '__subclasshook__']);
 
 export function mayOverrideTypeChecks(source: string): boolean {
-  return source.includes('check__') || source.includes('__subclasshook__') || (source.includes('__eq__') && source.includes('property'));
+  return source.includes('check__') || source.includes('__subclasshook__') || /@property\s+def\s+__eq__|__eq__\s*=\s*property\(/.test(source);
 }
 
 export function typeCheckOverrides(root: Node, names: NameResolver): TypeCheckOverride[] {

@@ -21,7 +21,9 @@ const TEST_PREFIX_LITERAL = /["']test/;
 
 /** Cheap text gate: a no-op replacement needs a lambda or a def, and test names a `test` literal or attribute. */
 export function mayNeuterTests(source: string): boolean {
-  return (source.includes('setattr') || source.includes('] =') || /\.test\w*\s*=/.test(source)) && /\btest/.test(source);
+  // A replaced test is named by a `"test..."` literal (the name itself, or the `startswith("test")` filter),
+  // or written as an attribute (`TestX.test_y = ...`).
+  return (TEST_PREFIX_LITERAL.test(source) && (source.includes('setattr') || source.includes('] ='))) || /\.test\w*\s*=(?!=)/.test(source);
 }
 
 export function neuteredTests(root: Node, source: string): NeuteredTest[] {

@@ -23,7 +23,9 @@ const LOOKUPS = /^(findall|iter|iterfind|find|getiterator|getElementsByTagName|x
 
 /** Is the file worth the walk: it names JUnit elements or JSON loading, and failure words. */
 export function mayTamperResultFiles(source: string): boolean {
-  return /testcase|testsuite|junit|json\.load/i.test(source) && /failure|failed|"error"|'error'|errors/.test(source);
+  // XML: a failure element or count named in a string. JSON: a report's outcome or summary key in a string.
+  const xml = /testcase|testsuite|junit/i.test(source) && /["'](?:[^"'\n]*[/}])?(?:failures?|errors?|skipped)["']/.test(source);
+  return xml || (/json\.load/.test(source) && /["'](?:outcome|summary|failed)["']/.test(source));
 }
 
 export function resultFileTamperings(root: Node, source: string): ResultFileTampering[] {
