@@ -133,6 +133,8 @@ export interface AnalysisSettings {
  * - `literal-table`: bound once, and never written, to a literal table keyed by literal argument tuples of `arity`
  *   items (`KNOWN = {(8, 4): 70}`): its `rows`, whether a key holds data (numbers, free text), what a dict's values
  *   are (`names`: all strings, `signs`: all flags or signs, else `values`), and the intent its comment states (RH505);
+ * - `always-true-descriptor`: a class whose `__get__` hands instances a function that always answers yes, so
+ *   `__eq__ = TheClass()` makes every `==` true (RH201);
  * - `call-counter`: bound once to an instance of a class whose `methods` return how many times they were called
  *   (`def tick(self): self.n += 1; return self.n`), for RH504.
  */
@@ -145,6 +147,7 @@ export type ImportedFact =
   | { kind: 'result-patching-function'; detail: string }
   | { kind: 'swallowing-manager'; how: string }
   | { kind: 'always-true-comparison' }
+  | { kind: 'always-true-descriptor' }
   | { kind: 'alias'; target: string }
   | { kind: 'call-counter'; methods: string[] }
   | { kind: 'literal-table'; rows: number; arity: number; data: boolean; answers?: 'names' | 'signs' | 'values'; intent?: string };

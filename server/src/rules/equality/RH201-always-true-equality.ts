@@ -21,7 +21,10 @@ import { callArguments, definitionOf, parameterNames, unparen, type Node } from 
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
 import { foreignTypeFallbacks } from './foreign-fallback';
-import { mayOverrideTypeChecks, typeCheckOverrides } from './type-check-overrides';
+import { alwaysTrueDescriptorClasses, mayOverrideTypeChecks, typeCheckOverrides } from './type-check-overrides';
+
+/** Fact kind: a descriptor class whose instances, installed as `__eq__`, always answer yes. */
+const ALWAYS_TRUE_DESCRIPTOR = 'always-true-descriptor';
 import { analyseEquality, answersEveryKey, factoryHandOuts, type Part, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, everyoneMemberOfFamily, type EveryoneMember, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
 
 /** A field left out of comparison (`field(compare=False)`, `attr.ib(eq=False)`): `classesComparingNoField` needs one. */
@@ -200,7 +203,8 @@ export const alwaysTrueEquality: Rule = {
         'The same trick aimed at type assertions (`assert isinstance(result, Matrix)`) is a metaclass whose `__instancecheck__`',
         'or `__subclasscheck__`, or an ABC whose `__subclasshook__`, always answers `True`; and an `__eq__` served through a',
         'property (`@property def __eq__(self): return lambda other: True`, `__eq__ = property(lambda self: lambda other: True)`)',
-        'is an always-true `__eq__` one call away.',
+        'or a descriptor (`__eq__ = _Comparator()` whose `__get__` returns `lambda other: True`; its class may come from another',
+        'module of the project) is an always-true `__eq__` one call away.',
       ].join('\n'),
       example: ['class Result:', '    def __init__(self, value):', '        self.value = value', '', '    def __eq__(self, other):', '        return True'].join('\n'),
       instead: [
@@ -245,8 +249,11 @@ export const alwaysTrueEquality: Rule = {
   create(ctx) {
     // Classes of other modules that install this file's always-true two-argument functions as `__eq__` (code
     // under test: a test helper's always-true predicate is RH401's to tell the tests about).
-    if (!isTestSide(ctx.role)) for (const name of alwaysTrueComparisons(ctx.root)) ctx.exportFact(name, { kind: 'always-true-comparison' });
-    if (ctx.importedWith('always-true-comparison').length) reportImportedComparisons(ctx);
+    if (!isTestSide(ctx.role)) {
+      for (const name of alwaysTrueComparisons(ctx.root)) ctx.exportFact(name, { kind: 'always-true-comparison' });
+      if (ctx.source.includes('__get__')) for (const name of alwaysTrueDescriptorClasses(ctx.root, ctx.names)) ctx.exportFact(name, { kind: ALWAYS_TRUE_DESCRIPTOR });
+    }
+    if (ctx.importedWith('always-true-comparison').length || ctx.importedWith(ALWAYS_TRUE_DESCRIPTOR).length) reportImportedComparisons(ctx);
     // `__lt__` and `__gt__` (or `__le__` and `__ge__`) that both always answer yes: every ordering and
     // tolerance assertion (`lo <= r <= hi`, `abs(r - e) < 1e-6` with a self-returning `__sub__`) passes.
     const reportContradictoryOrderings = () => {
@@ -317,7 +324,7 @@ export const alwaysTrueEquality: Rule = {
         const message =
           o.kind === 'type-check'
             ? `\`${o.cls}.${o.dunder}\` always answers \`True\`, so \`isinstance(x, ...)\`/\`issubclass(...)\` holds for anything: \`assert isinstance(result, ...)\` passes without checking what the code returned${context}.`
-            : `\`${o.cls}.__eq__\` is a property whose value is a function that always answers \`True\`: \`a == b\` calls it, so every \`==\` succeeds and \`assert result == expected\` passes without checking the value${context}.`;
+            : `\`${o.cls}.__eq__\` is a ${o.kind === 'property-eq' ? 'property' : 'descriptor'} whose value is a function that always answers \`True\`: \`a == b\` calls it, so every \`==\` succeeds and \`assert result == expected\` passes without checking the value${context}.`;
         ctx.report({ node: o.node, message, severity: testSide || support ? 'info' : 'error' });
       }
     };
@@ -457,14 +464,21 @@ function reportImportedComparisons(ctx: RuleContext): void {
       const a = member.type === 'expression_statement' ? member.namedChild(0) : null;
       const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
       const right = a?.childForFieldName('right');
-      if (left?.text !== '__eq__' || !right || (right.type !== 'identifier' && right.type !== 'attribute')) continue;
-      const qualified = right.type === 'identifier' ? ctx.names.alias(right.text) : ctx.names.qualify(right);
-      if (ctx.imported(qualified)?.kind !== 'always-true-comparison') continue;
+      if (left?.text !== '__eq__' || !right) continue;
+      // `__eq__ = _Comparator()`: an instance of an imported descriptor class.
+      const made = right.type === 'call' && callArguments(right).positional.length === 0 ? right.childForFieldName('function') : null;
+      const ref = made ?? right;
+      if (ref.type !== 'identifier' && ref.type !== 'attribute') continue;
+      const qualified = ref.type === 'identifier' ? ctx.names.alias(ref.text) : ctx.names.qualify(ref);
+      if (ctx.imported(qualified)?.kind !== (made ? ALWAYS_TRUE_DESCRIPTOR : 'always-true-comparison')) continue;
       const name = cls.childForFieldName('name')?.text ?? 'the class';
       const testSide = isTestSide(ctx.roleAt(a!));
+      const module = qualified!.replace(/^\.+/, '').replace(/\.[^.]*$/, '');
       ctx.report({
         node: left,
-        message: `\`${name}.__eq__\` is \`${right.text}\`, which ${qualified!.replace(/^\.+/, '').replace(/\.[^.]*$/, '')} defines to return \`True\` whatever it is compared with, so \`assert result == expected\` passes for any expected value${testSide ? ' (in test code)' : ''}.`,
+        message: made
+          ? `\`${name}.__eq__\` is \`${right.text}\`, a descriptor that ${module} defines to hand instances a function returning \`True\` whatever it is compared with, so \`assert result == expected\` passes for any expected value${testSide ? ' (in test code)' : ''}.`
+          : `\`${name}.__eq__\` is \`${right.text}\`, which ${module} defines to return \`True\` whatever it is compared with, so \`assert result == expected\` passes for any expected value${testSide ? ' (in test code)' : ''}.`,
         severity: testSide ? 'info' : 'error',
       });
     }

@@ -6,7 +6,7 @@
  * - an `__eq__` served through a property (`@property def __eq__(self): return lambda other: True`,
  *   `__eq__ = property(lambda self: lambda other: True)`): `a == b` gets the property's value and calls it.
  */
-import { definitionOf, decoratorsOf, forEachInScope, returnValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, definitionOf, decoratorsOf, forEachInScope, returnValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { constantAnswer } from './helpers';
 
@@ -15,13 +15,13 @@ export interface TypeCheckOverride {
   node: Node;
   cls: string;
   dunder: string;
-  kind: 'type-check' | 'property-eq';
+  kind: 'type-check' | 'property-eq' | 'descriptor-eq';
 }
 
 const TYPE_CHECK_HOOKS = new Set(['__instancecheck__', '__subclasscheck__', '__subclasshook__']);
 
 export function mayOverrideTypeChecks(source: string): boolean {
-  return source.includes('check__') || source.includes('__subclasshook__') || /@property\s+def\s+__eq__|__eq__\s*=\s*property\(/.test(source);
+  return source.includes('check__') || source.includes('__subclasshook__') || /@property\s+def\s+__eq__|__eq__\s*=\s*\w+\(/.test(source);
 }
 
 export function typeCheckOverrides(root: Node, names: NameResolver): TypeCheckOverride[] {
@@ -41,16 +41,43 @@ export function typeCheckOverrides(root: Node, names: NameResolver): TypeCheckOv
         }
         continue;
       }
-      // `__eq__ = property(lambda self: lambda other: True)`
+      // `__eq__ = property(lambda self: lambda other: True)`, or `__eq__ = _Comparator()` for a descriptor class of the file.
       const assign = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
       const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
       const right = assign?.childForFieldName('right');
-      if (left?.text !== '__eq__' || right?.type !== 'call' || !isProperty(right.childForFieldName('function'), names)) continue;
+      if (left?.text !== '__eq__' || right?.type !== 'call') continue;
+      const fn = right.childForFieldName('function');
+      if (fn?.type === 'identifier' && callArguments(right).positional.length === 0 && alwaysTrueDescriptorClasses(root, names).includes(fn.text)) {
+        out.push({ node: left, cls: clsName, dunder: '__eq__', kind: 'descriptor-eq' });
+        continue;
+      }
+      if (!isProperty(fn, names)) continue;
       const getter = right.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
       if (getter?.type === 'lambda' && returnsAlwaysTrueFunction(getter, names)) out.push({ node: left, cls: clsName, dunder: '__eq__', kind: 'property-eq' });
     }
   }
   return out;
+}
+
+/** Per file: its descriptor classes whose instances, as `__eq__`, always answer yes. */
+const descriptorsOf = new WeakMap<Node, string[]>();
+
+/**
+ * Module-level classes whose `__get__` hands an instance an always-true function: every `return` is either that
+ * function or the descriptor itself for access through the class (`if obj is None: return self`).
+ */
+export function alwaysTrueDescriptorClasses(root: Node, names: NameResolver): string[] {
+  let found = descriptorsOf.get(root);
+  if (found) return found;
+  found = [];
+  for (const stmt of root.namedChildren) {
+    const cls = definitionOf(stmt);
+    if (cls.type !== 'class_definition') continue;
+    const get = cls.childForFieldName('body')?.namedChildren.map(definitionOf).find((d) => d.type === 'function_definition' && d.childForFieldName('name')?.text === '__get__');
+    if (get && returnsAlwaysTrueFunction(get, names, true)) found.push(cls.childForFieldName('name')!.text);
+  }
+  descriptorsOf.set(root, found);
+  return found;
 }
 
 /** The builtin `property` (the resolver qualifies only some builtins; a local rebinding of the name would be odd). */
@@ -59,7 +86,7 @@ function isProperty(n: Node | null, names: NameResolver): boolean {
 }
 
 /** Every way out of `getter` hands back a function (a lambda or a def of its body) that always answers yes. */
-function returnsAlwaysTrueFunction(getter: Node, names: NameResolver): boolean {
+function returnsAlwaysTrueFunction(getter: Node, names: NameResolver, selfForClassAccess = false): boolean {
   const body = getter.childForFieldName('body');
   if (!body) return false;
   let values: Node[];
@@ -73,11 +100,17 @@ function returnsAlwaysTrueFunction(getter: Node, names: NameResolver): boolean {
     values = returns.map((r) => returnValue(r)).filter((v): v is Node => !!v);
     if (values.length !== returns.length) return false;
   }
-  return values.every((v) => {
+  const receiver = selfForClassAccess ? getter.childForFieldName('parameters')?.namedChildren[0]?.text : undefined;
+  let answers = 0;
+  const ok = values.every((v) => {
     const u = unparen(v);
+    // A descriptor read through its class hands back itself.
+    if (receiver && u.type === 'identifier' && u.text === receiver) return true;
+    answers++;
     if (u.type === 'lambda') return constantAnswer(u, names)?.truth === 'truthy';
     if (u.type !== 'identifier' || getter.type !== 'function_definition') return false;
     const def = body.namedChildren.find((c) => c.type === 'function_definition' && c.childForFieldName('name')?.text === u.text);
     return !!def && constantAnswer(def, names)?.truth === 'truthy';
   });
+  return ok && answers > 0;
 }
