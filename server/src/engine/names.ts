@@ -8,6 +8,7 @@
  */
 import { isMethod, stringValue, unparen, type Node } from './ast';
 import type { ImportedFact } from './types';
+import { literalSumValue } from './prefilter';
 
 /** Builtins rules care about. Names shadowed anywhere in the file stop resolving to the builtin. */
 const BUILTINS = new Set([
@@ -303,11 +304,11 @@ export class NameResolver {
         const positional = args?.namedChildren.filter((c) => c.type !== 'keyword_argument' && c.type !== 'comment') ?? [];
         if (fn === 'builtins.getattr' && positional.length >= 2) {
           const obj = this.qualify(positional[0]);
-          const attr = stringValue(positional[1]);
+          const attr = literalText(positional[1]);
           return obj && attr && /^[A-Za-z_]\w*$/.test(attr) ? `${obj}.${attr}` : undefined;
         }
         if ((fn === 'builtins.__import__' || fn === 'importlib.import_module') && positional.length >= 1) {
-          const mod = stringValue(positional[0]);
+          const mod = literalText(positional[0]);
           if (!mod) return undefined;
           // `__import__("os.path")` returns the top package; import_module returns the leaf.
           return fn === 'builtins.__import__' ? mod.split('.')[0] : mod;
@@ -317,7 +318,7 @@ export class NameResolver {
       case 'subscript': {
         const value = this.qualify(n.childForFieldName('value'));
         if (value !== 'sys.modules') return undefined;
-        const key = stringValue(n.childForFieldName('subscript'));
+        const key = literalText(n.childForFieldName('subscript'));
         return key ? key : undefined;
       }
       default:
@@ -335,4 +336,10 @@ export class NameResolver {
   callee(call: Node): string | undefined {
     return call.type === 'call' ? this.qualify(call.childForFieldName('function')) : undefined;
   }
+}
+
+/** A string literal's value, or a sum of them (`"ti" + "me"`: one string to Python). */
+function literalText(n: Node | null | undefined): string | undefined {
+  if (!n) return undefined;
+  return stringValue(n) ?? literalSumValue(unparen(n));
 }

@@ -1579,7 +1579,8 @@ function possibleExitAliases(source: string): Set<string> {
   const out = new Set<string>();
   for (const m of source.matchAll(/\bas\s+([A-Za-z_]\w*)/g)) out.add(m[1]!);
   // `stop = sys.exit`, and the walrus `(stop := sys.exit)`.
-  for (const m of source.matchAll(/([A-Za-z_]\w*)\s*:?=\s*[\w.()"' ,]*\b(?:_?exit|quit|SystemExit)\b/g)) out.add(m[1]!);
+  // (`+` for names joined from literals: `_leave = getattr(_rt, "_" + "exit")`.)
+  for (const m of source.matchAll(/([A-Za-z_]\w*)\s*:?=\s*[\w.()"' ,+]*\b(?:_?exit|quit|SystemExit)\b/g)) out.add(m[1]!);
   // `stop, hard_stop = sys.exit, os._exit`: every name of an unpacking target.
   for (const m of source.matchAll(/^[ \t]*([\w \t,()[\]*]+)=[^=\n][^\n]*\b(?:_?exit|quit|SystemExit)\b/gm)) {
     if (m[1]!.includes(',')) for (const name of m[1]!.matchAll(/[A-Za-z_]\w*/g)) out.add(name[0]);
