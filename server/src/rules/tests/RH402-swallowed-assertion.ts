@@ -14,14 +14,16 @@
  * `assert` passes exactly when the check fails. A helper module's swallowing decorator (`tests/helpers.py`
  * defines `tolerant`, the tests import it) is reported at its handler. The file's own context managers that
  * swallow their block's failure (`__exit__` returning True, `@contextmanager` with `except AssertionError: pass`
- * around `yield`) are reported at the `with` around the assertions.
+ * around `yield`) are reported at the `with` around the assertions. Caught types held in a name bound once to a tuple
+ * (`except _BENIGN:`, `suppress(*_BENIGN)`) count like the written tuple; `pytest.raises(AssertionError)` around the
+ * test's only check, a call compared with a written answer, is a warning (the test requires the wrong answer).
  */
-import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, identifiersIn, parameterNames, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, definitionOf, dottedName, enclosingFunction, forEachDescendant, forEachInScope, functionName, identifiersIn, localAssignments, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isExplicitFailure, isModuleLevel, isTestFunction, literalTruth, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod, testsAssertionNamed } from './helpers';
+import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isCheckingCall, isExplicitFailure, isModuleLevel, isTestFunction, literalTruth, moduleAssignmentsOf, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod, testsAssertionNamed } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
@@ -32,20 +34,78 @@ const SLEEP_CALL = /(^|\.)(sleep|backoff)$/;
 
 type Catch = 'assertion' | 'broad' | 'none';
 
-/** Type names an `except` clause catches (as written), or null for a bare `except:`. */
+/** Type names an `except` clause catches (tuples held in names bound once expanded), or null for a bare `except:`. */
 function caughtTypes(clause: Node): string[] | null {
+  const value = caughtExpression(clause);
+  return value ? typeNames([value]) : null;
+}
+
+/** The type expression of an `except` clause (`E` in `except E as e:`), or null for a bare `except:`. */
+function caughtExpression(clause: Node): Node | null {
   const first = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
   if (!first) return null;
-  const value = first.type === 'as_pattern' ? first.namedChild(0) : first;
-  if (!value) return null;
+  return first.type === 'as_pattern' ? first.namedChild(0) : first;
+}
+
+/**
+ * The dotted names of the exception types some expressions name: tuples and lists are opened, and so are names
+ * bound once to a tuple of types, alone or splatted (`except _BENIGN:`, `except (*_BENIGN, KeyError):`, `suppress(*_BENIGN)`).
+ * What is not a name (a call, an unknown splat) is `?`.
+ */
+function typeNames(exprs: readonly Node[]): string[] {
   const out: string[] = [];
-  const stack = [unparen(value)];
+  const stack = [...exprs].reverse();
+  let opened = 0;
   while (stack.length) {
-    const n = unparen(stack.pop()!);
-    if (n.type === 'tuple' || n.type === 'list') for (const c of n.namedChildren) stack.push(c);
-    else out.push(dottedName(n) ?? '?');
+    let n = unparen(stack.pop()!);
+    if (n.type === 'comment') continue;
+    if (n.type === 'list_splat') n = unparen(n.namedChildren.find((c) => c.type !== 'comment') ?? n);
+    if (n.type === 'tuple' || n.type === 'list') {
+      for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]!);
+      continue;
+    }
+    const held = n.type === 'identifier' && opened < 4 ? boundTypeTuple(n) : undefined;
+    if (held) {
+      opened++;
+      for (let i = held.length - 1; i >= 0; i--) stack.push(held[i]!);
+      continue;
+    }
+    out.push(n.type === 'identifier' || n.type === 'attribute' ? (dottedName(n) ?? '?') : '?');
   }
   return out;
+}
+
+/** Names that spell an exception class (`KeyError`, `FooException`), not a tuple of them. */
+const EXCEPTION_CLASS_NAME = /(Error|Exception|Exit|Interrupt|Warning|Failure|Failed|Iteration|Timeout)$/;
+
+/** Per file: names looked up by `boundTypeTuple`, with the tuple they hold, by scope (the function, or the module). */
+const typeTupleCache = new WeakMap<Node, Map<string, Node[] | null>>();
+
+/**
+ * The elements of the tuple a name holds, when `NAME = (ArithmeticError, AssertionError)` is its only binding in the
+ * file (at module level, or in the function that uses it; nothing rebinds it, no `global`, loop or `del`) and the
+ * file does not spell it in a string (`monkeypatch.setattr(mod, "NAME", ...)`): the name always holds those types.
+ */
+function boundTypeTuple(id: Node): Node[] | undefined {
+  const name = id.text;
+  if (EXCEPTION_CLASS_NAME.test(name)) return undefined;
+  const root = id.tree.rootNode;
+  const fn = enclosingFunction(id);
+  const key = `${fn?.id ?? 0}:${name}`;
+  let cache = typeTupleCache.get(root);
+  if (!cache) typeTupleCache.set(root, (cache = new Map()));
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = null;
+    const values = [...(moduleAssignmentsOf(root).get(name) ?? []), ...(fn ? localAssignments(fn).get(name) ?? [] : [])];
+    const value = values.length === 1 ? unparen(values[0]!) : undefined;
+    if (value?.type === 'tuple' && !new RegExp(`['".]${name}['"]`).test(root.text)) {
+      const binds = root.descendantsOfType('identifier').filter((n) => n!.text === name && nameUse(n!) === 'bind').length;
+      if (binds === 1) found = value.namedChildren.filter((c) => c.type !== 'comment');
+    }
+    cache.set(key, found);
+  }
+  return found ?? undefined;
 }
 
 function catchKind(dotted: string[] | null): Catch {
@@ -56,9 +116,11 @@ function catchKind(dotted: string[] | null): Catch {
   return 'none';
 }
 
-function catchLabel(types: string[] | null): string {
-  if (!types) return 'except:';
-  return `except ${types.length === 1 ? types[0] : `(${types.join(', ')})`}:`;
+function catchLabel(clause: Node): string {
+  const value = caughtExpression(clause);
+  if (!value) return 'except:';
+  const text = value.text.replace(/\s+/g, ' ');
+  return `except ${text.length > 60 ? `${text.slice(0, 57)}...` : text}:`;
 }
 
 /**
@@ -456,7 +518,7 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
   const found = assertionsIn(body, ctx.names);
   const asserts = found.filter((a) => !escapesHandlers(a, tryStmt, ctx.names));
   if (!asserts.length) {
-    if (!found.length) checkSwallowingDecorator(ctx, tryStmt, body, clause, catchLabel(types), kind, verdict);
+    if (!found.length) checkSwallowingDecorator(ctx, tryStmt, body, clause, catchLabel(clause), kind, verdict);
     return;
   }
   if (elseFails(tryStmt) || failsAfterChecks(body, asserts, tryStmt, ctx.names) || inCleanup(tryStmt)) return;
@@ -467,7 +529,7 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
   if (verdict.flags && !unreadFlags(verdict.flags, tryStmt)) return;
   const flagNote = verdict.flags ? flagNoteOf(verdict.flags) : '';
   const onlyExplicitFailures = asserts.every((a) => isExplicitFailure(a));
-  const label = catchLabel(types);
+  const label = catchLabel(clause);
   let severity: Severity = 'warning';
   let message: string;
   if (verdict.kind === 'skip') {
@@ -700,13 +762,52 @@ function suppressedKinds(withStmt: Node, names: NameResolver): string | undefine
     // when `f` is `suppress`, and the arguments must name an AssertionError or a broad exception.
     const fn = call.childForFieldName('function');
     if (attributeNotIn(fn, SUPPRESS)) continue;
-    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-    const caught = args.map((a) => dottedName(a) ?? '').map((t) => t.slice(t.lastIndexOf('.') + 1));
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+    // `suppress(*_BENIGN)`: a splatted name bound once to a tuple of types counts as those types.
+    const caught = typeNames(args).map((t) => t.slice(t.lastIndexOf('.') + 1));
     if (!caught.some((t) => ASSERTION_CATCHERS.has(t) || BROAD_CATCHERS.has(t))) continue;
     const d = dottedName(fn) ?? '';
-    if (/(^|\.)suppress$/.test(d) || names.callee(call) === 'contextlib.suppress') return `${d || 'suppress'}(${caught.join(', ')})`;
+    if (/(^|\.)suppress$/.test(d) || names.callee(call) === 'contextlib.suppress' || (fn?.type === 'identifier' && forwardsToSuppress(withStmt.tree.rootNode, fn.text, names))) {
+      return `${d || 'suppress'}(${args.map((a) => a.text).join(', ')})`;
+    }
   }
   return undefined;
+}
+
+const suppressWrappersCache = new WeakMap<Node, Map<string, boolean>>();
+
+/**
+ * The file's own thin wrapper of `contextlib.suppress` that hands it the types it is given:
+ * `def tolerate(*excs): return suppress(*excs)`, or a `@contextmanager` whose body is `with suppress(*excs): yield`.
+ */
+function forwardsToSuppress(root: Node, name: string, names: NameResolver): boolean {
+  let cache = suppressWrappersCache.get(root);
+  if (!cache) suppressWrappersCache.set(root, (cache = new Map()));
+  let verdict = cache.get(name);
+  if (verdict !== undefined) return verdict;
+  verdict = false;
+  const defs = root.namedChildren.map(definitionOf).filter((d) => d.type === 'function_definition' && functionName(d) === name);
+  const def = defs.length === 1 && names.alias(name) === undefined ? defs[0]! : undefined;
+  const stmts = def?.childForFieldName('body')?.namedChildren.filter((c) => c.type !== 'comment' && !(c.type === 'expression_statement' && c.namedChild(0)?.type === 'string')) ?? [];
+  const params = new Set(def ? parameterNames(def) : []);
+  // The call hands on only the wrapper's own parameters (`*excs`, or `exc_type`).
+  const forwards = (call: Node | null | undefined) =>
+    call?.type === 'call' &&
+    names.callee(call) === 'contextlib.suppress' &&
+    (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a.type !== 'comment') &&
+    (call.childForFieldName('arguments')?.namedChildren ?? []).every((a) => a.type === 'comment' || params.has(unparen(a.type === 'list_splat' ? (a.namedChild(0) ?? a) : a).text));
+  if (def && stmts.length === 1) {
+    const only = stmts[0]!;
+    if (only.type === 'return_statement') verdict = forwards(only.namedChildren.find((c) => c.type !== 'comment'));
+    else if (only.type === 'with_statement' && decoratorsOf(def).some((d) => /(^|\.)contextmanager$/.test(dottedName(d) ?? ''))) {
+      const items = only.namedChildren.find((c) => c.type === 'with_clause')?.namedChildren.filter((c) => c.type === 'with_item') ?? [];
+      const inner = only.childForFieldName('body')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+      const yields = inner.length === 1 && inner[0]!.type === 'expression_statement' && inner[0]!.namedChild(0)?.type === 'yield';
+      verdict = items.length === 1 && yields && forwards(unparen(items[0]!.childForFieldName('value') ?? items[0]!));
+    }
+  }
+  cache.set(name, verdict);
+  return verdict;
 }
 
 /**
@@ -821,7 +922,7 @@ function yieldSwallowedBy(fn: Node, names: NameResolver): string | undefined {
       const types = caughtTypes(c);
       if (catchKind(types) === 'none') continue;
       const verdict = judgeHandler(c.namedChildren.find((b) => b.type === 'block'), names);
-      if (verdict.kind === 'swallow' && !verdict.flags && !raisesAfter(n, fn)) label = catchLabel(types);
+      if (verdict.kind === 'swallow' && !verdict.flags && !raisesAfter(n, fn)) label = catchLabel(c);
       break;
     }
     return !label;
@@ -853,6 +954,64 @@ function expectedFailureOf(withStmt: Node, ctx: RuleContext): { display: string;
     if (broad || types.includes('AssertionError')) return { display: call.text.split('\n')[0]!.trim(), broad };
   }
   return undefined;
+}
+
+/** A value written out in full: a number, string, bool or None, or a tuple/list/set/dict of them. */
+function isLiteralValue(n: Node, depth = 0): boolean {
+  const v = unparen(n);
+  if (['integer', 'float', 'string', 'concatenated_string', 'true', 'false', 'none'].includes(v.type)) return true;
+  if (v.type === 'unary_operator') return isLiteralValue(v.childForFieldName('argument') ?? v.namedChild(0)!, depth);
+  if (depth < 3 && ['tuple', 'list', 'set', 'dictionary', 'pair'].includes(v.type)) return v.namedChildren.every((c) => c.type === 'comment' || isLiteralValue(c, depth + 1));
+  return false;
+}
+
+/**
+ * `x == 5` where one side is a literal and the other the result of a call of code (`mean(data)`, or a name the test
+ * binds to one): the call of what is being tested, not of an assertion helper, a builtin or a function of the file.
+ */
+function callEqualsLiteral(ctx: RuleContext, left: Node | undefined, right: Node | undefined, test: Node): boolean {
+  if (!left || !right) return false;
+  const [value, literal] = isLiteralValue(right) ? [unparen(left), right] : [unparen(right), left];
+  if (!isLiteralValue(literal)) return false;
+  let call: Node | undefined = value.type === 'call' ? value : undefined;
+  if (value.type === 'identifier') {
+    const bound = localAssignments(test).get(value.text);
+    const only = bound?.length === 1 ? unparen(bound[0]!) : undefined;
+    call = only?.type === 'call' ? only : undefined;
+  }
+  if (!call) return false;
+  const name = calleeLastName(call);
+  if (!name || /^(assert|check|verify|expect|validate|ensure|require|is_?valid)/i.test(name) || definesFunction(ctx.root, name)) return false;
+  return !(ctx.names.callee(call) ?? '').startsWith('builtins.');
+}
+
+/**
+ * `with pytest.raises(AssertionError): assert mean(data) == 5` in a test with no other check: every assertion the
+ * block expects to fail compares a call of the code with a written-out answer, so the test passes only when the code
+ * gets it wrong (and a right answer fails it). A test named for a rejection (`test_mean_rejects_empty`: the call may
+ * raise AssertionError itself) stays info.
+ */
+function requiresWrongAnswer(ctx: RuleContext, withStmt: Node, body: Node, asserts: Node[]): boolean {
+  const test = nearestFunction(withStmt);
+  const testBody = test?.childForFieldName('body');
+  if (!test || !testBody || !isTestFunction(test) || expectsRejection(withStmt, body)) return false;
+  const compares = (a: Node) => {
+    if (a.type === 'assert_statement') {
+      const cond = unparen(a.namedChildren.find((c) => c.type !== 'comment') ?? a);
+      return cond.type === 'comparison_operator' && comparisonOperator(cond) === '==' && cond.namedChildren.length === 2 && callEqualsLiteral(ctx, cond.namedChild(0)!, cond.namedChild(1)!, test);
+    }
+    const args = callArguments(a).positional;
+    return /^assertEquals?$/.test(calleeLastName(a) ?? '') && args.length === 2 && callEqualsLiteral(ctx, args[0], args[1], test);
+  };
+  if (!asserts.every(compares)) return false;
+  // Any other check of the test (an assertion, another `pytest.raises`) outside this block.
+  let other = false;
+  forEachInScope(testBody, (n) => {
+    if (other || n.id === withStmt.id) return false;
+    if (isAssertion(n, ctx.names) || (n.type === 'call' && isCheckingCall(n, ctx.names))) other = true;
+    return !other;
+  });
+  return !other;
 }
 
 /** The assertion's condition reads a name (a value computed by the test), not only literals. */
@@ -993,6 +1152,15 @@ function checkExpectedFailure(ctx: RuleContext, withStmt: Node): void {
     });
     return;
   }
+  if (!expected.broad && requiresWrongAnswer(ctx, withStmt, body, asserts)) {
+    ctx.report({
+      node: withStmt,
+      message: `\`with ${expected.display}\` requires ${describeAssertions(asserts)} to fail, and ${where(withStmt)} checks nothing else: it passes only when the code gives a different answer than the one written, and fails when the code is right.`,
+      severity: 'warning',
+      related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is required' })),
+    });
+    return;
+  }
   ctx.report({
     node: withStmt,
     message: expected.broad
@@ -1077,7 +1245,8 @@ export const swallowedAssertion: Rule = {
         'from a helper module. A handler whose only check cannot fail (`except AssertionError: assert True`, ' +
         '`except AssertionError as e: assert e is not None`) or that only sets a flag nothing reads (`failed = True`) or collects the failure in a list that is only printed or logged (`failures.append(e)`, then `print(failures)`) drops the failure as well, and ' +
         '`with pytest.raises(Exception):` around the test\'s own `assert` turns it around: the test passes when the check fails. ' +
-        'A context manager of the test file that swallows its block\'s failure (a class whose `__exit__` returns `True`, also after only logging or printing the exception, a `@contextmanager` whose `except AssertionError: pass` surrounds its `yield`) is `contextlib.suppress` under another name.',
+        'A context manager of the test file that swallows its block\'s failure (a class whose `__exit__` returns `True`, also after only logging or printing the exception, a `@contextmanager` whose `except AssertionError: pass` surrounds its `yield`) is `contextlib.suppress` under another name, and so is the file\'s thin wrapper that hands its arguments to it (`def tolerate(*excs): return suppress(*excs)`). ' +
+        'The caught types may sit in a name bound once to a tuple (`_BENIGN = (ArithmeticError, AssertionError)`, then `suppress(*_BENIGN)`, `except _BENIGN:` or `except (*_BENIGN, KeyError):`).',
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
@@ -1087,7 +1256,8 @@ export const swallowedAssertion: Rule = {
         'Handlers that re-raise, fail, assert on the exception, record it or return a value stay quiet; so does a flag the test reads later (`failed = True`, then `assert not failed`), on `self`, or through `global`, and a list of collected failures that the test asserts empty, raises from, hands to `pytest.fail()`, returns or passes on (`failures.append(e)`, then `assert not failures`); a list the test does not bind itself (a fixture parameter, a module list) may be checked elsewhere and stays quiet too. Reads that only print or log the list (`print(failures)`, `if errors: log.warning(...)`, `summary = "\\n".join(...)` then `print(summary)`) do not check it.',
         'Expected-failure decorators whose wrapper raises when the test passes (`except AssertionError: return`, then `raise AssertionError("passed unexpectedly")`) stay quiet. A helper module\'s decorator is reported only when it names AssertionError and drops it outright (not a retry, a skip or a broad `except Exception`) and the module does not apply it to its own helpers.',
         'Cleanup code (`tearDown`, `cleanup*`, `finally:` blocks) stays quiet; a `finally:` that ends normally, or whose `break`/`continue` belongs to a loop inside it, does not hide a failure. A `return` in `finally:` under a condition is `info`.',
-        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet. `pytest.raises(Exception)` around an `assert` whose operand is the call expected to raise, or what a call in the block built (`assert is_valid_xml("<a>")`, `async with Cluster(...) as c: assert c`), is `info` when the test shows it expects a rejection (its name says so: `test_parse_rejects_garbage`, `test_unimplemented_options`; or it also asserts the same callee outside the block); otherwise (`def test_parse_nested(): with pytest.raises(Exception): assert parse(valid_doc)`) it is a success test inverted, a warning; a comparison, a negation or a value computed before the block stays a warning.',
+        '`with pytest.raises(AssertionError):` / `self.assertRaises(AssertionError)` around an assertion helper (`assert_sorted(xs)`, `assert_allclose(a, b)`) or an assert of literals stay quiet; around the test\'s own `assert` on computed values, or unittest\'s own `self.assertEqual(...)` as the first statements of the block, it is an inverted check (`info`; a warning when it is the test\'s only check and compares a call of the code with a written-out answer, `with pytest.raises(AssertionError): assert mean(data) == 5`, which passes only when the code gets it wrong; not when the test is named for a rejection, or the call is `len()` or a function of the file), and so is the callable form `self.assertRaises(AssertionError, self.assertEqual, f(x), y)`; a test named for the assertion method (`test_assertIn_fails`), a file that defines a method of that name, and checks after the call that raises (`cleanup(); self.assertEqual(cm, ...)`) stay quiet; `pytest.raises(ValueError)` around an `assert` stays quiet. `pytest.raises(Exception)` around an `assert` whose operand is the call expected to raise, or what a call in the block built (`assert is_valid_xml("<a>")`, `async with Cluster(...) as c: assert c`), is `info` when the test shows it expects a rejection (its name says so: `test_parse_rejects_garbage`, `test_unimplemented_options`; or it also asserts the same callee outside the block); otherwise (`def test_parse_nested(): with pytest.raises(Exception): assert parse(valid_doc)`) it is a success test inverted, a warning; a comparison, a negation or a value computed before the block stays a warning.',
+        'A name holding a tuple of unrelated errors (`_IO = (OSError, KeyError)`), a name bound more than once or patched by name (`monkeypatch.setattr(mod, "_BENIGN", ...)`), and a wrapper that does more than hand its arguments to `suppress` are not read as swallowing assertion failures.',
         'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',
         'Context managers of the file that let failures through stay quiet: an `__exit__` that returns `False`, filters by type (`return issubclass(exc_type, KeyError)`) or reads the exception it is given for anything but logging or printing it (a recorder whose errors the test asserts on later); a manager defined in another module (imported) is not judged, and a `@contextmanager` whose handler re-raises or catches something else; a swallowing manager around code without assertions is not reported.',
         'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A retry *decorator* whose attempts can all fail and whose wrapper then returns normally (no raise after the loop, no last unguarded call of the test, a `for` loop or a `while` on a condition) is a warning: a test that always fails passes after its last attempt; one that re-raises on the last attempt, raises after the loop (`for ... else: raise last`) or calls the test once more unguarded stays quiet, and so does a `while True` that waits until the test passes. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
