@@ -9,7 +9,7 @@
  * gates, platform checks) and skips with nothing checked after them stay quiet; an exit that a comment or
  * reason ties to the environment or a tracked issue, or that comes after the test already checked
  * something, is info. Assertions kept in code that never runs — `if False:` / `if 0:` / `while False:` bodies,
- * loops over an empty literal, a nested `def` the test never names, a test whose `parametrize` list is
+ * loops over an empty literal, a nested `def` the test never names (or only returns), a test whose `parametrize` list is
  * empty — are reported the same way (warning when nothing else is checked, info otherwise). A module name
  * only ever bound to a false constant (`CHECK_VALUES = False`, then `if CHECK_VALUES:`) is that constant; a
  * `parametrize` list held in a name bound only to `[]` and used nowhere else, or a comprehension with a
@@ -18,7 +18,7 @@
  * `if out: return` before the checks of `out` skips them whenever there is a result. A test whose body never runs at all is reported too: a bare `yield` in it
  * (a generator test; nose-style `yield check, x` cases are info) and `async def` on a plain `unittest.TestCase`.
  */
-import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunction, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunction, enclosingFunctionScope, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
@@ -208,7 +208,7 @@ export const unreachableAssertion: Rule = {
         'A `return` at the top of a test makes it pass without running a single check; an unconditional `pytest.skip()` ' +
         'or `self.skipTest()` turns a failing test into a skipped one. The assertions are still in the file, so the test ' +
         'looks intact in review, but the run no longer executes them. The same holds for assertions moved under `if False:` / `if 0:` / `while False:` (or `if CHECK:` with a module flag `CHECK = False` nothing else sets), ' +
-        'into a loop over an empty literal, into a nested function the test never calls, or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it), ' +
+        'into a loop over an empty literal, into a nested function the test never calls (or only returns: the runner ignores what a test returns), or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it), ' +
         'also when the list is a name bound only to `[]` (`CASES = []`), emptied by its last module-level binding (`CASES = CASES[:0]`), or a comprehension that keeps nothing (`[c for c in CASES if False]`); ' +
         'likewise for a loop over a table bound only to an empty literal (a module\'s `SAMPLES = {}`, a test\'s `cases = []  # filled in CI`; `info` when the literal keeps its entries as comments, cases parked in plain sight), a generator expression of checks nothing iterates (`checks = (self.assertEqual(...) for ...)` with only `assertIsNotNone(checks)` after it) and a lambda nothing calls (`verify = lambda: self.assertEqual(...)`, then `assertTrue(callable(verify))`). ' +
         'A test that returns whenever its result is truthy (`out = f(x)`, `if out: return`, then `assert out == expected`) checks the result only when the code produced nothing. ' +
@@ -224,7 +224,8 @@ export const unreachableAssertion: Rule = {
         'Early exits in helpers, fixtures and nested functions are not tests and stay quiet.',
         'Module flags that anything else may set stay quiet: a second binding (`HAVE_TZ = False` in `except ImportError:`), `global`, a name patched by its string (`monkeypatch.setattr("pkg.mod.STRICT", True)`); so do case lists filled after their binding (`CASES.append(...)`).',
         '`with app.test_client() as client: return` is an exit before any check: a `test_*` method of another object (`app.test_client()`) builds what the test uses and is not a check; `self._test_x()` and `_test_x()` helpers are.',
-        'Dead blocks without checks (`if 0: print(...)`), nested helpers the test calls or hands on (`monkeypatch.setattr(..., on_total)`) and parameter lists held in names that may be filled stay quiet; a dead check next to checks that run (nested helpers the test calls included), under a comment naming the environment, or in a nested `def test_*()` (a test written one level too deep, which pytest does not collect), is `info`.',
+        'A nested check the test only returns (`def verify(): assert result == 2`, then `return verify`) never runs either: pytest and unittest ignore what a test returns; a test wrapped by a decorator other than a mark or `patch` (which may call what it returns) stays quiet. ' +
+          'Dead blocks without checks (`if 0: print(...)`), nested helpers the test calls or hands on (`monkeypatch.setattr(..., on_total)`, `run(check)`, `self.addCleanup(check)`, `pytest.raises(AssertionError, check)`, stored on `self`) and parameter lists held in names that may be filled stay quiet; a dead check next to checks that run (nested helpers the test calls included), under a comment naming the environment, or in a nested `def test_*()` (a test written one level too deep, which pytest does not collect), is `info`.',
         'Generators and lambdas that the test iterates, calls or hands on (`list(checks)`, `all(results)`, `assertRaises(AssertionError, verify)`) stay quiet; checks that only look at the object (`assertIsNotNone(gen)`, `assert callable(f)`) do not count as checks that run. Loops over tables the file fills, hands to a function, or lets others patch by name stay quiet, and so do lists that are trimmed but not emptied or refilled after emptying (`CASES = CASES[:0]; CASES += load()`).',
         '`if NAME: return` is reported only when `NAME` is bound once to a call result before it, nothing was checked before it, there is no `else`, and every assertion after it reads `NAME`; `if not out: return` (nothing to check), a guard on something else (`if shutil.which("tool"): return`) and assertions that do not read the result stay quiet.',
         'The unreachable assertions themselves are reported as `hint` with the `unnecessary` tag (greyed out in editors).',
@@ -518,7 +519,7 @@ function neverConsumed(n: Node, body: Node): { name?: string; inert: Node[] } | 
     if (m.type !== 'identifier' || m.text !== left.text || m.id === left.id) return true;
     const check = nameUse(m) === 'read' ? inertMention(m) : undefined;
     if (check) inert.push(check);
-    else consumed = true;
+    else if (!returnedByTest(m, body)) consumed = true;
     return !consumed;
   });
   return consumed ? undefined : { name: left.text, inert };
@@ -534,6 +535,40 @@ interface DeadRegion {
   /** The loop's empty literal keeps its entries as comments: cases visibly disabled, not hidden. */
   commentedOut?: boolean;
   display: string;
+}
+
+/** Decorators of a test that cannot call what it returns: pytest marks, `mock.patch`, unittest's skips. */
+const PLAIN_TEST_DECORATOR = /^((pytest\.)?mark\.\w+|(\w+\.)*(patch|patch\.\w+)|(unittest\.)?(skip\w*|expectedFailure))$/;
+
+/**
+ * `return verify` in the test itself (not in a nested function): pytest and unittest drop what a test returns,
+ * so handing back a nested check calls nothing. Not when a decorator of another kind wraps the test: it may call
+ * what the test returns.
+ */
+function returnedByTest(id: Node, body: Node): boolean {
+  const ret = id.parent;
+  if (ret?.type !== 'return_statement' || enclosingFunctionScope(id)?.id !== body.parent?.id) return false;
+  const test = body.parent!;
+  const decorators = decoratorsOf(test).map((d) => unparen(d.type === 'call' ? (d.childForFieldName('function') ?? d) : d));
+  return decorators.every((d) => PLAIN_TEST_DECORATOR.test(dottedName(d) ?? ''));
+}
+
+/**
+ * The test never calls a nested function: every mention of its name (but its own) is the test's `return NAME`
+ * (see `returnedByTest`). Undefined when the name is used otherwise; else whether the test returns it.
+ */
+function onlyReturned(name: string, body: Node, def: Node): { returned: boolean } | undefined {
+  const own = def.childForFieldName('name');
+  let used = false;
+  let returned = false;
+  forEachDescendant(body, (n) => {
+    if (used) return false;
+    if (n.type !== 'identifier' || n.text !== name || n.id === own?.id) return true;
+    if (returnedByTest(n, body)) returned = true;
+    else used = true;
+    return !used;
+  });
+  return used ? undefined : { returned };
 }
 
 /** Names read in `root` outside `except` (identifier nodes other than the definition's own name). */
@@ -586,9 +621,11 @@ function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
         out.push({ holder: n, blocks: [block], inert: unused.inert, display: `the ${what}${unused.name ? ` bound to \`${unused.name}\`` : ''}, which the test never ${n.type === 'lambda' ? 'calls' : 'iterates'},` });
         return false;
       }
-    } else if (n.type === 'function_definition' && n.parent?.type === 'block' && !isReferenced(functionName(n), body, n)) {
+    } else if (n.type === 'function_definition' && n.parent?.type === 'block') {
+      // Never named, or only returned (`def verify(): assert ...` then `return verify`): its checks never run.
+      const unused = isReferenced(functionName(n), body, n) ? onlyReturned(functionName(n), body, n) : { returned: false };
       const block = n.childForFieldName('body');
-      if (block) out.push({ holder: n, blocks: [block], display: `the nested \`def ${functionName(n)}()\`, which the test never calls,` });
+      if (block && unused) out.push({ holder: n, blocks: [block], display: `the nested \`def ${functionName(n)}()\`, which the test never calls${unused.returned ? ' (it only returns it, and the test runner ignores what a test returns)' : ''},` });
     }
     return true;
   });
