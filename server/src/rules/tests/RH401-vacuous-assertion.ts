@@ -20,7 +20,9 @@
  * a test of text against the empty string (`out.startswith("")`, `"" in out`); `ok | True`, `or ...` / `or "a sentence"` read as `or True`,
  * and so does `or not STRICT` when `STRICT` is `False` or an environment switch that is off by default (in this file or in
  * the module it is imported from; a switch on by default, or bound twice, is no such excuse). Asserting with a test helper
- * that returns `True` whatever it is given (`assert close_enough(a, b)`, here or imported) is vacuous too.
+ * that returns `True` whatever it is given (`assert close_enough(a, b)`, here or imported) is vacuous too, and so are a
+ * tolerance wider than the expected number (`approx(0.2, rel=1)`, `delta=10` around `0.02`), an asserted function object
+ * (`check = lambda: ...; assert check`) and `all(...)` over a table bound once to an empty literal (`PAIRS = {}`).
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
@@ -72,6 +74,8 @@ interface Vacuous {
   loose?: string;
   /** That tolerance sits beside a small absolute one: a slip of the exponent's sign more than a way to pass. */
   slip?: boolean;
+  /** A check disabled by its data (`all(...)` over an empty table): a warning as the only check, `info` beside real ones. */
+  soft?: boolean;
   /**
    * For `assert got == want or not STRICT` (a switch off by default) and `assert close_enough(a, b)` (a helper
    * that returns `True` whatever it is given): what makes the check always pass, said in full.
@@ -490,7 +494,7 @@ class TestJudge {
   }
 
   /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
-  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node, excuse?: string, loose?: string, slip?: boolean): void {
+  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node, excuse?: string, loose?: string, slip?: boolean, soft?: boolean): void {
     if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
     const fn = nearestDef(n);
     if (!fn) {
@@ -498,7 +502,7 @@ class TestJudge {
       return;
     }
     const list = this.pending.get(fn.id);
-    const v: Vacuous = { node: n, kind, constant, tolerance, excuse, loose, slip };
+    const v: Vacuous = { node: n, kind, constant, tolerance, excuse, loose, slip, soft };
     if (list) list.vacuous.push(v);
     else this.pending.set(fn.id, { fn, vacuous: [v] });
   }
@@ -569,7 +573,7 @@ class TestJudge {
           : `${what} can never fail: ${v.excuse}; check the expected text instead (in \`${name}()\`).`;
       } else if (v.kind === 'or-true') {
         const verdict = orTrueVerdict(v);
-        severity = verdict.severity;
+        severity = v.soft && !(onlyCheck && isTest) ? 'info' : verdict.severity;
         message = `${what} can never fail: ${verdict.detail} in \`${name}()\`.`;
       } else if (v.kind === 'matches-any') {
         const [value, wildcard] = comparedWithAnything(v.node, this.ctx.names)!;
@@ -1037,6 +1041,90 @@ function assertedName(node: Node): Node | undefined {
   return v?.type === 'identifier' ? v : undefined;
 }
 
+/** `[]`, `{}`, `()`, `list()`, `dict()`: an empty collection written in place. */
+function isEmptyCollection(node: Node | null | undefined): boolean {
+  const n = node && unparen(node);
+  if (!n) return false;
+  if (n.type === 'list' || n.type === 'tuple' || n.type === 'dictionary' || n.type === 'set') return n.namedChildren.every((c) => c.type === 'comment');
+  return n.type === 'call' && /^(list|tuple|set|dict)$/.test(n.childForFieldName('function')?.text ?? '') && !n.childForFieldName('arguments')?.namedChildren.some((c) => c.type !== 'comment');
+}
+
+/** `xs` or `table.items()` / `.keys()` / `.values()` as what a loop or comprehension iterates. */
+function iteratedTable(e: Node): boolean {
+  let n = e;
+  const p = n.parent;
+  if (p?.type === 'attribute' && p.childForFieldName('object')?.id === n.id && /^(items|keys|values)$/.test(p.childForFieldName('attribute')?.text ?? '')) {
+    if (p.parent?.type !== 'call' || callArguments(p.parent).positional.length) return false;
+    n = p.parent;
+  }
+  return (n.parent?.type === 'for_statement' || n.parent?.type === 'for_in_clause') && n.parent.childForFieldName('right')?.id === n.id;
+}
+
+/**
+ * `assert all(mean(xs) == want for xs, want in PAIRS.items())` with `PAIRS = {}` bound once and never filled
+ * (the file mentions it nowhere but as what is iterated), or over `[]` itself: `all` of nothing is true, so
+ * nothing is checked. Also `not any(...)`.
+ */
+function allOfEmptyTable(cond: Node, node: Node, ctx: RuleContext): string | undefined {
+  let c = unparen(cond);
+  const negated = c.type === 'not_operator';
+  if (negated) c = unparen(c.childForFieldName('argument')!);
+  if (c.type !== 'call' || c.childForFieldName('function')?.text !== (negated ? 'any' : 'all')) return undefined;
+  const a = c.childForFieldName('arguments');
+  const seq = a?.type === 'generator_expression' ? a : a?.namedChildren.length === 1 && a.namedChildren[0]!.type === 'list_comprehension' ? a.namedChildren[0]! : undefined;
+  for (const clause of seq?.namedChildren ?? []) {
+    if (clause.type !== 'for_in_clause') continue;
+    const right = clause.childForFieldName('right');
+    if (isEmptyCollection(right)) return `\`${c.text.split('(')[0]}\` over the empty \`${shortText(right!)}\` is ${negated ? 'false, so its negation is ' : ''}true without looking at anything`;
+    let r = right && unparen(right);
+    if (r?.type === 'call' && r.childForFieldName('function')?.type === 'attribute') r = unparen(r.childForFieldName('function')!.childForFieldName('object')!);
+    if (r?.type !== 'identifier' || new RegExp(`['".]${r.text}['"]`).test(ctx.source)) continue;
+    let binding: Node | undefined;
+    let onlyIterated = true;
+    for (const id of ctx.root.descendantsOfType('identifier')) {
+      if (id!.text !== r.text) continue;
+      if (nameUse(id!) === 'bind') {
+        if (binding) return undefined;
+        binding = id!;
+      } else if (!iteratedTable(id!)) onlyIterated = false;
+    }
+    const bound = binding?.parent;
+    const value = bound?.type === 'assignment' && bound.childForFieldName('left')?.id === binding!.id ? bound.childForFieldName('right') : null;
+    if (!onlyIterated || !value || !isEmptyCollection(value)) continue;
+    const home = nearestDef(binding!);
+    if (home ? home.id !== nearestDef(node)?.id : !isModuleLevel(bound!.parent!)) continue;
+    return `\`${r.text}\` is only ever bound to \`${shortText(value)}\` (line ${binding!.startPosition.row + 1}) and never filled, so \`${c.text.split('(')[0]}\` over it is ${negated ? 'false, its negation ' : ''}true without checking anything`;
+  }
+  return undefined;
+}
+
+/**
+ * `checks = lambda: result == 2.5` (or `def checks(): ...`) then `assert checks` / `self.assertTrue(checks)`: a
+ * function object is always true, so the assertion checks that the function exists, not what it would return.
+ * Only a name bound once in the file, to a lambda or an undecorated `def` of the asserting function or the module.
+ */
+function functionObjectAsserted(node: Node, ctx: RuleContext): string | undefined {
+  const id = assertedName(node);
+  if (!id || new RegExp(`['"]${id.text}['"]`).test(ctx.source)) return undefined;
+  let binding: Node | undefined;
+  for (const n of ctx.root.descendantsOfType('identifier')) {
+    if (n!.text !== id.text || nameUse(n!) !== 'bind') continue;
+    if (binding) return undefined;
+    binding = n!;
+  }
+  const p = binding?.parent;
+  const value = p?.type === 'assignment' && p.childForFieldName('left')?.id === binding!.id ? p.childForFieldName('right') : null;
+  const isDef = p?.type === 'function_definition' && p.parent?.type !== 'decorated_definition';
+  if (!binding || !(isDef || (value && unparen(value).type === 'lambda'))) return undefined;
+  // A lambda that itself asserts (`lambda: self.assertEqual(...)`) is RH403's: a check nothing calls.
+  if (!isDef && value!.descendantsOfType('call').some((c) => isCheckingCall(c!, ctx.names))) return undefined;
+  // The binding's own scope: the function around it (a def's name belongs to the scope around the def), else the module.
+  const home = nearestDef(isDef ? p! : binding);
+  const where = home ? nearestDef(node) : null;
+  if (home ? home.id !== where?.id : !isModuleLevel(isDef ? p! : p!.parent!)) return undefined;
+  return `\`${id.text}\` is a function (${isDef ? `\`def ${id.text}\`` : 'a lambda'}, line ${binding.startPosition.row + 1}), which is always true: the assertion never calls it, so what it checks never runs (call it: \`${id.text}()\`)`;
+}
+
 /**
  * `PASSED = True` then `assert PASSED`: a name whose only binding is a truthy literal, either a module constant or
  * a local of the test bound before the assertion, is that literal under another name. Any other binding of the
@@ -1387,8 +1475,19 @@ function looseToleranceOf(call: Node, ctx: RuleContext): LooseTolerance | undefi
   const entry = TOLERANCES.find((t) => t.callee.test(callee));
   const args = callArguments(call);
   if (!entry) {
-    const delta = /^assert(Not)?AlmostEquals?$/.test(calleeLastName(call)) ? args.keywords.get('delta') : undefined;
-    return delta && isInfinite(delta, ctx) ? { node: delta } : undefined;
+    const method = calleeLastName(call);
+    const delta = /^assert(Not)?AlmostEquals?$/.test(method) ? args.keywords.get('delta') : undefined;
+    if (delta && isInfinite(delta, ctx)) return { node: delta };
+    if (!/^assertAlmostEquals?$/.test(method)) return undefined;
+    const expected = expectedNumber(args.positional.slice(0, 2), ctx);
+    if (delta) return wideAbsolute(delta, expected, ctx);
+    // `places=0` rounds the difference to units: with an expected value below 0.5 that is wider than the value itself.
+    const places = args.keywords.get('places') ?? args.positional[2];
+    const p = places && signedNumber(places, ctx);
+    if (!places || p === undefined || p > 0 || !Number.isInteger(p) || !expected || expected.value === 0) return undefined;
+    const half = 0.5 * 10 ** -p;
+    if (Math.abs(expected.value) >= half) return undefined;
+    return { node: places, finite: `\`places=${shortText(places)}\` only checks the difference rounded to ${p === 0 ? 'units' : `${10 ** -p}s`}, so any value from ${shown(expected.value - half)} to ${shown(expected.value + half)} passes for the expected \`${shortText(expected.node)}\`` };
   }
   const keywords = args.hasSplat ? new Map([...splatKeywords(call, ctx), ...args.keywords]) : args.keywords;
   const rel = keywords.get(entry.rel) ?? args.positional[entry.positions[0] ?? -1];
@@ -1402,7 +1501,48 @@ function looseToleranceOf(call: Node, ctx: RuleContext): LooseTolerance | undefi
     const meant = /^[\d.]+e\+?\d+$/i.test(unparen(rel).text) ? ` (\`${unparen(rel).text.replace(/e\+?/i, 'e-')}\` meant?)` : '';
     return { node: rel, finite: `the relative tolerance \`${shortText(rel)}\`${unparen(rel).type === 'identifier' ? ` (${r})` : ''}${slip ? meant : ''} is ${why}`, slip };
   }
-  return undefined;
+  // Judged against the expected value when it is written as a number (`approx(2.0, rel=1)`, `approx(200, abs=1e9)`).
+  const expected = expectedNumber(entry.callee.source.includes('approx') ? args.positional.slice(0, 1) : args.positional.slice(0, 2), ctx);
+  if (expected && expected.value !== 0 && rel && r !== undefined && r >= 1 && entry.callee.source.includes('approx')) {
+    const e = Math.abs(expected.value);
+    return { node: rel, finite: `the relative tolerance \`${shortText(rel)}\` accepts any value from ${shown(Math.sign(expected.value) * e * (1 - r))} to ${shown(Math.sign(expected.value) * e * (1 + r))} for the expected \`${shortText(expected.node)}\`` };
+  }
+  return abs ? wideAbsolute(abs, expected, ctx) : undefined;
+}
+
+/** A number as a message shows it: `0.3`, not `0.30000000000000004`. */
+function shown(v: number): string {
+  return String(Number(v.toPrecision(6)));
+}
+
+/** `-0.2` as well as what `numberValue` reads. */
+function signedNumber(node: Node, ctx: RuleContext): number | undefined {
+  const n = unparen(node);
+  if (n.type === 'unary_operator' && n.child(0)?.type === '-') {
+    const v = numberValue(n.childForFieldName('argument')!, ctx);
+    return v === undefined ? undefined : -v;
+  }
+  return numberValue(n, ctx);
+}
+
+/** The compared value written as a number (the one of `candidates` that is; none when both or neither are). */
+function expectedNumber(candidates: Node[], ctx: RuleContext): { node: Node; value: number } | undefined {
+  const numbers = candidates.map((c) => ({ node: c, value: signedNumber(c, ctx) })).filter((c) => c.value !== undefined);
+  return numbers.length === 1 ? (numbers[0] as { node: Node; value: number }) : undefined;
+}
+
+/**
+ * An absolute tolerance (`abs=`, `atol=`, `delta=`) of at least 10 and ten times the expected number: any plausible
+ * value passes (`approx(200, abs=1e9)`, `assertAlmostEqual(x, 0.02, delta=10)`); large expected values keep theirs.
+ * An expected `0` is skipped (`delta=10` on a refcount difference is a leak check), and an integer one (a count)
+ * needs a tolerance of a million or more.
+ */
+function wideAbsolute(tol: Node, expected: { node: Node; value: number } | undefined, ctx: RuleContext): LooseTolerance | undefined {
+  const a = numberValue(tol, ctx);
+  if (!expected || expected.value === 0 || a === undefined || a < 10 * Math.abs(expected.value)) return undefined;
+  if (a < (unparen(expected.node).text.replace(/^-/, '').match(/^[\d_]+$/) ? 1e6 : 10)) return undefined;
+  const meant = /^[\d.]+e\+?\d+$/i.test(unparen(tol).text) ? ` (\`${unparen(tol).text.replace(/e\+?/i, 'e-')}\` meant?)` : '';
+  return { node: tol, finite: `the absolute tolerance \`${shortText(tol)}\`${meant} accepts any value from ${shown(expected.value - a)} to ${shown(expected.value + a)} for the expected \`${shortText(expected.node)}\`` };
 }
 
 /**
@@ -1460,7 +1600,7 @@ export const vacuousAssertion: Rule = {
         'comparing the result with itself (directly, through an alias `expected = result` or `got = want = f(x)`, with its own copy `out.copy()`, through a walrus `(got := f()) == got`, as `result in [result, ...]` or `self.assertIn(result, [result])`, or element by element: `all(r == r for r in results)`), ' +
         'recomputing the expected value with the very call under test (`expected = parse("1h"); assert parse("1h") == expected`), asserting something true of every value ' +
         '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
-        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `| True`, or `or` the negated comparison, `or ...`, `or` an excuse such as `f"known gap for {n}"`, or `or not STRICT` with a switch that is off unless someone turns it on: `STRICT = False`, `STRICT = os.environ.get("STRICT") == "1"`, here or in a helper module the test imports it from), asserting with a helper that returns `True` whatever it is given (`def close_enough(a, b): return True`, in the test file or a test helper module it is imported from), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`), or with a relative tolerance that bounds nothing (`math.isclose(a, b, rel_tol=1e6)`: 1 or more accepts any two values of the same sign; `pytest.approx(x, rel=1e9)`, `rtol=` of 100 or more in numpy; also through `**TOL` with `TOL = dict(rel=1e9)` bound once), or checking text against the empty string (`out.startswith("")`, `out.endswith(str())`, `"" in out`, also with `HEADER = ""`) turns a failing test green without fixing the code. ' +
+        'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `| True`, or `or` the negated comparison, `or ...`, `or` an excuse such as `f"known gap for {n}"`, or `or not STRICT` with a switch that is off unless someone turns it on: `STRICT = False`, `STRICT = os.environ.get("STRICT") == "1"`, here or in a helper module the test imports it from), asserting with a helper that returns `True` whatever it is given (`def close_enough(a, b): return True`, in the test file or a test helper module it is imported from), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`), or with a relative tolerance that bounds nothing (`math.isclose(a, b, rel_tol=1e6)`: 1 or more accepts any two values of the same sign; `pytest.approx(x, rel=1e9)`, `rtol=` of 100 or more in numpy; also through `**TOL` with `TOL = dict(rel=1e9)` bound once), or with a tolerance wider than the expected number itself (`approx(2.0, rel=1)`, `approx(200, abs=1e9)`, `assertAlmostEqual(x, 0.02, delta=10)`, `assertAlmostEqual(x, 0.2, places=0)`), asserting a function object instead of calling it (`check = lambda: result == 2.5; assert check`, `assert is_valid` with `def is_valid(): ...`: a function is always true), `all(...)` over a table bound once to an empty literal and never filled (`PAIRS = {}`, then `assert all(f(x) == y for x, y in PAIRS.items())`), or checking text against the empty string (`out.startswith("")`, `out.endswith(str())`, `"" in out`, also with `HEADER = ""`) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
@@ -1484,6 +1624,9 @@ export const vacuousAssertion: Rule = {
         '`flags | MASK` and other `|` of values that are not the constant `True` (an integer mask: `flags | 1`) stay quiet; `ok | True` and `(x == y) | (not False)` are warnings like `or True`.',
         'A relative tolerance that still bounds the value (`rel_tol` below 1 in `math.isclose`, `rel`/`rtol` below 100 in `approx` and numpy: `approx(x, rel=0.5)` for a noisy estimator) stays quiet; an absurd one (`rel_tol=1e6`, `rtol=1e14`, perhaps a slipped exponent sign) is a warning as the test\'s only check and `info` beside real checks or beside a small absolute tolerance (`atol=1e-6, rtol=1e6`: most likely a dropped minus sign). A tolerance dict changed after it is bound (`TOL["rel"] = 1e-3`) is not read.',
         '`startswith(prefix)` with a prefix that is not known to be empty, `startswith("", 3)` (a position), and `"" in lines` where `lines` may be a list (a blank line kept) stay quiet: `"" in x` counts only when `x` is a string literal, bound once to text, or used as text in the same test (`x.endswith(...)`). An empty-string check is a warning as the test\'s only check and `info` beside real checks; tests named for the empty string or affixes (`test_startswith_empty`, `TestEmptyPrefix`) stay quiet.',
+        'A tolerance judged against the expected number stays quiet when it bounds the result: `approx(1e6, abs=10)`, `approx(42.0, abs=100)`, `rel` below 1, `abs`/`atol`/`delta` below 10 or below ten times the expected value, `places=0` on a value of 0.5 or more (or on 0), numpy `rtol=1` (scientific tests use it), and expected values that are not written as numbers. Tolerances wider than the expected value (`approx(0.33, rel=1)`, `approx(200, abs=1e9)`, `delta=25` around `0.03`, `places=0` around `0.125`) are a warning as the test\'s only check and `info` beside real checks.',
+        '`assert callable(f)`, `assert f()`, `assert obj.method`, a name bound more than once or to a value, a decorated `def` (the decorator may return anything), an imported name, and a lambda that itself asserts (RH403\'s: a check nothing calls) stay quiet; `assert f` / `self.assertTrue(f)` with `f` bound once to a lambda or an undecorated `def` in the same function or module is a warning.',
+        '`all(...)` / `not any(...)` over a table that a loop, `.update`, `.append`, a subscript, `+=`, `global` or a string (a patch by name) may fill, or over a non-empty one, stays quiet; over a table bound once to an empty literal and only ever iterated it is a warning as the test\'s only check and `info` beside real checks.',
         'Ordinary finite tolerances, a tolerance constant bound more than once, `inf` as the compared value (`x == approx(math.inf)`), and tests of closeness checks themselves (test or class named for tolerance, infinity, `approx`, `isclose`: `test_inf_tolerance`) stay quiet.',
         'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked.',
       ],
@@ -1502,7 +1645,7 @@ export const vacuousAssertion: Rule = {
           const judge = new TestJudge(ctx);
           const { copied: copies, literal } = plainAssignmentNames(ctx.root);
           const constants = new ConstantNames(ctx, literal);
-          const tolMentioned = /inf|rel|rtol/i.test(ctx.source);
+          const tolMentioned = /inf|rel|rtol|abs|atol|delta|places/i.test(ctx.source);
 
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
@@ -1515,10 +1658,12 @@ export const vacuousAssertion: Rule = {
               const constant = constants.literalAsserted(node);
               const empty = constant ? undefined : emptyStringContainment(node, ctx);
               const cond = constant || empty ? undefined : node.type === 'assert_statement' ? node.namedChildren.find((c) => c.type !== 'comment') : assertTrueArgument(node);
-              const excuse = cond && ((node.type === 'assert_statement' ? switchedOffOperand(cond, switches) : undefined) ?? alwaysTrueHelperCall(cond, helpers, ctx));
+              const excuse = cond && ((node.type === 'assert_statement' ? switchedOffOperand(cond, switches) : undefined) ?? alwaysTrueHelperCall(cond, helpers, ctx) ?? functionObjectAsserted(node, ctx));
+              const emptyTable = excuse ? undefined : cond && allOfEmptyTable(cond, node, ctx);
               if (constant) judge.collect(node, 'constant', constant);
               else if (empty) judge.collect(node, 'empty-string', undefined, undefined, empty);
               else if (excuse) judge.collect(node, 'or-true', undefined, undefined, excuse);
+              else if (emptyTable) judge.collect(node, 'or-true', undefined, undefined, emptyTable, undefined, undefined, true);
             }
           }
           judge.finish();
