@@ -6,7 +6,7 @@
  * - an `__eq__` served through a property (`@property def __eq__(self): return lambda other: True`,
  *   `__eq__ = property(lambda self: lambda other: True)`): `a == b` gets the property's value and calls it.
  */
-import { callArguments, definitionOf, decoratorsOf, forEachInScope, returnValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, definitionOf, decoratorsOf, returnsOf, returnValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { constantAnswer } from './helpers';
 
@@ -92,8 +92,7 @@ function returnsAlwaysTrueFunction(getter: Node, names: NameResolver, selfForCla
   let values: Node[];
   if (getter.type === 'lambda') values = [body];
   else {
-    const returns: Node[] = [];
-    forEachInScope(body, (n) => void (n.type === 'return_statement' && returns.push(n)));
+    const returns = returnsOf(getter);
     const stmts = body.namedChildren.filter((c) => c.type !== 'comment');
     // The last statement returns: the getter cannot fall through to `None`.
     if (!returns.length || stmts[stmts.length - 1]?.type !== 'return_statement') return false;

@@ -23,6 +23,7 @@ import {
   localAssignments,
   moduleFunctionNamed,
   parameterNames,
+  returnsOf,
   returnValue,
   stringValue,
   unparen,
@@ -915,10 +916,8 @@ export function replacementFunction(value: Node | undefined, defs: Map<string, N
 function madeFunction(factory: Node): Node | undefined {
   const body = factory.childForFieldName('body');
   if (factory.type !== 'function_definition' || !body) return undefined;
-  const returns: Node[] = [];
-  forEachInScope(body, (n) => void (n.type === 'return_statement' && returns.push(n)));
   let made: Node | undefined;
-  for (const r of returns) {
+  for (const r of returnsOf(factory)) {
     const value = returnValue(r);
     const u = value && unparen(value);
     let fn: Node | undefined;
