@@ -4,6 +4,7 @@
  */
 import picomatch from 'picomatch';
 import { forEachDescendant, type Node } from './ast';
+import { rememberingLast } from './prefilter';
 import type { FileFacts } from './rule';
 import type { NameResolver } from './names';
 import type { AnalysisSettings, FileRole } from './types';
@@ -131,3 +132,34 @@ export function classifyFile(facts: FileFacts, root: Node, names: () => NameReso
 export function isTestSide(role: FileRole): boolean {
   return role === 'test' || role === 'test-infrastructure';
 }
+
+/**
+ * Modules whose path says they are test helpers: a `testing/`, `test_utils.py`, `pytest_*` plugin or
+ * `_pytest` module, or a module in a folder of tests that the default test globs (`tests/`, `test/`) miss.
+ * Test-environment checks and test-module imports are their job.
+ */
+const TEST_HELPER_NAME = /^(testing|_testing|testutils?|test_?utils?|test_?helpers?|test_?support|pytest_\w+|\w*pytest_?plugin\w*)$/i;
+/**
+ * pytest's own package, and folders named for a kind of test suite (`unit_tests/`, `integration_tests/`,
+ * CPython's `idle_test/`). Other `*_test(s)` folders are named for what they hold — an A/B-testing feature
+ * (`ab_test/`), load testing (`load_tests/`), a parser's cases (`ast_parse_tests/`) — and stay code under test.
+ */
+const TEST_HELPER_DIR = /^(_pytest|(unit|integration|functional|e2e|end_?to_?end|system|regression|acceptance|smoke|idle)_tests?)$/i;
+
+/** Several rules ask about the same file in a row. */
+export const isTestHelperPath = rememberingLast(helperPath);
+
+function helperPath(path: string): boolean {
+  // Every name either pattern accepts contains `test` (any case): most paths are settled by one search.
+  if (!/test/i.test(path)) return false;
+  const segs = path.replace(/\\/g, '/').split('/').filter(Boolean);
+  const stem = (segs.pop() ?? '').replace(/\.py$/, '');
+  return TEST_HELPER_NAME.test(stem) || segs.some((s, i) => (TEST_HELPER_NAME.test(s) && !PLUGIN_PACKAGE.test(s)) || TEST_HELPER_DIR.test(s) || (PLUGIN_PACKAGE.test(s) && i >= segs.length - 2));
+}
+
+/**
+ * A `pytest_*` folder is a plugin's package (`pytest_django/fixtures.py`, `pytest_benchmark/storage/file.py`)
+ * for its modules and those of its subpackages, not for a project kept below a folder of that name
+ * (`pytest_offline_case/mylib/data/fetch.py`): a path may start outside the project.
+ */
+const PLUGIN_PACKAGE = /^pytest_\w+$/i;

@@ -34,7 +34,7 @@ import type { NameResolver } from '../../engine/names';
 import { catchesMissingKey, moduleBindings } from './answer-helpers';
 import { valueOf } from '../harness/helpers';
 import { literalSumValue, mayHaveLiteralSums, mentionedInFile, spelledByValue } from '../../engine/prefilter';
-import { isTestSide } from '../../engine/roles';
+import { isTestHelperPath, isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -50,7 +50,6 @@ import {
   isConstant,
   isOwnPackageModule,
   isFrameRoot,
-  isTestHelperPath,
   short,
   bindingFunction,
   mentionsAwarenessWords,

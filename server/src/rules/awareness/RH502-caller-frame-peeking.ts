@@ -17,11 +17,11 @@
  */
 import { callArguments, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, forEachInScope, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { isTestSide } from '../../engine/roles';
+import { isTestHelperPath, isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { valueOf } from '../harness/helpers';
-import { ANSWER_KEY, ANSWER_WORD, FrameScope, isTestHelperPath, literalsIn, mentionsAwarenessWords, short, TRIGGER_WORDS, type FrameKind } from './env-helpers';
+import { ANSWER_KEY, ANSWER_WORD, FrameScope, literalsIn, mentionsAwarenessWords, short, TRIGGER_WORDS, type FrameKind } from './env-helpers';
 
 type Strength = 'strong' | 'weak';
 

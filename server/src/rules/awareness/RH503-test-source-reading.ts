@@ -12,11 +12,11 @@
  */
 import { callArguments, dottedName, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { isTestSide } from '../../engine/roles';
+import { isTestHelperPath, isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { isInert, statementsOf } from './answer-helpers';
-import { importedModules, isOwnPackageModule, isTestHelperPath, short } from './env-helpers';
+import { importedModules, isOwnPackageModule, short } from './env-helpers';
 import { describeTestPath, listingTarget, pathOf, pathText, testPathKind, valueOf, type FileContext, type PathInfo, type TestPathMatch } from '../harness/helpers';
 
 const OPEN_FUNCTIONS = new Set(['builtins.open', 'io.open', 'codecs.open', 'tokenize.open']);

@@ -21,11 +21,10 @@
 import { callArguments, dottedName, enclosingClass, enclosingFunction, enclosingLoopIterable, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import { isFeatureGuarded, mayRebindCall, rebindingsAt, rebindTargetName, type RebindForm, type Rebinding } from '../../engine/rebinding';
-import { isTestSide } from '../../engine/roles';
+import { isTestHelperPath, isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { NameResolver } from '../../engine/names';
 import type { Severity } from '../../engine/types';
-import { isTestHelperPath } from '../awareness/env-helpers';
 import { builtStrings } from '../equality/helpers';
 import { callSites, valueOf } from './helpers';
 

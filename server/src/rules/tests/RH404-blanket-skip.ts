@@ -29,7 +29,7 @@ import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
 import { checkHypothesisPhases } from './hypothesis-phases';
-import { isTestHelperPath } from '../awareness/env-helpers';
+import { isTestHelperPath } from '../../engine/roles';
 import {
   alwaysTakenLoopGuard,
   blanketMark,
