@@ -169,9 +169,19 @@ describe('engine', () => {
     it('analyses the string as code and reports on the string, in code under test and test infrastructure', () => {
       const source = ['def solve():', '    exec("probe(\'warning\')")', '    exec("x = " + "1")', '    exec(compile("probe()", "f", "exec"))', 'import builtins as b', 'b.exec("probe(\'info\')")'].join('\n');
       const r = run(source);
-      assert.deepEqual(r.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.severity}`), ['1:9 warning', '5:7 info']);
+      // `exec("x = " + "1")` runs a sum of literals (no probe in it); `compile(...)` of a literal is reported at the argument.
+      assert.deepEqual(r.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.severity}`), ['1:9 warning', '3:9 error', '5:7 info']);
       assert.match(r.findings[0]!.message, /^In the code that `exec\(\)` runs from this string: probe in code-under-test/);
-      assert.equal(run(source, 'conftest.py').findings.length, 2);
+      assert.match(r.findings[1]!.message, /^In the code that `exec\(\)` runs from `compile\("probe\(\)", "f", "exec"\)`: /);
+      assert.equal(run(source, 'conftest.py').findings.length, 3);
+    });
+
+    it('follows eval() and a module-level constant bound once, reported at the call', () => {
+      const r = run(['CODE = "probe()"', 'def solve():', '    return eval(CODE)'].join('\n'));
+      assert.deepEqual(r.findings.map((f) => `${f.range.start.line}:${f.range.start.column}`), ['2:16']);
+      assert.match(r.findings[0]!.message, /^In the code that `eval\(\)` runs from `CODE`: /);
+      // Bound twice: which string runs is unknown.
+      assert.deepEqual(run(['CODE = "probe()"', 'CODE = "1"', 'def solve():', '    return eval(CODE)'].join('\n')).findings, []);
     });
 
     it('leaves strings alone in tests and scripts, strings not run by the builtin, and strings in exec strings', () => {

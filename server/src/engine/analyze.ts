@@ -3,11 +3,12 @@
  * rules; no I/O, no LSP. Hosts call `initParser()` once before the first analysis.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { flatTree, isUnderMainGuard, rangeOf, stringValue } from './ast';
+import { flatTree, isUnderMainGuard, rangeOf, stringValue, unparen } from './ast';
 import { activate, activateForest, deactivate, deactivateForest } from './fast';
 import { effectiveSeverity, isRuleEnabled } from './config';
 import { importBindings, NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
+import { literalSumValue } from './prefilter';
 import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
 import { hookBindingsOf, importedNames, moduleExports } from './exports';
@@ -83,6 +84,8 @@ export function analyzeForest(trees: readonly Tree[], input: AnalysisInput, rule
 interface ExecString {
   value: string;
   range: Range;
+  /** How the message names the code: `exec()` runs this string, or `eval()` runs `_CLEANUP`. */
+  source: string;
 }
 
 /** Code in a string that `exec()` runs is code: longer strings than this are not analysed again. */
@@ -97,14 +100,57 @@ function collectExecStrings(root: Node, names: () => NameResolver, roleAt: (n: N
   for (const call of root.descendantsOfType('call')) {
     if (!call) continue;
     const fn = call.childForFieldName('function');
-    if (!fn || !/(^|\.)exec$/.test(fn.text) || names().callee(call) !== 'builtins.exec') continue;
-    const arg = call.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
-    const value = arg && arg.type !== 'keyword_argument' ? stringValue(arg) : undefined;
-    if (!value || value.length > MAX_EXEC_STRING || !/\S/.test(value)) continue;
+    if (!fn || !/(^|\.)(exec|eval)$/.test(fn.text)) continue;
+    const callee = names().callee(call);
+    if (callee !== 'builtins.exec' && callee !== 'builtins.eval') continue;
+    const arg = firstArgument(call);
+    const code = arg ? codeString(arg, root, names) : undefined;
+    if (!arg || !code || code.value.length > MAX_EXEC_STRING || !/\S/.test(code.value)) continue;
     const role = roleAt(call);
     if (role !== 'code-under-test' && role !== 'test-infrastructure') continue;
-    out.push({ value, range: rangeOf(arg!) });
+    // A string written at the call is reported there; one reached through a name or `compile()`, at the call's argument.
+    const direct = code.node.id === unparen(arg).id;
+    out.push({ value: code.value, range: rangeOf(direct ? code.node : arg), source: `\`${callee.slice('builtins.'.length)}()\` runs ${direct ? 'from this string' : `from \`${arg.text.length > 40 ? `${arg.text.slice(0, 37)}...` : arg.text}\``}` });
   }
+}
+
+function firstArgument(call: Node): Node | undefined {
+  const arg = call.childForFieldName('arguments')?.namedChildren.find((c) => c.type !== 'comment');
+  return arg && arg.type !== 'keyword_argument' && arg.type !== 'list_splat' && arg.type !== 'dictionary_splat' ? arg : undefined;
+}
+
+/**
+ * The code an `exec`/`eval` argument holds, and where it is written: a string literal (or a sum of them), a
+ * module-level name bound once to one (`_CLEANUP = "..."; eval(_CLEANUP)`), or `compile(<such a string>, ...)`.
+ */
+function codeString(arg: Node, root: Node, names: () => NameResolver, depth = 0): { value: string; node: Node } | undefined {
+  const u = unparen(arg);
+  const literal = stringValue(u) ?? literalSumValue(u);
+  if (literal !== undefined) return { value: literal, node: u };
+  if (depth > 2) return undefined;
+  if (u.type === 'call' && names().callee(u) === 'builtins.compile') {
+    const source = firstArgument(u);
+    return source ? codeString(source, root, names, depth + 1) : undefined;
+  }
+  if (u.type !== 'identifier') return undefined;
+  const bound = moduleStringBinding(root, u.text);
+  return bound ? codeString(bound, root, names, depth + 1) : undefined;
+}
+
+/** The value of `NAME = <value>` when it is the only module-level statement binding `NAME` (an assignment). */
+function moduleStringBinding(root: Node, name: string): Node | undefined {
+  let found: Node | undefined;
+  let count = 0;
+  for (const stmt of root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) {
+      count++;
+      found = a.childForFieldName('right') ?? undefined;
+    }
+  }
+  // Rebound elsewhere (`global NAME`, another assignment in a function) makes it unknown.
+  if (count !== 1 || new RegExp(`\\bglobal\\s+[^\\n]*\\b${name}\\b`).test(root.text)) return undefined;
+  return found;
 }
 
 function withExecFindings(result: AnalysisResult, execs: ExecString[], input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
@@ -114,7 +160,7 @@ function withExecFindings(result: AnalysisResult, execs: ExecString[], input: An
   for (const e of execs) {
     const inner = analyze({ source: e.value, path: input.path, settings: input.settings, fromExec: true }, rules);
     for (const f of inner.findings) {
-      const mapped: Finding = { rule: f.rule, name: f.name, severity: f.severity, message: `In the code that \`exec()\` runs from this string: ${f.message}`, range: e.range };
+      const mapped: Finding = { rule: f.rule, name: f.name, severity: f.severity, message: `In the code that ${e.source}: ${f.message}`, range: e.range };
       const s = findSuppression(mapped, result.suppressions, lines);
       if (s) suppressed.push({ ...mapped, justification: s.justification, suppressionLine: s.line });
       else findings.push(mapped);
@@ -207,7 +253,7 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
   }
 
   // Strings that `exec()` runs are analysed after this tree is put away (one active tree at a time, fast.ts).
-  if (!input.fromExec && input.source.includes('exec(')) collectExecStrings(root, names, roleAt, execs);
+  if (!input.fromExec && (input.source.includes('exec(') || input.source.includes('eval('))) collectExecStrings(root, names, roleAt, execs);
 
   // Most files have no suppression comment; skip the comment search for them.
   const suppressions = input.source.includes('reward-hack') ? collectSuppressions(root) : [];
