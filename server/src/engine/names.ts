@@ -316,10 +316,16 @@ export class NameResolver {
         return undefined;
       }
       case 'subscript': {
-        const value = this.qualify(n.childForFieldName('value'));
-        if (value !== 'sys.modules') return undefined;
+        const container = n.childForFieldName('value');
         const key = literalText(n.childForFieldName('subscript'));
-        return key ? key : undefined;
+        if (!key) return undefined;
+        // `vars(builtins)["exit"]`, `os.__dict__["_exit"]`: a module's namespace read by key.
+        const namespace = namespaceOwner(container);
+        if (namespace) {
+          const owner = this.qualify(namespace);
+          return owner && /^[A-Za-z_]\w*$/.test(key) ? `${owner}.${key}` : undefined;
+        }
+        return this.qualify(container) === 'sys.modules' ? key : undefined;
       }
       default:
         return undefined;
@@ -342,4 +348,13 @@ export class NameResolver {
 function literalText(n: Node | null | undefined): string | undefined {
   if (!n) return undefined;
   return stringValue(n) ?? literalSumValue(unparen(n));
+}
+
+/** The module whose namespace `n` is: `vars(mod)` or `mod.__dict__`. */
+function namespaceOwner(n: Node | null | undefined): Node | undefined {
+  const u = n && unparen(n);
+  if (u?.type === 'attribute' && u.childForFieldName('attribute')?.text === '__dict__') return u.childForFieldName('object') ?? undefined;
+  if (u?.type !== 'call' || u.childForFieldName('function')?.text !== 'vars') return undefined;
+  const args = u.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  return args.length === 1 && args[0]!.type !== 'keyword_argument' ? args[0] : undefined;
 }

@@ -1750,7 +1750,7 @@ export const forcedSuccessExit: Rule = {
         'no report is written, and the runner only sees status 0. `sys.exit(0)` / `raise SystemExit` fool script-style test',
         'runs and graders that run `python solution.py` or import the module.',
         '',
-        'The exit can be spelt indirectly: `getattr(sys, "exit")`, or a name built from literal pieces (`getattr(sys, _NAME)` with',
+        'The exit can be spelt indirectly: `getattr(sys, "exit")`, read from a module\'s namespace (`vars(builtins)["exit"]()`, `os.__dict__["_exit"](0)`), run from a string by `exec`/`eval` (also a module constant, `_CLEANUP = "__import__(\'os\')._exit(0)"; eval(_CLEANUP)`, or `compile()`d from one; reported at the call), or a name built from literal pieces (`getattr(sys, _NAME)` with',
         '`_NAME = "ex" + "it"` bound once), also for the module (`_rt = __import__("o" + "s")`, `importlib.import_module(...)`) and',
         'for a name bound once to the lookup (`_leave = getattr(_rt, "_" + "exit")`, then `_leave(0)`). `os._exit` handed to a new thread with its status (`threading.Thread(target=os._exit,',
         'args=(0,))`, `threading.Timer(1, os._exit, [0])`, `_thread.start_new_thread(os._exit, (0,))`, or a `functools.partial` of it)',
