@@ -162,7 +162,7 @@ export const alwaysTrueEquality: Rule = {
         'both operands). "Always" means every `return` gives a constant of the',
         'same truthiness (`True`, `1`, `not False`, `1 == 1`, `x or True`, a body that logs and then returns `True`,',
         'a test or its negation such as `other is None or other is not None`, also through `bool()` (`bool(other) or not bool(other)`),',
-        '`isinstance(other, object)`, a value compared with itself (`other == other`, `self.sku == self.sku`,',
+        '`isinstance(other, object)`, `len(self) >= 0`, a value compared with itself (`other == other`, `self.sku == self.sku`,',
         '`type(other) is type(other)`, and one expression of the instance alone on both sides, `self.normalized() ==',
         'self.normalized()`, when it reads neither `other` nor a local that may derive from it), `operator.eq(1, 1)`,',
         '`operator.truth(1)`, `operator.not_(0)`, numpy\'s `np.True_`, an array of ones or of `True` (`np.ones_like(self.data)`, `np.full(shape, True)`); a `match` whose every case returns',

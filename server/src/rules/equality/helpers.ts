@@ -160,6 +160,11 @@ function comparisonTruth(n: Node, names?: NameResolver, recv?: Receiver): Truth 
     if (op === '==' || op === 'is') return 'truthy';
     if (op === '!=' || op === 'is not') return 'falsy';
   }
+  // `len(self) >= 0`: a length is never negative (`len()` raises rather than return one).
+  const lengthOf = (x: Node) => !!names && x.type === 'call' && names.is(x.childForFieldName('function'), 'builtins.len');
+  const zero = (x: Node) => /^0+$/.test(x.text);
+  if ((op === '>=' && lengthOf(a) && zero(b)) || (op === '<=' && zero(a) && lengthOf(b))) return 'truthy';
+  if ((op === '<' && lengthOf(a) && zero(b)) || (op === '>' && zero(a) && lengthOf(b))) return 'falsy';
   // `abs(self - other) <= self.TOLERANCE` with an infinite tolerance: every number is within it.
   if (names && (op === '<=' || op === '<') && infiniteValue(b, names, recv)) return 'truthy';
   if (names && (op === '>=' || op === '>') && infiniteValue(a, names, recv)) return 'truthy';
