@@ -29,6 +29,7 @@ import {
   unparen,
   type Node,
 } from '../../engine/ast';
+import { literalSumValue } from '../../engine/prefilter';
 import type { NameResolver } from '../../engine/names';
 import { constantTruth } from '../equality/helpers';
 import { mayRebindCall, rebindingsAt, type RebindForm, type Rebinding as EngineRebinding } from '../../engine/rebinding';
@@ -245,7 +246,7 @@ export function localBindings(fn: Node): Map<string, Node[]> {
   return out;
 }
 
-/** Module-level `NAME = "literal"` constants, so `rep.outcome = PASSED` is seen as `"passed"`. */
+/** Module-level `NAME = "literal"` constants (also sums of literals), so `rep.outcome = PASSED` is seen as `"passed"`. */
 export function moduleStringConstants(root: Node): Map<string, string> {
   const out = new Map<string, string>();
   const seen = new Set<string>();
@@ -254,7 +255,9 @@ export function moduleStringConstants(root: Node): Map<string, string> {
     const a = stmt.namedChild(0);
     if (a?.type !== 'assignment') continue;
     const left = a.childForFieldName('left');
-    const v = stringValue(a.childForFieldName('right'));
+    const right = a.childForFieldName('right');
+    // `_OK = "pas" + "sed"` is the string Python joins.
+    const v = right ? (stringValue(right) ?? literalSumValue(unparen(right))) : undefined;
     if (left?.type !== 'identifier') continue;
     if (seen.has(left.text) || v === undefined) out.delete(left.text);
     else out.set(left.text, v);
