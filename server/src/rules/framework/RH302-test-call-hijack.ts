@@ -217,6 +217,7 @@ export const testCallHijack: Rule = {
         'an error; another narrow type, or `NotImplementedError` turned into a skip, is a warning), and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
         'that catches the failure (`item.runtest = safe_runtest`), or replacing `runtest` with a function that only sets attributes. ' +
         'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), that runs it on one branch only and records `addSuccess` on a branch that does not (`if available: return super().run(result)`, then `result.addSuccess(self)`: whatever the guard, the unrun test passes), runs it (also straight from `getattr(self, self._testMethodName)()`) inside a `try` whose `except Exception: pass` (or `except NotImplementedError: pass`) drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
+        'a `TestCase.run` / `__call__` that runs the test only into a result it makes itself and never reads (`scratch = unittest.TestResult(); super().run(scratch)`, also `self.defaultTestResult()` or a result subclass) and records `result.addSuccess(self)` on the real one (an error in a base class of a test module too: it reroutes every test of its subclasses), ' +
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
         'a `_callTestMethod` replaced by a wrapper that runs the original inside a `try` whose `except self.failureException: pass` drops the failure, `addFailure` rebound to `addSuccess` or `addExpectedFailure` (also on the result a `TestCase.run` override is handed, `result.addFailure = result.addExpectedFailure`; in a base class of a test module that rewires every test of its subclasses, so it is an error there too; also through a named lambda or `functools.partialmethod`, an alias such as a parameter default `_ok=TestResult.addSuccess`, in a `setattr` loop over the method names or names built from literals, a function made by a factory of the file (`setattr(TestResult, "add" + kind, _soft(kind))` where `_soft` returns a nested def), bound in a result class body, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True` or an always-true expression (`... or True`; also `wasSuccessful = lambda self: True` in a result subclass handed to `TextTestRunner(resultclass=...)`), or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
@@ -245,6 +246,7 @@ export const testCallHijack: Rule = {
         'A `TestCase.__call__` that forwards to `self.run(...)`, as unittest\'s own does (the `run` it reaches is checked on its own).',
         'A test framework\'s own `TestCase.__call__` / `run` that gets the test method from a helper of its class (`self._get_test_method()`) and runs it there or in another helper it hands it to (`self._proceed(result, method)`), where a failure is re-raised, recorded (`result.addFailure(...)`) or returned as a failure code (`return 1`) that blocks the success.',
         'A `TestCase.run` that reports the test as an error or failure (a placeholder for a test that cannot run here): the runner sees it fail.',
+        'A `TestCase.run` that runs the test into a scratch result and then reads it (`scratch.wasSuccessful()`, `scratch.failures`), copies or merges its failures into the real result (`result.failures.extend(scratch.failures)`), returns it, or runs the test again into the real result: quiet.',
         'A `TestCase.run` gated on a service or the environment whose other branch records a skip (`result.addSkip`, `self.skipTest`) or a failure, or a success recorded only after the test ran (a retry into a scratch result).',
         'A `wasSuccessful` whose value still depends on the run (`super().wasSuccessful() and not self.unexpectedSuccesses`).',
         'Result classes whose `addFailure` records the failure (calls `super().addFailure`, appends events), also built with `type(...)`, bound in the class body to a recording method or a wrapper that calls one, or wrapped in a `setattr` loop by a logging plugin.',
@@ -845,6 +847,69 @@ function testCaseScope(ctx: RuleContext, cls: Node, name: string): TestCaseScope
   return { methods, testMethods, seen: new Set() };
 }
 
+/** Classes of the file that subclass a result class (`class _Sink(unittest.TestResult)`), whatever their name. */
+function resultClassesOf(ctx: RuleContext): Set<string> {
+  const out = new Set<string>();
+  for (const cls of ctx.root.descendantsOfType('class_definition')) {
+    if (cls && baseNames(cls, ctx.names).some((b) => RESULT_QUALIFIED.test(b) || /(^|\.)\w*Result$/.test(b))) out.add(cls.childForFieldName('name')?.text ?? '');
+  }
+  return out;
+}
+
+/** Makes a fresh result: `unittest.TestResult()`, `self.defaultTestResult()`, `_QuietResult()`, `type(result)()`, a result class of the file. */
+function makesFreshResult(value: Node, resultClasses: Set<string>): boolean {
+  const v = unparen(value);
+  if (v.type !== 'call') return false;
+  const callee = unparen(v.childForFieldName('function')!);
+  if (callee.type === 'call' && lastName(callee) === 'type') return true;
+  return /^(defaultTestResult|_?[A-Z]\w*Result)$/.test(lastName(v)) || (callee.type === 'identifier' && resultClasses.has(callee.text));
+}
+
+/**
+ * A `run` / `__call__` override whose every test run goes into a result it makes itself (`scratch =
+ * unittest.TestResult(); super().run(scratch)`) that is named nowhere else (no `.wasSuccessful()` or
+ * `.failures` check, not copied, merged or returned), while the real result gets `addSuccess`: the failure
+ * is recorded where nobody looks. A retry that checks the scratch result or runs again into the real one
+ * stays quiet.
+ */
+function scratchRun(fn: Node, isRun: (call: Node) => boolean, resultClasses: Set<string>): { run: Node; local: string; success: Node } | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  const params = new Set(parameterNames(fn));
+  const fresh = new Set([...localAssignments(fn)].filter(([k, vs]) => !params.has(k) && vs.every((v) => makesFreshResult(v, resultClasses))).map(([k]) => k));
+  let run: Node | undefined;
+  let local = '';
+  let other = false;
+  const uses = new Set<number>();
+  forEachInScope(body, (n) => {
+    if (n.type !== 'call' || !isRun(n)) return;
+    // Into a local bound only to fresh results, or straight into one (`super().run(unittest.TestResult())`).
+    const into = callParts(n).args.filter((a) => (a.type === 'identifier' && fresh.has(a.text)) || makesFreshResult(a, resultClasses));
+    // A run into the real result (or a helper), or one whose returned result is kept, is not thrown away.
+    if (into.length === 0 || n.parent?.type !== 'expression_statement') other = true;
+    for (const a of into) uses.add(a.id);
+    run ??= n;
+    local ||= into[0] ? snippet(into[0]) : '';
+  });
+  if (!run || other || !local) return undefined;
+  // Every other mention of the scratch names (nested defs included) is a read: quiet.
+  let read = false;
+  forEachDescendant(body, (n) => {
+    if (read) return false;
+    if (n.type !== 'identifier' || !fresh.has(n.text) || uses.has(n.id)) return true;
+    const p = n.parent;
+    if (!(p?.type === 'assignment' && p.childForFieldName('left')?.id === n.id)) read = true;
+    return true;
+  });
+  if (read) return undefined;
+  const success = findCall(fn, (call) => {
+    if (recordName(call, fn) !== 'addSuccess') return false;
+    const recv = callParts(call).receiver;
+    return !(recv?.type === 'identifier' && fresh.has(recv.text));
+  });
+  return success ? { run, local, success } : undefined;
+}
+
 /** The methods of a class body, by name. */
 function classMethods(cls: Node): Map<string, Node> {
   const methods = new Map<string, Node>();
@@ -888,6 +953,7 @@ function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
   const body = cls.childForFieldName('body');
   // Built on the first override: most TestCase classes have none.
   let scope: TestCaseScope | undefined;
+  let resultClasses: Set<string> | undefined;
   for (const stmt of body?.namedChildren ?? []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type !== 'function_definition') continue;
@@ -919,6 +985,19 @@ function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
           node: swallowed.clause,
           message: `\`${name}.${m}()\` runs the test method inside \`try\` and \`${snippet(swallowed.clause)}\` drops its failure (no re-raise, nothing recorded): every test of this class counts as passed`,
           severity: sev(ctx, def, 'error'),
+        });
+        continue;
+      }
+      // It runs the test only into a throwaway result nothing reads, and records a success on the real one.
+      scope.seen = new Set([def]);
+      const scratch = scratchRun(def, runsTestCall(def, new Set(), scope), (resultClasses ??= resultClassesOf(ctx)));
+      if (scratch) {
+        ctx.report({
+          node: scratch.run,
+          message: `\`${name}.${m}()\` runs the test into \`${scratch.local}\`, a result it makes and never reads, then records \`${snippet(scratch.success)}\`: failures go to the throwaway result and every test of this class counts as passed`,
+          // Like rewiring `result.addFailure` here, it applies to every test of the class and its subclasses.
+          severity: inTestCaseRunOverride(ctx, def.childForFieldName('body') ?? def) ? 'error' : sev(ctx, def, 'error'),
+          related: [{ node: scratch.success, message: 'success recorded on the real result' }],
         });
         continue;
       }
