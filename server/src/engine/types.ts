@@ -136,7 +136,9 @@ export interface AnalysisSettings {
  * - `always-true-descriptor`: a class whose `__get__` hands instances a function that always answers yes, so
  *   `__eq__ = TheClass()` makes every `==` true (RH201);
  * - `call-counter`: bound once to an instance of a class whose `methods` return how many times they were called
- *   (`def tick(self): self.n += 1; return self.n`), for RH504.
+ *   (`def tick(self): self.n += 1; return self.n`), for RH504;
+ * - `success-exit-function`: a module-level function of a test-side module that ends in a successful exit no test
+ *   of its own file reaches (`exit`: that exit's text; `catchable`: false for `os._exit`), for RH101 at its callers.
  */
 export type ImportedFact =
   | { kind: 'constant'; literal: 'True' | 'False' | 'None' }
@@ -150,6 +152,7 @@ export type ImportedFact =
   | { kind: 'always-true-descriptor' }
   | { kind: 'alias'; target: string }
   | { kind: 'call-counter'; methods: string[] }
+  | { kind: 'success-exit-function'; exit: string; catchable: boolean }
   | { kind: 'literal-table'; rows: number; arity: number; data: boolean; answers?: 'names' | 'signs' | 'values'; intent?: string };
 
 /** An imported function (qualified as the binding file imports it) bound to a pytest hook name. */

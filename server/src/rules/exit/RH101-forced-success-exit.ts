@@ -84,6 +84,8 @@ interface Verdict {
   /** Extra sentence after the main message. */
   note?: string;
   related?: { node: Node; message: string }[];
+  /** A module-level helper no test of this file calls: its name, told to the modules that import it. */
+  exported?: string;
 }
 
 function classifyHandler(clause: Node): HandlerKind {
@@ -896,7 +898,9 @@ class FileJudge {
       if (swallow && (catchesAssertionError(swallow) || this.isImportedModule())) {
         return { severity: 'error', where: `in ${helper}, ${swallowWhere}`, related: swallowRelated, note: 'Whatever test calls it passes when its check fails.' };
       }
-      return { severity: 'info', where: `in ${helper}`, note: 'No test, fixture or hook of this file calls it.' };
+      // A test of another module that imports and calls it is reported there (importedExitSite).
+      const exported = nearest.id === top!.id && chain.length === 1 && isModuleLevel(nearest) && !site.exitClasses ? functionName(nearest) : undefined;
+      return { severity: 'info', where: `in ${helper}`, note: 'No test, fixture or hook of this file calls it.', exported };
     }
 
     // Code under test or an entry point. A pytest hook implemented in a plugin class is still a hook.
@@ -1777,7 +1781,7 @@ export const forcedSuccessExit: Rule = {
         'A pytest hook that runs before any test (`pytest_configure`, `pytest_collection_finish`...) exiting in the branch of an option the file adds and leaves off by default (`parser.addoption("--list-tests", action="store_true")`, then `if config.getoption("--list-tests"): print(...); sys.exit(0)`, `config.option.list_tests`, `config.getvalue(...)`) — `info`: a listing mode its user asks for, like `--collect-only`. An option on by default, not added in the file, negated, an `or` operand, or read in a hook that runs after tests keeps its `error`, as does `os._exit(0)`.',
         'A command-line program\'s function (the file reads `sys.argv`, has a main guard or shebang, or imports an argument parser) that prints a message in an `except FileNotFoundError`/`except ProcessLookupError` handler and exits (`stop_daemon()`: `print("not running"); sys.exit()`) — `info`. A function that checks `exe = shutil.which("tool")`, reports on stderr or in a log that the tool is missing (`not installed`, `not found`, `skipping`) and exits 0 in the `if exe is None:` branch, and otherwise runs a program (`subprocess.run`, `os.exec*`) — `info`: a wrapper skipping a missing tool. A method, `os._exit(0)`, a silent exit, or a broader handler (`except Exception: print("done"); sys.exit(0)`) keeps its `error`.',
         'A shebang script whose last statement exits after doing its work — quiet; other module-level exits in scripts are `info`. So is a dependency gate at module level of a test script run on its own (shebang or main guard, a file name pytest does not collect) that reports a skip before exiting (`except ImportError: print("1..0 # SKIP no GLib"); raise SystemExit(0)`, TAP\'s plan for skipping everything); the same gate in a `test_*.py` module or in code under test, with `os._exit(0)`, or around the project\'s own package (a relative import, or a package named like a folder of the script\'s path) stays `error`.',
-        'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`; but in a handler that swallows a failure — `except AssertionError`, or any swallowing handler in a module the tests import (no shebang, main guard, `sys.argv` or module-level call) — `error`. Class-level setup and teardown (`setUpClass`, `tearDownClass`, `setup_class`, `teardown_class`, decorated `@classmethod`) are run by the framework: `error`.',
+        'Exits in helpers of test modules that no test, fixture or hook calls, and in functions nested in a test that the test does not call itself — `info`; a test, fixture or hook of another module that imports such a module-level helper and calls it (`from tests.helpers import check`, then `check(got, want)` ending in `sys.exit(0)`) is an `error` at that call, unless the call expects or catches the SystemExit (`os._exit(0)` stays an `error` there); helpers that exit non-zero, or that are imported but not called, stay as they are; but in a handler that swallows a failure — `except AssertionError`, or any swallowing handler in a module the tests import (no shebang, main guard, `sys.argv` or module-level call) — `error`. Class-level setup and teardown (`setUpClass`, `tearDownClass`, `setup_class`, `teardown_class`, decorated `@classmethod`) are run by the framework: `error`.',
         'Module-level exits in a test-side file without tests — a helper script run as a subprocess — `info`; in a test package\'s `__init__.py`, or a module of functions or classes with no shebang, main guard or `sys.argv` whose exit is not its last statement (an imported helper), `error`.',
         'An exit stored as a cleanup or finalizer (`self.addCleanup(os._exit, 0)`, `unittest.addModuleCleanup(...)`, `cls.addClassCleanup(sys.exit, 0)`, `request.addfinalizer(functools.partial(os._exit, 0))`, `ExitStack().callback(os._exit, 0)`) runs when the test, class, module, fixture or block ends: judged at the registering call like the exit itself. Cleanups that remove files or exit non-zero stay quiet.',
         '`os._exit(0)` in the `__del__` of a test helper class — `error`: the finaliser runs by itself when the object is collected or the interpreter shuts down, after the run has set its status (a `SystemExit` there is only printed, so it stays `info`).',
@@ -1797,11 +1801,34 @@ export const forcedSuccessExit: Rule = {
     // source-only test: it would drop those strings.)
     // `getattr(sys, _NAME)` with `_NAME = "ex" + "it"`: a name built from pieces spells no word in the file.
     if (GETATTR_CALL.test(ctx.source) && EXIT_PIECE.test(ctx.source) && BUILT_STRING.test(ctx.source)) return listeners(ctx);
+    // A test that calls another module's helper which exits 0 (`check(...)` ending in `sys.exit(0)`).
+    if ((ctx.role === 'test' || ctx.role === 'test-infrastructure') && ctx.importedWith(SUCCESS_EXIT_FUNCTION).length) return listeners(ctx);
     return whenMentioned(ctx, EXIT_WORD, () => listeners(ctx));
   },
 };
 
 const GETATTR_CALL = /\bgetattr\s*\(/;
+const SUCCESS_EXIT_FUNCTION = 'success-exit-function';
+
+function isModuleLevel(def: Node): boolean {
+  const p = def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
+  return p?.type === 'module';
+}
+
+/**
+ * `check(...)` where `check` is imported from a test-side module whose module-level `check()` exits with status 0
+ * (that module's `success-exit-function` fact): the call exits like the helper, judged where it is made.
+ */
+function importedExitSite(call: Node, ctx: RuleContext): ExitSite | undefined {
+  const fn = unparen(call.childForFieldName('function')!);
+  const q = fn.type === 'identifier' ? ctx.names.alias(fn.text) : fn.type === 'attribute' ? ctx.names.qualify(fn) : undefined;
+  const fact = ctx.imported(q);
+  if (fact?.kind !== SUCCESS_EXIT_FUNCTION || !q) return undefined;
+  const dot = q.lastIndexOf('.');
+  const via = `which ends in \`${fact.exit}\` in helper \`${q.slice(dot + 1)}()\` imported from \`${q.slice(0, dot)}\``;
+  return { node: call, kind: fact.catchable ? 'sys.exit' : 'os._exit', status: null, succeeds: true, catchable: fact.catchable, via };
+}
+
 /**
  * A literal piece of `exit`, `_exit` or `quit` between quotes or braces (`"ex"`, `'it'`, `{'_e'}`): a name built
  * from literals takes every character from one, so without such a piece no built string spells an exit.
@@ -1848,7 +1875,18 @@ function listeners(ctx: RuleContext): Listeners {
     return exit && forwardedExitSite(call, exit);
   };
   const importsOtherNames = ctx.source.includes('\n# imported: ');
+  /** Calls of another module's exiting helper (reported only as errors: the helper keeps its own `info`). */
+  const importedCalls = new Set<number>();
+  const importsExits = (ctx.role === 'test' || ctx.role === 'test-infrastructure') && ctx.importedWith(SUCCESS_EXIT_FUNCTION).length > 0;
   const collect = (n: Node) => {
+    if (importsExits && n.type === 'call') {
+      const site = importedExitSite(n, ctx);
+      if (site) {
+        importedCalls.add(n.id);
+        sites.push(site);
+        return;
+      }
+    }
     const may = mayExit(n, ctx.names, importsOtherNames);
     if (may === false) {
       const site = wrappedExit(n) ?? (n.type === 'call' ? deferredExitSite(n, ctx.names) ?? threadedExitSite(n, ctx.names) ?? storedPartialExitSite(n, ctx.names, tableEntryOf) ?? forwardedExit(n) ?? (mayExec(n, ctx.names) ? execSuccessSite(n, ctx.names) : undefined) : undefined);
@@ -1875,6 +1913,9 @@ function listeners(ctx: RuleContext): Listeners {
         if (site.storedIn && picked.has(site.storedIn.table)) continue;
         const verdict = judge.judge(site);
         if (!verdict) continue;
+        const imported = importedCalls.has(site.node.id);
+        if (verdict.exported) ctx.exportFact(verdict.exported, { kind: SUCCESS_EXIT_FUNCTION, exit: imported ? /`([^`]*)`/.exec(site.via!)![1]! : displayOf(site), catchable: site.catchable });
+        if (imported && verdict.severity !== 'error') continue;
         // An exit after a test run is a runner script's status: RH102 reports it when the run's outcome does not
         // decide it (one finding per exit, with the runner's story). Outside tests, it is the runner's own business.
         runnerExits ??= mayRunTests(ctx.source) ? runnerExitsOf(ctx) : { ignored: new Set(), runs: [] };
@@ -1891,7 +1932,7 @@ function listeners(ctx: RuleContext): Listeners {
           verdict.severity === 'error'
             ? `\`${text}\`${via} ${verdict.where}: ${effect}.${note}`
             : `\`${text}\`${via} ${verdict.where} exits with status 0${site.kind === 'os._exit' ? ' (uncatchable)' : ''}; probably intended here, but if a test run reaches it, the run ends as a success.${note}`;
-        const fix = verdict.severity === 'error' ? removalFix(site.node, ctx.source) : undefined;
+        const fix = verdict.severity === 'error' && !imported ? removalFix(site.node, ctx.source) : undefined;
         ctx.report({ node: site.node, message, severity: verdict.severity, related: verdict.related, fix });
       }
     },
