@@ -3,12 +3,11 @@
  * rules; no I/O, no LSP. Hosts call `initParser()` once before the first analysis.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { flatTree, isUnderMainGuard, rangeOf, stringValue, unparen } from './ast';
+import { flatTree, isUnderMainGuard, literalSumValue, rangeOf, stringValue, unparen } from './ast';
 import { activate, activateForest, deactivate, deactivateForest } from './fast';
 import { effectiveSeverity, isRuleEnabled } from './config';
 import { importBindings, NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
-import { literalSumValue } from './prefilter';
 import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
 import { hookBindingsOf, importedNames, moduleExports } from './exports';

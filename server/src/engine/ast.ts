@@ -55,6 +55,27 @@ export function stringValue(node: Node | null | undefined): string | undefined {
   return out;
 }
 
+/** The value of a whole sum of string literals (`"PY" + "TEST_CURRENT_TEST"`, not a part of a longer one). */
+export function literalSumValue(n: Node): string | undefined {
+  return isStringSum(n) && !isStringSum(n.parent) ? stringSumValue(n, 0) : undefined;
+}
+
+function isStringSum(n: Node | null): boolean {
+  return n?.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+';
+}
+
+/** The value of `"a" + "b" + ...` when every operand is a string literal (or such a sum); depth-bounded. */
+function stringSumValue(n: Node, depth: number): string | undefined {
+  if (depth > 50) return undefined;
+  const u = n.type === 'parenthesized_expression' ? n.namedChildren.find((c) => c.type !== 'comment') : n;
+  if (!u) return undefined;
+  if (u.type === 'string' || u.type === 'concatenated_string') return stringValue(u);
+  if (!isStringSum(u)) return undefined;
+  const left = stringSumValue(u.childForFieldName('left')!, depth + 1);
+  const right = left === undefined ? undefined : stringSumValue(u.childForFieldName('right')!, depth + 1);
+  return right === undefined ? undefined : left + right;
+}
+
 /**
  * The value of one `string_content` piece. tree-sitter-python makes each escape Python decodes an
  * `escape_sequence` child of the piece (`{{`/`}}` of an f-string an `escape_interpolation`), and none in

@@ -6,9 +6,8 @@
  * Scoping is deliberately file-wide (one table for the module): agents' hacks are short and local, and
  * a name bound to two different things in one file is treated as unknown rather than guessed.
  */
-import { isMethod, stringValue, unparen, type Node } from './ast';
+import { isMethod, literalSumValue, stringValue, unparen, type Node } from './ast';
 import type { ImportedFact } from './types';
-import { literalSumValue } from './prefilter';
 
 /** Builtins rules care about. Names shadowed anywhere in the file stop resolving to the builtin. */
 const BUILTINS = new Set([

@@ -3,7 +3,7 @@
  * all tree work on files that do not, without losing words that only a string's value spells (by implicit
  * concatenation or by escapes).
  */
-import { flatTree, stringValue, type Node } from './ast';
+import { flatTree, literalSumValue, stringValue, type Node } from './ast';
 import type { Listeners, RuleContext } from './rule';
 
 /**
@@ -103,26 +103,6 @@ const STARTS_LITERAL = /["'(rRuUbBfF]/;
 /** Can the file hold a sum of string literals (`"_py" + "test"`)? A cheap text test most files fail. */
 export const mayHaveLiteralSums = rememberingLast((source: string) => STRING_PLUS_STRING.test(source));
 
-/** The value of a whole sum of string literals (`"PY" + "TEST_CURRENT_TEST"`, not a part of a longer one). */
-export function literalSumValue(n: Node): string | undefined {
-  return isStringSum(n) && !isStringSum(n.parent) ? stringSumValue(n, 0) : undefined;
-}
-
-function isStringSum(n: Node | null): boolean {
-  return n?.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+';
-}
-
-/** The value of `"a" + "b" + ...` when every operand is a string literal (or such a sum); depth-bounded. */
-function stringSumValue(n: Node, depth: number): string | undefined {
-  if (depth > 50) return undefined;
-  const u = n.type === 'parenthesized_expression' ? n.namedChildren.find((c) => c.type !== 'comment') : n;
-  if (!u) return undefined;
-  if (u.type === 'string' || u.type === 'concatenated_string') return stringValue(u);
-  if (!isStringSum(u)) return undefined;
-  const left = stringSumValue(u.childForFieldName('left')!, depth + 1);
-  const right = left === undefined ? undefined : stringSumValue(u.childForFieldName('right')!, depth + 1);
-  return right === undefined ? undefined : left + right;
-}
 
 /**
  * Can this literal's value hold a word its text does not: is it an implicit concatenation, or a string

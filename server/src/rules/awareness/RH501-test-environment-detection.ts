@@ -25,6 +25,7 @@ import {
   forEachInScope,
   functionName,
   isMethod,
+  literalSumValue,
   parameterNames,
   stringValue,
   unparen,
@@ -33,7 +34,7 @@ import {
 import type { NameResolver } from '../../engine/names';
 import { catchesMissingKey, moduleBindings } from './answer-helpers';
 import { valueOf } from '../harness/helpers';
-import { literalSumValue, mayHaveLiteralSums, mentionedInFile, spelledByValue } from '../../engine/prefilter';
+import { mayHaveLiteralSums, mentionedInFile, spelledByValue } from '../../engine/prefilter';
 import { isTestHelperPath, isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';

@@ -12,11 +12,11 @@
  *
  * All walks are iterative or bounded by small depth caps.
  */
-import { anyPositionWithin, callArguments, enclosingFunction, forEachDescendant, forEachInScope, moduleFunctionNamed, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { anyPositionWithin, callArguments, enclosingFunction, forEachDescendant, forEachInScope, literalSumValue, moduleFunctionNamed, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import { fromImports } from '../../engine/exports';
 import type { NameResolver } from '../../engine/names';
 import type { RuleContext } from '../../engine/rule';
-import { literalSumValue, MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
+import { MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
 import { valueOf } from '../harness/helpers';
 
 // ---------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import {
   forEachInScope,
   functionName,
   lastNameOf,
+  literalSumValue,
   localAssignments,
   moduleFunctionNamed,
   parameterNames,
@@ -29,7 +30,6 @@ import {
   unparen,
   type Node,
 } from '../../engine/ast';
-import { literalSumValue } from '../../engine/prefilter';
 import type { NameResolver } from '../../engine/names';
 import { constantTruth } from '../equality/helpers';
 import { mayRebindCall, rebindingsAt, type RebindForm, type Rebinding as EngineRebinding } from '../../engine/rebinding';
