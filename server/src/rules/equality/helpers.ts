@@ -1446,9 +1446,10 @@ function decoratorDefinition(id: Node, classBody: Node | undefined): Node | unde
 /**
  * The functions `fn` (a def or lambda) hands back, when every way out of it returns one: a lambda, or
  * the name of a def written directly in its body and bound nowhere else there (`return wrapper`).
- * Undefined when any return gives something else (the decorated function itself, a call...).
+ * Undefined when any return gives something else (the decorated function itself, a call...), except the
+ * returned values `skip` accepts (a descriptor's `return self`), which are left out.
  */
-export function returnedFunctions(fn: Node): Node[] | undefined {
+export function returnedFunctions(fn: Node, skip?: (value: Node) => boolean): Node[] | undefined {
   let values: (Node | undefined)[];
   if (fn.type === 'lambda') values = [fn.childForFieldName('body') ?? undefined];
   else if (fn.type === 'function_definition' && !canCompleteNormally(fn)) values = returnsOf(fn).map(returnValue);
@@ -1457,6 +1458,7 @@ export function returnedFunctions(fn: Node): Node[] | undefined {
   const out: Node[] = [];
   for (const value of values) {
     const v = value ? unparen(value) : undefined;
+    if (v && skip?.(v)) continue;
     if (v?.type === 'lambda') out.push(v);
     else if (v?.type === 'identifier' && fn.type === 'function_definition') {
       const bindings = bindingsIn(fn, v.text);
@@ -1481,7 +1483,7 @@ export function constantWrapperOf(decorator: Node, classBody: Node | undefined, 
   if (!def) return undefined;
   let wrappers = returnedFunctions(def);
   if (factory) {
-    const inner = wrappers?.map(returnedFunctions);
+    const inner = wrappers?.map((w) => returnedFunctions(w));
     wrappers = inner?.every(Boolean) ? inner.flatMap((w) => w!) : undefined;
   }
   if (!wrappers) return undefined;

@@ -6,9 +6,9 @@
  * - an `__eq__` served through a property (`@property def __eq__(self): return lambda other: True`,
  *   `__eq__ = property(lambda self: lambda other: True)`): `a == b` gets the property's value and calls it.
  */
-import { callArguments, definitionOf, decoratorsOf, returnsOf, returnValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, definitionOf, decoratorsOf, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { constantAnswer } from './helpers';
+import { constantAnswer, returnedFunctions } from './helpers';
 
 export interface TypeCheckOverride {
   /** The name node of the method (or the class attribute) to report. */
@@ -87,29 +87,9 @@ function isProperty(n: Node | null, names: NameResolver): boolean {
 
 /** Every way out of `getter` hands back a function (a lambda or a def of its body) that always answers yes. */
 function returnsAlwaysTrueFunction(getter: Node, names: NameResolver, selfForClassAccess = false): boolean {
-  const body = getter.childForFieldName('body');
-  if (!body) return false;
-  let values: Node[];
-  if (getter.type === 'lambda') values = [body];
-  else {
-    const returns = returnsOf(getter);
-    const stmts = body.namedChildren.filter((c) => c.type !== 'comment');
-    // The last statement returns: the getter cannot fall through to `None`.
-    if (!returns.length || stmts[stmts.length - 1]?.type !== 'return_statement') return false;
-    values = returns.map((r) => returnValue(r)).filter((v): v is Node => !!v);
-    if (values.length !== returns.length) return false;
-  }
+  // A descriptor read through its class hands back itself (`if obj is None: return self`).
   const receiver = selfForClassAccess ? getter.childForFieldName('parameters')?.namedChildren[0]?.text : undefined;
-  let answers = 0;
-  const ok = values.every((v) => {
-    const u = unparen(v);
-    // A descriptor read through its class hands back itself.
-    if (receiver && u.type === 'identifier' && u.text === receiver) return true;
-    answers++;
-    if (u.type === 'lambda') return constantAnswer(u, names)?.truth === 'truthy';
-    if (u.type !== 'identifier' || getter.type !== 'function_definition') return false;
-    const def = body.namedChildren.find((c) => c.type === 'function_definition' && c.childForFieldName('name')?.text === u.text);
-    return !!def && constantAnswer(def, names)?.truth === 'truthy';
-  });
-  return ok && answers > 0;
+  const handsBackItself = receiver ? (v: Node) => v.type === 'identifier' && v.text === receiver : undefined;
+  const made = returnedFunctions(getter, handsBackItself);
+  return !!made && made.every((fn) => constantAnswer(fn, names)?.truth === 'truthy');
 }

@@ -24,14 +24,13 @@ import {
   localAssignments,
   moduleFunctionNamed,
   parameterNames,
-  returnsOf,
   returnValue,
   stringValue,
   unparen,
   type Node,
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
-import { constantTruth } from '../equality/helpers';
+import { constantTruth, returnedFunctions } from '../equality/helpers';
 import { mayRebindCall, rebindingsAt, type RebindForm, type Rebinding as EngineRebinding } from '../../engine/rebinding';
 import type { Listeners, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -915,21 +914,10 @@ export function replacementFunction(value: Node | undefined, defs: Map<string, N
   return undefined;
 }
 
-/** The one nested def or lambda that every `return` of `factory` hands back, if any. */
+/** The one nested def or lambda that every `return` of the def `factory` hands back, if any. */
 function madeFunction(factory: Node): Node | undefined {
-  const body = factory.childForFieldName('body');
-  if (factory.type !== 'function_definition' || !body) return undefined;
-  let made: Node | undefined;
-  for (const r of returnsOf(factory)) {
-    const value = returnValue(r);
-    const u = value && unparen(value);
-    let fn: Node | undefined;
-    if (u?.type === 'lambda') fn = u;
-    else if (u?.type === 'identifier') fn = body.namedChildren.find((c) => c.type === 'function_definition' && c.childForFieldName('name')?.text === u.text);
-    if (!fn || (made && made.id !== fn.id)) return undefined;
-    made = fn;
-  }
-  return made;
+  const made = factory.type === 'function_definition' ? returnedFunctions(factory) : undefined;
+  return made?.length === 1 ? made[0] : undefined;
 }
 
 /**
