@@ -4,7 +4,7 @@
  * `json.load`) whose tests are set to `"outcome": "passed"` or whose summary's failure counts are zeroed or
  * removed. CI and graders read these files, so the failures vanish from what they see.
  */
-import { callArguments, forEachDescendant, localAssignments, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, enclosingLoopIterable, forEachDescendant, localAssignments, stringValue, unparen, type Node } from '../../engine/ast';
 import { enclosingCallable } from './helpers';
 
 export interface ResultFileTampering {
@@ -28,8 +28,8 @@ export function mayTamperResultFiles(source: string): boolean {
   return xml || (/json\.load/.test(source) && /["'](?:outcome|summary|failed)["']/.test(source));
 }
 
+/** The tamperings in a file that passed `mayTamperResultFiles` (the caller's gate). */
 export function resultFileTamperings(root: Node, source: string): ResultFileTampering[] {
-  if (!mayTamperResultFiles(source)) return [];
   const xml = /testcase|testsuite|junit/i.test(source);
   const json = /json\.loads?\b/.test(source);
   const locals = new Map<number, Map<string, Node[]>>();
@@ -63,13 +63,8 @@ export function resultFileTamperings(root: Node, source: string): ResultFileTamp
   };
   /** The loop (for statement or comprehension) iterable that binds `id`, or its single local binding. */
   const boundTo = (id: Node): Node | undefined => {
-    for (let p = id.parent; p; p = p.parent) {
-      if (p.type === 'for_statement' && p.childForFieldName('left')?.text === id.text) return p.childForFieldName('right') ?? undefined;
-      if (/comprehension|generator_expression/.test(p.type)) {
-        for (const c of p.namedChildren) if (c.type === 'for_in_clause' && c.childForFieldName('left')?.text === id.text) return c.childForFieldName('right') ?? undefined;
-      }
-      if (p.type === 'function_definition' || p.type === 'lambda') break;
-    }
+    const iterable = enclosingLoopIterable(id);
+    if (iterable) return iterable;
     const fn = enclosingCallable(id);
     const values = fn ? localsOf(fn).get(id.text) : undefined;
     return values?.length === 1 ? values[0] : undefined;
