@@ -3,7 +3,7 @@
  * rules; no I/O, no LSP. Hosts call `initParser()` once before the first analysis.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { flatTree, isUnderMainGuard, literalSumValue, rangeOf, stringValue, unparen } from './ast';
+import { flatTree, isUnderMainGuard, literalSumValue, moduleAssignments, rangeOf, stringValue, unparen } from './ast';
 import { activate, activateForest, deactivate, deactivateForest } from './fast';
 import { effectiveSeverity, isRuleEnabled } from './config';
 import { importBindings, NameResolver } from './names';
@@ -136,20 +136,11 @@ function codeString(arg: Node, root: Node, names: () => NameResolver, depth = 0)
   return bound ? codeString(bound, root, names, depth + 1) : undefined;
 }
 
-/** The value of `NAME = <value>` when it is the only module-level statement binding `NAME` (an assignment). */
+/** The value of `NAME = <value>` when it is the only module-level assignment of `NAME` (and no `global NAME` rebinds it). */
 function moduleStringBinding(root: Node, name: string): Node | undefined {
-  let found: Node | undefined;
-  let count = 0;
-  for (const stmt of root.namedChildren) {
-    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) {
-      count++;
-      found = a.childForFieldName('right') ?? undefined;
-    }
-  }
-  // Rebound elsewhere (`global NAME`, another assignment in a function) makes it unknown.
-  if (count !== 1 || new RegExp(`\\bglobal\\s+[^\\n]*\\b${name}\\b`).test(root.text)) return undefined;
-  return found;
+  const values = moduleAssignments(root).get(name);
+  if (values?.length !== 1 || new RegExp(`\\bglobal\\s+[^\\n]*\\b${name}\\b`).test(root.text)) return undefined;
+  return values[0];
 }
 
 function withExecFindings(result: AnalysisResult, execs: ExecString[], input: AnalysisInput, rules: readonly Rule[]): AnalysisResult {
