@@ -243,6 +243,15 @@ export function moduleFunctionNamed(root: Node, name: string): Node | undefined 
   return byName.get(name);
 }
 
+/** The first module-level class `name` of the file whose root is `root` (decorated or not). */
+export function moduleClassNamed(root: Node, name: string): Node | undefined {
+  for (const stmt of root.namedChildren) {
+    const d = definitionOf(stmt);
+    if (d.type === 'class_definition' && d.childForFieldName('name')?.text === name) return d;
+  }
+  return undefined;
+}
+
 /** True for a def directly in a class body (possibly decorated). */
 export function isMethod(fn: Node): boolean {
   const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;

@@ -8,7 +8,7 @@
  * A replacement that does something (a generated test from a case table, a `unittest.skip(...)` wrapper)
  * is no no-op and stays quiet here.
  */
-import { callArguments, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, definitionOf, moduleClassNamed, stringValue, unparen, type Node } from '../../engine/ast';
 import { isNoOp } from './helpers';
 
 export interface NeuteredTest {
@@ -73,11 +73,10 @@ export function neuteredTests(root: Node, source: string): NeuteredTest[] {
 function holdsTest(target: Node, test: string, root: Node): boolean {
   const t = unparen(target);
   if (t.type !== 'identifier') return false;
-  for (const stmt of root.namedChildren) {
-    const cls = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-    if (cls?.type !== 'class_definition' || cls.childForFieldName('name')?.text !== t.text) continue;
+  const cls = moduleClassNamed(root, t.text);
+  if (cls) {
     if (/^Test/.test(t.text) || /TestCase\b/.test(cls.childForFieldName('superclasses')?.text ?? '')) return true;
-    return !!cls.childForFieldName('body')?.namedChildren.some((m) => (m.type === 'decorated_definition' ? m.childForFieldName('definition') : m)?.childForFieldName('name')?.text === test);
+    return !!cls.childForFieldName('body')?.namedChildren.some((m) => definitionOf(m).childForFieldName('name')?.text === test);
   }
   return root.descendantsOfType('import_from_statement').some((imp) => {
     const module = imp?.childForFieldName('module_name')?.text ?? '';

@@ -18,7 +18,7 @@
  * `if out: return` before the checks of `out` skips them whenever there is a result. A test whose body never runs at all is reported too: a bare `yield` in it
  * (a generator test; nose-style `yield check, x` cases are info) and `async def` on a plain `unittest.TestCase`.
  */
-import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunction, enclosingFunctionScope, forEachDescendant, forEachInScope, functionName, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunction, enclosingFunctionScope, forEachDescendant, forEachInScope, functionName, moduleClassNamed, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
@@ -341,14 +341,6 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
 /** Methods that change how a TestCase calls its tests (an override may drive a generator or a coroutine). */
 const RUNNER_METHODS = new Set(['run', '__call__', '__init__', '__init_subclass__', '__getattribute__', '_callTestMethod', 'debug']);
 
-function classNamed(root: Node, name: string): Node | undefined {
-  for (const stmt of root.namedChildren) {
-    const d = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-    if (d?.type === 'class_definition' && d.childForFieldName('name')?.text === name) return d;
-  }
-  return undefined;
-}
-
 /**
  * The class runs its tests through the standard library's `unittest.TestCase` and nothing else: its bases are
  * `unittest.TestCase` or classes of this file whose own bases are (no other base, no metaclass, no class decorator,
@@ -367,7 +359,7 @@ function isPlainUnittestCase(ctx: RuleContext, cls: Node, depth = 0): boolean {
   if (!bases.length) return false;
   return bases.every((b) => {
     if (/^unittest(\.case)?\.TestCase$/.test(ctx.names.qualify(b) ?? '')) return true;
-    const local = b.type === 'identifier' ? classNamed(ctx.root, b.text) : undefined;
+    const local = b.type === 'identifier' ? moduleClassNamed(ctx.root, b.text) : undefined;
     return !!local && local.id !== cls.id && isPlainUnittestCase(ctx, local, depth + 1);
   });
 }

@@ -24,7 +24,7 @@
  * fixture, in setUp and in code under test it counts as unconditional. Cases from data, a list that changes or a
  * condition on anything else are real conditions.
  */
-import { baseExpressions, callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, moduleClassNamed, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { Severity } from '../../engine/types';
@@ -528,19 +528,11 @@ function checkAppliedDecorator(ctx: RuleContext, expr: Node): boolean {
   const skip = blanketMark(decorator, ctx);
   if (!skip) return false;
   const target = callArguments(call).positional[0];
-  const cls = target && target.type === 'identifier' ? findClass(ctx.root, target.text) : undefined;
+  const cls = target && target.type === 'identifier' ? moduleClassNamed(ctx.root, target.text) : undefined;
   if (!cls || hidesNoCheck(cls, ctx)) return false;
   const note = markNote(skip, true);
   ctx.report({ node: call, message: `\`${skip.display}(...)(${target!.text})\` ${markEffect(skip, `every test of class \`${target!.text}\``)}${note.text}.${note.tail}`, severity: note.severity });
   return true;
-}
-
-function findClass(root: Node, name: string): Node | undefined {
-  for (const stmt of root.namedChildren) {
-    const d = definitionOf(stmt);
-    if (d.type === 'class_definition' && className(d) === name) return d;
-  }
-  return undefined;
 }
 
 function checkPytestmark(ctx: RuleContext, assign: Node, scope: 'module' | { cls: Node }): void {
