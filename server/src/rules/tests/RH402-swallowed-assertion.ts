@@ -676,18 +676,10 @@ function retriesRunOut(tryStmt: Node, wrapper: Node, decorated: ReadonlySet<stri
   }
   if (!loop) return false;
   if (loop.type === 'while_statement' && /^(True|1)$/.test(loop.childForFieldName('condition')?.text ?? '')) return false;
-  for (let stmt: Node | null = loop; stmt && stmt.id !== wrapper.id; stmt = stmt.parent) {
-    for (let next = stmt.nextNamedSibling; next; next = next.nextNamedSibling) {
-      let callsAgain = false;
-      forEachInScope(next, (n) => {
-        const f = n.type === 'call' ? n.childForFieldName('function') : null;
-        if (f?.type === 'identifier' && decorated.has(f.text)) callsAgain = true;
-        return !callsAgain;
-      });
-      if (callsAgain) return false;
-    }
-  }
-  return true;
+  return !laterStatementHas(loop, wrapper, (n) => {
+    const f = n.type === 'call' ? n.childForFieldName('function') : null;
+    return f?.type === 'identifier' && decorated.has(f.text);
+  });
 }
 
 /**
@@ -695,14 +687,23 @@ function retriesRunOut(tryStmt: Node, wrapper: Node, decorated: ReadonlySet<stri
  * `raise AssertionError("unexpectedly passed")`): an expected-failure decorator, which reports a test that passes.
  */
 function raisesAfter(tryStmt: Node, wrapper: Node): boolean {
-  for (let stmt: Node | null = tryStmt; stmt && stmt.id !== wrapper.id; stmt = stmt.parent) {
+  return laterStatementHas(tryStmt, wrapper, (n) => n.type === 'raise_statement' || isAssertion(n));
+}
+
+/**
+ * Does a statement that runs after `from` in `wrapper` (a later sibling of `from` or of a statement around it,
+ * up to the wrapper's body) hold a node `matches` accepts, itself or in its own scope?
+ */
+function laterStatementHas(from: Node, wrapper: Node, matches: (n: Node) => boolean): boolean {
+  for (let stmt: Node | null = from; stmt && stmt.id !== wrapper.id; stmt = stmt.parent) {
     for (let next = stmt.nextNamedSibling; next; next = next.nextNamedSibling) {
-      let fails = false;
+      if (matches(next)) return true;
+      let found = false;
       forEachInScope(next, (n) => {
-        if (n.type === 'raise_statement' || isAssertion(n)) fails = true;
-        return !fails;
+        if (matches(n)) found = true;
+        return !found;
       });
-      if (fails || next.type === 'raise_statement' || isAssertion(next)) return true;
+      if (found) return true;
     }
   }
   return false;
