@@ -4,6 +4,7 @@ import { before, describe, it } from 'node:test';
 import { analyze, effectiveSeverity, isRuleEnabled, parseSuppression, type RuleMeta } from '../../server/src/engine';
 import type { Rule } from '../../server/src/engine/rule';
 import { ensureParser } from '../support/engine';
+import { forcedSuccessExit } from '../../server/src/rules/exit/RH101-forced-success-exit';
 
 /** A probe rule that reports every call to `probe()` with the severity given as its argument. */
 const probeMeta: RuleMeta = {
@@ -169,8 +170,9 @@ describe('engine', () => {
     it('analyses the string as code and reports on the string, in code under test and test infrastructure', () => {
       const source = ['def solve():', '    exec("probe(\'warning\')")', '    exec("x = " + "1")', '    exec(compile("probe()", "f", "exec"))', 'import builtins as b', 'b.exec("probe(\'info\')")'].join('\n');
       const r = run(source);
-      // `exec("x = " + "1")` runs a sum of literals (no probe in it); `compile(...)` of a literal is reported at the argument.
-      assert.deepEqual(r.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.severity}`), ['1:9 warning', '3:9 error', '5:7 info']);
+      // `exec("x = " + "1")` runs a sum of literals (no probe in it); `compile(...)` of a literal is reported at the
+      // argument. Code kept in a string is reported one level more severe than written out (error stays error).
+      assert.deepEqual(r.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.severity}`), ['1:9 error', '3:9 error', '5:7 warning']);
       assert.match(r.findings[0]!.message, /^In the code that `exec\(\)` runs from this string: probe in code-under-test/);
       assert.match(r.findings[1]!.message, /^In the code that `exec\(\)` runs from `compile\("probe\(\)", "f", "exec"\)`: /);
       assert.equal(run(source, 'conftest.py').findings.length, 3);
@@ -191,6 +193,17 @@ describe('engine', () => {
       assert.deepEqual(run('print("exec(\'probe()\')")\n').findings, []);
       const nested = run('exec("exec(\'probe()\')")\n');
       assert.deepEqual(nested.findings, []);
+    });
+
+    it('analyses the string inside the definitions around the call, without reporting those definitions again', () => {
+      // `exec()` in a method runs in its frame: RH101 judges the exit as one in that function, not at module level.
+      const exit = analyze({ source: ['class Runner:', '    @staticmethod', '    def finish(code):', '        exec("import sys\\nsys.exit(0)")'].join('\n'), path: 'src/runner.py' }, [forcedSuccessExit]);
+      assert.equal(exit.findings.length, 1);
+      assert.match(exit.findings[0]!.message, /in method `Runner\.finish\(\)`/);
+      assert.doesNotMatch(exit.findings[0]!.message, /module level/);
+      // A probe in the copied decorator is the file's own finding (reported once, at the decorator), not the string's.
+      const r = run(['@probe("warning")', 'def solve():', '    exec("probe()")'].join('\n'));
+      assert.deepEqual(r.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.severity}`), ['0:1 warning', '2:9 error']);
     });
 
     it('honours suppression comments on the exec line', () => {

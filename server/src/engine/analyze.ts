@@ -12,7 +12,7 @@ import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
 import { hookBindingsOf, importedNames, moduleExports } from './exports';
 import { collectSuppressions, findSuppression } from './suppressions';
-import type { AnalysisInput, AnalysisResult, AnalysisSettings, Finding, FileRole, ImportedFact, ModuleExports, Range, SuppressedFinding } from './types';
+import { SEVERITIES, severityRank, type AnalysisInput, type AnalysisResult, type AnalysisSettings, type Finding, type FileRole, type ImportedFact, type ModuleExports, type Range, type SuppressedFinding } from './types';
 
 export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 export const DEFAULT_PARSE_TIME_LIMIT_MS = 10_000;
@@ -82,6 +82,8 @@ export function analyzeForest(trees: readonly Tree[], input: AnalysisInput, rule
 /** A string literal that `exec()` runs, and where it is. */
 interface ExecString {
   value: string;
+  /** Lines put before `value` so that it is analysed where it runs (see `inEnclosingDefinitions`). */
+  prefixLines: number;
   range: Range;
   /** How the message names the code: `exec()` runs this string, or `eval()` runs `_CLEANUP`. */
   source: string;
@@ -109,8 +111,34 @@ function collectExecStrings(root: Node, names: () => NameResolver, roleAt: (n: N
     if (role !== 'code-under-test' && role !== 'test-infrastructure') continue;
     // A string written at the call is reported there; one reached through a name or `compile()`, at the call's argument.
     const direct = code.node.id === unparen(arg).id;
-    out.push({ value: code.value, range: rangeOf(direct ? code.node : arg), source: `\`${callee.slice('builtins.'.length)}()\` runs ${direct ? 'from this string' : `from \`${arg.text.length > 40 ? `${arg.text.slice(0, 37)}...` : arg.text}\``}` });
+    const placed = inEnclosingDefinitions(call, code.value);
+    out.push({ value: placed.source, prefixLines: placed.prefixLines, range: rangeOf(direct ? code.node : arg), source: `\`${callee.slice('builtins.'.length)}()\` runs ${direct ? 'from this string' : `from \`${arg.text.length > 40 ? `${arg.text.slice(0, 37)}...` : arg.text}\``}` });
   }
+}
+
+/**
+ * The string's code placed where it runs: `exec()` in a method runs in that method's frame, so the code is
+ * analysed inside copies of the enclosing class and def headers (decorators and parameters included), and
+ * a `sys.exit(0)` in it is judged as one in that function, not as one at module level.
+ */
+function inEnclosingDefinitions(call: Node, code: string): { source: string; prefixLines: number } {
+  const headers: string[] = [];
+  for (let n = call.parent; n; n = n.parent) {
+    if (n.type !== 'function_definition' && n.type !== 'class_definition') continue;
+    const body = n.childForFieldName('body');
+    if (!body) continue;
+    const outer = n.parent?.type === 'decorated_definition' ? n.parent : n;
+    const column = outer.startPosition.column;
+    const text = outer.text.slice(0, body.startIndex - outer.startIndex).trimEnd();
+    headers.unshift(text.split('\n').map((l, i) => (i === 0 ? l : l.startsWith(' '.repeat(column)) ? l.slice(column) : l.trimStart())).join('\n'));
+  }
+  if (headers.length === 0) return { source: code, prefixLines: 0 };
+  const lines: string[] = [];
+  headers.forEach((h, depth) => {
+    for (const l of h.split('\n')) lines.push(' '.repeat(4 * depth) + l);
+  });
+  const indent = ' '.repeat(4 * headers.length);
+  return { source: `${lines.join('\n')}\n${code.split('\n').map((l) => (l.trim() ? indent + l : l)).join('\n')}`, prefixLines: lines.length };
 }
 
 function firstArgument(call: Node): Node | undefined {
@@ -150,7 +178,11 @@ function withExecFindings(result: AnalysisResult, execs: ExecString[], input: An
   for (const e of execs) {
     const inner = analyze({ source: e.value, path: input.path, settings: input.settings, fromExec: true }, rules);
     for (const f of inner.findings) {
-      const mapped: Finding = { rule: f.rule, name: f.name, severity: f.severity, message: `In the code that ${e.source}: ${f.message}`, range: e.range };
+      // Findings on the copied headers are the file's own, reported by its own analysis.
+      if (f.range.start.line < e.prefixLines) continue;
+      // Code kept in a string is out of a reviewer's sight, which no honest use needs: one level more severe.
+      const severity = SEVERITIES[Math.min(severityRank(f.severity) + 1, SEVERITIES.length - 1)]!;
+      const mapped: Finding = { rule: f.rule, name: f.name, severity, message: `In the code that ${e.source}: ${f.message}`, range: e.range };
       const s = findSuppression(mapped, result.suppressions, lines);
       if (s) suppressed.push({ ...mapped, justification: s.justification, suppressionLine: s.line });
       else findings.push(mapped);
