@@ -22,6 +22,7 @@ import {
   lastNameOf,
   localAssignments,
   moduleAssignments,
+  moduleFunctionNamed,
   parameterNames,
   rangeOf,
   stringValue,
@@ -370,9 +371,11 @@ class FileJudge {
     if (cached !== undefined) return cached;
     let found = false;
     const body = scope.type === 'module' ? scope : scope.childForFieldName('body') ?? scope;
+    // Set before looking, so that functions calling each other end the search.
+    this.forkScopes.set(scope.id, false);
     forEachInScope(body, (n) => {
       if (found) return false;
-      if (isForkCall(n, this.names)) found = true;
+      if (isForkCall(n, this.names) || this.callsForkingFunction(n)) found = true;
       return !found;
     });
     if (!found && scope.type === 'function_definition') {
@@ -387,6 +390,18 @@ class FileJudge {
     }
     this.forkScopes.set(scope.id, found);
     return found;
+  }
+
+  /**
+   * A call of a module-level function of this file that forks (`if daemonize(pidfile):` with `def daemonize`
+   * calling `os.fork()`): the caller runs on in both processes, like after a fork call.
+   */
+  private callsForkingFunction(n: Node): boolean {
+    if (n.type !== 'call' || !this.ctx.source.includes('fork')) return false;
+    const callee = n.childForFieldName('function');
+    if (callee?.type !== 'identifier') return false;
+    const fn = moduleFunctionNamed(this.ctx.root, callee.text);
+    return !!fn && this.scopeForks(fn);
   }
 
   /** Every call of the module-level function `fn` in this file (at least one) is in a fork's child branch. */
@@ -419,7 +434,7 @@ class FileJudge {
         const zero = c.namedChildren.some((x) => x.type === 'integer' && x.text === '0');
         if (zero && op === '==') consequenceIsChild = true;
         else if (zero && (op === '!=' || op === '>')) consequenceIsChild = false;
-      } else if (c.type === 'identifier' || c.type === 'call') consequenceIsChild = false;
+      } else if (c.type === 'identifier' || (c.type === 'call' && !this.callsForkingFunction(c))) consequenceIsChild = false;
       if (consequenceIsChild === undefined) continue;
       const mentionsPid = /pid|fork/i.test(c.text);
       if (!mentionsPid) continue;
@@ -1773,7 +1788,7 @@ export const forcedSuccessExit: Rule = {
         'Interactive programs quitting at their user\'s request: a branch on an event read from a GUI/game toolkit\'s event loop (`for event in pygame.event.get(): if event.type == pygame.QUIT:`), on the answer to a prompt (`choice = input("1) balance 2) quit: ")`), a comparison of what the user typed with a quit command, however the answer got there (`if err.answer == "exit()":`, `if cmd in ("q", "quit"):`), when it decides the branch (the whole condition or an `and` operand, with `==`/`in`: `if cmd == "quit" or errors:` and `if cmd != "exit":` stay `error`), or a lambda given to a toolkit widget or event binding (`tk.Button(command=lambda: sys.exit(0))`) — quiet. So is a branch on the answer to a text interface\'s own prompt helper, a call given a question or a request for input (`kind = ui.menu(..., "Choose the request type: ")`, `ui.get_string(prompt)` with `prompt = "Please enter the name: "`; not a `str`/`re` method such as `line.removeprefix("Total due: ")`). A bare `input()` that reads data prompts no one and does not count.',
         'A path only a command-line switch takes: a branch on a parameter that the function only ever tests (`if as_list:`, `if dump > 1:`, never used as data) and that is off unless its caller turns it on — a falsy default (`as_list=None`), or every call of the function in the file made by a function that reads the command line (`main()` passing `dump` from `-D`) — quiet, like `--help`. A parameter the function also uses as data (`if target: ...` then `a + b == target`), one on by default (`fast=True`), a negated test (`if not strict:`), a switch some library function passes, and `os._exit(0)` stay `error`.',
         'Signal handlers (passed to `signal.signal` or taking `(signum, frame)`), thread/process targets, and callables handed to a call that runs them in another thread (`start_new_thread`, `cache.start_thread_soon(job, lambda _: sys.exit())`, `callInThread`, `threading.Timer`), where a SystemExit ends only that thread — quiet (not `asyncio.to_thread` or an executor\'s `submit`, which hand the SystemExit back to the caller). Likewise a function or lambda handed as a `callback=`/`on_*=` keyword to a constructor of a class the file neither defines nor imports from its own package (`self.reloader_cls(callback=on_change)`) and never called directly, which that object runs on its event — quiet; but a callback handed to the project\'s own class (`from etl.pipeline import Pipeline` in `src/etl/app.py`, or a relative import) or to a function (`minimize(f, x0, callback=stop)`), one the file also calls, and `os._exit(0)` in any of them stay `error`. But a handler of a timer the code arms itself (`SIGALRM`, `SIGVTALRM`, `SIGPROF`) that exits 0 turns "too slow" into a pass: it is judged like any other function (a timer handler that raises or exits non-zero stays quiet), and when the file arms the timer itself (`signal.alarm(...)`, `signal.setitimer(...)`) a `def` handler is an `error` even where an uncalled helper would be `info` (registered in code under test, at module level, or in a test, fixture or hook of a test-side file), as a lambda handler written there is. So is the handler of a signal the code sends to its own process (`os.kill(os.getpid(), SIGUSR1)`, `signal.raise_signal(...)`, `signal.pthread_kill(threading.get_ident(), ...)`): an exit it calls itself by a detour (a signal sent to another process, or re-raised with the default action, stays quiet).',
-        '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code). The same when the function forks through a nested function it calls or a helper named for forking (`number = fork_processes(3)`): a process manager\'s parent exiting after its children, a test\'s worker ending itself.',
+        '`os._exit(0)` in a forked child after `os.fork()` — quiet (the parent branch of a fork is `info`: daemonising code). The same when the function forks through a nested function it calls, a function of the same file that forks (`if daemonize(pidfile):`) or a helper named for forking (`number = fork_processes(3)`): a process manager\'s parent exiting after its children, a test\'s worker ending itself.',
         'A class of this file that subclasses `SystemExit` (directly or through other classes of the file) is raised like `SystemExit`: judged by the status its constructor gives the base (`super().__init__()` or `super().__init__(0)` exits 0 whatever the raise passes, as does a class-level `code = 0`), or, without a constructor, by the raise\'s own argument (`raise Abort` exits 0, `raise Abort("bad input")` exits 1); one that passes its message on (`super().__init__(f"ERROR: {message}")`) or sets `code = 1` is a failure — quiet. The same placement rules as for `raise SystemExit` apply (a command line\'s own quiet exit in `main()` is quiet). Such a class defined in a library module and raised elsewhere, whose constructor takes a reason and still gives the base no status (`def __init__(self, reason=""): super().__init__()`), is a `warning` at the class; not in a program\'s module (main guard, `sys.argv`, a server, signal or argument-parsing import), nor when it takes nothing (`class Done(SystemExit)` exiting 0 by name).',
         'Non-zero or message exits: `sys.exit(1)`, `sys.exit("needs Python 3.9")`, `sys.exit(rc)`, `sys.exit(0 if ok else 1)`, `sys.exit(*args)`, a plain `Enum` member (printed, status 1) — quiet (but `os._exit(0 if n else 0)`, `os._exit(*ARGS)` with `ARGS = (0,)`, and a class constant bound only to 0 in this file, `sys.exit(Codes.SUCCESS)` or an `IntEnum` member, are successes: `error`).',
         'Tests that expect the exit: `with pytest.raises(SystemExit)`, `assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `assert_raises(SystemExit, ...)`, `try/except SystemExit` — quiet. A test class nested in another class or a function, which discovery does not collect (a sample that a test framework\'s own tests run under their runner), is `info`, and quiet when its enclosing class or function expects the SystemExit (`os._exit(0)` there stays an `error`).',
