@@ -7,7 +7,8 @@
  * with `atexit.register`/`functools.partial`, or an `rm`/`mv`/`sed -i`/`find -delete`/`git checkout|restore|clean` command.
  *
  * Only a target that is recognisably part of the test run is reported: a string literal or a path built
- * from literals (`Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop over a literal table of strings, a loop or comprehension
+ * from literals (`Path("tests") / "test_x.py"`, `os.path.join(ROOT, "tests")`, a loop over a literal table of strings (also joined
+ * in a local name first: `target = _PROJECT / rel`), a loop or comprehension
  * over `glob.glob("tests/test_*.py")` or `next(...)` of it, a `self.tests_dir` set once in the class). Paths held in plain variables (build and cleanup tools), temporary
  * directories (`tempfile`, `tmp_path`, `tmp*` names, `TemporaryDirectory().name`), cache folders
  * (`__pycache__`, `.pytest_cache`), folders below a hidden one (`~/.tool/test/...`) and data-set splits (`data/test`, `os.path.join(output_dir, "test")`)
@@ -574,6 +575,29 @@ function isEarlyExitUnless(stmt: Node): boolean {
   return !!last && /^(return_statement|raise_statement|continue_statement)$/.test(last.type);
 }
 
+/** The caller's folder a path starts at (`target` in `target / "tests"`): its first part, when it is a plain name. */
+function callerFolder(info: PathInfo): string | undefined {
+  const first = info.parts.find((p) => !('lit' in p && p.lit === '/'));
+  return first && 'dyn' in first && first.dyn.type === 'identifier' ? first.dyn.text : undefined;
+}
+
+/** A write after `after` in `fn` to a path that starts at the caller's folder `origin`: the first such call. */
+function laterWriteInto(fn: Node, after: Node, origin: string, names: NameResolver): Node | undefined {
+  let out: Node | undefined;
+  forEachInScope(fn.childForFieldName('body')!, (n) => {
+    if (out) return false;
+    if (n.type !== 'call' || n.startIndex <= after.endIndex) return true;
+    const q = names.callee(n) ?? '';
+    for (const t of targetsOf(n, q, names)) {
+      if (t.action !== 'write' && t.action !== 'overwrite') continue;
+      const info = pathOf(t.expr, names);
+      if (info.base === 'other' && callerFolder(info) === origin) out = n;
+    }
+    return !out;
+  });
+  return out;
+}
+
 /** A project template's generation hook (cookiecutter's `hooks/post_gen_project.py`): it edits the project it just generated. */
 function isGenerationHook(file: FileContext): boolean {
   return /(^|[\\/])hooks[\\/](pre|post)_gen_project\.py$/.test(file.path) || /\{\{\s*cookiecutter\./.test(file.source);
@@ -634,7 +658,7 @@ export const testFileTampering: Rule = {
         'Project-template hooks (cookiecutter\'s `hooks/post_gen_project.py`, files with `{{ cookiecutter.* }}`), which edit the project they just generated: quiet.',
         'Reading test files is RH503, not this rule.',
         '`setup.cfg`/`tox.ini`/`pyproject.toml` deleted or rewritten without a pytest section (packaging tools such as `sdist` do this): `info`.',
-        'Writing test files under a folder the caller passes in (a project generator scaffolding `tests/` of a new project): `info`; deleting, moving or overwriting there (cleaning the project it works on): `warning` instead of `error`. Unless the parameter\'s default is the project itself (`root=os.path.dirname(__file__)`), or a same-file call passes a literal test path.',
+        'Writing test files under a folder the caller passes in (a project generator scaffolding `tests/` of a new project): `info`; deleting, moving or overwriting there (cleaning the project it works on): `warning` instead of `error`. Unless the parameter\'s default is the project itself (`root=os.path.dirname(__file__)`), or a same-file call passes a literal test path. Emptying `tests/` of the caller\'s folder and then writing files into that folder again (`for rel, body in TEMPLATES.items(): (target / rel).write_text(body)`) is regeneration: `info`.',
         'A path that goes on inside a folder named by a parameter (`Path.cwd() / name / "tests"`, `(where or Path.cwd()) / name`): a scaffolder creating a new project, `info` for writes like a caller-given folder. A parameter that only names the last part (`os.path.join(ROOT, "tests", test_name)`) or part of the file name (`os.path.join("tests", f"test_{name}.py")`) is still the project\'s test folder.',
         'Expected output (`tests/golden/*.txt`, `tests/expected/*.json`, `tests/snapshots/...`, `expected_*.json`) rewritten behind an explicit update gate (`if args.update_golden:`, `if os.environ.get("UPDATE_SNAPSHOTS"):`, `if not UPDATE: raise ...` before the write, a function named `update_*`/`regen*`/`bless*`): golden-file tooling, `info`. Without one it is an `error`: the code decides what its tests expect. Other data written into a test folder (`tests/data/input.txt`) is a `warning`.',
         'Reading the caller\'s file through its frame (`Path(inspect.stack()[1].filename).read_text()`, to show a snippet): quiet; writing, deleting or moving it (the test that called the code) is an `error`.',
@@ -651,7 +675,7 @@ export const testFileTampering: Rule = {
     // modules themselves, which pytest is about to collect, is still tampering with the tests.
     const infrastructure = isTestSide(ctx.role);
     // Reported at the end: a deletion is judged with the other writes of its function.
-    const found: { node: Node; fn: Node | null | undefined; hit: { match: TestPathMatch; action: Action; base?: PathInfo['base'] }; severity: Severity; prefix: string }[] = [];
+    const found: { node: Node; fn: Node | null | undefined; hit: { match: TestPathMatch; action: Action; base?: PathInfo['base']; origin?: string }; severity: Severity; prefix: string }[] = [];
     return {
       call(node) {
         // `obj.method(...)` resolves (if at all) to a name ending in `.method`; `targetsOf` looks at the method.
@@ -662,7 +686,7 @@ export const testFileTampering: Rule = {
         // target only as one of the known functions: `targetsOf` needs a method call otherwise.
         const q = (callee?.type === 'identifier' ? ctx.names.lookup(callee.text) : ctx.names.callee(node)) ?? '';
         if (callee?.type === 'identifier' && !KNOWN_FUNCTIONS.has(q) && !SHELL_FUNCTIONS.test(q)) return;
-        const hits: { node: Node; action: Action; match: TestPathMatch; base?: PathInfo['base']; via?: Node }[] = [];
+        const hits: { node: Node; action: Action; match: TestPathMatch; base?: PathInfo['base']; via?: Node; origin?: string }[] = [];
         if (q.startsWith('os.') || q.startsWith('subprocess.') ? SHELL_FUNCTIONS.test(q) : false) {
           const words = shellWords(callArguments(node).positional[0] ?? callArguments(node).keywords.get('args'), ctx.names);
           const hit = words && shellTampering(words, ctx);
@@ -674,7 +698,7 @@ export const testFileTampering: Rule = {
             // Only an entry the path leaves open (`tests/<entry>`) can be narrowed: `test_*.py` is a test whatever the condition.
             if (match?.kind === 'in-test-folder' && narrowedToOtherFiles(node, t.expr)) continue;
             if (match) {
-              hits.push({ node, action: t.action, match, base: info.base });
+              hits.push({ node, action: t.action, match, base: info.base, origin: info.base === 'other' ? callerFolder(info) : undefined });
               break;
             }
             // `for rel in _CACHE_DIRS: shutil.rmtree(ROOT / rel)`: each string of a literal table the loop runs over.
@@ -749,6 +773,13 @@ export const testFileTampering: Rule = {
             : undefined;
           if (refilled) {
             ctx.report({ node: f.node, message: `${f.prefix}, then writes \`${refilled.hit.match.display}\` into it (line ${refilled.node.startPosition.row + 1}): a folder the caller names, regenerated as scaffolding tools do. A hack only if it is called on the project's own tests.`, severity: 'info' });
+            continue;
+          }
+          // The same, when the files written back come from a template table (`for rel, body in TEMPLATES.items():
+          // (target / rel).write_text(body)`): any later write of the function into the caller's folder.
+          const rewrite = !refilled && f.hit.origin && (f.hit.action === 'delete' || f.hit.action === 'move') && f.severity !== 'info' && f.fn ? laterWriteInto(f.fn, f.node, f.hit.origin, ctx.names) : undefined;
+          if (rewrite) {
+            ctx.report({ node: f.node, message: `${f.prefix}, then writes files into \`${f.hit.origin}\` again (line ${rewrite.startPosition.row + 1}): a folder the caller names, regenerated as scaffolding tools do. A hack only if it is called on the project's own tests.`, severity: 'info' });
             continue;
           }
           if (movedTo) {

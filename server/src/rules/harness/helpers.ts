@@ -281,7 +281,14 @@ function isProjectLocation(n: Node): boolean {
  */
 export function pathsOverLiteralLoop(expr: Node, names: NameResolver): PathInfo[] {
   const ids = unparen(expr).type === 'identifier' ? [unparen(expr)] : expr.descendantsOfType('identifier').filter((d): d is Node => !!d);
+  // `target = _PROJECT / rel` in the loop, then `os.remove(target)`: the loop variable sits in the one value
+  // a name of the target is given (one hop, as `pathOf` follows it).
   for (const id of ids.slice(0, 8)) {
+    if (literalLoopValues(id)) continue;
+    const bound = valueOf(id);
+    if (bound) ids.push(...(unparen(bound).type === 'identifier' ? [unparen(bound)] : bound.descendantsOfType('identifier').filter((d): d is Node => !!d)));
+  }
+  for (const id of ids.slice(0, 16)) {
     const values = literalLoopValues(id);
     if (values) return values.map((value) => pathOf(expr, names, { name: id.text, value }));
   }
