@@ -8,6 +8,8 @@
  * hook that returns an empty suite — and skips
  * raised from code under test (`pytest.skip()`, `raise SkipTest`), which turn the tests that exercise
  * that code into skips (also from a handler of the computation's own errors, `except ValueError:`).
+ * A skip renamed so that it reads as an ordinary error (`from unittest import SkipTest as _Unavailable`,
+ * `NotReady = unittest.SkipTest`, `from pytest import skip as bail`) is a warning in code under test whatever gate it sits behind.
  * Conditional marks (`skipif(<condition>)`), `importorskip`, environment gates
  * (`if sys.platform ...`, `except ImportError:`) and skip helpers stay quiet; a blanket skip whose
  * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info. The same
@@ -969,6 +971,27 @@ function shortCall(call: Node): string {
   return call.text.length > 60 ? `${call.text.slice(0, 57)}...` : call.text;
 }
 
+/**
+ * The skip exception or call at a skip site, written under a name that does not say skip (`_Unavailable` for
+ * `unittest.SkipTest`, `bail` for `pytest.skip`): the written name and what it stands for.
+ */
+function disguisedSkip(node: Node, ctx: RuleContext): { written: string; qualified: string } | undefined {
+  let target: Node | null | undefined;
+  if (node.type === 'call') target = node.childForFieldName('function');
+  else {
+    const exc = node.namedChildren.find((c) => c.type !== 'comment' && node.childForFieldName('cause')?.id !== c.id);
+    const e = exc && unparen(exc);
+    target = e?.type === 'call' ? e.childForFieldName('function') : e;
+  }
+  const t = target && unparen(target);
+  if (!t || (t.type !== 'identifier' && t.type !== 'attribute')) return undefined;
+  const written = t.type === 'identifier' ? t.text : (t.childForFieldName('attribute')?.text ?? '');
+  // `self.skipTest`, `pytest.skip.Exception`, `SkipTest`, `Skipped`: the name says what it does.
+  if (/skip/i.test(t.text)) return undefined;
+  const qualified = ctx.names.qualify(t) ?? '';
+  return /(^|\.)(SkipTest|Skipped|skip)$|\.skip\.Exception$/.test(qualified) && qualified !== written ? { written, qualified } : undefined;
+}
+
 function checkCodeUnderTestSite(ctx: RuleContext, node: Node): void {
   const site = skipSiteOf(node, ctx.names);
   if (!site) return;
@@ -976,8 +999,19 @@ function checkCodeUnderTestSite(ctx: RuleContext, node: Node): void {
   const scope = fn?.childForFieldName('body') ?? ctx.root;
   const handler = enclosingHandler(node, scope);
   const constantUse = fn ? constantlyTrueApplication(fn, ctx) : undefined;
-  if (fn && !constantUse && (isSkipHelper(fn, site.reason) || isDecoratorWrapper(fn))) return;
   const where = fn ? `\`${functionName(fn)}()\`` : 'this module';
+  // `from unittest import SkipTest as _Unavailable`: a skip renamed so that it reads as an ordinary error. No
+  // environment gate excuses that: code meant to skip says so, and a library's users get no such exception.
+  const disguise = disguisedSkip(node, ctx);
+  if (disguise && !constantUse) {
+    ctx.report({
+      node,
+      message: `\`${disguise.written}\` in ${where} is \`${disguise.qualified}\` under another name: code under test that raises it turns every test that reaches it into a skip instead of a failure, and the name hides that from a reader. Raise a real error (\`NotImplementedError\`, \`ImportError\`, \`RuntimeError\`) instead.`,
+      severity: 'warning',
+    });
+    return;
+  }
+  if (fn && !constantUse && (isSkipHelper(fn, site.reason) || isDecoratorWrapper(fn))) return;
   if (constantUse) {
     ctx.report({
       node,
@@ -1050,7 +1084,7 @@ export const blanketSkip: Rule = {
         '`@unittest.skip` on a test class or a skip in `setUp` silences every test in its scope at once. A blanket non-strict ' +
         '`pytest.mark.xfail` makes every failure read as expected (with `run=False` the tests do not even run), and a ' +
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
-        '`raise SkipTest` inside the code under test turns each test that exercises it into a skip. A `load_tests` hook that returns an empty ' +
+        '`raise SkipTest` inside the code under test turns each test that exercises it into a skip; renamed so that it reads as an ordinary error (`from unittest import SkipTest as _Unavailable`) it does so under any gate, a missing optional module included. A `load_tests` hook that returns an empty ' +
         '`unittest.TestSuite()` drops every test of its module without a word, and so does `__test__ = False` at module level under pytest; a test the module takes back after defining it (`del test_slugify`, `test_slugify = lambda: None`) is never collected either. The same skip put on every test of a file one by one, a mark kept in a name ' +
         '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif(sys.version_info < (99,))`, `skipif(sys.version_info[0] > 1)`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`; also a constant another module of the scanned project defines and the test imports, `from pkg._compat import HAS_TZDB` with `HAS_TZDB = False` there), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`). ' +
         'A fixture whose first act is `pytest.skip()` skips every test that requests it. A parametrize table whose every case is `pytest.param(..., marks=pytest.mark.skip(...))` reads as a list of cases but runs none of them. The run ends green with the failures hidden.',
