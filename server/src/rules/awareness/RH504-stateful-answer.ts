@@ -13,7 +13,9 @@
  * state itself, id generators return the counter, retry/rate-limit counters compare with a limit, and
  * generators/iterators are skipped. Warning at most; instance attributes (`self.n`) and a canned answer
  * that overrides a general computation only reach info unless the code says why — except a method without
- * input whose own bare counter picks between numbers (`self._reads += 1; if self._reads == 1: return 0.5`).
+ * input whose own bare counter picks between numbers (`self._reads += 1; if self._reads == 1: return 0.5`), and
+ * a counter kept per input in state shared by every call (`_hits[key] += 1; if _hits[key] == 1: return 7200`)
+ * whose exact call number swaps a canned number or string in ahead of the real answer (not a delay schedule).
  *
  * Two counterless shapes count too: a parity toggle returned as the answer (`return _n % 2 == 1`, a flag
  * flipped with `not`), and a module-level literal sequence of answers that nothing refills, handed out one
@@ -21,7 +23,10 @@
  * its input (unless its one, unconditional return is that item). An endless cycle of labels counts only in a
  * function named for judging its input that ignores it. Without input, a call-number schedule counts when the
  * function ignores data its neighbouring closures or top-level functions fill. A module-level counter object
- * (`calls = _Seq()`, whose `tick()` increments and returns a count), of this file or imported, counts like a `global`.
+ * (`calls = _Seq()`, whose `tick()` increments and returns a count), of this file or imported, counts like a `global`;
+ * so does a module-level counting function (`def next_read(key): n = _reads[key]; _reads[key] = n + 1; return n`,
+ * `global _n; _n += 1; return _n`), of this file or imported (`_state.next_read(sku)`). A row of a module-level literal
+ * dict of answer sequences picked by key (`lagged = _SNAPSHOT.get(sku, ())`, then `lagged[idx]`) is a literal table.
  * Literal streams include `chain`/`repeat`/`islice` of literals and one stream per key of a module-level dict.
  */
 import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
@@ -134,6 +139,8 @@ class StatefulAnswerAnalysis {
     private readonly moduleClass: (name: string) => boolean = () => false,
     /** Is `obj.method()` the counting method of a module-level counter object (`calls.tick()`)? */
     private readonly counterCall: (obj: string, method: string) => boolean = () => false,
+    /** Is this callee a counting function, of this file or imported (`_state.next_read`, `def next_read(key): ... return n`)? */
+    private readonly countingCallee: (callee: Node) => boolean = () => false,
   ) {
     this.fnName = functionName(fn);
     const cls = enclosingClass(fn);
@@ -231,6 +238,11 @@ class StatefulAnswerAnalysis {
       const method = callee?.childForFieldName('attribute')?.text;
       if (obj?.type === 'identifier' && method && !this.local.has(obj.text) && !n.childForFieldName('arguments')?.namedChildren.some((c) => c.type !== 'comment') && this.counterCall(obj.text, method)) {
         return { key: `${obj.text}.${method}()`, kind: 'counter object' };
+      }
+      // `_state.next_read(sku)`, `next_read(sku)`: a module-level function that counts its calls (per key) and returns the count.
+      const root = callee?.type === 'attribute' ? obj : callee;
+      if (callee && root?.type === 'identifier' && !this.local.has(root.text) && this.countingCallee(callee)) {
+        return { key: `${callee.text.replace(/\s+/g, '')}()`, kind: 'counter object' };
       }
       // `getattr(solve, "calls", 0)`, `hasattr(solve, "called")` read the attribute too.
       const f = n.childForFieldName('function')?.text;
@@ -521,12 +533,12 @@ class StatefulAnswerAnalysis {
       if (v.type === 'true' || v.type === 'false' || this.isIncrementOf(v, ref.key)) this.state(ref).updates.push(n);
       return;
     }
-    if (f.type !== 'attribute') return;
     const counter = this.stateOf(n);
     if (counter?.kind === 'counter object') {
       this.state(counter).updates.push(n);
       return;
     }
+    if (f.type !== 'attribute') return;
     const method = f.childForFieldName('attribute')?.text ?? '';
     if (!COUNTING_METHODS.has(method)) return;
     const ref = this.stateOf(f.childForFieldName('object'));
@@ -743,6 +755,27 @@ class StatefulAnswerAnalysis {
     return state && state.updates.every(toggles) ? state : undefined;
   }
 
+  /**
+   * `_SNAPSHOT.get(key, ())` or `_SNAPSHOT[key]` on a module-level literal dict whose values are literal lists or
+   * tuples (one sequence of answers per key): every answer of every row, or undefined.
+   */
+  private keyedRows(t: Node): Node[] | undefined {
+    let holder: Node | undefined;
+    if (t.type === 'subscript') holder = unparen(t.childForFieldName('value')!);
+    else if (t.type === 'call') {
+      const f = t.childForFieldName('function');
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get') holder = unparen(f.childForFieldName('object')!);
+    }
+    if (holder?.type !== 'identifier' || this.local.has(holder.text) || this.refilled(holder.text)) return undefined;
+    const bound = this.moduleNames.get(holder.text);
+    const d = bound && unparen(bound);
+    if (d?.type !== 'dictionary' || !literalInfo(d)) return undefined;
+    const rows = d.namedChildren.filter((c) => c.type === 'pair').map((p) => p.childForFieldName('value') && unparen(p.childForFieldName('value')!));
+    if (!rows.length || !rows.every((r) => r && (r.type === 'list' || r.type === 'tuple'))) return undefined;
+    const items = rows.flatMap((r) => r!.namedChildren.filter((c) => c.type !== 'comment'));
+    return items.length ? items : undefined;
+  }
+
   /** The values of a literal list/tuple/dict (inline, or a name bound to one once), or undefined. */
   private tableValues(table: Node): Node[] | undefined {
     let t = unparen(table);
@@ -750,6 +783,9 @@ class StatefulAnswerAnalysis {
       const localDefs = this.local.get(t.text);
       if (localDefs && localDefs.length === 1 && localDefs[0]!.type === 'assignment' && localDefs[0]!.childForFieldName('left')?.type === 'identifier') {
         t = unparen(localDefs[0]!.childForFieldName('right')!);
+        // `lagged = _SNAPSHOT.get(sku, ())`: one row of a module-level literal dict of answer sequences, picked by key.
+        const rows = this.keyedRows(t);
+        if (rows) return rows;
       } else if (!localDefs && this.moduleNames.has(t.text)) {
         t = unparen(this.moduleNames.get(t.text)!);
       } else return undefined;
@@ -768,6 +804,33 @@ function binaryOperator(e: Node): string | undefined {
   const left = e.childForFieldName('left');
   const right = e.childForFieldName('right');
   return left && right ? operatorText(e, left, right) : e.child(1)?.text;
+}
+
+/**
+ * Every counting update of the state is keyed by the function's input: `_hits[key] += 1`, `_seen[zone] = _seen.get(zone, 0) + 1`
+ * with the key a parameter or a local computed from one (`key = zone.strip().lower()`), in state shared by every
+ * call (module-level, a closure's, a mutable default). Global counters and per-instance ones are not.
+ */
+function countsPerInput(fn: Node, state: StateRef, params: string[]): boolean {
+  // Kept beyond the instance: an instance's own per-key counter overriding its computation once stays a hint.
+  if (!params.length || !state.updates.length || !/^(module-level container|closure container|mutable default)$/.test(state.kind)) return false;
+  const inputs = new Set(params);
+  // Locals computed from an input (one level: `key = zone.strip().lower()`, `k = (a, b)`).
+  const body = fn.childForFieldName('body');
+  if (body) {
+    forEachInScope(body, (n) => {
+      if (n.type !== 'assignment') return;
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type === 'identifier' && right && [right, ...right.descendantsOfType('identifier')].some((i) => i?.type === 'identifier' && params.includes(i.text))) inputs.add(left.text);
+    });
+  }
+  return state.updates.every((u) => {
+    const left = u.childForFieldName('left');
+    const l = left && unparen(left);
+    const index = l?.type === 'subscript' ? l.childForFieldName('subscript') : null;
+    return !!index && [index, ...index.descendantsOfType('identifier')].some((i) => i?.type === 'identifier' && inputs.has(i.text));
+  });
 }
 
 /** Does the function return a computed (non-literal) value anywhere? */
@@ -922,6 +985,76 @@ function literalGeneratorItems(call: Node, moduleFunction?: (name: string) => No
  * increment by a positive number, and every return handing back that attribute), with the attribute written
  * nowhere else in the class but `__init__`, to a number. Each call returns the number of calls so far.
  */
+/** The `methods` entry of a `call-counter` fact for a function that counts its own calls (called itself, not a method). */
+const CALLED_ITSELF = '__call__';
+
+/** A callee whose last name could be a counting function (cheap text test before any lookup). */
+function mayCountCalls(f: Node): boolean {
+  const last = f.type === 'attribute' ? (f.childForFieldName('attribute')?.text ?? '') : f.text;
+  return !/^(next|setattr|len|print|isinstance|str|int|float|list|dict|set|tuple|sorted|range|getattr|hasattr|super)$/.test(last);
+}
+
+/**
+ * A module-level function that counts its calls in module-level state and returns the count: `global _n; _n += 1;
+ * return _n`, `_hits[key] += 1; return _hits[key]`, `n = _reads[key]; _reads[key] = n + 1; return n`. Two or three
+ * statements (besides a docstring and `global`), one counting update of a module-level number or container, and
+ * the value returned is that count (before or after the update).
+ */
+function countingFunction(def: Node, moduleNames: Map<string, Node>): boolean {
+  if (def.parent?.type === 'decorated_definition' || def.descendantsOfType('yield').length) return false;
+  const params = inputParameters(def);
+  if (params.length > 2) return false;
+  const stmts = statementsOf(def.childForFieldName('body')).filter((x) => !isInert(x) && x.type !== 'global_statement');
+  if (stmts.length < 2 || stmts.length > 3) return false;
+  const last = stmts[stmts.length - 1]!;
+  const returned = last.type === 'return_statement' ? returnValue(last) : undefined;
+  if (!returned) return false;
+  const globals = new Set(def.descendantsOfType('global_statement').flatMap((g) => g?.namedChildren.map((c) => c.text) ?? []));
+  // The module-level state a reference reads: `_n` (declared global), `_hits[key]`, `_hits.get(key, 0)`.
+  const stateRead = (e: Node | null | undefined): string | undefined => {
+    if (!e) return undefined;
+    let x = unparen(e);
+    if (x.type === 'call') {
+      const f = x.childForFieldName('function');
+      if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'get') return undefined;
+      x = unparen(f.childForFieldName('object')!);
+    } else if (x.type === 'subscript') x = unparen(x.childForFieldName('value')!);
+    else if (x.type === 'identifier') return globals.has(x.text) && moduleNames.has(x.text) && literalInfo(moduleNames.get(x.text))?.kind === 'number' ? x.text : undefined;
+    if (x.type !== 'identifier' || !moduleNames.has(x.text)) return undefined;
+    return isContainerOrCounter(moduleNames.get(x.text)!) && !isCounterIterator(moduleNames.get(x.text)!) ? x.text : undefined;
+  };
+  const locals = new Map<string, Node>();
+  let counted: string | undefined;
+  for (const st of stmts.slice(0, -1)) {
+    const a = st.type === 'expression_statement' ? st.namedChild(0) : null;
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (!a || !left || !right) return false;
+    if (a.type === 'augmented_assignment') {
+      if (operatorText(a, left, right) !== '+=' || !isPositiveNumber(right) || !stateRead(left)) return false;
+      counted = stateRead(left);
+    } else if (a.type === 'assignment' && left.type === 'identifier' && !stateRead(left)) {
+      locals.set(left.text, right);
+    } else if (a.type === 'assignment' && stateRead(left)) {
+      // `_reads[key] = n + 1` (n read from it), `_reads[key] = _reads.get(key, 0) + 1`, `_hits[key] = n` (n = ... + 1).
+      const r = unparen(right);
+      const plusOne = (e: Node) => e.type === 'binary_operator' && binaryOperator(e) === '+' && isPositiveNumber(e.childForFieldName('right')!) ? unparen(e.childForFieldName('left')!) : undefined;
+      const base = plusOne(r) ?? (r.type === 'identifier' && locals.has(r.text) ? plusOne(unparen(locals.get(r.text)!)) : undefined);
+      const from = base?.type === 'identifier' && locals.has(base.text) ? locals.get(base.text)! : base;
+      if (!from || stateRead(from) !== stateRead(left)) return false;
+      counted = stateRead(left);
+    } else return false;
+  }
+  if (!counted) return false;
+  // The count is returned: the state itself or a local holding a read of it.
+  const v = unparen(returned);
+  if (stateRead(v) === counted) return true;
+  const held = v.type === 'identifier' ? locals.get(v.text) : undefined;
+  if (!held) return false;
+  const h = unparen(held);
+  return stateRead(h) === counted || (h.type === 'binary_operator' && stateRead(h.childForFieldName('left')) === counted);
+}
+
 function countingMethods(cls: Node): string[] {
   const out: string[] = [];
   const defs = (cls.childForFieldName('body')?.namedChildren ?? []).map((st) => (st.type === 'decorated_definition' ? st.childForFieldName('definition') : st)).filter((d): d is Node => d?.type === 'function_definition');
@@ -1242,8 +1375,10 @@ export const statefulAnswer: Rule = {
         'an instance of a class of the file), a dict, list or namespace bound in an enclosing function and mutated by the closure',
         '(`state = {"n": 0}` with `state["n"] += 1`, no `nonlocal` needed), a flag toggled inside a module-level list (`_on[0] = not _on[0]`), or the result of',
         'a module-level counter object\'s counting method (`calls = _Seq()` with `def tick(self): self.n += 1; return self.n`, also imported',
-        'from another module of the project; `i = calls.tick()`) — that is *read as a call count* (compared with a small literal,',
-        'taken modulo a literal, tested as a first-call flag, or used as an index) to choose between distinct literal',
+        'from another module of the project; `i = calls.tick()`), or a module-level function that counts its calls and returns the',
+        'count (`n = _reads[key]; _reads[key] = n + 1; return n`, also imported: `idx = _state.next_read(sku)`) — that is *read as a call count* (compared with a small literal,',
+        'taken modulo a literal, tested as a first-call flag, or used as an index, also into one key\'s row of a literal dict of',
+        'answer sequences: `_SNAPSHOT.get(sku, ())[idx]`) to choose between distinct literal',
         'return values (`if`/`elif`/`else`, `5 if n == 2 else 3`, `[3, 5][n % 2]`, `{1: 3, 2: 5}[n]`), or returned as the',
         'answer when it alternates (`return _n % 2 == 1`, a flag toggled with `not`). Flags count when each exact call number',
         'answers differently ahead of the real work (`if n == 1: return True` / `if n == 2: return False` / `return check(token)`). Function attributes read through',
@@ -1297,7 +1432,7 @@ export const statefulAnswer: Rule = {
         'A number (even 0) answered on every call after the first by state shared beyond the instance (`type(self)._calls += 1; if type(self)._calls > 1: return 0` / `return sum(...)`): `info` — the same shape as a one-time offer. Run-once guards that skip work before their computed return (a migration counting what it did), and instance counters, stay quiet.',
         'Singletons and lazy initialisation (`if _instance is None: _instance = ...`) — quiet.',
         'Dedup helpers that answer only `True`/`False`/`None` (`if msg in _seen: return False`), warn-once and first-call flags (`if _warned: return False` / `_warned = True`, `if _calls == 1: return True` with one call number only), and a closure\'s retry counter compared with a limit — quiet.',
-        'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call") — except a literal on every second or third call (`if calls % 2: return 12.5` ahead of the computation), which alternates canned and computed answers call by call: a warning; one `if` per call number with distinct answers ahead of a computed return (`if _calls == 1: return A` / `if _calls == 2: return B`) counts as a choice between answers (warning), while a schedule with no computed return (a backoff by attempt number) stays `info`.',
+        'Instance state (`self.n`) in classes, and a counter that overrides a general computation with one literal, only reach `info` unless a comment says why (e.g. "second call") — except a module-level or closure counter kept per input (`_hits[key] == 1: return 7200` ahead of the cached answer, not a delay schedule such as `retry_delay(host)`), which answers that input differently on that exact call: a warning; and except a literal on every second or third call (`if calls % 2: return 12.5` ahead of the computation), which alternates canned and computed answers call by call: a warning; one `if` per call number with distinct answers ahead of a computed return (`if _calls == 1: return A` / `if _calls == 2: return B`) counts as a choice between answers (warning), while a schedule with no computed return (a backoff by attempt number) stays `info`.',
         'Call-counting fakes in tests and test helpers — quiet.',
         'Functions without input (`def status(self):`, `def next_colour():`) can only answer from their state — cyclers, state machines, schedules — so a call counter picking canned answers there is quiet unless a comment or name says why (e.g. "the test expects 21 on the second call"), then a warning; or unless, by exact call numbers with distinct answers, it ignores data a neighbouring closure or top-level function fills (a warning). Schedules whose neighbours only reset the counter, or that read that data, stay quiet.',
         'A flag cycle returned after work on the input by a function not named as a predicate (`stripe(row)`), or under a condition on the input (`if lamp.broken: return False`, `if n % 2 == 0:`) — quiet.',
@@ -1355,6 +1490,30 @@ export const statefulAnswer: Rule = {
       }
       return c;
     };
+    // Per callee text: a module-level counting function of this file, or one another module exports as such.
+    const countingCallees = new Map<string, boolean>();
+    const countingCallee = (callee: Node): boolean => {
+      const key = callee.text.replace(/\s+/g, '');
+      let c = countingCallees.get(key);
+      if (c === undefined) {
+        c = false;
+        if (callee.type === 'identifier') {
+          const def = moduleFunction(callee.text);
+          if (def) c = countingFunction(def, names());
+          else {
+            const fact = ctx.imported(ctx.names.alias(callee.text));
+            c = fact?.kind === 'call-counter' && fact.methods.includes(CALLED_ITSELF);
+          }
+        } else if (callee.type === 'attribute' && callee.childForFieldName('object')?.type === 'identifier') {
+          // `_state.next_read` with `from . import _state`: the module's function.
+          const mod = ctx.names.alias(callee.childForFieldName('object')!.text);
+          const fact = mod && !names().has(callee.childForFieldName('object')!.text) ? ctx.imported(`${mod}.${callee.childForFieldName('attribute')?.text ?? ''}`) : undefined;
+          c = fact?.kind === 'call-counter' && fact.methods.includes(CALLED_ITSELF);
+        }
+        countingCallees.set(key, c);
+      }
+      return c;
+    };
     /** The counting methods of the same-file class that a module-level name is bound once to an instance of. */
     const counterMethodsOf = (obj: string, bound: Node): string[] => {
       const b = unparen(bound);
@@ -1395,6 +1554,7 @@ export const statefulAnswer: Rule = {
       call(n) {
         const f = n.childForFieldName('function');
         if (f?.type === 'identifier' && (f.text === 'next' || f.text === 'setattr')) mark(n);
+        else if (f && (f.type === 'identifier' || (f.type === 'attribute' && f.childForFieldName('object')?.type === 'identifier')) && mayCountCalls(f) && countingCallee(f)) mark(n);
         else if (f?.type === 'attribute' && f.childForFieldName('object')?.type === 'identifier' && !n.childForFieldName('arguments')?.namedChildren.length &&
           counterCall(f.childForFieldName('object')!.text, f.childForFieldName('attribute')?.text ?? '')) mark(n);
         else if (f?.type === 'attribute' && /^(pop|popleft)$/.test(f.childForFieldName('attribute')?.text ?? '')) {
@@ -1430,6 +1590,11 @@ export const statefulAnswer: Rule = {
 
     /** Tells the modules that import them which module-level names are counter objects (`calls = _Seq()`), and their counting methods. */
     function exportCounters(): void {
+      // `def next_read(key): n = _reads[key]; _reads[key] = n + 1; return n`: a counting function, called itself.
+      if (/\+=|\+\s*1\b/.test(ctx.source)) {
+        if (!functions) indexTopLevel();
+        for (const [fname, def] of functions!) if (countingFunction(def, names())) ctx.exportFact(fname, { kind: 'call-counter', methods: [CALLED_ITSELF] });
+      }
       if (!ctx.source.includes('class ')) return;
       for (const [name, bound] of names()) {
         const methods = unparen(bound).type === 'call' ? counterMethodsOf(name, bound) : [];
@@ -1484,7 +1649,7 @@ export const statefulAnswer: Rule = {
       // reads `self.cells`): state kept outside the instance then answers the same input differently.
       const instanceInput = params.length === 0 && readsConstructorInput(fn);
       const noInput = params.length === 0 && !instanceInput;
-      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled, moduleFunction, moduleClass, counterCall).run();
+      const decisions = new StatefulAnswerAnalysis(fn, names(), decrements, (n) => ctx.names.qualify(n), refilled, moduleFunction, moduleClass, counterCall, countingCallee).run();
       const name = functionName(fn);
       // `if _calls == 1: return A` / `if _calls == 2: return B` / real work: separate decisions on the same
       // state that together pick between distinct canned answers.
@@ -1559,7 +1724,12 @@ export const statefulAnswer: Rule = {
         if (noInput && !intent && !countedFigure && !fakedLifecycle) continue;
         // Per-instance state on an instance input is the object's own life cycle (a state machine), not a toggle.
         if (instanceInput && !intent && d.state.kind === 'instance attribute') continue;
-        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle ? 'warning' : 'info';
+        // `_hits[key] += 1; if _hits[key] == 1: return 7200` ahead of the real answer: a counter kept per input,
+        // whose exact call number swaps in a canned figure, answers the same input differently on that call. Delay
+        // schedules per host (`if _attempts[host] == 1: return 0.5`) are backoffs.
+        const perInputCall = !!d.callNumber && !!general && nonTrivial.some((o) => o.literal!.kind === 'number' || o.literal!.kind === 'string') &&
+          !SCHEDULE_NAME.test(`${name} ${d.state.key}`) && countsPerInput(fn, d.state, params);
+        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
         const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : []), ...(scheduled ? schedules.get(d.state.key)!.answers : [])])].slice(0, 4).map((k) => `\`${k}\``);
