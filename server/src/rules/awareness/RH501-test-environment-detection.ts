@@ -13,7 +13,8 @@
  *   uses the test framework it detected (`sys.modules["pytest"].ExceptionInfo`), a parameterless
  *   configuration predicate.
  * Quiet in tests, test infrastructure and test-helper modules (`testing/`, `pytest_*` plugins).
- * Scans of the environment's names for pytest's prefix count as reads of its variables. A separate check:
+ * Scans of the environment's names for pytest's prefix count as reads of its variables, and so does a read by a loop
+ * variable over a literal table of names that includes one of pytest's (`any(os.environ.get(k) for k in ("CI", "PYTEST_CURRENT_TEST"))`). A separate check:
  * `if isinstance(x, mock.Mock): return 200` (a test double recognised, a canned non-flag value returned) — warning.
  * Names and functions that hold a check (`IN_PYTEST = ...`, `def _under_test(): return ...`) count too.
  */

@@ -17,7 +17,7 @@ import { fromImports } from '../../engine/exports';
 import type { NameResolver } from '../../engine/names';
 import type { RuleContext } from '../../engine/rule';
 import { MentionedWords, rememberingLast, spellsByValue, type AnchoredWord } from '../../engine/prefilter';
-import { valueOf } from '../harness/helpers';
+import { literalLoopValues, valueOf } from '../harness/helpers';
 
 // ---------------------------------------------------------------------------------------------------
 // Text filter
@@ -713,7 +713,10 @@ export function builtText(n: Node | null | undefined, depth = 0): string | undef
 
 /** The environment variable an argument names, if one of pytest's (also when built from literals; see builtText). */
 function namesTestEnvVar(n: Node | null | undefined): boolean {
-  return TEST_ENV_VAR.test(builtText(n) ?? '');
+  if (TEST_ENV_VAR.test(builtText(n) ?? '')) return true;
+  // `any(os.environ.get(k) for k in ("CI", "PYTEST_CURRENT_TEST"))`: a loop variable over literal names, one of them pytest's.
+  const u = n && unparen(n);
+  return u?.type === 'identifier' && (literalLoopValues(u)?.some((v) => TEST_ENV_VAR.test(stringValue(v) ?? '')) ?? false);
 }
 
 /** A read of `os.environ` / `os.getenv` (or a copy of the environment) naming a pytest variable. */
