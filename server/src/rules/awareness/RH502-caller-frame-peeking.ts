@@ -7,7 +7,8 @@
  *
  * Frame access is also how debuggers, loggers, `warnings`, `doctest` and namespace helpers work, so
  * the rule separates *looking for the answer* from *introspection*:
- * - error: a caller variable read by an answer-like name (`expected`, `answer`, `result`...), a search of
+ * - error: a caller variable read by an answer-like name (`expected`, `answer`, `result`...; also a loop over a
+ *   literal table of such names, inline or bound to a name: `for name in _HINT_NAMES: if name in ns:`), a search of
  *   the caller's variables whose hit is returned, or a caller's source line / heap scan in a function
  *   whose literals talk about `assert`, `==`, "expected" or "answer";
  * - info: any other read of a caller's namespace or source line (debuggers, `bmat`-style evaluation in
@@ -20,7 +21,7 @@ import type { NameResolver } from '../../engine/names';
 import { isTestHelperPath, isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { valueOf } from '../harness/helpers';
+import { literalLoopValues, valueOf } from '../harness/helpers';
 import { ANSWER_KEY, ANSWER_WORD, FrameScope, literalsIn, mentionsAwarenessWords, short, TRIGGER_WORDS, type FrameKind } from './env-helpers';
 
 type Strength = 'strong' | 'weak';
@@ -174,6 +175,13 @@ function loopDefaultStrings(id: Node): string[] | undefined {
   return undefined;
 }
 
+/** The strings a loop variable takes from a literal table bound once to a name, in the function or at module level. */
+function boundLoopStrings(id: Node): string[] | undefined {
+  const u = unparen(id);
+  const values = u.type === 'identifier' ? literalLoopValues(u)?.map((v) => stringValue(v)) : undefined;
+  return values?.every((x) => x !== undefined) ? (values as string[]) : undefined;
+}
+
 function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<string>, returns: Node[]): Read | undefined {
   const p = use.parent;
   const keyRead = (keyNode: Node | undefined, at: Node): Read | undefined => {
@@ -183,7 +191,8 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
       return { node: at, strength: ANSWER_KEY.test(key) || reachesAnswer(at) ? 'strong' : 'weak', kind: 'key', key };
     }
     // `for key in ("expected", "want"): if key in ns: return ns[key]`: the keys the loop tries.
-    const tried = keyNode ? (loopLiteralStrings(keyNode) ?? loopDefaultStrings(keyNode)) : undefined;
+    // Also a table bound once to a name (`_HINT_NAMES = ("expected", "want")` then `for name in _HINT_NAMES`).
+    const tried = keyNode ? (loopLiteralStrings(keyNode) ?? loopDefaultStrings(keyNode) ?? boundLoopStrings(keyNode)) : undefined;
     const answerKey = tried?.find((k) => ANSWER_KEY.test(k));
     if (answerKey) return { node: at, strength: 'strong', kind: 'key', key: answerKey };
     const u = keyNode && unparen(keyNode);
