@@ -13,6 +13,11 @@
  * out (`unittest.mock.ANY`). Also contradictory orderings: a class whose `__lt__` and `__gt__` (or `__le__` and
  * `__ge__`) both always answer yes, so every ordering/tolerance assertion passes (same role policy), and
  * a `@dataclass` (or attrs) class whose every field is `compare=False`, so its generated `__eq__` compares nothing.
+ * Also `all(True for _ in fields)` (every element true), `x is not None` on a value that cannot be `None` (`diff =
+ * self - other` with the class's own `__sub__` building a new instance), and an `__eq__` that admits builtin types
+ * and answers `True` for them (`if not isinstance(other, (str, int)): return NotImplemented` then `return True`;
+ * error when code here hands the instance out). A comparison a factory builds and a metaclass or class decorator
+ * installs is reported once, at the generated function.
  */
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
@@ -296,7 +301,7 @@ export const alwaysTrueEquality: Rule = {
     };
     // `if isinstance(other, Point): return ...` then `return True`: equal to every other type.
     const reportForeignFallbacks = () => {
-      for (const f of foreignTypeFallbacks(ctx.root)) {
+      for (const f of foreignTypeFallbacks(ctx.root, ctx.names)) {
         const role = ctx.roleAt(f.method);
         const testSide = isTestSide(role);
         const support = !testSide && ctx.facts.importsTestFramework;
@@ -307,6 +312,21 @@ export const alwaysTrueEquality: Rule = {
         // hands the class out as a result (`return Ratio(...)`), where a test compares it.
         const handedOut = new RegExp(`\\breturn\\s+${name}\\(`).test(ctx.source);
         const weak = f.kind === 'except' && !handedOut;
+        if (f.kind === 'builtin-types') {
+          // Equal to every string or number: a placeholder is harmless until code here returns it as a value
+          // (`return UNSET` for a missing key), where `assert cfg.get(k) == 10` then passes without a value.
+          const built = handedOut || returnsInstance(ctx.root, name);
+          const returned = built ? [] : returnedSingletons(ctx.root, name);
+          const given = built || returned.length > 0;
+          const types = f.admitted!.map((t) => `\`${t}\``).join(', ');
+          ctx.report({
+            node: f.method.childForFieldName('name')!,
+            message: `\`${name}.__eq__\` returns \`True\` for every ${types} it is compared with, without looking at the value, so \`assert result == 10\` or \`== "x"\` passes when \`result\` is one of these${given ? (returned.length ? ` (and code here returns \`${returned[0]!.namedChildren.find((c) => c.type !== 'comment')?.text ?? name}\` as a result)` : ' (and code here returns instances as results)') : ''}${testSide ? ' (in test code)' : support ? ' (in a test-support module that imports a test framework)' : ''}.`,
+            severity: testSide || support || !given ? 'info' : 'error',
+            related: [{ node: f.guard, message: 'admits these builtin types' }, { node: f.fallback, message: 'answers `True` without comparing' }, ...returned.slice(0, 2).map((r) => ({ node: r, message: 'handed out as a result here' }))],
+          });
+          continue;
+        }
         ctx.report({
           node: f.method.childForFieldName('name')!,
           message: `\`${name}.__eq__\` returns \`True\` ${how}, so \`assert result == expected\` passes whenever \`expected\` is a tuple, dict, string or anything else${testSide ? ' (in test code)' : support ? ' (in a test-support module that imports a test framework)' : ''}. Return \`NotImplemented\` (or \`False\`) for other types.`,
@@ -343,6 +363,7 @@ export const alwaysTrueEquality: Rule = {
         // or a name built at run time for a setattr-like call (`setattr(C, f"__{op}__", f)`).
         if (!named && !spelledByValue(ctx, DUNDER_TEXT) && !mayBuildDunderName(ctx.source, ctx.root)) return;
         const { overrides, classes } = analyseEquality(ctx.root, ctx.names, ctx.source);
+        const generatedReported = new Set<number>();
         for (const o of overrides) {
           if (!o.spoofs) continue;
           const owner = o.owner;
@@ -431,12 +452,80 @@ export const alwaysTrueEquality: Rule = {
           }
           if (ne) related.push({ node: ne.reportNode, message: `\`__ne__\` always returns \`${answerText(ne)}\` as well` });
           const fix = removalFix(o, ne, ctx.source);
-          ctx.report({ node: o.reportNode, message: `${subject(o)} ${effect(o)}${context}.`, severity, related, ...(fix ? { fix } : {}) });
+          let node = o.reportNode;
+          const generator = generatingFunction(o);
+          if (generator) {
+            // A comparison built by a factory and installed from elsewhere (a metaclass or class decorator calling
+            // `_make_eq(fields)`): the install line shows only the factory's name, and every class it builds
+            // shares the one constant answer; point at the generated function, once.
+            if (generatedReported.has(o.impl.id)) continue;
+            generatedReported.add(o.impl.id);
+            node = o.impl.childForFieldName('name') ?? o.impl;
+            for (const other of overrides) {
+              if (other.spoofs && other.impl.id === o.impl.id) related.push({ node: other.reportNode, message: `installed here, through \`${generator}(...)\`` });
+            }
+          }
+          const who = generator ? `\`${generator}()\` builds a \`${o.dunder}\` (installed on classes from outside it) that` : subject(o);
+          ctx.report({ node, message: `${who} ${effect(o)}${context}.`, severity, related, ...(fix ? { fix } : {}) });
         }
       },
     };
   },
 };
+
+/**
+ * The factory whose call produced an override's implementation, when that implementation is a def nested in
+ * a module-level function (`def _make_eq(fields): def __eq__(self, other): ...; return __eq__`) and is
+ * installed from outside that function (a metaclass's `ns.setdefault("__eq__", _make_eq(fields))`, a class
+ * decorator's `setattr(cls, "__eq__", _make_eq(...))`). Undefined for lambdas, module-level defs and
+ * class-body installs (`__eq__ = tolerant(_eq)`), which are reported where they are written.
+ */
+function generatingFunction(o: ComparisonOverride): string | undefined {
+  if (o.form !== 'namespace-entry' && o.form !== 'setattr' && o.form !== 'attribute-assignment') return undefined;
+  if (o.impl.type !== 'function_definition') return undefined;
+  const outer = o.impl.parent?.type === 'block' ? o.impl.parent.parent : undefined;
+  const top = outer?.parent?.type === 'decorated_definition' ? outer.parent : outer;
+  if (outer?.type !== 'function_definition' || top?.parent?.type !== 'module') return undefined;
+  for (let p: Node | null = o.reportNode; p; p = p.parent) if (p.id === outer.id) return undefined;
+  return outer.childForFieldName('name')?.text;
+}
+
+/** Does a `return` hand out a new instance of the class, also as one arm of `or`/`if`-`else` (`return found or Missing()`)? */
+function returnsInstance(root: Node, cls: string): boolean {
+  const arms = (v: Node): Node[] => {
+    const u = unparen(v);
+    if (u.type === 'boolean_operator') return [...arms(u.childForFieldName('left')!), ...arms(u.childForFieldName('right')!)];
+    if (u.type === 'conditional_expression') return [u.namedChildren[0], u.namedChildren[2]].filter((x): x is Node => !!x).flatMap(arms);
+    return [u];
+  };
+  return root.descendantsOfType('return_statement').some((r) => {
+    const v = r?.namedChildren.find((c) => c.type !== 'comment');
+    return !!v && arms(v).some((a) => a.type === 'call' && a.childForFieldName('function')?.text === cls);
+  });
+}
+
+/**
+ * `return UNSET` statements (of any function) where the module binds `UNSET` once, to `Cls()`: the class's
+ * singleton handed out as a result.
+ */
+function returnedSingletons(root: Node, cls: string): Node[] {
+  const singletons = new Set<string>();
+  const counts = new Map<string, number>();
+  for (const stmt of root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    if (left?.type !== 'identifier') continue;
+    counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
+    const right = unparen(a!.childForFieldName('right') ?? left);
+    if (right.type === 'call' && right.childForFieldName('function')?.text === cls) singletons.add(left.text);
+  }
+  const out: Node[] = [];
+  for (const r of root.descendantsOfType('return_statement')) {
+    const v = r?.namedChildren.find((c) => c.type !== 'comment');
+    if (r && v && v.type === 'identifier' && singletons.has(v.text) && counts.get(v.text) === 1) out.push(r);
+  }
+  return out;
+}
 
 /** Module-level functions of two or more parameters whose body only returns `True` (a docstring aside). */
 function alwaysTrueComparisons(root: Node): string[] {

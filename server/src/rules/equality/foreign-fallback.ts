@@ -5,6 +5,7 @@
  * whatever tuple, dict or string a test compares it with. Real code answers `NotImplemented` or `False` there.
  */
 import { definitionOf, functionName, parameterNames, unparen, type Node } from '../../engine/ast';
+import type { NameResolver } from '../../engine/names';
 
 export interface ForeignFallback {
   method: Node;
@@ -12,13 +13,23 @@ export interface ForeignFallback {
   fallback: Node;
   /** What leads there: the type guard or the `except` clause. */
   guard: Node;
-  kind: 'type-guard' | 'except';
+  /**
+   * `type-guard`/`except`: `True` for operands of other types; `builtin-types`: `True` for every operand of
+   * the builtin types a guard admits (`if not isinstance(other, (str, int)): return NotImplemented` then
+   * `return True`), so the instance equals every string and number.
+   */
+  kind: 'type-guard' | 'except' | 'builtin-types';
+  /** For `builtin-types`: the builtin types admitted, as written. */
+  admitted?: string[];
 }
+
+/** Builtin and `numbers` value types: every value of one is "equal" when a guard admits it and answers `True`. */
+const VALUE_TYPES = new Set(['str', 'int', 'float', 'bool', 'bytes', 'complex', 'list', 'tuple', 'dict', 'set', 'frozenset', 'numbers.Number', 'numbers.Real', 'numbers.Integral', 'numbers.Complex', 'numbers.Rational', 'decimal.Decimal', 'fractions.Fraction']);
 
 /** Exceptions whose handler, answering `True`, makes every operand lacking the compared attributes equal. */
 const LENIENT_EXCEPTIONS = /^(AttributeError|TypeError|ValueError|KeyError|Exception|BaseException|LookupError)$/;
 
-export function foreignTypeFallbacks(root: Node): ForeignFallback[] {
+export function foreignTypeFallbacks(root: Node, names?: NameResolver): ForeignFallback[] {
   const out: ForeignFallback[] = [];
   for (const cls of root.descendantsOfType('class_definition')) {
     for (const stmt of cls?.childForFieldName('body')?.namedChildren ?? []) {
@@ -28,7 +39,8 @@ export function foreignTypeFallbacks(root: Node): ForeignFallback[] {
       const other = params[1];
       const body = def.childForFieldName('body');
       if (!other || !body) continue;
-      const found = fallbackIn(body.namedChildren.filter((s) => s.type !== 'comment'), other);
+      const stmts = body.namedChildren.filter((s) => s.type !== 'comment');
+      const found = fallbackIn(stmts, other) ?? (names ? builtinTypesAnsweredTrue(stmts, other, names) : undefined);
       if (found) out.push({ method: def, ...found });
     }
   }
@@ -83,5 +95,40 @@ function fallbackIn(stmts: Node[], other: string): Omit<ForeignFallback, 'method
       }
     }
   }
+  return undefined;
+}
+
+/** The builtin value types among the classes `isinstance(other, ...)` tests (`(str, int)`, `numbers.Number`). */
+function admittedValueTypes(cond: Node | null, other: string, negated: boolean, names: NameResolver): string[] {
+  if (!typeTestOf(cond, other, negated)) return [];
+  let c = unparen(cond!);
+  if (negated) c = unparen(c.childForFieldName('argument')!);
+  const second = c.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment')[1];
+  if (!second || !names.is(c.childForFieldName('function'), 'builtins.isinstance')) return [];
+  const types = unparen(second).type === 'tuple' ? unparen(second).namedChildren.filter((t) => t.type !== 'comment') : [second];
+  return types.filter((t) => VALUE_TYPES.has((names.qualify(t) ?? t.text).replace(/^builtins\./, ''))).map((t) => t.text);
+}
+
+function isDeferral(s: Node | undefined): boolean {
+  const v = s?.type === 'return_statement' ? s.namedChildren.find((c) => c.type !== 'comment') : undefined;
+  return !!v && (unparen(v).text === 'NotImplemented' || unparen(v).type === 'false');
+}
+
+/**
+ * `if not isinstance(other, (str, int)): return NotImplemented` followed only by `return True`, or a
+ * leading `if isinstance(other, (str, int)): return True`: the instance equals every value of those
+ * builtin types, whatever it holds. A guard on the class's own type stays quiet (all instances equal).
+ */
+function builtinTypesAnsweredTrue(stmts: Node[], other: string, names: NameResolver): Omit<ForeignFallback, 'method'> | undefined {
+  // A docstring first is not a statement that decides anything.
+  const body = stmts[0]?.type === 'expression_statement' && stmts[0].namedChild(0)?.type === 'string' ? stmts.slice(1) : stmts;
+  const [first, second] = body;
+  if (first?.type !== 'if_statement' || first.childForFieldName('alternative')) return undefined;
+  const cond = first.childForFieldName('condition');
+  const then = onlyStatement(first.childForFieldName('consequence'));
+  let admitted = admittedValueTypes(cond, other, true, names);
+  if (admitted.length && isDeferral(then) && body.length === 2 && isTrueReturn(second)) return { fallback: second!, guard: first, kind: 'builtin-types', admitted };
+  admitted = admittedValueTypes(cond, other, false, names);
+  if (admitted.length && isTrueReturn(then)) return { fallback: then!, guard: first, kind: 'builtin-types', admitted };
   return undefined;
 }

@@ -168,6 +168,12 @@ function comparisonTruth(n: Node, names?: NameResolver, recv?: Receiver): Truth 
   // `abs(self - other) <= self.TOLERANCE` with an infinite tolerance: every number is within it.
   if (names && (op === '<=' || op === '<') && infiniteValue(b, names, recv)) return 'truthy';
   if (names && (op === '>=' || op === '>') && infiniteValue(a, names, recv)) return 'truthy';
+  // `diff is not None` where `diff = self - other` and the class's `__sub__` always builds a new instance:
+  // a value that cannot be `None` makes the test a constant.
+  if (op === 'is' || op === 'is not') {
+    const other = b.type === 'none' ? a : a.type === 'none' ? b : undefined;
+    if (other && other.type !== 'none' && neverNone(other, names, recv, 0)) return op === 'is' ? 'falsy' : 'truthy';
+  }
   const la = literalOf(a);
   const lb = literalOf(b);
   if (!la || !lb) return 'unknown';
@@ -175,6 +181,102 @@ function comparisonTruth(n: Node, names?: NameResolver, recv?: Receiver): Truth 
   return r === undefined ? 'unknown' : r ? 'truthy' : 'falsy';
 }
 
+
+/** Binary operators and the dunder Python calls on the left operand first. */
+const OPERATOR_DUNDERS: Readonly<Record<string, string>> = {
+  '+': '__add__', '-': '__sub__', '*': '__mul__', '/': '__truediv__', '//': '__floordiv__', '%': '__mod__',
+  '**': '__pow__', '@': '__matmul__', '&': '__and__', '|': '__or__', '^': '__xor__', '<<': '__lshift__', '>>': '__rshift__',
+};
+const VALUE_BUILTINS = ['builtins.len', 'builtins.str', 'builtins.int', 'builtins.float', 'builtins.bool', 'builtins.tuple', 'builtins.list', 'builtins.dict', 'builtins.set', 'builtins.frozenset', 'builtins.repr', 'builtins.isinstance', 'builtins.type', 'builtins.id'];
+
+/**
+ * Can `n` never evaluate to `None`? Literals, displays and comprehensions, `not`/identity/membership tests,
+ * builtin constructors, a new instance of a class of the file (no `__new__` or metaclass on it or its
+ * bases of the file, no base from elsewhere), a name bound once to such a value, and `self <op> x` when
+ * the class's own operator method (not overridden by a subclass here) always returns such a value. Used
+ * only to decide `x is None` tests inside comparison methods.
+ */
+function neverNone(node: Node, names: NameResolver | undefined, recv: Receiver | undefined, depth: number): boolean {
+  if (depth > 6) return false;
+  const n = unparen(node);
+  switch (n.type) {
+    case 'integer':
+    case 'float':
+    case 'string':
+    case 'concatenated_string':
+    case 'true':
+    case 'false':
+    case 'tuple':
+    case 'list':
+    case 'set':
+    case 'dictionary':
+    case 'list_comprehension':
+    case 'set_comprehension':
+    case 'dictionary_comprehension':
+    case 'generator_expression':
+    case 'lambda':
+    case 'not_operator':
+      return true;
+    case 'comparison_operator': {
+      const ops = n.children.filter((c) => !c.isNamed).map((c) => c.type);
+      return ops.length > 0 && ops.every((o) => o === 'is' || o === 'in' || o === 'not' || o === 'is not' || o === 'not in');
+    }
+    case 'identifier': {
+      const v = valueBoundOnce(n);
+      return !!v && neverNone(v, names, recv, depth + 1);
+    }
+    case 'call': {
+      const fn = n.childForFieldName('function');
+      if (!fn || !names) return false;
+      if (names.is(fn, ...VALUE_BUILTINS)) return true;
+      return fn.type === 'identifier' && !!newInstanceOfFileClass(n, fn, names);
+    }
+    case 'binary_operator': {
+      const op = n.children.find((c) => !c.isNamed)?.type ?? '';
+      const dunder = OPERATOR_DUNDERS[op];
+      const left = n.childForFieldName('left');
+      if (!dunder || !recv || !left || !isReceiver(left, recv)) return false;
+      if (subclassesInFile(recv.cls).some((c) => classBodyBinds(c, dunder) || classBodyBinds(c, `__r${dunder.slice(2)}`))) return false;
+      const defs = classStatements(recv.cls).filter((st) => st.type === 'function_definition' && st.childForFieldName('name')?.text === dunder);
+      const def = defs.length === 1 && !classStatements(recv.cls).some((st) => st.type !== 'function_definition' && classBodyBindsIn(st, dunder)) ? defs[0]! : undefined;
+      const inner = def ? receiverOf(def) : undefined;
+      if (!def || !inner || canCompleteNormally(def)) return false;
+      const rets = returnsOf(def);
+      return rets.length > 0 && rets.every((r) => {
+        const v = returnValue(r);
+        return !!v && neverNone(v, names, inner, depth + 1);
+      });
+    }
+    default:
+      return false;
+  }
+}
+
+/** Does a class-body statement other than a def bind `name` (`__sub__ = other_impl`)? */
+function classBodyBindsIn(stmt: Node, name: string): boolean {
+  const assign = stmt.type === 'expression_statement' ? stmt.namedChild(0) : undefined;
+  return assign?.type === 'assignment' && assignmentChain(assign).targets.some((t) => t.type === 'identifier' && t.text === name);
+}
+
+/**
+ * The class a call `Cls(...)` builds a fresh instance of, when that is all it can return: a module-level class
+ * of the file bound once, with no `__new__` and no metaclass, whose bases are builtins or such classes.
+ */
+function newInstanceOfFileClass(call: Node, fn: Node, names: NameResolver, depth = 0): Node | undefined {
+  const module = moduleOf(call);
+  if (!module || depth > 5) return undefined;
+  const bindings = moduleBindingsOf(module, fn.text);
+  const cls = bindings.length === 1 ? bindings[0]! : undefined;
+  if (cls?.type !== 'class_definition' || cls.parent?.id !== module.id) return undefined;
+  const supers = cls.childForFieldName('superclasses');
+  if (supers?.namedChildren.some((c) => c.type === 'keyword_argument')) return undefined;
+  if (classBodyBinds(cls, '__new__')) return undefined;
+  for (const b of baseExpressions(cls)) {
+    if (names.is(b, 'builtins.object', 'builtins.tuple', 'builtins.list', 'builtins.dict', 'builtins.int', 'builtins.str', 'builtins.float')) continue;
+    if (b.type !== 'identifier' || !newInstanceOfFileClass(call, b, names, depth + 1)) return undefined;
+  }
+  return cls;
+}
 
 /**
  * Builtins whose answer for one object cannot change between two calls in one expression (`bool(other)`,
@@ -362,11 +464,14 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
       return 'unknown';
     }
     case 'conditional_expression': {
-      const [a, , b] = n.namedChildren;
+      const [a, cond, b] = n.namedChildren;
       if (!a || !b) return 'unknown';
       const ta = truthAt(a, names, depth + 1, recv);
       const tb = truthAt(b, names, depth + 1, recv);
-      return ta === tb ? ta : 'unknown';
+      if (ta === tb) return ta;
+      // `False if diff is not None else True` with a test that cannot fail: only one branch is ever taken.
+      const tc = cond ? truthAt(cond, names, depth + 1, recv) : 'unknown';
+      return tc === 'truthy' ? ta : tc === 'falsy' ? tb : 'unknown';
     }
     case 'comparison_operator':
       return comparisonTruth(n, names, recv);
@@ -423,6 +528,17 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
         const args = callArguments(n);
         if (args.positional.length === 1 && !args.keywords.size && !args.hasSplat && iteratesNoField(args.positional[0]!, recv)) {
           return names.is(fn, 'builtins.all') ? 'truthy' : 'falsy';
+        }
+      }
+      // `all(True for _ in fields)`: every element it can yield is true (and `all` of nothing is true), so the
+      // answer never depends on what is iterated; `any(False for ...)` likewise never holds.
+      if (names && (names.is(fn, 'builtins.all') || names.is(fn, 'builtins.any'))) {
+        const args = callArguments(n);
+        const g = args.positional.length === 1 && !args.keywords.size && !args.hasSplat ? unparen(args.positional[0]!) : undefined;
+        if (g && (g.type === 'generator_expression' || g.type === 'list_comprehension' || g.type === 'set_comprehension')) {
+          const elem = truthAt(g.childForFieldName('body') ?? g.namedChild(0)!, names, depth + 1, recv);
+          if (names.is(fn, 'builtins.all') && elem === 'truthy') return 'truthy';
+          if (names.is(fn, 'builtins.any') && elem === 'falsy') return 'falsy';
         }
       }
       // `object()` or `Yes()`: a new instance, built from nothing the comparison saw, of a class of this file
@@ -907,9 +1023,9 @@ function statementCompletes(stmt: Node, depth: number): boolean {
  * one in the same function before the test (`matched = True; if matched:`). Module-level names are not
  * followed: a flag like `STRICT = False` is configuration that tests or callers may set.
  */
-function conditionTruth(cond: Node | null | undefined): Truth {
+function conditionTruth(cond: Node | null | undefined, names?: NameResolver, recv?: Receiver): Truth {
   if (!cond) return 'unknown';
-  const t = constantTruth(cond);
+  const t = constantTruth(cond, names, recv);
   const c = unparen(cond);
   if (t !== 'unknown' || c.type !== 'identifier') return t;
   const value = valueBoundOnce(c);
@@ -921,7 +1037,7 @@ function conditionTruth(cond: Node | null | undefined): Truth {
  * (`if True: return True` then `return real`), nor in the alternatives of an `if` whose condition is
  * always true, nor in the body of one whose condition is always false.
  */
-function reachable(node: Node, body: Node): boolean {
+function reachable(node: Node, body: Node, names?: NameResolver, recv?: Receiver): boolean {
   for (let cur = node; cur.id !== body.id; ) {
     const parent = cur.parent;
     if (!parent) return true;
@@ -930,9 +1046,9 @@ function reachable(node: Node, body: Node): boolean {
         if (prev.type !== 'comment' && !statementCompletes(prev, 1)) return false;
       }
     } else if (parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === cur.id) {
-      if (conditionTruth(parent.childForFieldName('condition')) === 'falsy') return false;
+      if (conditionTruth(parent.childForFieldName('condition'), names, recv) === 'falsy') return false;
     } else if ((cur.type === 'else_clause' || cur.type === 'elif_clause') && parent.type === 'if_statement') {
-      if (conditionTruth(parent.childForFieldName('condition')) === 'truthy') return false;
+      if (conditionTruth(parent.childForFieldName('condition'), names, recv) === 'truthy') return false;
     }
     cur = parent;
   }
@@ -1388,7 +1504,9 @@ function answerOf(impl: Node, names: NameResolver | undefined, depth: number, pa
   });
   if (guarded) return undefined;
   // Dead code does not answer: `if (matched := True): return matched` makes a later real comparison unreachable.
-  let returns = returnsOf(impl).filter((r) => reachable(r, body));
+  // With what Python fixes about the receiver too: `if diff is None: return False` where `diff = self - other` is never `None`.
+  const recvAt = receiverOf(impl);
+  let returns = returnsOf(impl).filter((r) => reachable(r, body, names, recvAt));
   // `except TypeError: return NotImplemented` around a constant answer: operands the body cannot handle
   // defer to Python, every other one (every number, for a float subclass) gets the constant.
   const answering = returns.filter((r) => !deferredInHandler(r, body));
