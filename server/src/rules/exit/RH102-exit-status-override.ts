@@ -3,7 +3,8 @@
  * `session.exitstatus = 0` / `ExitCode.OK`, `session.testsfailed = 0`, `atexit.register(os._exit, 0)` or
  * an atexit function that exits 0, `sys.excepthook` replaced by a function that exits 0, and
  * `pytest.exit(..., returncode=0)`, and a runner script that runs the tests in process and then exits 0
- * without looking at the outcome (or forgives the failing status it got back). Setting a non-zero
+ * without looking at the outcome (or forgives the failing status it got back, also when its only branch on the
+ * outcome leaves with success too: `if rc == 0: return 0` then `return 0`). Setting a non-zero
  * status, computing it, or initialising it before the work stay quiet.
  */
 import { baseExpressions, callArguments, moduleFunctionNamed, parameterNames, returnsOf, returnValue, containsNode, dottedName, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isUnderMainGuard, moduleAssignments, stringValue, unparen, type Node } from '../../engine/ast';

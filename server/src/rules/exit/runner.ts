@@ -250,9 +250,9 @@ function exitIgnoring(call: Node, how: RunKind, names: NameResolver): IgnoredRun
     let exit: { site: ExitSite; countOnly?: Node } | undefined;
     if (!consulted) {
       // A branch on the outcome first (`if not result.wasSuccessful(): sys.exit(1)`): the exit after it is the passing path.
-      consulted = consultsOutcome(stmt, outcome, call);
+      consulted = consultsOutcome(stmt, outcome, names, call);
       for (let next = stmt.nextNamedSibling; next && !exit && !consulted; next = next.nextNamedSibling) {
-        consulted = consultsOutcome(next, outcome);
+        consulted = consultsOutcome(next, outcome, names);
         if (!consulted) exit = exitAfterRun(next, outcome, names);
       }
     }
@@ -312,7 +312,7 @@ function finallyExit(stmt: Node, outcome: Outcome, names: NameResolver): { site:
   if (owner?.type !== 'try_statement') return undefined;
   const body = owner.namedChildren.find((c) => c.type === 'finally_clause')?.namedChildren.find((c) => c.type === 'block');
   for (const s of body?.namedChildren ?? []) {
-    if (consultsOutcome(s, outcome)) return undefined;
+    if (consultsOutcome(s, outcome, names)) return undefined;
     const exit = exitAfterRun(s, outcome, names);
     if (exit) return exit;
   }
@@ -440,13 +440,37 @@ function leaves(block: Node | null): boolean {
 }
 
 /**
+ * Is every way `branch` leaves a success: `return 0` or `return None` (from a function the file exits with), `sys.exit(0)`,
+ * `raise SystemExit(0)`? Any other raise, exit or returned value may carry the failure on.
+ */
+function leavesOnlySucceeding(branch: Node, names: NameResolver): boolean {
+  let other = false;
+  let any = false;
+  containsNode(branch, (n) => {
+    if (n.type === 'return_statement') {
+      // A success only from a function whose result the file exits with (`sys.exit(main())`), spelt out:
+      // elsewhere a `return` just stops the script's work, and what it does next is unknown.
+      any = true;
+      const site = returnAsExit(n);
+      if (!site || !isSuccessStatus(site, names)) other = true;
+    } else if (n.type === 'raise_statement' || (n.type === 'call' && /(^|\.)(_?exit|quit)$/.test(dottedName(n.childForFieldName('function')) ?? ''))) {
+      any = true;
+      const site = exitSiteOf(n, names);
+      if (!site || !isSuccessStatus(site, names)) other = true;
+    }
+    return other;
+  });
+  return any && !other;
+}
+
+/**
  * Does `stmt` look at the run's outcome before the exit: a branch that leaves (`if not ok: sys.exit(1)`) or an
  * `assert` on one of `outcome`'s names, or on one derived from them (`failed = not result.wasSuccessful()`
  * adds `failed`), or a bare `raise` that passes a caught SystemExit on? `within` is the run itself when `stmt`
  * holds it: only what follows the run counts. A check of whether tests ran at all (`result.testsRun`) does
  * not look at their outcome.
  */
-function consultsOutcome(stmt: Node, outcome: Outcome, within?: Node): boolean {
+function consultsOutcome(stmt: Node, outcome: Outcome, names: NameResolver, within?: Node): boolean {
   if (outcome.names.size === 0) return false;
   let found = false;
   const visit = (n: Node): boolean => {
@@ -457,7 +481,9 @@ function consultsOutcome(stmt: Node, outcome: Outcome, within?: Node): boolean {
       case 'elif_clause': {
         // A branch on the outcome that leaves (`sys.exit(1)`, `raise`, `return rc`), in either arm; one that only prints does not count.
         const condition = n.childForFieldName('condition');
-        if (outcome.consults(condition)) found = leaves(n);
+        // A branch that leaves only with success (`if rc in (0, 5): return 0`) decides nothing: what follows is
+        // the failing path, and a success exit there forgives the failure.
+        if (outcome.consults(condition)) found = leaves(n) && !leavesOnlySucceeding(n, names);
         else if (!outcome.countCheck && outcome.countsOnly(condition) && leaves(n)) outcome.countCheck = condition ?? undefined;
         break;
       }
