@@ -13,7 +13,8 @@
  *   (`outcome.get_result().outcome = ...`, `(yield).outcome = ...`), or written by `setattr` in a loop
  *   over a dict's entries (`for k, v in {"outcome": "passed"}.items(): setattr(rep, k, v)`); the variable
  *   may be bound by a walrus or alias another (`if (r := report).failed:`);
- * - `pytest_report_teststatus` returning the "passed" status for reports that did not pass;
+ * - `pytest_report_teststatus` returning the "passed" status for reports that did not pass (also through a local
+ *   bound once, `category = "passed" if rep.outcome in ("passed", "failed") else rep.outcome`);
  * - result files rewritten after the run (JUnit XML failure elements removed or counts zeroed, JSON outcomes set
  *   to "passed"), see `result-files.ts`.
  *
@@ -1111,16 +1112,32 @@ function emitForgeries(ctx: RuleContext, forgeries: Forgery[], hookWhere: string
 function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void {
   const scope = hookScope(fn);
   if (!scope) return;
-  const candidates: { node: Node; category: string; forFailed?: boolean; within?: Node }[] = [];
+  const candidates: { node: Node; category: string; forFailed?: boolean; within?: Node; also?: Gate[] }[] = [];
   let dicts: DictResolver | undefined;
+  let moduleConstants: Map<string, string> | undefined;
   // Returned statuses, each branch of a conditional one on its own (a lambda hook's body is its return); a status
   // the hook hands back from a function of the file (`return _label(report)`) is judged in that function.
-  const returns = returnedValues(fn).map((r) => ({ ...r, within: undefined as Node | undefined }));
+  const returns = returnedValues(fn).map((r) => ({ ...r, within: undefined as Node | undefined, also: [] as Gate[] }));
   for (const r of [...returns]) {
     const v = r.value && unparen(r.value);
     const callee = v?.type === 'call' ? v.childForFieldName('function') : undefined;
     const helper = callee?.type === 'identifier' ? moduleFunctionNamed(ctx.root, callee.text) : undefined;
-    if (helper && helper.id !== fn.id) for (const h of returnedValues(helper)) returns.push({ ...h, within: helper });
+    if (helper && helper.id !== fn.id) for (const h of returnedValues(helper)) returns.push({ ...h, within: helper, also: [] });
+    // `category = "passed" if rep.outcome in (...) else rep.outcome; return category, ...`: the status named by
+    // a local bound once is judged at its value (each branch under its condition, plus the return's own gates).
+    const first = v && (v.type === 'expression_list' || v.type === 'tuple' || v.type === 'list') ? unparen(v.namedChildren[0] ?? v) : undefined;
+    const bound = first?.type === 'identifier' && !helper ? statusBoundOnce(fn, first.text) : undefined;
+    if (bound) {
+      const also = gatesOf(r.node, fn);
+      for (const b of splitBranches(bound)) {
+        const category = stringValue(b.value);
+        if (category) candidates.push({ node: b.node, category, also });
+      }
+    } else if (first?.type === 'identifier' && !helper && !localBindings(fn).has(first.text) && !parameterNames(fn).includes(first.text)) {
+      // `return PASSED, ".", "PASSED"` with a module-level `PASSED = "passed"` bound once.
+      const category = (moduleConstants ??= moduleStringConstants(ctx.root)).get(first.text);
+      if (category) candidates.push({ node: r.node, category });
+    }
   }
   for (const { node, value, within } of returns) {
     const c = statusCategory(value);
@@ -1141,15 +1158,16 @@ function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void 
       }
     }
   });
-  for (const { node, category, forFailed, within } of candidates) {
-    const gates = gatesOf(node, within ?? fn);
+  for (const { node, category, forFailed, within, also } of candidates) {
+    const gates = [...gatesOf(node, within ?? fn), ...(also ?? [])];
     let verdict: Severity | undefined;
     if (category === 'passed') {
       if (gatedBy(gates, mentionsPassed) || gatedBy(gates, throughLocals(fn, mentionsXfail))) continue;
     } else if (category === 'skipped' || category === 'xfailed') {
       if (gatedBy(gates, mentionsSkipped) || gatedBy(gates, throughLocals(fn, mentionsXfail)) || gatedBy(gates, mentionsSkipRequest)) continue;
     } else continue;
-    const failureGate = forFailed || gatedBy(gates, (a) => /\.failed\b|outcome\s*==\s*["']failed["']/.test(a.text));
+    // `.failed`, `outcome == "failed"`, or membership of the outcome in literals that include "failed".
+    const failureGate = forFailed || gatedBy(gates, (a) => /\.failed\b|outcome\s*==\s*["']failed["']|outcome\s+in\s*[([{][^)\]}]*["']failed["']/.test(a.text));
     const opaque = gates.filter((g) => !/\bwhen\b/.test(g.cond.text));
     verdict = failureGate || opaque.length === 0 ? 'error' : gatedBy(gates, mentionsMarker) ? 'warning' : 'warning';
     const when = failureGate ? 'for failed reports' : opaque.length === 0 ? 'for every report, whatever its outcome' : 'on a condition that does not check the outcome';
@@ -1159,4 +1177,30 @@ function checkTestStatus(ctx: RuleContext, fn: Node, hookMethod: boolean): void 
       severity: severityFor(ctx, node, verdict, { hookMethod }),
     });
   }
+}
+
+/** The branches of a value, a conditional expression split into its arms (`"passed" if c else rep.outcome`). */
+function splitBranches(value: Node): { node: Node; value: Node }[] {
+  const v = unparen(value);
+  if (v.type !== 'conditional_expression') return [{ node: v, value: v }];
+  const [a, , b] = v.namedChildren;
+  return [...(a ? splitBranches(a) : []), ...(b ? splitBranches(b) : [])];
+}
+
+const REBINDING_PARENTS = new Set(['for_statement', 'for_in_clause', 'augmented_assignment', 'as_pattern_target', 'pattern_list', 'tuple_pattern', 'list_pattern', 'global_statement', 'nonlocal_statement', 'named_expression']);
+
+/** The value of a local of `fn` assigned once (`name = value`) and bound no other way (not a parameter, loop target, `+=`...). */
+function statusBoundOnce(fn: Node, name: string): Node | undefined {
+  if (parameterNames(fn).includes(name)) return undefined;
+  const values = localBindings(fn).get(name) ?? [];
+  if (values.length !== 1) return undefined;
+  let other = false;
+  forEachInScope(fn.childForFieldName('body')!, (n) => {
+    const p = n.parent;
+    if (n.type !== 'identifier' || n.text !== name || !p || !REBINDING_PARENTS.has(p.type)) return;
+    // Only the target side of a loop, `+=` or walrus binds (`for x in name` reads it).
+    const target = p.childForFieldName('left') ?? p.childForFieldName('name');
+    if (!target || target.id === n.id || ['as_pattern_target', 'pattern_list', 'tuple_pattern', 'list_pattern', 'global_statement', 'nonlocal_statement'].includes(p.type)) other = true;
+  });
+  return other ? undefined : values[0];
 }
