@@ -6,7 +6,8 @@
  *   `pytest_runtestloop` that returns True without doing anything;
  * - `pytest_runtest_call` / `pytest_pyfunc_call` / `pytest_runtest_protocol` implementations that swallow
  *   the test's exception (`try: yield / except: pass`, `contextlib.suppress`, a handler that does not
- *   re-raise) or `outcome.force_result(...)` it away;
+ *   re-raise, also around a call of a function the hook defines to run the test, `def runner(): return
+ *   fn(**kwargs)`) or `outcome.force_result(...)` it away;
  * - a test item's `runtest` / `obj` replaced by a no-op, or by a wrapper that runs it but swallows its
  *   failure (`item.runtest = safe_runtest`, `item.obj = tolerant(item.obj)` with `except Exception: pass`);
  * - `unittest.TestCase.run` (or `__call__`, `_callTestMethod`) overridden or rebound so the test method
@@ -397,12 +398,15 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
 
   // 2. Swallowing the failure around the test.
   const around = new Set<number>([...yields, ...evidence].map((n) => n.id));
+  const runners = localRunners(body, around);
   const containsRun = (block: Node | null): boolean => {
     if (!block) return false;
     let yes = false;
     forEachDescendant(block, (n) => {
       if (yes) return false;
       if (around.has(n.id)) yes = true;
+      // `runner()` where the hook defined `def runner(): return fn(**kwargs)`: the test runs there.
+      else if (n.type === 'call' && runners.has(unparen(n.childForFieldName('function')!).text)) yes = true;
       return !yes;
     });
     return yes;
@@ -445,6 +449,46 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
       severity: sev(ctx, forced, 'error', method),
     });
   });
+}
+
+/**
+ * Names of functions the hook defines (a nested `def`, or a name bound to a lambda) that run the test: their
+ * body holds one of the `run` nodes, or calls another such function. A name bound more than one way
+ * (`def runner()` in each branch of an `if`) counts when every binding runs the test.
+ */
+function localRunners(body: Node, run: Set<number>): Set<string> {
+  const defs = new Map<string, Node[]>();
+  forEachDescendant(body, (n) => {
+    let name: string | undefined;
+    let fnNode: Node | undefined;
+    if (n.type === 'function_definition') [name, fnNode] = [n.childForFieldName('name')?.text, n];
+    else if (n.type === 'assignment' && n.childForFieldName('left')?.type === 'identifier' && unparen(n.childForFieldName('right') ?? n).type === 'lambda') {
+      [name, fnNode] = [n.childForFieldName('left')!.text, unparen(n.childForFieldName('right')!)];
+    }
+    if (name && fnNode) defs.set(name, [...(defs.get(name) ?? []), fnNode]);
+    return true;
+  });
+  const runners = new Set<string>();
+  const runsIn = (fnNode: Node): boolean => {
+    let yes = false;
+    forEachDescendant(fnNode, (n) => {
+      if (yes) return false;
+      if (run.has(n.id) || (n.type === 'call' && runners.has(unparen(n.childForFieldName('function')!).text))) yes = true;
+      return !yes;
+    });
+    return yes;
+  };
+  // A few rounds reach runners that call runners.
+  for (let round = 0, grew = true; grew && round < 4; round++) {
+    grew = false;
+    for (const [name, nodes] of defs) {
+      if (!runners.has(name) && nodes.every(runsIn)) {
+        runners.add(name);
+        grew = true;
+      }
+    }
+  }
+  return runners;
 }
 
 /**
