@@ -23,6 +23,12 @@
  * that returns `True` whatever it is given (`assert close_enough(a, b)`, here or imported) is vacuous too, and so are a
  * tolerance wider than the expected number (`approx(0.2, rel=1)`, `delta=10` around `0.02`), an asserted function object
  * (`check = lambda: ...; assert check`) and `all(...)` over a table bound once to an empty literal (`PAIRS = {}`).
+ * The expected number may sit in a local bound once (`expected = 343.5 + 930.0; approx(expected, abs=TOL)`); an expected
+ * value copied from the result just before (`expected = copy.deepcopy(merged); assert merged == expected`) is the
+ * result itself; a mock's configured value read back (`m.get_json.return_value is PAYLOAD` after
+ * `c.get_json.return_value = PAYLOAD`) checks only the setup (checks that the mock was called at all do not count
+ * beside it); and a self-comparison beside other checks is a warning when its comment says the expected value was
+ * replaced by the computed one ("compare against the computed slug instead of a hard-coded string").
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
@@ -81,6 +87,11 @@ interface Vacuous {
    * that returns `True` whatever it is given): what makes the check always pass, said in full.
    */
   excuse?: string;
+  /**
+   * The check reads back what the test configured (`m.return_value is PAYLOAD`): checks that the mock was called at
+   * all (`m.call_count >= 1`, `m.called`) do not count beside it, since they hold whenever the code ran.
+   */
+  configured?: boolean;
 }
 
 /** Test names that say the test only checks that setup/construction/import works. */
@@ -224,6 +235,15 @@ function aliasNote(node: Node, operand: Node | undefined): string {
   const other = c?.type === 'comparison_operator' ? c.namedChild(1) : node.type === 'call' ? callArguments(node).positional[1] : undefined;
   if (unparen(operand).type === 'named_expression') return `the name its \`:=\` just bound`;
   if (other && /(\.copy\(\s*\)|^copy\.(deep)?copy\(.*\))$/s.test(unparen(other).text)) return `\`${unparen(other).text}\`, a copy of itself`;
+  // `expected = copy.deepcopy(merged); assert merged == expected` (either order).
+  const body = nearestDef(node)?.childForFieldName('body');
+  if (other && body) {
+    for (const [copy, original] of [[unparen(other), unparen(operand)], [unparen(operand), unparen(other)]] as const) {
+      const value = bindingsOf(body).computed.get(copy.text)?.childForFieldName('right');
+      const copied = value && copiedValue(value);
+      if (copied && unparen(copied).text === original.text) return `\`${unparen(other).text}\`, where \`${copy.text}\` is a copy of \`${original.text}\` taken just before`;
+    }
+  }
   return other && unparen(other).text !== unparen(operand).text ? `\`${unparen(other).text}\`, which is bound to \`${unparen(operand).text}\` itself` : 'itself';
 }
 
@@ -244,6 +264,101 @@ function comparesWithCopy(node: Node): boolean {
     sides = c?.type === 'comparison_operator' ? c.namedChildren : [];
   } else sides = callArguments(node).positional.slice(0, 2);
   return sides.some((side) => !!side && copiedValue(side) !== undefined);
+}
+
+/**
+ * `assert m.called`, `assert m.call_count >= 1` (or `> 0`, `!= 0`), `self.assertTrue(m.called)`: the mock was called at
+ * all, which holds whenever the code under test ran.
+ */
+function checksCalledAtAll(n: Node): boolean {
+  let cond = n.type === 'assert_statement' ? n.namedChildren.find((c) => c.type !== 'comment') : n.type === 'call' && calleeLastName(n) === 'assertTrue' ? callArguments(n).positional[0] : undefined;
+  if (!cond) return false;
+  cond = unparen(cond);
+  const attr = (e: Node | null | undefined) => (e && unparen(e).type === 'attribute' ? unparen(e).childForFieldName('attribute')?.text : undefined);
+  if (attr(cond) === 'called' || attr(cond) === 'call_count') return true;
+  if (cond.type !== 'comparison_operator' || cond.namedChildCount !== 2) return false;
+  const [a, b] = cond.namedChildren as [Node, Node];
+  const op = comparisonOperator(cond);
+  const n1 = unparen(b).text;
+  return attr(a) === 'call_count' && ((op === '>=' && n1 === '1') || ((op === '>' || op === '!=') && n1 === '0'));
+}
+
+/**
+ * `assert client.get_json.return_value is PAYLOAD` where the file configured `c.get_json.return_value = PAYLOAD` (in a
+ * fixture or the test): the assertion reads back what the test set, not anything the code under test did. Matched on
+ * the attribute path after the mock's own name and on the value as written. Returns why the check cannot fail.
+ */
+function configuredValueReadBack(node: Node, ctx: RuleContext): string | undefined {
+  let sides: Node[] = [];
+  if (node.type === 'assert_statement') {
+    const cond = node.namedChildren.find((c) => c.type !== 'comment');
+    const c = cond && unparen(cond);
+    if (c?.type === 'comparison_operator' && c.namedChildCount === 2 && ['==', 'is'].includes(comparisonOperator(c))) sides = c.namedChildren.map(unparen);
+  } else if (node.type === 'call' && /^assert(Equal|Equals|Is)$/.test(calleeLastName(node))) {
+    sides = callArguments(node).positional.slice(0, 2).map(unparen);
+  }
+  if (sides.length !== 2) return undefined;
+  const path = (e: Node) => (e.type === 'attribute' && e.childForFieldName('attribute')?.text === 'return_value' ? e.text.replace(/\s+/g, '').replace(/^[^.]*/, '') : undefined);
+  const [read, value] = path(sides[0]!) ? [sides[0]!, sides[1]!] : path(sides[1]!) ? [sides[1]!, sides[0]!] : [];
+  if (!read || !value || value.type === 'attribute' && path(value)) return undefined;
+  const want = path(read)!;
+  const root = (e: Node) => e.text.replace(/\s+/g, '').replace(/\..*$/s, '');
+  const valueText = value.text.replace(/\s+/g, '');
+  const here = nearestDef(node);
+  const names = [value, ...value.descendantsOfType('identifier')].filter((i) => i!.type === 'identifier').map((i) => i!.text);
+  // A name bound in a function means something else in another one (`transport` in two tests).
+  const bindsAny = (fn: Node | null) => !!fn && names.some((n) => localBindsName(fn, n));
+  for (const a of ctx.root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (!left || !right || left.type !== 'attribute' || path(left) !== want || unparen(right).text.replace(/\s+/g, '') !== valueText) continue;
+    // The same mock (same name), or the same method path on it (`c.get_json.return_value` / `client.get_json.return_value`).
+    if (root(left) !== root(read) && want === '.return_value') continue;
+    const there = nearestDef(a!);
+    if (there?.id !== here?.id && (bindsAny(here) || bindsAny(there))) continue;
+    return `\`${shortText(read)}\` is the value the test itself configured (\`${shortText(a!)}\`, line ${a!.startPosition.row + 1}), not something the code under test produced, so the check reads back its own setup`;
+  }
+  return undefined;
+}
+
+/** `name` is a parameter of `fn` or bound in its own body (not in nested scopes). */
+function localBindsName(fn: Node, name: string): boolean {
+  if (parameterNames(fn).includes(name)) return true;
+  const body = fn.childForFieldName('body');
+  let bound = false;
+  if (body) {
+    forEachInScope(body, (n) => {
+      if (bound) return false;
+      if (n.type === 'identifier' && n.text === name && nameUse(n) === 'bind') bound = true;
+      return !bound;
+    });
+  }
+  return bound;
+}
+
+/**
+ * Comments that say the expected value was given up for the computed one: "compare against the computed slug
+ * instead of a hard-coded string", "whatever it returns", "the exact value depends on the platform".
+ */
+const EXCUSE_COMMENT = /instead of (?:a |the |an )?(?:hard[- ]?coded|fixed|literal|exact|known|pinned|expected)|(?:compare|check|assert|match)(?:e?s|ing)? (?:it |them )?(?:against|with|to) (?:the |its |our )?(?:computed|actual|own|current|returned|generated|produced|real) |whatever (?:it|the \w+|\w+\(\)) (?:returns|gives|produces|computes)|(?:exact|precise) (?:value|result|output|cut|string|text|number)s? (?:depends|varies|differs|changes)/i;
+
+/** The comment lines directly above the assertion and its trailing comment, when they excuse it (see `EXCUSE_COMMENT`). */
+function excuseComment(node: Node, source: string): string | undefined {
+  const lines = source.split('\n');
+  const texts: string[] = [];
+  const own = lines[node.startPosition.row] ?? '';
+  const hash = own.indexOf('#', node.startPosition.column);
+  if (hash >= 0) texts.push(own.slice(hash + 1).trim());
+  const above: string[] = [];
+  for (let row = node.startPosition.row - 1; row >= 0 && row >= node.startPosition.row - 6; row--) {
+    const t = (lines[row] ?? '').trim();
+    if (!t.startsWith('#')) break;
+    above.unshift(t.slice(1).trim());
+  }
+  texts.push(above.join(' '));
+  const hit = texts.find((t) => EXCUSE_COMMENT.test(t));
+  if (!hit) return undefined;
+  return hit.length > 90 ? `${hit.slice(0, 87)}...` : hit;
 }
 
 /** Is the test or its class named for a theme: does a word of either name (`test_copy`, `TestClone`) pass `isThemeWord`? */
@@ -494,7 +609,7 @@ class TestJudge {
   }
 
   /** Records a vacuous assertion (given in document order); functions are judged at the end of the file. */
-  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node, excuse?: string, loose?: string, slip?: boolean, soft?: boolean): void {
+  collect(n: Node, kind: VacuousKind, constant?: Node, tolerance?: Node, excuse?: string, loose?: string, slip?: boolean, soft?: boolean, configured?: boolean): void {
     if (kind === 'constant' && n.type === 'call' && DEPRECATED_ALIASES.has(effectiveCalleeName(n, this.ctx.names))) return;
     const fn = nearestDef(n);
     if (!fn) {
@@ -502,7 +617,7 @@ class TestJudge {
       return;
     }
     const list = this.pending.get(fn.id);
-    const v: Vacuous = { node: n, kind, constant, tolerance, excuse, loose, slip, soft };
+    const v: Vacuous = { node: n, kind, constant, tolerance, excuse, loose, slip, soft, configured };
     if (list) list.vacuous.push(v);
     else this.pending.set(fn.id, { fn, vacuous: [v] });
   }
@@ -518,6 +633,7 @@ class TestJudge {
 
     // What else the test does: real checks and other work (nested helpers included for tests).
     let real = 0;
+    let calledAtAll = 0;
     let work = 0;
     const vacuousIds = new Set(vacuous.map((v) => v.node.id));
     const walk = isTest ? forEachDescendant : forEachInScope;
@@ -525,6 +641,7 @@ class TestJudge {
       if (vacuousIds.has(n.id)) return false;
       if (n.type === 'assert_statement' || n.type === 'raise_statement' || isExplicitFailure(n)) {
         real++;
+        if (checksCalledAtAll(n)) calledAtAll++;
         return false;
       }
       if (n.type === 'call') {
@@ -572,8 +689,11 @@ class TestJudge {
           ? `${what} can never fail: ${v.excuse}, and it is the only check in \`${name}()\`: the test no longer verifies the text.`
           : `${what} can never fail: ${v.excuse}; check the expected text instead (in \`${name}()\`).`;
       } else if (v.kind === 'or-true') {
+        // Tests of the mock machinery itself (`test_return_value`, `TestMockConfiguration`) read back what they set.
+        if (v.configured && namedFor(fn, (w) => /^(mocks?|magicmock|return|configure[sd]?|configuration|attributes?|spec|patch\w*)$/.test(w))) continue;
         const verdict = orTrueVerdict(v);
-        severity = v.soft && !(onlyCheck && isTest) ? 'info' : verdict.severity;
+        const alone = onlyCheck || (!!v.configured && real === calledAtAll);
+        severity = v.soft && !(alone && isTest) ? 'info' : verdict.severity;
         message = `${what} can never fail: ${verdict.detail} in \`${name}()\`.`;
       } else if (v.kind === 'matches-any') {
         const [value, wildcard] = comparedWithAnything(v.node, this.ctx.names)!;
@@ -603,9 +723,15 @@ class TestJudge {
         // Under warnings-as-errors a self-comparison checks that comparing emits no warning: the subject is the
         // assertion helper on a given value (a fixture, a built input), not a result of the code under test.
         const warningsChecked = onlyCheck && isTest && failsOnWarnings(fn) && (namedFor(fn, (w) => WARNING_WORDS.test(w)) || !(operand && (resultWithItself || isResultOfImportedCall(operand, body, this.ctx.names))));
+        const excuse = isTest && !onlyCheck && !viaAttribute && !warningsChecked ? excuseComment(v.node, this.ctx.source) : undefined;
         if (onlyCheck && isTest && !viaAttribute && !smokeIntent && !warningsChecked) {
           severity = 'warning';
           message = `${what} compares \`${operand?.text ?? 'an expression'}\` with ${aliasNote(v.node, operand)}, so it cannot fail, and it is the only check in \`${name}()\`: the test no longer verifies anything.`;
+        } else if (excuse) {
+          // Beside other checks a self-comparison is usually a slip; a comment that says the expected value was
+          // replaced by the computed one on purpose makes it the check the test was meant to make, given up.
+          severity = 'warning';
+          message = `${what} compares \`${operand?.text ?? 'an expression'}\` with ${aliasNote(v.node, operand)}, so it cannot fail; its comment ("${excuse}") says the expected value was replaced by the result on purpose, so \`${name}()\` no longer checks it. Compare with an independent expected value.`;
         } else {
           severity = 'info';
           message = warningsChecked
@@ -837,7 +963,35 @@ function aliasSelfComparison(node: Node, copies: ReadonlySet<string>): VacuousKi
   // `expected = f(x); assert f(x) == expected` (not `is`: the same object back is what a cache test checks).
   if (a.type !== 'identifier' || b.type !== 'identifier') return !identity && recomputedExpected(a, b, node, fn, body) ? 'self-compare' : undefined;
   if (!EQUALITY_ASSERT_CALLS.has(node.type === 'call' ? calleeLastName(node) : 'assertEqual')) return undefined;
-  return aliasOf(body, b.text, a.text, node) || aliasOf(body, a.text, b.text, node) ? 'self-compare' : undefined;
+  if (aliasOf(body, b.text, a.text, node) || aliasOf(body, a.text, b.text, node)) return 'self-compare';
+  return !identity && (copiedExpected(b, a, node, fn, body) || copiedExpected(a, b, node, fn, body)) ? 'self-compare' : undefined;
+}
+
+/**
+ * `expected = copy.deepcopy(merged); assert merged == expected`: the expected value is a copy of the result taken
+ * just before the comparison, so it equals the result whatever the code computed. Only a name that says it holds
+ * the expected value, bound once, with only call-free statements that leave the original alone between the copy and
+ * the assertion (`before = x.copy(); normalize(x); assert x == before` checks that `normalize` changed nothing),
+ * outside tests about copying.
+ */
+function copiedExpected(name: Node, original: Node, use: Node, fn: Node, body: Node): boolean {
+  if (!isExpectedName(name.text)) return false;
+  const bindings = bindingsOf(body);
+  if (bindings.at.get(name.text)?.length !== 1 || bindings.shared.has(name.text) || bindings.shared.has(original.text)) return false;
+  const assignment = bindings.computed.get(name.text);
+  const value = assignment?.childForFieldName('right');
+  const copied = value && copiedValue(value);
+  if (!assignment || !copied || unparen(copied).text !== original.text) return false;
+  const bindingStmt = assignment.parent;
+  let useStmt: Node | null = use;
+  while (useStmt && useStmt.parent?.id !== bindingStmt?.parent?.id) useStmt = useStmt.parent;
+  if (!bindingStmt || !useStmt || useStmt.startIndex < bindingStmt.endIndex) return false;
+  const mentions = new RegExp(`\\b${original.text}\\b`);
+  for (let s = bindingStmt.nextNamedSibling; s && s.id !== useStmt.id; s = s.nextNamedSibling) {
+    if (s.type === 'comment') continue;
+    if (s.type !== 'expression_statement' || s.descendantsOfType('call').length > 0 || mentions.test(s.text)) return false;
+  }
+  return !namedFor(fn, (w) => COPY_THEMED.test(w));
 }
 
 /**
@@ -1431,9 +1585,12 @@ function numberValue(node: Node, ctx: RuleContext, depth = 0): number | undefine
     return Number.isFinite(v) ? v : undefined;
   }
   if (n.type === 'unary_operator' && n.child(0)?.type === '+') return numberValue(n.childForFieldName('argument')!, ctx, depth);
-  if (n.type === 'binary_operator' && n.child(1)?.type === '**') {
-    const [a, b] = [numberValue(n.childForFieldName('left')!, ctx, depth), numberValue(n.childForFieldName('right')!, ctx, depth)];
-    return a !== undefined && b !== undefined ? a ** b : undefined;
+  if (n.type === 'binary_operator' && ['**', '+', '*'].includes(n.child(1)?.type ?? '')) {
+    // `10**9`, and sums or products of written numbers (`343.5 + 930.0`, a total of published values).
+    const [a, b] = [signedNumber(n.childForFieldName('left')!, ctx, depth), signedNumber(n.childForFieldName('right')!, ctx, depth)];
+    if (a === undefined || b === undefined) return undefined;
+    const op = n.child(1)!.type;
+    return op === '**' ? a ** b : op === '+' ? a + b : a * b;
   }
   if (n.type !== 'identifier' || depth > 0) return undefined;
   const value = moduleConstant(ctx, n.text);
@@ -1516,19 +1673,36 @@ function shown(v: number): string {
 }
 
 /** `-0.2` as well as what `numberValue` reads. */
-function signedNumber(node: Node, ctx: RuleContext): number | undefined {
+function signedNumber(node: Node, ctx: RuleContext, depth = 0): number | undefined {
   const n = unparen(node);
   if (n.type === 'unary_operator' && n.child(0)?.type === '-') {
-    const v = numberValue(n.childForFieldName('argument')!, ctx);
+    const v = numberValue(n.childForFieldName('argument')!, ctx, depth);
     return v === undefined ? undefined : -v;
   }
-  return numberValue(n, ctx);
+  return numberValue(n, ctx, depth);
 }
 
 /** The compared value written as a number (the one of `candidates` that is; none when both or neither are). */
 function expectedNumber(candidates: Node[], ctx: RuleContext): { node: Node; value: number } | undefined {
-  const numbers = candidates.map((c) => ({ node: c, value: signedNumber(c, ctx) })).filter((c) => c.value !== undefined);
+  const numbers = candidates.map((c) => ({ node: c, value: signedNumber(c, ctx) ?? localNumber(c, ctx) })).filter((c) => c.value !== undefined);
   return numbers.length === 1 ? (numbers[0] as { node: Node; value: number }) : undefined;
+}
+
+/**
+ * `expected = 343.5 + 930.0; assert got == approx(expected, abs=TOL)`: a local of the test bound once to a written
+ * number is that number (a name bound to a call or bound twice is not read).
+ */
+function localNumber(node: Node, ctx: RuleContext): number | undefined {
+  const value = localValue(node);
+  return value ? signedNumber(value, ctx) : undefined;
+}
+
+/** The value a local of the enclosing test is bound to once, if `node` is such a name. */
+function localValue(node: Node): Node | undefined {
+  const id = unparen(node);
+  const fn = id.type === 'identifier' ? nearestDef(id) : null;
+  const body = fn?.childForFieldName('body');
+  return body ? valueBoundOnceIn(id, body) : undefined;
 }
 
 /**
@@ -1540,7 +1714,8 @@ function expectedNumber(candidates: Node[], ctx: RuleContext): { node: Node; val
 function wideAbsolute(tol: Node, expected: { node: Node; value: number } | undefined, ctx: RuleContext): LooseTolerance | undefined {
   const a = numberValue(tol, ctx);
   if (!expected || expected.value === 0 || a === undefined || a < 10 * Math.abs(expected.value)) return undefined;
-  if (a < (unparen(expected.node).text.replace(/^-/, '').match(/^[\d_]+$/) ? 1e6 : 10)) return undefined;
+  const written = localValue(expected.node) ?? unparen(expected.node);
+  if (a < (written.text.replace(/^-/, '').match(/^[\d_]+$/) ? 1e6 : 10)) return undefined;
   const meant = /^[\d.]+e\+?\d+$/i.test(unparen(tol).text) ? ` (\`${unparen(tol).text.replace(/e\+?/i, 'e-')}\` meant?)` : '';
   return { node: tol, finite: `the absolute tolerance \`${shortText(tol)}\`${meant} accepts any value from ${shown(expected.value - a)} to ${shown(expected.value + a)} for the expected \`${shortText(expected.node)}\`` };
 }
@@ -1622,6 +1797,9 @@ export const vacuousAssertion: Rule = {
         '`mock.ANY` (or `mocker.ANY`, dirty-equals\' `IsAnything`) as a part of an expected value (`{"id": ANY, "name": "x"}`, `call_args == call(ANY, 1)`, `assert_called_with(ANY)`) stays quiet; as a whole side of `==` / `assertEqual` it is a warning when it is the test\'s only check and `info` next to real checks (it checks at most that the expression evaluates, e.g. that a key exists). Tests of the wildcard itself (`test_call_any`) or of a mock\'s equality with it (`assertEqual(call, ANY)`, `m = MagicMock(); assert m == ANY`) stay quiet.',
         '`x == "a" or "b"` and `x == (a, b) or (b, a)` (a literal after `or` that could be another accepted value: a slip for `in`) are `info`; `or ...` and `or` a sentence (three words, or two around a formatted value: `or f"known gap for {n}"`) read as an excuse and are warnings like `or True`, unless the `or` compares with string literals (`mode == "read only" or "read and write"`).',
         '`flags | MASK` and other `|` of values that are not the constant `True` (an integer mask: `flags | 1`) stay quiet; `ok | True` and `(x == y) | (not False)` are warnings like `or True`.',
+        'An expected number held in a local of the test bound once to a written number or a sum or product of them (`expected = 343.5 + 930.0`, then `approx(expected, abs=TOL)` with `TOL = 1e6`) is judged like the written number; a local bound to a call or bound twice is not read. An expected value copied from the result just before the comparison (`expected = copy.deepcopy(merged); assert merged == expected`, also `.copy()`, `copy.copy`) is a self-comparison when the name says it holds the expected value and only call-free statements that leave the result alone stand between; a copy taken before the code runs, an `is` check, and tests named for copying stay quiet. ' +
+          'A mock\'s configured value read back (`assert client.get_json.return_value is PAYLOAD` where the file sets `c.get_json.return_value = PAYLOAD`: the same path after the mock\'s name, the same value as written) checks only the setup: a warning when the test\'s other checks only say the mock was called at all (`call_count >= 1`, `.called`), `info` beside real checks; tests named for the mock machinery (`test_return_value`) stay quiet. ' +
+          'A self-comparison beside other checks is a warning when a comment on it says the expected value was replaced by the computed one on purpose ("compare against the computed slug instead of a hard-coded string", "accept whatever wrap() returns", "the exact value depends on the platform").',
         'A relative tolerance that still bounds the value (`rel_tol` below 1 in `math.isclose`, `rel`/`rtol` below 100 in `approx` and numpy: `approx(x, rel=0.5)` for a noisy estimator) stays quiet; an absurd one (`rel_tol=1e6`, `rtol=1e14`, perhaps a slipped exponent sign) is a warning as the test\'s only check and `info` beside real checks or beside a small absolute tolerance (`atol=1e-6, rtol=1e6`: most likely a dropped minus sign). A tolerance dict changed after it is bound (`TOL["rel"] = 1e-3`) is not read.',
         '`startswith(prefix)` with a prefix that is not known to be empty, `startswith("", 3)` (a position), and `"" in lines` where `lines` may be a list (a blank line kept) stay quiet: `"" in x` counts only when `x` is a string literal, bound once to text, or used as text in the same test (`x.endswith(...)`). An empty-string check is a warning as the test\'s only check and `info` beside real checks; tests named for the empty string or affixes (`test_startswith_empty`, `TestEmptyPrefix`) stay quiet.',
         'A tolerance judged against the expected number stays quiet when it bounds the result: `approx(1e6, abs=10)`, `approx(42.0, abs=100)`, `rel` below 1, `abs`/`atol`/`delta` below 10 or below ten times the expected value, `places=0` on a value of 0.5 or more (or on 0), numpy `rtol=1` (scientific tests use it), and expected values that are not written as numbers. Tolerances wider than the expected value (`approx(0.33, rel=1)`, `approx(200, abs=1e9)`, `delta=25` around `0.03`, `places=0` around `0.125`) are a warning as the test\'s only check and `info` beside real checks.',
@@ -1646,6 +1824,7 @@ export const vacuousAssertion: Rule = {
           const { copied: copies, literal } = plainAssignmentNames(ctx.root);
           const constants = new ConstantNames(ctx, literal);
           const tolMentioned = /inf|rel|rtol|abs|atol|delta|places/i.test(ctx.source);
+          const mocksConfigured = ctx.source.includes('return_value');
 
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
@@ -1660,10 +1839,12 @@ export const vacuousAssertion: Rule = {
               const cond = constant || empty ? undefined : node.type === 'assert_statement' ? node.namedChildren.find((c) => c.type !== 'comment') : assertTrueArgument(node);
               const excuse = cond && ((node.type === 'assert_statement' ? switchedOffOperand(cond, switches) : undefined) ?? alwaysTrueHelperCall(cond, helpers, ctx) ?? functionObjectAsserted(node, ctx));
               const emptyTable = excuse ? undefined : cond && allOfEmptyTable(cond, node, ctx);
+              const configured = excuse || emptyTable || constant || empty || !mocksConfigured ? undefined : configuredValueReadBack(node, ctx);
               if (constant) judge.collect(node, 'constant', constant);
               else if (empty) judge.collect(node, 'empty-string', undefined, undefined, empty);
               else if (excuse) judge.collect(node, 'or-true', undefined, undefined, excuse);
               else if (emptyTable) judge.collect(node, 'or-true', undefined, undefined, emptyTable, undefined, undefined, true);
+              else if (configured) judge.collect(node, 'or-true', undefined, undefined, configured, undefined, undefined, true, true);
             }
           }
           judge.finish();
