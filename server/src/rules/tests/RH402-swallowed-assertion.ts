@@ -17,6 +17,9 @@
  * around `yield`) are reported at the `with` around the assertions. Caught types held in a name bound once to a tuple
  * (`except _BENIGN:`, `suppress(*_BENIGN)`) count like the written tuple; `pytest.raises(AssertionError)` around the
  * test's only check, a call compared with a written answer, is a warning (the test requires the wrong answer).
+ * A helper of the tests that runs a check it is handed (`def eventually(check): ... try: return check() except
+ * AssertionError: ...`) and drops its AssertionError outright, or on the final attempt of a retry (`if attempt ==
+ * attempts: return None`), is reported at its handler.
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, enclosingFunction, forEachDescendant, forEachInScope, functionName, identifiersIn, localAssignments, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
@@ -188,6 +191,14 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
           skip = { display: site.display, reason: site.reason };
           continue;
         }
+        return { kind: 'handled' };
+      }
+      case 'if_statement': {
+        // `if attempt == attempts: return None` (no `else`): a way out that drops the failure on the final attempt,
+        // where a retry should re-raise it; the rest of the handler waits for the next attempt.
+        const then = stmt.childForFieldName('consequence');
+        const last = then?.namedChildren.filter((c) => c.type !== 'comment').at(-1);
+        if (!stmt.childForFieldName('alternative') && last?.type === 'return_statement' && judgeHandler(then, names).kind === 'swallow') continue;
         return { kind: 'handled' };
       }
       default:
@@ -518,7 +529,10 @@ function checkTry(ctx: RuleContext, tryStmt: Node): void {
   const found = assertionsIn(body, ctx.names);
   const asserts = found.filter((a) => !escapesHandlers(a, tryStmt, ctx.names));
   if (!asserts.length) {
-    if (!found.length) checkSwallowingDecorator(ctx, tryStmt, body, clause, catchLabel(clause), kind, verdict);
+    if (!found.length) {
+      checkSwallowingDecorator(ctx, tryStmt, body, clause, catchLabel(clause), kind, verdict);
+      checkSwallowingRunner(ctx, tryStmt, body, clause, catchLabel(clause), kind, verdict);
+    }
     return;
   }
   if (elseFails(tryStmt) || failsAfterChecks(body, asserts, tryStmt, ctx.names) || inCleanup(tryStmt)) return;
@@ -658,6 +672,45 @@ function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, c
     message,
     severity,
     related: tests.slice(0, 5).map((t) => ({ node: t.childForFieldName('name') ?? t, message: `decorated with \`@${name}\`` })),
+  });
+}
+
+/**
+ * A module-level helper of the tests that runs a check it is given and drops its AssertionError
+ * (`def eventually(check, attempts=20): for attempt in ...: try: return check() except AssertionError: if attempt ==
+ * attempts: return None`): every check handed to it passes whether or not it holds. Only a handler that names
+ * AssertionError (a broad `except Exception` around a callback is a common guard); a retry is reported only when its
+ * attempts can all fail with nothing raised or tried again after the loop; and only a helper the file uses or exports
+ * (a helper module without tests of its own).
+ */
+function checkSwallowingRunner(ctx: RuleContext, tryStmt: Node, body: Node, clause: Node, label: string, kind: Catch, verdict: HandlerVerdict): void {
+  if (kind !== 'assertion' || verdict.kind !== 'swallow' || elseFails(tryStmt) || inCleanup(tryStmt)) return;
+  if (verdict.flags && !unreadFlags(verdict.flags, tryStmt)) return;
+  const helper = nearestFunction(tryStmt);
+  if (!helper || !isModuleLevel(helper) || isTestFunction(helper)) return;
+  const params = new Set(parameterNames(helper).filter((p) => p !== 'self' && p !== 'cls'));
+  let call: Node | undefined;
+  forEachInScope(body, (n) => {
+    if (call) return false;
+    const f = n.type === 'call' ? n.childForFieldName('function') : null;
+    if (f?.type === 'identifier' && params.has(f.text)) call = n;
+    return !call;
+  });
+  if (!call || raisesAfter(tryStmt, helper)) return;
+  if (inRetryLoop(tryStmt) && !retriesRunOut(tryStmt, helper, params)) return;
+  const name = functionName(helper);
+  const nameId = helper.childForFieldName('name');
+  const uses = ctx.root.descendantsOfType('identifier').filter((n) => n!.text === name && n!.id !== nameId?.id);
+  const hasTests = ctx.root.descendantsOfType('function_definition').some((f) => isTestFunction(f!));
+  // In a test module, only a helper its tests use; a helper module's helpers are there for other files.
+  if (hasTests && !uses.length) return;
+  // Installed somewhere instead of called (`TestCase._callTestMethod = _forgiving`): the runner hijack rules judge that.
+  if (uses.some((n) => !(n!.parent?.type === 'call' && n!.parent.childForFieldName('function')?.id === n!.id))) return;
+  const callee = call.childForFieldName('function')!.text;
+  ctx.report({
+    node: clause,
+    message: `\`${label}\` in \`${name}()\` swallows the AssertionError that \`${callee}()\` raises${inRetryLoop(tryStmt) ? ' on the final attempt too, and then returns normally' : ''}: every check handed to \`${name}()\` passes whether or not it holds. Re-raise the last failure.`,
+    severity: 'warning',
   });
 }
 
@@ -1267,6 +1320,7 @@ export const swallowedAssertion: Rule = {
         'Handlers whose assertions check the caught failure (`assert "not sorted" in str(exc)`) stay quiet.',
         'Context managers of the file that let failures through stay quiet: an `__exit__` that returns `False`, filters by type (`return issubclass(exc_type, KeyError)`) or reads the exception it is given for anything but logging or printing it (a recorder whose errors the test asserts on later); a manager defined in another module (imported) is not judged, and a `@contextmanager` whose handler re-raises or catches something else; a swallowing manager around code without assertions is not reported.',
         'Retry loops (a loop that leaves on success with `break`/`return`, sleeps between attempts, or counts attempts or time: `for attempt in range(3)`, `while time.monotonic() < deadline`) and `try: f(); self.fail() except Exception: pass` (an "expect an exception" check whose broad handler also swallows the failure) are `info`. A retry *decorator* whose attempts can all fail and whose wrapper then returns normally (no raise after the loop, no last unguarded call of the test, a `for` loop or a `while` on a condition) is a warning: a test that always fails passes after its last attempt; one that re-raises on the last attempt, raises after the loop (`for ... else: raise last`) or calls the test once more unguarded stays quiet, and so does a `while True` that waits until the test passes. A loop over test cases whose handler moves on (`continue`, `pass`, `print`) drops every failing case and stays a warning.',
+        'A module-level helper that runs a check it is handed (`def eventually(check, attempts=20)`, called by the file\'s tests or exported from a helper module) and whose `except AssertionError:` drops the failure outright, or gives up quietly on the final attempt (`if attempt == attempts: return None`, or a loop that runs out with nothing raised or tried again after it), is a warning: every check handed to it passes. Re-raising on the last attempt, a last unguarded call after the loop, a raise after the loop, `while True` until it passes, a broad `except Exception` around a callback, and a helper installed rather than called (`TestCase._callTestMethod = _forgiving`, judged by RH302) stay quiet.',
         'A try block that raises its own exception (to leave a context manager) under a broad handler, and an assertion used as an environment probe whose failure becomes a skip with an environment reason ("the filesystem lacks short names"), are `info`. A reason that only says "known issue" (no number, tracker key or URL) or "flaky" (also "flaky on CI", "intermittent") names no environment and keeps the warning; "known issue #1234", "flaky on Windows" or an issue URL is `info`.',
         'Code under test is not checked (a validation helper that turns an `AssertionError` into `False` is not a test).',
       ],
