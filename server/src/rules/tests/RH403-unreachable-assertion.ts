@@ -14,7 +14,8 @@
  * only ever bound to a false constant (`CHECK_VALUES = False`, then `if CHECK_VALUES:`) is that constant; a
  * `parametrize` list held in a name bound only to `[]` and used nowhere else, or a comprehension with a
  * constant-false filter, is empty; so is a list a later module-level binding empties (`CASES = CASES[:0]`), and a loop over a
- * module table bound only to `{}`. Checks in a generator nothing iterates or a lambda nothing calls never run either, and
+ * module table bound only to `{}`. Checks in a generator nothing iterates or a lambda nothing calls never run either (also in a
+ * generator helper of the file, `def _check(rows): assert ...; yield row`, that the test calls without iterating), and
  * `if out: return` before the checks of `out` skips them whenever there is a result. A test whose body never runs at all is reported too: a bare `yield` in it
  * (a generator test; nose-style `yield check, x` cases are info) and `async def` on a plain `unittest.TestCase`.
  */
@@ -225,7 +226,8 @@ export const unreachableAssertion: Rule = {
         'Module flags that anything else may set stay quiet: a second binding (`HAVE_TZ = False` in `except ImportError:`), `global`, a name patched by its string (`monkeypatch.setattr("pkg.mod.STRICT", True)`); so do case lists filled after their binding (`CASES.append(...)`).',
         '`with app.test_client() as client: return` is an exit before any check: a `test_*` method of another object (`app.test_client()`) builds what the test uses and is not a check; `self._test_x()` and `_test_x()` helpers are.',
         'A nested check the test only returns (`def verify(): assert result == 2`, then `return verify`) never runs either: pytest and unittest ignore what a test returns; a test wrapped by a decorator other than a mark or `patch` (which may call what it returns) stays quiet. ' +
-          'Dead blocks without checks (`if 0: print(...)`), nested helpers the test calls or hands on (`monkeypatch.setattr(..., on_total)`, `run(check)`, `self.addCleanup(check)`, `pytest.raises(AssertionError, check)`, stored on `self`) and parameter lists held in names that may be filled stay quiet; a dead check next to checks that run (nested helpers the test calls included), under a comment naming the environment, or in a nested `def test_*()` (a test written one level too deep, which pytest does not collect), is `info`.',
+          'Dead blocks without checks (`if 0: print(...)`), nested helpers the test calls or hands on (`monkeypatch.setattr(..., on_total)`, `run(check)`, `self.addCleanup(check)`, `pytest.raises(AssertionError, check)`, stored on `self`) and parameter lists held in names that may be filled stay quiet; a dead check next to checks that run (nested helpers the test calls included), under a comment naming the environment, or in a nested `def test_*()` (a test written one level too deep, which pytest does not collect), is `info`. ' +
+          'Checks that read as if they run are a warning even next to other checks: a nested helper the test never names (unless another nested helper of the test runs its checks: one of several left uncalled), and a generator helper of the file (`def _check_rows(rows): assert ...; yield row`, a function or a method called as `self._check(...)`) that the test calls as a statement or binds to a name it never iterates; iterating it (`list(...)`, `for`, `next`, handing it on) runs them, and decorated generators (fixtures, `@contextmanager`) stay quiet.',
         'Generators and lambdas that the test iterates, calls or hands on (`list(checks)`, `all(results)`, `assertRaises(AssertionError, verify)`) stay quiet; checks that only look at the object (`assertIsNotNone(gen)`, `assert callable(f)`) do not count as checks that run. Loops over tables the file fills, hands to a function, or lets others patch by name stay quiet, and so do lists that are trimmed but not emptied or refilled after emptying (`CASES = CASES[:0]; CASES += load()`).',
         '`if NAME: return` is reported only when `NAME` is bound once to a call result before it, nothing was checked before it, there is no `else`, and every assertion after it reads `NAME`; `if not out: return` (nothing to check), a guard on something else (`if shutil.which("tool"): return`) and assertions that do not read the result stay quiet.',
         'The unreachable assertions themselves are reported as `hint` with the `unnecessary` tag (greyed out in editors).',
@@ -526,6 +528,13 @@ interface DeadRegion {
   inert?: Node[];
   /** The loop's empty literal keeps its entries as comments: cases visibly disabled, not hidden. */
   commentedOut?: boolean;
+  /** A generator helper of the file that the test calls without iterating: its checks are the dead ones. */
+  helper?: Node;
+  /**
+   * The checks look as if they run (a nested check or a generator helper that the test never runs): unlike an
+   * `if False:` block, nothing shows a reader that they are off, so other checks beside them do not excuse it.
+   */
+  disguised?: boolean;
   display: string;
 }
 
@@ -587,6 +596,7 @@ function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
   // Most tests hold none of these: an indexed lookup of the candidate statements spares walking every test body.
   const candidates = body.descendantsOfType(DEAD_REGION_HOLDERS);
   const deferred = (n: Node) => n.type === 'generator_expression' || n.type === 'lambda';
+  out.push(...uniteratedGeneratorCalls(body, ctx));
   if (!candidates.some((n) => !!n && (n.type === 'function_definition' || deferred(n) || (n.type === 'for_statement' ? isEmptyLoopSource(n.childForFieldName('right'), ctx) : isFalse(n.childForFieldName('condition')))))) return out;
   forEachInScope(body, (n) => {
     if (n.type === 'if_statement' || n.type === 'while_statement') {
@@ -617,11 +627,74 @@ function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
       // Never named, or only returned (`def verify(): assert ...` then `return verify`): its checks never run.
       const unused = isReferenced(functionName(n), body, n) ? onlyReturned(functionName(n), body, n) : { returned: false };
       const block = n.childForFieldName('body');
-      if (block && unused) out.push({ holder: n, blocks: [block], display: `the nested \`def ${functionName(n)}()\`, which the test never calls${unused.returned ? ' (it only returns it, and the test runner ignores what a test returns)' : ''},` });
+      if (block && unused) out.push({ holder: n, blocks: [block], disguised: !unused.returned, display: `the nested \`def ${functionName(n)}()\`, which the test never calls${unused.returned ? ' (it only returns it, and the test runner ignores what a test returns)' : ''},` });
     }
     return true;
   });
   return out;
+}
+
+/**
+ * Undecorated functions of the file whose own body yields and asserts (`def _check_rows(rows): ... assert ...;
+ * yield row`): calling one only builds a generator, so its assertions run only when something iterates it.
+ * Module-level ones by name, methods of the test's class as `self.NAME`. Computed once per file.
+ */
+const generatorHelpersByRoot = new WeakMap<Node, Map<string, Node>>();
+function generatorHelpers(ctx: RuleContext): Map<string, Node> {
+  let found = generatorHelpersByRoot.get(ctx.root);
+  if (found) return found;
+  found = new Map();
+  if (ctx.source.includes('yield')) {
+    for (const def of ctx.root.descendantsOfType('function_definition')) {
+      if (!def || def.parent?.type !== 'block' && def.parent?.type !== 'module') continue;
+      const holder = def.parent.type === 'module' ? 'module' : def.parent.parent?.type === 'class_definition' ? 'class' : undefined;
+      const body = def.childForFieldName('body');
+      if (!holder || !body || /^test/.test(functionName(def)) || def.children.some((c) => c.type === 'async')) continue;
+      if (!ownYields(body).length || !assertionsIn(body, ctx.names).length) continue;
+      const key = holder === 'module' ? functionName(def) : `self.${functionName(def)}@${def.parent.parent!.id}`;
+      // Two definitions under one name: which one runs is not known here.
+      found.set(key, found.has(key) ? body : def);
+    }
+  }
+  generatorHelpersByRoot.set(ctx.root, found);
+  return found;
+}
+
+/**
+ * `_check_rows(rows, [1, 2])` as a statement (or bound to a name nothing iterates) where `_check_rows` is a generator
+ * helper of the file: the call returns a generator and none of the helper's assertions runs.
+ */
+function uniteratedGeneratorCalls(body: Node, ctx: RuleContext): DeadRegion[] {
+  const helpers = generatorHelpers(ctx);
+  if (!helpers.size) return [];
+  const cls = body.parent?.parent?.parent?.type === 'class_definition' ? body.parent.parent.parent : undefined;
+  const out: DeadRegion[] = [];
+  forEachInScope(body, (n) => {
+    if (n.type !== 'call') return true;
+    const callee = n.childForFieldName('function');
+    const key = callee?.type === 'identifier' ? callee.text : callee?.type === 'attribute' && cls && callee.childForFieldName('object')?.text === 'self' ? `self.${callee.childForFieldName('attribute')?.text}@${cls.id}` : undefined;
+    const def = key ? helpers.get(key) : undefined;
+    // A local name that shadows the helper is something else.
+    if (!def || def.type !== 'function_definition' || (callee!.type === 'identifier' && localBinds(body, callee!.text))) return true;
+    const unused = neverConsumed(n, body);
+    if (!unused) return true;
+    out.push({ holder: n, blocks: [], helper: def, inert: unused.inert, disguised: true, display: `\`${functionName(def)}()\`, a generator that \`${callee!.text}(...)\` only creates and nothing iterates,` });
+    return true;
+  });
+  return out;
+}
+
+/** `name` is bound inside the function (assigned, a loop target, a parameter). */
+function localBinds(body: Node, name: string): boolean {
+  const fn = body.parent;
+  if (fn?.type === 'function_definition' && (fn.childForFieldName('parameters')?.descendantsOfType('identifier') ?? []).some((i) => i!.text === name)) return true;
+  let bound = false;
+  forEachInScope(body, (n) => {
+    if (bound) return false;
+    if (n.type === 'identifier' && n.text === name && nameUse(n) === 'bind') bound = true;
+    return !bound;
+  });
+  return bound;
 }
 
 /** `@pytest.mark.parametrize("x", [])`: pytest skips a test with an empty parameter set. */
@@ -797,19 +870,27 @@ function checkDeadCode(ctx: RuleContext, fn: Node, body: Node, exit: Node | unde
   const regions = deadRegions(body, ctx).filter((r) => !exit || r.holder.startIndex < exit.startIndex);
   if (!regions.length) return;
   const deadBlocks = regions.flatMap((r) => r.blocks);
-  const inertIds = new Set(regions.flatMap((r) => r.inert ?? []).map((c) => c.id));
+  // A call of a generator helper (`_check_rows(...)`, a "checking" name) runs no check either.
+  const inertIds = new Set(regions.flatMap((r) => [...(r.inert ?? []), ...(r.helper ? [r.holder] : [])]).map((c) => c.id));
   const inDead = (n: Node) => inertIds.has(n.id) || deadBlocks.some((b) => b.startIndex <= n.startIndex && n.endIndex <= b.endIndex);
   // Checks that still run: the test's own, outside the dead blocks.
   // Nested helpers the test calls (`asyncio.run(main())`, `check(...)`) run their checks too.
   let live = 0;
+  // Of those, the ones in nested helpers: a test built from several helpers, one of which is left uncalled (a slip).
+  let liveNested = 0;
   forEachDescendant(body, (n) => {
     if (inDead(n) || n.type === 'class_definition' || n.type === 'lambda') return false;
-    if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, ctx.names))) live++;
+    if (n.type === 'assert_statement' || (n.type === 'call' && isCheckingCall(n, ctx.names))) {
+      live++;
+      if (enclosingFunction(n)?.id !== fn.id) liveNested++;
+    }
     return true;
   });
   let lines: string[] | undefined;
   for (const region of regions) {
-    const checks = region.blocks.flatMap((b) => (region.holder.type === 'function_definition' ? assertionsIn(b, ctx.names) : region.inert ? deadChecks([b], ctx) : deadChecks(statements(b.namedChildren), ctx)));
+    const checks = region.helper
+      ? assertionsIn(region.helper.childForFieldName('body')!, ctx.names)
+      : region.blocks.flatMap((b) => (region.holder.type === 'function_definition' ? assertionsIn(b, ctx.names) : region.inert ? deadChecks([b], ctx) : deadChecks(statements(b.namedChildren), ctx)));
     // `if 0: self.fail("0 is true")` tests the condition itself: the failure is meant never to run.
     if (!checks.length || checks.every((c) => isExplicitFailure(c))) continue;
     // Split only here: most tests have no dead block, and splitting the file per test costs more than the rest of the check.
@@ -825,6 +906,10 @@ function checkDeadCode(ctx: RuleContext, fn: Node, body: Node, exit: Node | unde
       // A nested `def test_*` is a test written one level too deep (pytest does not collect it): a slip, not a disguise.
       severity = 'info';
       message += `; pytest does not collect tests nested in a test: move it to module level or call it.`;
+    } else if (live > 0 && region.disguised && liveNested === 0) {
+      // Written to look as if they run (a nested check, a generator helper called for its checks): the checks
+      // beside them do not excuse that, they are what the test appears to verify.
+      message += `, although \`${name}()\` reads as if they do: call it (or iterate it) so that they run.`;
     } else if (live > 0) {
       severity = 'info';
       message += `; \`${name}()\` still checks something else, but this part of it is disabled.`;
