@@ -19,7 +19,8 @@
  * are blanket skips too, and so are conditions that are a module name only ever bound to a constant
  * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`, also in another module of the project that the test imports it from), a fixture (in a test file or a conftest) that skips before
  * it provides anything, and `@unittest.expectedFailure` on a test class (info: an unexpected success fails the run),
- * and module-level `__test__ = False` in a test module (pytest collects nothing from it). A reason that says the tests
+ * and module-level `__test__ = False` in a test module (pytest collects nothing from it), or on a `Test*` class whose tests
+ * need nothing from a subclass (pytest collects none of them). A reason that says the tests
  * fail and names only the CI or an issue number ("timing-sensitive, see #412") keeps the warning.
  * A skip inside a loop over a literal case list (`for item, price in CASES: if price is None: pytest.skip(...)`,
  * `CASES` a literal nothing changes) whose condition some listed case meets always runs: at module level, in a
@@ -344,6 +345,7 @@ function checkTestModule(ctx: RuleContext): void {
     const def = definitionOf(stmt);
     if (def.type === 'function_definition') checkFixture(ctx, def);
     if (def.type === 'class_definition') checkClass(ctx, def);
+    if (def.type === 'class_definition') checkClassTestFlag(ctx, def);
     if (def.type === 'function_definition' && SETUP_NAMES.has(functionName(def)) && moduleDefinesTests(ctx.root)) checkSetUp(ctx, def, 'module');
   }
 }
@@ -365,6 +367,47 @@ function checkModuleTestFlag(ctx: RuleContext, assign: Node, stmt: Node): void {
   ctx.report({
     node: assign,
     message: `Module-level \`${assign.text.split('\n')[0]}\`${gateNote(stmt)} stops pytest from collecting any test in this file: none of them runs, and the run reports nothing missing. Remove it, or skip under a condition that names why the tests cannot run here.`,
+    severity: 'warning',
+  });
+}
+
+/**
+ * `class TestFieldParsing: __test__ = False` on a class pytest would collect (named `Test*`, no base but `object`)
+ * whose test methods check the code with nothing left for a subclass to supply: pytest silently stops collecting all
+ * of them. Quiet for abstract bases (a subclass in the file, a `Base`/`Mixin`/`Abstract` name, or a test reading a
+ * `self.` attribute the class never provides: subclasses elsewhere set it and `__test__` back), for classes named
+ * like tests that are not (`TestClient`, `TestApp`: no checking `test*` method) and for unittest classes.
+ */
+function checkClassTestFlag(ctx: RuleContext, cls: Node): void {
+  const name = cls.childForFieldName('name')?.text ?? '';
+  const body = cls.childForFieldName('body');
+  if (!body || !/^Test/.test(name) || /Base|Mixin|Abstract|Template|Generic/.test(name)) return;
+  if ((cls.childForFieldName('superclasses')?.namedChildren ?? []).some((b) => b.type !== 'comment' && b.text !== 'object')) return;
+  const flag = body.namedChildren.map((st) => (st.type === 'expression_statement' ? st.namedChild(0) : null)).find((a) => a?.type === 'assignment' && a.childForFieldName('left')?.text === '__test__');
+  const value = flag?.childForFieldName('right');
+  const v = value ? unparen(value) : undefined;
+  if (!flag || !v || !(v.type === 'false' || v.type === 'none' || (v.type === 'integer' && literalTruth(v) === false))) return;
+  const tests = body.namedChildren.map(definitionOf).filter((d) => d.type === 'function_definition' && /^test/.test(functionName(d)) && isTestNotDataHelper(d) && d.descendantsOfType(['assert_statement', 'call']).length > 0);
+  if (!tests.length) return;
+  // Subclassed in the file: an abstract base whose subclasses set the flag back.
+  if (ctx.root.descendantsOfType('class_definition').some((c) => (c?.childForFieldName('superclasses')?.namedChildren ?? []).some((b) => b.text === name || b.text.endsWith(`.${name}`)))) return;
+  // Something the class leaves to subclasses: a `self.` attribute it neither defines nor assigns.
+  const provided = new Set<string>();
+  for (const st of body.namedChildren) {
+    const d = definitionOf(st);
+    if (d.type === 'function_definition' || d.type === 'class_definition') provided.add(d.childForFieldName('name')?.text ?? '');
+    const a = st.type === 'expression_statement' ? st.namedChild(0) : null;
+    if (a?.type === 'assignment') for (const id of a.childForFieldName('left')?.descendantsOfType('identifier') ?? []) provided.add(id!.text);
+  }
+  for (const a of body.descendantsOfType('attribute')) {
+    const target = a?.parent?.type === 'assignment' && a.parent.childForFieldName('left')?.id === a.id;
+    if (target && /^(self|cls)$/.test(a!.childForFieldName('object')?.text ?? '')) provided.add(a!.childForFieldName('attribute')?.text ?? '');
+  }
+  const missing = body.descendantsOfType('attribute').some((a) => /^(self|cls)$/.test(a!.childForFieldName('object')?.text ?? '') && !provided.has(a!.childForFieldName('attribute')?.text ?? ''));
+  if (missing) return;
+  ctx.report({
+    node: flag,
+    message: `\`${flag.text.split('\n')[0]}\` in class \`${name}\` stops pytest from collecting its ${tests.length === 1 ? 'test' : `${tests.length} tests`}: none of them runs, and the run reports nothing missing. Remove it, or skip under a condition that names why the tests cannot run here.`,
     severity: 'warning',
   });
 }
@@ -1102,7 +1145,7 @@ export const blanketSkip: Rule = {
         'Version gates that some Python 3 release (3.0 to 3.99) meets and another does not (`skipif(sys.version_info < (3, 10))`, `skipif(sys.version_info >= (4,))`, `skipif(sys.version_info.minor < 11)`) and string conditions pytest evaluates (`skipif("sys.platform == \'win32\'")`) stay quiet. A version condition every release meets is reported like `skipif(True)`; its reason lowers it to `info` only when it names the Python it is about ("Python 2 only", "py3k"): "needs a newer interpreter" under `sys.version_info < (99,)` stays a warning.',
         'Parametrized tests where some cases run, where the case marks are conditional (`skipif(sys.platform == "win32")`) or strict xfails, with a single case, or whose cases are built by code stay quiet; when every case of a literal table carries an unconditional skip or non-strict xfail, it is a warning, or `info` when a reason names the environment or a tracked issue ("GH#22092").',
         'A blanket skip whose reason names the environment or a tracked issue ("requires network", "host is gone", "bpo-12345") is `info` (a non-strict xfail on a whole module or class already says its tests fail: one whose reason names only an issue, `pytestmark = [..., pytest.mark.xfail(reason="rewrite in progress (#482)")]`, keeps the warning); "known issue" without a reference and "flaky" (even "flaky on CI") are not reasons outside the code and keep the warning. A reason that says the tests fail ("timing-sensitive, see #412", "flaky on CI, see #412", "broken on CI runners", "race condition, gh-88") and names nothing else than the project\'s CI or an issue number keeps the warning too: the CI is where the tests are meant to run, and a ticket is no condition. A failure tied to a platform, a distribution, the network or a resource ("fails on Windows, see #412", "flaky convergence, https://bugs.debian.org/944054") stays `info`.',
-        '`__test__ = False` (or `None`, `0`) at module level in a test module that defines tests is a warning: pytest (and nose) collect nothing from it. On a class (`class TestData: __test__ = False`, an abstract base whose subclasses set it back), in a module without tests (or whose test-named functions check nothing: data helpers) or in a conftest it stays quiet, and so does doctest\'s table `__test__ = {...}`.',
+        '`__test__ = False` (or `None`, `0`) at module level in a test module that defines tests is a warning: pytest (and nose) collect nothing from it. On a `Test*` class without bases whose `test*` methods check the code and read no `self.` attribute the class does not provide (`class TestFieldParsing: __test__ = False` above three real tests) it is a warning too: pytest collects none of them. On other classes (`class TestData: __test__ = False`, `TestClient`, an abstract base subclassed in the file, named `...Base`/`Mixin`, or reading what subclasses supply: `self.make_store()`), in a module without tests (or whose test-named functions check nothing: data helpers) or in a conftest it stays quiet, and so does doctest\'s table `__test__ = {...}`.',
         'Skip helpers in libraries (functions named `skip_*`/`requires_*`, forwarding the reason they receive, or wrappers inside a decorator such as `def slow(func): def wrapper(): skip("too slow")`, or inside a conditional decorator that returns its target unchanged when a condition does not hold, `def skip_if(condition, reason): def decorate(target): if not condition: return target ...`; under a constant condition, `if not True:`, or when the module applies the factory with a condition that is always true, `known_failure = skip_if(True, "known failure")`, the wrapper is still reported), skips in handlers of environment errors (`except ImportError:`, `except OSError:`, `except RuntimeError:`, bare or broad `except:`) and skips under environment conditions stay quiet in code under test. A skip in a handler of the computation\'s own errors (`except ValueError:`, `except TypeError:`, `except ZeroDivisionError:`, and outside test-helper modules such as `testing.py` the DB-API errors of the code\'s own query, `except sqlite3.OperationalError:`) is a warning, or `info` when its reason names the environment and the try block calls no code of the project (`os.sysconf(...)`, `raw.decode(...)`); around the module\'s own functions (`return _flood(grid)`, `self._step(x)`, a relative import) or the object\'s own resource (`self.db.execute(...)` with `self.db` set by its class) the reason does not lower it.',
         'In code under test, a skip guarded only by `if url is None:` / `if not name:` (missing input) is `info`; one chosen by comparing inputs with values (`if n > 1000:`) is a warning.',
         'A `setUp` that skips in a class without `test*` methods, or in a class named for skipping (`SkipDocTestCase`), stays quiet.',
