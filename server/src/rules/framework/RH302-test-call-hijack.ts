@@ -60,6 +60,7 @@ import {
   type Rebinding,
 } from './helpers';
 import { hooksBoundElsewhere } from './bound-hooks';
+import { isTestCaseSubclassParameter } from './subclass-hooks';
 import { mayNeuterTests, neuteredTests } from './neutered-tests';
 import { mayStripAssertions, strippedAssertionRuns } from './stripped-assertions';
 import { builtStrings } from '../equality/helpers';
@@ -1276,9 +1277,23 @@ function recordName(call: Node, fn: Node): string {
   if (!bound) {
     const values = localBindings(fn).get(f.text);
     if (values?.length === 1) bound = values[0];
+    // A module-level alias bound once (`_ok = TestResult.addSuccess`, then `_ok(self, test)` in the replacement).
+    else if (!values && !parameterNames(fn).includes(f.text)) bound = moduleAliasOf(fn, f.text);
   }
   const b = bound ? unparen(bound) : undefined;
   return b?.type === 'attribute' ? (b.childForFieldName('attribute')?.text ?? f.text) : f.text;
+}
+
+const moduleAliasCache = new WeakMap<Node, Map<string, Node[]>>();
+
+/** The value a module-level name is bound to, when it is bound exactly once. */
+function moduleAliasOf(fn: Node, name: string): Node | undefined {
+  const root = fn.tree.rootNode;
+  let byName = moduleAliasCache.get(root);
+  if (!byName) moduleAliasCache.set(root, (byName = moduleAssignments(root)));
+  const values = byName.get(name);
+  // A `def` of the same name rebinds it too.
+  return values?.length === 1 && !moduleFunctionNamed(root, name) ? values[0] : undefined;
 }
 
 /** The skip exceptions: unittest's `SkipTest` (and its aliases), pytest's `Skipped` / `skip.Exception`. */
@@ -1727,7 +1742,10 @@ function checkRebinding(
   // unittest.TestCase.run and friends.
   if (TESTCASE_RUN_ATTRS.has(r.attr)) {
     const owner = r.target ? r.target.replace(/\.\w+$/, '') : undefined;
-    const local = r.object && unparen(r.object).type === 'identifier' && localClasses.testCase.has(unparen(r.object).text);
+    const local =
+      r.object &&
+      unparen(r.object).type === 'identifier' &&
+      (localClasses.testCase.has(unparen(r.object).text) || isTestCaseSubclassParameter(r.object, ctx.names, (b) => TESTCASE_QUALIFIED.test(b) || /(^|\.)\w*TestCase$/.test(b)));
     // A `run(self, result)` that runs the original, then wipes what the result recorded (`result.failures.clear()`
     // in a `finally`): whatever class it is installed on (`case_cls.run = run` with the class handed in), every
     // failure it ran is discarded.
