@@ -127,7 +127,7 @@ export interface AnalysisSettings {
  *   failures are not reported (`detail`: what it does); calling it at import applies it to the whole run;
  * - `always-true-comparison`: a module-level function of two or more parameters that returns `True` and does
  *   nothing else (`def amounts_match(self, other): return True`), for a class that installs it as `__eq__`;
- * - `swallowing-manager`: a context manager whose block's failures are dropped (`how`: by what);
+ * - `swallowing-manager`: a context manager whose block's failures are dropped (`how`: by what; `keeps`: attributes it files the failure under, which a test reading them back checks);
  * - `alias`: the module imports the name from `target` (a package's re-export, or an import under another name),
  *   followed by the project index;
  * - `literal-table`: bound once, and never written, to a literal table keyed by literal argument tuples of `arity`
@@ -147,7 +147,7 @@ export type ImportedFact =
   | { kind: 'always-true-function' }
   | { kind: 'refers-to'; qualified: string }
   | { kind: 'result-patching-function'; detail: string }
-  | { kind: 'swallowing-manager'; how: string }
+  | { kind: 'swallowing-manager'; how: string; keeps?: string[] }
   | { kind: 'always-true-comparison' }
   | { kind: 'always-true-descriptor' }
   | { kind: 'alias'; target: string }

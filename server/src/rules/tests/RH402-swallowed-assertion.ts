@@ -26,6 +26,9 @@ import type { NameResolver } from '../../engine/names';
 import { whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
+import { returnsSwallowingExitStack } from './exit-stack';
+import { enclosingClassBodyOf, testMethodInstaller } from './test-method-installers';
+import { guardsOnlyKeeping, keptOnlyToShow, readsKeptAttribute } from './kept-notes';
 import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isCheckingCall, isExplicitFailure, isModuleLevel, isTestFunction, literalTruth, moduleAssignmentsOf, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod, testsAssertionNamed } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
@@ -194,6 +197,8 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
         return { kind: 'handled' };
       }
       case 'if_statement': {
+        // `if attempt < runs - 1: time.sleep(delay); continue`: branches that only wait, log or move on drop it too.
+        if (branchesOnlyDrop(stmt, names)) continue;
         // `if attempt == attempts: return None` (no `else`): a way out that drops the failure on the final attempt,
         // where a retry should re-raise it; the rest of the handler waits for the next attempt.
         const then = stmt.childForFieldName('consequence');
@@ -206,6 +211,15 @@ function judgeHandler(block: Node | null | undefined, names: NameResolver): Hand
     }
   }
   return skip ? { kind: 'skip', display: skip.display, reason: skip.reason, flags } : { kind: 'swallow', flags };
+}
+
+/** Every branch of an `if` in a handler drops the failure as a handler would (no flag, skip or check): its condition only picks how. */
+function branchesOnlyDrop(stmt: Node, names: NameResolver): boolean {
+  const blocks = [stmt.childForFieldName('consequence'), ...stmt.childrenForFieldName('alternative').map((alt) => alt.childForFieldName(alt.type === 'elif_clause' ? 'consequence' : 'body'))];
+  return blocks.every((b) => {
+    const verdict = b ? judgeHandler(b, names) : undefined;
+    return verdict?.kind === 'swallow' && !verdict.flags;
+  });
 }
 
 /** The plain names an assignment in a handler binds (`failed = True`, `ok, err = False, e`), or undefined for other targets (`self.failed = True`). */
@@ -627,14 +641,20 @@ function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, c
   // The decorated function is a parameter of a function around the wrapper (the decorator, or a decorator factory).
   const outerParams = new Set<string>();
   let decorator: Node | undefined;
+  let owner: Node | undefined;
   for (let p = wrapper.parent; p; p = p.parent) {
-    if (p.type === 'class_definition') return;
+    if (p.type === 'class_definition') {
+      // A static or class method of a module-level class (a metaclass's `_wrap(fn)`) decorates as well, once it
+      // is the outermost function: it is only judged where it is installed on test methods (`testMethodInstaller`).
+      owner = p;
+      break;
+    }
     if (p.type === 'function_definition') {
       for (const name of parameterNames(p)) outerParams.add(name);
       decorator = p;
     }
   }
-  if (!decorator || !outerParams.size || !isModuleLevel(decorator)) return;
+  if (!decorator || !outerParams.size || !(owner ? decorator !== wrapper && isModuleLevel(owner) && !!enclosingClassBodyOf(decorator, owner) : isModuleLevel(decorator))) return;
   let call: Node | undefined;
   forEachInScope(body, (n) => {
     if (call) return false;
@@ -644,9 +664,9 @@ function checkSwallowingDecorator(ctx: RuleContext, tryStmt: Node, body: Node, c
   });
   if (!call || raisesAfter(tryStmt, wrapper)) return;
   const name = functionName(decorator);
-  const tests = testsDecoratedWith(ctx.root, name);
+  const tests = owner ? [] : testsDecoratedWith(ctx.root, name);
   if (!tests.length) {
-    checkExportedSwallowingDecorator(ctx, tryStmt, clause, label, kind, verdict, decorator, call, retriesRunOut(tryStmt, wrapper, outerParams));
+    checkExportedSwallowingDecorator(ctx, tryStmt, clause, label, kind, verdict, decorator, call, retriesRunOut(tryStmt, wrapper, outerParams), owner);
     return;
   }
   const shown = tests.slice(0, 3).map((t) => `\`${functionName(t)}\``).join(', ') + (tests.length > 3 ? ` and ${tests.length - 3} more` : '');
@@ -767,17 +787,24 @@ function laterStatementHas(from: Node, wrapper: Node, matches: (n: Node) => bool
  * `tolerant` in `tests/helpers.py`, imported by the tests: reported at its handler when it names AssertionError and simply drops it (no skip, no retry unless its attempts run out quietly), since the
  * tests it decorates live in other files.
  */
-function checkExportedSwallowingDecorator(ctx: RuleContext, tryStmt: Node, clause: Node, label: string, kind: Catch, verdict: HandlerVerdict, decorator: Node, call: Node, runsOut: boolean): void {
+function checkExportedSwallowingDecorator(ctx: RuleContext, tryStmt: Node, clause: Node, label: string, kind: Catch, verdict: HandlerVerdict, decorator: Node, call: Node, runsOut: boolean, owner?: Node): void {
   if (kind !== 'assertion' || verdict.kind !== 'swallow' || (inRetryLoop(tryStmt) && !runsOut)) return;
   const name = functionName(decorator);
   // Only a helper module's decorators are meant for other files: a test module's unused one decorates nothing.
   if (ctx.root.descendantsOfType('function_definition').some((f) => isTestFunction(f!))) return;
-  // Applied (or called) in this file: there it decorates helpers, not tests.
+  // Applied (or called) in this file: there it decorates helpers, not tests; unless every use installs it on the
+  // test methods of a class (`if attr.startswith("test"): ns[attr] = _wrap(value)` in a metaclass or class decorator).
   const nameId = decorator.childForFieldName('name');
-  if (ctx.root.descendantsOfType('identifier').some((n) => n!.text === name && n!.id !== nameId?.id)) return;
+  const uses = ctx.root.descendantsOfType('identifier').filter((n) => n!.text === name && n!.id !== nameId?.id);
+  const installers = uses.map((u) => testMethodInstaller(u!));
+  if (installers.some((i) => !i)) return;
+  // A method of a class is only meant for test methods when installed on them.
+  if (owner && !installers.length) return;
   ctx.report({
     node: clause,
-    message: `\`${label}\` in decorator \`${name}()\` swallows the AssertionError that \`${call.text.split('(')[0]}(...)\` raises: every test decorated with \`@${name}\` passes whether or not its assertions hold.`,
+    message: installers.length
+      ? `\`${label}\` in \`${name}()\` swallows the AssertionError that \`${call.text.split('(')[0]}(...)\` raises, and \`${installers[0]!.text.split("\n")[0]!.slice(0, 60)}\` installs it on every test method: those tests pass whether or not their assertions hold.`
+      : `\`${label}\` in decorator \`${name}()\` swallows the AssertionError that \`${call.text.split('(')[0]}(...)\` raises: every test decorated with \`@${name}\` passes whether or not its assertions hold.`,
     severity: 'warning',
   });
 }
@@ -898,6 +925,9 @@ function localSwallowingManager(withStmt: Node, ctx: RuleContext): { display: st
     const imported = ctx.imported(callee.type === 'identifier' ? ctx.names.alias(callee.text) : ctx.names.qualify(callee));
     const own = callee.type === 'identifier' && ctx.names.alias(callee.text) === undefined ? swallowingManagers(ctx.root, ctx.names).get(callee.text) : undefined;
     const how = own ?? (imported?.kind === 'swallowing-manager' ? imported.how : undefined);
+    // A manager that files the failure under an attribute this file reads back (`cm.notes`) hands it on.
+    const keeps = own ? (managerKeeps.get(ctx.root)?.get(callee.text) ?? []) : imported?.kind === 'swallowing-manager' ? (imported.keeps ?? []) : [];
+    if (how && readsKeptAttribute(ctx.root, keeps)) continue;
     if (how) return { display: call!.text.length > 40 ? `${callee.text}(...)` : call!.text, how };
   }
   return undefined;
@@ -905,6 +935,8 @@ function localSwallowingManager(withStmt: Node, ctx: RuleContext): { display: st
 
 /** Per file: module-level context managers that swallow what their block raises, by name, with how they do it. */
 const swallowingManagersCache = new WeakMap<Node, Map<string, string>>();
+/** Per file: the attributes a swallowing manager files the failure under (`self.notes`), by manager name. */
+const managerKeeps = new WeakMap<Node, Map<string, string[]>>();
 
 /**
  * Context managers the file defines that swallow every failure of their block: a class whose `__exit__`
@@ -923,11 +955,18 @@ function swallowingManagers(root: Node, names: NameResolver): Map<string, string
     if (def.type === 'class_definition') {
       for (const member of def.childForFieldName('body')?.namedChildren ?? []) {
         const method = definitionOf(member);
-        if (method.type === 'function_definition' && /^__a?exit__$/.test(functionName(method)) && exitSwallows(method)) found.set(name, `\`${name}.${functionName(method)}\` returns a true value`);
+        const keeps: string[] = [];
+        if (method.type === 'function_definition' && /^__a?exit__$/.test(functionName(method)) && exitSwallows(method, def, keeps)) {
+          found.set(name, `\`${name}.${functionName(method)}\` returns a true value`);
+          if (keeps.length) managerKeeps.set(root, (managerKeeps.get(root) ?? new Map()).set(name, keeps));
+        }
       }
     } else if (def.type === 'function_definition' && decoratorsOf(def).some((d) => /(^|\.)(async)?contextmanager$/.test(dottedName(d) ?? ''))) {
       const label = yieldSwallowedBy(def, names);
       if (label) found.set(name, `its \`${label}\` around \`yield\` drops the failure`);
+    } else if (def.type === 'function_definition') {
+      const pushed = returnsSwallowingExitStack(def, names);
+      if (pushed) found.set(name, `it returns an \`ExitStack\` whose pushed exit callback \`${pushed.length > 30 ? pushed.slice(0, 29) + '…' : pushed}\` returns a true value`);
     }
   }
   swallowingManagersCache.set(root, found);
@@ -935,7 +974,7 @@ function swallowingManagers(root: Node, names: NameResolver): Map<string, string
 }
 
 /** `def __exit__(self, *exc): return True`: ends by returning a truthy literal and reads the exception it is handed at most to show it. */
-function exitSwallows(method: Node): boolean {
+function exitSwallows(method: Node, cls: Node, keeps: string[]): boolean {
   const body = method.childForFieldName('body');
   const last = body?.namedChildren.filter((c) => c.type !== 'comment').pop();
   const value = last?.type === 'return_statement' ? last.namedChildren.find((c) => c.type !== 'comment') : undefined;
@@ -946,7 +985,14 @@ function exitSwallows(method: Node): boolean {
   let readsException = false;
   forEachInScope(body, (n) => {
     // Reads that only log or print it (`if exc_type is not None: log.warning("%s", exc)`) still drop it.
-    if (n.type === 'identifier' && exceptionParams.has(n.text) && nameUse(n) === 'read' && !onlyShown(n, body)) readsException = true;
+    if (n.type === 'identifier' && exceptionParams.has(n.text) && nameUse(n) === 'read' && !onlyShown(n, body)) {
+      // Filed under `self.notes` that the class only prints: dropped too, unless a test reads `notes` back.
+      const kept = keptOnlyToShow(n, method, cls, onlyShown);
+      const guarded = kept ? undefined : guardsOnlyKeeping(n, method, cls, onlyShown, (stmt) => onlyReports(stmt));
+      if (kept) keeps.push(kept);
+      else if (guarded) keeps.push(...guarded);
+      else readsException = true;
+    }
     // `sys.exc_info()` is the exception too.
     if (n.type === 'call' && /exc_info$/.test(dottedName(n.childForFieldName('function')) ?? '')) readsException = true;
     return !readsException;
@@ -1329,7 +1375,7 @@ export const swallowedAssertion: Rule = {
   create(ctx) {
     if (ctx.role !== 'test' && ctx.role !== 'test-infrastructure') return {};
     // Tests elsewhere in the project that run their checks under this file's swallowing managers.
-    if (/contextmanager|__a?exit__/.test(ctx.source)) for (const [name, how] of swallowingManagers(ctx.root, ctx.names)) ctx.exportFact(name, { kind: 'swallowing-manager', how });
+    if (/contextmanager|__a?exit__|ExitStack/.test(ctx.source)) for (const [name, how] of swallowingManagers(ctx.root, ctx.names)) ctx.exportFact(name, { kind: 'swallowing-manager', how, keeps: managerKeeps.get(ctx.root)?.get(name) });
     return {
       try_statement(node) {
         checkTry(ctx, node);
