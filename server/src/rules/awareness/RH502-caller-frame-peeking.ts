@@ -300,6 +300,50 @@ function returnsPartOfHit(body: Node, targets: string[], names: NameResolver): b
   return found;
 }
 
+/**
+ * The function looks its own input up in the objects a heap scan finds and returns what that finds
+ * (`for obj in gc.get_objects(): if isinstance(obj, dict) and source in obj: cand = obj[source]; ... return list(cand)`):
+ * any dict keyed by that input (a test's `CASES = {input: expected}`) hands the function its answer.
+ */
+function returnsHitKeyedByInput(scope: Node, body: Node, targets: string[], names: NameResolver): boolean {
+  if (scope.type !== 'function_definition' || targets.length === 0) return false;
+  const params = new Set(parameterNames(scope).filter((p) => p !== 'self' && p !== 'cls'));
+  if (params.size === 0) return false;
+  // `obj[source]`, `obj.get(source)` with `obj` a hit and `source` a parameter.
+  const keyed = (e: Node): boolean => {
+    const v = unparen(e);
+    let base: Node | null | undefined;
+    let key: Node | undefined;
+    if (v.type === 'subscript') {
+      base = v.childForFieldName('value');
+      key = v.childForFieldName('subscript') ?? undefined;
+    } else if (v.type === 'call') {
+      const f = v.childForFieldName('function');
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'get') {
+        base = f.childForFieldName('object');
+        key = callArguments(v).positional[0];
+      }
+    }
+    return base?.type === 'identifier' && targets.includes(base.text) && key?.type === 'identifier' && params.has(key.text);
+  };
+  // Names bound to such a lookup, whose every binding is one.
+  const holders = new Set<string>();
+  forEachInScope(body, (n) => {
+    const right = n.type === 'assignment' ? n.childForFieldName('right') : null;
+    const left = n.type === 'assignment' ? n.childForFieldName('left') : null;
+    if (left?.type === 'identifier' && right && keyed(right)) holders.add(left.text);
+    return true;
+  });
+  let found = false;
+  forEachInScope(body, (n) => {
+    if (found || n.type !== 'return_statement' || !n.namedChild(0)) return !found;
+    const v = copiedValue(n.namedChild(0)!, names);
+    if (keyed(v) || (v.type === 'identifier' && holders.has(v.text))) found = true;
+    return !found;
+  });
+  return found;
+}
+
 /** Calls that hand back a copy of their argument: `list(x)`, `sorted(x)`, `copy.deepcopy(x)`. */
 const COPIES = /^(builtins\.(list|tuple|dict|set|frozenset|sorted)|copy\.(copy|deepcopy))$/;
 
@@ -504,7 +548,12 @@ function analyseScope(scope: Node, names: NameResolver, seed?: ReadonlyMap<strin
     if (n.type === 'call') {
       const q = names.callee(n) ?? '';
       if (GC_SCANS.has(q)) {
-        const strong = answers() || returnsPartOfHit(body, loopTargetsOver(n), names) || heapHitReplacesAnswer(scope, body, n) || looksForTestCase(body, names);
+        const strong =
+          answers() ||
+          returnsPartOfHit(body, loopTargetsOver(n), names) ||
+          returnsHitKeyedByInput(scope, body, loopTargetsOver(n), names) ||
+          heapHitReplacesAnswer(scope, body, n) ||
+          looksForTestCase(body, names);
         reads.push({ node: n, strength: strong ? 'strong' : 'weak', kind: 'heap' });
       }
     }
