@@ -36,6 +36,7 @@ import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
 import { whenMentioned } from '../../engine/prefilter';
 import {
+  bindsInFunction,
   alwaysTrueOperand,
   chainOperands,
   calleeLastName,
@@ -307,7 +308,7 @@ function configuredValueReadBack(node: Node, ctx: RuleContext): string | undefin
   const here = nearestDef(node);
   const names = [value, ...value.descendantsOfType('identifier')].filter((i) => i!.type === 'identifier').map((i) => i!.text);
   // A name bound in a function means something else in another one (`transport` in two tests).
-  const bindsAny = (fn: Node | null) => !!fn && names.some((n) => localBindsName(fn, n));
+  const bindsAny = (fn: Node | null) => !!fn && names.some((n) => bindsInFunction(fn, n));
   for (const a of ctx.root.descendantsOfType('assignment')) {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');
@@ -319,21 +320,6 @@ function configuredValueReadBack(node: Node, ctx: RuleContext): string | undefin
     return `\`${shortText(read)}\` is the value the test itself configured (\`${shortText(a!)}\`, line ${a!.startPosition.row + 1}), not something the code under test produced, so the check reads back its own setup`;
   }
   return undefined;
-}
-
-/** `name` is a parameter of `fn` or bound in its own body (not in nested scopes). */
-function localBindsName(fn: Node, name: string): boolean {
-  if (parameterNames(fn).includes(name)) return true;
-  const body = fn.childForFieldName('body');
-  let bound = false;
-  if (body) {
-    forEachInScope(body, (n) => {
-      if (bound) return false;
-      if (n.type === 'identifier' && n.text === name && nameUse(n) === 'bind') bound = true;
-      return !bound;
-    });
-  }
-  return bound;
 }
 
 /**

@@ -23,7 +23,7 @@ import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunc
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { assertionsIn, calleeLastName, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleAssignmentsOf, moduleConstant, nameUse, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
+import { assertionsIn, bindsInFunction, calleeLastName, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleAssignmentsOf, moduleConstant, nameUse, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -675,26 +675,13 @@ function uniteratedGeneratorCalls(body: Node, ctx: RuleContext): DeadRegion[] {
     const key = callee?.type === 'identifier' ? callee.text : callee?.type === 'attribute' && cls && callee.childForFieldName('object')?.text === 'self' ? `self.${callee.childForFieldName('attribute')?.text}@${cls.id}` : undefined;
     const def = key ? helpers.get(key) : undefined;
     // A local name that shadows the helper is something else.
-    if (!def || def.type !== 'function_definition' || (callee!.type === 'identifier' && localBinds(body, callee!.text))) return true;
+    if (!def || def.type !== 'function_definition' || (callee!.type === 'identifier' && body.parent?.type === 'function_definition' && bindsInFunction(body.parent, callee!.text))) return true;
     const unused = neverConsumed(n, body);
     if (!unused) return true;
     out.push({ holder: n, blocks: [], helper: def, inert: unused.inert, disguised: true, display: `\`${functionName(def)}()\`, a generator that \`${callee!.text}(...)\` only creates and nothing iterates,` });
     return true;
   });
   return out;
-}
-
-/** `name` is bound inside the function (assigned, a loop target, a parameter). */
-function localBinds(body: Node, name: string): boolean {
-  const fn = body.parent;
-  if (fn?.type === 'function_definition' && (fn.childForFieldName('parameters')?.descendantsOfType('identifier') ?? []).some((i) => i!.text === name)) return true;
-  let bound = false;
-  forEachInScope(body, (n) => {
-    if (bound) return false;
-    if (n.type === 'identifier' && n.text === name && nameUse(n) === 'bind') bound = true;
-    return !bound;
-  });
-  return bound;
 }
 
 /** `@pytest.mark.parametrize("x", [])`: pytest skips a test with an empty parameter set. */

@@ -13,6 +13,7 @@ import {
   functionName,
   moduleAssignments,
   negatesEachOther,
+  parameterNames,
   stringValue,
   unparen,
   type Node,
@@ -1108,6 +1109,21 @@ const BINDING_PARENTS = new Set([
 ]);
 /** Statements and clauses whose `left` (or `name`) field binds what it holds. */
 const TARGET_OWNERS = new Set(['assignment', 'augmented_assignment', 'for_statement', 'for_in_clause']);
+
+/** `name` is bound in the function itself (a parameter, an assignment, a loop, `with` or `except` target), not only in a nested scope. */
+export function bindsInFunction(fn: Node, name: string): boolean {
+  if (parameterNames(fn).includes(name)) return true;
+  const body = fn.childForFieldName('body');
+  let bound = false;
+  if (body) {
+    forEachInScope(body, (n) => {
+      if (bound) return false;
+      if (n.type === 'identifier' && n.text === name && nameUse(n) === 'bind') bound = true;
+      return !bound;
+    });
+  }
+  return bound;
+}
 
 /**
  * How `id` uses its name: bound (assignment target, loop variable, `as` target, import, parameter, `del`,
