@@ -19,7 +19,11 @@
  * test's only check, a call compared with a written answer, is a warning (the test requires the wrong answer).
  * A helper of the tests that runs a check it is handed (`def eventually(check): ... try: return check() except
  * AssertionError: ...`) and drops its AssertionError outright, or on the final attempt of a retry (`if attempt ==
- * attempts: return None`), is reported at its handler.
+ * attempts: return None`), is reported at its handler. So are handler `if`s whose branches only wait, log or move on
+ * (`if attempt < runs - 1: time.sleep(d); continue`), swallowing wrappers that a metaclass or class decorator installs
+ * on every `test*` method, context managers made by a function that returns an `ExitStack` with a pushed exit
+ * callback answering True (reported at the `with`), and an `__exit__` that files the failure under `self.X` which
+ * the class only prints or logs (quiet when the test reads `.X` back).
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, enclosingFunction, forEachDescendant, forEachInScope, functionName, identifiersIn, localAssignments, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
