@@ -553,12 +553,19 @@ export function localAssignments(fn: Node): Map<string, Node[]> {
   return out;
 }
 
-/** Module-level assignments `name = value` (statements of the module itself): values by name, in order. */
-export function moduleAssignments(root: Node): Map<string, Node[]> {
-  const out = new Map<string, Node[]>();
-  for (const stmt of root.namedChildren) {
-    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-    if (a) noteAssignment(a, out);
+/** Per file (its root node): many rules ask, each for a few names. */
+const moduleAssignmentsByRoot = new WeakMap<Node, ReadonlyMap<string, Node[]>>();
+
+/** Module-level assignments `name = value` (statements of the module itself): values by name, in order; computed once per file. */
+export function moduleAssignments(root: Node): ReadonlyMap<string, Node[]> {
+  let out = moduleAssignmentsByRoot.get(root);
+  if (!out) {
+    const byName = new Map<string, Node[]>();
+    for (const stmt of root.namedChildren) {
+      const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+      if (a) noteAssignment(a, byName);
+    }
+    moduleAssignmentsByRoot.set(root, (out = byName));
   }
   return out;
 }

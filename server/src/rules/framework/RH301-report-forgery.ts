@@ -296,7 +296,6 @@ const literalDict: DictResolver = (n) => {
  */
 function literalResolver(fn: Node, root: Node, accept: (u: Node) => boolean): DictResolver {
   let local: Map<string, Node[]> | undefined;
-  let module: Map<string, Node[]> | undefined;
   let klass: Map<string, Node[]> | undefined;
   const one = (values: Node[] | undefined) => (values?.length === 1 && accept(unparen(values[0]!)) ? unparen(values[0]!) : undefined);
   return (n) => {
@@ -310,7 +309,7 @@ function literalResolver(fn: Node, root: Node, accept: (u: Node) => boolean): Di
     }
     if (u.type !== 'identifier') return accept(u) ? u : undefined;
     local ??= localBindings(fn);
-    return one(local.get(u.text) ?? (module ??= moduleAssignments(root)).get(u.text));
+    return one(local.get(u.text) ?? moduleAssignments(root).get(u.text));
   };
 }
 

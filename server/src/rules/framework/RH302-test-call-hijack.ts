@@ -1284,14 +1284,10 @@ function recordName(call: Node, fn: Node): string {
   return b?.type === 'attribute' ? (b.childForFieldName('attribute')?.text ?? f.text) : f.text;
 }
 
-const moduleAliasCache = new WeakMap<Node, Map<string, Node[]>>();
-
 /** The value a module-level name is bound to, when it is bound exactly once. */
 function moduleAliasOf(fn: Node, name: string): Node | undefined {
   const root = fn.tree.rootNode;
-  let byName = moduleAliasCache.get(root);
-  if (!byName) moduleAliasCache.set(root, (byName = moduleAssignments(root)));
-  const values = byName.get(name);
+  const values = moduleAssignments(root).get(name);
   // A `def` of the same name rebinds it too.
   return values?.length === 1 && !moduleFunctionNamed(root, name) ? values[0] : undefined;
 }

@@ -876,14 +876,14 @@ function isEmptyLiteral(n: Node): boolean {
 
 class ItemsAnalysis {
   private readonly itemsNames = new Set<string>();
-  private readonly defs: Map<string, Node[]>;
+  private readonly defs: ReadonlyMap<string, Node[]>;
 
   constructor(
     private readonly ctx: RuleContext,
     private readonly fn: Node,
     private readonly hook: string,
     private readonly modLits: Map<string, string[]>,
-    private readonly moduleDefs: Map<string, Node[]>,
+    private readonly moduleDefs: ReadonlyMap<string, Node[]>,
   ) {
     if (hook === 'pytest_collection_modifyitems' && hookParameters(fn).includes('items')) this.itemsNames.add('items');
     this.defs = localBindings(fn);
@@ -1382,7 +1382,7 @@ class ItemsAnalysis {
 // Doctests disabled wholesale
 
 /** `x.examples`, `list(x.examples)`, `x.examples[:]`, or a local bound once to one of these. */
-function isExamplesList(n: Node, defs: Map<string, Node[]>, depth = 0): boolean {
+function isExamplesList(n: Node, defs: ReadonlyMap<string, Node[]>, depth = 0): boolean {
   const u = unparen(n);
   if (u.type === 'attribute') return u.childForFieldName('attribute')?.text === 'examples';
   if (u.type === 'subscript') return isFullSlice(u) && isExamplesList(u.namedChildren[0]!, defs, depth + 1);
@@ -1478,7 +1478,7 @@ function doctestSabotage(n: Node, ctx: RuleContext, ellipsis: boolean): { kind: 
  * A condition on whether an item is a doctest, or has examples (`isinstance(item, DoctestItem)`,
  * `dt is None` with `dt = getattr(item, "dtest", None)`, `not dt.examples`): structure, not a choice of tests.
  */
-function isDoctestStructure(cond: Node, defs: Map<string, Node[]>): boolean {
+function isDoctestStructure(cond: Node, defs: ReadonlyMap<string, Node[]>): boolean {
   const DOCTESTISH = /\b(dtest|examples)\b|Doctest\w*|\bdoctest\b/;
   let c = unparen(cond);
   while (c.type === 'not_operator') c = unparen(c.childForFieldName('argument')!);
@@ -1543,7 +1543,7 @@ function skipThroughHelper(n: Node, ctx: RuleContext): SkipKind | undefined {
   return undefined;
 }
 
-function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook: string, modLits: Map<string, string[]>, moduleDefs: Map<string, Node[]>): void {
+function checkPerTest(ctx: RuleContext, fn: Node, kind: 'fixture' | 'hook', hook: string, modLits: Map<string, string[]>, moduleDefs: ReadonlyMap<string, Node[]>): void {
   const body = hookScope(fn);
   if (!body) return;
   const params = hookParameters(fn);
@@ -2411,8 +2411,7 @@ export const collectionSabotage: Rule = {
         if (hooks.length === 0 && !ctx.facts.isConftest) return;
         // Module-level assignments, built on first use: most decorated defs are neither hooks nor autouse
         // fixtures, and most hooks are none of those checked below.
-        let moduleDefsMemo: Map<string, Node[]> | undefined;
-        const moduleDefs = () => (moduleDefsMemo ??= moduleAssignments(ctx.root));
+        const moduleDefs = () => moduleAssignments(ctx.root);
         for (const { fn, hook } of hooks) {
           if (hook.startsWith('pytest_')) {
             // `ItemsAnalysis.run` looks at session hooks only.

@@ -415,7 +415,6 @@ function commentsOut(comment: { text: string }, check: Check): boolean {
 /** The rows of the `parametrize` lists on a test, when written as a list (or a module constant holding one). */
 function parametrizeCases(def: Node, root: Node): CaseList[] {
   const out: CaseList[] = [];
-  let constants: Map<string, Node[]> | undefined;
   for (const d of decoratorsOf(def)) {
     if (d.type !== 'call' || !/(^|\.)parametrize$/.test(d.childForFieldName('function')?.text ?? '')) continue;
     const args = callArguments(d);
@@ -424,7 +423,7 @@ function parametrizeCases(def: Node, root: Node): CaseList[] {
     if (!argnames || !values) continue;
     values = unparen(values);
     if (values.type === 'identifier') {
-      const bound = (constants ??= moduleAssignments(root)).get(values.text);
+      const bound = moduleAssignments(root).get(values.text);
       values = bound?.length === 1 ? unparen(bound[0]!) : values;
     }
     if (values.type !== 'list' && values.type !== 'tuple') continue;

@@ -25,7 +25,7 @@
  * callback answering True (reported at the `with`), and an `__exit__` that files the failure under `self.X` which
  * the class only prints or logs (quiet when the test reads `.X` back).
  */
-import { callArguments, decoratorsOf, definitionOf, dottedName, enclosingFunction, forEachDescendant, forEachInScope, functionName, identifiersIn, localAssignments, parameterNames, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, definitionOf, dottedName, enclosingFunction, forEachDescendant, forEachInScope, functionName, identifiersIn, localAssignments, moduleAssignments, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
@@ -33,7 +33,7 @@ import type { Severity } from '../../engine/types';
 import { returnsSwallowingExitStack } from './exit-stack';
 import { enclosingClassBodyOf, testMethodInstaller } from './test-method-installers';
 import { guardsOnlyKeeping, keptOnlyToShow, readsKeptAttribute } from './kept-notes';
-import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isCheckingCall, isExplicitFailure, isModuleLevel, isTestFunction, literalTruth, moduleAssignmentsOf, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod, testsAssertionNamed } from './helpers';
+import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isCheckingCall, isExplicitFailure, isModuleLevel, isTestFunction, literalTruth, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod, testsAssertionNamed } from './helpers';
 
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
@@ -107,7 +107,7 @@ function boundTypeTuple(id: Node): Node[] | undefined {
   let found = cache.get(key);
   if (found === undefined) {
     found = null;
-    const values = [...(moduleAssignmentsOf(root).get(name) ?? []), ...(fn ? localAssignments(fn).get(name) ?? [] : [])];
+    const values = [...(moduleAssignments(root).get(name) ?? []), ...(fn ? localAssignments(fn).get(name) ?? [] : [])];
     const value = values.length === 1 ? unparen(values[0]!) : undefined;
     if (value?.type === 'tuple' && !new RegExp(`['".]${name}['"]`).test(root.text)) {
       const binds = root.descendantsOfType('identifier').filter((n) => n!.text === name && nameUse(n!) === 'bind').length;

@@ -19,11 +19,11 @@
  * `if out: return` before the checks of `out` skips them whenever there is a result. A test whose body never runs at all is reported too: a bare `yield` in it
  * (a generator test; nose-style `yield check, x` cases are info) and `async def` on a plain `unittest.TestCase`.
  */
-import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunction, enclosingFunctionScope, forEachDescendant, forEachInScope, functionName, moduleClassNamed, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunction, enclosingFunctionScope, forEachDescendant, forEachInScope, functionName, moduleAssignments, moduleClassNamed, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { assertionsIn, bindsInFunction, calleeLastName, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleAssignmentsOf, moduleConstant, nameUse, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
+import { assertionsIn, bindsInFunction, calleeLastName, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleConstant, nameUse, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -713,7 +713,7 @@ function isEmptyArgvalues(node: Node | undefined, ctx: RuleContext): boolean {
   }
   if (n.type !== 'identifier') return false;
   if (emptiedBeforeUse(n.text, ctx)) return true;
-  const bindings = moduleAssignmentsOf(ctx.root).get(n.text);
+  const bindings = moduleAssignments(ctx.root).get(n.text);
   if (bindings?.length !== 1 || !isEmptyIterable(bindings[0]!)) return false;
   // Every other mention of the name hands it to `parametrize` (an `append`, `+=` or any other use may fill it).
   return ctx.root.descendantsOfType('identifier').every((id) => {
@@ -746,7 +746,7 @@ function isEmptyLoopSource(node: Node | null, ctx: RuleContext): boolean {
   const fn = enclosingFunction(n);
   const local = fn ? localEmptyTable(fn, name, iterated) : undefined;
   if (local !== undefined) return local;
-  const bindings = moduleAssignmentsOf(ctx.root).get(name);
+  const bindings = moduleAssignments(ctx.root).get(name);
   if (bindings?.length !== 1 || !isEmptyIterable(bindings[0]!) || new RegExp(`['".]${name}['"]`).test(ctx.source)) return false;
   return ctx.root.descendantsOfType('identifier').every((id) => {
     if (id!.text !== name) return true;

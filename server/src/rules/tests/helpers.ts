@@ -1154,15 +1154,6 @@ export function nameUse(id: Node): NameUse {
 // ---------------------------------------------------------------------------------------------------
 // Module constants
 
-const moduleAssignmentsCache = new WeakMap<Node, Map<string, Node[]>>();
-
-/** `moduleAssignments(root)` (module-level `name = value` values by name, in order), computed once per file. */
-export function moduleAssignmentsOf(root: Node): Map<string, Node[]> {
-  let assigned = moduleAssignmentsCache.get(root);
-  if (!assigned) moduleAssignmentsCache.set(root, (assigned = moduleAssignments(root)));
-  return assigned;
-}
-
 /** Immutable literals whose truth a name keeps as long as nothing rebinds it. */
 const CONSTANT_VALUE_TYPES = new Set(['true', 'false', 'none', 'integer', 'float', 'string', 'concatenated_string', 'unary_operator', 'not_operator']);
 
@@ -1259,7 +1250,7 @@ function moduleLiteral(root: Node, source: string, name: string): Node | undefin
   let verdict = cache.get(name);
   if (verdict === undefined) {
     verdict = null;
-    const values = moduleAssignmentsOf(root).get(name);
+    const values = moduleAssignments(root).get(name);
     const value = values?.length === 1 ? values[0]! : undefined;
     const target = value?.parent?.type === 'assignment' ? value.parent.childForFieldName('left') : null;
     if (value && target?.type === 'identifier' && !new RegExp(`['".]${name}['"]`).test(source)) {
@@ -1691,7 +1682,7 @@ export function isTrueConditionString(cond: Node): boolean {
 export function markValue(expr: Node, ctx: MarkContext): Node {
   const n = unparen(expr);
   if (n.type !== 'identifier') return n;
-  const values = moduleAssignmentsOf(ctx.root).get(n.text);
+  const values = moduleAssignments(ctx.root).get(n.text);
   return values?.length === 1 && unparen(values[0]!).type !== 'identifier' ? unparen(values[0]!) : n;
 }
 
