@@ -22,15 +22,17 @@
  * attempts: return None`), is reported at its handler. So are handler `if`s whose branches only wait, log or move on
  * (`if attempt < runs - 1: time.sleep(d); continue`), swallowing wrappers that a metaclass or class decorator installs
  * on every `test*` method, context managers made by a function that returns an `ExitStack` with a pushed exit
- * callback answering True (reported at the `with`), and an `__exit__` that files the failure under `self.X` which
- * the class only prints or logs (quiet when the test reads `.X` back).
+ * callback answering True (reported at the `with`), the same done inline (`with ExitStack() as es:` then
+ * `es.push(lambda *exc: True)` or `es.enter_context(suppress(AssertionError))` before the checks, reported at that
+ * call), and an `__exit__` that files the failure under `self.X` which the class only prints or logs (quiet when the
+ * test reads `.X` back).
  */
 import { callArguments, decoratorsOf, definitionOf, dottedName, enclosingFunction, forEachDescendant, forEachInScope, functionName, identifiersIn, localAssignments, moduleAssignments, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { whenMentioned } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
-import { returnsSwallowingExitStack } from './exit-stack';
+import { inlineSwallowingEntry, returnsSwallowingExitStack } from './exit-stack';
 import { enclosingClassBodyOf, testMethodInstaller } from './test-method-installers';
 import { guardsOnlyKeeping, keptOnlyToShow, readsKeptAttribute } from './kept-notes';
 import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, comparisonOperator, vacuityOf, identifierWords, isAssertion, isCheckingCall, isExplicitFailure, isModuleLevel, isTestFunction, literalTruth, nameUse, nearestFunction, skipSiteOf, testsAssertionMethod, testsAssertionNamed } from './helpers';
@@ -841,20 +843,26 @@ function suppressedKinds(withStmt: Node, names: NameResolver): string | undefine
     let value = item.childForFieldName('value');
     if (value?.type === 'as_pattern') value = value.namedChild(0);
     if (!value || unparen(value).type !== 'call') continue;
-    const call = unparen(value);
-    // Cheap tests first, so that most context managers (`pytest.raises(...)`, `mock.patch(...)`) are left
-    // without resolving their callee: a dotted callee `a.b.f` (dotted or resolved) ends in `suppress` only
-    // when `f` is `suppress`, and the arguments must name an AssertionError or a broad exception.
-    const fn = call.childForFieldName('function');
-    if (attributeNotIn(fn, SUPPRESS)) continue;
-    const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
-    // `suppress(*_BENIGN)`: a splatted name bound once to a tuple of types counts as those types.
-    const caught = typeNames(args).map((t) => t.slice(t.lastIndexOf('.') + 1));
-    if (!caught.some((t) => ASSERTION_CATCHERS.has(t) || BROAD_CATCHERS.has(t))) continue;
-    const d = dottedName(fn) ?? '';
-    if (/(^|\.)suppress$/.test(d) || names.callee(call) === 'contextlib.suppress' || (fn?.type === 'identifier' && forwardsToSuppress(withStmt.tree.rootNode, fn.text, names))) {
-      return `${d || 'suppress'}(${args.map((a) => a.text).join(', ')})`;
-    }
+    const kinds = suppressCallKinds(unparen(value), names);
+    if (kinds) return kinds;
+  }
+  return undefined;
+}
+
+/** `suppress(AssertionError)` (or a broad type, or through the file's thin wrapper): its text; otherwise undefined. */
+function suppressCallKinds(call: Node, names: NameResolver): string | undefined {
+  // Cheap tests first, so that most context managers (`pytest.raises(...)`, `mock.patch(...)`) are left
+  // without resolving their callee: a dotted callee `a.b.f` (dotted or resolved) ends in `suppress` only
+  // when `f` is `suppress`, and the arguments must name an AssertionError or a broad exception.
+  const fn = call.childForFieldName('function');
+  if (attributeNotIn(fn, SUPPRESS)) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+  // `suppress(*_BENIGN)`: a splatted name bound once to a tuple of types counts as those types.
+  const caught = typeNames(args).map((t) => t.slice(t.lastIndexOf('.') + 1));
+  if (!caught.some((t) => ASSERTION_CATCHERS.has(t) || BROAD_CATCHERS.has(t))) return undefined;
+  const d = dottedName(fn) ?? '';
+  if (/(^|\.)suppress$/.test(d) || names.callee(call) === 'contextlib.suppress' || (fn?.type === 'identifier' && forwardsToSuppress(call.tree.rootNode, fn.text, names))) {
+    return `${d || 'suppress'}(${args.map((a) => a.text).join(', ')})`;
   }
   return undefined;
 }
@@ -1307,6 +1315,7 @@ function checkWith(ctx: RuleContext, withStmt: Node): void {
   const suppress = suppressedKinds(withStmt, ctx.names);
   if (!suppress) {
     checkLocalManager(ctx, withStmt);
+    checkInlineExitStack(ctx, withStmt);
     return;
   }
   const body = withStmt.childForFieldName('body');
@@ -1316,6 +1325,22 @@ function checkWith(ctx: RuleContext, withStmt: Node): void {
   ctx.report({
     node: withStmt,
     message: `\`with ${suppress}\` swallows the failure of ${describeAssertions(asserts)}: ${where(withStmt)} passes whether or not the assertion holds.`,
+    severity: inRetryLoop(withStmt) ? 'info' : 'warning',
+    related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
+  });
+}
+
+/** `with ExitStack() as es: es.push(lambda *exc: True); assert ...`: the checks after the push are swallowed. */
+function checkInlineExitStack(ctx: RuleContext, withStmt: Node): void {
+  if (!/ExitStack/.test(ctx.source)) return;
+  const entry = inlineSwallowingEntry(withStmt, ctx.names, (call) => suppressCallKinds(call, ctx.names));
+  const body = withStmt.childForFieldName('body');
+  if (!entry || !body) return;
+  const asserts = assertionsIn(body, ctx.names).filter((a) => a.startIndex >= entry.call.endIndex);
+  if (!asserts.length || inCleanup(withStmt)) return;
+  ctx.report({
+    node: entry.call,
+    message: `${entry.how[0]!.toUpperCase()}${entry.how.slice(1)}, so the \`with\` block drops the failure of ${describeAssertions(asserts)}: ${where(withStmt)} passes whether or not the assertion holds.`,
     severity: inRetryLoop(withStmt) ? 'info' : 'warning',
     related: asserts.slice(0, 5).map((a) => ({ node: a, message: 'assertion whose failure is swallowed' })),
   });
@@ -1359,6 +1384,7 @@ export const swallowedAssertion: Rule = {
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [
+        'An `ExitStack` opened in the test whose callbacks clean up, log or filter by type, or that enters `suppress(FileNotFoundError)`, and a swallowing callback pushed only after the checks, stay quiet.',
         'A context manager of a test helper module that drops its block\'s assertion failures (a generator catching `AssertionError` around `yield`, an `__exit__` returning `True` or `issubclass(exc_type, AssertionError)`) counts where a test imports and uses it; one that re-raises with a better message, or swallows only the exception a test expects (`issubclass(exc_type, KeyError)`), stays quiet.',
         '`try: ... except AssertionError: pass else: self.fail(...)` (testing that an assertion fails) stays quiet, and so does a failure inside the try that the handler lets through (`try: assert_close(a, b); pytest.fail("accepted") except AssertionError: pass`: `pytest.fail()` raises `Failed`, which neither `except AssertionError` nor `except Exception` catches; `raise RuntimeError(...)` under `except AssertionError`). `self.fail()` there raises an AssertionError and is swallowed with the rest.',
         'A test named for the assertion method whose failure it catches (`test_assertNoResultConsumesFailure` around `self.assertNoResult(d)`) tests that method\'s behaviour on failure and stays quiet.',

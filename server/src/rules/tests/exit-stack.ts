@@ -3,7 +3,7 @@
  * `__exit__` returning True, it suppresses whatever the `with` block raises, so `with scratch():` around
  * assertions is `contextlib.suppress(BaseException)` under another name.
  */
-import { dottedName, forEachInScope, localAssignments, moduleFunctionNamed, returnValue, unparen, type Node } from '../../engine/ast';
+import { dottedName, enclosingFunction, forEachInScope, localAssignments, moduleFunctionNamed, returnValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { literalTruth } from './helpers';
 
@@ -51,4 +51,59 @@ export function returnsSwallowingExitStack(fn: Node, names: NameResolver): strin
     return true;
   });
   return pushed && returned ? (dottedName(pushed) ?? pushed.text) : undefined;
+}
+
+/**
+ * Inside `with ExitStack() as es:` (or `with es:` for a local `es = ExitStack()`), the first call that
+ * makes the stack drop what its block raises: `es.push(<callback answering True>)`, or
+ * `es.enter_context(<call>)` where `swallows(call)` describes a suppressing manager. Checks after that
+ * call run with their failures dropped.
+ */
+export function inlineSwallowingEntry(withStmt: Node, names: NameResolver, swallows: (call: Node) => string | undefined): { call: Node; how: string } | undefined {
+  const body = withStmt.childForFieldName('body');
+  const clause = withStmt.namedChildren.find((c) => c.type === 'with_clause');
+  if (!body || !clause) return undefined;
+  const fn = enclosingFunction(withStmt);
+  const stacks = new Set<string>();
+  for (const item of clause.namedChildren) {
+    if (item.type !== 'with_item') continue;
+    const value = item.childForFieldName('value');
+    if (!value) continue;
+    if (value.type === 'as_pattern') {
+      const made = unparen(value.namedChild(0)!);
+      const alias = value.childForFieldName('alias')?.namedChild(0) ?? value.namedChildren.find((c) => c.type === 'as_pattern_target')?.namedChild(0);
+      if (made.type === 'call' && EXIT_STACK.test(names.qualify(made.childForFieldName('function')!) ?? '') && alias?.type === 'identifier') stacks.add(alias.text);
+    } else if (value.type === 'identifier' && fn) {
+      // `es = ExitStack()` bound once in the function, then `with es:`.
+      const bound = localAssignments(fn).get(value.text);
+      const v = bound?.length === 1 ? unparen(bound[0]!) : undefined;
+      if (v?.type === 'call' && EXIT_STACK.test(names.qualify(v.childForFieldName('function')!) ?? '')) stacks.add(value.text);
+    }
+  }
+  if (!stacks.size) return undefined;
+  let found: { call: Node; how: string } | undefined;
+  forEachInScope(body, (n) => {
+    if (found) return false;
+    if (n.type !== 'call') return true;
+    const f = n.childForFieldName('function');
+    const obj = f?.type === 'attribute' ? f.childForFieldName('object') : null;
+    if (obj?.type !== 'identifier' || !stacks.has(obj.text)) return true;
+    const method = f!.childForFieldName('attribute')?.text;
+    const arg = n.childForFieldName('arguments')?.namedChildren.find((a) => a.type !== 'comment');
+    if (!arg) return true;
+    if ((method === 'push' || method === 'push_async_exit') && answersTrue(arg, fn?.childForFieldName('body') ?? body)) {
+      found = { call: n, how: `the exit callback \`${shorten(arg.text)}\` pushed on \`${obj.text}\` returns a true value` };
+    } else if (method === 'enter_context' || method === 'enter_async_context') {
+      const inner = unparen(arg);
+      const how = inner.type === 'call' ? swallows(inner) : undefined;
+      if (how) found = { call: n, how: `\`${obj.text}\` enters \`${how}\`` };
+    }
+    return !found;
+  });
+  return found;
+}
+
+function shorten(text: string): string {
+  const line = text.split('\n')[0]!;
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
