@@ -17,7 +17,11 @@
  * self - other` with the class's own `__sub__` building a new instance), and an `__eq__` that admits builtin types
  * and answers `True` for them (`if not isinstance(other, (str, int)): return NotImplemented` then `return True`;
  * error when code here hands the instance out). A comparison a factory builds and a metaclass or class decorator
- * installs is reported once, at the generated function.
+ * installs is reported once, at the generated function. A class attribute read through the receiver counts as the
+ * constant it is bound to when the class binds it once and nothing in the file sets it otherwise (`return
+ * self._route_insensitive` with `_route_insensitive = True`), and a real comparison joined by `or` to a test of the
+ * other operand's builtin type or ABC (`dict.__eq__(self, other) or isinstance(other, Mapping)`) answers `True` for
+ * every value of that type.
  */
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
@@ -218,6 +222,7 @@ export const alwaysTrueEquality: Rule = {
         'If a test needs a match-anything placeholder, keep it in the tests (`unittest.mock.ANY`).',
       ].join(' '),
       lookAlikes: [
+        '`return isinstance(other, Same)` and `self is other or isinstance(other, _Missing)` (sentinels of their own class), type tests joined by `and` to the comparison, and class flags that are false, set per instance, rebound by a subclass or named in a `setattr` stay quiet; `dict.__eq__(self, other) or isinstance(other, Mapping)` (every mapping equal) and `return self._lenient` with a class-level `_lenient = True` that nothing changes are reported.',
         'An `__instancecheck__`/`__subclasscheck__`/`__subclasshook__` that looks at what it is asked about (required methods, the MRO) or returns `NotImplemented`, and a property `__eq__` that hands back a real comparison (`self.value.__eq__`): quiet.',
         '`__eq__ = amounts_match` where another module of the project (code under test) defines `amounts_match(self, other)` to only return `True`: an error like the same function written in the class; a comparator there that compares, or an always-true predicate not installed as `__eq__`, stays quiet.',
         '`return isinstance(other, Same)` — a real (type-based) comparison: quiet.',
@@ -321,7 +326,7 @@ export const alwaysTrueEquality: Rule = {
           const types = f.admitted!.map((t) => `\`${t}\``).join(', ');
           ctx.report({
             node: f.method.childForFieldName('name')!,
-            message: `\`${name}.__eq__\` returns \`True\` for every ${types} it is compared with, without looking at the value, so \`assert result == 10\` or \`== "x"\` passes when \`result\` is one of these${given ? (returned.length ? ` (and code here returns \`${returned[0]!.namedChildren.find((c) => c.type !== 'comment')?.text ?? name}\` as a result)` : ' (and code here returns instances as results)') : ''}${testSide ? ' (in test code)' : support ? ' (in a test-support module that imports a test framework)' : ''}.`,
+            message: `\`${name}.__eq__\` returns \`True\` for every ${types} it is compared with, without looking at the value, so \`assert result == ${exampleOf(f.admitted![0]!)}\` passes when \`result\` is one of these${given ? (returned.length ? ` (and code here returns \`${returned[0]!.namedChildren.find((c) => c.type !== 'comment')?.text ?? name}\` as a result)` : ' (and code here returns instances as results)') : ''}${testSide ? ' (in test code)' : support ? ' (in a test-support module that imports a test framework)' : ''}.`,
             severity: testSide || support || !given ? 'info' : 'error',
             related: [{ node: f.guard, message: 'admits these builtin types' }, { node: f.fallback, message: 'answers `True` without comparing' }, ...returned.slice(0, 2).map((r) => ({ node: r, message: 'handed out as a result here' }))],
           });
@@ -491,6 +496,16 @@ function generatingFunction(o: ComparisonOverride): string | undefined {
 }
 
 /** Does a `return` hand out a new instance of the class, also as one arm of `or`/`if`-`else` (`return found or Missing()`)? */
+/** An expected value of the admitted type, for the message. */
+function exampleOf(type: string): string {
+  const t = type.replace(/^.*\./, '');
+  if (/Mapping|^dict$/.test(t)) return '{"key": 1}';
+  if (/Sequence|Iterable|Collection|Container|Sized|^(list|tuple)$/.test(t)) return '[1, 2]';
+  if (/Set$|^(set|frozenset)$/.test(t)) return '{1, 2}';
+  if (/^(str|bytes)$/.test(t)) return '"x"';
+  return '10';
+}
+
 function returnsInstance(root: Node, cls: string): boolean {
   const arms = (v: Node): Node[] => {
     const u = unparen(v);

@@ -24,7 +24,9 @@ export interface ForeignFallback {
 }
 
 /** Builtin and `numbers` value types: every value of one is "equal" when a guard admits it and answers `True`. */
-const VALUE_TYPES = new Set(['str', 'int', 'float', 'bool', 'bytes', 'complex', 'list', 'tuple', 'dict', 'set', 'frozenset', 'numbers.Number', 'numbers.Real', 'numbers.Integral', 'numbers.Complex', 'numbers.Rational', 'decimal.Decimal', 'fractions.Fraction']);
+const VALUE_TYPES = new Set([
+  'collections.abc.Mapping', 'collections.abc.MutableMapping', 'collections.abc.Sequence', 'collections.abc.MutableSequence', 'collections.abc.Set', 'collections.abc.Collection', 'collections.abc.Iterable', 'collections.abc.Container', 'collections.abc.Sized',
+  'typing.Mapping', 'typing.Sequence', 'typing.Iterable', 'typing.Collection','str', 'int', 'float', 'bool', 'bytes', 'complex', 'list', 'tuple', 'dict', 'set', 'frozenset', 'numbers.Number', 'numbers.Real', 'numbers.Integral', 'numbers.Complex', 'numbers.Rational', 'decimal.Decimal', 'fractions.Fraction']);
 
 /** Exceptions whose handler, answering `True`, makes every operand lacking the compared attributes equal. */
 const LENIENT_EXCEPTIONS = /^(AttributeError|TypeError|ValueError|KeyError|Exception|BaseException|LookupError)$/;
@@ -40,7 +42,7 @@ export function foreignTypeFallbacks(root: Node, names?: NameResolver): ForeignF
       const body = def.childForFieldName('body');
       if (!other || !body) continue;
       const stmts = body.namedChildren.filter((s) => s.type !== 'comment');
-      const found = fallbackIn(stmts, other) ?? (names ? builtinTypesAnsweredTrue(stmts, other, names) : undefined);
+      const found = fallbackIn(stmts, other) ?? (names ? builtinTypesAnsweredTrue(stmts, other, names) ?? typeTestDisjunct(stmts, other, names) : undefined);
       if (found) out.push({ method: def, ...found });
     }
   }
@@ -130,5 +132,32 @@ function builtinTypesAnsweredTrue(stmts: Node[], other: string, names: NameResol
   if (admitted.length && isDeferral(then) && body.length === 2 && isTrueReturn(second)) return { fallback: second!, guard: first, kind: 'builtin-types', admitted };
   admitted = admittedValueTypes(cond, other, false, names);
   if (admitted.length && isTrueReturn(then)) return { fallback: then!, guard: first, kind: 'builtin-types', admitted };
+  return undefined;
+}
+
+/**
+ * `return dict.__eq__(self, other) or isinstance(other, Mapping)`: a real comparison joined by `or` to a test of
+ * the other operand's type, so every value of that builtin type (or ABC) compares equal and the comparison
+ * before it decides nothing for them. Only when the type test stands as a whole disjunct of the only return;
+ * `self is other or isinstance(other, Sentinel)` tests a class of its own, which `admittedValueTypes` leaves out.
+ */
+function typeTestDisjunct(stmts: Node[], other: string, names: NameResolver): Omit<ForeignFallback, 'method'> | undefined {
+  const returns = stmts.filter((s) => s.type === 'return_statement');
+  if (returns.length !== 1 || returns[0] !== stmts[stmts.length - 1]) return undefined;
+  const value = returns[0]!.namedChildren.find((c) => c.type !== 'comment');
+  const disjuncts: Node[] = [];
+  const collect = (n: Node) => {
+    const u = unparen(n);
+    if (u.type === 'boolean_operator' && u.childForFieldName('operator')?.text === 'or') {
+      collect(u.childForFieldName('left')!);
+      collect(u.childForFieldName('right')!);
+    } else disjuncts.push(u);
+  };
+  if (value) collect(value);
+  if (disjuncts.length < 2) return undefined;
+  for (const d of disjuncts) {
+    const admitted = admittedValueTypes(d, other, false, names);
+    if (admitted.length) return { fallback: d, guard: returns[0]!, kind: 'builtin-types', admitted };
+  }
   return undefined;
 }

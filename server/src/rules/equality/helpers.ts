@@ -375,31 +375,43 @@ function infiniteValue(node: Node, names: NameResolver, recv: Receiver | undefin
   const obj = n.childForFieldName('object');
   const attr = n.childForFieldName('attribute')?.text;
   if (!recv || !obj || !attr || !isReceiver(obj, recv)) return false;
+  const value = fixedClassAttribute(attr, recv);
+  return !!value && infiniteValue(value, names, undefined, depth + 1);
+}
+
+/**
+ * The value of a class attribute the method reads through its receiver (`self.TOL`, `self._lenient`) when the
+ * class body binds it exactly once and nothing in the file sets it otherwise: no `x.TOL = ...` anywhere, no
+ * subclass of the file rebinding it, no method of that name, no `setattr` naming it.
+ */
+export function fixedClassAttribute(attr: string, recv: Receiver): Node | undefined {
   const module = moduleOf(recv.cls);
-  if (!module) return false;
+  if (!module) return undefined;
   // Set elsewhere (`self.TOL = tol`, `m.TOL = 1e-9`), or rebound by a subclass of the file: not fixed.
   for (const a of module.descendantsOfType('attribute')) {
     if (a?.childForFieldName('attribute')?.text !== attr) continue;
     const parent = a.parent;
-    if ((parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === a.id) return false;
+    if ((parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === a.id) return undefined;
   }
-  if (subclassesInFile(recv.cls).some((c) => classBodyBinds(c, attr))) return false;
+  if (subclassesInFile(recv.cls).some((c) => classBodyBinds(c, attr))) return undefined;
+  if (new RegExp(`["']${attr}["']`).test(module.text)) return undefined;
   const values: Node[] = [];
   for (const s of classStatements(recv.cls)) {
     if (s.type === 'function_definition' || s.type === 'class_definition') {
-      if (s.childForFieldName('name')?.text === attr) return false;
+      if (s.childForFieldName('name')?.text === attr) return undefined;
       continue;
     }
     const assign = s.type === 'expression_statement' ? s.namedChild(0) : undefined;
     if (assign?.type !== 'assignment') continue;
     const { targets, value } = assignmentChain(assign);
     if (targets.some((t) => t.type === 'identifier' && t.text === attr)) {
-      if (!value) return false;
+      if (!value) return undefined;
       values.push(value);
     }
   }
-  return values.length === 1 && infiniteValue(values[0]!, names, undefined, depth + 1);
+  return values.length === 1 ? values[0] : undefined;
 }
+
 
 /** `operator.eq(1, 1)` (the function given by its qualified name): the comparison of two literals, else unknown. */
 function operatorCallTruth(call: Node, qualified: string | undefined): Truth {
@@ -430,6 +442,11 @@ function truthAt(node: Node, names: NameResolver | undefined, depth: number, rec
   if (recv) {
     const t = receiverTruth(n, names, recv);
     if (t !== 'unknown') return t;
+  }
+  // `self._lenient` where the class binds `_lenient = True` once and nothing sets it otherwise.
+  if (recv && n.type === 'attribute' && isReceiver(n.childForFieldName('object')!, recv)) {
+    const value = fixedClassAttribute(n.childForFieldName('attribute')!.text, recv);
+    if (value && literalOf(unparen(value))) return truthAt(value, names, depth + 1);
   }
   const lit = literalOf(n);
   if (lit) {
