@@ -8,7 +8,8 @@
  * checks by hand (CPython's `RUN_ALL_HASH_TESTS`) makes it info. Exits inside `if`/`try`/loops (environment
  * gates, platform checks) and skips with nothing checked after them stay quiet; an exit that a comment or
  * reason ties to the environment or a tracked issue, or that comes after the test already checked
- * something, is info. Assertions kept in code that never runs — `if False:` / `if 0:` / `while False:` bodies,
+ * something, is info, unless the test ran the code first and the skip only drops the checks of its result
+ * (`out = sort(data)`, `pytest.skip("races on CI, see #57")`, `assert out == ...`). Assertions kept in code that never runs — `if False:` / `if 0:` / `while False:` bodies,
  * loops over an empty literal, a nested `def` the test never names (or only returns), a test whose `parametrize` list is
  * empty — are reported the same way (warning when nothing else is checked, info otherwise). A module name
  * only ever bound to a false constant (`CHECK_VALUES = False`, then `if CHECK_VALUES:`) is that constant; a
@@ -155,6 +156,34 @@ function checksBefore(body: Node, exitStmt: Node, ctx: RuleContext): boolean {
 }
 
 /**
+ * The statement of the test body, before `exitStmt`, that binds a name to a call's result which the dead checks
+ * then read (`out = list(external_sort(data))`, skip, `assert out == sorted(data)`).
+ */
+function resultCheckedAfter(body: Node, exitStmt: Node, checks: Node[]): Node | undefined {
+  const bound = new Map<string, Node>();
+  for (const stmt of body.namedChildren) {
+    if (stmt.endIndex > exitStmt.startIndex) break;
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type !== 'assignment') continue;
+    const right = a.childForFieldName('right');
+    if (!right || !(right.type === 'call' || right.descendantsOfType('call').length)) continue;
+    const left = a.childForFieldName('left');
+    const targets = left?.type === 'identifier' ? [left] : (left?.namedChildren ?? []).filter((t) => t.type === 'identifier');
+    for (const t of targets) bound.set(t.text, stmt);
+  }
+  if (!bound.size) return undefined;
+  for (const check of checks) {
+    let found: Node | undefined;
+    forEachDescendant(check, (n) => {
+      if (n.type === 'identifier' && bound.has(n.text)) found = bound.get(n.text);
+      return !found;
+    });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
  * `out = matmul(m, i)`, `if out: return`, then assertions about `out`: the test returns whenever the code gives a
  * result (the usual path), so its checks run only for an empty one. Only a bare `return` under `if NAME:` (or
  * `if NAME is not None:`) in the test body, `NAME` bound once before it to a call's result, nothing checked before
@@ -218,6 +247,7 @@ export const unreachableAssertion: Rule = {
       example: 'def test_parse():\n    return\n    assert parse("1 + 2") == 3\n',
       instead: 'Remove the early `return`. If the test cannot run in some environment, skip it under a condition that names the environment (`@pytest.mark.skipif(sys.platform == "win32", reason=...)`); if it fails, fix the code or mark it `xfail(strict=True)` with the issue.',
       lookAlikes: [
+        'An exit whose reason names the environment or a ticket is `info` when it comes before the code under test runs; placed after the test computed its result and right before the checks of that result (`out = sort(data)`, `pytest.skip("races on CI, see #57")`, `assert out == ...`), it keeps the warning: the code ran, only its verdict is dropped.',
         '`if not HAS_NUMPY: self.skipTest(...)`, `if sys.platform == "win32": pytest.skip(...)` — skips under a condition stay quiet (a constant-true condition such as `if True:`, or `if not ENABLED:` with a module flag only ever bound to `ENABLED = False`, is no condition; a flag read from the environment or a config, set by an import probe or through `global`, is one). An exit behind such a flag that a comment of the file names, without saying the checks fail (`# Set RUN_ALL_HASH_TESTS to run more anyway`), is an opt-in switch for running expensive checks by hand: `info`.',
         'A skip or `return` with nothing checked after it (the last statement of a test) stays quiet.',
         'An exit whose reason or comment names the environment or a tracked issue ("requires network", "needs numpy", "# XXX until gh-105716 is fixed", an issue URL) is `info`; "needs rework", "requires more work" or "needs to be fixed" name unfinished work, not the environment, and stay warnings, and so do reasons that say the work is not done yet ("quotes not supported yet", "missing for now", "TODO") unless they also name a platform, the network or an issue number ("not supported on Windows yet"). An issue must be a reference (`#1234`, `gh-12`, `PROJ-123`, `issue 4012`, a URL): a bare "known issue" is a warning. "flaky", "intermittent" or "sporadic" say the test fails now and then, not what the machine lacks: they stay warnings, also "flaky on CI", unless they name a platform, a build farm or an issue ("flaky on macOS", "intermittent, see gh-212").',
@@ -289,7 +319,12 @@ function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
     const reason = exit.reason ? ` (reason: ${quoteReason(exit.reason)})` : ' without a reason';
     message = `${exit.display} ${verb} unconditionally${reason} before ${count} (${span}) can run: \`${name}()\` can no longer fail.`;
   }
-  if (tracked) {
+  // A skip placed after the test has run the code, right before the checks of that result, leaves no
+  // environment it could be waiting for: the code ran; only the verdict is thrown away.
+  const computed = tracked && !checkedBefore ? resultCheckedAfter(body, exit.stmt, checks) : undefined;
+  if (computed) {
+    message += ` The reason names the environment or an issue, but the test already ran the code (\`${computed.text.split('\n')[0]!.slice(0, 60)}\`, line ${computed.startPosition.row + 1}) and only the checks of its result are skipped.`;
+  } else if (tracked) {
     severity = 'info';
     message += ' The reason or comment names the environment or a tracked issue; skip under a condition, or mark it `xfail(strict=True)`, instead of hiding the assertions.';
   } else if (documentedSwitch) {
