@@ -79,7 +79,7 @@ function markEffect(mark: MarkSkip, tests: string): string {
 function markNote(mark: MarkSkip, scopeWide = false): { severity: Severity; text: string; tail: string } {
   // A non-strict xfail over a whole module or class says by itself that its tests fail: a reason naming only an
   // issue does not lower it. (Per-case marks with an issue, `pytest.param(..., marks=xfail(reason="GH#22092"))`, stay info.)
-  const note = reasonNote(mark.reason, scopeWide && (mark.xfail === 'lenient' || mark.xfail === 'never-run'));
+  const note = reasonNote(mark.reason, scopeWide && (mark.xfail === 'lenient' || mark.xfail === 'never-run'), !mark.xfail);
   // A version condition every Python meets: a reason that claims a need ("needs a newer interpreter") is what no
   // release satisfies; only one naming the Python it is about ("Python 2 only", "py3.12 changed repr") is a gate.
   if (mark.versionGate && note.severity === 'info' && !NAMES_PYTHON_VERSION.test(mark.reason ? stringValue(mark.reason) ?? mark.reason.text : '')) {
@@ -123,14 +123,30 @@ const TRACKER_KEY_ANYWHERE = /\b[A-Z][A-Z0-9]{1,9}-\d+\b/g;
  * are meant to run, and a ticket does not make a skip conditional. A platform, a distribution, the network or a
  * resource ("fails on Windows", "flaky convergence, https://bugs.debian.org/944054") still makes it info, and so does
  * a bare reference without a claim of failure ("see gh-1234"). A non-strict xfail (`marksFailure`) is such a claim
- * by itself: `xfail(reason="rewrite in progress (#482)")` keeps the warning.
+ * by itself: `xfail(reason="rewrite in progress (#482)")` keeps the warning. A skip (not an xfail) whose reason,
+ * without the reference, is the project's own unfinished work (`ticketOnlyExcuse`) keeps it as well.
  */
-function blanketReasonVerdict(reason: Node | undefined, marksFailure = false): ReasonVerdict {
+function blanketReasonVerdict(reason: Node | undefined, marksFailure = false, skips = true): ReasonVerdict {
   const verdict = classifyReason(reason);
   if (verdict !== 'external' || !reason) return verdict;
   const text = reasonText(reason);
-  if (!marksFailure && !SAYS_TESTS_FAIL.test(text)) return verdict;
+  if (!marksFailure && !SAYS_TESTS_FAIL.test(text)) return skips && ticketOnlyExcuse(text) ? 'internal' : verdict;
   return classifyReasonText(text.replace(CI_OR_ISSUE, ' ').replace(TRACKER_KEY_ANYWHERE, ' ')) === 'external' ? 'external' : 'internal';
+}
+
+/** Words that only point at a ticket ("see", "until ... is fixed"), not at a reason of their own. */
+const POINTER_WORDS = /^(see|until|till|fixed|fix|resolved|for|the|and|issue|issues|bug|bugs|ticket|tickets|tracked|details|info|also|ref|refs|cf|wait|waiting|blocked|by|on|is|are|in|of|to|a|an)$/i;
+
+/**
+ * A reason that cites a ticket for what is the project's own unfinished work ("pending FIN-212 sign-off",
+ * "fixtures being regenerated for the DST rework (SCHED-412)"): without the reference it names nothing outside
+ * the code, so the ticket only dates the skip. A bare pointer ("see gh-1234", "until #88 is fixed") stays info.
+ */
+function ticketOnlyExcuse(text: string): boolean {
+  const rest = text.replace(CI_OR_ISSUE, ' ').replace(TRACKER_KEY_ANYWHERE, ' ');
+  if (rest === text) return false;
+  const words = (rest.match(/[A-Za-z][A-Za-z'-]+/g) ?? []).filter((w) => !POINTER_WORDS.test(w));
+  return words.length >= 2 && classifyReasonText(rest) === 'internal';
 }
 
 /** The literal text of a reason (the literal parts of an f-string or concatenation). */
@@ -148,8 +164,8 @@ function severityFor(reason: ReasonVerdict): Severity {
 }
 
 /** Severity and message parts from a skip's reason: `text` goes before the sentence's full stop, `tail` after it. */
-function reasonNote(reasonNode: Node | undefined, marksFailure = false): { severity: Severity; text: string; tail: string } {
-  const severity = severityFor(blanketReasonVerdict(reasonNode, marksFailure));
+function reasonNote(reasonNode: Node | undefined, marksFailure = false, skips = true): { severity: Severity; text: string; tail: string } {
+  const severity = severityFor(blanketReasonVerdict(reasonNode, marksFailure, skips));
   const text = reasonNode ? ` (reason: ${quoteReason(reasonNode)})` : ' without a reason';
   const tail =
     severity === 'info'
@@ -1134,6 +1150,7 @@ export const blanketSkip: Rule = {
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
       lookAlikes: [
+        'A whole class or module skipped with a reason that only points at a ticket (`"see gh-1234"`, `"until #88 is fixed"`) or names the environment beside it is `info`; a reason that, without its ticket, is the project\'s own unfinished work (`"pending FIN-212 sign-off"`, `"fixtures being regenerated for the rework (SCHED-412)"`) keeps the warning.',
         'Hypothesis settings that run no example are blanket skips too: `@settings(phases=[])` on a `@given` test, `phases=(Phase.explicit,)` on one without `@example` (also through a name, `_fast = settings(...)`), and a profile with `phases=[]` that the same file registers and loads (an explicit-only profile: info). Fewer examples (`max_examples=20`), phases that still generate, and profiles that are not loaded here stay quiet.',
         'Rebindings that wrap the test itself (`test_x = deferredGenerator(test_x)`), attributes set on it (`test_x.todo = ...`), deletions under a condition, of helpers, or of a test class that other test classes of the file extend (a base kept from running alone): quiet.',
         '`pytest.mark.skipif(<condition>)`, `unittest.skipIf(<condition>)`, `pytest.importorskip(...)` stay quiet, also on a module flag that an import probe or the environment sets (`HAVE_TZ = True` then `HAVE_TZ = False` in `except ImportError:`, `RUN_SLOW = os.environ.get(...)`).',
