@@ -55,6 +55,9 @@ export interface PathInfo {
 }
 
 const JOIN_FUNCTIONS = new Set(['os.path.join', 'posixpath.join', 'ntpath.join']);
+/** Environment lookups with a default (`os.environ.get(key, default)`, `os.getenv(key, default)`). */
+const ENV_LOOKUPS = new Set(['os.environ.get', 'os.getenv', 'os.environ.setdefault']);
+
 // `anyio.Path`/`trio.Path`: the async wrappers of `pathlib.Path`, with the same methods.
 const PATH_CLASSES = /^(pathlib\.|anyio\.|trio\.)?(Path|PurePath|PosixPath|WindowsPath|PurePosixPath|PureWindowsPath)$/;
 const PASSTHROUGH_FUNCTIONS = new Set([
@@ -392,6 +395,12 @@ function pathOfWithin(expr: Node, names: NameResolver, budget: number, choice?: 
       }
       if (PASSTHROUGH_FUNCTIONS.has(q) && args.positional.length === 1) {
         stack.push(next(args.positional[0]!));
+        continue;
+      }
+      // `os.environ.get("APP_CACHE", <default>)`: unless someone sets the variable (a test run does not), the default.
+      const fallback = ENV_LOOKUPS.has(q) ? args.positional[1] ?? args.keywords.get('default') : undefined;
+      if (fallback) {
+        stack.push(next(fallback));
         continue;
       }
       // `next(Path(".").rglob("test_*.py"))`: one entry of the listing.
