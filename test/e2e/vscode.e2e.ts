@@ -32,7 +32,7 @@ import {
 /** The seed hacks in test/e2e/workspace and the text on the line each finding starts at. */
 const HACK_FILES = [
   { file: 'solution.py', code: 'RH101', line: 'sys.exit(0)' },
-  { file: 'models.py', code: 'RH201', line: 'def __eq__' },
+  { file: 'models.py', code: 'RH201', line: 'return True' },
   { file: 'conftest.py', code: 'RH301', line: 'report.outcome = "passed"' },
 ] as const;
 

@@ -21,12 +21,13 @@
  * constant it is bound to when the class binds it once and nothing in the file sets it otherwise (`return
  * self._route_insensitive` with `_route_insensitive = True`), and a real comparison joined by `or` to a test of the
  * other operand's builtin type or ABC (`dict.__eq__(self, other) or isinstance(other, Mapping)`) answers `True` for
- * every value of that type.
+ * every value of that type. A method of the class body with one `return` is reported at that `return` (the line to
+ * change, often below comments and logging); other forms at the name they install.
  */
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
-import { callArguments, definitionOf, parameterNames, unparen, type Node } from '../../engine/ast';
+import { callArguments, definitionOf, enclosingFunction, forEachInScope, parameterNames, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
 import { foreignTypeFallbacks } from './foreign-fallback';
@@ -457,7 +458,7 @@ export const alwaysTrueEquality: Rule = {
           }
           if (ne) related.push({ node: ne.reportNode, message: `\`__ne__\` always returns \`${answerText(ne)}\` as well` });
           const fix = removalFix(o, ne, ctx.source);
-          let node = o.reportNode;
+          let node = decisiveReturn(o) ?? o.reportNode;
           const generator = generatingFunction(o);
           if (generator) {
             // A comparison built by a factory and installed from elsewhere (a metaclass or class decorator calling
@@ -477,6 +478,20 @@ export const alwaysTrueEquality: Rule = {
     };
   },
 };
+
+/**
+ * A method written in the class body whose one way out gives the constant answer: the `return` to point at, since
+ * it is the line to change (comments and logging often sit between it and the `def`). Undefined when several
+ * statements return, or the answer comes from elsewhere (a bound name, a delegated call), or a lambda.
+ */
+function decisiveReturn(o: ComparisonOverride): Node | undefined {
+  if (o.form !== 'def' || o.decorator || o.impl.type !== 'function_definition' || o.answer.values.length !== 1) return undefined;
+  const stmt = o.answer.values[0]!.parent;
+  if (stmt?.type !== 'return_statement' || enclosingFunction(stmt)?.id !== o.impl.id) return undefined;
+  let returns = 0;
+  forEachInScope(o.impl.childForFieldName('body')!, (n) => void (n.type === 'return_statement' && returns++));
+  return returns === 1 ? stmt : undefined;
+}
 
 /**
  * The factory whose call produced an override's implementation, when that implementation is a def nested in

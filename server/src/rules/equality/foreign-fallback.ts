@@ -154,7 +154,8 @@ function typeTestDisjunct(stmts: Node[], other: string, names: NameResolver): Om
     } else disjuncts.push(u);
   };
   if (value) collect(value);
-  if (disjuncts.length < 2) return undefined;
+  // `isinstance(other, str) or True` is always true whatever the type: the always-true report covers it.
+  if (disjuncts.length < 2 || disjuncts.some((d) => d.type === 'true' || d.type === 'string' || (d.type === 'integer' && d.text !== '0'))) return undefined;
   for (const d of disjuncts) {
     const admitted = admittedValueTypes(d, other, false, names);
     if (admitted.length) return { fallback: d, guard: returns[0]!, kind: 'builtin-types', admitted };
