@@ -15,7 +15,9 @@
  * that overrides a general computation only reach info unless the code says why — except a method without
  * input whose own bare counter picks between numbers (`self._reads += 1; if self._reads == 1: return 0.5`), and
  * a counter kept per input in state shared by every call (`_hits[key] += 1; if _hits[key] == 1: return 7200`)
- * whose exact call number swaps a canned number or string in ahead of the real answer (not a delay schedule).
+ * whose exact call number swaps a canned number or string in ahead of the real answer (not a delay schedule), and an
+ * instance counter only the method moves whose exact call numbers (two or more) pick canned numbers before the method
+ * computes its answer (`self._n = getattr(self, "_n", 0) + 1; if self._n == 1: return 3.0; if self._n == 2: return 2.5`).
  *
  * Two counterless shapes count too: a parity toggle returned as the answer (`return _n % 2 == 1`, a flag
  * flipped with `not`), and a module-level literal sequence of answers that nothing refills, handed out one
@@ -1419,6 +1421,7 @@ export const statefulAnswer: Rule = {
         'contradicts the specification: report it instead of making the function remember which call it is on.',
       ].join(' '),
       lookAlikes: [
+        'Instance counters that other methods move (`advance()`, `reset()`), warm-up phases that answer with computed values, and a single canned first call stay quiet; an instance counter only the method moves whose first two call numbers get canned numbers before the real computation is a warning.',
         'Per-key counters on an instance that are its data (hit counts returned as such, a per-key limit, a warn-once) — quiet; a per-input call counter `self._seen[key] += 1` whose exact call numbers pick the answer ahead of the real computation counts like a module-level per-input counter.',
         'Caches and memoisation (`if key in cache: return cache[key]`, `functools.lru_cache`): the same input gets the same answer — quiet.',
         'A method without parameters is answered from its instance: when the constructor stored the caller\'s values (`self.cells = cells`) and the method reads them, state kept on the class (`Board._asked`) that picks between canned answers counts like a per-input seen-set; the instance\'s own state (`self.state`, a state machine) stays quiet.',
@@ -1664,6 +1667,20 @@ export const statefulAnswer: Rule = {
         sch.answers.add(d.callNumber.answer);
         schedules.set(d.state.key, sch);
       }
+      // Two or more exact call numbers of a counter only this method moves (and `__init__` sets) pick distinct
+      // canned numbers, and the method goes on to compute its answer.
+      const scheduledFigures = (d: Decision) => {
+        const sch = d.callNumber && schedules.get(d.state.key);
+        if (!sch || sch.numbers.size < 2 || sch.answers.size < 2 || !computesAnswer(fn)) return false;
+        if (![...sch.answers].every((a) => /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(a))) return false;
+        const cls = enclosingClass(fn);
+        const key = d.state.key;
+        return !!cls && cls.descendantsOfType(['assignment', 'augmented_assignment']).every((a) => {
+          if (a?.childForFieldName('left')?.text.replace(/\s+/g, '') !== key) return true;
+          const owner = enclosingFunction(a);
+          return owner?.id === fn.id || (!!owner && functionName(owner) === '__init__');
+        });
+      };
       const scheduledFlags = (d: Decision) => {
         const sch = d.callNumber && schedules.get(d.state.key);
         return !!sch && sch.numbers.size >= 2 && sch.answers.size >= 2 && computesAnswer(fn);
@@ -1721,15 +1738,19 @@ export const statefulAnswer: Rule = {
         // that data. A cycler or state machine of its own has no such neighbours.
         const fakedLifecycle = noInput && !intent && d.callNumber !== undefined && !general && (schedules.get(d.state.key)?.numbers.size ?? 0) >= 2 &&
           (schedules.get(d.state.key)?.answers.size ?? 0) >= 2 && ignoresSharedData(fn, d.state.key);
-        if (noInput && !intent && !countedFigure && !fakedLifecycle) continue;
+        // `self._n = getattr(self, "_n", 0) + 1; if self._n == 1: return 3.0; if self._n == 2: return 2.5` ahead of the
+        // real computation: the first calls get canned figures by their exact number, later ones the computed
+        // result. A state machine answers from its state in every phase; it does not compute on call three.
+        const cannedFirstCalls = d.state.kind === 'instance attribute' && !intent && scheduledFigures(d);
+        if (noInput && !intent && !countedFigure && !fakedLifecycle && !cannedFirstCalls) continue;
         // Per-instance state on an instance input is the object's own life cycle (a state machine), not a toggle.
-        if (instanceInput && !intent && d.state.kind === 'instance attribute') continue;
+        if (instanceInput && !intent && d.state.kind === 'instance attribute' && !cannedFirstCalls) continue;
         // `_hits[key] += 1; if _hits[key] == 1: return 7200` ahead of the real answer: a counter kept per input,
         // whose exact call number swaps in a canned figure, answers the same input differently on that call. Delay
         // schedules per host (`if _attempts[host] == 1: return 0.5`) are backoffs.
         const perInputCall = !!d.callNumber && !!general && nonTrivial.some((o) => o.literal!.kind === 'number' || o.literal!.kind === 'string') &&
           !SCHEDULE_NAME.test(`${name} ${d.state.key}`) && countsPerInput(fn, d.state, params);
-        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall ? 'warning' : 'info';
+        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall || cannedFirstCalls ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
         const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : []), ...(scheduled ? schedules.get(d.state.key)!.answers : [])])].slice(0, 4).map((k) => `\`${k}\``);
