@@ -4,7 +4,8 @@
  * `torch.testing.assert_close`, `operator.eq`, `pytest.approx`/`raises`, mock's `assert_*`, and the
  * builtins tests compare with (`isinstance`, `len`, `sorted`, ...) — by assignment, `setattr`, a
  * namespace write, `monkeypatch.setattr` (object and dotted-string forms), `mock.patch` /
- * `mock.patch.object` / `mock.patch.multiple`, `swap_attr`; plus a `TestCase` subclass (or `self` in
+ * `mock.patch.object` / `mock.patch.multiple`, `swap_attr` (a `setattr` name computed from literals — a loop over names,
+ * an f-string — names each helper it lists, reported only when the replacement checks nothing); plus a `TestCase` subclass (or `self` in
  * `setUp`) replacing a standard assertion with one that cannot fail, and a test module that imports a
  * library assertion and rebinds the name to a no-op. Also a test that patches the very function it then
  * calls and asserts the canned value it gave the patch (`patched-subject.ts`): the comparison is
@@ -276,7 +277,7 @@ function atImportTime(node: Node): boolean {
 function severityOf(r: Rebinding, j: Judgement, role: FileRole, node: Node, ctx: RuleContext): Severity | undefined {
   if (j.verdict === 'restore') return undefined;
   // A computed attribute name is only reported when the replacement provably checks nothing.
-  if (r.dynamic && j.verdict !== 'neutral') return undefined;
+  if ((r.dynamic || r.listed) && j.verdict !== 'neutral') return undefined;
   if (r.scope === 'local-class' || r.scope === 'module-shadow') {
     // Only a replacement that provably checks nothing: overriding an assertion with a stricter or
     // chattier one (calling super, comparing) is ordinary test code.
@@ -436,7 +437,8 @@ export const neutralisedComparison: Rule = {
         '',
         'The rule resolves imports and aliases (`import numpy as np`, `from numpy import testing as npt`,',
         '`from unittest import TestCase as TC`) and finds every form: assignment, `setattr` (also with the name taken from',
-        'the helper itself, `setattr(math, isclose.__name__, f)`), `vars(mod)[...] = ...`,',
+        'the helper itself, `setattr(math, isclose.__name__, f)`, or from literals: `for name in ("assertAlmostEqual", ...)`,',
+        'an f-string, a name bound once; such computed names are reported when the replacement checks nothing), `vars(mod)[...] = ...`,',
         '`monkeypatch.setattr(math, "isclose", ...)` and `monkeypatch.setattr("math.isclose", ...)`,',
         '`mock.patch("math.isclose", return_value=True)`, `mock.patch.object(np, "allclose", ...)`, `mock.patch.multiple`,',
         'and, inside test classes, `self.assertEqual = ...` in `setUp`, `type(self).assertEqual = ...`, and a `TestCase`',
@@ -502,11 +504,14 @@ export const neutralisedComparison: Rule = {
     let finder: RebindingFinder | undefined;
     const check = (node: Node) => {
       finder ??= new RebindingFinder(ctx.root, ctx.names, ctx.role === 'test');
+      // A loop over several names rebinds them all in one call: one finding, for the first reported.
+      let listedReported = false;
       for (const r of finder.at(node)) {
         const j = judgeReplacement(r, finder, ctx.names);
         const role = ctx.roleAt(r.node);
         const severity = severityOf(r, j, role, r.node, ctx);
-        if (!severity) continue;
+        if (!severity || (r.listed && listedReported)) continue;
+        if (r.listed) listedReported = true;
         // Point at a replacement defined elsewhere (an inline lambda is already in the reported line).
         const impl = j.impl?.type === 'function_definition' && r.form !== 'override' && r.form !== 'redefinition' ? j.impl : undefined;
         const related = impl

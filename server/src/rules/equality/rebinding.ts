@@ -30,7 +30,7 @@ import {
 } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { assignmentRebindings, callRebindings, type RebindForm as SyntacticForm, type Rebinding as SyntacticRebinding } from '../../engine/rebinding';
-import { analyseEquality, constantAnswer, returnedFunctions, type Truth } from './helpers';
+import { analyseEquality, builtStrings, constantAnswer, returnedFunctions, type Truth } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------------
 // Which helpers matter
@@ -301,6 +301,12 @@ export interface Rebinding {
   testClass?: string;
   /** The attribute name is computed (`setattr(TestCase, name, ...)`): `helper.short` is the expression. */
   dynamic?: boolean;
+  /**
+   * The attribute name is computed from literals (`for n in ("assertEqual", ...): setattr(TestCase, n, f)`):
+   * `helper` is known, but like a `dynamic` one it is reported only when the replacement checks nothing
+   * (loops that install real wrappers around each assertion are common in test plugins).
+   */
+  listed?: boolean;
   /** `helper.__defaults__ = (...)` / `__kwdefaults__`: the helper stays, its default arguments change. */
   defaults?: boolean;
 }
@@ -616,21 +622,27 @@ export class RebindingFinder {
       if (t.kind === 'attribute') {
         // `setattr(math, isclose.__name__, f)`: the name of a resolved function is its last segment.
         const attr = t.attr ?? (t.attrNode ? this.nameOfFunction(t.attrNode) : undefined);
-        if (attr === undefined) {
+        // `for name in ("assertAlmostEqual", "assertAlmostEquals"): setattr(TestCase, name, f)`: a name
+        // computed from literals is each of the names it can take, judged like a literal one.
+        const attrs = attr !== undefined ? [attr] : t.attrNode ? builtStrings(t.attrNode) : undefined;
+        if (attrs === undefined) {
           if (t.attrNode) out.push(...this.dynamicName(form, scope, t.owner, t.attrNode, replacement, call));
           continue;
         }
-        const found = attr ? this.helperOn(t.owner, attr, call) : undefined;
-        if (!found) continue;
-        out.push({
-          helper: found.helper,
-          scope: found.testClass ? 'local-class' : scope,
-          form,
-          replacement,
-          node: call,
-          spelled: `${unparen(t.owner).text}.${attr}`,
-          testClass: found.testClass,
-        });
+        for (const a of attrs) {
+          const found = a ? this.helperOn(t.owner, a, call) : undefined;
+          if (!found) continue;
+          out.push({
+            helper: found.helper,
+            scope: found.testClass ? 'local-class' : scope,
+            form,
+            replacement,
+            node: call,
+            spelled: `${unparen(t.owner).text}.${a}`,
+            testClass: found.testClass,
+            listed: attr === undefined || undefined,
+          });
+        }
       } else if (t.kind === 'dotted') {
         const h = classifyDottedString(t.path);
         if (h) out.push({ helper: h, scope, form, replacement, node: call, spelled: t.path });
@@ -778,6 +790,8 @@ const PASSIVE_BUILTINS = new Set(['print', 'repr', 'str', 'id', 'bool', 'type', 
 
 const PASSIVE_NAMES = new Set([
   'print', 'repr', 'str', 'format', 'len', 'isinstance', 'type', 'id', 'getattr', 'hasattr', 'vars', 'bool',
+  // Arithmetic on the compared values (`abs(first - second)` to log the drift) raises no assertion failure.
+  'abs', 'round', 'min', 'max',
   'nullcontext', 'suppress', 'ExitStack', '__import__', 'debug', 'info', 'warning', 'warn', 'log', 'write', 'flush',
 ]);
 
