@@ -15,6 +15,9 @@
  * names (`sorted(got) == sorted(got)`), attributes of the test's own objects (`order.total == order.total`,
  * `self.order.total` with `self.order` set in setUp), `all(True for ...)`, and an expected value recomputed by the same
  * expression just before (`expected = parse("1h"); assert parse("1h") == expected`), outside tests about caching or determinism.
+ * A roundtrip (`blob = codec.encode(value); decoded = codec.decode(blob)`, two steps that undo each other by name, or a
+ * function named for a roundtrip) whose result is compared with its second step made again on the same intermediate and
+ * never with the original is vacuous whatever the names, a warning in tests and in the helpers they share.
  * The result compared as a whole with a value equal to everything (`assert parse(s) == mock.ANY`) is vacuous too, and so is
  * a closeness check with an infinite or absurd tolerance (`math.isclose(t, x, rel_tol=math.inf)`, `rel_tol=1e6`, `approx(x, **TOL)`), and
  * a test of text against the empty string (`out.startswith("")`, `"" in out`); `ok | True`, `or ...` / `or "a sentence"` read as `or True`,
@@ -1051,6 +1054,122 @@ function recomputedExpected(a: Node, b: Node, use: Node, fn: Node, body: Node): 
   return !namedFor(fn, (w) => REPEAT_THEMED.test(w));
 }
 
+/**
+ * `blob = codec.encode(value); decoded = codec.decode(blob); assert decoded == codec.decode(blob)`: a roundtrip whose
+ * result is compared with the second step computed again from the same intermediate, never with the original it
+ * started from. Whatever the two steps do, the two decodes agree, so the roundtrip is not checked. Unlike
+ * `recomputedExpected` any name counts: the chain says what the comparison should have been. Required: the result
+ * bound once, to the same call text as the other operand, with only call-free statements between; that call reads a
+ * local bound once to a call of another function on the original (a parameter or a local); and no comparison or
+ * assertion of the function mentions the original (`assert decoded == value` elsewhere checks the roundtrip). Not in
+ * functions named for determinism, caching or repeatability (a roundtrip name is no such excuse).
+ * Returns the excuse, in full, for an `or True`-like finding.
+ */
+function recomputedRoundtrip(node: Node): string | undefined {
+  let a: Node | undefined;
+  let b: Node | undefined;
+  if (node.type === 'assert_statement') {
+    const cond = node.namedChildren.find((c) => c.type !== 'comment');
+    const c = cond && unparen(cond);
+    if (c?.type !== 'comparison_operator' || c.namedChildCount !== 2 || comparisonOperator(c) !== '==') return undefined;
+    [a, b] = c.namedChildren as [Node, Node];
+  } else if (node.type === 'call' && RECOMPUTED_ASSERT_CALLS.has(calleeLastName(node))) {
+    [a, b] = callArguments(node).positional;
+  }
+  if (!a || !b) return undefined;
+  const [result, again] = unparen(a).type === 'identifier' ? [unparen(a), unparen(b)] : [unparen(b), unparen(a)];
+  if (result.type !== 'identifier' || again.type !== 'call') return undefined;
+  const fn = nearestDef(node);
+  const body = fn?.childForFieldName('body');
+  if (!fn || !body) return undefined;
+  const bindings = bindingsOf(body);
+  const boundOnce = (name: string): Node | undefined => {
+    if (bindings.at.get(name)?.length !== 1 || bindings.shared.has(name)) return undefined;
+    let found: Node | undefined;
+    forEachInScope(body, (n) => {
+      if (!found && n.type === 'assignment' && n.childForFieldName('left')?.type === 'identifier' && n.childForFieldName('left')!.text === name) found = n;
+      return !found;
+    });
+    return found;
+  };
+  const assignment = boundOnce(result.text);
+  const value = assignment?.childForFieldName('right');
+  const flat = (t: string) => t.replace(/\s+/g, '');
+  if (!assignment || !value || unparen(value).type !== 'call' || flat(unparen(value).text) !== flat(again.text)) return undefined;
+  // The binding and the assertion share a block, with only call-free statements between (nothing changes the input).
+  const bindingStmt = assignment.parent;
+  let useStmt: Node | null = node;
+  while (useStmt && useStmt.parent?.id !== bindingStmt?.parent?.id) useStmt = useStmt.parent;
+  if (!bindingStmt || !useStmt || useStmt.startIndex < bindingStmt.endIndex) return undefined;
+  for (let s = bindingStmt.nextNamedSibling; s && s.id !== useStmt.id; s = s.nextNamedSibling) {
+    if (s.type !== 'comment' && (s.type !== 'expression_statement' || s.descendantsOfType('call').length > 0)) return undefined;
+  }
+  // The first step: an argument of the recomputed call is a local bound once to another call on the original.
+  const second = calleeLastName(again);
+  const params = parameterNames(fn);
+  let original: string | undefined;
+  let middle: string | undefined;
+  let firstStep: string | undefined;
+  for (const arg of callArguments(again).positional) {
+    const m = unparen(arg);
+    const first = m.type === 'identifier' ? boundOnce(m.text)?.childForFieldName('right') : undefined;
+    const step = first && unparen(first);
+    if (step?.type !== 'call' || calleeLastName(step) === second) continue;
+    const source = callArguments(step).positional.map(unparen).find((x) => x.type === 'identifier' && (params.includes(x.text) || bindings.at.get(x.text)?.length === 1));
+    if (source) {
+      original = source.text;
+      middle = m.text;
+      firstStep = calleeLastName(step);
+      break;
+    }
+  }
+  if (!original || !middle || !firstStep) return undefined;
+  // A roundtrip: the two steps undo each other by their names (`encode`/`decode`), or the function is named for one.
+  if (!inverseSteps(firstStep, second) && !namedFor(fn, (w) => ROUNDTRIP_WORD.test(w))) return undefined;
+  if (namedFor(fn, (w) => REPEAT_THEMED.test(w) && !ROUNDTRIP_WORD.test(w))) return undefined;
+  // Any comparison or assertion call of the function that reads the original checks the roundtrip.
+  const mentions = (n: Node | null | undefined) => !!n && identifiersOf(n).has(original!);
+  let checked = false;
+  forEachInScope(body, (n) => {
+    if (checked) return false;
+    if (n.type === 'assert_statement') checked = mentions(n.namedChildren.find((c) => c.type !== 'comment'));
+    else if (n.type === 'comparison_operator') checked = mentions(n);
+    else if (n.type === 'call' && /^(assert|check|expect|verify)/i.test(calleeLastName(n))) checked = callArguments(n).positional.slice(0, 2).some(mentions);
+    return !checked;
+  });
+  if (checked) return undefined;
+  return `\`${result.text}\` (\`${shortText(again)}\`) is compared with the same call made again on \`${middle}\`, never with the original \`${original}\`, so the roundtrip is not checked`;
+}
+
+/** Pieces of function names that one step of a roundtrip has where the other, undoing it, has the second. */
+const INVERSE_PIECES: readonly [string, string][] = [
+  ['encode', 'decode'], ['dumps', 'loads'], ['dump', 'load'], ['serialize', 'deserialize'], ['serialise', 'deserialise'],
+  ['compress', 'decompress'], ['encrypt', 'decrypt'], ['pack', 'unpack'], ['save', 'load'], ['write', 'read'],
+  ['quote', 'unquote'], ['escape', 'unescape'], ['marshal', 'unmarshal'], ['pickle', 'unpickle'], ['wrap', 'unwrap'],
+  ['zip', 'unzip'], ['freeze', 'thaw'], ['format', 'parse'], ['to', 'from'], ['tokenize', 'detokenize'],
+];
+
+/** `b64encode` then `b64decode`, `to_bytes` then `from_bytes`: the second call undoes the first. */
+function inverseSteps(first: string, second: string): boolean {
+  const a = first.toLowerCase();
+  const b = second.toLowerCase();
+  return INVERSE_PIECES.some(([x, y]) => a.includes(x) && a.replace(x, y) === b);
+}
+
+/** Words of names about a roundtrip (`assert_roundtrip`, `test_round_trip`): the result must equal the original. */
+const ROUNDTRIP_WORD = /^(roundtrip\w*|round|trip)$/;
+
+/** Identifiers read in `n` (itself included), not member names. */
+function identifiersOf(n: Node): Set<string> {
+  const out = new Set<string>();
+  const add = (c: Node) => {
+    if (c.type === 'identifier' && !(c.parent?.type === 'attribute' && c.parent.childForFieldName('attribute')?.id === c.id)) out.add(c.text);
+  };
+  add(n);
+  forEachDescendant(n, (c) => void add(c));
+  return out;
+}
+
 /** Where a function binds each name: positions of every binding, and the plain `name = other_name` ones. */
 interface FunctionBindings {
   at: Map<string, number[]>;
@@ -1799,7 +1918,7 @@ export const vacuousAssertion: Rule = {
         '`assert callable(f)`, `assert f()`, `assert obj.method`, a name bound more than once or to a value, a decorated `def` (the decorator may return anything), an imported name, and a lambda that itself asserts (RH403\'s: a check nothing calls) stay quiet; `assert f` / `self.assertTrue(f)` with `f` bound once to a lambda or an undecorated `def` in the same function or module is a warning.',
         '`all(...)` / `not any(...)` over a table that a loop, `.update`, `.append`, a subscript, `+=`, `global` or a string (a patch by name) may fill, or over a non-empty one, stays quiet; over a table bound once to an empty literal and only ever iterated it is a warning as the test\'s only check and `info` beside real checks.',
         'Ordinary finite tolerances, a tolerance constant bound more than once, `inf` as the compared value (`x == approx(math.inf)`), and tests of closeness checks themselves (test or class named for tolerance, infinity, `approx`, `isclose`: `test_inf_tolerance`) stay quiet.',
-        'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked.',
+        'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked. Except a roundtrip compared with its own second step made again (`decoded = codec.decode(blob); assert decoded == codec.decode(blob)` after `blob = codec.encode(value)`), never with `value`: a warning in a shared helper too, since every test that calls it checks nothing. One that also compares with the original, or in a function named for determinism or caching, or whose steps do not undo each other (and the function is not named for a roundtrip): quiet.',
       ],
     },
   },
@@ -1833,11 +1952,14 @@ export const vacuousAssertion: Rule = {
               const excuse = cond && ((node.type === 'assert_statement' ? switchedOffOperand(cond, switches) : undefined) ?? alwaysTrueHelperCall(cond, helpers, ctx) ?? functionObjectAsserted(node, ctx));
               const emptyTable = excuse ? undefined : cond && allOfEmptyTable(cond, node, ctx);
               const configured = excuse || emptyTable || constant || empty || !mocksConfigured ? undefined : configuredValueReadBack(node, ctx);
+              const roundtrip = excuse || emptyTable || constant || empty || configured ? undefined : recomputedRoundtrip(node);
               if (constant) judge.collect(node, 'constant', constant);
               else if (empty) judge.collect(node, 'empty-string', undefined, undefined, empty);
               else if (excuse) judge.collect(node, 'or-true', undefined, undefined, excuse);
               else if (emptyTable) judge.collect(node, 'or-true', undefined, undefined, emptyTable, undefined, undefined, true);
               else if (configured) judge.collect(node, 'or-true', undefined, undefined, configured, undefined, undefined, true, true);
+              // Like `or True`: the check is gone wherever it stands, in a test or in a helper the tests share.
+              else if (roundtrip) judge.collect(node, 'or-true', undefined, undefined, roundtrip);
             }
           }
           judge.finish();
