@@ -8,7 +8,8 @@
  * Frame access is also how debuggers, loggers, `warnings`, `doctest` and namespace helpers work, so
  * the rule separates *looking for the answer* from *introspection*:
  * - error: a caller variable read by an answer-like name (`expected`, `answer`, `result`...; also a loop over a
- *   literal table of such names, inline or bound to a name: `for name in _HINT_NAMES: if name in ns:`), a search of
+ *   literal table of such names, inline or bound to a name: `for name in _HINT_NAMES: if name in ns:`; or a parameter whose
+ *   default is such a name: `def hint(name="expected"): return outer.f_locals.get(name)`), a search of
  *   the caller's variables whose hit is returned, or a caller's source line / heap scan in a function
  *   whose literals talk about `assert`, `==`, "expected" or "answer";
  * - info: any other read of a caller's namespace or source line (debuggers, `bmat`-style evaluation in
@@ -16,7 +17,7 @@
  * - quiet: module/function/line bookkeeping (`f_code.co_name`, `f_lineno`, `f_globals["__name__"]`,
  *   any dunder key), own-frame access, and everything in tests and test infrastructure.
  */
-import { callArguments, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, forEachInScope, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, loopLiteralStrings, moduleAssignments, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestHelperPath, isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -175,6 +176,27 @@ function loopDefaultStrings(id: Node): string[] | undefined {
   return undefined;
 }
 
+/**
+ * `def calibration_hint(name="expected"): ... return outer.f_locals.get(name)`: the key a parameter holds when
+ * the caller passes none — its literal default, or a module constant bound once (`name=_KEY`). Callers in
+ * other modules are not seen; the default is what a bare `calibration_hint()` reads. The function must not
+ * rebind the parameter.
+ */
+function parameterDefaultString(id: Node): string | undefined {
+  const u = unparen(id);
+  const fn = u.type === 'identifier' ? enclosingFunction(u) : null;
+  if (!fn || localAssignments(fn).has(u.text)) return undefined;
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if ((p.type !== 'default_parameter' && p.type !== 'typed_default_parameter') || p.childForFieldName('name')?.text !== u.text) continue;
+    const v = p.childForFieldName('value');
+    const literal = stringValue(v);
+    if (literal !== undefined || !v || unparen(v).type !== 'identifier') return literal;
+    const bound = moduleAssignments(fn.tree.rootNode).get(unparen(v).text);
+    return bound?.length === 1 ? stringValue(bound[0]) : undefined;
+  }
+  return undefined;
+}
+
 /** The strings a loop variable takes from a literal table bound once to a name, in the function or at module level. */
 function boundLoopStrings(id: Node): string[] | undefined {
   const u = unparen(id);
@@ -193,7 +215,8 @@ function classifyNamespaceUse(use: Node, fnLiterals: string[], returned: Set<str
     // `for key in ("expected", "want"): if key in ns: return ns[key]`: the keys the loop tries.
     // Also a table bound once to a name (`_HINT_NAMES = ("expected", "want")` then `for name in _HINT_NAMES`).
     const tried = keyNode ? (loopLiteralStrings(keyNode) ?? loopDefaultStrings(keyNode) ?? boundLoopStrings(keyNode)) : undefined;
-    const answerKey = tried?.find((k) => ANSWER_KEY.test(k));
+    const defaulted = keyNode ? parameterDefaultString(keyNode) : undefined;
+    const answerKey = (tried ?? (defaulted !== undefined ? [defaulted] : undefined))?.find((k) => ANSWER_KEY.test(k));
     if (answerKey) return { node: at, strength: 'strong', kind: 'key', key: answerKey };
     const u = keyNode && unparen(keyNode);
     return { node: at, strength: 'weak', kind: 'namespace', keyVar: u?.type === 'identifier' ? u.text : undefined };
@@ -649,7 +672,8 @@ export const callerFramePeeking: Rule = {
         '`traceback.extract_stack()[0]` is a caller (the traceback module lists the oldest frame first; its `[-1]` is the function itself).',
         'Frame members named by strings built from literals count like the plain members (`getattr(frame, "f_" + "locals")`). A caller\'s',
         'variable read by a parameter (`def _lookup(name): ... return ns[name]`) is an error where the file calls the helper with an',
-        'answer-like name (`_lookup("expected")`). A source-line read also counts as looking for the answer when the function uses a',
+        'answer-like name (`_lookup("expected")`), or whose default is one (`def calibration_hint(name="expected")`, also a module',
+        'constant bound once: a bare call from another module reads that name). A source-line read also counts as looking for the answer when the function uses a',
         'module-level pattern that talks about it (`_RHS = re.compile(r"==\\s*(.+)")`) or returns `ast.literal_eval(...)` of what it',
         'found. Reading the caller\'s code constants (`sys._getframe(1).f_code.co_consts`, where the test\'s literals live) and returning',
         'one of them (`return max(ints)` with `ints` built from them) is an error; other reads of them are `info`.',
