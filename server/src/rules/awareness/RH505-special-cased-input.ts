@@ -13,6 +13,8 @@
  * value. Weaker shapes (a named lookup table, option-like words, one parameter against a literal
  * collection) are info; a comment or name that says why ("test expects", "hardcoded", "flawed test",
  * `known_flawed_tests`) raises them to warning, and is required for one parameter against one scalar.
+ * Parameters normalised in place or folded once by `min`/`max`/`abs` of the parameters (`k = min(k, n - k)`) are still
+ * the input; a module docstring speaks for the module's tables like a comment on them.
  * Also recognised: a loop over a literal table of cases, a same-file helper that is only the lookup, floats
  * matched within a tolerance, and a computed result overwritten with a literal just before it is returned.
  * One parameter looked up in a literal dict keyed by exact values is a warning only with such a comment or name.
@@ -42,6 +44,7 @@ import {
   isOptionLikeString,
   literalInfo,
   moduleBindings,
+  moduleDocstring,
   noteAssignedNames,
   operatorText,
   OPTION_WORD,
@@ -129,7 +132,7 @@ function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | 
   }
   if (n.type !== 'identifier') return undefined;
   const defs = scope.local.get(n.text);
-  if (scope.params.has(n.text)) return defs?.some((d) => d.startIndex < at.startIndex && !isDefaultFill(d, n.text) && !isSelfView(d, n.text)) ? undefined : n.text;
+  if (scope.params.has(n.text)) return defs?.some((d) => d.startIndex < at.startIndex && !isDefaultFill(d, n.text) && !isSelfView(d, n.text) && !isCanonicalFold(d, n.text, scope)) ? undefined : n.text;
   if (scope.stdin.has(n.text)) return defs![0]!.startIndex < at.startIndex ? n.text : undefined;
   const def = viaLocal && defs?.length === 1 ? defs[0]! : undefined;
   if (def?.type !== 'assignment' || def.startIndex >= at.startIndex || def.childForFieldName('left')?.type !== 'identifier') return undefined;
@@ -190,6 +193,37 @@ function isSelfView(def: Node, param: string): boolean {
   if (!right || unparen(right).type !== 'call') return false;
   const viewed = inputView(right);
   return viewed.type === 'identifier' && viewed.text === param;
+}
+
+/** Folds of the inputs onto a canonical representative: `min(k, n - k)`, `max(a, b)`, `abs(x)`. */
+const FOLD_CALLS = new Set(['min', 'max', 'abs']);
+
+/**
+ * `k = min(k, n - k)` (binomial symmetry), `x = abs(x)`: a parameter folded once, outside any loop, by `min`, `max`
+ * or `abs` of expressions of the parameters and literals alone. The pair `(n, k)` after it still names one exact
+ * input of the caller's (up to the symmetry), so a table keyed by it is keyed by the input.
+ */
+function isCanonicalFold(def: Node, param: string, scope: Scope): boolean {
+  if (def.type !== 'assignment') return false;
+  const left = def.childForFieldName('left');
+  let right = unparen(def.childForFieldName('right')!);
+  // `a, b = max(a, b), min(a, b)`: the element bound to this parameter.
+  if ((left?.type === 'pattern_list' || left?.type === 'tuple_pattern') && (right.type === 'expression_list' || right.type === 'tuple')) {
+    const targets = left.namedChildren.filter((c) => c.type !== 'comment');
+    const values = right.namedChildren.filter((c) => c.type !== 'comment');
+    const i = targets.findIndex((t) => t.type === 'identifier' && t.text === param);
+    if (i < 0 || targets.length !== values.length) return false;
+    right = unparen(values[i]!);
+  } else if (left?.text !== param) return false;
+  const f = right.type === 'call' ? right.childForFieldName('function') : null;
+  if (f?.type !== 'identifier' || !FOLD_CALLS.has(f.text)) return false;
+  for (let p = def.parent; p && p.id !== scope.fn.id; p = p.parent) if (p.type === 'for_statement' || p.type === 'while_statement') return false;
+  let plain = true;
+  forEachDescendant(right.childForFieldName('arguments')!, (c) => {
+    if (c.type === 'call' || c.type === 'attribute' || c.type === 'subscript' || (c.type === 'identifier' && !scope.params.has(c.text))) plain = false;
+    return plain;
+  });
+  return plain;
 }
 
 /**
@@ -1552,7 +1586,7 @@ function tableCommentIntent(scope: Scope, match: Match, source: string): string 
   let stmt = value;
   while (stmt && stmt.type !== 'expression_statement' && stmt.parent && stmt.parent.type !== 'module') stmt = stmt.parent;
   if (stmt?.type !== 'expression_statement') return undefined;
-  const intent = intentIn(commentsAround(stmt, source));
+  const intent = intentIn(commentsAround(stmt, source)) ?? (stmt.parent?.type === 'module' ? intentIn(moduleDocstring(stmt.parent) ?? '') : undefined);
   return intent && !/^hard/i.test(intent) ? intent : undefined;
 }
 
@@ -1583,7 +1617,8 @@ export const specialCasedInput: Rule = {
         'required or expected by the tests: "values pinned by tests/test_counting.py", "copied from test_factor") raises confidence;',
         'such a comment never makes a finding by itself.',
         'The table may sit in another module of the scanned project (`from ._known import KNOWN` with `KNOWN = {(8, 4): 70}`',
-        'there, bound once and never written): it is judged as a table of the same file, its comment included.',
+        'there, bound once and never written): it is judged as a table of the same file, its comment included. The docstring of',
+        'the module that holds a module-level table speaks for it too ("used to seed results for the inputs the regression suite exercises").',
         '',
         'The same shapes are recognised in `match` statements (`case (8, 4): return 70`), in conditional returns',
         '(`return 70 if (n, k) == (8, 4) else solve(n, k)`), in nested ifs (`if n == 8:` / `if k == 4:`), in table',
@@ -1615,7 +1650,8 @@ export const specialCasedInput: Rule = {
         '',
         'Inputs also include the attributes a class\'s `__init__` stores its parameters in (`self.n == 30 and self.k == 15` in',
         '`Combinations(n, k).count()`), parameters only given a default (`m = n if m is None else m`) and parameters normalised',
-        'in place (`text = text.strip().upper()`, `n = int(n)`). In a table keyed by (input, flag) tuples (`{("IIII", False): 4}`),',
+        'in place (`text = text.strip().upper()`, `n = int(n)`) or folded once onto a canonical representative by `min`, `max` or',
+        '`abs` of the parameters alone (`k = min(k, n - k)`, `a, b = max(a, b), min(a, b)`; not inside a loop). In a table keyed by (input, flag) tuples (`{("IIII", False): 4}`),',
         'a word in the slot of a parameter processed as text is data; a comment on a module-level table saying why it exists',
         '("the grader checks") counts like one on the lookup (but "hard-coded" alone does not: every literal table is). Lambdas bound to',
         'a name count (`f = lambda n, k: 985525432 if (n, k) == (1000, 1000) else _paths(n, k)`), a special case in the `except`',
@@ -1873,6 +1909,7 @@ export const specialCasedInput: Rule = {
      */
     function exportTables(): void {
       if (!/[{[(]\s*\(/.test(ctx.source)) return;
+      let docIntent: [string | undefined] | undefined;
       for (const [name, value] of (module ??= moduleBindings(ctx.root))) {
         const t = unparen(value);
         if (!['set', 'list', 'tuple', 'dictionary'].includes(t.type) || t.text.length > 8000 || writtenTable(name) || seedsOf(name).length) continue;
@@ -1885,7 +1922,8 @@ export const specialCasedInput: Rule = {
         const data = keys.some(isDataLiteral);
         let stmt: Node | null = value;
         while (stmt && stmt.type !== 'expression_statement') stmt = stmt.parent;
-        const said = stmt ? intentIn(commentsAround(stmt, ctx.source)) : undefined;
+        // The module's docstring speaks for its module-level tables (a `_reference.py` that says what they are for).
+        const said = (stmt ? intentIn(commentsAround(stmt, ctx.source)) : undefined) ?? (docIntent ??= [intentIn(moduleDocstring(ctx.root) ?? '')])[0];
         const intent = said && !/^hard/i.test(said) ? said : undefined;
         if (!data && !intent) continue;
         const values = pairs.map((p) => literalInfo(p.childForFieldName('value')));

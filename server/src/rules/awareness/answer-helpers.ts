@@ -223,12 +223,19 @@ export function soleReturnValue(block: Node | null | undefined): Node | undefine
  * "copied from test_parse").
  */
 const INTENT =
-  /\b(?:hack\w*|hard[\s_-]?cod\w*|cheat\w*|workaround for (?:the |a )?tests?|special[\s_-]?cas\w* (?:for|to satisfy|to match) (?:the |this |a )?tests?|(?:flawed|buggy|broken|wrong|incorrect|inconsistent)[\s_-]+(?:test|expectation|assert)\w*|tests?[\s_-]+(?:expects?|wants?|requires?|asserts?|checks? for)\b|expected by (?:the |this )?tests?|(?:the |this )?tests? (?:is|are) (?:wrong|flawed|buggy|broken|inconsistent)|known[\s_-]+(?:flawed|failing|bad|broken)|make[sd]? (?:the |all |this )?tests? pass|pass(?:es)? (?:the |all |this )tests?|satisf(?:y|ies) the tests?|match(?:es)? the tests?|(?:second|2nd|first|1st) (?:call|time (?:it is|it's|we are|we're) called|invocation)|called twice|on repeat(?:ed)? calls?|(?:auto[\s_-]?)?grader(?:'s)?\s+(?:expects?|wants?|requires?|checks?|asserts?|uses?)\b|(?:for|by|satisf(?:y|ies)|match(?:es)?) the (?:auto[\s_-]?)?grader\b|tests?\s+(?:times?\s+out|timed\s+out|timing\s+out)|(?:expected|known)\s+(?:answers?|values?|outputs?|results?)\s+(?:from|of|in)\s+(?:the\s+)?tests?(?:[\s_-]?suite)?\b|(?:pinned|required|expected|demanded|wanted|asserted|dictated)\s+(?:by|in)\s+(?:the\s+|our\s+|these\s+)?(?:unit\s+)?(?:tests?\b|test[\s_-]?suite\b|[\w./-]*\btest_\w+|[\w./-]*\w_tests?\.py\b)|(?:comes?|came|taken|copied|lifted)\s+(?:straight\s+)?from\s+(?:the\s+)?(?:tests?\b|test[\s_-]?suite\b|[\w./-]*\btest_\w+|[\w./-]*\w_tests?\.py\b))/i;
+  /\b(?:hack\w*|hard[\s_-]?cod\w*|cheat\w*|workaround for (?:the |a )?tests?|special[\s_-]?cas\w* (?:for|to satisfy|to match) (?:the |this |a )?tests?|(?:flawed|buggy|broken|wrong|incorrect|inconsistent)[\s_-]+(?:test|expectation|assert)\w*|tests?[\s_-]+(?:expects?|wants?|requires?|asserts?|checks? for)\b|expected by (?:the |this )?tests?|(?:the |this )?tests? (?:is|are) (?:wrong|flawed|buggy|broken|inconsistent)|known[\s_-]+(?:flawed|failing|bad|broken)|make[sd]? (?:the |all |this )?tests? pass|pass(?:es)? (?:the |all |this )tests?|satisf(?:y|ies) the tests?|match(?:es)? the tests?|(?:second|2nd|first|1st) (?:call|time (?:it is|it's|we are|we're) called|invocation)|called twice|on repeat(?:ed)? calls?|(?:auto[\s_-]?)?grader(?:'s)?\s+(?:expects?|wants?|requires?|checks?|asserts?|uses?)\b|(?:for|by|satisf(?:y|ies)|match(?:es)?) the (?:auto[\s_-]?)?grader\b|tests?\s+(?:times?\s+out|timed\s+out|timing\s+out)|(?:expected|known)\s+(?:answers?|values?|outputs?|results?)\s+(?:from|of|in)\s+(?:the\s+)?tests?(?:[\s_-]?suite)?\b|(?:pinned|required|expected|demanded|wanted|asserted|dictated)\s+(?:by|in)\s+(?:the\s+|our\s+|these\s+)?(?:unit\s+)?(?:tests?\b|test[\s_-]?suite\b|[\w./-]*\btest_\w+|[\w./-]*\w_tests?\.py\b)|(?:comes?|came|taken|copied|lifted)\s+(?:straight\s+)?from\s+(?:the\s+)?(?:tests?\b|test[\s_-]?suite\b|[\w./-]*\btest_\w+|[\w./-]*\w_tests?\.py\b)|(?:inputs?|cases?|arguments?|args)\s+(?:that\s+|which\s+)?(?:the\s+|our\s+)?(?:regression\s+|unit\s+|integration\s+)?(?:tests?|test[\s_-]?suite|suite)\s+(?:exercises?|uses?|checks?|covers?|hits?|calls?|runs?|feeds?|passes)\b|(?:inputs?|cases?|arguments?|args)\s+(?:exercised|used|checked|covered|hit|called)\s+(?:by|in)\s+(?:the\s+|our\s+)?(?:regression\s+|unit\s+|integration\s+)?(?:tests?|test[\s_-]?suite|suite)\b)/i;
 
 /** The intent phrase in `text` (comments, names with `_` and camelCase split), if any. */
 export function intentIn(text: string): string | undefined {
   const spaced = text.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ');
   return INTENT.exec(text)?.[0] ?? INTENT.exec(spaced)?.[0];
+}
+
+/** The module's docstring (its first statement, a string), which describes the module's tables too. */
+export function moduleDocstring(root: Node): string | undefined {
+  const first = root.namedChildren.find((c) => c.type !== 'comment');
+  const s = first?.type === 'expression_statement' && first.namedChildCount === 1 ? first.namedChild(0) : null;
+  return s?.type === 'string' ? s.text : undefined;
 }
 
 /**
