@@ -7,7 +7,8 @@
  * - `pytest_runtest_call` / `pytest_pyfunc_call` / `pytest_runtest_protocol` implementations that swallow
  *   the test's exception (`try: yield / except: pass`, `contextlib.suppress`, a handler that does not
  *   re-raise, also around a call of a function the hook defines to run the test, `def runner(): return
- *   fn(**kwargs)`) or `outcome.force_result(...)` it away;
+ *   fn(**kwargs)`) or `outcome.force_result(...)` it away; a handler that re-raises only on some paths
+ *   (`if not quarantined(item): raise`, then `return None`) drops the failure of the tests its other paths pick;
  * - a test item's `runtest` / `obj` replaced by a no-op, or by a wrapper that runs it but swallows its
  *   failure (`item.runtest = safe_runtest`, `item.obj = tolerant(item.obj)` with `except Exception: pass`);
  * - `unittest.TestCase.run` (or `__call__`, `_callTestMethod`) overridden or rebound so the test method
@@ -32,6 +33,8 @@ import {
   alwaysReturnsTruthy,
   baseNames,
   classifyHandler,
+  nonRaisingPath,
+  type HandlerInfo,
   collectThenCheck,
   defsByName,
   describeRebinding,
@@ -243,6 +246,7 @@ export const testCallHijack: Rule = {
         'Async plugins that wrap and call the test function (pytest-asyncio, pytest-trio).',
         'Retry and distribution plugins whose protocol hook runs the test via `runtestprotocol` (rerunfailures, flaky, xdist), even if some paths return early.',
         'Timeout, coverage and capture wrappers that `yield` inside `try/finally` without catching.',
+        'Handlers that re-raise on every path (also `raise ... from exc` on one branch and `raise` on the other), or whose other paths skip, xfail or fail the test; a handler that lets the failure go only to run the test again (in a retry loop, or calling it again itself). One that re-raises only on some paths and lets the failure go on another (`if item.nodeid not in KNOWN: raise`, then `return None`) is an error, a warning when the exception itself picks what is dropped (`if "database is locked" in str(exc): return`) or the caught type is narrow.',
         'pytest\'s own `pytest_pyfunc_call`, which calls the test function.',
         'A `TestCase.run` override that calls `super().run(result)` (setup around the real run), hands the result to a helper method that runs the test, or calls the test method the class is instantiated with (`Case("run_all")`) or, in a class with no `test*` method, its `runTest` (a script-test runner re-implementing unittest\'s run loop and recording each outcome).',
         'A `TestCase.__call__` that forwards to `self.run(...)`, as unittest\'s own does (the `run` it reaches is checked on its own).',
@@ -414,9 +418,13 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
   };
   forEachInScope(body, (n) => {
     if (n.type === 'try_statement' && containsRun(n.childForFieldName('body'))) {
+      // A try in a loop, or followed by another run of the test, may let a failure go to run the test again (a retry).
+      const retried = insideLoop(n, body) || [...yields, ...evidence].some((r) => r.startIndex >= n.endIndex);
       for (const clause of exceptClauses(n)) {
-        const effect = handlerEffect(ctx, clause, fn);
-        if (effect) ctx.report({ node: clause, message: `${where} ${effect.what}`, severity: sev(ctx, clause, effect.severity, method) });
+        // A handler that runs the test again is a retry too: that run's failure propagates.
+        const effect = handlerEffect(ctx, clause, fn, retried || containsRun(clause));
+        const at = effect?.at ?? clause;
+        if (effect) ctx.report({ node: at, message: `${where} ${effect.what}`, severity: sev(ctx, at, effect.severity, method) });
       }
     } else if (n.type === 'with_statement' && containsRun(n.childForFieldName('body'))) {
       for (const s of suppressions(ctx, n)) {
@@ -498,13 +506,13 @@ function localRunners(body: Node, run: Set<number>): Set<string> {
  * caught and turned into a skip, a relabelling gated on xfail), are not reported. Catching test failures
  * broadly is an error, a narrow exception type a warning (but swallowing `NotImplementedError` is an error).
  */
-function handlerEffect(ctx: RuleContext, clause: Node, fn: Node): { what: string; severity: Severity; relabels: boolean } | undefined {
+function handlerEffect(ctx: RuleContext, clause: Node, fn: Node, retried = false): { what: string; severity: Severity; relabels: boolean; at?: Node } | undefined {
   const h = classifyHandler(clause, ctx.names);
   // `except Exception as exc: if isinstance(exc, (OSError, AssertionError)): pytest.skip(...)` then `raise`:
   // the skip is gated on a type list that admits test failures, so every failing test is skipped.
   const gated = failureGatedSkip(ctx, clause);
   if (gated) return { what: `turns the test's exception into a skip when \`${snippet(gated)}\` holds, and the types it admits include test failures (\`AssertionError\`): failing tests are reported as skipped`, severity: 'error', relabels: true };
-  if (h.outcome === 'raises') return undefined;
+  if (h.outcome === 'raises') return retried ? undefined : conditionalSwallow(ctx, clause, h);
   const caught = h.caught ? `\`${h.caught}\`` : 'every exception (bare `except:`)';
   // `NotImplementedError` is what unfinished code under test raises: swallowing it lets every test of the
   // missing work pass, as a broad catch would. Turned into a skip it stays a warning (a backend that lacks a
@@ -516,6 +524,41 @@ function handlerEffect(ctx: RuleContext, clause: Node, fn: Node): { what: string
   }
   if (/Skip|skip\.Exception/.test(h.caught)) return undefined;
   return { what: `catches ${caught} from the test and does not re-raise: failing tests pass`, severity, relabels: false };
+}
+
+/**
+ * A handler that re-raises only on some paths and lets the failure go on another (`if not quarantined(item):
+ * raise`, then `return None`): the tests that path picks pass whatever they do. Catching failures broadly and
+ * picking by the test (a list of node ids, a marker, an option) is an error; a pick by what the exception is
+ * (`if "database is locked" in str(exc): return`), or a narrow caught type, is a warning.
+ */
+function conditionalSwallow(ctx: RuleContext, clause: Node, h: HandlerInfo): { what: string; severity: Severity; relabels: boolean; at: Node } | undefined {
+  const end = nonRaisingPath(clause, ctx.names);
+  if (!end) return undefined;
+  if (/Skip|skip\.Exception|xfail/.test(h.caught)) return undefined;
+  const block = clause.namedChildren.find((c) => c.type === 'block');
+  const conds: Node[] = [];
+  if (block) forEachInScope(block, (n) => void (n.type === 'if_statement' || n.type === 'elif_clause' ? conds.push(n.childForFieldName('condition')!) : undefined));
+  const exc = /\bas\s+(\w+)\s*$/.exec(clause.namedChildren.find((c) => c.type === 'as_pattern')?.text ?? '')?.[1];
+  const onException = conds.some((c) => (exc && new RegExp(`\\b${exc}\\b`).test(c.text)) || /\bexc_info\b|\bexception\(\)/.test(c.text));
+  const caught = h.caught ? `\`${h.caught}\`` : 'every exception (bare `except:`)';
+  const gate = conds[0] ? ` (\`${snippet(conds[0])}\` decides)` : '';
+  return {
+    what: `catches ${caught} from the test and re-raises it only on some paths${gate}: on the others${end.type === 'return_statement' ? ` (\`${snippet(end)}\`)` : ''} the failure is dropped and the test passes`,
+    severity: h.broad && !onException ? 'error' : 'warning',
+    relabels: false,
+    // The `return` that drops the failure, or the handler when a path runs off its end.
+    at: end,
+  };
+}
+
+/** Is `node` inside a `for`/`while` loop of the hook's body? */
+function insideLoop(node: Node, body: Node): boolean {
+  for (let p = node.parent; p && p.id !== body.id; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement') return true;
+    if (p.type === 'function_definition' || p.type === 'lambda') return false;
+  }
+  return false;
 }
 
 /** `with contextlib.suppress(...)` items of a with statement: broad ones (failures included) and `NotImplementedError` are errors. */

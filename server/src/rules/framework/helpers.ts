@@ -762,6 +762,84 @@ export function classifyHandler(clause: Node, names: NameResolver): HandlerInfo 
   return { clause, caught, broad, unfinished, outcome };
 }
 
+/**
+ * Where a handler that re-raises on some path lets the exception go on another: the `return` reached without
+ * raising, or the handler itself when a path falls off its end (`if not quarantined(item): raise`, then
+ * `return None`). Undefined when every path raises, relabels (skip/xfail) or fails, and when a path leaves
+ * through `continue`/`break` of a loop around the handler (a retry: the test runs again).
+ */
+export function nonRaisingPath(clause: Node, names: NameResolver): Node | undefined {
+  const block = clause.namedChildren.find((c) => c.type === 'block');
+  if (!block) return undefined;
+  const ends = (st: Node): boolean => {
+    const e = st.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    if (!e || e.type !== 'call') return false;
+    const q = names.callee(e) ?? dottedName(e.childForFieldName('function')) ?? '';
+    return RAISING_CALLS.test(q) || RELABEL_CALLS.test(q) || /(^|\.)force_exception$/.test(q);
+  };
+  interface Paths {
+    falls: boolean;
+    escape?: Node;
+    opaque?: boolean;
+  }
+  const merge = (a: Paths, b: Paths): Paths => ({ falls: a.falls || b.falls, escape: a.escape ?? b.escape, opaque: a.opaque || b.opaque });
+  const seq = (b: Node | null | undefined, inLoop: boolean, depth: number): Paths => {
+    let out: Paths = { falls: true };
+    for (const st of b?.namedChildren ?? []) {
+      if (st.type === 'comment') continue;
+      const p = one(st, inLoop, depth + 1);
+      out = { falls: p.falls, escape: out.escape ?? p.escape, opaque: out.opaque || p.opaque };
+      if (!out.falls) break;
+    }
+    return out;
+  };
+  const one = (st: Node, inLoop: boolean, depth: number): Paths => {
+    if (depth > 30) return { falls: false, opaque: true };
+    switch (st.type) {
+      case 'raise_statement':
+        return { falls: false };
+      case 'return_statement':
+        return { falls: false, escape: st };
+      case 'continue_statement':
+      case 'break_statement':
+        // Inside a loop of the handler it only leaves that loop; otherwise it goes back to a loop around the try.
+        return inLoop ? { falls: true } : { falls: false, opaque: true };
+      case 'if_statement': {
+        let out = seq(st.childForFieldName('consequence'), inLoop, depth);
+        let hasElse = false;
+        for (const alt of st.childrenForFieldName('alternative')) {
+          if (alt.type === 'else_clause') hasElse = true;
+          out = merge(out, seq(alt.childForFieldName(alt.type === 'else_clause' ? 'body' : 'consequence'), inLoop, depth));
+        }
+        return hasElse ? out : { ...out, falls: true };
+      }
+      case 'for_statement':
+      case 'while_statement':
+        return { ...seq(st.childForFieldName('body'), true, depth), falls: true };
+      case 'with_statement':
+        return seq(st.childForFieldName('body'), inLoop, depth);
+      case 'try_statement': {
+        let out = seq(st.childForFieldName('body'), inLoop, depth);
+        for (const c of st.namedChildren) {
+          if (c.type === 'except_clause' || c.type === 'except_group_clause' || c.type === 'else_clause') out = merge(out, seq(c.namedChildren.find((x) => x.type === 'block'), inLoop, depth));
+          else if (c.type === 'finally_clause') {
+            const fin = seq(c.namedChildren.find((x) => x.type === 'block'), inLoop, depth);
+            if (!fin.falls) return { falls: false, escape: out.escape ?? fin.escape, opaque: out.opaque || fin.opaque };
+          }
+        }
+        return out;
+      }
+      case 'match_statement':
+        return { falls: false, opaque: true };
+      default:
+        return ends(st) ? { falls: false } : { falls: true };
+    }
+  };
+  const p = seq(block, false, 0);
+  if (p.opaque) return undefined;
+  return p.escape ?? (p.falls ? clause : undefined);
+}
+
 /** The `except` clauses of a try statement. */
 export function exceptClauses(tryStmt: Node): Node[] {
   return tryStmt.namedChildren.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause');
