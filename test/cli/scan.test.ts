@@ -157,6 +157,18 @@ describe('reward-hack-detector scan', () => {
     assert.match(JSON.parse(r.stdout).errors[0].message, /invalid TOML/);
   });
 
+  it("reports pytest addopts at a scanned folder's root that deselect named tests (RH303), honouring settings", () => {
+    const tests = 'from dates import parse\n\n\ndef test_iso_week():\n    assert parse("2024-W09") == 9\n\n\ndef test_tz_offset():\n    assert parse("+02:00") == 2\n\n\ndef test_ok():\n    assert parse("1") == 1\n';
+    const cfg = '[tool:pytest]\naddopts =\n    -ra\n    -k "not iso_week and not tz_offset"\n';
+    const dir = tree({ 'setup.cfg': cfg, 'tests/test_dates.py': tests, 'sub/pytest.ini': '[pytest]\naddopts = --co\n' });
+    const out = JSON.parse(runCli(['scan', '.', '--format', 'json'], dir).stdout);
+    assert.deepEqual(out.findings.map((f: { path: string; line: number; rule: string; severity: string }) => [f.path, f.line, f.rule, f.severity]), [['setup.cfg', 4, 'RH303', 'warning']]);
+    assert.equal(out.files, 1, 'configuration files are not counted as scanned Python files');
+    assert.equal(JSON.parse(runCli(['scan', '.', '--format', 'json', '--ignore', 'RH303'], dir).stdout).findings.length, 0);
+    const quiet = tree({ 'pytest.ini': '[pytest]\naddopts = -m "not slow" --ignore=docs\n', 'tests/test_dates.py': tests });
+    assert.equal(JSON.parse(runCli(['scan', '.', '--format', 'json'], quiet).stdout).findings.length, 0);
+  });
+
   it('lists the rules', () => {
     const r = runCli(['rules', '--format', 'json']);
     assert.equal(r.status, 0);

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, initParser, isKnownRuleKey, isSeverity, severityRank, type Severity, type SeveritySetting } from '../engine';
+import { analyze, analyzeConfigFile, configFileNames, initParser, testFunctionNames, isKnownRuleKey, isSeverity, severityRank, type Severity, type SeveritySetting } from '../engine';
 import { ConfigResolver, parseProjectConfig } from '../host/config';
 import { fileReaderAt, gitChanges, ReviewError } from '../host/git';
 import { patchChanges } from '../host/patch';
@@ -261,7 +261,51 @@ async function scanReport(inputs: string[], builder: SettingsBuilder, cwd: strin
     errors.push(...o.errors);
     if (o.findings.length || o.suppressed.length) results.push({ path: o.path, findings: o.findings, suppressed: o.suppressed });
   }
+  results.push(...configuredRunFindings(inputs, walked.files, builder));
   return { files: walked.files.length, results, errors };
+}
+
+/**
+ * The configuration files some rule reads (pytest's `pytest.ini`, `pyproject.toml`...) at the root of each
+ * scanned folder. The project's test function names, which some checks need, are read from the walked test
+ * files only when asked.
+ */
+function configuredRunFindings(inputs: string[], walkedFiles: { fsPath: string }[], builder: SettingsBuilder): FileFindings[] {
+  let names: string[] | undefined;
+  const testNames = () =>
+    (names ??= walkedFiles
+      .filter((f) => /(^|[/\\])(test_[^/\\]*|[^/\\]*_test)\.py$|(^|[/\\])tests?[/\\][^]*\.py$/.test(f.fsPath))
+      .flatMap((f) => {
+        try {
+          return testFunctionNames(fs.readFileSync(f.fsPath, 'utf8'));
+        } catch {
+          return [];
+        }
+      }));
+  const out: FileFindings[] = [];
+  for (const input of inputs) {
+    let isDir = false;
+    try {
+      isDir = fs.statSync(input).isDirectory();
+    } catch {
+      continue;
+    }
+    if (!isDir) continue;
+    for (const name of configFileNames(ALL_RULES)) {
+      const fsPath = path.join(input, name);
+      let text: string;
+      try {
+        text = fs.readFileSync(fsPath, 'utf8');
+      } catch {
+        continue;
+      }
+      if (builder.isExcluded(fsPath)) continue;
+      const { settings } = builder.forFile(fsPath);
+      const findings = analyzeConfigFile(name, text, ALL_RULES, settings, testNames);
+      if (findings.length) out.push({ path: fsPath, findings, suppressed: [] });
+    }
+  }
+  return out;
 }
 
 /** The bundled worker next to the bundled CLI. */

@@ -8,3 +8,4 @@ export { FAMILIES, familyOf } from './families';
 export { DEFAULT_TEST_GLOBS, DEFAULT_TEST_INFRASTRUCTURE_GLOBS, matchesGlobs } from './roles';
 export { parseSuppression } from './suppressions';
 export { analyzeProject, changedSettings, importTarget, MAX_PROJECT_ROUNDS, projectSettings, ProjectIndex, type ProjectSettings } from './project';
+export { analyzeConfigFile, configFileNames, testFunctionNames } from './config-files';

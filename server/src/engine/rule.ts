@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { NameResolver } from './names';
-import type { FileRole, Fix, FindingTag, ImportedFact, Range, Severity } from './types';
+import type { FileRole, Finding, Fix, FindingTag, ImportedFact, Range, Severity } from './types';
 
 export interface RuleDocs {
   /** One sentence: what the rule finds. */
@@ -111,4 +111,13 @@ export type Listeners = Partial<Record<string, Listener>> & { 'module:exit'?: ()
 export interface Rule {
   meta: RuleMeta;
   create(context: RuleContext): Listeners;
+  /**
+   * Project files that are not Python but that the rule judges too (pytest's `pytest.ini`, `pyproject.toml`...):
+   * their base names, and a check of one file's text. `testNames` lists the project's test functions, read by
+   * the host only when asked. Run by `analyzeConfigFile`.
+   */
+  configFiles?: {
+    names: readonly string[];
+    check(text: string, fileName: string, testNames: () => readonly string[]): Finding[];
+  };
 }

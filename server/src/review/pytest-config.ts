@@ -7,6 +7,9 @@
 import { parse as parseShellWords } from 'shell-quote';
 import { parse as parseToml } from 'smol-toml';
 
+
+/** The file names pytest reads its configuration from, in its order of precedence. */
+export const PYTEST_CONFIG_FILES = ['pytest.ini', '.pytest.ini', 'pyproject.toml', 'tox.ini', 'setup.cfg'];
 export interface PytestRunConfig {
   /** `addopts` split the way pytest splits it (shell words). */
   addopts: string[];
@@ -237,7 +240,7 @@ function tomlValues(text: string): RawValues | undefined {
 }
 
 /** Shell words, as pytest's `shlex.split` makes them: globs and `$VARS` stay as written. */
-function shellWords(text: string): string[] {
+export function shellWords(text: string): string[] {
   return parseShellWords(text, (name) => `$${name}`).map((w) => (typeof w === 'string' ? w : 'pattern' in w ? w.pattern : 'op' in w ? String(w.op) : ''));
 }
 

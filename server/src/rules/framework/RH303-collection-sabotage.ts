@@ -16,7 +16,8 @@
  *   `pytest.skip()`/`pytest.xfail()` (or raises a skip exception) for every test;
  * - `pytest_ignore_collect` returning True for every path or for the test files, and
  *   `pytest_pycollect_makeitem` returning `[]` for every test function;
- * - `collect_ignore`/`collect_ignore_glob` in conftest.py covering the test files;
+ * - `collect_ignore`/`collect_ignore_glob` in conftest.py covering the test files, also with entries built from
+ *   literals (`[f"test_{s}*.py" for s in SUITES]` over a tuple bound once, `"test_%s.py" % n` in a loop);
  * - `config.option.keyword` (the `-k` expression) set from code to one no test name satisfies (`"not test_"`),
  *   and `config.option.collectonly` (`--collect-only`) switched on from code; the same options put in the
  *   argument list of `pytest_load_initial_conftests` / `pytest_cmdline_preparse` (`args[:] = ["-k", "not test_"]`);
@@ -24,7 +25,11 @@
  *   files (`config.option.deselect += ["tests/test_a.py::test_x"]`, also in the argument list), and `config.args`
  *   set to hard-coded test files or ids only (nothing else is collected);
  * - a `pytest_collect_file` wrapper returning `[]` (or `force_result([])`) for the test files;
- * - `unittest.TestLoader.testMethodPrefix` set to a prefix the `test*` methods do not have.
+ * - `unittest.TestLoader.testMethodPrefix` set to a prefix the `test*` methods do not have;
+ * - in a folder scan, pytest's `addopts` at the folder's root (pytest.ini, pyproject.toml, tox.ini, setup.cfg)
+ *   taking named tests out of every run (`-k "not iso_week and not tz_offset"` whose terms each pick a few of the
+ *   project's test functions, `--deselect` of test ids, `--ignore` of test files) or running none (`--co`), see
+ *   `configured-deselection.ts`.
  *
  * What each of these applies to is worked out from its conditions (a small lattice: nothing / a category /
  * named tests / all but a category / all but named tests / all). Conditions on the item's markers or
@@ -39,6 +44,9 @@ import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { assignedHooks, enclosingCallable, gatesOf, hookNameOf, hookScope, hookParameters, hookStyle, keywordValue, localBindings, requires, snippet, truthiness, type Gate } from './helpers';
 import { hooksBoundElsewhere } from './bound-hooks';
+import { PYTEST_CONFIG_FILES } from '../../review/pytest-config';
+import { addoptsWrites, configuredDeselections, judgeAddoptsOption, literalWords } from './configured-deselection';
+import { runNarrowingOptions } from '../../review/pytest-config';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
@@ -1858,7 +1866,7 @@ function isLoaderInstance(ctx: RuleContext, name: string, fn: Node | null): bool
 
 type IgnoreLevel = 'all' | 'named' | 'subdir' | 'other';
 
-function ignoreLevel(entry: string, glob: boolean, listing = false): IgnoreLevel {
+export function ignoreLevel(entry: string, glob: boolean, listing = false): IgnoreLevel {
   const e = entry.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
   if (glob) {
     const re = fnmatchRegex(`/r/${e}`);
@@ -1874,23 +1882,83 @@ function ignoreLevel(entry: string, glob: boolean, listing = false): IgnoreLevel
 
 const IGNORE_VAR = /^collect_ignore(_glob)?$/;
 
+/** One entry added to `collect_ignore` / `collect_ignore_glob`, with the value it takes. */
+interface IgnoreEntry {
+  /** Where the entry is written (the literal, or the comprehension's element). */
+  node: Node;
+  value: string;
+}
+
+/**
+ * The strings a list's entries or a comprehension's element take, built from literals (`builtStrings`:
+ * `f"test_{suite}*.py" for suite in ("export", "markdown")`, also over a module name bound once). The
+ * comprehension's `if` filters are returned as conditions; an element not built from literals gives nothing.
+ */
+function builtEntries(n: Node, ctx: RuleContext): { entries: IgnoreEntry[]; conditions: Node[] } | undefined {
+  const u = unparen(n);
+  if (u.type === 'list' || u.type === 'tuple') {
+    return { entries: u.namedChildren.flatMap((c) => (pathStrings(c, ctx) ?? []).map((value) => ({ node: c, value }))), conditions: [] };
+  }
+  if (u.type !== 'list_comprehension' && u.type !== 'generator_expression') return undefined;
+  const element = u.namedChildren[0];
+  if (!element || u.namedChildren.filter((c) => c.type === 'for_in_clause').length !== 1) return undefined;
+  const values = pathStrings(element, ctx);
+  if (!values) return undefined;
+  const conditions = u.namedChildren.filter((c) => c.type === 'if_clause').flatMap((c) => (c.namedChildren[0] ? [c.namedChildren[0]] : []));
+  return { entries: values.map((value) => ({ node: element, value })), conditions };
+}
+
+/**
+ * The paths an entry takes: strings built from literals, also joined as paths (`os.path.join(HERE, f"test_{s}.py")`,
+ * `HERE / "test_x.py"`, in `str(...)` / `os.fspath(...)`). A leading folder not known here is dropped: entries are
+ * relative to the conftest's folder, and whether a file is a test shows in its own name.
+ */
+function pathStrings(n: Node, ctx: RuleContext, depth = 0): string[] | undefined {
+  const built = builtStrings(n);
+  if (built || depth > 4) return built;
+  const u = unparen(n);
+  const joined = (parts: Node[]): string[] | undefined => {
+    let out: string[] | undefined;
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const p = pathStrings(parts[i]!, ctx, depth + 1);
+      if (!p) return out;
+      const next: string[] = out ? p.flatMap((x) => out!.map((y) => `${x.replace(/\/+$/, '')}/${y}`)) : p;
+      if (next.length > 64) return out;
+      out = next;
+    }
+    return out;
+  };
+  if (u.type === 'call') {
+    const callee = ctx.names.callee(u) ?? unparen(u.childForFieldName('function')!).text;
+    const args = callArguments(u).positional;
+    if (/^(builtins\.)?str$|^os\.fspath$/.test(callee) && args.length === 1) return pathStrings(args[0]!, ctx, depth + 1);
+    if (callee === 'os.path.join' && args.length) return joined(args);
+  }
+  if (u.type === 'binary_operator' && u.childForFieldName('operator')?.text === '/') return joined([u.childForFieldName('left')!, u.childForFieldName('right')!]);
+  return undefined;
+}
+
 /**
  * The entries one statement adds to `collect_ignore` / `collect_ignore_glob`. `ownFolder` is set when they are a
- * listing of every Python file of the conftest's own folder (then every test file there is among them).
+ * listing of every Python file of the conftest's own folder (then every test file there is among them);
+ * `conditions` are the `if` filters of a comprehension that builds them.
  */
-function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entries: Node[]; ownFolder?: Node; listing?: boolean } | undefined {
+function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entries: IgnoreEntry[]; ownFolder?: Node; listing?: boolean; conditions?: Node[] } | undefined {
+  const literal = (c: Node): IgnoreEntry[] => (pathStrings(c, ctx) ?? []).map((value) => ({ node: c, value }));
   if (stmt.type === 'assignment' || stmt.type === 'augmented_assignment') {
     const left = stmt.childForFieldName('left');
     let right = stmt.childForFieldName('right');
     if (left?.type !== 'identifier' || !IGNORE_VAR.test(left.text) || !right) return undefined;
     while (right.type === 'assignment') right = right.childForFieldName('right') ?? right;
     const r = unparen(right);
-    if (r.type === 'list' || r.type === 'tuple') return { variable: left.text, entries: r.namedChildren.filter((c) => stringValue(c) !== undefined) };
+    if (r.type === 'list' || r.type === 'tuple') return { variable: left.text, ...builtEntries(r, ctx)! };
     if (ownFolderListing(r)) return { variable: left.text, entries: [], ownFolder: r };
     // collect_ignore = glob.glob("test_*.py"), [str(p) for p in HERE.glob("tests/test_*.py")]: the pattern.
     const pattern = globPattern(r, ctx);
     // The entries are then glob patterns, whichever variable they go to.
-    return pattern ? { variable: left.text, entries: [pattern], listing: true } : undefined;
+    if (pattern) return { variable: left.text, entries: [{ node: pattern, value: stringValue(pattern)! }], listing: true };
+    const built = builtEntries(r, ctx);
+    return built ? { variable: left.text, ...built } : undefined;
   }
   if (stmt.type === 'call') {
     const f = unparen(stmt.childForFieldName('function')!);
@@ -1899,14 +1967,16 @@ function ignoreEntries(stmt: Node, ctx: RuleContext): { variable: string; entrie
     const m = f.childForFieldName('attribute')?.text ?? '';
     if (obj?.type !== 'identifier' || !IGNORE_VAR.test(obj.text)) return undefined;
     const args = callArguments(stmt).positional;
-    if (m === 'append') return args[0] && stringValue(args[0]) !== undefined ? { variable: obj.text, entries: [args[0]] } : undefined;
-    if (m === 'insert') return args[1] && stringValue(args[1]) !== undefined ? { variable: obj.text, entries: [args[1]] } : undefined;
+    if (m === 'append') return args[0] ? { variable: obj.text, entries: literal(args[0]) } : undefined;
+    if (m === 'insert') return args[1] ? { variable: obj.text, entries: literal(args[1]) } : undefined;
     if (m === 'extend' && args[0]) {
       const a = unparen(args[0]);
-      if (a.type === 'list' || a.type === 'tuple') return { variable: obj.text, entries: a.namedChildren.filter((c) => stringValue(c) !== undefined) };
+      if (a.type === 'list' || a.type === 'tuple') return { variable: obj.text, ...builtEntries(a, ctx)! };
       if (ownFolderListing(a)) return { variable: obj.text, entries: [], ownFolder: a };
       const pattern = globPattern(a, ctx);
-      if (pattern) return { variable: obj.text, entries: [pattern], listing: true };
+      if (pattern) return { variable: obj.text, entries: [{ node: pattern, value: stringValue(pattern)! }], listing: true };
+      const built = builtEntries(a, ctx);
+      if (built) return { variable: obj.text, ...built };
     }
   }
   return undefined;
@@ -1985,13 +2055,16 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
     const glob = found.listing || found.variable.endsWith('_glob');
     let worst: { node: Node; level: IgnoreLevel } | undefined = found.ownFolder ? { node: found.ownFolder, level: 'all' } : undefined;
     const order: IgnoreLevel[] = ['other', 'subdir', 'named', 'all'];
+    let worstValue = '';
     for (const e of found.entries) {
-      const level = ignoreLevel(stringValue(e)!, glob, found.listing);
-      if (!worst || order.indexOf(level) > order.indexOf(worst.level)) worst = { node: e, level };
+      const level = ignoreLevel(e.value, glob, found.listing);
+      if (!worst || order.indexOf(level) > order.indexOf(worst.level)) [worst, worstValue] = [{ node: e.node, level }, e.value];
     }
     if (!worst || worst.level === 'other') return true;
     const stmt = n.parent?.type === 'expression_statement' ? n.parent : n;
-    const site: Site = { node: worst.node, fn: null, gates: gatesOf(stmt, ctx.root), extra: [], scope };
+    // A comprehension's filters gate its entries as an `if` around the statement would.
+    const filters: Gate[] = (found.conditions ?? []).map((cond) => ({ cond, positive: true }));
+    const site: Site = { node: worst.node, fn: null, gates: [...gatesOf(stmt, ctx.root), ...filters], extra: [], scope };
     const v = verdictOf(site);
     if (v.sel === DEAD) return true;
     const conditional = v.ext || v.sel !== ALL;
@@ -2004,7 +2077,8 @@ function checkCollectIgnore(ctx: RuleContext, modLits: Map<string, string[]>): v
     // names a test file or a test directory hides tests there.
     const vendored = worst.level === 'all' && isVendoredFolderConftest(ctx);
     if (vendored) severity = 'info';
-    const entry = found.ownFolder ? `\`${snippet(found.ownFolder)}\`` : worst.node.text;
+    // An entry built from literals is shown with the value it takes (`f"test_{suite}*.py"` → "test_export*.py").
+    const entry = found.ownFolder ? `\`${snippet(found.ownFolder)}\`` : stringValue(worst.node) !== undefined ? worst.node.text : `\`${snippet(worst.node)}\` ("${worstValue}")`;
     const scopeText =
       worst.level === 'all'
         ? 'covers the test files'
@@ -2032,7 +2106,7 @@ const KEYWORD_SAMPLES = ['test_sample', 'test_sample.py', 'tests', 'testsample']
  * What a `-k` expression says about a generic test: true (kept), false (deselected), or undefined (it depends on
  * the test's own name or markers). An identifier matches by case-insensitive substring, as in pytest.
  */
-function keywordVerdict(expr: string): boolean | undefined {
+export function keywordVerdict(expr: string): boolean | undefined {
   const tokens = expr.match(/\(|\)|[^\s()]+/g) ?? [];
   let i = 0;
   const atom = (): boolean | undefined | null => {
@@ -2362,7 +2436,7 @@ export const collectionSabotage: Rule = {
         '`--deselect` / `--ignore` entries written from code that name a folder of a category (`"tests/integration"`, `"benchmarks/"`, `"build"`), are computed (from the environment, a comprehension), or are added only when the user\'s option asks (`if not config.getoption("--run-network"):`); `config.args` defaulted to a folder (`["tests"]`) or added to.',
         'Removal loops over a pick by marker, keyword, path category or user option (`for item in [i for i in items if "gpu" in i.keywords]: items.remove(item)`), and loops that put the removed item back (`items.remove(item); items.append(item)`: a move). A pick by a bare fragment of the node id (`"nested" in item.nodeid`) reads like a folder category (`"integration" in item.nodeid`) and stays quiet; test names (`test_...`, `::`) do not.',
         'Platform, Python-version and dependency gates (`if sys.platform == "win32":`, `if not HAS_NUMPY:`, `except ImportError:`), and autouse fixtures that skip only when an environment variable is unset or a service is unreachable: `info` at most, with a message that names the gate.',
-        '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`, the conftest folder\'s files filtered on another prefix such as `f.startswith("legacy_")`).',
+        '`collect_ignore = ["setup.py", "docs/conf.py", "build"]` (not test files), entries appended under a version or dependency condition, and listings of non-test files (`(HERE / "examples").glob("*.py")`, the conftest folder\'s files filtered on another prefix such as `f.startswith("legacy_")`); entries built from literals are judged by the values they take (`[f"{n}.py" for n in ("setup", "conf")]` is quiet), and a comprehension\'s `if` filter on installed packages or the Python version gates them as an `if` statement would.',
         'Filters on membership in a selection that starts empty but is filled elsewhere in the file (`SELECTED.update(...)`, handed to a loader, `global`); one never filled keeps no test.',
         '`config.option.collectonly = True` gated on a project option (a `--list-only` mode the user asks for); options added to `args` only when the user\'s own arguments ask for them (`if "--quick" in args:`).',
         'Plain `pytest_collect_file` implementations returning `[]` for files they do not handle, and wrappers that drop generated or vendored files.',
@@ -2377,6 +2451,7 @@ export const collectionSabotage: Rule = {
         'A known-failure list marked `xfail(strict=True)` by name is `info`: a test that starts passing fails the run.',
         'Doctest set-up that still checks the examples: a `doctest_namespace` fixture, option flags such as NORMALIZE_WHITESPACE or ELLIPSIS alone, expected output normalised from itself, and doctest skips that depend on the example (`if "urlopen" in ex.source`), on a few named doctests, the platform, an option or a missing dependency.',
         'Markers from helper functions that are conditional (`skipif(<condition>)`) or chosen per item, and loops over items picked by their markers or keywords.',
+        'In pytest\'s configuration (a folder scan reads `addopts` at its root): `-m "not slow"`, a `-k` term that matches many of the project\'s test functions (a category such as `not slow`) or none (a marker, class or module keyword), `--ignore` of folders or files that are not tests (`docs`, `setup.py`, `tests/integration`), `-p no:doctest` / `no:cacheprovider`, and tox environments\' own pytest commands: quiet. A `-k` that only deselects terms each naming one to three test functions, `--deselect` of a test id, or `--ignore` of a test file is a warning; `--co` and the other options after which nothing runs are errors.',
         'Clearing `session.items` in `pytest_sessionfinish` or after the `yield` of a `pytest_runtestloop` wrapper (the tests have run).',
         '`sys.modules[...]` written for module names that are not test modules (`sys.modules["yaml"] = fake`, compatibility aliases of the package\'s own modules), or anything written from a test file — quiet.',
         'In test files, plugin code nested in test functions (pytester style) is `info`; a module-level autouse skip fixture, or the global loader\'s `testMethodPrefix` changed at import (`tests/__init__.py`), is a warning, like `pytestmark = pytest.mark.skip`. A fixtures module under the test folder that defines no test (`tests/fixtures/env.py` loaded by `pytest_plugins`) reaches every test that loads it, like a conftest: full severity.',
@@ -2384,6 +2459,8 @@ export const collectionSabotage: Rule = {
     },
   },
 
+  // pytest's configuration files: `addopts` that take named tests (or every test) out of every run.
+  configFiles: { names: PYTEST_CONFIG_FILES, check: (text, fileName, testNames) => configuredDeselections(text, fileName, testNames) },
   create(ctx) {
     const defs: Node[] = [];
     return {
@@ -2398,6 +2475,8 @@ export const collectionSabotage: Rule = {
         if (ctx.source.includes('testMethodPrefix')) checkTestMethodPrefix(ctx, modLits);
         // `sys.modules["tests.test_x"] = types.ModuleType(...)` in package code: rare, so gated on the text.
         if (ctx.source.includes('sys') && ctx.source.includes('modules') && ctx.role !== 'test') checkTestModuleAliases(ctx);
+        // `os.environ["PYTEST_ADDOPTS"] = "--co"`: options for every later pytest run; rare, so gated on the name.
+        if (ctx.source.includes('PYTEST_ADDOPTS')) checkAddoptsWrites(ctx);
         // Hook implementations and decorated defs (fixtures). An undecorated def is a hook by its own name
         // (`hookNameOf` differs from `functionName` only through a decorator's `specname=`).
         const hooks: { fn: Node; hook: string }[] = [];
@@ -2441,6 +2520,26 @@ export const collectionSabotage: Rule = {
     };
   },
 };
+
+/**
+ * Writes of `PYTEST_ADDOPTS` whose literal words take tests out of every pytest run started afterwards (in this
+ * process or its children): judged like the same words in `addopts`. In tests (pytester runs of pytest itself)
+ * they are `info`; in a runner script, a write under a condition is a mode the user asks for (`--list`): `info`.
+ */
+function checkAddoptsWrites(ctx: RuleContext): void {
+  for (const w of addoptsWrites(ctx.root, ctx.names)) {
+    for (const o of runNarrowingOptions(literalWords(w.value))) {
+      // No test names here: a `-k` is judged only when no test name satisfies it.
+      const found = judgeAddoptsOption(o, `\`${snippet(w.node)}\` writes PYTEST_ADDOPTS, the options of every later pytest run, and`, () => []);
+      if (!found) continue;
+      let severity = found.severity;
+      if (ctx.roleAt(w.node) === 'test') severity = 'info';
+      else if (ctx.roleAt(w.node) === 'entry-point' && gatesOf(w.node, ctx.root).length) severity = 'info';
+      ctx.report({ node: w.node, message: found.message, severity });
+      break;
+    }
+  }
+}
 
 /** A test module's dotted name, by pytest's default file patterns: its last part is `test_*` or `*_test`. */
 const TEST_MODULE_NAME = /(^|\.)(test_\w+|\w+_test)$/;
