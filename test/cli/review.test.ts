@@ -558,10 +558,10 @@ describe('scan --diff / --patch', () => {
         '',
       ].join('\n');
       const out = JSON.parse(runCli(['scan', '--patch', '-', '--format', 'json'], dir, patch).stdout);
-      // The __eq__ finding is reported on its def line, the exit on the unchanged call; legacy()'s exit predates the change.
+      // The __eq__ finding is reported on its changed return, the exit on the unchanged call; legacy()'s exit predates the change.
       assert.deepEqual(
         out.findings.map((f: { rule: string; line: number }) => `${f.rule}:${f.line}`),
-        ['RH201:6', 'RH101:11'],
+        ['RH201:7', 'RH101:11'],
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
