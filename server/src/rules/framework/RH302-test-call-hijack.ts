@@ -66,6 +66,7 @@ import { hooksBoundElsewhere } from './bound-hooks';
 import { isTestCaseSubclassParameter } from './subclass-hooks';
 import { mayNeuterTests, neuteredTests } from './neutered-tests';
 import { mayStripAssertions, strippedAssertionRuns } from './stripped-assertions';
+import { onlyCoroutineGates, unrunCoroutineCalls } from './unawaited-tests';
 import { builtStrings } from '../equality/helpers';
 
 const RUN_HOOKS = new Set(['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop']);
@@ -240,6 +241,7 @@ export const testCallHijack: Rule = {
         'Let pytest call the test. Plugins that change *how* a test runs (event loops, timeouts, retries) must still call ' +
         '`pyfuncitem.obj(...)` / `item.runtest()` / `runtestprotocol(item)` and let failures propagate.',
       lookAlikes: [
+        'A run hook that drives an async test (`asyncio.run(...)`, `loop.run_until_complete(...)`, `await`) runs it; one that only creates the coroutine and closes it (`coro = func(**kwargs); coro.close()`) before answering True runs nothing and is reported.',
         'A test that runs a snippet or a tool under `-O` (`[sys.executable, "-OO", "-c", ...]`, `-O -m compileall`) to check optimised behaviour, and test runs without the flag: quiet.',
         'Tests generated with `setattr` from a case table (`setattr(TestTable, f"test_{label}", make_test(case))`), tests wrapped in `unittest.skip(...)` on a platform, no-ops installed on names that are not tests (`not name.startswith("test")`, `setattr(app, "testing", ...)`), or replacements that still assert: quiet.',
         'A `run(self, result)` wrapper installed on a class (`unittest.TestCase.run = run`, or `case_cls.run = run` on a class handed in) that runs the original and then clears `result.failures` / `result.errors` is an error wherever it stands; one that forgets a failure only to run the test again into the same result (a retry) stays quiet.',
@@ -355,7 +357,10 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
   const items = [...new Set([...ITEM_PARAMS.filter((p) => params.includes(p)), ...params.slice(0, 1)])];
   const body = hookScope(fn);
   if (!body) return;
-  const evidence = runEvidence(fn, items);
+  // An `async def` test's coroutine created and closed (or dropped) is not a run of it.
+  const ran = runEvidence(fn, items);
+  const unrun = unrunCoroutineCalls(fn, body, ran);
+  const evidence = unrun.size ? ran.filter((n) => !unrun.has(n.id)) : ran;
   const yields: Node[] = [];
   forEachInScope(body, (n) => void (n.type === 'yield' && yields.push(n)));
   const where = `\`${hook}\``;
@@ -385,10 +390,10 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
         if (t === 'falsy' || reported.has(statement.id)) continue;
         reported.add(statement.id);
         const gates = gatesOf(ret, fn);
-        const base: Severity = t === 'truthy' && gates.length === 0 ? 'error' : 'warning';
+        const base: Severity = t === 'truthy' && (gates.length === 0 || (unrun.size > 0 && onlyCoroutineGates(gates))) ? 'error' : 'warning';
         const what =
           hook === 'pytest_pyfunc_call'
-            ? 'pytest treats the test function as called and the test passes without executing'
+            ? `${unrun.size ? 'the test\'s coroutine is created but never awaited, so ' : ''}pytest treats the test function as called and the test passes without executing`
             : 'the test is never set up or called (reports logged for it are not of a run), and the run stays green';
         ctx.report({
           node: ret,
