@@ -44,9 +44,9 @@ import type { Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { assignedHooks, enclosingCallable, gatesOf, hookNameOf, hookScope, hookParameters, hookStyle, keywordValue, localBindings, requires, snippet, truthiness, type Gate } from './helpers';
 import { hooksBoundElsewhere } from './bound-hooks';
-import { PYTEST_CONFIG_FILES } from '../../review/pytest-config';
+import { PYTEST_CONFIG_FILES, runNarrowingOptions } from '../../review/pytest-config';
 import { addoptsWrites, configuredDeselections, judgeAddoptsOption, literalWords } from './configured-deselection';
-import { runNarrowingOptions } from '../../review/pytest-config';
+import { skippedCategory } from './opt-in-category';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
@@ -841,7 +841,11 @@ function report(ctx: RuleContext, site: Site, message: (v: Verdict, note: string
   if (!base) return;
   if (soften?.(v) && RANK[base] > RANK.info) base = 'info';
   if (RANK[base] > RANK[cap]) base = cap;
-  ctx.report({ node: site.node, message: message(v, conditionNote(v, site)), severity: roleSeverity(ctx, site, base) });
+  // Every test skipped unless an option named after a marker of the file is given: a category's switch missing its category check.
+  const category = base === 'info' && v.sel === ALL && v.ext && !v.ci ? skippedCategory(ctx, site.gates, site.fn) : undefined;
+  if (category && RANK[cap] >= RANK.warning) base = 'warning';
+  const why = category ? ` (the option is named after the \`${category}\` marker this file registers, but nothing limits this to \`${category}\` tests: a default run skips them all)` : '';
+  ctx.report({ node: site.node, message: message(v, conditionNote(v, site)) + why, severity: roleSeverity(ctx, site, base) });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -2429,6 +2433,7 @@ export const collectionSabotage: Rule = {
         'environment (the documented `--runslow` recipe: `if config.getoption("--runslow"): return`, then skip only items ' +
         'with `"slow" in item.keywords`); to leave out files that are not tests, list only those in `collect_ignore`.',
       lookAlikes: [
+        'The documented `--runslow` recipe that skips only items carrying its marker stays quiet; the same hook without the marker check (every item skipped unless the option named for a marker the file registers is given) is a warning.',
         'The `--runslow` recipe and other skips/deselections limited to items with a marker or keyword (`item.get_closest_marker("gpu")`).',
         'Reordering items (`items.sort(...)`, `items[:] = sorted(items, key=...)`, `items.reverse()`, pytest-randomly, `--ff`/`--nf`).',
         'Filters on how the suite is built rather than on which tests pass: keeping only tests inside a class, or dropping the tests of private template classes expanded per backend elsewhere (`not item.getparent(pytest.Class).name.startswith("_")`). Keeping one class by name, or dropping classes by a category prefix, still picks the tests.',
