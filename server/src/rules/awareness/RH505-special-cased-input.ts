@@ -53,6 +53,7 @@ import {
   statementsOf,
   tableLookup,
 } from './answer-helpers';
+import { numericRow, sizedInput } from './sized-inputs';
 
 const EXIT_CALLS = new Set(['sys.exit', 'os._exit', 'builtins.exit', 'builtins.quit', 'pytest.exit']);
 
@@ -63,6 +64,8 @@ interface Match {
   specific: Set<string>;
   /** Parameters compared with a trivial number or string (`first_row == 0`): a slot of the exact input, not a base case alone. */
   zeroSlots?: Set<string>;
+  /** The size of a data input matched with a non-trivial number (`n = x.size; n == 12`, `(len(g), src) == (9, "s")`). */
+  sized?: boolean;
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
@@ -897,6 +900,7 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       const ta = sa ? { params: sa } : packedKey(scope, a, at, m.keyNames);
       const tb = ta ? undefined : sb ? { params: sb } : packedKey(scope, b, at, m.keyNames);
       const [key, other] = ta ? [ta, b] : tb ? [tb, a] : [undefined, undefined];
+      if (!key && sizeMatch(scope, m, a, b, at)) continue;
       if (!key || !other) return undefined;
       const tuple = key.params;
       if (key.pattern) {
@@ -920,7 +924,7 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       items.forEach((item, i) => {
         if (tuple[i]!.startsWith(SIZE_SLOT)) {
           // A size matched with an arbitrary number is data (an input's size), not an option: no parameter of its own.
-          if (literalInfo(item)!.kind === 'number' && !literalInfo(item)!.trivial) m.literals.push(item);
+          if (literalInfo(item)!.kind === 'number' && !literalInfo(item)!.trivial) m.literals.push(item), (m.sized = true);
           return;
         }
         m.params.add(tuple[i]!);
@@ -946,6 +950,17 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
     return undefined;
   }
   return atoms ? m : undefined;
+}
+
+/** `n == 12` where `n` is the size of an input (see `sizedInput`): a slot of the match without a parameter of its own. */
+function sizeMatch(scope: Scope, m: Match, a: Node, b: Node, at: Node): boolean {
+  const input = (e: Node, where: Node) => isInput(scope, e, where);
+  const [lit, size] = literalInfo(b) ? [b, a] : literalInfo(a) ? [a, b] : [undefined, undefined];
+  const info = lit && literalInfo(lit);
+  if (!lit || info?.kind !== 'number' || info.trivial || !sizedInput(size!, at, scope.local, scope.params, input)) return false;
+  m.literals.push(lit);
+  m.sized = true;
+  return true;
 }
 
 /** `first_row == 0`: a parameter pinned to a trivial number or string (never `None` or a flag, which are options and guards). */
@@ -1695,6 +1710,7 @@ export const specialCasedInput: Rule = {
         'specification — say so and leave the test failing rather than teaching the function the test\'s arguments.',
       ].join(' '),
       lookAlikes: [
+        'The size of a data input (`n = x.size`, `len(xs)`, `a.shape[0]`) beside one parameter, matched against non-trivial numbers with a row of three or more numbers returned, counts as the input; a size alone, or a tuple of a size and a parameter compared with trivial values, stays quiet.',
         'A table keyed by a string of two arguments (`_T.get(f"{kind}|{mode}")`) whose entries name options the general code does not compute — quiet (dispatch); one whose keys use an option the code after it handles itself (`if style == "wsgi":`) overrides the algorithm for those inputs: warning. The size of an input inside an exact-input tuple (`(len(graph), src, dst) == (6, "a", "f")`) is data, so such a match is a warning (also in an error fallback).',
         'Base cases and boundaries: `if n == 0: return 1`, `if n < 2: return n`, `if not xs: return []`, `if a is None and b is None:` — quiet (0, 1, -1, `None`, `""`, `True`/`False` and empty collections never count as specific literals).',
         'One parameter compared with one scalar (`if n == 2: return True`) — quiet unless a comment or name says it is there for a test; one parameter compared with a literal collection (`nums == [2, 7, 11, 15]`) — `info`, unless the parameter is processed as a sequence and the list has three or more items answered with a value (five or more when the answer is a label such as `"rotated"`).',
@@ -2145,7 +2161,10 @@ export const specialCasedInput: Rule = {
         // `n == 12 and first_row == 0: return 14200`: an arbitrary number next to a parameter pinned to 0 or 1 is
         // one exact input all the same (a base case pins trivial values only, and answers with one).
         const pinned = match.specific.size === 1 && [...(match.zeroSlots ?? [])].some((p) => !match.specific.has(p)) && match.literals.every(isArbitraryNumber) && !!answer.literal && isArbitraryNumber(answer.literal);
-        const specificCount = match.specific.size + (pinned ? 1 : 0);
+        // `n == 12 and max_lag == 3` with `n = x.size`, answered with a row of numbers: the size of the data is one
+        // slot of the test's exact input, and the row is its expected array.
+        const sized = match.specific.size === 1 && !!match.sized && !match.table && match.literals.every((l) => literalInfo(l)?.kind === 'number') && numericRow(answer.literal);
+        const specificCount = match.specific.size + (pinned || sized ? 1 : 0);
         // `nums == [2, 0, 2, 1, 1, 0]` where `nums` is processed as a sequence: a whole input of several values, answered
         // with a value (a label such as `"rotated"` for a short list is how small classifiers read).
         const labelAnswer = !answer.literal || ['string', 'bool', 'none'].includes(literalInfo(answer.literal)?.kind ?? '');
@@ -2221,7 +2240,7 @@ export const specialCasedInput: Rule = {
           ? `looks ${match.table.hashed ? `a digest of its input ${params}` : `its input ${params}`} up in ${tableName ? `\`${tableName}\`` : 'an inline table'}, a literal table of answers keyed by exact values,`
           : match.table
           ? `looks its arguments up in ${tableName ? `\`${tableName}\`` : 'an inline table'} of literal argument ${match.table.keyedByString ? 'keys' : 'tuples'}`
-          : `matches ${match.params.size > 1 ? 'its inputs' : 'its input'} ${params} against exact literals (${c.shown})`;
+          : `matches ${match.params.size > 1 ? 'its inputs' : 'its input'} ${params}${sized ? ' and the size of its data' : ''} against exact literals (${c.shown})`;
         ctx.report({
           node: c.report,
           severity,
