@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, changedSettings, initParser, MAX_PROJECT_ROUNDS, type Finding, type HookBinding, type ModuleExports, type ProjectSettings, type SuppressedFinding } from '../engine';
+import { analyze, changedSettings, initParser, MAX_PROJECT_ROUNDS, type Finding, type HookBinding, type KeyedCall, type ModuleExports, type ProjectSettings, type SuppressedFinding } from '../engine';
 import { readSourceFile } from '../host/read';
 import { locateWasm } from '../host/wasm';
 import { ALL_RULES } from '../rules/registry';
@@ -29,6 +29,7 @@ export interface FileOutcome {
   exports?: ModuleExports;
   imports?: string[];
   hookBindings?: HookBinding[];
+  keyedCalls?: KeyedCall[];
 }
 
 export function runFileTask(task: FileTask, cwd: string): FileOutcome {
@@ -46,6 +47,7 @@ export function runFileTask(task: FileTask, cwd: string): FileOutcome {
   if (result.exports) out.exports = result.exports;
   if (result.imports) out.imports = result.imports;
   if (result.hookBindings) out.hookBindings = result.hookBindings;
+  if (result.keyedCalls) out.keyedCalls = result.keyedCalls;
   return out;
 }
 
@@ -160,7 +162,7 @@ async function withProjectPass(tasks: FileTask[], run: (tasks: FileTask[]) => Pr
   const outcomes = await run(tasks);
   const current: ProjectSettings[] = tasks.map(() => undefined);
   for (let round = 0; round < MAX_PROJECT_ROUNDS; round++) {
-    const changed = changedSettings(outcomes.map((o, i) => ({ path: tasks[i]!.rolePath, exports: o.exports, imports: o.imports, hookBindings: o.hookBindings })), current);
+    const changed = changedSettings(outcomes.map((o, i) => ({ path: tasks[i]!.rolePath, exports: o.exports, imports: o.imports, hookBindings: o.hookBindings, keyedCalls: o.keyedCalls })), current);
     if (!changed.length) break;
     const again = await run(changed.map(({ index, settings }) => ({ ...tasks[index]!, settings: { ...tasks[index]!.settings, ...settings } })));
     changed.forEach(({ index, settings }, k) => {

@@ -10,7 +10,7 @@ import { importBindings, NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
 import { classifyFile, collectFileFacts } from './roles';
 import type { Listeners, Report, Rule, RuleContext } from './rule';
-import { hookBindingsOf, importedNames, moduleExports } from './exports';
+import { hookBindingsOf, importedNames, keyedCallsOf, moduleExports } from './exports';
 import { collectSuppressions, findSuppression } from './suppressions';
 import { SEVERITIES, severityRank, type AnalysisInput, type AnalysisResult, type AnalysisSettings, type Finding, type FileRole, type ImportedFact, type ModuleExports, type Range, type SuppressedFinding } from './types';
 
@@ -245,6 +245,7 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
       importedWith: (kind) => (imported ? Object.keys(imported).filter((q) => imported[q]!.kind === kind) : []),
       exportFact: (name, fact) => void (ruleExports[name] ??= fact),
       ownFacts,
+      callerStrings: (name) => (settings.callerStrings && Object.prototype.hasOwnProperty.call(settings.callerStrings, name) ? settings.callerStrings[name]! : []),
     };
     let listeners: Listeners;
     try {
@@ -298,6 +299,8 @@ function analyzeActiveTree(root: Node, input: AnalysisInput, rules: readonly Rul
     if (imports) result.imports = imports;
     const hookBindings = hookBindingsOf(root, input.source, names);
     if (hookBindings) result.hookBindings = hookBindings;
+    const keyedCalls = keyedCallsOf(root, input.source, names);
+    if (keyedCalls) result.keyedCalls = keyedCalls;
   }
   return result;
 }

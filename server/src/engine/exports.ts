@@ -4,7 +4,7 @@
  */
 import { moduleAssignments, stringValue, unparen, type Node } from './ast';
 import { importBindings, type NameResolver } from './names';
-import type { HookBinding, ImportedFact, ModuleExports } from './types';
+import type { HookBinding, ImportedFact, KeyedCall, ModuleExports } from './types';
 
 // ---------------------------------------------------------------------------------------------------
 // What a module exports
@@ -149,6 +149,36 @@ export function hookBindingsOf(root: Node, source: string, names: () => NameReso
 }
 
 /** Is `local` bound by a module-level `from ... import` (a helper of another module, not a def of this one)? */
+/**
+ * Names tests give the values they check against (`expected = [...]`, `want = ...`). Only calls passing one of
+ * these are reported to the callee's module: any other string would have it analysed twice for nothing.
+ */
+const TEST_VALUE_NAME = /^(expected|expect|expected_\w+|\w+_expected|answer|answers|want|wanted|golden|truth|ground_truth|should_be)$/i;
+
+/**
+ * Calls of imported functions (`from ._diag import lookup` then `lookup("expected", "want")`) that pass a name a
+ * test gives its expected value as a string: the callee's module learns the arguments (project.ts hands them to
+ * it as `settings.callerStrings`), so a helper that reads a variable by a name it is given can be judged by the
+ * names it is given elsewhere.
+ */
+export function keyedCallsOf(root: Node, source: string, names: () => NameResolver): KeyedCall[] | undefined {
+  if (!/["'](expect|answer|want|golden|truth|should_be|\w+_expected)/i.test(source)) return undefined;
+  const out: KeyedCall[] = [];
+  for (const call of root.descendantsOfType('call')) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'identifier' || !importedByFrom(root, fn.text)) continue;
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a.type !== 'comment' && a.type !== 'keyword_argument');
+    const strings = args.map((a) => {
+      const s = stringValue(a);
+      return s !== undefined && /^\w{1,40}$/.test(s) ? s : null;
+    });
+    if (!strings.some((s) => s !== null && TEST_VALUE_NAME.test(s))) continue;
+    const qualified = names().alias(fn.text);
+    if (qualified && !qualified.startsWith('builtins.')) out.push({ qualified, args: strings });
+  }
+  return out.length ? out : undefined;
+}
+
 function importedByFrom(root: Node, local: string): boolean {
   return root.namedChildren.some((stmt) => stmt.type === 'import_from_statement' && fromImports(stmt).some(([name]) => name === local));
 }

@@ -10,7 +10,7 @@
 import { analyze } from './analyze';
 import { WATCHED_MODULES } from './exports';
 import type { Rule } from './rule';
-import type { AnalysisInput, AnalysisResult, AnalysisSettings, HookBinding, ImportedFact, ModuleExports } from './types';
+import type { AnalysisInput, AnalysisResult, AnalysisSettings, HookBinding, ImportedFact, KeyedCall, ModuleExports } from './types';
 
 // ---------------------------------------------------------------------------------------------------
 // Joining exports and imports over a project
@@ -163,21 +163,32 @@ export interface ModuleReport {
   exports?: ModuleExports;
   imports?: string[];
   hookBindings?: HookBinding[];
+  keyedCalls?: KeyedCall[];
 }
 
 /**
  * The settings each file needs for its second analysis (the answers to its imports, the hooks other files bind
  * its functions to), or undefined for a file that needs none; in the order given.
  */
-export function projectSettings(reports: readonly ModuleReport[]): (Pick<AnalysisSettings, 'imported' | 'boundHooks'> | undefined)[] {
+export function projectSettings(reports: readonly ModuleReport[]): ProjectSettings[] {
   const index = new ProjectIndex();
   for (const r of reports) index.add(r.path, r.exports);
-  const out: (Pick<AnalysisSettings, 'imported' | 'boundHooks'> | undefined)[] = reports.map((r) => {
+  const out: ProjectSettings[] = reports.map((r) => {
     const imported = index.factsFor(r.path, r.imports);
     return imported ? { imported } : undefined;
   });
-  if (!reports.some((r) => r.hookBindings)) return out;
+  if (!reports.some((r) => r.hookBindings || r.keyedCalls)) return out;
   const byPath = new Map(reports.map((r, i) => [r.path, i]));
+  // The word strings other modules call a module-level function with (`lookup("expected")`): `callerStrings`.
+  for (const r of reports) {
+    for (const c of r.keyedCalls ?? []) {
+      const target = index.definer(r.path, c.qualified);
+      const i = target && byPath.get(target.path);
+      if (i === undefined || !target || target.path === r.path) continue;
+      const settings = (out[i] ??= {});
+      ((settings.callerStrings ??= {})[target.name] ??= []).push(c.args);
+    }
+  }
   for (const r of reports) {
     for (const b of r.hookBindings ?? []) {
       const target = index.definer(r.path, b.qualified);
@@ -195,7 +206,7 @@ export function projectSettings(reports: readonly ModuleReport[]): (Pick<Analysi
 export const MAX_PROJECT_ROUNDS = 3;
 
 /** What one round changes: the files whose project settings differ from those they were last analysed with. */
-export type ProjectSettings = Pick<AnalysisSettings, 'imported' | 'boundHooks'> | undefined;
+export type ProjectSettings = Pick<AnalysisSettings, 'imported' | 'boundHooks' | 'callerStrings'> | undefined;
 
 export function changedSettings(reports: readonly ModuleReport[], current: readonly ProjectSettings[]): { index: number; settings: ProjectSettings }[] {
   const next = projectSettings(reports);
@@ -215,7 +226,7 @@ export function analyzeProject(inputs: readonly AnalysisInput[], rules: readonly
   const results = inputs.map((input) => analyze(input, rules));
   const current: ProjectSettings[] = inputs.map(() => undefined);
   for (let round = 0; round < MAX_PROJECT_ROUNDS; round++) {
-    const changed = changedSettings(results.map((r, i) => ({ path: inputs[i]!.path, exports: r.exports, imports: r.imports, hookBindings: r.hookBindings })), current);
+    const changed = changedSettings(results.map((r, i) => ({ path: inputs[i]!.path, exports: r.exports, imports: r.imports, hookBindings: r.hookBindings, keyedCalls: r.keyedCalls })), current);
     if (!changed.length) break;
     for (const { index, settings } of changed) {
       current[index] = settings;

@@ -101,6 +101,8 @@ export interface RuleContext {
   exportFact(name: string, fact: ImportedFact): void;
   /** What this module's own names hold, as the engine reports them to importing modules (constants, switches...). */
   ownFacts(): Readonly<Record<string, ImportedFact>> | undefined;
+  /** The positional arguments other modules of the project pass this file's module-level function `name`, per call (see `AnalysisSettings.callerStrings`). */
+  callerStrings(name: string): readonly (readonly (string | null)[])[];
 }
 
 export type Listener = (node: Node) => void;

@@ -112,6 +112,12 @@ export interface AnalysisSettings {
    * the other files' `hookBindings` (project.ts); such a function is a hook implementation like a `def pytest_*`.
    */
   boundHooks?: Record<string, string>;
+  /**
+   * Module-level functions of this file that other modules of the project call with word-like string literals:
+   * function name → one entry per call, its positional arguments (`null` where not such a string). Filled by the
+   * host from the other files' `keyedCalls` (project.ts); rules read it through `RuleContext.callerStrings`.
+   */
+  callerStrings?: Record<string, (string | null)[][]>;
 }
 
 /**
@@ -161,6 +167,12 @@ export interface HookBinding {
   hook: string;
 }
 
+/** A call of an imported function (qualified as the calling file imports it): its positional arguments that are word-like strings. */
+export interface KeyedCall {
+  qualified: string;
+  args: (string | null)[];
+}
+
 /** A module's facts by module-level name. */
 export type ModuleExports = Record<string, ImportedFact>;
 
@@ -191,4 +203,6 @@ export interface AnalysisResult {
   imports?: string[];
   /** Imported functions this file binds to pytest hook names (`from ._plugin import f as pytest_x`, `pytest_x = f`). */
   hookBindings?: HookBinding[];
+  /** Calls of imported functions with word-like string literals among their positional arguments (see `callerStrings`). */
+  keyedCalls?: KeyedCall[];
 }

@@ -23,6 +23,7 @@ import { isTestHelperPath, isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import { literalLoopValues, valueOf } from '../harness/helpers';
+import { keyParameter, keyPassed } from './caller-keys';
 import { ANSWER_KEY, ANSWER_WORD, FrameScope, literalsIn, mentionsAwarenessWords, short, TRIGGER_WORDS, type FrameKind } from './env-helpers';
 
 type Strength = 'strong' | 'weak';
@@ -681,6 +682,7 @@ export const callerFramePeeking: Rule = {
       example: ['import inspect', '', 'def solve(n):', '    caller = inspect.currentframe().f_back', '    return caller.f_locals["expected"]'].join('\n'),
       instead: 'Compute the result from the arguments. If a function genuinely needs context from its caller, pass it as a parameter.',
       lookAlikes: [
+        'A frame read keyed by a parameter is judged by the names the project\'s other modules pass it (`warm_start("expected")` from another module): answer names are reported, names like `"self"` or `"request"` stay info.',
         'Dumping every thread\'s stack from `sys._current_frames().items()` (a watchdog) — quiet; the running thread\'s own frame `sys._current_frames()[threading.get_ident()]` is treated like `sys._getframe()`, so walking `f_back` from it and reading answer-like names (also from a parameter\'s literal default of keys) counts.',
         "Logging helpers that read `f_code.co_name`, `f_lineno`, `f_code.co_filename` or `f_globals[\"__name__\"]` (any dunder key): quiet.",
         'A function reading its *own* frame (`inspect.currentframe().f_locals`, `sys._getframe(0)`): quiet.',
@@ -784,9 +786,17 @@ export const callerFramePeeking: Rule = {
         let calls: Node[] | undefined;
         const keyAtCalls = (scope: Node, read: Read): Read => {
           if (!read.keyVar || read.strength !== 'weak' || scope.type !== 'function_definition') return read;
-          const index = parameterNames(scope).indexOf(read.keyVar);
-          if (index < 0) return read;
+          const param = keyParameter(scope, read.keyVar);
+          if (!param) return read;
+          const index = param.index;
           const name = functionName(scope);
+          // Called from other modules of the project with an answer-like name (`warm_start("expected", "want")`).
+          if (scope.parent?.type === 'module' || scope.parent?.parent?.type === 'module') {
+            for (const args of ctx.callerStrings(name)) {
+              const key = keyPassed(args, param, ANSWER_KEY);
+              if (key !== undefined) return { ...read, strength: 'strong', kind: 'key', key };
+            }
+          }
           calls ??= ctx.root.descendantsOfType('call');
           for (const c of calls) {
             const f = c.childForFieldName('function');
@@ -794,7 +804,9 @@ export const callerFramePeeking: Rule = {
             if (!viaAttribute && !(f?.type === 'identifier' && f.text === name)) continue;
             const args = callArguments(c);
             const at = viaAttribute && isMethod(scope) ? index - 1 : index;
-            const key = stringValue(args.keywords.get(read.keyVar) ?? (at >= 0 ? args.positional[at] : undefined));
+            const key = param.rest
+              ? keyPassed(args.positional.map((a) => stringValue(a)), { index: at, rest: true }, ANSWER_KEY)
+              : stringValue(args.keywords.get(read.keyVar) ?? (at >= 0 ? args.positional[at] : undefined));
             if (key !== undefined && ANSWER_KEY.test(key)) return { ...read, strength: 'strong', kind: 'key', key };
           }
           return read;
