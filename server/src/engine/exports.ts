@@ -164,9 +164,11 @@ const TEST_VALUE_NAME = /^(expected|expect|expected_\w+|\w+_expected|answer|answ
 export function keyedCallsOf(root: Node, source: string, names: () => NameResolver): KeyedCall[] | undefined {
   if (!/["'](expect|answer|want|golden|truth|should_be|\w+_expected)/i.test(source)) return undefined;
   const out: KeyedCall[] = [];
+  const fromImported = new Set(root.namedChildren.filter((stmt) => stmt.type === 'import_from_statement').flatMap((stmt) => fromImports(stmt).map(([name]) => name)));
+  if (!fromImported.size) return undefined;
   for (const call of root.descendantsOfType('call')) {
     const fn = call.childForFieldName('function');
-    if (fn?.type !== 'identifier' || !importedByFrom(root, fn.text)) continue;
+    if (fn?.type !== 'identifier' || !fromImported.has(fn.text)) continue;
     const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a.type !== 'comment' && a.type !== 'keyword_argument');
     const strings = args.map((a) => {
       const s = stringValue(a);
