@@ -361,6 +361,10 @@ function evalCond(node: Node, s: Scope, depth = 0, compLits = new Map<string, st
     const l = c.childForFieldName('left');
     const r = c.childForFieldName('right');
     if (!l || !r) return OPAQUE;
+    // `offline or not offline`: a test and its negation hold whatever the environment says.
+    const constant = truthiness(c);
+    if (constant === 'truthy') return TRIVIAL;
+    if (constant === 'falsy') return sel(DEAD);
     const a = evalCond(l, s, depth + 1, compLits, compV);
     const b = evalCond(r, s, depth + 1, compLits, compV);
     return c.child(1)?.type === 'and' ? and(a, b) : or(a, b);
