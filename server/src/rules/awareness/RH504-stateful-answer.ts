@@ -1633,7 +1633,11 @@ export const statefulAnswer: Rule = {
       const key = d.state.key;
       // No other instance state read in the method.
       if (body.descendantsOfType('attribute').some((a) => a?.childForFieldName('object')?.text === 'self' && a.text.replace(/\s+/g, '') !== key)) return false;
-      // Written nowhere else in the class but `__init__`.
+      return movedOnlyBy(fn, cls, key);
+    }
+
+    /** The instance attribute `key` (`self._reads`) is written nowhere in `cls` but in `fn` and `__init__`. */
+    function movedOnlyBy(fn: Node, cls: Node, key: string): boolean {
       return cls.descendantsOfType(['assignment', 'augmented_assignment']).every((a) => {
         if (a?.childForFieldName('left')?.text.replace(/\s+/g, '') !== key) return true;
         const owner = enclosingFunction(a);
@@ -1667,23 +1671,17 @@ export const statefulAnswer: Rule = {
         sch.answers.add(d.callNumber.answer);
         schedules.set(d.state.key, sch);
       }
-      // Two or more exact call numbers of a counter only this method moves (and `__init__` sets) pick distinct
-      // canned numbers, and the method goes on to compute its answer.
-      const scheduledFigures = (d: Decision) => {
-        const sch = d.callNumber && schedules.get(d.state.key);
-        if (!sch || sch.numbers.size < 2 || sch.answers.size < 2 || !computesAnswer(fn)) return false;
-        if (![...sch.answers].every((a) => /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(a))) return false;
-        const cls = enclosingClass(fn);
-        const key = d.state.key;
-        return !!cls && cls.descendantsOfType(['assignment', 'augmented_assignment']).every((a) => {
-          if (a?.childForFieldName('left')?.text.replace(/\s+/g, '') !== key) return true;
-          const owner = enclosingFunction(a);
-          return owner?.id === fn.id || (!!owner && functionName(owner) === '__init__');
-        });
-      };
       const scheduledFlags = (d: Decision) => {
         const sch = d.callNumber && schedules.get(d.state.key);
         return !!sch && sch.numbers.size >= 2 && sch.answers.size >= 2 && computesAnswer(fn);
+      };
+      // Two or more exact call numbers of a counter only this method moves (and `__init__` sets) pick distinct
+      // canned numbers, and the method goes on to compute its answer.
+      const scheduledFigures = (d: Decision) => {
+        if (!scheduledFlags(d)) return false;
+        if (![...schedules.get(d.state.key)!.answers].every((a) => /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(a))) return false;
+        const cls = enclosingClass(fn);
+        return !!cls && movedOnlyBy(fn, cls, d.state.key);
       };
       for (const d of decisions) {
         const seen = answersByState.get(d.state.key) ?? new Set<string>();
