@@ -115,6 +115,7 @@ export function fromImports(stmt: Node): [string, string][] {
 export function hookBindingsOf(root: Node, source: string, names: () => NameResolver): HookBinding[] | undefined {
   if (!source.includes('pytest_')) return undefined;
   const out: HookBinding[] = [];
+  let fromImported: Set<string> | undefined;
   for (const stmt of root.namedChildren) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type === 'function_definition' && def.childForFieldName('name')?.text.startsWith('pytest_')) {
@@ -125,7 +126,7 @@ export function hookBindingsOf(root: Node, source: string, names: () => NameReso
         const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
         if (fn?.type === 'identifier') {
           const qualified = names().alias(fn.text);
-          if (qualified && !qualified.startsWith('builtins.') && importedByFrom(root, fn.text)) out.push({ qualified, hook });
+          if (qualified && !qualified.startsWith('builtins.') && (fromImported ??= fromImportedNames(root)).has(fn.text)) out.push({ qualified, hook });
         } else if (fn?.type === 'attribute' && fn.childForFieldName('object')?.type === 'identifier') {
           // `norm.normalize(report)` with `from tests import _normalize as norm`: a helper module's function.
           const qualified = names().qualify(fn);
@@ -164,7 +165,7 @@ const TEST_VALUE_NAME = /^(expected|expect|expected_\w+|\w+_expected|answer|answ
 export function keyedCallsOf(root: Node, source: string, names: () => NameResolver): KeyedCall[] | undefined {
   if (!/["'](expect|answer|want|golden|truth|should_be|\w+_expected)/i.test(source)) return undefined;
   const out: KeyedCall[] = [];
-  const fromImported = new Set(root.namedChildren.filter((stmt) => stmt.type === 'import_from_statement').flatMap((stmt) => fromImports(stmt).map(([name]) => name)));
+  const fromImported = fromImportedNames(root);
   if (!fromImported.size) return undefined;
   for (const call of root.descendantsOfType('call')) {
     const fn = call.childForFieldName('function');
@@ -181,8 +182,9 @@ export function keyedCallsOf(root: Node, source: string, names: () => NameResolv
   return out.length ? out : undefined;
 }
 
-function importedByFrom(root: Node, local: string): boolean {
-  return root.namedChildren.some((stmt) => stmt.type === 'import_from_statement' && fromImports(stmt).some(([name]) => name === local));
+/** The local names module-level `from ... import` statements bind. */
+function fromImportedNames(root: Node): Set<string> {
+  return new Set(root.namedChildren.filter((stmt) => stmt.type === 'import_from_statement').flatMap((stmt) => fromImports(stmt).map(([name]) => name)));
 }
 
 function isWordCode(c: number): boolean {
