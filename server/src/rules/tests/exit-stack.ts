@@ -9,6 +9,12 @@ import { literalTruth } from './helpers';
 
 const EXIT_STACK = /^contextlib\.(Async)?ExitStack$/;
 
+/** `ExitStack()` / `contextlib.AsyncExitStack()`, however imported. */
+function makesExitStack(v: Node | undefined, names: NameResolver): boolean {
+  const callee = v?.type === 'call' ? v.childForFieldName('function') : null;
+  return !!callee && EXIT_STACK.test(names.qualify(callee) ?? '');
+}
+
 /** `lambda *exc: True`, or a function of the file (or a nested one) that only returns a true literal. */
 function answersTrue(cb: Node, scope: Node): boolean {
   const c = unparen(cb);
@@ -30,9 +36,7 @@ export function returnsSwallowingExitStack(fn: Node, names: NameResolver): strin
   if (!body) return undefined;
   const stacks = new Set<string>();
   for (const [name, values] of localAssignments(fn)) {
-    const v = values.length === 1 ? unparen(values[0]!) : undefined;
-    const callee = v?.type === 'call' ? v.childForFieldName('function') : null;
-    if (callee && EXIT_STACK.test(names.qualify(callee) ?? '')) stacks.add(name);
+    if (values.length === 1 && makesExitStack(unparen(values[0]!), names)) stacks.add(name);
   }
   if (!stacks.size) return undefined;
   let pushed: Node | undefined;
@@ -72,12 +76,11 @@ export function inlineSwallowingEntry(withStmt: Node, names: NameResolver, swall
     if (value.type === 'as_pattern') {
       const made = unparen(value.namedChild(0)!);
       const alias = value.childForFieldName('alias')?.namedChild(0) ?? value.namedChildren.find((c) => c.type === 'as_pattern_target')?.namedChild(0);
-      if (made.type === 'call' && EXIT_STACK.test(names.qualify(made.childForFieldName('function')!) ?? '') && alias?.type === 'identifier') stacks.add(alias.text);
+      if (makesExitStack(made, names) && alias?.type === 'identifier') stacks.add(alias.text);
     } else if (value.type === 'identifier' && fn) {
       // `es = ExitStack()` bound once in the function, then `with es:`.
       const bound = localAssignments(fn).get(value.text);
-      const v = bound?.length === 1 ? unparen(bound[0]!) : undefined;
-      if (v?.type === 'call' && EXIT_STACK.test(names.qualify(v.childForFieldName('function')!) ?? '')) stacks.add(value.text);
+      if (bound?.length === 1 && makesExitStack(unparen(bound[0]!), names)) stacks.add(value.text);
     }
   }
   if (!stacks.size) return undefined;
