@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import type { Node } from 'web-tree-sitter';
 import { initParser, parsePython } from '../server/src/engine';
-import { activate, deactivate } from '../server/src/engine/fast';
+import { activate, allNodes, deactivate } from '../server/src/engine/fast';
 import { readSourceFile } from '../server/src/host/read';
 import { locateWasm } from '../server/src/host/wasm';
 import { nodeSignature, SIGNATURE_FIELDS } from '../test/support/node-signature';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const tree = parsePython(r.source);
     const { flat } = activate(tree, r.source);
     if (flat.structured) structured++;
-    const fast = flat.nodes.map((n) => nodeSignature(n, fields));
+    const fast = allNodes(flat).map((n) => nodeSignature(n, fields));
     deactivate(tree);
     const slowNodes = tree.rootNode.descendantsOfType(language.types.filter((t, id) => t && language.nodeTypeIsNamed(id)));
     if (slowNodes.length !== fast.length) {

@@ -116,6 +116,32 @@ describe(`fast tree index (${reader === 'auto' ? 'read from the Wasm heap' : 'bu
     }
   });
 
+  // The active tree's node slots are shared from one analysis to the next (fast.ts, takeSlots): a tree
+  // activated while another still holds them must get its own, and the next analysis must find them empty.
+  it('keeps node slots apart between trees activated in turn', () => {
+    const sources = ['def f(a, b):\n    return a + b\n', 'class C:\n    x = [1, 2, 3]\n    def m(self):\n        return {k: v for k, v in self.x}\n', 'import os\nprint(os.sep)\n'];
+    const trees = sources.map((s) => parsePython(s));
+    try {
+      const signatures = (k: number) => allNodes(trees[k]!.rootNode).map((n) => nodeSignature(n));
+      const slow = sources.map((_, k) => signatures(k));
+      activate(trees[0]!, sources[0]!);
+      activate(trees[1]!, sources[1]!);
+      assert.deepEqual(signatures(1), slow[1]);
+      deactivate(trees[1]!);
+      deactivate(trees[0]!);
+      for (const k of [2, 1, 0]) {
+        activate(trees[k]!, sources[k]!);
+        try {
+          assert.deepEqual(signatures(k), slow[k], `tree ${k}`);
+        } finally {
+          deactivate(trees[k]!);
+        }
+      }
+    } finally {
+      for (const t of trees) t.delete();
+    }
+  });
+
   it('leaves nodes alone once the analysis is over', () => {
     const source = 'x = 1\n';
     const tree = parsePython(source);

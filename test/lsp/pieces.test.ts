@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Parser } from 'web-tree-sitter';
 import { analyze, analyzeForest, analyzeTree, createParser } from '../../server/src/engine';
-import { activate, activateForest, deactivate, deactivateForest, type FlatTree } from '../../server/src/engine/fast';
+import { activate, activateForest, allNodes, deactivate, deactivateForest, type FlatTree } from '../../server/src/engine/fast';
 import { SyntaxDocument } from '../../server/src/lsp/document';
 import { ALL_RULES } from '../../server/src/rules/registry';
 import { ensureParser } from '../support/engine';
@@ -32,7 +32,7 @@ const SNIPPETS = [' ', 'x', '\n', '    ', '"""', "'", '(', ')', '[', ']', '#', '
 
 /** Every node of a flat tree as `type start end row:column parent field`. */
 function rows(flat: FlatTree): string[] {
-  return flat.nodes.map((n, i) => `${n.type} ${flat.starts[i]} ${flat.ends[i]} ${n.startPosition.row}:${n.startPosition.column} ${flat.parents[i]} ${flat.fieldIds?.[i] ?? ''}`);
+  return allNodes(flat).map((n, i) => `${n.type} ${flat.starts[i]} ${flat.ends[i]} ${n.startPosition.row}:${n.startPosition.column} ${flat.parents[i]} ${flat.fieldIds?.[i] ?? ''}`);
 }
 
 /** A module big enough for many pieces: fixtures of every rule, one after another. */

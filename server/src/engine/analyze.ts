@@ -4,7 +4,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { flatTree, isUnderMainGuard, literalSumValue, moduleAssignments, rangeOf, stringValue, unparen } from './ast';
-import { activate, activateForest, deactivate, deactivateForest } from './fast';
+import { activate, activateForest, allNodes, deactivate, deactivateForest, nodeAt } from './fast';
 import { effectiveSeverity, isRuleEnabled } from './config';
 import { importBindings, NameResolver } from './names';
 import { parsePython, ParseTimeoutError } from './parser';
@@ -348,7 +348,7 @@ type Entry = { rule: Rule; listener: (n: Node) => void };
 function walk(root: Node, listenersByType: Map<string, Entry[]>, failed: Set<Rule>, fail: (rule: Rule, err: unknown) => void): void {
   if (listenersByType.size === 0) return;
   const flat = flatTree(root);
-  const { nodes, symbols } = flat;
+  const { symbols } = flat;
   const dispatch = (node: Node, entries: Entry[]) => {
     for (const { rule, listener } of entries) {
       if (failed.has(rule)) continue;
@@ -360,7 +360,7 @@ function walk(root: Node, listenersByType: Map<string, Entry[]>, failed: Set<Rul
     }
   };
   if (!symbols) {
-    for (const node of nodes) {
+    for (const node of allNodes(flat)) {
       const entries = listenersByType.get(node.type);
       if (entries) dispatch(node, entries);
     }
@@ -372,9 +372,9 @@ function walk(root: Node, listenersByType: Map<string, Entry[]>, failed: Set<Rul
   const bySymbol = new Array<Entry[] | null | undefined>(symbolCount).fill(undefined);
   for (let j = 0; j < symbols.length; j++) {
     const symbol = symbols[j]!;
-    let entries = symbol < symbolCount ? bySymbol[symbol] : listenersByType.get(nodes[j]!.type) ?? null;
-    if (entries === undefined) bySymbol[symbol] = entries = listenersByType.get(nodes[j]!.type) ?? null;
-    if (entries) dispatch(nodes[j]!, entries);
+    let entries = symbol < symbolCount ? bySymbol[symbol] : listenersByType.get(nodeAt(flat, j).type) ?? null;
+    if (entries === undefined) bySymbol[symbol] = entries = listenersByType.get(nodeAt(flat, j).type) ?? null;
+    if (entries) dispatch(nodeAt(flat, j), entries);
   }
 }
 

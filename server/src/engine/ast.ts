@@ -3,7 +3,7 @@
  * child indices so that grammar details live in one place.
  */
 import type { Node } from 'web-tree-sitter';
-import { flatIndexOf, flatTree } from './fast';
+import { flatIndexOf, flatTree, nodeAt } from './fast';
 import type { Range } from './types';
 
 export type { Node };
@@ -285,7 +285,7 @@ export function parameterNames(fn: Node): string[] {
   return names;
 }
 
-export { flatTree } from './fast';
+export { allNodes, flatTree } from './fast';
 
 /**
  * Visits `root`'s named descendants depth-first (pre-order) without recursion: deeply nested input must
@@ -295,24 +295,24 @@ export function forEachDescendant(root: Node, visit: (node: Node) => boolean | v
   const flat = flatTree(root);
   const at = flatIndexOf(flat, root);
   if (at < 0) return forEachDescendantSlow(root, visit);
-  const { nodes, starts, ends } = flat;
+  const { starts, ends, count } = flat;
   if (flat.structured) {
     // Subtree extents are known: skipping a subtree is one jump.
     const { nexts } = flat;
     const end = nexts[at]!;
-    for (let i = at + 1; i < end; ) i = visit(nodes[i]!) === false ? nexts[i]! : i + 1;
+    for (let i = at + 1; i < end; ) i = visit(nodeAt(flat, i)) === false ? nexts[i]! : i + 1;
     return;
   }
   const rootStart = starts[at]!;
   const rootEnd = ends[at]!;
   let i = at + 1;
   // In pre-order, the subtree is the run of following nodes that lie inside the root's range.
-  while (i < nodes.length && starts[i]! >= rootStart && ends[i]! <= rootEnd) {
-    if (visit(nodes[i]!) === false) {
+  while (i < count && starts[i]! >= rootStart && ends[i]! <= rootEnd) {
+    if (visit(nodeAt(flat, i)) === false) {
       const skipStart = starts[i]!;
       const skipEnd = ends[i]!;
       i++;
-      while (i < nodes.length && starts[i]! >= skipStart && ends[i]! <= skipEnd) i++;
+      while (i < count && starts[i]! >= skipStart && ends[i]! <= skipEnd) i++;
       continue;
     }
     i++;

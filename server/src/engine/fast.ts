@@ -25,8 +25,17 @@ type Node = TSNode;
 type Tree = TSTree;
 
 export interface FlatTree {
-  /** Every named node in document (pre-)order; includes the root. */
-  nodes: Node[];
+  /** How many nodes are listed: every named node in document (pre-)order, the root included. */
+  count: number;
+  /**
+   * The canonical node objects by position, made on first use (`nodeAt`) when the tree was read from the
+   * heap: a node no rule asks for is never made (making them all was most of the engine's own cost).
+   */
+  made: (Node | undefined)[];
+  /** Makes node `i` (heap reader); undefined when every node was made up front. */
+  make?: (i: number) => Node;
+  /** `made`, `kids` and `children` are the shared node slots of the active tree (see `takeSlots`). */
+  pooled?: boolean;
   starts: Int32Array;
   ends: Int32Array;
   /** Parent index (-1 for the root), only when `structured`. */
@@ -121,10 +130,54 @@ export function readsTreeMemory(): boolean {
   return reader === 'auto' && wasmHeap() !== undefined && treeReaderAgrees();
 }
 
-function buildFlatTree(tree: Tree): FlatTree {
+function buildFlatTree(tree: Tree, pooled = false): FlatTree {
   const heap = wasmHeap();
-  if (reader === 'auto' && heap && treeReaderAgrees()) return flatTreeFromMemory(heap, tree);
+  if (reader === 'auto' && heap && treeReaderAgrees()) return flatTreeFromMemory(heap, tree, pooled);
   return flatTreeFromApi(tree);
+}
+
+/**
+ * Per-node slots (node objects, named children, children) of the active tree, reused from one analysis to
+ * the next. A fresh array per analysis cost more than the analysis of a large file needs elsewhere: past
+ * 16k entries V8 puts a new array in its large-object space, about 0.8 ms each, three per analysis of a
+ * 5,000-line file in the editor. Only the active tree takes them (one at a time); they are emptied when it
+ * is put away, so they keep no node of a finished analysis alive.
+ */
+interface Slots {
+  made: (Node | undefined)[];
+  kids: (Node[] | undefined)[];
+  children: (Node[] | undefined)[];
+}
+let spareSlots: Slots | undefined;
+let slotsTaken = false;
+/** Larger trees (multi-megabyte files) get arrays of their own, so a long-lived process keeps no huge ones. */
+const MAX_SHARED_SLOTS = 1 << 18;
+
+function takeSlots(count: number): Slots | undefined {
+  if (slotsTaken || count > MAX_SHARED_SLOTS) return undefined;
+  slotsTaken = true;
+  if (!spareSlots || spareSlots.made.length < count) {
+    const size = Math.max(count, 1024);
+    spareSlots = { made: new Array(size).fill(undefined), kids: new Array(size).fill(undefined), children: new Array(size).fill(undefined) };
+  }
+  return spareSlots;
+}
+
+function releaseSlots(flat: FlatTree): void {
+  if (!flat.pooled) return;
+  flat.pooled = false;
+  flat.made.fill(undefined, 0, flat.count);
+  flat.kids.fill(undefined, 0, flat.count);
+  flat.children.fill(undefined, 0, flat.count);
+  slotsTaken = false;
+}
+
+/** Node slots for a new flat tree: the shared ones when `pooled` and free, else fresh arrays. */
+function slotsFor(count: number, pooled: boolean): Slots & { pooled: boolean } {
+  const shared = pooled ? takeSlots(count) : undefined;
+  if (shared) return { ...shared, pooled: true };
+  const empty = () => new Array(count).fill(undefined);
+  return { made: empty(), kids: empty(), children: empty(), pooled: false };
 }
 
 /**
@@ -241,19 +294,19 @@ FastNode.prototype = Object.create(TSNode.prototype, {
 }) as Node & NodeFields;
 
 /** The flat tree from one read of the Wasm heap (tree-memory.ts): no call into Wasm per node. */
-function flatTreeFromMemory(heap: WasmHeap, tree: Tree): FlatTree {
+function flatTreeFromMemory(heap: WasmHeap, tree: Tree, pooled: boolean): FlatTree {
   const a = readTree(heap, tree, listedSymbolsOf(tree));
   const count = a.count;
   const types = tree.language.types;
-  const nodes = new Array<Node>(count);
   const anon = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    nodes[i] = new FastNode(tree, a.ids[i]!, a.aliases[i]!, a.starts[i]!, a.startRows[i]!, a.startColumns[i]!, types[a.symbols[i]!] || 'ERROR', i);
-    if (!a.named[i]) anon[i] = 1;
-  }
-  const empty = () => new Array<Node[] | undefined>(count).fill(undefined);
+  for (let i = 0; i < count; i++) if (!a.named[i]) anon[i] = 1;
+  const slots = slotsFor(count, pooled);
+  const { made } = slots;
   return {
-    nodes,
+    count,
+    made,
+    pooled: slots.pooled,
+    make: (i) => (made[i] = new FastNode(tree, a.ids[i]!, a.aliases[i]!, a.starts[i]!, a.startRows[i]!, a.startColumns[i]!, types[a.symbols[i]!] || 'ERROR', i)),
     starts: a.starts,
     ends: a.ends,
     parents: a.parents,
@@ -261,10 +314,10 @@ function flatTreeFromMemory(heap: WasmHeap, tree: Tree): FlatTree {
     anon,
     // Parents come from the tree itself, so only ERROR nodes (not listed) break the structure.
     structured: !a.hasError,
-    kids: empty(),
+    kids: slots.kids,
     fields: new Map(),
     fieldCount: tree.language.fields.length,
-    children: empty(),
+    children: slots.children,
     fieldIds: a.fieldIds,
     symbols: a.symbols,
     unlistedFields: a.unlistedFields,
@@ -315,13 +368,25 @@ function flatTreeFromApi(tree: Tree): FlatTree {
   }
   // Filled (not holey-sparse) arrays keep fast element access for the per-node caches.
   const empty = () => new Array<Node[] | undefined>(count).fill(undefined);
-  return { nodes, starts, ends, parents, nexts, anon, structured, kids: empty(), fields: new Map(), fieldCount: tree.language.fields.length, children: empty() };
+  return { count, made: nodes, starts, ends, parents, nexts, anon, structured, kids: empty(), fields: new Map(), fieldCount: tree.language.fields.length, children: empty() };
+}
+
+/** The canonical node at position `i` of `flat`. */
+export function nodeAt(flat: FlatTree, i: number): Node {
+  return flat.made[i] ?? flat.make!(i);
+}
+
+/** Every listed node, in pre-order (makes them all: for whole-file passes that look at each node anyway). */
+export function allNodes(flat: FlatTree): Node[] {
+  const out = new Array<Node>(flat.count);
+  for (let i = 0; i < flat.count; i++) out[i] = nodeAt(flat, i);
+  return out;
 }
 
 /** Position of `node` in its flat tree, or -1 (anonymous nodes, other trees). */
 export function flatIndexOf(flat: FlatTree, node: Node): number {
   const i = (node as Indexed)[IDX];
-  if (i !== undefined && flat.nodes[i] === node) return i;
+  if (i !== undefined && flat.made[i] === node) return i;
   let lo = 0;
   let hi = flat.starts.length;
   const start = node.startIndex;
@@ -330,7 +395,10 @@ export function flatIndexOf(flat: FlatTree, node: Node): number {
     if (flat.starts[mid]! < start) lo = mid + 1;
     else hi = mid;
   }
-  for (let k = lo; k < flat.starts.length && flat.starts[k] === start; k++) if (flat.nodes[k]!.id === node.id && flat.nodes[k]!.tree === node.tree) return k;
+  for (let k = lo; k < flat.starts.length && flat.starts[k] === start; k++) {
+    const n = nodeAt(flat, k);
+    if (n.id === node.id && n.tree === node.tree) return k;
+  }
   return -1;
 }
 
@@ -437,8 +505,8 @@ function activeFor(node: Node): FlatTree | undefined {
 function canon(flat: FlatTree, node: Node | null): Node | null {
   if (!node) return node;
   const i = flatIndexOf(flat, node);
-  if (i >= 0) return flat.nodes[i]!;
-  return flat.forest?.pieceRoots.has(node.id) && node.type === 'module' ? flat.nodes[0]! : node;
+  if (i >= 0) return nodeAt(flat, i);
+  return flat.forest?.pieceRoots.has(node.id) && node.type === 'module' ? nodeAt(flat, 0) : node;
 }
 
 function canonAll(flat: FlatTree, list: (Node | null)[]): (Node | null)[] {
@@ -450,9 +518,9 @@ function kidsOf(flat: FlatTree, i: number): Node[] {
   let kids = flat.kids[i];
   if (!kids) {
     kids = [];
-    const { nodes, nexts, anon } = flat;
+    const { nexts, anon } = flat;
     const end = nexts[i]!;
-    for (let j = i + 1; j < end; j = nexts[j]!) if (!anon[j]) kids.push(nodes[j]!);
+    for (let j = i + 1; j < end; j = nexts[j]!) if (!anon[j]) kids.push(nodeAt(flat, j));
     flat.kids[i] = kids;
   }
   return kids;
@@ -474,7 +542,7 @@ function fieldIdOf(fields: readonly (string | null)[], name: string): number {
 function listedChildWithField(flat: FlatTree, i: number, fieldId: number): Node | null {
   const { nexts, fieldIds } = flat;
   const end = nexts[i]!;
-  for (let j = i + 1; j < end; j = nexts[j]!) if (fieldIds![j] === fieldId) return flat.nodes[j]!;
+  for (let j = i + 1; j < end; j = nexts[j]!) if (fieldIds![j] === fieldId) return nodeAt(flat, j);
   return null;
 }
 
@@ -492,16 +560,16 @@ function ofTypes(flat: FlatTree, i: number, types: readonly string[]): Node[] {
     for (let k = lowerBound(list, i); k < list.length && list[k]! < end; k++) found.push(list[k]!);
   }
   if (types.length > 1) found.sort((a, b) => a - b);
-  return found.map((j) => flat.nodes[j]!);
+  return found.map((j) => nodeAt(flat, j));
 }
 
 /** Positions of each type's nodes, ascending: a counting sort by symbol when the heap reader gave symbols. */
 function indexByType(flat: FlatTree): Map<string, ArrayLike<number>> {
   const byType = new Map<string, ArrayLike<number>>();
-  const { nodes, symbols } = flat;
+  const { symbols } = flat;
   if (!symbols) {
-    for (let j = 0; j < nodes.length; j++) {
-      const type = nodes[j]!.type;
+    for (let j = 0; j < flat.count; j++) {
+      const type = nodeAt(flat, j).type;
       let list = byType.get(type) as number[] | undefined;
       if (!list) byType.set(type, (list = []));
       list.push(j);
@@ -519,7 +587,7 @@ function indexByType(flat: FlatTree): Map<string, ArrayLike<number>> {
   for (let k = 0; k < symbolCount; k++) {
     if (starts[k] === starts[k + 1]) continue;
     const positions = order.subarray(starts[k]!, starts[k + 1]!);
-    const type = nodes[positions[0]!]!.type;
+    const type = nodeAt(flat, positions[0]!).type;
     const known = byType.get(type);
     // Two symbols can share a name (an alias and a rule): merge them, still ascending.
     byType.set(type, known ? Int32Array.from([...Array.from(known), ...positions]).sort() : positions);
@@ -554,7 +622,7 @@ function namedSibling(node: Node, step: 1 | -1): Node | null | undefined {
   const p = flat.parents[i]!;
   if (p < 0) return null;
   const kids = kidsOf(flat, p);
-  const at = kids.indexOf(flat.nodes[i]!);
+  const at = kids.indexOf(nodeAt(flat, i));
   return kids[at + step] ?? null;
 }
 
@@ -577,7 +645,7 @@ function installPatches(): void {
       const i = flatIndexOf(flat, this);
       if (i >= 0) {
         const p = flat.parents[i]!;
-        return p >= 0 ? flat.nodes[p]! : null;
+        return p >= 0 ? nodeAt(flat, p) : null;
       }
     }
     return canon(flat, original.parent.call(this));
@@ -718,7 +786,7 @@ function installPatches(): void {
       // tree-sitter lists the visible children the cursor finds in the field: the heap reader's fields.
       if (i >= 0 && fieldId > 0 && !(flat.unlistedFields![i]! & (fieldId < 32 ? 1 << fieldId : 1))) {
         const out: Node[] = [];
-        for (let j = i + 1, end = flat.nexts[i]!; j < end; j = flat.nexts[j]!) if (flat.fieldIds[j] === fieldId) out.push(flat.nodes[j]!);
+        for (let j = i + 1, end = flat.nexts[i]!; j < end; j = flat.nexts[j]!) if (flat.fieldIds[j] === fieldId) out.push(nodeAt(flat, j));
         return out;
       }
     }
@@ -810,11 +878,12 @@ function moduleSibling(flat: FlatTree, node: Node, step: 1 | -1): Node | null | 
  */
 export function activate(tree: Tree, source: string): { root: Node; flat: FlatTree } {
   // Always a fresh index: the tree may have been edited since an earlier one was built.
-  const flat = buildFlatTree(tree);
+  const flat = buildFlatTree(tree, true);
   flatTrees.set(tree, flat);
   const treeRoot = original.rootNode.call(tree);
-  const root = flat.nodes[0] && flat.nodes[0].id === treeRoot.id ? flat.nodes[0] : treeRoot;
-  if (flat.nodes.length && original.text.call(root) === source.slice(flat.starts[0], flat.ends[0])) flat.source = source;
+  const first = flat.count ? nodeAt(flat, 0) : undefined;
+  const root = first && first.id === treeRoot.id ? first : treeRoot;
+  if (flat.count && original.text.call(root) === source.slice(flat.starts[0], flat.ends[0])) flat.source = source;
   flat.root = root;
   state.tree = tree;
   state.flat = flat;
@@ -823,6 +892,8 @@ export function activate(tree: Tree, source: string): { root: Node; flat: FlatTr
 }
 
 export function deactivate(tree: Tree): void {
+  const flat = flatTrees.get(tree);
+  if (flat) releaseSlots(flat);
   if (state.tree === tree) {
     state.tree = undefined;
     state.flat = undefined;
@@ -850,7 +921,6 @@ export function activateForest(trees: readonly Tree[], source: string): { root: 
   if (last.ends[0]! > source.length) return undefined;
   let count = 1;
   for (const a of parts) count += a.count - 1;
-  const nodes = new Array<Node>(count);
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
   const parents = new Int32Array(count);
@@ -859,9 +929,8 @@ export function activateForest(trees: readonly Tree[], source: string): { root: 
   const fieldIds = new Uint16Array(count);
   const unlistedFields = new Uint32Array(count);
   const anon = new Uint8Array(count);
-  const types = trees[0]!.language.types;
-  // The module root: the first piece's root object, spanning all pieces.
-  nodes[0] = new FastNode(trees[0]!, first.ids[0]!, 0, first.starts[0]!, first.startRows[0]!, first.startColumns[0]!, 'module', 0);
+  // Where each piece's nodes begin in the joined list (its root is not listed: the module root stands for it).
+  const bases = new Int32Array(parts.length);
   starts[0] = first.starts[0]!;
   ends[0] = last.ends[0]!;
   parents[0] = -1;
@@ -869,16 +938,16 @@ export function activateForest(trees: readonly Tree[], source: string): { root: 
   symbols[0] = first.symbols[0]!;
   let base = 1;
   parts.forEach((a, k) => {
-    const tree = trees[k]!;
+    bases[k] = base;
     unlistedFields[0]! |= a.unlistedFields[0]!;
+    const shift = base - 1;
     for (let i = 1; i < a.count; i++) {
-      const j = base + i - 1;
-      nodes[j] = new FastNode(tree, a.ids[i]!, a.aliases[i]!, a.starts[i]!, a.startRows[i]!, a.startColumns[i]!, types[a.symbols[i]!] || 'ERROR', j);
+      const j = shift + i;
       starts[j] = a.starts[i]!;
       ends[j] = a.ends[i]!;
       const p = a.parents[i]!;
-      parents[j] = p <= 0 ? 0 : base + p - 1;
-      nexts[j] = base + a.nexts[i]! - 1;
+      parents[j] = p <= 0 ? 0 : shift + p;
+      nexts[j] = shift + a.nexts[i]!;
       symbols[j] = a.symbols[i]!;
       fieldIds[j] = a.fieldIds[i]!;
       unlistedFields[j] = a.unlistedFields[i]!;
@@ -886,9 +955,29 @@ export function activateForest(trees: readonly Tree[], source: string): { root: 
     }
     base += a.count - 1;
   });
-  const empty = () => new Array<Node[] | undefined>(count).fill(undefined);
+  const types = trees[0]!.language.types;
+  const slots = slotsFor(count, true);
+  const { made } = slots;
+  // The module root: the first piece's root object, spanning all pieces.
+  made[0] = new FastNode(trees[0]!, first.ids[0]!, 0, first.starts[0]!, first.startRows[0]!, first.startColumns[0]!, 'module', 0);
+  const make = (j: number): Node => {
+    // The piece holding node j: the last whose base is at most j.
+    let lo = 0;
+    let hi = bases.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (bases[mid]! <= j) lo = mid;
+      else hi = mid - 1;
+    }
+    const a = parts[lo]!;
+    const i = j - bases[lo]! + 1;
+    return (made[j] = new FastNode(trees[lo]!, a.ids[i]!, a.aliases[i]!, a.starts[i]!, a.startRows[i]!, a.startColumns[i]!, types[a.symbols[i]!] || 'ERROR', j));
+  };
   const flat: FlatTree = {
-    nodes,
+    count,
+    made,
+    make,
+    pooled: slots.pooled,
     starts,
     ends,
     parents,
@@ -896,14 +985,14 @@ export function activateForest(trees: readonly Tree[], source: string): { root: 
     anon,
     structured: true,
     source,
-    kids: empty(),
+    kids: slots.kids,
     fields: new Map(),
     fieldCount: trees[0]!.language.fields.length,
-    children: empty(),
+    children: slots.children,
     fieldIds,
     symbols,
     unlistedFields,
-    root: nodes[0],
+    root: made[0],
     forest: {
       trees: [...trees],
       pieceRoots: new Set(parts.map((a) => a.ids[0]!)),
@@ -914,7 +1003,7 @@ export function activateForest(trees: readonly Tree[], source: string): { root: 
   state.tree = trees[0];
   state.others = new Set(trees.slice(1));
   state.flat = flat;
-  return { root: nodes[0]!, flat };
+  return { root: made[0]!, flat };
 }
 
 /** What the heap reader found in each piece's tree, with the positions it had then. */

@@ -3,7 +3,7 @@
  * all tree work on files that do not, without losing words that only a string's value spells (by implicit
  * concatenation or by escapes).
  */
-import { flatTree, literalSumValue, stringValue, type Node } from './ast';
+import { allNodes, flatTree, literalSumValue, stringValue, type Node } from './ast';
 import type { Listeners, RuleContext } from './rule';
 
 /**
@@ -176,7 +176,7 @@ function literalSpelledByEscape(escape: Node): Node | undefined {
 function replay(root: Node, listeners: Listeners): void {
   const byType = new Map<string, (node: Node) => void>();
   for (const [type, listener] of Object.entries(listeners)) if (listener && type !== 'module:exit') byType.set(type, listener as (node: Node) => void);
-  if (byType.size) for (const node of flatTree(root).nodes) byType.get(node.type)?.(node);
+  if (byType.size) for (const node of allNodes(flatTree(root))) byType.get(node.type)?.(node);
   listeners['module:exit']?.();
 }
 

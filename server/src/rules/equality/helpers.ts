@@ -28,7 +28,7 @@ import {
   unparen,
   type Node,
 } from '../../engine/ast';
-import { flatTree } from '../../engine/fast';
+import { flatTree, nodeAt } from '../../engine/fast';
 import { callRebindings, mayRebindCall } from '../../engine/rebinding';
 import type { NameResolver } from '../../engine/names';
 import { literalsSpelling, MentionedWords, spelledByValue } from '../../engine/prefilter';
@@ -2047,7 +2047,7 @@ function nodesHolding(root: Node, positions: number[]): Node[] | undefined {
       else hi = mid;
     }
     // An ancestor already seen has had its own ancestors looked at: any of them holding p held the earlier position too.
-    for (let n: Node | null = flat.nodes[lo - 1] ?? null; n && !seen.has(n.id); n = n.parent) {
+    for (let n: Node | null = lo > 0 ? nodeAt(flat, lo - 1) : null; n && !seen.has(n.id); n = n.parent) {
       seen.add(n.id);
       if (n.endIndex > p) out.push(n);
     }

@@ -24,7 +24,7 @@
  * Plugins that do run the test (pytest-asyncio wrapping `pyfuncitem.obj`, rerunfailures/flaky/xdist
  * calling `runtestprotocol`) have evidence of running and stay quiet.
  */
-import { callArguments, dottedName, enclosingClass, moduleAssignments, moduleFunctionNamed, returnsOf, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { allNodes, callArguments, dottedName, enclosingClass, moduleAssignments, moduleFunctionNamed, returnsOf, flatTree, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, spelledByValue, whenMentioned } from '../../engine/prefilter';
 import { callRebindings, mayRebindCall } from '../../engine/rebinding';
 import type { Report, Rule, RuleContext } from '../../engine/rule';
@@ -283,7 +283,7 @@ export const testCallHijack: Rule = {
       const listeners = collectThenCheck((nodes) => {
         // Without such a string in the text, only a string's value (an implicit concatenation, escapes:
         // `"r" "un"`, `"\x72un"`) can name the attribute: then take the calls from the file's node list (rare).
-        if (!callsMatter && spelledByValue(ctx, ATTR_VALUE_END)) nodes.calls = flatTree(ctx.root).nodes.filter((n) => n.type === 'call');
+        if (!callsMatter && spelledByValue(ctx, ATTR_VALUE_END)) nodes.calls = allNodes(flatTree(ctx.root)).filter((n) => n.type === 'call');
         check(ctx, nodes);
       });
       if (!callsMatter) delete listeners.call;
@@ -1503,7 +1503,7 @@ function resultRecord(n: Node, run: { results: Set<string>; runners: Set<string>
  * loop that clears the list and then runs tests into the same result again is left alone.
  */
 function checkClearedRecords(ctx: RuleContext): void {
-  const nodes = flatTree(ctx.root).nodes;
+  const nodes = allNodes(flatTree(ctx.root));
   const run = runResultNames(ctx, nodes);
   if (run.results.size === 0 && run.runners.size === 0) return;
   const full = (sub: Node) => sub.type === 'subscript' && /^\[\s*(0|None)?\s*:\s*(None)?\s*\]$/.test(sub.text.slice(sub.namedChildren[0]!.text.length));
