@@ -1003,14 +1003,16 @@ function mayCountCalls(f: Node): boolean {
  * the value returned is that count (before or after the update).
  */
 function countingFunction(def: Node, moduleNames: Map<string, Node>): boolean {
-  if (def.parent?.type === 'decorated_definition' || def.descendantsOfType('yield').length) return false;
-  const params = inputParameters(def);
-  if (params.length > 2) return false;
+  // The cheap tests of the body's shape first: this runs over every module-level function of a file.
+  if (def.parent?.type === 'decorated_definition') return false;
   const stmts = statementsOf(def.childForFieldName('body')).filter((x) => !isInert(x) && x.type !== 'global_statement');
   if (stmts.length < 2 || stmts.length > 3) return false;
   const last = stmts[stmts.length - 1]!;
   const returned = last.type === 'return_statement' ? returnValue(last) : undefined;
   if (!returned) return false;
+  const assigns = (st: Node) => st.type === 'expression_statement' && /^(augmented_)?assignment$/.test(st.namedChild(0)?.type ?? '');
+  if (!stmts.slice(0, -1).every(assigns)) return false;
+  if (inputParameters(def).length > 2 || def.descendantsOfType('yield').length) return false;
   const globals = new Set(def.descendantsOfType('global_statement').flatMap((g) => g?.namedChildren.map((c) => c.text) ?? []));
   // The module-level state a reference reads: `_n` (declared global), `_hits[key]`, `_hits.get(key, 0)`.
   const stateRead = (e: Node | null | undefined): string | undefined => {
