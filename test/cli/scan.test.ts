@@ -169,6 +169,18 @@ describe('reward-hack-detector scan', () => {
     assert.equal(JSON.parse(runCli(['scan', '.', '--format', 'json'], quiet).stdout).findings.length, 0);
   });
 
+  it('reads the test names that addopts deselect from the files the test-files setting names, as for roles', () => {
+    const tests = 'from dates import parse\n\n\ndef test_iso_week():\n    assert parse("2024-W09") == 9\n\n\ndef test_tz_offset():\n    assert parse("+02:00") == 2\n';
+    const ini = '[pytest]\naddopts = -k "not iso_week and not tz_offset"\n';
+    const rh303 = (files: Record<string, string>) =>
+      JSON.parse(runCli(['scan', '.', '--format', 'json'], tree(files)).stdout).findings.filter((f: { rule: string }) => f.rule === 'RH303').map((f: { path: string }) => f.path);
+    // A Django-style tests.py is a test file by the default globs.
+    assert.deepEqual(rh303({ 'pytest.ini': ini, 'dates/tests.py': tests }), ['pytest.ini']);
+    // Specs under checks/ are the project's tests by its setting, not by their names.
+    assert.deepEqual(rh303({ 'pytest.ini': ini, 'checks/dates_spec.py': tests }), []);
+    assert.deepEqual(rh303({ 'pytest.ini': ini, 'checks/dates_spec.py': tests, 'pyproject.toml': '[tool.reward-hack-detector]\ntest-files = ["checks/**"]\n' }), ['pytest.ini']);
+  });
+
   it('lists the rules', () => {
     const r = runCli(['rules', '--format', 'json']);
     assert.equal(r.status, 0);

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, analyzeConfigFile, configFileNames, initParser, testFunctionNames, isKnownRuleKey, isSeverity, severityRank, type Severity, type SeveritySetting } from '../engine';
+import { analyze, analyzeConfigFile, configFileNames, initParser, isTestFilePath, testFunctionNames, isKnownRuleKey, isSeverity, severityRank, type Severity, type SeveritySetting } from '../engine';
 import { ConfigResolver, parseProjectConfig } from '../host/config';
 import { fileReaderAt, gitChanges, ReviewError } from '../host/git';
 import { patchChanges } from '../host/patch';
@@ -261,20 +261,20 @@ async function scanReport(inputs: string[], builder: SettingsBuilder, cwd: strin
     errors.push(...o.errors);
     if (o.findings.length || o.suppressed.length) results.push({ path: o.path, findings: o.findings, suppressed: o.suppressed });
   }
-  results.push(...configuredRunFindings(inputs, walked.files, builder));
+  results.push(...configuredRunFindings(inputs, tasks, builder));
   return { files: walked.files.length, results, errors };
 }
 
 /**
  * The configuration files some rule reads (pytest's `pytest.ini`, `pyproject.toml`...) at the root of each
- * scanned folder. The project's test function names, which some checks need, are read from the walked test
- * files only when asked.
+ * scanned folder. The project's test function names, which some checks need, are read when asked from the
+ * scanned files that are test files by their path (the `testFiles` setting, as for the files' roles).
  */
-function configuredRunFindings(inputs: string[], walkedFiles: { fsPath: string }[], builder: SettingsBuilder): FileFindings[] {
+function configuredRunFindings(inputs: string[], scanned: readonly { fsPath: string; rolePath: string; settings: AnalysisSettings }[], builder: SettingsBuilder): FileFindings[] {
   let names: string[] | undefined;
   const testNames = () =>
-    (names ??= walkedFiles
-      .filter((f) => /(^|[/\\])(test_[^/\\]*|[^/\\]*_test)\.py$|(^|[/\\])tests?[/\\][^]*\.py$/.test(f.fsPath))
+    (names ??= scanned
+      .filter((f) => isTestFilePath(f.rolePath, f.settings))
       .flatMap((f) => {
         try {
           return testFunctionNames(fs.readFileSync(f.fsPath, 'utf8'));

@@ -5,7 +5,7 @@ export { analyze, analyzeForest, analyzeTree, unanalysableReason, compareFinding
 export { initParser, createParser, parsePython, isParserReady, ParseTimeoutError, type WasmLocation } from './parser';
 export { isRuleEnabled, effectiveSeverity, configuredSeverity, isKnownRuleKey, rulesForKey } from './config';
 export { FAMILIES, familyOf } from './families';
-export { DEFAULT_TEST_GLOBS, DEFAULT_TEST_INFRASTRUCTURE_GLOBS, matchesGlobs } from './roles';
+export { DEFAULT_TEST_GLOBS, DEFAULT_TEST_INFRASTRUCTURE_GLOBS, isTestFilePath, matchesGlobs } from './roles';
 export { parseSuppression } from './suppressions';
 export { analyzeProject, changedSettings, importTarget, MAX_PROJECT_ROUNDS, projectSettings, ProjectIndex, type ProjectSettings } from './project';
 export { analyzeConfigFile, configFileNames, testFunctionNames } from './config-files';

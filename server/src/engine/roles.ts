@@ -109,11 +109,15 @@ function definesPytestTests(root: Node): boolean {
   return false;
 }
 
+/** Whether the settings' test-file globs (or the defaults) name `path`: a test file by its path alone. */
+export function isTestFilePath(path: string, settings: AnalysisSettings): boolean {
+  return matchesGlobs(path, settings.testFiles ?? DEFAULT_TEST_GLOBS);
+}
+
 export function classifyFile(facts: FileFacts, root: Node, names: () => NameResolver, settings: AnalysisSettings): FileRole {
   const infraGlobs = settings.testInfrastructureFiles ?? DEFAULT_TEST_INFRASTRUCTURE_GLOBS;
-  const testGlobs = settings.testFiles ?? DEFAULT_TEST_GLOBS;
   if (facts.isConftest || matchesGlobs(facts.path, infraGlobs)) return 'test-infrastructure';
-  const testFile = matchesGlobs(facts.path, testGlobs);
+  const testFile = isTestFilePath(facts.path, settings);
   // Hooks make a plugin even under tests/ (`tests/plugins/green.py`), module-level ones and hook methods of
   // a plugin class alike. The exception is a plugin class in a test module that defines tests: that is the
   // tests' own plugin, registered by a test (pytester), and the file stays a test.
