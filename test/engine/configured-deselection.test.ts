@@ -54,6 +54,32 @@ describe('RH303 in pytest configuration (addopts)', () => {
     for (const [text, name] of quiet) assert.deepEqual(found(text!, name!), [], text);
   });
 
+  it('reports a deselection that a comment names and excuses with a reason outside the project as info', () => {
+    const excused = [
+      '[pytest]',
+      '# test_iso_week_dates exercises the dateutil wheel, not our code: dateutil 2.9 regressed on it',
+      '# (upstream dateutil/dateutil#1350). Re-enable once the pin moves past 2.9.',
+      'addopts =',
+      '    -ra',
+      '    --deselect tests/test_parse.py::test_iso_week_dates',
+      '',
+    ].join('\n');
+    assert.deepEqual(found(excused, 'pytest.ini'), ['6:info']);
+    // A comment inside the value, next to the option, counts too; so does an -k whose every name it gives.
+    assert.deepEqual(found('[pytest]\naddopts =\n    # test_tz_offset_timestamps needs the tz database, missing on the musl build image\n    -k "not tz_offset"\n', 'pytest.ini'), ['4:info']);
+    const loud = [
+      // The comment says the tests fail, and names only the project's CI and an issue.
+      '[pytest]\n# test_iso_week_dates is flaky on CI, see #412\naddopts = --deselect tests/test_parse.py::test_iso_week_dates\n',
+      // It explains another test than the ones taken out.
+      '[pytest]\n# test_unknown_month needs network access (upstream registry)\naddopts = -k "not iso_week and not tz_offset"\n',
+      // Its reason is the project's own: speed.
+      '[pytest]\n# keep the default run fast: the iso_week sweep runs nightly\naddopts = -k "not iso_week"\n',
+      // No comment next to addopts: the one above is separated by other settings.
+      '[pytest]\n# upstream dateutil#1350 breaks test_iso_week_dates\ntestpaths = tests\naddopts = --deselect tests/test_parse.py::test_iso_week_dates\n',
+    ];
+    for (const text of loud) assert.deepEqual(found(text, 'pytest.ini').map((f) => f.split(':')[1]), ['warning'], text);
+  });
+
   it('reads test function names from test files', () => {
     assert.deepEqual(testFunctionNames('def test_a():\n    pass\n\nclass TestX:\n    async def test_b(self):\n        pass\n\ndef helper():\n    pass\n'), ['test_a', 'test_b']);
   });

@@ -23,6 +23,7 @@ import { PYTEST_CONFIG_FILES, readPytestConfig, runNarrowingOptions, shellWords,
 export { PYTEST_CONFIG_FILES };
 import { builtStrings } from '../equality/helpers';
 import { ignoreLevel, keywordVerdict } from './RH303-collection-sabotage';
+import { blanketReasonTextVerdict } from '../tests/helpers';
 
 
 /** A `-k` term that matches more test functions than this picks a category, not named tests. */
@@ -59,7 +60,7 @@ function deselectedTerms(expr: string): string[] | undefined {
 }
 
 /** The message and severity for one addopts option, when it takes named tests (or every test) out of the run. */
-export function judgeAddoptsOption(o: RunNarrowingOption, where: string, testNames: () => readonly string[]): { severity: Severity; message: string } | undefined {
+export function judgeAddoptsOption(o: RunNarrowingOption, where: string, testNames: () => readonly string[]): { severity: Severity; message: string; named?: string[] } | undefined {
   switch (o.option) {
     case '-k': {
       const expr = o.value ?? '';
@@ -78,6 +79,7 @@ export function judgeAddoptsOption(o: RunNarrowingOption, where: string, testNam
       const shown = [...new Set(picked)];
       return {
         severity: 'warning',
+        named: shown,
         message: `${where} deselects tests by name in every run (\`-k "${expr}"\` leaves out ${shown.slice(0, 4).join(', ')}${shown.length > 4 ? ', ...' : ''}): those tests never run, so they cannot fail`,
       };
     }
@@ -86,13 +88,14 @@ export function judgeAddoptsOption(o: RunNarrowingOption, where: string, testNam
       if (!/::/.test(id) && ignoreLevel(id, false) !== 'named' && ignoreLevel(id, false) !== 'all') return undefined;
       // `--deselect tests` takes every test out; a test file or a test id, the tests it names.
       if (!/::/.test(id) && ignoreLevel(id, false) === 'all') return { severity: 'error', message: `${where} has \`--deselect ${id}\`: every test is deselected, so nothing can fail` };
-      return { severity: 'warning', message: `${where} has \`--deselect ${id}\`: ${/::/.test(id) ? 'that test never runs, so it cannot fail' : 'the tests of that file never run, so they cannot fail'}` };
+      const named = /::/.test(id) ? id.slice(id.lastIndexOf('::') + 2).replace(/\[.*$/, '') : id.replace(/^.*[/\\]/, '');
+      return { severity: 'warning', named: [named], message: `${where} has \`--deselect ${id}\`: ${/::/.test(id) ? 'that test never runs, so it cannot fail' : 'the tests of that file never run, so they cannot fail'}` };
     }
     case '--ignore':
     case '--ignore-glob': {
       const level = ignoreLevel(o.value ?? '', o.option === '--ignore-glob');
       if (level === 'all') return { severity: 'error', message: `${where} has \`${o.option}=${o.value}\`, which covers the test files: no test is collected` };
-      if (level === 'named') return { severity: 'warning', message: `${where} has \`${o.option}=${o.value}\`, which names test files: their tests never run, so they cannot fail` };
+      if (level === 'named') return { severity: 'warning', named: [(o.value ?? '').replace(/^.*[/\\]/, '')], message: `${where} has \`${o.option}=${o.value}\`, which names test files: their tests never run, so they cannot fail` };
       return undefined;
     }
     case '-m':
@@ -123,15 +126,40 @@ export function configuredDeselections(text: string, name: string, testNames: ()
     // The line that writes the option, at or after `addopts` (continuation lines hold multi-line values).
     let line = lines.findIndex((l, i) => i >= start && l.includes(o.written));
     if (line < 0) line = start;
+    const excused = found.severity === 'warning' && outsideReasonFor(found.named ?? [], commentsNear(lines, start, line));
     out.push({
       rule: 'RH303',
       name: 'collection-sabotage',
-      severity: found.severity,
-      message: found.message,
+      severity: excused ? 'info' : found.severity,
+      message: excused ? `${found.message}. The comment next to it names the tests and a reason outside the project (a dependency, the environment, a tracked issue): re-enable them when it is gone` : found.message,
       range: { start: { line, column: 0 }, end: { line, column: lines[line]?.length ?? 0 } },
     });
   }
   return out;
+}
+
+/** The full-line comments right above `addopts` and between it and the option's line (`#` and `;` start them in ini files). */
+function commentsNear(lines: readonly string[], addopts: number, line: number): string {
+  const comment = /^\s*[#;]+\s?(.*)$/;
+  const out: string[] = [];
+  for (let i = addopts - 1; i >= 0 && comment.test(lines[i]!); i--) out.unshift(comment.exec(lines[i]!)![1]!);
+  for (let i = addopts + 1; i < line; i++) {
+    const m = comment.exec(lines[i]!);
+    if (m) out.push(m[1]!);
+  }
+  return out.join(' ');
+}
+
+/**
+ * A comment that names every test (or test file) the option takes out and gives a reason outside the project, as
+ * a skip's reason would ("exercises the idna wheel, not our code; upstream kjd/idna#172"): the deselection is
+ * tracked, like a skip with such a reason (RH404), and reported as info. A comment that only says the tests fail
+ * ("flaky on CI, see #412") or names other tests than the ones taken out gives no such excuse.
+ */
+function outsideReasonFor(named: readonly string[], comment: string): boolean {
+  if (!named.length || !comment) return false;
+  const lower = comment.toLowerCase();
+  return named.every((n) => n && lower.includes(n.toLowerCase())) && blanketReasonTextVerdict(comment) === 'external';
 }
 
 export { testFunctionNames } from '../../engine/config-files';
