@@ -311,8 +311,7 @@ export const alwaysTrueEquality: Rule = {
         const role = ctx.roleAt(f.method);
         const testSide = isTestSide(role);
         const support = !testSide && ctx.facts.importsTestFramework;
-        const cls = f.method.parent?.parent?.type === 'class_definition' ? f.method.parent.parent : f.method.parent?.parent?.parent;
-        const name = cls?.childForFieldName('name')?.text ?? '?';
+        const name = f.cls.childForFieldName('name')?.text ?? '?';
         const how = f.kind === 'except' ? 'whenever the comparison raises' : 'for every operand that is not its own type';
         // A lenient `except` is sometimes just careless (a stats counter's `__eq__`): an error only when code here
         // hands the class out as a result (`return Ratio(...)`), where a test compares it.
@@ -326,7 +325,7 @@ export const alwaysTrueEquality: Rule = {
           const given = built || returned.length > 0;
           const types = f.admitted!.map((t) => `\`${t}\``).join(', ');
           ctx.report({
-            node: f.method.childForFieldName('name')!,
+            node: f.at,
             message: `\`${name}.__eq__\` returns \`True\` for every ${types} it is compared with, without looking at the value, so \`assert result == ${exampleOf(f.admitted![0]!)}\` passes when \`result\` is one of these${given ? (returned.length ? ` (and code here returns \`${returned[0]!.namedChildren.find((c) => c.type !== 'comment')?.text ?? name}\` as a result)` : ' (and code here returns instances as results)') : ''}${testSide ? ' (in test code)' : support ? ' (in a test-support module that imports a test framework)' : ''}.`,
             severity: testSide || support || !given ? 'info' : 'error',
             related: [{ node: f.guard, message: 'admits these builtin types' }, { node: f.fallback, message: 'answers `True` without comparing' }, ...returned.slice(0, 2).map((r) => ({ node: r, message: 'handed out as a result here' }))],
@@ -334,7 +333,7 @@ export const alwaysTrueEquality: Rule = {
           continue;
         }
         ctx.report({
-          node: f.method.childForFieldName('name')!,
+          node: f.at,
           message: `\`${name}.__eq__\` returns \`True\` ${how}, so \`assert result == expected\` passes whenever \`expected\` is a tuple, dict, string or anything else${testSide ? ' (in test code)' : support ? ' (in a test-support module that imports a test framework)' : ''}. Return \`NotImplemented\` (or \`False\`) for other types.`,
           severity: testSide || support || weak ? 'info' : 'error',
           related: [{ node: f.guard, message: f.kind === 'except' ? 'the failed comparison lands here' : 'other types take this path' }, { node: f.fallback, message: 'answers `True` without comparing' }],

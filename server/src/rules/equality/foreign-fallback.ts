@@ -8,7 +8,11 @@ import { definitionOf, functionName, parameterNames, unparen, type Node } from '
 import type { NameResolver } from '../../engine/names';
 
 export interface ForeignFallback {
+  /** The `def __eq__`, or the `lambda` of `__eq__ = lambda self, other: ...`. */
   method: Node;
+  /** Where to report: the method's name. */
+  at: Node;
+  cls: Node;
   /** The `return True` taken for the other types. */
   fallback: Node;
   /** What leads there: the type guard or the `except` clause. */
@@ -23,6 +27,9 @@ export interface ForeignFallback {
   admitted?: string[];
 }
 
+/** What a finder returns; `foreignTypeFallbacks` adds where it is. */
+type Found = Omit<ForeignFallback, 'method' | 'at' | 'cls'>;
+
 /** Builtin and `numbers` value types: every value of one is "equal" when a guard admits it and answers `True`. */
 const VALUE_TYPES = new Set([
   'collections.abc.Mapping', 'collections.abc.MutableMapping', 'collections.abc.Sequence', 'collections.abc.MutableSequence', 'collections.abc.Set', 'collections.abc.Collection', 'collections.abc.Iterable', 'collections.abc.Container', 'collections.abc.Sized',
@@ -34,7 +41,17 @@ const LENIENT_EXCEPTIONS = /^(AttributeError|TypeError|ValueError|KeyError|Excep
 export function foreignTypeFallbacks(root: Node, names?: NameResolver): ForeignFallback[] {
   const out: ForeignFallback[] = [];
   for (const cls of root.descendantsOfType('class_definition')) {
-    for (const stmt of cls?.childForFieldName('body')?.namedChildren ?? []) {
+    if (!cls) continue;
+    for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+      const lambda = eqLambda(stmt);
+      if (lambda) {
+        // `__eq__ = lambda self, other: isinstance(other, (Mapping, Number))`: the lambda's value is its only return.
+        const other = parameterNames(lambda.fn)[1];
+        const value = lambda.fn.childForFieldName('body');
+        const found = other && value && names ? typeTestAnswer(value, lambda.fn, other, names) : undefined;
+        if (found) out.push({ method: lambda.fn, at: lambda.name, cls, ...found });
+        continue;
+      }
       const def = definitionOf(stmt);
       if (def.type !== 'function_definition' || functionName(def) !== '__eq__') continue;
       const params = parameterNames(def);
@@ -43,10 +60,18 @@ export function foreignTypeFallbacks(root: Node, names?: NameResolver): ForeignF
       if (!other || !body) continue;
       const stmts = body.namedChildren.filter((s) => s.type !== 'comment');
       const found = fallbackIn(stmts, other) ?? (names ? builtinTypesAnsweredTrue(stmts, other, names) ?? typeTestDisjunct(stmts, other, names) : undefined);
-      if (found) out.push({ method: def, ...found });
+      if (found) out.push({ method: def, at: def.childForFieldName('name')!, cls, ...found });
     }
   }
   return out;
+}
+
+/** `__eq__ = lambda self, other: ...` in a class body: the name assigned and the lambda. */
+function eqLambda(stmt: Node): { name: Node; fn: Node } | undefined {
+  const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+  const right = a?.childForFieldName('right');
+  return left?.type === 'identifier' && left.text === '__eq__' && right && unparen(right).type === 'lambda' ? { name: left, fn: unparen(right) } : undefined;
 }
 
 function isTrueReturn(s: Node | undefined): boolean {
@@ -74,7 +99,7 @@ function returnsSomething(block: Node | null): boolean {
   return !!block?.namedChildren.some((s) => s.type === 'return_statement' && s.namedChildren.length > 0 && !isTrueReturn(s));
 }
 
-function fallbackIn(stmts: Node[], other: string): Omit<ForeignFallback, 'method'> | undefined {
+function fallbackIn(stmts: Node[], other: string): Found | undefined {
   for (const [i, s] of stmts.entries()) {
     if (s.type === 'if_statement' && !s.childForFieldName('alternative')) {
       const cond = s.childForFieldName('condition');
@@ -121,7 +146,7 @@ function isDeferral(s: Node | undefined): boolean {
  * leading `if isinstance(other, (str, int)): return True`: the instance equals every value of those
  * builtin types, whatever it holds. A guard on the class's own type stays quiet (all instances equal).
  */
-function builtinTypesAnsweredTrue(stmts: Node[], other: string, names: NameResolver): Omit<ForeignFallback, 'method'> | undefined {
+function builtinTypesAnsweredTrue(stmts: Node[], other: string, names: NameResolver): Found | undefined {
   // A docstring first is not a statement that decides anything.
   const body = stmts[0]?.type === 'expression_statement' && stmts[0].namedChild(0)?.type === 'string' ? stmts.slice(1) : stmts;
   const [first, second] = body;
@@ -135,16 +160,22 @@ function builtinTypesAnsweredTrue(stmts: Node[], other: string, names: NameResol
   return undefined;
 }
 
-/**
- * `return dict.__eq__(self, other) or isinstance(other, Mapping)`: a real comparison joined by `or` to a test of
- * the other operand's type, so every value of that builtin type (or ABC) compares equal and the comparison
- * before it decides nothing for them. Only when the type test stands as a whole disjunct of the only return;
- * `self is other or isinstance(other, Sentinel)` tests a class of its own, which `admittedValueTypes` leaves out.
- */
-function typeTestDisjunct(stmts: Node[], other: string, names: NameResolver): Omit<ForeignFallback, 'method'> | undefined {
+/** `typeTestAnswer` on the only return of a method body. */
+function typeTestDisjunct(stmts: Node[], other: string, names: NameResolver): Found | undefined {
   const returns = stmts.filter((s) => s.type === 'return_statement');
   if (returns.length !== 1 || returns[0] !== stmts[stmts.length - 1]) return undefined;
   const value = returns[0]!.namedChildren.find((c) => c.type !== 'comment');
+  return value ? typeTestAnswer(value, returns[0]!, other, names) : undefined;
+}
+
+/**
+ * `return dict.__eq__(self, other) or isinstance(other, Mapping)`: a real comparison joined by `or` to a test of
+ * the other operand's type, so every value of that builtin type (or ABC) compares equal and the comparison
+ * before it decides nothing for them; or the type test alone (`return isinstance(other, (Mapping, Number))`),
+ * which never looks at a value. Only when the type test stands as a whole disjunct of the answer;
+ * `self is other or isinstance(other, Sentinel)` tests a class of its own, which `admittedValueTypes` leaves out.
+ */
+function typeTestAnswer(value: Node, guard: Node, other: string, names: NameResolver): Found | undefined {
   const disjuncts: Node[] = [];
   const collect = (n: Node) => {
     const u = unparen(n);
@@ -153,12 +184,12 @@ function typeTestDisjunct(stmts: Node[], other: string, names: NameResolver): Om
       collect(u.childForFieldName('right')!);
     } else disjuncts.push(u);
   };
-  if (value) collect(value);
+  collect(value);
   // `isinstance(other, str) or True` is always true whatever the type: the always-true report covers it.
-  if (disjuncts.length < 2 || disjuncts.some((d) => d.type === 'true' || d.type === 'string' || (d.type === 'integer' && d.text !== '0'))) return undefined;
+  if (disjuncts.some((d) => d.type === 'true' || d.type === 'string' || (d.type === 'integer' && d.text !== '0'))) return undefined;
   for (const d of disjuncts) {
     const admitted = admittedValueTypes(d, other, false, names);
-    if (admitted.length) return { fallback: d, guard: returns[0]!, kind: 'builtin-types', admitted };
+    if (admitted.length) return { fallback: d, guard, kind: 'builtin-types', admitted };
   }
   return undefined;
 }
