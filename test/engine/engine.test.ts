@@ -52,6 +52,13 @@ describe('engine', () => {
       ['pkg/checks.py', 'import unittest\nclass T(unittest.TestCase):\n    pass', 'test'],
       ['pkg/solution.py', 'def solve():\n    return 1', 'code-under-test'],
       ['/usr/lib/python3/test/test_os.py', 'x = 1', 'test'],
+      // A script named like a test that defines none and runs as a program runs the tests: infrastructure.
+      ['scripts/ci_test.py', 'import subprocess\ndef main():\n    return subprocess.call(["pytest"])\nif __name__ == "__main__":\n    main()', 'test-infrastructure'],
+      ['run_test.py', '#!/usr/bin/env python3\nimport pytest\npytest.main()', 'test-infrastructure'],
+      ['scripts/ci_test.py', 'def test_x():\n    pass\nif __name__ == "__main__":\n    test_x()', 'test'],
+      ['tests/run_test.py', 'if __name__ == "__main__":\n    pass', 'test'],
+      ['pkg/x_test.py', 'def helper():\n    pass', 'test'],
+      ['pkg/parser_test.py', 'import helper\nclass ParserTest(helper.BaseTest):\n    def testParse(self):\n        pass\nif __name__ == "__main__":\n    helper.main()', 'test'],
     ];
     for (const [path, source, role] of roles) it(`${path} is ${role}`, () => assert.equal(run(source, path).role, role));
 

@@ -3,7 +3,7 @@
  * configurable globs, then from structure (pytest hooks make a plugin, a shebang makes an entry point).
  */
 import picomatch from 'picomatch';
-import { forEachDescendant, type Node } from './ast';
+import { forEachDescendant, isMainGuardCondition, type Node } from './ast';
 import { rememberingLast } from './prefilter';
 import type { FileFacts } from './rule';
 import type { NameResolver } from './names';
@@ -126,10 +126,24 @@ export function classifyFile(facts: FileFacts, root: Node, names: () => NameReso
     const testsOwnPlugin = testFile && onlyClassHooks && (definesPytestTests(root) || definesTestCase(root, names()));
     return testsOwnPlugin ? 'test' : 'test-infrastructure';
   }
-  if (testFile) return 'test';
+  if (testFile) return runnerScriptByName(facts, root, names, settings) ? 'test-infrastructure' : 'test';
   if (facts.importsTestFramework && (definesPytestTests(root) || definesTestCase(root, names()))) return 'test';
   if (facts.basename === '__main__.py' || facts.hasShebang) return 'entry-point';
   return 'code-under-test';
+}
+
+/**
+ * A script that the test globs take for a test file by its name alone (`scripts/ci_test.py`, `run_test.py`), not
+ * by a folder of tests, and that defines no test but runs as a program (a main guard or a shebang): it runs the
+ * tests (a CI entry point), so it is test infrastructure, where rewriting the run's results is no test's business.
+ */
+function runnerScriptByName(facts: FileFacts, root: Node, names: () => NameResolver, settings: AnalysisSettings): boolean {
+  if (settings.testFiles) return false;
+  const dir = facts.path.replace(/\\/g, '/').replace(/[^/]*$/, '');
+  if (matchesGlobs(`${dir}x.py`, DEFAULT_TEST_GLOBS)) return false;
+  if (!facts.hasShebang && !root.namedChildren.some((s) => s.type === 'if_statement' && isMainGuardCondition(s.childForFieldName('condition')))) return false;
+  // Test methods of classes whose base another module defines (`class ParserTest(helper.BaseTest)`) count too.
+  return !/^[ \t]*(?:async[ \t]+)?def[ \t]+test/m.test(root.text) && !definesPytestTests(root) && !definesTestCase(root, names());
 }
 
 /** Roles where test-only constructs (always-equal sentinels, monkeypatching) are normal. */
