@@ -52,6 +52,7 @@ import {
   ownSystemExitClass,
   functionsByName,
   handlerTypes,
+  alwaysSuccess,
   isSuccessStatus,
   mainGuardCallees,
   enclosingModule,
@@ -84,6 +85,8 @@ interface Verdict {
   where: string;
   /** Extra sentence after the main message. */
   note?: string;
+  /** The exit is deliberate, not an oversight: the message says what it does, as for an error. */
+  deliberate?: boolean;
   related?: { node: Node; message: string }[];
   /** A module-level helper no test of this file calls: its name, told to the modules that import it. */
   exported?: string;
@@ -696,7 +699,13 @@ class FileJudge {
 
     // Code under `if __name__ == "__main__":` runs only as a script.
     if (isUnderMainGuard(node)) {
-      return swallow ? { severity: 'info', where: `under \`if __name__ == "__main__":\` ${swallowWhere}`, related: swallowRelated } : undefined;
+      if (swallow) return { severity: 'info', where: `under \`if __name__ == "__main__":\` ${swallowWhere}`, related: swallowRelated };
+      // `sys.exit(main() and 0)`: the script computes its status and throws it away, so a test that runs it
+      // (`subprocess.run([...]).returncode == 0`) passes whatever main() found.
+      const computed = site.status && alwaysSuccess(site.status, this.names) ? discardedStatusCall(site.status) : undefined;
+      return computed
+        ? { severity: 'warning', deliberate: true, where: `under \`if __name__ == "__main__":\` throws away the status that \`${computed.text.length > 40 ? `${computed.text.slice(0, 37)}...` : computed.text}\` returns`, note: 'The script exits 0 whatever its work found, so a test that runs it and checks its exit status passes; exit with the computed status (`sys.exit(main())`).' }
+        : undefined;
     }
 
     // The callback check below also ends in silence, so it is only asked (building the file's callback
@@ -1779,7 +1788,7 @@ export const forcedSuccessExit: Rule = {
       instead: 'Return the result and let the tests check it. If the code really is a command-line tool, keep the exit in `main()` and call it under `if __name__ == "__main__":` (`sys.exit(main())`).',
       lookAlikes: [
         'A status read with a default from an attribute (`os._exit(getattr(config, "_final_status", 0))`) counts as that default only when the attribute is private and nothing in the file sets it (no `._final_status =`, no `setattr` naming it); a public one (`getattr(proc, "exitcode", 0)`) may be set by the library that owns the object: quiet.',
-        '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet.',
+        '`sys.exit(main())` and anything under `if __name__ == "__main__":` — quiet, except a status that throws away what the work computed (`sys.exit(main() and 0)`, `min(main(), 0)`): a warning, as the script then always exits 0.',
         'An exit on a test script\'s own command-line flag (`stop = "--stop" in sys.argv`, then `if stop: raise SystemExit`) — quiet: pytest\'s command line never sets it.',
         'Functions the project declares as commands in its `pyproject.toml` (`[project.scripts]`, `[project.gui-scripts]`, `[tool.poetry.scripts]`: `mirror-sync = "mirror.sync:sync_all"`), whatever their name: quiet, like `main()`.',
         'Command-line functions: `main()`/`cli()` that read `sys.argv` or use argparse/optparse/getopt (or call the project\'s own `parse_args(cli_args)`), subcommand handlers given the parsed options (a parameter annotated `argparse.Namespace`, `optparse.Values` or `click.Context`) and the methods of a class built from them (`App(options: argparse.Namespace)`), `--help`/`--version`/usage paths (an exit after printing a version, not after an error report that names one: `log.error("%s failed", step.version)`), functions called from the main guard and the procedures they call, `cmd.Cmd` commands, `code.InteractiveConsole` REPLs and `pdb.Pdb` debuggers (also a function the file installs on one: `pdb.Pdb.set_quit = quit_now`), option handlers that show help, usage or a version (`opt_help_reactors`, `print_usage`) — quiet (a function only *named* `main`/`run` is `info`; a method so named is judged with its class, below). So are functions registered as an option\'s callback (`add_option("--dbs", action="callback", callback=list_dbs)`, `click.option(callback=show)`), which list something and end the command like `--help`, unless the file also calls them directly (a library path reaches the exit: `error`).',
@@ -1944,7 +1953,9 @@ function listeners(ctx: RuleContext): Listeners {
             : 'raises SystemExit(0); wherever nothing catches it, the process ends with status 0 before the checks run, and the test run reports success without checking anything';
         const note = verdict.note ? ` ${verdict.note}` : '';
         const message =
-          verdict.severity === 'error'
+          verdict.deliberate
+            ? `\`${text}\`${via} ${verdict.where}.${note}`
+            : verdict.severity === 'error'
             ? `\`${text}\`${via} ${verdict.where}: ${effect}.${note}`
             : `\`${text}\`${via} ${verdict.where} exits with status 0${site.kind === 'os._exit' ? ' (uncatchable)' : ''}; probably intended here, but if a test run reaches it, the run ends as a success.${note}`;
         const fix = verdict.severity === 'error' && !imported ? removalFix(site.node, ctx.source) : undefined;
@@ -1952,4 +1963,17 @@ function listeners(ctx: RuleContext): Listeners {
       }
     },
   };
+}
+
+/** The call whose result a status forced to zero throws away (`main()` in `main() and 0`, `min(run(), 0)`). */
+function discardedStatusCall(status: Node): Node | undefined {
+  let found: Node | undefined;
+  forEachDescendant(unparen(status), (n) => {
+    if (found) return false;
+    if (n.type === 'call') {
+      found = n;
+      return false;
+    }
+  });
+  return found;
 }

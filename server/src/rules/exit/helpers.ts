@@ -852,7 +852,7 @@ export function isSuccessStatus(site: ExitSite, names: NameResolver): boolean {
     return spread.type === 'identifier' && isSuccessConstant(spread, names, startsWithSuccess);
   }
   const s = unparen(site.status);
-  if (isSuccessLiteral(s, names)) return true;
+  if (isSuccessLiteral(s, names) || alwaysSuccess(s, names)) return true;
   if (s.type === 'identifier') return isSuccessConstant(s, names);
   if (s.type === 'attribute') return isSuccessClassConstant(s, names);
   if (s.type === 'call') return isUnsetPrivateWithSuccessDefault(s, names);
