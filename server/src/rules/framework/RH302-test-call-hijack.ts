@@ -217,7 +217,7 @@ export const testCallHijack: Rule = {
       why:
         'pytest runs a test through `pytest_runtest_protocol` → `pytest_runtest_call` → `pytest_pyfunc_call`. A ' +
         '`pytest_pyfunc_call` that returns `True` without calling `pyfuncitem.obj` tells pytest the test ran and passed (a `pytest_runtest_protocol` ' +
-        'that returns `True` without running the item does the same, also when it logs reports built with `TestReport.from_item_and_call` from `CallInfo.from_call(lambda: None, ...)`); ' +
+        'that returns `True` without running the item does the same, also when it logs reports built with `TestReport.from_item_and_call` from `CallInfo.from_call(lambda: None, ...)`, and so does either hook that runs the test on one branch and returns `True` after a branch that does not: `if iscoroutinefunction(f): asyncio.run(f(**kw)); return True`, then `return True` for every other test); ' +
         'a `pytest_runtest_call` wrapper that catches the exception around `yield` (or calls `outcome.force_result(None)`) ' +
         'turns every failure into a pass (catching only `NotImplementedError`, what unfinished code under test raises, is as bad: ' +
         'an error; another narrow type, or `NotImplementedError` turned into a skip, is a warning), and so does wrapping each collected item\'s `runtest` or `obj` in a function ' +
@@ -404,6 +404,22 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
     }
   }
 
+  // 1b. A branch that answers without running the test, when another branch runs it (`if is_async(f): run(f(**kw));
+  // return True` then `return True` for every other test).
+  if (style === 'plain' && yields.length === 0 && evidence.length > 0 && (hook === 'pytest_pyfunc_call' || hook === 'pytest_runtest_protocol')) {
+    for (const { node: ret, value, statement } of returnedValues(fn)) {
+      // Only a return after a run in the text: an early `return True` before any run is a guard of its own
+      // (pytest-rerunfailures' "already executed"), judged by the checks above.
+      const ran = evidence.find((r) => r.endIndex <= ret.startIndex);
+      if (!ran || truthiness(value) !== 'truthy' || statement.id !== ret.id || ranBefore(ret, evidence, body)) continue;
+      ctx.report({
+        node: ret,
+        message: `${where} returns \`${snippet(value!)}\` on a path that never runs the test (it runs only on the path through line ${ran.startPosition.row + 1}): pytest treats those tests as run, and they pass without executing`,
+        severity: sev(ctx, ret, 'error', method),
+      });
+    }
+  }
+
   if (hook === 'pytest_runtestloop') return;
 
   // 2. Swallowing the failure around the test.
@@ -463,6 +479,40 @@ function checkRunHook(ctx: RuleContext, fn: Node, hook: string, appliedDecorator
       severity: sev(ctx, forced, 'error', method),
     });
   });
+}
+
+/**
+ * Whether every path to `ret` has run the test first: the returned value runs it, or a run sits in a statement
+ * before it, in its own block or an enclosing one up to the hook's body, outside any branch of that statement (a
+ * loop's body and a `try` block count as run: retries and handlers are judged apart).
+ */
+function ranBefore(ret: Node, runs: readonly Node[], body: Node): boolean {
+  if (runs.some((r) => r.startIndex >= ret.startIndex && r.endIndex <= ret.endIndex)) return true;
+  // A run in a lambda or a local function is taken as run where it is defined: hooks hand them to
+  // `CallInfo.from_call` or call them in the lines that follow.
+  const conditional = new Set(['if_statement', 'match_statement', 'conditional_expression', 'boolean_operator', 'except_clause', 'else_clause', 'finally_clause', 'elif_clause']);
+  const unconditionallyIn = (stmt: Node, run: Node): boolean => {
+    if (run.startIndex < stmt.startIndex || run.endIndex > stmt.endIndex) return false;
+    // `if iscoroutinefunction(test): asyncio.run(test(...))` / `else: test(...)`: every branch runs it.
+    if (stmt.type === 'if_statement') return everyBranchRuns(stmt);
+    for (let p = run.parent; p && p.id !== stmt.id; p = p.parent) if (conditional.has(p.type)) return false;
+    return true;
+  };
+  const everyBranchRuns = (ifStmt: Node): boolean => {
+    const branches = [ifStmt.childForFieldName('consequence'), ...ifStmt.childrenForFieldName('alternative').map((a) => a?.childForFieldName('consequence') ?? a?.childForFieldName('body') ?? null)];
+    if (!ifStmt.childrenForFieldName('alternative').some((a) => a?.type === 'else_clause')) return false;
+    return branches.every((b) => !!b && b.namedChildren.some((s) => runs.some((r) => unconditionallyIn(s, r))));
+  };
+  for (let child: Node = ret, block = ret.parent; block; child = block, block = block.parent) {
+    if (block.type === 'block' || block.id === body.id) {
+      for (const stmt of block.namedChildren) {
+        if (stmt.startIndex >= child.startIndex) break;
+        if (runs.some((r) => unconditionallyIn(stmt, r))) return true;
+      }
+    }
+    if (block.id === body.id) break;
+  }
+  return false;
 }
 
 /**
