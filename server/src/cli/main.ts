@@ -18,7 +18,7 @@ import { ALL_META, ALL_RULES } from '../rules/registry';
 import { formatJson, formatText, type FileFindings, type ScanReport } from './format';
 import { formatSarif } from './sarif';
 import { SettingsBuilder } from './settings';
-import { collectFiles } from './walk';
+import { collectFiles } from '../host/walk';
 import * as readline from 'node:readline';
 import type { AnalysisSettings } from '../engine';
 import { runBatchRecord, type BatchTask } from './batch';

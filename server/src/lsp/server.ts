@@ -29,6 +29,7 @@ import {
 import type { Parser } from 'web-tree-sitter';
 import {
   analyze,
+  analyzeConfigFile,
   analyzeForest,
   analyzeTree,
   createParser,
@@ -52,6 +53,7 @@ import { isDiagnosticData, rangeContains, sameRange, toDiagnostic, toRange } fro
 import { documentationMarkdown, documentationUri, findMeta, ruleInfos } from './docs';
 import { ParseTimeLimitError, syntaxDocumentConfiguration, type SyntaxDocument } from './document';
 import { hoverMarkdown } from './hover';
+import { configFileNameOf, ProjectTestNames } from './config-files';
 import { ImportedFacts } from './imports';
 import { fsPathOf, WorkspaceFolders } from './paths';
 import {
@@ -118,6 +120,8 @@ export class RewardHackServer {
     const doc = this.openDocuments().find((d) => fsPathOf(d.uri) === fsPath);
     return doc ? { key: `${doc.uri}@${doc.version}`, text: doc.getText() } : undefined;
   });
+  /** Test names for the checks of pytest's configuration files, per folder; cleared when Python files change. */
+  private readonly projectTestNames = new ProjectTestNames();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Bumped by every publish request and by close: a publish that is no longer the newest gives up. */
   private readonly generations = new Map<string, number>();
@@ -258,6 +262,8 @@ export class RewardHackServer {
   }
 
   private contentChanged(doc: SyntaxDocument): void {
+    // The test names a configuration file's checks use come from Python files (only read when asked).
+    if (!configFileNameOf(doc.uri, ALL_RULES)) this.projectTestNames.clear();
     // Opening also fires a content change; the open handler already scheduled the first analysis.
     if (this.results.get(doc.uri) === undefined && this.timers.has(doc.uri)) return;
     void this.settingsFor(doc.uri).then((s) => {
@@ -294,6 +300,7 @@ export class RewardHackServer {
 
   private watchedFilesChanged(params: DidChangeWatchedFilesParams): void {
     const changes = Array.isArray(params?.changes) ? params.changes : [];
+    if (changes.some((c) => typeof c?.uri === 'string' && /\.py$/i.test(c.uri))) this.projectTestNames.clear();
     if (!changes.some((c) => typeof c?.uri === 'string' && /(^|[/\\])(pyproject\.toml|pytest\.ini|tox\.ini|setup\.cfg)$/i.test(c.uri))) return;
     this.configs.clear();
     this.entryPoints.clear();
@@ -415,11 +422,20 @@ export class RewardHackServer {
     const live: LiveResult = { version: doc.version, settings };
     const analysisPath = settings.analysisPath;
     const source = doc.getText();
-    if (!this.isPython(doc)) live.skipped = `not a Python document (${doc.languageId})`;
+    const configName = configFileNameOf(doc.uri, ALL_RULES);
+    if (!this.isPython(doc) && !configName) live.skipped = `not a Python document (${doc.languageId})`;
     else if (!settings.enable) live.skipped = 'disabled by rewardHack.enable';
     else if (settings.excluded) live.skipped = settings.excluded;
     else live.skipped = unanalysableReason(source, settings.analysis);
-    if (!live.skipped) {
+    if (!live.skipped && configName) {
+      // pytest's configuration (`addopts`...): the rules that read such files judge it, as in a CLI scan.
+      const started = performance.now();
+      const open = () => new Map(this.openDocuments().flatMap((d) => (fsPathOf(d.uri) ? [[fsPathOf(d.uri)!, d.getText()] as const] : [])));
+      const testNames = () => this.projectTestNames.namesFor(doc.uri, settings.analysis, open);
+      const findings = analyzeConfigFile(configName, source, ALL_RULES, settings.analysis, testNames);
+      live.result = { path: analysisPath, role: 'test-infrastructure', findings, suppressed: [], suppressions: [], syntaxErrors: false, ruleErrors: [] };
+      live.durationMs = performance.now() - started;
+    } else if (!live.skipped) {
       const started = performance.now();
       try {
         if (!this.parser) throw new Error('the server is not initialised');

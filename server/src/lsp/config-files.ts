@@ -1,0 +1,61 @@
+/**
+ * Project files that are not Python but that some rule reads (pytest's `pytest.ini`, `pyproject.toml`...): the
+ * editor shows their findings as the CLI's scan does. Which files those are comes from the rules
+ * (`configFileNames`); the test function names some checks need come from the test files of the folder the
+ * configuration file is in, read from disk (open documents win) and kept until a Python file is saved or
+ * changes on disk.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { configFileNames, isTestFilePath, testFunctionNames, type AnalysisSettings } from '../engine';
+import type { Rule } from '../engine/rule';
+import { collectFiles } from '../host/walk';
+import { fsPathOf } from './paths';
+
+/** A project with more Python files than this is read up to it: the names serve a heuristic, not a proof. */
+const MAX_FILES = 5_000;
+
+/** The base name of the configuration file at `uri` when some rule reads files of that name. */
+export function configFileNameOf(uri: string, rules: readonly Rule[]): string | undefined {
+  const base = decodeURIComponent(uri.replace(/[?#].*$/, '').replace(/^.*\//, ''));
+  return configFileNames(rules).includes(base) ? base : undefined;
+}
+
+export class ProjectTestNames {
+  private readonly byFolder = new Map<string, string[]>();
+
+  /**
+   * The test function names of the test files (by the settings' test globs) under the folder of the
+   * configuration file at `uri`: the files on disk, and open documents (their text wins, saved or not).
+   */
+  namesFor(uri: string, settings: AnalysisSettings, openDocuments: () => ReadonlyMap<string, string>): string[] {
+    const file = fsPathOf(uri);
+    if (!file) return [];
+    const folder = path.dirname(file);
+    const known = this.byFolder.get(folder);
+    if (known) return known;
+    const names: string[] = [];
+    const open = openDocuments();
+    const paths = new Set([...collectFiles([folder]).files.slice(0, MAX_FILES).map((f) => f.fsPath), ...open.keys()]);
+    for (const fsPath of paths) {
+      const rel = path.relative(folder, fsPath).split(path.sep).join('/');
+      if (rel.startsWith('..') || path.isAbsolute(rel) || !/\.py$/i.test(rel) || !isTestFilePath(rel, settings)) continue;
+      let text = open.get(fsPath);
+      if (text === undefined) {
+        try {
+          text = fs.readFileSync(fsPath, 'utf8');
+        } catch {
+          continue;
+        }
+      }
+      names.push(...testFunctionNames(text));
+    }
+    this.byFolder.set(folder, names);
+    return names;
+  }
+
+  /** Python files changed: read them again when next asked. */
+  clear(): void {
+    this.byFolder.clear();
+  }
+}
