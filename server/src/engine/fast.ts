@@ -29,7 +29,7 @@ export interface FlatTree {
   count: number;
   /**
    * The canonical node objects by position, made on first use (`nodeAt`) when the tree was read from the
-   * heap: a node no rule asks for is never made (making them all was most of the engine's own cost).
+   * heap: a node no rule asks for is never made (making them all was a large part of the engine's own cost).
    */
   made: (Node | undefined)[];
   /** Makes node `i` (heap reader); undefined when every node was made up front. */
