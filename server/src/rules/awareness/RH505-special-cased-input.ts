@@ -191,9 +191,19 @@ function isDigestKey(scope: Scope, node: Node): boolean {
  * caller's input in another spelling (like a view of it read directly).
  */
 function isSelfView(def: Node, param: string): boolean {
-  if (def.type !== 'assignment' || def.childForFieldName('left')?.text !== param) return false;
-  const right = def.childForFieldName('right');
-  if (!right || unparen(right).type !== 'call') return false;
+  if (def.type !== 'assignment') return false;
+  const left = def.childForFieldName('left');
+  let right = def.childForFieldName('right');
+  if (!left || !right) return false;
+  // `src, dst = src.upper(), dst.upper()`: the parameter's own slot of a parallel assignment.
+  if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+    const targets = left.namedChildren.filter((c) => c.type !== 'comment');
+    const values = unparen(right).type === 'expression_list' || unparen(right).type === 'tuple' ? unparen(right).namedChildren.filter((c) => c.type !== 'comment') : [];
+    const at = targets.findIndex((t) => t.type === 'identifier' && t.text === param);
+    if (at < 0 || values.length !== targets.length) return false;
+    right = values[at]!;
+  } else if (left.text !== param) return false;
+  if (unparen(right).type !== 'call') return false;
   const viewed = inputView(right);
   return viewed.type === 'identifier' && viewed.text === param;
 }
@@ -1191,6 +1201,9 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
     const v = returnValue(s);
     if (!v) return undefined;
     if (isCannedValue(v)) return { node: s, text: `returns the canned value \`${snippet(v, 40)}\``, literal: v };
+    // `return 491.67 if dst == "R" else 0.0` in the matched branch: one canned answer per matched case.
+    const chosen = cannedChoice(v);
+    if (chosen) return { node: s, text: `returns the canned values \`${snippet(v, 40)}\``, literal: chosen };
     const e = unparen(v);
     if (e.type === 'identifier' && match.answerNames?.has(e.text)) return { node: s, text: `returns the stored answer \`${e.text}\`` };
     // `return case["output"]`: a field of the matched row of a table of cases.
@@ -1257,6 +1270,17 @@ function isCannedValue(v: Node): boolean {
   const callee = n.childForFieldName('function')?.text.replace(/\s+/g, '').split('.').pop() ?? '';
   const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
   return VALUE_CONSTRUCTORS.has(callee) && args.length > 0 && args.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && !!literalInfo(a.type === 'keyword_argument' ? a.childForFieldName('value') : a));
+}
+
+/** The first canned value of a choice between canned values (`491.67 if dst == "R" else 0.0`), else undefined. */
+function cannedChoice(v: Node, depth = 0): Node | undefined {
+  const n = unparen(v);
+  if (n.type !== 'conditional_expression' || depth > 4) return undefined;
+  const [chosen, , otherwise] = n.namedChildren.filter((c) => c.type !== 'comment');
+  if (!chosen || !otherwise) return undefined;
+  const canned = (x: Node) => (isCannedValue(x) ? x : cannedChoice(x, depth + 1));
+  const first = canned(chosen);
+  return first && canned(otherwise) ? first : undefined;
 }
 
 /** The literal a statement writes to stdout: `print(70)`, `print("YES")`, `sys.stdout.write("70\\n")`. */
