@@ -843,6 +843,15 @@ function computesAnswer(fn: Node): boolean {
   });
 }
 
+/** A `return` outside the decision's own answers returns a computed value (not a literal). */
+function computesElsewhere(fn: Node, d: Decision): boolean {
+  const own = d.outcomes.map((o) => o.node);
+  return returnsOf(fn).some((r) => {
+    const v = returnValue(r);
+    return !!v && !literalInfo(v) && !own.some((o) => o.startIndex >= r.startIndex && o.endIndex <= r.endIndex);
+  });
+}
+
 function hasEnclosingFunction(fn: Node): boolean {
   for (let p = fn.parent; p; p = p.parent) if (p.type === 'function_definition') return true;
   return false;
@@ -1431,6 +1440,7 @@ export const statefulAnswer: Rule = {
         'Id and sequence generators (`self.counter += 1; return self.counter`): they return the state itself, not a literal chosen by it — quiet. So are their callers that use the count as an id, a sampling rate (`% 100`) or a limit; a counter class that can be reset (`def reset(self): self.n = 0`) is no call counter.',
         'Retry and rate-limit counters compared with a configured limit (`if self.calls > self.limit:`) or a large literal one (`if _requests > 100:`), or that do not pick the return value — quiet.',
         'Round-robin over a table (`SERVERS[_turn % len(SERVERS)]`, `_i = (_i + 1) % len(SERVERS)`, `% N_SLOTS`) — quiet: the index wraps around the table instead of counting calls.',
+        'A toggle between trivial numbers (`return 0 if _turn % 2 else 1`) that is the whole answer (two shards in turn) or is kept per instance — quiet; the same toggle on a counter every instance shares (a class attribute, a module global), in a function or method with input that computes its answer on its other paths (`return self.limit - len(self._events)`), is a warning: that branch answers by call parity instead.',
         'Depth counters that are decremented again (`_depth += 1 ... _depth -= 1`), generators and iterators — quiet.',
         'Pools and queues that are refilled or rebound (`_free_ports.pop()` with `_free_ports.append(port)`), `itertools.cycle` round-robin over other values (hosts, colours, spinner frames) outside judging functions (`choose_backend`, `colour_for`), a cycle of flags or labels in a function without input or one that also reads its input (a blinker), and `itertools.count` ids, iterators and generators over data that is not literal — quiet.',
         'Sampling every n-th call (`return _count % 100 == 0`) and a first-call flag returned as such (`return _n == 1`) — quiet; an alternation (`% 2`, `% 3`) or a sequence of answers in a function that also reads its input — `info`.',
@@ -1705,7 +1715,10 @@ export const statefulAnswer: Rule = {
           d.state.kind !== 'instance attribute' && literals.every((o) => o.literal!.kind === 'number');
         // Alternating `True`/`False` answers are trivial literals, but the call count alone picks them.
         const scheduled = !nonTrivial.length && scheduledFlags(d);
-        if (!nonTrivial.length && !d.alternates && !laterCallsCanned && !scheduled) continue;
+        // `return 0 if Window._calls % 2 else 1` in a method that computes its answer from its input on its other
+        // paths: trivial numbers, but picked by a counter every instance shares, in place of the computation.
+        const sharedToggle = !nonTrivial.length && distinct.size >= 2 && d.state.kind !== 'instance attribute' && (params.length > 0 || instanceInput) && computesElsewhere(fn, d);
+        if (!nonTrivial.length && !d.alternates && !laterCallsCanned && !scheduled && !sharedToggle) continue;
         // A cycle of flags mixed with the input (`next(_blink) and frame.visible`) is a blinker or a sampler. A
         // predicate whose one answer is the next item whatever it computed before (`stat = ...; return next(_VERDICTS)`)
         // ignores its input all the same; so does any function handing out a literal sequence that runs out.
