@@ -977,16 +977,23 @@ function copiedExpected(name: Node, original: Node, use: Node, fn: Node, body: N
   const value = assignment?.childForFieldName('right');
   const copied = value && copiedValue(value);
   if (!assignment || !copied || unparen(copied).text !== original.text) return false;
-  const bindingStmt = assignment.parent;
-  let useStmt: Node | null = use;
-  while (useStmt && useStmt.parent?.id !== bindingStmt?.parent?.id) useStmt = useStmt.parent;
-  if (!bindingStmt || !useStmt || useStmt.startIndex < bindingStmt.endIndex) return false;
-  const mentions = new RegExp(`\\b${original.text}\\b`);
-  for (let s = bindingStmt.nextNamedSibling; s && s.id !== useStmt.id; s = s.nextNamedSibling) {
-    if (s.type === 'comment') continue;
-    if (s.type !== 'expression_statement' || s.descendantsOfType('call').length > 0 || mentions.test(s.text)) return false;
-  }
+  if (!quietBetween(assignment.parent, use, new RegExp(`\\b${original.text}\\b`))) return false;
   return !namedFor(fn, (w) => COPY_THEMED.test(w));
+}
+
+/**
+ * Whether `use` follows the statement `binding` in the same block with only comments and call-free expression
+ * statements between them (none mentioning `mentions`): nothing there changes the value bound or its input.
+ */
+function quietBetween(binding: Node | null, use: Node, mentions?: RegExp): boolean {
+  let useStmt: Node | null = use;
+  while (useStmt && useStmt.parent?.id !== binding?.parent?.id) useStmt = useStmt.parent;
+  if (!binding || !useStmt || useStmt.startIndex < binding.endIndex) return false;
+  for (let s = binding.nextNamedSibling; s && s.id !== useStmt.id; s = s.nextNamedSibling) {
+    if (s.type === 'comment') continue;
+    if (s.type !== 'expression_statement' || s.descendantsOfType('call').length > 0 || mentions?.test(s.text)) return false;
+  }
+  return true;
 }
 
 /**
@@ -1044,13 +1051,7 @@ function recomputedExpected(a: Node, b: Node, use: Node, fn: Node, body: Node): 
   const value = assignment?.childForFieldName('right');
   if (!assignment || !value || !isComputedValue(value) || value.text.replace(/\s+/g, '') !== other.text.replace(/\s+/g, '')) return false;
   // The binding statement and the assertion's statement share a block, with only call-free statements between.
-  const bindingStmt = assignment.parent;
-  let useStmt: Node | null = use;
-  while (useStmt && useStmt.parent?.id !== bindingStmt?.parent?.id) useStmt = useStmt.parent;
-  if (!bindingStmt || !useStmt || useStmt.startIndex < bindingStmt.endIndex) return false;
-  for (let s = bindingStmt.nextNamedSibling; s && s.id !== useStmt.id; s = s.nextNamedSibling) {
-    if (s.type !== 'comment' && (s.type !== 'expression_statement' || s.descendantsOfType('call').length > 0)) return false;
-  }
+  if (!quietBetween(assignment.parent, use)) return false;
   return !namedFor(fn, (w) => REPEAT_THEMED.test(w));
 }
 
@@ -1097,13 +1098,7 @@ function recomputedRoundtrip(node: Node): string | undefined {
   const flat = (t: string) => t.replace(/\s+/g, '');
   if (!assignment || !value || unparen(value).type !== 'call' || flat(unparen(value).text) !== flat(again.text)) return undefined;
   // The binding and the assertion share a block, with only call-free statements between (nothing changes the input).
-  const bindingStmt = assignment.parent;
-  let useStmt: Node | null = node;
-  while (useStmt && useStmt.parent?.id !== bindingStmt?.parent?.id) useStmt = useStmt.parent;
-  if (!bindingStmt || !useStmt || useStmt.startIndex < bindingStmt.endIndex) return undefined;
-  for (let s = bindingStmt.nextNamedSibling; s && s.id !== useStmt.id; s = s.nextNamedSibling) {
-    if (s.type !== 'comment' && (s.type !== 'expression_statement' || s.descendantsOfType('call').length > 0)) return undefined;
-  }
+  if (!quietBetween(assignment.parent, node)) return undefined;
   // The first step: an argument of the recomputed call is a local bound once to another call on the original.
   const second = calleeLastName(again);
   const params = parameterNames(fn);
