@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, analyzeConfigFile, configFileNames, initParser, isTestFilePath, testFunctionNames, isKnownRuleKey, isSeverity, severityRank, type Severity, type SeveritySetting } from '../engine';
-import { ConfigResolver, parseProjectConfig } from '../host/config';
+import { analyze, analyzeConfigFile, configFileNames, initParser, isKnownRuleKey, projectTestFunctionNames, isSeverity, severityRank, type Severity, type SeveritySetting } from '../engine';
+import { ConfigResolver, parseProjectConfig, readIfExists } from '../host/config';
 import { fileReaderAt, gitChanges, ReviewError } from '../host/git';
 import { patchChanges } from '../host/patch';
 import { readSourceFile } from '../host/read';
@@ -272,16 +272,7 @@ async function scanReport(inputs: string[], builder: SettingsBuilder, cwd: strin
  */
 function configuredRunFindings(inputs: string[], scanned: readonly { fsPath: string; rolePath: string; settings: AnalysisSettings }[], builder: SettingsBuilder): FileFindings[] {
   let names: string[] | undefined;
-  const testNames = () =>
-    (names ??= scanned
-      .filter((f) => isTestFilePath(f.rolePath, f.settings))
-      .flatMap((f) => {
-        try {
-          return testFunctionNames(fs.readFileSync(f.fsPath, 'utf8'));
-        } catch {
-          return [];
-        }
-      }));
+  const testNames = () => (names ??= projectTestFunctionNames(scanned.map((f) => ({ rolePath: f.rolePath, settings: f.settings, read: () => readIfExists(f.fsPath) }))));
   const out: FileFindings[] = [];
   for (const input of inputs) {
     let isDir = false;

@@ -3,6 +3,7 @@
  * them, with the same settings as the Python files (rule switches and severities).
  */
 import { effectiveSeverity, isRuleEnabled } from './config';
+import { isTestFilePath } from './roles';
 import type { Rule } from './rule';
 import type { AnalysisSettings, Finding } from './types';
 
@@ -17,6 +18,20 @@ export function analyzeConfigFile(fileName: string, text: string, rules: readonl
   for (const rule of rules) {
     if (!rule.configFiles?.names.includes(fileName) || !isRuleEnabled(rule.meta, settings)) continue;
     for (const f of rule.configFiles.check(text, fileName, testNames)) out.push({ ...f, severity: effectiveSeverity(rule.meta, f.severity, settings) });
+  }
+  return out;
+}
+
+/**
+ * The test function names of a project's files that are test files by their path (the `testFiles` setting, as for
+ * the files' roles): what the hosts hand `analyzeConfigFile`. `read` is asked only for test files (undefined: unreadable).
+ */
+export function projectTestFunctionNames(files: Iterable<{ rolePath: string; settings: AnalysisSettings; read: () => string | undefined }>): string[] {
+  const out: string[] = [];
+  for (const f of files) {
+    if (!isTestFilePath(f.rolePath, f.settings)) continue;
+    const text = f.read();
+    if (text !== undefined) out.push(...testFunctionNames(text));
   }
   return out;
 }

@@ -5,10 +5,10 @@
  * configuration file is in, read from disk (open documents win) and kept until a Python file is saved or
  * changes on disk.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { configFileNames, isTestFilePath, testFunctionNames, type AnalysisSettings } from '../engine';
+import { configFileNames, projectTestFunctionNames, type AnalysisSettings } from '../engine';
 import type { Rule } from '../engine/rule';
+import { readIfExists } from '../host/config';
 import { collectFiles } from '../host/walk';
 import { fsPathOf } from './paths';
 
@@ -34,22 +34,14 @@ export class ProjectTestNames {
     const folder = path.dirname(file);
     const known = this.byFolder.get(folder);
     if (known) return known;
-    const names: string[] = [];
     const open = openDocuments();
     const paths = new Set([...collectFiles([folder]).files.slice(0, MAX_FILES).map((f) => f.fsPath), ...open.keys()]);
-    for (const fsPath of paths) {
+    const files = [...paths].flatMap((fsPath) => {
       const rel = path.relative(folder, fsPath).split(path.sep).join('/');
-      if (rel.startsWith('..') || path.isAbsolute(rel) || !/\.py$/i.test(rel) || !isTestFilePath(rel, settings)) continue;
-      let text = open.get(fsPath);
-      if (text === undefined) {
-        try {
-          text = fs.readFileSync(fsPath, 'utf8');
-        } catch {
-          continue;
-        }
-      }
-      names.push(...testFunctionNames(text));
-    }
+      if (rel.startsWith('..') || path.isAbsolute(rel) || !/\.py$/i.test(rel)) return [];
+      return [{ rolePath: rel, settings, read: () => open.get(fsPath) ?? readIfExists(fsPath) }];
+    });
+    const names = projectTestFunctionNames(files);
     this.byFolder.set(folder, names);
     return names;
   }
