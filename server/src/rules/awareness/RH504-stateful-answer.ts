@@ -835,17 +835,9 @@ function countsPerInput(fn: Node, state: StateRef, params: string[]): boolean {
   });
 }
 
-/** Does the function return a computed (non-literal) value anywhere? */
-function computesAnswer(fn: Node): boolean {
-  return returnsOf(fn).some((r) => {
-    const v = returnValue(r);
-    return !!v && !literalInfo(v);
-  });
-}
-
-/** A `return` outside the decision's own answers returns a computed value (not a literal). */
-function computesElsewhere(fn: Node, d: Decision): boolean {
-  const own = d.outcomes.map((o) => o.node);
+/** Does the function return a computed (non-literal) value anywhere (outside the answers of `besides`)? */
+function computesAnswer(fn: Node, besides?: Decision): boolean {
+  const own = besides?.outcomes.map((o) => o.node) ?? [];
   return returnsOf(fn).some((r) => {
     const v = returnValue(r);
     return !!v && !literalInfo(v) && !own.some((o) => o.startIndex >= r.startIndex && o.endIndex <= r.endIndex);
@@ -1717,7 +1709,7 @@ export const statefulAnswer: Rule = {
         const scheduled = !nonTrivial.length && scheduledFlags(d);
         // `return 0 if Window._calls % 2 else 1` in a method that computes its answer from its input on its other
         // paths: trivial numbers, but picked by a counter every instance shares, in place of the computation.
-        const sharedToggle = !nonTrivial.length && distinct.size >= 2 && d.state.kind !== 'instance attribute' && (params.length > 0 || instanceInput) && computesElsewhere(fn, d);
+        const sharedToggle = !nonTrivial.length && distinct.size >= 2 && d.state.kind !== 'instance attribute' && (params.length > 0 || instanceInput) && computesAnswer(fn, d);
         if (!nonTrivial.length && !d.alternates && !laterCallsCanned && !scheduled && !sharedToggle) continue;
         // A cycle of flags mixed with the input (`next(_blink) and frame.visible`) is a blinker or a sampler. A
         // predicate whose one answer is the next item whatever it computed before (`stat = ...; return next(_VERDICTS)`)
