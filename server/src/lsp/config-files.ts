@@ -1,13 +1,12 @@
 /**
  * Project files that are not Python but that some rule reads (pytest's `pytest.ini`, `pyproject.toml`...): the
  * editor shows their findings as the CLI's scan does. Which files those are comes from the rules
- * (`configFileNames`); the test function names some checks need come from the test files of the folder the
- * configuration file is in, read from disk (open documents win) and kept until a Python file is saved or
- * changes on disk.
+ * (`configFileNames`, asked once by the server); the test function names some checks need come from the test
+ * files of the folder the configuration file is in, read from disk (open documents win) and kept until a
+ * Python file changes in the editor or on disk.
  */
 import * as path from 'node:path';
-import { configFileNames, projectTestFunctionNames, type AnalysisSettings } from '../engine';
-import type { Rule } from '../engine/rule';
+import { projectTestFunctionNames, type AnalysisSettings } from '../engine';
 import { readIfExists } from '../host/config';
 import { collectFiles } from '../host/walk';
 import { fsPathOf } from './paths';
@@ -15,10 +14,10 @@ import { fsPathOf } from './paths';
 /** A project with more Python files than this is read up to it: the names serve a heuristic, not a proof. */
 const MAX_FILES = 5_000;
 
-/** The base name of the configuration file at `uri` when some rule reads files of that name. */
-export function configFileNameOf(uri: string, rules: readonly Rule[]): string | undefined {
+/** The base name of the file at `uri` when it is one of `names` (the configuration files the rules read). */
+export function configFileNameOf(uri: string, names: readonly string[]): string | undefined {
   const base = decodeURIComponent(uri.replace(/[?#].*$/, '').replace(/^.*\//, ''));
-  return configFileNames(rules).includes(base) ? base : undefined;
+  return names.includes(base) ? base : undefined;
 }
 
 export class ProjectTestNames {

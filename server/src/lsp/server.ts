@@ -31,6 +31,7 @@ import {
   analyze,
   analyzeConfigFile,
   analyzeForest,
+  configFileNames,
   analyzeTree,
   createParser,
   DEFAULT_TEST_GLOBS,
@@ -122,6 +123,8 @@ export class RewardHackServer {
   });
   /** Test names for the checks of pytest's configuration files, per folder; cleared when Python files change. */
   private readonly projectTestNames = new ProjectTestNames();
+  /** The non-Python files the rules read (pytest's configuration files). */
+  private readonly configFiles = configFileNames(ALL_RULES);
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Bumped by every publish request and by close: a publish that is no longer the newest gives up. */
   private readonly generations = new Map<string, number>();
@@ -263,7 +266,7 @@ export class RewardHackServer {
 
   private contentChanged(doc: SyntaxDocument): void {
     // The test names a configuration file's checks use come from Python files (only read when asked).
-    if (!configFileNameOf(doc.uri, ALL_RULES)) this.projectTestNames.clear();
+    if (!configFileNameOf(doc.uri, this.configFiles)) this.projectTestNames.clear();
     // Opening also fires a content change; the open handler already scheduled the first analysis.
     if (this.results.get(doc.uri) === undefined && this.timers.has(doc.uri)) return;
     void this.settingsFor(doc.uri).then((s) => {
@@ -422,7 +425,7 @@ export class RewardHackServer {
     const live: LiveResult = { version: doc.version, settings };
     const analysisPath = settings.analysisPath;
     const source = doc.getText();
-    const configName = configFileNameOf(doc.uri, ALL_RULES);
+    const configName = configFileNameOf(doc.uri, this.configFiles);
     if (!this.isPython(doc) && !configName) live.skipped = `not a Python document (${doc.languageId})`;
     else if (!settings.enable) live.skipped = 'disabled by rewardHack.enable';
     else if (settings.excluded) live.skipped = settings.excluded;
