@@ -26,6 +26,9 @@
  * that returns `True` whatever it is given (`assert close_enough(a, b)`, here or imported) is vacuous too, and so are a
  * tolerance wider than the expected number (`approx(0.2, rel=1)`, `delta=10` around `0.02`), an asserted function object
  * (`check = lambda: ...; assert check`) and `all(...)` over a table bound once to an empty literal (`PAIRS = {}`).
+ * A hand-written closeness check whose bound is at least the sum of the two magnitudes (`if abs(a - e) > rel * (abs(a) +
+ * abs(e)): raise ...` with `rel` 1 or more, written, a constant, or a default no caller in the file replaces) never fails:
+ * a warning in tests and in the helpers they share.
  * The expected number may sit in a local bound once (`expected = 343.5 + 930.0; approx(expected, abs=TOL)`); an expected
  * value copied from the result just before (`expected = copy.deepcopy(merged); assert merged == expected`) is the
  * result itself; a mock's configured value read back (`m.get_json.return_value is PAYLOAD` after
@@ -38,6 +41,7 @@ import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
 import { whenMentioned } from '../../engine/prefilter';
+import { vacuousDifferenceBound } from './bounded-difference';
 import {
   bindsInFunction,
   alwaysTrueOperand,
@@ -1646,6 +1650,59 @@ function isInfinite(node: Node, ctx: RuleContext, depth = 0): boolean {
   return !!value && isInfinite(value, ctx, depth + 1);
 }
 
+/**
+ * `if abs(a - e) > rel * (abs(a) + abs(e)): raise AssertionError(...)` with `rel` at least 1 (written, a module
+ * constant, or the default of a parameter that no call in the file passes), or `assert abs(a - e) <= ...` alike:
+ * a closeness check that admits every pair of values. `node` is the `abs(...)` call; returns the failing branch's
+ * `if` (or the `assert`) and why it never fails.
+ */
+function boundedDifferenceCheck(node: Node, ctx: RuleContext): { node: Node; excuse: string } | undefined {
+  const cmp = node.parent;
+  if (cmp?.type !== 'comparison_operator' || !/^(abs|math\.fabs|fabs)$/.test(node.childForFieldName('function')?.text ?? '')) return undefined;
+  let statement = cmp.parent;
+  while (statement?.type === 'parenthesized_expression') statement = statement.parent;
+  const failing = statement?.type === 'if_statement' && statement.childForFieldName('condition') && unparen(statement.childForFieldName('condition')!).id === cmp.id;
+  if (!failing && statement?.type !== 'assert_statement') return undefined;
+  if (failing && !onlyFails(statement!.childForFieldName('consequence'))) return undefined;
+  const fn = nearestDef(node);
+  const num = (n: Node): number | undefined => {
+    const u = unparen(n);
+    const param = u.type === 'identifier' && fn ? parameterDefault(fn, u.text) : undefined;
+    if (param) return passedByCaller(ctx, fn!, u.text) ? undefined : numberValue(param, ctx);
+    return numberValue(u, ctx);
+  };
+  const factor = vacuousDifferenceBound(cmp, !!failing, num);
+  if (factor === undefined) return undefined;
+  const bound = `the difference of two numbers is never more than the sum of their magnitudes, and this bound is at least ${factor === 1 ? 'that sum' : `${factor} times that sum`}`;
+  return { node: statement!, excuse: `${bound}, so ${failing ? 'the failure is never raised' : 'the condition always holds'} and any two values pass; use a small relative tolerance (\`1e-9\`)` };
+}
+
+/** A block that only fails: `raise ...`, `pytest.fail(...)`, `self.fail(...)` (comments and a docstring aside). */
+function onlyFails(block: Node | null): boolean {
+  const stmts = block?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  return stmts.length > 0 && stmts.every((s) => s.type === 'raise_statement' || (s.type === 'expression_statement' && s.namedChild(0)?.type === 'call' && /(^|\.)fail$/.test(s.namedChild(0)!.childForFieldName('function')?.text ?? '')));
+}
+
+/** The default value of parameter `name` of `fn`, if it has one. */
+function parameterDefault(fn: Node, name: string): Node | undefined {
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) return p.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+/** Some call in this file passes `param` to `fn`, by keyword (`assert_close(x, y, rel=1e-6)`) or by position. */
+function passedByCaller(ctx: RuleContext, fn: Node, param: string): boolean {
+  const name = functionName(fn);
+  const params = parameterNames(fn).filter((p) => p !== 'self' && p !== 'cls');
+  const at = params.indexOf(param);
+  return ctx.root.descendantsOfType('call').some((c) => {
+    if (!c || calleeLastName(c) !== name) return false;
+    const args = callArguments(c);
+    return args.keywords.has(param) || args.hasSplat || args.positional.length > at;
+  });
+}
+
 /** The value of `NAME = value` at module level when that is the only binding of `NAME` in the file (and no string names it). */
 function moduleConstant(ctx: RuleContext, name: string): Node | undefined {
   let value: Node | undefined;
@@ -1932,10 +1989,16 @@ export const vacuousAssertion: Rule = {
           const constants = new ConstantNames(ctx, literal);
           const tolMentioned = /inf|rel|rtol|abs|atol|delta|places/i.test(ctx.source);
           const mocksConfigured = ctx.source.includes('return_value');
+          const differencesBounded = /\babs\s*\(/.test(ctx.source);
 
           // Assertions and calls in document order (as listeners on both types would see them), from the tree's type index.
           for (const node of ctx.root.descendantsOfType(['assert_statement', 'call'])) {
             if (!node) continue;
+            const bounded = differencesBounded && node.type === 'call' ? boundedDifferenceCheck(node, ctx) : undefined;
+            if (bounded) {
+              judge.collect(bounded.node, 'or-true', undefined, undefined, bounded.excuse);
+              continue;
+            }
             const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies) ?? (comparedWithAnything(node, ctx.names) ? 'matches-any' : undefined);
             const tolerance = kind || !tolMentioned ? undefined : looseTolerance(node, ctx);
             if (kind) judge.collect(node, kind);
