@@ -24,7 +24,7 @@ import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunc
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { assertionsIn, bindsInFunction, calleeLastName, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleConstant, nameUse, quoteReason, SKIP_WORDS, skipSiteOf } from './helpers';
+import { assertionsIn, bindsInFunction, calleeLastName, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleConstant, nameUse, quoteReason, SKIP_WORDS, skipSiteOf, versionTruth } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -237,8 +237,8 @@ export const unreachableAssertion: Rule = {
       why:
         'A `return` at the top of a test makes it pass without running a single check; an unconditional `pytest.skip()` ' +
         'or `self.skipTest()` turns a failing test into a skipped one. The assertions are still in the file, so the test ' +
-        'looks intact in review, but the run no longer executes them. The same holds for assertions moved under `if False:` / `if 0:` / `while False:` (or `if CHECK:` with a module flag `CHECK = False` nothing else sets), ' +
-        'into a loop over an empty literal, into a nested function the test never calls (or only returns: the runner ignores what a test returns), or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it), ' +
+        'looks intact in review, but the run no longer executes them. The same holds for assertions moved under `if False:` / `if 0:` / `while False:` (or `if CHECK:` with a module flag `CHECK = False` nothing else sets, or a version condition no Python 3 meets, `if sys.version_info < (3, 0):`), ' +
+        'into a loop over an empty literal or a slice that keeps nothing (`CASES[:0]`), into a nested function the test never calls (or only returns: the runner ignores what a test returns), or into a test whose `@pytest.mark.parametrize` list is empty (pytest skips it), ' +
         'also when the list is a name bound only to `[]` (`CASES = []`), emptied by its last module-level binding (`CASES = CASES[:0]`), or a comprehension that keeps nothing (`[c for c in CASES if False]`); ' +
         'likewise for a loop over a table bound only to an empty literal (a module\'s `SAMPLES = {}`, a test\'s `cases = []  # filled in CI`; `info` when the literal keeps its entries as comments, cases parked in plain sight), a generator expression of checks nothing iterates (`checks = (self.assertEqual(...) for ...)` with only `assertIsNotNone(checks)` after it) and a lambda nothing calls (`verify = lambda: self.assertEqual(...)`, then `assertTrue(callable(verify))`). ' +
         'A test that returns whenever its result is truthy (`out = f(x)`, `if out: return`, then `assert out == expected`) checks the result only when the code produced nothing. ' +
@@ -505,6 +505,12 @@ function isEmptyIterable(node: Node | null | undefined): boolean {
     const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
     return args.length === 1 && literalTruth(args[0]) === false;
   }
+  // `CASES[:0]`, `CASES[0:0]`: a slice that keeps nothing, whatever it slices.
+  if (n.type === 'subscript') {
+    const slices = n.namedChildren.slice(1).filter((c) => c.type !== 'comment');
+    const only = slices.length === 1 && slices[0]!.type === 'slice' ? slices[0]! : undefined;
+    return !!only && /^(0\s*)?:\s*0\s*(:.*)?$/.test(only.text);
+  }
   return false;
 }
 
@@ -627,7 +633,8 @@ function isReferenced(name: string, root: Node, def: Node): boolean {
 function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
   const out: DeadRegion[] = [];
   // A condition that is a literal, or a module name only ever bound to one (`CHECK_VALUES = False`, then `if CHECK_VALUES:`).
-  const isFalse = (cond: Node | null) => constantTruth(cond, ctx.root, ctx.source, ctx) === false;
+  // Also a version condition no Python 3 meets (`if sys.version_info < (3, 0):`).
+  const isFalse = (cond: Node | null) => constantTruth(cond, ctx.root, ctx.source, ctx) === false || (!!cond && versionTruth(cond, ctx) === false);
   // Most tests hold none of these: an indexed lookup of the candidate statements spares walking every test body.
   const candidates = body.descendantsOfType(DEAD_REGION_HOLDERS);
   const deferred = (n: Node) => n.type === 'generator_expression' || n.type === 'lambda';
@@ -638,7 +645,7 @@ function deadRegions(body: Node, ctx: RuleContext): DeadRegion[] {
       const cond = n.childForFieldName('condition');
       if (isFalse(cond)) {
         const block = n.childForFieldName(n.type === 'if_statement' ? 'consequence' : 'body');
-        const named = literalTruth(cond) === undefined ? ` (\`${unparen(cond!).text.replace(/^not\s+/, '')}\` is only ever bound to a constant)` : '';
+        const named = literalTruth(cond) !== undefined ? '' : versionTruth(cond!, ctx) === false ? ' (no Python 3 meets that condition)' : ` (\`${unparen(cond!).text.replace(/^not\s+/, '')}\` is only ever bound to a constant)`;
         if (block) out.push({ holder: n, blocks: [block], display: `\`${n.type === 'if_statement' ? 'if' : 'while'} ${cond!.text}:\`${named}` });
       }
     } else if (n.type === 'for_statement' && isEmptyLoopSource(n.childForFieldName('right'), ctx)) {

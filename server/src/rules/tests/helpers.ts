@@ -1641,7 +1641,7 @@ export function versionTruth(cond: Node, ctx: MarkContext): boolean | undefined 
   if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return undefined;
   let [left, right] = c.namedChildren as [Node, Node];
   let op = comparisonOperator(c);
-  const flipped: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+  const flipped: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
   let range = versionRange(left, ctx);
   if (!range) {
     range = versionRange(right, ctx);
@@ -1656,6 +1656,11 @@ export function versionTruth(cond: Node, ctx: MarkContext): boolean | undefined 
   const bound = items.map((x) => Number(x.text));
   // `sys.version_info`'s fourth part is the release level, a string: no integer tuple reaches it without a TypeError.
   if (bound.length > 3 && range.ends[0].length > 3) return undefined;
+  // `==` / `!=` decide only for a bound outside the range (`sys.version_info[0] == 2`).
+  if (op === '==' || op === '!=') {
+    const outside = compareVersions('<', bound, range.ends[0]) || compareVersions('>', bound, range.ends[1]);
+    return outside ? op === '!=' : undefined;
+  }
   // The oldest and the newest version: a comparison is monotonic in the version, so what both ends answer, all do.
   const [low, high] = range.ends.map((end) => compareVersions(op, end, bound));
   return low !== undefined && low === high ? low : undefined;
@@ -1681,7 +1686,7 @@ function compareVersions(op: string, a: readonly number[], b: readonly number[])
 /**
  * The oldest and the newest value of a version expression on Python 3.0 to 3.99: `sys.version_info` (a 5-tuple,
  * whose release level never decides against an integer tuple of at most three parts), `sys.version_info[:2]`,
- * `sys.version_info[0]`, `sys.version_info.major` (through imports).
+ * `sys.version_info[0]`, `sys.version_info.major` (through imports); also `sys.maxsize` on 32- and 64-bit builds.
  */
 function versionRange(node: Node, ctx: MarkContext): { ends: [number[], number[]]; tuple: boolean } | undefined {
   let n = unparen(node);
@@ -1703,6 +1708,9 @@ function versionRange(node: Node, ctx: MarkContext): { ends: [number[], number[]
     ends = [[3], [3]];
     tuple = false;
     n = unparen(n.childForFieldName('object')!);
+  } else if ((ctx.names.qualify(n) ?? dottedName(n)) === 'sys.maxsize') {
+    // 2**31 - 1 on 32-bit builds, 2**63 - 1 on 64-bit ones: `sys.maxsize > 0` holds on every interpreter.
+    return { ends: [[2 ** 31 - 1], [2 ** 63 - 1]], tuple: false };
   }
   if ((ctx.names.qualify(n) ?? dottedName(n)) !== 'sys.version_info') return undefined;
   return { ends, tuple };
