@@ -752,6 +752,22 @@ function sameText(x: string, y: string): boolean {
 const KNOWN_ASSERTS = new Set([...TRUE_ASSERTS, ...FALSE_ASSERTS, ...EQUAL_ASSERTS, 'assertIsNone', 'assertIsInstance', 'assertIn']);
 
 /**
+ * A project's own equality assertion, by its words: `assert_balances_match`, `assertSameTree`, `assert_json_equal`
+ * (starts with `assert`, says equal/match/same/close, and not `not`/`differ`/`raises`).
+ */
+function isEqualityAssertionName(name: string): boolean {
+  if (!/^assert/i.test(name)) return false;
+  const words = identifierWords(name);
+  // Not `assert_eq`: dask's computes both sides and checks their metadata, so `assert_eq(x, x)` checks the collection.
+  return words[0] === 'assert' && words.some((w) => /^(equal|equals|match|matches|same|close|identical|equivalent)$/.test(w)) && !words.some((w) => /^(not|no|differ\w*|unequal|raises?|warns?|never)$/.test(w));
+}
+
+/** An assertion that compares its first two arguments for equality: unittest's, numpy's, and the project's own by name. */
+function isEqualityAssertion(name: string): boolean {
+  return EQUAL_ASSERTS.has(name) || isEqualityAssertionName(name);
+}
+
+/**
  * Names that some assignment in the file binds to a known assertion (`check = self.assertTrue`,
  * `check = getattr(self, "assertTrue")`): every alias `localAliasTarget` finds for one is among them.
  */
@@ -787,12 +803,15 @@ export function vacuousAssertionCall(call: Node, names?: NameResolver, aliases?:
   // A method call is an assertion by its own name alone (what `calleeLastName` gives for it).
   if (fn?.type === 'attribute') return vacuousAssertionArguments(call, fn.childForFieldName('attribute')?.text ?? '');
   let name = calleeLastName(call);
+  // The project's own equality assertion, whatever module defines it (`assert_balances_match(got, got)`).
+  if (fn?.type === 'identifier' && isEqualityAssertionName(fn.text)) return argumentsLookVacuous(call) ? vacuousAssertionArguments(call, fn.text) : undefined;
   if (!KNOWN_ASSERTS.has(name) && fn?.type === 'identifier') {
     // A bare name may be an alias of an assertion (`effectiveCalleeName`) when its arguments look vacuous.
     // Both tests are pure: the cheaper goes first (most bare names resolve to a builtin or an import).
     const q = names?.lookup(fn.text);
     if (q !== undefined) {
-      if (!KNOWN_ASSERTS.has(q.slice(q.lastIndexOf('.') + 1)) || !argumentsLookVacuous(call)) return undefined;
+      const last = q.slice(q.lastIndexOf('.') + 1);
+      if ((!KNOWN_ASSERTS.has(last) && !isEqualityAssertionName(last)) || !argumentsLookVacuous(call)) return undefined;
     } else if ((aliases && !aliases().has(fn.text)) || !argumentsLookVacuous(call)) return undefined; // unresolved: known only through a local alias
     name = effectiveCalleeName(call, names);
   }
@@ -828,7 +847,7 @@ function assertionArguments(call: Node): { first?: Node; second?: Node } | undef
 
 /** The vacuity of a call of the assertion `name` (its last name as `vacuousAssertionCall` determines it). */
 export function vacuousAssertionArguments(call: Node, name: string): VacuousKind | undefined {
-  if (!KNOWN_ASSERTS.has(name)) return undefined;
+  if (!KNOWN_ASSERTS.has(name) && !isEqualityAssertionName(name)) return undefined;
   const args = assertionArguments(call);
   if (!args) return undefined;
   const first = args.first;
@@ -852,7 +871,7 @@ export function vacuousAssertionArguments(call: Node, name: string): VacuousKind
     return undefined;
   }
   if (name === 'assertIsNone') return first && unparen(first).type === 'none' ? 'constant' : undefined;
-  if (EQUAL_ASSERTS.has(name)) {
+  if (isEqualityAssertion(name)) {
     const second = args.second;
     if (!first || !second) return undefined;
     // The structural test first: most compared values are calls, which never need their text compared.
