@@ -6,7 +6,7 @@
  *
  * Only the direct call of the patched attribute, made while the patch is in effect, whose result is
  * compared (`==`, `pytest.approx`, `assertEqual`/`assertAlmostEqual`) with the canned value (the same
- * literal or name, or the mock's `return_value`). Calling another function that uses the patched one,
+ * literal or name, a value type built from literals such as `Decimal("79.63")`, or the mock's `return_value`). Calling another function that uses the patched one,
  * checking the mock's calls, a spy (`wraps=`), a name imported before the patch (`from geo.dist import
  * haversine` keeps the original), stdlib targets (a mocking library's own tests check that its patch took
  * effect on `os.getcwd`) and objects of the test file itself are left alone.
@@ -72,9 +72,18 @@ function normalised(n: Node): string {
   return unparen(n).text.replace(/\s+/g, '');
 }
 
-/** A value compared by its text: a literal, a display of literals, or a plain name or attribute chain. */
+/**
+ * A value compared by its text: a literal, a display of literals, a plain name or attribute chain, or a value type
+ * built from literals (`Decimal("79.63")`, `date(2024, 1, 31)`: at least one argument, none of them a call).
+ */
 function comparableByText(n: Node): boolean {
   const u = unparen(n);
+  if (u.type === 'call') {
+    const callee = u.childForFieldName('function');
+    const args = u.childForFieldName('arguments');
+    const given = args?.type === 'argument_list' ? args.namedChildren.filter((c) => c.type !== 'comment') : [];
+    return (callee?.type === 'identifier' || callee?.type === 'attribute') && given.length > 0 && given.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && comparableByText(a) && unparen(a).type !== 'call');
+  }
   let ok = true;
   const check = (x: Node): void => {
     if (!ok) return;
