@@ -92,6 +92,33 @@ function isFailureCode(n: Node, names: NameResolver): boolean {
   return FAILURE_CODE_NAME.test(o.text) || (o.type === 'integer' && !isSuccessLiteral(o, names) && !/^0*5$/.test(o.text));
 }
 
+/**
+ * A set of accepted statuses that holds a failure code: a literal list, tuple or set (`[0, 1]`), a `range` that
+ * reaches 1 (`range(6)`), either through `tuple(...)`/`list(...)`/`set(...)`, a concatenation, or a module constant
+ * bound once to one of those (`PYTEST_OK = tuple(range(6))`).
+ */
+function acceptsFailureCode(node: Node, root: Node, names: NameResolver, depth = 0): boolean {
+  const c = unparen(node);
+  if (depth > 4) return false;
+  if (c.type === 'list' || c.type === 'tuple' || c.type === 'set') return c.namedChildren.some((x) => isFailureCode(x, names));
+  if (c.type === 'binary_operator' && c.child(1)?.type === '+') return [c.childForFieldName('left'), c.childForFieldName('right')].some((x) => !!x && acceptsFailureCode(x, root, names, depth + 1));
+  if (c.type === 'identifier') {
+    const bound = moduleAssignments(root).get(c.text);
+    const value = bound?.length === 1 ? bound[0]! : null;
+    return !!value && acceptsFailureCode(value, root, names, depth + 1);
+  }
+  if (c.type !== 'call') return false;
+  const callee = c.childForFieldName('function')?.text;
+  const args = callArguments(c).positional;
+  if ((callee === 'tuple' || callee === 'list' || callee === 'set' || callee === 'frozenset') && args.length === 1) return acceptsFailureCode(args[0]!, root, names, depth + 1);
+  if (callee !== 'range') return false;
+  // `range(stop)` / `range(start, stop)` with written bounds: does it reach 1? Other forms count as accepting.
+  const bounds = args.map((a) => (unparen(a).type === 'integer' ? Number(unparen(a).text) : NaN));
+  if (bounds.length === 1 && !Number.isNaN(bounds[0]!)) return bounds[0]! > 1;
+  if (bounds.length === 2 && !bounds.some(Number.isNaN)) return bounds[0]! <= 1 && bounds[1]! > 1;
+  return true;
+}
+
 /** A `case` pattern that a failed run's status matches: `case ExitCode.TESTS_FAILED:`, `case 1 | 2:`. */
 function patternMatchesFailure(pattern: Node): boolean {
   let found = false;
@@ -411,7 +438,7 @@ export const exitStatusOverride: Rule = {
         '`if rc in (0, 1): sys.exit(0)`, `case ExitCode.TESTS_FAILED: sys.exit(0)` in `match pytest.main():`,',
         '`if rc == 1: return 0` in a function whose result is the status: it returns the status elsewhere (`return int(rc)`) or the file exits with it,',
         '`sys.exit(0 if rc == 1 else rc)`, or any mapping that is 0 for status 1 but not for every status: `{1: 0}.get(rc, rc)`,',
-        '`max(0, rc - 1)`, `0 if rc <= 1 else rc`, `int(proc.returncode > 1)`; nox\'s `session.run("pytest", success_codes=[0, 1])`).',
+        '`max(0, rc - 1)`, `0 if rc <= 1 else rc`, `int(proc.returncode > 1)`; nox\'s `session.run("pytest", success_codes=[0, 1])`, also a `range` reaching 1 or a module constant holding one, `PYTEST_OK = tuple(range(6))`, reported at the `session.run` call).',
         'A `unittest.TestProgram` subclass whose `runTests()` calls `super().runTests()` with `self.exit = False` and then exits 0 is such a script too.',
         'This is reported in any file, tests included.',
         '',
@@ -637,10 +664,10 @@ function statusListeners(ctx: RuleContext): Listeners {
     const codes = args.keywords.get('success_codes');
     if (!codes || !args.positional.some((a) => TEST_COMMAND.test(stringValue(a) ?? ''))) return;
     const c = unparen(codes);
-    const accepted = ['list', 'tuple', 'set'].includes(c.type) ? c.namedChildren.some((x) => isFailureCode(x, names)) : c.type === 'call' && c.childForFieldName('function')?.text === 'range';
-    if (!accepted || isUnderMainGuard(node)) return;
+    if (!acceptsFailureCode(c, ctx.root, names) || isUnderMainGuard(node)) return;
     ctx.report({
-      node: codes.parent ?? codes,
+      // The whole call: a session's test command is the statement a reviewer reads (`success_codes=` may sit lines below).
+      node,
       message: `\`success_codes=${c.text.replace(/\s+/g, ' ')}\` ${where(node)} accepts the status of a failed test run as success: the session passes even when tests fail.`,
       severity: roleSeverity('error'),
     });
