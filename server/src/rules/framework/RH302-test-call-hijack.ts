@@ -66,7 +66,7 @@ import { hooksBoundElsewhere } from './bound-hooks';
 import { isTestCaseSubclassParameter } from './subclass-hooks';
 import { mayNeuterTests, neuteredTests } from './neutered-tests';
 import { mayStripAssertions, strippedAssertionRuns } from './stripped-assertions';
-import { onlyCoroutineGates, unrunCoroutineCalls } from './unawaited-tests';
+import { closedUnrun, onlyCoroutineGates, unrunCoroutineCalls } from './unawaited-tests';
 import { builtStrings } from '../equality/helpers';
 
 const RUN_HOOKS = new Set(['pytest_pyfunc_call', 'pytest_runtest_protocol', 'pytest_runtest_call', 'pytest_runtestloop']);
@@ -225,7 +225,7 @@ export const testCallHijack: Rule = {
         'On the unittest side, a `TestCase.run` that never calls the test method (also through a helper method that only records a success), that runs it on one branch only and records `addSuccess` on a branch that does not (`if available: return super().run(result)`, then `result.addSuccess(self)`: whatever the guard, the unrun test passes), runs it (also straight from `getattr(self, self._testMethodName)()`) inside a `try` whose `except Exception: pass` (or `except NotImplementedError: pass`) drops the failure and then records a success (also in a helper it hands the test method to), or runs it and then empties `result.failures`, a ' +
         'a `TestCase.run` / `__call__` that runs the test only into a result it makes itself and never reads (`scratch = unittest.TestResult(); super().run(scratch)`, also `self.defaultTestResult()` or a result subclass) and records `result.addSuccess(self)` on the real one (an error in a base class of a test module too: it reroutes every test of its subclasses), ' +
         '`TextTestRunner.run` (or a subclass\'s `run`) that returns an empty result, ' +
-        'a `_callTestMethod` replaced by a wrapper that runs the original inside a `try` whose `except self.failureException: pass` drops the failure, `addFailure` rebound to `addSuccess` or `addExpectedFailure` (also on the result a `TestCase.run` override is handed, `result.addFailure = result.addExpectedFailure`; in a base class of a test module that rewires every test of its subclasses, so it is an error there too; also through a named lambda or `functools.partialmethod`, an alias such as a parameter default `_ok=TestResult.addSuccess`, in a `setattr` loop over the method names or names built from literals, a function made by a factory of the file (`setattr(TestResult, "add" + kind, _soft(kind))` where `_soft` returns a nested def), bound in a result class body, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True` or an always-true expression (`... or True`; also `wasSuccessful = lambda self: True` in a result subclass handed to `TextTestRunner(resultclass=...)`), or a runner script that empties ' +
+        'a `_callTestMethod` override that makes each async test\'s coroutine and closes it unawaited (`coro = method(); coro.close()`, reported at the `close()`), a `_callTestMethod` replaced by a wrapper that runs the original inside a `try` whose `except self.failureException: pass` drops the failure, `addFailure` rebound to `addSuccess` or `addExpectedFailure` (also on the result a `TestCase.run` override is handed, `result.addFailure = result.addExpectedFailure`; in a base class of a test module that rewires every test of its subclasses, so it is an error there too; also through a named lambda or `functools.partialmethod`, an alias such as a parameter default `_ok=TestResult.addSuccess`, in a `setattr` loop over the method names or names built from literals, a function made by a factory of the file (`setattr(TestResult, "add" + kind, _soft(kind))` where `_soft` returns a nested def), bound in a result class body, or in a result class built with `type(...)`), an `addError` that returns early for some error types (`if isinstance(err[1], NotImplementedError): return`), `wasSuccessful` returning `True` or an always-true expression (`... or True`; also `wasSuccessful = lambda self: True` in a result subclass handed to `TextTestRunner(resultclass=...)`), or a runner script that empties ' +
         '`result.failures` / `result.errors` after the run make the runner report success; so does a Django runner ' +
         '(`DiscoverRunner` subclass) whose `suite_result` / `run_tests` returns `0`, or whose `run_suite` empties the result it returns; ' +
         'likewise these methods patched on `DiscoverRunner` itself with a function that returns `0` or a result without running the suite. ' +
@@ -723,7 +723,8 @@ function runsTestCall(fn: Node, originals: Set<string>, scope?: TestCaseScope, m
     if (TESTCASE_RUN_ATTRS.has(name) && receiver?.text === 'self' && name !== own) return true;
     if (name === '_callTestMethod') return true;
     if (looksUpTestMethod(name, args)) return true;
-    if (callee.type === 'identifier' && (originals.has(callee.text) || methods.has(callee.text))) return true;
+    // A coroutine test method called and closed unawaited never ran (`coro = method(); coro.close()`).
+    if (callee.type === 'identifier' && (originals.has(callee.text) || methods.has(callee.text))) return !closedUnrun(call, fn);
     const helper = receiver?.text === 'self' ? scope?.methods.get(name) : undefined;
     if (helper && scope?.testMethods.has(name)) return true;
     const handsMethod = args.some(holdsMethod);
@@ -1155,12 +1156,36 @@ function checkTestCaseClass(ctx: RuleContext, cls: Node, name: string): void {
       }
       continue;
     }
+    const closed = m === '_callTestMethod' ? closedTestCoroutine(def) : undefined;
     ctx.report({
-      node: nameNode,
-      message: `\`${name}.${m}()\` overrides unittest's \`TestCase.${m}\` without running the test method (no \`super().${m}(...)\`): the tests of this class never execute, and the runner sees no failure`,
+      node: closed ?? nameNode,
+      message: closed
+        ? `\`${name}.${m}()\` makes each async test's coroutine and closes it (\`${snippet(closed)}\`) without awaiting it: no test body runs, and the runner sees no failure`
+        : `\`${name}.${m}()\` overrides unittest's \`TestCase.${m}\` without running the test method (no \`super().${m}(...)\`): the tests of this class never execute, and the runner sees no failure`,
       severity: sev(ctx, def, 'error'),
     });
   }
+}
+
+/** In a `_callTestMethod(self, method)` override: the `.close()` call that discards the coroutine `method()` made. */
+function closedTestCoroutine(def: Node): Node | undefined {
+  const method = parameterNames(def)[1];
+  const body = def.childForFieldName('body');
+  if (!method || !body) return undefined;
+  let found: Node | undefined;
+  forEachInScope(body, (n) => {
+    if (found || n.type !== 'call' || n.childForFieldName('function')?.text !== method || !closedUnrun(n, body)) return !found;
+    const held = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left')?.text : undefined;
+    if (!held) found = n.parent?.parent ?? n;
+    else {
+      forEachInScope(body, (c) => {
+        if (!found && c.type === 'call' && c.childForFieldName('function')?.text.replace(/\s+/g, '') === `${held}.close`) found = c;
+        return !found;
+      });
+    }
+    return false;
+  });
+  return found;
 }
 
 function checkResultClass(ctx: RuleContext, cls: Node, name: string, defs: () => Map<string, Node[]>): void {

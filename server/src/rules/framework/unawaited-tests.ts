@@ -30,7 +30,15 @@ function closedAt(call: Node): boolean {
   return p?.type === 'attribute' && p.childForFieldName('attribute')?.text === 'close' && p.parent?.type === 'call';
 }
 
-/** `coro = func(**kwargs)` where every other mention of `coro` in the hook is `coro.close()` or `del coro`. */
+/** The coroutine a call makes is closed, never run: `func().close()`, or `coro = func()` then only `coro.close()`. */
+export function closedUnrun(call: Node, body: Node): boolean {
+  return closedAt(call) || closedOnly(call, body);
+}
+
+/**
+ * `coro = func(**kwargs)` where every other mention of `coro` in the hook is `coro.close()`, `del coro`, or a look at
+ * what it is (`asyncio.iscoroutine(coro)`).
+ */
 function closedOnly(call: Node, body: Node): boolean {
   const assign = call.parent;
   const left = assign?.type === 'assignment' && assign.childForFieldName('right')?.id === call.id ? assign.childForFieldName('left') : null;
@@ -42,6 +50,7 @@ function closedOnly(call: Node, body: Node): boolean {
     if (n.type !== 'identifier' || n.text !== left.text || n.id === left.id) return true;
     const p = n.parent;
     if (p?.type === 'attribute' && p.childForFieldName('object')?.id === n.id && p.childForFieldName('attribute')?.text === 'close' && p.parent?.type === 'call') closed = true;
+    else if (p?.type === 'argument_list' && COROUTINE_TEST.test(p.parent?.childForFieldName('function')?.text ?? '')) return true;
     else if (p?.type !== 'delete_statement') other = true;
     return !other;
   });
