@@ -150,6 +150,8 @@ export type ImportedFact =
   | { kind: 'constant'; literal: 'True' | 'False' | 'None' }
   | { kind: 'env-flag'; variable: string }
   | { kind: 'test-run-probe'; detail: string; call: boolean }
+  /** A function that returns its caller's function, module or file name (`sys._getframe(2).f_code.co_name`). */
+  | { kind: 'caller-name-function' }
   | { kind: 'always-true-function' }
   | { kind: 'refers-to'; qualified: string }
   | { kind: 'result-patching-function'; detail: string }

@@ -16,7 +16,9 @@
  * Scans of the environment's names for pytest's prefix count as reads of its variables, and so does a read by a loop
  * variable over a literal table of names that includes one of pytest's (`any(os.environ.get(k) for k in ("CI", "PYTEST_CURRENT_TEST"))`). A separate check:
  * `if isinstance(x, mock.Mock): return 200` (a test double recognised, a canned non-flag value returned) — warning.
- * Names and functions that hold a check (`IN_PYTEST = ...`, `def _under_test(): return ...`) count too.
+ * Names and functions that hold a check (`IN_PYTEST = ...`, `def _under_test(): return ...`) count too, and so does a helper
+ * of the file or of another module of the project that returns its caller's name (`caller = calling_function()`, then
+ * `caller.startswith("test_")`).
  */
 import {
   callArguments,
@@ -41,7 +43,9 @@ import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
   collectNamedProbes,
+  exportCallerNameFunctions,
   exportProbes,
+  importedCallerNameFunctions,
   importedProbes,
   frameworkModuleTableNames,
   comparisonOperator,
@@ -58,6 +62,7 @@ import {
   namedVariable,
   ProbeStrings,
   probesIn,
+  returnsCallerName,
   AWARENESS_WORDS,
   CAPTURE_WORDS,
   captureTableNames,
@@ -518,8 +523,11 @@ export const testEnvironmentDetection: Rule = {
     // source or in a string's value that its text lacks (`"py" "test"`, `"\x70ytest"`; see prefilter.ts).
     // A probe imported from another module of the project (`from ._env import under_test`) needs none of them.
     const source = ctx.source;
+    // Helpers that return their caller's name (`calling_function()`) are probes only where a test name is compared.
+    exportCallerNameFunctions(ctx);
+    const callerNameFunctions = importedCallerNameFunctions(ctx);
     const imported = importedProbes(ctx);
-    if (!imported) {
+    if (!imported && !callerNameFunctions) {
       if (!mentionsAwarenessWords(source) && !spelledByValue(ctx, AWARENESS_WORDS)) return {};
       if (!mentionedInFile(ctx, PYTEST_WORDS) && !mentionedInFile(ctx, CAPTURE_WORDS) && !(mentionedInFile(ctx, FRAME_WORDS) && mentionedInFile(ctx, TEST_TEXT))) return {};
     }
@@ -534,8 +542,8 @@ export const testEnvironmentDetection: Rule = {
       tables: () => (moduleTables ??= moduleBindings(ctx.root)),
       stubs: () => (stubs ??= constantFunctions(ctx.root)),
     };
-    // A caller-frame probe needs a frame, which starts at a frame call or an `f_back`.
-    let frames = false;
+    // A caller-frame probe needs a frame, which starts at a frame call or an `f_back` (or an imported caller-name helper).
+    let frames = !!callerNameFunctions;
     const noteFrame = (n: Node) => {
       if (!frames && isFrameRoot(n, ctx.names)) frames = true;
     };
@@ -563,19 +571,20 @@ export const testEnvironmentDetection: Rule = {
         // Names holding a pytest variable's name (`_MARK = "_".join([...])`): their reads count like the string.
         // And names holding a table of pytest's capture classes (`_STREAMS = frozenset({"CaptureIO", ...})`).
         const envNames = new Set([...testEnvVarNames(ctx.root), ...captureTableNames(ctx.root), ...frameworkModuleTableNames(ctx.root)]);
-        if (!strings.any(frames) && envNames.size === 0 && !imported) return;
+        if (!strings.any(frames) && envNames.size === 0 && !imported && !callerNameFunctions) return;
         const readsEnvName = envNames.size === 0 ? undefined : new RegExp(`\\b(?:${[...envNames].join('|')})\\b`);
         const scopes = new Map<number, FrameScope>();
         const frameScopeOf = (n: Node): FrameScope => {
           const fn = enclosingFunction(n);
           const body = fn?.childForFieldName('body') ?? ctx.root;
           let s = scopes.get(body.id);
-          if (!s) scopes.set(body.id, (s = new FrameScope(body, ctx.names)));
+          if (!s) scopes.set(body.id, (s = new FrameScope(body, ctx.names, undefined, (c) => returnsCallerName(c, ctx.names, callerNameFunctions))));
           return s;
         };
         // Only an expression around a probe string, or one that can use a name holding a probe, has a probe.
         const aroundString = (n: Node) => strings.within(n, frames) || (!!readsEnvName && readsEnvName.test(n.text));
         const named = collectNamedProbes(ctx.root, ctx.names, frameScopeOf, aroundString, imported);
+        named.callerNameFunctions = callerNameFunctions;
         exportProbes(ctx, named);
         const mayHold = hasNamedProbes(named) ? () => true : aroundString;
         const guards: Guard[] = [];

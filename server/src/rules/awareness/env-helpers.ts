@@ -161,7 +161,13 @@ export class FrameScope {
    * `seed`: names already bound on entry — a helper's parameter that receives a caller's namespace, or an
    * object's member written as `self.x` (a frame a method of the class stored on the object).
    */
-  constructor(private readonly body: Node, private readonly names: NameResolver, seed?: ReadonlyMap<string, FrameKind>) {
+  constructor(
+    private readonly body: Node,
+    private readonly names: NameResolver,
+    seed?: ReadonlyMap<string, FrameKind>,
+    /** Calls of helpers that return their caller's name (`caller = calling_function()`): their value is a name. */
+    private readonly callerNameCall?: (call: Node) => boolean,
+  ) {
     if (seed) for (const [name, kind] of seed) this.vars.set(name, kind);
     // A few passes reach a fixpoint for chains like `f = sys._getframe(); c = f.f_back; ns = c.f_locals`.
     for (let pass = 0; pass < 4; pass++) {
@@ -231,6 +237,7 @@ export class FrameScope {
           return this.vars.get(n.text);
         case 'call': {
           if (isOwnThreadFrame(n, this.names)) return 'own';
+          if (this.callerNameCall?.(n)) return 'name';
           const q = this.names.callee(n) ?? '';
           const args = callArguments(n);
           if (q === 'sys._getframe') {
@@ -1063,7 +1070,7 @@ export function probesIn(expr: Node, names: NameResolver, named: NamedProbes, fr
       return false;
     }
     // `_caller_module().startswith("test_")`: a helper of the file that returns the caller's function, module or file name.
-    if (!callerName && n.type === 'call' && returnsCallerName(n, names)) callerName = n;
+    if (!callerName && n.type === 'call' && returnsCallerName(n, names, named.callerNameFunctions)) callerName = n;
     if (n.type === 'string') {
       stringNodes.push(n);
       return false;
@@ -1129,11 +1136,16 @@ const callerNameHelpers = new WeakMap<Node, boolean>();
  * A call of a module-level function of the file whose returns are a caller's name (`return os.path.basename(info.filename)`
  * with `info = inspect.stack()[2]`, `return sys._getframe(2).f_code.co_name`), or built from one.
  */
-function returnsCallerName(call: Node, names: NameResolver): boolean {
+export function returnsCallerName(call: Node, names: NameResolver, imported?: ReadonlySet<string>): boolean {
   const f = call.childForFieldName('function');
   if (f?.type !== 'identifier') return false;
   const def = moduleFunctionNamed(call.tree.rootNode, f.text);
-  if (!def) return false;
+  if (!def) return !!imported?.has(f.text);
+  return definesCallerName(def, names);
+}
+
+/** A function whose returns are a caller's name, or built from one (see `returnsCallerName`). */
+function definesCallerName(def: Node, names: NameResolver): boolean {
   let known = callerNameHelpers.get(def);
   if (known !== undefined) return known;
   known = false;
@@ -1322,6 +1334,29 @@ export function importedProbes(ctx: Pick<RuleContext, 'root' | 'imported' | 'imp
 }
 
 /**
+ * Tells the modules that import them which module-level functions of this file return their caller's name
+ * (`def calling_function(): return sys._getframe(2).f_code.co_name`): a test-name comparison of what they return
+ * is a caller-frame probe there. Files without frame words export none.
+ */
+export function exportCallerNameFunctions(ctx: Pick<RuleContext, 'root' | 'source' | 'names' | 'exportFact'>): void {
+  if (!FRAME_WORDS.test(ctx.source)) return;
+  for (const stmt of ctx.root.namedChildren) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition' && definesCallerName(def, ctx.names)) ctx.exportFact(def.childForFieldName('name')?.text ?? '', { kind: 'caller-name-function' });
+  }
+}
+
+/** The local names of caller-name functions this file imports from the project (`from ._introspect import calling_function`). */
+export function importedCallerNameFunctions(ctx: Pick<RuleContext, 'root' | 'imported' | 'importedWith'>): Set<string> | undefined {
+  if (!ctx.importedWith('caller-name-function').length) return undefined;
+  const out = new Set<string>();
+  for (const stmt of ctx.root.descendantsOfType('import_from_statement')) {
+    for (const [local, qualified] of fromImports(stmt!)) if (ctx.imported(qualified)?.kind === 'caller-name-function') out.add(local);
+  }
+  return out.size ? out : undefined;
+}
+
+/**
  * Tells the modules that import them which module-level functions and names of this file are probes
  * (`def under_test(): return "pytest" in sys.modules`): the description without the name, for their messages.
  */
@@ -1441,6 +1476,8 @@ export interface NamedProbes {
   parametric: Map<string, { name: string; index: number }>;
   /** Probe names of another module read through its module (`settings.TESTING`), by qualified name → description. */
   qualified?: Map<string, string>;
+  /** Functions imported from another module of the project that return their caller's name (`from ._introspect import calling_function`). */
+  callerNameFunctions?: ReadonlySet<string>;
 }
 
 /**
