@@ -940,7 +940,21 @@ function inputGuard(node: Node, fn: Node | null, scope: Node): InputGuard {
   const result: InputGuard = { params: [], specialCases: false };
   if (!fn) return result;
   const params = new Set(parameterNames(fn).filter((p) => p !== 'self' && p !== 'cls'));
+  const own = new Set(params);
+  // Loop variables over the inputs are inputs too (`for row in rows:`, `any(... for c in row)`), when a property of
+  // theirs picks the skip (a missing element of a data list, `if a is None:`, stays a loop over data: quiet).
+  const loops = fn.descendantsOfType(['for_statement', 'for_in_clause']);
+  for (let pass = 0; pass < 3 && loops.length; pass++) {
+    for (const l of loops) {
+      const right = l?.childForFieldName('right');
+      const left = l?.childForFieldName('left');
+      if (!right || !left || !(right.type === 'identifier' ? params.has(right.text) : right.descendantsOfType('identifier').some((i) => !!i && params.has(i.text)))) continue;
+      for (const id of left.type === 'identifier' ? [left] : left.descendantsOfType('identifier')) if (id) params.add(id.text);
+    }
+  }
   const out = new Set<string>();
+  // An element of an input collection, read without calls (`c.tzinfo`, `row[0]`).
+  const readsElement = (n: Node) => n.descendantsOfType('call').length === 0 && (n.type === 'identifier' ? params.has(n.text) && !own.has(n.text) : n.descendantsOfType('identifier').some((i) => !!i && params.has(i.text) && !own.has(i.text)));
   const readsParam = (n: Node) => {
     let hit = n.type === 'identifier' && params.has(n.text);
     forEachDescendant(n, (c) => void (c.type === 'identifier' && params.has(c.text) && (hit = true)));
@@ -951,17 +965,27 @@ function inputGuard(node: Node, fn: Node | null, scope: Node): InputGuard {
     const cond = p.type === 'conditional_expression' ? p.namedChild(1) : p.childForFieldName('condition');
     if (!cond || (cond.startIndex <= node.startIndex && node.endIndex <= cond.endIndex)) continue;
     if (cond.type === 'identifier' && params.has(cond.text)) out.add(cond.text);
-    forEachDescendant(cond, (n) => void (n.type === 'identifier' && params.has(n.text) && out.add(n.text)));
+    // Names a comprehension of the condition binds (`c` in `any(... for c in row)`) are shown through what they iterate.
+    const local = new Set<string>();
+    for (const clause of cond.descendantsOfType('for_in_clause')) for (const id of clause?.childForFieldName('left')?.descendantsOfType('identifier') ?? []) if (id) local.add(id.text);
+    forEachDescendant(cond, (n) => void (n.type === 'identifier' && params.has(n.text) && !local.has(n.text) && out.add(n.text)));
     const comparisons = unparen(cond).type === 'comparison_operator' ? [unparen(cond)] : [];
     forEachDescendant(cond, (n) => void (n.type === 'comparison_operator' && comparisons.push(n)));
     for (const cmp of comparisons) {
       const op = comparisonOperator(cmp);
-      if (op === 'is' || op === 'is not') continue;
       const operands = cmp.namedChildren;
+      // `x is None` asks whether an input is missing; `c.tzinfo is not None` asks about a property of an element of
+      // one (an option read off a parameter, `item.config.getoption(...) is False`, is a switch, not the input).
+      if (op === 'is' || op === 'is not') {
+        if (operands.some((o) => (unparen(o).type === 'attribute' || unparen(o).type === 'subscript') && readsElement(o))) result.specialCases = true;
+        continue;
+      }
       if (operands.some((o) => readsParam(o)) && operands.every((o) => unparen(o).type !== 'none')) result.specialCases = true;
     }
+    // `isinstance(c, datetime)` for an element `c` of an input: the element's type picks the skip.
+    forEachDescendant(cond, (n) => void (n.type === 'call' && n.childForFieldName('function')?.text === 'isinstance' && callArguments(n).positional[0] && readsElement(callArguments(n).positional[0]!) && (result.specialCases = true)));
   }
-  result.params = [...out];
+  result.params = [...out].filter((name) => result.specialCases || own.has(name));
   return result;
 }
 
