@@ -468,6 +468,7 @@ export const exitStatusOverride: Rule = {
         'A final `sys.exit(0)` after the script leaves on a failed outcome (`if not result.wasSuccessful(): sys.exit(1)`, `if failed: raise SystemExit(1)` with `failed` computed from the result, `assert result.wasSuccessful()`, re-raising a caught SystemExit) — quiet; a branch on the outcome that only prints does not count. Forgiving only `ExitCode.NO_TESTS_COLLECTED` (`5`), or only statuses other than 1 (`if rc == ExitCode.INTERRUPTED: return 0`) — quiet. Re-running the failures and returning the new status, or a function that returns a verdict (`if rc == 1: return False` with `return rc == 0`) — quiet.',
         'In test modules (fake sessions in plugin tests) — `info`; but an atexit or excepthook callback that exits 0 is installed in the real test process, and keeps its severity there, as does `pytest.exit(..., returncode=0)`, which ends the real session (a test that expects it — `with pytest.raises(pytest.exit.Exception):`, `except Exit:` — is quiet).',
         '`atexit.register(os._exit, EXIT_OK)` with a name bound only to success literals (`EXIT_OK = 0`) is judged like the literal, and so is a parameter whose default is a success (`def ensure_clean_shutdown(code=0): atexit.register(os._exit, code)`); a name bound to anything else (`RC = compute()`, or rebound to `1`), or a parameter without a success default — quiet. A registered helper that passes a parameter on to its exit (`def _stop(code=0): ...; os._exit(code)`, as RH101\'s status-forwarding helpers) is judged with the arguments of the registration, or the default: `atexit.register(_stop)` is an `error`; `atexit.register(_stop, 1)`, a keyword argument, a method, or a helper exiting with a computed status or a module name some function rebinds (`global _STATUS`) — quiet.',
+        'A shutdown callback defined in the file (`def _shutdown(): ...; os._exit(0)`, registered by `atexit.register(self._shutdown)`) is reported at its exit, with the registration as related information; a registered exit function, lambda or decorator at the registration. ' +
         '`weakref.finalize(obj, os._exit, 0)` is judged like `atexit.register(os._exit, 0)`: the finalizer runs at interpreter shutdown at the latest. Finalizers that release resources (`weakref.finalize(self, shutil.rmtree, path)`) are quiet.',
         'nox sessions that accept only "no tests collected" (`success_codes=[0, 5]`), or a non-test tool\'s status (`session.run("ruff", ..., success_codes=[0, 1])`) — quiet.',
         'Runner scripts that launch the tests another way and use the status (`sys.exit(proc.wait())`, `sys.exit(os.waitstatus_to_exitcode(os.system(...)))`, `except CalledProcessError as exc: sys.exit(exc.returncode)`), and commands that install test tools (`pip install pytest`) — quiet.',
@@ -818,7 +819,7 @@ function statusListeners(ctx: RuleContext): Listeners {
         return t.length <= 60 ? t : `${t.slice(0, 57)}...`;
       };
       /** `callee` names the registered function when it is a def of this file. */
-      const report = (reg: CallbackRegistration, exits: ExitSite[], callee?: string) => {
+      const report = (reg: CallbackRegistration, exits: ExitSite[], callee?: string, def?: Node) => {
         if (reported.has(reg.at.id) || isUnderMainGuard(reg.at)) return;
         reported.add(reg.at.id);
         const os = exits.some((e) => e.kind === 'os._exit');
@@ -838,12 +839,19 @@ function statusListeners(ctx: RuleContext): Listeners {
           if (threadHook && !os) return; // SystemExit in a thread's excepthook only ends that thread
           message = `${registered} installs an excepthook${fn} that exits with status 0: an uncaught exception — a crash or a failed check — ends the run as a success.`;
         }
+        // A shutdown callback defined in this file is reported at its exit, the statement that forces the status (with
+        // the registration beside it); a registered exit function, a lambda, a decorator or an excepthook at the registration.
+        const inside = (outer: Node, n: Node) => outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
+        const at = def && reg.kind === 'atexit' && reg.at.type !== 'decorator' && exits[0] && inside(def, exits[0].node) && !inside(reg.at, exits[0].node) ? exits[0].node : reg.at;
         ctx.report({
-          node: reg.at,
+          node: at,
           message,
           // Not lowered in tests: unlike a fake session's status, the callback is installed in the real process.
           severity,
-          related: exits.filter((e) => e.node.id !== reg.at.id).map((e) => ({ node: e.node, message: `exits with status 0: \`${displayOf(e)}\`` })),
+          related: [
+            ...(at.id !== reg.at.id ? [{ node: reg.at, message: `registered here: ${registered}` }] : []),
+            ...exits.filter((e) => e.node.id !== at.id && e.node.id !== reg.at.id).map((e) => ({ node: e.node, message: `exits with status 0: \`${displayOf(e)}\`` })),
+          ],
         });
       };
       /**
@@ -871,8 +879,9 @@ function statusListeners(ctx: RuleContext): Listeners {
         const c = unparen(callback);
         if (c.type === 'lambda' || c.type === 'function_definition') {
           const exits = successExitsIn(c, names);
+          const own = exits.length > 0;
           if (c.type === 'function_definition' && !exits.length) exits.push(...forwardedSuccess(c, reg));
-          if (exits.length) report(reg, exits, c.type === 'function_definition' ? functionName(c) : undefined);
+          if (exits.length) report(reg, exits, c.type === 'function_definition' ? functionName(c) : undefined, c.type === 'function_definition' && own ? c : undefined);
           return;
         }
         if (reg.kind === 'atexit') {
@@ -890,8 +899,10 @@ function statusListeners(ctx: RuleContext): Listeners {
         defs ??= functionsByName(ctx.root);
         for (const def of defs.get(name) ?? []) {
           const exits = successExitsIn(def, names);
+          const own = exits.length > 0;
           if (!exits.length && c.type === 'identifier') exits.push(...forwardedSuccess(def, reg));
-          if (exits.length) report(reg, exits, name);
+          // A status the registration passes (`atexit.register(_leave, 0)`) is reported there.
+          if (exits.length) report(reg, exits, name, own ? def : undefined);
         }
       };
       for (const { callback, registration } of registry.direct) consider(callback, registration);
