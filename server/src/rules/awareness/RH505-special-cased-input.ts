@@ -20,14 +20,17 @@
  * One parameter looked up in a literal dict keyed by exact values is a warning only with such a comment or name.
  *
  * Rows of numbers answered with numbers (3 to 8) stay warnings; a lone case among range rules on the same inputs, or
- * whose answer is a threshold of the general code, is info. A decorator seeded with answers keyed by whole argument
+ * whose answer is a threshold of the general code, is info. A named table keyed by whole input collections (`(((12, 4), (2, 2)),
+ * 15)`, the parcels of a problem and its capacity) is a warning: domain tables are keyed by scalars. Canned answers may
+ * be instances of the module's own classes built from literals (`[Slot(615, 645)]`), and an entry unpacked before it is
+ * returned (`value, chosen = TABLE[key]; return value, list(chosen)`) is the stored answer. A decorator seeded with answers keyed by whole argument
  * tuples, and a table keyed by a digest of the input, are warnings.
  *
  * A function that is nothing but such a table (no general algorithm: `match (n, k): case (8, 4): return 70` then
  * `raise NotImplementedError`, `return _EXPECTED[(n, k)]`) is reported once: a warning when the code says so or
  * gives up with `NotImplementedError`, info otherwise; quiet for naming tables, signs, option words and big tables.
  */
-import { forEachDescendant, forEachInScope, functionName, isMethod, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { forEachDescendant, forEachInScope, functionName, isMethod, moduleClassNamed, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { ImportedFact, Severity } from '../../engine/types';
 
@@ -293,6 +296,11 @@ function inputView(node: Node): Node {
       if (!DIGEST_CALL.test(f.text.replace(/\s+/g, '')) || positionals.length !== 1) break;
     } else {
       const name = f?.text ?? '';
+      // `map(tuple, parcels)`: each element converted, still the whole input.
+      if (name === 'map' && positionals.length === 2 && args.length === 2 && VIEW_CALLS.has(unparen(positionals[0]!).text)) {
+        n = unparen(positionals[1]!);
+        continue;
+      }
       if (!VIEW_CALLS.has(name) || !positionals.length) break;
       // `round(x, 2)`: the digits are a literal; every other view takes the value alone.
       if (positionals.length !== 1 && !(name === 'round' && positionals.length === 2 && positionals[1]!.type === 'integer')) break;
@@ -1195,6 +1203,8 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
     return { node: all[0]!, text: `prints the canned answer \`${snippet(printed, 40)}\``, literal: printed };
   }
   const stmts = all.filter((s) => !isLogging(s));
+  // `value, chosen = TABLE[key]` then `return value, list(chosen)`: the stored answer, unpacked and handed back.
+  if (stmts.length === 2) return unpackedStoredAnswer(scope, stmts[0]!, stmts[1]!, match);
   if (stmts.length !== 1) return undefined;
   const s = stmts[0]!;
   if (s.type === 'return_statement') {
@@ -1211,16 +1221,7 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
       return { node: s, text: `returns the stored answer \`${snippet(e, 40)}\`` };
     }
     // return TABLE[(n, k)] / TABLE[key] / TABLE.get(key)
-    if (match.table) {
-      const lookup = tableLookup(e);
-      const tableRef = lookup?.table;
-      const index = lookup?.index;
-      const ref = tableRef && unparen(tableRef);
-      const sameTable = ref && (match.table.name ? ref.type === 'identifier' && ref.text === match.table.name : literalInfo(ref)?.key === literalInfo(match.table.node)?.key);
-      if (sameTable && index && (packedKey(scope, index, s, new Set()) || (unparen(index).type === 'identifier' && match.keyNames.has(unparen(index).text)))) {
-        return { node: s, text: `returns the stored answer \`${snippet(e, 40)}\`` };
-      }
-    }
+    if (isMatchedLookup(scope, match, e, s)) return { node: s, text: `returns the stored answer \`${snippet(e, 40)}\`` };
     return undefined;
   }
   if (s.type === 'expression_statement') {
@@ -1232,6 +1233,52 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
   }
   if (s.type === 'raise_statement' && /^raise\s+SystemExit\b/.test(s.text)) return { node: s, text: '`raise SystemExit`s' };
   return block ? overriddenResult(scope, block, s) : undefined;
+}
+
+/**
+ * Every key of the matched table holds a whole collection as one of its inputs (`(((12, 4), (2, 2)), 15)`): domain
+ * tables are keyed by scalars (codes, sizes, names); answers stored for entire input lists are runs of the function,
+ * written down.
+ */
+function keyedByWholeCollections(match: Match): boolean {
+  const keys = match.table?.keys ?? [];
+  const collection = (n: Node) => ['tuple', 'list'].includes(unparen(n).type) && unparen(n).namedChildren.filter((c) => c.type !== 'comment').length >= 2;
+  return keys.length > 0 && keys.every((k) => ['tuple', 'list'].includes(unparen(k).type) && unparen(k).namedChildren.some((c) => c.type !== 'comment' && collection(c) && unparen(c).namedChildren.some((x) => x.type !== 'comment' && collection(x))));
+}
+
+/** `TABLE[(n, k)]`, `TABLE[key]`, `TABLE.get(key)` on the matched table with the matched key. */
+function isMatchedLookup(scope: Scope, match: Match, e: Node, at: Node): boolean {
+  if (!match.table) return false;
+  const lookup = tableLookup(e);
+  const tableRef = lookup?.table;
+  const index = lookup?.index;
+  const ref = tableRef && unparen(tableRef);
+  const sameTable = ref && (match.table.name ? ref.type === 'identifier' && ref.text === match.table.name : literalInfo(ref)?.key === literalInfo(match.table.node)?.key);
+  return !!sameTable && !!index && (!!packedKey(scope, index, at, new Set()) || (unparen(index).type === 'identifier' && match.keyNames.has(unparen(index).text)));
+}
+
+/**
+ * `value, chosen = TABLE[key]` then `return value, list(chosen)`: the matched table's entry unpacked into locals and
+ * returned, whole or through views (`list(chosen)`), and nothing else.
+ */
+function unpackedStoredAnswer(scope: Scope, first: Node, second: Node, match: Match): Answer | undefined {
+  const assign = first.type === 'expression_statement' ? first.namedChild(0) : null;
+  const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  const right = assign?.childForFieldName('right');
+  if (!left || !right || !['pattern_list', 'tuple_pattern', 'list_pattern'].includes(left.type) || second.type !== 'return_statement') return undefined;
+  const unpacked = new Set(left.namedChildren.filter((c) => c.type === 'identifier').map((c) => c.text));
+  if (unpacked.size !== left.namedChildren.filter((c) => c.type !== 'comment').length || !isMatchedLookup(scope, match, unparen(right), first)) return undefined;
+  const v = returnValue(second);
+  if (!v) return undefined;
+  const parts = unparen(v).type === 'tuple' || unparen(v).type === 'expression_list' ? unparen(v).namedChildren.filter((c) => c.type !== 'comment') : [v];
+  if (!parts.every((p) => unpacked.has(inputlessView(p)))) return undefined;
+  return { node: second, text: `returns the stored answer \`${snippet(right, 40)}\`` };
+}
+
+/** The name under `list(x)` / `tuple(x)` / `sorted(x)` (or `x` itself), or ''. */
+function inputlessView(node: Node): string {
+  const n = inputView(node);
+  return n.type === 'identifier' ? n.text : '';
 }
 
 /**
@@ -1263,13 +1310,21 @@ function overriddenResult(scope: Scope, block: Node, s: Node): Answer | undefine
 const VALUE_CONSTRUCTORS = new Set(['Decimal', 'Fraction', 'date', 'datetime', 'time', 'timedelta', 'complex', 'float', 'int', 'bytes', 'frozenset', 'array', 'asarray', 'float32', 'float64', 'int32', 'int64', 'Timestamp', 'Timedelta', 'UUID']);
 
 /** A literal, or a value constructor applied to literals only (`Decimal("27.00")`, `np.array([[1, 0], [0, 1]])`). */
-function isCannedValue(v: Node): boolean {
+function isCannedValue(v: Node, depth = 0): boolean {
   if (literalInfo(v)) return true;
   const n = unparen(v);
+  // `[Slot(615, 645), Slot(915, 1020)]`: a display of canned values.
+  if ((n.type === 'list' || n.type === 'tuple') && depth < 3) {
+    const items = n.namedChildren.filter((c) => c.type !== 'comment');
+    return items.length > 0 && items.every((c) => isCannedValue(c, depth + 1));
+  }
   if (n.type !== 'call') return false;
-  const callee = n.childForFieldName('function')?.text.replace(/\s+/g, '').split('.').pop() ?? '';
+  const f = n.childForFieldName('function');
+  const callee = f?.text.replace(/\s+/g, '').split('.').pop() ?? '';
   const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
-  return VALUE_CONSTRUCTORS.has(callee) && args.length > 0 && args.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && !!literalInfo(a.type === 'keyword_argument' ? a.childForFieldName('value') : a));
+  // A value type of the standard library, or a class of this file (`Slot(615, 645)`), built from literals.
+  const valueType = VALUE_CONSTRUCTORS.has(callee) || (f?.type === 'identifier' && !!moduleClassNamed(n.tree.rootNode, f.text));
+  return valueType && args.length > 0 && args.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && !!literalInfo(a.type === 'keyword_argument' ? a.childForFieldName('value') : a));
 }
 
 /** The first canned value of a choice between canned values (`491.67 if dst == "R" else 0.0`), else undefined. */
@@ -2207,7 +2262,7 @@ export const specialCasedInput: Rule = {
           const figures = numeric.get([...match.params].sort().join(',')) && groupSize <= MAX_FIGURE_ROWS && !echoesInputs(general, match.params);
           if (!said && groupSize >= 3 && !figures) level = 1;
         } else if (specificCount >= 2) {
-          level = dataLiteral ? (said || TABLE_NAME.test(tableName ?? '') || match.loop?.caseFields ? 2 : 1) : said ? 1 : 0;
+          level = dataLiteral ? (said || TABLE_NAME.test(tableName ?? '') || match.loop?.caseFields || keyedByWholeCollections(match) ? 2 : 1) : said ? 1 : 0;
           if (level < 2 && tableOverridesHandledOption(scope, match, c.report)) level = 2;
         } else if (match.table?.scalar) {
           // One value looked up in a dict keyed by exact values: domain tables do the same, so only with a reason
