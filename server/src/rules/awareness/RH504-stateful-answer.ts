@@ -4,7 +4,7 @@
  * `Cls.n += 1` / `self.__class__.n`, a mutable default argument, a module-level dict, set or
  * `itertools.count()`, a closure's dict or namespace `state["n"] += 1`) and lets that state
  * pick between canned literal answers: `if _calls == 2: return 5` / `return 3`, `return [3, 5][n % 2]`,
- * `return {1: 3, 2: 5}[count]`. A test that calls twice with the same input then sees whatever each
+ * `return {1: 3, 2: 5}[count]`, also the module's constants in capitals bound once to literals (`return SHORT`). A test that calls twice with the same input then sees whatever each
  * assertion expects.
  *
  * The state must *count calls* (incremented, toggled, a first-call flag, a seen-set or per-input counter;
@@ -31,7 +31,7 @@
  * dict of answer sequences picked by key (`lagged = _SNAPSHOT.get(sku, ())`, then `lagged[idx]`) is a literal table.
  * Literal streams include `chain`/`repeat`/`islice` of literals and one stream per key of a module-level dict.
  */
-import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, moduleAssignments, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -1117,8 +1117,21 @@ function blockOutcome(block: Node | null | undefined): Outcome | undefined {
   }
   const v = returnValue(last);
   if (!v) return undefined;
-  const literal = literalInfo(v);
+  const literal = answerLiteral(v);
   return literal ? { node: v, literal } : { node: v, general: true };
+}
+
+/**
+ * The literal an answer is: written in place, or a module constant (`SHORT` with `SHORT = "insufficient"` bound once
+ * at module level, named in capitals): the canned answers of a toggle are often the module's status names.
+ */
+function answerLiteral(v: Node): ReturnType<typeof literalInfo> {
+  const literal = literalInfo(v);
+  if (literal) return literal;
+  const n = unparen(v);
+  if (n.type !== 'identifier' || !/^[A-Z][A-Z0-9_]*$/.test(n.text)) return undefined;
+  const bound = moduleAssignments(n.tree.rootNode).get(n.text);
+  return bound?.length === 1 ? literalInfo(bound[0]!) : undefined;
 }
 
 /** The literal a block assigns to `name` last, when the block is straight-line code. */
@@ -1129,7 +1142,7 @@ function assignedOutcome(block: Node | null | undefined, name: string): Outcome 
     const a = stmts[i]!.namedChild(0);
     if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) {
       const v = a.childForFieldName('right')!;
-      const literal = literalInfo(v);
+      const literal = answerLiteral(v);
       return literal ? { node: v, literal } : { node: v, general: true };
     }
   }
@@ -1144,7 +1157,7 @@ function assignedBefore(stmt: Node, name: string): Outcome | undefined {
     const a = s.namedChild(0);
     if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) {
       const v = a.childForFieldName('right')!;
-      const literal = literalInfo(v);
+      const literal = answerLiteral(v);
       return literal ? { node: v, literal } : { node: v, general: true };
     }
   }
@@ -1158,7 +1171,7 @@ function fallThrough(stmt: Node): Outcome | undefined {
     if (s.type === 'return_statement') {
       const v = returnValue(s);
       if (!v) return undefined;
-      const literal = literalInfo(v);
+      const literal = answerLiteral(v);
       return literal ? { node: v, literal } : { node: v, general: true };
     }
     if (!isSimpleStatement(s)) return { node: s, general: true };
