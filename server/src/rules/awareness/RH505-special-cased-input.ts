@@ -890,7 +890,8 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       const pb = isInput(scope, b, at);
       const [p, lit] = pa ? [pa, b] : pb ? [pb, a] : [undefined, undefined];
       if (p && lit) {
-        const info = literalInfo(lit);
+        // `start == date(2024, 12, 30)`: a value built from literals is as exact as a literal.
+        const info = literalInfo(lit) ?? (unparen(lit).type === 'call' && isCannedValue(lit) ? BUILT_VALUE : undefined);
         if (!info) {
           // `case["input"] == x` in a loop over a literal table of cases.
           if (addLoopMatch(scope, m, [p], lit, at)) continue;
@@ -1307,6 +1308,9 @@ function overriddenResult(scope: Scope, block: Node, s: Node): Answer | undefine
 }
 
 /** Value types whose constructor turns literals into a value: `Decimal("27.00")`, `date(2024, 2, 29)`, `np.array([1, 2])`. */
+/** What a value built from literals (`date(2024, 12, 30)`) counts as when matched: specific data. */
+const BUILT_VALUE = { kind: 'number', key: '', trivial: false } as const;
+
 const VALUE_CONSTRUCTORS = new Set(['Decimal', 'Fraction', 'date', 'datetime', 'time', 'timedelta', 'complex', 'float', 'int', 'bytes', 'frozenset', 'array', 'asarray', 'float32', 'float64', 'int32', 'int64', 'Timestamp', 'Timedelta', 'UUID']);
 
 /** A literal, or a value constructor applied to literals only (`Decimal("27.00")`, `np.array([[1, 0], [0, 1]])`). */
