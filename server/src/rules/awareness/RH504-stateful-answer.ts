@@ -41,6 +41,7 @@ import {
   inputParameters,
   intentIn,
   isInert,
+  isOptionLikeString,
   literalInfo,
   moduleBindings,
   noteAssignedNames,
@@ -681,6 +682,11 @@ class StatefulAnswerAnalysis {
     if (visit(cond)) forEachDescendant(cond, visit);
     if (periodic) return 'periodic';
     const c = unparen(cond);
+    // `calls > 1 and include_prerelease`: after the first call, when the other conditions hold too.
+    if (c.type === 'boolean_operator' && c.child(1)?.type === 'and') {
+      const parts = [c.childForFieldName('left'), c.childForFieldName('right')];
+      return parts.some((p) => p && this.countShape(p, key) === 'after-first') ? 'after-first' : undefined;
+    }
     if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return undefined;
     const [a, b] = c.namedChildren as [Node, Node];
     const op = operatorText(c, a, b);
@@ -1768,7 +1774,11 @@ export const statefulAnswer: Rule = {
         // schedules per host (`if _attempts[host] == 1: return 0.5`) are backoffs.
         const perInputCall = !!d.callNumber && !!general && nonTrivial.some((o) => o.literal!.kind === 'number' || o.literal!.kind === 'string') &&
           !SCHEDULE_NAME.test(`${name} ${d.state.key}`) && countsPerInput(fn, d.state, params);
-        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall || cannedFirstCalls ? 'warning' : 'info';
+        // `_seen[spec] += 1; if _seen[spec] > 1: return "1.5.0-rc.1"` ahead of the real answer: every call after the first
+        // with the same input gets a canned value; a status word (`"throttled"`) is a limiter's answer, data is not.
+        const perInputRepeat = d.shape === 'after-first' && !!general && !d.callNumber && nonTrivial.some((o) => o.literal!.kind === 'number' || (o.literal!.kind === 'string' && !isOptionLikeString(o.node))) &&
+          !SCHEDULE_NAME.test(`${name} ${d.state.key}`) && countsPerInput(fn, d.state, params);
+        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall || perInputRepeat || cannedFirstCalls ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
         const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : []), ...(scheduled ? schedules.get(d.state.key)!.answers : [])])].slice(0, 4).map((k) => `\`${k}\``);
