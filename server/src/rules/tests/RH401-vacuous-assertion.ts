@@ -65,6 +65,7 @@ import {
   isModuleLevel,
   isOrLink,
   isTestFunction,
+  isUnconditionalIn,
   knownAssertAliases,
   literalTruth,
   nameUse,
@@ -101,6 +102,9 @@ interface Vacuous {
    */
   configured?: boolean;
 }
+
+/** Assertion helpers by name: `assertRoundTrip`, `assert_valid_tree`, `check_result`, `verify_output`, `expect_equal`. */
+const ASSERTION_HELPER_NAME = /^_*(assert|check|verify|expect)(_|[A-Z]|$)/;
 
 /** Test names that say the test only checks that setup/construction/import works. */
 const SMOKE_WORDS = new Set(['init', 'setup', 'smoke', 'import', 'imports', 'create', 'creation', 'instantiate', 'instantiation', 'construct', 'construction', 'constructor', 'load', 'loads', 'fixture', 'fixtures', 'works', 'runs', 'starts', 'startup', 'sanity']);
@@ -662,6 +666,7 @@ class TestJudge {
     for (const v of vacuous) {
       let severity: Severity;
       let message: string;
+      let sharedHelper = false;
       const what = construct(v);
       // `self.assertIs(a, a)` in `test_assertIs`: a test of the assertion method itself, on arguments that must pass.
       if (v.kind !== 'or-true' && isTest && testsAssertionMethod(fn, v.node)) continue;
@@ -723,7 +728,13 @@ class TestJudge {
         // assertion helper on a given value (a fixture, a built input), not a result of the code under test.
         const warningsChecked = onlyCheck && isTest && failsOnWarnings(fn) && (namedFor(fn, (w) => WARNING_WORDS.test(w)) || !(operand && (resultWithItself || isResultOfImportedCall(operand, body, this.ctx.names))));
         const excuse = isTest && !onlyCheck && !viaAttribute && !warningsChecked ? excuseComment(v.node, this.ctx.source) : undefined;
-        if (onlyCheck && isTest && !viaAttribute && !(smokeIntent && RAISE_SMOKE_COMMENT.test(fn.text)) && !warningsChecked) {
+        // A shared assertion helper (`assertRoundTrip`, `check_result`) whose self-comparison runs on every call: every
+        // test that relies on it checks nothing there.
+        sharedHelper = !isTest && !viaAttribute && ASSERTION_HELPER_NAME.test(name) && isUnconditionalIn(v.node, body);
+        if (sharedHelper) {
+          severity = 'warning';
+          message = `${what} compares \`${operand?.text ?? 'an expression'}\` with ${aliasNote(v.node, operand)}, so it cannot fail, and it runs on every call of the assertion helper \`${name}()\`: the tests that rely on it check nothing there.`;
+        } else if (onlyCheck && isTest && !viaAttribute && !(smokeIntent && RAISE_SMOKE_COMMENT.test(fn.text)) && !warningsChecked) {
           severity = 'warning';
           message = `${what} compares \`${operand?.text ?? 'an expression'}\` with ${aliasNote(v.node, operand)}, so it cannot fail, and it is the only check in \`${name}()\`: the test no longer verifies anything.`;
         } else if (excuse) {
@@ -786,7 +797,7 @@ class TestJudge {
           }
         }
       }
-      if (!isTest && v.kind !== 'or-true' && v.kind !== 'infinite-tolerance' && severity === 'warning') severity = 'info';
+      if (!isTest && !sharedHelper && v.kind !== 'or-true' && v.kind !== 'infinite-tolerance' && severity === 'warning') severity = 'info';
       this.ctx.report({ node: v.node, message, severity, fix: v.kind === 'or-true' ? orTrueFix(v) : undefined });
     }
   }
@@ -1971,7 +1982,7 @@ export const vacuousAssertion: Rule = {
         '`all(...)` / `not any(...)` over a table that a loop, `.update`, `.append`, a subscript, `+=`, `global` or a string (a patch by name) may fill, or over a non-empty one, stays quiet; over a table bound once to an empty literal and only ever iterated it is a warning as the test\'s only check and `info` beside real checks.',
         'Ordinary finite tolerances, a tolerance constant bound more than once, `inf` as the compared value (`x == approx(math.inf)`), and tests of closeness checks themselves (test or class named for tolerance, infinity, `approx`, `isclose`: `test_inf_tolerance`) stay quiet.',
         'A project\'s own equality assertion, named for it (`assert_balances_match(got, got)`, `assertSameTree(t, t)`, `assert_json_equal`; not dask\'s `assert_eq`, which also checks the collection\'s metadata), given the same value twice is a self-comparison like `assertEqual(x, x)`. ' +
-        'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked. Except a roundtrip compared with its own second step made again (`decoded = codec.decode(blob); assert decoded == codec.decode(blob)` after `blob = codec.encode(value)`), never with `value`: a warning in a shared helper too, since every test that calls it checks nothing. One that also compares with the original, or in a function named for determinism or caching, or whose steps do not undo each other (and the function is not named for a roundtrip): quiet.',
+        'Vacuous assertions in helpers and conftest files are `info`; code under test is not checked. Except a self-comparison that runs on every call of a shared assertion helper (`assertRoundTrip`, `check_*`, `verify_*`), also through a pure normaliser of the file (`self.assertEqual(_normalise(decoded), _normalise(decoded))`): a warning, since every test that relies on it checks nothing there. Except a roundtrip compared with its own second step made again (`decoded = codec.decode(blob); assert decoded == codec.decode(blob)` after `blob = codec.encode(value)`), never with `value`: a warning in a shared helper too, since every test that calls it checks nothing. One that also compares with the original, or in a function named for determinism or caching, or whose steps do not undo each other (and the function is not named for a roundtrip): quiet.',
       ],
     },
   },

@@ -471,16 +471,59 @@ export function isPure(node: Node | null | undefined, depth = 0): boolean {
     case 'tuple':
       return n.namedChildren.every((c) => isPure(c, depth + 1));
     case 'call': {
-      // `sorted(x)`, `len(x)`: a builtin that computes its value from its arguments alone.
+      // `sorted(x)`, `len(x)`: a builtin that computes its value from its arguments alone; `_normalise(x)`: a function
+      // of this file that does too (see `isPureHelper`).
       const callee = n.childForFieldName('function');
       const args = n.childForFieldName('arguments');
-      if (callee?.type !== 'identifier' || !PURE_BUILTINS.has(callee.text) || args?.type !== 'argument_list') return false;
+      if (callee?.type !== 'identifier' || args?.type !== 'argument_list') return false;
+      if (!PURE_BUILTINS.has(callee.text) && !isPureHelper(n.tree.rootNode, callee.text)) return false;
       const given = args.namedChildren.filter((c) => c.type !== 'comment');
       return given.length > 0 && given.every((c) => isPure(c, depth + 1));
     }
     default:
       return false;
   }
+}
+
+/** Per module: which of its functions are pure helpers (see `isPureHelper`). */
+const pureHelpers = new WeakMap<Node, Map<string, boolean>>();
+
+/** Methods of builtin values that compute from the value alone (`value.encode()`, `d.items()`). */
+const PURE_METHODS = new Set(['encode', 'decode', 'items', 'keys', 'values', 'lower', 'upper', 'strip', 'lstrip', 'rstrip', 'split', 'join', 'replace', 'get', 'copy', 'startswith', 'endswith', 'casefold', 'format']);
+
+/**
+ * A module-level function of the file that computes its result from its arguments alone (a test's normaliser,
+ * `def _normalise(v): if isinstance(v, str): return v.encode() ...`): no `global`, `nonlocal`, `yield` or `await`,
+ * and every call is to a pure builtin, `isinstance`, itself, or a pure method of a builtin value. Two calls of it on
+ * the same names are the same value.
+ */
+function isPureHelper(root: Node, name: string): boolean {
+  let byName = pureHelpers.get(root);
+  if (!byName) pureHelpers.set(root, (byName = new Map()));
+  const known = byName.get(name);
+  if (known !== undefined) return known;
+  byName.set(name, false);
+  const def = root.namedChildren.map((s) => (s.type === 'decorated_definition' ? null : s)).find((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === name);
+  const body = def?.childForFieldName('body');
+  let pure = !!body && !/\b(global|nonlocal|yield|await)\b/.test(body.text);
+  if (pure && body) {
+    for (const call of body.descendantsOfType('call')) {
+      const f = call?.childForFieldName('function');
+      if (!f) continue;
+      // A method of a value, given literals only (`v.encode()`, `s.replace("-", "_")`) or called on a literal
+      // (`", ".join(parts)`): `codec.decode(blob)` hands a value to an object that may be the code under test.
+      const literalArgs = () => (call!.childForFieldName('arguments')?.namedChildren ?? []).every((a) => a.type === 'comment' || isLiteral(a));
+      const ok = f.type === 'identifier'
+        ? PURE_BUILTINS.has(f.text) || f.text === 'isinstance' || f.text === name
+        : f.type === 'attribute' && PURE_METHODS.has(f.childForFieldName('attribute')?.text ?? '') && (literalArgs() || unparen(f.childForFieldName('object')!).type === 'string');
+      if (!ok) {
+        pure = false;
+        break;
+      }
+    }
+  }
+  byName.set(name, pure);
+  return pure;
 }
 
 /** Builtins whose result depends only on the value of their arguments (a comparison of two such calls on the same names is reflexive). */
