@@ -349,6 +349,8 @@ export const alwaysTrueEquality: Rule = {
         const message =
           o.kind === 'type-check'
             ? `\`${o.cls}.${o.dunder}\` always answers \`True\`, so \`isinstance(x, ...)\`/\`issubclass(...)\` holds for anything: \`assert isinstance(result, ...)\` passes without checking what the code returned${context}.`
+            : o.kind === 'class-spoof'
+            ? `\`${o.cls}.__class__\` is a property that answers \`${o.claims}\`, so every \`${o.cls}\` passes \`isinstance(x, ${o.claims})\` whatever value it holds: \`assert isinstance(result, ${o.claims})\` passes without checking what the code returned${context}.`
             : `\`${o.cls}.__eq__\` is a ${o.kind === 'property-eq' ? 'property' : 'descriptor'} whose value is a function that always answers \`True\`: \`a == b\` calls it, so every \`==\` succeeds and \`assert result == expected\` passes without checking the value${context}.`;
         ctx.report({ node: o.node, message, severity: testSide || support ? 'info' : 'error' });
       }
@@ -458,6 +460,9 @@ export const alwaysTrueEquality: Rule = {
           if (ne) related.push({ node: ne.reportNode, message: `\`__ne__\` always returns \`${answerText(ne)}\` as well` });
           const fix = removalFix(o, ne, ctx.source);
           let node = decisiveReturn(o) ?? o.reportNode;
+          // `def __eq__(self, other): return not self.__ne__(other)` with an always-false `__ne__`: the constant is in
+          // `__ne__`, so that is where the finding points.
+          if (ne && /__ne__/.test(node.text)) node = decisiveReturn(ne) ?? ne.reportNode;
           const generator = generatingFunction(o);
           if (generator) {
             // A comparison built by a factory and installed from elsewhere (a metaclass or class decorator calling

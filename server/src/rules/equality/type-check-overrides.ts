@@ -15,13 +15,18 @@ export interface TypeCheckOverride {
   node: Node;
   cls: string;
   dunder: string;
-  kind: 'type-check' | 'property-eq' | 'descriptor-eq';
+  kind: 'type-check' | 'property-eq' | 'descriptor-eq' | 'class-spoof';
+  /** For `class-spoof`: the builtin type the instances claim to be. */
+  claims?: string;
 }
+
+/** Builtin value types an object can pretend to be through a `__class__` property. */
+const BUILTIN_TYPES = new Set(['int', 'float', 'complex', 'bool', 'str', 'bytes', 'bytearray', 'list', 'tuple', 'dict', 'set', 'frozenset']);
 
 const TYPE_CHECK_HOOKS = new Set(['__instancecheck__', '__subclasscheck__', '__subclasshook__']);
 
 export function mayOverrideTypeChecks(source: string): boolean {
-  return source.includes('check__') || source.includes('__subclasshook__') || /@property\s+def\s+__eq__|__eq__\s*=\s*\w+\(/.test(source);
+  return source.includes('check__') || source.includes('__subclasshook__') || source.includes('def __class__') || /@property\s+def\s+__eq__|__eq__\s*=\s*\w+\(/.test(source);
 }
 
 export function typeCheckOverrides(root: Node, names: NameResolver): TypeCheckOverride[] {
@@ -38,6 +43,11 @@ export function typeCheckOverrides(root: Node, names: NameResolver): TypeCheckOv
           out.push({ node: name, cls: clsName, dunder: name.text, kind: 'type-check' });
         } else if (name.text === '__eq__' && decoratorsOf(def).some((d) => isProperty(d, names)) && returnsAlwaysTrueFunction(def, names)) {
           out.push({ node: name, cls: clsName, dunder: '__eq__', kind: 'property-eq' });
+        } else if (name.text === '__class__' && decoratorsOf(def).some((d) => isProperty(d, names))) {
+          // `@property def __class__(self): return int`: every instance passes `isinstance(x, int)`. A proxy that
+          // forwards (`return self.__wrapped__.__class__`) answers with the wrapped object's real class.
+          const claims = constantBuiltinType(def);
+          if (claims) out.push({ node: name, cls: clsName, dunder: '__class__', kind: 'class-spoof', claims });
         }
         continue;
       }
@@ -57,6 +67,19 @@ export function typeCheckOverrides(root: Node, names: NameResolver): TypeCheckOv
     }
   }
   return out;
+}
+
+/** The builtin type every `return` of a getter names (`return int`), or undefined. */
+function constantBuiltinType(getter: Node): string | undefined {
+  const body = getter.childForFieldName('body');
+  const values = new Set<string>();
+  let other = false;
+  for (const r of body?.descendantsOfType('return_statement') ?? []) {
+    const v = r?.namedChildren.find((c) => c.type !== 'comment');
+    if (v?.type === 'identifier' && BUILTIN_TYPES.has(v.text)) values.add(v.text);
+    else other = true;
+  }
+  return !other && values.size === 1 ? [...values][0] : undefined;
 }
 
 /** Per file: its descriptor classes whose instances, as `__eq__`, always answer yes. */
