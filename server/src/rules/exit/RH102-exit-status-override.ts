@@ -28,7 +28,7 @@ import {
   type CallbackRegistration,
   type ExitSite,
 } from './helpers';
-import { ignoredRuns, mayRunTests, outcomeNames, RETURNING_RUNNERS, returnAsExit, statementOf, TEST_COMMAND, testRuns } from './runner';
+import { ignoredRuns, isProcessHelperCall, mayRunTests, outcomeNames, RETURNING_RUNNERS, returnAsExit, statementOf, TEST_COMMAND, testRuns } from './runner';
 
 
 const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
@@ -468,6 +468,7 @@ export const exitStatusOverride: Rule = {
         'A final `sys.exit(0)` after the script leaves on a failed outcome (`if not result.wasSuccessful(): sys.exit(1)`, `if failed: raise SystemExit(1)` with `failed` computed from the result, `assert result.wasSuccessful()`, re-raising a caught SystemExit) — quiet; a branch on the outcome that only prints does not count. Forgiving only `ExitCode.NO_TESTS_COLLECTED` (`5`), or only statuses other than 1 (`if rc == ExitCode.INTERRUPTED: return 0`) — quiet. Re-running the failures and returning the new status, or a function that returns a verdict (`if rc == 1: return False` with `return rc == 0`) — quiet.',
         'In test modules (fake sessions in plugin tests) — `info`; but an atexit or excepthook callback that exits 0 is installed in the real test process, and keeps its severity there, as does `pytest.exit(..., returncode=0)`, which ends the real session (a test that expects it — `with pytest.raises(pytest.exit.Exception):`, `except Exit:` — is quiet).',
         '`atexit.register(os._exit, EXIT_OK)` with a name bound only to success literals (`EXIT_OK = 0`) is judged like the literal, and so is a parameter whose default is a success (`def ensure_clean_shutdown(code=0): atexit.register(os._exit, code)`); a name bound to anything else (`RC = compute()`, or rebound to `1`), or a parameter without a success default — quiet. A registered helper that passes a parameter on to its exit (`def _stop(code=0): ...; os._exit(code)`, as RH101\'s status-forwarding helpers) is judged with the arguments of the registration, or the default: `atexit.register(_stop)` is an `error`; `atexit.register(_stop, 1)`, a keyword argument, a method, or a helper exiting with a computed status or a module name some function rebinds (`global _STATUS`) — quiet.',
+        'A runner script\'s status may be held in a local (`status = proc.returncode`, `tests.returncode or lint.returncode`) and the tests run through the file\'s own wrapper of `subprocess.run` (`def _run(cmd): proc = subprocess.run(cmd); return proc`): `if status: status = 0` is an error there too. ' +
         'A shutdown callback defined in the file (`def _shutdown(): ...; os._exit(0)`, registered by `atexit.register(self._shutdown)`) is reported at its exit, with the registration as related information; a registered exit function, lambda or decorator at the registration. ' +
         '`weakref.finalize(obj, os._exit, 0)` is judged like `atexit.register(os._exit, 0)`: the finalizer runs at interpreter shutdown at the latest. Finalizers that release resources (`weakref.finalize(self, shutil.rmtree, path)`) are quiet.',
         'nox sessions that accept only "no tests collected" (`success_codes=[0, 5]`), or a non-test tool\'s status (`session.run("ruff", ..., success_codes=[0, 1])`) — quiet.',
@@ -519,12 +520,24 @@ function reportForgivenFailures(ctx: RuleContext, call: Node, status: Set<string
   if (status.size === 0 && !matchesRun) return;
   const names = ctx.names;
   // `proc = subprocess.run(...)` holds a process whose status is `proc.returncode`; the others return the status.
-  const isStatus = holdsProcess
+  const isRunStatus = holdsProcess
     ? (n: Node) => {
       const o = unparen(n);
       return o.type === 'attribute' && o.childForFieldName('attribute')?.text === 'returncode' && status.has(o.childForFieldName('object')?.text ?? '');
     }
     : (n: Node) => unparen(n).type === 'identifier' && status.has(unparen(n).text);
+  // `status = proc.returncode` (or `tests.returncode or lint.returncode`) after the run: a local holding the status.
+  const derived = new Set<string>();
+  for (let s = start.nextNamedSibling; s; s = s.nextNamedSibling) {
+    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || status.has(left.text)) continue;
+    const r = unparen(right);
+    const parts = r.type === 'boolean_operator' && r.child(1)?.type === 'or' ? [r.childForFieldName('left')!, r.childForFieldName('right')!] : [r];
+    if (parts.some((p) => isRunStatus(p))) derived.add(left.text);
+  }
+  const isStatus = derived.size ? (n: Node) => isRunStatus(n) || (unparen(n).type === 'identifier' && derived.has(unparen(n).text)) : isRunStatus;
   const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;
   const report = (node: Node) =>
     ctx.report({
@@ -594,7 +607,7 @@ function reportRuns(ctx: RuleContext): void {
   for (const { call, how } of testRuns(ctx.root, ctx.names)) {
     const runner = ctx.names.callee(call) ?? '';
     if (how === 'holds' && (RETURNING_RUNNERS.has(runner) || runner === 'subprocess.call' || runner === 'os.system')) reportForgivenFailures(ctx, call, outcomeNames(call));
-    else if (how === 'holds' && runner === 'subprocess.run') reportForgivenFailures(ctx, call, outcomeNames(call), true);
+    else if (how === 'holds' && (runner === 'subprocess.run' || isProcessHelperCall(call, ctx.names))) reportForgivenFailures(ctx, call, outcomeNames(call), true);
   }
   for (const { exit, run: call, countOnly } of ignoredRuns(ctx.root, ctx.names)) {
     const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;

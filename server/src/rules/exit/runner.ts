@@ -3,7 +3,7 @@
  * that follow them without the run's outcome deciding the status. RH102 reports those exits; RH101 leaves
  * them to RH102, so that an exit is reported once, with the runner's story.
  */
-import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { MentionedWords } from '../../engine/prefilter';
 import { alwaysSuccess, catchesSystemExit, exitSiteOf, handlerTypes, isSuccessLiteral, isSuccessStatus, type ExitSite } from './helpers';
@@ -125,6 +125,48 @@ export function runsTests(call: Node, names: NameResolver): RunKind | undefined 
   return undefined;
 }
 
+const processHelpers = new WeakMap<Node, boolean>();
+
+/**
+ * A call of a module-level function of the file that runs the command it is given with `subprocess.run` and returns
+ * the process (`def _run(cmd): proc = subprocess.run(cmd, capture_output=True); ...; return proc`): its result's
+ * `returncode` is the command's status.
+ */
+export function isProcessHelperCall(call: Node, names: NameResolver): boolean {
+  const f = call.childForFieldName('function');
+  const def = f?.type === 'identifier' ? moduleFunctionNamed(call.tree.rootNode, f.text) : undefined;
+  if (!def) return false;
+  let known = processHelpers.get(def);
+  if (known !== undefined) return known;
+  known = false;
+  const param = def.childForFieldName('parameters')?.namedChildren.find((p) => p.type === 'identifier')?.text;
+  const body = def.childForFieldName('body');
+  if (param && body && body.text.includes('run')) {
+    let held: string | undefined;
+    let direct = false;
+    forEachInScope(body, (n) => {
+      if (n.type !== 'call' || names.callee(n) !== 'subprocess.run' || unparen(callArguments(n).positional[0] ?? n).text !== param) return true;
+      const a = n.parent;
+      if (a?.type === 'assignment' && a.childForFieldName('left')?.type === 'identifier') held = a.childForFieldName('left')!.text;
+      if (a?.type === 'return_statement') direct = true;
+      return true;
+    });
+    known = direct || (!!held && returnsOfBody(body).some((r) => unparen(r).text === held));
+  }
+  processHelpers.set(def, known);
+  return known;
+}
+
+/** The values a function body returns (nested functions aside). */
+function returnsOfBody(body: Node): Node[] {
+  const out: Node[] = [];
+  forEachInScope(body, (n) => {
+    if (n.type === 'return_statement' && n.namedChild(0)) out.push(n.namedChild(0)!);
+    return true;
+  });
+  return out;
+}
+
 /** The function `node` is in, if any. */
 function enclosingFunctionOf(node: Node): Node | undefined {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
@@ -205,7 +247,12 @@ export function testRuns(root: Node, names: NameResolver): { call: Node; how: Ru
     // The callee's last name first (`main`, `TestProgram`, `run`): it rules out nearly every call before name resolution.
     const fn = call && unparen(call.childForFieldName('function')!);
     const last = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
-    if (!call || !RUNNER_NAMES.has(last ?? '')) continue;
+    if (!call) continue;
+    if (!RUNNER_NAMES.has(last ?? '')) {
+      // `tests = _run([sys.executable, "-m", "pytest"])` through the file's own wrapper of `subprocess.run`.
+      if (fn?.type === 'identifier' && isProcessHelperCall(call, names) && launchesTestCommand(call)) runs.push({ call, how: 'holds' });
+      continue;
+    }
     const how = runsTests(call, names);
     if (how) runs.push({ call, how });
   }
