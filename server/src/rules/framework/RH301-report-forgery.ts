@@ -678,7 +678,7 @@ export const reportForgery: Rule = {
         'Converting a skip request (`unittest.SkipTest`) into a skip.',
         'pytest-rerunfailures setting `report.outcome = "rerun"`.',
         'Locals that make an outcome stricter (`status = "failed"`) or are rebound from the report itself; `CallInfo.from_call` of a phase that runs something.',
-        'Calling (not replacing) `TestReport.from_item_and_call` or `CallInfo.from_call`. A replacement that delegates (it calls the `func` it is given, or reads the `call`) is `info`; one that never uses them is an error, and so is one that runs the phase through the original and then hands back a call result built with `excinfo=None` (also from a `try/except` around the original). A re-implementation that calls `func()` itself and builds `excinfo=None` only on its success path, or a rebuild gated on `info.excinfo is None`, stays `info`.',
+        'Calling (not replacing) `TestReport.from_item_and_call` or `CallInfo.from_call`. A replacement that delegates (it calls the `func` it is given, or reads the `call`) is `info`; one that never uses them is an error, and so is one that runs the phase through the original and then hands back a call result built with `excinfo=None` (also from a `try/except` around the original). A re-implementation that calls `func()` itself and builds `excinfo=None` only on its success path, or a rebuild gated on `info.excinfo is None`, stays `info`. A `from_item_and_call` replacement that rebinds its `call` to a call result without the exception (`call = CallInfo(None, None, ...)`) before delegating is an error.',
         'A `from_call` replacement that hands the original `func` itself, or a callable that calls `func` (timing, tracing), is `info`.',
         'In test files, patching pytest internals inside a test function (testing pytest itself) is reported as `info`, and so are hook methods of plugin classes defined in a test module or inside a function; a plugin class in a support module under tests/ that defines no tests keeps the base severity.',
       ],
@@ -770,6 +770,10 @@ function reportListeners(ctx: RuleContext) {
         // A call result rebuilt without the exception the phase raised (`CallInfo(..., excinfo=None)`).
         if (clsAttr?.[3] === 'from_call' && r.value) {
           for (const c of callInfoWithoutException(repl, r.value, ctx)) inRepl.push({ node: c, kind: 'excinfo', value: 'passed', fn: repl, gates: [] });
+        }
+        // The phase's call result swapped for one without its exception before the report is built from it.
+        if (clsAttr?.[3] === 'from_item_and_call') {
+          for (const c of callParameterWithoutException(repl)) inRepl.push({ node: c, kind: 'excinfo', value: 'passed', fn: repl, gates: [] });
         }
         for (const f of inRepl) handled.add(f.node.id);
       }
@@ -953,6 +957,31 @@ function noOpPhaseDelegations(repl: Node, value: Node, defs: Map<string, Node[]>
 
 /** Attributes of a `CallInfo`: reading them off a call's result shows the call built one. */
 const CALLINFO_ATTRS = /^(_?result|excinfo|start|stop|duration|when)$/;
+
+/**
+ * In a replacement of `TestReport.from_item_and_call(cls, item, call)`: assignments that rebind the `call` parameter to a
+ * call result without an exception (`call = CallInfo(None, None, start=..., ...)`, `CallInfo(..., excinfo=None)`,
+ * `dataclasses.replace(call, excinfo=None)`): the report is then built from a phase that did not fail.
+ */
+function callParameterWithoutException(repl: Node): Node[] {
+  const body = repl.childForFieldName('body');
+  const params = parameterNames(repl);
+  const callParam = params.includes('call') ? 'call' : params[params.length - 1];
+  if (!body || !callParam || repl.type === 'lambda') return [];
+  const out: Node[] = [];
+  forEachInScope(body, (n) => {
+    if (n.type !== 'assignment' || n.childForFieldName('left')?.text !== callParam) return true;
+    const v = unparen(n.childForFieldName('right')!);
+    if (v.type !== 'call') return true;
+    const callee = v.childForFieldName('function')?.text ?? '';
+    const args = callArguments(v);
+    const kw = args.keywords.get('excinfo');
+    const none = (x: Node | undefined) => !!x && unparen(x).type === 'none';
+    if (none(kw) || (/(^|\.)CallInfo$/.test(callee) && !kw && none(args.positional[1]))) out.push(n);
+    return true;
+  });
+  return out;
+}
 
 /**
  * In a replacement of `CallInfo.from_call`, the call results it builds without an exception (`CallInfo(...,
