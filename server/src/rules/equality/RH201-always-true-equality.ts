@@ -211,7 +211,9 @@ export const alwaysTrueEquality: Rule = {
         'instances are equal, so `assert build_report(rows) == Report(total=3.0, ...)` passes whatever was built.',
         '',
         'The same trick aimed at type assertions (`assert isinstance(result, Matrix)`) is a metaclass whose `__instancecheck__`',
-        'or `__subclasscheck__`, or an ABC whose `__subclasshook__`, always answers `True`; and an `__eq__` served through a',
+        'or `__subclasscheck__`, or an ABC whose `__subclasshook__`, always answers `True`, or a `__class__` property that names a',
+        'builtin type (`@property def __class__(self): return int`: every instance passes `isinstance(x, int)`; a proxy that',
+        'forwards its wrapped object\'s class is quiet); and an `__eq__` served through a',
         'property (`@property def __eq__(self): return lambda other: True`, `__eq__ = property(lambda self: lambda other: True)`)',
         'or a descriptor (`__eq__ = _Comparator()` whose `__get__` returns `lambda other: True`; its class may come from another',
         'module of the project) is an always-true `__eq__` one call away.',
@@ -489,12 +491,19 @@ export const alwaysTrueEquality: Rule = {
  * statements return, or the answer comes from elsewhere (a bound name, a delegated call), or a lambda.
  */
 function decisiveReturn(o: ComparisonOverride): Node | undefined {
-  if (o.form !== 'def' || o.decorator || o.impl.type !== 'function_definition' || o.answer.values.length !== 1) return undefined;
-  const stmt = o.answer.values[0]!.parent;
-  if (stmt?.type !== 'return_statement' || enclosingFunction(stmt)?.id !== o.impl.id) return undefined;
+  if (o.form !== 'def' || o.decorator || o.impl.type !== 'function_definition' || !o.answer.values.length) return undefined;
+  const body = o.impl.childForFieldName('body')!;
+  const statements = o.answer.values.map((v) => v.parent);
+  if (statements.some((s) => s?.type !== 'return_statement' || enclosingFunction(s)?.id !== o.impl.id)) return undefined;
   let returns = 0;
-  forEachInScope(o.impl.childForFieldName('body')!, (n) => void (n.type === 'return_statement' && returns++));
-  return returns === 1 ? stmt : undefined;
+  forEachInScope(body, (n) => void (n.type === 'return_statement' && returns++));
+  if (returns === 1 && statements.length === 1) return statements[0]!;
+  // Several returns of the one answer, the last ending the body after real work (`self.last_diff = _diff(...)`,
+  // `return True`): the comparison was made and its result dropped there.
+  if (new Set(o.answer.values.map((v) => v.text)).size !== 1) return undefined;
+  const last = body.namedChildren.filter((c) => c.type !== 'comment').pop();
+  const work = body.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'return_statement' && c.type !== 'if_statement' && !(c.type === 'expression_statement' && c.namedChild(0)?.type === 'string'));
+  return last && statements.some((s) => s!.id === last.id) && work.length > 0 ? last : undefined;
 }
 
 /**
