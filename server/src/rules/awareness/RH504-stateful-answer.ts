@@ -694,7 +694,8 @@ class StatefulAnswerAnalysis {
     const [lit, mirrored] = this.keyRead(a) === key ? [b, false] : this.keyRead(b) === key ? [a, true] : [undefined, false];
     const v = lit && literalInfo(lit)?.kind === 'number' ? Number(lit.text) : NaN;
     const test = mirrored ? ({ '<': '>', '<=': '>=', '!=': '!=' } as Record<string, string>)[op ?? ''] : op;
-    return (test === '>' && v === 1) || (test === '>=' && v === 2) || (test === '!=' && v === 1) ? 'after-first' : undefined;
+    // `calls > 2`: after the first few calls (a small count: large ones are limits and budgets).
+    return (test === '>' && v >= 1 && v <= 3) || (test === '>=' && v >= 2 && v <= 4) || (test === '!=' && v === 1) ? 'after-first' : undefined;
   }
 
   private returnDecision(ret: Node, states: Map<string, StateRef>): Decision | undefined {
@@ -1778,7 +1779,11 @@ export const statefulAnswer: Rule = {
         // with the same input gets a canned value; a status word (`"throttled"`) is a limiter's answer, data is not.
         const perInputRepeat = d.shape === 'after-first' && !!general && !d.callNumber && nonTrivial.some((o) => o.literal!.kind === 'number' || (o.literal!.kind === 'string' && !isOptionLikeString(o.node))) &&
           !SCHEDULE_NAME.test(`${name} ${d.state.key}`) && countsPerInput(fn, d.state, params);
-        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall || perInputRepeat || cannedFirstCalls ? 'warning' : 'info';
+        // `Tokenizer._runs += 1` ... `if Tokenizer._runs > 2 and ...: return [("NUM", "-1")]` after computing `out`: a canned
+        // collection or text handed out on later calls by state every instance shares, in place of the computed answer.
+        const sharedRepeat = d.shape === 'after-first' && !!general && general.node.parent?.type === 'return_statement' && params.length > 0 && d.state.kind !== 'instance attribute' &&
+          nonTrivial.some((o) => o.literal!.kind === 'collection' || (o.literal!.kind === 'string' && !isOptionLikeString(o.node)));
+        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall || perInputRepeat || sharedRepeat || cannedFirstCalls ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
         const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : []), ...(scheduled ? schedules.get(d.state.key)!.answers : [])])].slice(0, 4).map((k) => `\`${k}\``);
