@@ -18,11 +18,12 @@
  * feature-guarded backports (`if not hasattr(math, "isclose"): math.isclose = _isclose`) are quiet, but not
  * under a version check every Python 3 passes (`sys.version_info < (3, 99)`).
  */
-import { callArguments, isUnderMainGuard, unparen, type Node } from '../../engine/ast';
+import { callArguments, enclosingFunction, isUnderMainGuard, moduleFunctionNamed, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import { isFeatureGuarded, mayRebindCall } from '../../engine/rebinding';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import type { FileRole, Fix, Severity } from '../../engine/types';
+import { constantAnswer } from './helpers';
 import { cannedAssertionsIn, type CannedAssertion } from './patched-subject';
 import { cannotFail, judgeReplacement, RebindingFinder, replacesLibraryAssertion, shorten, type Helper, type Judgement, type Rebinding } from './rebinding';
 
@@ -50,6 +51,41 @@ function mayHavePatchingCalls(ctx: RuleContext): boolean {
   // errors it would be a walk in tree-sitter): such a file keeps the coarser text test.
   if (ctx.root.hasError) return PATCHER_TEXT.test(ctx.source) || STRING_RESOLVER_TEXT.test(ctx.source);
   return mentionedInFile(ctx, PATCHER_TEXT);
+}
+
+/** Closeness and equality functions tests decide with, by their attribute name; and assertions. */
+const COMPARISON_ATTRS = new Set(['isclose', 'allclose', 'array_equal', 'array_equiv', 'eq', 'approx']);
+const ASSERTION_ATTRS = /^(assert[A-Z_]\w*|fail|failIf\w*|failUnless\w*)$/;
+
+/**
+ * `def relax_float_checks(mod): setattr(mod, "isclose", _tolerant_isclose)` with `_tolerant_isclose` always `True` (or an
+ * `assert*` that cannot fail): whatever module the function is given, `mod.isclose` then passes every comparison. The
+ * target is a parameter, so the module is unknown here; the name and the replacement say what it neutralises.
+ */
+function reportInstalledOnParameter(ctx: RuleContext, call: Node): void {
+  if (call.childForFieldName('function')?.text !== 'setattr') return;
+  const [target, name, value] = callArguments(call).positional;
+  // `self`/`cls` are the method's own object (a logger binding its `failure` level), not a module handed in.
+  if (!target || !name || !value || unparen(target).type !== 'identifier' || /^(self|cls)$/.test(unparen(target).text)) return;
+  const attr = stringValue(name);
+  if (!attr || (!COMPARISON_ATTRS.has(attr) && !ASSERTION_ATTRS.test(attr))) return;
+  const fn = enclosingFunction(call);
+  if (!fn || !parameterNames(fn).includes(unparen(target).text)) return;
+  const v = unparen(value);
+  const impl = v.type === 'lambda' ? v : v.type === 'identifier' ? moduleFunctionNamed(ctx.root, v.text) : undefined;
+  if (!impl) return;
+  const neutral = ASSERTION_ATTRS.test(attr) ? cannotFail(impl) : constantAnswer(impl, ctx.names)?.truth === 'truthy';
+  if (!neutral || isUnderMainGuard(call)) return;
+  const role = ctx.roleAt(call);
+  ctx.report({
+    node: call,
+    message: `\`${call.text.replace(/\s+/g, ' ')}\` installs ${ASSERTION_ATTRS.test(attr) ? 'an assertion that cannot fail' : 'a comparison that always answers `True`'} as \`${attr}\` on whatever \`${functionNameOf(fn)}()\` is given (\`${unparen(target).text}\`): every check made with it there passes without comparing anything.`,
+    severity: role === 'test' ? 'warning' : 'error',
+  });
+}
+
+function functionNameOf(fn: Node): string {
+  return fn.childForFieldName('name')?.text ?? 'the function';
 }
 
 /** Every name in `STANDARD_TESTCASE_ASSERTIONS` holds one of these. */
@@ -441,6 +477,8 @@ export const neutralisedComparison: Rule = {
         'an f-string, a name bound once; such computed names are reported when the replacement checks nothing), `vars(mod)[...] = ...`,',
         '`monkeypatch.setattr(math, "isclose", ...)` and `monkeypatch.setattr("math.isclose", ...)`,',
         '`mock.patch("math.isclose", return_value=True)`, `mock.patch.object(np, "allclose", ...)`, `mock.patch.multiple`,',
+        'a helper that installs an always-true comparison (or an assertion that cannot fail) under such a name on whatever it is',
+        'given (`def relax_float_checks(mod): setattr(mod, "isclose", _always_true)`, called elsewhere with `math`),',
         'and, inside test classes, `self.assertEqual = ...` in `setUp`, `type(self).assertEqual = ...`, and a `TestCase`',
         'subclass overriding `assertEqual` with a body that cannot fail (no `raise`, no `assert`, no real call). Setting',
         '`TestCase.failureException` (what every failed assertion raises) to a skip exception (`unittest.SkipTest`,',
@@ -550,6 +588,7 @@ export const neutralisedComparison: Rule = {
     // Most calls cannot patch anything: ask the engine's cheap test before the rebinding analysis.
     listeners.call = (node: Node) => {
       if (mayRebindCall(node, ctx.names)) check(node);
+      reportInstalledOnParameter(ctx, node);
       if (typeEquality) {
         finder ??= new RebindingFinder(ctx.root, ctx.names, ctx.role === 'test');
         reportNoOpTypeEquality(ctx, node, finder);
