@@ -8,7 +8,8 @@
  * `monkeypatch.setattr` (object and dotted-string forms) or `mock.patch("time.time")` /
  * `mock.patch.object(time, "time")`, also in a loop over a literal list of names
  * (`for c in ("time", "perf_counter"): setattr(time, c, f)`), or in a helper whose same-file callers pass the
- * clock in (`speed_up(time, "perf_counter")`); or a `freezegun.freeze_time(...)`/`time_machine.travel(...)` started
+ * clock in (`speed_up(time, "perf_counter")`), or that no call of the file explains but that sets a clock name only the
+ * clock modules have (`mod.perf_counter = _smooth`); or a `freezegun.freeze_time(...)`/`time_machine.travel(...)` started
  * with `.start()` and never stopped in the same function. A performance test then measures a fake clock.
  *
  * Error in code under test and entry points; nothing in tests and test infrastructure, where a frozen
@@ -168,7 +169,8 @@ function clocksPassedIn(owner: Node, attrNode: Node | undefined, attr: string | 
   if (!ownerParam && !attrParam) return [];
   if (attr === undefined && !attrParam) return [];
   const found = new Set<string>();
-  for (const site of callSites(fn)) {
+  const sites = callSites(fn);
+  for (const site of sites) {
     const ownerArg = ownerParam ? site.argumentFor(ownerParam) : owner;
     const q = ownerArg && names.qualify(ownerArg);
     const attrArg = attrParam ? site.argumentFor(attrParam) : undefined;
@@ -176,8 +178,14 @@ function clocksPassedIn(owner: Node, attrNode: Node | undefined, attr: string | 
     const clock = q && name ? clockOf(`${q}.${name}`) : undefined;
     if (clock) found.add(clock);
   }
+  // `def stabilise_timer(mod): mod.perf_counter = _smooth_clock`, called from another module with `time`: no call in
+  // the file says what `mod` is, but only the clock modules have these names.
+  if (!sites.length && ownerParam && !/^(self|cls)$/.test(ownerParam) && attr && DISTINCT_CLOCK_NAMES.has(attr)) found.add(attr === 'default_timer' ? 'timeit.default_timer' : `time.${attr}`);
   return [...found];
 }
+
+/** Clock names no other module of note uses: an attribute of that name on a module handed in is that clock. */
+const DISTINCT_CLOCK_NAMES = new Set(['perf_counter', 'perf_counter_ns', 'monotonic', 'monotonic_ns', 'process_time', 'process_time_ns', 'thread_time', 'thread_time_ns', 'default_timer']);
 
 /** A replacement that stops the clock: a lambda returning a number, or a mock. */
 function isConstantClock(value: Node, names: NameResolver): boolean {
@@ -483,7 +491,7 @@ export const clockPatching: Rule = {
         'the tests included, unless the same function (or module) stops it again.',
         '',
         'A helper that patches whatever its caller names counts when a call in the same file names a clock:',
-        '`def speed_up(mod, name): setattr(mod, name, fast)` called as `speed_up(time, "perf_counter")`.',
+        '`def speed_up(mod, name): setattr(mod, name, fast)` called as `speed_up(time, "perf_counter")`; with no call in the file, a clock name only the clock modules have (`def stabilise_timer(mod): mod.perf_counter = _smooth`, `monotonic`, `process_time`, `default_timer`).',
       ].join('\n'),
       example: ['import time', '', '_real = time.perf_counter', 'time.perf_counter = lambda: _real() / 100  # everything looks 100x faster'].join('\n'),
       instead: 'Make the code faster, or discuss the time limit. To control time in *tests*, patch the clock in the test (`monkeypatch.setattr(time, "time", lambda: 1000.0)`) or inject a clock into the code under test as a parameter.',
