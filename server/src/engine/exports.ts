@@ -14,7 +14,7 @@ import type { HookBinding, ImportedFact, KeyedCall, ModuleExports } from './type
  * environment, processes): another name of something in them (`hard_stop = os._exit`) is worth telling the
  * modules that import it. Other names (`_ = gettext`) would only make files be analysed twice for nothing.
  */
-const WATCHED = ['builtins', 'sys', 'os', 'posix', 'nt', '_pytest', 'pytest', 'pluggy', 'unittest', 'doctest', 'time', 'datetime', 'inspect', 'traceback', 'gc', 'atexit', 'signal', 'subprocess', 'importlib', 'threading', '_thread', 'math', 'cmath', 'numpy', 'functools'];
+const WATCHED = ['builtins', 'sys', 'os', 'posix', 'nt', '_pytest', 'pytest', 'pluggy', 'unittest', 'doctest', 'time', 'datetime', 'inspect', 'traceback', 'gc', 'atexit', 'signal', 'subprocess', 'importlib', 'threading', '_thread', 'math', 'cmath', 'numpy', 'functools', 'contextlib'];
 
 export const WATCHED_MODULES = new RegExp(`^(${WATCHED.join('|')})(\\.|$)`);
 
