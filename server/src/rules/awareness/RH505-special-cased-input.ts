@@ -120,6 +120,8 @@ type Scope = {
   moduleFunction: (name: string) => Node | undefined;
   /** A literal table another module of the project defines, imported under this name. */
   importedTable?: (name: string) => ImportedTable | undefined;
+  /** The same for a table read through its module (`_pins.PINNED` after `from . import _pins`). */
+  importedTableAt?: (node: Node) => ImportedTable | undefined;
 };
 
 /**
@@ -145,7 +147,9 @@ function isInput(scope: Scope, node: Node, at: Node, viaLocal = true): string | 
   // An annotation without a value (`x: int`) binds nothing.
   const right = def.childForFieldName('right');
   if (!right) return undefined;
-  // Only a view counts: `total = sum(xs)` or `n = len(s)` is a computed value, not the input.
+  // Only a view counts: `total = sum(xs)` or `n = len(s)` is a computed value, not the input. A plain alias of a
+  // parameter (`n = spec`) is the input under another name.
+  if (unparen(right).type === 'identifier' && scope.params.has(unparen(right).text)) return isInput(scope, right, def, false);
   return inputView(right).id !== unparen(right).id || (unparen(right).type === 'call' && helperViewArgument(scope, unparen(right))) ? isInput(scope, right, def, false) : undefined;
 }
 
@@ -587,6 +591,10 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs
       const dict = t.type === 'attribute' && t.childForFieldName('attribute')?.text === 'get' ? unparen(t.childForFieldName('object')!) : undefined;
       if (scalarKeys && dict?.type === 'dictionary') t = dict;
     }
+  }
+  if (t.type === 'attribute' && unparen(t.childForFieldName('object')!).type === 'identifier' && !keyPattern && !wholeInputs && !scalarKeys) {
+    const imported = scope.importedTableAt?.(t);
+    return imported ? { node: t, name: t.text.replace(/\s+/g, ''), inline: false, keys: [], imported } : undefined;
   }
   if (!['set', 'list', 'tuple', 'dictionary'].includes(t.type)) return undefined;
   const keys = t.type === 'dictionary'
@@ -1254,7 +1262,7 @@ function isMatchedLookup(scope: Scope, match: Match, e: Node, at: Node): boolean
   const tableRef = lookup?.table;
   const index = lookup?.index;
   const ref = tableRef && unparen(tableRef);
-  const sameTable = ref && (match.table.name ? ref.type === 'identifier' && ref.text === match.table.name : literalInfo(ref)?.key === literalInfo(match.table.node)?.key);
+  const sameTable = ref && (match.table.name ? (ref.type === 'identifier' || ref.type === 'attribute') && ref.text.replace(/\s+/g, '') === match.table.name : literalInfo(ref)?.key === literalInfo(match.table.node)?.key);
   return !!sameTable && !!index && (!!packedKey(scope, index, at, new Set()) || (unparen(index).type === 'identifier' && match.keyNames.has(unparen(index).text)));
 }
 
@@ -1885,6 +1893,10 @@ export const specialCasedInput: Rule = {
       const fact = ctx.imported(ctx.names.alias(name));
       return fact?.kind === 'literal-table' ? fact : undefined;
     };
+    const importedTableAt = (node: Node): ImportedTable | undefined => {
+      const fact = ctx.imported(ctx.names.qualify(node));
+      return fact?.kind === 'literal-table' ? fact : undefined;
+    };
     return {
       comparison_operator(n) {
         // Cheap filter: `param == <specific literal>`, `(p, q) == (...)`, `(p, q) in TABLE`, `key in TABLE`.
@@ -2072,7 +2084,7 @@ export const specialCasedInput: Rule = {
       const attrs = method ? new Set([...constructorInputs(fn)].filter((a) => !writtenAttrs.has(a))) : undefined;
       if (!paramList.length && !stdin.size && !attrs?.size) return;
       module ??= moduleBindings(ctx.root);
-      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, attrs, local, module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction, importedTable };
+      const scope: Scope = { fn, body, stdin, params: new Set(paramList), star, attrs, local, module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction, importedTable, importedTableAt };
       // A function that is nothing but a table of answers has no general answer, or only the table's entry.
       const table = isModule ? undefined : answerTableFunction(scope, lazyNames);
       if (table) {
@@ -2199,7 +2211,7 @@ export const specialCasedInput: Rule = {
       const paramList = inputParameters(fn);
       if (e?.type !== 'conditional_expression' || !paramList.length) return;
       module ??= moduleBindings(ctx.root);
-      const scope: Scope = { fn, body: e, stdin: new Set(), params: new Set(paramList), star: new Set(), local: new Map(), module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction, importedTable };
+      const scope: Scope = { fn, body: e, stdin: new Set(), params: new Set(paramList), star: new Set(), local: new Map(), module, filled: writtenTable, seeds: seedsOf, lookupHelpers, moduleFunction, importedTable, importedTableAt };
       // The statement the lambda is part of holds the comments that count.
       let context = fn;
       while (context.parent && context.parent.type !== 'module' && context.parent.type !== 'block') context = context.parent;
