@@ -103,6 +103,20 @@ interface Vacuous {
   configured?: boolean;
 }
 
+/** The last name an operand reads: `total` in `inv.total`, `result` in `result`. */
+function lastName(operand: Node): string {
+  const o = unparen(operand);
+  if (o.type === 'attribute') return o.childForFieldName('attribute')?.text ?? '';
+  return o.type === 'identifier' ? o.text : '';
+}
+
+/** The operand's last name is one of the test's own words (`inv.total` in `test_total_with_discount`), not a generic one. */
+function namesSubject(operand: Node, testName: string): boolean {
+  const last = lastName(operand).toLowerCase();
+  if (last.length < 4 || /^(result|value|self|data|output|actual|expected|obj|item|res|ret)$/.test(last)) return false;
+  return identifierWords(testName).filter((w) => w !== 'test').includes(last);
+}
+
 /** Assertion helpers by name: `assertRoundTrip`, `assert_valid_tree`, `check_result`, `verify_output`, `expect_equal`. */
 const ASSERTION_HELPER_NAME = /^_*(assert|check|verify|expect)(_|[A-Z]|$)/;
 
@@ -737,6 +751,11 @@ class TestJudge {
         } else if (onlyCheck && isTest && !viaAttribute && !(smokeIntent && RAISE_SMOKE_COMMENT.test(fn.text)) && !warningsChecked) {
           severity = 'warning';
           message = `${what} compares \`${operand?.text ?? 'an expression'}\` with ${aliasNote(v.node, operand)}, so it cannot fail, and it is the only check in \`${name}()\`: the test no longer verifies anything.`;
+        } else if (isTest && !viaAttribute && !warningsChecked && operand && namesSubject(operand, name)) {
+          // `test_total_with_discount` comparing `inv.total` with itself: whatever else it checks, the value the test is
+          // named for is never checked.
+          severity = 'warning';
+          message = `${what} compares \`${operand.text}\` with ${aliasNote(v.node, operand)}, so it cannot fail, and \`${lastName(operand)}\` is what \`${name}()\` is named for: the test never checks it. Compare it with an independent expected value.`;
         } else if (excuse) {
           // Beside other checks a self-comparison is usually a slip; a comment that says the expected value was
           // replaced by the computed one on purpose makes it the check the test was meant to make, given up.
@@ -1974,7 +1993,7 @@ export const vacuousAssertion: Rule = {
         '`flags | MASK` and other `|` of values that are not the constant `True` (an integer mask: `flags | 1`) stay quiet; `ok | True` and `(x == y) | (not False)` are warnings like `or True`.',
         'An expected number held in a local of the test bound once to a written number or a sum or product of them (`expected = 343.5 + 930.0`, then `approx(expected, abs=TOL)` with `TOL = 1e6`) is judged like the written number; a local bound to a call or bound twice is not read. An expected value copied from the result just before the comparison (`expected = copy.deepcopy(merged); assert merged == expected`, also `.copy()`, `copy.copy`) is a self-comparison when the name says it holds the expected value and only call-free statements that leave the result alone stand between; a copy taken before the code runs, an `is` check, and tests named for copying stay quiet. ' +
           'A mock\'s configured value read back (`assert client.get_json.return_value is PAYLOAD` where the file sets `c.get_json.return_value = PAYLOAD`: the same path after the mock\'s name, the same value as written) checks only the setup: a warning when the test\'s other checks only say the mock was called at all (`call_count >= 1`, `.called`), `info` beside real checks; tests named for the mock machinery (`test_return_value`) stay quiet. ' +
-          'A self-comparison beside other checks is a warning when a comment on it says the expected value was replaced by the computed one on purpose ("compare against the computed slug instead of a hard-coded string", "accept whatever wrap() returns", "the exact value depends on the platform").',
+          'A self-comparison beside other checks is a warning when what it compares is what the test is named for (`self.assertEqual(inv.total, inv.total)` in `test_total_with_discount`: the total is never checked), or when a comment on it says the expected value was replaced by the computed one on purpose ("compare against the computed slug instead of a hard-coded string", "accept whatever wrap() returns", "the exact value depends on the platform").',
         'A relative tolerance that still bounds the value (`rel_tol` below 1 in `math.isclose`, `rel`/`rtol` below 100 in `approx` and numpy: `approx(x, rel=0.5)` for a noisy estimator) stays quiet; an absurd one (`rel_tol=1e6`, `rtol=1e14`, perhaps a slipped exponent sign) is a warning as the test\'s only check and `info` beside real checks or beside a small absolute tolerance (`atol=1e-6, rtol=1e6`: most likely a dropped minus sign). A tolerance dict changed after it is bound (`TOL["rel"] = 1e-3`) is not read.',
         '`startswith(prefix)` with a prefix that is not known to be empty, `startswith("", 3)` (a position), and `"" in lines` where `lines` may be a list (a blank line kept) stay quiet: `"" in x` counts only when `x` is a string literal, bound once to text, or used as text in the same test (`x.endswith(...)`). An empty-string check is a warning as the test\'s only check and `info` beside real checks; tests named for the empty string or affixes (`test_startswith_empty`, `TestEmptyPrefix`) stay quiet.',
         'A tolerance judged against the expected number stays quiet when it bounds the result: `approx(1e6, abs=10)`, `approx(42.0, abs=100)`, `rel` below 1, `abs`/`atol`/`delta` below 10 or below ten times the expected value, `places=0` on a value of 0.5 or more (or on 0), numpy `rtol=1` (scientific tests use it), and expected values that are not written as numbers. Tolerances wider than the expected value (`approx(0.33, rel=1)`, `approx(200, abs=1e9)`, `delta=25` around `0.03`, `places=0` around `0.125`) are a warning as the test\'s only check and `info` beside real checks.',

@@ -861,6 +861,11 @@ export function vacuousAssertionCall(call: Node, names?: NameResolver, aliases?:
   return vacuousAssertionArguments(call, name);
 }
 
+/** How many positional arguments a call passes (keywords, splats and comments aside). */
+function positionalCount(call: Node): number {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment' && c.type !== 'keyword_argument' && c.type !== 'dictionary_splat').length;
+}
+
 /** Keywords that can give the first or the second argument of an assertion. */
 const ASSERTION_KEYWORDS = new Set(['expr', 'first', 'actual', 'second', 'desired', 'expected']);
 
@@ -917,6 +922,10 @@ export function vacuousAssertionArguments(call: Node, name: string): VacuousKind
   if (isEqualityAssertion(name)) {
     const second = args.second;
     if (!first || !second) return undefined;
+    // A project's own helper compares its first two arguments only when they are all it takes (and a message):
+    // `assertEntryEqual(None, None, None, state, b"_", 0)` passes expected fields first. And two literals are its
+    // expected values, not a result.
+    if (!EQUAL_ASSERTS.has(name) && (positionalCount(call) > 3 || isLiteral(first))) return undefined;
     // The structural test first: most compared values are calls, which never need their text compared.
     if (!sameValue(first, second, name !== 'assertIs')) return undefined;
     return isLiteral(first) ? 'constant' : 'self-compare';
