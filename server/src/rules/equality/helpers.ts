@@ -1944,6 +1944,18 @@ export function builtStrings(node: Node | null | undefined, depth = 0): string[]
     case 'call': {
       // `"__{}__".format(op)`: positional `{}` fields only.
       const fn = n.childForFieldName('function');
+      // `"".join(("exit", "status"))`: a separator joining a literal sequence of built strings.
+      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'join') {
+        const sep = stringValue(fn.childForFieldName('object'));
+        const seq = callArguments(n).positional;
+        const items = seq.length === 1 && /^(tuple|list)$/.test(unparen(seq[0]!).type) ? unparen(seq[0]!).namedChildren.filter((c) => c.type !== 'comment') : undefined;
+        if (sep === undefined || !items?.length) return undefined;
+        let out = [''];
+        items.forEach((item, i) => {
+          out = product(i ? product(out, [sep]) : out, builtStrings(item, depth + 1));
+        });
+        return out.length ? out : undefined;
+      }
       if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'format') return undefined;
       const template = stringValue(fn.childForFieldName('object'));
       const args = callArguments(n);
