@@ -8,7 +8,7 @@
  * rule: RH203 (assertion and comparison helpers), RH301/RH302 (pytest and unittest machinery), RH601
  * (clocks). A rule that covers fewer forms filters on `form`.
  */
-import { callArguments, dottedName, stringValue, unparen, type Node } from './ast';
+import { callArguments, dottedName, literalSumValue, moduleAssignments, stringValue, unparen, type Node } from './ast';
 import type { NameResolver } from './names';
 
 export type RebindForm =
@@ -160,6 +160,20 @@ export function mayRebindCall(call: Node, names: NameResolver): boolean {
   return PATCH_METHODS.has(name) || ALIASED_PATCHER.test(names.alias(name) ?? '');
 }
 
+/**
+ * A key written as a string, a concatenation of strings (`"is" + "close"`), or a module-level name bound once to one
+ * (`_name = "is" + "close"`).
+ */
+function keyString(n: Node | undefined): string | undefined {
+  if (!n) return undefined;
+  const u = unparen(n);
+  const direct = stringValue(u) ?? (u.type === 'binary_operator' ? literalSumValue(u) : undefined);
+  if (direct !== undefined || u.type !== 'identifier') return direct;
+  const bound = moduleAssignments(u.tree.rootNode).get(u.text);
+  const v = bound?.length === 1 ? unparen(bound[0]!) : undefined;
+  return v ? stringValue(v) ?? (v.type === 'binary_operator' ? literalSumValue(v) : undefined) : undefined;
+}
+
 function computeCallRebindings(call: Node, names: NameResolver): Rebinding[] {
   if (!mayRebindCall(call, names)) return [];
   const fnNode = call.childForFieldName('function')!;
@@ -185,7 +199,7 @@ function computeCallRebindings(call: Node, names: NameResolver): Rebinding[] {
   }
   if (fn.type === 'attribute' && last === 'setitem') {
     const module = namespaceModule(a0, names);
-    const key = stringValue(a1);
+    const key = keyString(a1);
     return module && key ? [made('monkeypatch.setitem', { kind: 'namespace', module, key }, a2 ?? keyword('value'))] : [];
   }
   const dotted = dottedName(fnNode) ?? '';
