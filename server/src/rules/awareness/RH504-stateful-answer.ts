@@ -981,10 +981,21 @@ function literalGeneratorItems(call: Node, moduleFunction?: (name: string) => No
   const def = moduleFunction(f.text);
   const stmts = statementsOf(def?.childForFieldName('body')).filter((st) => !isInert(st));
   const items: Node[] = [];
-  for (const st of stmts) {
+  const literalYield = (st: Node): Node | undefined => {
     const y = st.type === 'expression_statement' ? st.namedChild(0) : null;
     const v = y?.type === 'yield' ? y.namedChildren.find((c) => c.type !== 'comment') : undefined;
-    if (!v || literalInfo(v) === undefined || y!.text.startsWith('yield from')) return undefined;
+    return v && literalInfo(v) !== undefined && !y!.text.startsWith('yield from') ? v : undefined;
+  };
+  for (const [i, st] of stmts.entries()) {
+    // `while True: yield 2` as the last statement: the answer every call gets from then on.
+    if (i === stmts.length - 1 && st.type === 'while_statement' && st.childForFieldName('condition')?.type === 'true') {
+      const tail = statementsOf(st.childForFieldName('body')).filter((s) => !isInert(s)).map(literalYield);
+      if (!tail.length || tail.some((v) => !v)) return undefined;
+      items.push(...(tail as Node[]));
+      continue;
+    }
+    const v = literalYield(st);
+    if (!v) return undefined;
     items.push(v);
   }
   return items.length >= 2 ? items : undefined;
