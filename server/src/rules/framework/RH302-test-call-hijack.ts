@@ -125,6 +125,9 @@ function sev(ctx: RuleContext, node: Node, base: Severity, hookMethod = false): 
   if (ctx.roleAt(node) === 'test' && isRunnerModuleNamedLikeTest(ctx)) return base;
   const out = severityFor(ctx, node, base, { hookMethod });
   if (out !== 'info' || base === 'info' || hookMethod || ctx.roleAt(node) !== 'test') return out;
+  // In a class's `__init_subclass__`: Python runs it for every subclass as it is defined (each test class built
+  // on the base), so it patches them at import like module-level code.
+  if (inInitSubclass(node)) return base;
   // In a module-level function of a test-folder module: the module's own import-time call of it applies the
   // patch to the whole run, like module-level code; otherwise the modules that call it at import are told.
   const fn = patchingFunctionAround(node);
@@ -134,6 +137,14 @@ function sev(ctx: RuleContext, node: Node, base: Severity, hookMethod = false): 
   if (!pending) pendingPatchers.set(ctx, (pending = new Set()));
   pending.add(fn);
   return out;
+}
+
+/** `node` is in the `__init_subclass__` method of a class (directly, not in a function nested in it). */
+function inInitSubclass(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') return functionName(p) === '__init_subclass__' && p.parent?.type === 'block' && p.parent.parent?.type === 'class_definition';
+  }
+  return false;
 }
 
 /** Per (wrapped) context: module-level functions whose findings were lowered to `info` for being in a function. */
@@ -267,7 +278,7 @@ export const testCallHijack: Rule = {
         'Runner code in a real test module (one that defines tests) is `info` inside its test functions; a module named like a test that defines no test but a runner (`myproject/test_runner.py` for `settings.TEST_RUNNER`) is the project\'s runner and keeps the full severity.',
         'A `_callTestMethod` wrapper that times the call in `try/finally`, logs and re-raises, or turns one dependency error into a skip; a `TestCase.run` override that wraps `result.addFailure` to log and then call the original.',
         '`runtest` replacements that call the original or anything else (timing, logging wrappers).',
-        'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`, and so are rebindings inside a helper function of a test-folder module; when that function is called by its module\'s top-level code, or at import by another module of the project (`tests/__init__.py`: `from ._support import patch_result; patch_result()`, reported at the call), the whole run is patched and it is an error. A helper called only inside tests stays `info`.',
+        'In test files, overrides nested in test functions (testing unittest or pytest itself) are reported as `info`, and so are rebindings inside a helper function of a test-folder module; when that function is called by its module\'s top-level code, or is a base class\'s `__init_subclass__` (run for every test class defined on it), or at import by another module of the project (`tests/__init__.py`: `from ._support import patch_result; patch_result()`, reported at the call), the whole run is patched and it is an error. A helper called only inside tests stays `info`.',
       ],
     },
   },
