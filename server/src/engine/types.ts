@@ -152,6 +152,8 @@ export type ImportedFact =
   | { kind: 'test-run-probe'; detail: string; call: boolean }
   /** A function that returns its caller's function, module or file name (`sys._getframe(2).f_code.co_name`). */
   | { kind: 'caller-name-function' }
+  /** A module-level name bound to a skip or xfail mark with no condition (`nightly = pytest.mark.skip(reason=...)`). */
+  | { kind: 'skip-mark'; display: string; severity: 'warning' | 'info' }
   | { kind: 'always-true-function' }
   | { kind: 'refers-to'; qualified: string }
   | { kind: 'result-patching-function'; detail: string }

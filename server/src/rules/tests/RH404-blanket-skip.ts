@@ -30,6 +30,7 @@
 import { baseExpressions, callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, moduleClassNamed, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
+import { fromImports } from '../../engine/exports';
 import type { Severity } from '../../engine/types';
 import { checkHypothesisPhases } from './hypothesis-phases';
 import { isTestHelperPath } from '../../engine/roles';
@@ -1138,7 +1139,7 @@ export const blanketSkip: Rule = {
         'module-level skip under `except Exception:` around an import turns a broken module under test into skipped tests. `pytest.skip()` or ' +
         '`raise SkipTest` inside the code under test turns each test that exercises it into a skip; renamed so that it reads as an ordinary error (`from unittest import SkipTest as _Unavailable`) it does so under any gate, a missing optional module included. A `load_tests` hook that returns an empty ' +
         '`unittest.TestSuite()` drops every test of its module without a word, and so does `__test__ = False` at module level under pytest; a test the module takes back after defining it (`del test_slugify`, `test_slugify = lambda: None`) is never collected either. The same skip put on every test of a file one by one, a mark kept in a name ' +
-        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif(sys.version_info < (99,))`, `skipif(sys.version_info[0] > 1)`, `skipif(sys.version_info[0] != 2)`, `skipif(sys.maxsize > 0)`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`; also a constant another module of the scanned project defines and the test imports, `from pkg._compat import HAS_TZDB` with `HAS_TZDB = False` there), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`). ' +
+        '(`wip = pytest.mark.skip(...)`, `@wip`), or a condition every Python 3 meets (`skipif(sys.version_info >= (3,))`, `skipif(sys.version_info < (99,))`, `skipif(sys.version_info[0] > 1)`, `skipif(sys.version_info[0] != 2)`, `skipif(sys.maxsize > 0)`, `skipif("True")`) or that is a constant under a name (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`; also a constant another module of the scanned project defines and the test imports, `from pkg._compat import HAS_TZDB` with `HAS_TZDB = False` there), is no different, and so is the project\'s own `skip_if` factory under such a condition (`@skip_if(True, "rounding bug")`), and an unconditional skip mark another module of the project defines, bound to `pytestmark` by an import (`from tests._marks import nightly as pytestmark`) or put in it (`pytestmark = [posix_only, nightly]`). ' +
         'A fixture whose first act is `pytest.skip()` skips every test that requests it. A parametrize table whose every case is `pytest.param(..., marks=pytest.mark.skip(...))` reads as a list of cases but runs none of them. The run ends green with the failures hidden.',
       example: 'import pytest\n\npytestmark = pytest.mark.skip(reason="flaky")\n\ndef test_parse():\n    assert parse("1 + 2") == 3\n',
       instead: 'Fix the failing tests, or skip under a condition that names why they cannot run here (`pytest.mark.skipif(sys.platform == "win32", reason=...)`, `pytest.importorskip("numpy")`); mark known failures `xfail(strict=True)` with the issue. Code under test should raise a real error, never a skip.',
@@ -1166,7 +1167,9 @@ export const blanketSkip: Rule = {
     },
   },
   create(ctx) {
-    const listeners = blanketSkipListeners(ctx);
+    exportSkipMarks(ctx);
+    const imported = importedSkipMarks(ctx);
+    const listeners = imported ? withImportedSkipMarks(blanketSkipListeners(ctx), ctx, imported) : blanketSkipListeners(ctx);
     // Hypothesis settings that run no example (`phases=[]`): no skip word, so checked on their own.
     if ((ctx.role !== 'test' && ctx.role !== 'test-infrastructure') || !/\bphases\s*=/.test(ctx.source)) return listeners;
     const exit = listeners['module:exit'];
@@ -1179,6 +1182,69 @@ export const blanketSkip: Rule = {
     };
   },
 };
+
+/**
+ * Tells the modules that import them which module-level names of this file are marks that skip (or leniently xfail)
+ * whatever they are put on (`nightly = pytest.mark.skip(reason="nightly only")`): bound to a test module's
+ * `pytestmark` there, they skip the whole module.
+ */
+function exportSkipMarks(ctx: RuleContext): void {
+  if (!ctx.source.includes('mark.')) return;
+  for (const stmt of ctx.root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || left.text === 'pytestmark') continue;
+    const skip = blanketMark(right, ctx);
+    // Judged as it would be in the test module (a reason naming the environment makes it `info`).
+    if (skip && skip.xfail !== 'strict') ctx.exportFact(left.text, { kind: 'skip-mark', display: skip.display, severity: markNote(skip, true).severity === 'info' ? 'info' : 'warning' });
+  }
+}
+
+/** Local names of skip marks this file imports from the project (`from tests._marks import nightly`), with how they read. */
+function importedSkipMarks(ctx: RuleContext): Map<string, { text: string; severity: Severity }> | undefined {
+  if (ctx.role !== 'test' || !ctx.source.includes('pytestmark') || !ctx.importedWith('skip-mark').length) return undefined;
+  const out = new Map<string, { text: string; severity: Severity }>();
+  for (const stmt of ctx.root.descendantsOfType('import_from_statement')) {
+    for (const [local, qualified] of fromImports(stmt!)) {
+      const fact = ctx.imported(qualified);
+      if (fact?.kind === 'skip-mark') out.set(local, { text: `\`${qualified.replace(/^\.+/, '')}\` (\`${fact.display}\`)`, severity: fact.severity });
+    }
+  }
+  return out.size ? out : undefined;
+}
+
+/**
+ * `from tests._marks import nightly as pytestmark`, or `pytestmark = nightly` / `[nightly, ...]` with `nightly` imported:
+ * the module's tests all carry another module's unconditional skip.
+ */
+function withImportedSkipMarks(inner: Listeners, ctx: RuleContext, marks: Map<string, { text: string; severity: Severity }>): Listeners {
+  const exit = inner['module:exit'];
+  return {
+    ...inner,
+    'module:exit'() {
+      exit?.();
+      for (const stmt of ctx.root.namedChildren) {
+        if (stmt.type === 'import_from_statement') {
+          if (fromImports(stmt).some(([local]) => local === 'pytestmark') && marks.has('pytestmark')) {
+            const m = marks.get('pytestmark')!;
+            ctx.report({ node: stmt, message: `\`pytestmark\` is imported as ${m.text}, a mark that skips unconditionally: every test in this file is skipped. Fix the failing tests, or skip under a condition that names why they cannot run here.`, severity: m.severity });
+          }
+          continue;
+        }
+        const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+        const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+        const right = a?.childForFieldName('right');
+        if (left?.text !== 'pytestmark' || !right) continue;
+        const r = unparen(right);
+        const items = r.type === 'list' || r.type === 'tuple' ? r.namedChildren.filter((c) => c.type !== 'comment') : [r];
+        const hit = items.map((i) => unparen(i)).find((i) => i.type === 'identifier' && marks.has(i.text));
+        const m = hit && marks.get(hit.text);
+        if (hit && m) ctx.report({ node: a!, message: `\`pytestmark\` holds \`${hit.text}\`, imported as ${m.text}, a mark that skips unconditionally: every test in this file is skipped. Fix the failing tests, or skip under a condition that names why they cannot run here.`, severity: m.severity });
+      }
+    },
+  };
+}
 
 /** The blanket skips proper (the hypothesis check is added by `create`). */
 function blanketSkipListeners(ctx: RuleContext): Listeners {
