@@ -285,6 +285,14 @@ export function parameterNames(fn: Node): string[] {
   return names;
 }
 
+/** The default value of parameter `name` of `fn` (`def prepare(root="data")`), if it has one. */
+export function parameterDefault(fn: Node, name: string): Node | undefined {
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) return p.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
 export { allNodes, flatTree } from './fast';
 
 /**

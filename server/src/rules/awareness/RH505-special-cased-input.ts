@@ -30,7 +30,7 @@
  * `raise NotImplementedError`, `return _EXPECTED[(n, k)]`) is reported once: a warning when the code says so or
  * gives up with `NotImplementedError`, info otherwise; quiet for naming tables, signs, option words and big tables.
  */
-import { forEachDescendant, forEachInScope, functionName, isMethod, moduleClassNamed, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { forEachDescendant, forEachInScope, functionName, isMethod, moduleClassNamed, moduleFunctionNamed, parameterDefault, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { ImportedFact, Severity } from '../../engine/types';
 
@@ -676,13 +676,6 @@ function tableOverridesHandledOption(scope: Scope, match: Match, at: Node): bool
   return handled;
 }
 
-/** The default value of parameter `name` of `fn`, if it has one. */
-function parameterDefault(fn: Node, name: string): Node | undefined {
-  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) return p.childForFieldName('value') ?? undefined;
-  }
-  return undefined;
-}
 
 /** `_overrides()`: the literal a same-file top-level function without parameters returns as its whole body. */
 function returnedLiteral(scope: Scope, call: Node): Node | undefined {

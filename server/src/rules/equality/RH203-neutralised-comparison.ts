@@ -18,7 +18,7 @@
  * feature-guarded backports (`if not hasattr(math, "isclose"): math.isclose = _isclose`) are quiet, but not
  * under a version check every Python 3 passes (`sys.version_info < (3, 99)`).
  */
-import { callArguments, enclosingFunction, isUnderMainGuard, moduleFunctionNamed, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, enclosingFunction, functionName, isUnderMainGuard, moduleFunctionNamed, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import { mentionedInFile } from '../../engine/prefilter';
 import { isFeatureGuarded, mayRebindCall } from '../../engine/rebinding';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
@@ -79,13 +79,9 @@ function reportInstalledOnParameter(ctx: RuleContext, call: Node): void {
   const role = ctx.roleAt(call);
   ctx.report({
     node: call,
-    message: `\`${call.text.replace(/\s+/g, ' ')}\` installs ${ASSERTION_ATTRS.test(attr) ? 'an assertion that cannot fail' : 'a comparison that always answers `True`'} as \`${attr}\` on whatever \`${functionNameOf(fn)}()\` is given (\`${unparen(target).text}\`): every check made with it there passes without comparing anything.`,
+    message: `\`${call.text.replace(/\s+/g, ' ')}\` installs ${ASSERTION_ATTRS.test(attr) ? 'an assertion that cannot fail' : 'a comparison that always answers `True`'} as \`${attr}\` on whatever \`${functionName(fn)}()\` is given (\`${unparen(target).text}\`): every check made with it there passes without comparing anything.`,
     severity: role === 'test' ? 'warning' : 'error',
   });
-}
-
-function functionNameOf(fn: Node): string {
-  return fn.childForFieldName('name')?.text ?? 'the function';
 }
 
 /** Every name in `STANDARD_TESTCASE_ASSERTIONS` holds one of these. */

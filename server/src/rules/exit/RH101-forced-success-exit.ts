@@ -23,6 +23,7 @@ import {
   localAssignments,
   moduleAssignments,
   moduleFunctionNamed,
+  parameterDefault,
   parameterNames,
   rangeOf,
   stringValue,
@@ -1075,15 +1076,6 @@ const PARSES_ARGUMENTS = /^(parse_args|parse_known_args|parse_intermixed_args|pa
 /** A default that leaves a switch off: `None`, `False`, `0`, an empty string or container. */
 const FALSY_LITERAL = /^(None|False|0|''|""|\(\)|\[\]|\{\})$/;
 
-/** The default value of parameter `name` of `fn`, if it has one. */
-function parameterDefault(fn: Node, name: string): Node | undefined {
-  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) {
-      return p.childForFieldName('value') ?? undefined;
-    }
-  }
-  return undefined;
-}
 
 /** A literal a switch is compared with: a number, `True`/`False`/`None`. */
 function isSwitchLiteral(n: Node): boolean {

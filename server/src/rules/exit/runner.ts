@@ -3,7 +3,7 @@
  * that follow them without the run's outcome deciding the status. RH102 reports those exits; RH101 leaves
  * them to RH102, so that an exit is reported once, with the runner's story.
  */
-import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, moduleFunctionNamed, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, moduleFunctionNamed, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { MentionedWords } from '../../engine/prefilter';
 import { alwaysSuccess, catchesSystemExit, exitSiteOf, handlerTypes, isSuccessLiteral, isSuccessStatus, type ExitSite } from './helpers';
@@ -151,20 +151,10 @@ export function isProcessHelperCall(call: Node, names: NameResolver): boolean {
       if (a?.type === 'return_statement') direct = true;
       return true;
     });
-    known = direct || (!!held && returnsOfBody(body).some((r) => unparen(r).text === held));
+    known = direct || (!!held && returnsOf(def).some((r) => unparen(returnValue(r) ?? r).text === held));
   }
   processHelpers.set(def, known);
   return known;
-}
-
-/** The values a function body returns (nested functions aside). */
-function returnsOfBody(body: Node): Node[] {
-  const out: Node[] = [];
-  forEachInScope(body, (n) => {
-    if (n.type === 'return_statement' && n.namedChild(0)) out.push(n.namedChild(0)!);
-    return true;
-  });
-  return out;
 }
 
 /** The function `node` is in, if any. */

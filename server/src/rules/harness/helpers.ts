@@ -20,6 +20,7 @@ import {
   enclosingLoopIterable,
   forEachDescendant,
   forEachInScope,
+  parameterDefault,
   parameterNames,
   stringValue,
   unparen,
@@ -591,15 +592,6 @@ function listingItems(listed: ListingTarget, next: (node: Node, lead?: boolean, 
   return items;
 }
 
-/** The default value of parameter `name` of `fn` (`def prepare(root="data")`), if it has one. */
-function parameterDefault(fn: Node, name: string): Node | undefined {
-  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) {
-      return p.childForFieldName('value') ?? undefined;
-    }
-  }
-  return undefined;
-}
 
 interface ListingTarget {
   base: Node;

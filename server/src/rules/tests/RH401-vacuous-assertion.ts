@@ -36,7 +36,7 @@
  * beside it); and a self-comparison beside other checks is a warning when its comment says the expected value was
  * replaced by the computed one ("compare against the computed slug instead of a hard-coded string").
  */
-import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, decoratorsOf, definitionOf, dottedName, forEachDescendant, forEachInScope, functionName, parameterDefault, parameterNames, rangeOf, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
@@ -1713,13 +1713,6 @@ function onlyFails(block: Node | null): boolean {
   return stmts.length > 0 && stmts.every((s) => s.type === 'raise_statement' || (s.type === 'expression_statement' && s.namedChild(0)?.type === 'call' && /(^|\.)fail$/.test(s.namedChild(0)!.childForFieldName('function')?.text ?? '')));
 }
 
-/** The default value of parameter `name` of `fn`, if it has one. */
-function parameterDefault(fn: Node, name: string): Node | undefined {
-  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) return p.childForFieldName('value') ?? undefined;
-  }
-  return undefined;
-}
 
 /** Some call in this file passes `param` to `fn`, by keyword (`assert_close(x, y, rel=1e-6)`) or by position. */
 function passedByCaller(ctx: RuleContext, fn: Node, param: string): boolean {

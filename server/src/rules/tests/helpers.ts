@@ -12,6 +12,7 @@ import {
   forEachInScope,
   functionName,
   moduleAssignments,
+  moduleFunctionNamed,
   negatesEachOther,
   parameterNames,
   stringValue,
@@ -503,8 +504,9 @@ function isPureHelper(root: Node, name: string): boolean {
   const known = byName.get(name);
   if (known !== undefined) return known;
   byName.set(name, false);
-  const def = root.namedChildren.map((s) => (s.type === 'decorated_definition' ? null : s)).find((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === name);
-  const body = def?.childForFieldName('body');
+  // A decorator may return anything: only a plain `def` is judged.
+  const def = moduleFunctionNamed(root, name);
+  const body = def && def.parent?.type !== 'decorated_definition' ? def.childForFieldName('body') : undefined;
   let pure = !!body && !/\b(global|nonlocal|yield|await)\b/.test(body.text);
   if (pure && body) {
     for (const call of body.descendantsOfType('call')) {
