@@ -285,6 +285,11 @@ export function parameterNames(fn: Node): string[] {
   return names;
 }
 
+/** `node` lies inside `container` (inclusive: a node is within itself), by position. */
+export function isWithin(node: Node, container: Node): boolean {
+  return container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
+}
+
 /** The default value of parameter `name` of `fn` (`def prepare(root="data")`), if it has one. */
 export function parameterDefault(fn: Node, name: string): Node | undefined {
   for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {

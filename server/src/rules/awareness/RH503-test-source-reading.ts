@@ -10,7 +10,7 @@
  * or paths built from literals; temporary directories and paths in plain variables stay quiet. Listing a
  * test folder without opening anything is info.
  */
-import { callArguments, dottedName, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, functionName, isMethod, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, dottedName, enclosingClass, enclosingFunction, enclosingLoopIterable, forEachDescendant, functionName, isMethod, isWithin, loopLiteralStrings, parameterNames, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { isTestHelperPath, isTestSide } from '../../engine/roles';
 import type { Rule } from '../../engine/rule';
@@ -918,9 +918,6 @@ function decoratesStub(id: Node): boolean {
   });
 }
 
-function isWithin(n: Node, outer: Node): boolean {
-  return n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
-}
 
 function isReadMode(mode: Node | undefined): boolean {
   if (!mode) return true;

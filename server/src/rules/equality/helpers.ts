@@ -19,6 +19,7 @@ import {
   forEachDescendant,
   forEachInScope,
   isUnderMainGuard,
+  isWithin,
   loopLiteralStrings,
   negatesEachOther,
   parameterNames,
@@ -646,7 +647,7 @@ function emptyClassAttribute(it: Node | null | undefined, recv: Receiver): boole
       else {
         const up = p.parent;
         if (up?.type === 'attribute' || up?.type === 'subscript' || up?.type === 'augmented_assignment' || up?.type === 'delete_statement') changed = true;
-        else if ((up?.type === 'assignment' || up?.type === 'for_statement' || up?.type === 'for_in_clause') && up.childForFieldName('left') && within(p, up.childForFieldName('left')!)) changed = true;
+        else if ((up?.type === 'assignment' || up?.type === 'for_statement' || up?.type === 'for_in_clause') && up.childForFieldName('left') && isWithin(p, up.childForFieldName('left')!)) changed = true;
         else if (up?.type === 'pattern_list' || up?.type === 'tuple_pattern' || up?.type === 'list_pattern' || up?.type === 'expression_list' && up.parent?.type === 'assignment' && up.parent.childForFieldName('left')?.id === up.id) changed = true;
       }
     }
@@ -1220,16 +1221,16 @@ function valueRunBefore(binding: Node, id: Node): Node | undefined {
     const condition = holder.childForFieldName('condition');
     if (condition && unparen(condition).id === walrus.id) {
       const body = holder.childForFieldName(holder.type === 'while_statement' ? 'body' : 'consequence');
-      return body && within(id, body) ? value : undefined;
+      return body && isWithin(id, body) ? value : undefined;
     }
     const stmt = holder.type === 'expression_statement' ? holder : undefined;
     const block = stmt?.parent;
-    return stmt && block?.type === 'block' && within(id, block) && stmt.endIndex <= id.startIndex ? value : undefined;
+    return stmt && block?.type === 'block' && isWithin(id, block) && stmt.endIndex <= id.startIndex ? value : undefined;
   }
   const value = plainAssignmentValue(binding);
   const stmt = value?.parent?.parent;
   const block = stmt?.parent;
-  return value && block?.type === 'block' && within(id, block) && !!stmt && stmt.endIndex <= id.startIndex ? value : undefined;
+  return value && block?.type === 'block' && isWithin(id, block) && !!stmt && stmt.endIndex <= id.startIndex ? value : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -2067,10 +2068,6 @@ function nodesHolding(root: Node, positions: number[]): Node[] | undefined {
   return out;
 }
 
-/** True when `node` is inside `container` (inclusive). */
-function within(node: Node, container: Node): boolean {
-  return container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
-}
 
 
 class Analyser {
@@ -2751,7 +2748,7 @@ class Analyser {
     if (v.type === 'lambda') return this.returnsSelfWith(v, info, depth + 1, selfNames);
     if (v.type === 'identifier') {
       const body = impl.childForFieldName('body');
-      const nested = (this.functionsByName.get(v.text) ?? []).filter((d) => body && within(d, body));
+      const nested = (this.functionsByName.get(v.text) ?? []).filter((d) => body && isWithin(d, body));
       if (nested.length === 1) return this.returnsSelfWith(nested[0]!, info, depth + 1, selfNames);
     }
     return false;
@@ -2964,7 +2961,7 @@ class Analyser {
     for (const c of interesting) {
       const localVars = new Map<number, Set<string>>(); // scope id → names bound to an instance
       for (const inst of instantiationsOf.get(c) ?? []) {
-        if (c.node.type === 'class_definition' && within(inst, c.node)) continue; // its own factories
+        if (c.node.type === 'class_definition' && isWithin(inst, c.node)) continue; // its own factories
         const parent = inst.parent;
         const scope = enclosingFunctionScope(inst);
         if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === inst.id) {
@@ -2986,7 +2983,7 @@ class Analyser {
         c.otherInstantiations.push(inst);
         if (scope?.type === 'lambda') {
           const body = scope.childForFieldName('body');
-          if (body && within(inst, body) && !(c.node.type === 'class_definition' && within(scope, c.node))) {
+          if (body && isWithin(inst, body) && !(c.node.type === 'class_definition' && isWithin(scope, c.node))) {
             const holder = scope.parent?.type === 'assignment' && scope.parent.childForFieldName('right')?.id === scope.id ? scope.parent.childForFieldName('left') : null;
             c.handedOut.push({
               node: body,
@@ -2999,7 +2996,7 @@ class Analyser {
       for (const r of this.returnish) {
         const scope = enclosingFunctionScope(r);
         if (!scope || scope.type !== 'function_definition') continue;
-        if (c.node.type === 'class_definition' && within(r, c.node)) continue;
+        if (c.node.type === 'class_definition' && isWithin(r, c.node)) continue;
         const value = r.type === 'return_statement' ? r.namedChildren.find((x) => x.type !== 'comment') : r.namedChildren[0];
         if (!value) continue;
         const locals = localVars.get(scope.id) ?? new Set<string>();
@@ -3711,7 +3708,7 @@ export function answersEveryKey(c: ClassInfo, names: NameResolver): boolean {
     let falls = false;
     forEachInScope(fnBody, (n) => {
       if (n.type === 'raise_statement') raises = true;
-      else if (n.type === 'except_clause' && returnsOf(def).some((r) => returnValue(r) && within(r, n))) falls = true;
+      else if (n.type === 'except_clause' && returnsOf(def).some((r) => returnValue(r) && isWithin(r, n))) falls = true;
       else if (n.type === 'call') {
         // `<mapping>.get(key, default)` or `getattr(obj, key, default)`: the default answers a missing key.
         const fn = unparen(n.childForFieldName('function')!);

@@ -19,6 +19,7 @@ import {
   isMainGuardCondition,
   isMethod,
   isUnderMainGuard,
+  isWithin,
   lastNameOf,
   localAssignments,
   moduleAssignments,
@@ -112,7 +113,7 @@ function handlerLabel(clause: Node): string {
 }
 
 function isInside(node: Node, container: Node | null | undefined): boolean {
-  return !!container && container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
+  return !!container && isWithin(node, container);
 }
 
 /**

@@ -7,7 +7,7 @@
  * outcome leaves with success too: `if rc == 0: return 0` then `return 0`). Setting a non-zero
  * status, computing it, or initialising it before the work stay quiet.
  */
-import { baseExpressions, callArguments, moduleFunctionNamed, parameterNames, returnsOf, returnValue, containsNode, dottedName, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isUnderMainGuard, moduleAssignments, stringValue, unparen, type Node } from '../../engine/ast';
+import { baseExpressions, callArguments, moduleFunctionNamed, parameterNames, returnsOf, returnValue, containsNode, dottedName, enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, isUnderMainGuard, isWithin, moduleAssignments, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { builtStrings } from '../equality/helpers';
 import type { Listeners, Rule, RuleContext } from '../../engine/rule';
@@ -854,8 +854,7 @@ function statusListeners(ctx: RuleContext): Listeners {
         }
         // A shutdown callback defined in this file is reported at its exit, the statement that forces the status (with
         // the registration beside it); a registered exit function, a lambda, a decorator or an excepthook at the registration.
-        const inside = (outer: Node, n: Node) => outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
-        const at = def && reg.kind === 'atexit' && reg.at.type !== 'decorator' && exits[0] && inside(def, exits[0].node) && !inside(reg.at, exits[0].node) ? exits[0].node : reg.at;
+        const at = def && reg.kind === 'atexit' && reg.at.type !== 'decorator' && exits[0] && isWithin(exits[0].node, def) && !isWithin(exits[0].node, reg.at) ? exits[0].node : reg.at;
         ctx.report({
           node: at,
           message,

@@ -22,7 +22,7 @@
  * a condition that requires an xfail marker or exception; a hack rewrites unconditionally, on
  * `rep.failed`, on `call.when`, or by exception type.
  */
-import { callArguments, containsNode, enclosingClass, forEachDescendant, forEachInScope, functionName, isMethod, localAssignments, moduleAssignments, moduleFunctionNamed, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, containsNode, enclosingClass, forEachDescendant, forEachInScope, functionName, isMethod, isWithin, localAssignments, moduleAssignments, moduleFunctionNamed, parameterNames, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import { MentionedWords, whenMentioned } from '../../engine/prefilter';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
@@ -520,9 +520,8 @@ function collectForgeries(
   const body = fn.childForFieldName('body');
   if (!body) return out;
   // A branch of `a if c else b` gates the write when it is part of it (not a value taken from a dict elsewhere).
-  const within = (inner: Node | undefined, outer: Node) => !!inner && inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
   const push = (node: Node, kind: ForgeryKind, value: string, at?: Node) =>
-    out.push({ node, kind, value, fn, gates: gatesOf(within(at, node) ? at! : node, fn) });
+    out.push({ node, kind, value, fn, gates: gatesOf(at && isWithin(at, node) ? at : node, fn) });
   const isReport = (obj: Node) =>
     obj.type === 'identifier' ? reports.has(obj.text) : opts.makereport && isFreshReport(obj, opts.style ?? 'plain', opts.outcomes ?? new Set());
   const dicts = dictResolver(fn, ctx.root);
@@ -1028,7 +1027,6 @@ function callInfoWithoutException(repl: Node, value: Node, ctx: RuleContext): No
   if (repl.type === 'lambda') visit(body);
   forEachInScope(body, visit);
   if (!runsPhase.length) return [];
-  const within = (inner: Node, outer: Node) => inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
   return constructions.filter((c) => {
     // It must be what the replacement hands back: returned, or bound to a name that is returned.
     let stmt: Node = c;
@@ -1042,7 +1040,7 @@ function callInfoWithoutException(repl: Node, value: Node, ctx: RuleContext): No
     for (let p = c.parent; p && p.id !== body.id; p = p.parent) {
       if (p.type !== 'except_clause' && p.type !== 'except_group_clause') continue;
       const tryBody = p.parent?.childForFieldName('body');
-      if (tryBody && runsPhase.some((r) => within(r, tryBody))) return true;
+      if (tryBody && runsPhase.some((r) => isWithin(r, tryBody))) return true;
     }
     // After the original factory ran the phase, unless only when it recorded no exception.
     if (!delegations.some((d) => d.startIndex < c.startIndex)) return false;
