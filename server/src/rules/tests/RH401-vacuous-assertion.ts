@@ -114,7 +114,8 @@ function lastName(operand: Node): string {
 function namesSubject(operand: Node, testName: string): boolean {
   const last = lastName(operand).toLowerCase();
   if (last.length < 4 || /^(result|value|self|data|output|actual|expected|obj|item|res|ret)$/.test(last)) return false;
-  return identifierWords(testName).filter((w) => w !== 'test').includes(last);
+  // `month` in `test_months_are_calendar_aware`: the singular or plural of a word of the name.
+  return identifierWords(testName).some((w) => w !== 'test' && (w === last || w === `${last}s` || last === `${w}s`));
 }
 
 /** Assertion helpers by name: `assertRoundTrip`, `assert_valid_tree`, `check_result`, `verify_output`, `expect_equal`. */
