@@ -144,15 +144,18 @@ function classifyReturnValue(v: Node | null | undefined, params: ReadonlySet<str
 
 const NO_PARAMS: ReadonlySet<string> = new Set();
 
-/** A value built from literals alone (`date(2020, 2, 29)`, `Decimal("9.99")`): as canned as the literals. */
-function isLiteralConstruction(v: Node): boolean {
+/**
+ * A value built from literals alone (`date(2020, 2, 29)`, `Decimal("9.99")`, `timezone(timedelta(hours=-5))`):
+ * as canned as the literals.
+ */
+function isLiteralConstruction(v: Node, depth = 0): boolean {
   const call = unparen(v);
   if (call.type !== 'call') return false;
   const callee = call.childForFieldName('function');
   const args = call.childForFieldName('arguments');
   if (!callee || !args || args.type !== 'argument_list' || !['identifier', 'attribute'].includes(callee.type)) return false;
   const values = args.namedChildren.filter((a) => a.type !== 'comment').map((a) => (a.type === 'keyword_argument' ? a.childForFieldName('value') : a));
-  return values.length > 0 && values.every((a) => !!a && a.type !== 'list_splat' && a.type !== 'dictionary_splat' && isConstant(a));
+  return values.length > 0 && values.every((a) => !!a && a.type !== 'list_splat' && a.type !== 'dictionary_splat' && (isConstant(a) || (depth < 3 && isLiteralConstruction(a, depth + 1))));
 }
 
 const RANK: Record<Effect, number> = { exit: 7, constant: 6, skip: 5, 'early-return': 4, value: 3, passthrough: 2, integrate: 1, config: 0 };

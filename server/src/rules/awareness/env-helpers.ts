@@ -1559,11 +1559,11 @@ export function collectNamedProbes(
         }
         // Not a method that works on its object's data (`allow(self)` updating `self.tokens`): that answers about the data.
         if (inputs === 0 && (n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('condition') && mayHold(n.childForFieldName('condition')!) && !updatesCallerData(f)) {
-          // `if "pytest" in sys.modules: return True`
+          // `if "pytest" in sys.modules: return True` (not `return 1.0`, an answer)
           const cond = n.childForFieldName('condition')!;
           const consequence = n.childForFieldName('consequence');
           const p = probesIn(cond, names, named, frameScopeOf(n));
-          if (p.length && consequence && /^\s*return\s+(True|1)\b/.test(consequence.text)) found = p[0];
+          if (p.length && consequence && /^\s*return\s+(True|1)(?![\w.])/.test(consequence.text)) found = p[0];
         }
         return true;
       });
@@ -1628,7 +1628,7 @@ function comparedFrameNameParameter(f: Node, frameScopeOf: (n: Node) => FrameSco
       hit = compared(n.namedChild(0)!, frameScopeOf(n));
     } else if (n.type === 'if_statement' && n.childForFieldName('condition')) {
       const consequence = n.childForFieldName('consequence');
-      if (consequence && /^\s*return\s+(True|1)\b/.test(consequence.text)) hit = compared(n.childForFieldName('condition')!, frameScopeOf(n));
+      if (consequence && /^\s*return\s+(True|1)(?![\w.])/.test(consequence.text)) hit = compared(n.childForFieldName('condition')!, frameScopeOf(n));
     }
     if (hit) found = { name: hit, index: params.indexOf(hit) };
     return !found;
