@@ -25,6 +25,8 @@
  *   files (`config.option.deselect += ["tests/test_a.py::test_x"]`, also in the argument list), and `config.args`
  *   set to hard-coded test files or ids only (nothing else is collected);
  * - a `pytest_collect_file` wrapper returning `[]` (or `force_result([])`) for the test files;
+ * - `pytest_collection_modifyitems` keeping only the items not in pytest's record of the last run's failures
+ *   (`cache/lastfailed`), see `last-failed.ts`;
  * - `unittest.TestLoader.testMethodPrefix` set to a prefix the `test*` methods do not have;
  * - in a folder scan, pytest's `addopts` at the folder's root (pytest.ini, pyproject.toml, tox.ini, setup.cfg)
  *   taking named tests out of every run (`-k "not iso_week and not tz_offset"` whose terms each pick a few of the
@@ -47,6 +49,7 @@ import { hooksBoundElsewhere } from './bound-hooks';
 import { PYTEST_CONFIG_FILES, runNarrowingOptions } from '../../review/pytest-config';
 import { addoptsWrites, configuredDeselections, judgeAddoptsOption, literalWords } from './configured-deselection';
 import { skippedCategory } from './opt-in-category';
+import { checkLastFailedDrops } from './last-failed';
 
 // ---------------------------------------------------------------------------------------------------
 // The selection lattice: which tests a condition picks.
@@ -2509,6 +2512,8 @@ export const collectionSabotage: Rule = {
               new ItemsAnalysis(ctx, fn, hook, modLits(), moduleDefs()).checkDoctests(`\`${hook}\``);
             }
             if (ITEM_HOOKS_IMPERATIVE.has(hook) || ITEM_HOOKS_MARKER.has(hook)) checkPerTest(ctx, fn, 'hook', hook, modLits(), moduleDefs());
+            // Items dropped by pytest's record of the last run's failures: rare, so gated on the cache key.
+            if (hook === 'pytest_collection_modifyitems' && ctx.source.includes('cache/lastfailed')) checkLastFailedDrops(ctx, fn);
             if (hook === 'pytest_ignore_collect') checkIgnoreCollect(ctx, fn, modLits());
             if (hook === 'pytest_pycollect_makeitem') checkMakeItem(ctx, fn, modLits());
             if (hook === 'pytest_collect_file') checkCollectFileWrapper(ctx, fn, modLits());
