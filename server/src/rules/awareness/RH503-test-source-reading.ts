@@ -169,12 +169,12 @@ function isFeatureTestSupport(path: string, root: Node): boolean {
 const TEST_CONFIG_FILE = /^(requirements|constraints)[\w.-]*\.(txt|in)$|\.(ini|cfg|toml)$/i;
 
 /**
- * A read target worth reporting: test sources and expected outputs, not configuration files. `file` (the
+ * A read target worth reporting: test sources and expected outputs, not configuration files or pytest's cache. `file` (the
  * file doing the read) lets a `test` folder of a data module be read as a data set's split.
  */
 function readMatch(info: PathInfo, file: FileContext): TestPathMatch | undefined {
   const m = testPathKind(info, file);
-  if (!m || m.kind === 'pytest-config' || m.kind === 'project-config' || m.kind === 'test-folder') return undefined;
+  if (!m || m.kind === 'pytest-config' || m.kind === 'project-config' || m.kind === 'test-folder' || m.kind === 'failure-record') return undefined;
   if (m.kind === 'in-test-folder' && TEST_CONFIG_FILE.test(m.display.slice(m.display.lastIndexOf('/') + 1))) return undefined;
   return m;
 }

@@ -363,6 +363,7 @@ function consequence(match: TestPathMatch, action: Action, severity: Severity): 
       : 'the code under test decides how its own tests are collected and reported';
   }
   if (match.kind === 'expected-output') return 'the answers the tests compare against are no longer the reference';
+  if (match.kind === 'failure-record') return '`--lf`/`--ff` runs and the tools that read it no longer see which tests failed';
   return action === 'write' || action === 'overwrite'
     ? 'the tests that run are no longer the tests that were written'
     : 'the tests that would fail are no longer collected, and the run reports success';

@@ -650,7 +650,7 @@ export function pathText(info: PathInfo): string {
   return info.parts.map((p) => ('lit' in p ? p.lit : '\u0000')).join('').replace(/\\/g, '/');
 }
 
-export type TestPathKind = 'test-file' | 'test-folder' | 'in-test-folder' | 'conftest' | 'pytest-config' | 'project-config' | 'expected-output';
+export type TestPathKind = 'test-file' | 'test-folder' | 'in-test-folder' | 'conftest' | 'pytest-config' | 'project-config' | 'expected-output' | 'failure-record';
 
 export interface TestPathMatch {
   kind: TestPathKind;
@@ -684,6 +684,9 @@ function testPathKindOf(info: PathInfo, file: FileContext | undefined): TestPath
   const display = text.replace(/\u0000/g, '…');
   const segments = text.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) return undefined;
+  // pytest's record of the last run's failures (`.pytest_cache/v/cache/lastfailed`), read by `--lf`/`--ff`: a cache,
+  // but emptying it hides which tests failed. The rest of a cache folder is by-products.
+  if (segments[segments.length - 1] === 'lastfailed' && segments.includes('.pytest_cache')) return { kind: 'failure-record', display };
   if (segments.some((s) => CACHE_SEGMENT.test(representative(s)))) return undefined;
   // Under a build or install folder held in a variable (`self.build_lib`, `install_dir`): a copy being packaged.
   if (info.parts.some((p) => 'dyn' in p && BUILD_OUTPUT_NAME.test(/(\w+)\W*$/.exec(p.dyn.text)?.[1] ?? ''))) return undefined;
@@ -801,6 +804,8 @@ export function describeTestPath(m: TestPathMatch): string {
       return `\`${m.display}\` (which can hold the test-run configuration)`;
     case 'expected-output':
       return `the expected-output file \`${m.display}\``;
+    case 'failure-record':
+      return `pytest's record of the tests that failed in the last run, \`${m.display}\``;
   }
 }
 
