@@ -36,6 +36,7 @@ import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
   alternativesOf,
+  builtValueInfo,
   commentsAround,
   constructorInputs,
   inputParameters,
@@ -1140,11 +1141,11 @@ function blockOutcome(block: Node | null | undefined): Outcome | undefined {
 }
 
 /**
- * The literal an answer is: written in place, or a module constant (`SHORT` with `SHORT = "insufficient"` bound once
+ * The literal an answer is: written in place, a value type built from literals (`datetime(2024, 3, 31, 3, 0)`), or a module constant (`SHORT` with `SHORT = "insufficient"` bound once
  * at module level, named in capitals): the canned answers of a toggle are often the module's status names.
  */
 function answerLiteral(v: Node): ReturnType<typeof literalInfo> {
-  const literal = literalInfo(v);
+  const literal = literalInfo(v) ?? builtValueInfo(v);
   if (literal) return literal;
   const n = unparen(v);
   if (n.type !== 'identifier' || !/^[A-Z][A-Z0-9_]*$/.test(n.text)) return undefined;
@@ -1793,8 +1794,14 @@ export const statefulAnswer: Rule = {
         // `Tokenizer._runs += 1` ... `if Tokenizer._runs > 2 and ...: return [("NUM", "-1")]` after computing `out`: a canned
         // collection or text handed out on later calls by state every instance shares, in place of the computed answer.
         const sharedRepeat = d.shape === 'after-first' && !!general && general.node.parent?.type === 'return_statement' && params.length > 0 && d.state.kind !== 'instance attribute' &&
-          nonTrivial.some((o) => o.literal!.kind === 'collection' || (o.literal!.kind === 'string' && !isOptionLikeString(o.node)));
-        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall || perInputRepeat || sharedRepeat || cannedFirstCalls ? 'warning' : 'info';
+          nonTrivial.some((o) => o.literal!.kind === 'collection' || o.literal!.kind === 'value' || (o.literal!.kind === 'string' && !isOptionLikeString(o.node)));
+        // `global _evaluations; _evaluations += 1; if _evaluations == 2: return datetime(2024, 3, 31, 3, 0)` ahead of the
+        // computation: one exact later call, counted by state every caller shares, gets canned data instead of the
+        // computed answer; a first-call answer is a warm-up, a delay picked by attempt number a backoff.
+        const sharedCallNumber = !!d.callNumber && Number(d.callNumber.number) >= 2 && !!general &&
+          params.length > 0 && !d.state.kind.startsWith('instance') && !SCHEDULE_NAME.test(`${name} ${d.state.key}`) &&
+          nonTrivial.some((o) => o.literal!.kind === 'number' || o.literal!.kind === 'value' || o.literal!.kind === 'collection' || (o.literal!.kind === 'string' && !isOptionLikeString(o.node)));
+        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall || perInputRepeat || sharedRepeat || sharedCallNumber || cannedFirstCalls ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
         const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : []), ...(scheduled ? schedules.get(d.state.key)!.answers : [])])].slice(0, 4).map((k) => `\`${k}\``);

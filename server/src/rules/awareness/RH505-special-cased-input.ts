@@ -30,7 +30,7 @@
  * `raise NotImplementedError`, `return _EXPECTED[(n, k)]`) is reported once: a warning when the code says so or
  * gives up with `NotImplementedError`, info otherwise; quiet for naming tables, signs, option words and big tables.
  */
-import { forEachDescendant, forEachInScope, functionName, isMethod, moduleClassNamed, moduleFunctionNamed, parameterDefault, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { forEachDescendant, forEachInScope, functionName, isMethod, moduleFunctionNamed, parameterDefault, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { ImportedFact, Severity } from '../../engine/types';
 
@@ -43,6 +43,7 @@ import {
   constructorInputs,
   inputParameters,
   intentIn,
+  isCannedValue,
   isInert,
   isOptionLikeString,
   literalInfo,
@@ -1308,29 +1309,8 @@ function overriddenResult(scope: Scope, block: Node, s: Node): Answer | undefine
   return { node: s, text: `overwrites the computed \`${target.text}\` with the canned value \`${snippet(value, 40)}\``, literal: value, general: computed };
 }
 
-/** Value types whose constructor turns literals into a value: `Decimal("27.00")`, `date(2024, 2, 29)`, `np.array([1, 2])`. */
 /** What a value built from literals (`date(2024, 12, 30)`) counts as when matched: specific data. */
 const BUILT_VALUE = { kind: 'number', key: '', trivial: false } as const;
-
-const VALUE_CONSTRUCTORS = new Set(['Decimal', 'Fraction', 'date', 'datetime', 'time', 'timedelta', 'complex', 'float', 'int', 'bytes', 'frozenset', 'array', 'asarray', 'float32', 'float64', 'int32', 'int64', 'Timestamp', 'Timedelta', 'UUID']);
-
-/** A literal, or a value constructor applied to literals only (`Decimal("27.00")`, `np.array([[1, 0], [0, 1]])`). */
-function isCannedValue(v: Node, depth = 0): boolean {
-  if (literalInfo(v)) return true;
-  const n = unparen(v);
-  // `[Slot(615, 645), Slot(915, 1020)]`: a display of canned values.
-  if ((n.type === 'list' || n.type === 'tuple') && depth < 3) {
-    const items = n.namedChildren.filter((c) => c.type !== 'comment');
-    return items.length > 0 && items.every((c) => isCannedValue(c, depth + 1));
-  }
-  if (n.type !== 'call') return false;
-  const f = n.childForFieldName('function');
-  const callee = f?.text.replace(/\s+/g, '').split('.').pop() ?? '';
-  const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
-  // A value type of the standard library, or a class of this file (`Slot(615, 645)`), built from literals.
-  const valueType = VALUE_CONSTRUCTORS.has(callee) || (f?.type === 'identifier' && !!moduleClassNamed(n.tree.rootNode, f.text));
-  return valueType && args.length > 0 && args.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && !!literalInfo(a.type === 'keyword_argument' ? a.childForFieldName('value') : a));
-}
 
 /** The first canned value of a choice between canned values (`491.67 if dst == "R" else 0.0`), else undefined. */
 function cannedChoice(v: Node, depth = 0): Node | undefined {

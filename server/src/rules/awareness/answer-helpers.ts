@@ -3,10 +3,11 @@
  * answer, which parameters a function really takes, where the "general" code of a function is, and the
  * comments and names that state the intent to game a test (which raise confidence, never decide alone).
  */
-import { definitionOf, forEachInScope, functionName, isMethod, returnValue, unparen, type Node } from '../../engine/ast';
+import { definitionOf, forEachInScope, functionName, isMethod, moduleClassNamed, returnValue, unparen, type Node } from '../../engine/ast';
 
 /** The kinds of literal a function can hand back as a canned answer. */
-export type LiteralKind = 'none' | 'bool' | 'number' | 'string' | 'collection';
+/** `value`: a value type built from literals (`Decimal("9.99")`, `date(2024, 2, 29)`). */
+export type LiteralKind = 'none' | 'bool' | 'number' | 'string' | 'collection' | 'value';
 
 export interface LiteralInfo {
   kind: LiteralKind;
@@ -96,6 +97,39 @@ export function literalInfo(node: Node | null | undefined): LiteralInfo | undefi
     (kind === 'string' && /^[rRuUbB]{0,2}(''|"")$/.test(root.text.trim())) ||
     (kind === 'collection' && root.namedChildren.filter((c) => c.type !== 'comment').length === 0);
   return { kind, key, trivial };
+}
+
+/** Value types whose constructor turns literals into a value: `Decimal("27.00")`, `date(2024, 2, 29)`, `np.array([1, 2])`. */
+const VALUE_CONSTRUCTORS = new Set(['Decimal', 'Fraction', 'date', 'datetime', 'time', 'timedelta', 'timezone', 'complex', 'float', 'int', 'bytes', 'frozenset', 'array', 'asarray', 'float32', 'float64', 'int32', 'int64', 'Timestamp', 'Timedelta', 'UUID']);
+
+/**
+ * A literal, or a value constructor applied to literals only (`Decimal("27.00")`, `np.array([[1, 0], [0, 1]])`,
+ * `timezone(timedelta(hours=-5))`).
+ */
+export function isCannedValue(v: Node, depth = 0): boolean {
+  if (literalInfo(v)) return true;
+  if (depth > 3) return false;
+  const n = unparen(v);
+  // `[Slot(615, 645), Slot(915, 1020)]`: a display of canned values.
+  if (n.type === 'list' || n.type === 'tuple') {
+    const items = n.namedChildren.filter((c) => c.type !== 'comment');
+    return items.length > 0 && items.every((c) => isCannedValue(c, depth + 1));
+  }
+  if (n.type !== 'call') return false;
+  const f = n.childForFieldName('function');
+  const callee = f?.text.replace(/\s+/g, '').split('.').pop() ?? '';
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  // A value type of the standard library, or a class of this file (`Slot(615, 645)`), built from literals.
+  const valueType = VALUE_CONSTRUCTORS.has(callee) || (f?.type === 'identifier' && !!moduleClassNamed(n.tree.rootNode, f.text));
+  return valueType && args.length > 0 && args.every((a) => {
+    const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    return a.type !== 'list_splat' && a.type !== 'dictionary_splat' && !!value && (!!literalInfo(value) || (unparen(value).type === 'call' && isCannedValue(value, depth + 1)));
+  });
+}
+
+/** A value constructor applied to literals (`datetime(2024, 3, 31, 3, 0)`) as a literal answer: specific data. */
+export function builtValueInfo(v: Node): LiteralInfo | undefined {
+  return unparen(v).type === 'call' && isCannedValue(v) ? { kind: 'value', key: canonicalText(unparen(v)).replace(/(\w) \(/g, '$1('), trivial: false } : undefined;
 }
 
 /** 0, 1, -1 (also as `1.0`, `-0.00`): boundary values, never a specific answer. */
