@@ -41,7 +41,7 @@ import type { NameResolver } from '../../engine/names';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
 import { whenMentioned } from '../../engine/prefilter';
-import { vacuousDifferenceBound } from './bounded-difference';
+import { isAbs, vacuousDifferenceBound } from './bounded-difference';
 import {
   bindsInFunction,
   alwaysTrueOperand,
@@ -1689,7 +1689,7 @@ function isInfinite(node: Node, ctx: RuleContext, depth = 0): boolean {
  */
 function boundedDifferenceCheck(node: Node, ctx: RuleContext): { node: Node; excuse: string } | undefined {
   const cmp = node.parent;
-  if (cmp?.type !== 'comparison_operator' || !/^(abs|math\.fabs|fabs)$/.test(node.childForFieldName('function')?.text ?? '')) return undefined;
+  if (cmp?.type !== 'comparison_operator' || !isAbs(node)) return undefined;
   let statement = cmp.parent;
   while (statement?.type === 'parenthesized_expression') statement = statement.parent;
   const failing = statement?.type === 'if_statement' && statement.childForFieldName('condition') && unparen(statement.childForFieldName('condition')!).id === cmp.id;

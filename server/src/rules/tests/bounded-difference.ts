@@ -19,7 +19,8 @@ function absoluteDifference(node: Node): [string, string] | undefined {
   return [flat(d.childForFieldName('left')!), flat(d.childForFieldName('right')!)];
 }
 
-function isAbs(call: Node): boolean {
+/** `abs(x)`, `math.fabs(x)`, `np.abs(x)`: the magnitude of a number. */
+export function isAbs(call: Node): boolean {
   const f = call.childForFieldName('function')?.text.replace(/\s+/g, '');
   return f === 'abs' || f === 'math.fabs' || f === 'fabs' || f === 'np.abs' || f === 'numpy.abs';
 }
