@@ -28,7 +28,7 @@ import {
   type CallbackRegistration,
   type ExitSite,
 } from './helpers';
-import { ignoredRuns, isProcessHelperCall, mayRunTests, outcomeNames, RETURNING_RUNNERS, returnAsExit, statementOf, TEST_COMMAND, testRuns } from './runner';
+import { ignoredRuns, processHelperOf, mayRunTests, outcomeNames, RETURNING_RUNNERS, returnAsExit, statementOf, TEST_COMMAND, testRuns } from './runner';
 
 
 const STATUS_ATTRIBUTES = new Set(['exitstatus', 'testsfailed']);
@@ -86,10 +86,16 @@ function turnsFailureIntoSuccess(cond: Node, names: NameResolver, isStatus: (n: 
 /** pytest's named failure statuses (`ExitCode.TESTS_FAILED`...). */
 const FAILURE_CODE_NAME = /(^|\.)(TESTS_FAILED|INTERNAL_ERROR|USAGE_ERROR|INTERRUPTED)$/;
 
-/** A failure code: `ExitCode.TESTS_FAILED` (and the other named failures) or a non-zero number other than 5 (no tests collected). */
-function isFailureCode(n: Node, names: NameResolver): boolean {
+/**
+ * A failure code: `ExitCode.TESTS_FAILED` (and the other named failures) or a non-zero number other than 5 (no tests
+ * collected), also through a module constant bound once to one (`PYTEST_TESTS_FAILED = 1`).
+ */
+function isFailureCode(n: Node, names: NameResolver, depth = 0): boolean {
   const o = unparen(n);
-  return FAILURE_CODE_NAME.test(o.text) || (o.type === 'integer' && !isSuccessLiteral(o, names) && !/^0*5$/.test(o.text));
+  if (FAILURE_CODE_NAME.test(o.text) || (o.type === 'integer' && !isSuccessLiteral(o, names) && !/^0*5$/.test(o.text))) return true;
+  if (o.type !== 'identifier' || depth > 2) return false;
+  const bound = moduleAssignments(o.tree.rootNode).get(o.text);
+  return bound?.length === 1 && isFailureCode(bound[0]!, names, depth + 1);
 }
 
 /**
@@ -607,7 +613,11 @@ function reportRuns(ctx: RuleContext): void {
   for (const { call, how } of testRuns(ctx.root, ctx.names)) {
     const runner = ctx.names.callee(call) ?? '';
     if (how === 'holds' && (RETURNING_RUNNERS.has(runner) || runner === 'subprocess.call' || runner === 'os.system')) reportForgivenFailures(ctx, call, outcomeNames(call));
-    else if (how === 'holds' && (runner === 'subprocess.run' || isProcessHelperCall(call, ctx.names))) reportForgivenFailures(ctx, call, outcomeNames(call), true);
+    else if (how === 'holds' && (runner === 'subprocess.run' || processHelperOf(call, ctx.names))) {
+      // `subprocess.run(cmd).returncode`, or a helper returning the status: the bound name holds the status itself.
+      const status = processHelperOf(call, ctx.names)?.kind === 'status' || (call.parent?.type === 'attribute' && call.parent.childForFieldName('attribute')?.text === 'returncode');
+      reportForgivenFailures(ctx, call, outcomeNames(call), !status);
+    }
   }
   for (const { exit, run: call, countOnly } of ignoredRuns(ctx.root, ctx.names)) {
     const run = call.text.length <= 40 ? call.text : `${call.childForFieldName('function')!.text}(...)`;

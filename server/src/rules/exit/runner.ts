@@ -3,7 +3,7 @@
  * that follow them without the run's outcome deciding the status. RH102 reports those exits; RH101 leaves
  * them to RH102, so that an exit is reported once, with the runner's story.
  */
-import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, moduleFunctionNamed, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { callArguments, containsNode, dottedName, forEachInScope, identifiersIn, moduleFunctionNamed, parameterNames, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import { MentionedWords } from '../../engine/prefilter';
 import { alwaysSuccess, catchesSystemExit, exitSiteOf, handlerTypes, isSuccessLiteral, isSuccessStatus, type ExitSite } from './helpers';
@@ -42,11 +42,9 @@ export function mayRunTests(source: string): boolean {
  * `subprocess.run([sys.executable, "-m", "pytest", ...])`, `subprocess.call("pytest -q", shell=True)`,
  * `os.system("python -m pytest")`, `subprocess.run(shlex.split("pytest -q"))`, or a command held in a
  * local name (`cmd = [sys.executable, "-m", "pytest"]; subprocess.call(cmd)`): the strings of the command,
- * or of what its scope assigns to the name, name a test tool.
+ * or of what its scope assigns to the name, name a test tool. `command`: the argument that holds the command.
  */
-function launchesTestCommand(call: Node): boolean {
-  const args = callArguments(call);
-  const command = args.positional[0] ?? args.keywords.get('args');
+function launchesTestCommand(call: Node, command = callArguments(call).positional[0] ?? callArguments(call).keywords.get('args')): boolean {
   if (!command) return false;
   const words: string[] = [];
   const collect = (n: Node) => {
@@ -125,36 +123,61 @@ export function runsTests(call: Node, names: NameResolver): RunKind | undefined 
   return undefined;
 }
 
-const processHelpers = new WeakMap<Node, boolean>();
+const processHelpers = new WeakMap<Node, ProcessHelper | null>();
+
+/**
+ * A process helper of the file: what it hands back, the process (`return proc`) or its status (`return
+ * proc.returncode`), and which of its parameters is the command.
+ */
+export interface ProcessHelper {
+  kind: 'process' | 'status';
+  param: string;
+  index: number;
+}
 
 /**
  * A call of a module-level function of the file that runs the command it is given with `subprocess.run` and returns
- * the process (`def _run(cmd): proc = subprocess.run(cmd, capture_output=True); ...; return proc`): its result's
- * `returncode` is the command's status.
+ * the process (`def _run(cmd): proc = subprocess.run(cmd, capture_output=True); ...; return proc`), whose
+ * `returncode` is the command's status, or that status itself (`def _run(name, cmd): ...; return proc.returncode`).
  */
-export function isProcessHelperCall(call: Node, names: NameResolver): boolean {
+export function processHelperOf(call: Node, names: NameResolver): ProcessHelper | undefined {
   const f = call.childForFieldName('function');
   const def = f?.type === 'identifier' ? moduleFunctionNamed(call.tree.rootNode, f.text) : undefined;
-  if (!def) return false;
-  let known = processHelpers.get(def);
-  if (known !== undefined) return known;
-  known = false;
-  const param = def.childForFieldName('parameters')?.namedChildren.find((p) => p.type === 'identifier')?.text;
+  if (!def) return undefined;
+  const known = processHelpers.get(def);
+  if (known !== undefined) return known ?? undefined;
+  let helper: ProcessHelper | null = null;
+  const params = parameterNames(def);
   const body = def.childForFieldName('body');
-  if (param && body && body.text.includes('run')) {
+  if (body && body.text.includes('run')) {
     let held: string | undefined;
-    let direct = false;
+    let direct: ProcessHelper['kind'] | undefined;
+    let index = -1;
     forEachInScope(body, (n) => {
-      if (n.type !== 'call' || names.callee(n) !== 'subprocess.run' || unparen(callArguments(n).positional[0] ?? n).text !== param) return true;
-      const a = n.parent;
+      if (n.type !== 'call' || names.callee(n) !== 'subprocess.run') return true;
+      const command = unparen(callArguments(n).positional[0] ?? n).text;
+      const i = params.indexOf(command);
+      if (i < 0) return true;
+      index = i;
+      let a = n.parent;
+      const status = a?.type === 'attribute' && a.childForFieldName('attribute')?.text === 'returncode';
+      if (status) a = a!.parent;
       if (a?.type === 'assignment' && a.childForFieldName('left')?.type === 'identifier') held = a.childForFieldName('left')!.text;
-      if (a?.type === 'return_statement') direct = true;
+      if (a?.type === 'return_statement') direct = status ? 'status' : 'process';
       return true;
     });
-    known = direct || (!!held && returnsOf(def).some((r) => unparen(returnValue(r) ?? r).text === held));
+    const returned = held ? returnsOf(def).map((r) => unparen(returnValue(r) ?? r).text.replace(/\s+/g, '')) : [];
+    const kind = direct ?? (held && returned.includes(held) ? 'process' : held && returned.includes(`${held}.returncode`) ? 'status' : undefined);
+    if (kind && index >= 0) helper = { kind, param: params[index]!, index };
   }
-  processHelpers.set(def, known);
-  return known;
+  processHelpers.set(def, helper);
+  return helper ?? undefined;
+}
+
+/** The command a call of a process helper passes it (by position or by keyword). */
+function helperCommand(call: Node, helper: ProcessHelper): Node | undefined {
+  const args = callArguments(call);
+  return args.positional[helper.index] ?? args.keywords.get(helper.param);
 }
 
 /** The function `node` is in, if any. */
@@ -240,7 +263,9 @@ export function testRuns(root: Node, names: NameResolver): { call: Node; how: Ru
     if (!call) continue;
     if (!RUNNER_NAMES.has(last ?? '')) {
       // `tests = _run([sys.executable, "-m", "pytest"])` through the file's own wrapper of `subprocess.run`.
-      if (fn?.type === 'identifier' && isProcessHelperCall(call, names) && launchesTestCommand(call)) runs.push({ call, how: 'holds' });
+      const helper = fn?.type === 'identifier' ? processHelperOf(call, names) : undefined;
+      const command = helper && helperCommand(call, helper);
+      if (command && launchesTestCommand(call, command)) runs.push({ call, how: 'holds' });
       continue;
     }
     const how = runsTests(call, names);
