@@ -1043,7 +1043,7 @@ function plainAssignmentNames(root: Node): { copied: Set<string>; literal: Set<s
     const right = left?.type === 'identifier' ? a!.childForFieldName('right') : null;
     if (!left || !right) continue;
     // `got = want = f(x)`: `got` is bound to the object `want` holds, like `got = want`.
-    if (unparen(right).type === 'identifier' || right.type === 'assignment' || (isExpectedName(left.text) && isComputedValue(right))) copied.add(left.text);
+    if (unparen(right).type === 'identifier' || right.type === 'assignment' || (isExpectedName(left.text) && isTakenValue(right))) copied.add(left.text);
     else if (isImmutableTruthyLiteral(right)) literal.add(left.text);
   }
   return { copied, literal };
@@ -1054,6 +1054,15 @@ const EXPECTED_WORDS = new Set(['expected', 'expect', 'exp', 'want', 'wanted', '
 
 function isExpectedName(name: string): boolean {
   return identifierWords(name).some((w) => EXPECTED_WORDS.has(w));
+}
+
+/**
+ * What an expected value may have been taken from instead of written down: a computed value, or an attribute of the
+ * result read without a call (`expected_total = acme.total`), which reads the same when read again.
+ */
+function isTakenValue(value: Node): boolean {
+  const v = unparen(value);
+  return isComputedValue(v) || (v.type === 'attribute' && v.descendantsOfType('call').length === 0);
 }
 
 /** A value computed by running code: a call, or a comprehension, collection or operation holding one. */
@@ -1071,7 +1080,8 @@ const REPEAT_THEMED = /^(cache[sd]?|caching|memo\w*|lru|determinis\w*|stable|sta
 const RECOMPUTED_ASSERT_CALLS = new Set([...['assertEqual', 'assertEquals', 'assert_equal', 'assert_array_equal'], 'assertListEqual', 'assertDictEqual', 'assertTupleEqual', 'assertCountEqual', 'assertAlmostEqual', 'assert_allclose', 'assert_array_almost_equal', 'assert_almost_equal', 'assert_frame_equal', 'assert_series_equal']);
 
 /**
- * `expected = parse("1h"); assert parse("1h") == expected`: the expected value is the code's own output,
+ * `expected = parse("1h"); assert parse("1h") == expected` (or `expected_total = acme.total` read back from the result):
+ * the expected value is the code's own output,
  * computed by the same expression just before, so the comparison cannot fail (a determinism check in disguise).
  * Only a name that says it holds the expected value, bound once, in the statement right before the assertion's
  * (or with only call-free statements between, so nothing can change what the expression computes), and not in a
@@ -1084,7 +1094,7 @@ function recomputedExpected(a: Node, b: Node, use: Node, fn: Node, body: Node): 
   if (bindings.at.get(name.text)?.length !== 1 || bindings.shared.has(name.text)) return false;
   const assignment = bindings.computed.get(name.text);
   const value = assignment?.childForFieldName('right');
-  if (!assignment || !value || !isComputedValue(value) || value.text.replace(/\s+/g, '') !== other.text.replace(/\s+/g, '')) return false;
+  if (!assignment || !value || !isTakenValue(value) || value.text.replace(/\s+/g, '') !== other.text.replace(/\s+/g, '')) return false;
   // The binding statement and the assertion's statement share a block, with only call-free statements between.
   if (!quietBetween(assignment.parent, use)) return false;
   return !namedFor(fn, (w) => REPEAT_THEMED.test(w));
