@@ -14,7 +14,7 @@
  * (`if sys.platform ...`, `except ImportError:`) and skip helpers stay quiet; a blanket skip whose
  * reason names the environment or a tracked issue ("requires network", "bpo-12345") is info. The same
  * mark on every test of a file (one by one), a mark kept in a module-level name (`wip = pytest.mark.skip()`),
- * a module skip under `if True:` or `if __name__ != "__main__":`, conditions every Python 3 meets (`sys.version_info >= (3,)`, `sys.version_info < (99,)`, `"True"`)
+ * a module skip under `if True:`, `if __name__ != "__main__":` or `if sys.version_info[0] >= 3:`, conditions every Python 3 meets (`sys.version_info >= (3,)`, `sys.version_info < (99,)`, `"True"`)
  * and a parametrized test whose every case carries an unconditional skip (`pytest.param(..., marks=pytest.mark.skip(...))`)
  * are blanket skips too, and so are conditions that are a module name only ever bound to a constant
  * (`KNOWN_BROKEN = True`, `skipif(KNOWN_BROKEN)`, also in another module of the project that the test imports it from), a fixture (in a test file or a conftest) that skips before
@@ -61,6 +61,8 @@ import {
   skipSiteOf,
   testMethodsOf,
   type ReasonVerdict,
+  type MarkContext,
+  versionTruth,
 } from './helpers';
 
 /** What the mark does to `tests` ("every test in this file"), as a verb phrase. */
@@ -193,12 +195,15 @@ function marksReturnedParameter(fn: Node, target: Node | null | undefined): bool
  * `__name__` against `"__main__"` (an imported module is never `__main__`, so `if __name__ != "__main__":`
  * always holds under pytest and unittest discovery).
  */
-function truthWhenImported(cond: Node | null): boolean | undefined {
+function truthWhenImported(cond: Node | null, ctx: MarkContext): boolean | undefined {
   const literal = literalTruth(cond);
   if (literal !== undefined || !cond) return literal;
   const c = unparen(cond);
+  // `if sys.version_info[0] >= 3:`: every Python 3 takes the same branch.
+  const version = versionTruth(c, ctx);
+  if (version !== undefined) return version;
   if (c.type === 'not_operator') {
-    const inner = truthWhenImported(c.childForFieldName('argument'));
+    const inner = truthWhenImported(c.childForFieldName('argument'), ctx);
     return inner === undefined ? undefined : !inner;
   }
   if (c.type !== 'comparison_operator' || c.namedChildCount !== 2 || !/__name__/.test(c.text)) return undefined;
@@ -211,9 +216,9 @@ function truthWhenImported(cond: Node | null): boolean | undefined {
 }
 
 /** The block of an `if` statement that always runs on import (`if True:`, `if __name__ != "__main__":`, the `else:` of `if __name__ == "__main__":`). */
-function blockRunOnImport(stmt: Node): Node | null {
+function blockRunOnImport(stmt: Node, ctx: MarkContext): Node | null {
   if (stmt.type !== 'if_statement') return null;
-  const truth = truthWhenImported(stmt.childForFieldName('condition'));
+  const truth = truthWhenImported(stmt.childForFieldName('condition'), ctx);
   if (truth === true) return stmt.childForFieldName('consequence');
   if (truth !== false) return null;
   const alternatives = stmt.childrenForFieldName('alternative');
@@ -222,22 +227,23 @@ function blockRunOnImport(stmt: Node): Node | null {
 }
 
 /** For a statement inside an `if` that always runs on import: which condition always holds (` that can fail (...)`). */
-function gateNote(stmt: Node): string {
+function gateNote(stmt: Node, ctx: MarkContext): string {
   const branch = stmt.parent?.parent;
   if (branch?.type !== 'if_statement' && branch?.type !== 'else_clause') return '';
   const ifStmt = branch.type === 'else_clause' ? branch.parent : branch;
   const cond = ifStmt?.childForFieldName('condition');
   if (!cond || literalTruth(cond) !== undefined) return '';
+  if (versionTruth(unparen(cond), ctx) !== undefined) return ` that can fail (\`${cond.text}\` is ${branch.type === 'else_clause' ? 'false' : 'true'} on every Python 3)`;
   return ` that can fail (\`${cond.text}\` is ${branch.type === 'else_clause' ? 'false' : 'true'} whenever the test runner imports the module)`;
 }
 
 /** The module's statements, with the blocks that always run on import in their place (`if True:`, `if __name__ != "__main__":`). */
-function moduleStatements(root: Node): Node[] {
+function moduleStatements(root: Node, ctx: MarkContext): Node[] {
   const out: Node[] = [];
   const stack = [...root.namedChildren].reverse();
   while (stack.length) {
     const stmt = stack.pop()!;
-    const block = blockRunOnImport(stmt);
+    const block = blockRunOnImport(stmt, ctx);
     if (block) for (let i = block.namedChildCount - 1; i >= 0; i--) stack.push(block.namedChild(i)!);
     else out.push(stmt);
   }
@@ -276,7 +282,7 @@ const TAKES_BACK_TEXT = /^(?:del[ \t]+[\w, \t()]*\b[Tt]est|[Tt]est\w*[ \t]*=[^=]
 function checkTestsTakenBack(ctx: RuleContext): void {
   // Module-level tests defined so far, for the statements that take one back.
   const defined = new Set<string>();
-  for (const stmt of moduleStatements(ctx.root)) {
+  for (const stmt of moduleStatements(ctx.root, ctx)) {
     checkTestTakenBack(ctx, stmt, defined);
     const top = definitionOf(stmt);
     if (top.type === 'function_definition' && isTestFunction(top)) defined.add(functionName(top));
@@ -290,7 +296,7 @@ function checkTestsTakenBack(ctx: RuleContext): void {
 function checkTestModule(ctx: RuleContext): void {
   checkSkippedOneByOne(ctx);
   for (const fn of ctx.root.descendantsOfType('function_definition')) if (fn && isTestFunction(fn)) checkEveryCaseSkipped(ctx, fn);
-  for (const stmt of moduleStatements(ctx.root)) {
+  for (const stmt of moduleStatements(ctx.root, ctx)) {
     // pytestmark = pytest.mark.skip(...)
     if (stmt.type === 'expression_statement') {
       const e = stmt.namedChild(0);
@@ -307,7 +313,7 @@ function checkTestModule(ctx: RuleContext): void {
           const note = reasonNote(site.reason);
           ctx.report({
             node: e,
-            message: `Module-level \`${site.display}\` with \`allow_module_level=True\` and no condition${gateNote(stmt)} skips every test in this file${note.text}.${note.tail}`,
+            message: `Module-level \`${site.display}\` with \`allow_module_level=True\` and no condition${gateNote(stmt, ctx)} skips every test in this file${note.text}.${note.tail}`,
             severity: note.severity,
           });
         }
@@ -316,7 +322,7 @@ function checkTestModule(ctx: RuleContext): void {
       const site = skipSiteOf(stmt, ctx.names);
       if (site) {
         const note = reasonNote(site.reason);
-        ctx.report({ node: stmt, message: `Module-level \`${site.display}\` with no condition${gateNote(stmt)} skips every test in this file${note.text}.${note.tail}`, severity: note.severity });
+        ctx.report({ node: stmt, message: `Module-level \`${site.display}\` with no condition${gateNote(stmt, ctx)} skips every test in this file${note.text}.${note.tail}`, severity: note.severity });
       }
     }
     if (stmt.type === 'try_statement') checkGuardedImport(ctx, stmt);
@@ -352,7 +358,7 @@ function checkModuleTestFlag(ctx: RuleContext, assign: Node, stmt: Node): void {
   if (!moduleDefinesTests(ctx.root, true)) return;
   ctx.report({
     node: assign,
-    message: `Module-level \`${assign.text.split('\n')[0]}\`${gateNote(stmt)} stops pytest from collecting any test in this file: none of them runs, and the run reports nothing missing. Remove it, or skip under a condition that names why the tests cannot run here.`,
+    message: `Module-level \`${assign.text.split('\n')[0]}\`${gateNote(stmt, ctx)} stops pytest from collecting any test in this file: none of them runs, and the run reports nothing missing. Remove it, or skip under a condition that names why the tests cannot run here.`,
     severity: 'warning',
   });
 }

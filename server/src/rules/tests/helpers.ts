@@ -1038,7 +1038,7 @@ export function skipSiteOf(node: Node, names: NameResolver): SkipSite | undefine
  * "needs os.pipe()", "need zlib support"). The objects of the environment are open-ended (any module name),
  * so the work vocabulary is what is excluded.
  */
-const DEVELOPMENT_WORK_OBJECT = String.raw`\s+(?:to\s+(?:be\s+)?)?(?:(?:a|an|the|some|more|further|much|major|minor|serious)\s+)*(?:re-?work\w*|work\b|fix\w*|updat\w*|refactor\w*|rewrit\w*|review\w*|investigat\w*|attention|love|thought|chang\w*|implement\w*|debugging|debugged|clean-?ups?\b|cleaning|porting|ported|adjust\w*|adapting|adaptation|adapted|tweak\w*|redesign\w*|rethink\w*|rethought|revisit\w*|reconsider\w*|looking|looked|checking|checked|verification|verifying|triag\w*|finishing|finished|completion|completing|polish\w*|improv\w*|overhaul\w*)`;
+const DEVELOPMENT_WORK_OBJECT = String.raw`\s+(?:to\s+(?:be\s+)?)?(?:(?:a|an|the|some|more|further|much|major|minor|serious)\s+)*(?:re-?work\w*|work\b|fix\w*|updat\w*|refactor\w*|rewrit\w*|review\w*|investigat\w*|attention|love|thought|chang\w*|implement\w*|debugging|debugged|clean-?ups?\b|cleaning|porting|ported|adjust\w*|adapting|adaptation|adapted|tweak\w*|redesign\w*|rethink\w*|rethought|revisit\w*|reconsider\w*|looking|looked|checking|checked|verification|verifying|triag\w*|finishing|finished|completion|completing|polish\w*|improv\w*|overhaul\w*|re-?generat\w*|re-?record\w*|re-?comput\w*|re-?calculat\w*)`;
 
 /**
  * Reasons that name something outside the code under test — the network, a host, the platform, the
