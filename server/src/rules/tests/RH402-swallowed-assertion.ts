@@ -40,7 +40,7 @@ import { assertionsIn, attributeNotIn, calleeLastName, classifyReason, compariso
 const ASSERTION_CATCHERS = new Set(['AssertionError', 'failureException', 'Failed']);
 const BROAD_CATCHERS = new Set(['Exception', 'BaseException']);
 const CLEANUP_FUNCTION = /^(tearDown|tearDownClass|asyncTearDown|tearDownModule|teardown\w*|\w*cleanup\w*|\w*clean_up\w*|close|__del__|__exit__|__aexit__|finali[sz]e\w*|dispose)$/i;
-const LOGGING_CALL = /^(print|pprint|(\w+\.)*(debug|info|warning|warn|error|exception|critical|log|print_exc|print_exception|format_exc)|warnings\.warn|(\w+\.)*(stderr|stdout)\.(write|flush))$/;
+const LOGGING_CALL = /^(print|pprint|(\w+\.)*(debug|info|warning|warn|error|exception|critical|log|print_exc|print_exception|format_exc)|warnings\.warn|(\w+\.)*(stderr|stdout)\.(write|flush)|(\w+\.)*user_properties\.append|record_property)$/;
 /** A wait between attempts: `time.sleep()`, `asyncio.sleep()`, `backoff()`. */
 const SLEEP_CALL = /(^|\.)(sleep|backoff)$/;
 
@@ -312,7 +312,12 @@ function onlyShown(id: Node, scope: Node, depth = 0): boolean {
  * module list or a fixture may be checked elsewhere). Undefined when some flag is checked: the failure is recorded.
  */
 function unreadFlags(flags: Node[], tryStmt: Node): Node[] | undefined {
-  const fn = nearestFunction(tryStmt);
+  let fn = nearestFunction(tryStmt);
+  // `failures.append(e)` in a nested helper (`_expect` handed out by a soft-assertion fixture) records into a list of
+  // the function around it: that function is where the list is checked, or not.
+  for (let outer = fn && nearestFunction(fn); fn && outer && flags.some((f) => isCollectingRead(f) && !bindsName(fn!, f.text)); outer = nearestFunction(outer)) {
+    if (flags.every((f) => !isCollectingRead(f) || bindsName(outer!, f.text))) fn = outer;
+  }
   const scope = fn?.childForFieldName('body') ?? tryStmt.tree.rootNode;
   if (/\b(locals|vars|globals)\s*\(/.test(scope.text)) return undefined;
   const wanted = new Set(flags.map((f) => f.text));
@@ -328,6 +333,17 @@ function unreadFlags(flags: Node[], tryStmt: Node): Node[] | undefined {
   if (flags.some((f) => isCollectingRead(f) && !bound.has(f.text))) return undefined;
   // Module-level flags can be read by other modules.
   return fn ? flags : undefined;
+}
+
+/** `fn` binds `name` in its own body (an assignment, not a nested function's). */
+function bindsName(fn: Node, name: string): boolean {
+  let found = false;
+  forEachInScope(fn.childForFieldName('body')!, (n) => {
+    if (found) return false;
+    if (n.type === 'assignment' && n.childForFieldName('left')?.type === 'identifier' && n.childForFieldName('left')!.text === name) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /**
