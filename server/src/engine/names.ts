@@ -235,6 +235,11 @@ export class NameResolver {
     return undefined;
   }
 
+  /** What another module of the project says about a name this file imports (`settings.STATUS_OK`), if anything. */
+  importedFact(qualified: string): ImportedFact | undefined {
+    return this.imported && Object.prototype.hasOwnProperty.call(this.imported, qualified) ? this.imported[qualified] : undefined;
+  }
+
   /** What another module of the project says an imported name stands for, else the name itself. */
   private referent(qualified: string): string {
     const fact = this.imported && Object.prototype.hasOwnProperty.call(this.imported, qualified) ? this.imported[qualified] : undefined;

@@ -123,6 +123,7 @@ export interface AnalysisSettings {
 /**
  * What a module-level name is known to hold, for the modules that import it:
  * - `constant`: bound once to `True`, `False` or `None`;
+ * - `integer-constant`: bound once to an integer literal (`STATUS_OK = 0`), for exit statuses (RH102);
  * - `env-flag`: bound once to a test of an environment variable that is false while the variable is unset;
  * - `test-run-probe`: a function whose result (`call`), or a name whose value, says whether a test run is in
  *   progress (`detail`: how it tells);
@@ -148,6 +149,7 @@ export interface AnalysisSettings {
  */
 export type ImportedFact =
   | { kind: 'constant'; literal: 'True' | 'False' | 'None' }
+  | { kind: 'integer-constant'; value: number }
   | { kind: 'env-flag'; variable: string }
   | { kind: 'test-run-probe'; detail: string; call: boolean }
   /** A function that returns its caller's function, module or file name (`sys._getframe(2).f_code.co_name`). */

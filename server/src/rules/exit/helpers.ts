@@ -726,7 +726,10 @@ export function isRaisedSystemExitCall(call: Node): boolean {
   return call.parent?.type === 'raise_statement';
 }
 
-/** Success values written literally: `0`, `0x0`, `False`, `None`, `-0`, `os.EX_OK`, `ExitCode.OK`, `int(0)`, `type(status)(0)`, `0 if c else 0`. */
+/**
+ * Success values written literally: `0`, `0x0`, `False`, `None`, `-0`, `os.EX_OK`, `ExitCode.OK`, `int(0)`, `type(status)(0)`,
+ * `0 if c else 0`, and a module constant bound once to `0` here or in the module it is imported from (`STATUS_OK`).
+ */
 export function isSuccessLiteral(node: Node | null | undefined, names: NameResolver, depth = 0): boolean {
   if (!node || depth > 8) return false;
   const n = unparen(node);
@@ -743,7 +746,16 @@ export function isSuccessLiteral(node: Node | null | undefined, names: NameResol
     case 'attribute':
     case 'identifier': {
       const q = names.qualify(n) ?? dottedName(n) ?? '';
-      return q === 'os.EX_OK' || q === 'posix.EX_OK' || /(^|\.)ExitCode\.OK$/.test(q);
+      if (q === 'os.EX_OK' || q === 'posix.EX_OK' || /(^|\.)ExitCode\.OK$/.test(q)) return true;
+      // `STATUS_OK = 0` bound once in this module, or in the module it is imported from.
+      const fact = names.importedFact(q);
+      if (fact) return fact.kind === 'integer-constant' && fact.value === 0;
+      if (n.type !== 'identifier' || names.alias(n.text) !== undefined) return false;
+      const bound = moduleAssignments(n.tree.rootNode).get(n.text);
+      if (bound?.length !== 1 || unparen(bound[0]!).type !== 'integer' || !isSuccessLiteral(bound[0], names, depth + 1)) return false;
+      // Bound nowhere else: not through `global` in a function (`set_status(rc)`), nor by another assignment.
+      const text = n.tree.rootNode.text;
+      return !new RegExp(`\\bglobal\\b[^\\n]*\\b${n.text}\\b`).test(text) && (text.match(new RegExp(`\\b${n.text}\\s*(?:[-+*/%&|^]|//|<<|>>|\\*\\*)?=(?!=)`, 'g'))?.length ?? 0) === 1;
     }
     case 'call': {
       const fn = dottedName(n.childForFieldName('function')) ?? '';
