@@ -548,6 +548,19 @@ function skipMarkOf(expr: Node | undefined, ctx: RuleContext, defs: (name: strin
     return kinds.every((k) => k && k === kinds[0]) ? kinds[0] : undefined;
   }
   if (e.type === 'call') {
+    // `_pending = functools.partial(pytest.mark.xfail, reason=...)`, then `_pending()`: the mark, with the arguments of both.
+    const fn = unparen(e.childForFieldName('function')!);
+    const bound = fn.type === 'identifier' ? defs(fn.text) : [];
+    const partial = bound.length === 1 && unparen(bound[0]!).type === 'call' ? unparen(bound[0]!) : undefined;
+    if (partial && /(^|\.)partial$/.test(ctx.names.callee(partial) ?? dottedName(partial.childForFieldName('function')) ?? '')) {
+      const [marked, ...given] = callArguments(partial).positional;
+      const q = marked ? (ctx.names.qualify(marked) ?? dottedName(marked) ?? '') : '';
+      const kind = q.match(MARK)?.[3];
+      const conditions = [...given, ...callArguments(e).positional, callArguments(partial).keywords.get('condition'), callArguments(e).keywords.get('condition')].filter(Boolean);
+      if (kind === 'skip') return 'skip';
+      if (kind === 'xfail' && conditions.length === 0) return 'xfail';
+      return undefined;
+    }
     const helper = markHelperReturns(e, defs);
     if (helper) {
       // Names in the helper are its own locals, else the module's.
