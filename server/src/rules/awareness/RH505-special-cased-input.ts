@@ -70,6 +70,8 @@ interface Match {
   zeroSlots?: Set<string>;
   /** The size of a data input matched with a non-trivial number (`n = x.size; n == 12`, `(len(g), src) == (9, "s")`). */
   sized?: boolean;
+  /** A slot is a value computed from the inputs (see derivedInput): the match counts only with a stated intent. */
+  derived?: boolean;
   /** The non-trivial literals. */
   literals: Node[];
   /** `(n, k) in TABLE`: the table expression (inline literal or a name bound to one). */
@@ -349,16 +351,20 @@ function paramTuple(scope: Scope, node: Node, at: Node, keyNames: Set<string>, s
   if (n.type === 'tuple' || n.type === 'list') {
     const out: string[] = [];
     let real = 0;
+    let derivedSlots = 0;
     for (const c of n.namedChildren) {
       if (c.type === 'comment') continue;
       const p = isInput(scope, c, at);
       // `(len(graph), src, dst)` (with `sizes`): the size of an input, next to the inputs, fingerprints one input.
       const sized = !p && sizes ? sizeOfInput(scope, c, at) : undefined;
-      if (!p && !sized) return undefined;
+      // `text.replace(" ", "")`, `sum(durations)` (with `sizes`): a value computed from the inputs alone.
+      const derived = !p && !sized && sizes ? derivedInput(scope, c, at) : undefined;
+      if (!p && !sized && !derived) return undefined;
       if (p) real++;
-      out.push(p ?? `${SIZE_SLOT}${sized}`);
+      if (derived) derivedSlots++;
+      out.push(p ?? (sized ? `${SIZE_SLOT}${sized}` : `${DERIVED_SLOT}${derived}`));
     }
-    return real >= 2 ? out : undefined;
+    return real >= 2 || (derivedSlots > 0 && real + derivedSlots >= 2) ? out : undefined;
   }
   if (n.type === 'identifier') {
     if (scope.star.has(n.text) && isInput(scope, n, at)) return [n.text];
@@ -374,6 +380,65 @@ function paramTuple(scope: Scope, node: Node, at: Node, keyNames: Set<string>, s
 
 /** Marks a `len(param)` slot of a tuple key (see paramTuple); never a parameter's name. */
 const SIZE_SLOT = 'len:';
+/** Marks a slot computed from the inputs alone (see derivedInput): reported only with a comment or name that says why. */
+const DERIVED_SLOT = 'derived:';
+/** Builtins whose result depends on their arguments alone. */
+const DERIVING_CALLS = new Set(['len', 'sum', 'min', 'max', 'sorted', 'abs', 'round', 'str', 'int', 'float', 'tuple', 'list', 'set', 'frozenset', 'repr']);
+const MAX_DERIVED_DEPTH = 6;
+
+/**
+ * A value computed from the inputs and literals alone — `text.replace(" ", "")`, `sum(durations)`, `n_jobs` bound once
+ * to `len(durations)`, a parameter rebound from itself (`dst = _unit(dst)`) — the input it is computed from, or
+ * undefined. Weaker than a view: such a value is matched with literals for many legitimate reasons (shapes, sizes,
+ * units), so a match on it counts only when a comment or a name says why.
+ */
+function derivedInput(scope: Scope, node: Node, at: Node, depth = 0): string | undefined {
+  if (depth > MAX_DERIVED_DEPTH) return undefined;
+  const u = unparen(node);
+  const operand = (x: Node | null | undefined): string | undefined | false => (!x ? false : literalInfo(x) ? undefined : derivedInput(scope, x, at, depth + 1) ?? false);
+  switch (u.type) {
+    case 'identifier': {
+      const p = isInput(scope, u, at);
+      if (p) return p;
+      const defs = (scope.local.get(u.text) ?? []).filter((d) => d.startIndex < at.startIndex);
+      if (scope.params.has(u.text)) {
+        // Every rebinding before `at` computes the parameter from itself.
+        const fromItself = defs.every((d) => d.type === 'assignment' && d.childForFieldName('left')?.text === u.text && d.childForFieldName('right')?.descendantsOfType('identifier').some((i) => i?.text === u.text));
+        return fromItself ? u.text : undefined;
+      }
+      const def = defs.length === 1 && scope.local.get(u.text)!.length === 1 ? defs[0]! : undefined;
+      const right = def?.type === 'assignment' && def.childForFieldName('left')?.type === 'identifier' ? def.childForFieldName('right') : null;
+      return right ? derivedInput(scope, right, def!, depth + 1) : undefined;
+    }
+    case 'call': {
+      const f = u.childForFieldName('function');
+      let base: string | undefined;
+      if (f?.type === 'attribute') {
+        base = derivedInput(scope, f.childForFieldName('object')!, at, depth + 1);
+        if (!base) return undefined;
+      } else if (f?.type !== 'identifier' || !DERIVING_CALLS.has(f.text)) return undefined;
+      const args = u.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+      for (const a of args) {
+        if (a.type === 'list_splat' || a.type === 'dictionary_splat') return undefined;
+        const d = operand(a.type === 'keyword_argument' ? a.childForFieldName('value') : a);
+        if (d === false) return undefined;
+        base ??= d;
+      }
+      return base;
+    }
+    case 'binary_operator': {
+      const l = operand(u.childForFieldName('left'));
+      const r = operand(u.childForFieldName('right'));
+      return l === false || r === false ? undefined : (l ?? r);
+    }
+    case 'subscript': {
+      const index = u.childForFieldName('subscript');
+      return index && literalInfo(index) ? derivedInput(scope, u.childForFieldName('value')!, at, depth + 1) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
 
 /** `len(graph)` of an input: the input's name. */
 function sizeOfInput(scope: Scope, node: Node, at: Node): string | undefined {
@@ -938,11 +1003,17 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       }
       const o = unparen(other);
       // `for args, answer in KNOWN_CASES: if args == (a, b):`
-      if (!literalInfo(o) && !tuple.some((t) => t.startsWith(SIZE_SLOT)) && addLoopMatch(scope, m, tuple, o, at)) continue;
+      if (!literalInfo(o) && !tuple.some((t) => t.startsWith(SIZE_SLOT) || t.startsWith(DERIVED_SLOT)) && addLoopMatch(scope, m, tuple, o, at)) continue;
       if (!['tuple', 'list'].includes(o.type) || !literalInfo(o)) return undefined;
       const items = o.namedChildren.filter((c) => c.type !== 'comment');
       if (items.length !== tuple.length) return undefined;
       items.forEach((item, i) => {
+        if (tuple[i]!.startsWith(DERIVED_SLOT)) {
+          // A value computed from an input, matched with a specific literal: a slot of the exact input, when said so.
+          m.params.add(tuple[i]!.slice(DERIVED_SLOT.length));
+          if (!literalInfo(item)!.trivial) m.specific.add(tuple[i]!), m.literals.push(item), (m.derived = true);
+          return;
+        }
         if (tuple[i]!.startsWith(SIZE_SLOT)) {
           // A size matched with an arbitrary number is data (an input's size), not an option: no parameter of its own.
           if (literalInfo(item)!.kind === 'number' && !literalInfo(item)!.trivial) m.literals.push(item), (m.sized = true);
@@ -1217,7 +1288,8 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
     // `return 491.67 if dst == "R" else 0.0` in the matched branch: one canned answer per matched case.
     const chosen = cannedChoice(v);
     if (chosen) return { node: s, text: `returns the canned values \`${snippet(v, 40)}\``, literal: chosen };
-    const e = unparen(v);
+    // `return list(TABLE[text])`: a copy of the stored answer is the stored answer.
+    const e = storedCopyOf(unparen(v));
     if (e.type === 'identifier' && match.answerNames?.has(e.text)) return { node: s, text: `returns the stored answer \`${e.text}\`` };
     // `return case["output"]`: a field of the matched row of a table of cases.
     if (match.answerRow && e.type === 'subscript' && e.childForFieldName('value')?.text === match.answerRow && literalInfo(e.childForFieldName('subscript'))) {
@@ -1258,6 +1330,16 @@ function isMatchedLookup(scope: Scope, match: Match, e: Node, at: Node): boolean
   const ref = tableRef && unparen(tableRef);
   const sameTable = ref && (match.table.name ? (ref.type === 'identifier' || ref.type === 'attribute') && ref.text.replace(/\s+/g, '') === match.table.name : literalInfo(ref)?.key === literalInfo(match.table.node)?.key);
   return !!sameTable && !!index && (!!packedKey(scope, index, at, new Set()) || (unparen(index).type === 'identifier' && match.keyNames.has(unparen(index).text)));
+}
+
+/** Copies that keep a value whole: `list(x)`, `tuple(x)`, `dict(x)`, `copy.copy(x)`, `copy.deepcopy(x)`. */
+const COPY_CALL = /^(list|tuple|dict|set|frozenset|(copy\.)?(copy|deepcopy))$/;
+
+/** `list(TABLE[key])` → `TABLE[key]`; anything else as it is. */
+function storedCopyOf(e: Node): Node {
+  if (e.type !== 'call' || !COPY_CALL.test(e.childForFieldName('function')?.text ?? '')) return e;
+  const args = positional(e);
+  return args.length === 1 && e.childForFieldName('arguments')!.namedChildren.filter((c) => c.type !== 'comment').length === 1 ? unparen(args[0]!) : e;
 }
 
 /**
@@ -2226,6 +2308,8 @@ export const specialCasedInput: Rule = {
         // 0 quiet, 1 info, 2 warning. A comment or name that says why raises the level; shapes that
         // are common in legitimate code (option words, one scalar) are reported only with one.
         const said = !!intent;
+        // Sizes, shapes and units computed from the inputs are matched with literals for many reasons: only a stated one counts.
+        if (match.derived && !said) continue;
         const groupSize = groups.get([...match.params].sort().join(',')) ?? 0;
         // `n == 12 and first_row == 0: return 14200`: an arbitrary number next to a parameter pinned to 0 or 1 is
         // one exact input all the same (a base case pins trivial values only, and answers with one).
