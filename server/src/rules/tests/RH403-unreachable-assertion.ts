@@ -751,7 +751,11 @@ function isEmptyArgvalues(node: Node | undefined, ctx: RuleContext): boolean {
   if (isEmptyIterable(node)) return true;
   const n = unparen(node);
   if (n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension') {
-    return n.namedChildren.some((c) => (c.type === 'if_clause' && constantTruth(c.namedChildren.find((x) => x.type !== 'comment'), ctx.root, ctx.source, ctx) === false) || (c.type === 'for_in_clause' && isEmptyIterable(c.childForFieldName('right'))));
+    return n.namedChildren.some((c) => {
+      if (c.type === 'for_in_clause') return isEmptyIterable(c.childForFieldName('right'));
+      const cond = c.type === 'if_clause' ? c.namedChildren.find((x) => x.type !== 'comment') : undefined;
+      return !!cond && (constantTruth(cond, ctx.root, ctx.source, ctx) === false || inEmptyTable(cond, ctx));
+    });
   }
   if (n.type !== 'identifier') return false;
   if (emptiedBeforeUse(n.text, ctx)) return true;
@@ -765,6 +769,31 @@ function isEmptyArgvalues(node: Node | undefined, ctx: RuleContext): boolean {
     const call = p?.type === 'argument_list' ? p.parent : p?.type === 'keyword_argument' ? p.parent?.parent : null;
     const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
     return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'parametrize';
+  });
+}
+
+/**
+ * `c[0] in _CONFIRMED` (also one operand of an `and`) with `_CONFIRMED = set()` bound once at module level and
+ * mentioned nowhere but as what such tests look in: no element is ever in it, so the condition keeps nothing.
+ */
+function inEmptyTable(cond: Node, ctx: RuleContext, depth = 0): boolean {
+  const c = unparen(cond);
+  if (c.type === 'boolean_operator' && depth < 4) {
+    const l = c.childForFieldName('left');
+    const r = c.childForFieldName('right');
+    return c.child(1)?.type === 'and' && [l, r].some((x) => !!x && inEmptyTable(x, ctx, depth + 1));
+  }
+  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2 || c.children.filter((x) => !x.isNamed).map((x) => x.type).join(' ') !== 'in') return false;
+  const table = unparen(c.namedChildren[1]!);
+  if (table.type !== 'identifier') return false;
+  const bindings = moduleAssignments(ctx.root).get(table.text);
+  const empty = bindings?.length === 1 && (isEmptyIterable(bindings[0]!) || /^(set|frozenset|list|dict|tuple)\(\s*\)$/.test(unparen(bindings[0]!).text));
+  if (!empty || new RegExp(`['".]${table.text}['"]`).test(ctx.source)) return false;
+  return ctx.root.descendantsOfType('identifier').every((id) => {
+    if (id!.text !== table.text) return true;
+    const p = id!.parent;
+    if (p?.type === 'assignment' && p.childForFieldName('left')?.id === id!.id && p.parent?.parent?.type === 'module') return true;
+    return p?.type === 'comparison_operator' && p.namedChildren[1]?.id === id!.id && /^(not )?in$/.test(p.children.filter((x) => !x.isNamed).map((x) => x.type).join(' '));
   });
 }
 
