@@ -272,11 +272,62 @@ export const unreachableAssertion: Rule = {
         let skips: boolean | undefined;
         const maySkip = () => (skips ??= mentionedInFile(ctx, SKIP_WORDS));
         // Each def in document order (the order a `function_definition` listener would see them).
-        for (const fn of ctx.root.descendantsOfType('function_definition')) if (fn) checkTest(ctx, fn, maySkip);
+        for (const fn of ctx.root.descendantsOfType('function_definition')) {
+          if (!fn) continue;
+          checkTest(ctx, fn, maySkip);
+          checkHelperOffByDefault(ctx, fn);
+        }
       },
     };
   },
 };
+
+/** Shared assertion helpers by name: `assert_rows_match`, `check_output`, `verifyTree`. */
+const ASSERTION_HELPER = /^_*(assert|check|verify|expect)(_|[A-Z])/;
+
+/**
+ * A shared assertion helper that returns before its checks unless a flag is given a value other than its default
+ * (`def assert_rows_match(actual, expected, *, strict=False): if not strict: return`), in a file where no call
+ * passes the flag: by default every test relying on it checks nothing there.
+ */
+function checkHelperOffByDefault(ctx: RuleContext, fn: Node): void {
+  const name = functionName(fn);
+  if (isTestFunction(fn) || !ASSERTION_HELPER.test(name)) return;
+  const body = fn.childForFieldName('body');
+  const stmts = body?.namedChildren.filter((c) => c.type !== 'comment' && !(c.type === 'expression_statement' && c.namedChild(0)?.type === 'string')) ?? [];
+  const gate = stmts[0];
+  if (gate?.type !== 'if_statement' || gate.childrenForFieldName('alternative').length) return;
+  const then = gate.childForFieldName('consequence')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  if (then.length !== 1 || then[0]!.type !== 'return_statement' || (then[0]!.namedChild(0) && unparen(then[0]!.namedChild(0)!).type !== 'none')) return;
+  // `if not strict:` returns while the flag is false; `if lenient:` while it is true.
+  let cond = unparen(gate.childForFieldName('condition')!);
+  const negated = cond.type === 'not_operator';
+  if (negated) cond = unparen(cond.childForFieldName('argument')!);
+  if (cond.type !== 'identifier') return;
+  const flag = cond.text;
+  const param = fn.childForFieldName('parameters')?.namedChildren.find((p) => (p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === flag);
+  const dflt = param && unparen(param.childForFieldName('value')!).type;
+  if (dflt !== (negated ? 'false' : 'true')) return;
+  // Given anywhere in the file (`strict=True`, or positionally), or the helper is handed on: the flag may be set.
+  const params = fn.childForFieldName('parameters')!.namedChildren.filter((p) => p.type !== 'comment');
+  const index = params.indexOf(param!);
+  const keywordOnly = params.slice(0, index).some((p) => p.type === 'list_splat_pattern' || p.type === 'keyword_separator' || p.text === '*');
+  for (const id of ctx.root.descendantsOfType('identifier')) {
+    if (id!.text !== name || id!.id === fn.childForFieldName('name')!.id) continue;
+    const call = id!.parent?.type === 'call' && id!.parent.childForFieldName('function')?.id === id!.id ? id!.parent : undefined;
+    if (!call) return;
+    const args = callArguments(call);
+    if (args.keywords.has(flag) || args.hasSplat || (!keywordOnly && args.positional.length > index)) return;
+  }
+  const checks = stmts.slice(1).flatMap((st) => assertionsIn(st, ctx.names));
+  if (!checks.length) return;
+  const ret = then[0]!;
+  ctx.report({
+    node: ret,
+    severity: 'warning',
+    message: `\`return\` ends the assertion helper \`${name}()\` before its checks (${lineSpan(checks[0]!, checks[checks.length - 1]!)}) unless \`${flag}\` is given ${negated ? 'a true value' : 'a false value'}, and its default is \`${param!.childForFieldName('value')!.text}\`: every test that calls it without \`${flag}\` checks nothing there. Make the strict comparison the default, or compare in both modes.`,
+  });
+}
 
 function checkTest(ctx: RuleContext, fn: Node, maySkip: () => boolean): void {
   if (!isTestFunction(fn)) return;
