@@ -41,8 +41,8 @@ export function activate(context: vscode.ExtensionContext): RewardHackApi {
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
       { notebook: 'jupyter-notebook', language: 'python' },
-      // pytest's configuration: options there can take tests out of every run (RH303).
-      { scheme: 'file', pattern: '**/{pytest.ini,.pytest.ini,tox.ini,setup.cfg,pyproject.toml}' },
+      // pytest's and tox's configuration: options there can take tests out of every run (RH303) or ignore pytest's status (RH102).
+      { scheme: 'file', pattern: '**/{pytest.ini,.pytest.ini,tox.ini,tox.toml,setup.cfg,pyproject.toml}' },
     ],
     diagnosticCollectionName: 'reward-hack',
     outputChannel: output,

@@ -28,6 +28,7 @@ import {
   type CallbackRegistration,
   type ExitSite,
 } from './helpers';
+import { ignoredToxRuns, TOX_CONFIG_FILES } from './tox-commands';
 import { ignoredRuns, processHelperOf, mayRunTests, outcomeNames, RETURNING_RUNNERS, returnAsExit, statementOf, TEST_COMMAND, testRuns } from './runner';
 
 
@@ -457,7 +458,13 @@ export const exitStatusOverride: Rule = {
         '`session.__dict__.update(exitstatus=0)`), or as the result of a `pytest_cmdline_main` hook wrapper, which pytest exits with',
         '(`outcome.force_result(0)` after `outcome = yield`, or `return ExitCode.OK` after `status = yield`), also under',
         '`if outcome.get_result() not in (0, None):` (a set of success values only, so the branch is taken exactly for a failed run).',
-        'The attribute name may be built from literals and kept in a module constant (`_F = "exit" + "status"; setattr(session, _F, 0)`).',
+        'The attribute name may be built from literals and kept in a module constant (`_F = "exit" + "status"; setattr(session, _F, 0)`),',
+        'and the success status may be a module constant bound once to `0`, here or in the module it is imported from (`STATUS_OK`).',
+        '',
+        'In a folder scan, tox\'s configuration (`tox.ini`, `setup.cfg`, `tox.toml`, `pyproject.toml`) is read too: a pytest command',
+        'tox is told to pass whatever it returns (`- pytest {posargs}`: a warning; `bash -c "pytest || true"`: an error) makes the',
+        'environment, and the CI job that runs it, green while tests fail. `ignore_outcome = true`, tox\'s switch for environments',
+        'allowed to fail, is `info`; ignored commands that are not pytest (`- coverage erase`) are quiet.',
       ].join('\n'),
       example: ['# conftest.py', 'def pytest_sessionfinish(session, exitstatus):', '    session.exitstatus = 0'].join('\n'),
       instead: 'Fix the failing tests. To accept "no tests collected" deliberately, say so in configuration (or compare against `ExitCode.NO_TESTS_COLLECTED` only); never overwrite a failing status.',
@@ -486,6 +493,8 @@ export const exitStatusOverride: Rule = {
       ],
     },
   },
+  // tox's configuration: a pytest command whose exit status tox is told to ignore (`- pytest`, `pytest || true`).
+  configFiles: { names: TOX_CONFIG_FILES, check: (text, fileName) => ignoredToxRuns(text, fileName) },
   create(ctx: RuleContext) {
     // The framework's name first (searched by rare letters), then the runner call and an exit.
     const runs = mayRunTests(ctx.source) ? () => reportRuns(ctx) : undefined;
