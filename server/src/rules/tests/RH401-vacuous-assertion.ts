@@ -1106,7 +1106,8 @@ function recomputedExpected(a: Node, b: Node, use: Node, fn: Node, body: Node): 
 }
 
 /**
- * `blob = codec.encode(value); decoded = codec.decode(blob); assert decoded == codec.decode(blob)`: a roundtrip whose
+ * `blob = codec.encode(value); decoded = codec.decode(blob); assert decoded == codec.decode(blob)` (or `decoded, _ =
+ * decode(blob)` against `decode(blob)[0]`): a roundtrip whose
  * result is compared with the second step computed again from the same intermediate, never with the original it
  * started from. Whatever the two steps do, the two decodes agree, so the roundtrip is not checked. Unlike
  * `recomputedExpected` any name counts: the chain says what the comparison should have been. Required: the result
@@ -1128,7 +1129,10 @@ function recomputedRoundtrip(node: Node): string | undefined {
     [a, b] = callArguments(node).positional;
   }
   if (!a || !b) return undefined;
-  const [result, again] = unparen(a).type === 'identifier' ? [unparen(a), unparen(b)] : [unparen(b), unparen(a)];
+  const [result, written] = unparen(a).type === 'identifier' ? [unparen(a), unparen(b)] : [unparen(b), unparen(a)];
+  // `decoded, _ = decode(blob)` then `decode(blob)[0]`: the element of the recomputed result in the same position.
+  const position = written.type === 'subscript' && written.childForFieldName('subscript')?.type === 'integer' ? Number(written.childForFieldName('subscript')!.text) : undefined;
+  const again = position !== undefined ? unparen(written.childForFieldName('value')!) : written;
   if (result.type !== 'identifier' || again.type !== 'call') return undefined;
   const fn = nearestDef(node);
   const body = fn?.childForFieldName('body');
@@ -1143,7 +1147,18 @@ function recomputedRoundtrip(node: Node): string | undefined {
     });
     return found;
   };
-  const assignment = boundOnce(result.text);
+  const unpackedOnce = (name: string, at: number): Node | undefined => {
+    if (bindings.at.get(name)?.length !== 1 || bindings.shared.has(name)) return undefined;
+    let found: Node | undefined;
+    forEachInScope(body, (n) => {
+      const left = n.type === 'assignment' ? n.childForFieldName('left') : null;
+      const targets = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? left.namedChildren.filter((c) => c.type !== 'comment') : [];
+      if (!found && targets[at]?.type === 'identifier' && targets[at]!.text === name) found = n;
+      return !found;
+    });
+    return found;
+  };
+  const assignment = position !== undefined ? unpackedOnce(result.text, position) : boundOnce(result.text);
   const value = assignment?.childForFieldName('right');
   const flat = (t: string) => t.replace(/\s+/g, '');
   if (!assignment || !value || unparen(value).type !== 'call' || flat(unparen(value).text) !== flat(again.text)) return undefined;
