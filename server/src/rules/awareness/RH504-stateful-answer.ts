@@ -31,7 +31,7 @@
  * dict of answer sequences picked by key (`lagged = _SNAPSHOT.get(sku, ())`, then `lagged[idx]`) is a literal table.
  * Literal streams include `chain`/`repeat`/`islice` of literals and one stream per key of a module-level dict.
  */
-import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, moduleAssignments, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
+import { enclosingClass, enclosingFunction, forEachDescendant, forEachInScope, functionName, moduleAssignments, parameterNames, returnsOf, returnValue, stringValue, unparen, type Node } from '../../engine/ast';
 import type { Rule } from '../../engine/rule';
 import type { Severity } from '../../engine/types';
 import {
@@ -1145,12 +1145,31 @@ function blockOutcome(block: Node | null | undefined): Outcome | undefined {
  * at module level, named in capitals): the canned answers of a toggle are often the module's status names.
  */
 function answerLiteral(v: Node): ReturnType<typeof literalInfo> {
-  const literal = literalInfo(v) ?? builtValueInfo(v);
+  const literal = literalInfo(v) ?? builtValueInfo(v) ?? suppliedAnswerInfo(v);
   if (literal) return literal;
   const n = unparen(v);
   if (n.type !== 'identifier' || !/^[A-Z][A-Z0-9_]*$/.test(n.text)) return undefined;
   const bound = moduleAssignments(n.tree.rootNode).get(n.text);
   return bound?.length === 1 ? literalInfo(bound[0]!) : undefined;
+}
+
+/**
+ * A value a decorator factory was given, handed back by the wrapper it builds (`return initial`, `return
+ * reference[inner.calls - 1]` in `def settle(*reference): def wrap(fn): def inner(*args): ...`): fixed where the
+ * decorator is applied (`@settle(3.1416, 3.14159)`), so as canned as a literal, and not the wrapped function's result.
+ */
+function suppliedAnswerInfo(v: Node): LiteralInfo | undefined {
+  let n = unparen(v);
+  if (n.type === 'subscript') n = unparen(n.childForFieldName('value')!);
+  if (n.type !== 'identifier') return undefined;
+  const wrapper = enclosingFunction(v);
+  const decorate = wrapper && enclosingFunction(wrapper);
+  const factory = decorate && enclosingFunction(decorate);
+  if (!factory || !decorate || parameterNames(wrapper).includes(n.text) || parameterNames(decorate).includes(n.text) || !parameterNames(factory).includes(n.text)) return undefined;
+  // The wrapper calls the function it wraps on its other path (`return fn(*args, **kwargs)`).
+  const wrapped = parameterNames(decorate)[0];
+  if (!wrapped || !new RegExp(`\\b${wrapped}\\s*\\(`).test(wrapper.text)) return undefined;
+  return { kind: 'value', key: unparen(v).text, trivial: false, supplied: true };
 }
 
 /** The literal a block assigns to `name` last, when the block is straight-line code. */
@@ -1801,7 +1820,10 @@ export const statefulAnswer: Rule = {
         const sharedCallNumber = !!d.callNumber && Number(d.callNumber.number) >= 2 && !!general &&
           params.length > 0 && !d.state.kind.startsWith('instance') && !SCHEDULE_NAME.test(`${name} ${d.state.key}`) &&
           nonTrivial.some((o) => o.literal!.kind === 'number' || o.literal!.kind === 'value' || o.literal!.kind === 'collection' || (o.literal!.kind === 'string' && !isOptionLikeString(o.node)));
-        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall || perInputRepeat || sharedRepeat || sharedCallNumber || cannedFirstCalls ? 'warning' : 'info';
+        // `if not warmed: warmed = True; return initial` ahead of `return fn(*args)` in a decorator's wrapper: on the calls
+        // its own state picks, the decorated function answers what the decorator was given, whatever the input.
+        const suppliedByDecorator = !!general && nonTrivial.some((o) => o.literal!.supplied);
+        let severity: Severity = (strong && !weak) || countedFigure || fakedLifecycle || perInputCall || perInputRepeat || sharedRepeat || sharedCallNumber || cannedFirstCalls || suppliedByDecorator ? 'warning' : 'info';
         if (intent) severity = 'warning';
         if (role === 'entry-point') severity = 'info';
         const answers = [...new Set([...distinct.keys(), ...(strong ? (answersByState.get(d.state.key) ?? []) : []), ...(scheduled ? schedules.get(d.state.key)!.answers : [])])].slice(0, 4).map((k) => `\`${k}\``);

@@ -15,6 +15,8 @@ export interface LiteralInfo {
   key: string;
   /** True for 0, 1, -1, "", b"", None, True, False, empty collections: base-case and boundary values. */
   trivial: boolean;
+  /** A value a decorator factory was given, handed back by its wrapper in place of the wrapped function's result (RH504). */
+  supplied?: boolean;
 }
 
 const MAX_LITERAL_NODES = 400;
