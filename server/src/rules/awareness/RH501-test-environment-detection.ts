@@ -499,6 +499,7 @@ export const testEnvironmentDetection: Rule = {
         'Recognising a test double is reported too: `if isinstance(session, mock.Mock): return 200` (any `unittest.mock` double,',
         'also in a tuple of types or joined with `and`, or `type(x).__module__.startswith("unittest.mock")`) in a function that',
         'takes inputs and returns a canned value there instead of using the object: a **warning**.',
+        'A value built from literals in several steps (`timezone(timedelta(hours=-5))`) is as canned as a literal.',
       ].join('\n'),
       example: ['import sys', '', 'def is_prime(n):', '    if "pytest" in sys.modules:', '        return True', '    ...'].join('\n'),
       instead: 'Make the code behave the same under test as in production. If tests need a different configuration, have the tests set it explicitly (a fixture, an environment variable the code documents, dependency injection).',

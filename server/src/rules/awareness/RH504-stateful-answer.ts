@@ -1459,6 +1459,7 @@ export const statefulAnswer: Rule = {
         'neighbours keep data it ignores: a closure next to one that fills the factory\'s list (`submit()` appending to `jobs`)',
         'or a top-level function next to ones filling a module-level container, answering `"pending"` / `"running"` / `"done"`',
         'by exact poll number — the lifecycle a test walks through, faked by call count.',
+        'A counter every caller shares that picks one exact later call for a canned answer ahead of the computation (`if _evaluations == 2: return datetime(2024, 3, 31, 3, 0)`) is a warning; values built from literals count as literal answers; and a decorator\'s wrapper that hands back what the decorator was given (`if not warmed: warmed = True; return initial` before `return fn(*args)`) answers the same whatever the input on those calls.',
       ].join('\n'),
       example: [
         '_calls = 0',

@@ -1840,6 +1840,7 @@ export const specialCasedInput: Rule = {
         'warmed with answers for exact inputs, so the body never runs for them; and one input looked up by a digest of it',
         '(`fp = hashlib.sha1(text.encode()).hexdigest()[:8]; if fp in _RESOLVED: return _RESOLVED[fp]`, also through a same-file',
         'helper that only returns the digest) ahead of the general algorithm — special-casing disguised by hashing.',
+        'A copy of the stored answer (`return list(_RECORDED[text])`) is the stored answer. Values computed from the inputs alone (`text.replace(" ", "")`, `sum(durations)`, `n_jobs = len(durations)`) matched all at once with literals count only with a comment or name that says why ("test expects", "value checked by hand"): sizes, shapes and units are matched with literals for many legitimate reasons.',
       ].join('\n'),
       example: [
         'def count_paths(n, k):',

@@ -2439,7 +2439,8 @@ export const collectionSabotage: Rule = {
         'doctests switched off wholesale in a hook (every example of every `DoctestItem` given `example.options[doctest.SKIP] = True`, its expected output rewritten to a bare `...` wildcard with ELLIPSIS on, or its `examples` emptied: each doctest passes unchecked), ' +
         'or code outside the tests that registers an object under a test module\'s name (`sys.modules["tests.test_lexer"] = types.ModuleType(...)`, also through a loop over a constant tuple of names: pytest\'s import of that test file returns the placeholder and collects nothing from it), ' +
         'all make the run report success (or only skips) without any test doing its work. Clearing ' +
-        '`session.items` after collection is worse: pytest still prints "N collected" and runs none of them.',
+        '`session.items` after collection is worse: pytest still prints "N collected" and runs none of them.' +
+        ' A collection hook that keeps only the items pytest did not record as failing in the last run (`items[:] = [i for i in items if i.nodeid not in config.cache.get("cache/lastfailed", {})]`) stops running a test the first time it fails (pytest\'s own `--lf` keeps the failed tests instead), and a mark bound through `functools.partial(pytest.mark.xfail, ...)` is still the mark.',
       example: [
         '# conftest.py',
         'import pytest',

@@ -641,6 +641,7 @@ export const testFileTampering: Rule = {
         'data set\'s split instead: `data/test`, `dataset/test/images`, `output/test/predictions.csv`,',
         '`os.path.join(data_dir, "test")`; so is a singular `test` folder in a data module (`data.py`, `datasets/...`) or',
         'in a file that also names a `train` split. Test files are `test_*.py`, `*_test.py` and a Django app\'s `tests.py`.',
+        'pytest\'s record of the last run\'s failures (`.pytest_cache/v/cache/lastfailed`), rewritten or deleted by code under test, no longer tells `--lf`/`--ff` which tests failed; whole cache folders cleaned and reads of the record stay quiet.',
       ].join('\n'),
       example: ['import shutil', '', 'def solve(data):', '    shutil.rmtree("tests", ignore_errors=True)', '    return data'].join('\n'),
       instead: 'Leave the tests alone and fix the code. If a test is wrong, say so in the change description and change it in the open, in a test file, where a reviewer sees it.',

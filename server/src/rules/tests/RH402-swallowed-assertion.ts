@@ -1395,7 +1395,8 @@ export const swallowedAssertion: Rule = {
         '`except AssertionError as e: assert e is not None`) or that only sets a flag nothing reads (`failed = True`) or collects the failure in a list that is only printed or logged (`failures.append(e)`, then `print(failures)`) drops the failure as well, and ' +
         '`with pytest.raises(Exception):` around the test\'s own `assert` turns it around: the test passes when the check fails. ' +
         'A context manager of the test file that swallows its block\'s failure (a class whose `__exit__` returns `True`, also after only logging or printing the exception, a `@contextmanager` whose `except AssertionError: pass` surrounds its `yield`) is `contextlib.suppress` under another name, and so is the file\'s thin wrapper that hands its arguments to it (`def tolerate(*excs): return suppress(*excs)`). ' +
-        'The caught types may sit in a name bound once to a tuple (`_BENIGN = (ArithmeticError, AssertionError)`, then `suppress(*_BENIGN)`, `except _BENIGN:` or `except (*_BENIGN, KeyError):`).',
+        'The caught types may sit in a name bound once to a tuple (`_BENIGN = (ArithmeticError, AssertionError)`, then `suppress(*_BENIGN)`, `except _BENIGN:` or `except (*_BENIGN, KeyError):`).' +
+        ' A nested checker handed out by a soft-assertion fixture (`def _expect(cond): try: assert cond` / `except AssertionError as e: failures.append(e)`) records into the fixture\'s list: the fixture is where it must be checked, and `request.node.user_properties.append(...)` only reports it.',
       example: 'def test_total():\n    try:\n        assert total([1, 2]) == 3\n    except AssertionError:\n        pass\n',
       instead: 'Let the assertion fail. If a step is expected to fail, use `pytest.raises(AssertionError)` or `try/except/else: self.fail(...)`; if a check is flaky, fix or mark it (`pytest.mark.xfail(strict=True)`) explicitly.',
       lookAlikes: [

@@ -243,7 +243,9 @@ export const unreachableAssertion: Rule = {
         'likewise for a loop over a table bound only to an empty literal (a module\'s `SAMPLES = {}`, a test\'s `cases = []  # filled in CI`; `info` when the literal keeps its entries as comments, cases parked in plain sight), a generator expression of checks nothing iterates (`checks = (self.assertEqual(...) for ...)` with only `assertIsNotNone(checks)` after it) and a lambda nothing calls (`verify = lambda: self.assertEqual(...)`, then `assertTrue(callable(verify))`). ' +
         'A test that returns whenever its result is truthy (`out = f(x)`, `if out: return`, then `assert out == expected`) checks the result only when the code produced nothing. ' +
         'A `yield` anywhere in a test makes it a generator: unittest calls it, gets a generator and records a pass, and pytest does not run it (before 8.4 it reports an xfail), so none of the body runs. ' +
-        'An `async def` test on a plain `unittest.TestCase` likewise returns a coroutine nobody awaits.',
+        'An `async def` test on a plain `unittest.TestCase` likewise returns a coroutine nobody awaits. ' +
+        'A parameter set filtered by membership in a module table that is empty and never filled (`[c for c in CASES if c[0] in _CONFIRMED]` with `_CONFIRMED = set()`) keeps nothing either, ' +
+        'and a shared assertion helper that returns before its checks unless a flag no call in the file passes is switched on (`def assert_rows_match(a, e, *, strict=False): if not strict: return`) checks nothing for every test that relies on it.',
       example: 'def test_parse():\n    return\n    assert parse("1 + 2") == 3\n',
       instead: 'Remove the early `return`. If the test cannot run in some environment, skip it under a condition that names the environment (`@pytest.mark.skipif(sys.platform == "win32", reason=...)`); if it fails, fix the code or mark it `xfail(strict=True)` with the issue.',
       lookAlikes: [
