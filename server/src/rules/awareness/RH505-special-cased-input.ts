@@ -270,9 +270,9 @@ function isDefaultFill(def: Node, param: string): boolean {
 
 /**
  * Conversions that keep the whole value of their argument: `tuple(nums) == (2, 7)`, `int(a) == 12`,
- * `str(n) == "1994"`, `hash(key) == 42` still match the argument exactly.
+ * `str(n) == "1994"`, `hash(key) == 42`, `Decimal(str(income))` still match the argument exactly.
  */
-const VIEW_CALLS = new Set(['tuple', 'list', 'sorted', 'set', 'frozenset', 'str', 'repr', 'int', 'float', 'hash', 'round']);
+const VIEW_CALLS = new Set(['tuple', 'list', 'sorted', 'set', 'frozenset', 'str', 'repr', 'int', 'float', 'hash', 'round', 'Decimal', 'Fraction']);
 /** Methods that give the same value in another form: `a.lower() == "kitten"`, `text.encode()`, `h.hexdigest()`. */
 const VIEW_METHODS = new Set(['lower', 'upper', 'casefold', 'strip', 'encode', 'decode', 'hexdigest', 'digest']);
 /** Digests of their argument: matching one with a literal matches the input exactly. */
@@ -308,6 +308,13 @@ function inputView(node: Node): Node {
         n = unparen(positionals[1]!);
         continue;
       }
+      // `frozenset(tuple(e) for e in edges)`: the same, written as a generator over the input (the call's arguments).
+      const generator = n.childForFieldName('arguments');
+      const each = VIEW_CALLS.has(name) && generator?.type === 'generator_expression' ? elementwiseSource(generator) : undefined;
+      if (each) {
+        n = each;
+        continue;
+      }
       if (!VIEW_CALLS.has(name) || !positionals.length) break;
       // `round(x, 2)`: the digits are a literal; every other view takes the value alone.
       if (positionals.length !== 1 && !(name === 'round' && positionals.length === 2 && positionals[1]!.type === 'integer')) break;
@@ -316,6 +323,17 @@ function inputView(node: Node): Node {
     n = unparen(positionals[0]!);
   }
   return n;
+}
+
+/** `tuple(e) for e in edges` (one `for`, no `if`, the element or a view of it): `edges`. */
+function elementwiseSource(gen: Node): Node | undefined {
+  const clauses = gen.namedChildren.filter((c) => c.type !== 'comment');
+  const [body, loop] = clauses;
+  if (clauses.length !== 2 || loop?.type !== 'for_in_clause') return undefined;
+  const variable = loop.childForFieldName('left');
+  const source = loop.childForFieldName('right');
+  const element = body && inputView(body);
+  return variable?.type === 'identifier' && source && element?.type === 'identifier' && element.text === variable.text ? unparen(source) : undefined;
 }
 
 /** Locals bound once from standard input, directly or through another such local (`data = sys.stdin.read().split(); n = int(data[0])`). */
@@ -949,6 +967,13 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       }
       continue;
     }
+    // `... and not holidays`, `... and directed`: the truth of an input, a boundary value rather than a specific one.
+    const truthOf = n.type === 'not_operator' ? n.childForFieldName('argument') : n.type === 'identifier' ? n : null;
+    const truthParam = truthOf && stack.length + atoms > 0 ? isInput(scope, truthOf, at) : undefined;
+    if (truthParam && unparen(truthOf!).type === 'identifier') {
+      m.params.add(truthParam);
+      continue;
+    }
     if (n.type !== 'comparison_operator' || n.namedChildCount !== 2) return undefined;
     atoms++;
     if (op === '==' || op === 'is') {
@@ -1004,23 +1029,25 @@ function matchCondition(scope: Scope, cond: Node, at: Node): Match | undefined {
       const o = unparen(other);
       // `for args, answer in KNOWN_CASES: if args == (a, b):`
       if (!literalInfo(o) && !tuple.some((t) => t.startsWith(SIZE_SLOT) || t.startsWith(DERIVED_SLOT)) && addLoopMatch(scope, m, tuple, o, at)) continue;
-      if (!['tuple', 'list'].includes(o.type) || !literalInfo(o)) return undefined;
+      // `(income, status) == (Decimal("85000"), "single")`: values built from literals are as exact as literals.
+      if (!['tuple', 'list'].includes(o.type) || !isCannedValue(o)) return undefined;
       const items = o.namedChildren.filter((c) => c.type !== 'comment');
       if (items.length !== tuple.length) return undefined;
+      const infoOf = (item: Node) => literalInfo(item) ?? BUILT_VALUE;
       items.forEach((item, i) => {
         if (tuple[i]!.startsWith(DERIVED_SLOT)) {
           // A value computed from an input, matched with a specific literal: a slot of the exact input, when said so.
           m.params.add(tuple[i]!.slice(DERIVED_SLOT.length));
-          if (!literalInfo(item)!.trivial) m.specific.add(tuple[i]!), m.literals.push(item), (m.derived = true);
+          if (!infoOf(item).trivial) m.specific.add(tuple[i]!), m.literals.push(item), (m.derived = true);
           return;
         }
         if (tuple[i]!.startsWith(SIZE_SLOT)) {
           // A size matched with an arbitrary number is data (an input's size), not an option: no parameter of its own.
-          if (literalInfo(item)!.kind === 'number' && !literalInfo(item)!.trivial) m.literals.push(item), (m.sized = true);
+          if (literalInfo(item)?.kind === 'number' && !literalInfo(item)!.trivial) m.literals.push(item), (m.sized = true);
           return;
         }
         m.params.add(tuple[i]!);
-        const info = literalInfo(item)!;
+        const info = infoOf(item);
         if (!info.trivial) {
           m.specific.add(tuple[i]!);
           m.literals.push(item);
@@ -1105,7 +1132,9 @@ function wholeInputKey(scope: Scope, node: Node, at: Node, keyNames: Set<string>
   }
   // An explicit conversion only: a parameter used as a key as it is is a scalar lookup (`s in ROMAN`).
   if (n.type !== 'call' || !WHOLE_KEY_CALLS.has(n.childForFieldName('function')?.text ?? '')) return undefined;
-  const args = positional(n);
+  // `frozenset(tuple(e) for e in edges)`: a generator is the call's whole argument list.
+  const generator = n.childForFieldName('arguments');
+  const args = generator?.type === 'generator_expression' ? [generator] : positional(n);
   if (args.length !== 1) return undefined;
   let inner = unparen(args[0]!);
   // `map(tuple, edges)`: each item made hashable too.
@@ -1114,6 +1143,7 @@ function wholeInputKey(scope: Scope, node: Node, at: Node, keyNames: Set<string>
     if (!seq || !WHOLE_KEY_CALLS.has(fn?.text ?? '')) return undefined;
     inner = unparen(seq);
   }
+  if (inner.type === 'generator_expression') inner = elementwiseSource(inner) ?? inner;
   const p = isInput(scope, inner, at);
   if (p && local) keyNames.add(local);
   return p;
@@ -1318,7 +1348,10 @@ function branchAnswer(scope: Scope, block: Node | null, match: Match, names: Nam
 function keyedByWholeCollections(match: Match): boolean {
   const keys = match.table?.keys ?? [];
   const collection = (n: Node) => ['tuple', 'list'].includes(unparen(n).type) && unparen(n).namedChildren.filter((c) => c.type !== 'comment').length >= 2;
-  return keys.length > 0 && keys.every((k) => ['tuple', 'list'].includes(unparen(k).type) && unparen(k).namedChildren.some((c) => c.type !== 'comment' && collection(c) && unparen(c).namedChildren.some((x) => x.type !== 'comment' && collection(x))));
+  // An argument tuple holding a collection of records, or (a table of one whole input) a collection of records itself:
+  // `frozenset({("a", "b", 1), ("b", "c", 1)})` keys a graph given as its edges.
+  const records = (n: Node) => ['set', 'tuple', 'list'].includes(unparen(n).type) && unparen(n).namedChildren.filter((c) => c.type !== 'comment' && collection(c)).length >= 2;
+  return keys.length > 0 && keys.every((k) => (['tuple', 'list'].includes(unparen(k).type) && unparen(k).namedChildren.some((c) => c.type !== 'comment' && collection(c) && unparen(c).namedChildren.some((x) => x.type !== 'comment' && collection(x)))) || records(k));
 }
 
 /** `TABLE[(n, k)]`, `TABLE[key]`, `TABLE.get(key)` on the matched table with the matched key. */
@@ -1501,6 +1534,8 @@ function isDataLiteral(node: Node): boolean {
   const stack: Node[] = [node];
   while (stack.length) {
     const n = unparen(stack.pop()!);
+    // `Decimal("85000")`, `date(2024, 12, 23)`: a value built from literals is data.
+    if (n.type === 'call' && isCannedValue(n)) return true;
     const info = literalInfo(n);
     if (!info) continue;
     if (info.kind === 'number' && (!info.trivial || n.id !== node.id)) return true;
