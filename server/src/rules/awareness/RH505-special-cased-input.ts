@@ -174,6 +174,39 @@ function helperViewArgument(scope: Scope, call: Node): Node | undefined {
   return viewed.type === 'identifier' && viewed.text === params[0]!.text ? args[0] : undefined;
 }
 
+/**
+ * A call of a same-file helper of two or more parameters whose whole body returns a digest of the tuple of them
+ * (`def _digest(a, b): return hashlib.sha1(repr((a, b)).encode()).hexdigest()`), given inputs (or a local bound once
+ * to such a call): the inputs, or undefined.
+ */
+function digestOfInputs(scope: Scope, node: Node, at: Node): string[] | undefined {
+  let n = unparen(node);
+  if (n.type === 'identifier') {
+    const defs = scope.local.get(n.text);
+    const right = defs?.length === 1 && defs[0]!.type === 'assignment' && defs[0]!.startIndex < at.startIndex ? defs[0]!.childForFieldName('right') : undefined;
+    if (!right) return undefined;
+    n = unparen(right);
+  }
+  const f = n.type === 'call' ? n.childForFieldName('function') : null;
+  const def = f?.type === 'identifier' ? scope.moduleFunction(f.text) : undefined;
+  if (!def || def.id === scope.fn.id) return undefined;
+  const params = def.childForFieldName('parameters')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  const args = positional(n);
+  const v = soleReturnValue(def.childForFieldName('body'));
+  if (!v || !/\bhashlib\.\w+\(|\.(?:hex)?digest\(/.test(v.text) || args.length < 2) return undefined;
+  const viewed = inputView(v);
+  // `def _digest(*args): return sha1(repr(args)...)`: every argument; `def _digest(a, b)` over `(a, b)`: both.
+  const star = params.length === 1 && params[0]!.type === 'list_splat_pattern' ? params[0]!.namedChildren.find((c) => c.type === 'identifier')?.text : undefined;
+  if (star) {
+    if (viewed.type !== 'identifier' || viewed.text !== star) return undefined;
+  } else {
+    const items = viewed.type === 'tuple' ? viewed.namedChildren.filter((c) => c.type !== 'comment').map((c) => c.text) : [];
+    if (params.some((q) => q.type !== 'identifier') || args.length !== params.length || items.length !== params.length || !params.every((q) => items.includes(q.text))) return undefined;
+  }
+  const inputs = args.map((a) => isInput(scope, a, at));
+  return inputs.every(Boolean) ? (inputs as string[]) : undefined;
+}
+
 /** Is `node` (a key, or a local bound once to one, or a helper call returning one) a digest of an input? */
 function isDigestKey(scope: Scope, node: Node): boolean {
   let n = unparen(node);
@@ -275,6 +308,8 @@ function isDefaultFill(def: Node, param: string): boolean {
 const VIEW_CALLS = new Set(['tuple', 'list', 'sorted', 'set', 'frozenset', 'str', 'repr', 'int', 'float', 'hash', 'round', 'Decimal', 'Fraction']);
 /** Methods that give the same value in another form: `a.lower() == "kitten"`, `text.encode()`, `h.hexdigest()`. */
 const VIEW_METHODS = new Set(['lower', 'upper', 'casefold', 'strip', 'encode', 'decode', 'hexdigest', 'digest']);
+/** Serialisations of their argument: `json.dumps(obj, sort_keys=True)` names one exact value. */
+const SERIALISERS = new Set(['json.dumps', 'pickle.dumps', 'marshal.dumps']);
 /** Digests of their argument: matching one with a literal matches the input exactly. */
 const DIGEST_CALL = /^hashlib\.(?:md5|sha1|sha224|sha256|sha384|sha512|blake2b|blake2s|sha3_256|sha3_512)$/;
 const MAX_VIEW_DEPTH = 6;
@@ -296,6 +331,11 @@ function inputView(node: Node): Node {
     const positionals = args.filter((c) => c.type !== 'keyword_argument');
     if (f?.type === 'attribute') {
       const method = f.childForFieldName('attribute')?.text ?? '';
+      // `json.dumps(obj, sort_keys=True)`: the whole value, serialised.
+      if (SERIALISERS.has(f.text.replace(/\s+/g, '')) && positionals.length === 1) {
+        n = unparen(positionals[0]!);
+        continue;
+      }
       if (VIEW_METHODS.has(method) && positionals.length <= 1) {
         n = unparen(f.childForFieldName('object')!);
         continue;
@@ -693,7 +733,9 @@ function literalTable(scope: Scope, node: Node, keyPattern?: RegExp, wholeInputs
     if (inner.some((k) => !k) || values.some((v) => !literalInfo(v))) return undefined;
     return { node: t, name, inline: !name, keys: inner as Node[], label };
   }
-  if (!literalInfo(t)) return undefined;
+  // Values built from literals count as literal answers (`"737569c1d887": Fraction(1627, 2520)`).
+  const literalEntries = (d: Node) => d.type === 'dictionary' && d.namedChildren.every((c) => c.type === 'comment' || (c.type === 'pair' && !!literalInfo(c.childForFieldName('key')) && isCannedValue(c.childForFieldName('value')!)));
+  if (!literalInfo(t) && !literalEntries(t)) return undefined;
   if (scalarKeys) {
     // A dict of scalar keys, each a specific value (not 0, 1, "" or a flag).
     if (t.type !== 'dictionary' || !keys.every((k) => {
@@ -1186,14 +1228,18 @@ function addWholeInputMatch(scope: Scope, m: Match, key: Node, tableRef: Node, a
  */
 function addScalarMatch(scope: Scope, m: Match, key: Node, tableRef: Node, at: Node): boolean {
   const p = isInput(scope, key, at);
-  const table = p ? literalTable(scope, tableRef, undefined, false, true) : undefined;
-  if (!p || !table) return false;
-  m.params.add(p);
-  m.specific.add(p);
+  // `_digest(n, power)` with `def _digest(a, b): return sha1(repr((a, b)).encode()).hexdigest()`: one key for several inputs.
+  const several = p ? undefined : digestOfInputs(scope, key, at);
+  const table = p || several ? literalTable(scope, tableRef, undefined, false, true) : undefined;
+  if ((!p && !several) || !table) return false;
+  for (const q of p ? [p] : several!) {
+    m.params.add(q);
+    m.specific.add(q);
+  }
   m.literals.push(...table.keys);
   if (unparen(key).type === 'identifier') m.keyNames.add(unparen(key).text);
   // `fp = sha1(text.encode()).hexdigest()[:8]; if fp in _RESOLVED:` — answers keyed by a digest of the input.
-  m.table = { ...table, keyedByString: true, scalar: true, hashed: isDigestKey(scope, key) || undefined };
+  m.table = { ...table, keyedByString: true, scalar: true, hashed: several ? true : isDigestKey(scope, key) || undefined };
   return true;
 }
 
@@ -1351,7 +1397,9 @@ function keyedByWholeCollections(match: Match): boolean {
   // An argument tuple holding a collection of records, or (a table of one whole input) a collection of records itself:
   // `frozenset({("a", "b", 1), ("b", "c", 1)})` keys a graph given as its edges.
   const records = (n: Node) => ['set', 'tuple', 'list'].includes(unparen(n).type) && unparen(n).namedChildren.filter((c) => c.type !== 'comment' && collection(c)).length >= 2;
-  return keys.length > 0 && keys.every((k) => (['tuple', 'list'].includes(unparen(k).type) && unparen(k).namedChildren.some((c) => c.type !== 'comment' && collection(c) && unparen(c).namedChildren.some((x) => x.type !== 'comment' && collection(x)))) || records(k));
+  // A key built by serialising the inputs (`json.dumps(base, sort_keys=True) + "|" + ...`): a JSON object or array in the string.
+  const serialised = (n: Node) => /[{[][^{}[\]]*[,:][^{}[\]]*[}\]]/.test(stringValue(n) ?? '');
+  return keys.length > 0 && keys.every((k) => serialised(k) || (['tuple', 'list'].includes(unparen(k).type) && unparen(k).namedChildren.some((c) => c.type !== 'comment' && collection(c) && unparen(c).namedChildren.some((x) => x.type !== 'comment' && collection(x)))) || records(k));
 }
 
 /** `TABLE[(n, k)]`, `TABLE[key]`, `TABLE.get(key)` on the matched table with the matched key. */
@@ -2371,7 +2419,8 @@ export const specialCasedInput: Rule = {
           const figures = numeric.get([...match.params].sort().join(',')) && groupSize <= MAX_FIGURE_ROWS && !echoesInputs(general, match.params);
           if (!said && groupSize >= 3 && !figures) level = 1;
         } else if (specificCount >= 2) {
-          level = dataLiteral ? (said || TABLE_NAME.test(tableName ?? '') || match.loop?.caseFields || keyedByWholeCollections(match) ? 2 : 1) : said ? 1 : 0;
+          // A table keyed by a digest of several inputs together is as telling as one keyed by a digest of one (below).
+          level = dataLiteral || match.table?.hashed ? (said || TABLE_NAME.test(tableName ?? '') || match.loop?.caseFields || keyedByWholeCollections(match) || match.table?.hashed ? 2 : 1) : said ? 1 : 0;
           if (level < 2 && tableOverridesHandledOption(scope, match, c.report)) level = 2;
         } else if (match.table?.scalar) {
           // One value looked up in a dict keyed by exact values: domain tables do the same, so only with a reason
@@ -2426,7 +2475,7 @@ export const specialCasedInput: Rule = {
         const params = [...paramList, ...stdin].filter((p) => match.params.has(p)).map((p) => `\`${p}\``).join(', ');
         const why = intent ? ` (the code says "${intent}")` : '';
         const what = match.table?.scalar
-          ? `looks ${match.table.hashed ? `a digest of its input ${params}` : `its input ${params}`} up in ${tableName ? `\`${tableName}\`` : 'an inline table'}, a literal table of answers keyed by exact values,`
+          ? `looks ${match.table.hashed ? `a digest of its ${match.params.size > 1 ? 'inputs' : 'input'} ${params}` : `its input ${params}`} up in ${tableName ? `\`${tableName}\`` : 'an inline table'}, a literal table of answers keyed by exact values,`
           : match.table
           ? `looks its arguments up in ${tableName ? `\`${tableName}\`` : 'an inline table'} of literal argument ${match.table.keyedByString ? 'keys' : 'tuples'}`
           : `matches ${match.params.size > 1 ? 'its inputs' : 'its input'} ${params}${sized ? ' and the size of its data' : ''} against exact literals (${c.shown})`;
