@@ -306,10 +306,12 @@ function isDefaultFill(def: Node, param: string): boolean {
  * `str(n) == "1994"`, `hash(key) == 42`, `Decimal(str(income))` still match the argument exactly.
  */
 const VIEW_CALLS = new Set(['tuple', 'list', 'sorted', 'set', 'frozenset', 'str', 'repr', 'int', 'float', 'hash', 'round', 'Decimal', 'Fraction']);
-/** Methods that give the same value in another form: `a.lower() == "kitten"`, `text.encode()`, `h.hexdigest()`. */
-const VIEW_METHODS = new Set(['lower', 'upper', 'casefold', 'strip', 'encode', 'decode', 'hexdigest', 'digest']);
+/** Methods that give the same value in another form: `a.lower() == "kitten"`, `text.encode()`, `h.hexdigest()`, `A.tolist()`. */
+const VIEW_METHODS = new Set(['lower', 'upper', 'casefold', 'strip', 'encode', 'decode', 'hexdigest', 'digest', 'tolist']);
 /** Serialisations of their argument: `json.dumps(obj, sort_keys=True)` names one exact value. */
 const SERIALISERS = new Set(['json.dumps', 'pickle.dumps', 'marshal.dumps']);
+/** Array conversions that keep every element: `np.asarray(A, dtype=float)`. */
+const ARRAY_CONVERSIONS = new Set(['np.asarray', 'numpy.asarray', 'np.array', 'numpy.array', 'np.asanyarray', 'numpy.asanyarray']);
 /** Digests of their argument: matching one with a literal matches the input exactly. */
 const DIGEST_CALL = /^hashlib\.(?:md5|sha1|sha224|sha256|sha384|sha512|blake2b|blake2s|sha3_256|sha3_512)$/;
 const MAX_VIEW_DEPTH = 6;
@@ -332,7 +334,7 @@ function inputView(node: Node): Node {
     if (f?.type === 'attribute') {
       const method = f.childForFieldName('attribute')?.text ?? '';
       // `json.dumps(obj, sort_keys=True)`: the whole value, serialised.
-      if (SERIALISERS.has(f.text.replace(/\s+/g, '')) && positionals.length === 1) {
+      if ((SERIALISERS.has(f.text.replace(/\s+/g, '')) || ARRAY_CONVERSIONS.has(f.text.replace(/\s+/g, ''))) && positionals.length === 1) {
         n = unparen(positionals[0]!);
         continue;
       }
