@@ -1000,6 +1000,12 @@ export const SKIP_WORDS = new MentionedWords([
 export function skipSiteOf(node: Node, names: NameResolver): SkipSite | undefined {
   if (node.type === 'call') {
     const fn = node.childForFieldName('function');
+    // `getattr(self, "skipTest")(reason)`: the method looked up by its name.
+    const looked = fn?.type === 'call' && fn.childForFieldName('function')?.text === 'getattr' ? callArguments(fn).positional : undefined;
+    if (looked?.length === 2 && /^(self|cls)$/.test(looked[0]!.text) && stringValue(looked[1]) === 'skipTest') {
+      const args = callArguments(node);
+      return { kind: 'skip', node, display: `${looked[0]!.text}.skipTest()`, reason: args.keywords.get('reason') ?? args.positional[0], moduleLevel: false };
+    }
     // Most calls are method calls of other names: rejected without resolving anything.
     if (attributeNotIn(fn, SKIP_CALL_LAST)) return undefined;
     const q = resolvedCallee(node, fn, names) ?? '';
