@@ -11,8 +11,8 @@ describe('module exports', () => {
   before(ensureParser);
 
   it('records constants bound once, and nothing for names bound twice or spelled in strings', () => {
-    const out = exportsOf(['import os', 'A = False', 'B = None', 'C = True', 'D = 0', 'E = False', 'E = True', 'F = False', 'setattr(os, "F", 1)', 'G = False', 'def g():', '    global G', '    G = True', 'H = 1024', 'K = 1', 'K += 1'].join('\n'));
-    assert.deepEqual(out, { A: { kind: 'constant', literal: 'False' }, B: { kind: 'constant', literal: 'None' }, C: { kind: 'constant', literal: 'True' }, D: { kind: 'integer-constant', value: 0 } });
+    const out = exportsOf(['import os', 'A = False', 'B = None', 'C = True', 'D = 0', 'STATUS_OK = 0', 'E = False', 'E = True', 'F = False', 'setattr(os, "F", 1)', 'G = False', 'def g():', '    global G', '    G = True', 'EXIT_BIG = 1024', 'RC = 1', 'RC += 1'].join('\n'));
+    assert.deepEqual(out, { A: { kind: 'constant', literal: 'False' }, B: { kind: 'constant', literal: 'None' }, C: { kind: 'constant', literal: 'True' }, STATUS_OK: { kind: 'integer-constant', value: 0 } });
   });
 
   it('records environment switches that are off while their variable is unset, not those on by default', () => {

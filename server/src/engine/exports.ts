@@ -21,9 +21,12 @@ export const WATCHED_MODULES = new RegExp(`^(${WATCHED.join('|')})(\\.|$)`);
 /** Text of a value that may name a watched module's attribute (`os._exit`, `getattr(_s, "exit")`, `__import__("sys")`). */
 const MAY_NAME_MODULE = new RegExp(`\\b(${[...WATCHED, 'np', 'getattr', '__import__', 'import_module'].join('|')})\\b|^\\.|\\b_\\w+\\b`);
 
+/** Names that hold an exit status: `STATUS_OK`, `EXIT_SUCCESS`, `RC_OK`, `SUCCESS`, `OK`. */
+const STATUS_NAME = /^_*(?:\w*_)?(?:STATUS|EXIT|RC|RETURNCODE|RETCODE|OK|SUCCESS|PASS(?:ED)?)(?:_\w*)?$/;
+
 /**
- * Facts about the module-level names of a file: names bound once to `True`, `False` or `None` or to a small
- * integer (an exit status: `STATUS_OK = 0`); names bound
+ * Facts about the module-level names of a file: names bound once to `True`, `False` or `None`, or to a small
+ * integer under a status's name (`STATUS_OK = 0`); names bound
  * once to a test of an environment variable that is false while the variable is unset
  * (`STRICT = os.environ.get("X") == "1"`); names bound once to another name (`stop = os._exit`); and the names
  * it imports from elsewhere under another name (`from os import _exit as stop`) or, in a package's
@@ -41,7 +44,8 @@ export function moduleExports(root: Node, source: string, path: string, names: (
     if (!value) continue;
     const v = unparen(value);
     if (v.type === 'true' || v.type === 'false' || v.type === 'none') candidates.set(name, { kind: 'constant', literal: v.type === 'true' ? 'True' : v.type === 'false' ? 'False' : 'None' });
-    else if (v.type === 'integer' && /^\d{1,3}$/.test(v.text)) candidates.set(name, { kind: 'integer-constant', value: Number(v.text) });
+    // Only exit statuses (`STATUS_OK = 0`, `EXIT_SUCCESS = 0`): a fact makes every importer of the name analysed again.
+    else if (v.type === 'integer' && /^\d{1,3}$/.test(v.text) && STATUS_NAME.test(name)) candidates.set(name, { kind: 'integer-constant', value: Number(v.text) });
     else {
       // `stop = os._exit`, `done = getattr(sys, "exit")`: another name of something the importing file can resolve.
       // Resolved only when it can name something of a module: an import's name in it, or a dynamic lookup.

@@ -123,7 +123,7 @@ export interface AnalysisSettings {
 /**
  * What a module-level name is known to hold, for the modules that import it:
  * - `constant`: bound once to `True`, `False` or `None`;
- * - `integer-constant`: bound once to an integer literal (`STATUS_OK = 0`), for exit statuses (RH102);
+ * - `integer-constant`: a name of an exit status bound once to an integer literal (`STATUS_OK = 0`), for RH102;
  * - `env-flag`: bound once to a test of an environment variable that is false while the variable is unset;
  * - `test-run-probe`: a function whose result (`call`), or a name whose value, says whether a test run is in
  *   progress (`detail`: how it tells);
