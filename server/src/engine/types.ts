@@ -128,6 +128,7 @@ export interface AnalysisSettings {
  * - `test-run-probe`: a function whose result (`call`), or a name whose value, says whether a test run is in
  *   progress (`detail`: how it tells);
  * - `always-true-function`: a test helper that returns `True` whatever it is given and does nothing else;
+ * - `identity-function`: a test helper whose whole body returns its one parameter (`def expected_slug(v): return v`), RH401;
  * - `refers-to`: the name is another name of `qualified` (`from os import _exit as stop`, `stop = os._exit`), which
  *   the file importing it resolves it to;
  * - `result-patching-function`: a function that rebinds the test framework's result or runner machinery so
@@ -157,6 +158,7 @@ export type ImportedFact =
   /** A module-level name bound to a skip or xfail mark with no condition (`nightly = pytest.mark.skip(reason=...)`). */
   | { kind: 'skip-mark'; display: string; severity: 'warning' | 'info' }
   | { kind: 'always-true-function' }
+  | { kind: 'identity-function' }
   | { kind: 'refers-to'; qualified: string }
   | { kind: 'result-patching-function'; detail: string }
   | { kind: 'swallowing-manager'; how: string; keeps?: string[] }

@@ -268,6 +268,10 @@ function aliasNote(node: Node, operand: Node | undefined): string {
   const other = c?.type === 'comparison_operator' ? c.namedChild(1) : node.type === 'call' ? callArguments(node).positional[1] : undefined;
   if (unparen(operand).type === 'named_expression') return `the name its \`:=\` just bound`;
   if (other && /(\.copy\(\s*\)|^copy\.(deep)?copy\(.*\))$/s.test(unparen(other).text)) return `\`${unparen(other).text}\`, a copy of itself`;
+  // `result == expected_slug(result)`: a helper that hands its argument back (see identitySelfComparison).
+  if (other && unparen(other).type === 'call' && callArguments(unparen(other)).positional.length === 1 && unparen(callArguments(unparen(other)).positional[0]!).text === unparen(operand).text) {
+    return `\`${unparen(other).text}\`, which hands \`${unparen(operand).text}\` back unchanged`;
+  }
   // `expected = copy.deepcopy(merged); assert merged == expected` (either order).
   const body = nearestDef(node)?.childForFieldName('body');
   if (other && body) {
@@ -942,6 +946,49 @@ function assertTrueArgument(call: Node): Node | undefined {
 }
 
 /** Module-level always-true helpers of a test-side file, by name. */
+/** Module-level functions whose whole body (a docstring aside) returns their one parameter unchanged. */
+function identityHelpers(root: Node): string[] {
+  const out: string[] = [];
+  for (const def of root.namedChildren) {
+    if (def.type !== 'function_definition') continue;
+    const params = parameterNames(def);
+    const params_ = def.childForFieldName('parameters')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    if (params.length !== 1 || params_.length !== 1 || params_[0]!.type !== 'identifier') continue;
+    const stmts = def.childForFieldName('body')?.namedChildren.filter((c) => c.type !== 'comment' && !(c.type === 'expression_statement' && c.namedChild(0)?.type === 'string')) ?? [];
+    const v = stmts.length === 1 && stmts[0]!.type === 'return_statement' ? stmts[0]!.namedChild(0) : null;
+    if (v && unparen(v).type === 'identifier' && unparen(v).text === params[0]) out.push(functionName(def));
+  }
+  return out;
+}
+
+/**
+ * `assert result == expected_slug(result)` with `expected_slug` a helper that returns its argument (defined in this
+ * file, or imported from a module of the project that defines it so): the value compared with itself.
+ */
+function identitySelfComparison(node: Node, ctx: RuleContext): VacuousKind | undefined {
+  let a: Node | undefined;
+  let b: Node | undefined;
+  if (node.type === 'assert_statement') {
+    const cond = node.namedChildren.find((c) => c.type !== 'comment');
+    const c = cond && unparen(cond);
+    if (c?.type !== 'comparison_operator' || c.namedChildCount !== 2 || comparisonOperator(c) !== '==') return undefined;
+    [a, b] = c.namedChildren as [Node, Node];
+  } else if (node.type === 'call' && EQUALITY_ASSERT_CALLS.has(calleeLastName(node))) {
+    [a, b] = callArguments(node).positional;
+  }
+  if (!a || !b) return undefined;
+  const wrapped = (x: Node, other: Node) => {
+    const u = unparen(x);
+    const f = u.type === 'call' ? u.childForFieldName('function') : null;
+    const args = u.type === 'call' ? callArguments(u) : undefined;
+    if (f?.type !== 'identifier' || args?.positional.length !== 1 || args.keywords.size || args.hasSplat) return false;
+    if (unparen(args.positional[0]!).text !== unparen(other).text) return false;
+    const alias = ctx.names.alias(f.text);
+    return alias ? ctx.imported(alias)?.kind === 'identity-function' : identityHelpers(ctx.root).includes(f.text);
+  };
+  return wrapped(b, a) || wrapped(a, b) ? 'self-compare' : undefined;
+}
+
 function alwaysTrueHelpers(root: Node, switches: ModuleSwitches): Set<string> {
   const out = new Set<string>();
   for (const stmt of root.namedChildren) {
@@ -2036,6 +2083,8 @@ export const vacuousAssertion: Rule = {
     const switches = new ModuleSwitches(ctx);
     const helpers = alwaysTrueHelpers(ctx.root, switches);
     for (const name of helpers) ctx.exportFact(name, { kind: 'always-true-function' });
+    // Tests elsewhere that compare a value with this file's identity helpers (`from .helpers import expected_slug`).
+    for (const name of identityHelpers(ctx.root)) ctx.exportFact(name, { kind: 'identity-function' });
     // Every finding is an `assert` statement or a call of a known assertion (`assert*`, `fail*` names).
     return whenMentioned(ctx, /assert|fail/i, () => {
       return {
@@ -2055,7 +2104,7 @@ export const vacuousAssertion: Rule = {
               judge.collect(bounded.node, 'or-true', undefined, undefined, bounded.excuse);
               continue;
             }
-            const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies) ?? (comparedWithAnything(node, ctx.names) ? 'matches-any' : undefined);
+            const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies) ?? identitySelfComparison(node, ctx) ?? (comparedWithAnything(node, ctx.names) ? 'matches-any' : undefined);
             const tolerance = kind || !tolMentioned ? undefined : looseTolerance(node, ctx);
             if (kind) judge.collect(node, kind);
             else if (tolerance) judge.collect(node, 'infinite-tolerance', undefined, tolerance.node, undefined, tolerance.finite, tolerance.slip);
