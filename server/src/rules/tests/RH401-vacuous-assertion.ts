@@ -961,21 +961,27 @@ function identityHelpers(root: Node): string[] {
   return out;
 }
 
+/** The two sides of `assert a == b`, or the first two arguments of one of `calls` (`assertEqual(a, b)`). */
+function equalityOperands(node: Node, calls: ReadonlySet<string>): [Node | undefined, Node | undefined] | undefined {
+  if (node.type === 'assert_statement') {
+    const cond = node.namedChildren.find((c) => c.type !== 'comment');
+    const c = cond && unparen(cond);
+    if (c?.type !== 'comparison_operator' || c.namedChildCount !== 2 || comparisonOperator(c) !== '==') return undefined;
+    return c.namedChildren as [Node, Node];
+  }
+  if (node.type === 'call' && calls.has(calleeLastName(node))) {
+    const [a, b] = callArguments(node).positional;
+    return [a, b];
+  }
+  return undefined;
+}
+
 /**
  * `assert result == expected_slug(result)` with `expected_slug` a helper that returns its argument (defined in this
  * file, or imported from a module of the project that defines it so): the value compared with itself.
  */
 function identitySelfComparison(node: Node, ctx: RuleContext): VacuousKind | undefined {
-  let a: Node | undefined;
-  let b: Node | undefined;
-  if (node.type === 'assert_statement') {
-    const cond = node.namedChildren.find((c) => c.type !== 'comment');
-    const c = cond && unparen(cond);
-    if (c?.type !== 'comparison_operator' || c.namedChildCount !== 2 || comparisonOperator(c) !== '==') return undefined;
-    [a, b] = c.namedChildren as [Node, Node];
-  } else if (node.type === 'call' && EQUALITY_ASSERT_CALLS.has(calleeLastName(node))) {
-    [a, b] = callArguments(node).positional;
-  }
+  const [a, b] = equalityOperands(node, EQUALITY_ASSERT_CALLS) ?? [];
   if (!a || !b) return undefined;
   const wrapped = (x: Node, other: Node) => {
     const u = unparen(x);
@@ -1165,16 +1171,7 @@ function recomputedExpected(a: Node, b: Node, use: Node, fn: Node, body: Node): 
  * Returns the excuse, in full, for an `or True`-like finding.
  */
 function recomputedRoundtrip(node: Node): string | undefined {
-  let a: Node | undefined;
-  let b: Node | undefined;
-  if (node.type === 'assert_statement') {
-    const cond = node.namedChildren.find((c) => c.type !== 'comment');
-    const c = cond && unparen(cond);
-    if (c?.type !== 'comparison_operator' || c.namedChildCount !== 2 || comparisonOperator(c) !== '==') return undefined;
-    [a, b] = c.namedChildren as [Node, Node];
-  } else if (node.type === 'call' && RECOMPUTED_ASSERT_CALLS.has(calleeLastName(node))) {
-    [a, b] = callArguments(node).positional;
-  }
+  const [a, b] = equalityOperands(node, RECOMPUTED_ASSERT_CALLS) ?? [];
   if (!a || !b) return undefined;
   const [result, written] = unparen(a).type === 'identifier' ? [unparen(a), unparen(b)] : [unparen(b), unparen(a)];
   // `decoded, _ = decode(blob)` then `decode(blob)[0]`: the element of the recomputed result in the same position.
