@@ -2038,7 +2038,7 @@ export const vacuousAssertion: Rule = {
         '(`len(x) >= 0`, `isinstance(x, object)`), asserting a name only ever bound to a truthy literal (`PASSED = True`, then `assert PASSED`), ' +
         'comparing the whole result with a value equal to everything (`assert parse(s) == ANY`, `self.assertEqual(parse(s), mock.ANY)`), appending `or True` (or `| True`, or `or` the negated comparison, `or ...`, `or` an excuse such as `f"known gap for {n}"`, or `or not STRICT` with a switch that is off unless someone turns it on: `STRICT = False`, `STRICT = os.environ.get("STRICT") == "1"`, here or in a helper module the test imports it from), asserting with a helper that returns `True` whatever it is given (`def close_enough(a, b): return True`, in the test file or a test helper module it is imported from), or comparing with an infinite tolerance (`math.isclose(t, 86164.0, rel_tol=float("inf"))`, `pytest.approx(x, abs=math.inf)`, `assertAlmostEqual(a, b, delta=np.inf)`, also through a module constant `TOL = float("inf")`), or with a relative tolerance that bounds nothing (`math.isclose(a, b, rel_tol=1e6)`: 1 or more accepts any two values of the same sign; `pytest.approx(x, rel=1e9)`, `rtol=` of 100 or more in numpy; also through `**TOL` with `TOL = dict(rel=1e9)` bound once), or with a tolerance wider than the expected number itself (`approx(2.0, rel=1)`, `approx(200, abs=1e9)`, `assertAlmostEqual(x, 0.02, delta=10)`, `assertAlmostEqual(x, 0.2, places=0)`), asserting a function object instead of calling it (`check = lambda: result == 2.5; assert check`, `assert is_valid` with `def is_valid(): ...`: a function is always true), `all(...)` over a table bound once to an empty literal and never filled (`PAIRS = {}`, then `assert all(f(x) == y for x, y in PAIRS.items())`), or checking text against the empty string (`out.startswith("")`, `out.endswith(str())`, `"" in out`, also with `HEADER = ""`) turns a failing test green without fixing the code. ' +
         'The test run reports success although nothing was verified.' +
-        ' An expected value read back from the result (`expected_total = acme.total`, then `assertEqual(acme.total, expected_total)`) is the result itself; a self-comparison of what the test is named for counts in the singular or plural (`month` in `test_months_are_calendar_aware`); a roundtrip result unpacked from a tuple is compared with the same element of the call made again (`decoded, _ = decode(b)`, `decode(b)[0]`); numpy\'s `np.abs` reads like `abs` in hand-written closeness checks; and an absurd tolerance beside other checks is a warning when its comment says it was widened on purpose ("keep it loose", "differs between runners"); a value compared with what a helper that hands its argument back returns (`assert result == expected_slug(result)` with `def expected_slug(v): return v`, in the file or imported) is compared with itself.',
+        ' An expected value read back from the result (`expected_total = acme.total`, then `assertEqual(acme.total, expected_total)`) is the result itself; a self-comparison of what the test is named for counts in the singular or plural (`month` in `test_months_are_calendar_aware`); a roundtrip result unpacked from a tuple is compared with the same element of the call made again (`decoded, _ = decode(b)`, `decode(b)[0]`); numpy\'s `np.abs` reads like `abs` in hand-written closeness checks; and an absurd tolerance beside other checks is a warning when its comment says it was widened on purpose ("keep it loose", "differs between runners"); a value compared with what a helper that hands its argument back returns (`assert result == expected_slug(result)` with `def expected_slug(v): return v`, in the file or imported) is compared with itself; and a test with no assertion whose comparison of its result only logs or prints the difference (`if got != expected: log.warning(...)`) passes whatever it computed.',
       example: 'def test_sort():\n    result = sort([3, 1, 2])\n    assert result == result\n',
       instead: 'Compare the result with an independent expected value (`assert sort([3, 1, 2]) == [1, 2, 3]`). If the test only checks that a call does not raise, say so with a comment or check a property of the result.',
       lookAlikes: [
@@ -2123,8 +2123,42 @@ export const vacuousAssertion: Rule = {
             }
           }
           judge.finish();
+          if (ctx.role === 'test' && /!=|\bnot\b/.test(ctx.source)) reportLoggedComparisons(ctx);
         },
       };
     });
   },
 };
+
+/** Calls that only report: printing and logging. */
+const REPORTING_CALL = /^(print|pprint|(\w+\.)*(debug|info|warning|warn|error|exception|critical|log)|warnings\.warn|(\w+\.)*(stderr|stdout)\.write)$/;
+
+/**
+ * A test with no assertion at all whose comparison of its result only reports the difference
+ * (`if got != expected: log.warning(...)`): the check was turned into logging, so the test passes whatever it got.
+ */
+function reportLoggedComparisons(ctx: RuleContext): void {
+  for (const fn of ctx.root.descendantsOfType('function_definition')) {
+    if (!fn || !isTestFunction(fn)) continue;
+    const body = fn.childForFieldName('body');
+    // Any other way to fail (an assertion or assertion helper, `raise`, `fail()`, `raises`, a skip) makes it a test that checks.
+    if (!body || /\bassert|\braise\b|\bfail\w*\s*\(|\braises\b|\bskip\w*\s*\(|\bxfail\b|\b(check|verify|expect)_?\w*\s*\(/i.test(body.text)) continue;
+    for (const stmt of body.namedChildren) {
+      if (stmt.type !== 'if_statement' || stmt.childrenForFieldName('alternative').length) continue;
+      const cond = unparen(stmt.childForFieldName('condition')!);
+      const negated = cond.type === 'not_operator' ? unparen(cond.childForFieldName('argument')!) : undefined;
+      const cmp = negated ?? cond;
+      if (cmp.type !== 'comparison_operator' || cmp.namedChildCount !== 2) continue;
+      const op = comparisonOperator(cmp);
+      if (negated ? op !== '==' : op !== '!=' && op !== 'not in') continue;
+      const then = stmt.childForFieldName('consequence')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+      const reports = then.length > 0 && then.every((t) => t.type === 'expression_statement' && unparen(t.namedChild(0)!).type === 'call' && REPORTING_CALL.test(dottedName(unparen(t.namedChild(0)!).childForFieldName('function')) ?? ''));
+      if (!reports) continue;
+      ctx.report({
+        node: stmt,
+        severity: 'warning',
+        message: `\`if ${cmp.text.replace(/\s+/g, ' ').slice(0, 50)}:\` in \`${functionName(fn)}()\` only reports the difference (\`${then[0]!.text.replace(/\s+/g, ' ').slice(0, 40)}\`), and the test has no assertion: it passes whatever it computed. Assert the comparison instead.`,
+      });
+    }
+  }
+}
