@@ -23,6 +23,7 @@ import {
   isSuccessStatus,
   functionsByName,
   isSuccessLiteral,
+  moduleConstantValue,
   optionGatedPreRunHook,
   successExitsIn,
   type CallbackRegistration,
@@ -94,9 +95,8 @@ const FAILURE_CODE_NAME = /(^|\.)(TESTS_FAILED|INTERNAL_ERROR|USAGE_ERROR|INTERR
 function isFailureCode(n: Node, names: NameResolver, depth = 0): boolean {
   const o = unparen(n);
   if (FAILURE_CODE_NAME.test(o.text) || (o.type === 'integer' && !isSuccessLiteral(o, names) && !/^0*5$/.test(o.text))) return true;
-  if (o.type !== 'identifier' || depth > 2) return false;
-  const bound = moduleAssignments(o.tree.rootNode).get(o.text);
-  return bound?.length === 1 && isFailureCode(bound[0]!, names, depth + 1);
+  const value = depth <= 2 ? moduleConstantValue(o) : undefined;
+  return !!value && isFailureCode(value, names, depth + 1);
 }
 
 /**

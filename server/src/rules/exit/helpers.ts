@@ -722,6 +722,12 @@ export function execSuccessSite(call: Node, names: NameResolver): ExitSite | und
 }
 
 /** True when a `SystemExit(...)` call is the direct operand of a `raise` (reported there, not as a call). */
+/** The value of a module-level name bound once that nothing in the file rebinds (`valueBoundOnce`), not a function's local. */
+export function moduleConstantValue(id: Node): Node | undefined {
+  const value = id.type === 'identifier' ? valueBoundOnce(id) : undefined;
+  return value && !enclosingFunction(value) ? value : undefined;
+}
+
 export function isRaisedSystemExitCall(call: Node): boolean {
   return call.parent?.type === 'raise_statement';
 }
@@ -747,15 +753,11 @@ export function isSuccessLiteral(node: Node | null | undefined, names: NameResol
     case 'identifier': {
       const q = names.qualify(n) ?? dottedName(n) ?? '';
       if (q === 'os.EX_OK' || q === 'posix.EX_OK' || /(^|\.)ExitCode\.OK$/.test(q)) return true;
-      // `STATUS_OK = 0` bound once in this module, or in the module it is imported from.
+      // `STATUS_OK = 0` bound once in this module (nothing rebinds it, `global` included), or in the module it is imported from.
       const fact = names.importedFact(q);
       if (fact) return fact.kind === 'integer-constant' && fact.value === 0;
-      if (n.type !== 'identifier' || names.alias(n.text) !== undefined) return false;
-      const bound = moduleAssignments(n.tree.rootNode).get(n.text);
-      if (bound?.length !== 1 || unparen(bound[0]!).type !== 'integer' || !isSuccessLiteral(bound[0], names, depth + 1)) return false;
-      // Bound nowhere else: not through `global` in a function (`set_status(rc)`), nor by another assignment.
-      const text = n.tree.rootNode.text;
-      return !new RegExp(`\\bglobal\\b[^\\n]*\\b${n.text}\\b`).test(text) && (text.match(new RegExp(`\\b${n.text}\\s*(?:[-+*/%&|^]|//|<<|>>|\\*\\*)?=(?!=)`, 'g'))?.length ?? 0) === 1;
+      const value = moduleConstantValue(n);
+      return !!value && unparen(value).type === 'integer' && isSuccessLiteral(value, names, depth + 1);
     }
     case 'call': {
       const fn = dottedName(n.childForFieldName('function')) ?? '';

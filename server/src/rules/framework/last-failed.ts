@@ -7,6 +7,7 @@
  */
 import { forEachInScope, isWithin, stringValue, unparen, type Node } from '../../engine/ast';
 import type { RuleContext } from '../../engine/rule';
+import { comparisonOperator } from '../tests/helpers';
 import { gatesOf } from './helpers';
 
 const CACHE_KEY = 'cache/lastfailed';
@@ -44,7 +45,7 @@ function lastFailedNames(fn: Node): Set<string> {
 function recordTest(cond: Node, record: ReadonlySet<string>): 'not-in' | 'in' | undefined {
   const c = unparen(cond);
   if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return undefined;
-  const op = c.children.filter((x) => !x.isNamed).map((x) => x.type).join(' ');
+  const op = comparisonOperator(c);
   if (op !== 'in' && op !== 'not in') return undefined;
   const container = unparen(c.namedChildren[1]!);
   const held = container.type === 'identifier' ? record.has(container.text) : container.text.includes(CACHE_KEY);

@@ -24,7 +24,7 @@ import { baseExpressions, callArguments, decoratorsOf, dottedName, enclosingFunc
 import { mentionedInFile } from '../../engine/prefilter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Fix, Severity } from '../../engine/types';
-import { assertionsIn, bindsInFunction, calleeLastName, classifyReasonText, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleConstant, nameUse, quoteReason, SKIP_WORDS, skipSiteOf, versionTruth } from './helpers';
+import { assertionsIn, bindsInFunction, calleeLastName, classifyReasonText, comparisonOperator, constantTruth, isAssertion, isExplicitFailure, isCheckingCall, isTestFunction, literalTruth, moduleConstant, nameUse, quoteReason, SKIP_WORDS, skipSiteOf, versionTruth } from './helpers';
 
 interface Exit {
   stmt: Node;
@@ -836,7 +836,7 @@ function inEmptyTable(cond: Node, ctx: RuleContext, depth = 0): boolean {
     const r = c.childForFieldName('right');
     return c.child(1)?.type === 'and' && [l, r].some((x) => !!x && inEmptyTable(x, ctx, depth + 1));
   }
-  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2 || c.children.filter((x) => !x.isNamed).map((x) => x.type).join(' ') !== 'in') return false;
+  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2 || comparisonOperator(c) !== 'in') return false;
   const table = unparen(c.namedChildren[1]!);
   if (table.type !== 'identifier') return false;
   const bindings = moduleAssignments(ctx.root).get(table.text);
@@ -846,7 +846,7 @@ function inEmptyTable(cond: Node, ctx: RuleContext, depth = 0): boolean {
     if (id!.text !== table.text) return true;
     const p = id!.parent;
     if (p?.type === 'assignment' && p.childForFieldName('left')?.id === id!.id && p.parent?.parent?.type === 'module') return true;
-    return p?.type === 'comparison_operator' && p.namedChildren[1]?.id === id!.id && /^(not )?in$/.test(p.children.filter((x) => !x.isNamed).map((x) => x.type).join(' '));
+    return p?.type === 'comparison_operator' && p.namedChildren[1]?.id === id!.id && /^(not )?in$/.test(comparisonOperator(p));
   });
 }
 
