@@ -1079,6 +1079,11 @@ function countingFunction(def: Node, moduleNames: Map<string, Node>): boolean {
   return stateRead(h) === counted || (h.type === 'binary_operator' && stateRead(h.childForFieldName('left')) === counted);
 }
 
+/** A module-level binding `countingFunction` can count in: a number, or a container or counter object. */
+function mayHoldCount(bound: Node): boolean {
+  return literalInfo(bound)?.kind === 'number' || (isContainerOrCounter(bound) && !isCounterIterator(bound));
+}
+
 function countingMethods(cls: Node): string[] {
   const out: string[] = [];
   const defs = (cls.childForFieldName('body')?.namedChildren ?? []).map((st) => (st.type === 'decorated_definition' ? st.childForFieldName('definition') : st)).filter((d): d is Node => d?.type === 'function_definition');
@@ -1650,7 +1655,8 @@ export const statefulAnswer: Rule = {
     /** Tells the modules that import them which module-level names are counter objects (`calls = _Seq()`), and their counting methods. */
     function exportCounters(): void {
       // `def next_read(key): n = _reads[key]; _reads[key] = n + 1; return n`: a counting function, called itself.
-      if (/\+=|\+\s*1\b/.test(ctx.source)) {
+      // A counting function updates a module-level number or container: without one, no function can count.
+      if (/\+=|\+\s*1\b/.test(ctx.source) && [...names().values()].some(mayHoldCount)) {
         if (!functions) indexTopLevel();
         for (const [fname, def] of functions!) if (countingFunction(def, names())) ctx.exportFact(fname, { kind: 'call-counter', methods: [CALLED_ITSELF] });
       }
