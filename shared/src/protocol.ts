@@ -144,4 +144,6 @@ export interface InitializationOptions {
   incrementalParsing?: boolean;
   /** The client watches `**\/pyproject.toml` itself (synchronize.fileEvents); the server need not register. */
   clientWatchesConfigFiles?: boolean;
+  /** False: skip analysing sample code in the background after start-up (which makes the first edits' analyses fast). */
+  warmUp?: boolean;
 }

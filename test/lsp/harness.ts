@@ -166,7 +166,8 @@ export class TestClient {
       rootUri: folders[0] ? fileUri(folders[0]) : null,
       workspaceFolders: folders.map((f) => ({ uri: fileUri(f), name: path.basename(f) })),
       capabilities: options.capabilities ?? CAPABILITIES,
-      initializationOptions: { debounceMs: 50, ...options.initializationOptions },
+      // The start-up warm-up (server/src/lsp/warm-up.ts) is 1-2 s of CPU per server: off unless a test turns it on.
+      initializationOptions: { debounceMs: 50, warmUp: false, ...options.initializationOptions },
     });
     await this.notify('initialized', {});
     return init;

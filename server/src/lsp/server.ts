@@ -74,10 +74,13 @@ import {
 import { effectiveSettings, type EffectiveSettings } from './project';
 import { reviewBases, reviewChanges } from './review';
 import { SettingsCache, type EditorSettings } from './settings';
+import { startWarmUp, type WarmUp } from './warm-up';
 
 export const SERVER_NAME = 'reward-hack-detector';
 export const SERVER_VERSION = packageVersion();
 const DEFAULT_DEBOUNCE_MS = 300;
+/** The warm-up (warm-up.ts) waits until no document was analysed for this long. */
+const WARM_UP_IDLE_MS = 200;
 const MAX_ADAPTIVE_DEBOUNCE_MS = 2_000;
 
 export interface ServerHooks {
@@ -132,6 +135,9 @@ export class RewardHackServer {
   private readonly scanned = new Set<string>();
   private readonly reportedRuleErrors = new Set<string>();
   private rescanGeneration = 0;
+  private warmUp: WarmUp | undefined;
+  /** When the last analysis of a document ended (performance.now()): the warm-up waits while documents keep the server busy. */
+  private lastAnalysisAt = -Infinity;
 
   constructor(
     private readonly connection: Connection,
@@ -151,6 +157,7 @@ export class RewardHackServer {
     c.onInitialize((params) => this.initialize(params));
     c.onInitialized(() => this.initialized());
     c.onShutdown(() => {
+      this.warmUp?.cancel();
       this.disposeAll();
       this.hooks.onShutdown?.();
     });
@@ -224,6 +231,12 @@ export class RewardHackServer {
 
   private initialized(): void {
     this.log('info', `${SERVER_NAME} ${SERVER_VERSION} ready: ${ALL_RULES.length} rules, ${this.folders.list().length} workspace folder(s)`);
+    if (this.parser && this.options.warmUp !== false) {
+      const busy = () => this.timers.size > 0 || performance.now() - this.lastAnalysisAt < WARM_UP_IDLE_MS;
+      const warmUp = startWarmUp(this.parser, ALL_RULES, busy, (err) => this.log('warn', `warming the analysis up failed (analyses are not affected): ${err instanceof Error ? err.message : String(err)}`));
+      this.warmUp = warmUp;
+      void warmUp.done.then(({ analyses, ms }) => this.log('info', `analysis warmed up: ${analyses} analyses of sample code in ${Math.round(ms)} ms`));
+    }
     if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       // Without the section the client sends nothing when our settings change (pull model).
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'rewardHack' }).catch(() => undefined);
@@ -465,6 +478,7 @@ export class RewardHackServer {
       live.durationMs = performance.now() - started;
     }
     this.results.set(doc.uri, live);
+    this.lastAnalysisAt = performance.now();
     return live;
   }
 
