@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Parser } from 'web-tree-sitter';
 import { analyze, analyzeForest, analyzeTree, createParser } from '../../server/src/engine';
 import { activate, activateForest, allNodes, deactivate, deactivateForest, type FlatTree } from '../../server/src/engine/fast';
+import { topLevelStatementStarts } from '../../server/src/engine/chunks';
 import { SyntaxDocument } from '../../server/src/lsp/document';
 import { ALL_RULES } from '../../server/src/rules/registry';
 import { ensureParser } from '../support/engine';
@@ -118,6 +119,46 @@ describe('a document kept as pieces', () => {
       check(`${step} undo`, minPieceLength);
     }
     assert.ok(viaPieces > 150, `only ${viaPieces} of 300 states analysed through pieces`);
+    doc.dispose();
+  });
+
+  it('keeps the statement starts up to date through edits, as a scan of the whole text finds them', () => {
+    const rand = random(Number(process.env.PIECES_SEED ?? 20261130));
+    const doc = new SyntaxDocument('file:///w/starts.py', 'python', 1, bigModule());
+    let version = 1;
+    let resumed = 0;
+    for (let step = 0; step < 400; step++) {
+      // One to three edits between two looks, as a burst of keystrokes sends them.
+      const edits = 1 + Math.floor(rand() * 3);
+      for (let e = 0; e < edits; e++) {
+        const text = doc.getText();
+        let at = Math.floor(rand() * (text.length + 1));
+        if (rand() < 0.5) at = doc.textDocument.offsetAt({ line: doc.textDocument.positionAt(at).line, character: 0 });
+        const deleted = rand() < 0.35 ? Math.floor(rand() * 12) : 0;
+        const inserted = rand() < 0.25 ? '' : SNIPPETS[Math.floor(rand() * SNIPPETS.length)]!;
+        const pos = (offset: number) => doc.textDocument.positionAt(Math.min(offset, text.length));
+        doc.applyChanges([{ range: { start: pos(at), end: pos(at + deleted) }, text: inserted }], ++version);
+      }
+      const want = topLevelStatementStarts(doc.getText());
+      // The pieces are made on every other look only: edits pile up in between.
+      if (step % 2 === 0) {
+        doc.syntaxPieces(parser);
+        resumed++;
+      }
+      assert.deepEqual(doc.statementStarts(), want, `step ${step}: the starts differ from a scan of the whole text`);
+    }
+    assert.ok(resumed > 100);
+    doc.dispose();
+  });
+
+  it('drops a start that an edit a few characters after it turns into a continuation clause', () => {
+    const text = 'import os\nif os.sep:\n    pass\nelxe:\n    pass\nx = 1\n';
+    const doc = new SyntaxDocument('file:///w/clause.py', 'python', 1, text);
+    assert.deepEqual(doc.statementStarts(), topLevelStatementStarts(text));
+    const at = doc.textDocument.positionAt(text.indexOf('elxe') + 2);
+    doc.applyChanges([{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: 's' }], 2);
+    assert.deepEqual(doc.statementStarts(), topLevelStatementStarts(doc.getText()));
+    assert.ok(!doc.statementStarts().includes(doc.getText().indexOf('else')), '`else:` continues the `if`');
     doc.dispose();
   });
 

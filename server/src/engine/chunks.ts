@@ -23,9 +23,46 @@ const CONTINUATION_CLAUSE = /^(?:else|elif|except|finally)\b/;
  * statement).
  */
 export function topLevelStatementStarts(source: string): number[] {
-  const starts = [0];
+  return scanStarts(source, [0], 0, undefined);
+}
+
+/**
+ * `topLevelStatementStarts` of a text after edits, from its answer before them: `previous` holds the old starts
+ * in the new text's offsets (those after the edits shifted), and `[changedFrom, changedTo)` spans the changed
+ * text. The scan resumes at the last start well before the change (the scan's state is known at a start: outside
+ * any string, bracket or continuation) and stops at the first start after it that was a start before, since
+ * the text from there on, and so every later start, is as it was.
+ */
+export function resumeStatementStarts(source: string, previous: readonly number[], changedFrom: number, changedTo: number): number[] {
+  // A start's verdict reads up to 8 characters past it (the continuation clauses): resume before any it saw change.
+  let k = upperBound(previous, changedFrom - 8) - 1;
+  if (k < 0) k = 0;
+  const from = previous[k] ?? 0;
+  const kept = previous.slice(0, k + 1);
+  if (kept.length === 0) kept.push(0);
+  return scanStarts(source, kept, from, { after: changedTo, previous });
+}
+
+/** Index of the first element of the ascending `list` greater than `value`. */
+function upperBound(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The scan behind both: from offset `from` (0 or a statement start, where the scan's state is clean), appending
+ * to `starts`. With `sync`, a start at or after `sync.after` that `sync.previous` holds ends the scan: the rest
+ * of `sync.previous` follows.
+ */
+function scanStarts(source: string, starts: number[], from: number, sync: { after: number; previous: readonly number[] } | undefined): number[] {
   const n = source.length;
-  let i = 0;
+  let i = from;
   let depth = 0; // open brackets
   let continued = false; // the previous line ended inside brackets or with a backslash
   let afterDecorator = false; // the last statement line at column 0 was a decorator
@@ -35,7 +72,16 @@ export function topLevelStatementStarts(source: string): number[] {
     const first = source.charCodeAt(i);
     const logicalStart: boolean = depth === 0 && (!continued || bareJoin);
     if (logicalStart && startsStatement(first)) {
-      if (!continued && i > 0 && !afterDecorator && !CONTINUATION_CLAUSE.test(source.slice(i, i + 8))) starts.push(i);
+      if (!continued && i > from && !afterDecorator && !CONTINUATION_CLAUSE.test(source.slice(i, i + 8))) {
+        if (sync && i >= sync.after) {
+          const k = upperBound(sync.previous, i) - 1;
+          if (k >= 0 && sync.previous[k] === i) {
+            for (let j = k; j < sync.previous.length; j++) starts.push(sync.previous[j]!);
+            return starts;
+          }
+        }
+        starts.push(i);
+      }
       afterDecorator = first === 0x40; // @
     }
     bareJoin = logicalStart && first === 0x5c;

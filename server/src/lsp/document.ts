@@ -10,7 +10,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
 import { Edit, type Parser, type Point, type Range, type Tree } from 'web-tree-sitter';
-import { pieceBoundaries, topLevelStatementStarts } from '../engine/chunks';
+import { pieceBoundaries, resumeStatementStarts, topLevelStatementStarts } from '../engine/chunks';
 
 export interface ParseOptions {
   /** Re-use the edited old tree (default). Off, every parse starts from scratch (for benchmarks). */
@@ -44,6 +44,13 @@ export class SyntaxDocument {
   private treeIsCurrent = false;
   /** The text as pieces, edited along with `tree`; built on first use. */
   private pieces: Piece[] | undefined;
+  /**
+   * The text's top-level statement starts when the pieces were last made, in the current text's offsets, and the
+   * span edits changed since (undefined: none): the next scan resumes around the change instead of reading the
+   * whole text again.
+   */
+  private starts: number[] | undefined;
+  private changed: { from: number; to: number } | undefined;
   private disposed = false;
 
   constructor(uri: string, languageId: string, version: number, content: string) {
@@ -136,7 +143,7 @@ export class SyntaxDocument {
       return undefined;
     }
     const deadline = options.timeLimitMs === undefined ? undefined : Date.now() + options.timeLimitMs;
-    const starts = topLevelStatementStarts(source);
+    const starts = this.statementStarts(source);
     const isStart = (offset: number) => offset === source.length || binarySearch(starts, offset);
     const next: Piece[] = [];
     // Pieces no edit touched are kept while they still start and end at statements (an edit before them
@@ -171,6 +178,15 @@ export class SyntaxDocument {
     return trees.some((t) => t.rootNode.hasError) ? undefined : trees;
   }
 
+  /** Offsets of the current text's top-level statements (engine/chunks.ts), kept up to date through edits. */
+  statementStarts(source = this.getText()): readonly number[] {
+    if (this.disposed) throw new Error(`document ${this.uri} is closed`);
+    const starts = !this.starts ? topLevelStatementStarts(source) : this.changed ? resumeStatementStarts(source, this.starts, this.changed.from, this.changed.to) : this.starts;
+    this.starts = starts;
+    this.changed = undefined;
+    return starts;
+  }
+
   private parsePiece(parser: Parser, source: string, start: number, end: number, deadline: number | undefined): Tree {
     const range: Range = { startIndex: start, endIndex: end, startPosition: this.pointAt(start), endPosition: this.pointAt(end) };
     const progressCallback = deadline === undefined ? undefined : ((() => Date.now() > deadline) as unknown as () => void);
@@ -185,6 +201,8 @@ export class SyntaxDocument {
   private dropPieces(): void {
     for (const piece of this.pieces ?? []) piece.tree?.delete();
     this.pieces = undefined;
+    this.starts = undefined;
+    this.changed = undefined;
   }
 
   private dropTree(): void {
@@ -194,7 +212,7 @@ export class SyntaxDocument {
   }
 
   private editTree(start: { line: number; character: number }, end: { line: number; character: number }, newText: string): void {
-    if (!this.tree && !this.pieces) return;
+    if (!this.tree && !this.pieces && !this.starts) return;
     // Offsets are clamped to the document the same way TextDocument.update clamps them.
     const startIndex = this.text.offsetAt(start);
     const oldEndIndex = Math.max(startIndex, this.text.offsetAt(end));
@@ -203,10 +221,9 @@ export class SyntaxDocument {
     const newEndIndex = startIndex + newText.length;
     const edit = new Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition: advance(startPosition, newText) });
     this.tree?.edit(edit);
-    if (!this.pieces) return;
     // Offsets in the replaced range collapse to its new end; those after it move with the text.
     const map = (offset: number) => (offset <= startIndex ? offset : offset >= oldEndIndex ? offset + newEndIndex - oldEndIndex : newEndIndex);
-    for (const piece of this.pieces) {
+    for (const piece of this.pieces ?? []) {
       const touched = startIndex === oldEndIndex ? piece.start <= startIndex && startIndex < piece.end : startIndex < piece.end && oldEndIndex > piece.start;
       if (touched) {
         piece.tree?.delete();
@@ -214,6 +231,17 @@ export class SyntaxDocument {
       } else if (piece.start >= oldEndIndex && piece.tree) piece.tree.edit(edit);
       piece.start = map(piece.start);
       piece.end = map(piece.end);
+    }
+    if (this.starts) {
+      // Starts in the replaced text are gone; the rest keep their place in the text around it.
+      const delta = newEndIndex - oldEndIndex;
+      const kept: number[] = [];
+      for (const start of this.starts) {
+        if (start < startIndex) kept.push(start);
+        else if (start >= oldEndIndex) kept.push(start + delta);
+      }
+      this.starts = kept;
+      this.changed = this.changed ? { from: Math.min(map(this.changed.from), startIndex), to: Math.max(map(this.changed.to), newEndIndex) } : { from: startIndex, to: newEndIndex };
     }
   }
 
