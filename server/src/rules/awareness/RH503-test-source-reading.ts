@@ -247,11 +247,12 @@ const TEST_MODULE_FILTER = /^\.?tests?(?:_|\.)?$/;
  * modules that picks the test modules by name and reads their globals, or their source (`inspect.getsource(mod)`).
  * The filter's call or comparison and what is read, or undefined.
  */
-function loadedTestModuleRead(loop: Node, names: NameResolver): { filter: Node; what: string } | undefined {
+function loadedTestModuleRead(loop: Node, namesOf: () => NameResolver): { filter: Node; what: string } | undefined {
   const right = loop.childForFieldName('right');
   const left = loop.childForFieldName('left');
   const body = loop.childForFieldName('body');
   if (!right || !left || !body || !/\bmodules\b/.test(right.text)) return undefined;
+  const names = namesOf();
   let modulesRead = false;
   forEachDescendant(right, (n) => {
     if ((n.type === 'attribute' || n.type === 'identifier') && names.qualify(n) === 'sys.modules') modulesRead = true;
@@ -1155,7 +1156,7 @@ export const testSourceReading: Rule = {
         }
       },
       for_statement(node) {
-        const read = loadedTestModuleRead(node, ctx.names);
+        const read = loadedTestModuleRead(node, () => ctx.names);
         if (read) emit({ node: read.filter, what: read.what, how: '`sys.modules`', severity: 'warning' });
       },
       import_statement(node) {

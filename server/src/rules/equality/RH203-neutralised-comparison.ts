@@ -537,7 +537,7 @@ export const neutralisedComparison: Rule = {
   create(ctx) {
     let finder: RebindingFinder | undefined;
     const check = (node: Node) => {
-      finder ??= new RebindingFinder(ctx.root, ctx.names, ctx.role === 'test');
+      finder ??= new RebindingFinder(ctx.root, () => ctx.names, ctx.role === 'test');
       // A loop over several names rebinds them all in one call: one finding, for the first reported.
       let listedReported = false;
       for (const r of finder.at(node)) {
@@ -569,7 +569,7 @@ export const neutralisedComparison: Rule = {
     const typeEquality = TYPE_EQUALITY_TEXT.test(ctx.source);
     if (typeEquality) {
       listeners.call = (node: Node) => {
-        finder ??= new RebindingFinder(ctx.root, ctx.names, ctx.role === 'test');
+        finder ??= new RebindingFinder(ctx.root, () => ctx.names, ctx.role === 'test');
         reportNoOpTypeEquality(ctx, node, finder);
       };
     }
@@ -586,7 +586,7 @@ export const neutralisedComparison: Rule = {
       if (mayRebindCall(node, ctx.names)) check(node);
       reportInstalledOnParameter(ctx, node);
       if (typeEquality) {
-        finder ??= new RebindingFinder(ctx.root, ctx.names, ctx.role === 'test');
+        finder ??= new RebindingFinder(ctx.root, () => ctx.names, ctx.role === 'test');
         reportNoOpTypeEquality(ctx, node, finder);
       }
     };

@@ -320,14 +320,20 @@ export class RebindingFinder {
   private defsByName?: Map<string, Node[]>;
 
   /**
+   * @param namesOf the file's name resolver, asked for only when an assignment or call passes the cheap
+   *   tests (most files' assignments never need it, and building it walks the whole module).
    * @param moduleShadows look for library helpers imported and then rebound by name (only meaningful
    *   in test modules, where the rebinding changes what the module's own assertions call).
    */
   constructor(
     private readonly root: Node,
-    private readonly names: NameResolver,
+    private readonly namesOf: () => NameResolver,
     private readonly moduleShadows = true,
   ) {}
+
+  private get names(): NameResolver {
+    return this.namesOf();
+  }
 
   /** Local `TestCase` subclasses by name. */
   testCaseClasses(): Map<string, Node> {
