@@ -128,7 +128,8 @@ export class RewardHackServer {
   private readonly projectTestNames = new ProjectTestNames();
   /** The non-Python files the rules read (pytest's configuration files). */
   private readonly configFiles = configFileNames(ALL_RULES);
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Scheduled analyses by document: how to cancel each. */
+  private readonly timers = new Map<string, () => void>();
   /** Bumped by every publish request and by close: a publish that is no longer the newest gives up. */
   private readonly generations = new Map<string, number>();
   /** Files published by a scan (read from disk): re-analysed on settings changes, restored on close. */
@@ -257,7 +258,7 @@ export class RewardHackServer {
   }
 
   private disposeAll(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     for (const doc of [...this.documents.all(), ...this.notebooks.cellTextDocuments.all()]) doc.dispose();
   }
@@ -373,8 +374,7 @@ export class RewardHackServer {
   // ---- analysis ------------------------------------------------------------------------------------
 
   private cancelTimer(uri: string): void {
-    const timer = this.timers.get(uri);
-    if (timer) clearTimeout(timer);
+    this.timers.get(uri)?.();
     this.timers.delete(uri);
   }
 
@@ -386,13 +386,19 @@ export class RewardHackServer {
 
   private publishSoon(uri: string, delayMs: number): void {
     this.cancelTimer(uri);
-    this.timers.set(
-      uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        void this.publish(uri);
-      }, delayMs),
-    );
+    const run = () => {
+      this.timers.delete(uri);
+      void this.publish(uri);
+    };
+    // No delay: the next turn of the event loop (a 0 ms timeout waits at least 1 ms in Node), after the
+    // messages already read, so a burst of changes is still analysed once.
+    if (delayMs <= 0) {
+      const immediate = setImmediate(run);
+      this.timers.set(uri, () => clearImmediate(immediate));
+    } else {
+      const timer = setTimeout(run, delayMs);
+      this.timers.set(uri, () => clearTimeout(timer));
+    }
   }
 
   /** Analyses the current version and publishes it, unless a newer publish or a close overtook it. */
