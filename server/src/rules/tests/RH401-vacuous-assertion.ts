@@ -1782,6 +1782,86 @@ function boundedDifferenceCheck(node: Node, ctx: RuleContext): { node: Node; exc
   return { node: statement!, excuse: `${bound}, so ${failing ? 'the failure is never raised' : 'the condition always holds'} and any two values pass; use a small relative tolerance (\`1e-9\`)` };
 }
 
+/** Names of a count of failures or errors (doctest's `TestResults.failed`, unittest's `failures`, `n_failed`...). */
+const FAILURE_COUNT = /^(?:failed|failures|errors|(?:n|num)_?(?:failed|failures|errors)|(?:failed|failure|failures|error|errors)_?count)$/i;
+
+/**
+ * A check of a failure count that holds whatever failed: `assert results.failed >= 0`, `0 <= n_failed`,
+ * `len(result.failures) >= 0`, `assertGreaterEqual(outcome.failed, 0)`. It reads like the check that nothing failed
+ * and disables it wherever it stands (beside other checks too), so it is judged like `or True`.
+ */
+function failureCountCheck(node: Node): string | undefined {
+  let count: Node | undefined;
+  if (node.type === 'assert_statement') {
+    const cond = node.namedChildren.find((c) => c.type !== 'comment');
+    const c = cond && unparen(cond);
+    if (c?.type !== 'comparison_operator' || c.namedChildCount !== 2) return undefined;
+    const [a, b] = c.namedChildren as [Node, Node];
+    const op = comparisonOperator(c);
+    count = (op === '>=' && isZeroLiteral(b)) || (op === '>' && isMinusOne(b)) ? a : (op === '<=' && isZeroLiteral(a)) || (op === '<' && isMinusOne(a)) ? b : undefined;
+  } else if (node.type === 'call' && /^assertGreaterEqual$/.test(calleeLastName(node))) {
+    const [a, b] = callArguments(node).positional;
+    if (a && b && isZeroLiteral(b)) count = a;
+  }
+  if (!count) return undefined;
+  let x = unparen(count);
+  // `(n_failed := run()) >= 0`: the walrus names the count.
+  if (x.type === 'named_expression') x = x.childForFieldName('name') ?? x;
+  if (x.type === 'call' && x.childForFieldName('function')?.text === 'len') {
+    const args = callArguments(x).positional;
+    if (args.length !== 1) return undefined;
+    x = unparen(args[0]!);
+  }
+  const name = x.type === 'attribute' ? x.childForFieldName('attribute')?.text : x.type === 'identifier' ? x.text : undefined;
+  if (!name || !FAILURE_COUNT.test(name)) return undefined;
+  // A test of a counter's own invariants (`test_counts_never_negative`, a hypothesis property) checks exactly this bound.
+  const fn = nearestDef(node);
+  if (fn && (namedFor(fn, (w) => COUNTER_THEMED.test(w)) || decoratorsOfTestAndClass(fn).some((d) => /^(?:\w+\.)*given\b/.test(d.text)))) return undefined;
+  return `a count of failures is never negative, so \`${shortText(count)}\` passes whatever failed and the check that nothing failed is disabled; compare it with 0`;
+}
+
+const EQUAL_ASSERT_NAMES = /^(?:assertEqual|assertEquals|failUnlessEqual)$/;
+
+/**
+ * `self.assertTrue(normalize("1-212-555-0142"), "+12125550142")`: the expected value passed as the message of a
+ * truth check, where the file's other tests compare the same function's result with an expected value by
+ * `assertEqual`. Any non-empty result passes; the comparison the neighbours make was dropped.
+ */
+function expectedValueAsMessage(call: Node, ctx: RuleContext): string | undefined {
+  if (!TRUTH_ASSERTS.has(calleeLastName(call))) return undefined;
+  const args = callArguments(call);
+  if (args.positional.length !== 2 || args.hasSplat) return undefined;
+  const [value, message] = args.positional.map(unparen) as [Node, Node];
+  // A data-like literal (no spaces: not a sentence) or a number.
+  const literal = message.type === 'string' ? stringValue(message) : undefined;
+  if (!(message.type === 'integer' || message.type === 'float' || (literal !== undefined && literal.length >= 2 && !/\s/.test(literal)))) return undefined;
+  if (value.type !== 'call') return undefined;
+  const callee = value.childForFieldName('function')?.text;
+  if (!callee) return undefined;
+  const comparedElsewhere = ctx.root.descendantsOfType('call').some((c) => {
+    if (!c || c.id === call.id || !EQUAL_ASSERT_NAMES.test(calleeLastName(c))) return false;
+    const [a, b] = callArguments(c).positional.map(unparen);
+    const sameCall = (x: Node | undefined) => x?.type === 'call' && x.childForFieldName('function')?.text === callee;
+    const literalOf = (x: Node | undefined) => !!x && (x.type === 'string' || x.type === 'integer' || x.type === 'float');
+    return (sameCall(a) && literalOf(b)) || (sameCall(b) && literalOf(a));
+  });
+  if (!comparedElsewhere) return undefined;
+  return `\`${shortText(message)}\` is passed as the message, not compared: any non-empty result of \`${callee}()\` passes, where the file's other tests compare it with the expected value by \`assertEqual\``;
+}
+
+/** Words of names about counters and their bounds: there `failed >= 0` is the property under test. */
+const COUNTER_THEMED = /^(?:negative|nonnegative|non|invariants?|bounds?|bounded|counts?|counters?|counting|tally|tallies|properties|property|stats|statistics|metrics|monotonic)$/;
+
+function isZeroLiteral(n: Node): boolean {
+  const u = unparen(n);
+  return u.type === 'integer' && /^0+$/.test(u.text);
+}
+
+function isMinusOne(n: Node): boolean {
+  const u = unparen(n);
+  return u.type === 'unary_operator' && u.text.replace(/\s+/g, '') === '-1';
+}
+
 /** A block that only fails: `raise ...`, `pytest.fail(...)`, `self.fail(...)` (comments and a docstring aside). */
 function onlyFails(block: Node | null): boolean {
   const stmts = block?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
@@ -2099,6 +2179,11 @@ export const vacuousAssertion: Rule = {
             const bounded = differencesBounded && node.type === 'call' ? boundedDifferenceCheck(node, ctx) : undefined;
             if (bounded) {
               judge.collect(bounded.node, 'or-true', undefined, undefined, bounded.excuse);
+              continue;
+            }
+            const failures = failureCountCheck(node) ?? (node.type === 'call' ? expectedValueAsMessage(node, ctx) : undefined);
+            if (failures) {
+              judge.collect(node, 'or-true', undefined, undefined, failures);
               continue;
             }
             const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies) ?? identitySelfComparison(node, ctx) ?? (comparedWithAnything(node, ctx.names) ? 'matches-any' : undefined);
