@@ -124,6 +124,35 @@ function isInside(node: Node, container: Node | null | undefined): boolean {
 const EXPECTS_EXCEPTION = /^(raises|suppress|(assert|should|expect|fail_?unless)_?raises?(_?regexp?)?)$/i;
 
 /** `with pytest.raises(SystemExit)`, `self.assertRaises(SystemExit)`, `with ShouldRaise(SystemExit)`, `contextlib.suppress(SystemExit)`. */
+/**
+ * A test hands a lambda to a call whose answer it then checks (`outcome = run_forked(lambda: sys.exit(0))`, then
+ * `assert outcome.status is Status.FAILED`, or the call inside the assertion): the code it tests runs the lambda and
+ * is expected to catch the exit (a job runner, a worker wrapper). A SystemExit it let through would fail the test.
+ */
+function answerCheckedAfter(call: Node): boolean {
+  let expr: Node = call;
+  while (expr.parent?.type === 'parenthesized_expression') expr = expr.parent;
+  const parent = expr.parent;
+  if (parent?.type === 'assert_statement') return true;
+  if (parent?.type !== 'assignment' || parent.childForFieldName('right')?.id !== expr.id) return false;
+  const left = parent.childForFieldName('left');
+  const statement = parent.parent;
+  if (left?.type !== 'identifier' || statement?.type !== 'expression_statement') return false;
+  const name = left.text;
+  let checked = false;
+  for (let next: Node | null = statement.nextNamedSibling; next && !checked; next = next.nextNamedSibling) {
+    const stmt: Node = next;
+    forEachDescendant(stmt, (n) => {
+      if (n.type === 'identifier' && n.text === name && (n.parent?.type === 'attribute' || n.parent?.type === 'comparison_operator' || n.parent?.type === 'argument_list')) {
+        for (let p: Node | null = n.parent; p && p.id !== stmt.id; p = p.parent) if (p.type === 'call' && /(^|\.)assert\w*$/.test(p.childForFieldName('function')?.text ?? '')) checked = true;
+        if (stmt.type === 'assert_statement') checked = true;
+      }
+      return !checked;
+    });
+  }
+  return checked;
+}
+
 function isExpectingExitCall(call: Node, exitClasses: readonly string[] = []): boolean {
   if (call.type !== 'call') return false;
   const fn = dottedName(call.childForFieldName('function')) ?? '';
@@ -676,7 +705,7 @@ class FileJudge {
         if (p.type === 'lambda' && inner && site.catchable) {
           // `assertRaises(SystemExit, lambda: sys.exit(0))`
           const call = p.parent?.type === 'argument_list' ? p.parent.parent : null;
-          if (call && isExpectingExitCall(call, exitClasses)) caught = true;
+          if (call && (isExpectingExitCall(call, exitClasses) || (this.ctx.roleAt(call) === 'test' && answerCheckedAfter(call)))) caught = true;
         }
         inner = false;
         continue;
