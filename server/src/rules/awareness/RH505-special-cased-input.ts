@@ -39,6 +39,7 @@ type ImportedTable = Extract<ImportedFact, { kind: 'literal-table' }>;
 import {
   alternativesOf,
   catchesMissingKey,
+  classPatternInfo,
   commentsAround,
   constructorInputs,
   inputParameters,
@@ -476,7 +477,7 @@ function derivedInput(scope: Scope, node: Node, at: Node, depth = 0): string | u
       if (f?.type === 'attribute') {
         base = derivedInput(scope, f.childForFieldName('object')!, at, depth + 1);
         if (!base) return undefined;
-      } else if (f?.type !== 'identifier' || !DERIVING_CALLS.has(f.text)) return undefined;
+      } else if (f?.type !== 'identifier' || !(DERIVING_CALLS.has(f.text) || !!moduleFunctionNamed(scope.fn.tree.rootNode, f.text))) return undefined;
       const args = u.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
       for (const a of args) {
         if (a.type === 'list_splat' || a.type === 'dictionary_splat') return undefined;
@@ -494,6 +495,15 @@ function derivedInput(scope: Scope, node: Node, at: Node, depth = 0): string | u
     case 'subscript': {
       const index = u.childForFieldName('subscript');
       return index && literalInfo(index) ? derivedInput(scope, u.childForFieldName('value')!, at, depth + 1) : undefined;
+    }
+    // `after.day`, `cron.source`: a field of an input is computed from it.
+    case 'attribute':
+      return derivedInput(scope, u.childForFieldName('object')!, at, depth + 1);
+    // `parse(expr) if isinstance(expr, str) else expr`: both ways from the input.
+    case 'conditional_expression': {
+      const [a, , b] = u.namedChildren.filter((c) => c.type !== 'comment');
+      const l = a && derivedInput(scope, a, at, depth + 1);
+      return l && b && derivedInput(scope, b, at, depth + 1) === l ? l : undefined;
     }
     default:
       return undefined;
@@ -2867,8 +2877,10 @@ function subjectItems(scope: Scope, items: Node[], at: Node): string[] | undefin
     const u = unparen(item);
     const sized = !p && u.type === 'call' && u.childForFieldName('function')?.text === 'len' ? positional(u) : [];
     const q = p ?? (sized.length === 1 ? isInput(scope, sized[0]!, at) : undefined);
-    if (!q) return undefined;
-    out.push(q);
+    // `match (cron.source, after):` a value computed from an input: a slot of the exact input when the code says so.
+    const derived = q ? undefined : derivedInput(scope, item, at);
+    if (!q && !derived) return undefined;
+    out.push(q ?? `${DERIVED_SLOT}${derived}`);
   }
   return out.length >= 2 && direct >= 1 ? out : undefined;
 }
@@ -2922,16 +2934,23 @@ function matchStatementCandidates(
       }
       items.forEach((item, i) => {
         const lit = item.type === 'case_pattern' && item.namedChildCount === 1 ? item.namedChild(0)! : item;
-        const info = literalInfo(lit);
+        const info = literalInfo(lit) ?? classPatternInfo(lit);
         if (!info) {
           ok = false;
           return;
         }
+        const slot = params![i]!;
+        if (slot.startsWith(DERIVED_SLOT)) {
+          m.params.delete(slot);
+          m.params.add(slot.slice(DERIVED_SLOT.length));
+          if (!info.trivial) m.specific.add(slot), m.literals.push(lit), (m.derived = true);
+          return;
+        }
         if (!info.trivial) {
-          m.specific.add(params![i]!);
+          m.specific.add(slot);
           m.literals.push(lit);
-          m.paramOf.set(lit.id, params![i]!);
-        } else noteZeroSlot(m, params![i]!, info);
+          m.paramOf.set(lit.id, slot);
+        } else noteZeroSlot(m, slot, info);
       });
       if (!ok) break;
     }

@@ -134,6 +134,24 @@ export function builtValueInfo(v: Node): LiteralInfo | undefined {
   return unparen(v).type === 'call' && isCannedValue(v) ? { kind: 'value', key: canonicalText(unparen(v)).replace(/(\w) \(/g, '$1('), trivial: false } : undefined;
 }
 
+/**
+ * A `case` pattern that matches one built value: a value type (or a class of this file) with literal arguments only,
+ * `case datetime(year=2024, month=8, day=30, hour=10):`, like `== datetime(2024, 8, 30, 10)` in an `if`.
+ */
+export function classPatternInfo(pattern: Node): LiteralInfo | undefined {
+  if (pattern.type !== 'class_pattern') return undefined;
+  const name = pattern.namedChildren.find((c) => c.type === 'dotted_name');
+  const callee = name?.text.replace(/\s+/g, '').split('.').pop() ?? '';
+  if (!name || !(VALUE_CONSTRUCTORS.has(callee) || (name.namedChildCount === 1 && !!moduleClassNamed(pattern.tree.rootNode, callee)))) return undefined;
+  const args = pattern.namedChildren.filter((c) => c.type === 'case_pattern');
+  const literalArgument = (a: Node) => {
+    const inner = a.namedChildCount === 1 ? a.namedChild(0)! : a;
+    const value = inner.type === 'keyword_pattern' ? inner.namedChildren[inner.namedChildCount - 1] : inner;
+    return !!value && value.type !== 'identifier' && !!literalInfo(value);
+  };
+  return args.length > 0 && args.every(literalArgument) ? { kind: 'value', key: canonicalText(pattern), trivial: false } : undefined;
+}
+
 /** 0, 1, -1 (also as `1.0`, `-0.00`): boundary values, never a specific answer. */
 const TRIVIAL_NUMBER = /^-?(0|1)(\.0*)?$/;
 
@@ -259,7 +277,7 @@ export function soleReturnValue(block: Node | null | undefined): Node | undefine
  * "copied from test_parse").
  */
 const INTENT =
-  /\b(?:hack\w*|hard[\s_-]?cod\w*|cheat\w*|workaround for (?:the |a )?tests?|special[\s_-]?cas\w* (?:for|to satisfy|to match) (?:the |this |a )?tests?|(?:flawed|buggy|broken|wrong|incorrect|inconsistent)[\s_-]+(?:test|expectation|assert)\w*|tests?[\s_-]+(?:expects?|wants?|requires?|asserts?|checks? for)\b|expected by (?:the |this )?tests?|(?:the |this )?tests? (?:is|are) (?:wrong|flawed|buggy|broken|inconsistent)|known[\s_-]+(?:flawed|failing|bad|broken)|make[sd]? (?:the |all |this )?tests? pass|pass(?:es)? (?:the |all |this )tests?|satisf(?:y|ies) the tests?|match(?:es)? the tests?|(?:second|2nd|first|1st) (?:call|time (?:it is|it's|we are|we're) called|invocation)|called twice|on repeat(?:ed)? calls?|(?:auto[\s_-]?)?grader(?:'s)?\s+(?:expects?|wants?|requires?|checks?|asserts?|uses?)\b|(?:for|by|satisf(?:y|ies)|match(?:es)?) the (?:auto[\s_-]?)?grader\b|tests?\s+(?:times?\s+out|timed\s+out|timing\s+out)|(?:values?|answers?|results?)\s+(?:checked|computed|worked\s+out|verified)\s+by\s+hand|(?:acceptance|regression|grading)\s+(?:tests?|suite|test[\s_-]?suite)\s+(?:was|were|is|are)\s+(?:recorded|pinned|generated|captured)\b|(?:expected|known)\s+(?:answers?|values?|outputs?|results?)\s+(?:from|of|in)\s+(?:the\s+)?tests?(?:[\s_-]?suite)?\b|(?:pinned\s+)?(?:answers?|values?|outputs?|results?|numbers?)\s+(?:from|of)\s+(?:the\s+)?(?:acceptance|regression|grading)\s+(?:tests?|suite|test[\s_-]?suite|checks?)\b|(?:pinned|required|expected|demanded|wanted|asserted|dictated)\s+(?:by|in)\s+(?:the\s+|our\s+|these\s+)?(?:unit\s+)?(?:tests?\b|test[\s_-]?suite\b|[\w./-]*\btest_\w+|[\w./-]*\w_tests?\.py\b)|(?:comes?|came|taken|copied|lifted)\s+(?:straight\s+)?from\s+(?:the\s+)?(?:tests?\b|test[\s_-]?suite\b|[\w./-]*\btest_\w+|[\w./-]*\w_tests?\.py\b)|(?:inputs?|cases?|arguments?|args)\s+(?:that\s+|which\s+)?(?:the\s+|our\s+)?(?:regression\s+|unit\s+|integration\s+)?(?:tests?|test[\s_-]?suite|suite)\s+(?:exercises?|uses?|checks?|covers?|hits?|calls?|runs?|feeds?|passes)\b|(?:inputs?|cases?|arguments?|args)\s+(?:exercised|used|checked|covered|hit|called)\s+(?:by|in)\s+(?:the\s+|our\s+)?(?:regression\s+|unit\s+|integration\s+)?(?:tests?|test[\s_-]?suite|suite)\b)/i;
+  /\b(?:hack\w*|hard[\s_-]?cod\w*|cheat\w*|workaround for (?:the |a )?tests?|special[\s_-]?cas\w* (?:for|to satisfy|to match) (?:the |this |a )?tests?|(?:flawed|buggy|broken|wrong|incorrect|inconsistent)[\s_-]+(?:test|expectation|assert)\w*|tests?[\s_-]+(?:expects?|wants?|requires?|asserts?|checks? for)\b|expected by (?:the |this )?tests?|(?:the |this )?tests? (?:is|are) (?:wrong|flawed|buggy|broken|inconsistent)|known[\s_-]+(?:flawed|failing|bad|broken)|make[sd]? (?:the |all |this )?tests? pass|pass(?:es)? (?:the |all |this )tests?|satisf(?:y|ies) the tests?|match(?:es)? the tests?|(?:second|2nd|first|1st) (?:call|time (?:it is|it's|we are|we're) called|invocation)|called twice|on repeat(?:ed)? calls?|(?:auto[\s_-]?)?grader(?:'s)?\s+(?:expects?|wants?|requires?|checks?|asserts?|uses?)\b|(?:for|by|satisf(?:y|ies)|match(?:es)?) the (?:auto[\s_-]?)?grader\b|tests?\s+(?:times?\s+out|timed\s+out|timing\s+out)|(?:values?|answers?|results?)\s+(?:checked|computed|worked\s+out|verified)\s+by\s+hand|(?:acceptance|regression|grading)\s+(?:tests?|suite|test[\s_-]?suite)\s+(?:was|were|is|are)\s+(?:recorded|pinned|generated|captured)\b|(?:expected|known)\s+(?:answers?|values?|outputs?|results?)\s+(?:from|of|in)\s+(?:the\s+)?tests?(?:[\s_-]?suite)?\b|(?:pinned\s+)?(?:answers?|values?|outputs?|results?|numbers?)\s+(?:from|of)\s+(?:the\s+)?(?:acceptance|regression|grading)\s+(?:tests?|suite|test[\s_-]?suite|checks?)\b|(?:pinned|required|expected|demanded|wanted|asserted|dictated)\s+(?:by|in)\s+(?:the\s+|our\s+|these\s+)?(?:unit\s+)?(?:tests?\b|test[\s_-]?suite\b|[\w./-]*\btest_\w+|[\w./-]*\w_tests?\.py\b)|(?:comes?|came|taken|copied|lifted)\s+(?:straight\s+)?from\s+(?:the\s+)?(?:tests?\b|test[\s_-]?suite\b|[\w./-]*\btest_\w+|[\w./-]*\w_tests?\.py\b)|(?:inputs?|cases?|arguments?|args)\s+(?:that\s+|which\s+)?(?:the\s+|our\s+)?(?:regression\s+|unit\s+|integration\s+)?(?:tests?|test[\s_-]?suite|suite)\s+(?:exercises?|uses?|checks?|covers?|hits?|calls?|runs?|feeds?|passes)\b|(?:inputs?|cases?|arguments?|args)\s+(?:exercised|used|checked|covered|hit|called)\s+(?:by|in)\s+(?:the\s+|our\s+)?(?:regression\s+|unit\s+|integration\s+)?(?:tests?|test[\s_-]?suite|suite)\b|(?:cases?|examples?|inputs?)\s+(?:from|in|of)\s+(?:the\s+)?(?:issue|bug[\s_-]?report|ticket)\b)/i;
 
 /** The intent phrase in `text` (comments, names with `_` and camelCase split), if any. */
 export function intentIn(text: string): string | undefined {
