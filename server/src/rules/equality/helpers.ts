@@ -1341,6 +1341,12 @@ function returnedTruth(value: Node, impl: Node, names: NameResolver | undefined,
   if (t !== 'unknown') return t;
   if (notImplementedProbe(value)) return 'truthy';
   const v = unparen(value);
+  if (!recv) {
+    const free = freeReceiverNoneTest(v, impl);
+    if (free !== 'unknown') return free;
+  }
+  // `self is not other`: true for every value but the instance itself, which no test compares with its expected value.
+  if (identityNegation(v, impl)) return 'truthy';
   if (v.type === 'comparison_operator') {
     const same = operandBlindComparison(v, impl, recv);
     if (same !== 'unknown') return same;
@@ -1459,6 +1465,39 @@ function fixedArgument(ref: Node, impl: Node, partial: PartialArguments): Node |
   if (ref.type !== 'identifier') return undefined;
   const arg = partial.get(ref.text);
   return arg && parameterNames(impl).includes(ref.text) && bindingsIn(impl, ref.text).length === 1 ? arg : undefined;
+}
+
+/**
+ * `lambda self, other: self is not None` installed from outside a class (`setattr(cls, "__eq__", ...)`, a
+ * metaclass's namespace): the first parameter of a method is the instance it is called on, never `None`.
+ */
+function freeReceiverNoneTest(v: Node, impl: Node): Truth {
+  if (v.type !== 'comparison_operator') return 'unknown';
+  const operands = v.namedChildren.filter((c) => c.type !== 'comment');
+  const op = v.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ');
+  if (operands.length !== 2 || (op !== 'is' && op !== 'is not')) return 'unknown';
+  const first = impl.childForFieldName('parameters')?.namedChildren.find((c) => c.type !== 'comment');
+  const id = first?.type === 'identifier' ? first : first?.type === 'typed_parameter' ? first.namedChildren.find((c) => c.type === 'identifier') : undefined;
+  if (!id || bindingsIn(impl, id.text).length !== 1 || decoratorsOf(impl).length) return 'unknown';
+  const [a, b] = operands.map((o) => unparen(o)) as [Node, Node];
+  const isFirst = (x: Node) => x.type === 'identifier' && x.text === id.text;
+  const none = (x: Node) => x.type === 'none';
+  if ((isFirst(a) && none(b)) || (none(a) && isFirst(b))) return op === 'is' ? 'falsy' : 'truthy';
+  return 'unknown';
+}
+
+/** `self is not other` (either order) on the first two parameters, neither rebound. */
+function identityNegation(v: Node, impl: Node): boolean {
+  if (v.type !== 'comparison_operator') return false;
+  const operands = v.namedChildren.filter((c) => c.type !== 'comment');
+  const op = v.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ');
+  if (operands.length !== 2 || op !== 'is not') return false;
+  const params = parameterNames(impl);
+  if (params.length < 2 || decoratorsOf(impl).some((d) => /(?:^|\.)(?:staticmethod|classmethod)$/.test(d.text))) return false;
+  const [self, other] = params as [string, string];
+  if (bindingsIn(impl, self).length !== 1 || bindingsIn(impl, other).length !== 1) return false;
+  const names = operands.map((o) => unparen(o)).map((o) => (o.type === 'identifier' ? o.text : ''));
+  return (names[0] === self && names[1] === other) || (names[0] === other && names[1] === self);
 }
 
 /** A parameter written after `*` or `*args`. */
