@@ -2181,9 +2181,15 @@ export const vacuousAssertion: Rule = {
               judge.collect(bounded.node, 'or-true', undefined, undefined, bounded.excuse);
               continue;
             }
-            const failures = failureCountCheck(node) ?? (node.type === 'call' ? expectedValueAsMessage(node, ctx) : undefined);
+            const failures = failureCountCheck(node);
             if (failures) {
               judge.collect(node, 'or-true', undefined, undefined, failures);
+              continue;
+            }
+            // Still a check that the result is not empty: a warning as the test's only check, `info` beside others.
+            const asMessage = node.type === 'call' ? expectedValueAsMessage(node, ctx) : undefined;
+            if (asMessage) {
+              judge.collect(node, 'or-true', undefined, undefined, asMessage, undefined, undefined, true);
               continue;
             }
             const kind = (node.type === 'assert_statement' ? vacuityOf(node) : vacuousCall(node, ctx.names, judge.knownAliases)) ?? aliasSelfComparison(node, copies) ?? identitySelfComparison(node, ctx) ?? (comparedWithAnything(node, ctx.names) ? 'matches-any' : undefined);
