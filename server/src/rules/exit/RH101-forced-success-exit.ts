@@ -764,6 +764,11 @@ class FileJudge {
       // the code calls itself, by a detour.
       const sent = regs.length > 0 && regs.every((r) => r.kind === 'signal') ? regs.map((r) => this.selfSentSignal(r.at)).find(Boolean) : undefined;
       if (sent) return { ...verdict, note: `${verdict.note ? `${verdict.note} ` : ''}It is the \`${sent.signal}\` handler, and this code sends \`${sent.signal}\` to its own process (line ${sent.at.startPosition.row + 1}): an exit it calls itself by a detour.` };
+      // A child process's target that turns a swallowed failure into status 0, where the parent reads the status
+      // (`proc.exitcode`): the failure reaches the parent, and the test that checks it, as a success.
+      if (swallow && regs.length && regs.every((r) => r.kind === 'target') && /\.exitcode\b/.test(this.ctx.source)) {
+        return { ...verdict, severity: 'warning', deliberate: true, where: `${verdict.where}, ends a child process (it is a process's \`target\`) with status 0, and this code reads the child's \`exitcode\`: the failure reaches the parent, and a test that checks the status, as a success` };
+      }
       if (regs.length) return undefined;
       if ((fn.type === 'function_definition' || named) && looksLikeSignalHandler(fn)) return undefined;
     }

@@ -999,6 +999,13 @@ export class CallbackCollector {
     if (!callback) return;
     const r = this.registry;
     let c = unparen(callback);
+    // `target=_strict_child if strict else _child_main`: either one is registered.
+    if (c.type === 'conditional_expression') {
+      const [whenTrue, , whenFalse] = c.namedChildren.filter((x) => x.type !== 'comment');
+      this.add(whenTrue, registration);
+      this.add(whenFalse, registration);
+      return;
+    }
     // functools.partial(f, *args)
     if (c.type === 'call' && this.names.qualify(c.childForFieldName('function')) === 'functools.partial') {
       const pa = callArguments(c);
