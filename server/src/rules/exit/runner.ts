@@ -131,8 +131,11 @@ const processHelpers = new WeakMap<Node, ProcessHelper | null>();
  */
 export interface ProcessHelper {
   kind: 'process' | 'status';
+  /** The parameter that is the command (index -1 and '' when the helper builds the command itself: `own`). */
   param: string;
   index: number;
+  /** The command the helper runs whatever it is given (`cmd = [sys.executable, "-m", "pytest", *extra]`). */
+  own?: Node;
 }
 
 /**
@@ -153,12 +156,15 @@ export function processHelperOf(call: Node, names: NameResolver): ProcessHelper 
     let held: string | undefined;
     let direct: ProcessHelper['kind'] | undefined;
     let index = -1;
+    let own: Node | undefined;
     forEachInScope(body, (n) => {
       if (n.type !== 'call' || names.callee(n) !== 'subprocess.run') return true;
-      const command = unparen(callArguments(n).positional[0] ?? n).text;
-      const i = params.indexOf(command);
-      if (i < 0) return true;
-      index = i;
+      const commandNode = unparen(callArguments(n).positional[0] ?? n);
+      const i = params.indexOf(commandNode.text);
+      // A command the helper builds itself (a list, or a local bound to one), not from a parameter.
+      if (i < 0 && (commandNode.type === 'list' || (commandNode.type === 'identifier' && !params.includes(commandNode.text)))) own = commandNode;
+      else if (i < 0) return true;
+      else index = i;
       let a = n.parent;
       const status = a?.type === 'attribute' && a.childForFieldName('attribute')?.text === 'returncode';
       if (status) a = a!.parent;
@@ -169,6 +175,7 @@ export function processHelperOf(call: Node, names: NameResolver): ProcessHelper 
     const returned = held ? returnsOf(def).map((r) => unparen(returnValue(r) ?? r).text.replace(/\s+/g, '')) : [];
     const kind = direct ?? (held && returned.includes(held) ? 'process' : held && returned.includes(`${held}.returncode`) ? 'status' : undefined);
     if (kind && index >= 0) helper = { kind, param: params[index]!, index };
+    else if (kind && own) helper = { kind, param: '', index: -1, own };
   }
   processHelpers.set(def, helper);
   return helper ?? undefined;
@@ -176,6 +183,7 @@ export function processHelperOf(call: Node, names: NameResolver): ProcessHelper 
 
 /** The command a call of a process helper passes it (by position or by keyword). */
 function helperCommand(call: Node, helper: ProcessHelper): Node | undefined {
+  if (helper.own) return helper.own;
   const args = callArguments(call);
   return args.positional[helper.index] ?? args.keywords.get(helper.param);
 }
