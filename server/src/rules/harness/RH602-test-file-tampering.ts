@@ -646,6 +646,7 @@ export const testFileTampering: Rule = {
       example: ['import shutil', '', 'def solve(data):', '    shutil.rmtree("tests", ignore_errors=True)', '    return data'].join('\n'),
       instead: 'Leave the tests alone and fix the code. If a test is wrong, say so in the change description and change it in the open, in a test file, where a reviewer sees it.',
       lookAlikes: [
+        'Files listed from the project\'s own location by a pattern that a test module\'s name fits (`ROOT.rglob("*legacy*")`, `test_*`) and deleted are test files; patterns for other extensions, an extension alone, or anchored at another word (`*.pyc`, `*.legacy.toml`, `*.py`, `build*`) stay quiet.',
         'A folder from an environment variable is judged by its default (a test run sets no such variable): `os.environ.get("APP_CACHE", Path.home() / ".cache")` and a lookup with no default stay quiet; a default under `tests/` is reported.',
         'Temporary directories: `tempfile.mkdtemp()`, `TemporaryDirectory()` and its `.name` (through a local or `self` attribute), `tmp_path`, `tmpdir`, names starting with `tmp`: quiet.',
         'Data-set splits named `test` (`shutil.rmtree("data/test")`, `open("output/test/predictions.csv", "w")`, `os.path.join(data_dir, "test")`, a `test` split next to `train` or in a data module): quiet. Test files (`data/test/test_model.py`) still count.',

@@ -664,6 +664,23 @@ const WILDCARD = '\u0000';
 const BUILD_OUTPUT_NAME = /^(build|bdist|dist|install|wheel)_?(lib|temp|base|dir|platlib|purelib|scripts|data)$/i;
 
 /** A segment with its dynamic pieces replaced by a neutral word (`test_{name}.py` → `test_x.py`). */
+/**
+ * A glob pattern with a word of its own (`*legacy*`, `test_*`; not a bare `*` or an extension alone, `*.py`) that a
+ * test module's name fits: `test_legacy.py` for `*legacy*`. Extensions other than `.py` (`*legacy*.toml`) and
+ * patterns that start with another word (`build*`) do not fit.
+ */
+function globMatchesTestModule(pattern: string): boolean {
+  if (!/[*?]/.test(pattern) || pattern.includes(WILDCARD)) return false;
+  const pieces = pattern.split(/[*?]+/).filter(Boolean);
+  // A word of its own, not only an extension: `*.py` next to `__file__` is how a package finds its own modules.
+  if (!pieces.some((p) => /[A-Za-z]{3,}/.test(p.replace(/\.\w+$/, '')))) return false;
+  // `build*`, `dist*`: a pattern anchored at a word names that word's files (cleanup), unless the word is `test`.
+  if (/^[^*?]/.test(pattern) && !/^test/i.test(pattern)) return false;
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const word = pieces.join('_').replace(/^[_.]+|[_.]+$/g, '');
+  return [`test_${word}.py`, `${word}_test.py`, `test_${word}`, word].some((name) => name.endsWith('.py') && re.test(name));
+}
+
 function representative(segment: string): string {
   return segment.split(WILDCARD).join('x');
 }
@@ -698,6 +715,8 @@ function testPathKindOf(info: PathInfo, file: FileContext | undefined): TestPath
   // state, not the project's tests: pytest does not collect there (its `norecursedirs` skips `.*`). `.`/`..` are not hidden.
   const underHidden = (i: number) => segments.slice(0, i).some((s) => /^\.[^./]/.test(s));
   if (last !== WILDCARD) {
+    // `ROOT.rglob("*legacy*")` from the project's own location: a pattern some test module's name matches.
+    if (info.base === 'project' && globMatchesTestModule(last)) return { kind: 'test-file', display };
     if (literal(last) && last === 'conftest.py') return { kind: 'conftest', display };
     if (literal(last) && /^\.?pytest\.ini$/.test(last)) return { kind: 'pytest-config', display };
     if (literal(last) && /^(tox\.ini|setup\.cfg|pyproject\.toml)$/.test(last)) return { kind: 'project-config', display };
