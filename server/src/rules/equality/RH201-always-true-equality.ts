@@ -27,7 +27,7 @@
 import { spelledByValue } from '../../engine/prefilter';
 import { isTestSide } from '../../engine/roles';
 import type { ReportRelated, Rule, RuleContext } from '../../engine/rule';
-import { callArguments, definitionOf, enclosingFunction, forEachInScope, parameterNames, unparen, type Node } from '../../engine/ast';
+import { callArguments, definitionOf, enclosingFunction, forEachInScope, parameterNames, returnsOf, unparen, type Node } from '../../engine/ast';
 import type { NameResolver } from '../../engine/names';
 import type { Fix, Severity, TextEdit } from '../../engine/types';
 import { foreignTypeFallbacks } from './foreign-fallback';
@@ -35,7 +35,7 @@ import { alwaysTrueDescriptorClasses, mayOverrideTypeChecks, typeCheckOverrides 
 
 /** Fact kind: a descriptor class whose instances, installed as `__eq__`, always answer yes. */
 const ALWAYS_TRUE_DESCRIPTOR = 'always-true-descriptor';
-import { analyseEquality, answersEveryKey, factoryHandOuts, type Part, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, everyoneMemberOfFamily, type EveryoneMember, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
+import { analyseEquality, answersEveryKey, constantAnswer, factoryHandOuts, type Part, answerText, chameleonParts, classesComparingNoField, contradictoryOrderings, DUNDER_TEXT, enumeratesItems, everyoneMemberOfFamily, type EveryoneMember, isSentinel, mayBuildDunderName, ORDERING_TEXT, sourceMentions, universalOnSomeBranches, type ComparisonOverride, type UniversalSet } from './helpers';
 
 /** A field left out of comparison (`field(compare=False)`, `attr.ib(eq=False)`): `classesComparingNoField` needs one. */
 const UNCOMPARED_FIELD_TEXT = /\b(?:compare|eq|cmp)\s*=\s*False\b/;
@@ -577,11 +577,10 @@ function alwaysTrueComparisons(root: Node): string[] {
   for (const stmt of root.namedChildren) {
     // The text test first: this runs over every module-level function of a file.
     if (stmt.type !== 'function_definition' || !stmt.text.includes('True') || parameterNames(stmt).length < 2) continue;
-    const body = (stmt.childForFieldName('body')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
-    const last = body[body.length - 1];
-    const value = last?.type === 'return_statement' ? last.namedChildren.find((c) => c.type !== 'comment') : undefined;
-    const rest = body.slice(0, -1).every((st) => st.type === 'pass_statement' || (st.type === 'expression_statement' && st.namedChild(0)?.type === 'string'));
-    if (value && unparen(value).type === 'true' && rest) out.push(stmt.childForFieldName('name')!.text);
+    // Every way out answers `True` (logging before it, under a condition or not, changes nothing).
+    if (constantAnswer(stmt)?.truth === 'truthy' && returnsOf(stmt).every((r) => unparen(r.namedChildren.find((c) => c.type !== 'comment') ?? r).type === 'true')) {
+      out.push(stmt.childForFieldName('name')!.text);
+    }
   }
   return out;
 }
