@@ -724,8 +724,9 @@ class StatefulAnswerAnalysis {
       if (!a || !cond || !b) return undefined;
       const state = this.countRead(cond, states);
       if (!state) return undefined;
-      const la = literalInfo(a);
-      const lb = literalInfo(b);
+      // Values built from literals (`datetime(2025, 1, 1)`) are canned answers like literals.
+      const la = literalInfo(a) ?? builtValueInfo(a);
+      const lb = literalInfo(b) ?? builtValueInfo(b);
       if (!la) return undefined;
       return { node: e, state, outcomes: [{ node: a, literal: la }, lb ? { node: b, literal: lb } : { node: b, general: true }], how: `\`${snippet(e, 50)}\`` };
     }
