@@ -751,11 +751,16 @@ function findReceiver(impl: Node): Receiver | undefined {
   const block = stmt?.parent;
   const cls = block?.type === 'block' ? block.parent : null;
   if (cls?.type !== 'class_definition') return undefined;
-  const first = impl.childForFieldName('parameters')?.namedChildren.find((c) => c.type !== 'comment');
-  const id = first?.type === 'identifier' ? first : first?.type === 'typed_parameter' ? first.namedChildren.find((c) => c.type === 'identifier') : undefined;
+  const id = firstParameter(impl);
   // Bound once (as the parameter): `self = other` would make it any object.
   if (!id || bindingsIn(impl, id.text).length !== 1) return undefined;
   return { impl, name: id.text, cls };
+}
+
+/** The name node of a def's or lambda's first parameter (`self`, `self: "Money"`), if it is a plain one. */
+function firstParameter(impl: Node): Node | undefined {
+  const first = impl.childForFieldName('parameters')?.namedChildren.find((c) => c.type !== 'comment');
+  return first?.type === 'identifier' ? first : first?.type === 'typed_parameter' ? first.namedChildren.find((c) => c.type === 'identifier') : undefined;
 }
 
 /** Is `n` the receiver itself, read in its method's own scope? */
@@ -1476,8 +1481,7 @@ function freeReceiverNoneTest(v: Node, impl: Node): Truth {
   const operands = v.namedChildren.filter((c) => c.type !== 'comment');
   const op = v.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ');
   if (operands.length !== 2 || (op !== 'is' && op !== 'is not')) return 'unknown';
-  const first = impl.childForFieldName('parameters')?.namedChildren.find((c) => c.type !== 'comment');
-  const id = first?.type === 'identifier' ? first : first?.type === 'typed_parameter' ? first.namedChildren.find((c) => c.type === 'identifier') : undefined;
+  const id = firstParameter(impl);
   if (!id || bindingsIn(impl, id.text).length !== 1 || decoratorsOf(impl).length) return 'unknown';
   const [a, b] = operands.map((o) => unparen(o)) as [Node, Node];
   const isFirst = (x: Node) => x.type === 'identifier' && x.text === id.text;

@@ -75,6 +75,7 @@ import {
   vacuityOf,
   vacuousAssertionArguments,
   vacuousAssertionCall,
+  isZero,
   type VacuousKind,
 } from './helpers';
 
@@ -1798,10 +1799,10 @@ function failureCountCheck(node: Node): string | undefined {
     if (c?.type !== 'comparison_operator' || c.namedChildCount !== 2) return undefined;
     const [a, b] = c.namedChildren as [Node, Node];
     const op = comparisonOperator(c);
-    count = (op === '>=' && isZeroLiteral(b)) || (op === '>' && isMinusOne(b)) ? a : (op === '<=' && isZeroLiteral(a)) || (op === '<' && isMinusOne(a)) ? b : undefined;
+    count = (op === '>=' && isZero(b)) || (op === '>' && isMinusOne(b)) ? a : (op === '<=' && isZero(a)) || (op === '<' && isMinusOne(a)) ? b : undefined;
   } else if (node.type === 'call' && /^assertGreaterEqual$/.test(calleeLastName(node))) {
     const [a, b] = callArguments(node).positional;
-    if (a && b && isZeroLiteral(b)) count = a;
+    if (a && b && isZero(b)) count = a;
   }
   if (!count) return undefined;
   let x = unparen(count);
@@ -1851,11 +1852,6 @@ function expectedValueAsMessage(call: Node, ctx: RuleContext): string | undefine
 
 /** Words of names about counters and their bounds: there `failed >= 0` is the property under test. */
 const COUNTER_THEMED = /^(?:negative|nonnegative|non|invariants?|bounds?|bounded|counts?|counters?|counting|tally|tallies|properties|property|stats|statistics|metrics|monotonic)$/;
-
-function isZeroLiteral(n: Node): boolean {
-  const u = unparen(n);
-  return u.type === 'integer' && /^0+$/.test(u.text);
-}
 
 function isMinusOne(n: Node): boolean {
   const u = unparen(n);

@@ -717,7 +717,8 @@ function isNeverNegative(node: Node): boolean {
   return !!value && !!(builtinCall(value, 'len') ?? builtinCall(value, 'abs'));
 }
 
-function isZero(node: Node): boolean {
+/** A literal 0 (`0`, `0.0`). */
+export function isZero(node: Node): boolean {
   const n = unparen(node);
   return (n.type === 'integer' || n.type === 'float') && literalTruth(n) === false;
 }
