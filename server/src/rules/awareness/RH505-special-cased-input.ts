@@ -2910,7 +2910,8 @@ function matchStatementCandidates(
     const patterns = clause.namedChildren.filter((c) => c.type === 'case_pattern');
     const pattern = patterns[0];
     if (!pattern) continue;
-    const m: Match = { params: new Set(params), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
+    // A derived slot (`derived:cron`) stands for the input it is computed from.
+    const m: Match = { params: new Set(params.map((p) => (p.startsWith(DERIVED_SLOT) ? p.slice(DERIVED_SLOT.length) : p))), specific: new Set(), literals: [], keyNames: new Set(), paramOf: new Map() };
     // Each alternative of the pattern must give a literal for every subject position. `case 9, 3:` (an
     // open sequence) is one pattern per item.
     const alternatives = (() => {
@@ -2942,8 +2943,6 @@ function matchStatementCandidates(
         }
         const slot = params![i]!;
         if (slot.startsWith(DERIVED_SLOT)) {
-          m.params.delete(slot);
-          m.params.add(slot.slice(DERIVED_SLOT.length));
           if (!info.trivial) m.specific.add(slot), m.literals.push(lit), (m.derived = true);
           return;
         }

@@ -931,15 +931,7 @@ function receiverClass(t: Node, names: NameResolver | undefined, recv: Receiver)
  */
 function receiverTruth(n: Node, names: NameResolver | undefined, recv: Receiver): Truth {
   if (n.type === 'identifier') return isReceiver(n, recv) && alwaysTruthy(recv.cls, names) ? 'truthy' : 'unknown';
-  if (n.type === 'comparison_operator') {
-    const operands = n.namedChildren.filter((c) => c.type !== 'comment');
-    const op = n.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ');
-    if (operands.length !== 2 || (op !== 'is' && op !== 'is not')) return 'unknown';
-    const [a, b] = operands as [Node, Node];
-    const none = (x: Node) => unparen(x).type === 'none';
-    if ((isReceiver(a, recv) && none(b)) || (none(a) && isReceiver(b, recv))) return op === 'is' ? 'falsy' : 'truthy';
-    return 'unknown';
-  }
+  if (n.type === 'comparison_operator') return noneTest(n, (x) => isReceiver(x, recv));
   if (n.type !== 'call' || !names) return 'unknown';
   const fn = n.childForFieldName('function');
   const args = callArguments(n);
@@ -1477,31 +1469,41 @@ function fixedArgument(ref: Node, impl: Node, partial: PartialArguments): Node |
  * metaclass's namespace): the first parameter of a method is the instance it is called on, never `None`.
  */
 function freeReceiverNoneTest(v: Node, impl: Node): Truth {
-  if (v.type !== 'comparison_operator') return 'unknown';
-  const operands = v.namedChildren.filter((c) => c.type !== 'comment');
-  const op = v.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ');
-  if (operands.length !== 2 || (op !== 'is' && op !== 'is not')) return 'unknown';
-  const id = firstParameter(impl);
-  if (!id || bindingsIn(impl, id.text).length !== 1 || decoratorsOf(impl).length) return 'unknown';
-  const [a, b] = operands.map((o) => unparen(o)) as [Node, Node];
-  const isFirst = (x: Node) => x.type === 'identifier' && x.text === id.text;
-  const none = (x: Node) => x.type === 'none';
-  if ((isFirst(a) && none(b)) || (none(a) && isFirst(b))) return op === 'is' ? 'falsy' : 'truthy';
-  return 'unknown';
+  return noneTest(v, (x) => {
+    if (x.type !== 'identifier') return false;
+    const id = firstParameter(impl);
+    return !!id && x.text === id.text && bindingsIn(impl, id.text).length === 1 && !decoratorsOf(impl).length;
+  });
 }
 
 /** `self is not other` (either order) on the first two parameters, neither rebound. */
 function identityNegation(v: Node, impl: Node): boolean {
-  if (v.type !== 'comparison_operator') return false;
-  const operands = v.namedChildren.filter((c) => c.type !== 'comment');
-  const op = v.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ');
-  if (operands.length !== 2 || op !== 'is not') return false;
+  const c = twoOperands(v);
+  if (!c || c.op !== 'is not') return false;
   const params = parameterNames(impl);
   if (params.length < 2 || decoratorsOf(impl).some((d) => /(?:^|\.)(?:staticmethod|classmethod)$/.test(d.text))) return false;
   const [self, other] = params as [string, string];
   if (bindingsIn(impl, self).length !== 1 || bindingsIn(impl, other).length !== 1) return false;
-  const names = operands.map((o) => unparen(o)).map((o) => (o.type === 'identifier' ? o.text : ''));
-  return (names[0] === self && names[1] === other) || (names[0] === other && names[1] === self);
+  const [a, b] = [c.a, c.b].map((o) => (o.type === 'identifier' ? o.text : ''));
+  return (a === self && b === other) || (a === other && b === self);
+}
+
+/** A comparison of exactly two operands: both (parentheses stripped) and its operator, with `is not`/`not in` joined. */
+function twoOperands(v: Node): { a: Node; b: Node; op: string } | undefined {
+  if (v.type !== 'comparison_operator') return undefined;
+  const operands = v.namedChildren.filter((c) => c.type !== 'comment');
+  if (operands.length !== 2) return undefined;
+  return { a: unparen(operands[0]!), b: unparen(operands[1]!), op: v.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ') };
+}
+
+/** `x is None` / `x is not None` (either order) on an operand `isSubject` accepts: falsy / truthy; else unknown. */
+function noneTest(v: Node, isSubject: (x: Node) => boolean): Truth {
+  const c = twoOperands(v);
+  if (!c || (c.op !== 'is' && c.op !== 'is not')) return 'unknown';
+  const none = (x: Node) => x.type === 'none';
+  // The `None` side first: `isSubject` may cost a walk of the function.
+  if ((none(c.b) && isSubject(c.a)) || (none(c.a) && isSubject(c.b))) return c.op === 'is' ? 'falsy' : 'truthy';
+  return 'unknown';
 }
 
 /** A parameter written after `*` or `*args`. */
@@ -1524,11 +1526,9 @@ function inHandler(ret: Node, body: Node): boolean {
 /** `X.__eq__(...) is not NotImplemented` (or `!=`): true whenever `X` can compare at all, whatever it answered. */
 function notImplementedProbe(value: Node | null | undefined): boolean {
   const v = value ? unparen(value) : undefined;
-  if (v?.type !== 'comparison_operator') return false;
-  const operands = v.namedChildren.filter((c) => c.type !== 'comment');
-  const op = v.children.filter((c) => !c.isNamed).map((c) => c.type).join(' ');
-  if (operands.length !== 2 || (op !== 'is not' && op !== '!=')) return false;
-  const [a, b] = operands.map((o) => unparen(o)) as [Node, Node];
+  const c = v && twoOperands(v);
+  if (!c || (c.op !== 'is not' && c.op !== '!=')) return false;
+  const { a, b } = c;
   const call = b.text === 'NotImplemented' ? a : a.text === 'NotImplemented' ? b : undefined;
   const fn = call?.type === 'call' ? unparen(call.childForFieldName('function')!) : undefined;
   return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === '__eq__';

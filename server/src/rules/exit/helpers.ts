@@ -721,13 +721,13 @@ export function execSuccessSite(call: Node, names: NameResolver): ExitSite | und
   return { node: call, kind: 'os._exit', status: null, catchable: false, succeeds: true, via: `which replaces the process with \`${runs}\`, a program that exits 0` };
 }
 
-/** True when a `SystemExit(...)` call is the direct operand of a `raise` (reported there, not as a call). */
 /** The value of a module-level name bound once that nothing in the file rebinds (`valueBoundOnce`), not a function's local. */
 export function moduleConstantValue(id: Node): Node | undefined {
   const value = id.type === 'identifier' ? valueBoundOnce(id) : undefined;
   return value && !enclosingFunction(value) ? value : undefined;
 }
 
+/** True when a `SystemExit(...)` call is the direct operand of a `raise` (reported there, not as a call). */
 export function isRaisedSystemExitCall(call: Node): boolean {
   return call.parent?.type === 'raise_statement';
 }

@@ -663,7 +663,6 @@ const WILDCARD = '\u0000';
 /** Variables that hold a build or install output folder: `build_lib`, `build_temp`, `bdist_dir`, `install_dir`. */
 const BUILD_OUTPUT_NAME = /^(build|bdist|dist|install|wheel)_?(lib|temp|base|dir|platlib|purelib|scripts|data)$/i;
 
-/** A segment with its dynamic pieces replaced by a neutral word (`test_{name}.py` → `test_x.py`). */
 /**
  * A glob pattern with a word of its own (`*legacy*`, `test_*`; not a bare `*` or an extension alone, `*.py`) that a
  * test module's name fits: `test_legacy.py` for `*legacy*`. Extensions other than `.py` (`*legacy*.toml`) and
@@ -681,6 +680,7 @@ function globMatchesTestModule(pattern: string): boolean {
   return [`test_${word}.py`, `${word}_test.py`, `test_${word}`, word].some((name) => name.endsWith('.py') && re.test(name));
 }
 
+/** A segment with its dynamic pieces replaced by a neutral word (`test_{name}.py` → `test_x.py`). */
 function representative(segment: string): string {
   return segment.split(WILDCARD).join('x');
 }

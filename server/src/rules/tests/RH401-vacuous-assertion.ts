@@ -946,7 +946,6 @@ function assertTrueArgument(call: Node): Node | undefined {
   return callArguments(call).positional[0];
 }
 
-/** Module-level always-true helpers of a test-side file, by name. */
 /** Module-level functions whose whole body (a docstring aside) returns their one parameter unchanged. */
 function identityHelpers(root: Node): string[] {
   const out: string[] = [];
@@ -996,6 +995,7 @@ function identitySelfComparison(node: Node, ctx: RuleContext): VacuousKind | und
   return wrapped(b, a) || wrapped(a, b) ? 'self-compare' : undefined;
 }
 
+/** Module-level always-true helpers of a test-side file, by name. */
 function alwaysTrueHelpers(root: Node, switches: ModuleSwitches): Set<string> {
   const out = new Set<string>();
   for (const stmt of root.namedChildren) {
@@ -1839,15 +1839,29 @@ function expectedValueAsMessage(call: Node, ctx: RuleContext): string | undefine
   if (value.type !== 'call') return undefined;
   const callee = value.childForFieldName('function')?.text;
   if (!callee) return undefined;
-  const comparedElsewhere = ctx.root.descendantsOfType('call').some((c) => {
-    if (!c || c.id === call.id || !EQUAL_ASSERT_NAMES.test(calleeLastName(c))) return false;
-    const [a, b] = callArguments(c).positional.map(unparen);
-    const sameCall = (x: Node | undefined) => x?.type === 'call' && x.childForFieldName('function')?.text === callee;
-    const literalOf = (x: Node | undefined) => !!x && (x.type === 'string' || x.type === 'integer' || x.type === 'float');
-    return (sameCall(a) && literalOf(b)) || (sameCall(b) && literalOf(a));
-  });
+  const comparedElsewhere = calleesComparedByEquality(ctx.root).has(callee);
   if (!comparedElsewhere) return undefined;
   return `\`${shortText(message)}\` is passed as the message, not compared: any non-empty result of \`${callee}()\` passes, where the file's other tests compare it with the expected value by \`assertEqual\``;
+}
+
+/** Per file (its root): the callees whose result some `assertEqual` compares with a literal. */
+const comparedCallees = new WeakMap<Node, Set<string>>();
+
+/** The functions (by callee text) whose result the file compares with a literal by `assertEqual` (`assertEqual(f(x), "a")`). */
+function calleesComparedByEquality(root: Node): Set<string> {
+  let found = comparedCallees.get(root);
+  if (found) return found;
+  found = new Set();
+  const literal = (x: Node | undefined) => !!x && (x.type === 'string' || x.type === 'integer' || x.type === 'float');
+  const callee = (x: Node | undefined) => (x?.type === 'call' ? x.childForFieldName('function')?.text : undefined);
+  for (const c of root.descendantsOfType('call')) {
+    if (!c || !EQUAL_ASSERT_NAMES.test(calleeLastName(c))) continue;
+    const [a, b] = callArguments(c).positional.map(unparen);
+    const compared = literal(b) ? callee(a) : literal(a) ? callee(b) : undefined;
+    if (compared) found.add(compared);
+  }
+  comparedCallees.set(root, found);
+  return found;
 }
 
 /** Words of names about counters and their bounds: there `failed >= 0` is the property under test. */
